@@ -1,0 +1,121 @@
+/**
+ * Kernel-native status codes.
+ *
+ * Kernel layers and `kernel/api.ts` return these (as negative numbers where a
+ * call otherwise returns a count or handle, `OK` = 0 for plain success). Each
+ * personality translates them to its own codes: the Unix personality to
+ * Linux errno values, the Win32 personality to `GetLastError` codes. They are
+ * deliberately not errno numbers, so that no layer below a personality leaks
+ * one ABI's numbering into the other.
+ *
+ * @module
+ */
+
+/** Kernel status codes (0 = success, all errors negative). */
+export const K = {
+  OK: 0,
+  /** Operation not permitted. */
+  PERM: -1,
+  /** No such file, directory or object. */
+  NOENT: -2,
+  /** No such process. */
+  SRCH: -3,
+  /** Interrupted by a signal before anything was done. */
+  INTR: -4,
+  /** I/O error from a device. */
+  IO: -5,
+  /** No such device or address. */
+  NXIO: -6,
+  /** Argument list too long. */
+  TOOBIG: -7,
+  /** Not an executable in a format this kernel loads. */
+  NOEXEC: -8,
+  /** Bad file descriptor or handle. */
+  BADF: -9,
+  /** No child processes. */
+  CHILD: -10,
+  /** Would block (non-blocking I/O), or try again. */
+  AGAIN: -11,
+  /** Out of memory. */
+  NOMEM: -12,
+  /** Permission denied. */
+  ACCES: -13,
+  /** Bad address from a guest. */
+  FAULT: -14,
+  /** Device or resource busy. */
+  BUSY: -16,
+  /** Already exists. */
+  EXIST: -17,
+  /** Cross-device link. */
+  XDEV: -18,
+  /** No such device. */
+  NODEV: -19,
+  /** Not a directory. */
+  NOTDIR: -20,
+  /** Is a directory. */
+  ISDIR: -21,
+  /** Invalid argument. */
+  INVAL: -22,
+  /** Too many open files in the system. */
+  NFILE: -23,
+  /** Too many open files in the process. */
+  MFILE: -24,
+  /** Not a terminal. */
+  NOTTY: -25,
+  /** Text file busy. */
+  TXTBSY: -26,
+  /** File too large. */
+  FBIG: -27,
+  /** No space left on device. */
+  NOSPC: -28,
+  /** Illegal seek (pipe, tty). */
+  SPIPE: -29,
+  /** Read-only file system. */
+  ROFS: -30,
+  /** Too many links. */
+  MLINK: -31,
+  /** Broken pipe. */
+  PIPE: -32,
+  /** Result out of range. */
+  RANGE: -34,
+  /** Deadlock would occur. */
+  DEADLK: -35,
+  /** File name too long. */
+  NAMETOOLONG: -36,
+  /** Function not implemented. */
+  NOSYS: -38,
+  /** Directory not empty. */
+  NOTEMPTY: -39,
+  /** Too many levels of symbolic links. */
+  LOOP: -40,
+  /** Operation timed out. */
+  TIMEDOUT: -110,
+  /** Operation not supported. */
+  NOTSUP: -95,
+  /** Wrong kernel API version (module loader). */
+  VERSION: -200,
+  /** A module's init failed. */
+  INITFAIL: -201,
+} as const;
+
+/** Type of a kernel status value. */
+export type KStatus = number;
+
+const NAMES = new Map<number, string>(Object.entries(K).map(([name, code]) => [code, name]));
+
+/** Returns the symbolic name of a status code, e.g. `NOENT`, or `K<code>`. */
+export function statusName(code: KStatus): string {
+  return NAMES.get(code) ?? `K${code}`;
+}
+
+/** An exception carrying a kernel status, for host-side code paths that throw. */
+export class KernelError extends Error {
+  /** The kernel status code (negative). */
+  readonly status: KStatus;
+  /** Creates the error with a status and a message. */
+  constructor(status: KStatus, message: string) {
+    super(`${statusName(status)}: ${message}`);
+    this.name = "KernelError";
+    this.status = status;
+  }
+}
