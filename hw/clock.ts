@@ -38,6 +38,10 @@ export class SimClock {
   nextEventAt = Infinity;
   /** Cycles per simulated second (the CPU clock frequency). */
   readonly frequency: number;
+  /** CPU cycles per tick of the platform timer (`mtime`/`time`). */
+  readonly timebaseDivider: number;
+  /** Added to the derived `mtime`, so that software writes to `mtime` take effect. */
+  mtimeOffset = 0;
 
   // Heap of event slots, kept as parallel arrays to avoid an object per event.
   #times: number[] = [];
@@ -47,10 +51,29 @@ export class SimClock {
   #seq = 0;
   #nextId = 1;
 
-  /** Creates a clock at time 0 running at `frequency` cycles per second. */
-  constructor(frequency = 100_000_000) {
+  /**
+   * Creates a clock at time 0 running at `frequency` cycles per second, with
+   * a platform timer (`mtime`) ticking once every `timebaseDivider` cycles
+   * (defaults: 100 MHz CPU, 10 MHz timebase).
+   */
+  constructor(frequency = 100_000_000, timebaseDivider = 10) {
     if (!(frequency > 0)) throw new ClockError(`bad clock frequency ${frequency}`);
+    if (!(timebaseDivider >= 1) || !Number.isInteger(timebaseDivider)) {
+      throw new ClockError(`bad timebase divider ${timebaseDivider}`);
+    }
     this.frequency = frequency;
+    this.timebaseDivider = timebaseDivider;
+  }
+
+  /** The platform timer value (`mtime`, the `time` CSR): floor(now / divider) + offset. */
+  get mtime(): number {
+    return Math.floor(this.now / this.timebaseDivider) + this.mtimeOffset;
+  }
+
+  /** The cycle count at which `mtime` reaches `value` (now, if already reached). */
+  cycleForMtime(value: number): number {
+    const t = (value - this.mtimeOffset) * this.timebaseDivider;
+    return t > this.now ? t : this.now;
   }
 
   /** Schedules `callback` to run `delay` cycles from now; returns its id. */
