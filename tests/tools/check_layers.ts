@@ -1,0 +1,138 @@
+/**
+ * Checks the one-way import direction of the source tree (the layer rule of
+ * `docs/architecture.md`):
+ *
+ * - `hw/` imports only `hw/` (and `npm:`/`node:` packages): hardware knows no kernel.
+ * - a kernel layer imports only the layers under it (and its own layer):
+ *   proc 0 < mm 1 < ipc 2 < io 3 < fs 4 < exec, modules, api 5 < kernel/boot 6,
+ *   plus `hw/`, `kernel/errors.ts` and the file-layer contract `kernel/fs/types.ts`.
+ * - a plugin imports only `kernel/api.ts`, `hw/` register constants, and files of
+ *   its own plugin kind folder.
+ *
+ * Run: `deno run -A tests/tools/check_layers.ts` (exit status 1 on a violation).
+ *
+ * @module
+ */
+
+import { dirname, join, relative, resolve } from "node:path";
+
+/** One import that breaks the layer rule. */
+export interface LayerViolation {
+  /** Importing file, relative to the root. */
+  file: string;
+  /** Imported file, relative to the root. */
+  target: string;
+  /** Why it is not allowed. */
+  reason: string;
+}
+
+const KERNEL_LAYERS: Record<string, number> = {
+  proc: 0,
+  mm: 1,
+  ipc: 2,
+  io: 3,
+  fs: 4,
+  exec: 5,
+  modules: 5,
+  "api.ts": 5,
+  "errors.ts": -1,
+  "kernel.ts": 6,
+  "boot.ts": 6,
+  "mod.ts": 7,
+};
+
+const LAYER_NAMES = ["proc", "mm", "ipc", "io", "fs", "exec/modules/api", "kernel/boot", "mod"];
+
+function kernelLayer(path: string): number | undefined {
+  const first = path.split("/")[1];
+  return KERNEL_LAYERS[first];
+}
+
+const IMPORT_RE =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g;
+
+/** Lists the relative import specifiers of a TypeScript source text. */
+export function importsOf(source: string): string[] {
+  const out: string[] = [];
+  for (const m of source.matchAll(IMPORT_RE)) {
+    const spec = m[1] ?? m[2] ?? m[3];
+    if (spec !== undefined && spec.startsWith(".")) out.push(spec);
+  }
+  return out;
+}
+
+/** Decides whether `file` may import `target` (both relative to the root). */
+export function checkImport(file: string, target: string): string | null {
+  const area = file.split("/")[0];
+  const targetArea = target.split("/")[0];
+  if (area === "hw") {
+    return targetArea === "hw" ? null : "hw/ must not import outside hw/";
+  }
+  if (area === "kernel") {
+    if (targetArea === "hw") return null;
+    if (targetArea !== "kernel") return "kernel/ must not import plugins/, userland/ or tests/";
+    if (target === "kernel/errors.ts" || target === "kernel/fs/types.ts") return null;
+    const from = kernelLayer(file), to = kernelLayer(target);
+    if (from === undefined || to === undefined) return null;
+    if (to > from) {
+      return `layer ${LAYER_NAMES[from] ?? from} must not import the higher layer ${
+        LAYER_NAMES[to] ?? to
+      }`;
+    }
+    return null;
+  }
+  if (area === "plugins") {
+    if (target === "kernel/api.ts") return null;
+    if (targetArea === "hw") return null;
+    const kind = file.split("/")[1];
+    if (
+      targetArea === "plugins" && (target.split("/")[1] === kind || target === "plugins/mod.ts")
+    ) {
+      return null;
+    }
+    return "plugins import only kernel/api.ts, hw/ register constants and their own kind's files";
+  }
+  return null;
+}
+
+async function* sourceFiles(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) yield* sourceFiles(path);
+    else if (entry.isFile && entry.name.endsWith(".ts")) yield path;
+  }
+}
+
+/** Scans `hw/`, `kernel/` and `plugins/` under `root` and returns every violation. */
+export async function checkLayers(root: string): Promise<LayerViolation[]> {
+  const violations: LayerViolation[] = [];
+  for (const top of ["hw", "kernel", "plugins"]) {
+    const dir = join(root, top);
+    try {
+      await Deno.stat(dir);
+    } catch {
+      continue;
+    }
+    for await (const path of sourceFiles(dir)) {
+      const file = relative(root, path);
+      const source = await Deno.readTextFile(path);
+      for (const spec of importsOf(source)) {
+        const target = relative(root, resolve(dirname(path), spec));
+        const reason = checkImport(file, target);
+        if (reason !== null) violations.push({ file, target, reason });
+      }
+    }
+  }
+  return violations;
+}
+
+if (import.meta.main) {
+  const root = resolve(dirname(new URL(import.meta.url).pathname), "..", "..");
+  const violations = await checkLayers(root);
+  for (const v of violations) console.error(`${v.file} -> ${v.target}: ${v.reason}`);
+  if (violations.length > 0) {
+    console.error(`${violations.length} layer violation(s)`);
+    Deno.exit(1);
+  }
+  console.log("layer check: ok");
+}
