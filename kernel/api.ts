@@ -1,0 +1,632 @@
+/**
+ * The native kernel interface: everything a plugin (personality, driver,
+ * scheduler, file system) may use. Plugins import this file only (plus `hw/`
+ * register constants), never the kernel's layers.
+ *
+ * ## The system-call contract
+ *
+ * A personality provides `syscalls`, an array indexed by call number. The
+ * kernel's trap loop, on an `ecall` from U-mode, saves the registers into
+ * `t.regs` (x0..x31), sets `t.pc` past the `ecall`, and calls
+ * `personality.syscalls[t.regs[17]](t, api)`. Arguments are `t.regs[10..15]`
+ * (a0-a5). The handler returns:
+ *
+ * - a value for a0 (anything in the int32 or uint32 range outside
+ *   `[-4095, -1]`), written to a0 as is;
+ * - a negative kernel status `K.*` (in `[-4095, -1]`): the kernel writes
+ *   `personality.mapStatus(status)` to a0 (e.g. `-errno`);
+ * - {@link BLOCK}, after parking the thread with {@link KernelApi.block} (or a
+ *   helper that does, such as `sleep` or `wait`): the pc goes back onto the
+ *   `ecall` and the call is restarted from the beginning when the thread is
+ *   woken. If a signal wakes it instead, the call returns `K.INTR` (mapped to
+ *   EINTR) unless the handler has SA_RESTART, in which case it restarts after
+ *   the handler;
+ * - {@link NO_RESULT} when the handler has set the registers and pc itself
+ *   (exec, sigreturn, exit): the kernel touches neither a0 nor the pc.
+ *
+ * A handler must not consume anything before deciding to block, and any
+ * state it needs across a restart goes in `t.restartState` (reset to -1 when
+ * a call completes). A missing handler answers `K.NOSYS`. A host exception
+ * thrown by a handler is caught: the process is killed with SIGSYS and the
+ * machine goes on.
+ *
+ * @module
+ */
+
+import type { KStatus } from "./errors.ts";
+import type { Process, SigAction, Thread } from "./proc/process.ts";
+import type { SchedulerPolicy } from "./proc/scheduler.ts";
+import type { WaitQueue } from "./ipc/wait_queue.ts";
+import type { FileOps, GuestMemory, OpenFile } from "./fs/types.ts";
+import type { PathLoc, Vfs } from "./fs/vfs.ts";
+import type { Elf32Image } from "../hw/elf.ts";
+
+export { K, KernelError, statusName } from "./errors.ts";
+export type { KStatus } from "./errors.ts";
+export { NO_MEMORY, Process, STATE_LETTERS, TaskState, Thread } from "./proc/process.ts";
+export type { SigAction } from "./proc/process.ts";
+export { EnqueueReason } from "./proc/scheduler.ts";
+export type { SchedulerPolicy } from "./proc/scheduler.ts";
+export { WaitQueue } from "./ipc/wait_queue.ts";
+export type { Waiter } from "./ipc/wait_queue.ts";
+export {
+  DefaultAction,
+  defaultAction,
+  isValidSignal,
+  SA,
+  SIG,
+  SIG_DFL,
+  SIG_IGN,
+  SIGNAL_NAMES,
+} from "./ipc/signal_numbers.ts";
+export * from "./fs/types.ts";
+export type { PathLoc, Vfs } from "./fs/vfs.ts";
+export type { Elf32Image, ElfProgramHeader } from "../hw/elf.ts";
+
+/** Version of this interface; a module whose `apiVersion` differs is refused. */
+export const API_VERSION = 1;
+
+/** Returned by a handler that parked its thread: restart the call when woken. */
+export const BLOCK = -0x1_0000_0000;
+/** Returned by a handler that has set the registers and pc itself (exec, sigreturn, exit). */
+export const NO_RESULT = -0x1_0000_0001;
+
+/** A system-call handler: a0 value, negative K status, {@link BLOCK} or {@link NO_RESULT}. */
+export type SyscallHandler = (t: Thread, api: KernelApi) => number;
+
+/** How completely a personality implements a call (for tracing and "not implemented" answers). */
+export const SupportLevel = {
+  /** Implemented as the ABI specifies. */
+  FULL: 0,
+  /** Implemented with documented limits. */
+  PARTIAL: 1,
+  /** Known but not implemented: answers K.NOSYS. */
+  NONE: 2,
+} as const;
+
+/** Memory protection bits (the Linux PROT_* values). */
+export const PROT = { NONE: 0, READ: 1, WRITE: 2, EXEC: 4 } as const;
+
+/** Options of {@link KernelApi.wait} (the Linux W* values). */
+export const WAIT = {
+  /** Do not block: return 0 when no child has changed state. */
+  NOHANG: 1,
+  /** Report stopped children (WUNTRACED / WSTOPPED). */
+  STOPPED: 2,
+  /** Report exited children (implied by waitpid). */
+  EXITED: 4,
+  /** Report continued children. */
+  CONTINUED: 8,
+  /** Leave the child waitable (do not reap). */
+  NOWAIT: 0x0100_0000,
+} as const;
+
+/** What {@link KernelApi.wait} found. */
+export const WaitKind = { EXITED: 0, KILLED: 1, STOPPED: 2, CONTINUED: 3 } as const;
+
+/** A child's state change, as reported by {@link KernelApi.wait}. */
+export interface WaitRecord {
+  /** The child's pid. */
+  pid: number;
+  /** {@link WaitKind}. */
+  kind: number;
+  /** Exit code (EXITED), else 0. */
+  code: number;
+  /** Terminating or stopping signal (KILLED, STOPPED), SIGCONT for CONTINUED, else 0. */
+  signal: number;
+  /** True when KILLED by a signal whose default action dumps core. */
+  core: boolean;
+  /** The status word in the traditional Unix encoding (`WIFEXITED` & co. decode it). */
+  status: number;
+  /** User cycles of the child (EXITED / KILLED). */
+  userCycles: number;
+  /** System cycles of the child (EXITED / KILLED). */
+  systemCycles: number;
+}
+
+/** Details of a signal being delivered (valid only during the `deliverSignal` call). */
+export interface SignalInfo {
+  /** Signal number. */
+  signo: number;
+  /** si_code (0 = SI_USER from kill, 0x80 = SI_KERNEL, fault codes for SIGSEGV...). */
+  code: number;
+  /** Sending pid (0 for the kernel). */
+  pid: number;
+  /** Sending uid. */
+  uid: number;
+  /** Exit status for SIGCHLD. */
+  status: number;
+  /** Faulting address for SIGSEGV/SIGBUS/SIGILL. */
+  addr: number;
+}
+
+/** The result of loading a program image into a fresh address space. */
+export interface LoadedImage {
+  /** Absolute path of the program. */
+  path: string;
+  /** Entry point (virtual). */
+  entry: number;
+  /** Virtual address of the program headers in the loaded image (AT_PHDR), 0 if not mapped. */
+  phdrAddr: number;
+  /** Size of one program header (AT_PHENT). */
+  phent: number;
+  /** Number of program headers (AT_PHNUM). */
+  phnum: number;
+  /** Lowest mapped address of the image. */
+  base: number;
+  /** End of the loaded image (page aligned): the initial program break. */
+  brk: number;
+  /** Top of the user stack (exclusive); the stack region is mapped demand-zero below it. */
+  stackTop: number;
+  /** Size of the stack region in bytes. */
+  stackSize: number;
+  /** The parsed ELF file (null for non-ELF formats loaded by a personality). */
+  elf: Elf32Image | null;
+  /** The file's bytes. */
+  bytes: Uint8Array;
+}
+
+/**
+ * Memory operations a personality's own loader may use on the new address
+ * space during {@link Personality.loadBinary} (PE images, for instance).
+ */
+export interface ImageLoader {
+  /** Maps `[addr, addr+length)` with `prot`, demand-zero; K status. */
+  map(addr: number, length: number, prot: number, name: string): KStatus;
+  /** Copies `data` to virtual `addr` of the new space (mapping must exist); K status. */
+  write(addr: number, data: Uint8Array): KStatus;
+}
+
+/**
+ * A personality: a syscall table plus the hooks that make a process of this
+ * ABI (FreeBSD's sysentvec, in spirit). Registered by a `personality` module's
+ * `init` with {@link KernelApi.registerPersonality}.
+ */
+export interface Personality {
+  /** Name ("unix", "win32"). */
+  readonly name: string;
+  /** Handlers indexed by call number (a7). */
+  readonly syscalls: (SyscallHandler | undefined)[];
+  /** Call names indexed by number, for tracing and diagnostics. */
+  readonly syscallNames: (string | undefined)[];
+  /** {@link SupportLevel} per number (missing = FULL when a handler exists, NONE otherwise). */
+  readonly syscallSupport?: (number | undefined)[];
+  /** Maps a negative kernel status to this ABI's a0 value (e.g. `-errno`). */
+  mapStatus(status: number): number;
+  /**
+   * Builds a signal frame on `t`'s user stack for a caught signal and points
+   * `t.pc` at `action.handler` (registers in `t.regs`). The kernel applies the
+   * handler's mask afterwards. `t.sigBlockedLo/Hi` hold the mask to save in
+   * the frame. Returns false if the frame could not be written (the kernel
+   * then kills the process with SIGSEGV).
+   */
+  deliverSignal(t: Thread, sig: number, action: SigAction, info: SignalInfo): boolean;
+  /** True if `bytes` is an executable of this personality (checked at exec, in registration order). */
+  checkBinary(bytes: Uint8Array): boolean;
+  /**
+   * Loads a non-ELF image (optional): the kernel loads ELF32 itself; a
+   * personality with its own format fills the space through `loader` and
+   * returns the image description, or a negative status.
+   */
+  loadBinary?(bytes: Uint8Array, path: string, loader: ImageLoader): LoadedImage | KStatus;
+  /**
+   * Builds the initial user stack (argv, envp, auxv...) in the new address
+   * space of `t.process` and sets `t.regs` (sp, a0...) and `t.pc`. K status.
+   */
+  setupProcess(t: Thread, image: LoadedImage, argv: string[], envp: string[]): KStatus;
+  /** Called when a process of this personality forks (after the kernel copied everything). */
+  onFork?(parent: Process, child: Process): void;
+  /** Called when a process of this personality exits (before its descriptors close). */
+  onExit?(p: Process): void;
+  /** Called when a process leaves this personality by exec'ing another format. */
+  onExecAway?(p: Process): void;
+}
+
+/** Module kinds. */
+export type ModuleKind = "personality" | "driver" | "scheduler" | "filesystem";
+
+/** A register window a driver claims. */
+export interface MmioClaim {
+  /** Physical base address. */
+  base: number;
+  /** Size in bytes. */
+  size: number;
+}
+
+/** Device resources a driver claims (Minix 3 style); the kernel refuses two claimants. */
+export interface ModuleResources {
+  /** Register windows. */
+  mmio?: MmioClaim[];
+  /** PLIC interrupt sources. */
+  irqs?: number[];
+  /** DMA channels. */
+  dma?: number[];
+}
+
+/** Access to a claimed register window; offsets outside it are refused with a {@link ResourceError}. */
+export interface MmioWindow {
+  /** Physical base. */
+  readonly base: number;
+  /** Size. */
+  readonly size: number;
+  /** Reads a byte at `offset`. */
+  read8(offset: number): number;
+  /** Writes a byte at `offset`. */
+  write8(offset: number, value: number): void;
+  /** Reads a 16-bit value at `offset`. */
+  read16(offset: number): number;
+  /** Writes a 16-bit value at `offset`. */
+  write16(offset: number, value: number): void;
+  /** Reads a 32-bit value at `offset` (unsigned). */
+  read32(offset: number): number;
+  /** Writes a 32-bit value at `offset`. */
+  write32(offset: number, value: number): void;
+}
+
+/** Raised when a module touches a resource it did not claim. */
+export class ResourceError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "ResourceError";
+  }
+}
+
+/** What a module gets besides the API: its claimed resources and a logger. */
+export interface ModuleContext {
+  /** The module's name. */
+  readonly name: string;
+  /** The window of a claimed MMIO range, found by its base address (throws ResourceError if unclaimed). */
+  mmio(base: number): MmioWindow;
+  /**
+   * Installs the handler of a claimed interrupt source; the kernel enables the
+   * source in the PLIC (S context) and calls `handler` after each claim,
+   * completing it afterwards. Throws ResourceError if the IRQ was not claimed.
+   */
+  onIrq(irq: number, handler: () => void): void;
+  /** Claimed DMA channels. */
+  readonly dmaChannels: readonly number[];
+  /** Writes a line to the kernel log. */
+  log(message: string): void;
+}
+
+/**
+ * The descriptor a plugin module exports as `module`. `init` may register
+ * things (a personality, a scheduler, devices); a throwing `init` is undone
+ * (resources released, registrations dropped) and the load refused.
+ */
+export interface ModuleDescriptor {
+  /** Unique module name. */
+  readonly name: string;
+  /** Module version (semver text). */
+  readonly version: string;
+  /** {@link API_VERSION} the module was written for. */
+  readonly apiVersion: number;
+  /** Kind of module. */
+  readonly kind: ModuleKind;
+  /** One-line description. */
+  readonly description?: string;
+  /** Names of modules that must be loaded first (they gain a reference). */
+  readonly dependsOn?: readonly string[];
+  /** Device resources (drivers). */
+  readonly resources?: ModuleResources;
+  /** Starts the module. */
+  init(api: KernelApi, ctx: ModuleContext): void | Promise<void>;
+  /** Stops the module; it must unregister what init registered. */
+  exit(api: KernelApi, ctx: ModuleContext): void | Promise<void>;
+}
+
+/** Public state of a loaded module. */
+export interface ModuleInfo {
+  /** Name. */
+  name: string;
+  /** Version. */
+  version: string;
+  /** Kind. */
+  kind: ModuleKind;
+  /** Where it was loaded from (URL or "builtin"). */
+  source: string;
+  /** References: dependants plus users (processes of a personality, ...). */
+  refs: number;
+  /** Claimed resources. */
+  resources: ModuleResources;
+}
+
+/** The module loader as the API exposes it (the monitor and `lsmod` use it). */
+export interface ModuleManager {
+  /** Loads a plugin file (path or URL) and initialises its `module` descriptor. */
+  load(specifier: string): Promise<ModuleInfo>;
+  /** Loads an already imported descriptor (built-in modules, tests). */
+  loadDescriptor(descriptor: ModuleDescriptor, source?: string): Promise<ModuleInfo>;
+  /** Unloads a module; refuses a busy one (ModuleBusyError) unless `force`. */
+  unload(name: string, force?: boolean): Promise<void>;
+  /** Lists loaded modules in load order. */
+  list(): ModuleInfo[];
+  /** The module of that name, if loaded. */
+  get(name: string): ModuleInfo | undefined;
+  /** Adds a user reference (e.g. a process bound to a personality). */
+  ref(name: string): void;
+  /** Drops a user reference. */
+  unref(name: string): void;
+}
+
+/** Character device operations registered by drivers (re-exported FileOps shape). */
+export interface CharDeviceRegistration {
+  /** Device file name under /dev (e.g. "console", "ttyS0"). */
+  name: string;
+  /** Major number. */
+  major: number;
+  /** Minor number. */
+  minor: number;
+  /** Permission bits of the node. */
+  mode?: number;
+}
+
+/** uname-style system identification. */
+export interface SystemInfo {
+  /** Operating system name ("Strata"). */
+  sysname: string;
+  /** Host name of the machine. */
+  nodename: string;
+  /** Kernel release. */
+  release: string;
+  /** Kernel version text. */
+  version: string;
+  /** Machine ("riscv32"). */
+  machine: string;
+  /** RAM size in bytes. */
+  totalRam: number;
+  /** Free RAM in bytes. */
+  freeRam: number;
+  /** Number of processes. */
+  processes: number;
+  /** Seconds since boot (simulated). */
+  uptimeSeconds: number;
+}
+
+/** Counters of the kernel (all deterministic). */
+export interface KernelStats {
+  /** Simulated cycles since boot. */
+  cycles: number;
+  /** Instructions retired by the CPU. */
+  instret: number;
+  /** System calls handled. */
+  syscalls: number;
+  /** Context switches (the CPU changed threads). */
+  contextSwitches: number;
+  /** Preemptions by the quantum timer. */
+  preemptions: number;
+  /** Page faults handled (all kinds). */
+  pageFaults: number;
+  /** Demand-zero pages allocated. */
+  zeroFills: number;
+  /** Copy-on-write page copies. */
+  cowCopies: number;
+  /** Interrupts handled. */
+  interrupts: number;
+  /** Signals delivered to handlers. */
+  signalsDelivered: number;
+  /** Cycles spent idle (nothing runnable). */
+  idleCycles: number;
+  /** Free physical frames. */
+  freeFrames: number;
+  /** Total physical frames. */
+  totalFrames: number;
+}
+
+/** Boot-time configuration visible to plugins. */
+export interface KernelConfig {
+  /** Default scheduling quantum in cycles. */
+  readonly quantumCycles: number;
+  /** CPU frequency in Hz. */
+  readonly frequency: number;
+  /** RAM size in bytes. */
+  readonly ramSize: number;
+}
+
+/**
+ * The kernel interface. Guest-memory operations check every address and
+ * answer `K.FAULT` / null / false for a bad pointer, never throwing.
+ */
+export interface KernelApi {
+  /** {@link API_VERSION}. */
+  readonly version: number;
+  /** Boot configuration. */
+  readonly config: KernelConfig;
+
+  // ---- threads and processes ----
+
+  /** The thread on the CPU (or in its system call), null when idle. */
+  readonly current: Thread | null;
+  /** The process of that pid (zombies included), or null. */
+  getProcess(pid: number): Process | null;
+  /** Every process, in pid order. */
+  processes(): Process[];
+  /** The personality a process runs under, or null before its first exec. */
+  personalityOf(p: Process): Personality | null;
+  /**
+   * Forks the process of `t` with copy-on-write memory, duplicated
+   * descriptors, the same signal actions and mask; the child's thread gets a
+   * copy of `t.regs`/`t.pc` with a0 = 0 and is made runnable. Returns the
+   * child or a negative status.
+   */
+  fork(t: Thread): Process | KStatus;
+  /**
+   * Replaces the program of `t.process` with the file at `path` (resolved
+   * from the process's cwd): finds the personality by binary format, loads the
+   * image, closes CLOEXEC descriptors, resets caught signals to SIG_DFL and
+   * calls the personality's `setupProcess`. Returns {@link NO_RESULT} on
+   * success, else a status (the old program is intact).
+   */
+  exec(t: Thread, path: string, argv: string[], envp: string[]): number;
+  /** Terminates the process of `t` with exit code `code & 255`; returns {@link NO_RESULT}. */
+  exit(t: Thread, code: number): number;
+  /**
+   * Waits for a child of `t.process`: `pid` > 0 that child, -1 any, 0 any in
+   * the caller's group, < -1 any in group -pid. `options` are {@link WAIT}
+   * flags (EXITED is implied unless only STOPPED/CONTINUED are asked for with
+   * a waitid-style call, see {@link WAIT}). Returns the record, 0 with
+   * WNOHANG when nothing is ready, `K.CHILD`, or {@link BLOCK} (parked).
+   */
+  wait(t: Thread, pid: number, options: number): WaitRecord | number;
+  /**
+   * Sends `sig` (0 = existence check) to `pid` > 0, to the caller's group (0),
+   * to every process but pid 1 and the caller (-1), or to group -pid. No
+   * permission checks. K status.
+   */
+  kill(sender: Process | null, pid: number, sig: number): KStatus;
+  /** Sends `sig` to thread `tid` of process `tgid` (-1 = any process). K status. */
+  tgkill(sender: Process | null, tgid: number, tid: number, sig: number): KStatus;
+  /** Sends `sig` to every process in group `pgid` (used by the tty). K status. */
+  killGroup(pgid: number, sig: number): KStatus;
+  /** setpgid(pid, pgid) with POSIX checks (0 = caller / own pid). K status. */
+  setpgid(caller: Process, pid: number, pgid: number): KStatus;
+  /** getpgid(pid) (0 = caller); pgid or status. */
+  getpgid(caller: Process, pid: number): number;
+  /** setsid(): new session and group led by the caller; the sid or K.PERM. */
+  setsid(caller: Process): number;
+  /** getsid(pid) (0 = caller); sid or status. */
+  getsid(caller: Process, pid: number): number;
+
+  // ---- blocking and time ----
+
+  /** Parks `t` on `queue` and returns {@link BLOCK}; the call restarts when the queue is woken. */
+  block(t: Thread, queue: WaitQueue): number;
+  /**
+   * Parks `t` on several queues at once (poll-like); woken by the first. Returns {@link BLOCK}.
+   * An optional absolute deadline (simulated ns) also wakes it.
+   */
+  blockMany(t: Thread, queues: WaitQueue[], deadlineNs?: number): number;
+  /**
+   * Sleeps until simulated monotonic time `deadlineNs`. Returns 0 once it has
+   * passed, else parks and returns {@link BLOCK} (the restarted call returns 0).
+   * Keep the deadline in `t.restartState` between restarts.
+   */
+  sleepUntil(t: Thread, deadlineNs: number): number;
+  /** Gives up the CPU (the thread stays runnable); returns 0. */
+  yield(t: Thread): number;
+  /** Simulated monotonic time in ns since boot. */
+  nowNs(): number;
+  /** Wall-clock time in ns since the Unix epoch (RTC start + simulated time). */
+  realtimeNs(): bigint;
+  /** Simulated cycles since boot. */
+  cycles(): number;
+
+  // ---- memory of a process ----
+
+  /** brk: sets the break to `addr` if possible (0 queries); returns the (new or current) break. */
+  brk(p: Process, addr: number): number;
+  /**
+   * Maps anonymous private memory (demand-zero). `addr` is a hint unless
+   * `fixed` (then it must be page aligned and replaces existing mappings).
+   * Returns the address (unsigned) or a negative status.
+   */
+  mmap(p: Process, addr: number, length: number, prot: number, fixed: boolean): number;
+  /** Unmaps `[addr, addr+length)`. K status. */
+  munmap(p: Process, addr: number, length: number): KStatus;
+  /** Changes protection of `[addr, addr+length)` (must be mapped). K status. */
+  mprotect(p: Process, addr: number, length: number, prot: number): KStatus;
+  /** Copies `length` guest bytes at `addr` into a new array; null on a bad address. */
+  copyIn(p: Process, addr: number, length: number): Uint8Array | null;
+  /** Copies `dst.length` guest bytes at `addr` into `dst` (no allocation); false on a bad address. */
+  copyInto(p: Process, addr: number, dst: Uint8Array): boolean;
+  /** Copies `data` to guest `addr` (breaking COW, filling demand-zero pages); false on a bad address. */
+  copyOut(p: Process, addr: number, data: Uint8Array): boolean;
+  /** Reads a NUL-terminated UTF-8 string of at most `max` bytes; K.FAULT or K.NAMETOOLONG. */
+  readString(p: Process, addr: number, max?: number): string | KStatus;
+  /** Reads a NULL-terminated array of string pointers (argv style); K.FAULT or K.TOOBIG. */
+  readStringArray(
+    p: Process,
+    addr: number,
+    maxCount?: number,
+    maxBytes?: number,
+  ): string[] | KStatus;
+  /** Reads a u32 at `addr` (unsigned, >= 0) or returns K.FAULT. */
+  readU32(p: Process, addr: number): number;
+  /** Writes a u32 at `addr`; false on a bad address. */
+  writeU32(p: Process, addr: number, value: number): boolean;
+  /** The process's guest-memory accessor (also its `memory` field), for file operations. */
+  memoryOf(p: Process): GuestMemory;
+
+  // ---- signals ----
+
+  /** The live action of `sig` in `p` (do not modify; use setSigAction). */
+  sigAction(p: Process, sig: number): SigAction;
+  /** Sets the action of `sig`; K.INVAL for SIGKILL/SIGSTOP or a bad number. */
+  setSigAction(p: Process, sig: number, action: SigAction): KStatus;
+  /** Sets `t`'s blocked mask (SIGKILL and SIGSTOP are silently kept unblocked). */
+  setSignalMask(t: Thread, lo: number, hi: number): void;
+  /**
+   * sigsuspend: installs a temporary mask and parks until a signal is
+   * delivered; the old mask is restored by the delivery (saved in the frame).
+   * Returns {@link BLOCK}; after the signal, the call returns K.INTR.
+   */
+  sigSuspend(t: Thread, lo: number, hi: number): number;
+  /** Ends a sigreturn: installs the mask from the frame and returns {@link NO_RESULT}. */
+  finishSigreturn(t: Thread, lo: number, hi: number): number;
+
+  // ---- files ----
+
+  /** The virtual file system. */
+  readonly vfs: Vfs;
+  /** The current directory of `p`. */
+  cwd(p: Process): PathLoc;
+  /** Changes the current directory of `p` to `path`. K status. */
+  chdir(p: Process, path: string): KStatus;
+  /** Sets the current directory to an already resolved location (fchdir). */
+  setCwd(p: Process, loc: PathLoc): void;
+  /** The description behind `fd`, or null. */
+  fdGet(p: Process, fd: number): OpenFile | null;
+  /** Installs `file` (taking over one reference) at the lowest free fd >= minFd; fd or K.MFILE. */
+  fdInstall(p: Process, file: OpenFile, cloexec: boolean, minFd?: number): number;
+  /** Closes `fd`. K status. */
+  fdClose(p: Process, fd: number): KStatus;
+  /** dup / F_DUPFD: a new fd >= minFd for the same description. fd or status. */
+  fdDup(p: Process, fd: number, minFd: number, cloexec: boolean): number;
+  /** dup3: makes `newFd` refer to `oldFd`'s description (closing newFd first). newFd or status. */
+  fdDup3(p: Process, oldFd: number, newFd: number, cloexec: boolean): number;
+  /** The close-on-exec flag of `fd` (1/0) or K.BADF. */
+  fdGetCloexec(p: Process, fd: number): number;
+  /** Sets the close-on-exec flag. K status. */
+  fdSetCloexec(p: Process, fd: number, on: boolean): KStatus;
+  /** Open descriptors of `p`, ascending. */
+  fdList(p: Process): number[];
+  /** Maximum number of descriptors per process. */
+  readonly maxFds: number;
+
+  // ---- devices ----
+
+  /**
+   * Registers a character device and creates its node under /dev.
+   * K status (K.EXIST if the number or name is taken).
+   */
+  registerCharDevice(reg: CharDeviceRegistration, ops: FileOps): KStatus;
+  /** Removes a character device and its node. K status. */
+  unregisterCharDevice(major: number, minor: number): KStatus;
+
+  // ---- plugins ----
+
+  /** The module loader. */
+  readonly modules: ModuleManager;
+  /** Registers a personality (its binary format becomes known to exec). K.EXIST if taken. */
+  registerPersonality(p: Personality): KStatus;
+  /** Unregisters a personality; K.BUSY while processes use it. */
+  unregisterPersonality(name: string): KStatus;
+  /** A registered personality by name. */
+  getPersonality(name: string): Personality | null;
+  /** Installs a scheduling policy, moving the ready threads over to it. */
+  setScheduler(policy: SchedulerPolicy): void;
+  /** The active scheduling policy. */
+  readonly scheduler: SchedulerPolicy;
+
+  // ---- system ----
+
+  /** Halts the machine with `status` after the current call (reboot(POWER_OFF)). */
+  poweroff(status: number): void;
+  /** uname-style information and memory totals. */
+  systemInfo(): SystemInfo;
+  /** Deterministic counters. */
+  stats(): KernelStats;
+  /** Writes a line to the kernel log (trace / console in debug mode). */
+  log(message: string): void;
+}

@@ -1,0 +1,249 @@
+/**
+ * The task structures: {@link Process} (an address space, descriptors,
+ * signal actions, a place in the process tree) and {@link Thread} (a register
+ * file and a scheduling state). One thread per process for now, but the two
+ * are kept apart so that threads can come later.
+ *
+ * This is layer 0: fields that belong to higher layers (the address space,
+ * the descriptor table) are typed by the small interfaces declared here,
+ * which the higher layers' classes implement.
+ *
+ * @module
+ */
+
+import type { GuestMemory } from "../fs/types.ts";
+
+/** Guest memory of a process that has no address space: every access faults. */
+export const NO_MEMORY: GuestMemory = {
+  copyIn: () => null,
+  copyOut: () => false,
+};
+
+/** Scheduling state of a thread (and, through its threads, of a process). */
+export const TaskState = {
+  /** Runnable, waiting for the CPU. */
+  READY: 0,
+  /** On the CPU now. */
+  RUNNING: 1,
+  /** Parked on a wait queue or a timer. */
+  BLOCKED: 2,
+  /** Stopped by a job-control signal. */
+  STOPPED: 3,
+  /** Exited, not yet reaped by its parent (process) / finished (thread). */
+  ZOMBIE: 4,
+} as const;
+
+/** One-letter state codes as `ps` and `/proc/PID/stat` show them, indexed by {@link TaskState}. */
+export const STATE_LETTERS = ["R", "R", "S", "T", "Z"] as const;
+
+/** What the process layer needs of an address space (implemented by `kernel/mm`). */
+export interface ProcSpace {
+  /** The `satp` value that selects this space (mode, ASID, root page number). */
+  readonly satp: number;
+  /** ASID of this space. */
+  readonly asid: number;
+  /** Releases every frame and the ASID; the space is unusable afterwards. */
+  destroy(): void;
+}
+
+/** What the process layer needs of a descriptor table (implemented in `kernel/exec`). */
+export interface ProcFiles {
+  /** Closes every descriptor (at exit). */
+  closeAll(): void;
+}
+
+/** Something a blocked thread is parked on (a `WaitQueue`); removal is needed when a signal wakes it. */
+export interface ParkingPlace {
+  /** Name for diagnostics (the deadlock report, /proc wchan). */
+  readonly name: string;
+  /** Unparks `waiter` without waking the others. */
+  remove(waiter: Thread): void;
+}
+
+/**
+ * A signal action, in kernel-native form (the Linux values, which the Unix
+ * personality passes through and others translate to).
+ */
+export interface SigAction {
+  /** Handler address, or SIG_DFL (0) / SIG_IGN (1). */
+  handler: number;
+  /** SA_* flags (kernel-native values, see `kernel/ipc/signals.ts`). */
+  flags: number;
+  /** Signals blocked while the handler runs, bits 0-31 = signals 1-32. */
+  maskLo: number;
+  /** Signals blocked while the handler runs, bits 0-31 = signals 33-64. */
+  maskHi: number;
+  /** Return trampoline address (SA_RESTORER), 0 if none. */
+  restorer: number;
+}
+
+/** A guest thread: its saved registers and its scheduling state. */
+export class Thread {
+  /** Thread id (the main thread's tid equals its process's pid). */
+  readonly tid: number;
+  /** The owning process. */
+  readonly process: Process;
+  /** Saved integer registers x0..x31 (valid while the thread is off the CPU or in a trap). */
+  readonly regs: Int32Array = new Int32Array(32);
+  /** Saved pc (unsigned). During a system call it already points past the `ecall`. */
+  pc = 0;
+  /** {@link TaskState}. */
+  state: number = TaskState.READY;
+
+  /** Pending signals 1-32 (bit n-1 = signal n). */
+  sigPendingLo = 0;
+  /** Pending signals 33-64. */
+  sigPendingHi = 0;
+  /** Blocked signals 1-32. */
+  sigBlockedLo = 0;
+  /** Blocked signals 33-64. */
+  sigBlockedHi = 0;
+  /** True while a sigsuspend-style temporary mask is in force; the saved mask is restored at delivery. */
+  hasSavedMask = false;
+  /** The mask to restore after sigsuspend (1-32). */
+  savedBlockedLo = 0;
+  /** The mask to restore after sigsuspend (33-64). */
+  savedBlockedHi = 0;
+
+  /** The wait queue (or timer) this thread is parked on, while BLOCKED. */
+  parkedOn: ParkingPlace | null = null;
+  /** Pending clock event id of a sleep or timeout, -1 if none. */
+  timerEvent = -1;
+  /** Set when a signal, not the awaited event, woke the thread. */
+  interrupted = false;
+  /** Address of the `ecall` of a blocked system call (where a restart resumes). */
+  restartPc = 0;
+  /**
+   * Scratch that survives the restart of a blocked system call (e.g. a sleep
+   * deadline). Reset to -1 whenever a system call completes.
+   */
+  restartState = -1;
+
+  /** Cycles remaining in the current quantum (the scheduler policy sets it). */
+  sliceLeft = 0;
+  /** Scheduling priority for policies that use one (0 = normal, lower = more urgent). */
+  priority = 0;
+  /** Private data of the scheduler policy. */
+  schedData: unknown = null;
+  /** Private data of the personality. */
+  pdata: unknown = null;
+
+  /** Cycles spent in user mode. */
+  userCycles = 0;
+  /** Cycles charged to kernel work for this thread. */
+  systemCycles = 0;
+  /** Voluntary context switches (the thread blocked). */
+  voluntarySwitches = 0;
+  /** Involuntary context switches (preempted). */
+  involuntarySwitches = 0;
+
+  /** Creates a thread of `process`. */
+  constructor(tid: number, process: Process) {
+    this.tid = tid;
+    this.process = process;
+  }
+
+  /** Called by a wait queue when woken: becomes runnable through the process table. */
+  wake(): void {
+    this.process.table.wakeThread(this);
+  }
+}
+
+/** Minimal interface of the process table that threads call back into. */
+export interface ThreadWaker {
+  /** Makes a blocked thread runnable again. */
+  wakeThread(t: Thread): void;
+}
+
+/** A process: an address space, descriptors, signal actions and its place in the tree. */
+export class Process {
+  /** Process id. */
+  readonly pid: number;
+  /** The table that owns it. */
+  readonly table: ThreadWaker;
+  /** Parent process (null only for pid 1). */
+  parent: Process | null = null;
+  /** Live and zombie children. */
+  readonly children: Process[] = [];
+  /** Process group id. */
+  pgid: number;
+  /** Session id. */
+  sid: number;
+  /** Real and effective user id. */
+  uid = 0;
+  /** Real and effective group id. */
+  gid = 0;
+  /** File-creation mask. */
+  umask = 0o022;
+  /** {@link TaskState} of the process as a whole (ZOMBIE once it has exited). */
+  state: number = TaskState.READY;
+  /** Command name (basename of the program, at most 15 characters). */
+  comm = "";
+  /** Arguments of the last exec. */
+  argv: string[] = [];
+  /** Environment of the last exec. */
+  envp: string[] = [];
+  /** Current working directory (absolute, normalised). */
+  cwd = "/";
+  /** Threads (the first is the main thread). */
+  readonly threads: Thread[] = [];
+
+  /** Address space (null before the first exec and after exit). */
+  space: ProcSpace | null = null;
+  /** Descriptor table. */
+  files: ProcFiles | null = null;
+  /** Guest memory accessor for file operations (checks every address; see `kernel/mm`). */
+  memory: GuestMemory = NO_MEMORY;
+  /** Name of the personality the process runs under ("" before its first exec). */
+  personalityName = "";
+  /** The personality object (opaque to this layer). */
+  personality: unknown = null;
+  /** Private data of the personality (e.g. a Win32 handle table). */
+  pdata: unknown = null;
+
+  /** Signal actions, index = signal number (1..64; 0 unused). */
+  readonly sigActions: SigAction[] = [];
+
+  /** Exit code (0-255) once exited normally. */
+  exitCode = 0;
+  /** Terminating signal, 0 if it exited normally. */
+  termSignal = 0;
+  /** True if the terminating signal's default action dumps core. */
+  coreDumped = false;
+  /** Signal that stopped it, while STOPPED. */
+  stopSignal = 0;
+  /** A stop not yet reported to a waiting parent. */
+  stopReportPending = false;
+  /** A continue not yet reported to a waiting parent. */
+  continueReportPending = false;
+
+  /** Simulated cycle count at creation. */
+  startCycle = 0;
+  /** User cycles of reaped children. */
+  childUserCycles = 0;
+  /** System cycles of reaped children. */
+  childSystemCycles = 0;
+  /** Page faults handled for this process. */
+  pageFaults = 0;
+
+  /** Creates a process; pgid and sid default to its own pid. */
+  constructor(pid: number, table: ThreadWaker) {
+    this.pid = pid;
+    this.table = table;
+    this.pgid = pid;
+    this.sid = pid;
+    for (let i = 0; i <= 64; i++) {
+      this.sigActions.push({ handler: 0, flags: 0, maskLo: 0, maskHi: 0, restorer: 0 });
+    }
+  }
+
+  /** Parent pid (0 for pid 1). */
+  get ppid(): number {
+    return this.parent === null ? 0 : this.parent.pid;
+  }
+
+  /** The main thread (undefined only for a reaped zombie). */
+  get mainThread(): Thread {
+    return this.threads[0];
+  }
+}
