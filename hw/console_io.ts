@@ -187,10 +187,10 @@ export class BufferConsole implements ConsoleIo {
   }
 }
 
-/** Minimal view of a readable host stream, so tests can stand in for stdin. */
+/** Minimal view of a readable host stream (`Deno.stdin` fits), so tests can stand in for stdin. */
 export interface ConsoleInputStream {
-  /** Reads into `p`; resolves to the byte count, or null at end of file. */
-  read(p: Uint8Array): Promise<number | null>;
+  /** The byte stream; read through a reader that {@link TerminalConsole.close} cancels. */
+  readonly readable: ReadableStream<Uint8Array>;
   /** True when the stream is an interactive terminal. */
   isTerminal(): boolean;
   /** Switches raw mode (only called when {@link isTerminal} is true). */
@@ -244,6 +244,7 @@ export class TerminalConsole implements ConsoleIo {
   #reading = false;
   #rawSet = false;
   #closed = false;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   #waiters: (() => void)[] = [];
   #out = new Uint8Array(4096);
   #outLen = 0;
@@ -310,13 +311,18 @@ export class TerminalConsole implements ConsoleIo {
   }
 
   /**
-   * Flushes output and restores the terminal mode. A read already waiting
-   * on stdin cannot be withdrawn; its bytes are dropped when they arrive.
+   * Flushes output, restores the terminal mode and cancels the stdin reader
+   * (on a terminal this lets the process exit; a pipe stays open until its
+   * writer closes it).
    */
   close(): void {
     this.flush();
     this.#closed = true;
     this.#restoreMode();
+    if (this.#reader !== null) {
+      this.#reader.cancel().catch(() => {});
+      this.#reader = null;
+    }
     this.#eof = true;
     this.#wake();
   }
@@ -343,22 +349,30 @@ export class TerminalConsole implements ConsoleIo {
   }
 
   async #readLoop(): Promise<void> {
-    const buf = new Uint8Array(4096);
+    let reader: ReadableStreamDefaultReader<Uint8Array>;
+    try {
+      reader = this.#input.readable.getReader();
+    } catch {
+      this.#eof = true; // stdin already taken or closed: no input, ever.
+      this.#wake();
+      return;
+    }
+    this.#reader = reader;
     for (;;) {
-      let n: number | null;
+      let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
-        n = await this.#input.read(buf);
+        chunk = await reader.read();
       } catch {
-        n = null; // A closed or broken stdin is end of file.
+        chunk = { done: true, value: undefined }; // A broken stdin is end of file.
       }
       if (this.#closed) return;
-      if (n === null) {
+      if (chunk.done) {
         this.#eof = true;
         this.#wake();
         return;
       }
-      if (n > 0) {
-        this.#queue.push(buf.slice(0, n));
+      if (chunk.value.length > 0) {
+        this.#queue.push(chunk.value);
         this.#wake();
       }
     }

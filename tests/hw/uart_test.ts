@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SimClock } from "../../hw/clock.ts";
-import { BufferConsole } from "../../hw/console_io.ts";
+import { BufferConsole, TerminalConsole } from "../../hw/console_io.ts";
 import {
   Uart16550,
   UART_FCR,
@@ -316,4 +316,111 @@ Deno.test("uart: identical inputs give identical cycle traces", () => {
     return [...log, ...irq.rises];
   };
   assert.deepEqual(trace(), trace());
+});
+
+Deno.test("console: BufferConsole scripts input, captures output, signals end of input", async () => {
+  const con = new BufferConsole("hé");
+  assert.equal(con.hasInput(), true);
+  assert.deepEqual([con.pollInput(), con.pollInput(), con.pollInput()], [0x68, 0xc3, 0xa9]);
+  assert.equal(con.pollInput(), -1);
+  assert.equal(con.inputClosed, false);
+  let woke = false;
+  const waiting = con.waitForInput().then(() => woke = true);
+  await Promise.resolve();
+  assert.equal(woke, false);
+  con.feed([1, 2]);
+  await waiting;
+  assert.equal(woke, true);
+  con.endInput();
+  assert.equal(con.inputClosed, false); // bytes still queued
+  con.pollInput();
+  con.pollInput();
+  assert.equal(con.inputClosed, true);
+  for (const b of new TextEncoder().encode("ok\n")) con.write(b);
+  assert.equal(con.text, "ok\n");
+  con.clearOutput();
+  assert.equal(con.output.length, 0);
+});
+
+/** Fake host streams for TerminalConsole. */
+function fakeTerminal(chunks: string[], terminal: boolean) {
+  const modes: boolean[] = [];
+  const written: number[] = [];
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const readable = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+  });
+  const input = {
+    readable,
+    isTerminal: () => terminal,
+    setRaw: (mode: boolean) => void modes.push(mode),
+  };
+  // Writes at most 3 bytes per call, as a slow pipe may.
+  const output = {
+    writeSync(p: Uint8Array): number {
+      const n = Math.min(3, p.length);
+      written.push(...p.subarray(0, n));
+      return n;
+    },
+  };
+  const send = () => {
+    const c = chunks.shift();
+    if (c === undefined) controller.close();
+    else controller.enqueue(new TextEncoder().encode(c));
+  };
+  return { input, output, modes, written, send };
+}
+
+Deno.test("console: TerminalConsole raw mode, async input queue, batched output", async () => {
+  const fake = fakeTerminal(["ab", "c"], true);
+  const con = new TerminalConsole({ input: fake.input, output: fake.output });
+  assert.deepEqual(fake.modes, []); // stdin untouched until input is wanted
+  assert.equal(con.hasInput(), false);
+  assert.deepEqual(fake.modes, [true]);
+  fake.send();
+  await con.waitForInput();
+  assert.equal(con.pollInput(), 0x61);
+  assert.equal(con.pollInput(), 0x62);
+  assert.equal(con.pollInput(), -1);
+  for (const b of new TextEncoder().encode("hello")) con.write(b);
+  assert.deepEqual(fake.written, []); // batched...
+  await Promise.resolve();
+  assert.equal(String.fromCharCode(...fake.written), "hello"); // ...flushed by a microtask
+  con.close();
+  assert.deepEqual(fake.modes, [true, false]);
+  assert.equal(con.inputClosed, true);
+});
+
+Deno.test("console: TerminalConsole on a pipe reaches end of file", async () => {
+  const fake = fakeTerminal(["x"], false);
+  const con = new TerminalConsole({ input: fake.input, output: fake.output });
+  const wait = con.waitForInput();
+  fake.send();
+  await wait;
+  assert.equal(con.pollInput(), 0x78);
+  fake.send(); // closes the stream
+  await con.waitForInput();
+  assert.equal(con.inputClosed, true);
+  assert.deepEqual(fake.modes, []); // never raw: not a terminal
+  con.close();
+});
+
+Deno.test("uart: host input from an async back-end wakes the receiver", async () => {
+  const clock = new SimClock(100_000_000, 10);
+  const fake = fakeTerminal(["q"], false);
+  const console = new TerminalConsole({ input: fake.input, output: fake.output });
+  const irq = new RecordingLine(clock);
+  const uart = new Uart16550({ clock, irq, console, inputClockHz: 16_000_000 });
+  uart.write(UART_REG.LCR, 1, 0x03);
+  uart.write(UART_REG.IER, 1, UART_IER.ERBFI);
+  clock.advanceTo(300);
+  fake.send();
+  await console.waitForInput();
+  assert.equal(clock.nextEventAt, 1300);
+  clock.advanceTo(1300);
+  assert.equal(irq.level, true);
+  assert.equal(uart.read(UART_REG.RBR, 1), 0x71);
+  console.close();
 });
