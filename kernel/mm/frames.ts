@@ -1,0 +1,121 @@
+/**
+ * Physical frame allocator over guest RAM, with reference counts (shared
+ * copy-on-write pages are counted, freed when the last user lets go).
+ *
+ * Frames are numbered from 0 at `ram.base`. Allocation is LIFO from a stack
+ * that starts with the lowest frames on top, so the same sequence of calls
+ * always hands out the same frames (deterministic runs).
+ *
+ * @module
+ */
+
+import type { Ram } from "../../hw/ram.ts";
+
+/** Page size in bytes. */
+export const PAGE_SIZE = 4096;
+/** log2 of the page size. */
+export const PAGE_SHIFT = 12;
+
+/** Raised on host-side misuse of the allocator (a bug in the kernel, never a guest mistake). */
+export class FrameError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "FrameError";
+  }
+}
+
+/** Allocates and reference-counts 4 KiB frames of a {@link Ram}. */
+export class FrameAllocator {
+  /** The RAM the frames live in. */
+  readonly ram: Ram;
+  /** Number of frames. */
+  readonly total: number;
+  /** Reference count per frame (0 = free). */
+  readonly refs: Uint16Array;
+  readonly #stack: Int32Array;
+  #top: number;
+
+  /** Makes every frame of `ram` from `firstFrame` on available. */
+  constructor(ram: Ram, firstFrame = 0) {
+    this.ram = ram;
+    this.total = ram.size >>> PAGE_SHIFT;
+    this.refs = new Uint16Array(this.total);
+    this.#stack = new Int32Array(this.total);
+    let n = 0;
+    for (let f = this.total - 1; f >= firstFrame; f--) this.#stack[n++] = f;
+    this.#top = n;
+    for (let f = 0; f < firstFrame; f++) this.refs[f] = 1;
+  }
+
+  /** Free frames. */
+  get free(): number {
+    return this.#top;
+  }
+
+  /** Allocates a frame (contents undefined) with one reference; -1 when RAM is exhausted. */
+  alloc(): number {
+    if (this.#top === 0) return -1;
+    const f = this.#stack[--this.#top];
+    this.refs[f] = 1;
+    return f;
+  }
+
+  /** Allocates a zero-filled frame; -1 when RAM is exhausted. */
+  allocZeroed(): number {
+    const f = this.alloc();
+    if (f >= 0) this.zero(f);
+    return f;
+  }
+
+  /** Adds a reference to an allocated frame. */
+  ref(f: number): void {
+    if (this.refs[f] === 0) throw new FrameError(`ref of free frame ${f}`);
+    if (this.refs[f] === 0xffff) throw new FrameError(`reference count overflow on frame ${f}`);
+    this.refs[f]++;
+  }
+
+  /** Drops a reference; the frame returns to the free stack at zero. Returns the new count. */
+  unref(f: number): number {
+    const r = this.refs[f];
+    if (r === 0) throw new FrameError(`double free of frame ${f}`);
+    this.refs[f] = r - 1;
+    if (r === 1) this.#stack[this.#top++] = f;
+    return r - 1;
+  }
+
+  /** Byte offset of frame `f` in RAM. */
+  offset(f: number): number {
+    return f << PAGE_SHIFT;
+  }
+
+  /** Physical address of frame `f`. */
+  paddr(f: number): number {
+    return (this.ram.base + (f << PAGE_SHIFT)) >>> 0;
+  }
+
+  /** Physical page number (paddr >> 12) of frame `f`, as stored in PTEs. */
+  ppn(f: number): number {
+    return (this.ram.base >>> PAGE_SHIFT) + f;
+  }
+
+  /** Frame of a physical page number, or -1 if it is not in RAM. */
+  frameOfPpn(ppn: number): number {
+    const f = ppn - (this.ram.base >>> PAGE_SHIFT);
+    return f >= 0 && f < this.total ? f : -1;
+  }
+
+  /** Fills frame `f` with zeros (and tells the code cache). */
+  zero(f: number): void {
+    const w = f << (PAGE_SHIFT - 2);
+    this.ram.i32.fill(0, w, w + (PAGE_SIZE >>> 2));
+    this.ram.notifyWrite(f << PAGE_SHIFT, PAGE_SIZE);
+  }
+
+  /** Copies frame `src` to frame `dst` (and tells the code cache). */
+  copy(dst: number, src: number): void {
+    const s = src << (PAGE_SHIFT - 2);
+    this.ram.i32.copyWithin(dst << (PAGE_SHIFT - 2), s, s + (PAGE_SIZE >>> 2));
+    this.ram.notifyWrite(dst << PAGE_SHIFT, PAGE_SIZE);
+  }
+}
