@@ -176,7 +176,6 @@ Deno.test("address space: munmap splits regions and frees pages; mprotect", () =
   const b = as.mmapAnon(0, 0x1000, Prot.READ, false);
   assert.equal(b, a + 0x1000, "highest free gap (the hole)");
   const fixed = as.mmapAnon(a, 0x2000, Prot.READ | Prot.WRITE, true);
-  assert.equal(as.copyIn(b, 1), null, "fixed mapping replaced the mapping at b");
   assert.equal(fixed, a);
   assert.equal(as.copyIn(a, 1)![0], 0, "fixed mapping replaced the old pages");
   assert.equal(as.mmapAnon(0x123, 0x1000, Prot.READ, true), K.INVAL);
