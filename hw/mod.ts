@@ -1,0 +1,20 @@
+/**
+ * The simulated machine's public face: bus, memory, clock, interrupt wiring,
+ * devices and machine assembly. `docs/hardware.md` documents the registers.
+ *
+ * @module
+ */
+
+export * from "./bus.ts";
+export * from "./clock.ts";
+export * from "./ram.ts";
+export * from "./irq.ts";
+export * from "./memory_map.ts";
+export * from "./plic.ts";
+export * from "./clint.ts";
+export * from "./uart.ts";
+export * from "./console_io.ts";
+export * from "./rtc.ts";
+export * from "./elf.ts";
+export * from "./dma.ts";
+export * from "./lz4.ts";
