@@ -1,0 +1,231 @@
+/**
+ * Pipes: anonymous (pipe2) and named (FIFO inodes of any file system).
+ *
+ * A pipe is a ring buffer (64 KiB by default) with a read and a write wait
+ * queue. Following `kernel/ipc/wait_queue.ts`, an operation that cannot
+ * proceed returns K.AGAIN without consuming anything, and the caller sleeps
+ * on `waitQueue(file, dir)` and retries (or, with NONBLOCK, reports it).
+ *
+ * - read: buffered bytes; 0 (EOF) when empty and no writer remains.
+ * - write: K.PIPE when no reader remains (the personality raises SIGPIPE);
+ *   writes of at most {@link PIPE_BUF} bytes are atomic (all or K.AGAIN);
+ *   larger writes are partial when space is short (the count written).
+ *
+ * @module
+ */
+
+import { K, type KStatus } from "../errors.ts";
+import { WaitQueue } from "../ipc/wait_queue.ts";
+import { type FsInode, makeStat, OpenFileDescription } from "./node.ts";
+import { type FileOps, type OpenFile, OpenFlags, S_IFIFO, type Stat } from "./types.ts";
+
+/** Writes up to this many bytes are atomic (POSIX PIPE_BUF, Linux's 4096). */
+export const PIPE_BUF = 4096;
+/** Default pipe capacity (Linux's 64 KiB). */
+export const DEFAULT_PIPE_CAPACITY = 65536;
+
+/** A pipe's buffer and its two wait queues. */
+export class Pipe {
+  /** Capacity in bytes. */
+  readonly capacity: number;
+  /** Open read ends. */
+  readers = 0;
+  /** Open write ends. */
+  writers = 0;
+  /** Incremented each time a write end opens (FIFO open emulation). */
+  writerGeneration = 0;
+  /** Readers sleep here (woken by writes and by the last writer closing). */
+  readonly readQueue = new WaitQueue("pipe-read");
+  /** Writers sleep here (woken by reads and by the last reader closing). */
+  readonly writeQueue = new WaitQueue("pipe-write");
+  readonly #buf: Uint8Array;
+  #head = 0;
+  #len = 0;
+
+  /** Creates an empty pipe of `capacity` bytes. */
+  constructor(capacity = DEFAULT_PIPE_CAPACITY) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`bad pipe capacity ${capacity}`);
+    }
+    this.capacity = capacity;
+    this.#buf = new Uint8Array(capacity);
+  }
+
+  /** Bytes buffered. */
+  get length(): number {
+    return this.#len;
+  }
+
+  /** Copies buffered bytes into `dst`: count, 0 at EOF, or K.AGAIN. */
+  read(dst: Uint8Array): number {
+    if (dst.length === 0) return 0;
+    if (this.#len === 0) return this.writers === 0 ? 0 : K.AGAIN;
+    const n = Math.min(dst.length, this.#len);
+    const first = Math.min(n, this.capacity - this.#head);
+    dst.set(this.#buf.subarray(this.#head, this.#head + first), 0);
+    if (n > first) dst.set(this.#buf.subarray(0, n - first), first);
+    this.#head = (this.#head + n) % this.capacity;
+    this.#len -= n;
+    this.writeQueue.wakeAll();
+    return n;
+  }
+
+  /** Appends bytes from `src`: count (maybe partial), K.AGAIN, or K.PIPE. */
+  write(src: Uint8Array): number {
+    if (this.readers === 0) return K.PIPE;
+    if (src.length === 0) return 0;
+    const free = this.capacity - this.#len;
+    const atomic = src.length <= PIPE_BUF;
+    if (free === 0 || (atomic && free < src.length)) return K.AGAIN;
+    const n = Math.min(free, src.length);
+    const tail = (this.#head + this.#len) % this.capacity;
+    const first = Math.min(n, this.capacity - tail);
+    this.#buf.set(src.subarray(0, first), tail);
+    if (n > first) this.#buf.set(src.subarray(first, n), 0);
+    this.#len += n;
+    this.readQueue.wakeAll();
+    return n;
+  }
+}
+
+/** Private data of a pipe end (OpenFile.priv). */
+export interface PipeEnd {
+  /** The pipe. */
+  readonly pipe: Pipe;
+  /** True for an end that reads. */
+  readonly reading: boolean;
+  /** True for an end that writes. */
+  readonly writing: boolean;
+  /** True for a named FIFO (a reader waits for a first writer instead of seeing EOF). */
+  readonly named: boolean;
+  /** The pipe's writer generation when this end was opened. */
+  readonly generation: number;
+}
+
+let nextPipeIno = 1;
+
+/** The inode of an anonymous pipe (for fstat: S_IFIFO, size = bytes buffered). */
+class PipeInode implements FsInode {
+  readonly ino = nextPipeIno++;
+  readonly fileOps: FileOps = PIPE_OPS;
+  readonly #pipe: Pipe;
+  constructor(pipe: Pipe) {
+    this.#pipe = pipe;
+  }
+  stat(): Stat {
+    return makeStat({ dev: 0xf1f0, ino: this.ino, mode: S_IFIFO | 0o600, size: this.#pipe.length });
+  }
+}
+
+function endOf(file: OpenFile): PipeEnd {
+  return file.priv as PipeEnd;
+}
+
+/** File operations of pipe ends (both directions; the end's flags say which is allowed). */
+export const PIPE_OPS: FileOps = {
+  isStream: true,
+  read(file, buf) {
+    const end = endOf(file);
+    if (!end.reading) return K.BADF;
+    const p = end.pipe;
+    // A FIFO reader that has not yet seen a writer waits (Linux blocks in open instead).
+    if (
+      end.named && p.length === 0 && p.writers === 0 && p.writerGeneration === end.generation
+    ) {
+      return (file.flags & OpenFlags.NONBLOCK) ? 0 : K.AGAIN;
+    }
+    return p.read(buf);
+  },
+  write(file, data) {
+    const end = endOf(file);
+    if (!end.writing) return K.BADF;
+    return end.pipe.write(data);
+  },
+  ioctl(file, cmd, arg, caller) {
+    if (cmd !== FIONREAD) return K.NOTTY;
+    const v = new Uint8Array(4);
+    new DataView(v.buffer).setUint32(0, endOf(file).pipe.length, true);
+    return caller.memory.copyOut(arg, v) ? K.OK : K.FAULT;
+  },
+  waitQueue(file, direction) {
+    const p = endOf(file).pipe;
+    return direction === "read" ? p.readQueue : p.writeQueue;
+  },
+  readReady(file) {
+    const end = endOf(file);
+    return end.pipe.length > 0 || end.pipe.writers === 0;
+  },
+  release(file) {
+    const end = endOf(file);
+    const p = end.pipe;
+    if (end.reading && --p.readers === 0) p.writeQueue.wakeAll();
+    if (end.writing && --p.writers === 0) p.readQueue.wakeAll();
+  },
+};
+
+/** FIONREAD ioctl number (Linux asm-generic 0x541B). */
+export const FIONREAD = 0x541b;
+
+/** Options of {@link createPipe}. */
+export interface PipeOptions {
+  /** Buffer size in bytes (default 64 KiB). */
+  capacity?: number;
+  /** Extra OpenFlags for both ends (NONBLOCK, CLOEXEC). */
+  flags?: number;
+}
+
+/** Creates an anonymous pipe: a read end and a write end, one reference each. */
+export function createPipe(options: PipeOptions = {}): { reader: OpenFile; writer: OpenFile } {
+  const pipe = new Pipe(options.capacity);
+  const inode = new PipeInode(pipe);
+  const extra = (options.flags ?? 0) & (OpenFlags.NONBLOCK | OpenFlags.CLOEXEC);
+  const reader = new OpenFileDescription(inode, PIPE_OPS, OpenFlags.READ | extra, "pipe:");
+  const writer = new OpenFileDescription(inode, PIPE_OPS, OpenFlags.WRITE | extra, "pipe:");
+  reader.path = writer.path = `pipe:[${inode.ino}]`;
+  pipe.readers = 1;
+  pipe.writers = 1;
+  reader.priv = { pipe, reading: true, writing: false, named: false, generation: 0 };
+  writer.priv = { pipe, reading: false, writing: true, named: false, generation: 0 };
+  return { reader, writer };
+}
+
+/** The pipe objects behind FIFO inodes, created on first open. */
+export class FifoRegistry {
+  readonly #pipes = new WeakMap<FsInode, Pipe>();
+  /** The pipe of a FIFO inode (created on first use). */
+  pipeFor(inode: FsInode): Pipe {
+    let p = this.#pipes.get(inode);
+    if (p === undefined) {
+      p = new Pipe();
+      this.#pipes.set(inode, p);
+    }
+    return p;
+  }
+}
+
+/**
+ * Opens one end of a named FIFO. A non-blocking write-only open with no
+ * reader gives K.NXIO, as on Linux; blocking opens do not wait for the other
+ * end (see the module notes), a reader instead waits in read.
+ */
+export function createFifoEnd(
+  pipe: Pipe,
+  inode: FsInode,
+  flags: number,
+  path: string,
+): OpenFileDescription | KStatus {
+  const reading = (flags & OpenFlags.READ) !== 0;
+  const writing = (flags & OpenFlags.WRITE) !== 0;
+  if (!reading && !writing) return K.INVAL;
+  if (writing && !reading && (flags & OpenFlags.NONBLOCK) && pipe.readers === 0) return K.NXIO;
+  const file = new OpenFileDescription(inode, PIPE_OPS, flags, path);
+  if (reading) pipe.readers++;
+  if (writing) {
+    pipe.writers++;
+    pipe.writerGeneration++;
+    pipe.readQueue.wakeAll();
+  }
+  const end: PipeEnd = { pipe, reading, writing, named: true, generation: pipe.writerGeneration };
+  file.priv = end;
+  return file;
+}
