@@ -1,0 +1,308 @@
+/**
+ * Builds the guest userland: the libc objects, every program into
+ * `userland/bin/NAME`, and (through `buildBaremetal()`) the bare-metal CPU tests.
+ *
+ * Output is byte-identical on every rebuild: relative paths from the repository
+ * root, no debug info, no build id, a fixed link order, and objects linked
+ * directly (no archive), so the same inputs always give the same layout.
+ * Objects are kept in `userland/build/` (gitignored) and rebuilt only when a
+ * source or header is newer; `--clean` forces a full rebuild.
+ *
+ * Run with `deno task userland` (or `deno run -A userland/build.ts [--clean]`).
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Repository root (the build always runs from here so paths stay relative). */
+export const REPO_ROOT: string = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Folders (relative to the repo root) where each `NAME.c` is one program `NAME`. */
+export const ONE_PROGRAM_PER_FILE_DIRS: readonly string[] = [
+  "userland/cmd",
+  "userland/bench",
+  "userland/tests",
+];
+
+/** Folders (relative to the repo root) whose `*.c` files together make one program named after the folder. */
+export const ONE_PROGRAM_PER_DIR_DIRS: readonly string[] = ["userland/sh", "userland/init"];
+
+/** Compiler flags for guest C and assembly (Linux RV32 ABI, freestanding). */
+export const GUEST_CFLAGS: readonly string[] = [
+  "--target=riscv32-unknown-linux-gnu",
+  "-march=rv32ima",
+  "-mabi=ilp32",
+  // No linker relaxation: no gp-relative addressing, nothing for _start to set up.
+  "-mno-relax",
+  "-ffreestanding",
+  "-fno-builtin",
+  "-fno-pic",
+  "-fno-stack-protector",
+  "-fno-asynchronous-unwind-tables",
+  "-fno-unwind-tables",
+  "-ffunction-sections",
+  "-fdata-sections",
+  "-O2",
+  "-Wall",
+  "-Werror",
+  "-nostdlibinc",
+  "-isystem",
+  "userland/libc/include",
+];
+
+/** Linker flags: static, no libc but ours, no build id, unused sections dropped. */
+export const GUEST_LDFLAGS: readonly string[] = [
+  "--target=riscv32-unknown-linux-gnu",
+  "-march=rv32ima",
+  "-mabi=ilp32",
+  "-fuse-ld=lld",
+  "-nostdlib",
+  "-static",
+  "-Wl,--build-id=none",
+  "-Wl,--gc-sections",
+  "-Wl,-z,noexecstack",
+];
+
+const LIBC_DIR = "userland/libc";
+const BUILD_DIR = "userland/build";
+const BIN_DIR = "userland/bin";
+
+/** A program to build: its name in `userland/bin/` and its C sources (repo-relative). */
+export interface ProgramSpec {
+  /** Name of the output file in `userland/bin/`. */
+  name: string;
+  /** Source files, relative to the repository root, in link order. */
+  sources: string[];
+}
+
+/** What a build did. */
+export interface BuildReport {
+  /** Programs linked (names), in build order. */
+  programs: string[];
+  /** Number of objects compiled (0 when everything was up to date). */
+  compiled: number;
+  /** Number of programs (re)linked. */
+  linked: number;
+  /** Whether `buildBaremetal()` ran. */
+  baremetal: boolean;
+}
+
+/** Options for {@link buildUserland}. */
+export interface BuildOptions {
+  /** Ignore existing objects and binaries and rebuild everything. */
+  clean?: boolean;
+  /** Print each command. */
+  verbose?: boolean;
+  /** Skip the bare-metal build (for tests of this script only). */
+  skipBaremetal?: boolean;
+}
+
+/** A compiler or linker run that failed; the message carries its diagnostics. */
+export class BuildError extends Error {
+  /** The command line that failed. */
+  readonly command: string[];
+  /** Creates the error for a failed command and its stderr. */
+  constructor(command: string[], stderr: string) {
+    super(`build step failed: ${command.join(" ")}\n${stderr}`);
+    this.name = "BuildError";
+    this.command = command;
+  }
+}
+
+function abs(rel: string): string {
+  return join(REPO_ROOT, rel);
+}
+
+function listDir(rel: string): string[] {
+  try {
+    return [...Deno.readDirSync(abs(rel))].filter((e) => e.isFile).map((e) => e.name).sort();
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+}
+
+function mtime(rel: string): number {
+  try {
+    return Deno.statSync(abs(rel)).mtime?.getTime() ?? 0;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return -1;
+    throw e;
+  }
+}
+
+function listHeaders(rel: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(abs(dir))];
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return;
+      throw e;
+    }
+    for (const e of entries) {
+      const p = `${dir}/${e.name}`;
+      if (e.isDirectory) walk(p);
+      else if (e.name.endsWith(".h")) out.push(p);
+    }
+  };
+  walk(rel);
+  return out.sort();
+}
+
+/** Lists every program the build makes, from the source folders, sorted by name. */
+export function listProgramSpecs(): ProgramSpec[] {
+  const specs: ProgramSpec[] = [];
+  for (const dir of ONE_PROGRAM_PER_FILE_DIRS) {
+    for (const f of listDir(dir)) {
+      if (f.endsWith(".c")) specs.push({ name: f.slice(0, -2), sources: [`${dir}/${f}`] });
+    }
+  }
+  for (const dir of ONE_PROGRAM_PER_DIR_DIRS) {
+    const sources = listDir(dir).filter((f) => f.endsWith(".c")).map((f) => `${dir}/${f}`);
+    if (sources.length) specs.push({ name: dir.slice(dir.lastIndexOf("/") + 1), sources });
+  }
+  const seen = new Set<string>();
+  for (const s of specs) {
+    if (seen.has(s.name)) throw new BuildError([], `two sources build the program "${s.name}"`);
+    seen.add(s.name);
+  }
+  return specs.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/** The libc objects' sources (crt0 first, then src/ in name order). */
+export function libcSources(): string[] {
+  const src = listDir(`${LIBC_DIR}/src`).filter((f) => f.endsWith(".c") || f.endsWith(".S"));
+  return [`${LIBC_DIR}/crt0.S`, ...src.map((f) => `${LIBC_DIR}/src/${f}`)];
+}
+
+async function run(cmd: string[], verbose: boolean): Promise<void> {
+  if (verbose) console.log(cmd.join(" "));
+  const out = await new Deno.Command(cmd[0], {
+    args: cmd.slice(1),
+    cwd: REPO_ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new BuildError(cmd, new TextDecoder().decode(out.stderr));
+  }
+}
+
+/** Runs jobs with at most `limit` in flight (the build machines are small). */
+async function pool<T>(items: T[], limit: number, job: (item: T) => Promise<void>) {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await job(items[next++]);
+  });
+  await Promise.all(workers);
+}
+
+function objectFor(src: string): string {
+  // userland/cmd/ls.c -> userland/build/cmd/ls.o
+  const rel = relative("userland", src).replace(/\.[cS]$/, ".o");
+  return `${BUILD_DIR}/${rel}`;
+}
+
+/** Builds libc and every program; returns what it did. Throws {@link BuildError} on a failed step. */
+export async function buildUserland(options: BuildOptions = {}): Promise<BuildReport> {
+  const verbose = options.verbose ?? false;
+  const clean = options.clean ?? false;
+  const headers = listHeaders(`${LIBC_DIR}/include`);
+  const newestLibcHeader = Math.max(
+    0,
+    ...headers.concat(listHeaders(`${LIBC_DIR}/src`)).map(mtime),
+  );
+  const specs = listProgramSpecs();
+
+  // Every object, with the newest header it may depend on.
+  const compileJobs: { src: string; obj: string }[] = [];
+  const libObjs = libcSources().map((src) => ({ src, obj: objectFor(src) }));
+  const needs = (src: string, obj: string, extraHeaders: number) => {
+    if (clean) return true;
+    const o = mtime(obj);
+    return o < 0 || o < mtime(src) || o < newestLibcHeader || o < extraHeaders;
+  };
+  for (const j of libObjs) if (needs(j.src, j.obj, 0)) compileJobs.push(j);
+  const progObjs = new Map<string, string[]>();
+  for (const spec of specs) {
+    const dir = dirname(spec.sources[0]);
+    const localHeaders = Math.max(0, ...listHeaders(dir).map(mtime));
+    const objs: string[] = [];
+    for (const src of spec.sources) {
+      const obj = objectFor(src);
+      objs.push(obj);
+      if (needs(src, obj, localHeaders)) compileJobs.push({ src, obj });
+    }
+    progObjs.set(spec.name, objs);
+  }
+
+  for (const j of compileJobs) await Deno.mkdir(abs(dirname(j.obj)), { recursive: true });
+  await pool(compileJobs, 2, async ({ src, obj }) => {
+    await run(["clang", ...GUEST_CFLAGS, "-c", src, "-o", obj], verbose);
+  });
+
+  await Deno.mkdir(abs(BIN_DIR), { recursive: true });
+  const libObjPaths = libObjs.map((j) => j.obj);
+  const newestLib = Math.max(...libObjPaths.map(mtime));
+  const linkJobs = specs.filter((spec) => {
+    if (clean) return true;
+    const out = mtime(`${BIN_DIR}/${spec.name}`);
+    const inputs = Math.max(newestLib, ...progObjs.get(spec.name)!.map(mtime));
+    return out < 0 || out < inputs;
+  });
+  await pool(linkJobs, 2, async (spec) => {
+    // crt0 first, program objects, then the rest of libc: fixed order, fixed layout.
+    const objs = [libObjPaths[0], ...progObjs.get(spec.name)!, ...libObjPaths.slice(1)];
+    await run(["clang", ...GUEST_LDFLAGS, ...objs, "-o", `${BIN_DIR}/${spec.name}`], verbose);
+  });
+
+  let baremetal = false;
+  if (!options.skipBaremetal) baremetal = await runBaremetalBuild();
+  return {
+    programs: specs.map((s) => s.name),
+    compiled: compileJobs.length,
+    linked: linkJobs.length,
+    baremetal,
+  };
+}
+
+/** Calls `buildBaremetal()` from `tests/baremetal/build.ts`; false (with a message) if that file does not exist yet. */
+async function runBaremetalBuild(): Promise<boolean> {
+  const path = abs("tests/baremetal/build.ts");
+  try {
+    Deno.statSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      console.error("note: tests/baremetal/build.ts does not exist yet; bare-metal build skipped");
+      return false;
+    }
+    throw e;
+  }
+  const mod = await import(new URL(`file://${path}`).href);
+  await mod.buildBaremetal();
+  return true;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { clean: { type: "boolean" }, verbose: { type: "boolean", short: "v" } },
+  });
+  try {
+    const r = await buildUserland({ clean: values.clean, verbose: values.verbose });
+    console.log(
+      `userland: ${r.programs.length} programs, ${r.compiled} objects compiled, ${r.linked} linked` +
+        (r.baremetal ? ", bare-metal tests built" : ""),
+    );
+  } catch (e) {
+    if (e instanceof BuildError) {
+      console.error(e.message);
+      Deno.exit(1);
+    }
+    throw e;
+  }
+}

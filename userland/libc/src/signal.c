@@ -1,0 +1,102 @@
+/* Signals over rt_sigaction/rt_sigprocmask with the 8-byte kernel sigset. */
+#include <setjmp.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define SIGSET_BYTES 8
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
+  /* Our struct sigaction is the riscv kernel layout, so it passes straight through. */
+  return (int)__sys_ret(__sc4(SYS_rt_sigaction, sig, act, old, SIGSET_BYTES));
+}
+
+sighandler_t signal(int sig, sighandler_t handler) {
+  struct sigaction sa, old;
+  sa.sa_handler = handler;
+  sa.sa_flags = SA_RESTART;
+  sa.sa_mask = 0;
+  if (sigaction(sig, &sa, &old) < 0) return SIG_ERR;
+  return old.sa_handler;
+}
+
+int sigprocmask(int how, const sigset_t *set, sigset_t *old) {
+  return (int)__sys_ret(__sc4(SYS_rt_sigprocmask, how, set, old, SIGSET_BYTES));
+}
+int sigpending(sigset_t *set) { return (int)__sys_ret(__sc2(SYS_rt_sigpending, set, SIGSET_BYTES)); }
+int sigsuspend(const sigset_t *mask) {
+  return (int)__sys_ret(__sc2(SYS_rt_sigsuspend, mask, SIGSET_BYTES));
+}
+int pause(void) {
+  sigset_t cur;
+  if (sigprocmask(SIG_BLOCK, 0, &cur) < 0) return -1;
+  return sigsuspend(&cur);
+}
+
+int kill(pid_t pid, int sig) { return (int)__sys_ret(__sc2(SYS_kill, pid, sig)); }
+int killpg(pid_t pgrp, int sig) {
+  if (pgrp <= 1) {
+    errno = EINVAL;
+    return -1;
+  }
+  return kill(-pgrp, sig);
+}
+int raise(int sig) {
+  return (int)__sys_ret(__sc3(SYS_tgkill, __sc0(SYS_getpid), __sc0(SYS_gettid), sig));
+}
+
+static int bad_signal(int sig) {
+  if (sig < 1 || sig > 64) {
+    errno = EINVAL;
+    return 1;
+  }
+  return 0;
+}
+int sigemptyset(sigset_t *set) {
+  *set = 0;
+  return 0;
+}
+int sigfillset(sigset_t *set) {
+  *set = ~0ULL;
+  return 0;
+}
+int sigaddset(sigset_t *set, int sig) {
+  if (bad_signal(sig)) return -1;
+  *set |= 1ULL << (sig - 1);
+  return 0;
+}
+int sigdelset(sigset_t *set, int sig) {
+  if (bad_signal(sig)) return -1;
+  *set &= ~(1ULL << (sig - 1));
+  return 0;
+}
+int sigismember(const sigset_t *set, int sig) {
+  if (bad_signal(sig)) return -1;
+  return (*set >> (sig - 1)) & 1;
+}
+
+/* Second half of sigsetjmp (setjmp.S): remember the current mask, return 0. */
+int __sigsetjmp_save_mask(sigjmp_buf env) {
+  sigprocmask(SIG_BLOCK, 0, (sigset_t *)&env->__mask);
+  return 0;
+}
+
+void siglongjmp(sigjmp_buf env, int val) {
+  if (env->__saved) sigprocmask(SIG_SETMASK, (const sigset_t *)&env->__mask, 0);
+  longjmp(env->__regs, val);
+}
+
+void abort(void) {
+  sigset_t set = 1ULL << (SIGABRT - 1);
+  sigprocmask(SIG_UNBLOCK, &set, 0);
+  raise(SIGABRT);
+  /* A handler returned: force the default action. */
+  struct sigaction sa;
+  sa.sa_handler = SIG_DFL;
+  sa.sa_flags = 0;
+  sa.sa_mask = 0;
+  sigaction(SIGABRT, &sa, 0);
+  raise(SIGABRT);
+  _exit(127);
+}
