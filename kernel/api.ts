@@ -61,6 +61,9 @@ export {
 } from "./ipc/signal_numbers.ts";
 export * from "./fs/types.ts";
 export type { PathLoc, Vfs } from "./fs/vfs.ts";
+/** Anonymous pipes (pipe2): a read end and a write end, one reference each. */
+export { createPipe } from "./fs/pipefs.ts";
+export type { PipeOptions } from "./fs/pipefs.ts";
 export type { Elf32Image, ElfProgramHeader } from "../hw/elf.ts";
 
 /** Version of this interface; a module whose `apiVersion` differs is refused. */
