@@ -18,3 +18,6 @@ export * from "./rtc.ts";
 export * from "./elf.ts";
 export * from "./dma.ts";
 export * from "./lz4.ts";
+export * from "./disk_image.ts";
+export * from "./disk_drive.ts";
+export * from "./disk_controller.ts";
