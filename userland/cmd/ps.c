@@ -1,0 +1,100 @@
+/* ps: list every process from /proc: PID, PPID, PGID, state, CPU time
+ * (utime+stime, in clock ticks of 1/100 s) and the command line (or [comm]
+ * when the command line is empty). Reads the Linux /proc/PID/stat and
+ * /proc/PID/cmdline formats. */
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static ssize_t read_file(const char *path, char *buf, size_t size) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return -1;
+  size_t got = 0;
+  while (got < size - 1) {
+    ssize_t n = read(fd, buf + got, size - 1 - got);
+    if (n <= 0) break;
+    got += (size_t)n;
+  }
+  close(fd);
+  buf[got] = 0;
+  return (ssize_t)got;
+}
+
+static int by_pid(const void *a, const void *b) {
+  int x = *(const int *)a, y = *(const int *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void show(int pid) {
+  char path[64], stat[1024], cmd[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  if (read_file(path, stat, sizeof stat) <= 0) return; /* exited meanwhile */
+  /* "pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt
+   * cmajflt utime stime ...": comm may hold spaces and ')', so find the last ')'. */
+  char *open_paren = strchr(stat, '('), *close_paren = strrchr(stat, ')');
+  if (!open_paren || !close_paren || close_paren < open_paren) return;
+  *close_paren = 0;
+  const char *comm = open_paren + 1;
+  char state = '?';
+  long ppid = 0, pgrp = 0, utime = 0, stime = 0;
+  char *p = close_paren + 1;
+  for (int field = 3; field <= 15 && *p; field++) {
+    while (*p == ' ') p++;
+    char *end;
+    if (field == 3) {
+      state = *p;
+      end = p + 1;
+    } else {
+      long v = strtol(p, &end, 10);
+      if (field == 4) ppid = v;
+      else if (field == 5) pgrp = v;
+      else if (field == 14) utime = v;
+      else if (field == 15) stime = v;
+    }
+    p = end;
+  }
+  long ticks = utime + stime, secs = ticks / 100;
+  printf("%5d %5ld %5ld %c %2ld:%02ld ", pid, ppid, pgrp, state, secs / 60, secs % 60);
+  snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+  ssize_t n = read_file(path, cmd, sizeof cmd);
+  if (n > 0) {
+    while (n > 0 && cmd[n - 1] == 0) n--;
+    for (ssize_t i = 0; i < n; i++)
+      if (cmd[i] == 0) cmd[i] = ' ';
+    cmd[n] = 0;
+    puts(cmd);
+  } else {
+    printf("[%s]\n", comm);
+  }
+}
+
+int main(void) {
+  DIR *d = opendir("/proc");
+  if (!d) {
+    perror("ps: /proc");
+    return 1;
+  }
+  int *pids = 0;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!isdigit((unsigned char)e->d_name[0])) continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 64;
+      int *np = realloc(pids, cap * sizeof *pids);
+      if (!np) break;
+      pids = np;
+    }
+    pids[n++] = atoi(e->d_name);
+  }
+  closedir(d);
+  qsort(pids, n, sizeof *pids, by_pid);
+  printf("  PID  PPID  PGID S  TIME CMD\n");
+  for (size_t i = 0; i < n; i++) show(pids[i]);
+  free(pids);
+  return fflush(stdout) ? 1 : 0;
+}
