@@ -65,10 +65,13 @@ const csrrw = (rd: number, csr: number, rs1: number): Emit => () => iType(0x73, 
 const csrrs = (rd: number, csr: number, rs1: number): Emit => () => iType(0x73, 2, rd, rs1, csr);
 const csrrsi = (csr: number, uimm: number): Emit => () => iType(0x73, 6, 0, uimm, csr);
 const csrrci = (csr: number, uimm: number): Emit => () => iType(0x73, 7, 0, uimm, csr);
+const csrrc = (rd: number, csr: number, rs1: number): Emit => () => iType(0x73, 3, rd, rs1, csr);
 const mret: Emit = () => 0x3020_0073;
+const sret: Emit = () => 0x1020_0073;
 const wfi: Emit = () => 0x1050_0073;
 const branch = (f3: number, rs1: number, rs2: number, label: string): Emit => (pc, l) =>
   bType(f3, rs1, rs2, l.get(label)! - pc);
+const beq = (a: number, b: number, label: string) => branch(0, a, b, label);
 const bne = (a: number, b: number, label: string) => branch(1, a, b, label);
 const blt = (a: number, b: number, label: string) => branch(4, a, b, label);
 const j = (label: string): Emit => (pc, l) => jType(0, l.get(label)! - pc);
@@ -241,4 +244,82 @@ Deno.test("interrupts: the same guest gives the same cycle-exact trace", () => {
   assert.deepEqual(a.log, b.log);
   assert.equal(a.m.clock.now, b.m.clock.now);
   assert.equal(a.m.cpu.instret, b.m.cpu.instret);
+});
+
+// A second guest: M-mode delegates supervisor external interrupts, drops to
+// S-mode, and its S handler claims the UART from PLIC context 1 (SEIP).
+const supervisorProgram = assemble(BASE, [
+  la(t0, "mtrap"),
+  csrrw(zero, CSR.mtvec, t0),
+  la(t0, "strap"),
+  csrrw(zero, CSR.stvec, t0),
+  li(s0, LOG),
+  li(s1, 0),
+  li(t2, 1 << IRQ_CAUSE.SEI),
+  csrrw(zero, CSR.mideleg, t2),
+  li(t1, PLIC),
+  li(t2, 1),
+  sw(t2, t1, 4 * IRQ.UART0),
+  li(t3, PLIC + 0x2080), // context 1 enables
+  li(t2, 1 << IRQ.UART0),
+  sw(t2, t3, 0),
+  li(t4, MEMORY_MAP.UART0_BASE),
+  li(t2, 3),
+  sb(t2, t4, 3),
+  li(t2, 1),
+  sb(t2, t4, 1),
+  li(t2, 1 << IRQ_CAUSE.SEI),
+  csrrw(zero, CSR.sie, t2),
+  csrrsi(CSR.sstatus, 2), // SIE
+  li(t2, 0x1800),
+  csrrc(zero, CSR.mstatus, t2),
+  li(t2, 0x0800), // MPP = S
+  csrrs(zero, CSR.mstatus, t2),
+  la(t0, "s_main"),
+  csrrw(zero, CSR.mepc, t0),
+  mret,
+  "s_main",
+  wfi,
+  beq(s1, zero, "s_main"),
+  "s_done",
+  wfi,
+  j("s_done"),
+  "strap",
+  csrrs(a0, CSR.scause, zero),
+  li(t1, PLIC + 0x20_1000), // context 1 threshold; claim at +4
+  lw(a1, t1, 4),
+  lbu(a2, t4, 0),
+  sw(a1, t1, 4),
+  sw(a0, s0, 0),
+  sw(a1, s0, 4),
+  sw(a2, s0, 8),
+  addi(s0, s0, 16),
+  addi(s1, s1, 1),
+  sret,
+  "mtrap", // not expected: record mcause with a marker and stop
+  csrrs(a0, CSR.mcause, zero),
+  li(t2, 0x0bad),
+  sw(t2, s0, 4),
+  sw(a0, s0, 0),
+  "m_dead",
+  wfi,
+  j("m_dead"),
+]);
+
+Deno.test("interrupts: S-mode guest claims the UART from PLIC context 1 via SEIP", () => {
+  const m = createMachine({ ramSize: 1 << 20, console: new BufferConsole("s"), rtcEpochNs: 0n });
+  m.ram.load(0, supervisorProgram);
+  let reason = -1;
+  for (let i = 0; i < 100 && reason !== StopReason.WFI; i++) reason = m.cpu.run(10_000);
+  assert.equal(reason, StopReason.WFI);
+  const w = new Uint32Array(m.ram.u8.slice(0x1000, 0x1000 + 32).buffer);
+  assert.deepEqual([...w.subarray(0, 3)], [
+    (CAUSE_INTERRUPT | IRQ_CAUSE.SEI) >>> 0,
+    IRQ.UART0,
+    0x73,
+  ]);
+  assert.equal(w[4], 0); // exactly one interrupt
+  assert.equal(m.cpu.priv, 1);
+  assert.equal(m.plic.counts[IRQ.UART0], 1);
+  assert.equal(m.plic.claimed, 0);
 });
