@@ -1,0 +1,176 @@
+/**
+ * Helpers shared by the Unix personality's handler files: argument access,
+ * the per-process personality data, the scratch buffer for copies, path
+ * bases for the *at calls, and the deterministic random source.
+ *
+ * @module
+ */
+
+import {
+  type FileCaller,
+  K,
+  type KernelApi,
+  type KStatus,
+  type OpenFile,
+  type PathLoc,
+  type Process,
+  S_IFDIR,
+  S_IFMT,
+  type Thread,
+} from "../../../kernel/api.ts";
+import { AT_FDCWD } from "./abi.ts";
+
+/** Size of the copy buffer: the most one read/write moves per host call. */
+export const SCRATCH_SIZE = 64 * 1024;
+
+/**
+ * One copy buffer for all handlers. Handlers run synchronously, one at a
+ * time, and never keep a view of it across calls, so sharing is safe even
+ * with several kernels in one host process.
+ */
+export const scratch: Uint8Array = new Uint8Array(SCRATCH_SIZE);
+/** DataView over {@link scratch}. */
+export const scratchView: DataView = new DataView(scratch.buffer);
+
+/** Argument `i` (0-5) of the call, as a signed 32-bit value. */
+export function arg(t: Thread, i: number): number {
+  return t.regs[10 + i];
+}
+
+/** Argument `i` as an unsigned 32-bit value (pointers, sizes, flags). */
+export function uarg(t: Thread, i: number): number {
+  return t.regs[10 + i] >>> 0;
+}
+
+/** Personality data of a process (`Process.pdata`). */
+export class UnixProcessData {
+  /** The file-operation caller record, refreshed on each use. */
+  readonly caller: FileCaller;
+  /** set_tid_address / CLONE_CHILD_CLEARTID: user address cleared at exit (0 = none). */
+  clearChildTid = 0;
+
+  /** Creates the data for `p`. */
+  constructor(p: Process, api: KernelApi) {
+    this.caller = { pid: p.pid, pgid: p.pgid, sid: p.sid, memory: api.memoryOf(p) };
+  }
+}
+
+/** The process's personality data, created on first use. */
+export function procData(p: Process, api: KernelApi): UnixProcessData {
+  let d = p.pdata;
+  // A fork may have copied the parent's object: never share it.
+  if (!(d instanceof UnixProcessData) || d.caller.pid !== p.pid) {
+    d = new UnixProcessData(p, api);
+    p.pdata = d;
+  }
+  return d as UnixProcessData;
+}
+
+/** The caller record for file operations (group and session are refreshed; they change). */
+export function callerOf(p: Process, api: KernelApi): FileCaller {
+  const c = procData(p, api).caller;
+  c.pgid = p.pgid;
+  c.sid = p.sid;
+  c.memory = p.memory;
+  return c;
+}
+
+/** Credentials for the VFS permission check. */
+export function credOf(p: Process): { uid: number; gid: number } {
+  return { uid: p.uid, gid: p.gid };
+}
+
+/** The open file behind `fd`, or null. */
+export function fileOf(api: KernelApi, p: Process, fd: number): OpenFile | null {
+  return fd < 0 ? null : api.fdGet(p, fd);
+}
+
+/** Maximum path length accepted from a guest (PATH_MAX including the NUL). */
+export const PATH_MAX = 4096;
+
+/** Reads a path argument: the string, or K.FAULT / K.NAMETOOLONG; "" gives K.NOENT unless allowed. */
+export function readPath(
+  api: KernelApi,
+  p: Process,
+  addr: number,
+  allowEmpty = false,
+): string | KStatus {
+  const s = api.readString(p, addr, PATH_MAX);
+  if (typeof s === "number") return s;
+  if (s.length === 0 && !allowEmpty) return K.NOENT;
+  return s;
+}
+
+/**
+ * The base location for a path relative to `dirfd` (the *at calls): null
+ * for an absolute path (the VFS starts at the root), the cwd for AT_FDCWD,
+ * else the directory open at `dirfd`, found again by the path it was opened
+ * by (a renamed directory therefore resolves by its old name; documented).
+ */
+export function baseFor(
+  api: KernelApi,
+  p: Process,
+  dirfd: number,
+  path: string,
+): PathLoc | null | KStatus {
+  if (path.startsWith("/")) return null;
+  if (dirfd === AT_FDCWD) return api.cwd(p);
+  const file = fileOf(api, p, dirfd);
+  if (file === null) return K.BADF;
+  if (file.inode === null || (file.inode.stat().mode & S_IFMT) !== S_IFDIR) return K.NOTDIR;
+  return api.vfs.lookup(null, file.path, true, credOf(p));
+}
+
+/**
+ * A deterministic random source (xorshift128): AT_RANDOM and getrandom must
+ * give the same bytes on every run with the same inputs, like everything
+ * else in the simulation. Not cryptographic, and documented as such.
+ */
+export class DeterministicRandom {
+  #s0: number;
+  #s1: number;
+  #s2: number;
+  #s3: number;
+
+  /** Seeds the generator (the same seed gives the same stream). */
+  constructor(seed = 0x5eed_5742) {
+    this.#s0 = seed | 0 || 1;
+    this.#s1 = 0x6c078965;
+    this.#s2 = 0x9908b0df;
+    this.#s3 = 0x12345678;
+    for (let i = 0; i < 16; i++) this.next();
+  }
+
+  /** Next 32-bit value. */
+  next(): number {
+    let t = this.#s3;
+    const s = this.#s0;
+    this.#s3 = this.#s2;
+    this.#s2 = this.#s1;
+    this.#s1 = s;
+    t ^= t << 11;
+    t ^= t >>> 8;
+    this.#s0 = (t ^ s ^ (s >>> 19)) | 0;
+    return this.#s0 >>> 0;
+  }
+
+  /** Fills `out` with random bytes. */
+  fill(out: Uint8Array): void {
+    for (let i = 0; i < out.length; i += 4) {
+      const v = this.next();
+      for (let j = 0; j < 4 && i + j < out.length; j++) out[i + j] = (v >>> (8 * j)) & 0xff;
+    }
+  }
+}
+
+const randoms = new WeakMap<KernelApi, DeterministicRandom>();
+
+/** The random source of one kernel (one per machine keeps runs independent and repeatable). */
+export function randomOf(api: KernelApi): DeterministicRandom {
+  let r = randoms.get(api);
+  if (r === undefined) {
+    r = new DeterministicRandom();
+    randoms.set(api, r);
+  }
+  return r;
+}

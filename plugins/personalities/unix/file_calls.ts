@@ -1,0 +1,608 @@
+/**
+ * File calls of the Unix personality: openat, close, read, write, readv,
+ * writev, llseek, statx, getdents64, dup, dup3, pipe2, chdir, fchdir,
+ * getcwd, mkdirat, unlinkat, fcntl64, ioctl, faccessat, readlinkat.
+ *
+ * Blocking follows the kernel's restart model: an operation that returns
+ * K.AGAIN has consumed nothing, so the handler parks the thread on the
+ * file's wait queue and the whole call runs again when woken. Data moves
+ * through one scratch buffer (no allocation per call on the read/write path).
+ *
+ * @module
+ */
+
+import {
+  createPipe,
+  K,
+  type KernelApi,
+  type KStatus,
+  type OpenFile,
+  OpenFlags,
+  type PathLoc,
+  type Process,
+  S_IFMT,
+  S_IFREG,
+  SIG,
+  type Stat,
+  type Thread,
+} from "../../../kernel/api.ts";
+import {
+  AT_EMPTY_PATH,
+  AT_FDCWD,
+  AT_NO_AUTOMOUNT,
+  AT_REMOVEDIR,
+  AT_STATX_SYNC_TYPE,
+  AT_SYMLINK_NOFOLLOW,
+  encodeDirent64,
+  encodeStatx,
+  F,
+  IOCTL,
+  IOVEC_SIZE,
+  O,
+  STATX_SIZE,
+  UIO_MAXIOV,
+} from "./abi.ts";
+import {
+  arg,
+  baseFor,
+  callerOf,
+  credOf,
+  fileOf,
+  readPath,
+  scratch,
+  SCRATCH_SIZE,
+  scratchView,
+  uarg,
+} from "./common.ts";
+
+/** Translates Linux open flags to kernel OpenFlags; K.INVAL for a bad access mode. */
+export function openFlagsFromLinux(flags: number): number {
+  let k = 0;
+  if (flags & O.PATH) {
+    k = OpenFlags.PATH;
+  } else {
+    switch (flags & O.ACCMODE) {
+      case O.RDONLY:
+        k = OpenFlags.READ;
+        break;
+      case O.WRONLY:
+        k = OpenFlags.WRITE;
+        break;
+      case O.RDWR:
+        k = OpenFlags.READ | OpenFlags.WRITE;
+        break;
+      default:
+        return K.INVAL;
+    }
+  }
+  if (flags & O.CREAT) k |= OpenFlags.CREATE;
+  if (flags & O.EXCL) k |= OpenFlags.EXCL;
+  if (flags & O.TRUNC) k |= OpenFlags.TRUNC;
+  if (flags & O.APPEND) k |= OpenFlags.APPEND;
+  if (flags & O.DIRECTORY) k |= OpenFlags.DIRECTORY;
+  if (flags & O.NONBLOCK) k |= OpenFlags.NONBLOCK;
+  if (flags & O.NOFOLLOW) k |= OpenFlags.NOFOLLOW;
+  if (flags & O.CLOEXEC) k |= OpenFlags.CLOEXEC;
+  return k;
+}
+
+/** Linux status flags (F_GETFL) of an open file. */
+export function linuxFlagsOf(file: OpenFile): number {
+  const k = file.flags;
+  if (k & OpenFlags.PATH) return O.PATH;
+  let f = (k & OpenFlags.READ) && (k & OpenFlags.WRITE)
+    ? O.RDWR
+    : (k & OpenFlags.WRITE)
+    ? O.WRONLY
+    : O.RDONLY;
+  if (k & OpenFlags.APPEND) f |= O.APPEND;
+  if (k & OpenFlags.NONBLOCK) f |= O.NONBLOCK;
+  if (k & OpenFlags.DIRECTORY) f |= O.DIRECTORY;
+  return f;
+}
+
+/** openat(dirfd, path, flags, mode). O_TMPFILE gives EOPNOTSUPP. */
+export function sysOpenat(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const flags = uarg(t, 2);
+  if ((flags & O.TMPFILE) === O.TMPFILE) return K.NOTSUP;
+  const kflags = openFlagsFromLinux(flags);
+  if (kflags < 0) return kflags;
+  const path = readPath(api, p, uarg(t, 1));
+  if (typeof path === "number") return path;
+  const base = baseFor(api, p, arg(t, 0), path);
+  if (typeof base === "number") return base;
+  const mode = uarg(t, 3) & 0o7777 & ~p.umask;
+  const r = api.vfs.open(base, path, kflags & ~OpenFlags.CLOEXEC, mode, credOf(p));
+  if (typeof r === "number") return r;
+  const fd = api.fdInstall(p, r.file, (kflags & OpenFlags.CLOEXEC) !== 0);
+  if (fd < 0) api.vfs.close(r.file);
+  return fd;
+}
+
+/** close(fd). */
+export function sysClose(t: Thread, api: KernelApi): number {
+  return api.fdClose(t.process, arg(t, 0));
+}
+
+/** Parks `t` on the file's queue for `dir`, or answers EAGAIN for a non-blocking file. */
+function waitForFile(t: Thread, api: KernelApi, file: OpenFile, dir: "read" | "write"): number {
+  if (file.flags & OpenFlags.NONBLOCK) return K.AGAIN;
+  const q = api.vfs.waitQueue(file, dir);
+  return q === null ? K.AGAIN : api.block(t, q);
+}
+
+/**
+ * Reads up to `count` bytes of `file` into guest `buf`. Streams (pipes,
+ * ttys) get one read (short counts are normal there); other files are read
+ * in scratch-sized pieces until `count` or end of file.
+ */
+function readInto(
+  t: Thread,
+  api: KernelApi,
+  file: OpenFile,
+  buf: number,
+  count: number,
+): number {
+  const p = t.process;
+  const caller = callerOf(p, api);
+  let done = 0;
+  while (done < count) {
+    const want = Math.min(count - done, SCRATCH_SIZE);
+    const n = api.vfs.read(file, scratch.subarray(0, want), caller);
+    if (n < 0) {
+      if (done > 0) return done;
+      return n === K.AGAIN ? waitForFile(t, api, file, "read") : n;
+    }
+    if (n === 0) break;
+    if (!api.copyOut(p, buf + done, scratch.subarray(0, n))) return done > 0 ? done : K.FAULT;
+    done += n;
+    if (n < want || !isRegular(file)) break;
+  }
+  return done;
+}
+
+/** True for a regular file (reads continue past one scratch buffer only there). */
+function isRegular(file: OpenFile): boolean {
+  return file.inode !== null && (file.inode.stat().mode & S_IFMT) === S_IFREG;
+}
+
+/** Reports a write to a pipe with no reader: SIGPIPE to the thread, then EPIPE. */
+function brokenPipe(t: Thread, api: KernelApi): number {
+  api.tgkill(null, t.process.pid, t.tid, SIG.PIPE);
+  return K.PIPE;
+}
+
+/**
+ * Writes `count` bytes from guest `buf` to `file`, in scratch-sized pieces.
+ * `first` is false when an earlier part of the same call already wrote
+ * something: then it must neither block nor raise SIGPIPE.
+ */
+function writeFrom(
+  t: Thread,
+  api: KernelApi,
+  file: OpenFile,
+  buf: number,
+  count: number,
+  first = true,
+): number {
+  const p = t.process;
+  const caller = callerOf(p, api);
+  let done = 0;
+  while (done < count) {
+    const want = Math.min(count - done, SCRATCH_SIZE);
+    const chunk = scratch.subarray(0, want);
+    if (!api.copyInto(p, buf + done, chunk)) return done > 0 ? done : K.FAULT;
+    const n = api.vfs.write(file, chunk, caller);
+    if (n < 0) {
+      if (done > 0 || !first) return done > 0 ? done : n;
+      if (n === K.AGAIN) return waitForFile(t, api, file, "write");
+      if (n === K.PIPE) return brokenPipe(t, api);
+      return n;
+    }
+    done += n;
+    if (n < want) break;
+  }
+  return done;
+}
+
+/** read(fd, buf, count). */
+export function sysRead(t: Thread, api: KernelApi): number {
+  const file = fileOf(api, t.process, arg(t, 0));
+  if (file === null) return K.BADF;
+  const count = Math.min(uarg(t, 2), 0x7fff_f000);
+  if (!(file.flags & OpenFlags.READ)) return K.BADF;
+  if (count === 0) return 0;
+  return readInto(t, api, file, uarg(t, 1), count);
+}
+
+/** write(fd, buf, count). */
+export function sysWrite(t: Thread, api: KernelApi): number {
+  const file = fileOf(api, t.process, arg(t, 0));
+  if (file === null) return K.BADF;
+  const count = Math.min(uarg(t, 2), 0x7fff_f000);
+  if (!(file.flags & OpenFlags.WRITE)) return K.BADF;
+  if (count === 0) return 0;
+  return writeFrom(t, api, file, uarg(t, 1), count);
+}
+
+/** Reads an iovec array into [base, len] pairs; status on a bad count or pointer. */
+function readIovecs(
+  api: KernelApi,
+  p: Process,
+  iov: number,
+  iovcnt: number,
+): number[] | KStatus {
+  if (iovcnt < 0 || iovcnt > UIO_MAXIOV) return K.INVAL;
+  const raw = api.copyIn(p, iov, iovcnt * IOVEC_SIZE);
+  if (raw === null) return K.FAULT;
+  const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const out: number[] = [];
+  let total = 0;
+  for (let i = 0; i < iovcnt; i++) {
+    const base = v.getUint32(i * 8, true);
+    const len = v.getUint32(i * 8 + 4, true);
+    if (len > 0x7fff_ffff) return K.INVAL;
+    total += len;
+    if (total > 0x7fff_ffff) return K.INVAL;
+    out.push(base, len);
+  }
+  return out;
+}
+
+/**
+ * writev(fd, iov, iovcnt): when the total fits the scratch buffer (64 KiB)
+ * the pieces are gathered and written with one file write, so a writev of
+ * at most PIPE_BUF bytes to a pipe is atomic as on Linux; larger totals are
+ * written piece by piece, stopping at the first short write.
+ */
+export function sysWritev(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const file = fileOf(api, p, arg(t, 0));
+  if (file === null) return K.BADF;
+  if (!(file.flags & OpenFlags.WRITE)) return K.BADF;
+  const iov = readIovecs(api, p, uarg(t, 1), arg(t, 2));
+  if (typeof iov === "number") return iov;
+  let total = 0;
+  for (let i = 1; i < iov.length; i += 2) total += iov[i];
+  if (total === 0) return 0;
+  if (total <= SCRATCH_SIZE) {
+    let fill = 0;
+    for (let i = 0; i < iov.length; i += 2) {
+      const len = iov[i + 1];
+      if (len > 0 && !api.copyInto(p, iov[i], scratch.subarray(fill, fill + len))) {
+        return K.FAULT;
+      }
+      fill += len;
+    }
+    const n = api.vfs.write(file, scratch.subarray(0, fill), callerOf(p, api));
+    if (n === K.AGAIN) return waitForFile(t, api, file, "write");
+    if (n === K.PIPE) return brokenPipe(t, api);
+    return n;
+  }
+  let done = 0;
+  for (let i = 0; i < iov.length; i += 2) {
+    const len = iov[i + 1];
+    if (len === 0) continue;
+    const n = writeFrom(t, api, file, iov[i], len, done === 0);
+    if (n < 0) return done > 0 ? done : n;
+    done += n;
+    if (n < len) break;
+  }
+  return done;
+}
+
+/** readv(fd, iov, iovcnt): one file read (up to the scratch size), scattered over the pieces. */
+export function sysReadv(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const file = fileOf(api, p, arg(t, 0));
+  if (file === null) return K.BADF;
+  if (!(file.flags & OpenFlags.READ)) return K.BADF;
+  const iov = readIovecs(api, p, uarg(t, 1), arg(t, 2));
+  if (typeof iov === "number") return iov;
+  let total = 0;
+  for (let i = 1; i < iov.length; i += 2) total += iov[i];
+  const want = Math.min(total, SCRATCH_SIZE);
+  if (want === 0) return 0;
+  const n = api.vfs.read(file, scratch.subarray(0, want), callerOf(p, api));
+  if (n < 0) return n === K.AGAIN ? waitForFile(t, api, file, "read") : n;
+  let off = 0;
+  for (let i = 0; i < iov.length && off < n; i += 2) {
+    const take = Math.min(iov[i + 1], n - off);
+    if (take > 0 && !api.copyOut(p, iov[i], scratch.subarray(off, off + take))) {
+      return off > 0 ? off : K.FAULT;
+    }
+    off += take;
+  }
+  return n;
+}
+
+/** llseek(fd, offset_high, offset_low, result, whence): the 64-bit result is stored at `result`. */
+export function sysLlseek(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const file = fileOf(api, p, arg(t, 0));
+  if (file === null) return K.BADF;
+  const offset = arg(t, 1) * 0x1_0000_0000 + uarg(t, 2);
+  const result = uarg(t, 3);
+  const whence = uarg(t, 4);
+  if (whence > 2) return K.INVAL;
+  const saved = file.offset;
+  const r = api.vfs.lseek(file, offset, whence);
+  if (r < 0) return r;
+  scratchView.setBigInt64(0, BigInt(r), true);
+  if (!api.copyOut(p, result, scratch.subarray(0, 8))) {
+    file.offset = saved;
+    return K.FAULT;
+  }
+  return 0;
+}
+
+const STATX_FLAGS = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE;
+
+/** Resolves the stat of (dirfd, path, flags) the way statx does. */
+function statAt(
+  api: KernelApi,
+  p: Process,
+  dirfd: number,
+  pathAddr: number,
+  flags: number,
+): Stat | KStatus {
+  const path = readPath(api, p, pathAddr, (flags & AT_EMPTY_PATH) !== 0);
+  if (typeof path === "number") return path;
+  if (path === "") {
+    if (dirfd === AT_FDCWD) return api.vfs.stat(api.cwd(p), ".", credOf(p));
+    const file = fileOf(api, p, dirfd);
+    return file === null ? K.BADF : api.vfs.fstat(file);
+  }
+  const base = baseFor(api, p, dirfd, path);
+  if (typeof base === "number") return base;
+  return (flags & AT_SYMLINK_NOFOLLOW)
+    ? api.vfs.lstat(base, path, credOf(p))
+    : api.vfs.stat(base, path, credOf(p));
+}
+
+/** statx(dirfd, path, flags, mask, buf). The basic stats are always filled; no birth time. */
+export function sysStatx(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const flags = uarg(t, 2);
+  const mask = uarg(t, 3);
+  const buf = uarg(t, 4);
+  if ((flags & ~STATX_FLAGS) !== 0) return K.INVAL;
+  if ((flags & AT_STATX_SYNC_TYPE) === AT_STATX_SYNC_TYPE) return K.INVAL;
+  if ((mask & 0x8000_0000) !== 0) return K.INVAL; // STATX__RESERVED
+  const st = statAt(api, p, arg(t, 0), uarg(t, 1), flags);
+  if (typeof st === "number") return st;
+  encodeStatx(scratchView, 0, st);
+  return api.copyOut(p, buf, scratch.subarray(0, STATX_SIZE)) ? 0 : K.FAULT;
+}
+
+const te = new TextEncoder();
+
+/** getdents64(fd, dirp, count). */
+export function sysGetdents64(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const file = fileOf(api, p, arg(t, 0));
+  if (file === null) return K.BADF;
+  const dirp = uarg(t, 1);
+  const count = Math.min(uarg(t, 2), SCRATCH_SIZE);
+  const entries = api.vfs.readdir(file);
+  if (typeof entries === "number") return entries;
+  let used = 0;
+  let consumed = 0;
+  for (const e of entries) {
+    const n = encodeDirent64(
+      scratch,
+      used,
+      count,
+      e.ino,
+      file.offset + consumed + 1,
+      e.type,
+      te.encode(e.name),
+    );
+    if (n === 0) break;
+    used += n;
+    consumed++;
+  }
+  if (consumed === 0 && entries.length > 0) return K.INVAL; // buffer too small for one entry
+  if (used > 0 && !api.copyOut(p, dirp, scratch.subarray(0, used))) return K.FAULT;
+  file.offset += consumed;
+  return used;
+}
+
+/** dup(fd). */
+export function sysDup(t: Thread, api: KernelApi): number {
+  return api.fdDup(t.process, arg(t, 0), 0, false);
+}
+
+/** dup3(oldfd, newfd, flags): flags may hold only O_CLOEXEC; oldfd == newfd is EINVAL. */
+export function sysDup3(t: Thread, api: KernelApi): number {
+  const oldFd = arg(t, 0);
+  const newFd = arg(t, 1);
+  const flags = uarg(t, 2);
+  if ((flags & ~O.CLOEXEC) !== 0) return K.INVAL;
+  if (oldFd === newFd) return K.INVAL;
+  if (newFd < 0 || newFd >= api.maxFds) return K.BADF;
+  return api.fdDup3(t.process, oldFd, newFd, (flags & O.CLOEXEC) !== 0);
+}
+
+/** pipe2(fds, flags): O_CLOEXEC and O_NONBLOCK; O_DIRECT (packet mode) is EINVAL. */
+export function sysPipe2(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const fds = uarg(t, 0);
+  const flags = uarg(t, 1);
+  if ((flags & ~(O.CLOEXEC | O.NONBLOCK)) !== 0) return K.INVAL;
+  const cloexec = (flags & O.CLOEXEC) !== 0;
+  const { reader, writer } = createPipe({
+    flags: (flags & O.NONBLOCK) ? OpenFlags.NONBLOCK : 0,
+  });
+  const rfd = api.fdInstall(p, reader, cloexec);
+  if (rfd < 0) {
+    api.vfs.close(reader);
+    api.vfs.close(writer);
+    return rfd;
+  }
+  const wfd = api.fdInstall(p, writer, cloexec);
+  if (wfd < 0) {
+    api.fdClose(p, rfd);
+    api.vfs.close(writer);
+    return wfd;
+  }
+  scratchView.setInt32(0, rfd, true);
+  scratchView.setInt32(4, wfd, true);
+  if (!api.copyOut(p, fds, scratch.subarray(0, 8))) {
+    api.fdClose(p, rfd);
+    api.fdClose(p, wfd);
+    return K.FAULT;
+  }
+  return 0;
+}
+
+/** chdir(path). */
+export function sysChdir(t: Thread, api: KernelApi): number {
+  const path = readPath(api, t.process, uarg(t, 0));
+  if (typeof path === "number") return path;
+  return api.chdir(t.process, path);
+}
+
+/** fchdir(fd). */
+export function sysFchdir(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const file = fileOf(api, p, arg(t, 0));
+  if (file === null) return K.BADF;
+  const loc = api.vfs.chdir(null, file.path, credOf(p));
+  if (typeof loc === "number") return loc;
+  api.setCwd(p, loc as PathLoc);
+  return 0;
+}
+
+/** getcwd(buf, size): returns the length including the NUL, as the raw syscall does. */
+export function sysGetcwd(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const buf = uarg(t, 0);
+  const size = uarg(t, 1);
+  const bytes = te.encode(api.cwd(p).path);
+  if (bytes.length + 1 > size) return K.RANGE;
+  if (bytes.length + 1 > SCRATCH_SIZE) return K.NAMETOOLONG;
+  scratch.set(bytes, 0);
+  scratch[bytes.length] = 0;
+  return api.copyOut(p, buf, scratch.subarray(0, bytes.length + 1)) ? bytes.length + 1 : K.FAULT;
+}
+
+/** mkdirat(dirfd, path, mode). */
+export function sysMkdirat(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const path = readPath(api, p, uarg(t, 1));
+  if (typeof path === "number") return path;
+  const base = baseFor(api, p, arg(t, 0), path);
+  if (typeof base === "number") return base;
+  return api.vfs.mkdir(base, path, uarg(t, 2) & 0o7777 & ~p.umask, credOf(p));
+}
+
+/** unlinkat(dirfd, path, flags): AT_REMOVEDIR removes a directory. */
+export function sysUnlinkat(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const flags = uarg(t, 2);
+  if ((flags & ~AT_REMOVEDIR) !== 0) return K.INVAL;
+  const path = readPath(api, p, uarg(t, 1));
+  if (typeof path === "number") return path;
+  const base = baseFor(api, p, arg(t, 0), path);
+  if (typeof base === "number") return base;
+  return (flags & AT_REMOVEDIR)
+    ? api.vfs.rmdir(base, path, credOf(p))
+    : api.vfs.unlink(base, path, credOf(p));
+}
+
+/**
+ * fcntl64(fd, cmd, arg): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD,
+ * F_GETFL, F_SETFL (O_APPEND and O_NONBLOCK change; other bits are ignored
+ * as on Linux). Record locks (F_GETLK/F_SETLK/F_SETLKW) give EOPNOTSUPP.
+ */
+export function sysFcntl64(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const fd = arg(t, 0);
+  const cmd = arg(t, 1);
+  const a = arg(t, 2);
+  const file = fileOf(api, p, fd);
+  if (file === null) return K.BADF;
+  switch (cmd) {
+    case F.DUPFD:
+    case F.DUPFD_CLOEXEC:
+      if (a < 0 || a >= api.maxFds) return K.INVAL;
+      return api.fdDup(p, fd, a, cmd === F.DUPFD_CLOEXEC);
+    case F.GETFD:
+      return api.fdGetCloexec(p, fd);
+    case F.SETFD:
+      return api.fdSetCloexec(p, fd, (a & F.FD_CLOEXEC) !== 0);
+    case F.GETFL:
+      return linuxFlagsOf(file);
+    case F.SETFL: {
+      let k = file.flags & ~(OpenFlags.APPEND | OpenFlags.NONBLOCK);
+      if (a & O.APPEND) k |= OpenFlags.APPEND;
+      if (a & O.NONBLOCK) k |= OpenFlags.NONBLOCK;
+      file.flags = k;
+      return 0;
+    }
+    case F.GETLK:
+    case F.SETLK:
+    case F.SETLKW:
+      return K.NOTSUP;
+    default:
+      return K.INVAL;
+  }
+}
+
+/**
+ * ioctl(fd, cmd, arg): FIOCLEX, FIONCLEX and FIONBIO are handled here (they
+ * act on the descriptor); everything else goes to the file's own ioctl (the
+ * tty answers TCGETS, TIOCGWINSZ, TIOCSPGRP...; pipes FIONREAD), and a file
+ * without one answers ENOTTY.
+ */
+export function sysIoctl(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const fd = arg(t, 0);
+  const cmd = uarg(t, 1);
+  const a = uarg(t, 2);
+  const file = fileOf(api, p, fd);
+  if (file === null) return K.BADF;
+  switch (cmd) {
+    case IOCTL.FIOCLEX:
+      return api.fdSetCloexec(p, fd, true);
+    case IOCTL.FIONCLEX:
+      return api.fdSetCloexec(p, fd, false);
+    case IOCTL.FIONBIO: {
+      const v = api.readU32(p, a);
+      if (v < 0) return v;
+      if (v !== 0) file.flags |= OpenFlags.NONBLOCK;
+      else file.flags &= ~OpenFlags.NONBLOCK;
+      return 0;
+    }
+  }
+  return api.vfs.ioctl(file, cmd, a, callerOf(p, api));
+}
+
+/** faccessat(dirfd, path, mode): mode is F_OK (0) or a mask of R_OK 4, W_OK 2, X_OK 1. */
+export function sysFaccessat(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const mode = uarg(t, 2);
+  if ((mode & ~7) !== 0) return K.INVAL;
+  const path = readPath(api, p, uarg(t, 1));
+  if (typeof path === "number") return path;
+  const base = baseFor(api, p, arg(t, 0), path);
+  if (typeof base === "number") return base;
+  return api.vfs.access(base, path, mode, credOf(p));
+}
+
+/** readlinkat(dirfd, path, buf, size): the target, not NUL-terminated, truncated to size. */
+export function sysReadlinkat(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const size = arg(t, 3);
+  if (size <= 0) return K.INVAL;
+  const path = readPath(api, p, uarg(t, 1));
+  if (typeof path === "number") return path;
+  const base = baseFor(api, p, arg(t, 0), path);
+  if (typeof base === "number") return base;
+  const target = api.vfs.readlink(base, path, credOf(p));
+  if (typeof target === "number") return target;
+  const bytes = te.encode(target).subarray(0, Math.min(size, SCRATCH_SIZE));
+  return api.copyOut(p, uarg(t, 2), bytes) ? bytes.length : K.FAULT;
+}

@@ -1,0 +1,85 @@
+/**
+ * System information and control calls of the Unix personality: uname,
+ * reboot, getrandom.
+ *
+ * uname reports sysname "Linux" (programs and build scripts that branch on
+ * it keep working, and the output matches qemu-riscv32's) and names Strata
+ * in `version` and, by default, `nodename`.
+ *
+ * @module
+ */
+
+import { K, type KernelApi, type Thread } from "../../../kernel/api.ts";
+import { encodeUtsname, GRND, REBOOT, UTSNAME_SIZE } from "./abi.ts";
+import { randomOf, scratch, SCRATCH_SIZE, uarg } from "./common.ts";
+
+/** The Linux release this ABI corresponds to (rv32 time64 syscall set, statx, clone3 era). */
+export const UNAME_RELEASE = "6.6.0-strata";
+
+/** uname(buf): struct new_utsname. */
+export function sysUname(t: Thread, api: KernelApi): number {
+  const info = api.systemInfo();
+  const bytes = encodeUtsname({
+    sysname: "Linux",
+    nodename: info.nodename,
+    release: UNAME_RELEASE,
+    version: `#1 ${info.sysname} ${info.release} ${info.version}`.trim(),
+    machine: "riscv32",
+    domainname: "(none)",
+  });
+  return api.copyOut(t.process, uarg(t, 0), bytes.subarray(0, UTSNAME_SIZE)) ? 0 : K.FAULT;
+}
+
+/**
+ * reboot(magic1, magic2, cmd, arg): needs both magic numbers and uid 0.
+ * POWER_OFF and HALT halt the machine with status 0; RESTART and RESTART2
+ * also halt it (there is no reset path; documented); CAD_ON/CAD_OFF are
+ * accepted and do nothing; other commands give EINVAL.
+ */
+export function sysReboot(t: Thread, api: KernelApi): number {
+  const magic1 = uarg(t, 0);
+  const magic2 = uarg(t, 1);
+  const cmd = uarg(t, 2);
+  if (t.process.uid !== 0) return K.PERM;
+  if (magic1 !== REBOOT.MAGIC1) return K.INVAL;
+  if (
+    magic2 !== REBOOT.MAGIC2 && magic2 !== REBOOT.MAGIC2A && magic2 !== REBOOT.MAGIC2B &&
+    magic2 !== REBOOT.MAGIC2C
+  ) return K.INVAL;
+  switch (cmd) {
+    case REBOOT.CMD_POWER_OFF:
+    case REBOOT.CMD_HALT:
+    case REBOOT.CMD_RESTART:
+    case REBOOT.CMD_RESTART2:
+      api.poweroff(0);
+      return 0;
+    case REBOOT.CMD_CAD_ON:
+    case REBOOT.CMD_CAD_OFF:
+      return 0;
+    default:
+      return K.INVAL;
+  }
+}
+
+/**
+ * getrandom(buf, length, flags): bytes from the kernel's deterministic
+ * generator (the same on every run: the simulation is reproducible, and
+ * these bytes are not secret). Never blocks.
+ */
+export function sysGetrandom(t: Thread, api: KernelApi): number {
+  const buf = uarg(t, 0);
+  const length = Math.min(uarg(t, 1), 0x01ff_ffff);
+  const flags = uarg(t, 2);
+  if ((flags & ~(GRND.NONBLOCK | GRND.RANDOM | GRND.INSECURE)) !== 0) return K.INVAL;
+  if ((flags & GRND.RANDOM) && (flags & GRND.INSECURE)) return K.INVAL;
+  const rng = randomOf(api);
+  let done = 0;
+  while (done < length) {
+    const n = Math.min(length - done, SCRATCH_SIZE);
+    const chunk = scratch.subarray(0, n);
+    rng.fill(chunk);
+    if (!api.copyOut(t.process, buf + done, chunk)) return done > 0 ? done : K.FAULT;
+    done += n;
+  }
+  return done;
+}

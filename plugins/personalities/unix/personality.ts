@@ -1,0 +1,110 @@
+/**
+ * The Unix personality object: the syscall table plus the hooks the kernel
+ * calls at exec (format check, initial stack), at signal delivery, at fork
+ * and at exit.
+ *
+ * @module
+ */
+
+import {
+  K,
+  type KernelApi,
+  type KStatus,
+  type LoadedImage,
+  type Personality,
+  type Process,
+  type SigAction,
+  type SignalInfo,
+  type Thread,
+} from "../../../kernel/api.ts";
+import { errnoOf } from "./errno.ts";
+import { ArgumentListTooLongError, buildInitialStack, standardAuxv } from "./initial_stack.ts";
+import { procData, randomOf, UnixProcessData } from "./common.ts";
+import { deliverUnixSignal } from "./signal_calls.ts";
+import { buildSyscallArrays } from "./syscall_table.ts";
+
+/** ELF identification the Unix personality accepts. */
+const ELF_MAGIC = 0x464c457f; // "\x7fELF" little-endian
+const ELFCLASS32 = 1;
+const ELFDATA2LSB = 1;
+const ET_EXEC = 2;
+const EM_RISCV = 243;
+
+/**
+ * True for a static ELF32 little-endian RISC-V executable (ET_EXEC). Other
+ * ELF types (shared objects, PIE), classes and machines are refused, so exec
+ * answers ENOEXEC for them.
+ */
+export function isUnixExecutable(bytes: Uint8Array): boolean {
+  if (bytes.length < 52) return false;
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return v.getUint32(0, true) === ELF_MAGIC && bytes[4] === ELFCLASS32 &&
+    bytes[5] === ELFDATA2LSB && v.getUint16(16, true) === ET_EXEC &&
+    v.getUint16(18, true) === EM_RISCV;
+}
+
+const te = new TextEncoder();
+
+/** Builds the Unix personality bound to one kernel. */
+export function createUnixPersonality(api: KernelApi): Personality {
+  const arrays = buildSyscallArrays();
+  return {
+    name: "unix",
+    syscalls: arrays.syscalls,
+    syscallNames: arrays.syscallNames,
+    syscallSupport: arrays.syscallSupport,
+    mapStatus(status: number): number {
+      return -errnoOf(status);
+    },
+    deliverSignal(t: Thread, sig: number, action: SigAction, info: SignalInfo): boolean {
+      return deliverUnixSignal(api, t, sig, action, info);
+    },
+    checkBinary: isUnixExecutable,
+    setupProcess(t: Thread, image: LoadedImage, argv: string[], envp: string[]): KStatus {
+      const p = t.process;
+      const random = new Uint8Array(16);
+      randomOf(api).fill(random);
+      let st;
+      try {
+        st = buildInitialStack({
+          stackTop: image.stackTop,
+          argv: argv.map((s) => te.encode(s)),
+          envp: envp.map((s) => te.encode(s)),
+          execfn: te.encode(image.path),
+          random,
+          auxv: standardAuxv({
+            phdr: image.phdrAddr,
+            phent: image.phent,
+            phnum: image.phnum,
+            entry: image.entry,
+            uid: p.uid,
+            euid: p.uid,
+            gid: p.gid,
+            egid: p.gid,
+          }),
+          limit: Math.min(image.stackSize / 4, 128 * 1024),
+        });
+      } catch (e) {
+        if (e instanceof ArgumentListTooLongError) return K.TOOBIG;
+        if (e instanceof RangeError) return K.INVAL;
+        throw e;
+      }
+      if (!api.copyOut(p, st.sp, st.bytes)) return K.FAULT;
+      t.regs.fill(0);
+      t.regs[2] = st.sp | 0;
+      t.pc = image.entry >>> 0;
+      procData(p, api).clearChildTid = 0;
+      return K.OK;
+    },
+    onFork(_parent: Process, child: Process): void {
+      child.pdata = new UnixProcessData(child, api);
+    },
+    onExit(p: Process): void {
+      const d = p.pdata;
+      // set_tid_address / CLONE_CHILD_CLEARTID: the word is zeroed (no futex to wake).
+      if (d instanceof UnixProcessData && d.clearChildTid !== 0) {
+        api.writeU32(p, d.clearChildTid, 0);
+      }
+    },
+  };
+}

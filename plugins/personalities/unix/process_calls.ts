@@ -1,0 +1,274 @@
+/**
+ * Process calls of the Unix personality: clone (fork), execve, exit,
+ * waitid, ids, process groups and sessions, sched_yield, kill/tkill/tgkill.
+ *
+ * @module
+ */
+
+import {
+  BLOCK,
+  isValidSignal,
+  K,
+  type KernelApi,
+  type Thread,
+  WaitKind,
+  type WaitRecord,
+} from "../../../kernel/api.ts";
+import { CLONE, encodeRusage, encodeSiginfo, RUSAGE_SIZE, SI_CODE, SIG, WAIT } from "./abi.ts";
+import { arg, procData, readPath, scratch, scratchView, uarg } from "./common.ts";
+
+/** Flags clone accepts: fork semantics plus the tid-pointer and TLS options. */
+const CLONE_SUPPORTED = CLONE.CSIGNAL | CLONE.VFORK | CLONE.VM | CLONE.SETTLS |
+  CLONE.PARENT_SETTID | CLONE.CHILD_SETTID | CLONE.CHILD_CLEARTID | CLONE.DETACHED;
+
+/**
+ * clone(flags, newsp, parent_tid, tls, child_tid) with fork semantics. The
+ * exit signal must be SIGCHLD. CLONE_VM is accepted only with CLONE_VFORK
+ * (vfork, done as a copy-on-write fork: correct for children that only exec
+ * or _exit); threads (CLONE_VM alone, CLONE_THREAD, CLONE_SIGHAND, ...) and
+ * namespaces give EINVAL.
+ */
+export function sysClone(t: Thread, api: KernelApi): number {
+  const flags = uarg(t, 0);
+  const newsp = uarg(t, 1);
+  const ptid = uarg(t, 2);
+  const tls = uarg(t, 3);
+  const ctid = uarg(t, 4);
+  if ((flags & ~CLONE_SUPPORTED) !== 0) return K.INVAL;
+  if ((flags & CLONE.CSIGNAL) !== SIG.CHLD) return K.INVAL;
+  if ((flags & CLONE.VM) !== 0 && (flags & CLONE.VFORK) === 0) return K.INVAL;
+  const parent = t.process;
+  const child = api.fork(t);
+  if (typeof child === "number") return child;
+  const ct = child.mainThread;
+  if (newsp !== 0) ct.regs[2] = newsp | 0;
+  if (flags & CLONE.SETTLS) ct.regs[4] = tls | 0;
+  // Linux ignores faults on these stores (the child exists by then); so do we.
+  if (flags & CLONE.PARENT_SETTID) api.writeU32(parent, ptid, child.pid);
+  if (flags & CLONE.CHILD_SETTID) api.writeU32(child, ctid, ct.tid);
+  procData(child, api).clearChildTid = (flags & CLONE.CHILD_CLEARTID) ? ctid : 0;
+  return child.pid;
+}
+
+/** Most argv/envp entries execve accepts. */
+const EXEC_MAX_STRINGS = 4096;
+/** Most argv+envp bytes execve accepts (then E2BIG). */
+const EXEC_MAX_BYTES = 120 * 1024;
+
+/** execve(path, argv, envp). A NULL argv or envp counts as empty (as Linux does). */
+export function sysExecve(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const path = readPath(api, p, uarg(t, 0));
+  if (typeof path === "number") return path;
+  const argvPtr = uarg(t, 1);
+  const envpPtr = uarg(t, 2);
+  const argv = argvPtr === 0
+    ? []
+    : api.readStringArray(p, argvPtr, EXEC_MAX_STRINGS, EXEC_MAX_BYTES);
+  if (typeof argv === "number") return argv;
+  const envp = envpPtr === 0
+    ? []
+    : api.readStringArray(p, envpPtr, EXEC_MAX_STRINGS, EXEC_MAX_BYTES);
+  if (typeof envp === "number") return envp;
+  let total = 0;
+  for (const s of argv) total += s.length + 1;
+  for (const s of envp) total += s.length + 1;
+  if (total > EXEC_MAX_BYTES) return K.TOOBIG;
+  return api.exec(t, path, argv, envp);
+}
+
+/** exit(code): ends the calling thread, which (one thread per process) ends the process. */
+export function sysExit(t: Thread, api: KernelApi): number {
+  return api.exit(t, arg(t, 0) & 0xff);
+}
+
+/** exit_group(code). */
+export function sysExitGroup(t: Thread, api: KernelApi): number {
+  return api.exit(t, arg(t, 0) & 0xff);
+}
+
+const WAITID_OPTIONS = WAIT.WNOHANG | WAIT.WSTOPPED | WAIT.WEXITED | WAIT.WCONTINUED |
+  WAIT.WNOWAIT | WAIT.__WALL | WAIT.__WNOTHREAD | WAIT.__WCLONE;
+
+/** Writes the siginfo of a waitid result (all zero for "nothing yet" under WNOHANG). */
+function putWaitInfo(api: KernelApi, t: Thread, infop: number, rec: WaitRecord | null): boolean {
+  if (rec === null) {
+    scratch.fill(0, 0, 128);
+  } else {
+    let code: number;
+    let status: number;
+    switch (rec.kind) {
+      case WaitKind.EXITED:
+        code = SI_CODE.CLD_EXITED;
+        status = rec.code;
+        break;
+      case WaitKind.KILLED:
+        code = rec.core ? SI_CODE.CLD_DUMPED : SI_CODE.CLD_KILLED;
+        status = rec.signal;
+        break;
+      case WaitKind.STOPPED:
+        code = SI_CODE.CLD_STOPPED;
+        status = rec.signal;
+        break;
+      default:
+        code = SI_CODE.CLD_CONTINUED;
+        status = SIG.CONT;
+    }
+    const child = api.getProcess(rec.pid);
+    encodeSiginfo(scratchView, 0, {
+      signo: SIG.CHLD,
+      errno: 0,
+      code,
+      pid: rec.pid,
+      uid: child?.uid ?? 0,
+      status,
+      addr: 0,
+    });
+  }
+  return api.copyOut(t.process, infop, scratch.subarray(0, 128));
+}
+
+/**
+ * waitid(idtype, id, infop, options, rusage). rv32 has no wait4 (it is a
+ * time32 call), so libc's waitpid is built on this. P_PIDFD gives EINVAL
+ * (no pidfds).
+ */
+export function sysWaitid(t: Thread, api: KernelApi): number {
+  const idtype = arg(t, 0);
+  const id = arg(t, 1);
+  const infop = uarg(t, 2);
+  const options = uarg(t, 3);
+  const rusage = uarg(t, 4);
+  if ((options & ~WAITID_OPTIONS) !== 0) return K.INVAL;
+  if ((options & (WAIT.WEXITED | WAIT.WSTOPPED | WAIT.WCONTINUED)) === 0) return K.INVAL;
+  let pid: number;
+  switch (idtype) {
+    case WAIT.P_ALL:
+      pid = -1;
+      break;
+    case WAIT.P_PID:
+      if (id <= 0) return K.INVAL;
+      pid = id;
+      break;
+    case WAIT.P_PGID:
+      if (id < 0) return K.INVAL;
+      pid = id === 0 ? 0 : -id;
+      break;
+    default:
+      return K.INVAL;
+  }
+  const r = api.wait(
+    t,
+    pid,
+    options & (WAIT.WNOHANG | WAIT.WSTOPPED | WAIT.WEXITED | WAIT.WCONTINUED | WAIT.WNOWAIT),
+  );
+  if (typeof r === "number") {
+    if (r === BLOCK || r < 0) return r;
+    // WNOHANG and nothing ready: Linux reports a zeroed siginfo.
+    if (infop !== 0 && !putWaitInfo(api, t, infop, null)) return K.FAULT;
+    if (rusage !== 0) {
+      encodeRusage(scratchView, 0, 0, 0);
+      if (!api.copyOut(t.process, rusage, scratch.subarray(0, RUSAGE_SIZE))) return K.FAULT;
+    }
+    return 0;
+  }
+  if (infop !== 0 && !putWaitInfo(api, t, infop, r)) return K.FAULT;
+  if (rusage !== 0) {
+    const f = api.config.frequency;
+    encodeRusage(scratchView, 0, (r.userCycles / f) * 1e9, (r.systemCycles / f) * 1e9);
+    if (!api.copyOut(t.process, rusage, scratch.subarray(0, RUSAGE_SIZE))) return K.FAULT;
+  }
+  return 0;
+}
+
+/** getpid. */
+export function sysGetpid(t: Thread): number {
+  return t.process.pid;
+}
+
+/** getppid. */
+export function sysGetppid(t: Thread): number {
+  return t.process.ppid;
+}
+
+/** gettid. */
+export function sysGettid(t: Thread): number {
+  return t.tid;
+}
+
+/** set_tid_address(tidptr): remembered and cleared (set to 0) when the process exits. */
+export function sysSetTidAddress(t: Thread, api: KernelApi): number {
+  procData(t.process, api).clearChildTid = uarg(t, 0);
+  return t.tid;
+}
+
+/** getuid / geteuid (real = effective: no set-uid programs). */
+export function sysGetuid(t: Thread): number {
+  return t.process.uid;
+}
+
+/** getgid / getegid. */
+export function sysGetgid(t: Thread): number {
+  return t.process.gid;
+}
+
+/** setpgid(pid, pgid). */
+export function sysSetpgid(t: Thread, api: KernelApi): number {
+  const pid = arg(t, 0);
+  const pgid = arg(t, 1);
+  if (pgid < 0) return K.INVAL;
+  return api.setpgid(t.process, pid, pgid);
+}
+
+/** getpgid(pid). */
+export function sysGetpgid(t: Thread, api: KernelApi): number {
+  return api.getpgid(t.process, arg(t, 0));
+}
+
+/** getsid(pid). */
+export function sysGetsid(t: Thread, api: KernelApi): number {
+  return api.getsid(t.process, arg(t, 0));
+}
+
+/** setsid(). */
+export function sysSetsid(t: Thread, api: KernelApi): number {
+  return api.setsid(t.process);
+}
+
+/** umask(mask): returns the previous mask. */
+export function sysUmask(t: Thread): number {
+  const old = t.process.umask;
+  t.process.umask = uarg(t, 0) & 0o777;
+  return old;
+}
+
+/** sched_yield. */
+export function sysSchedYield(t: Thread, api: KernelApi): number {
+  return api.yield(t);
+}
+
+/** kill(pid, sig). Signal 0 checks existence. */
+export function sysKill(t: Thread, api: KernelApi): number {
+  const sig = arg(t, 1);
+  if (sig !== 0 && !isValidSignal(sig)) return K.INVAL;
+  return api.kill(t.process, arg(t, 0), sig);
+}
+
+/** tkill(tid, sig). */
+export function sysTkill(t: Thread, api: KernelApi): number {
+  const tid = arg(t, 0);
+  const sig = arg(t, 1);
+  if (tid <= 0) return K.INVAL;
+  if (sig !== 0 && !isValidSignal(sig)) return K.INVAL;
+  return api.tgkill(t.process, -1, tid, sig);
+}
+
+/** tgkill(tgid, tid, sig). */
+export function sysTgkill(t: Thread, api: KernelApi): number {
+  const tgid = arg(t, 0);
+  const tid = arg(t, 1);
+  const sig = arg(t, 2);
+  if (tgid <= 0 || tid <= 0) return K.INVAL;
+  if (sig !== 0 && !isValidSignal(sig)) return K.INVAL;
+  return api.tgkill(t.process, tgid, tid, sig);
+}

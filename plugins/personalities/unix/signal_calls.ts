@@ -1,0 +1,176 @@
+/**
+ * Signal calls of the Unix personality (rt_sigaction, rt_sigprocmask,
+ * rt_sigpending, rt_sigsuspend, rt_sigreturn) and the delivery hook that
+ * builds the riscv rt_sigframe on the user stack.
+ *
+ * The kernel decides when a signal is delivered, applies SA_NODEFER,
+ * SA_RESETHAND and the handler's mask, and turns an interrupted blocking call
+ * into EINTR or a restart (SA_RESTART); the personality owns the ABI: the
+ * struct layouts, the frame and the return path.
+ *
+ * @module
+ */
+
+import {
+  isValidSignal,
+  K,
+  type KernelApi,
+  SIG,
+  type SigAction,
+  type SignalInfo,
+  type Thread,
+} from "../../../kernel/api.ts";
+import { decodeSigaction, encodeSigaction, SIG_HOW, SIGACTION_SIZE, SIGSET_SIZE } from "./abi.ts";
+import { arg, scratch, scratchView, uarg } from "./common.ts";
+import {
+  decodeSignalFrame,
+  encodeSignalFrame,
+  placeSignalFrame,
+  SIGFRAME,
+} from "./signal_frame.ts";
+
+/** SIGKILL and SIGSTOP can be neither caught nor blocked. */
+const UNBLOCKABLE_LO = (1 << (SIG.KILL - 1)) | (1 << (SIG.STOP - 1));
+
+/** rt_sigaction(sig, act, oact, sigsetsize). */
+export function sysRtSigaction(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const sig = arg(t, 0);
+  const act = uarg(t, 1);
+  const oact = uarg(t, 2);
+  if (uarg(t, 3) !== SIGSET_SIZE) return K.INVAL;
+  if (!isValidSignal(sig)) return K.INVAL;
+  if (act !== 0 && (sig === SIG.KILL || sig === SIG.STOP)) return K.INVAL;
+  const cur = api.sigAction(p, sig);
+  const old: SigAction = {
+    handler: cur.handler,
+    flags: cur.flags,
+    maskLo: cur.maskLo,
+    maskHi: cur.maskHi,
+    restorer: cur.restorer,
+  };
+  if (act !== 0) {
+    if (!api.copyInto(p, act, scratch.subarray(0, SIGACTION_SIZE))) return K.FAULT;
+    const a = decodeSigaction(scratchView, 0);
+    const r = api.setSigAction(p, sig, {
+      handler: a.handler,
+      flags: a.flags,
+      maskLo: a.maskLo & ~UNBLOCKABLE_LO,
+      maskHi: a.maskHi,
+      restorer: 0,
+    });
+    if (r < 0) return r;
+  }
+  if (oact !== 0) {
+    encodeSigaction(scratchView, 0, old);
+    if (!api.copyOut(p, oact, scratch.subarray(0, SIGACTION_SIZE))) return K.FAULT;
+  }
+  return 0;
+}
+
+/** rt_sigprocmask(how, set, oset, sigsetsize). */
+export function sysRtSigprocmask(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const how = arg(t, 0);
+  const set = uarg(t, 1);
+  const oset = uarg(t, 2);
+  if (uarg(t, 3) !== SIGSET_SIZE) return K.INVAL;
+  const oldLo = t.sigBlockedLo;
+  const oldHi = t.sigBlockedHi;
+  if (set !== 0) {
+    if (!api.copyInto(p, set, scratch.subarray(0, 8))) return K.FAULT;
+    const lo = scratchView.getInt32(0, true);
+    const hi = scratchView.getInt32(4, true);
+    switch (how) {
+      case SIG_HOW.BLOCK:
+        api.setSignalMask(t, oldLo | lo, oldHi | hi);
+        break;
+      case SIG_HOW.UNBLOCK:
+        api.setSignalMask(t, oldLo & ~lo, oldHi & ~hi);
+        break;
+      case SIG_HOW.SETMASK:
+        api.setSignalMask(t, lo, hi);
+        break;
+      default:
+        return K.INVAL;
+    }
+  }
+  if (oset !== 0) {
+    scratchView.setInt32(0, oldLo, true);
+    scratchView.setInt32(4, oldHi, true);
+    if (!api.copyOut(p, oset, scratch.subarray(0, 8))) return K.FAULT;
+  }
+  return 0;
+}
+
+/** rt_sigpending(set, sigsetsize): pending signals that are blocked. */
+export function sysRtSigpending(t: Thread, api: KernelApi): number {
+  const size = uarg(t, 1);
+  if (size > SIGSET_SIZE) return K.INVAL;
+  scratchView.setInt32(0, t.sigPendingLo & t.sigBlockedLo, true);
+  scratchView.setInt32(4, t.sigPendingHi & t.sigBlockedHi, true);
+  return api.copyOut(t.process, uarg(t, 0), scratch.subarray(0, size)) ? 0 : K.FAULT;
+}
+
+/** rt_sigsuspend(mask, sigsetsize): waits for a signal with a temporary mask; returns EINTR. */
+export function sysRtSigsuspend(t: Thread, api: KernelApi): number {
+  if (uarg(t, 1) !== SIGSET_SIZE) return K.INVAL;
+  if (!api.copyInto(t.process, uarg(t, 0), scratch.subarray(0, 8))) return K.FAULT;
+  return api.sigSuspend(t, scratchView.getInt32(0, true), scratchView.getInt32(4, true));
+}
+
+/**
+ * rt_sigreturn: restores the registers, pc and mask from the frame at sp
+ * (where the handler's return left it). A frame that cannot be read kills
+ * the process with SIGSEGV, as Linux does.
+ */
+export function sysRtSigreturn(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const frame = t.regs[2] >>> 0;
+  const bytes = scratch.subarray(0, SIGFRAME.SIZE);
+  if ((frame & 15) !== 0 || !api.copyInto(p, frame, bytes)) {
+    api.tgkill(null, p.pid, t.tid, SIG.SEGV);
+    return K.FAULT;
+  }
+  const ctx = decodeSignalFrame(bytes, t.regs);
+  t.pc = ctx.pc;
+  return api.finishSigreturn(t, ctx.maskLo, ctx.maskHi);
+}
+
+/**
+ * The personality's delivery hook: writes the rt_sigframe below the
+ * interrupted sp and enters the handler with a0 = signal, a1 = &siginfo,
+ * a2 = &ucontext, ra = the frame's trampoline (`li a7, 139; ecall`).
+ */
+export function deliverUnixSignal(
+  api: KernelApi,
+  t: Thread,
+  sig: number,
+  action: SigAction,
+  info: SignalInfo,
+): boolean {
+  const place = placeSignalFrame(t.regs[2] >>> 0);
+  const bytes = encodeSignalFrame({
+    regs: t.regs,
+    pc: t.pc,
+    info: {
+      signo: sig,
+      errno: 0,
+      code: info.code,
+      pid: info.pid,
+      uid: info.uid,
+      status: info.status,
+      addr: info.addr,
+    },
+    savedMaskLo: t.sigBlockedLo,
+    savedMaskHi: t.sigBlockedHi,
+  });
+  if (!api.copyOut(t.process, place.frame, bytes)) return false;
+  t.regs[1] = place.trampoline | 0;
+  t.regs[2] = place.frame | 0;
+  t.regs[10] = sig;
+  t.regs[11] = place.infoAddr | 0;
+  t.regs[12] = place.ucontextAddr | 0;
+  t.pc = action.handler >>> 0;
+  return true;
+}

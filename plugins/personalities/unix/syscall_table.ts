@@ -1,0 +1,313 @@
+/**
+ * The Unix personality's system call table: number -> name, handler and
+ * support level, with a note for the documentation. Every rv32 number not
+ * implemented here still has its name (for tracing) and answers ENOSYS.
+ *
+ * `docs/syscalls_unix.md` is generated from this table and the errno map
+ * (`deno run -A plugins/personalities/unix/syscall_doc.ts`).
+ *
+ * @module
+ */
+
+import { SupportLevel, type SyscallHandler } from "../../../kernel/api.ts";
+import { SYSCALL_NAMES } from "./syscall_names.ts";
+import {
+  sysClone,
+  sysExecve,
+  sysExit,
+  sysExitGroup,
+  sysGetgid,
+  sysGetpgid,
+  sysGetpid,
+  sysGetppid,
+  sysGetsid,
+  sysGettid,
+  sysGetuid,
+  sysKill,
+  sysSchedYield,
+  sysSetpgid,
+  sysSetsid,
+  sysSetTidAddress,
+  sysTgkill,
+  sysTkill,
+  sysUmask,
+  sysWaitid,
+} from "./process_calls.ts";
+import { sysBrk, sysMmap2, sysMprotect, sysMunmap } from "./memory_calls.ts";
+import {
+  sysChdir,
+  sysClose,
+  sysDup,
+  sysDup3,
+  sysFaccessat,
+  sysFchdir,
+  sysFcntl64,
+  sysGetcwd,
+  sysGetdents64,
+  sysIoctl,
+  sysLlseek,
+  sysMkdirat,
+  sysOpenat,
+  sysPipe2,
+  sysRead,
+  sysReadlinkat,
+  sysReadv,
+  sysStatx,
+  sysUnlinkat,
+  sysWrite,
+  sysWritev,
+} from "./file_calls.ts";
+import {
+  sysRtSigaction,
+  sysRtSigpending,
+  sysRtSigprocmask,
+  sysRtSigreturn,
+  sysRtSigsuspend,
+} from "./signal_calls.ts";
+import {
+  sysClockGetres64,
+  sysClockGettime64,
+  sysClockNanosleep64,
+  sysTimes,
+} from "./time_calls.ts";
+import { sysGetrandom, sysReboot, sysUname } from "./info_calls.ts";
+
+/** Support level names as the documentation shows them. */
+export type Support = "full" | "partial" | "none";
+
+/** One implemented call. */
+export interface SyscallEntry {
+  /** rv32 call number (a7). */
+  readonly nr: number;
+  /** Name (without the sys_ prefix). */
+  readonly name: string;
+  /** The handler. */
+  readonly handler: SyscallHandler;
+  /** How completely it follows Linux. */
+  readonly support: Support;
+  /** What differs from Linux, or "" when nothing does. */
+  readonly notes: string;
+}
+
+const e = (
+  nr: number,
+  name: string,
+  handler: SyscallHandler,
+  support: Support,
+  notes = "",
+): SyscallEntry => ({ nr, name, handler, support, notes });
+
+/** The implemented calls, in number order. */
+export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
+  e(17, "getcwd", sysGetcwd, "full", "returns the length including the NUL, as the raw call does"),
+  e(23, "dup", sysDup, "full"),
+  e(24, "dup3", sysDup3, "full"),
+  e(
+    25,
+    "fcntl64",
+    sysFcntl64,
+    "partial",
+    "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL (O_APPEND, O_NONBLOCK); " +
+      "record locks give EOPNOTSUPP; other commands EINVAL",
+  ),
+  e(
+    29,
+    "ioctl",
+    sysIoctl,
+    "full",
+    "FIOCLEX/FIONCLEX/FIONBIO here; everything else passed to the file (tty: termios, " +
+      "window size, process group; pipe: FIONREAD); ENOTTY otherwise",
+  ),
+  e(34, "mkdirat", sysMkdirat, "full"),
+  e(35, "unlinkat", sysUnlinkat, "full", "AT_REMOVEDIR supported"),
+  e(48, "faccessat", sysFaccessat, "partial", "owner and other bits only (no group check)"),
+  e(49, "chdir", sysChdir, "full"),
+  e(50, "fchdir", sysFchdir, "partial", "re-resolves the directory by the path it was opened by"),
+  e(
+    56,
+    "openat",
+    sysOpenat,
+    "partial",
+    "O_TMPFILE gives EOPNOTSUPP; O_NOCTTY, O_SYNC, O_DIRECT, O_NOATIME accepted and ignored; " +
+      "a dirfd is re-resolved by the path it was opened by",
+  ),
+  e(57, "close", sysClose, "full"),
+  e(59, "pipe2", sysPipe2, "partial", "O_CLOEXEC, O_NONBLOCK; O_DIRECT (packet mode) gives EINVAL"),
+  e(61, "getdents64", sysGetdents64, "full", "d_off is the entry index"),
+  e(62, "llseek", sysLlseek, "full", "the lseek of 32-bit Linux: 64-bit result stored in memory"),
+  e(63, "read", sysRead, "full"),
+  e(64, "write", sysWrite, "full", "EPIPE raises SIGPIPE"),
+  e(65, "readv", sysReadv, "partial", "one file read of at most 64 KiB per call"),
+  e(66, "writev", sysWritev, "full", "atomic for pipes up to PIPE_BUF (gathered into one write)"),
+  e(78, "readlinkat", sysReadlinkat, "full"),
+  e(93, "exit", sysExit, "full", "one thread per process: same as exit_group"),
+  e(94, "exit_group", sysExitGroup, "full"),
+  e(
+    95,
+    "waitid",
+    sysWaitid,
+    "partial",
+    "P_ALL, P_PID, P_PGID; WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT; P_PIDFD gives " +
+      "EINVAL; rusage has only the user and system times",
+  ),
+  e(
+    96,
+    "set_tid_address",
+    sysSetTidAddress,
+    "partial",
+    "the word is zeroed at exit (no futex wake)",
+  ),
+  e(124, "sched_yield", sysSchedYield, "full"),
+  e(129, "kill", sysKill, "partial", "no permission checks (all processes run as root)"),
+  e(130, "tkill", sysTkill, "full"),
+  e(131, "tgkill", sysTgkill, "full"),
+  e(133, "rt_sigsuspend", sysRtSigsuspend, "full"),
+  e(
+    134,
+    "rt_sigaction",
+    sysRtSigaction,
+    "partial",
+    "SA_SIGINFO, SA_RESTART, SA_NODEFER, SA_RESETHAND, SA_NOCLDSTOP honoured; SA_ONSTACK " +
+      "ignored (no sigaltstack); sigsetsize must be 8",
+  ),
+  e(135, "rt_sigprocmask", sysRtSigprocmask, "full", "sigsetsize must be 8"),
+  e(136, "rt_sigpending", sysRtSigpending, "full"),
+  e(
+    139,
+    "rt_sigreturn",
+    sysRtSigreturn,
+    "full",
+    "restores x1-x31, pc and the mask from the ucontext in the frame",
+  ),
+  e(
+    142,
+    "reboot",
+    sysReboot,
+    "partial",
+    "POWER_OFF, HALT, RESTART, RESTART2 all halt the machine with status 0; CAD_ON/OFF no-ops",
+  ),
+  e(153, "times", sysTimes, "full", "clock ticks of 10 ms (CLK_TCK 100) of simulated time"),
+  e(154, "setpgid", sysSetpgid, "full"),
+  e(155, "getpgid", sysGetpgid, "full"),
+  e(156, "getsid", sysGetsid, "full"),
+  e(157, "setsid", sysSetsid, "full"),
+  e(
+    160,
+    "uname",
+    sysUname,
+    "full",
+    'sysname "Linux", release "6.6.0-strata", version names Strata',
+  ),
+  e(166, "umask", sysUmask, "full"),
+  e(172, "getpid", sysGetpid, "full"),
+  e(173, "getppid", sysGetppid, "full"),
+  e(174, "getuid", sysGetuid, "full"),
+  e(175, "geteuid", sysGetuid, "full", "effective = real (no set-uid)"),
+  e(176, "getgid", sysGetgid, "full"),
+  e(177, "getegid", sysGetgid, "full", "effective = real (no set-gid)"),
+  e(178, "gettid", sysGettid, "full"),
+  e(214, "brk", sysBrk, "full"),
+  e(215, "munmap", sysMunmap, "full"),
+  e(
+    220,
+    "clone",
+    sysClone,
+    "partial",
+    "fork semantics only: exit signal must be SIGCHLD; SETTLS, PARENT_SETTID, CHILD_SETTID, " +
+      "CHILD_CLEARTID; VM only with VFORK (done as a COW fork); threads and namespaces EINVAL",
+  ),
+  e(
+    221,
+    "execve",
+    sysExecve,
+    "partial",
+    "static ELF32 EM_RISCV ET_EXEC only (ENOEXEC otherwise); no #! scripts",
+  ),
+  e(
+    222,
+    "mmap2",
+    sysMmap2,
+    "partial",
+    "anonymous memory only: MAP_SHARED anonymous is mapped private; file mappings give ENODEV",
+  ),
+  e(226, "mprotect", sysMprotect, "full"),
+  e(278, "getrandom", sysGetrandom, "partial", "deterministic generator (reproducible runs)"),
+  e(
+    291,
+    "statx",
+    sysStatx,
+    "full",
+    "basic stats always filled; no birth time; the stat call of rv32 (no fstat/newfstatat)",
+  ),
+  e(
+    403,
+    "clock_gettime64",
+    sysClockGettime64,
+    "full",
+    "REALTIME from the RTC, MONOTONIC/BOOTTIME simulated time, CPU-time clocks from cycles",
+  ),
+  e(406, "clock_getres_time64", sysClockGetres64, "full", "one CPU cycle"),
+  e(
+    407,
+    "clock_nanosleep_time64",
+    sysClockNanosleep64,
+    "partial",
+    "REALTIME/MONOTONIC/BOOTTIME, relative or TIMER_ABSTIME; the remaining time is not " +
+      "written on EINTR; CPU-time clocks EINVAL",
+  ),
+];
+
+/** Numeric support level of the kernel API for a {@link Support}. */
+export function supportLevel(s: Support): number {
+  return s === "full"
+    ? SupportLevel.FULL
+    : s === "partial"
+    ? SupportLevel.PARTIAL
+    : SupportLevel.NONE;
+}
+
+/** The arrays a `Personality` carries, indexed by call number. */
+export interface SyscallArrays {
+  /** Handlers (undefined = ENOSYS). */
+  syscalls: (SyscallHandler | undefined)[];
+  /** Names of every assigned rv32 number. */
+  syscallNames: (string | undefined)[];
+  /** SupportLevel per number (NONE for named but unimplemented calls). */
+  syscallSupport: (number | undefined)[];
+}
+
+/** Highest rv32 number in the name list, plus one. */
+const TABLE_LENGTH = SYSCALL_NAMES[SYSCALL_NAMES.length - 1][0] + 1;
+
+/**
+ * Builds the dense arrays. Throws if the implemented table and the name
+ * list disagree (a wrong number would silently run the wrong call).
+ */
+export function buildSyscallArrays(): SyscallArrays {
+  const syscalls = new Array<SyscallHandler | undefined>(TABLE_LENGTH).fill(undefined);
+  const syscallNames = new Array<string | undefined>(TABLE_LENGTH).fill(undefined);
+  const syscallSupport = new Array<number | undefined>(TABLE_LENGTH).fill(undefined);
+  for (const [nr, name] of SYSCALL_NAMES) {
+    syscallNames[nr] = name;
+    syscallSupport[nr] = SupportLevel.NONE;
+  }
+  for (const s of UNIX_SYSCALLS) {
+    if (syscallNames[s.nr] !== s.name) {
+      throw new SyscallTableError(
+        `syscall ${s.nr} is ${syscallNames[s.nr] ?? "unassigned"} on rv32, not ${s.name}`,
+      );
+    }
+    syscalls[s.nr] = s.handler;
+    syscallSupport[s.nr] = supportLevel(s.support);
+  }
+  return { syscalls, syscallNames, syscallSupport };
+}
+
+/** Raised when the handler table contradicts the rv32 number list. */
+export class SyscallTableError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "SyscallTableError";
+  }
+}

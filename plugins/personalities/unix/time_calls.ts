@@ -1,0 +1,125 @@
+/**
+ * Time calls of the Unix personality: clock_gettime64, clock_getres_time64,
+ * clock_nanosleep_time64, times. rv32 has only the 64-bit-time calls
+ * (no nanosleep 101, no clock_gettime 113, no gettimeofday 169).
+ *
+ * CLOCK_REALTIME (and _COARSE, TAI) come from the RTC's epoch plus
+ * simulated time; CLOCK_MONOTONIC, _RAW, _COARSE and BOOTTIME are simulated
+ * time since boot; the CPU-time clocks count the caller's user and system
+ * cycles. All are deterministic.
+ *
+ * @module
+ */
+
+import { K, type KernelApi, type Thread } from "../../../kernel/api.ts";
+import {
+  CLK_TCK,
+  CLOCK,
+  readTimespec64,
+  TIMESPEC64_SIZE,
+  TMS_SIZE,
+  writeTimespec64,
+} from "./abi.ts";
+import { arg, scratch, scratchView, uarg } from "./common.ts";
+
+/** Nanoseconds of `cycles` at the machine's frequency. */
+function cyclesToNs(api: KernelApi, cycles: number): number {
+  return Math.floor((cycles * 1e9) / api.config.frequency);
+}
+
+/** Time of `clock` in ns, or -1n for an unknown clock. */
+function clockNow(api: KernelApi, t: Thread, clock: number): bigint {
+  switch (clock) {
+    case CLOCK.REALTIME:
+    case CLOCK.REALTIME_COARSE:
+    case CLOCK.TAI:
+    case CLOCK.REALTIME_ALARM:
+      return api.realtimeNs();
+    case CLOCK.MONOTONIC:
+    case CLOCK.MONOTONIC_RAW:
+    case CLOCK.MONOTONIC_COARSE:
+    case CLOCK.BOOTTIME:
+    case CLOCK.BOOTTIME_ALARM:
+      return BigInt(Math.floor(api.nowNs()));
+    case CLOCK.PROCESS_CPUTIME_ID: {
+      let c = 0;
+      for (const th of t.process.threads) c += th.userCycles + th.systemCycles;
+      return BigInt(cyclesToNs(api, c));
+    }
+    case CLOCK.THREAD_CPUTIME_ID:
+      return BigInt(cyclesToNs(api, t.userCycles + t.systemCycles));
+    default:
+      return -1n;
+  }
+}
+
+/** clock_gettime64(clock, tp). */
+export function sysClockGettime64(t: Thread, api: KernelApi): number {
+  const ns = clockNow(api, t, arg(t, 0));
+  if (ns < 0n) return K.INVAL;
+  writeTimespec64(scratchView, 0, ns);
+  return api.copyOut(t.process, uarg(t, 1), scratch.subarray(0, TIMESPEC64_SIZE)) ? 0 : K.FAULT;
+}
+
+/** clock_getres_time64(clock, res): one CPU cycle (10 ns at 100 MHz), rounded up. */
+export function sysClockGetres64(t: Thread, api: KernelApi): number {
+  if (clockNow(api, t, arg(t, 0)) < 0n) return K.INVAL;
+  const res = uarg(t, 1);
+  if (res === 0) return 0;
+  writeTimespec64(scratchView, 0, BigInt(Math.ceil(1e9 / api.config.frequency)));
+  return api.copyOut(t.process, res, scratch.subarray(0, TIMESPEC64_SIZE)) ? 0 : K.FAULT;
+}
+
+/**
+ * clock_nanosleep_time64(clock, flags, request, remain). Relative or
+ * TIMER_ABSTIME sleeps on the realtime and monotonic clocks; the CPU-time
+ * clocks give EINVAL (Linux supports the process clock; this kernel does
+ * not). The deadline is kept in `t.restartState` across restarts, so a
+ * sleep restarted after a handler (SA_RESTART) ends at the original time.
+ * When a signal interrupts the sleep, the kernel answers EINTR without
+ * re-entering the handler, so `remain` is not written (documented).
+ */
+export function sysClockNanosleep64(t: Thread, api: KernelApi): number {
+  const clock = arg(t, 0);
+  const flags = uarg(t, 1);
+  if (t.restartState < 0) {
+    const isReal = clock === CLOCK.REALTIME || clock === CLOCK.TAI;
+    const isMono = clock === CLOCK.MONOTONIC || clock === CLOCK.BOOTTIME;
+    if (!isReal && !isMono) return K.INVAL;
+    if (!api.copyInto(t.process, uarg(t, 2), scratch.subarray(0, TIMESPEC64_SIZE))) {
+      return K.FAULT;
+    }
+    const req = readTimespec64(scratchView, 0);
+    if (req < 0n) return K.INVAL;
+    const now = api.nowNs();
+    let deadline: number;
+    if (flags & CLOCK.TIMER_ABSTIME) {
+      deadline = isReal ? now + Number(req - api.realtimeNs()) : Number(req);
+    } else {
+      deadline = now + Number(req);
+    }
+    if (!(deadline > now)) return 0;
+    t.restartState = deadline;
+  }
+  return api.sleepUntil(t, t.restartState);
+}
+
+/** times(buf): user and system clock ticks of the process and its reaped children. */
+export function sysTimes(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  let user = 0, sys = 0;
+  for (const th of p.threads) {
+    user += th.userCycles;
+    sys += th.systemCycles;
+  }
+  const perTick = api.config.frequency / CLK_TCK;
+  const buf = uarg(t, 0);
+  if (buf !== 0) {
+    scratchView.setUint32(0, Math.floor(user / perTick), true);
+    scratchView.setUint32(4, Math.floor(sys / perTick), true);
+    scratchView.setUint32(8, Math.floor(p.childUserCycles / perTick), true);
+    scratchView.setUint32(12, Math.floor(p.childSystemCycles / perTick), true);
+    if (!api.copyOut(p, buf, scratch.subarray(0, TMS_SIZE))) return K.FAULT;
+  }
+  return Math.floor(api.cycles() / perTick) >>> 0;
+}
