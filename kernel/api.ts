@@ -37,6 +37,7 @@ import type { KStatus } from "./errors.ts";
 import type { Process, SigAction, Thread } from "./proc/process.ts";
 import type { SchedulerPolicy } from "./proc/scheduler.ts";
 import type { WaitQueue } from "./ipc/wait_queue.ts";
+import type { SignalInfo } from "./ipc/signals.ts";
 import type { FileOps, GuestMemory, OpenFile } from "./fs/types.ts";
 import type { PathLoc, Vfs } from "./fs/vfs.ts";
 import type { Elf32Image } from "../hw/elf.ts";
@@ -48,6 +49,8 @@ export type { SigAction } from "./proc/process.ts";
 export { EnqueueReason } from "./proc/scheduler.ts";
 export type { SchedulerPolicy } from "./proc/scheduler.ts";
 export { WaitQueue } from "./ipc/wait_queue.ts";
+export { CLD, SEGV, SI, sigIsMember } from "./ipc/signals.ts";
+export type { SignalInfo } from "./ipc/signals.ts";
 export type { Waiter } from "./ipc/wait_queue.ts";
 export {
   DefaultAction,
@@ -125,22 +128,6 @@ export interface WaitRecord {
   userCycles: number;
   /** System cycles of the child (EXITED / KILLED). */
   systemCycles: number;
-}
-
-/** Details of a signal being delivered (valid only during the `deliverSignal` call). */
-export interface SignalInfo {
-  /** Signal number. */
-  signo: number;
-  /** si_code (0 = SI_USER from kill, 0x80 = SI_KERNEL, fault codes for SIGSEGV...). */
-  code: number;
-  /** Sending pid (0 for the kernel). */
-  pid: number;
-  /** Sending uid. */
-  uid: number;
-  /** Exit status for SIGCHLD. */
-  status: number;
-  /** Faulting address for SIGSEGV/SIGBUS/SIGILL. */
-  addr: number;
 }
 
 /** The result of loading a program image into a fresh address space. */

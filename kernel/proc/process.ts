@@ -105,6 +105,14 @@ export class Thread {
   /** The mask to restore after sigsuspend (33-64). */
   savedBlockedHi = 0;
 
+  /**
+   * Sender details of pending signals: 4 words per signal number (sender pid,
+   * si_code, status, fault address), valid while the signal is pending.
+   */
+  readonly sigInfo: Int32Array = new Int32Array(65 * 4);
+  /** The blocked call must not be restarted after a handler (sigsuspend, pause). */
+  noRestart = false;
+
   /** The wait queue (or timer) this thread is parked on, while BLOCKED. */
   parkedOn: ParkingPlace | null = null;
   /** Pending clock event id of a sleep or timeout, -1 if none. */

@@ -1,0 +1,264 @@
+/**
+ * The process table: pid allocation, the process tree (orphans go to pid 1),
+ * and the scheduling states of threads (ready, blocked, stopped, zombie) with
+ * the ready set kept by the active {@link SchedulerPolicy}.
+ *
+ * @module
+ */
+
+import { type ParkingPlace, Process, TaskState, Thread, type ThreadWaker } from "./process.ts";
+import { EnqueueReason, type SchedulerPolicy } from "./scheduler.ts";
+
+/** Highest pid before allocation wraps around. */
+export const PID_MAX = 32767;
+
+/** A queue threads can park on and be woken from (implemented by `WaitQueue`). */
+export interface WakeList extends ParkingPlace {
+  /** Parks a thread. */
+  add(t: Thread): void;
+  /** Wakes every parked thread. */
+  wakeAll(): void;
+  /** Number of parked threads. */
+  readonly length: number;
+}
+
+/** Raised on misuse of the table by kernel code (never by a guest action). */
+export class ProcessTableError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "ProcessTableError";
+  }
+}
+
+/** Hooks the table calls when timers are needed (the clock lives in the trap loop's world). */
+export interface TimerPort {
+  /** Cancels a pending clock event. */
+  cancel(id: number): void;
+}
+
+/** Every process and thread of the kernel, and who is ready to run. */
+export class ProcessTable implements ThreadWaker {
+  /** Processes by pid (zombies included until reaped). */
+  readonly byPid: Map<number, Process> = new Map();
+  /** Child-state-change queues by pid (wait() sleeps here). */
+  readonly #childEvents = new Map<Process, WakeList>();
+  /** The active policy. */
+  policy: SchedulerPolicy;
+  /** The init process (pid 1), once created. */
+  init: Process | null = null;
+  /** The thread on the CPU (set by the trap loop). */
+  current: Thread | null = null;
+  /** Called whenever a thread becomes ready (the idle loop uses it). */
+  onReady: ((t: Thread) => void) | null = null;
+  #lastPid = 0;
+  readonly #newQueue: (name: string) => WakeList;
+  readonly #timers: TimerPort;
+
+  /** Creates an empty table with a policy and a wait-queue factory. */
+  constructor(policy: SchedulerPolicy, newQueue: (name: string) => WakeList, timers: TimerPort) {
+    this.policy = policy;
+    this.#newQueue = newQueue;
+    this.#timers = timers;
+  }
+
+  /** Allocates the next free pid (wrapping at PID_MAX, skipping live pids and groups). */
+  #allocPid(): number {
+    for (let n = 0; n < PID_MAX; n++) {
+      let pid = this.#lastPid + 1 + n;
+      if (pid > PID_MAX) pid -= PID_MAX;
+      if (!this.byPid.has(pid) && !this.#groupOrSessionInUse(pid)) {
+        this.#lastPid = pid;
+        return pid;
+      }
+    }
+    return -1;
+  }
+
+  #groupOrSessionInUse(id: number): boolean {
+    for (const p of this.byPid.values()) if (p.pgid === id || p.sid === id) return true;
+    return false;
+  }
+
+  /**
+   * Creates a process with one thread (tid = pid), child of `parent`
+   * (inheriting its group and session). Returns null when pids run out.
+   * The thread is not yet runnable: call {@link makeReady}.
+   */
+  create(parent: Process | null): Process | null {
+    const pid = this.#allocPid();
+    if (pid < 0) return null;
+    const p = new Process(pid, this);
+    p.threads.push(new Thread(pid, p));
+    if (parent !== null) {
+      p.parent = parent;
+      parent.children.push(p);
+      p.pgid = parent.pgid;
+      p.sid = parent.sid;
+      p.uid = parent.uid;
+      p.gid = parent.gid;
+      p.umask = parent.umask;
+    }
+    if (pid === 1 && this.init === null) this.init = p;
+    this.byPid.set(pid, p);
+    this.#childEvents.set(p, this.#newQueue(`wait:${pid}`));
+    return p;
+  }
+
+  /** The queue a parent sleeps on in wait(). */
+  childEvents(p: Process): WakeList {
+    let q = this.#childEvents.get(p);
+    if (q === undefined) {
+      q = this.#newQueue(`wait:${p.pid}`);
+      this.#childEvents.set(p, q);
+    }
+    return q;
+  }
+
+  /** Process by pid. */
+  get(pid: number): Process | undefined {
+    return this.byPid.get(pid);
+  }
+
+  /** Processes sorted by pid. */
+  list(): Process[] {
+    return [...this.byPid.values()].sort((a, b) => a.pid - b.pid);
+  }
+
+  /** Makes `t` runnable and hands it to the policy. */
+  makeReady(t: Thread, reason: number): void {
+    if (t.state === TaskState.ZOMBIE) return;
+    t.state = TaskState.READY;
+    this.policy.enqueue(t, reason);
+    if (this.onReady !== null) this.onReady(t);
+  }
+
+  /** Marks `t` blocked on `place` (the caller has added it to the queue). */
+  park(t: Thread, place: ParkingPlace): void {
+    if (t.state === TaskState.READY) this.policy.remove(t);
+    t.state = TaskState.BLOCKED;
+    t.parkedOn = place;
+    t.interrupted = false;
+  }
+
+  /** Wakes a blocked thread (called by wait queues and timers). */
+  wakeThread(t: Thread): void {
+    if (t.state !== TaskState.BLOCKED) return;
+    this.#unpark(t);
+    this.makeReady(t, EnqueueReason.WAKE);
+  }
+
+  /** Wakes a blocked thread because of a signal: it is taken off its queue and marked interrupted. */
+  interrupt(t: Thread): void {
+    if (t.state !== TaskState.BLOCKED) return;
+    const place = t.parkedOn;
+    if (place !== null) place.remove(t);
+    this.#unpark(t);
+    t.interrupted = true;
+    this.makeReady(t, EnqueueReason.WAKE);
+  }
+
+  #unpark(t: Thread): void {
+    t.parkedOn = null;
+    if (t.timerEvent >= 0) {
+      this.#timers.cancel(t.timerEvent);
+      t.timerEvent = -1;
+    }
+  }
+
+  /** Stops every thread of `p` (job control); blocked threads are interrupted first. */
+  stop(p: Process): void {
+    for (const t of p.threads) {
+      if (t.state === TaskState.ZOMBIE) continue;
+      if (t.state === TaskState.BLOCKED) {
+        const place = t.parkedOn;
+        if (place !== null) place.remove(t);
+        this.#unpark(t);
+        t.interrupted = true;
+      } else if (t.state === TaskState.READY) {
+        this.policy.remove(t);
+      }
+      t.state = TaskState.STOPPED;
+    }
+    if (p.state !== TaskState.ZOMBIE) p.state = TaskState.STOPPED;
+  }
+
+  /** Resumes a stopped process. Returns true if it was stopped. */
+  resume(p: Process): boolean {
+    if (p.state !== TaskState.STOPPED) return false;
+    p.state = TaskState.READY;
+    for (const t of p.threads) {
+      if (t.state === TaskState.STOPPED) this.makeReady(t, EnqueueReason.WAKE);
+    }
+    return true;
+  }
+
+  /**
+   * Takes every thread of `p` out of scheduling and marks the process a
+   * zombie; its children are given to init. The caller releases resources
+   * and notifies the parent.
+   */
+  zombify(p: Process): void {
+    for (const t of p.threads) {
+      if (t.state === TaskState.READY) this.policy.remove(t);
+      if (t.state === TaskState.BLOCKED) {
+        const place = t.parkedOn;
+        if (place !== null) place.remove(t);
+        this.#unpark(t);
+      }
+      t.state = TaskState.ZOMBIE;
+    }
+    p.state = TaskState.ZOMBIE;
+    const init = this.init;
+    for (const c of p.children) {
+      if (init === null || init === p) {
+        c.parent = null;
+        continue;
+      }
+      c.parent = init;
+      init.children.push(c);
+    }
+    const hadZombies = p.children.some((c) => c.state === TaskState.ZOMBIE);
+    p.children.length = 0;
+    if (hadZombies && init !== null && init !== p) this.childEvents(init).wakeAll();
+  }
+
+  /** Removes a zombie from the table and its parent's children (after wait reaped it). */
+  reap(p: Process): void {
+    if (p.state !== TaskState.ZOMBIE) {
+      throw new ProcessTableError(`reap of live process ${p.pid}`);
+    }
+    const parent = p.parent;
+    if (parent !== null) {
+      const i = parent.children.indexOf(p);
+      if (i >= 0) parent.children.splice(i, 1);
+    }
+    p.parent = null;
+    this.byPid.delete(p.pid);
+    this.#childEvents.delete(p);
+    p.threads.length = 0;
+  }
+
+  /** Installs a new policy, moving the ready threads to it in their old order. */
+  setPolicy(policy: SchedulerPolicy): void {
+    const ready = this.policy.drain();
+    this.policy = policy;
+    for (const t of ready) policy.enqueue(t, EnqueueReason.MIGRATE);
+  }
+
+  /** Live (non-zombie) processes. */
+  get liveCount(): number {
+    let n = 0;
+    for (const p of this.byPid.values()) if (p.state !== TaskState.ZOMBIE) n++;
+    return n;
+  }
+
+  /** Threads currently blocked, with what they wait on (for the deadlock report). */
+  blockedThreads(): Thread[] {
+    const out: Thread[] = [];
+    for (const p of this.byPid.values()) {
+      for (const t of p.threads) if (t.state === TaskState.BLOCKED) out.push(t);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,332 @@
+/**
+ * The trap loop: the kernel's main loop. It picks a thread, switches to it
+ * (register file, satp), arms the quantum timer (Sstc `stimecmp`), runs the
+ * CPU until it stops, and dispatches on why it stopped: an `ecall`, a page
+ * fault or another exception, a timer or external interrupt, or the
+ * instruction budget. When nothing is runnable it idles: it advances the
+ * clock to the next device or timer event, or waits for host console input;
+ * when nothing can ever happen again it reports a deadlock.
+ *
+ * The loop is layer 0: what a system call, a fault or an interrupt *means*
+ * is decided by the {@link TrapHooks} the kernel installs.
+ *
+ * @module
+ */
+
+import { CAUSE, CAUSE_INTERRUPT, CSR, IRQ_CAUSE } from "../../hw/csr.ts";
+import { MIP } from "../../hw/irq.ts";
+import type { SimClock } from "../../hw/clock.ts";
+import type { KernelCosts } from "./costs.ts";
+import { TaskState, type Thread } from "./process.ts";
+import type { ProcessTable } from "./process_table.ts";
+import { EnqueueReason } from "./scheduler.ts";
+
+/** Why `cpu.run` returned (the CPU contract's StopReason values). */
+export const Stop = { BUDGET: 0, HOST_TRAP: 1, WFI: 2, HALT: 3 } as const;
+
+/** The CPU as the trap loop drives it (a subset of `hw/cpu.ts` Cpu). */
+export interface CpuPort {
+  /** Integer registers. */
+  readonly x: Int32Array;
+  /** Program counter. */
+  pc: number;
+  /** Privilege level (0 U, 1 S, 3 M). */
+  priv: number;
+  /** Instructions retired. */
+  instret: number;
+  /** Host CSR read. */
+  readCsr(addr: number): number;
+  /** Host CSR write. */
+  writeCsr(addr: number, value: number): void;
+  /** Runs at most `n` instructions; returns a {@link Stop} value. */
+  run(n: number): number;
+  /** SRET performed by the host. */
+  sret(): void;
+}
+
+/** What the kernel does with each kind of trap. */
+export interface TrapHooks {
+  /** An `ecall` from U-mode; `t.pc` already points past it, registers are in `t.regs`. */
+  syscall(t: Thread): void;
+  /** A page fault (cause 12, 13 or 15) at `addr`. */
+  pageFault(t: Thread, cause: number, addr: number): void;
+  /** Any other synchronous exception (illegal instruction, misaligned access, breakpoint...). */
+  exception(t: Thread, cause: number, tval: number): void;
+  /** An external interrupt is pending (SEIP): claim and dispatch through the PLIC. */
+  externalInterrupt(): void;
+  /** `t` has deliverable signals pending and is about to return to user mode. */
+  deliverSignals(t: Thread): void;
+  /** A host exception escaped while handling a trap of `t` (null when idle). */
+  hostError(t: Thread | null, error: unknown): void;
+  /**
+   * Nothing is runnable and no clock event is pending: a promise that
+   * resolves when host input may have arrived, or null if none can come.
+   */
+  waitForHost(): Promise<void> | null;
+  /** All threads are blocked and nothing can wake them. */
+  deadlock(blocked: Thread[]): void;
+}
+
+/** Counters kept by the loop. */
+export interface TrapLoopStats {
+  /** System calls dispatched. */
+  syscalls: number;
+  /** Context switches. */
+  contextSwitches: number;
+  /** Quantum expirations that moved the thread to the back of the queue. */
+  preemptions: number;
+  /** Interrupts taken (timer and external). */
+  interrupts: number;
+  /** Cycles the CPU spent idle. */
+  idleCycles: number;
+  /** Exceptions other than ecall (page faults included). */
+  exceptions: number;
+}
+
+/** Options of the loop. */
+export interface TrapLoopOptions {
+  /** The CPU (must run with `hostSupervisor = true`). */
+  cpu: CpuPort;
+  /** The machine clock. */
+  clock: SimClock;
+  /** The process table (owner of the scheduling policy). */
+  table: ProcessTable;
+  /** Trap meanings. */
+  hooks: TrapHooks;
+  /** Default quantum in cycles. */
+  quantum: number;
+  /** Kernel cost table. */
+  costs: KernelCosts;
+  /** Instructions per `cpu.run` call (an upper bound between host checks). */
+  budget?: number;
+  /** Called every few milliseconds of host time so that host I/O can run (terminal console). */
+  hostYield?: () => Promise<void>;
+}
+
+const MAX_U32 = 0xffff_ffff;
+
+/** The kernel's main loop. */
+export class TrapLoop {
+  /** Counters. */
+  readonly stats: TrapLoopStats = {
+    syscalls: 0,
+    contextSwitches: 0,
+    preemptions: 0,
+    interrupts: 0,
+    idleCycles: 0,
+    exceptions: 0,
+  };
+  /** Default quantum in cycles. */
+  quantum: number;
+  /** True once {@link halt} was called. */
+  halted = false;
+  /** Status given to {@link halt}. */
+  haltStatus = 0;
+  readonly #cpu: CpuPort;
+  readonly #clock: SimClock;
+  readonly #table: ProcessTable;
+  readonly #hooks: TrapHooks;
+  readonly #costs: KernelCosts;
+  readonly #budget: number;
+  readonly #hostYield: (() => Promise<void>) | undefined;
+  #lastThread: Thread | null = null;
+  #satp = -1;
+  #flushSatpAlways = false;
+
+  /** Creates the loop. */
+  constructor(options: TrapLoopOptions) {
+    this.#cpu = options.cpu;
+    this.#clock = options.clock;
+    this.#table = options.table;
+    this.#hooks = options.hooks;
+    this.quantum = options.quantum;
+    this.#costs = options.costs;
+    this.#budget = options.budget ?? 1_000_000;
+    this.#hostYield = options.hostYield;
+  }
+
+  /** Stops the loop after the current trap; `run` then resolves. */
+  halt(status: number): void {
+    if (this.halted) return;
+    this.halted = true;
+    this.haltStatus = status;
+  }
+
+  /** Advances simulated time for kernel work, charging it to the current thread. */
+  charge(cycles: number): void {
+    const clock = this.#clock;
+    const target = clock.now + cycles;
+    if (target < clock.nextEventAt) clock.now = target;
+    else clock.advanceTo(target);
+    const t = this.#table.current;
+    if (t !== null) t.systemCycles += cycles;
+  }
+
+  /** Forgets the loaded address space (after the current one was destroyed or replaced). */
+  invalidateSpace(): void {
+    this.#satp = -1;
+  }
+
+  /** Runs until {@link halt} or a deadlock. */
+  async run(): Promise<void> {
+    const table = this.#table;
+    const cpu = this.#cpu;
+    const clock = this.#clock;
+    let lastYield = performance.now();
+    while (!this.halted) {
+      let t = table.current;
+      try {
+        if (t === null || t.state !== TaskState.RUNNING) {
+          if (t !== null) {
+            if (t.state === TaskState.BLOCKED) t.voluntarySwitches++;
+            table.current = null;
+          }
+          t = this.#schedule();
+          if (t === null) {
+            if (!(await this.#idle())) break;
+            continue;
+          }
+        }
+        if (((t.sigPendingLo & ~t.sigBlockedLo) | (t.sigPendingHi & ~t.sigBlockedHi)) !== 0) {
+          this.#hooks.deliverSignals(t);
+          if (t.state !== TaskState.RUNNING || this.halted) continue;
+        }
+        const sp = t.process.space;
+        if (sp === null) {
+          // A process without memory cannot run user code: a kernel bug, not a guest's.
+          throw new Error(`thread ${t.tid} has no address space`);
+        }
+        if (sp.satp !== this.#satp || this.#flushSatpAlways) {
+          cpu.writeCsr(CSR.satp, sp.satp);
+          this.#satp = sp.satp;
+        }
+        cpu.x.set(t.regs);
+        cpu.writeCsr(CSR.sepc, t.pc);
+        cpu.sret();
+        const c0 = clock.now;
+        const r = cpu.run(this.#budget);
+        const used = clock.now - c0;
+        t.userCycles += used;
+        t.sliceLeft -= used;
+        if (r === Stop.HOST_TRAP) {
+          this.#trap(t);
+        } else {
+          t.regs.set(cpu.x);
+          t.pc = cpu.pc >>> 0;
+          if (r === Stop.HALT) break;
+          if (t.sliceLeft <= 0) this.#preempt(t);
+          if (this.#hostYield !== undefined && performance.now() - lastYield > 20) {
+            await this.#hostYield();
+            lastYield = performance.now();
+          }
+        }
+      } catch (e) {
+        this.#hooks.hostError(t, e);
+      }
+    }
+  }
+
+  #trap(t: Thread): void {
+    const cpu = this.#cpu;
+    const cause = cpu.readCsr(CSR.scause);
+    const epc = cpu.readCsr(CSR.sepc);
+    t.regs.set(cpu.x);
+    t.pc = epc;
+    if (cause === CAUSE.USER_ECALL) {
+      this.stats.syscalls++;
+      this.charge(this.#costs.trap + this.#costs.syscall);
+      t.pc = (epc + 4) >>> 0;
+      this.#hooks.syscall(t);
+      return;
+    }
+    this.charge(this.#costs.trap);
+    if (cause >= CAUSE_INTERRUPT) {
+      this.stats.interrupts++;
+      const irq = cause - CAUSE_INTERRUPT;
+      if (irq === IRQ_CAUSE.STI) {
+        if (t.sliceLeft <= 0) this.#preempt(t);
+        else this.#armTimer(t.sliceLeft);
+      } else if (irq === IRQ_CAUSE.SEI) {
+        this.charge(this.#costs.interrupt);
+        this.#hooks.externalInterrupt();
+      }
+      return;
+    }
+    this.stats.exceptions++;
+    const tval = cpu.readCsr(CSR.stval);
+    if (
+      cause === CAUSE.FETCH_PAGE_FAULT || cause === CAUSE.LOAD_PAGE_FAULT ||
+      cause === CAUSE.STORE_PAGE_FAULT
+    ) {
+      this.#hooks.pageFault(t, cause, tval);
+    } else {
+      this.#hooks.exception(t, cause, tval);
+    }
+  }
+
+  #preempt(t: Thread): void {
+    if (t.state !== TaskState.RUNNING) return;
+    this.stats.preemptions++;
+    t.involuntarySwitches++;
+    this.#table.current = null;
+    this.#table.makeReady(t, EnqueueReason.PREEMPT);
+  }
+
+  #schedule(): Thread | null {
+    const table = this.#table;
+    const t = table.policy.pickNext(this.#clock.now);
+    if (t === null) return null;
+    t.state = TaskState.RUNNING;
+    table.current = t;
+    if (t.sliceLeft <= 0) t.sliceLeft = table.policy.quantum(t, this.quantum);
+    if (t !== this.#lastThread) {
+      this.stats.contextSwitches++;
+      this.charge(this.#costs.contextSwitch);
+      this.#lastThread = t;
+    }
+    this.#armTimer(t.sliceLeft);
+    return t;
+  }
+
+  /** Sets stimecmp `cycles` from now (in mtime ticks, rounded up). */
+  #armTimer(cycles: number): void {
+    const clock = this.#clock;
+    const ticks = clock.mtime + Math.max(1, Math.ceil(cycles / clock.timebaseDivider));
+    const cpu = this.#cpu;
+    // High word first to max, so no transient compare value fires early.
+    cpu.writeCsr(CSR.stimecmph, MAX_U32);
+    cpu.writeCsr(CSR.stimecmp, ticks % 0x1_0000_0000);
+    cpu.writeCsr(CSR.stimecmph, Math.floor(ticks / 0x1_0000_0000));
+  }
+
+  #disarmTimer(): void {
+    this.#cpu.writeCsr(CSR.stimecmph, MAX_U32);
+    this.#cpu.writeCsr(CSR.stimecmp, MAX_U32);
+  }
+
+  /** Nothing runnable: interrupts, then clock events, then host input, else deadlock. */
+  async #idle(): Promise<boolean> {
+    const cpu = this.#cpu;
+    const clock = this.#clock;
+    this.#disarmTimer();
+    if ((cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) {
+      this.stats.interrupts++;
+      this.charge(this.#costs.interrupt);
+      this.#hooks.externalInterrupt();
+      return true;
+    }
+    if (clock.nextEventAt !== Infinity) {
+      const before = clock.now;
+      clock.advanceToNextEvent();
+      this.stats.idleCycles += clock.now - before;
+      return true;
+    }
+    const wait = this.#hooks.waitForHost();
+    if (wait !== null) {
+      await wait;
+      return true;
+    }
+    this.#hooks.deadlock(this.#table.blockedThreads());
+    return false;
+  }
+}

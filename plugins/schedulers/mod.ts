@@ -1,0 +1,7 @@
+/**
+ * Scheduler plugins.
+ *
+ * @module
+ */
+
+export { module as roundRobinModule, RoundRobinPolicy } from "./round_robin.ts";

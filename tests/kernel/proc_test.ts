@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import { EnqueueReason, FifoPolicy, ProcessTable, TaskState } from "../../kernel/proc/mod.ts";
+import { WaitQueue } from "../../kernel/ipc/wait_queue.ts";
+import { RoundRobinPolicy } from "../../plugins/schedulers/round_robin.ts";
+
+function table() {
+  const cancelled: number[] = [];
+  const t = new ProcessTable(new FifoPolicy(), (n) => new WaitQueue(n), {
+    cancel: (id) => void cancelled.push(id),
+  });
+  return { t, cancelled };
+}
+
+Deno.test("process table: pids, tree, groups inherited", () => {
+  const { t } = table();
+  const init = t.create(null)!;
+  assert.equal(init.pid, 1);
+  assert.equal(t.init, init);
+  assert.equal(init.mainThread.tid, 1);
+  const a = t.create(init)!;
+  const b = t.create(a)!;
+  assert.deepEqual([a.pid, b.pid], [2, 3]);
+  assert.equal(b.ppid, 2);
+  assert.equal(b.pgid, init.pgid);
+  assert.equal(b.sid, init.sid);
+  assert.deepEqual(t.list().map((p) => p.pid), [1, 2, 3]);
+});
+
+Deno.test("process table: orphans are reparented to init, zombies reaped", () => {
+  const { t } = table();
+  const init = t.create(null)!;
+  const a = t.create(init)!;
+  const b = t.create(a)!;
+  const c = t.create(a)!;
+  t.zombify(c);
+  let woken = 0;
+  t.childEvents(init).add({ wake: () => woken++ } as never);
+  t.zombify(a);
+  assert.equal(a.state, TaskState.ZOMBIE);
+  assert.equal(b.parent, init);
+  assert.equal(c.parent, init);
+  assert.ok(init.children.includes(b) && init.children.includes(c));
+  assert.equal(woken, 1, "init told about the inherited zombie");
+  t.reap(c);
+  assert.equal(t.get(c.pid), undefined);
+  assert.ok(!init.children.includes(c));
+  assert.throws(() => t.reap(b), /live process/);
+});
+
+Deno.test("process table: pid allocation wraps and skips live pids and groups", () => {
+  const { t } = table();
+  const init = t.create(null)!;
+  const a = t.create(init)!; // 2
+  a.pgid = 3; // a group id in use must not be handed out as a pid
+  const b = t.create(init)!;
+  assert.equal(b.pid, 4);
+});
+
+Deno.test("park, wake and interrupt move threads between states", () => {
+  const { t, cancelled } = table();
+  const init = t.create(null)!;
+  const th = init.mainThread;
+  t.makeReady(th, EnqueueReason.NEW);
+  assert.equal(t.policy.readyCount, 1);
+  const q = new WaitQueue("test");
+  q.add(th);
+  t.park(th, q);
+  assert.equal(th.state, TaskState.BLOCKED);
+  assert.equal(t.policy.readyCount, 0, "parking a ready thread removes it from the queue");
+  q.wakeAll();
+  assert.equal(th.state, TaskState.READY);
+  assert.equal(th.interrupted, false);
+  assert.equal(t.policy.pickNext(0), th);
+  q.add(th);
+  t.park(th, q);
+  th.timerEvent = 42;
+  t.interrupt(th);
+  assert.equal(th.state, TaskState.READY);
+  assert.equal(th.interrupted, true);
+  assert.equal(q.length, 0, "interrupted thread leaves its queue");
+  assert.deepEqual(cancelled, [42], "its timer is cancelled");
+});
+
+Deno.test("stop and resume (job control)", () => {
+  const { t } = table();
+  const init = t.create(null)!;
+  const p = t.create(init)!;
+  t.makeReady(p.mainThread, EnqueueReason.NEW);
+  t.stop(p);
+  assert.equal(p.state, TaskState.STOPPED);
+  assert.equal(p.mainThread.state, TaskState.STOPPED);
+  assert.equal(t.policy.readyCount, 0);
+  assert.ok(t.resume(p));
+  assert.equal(p.mainThread.state, TaskState.READY);
+  assert.equal(t.policy.readyCount, 1);
+  assert.ok(!t.resume(p));
+});
+
+Deno.test("round robin: FIFO order, removal, quantum, migration keeps order", () => {
+  const { t } = table();
+  const init = t.create(null)!;
+  const ps = [init, t.create(init)!, t.create(init)!, t.create(init)!];
+  for (const p of ps) t.makeReady(p.mainThread, EnqueueReason.NEW);
+  const rr = new RoundRobinPolicy();
+  t.setPolicy(rr);
+  assert.equal(rr.readyCount, 4);
+  rr.remove(ps[1].mainThread);
+  assert.equal(rr.readyCount, 3);
+  const order: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const th = rr.pickNext(0)!;
+    order.push(th.tid);
+    rr.enqueue(th, EnqueueReason.PREEMPT);
+  }
+  assert.deepEqual(order, [1, 3, 4, 1, 3, 4]);
+  assert.equal(rr.quantum(ps[0].mainThread, 12345), 12345);
+  assert.equal(new RoundRobinPolicy(500).quantum(ps[0].mainThread, 12345), 500);
+  rr.enqueue(ps[0].mainThread, EnqueueReason.WAKE);
+  assert.equal(rr.readyCount, 3, "double enqueue is ignored");
+  assert.deepEqual(rr.drain().map((x) => x.tid), [1, 3, 4]);
+  assert.equal(rr.pickNext(0), null);
+});
+
+Deno.test("round robin: many enqueue/pick cycles stay O(1) and correct", () => {
+  const { t } = table();
+  const init = t.create(null)!;
+  const rr = new RoundRobinPolicy();
+  const a = init.mainThread, b = t.create(init)!.mainThread;
+  rr.enqueue(a, 0);
+  rr.enqueue(b, 0);
+  for (let i = 0; i < 10_000; i++) {
+    const th = rr.pickNext(0)!;
+    assert.equal(th, i % 2 === 0 ? a : b);
+    rr.enqueue(th, 0);
+  }
+  assert.equal(rr.readyCount, 2);
+});
