@@ -1,0 +1,182 @@
+/**
+ * Runs bare-metal RISC-V test programs (riscv-tests style) in M-mode and
+ * reads their verdict from the HTIF `tohost` word.
+ *
+ * Protocol (64-bit `tohost`, polled between slices of {@link BARE_SLICE}
+ * instructions, so results are deterministic):
+ * - `1`: pass; odd `(code << 1) | 1`: fail with `code`;
+ * - high word with device 1, command 1: console putchar of the low byte;
+ * - any other even value with a zero high word: a pointer to a riscv-tests
+ *   "magic memory" syscall block (`[n, a0, a1, a2, ...]` as 64-bit words);
+ *   syscall 64 (`write(fd, buf, len)`) is performed into the output buffer,
+ *   other numbers are answered with -38 (ENOSYS);
+ * every request is acknowledged by clearing `tohost` and setting `fromhost`.
+ *
+ * @module
+ */
+
+import type { Bus } from "./bus.ts";
+import type { SimClock } from "./clock.ts";
+import { type Cpu, PRIV, StopReason } from "./cpu.ts";
+import { type Elf32Image, loadElfIntoRam } from "./elf.ts";
+
+/** Instructions executed between two polls of `tohost`. */
+export const BARE_SLICE = 4096;
+
+/** Raised for a program the runner cannot run (e.g. no `tohost` symbol). */
+export class BareMetalError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "BareMetalError";
+  }
+}
+
+/** The parts of a machine the runner needs. */
+export interface BareMachine {
+  /** The hart. */
+  cpu: Cpu;
+  /** The bus (its RAM receives the program). */
+  bus: Bus;
+  /** The machine clock. */
+  clock: SimClock;
+}
+
+/** Limits and hooks for {@link runBareElf}. */
+export interface BareRunOptions {
+  /** Stop with status "limit" after this many instructions (default 50 million). */
+  maxInstructions?: number;
+  /** Stop with status "limit" after this many cycles (default unlimited). */
+  maxCycles?: number;
+  /** Receives bytes the program writes through HTIF (syscall write or putchar). */
+  onOutput?: (fd: number, bytes: Uint8Array) => void;
+}
+
+/** Outcome of a bare-metal run. */
+export interface BareRunResult {
+  /** pass, fail (with code), limit (ran out of budget) or wfi (idle, nothing scheduled). */
+  status: "pass" | "fail" | "limit" | "wfi";
+  /** Failure code (the test number in riscv-tests), 0 otherwise. */
+  code: number;
+  /** Instructions retired. */
+  instructions: number;
+  /** Cycles elapsed. */
+  cycles: number;
+  /** Everything the program wrote through HTIF, decoded as UTF-8. */
+  output: string;
+}
+
+const ENOSYS = -38;
+
+/** Loads `image` into RAM, runs it in M-mode from its entry and reports the verdict. */
+export function runBareElf(
+  machine: BareMachine,
+  image: Elf32Image,
+  options: BareRunOptions = {},
+): BareRunResult {
+  const { cpu, bus, clock } = machine;
+  const tohost = image.symbols.get("tohost");
+  if (tohost === undefined) {
+    throw new BareMetalError("the ELF has no 'tohost' symbol; cannot tell pass from fail");
+  }
+  const fromhost = image.symbols.get("fromhost");
+  const ram = bus.ram;
+  const word = (addr: number): number => {
+    const off = addr - ram.base;
+    if (off < 0 || off + 4 > ram.size || (off & 3) !== 0) {
+      throw new BareMetalError(`HTIF word 0x${addr.toString(16)} is not aligned RAM`);
+    }
+    return off >> 2;
+  };
+  const toLo = word(tohost), toHi = word(tohost + 4);
+  const fromLo = fromhost === undefined ? -1 : word(fromhost);
+  loadElfIntoRam(image, ram);
+  const i32 = ram.i32;
+  i32[toLo] = 0;
+  i32[toHi] = 0;
+  cpu.priv = PRIV.M;
+  cpu.pc = image.entry >>> 0;
+  const maxInstructions = options.maxInstructions ?? 50_000_000;
+  const maxCycles = options.maxCycles ?? Infinity;
+  const startInstret = cpu.instret;
+  const startCycles = clock.now;
+  const chunks: Uint8Array[] = [];
+  const emit = (fd: number, bytes: Uint8Array) => {
+    chunks.push(bytes.slice());
+    options.onOutput?.(fd, bytes);
+  };
+  const finish = (status: BareRunResult["status"], code: number): BareRunResult => {
+    let total = 0;
+    for (const c of chunks) total += c.length;
+    const all = new Uint8Array(total);
+    let o = 0;
+    for (const c of chunks) {
+      all.set(c, o);
+      o += c.length;
+    }
+    return {
+      status,
+      code,
+      instructions: cpu.instret - startInstret,
+      cycles: clock.now - startCycles,
+      output: new TextDecoder().decode(all),
+    };
+  };
+  let steps = 0;
+  for (;;) {
+    const slice = Math.min(BARE_SLICE, maxInstructions - steps);
+    if (slice <= 0 || clock.now - startCycles >= maxCycles) return finish("limit", 0);
+    const before = cpu.instret;
+    const stop = cpu.run(slice);
+    // Count steps by instret plus a floor of one, so trap storms still end.
+    steps += Math.max(1, Math.min(slice, cpu.instret - before));
+    const lo = i32[toLo] >>> 0, hi = i32[toHi] >>> 0;
+    if (lo !== 0 || hi !== 0) {
+      if (hi === 0 && lo === 1) return finish("pass", 0);
+      if (hi === 0 && (lo & 1) === 1) return finish("fail", lo >>> 1);
+      const device = hi >>> 24, command = (hi >>> 16) & 0xff;
+      let reply = 0;
+      if (hi !== 0) {
+        if (device === 1 && command === 1) emit(1, new Uint8Array([lo & 0xff]));
+        reply = (hi & 0xffff0000) >>> 0;
+      } else {
+        htifSyscall(lo, bus, emit);
+      }
+      i32[toLo] = 0;
+      i32[toHi] = 0;
+      if (fromLo >= 0) {
+        i32[fromLo] = 1;
+        i32[fromLo + 1] = reply;
+      }
+      continue;
+    }
+    if (stop === StopReason.WFI) return finish("wfi", 0);
+    if (stop === StopReason.HALT) return finish("limit", 0);
+  }
+}
+
+/** Performs a riscv-tests magic-memory syscall block at `addr`. */
+function htifSyscall(
+  addr: number,
+  bus: Bus,
+  emit: (fd: number, bytes: Uint8Array) => void,
+): void {
+  const ram = bus.ram;
+  if (!bus.isRam(addr, 64) || (addr & 7) !== 0) return; // nothing we can answer
+  const off = addr - ram.base;
+  const arg = (k: number) => ram.i32[(off >> 2) + 2 * k] >>> 0;
+  const which = arg(0);
+  let result = ENOSYS;
+  if (which === 64) {
+    const fd = arg(1), buf = arg(2), len = arg(3);
+    if (bus.isRam(buf, len)) {
+      const b = buf - ram.base;
+      emit(fd, ram.u8.subarray(b, b + len));
+      result = len;
+    } else {
+      result = -14; // EFAULT
+    }
+  }
+  ram.i32[off >> 2] = result;
+  ram.i32[(off >> 2) + 1] = result < 0 ? -1 : 0;
+}

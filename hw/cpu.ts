@@ -1,0 +1,1549 @@
+/**
+ * The RV32IMA + Zicsr + Zifencei hart with M, S and U modes, Sv32 or
+ * base/limit translation, Sstc, and a per-physical-page decoded-instruction
+ * cache.
+ *
+ * Design of the hot path (`run`):
+ * - registers live in an `Int32Array` of 33 entries; decoded instructions
+ *   name register 32 instead of x0 as destination, so x0 stays zero without
+ *   a test;
+ * - each RAM page that is executed gets an `Int32Array` of 1024 decoded
+ *   slots (two words each, see `hw/decode.ts`), filled lazily; stores into
+ *   such a page clear just the slot they hit, `Ram.onWrite` and
+ *   {@link Cpu.invalidateCode} clear ranges, FENCE.I clears all;
+ * - fetch looks up the TLB only when the pc leaves the current page; loads
+ *   and stores hit the MMU's typed-array TLB inline; anything else (misses,
+ *   devices, CSRs, system instructions, atomics, faults) leaves the inner
+ *   loop and runs in `#exec` with all state in fields;
+ * - cycles accumulate in a local and are handed to the clock only when they
+ *   cross `clock.nextEventAt`, at a slow instruction, or on exit; interrupts
+ *   are checked only at those points, since only they can change `mip`.
+ *
+ * @module
+ */
+
+import { type Bus, BusFault } from "./bus.ts";
+import type { EventId, SimClock } from "./clock.ts";
+import type { InterruptSink } from "./irq.ts";
+import type { Ram } from "./ram.ts";
+import { ACCESS, Mmu, TLB_BITS, TLB_MASK } from "./mmu.ts";
+import { COST_CLASS, costClassOf, decodeInto, OP, OP_COUNT } from "./decode.ts";
+import {
+  CAUSE,
+  CAUSE_INTERRUPT,
+  CSR,
+  MENVCFGH,
+  MISA_VALUE,
+  MSTATUS,
+  MSTATUS_MPP_SHIFT,
+} from "./csr.ts";
+
+/** Privilege levels. */
+export const PRIV = { U: 0, S: 1, M: 3 } as const;
+
+/** Why {@link Cpu.run} returned. */
+export const StopReason = { BUDGET: 0, HOST_TRAP: 1, WFI: 2, HALT: 3 } as const;
+
+/** Cycle cost of each instruction class and event. */
+export interface CycleCosts {
+  /** Integer register/immediate arithmetic, LUI, AUIPC, FENCE-free ALU ops. */
+  alu: number;
+  /** Loads (LB..LHU). */
+  load: number;
+  /** Stores (SB, SH, SW). */
+  store: number;
+  /** Conditional branch, not taken. */
+  branch: number;
+  /** Extra cycles when a branch is taken. */
+  branchTaken: number;
+  /** JAL, JALR. */
+  jump: number;
+  /** MUL, MULH, MULHSU, MULHU. */
+  mul: number;
+  /** DIV, DIVU, REM, REMU. */
+  div: number;
+  /** CSR instructions. */
+  csr: number;
+  /** LR, SC and AMOs. */
+  amo: number;
+  /** ECALL, EBREAK, MRET, SRET, WFI, illegal instructions. */
+  system: number;
+  /** FENCE, FENCE.I, SFENCE.VMA. */
+  fence: number;
+  /** Extra cycles of trap entry (exception or interrupt). */
+  trap: number;
+  /** Cycles per page-table level read during a walk. */
+  walk: number;
+}
+
+/** The default cycle-cost table. */
+export const DEFAULT_CYCLE_COSTS: Readonly<CycleCosts> = Object.freeze({
+  alu: 1,
+  load: 2,
+  store: 2,
+  branch: 1,
+  branchTaken: 2,
+  jump: 2,
+  mul: 3,
+  div: 33,
+  csr: 2,
+  amo: 4,
+  system: 2,
+  fence: 1,
+  trap: 8,
+  walk: 10,
+});
+
+/** CPU construction options. */
+export interface CpuConfig {
+  /** Translation hardware; default "sv32". */
+  mmu?: "sv32" | "baselimit";
+  /** Overrides of {@link DEFAULT_CYCLE_COSTS}. */
+  cycleCosts?: Partial<CycleCosts>;
+  /** `mhartid`, default 0. */
+  hartId?: number;
+  /** Reset pc, default 0x8000_0000. */
+  resetPc?: number;
+}
+
+/** Raised for an invalid {@link CpuConfig}. */
+export class CpuConfigError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "CpuConfigError";
+  }
+}
+
+const M_MODE = 3;
+const S_MODE = 1;
+const U_MODE = 0;
+const TWO_32 = 0x1_0000_0000;
+const PAGE_OPS_LEN = 2048; // 1024 slots x 2 words
+const EMPTY_OPS = new Int32Array(PAGE_OPS_LEN);
+const NO_PAGE = 1; // never equal to a page-aligned address
+const SLOW_FETCH = -1; // `slow` marker: pc left the cached page and the TLB missed
+
+const MSTATUS_WRITABLE = MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE | MSTATUS.SPP |
+  MSTATUS.MPP | MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR;
+const SSTATUS_MASK = MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.SUM | MSTATUS.MXR;
+const MEDELEG_MASK = 0xb3ff; // exceptions 0-9, 12, 13, 15 (not ecall from M)
+const S_INTERRUPTS = 0x222; // SSIP | STIP | SEIP
+const MIE_MASK = 0xaaa;
+const STIP = 1 << 5;
+const CSR_FUNCT3: readonly number[] = [1, 2, 3, 5, 6, 7]; // CSRRW..CSRRCI
+const SSIP = 1 << 1;
+
+/** mulhu of two 32-bit values (as unsigned), returned as int32. */
+function mulhu(a: number, b: number): number {
+  a >>>= 0;
+  b >>>= 0;
+  const al = a & 0xffff, ah = a >>> 16, bl = b & 0xffff, bh = b >>> 16;
+  const lh = al * bh, hl = ah * bl;
+  const mid = ((al * bl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+  return (ah * bh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) | 0;
+}
+
+function mulh(a: number, b: number): number {
+  return (mulhu(a, b) - (a < 0 ? b : 0) - (b < 0 ? a : 0)) | 0;
+}
+
+function mulhsu(a: number, b: number): number {
+  return (mulhu(a, b) - (a < 0 ? b : 0)) | 0;
+}
+
+function div(a: number, b: number): number {
+  if (b === 0) return -1;
+  if (a === -0x8000_0000 && b === -1) return a;
+  return (a / b) | 0;
+}
+
+function divu(a: number, b: number): number {
+  if (b === 0) return -1;
+  return ((a >>> 0) / (b >>> 0)) | 0;
+}
+
+function rem(a: number, b: number): number {
+  if (b === 0) return a;
+  if (b === -1) return 0;
+  return (a % b) | 0;
+}
+
+function remu(a: number, b: number): number {
+  if (b === 0) return a;
+  return ((a >>> 0) % (b >>> 0)) | 0;
+}
+
+/** Picks the highest-priority interrupt in `bits` (MEI, MSI, MTI, SEI, SSI, STI). */
+function pickInterrupt(bits: number): number {
+  if (bits & (1 << 11)) return 11;
+  if (bits & (1 << 3)) return 3;
+  if (bits & (1 << 7)) return 7;
+  if (bits & (1 << 9)) return 9;
+  if (bits & (1 << 1)) return 1;
+  return 5;
+}
+
+/**
+ * One RISC-V hart. See the module documentation for the execution model and
+ * `docs/cpu.md` for the architectural details.
+ */
+export class Cpu implements InterruptSink {
+  /** x0..x31 (x[0] is always 0 when observed). A view of the first 32 of 33 slots. */
+  readonly x: Int32Array;
+  /** Program counter, unsigned. */
+  pc: number;
+  /** Current privilege: {@link PRIV}.U, S or M. */
+  priv: number = M_MODE;
+  /** The MMU (Sv32 or base/limit) with its TLB and counters. */
+  readonly mmu: Mmu;
+  /** Instructions retired. */
+  instret = 0;
+  /**
+   * When true, a trap whose target privilege is S performs the architectural
+   * trap entry and then `run` returns {@link StopReason}.HOST_TRAP at once.
+   */
+  hostSupervisor = false;
+  /** The resolved cycle-cost table. */
+  readonly costs: Readonly<CycleCosts>;
+  /** `mhartid`. */
+  readonly hartId: number;
+
+  // --- CSR state (unsigned numbers unless noted) ---
+  /** `mstatus` (RV32 low half). */
+  mstatus = 0;
+  /** `medeleg`. */
+  medeleg = 0;
+  /** `mideleg`. */
+  mideleg = 0;
+  /** `mie`. */
+  mie = 0;
+  /** `mtvec`. */
+  mtvec = 0;
+  /** `stvec`. */
+  stvec = 0;
+  /** `mscratch`. */
+  mscratch = 0;
+  /** `sscratch`. */
+  sscratch = 0;
+  /** `mepc`. */
+  mepc = 0;
+  /** `sepc`. */
+  sepc = 0;
+  /** `mcause`. */
+  mcause = 0;
+  /** `scause`. */
+  scause = 0;
+  /** `mtval`. */
+  mtval = 0;
+  /** `stval`. */
+  stval = 0;
+  /** `mcounteren`. */
+  mcounteren = 0;
+  /** `scounteren`. */
+  scounteren = 0;
+  /** `menvcfg` (low half). */
+  menvcfg = 0;
+  /** `menvcfgh` (STCE bit 31, ADUE bit 29; ADUE resets to 1). */
+  menvcfgh: number = MENVCFGH.ADUE;
+  /** `senvcfg`. */
+  senvcfg = 0;
+
+  readonly #bus: Bus;
+  readonly #clock: SimClock;
+  readonly #ram: Ram;
+  readonly #regs: Int32Array;
+  readonly #i8: Int8Array;
+  readonly #u8: Uint8Array;
+  readonly #i16: Int16Array;
+  readonly #u16: Uint16Array;
+  readonly #i32: Int32Array;
+  readonly #opCost: Uint8Array;
+  // Decoded pages by RAM page index, and a byte per page saying one exists.
+  readonly #codePages: (Int32Array | null)[];
+  readonly #codeMark: Uint8Array;
+  // Fetch page prepared by #fetchMiss for the next trip into the inner loop.
+  #fVa = NO_PAGE;
+  #fOps: Int32Array = EMPTY_OPS;
+  #fWord = 0;
+
+  #mipHw = 0; // driven by devices through setInterruptPending
+  #mipSw = 0; // written by software (SSIP, STIP when Sstc is off, SEIP)
+  #mipSstc = 0; // STIP from the Sstc comparator
+  #mip = 0; // effective mip, kept in sync by #updateMip
+  #stimecmpLo = 0xffff_ffff;
+  #stimecmpHi = 0xffff_ffff;
+  #stimerEvent: EventId = 0;
+  readonly #stimerFire = (): void => {
+    this.#stimerEvent = 0;
+    this.#updateStimer();
+  };
+  #cycleOffset = 0;
+  #reservation = -1;
+  #halt = false;
+  // 1 while a guest CSR instruction runs: instret already counts it then.
+  #instretBias = 0;
+
+  /** Creates a hart on `bus`, timed by `clock`. */
+  constructor(bus: Bus, clock: SimClock, config: CpuConfig = {}) {
+    this.#bus = bus;
+    this.#clock = clock;
+    const ram = bus.ram;
+    this.#ram = ram;
+    const costs: CycleCosts = { ...DEFAULT_CYCLE_COSTS, ...(config.cycleCosts ?? {}) };
+    for (const [k, v] of Object.entries(costs)) {
+      const small = k !== "trap" && k !== "walk";
+      if (!Number.isInteger(v) || v < 0 || (small && v > 255)) {
+        throw new CpuConfigError(
+          `cycle cost ${k} must be an integer in 0..${small ? 255 : "2^53"}, got ${v}`,
+        );
+      }
+    }
+    this.costs = Object.freeze(costs);
+    const byClass: number[] = [];
+    byClass[COST_CLASS.ALU] = costs.alu;
+    byClass[COST_CLASS.LOAD] = costs.load;
+    byClass[COST_CLASS.STORE] = costs.store;
+    byClass[COST_CLASS.BRANCH] = costs.branch;
+    byClass[COST_CLASS.JUMP] = costs.jump;
+    byClass[COST_CLASS.MUL] = costs.mul;
+    byClass[COST_CLASS.DIV] = costs.div;
+    byClass[COST_CLASS.CSR] = costs.csr;
+    byClass[COST_CLASS.AMO] = costs.amo;
+    byClass[COST_CLASS.SYSTEM] = costs.system;
+    byClass[COST_CLASS.FENCE] = costs.fence;
+    this.#opCost = new Uint8Array(OP_COUNT);
+    for (let op = 1; op < OP_COUNT; op++) this.#opCost[op] = byClass[costClassOf(op)];
+    const kind = config.mmu ?? "sv32";
+    if (kind !== "sv32" && kind !== "baselimit") {
+      throw new CpuConfigError(`unknown mmu kind ${String(kind)}`);
+    }
+    this.hartId = config.hartId ?? 0;
+    this.pc = (config.resetPc ?? 0x8000_0000) >>> 0;
+    this.mmu = new Mmu(ram, kind, costs.walk);
+    this.#regs = new Int32Array(33);
+    this.x = this.#regs.subarray(0, 32);
+    const buf = ram.u8.buffer;
+    this.#u8 = ram.u8;
+    this.#i8 = new Int8Array(buf, ram.u8.byteOffset, ram.size);
+    this.#u16 = ram.u16;
+    this.#i16 = new Int16Array(buf, ram.u8.byteOffset, ram.size >> 1);
+    this.#i32 = ram.i32;
+    const pages = ram.size >>> 12;
+    this.#codePages = new Array<Int32Array | null>(pages).fill(null);
+    this.#codeMark = new Uint8Array(pages);
+    const previous = ram.onWrite;
+    ram.onWrite = previous === null
+      ? (off, len) => this.#invalidateOffsets(off, len)
+      : (off, len) => {
+        previous(off, len);
+        this.#invalidateOffsets(off, len);
+      };
+  }
+
+  /** The clock this hart runs on. */
+  get clock(): SimClock {
+    return this.#clock;
+  }
+
+  /** Effective `mip` (device, software and Sstc bits). */
+  get mip(): number {
+    return this.#mip;
+  }
+
+  /** Sets (level true) or clears device-driven `mip` bits. */
+  setInterruptPending(mask: number, level: boolean): void {
+    this.#mipHw = level ? this.#mipHw | mask : this.#mipHw & ~mask;
+    this.#updateMip();
+  }
+
+  /** Makes `run` return {@link StopReason}.HALT at the next instruction boundary. */
+  requestHalt(): void {
+    this.#halt = true;
+  }
+
+  /** SRET performed by the host kernel: priv = SPP, SIE = SPIE, SPIE = 1, SPP = U, pc = sepc. */
+  sret(): void {
+    let s = this.mstatus;
+    const spp = (s & MSTATUS.SPP) !== 0 ? S_MODE : U_MODE;
+    s = (s & MSTATUS.SPIE) !== 0 ? s | MSTATUS.SIE : s & ~MSTATUS.SIE;
+    s = (s | MSTATUS.SPIE) & ~MSTATUS.SPP & ~MSTATUS.MPRV;
+    this.mstatus = s >>> 0;
+    this.priv = spp;
+    this.pc = this.sepc;
+    this.#reservation = -1;
+  }
+
+  /** Drops decoded instructions of the physical range `[paddr, paddr + length)`. */
+  invalidateCode(paddr: number, length: number): void {
+    this.#invalidateOffsets((paddr >>> 0) - this.#ram.base, length);
+  }
+
+  #invalidateOffsets(off: number, length: number): void {
+    const size = this.#ram.size;
+    let start = off < 0 ? 0 : off;
+    const end = Math.min(off + length, size);
+    const mark = this.#codeMark;
+    while (start < end) {
+      const page = start >>> 12;
+      const pageEnd = Math.min((page + 1) * 4096, end);
+      if (mark[page] !== 0) {
+        const ops = this.#codePages[page]!;
+        ops.fill(0, (start & 0xffc) >> 1, (((pageEnd - 1) & 0xffc) >> 1) + 2);
+      }
+      start = pageEnd;
+    }
+  }
+
+  #invalidateAllCode(): void {
+    const mark = this.#codeMark;
+    for (let p = 0; p < mark.length; p++) if (mark[p] !== 0) this.#codePages[p]!.fill(0);
+  }
+
+  /** Slot invalidation for a guest store into a page that holds decoded code. */
+  #codeWritten(off: number): void {
+    const ops = this.#codePages[off >>> 12]!;
+    ops[(off & 0xffc) >> 1] = 0;
+  }
+
+  /**
+   * Executes at most `maxInstructions` instructions (traps count as steps)
+   * and returns why it stopped ({@link StopReason}).
+   */
+  run(maxInstructions: number): number {
+    const clock = this.#clock;
+    const mmu = this.mmu;
+    const r = this.#regs;
+    const i32 = this.#i32, u8 = this.#u8, i8 = this.#i8, u16 = this.#u16, i16 = this.#i16;
+    const tags = mmu.tags, deltas = mmu.deltas;
+    const codeMark = this.#codeMark;
+    const opCost = this.#opCost;
+    const takenCost = this.costs.branchTaken;
+    const limit = maxInstructions;
+    let n = 0;
+    r[0] = 0;
+    this.#fVa = NO_PAGE;
+    for (;;) {
+      if (this.#halt) {
+        this.#halt = false;
+        return StopReason.HALT;
+      }
+      if (n >= limit) return StopReason.BUDGET;
+      if ((this.#mip & this.mie) !== 0) {
+        const code = this.#pendingInterrupt();
+        if (code >= 0) {
+          n++;
+          if (this.#trap(code, true, 0)) return StopReason.HOST_TRAP;
+          continue;
+        }
+      }
+      // Enter the fast loop with everything it needs in locals.
+      const priv = this.priv;
+      const st = this.mstatus;
+      const dataPriv = priv === M_MODE && (st & MSTATUS.MPRV) !== 0
+        ? (st >>> MSTATUS_MPP_SHIFT) & 3
+        : priv;
+      const fBase = (mmu.regimeFor(priv) * 3 + ACCESS.FETCH) << TLB_BITS;
+      const dataRegime = mmu.regimeFor(dataPriv) * 3;
+      const ldBase = (dataRegime + ACCESS.LOAD) << TLB_BITS;
+      const stBase = (dataRegime + ACCESS.STORE) << TLB_BITS;
+      const asid = mmu.asid;
+      let pc = this.pc | 0;
+      let cyc = clock.now;
+      const nextAt = clock.nextEventAt;
+      let fVa = this.#fVa;
+      let ops = this.#fOps;
+      let fWord = this.#fWord;
+      let retired = 0;
+      let hits = 0;
+      let slow = 0;
+      let slowImm = 0;
+      for (;;) {
+        if ((pc & -4096) !== fVa) {
+          const vpn = pc >>> 12;
+          const ti = fBase + (vpn & TLB_MASK);
+          if ((pc & 3) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+            const off = ((pc & -4096) + deltas[ti]) | 0;
+            const page = this.#codePages[off >>> 12];
+            if (page !== null) {
+              ops = page;
+              fVa = pc & -4096;
+              fWord = off >> 2;
+              hits++;
+            } else {
+              slow = SLOW_FETCH;
+              break;
+            }
+          } else {
+            slow = SLOW_FETCH;
+            break;
+          }
+        }
+        const i = (pc & 0xffc) >> 1;
+        let w = ops[i];
+        if (w === 0) {
+          decodeInto(i32[fWord + (i >> 1)], ops, i, opCost);
+          w = ops[i];
+        }
+        const imm = ops[i + 1];
+        cyc += w >>> 24;
+        n++;
+        retired++;
+        switch (w & 0xff) {
+          case OP.ADDI:
+            r[(w >> 8) & 63] = (r[(w >> 14) & 31] + imm) | 0;
+            break;
+          case OP.ADD:
+            r[(w >> 8) & 63] = (r[(w >> 14) & 31] + r[(w >> 19) & 31]) | 0;
+            break;
+          case OP.LUI:
+            r[(w >> 8) & 63] = imm;
+            break;
+          case OP.AUIPC:
+            r[(w >> 8) & 63] = (pc + imm) | 0;
+            break;
+          case OP.SUB:
+            r[(w >> 8) & 63] = (r[(w >> 14) & 31] - r[(w >> 19) & 31]) | 0;
+            break;
+          case OP.SLTI:
+            r[(w >> 8) & 63] = r[(w >> 14) & 31] < imm ? 1 : 0;
+            break;
+          case OP.SLTIU:
+            r[(w >> 8) & 63] = (r[(w >> 14) & 31] >>> 0) < (imm >>> 0) ? 1 : 0;
+            break;
+          case OP.XORI:
+            r[(w >> 8) & 63] = r[(w >> 14) & 31] ^ imm;
+            break;
+          case OP.ORI:
+            r[(w >> 8) & 63] = r[(w >> 14) & 31] | imm;
+            break;
+          case OP.ANDI:
+            r[(w >> 8) & 63] = r[(w >> 14) & 31] & imm;
+            break;
+          case OP.SLLI:
+            r[(w >> 8) & 63] = r[(w >> 14) & 31] << imm;
+            break;
+          case OP.SRLI:
+            r[(w >> 8) & 63] = r[(w >> 14) & 31] >>> imm;
+            break;
+          case OP.SRAI:
+            r[(w >> 8) & 63] = r[(w >> 14) & 31] >> imm;
+            break;
+          case OP.SLL:
+            r[(w >> 8) & 63] = r[(w >> 14) & 31] << r[(w >> 19) & 31];
+            break;
+          case OP.SLT:
+            r[(w >> 8) & 63] = r[(w >> 14) & 31] < r[(w >> 19) & 31] ? 1 : 0;
+            break;
+          case OP.SLTU:
+            r[(w >> 8) & 63] = (r[(w >> 14) & 31] >>> 0) < (r[(w >> 19) & 31] >>> 0) ? 1 : 0;
+            break;
+          case OP.XOR:
+            r[(w >> 8) & 63] = r[(w >> 14) & 31] ^ r[(w >> 19) & 31];
+            break;
+          case OP.SRL:
+            r[(w >> 8) & 63] = r[(w >> 14) & 31] >>> r[(w >> 19) & 31];
+            break;
+          case OP.SRA:
+            r[(w >> 8) & 63] = r[(w >> 14) & 31] >> r[(w >> 19) & 31];
+            break;
+          case OP.OR:
+            r[(w >> 8) & 63] = r[(w >> 14) & 31] | r[(w >> 19) & 31];
+            break;
+          case OP.AND:
+            r[(w >> 8) & 63] = r[(w >> 14) & 31] & r[(w >> 19) & 31];
+            break;
+          case OP.MUL:
+            r[(w >> 8) & 63] = Math.imul(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+            break;
+          case OP.MULH:
+            r[(w >> 8) & 63] = mulh(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+            break;
+          case OP.MULHSU:
+            r[(w >> 8) & 63] = mulhsu(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+            break;
+          case OP.MULHU:
+            r[(w >> 8) & 63] = mulhu(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+            break;
+          case OP.DIV:
+            r[(w >> 8) & 63] = div(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+            break;
+          case OP.DIVU:
+            r[(w >> 8) & 63] = divu(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+            break;
+          case OP.REM:
+            r[(w >> 8) & 63] = rem(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+            break;
+          case OP.REMU:
+            r[(w >> 8) & 63] = remu(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+            break;
+          case OP.FENCE:
+            break;
+          case OP.JAL: {
+            const t = (pc + imm) | 0;
+            if ((t & 3) !== 0) {
+              slow = w;
+              slowImm = imm;
+              break;
+            }
+            r[(w >> 8) & 63] = pc + 4;
+            pc = (t - 4) | 0;
+            break;
+          }
+          case OP.JALR: {
+            const t = (r[(w >> 14) & 31] + imm) & -2;
+            if ((t & 3) !== 0) {
+              slow = w;
+              slowImm = imm;
+              break;
+            }
+            r[(w >> 8) & 63] = pc + 4;
+            pc = (t - 4) | 0;
+            break;
+          }
+          case OP.BEQ:
+            if (r[(w >> 14) & 31] === r[(w >> 19) & 31]) {
+              const t = (pc + imm) | 0;
+              if ((t & 3) !== 0) {
+                slow = w;
+                slowImm = imm;
+                break;
+              }
+              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              cyc += takenCost;
+            }
+            break;
+          case OP.BNE:
+            if (r[(w >> 14) & 31] !== r[(w >> 19) & 31]) {
+              const t = (pc + imm) | 0;
+              if ((t & 3) !== 0) {
+                slow = w;
+                slowImm = imm;
+                break;
+              }
+              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              cyc += takenCost;
+            }
+            break;
+          case OP.BLT:
+            if (r[(w >> 14) & 31] < r[(w >> 19) & 31]) {
+              const t = (pc + imm) | 0;
+              if ((t & 3) !== 0) {
+                slow = w;
+                slowImm = imm;
+                break;
+              }
+              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              cyc += takenCost;
+            }
+            break;
+          case OP.BGE:
+            if (r[(w >> 14) & 31] >= r[(w >> 19) & 31]) {
+              const t = (pc + imm) | 0;
+              if ((t & 3) !== 0) {
+                slow = w;
+                slowImm = imm;
+                break;
+              }
+              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              cyc += takenCost;
+            }
+            break;
+          case OP.BLTU:
+            if ((r[(w >> 14) & 31] >>> 0) < (r[(w >> 19) & 31] >>> 0)) {
+              const t = (pc + imm) | 0;
+              if ((t & 3) !== 0) {
+                slow = w;
+                slowImm = imm;
+                break;
+              }
+              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              cyc += takenCost;
+            }
+            break;
+          case OP.BGEU:
+            if ((r[(w >> 14) & 31] >>> 0) >= (r[(w >> 19) & 31] >>> 0)) {
+              const t = (pc + imm) | 0;
+              if ((t & 3) !== 0) {
+                slow = w;
+                slowImm = imm;
+                break;
+              }
+              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              cyc += takenCost;
+            }
+            break;
+          case OP.LW: {
+            const va = (r[(w >> 14) & 31] + imm) | 0;
+            const vpn = va >>> 12;
+            const ti = ldBase + (vpn & TLB_MASK);
+            if ((va & 3) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+              r[(w >> 8) & 63] = i32[((va + deltas[ti]) | 0) >> 2];
+              hits++;
+              break;
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          }
+          case OP.LBU: {
+            const va = (r[(w >> 14) & 31] + imm) | 0;
+            const vpn = va >>> 12;
+            const ti = ldBase + (vpn & TLB_MASK);
+            if (tags[ti] === ((vpn << 9) | asid)) {
+              r[(w >> 8) & 63] = u8[(va + deltas[ti]) | 0];
+              hits++;
+              break;
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          }
+          case OP.LB: {
+            const va = (r[(w >> 14) & 31] + imm) | 0;
+            const vpn = va >>> 12;
+            const ti = ldBase + (vpn & TLB_MASK);
+            if (tags[ti] === ((vpn << 9) | asid)) {
+              r[(w >> 8) & 63] = i8[(va + deltas[ti]) | 0];
+              hits++;
+              break;
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          }
+          case OP.LHU: {
+            const va = (r[(w >> 14) & 31] + imm) | 0;
+            const vpn = va >>> 12;
+            const ti = ldBase + (vpn & TLB_MASK);
+            if ((va & 1) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+              r[(w >> 8) & 63] = u16[((va + deltas[ti]) | 0) >> 1];
+              hits++;
+              break;
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          }
+          case OP.LH: {
+            const va = (r[(w >> 14) & 31] + imm) | 0;
+            const vpn = va >>> 12;
+            const ti = ldBase + (vpn & TLB_MASK);
+            if ((va & 1) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+              r[(w >> 8) & 63] = i16[((va + deltas[ti]) | 0) >> 1];
+              hits++;
+              break;
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          }
+          case OP.SW: {
+            const va = (r[(w >> 14) & 31] + imm) | 0;
+            const vpn = va >>> 12;
+            const ti = stBase + (vpn & TLB_MASK);
+            if ((va & 3) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+              const off = (va + deltas[ti]) | 0;
+              i32[off >> 2] = r[(w >> 19) & 31];
+              if (codeMark[off >>> 12] !== 0) this.#codeWritten(off);
+              hits++;
+              break;
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          }
+          case OP.SB: {
+            const va = (r[(w >> 14) & 31] + imm) | 0;
+            const vpn = va >>> 12;
+            const ti = stBase + (vpn & TLB_MASK);
+            if (tags[ti] === ((vpn << 9) | asid)) {
+              const off = (va + deltas[ti]) | 0;
+              u8[off] = r[(w >> 19) & 31];
+              if (codeMark[off >>> 12] !== 0) this.#codeWritten(off);
+              hits++;
+              break;
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          }
+          case OP.SH: {
+            const va = (r[(w >> 14) & 31] + imm) | 0;
+            const vpn = va >>> 12;
+            const ti = stBase + (vpn & TLB_MASK);
+            if ((va & 1) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+              const off = (va + deltas[ti]) | 0;
+              u16[off >> 1] = r[(w >> 19) & 31];
+              if (codeMark[off >>> 12] !== 0) this.#codeWritten(off);
+              hits++;
+              break;
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          }
+          default:
+            slow = w;
+            slowImm = imm;
+            break;
+        }
+        if (slow !== 0) break;
+        pc = (pc + 4) | 0;
+        if (cyc >= nextAt || n >= limit) break;
+      }
+      // Back to field state.
+      this.pc = pc >>> 0;
+      this.instret += retired;
+      mmu.hits += hits;
+      this.#fVa = fVa;
+      this.#fOps = ops;
+      this.#fWord = fWord;
+      if (cyc > clock.now) clock.advanceTo(cyc);
+      if (slow === 0) continue;
+      if (slow === SLOW_FETCH) {
+        const trapped = this.#fetchMiss();
+        if (trapped !== 0) {
+          n++;
+          if (trapped === 2) {
+            this.#chargeWalks();
+            return StopReason.HOST_TRAP;
+          }
+        }
+      } else {
+        this.#fVa = NO_PAGE;
+        this.#instretBias = 1;
+        const stop = this.#exec(slow, slowImm);
+        this.#instretBias = 0;
+        if (stop >= 0) {
+          this.#chargeWalks();
+          return stop;
+        }
+      }
+      this.#chargeWalks();
+    }
+  }
+
+  #chargeWalks(): void {
+    const c = this.mmu.walkCycles;
+    if (c !== 0) {
+      this.mmu.walkCycles = 0;
+      this.#clock.advanceTo(this.#clock.now + c);
+    }
+  }
+
+  /**
+   * The pc left the cached page and the TLB had no usable entry: translate,
+   * set up the decoded page, or take the fetch exception. Returns 0 when the
+   * page is ready, 1 after a trap, 2 after a trap to S under hostSupervisor.
+   */
+  #fetchMiss(): number {
+    const pc = this.pc;
+    let cause = -1;
+    let off = 0;
+    if ((pc & 3) !== 0) {
+      cause = CAUSE.MISALIGNED_FETCH;
+    } else {
+      const pa = this.mmu.translate(pc, ACCESS.FETCH, this.priv);
+      if (pa < 0) {
+        cause = ~pa;
+      } else {
+        off = pa - this.#ram.base;
+        if (off < 0 || off + 4 > this.#ram.size) cause = CAUSE.FETCH_ACCESS;
+      }
+    }
+    if (cause >= 0) return this.#exception(cause, pc, false) ? 2 : 1;
+    const page = off >>> 12;
+    let ops = this.#codePages[page];
+    if (ops === null) {
+      ops = new Int32Array(PAGE_OPS_LEN);
+      this.#codePages[page] = ops;
+      this.#codeMark[page] = 1;
+    }
+    this.#fVa = pc & -4096;
+    this.#fOps = ops;
+    this.#fWord = (off & ~0xfff) >> 2;
+    return 0;
+  }
+
+  /** Highest-priority pending and enabled interrupt, or -1. */
+  #pendingInterrupt(): number {
+    const pend = this.#mip & this.mie;
+    if (pend === 0) return -1;
+    const priv = this.priv;
+    const st = this.mstatus;
+    const mBits = priv < M_MODE || (st & MSTATUS.MIE) !== 0 ? pend & ~this.mideleg : 0;
+    if (mBits !== 0) return pickInterrupt(mBits);
+    const sBits = priv < S_MODE || (priv === S_MODE && (st & MSTATUS.SIE) !== 0)
+      ? pend & this.mideleg
+      : 0;
+    if (sBits !== 0) return pickInterrupt(sBits);
+    return -1;
+  }
+
+  /** Raises a synchronous exception for the current instruction (which does not retire). */
+  #exception(cause: number, tval: number, retiredCounted = true): boolean {
+    if (retiredCounted) this.instret--;
+    return this.#trap(cause, false, tval);
+  }
+
+  /**
+   * Architectural trap entry with epc = this.pc. Returns true when the trap
+   * went to S-mode and the host kernel is the supervisor.
+   */
+  #trap(code: number, interrupt: boolean, tval: number): boolean {
+    this.#reservation = -1;
+    this.#fVa = NO_PAGE;
+    const priv = this.priv;
+    const deleg = priv !== M_MODE &&
+      (((interrupt ? this.mideleg : this.medeleg) >>> code) & 1) !== 0;
+    const cause = interrupt ? (code | CAUSE_INTERRUPT) >>> 0 : code;
+    let s = this.mstatus;
+    if (deleg) {
+      this.scause = cause;
+      this.sepc = this.pc;
+      this.stval = tval >>> 0;
+      s = priv === S_MODE ? s | MSTATUS.SPP : s & ~MSTATUS.SPP;
+      s = (s & MSTATUS.SIE) !== 0 ? s | MSTATUS.SPIE : s & ~MSTATUS.SPIE;
+      s &= ~MSTATUS.SIE;
+      this.priv = S_MODE;
+      const vec = this.stvec;
+      this.pc = ((vec & ~3) + (interrupt && (vec & 1) !== 0 ? 4 * code : 0)) >>> 0;
+    } else {
+      this.mcause = cause;
+      this.mepc = this.pc;
+      this.mtval = tval >>> 0;
+      s = (s & ~MSTATUS.MPP) | (priv << MSTATUS_MPP_SHIFT);
+      s = (s & MSTATUS.MIE) !== 0 ? s | MSTATUS.MPIE : s & ~MSTATUS.MPIE;
+      s &= ~MSTATUS.MIE;
+      this.priv = M_MODE;
+      const vec = this.mtvec;
+      this.pc = ((vec & ~3) + (interrupt && (vec & 1) !== 0 ? 4 * code : 0)) >>> 0;
+    }
+    this.mstatus = s >>> 0;
+    const clock = this.#clock;
+    clock.advanceTo(clock.now + this.costs.trap);
+    return deleg && this.hostSupervisor;
+  }
+
+  /** Effective privilege of loads and stores (MPRV). */
+  #dataPriv(): number {
+    const st = this.mstatus;
+    return this.priv === M_MODE && (st & MSTATUS.MPRV) !== 0
+      ? (st >>> MSTATUS_MPP_SHIFT) & 3
+      : this.priv;
+  }
+
+  /**
+   * Executes one instruction that the fast loop did not finish. The clock
+   * is in sync and the instruction is already counted in `instret`.
+   * Returns a {@link StopReason} to stop `run`, or -1 to go on.
+   */
+  #exec(w: number, imm: number): number {
+    const r = this.#regs;
+    const op = w & 0xff;
+    const rd = (w >> 8) & 63;
+    const rs1 = (w >> 14) & 31;
+    const rs2 = (w >> 19) & 31;
+    const pc = this.pc;
+    switch (op) {
+      case OP.JAL:
+      case OP.JALR: {
+        const t = op === OP.JAL ? (pc + imm) | 0 : (r[rs1] + imm) & -2;
+        if ((t & 3) !== 0) return this.#stopIf(this.#exception(CAUSE.MISALIGNED_FETCH, t));
+        r[rd] = pc + 4;
+        this.pc = t >>> 0;
+        return -1;
+      }
+      case OP.BEQ:
+      case OP.BNE:
+      case OP.BLT:
+      case OP.BGE:
+      case OP.BLTU:
+      case OP.BGEU: {
+        const a = r[rs1], b = r[rs2];
+        const taken = op === OP.BEQ
+          ? a === b
+          : op === OP.BNE
+          ? a !== b
+          : op === OP.BLT
+          ? a < b
+          : op === OP.BGE
+          ? a >= b
+          : op === OP.BLTU
+          ? (a >>> 0) < (b >>> 0)
+          : (a >>> 0) >= (b >>> 0);
+        if (!taken) {
+          this.pc = (pc + 4) >>> 0;
+          return -1;
+        }
+        const t = (pc + imm) | 0;
+        if ((t & 3) !== 0) return this.#stopIf(this.#exception(CAUSE.MISALIGNED_FETCH, t));
+        this.pc = t >>> 0;
+        this.#clock.advanceTo(this.#clock.now + this.costs.branchTaken);
+        return -1;
+      }
+      case OP.LB:
+      case OP.LH:
+      case OP.LW:
+      case OP.LBU:
+      case OP.LHU:
+        return this.#load(op, rd, (r[rs1] + imm) | 0);
+      case OP.SB:
+      case OP.SH:
+      case OP.SW:
+        return this.#store(op, (r[rs1] + imm) | 0, r[rs2]);
+      case OP.LR:
+      case OP.SC:
+      case OP.AMOSWAP:
+      case OP.AMOADD:
+      case OP.AMOXOR:
+      case OP.AMOAND:
+      case OP.AMOOR:
+      case OP.AMOMIN:
+      case OP.AMOMAX:
+      case OP.AMOMINU:
+      case OP.AMOMAXU:
+        return this.#amo(op, rd, r[rs1], r[rs2]);
+      case OP.FENCE:
+        break;
+      case OP.FENCE_I:
+        this.#invalidateAllCode();
+        break;
+      case OP.CSRRW:
+      case OP.CSRRS:
+      case OP.CSRRC:
+      case OP.CSRRWI:
+      case OP.CSRRSI:
+      case OP.CSRRCI:
+        return this.#csrInstruction(op, rd, rs1, imm, w);
+      case OP.ECALL: {
+        const cause = this.priv === U_MODE
+          ? CAUSE.USER_ECALL
+          : this.priv === S_MODE
+          ? CAUSE.SUPERVISOR_ECALL
+          : CAUSE.MACHINE_ECALL;
+        return this.#stopIf(this.#exception(cause, 0));
+      }
+      case OP.EBREAK:
+        return this.#stopIf(this.#exception(CAUSE.BREAKPOINT, pc));
+      case OP.MRET: {
+        if (this.priv !== M_MODE) return this.#illegal(0x30200073);
+        let s = this.mstatus;
+        const mpp = (s >>> MSTATUS_MPP_SHIFT) & 3;
+        s = (s & MSTATUS.MPIE) !== 0 ? s | MSTATUS.MIE : s & ~MSTATUS.MIE;
+        s = (s | MSTATUS.MPIE) & ~MSTATUS.MPP;
+        if (mpp !== M_MODE) s &= ~MSTATUS.MPRV;
+        this.mstatus = s >>> 0;
+        this.priv = mpp;
+        this.pc = this.mepc;
+        this.#reservation = -1;
+        return -1;
+      }
+      case OP.SRET:
+        if (
+          this.priv === U_MODE || (this.priv === S_MODE && (this.mstatus & MSTATUS.TSR) !== 0)
+        ) {
+          return this.#illegal(0x10200073);
+        }
+        this.sret();
+        return -1;
+      case OP.WFI:
+        return this.#wfi();
+      case OP.SFENCE_VMA:
+        if (
+          this.priv === U_MODE || (this.priv === S_MODE && (this.mstatus & MSTATUS.TVM) !== 0)
+        ) {
+          return this.#illegal(0x12000073 | (rs1 << 15) | (rs2 << 20));
+        }
+        this.mmu.flush(rs1 === 0 ? undefined : r[rs1], rs2 === 0 ? undefined : r[rs2]);
+        break;
+      default:
+        // OP.ILLEGAL keeps the raw instruction bits in imm.
+        return this.#illegal(op === OP.ILLEGAL ? imm : 0);
+    }
+    this.pc = (pc + 4) >>> 0;
+    return -1;
+  }
+
+  #stopIf(hostTrap: boolean): number {
+    return hostTrap ? StopReason.HOST_TRAP : -1;
+  }
+
+  #illegal(bits: number): number {
+    return this.#stopIf(this.#exception(CAUSE.ILLEGAL_INSTRUCTION, bits));
+  }
+
+  /** Translates a data address; returns the physical address or ~cause. */
+  #translateData(va: number, access: number): number {
+    return this.mmu.translate(va, access, this.#dataPriv());
+  }
+
+  #load(op: number, rd: number, va: number): number {
+    const width = op === OP.LW ? 4 : op === OP.LH || op === OP.LHU ? 2 : 1;
+    if ((va & (width - 1)) !== 0) {
+      return this.#stopIf(this.#exception(CAUSE.MISALIGNED_LOAD, va));
+    }
+    const pa = this.#translateData(va, ACCESS.LOAD);
+    if (pa < 0) return this.#stopIf(this.#exception(~pa, va));
+    let v: number;
+    const ram = this.#ram;
+    const off = pa - ram.base;
+    if (off >= 0 && off + width <= ram.size) {
+      v = ram.read(off, width);
+    } else {
+      if (pa >= TWO_32) return this.#stopIf(this.#exception(CAUSE.LOAD_ACCESS, va));
+      try {
+        v = this.#bus.read(pa, width);
+      } catch (e) {
+        if (!(e instanceof BusFault)) throw e;
+        return this.#stopIf(this.#exception(CAUSE.LOAD_ACCESS, va));
+      }
+    }
+    if (op === OP.LB) v = (v << 24) >> 24;
+    else if (op === OP.LH) v = (v << 16) >> 16;
+    this.#regs[rd] = v;
+    this.pc = (this.pc + 4) >>> 0;
+    return -1;
+  }
+
+  #store(op: number, va: number, value: number): number {
+    const width = op === OP.SW ? 4 : op === OP.SH ? 2 : 1;
+    if ((va & (width - 1)) !== 0) {
+      return this.#stopIf(this.#exception(CAUSE.MISALIGNED_STORE, va));
+    }
+    const pa = this.#translateData(va, ACCESS.STORE);
+    if (pa < 0) return this.#stopIf(this.#exception(~pa, va));
+    const ram = this.#ram;
+    const off = pa - ram.base;
+    if (off >= 0 && off + width <= ram.size) {
+      if (width === 4) this.#i32[off >> 2] = value;
+      else if (width === 2) this.#u16[off >> 1] = value;
+      else this.#u8[off] = value;
+      if (this.#codeMark[off >>> 12] !== 0) this.#codeWritten(off);
+    } else {
+      if (pa >= TWO_32) return this.#stopIf(this.#exception(CAUSE.STORE_ACCESS, va));
+      try {
+        this.#bus.write(
+          pa,
+          width,
+          width === 4 ? value >>> 0 : value & (width === 2 ? 0xffff : 0xff),
+        );
+      } catch (e) {
+        if (!(e instanceof BusFault)) throw e;
+        return this.#stopIf(this.#exception(CAUSE.STORE_ACCESS, va));
+      }
+    }
+    this.pc = (this.pc + 4) >>> 0;
+    return -1;
+  }
+
+  #amo(op: number, rd: number, va: number, src: number): number {
+    const isLr = op === OP.LR;
+    if ((va & 3) !== 0) {
+      return this.#stopIf(
+        this.#exception(isLr ? CAUSE.MISALIGNED_LOAD : CAUSE.MISALIGNED_STORE, va),
+      );
+    }
+    const pa = this.#translateData(va, isLr ? ACCESS.LOAD : ACCESS.STORE);
+    if (pa < 0) return this.#stopIf(this.#exception(~pa, va));
+    const ram = this.#ram;
+    const off = pa - ram.base;
+    // Atomics are supported on RAM only; devices give an access fault.
+    if (off < 0 || off + 4 > ram.size) {
+      return this.#stopIf(
+        this.#exception(isLr ? CAUSE.LOAD_ACCESS : CAUSE.STORE_ACCESS, va),
+      );
+    }
+    const i32 = this.#i32;
+    const idx = off >> 2;
+    const old = i32[idx];
+    let nv: number;
+    switch (op) {
+      case OP.LR:
+        this.#reservation = pa;
+        this.#regs[rd] = old;
+        this.pc = (this.pc + 4) >>> 0;
+        return -1;
+      case OP.SC: {
+        const ok = this.#reservation === pa;
+        this.#reservation = -1;
+        if (ok) {
+          i32[idx] = src;
+          if (this.#codeMark[off >>> 12] !== 0) this.#codeWritten(off);
+        }
+        this.#regs[rd] = ok ? 0 : 1;
+        this.pc = (this.pc + 4) >>> 0;
+        return -1;
+      }
+      case OP.AMOSWAP:
+        nv = src;
+        break;
+      case OP.AMOADD:
+        nv = (old + src) | 0;
+        break;
+      case OP.AMOXOR:
+        nv = old ^ src;
+        break;
+      case OP.AMOAND:
+        nv = old & src;
+        break;
+      case OP.AMOOR:
+        nv = old | src;
+        break;
+      case OP.AMOMIN:
+        nv = old < src ? old : src;
+        break;
+      case OP.AMOMAX:
+        nv = old > src ? old : src;
+        break;
+      case OP.AMOMINU:
+        nv = (old >>> 0) < (src >>> 0) ? old : src;
+        break;
+      default: // AMOMAXU
+        nv = (old >>> 0) > (src >>> 0) ? old : src;
+        break;
+    }
+    i32[idx] = nv;
+    if (this.#codeMark[off >>> 12] !== 0) this.#codeWritten(off);
+    this.#regs[rd] = old;
+    this.pc = (this.pc + 4) >>> 0;
+    return -1;
+  }
+
+  #wfi(): number {
+    const priv = this.priv;
+    if (priv === U_MODE || (priv !== M_MODE && (this.mstatus & MSTATUS.TW) !== 0)) {
+      return this.#illegal(0x10500073);
+    }
+    if ((this.#mip & this.mie) !== 0) {
+      this.pc = (this.pc + 4) >>> 0;
+      return -1;
+    }
+    // Sleep until the next event; stay on the wfi (not retired) unless it woke us.
+    if (!this.#clock.advanceToNextEvent()) {
+      this.pc = (this.pc + 4) >>> 0;
+      return StopReason.WFI;
+    }
+    if ((this.#mip & this.mie) !== 0) this.pc = (this.pc + 4) >>> 0;
+    else this.instret--;
+    return -1;
+  }
+
+  #csrInstruction(op: number, rd: number, rs1: number, csr: number, w: number): number {
+    const immForm = op >= OP.CSRRWI;
+    const src = immForm ? rs1 : this.#regs[rs1];
+    const isWrite = op === OP.CSRRW || op === OP.CSRRWI;
+    const writes = isWrite || rs1 !== 0;
+    const priv = this.priv;
+    const bits = this.#csrBits(w, rs1, rd, csr);
+    if (((csr >>> 8) & 3) > priv) return this.#illegal(bits);
+    if (writes && csr >>> 10 === 3) return this.#illegal(bits);
+    if (!this.#csrAccessible(csr, priv)) return this.#illegal(bits);
+    const old = this.#csrRead(csr);
+    if (Number.isNaN(old)) return this.#illegal(bits);
+    if (writes) {
+      const nv = isWrite ? src : op === OP.CSRRS || op === OP.CSRRSI ? old | src : old & ~src;
+      this.#csrWrite(csr, nv >>> 0);
+    }
+    this.#regs[rd] = old;
+    this.pc = (this.pc + 4) >>> 0;
+    return -1;
+  }
+
+  /** Re-encodes a CSR instruction (for tval of an illegal-instruction trap). */
+  #csrBits(w: number, rs1: number, rd: number, csr: number): number {
+    const f3 = CSR_FUNCT3[(w & 0xff) - OP.CSRRW];
+    return (csr << 20) | (rs1 << 15) | (f3 << 12) | ((rd === 32 ? 0 : rd) << 7) | 0x73;
+  }
+
+  /** Counter-enable, TVM and Sstc access rules for guest CSR instructions. */
+  #csrAccessible(csr: number, priv: number): boolean {
+    if ((csr >= 0xc00 && csr <= 0xc1f) || (csr >= 0xc80 && csr <= 0xc9f)) {
+      const bit = 1 << (csr & 31);
+      if (priv < M_MODE && (this.mcounteren & bit) === 0) return false;
+      if (priv === U_MODE && (this.scounteren & bit) === 0) return false;
+      return true;
+    }
+    if (csr === CSR.satp) return !(priv === S_MODE && (this.mstatus & MSTATUS.TVM) !== 0);
+    if (csr === CSR.stimecmp || csr === CSR.stimecmph) {
+      if (priv === M_MODE) return true;
+      return (this.mcounteren & 2) !== 0 && (this.menvcfgh & MENVCFGH.STCE) !== 0;
+    }
+    return true;
+  }
+
+  /** Host access: reads a CSR without privilege checks (unsigned; 0 if not implemented). */
+  readCsr(addr: number): number {
+    const v = this.#csrRead(addr);
+    return Number.isNaN(v) ? 0 : v;
+  }
+
+  /** Host access: writes a CSR without privilege checks, with its usual side effects. */
+  writeCsr(addr: number, value: number): void {
+    this.#csrWrite(addr, value >>> 0);
+  }
+
+  /** True when `addr` names a CSR this CPU implements. */
+  hasCsr(addr: number): boolean {
+    return !Number.isNaN(this.#csrRead(addr));
+  }
+
+  #cycle(): number {
+    return this.#clock.now + this.#cycleOffset;
+  }
+
+  /** Reads a CSR; NaN when it does not exist. */
+  #csrRead(csr: number): number {
+    switch (csr) {
+      case CSR.cycle:
+      case CSR.mcycle:
+        return this.#cycle() % TWO_32 >>> 0;
+      case CSR.cycleh:
+      case CSR.mcycleh:
+        return Math.floor(this.#cycle() / TWO_32) >>> 0;
+      case CSR.time:
+        return this.#clock.mtime % TWO_32 >>> 0;
+      case CSR.timeh:
+        return Math.floor(this.#clock.mtime / TWO_32) >>> 0;
+      case CSR.instret:
+      case CSR.minstret:
+        return (this.instret - this.#instretBias) % TWO_32 >>> 0;
+      case CSR.instreth:
+      case CSR.minstreth:
+        return Math.floor((this.instret - this.#instretBias) / TWO_32) >>> 0;
+      case CSR.sstatus:
+        return (this.mstatus & SSTATUS_MASK) >>> 0;
+      case CSR.sie:
+        return (this.mie & this.mideleg) >>> 0;
+      case CSR.stvec:
+        return this.stvec;
+      case CSR.scounteren:
+        return this.scounteren;
+      case CSR.senvcfg:
+        return this.senvcfg;
+      case CSR.sscratch:
+        return this.sscratch;
+      case CSR.sepc:
+        return this.sepc;
+      case CSR.scause:
+        return this.scause;
+      case CSR.stval:
+        return this.stval;
+      case CSR.sip:
+        return (this.#mip & this.mideleg) >>> 0;
+      case CSR.stimecmp:
+        return this.#stimecmpLo;
+      case CSR.stimecmph:
+        return this.#stimecmpHi;
+      case CSR.satp:
+        return this.mmu.satp >>> 0;
+      case CSR.sbase:
+        return this.mmu.kind === "baselimit" ? this.mmu.base >>> 0 : NaN;
+      case CSR.slimit:
+        return this.mmu.kind === "baselimit" ? this.mmu.limit >>> 0 : NaN;
+      case CSR.mvendorid:
+      case CSR.marchid:
+      case CSR.mimpid:
+      case CSR.mconfigptr:
+        return 0;
+      case CSR.mhartid:
+        return this.hartId >>> 0;
+      case CSR.mstatus:
+        return this.mstatus >>> 0;
+      case CSR.misa:
+        return MISA_VALUE;
+      case CSR.medeleg:
+        return this.medeleg;
+      case CSR.mideleg:
+        return this.mideleg;
+      case CSR.mie:
+        return this.mie;
+      case CSR.mtvec:
+        return this.mtvec;
+      case CSR.mcounteren:
+        return this.mcounteren;
+      case CSR.menvcfg:
+        return this.menvcfg;
+      case CSR.menvcfgh:
+        return this.menvcfgh >>> 0;
+      case CSR.mstatush:
+      case CSR.mcountinhibit:
+        return 0;
+      case CSR.mscratch:
+        return this.mscratch;
+      case CSR.mepc:
+        return this.mepc;
+      case CSR.mcause:
+        return this.mcause;
+      case CSR.mtval:
+        return this.mtval;
+      case CSR.mip:
+        return this.#mip >>> 0;
+    }
+    // Hardwired-zero counters, event selectors and PMP registers (no PMP).
+    if (
+      (csr >= 0xc03 && csr <= 0xc1f) || (csr >= 0xc83 && csr <= 0xc9f) ||
+      (csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0xb83 && csr <= 0xb9f) ||
+      (csr >= 0x323 && csr <= 0x33f) || (csr >= 0x3a0 && csr <= 0x3a3) ||
+      (csr >= 0x3b0 && csr <= 0x3bf)
+    ) {
+      return 0;
+    }
+    return NaN;
+  }
+
+  #csrWrite(csr: number, v: number): void {
+    switch (csr) {
+      case CSR.mcycle:
+      case CSR.mcycleh: {
+        const cur = this.#cycle();
+        const lo = cur % TWO_32, hi = Math.floor(cur / TWO_32);
+        const next = csr === CSR.mcycle ? hi * TWO_32 + v : v * TWO_32 + lo;
+        this.#cycleOffset = next - this.#clock.now;
+        return;
+      }
+      case CSR.minstret:
+      case CSR.minstreth: {
+        const cur = this.instret;
+        const lo = cur % TWO_32, hi = Math.floor(cur / TWO_32);
+        // The writing instruction itself does not add to the written value.
+        this.instret = csr === CSR.minstret ? hi * TWO_32 + v : v * TWO_32 + lo;
+        return;
+      }
+      case CSR.sstatus:
+        this.#setMstatus((this.mstatus & ~SSTATUS_MASK) | (v & SSTATUS_MASK));
+        return;
+      case CSR.mstatus:
+        this.#setMstatus(v);
+        return;
+      case CSR.sie:
+        this.mie = ((this.mie & ~this.mideleg) | (v & this.mideleg & MIE_MASK)) >>> 0;
+        return;
+      case CSR.mie:
+        this.mie = v & MIE_MASK;
+        return;
+      case CSR.stvec:
+        this.stvec = (v & ~2) >>> 0;
+        return;
+      case CSR.mtvec:
+        this.mtvec = (v & ~2) >>> 0;
+        return;
+      case CSR.scounteren:
+        this.scounteren = v;
+        return;
+      case CSR.mcounteren:
+        this.mcounteren = v;
+        return;
+      case CSR.senvcfg:
+        this.senvcfg = v & 1;
+        return;
+      case CSR.menvcfg:
+        this.menvcfg = v & 1;
+        return;
+      case CSR.menvcfgh:
+        this.menvcfgh = (v & (MENVCFGH.STCE | MENVCFGH.ADUE)) >>> 0;
+        this.mmu.adue = (this.menvcfgh & MENVCFGH.ADUE) !== 0;
+        this.#updateStimer();
+        return;
+      case CSR.sscratch:
+        this.sscratch = v;
+        return;
+      case CSR.mscratch:
+        this.mscratch = v;
+        return;
+      case CSR.sepc:
+        this.sepc = (v & ~3) >>> 0;
+        return;
+      case CSR.mepc:
+        this.mepc = (v & ~3) >>> 0;
+        return;
+      case CSR.scause:
+        this.scause = v;
+        return;
+      case CSR.mcause:
+        this.mcause = v;
+        return;
+      case CSR.stval:
+        this.stval = v;
+        return;
+      case CSR.mtval:
+        this.mtval = v;
+        return;
+      case CSR.sip:
+        // Only SSIP is writable through sip, and only when delegated.
+        if ((this.mideleg & SSIP) !== 0) this.#mipSw = (this.#mipSw & ~SSIP) | (v & SSIP);
+        this.#updateMip();
+        return;
+      case CSR.mip:
+        this.#mipSw = v & S_INTERRUPTS;
+        this.#updateMip();
+        return;
+      case CSR.medeleg:
+        this.medeleg = v & MEDELEG_MASK;
+        return;
+      case CSR.mideleg:
+        this.mideleg = v & S_INTERRUPTS;
+        return;
+      case CSR.stimecmp:
+        this.#stimecmpLo = v;
+        this.#updateStimer();
+        return;
+      case CSR.stimecmph:
+        this.#stimecmpHi = v;
+        this.#updateStimer();
+        return;
+      case CSR.satp:
+        // Sv32 supports MODE 0 (bare) and 1; base/limit machines have no paging.
+        if (this.mmu.kind === "sv32") this.mmu.setSatp(v);
+        return;
+      case CSR.sbase:
+        if (this.mmu.kind === "baselimit") this.mmu.setBaseLimit(v, this.mmu.limit);
+        return;
+      case CSR.slimit:
+        if (this.mmu.kind === "baselimit") this.mmu.setBaseLimit(this.mmu.base, v & ~0xfff);
+        return;
+    }
+    // Everything else is read-only or hardwired to zero: writes are ignored.
+  }
+
+  #setMstatus(v: number): void {
+    let s = (this.mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE);
+    // MPP is WARL: the reserved value 2 keeps the old field.
+    if (((s >>> MSTATUS_MPP_SHIFT) & 3) === 2) {
+      s = (s & ~MSTATUS.MPP) | (this.mstatus & MSTATUS.MPP);
+    }
+    this.mstatus = s >>> 0;
+    this.mmu.setSumMxr((s & MSTATUS.SUM) !== 0, (s & MSTATUS.MXR) !== 0);
+  }
+
+  #updateMip(): void {
+    let sw = this.#mipSw;
+    if ((this.menvcfgh & MENVCFGH.STCE) !== 0) sw &= ~STIP;
+    this.#mip = (this.#mipHw | sw | this.#mipSstc) >>> 0;
+  }
+
+  /** Sstc: STIP = (time >= stimecmp); schedules the clock event where it rises. */
+  #updateStimer(): void {
+    const clock = this.#clock;
+    if (this.#stimerEvent !== 0) {
+      clock.cancel(this.#stimerEvent);
+      this.#stimerEvent = 0;
+    }
+    if ((this.menvcfgh & MENVCFGH.STCE) === 0) {
+      this.#mipSstc = 0;
+    } else {
+      const cmp = this.#stimecmpHi * TWO_32 + this.#stimecmpLo;
+      if (clock.mtime >= cmp) {
+        this.#mipSstc = STIP;
+      } else {
+        this.#mipSstc = 0;
+        if (cmp <= Number.MAX_SAFE_INTEGER) {
+          const at = clock.cycleForMtime(cmp);
+          if (Number.isSafeInteger(at)) this.#stimerEvent = clock.scheduleAt(at, this.#stimerFire);
+        }
+      }
+    }
+    this.#updateMip();
+  }
+}

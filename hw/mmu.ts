@@ -1,0 +1,262 @@
+/**
+ * Memory management unit: Sv32 paging or a base/limit relocation unit, with
+ * a software TLB that the CPU's fast path reads directly.
+ *
+ * The TLB is direct-mapped and split into nine tables: three translation
+ * regimes (U-mode paged, S-mode paged, bare) times three access kinds
+ * (fetch, load, store). An entry is filled only after the permission check
+ * for its regime and access kind has passed (and, under Svadu behaviour,
+ * after A, and D for stores, are set in the PTE), so a hit needs no further
+ * checks. Entries are tagged `vpn << 9 | asid`, so `satp` writes need no
+ * flush. An entry maps one 4 KiB virtual page to an offset into RAM
+ * (`deltas`: RAM byte offset = vaddr + delta); pages that are not RAM
+ * (devices) are never cached.
+ *
+ * @module
+ */
+
+import type { Ram } from "./ram.ts";
+import { CAUSE } from "./csr.ts";
+
+/** Access kinds, the index of the TLB table within a regime. */
+export const ACCESS = { FETCH: 0, LOAD: 1, STORE: 2 } as const;
+
+/** Translation regimes, each with three TLB tables. */
+export const REGIME = { USER: 0, SUPERVISOR: 1, BARE: 2 } as const;
+
+/** log2 of the number of entries per TLB table. */
+export const TLB_BITS = 10;
+/** Number of entries per TLB table (one table per regime and access kind). */
+export const TLB_ENTRIES = 1 << TLB_BITS;
+/** Mask for the table index. */
+export const TLB_MASK = TLB_ENTRIES - 1;
+
+/** Sv32 PTE bits. */
+export const PTE = {
+  V: 1,
+  R: 2,
+  W: 4,
+  X: 8,
+  U: 16,
+  G: 32,
+  A: 64,
+  D: 128,
+} as const;
+
+/** Kind of MMU a CPU is built with. */
+export type MmuKind = "sv32" | "baselimit";
+
+const FAULT_PAGE = [CAUSE.FETCH_PAGE_FAULT, CAUSE.LOAD_PAGE_FAULT, CAUSE.STORE_PAGE_FAULT];
+const FAULT_ACCESS = [CAUSE.FETCH_ACCESS, CAUSE.LOAD_ACCESS, CAUSE.STORE_ACCESS];
+const INVALID_TAG = -1;
+
+/**
+ * The MMU of one hart. The CPU owns the privilege state and passes the
+ * effective privilege; the MMU owns `satp`, the base/limit registers, the
+ * `SUM`/`MXR`/Svadu switches it needs for permission checks, and the TLB.
+ */
+export class Mmu {
+  /** Which translation hardware this MMU models. */
+  readonly kind: MmuKind;
+  /** TLB tags (`vpn << 9 | asid`, -1 = invalid), 9 tables of {@link TLB_ENTRIES}. */
+  readonly tags: Int32Array = new Int32Array(9 * TLB_ENTRIES).fill(INVALID_TAG);
+  /** TLB data: RAM byte offset minus virtual address, per entry. */
+  readonly deltas: Int32Array = new Int32Array(9 * TLB_ENTRIES);
+  /** Lookups answered by the TLB (the CPU adds its fast-path hits on exit from `run`). */
+  hits = 0;
+  /** Lookups that needed a page walk (or a base/limit or bare refill). */
+  misses = 0;
+  /** Number of flush operations (`flush` calls, SFENCE.VMA, root changes). */
+  flushes = 0;
+  /** Cycles spent walking page tables since the CPU last collected them. */
+  walkCycles = 0;
+  /** Cycles charged per page-table level read. */
+  walkCost: number;
+  /** The `satp` register (Sv32: MODE bit 31, ASID bits 30..22, PPN bits 21..0). */
+  satp = 0;
+  /** Current ASID (from `satp`). */
+  asid = 0;
+  /** Base/limit unit: physical base added to U-mode addresses (page aligned). */
+  base = 0;
+  /** Base/limit unit: U-mode addresses at or above this fault. */
+  limit = 0;
+  /** mstatus.SUM: S-mode may load/store U pages. */
+  sum = false;
+  /** mstatus.MXR: loads from execute-only pages allowed. */
+  mxr = false;
+  /** Svadu: hardware sets A/D (true, reset value) instead of raising page faults. */
+  adue = true;
+  /** Physical address of the last access that went to a device (set by `translate`). */
+
+  readonly #ram: Ram;
+  // Root PPN last used with each ASID: a satp write that gives an ASID a new
+  // root flushes that ASID, so kernels that recycle ASIDs cannot see stale entries.
+  readonly #rootOfAsid = new Float64Array(512).fill(-1);
+
+  /** Creates an MMU reading page tables from `ram`. */
+  constructor(ram: Ram, kind: MmuKind = "sv32", walkCost = 10) {
+    this.#ram = ram;
+    this.kind = kind;
+    this.walkCost = walkCost;
+  }
+
+  /** The translation regime used for privilege `priv` (0 U, 1 S, 3 M). */
+  regimeFor(priv: number): number {
+    if (priv === 3) return REGIME.BARE;
+    if (this.kind === "sv32") return this.satp < 0 || this.satp >= 0x8000_0000 ? priv : REGIME.BARE;
+    return priv === 0 ? REGIME.USER : REGIME.BARE;
+  }
+
+  /** First TLB index of the table for `regime` and `access`. */
+  tableBase(regime: number, access: number): number {
+    return (regime * 3 + access) << TLB_BITS;
+  }
+
+  /** Writes `satp` (Sv32 only keeps MODE 0 or 1). */
+  setSatp(value: number): void {
+    value >>>= 0;
+    this.satp = value;
+    this.asid = (value >>> 22) & 0x1ff;
+    const root = value & 0x3f_ffff;
+    if (value >>> 31 && this.#rootOfAsid[this.asid] !== root) {
+      if (this.#rootOfAsid[this.asid] !== -1) this.flush(undefined, this.asid);
+      this.#rootOfAsid[this.asid] = root;
+    }
+  }
+
+  /** Sets the base/limit registers and drops U-mode translations. */
+  setBaseLimit(base: number, limit: number): void {
+    this.base = (base >>> 0) & ~0xfff;
+    this.limit = limit >>> 0;
+    this.#flushRegime(REGIME.USER);
+    this.flushes++;
+  }
+
+  /** Changes SUM/MXR; drops paged translations when they change. */
+  setSumMxr(sum: boolean, mxr: boolean): void {
+    if (sum === this.sum && mxr === this.mxr) return;
+    this.sum = sum;
+    this.mxr = mxr;
+    this.#flushRegime(REGIME.USER);
+    this.#flushRegime(REGIME.SUPERVISOR);
+  }
+
+  /**
+   * Flushes translations, as SFENCE.VMA does: all of them, those of one
+   * virtual address, those of one ASID, or one address in one ASID. Global
+   * mappings are flushed too (allowed: a flush may drop more than asked).
+   */
+  flush(vaddr?: number, asid?: number): void {
+    this.flushes++;
+    const tags = this.tags;
+    if (vaddr === undefined) {
+      if (asid === undefined) {
+        tags.fill(INVALID_TAG);
+        return;
+      }
+      const a = asid & 0x1ff;
+      for (let i = 0; i < tags.length; i++) {
+        if (tags[i] !== INVALID_TAG && (tags[i] & 0x1ff) === a) tags[i] = INVALID_TAG;
+      }
+      return;
+    }
+    const vpn = (vaddr >>> 12) & 0xfffff;
+    const slot = vpn & TLB_MASK;
+    for (let t = 0; t < 9; t++) {
+      const i = (t << TLB_BITS) + slot;
+      const tag = tags[i];
+      if (tag === INVALID_TAG || tag >>> 9 !== vpn) continue;
+      if (asid === undefined || (tag & 0x1ff) === (asid & 0x1ff)) tags[i] = INVALID_TAG;
+    }
+  }
+
+  #flushRegime(regime: number): void {
+    const start = regime * 3 << TLB_BITS;
+    this.tags.fill(INVALID_TAG, start, start + 3 * TLB_ENTRIES);
+  }
+
+  /**
+   * Translates `vaddr` for an access of kind `access` at effective privilege
+   * `priv`. Returns the physical address (a number that may exceed 32 bits
+   * for Sv32's 34-bit physical space) or, on a fault, the bitwise NOT of the
+   * exception cause (a negative number). Fills the TLB when the page is RAM.
+   */
+  translate(vaddr: number, access: number, priv: number): number {
+    vaddr >>>= 0;
+    this.misses++;
+    const regime = this.regimeFor(priv);
+    let pa: number;
+    if (regime === REGIME.BARE) {
+      pa = vaddr;
+    } else if (this.kind === "baselimit") {
+      if (vaddr >= this.limit) return ~FAULT_ACCESS[access];
+      pa = this.base + vaddr;
+      if (pa >= 0x1_0000_0000) return ~FAULT_ACCESS[access];
+      // Only cache the page if all of it is below the limit.
+      if ((vaddr | 0xfff) >= this.limit) return pa;
+    } else {
+      pa = this.#walk(vaddr, access, priv);
+      if (pa < 0) return pa;
+    }
+    const ram = this.#ram;
+    const pageOff = (pa - (pa % 4096)) - ram.base;
+    if (pageOff >= 0 && pageOff + 4096 <= ram.size) {
+      const i = ((regime * 3 + access) << TLB_BITS) + ((vaddr >>> 12) & TLB_MASK);
+      this.tags[i] = ((vaddr >>> 12) << 9) | this.asid;
+      this.deltas[i] = (pageOff - (vaddr & ~0xfff)) | 0;
+    }
+    return pa;
+  }
+
+  /** Sv32 page walk; returns the physical address or ~cause. */
+  #walk(vaddr: number, access: number, priv: number): number {
+    const ram = this.#ram;
+    const i32 = ram.i32;
+    let table = (this.satp & 0x3f_ffff) * 4096;
+    let level = 1;
+    for (;;) {
+      const vpnPart = level === 1 ? vaddr >>> 22 : (vaddr >>> 12) & 0x3ff;
+      const pteAddr = table + vpnPart * 4;
+      this.walkCycles += this.walkCost;
+      const off = pteAddr - ram.base;
+      if (off < 0 || off + 4 > ram.size) return ~FAULT_ACCESS[access];
+      const pte = i32[off >> 2];
+      if ((pte & PTE.V) === 0 || ((pte & PTE.R) === 0 && (pte & PTE.W) !== 0)) {
+        return ~FAULT_PAGE[access];
+      }
+      if ((pte & (PTE.R | PTE.X)) === 0) {
+        if (level === 0) return ~FAULT_PAGE[access];
+        level = 0;
+        table = (pte >>> 10) * 4096;
+        continue;
+      }
+      // Leaf: permissions for the privilege and access kind.
+      if (priv === 0) {
+        if ((pte & PTE.U) === 0) return ~FAULT_PAGE[access];
+      } else if ((pte & PTE.U) !== 0 && (access === ACCESS.FETCH || !this.sum)) {
+        return ~FAULT_PAGE[access];
+      }
+      if (access === ACCESS.FETCH) {
+        if ((pte & PTE.X) === 0) return ~FAULT_PAGE[access];
+      } else if (access === ACCESS.LOAD) {
+        if ((pte & PTE.R) === 0 && !(this.mxr && (pte & PTE.X) !== 0)) {
+          return ~FAULT_PAGE[access];
+        }
+      } else if ((pte & PTE.W) === 0) {
+        return ~FAULT_PAGE[access];
+      }
+      const ppn = pte >>> 10;
+      if (level === 1 && (ppn & 0x3ff) !== 0) return ~FAULT_PAGE[access]; // misaligned superpage
+      const need = access === ACCESS.STORE ? PTE.A | PTE.D : PTE.A;
+      if ((pte & need) !== need) {
+        if (!this.adue) return ~FAULT_PAGE[access];
+        const updated = pte | need;
+        i32[off >> 2] = updated;
+        ram.notifyWrite(off, 4);
+      }
+      return level === 1
+        ? (ppn >>> 10) * 0x40_0000 + (vaddr & 0x3f_ffff)
+        : ppn * 4096 + (vaddr & 0xfff);
+    }
+  }
+}
