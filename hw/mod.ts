@@ -5,6 +5,12 @@
  * @module
  */
 
+export * from "./machine.ts";
+export * from "./cpu.ts";
+export * from "./csr.ts";
+export * from "./decode.ts";
+export * from "./mmu.ts";
+export * from "./bare_runner.ts";
 export * from "./bus.ts";
 export * from "./clock.ts";
 export * from "./ram.ts";
