@@ -142,6 +142,8 @@ export class Vfs {
   readonly #mountOn = new Map<FsInode, Mount>();
   readonly #openCount = new Map<Mount, number>();
   readonly #fifos = new FifoRegistry();
+  // Where each description was opened, for *at() calls relative to a directory descriptor.
+  readonly #locs = new WeakMap<OpenFile, PathLoc>();
 
   /** Creates a VFS with `options.root` mounted at `/`. */
   constructor(options: VfsOptions) {
@@ -351,6 +353,7 @@ export class Vfs {
     if (flags & OpenFlags.PATH) {
       const file = new OpenFileDescription(inode, PATH_OPS, OpenFlags.PATH, loc.path);
       this.#track(file, loc.mount, 1);
+      this.#locs.set(file, loc);
       return { file, outcome };
     }
     if (type === S_IFLNK) return K.LOOP;
@@ -390,7 +393,19 @@ export class Vfs {
     const r = inode.open?.(file) ?? K.OK;
     if (r < 0) return r;
     this.#track(file, loc.mount, 1);
+    this.#locs.set(file, loc);
     return { file, outcome };
+  }
+
+  /**
+   * The location an open directory was opened at, as the base of `openat`,
+   * `mkdirat` and friends, or for `fchdir`: K.NOTDIR for other files, K.BADF
+   * for descriptions that did not come from a path (pipes).
+   */
+  locationOf(file: OpenFile): PathLoc | KStatus {
+    const loc = this.#locs.get(file);
+    if (loc === undefined) return K.BADF;
+    return isDir(loc.inode) ? loc : K.NOTDIR;
   }
 
   #track(file: OpenFileDescription, mount: Mount, delta: number): void {

@@ -346,3 +346,18 @@ Deno.test("vfs: guest-supplied junk never throws", () => {
   }
   assert.equal(vfs.mkdir(null, "/bad\0name"), K.INVAL);
 });
+
+Deno.test("vfs: locationOf a directory descriptor is the base for *at calls", () => {
+  const vfs = fresh();
+  vfs.mkdir(null, "/d");
+  writeFile(vfs, "/d/f", "x");
+  const d = open(vfs, "/d", OpenFlags.READ | OpenFlags.DIRECTORY);
+  const loc = vfs.locationOf(d);
+  assert.ok(loc instanceof PathLoc);
+  assert.equal(loc.path, "/d");
+  assert.ok(typeof vfs.stat(loc, "f") !== "number");
+  const p = vfs.open(null, "/d", OpenFlags.PATH);
+  assert.ok(typeof p !== "number");
+  assert.ok(vfs.locationOf(p.file) instanceof PathLoc);
+  assert.equal(vfs.locationOf(open(vfs, "/d/f", OpenFlags.READ)), K.NOTDIR);
+});
