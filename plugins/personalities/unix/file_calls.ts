@@ -32,6 +32,7 @@ import {
   AT_NO_AUTOMOUNT,
   AT_REMOVEDIR,
   AT_STATX_SYNC_TYPE,
+  AT_SYMLINK_FOLLOW,
   AT_SYMLINK_NOFOLLOW,
   encodeDirent64,
   encodeStatx,
@@ -605,4 +606,143 @@ export function sysReadlinkat(t: Thread, api: KernelApi): number {
   if (typeof target === "number") return target;
   const bytes = te.encode(target).subarray(0, Math.min(size, SCRATCH_SIZE));
   return api.copyOut(p, uarg(t, 2), bytes) ? bytes.length : K.FAULT;
+}
+
+/** symlinkat(target, newdirfd, linkpath). */
+export function sysSymlinkat(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const target = readPath(api, p, uarg(t, 0));
+  if (typeof target === "number") return target;
+  const path = readPath(api, p, uarg(t, 2));
+  if (typeof path === "number") return path;
+  const base = baseFor(api, p, arg(t, 1), path);
+  if (typeof base === "number") return base;
+  return api.vfs.symlink(target, base, path, credOf(p));
+}
+
+/** linkat(olddirfd, oldpath, newdirfd, newpath, flags): AT_SYMLINK_FOLLOW supported; AT_EMPTY_PATH EINVAL. */
+export function sysLinkat(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const flags = uarg(t, 4);
+  if ((flags & ~AT_SYMLINK_FOLLOW) !== 0) return K.INVAL;
+  const oldPath = readPath(api, p, uarg(t, 1));
+  if (typeof oldPath === "number") return oldPath;
+  const newPath = readPath(api, p, uarg(t, 3));
+  if (typeof newPath === "number") return newPath;
+  const oldBase = baseFor(api, p, arg(t, 0), oldPath);
+  if (typeof oldBase === "number") return oldBase;
+  const newBase = baseFor(api, p, arg(t, 2), newPath);
+  if (typeof newBase === "number") return newBase;
+  if (flags & AT_SYMLINK_FOLLOW) {
+    const loc = api.vfs.lookup(oldBase, oldPath, true, credOf(p));
+    if (typeof loc === "number") return loc;
+    return api.vfs.link(null, loc.path, newBase, newPath, credOf(p));
+  }
+  return api.vfs.link(oldBase, oldPath, newBase, newPath, credOf(p));
+}
+
+/** renameat2 flags. */
+const RENAME_NOREPLACE = 1;
+
+/** renameat2(olddirfd, oldpath, newdirfd, newpath, flags): RENAME_NOREPLACE; EXCHANGE/WHITEOUT EINVAL. */
+export function sysRenameat2(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const flags = uarg(t, 4);
+  if ((flags & ~RENAME_NOREPLACE) !== 0) return K.INVAL;
+  const oldPath = readPath(api, p, uarg(t, 1));
+  if (typeof oldPath === "number") return oldPath;
+  const newPath = readPath(api, p, uarg(t, 3));
+  if (typeof newPath === "number") return newPath;
+  const oldBase = baseFor(api, p, arg(t, 0), oldPath);
+  if (typeof oldBase === "number") return oldBase;
+  const newBase = baseFor(api, p, arg(t, 2), newPath);
+  if (typeof newBase === "number") return newBase;
+  if (flags & RENAME_NOREPLACE) {
+    // The kernel is single-threaded, so check-then-rename cannot race.
+    const st = api.vfs.lstat(newBase, newPath, credOf(p));
+    if (typeof st !== "number") return K.EXIST;
+  }
+  return api.vfs.rename(oldBase, oldPath, newBase, newPath, credOf(p));
+}
+
+/** A 64-bit length from a (low, high) register pair; -1 when negative. */
+function length64(lo: number, hi: number): number {
+  if (hi < 0) return -1;
+  return hi * 0x1_0000_0000 + lo;
+}
+
+/** ftruncate64(fd, length_lo, length_hi). */
+export function sysFtruncate64(t: Thread, api: KernelApi): number {
+  const file = fileOf(api, t.process, arg(t, 0));
+  if (file === null) return K.BADF;
+  const len = length64(uarg(t, 1), arg(t, 2));
+  if (len < 0 || !Number.isSafeInteger(len)) return K.INVAL;
+  return api.vfs.ftruncate(file, len);
+}
+
+/** truncate64(path, length_lo, length_hi). */
+export function sysTruncate64(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const path = readPath(api, p, uarg(t, 0));
+  if (typeof path === "number") return path;
+  const len = length64(uarg(t, 1), arg(t, 2));
+  if (len < 0 || !Number.isSafeInteger(len)) return K.INVAL;
+  const base = baseFor(api, p, AT_FDCWD, path);
+  if (typeof base === "number") return base;
+  return api.vfs.truncate(base, path, len, credOf(p));
+}
+
+/**
+ * fsync(fd) / fdatasync(fd): the file systems keep their data in memory or
+ * write through to the host, so there is nothing to flush; a bad fd is EBADF.
+ */
+export function sysFsync(t: Thread, api: KernelApi): number {
+  return fileOf(api, t.process, arg(t, 0)) === null ? K.BADF : 0;
+}
+
+/** fchmodat(dirfd, path, mode). */
+export function sysFchmodat(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const path = readPath(api, p, uarg(t, 1));
+  if (typeof path === "number") return path;
+  const base = baseFor(api, p, arg(t, 0), path);
+  if (typeof base === "number") return base;
+  return api.vfs.setAttr(base, path, { mode: uarg(t, 2) & 0o7777 }, true, credOf(p));
+}
+
+/** fchmod(fd, mode): applied through the path the file was opened by. */
+export function sysFchmod(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const file = fileOf(api, p, arg(t, 0));
+  if (file === null) return K.BADF;
+  if (!file.path.startsWith("/")) return K.INVAL; // pipes and other anonymous files
+  return api.vfs.setAttr(null, file.path, { mode: uarg(t, 1) & 0o7777 }, true, credOf(p));
+}
+
+/** pread64(fd, buf, count, pos_lo, pos_hi): at most 64 KiB per call. */
+export function sysPread64(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const file = fileOf(api, p, arg(t, 0));
+  if (file === null) return K.BADF;
+  const pos = length64(uarg(t, 3), arg(t, 4));
+  if (pos < 0) return K.INVAL;
+  const want = Math.min(uarg(t, 2), SCRATCH_SIZE);
+  if (want === 0) return 0;
+  const n = api.vfs.pread(file, scratch.subarray(0, want), pos, callerOf(p, api));
+  if (n <= 0) return n;
+  return api.copyOut(p, uarg(t, 1), scratch.subarray(0, n)) ? n : K.FAULT;
+}
+
+/** pwrite64(fd, buf, count, pos_lo, pos_hi): at most 64 KiB per call. */
+export function sysPwrite64(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const file = fileOf(api, p, arg(t, 0));
+  if (file === null) return K.BADF;
+  const pos = length64(uarg(t, 3), arg(t, 4));
+  if (pos < 0) return K.INVAL;
+  const want = Math.min(uarg(t, 2), SCRATCH_SIZE);
+  if (want === 0) return 0;
+  const chunk = scratch.subarray(0, want);
+  if (!api.copyInto(p, uarg(t, 1), chunk)) return K.FAULT;
+  return api.vfs.pwrite(file, chunk, pos, callerOf(p, api));
 }
