@@ -58,11 +58,11 @@ const CONTEXT_MIP = [MIP.MEIP, MIP.SEIP] as const;
 export class Plic implements MmioDevice {
   /** Device name on the bus. */
   readonly name = "plic";
-  /** Priority per source (source 0 is hard-wired to 0). */
+  /** Priority per source (source 0 is hard-wired to 0). Read-only view: write through the registers. */
   readonly priority = new Uint32Array(PLIC_SOURCES);
-  /** Enable mask per context (bit n = source n; bit 0 is hard-wired to 0). */
+  /** Enable mask per context (bit n = source n; bit 0 is hard-wired to 0). Read-only view. */
   readonly enable = new Uint32Array(PLIC_CONTEXTS);
-  /** Priority threshold per context. */
+  /** Priority threshold per context. Read-only view. */
   readonly threshold = new Uint32Array(PLIC_CONTEXTS);
   /** Claims per source since reset: the numbers behind /proc/interrupts. */
   readonly counts = new Float64Array(PLIC_SOURCES);
