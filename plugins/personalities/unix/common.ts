@@ -48,6 +48,8 @@ export class UnixProcessData {
   readonly caller: FileCaller;
   /** set_tid_address / CLONE_CHILD_CLEARTID: user address cleared at exit (0 = none). */
   clearChildTid = 0;
+  /** Address of the read-execute page holding the rt_sigreturn trampoline (0 = none). */
+  sigreturnPage = 0;
 
   /** Creates the data for `p`. */
   constructor(p: Process, api: KernelApi) {

@@ -13,6 +13,7 @@ import {
   type LoadedImage,
   type Personality,
   type Process,
+  PROT,
   type SigAction,
   type SignalInfo,
   type Thread,
@@ -21,6 +22,8 @@ import { errnoOf } from "./errno.ts";
 import { ArgumentListTooLongError, buildInitialStack, standardAuxv } from "./initial_stack.ts";
 import { procData, randomOf, UnixProcessData } from "./common.ts";
 import { deliverUnixSignal } from "./signal_calls.ts";
+import { TRAMPOLINE_ECALL, TRAMPOLINE_LI_A7 } from "./signal_frame.ts";
+import { PAGE_SIZE } from "./abi.ts";
 import { buildSyscallArrays } from "./syscall_table.ts";
 
 /** ELF identification the Unix personality accepts. */
@@ -44,6 +47,25 @@ export function isUnixExecutable(bytes: Uint8Array): boolean {
 }
 
 const te = new TextEncoder();
+
+/**
+ * Maps the page signal handlers return through: `li a7, 139; ecall`,
+ * read-execute. The stack is not executable (the ELF loader maps it
+ * read-write), so the copy of the trampoline inside each frame cannot be
+ * run; `ra` points here instead, as Linux points it at its vDSO.
+ * Returns the page address or a negative status.
+ */
+function mapSigreturnPage(api: KernelApi, p: Process): number {
+  const page = api.mmap(p, 0, PAGE_SIZE, PROT.READ | PROT.WRITE, false);
+  if (page < 0 && page >= -4095) return page;
+  const code = new Uint8Array(8);
+  const v = new DataView(code.buffer);
+  v.setUint32(0, TRAMPOLINE_LI_A7, true);
+  v.setUint32(4, TRAMPOLINE_ECALL, true);
+  if (!api.copyOut(p, page, code)) return K.FAULT;
+  const r = api.mprotect(p, page, PAGE_SIZE, PROT.READ | PROT.EXEC);
+  return r < 0 ? r : page >>> 0;
+}
 
 /** Builds the Unix personality bound to one kernel. */
 export function createUnixPersonality(api: KernelApi): Personality {
@@ -90,14 +112,21 @@ export function createUnixPersonality(api: KernelApi): Personality {
         throw e;
       }
       if (!api.copyOut(p, st.sp, st.bytes)) return K.FAULT;
+      const page = mapSigreturnPage(api, p);
+      if (page < 0) return page;
       t.regs.fill(0);
       t.regs[2] = st.sp | 0;
       t.pc = image.entry >>> 0;
-      procData(p, api).clearChildTid = 0;
+      const d = procData(p, api);
+      d.clearChildTid = 0;
+      d.sigreturnPage = page;
       return K.OK;
     },
-    onFork(_parent: Process, child: Process): void {
-      child.pdata = new UnixProcessData(child, api);
+    onFork(parent: Process, child: Process): void {
+      const d = new UnixProcessData(child, api);
+      const pd = parent.pdata;
+      if (pd instanceof UnixProcessData) d.sigreturnPage = pd.sigreturnPage;
+      child.pdata = d;
     },
     onExit(p: Process): void {
       const d = p.pdata;

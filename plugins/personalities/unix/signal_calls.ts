@@ -21,7 +21,7 @@ import {
   type Thread,
 } from "../../../kernel/api.ts";
 import { decodeSigaction, encodeSigaction, SIG_HOW, SIGACTION_SIZE, SIGSET_SIZE } from "./abi.ts";
-import { arg, scratch, scratchView, uarg } from "./common.ts";
+import { arg, procData, scratch, scratchView, uarg } from "./common.ts";
 import {
   decodeSignalFrame,
   encodeSignalFrame,
@@ -140,7 +140,8 @@ export function sysRtSigreturn(t: Thread, api: KernelApi): number {
 /**
  * The personality's delivery hook: writes the rt_sigframe below the
  * interrupted sp and enters the handler with a0 = signal, a1 = &siginfo,
- * a2 = &ucontext, ra = the frame's trampoline (`li a7, 139; ecall`).
+ * a2 = &ucontext, ra = the trampoline (`li a7, 139; ecall`) on the process's
+ * sigreturn page.
  */
 export function deliverUnixSignal(
   api: KernelApi,
@@ -166,7 +167,10 @@ export function deliverUnixSignal(
     savedMaskHi: t.sigBlockedHi,
   });
   if (!api.copyOut(t.process, place.frame, bytes)) return false;
-  t.regs[1] = place.trampoline | 0;
+  // Return through the process's read-execute trampoline page; the copy in
+  // the frame is kept for layout fidelity but the stack is not executable.
+  const page = procData(t.process, api).sigreturnPage;
+  t.regs[1] = (page !== 0 ? page : place.trampoline) | 0;
   t.regs[2] = place.frame | 0;
   t.regs[10] = sig;
   t.regs[11] = place.infoAddr | 0;

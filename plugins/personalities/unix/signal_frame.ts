@@ -19,9 +19,11 @@
  *
  * `uc_mcontext` sits at 160 inside the ucontext because `struct sigcontext`
  * is 16-byte aligned; the fp union is sized by its largest member (the Q
- * state, 528 bytes). Linux on an MMU machine returns through the vDSO; riscv
- * has no `sa_restorer`, so this kernel writes the two-instruction trampoline
- * into the frame itself (as no-MMU riscv Linux does) and points `ra` at it.
+ * state, 528 bytes). riscv has no `sa_restorer`: Linux returns through its
+ * vDSO. This kernel writes the two-instruction trampoline into the frame
+ * (as no-MMU riscv Linux does) and also keeps a read-execute copy on a
+ * per-process page, which is what `ra` points at, because the stack is
+ * mapped without execute permission.
  *
  * @module
  */
