@@ -7,9 +7,33 @@
 
 #define SIGSET_BYTES 8
 
+/* The riscv kernel's sigaction (handler, flags, 64-bit mask: 16 bytes) plus one
+ * spare word: qemu-riscv32 (7.2) writes 20 bytes into the old action, so the
+ * kernel never sees the pad but an emulator's overrun cannot hit the caller. */
+struct k_sigaction {
+  unsigned long handler;
+  unsigned long flags;
+  unsigned long mask[2];
+  unsigned long unused;
+};
+
 int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
-  /* Our struct sigaction is the riscv kernel layout, so it passes straight through. */
-  return (int)__sys_ret(__sc4(SYS_rt_sigaction, sig, act, old, SIGSET_BYTES));
+  struct k_sigaction kact, kold;
+  if (act) {
+    kact.handler = (unsigned long)act->sa_handler;
+    kact.flags = act->sa_flags;
+    kact.mask[0] = (unsigned long)act->sa_mask;
+    kact.mask[1] = (unsigned long)(act->sa_mask >> 32);
+    kact.unused = 0;
+  }
+  long r = __sc4(SYS_rt_sigaction, sig, act ? &kact : 0, old ? &kold : 0, SIGSET_BYTES);
+  if (__sys_ret(r) < 0) return -1;
+  if (old) {
+    old->sa_handler = (sighandler_t)kold.handler;
+    old->sa_flags = kold.flags;
+    old->sa_mask = kold.mask[0] | ((sigset_t)kold.mask[1] << 32);
+  }
+  return 0;
 }
 
 sighandler_t signal(int sig, sighandler_t handler) {
