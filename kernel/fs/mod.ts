@@ -33,7 +33,7 @@ export {
   type VfsOptions,
   Whence,
 } from "./vfs.ts";
-export { RamFs, type RamFsOptions, RamInode } from "./ramfs.ts";
+export { PAGE_SIZE, PagedBytes, RamFs, type RamFsOptions, RamInode } from "./ramfs.ts";
 export {
   DevFs,
   type MemoryDeviceOptions,

@@ -2,8 +2,9 @@
  * ramfs: a file system in host memory, the root file system of a booted
  * machine (filled from the initramfs).
  *
- * Regular files grow sparsely (a write past the end leaves a zero-filled
- * hole; the buffer grows geometrically), directories keep their entries in
+ * Regular files are sparse: data lives in 4 KiB pages allocated on first
+ * write, so a write far past the end costs one page and the hole reads as
+ * zeros (stat's `blocks` counts allocated pages). Directories keep their entries in
  * insertion order, symbolic links hold their target, device nodes and FIFOs
  * hold their type and rdev. Link counts follow Unix rules (a directory has
  * 2 + its subdirectories); an unlinked file that is still open keeps its data
@@ -68,8 +69,8 @@ export class RamInode implements FsInode {
   mtimeNs: bigint;
   /** Status change time (ns). */
   ctimeNs: bigint;
-  /** File contents (regular files; `size` bytes are valid). */
-  data: Uint8Array = new Uint8Array(0);
+  /** File contents (regular files; `size` bytes are valid, holes read as zeros). */
+  readonly data: PagedBytes = new PagedBytes();
   /** File size. */
   size = 0;
   /** Directory entries (directories). */
@@ -119,7 +120,7 @@ export class RamInode implements FsInode {
       gid: this.gid,
       rdev: this.rdev,
       size,
-      blocks: type === S_IFREG ? Math.ceil(this.data.length / 512) : 0,
+      blocks: type === S_IFREG ? this.data.pageCount * (PAGE_SIZE / 512) : 0,
       atimeNs: this.atimeNs,
       mtimeNs: this.mtimeNs,
       ctimeNs: this.ctimeNs,
@@ -278,21 +279,10 @@ export class RamInode implements FsInode {
   truncate(size: number): KStatus {
     if ((this.mode & S_IFMT) !== S_IFREG) return K.INVAL;
     if (size > this.#fs.maxFileSize) return K.FBIG;
-    if (size < this.size) this.data.fill(0, size, this.size);
-    else this.#reserve(size);
+    if (size < this.size) this.data.discardFrom(size);
     this.size = size;
     this.#touch();
     return K.OK;
-  }
-
-  /** Makes `data` at least `size` bytes (geometric growth; new bytes are zero). */
-  #reserve(size: number): void {
-    if (size <= this.data.length) return;
-    let cap = Math.max(64, this.data.length);
-    while (cap < size) cap *= 2;
-    const next = new Uint8Array(Math.min(cap, Math.max(size, this.#fs.maxFileSize)));
-    next.set(this.data.subarray(0, this.size));
-    this.data = next;
   }
 
   /** Changes attributes. */
@@ -310,7 +300,7 @@ export class RamInode implements FsInode {
   readAt(buf: Uint8Array, pos: number): number {
     if (pos >= this.size) return 0;
     const n = Math.min(buf.length, this.size - pos);
-    buf.set(this.data.subarray(pos, pos + n));
+    this.data.read(buf, pos, n);
     this.atimeNs = this.#fs.now();
     return n;
   }
@@ -323,8 +313,7 @@ export class RamInode implements FsInode {
       if (pos >= this.#fs.maxFileSize) return K.FBIG;
       return this.writeAt(src.subarray(0, this.#fs.maxFileSize - pos), pos);
     }
-    this.#reserve(end);
-    this.data.set(src, pos);
+    this.data.write(src, pos);
     if (end > this.size) this.size = end;
     this.#touch();
     return src.length;
@@ -346,6 +335,61 @@ export class RamInode implements FsInode {
   /** True if this is a directory. */
   get isDirectory(): boolean {
     return this.#isDir();
+  }
+}
+
+/** Bytes of a sparse file page. */
+export const PAGE_SIZE = 4096;
+
+/** Sparse byte storage: 4 KiB pages allocated on first write. */
+export class PagedBytes {
+  readonly #pages = new Map<number, Uint8Array>();
+
+  /** Pages allocated. */
+  get pageCount(): number {
+    return this.#pages.size;
+  }
+
+  /** Copies `n` bytes at `pos` into `buf` (holes give zeros). */
+  read(buf: Uint8Array, pos: number, n: number): void {
+    let done = 0;
+    while (done < n) {
+      const p = pos + done;
+      const off = p % PAGE_SIZE;
+      const k = Math.min(PAGE_SIZE - off, n - done);
+      const page = this.#pages.get((p - off) / PAGE_SIZE);
+      if (page === undefined) buf.fill(0, done, done + k);
+      else buf.set(page.subarray(off, off + k), done);
+      done += k;
+    }
+  }
+
+  /** Stores `src` at `pos`, allocating pages as needed. */
+  write(src: Uint8Array, pos: number): void {
+    let done = 0;
+    while (done < src.length) {
+      const p = pos + done;
+      const off = p % PAGE_SIZE;
+      const k = Math.min(PAGE_SIZE - off, src.length - done);
+      const idx = (p - off) / PAGE_SIZE;
+      let page = this.#pages.get(idx);
+      if (page === undefined) {
+        page = new Uint8Array(PAGE_SIZE);
+        this.#pages.set(idx, page);
+      }
+      page.set(src.subarray(done, done + k), off);
+      done += k;
+    }
+  }
+
+  /** Forgets everything from byte `size` on (so a later extension reads zeros). */
+  discardFrom(size: number): void {
+    const off = size % PAGE_SIZE;
+    const first = (size - off) / PAGE_SIZE;
+    for (const idx of [...this.#pages.keys()]) {
+      if (idx > first || (idx === first && off === 0)) this.#pages.delete(idx);
+    }
+    if (off !== 0) this.#pages.get(first)?.fill(0, off);
   }
 }
 

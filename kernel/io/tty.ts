@@ -10,7 +10,7 @@
  * `kernel/ipc/wait_queue.ts`); the caller sleeps on the read queue.
  *
  * Supported: ICRNL, INLCR, IGNCR, ISTRIP on input; OPOST with ONLCR, OCRNL,
- * ONLRET on output; ISIG (VINTR, VQUIT, VSUSP), ICANON with VERASE (and ^H),
+ * output; ISIG (VINTR, VQUIT, VSUSP), ICANON with VERASE (and ^H),
  * VKILL, VWERASE (IEXTEN), VEOF, VEOL, VEOL2; ECHO, ECHOE, ECHOK, ECHOKE,
  * ECHONL, ECHOCTL; NOFLSH; TOSTOP; non-canonical VMIN/VTIME. Not supported:
  * IXON/IXOFF flow control, VREPRINT, VLNEXT, VDISCARD, parity and baud
