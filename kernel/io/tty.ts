@@ -9,7 +9,7 @@
  * satisfied return K.AGAIN without consuming input (see
  * `kernel/ipc/wait_queue.ts`); the caller sleeps on the read queue.
  *
- * Supported: ICRNL, INLCR, IGNCR, ISTRIP on input; OPOST with ONLCR, OCRNL,
+ * Supported: ICRNL, INLCR, IGNCR, ISTRIP on input; OPOST with ONLCR and OCRNL on
  * output; ISIG (VINTR, VQUIT, VSUSP), ICANON with VERASE (and ^H),
  * VKILL, VWERASE (IEXTEN), VEOF, VEOL, VEOL2; ECHO, ECHOE, ECHOK, ECHOKE,
  * ECHONL, ECHOCTL; NOFLSH; TOSTOP; non-canonical VMIN/VTIME. Not supported:
