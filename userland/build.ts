@@ -24,6 +24,7 @@ export const ONE_PROGRAM_PER_FILE_DIRS: readonly string[] = [
   "userland/cmd",
   "userland/bench",
   "userland/tests",
+  "userland/libc/tests",
 ];
 
 /** Folders (relative to the repo root) whose `*.c` files together make one program named after the folder. */
@@ -268,6 +269,22 @@ export async function buildUserland(options: BuildOptions = {}): Promise<BuildRe
     linked: linkJobs.length,
     baremetal,
   };
+}
+
+/**
+ * Compiles and links extra guest sources (for example a test's own C file) with
+ * the same flags and the libc objects of the last {@link buildUserland} run.
+ * `sources` and `output` are absolute or relative to the repository root.
+ */
+export async function buildGuestProgram(sources: string[], output: string): Promise<void> {
+  const libObjs = libcSources().map(objectFor);
+  for (const o of libObjs) {
+    if (mtime(o) < 0) {
+      throw new BuildError([], `libc object ${o} missing: run buildUserland() first`);
+    }
+  }
+  const cmd = ["clang", ...GUEST_CFLAGS, ...GUEST_LDFLAGS.slice(3), libObjs[0], ...sources];
+  await run([...cmd, ...libObjs.slice(1), "-o", output], false);
 }
 
 /** Calls `buildBaremetal()` from `tests/baremetal/build.ts`; false (with a message) if that file does not exist yet. */

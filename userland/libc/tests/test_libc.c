@@ -1,6 +1,7 @@
-/* Self-checking exercise of the Strata libc, run under qemu-riscv32 (and later
- * on Strata) by tests/userland/build_test.ts. argv[1] is a scratch directory.
- * Prints "libc_check: ok N" and exits 0, or lists each failed check and exits 1. */
+/* test_libc [DIR]: self-checking exercise of the Strata libc (printf, strings,
+ * conversions, malloc, environment, getopt, signals, processes, files, mmap,
+ * clocks). DIR is a scratch directory (default /tmp). Prints "test_libc: ok N"
+ * and exits 0, or lists each failed check on stderr and exits 1. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -289,7 +290,7 @@ static void test_processes(void) {
 
 static void test_files(const char *dir) {
   char path[256], line[64];
-  snprintf(path, sizeof path, "%s/libc_check.txt", dir);
+  snprintf(path, sizeof path, "%s/test_libc.txt", dir);
   FILE *f = fopen(path, "w");
   CHECK(f != 0);
   if (!f) return;
@@ -319,7 +320,7 @@ static void test_files(const char *dir) {
   int saw_file = 0, saw_sub = 0, saw_dot = 0;
   struct dirent *e;
   while (d && (e = readdir(d))) {
-    if (!strcmp(e->d_name, "libc_check.txt")) saw_file = e->d_type == DT_REG || !e->d_type;
+    if (!strcmp(e->d_name, "test_libc.txt")) saw_file = e->d_type == DT_REG || !e->d_type;
     if (!strcmp(e->d_name, "sub")) saw_sub = e->d_type == DT_DIR || !e->d_type;
     if (!strcmp(e->d_name, ".")) saw_dot = 1;
   }
@@ -329,7 +330,7 @@ static void test_files(const char *dir) {
   CHECK(getcwd(cwd, sizeof cwd) != 0 && chdir(path) == 0 && getcwd(here, sizeof here) != 0);
   CHECK(strcmp(here + strlen(here) - 4, "/sub") == 0 && chdir(cwd) == 0);
   CHECK(rmdir(path) == 0 && rmdir(path) == -1 && errno == ENOENT);
-  snprintf(path, sizeof path, "%s/libc_check.txt", dir);
+  snprintf(path, sizeof path, "%s/test_libc.txt", dir);
   CHECK(unlink(path) == 0 && access(path, F_OK) == -1 && errno == ENOENT);
   CHECK(open("/nonexistent/x", O_RDONLY) == -1 && errno == ENOENT);
   CHECK(isatty(-1) == 0 && errno == EBADF);
@@ -366,9 +367,9 @@ int main(int argc, char **argv) {
   test_files(dir);
   test_memory_and_time();
   if (failures) {
-    printf("libc_check: %d of %d checks failed\n", failures, checks);
+    printf("test_libc: %d of %d checks failed\n", failures, checks);
     return 1;
   }
-  printf("libc_check: ok %d\n", checks);
+  printf("test_libc: ok %d\n", checks);
   return 0;
 }
