@@ -3,10 +3,15 @@ import { join } from "node:path";
 import { Bus } from "../../hw/bus.ts";
 import { SimClock } from "../../hw/clock.ts";
 import { Ram } from "../../hw/ram.ts";
+import { Plic } from "../../hw/plic.ts";
+import { IRQ, MEMORY_MAP } from "../../hw/memory_map.ts";
+import { attachStorage, StorageConfigError } from "../../hw/storage.ts";
+import { TAPE_ID, TAPE_REG } from "../../hw/tape_controller.ts";
 import {
   DMA_CONFIG,
   DMA_CONTROL,
   DMA_ERROR,
+  DMA_ID,
   DMA_PERIPHERAL,
   DMA_REG,
   DMA_STATUS,
@@ -431,4 +436,44 @@ Deno.test("disk: read-ahead and write buffer keep long transfers streaming", () 
   s.clock.advanceTo(s.clock.now + 10 * sc);
   s.pioRead(201, 1);
   assert.equal(s.drive.stats.cacheHits, before + 1);
+});
+
+Deno.test("storage: attachStorage maps DMA, disks and tape and wires PLIC sources", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const ram = new Ram(RAM, 1 << 20);
+    const bus = new Bus(ram);
+    const clock = new SimClock(100_000_000);
+    const plic = new Plic({ setInterruptPending: () => {} });
+    const path = join(dir, "d1.img");
+    const st = attachStorage(bus, plic, clock, {
+      disks: [{ sizeBytes: 1 << 20 }, { path, sizeBytes: 2 << 20 }],
+    });
+    assert.equal(st.disks.length, 2);
+    assert.equal(bus.read(MEMORY_MAP.DMA_BASE + DMA_REG.ID, 4), DMA_ID);
+    assert.equal(bus.read(MEMORY_MAP.TAPE_BASE + TAPE_REG.ID, 4), TAPE_ID);
+    const d1 = MEMORY_MAP.DISK_BASE + MEMORY_MAP.DISK_STRIDE;
+    assert.equal(bus.read(d1 + ATA_REG.CAPACITY, 4), 4096);
+    assert.equal(bus.read(d1 + ATA_REG.DMA_ID, 4), DMA_PERIPHERAL.DISK0 + 1);
+    // PIO write of one sector through the bus, then the interrupt on source DISK_BASE_IRQ + 1.
+    bus.write(d1 + ATA_REG.COUNT, 1, 1);
+    bus.write(d1 + ATA_REG.LBA_LOW, 1, 9);
+    bus.write(d1 + ATA_REG.DEVICE, 1, ATA_DEVICE.LBA);
+    bus.write(d1 + ATA_REG.COMMAND, 1, ATA_CMD.WRITE_SECTORS);
+    while (!(bus.read(d1 + ATA_REG.ALT_STATUS, 1) & ATA_STATUS.DRQ)) clock.advanceToNextEvent();
+    for (let i = 0; i < 256; i++) bus.write(d1 + ATA_REG.DATA, 2, 0xbeef);
+    while (clock.advanceToNextEvent()) { /* drain */ }
+    assert.equal(plic.pending & (1 << (IRQ.DISK_BASE_IRQ + 1)), 1 << (IRQ.DISK_BASE_IRQ + 1));
+    st.close(); // clean shutdown writes the cache to the file
+    const bytes = Deno.readFileSync(path);
+    assert.equal(bytes[9 * 512], 0xef);
+    assert.equal(bytes[9 * 512 + 1], 0xbe);
+    assert.throws(
+      () =>
+        attachStorage(new Bus(new Ram(RAM, 4096)), plic, clock, { disks: [{}, {}, {}, {}, {}] }),
+      StorageConfigError,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
