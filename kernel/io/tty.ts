@@ -11,7 +11,7 @@
  *
  * Supported: ICRNL, INLCR, IGNCR, ISTRIP on input; OPOST with ONLCR and OCRNL on
  * output; ISIG (VINTR, VQUIT, VSUSP), ICANON with VERASE (and ^H),
- * VKILL, VWERASE (IEXTEN), VEOF, VEOL, VEOL2; ECHO, ECHOE, ECHOK, ECHOKE,
+ * VKILL, VWERASE (IEXTEN), VEOF, VEOL, VEOL2, IUTF8 erase; ECHO, ECHOE, ECHOK, ECHOKE,
  * ECHONL, ECHOCTL; NOFLSH; TOSTOP; non-canonical VMIN/VTIME. Not supported:
  * IXON/IXOFF flow control, VREPRINT, VLNEXT, VDISCARD, parity and baud
  * settings (stored and reported, no effect).
@@ -420,6 +420,12 @@ export class Tty {
         if (!space) seenWord = true;
       }
       line.pop();
+      // With IUTF8 a multi-byte character goes as one (its continuation bytes take no column).
+      const utf8 = (this.termios.iflag & IFLAG.IUTF8) !== 0;
+      if (utf8 && (c & 0xc0) === 0x80) {
+        while (line.length > 0 && (line[line.length - 1] & 0xc0) === 0x80) line.pop();
+        if (line.length > 0 && line[line.length - 1] >= 0xc0) line.pop();
+      }
       if ((lflag & LFLAG.ECHO) && (lflag & (LFLAG.ECHOE | LFLAG.ECHOKE))) {
         const width = isControl(c) && (lflag & LFLAG.ECHOCTL) ? 2 : 1;
         for (let k = 0; k < width; k++) this.#echo.push(BS, 32, BS);

@@ -279,3 +279,16 @@ Deno.test("tty: readers are woken by a completed line, writers blocked by a full
   assert.equal(tty.fileOps.write(file, te.encode("x"), caller), K.IO);
   assert.equal(tty.fileOps.read(file, new Uint8Array(8), caller) >= 0, true);
 });
+
+Deno.test("tty: with IUTF8, ERASE removes a whole multi-byte character", () => {
+  const { tty, type, read, output, file, caller } = setup();
+  tty.termios.iflag |= IFLAG.IUTF8;
+  type("a\u00e9\u20ac\x7f\x7f\n"); // a, é (2 bytes), € (3 bytes), two erases
+  assert.equal(read(), "a\n");
+  assert.equal(output(), "a\u00e9\u20ac\b \b\b \b\r\n");
+  tty.termios.iflag &= ~IFLAG.IUTF8;
+  type("\u00e9\x7f\n"); // without IUTF8 only the last byte goes
+  const buf = new Uint8Array(8);
+  assert.equal(tty.fileOps.read(file, buf, caller), 2);
+  assert.deepEqual([...buf.subarray(0, 2)], [0xc3, 0x0a]);
+});
