@@ -46,6 +46,11 @@ export interface AttrChange {
  * Results are the new inode or a negative kernel status.
  */
 export interface FsInode extends Inode {
+  /**
+   * Current type and permission bits, when the file system has them at hand;
+   * the VFS reads this on lookup paths instead of building a whole Stat.
+   */
+  readonly mode?: number;
   /** Looks `name` up in this directory; K.NOENT if absent. */
   lookup?(name: string): FsInode | KStatus;
   /** Creates a regular file `name` with permission bits `mode`. */

@@ -211,7 +211,7 @@ export class Vfs {
 
   #start(base: PathLoc | null, path: string): PathFrame[] | KStatus {
     if (path.length === 0) return K.NOENT;
-    if (te.encode(path).length >= PATH_MAX) return K.NAMETOOLONG;
+    if (exceeds(path, PATH_MAX - 1)) return K.NAMETOOLONG;
     if (path.includes("\0")) return K.INVAL;
     return path[0] === "/" || base === null ? this.root().frames.slice() : base.frames.slice();
   }
@@ -253,7 +253,7 @@ export class Vfs {
       if (frames.length > 1) frames.pop();
       return K.OK;
     }
-    if (te.encode(name).length > NAME_MAX) return K.NAMETOOLONG;
+    if (exceeds(name, NAME_MAX)) return K.NAMETOOLONG;
     const found = top.inode.lookup?.(name) ?? K.NOTDIR;
     if (typeof found === "number") return found;
     let child: FsInode = found;
@@ -262,7 +262,7 @@ export class Vfs {
       child = m.fs.root;
       mount = m;
     }
-    if (follow && (child.stat().mode & S_IFMT) === S_IFLNK) {
+    if (follow && (modeOf(child) & S_IFMT) === S_IFLNK) {
       if (++ctx.links > MAX_SYMLINKS) return K.LOOP;
       const target = child.readlink?.() ?? K.INVAL;
       if (typeof target === "number") return target;
@@ -288,7 +288,7 @@ export class Vfs {
     const dir = frames[frames.length - 1].inode;
     if (!isDir(dir)) return K.NOTDIR;
     const name = comps.length > 0 ? comps[comps.length - 1] : "";
-    if (te.encode(name).length > NAME_MAX) return K.NAMETOOLONG;
+    if (exceeds(name, NAME_MAX)) return K.NAMETOOLONG;
     return { frames, name, trailingSlash };
   }
 
@@ -827,14 +827,24 @@ export class Vfs {
   }
 }
 
-function isDir(inode: FsInode | { stat(): Stat }): boolean {
-  return (inode.stat().mode & S_IFMT) === S_IFDIR;
+function modeOf(inode: FsInode): number {
+  return inode.mode ?? inode.stat().mode;
+}
+
+function isDir(inode: FsInode): boolean {
+  return (modeOf(inode) & S_IFMT) === S_IFDIR;
+}
+
+/** UTF-8 length of `s`, computed only when it could exceed `limit`. */
+function exceeds(s: string, limit: number): boolean {
+  if (s.length * 3 <= limit) return false;
+  return te.encode(s).length > limit;
 }
 
 /** Simple owner/other permission check; root bypasses. `want`: 4 read, 2 write, 1 exec. */
 function permit(inode: FsInode, cred: Cred, want: number): KStatus {
   if (cred.uid === 0 || want === 0) return K.OK;
-  const st = inode.stat();
+  const st = inode.stat(); // uid is needed too, so the full Stat
   const bits = cred.uid === st.uid ? (st.mode >> 6) & 7 : st.mode & 7;
   return (bits & want) === want ? K.OK : K.ACCES;
 }
