@@ -62,6 +62,7 @@ export async function buildBaremetal(): Promise<void> {
       "-nostdlib",
       "-ffreestanding",
       "-fno-pic",
+      "-mno-relax",
       "-O2",
       "-fuse-ld=lld",
       `-Wl,-T,${DIR}/link.ld`,
