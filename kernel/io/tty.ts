@@ -203,7 +203,7 @@ export interface WinSize {
 
 /** The output side of a tty: the serial driver (or a test double). */
 export interface TtyPort {
-  /** Queues bytes for transmission. */
+  /** Queues bytes for transmission (copy them: the tty reuses the buffer). */
   transmit(bytes: Uint8Array): void;
   /** Bytes the driver can queue now; omitted means unlimited. */
   outputRoom?(): number;
@@ -280,6 +280,7 @@ export class Tty {
   #timerPending = false;
   #timedOut = false;
   #echo: number[] = [];
+  #outBuf = new Uint8Array(256);
 
   /** Creates a tty with Linux default settings and no port (output is discarded until one attaches). */
   constructor(options: TtyOptions = {}) {
@@ -561,17 +562,22 @@ export class Tty {
     if (!(oflag & OFLAG.OPOST) || !(oflag & (OFLAG.ONLCR | OFLAG.OCRNL))) {
       out = data.subarray(0, count);
     } else {
-      const bytes: number[] = [];
+      // A reused scratch buffer: no allocation per write once it has grown.
+      if (this.#outBuf.length < 2 * count) this.#outBuf = new Uint8Array(2 * count);
+      const buf = this.#outBuf;
+      let n = 0;
       for (let i = 0; i < count; i++) {
         const c = data[i];
-        if (c === NL && (oflag & OFLAG.ONLCR)) bytes.push(CR, NL);
-        else if (c === CR && (oflag & OFLAG.OCRNL)) bytes.push(NL);
-        else bytes.push(c);
+        if (c === NL && (oflag & OFLAG.ONLCR)) {
+          buf[n++] = CR;
+          buf[n++] = NL;
+        } else if (c === CR && (oflag & OFLAG.OCRNL)) buf[n++] = NL;
+        else buf[n++] = c;
       }
-      out = Uint8Array.from(bytes);
+      out = buf.subarray(0, n);
     }
     this.stats.txBytes += out.length;
-    this.#port?.transmit(out.slice());
+    this.#port?.transmit(out);
     return count;
   }
 
