@@ -73,3 +73,12 @@ export {
   type UnpackSummary,
 } from "./initramfs.ts";
 export { HostFs, HostFsError } from "./hostfs.ts";
+export {
+  createRootFs,
+  DEFAULT_SHARE_DIR,
+  formatMounts,
+  parseShareSpec,
+  type RootFs,
+  RootFsError,
+  type RootFsOptions,
+} from "./rootfs.ts";
