@@ -58,7 +58,7 @@ extern int errno;
 #define EILSEQ 84
 #define ENOTSOCK 88
 #define EMSGSIZE 90
-#define ENOTSUP 95
+#define ENOTSUP EOPNOTSUPP
 #define EOPNOTSUPP 95
 #define EADDRINUSE 98
 #define ENOBUFS 105
