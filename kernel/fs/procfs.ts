@@ -11,7 +11,9 @@
  * - `/proc/PID/status`: `Name`, `Umask`, `State`, `Tgid`, `Pid`, `PPid`,
  *   `TracerPid`, `Uid`, `Gid`, `FDSize`, `VmPeak`, `VmSize`, `VmRSS`,
  *   `Threads`, `SigPnd`, `ShdPnd`, `SigBlk`, `SigIgn`, `SigCgt`.
- * - `/proc/PID/cmdline` (NUL-terminated arguments), `/proc/PID/comm`.
+ * - `/proc/PID/cmdline` (NUL-terminated arguments), `/proc/PID/comm`,
+ *   `/proc/PID/cwd` and `/proc/PID/exe` (links), `/proc/PID/fd/N` (a link
+ *   per descriptor to the path it was opened by).
  * - `/proc/self` (symlink to the caller's pid), `/proc/meminfo`,
  *   `/proc/uptime`, `/proc/interrupts`, `/proc/version`, and any file the
  *   kernel adds with {@link ProcFs.addFile} (e.g. `mounts`, `modules`).
@@ -99,6 +101,12 @@ export interface ProcessInfo {
   fdSize?: number;
   /** Page size in bytes used for rss (default 4096). */
   pageSize?: number;
+  /** Working directory (the `cwd` link). */
+  cwd?: string;
+  /** Path of the running program (the `exe` link). */
+  exe?: string;
+  /** Open descriptors and the paths they were opened by (the `fd/N` links). */
+  fds?: { fd: number; path: string }[];
 }
 
 /** Memory totals for /proc/meminfo, in bytes. */
@@ -213,12 +221,7 @@ export class ProcFs implements FileSystem {
     });
     this.addFile("interrupts", () => formatInterrupts(p.interrupts()));
     this.addFile("version", () => p.version() + "\n");
-    this.#self = {
-      ino: this.#nextIno++,
-      fileOps: GENERATED_OPS,
-      stat: () => makeStat({ dev: 3, ino: this.#self.ino, mode: S_IFLNK | 0o777 }),
-      readlink: () => String(p.selfPid()),
-    };
+    this.#self = linkInode(this.#nextIno++, () => String(p.selfPid()));
     const rootOps: FileOps = {
       ...DIR_BASE_OPS,
       readdir: (file: OpenFile): DirEntry[] => {
@@ -280,6 +283,11 @@ export class ProcFs implements FileSystem {
       ["status", new GenFile(pidIno(pid, 4), gen(formatStatus), uid, gid)],
     ]);
     const dirIno = pidIno(pid, 0);
+    const links = new Map<string, FsInode>([
+      ["cwd", linkInode(pidIno(pid, 5), () => p.process(pid)?.cwd ?? null, uid, gid)],
+      ["exe", linkInode(pidIno(pid, 6), () => p.process(pid)?.exe ?? null, uid, gid)],
+    ]);
+    const fdDir = this.#makeFdDir(pid, dirIno, uid, gid);
     const ops: FileOps = {
       ...DIR_BASE_OPS,
       readdir(file: OpenFile): DirEntry[] {
@@ -288,19 +296,80 @@ export class ProcFs implements FileSystem {
           { ino: ROOT_INO, name: "..", type: S_IFDIR },
         ];
         for (const [name, f] of files) out.push({ ino: f.ino, name, type: S_IFREG });
+        for (const [name, l] of links) out.push({ ino: l.ino, name, type: S_IFLNK });
+        out.push({ ino: fdDir.ino, name: "fd", type: S_IFDIR });
         return out.slice(file.offset);
       },
     };
     return {
       ino: dirIno,
       fileOps: ops,
-      stat: () => makeStat({ dev: 3, ino: dirIno, mode: S_IFDIR | 0o555, nlink: 2, uid, gid }),
+      stat: () => makeStat({ dev: 3, ino: dirIno, mode: S_IFDIR | 0o555, nlink: 3, uid, gid }),
       lookup: (name: string) => {
         if (p.process(pid) === null) return K.NOENT;
-        return files.get(name) ?? K.NOENT;
+        if (name === "fd") return fdDir;
+        return files.get(name) ?? links.get(name) ?? K.NOENT;
       },
     };
   }
+
+  /** `/proc/PID/fd`: one symbolic link per open descriptor, to the path it was opened by. */
+  #makeFdDir(pid: number, parentIno: number, uid: number, gid: number): FsInode {
+    const p = this.#p;
+    const ino = pidIno(pid, 7);
+    const fdsOf = () => p.process(pid)?.fds ?? [];
+    const cache = new Map<number, FsInode>();
+    const entry = (fd: number): FsInode => {
+      let l = cache.get(fd);
+      if (l === undefined) {
+        l = linkInode(
+          FD_INO_BASE + pid * 4096 + (fd & 4095),
+          () => {
+            return fdsOf().find((e) => e.fd === fd)?.path ?? null;
+          },
+          uid,
+          gid,
+        );
+        cache.set(fd, l);
+      }
+      return l;
+    };
+    return {
+      ino,
+      fileOps: {
+        ...DIR_BASE_OPS,
+        readdir: (file: OpenFile): DirEntry[] => {
+          const out: DirEntry[] = [
+            { ino, name: ".", type: S_IFDIR },
+            { ino: parentIno, name: "..", type: S_IFDIR },
+          ];
+          const fds = fdsOf().slice().sort((a, b) => a.fd - b.fd);
+          for (const e of fds) {
+            out.push({ ino: entry(e.fd).ino, name: String(e.fd), type: S_IFLNK });
+          }
+          return out.slice(file.offset);
+        },
+      },
+      stat: () => makeStat({ dev: 3, ino, mode: S_IFDIR | 0o500, nlink: 2, uid, gid }),
+      lookup: (name: string) => {
+        if (!/^(0|[1-9][0-9]{0,8})$/.test(name)) return K.NOENT;
+        const fd = Number(name);
+        return fdsOf().some((e) => e.fd === fd) ? entry(fd) : K.NOENT;
+      },
+    };
+  }
+}
+
+const FD_INO_BASE = 0x4000_0000;
+
+/** A symbolic link whose target is computed when read (K.NOENT when gone). */
+function linkInode(ino: number, target: () => string | null, uid = 0, gid = 0): FsInode {
+  return {
+    ino,
+    fileOps: GENERATED_OPS,
+    stat: () => makeStat({ dev: 3, ino, mode: S_IFLNK | 0o777, uid, gid }),
+    readlink: () => target() ?? K.NOENT,
+  };
 }
 
 function pidIno(pid: number, k: number): number {

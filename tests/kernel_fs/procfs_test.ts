@@ -49,6 +49,12 @@ function provider(): ProcInfoProvider & { procs: Map<number, ProcessInfo>; self:
       sigPending: 1n << 1n,
       sigBlocked: (1n << 1n) | (1n << 33n),
       cmdline: ["ls", "-l", "/tmp"],
+      cwd: "/tmp",
+      exe: "/bin/ls",
+      fds: [{ fd: 0, path: "/dev/console" }, { fd: 1, path: "pipe:[4]" }, {
+        fd: 10,
+        path: "/tmp/x",
+      }],
     }],
   ]);
   const p = {
@@ -184,4 +190,29 @@ Deno.test("procfs: meminfo, uptime, interrupts, version; writes are ROFS", () =>
   assert.equal(vfs.mkdir(null, "/proc/x"), K.ROFS);
   procfs.addFile("mounts", () => "rootfs / ramfs rw 0 0\n");
   assert.equal(cat(vfs, "/proc/mounts"), "rootfs / ramfs rw 0 0\n");
+});
+
+Deno.test("procfs: cwd, exe and fd links", () => {
+  const { vfs } = setup();
+  assert.equal(vfs.readlink(null, "/proc/42/cwd"), "/tmp");
+  assert.equal(vfs.readlink(null, "/proc/self/exe"), "/bin/ls");
+  assert.equal(vfs.readlink(null, "/proc/1/cwd"), K.NOENT);
+  const d = vfs.open(null, "/proc/42/fd", OpenFlags.READ | OpenFlags.DIRECTORY);
+  assert.ok(typeof d !== "number");
+  const names = (vfs.readdir(d.file) as { name: string }[]).map((e) => e.name);
+  assert.deepEqual(names, [".", "..", "0", "1", "10"]);
+  assert.equal(vfs.readlink(null, "/proc/42/fd/1"), "pipe:[4]");
+  assert.equal(vfs.readlink(null, "/proc/42/fd/2"), K.NOENT);
+  assert.equal(vfs.readlink(null, "/proc/42/fd/01"), K.NOENT);
+  // following fd/10 resolves the path it names
+  vfs.mkdir(null, "/tmp");
+  const r = vfs.open(null, "/tmp/x", OpenFlags.WRITE | OpenFlags.CREATE);
+  assert.ok(typeof r !== "number");
+  const loc = vfs.lookup(null, "/proc/self/fd/10");
+  assert.ok(loc instanceof PathLoc);
+  assert.equal(loc.path, "/tmp/x");
+  const pd = vfs.open(null, "/proc/42", OpenFlags.READ | OpenFlags.DIRECTORY);
+  assert.ok(typeof pd !== "number");
+  const entries = (vfs.readdir(pd.file) as { name: string }[]).map((e) => e.name);
+  assert.deepEqual(entries, [".", "..", "cmdline", "comm", "stat", "status", "cwd", "exe", "fd"]);
 });
