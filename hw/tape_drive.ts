@@ -8,13 +8,19 @@
  * `.tap` file plus an inter-record gap (`gapBytes`) of tape; capacity is
  * counted in those bytes, so compressed records use less tape.
  *
- * Timing (all in cycles of the simulated clock):
- * - reading or writing a record: its tape length at the streaming speed,
- *   plus a start/stop (reposition) penalty when the previous data command
- *   ended more than `streamWindowUs` ago or the tape was not moving forward;
- * - spacing: tape length passed at the wind speed, plus one start/stop;
- * - rewind: distance to BOT at the rewind speed, plus one start/stop;
- * - load and unload: fixed times.
+ * Timing (all in cycles of the simulated clock). The drive has a data
+ * buffer of `bufferBytes`; the tape moves at the streaming speed while the
+ * buffer lets it:
+ * - write: the record goes to the buffer and the command completes as soon
+ *   as it fits (the host waits only when the buffer is full); the tape
+ *   writes from the buffer. If the buffer ran dry before the record came,
+ *   the tape had stopped and pays a start/stop (reposition) penalty.
+ * - read: the tape reads ahead; a read that continues the stream within one
+ *   buffer time waits only for its record to pass the head; a later read
+ *   (or the first one) pays the start/stop penalty.
+ * - a filemark is written through the buffer and waits until it is on tape;
+ *   spacing and rewind wait for buffered writes, then pay one start/stop and
+ *   move at the wind (resp. rewind) speed; load and unload take fixed times.
  *
  * @module
  */
@@ -127,8 +133,8 @@ export interface TapeDriveConfig {
   unloadMs?: number;
   /** Reposition penalty when streaming stops, milliseconds (default 30). */
   startStopMs?: number;
-  /** How long the tape keeps moving waiting for the next data command, microseconds (default 500). */
-  streamWindowUs?: number;
+  /** Drive data buffer in bytes (default 512 KiB). */
+  bufferBytes?: number;
   /** Write-protect the medium even if the backing is writable. */
   writeProtect?: boolean;
 }
@@ -219,7 +225,11 @@ export class TapeDrive {
   #position = 0;
   #online = false;
   #dirty = false;
-  #streamingUntil = -1;
+  // Streaming state: 0 stopped, 1 reading ahead, 2 writing from the buffer.
+  #stream = 0;
+  // Cycle at which the head finishes the last record read or accepted for writing.
+  #tapeAt = 0;
+  #bufferCycles = 0;
   readonly #result: TapeResult = {
     outcome: "ok",
     cycles: 0,
@@ -243,7 +253,7 @@ export class TapeDrive {
       loadMs: config.loadMs ?? 1500,
       unloadMs: config.unloadMs ?? 1000,
       startStopMs: config.startStopMs ?? 30,
-      streamWindowUs: config.streamWindowUs ?? 500,
+      bufferBytes: config.bufferBytes ?? 512 * 1024,
       writeProtect: config.writeProtect ?? false,
     };
     if (!(c.capacityBytes > 0) || !(c.earlyWarningBytes >= 0) || !(c.gapBytes >= 0)) {
@@ -254,8 +264,10 @@ export class TapeDrive {
     ) {
       if (!(c[k] > 0)) throw new TapeConfigError(`${k} must be positive`);
     }
+    if (!(c.bufferBytes >= 0)) throw new TapeConfigError("bad buffer size");
     this.config = c;
     this.#clock = clock;
+    this.#bufferCycles = Math.ceil((c.bufferBytes * clock.frequency) / c.streamBytesPerSecond);
     this.#backing = backing;
     this.#mount();
   }
@@ -307,7 +319,7 @@ export class TapeDrive {
     this.#index = 0;
     this.#position = 0;
     this.#dirty = false;
-    this.#streamingUntil = -1;
+    this.#stream = 0;
     try {
       this.#objects = parseTap(this.#backing.load()).objects;
       this.loadError = null;
@@ -355,17 +367,26 @@ export class TapeDrive {
     return r;
   }
 
-  /** Start/stop penalty for a data command issued now, and marks the tape streaming. */
-  #dataStart(): number {
+  /** Cycles until buffered writes are on tape. */
+  #drain(): number {
     const now = this.#clock.now;
-    if (this.#streamingUntil >= 0 && now <= this.#streamingUntil) return 0;
-    this.stats.repositions++;
-    return this.#ms(this.config.startStopMs);
+    return this.#stream === 2 && this.#tapeAt > now ? this.#tapeAt - now : 0;
   }
 
-  #dataEnd(cycles: number): void {
-    this.#streamingUntil = this.#clock.now + cycles +
-      Math.round((this.config.streamWindowUs / 1e6) * this.#clock.frequency);
+  /** When the head starts on the next record of a `dir` stream (1 read, 2 write). */
+  #streamStart(dir: number): number {
+    const now = this.#clock.now;
+    if (this.#stream === dir) {
+      // Writing: the tape still runs while the buffer holds data. Reading: the
+      // read-ahead keeps going for one buffer time after the last read.
+      if (dir === 2 ? now <= this.#tapeAt : now <= this.#tapeAt + this.#bufferCycles) {
+        return this.#tapeAt;
+      }
+    }
+    this.stats.repositions++;
+    const penalty = this.#ms(this.config.startStopMs);
+    this.stats.busyCycles += penalty;
+    return now + this.#drain() + penalty;
   }
 
   /** Moves forward over the next object, returning it (or undefined at end of data). */
@@ -396,19 +417,22 @@ export class TapeDrive {
   read(): TapeResult {
     const bad = this.#notReady();
     if (bad) return bad;
-    const start = this.#position;
-    const penalty = this.#dataStart();
+    const from = this.#position;
+    const now = this.#clock.now;
+    const start = this.#streamStart(1);
     const o = this.#stepForward();
     const r = this.#reset("ok");
-    r.cycles = penalty + this.#cycles(this.#position - start, this.config.streamBytesPerSecond);
+    const motion = this.#cycles(this.#position - from, this.config.streamBytesPerSecond);
+    this.stats.busyCycles += motion;
+    this.#tapeAt = start + motion;
+    this.#stream = 1;
+    r.cycles = this.#tapeAt > now ? this.#tapeAt - now : 0;
     if (o === undefined) {
       r.outcome = "eod";
-      this.#streamingUntil = -1;
+      this.#stream = 0;
     } else if (o.kind === "mark") {
       r.outcome = "filemark";
-      this.#dataEnd(r.cycles);
     } else if (o.kind === "record") {
-      this.#dataEnd(r.cycles);
       r.compressed = o.cls === TAP_CLASS.PRIVATE;
       r.badRecord = o.cls === TAP_CLASS.BAD;
       try {
@@ -421,7 +445,7 @@ export class TapeDrive {
         r.outcome = "data-error";
       }
     }
-    return this.#finishMotion(r);
+    return r;
   }
 
   #checkWritable(): TapeResult | null {
@@ -438,16 +462,22 @@ export class TapeDrive {
       r.outcome = "eom";
       return r;
     }
-    const penalty = this.#dataStart();
+    const now = this.#clock.now;
+    const start = this.#streamStart(2);
     // Writing erases everything after the head.
     this.#objects.length = this.#index;
     this.#objects.push(o);
     this.#index++;
     this.#position += footprint;
     this.#dirty = true;
-    r.cycles = penalty + this.#cycles(footprint, this.config.streamBytesPerSecond);
-    this.#dataEnd(r.cycles);
-    return this.#finishMotion(r);
+    const motion = this.#cycles(footprint, this.config.streamBytesPerSecond);
+    this.stats.busyCycles += motion;
+    this.#tapeAt = start + motion;
+    this.#stream = 2;
+    // The host waits only until the record fits in the buffer (a filemark: until it is on tape).
+    const done = o.kind === "mark" ? this.#tapeAt : this.#tapeAt - this.#bufferCycles;
+    r.cycles = done > now ? done - now : 0;
+    return r;
   }
 
   /** Writes one record, compressed when `compress` and it shrinks. */
@@ -478,10 +508,13 @@ export class TapeDrive {
   }
 
   #windResult(start: number, r: TapeResult): TapeResult {
-    this.#streamingUntil = -1;
+    const drain = this.#drain();
+    this.#stream = 0;
     r.cycles = this.#ms(this.config.startStopMs) +
       this.#cycles(Math.abs(this.#position - start), this.config.windBytesPerSecond);
-    return this.#finishMotion(r);
+    this.stats.busyCycles += r.cycles;
+    r.cycles += drain;
+    return r;
   }
 
   /** Spaces over `count` records forward; stops after a filemark (outcome "filemark"). */
@@ -572,14 +605,17 @@ export class TapeDrive {
   rewind(): TapeResult {
     const bad = this.#notReady();
     if (bad) return bad;
+    const drain = this.#drain();
     const r = this.#reset("ok");
     r.cycles = this.#ms(this.config.startStopMs) +
       this.#cycles(this.#position, this.config.rewindBytesPerSecond);
+    this.stats.busyCycles += r.cycles;
+    r.cycles += drain;
     this.#index = 0;
     this.#position = 0;
-    this.#streamingUntil = -1;
+    this.#stream = 0;
     this.#saveQuietly(r);
-    return this.#finishMotion(r);
+    return r;
   }
 
   /** Rewinds, saves and takes the medium offline. */
