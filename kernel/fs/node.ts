@@ -83,7 +83,11 @@ export interface FsInode extends Inode {
   open?(file: OpenFile): KStatus;
 }
 
-/** A mountable file system instance. */
+/**
+ * A mountable file system instance. Its directories' `fileOps` must have
+ * `readdir` (and only directories' may): the VFS uses that to answer K.ISDIR
+ * to a read without building a Stat on every call.
+ */
 export interface FileSystem {
   /** Type name, e.g. `ramfs`, `proc`, `devfs`, `hostfs`. */
   readonly type: string;

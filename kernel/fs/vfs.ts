@@ -436,7 +436,8 @@ export class Vfs {
     if (!(file.flags & OpenFlags.READ)) return K.BADF;
     const ops = opsOf(file);
     if (ops === null) return K.BADF;
-    if (file.inode !== null && isDir(file.inode)) return K.ISDIR;
+    // Directory operations have readdir; checking that avoids a stat() per read on the hot path.
+    if (ops.readdir !== undefined) return K.ISDIR;
     return ops.read(file, buf, caller);
   }
 
