@@ -85,7 +85,7 @@ export class StorageConfigError extends Error {
 }
 
 /** The attached storage devices. */
-export interface Storage {
+export interface AttachedStorage {
   /** The DMA controller. */
   readonly dma: DmaController;
   /** Disk controllers, by index. */
@@ -102,7 +102,7 @@ export function attachStorage(
   plic: IrqLineSource,
   clock: SimClock,
   config: StorageConfig = {},
-): Storage {
+): AttachedStorage {
   const specs = config.disks ?? [];
   if (specs.length > MEMORY_MAP.DISK_MAX) {
     throw new StorageConfigError(`at most ${MEMORY_MAP.DISK_MAX} disks, got ${specs.length}`);

@@ -69,6 +69,8 @@ export const TAPE_CMD = {
   UNLOAD: 0x09,
   LOAD: 0x0a,
   FLUSH: 0x0b,
+  /** Accepted even while busy: stops the command in progress (ERROR code ABORTED). */
+  ABORT: 0xff,
 } as const;
 
 /** STATUS bits. */
@@ -105,6 +107,7 @@ export const TAPE_ERROR = {
   DATA_ERROR: 8,
   FORMAT: 9,
   NO_DMA: 10,
+  ABORTED: 11,
 } as const;
 
 /** Controller options. */
@@ -146,6 +149,8 @@ export class TapeController implements MmioDevice, DmaPeripheral {
   #drqIn = false; // buffer holds read data for the host
   #drqOut = false; // buffer waits for DMA data to write
   #event = -1;
+  // Set when ABORT killed a DMA transfer: the channel then sees a device error.
+  #dmaFailed = false;
 
   /** Creates a controller for `drive`. */
   constructor(clock: SimClock, drive: TapeDrive, options: TapeControllerOptions = {}) {
@@ -262,6 +267,7 @@ export class TapeController implements MmioDevice, DmaPeripheral {
 
   /** Bytes of read data ready for, or buffer room awaiting, the DMA channel. */
   dmaAvailable(toMemory: boolean): number {
+    if (this.#dmaFailed) return -1;
     if (toMemory ? !this.#drqIn : !this.#drqOut) return 0;
     if ((this.#control & TAPE_CONTROL.DMA) === 0) return 0;
     return this.#bufLen - this.#bufPos;
@@ -315,8 +321,24 @@ export class TapeController implements MmioDevice, DmaPeripheral {
     return (this.#control & TAPE_CONTROL.DMA) !== 0;
   }
 
+  #abort(): void {
+    if (!this.#busy) return;
+    if (this.#event >= 0) this.#clock.cancel(this.#event);
+    this.#event = -1;
+    const dmaActive = this.#useDma() && (this.#drqIn || this.#drqOut);
+    this.#drqIn = this.#drqOut = false;
+    this.#error = TAPE_ERROR.ABORTED;
+    this.#complete();
+    if (dmaActive && this.#dma !== null) {
+      this.#dmaFailed = true;
+      this.#dma.request();
+    }
+  }
+
   #command(cmd: number): void {
+    if (cmd === TAPE_CMD.ABORT) return this.#abort();
     if (this.#busy) return; // one command at a time
+    this.#dmaFailed = false;
     this.#busy = true;
     this.#done = false;
     this.#updateIrq();

@@ -421,3 +421,27 @@ Deno.test("tape: host .tap file: written tape is a valid SIMH image; foreign rec
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("tape: ABORT stops a DMA command the channel never serves", () => {
+  const s = setup();
+  s.w(TAPE_REG.CONTROL, TAPE_CONTROL.DMA | TAPE_CONTROL.IE);
+  s.w(TAPE_REG.LENGTH, 1000);
+  s.w(TAPE_REG.COMMAND, TAPE_CMD.WRITE);
+  s.run();
+  assert.equal(
+    s.r(TAPE_REG.STATUS) & (TAPE_STATUS.BUSY | TAPE_STATUS.DRQ),
+    TAPE_STATUS.BUSY | TAPE_STATUS.DRQ,
+  );
+  s.w(TAPE_REG.COMMAND, TAPE_CMD.ABORT);
+  const st = s.r(TAPE_REG.STATUS);
+  assert.equal(
+    st & (TAPE_STATUS.BUSY | TAPE_STATUS.DRQ | TAPE_STATUS.DONE | TAPE_STATUS.ERROR),
+    TAPE_STATUS.DONE | TAPE_STATUS.ERROR,
+  );
+  assert.equal(s.r(TAPE_REG.ERROR), TAPE_ERROR.ABORTED);
+  assert.equal(s.irq.at(-1), true);
+  assert.equal(s.drive.stats.recordsWritten, 0);
+  // The controller takes commands again.
+  s.w(TAPE_REG.STATUS, TAPE_STATUS.DONE);
+  assert.equal(s.cmd(TAPE_CMD.NOP) & TAPE_STATUS.ERROR, 0);
+});
