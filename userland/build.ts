@@ -1,6 +1,7 @@
 /**
  * Builds the guest userland: the libc objects, every program into
- * `userland/bin/NAME`, and (through `buildBaremetal()`) the bare-metal CPU tests.
+ * `userland/bin/NAME`, and then (through `buildBaremetal()` from
+ * `tests/baremetal/build.ts`) the bare-metal CPU tests.
  *
  * Output is byte-identical on every rebuild: relative paths from the repository
  * root, no debug info, no build id, a fixed link order, and objects linked
@@ -15,6 +16,7 @@
 import { parseArgs } from "node:util";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildBaremetal } from "../tests/baremetal/build.ts";
 
 /** Repository root (the build always runs from here so paths stay relative). */
 export const REPO_ROOT: string = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -262,7 +264,10 @@ export async function buildUserland(options: BuildOptions = {}): Promise<BuildRe
   });
 
   let baremetal = false;
-  if (!options.skipBaremetal) baremetal = await runBaremetalBuild();
+  if (!options.skipBaremetal) {
+    await buildBaremetal();
+    baremetal = true;
+  }
   return {
     programs: specs.map((s) => s.name),
     compiled: compileJobs.length,
@@ -285,23 +290,6 @@ export async function buildGuestProgram(sources: string[], output: string): Prom
   }
   const cmd = ["clang", ...GUEST_CFLAGS, ...GUEST_LDFLAGS.slice(3), libObjs[0], ...sources];
   await run([...cmd, ...libObjs.slice(1), "-o", output], false);
-}
-
-/** Calls `buildBaremetal()` from `tests/baremetal/build.ts`; false (with a message) if that file does not exist yet. */
-async function runBaremetalBuild(): Promise<boolean> {
-  const path = abs("tests/baremetal/build.ts");
-  try {
-    Deno.statSync(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      console.error("note: tests/baremetal/build.ts does not exist yet; bare-metal build skipped");
-      return false;
-    }
-    throw e;
-  }
-  const mod = await import(new URL(`file://${path}`).href);
-  await mod.buildBaremetal();
-  return true;
 }
 
 if (import.meta.main) {

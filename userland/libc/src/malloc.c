@@ -32,11 +32,13 @@ static unsigned class_of(size_t total) {
 
 static void *arena_take(size_t n) {
   if ((size_t)(arena_end - arena_cur) < n) {
-    size_t grow = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+    /* One spare word of slack covers aligning a fresh, unaligned break. */
+    size_t grow = n + 8 > ARENA_CHUNK ? n + 8 : ARENA_CHUNK;
     char *p = sbrk((ptrdiff_t)grow);
     if (p == (void *)-1) return 0;
-    /* The break may not be contiguous with our last chunk the first time. */
-    if (p != arena_end) arena_cur = p;
+    /* Not contiguous with our last chunk (first call, or someone else moved the
+     * break): start afresh at the next 8-byte boundary. */
+    if (p != arena_end) arena_cur = (char *)(((uintptr_t)p + 7) & ~(uintptr_t)7);
     arena_end = p + grow;
   }
   void *r = arena_cur;
