@@ -63,6 +63,8 @@ export {
   SIGNAL_NAMES,
 } from "./ipc/signal_numbers.ts";
 export * from "./fs/types.ts";
+export { Tty, TtyIoctl, Uart16550Driver } from "./io/mod.ts";
+export type { TtyOptions, TtyPort, UartRegisterAccess } from "./io/mod.ts";
 export type { PathLoc, Vfs } from "./fs/vfs.ts";
 /** Anonymous pipes (pipe2): a read end and a write end, one reference each. */
 export { createPipe } from "./fs/pipefs.ts";
@@ -501,6 +503,10 @@ export interface KernelApi {
   realtimeNs(): bigint;
   /** Simulated cycles since boot. */
   cycles(): number;
+  /** Calls `callback` once after `delayNs` of simulated time (kernel context); returns a timer id. */
+  startTimer(delayNs: number, callback: () => void): number;
+  /** Cancels a timer from {@link KernelApi.startTimer} (harmless if it already fired). */
+  cancelTimer(id: number): void;
 
   // ---- memory of a process ----
 

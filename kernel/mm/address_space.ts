@@ -416,6 +416,44 @@ export class AddressSpace implements GuestMemory {
     return (f << PAGE_SHIFT) | (va & (PAGE_SIZE - 1));
   }
 
+  /**
+   * Writes `data` at `va` whatever the region's protection (program
+   * loading: text is read-only to the guest). Every page must lie in a
+   * region. False when a page is outside the regions or RAM is exhausted.
+   */
+  populate(va: number, data: Uint8Array): boolean {
+    va >>>= 0;
+    const frames = this.#frames;
+    let done = 0;
+    while (done < data.length) {
+      const page = pageDown(va);
+      const r = this.findRegion(page);
+      if (r === undefined) return false;
+      const idx = this.pt.pteIndex(page, true);
+      if (idx < 0) return false;
+      const pte = this.#i32[idx];
+      let f: number;
+      if ((pte & PTE.V) === 0) {
+        f = frames.allocZeroed();
+        if (f < 0) return false;
+        this.#i32[idx] = (frames.ppn(f) << 10) | leafFlags(r.prot) | PTE.V;
+        this.resident++;
+      } else {
+        f = frames.frameOfPpn(pte >>> 10);
+        if (f < 0 || frames.refs[f] !== 1) return false;
+      }
+      const chunk = Math.min(data.length - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+      const off = (f << PAGE_SHIFT) | (va & (PAGE_SIZE - 1));
+      this.#u8.set(data.subarray(done, done + chunk), off);
+      frames.ram.notifyWrite(off, chunk);
+      this.#ctx.flush(page, this.asid);
+      done += chunk;
+      va += chunk;
+    }
+    this.#ctx.charge(Math.ceil(data.length / PAGE_SIZE) * this.#ctx.costs.copyPage);
+    return true;
+  }
+
   /** Copies `dst.length` bytes from `addr` into `dst`; false on a bad address. */
   copyInto(addr: number, dst: Uint8Array): boolean {
     let va = addr >>> 0;

@@ -191,8 +191,10 @@ export class Process {
   argv: string[] = [];
   /** Environment of the last exec. */
   envp: string[] = [];
-  /** Current working directory (absolute, normalised). */
+  /** Current working directory (absolute, normalised), as text. */
   cwd = "/";
+  /** The resolved current directory (a VFS `PathLoc`, opaque to this layer). */
+  cwdLoc: unknown = null;
   /** Threads (the first is the main thread). */
   readonly threads: Thread[] = [];
 

@@ -159,6 +159,9 @@ export class ProcessTable implements ThreadWaker {
   }
 
   #unpark(t: Thread): void {
+    // A thread parked on several queues (poll) leaves all of them.
+    const place = t.parkedOn;
+    if (place !== null) place.remove(t);
     t.parkedOn = null;
     if (t.timerEvent >= 0) {
       this.#timers.cancel(t.timerEvent);

@@ -34,6 +34,12 @@ export interface CpuPort {
   priv: number;
   /** Instructions retired. */
   instret: number;
+  /** `sepc` (the CPU keeps it as a plain field; reading it is cheaper than readCsr). */
+  sepc: number;
+  /** `scause`. */
+  scause: number;
+  /** `stval`. */
+  stval: number;
   /** Host CSR read. */
   readCsr(addr: number): number;
   /** Host CSR write. */
@@ -131,7 +137,6 @@ export class TrapLoop {
   readonly #hostYield: (() => Promise<void>) | undefined;
   #lastThread: Thread | null = null;
   #satp = -1;
-  #flushSatpAlways = false;
 
   /** Creates the loop. */
   constructor(options: TrapLoopOptions) {
@@ -196,12 +201,12 @@ export class TrapLoop {
           // A process without memory cannot run user code: a kernel bug, not a guest's.
           throw new Error(`thread ${t.tid} has no address space`);
         }
-        if (sp.satp !== this.#satp || this.#flushSatpAlways) {
+        if (sp.satp !== this.#satp) {
           cpu.writeCsr(CSR.satp, sp.satp);
           this.#satp = sp.satp;
         }
         cpu.x.set(t.regs);
-        cpu.writeCsr(CSR.sepc, t.pc);
+        cpu.sepc = t.pc;
         cpu.sret();
         const c0 = clock.now;
         const r = cpu.run(this.#budget);
@@ -228,8 +233,8 @@ export class TrapLoop {
 
   #trap(t: Thread): void {
     const cpu = this.#cpu;
-    const cause = cpu.readCsr(CSR.scause);
-    const epc = cpu.readCsr(CSR.sepc);
+    const cause = cpu.scause;
+    const epc = cpu.sepc;
     t.regs.set(cpu.x);
     t.pc = epc;
     if (cause === CAUSE.USER_ECALL) {
@@ -253,7 +258,7 @@ export class TrapLoop {
       return;
     }
     this.stats.exceptions++;
-    const tval = cpu.readCsr(CSR.stval);
+    const tval = cpu.stval;
     if (
       cause === CAUSE.FETCH_PAGE_FAULT || cause === CAUSE.LOAD_PAGE_FAULT ||
       cause === CAUSE.STORE_PAGE_FAULT

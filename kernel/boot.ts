@@ -1,0 +1,319 @@
+/**
+ * Booting: builds a machine and a kernel, the root file system (a ramfs
+ * filled from an initramfs of `userland/bin` -> `/bin`, devfs on `/dev`,
+ * procfs on `/proc`, `/tmp`, read-only host shares), loads the boot modules
+ * (scheduler `round_robin`, personality `unix`, console driver `uart16550`),
+ * starts `/bin/init` as pid 1 on the console and runs until pid 1 exits,
+ * poweroff, a deadlock or the cycle limit.
+ *
+ * `bootKernel` is for the CLI (host terminal by default); `runGuest` is for
+ * tests and scripts (a buffer console with scripted input, a fixed RTC
+ * epoch, so that runs are deterministic).
+ *
+ * @module
+ */
+
+import { BufferConsole, type ConsoleIo, TerminalConsole } from "../hw/console_io.ts";
+import { createMachine, type Machine } from "../hw/machine.ts";
+import { K, KernelError, statusName } from "./errors.ts";
+import { OpenFlags } from "./fs/types.ts";
+import { buildInitramfs } from "./fs/initramfs.ts";
+import { createRootFs } from "./fs/rootfs.ts";
+import { Kernel, type KernelExit } from "./kernel.ts";
+import type { KernelStats, ModuleDescriptor } from "./api.ts";
+
+/** A host directory shared read-only with the guest. */
+export interface ShareSpec {
+  /** Host directory. */
+  hostDir: string;
+  /** Guest mount point (default `/mnt/host`). */
+  guestDir?: string;
+}
+
+/** A piece of scripted console input, fed at a simulated time. */
+export interface ConsoleScriptStep {
+  /** Simulated milliseconds after boot (default: right after the previous step). */
+  atMs?: number;
+  /** Bytes to type (text is UTF-8; "\x03" is ^C). */
+  data: string;
+}
+
+/** Console choice. */
+export type ConsoleSpec =
+  | "terminal"
+  | {
+    /** A buffer console. */
+    kind: "buffer";
+    /** Input available at boot. */
+    input?: string;
+    /** Input fed later, in simulated time. */
+    script?: ConsoleScriptStep[];
+    /** End the input after the script (default true), so an idle shell ends the run. */
+    closeInput?: boolean;
+  }
+  | { kind: "custom"; io: ConsoleIo };
+
+/** The boot configuration: which plugin modules to load, in order. */
+export interface BootConfig {
+  /** Module files (paths relative to the repository root, or URLs) or descriptors. */
+  modules: (string | ModuleDescriptor)[];
+}
+
+/** The default boot modules. */
+export const DEFAULT_BOOT_CONFIG: BootConfig = {
+  modules: [
+    "plugins/schedulers/round_robin.ts",
+    "plugins/personalities/unix/mod.ts",
+    "plugins/drivers/uart16550.ts",
+  ],
+};
+
+/** Options of {@link bootKernel} and {@link runGuest}. */
+export interface BootOptions {
+  /** RAM size in bytes (default 64 MiB). */
+  ramSize?: number;
+  /** Quantum: cycles as a number, or text like "10ms" / "500us" / "20000" (default 10 ms). */
+  quantum?: number | string;
+  /** Path of init (default `/bin/init`). */
+  init?: string;
+  /** Arguments after argv[0] of init. */
+  initArgs?: string[];
+  /** Runs `/bin/init /bin/sh -c CMD` (overrides initArgs). */
+  cmd?: string;
+  /** Environment of init. */
+  env?: string[];
+  /** Read-only host shares. */
+  share?: ShareSpec[];
+  /** Console (bootKernel default "terminal", runGuest default a buffer). */
+  console?: ConsoleSpec;
+  /** Strace-like trace of system calls (true: to the kernel log; or a line sink). */
+  trace?: boolean | ((line: string) => void);
+  /** Kernel log sink (default: kept in the result only). */
+  log?: (line: string) => void;
+  /** Host directory whose files become /bin (default `userland/bin` of this repository). */
+  binDir?: string;
+  /** Boot modules (default {@link DEFAULT_BOOT_CONFIG}). */
+  bootConfig?: BootConfig;
+  /** RTC epoch in ns (runGuest default: 2026-01-01T00:00:00Z; bootKernel: host time). */
+  rtcEpochNs?: bigint;
+  /** Stop the machine after this many simulated cycles (status 124, reason "timeout"). */
+  maxCycles?: number;
+  /** CPU frequency in Hz (default 100 MHz). */
+  frequency?: number;
+}
+
+/** Result of a run. */
+export interface GuestResult {
+  /** Machine exit status (pid 1's exit code, 128+signal, poweroff's status, 124 timeout). */
+  status: number;
+  /** Why the machine stopped: "init-exit", "poweroff", "deadlock", "timeout", "error". */
+  reason: string;
+  /** Details (the deadlock report). */
+  detail: string;
+  /** Simulated cycles. */
+  cycles: number;
+  /** Instructions retired. */
+  instret: number;
+  /** Console output (buffer consoles; "" for a terminal). */
+  output: string;
+  /** Kernel counters. */
+  stats: KernelStats;
+  /** Kernel log. */
+  log: string[];
+}
+
+/** Raised for bad boot options (host side). */
+export class BootError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "BootError";
+  }
+}
+
+const REPO_ROOT = new URL("../", import.meta.url);
+const DEFAULT_EPOCH_NS = 1_767_225_600_000_000_000n; // 2026-01-01T00:00:00Z
+const DEFAULT_ENV = ["PATH=/bin", "HOME=/", "TERM=vt100"];
+
+/** Parses a quantum: a cycle count, or a duration with ms/us/ns/s. */
+export function parseQuantum(q: number | string | undefined, frequency: number): number {
+  if (q === undefined) return Math.round(frequency / 100);
+  if (typeof q === "number") {
+    if (!(q >= 100) || !Number.isFinite(q)) throw new BootError(`bad quantum ${q}`);
+    return Math.round(q);
+  }
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|ms|us|ns|cycles)?\s*$/.exec(q);
+  if (m === null) throw new BootError(`bad quantum "${q}" (e.g. 10ms, 500us, 200000)`);
+  const v = Number(m[1]);
+  const unit = m[2] ?? "cycles";
+  const seconds = unit === "s" ? v : unit === "ms" ? v / 1e3 : unit === "us" ? v / 1e6 : v / 1e9;
+  const cycles = unit === "cycles" ? v : Math.round(seconds * frequency);
+  if (!(cycles >= 100)) throw new BootError(`quantum "${q}" is below 100 cycles`);
+  return Math.round(cycles);
+}
+
+function resolveSpecifier(spec: string): string {
+  if (/^[a-z]+:/i.test(spec)) return spec;
+  if (spec.startsWith("/")) return new URL(`file://${spec}`).href;
+  return new URL(spec, REPO_ROOT).href;
+}
+
+/** A booted but not yet running system (for tests that poke at the kernel first). */
+export interface BootedSystem {
+  /** The machine. */
+  machine: Machine;
+  /** The kernel. */
+  kernel: Kernel;
+  /** The console back-end. */
+  console: ConsoleIo;
+  /** Runs to the end and collects the result. */
+  run(): Promise<GuestResult>;
+}
+
+/** Builds machine, kernel, file systems and modules, and starts init (not yet running). */
+export async function boot(
+  options: BootOptions,
+  defaultConsole: ConsoleSpec,
+): Promise<BootedSystem> {
+  const spec = options.console ?? defaultConsole;
+  let io: ConsoleIo;
+  let script: ConsoleScriptStep[] = [];
+  let closeAfterScript = false;
+  if (spec === "terminal") io = new TerminalConsole();
+  else if (spec.kind === "custom") io = spec.io;
+  else {
+    script = spec.script ?? [];
+    closeAfterScript = spec.closeInput ?? true;
+    io = new BufferConsole(spec.input ?? "", closeAfterScript && script.length === 0);
+  }
+  const frequency = options.frequency ?? 100_000_000;
+  const quantum = parseQuantum(options.quantum, frequency);
+  const machine = createMachine({
+    ramSize: options.ramSize,
+    frequency,
+    console: io,
+    rtcEpochNs: options.rtcEpochNs ??
+      (spec === "terminal" ? BigInt(Date.now()) * 1_000_000n : DEFAULT_EPOCH_NS),
+  });
+  const binDir = options.binDir ?? new URL("userland/bin", REPO_ROOT).pathname;
+  let initramfs: Uint8Array;
+  try {
+    initramfs = buildInitramfs([{ hostPath: binDir, guestPath: "/bin" }]);
+  } catch (e) {
+    throw new BootError(`cannot build the initramfs from ${binDir}: ${String(e)}`);
+  }
+  const shares = (options.share ?? []).map((s) => ({
+    hostPath: s.hostDir,
+    guestPath: s.guestDir ?? "/mnt/host",
+  }));
+  const logSink = options.log;
+  const traceOpt = options.trace;
+  let kernel: Kernel;
+  const trace = traceOpt === true
+    ? (line: string) => kernel.log(`trace: ${line}`)
+    : typeof traceOpt === "function"
+    ? traceOpt
+    : undefined;
+  kernel = new Kernel({
+    machine,
+    quantumCycles: quantum,
+    log: logSink,
+    trace,
+    hostYield: spec === "terminal" ? () => new Promise((r) => setTimeout(r, 0)) : undefined,
+    buildFs: (deps) =>
+      createRootFs({
+        now: deps.now,
+        initramfs,
+        charDevices: deps.charDevices,
+        proc: deps.proc,
+        shares,
+      }).vfs,
+  });
+  const st = kernel.vfs.mkdir(null, "/tmp", 0o1777);
+  if (st !== K.OK && st !== K.EXIST) throw new BootError(`mkdir /tmp: ${statusName(st)}`);
+  for (const m of (options.bootConfig ?? DEFAULT_BOOT_CONFIG).modules) {
+    if (typeof m === "string") await kernel.modules.load(resolveSpecifier(m));
+    else await kernel.modules.loadDescriptor(m);
+  }
+  // Scripted console input, on the simulated clock.
+  if (script.length > 0 && io instanceof BufferConsole) {
+    let at = 0;
+    const buf = io;
+    script.forEach((step, i) => {
+      at = step.atMs !== undefined ? Math.round(step.atMs * frequency / 1000) : at;
+      const last = i === script.length - 1;
+      machine.clock.scheduleAt(Math.max(at, machine.clock.now), () => {
+        buf.feed(step.data);
+        if (last && closeAfterScript) buf.endInput();
+      });
+    });
+  }
+  if (options.maxCycles !== undefined) {
+    machine.clock.scheduleAt(Math.max(options.maxCycles, machine.clock.now), () => {
+      if (kernel.exitInfo !== null) return;
+      kernel.poweroff(124);
+      kernel.exitInfo!.reason = "timeout";
+      kernel.exitInfo!.detail = `stopped after ${options.maxCycles} cycles`;
+      machine.cpu.requestHalt();
+    });
+  }
+  const init = options.init ?? "/bin/init";
+  const args = options.cmd !== undefined ? ["/bin/sh", "-c", options.cmd] : options.initArgs ?? [];
+  const p = kernel.createInitProcess();
+  // pid 1's standard streams are the console, as Linux opens /dev/console for init.
+  for (let fd = 0; fd < 3; fd++) {
+    const r = kernel.openForProcess(p, "/dev/console", OpenFlags.READ | OpenFlags.WRITE);
+    if (r !== fd) {
+      throw new BootError(`cannot open /dev/console for init: ${r < 0 ? statusName(r) : r}`);
+    }
+  }
+  try {
+    kernel.startProcess(p, init, [init, ...args], options.env ?? DEFAULT_ENV);
+  } catch (e) {
+    if (e instanceof KernelError) throw new BootError(e.message);
+    throw e;
+  }
+  return {
+    machine,
+    kernel,
+    console: io,
+    run: async (): Promise<GuestResult> => {
+      let exit: KernelExit;
+      try {
+        exit = await kernel.run();
+      } finally {
+        io.flush();
+      }
+      return {
+        status: exit.status,
+        reason: exit.reason,
+        detail: exit.detail,
+        cycles: kernel.haltCycles,
+        instret: machine.cpu.instret,
+        output: io instanceof BufferConsole ? io.text : "",
+        stats: kernel.stats(),
+        log: kernel.logLines.slice(),
+      };
+    },
+  };
+}
+
+/** Boots for the CLI (terminal console by default) and runs to the end. */
+export async function bootKernel(options: BootOptions = {}): Promise<GuestResult> {
+  const sys = await boot(options, "terminal");
+  try {
+    return await sys.run();
+  } finally {
+    sys.machine.close();
+  }
+}
+
+/** Boots with a buffer console (deterministic) and runs to the end; for tests and scripts. */
+export async function runGuest(options: BootOptions = {}): Promise<GuestResult> {
+  const sys = await boot(options, { kind: "buffer" });
+  try {
+    return await sys.run();
+  } finally {
+    sys.machine.close();
+  }
+}

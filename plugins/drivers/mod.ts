@@ -1,0 +1,13 @@
+/**
+ * Driver plugins.
+ *
+ * @module
+ */
+
+export {
+  CONSOLE_DEVICES,
+  ConsoleDriverError,
+  type ConsoleState,
+  consoleState,
+  module as uart16550Module,
+} from "./uart16550.ts";
