@@ -208,13 +208,13 @@ export async function boot(
   }));
   const logSink = options.log;
   const traceOpt = options.trace;
-  let kernel: Kernel;
+  const holder: { kernel: Kernel | null } = { kernel: null };
   const trace = traceOpt === true
-    ? (line: string) => kernel.log(`trace: ${line}`)
+    ? (line: string) => holder.kernel?.log(`trace: ${line}`)
     : typeof traceOpt === "function"
     ? traceOpt
     : undefined;
-  kernel = new Kernel({
+  const kernel = new Kernel({
     machine,
     quantumCycles: quantum,
     log: logSink,
@@ -229,6 +229,7 @@ export async function boot(
         shares,
       }).vfs,
   });
+  holder.kernel = kernel;
   const st = kernel.vfs.mkdir(null, "/tmp", 0o1777);
   if (st !== K.OK && st !== K.EXIST) throw new BootError(`mkdir /tmp: ${statusName(st)}`);
   for (const m of (options.bootConfig ?? DEFAULT_BOOT_CONFIG).modules) {

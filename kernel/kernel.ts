@@ -34,7 +34,7 @@ import { DEFAULT_MAX_FDS, FdTable } from "./exec/fd_table.ts";
 import { loadElf } from "./exec/elf_loader.ts";
 import type { FileOps, GuestMemory, OpenFile } from "./fs/types.ts";
 import { S_IFMT, S_IFREG } from "./fs/types.ts";
-import { PathLoc, Vfs } from "./fs/vfs.ts";
+import { type PathLoc, Vfs } from "./fs/vfs.ts";
 import { RamFs } from "./fs/ramfs.ts";
 import type { InterruptInfo, MemInfo, ProcessInfo, ProcInfoProvider } from "./fs/procfs.ts";
 import { CharDeviceError, CharDeviceRegistry } from "./io/char_device.ts";
