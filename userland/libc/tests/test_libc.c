@@ -78,6 +78,15 @@ static void test_printf(void) {
   FMT("0x1000 (nil)", "%p %p", (void *)0x1000, (void *)0);
   FMT("   12", "%*d", 5, 12);
   FMT("012", "%.*d", 3, 12);
+  FMT("     042", "%08.3d", 42);
+  FMT("+042", "%+.3d", 42);
+  FMT("   ab|", "%5.2s|", "abcdef");
+  FMT("1f      |", "%-8x|", 31);
+  FMT("0X1F", "%#X", 31);
+  FMT("4000000000", "%lu", 4000000000UL);
+  FMT("-5", "%ld", -5L);
+  FMT("0", "%#x", 0);
+  FMT("0", "%#o", 0);
   char small[6];
   CHECK(snprintf(small, sizeof small, "%s", "abcdefgh") == 8 && strcmp(small, "abcde") == 0);
   CHECK(snprintf(0, 0, "%d", 12345) == 5);
@@ -336,6 +345,62 @@ static void test_files(const char *dir) {
   CHECK(isatty(-1) == 0 && errno == EBADF);
 }
 
+static void test_stdio_more(const char *dir) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/stdio.txt", dir);
+  FILE *f = fopen(path, "w");
+  CHECK(f && fwrite("abc", 1, 3, f) == 3 && fputs("def\n", f) >= 0 && fclose(f) == 0);
+  f = fopen(path, "a");
+  CHECK(f && fprintf(f, "%s", "ghi\n") == 4 && fclose(f) == 0);
+  f = fopen(path, "r+");
+  char buf[16] = {0};
+  CHECK(f && fread(buf, 1, 4, f) == 4 && memcmp(buf, "abcd", 4) == 0 && ftell(f) == 4);
+  CHECK(f && fseek(f, -4, SEEK_END) == 0 && fgetc(f) == 'g' && ftell(f) == 8);
+  CHECK(f && fseek(f, 0, SEEK_SET) == 0 && fputc('A', f) == 'A' && fflush(f) == 0);
+  char *line = 0;
+  size_t cap = 0;
+  rewind(f);
+  CHECK(f && getline(&line, &cap, f) == 7 && strcmp(line, "Abcdef\n") == 0);
+  CHECK(f && getline(&line, &cap, f) == 4 && strcmp(line, "ghi\n") == 0);
+  CHECK(f && getline(&line, &cap, f) == -1 && feof(f));
+  free(line);
+  if (f) fclose(f);
+  CHECK(fopen(path, "q") == 0 && errno == EINVAL);
+  CHECK(remove(path) == 0 && fopen(path, "r") == 0 && errno == ENOENT);
+}
+
+static int atexit_fd = -1;
+static void at_exit_first(void) { write(atexit_fd, "1", 1); }
+static void at_exit_second(void) { write(atexit_fd, "2", 1); }
+
+static void test_exit_paths(void) {
+  int st, fds[2];
+  pid_t c = fork();
+  if (c == 0) {
+    signal(SIGABRT, SIG_IGN); /* abort must still terminate */
+    abort();
+  }
+  CHECK(waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+  CHECK(pipe(fds) == 0);
+  c = fork();
+  if (c == 0) {
+    close(fds[0]);
+    atexit_fd = fds[1];
+    atexit(at_exit_first);
+    atexit(at_exit_second);
+    FILE *out = fdopen(dup(fds[1]), "w");
+    fputs("buffered", out); /* flushed by exit, after the handlers */
+    exit(3);
+  }
+  close(fds[1]);
+  char buf[32] = {0};
+  ssize_t n = 0, k;
+  while ((k = read(fds[0], buf + n, sizeof buf - 1 - (size_t)n)) > 0) n += k;
+  close(fds[0]);
+  CHECK(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 3);
+  CHECK(strcmp(buf, "21buffered") == 0);
+}
+
 static void test_memory_and_time(void) {
   unsigned char *p = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   CHECK(p != MAP_FAILED && p[0] == 0 && p[8191] == 0);
@@ -365,6 +430,8 @@ int main(int argc, char **argv) {
   test_signals();
   test_processes();
   test_files(dir);
+  test_stdio_more(dir);
+  test_exit_paths();
   test_memory_and_time();
   if (failures) {
     printf("test_libc: %d of %d checks failed\n", failures, checks);
