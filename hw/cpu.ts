@@ -448,6 +448,7 @@ export class Cpu implements InterruptSink {
       const ldBase = (dataRegime + ACCESS.LOAD) << TLB_BITS;
       const stBase = (dataRegime + ACCESS.STORE) << TLB_BITS;
       const asid = mmu.asid;
+      const ah = mmu.asidHash;
       let pc = this.pc | 0;
       let cyc = clock.now;
       const nextAt = clock.nextEventAt;
@@ -461,7 +462,7 @@ export class Cpu implements InterruptSink {
       for (;;) {
         if ((pc & -4096) !== fVa) {
           const vpn = pc >>> 12;
-          const ti = fBase + (vpn & TLB_MASK);
+          const ti = fBase + ((vpn ^ ah) & TLB_MASK);
           if ((pc & 3) === 0 && tags[ti] === ((vpn << 9) | asid)) {
             const off = ((pc & -4096) + deltas[ti]) | 0;
             const page = this.#codePages[off >>> 12];
@@ -676,7 +677,7 @@ export class Cpu implements InterruptSink {
           case OP.LW: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
-            const ti = ldBase + (vpn & TLB_MASK);
+            const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
             if ((va & 3) === 0 && tags[ti] === ((vpn << 9) | asid)) {
               r[(w >> 8) & 63] = i32[((va + deltas[ti]) | 0) >> 2];
               hits++;
@@ -689,7 +690,7 @@ export class Cpu implements InterruptSink {
           case OP.LBU: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
-            const ti = ldBase + (vpn & TLB_MASK);
+            const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
             if (tags[ti] === ((vpn << 9) | asid)) {
               r[(w >> 8) & 63] = u8[(va + deltas[ti]) | 0];
               hits++;
@@ -702,7 +703,7 @@ export class Cpu implements InterruptSink {
           case OP.LB: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
-            const ti = ldBase + (vpn & TLB_MASK);
+            const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
             if (tags[ti] === ((vpn << 9) | asid)) {
               r[(w >> 8) & 63] = i8[(va + deltas[ti]) | 0];
               hits++;
@@ -715,7 +716,7 @@ export class Cpu implements InterruptSink {
           case OP.LHU: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
-            const ti = ldBase + (vpn & TLB_MASK);
+            const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
             if ((va & 1) === 0 && tags[ti] === ((vpn << 9) | asid)) {
               r[(w >> 8) & 63] = u16[((va + deltas[ti]) | 0) >> 1];
               hits++;
@@ -728,7 +729,7 @@ export class Cpu implements InterruptSink {
           case OP.LH: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
-            const ti = ldBase + (vpn & TLB_MASK);
+            const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
             if ((va & 1) === 0 && tags[ti] === ((vpn << 9) | asid)) {
               r[(w >> 8) & 63] = i16[((va + deltas[ti]) | 0) >> 1];
               hits++;
@@ -741,7 +742,7 @@ export class Cpu implements InterruptSink {
           case OP.SW: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
-            const ti = stBase + (vpn & TLB_MASK);
+            const ti = stBase + ((vpn ^ ah) & TLB_MASK);
             if ((va & 3) === 0 && tags[ti] === ((vpn << 9) | asid)) {
               const off = (va + deltas[ti]) | 0;
               i32[off >> 2] = r[(w >> 19) & 31];
@@ -756,7 +757,7 @@ export class Cpu implements InterruptSink {
           case OP.SB: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
-            const ti = stBase + (vpn & TLB_MASK);
+            const ti = stBase + ((vpn ^ ah) & TLB_MASK);
             if (tags[ti] === ((vpn << 9) | asid)) {
               const off = (va + deltas[ti]) | 0;
               u8[off] = r[(w >> 19) & 31];
@@ -771,7 +772,7 @@ export class Cpu implements InterruptSink {
           case OP.SH: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
-            const ti = stBase + (vpn & TLB_MASK);
+            const ti = stBase + ((vpn ^ ah) & TLB_MASK);
             if ((va & 1) === 0 && tags[ti] === ((vpn << 9) | asid)) {
               const off = (va + deltas[ti]) | 0;
               u16[off >> 1] = r[(w >> 19) & 31];

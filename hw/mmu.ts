@@ -76,6 +76,12 @@ export class Mmu {
   satp = 0;
   /** Current ASID (from `satp`). */
   asid = 0;
+  /**
+   * Current ASID scrambled into a table index offset: entries live at
+   * `(vpn ^ asidHash) & TLB_MASK`, so address spaces that use the same
+   * virtual pages do not evict each other.
+   */
+  asidHash = 0;
   /** Base/limit unit: physical base added to U-mode addresses (page aligned). */
   base = 0;
   /** Base/limit unit: U-mode addresses at or above this fault. */
@@ -86,9 +92,10 @@ export class Mmu {
   mxr = false;
   /** Svadu: hardware sets A/D (true, reset value) instead of raising page faults. */
   adue = true;
-  /** Physical address of the last access that went to a device (set by `translate`). */
-
   readonly #ram: Ram;
+  // ASIDs with entries since the last full flush (flush by address visits only these).
+  readonly #asidUsed = new Uint8Array(512);
+  #asidList: number[] = [];
   // Root PPN last used with each ASID: a satp write that gives an ASID a new
   // root flushes that ASID, so kernels that recycle ASIDs cannot see stale entries.
   readonly #rootOfAsid = new Float64Array(512).fill(-1);
@@ -117,6 +124,7 @@ export class Mmu {
     value >>>= 0;
     this.satp = value;
     this.asid = (value >>> 22) & 0x1ff;
+    this.asidHash = Math.imul(this.asid, 0x2c5) & TLB_MASK;
     const root = value & 0x3f_ffff;
     if (value >>> 31 && this.#rootOfAsid[this.asid] !== root) {
       if (this.#rootOfAsid[this.asid] !== -1) this.flush(undefined, this.asid);
@@ -126,8 +134,8 @@ export class Mmu {
 
   /** Sets the base/limit registers and drops U-mode translations. */
   setBaseLimit(base: number, limit: number): void {
-    this.base = (base >>> 0) & ~0xfff;
-    this.limit = limit >>> 0;
+    this.base = (base & ~0xfff) >>> 0;
+    this.limit = (limit & ~0xfff) >>> 0;
     this.#flushRegime(REGIME.USER);
     this.flushes++;
   }
@@ -152,6 +160,8 @@ export class Mmu {
     if (vaddr === undefined) {
       if (asid === undefined) {
         tags.fill(INVALID_TAG);
+        for (const a of this.#asidList) this.#asidUsed[a] = 0;
+        this.#asidList = [];
         return;
       }
       const a = asid & 0x1ff;
@@ -161,12 +171,20 @@ export class Mmu {
       return;
     }
     const vpn = (vaddr >>> 12) & 0xfffff;
-    const slot = vpn & TLB_MASK;
+    if (asid !== undefined) {
+      this.#flushSlot(vpn, asid & 0x1ff);
+      return;
+    }
+    for (const a of this.#asidList) this.#flushSlot(vpn, a);
+  }
+
+  #flushSlot(vpn: number, asid: number): void {
+    const tags = this.tags;
+    const slot = (vpn ^ (Math.imul(asid, 0x2c5) & TLB_MASK)) & TLB_MASK;
+    const tag = (vpn << 9) | asid;
     for (let t = 0; t < 9; t++) {
       const i = (t << TLB_BITS) + slot;
-      const tag = tags[i];
-      if (tag === INVALID_TAG || tag >>> 9 !== vpn) continue;
-      if (asid === undefined || (tag & 0x1ff) === (asid & 0x1ff)) tags[i] = INVALID_TAG;
+      if (tags[i] === tag) tags[i] = INVALID_TAG;
     }
   }
 
@@ -201,8 +219,13 @@ export class Mmu {
     const ram = this.#ram;
     const pageOff = (pa - (pa % 4096)) - ram.base;
     if (pageOff >= 0 && pageOff + 4096 <= ram.size) {
-      const i = ((regime * 3 + access) << TLB_BITS) + ((vaddr >>> 12) & TLB_MASK);
-      this.tags[i] = ((vaddr >>> 12) << 9) | this.asid;
+      const asid = this.asid;
+      const i = ((regime * 3 + access) << TLB_BITS) + (((vaddr >>> 12) ^ this.asidHash) & TLB_MASK);
+      this.tags[i] = ((vaddr >>> 12) << 9) | asid;
+      if (this.#asidUsed[asid] === 0) {
+        this.#asidUsed[asid] = 1;
+        this.#asidList.push(asid);
+      }
       this.deltas[i] = (pageOff - (vaddr & ~0xfff)) | 0;
     }
     return pa;

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { BareMetalError, runBareElf } from "../../hw/bare_runner.ts";
+import { parseElf32 } from "../../hw/elf.ts";
+import { createMachine } from "../../hw/machine.ts";
+
+const BIN = new URL("../baremetal/bin/", import.meta.url);
+
+function elfNames(): string[] {
+  const names: string[] = [];
+  for (const e of Deno.readDirSync(BIN)) if (e.name.endsWith(".elf")) names.push(e.name);
+  return names.sort();
+}
+
+function runOne(name: string) {
+  const m = createMachine({ ramSize: 4 << 20, rtcEpochNs: 0n });
+  const image = parseElf32(Deno.readFileSync(new URL(name, BIN)));
+  return { result: runBareElf(m, image, { maxInstructions: 5_000_000 }), machine: m };
+}
+
+Deno.test("there are bare-metal programs for every area", () => {
+  const names = elfNames();
+  for (
+    const want of [
+      "rv32ui_arith",
+      "rv32ui_branches",
+      "rv32ui_memory",
+      "rv32um",
+      "rv32ua",
+      "priv_traps",
+      "sv32",
+      "misaligned",
+      "timer",
+      "c_algorithms",
+    ]
+  ) {
+    assert.ok(names.includes(`${want}.elf`), `${want}.elf is built`);
+  }
+});
+
+for (const name of elfNames()) {
+  Deno.test(`bare-metal ${name} passes`, () => {
+    const { result } = runOne(name);
+    assert.equal(result.status, "pass", `${name}: ${JSON.stringify(result)}`);
+  });
+}
+
+Deno.test("the C program prints through the HTIF write syscall", () => {
+  const { result } = runOne("c_algorithms.elf");
+  assert.equal(result.output, "hello from bare metal\n");
+});
+
+Deno.test("determinism: the same program twice gives identical cycles and instret", () => {
+  for (const name of ["c_algorithms.elf", "timer.elf", "sv32.elf"]) {
+    const a = runOne(name).result;
+    const b = runOne(name).result;
+    assert.equal(a.cycles, b.cycles, name);
+    assert.equal(a.instructions, b.instructions, name);
+  }
+});
+
+Deno.test("a failing program reports its test number; budget exhaustion is 'limit'", () => {
+  const m = createMachine({ ramSize: 4 << 20, rtcEpochNs: 0n });
+  const image = parseElf32(Deno.readFileSync(new URL("rv32ui_arith.elf", BIN)));
+  const r = runBareElf(m, image, { maxInstructions: 10 });
+  assert.equal(r.status, "limit");
+  // Write "fail 7" through tohost by hand: a two-instruction program.
+  const bytes = image.bytes.slice();
+  const text = image.programHeaders.find((p) => p.vaddr === image.entry)!;
+  const tohost = image.symbols.get("tohost")!;
+  const dv = new DataView(bytes.buffer);
+  const hi = (tohost + 0x800) >>> 12, lo = (tohost - (hi << 12)) | 0;
+  dv.setUint32(text.offset, ((hi & 0xfffff) << 12) | (5 << 7) | 0x37, true); // lui t0, %hi
+  dv.setUint32(text.offset + 4, ((15 & 0xfff) << 20) | (6 << 7) | 0x13, true); // li t1, 15
+  dv.setUint32(
+    text.offset + 8,
+    (((lo >> 5) & 0x7f) << 25) | (6 << 20) | (5 << 15) | (2 << 12) |
+      ((lo & 31) << 7) | 0x23,
+    true,
+  ); // sw t1, %lo(t0)
+  dv.setUint32(text.offset + 12, 0x0000006f, true); // j .
+  const m2 = createMachine({ ramSize: 4 << 20, rtcEpochNs: 0n });
+  const r2 = runBareElf(m2, parseElf32(bytes), {});
+  assert.equal(r2.status, "fail");
+  assert.equal(r2.code, 7);
+});
+
+Deno.test("an ELF without tohost is refused with BareMetalError", () => {
+  const m = createMachine({ ramSize: 4 << 20, rtcEpochNs: 0n });
+  const image = parseElf32(Deno.readFileSync(new URL("rv32um.elf", BIN)));
+  image.symbols.delete("tohost");
+  assert.throws(() => runBareElf(m, image), BareMetalError);
+});
