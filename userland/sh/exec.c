@@ -1,0 +1,389 @@
+/* Strata sh: running command lists, pipelines and simple commands:
+ * redirections, PATH search, process groups and the terminal handover. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sh.h"
+
+/* ---- redirections ---- */
+
+struct fd_save {
+  int fd[16];
+  int copy[16]; /* -1: the fd was closed before */
+  int n;
+};
+
+static void save_fd(struct fd_save *s, int fd) {
+  for (int i = 0; i < s->n; i++)
+    if (s->fd[i] == fd) return;
+  if (s->n == 16) return;
+  s->fd[s->n] = fd;
+  s->copy[s->n] = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+  s->n++;
+}
+
+static void restore_fds(struct fd_save *s) {
+  while (s->n > 0) {
+    s->n--;
+    int fd = s->fd[s->n], copy = s->copy[s->n];
+    if (copy >= 0) {
+      dup2(copy, fd);
+      close(copy);
+    } else {
+      close(fd);
+    }
+  }
+}
+
+/* Applies redirections left to right; save (if not NULL) records what to undo. */
+static int apply_redirs(struct redir *r, struct fd_save *save) {
+  for (; r; r = r->next) {
+    char *t = expand_single(r->target);
+    if (!t) return -1;
+    if (save) save_fd(save, r->fd);
+    if (r->kind == R_DUP_IN || r->kind == R_DUP_OUT) {
+      if (strcmp(t, "-") == 0) {
+        close(r->fd);
+        continue;
+      }
+      long m = parse_uint(t);
+      if (m < 0) {
+        sh_error(t, "ambiguous redirect");
+        return -1;
+      }
+      if (m != r->fd && dup2((int)m, r->fd) < 0) {
+        sh_error_errno(t, NULL, errno);
+        return -1;
+      }
+      continue;
+    }
+    int flags = O_RDONLY;
+    switch (r->kind) {
+    case R_OUT: flags = O_WRONLY | O_CREAT | O_TRUNC; break;
+    case R_APPEND: flags = O_WRONLY | O_CREAT | O_APPEND; break;
+    case R_RDWR: flags = O_RDWR | O_CREAT; break;
+    default: break;
+    }
+    int fd = open(t, flags, 0666);
+    if (fd < 0) {
+      sh_error_errno(t, NULL, errno);
+      return -1;
+    }
+    if (fd != r->fd) {
+      int ok = dup2(fd, r->fd);
+      int err = errno;
+      close(fd);
+      if (ok < 0) {
+        sh_error_errno(t, NULL, err);
+        return -1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* ---- expansion of a whole command ---- */
+
+struct expanded {
+  char **argv;
+  int argc, cap;
+  char **assigns;
+  int nassign;
+};
+
+static int expand_command(struct command *c, struct expanded *x) {
+  memset(x, 0, sizeof(*x));
+  x->assigns = arena_alloc((size_t)(c->nwords + 1) * sizeof(char *));
+  int i = 0;
+  for (; i < c->nwords; i++) {
+    size_t nl = var_assignment_len(c->words[i]);
+    if (!nl) break;
+    char *v = expand_single(c->words[i] + nl + 1);
+    if (!v) return -1;
+    x->assigns[x->nassign++] = arena_concat3(arena_strndup(c->words[i], nl), "=", v);
+  }
+  x->cap = c->nwords + 8;
+  x->argv = arena_alloc((size_t)x->cap * sizeof(char *));
+  for (; i < c->nwords; i++) {
+    char **f;
+    int n;
+    if (expand_word(c->words[i], &f, &n) < 0) return -1;
+    if (x->argc + n + 1 > x->cap) {
+      int cap = (x->argc + n + 1) * 2;
+      char **na = arena_alloc((size_t)cap * sizeof(char *));
+      memcpy(na, x->argv, (size_t)x->argc * sizeof(char *));
+      x->argv = na;
+      x->cap = cap;
+    }
+    for (int k = 0; k < n; k++) x->argv[x->argc++] = f[k];
+  }
+  x->argv[x->argc] = NULL;
+  return 0;
+}
+
+static void set_assignments(struct expanded *x) {
+  for (int i = 0; i < x->nassign; i++) {
+    char *eq = strchr(x->assigns[i], '=');
+    var_set(arena_strndup(x->assigns[i], (size_t)(eq - x->assigns[i])), eq + 1, 0);
+  }
+}
+
+/* ---- exec ---- */
+
+static void try_exec(const char *path, char **argv, char **envp) {
+  execve(path, argv, envp);
+  if (errno != ENOEXEC) return;
+  /* Not a binary: run it as a script, as POSIX shells do. */
+  int argc = 0;
+  while (argv[argc]) argc++;
+  char **nargv = arena_alloc((size_t)(argc + 2) * sizeof(char *));
+  nargv[0] = "sh";
+  nargv[1] = (char *)path;
+  for (int i = 1; i <= argc; i++) nargv[i + 1] = argv[i];
+  execve("/bin/sh", nargv, envp);
+  errno = ENOEXEC;
+}
+
+static void exec_external(struct expanded *x) __attribute__((noreturn));
+static void exec_external(struct expanded *x) {
+  char **envp = vars_environ(x->assigns, x->nassign);
+  const char *name = x->argv[0];
+  int err = ENOENT;
+  if (strchr(name, '/')) {
+    try_exec(name, x->argv, envp);
+    err = errno;
+  } else if (*name) {
+    const char *path = var_get("PATH");
+    if (!path) path = "/bin";
+    for (;;) {
+      const char *colon = strchr(path, ':');
+      size_t n = colon ? (size_t)(colon - path) : strlen(path);
+      char *dir = n ? arena_strndup(path, n) : ".";
+      try_exec(arena_concat3(dir, "/", name), x->argv, envp);
+      if (errno != ENOENT && errno != ENOTDIR) err = errno;
+      if (!colon) break;
+      path = colon + 1;
+    }
+  }
+  if (err == ENOENT) {
+    sh_error(name, "not found");
+    _exit(127);
+  }
+  sh_error_errno(name, NULL, err);
+  _exit(126);
+}
+
+/* ---- processes ---- */
+
+static void child_setup(pid_t pgid, int foreground, int async_no_jc) {
+  sh.is_subshell = 1;
+  if (sh.job_control) {
+    pid_t me = getpid();
+    setpgid(0, pgid ? pgid : me);
+    /* SIGTTOU is still ignored here, so this works from a background group. */
+    if (foreground) tcsetpgrp(sh.tty_fd, pgid ? pgid : me);
+  }
+  if (sh.interactive) {
+    signal(SIGINT, SIG_DFL);
+    signal(SIGQUIT, SIG_DFL);
+    signal(SIGTSTP, SIG_DFL);
+    signal(SIGTTIN, SIG_DFL);
+    signal(SIGTTOU, SIG_DFL);
+  }
+  if (async_no_jc) {
+    /* POSIX: without job control, background commands ignore ^C and read /dev/null. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGQUIT, SIG_IGN);
+    int fd = open("/dev/null", O_RDONLY);
+    if (fd >= 0 && fd != 0) {
+      dup2(fd, 0);
+      close(fd);
+    }
+  }
+  sh.interactive = 0;
+  sh.job_control = 0;
+}
+
+/* Runs one command of a pipeline (or a background command) in a child. */
+static void run_in_child(struct command *c) __attribute__((noreturn));
+static void run_in_child(struct command *c) {
+  struct expanded x;
+  if (expand_command(c, &x) < 0) _exit(1);
+  if (apply_redirs(c->redirs, NULL) < 0) _exit(1);
+  if (x.argc == 0) _exit(0);
+  builtin_fn b = builtin_lookup(x.argv[0]);
+  if (b) {
+    set_assignments(&x);
+    _exit(b(x.argc, x.argv) & 255);
+  }
+  exec_external(&x);
+}
+
+static int run_in_shell(struct command *c, const char *text) {
+  struct expanded x;
+  if (expand_command(c, &x) < 0) return 1;
+  builtin_fn b = x.argc ? builtin_lookup(x.argv[0]) : NULL;
+  if (x.argc == 0 || b) {
+    struct fd_save save;
+    save.n = 0;
+    int status;
+    if (apply_redirs(c->redirs, &save) < 0) {
+      status = 1;
+    } else {
+      set_assignments(&x);
+      status = b ? b(x.argc, x.argv) : 0;
+    }
+    restore_fds(&save);
+    return status;
+  }
+  struct job *j = job_new(text);
+  if (!j) {
+    sh_error("too many jobs", NULL);
+    return 1;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    int err = errno;
+    job_free(j);
+    sh_error_errno("fork", NULL, err);
+    return 1;
+  }
+  if (pid == 0) {
+    child_setup(0, 1, 0);
+    if (apply_redirs(c->redirs, NULL) < 0) _exit(1);
+    exec_external(&x);
+  }
+  j->pids[0] = pid;
+  j->npids = 1;
+  j->pgid = pid;
+  if (sh.job_control) {
+    setpgid(pid, pid);
+    tcsetpgrp(sh.tty_fd, pid);
+  }
+  return job_wait_fg(j);
+}
+
+static void announce_background(struct job *j) {
+  sh.last_bg_pid = j->pids[j->npids - 1];
+  j->background = 1;
+  if (sh.interactive) {
+    out_str(2, "[");
+    out_num(2, j->id);
+    out_str(2, "] ");
+    out_num(2, sh.last_bg_pid);
+    out_str(2, "\n");
+  }
+}
+
+static int run_pipeline(struct pipeline *pl, int background, const char *text) {
+  int status;
+  if (pl->ncmds == 1 && !background) {
+    status = run_in_shell(pl->cmds[0], text);
+  } else {
+    struct job *j = job_new(text);
+    if (!j) {
+      sh_error("too many jobs", NULL);
+      return 1;
+    }
+    int prev_read = -1, failed = 0;
+    for (int i = 0; i < pl->ncmds; i++) {
+      int pfd[2] = {-1, -1};
+      if (i + 1 < pl->ncmds && pipe2(pfd, O_CLOEXEC) < 0) {
+        sh_error_errno("pipe", NULL, errno);
+        failed = 1;
+        break;
+      }
+      pid_t pid = fork();
+      if (pid < 0) {
+        sh_error_errno("fork", NULL, errno);
+        if (pfd[0] >= 0) {
+          close(pfd[0]);
+          close(pfd[1]);
+        }
+        failed = 1;
+        break;
+      }
+      if (pid == 0) {
+        child_setup(j->pgid, !background, background && !sh.job_control);
+        if (prev_read >= 0) {
+          dup2(prev_read, 0);
+          close(prev_read);
+        }
+        if (pfd[1] >= 0) {
+          dup2(pfd[1], 1);
+          close(pfd[1]);
+          close(pfd[0]);
+        }
+        run_in_child(pl->cmds[i]);
+      }
+      if (i == 0) j->pgid = pid;
+      if (sh.job_control) setpgid(pid, j->pgid);
+      j->pids[j->npids++] = pid;
+      if (prev_read >= 0) close(prev_read);
+      if (pfd[1] >= 0) close(pfd[1]);
+      prev_read = pfd[0];
+    }
+    if (prev_read >= 0) close(prev_read);
+    if (j->npids == 0) {
+      job_free(j);
+      return 1;
+    }
+    if (background && !failed) {
+      announce_background(j);
+      return 0;
+    }
+    if (sh.job_control) tcsetpgrp(sh.tty_fd, j->pgid);
+    status = job_wait_fg(j);
+    if (failed) status = 1;
+  }
+  if (pl->negate) status = !status;
+  return status;
+}
+
+int run_andor(struct andor *a) {
+  if (a->background && a->npipes > 1) {
+    /* A backgrounded a && b runs as one subshell job. */
+    struct job *j = job_new(a->text);
+    if (!j) {
+      sh_error("too many jobs", NULL);
+      return 1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+      job_free(j);
+      sh_error_errno("fork", NULL, errno);
+      return 1;
+    }
+    if (pid == 0) {
+      child_setup(0, 0, !sh.job_control);
+      a->background = 0;
+      _exit(run_andor(a) & 255);
+    }
+    if (sh.job_control) setpgid(pid, pid);
+    j->pids[0] = pid;
+    j->npids = 1;
+    j->pgid = pid;
+    announce_background(j);
+    return 0;
+  }
+  int status = run_pipeline(a->pipes[0], a->background, a->text);
+  sh.last_status = status;
+  for (int i = 1; i < a->npipes && !sh.exit_requested; i++) {
+    int run = a->ops[i - 1] == OP_AND ? status == 0 : status != 0;
+    if (!run) continue;
+    status = run_pipeline(a->pipes[i], 0, a->text);
+    sh.last_status = status;
+  }
+  return status;
+}
+
+int run_list(struct andor *list) {
+  for (struct andor *a = list; a && !sh.exit_requested; a = a->next) {
+    sh.last_status = run_andor(a);
+    if (!sh.interactive) jobs_reap(0);
+  }
+  return sh.last_status;
+}

@@ -1,0 +1,524 @@
+/* Strata sh: reading command lines, the lexer and the recursive-descent parser. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sh.h"
+
+enum token_type {
+  T_WORD,
+  T_NEWLINE,
+  T_EOF,
+  T_SEMI,
+  T_AMP,
+  T_PIPE,
+  T_AND_IF,
+  T_OR_IF,
+  T_REDIR,
+  T_ERROR,
+};
+
+struct token {
+  enum token_type type;
+  char *word;          /* T_WORD: raw text (quotes kept) */
+  int fd;              /* T_REDIR: explicit fd, or -1 */
+  enum redir_kind kind; /* T_REDIR */
+  size_t start, end;   /* position in the line text */
+};
+
+struct parser {
+  struct source *src;
+  char *text; /* the command line read so far (may span several lines) */
+  size_t len, cap, pos;
+  struct token tok; /* current lookahead */
+  int have_tok;
+  int failed;
+};
+
+/* ---- input ---- */
+
+static const char *prompt_primary(void) {
+  const char *ps1 = var_get("PS1");
+  if (ps1) return ps1;
+  return geteuid() == 0 ? "# " : "$ ";
+}
+
+/* Reads one byte-chunk into the source buffer; 0 at end of input. */
+static int source_fill(struct source *s) {
+  if (s->eof) return 0;
+  /* A non-seekable shared stdin is read a byte at a time so that commands run
+   * from the script still see the rest of it, as POSIX requires. */
+  size_t want = s->share_fd == 2 ? 1 : sizeof(s->buf);
+  for (;;) {
+    ssize_t n = read(s->fd, s->buf, want);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      s->eof = 1;
+      return 0;
+    }
+    s->len = (size_t)n;
+    s->pos = 0;
+    return 1;
+  }
+}
+
+static void text_append(struct parser *p, const char *s, size_t n) {
+  if (p->len + n + 1 > p->cap) {
+    size_t cap = p->cap ? p->cap : 256;
+    while (cap < p->len + n + 1) cap *= 2;
+    char *t = realloc(p->text, cap);
+    if (!t) {
+      out_str(2, "sh: out of memory\n");
+      _exit(2);
+    }
+    p->text = t;
+    p->cap = cap;
+  }
+  memcpy(p->text + p->len, s, n);
+  p->len += n;
+  p->text[p->len] = 0;
+}
+
+/* Appends the next input line to the parser text; 0 at end of input. */
+static int read_line(struct parser *p, int continuation) {
+  struct source *s = p->src;
+  if (s->str) {
+    if (s->str_pos >= s->str_len) return 0;
+    const char *start = s->str + s->str_pos;
+    const char *nl = memchr(start, '\n', s->str_len - s->str_pos);
+    size_t n = nl ? (size_t)(nl - start) + 1 : s->str_len - s->str_pos;
+    text_append(p, start, n);
+    s->str_pos += n;
+    return 1;
+  }
+  if (s->interactive) {
+    if (!sh.is_subshell) jobs_reap(1);
+    out_str(2, continuation ? "> " : prompt_primary());
+  }
+  int got = 0;
+  for (;;) {
+    if (s->pos >= s->len && !source_fill(s)) break;
+    const char *start = s->buf + s->pos;
+    const char *nl = memchr(start, '\n', s->len - s->pos);
+    size_t n = nl ? (size_t)(nl - start) + 1 : s->len - s->pos;
+    text_append(p, start, n);
+    s->pos += n;
+    got = 1;
+    if (nl) break;
+  }
+  if (s->share_fd == 1 && s->pos < s->len) {
+    /* Give unread bytes back so commands that read stdin start after this line. */
+    if (lseek(s->fd, -(off_t)(s->len - s->pos), SEEK_CUR) >= 0) s->pos = s->len = 0;
+  }
+  if (!got && s->interactive) out_str(2, "\n");
+  return got;
+}
+
+/* ---- lexer ---- */
+
+static int is_meta(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '<' ||
+         c == '>' || c == '(' || c == ')';
+}
+
+static void syntax_error(struct parser *p, const char *msg) {
+  if (!p->failed) {
+    out_str(2, "sh: syntax error: ");
+    out_str(2, msg);
+    out_str(2, "\n");
+  }
+  p->failed = 1;
+}
+
+/* Growable buffer for one raw word. */
+struct wbuf {
+  char *s;
+  size_t len, cap;
+};
+
+static void wb_put(struct wbuf *b, char c) {
+  if (b->len + 2 > b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 64;
+    char *n = arena_alloc(cap);
+    if (b->len) memcpy(n, b->s, b->len);
+    b->s = n;
+    b->cap = cap;
+  }
+  b->s[b->len++] = c;
+  b->s[b->len] = 0;
+}
+
+/* Next char of the text, reading continuation lines when the text runs out. */
+static int peek_more(struct parser *p) {
+  if (p->pos < p->len) return (unsigned char)p->text[p->pos];
+  if (read_line(p, 1)) return (unsigned char)p->text[p->pos];
+  return -1;
+}
+
+static int lex_word(struct parser *p, struct token *t) {
+  struct wbuf b = {0};
+  for (;;) {
+    if (p->pos >= p->len) break;
+    char c = p->text[p->pos];
+    if (is_meta(c)) break;
+    if (c == '\\') {
+      if (p->pos + 1 < p->len && p->text[p->pos + 1] == '\n') {
+        /* Line continuation: drop both and keep reading the word. */
+        p->pos += 2;
+        if (p->pos >= p->len && !read_line(p, 1)) break;
+        continue;
+      }
+      wb_put(&b, c);
+      p->pos++;
+      if (p->pos < p->len) wb_put(&b, p->text[p->pos++]);
+      continue;
+    }
+    if (c == '\'') {
+      wb_put(&b, c);
+      p->pos++;
+      for (;;) {
+        int d = peek_more(p);
+        if (d < 0) {
+          syntax_error(p, "unterminated quote '");
+          return -1;
+        }
+        wb_put(&b, (char)d);
+        p->pos++;
+        if (d == '\'') break;
+      }
+      continue;
+    }
+    if (c == '"') {
+      wb_put(&b, c);
+      p->pos++;
+      for (;;) {
+        int d = peek_more(p);
+        if (d < 0) {
+          syntax_error(p, "unterminated quote \"");
+          return -1;
+        }
+        p->pos++;
+        if (d == '\\') {
+          int e = peek_more(p);
+          if (e == '\n') {
+            p->pos++;
+            continue;
+          }
+          wb_put(&b, '\\');
+          if (e >= 0) {
+            wb_put(&b, (char)e);
+            p->pos++;
+          }
+          continue;
+        }
+        if (d == '`' || (d == '$' && p->pos < p->len && p->text[p->pos] == '(')) {
+          syntax_error(p, "command substitution is not supported");
+          return -1;
+        }
+        wb_put(&b, (char)d);
+        if (d == '"') break;
+      }
+      continue;
+    }
+    if (c == '`' || (c == '$' && p->pos + 1 < p->len && p->text[p->pos + 1] == '(')) {
+      syntax_error(p, "command substitution is not supported");
+      return -1;
+    }
+    if (c == '$' && p->pos + 1 < p->len && p->text[p->pos + 1] == '{') {
+      /* Copy through the closing brace so spaces inside ${x:-a b} stay in the word. */
+      while (p->pos < p->len && p->text[p->pos] != '}') wb_put(&b, p->text[p->pos++]);
+      if (p->pos >= p->len) {
+        syntax_error(p, "missing }");
+        return -1;
+      }
+      wb_put(&b, p->text[p->pos++]);
+      continue;
+    }
+    wb_put(&b, c);
+    p->pos++;
+  }
+  t->type = T_WORD;
+  t->word = b.s ? b.s : arena_strdup("");
+  return 0;
+}
+
+static void lex(struct parser *p, struct token *t) {
+  t->fd = -1;
+  t->word = NULL;
+  for (;;) {
+    while (p->pos < p->len && (p->text[p->pos] == ' ' || p->text[p->pos] == '\t')) p->pos++;
+    if (p->pos + 1 < p->len && p->text[p->pos] == '\\' && p->text[p->pos + 1] == '\n') {
+      p->pos += 2;
+      if (p->pos >= p->len) read_line(p, 1);
+      continue;
+    }
+    if (p->pos < p->len && p->text[p->pos] == '#') {
+      while (p->pos < p->len && p->text[p->pos] != '\n') p->pos++;
+    }
+    break;
+  }
+  t->start = p->pos;
+  if (p->pos >= p->len) {
+    t->type = T_EOF;
+    t->end = p->pos;
+    return;
+  }
+  const char *s = p->text + p->pos;
+  size_t left = p->len - p->pos;
+  char c = s[0], c1 = left > 1 ? s[1] : 0;
+  int n = 1;
+  /* An all-digit word directly followed by < or > names the fd to redirect. */
+  if (c >= '0' && c <= '9') {
+    size_t i = 0;
+    while (i < left && s[i] >= '0' && s[i] <= '9') i++;
+    if (i < left && (s[i] == '<' || s[i] == '>') && i < 4) {
+      t->fd = 0;
+      for (size_t k = 0; k < i; k++) t->fd = t->fd * 10 + (s[k] - '0');
+      p->pos += i;
+      s += i;
+      left -= i;
+      c = s[0];
+      c1 = left > 1 ? s[1] : 0;
+    }
+  }
+  switch (c) {
+  case '\n': t->type = T_NEWLINE; break;
+  case ';':
+    if (c1 == ';') {
+      syntax_error(p, "unexpected `;;'");
+      t->type = T_ERROR;
+      return;
+    }
+    t->type = T_SEMI;
+    break;
+  case '&':
+    if (c1 == '&') n = 2, t->type = T_AND_IF;
+    else t->type = T_AMP;
+    break;
+  case '|':
+    if (c1 == '|') n = 2, t->type = T_OR_IF;
+    else t->type = T_PIPE;
+    break;
+  case '<':
+    t->type = T_REDIR;
+    if (c1 == '<') {
+      syntax_error(p, "here-documents (<<) are not supported");
+      t->type = T_ERROR;
+      return;
+    }
+    if (c1 == '&') n = 2, t->kind = R_DUP_IN;
+    else if (c1 == '>') n = 2, t->kind = R_RDWR;
+    else t->kind = R_IN;
+    break;
+  case '>':
+    t->type = T_REDIR;
+    if (c1 == '>') n = 2, t->kind = R_APPEND;
+    else if (c1 == '&') n = 2, t->kind = R_DUP_OUT;
+    else if (c1 == '|') n = 2, t->kind = R_OUT;
+    else t->kind = R_OUT;
+    break;
+  case '(':
+  case ')':
+    syntax_error(p, "subshells ( ) are not supported");
+    t->type = T_ERROR;
+    return;
+  default:
+    if (lex_word(p, t) < 0) {
+      t->type = T_ERROR;
+      return;
+    }
+    t->end = p->pos;
+    return;
+  }
+  p->pos += (size_t)n;
+  t->end = p->pos;
+}
+
+static struct token *peek(struct parser *p) {
+  if (!p->have_tok) {
+    lex(p, &p->tok);
+    p->have_tok = 1;
+  }
+  return &p->tok;
+}
+
+static void consume(struct parser *p) { p->have_tok = 0; }
+
+static void unexpected(struct parser *p, struct token *t) {
+  if (t->type == T_ERROR) {
+    p->failed = 1;
+    return;
+  }
+  if (t->type == T_EOF) {
+    syntax_error(p, "unexpected end of input");
+    return;
+  }
+  char msg[96];
+  size_t n = t->end - t->start;
+  if (t->type == T_NEWLINE) {
+    strcpy(msg, "unexpected newline");
+  } else {
+    if (n > 40) n = 40;
+    strcpy(msg, "unexpected `");
+    memcpy(msg + 12, p->text + t->start, n);
+    strcpy(msg + 12 + n, "'");
+  }
+  syntax_error(p, msg);
+}
+
+/* After | && ||, newlines are skipped and more input is read if needed. */
+static void linebreak(struct parser *p) {
+  for (;;) {
+    struct token *t = peek(p);
+    if (t->type == T_NEWLINE) {
+      consume(p);
+      continue;
+    }
+    if (t->type == T_EOF && read_line(p, 1)) {
+      consume(p);
+      continue;
+    }
+    return;
+  }
+}
+
+/* ---- grammar ---- */
+
+static struct command *parse_command(struct parser *p) {
+  struct command *c = arena_alloc(sizeof(*c));
+  int cap = 8;
+  c->words = arena_alloc((size_t)cap * sizeof(char *));
+  c->nwords = 0;
+  c->redirs = NULL;
+  struct redir **tail = &c->redirs;
+  for (;;) {
+    struct token *t = peek(p);
+    if (t->type == T_WORD) {
+      if (c->nwords + 1 >= cap) {
+        char **n = arena_alloc((size_t)cap * 2 * sizeof(char *));
+        memcpy(n, c->words, (size_t)c->nwords * sizeof(char *));
+        c->words = n;
+        cap *= 2;
+      }
+      c->words[c->nwords++] = t->word;
+      consume(p);
+    } else if (t->type == T_REDIR) {
+      struct redir *r = arena_alloc(sizeof(*r));
+      r->kind = t->kind;
+      r->fd = t->fd >= 0 ? t->fd
+              : (t->kind == R_IN || t->kind == R_DUP_IN || t->kind == R_RDWR) ? 0 : 1;
+      r->next = NULL;
+      consume(p);
+      t = peek(p);
+      if (t->type != T_WORD) {
+        unexpected(p, t);
+        return NULL;
+      }
+      r->target = t->word;
+      consume(p);
+      *tail = r;
+      tail = &r->next;
+    } else {
+      break;
+    }
+  }
+  c->words[c->nwords] = NULL;
+  if (c->nwords == 0 && !c->redirs) {
+    unexpected(p, peek(p));
+    return NULL;
+  }
+  return c;
+}
+
+static struct pipeline *parse_pipeline(struct parser *p) {
+  struct pipeline *pl = arena_alloc(sizeof(*pl));
+  pl->ncmds = 0;
+  pl->negate = 0;
+  struct token *t = peek(p);
+  if (t->type == T_WORD && strcmp(t->word, "!") == 0) {
+    pl->negate = 1;
+    consume(p);
+  }
+  for (;;) {
+    struct command *c = parse_command(p);
+    if (!c) return NULL;
+    if (pl->ncmds == SH_MAX_PIPE) {
+      syntax_error(p, "pipeline too long");
+      return NULL;
+    }
+    pl->cmds[pl->ncmds++] = c;
+    if (peek(p)->type != T_PIPE) break;
+    consume(p);
+    linebreak(p);
+  }
+  return pl;
+}
+
+static struct andor *parse_andor(struct parser *p) {
+  struct andor *a = arena_alloc(sizeof(*a));
+  int cap = 4;
+  a->pipes = arena_alloc((size_t)cap * sizeof(*a->pipes));
+  a->ops = arena_alloc((size_t)cap * sizeof(*a->ops));
+  a->npipes = 0;
+  a->background = 0;
+  a->next = NULL;
+  size_t start = peek(p)->start, end;
+  for (;;) {
+    struct pipeline *pl = parse_pipeline(p);
+    if (!pl) return NULL;
+    if (a->npipes == cap) {
+      struct pipeline **np = arena_alloc((size_t)cap * 2 * sizeof(*np));
+      enum andor_op *no = arena_alloc((size_t)cap * 2 * sizeof(*no));
+      memcpy(np, a->pipes, (size_t)cap * sizeof(*np));
+      memcpy(no, a->ops, (size_t)cap * sizeof(*no));
+      a->pipes = np;
+      a->ops = no;
+      cap *= 2;
+    }
+    a->pipes[a->npipes++] = pl;
+    struct token *t = peek(p);
+    end = t->start;
+    if (t->type != T_AND_IF && t->type != T_OR_IF) break;
+    a->ops[a->npipes - 1] = t->type == T_AND_IF ? OP_AND : OP_OR;
+    consume(p);
+    linebreak(p);
+  }
+  while (end > start && (p->text[end - 1] == ' ' || p->text[end - 1] == '\t')) end--;
+  a->text = arena_strndup(p->text + start, end - start);
+  return a;
+}
+
+enum parse_result parse_line(struct source *src, struct andor **out) {
+  static struct parser p;
+  p.src = src;
+  p.len = p.pos = 0;
+  p.have_tok = 0;
+  p.failed = 0;
+  *out = NULL;
+  if (!read_line(&p, 0)) return PARSE_EOF;
+  struct andor **tail = out;
+  for (;;) {
+    struct token *t = peek(&p);
+    if (t->type == T_NEWLINE || t->type == T_EOF) break;
+    struct andor *a = parse_andor(&p);
+    if (!a) break;
+    *tail = a;
+    tail = &a->next;
+    t = peek(&p);
+    if (t->type == T_AMP) {
+      a->background = 1;
+      consume(&p);
+    } else if (t->type == T_SEMI) {
+      consume(&p);
+    } else if (t->type != T_NEWLINE && t->type != T_EOF) {
+      unexpected(&p, t);
+      break;
+    }
+  }
+  if (p.failed) {
+    *out = NULL;
+    return PARSE_ERROR;
+  }
+  return PARSE_OK;
+}

@@ -1,0 +1,172 @@
+/* Strata sh: shared declarations between the shell's modules. */
+#ifndef STRATA_SH_H
+#define STRATA_SH_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Longest pipeline and most jobs the shell tracks at once. */
+#define SH_MAX_PIPE 16
+#define SH_MAX_JOBS 32
+
+/* ---- util.c: per-line arena, output, small string helpers ---- */
+
+/* Bump allocator reset after each top-level command line; exits on exhaustion. */
+void *arena_alloc(size_t n);
+char *arena_strndup(const char *s, size_t n);
+char *arena_strdup(const char *s);
+char *arena_concat3(const char *a, const char *b, const char *c);
+void arena_reset(void);
+
+void out_str(int fd, const char *s);
+void out_num(int fd, long n);
+/* "sh: a: b\n" (b may be NULL). */
+void sh_error(const char *a, const char *b);
+/* "sh: a: b: strerror(err)\n" (b may be NULL). */
+void sh_error_errno(const char *a, const char *b, int err);
+const char *signal_name(int sig);
+/* Parses a non-negative decimal; returns -1 on anything else. */
+long parse_uint(const char *s);
+void num_to_str(long n, char *buf);
+
+/* ---- vars.c: shell variables and the environment ---- */
+
+void vars_init(char **envp);
+const char *var_get(const char *name);
+/* exported: 1 = export it, 0 = keep its current export flag. */
+int var_set(const char *name, const char *value, int exported);
+int var_export(const char *name);
+void var_unset(const char *name);
+int var_name_valid(const char *s, size_t n);
+/* Length of the NAME part if the word is NAME=..., else 0. */
+size_t var_assignment_len(const char *word);
+/* NULL-terminated environment for execve, in the arena; extra are NAME=VALUE overrides. */
+char **vars_environ(char **extra, int nextra);
+void vars_print_exported(int fd);
+
+/* ---- parse.c: lexer and parser ---- */
+
+enum redir_kind { R_IN, R_OUT, R_APPEND, R_RDWR, R_DUP_IN, R_DUP_OUT };
+
+struct redir {
+  int fd;
+  enum redir_kind kind;
+  char *target; /* raw word, expanded at run time */
+  struct redir *next;
+};
+
+struct command {
+  char **words; /* raw words, assignments included at the front */
+  int nwords;
+  struct redir *redirs;
+};
+
+struct pipeline {
+  struct command *cmds[SH_MAX_PIPE];
+  int ncmds;
+  int negate;
+};
+
+enum andor_op { OP_AND, OP_OR };
+
+struct andor {
+  struct pipeline **pipes;
+  enum andor_op *ops; /* ops[i] joins pipes[i] and pipes[i+1] */
+  int npipes;
+  int background;
+  char *text; /* source text, for job listings */
+  struct andor *next;
+};
+
+/* Where commands come from: a string (-c), or a file descriptor. */
+struct source {
+  int fd;
+  const char *str;
+  size_t str_len, str_pos;
+  int interactive;
+  int share_fd; /* fd is also children's stdin: give back unread bytes */
+  char buf[1024];
+  size_t len, pos;
+  int eof;
+};
+
+enum parse_result { PARSE_OK, PARSE_EOF, PARSE_ERROR };
+
+/* Reads and parses one complete command line (more lines if it continues). */
+enum parse_result parse_line(struct source *src, struct andor **out);
+
+/* ---- expand.c ---- */
+
+/* Expands a raw word into fields (split, quotes removed); fields in the arena. */
+int expand_word(const char *raw, char ***fields, int *nfields);
+/* Expands without field splitting (assignments, redirection targets). */
+char *expand_single(const char *raw);
+
+/* ---- jobs.c ---- */
+
+struct job {
+  int used;
+  int id;
+  pid_t pgid;
+  int npids;
+  pid_t pids[SH_MAX_PIPE];
+  int status[SH_MAX_PIPE];
+  unsigned char done[SH_MAX_PIPE];
+  int stopped;
+  int background;
+  int notified;
+  char text[64];
+};
+
+struct job *job_new(const char *text);
+void job_free(struct job *j);
+struct job *job_find_id(int id);
+struct job *job_find_pid(pid_t pid);
+struct job *job_current(void);
+int job_is_done(const struct job *j);
+/* Wait for a foreground job; returns its status as $? (128+sig if signalled). */
+int job_wait_fg(struct job *j);
+/* Collect finished children without blocking; report them when interactive. */
+void jobs_reap(int report);
+int job_exit_status(const struct job *j);
+void jobs_list(int fd);
+/* Converts a wait status into the shell's $? value. */
+int status_to_exit(int wstatus);
+/* Prints the message shells print for a child killed by a signal. */
+void report_signal(int wstatus);
+/* Blocks until the given pid (or any job, pid 0) finishes; returns $?. */
+int jobs_wait(pid_t pid, int *found);
+
+/* ---- exec.c ---- */
+
+int run_list(struct andor *list);
+int run_andor(struct andor *a);
+/* Continues a stopped job in the foreground or background. */
+int job_continue(struct job *j, int foreground);
+
+/* ---- builtins.c ---- */
+
+typedef int (*builtin_fn)(int argc, char **argv);
+builtin_fn builtin_lookup(const char *name);
+
+/* ---- global shell state (main.c) ---- */
+
+struct shell_state {
+  int last_status;       /* $? */
+  pid_t shell_pid;       /* $$ */
+  pid_t last_bg_pid;     /* $! */
+  int interactive;
+  int job_control;       /* process groups and terminal handover enabled */
+  int tty_fd;            /* the controlling terminal, when job_control */
+  pid_t shell_pgid;
+  int is_subshell;       /* a forked copy: never touches the terminal */
+  char *arg0;            /* $0 */
+  char **params;         /* $1... */
+  int nparams;
+  int exit_requested;
+  int exit_code;
+};
+
+extern struct shell_state sh;
+
+#endif
