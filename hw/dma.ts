@@ -401,6 +401,8 @@ export class DmaController implements MmioDevice {
     if (ch.event >= 0) this.#clock.cancel(ch.event);
     ch.event = -1;
     ch.burst = 0;
+    // Aborted meanwhile (a burst that wrote into this controller's own registers).
+    if ((ch.status & DMA_STATUS.BUSY) === 0) return;
     if (code === DMA_ERROR.NONE) {
       ch.status = DMA_STATUS.DONE;
       ch.stats.completed++;
@@ -477,6 +479,7 @@ export class DmaController implements MmioDevice {
     }
     this.#advance(ch, n);
     ch.event = -1;
+    if ((ch.status & DMA_STATUS.BUSY) === 0) return; // aborted during the copy
     if (ch.residual === 0) this.#finish(ch, DMA_ERROR.NONE, 0);
     else this.#pump(ch);
   }

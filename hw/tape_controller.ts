@@ -443,7 +443,7 @@ export class TapeController implements MmioDevice, DmaPeripheral {
       if (!withData) return this.#complete();
       this.#drqIn = true;
       // PIO: the record is in the buffer now. DMA: done when the channel drained it.
-      if (this.#useDma()) this.#dma!.request();
+      if (this.#useDma()) this.#dma?.request();
       else this.#complete();
     });
   }

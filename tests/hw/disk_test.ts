@@ -477,3 +477,66 @@ Deno.test("storage: attachStorage maps DMA, disks and tape and wires PLIC source
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("storage: random guest register traffic never throws on the host", () => {
+  const ram = new Ram(RAM, 1 << 20);
+  const bus = new Bus(ram);
+  const clock = new SimClock(100_000_000);
+  const plic = new Plic({ setInterruptPending: () => {} });
+  const st = attachStorage(bus, plic, clock, {
+    disks: [{ sizeBytes: 1 << 20 }, { sizeBytes: 1 << 20, readOnly: true }],
+    tape: { drive: { capacityBytes: 4 << 20 } },
+  });
+  let x = 0x1234_5678;
+  const next = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+  const bases = [
+    MEMORY_MAP.DMA_BASE,
+    MEMORY_MAP.DISK_BASE,
+    MEMORY_MAP.DISK_BASE + MEMORY_MAP.DISK_STRIDE,
+    MEMORY_MAP.TAPE_BASE,
+  ];
+  const widths = [1, 2, 4] as const;
+  for (let i = 0; i < 30_000; i++) {
+    const r = next();
+    const base = bases[r & 3];
+    const width = widths[(r >>> 2) % 3];
+    // Mostly real registers, sometimes anywhere in the window.
+    const off = (r >>> 4) & 1
+      ? ((r >>> 5) % 0x60) & ~(width - 1)
+      : (base === MEMORY_MAP.DMA_BASE ? 0x100 + ((r >>> 5) % 0x100) : (r >>> 5) % 0x1000) &
+        ~(width - 1);
+    const v = next();
+    // Point DMA addresses at RAM, holes or devices alike.
+    const value = (r >>> 20) % 4 === 0 ? RAM + (v % (2 << 20)) : v;
+    if ((r >>> 24) & 1) bus.write(base + off, width, value >>> 0);
+    else bus.read(base + off, width);
+    if ((r >>> 25) % 16 === 0) {
+      // Real commands, and the resets a driver uses to recover.
+      const disk = bases[1 + ((r >>> 29) & 1)];
+      const cmds = [0xec, 0x20, 0x30, 0xc8, 0xca, 0xe7, 0x55];
+      bus.write(disk + ATA_REG.DEVICE, 1, (v & 0x0f) | ATA_DEVICE.LBA);
+      bus.write(disk + ATA_REG.COMMAND, 1, cmds[v % cmds.length]);
+      bus.write(MEMORY_MAP.TAPE_BASE + TAPE_REG.COMMAND, 4, (v >>> 8) % 12);
+    } else if ((r >>> 25) % 64 === 1) {
+      for (const b of bases.slice(1, 3)) {
+        bus.write(b + ATA_REG.DEVICE_CONTROL, 1, ATA_CONTROL.SRST);
+        bus.write(b + ATA_REG.DEVICE_CONTROL, 1, 0);
+      }
+      bus.write(MEMORY_MAP.TAPE_BASE + TAPE_REG.COMMAND, 4, 0xff);
+    }
+    if ((i & 63) === 0) clock.advanceTo(clock.now + (next() % 2_000_000));
+  }
+  while (clock.now < 10_000_000_000 && clock.advanceToNextEvent()) { /* drain */ }
+  // The traffic did exercise the devices.
+  assert.ok(st.disks[0].stats.commands > 30, `disk commands ${st.disks[0].stats.commands}`);
+  let transfers = 0;
+  for (let c = 0; c < 4; c++) transfers += st.dma.stats(c).transfers;
+  assert.ok(transfers > 10, `dma transfers ${transfers}`);
+  assert.ok(st.tape!.drive.stats.busyCycles > 0);
+  st.close();
+});
