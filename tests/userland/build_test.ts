@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  BENCHMARKS,
   BuildError,
   buildGuestProgram,
   buildUserland,
@@ -13,6 +14,7 @@ import {
   listProgramSpecs,
   programPath,
   USERLAND_BIN_DIR,
+  UTILITIES,
 } from "../../userland/mod.ts";
 import { REPO_ROOT } from "../../userland/build.ts";
 
@@ -200,4 +202,11 @@ Deno.test("build: program names map to the documented folders", () => {
   const sh = specs.get("sh");
   if (sh) assert.ok(sh.every((s) => s.startsWith("userland/sh/") && s.endsWith(".c")));
   assert.throws(() => programPath("../etc/passwd"), RangeError);
+});
+
+Deno.test("mod.ts: UTILITIES and BENCHMARKS list exactly the sources in cmd/ and bench/", () => {
+  const byDir = (dir: string) =>
+    listProgramSpecs().filter((s) => s.sources[0].startsWith(`${dir}/`)).map((s) => s.name);
+  assert.deepEqual([...UTILITIES], byDir("userland/cmd"));
+  assert.deepEqual([...BENCHMARKS], byDir("userland/bench"));
 });
