@@ -250,7 +250,9 @@ export async function boot(
     });
   }
   if (options.maxCycles !== undefined) {
+    kernel.loop.daemonEvents++;
     machine.clock.scheduleAt(Math.max(options.maxCycles, machine.clock.now), () => {
+      kernel.loop.daemonEvents--;
       if (kernel.exitInfo !== null) return;
       kernel.poweroff(124);
       kernel.exitInfo!.reason = "timeout";

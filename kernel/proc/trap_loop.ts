@@ -128,6 +128,11 @@ export class TrapLoop {
   halted = false;
   /** Status given to {@link halt}. */
   haltStatus = 0;
+  /**
+   * Pending clock events that cannot wake a thread (a watchdog): when only
+   * these remain and every thread is blocked, the system is deadlocked.
+   */
+  daemonEvents = 0;
   readonly #cpu: CpuPort;
   readonly #clock: SimClock;
   readonly #table: ProcessTable;
@@ -320,7 +325,7 @@ export class TrapLoop {
       this.#hooks.externalInterrupt();
       return true;
     }
-    if (clock.nextEventAt !== Infinity) {
+    if (clock.pendingCount > this.daemonEvents) {
       const before = clock.now;
       clock.advanceToNextEvent();
       this.stats.idleCycles += clock.now - before;

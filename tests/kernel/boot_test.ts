@@ -1,0 +1,119 @@
+/**
+ * End-to-end: boot the kernel with the real plugins and guest binaries from
+ * userland/bin, run programs, check output, status and counters.
+ */
+import assert from "node:assert/strict";
+import { boot, parseQuantum, runGuest } from "../../kernel/boot.ts";
+import { ModuleBusyError } from "../../kernel/modules/mod.ts";
+
+const SH = { init: "/bin/sh" };
+
+Deno.test("boot: echo as pid 1 prints through the UART and the machine halts with its status", async () => {
+  const r = await runGuest({ init: "/bin/echo", initArgs: ["hello", "world"], maxCycles: 1e9 });
+  assert.equal(r.output, "hello world\r\n");
+  assert.equal(r.status, 0);
+  assert.equal(r.reason, "init-exit");
+  assert.ok(r.cycles > 0 && r.instret > 0);
+  assert.equal(r.stats.freeFrames, r.stats.totalFrames, "all memory returned after exit");
+});
+
+Deno.test("boot: a pipeline through the shell (fork, exec, pipe, wait, COW)", async () => {
+  const r = await runGuest({ ...SH, initArgs: ["-c", "ls -l /bin | wc -l"], maxCycles: 2e9 });
+  assert.equal(r.status, 0);
+  const n = Number(r.output.trim());
+  const files = [...Deno.readDirSync(new URL("../../userland/bin", import.meta.url))].length;
+  assert.ok(n >= files, `ls -l /bin | wc -l gave ${JSON.stringify(r.output)}, ${files} files`);
+  assert.ok(r.stats.cowCopies > 0, "fork used copy-on-write");
+  assert.ok(r.stats.contextSwitches >= 3);
+});
+
+Deno.test("boot: exit status of the shell becomes the machine's status", async () => {
+  const r = await runGuest({ ...SH, initArgs: ["-c", "exit 3"], maxCycles: 1e9 });
+  assert.equal(r.status, 3);
+  const r2 = await runGuest({ init: "/bin/false", maxCycles: 1e9 });
+  assert.equal(r2.status, 1);
+});
+
+Deno.test("boot: simulated time is deterministic (same cycles, instructions, output)", async () => {
+  const opts = { ...SH, initArgs: ["-c", "echo a | cat; uname -a"], maxCycles: 2e9 };
+  const a = await runGuest(opts);
+  const b = await runGuest(opts);
+  assert.equal(a.output, b.output);
+  assert.equal(a.cycles, b.cycles);
+  assert.equal(a.instret, b.instret);
+  assert.deepEqual(a.stats, b.stats);
+});
+
+Deno.test("boot: ^C on the console kills a looping foreground job, the shell goes on", async () => {
+  const r = await runGuest({
+    ...SH,
+    quantum: "1ms",
+    maxCycles: 3e9,
+    console: {
+      kind: "buffer",
+      script: [
+        { atMs: 1, data: "bench_getpid 100000000\n" },
+        { atMs: 200, data: "\x03" },
+        { atMs: 300, data: "echo after $?\n" },
+        { atMs: 400, data: "exit 7\n" },
+      ],
+    },
+  });
+  assert.match(r.output, /\^C/);
+  assert.match(r.output, /after 130/);
+  assert.doesNotMatch(r.output, /ok 100000000/);
+  assert.equal(r.status, 7);
+  assert.ok(r.log.some((l) => /killed by SIGINT/.test(l)));
+});
+
+Deno.test("boot: timer preemption interleaves two CPU-bound processes", async () => {
+  const r = await runGuest({
+    ...SH,
+    initArgs: ["-c", "bench_getpid 20000 & bench_getpid 20000; wait"],
+    quantum: 20_000,
+    maxCycles: 3e9,
+  });
+  assert.equal(r.status, 0);
+  assert.equal(r.output.match(/ok 20000/g)?.length, 2);
+  assert.ok(r.stats.preemptions > 10, `preemptions ${r.stats.preemptions}`);
+  assert.ok(r.stats.contextSwitches > 10, `context switches ${r.stats.contextSwitches}`);
+});
+
+Deno.test("boot: sleep advances simulated time while idle", async () => {
+  const r = await runGuest({ init: "/bin/sleep", initArgs: ["1"], maxCycles: 5e9 });
+  assert.equal(r.status, 0);
+  assert.ok(r.cycles >= 100_000_000, `cycles ${r.cycles}`);
+  assert.ok(r.stats.idleCycles >= 90_000_000);
+});
+
+Deno.test("boot: a reader on a console with no more input is reported as a deadlock", async () => {
+  const r = await runGuest({ init: "/bin/cat", maxCycles: 1e9 });
+  assert.equal(r.reason, "deadlock");
+  assert.match(r.detail, /pid 1 \(cat\) blocked on tty-read/);
+});
+
+Deno.test("boot: the cycle limit stops a runaway guest", async () => {
+  const r = await runGuest({ init: "/bin/bench_getpid", initArgs: ["100000000"], maxCycles: 2e6 });
+  assert.equal(r.reason, "timeout");
+  assert.equal(r.status, 124);
+});
+
+Deno.test("boot: modules in use cannot be unloaded; lsmod-style listing", async () => {
+  const sys = await boot({ init: "/bin/echo", initArgs: ["x"] }, { kind: "buffer" });
+  const names = sys.kernel.modules.list().map((m) => m.name);
+  assert.deepEqual(names, ["round_robin", "unix", "uart16550"]);
+  assert.equal(sys.kernel.modules.get("unix")?.refs, 1, "pid 1 runs under unix");
+  await assert.rejects(sys.kernel.modules.unload("unix"), ModuleBusyError);
+  const r = await sys.run();
+  sys.machine.close();
+  assert.equal(r.status, 0);
+});
+
+Deno.test("boot: quantum parsing", () => {
+  assert.equal(parseQuantum("10ms", 100_000_000), 1_000_000);
+  assert.equal(parseQuantum("500us", 100_000_000), 50_000);
+  assert.equal(parseQuantum(20_000, 100_000_000), 20_000);
+  assert.equal(parseQuantum(undefined, 100_000_000), 1_000_000);
+  assert.throws(() => parseQuantum("fast", 100_000_000), /bad quantum/);
+  assert.throws(() => parseQuantum(5, 100_000_000), /bad quantum/);
+});
