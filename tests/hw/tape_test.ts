@@ -445,3 +445,36 @@ Deno.test("tape: ABORT stops a DMA command the channel never serves", () => {
   s.w(TAPE_REG.STATUS, TAPE_STATUS.DONE);
   assert.equal(s.cmd(TAPE_CMD.NOP) & TAPE_STATUS.ERROR, 0);
 });
+
+Deno.test("tape: FLUSH writes the file; a corrupt compressed record is a DATA error; no DMA wired", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const path = join(dir, "f.tap");
+    const s = setup(new FileTapeBacking(path));
+    s.writePio(rec(77, 1));
+    assert.throws(() => Deno.statSync(path), Deno.errors.NotFound, "still only in the drive");
+    s.cmd(TAPE_CMD.FLUSH);
+    assert.equal(s.r(TAPE_REG.ERROR), TAPE_ERROR.NONE);
+    assert.equal(parseTap(Deno.readFileSync(path)).objects.length, 1);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+  // "SLZ4" header claiming 1000 bytes, followed by a block that does not decode to that.
+  const payload = new Uint8Array([0x53, 0x4c, 0x5a, 0x34, 0xe8, 0x03, 0, 0, 0x10, 0x41]);
+  const bad = setup(
+    new MemoryTapeBacking(
+      serializeTap([{ kind: "record", cls: TAP_CLASS.PRIVATE, data: payload }]),
+    ),
+  );
+  const got = bad.readPio();
+  assert.equal(got.st & TAPE_STATUS.ERROR, TAPE_STATUS.ERROR);
+  assert.equal(bad.r(TAPE_REG.ERROR), TAPE_ERROR.DATA_ERROR);
+
+  const clock = new SimClock();
+  const lone = new TapeController(clock, new TapeDrive(clock, new MemoryTapeBacking()));
+  lone.write(TAPE_REG.CONTROL, 4, TAPE_CONTROL.DMA);
+  lone.write(TAPE_REG.LENGTH, 4, 10);
+  lone.write(TAPE_REG.COMMAND, 4, TAPE_CMD.READ);
+  while (clock.advanceToNextEvent()) { /* drain */ }
+  assert.equal(lone.read(TAPE_REG.ERROR, 4), TAPE_ERROR.NO_DMA);
+});
