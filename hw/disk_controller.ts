@@ -295,11 +295,17 @@ export class DiskController implements MmioDevice, DmaPeripheral {
     this.#updateIrq();
   }
 
+  // One pending step at a time; the clock callback is bound once, so the
+  // per-sector path allocates nothing.
+  #next: () => void = () => {};
+  #onEvent = (): void => {
+    this.#event = -1;
+    this.#next();
+  };
+
   #schedule(cycles: number, fn: () => void): void {
-    this.#event = this.#clock.schedule(cycles, () => {
-      this.#event = -1;
-      fn();
-    });
+    this.#next = fn;
+    this.#event = this.#clock.schedule(cycles, this.#onEvent);
   }
 
   #writeControl(value: number): void {
@@ -443,19 +449,22 @@ export class DiskController implements MmioDevice, DmaPeripheral {
   #readNextSector(extra: number): void {
     this.#status = ATA_STATUS.BSY;
     const cycles = extra + this.drive.access(this.#lba, false, this.#clock.now + extra);
-    this.#schedule(cycles, () => {
-      try {
-        this.image.readSector(this.#lba, this.#buf, 0);
-      } catch {
-        return this.#fail(ATA_ERROR.UNC);
-      }
-      this.#bufPos = 0;
-      this.#bufLen = SECTOR_SIZE;
-      this.#status = ATA_STATUS.DRDY | ATA_STATUS.DSC | ATA_STATUS.DRQ;
-      if (this.#phase === Phase.PioIn) this.#raise(); // PIO-in interrupts per DRQ block
-      else this.#dma!.request();
-    });
+    this.#schedule(cycles, this.#sectorRead);
   }
+
+  /** The sector passed under the head: its data is in the buffer. */
+  #sectorRead = (): void => {
+    try {
+      this.image.readSector(this.#lba, this.#buf, 0);
+    } catch {
+      return this.#fail(ATA_ERROR.UNC);
+    }
+    this.#bufPos = 0;
+    this.#bufLen = SECTOR_SIZE;
+    this.#status = ATA_STATUS.DRDY | ATA_STATUS.DSC | ATA_STATUS.DRQ;
+    if (this.#phase === Phase.PioIn) this.#raise(); // PIO-in interrupts per DRQ block
+    else this.#dma!.request();
+  };
 
   /** Sets DRQ for the next sector of a write. */
   #requestSectorData(): void {
@@ -488,19 +497,21 @@ export class DiskController implements MmioDevice, DmaPeripheral {
   /** The host filled the sector buffer (PIO or DMA write): write it to the media. */
   #sectorFilled(): void {
     this.#status = ATA_STATUS.BSY;
-    const cycles = this.drive.access(this.#lba, true);
-    this.#schedule(cycles, () => {
-      try {
-        this.image.writeSector(this.#lba, this.#buf, 0);
-      } catch {
-        return this.#fail(ATA_ERROR.ABRT);
-      }
-      this.#remaining--;
-      this.#lba++;
-      if (this.#remaining > 0) this.#requestSectorData();
-      else this.#complete();
-    });
+    this.#schedule(this.drive.access(this.#lba, true), this.#sectorWritten);
   }
+
+  /** The sector is on the media: ask for the next one or finish. */
+  #sectorWritten = (): void => {
+    try {
+      this.image.writeSector(this.#lba, this.#buf, 0);
+    } catch {
+      return this.#fail(ATA_ERROR.ABRT);
+    }
+    this.#remaining--;
+    this.#lba++;
+    if (this.#remaining > 0) this.#requestSectorData();
+    else this.#complete();
+  };
 
   #readData(width: AccessWidth): number {
     if (this.#phase !== Phase.PioIn || (this.#status & ATA_STATUS.DRQ) === 0) return 0;

@@ -179,6 +179,8 @@ class DmaChannel {
   moved = 0;
   /** Pending burst event, or -1. */
   event = -1;
+  /** The clock callback ending this channel's burst (bound once). */
+  onBurst: () => void = () => {};
   /** Bytes in the burst now in flight. */
   burst = 0;
   burstStart = 0;
@@ -232,7 +234,11 @@ export class DmaController implements MmioDevice {
     this.#singleOverhead = config.singleModeOverhead ?? 2;
     this.#maxBurst = maxBurst;
     this.#buf = new Uint8Array(maxBurst);
-    for (let i = 0; i < channels; i++) this.#channels.push(new DmaChannel(i, UNCONNECTED_IRQ));
+    for (let i = 0; i < channels; i++) {
+      const ch = new DmaChannel(i, UNCONNECTED_IRQ);
+      ch.onBurst = () => this.#completeBurst(ch);
+      this.#channels.push(ch);
+    }
   }
 
   /** Number of channels. */
@@ -440,7 +446,7 @@ export class DmaController implements MmioDevice {
     if ((ch.config & DMA_CONFIG.BLOCK) === 0) cycles += ((n + 3) >>> 2) * this.#singleOverhead;
     ch.burst = n;
     ch.burstStart = this.#clock.now;
-    ch.event = this.#clock.schedule(cycles, () => this.#completeBurst(ch));
+    ch.event = this.#clock.schedule(cycles, ch.onBurst);
   }
 
   #completeBurst(ch: DmaChannel): void {
