@@ -117,3 +117,49 @@ Deno.test("boot: quantum parsing", () => {
   assert.throws(() => parseQuantum("fast", 100_000_000), /bad quantum/);
   assert.throws(() => parseQuantum(5, 100_000_000), /bad quantum/);
 });
+
+Deno.test("boot: a host exception in a syscall handler kills the guest with SIGSYS, not the host", async () => {
+  const { API_VERSION, K } = await import("../../kernel/api.ts");
+  const throwing = {
+    name: "boom",
+    syscalls: new Array(512).fill((): number => {
+      throw new TypeError("handler bug");
+    }),
+    syscallNames: [],
+    mapStatus: (s: number) => s,
+    deliverSignal: () => false,
+    checkBinary: (b: Uint8Array) => b[0] === 0x7f && b[1] === 0x45,
+    setupProcess: (
+      t: { regs: Int32Array; pc: number },
+      img: { entry: number; stackTop: number },
+    ) => {
+      t.pc = img.entry;
+      t.regs[2] = img.stackTop - 64;
+      return K.OK;
+    },
+  };
+  const r = await runGuest({
+    init: "/bin/true",
+    maxCycles: 1e9,
+    bootConfig: {
+      modules: [
+        {
+          name: "boom",
+          version: "0.0.1",
+          apiVersion: API_VERSION,
+          kind: "personality",
+          init: (api) => void api.registerPersonality(throwing as never),
+          exit: (api) => void api.unregisterPersonality("boom"),
+        },
+        "plugins/drivers/uart16550.ts",
+      ],
+    },
+  });
+  assert.equal(r.status, 128 + 31, "init killed by SIGSYS");
+  assert.ok(r.log.some((l) => /kernel error in system call .*TypeError: handler bug/.test(l)));
+});
+
+Deno.test("boot: the libc test program passes", async () => {
+  const r = await runGuest({ init: "/bin/test_libc", maxCycles: 5e9 });
+  assert.equal(r.status, 0, r.output);
+});
