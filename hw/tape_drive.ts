@@ -222,6 +222,9 @@ export class TapeDrive {
   readonly #backing: TapeBacking;
   #objects: TapObject[] = [];
   #index = 0;
+  // Visible objects and filemarks before the head, kept as the head moves.
+  #block = 0;
+  #file = 0;
   #position = 0;
   #online = false;
   #dirty = false;
@@ -294,15 +297,11 @@ export class TapeDrive {
   }
   /** Records and marks before the head (the block number). */
   get blockNumber(): number {
-    let n = 0;
-    for (let i = 0; i < this.#index; i++) if (this.#visible(this.#objects[i])) n++;
-    return n;
+    return this.#block;
   }
   /** Filemarks before the head (the file number). */
   get fileNumber(): number {
-    let n = 0;
-    for (let i = 0; i < this.#index; i++) if (this.#objects[i].kind === "mark") n++;
-    return n;
+    return this.#file;
   }
   /** Compression ratio of the data written since load, x100 (100 = none). */
   get ratioPercent(): number {
@@ -316,7 +315,7 @@ export class TapeDrive {
 
   #mount(): void {
     this.#online = false;
-    this.#index = 0;
+    this.#index = this.#block = this.#file = 0;
     this.#position = 0;
     this.#dirty = false;
     this.#stream = 0;
@@ -394,7 +393,11 @@ export class TapeDrive {
     while (this.#index < this.#objects.length) {
       const o = this.#objects[this.#index++];
       this.#position += this.#footprint(o);
-      if (this.#visible(o)) return o;
+      if (this.#visible(o)) {
+        this.#block++;
+        if (o.kind === "mark") this.#file++;
+        return o;
+      }
     }
     return undefined;
   }
@@ -404,7 +407,11 @@ export class TapeDrive {
     while (this.#index > 0) {
       const o = this.#objects[--this.#index];
       this.#position -= this.#footprint(o);
-      if (this.#visible(o)) return o;
+      if (this.#visible(o)) {
+        this.#block--;
+        if (o.kind === "mark") this.#file--;
+        return o;
+      }
     }
     return undefined;
   }
@@ -468,6 +475,8 @@ export class TapeDrive {
     this.#objects.length = this.#index;
     this.#objects.push(o);
     this.#index++;
+    this.#block++;
+    if (o.kind === "mark") this.#file++;
     this.#position += footprint;
     this.#dirty = true;
     const motion = this.#cycles(footprint, this.config.streamBytesPerSecond);
@@ -611,7 +620,7 @@ export class TapeDrive {
       this.#cycles(this.#position, this.config.rewindBytesPerSecond);
     this.stats.busyCycles += r.cycles;
     r.cycles += drain;
-    this.#index = 0;
+    this.#index = this.#block = this.#file = 0;
     this.#position = 0;
     this.#stream = 0;
     this.#saveQuietly(r);
