@@ -540,3 +540,37 @@ Deno.test("storage: random guest register traffic never throws on the host", () 
   assert.ok(st.tape!.drive.stats.busyCycles > 0);
   st.close();
 });
+
+Deno.test({
+  name: "disk: reads an ext2 image made by mkfs.ext2 on the host",
+  ignore: (() => {
+    try {
+      return !new Deno.Command("mkfs.ext2", { args: ["-V"], stdout: "null", stderr: "null" })
+        .outputSync().success;
+    } catch {
+      return true;
+    }
+  })(),
+  fn() {
+    const dir = Deno.makeTempDirSync();
+    try {
+      const path = join(dir, "fs.img");
+      const out = new Deno.Command("mkfs.ext2", {
+        args: ["-q", "-F", "-b", "1024", "-L", "STRATA", path, "2048"],
+        stdout: "null",
+        stderr: "piped",
+      }).outputSync();
+      assert.ok(out.success, new TextDecoder().decode(out.stderr));
+      const s = setup(FileDiskImage.open(path, { readOnly: true }));
+      assert.equal(s.disk.read(ATA_REG.CAPACITY, 4), 4096);
+      // The superblock is at byte 1024: sectors 2 and 3.
+      const sb = s.pioRead(2, 2);
+      const dv = new DataView(sb.buffer);
+      assert.equal(dv.getUint16(56, true), 0xef53, "ext2 magic");
+      assert.equal(dv.getUint32(4, true), 2048, "blocks count");
+      assert.equal(new TextDecoder().decode(sb.subarray(120, 126)), "STRATA");
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+});
