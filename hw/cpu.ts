@@ -38,6 +38,261 @@ import {
   MSTATUS_MPP_SHIFT,
 } from "./csr.ts";
 
+// The decoded op numbers again, as literal module constants: V8 turns
+// `switch` over literal-initialised local consts into a jump table, but not
+// over imported bindings (measured: 2x on the hot loop). They are checked
+// against `OP` from ./decode.ts when this module loads.
+const OP_ILLEGAL = 1;
+const OP_LUI = 2;
+const OP_AUIPC = 3;
+const OP_JAL = 4;
+const OP_JALR = 5;
+const OP_BEQ = 6;
+const OP_BNE = 7;
+const OP_BLT = 8;
+const OP_BGE = 9;
+const OP_BLTU = 10;
+const OP_BGEU = 11;
+const OP_LB = 12;
+const OP_LH = 13;
+const OP_LW = 14;
+const OP_LBU = 15;
+const OP_LHU = 16;
+const OP_SB = 17;
+const OP_SH = 18;
+const OP_SW = 19;
+const OP_ADDI = 20;
+const OP_SLTI = 21;
+const OP_SLTIU = 22;
+const OP_XORI = 23;
+const OP_ORI = 24;
+const OP_ANDI = 25;
+const OP_SLLI = 26;
+const OP_SRLI = 27;
+const OP_SRAI = 28;
+const OP_ADD = 29;
+const OP_SUB = 30;
+const OP_SLL = 31;
+const OP_SLT = 32;
+const OP_SLTU = 33;
+const OP_XOR = 34;
+const OP_SRL = 35;
+const OP_SRA = 36;
+const OP_OR = 37;
+const OP_AND = 38;
+const OP_MUL = 39;
+const OP_MULH = 40;
+const OP_MULHSU = 41;
+const OP_MULHU = 42;
+const OP_DIV = 43;
+const OP_DIVU = 44;
+const OP_REM = 45;
+const OP_REMU = 46;
+const OP_FENCE = 47;
+const OP_FENCE_I = 48;
+const OP_LR = 49;
+const OP_SC = 50;
+const OP_AMOSWAP = 51;
+const OP_AMOADD = 52;
+const OP_AMOXOR = 53;
+const OP_AMOAND = 54;
+const OP_AMOOR = 55;
+const OP_AMOMIN = 56;
+const OP_AMOMAX = 57;
+const OP_AMOMINU = 58;
+const OP_AMOMAXU = 59;
+const OP_CSRRW = 60;
+const OP_CSRRS = 61;
+const OP_CSRRC = 62;
+const OP_CSRRWI = 63;
+const OP_CSRRSI = 64;
+const OP_CSRRCI = 65;
+const OP_ECALL = 66;
+const OP_EBREAK = 67;
+const OP_MRET = 68;
+const OP_SRET = 69;
+const OP_WFI = 70;
+const OP_SFENCE_VMA = 71;
+const LOCAL_OPS: Record<string, number> = {
+  ILLEGAL: OP_ILLEGAL,
+  LUI: OP_LUI,
+  AUIPC: OP_AUIPC,
+  JAL: OP_JAL,
+  JALR: OP_JALR,
+  BEQ: OP_BEQ,
+  BNE: OP_BNE,
+  BLT: OP_BLT,
+  BGE: OP_BGE,
+  BLTU: OP_BLTU,
+  BGEU: OP_BGEU,
+  LB: OP_LB,
+  LH: OP_LH,
+  LW: OP_LW,
+  LBU: OP_LBU,
+  LHU: OP_LHU,
+  SB: OP_SB,
+  SH: OP_SH,
+  SW: OP_SW,
+  ADDI: OP_ADDI,
+  SLTI: OP_SLTI,
+  SLTIU: OP_SLTIU,
+  XORI: OP_XORI,
+  ORI: OP_ORI,
+  ANDI: OP_ANDI,
+  SLLI: OP_SLLI,
+  SRLI: OP_SRLI,
+  SRAI: OP_SRAI,
+  ADD: OP_ADD,
+  SUB: OP_SUB,
+  SLL: OP_SLL,
+  SLT: OP_SLT,
+  SLTU: OP_SLTU,
+  XOR: OP_XOR,
+  SRL: OP_SRL,
+  SRA: OP_SRA,
+  OR: OP_OR,
+  AND: OP_AND,
+  MUL: OP_MUL,
+  MULH: OP_MULH,
+  MULHSU: OP_MULHSU,
+  MULHU: OP_MULHU,
+  DIV: OP_DIV,
+  DIVU: OP_DIVU,
+  REM: OP_REM,
+  REMU: OP_REMU,
+  FENCE: OP_FENCE,
+  FENCE_I: OP_FENCE_I,
+  LR: OP_LR,
+  SC: OP_SC,
+  AMOSWAP: OP_AMOSWAP,
+  AMOADD: OP_AMOADD,
+  AMOXOR: OP_AMOXOR,
+  AMOAND: OP_AMOAND,
+  AMOOR: OP_AMOOR,
+  AMOMIN: OP_AMOMIN,
+  AMOMAX: OP_AMOMAX,
+  AMOMINU: OP_AMOMINU,
+  AMOMAXU: OP_AMOMAXU,
+  CSRRW: OP_CSRRW,
+  CSRRS: OP_CSRRS,
+  CSRRC: OP_CSRRC,
+  CSRRWI: OP_CSRRWI,
+  CSRRSI: OP_CSRRSI,
+  CSRRCI: OP_CSRRCI,
+  ECALL: OP_ECALL,
+  EBREAK: OP_EBREAK,
+  MRET: OP_MRET,
+  SRET: OP_SRET,
+  WFI: OP_WFI,
+  SFENCE_VMA: OP_SFENCE_VMA,
+};
+for (const [name, value] of Object.entries(LOCAL_OPS)) {
+  if ((OP as Record<string, number>)[name] !== value) {
+    throw new Error(`hw/cpu.ts op ${name} = ${value} disagrees with hw/decode.ts`);
+  }
+}
+
+// CSR numbers as literal constants for the same reason (checked against CSR).
+const CSR_CYCLE = 0xc00;
+const CSR_TIME = 0xc01;
+const CSR_INSTRET = 0xc02;
+const CSR_CYCLEH = 0xc80;
+const CSR_TIMEH = 0xc81;
+const CSR_INSTRETH = 0xc82;
+const CSR_SSTATUS = 0x100;
+const CSR_SIE = 0x104;
+const CSR_STVEC = 0x105;
+const CSR_SCOUNTEREN = 0x106;
+const CSR_SENVCFG = 0x10a;
+const CSR_SSCRATCH = 0x140;
+const CSR_SEPC = 0x141;
+const CSR_SCAUSE = 0x142;
+const CSR_STVAL = 0x143;
+const CSR_SIP = 0x144;
+const CSR_STIMECMP = 0x14d;
+const CSR_STIMECMPH = 0x15d;
+const CSR_SATP = 0x180;
+const CSR_SBASE = 0x5c0;
+const CSR_SLIMIT = 0x5c1;
+const CSR_MVENDORID = 0xf11;
+const CSR_MARCHID = 0xf12;
+const CSR_MIMPID = 0xf13;
+const CSR_MHARTID = 0xf14;
+const CSR_MCONFIGPTR = 0xf15;
+const CSR_MSTATUS = 0x300;
+const CSR_MISA = 0x301;
+const CSR_MEDELEG = 0x302;
+const CSR_MIDELEG = 0x303;
+const CSR_MIE = 0x304;
+const CSR_MTVEC = 0x305;
+const CSR_MCOUNTEREN = 0x306;
+const CSR_MENVCFG = 0x30a;
+const CSR_MSTATUSH = 0x310;
+const CSR_MENVCFGH = 0x31a;
+const CSR_MCOUNTINHIBIT = 0x320;
+const CSR_MSCRATCH = 0x340;
+const CSR_MEPC = 0x341;
+const CSR_MCAUSE = 0x342;
+const CSR_MTVAL = 0x343;
+const CSR_MIP = 0x344;
+const CSR_MCYCLE = 0xb00;
+const CSR_MINSTRET = 0xb02;
+const CSR_MCYCLEH = 0xb80;
+const CSR_MINSTRETH = 0xb82;
+const LOCAL_CSRS: Record<string, number> = {
+  cycle: CSR_CYCLE,
+  time: CSR_TIME,
+  instret: CSR_INSTRET,
+  cycleh: CSR_CYCLEH,
+  timeh: CSR_TIMEH,
+  instreth: CSR_INSTRETH,
+  sstatus: CSR_SSTATUS,
+  sie: CSR_SIE,
+  stvec: CSR_STVEC,
+  scounteren: CSR_SCOUNTEREN,
+  senvcfg: CSR_SENVCFG,
+  sscratch: CSR_SSCRATCH,
+  sepc: CSR_SEPC,
+  scause: CSR_SCAUSE,
+  stval: CSR_STVAL,
+  sip: CSR_SIP,
+  stimecmp: CSR_STIMECMP,
+  stimecmph: CSR_STIMECMPH,
+  satp: CSR_SATP,
+  sbase: CSR_SBASE,
+  slimit: CSR_SLIMIT,
+  mvendorid: CSR_MVENDORID,
+  marchid: CSR_MARCHID,
+  mimpid: CSR_MIMPID,
+  mhartid: CSR_MHARTID,
+  mconfigptr: CSR_MCONFIGPTR,
+  mstatus: CSR_MSTATUS,
+  misa: CSR_MISA,
+  medeleg: CSR_MEDELEG,
+  mideleg: CSR_MIDELEG,
+  mie: CSR_MIE,
+  mtvec: CSR_MTVEC,
+  mcounteren: CSR_MCOUNTEREN,
+  menvcfg: CSR_MENVCFG,
+  mstatush: CSR_MSTATUSH,
+  menvcfgh: CSR_MENVCFGH,
+  mcountinhibit: CSR_MCOUNTINHIBIT,
+  mscratch: CSR_MSCRATCH,
+  mepc: CSR_MEPC,
+  mcause: CSR_MCAUSE,
+  mtval: CSR_MTVAL,
+  mip: CSR_MIP,
+  mcycle: CSR_MCYCLE,
+  minstret: CSR_MINSTRET,
+  mcycleh: CSR_MCYCLEH,
+  minstreth: CSR_MINSTRETH,
+};
+for (const [name, value] of Object.entries(LOCAL_CSRS)) {
+  if ((CSR as Record<string, number>)[name] !== value) {
+    throw new Error(`hw/cpu.ts CSR ${name} = ${value} disagrees with hw/csr.ts`);
+  }
+}
+
 /** Privilege levels. */
 export const PRIV = { U: 0, S: 1, M: 3 } as const;
 
@@ -279,6 +534,7 @@ export class Cpu implements InterruptSink {
     this.#updateStimer();
   };
   #cycleOffset = 0;
+  readonly #trapCost: number;
   #reservation = -1;
   #halt = false;
   // 1 while a guest CSR instruction runs: instret already counts it then.
@@ -300,6 +556,7 @@ export class Cpu implements InterruptSink {
       }
     }
     this.costs = Object.freeze(costs);
+    this.#trapCost = costs.trap;
     const byClass: number[] = [];
     byClass[COST_CLASS.ALU] = costs.alu;
     byClass[COST_CLASS.LOAD] = costs.load;
@@ -491,96 +748,96 @@ export class Cpu implements InterruptSink {
         n++;
         retired++;
         switch (w & 0xff) {
-          case OP.ADDI:
+          case OP_ADDI:
             r[(w >> 8) & 63] = (r[(w >> 14) & 31] + imm) | 0;
             break;
-          case OP.ADD:
+          case OP_ADD:
             r[(w >> 8) & 63] = (r[(w >> 14) & 31] + r[(w >> 19) & 31]) | 0;
             break;
-          case OP.LUI:
+          case OP_LUI:
             r[(w >> 8) & 63] = imm;
             break;
-          case OP.AUIPC:
+          case OP_AUIPC:
             r[(w >> 8) & 63] = (pc + imm) | 0;
             break;
-          case OP.SUB:
+          case OP_SUB:
             r[(w >> 8) & 63] = (r[(w >> 14) & 31] - r[(w >> 19) & 31]) | 0;
             break;
-          case OP.SLTI:
+          case OP_SLTI:
             r[(w >> 8) & 63] = r[(w >> 14) & 31] < imm ? 1 : 0;
             break;
-          case OP.SLTIU:
+          case OP_SLTIU:
             r[(w >> 8) & 63] = (r[(w >> 14) & 31] >>> 0) < (imm >>> 0) ? 1 : 0;
             break;
-          case OP.XORI:
+          case OP_XORI:
             r[(w >> 8) & 63] = r[(w >> 14) & 31] ^ imm;
             break;
-          case OP.ORI:
+          case OP_ORI:
             r[(w >> 8) & 63] = r[(w >> 14) & 31] | imm;
             break;
-          case OP.ANDI:
+          case OP_ANDI:
             r[(w >> 8) & 63] = r[(w >> 14) & 31] & imm;
             break;
-          case OP.SLLI:
+          case OP_SLLI:
             r[(w >> 8) & 63] = r[(w >> 14) & 31] << imm;
             break;
-          case OP.SRLI:
+          case OP_SRLI:
             r[(w >> 8) & 63] = r[(w >> 14) & 31] >>> imm;
             break;
-          case OP.SRAI:
+          case OP_SRAI:
             r[(w >> 8) & 63] = r[(w >> 14) & 31] >> imm;
             break;
-          case OP.SLL:
+          case OP_SLL:
             r[(w >> 8) & 63] = r[(w >> 14) & 31] << r[(w >> 19) & 31];
             break;
-          case OP.SLT:
+          case OP_SLT:
             r[(w >> 8) & 63] = r[(w >> 14) & 31] < r[(w >> 19) & 31] ? 1 : 0;
             break;
-          case OP.SLTU:
+          case OP_SLTU:
             r[(w >> 8) & 63] = (r[(w >> 14) & 31] >>> 0) < (r[(w >> 19) & 31] >>> 0) ? 1 : 0;
             break;
-          case OP.XOR:
+          case OP_XOR:
             r[(w >> 8) & 63] = r[(w >> 14) & 31] ^ r[(w >> 19) & 31];
             break;
-          case OP.SRL:
+          case OP_SRL:
             r[(w >> 8) & 63] = r[(w >> 14) & 31] >>> r[(w >> 19) & 31];
             break;
-          case OP.SRA:
+          case OP_SRA:
             r[(w >> 8) & 63] = r[(w >> 14) & 31] >> r[(w >> 19) & 31];
             break;
-          case OP.OR:
+          case OP_OR:
             r[(w >> 8) & 63] = r[(w >> 14) & 31] | r[(w >> 19) & 31];
             break;
-          case OP.AND:
+          case OP_AND:
             r[(w >> 8) & 63] = r[(w >> 14) & 31] & r[(w >> 19) & 31];
             break;
-          case OP.MUL:
+          case OP_MUL:
             r[(w >> 8) & 63] = Math.imul(r[(w >> 14) & 31], r[(w >> 19) & 31]);
             break;
-          case OP.MULH:
+          case OP_MULH:
             r[(w >> 8) & 63] = mulh(r[(w >> 14) & 31], r[(w >> 19) & 31]);
             break;
-          case OP.MULHSU:
+          case OP_MULHSU:
             r[(w >> 8) & 63] = mulhsu(r[(w >> 14) & 31], r[(w >> 19) & 31]);
             break;
-          case OP.MULHU:
+          case OP_MULHU:
             r[(w >> 8) & 63] = mulhu(r[(w >> 14) & 31], r[(w >> 19) & 31]);
             break;
-          case OP.DIV:
+          case OP_DIV:
             r[(w >> 8) & 63] = div(r[(w >> 14) & 31], r[(w >> 19) & 31]);
             break;
-          case OP.DIVU:
+          case OP_DIVU:
             r[(w >> 8) & 63] = divu(r[(w >> 14) & 31], r[(w >> 19) & 31]);
             break;
-          case OP.REM:
+          case OP_REM:
             r[(w >> 8) & 63] = rem(r[(w >> 14) & 31], r[(w >> 19) & 31]);
             break;
-          case OP.REMU:
+          case OP_REMU:
             r[(w >> 8) & 63] = remu(r[(w >> 14) & 31], r[(w >> 19) & 31]);
             break;
-          case OP.FENCE:
+          case OP_FENCE:
             break;
-          case OP.JAL: {
+          case OP_JAL: {
             const t = (pc + imm) | 0;
             if ((t & 3) !== 0) {
               slow = w;
@@ -591,7 +848,7 @@ export class Cpu implements InterruptSink {
             pc = (t - 4) | 0;
             break;
           }
-          case OP.JALR: {
+          case OP_JALR: {
             const t = (r[(w >> 14) & 31] + imm) & -2;
             if ((t & 3) !== 0) {
               slow = w;
@@ -602,7 +859,7 @@ export class Cpu implements InterruptSink {
             pc = (t - 4) | 0;
             break;
           }
-          case OP.BEQ:
+          case OP_BEQ:
             if (r[(w >> 14) & 31] === r[(w >> 19) & 31]) {
               const t = (pc + imm) | 0;
               if ((t & 3) !== 0) {
@@ -614,7 +871,7 @@ export class Cpu implements InterruptSink {
               cyc += takenCost;
             }
             break;
-          case OP.BNE:
+          case OP_BNE:
             if (r[(w >> 14) & 31] !== r[(w >> 19) & 31]) {
               const t = (pc + imm) | 0;
               if ((t & 3) !== 0) {
@@ -626,7 +883,7 @@ export class Cpu implements InterruptSink {
               cyc += takenCost;
             }
             break;
-          case OP.BLT:
+          case OP_BLT:
             if (r[(w >> 14) & 31] < r[(w >> 19) & 31]) {
               const t = (pc + imm) | 0;
               if ((t & 3) !== 0) {
@@ -638,7 +895,7 @@ export class Cpu implements InterruptSink {
               cyc += takenCost;
             }
             break;
-          case OP.BGE:
+          case OP_BGE:
             if (r[(w >> 14) & 31] >= r[(w >> 19) & 31]) {
               const t = (pc + imm) | 0;
               if ((t & 3) !== 0) {
@@ -650,7 +907,7 @@ export class Cpu implements InterruptSink {
               cyc += takenCost;
             }
             break;
-          case OP.BLTU:
+          case OP_BLTU:
             if ((r[(w >> 14) & 31] >>> 0) < (r[(w >> 19) & 31] >>> 0)) {
               const t = (pc + imm) | 0;
               if ((t & 3) !== 0) {
@@ -662,7 +919,7 @@ export class Cpu implements InterruptSink {
               cyc += takenCost;
             }
             break;
-          case OP.BGEU:
+          case OP_BGEU:
             if ((r[(w >> 14) & 31] >>> 0) >= (r[(w >> 19) & 31] >>> 0)) {
               const t = (pc + imm) | 0;
               if ((t & 3) !== 0) {
@@ -674,7 +931,7 @@ export class Cpu implements InterruptSink {
               cyc += takenCost;
             }
             break;
-          case OP.LW: {
+          case OP_LW: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
             const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
@@ -687,7 +944,7 @@ export class Cpu implements InterruptSink {
             slowImm = imm;
             break;
           }
-          case OP.LBU: {
+          case OP_LBU: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
             const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
@@ -700,7 +957,7 @@ export class Cpu implements InterruptSink {
             slowImm = imm;
             break;
           }
-          case OP.LB: {
+          case OP_LB: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
             const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
@@ -713,7 +970,7 @@ export class Cpu implements InterruptSink {
             slowImm = imm;
             break;
           }
-          case OP.LHU: {
+          case OP_LHU: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
             const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
@@ -726,7 +983,7 @@ export class Cpu implements InterruptSink {
             slowImm = imm;
             break;
           }
-          case OP.LH: {
+          case OP_LH: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
             const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
@@ -739,7 +996,7 @@ export class Cpu implements InterruptSink {
             slowImm = imm;
             break;
           }
-          case OP.SW: {
+          case OP_SW: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
             const ti = stBase + ((vpn ^ ah) & TLB_MASK);
@@ -754,7 +1011,7 @@ export class Cpu implements InterruptSink {
             slowImm = imm;
             break;
           }
-          case OP.SB: {
+          case OP_SB: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
             const ti = stBase + ((vpn ^ ah) & TLB_MASK);
@@ -769,7 +1026,7 @@ export class Cpu implements InterruptSink {
             slowImm = imm;
             break;
           }
-          case OP.SH: {
+          case OP_SH: {
             const va = (r[(w >> 14) & 31] + imm) | 0;
             const vpn = va >>> 12;
             const ti = stBase + ((vpn ^ ah) & TLB_MASK);
@@ -800,7 +1057,9 @@ export class Cpu implements InterruptSink {
       this.#fVa = fVa;
       this.#fOps = ops;
       this.#fWord = fWord;
-      if (cyc > clock.now) clock.advanceTo(cyc);
+      // Fire events only when one is due; otherwise just move time.
+      if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
+      else clock.now = cyc;
       if (slow === 0) continue;
       if (slow === SLOW_FETCH) {
         const trapped = this.#fetchMiss();
@@ -825,11 +1084,19 @@ export class Cpu implements InterruptSink {
     }
   }
 
+  /** Moves the clock `cycles` forward, firing events only if one comes due. */
+  #advance(cycles: number): void {
+    const clock = this.#clock;
+    const t = clock.now + cycles;
+    if (t >= clock.nextEventAt) clock.advanceTo(t);
+    else clock.now = t;
+  }
+
   #chargeWalks(): void {
     const c = this.mmu.walkCycles;
     if (c !== 0) {
       this.mmu.walkCycles = 0;
-      this.#clock.advanceTo(this.#clock.now + c);
+      this.#advance(c);
     }
   }
 
@@ -922,8 +1189,7 @@ export class Cpu implements InterruptSink {
       this.pc = ((vec & ~3) + (interrupt && (vec & 1) !== 0 ? 4 * code : 0)) >>> 0;
     }
     this.mstatus = s >>> 0;
-    const clock = this.#clock;
-    clock.advanceTo(clock.now + this.costs.trap);
+    this.#advance(this.#trapCost);
     return deleg && this.hostSupervisor;
   }
 
@@ -948,30 +1214,30 @@ export class Cpu implements InterruptSink {
     const rs2 = (w >> 19) & 31;
     const pc = this.pc;
     switch (op) {
-      case OP.JAL:
-      case OP.JALR: {
-        const t = op === OP.JAL ? (pc + imm) | 0 : (r[rs1] + imm) & -2;
+      case OP_JAL:
+      case OP_JALR: {
+        const t = op === OP_JAL ? (pc + imm) | 0 : (r[rs1] + imm) & -2;
         if ((t & 3) !== 0) return this.#stopIf(this.#exception(CAUSE.MISALIGNED_FETCH, t));
         r[rd] = pc + 4;
         this.pc = t >>> 0;
         return -1;
       }
-      case OP.BEQ:
-      case OP.BNE:
-      case OP.BLT:
-      case OP.BGE:
-      case OP.BLTU:
-      case OP.BGEU: {
+      case OP_BEQ:
+      case OP_BNE:
+      case OP_BLT:
+      case OP_BGE:
+      case OP_BLTU:
+      case OP_BGEU: {
         const a = r[rs1], b = r[rs2];
-        const taken = op === OP.BEQ
+        const taken = op === OP_BEQ
           ? a === b
-          : op === OP.BNE
+          : op === OP_BNE
           ? a !== b
-          : op === OP.BLT
+          : op === OP_BLT
           ? a < b
-          : op === OP.BGE
+          : op === OP_BGE
           ? a >= b
-          : op === OP.BLTU
+          : op === OP_BLTU
           ? (a >>> 0) < (b >>> 0)
           : (a >>> 0) >= (b >>> 0);
         if (!taken) {
@@ -981,44 +1247,44 @@ export class Cpu implements InterruptSink {
         const t = (pc + imm) | 0;
         if ((t & 3) !== 0) return this.#stopIf(this.#exception(CAUSE.MISALIGNED_FETCH, t));
         this.pc = t >>> 0;
-        this.#clock.advanceTo(this.#clock.now + this.costs.branchTaken);
+        this.#advance(this.costs.branchTaken);
         return -1;
       }
-      case OP.LB:
-      case OP.LH:
-      case OP.LW:
-      case OP.LBU:
-      case OP.LHU:
+      case OP_LB:
+      case OP_LH:
+      case OP_LW:
+      case OP_LBU:
+      case OP_LHU:
         return this.#load(op, rd, (r[rs1] + imm) | 0);
-      case OP.SB:
-      case OP.SH:
-      case OP.SW:
+      case OP_SB:
+      case OP_SH:
+      case OP_SW:
         return this.#store(op, (r[rs1] + imm) | 0, r[rs2]);
-      case OP.LR:
-      case OP.SC:
-      case OP.AMOSWAP:
-      case OP.AMOADD:
-      case OP.AMOXOR:
-      case OP.AMOAND:
-      case OP.AMOOR:
-      case OP.AMOMIN:
-      case OP.AMOMAX:
-      case OP.AMOMINU:
-      case OP.AMOMAXU:
+      case OP_LR:
+      case OP_SC:
+      case OP_AMOSWAP:
+      case OP_AMOADD:
+      case OP_AMOXOR:
+      case OP_AMOAND:
+      case OP_AMOOR:
+      case OP_AMOMIN:
+      case OP_AMOMAX:
+      case OP_AMOMINU:
+      case OP_AMOMAXU:
         return this.#amo(op, rd, r[rs1], r[rs2]);
-      case OP.FENCE:
+      case OP_FENCE:
         break;
-      case OP.FENCE_I:
+      case OP_FENCE_I:
         this.#invalidateAllCode();
         break;
-      case OP.CSRRW:
-      case OP.CSRRS:
-      case OP.CSRRC:
-      case OP.CSRRWI:
-      case OP.CSRRSI:
-      case OP.CSRRCI:
+      case OP_CSRRW:
+      case OP_CSRRS:
+      case OP_CSRRC:
+      case OP_CSRRWI:
+      case OP_CSRRSI:
+      case OP_CSRRCI:
         return this.#csrInstruction(op, rd, rs1, imm, w);
-      case OP.ECALL: {
+      case OP_ECALL: {
         const cause = this.priv === U_MODE
           ? CAUSE.USER_ECALL
           : this.priv === S_MODE
@@ -1026,9 +1292,9 @@ export class Cpu implements InterruptSink {
           : CAUSE.MACHINE_ECALL;
         return this.#stopIf(this.#exception(cause, 0));
       }
-      case OP.EBREAK:
+      case OP_EBREAK:
         return this.#stopIf(this.#exception(CAUSE.BREAKPOINT, pc));
-      case OP.MRET: {
+      case OP_MRET: {
         if (this.priv !== M_MODE) return this.#illegal(0x30200073);
         let s = this.mstatus;
         const mpp = (s >>> MSTATUS_MPP_SHIFT) & 3;
@@ -1041,7 +1307,7 @@ export class Cpu implements InterruptSink {
         this.#reservation = -1;
         return -1;
       }
-      case OP.SRET:
+      case OP_SRET:
         if (
           this.priv === U_MODE || (this.priv === S_MODE && (this.mstatus & MSTATUS.TSR) !== 0)
         ) {
@@ -1049,9 +1315,9 @@ export class Cpu implements InterruptSink {
         }
         this.sret();
         return -1;
-      case OP.WFI:
+      case OP_WFI:
         return this.#wfi();
-      case OP.SFENCE_VMA:
+      case OP_SFENCE_VMA:
         if (
           this.priv === U_MODE || (this.priv === S_MODE && (this.mstatus & MSTATUS.TVM) !== 0)
         ) {
@@ -1060,8 +1326,8 @@ export class Cpu implements InterruptSink {
         this.mmu.flush(rs1 === 0 ? undefined : r[rs1], rs2 === 0 ? undefined : r[rs2]);
         break;
       default:
-        // OP.ILLEGAL keeps the raw instruction bits in imm.
-        return this.#illegal(op === OP.ILLEGAL ? imm : 0);
+        // OP_ILLEGAL keeps the raw instruction bits in imm.
+        return this.#illegal(op === OP_ILLEGAL ? imm : 0);
     }
     this.pc = (pc + 4) >>> 0;
     return -1;
@@ -1081,7 +1347,7 @@ export class Cpu implements InterruptSink {
   }
 
   #load(op: number, rd: number, va: number): number {
-    const width = op === OP.LW ? 4 : op === OP.LH || op === OP.LHU ? 2 : 1;
+    const width = op === OP_LW ? 4 : op === OP_LH || op === OP_LHU ? 2 : 1;
     if ((va & (width - 1)) !== 0) {
       return this.#stopIf(this.#exception(CAUSE.MISALIGNED_LOAD, va));
     }
@@ -1101,15 +1367,15 @@ export class Cpu implements InterruptSink {
         return this.#stopIf(this.#exception(CAUSE.LOAD_ACCESS, va));
       }
     }
-    if (op === OP.LB) v = (v << 24) >> 24;
-    else if (op === OP.LH) v = (v << 16) >> 16;
+    if (op === OP_LB) v = (v << 24) >> 24;
+    else if (op === OP_LH) v = (v << 16) >> 16;
     this.#regs[rd] = v;
     this.pc = (this.pc + 4) >>> 0;
     return -1;
   }
 
   #store(op: number, va: number, value: number): number {
-    const width = op === OP.SW ? 4 : op === OP.SH ? 2 : 1;
+    const width = op === OP_SW ? 4 : op === OP_SH ? 2 : 1;
     if ((va & (width - 1)) !== 0) {
       return this.#stopIf(this.#exception(CAUSE.MISALIGNED_STORE, va));
     }
@@ -1140,7 +1406,7 @@ export class Cpu implements InterruptSink {
   }
 
   #amo(op: number, rd: number, va: number, src: number): number {
-    const isLr = op === OP.LR;
+    const isLr = op === OP_LR;
     if ((va & 3) !== 0) {
       return this.#stopIf(
         this.#exception(isLr ? CAUSE.MISALIGNED_LOAD : CAUSE.MISALIGNED_STORE, va),
@@ -1161,12 +1427,12 @@ export class Cpu implements InterruptSink {
     const old = i32[idx];
     let nv: number;
     switch (op) {
-      case OP.LR:
+      case OP_LR:
         this.#reservation = pa;
         this.#regs[rd] = old;
         this.pc = (this.pc + 4) >>> 0;
         return -1;
-      case OP.SC: {
+      case OP_SC: {
         const ok = this.#reservation === pa;
         this.#reservation = -1;
         if (ok) {
@@ -1177,28 +1443,28 @@ export class Cpu implements InterruptSink {
         this.pc = (this.pc + 4) >>> 0;
         return -1;
       }
-      case OP.AMOSWAP:
+      case OP_AMOSWAP:
         nv = src;
         break;
-      case OP.AMOADD:
+      case OP_AMOADD:
         nv = (old + src) | 0;
         break;
-      case OP.AMOXOR:
+      case OP_AMOXOR:
         nv = old ^ src;
         break;
-      case OP.AMOAND:
+      case OP_AMOAND:
         nv = old & src;
         break;
-      case OP.AMOOR:
+      case OP_AMOOR:
         nv = old | src;
         break;
-      case OP.AMOMIN:
+      case OP_AMOMIN:
         nv = old < src ? old : src;
         break;
-      case OP.AMOMAX:
+      case OP_AMOMAX:
         nv = old > src ? old : src;
         break;
-      case OP.AMOMINU:
+      case OP_AMOMINU:
         nv = (old >>> 0) < (src >>> 0) ? old : src;
         break;
       default: // AMOMAXU
@@ -1232,9 +1498,9 @@ export class Cpu implements InterruptSink {
   }
 
   #csrInstruction(op: number, rd: number, rs1: number, csr: number, w: number): number {
-    const immForm = op >= OP.CSRRWI;
+    const immForm = op >= OP_CSRRWI;
     const src = immForm ? rs1 : this.#regs[rs1];
-    const isWrite = op === OP.CSRRW || op === OP.CSRRWI;
+    const isWrite = op === OP_CSRRW || op === OP_CSRRWI;
     const writes = isWrite || rs1 !== 0;
     const priv = this.priv;
     const bits = this.#csrBits(w, rs1, rd, csr);
@@ -1244,7 +1510,7 @@ export class Cpu implements InterruptSink {
     const old = this.#csrRead(csr);
     if (Number.isNaN(old)) return this.#illegal(bits);
     if (writes) {
-      const nv = isWrite ? src : op === OP.CSRRS || op === OP.CSRRSI ? old | src : old & ~src;
+      const nv = isWrite ? src : op === OP_CSRRS || op === OP_CSRRSI ? old | src : old & ~src;
       this.#csrWrite(csr, nv >>> 0);
     }
     this.#regs[rd] = old;
@@ -1254,7 +1520,7 @@ export class Cpu implements InterruptSink {
 
   /** Re-encodes a CSR instruction (for tval of an illegal-instruction trap). */
   #csrBits(w: number, rs1: number, rd: number, csr: number): number {
-    const f3 = CSR_FUNCT3[(w & 0xff) - OP.CSRRW];
+    const f3 = CSR_FUNCT3[(w & 0xff) - OP_CSRRW];
     return (csr << 20) | (rs1 << 15) | (f3 << 12) | ((rd === 32 ? 0 : rd) << 7) | 0x73;
   }
 
@@ -1297,89 +1563,89 @@ export class Cpu implements InterruptSink {
   /** Reads a CSR; NaN when it does not exist. */
   #csrRead(csr: number): number {
     switch (csr) {
-      case CSR.cycle:
-      case CSR.mcycle:
+      case CSR_CYCLE:
+      case CSR_MCYCLE:
         return this.#cycle() % TWO_32 >>> 0;
-      case CSR.cycleh:
-      case CSR.mcycleh:
+      case CSR_CYCLEH:
+      case CSR_MCYCLEH:
         return Math.floor(this.#cycle() / TWO_32) >>> 0;
-      case CSR.time:
+      case CSR_TIME:
         return this.#clock.mtime % TWO_32 >>> 0;
-      case CSR.timeh:
+      case CSR_TIMEH:
         return Math.floor(this.#clock.mtime / TWO_32) >>> 0;
-      case CSR.instret:
-      case CSR.minstret:
+      case CSR_INSTRET:
+      case CSR_MINSTRET:
         return (this.instret - this.#instretBias) % TWO_32 >>> 0;
-      case CSR.instreth:
-      case CSR.minstreth:
+      case CSR_INSTRETH:
+      case CSR_MINSTRETH:
         return Math.floor((this.instret - this.#instretBias) / TWO_32) >>> 0;
-      case CSR.sstatus:
+      case CSR_SSTATUS:
         return (this.mstatus & SSTATUS_MASK) >>> 0;
-      case CSR.sie:
+      case CSR_SIE:
         return (this.mie & this.mideleg) >>> 0;
-      case CSR.stvec:
+      case CSR_STVEC:
         return this.stvec;
-      case CSR.scounteren:
+      case CSR_SCOUNTEREN:
         return this.scounteren;
-      case CSR.senvcfg:
+      case CSR_SENVCFG:
         return this.senvcfg;
-      case CSR.sscratch:
+      case CSR_SSCRATCH:
         return this.sscratch;
-      case CSR.sepc:
+      case CSR_SEPC:
         return this.sepc;
-      case CSR.scause:
+      case CSR_SCAUSE:
         return this.scause;
-      case CSR.stval:
+      case CSR_STVAL:
         return this.stval;
-      case CSR.sip:
+      case CSR_SIP:
         return (this.#mip & this.mideleg) >>> 0;
-      case CSR.stimecmp:
+      case CSR_STIMECMP:
         return this.#stimecmpLo;
-      case CSR.stimecmph:
+      case CSR_STIMECMPH:
         return this.#stimecmpHi;
-      case CSR.satp:
+      case CSR_SATP:
         return this.mmu.satp >>> 0;
-      case CSR.sbase:
+      case CSR_SBASE:
         return this.mmu.kind === "baselimit" ? this.mmu.base >>> 0 : NaN;
-      case CSR.slimit:
+      case CSR_SLIMIT:
         return this.mmu.kind === "baselimit" ? this.mmu.limit >>> 0 : NaN;
-      case CSR.mvendorid:
-      case CSR.marchid:
-      case CSR.mimpid:
-      case CSR.mconfigptr:
+      case CSR_MVENDORID:
+      case CSR_MARCHID:
+      case CSR_MIMPID:
+      case CSR_MCONFIGPTR:
         return 0;
-      case CSR.mhartid:
+      case CSR_MHARTID:
         return this.hartId >>> 0;
-      case CSR.mstatus:
+      case CSR_MSTATUS:
         return this.mstatus >>> 0;
-      case CSR.misa:
+      case CSR_MISA:
         return MISA_VALUE;
-      case CSR.medeleg:
+      case CSR_MEDELEG:
         return this.medeleg;
-      case CSR.mideleg:
+      case CSR_MIDELEG:
         return this.mideleg;
-      case CSR.mie:
+      case CSR_MIE:
         return this.mie;
-      case CSR.mtvec:
+      case CSR_MTVEC:
         return this.mtvec;
-      case CSR.mcounteren:
+      case CSR_MCOUNTEREN:
         return this.mcounteren;
-      case CSR.menvcfg:
+      case CSR_MENVCFG:
         return this.menvcfg;
-      case CSR.menvcfgh:
+      case CSR_MENVCFGH:
         return this.menvcfgh >>> 0;
-      case CSR.mstatush:
-      case CSR.mcountinhibit:
+      case CSR_MSTATUSH:
+      case CSR_MCOUNTINHIBIT:
         return 0;
-      case CSR.mscratch:
+      case CSR_MSCRATCH:
         return this.mscratch;
-      case CSR.mepc:
+      case CSR_MEPC:
         return this.mepc;
-      case CSR.mcause:
+      case CSR_MCAUSE:
         return this.mcause;
-      case CSR.mtval:
+      case CSR_MTVAL:
         return this.mtval;
-      case CSR.mip:
+      case CSR_MIP:
         return this.#mip >>> 0;
     }
     // Hardwired-zero counters, event selectors and PMP registers (no PMP).
@@ -1396,112 +1662,112 @@ export class Cpu implements InterruptSink {
 
   #csrWrite(csr: number, v: number): void {
     switch (csr) {
-      case CSR.mcycle:
-      case CSR.mcycleh: {
+      case CSR_MCYCLE:
+      case CSR_MCYCLEH: {
         const cur = this.#cycle();
         const lo = cur % TWO_32, hi = Math.floor(cur / TWO_32);
         const next = csr === CSR.mcycle ? hi * TWO_32 + v : v * TWO_32 + lo;
         this.#cycleOffset = next - this.#clock.now;
         return;
       }
-      case CSR.minstret:
-      case CSR.minstreth: {
+      case CSR_MINSTRET:
+      case CSR_MINSTRETH: {
         const cur = this.instret;
         const lo = cur % TWO_32, hi = Math.floor(cur / TWO_32);
         // The writing instruction itself does not add to the written value.
         this.instret = csr === CSR.minstret ? hi * TWO_32 + v : v * TWO_32 + lo;
         return;
       }
-      case CSR.sstatus:
+      case CSR_SSTATUS:
         this.#setMstatus((this.mstatus & ~SSTATUS_MASK) | (v & SSTATUS_MASK));
         return;
-      case CSR.mstatus:
+      case CSR_MSTATUS:
         this.#setMstatus(v);
         return;
-      case CSR.sie:
+      case CSR_SIE:
         this.mie = ((this.mie & ~this.mideleg) | (v & this.mideleg & MIE_MASK)) >>> 0;
         return;
-      case CSR.mie:
+      case CSR_MIE:
         this.mie = v & MIE_MASK;
         return;
-      case CSR.stvec:
+      case CSR_STVEC:
         this.stvec = (v & ~2) >>> 0;
         return;
-      case CSR.mtvec:
+      case CSR_MTVEC:
         this.mtvec = (v & ~2) >>> 0;
         return;
-      case CSR.scounteren:
+      case CSR_SCOUNTEREN:
         this.scounteren = v;
         return;
-      case CSR.mcounteren:
+      case CSR_MCOUNTEREN:
         this.mcounteren = v;
         return;
-      case CSR.senvcfg:
+      case CSR_SENVCFG:
         this.senvcfg = v & 1;
         return;
-      case CSR.menvcfg:
+      case CSR_MENVCFG:
         this.menvcfg = v & 1;
         return;
-      case CSR.menvcfgh:
+      case CSR_MENVCFGH:
         this.menvcfgh = (v & (MENVCFGH.STCE | MENVCFGH.ADUE)) >>> 0;
         this.mmu.adue = (this.menvcfgh & MENVCFGH.ADUE) !== 0;
         this.#updateStimer();
         return;
-      case CSR.sscratch:
+      case CSR_SSCRATCH:
         this.sscratch = v;
         return;
-      case CSR.mscratch:
+      case CSR_MSCRATCH:
         this.mscratch = v;
         return;
-      case CSR.sepc:
+      case CSR_SEPC:
         this.sepc = (v & ~3) >>> 0;
         return;
-      case CSR.mepc:
+      case CSR_MEPC:
         this.mepc = (v & ~3) >>> 0;
         return;
-      case CSR.scause:
+      case CSR_SCAUSE:
         this.scause = v;
         return;
-      case CSR.mcause:
+      case CSR_MCAUSE:
         this.mcause = v;
         return;
-      case CSR.stval:
+      case CSR_STVAL:
         this.stval = v;
         return;
-      case CSR.mtval:
+      case CSR_MTVAL:
         this.mtval = v;
         return;
-      case CSR.sip:
+      case CSR_SIP:
         // Only SSIP is writable through sip, and only when delegated.
         if ((this.mideleg & SSIP) !== 0) this.#mipSw = (this.#mipSw & ~SSIP) | (v & SSIP);
         this.#updateMip();
         return;
-      case CSR.mip:
+      case CSR_MIP:
         this.#mipSw = v & S_INTERRUPTS;
         this.#updateMip();
         return;
-      case CSR.medeleg:
+      case CSR_MEDELEG:
         this.medeleg = v & MEDELEG_MASK;
         return;
-      case CSR.mideleg:
+      case CSR_MIDELEG:
         this.mideleg = v & S_INTERRUPTS;
         return;
-      case CSR.stimecmp:
+      case CSR_STIMECMP:
         this.#stimecmpLo = v;
         this.#updateStimer();
         return;
-      case CSR.stimecmph:
+      case CSR_STIMECMPH:
         this.#stimecmpHi = v;
         this.#updateStimer();
         return;
-      case CSR.satp:
+      case CSR_SATP:
         // Sv32 supports MODE 0 (bare) and 1; base/limit machines have no paging.
         if (this.mmu.kind === "sv32") this.mmu.setSatp(v);
         return;
-      case CSR.sbase:
+      case CSR_SBASE:
         if (this.mmu.kind === "baselimit") this.mmu.setBaseLimit(v, this.mmu.limit);
         return;
-      case CSR.slimit:
+      case CSR_SLIMIT:
         if (this.mmu.kind === "baselimit") this.mmu.setBaseLimit(this.mmu.base, v & ~0xfff);
         return;
     }

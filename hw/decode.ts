@@ -14,79 +14,224 @@
  * @module
  */
 
-/** Decoded operation numbers. 0 is reserved for "not decoded". */
+// Operation numbers are plain module constants, not object properties: V8
+// folds `case OP_ADD:` into a jump table, but not `case OP.ADD:`.
+/** Decoded op ILLEGAL. */
+export const OP_ILLEGAL = 1;
+/** Decoded op LUI. */
+export const OP_LUI = 2;
+/** Decoded op AUIPC. */
+export const OP_AUIPC = 3;
+/** Decoded op JAL. */
+export const OP_JAL = 4;
+/** Decoded op JALR. */
+export const OP_JALR = 5;
+/** Decoded op BEQ. */
+export const OP_BEQ = 6;
+/** Decoded op BNE. */
+export const OP_BNE = 7;
+/** Decoded op BLT. */
+export const OP_BLT = 8;
+/** Decoded op BGE. */
+export const OP_BGE = 9;
+/** Decoded op BLTU. */
+export const OP_BLTU = 10;
+/** Decoded op BGEU. */
+export const OP_BGEU = 11;
+/** Decoded op LB. */
+export const OP_LB = 12;
+/** Decoded op LH. */
+export const OP_LH = 13;
+/** Decoded op LW. */
+export const OP_LW = 14;
+/** Decoded op LBU. */
+export const OP_LBU = 15;
+/** Decoded op LHU. */
+export const OP_LHU = 16;
+/** Decoded op SB. */
+export const OP_SB = 17;
+/** Decoded op SH. */
+export const OP_SH = 18;
+/** Decoded op SW. */
+export const OP_SW = 19;
+/** Decoded op ADDI. */
+export const OP_ADDI = 20;
+/** Decoded op SLTI. */
+export const OP_SLTI = 21;
+/** Decoded op SLTIU. */
+export const OP_SLTIU = 22;
+/** Decoded op XORI. */
+export const OP_XORI = 23;
+/** Decoded op ORI. */
+export const OP_ORI = 24;
+/** Decoded op ANDI. */
+export const OP_ANDI = 25;
+/** Decoded op SLLI. */
+export const OP_SLLI = 26;
+/** Decoded op SRLI. */
+export const OP_SRLI = 27;
+/** Decoded op SRAI. */
+export const OP_SRAI = 28;
+/** Decoded op ADD. */
+export const OP_ADD = 29;
+/** Decoded op SUB. */
+export const OP_SUB = 30;
+/** Decoded op SLL. */
+export const OP_SLL = 31;
+/** Decoded op SLT. */
+export const OP_SLT = 32;
+/** Decoded op SLTU. */
+export const OP_SLTU = 33;
+/** Decoded op XOR. */
+export const OP_XOR = 34;
+/** Decoded op SRL. */
+export const OP_SRL = 35;
+/** Decoded op SRA. */
+export const OP_SRA = 36;
+/** Decoded op OR. */
+export const OP_OR = 37;
+/** Decoded op AND. */
+export const OP_AND = 38;
+/** Decoded op MUL. */
+export const OP_MUL = 39;
+/** Decoded op MULH. */
+export const OP_MULH = 40;
+/** Decoded op MULHSU. */
+export const OP_MULHSU = 41;
+/** Decoded op MULHU. */
+export const OP_MULHU = 42;
+/** Decoded op DIV. */
+export const OP_DIV = 43;
+/** Decoded op DIVU. */
+export const OP_DIVU = 44;
+/** Decoded op REM. */
+export const OP_REM = 45;
+/** Decoded op REMU. */
+export const OP_REMU = 46;
+/** Decoded op FENCE. */
+export const OP_FENCE = 47;
+/** Decoded op FENCE_I. */
+export const OP_FENCE_I = 48;
+/** Decoded op LR. */
+export const OP_LR = 49;
+/** Decoded op SC. */
+export const OP_SC = 50;
+/** Decoded op AMOSWAP. */
+export const OP_AMOSWAP = 51;
+/** Decoded op AMOADD. */
+export const OP_AMOADD = 52;
+/** Decoded op AMOXOR. */
+export const OP_AMOXOR = 53;
+/** Decoded op AMOAND. */
+export const OP_AMOAND = 54;
+/** Decoded op AMOOR. */
+export const OP_AMOOR = 55;
+/** Decoded op AMOMIN. */
+export const OP_AMOMIN = 56;
+/** Decoded op AMOMAX. */
+export const OP_AMOMAX = 57;
+/** Decoded op AMOMINU. */
+export const OP_AMOMINU = 58;
+/** Decoded op AMOMAXU. */
+export const OP_AMOMAXU = 59;
+/** Decoded op CSRRW. */
+export const OP_CSRRW = 60;
+/** Decoded op CSRRS. */
+export const OP_CSRRS = 61;
+/** Decoded op CSRRC. */
+export const OP_CSRRC = 62;
+/** Decoded op CSRRWI. */
+export const OP_CSRRWI = 63;
+/** Decoded op CSRRSI. */
+export const OP_CSRRSI = 64;
+/** Decoded op CSRRCI. */
+export const OP_CSRRCI = 65;
+/** Decoded op ECALL. */
+export const OP_ECALL = 66;
+/** Decoded op EBREAK. */
+export const OP_EBREAK = 67;
+/** Decoded op MRET. */
+export const OP_MRET = 68;
+/** Decoded op SRET. */
+export const OP_SRET = 69;
+/** Decoded op WFI. */
+export const OP_WFI = 70;
+/** Decoded op SFENCE_VMA. */
+export const OP_SFENCE_VMA = 71;
+
+/** Decoded operation numbers by name (0 is reserved for "not decoded"). */
 export const OP = {
-  ILLEGAL: 1,
-  LUI: 2,
-  AUIPC: 3,
-  JAL: 4,
-  JALR: 5,
-  BEQ: 6,
-  BNE: 7,
-  BLT: 8,
-  BGE: 9,
-  BLTU: 10,
-  BGEU: 11,
-  LB: 12,
-  LH: 13,
-  LW: 14,
-  LBU: 15,
-  LHU: 16,
-  SB: 17,
-  SH: 18,
-  SW: 19,
-  ADDI: 20,
-  SLTI: 21,
-  SLTIU: 22,
-  XORI: 23,
-  ORI: 24,
-  ANDI: 25,
-  SLLI: 26,
-  SRLI: 27,
-  SRAI: 28,
-  ADD: 29,
-  SUB: 30,
-  SLL: 31,
-  SLT: 32,
-  SLTU: 33,
-  XOR: 34,
-  SRL: 35,
-  SRA: 36,
-  OR: 37,
-  AND: 38,
-  MUL: 39,
-  MULH: 40,
-  MULHSU: 41,
-  MULHU: 42,
-  DIV: 43,
-  DIVU: 44,
-  REM: 45,
-  REMU: 46,
-  FENCE: 47,
-  FENCE_I: 48,
-  LR: 49,
-  SC: 50,
-  AMOSWAP: 51,
-  AMOADD: 52,
-  AMOXOR: 53,
-  AMOAND: 54,
-  AMOOR: 55,
-  AMOMIN: 56,
-  AMOMAX: 57,
-  AMOMINU: 58,
-  AMOMAXU: 59,
-  CSRRW: 60,
-  CSRRS: 61,
-  CSRRC: 62,
-  CSRRWI: 63,
-  CSRRSI: 64,
-  CSRRCI: 65,
-  ECALL: 66,
-  EBREAK: 67,
-  MRET: 68,
-  SRET: 69,
-  WFI: 70,
-  SFENCE_VMA: 71,
+  ILLEGAL: OP_ILLEGAL,
+  LUI: OP_LUI,
+  AUIPC: OP_AUIPC,
+  JAL: OP_JAL,
+  JALR: OP_JALR,
+  BEQ: OP_BEQ,
+  BNE: OP_BNE,
+  BLT: OP_BLT,
+  BGE: OP_BGE,
+  BLTU: OP_BLTU,
+  BGEU: OP_BGEU,
+  LB: OP_LB,
+  LH: OP_LH,
+  LW: OP_LW,
+  LBU: OP_LBU,
+  LHU: OP_LHU,
+  SB: OP_SB,
+  SH: OP_SH,
+  SW: OP_SW,
+  ADDI: OP_ADDI,
+  SLTI: OP_SLTI,
+  SLTIU: OP_SLTIU,
+  XORI: OP_XORI,
+  ORI: OP_ORI,
+  ANDI: OP_ANDI,
+  SLLI: OP_SLLI,
+  SRLI: OP_SRLI,
+  SRAI: OP_SRAI,
+  ADD: OP_ADD,
+  SUB: OP_SUB,
+  SLL: OP_SLL,
+  SLT: OP_SLT,
+  SLTU: OP_SLTU,
+  XOR: OP_XOR,
+  SRL: OP_SRL,
+  SRA: OP_SRA,
+  OR: OP_OR,
+  AND: OP_AND,
+  MUL: OP_MUL,
+  MULH: OP_MULH,
+  MULHSU: OP_MULHSU,
+  MULHU: OP_MULHU,
+  DIV: OP_DIV,
+  DIVU: OP_DIVU,
+  REM: OP_REM,
+  REMU: OP_REMU,
+  FENCE: OP_FENCE,
+  FENCE_I: OP_FENCE_I,
+  LR: OP_LR,
+  SC: OP_SC,
+  AMOSWAP: OP_AMOSWAP,
+  AMOADD: OP_AMOADD,
+  AMOXOR: OP_AMOXOR,
+  AMOAND: OP_AMOAND,
+  AMOOR: OP_AMOOR,
+  AMOMIN: OP_AMOMIN,
+  AMOMAX: OP_AMOMAX,
+  AMOMINU: OP_AMOMINU,
+  AMOMAXU: OP_AMOMAXU,
+  CSRRW: OP_CSRRW,
+  CSRRS: OP_CSRRS,
+  CSRRC: OP_CSRRC,
+  CSRRWI: OP_CSRRWI,
+  CSRRSI: OP_CSRRSI,
+  CSRRCI: OP_CSRRCI,
+  ECALL: OP_ECALL,
+  EBREAK: OP_EBREAK,
+  MRET: OP_MRET,
+  SRET: OP_SRET,
+  WFI: OP_WFI,
+  SFENCE_VMA: OP_SFENCE_VMA,
 } as const;
 
 /** Number of operation codes (array size for per-op tables). */
@@ -109,42 +254,42 @@ export const COST_CLASS = {
 
 /** Returns the cost class of decoded operation `op`. */
 export function costClassOf(op: number): number {
-  if (op >= OP.LB && op <= OP.LHU) return COST_CLASS.LOAD;
-  if (op >= OP.SB && op <= OP.SW) return COST_CLASS.STORE;
-  if (op >= OP.BEQ && op <= OP.BGEU) return COST_CLASS.BRANCH;
-  if (op === OP.JAL || op === OP.JALR) return COST_CLASS.JUMP;
-  if (op >= OP.MUL && op <= OP.MULHU) return COST_CLASS.MUL;
-  if (op >= OP.DIV && op <= OP.REMU) return COST_CLASS.DIV;
-  if (op >= OP.LR && op <= OP.AMOMAXU) return COST_CLASS.AMO;
-  if (op >= OP.CSRRW && op <= OP.CSRRCI) return COST_CLASS.CSR;
-  if (op === OP.FENCE || op === OP.FENCE_I || op === OP.SFENCE_VMA) return COST_CLASS.FENCE;
-  if (op >= OP.ECALL || op === OP.ILLEGAL) return COST_CLASS.SYSTEM;
+  if (op >= OP_LB && op <= OP_LHU) return COST_CLASS.LOAD;
+  if (op >= OP_SB && op <= OP_SW) return COST_CLASS.STORE;
+  if (op >= OP_BEQ && op <= OP_BGEU) return COST_CLASS.BRANCH;
+  if (op === OP_JAL || op === OP_JALR) return COST_CLASS.JUMP;
+  if (op >= OP_MUL && op <= OP_MULHU) return COST_CLASS.MUL;
+  if (op >= OP_DIV && op <= OP_REMU) return COST_CLASS.DIV;
+  if (op >= OP_LR && op <= OP_AMOMAXU) return COST_CLASS.AMO;
+  if (op >= OP_CSRRW && op <= OP_CSRRCI) return COST_CLASS.CSR;
+  if (op === OP_FENCE || op === OP_FENCE_I || op === OP_SFENCE_VMA) return COST_CLASS.FENCE;
+  if (op >= OP_ECALL || op === OP_ILLEGAL) return COST_CLASS.SYSTEM;
   return COST_CLASS.ALU;
 }
 
-const BRANCH_OPS: readonly number[] = [OP.BEQ, OP.BNE, 0, 0, OP.BLT, OP.BGE, OP.BLTU, OP.BGEU];
-const LOAD_OPS: readonly number[] = [OP.LB, OP.LH, OP.LW, 0, OP.LBU, OP.LHU, 0, 0];
-const STORE_OPS: readonly number[] = [OP.SB, OP.SH, OP.SW, 0, 0, 0, 0, 0];
-const ALU_OPS: readonly number[] = [OP.ADD, OP.SLL, OP.SLT, OP.SLTU, OP.XOR, OP.SRL, OP.OR, OP.AND];
+const BRANCH_OPS: readonly number[] = [OP_BEQ, OP_BNE, 0, 0, OP_BLT, OP_BGE, OP_BLTU, OP_BGEU];
+const LOAD_OPS: readonly number[] = [OP_LB, OP_LH, OP_LW, 0, OP_LBU, OP_LHU, 0, 0];
+const STORE_OPS: readonly number[] = [OP_SB, OP_SH, OP_SW, 0, 0, 0, 0, 0];
+const ALU_OPS: readonly number[] = [OP_ADD, OP_SLL, OP_SLT, OP_SLTU, OP_XOR, OP_SRL, OP_OR, OP_AND];
 const MULDIV_OPS: readonly number[] = [
-  OP.MUL,
-  OP.MULH,
-  OP.MULHSU,
-  OP.MULHU,
-  OP.DIV,
-  OP.DIVU,
-  OP.REM,
-  OP.REMU,
+  OP_MUL,
+  OP_MULH,
+  OP_MULHSU,
+  OP_MULHU,
+  OP_DIV,
+  OP_DIVU,
+  OP_REM,
+  OP_REMU,
 ];
 const CSR_OPS: readonly number[] = [
   0,
-  OP.CSRRW,
-  OP.CSRRS,
-  OP.CSRRC,
+  OP_CSRRW,
+  OP_CSRRS,
+  OP_CSRRC,
   0,
-  OP.CSRRWI,
-  OP.CSRRSI,
-  OP.CSRRCI,
+  OP_CSRRWI,
+  OP_CSRRSI,
+  OP_CSRRCI,
 ];
 
 /**
@@ -159,28 +304,28 @@ export function decodeInto(inst: number, out: Int32Array, i: number, costs: Uint
   const rs1 = (inst >> 15) & 31;
   const rs2 = (inst >> 20) & 31;
   const f7 = inst >>> 25;
-  let op: number = OP.ILLEGAL;
+  let op: number = OP_ILLEGAL;
   let imm = 0;
   let useRd = rd;
   let useRs1 = rs1;
   let useRs2 = rs2;
   switch (opcode) {
     case 0x37: // LUI
-      op = OP.LUI;
+      op = OP_LUI;
       imm = inst & 0xfffff000;
       break;
     case 0x17: // AUIPC
-      op = OP.AUIPC;
+      op = OP_AUIPC;
       imm = inst & 0xfffff000;
       break;
     case 0x6f: // JAL
-      op = OP.JAL;
+      op = OP_JAL;
       imm = ((inst >> 31) << 20) | (((inst >> 12) & 0xff) << 12) | (((inst >> 20) & 1) << 11) |
         (((inst >> 21) & 0x3ff) << 1);
       break;
     case 0x67: // JALR
       if (f3 === 0) {
-        op = OP.JALR;
+        op = OP_JALR;
         imm = inst >> 20;
       }
       break;
@@ -215,30 +360,30 @@ export function decodeInto(inst: number, out: Int32Array, i: number, costs: Uint
       imm = inst >> 20;
       switch (f3) {
         case 0:
-          op = OP.ADDI;
+          op = OP_ADDI;
           break;
         case 2:
-          op = OP.SLTI;
+          op = OP_SLTI;
           break;
         case 3:
-          op = OP.SLTIU;
+          op = OP_SLTIU;
           break;
         case 4:
-          op = OP.XORI;
+          op = OP_XORI;
           break;
         case 6:
-          op = OP.ORI;
+          op = OP_ORI;
           break;
         case 7:
-          op = OP.ANDI;
+          op = OP_ANDI;
           break;
         case 1:
-          if (f7 === 0) op = OP.SLLI;
+          if (f7 === 0) op = OP_SLLI;
           imm = rs2;
           break;
         case 5:
-          if (f7 === 0) op = OP.SRLI;
-          else if (f7 === 0x20) op = OP.SRAI;
+          if (f7 === 0) op = OP_SRLI;
+          else if (f7 === 0x20) op = OP_SRAI;
           imm = rs2;
           break;
       }
@@ -247,16 +392,16 @@ export function decodeInto(inst: number, out: Int32Array, i: number, costs: Uint
       if (f7 === 0) {
         op = ALU_OPS[f3];
       } else if (f7 === 0x20) {
-        if (f3 === 0) op = OP.SUB;
-        else if (f3 === 5) op = OP.SRA;
+        if (f3 === 0) op = OP_SUB;
+        else if (f3 === 5) op = OP_SRA;
       } else if (f7 === 1) {
         op = MULDIV_OPS[f3];
       }
       break;
     case 0x0f: // MISC-MEM
       // FENCE ignores its fm/pred/succ fields and registers, as the spec allows.
-      if (f3 === 0) op = OP.FENCE;
-      else if (f3 === 1) op = OP.FENCE_I;
+      if (f3 === 0) op = OP_FENCE;
+      else if (f3 === 1) op = OP_FENCE_I;
       useRd = 0;
       break;
     case 0x2f: // AMO
@@ -264,49 +409,49 @@ export function decodeInto(inst: number, out: Int32Array, i: number, costs: Uint
         const f5 = inst >>> 27;
         switch (f5) {
           case 0x02:
-            if (rs2 === 0) op = OP.LR;
+            if (rs2 === 0) op = OP_LR;
             break;
           case 0x03:
-            op = OP.SC;
+            op = OP_SC;
             break;
           case 0x01:
-            op = OP.AMOSWAP;
+            op = OP_AMOSWAP;
             break;
           case 0x00:
-            op = OP.AMOADD;
+            op = OP_AMOADD;
             break;
           case 0x04:
-            op = OP.AMOXOR;
+            op = OP_AMOXOR;
             break;
           case 0x0c:
-            op = OP.AMOAND;
+            op = OP_AMOAND;
             break;
           case 0x08:
-            op = OP.AMOOR;
+            op = OP_AMOOR;
             break;
           case 0x10:
-            op = OP.AMOMIN;
+            op = OP_AMOMIN;
             break;
           case 0x14:
-            op = OP.AMOMAX;
+            op = OP_AMOMAX;
             break;
           case 0x18:
-            op = OP.AMOMINU;
+            op = OP_AMOMINU;
             break;
           case 0x1c:
-            op = OP.AMOMAXU;
+            op = OP_AMOMAXU;
             break;
         }
       }
       break;
     case 0x73: // SYSTEM
       if (f3 === 0) {
-        if (inst === 0x00000073) op = OP.ECALL;
-        else if (inst === 0x00100073) op = OP.EBREAK;
-        else if (inst === 0x30200073) op = OP.MRET;
-        else if (inst === 0x10200073) op = OP.SRET;
-        else if (inst === 0x10500073) op = OP.WFI;
-        else if (f7 === 0x09 && rd === 0) op = OP.SFENCE_VMA;
+        if (inst === 0x00000073) op = OP_ECALL;
+        else if (inst === 0x00100073) op = OP_EBREAK;
+        else if (inst === 0x30200073) op = OP_MRET;
+        else if (inst === 0x10200073) op = OP_SRET;
+        else if (inst === 0x10500073) op = OP_WFI;
+        else if (f7 === 0x09 && rd === 0) op = OP_SFENCE_VMA;
         useRd = 0;
       } else if (CSR_OPS[f3] !== 0) {
         op = CSR_OPS[f3];
@@ -315,7 +460,7 @@ export function decodeInto(inst: number, out: Int32Array, i: number, costs: Uint
       }
       break;
   }
-  if (op === OP.ILLEGAL) {
+  if (op === OP_ILLEGAL) {
     imm = inst;
     useRd = 0;
     useRs1 = 0;
