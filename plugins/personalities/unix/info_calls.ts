@@ -23,7 +23,7 @@ export function sysUname(t: Thread, api: KernelApi): number {
     sysname: "Linux",
     nodename: info.nodename,
     release: UNAME_RELEASE,
-    version: `#1 ${info.sysname} ${info.release} ${info.version}`.trim(),
+    version: `#1 ${info.sysname} ${info.release}`,
     machine: "riscv32",
     domainname: "(none)",
   });
