@@ -142,6 +142,9 @@ export class TrapLoop {
   readonly #hostYield: (() => Promise<void>) | undefined;
   #lastThread: Thread | null = null;
   #satp = -1;
+  // The stimecmp value last written (mtime ticks) and its high word.
+  #armedTicks = Infinity;
+  #armedHi = MAX_U32;
 
   /** Creates the loop. */
   constructor(options: TrapLoopOptions) {
@@ -298,20 +301,39 @@ export class TrapLoop {
     return t;
   }
 
-  /** Sets stimecmp `cycles` from now (in mtime ticks, rounded up). */
+  /**
+   * Makes the timer fire at most `cycles` from now (in mtime ticks, rounded
+   * up). An earlier deadline that is still in the future is left armed: it
+   * fires early, finds slice left and re-arms, which is cheaper than writing
+   * stimecmp on every context switch (each write reschedules a clock event).
+   */
   #armTimer(cycles: number): void {
     const clock = this.#clock;
-    const ticks = clock.mtime + Math.max(1, Math.ceil(cycles / clock.timebaseDivider));
+    const now = clock.mtime;
+    const ticks = now + Math.max(1, Math.ceil(cycles / clock.timebaseDivider));
+    const armed = this.#armedTicks;
+    if (armed > now && armed <= ticks) return;
     const cpu = this.#cpu;
-    // High word first to max, so no transient compare value fires early.
-    cpu.writeCsr(CSR.stimecmph, MAX_U32);
-    cpu.writeCsr(CSR.stimecmp, ticks % 0x1_0000_0000);
-    cpu.writeCsr(CSR.stimecmph, Math.floor(ticks / 0x1_0000_0000));
+    const hi = Math.floor(ticks / 0x1_0000_0000);
+    const lo = ticks % 0x1_0000_0000;
+    if (hi === this.#armedHi) {
+      cpu.writeCsr(CSR.stimecmp, lo);
+    } else {
+      // High word to max first, so no transient compare value fires early.
+      cpu.writeCsr(CSR.stimecmph, MAX_U32);
+      cpu.writeCsr(CSR.stimecmp, lo);
+      cpu.writeCsr(CSR.stimecmph, hi);
+    }
+    this.#armedTicks = ticks;
+    this.#armedHi = hi;
   }
 
   #disarmTimer(): void {
+    if (this.#armedTicks === Infinity) return;
     this.#cpu.writeCsr(CSR.stimecmph, MAX_U32);
     this.#cpu.writeCsr(CSR.stimecmp, MAX_U32);
+    this.#armedTicks = Infinity;
+    this.#armedHi = MAX_U32;
   }
 
   /** Nothing runnable: interrupts, then clock events, then host input, else deadlock. */
