@@ -22,6 +22,7 @@ import { Plic } from "./plic.ts";
 import { Ram } from "./ram.ts";
 import { Rtc } from "./rtc.ts";
 import { Uart16550, UART_DEFAULT_INPUT_CLOCK } from "./uart.ts";
+import { type AttachedStorage, attachStorage, type StorageConfig } from "./storage.ts";
 
 /** Raised by {@link createMachine} for an invalid configuration. */
 export class MachineConfigError extends Error {
@@ -57,6 +58,8 @@ export interface MachineConfig {
   uartClockHz?: number;
   /** Passed to the CPU constructor. */
   cpu?: CpuConfig;
+  /** DMA controller, disks and tape (default: DMA, no disks, a blank tape in memory). */
+  storage?: StorageConfig;
 }
 
 /** A machine configuration with every default filled in. */
@@ -73,6 +76,8 @@ export interface ResolvedMachineConfig {
   readonly uartClockHz: number;
   /** CPU settings. */
   readonly cpu: CpuConfig;
+  /** Storage settings. */
+  readonly storage: StorageConfig;
 }
 
 /** An assembled machine. */
@@ -95,6 +100,8 @@ export interface Machine {
   readonly rtc: Rtc;
   /** The console back-end behind the UART. */
   readonly console: ConsoleIo;
+  /** DMA controller, disk controllers and tape controller. */
+  readonly storage: AttachedStorage;
   /** The configuration the machine was built with. */
   readonly config: ResolvedMachineConfig;
   /** Flushes and releases host resources (the console's terminal mode and reader). */
@@ -109,6 +116,7 @@ const KNOWN_KEYS = new Set([
   "rtcEpochNs",
   "uartClockHz",
   "cpu",
+  "storage",
 ]);
 
 /** Checks a configuration and fills in defaults; throws {@link MachineConfigError}. */
@@ -165,7 +173,11 @@ export function resolveMachineConfig(config: MachineConfig = {}): ResolvedMachin
   if (typeof cpu !== "object" || cpu === null) {
     throw new MachineConfigError("cpu must be a CpuConfig object");
   }
-  return { ramSize, frequency, timebaseDivider, rtcEpochNs, uartClockHz, cpu };
+  const storage = config.storage ?? {};
+  if (typeof storage !== "object" || storage === null) {
+    throw new MachineConfigError("storage must be a StorageConfig object");
+  }
+  return { ramSize, frequency, timebaseDivider, rtcEpochNs, uartClockHz, cpu, storage };
 }
 
 /** Builds a machine: validates `config`, then creates and wires every component. */
@@ -192,9 +204,7 @@ export function createMachine(config: MachineConfig = {}): Machine {
   bus.map(MEMORY_MAP.UART0_BASE, MEMORY_MAP.UART_SIZE, uart);
   bus.map(MEMORY_MAP.RTC_BASE, MEMORY_MAP.RTC_SIZE, rtc);
 
-  // Storage devices (DMA controller, disk controllers, tape) are attached
-  // here by the integrator: map each at MEMORY_MAP.DMA_BASE / DISK_BASE +
-  // n * DISK_STRIDE / TAPE_BASE with its line from plic.irqLine(IRQ.*).
+  const storage = attachStorage(bus, plic, clock, resolved.storage);
 
   return {
     clock,
@@ -206,7 +216,11 @@ export function createMachine(config: MachineConfig = {}): Machine {
     uart,
     rtc,
     console,
+    storage,
     config: resolved,
-    close: () => console.close(),
+    close: () => {
+      storage.close();
+      console.close();
+    },
   };
 }

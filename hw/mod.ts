@@ -27,3 +27,7 @@ export * from "./lz4.ts";
 export * from "./disk_image.ts";
 export * from "./disk_drive.ts";
 export * from "./disk_controller.ts";
+export * from "./simh_tap.ts";
+export * from "./tape_drive.ts";
+export * from "./tape_controller.ts";
+export * from "./storage.ts";

@@ -23,8 +23,27 @@ Deno.test("machine: defaults and the memory map", () => {
   assert.equal(at(MEMORY_MAP.PLIC_BASE + MEMORY_MAP.PLIC_SIZE - 4), m.plic);
   assert.equal(at(MEMORY_MAP.UART0_BASE + 7), m.uart);
   assert.equal(at(MEMORY_MAP.RTC_BASE), m.rtc);
-  assert.equal(at(MEMORY_MAP.DMA_BASE), undefined); // storage is attached by the integrator
-  assert.deepEqual(m.bus.mappings.map((x) => x.device.name), ["clint", "plic", "uart16550", "rtc"]);
+  assert.equal(at(MEMORY_MAP.DMA_BASE), m.storage.dma);
+  assert.equal(at(MEMORY_MAP.TAPE_BASE), m.storage.tape);
+  assert.equal(m.storage.disks.length, 0);
+  assert.deepEqual(
+    m.bus.mappings.map((x) => x.device.name).slice(0, 4),
+    ["clint", "plic", "uart16550", "rtc"],
+  );
+  m.close();
+});
+
+Deno.test("machine: storage config attaches disks at their addresses", () => {
+  const m = createMachine({
+    rtcEpochNs: EPOCH,
+    storage: { disks: [{ sizeBytes: 1 << 20 }, { sizeBytes: 2 << 20 }], tape: null },
+  });
+  assert.equal(m.storage.disks.length, 2);
+  const at = (a: number) => m.bus.findDevice(a)?.device;
+  assert.equal(at(MEMORY_MAP.DISK_BASE), m.storage.disks[0]);
+  assert.equal(at(MEMORY_MAP.DISK_BASE + MEMORY_MAP.DISK_STRIDE), m.storage.disks[1]);
+  assert.equal(m.storage.tape, null);
+  assert.equal(at(MEMORY_MAP.TAPE_BASE), undefined);
   m.close();
 });
 
