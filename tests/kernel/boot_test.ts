@@ -163,3 +163,31 @@ Deno.test("boot: the libc test program passes", async () => {
   const r = await runGuest({ init: "/bin/test_libc", maxCycles: 5e9 });
   assert.equal(r.status, 0, r.output);
 });
+
+Deno.test("boot: --cmd runs /bin/init /bin/sh -c CMD and returns the command's status", async () => {
+  const r = await runGuest({ cmd: "ls -l /bin | wc -l", maxCycles: 3e9 });
+  assert.equal(r.status, 0);
+  const files = [...Deno.readDirSync(new URL("../../userland/bin", import.meta.url))].length;
+  assert.ok(Number(r.output.trim()) >= files, r.output);
+  const r2 = await runGuest({ cmd: "echo hi; exit 5", maxCycles: 1e9 });
+  assert.equal(r2.output, "hi\r\n");
+  assert.equal(r2.status, 5);
+});
+
+Deno.test("boot: ^Z stops a foreground job (job control through the tty and SIGCHLD/WUNTRACED)", async () => {
+  const r = await runGuest({
+    maxCycles: 3e9,
+    console: {
+      kind: "buffer",
+      script: [
+        { atMs: 1, data: "sleep 100\n" },
+        { atMs: 50, data: "\x1a" },
+        { atMs: 100, data: "jobs\n" },
+        { atMs: 150, data: "exit 4\n" },
+      ],
+    },
+  });
+  assert.match(r.output, /Stopped\s+sleep 100/);
+  assert.equal(r.status, 4);
+  assert.ok(r.cycles < 100_000_000, "the stopped sleep did not hold the machine");
+});
