@@ -1,0 +1,35 @@
+/**
+ * End-to-end: every self-checking guest test program (`userland/bin/test_*`)
+ * booted as pid 1 must exit with status 0. Programs appear as the userland
+ * is built; each one found becomes a test case.
+ */
+import assert from "node:assert/strict";
+import { runGuest } from "../../kernel/boot.ts";
+
+const BIN = new URL("../../userland/bin/", import.meta.url);
+
+function testPrograms(): string[] {
+  try {
+    return [...Deno.readDirSync(BIN)]
+      .filter((e) => e.isFile && e.name.startsWith("test_"))
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+for (const name of testPrograms()) {
+  Deno.test(`guest program ${name} passes`, async () => {
+    const r = await runGuest({ init: `/bin/${name}`, maxCycles: 20_000_000_000, quantum: "1ms" });
+    assert.equal(
+      r.status,
+      0,
+      `${name}: status ${r.status} (${r.reason} ${r.detail})\n${r.output}\n${r.log.join("\n")}`,
+    );
+  });
+}
+
+Deno.test("guest programs: the harness finds test_libc", () => {
+  assert.ok(testPrograms().includes("test_libc"));
+});
