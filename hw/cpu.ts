@@ -697,6 +697,10 @@ export class Cpu implements InterruptSink {
       // Enter the fast loop with everything it needs in locals.
       const priv = this.priv;
       const st = this.mstatus;
+      // The CSR fields are public: keep the MMU in step even if the host
+      // assigned them directly instead of through writeCsr.
+      mmu.setSumMxr((st & MSTATUS.SUM) !== 0, (st & MSTATUS.MXR) !== 0);
+      mmu.adue = (this.menvcfgh & MENVCFGH.ADUE) !== 0;
       const dataPriv = priv === M_MODE && (st & MSTATUS.MPRV) !== 0
         ? (st >>> MSTATUS_MPP_SHIFT) & 3
         : priv;
