@@ -4,7 +4,9 @@
  * the host cost of a null-syscall round trip through HOST_TRAP and sret().
  *
  * `deno bench -A bench/cpu_bench.ts` runs the Deno.bench cases and prints a
- * MIPS figure per loop (instret / elapsed host time over a longer run).
+ * MIPS figure per loop (instret / elapsed host time over a longer run) and
+ * the null-syscall round-trip time; `deno run -A bench/cpu_bench.ts` prints
+ * only the figures.
  *
  * @module
  */
@@ -84,8 +86,8 @@ Deno.bench("null syscall round trip x1000 (ecall -> HOST_TRAP -> sret)", () => {
   nullSyscalls(syscallCpu, 1000);
 });
 
-// The printed figures: longer runs after a warm-up.
-if (import.meta.main || Deno.args.includes("--mips")) {
+// The printed figures (also under `deno bench`): longer runs after a warm-up.
+{
   for (let kind = 0; kind < KINDS.length; kind++) {
     runLoop(kind, 200_000);
     const { instructions, ms } = runLoop(kind, 5_000_000);
