@@ -528,6 +528,12 @@ export interface KernelApi {
   copyInto(p: Process, addr: number, dst: Uint8Array): boolean;
   /** Copies `data` to guest `addr` (breaking COW, filling demand-zero pages); false on a bad address. */
   copyOut(p: Process, addr: number, data: Uint8Array): boolean;
+  /**
+   * True if `[addr, addr+length)` is readable (or writable with `write`),
+   * faulting pages in as an access would; no data moves. Use it before
+   * consuming input (a pipe read into a bad buffer must leave the data).
+   */
+  checkAccess(p: Process, addr: number, length: number, write: boolean): boolean;
   /** Reads a NUL-terminated UTF-8 string of at most `max` bytes; K.FAULT or K.NAMETOOLONG. */
   readString(p: Process, addr: number, max?: number): string | KStatus;
   /** Reads a NULL-terminated array of string pointers (argv style); K.FAULT or K.TOOBIG. */

@@ -322,6 +322,8 @@ export class Kernel implements KernelApi, TrapHooks {
     t.restartPc = (t.pc - 4) >>> 0;
     t.interrupted = false;
     const h = pers.syscalls[num];
+    const trace = this.#trace;
+    if (trace !== null) this.#traceArgs(t);
     let r: number;
     if (h === undefined) r = K.NOSYS;
     else {
@@ -332,7 +334,7 @@ export class Kernel implements KernelApi, TrapHooks {
         return;
       }
     }
-    if (this.#trace !== null) this.#traceCall(t, pers, num, r);
+    if (trace !== null) this.#traceCall(t, pers, num, r);
     if (r === BLOCK) {
       t.pc = t.restartPc;
       return;
@@ -344,9 +346,17 @@ export class Kernel implements KernelApi, TrapHooks {
     t.regs[10] = r;
   }
 
+  readonly #traceA = new Int32Array(3);
+
+  #traceArgs(t: Thread): void {
+    this.#traceA[0] = t.regs[10];
+    this.#traceA[1] = t.regs[11];
+    this.#traceA[2] = t.regs[12];
+  }
+
   #traceCall(t: Thread, pers: Personality, num: number, r: number): void {
     const name = pers.syscallNames[num] ?? `syscall_${num}`;
-    const a = t.regs;
+    const a = this.#traceA;
     const res = r === BLOCK
       ? "<blocked>"
       : r === NO_RESULT
@@ -355,9 +365,9 @@ export class Kernel implements KernelApi, TrapHooks {
       ? `${r} ${statusName(r)}`
       : String(r);
     this.#trace!(
-      `${t.process.pid} ${name}(0x${(a[10] >>> 0).toString(16)}, 0x${
-        (a[11] >>> 0).toString(16)
-      }, 0x${(a[12] >>> 0).toString(16)}) = ${res}`,
+      `${t.process.pid} ${name}(0x${(a[0] >>> 0).toString(16)}, 0x${(a[1] >>> 0).toString(16)}, 0x${
+        (a[2] >>> 0).toString(16)
+      }) = ${res}`,
     );
   }
 
@@ -1144,6 +1154,12 @@ export class Kernel implements KernelApi, TrapHooks {
   copyOut(p: Process, addr: number, data: Uint8Array): boolean {
     const sp = this.#space(p);
     return sp !== null && sp.copyOut(addr, data);
+  }
+
+  /** Checks that a user range is accessible. */
+  checkAccess(p: Process, addr: number, length: number, write: boolean): boolean {
+    const sp = this.#space(p);
+    return sp !== null && sp.check(addr, length, write);
   }
 
   /** Reads a C string. */

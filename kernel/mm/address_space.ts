@@ -472,6 +472,23 @@ export class AddressSpace implements GuestMemory {
     return true;
   }
 
+  /**
+   * True if every byte of `[addr, addr+length)` may be read (or written,
+   * with `write`), resolving demand-zero and copy-on-write pages as an access
+   * would. Lets a call check its destination before consuming input.
+   */
+  check(addr: number, length: number, write: boolean): boolean {
+    let va = addr >>> 0;
+    if (!(length >= 0) || va + length > USER_LAYOUT.USER_END) return false;
+    const end = va + length;
+    const access = write ? Access.WRITE : Access.READ;
+    while (va < end) {
+      if (this.resolve(va, access) < 0) return false;
+      va = pageDown(va) + PAGE_SIZE;
+    }
+    return true;
+  }
+
   /** Copies `length` bytes at `addr` into a new array; null on a bad address. */
   copyIn(addr: number, length: number): Uint8Array | null {
     if (!(length >= 0) || length > USER_LAYOUT.USER_END) return null;

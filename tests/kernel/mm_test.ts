@@ -215,3 +215,16 @@ Deno.test("asids: unique until exhausted, then shared 0", () => {
   a.free(5);
   assert.equal(a.alloc(), 5);
 });
+
+Deno.test("address space: check() validates a range without moving data", () => {
+  const { ctx } = context();
+  const as = new AddressSpace(ctx);
+  as.mapRegion(0x10000, 0x2000, Prot.READ | Prot.WRITE, "data");
+  as.mapRegion(0x20000, 0x1000, Prot.READ, "ro");
+  assert.ok(as.check(0x10ff0, 0x20, true));
+  assert.ok(as.check(0x20000, 0x1000, false));
+  assert.equal(as.check(0x20000, 4, true), false, "read-only");
+  assert.equal(as.check(0x11ff0, 0x20, false), false, "runs off the end");
+  assert.equal(as.check(0, 4, false), false);
+  assert.ok(as.check(0x30000, 0, false), "empty range");
+});
