@@ -249,3 +249,36 @@ Deno.test("x0 is zero even if the host sets it; run entry is cheap and repeatabl
   assert.equal(m.cpu.x[1], 0);
   assert.equal(m.cpu.x.length, 32);
 });
+
+Deno.test("a guest store to the CLINT raises MSIP, taken right after the store", async () => {
+  const { createMachine } = await import("../../hw/machine.ts");
+  const m = createMachine({ ramSize: 1 << 20, rtcEpochNs: 0n });
+  const words = [
+    asm.lui(5, 0x02000), // t0 = CLINT base
+    asm.addi(6, 0, 1),
+    asm.sw(6, 5, 0), // msip = 1
+    asm.addi(7, 0, 1), // must not run before the interrupt
+  ];
+  load(m.ram, 0, words);
+  m.cpu.pc = BASE;
+  m.cpu.writeCsr(MTVEC, BASE + 0x800);
+  load(m.ram, 0x800, [asm.jal(0, 0)]);
+  m.cpu.writeCsr(MIE, MIP.MSIP);
+  m.cpu.writeCsr(MSTATUS, MSTATUS_MIE);
+  m.cpu.run(4);
+  assert.equal(m.cpu.mcause, 0x8000_0003);
+  assert.equal(m.cpu.mepc, BASE + 12);
+  assert.equal(m.cpu.x[7], 0);
+});
+
+Deno.test("hostSupervisor: a U-mode fetch fault delegated to S returns HOST_TRAP", () => {
+  const m = trapMachine([]);
+  m.cpu.hostSupervisor = true;
+  m.cpu.writeCsr(MEDELEG, 1 << 1);
+  m.cpu.priv = PRIV.U;
+  m.cpu.pc = 0x4000_0000; // a hole
+  assert.equal(m.cpu.run(10), StopReason.HOST_TRAP);
+  assert.equal(m.cpu.readCsr(0x142), 1);
+  assert.equal(m.cpu.readCsr(0x143), 0x4000_0000);
+  assert.equal(m.cpu.readCsr(SEPC), 0x4000_0000);
+});

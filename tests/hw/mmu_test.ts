@@ -200,3 +200,16 @@ Deno.test("base/limit unit: U addresses relocate by sbase, fault at slimit; S is
   assert.equal(s.cpu.run(1), StopReason.BUDGET);
   assert.equal(s.cpu.mcause, 2);
 });
+
+Deno.test("page walks cost cycles per level; TLB hits cost nothing extra", () => {
+  const m = paged([asm.lw(5, 10, 0), asm.lw(6, 10, 4)]);
+  m.cpu.writeCsr(MSTATUS, SUM);
+  m.cpu.x[10] = 0x0040_0000;
+  m.cpu.run(1); // fetch walk: superpage (1 level); data walk: 2 levels
+  const afterFirst = m.clock.now;
+  assert.equal(afterFirst, 10 + 2 * 10 + 2);
+  m.cpu.run(1);
+  assert.equal(m.clock.now, afterFirst + 2);
+  m.cpu.mmu.flush();
+  assert.equal(m.cpu.mmu.tags.every((t) => t === -1), true);
+});
