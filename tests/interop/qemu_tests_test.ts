@@ -1,0 +1,377 @@
+/**
+ * Runs every guest test program (`userland/bin/test_*`) and the shell and init
+ * under `qemu-riscv32` (user mode) on this host, checking exit status and
+ * exact output. The same binaries run on Strata, so this pins down what a
+ * correct Linux-compatible kernel does with them.
+ *
+ * Under qemu-user, `execve` goes to the host kernel: a RISC-V binary cannot be
+ * exec'd (no binfmt_misc here) and `/bin/...` are host programs. The shell
+ * cases therefore run host utilities (`/bin/echo`, `cat`, `tr`, ...) as
+ * children, which still exercises the shell's own logic (parsing, expansion,
+ * redirection, pipelines, waiting, signals); `test_exec` and `test_dup` fall
+ * back to probing through the host's `/bin/sh` when exec gives ENOEXEC.
+ * @module
+ */
+
+import { strict as assert } from "node:assert";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const BIN_DIR = join(REPO_ROOT, "userland", "bin");
+const QEMU = "qemu-riscv32";
+
+/** Expected standard output of each guest test program (all lines deterministic). */
+const TEST_PROGRAM_OUTPUT: Readonly<Record<string, string>> = {
+  test_fork_tree: "fork tree: depth 3, 15 processes, all reaped\n",
+  test_orphan: "orphan: grandchild re-parented\n",
+  test_cow: "cow: data, bss, heap and stack private after fork\n",
+  test_signal: "signal: handler ran\n" +
+    "signal: sa_mask deferred delivery\n" +
+    "signal: sigprocmask block/unblock\n" +
+    "signal: SIG_IGN\n" +
+    "signal: SIGTERM default action kills\n" +
+    "signal: EINTR from blocking read\n",
+  test_segv: "segv: NULL store kills with SIGSEGV\n" +
+    "segv: handler exits\n" +
+    "segv: handler longjmps and recovers\n",
+  test_efault: "efault: write, read, openat, pipe2 report EFAULT\n",
+  test_enosys: "enosys: unknown syscalls return ENOSYS\n",
+  test_pipe: "pipe: 204800 bytes through fork, EOF after writer closed\n" +
+    "pipe: EPIPE without readers\n" +
+    "pipe: SIGPIPE kills a writer without readers\n",
+  test_preempt: "preempt: parent ran while child spun; child killed\n",
+  test_exec: "exec: argv and envp passed\nexec: ENOENT for a missing file\n",
+  test_brk_mmap: "brk: heap grew 64 KiB\n" +
+    "mmap: anonymous pages zeroed and writable\n" +
+    "munmap: access to an unmapped page is SIGSEGV\n" +
+    "mprotect: store to a read-only page is SIGSEGV\n",
+  test_dup: "dup: dup, dup3, F_DUPFD, FD_CLOEXEC flags\n" +
+    "dup: FD_CLOEXEC closes on exec, others survive\n",
+  test_files: "files: create, excl, append, seek, read back\n" +
+    "files: getdents64 lists . .. file sub\n" +
+    "files: ENOTDIR EISDIR EEXIST ENOENT errors\n" +
+    "files: unlinkat files and directories\n",
+  test_clock: "clock: monotonic advances across a 20 ms nanosleep\n",
+  test_uname: "machine: riscv32\n",
+};
+
+/**
+ * Where qemu-riscv32 7.2 itself differs from Linux. Each entry states the exact
+ * failure expected, so the test notices (and asks for this table to shrink) if
+ * a newer qemu behaves correctly.
+ */
+const QEMU_DEVIATIONS: Readonly<
+  Record<string, { status: number; stderr: RegExp; missingLine: string; why: string }>
+> = {
+  test_signal: {
+    status: 3,
+    stderr: /^FAIL: sa_mask not applied while the handler ran\n$/,
+    missingLine: "signal: sa_mask deferred delivery\n",
+    why: "qemu-riscv32 7.2 ignores sa_mask when it delivers a signal (checked with a probe: " +
+      "the handler's mask holds only the signal itself)",
+  },
+};
+
+interface RunResult {
+  status: number;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+function qemuAvailable(): boolean {
+  try {
+    return new Deno.Command(QEMU, { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+const HAVE_QEMU = qemuAvailable();
+
+async function runGuest(
+  program: string,
+  args: string[],
+  opts: { stdin?: string; env?: Record<string, string>; cwd?: string } = {},
+): Promise<RunResult> {
+  const cmd = new Deno.Command(QEMU, {
+    args: [join(BIN_DIR, program), ...args],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    cwd: opts.cwd ?? REPO_ROOT,
+    env: opts.env,
+    clearEnv: opts.env !== undefined,
+  });
+  const child = cmd.spawn();
+  const writer = child.stdin.getWriter();
+  if (opts.stdin) await writer.write(new TextEncoder().encode(opts.stdin));
+  await writer.close();
+  // A hung guest must fail the test, not hang it.
+  const timer = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  }, 30_000);
+  const out = await child.output();
+  clearTimeout(timer);
+  const dec = new TextDecoder();
+  return {
+    status: out.code,
+    signal: out.signal,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr),
+  };
+}
+
+function guestTestPrograms(): string[] {
+  if (!existsSync(BIN_DIR)) return [];
+  return readdirSync(BIN_DIR).filter((n) => n.startsWith("test_")).sort();
+}
+
+Deno.test({
+  name: "qemu: every guest test program has an expected output and a binary",
+  ignore: !HAVE_QEMU,
+  fn() {
+    const built = guestTestPrograms();
+    for (const name of Object.keys(TEST_PROGRAM_OUTPUT)) {
+      assert.ok(built.includes(name), `userland/bin/${name} is missing (run deno task userland)`);
+    }
+  },
+});
+
+Deno.test({
+  name: "qemu: guest test programs",
+  ignore: !HAVE_QEMU,
+  async fn(t) {
+    for (const name of guestTestPrograms()) {
+      // test_libc and friends belong to other suites; only ours have a table entry.
+      const expected = TEST_PROGRAM_OUTPUT[name];
+      if (expected === undefined) continue;
+      await t.step(name, async () => {
+        let dir: string | undefined;
+        const args: string[] = [];
+        if (name === "test_files") {
+          dir = await Deno.makeTempDir({ prefix: "strata_files_" });
+          args.push(dir);
+        }
+        try {
+          const r = await runGuest(name, args);
+          const dev = QEMU_DEVIATIONS[name];
+          if (dev) {
+            assert.equal(r.status, dev.status, `${name}: ${dev.why}\nstderr: ${r.stderr}`);
+            assert.match(r.stderr, dev.stderr);
+            assert.equal(r.stdout, expected.replace(dev.missingLine, ""));
+          } else {
+            assert.equal(r.status, 0, `${name} failed: ${r.stderr}`);
+            assert.equal(r.stderr, "");
+            assert.equal(r.stdout, expected);
+          }
+        } finally {
+          if (dir) {
+            // The program removes its own scratch directory; the rest is ours.
+            assert.deepEqual([...Deno.readDirSync(dir)], [], "test_files left files behind");
+            await Deno.remove(dir, { recursive: true });
+          }
+        }
+      });
+    }
+  },
+});
+
+/** One shell run: `sh -c script args...`, with the expected stdout, status and stderr. */
+interface ShellCase {
+  name: string;
+  script: string;
+  /** $0 and the positional parameters; `{dir}` is a fresh scratch directory. */
+  args?: string[];
+  stdin?: string;
+  stdout: string;
+  status?: number;
+  stderr?: string | RegExp;
+}
+
+const SH_CASES: readonly ShellCase[] = [
+  { name: "simple command", script: "echo hello world", stdout: "hello world\n" },
+  {
+    name: "variables and quoting",
+    script: `X=1; Y="a  b"; echo $X \${X} "$X" $Y "$Y" 'sq $X' "dq \\$X \\"q\\"" a\\ b`,
+    stdout: '1 1 1 a b a  b sq $X dq $X "q" a b\n',
+  },
+  {
+    name: "and-or lists and $?",
+    script: "false || echo or $?; true && echo and $?; false && echo no; true || echo no; " +
+      "false; echo $?",
+    stdout: "or 1\nand 0\n1\n",
+  },
+  {
+    name: "pipeline of three; status is the last command's",
+    script: "echo abc | tr a-c x-z | cat; false | true; echo $?; true | false; echo $?",
+    stdout: "xyz\n0\n1\n",
+  },
+  {
+    name: "negated pipeline",
+    script: "! false; echo $?; ! true; echo $?",
+    stdout: "0\n1\n",
+  },
+  {
+    name: "redirections < > >> 2> 2>&1 N>&M and closing",
+    args: ["sh", "{dir}"],
+    script: "cd $1 && echo one > f && echo two >> f && cat < f && " +
+      "ls /nonexistent-dir 2> err; test -s err && echo err-captured; " +
+      "ls /nonexistent-dir > both 2>&1; test -s both && echo both-captured; " +
+      "echo to-three 3>out3 1>&3; cat out3; echo x >&-; echo closed $?",
+    stdout: "one\ntwo\nerr-captured\nboth-captured\nto-three\nclosed 1\n",
+    stderr: /write error|Bad file descriptor/,
+  },
+  {
+    name: "assignment before a command goes to its environment only",
+    script: "FOO=bar env | grep '^FOO='; echo [$FOO]; export FOO=baz; env | grep '^FOO='; " +
+      "unset FOO; env | grep -c '^FOO='",
+    stdout: "FOO=bar\n[]\nFOO=baz\n0\n",
+    status: 1,
+  },
+  {
+    name: "positional parameters, $# and $@",
+    script: 'echo $0 $1 $2 $#; for_x=1; echo "$@"; echo ${#1}',
+    args: ["myname", "a b", "c"],
+    stdout: "myname a b c 2\na b c\n3\n",
+  },
+  {
+    name: "parameter forms ${X:-w} ${X:+w} ${X:=w} ${#X}",
+    script: "echo ${U:-def} ${U-d2} x${U:+no}y; Z=${Z:=zz}; echo $Z ${#Z}; E=; echo [${E:-e}]",
+    stdout: "def d2 xy\nzz 2\n[e]\n",
+  },
+  {
+    name: "$$ is the shell's pid and stays so in pipelines",
+    script: 'echo $$ > /dev/null; A=$$; echo $A | tr -d 0-9; test "$A" -gt 1 && echo pid-ok',
+    stdout: "\npid-ok\n",
+  },
+  {
+    name: "comments and line continuation",
+    script: "echo a # not printed\necho b \\\n  c",
+    stdout: "a\nb c\n",
+  },
+  {
+    name: "builtins cd, cd -, pwd, HOME",
+    script: "cd /usr && pwd && cd / && cd - && HOME=/tmp && cd && pwd && cd /nonexistent",
+    stdout: "/usr\n/usr\n/tmp\n",
+    status: 1,
+    stderr: "sh: cd: /nonexistent: No such file or directory\n",
+  },
+  {
+    name: "command not found is 127",
+    script: "no-such-command-xyz; echo $?",
+    stdout: "127\n",
+    stderr: "sh: no-such-command-xyz: not found\n",
+  },
+  {
+    name: "PATH search",
+    script: "PATH=/nonexistent:/usr/bin:/bin; echo found",
+    stdout: "found\n",
+  },
+  {
+    name: "background job, $!, wait pid and wait",
+    script: 'sh -c "exit 3" & P=$!; wait $P; echo status $?; sleep 0.05 & wait; echo all $?',
+    stdout: "status 3\nall 0\n",
+  },
+  {
+    name: "signalled children are reported, status 128+sig",
+    script: 'sh -c "kill -SEGV \\$\\$"; echo $?; sh -c "kill -TERM \\$\\$"; echo $?; ' +
+      'sh -c "kill -KILL \\$\\$"; echo $?; sh -c "kill -ABRT \\$\\$"; echo $?',
+    stdout: "139\n143\n137\n134\n",
+    stderr: "Segmentation fault\nTerminated\nKilled\nAborted\n",
+  },
+  {
+    name: "exit with a status; exit stops the script",
+    script: "exit 5; echo not reached",
+    stdout: "",
+    status: 5,
+  },
+  {
+    name: "syntax error exits 2",
+    script: "echo a |",
+    stdout: "",
+    status: 2,
+    stderr: "sh: syntax error: unexpected end of input\n",
+  },
+  {
+    name: "unterminated quote is a syntax error",
+    script: "echo 'abc",
+    stdout: "",
+    status: 2,
+    stderr: "sh: syntax error: unterminated quote '\n",
+  },
+];
+
+Deno.test({
+  name: "qemu: sh",
+  ignore: !HAVE_QEMU,
+  async fn(t) {
+    for (const c of SH_CASES) {
+      await t.step(c.name, async () => {
+        const dir = await Deno.makeTempDir({ prefix: "strata_sh_" });
+        try {
+          const args = (c.args ?? []).map((a) => a.replaceAll("{dir}", dir));
+          const r = await runGuest("sh", ["-c", c.script, ...args], {
+            stdin: c.stdin,
+            env: { PATH: "/usr/bin:/bin", HOME: "/" },
+          });
+          assert.equal(r.stdout, c.stdout, `stderr: ${r.stderr}`);
+          assert.equal(r.status, c.status ?? 0, `stderr: ${r.stderr}`);
+          if (c.stderr instanceof RegExp) assert.match(r.stderr, c.stderr);
+          else assert.equal(r.stderr, c.stderr ?? "");
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "qemu: sh reads a script from stdin and leaves the rest for commands",
+  ignore: !HAVE_QEMU,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "strata_sh_" });
+    try {
+      // Through a pipe the shell reads byte by byte, so a command that reads one
+      // line (the host sh's `read`, itself byte by byte) gets the next line.
+      const script = "echo l1\nsh -c 'read x; echo got $x'\nthis line is data\necho l4\n";
+      const r = await runGuest("sh", [], { stdin: script, env: { PATH: "/usr/bin:/bin" } });
+      assert.equal(r.stderr, "");
+      assert.equal(r.stdout, "l1\ngot this line is data\nl4\n");
+      assert.equal(r.status, 0);
+      // And from a script file with arguments.
+      const file = join(dir, "script.sh");
+      await Deno.writeTextFile(file, "echo $0 $1\nexit 4\n");
+      const f = await runGuest("sh", [file, "arg1"], { env: { PATH: "/usr/bin:/bin" } });
+      assert.equal(f.stdout, `${file} arg1\n`);
+      assert.equal(f.status, 4);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "qemu: init runs its command with the boot environment and exits with its status",
+  ignore: !HAVE_QEMU,
+  async fn() {
+    const env = await runGuest("init", ["/bin/sh", "-c", 'echo "$HOME $PATH $TERM"; exit 4']);
+    assert.equal(env.stdout, "/ /bin vt100\n");
+    assert.equal(env.status, 4);
+    const killed = await runGuest("init", ["/bin/sh", "-c", "kill -TERM $$"]);
+    assert.equal(killed.status, 128 + 15);
+    const missing = await runGuest("init", ["/nonexistent/program"]);
+    assert.equal(missing.status, 127);
+    assert.match(missing.stderr, /^init: cannot run \/nonexistent\/program: No such file/);
+    // An orphan re-parented to (or left behind by) the shell does not delay init's exit.
+    const orphan = await runGuest("init", ["/bin/sh", "-c", "sleep 0.1 & echo done"]);
+    assert.equal(orphan.stdout, "done\n");
+    assert.equal(orphan.status, 0);
+  },
+});
