@@ -31,6 +31,7 @@ Deno.test("there are bare-metal programs for every area", () => {
       "misaligned",
       "timer",
       "c_algorithms",
+      "c_mixhash",
     ]
   ) {
     assert.ok(names.includes(`${want}.elf`), `${want}.elf is built`);
