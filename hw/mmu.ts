@@ -165,9 +165,13 @@ export class Mmu {
         return;
       }
       const a = asid & 0x1ff;
+      // An ASID without entries since the last full flush needs no scan.
+      if (this.#asidUsed[a] === 0) return;
       for (let i = 0; i < tags.length; i++) {
         if (tags[i] !== INVALID_TAG && (tags[i] & 0x1ff) === a) tags[i] = INVALID_TAG;
       }
+      this.#asidUsed[a] = 0;
+      this.#asidList = this.#asidList.filter((x) => x !== a);
       return;
     }
     const vpn = (vaddr >>> 12) & 0xfffff;
