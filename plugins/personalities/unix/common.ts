@@ -32,6 +32,16 @@ export const scratch: Uint8Array = new Uint8Array(SCRATCH_SIZE);
 /** DataView over {@link scratch}. */
 export const scratchView: DataView = new DataView(scratch.buffer);
 
+/** Lengths up to this get a cached view of the scratch buffer (small reads/writes are the hot ones). */
+const CACHED_VIEWS = 256;
+const views: Uint8Array[] = [];
+for (let n = 0; n <= CACHED_VIEWS; n++) views.push(scratch.subarray(0, n));
+
+/** The first `n` bytes of the scratch buffer, without allocating for small `n`. */
+export function scratchBytes(n: number): Uint8Array {
+  return n <= CACHED_VIEWS ? views[n] : scratch.subarray(0, n);
+}
+
 /** Argument `i` (0-5) of the call, as a signed 32-bit value. */
 export function arg(t: Thread, i: number): number {
   return t.regs[10 + i];

@@ -52,6 +52,7 @@ import {
   readPath,
   scratch,
   SCRATCH_SIZE,
+  scratchBytes,
   scratchView,
   uarg,
 } from "./common.ts";
@@ -150,15 +151,16 @@ function readInto(
   let done = 0;
   while (done < count) {
     const want = Math.min(count - done, SCRATCH_SIZE);
-    const n = api.vfs.read(file, scratch.subarray(0, want), caller);
+    const n = api.vfs.read(file, scratchBytes(want), caller);
     if (n < 0) {
       if (done > 0) return done;
       return n === K.AGAIN ? waitForFile(t, api, file, "read") : n;
     }
     if (n === 0) break;
-    if (!api.copyOut(p, buf + done, scratch.subarray(0, n))) return done > 0 ? done : K.FAULT;
+    if (!api.copyOut(p, buf + done, scratchBytes(n))) return done > 0 ? done : K.FAULT;
     done += n;
-    if (n < want || !isRegular(file)) break;
+    // Only regular files are read on past one buffer; streams return what they have.
+    if (done >= count || n < want || !isRegular(file)) break;
   }
   return done;
 }
@@ -192,7 +194,7 @@ function writeFrom(
   let done = 0;
   while (done < count) {
     const want = Math.min(count - done, SCRATCH_SIZE);
-    const chunk = scratch.subarray(0, want);
+    const chunk = scratchBytes(want);
     if (!api.copyInto(p, buf + done, chunk)) return done > 0 ? done : K.FAULT;
     const n = api.vfs.write(file, chunk, caller);
     if (n < 0) {
