@@ -198,7 +198,7 @@ export class DiskDrive {
    * (seek + rotational latency + one sector's transfer), moving the arm and
    * updating statistics. `start` defaults to now.
    */
-  access(lba: number, write: boolean, start = this.#clock.now): number {
+  access(lba: number, write: boolean, start: number = this.#clock.now): number {
     const st = this.stats;
     if (write) st.sectorsWritten++;
     else st.sectorsRead++;

@@ -59,13 +59,13 @@ export class Plic implements MmioDevice {
   /** Device name on the bus. */
   readonly name = "plic";
   /** Priority per source (source 0 is hard-wired to 0). Read-only view: write through the registers. */
-  readonly priority = new Uint32Array(PLIC_SOURCES);
+  readonly priority: Uint32Array = new Uint32Array(PLIC_SOURCES);
   /** Enable mask per context (bit n = source n; bit 0 is hard-wired to 0). Read-only view. */
-  readonly enable = new Uint32Array(PLIC_CONTEXTS);
+  readonly enable: Uint32Array = new Uint32Array(PLIC_CONTEXTS);
   /** Priority threshold per context. Read-only view. */
-  readonly threshold = new Uint32Array(PLIC_CONTEXTS);
+  readonly threshold: Uint32Array = new Uint32Array(PLIC_CONTEXTS);
   /** Claims per source since reset: the numbers behind /proc/interrupts. */
-  readonly counts = new Float64Array(PLIC_SOURCES);
+  readonly counts: Float64Array = new Float64Array(PLIC_SOURCES);
 
   #sink: InterruptSink;
   // Bit masks over sources: current line levels, and claimed (in service) sources.
