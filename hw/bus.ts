@@ -33,7 +33,9 @@ export class BusFault extends Error {
   /** Creates a fault for `address`. */
   constructor(address: number, isWrite: boolean) {
     super(
-      `bus ${isWrite ? "write" : "read"} fault at 0x${(address >>> 0).toString(16).padStart(8, "0")}`,
+      `bus ${isWrite ? "write" : "read"} fault at 0x${
+        (address >>> 0).toString(16).padStart(8, "0")
+      }`,
     );
     this.name = "BusFault";
     this.address = address >>> 0;
