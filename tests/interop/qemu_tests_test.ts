@@ -286,6 +286,21 @@ const SH_CASES: readonly ShellCase[] = [
     stderr: "Segmentation fault\nTerminated\nKilled\nAborted\n",
   },
   {
+    name: "command substitution $(...) and backquotes",
+    script: 'echo $(echo a  b) "$(echo "x  y")" `echo back`; X=$(printf "1\\n2\\n\\n"); ' +
+      'echo "$X"; echo $(echo $(echo nested)); echo "$(echo ")")"; Y=$(exit 3); echo $?',
+    stdout: "a b x  y back\n1\n2\nnested\n)\n3\n",
+  },
+  {
+    name: "builtins read, exec, kill",
+    script: 'read a b; echo "[$a][$b]"; read -r c; echo "[$c]"; read d; echo $? "[$d]"; ' +
+      "exec 3>$1/three; echo via3 >&3; cat $1/three; sleep 5 & kill %1; wait $!; echo $?; " +
+      "exec echo replaced; echo not reached",
+    args: ["sh", "{dir}"],
+    stdin: "one two  three \nback\\slash\n",
+    stdout: "[one][two  three]\n[back\\slash]\n1 []\nvia3\n143\nreplaced\n",
+  },
+  {
     name: "exit with a status; exit stops the script",
     script: "exit 5; echo not reached",
     stdout: "",

@@ -1,5 +1,6 @@
 /* Strata sh: commands the shell runs itself (they change the shell's state). */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -180,6 +181,151 @@ static int bi_wait(int argc, char **argv) {
   return status;
 }
 
+/* Signal names for kill, indexed by the Linux signal number. */
+static const char *const sig_abbrev[] = {
+    "",     "HUP",  "INT",  "QUIT", "ILL",  "TRAP", "ABRT", "BUS",    "FPE",  "KILL", "USR1",
+    "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
+    "TTOU", "URG",  "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO",  "PWR",  "SYS",
+};
+#define NSIG_NAMES ((int)(sizeof(sig_abbrev) / sizeof(sig_abbrev[0])))
+
+/* Signal from a number or a name (with or without SIG); -1 if unknown. */
+static int parse_signal(const char *s) {
+  long n = parse_uint(s);
+  if (n >= 0) return n < 65 ? (int)n : -1;
+  if (strncmp(s, "SIG", 3) == 0) s += 3;
+  for (int i = 1; i < NSIG_NAMES; i++)
+    if (strcmp(s, sig_abbrev[i]) == 0) return i;
+  return -1;
+}
+
+static int bi_kill(int argc, char **argv) {
+  int sig = SIGTERM, i = 1;
+  if (argc > 1 && strcmp(argv[1], "-l") == 0) {
+    for (int k = 1; k < NSIG_NAMES; k++) {
+      out_str(1, sig_abbrev[k]);
+      out_str(1, k % 8 == 0 || k == NSIG_NAMES - 1 ? "\n" : " ");
+    }
+    return 0;
+  }
+  if (argc > 2 && strcmp(argv[1], "-s") == 0) {
+    sig = parse_signal(argv[2]);
+    i = 3;
+  } else if (argc > 1 && argv[1][0] == '-' && argv[1][1] && strcmp(argv[1], "--") != 0) {
+    sig = parse_signal(argv[1] + 1);
+    i = 2;
+  }
+  if (sig < 0) {
+    sh_error("kill", "unknown signal; kill -l lists them");
+    return 2;
+  }
+  if (i < argc && strcmp(argv[i], "--") == 0) i++;
+  if (i >= argc) {
+    out_str(2, "usage: kill [-s SIG | -SIG] pid | %job ...\n");
+    return 2;
+  }
+  int status = 0;
+  for (; i < argc; i++) {
+    const char *a = argv[i];
+    int r;
+    if (a[0] == '%') {
+      long id = parse_uint(a + 1);
+      struct job *j = id > 0 ? job_find_id((int)id) : NULL;
+      if (!j) {
+        sh_error("kill", arena_concat3(a, ": ", "no such job"));
+        status = 1;
+        continue;
+      }
+      r = kill(-j->pgid, sig);
+      if (r < 0) /* not a process group of its own (no job control): each process */
+        for (int k = 0; k < j->npids; k++)
+          if (!j->done[k]) r = kill(j->pids[k], sig);
+      if (r == 0 && (sig == SIGCONT)) j->stopped = 0;
+    } else {
+      int neg = a[0] == '-';
+      long pid = parse_uint(a + neg);
+      if (pid < 0) {
+        sh_error("kill", arena_concat3(a, ": ", "arguments must be process or job IDs"));
+        status = 1;
+        continue;
+      }
+      r = kill(neg ? -(pid_t)pid : (pid_t)pid, sig);
+    }
+    if (r < 0) {
+      sh_error_errno("kill", a, errno);
+      status = 1;
+    }
+  }
+  return status;
+}
+
+/* read [-r] [name...]: one line from stdin, a byte at a time so that the
+ * rest stays for later commands; fields split on blanks, the last name
+ * takes the remainder. Returns 1 at end of input. */
+static int bi_read(int argc, char **argv) {
+  int raw = 0, i = 1;
+  if (i < argc && strcmp(argv[i], "-r") == 0) raw = 1, i++;
+  size_t len = 0, cap = 128;
+  char *line = arena_alloc(cap);
+  char *quoted = arena_alloc(cap); /* bytes escaped by a backslash: never split */
+  int eof = 0;
+  for (;;) {
+    char c;
+    ssize_t r = read(0, &c, 1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      eof = 1;
+      break;
+    }
+    int q = 0;
+    if (c == '\\' && !raw) {
+      r = read(0, &c, 1);
+      if (r <= 0) {
+        eof = 1;
+        break;
+      }
+      if (c == '\n') continue; /* line continuation */
+      q = 1;
+    } else if (c == '\n') {
+      break;
+    }
+    if (len + 1 >= cap) {
+      char *nl = arena_alloc(cap * 2), *nq = arena_alloc(cap * 2);
+      memcpy(nl, line, len);
+      memcpy(nq, quoted, len);
+      line = nl;
+      quoted = nq;
+      cap *= 2;
+    }
+    quoted[len] = (char)q;
+    line[len++] = c;
+  }
+  line[len] = 0;
+  int nnames = argc - i;
+  char *reply[] = {"REPLY"};
+  char **names = nnames ? argv + i : reply;
+  if (!nnames) nnames = 1;
+  size_t pos = 0;
+  for (int k = 0; k < nnames; k++) {
+    if (!var_name_valid(names[k], strlen(names[k]))) {
+      sh_error("read", arena_concat3(names[k], ": ", "not a valid identifier"));
+      return 2;
+    }
+    while (pos < len && !quoted[pos] && (line[pos] == ' ' || line[pos] == '\t')) pos++;
+    size_t start = pos;
+    if (k == nnames - 1) {
+      size_t end = len;
+      while (end > start && !quoted[end - 1] && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+        end--;
+      pos = end;
+    } else {
+      while (pos < len && (quoted[pos] || (line[pos] != ' ' && line[pos] != '\t'))) pos++;
+    }
+    var_set(names[k], arena_strndup(line + start, pos - start), 0);
+  }
+  return eof ? 1 : 0;
+}
+
 struct builtin {
   const char *name;
   builtin_fn fn;
@@ -189,6 +335,7 @@ static const struct builtin builtins[] = {
     {":", bi_colon},       {"true", bi_colon}, {"false", bi_false}, {"cd", bi_cd},
     {"pwd", bi_pwd},       {"exit", bi_exit},  {"export", bi_export}, {"unset", bi_unset},
     {"wait", bi_wait},     {"jobs", bi_jobs},  {"fg", bi_fg},       {"bg", bi_bg},
+    {"kill", bi_kill},     {"read", bi_read},
 };
 
 builtin_fn builtin_lookup(const char *name) {

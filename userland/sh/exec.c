@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sh.h"
@@ -96,6 +98,7 @@ struct expanded {
 
 static int expand_command(struct command *c, struct expanded *x) {
   memset(x, 0, sizeof(*x));
+  sh.subst_ran = 0;
   x->assigns = arena_alloc((size_t)(c->nwords + 1) * sizeof(char *));
   int i = 0;
   for (; i < c->nwords; i++) {
@@ -207,11 +210,14 @@ static void child_setup(pid_t pgid, int foreground, int async_no_jc) {
   sh.job_control = 0;
 }
 
+static int run_exec(struct command *c, struct expanded *x, int in_child);
+
 /* Runs one command of a pipeline (or a background command) in a child. */
 static void run_in_child(struct command *c) __attribute__((noreturn));
 static void run_in_child(struct command *c) {
   struct expanded x;
   if (expand_command(c, &x) < 0) _exit(1);
+  if (x.argc && strcmp(x.argv[0], "exec") == 0) _exit(run_exec(c, &x, 1));
   if (apply_redirs(c->redirs, NULL) < 0) _exit(1);
   if (x.argc == 0) _exit(0);
   builtin_fn b = builtin_lookup(x.argv[0]);
@@ -222,9 +228,30 @@ static void run_in_child(struct command *c) {
   exec_external(&x);
 }
 
+/* exec [cmd...]: replace the shell with cmd; without cmd, make the
+ * redirections permanent. */
+static int run_exec(struct command *c, struct expanded *x, int in_child) {
+  if (apply_redirs(c->redirs, NULL) < 0) return 1;
+  if (x->argc == 1) {
+    set_assignments(x);
+    return 0;
+  }
+  if (!in_child && sh.interactive) {
+    signal(SIGINT, SIG_DFL);
+    signal(SIGQUIT, SIG_DFL);
+    signal(SIGTSTP, SIG_DFL);
+    signal(SIGTTIN, SIG_DFL);
+    signal(SIGTTOU, SIG_DFL);
+  }
+  x->argv++;
+  x->argc--;
+  exec_external(x);
+}
+
 static int run_in_shell(struct command *c, const char *text) {
   struct expanded x;
   if (expand_command(c, &x) < 0) return 1;
+  if (x.argc && strcmp(x.argv[0], "exec") == 0) return run_exec(c, &x, 0);
   builtin_fn b = x.argc ? builtin_lookup(x.argv[0]) : NULL;
   if (x.argc == 0 || b) {
     struct fd_save save;
@@ -234,7 +261,8 @@ static int run_in_shell(struct command *c, const char *text) {
       status = 1;
     } else {
       set_assignments(&x);
-      status = b ? b(x.argc, x.argv) : 0;
+      /* Assignments alone take the status of their last command substitution. */
+      status = b ? b(x.argc, x.argv) : sh.subst_ran ? sh.subst_status : 0;
     }
     restore_fds(&save);
     return status;
@@ -386,4 +414,76 @@ int run_list(struct andor *list) {
     if (!sh.interactive) jobs_reap(0);
   }
   return sh.last_status;
+}
+
+char *command_output(const char *text) {
+  int pfd[2];
+  if (pipe2(pfd, O_CLOEXEC) < 0) {
+    sh_error_errno("pipe", NULL, errno);
+    return NULL;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    sh_error_errno("fork", NULL, errno);
+    close(pfd[0]);
+    close(pfd[1]);
+    return NULL;
+  }
+  if (pid == 0) {
+    /* Same process group as the shell: ^C at the terminal reaches it. */
+    sh.is_subshell = 1;
+    if (sh.interactive) {
+      signal(SIGINT, SIG_DFL);
+      signal(SIGQUIT, SIG_DFL);
+      signal(SIGTSTP, SIG_DFL);
+      signal(SIGTTIN, SIG_DFL);
+      signal(SIGTTOU, SIG_DFL);
+    }
+    sh.interactive = 0;
+    sh.job_control = 0;
+    close(pfd[0]);
+    dup2(pfd[1], 1);
+    close(pfd[1]);
+    struct source src;
+    memset(&src, 0, sizeof(src));
+    src.fd = -1;
+    /* The arena is reset per line, so the text must live outside it. */
+    src.str = strdup(text);
+    if (!src.str) _exit(2);
+    src.str_len = strlen(src.str);
+    _exit(run_source(&src) & 255);
+  }
+  close(pfd[1]);
+  size_t len = 0, cap = 256;
+  char *buf = malloc(cap);
+  for (;;) {
+    if (buf && len + 1 >= cap) {
+      char *nb = realloc(buf, cap * 2);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+      } else {
+        buf = nb;
+        cap *= 2;
+      }
+    }
+    char sink[256];
+    ssize_t r = buf ? read(pfd[0], buf + len, cap - len - 1) : read(pfd[0], sink, sizeof(sink));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    if (buf) len += (size_t)r;
+  }
+  close(pfd[0]);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  sh.last_status = sh.subst_status = status_to_exit(st);
+  sh.subst_ran = 1;
+  if (!buf) {
+    sh_error("command substitution", "out of memory");
+    return NULL;
+  }
+  char *out = arena_strndup(buf, len);
+  free(buf);
+  return out;
 }

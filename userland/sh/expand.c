@@ -223,6 +223,60 @@ static const char *param_value(const char *name, size_t n, char *tmp) {
 
 static void expand_part(struct exp *e, const char *s, size_t n, int in_dq);
 
+/* Index just past the ) or ` that closes a substitution whose body starts at
+ * s[0] (the lexer already checked that it is closed). */
+static size_t subst_end(const char *s, size_t n, int backquote) {
+  int depth = 1;
+  size_t i = 0;
+  while (i < n) {
+    char c = s[i++];
+    if (c == '\\') {
+      i++;
+      continue;
+    }
+    if (backquote) {
+      if (c == '`') return i;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      while (i < n && s[i] != c) i += (c == '"' && s[i] == '\\') ? 2 : 1;
+      i++;
+      continue;
+    }
+    if (c == '(') depth++;
+    if (c == ')' && --depth == 0) return i;
+  }
+  return n;
+}
+
+/* Runs body as a command list in a child and emits its output, trailing
+ * newlines removed (split into fields unless quoted). */
+static void emit_subst(struct exp *e, const char *body, size_t n, int backquote, int quoted) {
+  char *text;
+  if (backquote) {
+    /* Inside `...`, backslash quotes only $ ` and itself. */
+    text = arena_alloc(n + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (body[i] == '\\' && i + 1 < n &&
+          (body[i + 1] == '$' || body[i + 1] == '`' || body[i + 1] == '\\'))
+        i++;
+      text[k++] = body[i];
+    }
+    text[k] = 0;
+  } else {
+    text = arena_strndup(body, n);
+  }
+  char *out = command_output(text);
+  if (!out) {
+    e->failed = 1;
+    return;
+  }
+  size_t len = strlen(out);
+  while (len > 0 && out[len - 1] == '\n') out[--len] = 0;
+  emit_value(e, out, quoted);
+}
+
 static void emit_params(struct exp *e, char which, int quoted) {
   for (int k = 0; k < sh.nparams; k++) {
     if (k > 0) {
@@ -331,6 +385,16 @@ static size_t expand_dollar(struct exp *e, const char *s, size_t n, int in_dq) {
     return 1;
   }
   char c = s[1];
+  if (c == '(') {
+    if (n > 2 && s[2] == '(') {
+      sh_error("$((...))", "arithmetic expansion is not supported");
+      e->failed = 1;
+      return n;
+    }
+    size_t end = 2 + subst_end(s + 2, n - 2, 0);
+    emit_subst(e, s + 2, end - 3, 0, in_dq);
+    return end;
+  }
   if (c == '{') {
     size_t j = 2;
     while (j < n && s[j] != '}') j++;
@@ -370,7 +434,12 @@ static void expand_part(struct exp *e, const char *s, size_t n, int in_dq) {
       i++;
     } else if (c == '"' && !in_dq) {
       size_t j = i + 1;
-      while (j < n && s[j] != '"') j += (s[j] == '\\' && j + 1 < n) ? 2 : 1;
+      while (j < n && s[j] != '"') {
+        /* A substitution inside the quotes may contain quotes of its own. */
+        if (s[j] == '$' && j + 1 < n && s[j + 1] == '(') j += 2 + subst_end(s + j + 2, n - j - 2, 0);
+        else if (s[j] == '`') j += 1 + subst_end(s + j + 1, n - j - 1, 1);
+        else j += (s[j] == '\\' && j + 1 < n) ? 2 : 1;
+      }
       /* "$@" with no parameters makes no field at all. */
       if (!(j - i - 1 == 2 && s[i + 1] == '$' && s[i + 2] == '@' && sh.nparams == 0))
         e->started = 1;
@@ -391,6 +460,10 @@ static void expand_part(struct exp *e, const char *s, size_t n, int in_dq) {
       }
     } else if (c == '$') {
       i += expand_dollar(e, s + i, n - i, in_dq);
+    } else if (c == '`') {
+      size_t end = i + 1 + subst_end(s + i + 1, n - i - 1, 1);
+      emit_subst(e, s + i + 1, end - i - 2, 1, in_dq);
+      i = end;
     } else {
       put(e, c, !in_dq);
       i++;

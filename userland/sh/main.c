@@ -100,10 +100,14 @@ int main(int argc, char **argv, char **envp) {
   src.interactive = sh.interactive;
   if (sh.interactive) setup_job_control();
 
+  exit(run_source(&src));
+}
+
+int run_source(struct source *s) {
   for (;;) {
     arena_reset();
     struct andor *list;
-    enum parse_result r = parse_line(&src, &list);
+    enum parse_result r = parse_line(s, &list);
     if (r == PARSE_EOF) break;
     if (r == PARSE_ERROR) {
       sh.last_status = 2;
@@ -112,5 +116,5 @@ int main(int argc, char **argv, char **envp) {
     }
     run_list(list);
   }
-  exit(sh.last_status);
+  return sh.last_status;
 }

@@ -156,6 +156,56 @@ static int peek_more(struct parser *p) {
   return -1;
 }
 
+/* Copies a $(...) (after "$(") or `...` (after the opening backquote) into
+ * the word, through the matching close, reading more lines if needed. */
+static int lex_subst(struct parser *p, struct wbuf *b, int backquote) {
+  int depth = 1;
+  for (;;) {
+    int d = peek_more(p);
+    if (d < 0) {
+      syntax_error(p, backquote ? "unterminated `" : "unterminated $(");
+      return -1;
+    }
+    p->pos++;
+    wb_put(b, (char)d);
+    if (d == '\\') {
+      int e = peek_more(p);
+      if (e >= 0) {
+        wb_put(b, (char)e);
+        p->pos++;
+      }
+      continue;
+    }
+    if (backquote) {
+      if (d == '`') return 0;
+      continue;
+    }
+    if (d == '\'' || d == '"') {
+      for (;;) {
+        int e = peek_more(p);
+        if (e < 0) {
+          syntax_error(p, "unterminated quote in $(");
+          return -1;
+        }
+        p->pos++;
+        wb_put(b, (char)e);
+        if (e == '\\' && d == '"') {
+          int f = peek_more(p);
+          if (f >= 0) {
+            wb_put(b, (char)f);
+            p->pos++;
+          }
+          continue;
+        }
+        if (e == d) break;
+      }
+      continue;
+    }
+    if (d == '(') depth++;
+    if (d == ')' && --depth == 0) return 0;
+  }
+}
+
 static int lex_word(struct parser *p, struct token *t) {
   struct wbuf b = {0};
   for (;;) {
@@ -212,18 +262,22 @@ static int lex_word(struct parser *p, struct token *t) {
           }
           continue;
         }
-        if (d == '`' || (d == '$' && p->pos < p->len && p->text[p->pos] == '(')) {
-          syntax_error(p, "command substitution is not supported");
-          return -1;
-        }
         wb_put(&b, (char)d);
+        if (d == '`' || (d == '$' && peek_more(p) == '(')) {
+          if (d == '$') wb_put(&b, p->text[p->pos++]);
+          if (lex_subst(p, &b, d == '`') < 0) return -1;
+          continue;
+        }
         if (d == '"') break;
       }
       continue;
     }
     if (c == '`' || (c == '$' && p->pos + 1 < p->len && p->text[p->pos + 1] == '(')) {
-      syntax_error(p, "command substitution is not supported");
-      return -1;
+      wb_put(&b, c);
+      p->pos++;
+      if (c == '$') wb_put(&b, p->text[p->pos++]);
+      if (lex_subst(p, &b, c == '`') < 0) return -1;
+      continue;
     }
     if (c == '$' && p->pos + 1 < p->len && p->text[p->pos + 1] == '{') {
       /* Copy through the closing brace so spaces inside ${x:-a b} stay in the word. */

@@ -140,6 +140,11 @@ int jobs_wait(pid_t pid, int *found);
 /* ---- exec.c ---- */
 
 int run_list(struct andor *list);
+/* Runs text as commands in a child; returns its standard output (arena), or
+ * NULL on failure. Sets $? to the child's status. */
+char *command_output(const char *text);
+/* Parses and runs every line of a source; returns the last status. */
+int run_source(struct source *src);
 int run_andor(struct andor *a);
 /* Continues a stopped job in the foreground or background. */
 int job_continue(struct job *j, int foreground);
@@ -165,6 +170,8 @@ struct shell_state {
   int nparams;
   int exit_requested;
   int exit_code;
+  int subst_ran;    /* a command substitution ran while expanding this command */
+  int subst_status; /* ...and this was its status */
 };
 
 extern struct shell_state sh;
