@@ -251,6 +251,26 @@ export function createFakeKernel(): FakeKernel {
       return K.OK;
     },
     wait: () => fk.waitAnswer,
+    getpgid: (p, pid) => (pid === 0 || pid === p.pid ? p.pgid : pid === 1 ? 1 : K.SRCH),
+    getsid: (p, pid) => (pid === 0 || pid === p.pid ? p.sid : pid === 1 ? 1 : K.SRCH),
+    setpgid(p, pid, pgid) {
+      if (pid !== 0 && pid !== p.pid) return K.SRCH;
+      p.pgid = pgid === 0 ? p.pid : pgid;
+      return K.OK;
+    },
+    setsid(p) {
+      if (p.pgid === p.pid) return K.PERM;
+      p.sid = p.pgid = p.pid;
+      return p.sid;
+    },
+    sigSuspend(t, lo, hi) {
+      t.savedBlockedLo = t.sigBlockedLo;
+      t.savedBlockedHi = t.sigBlockedHi;
+      t.hasSavedMask = true;
+      t.sigBlockedLo = lo;
+      t.sigBlockedHi = hi;
+      return BLOCK;
+    },
     brk: (_p, addr) => (addr === 0 ? 0x20000 : addr),
     mmap: (_p, addr, _len, _prot, fixed) => (fixed ? addr : 0x3000_0000),
     munmap: () => K.OK,

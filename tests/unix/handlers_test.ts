@@ -382,3 +382,25 @@ Deno.test("ids and unimplemented numbers", () => {
   assert.equal(sys(fk, NR.kill, 1, 15), 0);
   assert.deepEqual(fk.sent, [[1, 15]]);
 });
+
+Deno.test("EFAULT on read leaves pipe data in place and restores file offsets", () => {
+  const fk = createFakeKernel();
+  sys(fk, NR.pipe2, A, 0);
+  const r = fk.view(A).getInt32(0, true), w = fk.view(A).getInt32(4, true);
+  fk.putString(BUF, "data");
+  assert.equal(sys(fk, NR.write, w, BUF, 4), 4);
+  assert.equal(sys(fk, NR.read, r, 0, 4), -14);
+  const iov = fk.view(A + 0x40);
+  iov.setUint32(0, 0x10, true);
+  iov.setUint32(4, 4, true);
+  assert.equal(sys(fk, NR.readv, r, A + 0x40, 1), -14);
+  assert.equal(sys(fk, NR.read, r, BUF + 0x100, 4), 4);
+  assert.equal(new TextDecoder().decode(fk.get(BUF + 0x100, 4)), "data");
+  fk.putString(A + 0x80, "/f");
+  const fd = sys(fk, NR.openat, AT_FDCWD, A + 0x80, O.CREAT | O.RDWR, 0o644);
+  sys(fk, NR.write, fd, BUF, 4);
+  sys(fk, NR.llseek, fd, 0, 1, A + 0x90, 0);
+  assert.equal(sys(fk, NR.read, fd, MEM_BASE + 0x40000 - 1, 3), -14); // spans the end of memory
+  assert.equal(sys(fk, NR.read, fd, BUF + 0x200, 10), 3); // offset still 1
+  assert.equal(new TextDecoder().decode(fk.get(BUF + 0x200, 3)), "ata");
+});

@@ -13,6 +13,7 @@
 
 import {
   createPipe,
+  type FileOps,
   K,
   type KernelApi,
   type KStatus,
@@ -135,9 +136,32 @@ function waitForFile(t: Thread, api: KernelApi, file: OpenFile, dir: "read" | "w
 }
 
 /**
+ * True for stream files (pipes, ttys): what they hand out is gone once
+ * read. The VFS's open file description carries the operations actually in
+ * use (a device's, for device nodes); fall back to the inode's.
+ */
+function isStreamFile(file: OpenFile): boolean {
+  const ops = (file as { ops?: FileOps }).ops ?? file.inode?.fileOps;
+  return ops?.isStream === true;
+}
+
+/**
+ * Checks that `[buf, buf+len)` of the guest is readable and writable without
+ * changing it (a copy in and back out through the scratch buffer). Used
+ * before reading a stream, because bytes taken from a pipe or tty cannot be
+ * put back if the copy to a bad buffer then fails: Linux leaves them in the
+ * pipe and answers EFAULT, and so must we.
+ */
+function probeWritable(api: KernelApi, p: Process, buf: number, len: number): boolean {
+  const view = scratchBytes(len);
+  return api.copyInto(p, buf, view) && api.copyOut(p, buf, view);
+}
+
+/**
  * Reads up to `count` bytes of `file` into guest `buf`. Streams (pipes,
  * ttys) get one read (short counts are normal there); other files are read
- * in scratch-sized pieces until `count` or end of file.
+ * in scratch-sized pieces until `count` or end of file, and on a bad buffer
+ * their offset is put back to where the faulting piece started.
  */
 function readInto(
   t: Thread,
@@ -148,19 +172,25 @@ function readInto(
 ): number {
   const p = t.process;
   const caller = callerOf(p, api);
+  const stream = isStreamFile(file);
+  if (stream && !probeWritable(api, p, buf, Math.min(count, SCRATCH_SIZE))) return K.FAULT;
   let done = 0;
   while (done < count) {
     const want = Math.min(count - done, SCRATCH_SIZE);
+    const before = file.offset;
     const n = api.vfs.read(file, scratchBytes(want), caller);
     if (n < 0) {
       if (done > 0) return done;
       return n === K.AGAIN ? waitForFile(t, api, file, "read") : n;
     }
     if (n === 0) break;
-    if (!api.copyOut(p, buf + done, scratchBytes(n))) return done > 0 ? done : K.FAULT;
+    if (!api.copyOut(p, buf + done, scratchBytes(n))) {
+      if (!stream) file.offset = before;
+      return done > 0 ? done : K.FAULT;
+    }
     done += n;
     // Only regular files are read on past one buffer; streams return what they have.
-    if (done >= count || n < want || !isRegular(file)) break;
+    if (done >= count || n < want || stream || !isRegular(file)) break;
   }
   return done;
 }
@@ -307,12 +337,23 @@ export function sysReadv(t: Thread, api: KernelApi): number {
   for (let i = 1; i < iov.length; i += 2) total += iov[i];
   const want = Math.min(total, SCRATCH_SIZE);
   if (want === 0) return 0;
+  if (isStreamFile(file)) {
+    // Check every piece first: stream data cannot be put back after a fault.
+    let left = want;
+    for (let i = 0; i < iov.length && left > 0; i += 2) {
+      const take = Math.min(iov[i + 1], left);
+      if (take > 0 && !probeWritable(api, p, iov[i], take)) return K.FAULT;
+      left -= take;
+    }
+  }
+  const before = file.offset;
   const n = api.vfs.read(file, scratch.subarray(0, want), callerOf(p, api));
   if (n < 0) return n === K.AGAIN ? waitForFile(t, api, file, "read") : n;
   let off = 0;
   for (let i = 0; i < iov.length && off < n; i += 2) {
     const take = Math.min(iov[i + 1], n - off);
     if (take > 0 && !api.copyOut(p, iov[i], scratch.subarray(off, off + take))) {
+      if (!isStreamFile(file)) file.offset = before + off;
       return off > 0 ? off : K.FAULT;
     }
     off += take;
