@@ -169,6 +169,7 @@ export function createFakeKernel(): FakeKernel {
       return true;
     },
     memoryOf: () => memory,
+    checkAccess: (_p, addr, len) => inRange(addr >>> 0, len),
     cwd: () => cwd,
     chdir(p, path) {
       const r = vfs.chdir(cwd, path, { uid: p.uid, gid: p.gid });

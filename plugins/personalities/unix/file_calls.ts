@@ -146,15 +146,13 @@ function isStreamFile(file: OpenFile): boolean {
 }
 
 /**
- * Checks that `[buf, buf+len)` of the guest is readable and writable without
- * changing it (a copy in and back out through the scratch buffer). Used
- * before reading a stream, because bytes taken from a pipe or tty cannot be
- * put back if the copy to a bad buffer then fails: Linux leaves them in the
- * pipe and answers EFAULT, and so must we.
+ * Checks that `[buf, buf+len)` of the guest is writable. Used before reading
+ * a stream, because bytes taken from a pipe or tty cannot be put back if the
+ * copy to a bad buffer then fails: Linux leaves them in the pipe and answers
+ * EFAULT, and so must we.
  */
 function probeWritable(api: KernelApi, p: Process, buf: number, len: number): boolean {
-  const view = scratchBytes(len);
-  return api.copyInto(p, buf, view) && api.copyOut(p, buf, view);
+  return api.checkAccess(p, buf, len, true);
 }
 
 /**
