@@ -404,3 +404,19 @@ Deno.test("EFAULT on read leaves pipe data in place and restores file offsets", 
   assert.equal(sys(fk, NR.read, fd, BUF + 0x200, 10), 3); // offset still 1
   assert.equal(new TextDecoder().decode(fk.get(BUF + 0x200, 3)), "ata");
 });
+
+Deno.test("getrusage and sysinfo", () => {
+  const fk = createFakeKernel();
+  fk.thread.userCycles = 250_000_000; // 2.5 s at 100 MHz
+  fk.thread.systemCycles = 100;
+  assert.equal(sys(fk, NR.getrusage, 0, A), 0);
+  const v = fk.view(A);
+  assert.deepEqual([v.getInt32(0, true), v.getInt32(4, true)], [2, 500_000]);
+  assert.deepEqual([v.getInt32(8, true), v.getInt32(12, true)], [0, 1]);
+  assert.equal(sys(fk, NR.getrusage, 5, A), -22);
+  assert.equal(sys(fk, NR.getrusage, 0, 8), -14);
+  assert.equal(sys(fk, 179, A), 0);
+  assert.equal(v.getUint32(16, true), 64 << 20);
+  assert.equal(v.getUint16(40, true), 2);
+  assert.equal(v.getUint32(52, true), 1);
+});

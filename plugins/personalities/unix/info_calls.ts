@@ -11,7 +11,7 @@
 
 import { K, type KernelApi, type Thread } from "../../../kernel/api.ts";
 import { encodeUtsname, GRND, REBOOT, UTSNAME_SIZE } from "./abi.ts";
-import { randomOf, scratch, SCRATCH_SIZE, uarg } from "./common.ts";
+import { randomOf, scratch, SCRATCH_SIZE, scratchView, uarg } from "./common.ts";
 
 /** The Linux release this ABI corresponds to (rv32 time64 syscall set, statx, clone3 era). */
 export const UNAME_RELEASE = "6.6.0-strata";
@@ -82,4 +82,23 @@ export function sysGetrandom(t: Thread, api: KernelApi): number {
     done += n;
   }
   return done;
+}
+
+/** `struct sysinfo` size on rv32. */
+const SYSINFO_SIZE = 64;
+
+/**
+ * sysinfo(info): uptime (simulated), RAM totals in bytes (mem_unit 1) and
+ * the process count; load averages, shared/buffer RAM and swap are zero.
+ */
+export function sysSysinfo(t: Thread, api: KernelApi): number {
+  const info = api.systemInfo();
+  const v = scratchView;
+  for (let i = 0; i < SYSINFO_SIZE; i += 4) v.setUint32(i, 0, true);
+  v.setInt32(0, Math.floor(info.uptimeSeconds), true);
+  v.setUint32(16, Math.min(info.totalRam, 0xffff_ffff) >>> 0, true);
+  v.setUint32(20, Math.min(info.freeRam, 0xffff_ffff) >>> 0, true);
+  v.setUint16(40, Math.min(info.processes, 0xffff), true);
+  v.setUint32(52, 1, true);
+  return api.copyOut(t.process, uarg(t, 0), scratch.subarray(0, SYSINFO_SIZE)) ? 0 : K.FAULT;
 }

@@ -78,9 +78,10 @@ import {
   sysClockGetres64,
   sysClockGettime64,
   sysClockNanosleep64,
+  sysGetrusage,
   sysTimes,
 } from "./time_calls.ts";
-import { sysGetrandom, sysReboot, sysUname } from "./info_calls.ts";
+import { sysGetrandom, sysReboot, sysSysinfo, sysUname } from "./info_calls.ts";
 
 /** Support level names as the documentation shows them. */
 export type Support = "full" | "partial" | "none";
@@ -218,6 +219,13 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "full",
     'sysname "Linux", release "6.6.0-strata", version names Strata',
   ),
+  e(
+    165,
+    "getrusage",
+    sysGetrusage,
+    "partial",
+    "RUSAGE_SELF, RUSAGE_CHILDREN, RUSAGE_THREAD: user and system times only, other fields 0",
+  ),
   e(166, "umask", sysUmask, "full"),
   e(172, "getpid", sysGetpid, "full"),
   e(173, "getppid", sysGetppid, "full"),
@@ -226,6 +234,13 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
   e(176, "getgid", sysGetgid, "full"),
   e(177, "getegid", sysGetgid, "full", "effective = real (no set-gid)"),
   e(178, "gettid", sysGettid, "full"),
+  e(
+    179,
+    "sysinfo",
+    sysSysinfo,
+    "partial",
+    "uptime, RAM totals and process count; loads, shared/buffer RAM and swap are 0",
+  ),
   e(214, "brk", sysBrk, "full"),
   e(215, "munmap", sysMunmap, "full"),
   e(

@@ -15,7 +15,9 @@ import { K, type KernelApi, type Thread } from "../../../kernel/api.ts";
 import {
   CLK_TCK,
   CLOCK,
+  encodeRusage,
   readTimespec64,
+  RUSAGE_SIZE,
   TIMESPEC64_SIZE,
   TMS_SIZE,
   writeTimespec64,
@@ -122,4 +124,34 @@ export function sysTimes(t: Thread, api: KernelApi): number {
     if (!api.copyOut(p, buf, scratch.subarray(0, TMS_SIZE))) return K.FAULT;
   }
   return Math.floor(api.cycles() / perTick) >>> 0;
+}
+
+/** getrusage `who` values. */
+const RUSAGE = { SELF: 0, CHILDREN: -1, THREAD: 1 } as const;
+
+/**
+ * getrusage(who, usage): user and system times of the process, its reaped
+ * children or the calling thread; the other fields (page faults, context
+ * switches, ...) are reported as zero.
+ */
+export function sysGetrusage(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const who = arg(t, 0);
+  let user = 0, sys = 0;
+  if (who === RUSAGE.SELF) {
+    for (const th of p.threads) {
+      user += th.userCycles;
+      sys += th.systemCycles;
+    }
+  } else if (who === RUSAGE.CHILDREN) {
+    user = p.childUserCycles;
+    sys = p.childSystemCycles;
+  } else if (who === RUSAGE.THREAD) {
+    user = t.userCycles;
+    sys = t.systemCycles;
+  } else {
+    return K.INVAL;
+  }
+  encodeRusage(scratchView, 0, cyclesToNs(api, user), cyclesToNs(api, sys));
+  return api.copyOut(p, uarg(t, 1), scratch.subarray(0, RUSAGE_SIZE)) ? 0 : K.FAULT;
 }
