@@ -164,6 +164,13 @@ static void files(const char *dir) {
   check("getdents end", S3(NR_getdents64, dfd, buf, sizeof buf));
   S1(NR_close, dfd);
   check("rmdir", S3(NR_unlinkat, AT_FDCWD, path, 0x200));
+  snprintf(path, sizeof path, "%s/notelf", dir);
+  int nf = (int)S4(NR_openat, AT_FDCWD, path, 0100 | 01, 0755);
+  S3(NR_write, nf, "just text\n", 10);
+  S1(NR_close, nf);
+  char *av[] = {path, 0};
+  check("execve not elf", S3(NR_execve, path, av, 0));
+  check("execve dir", S3(NR_execve, dir, av, 0));
   check("getcwd small", S2(NR_getcwd, buf, 1));
   check("getcwd len>1", S2(NR_getcwd, buf, sizeof buf) > 1);
 }
