@@ -89,6 +89,19 @@ Deno.test("format check: static ELF32 RISC-V executables only", () => {
   assert.equal(isUnixExecutable(elfHeader(1, 2, 62)), false); // x86-64
   assert.equal(isUnixExecutable(new TextEncoder().encode("MZ\x90\x00")), false);
   assert.equal(isUnixExecutable(new Uint8Array(0)), false);
+  // A PT_INTERP program header (dynamically linked) is refused.
+  const dyn = new Uint8Array(52 + 32);
+  dyn.set(elfHeader(1, 2, 243));
+  const v = new DataView(dyn.buffer);
+  v.setUint32(28, 52, true);
+  v.setUint16(42, 32, true);
+  v.setUint16(44, 1, true);
+  v.setUint32(52, 1, true); // PT_LOAD
+  assert.equal(isUnixExecutable(dyn), true);
+  v.setUint32(52, 3, true); // PT_INTERP
+  assert.equal(isUnixExecutable(dyn), false);
+  v.setUint16(44, 100, true); // table runs past the file
+  assert.equal(isUnixExecutable(dyn), false);
 });
 
 Deno.test("module descriptor", () => {

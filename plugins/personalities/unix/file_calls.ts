@@ -62,7 +62,12 @@ import {
 export function openFlagsFromLinux(flags: number): number {
   let k = 0;
   if (flags & O.PATH) {
+    // O_PATH keeps only O_DIRECTORY, O_NOFOLLOW and O_CLOEXEC, as on Linux.
     k = OpenFlags.PATH;
+    if (flags & O.DIRECTORY) k |= OpenFlags.DIRECTORY;
+    if (flags & O.NOFOLLOW) k |= OpenFlags.NOFOLLOW;
+    if (flags & O.CLOEXEC) k |= OpenFlags.CLOEXEC;
+    return k;
   } else {
     switch (flags & O.ACCMODE) {
       case O.RDONLY:

@@ -33,17 +33,32 @@ const ELFDATA2LSB = 1;
 const ET_EXEC = 2;
 const EM_RISCV = 243;
 
+/** Program header type of an interpreter request (dynamic linking). */
+const PT_INTERP = 3;
+
 /**
- * True for a static ELF32 little-endian RISC-V executable (ET_EXEC). Other
- * ELF types (shared objects, PIE), classes and machines are refused, so exec
- * answers ENOEXEC for them.
+ * True for a static ELF32 little-endian RISC-V executable (ET_EXEC without
+ * a PT_INTERP segment). Other ELF types (shared objects, PIE), classes and
+ * machines, and dynamically linked programs (this kernel has no dynamic
+ * loader to start) are refused, so exec answers ENOEXEC for them.
  */
 export function isUnixExecutable(bytes: Uint8Array): boolean {
   if (bytes.length < 52) return false;
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return v.getUint32(0, true) === ELF_MAGIC && bytes[4] === ELFCLASS32 &&
-    bytes[5] === ELFDATA2LSB && v.getUint16(16, true) === ET_EXEC &&
-    v.getUint16(18, true) === EM_RISCV;
+  if (
+    v.getUint32(0, true) !== ELF_MAGIC || bytes[4] !== ELFCLASS32 || bytes[5] !== ELFDATA2LSB ||
+    v.getUint16(16, true) !== ET_EXEC || v.getUint16(18, true) !== EM_RISCV
+  ) return false;
+  const phoff = v.getUint32(28, true);
+  const phentsize = v.getUint16(42, true);
+  const phnum = v.getUint16(44, true);
+  if (phentsize < 32) return phnum === 0;
+  for (let i = 0; i < phnum; i++) {
+    const off = phoff + i * phentsize;
+    if (off + 4 > bytes.length) return false; // truncated table: not a loadable executable
+    if (v.getUint32(off, true) === PT_INTERP) return false;
+  }
+  return true;
 }
 
 const te = new TextEncoder();

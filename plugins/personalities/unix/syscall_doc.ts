@@ -40,8 +40,8 @@ The Unix personality (\`plugins/personalities/unix/\`) speaks the Linux RISC-V
 ## Executables and process start-up
 
 - Accepted: ELF32 (\`ELFCLASS32\`), little-endian, \`EM_RISCV\` (243), \`ET_EXEC\`
-  (static). Anything else (PIE/\`ET_DYN\`, ELF64, other machines, \`#!\` scripts)
-  is refused and \`execve\` answers ENOEXEC (unless another personality, such as
+  without \`PT_INTERP\` (static). Anything else (PIE/\`ET_DYN\`, dynamically
+  linked programs, ELF64, other machines, \`#!\` scripts) is refused and \`execve\` answers ENOEXEC (unless another personality, such as
   Win32 for PE files, claims the file).
 - Initial stack (16-byte aligned \`sp\`): \`argc\`, \`argv[]\`, NULL, \`envp[]\`,
   NULL, then the auxiliary vector: \`AT_HWCAP\` (0x1101: I, M, A), \`AT_PAGESZ\`
