@@ -295,7 +295,8 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     sysClockNanosleep64,
     "partial",
     "REALTIME/MONOTONIC/BOOTTIME, relative or TIMER_ABSTIME; the remaining time is not " +
-      "written on EINTR; CPU-time clocks EINVAL",
+      "written on EINTR; after an SA_RESTART handler the sleep resumes to its original " +
+      "deadline (Linux returns EINTR there); CPU-time clocks EINVAL",
   ),
 ];
 
