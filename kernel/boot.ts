@@ -219,7 +219,8 @@ export async function boot(
     quantumCycles: quantum,
     log: logSink,
     trace,
-    hostYield: spec === "terminal" ? () => new Promise((r) => setTimeout(r, 0)) : undefined,
+    // Only a host-fed console needs the loop to yield; a buffer console is fed on the clock.
+    hostYield: io instanceof BufferConsole ? undefined : () => new Promise((r) => setTimeout(r, 0)),
     buildFs: (deps) =>
       createRootFs({
         now: deps.now,

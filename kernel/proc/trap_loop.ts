@@ -186,7 +186,18 @@ export class TrapLoop {
     const cpu = this.#cpu;
     const clock = this.#clock;
     let lastYield = performance.now();
+    let spins = 0;
+    const hostYield = this.#hostYield;
     while (!this.halted) {
+      // Host I/O (terminal input such as ^C) can only arrive while the loop
+      // awaits: check host time every few thousand traps, busy or idle.
+      if (hostYield !== undefined && ++spins >= 2048) {
+        spins = 0;
+        if (performance.now() - lastYield > 20) {
+          await hostYield();
+          lastYield = performance.now();
+        }
+      }
       let t = table.current;
       try {
         if (t === null || t.state !== TaskState.RUNNING) {
@@ -228,10 +239,7 @@ export class TrapLoop {
           t.pc = cpu.pc >>> 0;
           if (r === Stop.HALT) break;
           if (t.sliceLeft <= 0) this.#preempt(t);
-          if (this.#hostYield !== undefined && performance.now() - lastYield > 20) {
-            await this.#hostYield();
-            lastYield = performance.now();
-          }
+          spins = 2048;
         }
       } catch (e) {
         this.#hooks.hostError(t, e);

@@ -191,3 +191,29 @@ Deno.test("boot: ^Z stops a foreground job (job control through the tty and SIGC
   assert.equal(r.status, 4);
   assert.ok(r.cycles < 100_000_000, "the stopped sleep did not hold the machine");
 });
+
+Deno.test("boot: a host console (terminal back-end) delivers ^C to a busy guest", async () => {
+  const { TerminalConsole } = await import("../../hw/console_io.ts");
+  const enc = new TextEncoder();
+  let out = "";
+  const dec = new TextDecoder();
+  const readable = new ReadableStream<Uint8Array>({
+    async start(c) {
+      c.enqueue(enc.encode("bench_getpid 1000000000\n"));
+      // Host time, not simulated time: the loop must yield to let this arrive.
+      await new Promise((r) => setTimeout(r, 300));
+      c.enqueue(enc.encode("\x03"));
+      await new Promise((r) => setTimeout(r, 100));
+      c.enqueue(enc.encode("exit 9\n"));
+      c.close();
+    },
+  });
+  const io = new TerminalConsole({
+    input: { readable, isTerminal: () => false },
+    output: { writeSync: (p) => ((out += dec.decode(p)), p.length) },
+  });
+  const { bootKernel } = await import("../../kernel/boot.ts");
+  const r = await bootKernel({ console: { kind: "custom", io }, maxCycles: 1e12 });
+  assert.equal(r.status, 9, out);
+  assert.ok(r.log.some((l) => /bench_getpid\) killed by SIGINT/.test(l)), r.log.join("\n"));
+});
