@@ -217,3 +217,29 @@ Deno.test("boot: a host console (terminal back-end) delivers ^C to a busy guest"
   assert.equal(r.status, 9, out);
   assert.ok(r.log.some((l) => /bench_getpid\) killed by SIGINT/.test(l)), r.log.join("\n"));
 });
+
+Deno.test("boot: a second scheduler module takes over; the active one is busy, the old one unloads", async () => {
+  const { API_VERSION } = await import("../../kernel/api.ts");
+  const { RoundRobinPolicy } = await import("../../plugins/schedulers/round_robin.ts");
+  const sys = await boot(
+    { cmd: "bench_getpid 3000 & bench_getpid 3000; wait", maxCycles: 3e9 },
+    { kind: "buffer" },
+  );
+  const k = sys.kernel;
+  await k.modules.loadDescriptor({
+    name: "rr_small",
+    version: "1.0.0",
+    apiVersion: API_VERSION,
+    kind: "scheduler",
+    init: (api) => api.setScheduler(new RoundRobinPolicy(5_000)),
+    exit: () => {},
+  });
+  assert.equal(k.scheduler.name, "round_robin");
+  assert.equal(k.table.policy.readyCount, 1, "init moved to the new policy");
+  await assert.rejects(k.modules.unload("rr_small"), ModuleBusyError);
+  await k.modules.unload("round_robin");
+  const r = await sys.run();
+  sys.machine.close();
+  assert.equal(r.status, 0);
+  assert.ok(r.stats.preemptions > 5, `preemptions ${r.stats.preemptions}`);
+});
