@@ -7,31 +7,41 @@
 
 #define SIGSET_BYTES 8
 
-/* The riscv kernel's sigaction (handler, flags, 64-bit mask: 16 bytes) plus one
- * spare word: qemu-riscv32 (7.2) writes 20 bytes into the old action, so the
- * kernel never sees the pad but an emulator's overrun cannot hit the caller. */
-struct k_sigaction {
-  unsigned long handler;
-  unsigned long flags;
-  unsigned long mask[2];
-  unsigned long unused;
-};
+/* The riscv kernel's sigaction is 16 bytes: handler, flags, 64-bit mask (no
+ * sa_restorer on riscv). qemu-riscv32 7.2 instead uses handler, flags,
+ * restorer, mask (20 bytes): it reads the mask one word late, so sa_mask was
+ * lost, and its writes of the old action overran a 16-byte buffer. The first
+ * call probes which layout the kernel below us speaks: a real kernel (Linux,
+ * Strata) writes 16 bytes of the old action and leaves word 4 alone; qemu 7.2
+ * writes 20. The buffer is always 5 words, so either fits. */
+#define KSA_WORDS 5
+#define KSA_MARKER 0x5a17c0deUL
+
+enum { LAYOUT_UNKNOWN, LAYOUT_KERNEL, LAYOUT_WITH_RESTORER };
+static int ksa_layout;
+
+static int probe_layout(int sig) {
+  unsigned long w[KSA_WORDS] = {0, 0, 0, 0, KSA_MARKER};
+  if (__sc4(SYS_rt_sigaction, sig, 0, w, SIGSET_BYTES) < 0) return LAYOUT_UNKNOWN;
+  return w[4] == KSA_MARKER ? LAYOUT_KERNEL : LAYOUT_WITH_RESTORER;
+}
 
 int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
-  struct k_sigaction kact, kold;
+  if (ksa_layout == LAYOUT_UNKNOWN) ksa_layout = probe_layout(sig);
+  int m = ksa_layout == LAYOUT_WITH_RESTORER ? 3 : 2; /* index of the mask */
+  unsigned long kact[KSA_WORDS] = {0}, kold[KSA_WORDS] = {0};
   if (act) {
-    kact.handler = (unsigned long)act->sa_handler;
-    kact.flags = act->sa_flags;
-    kact.mask[0] = (unsigned long)act->sa_mask;
-    kact.mask[1] = (unsigned long)(act->sa_mask >> 32);
-    kact.unused = 0;
+    kact[0] = (unsigned long)act->sa_handler;
+    kact[1] = act->sa_flags;
+    kact[m] = (unsigned long)act->sa_mask;
+    kact[m + 1] = (unsigned long)(act->sa_mask >> 32);
   }
-  long r = __sc4(SYS_rt_sigaction, sig, act ? &kact : 0, old ? &kold : 0, SIGSET_BYTES);
+  long r = __sc4(SYS_rt_sigaction, sig, act ? kact : 0, old ? kold : 0, SIGSET_BYTES);
   if (__sys_ret(r) < 0) return -1;
   if (old) {
-    old->sa_handler = (sighandler_t)kold.handler;
-    old->sa_flags = kold.flags;
-    old->sa_mask = kold.mask[0] | ((sigset_t)kold.mask[1] << 32);
+    old->sa_handler = (sighandler_t)kold[0];
+    old->sa_flags = kold[1];
+    old->sa_mask = kold[m] | ((sigset_t)kold[m + 1] << 32);
   }
   return 0;
 }

@@ -216,8 +216,19 @@ static void test_getopt(void) {
   opterr = 1;
 }
 
-static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_signal, got_usr2, in_usr1, usr2_during_usr1;
 static void on_usr1(int sig) { got_signal = sig; }
+static void on_usr2(int sig) {
+  (void)sig;
+  got_usr2++;
+  if (in_usr1) usr2_during_usr1 = 1;
+}
+static void on_usr1_raising_usr2(int sig) {
+  (void)sig;
+  in_usr1 = 1;
+  raise(SIGUSR2);
+  in_usr1 = 0;
+}
 static sigjmp_buf jump_back;
 static void on_segv(int sig) {
   (void)sig;
@@ -240,7 +251,23 @@ static void test_signals(void) {
   kill(getpid(), SIGUSR1);
   CHECK(got_signal == 0 && sigpending(&pend) == 0 && sigismember(&pend, SIGUSR1) == 1);
   CHECK(sigprocmask(SIG_SETMASK, &prev, 0) == 0 && got_signal == SIGUSR1);
-  CHECK(signal(SIGUSR1, SIG_IGN) == on_usr1);
+  /* sa_mask holds SIGUSR2 back while the SIGUSR1 handler runs. */
+  struct sigaction sa2;
+  memset(&sa2, 0, sizeof sa2);
+  sa2.sa_handler = on_usr2;
+  CHECK(sigaction(SIGUSR2, &sa2, 0) == 0);
+  sa.sa_handler = on_usr1_raising_usr2;
+  sigemptyset(&sa.sa_mask);
+  sigaddset(&sa.sa_mask, SIGUSR2);
+  CHECK(sigaction(SIGUSR1, &sa, &old) == 0 && old.sa_handler == on_usr1);
+  CHECK(sigaction(SIGUSR1, 0, &old) == 0 && old.sa_handler == on_usr1_raising_usr2 &&
+        sigismember(&old.sa_mask, SIGUSR2) == 1 && sigismember(&old.sa_mask, SIGUSR1) == 0);
+  usr2_during_usr1 = 0;
+  got_usr2 = 0;
+  raise(SIGUSR1);
+  CHECK(got_usr2 == 1 && usr2_during_usr1 == 0);
+  signal(SIGUSR2, SIG_DFL);
+  CHECK(signal(SIGUSR1, SIG_IGN) == on_usr1_raising_usr2);
   got_signal = 0;
   raise(SIGUSR1);
   CHECK(got_signal == 0);
