@@ -153,7 +153,14 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
   e(61, "getdents64", sysGetdents64, "full", "d_off is the entry index"),
   e(62, "llseek", sysLlseek, "full", "the lseek of 32-bit Linux: 64-bit result stored in memory"),
   e(63, "read", sysRead, "full"),
-  e(64, "write", sysWrite, "full", "EPIPE raises SIGPIPE"),
+  e(
+    64,
+    "write",
+    sysWrite,
+    "partial",
+    "EPIPE raises SIGPIPE; a blocking write larger than a pipe's free space returns the " +
+      "part written instead of waiting for the rest (programs loop on short writes)",
+  ),
   e(65, "readv", sysReadv, "partial", "one file read of at most 64 KiB per call"),
   e(66, "writev", sysWritev, "full", "atomic for pipes up to PIPE_BUF (gathered into one write)"),
   e(67, "pread64", sysPread64, "partial", "at most 64 KiB per call"),
