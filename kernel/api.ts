@@ -547,13 +547,6 @@ export interface KernelApi {
   readU32(p: Process, addr: number): number;
   /** Writes a u32 at `addr`; false on a bad address. */
   writeU32(p: Process, addr: number, value: number): boolean;
-  /**
-   * True if `[addr, addr+length)` of `p` is accessible for reading, or for
-   * writing when `write` (which may fill demand-zero pages and break
-   * copy-on-write, as the write that follows would). Lets a caller refuse a
-   * bad buffer before consuming stream data.
-   */
-  checkAccess(p: Process, addr: number, length: number, write: boolean): boolean;
   /** The process's guest-memory accessor (also its `memory` field), for file operations. */
   memoryOf(p: Process): GuestMemory;
 
