@@ -20,6 +20,7 @@ import { OpenFlags } from "./fs/types.ts";
 import { buildInitramfs } from "./fs/initramfs.ts";
 import { createRootFs } from "./fs/rootfs.ts";
 import { Kernel, type KernelExit } from "./kernel.ts";
+import { TraceRecorder } from "./proc/trace.ts";
 import type { KernelStats, ModuleDescriptor } from "./api.ts";
 
 /** A host directory shared read-only with the guest. */
@@ -100,6 +101,11 @@ export interface BootOptions {
   maxCycles?: number;
   /** CPU frequency in Hz (default 100 MHz). */
   frequency?: number;
+  /**
+   * Writes a Chrome trace-event JSON file (Perfetto opens it) of run slices,
+   * system calls, interrupts and faults to this host path at the end.
+   */
+  chromeTrace?: string;
 }
 
 /** Result of a run. */
@@ -214,7 +220,9 @@ export async function boot(
     : typeof traceOpt === "function"
     ? traceOpt
     : undefined;
+  const recorder = options.chromeTrace !== undefined ? new TraceRecorder(frequency) : undefined;
   const kernel = new Kernel({
+    traceRecorder: recorder,
     machine,
     quantumCycles: quantum,
     log: logSink,
@@ -287,6 +295,9 @@ export async function boot(
         exit = await kernel.run();
       } finally {
         io.flush();
+        if (recorder !== undefined && options.chromeTrace !== undefined) {
+          Deno.writeTextFileSync(options.chromeTrace, recorder.toJSON());
+        }
       }
       return {
         status: exit.status,

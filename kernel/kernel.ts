@@ -66,6 +66,7 @@ import {
 import { ProcessTable } from "./proc/process_table.ts";
 import { EnqueueReason, type SchedulerPolicy } from "./proc/scheduler.ts";
 import { type CpuPort, type TrapHooks, TrapLoop } from "./proc/trap_loop.ts";
+import type { TraceRecorder } from "./proc/trace.ts";
 import { CAUSE } from "../hw/csr.ts";
 
 /** Kernel release string. */
@@ -89,6 +90,8 @@ export interface KernelOptions {
   nodename?: string;
   /** Instructions per cpu.run call. */
   budget?: number;
+  /** Records a Chrome trace (run slices, system calls, interrupts, faults) when set. */
+  traceRecorder?: TraceRecorder;
   /**
    * Builds the file system tree (root, /dev over `charDevices`, /proc over
    * `proc`). Default: an empty ramfs root.
@@ -237,6 +240,7 @@ export class Kernel implements KernelApi, TrapHooks {
       costs: this.#costs,
       budget: options.budget,
       hostYield: options.hostYield,
+      trace: options.traceRecorder ?? null,
     });
     this.signals = new SignalEngine(this.table, {
       terminate: (p, sig, core) => this.#terminate(p, 0, sig, core),
@@ -323,7 +327,12 @@ export class Kernel implements KernelApi, TrapHooks {
     t.interrupted = false;
     const h = pers.syscalls[num];
     const trace = this.#trace;
-    if (trace !== null) this.#traceArgs(t);
+    const rec = this.loop.trace;
+    let t0 = 0;
+    if (trace !== null || rec !== null) {
+      this.#traceArgs(t);
+      t0 = this.machine.clock.now - this.#costs.trap - this.#costs.syscall;
+    }
     let r: number;
     if (h === undefined) r = K.NOSYS;
     else {
@@ -335,6 +344,17 @@ export class Kernel implements KernelApi, TrapHooks {
       }
     }
     if (trace !== null) this.#traceCall(t, pers, num, r);
+    if (rec !== null) {
+      rec.complete(
+        pers.syscallNames[num] ?? `syscall_${num}`,
+        "syscall",
+        p.pid,
+        t.tid,
+        t0,
+        this.machine.clock.now,
+        { a0: this.#traceA[0], result: r === BLOCK ? "blocked" : r === NO_RESULT ? "-" : r },
+      );
+    }
     if (r === BLOCK) {
       t.pc = t.restartPc;
       return;

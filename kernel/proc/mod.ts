@@ -36,3 +36,4 @@ export {
   type TrapLoopOptions,
   type TrapLoopStats,
 } from "./trap_loop.ts";
+export { type TraceEvent, TraceRecorder } from "./trace.ts";

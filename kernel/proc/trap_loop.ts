@@ -20,6 +20,7 @@ import type { KernelCosts } from "./costs.ts";
 import { TaskState, type Thread } from "./process.ts";
 import type { ProcessTable } from "./process_table.ts";
 import { EnqueueReason } from "./scheduler.ts";
+import type { TraceRecorder } from "./trace.ts";
 
 /** Why `cpu.run` returned (the CPU contract's StopReason values). */
 export const Stop = { BUDGET: 0, HOST_TRAP: 1, WFI: 2, HALT: 3 } as const;
@@ -107,6 +108,8 @@ export interface TrapLoopOptions {
   budget?: number;
   /** Called every few milliseconds of host time so that host I/O can run (terminal console). */
   hostYield?: () => Promise<void>;
+  /** Records run slices, interrupts and faults in Chrome trace format when set. */
+  trace?: TraceRecorder | null;
 }
 
 const MAX_U32 = 0xffff_ffff;
@@ -133,6 +136,8 @@ export class TrapLoop {
    * these remain and every thread is blocked, the system is deadlocked.
    */
   daemonEvents = 0;
+  /** The trace recorder, or null. */
+  readonly trace: TraceRecorder | null;
   readonly #cpu: CpuPort;
   readonly #clock: SimClock;
   readonly #table: ProcessTable;
@@ -141,6 +146,7 @@ export class TrapLoop {
   readonly #budget: number;
   readonly #hostYield: (() => Promise<void>) | undefined;
   #lastThread: Thread | null = null;
+  #sliceStart = 0;
   #satp = -1;
   // The stimecmp value last written (mtime ticks) and its high word.
   #armedTicks = Infinity;
@@ -156,6 +162,7 @@ export class TrapLoop {
     this.#costs = options.costs;
     this.#budget = options.budget ?? 1_000_000;
     this.#hostYield = options.hostYield;
+    this.trace = options.trace ?? null;
   }
 
   /** Stops the loop after the current trap; `run` then resolves. */
@@ -203,6 +210,7 @@ export class TrapLoop {
         if (t === null || t.state !== TaskState.RUNNING) {
           if (t !== null) {
             if (t.state === TaskState.BLOCKED) t.voluntarySwitches++;
+            if (this.trace !== null) this.#traceSlice(t);
             table.current = null;
           }
           t = this.#schedule();
@@ -268,6 +276,7 @@ export class TrapLoop {
         if (t.sliceLeft <= 0) this.#preempt(t);
         else this.#armTimer(t.sliceLeft);
       } else if (irq === IRQ_CAUSE.SEI) {
+        this.trace?.instant("external interrupt", "irq", 0, 0, this.#clock.now);
         this.charge(this.#costs.interrupt);
         this.#hooks.externalInterrupt();
       }
@@ -275,6 +284,10 @@ export class TrapLoop {
     }
     this.stats.exceptions++;
     const tval = cpu.stval;
+    this.trace?.instant(`exception ${cause}`, "fault", t.process.pid, t.tid, this.#clock.now, {
+      pc: t.pc,
+      tval,
+    });
     if (
       cause === CAUSE.FETCH_PAGE_FAULT || cause === CAUSE.LOAD_PAGE_FAULT ||
       cause === CAUSE.STORE_PAGE_FAULT
@@ -285,8 +298,15 @@ export class TrapLoop {
     }
   }
 
+  #traceSlice(t: Thread): void {
+    const p = t.process;
+    this.trace!.nameProcess(p.pid, p.comm);
+    this.trace!.complete(p.comm || "run", "sched", p.pid, t.tid, this.#sliceStart, this.#clock.now);
+  }
+
   #preempt(t: Thread): void {
     if (t.state !== TaskState.RUNNING) return;
+    if (this.trace !== null) this.#traceSlice(t);
     this.stats.preemptions++;
     t.involuntarySwitches++;
     this.#table.current = null;
@@ -299,6 +319,7 @@ export class TrapLoop {
     if (t === null) return null;
     t.state = TaskState.RUNNING;
     table.current = t;
+    this.#sliceStart = this.#clock.now;
     if (t.sliceLeft <= 0) t.sliceLeft = table.policy.quantum(t, this.quantum);
     if (t !== this.#lastThread) {
       this.stats.contextSwitches++;
@@ -350,6 +371,7 @@ export class TrapLoop {
     const clock = this.#clock;
     this.#disarmTimer();
     if ((cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) {
+      this.trace?.instant("external interrupt (idle)", "irq", 0, 0, clock.now);
       this.stats.interrupts++;
       this.charge(this.#costs.interrupt);
       this.#hooks.externalInterrupt();

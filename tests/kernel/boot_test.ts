@@ -243,3 +243,23 @@ Deno.test("boot: a second scheduler module takes over; the active one is busy, t
   assert.equal(r.status, 0);
   assert.ok(r.stats.preemptions > 5, `preemptions ${r.stats.preemptions}`);
 });
+
+Deno.test("boot: chromeTrace writes run slices, system calls and interrupts in simulated time", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    const opts = { cmd: "echo hi | cat", maxCycles: 2e9, chromeTrace: path };
+    const r = await runGuest(opts);
+    assert.equal(r.status, 0);
+    const trace = JSON.parse(await Deno.readTextFile(path));
+    const ev = trace.traceEvents as { name: string; cat: string; ph: string; ts: number }[];
+    assert.ok(ev.some((e) => e.cat === "sched" && e.ph === "X" && e.name === "cat"));
+    assert.ok(ev.some((e) => e.cat === "syscall" && e.name === "pipe2"));
+    assert.ok(ev.some((e) => e.cat === "irq"));
+    assert.ok(ev.some((e) => e.ph === "M" && e.name === "process_name"));
+    const again = await runGuest(opts);
+    assert.equal(again.cycles, r.cycles, "tracing does not change simulated time");
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(path)), trace, "same trace every run");
+  } finally {
+    await Deno.remove(path);
+  }
+});
