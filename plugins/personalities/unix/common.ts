@@ -60,6 +60,23 @@ export class UnixProcessData {
   clearChildTid = 0;
   /** Address of the read-execute page holding the rt_sigreturn trampoline (0 = none). */
   sigreturnPage = 0;
+  /** sigaltstack: base of the alternate signal stack (size 0 = none). */
+  altStackSp = 0;
+  /** sigaltstack: its size in bytes (0 = disabled). */
+  altStackSize = 0;
+
+  /** True while `sp` lies on the alternate signal stack. */
+  onAltStack(sp: number): boolean {
+    const s = sp >>> 0;
+    return this.altStackSize !== 0 && s > this.altStackSp &&
+      s <= this.altStackSp + this.altStackSize;
+  }
+
+  /** `ss_flags` as sigaltstack and the frame report them for a thread at `sp`. */
+  altStackFlags(sp: number): number {
+    if (this.altStackSize === 0) return 2; // SS_DISABLE
+    return this.onAltStack(sp) ? 1 : 0; // SS_ONSTACK
+  }
 
   /** Creates the data for `p`. */
   constructor(p: Process, api: KernelApi) {

@@ -135,12 +135,18 @@ export function createUnixPersonality(api: KernelApi): Personality {
       const d = procData(p, api);
       d.clearChildTid = 0;
       d.sigreturnPage = page;
+      d.altStackSp = 0; // exec drops the alternate signal stack
+      d.altStackSize = 0;
       return K.OK;
     },
     onFork(parent: Process, child: Process): void {
       const d = new UnixProcessData(child, api);
       const pd = parent.pdata;
-      if (pd instanceof UnixProcessData) d.sigreturnPage = pd.sigreturnPage;
+      if (pd instanceof UnixProcessData) {
+        d.sigreturnPage = pd.sigreturnPage;
+        d.altStackSp = pd.altStackSp; // fork keeps the alternate signal stack
+        d.altStackSize = pd.altStackSize;
+      }
       child.pdata = d;
     },
     onExit(p: Process): void {

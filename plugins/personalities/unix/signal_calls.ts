@@ -15,6 +15,7 @@ import {
   isValidSignal,
   K,
   type KernelApi,
+  SA,
   SIG,
   type SigAction,
   type SignalInfo,
@@ -25,8 +26,12 @@ import { arg, procData, scratch, scratchView, uarg } from "./common.ts";
 import {
   decodeSignalFrame,
   encodeSignalFrame,
+  MINSIGSTKSZ,
   placeSignalFrame,
   SIGFRAME,
+  SS_AUTODISARM,
+  SS_DISABLE,
+  SS_ONSTACK,
 } from "./signal_frame.ts";
 
 /** SIGKILL and SIGSTOP can be neither caught nor blocked. */
@@ -150,7 +155,11 @@ export function deliverUnixSignal(
   action: SigAction,
   info: SignalInfo,
 ): boolean {
-  const place = placeSignalFrame(t.regs[2] >>> 0);
+  const d = procData(t.process, api);
+  const sp = t.regs[2] >>> 0;
+  // SA_ONSTACK: switch to the alternate stack unless already on it.
+  const useAlt = (action.flags & SA.ONSTACK) !== 0 && d.altStackSize !== 0 && !d.onAltStack(sp);
+  const place = placeSignalFrame(useAlt ? d.altStackSp + d.altStackSize : sp);
   const bytes = encodeSignalFrame({
     regs: t.regs,
     pc: t.pc,
@@ -165,11 +174,12 @@ export function deliverUnixSignal(
     },
     savedMaskLo: t.sigBlockedLo,
     savedMaskHi: t.sigBlockedHi,
+    altStack: { sp: d.altStackSp, flags: d.altStackFlags(sp), size: d.altStackSize },
   });
   if (!api.copyOut(t.process, place.frame, bytes)) return false;
   // Return through the process's read-execute trampoline page; the copy in
   // the frame is kept for layout fidelity but the stack is not executable.
-  const page = procData(t.process, api).sigreturnPage;
+  const page = d.sigreturnPage;
   t.regs[1] = (page !== 0 ? page : place.trampoline) | 0;
   t.regs[2] = place.frame | 0;
   t.regs[10] = sig;
@@ -177,4 +187,46 @@ export function deliverUnixSignal(
   t.regs[12] = place.ucontextAddr | 0;
   t.pc = action.handler >>> 0;
   return true;
+}
+
+/**
+ * sigaltstack(ss, old_ss): sets or queries the alternate signal stack used
+ * by handlers installed with SA_ONSTACK. Changing it while running on it is
+ * EPERM; a size below MINSIGSTKSZ (2048) is ENOMEM; SS_AUTODISARM is
+ * accepted and ignored.
+ */
+export function sysSigaltstack(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const ss = uarg(t, 0);
+  const old = uarg(t, 1);
+  const d = procData(p, api);
+  const sp = t.regs[2] >>> 0;
+  let newSp = 0, newFlags = 0, newSize = 0;
+  if (ss !== 0) {
+    if (!api.copyInto(p, ss, scratch.subarray(0, 12))) return K.FAULT;
+    newSp = scratchView.getUint32(0, true);
+    newFlags = scratchView.getUint32(4, true);
+    newSize = scratchView.getUint32(8, true);
+  }
+  const oldSp = d.altStackSp, oldSize = d.altStackSize, oldFlags = d.altStackFlags(sp);
+  if (ss !== 0) {
+    if (d.onAltStack(sp)) return K.PERM;
+    const mode = newFlags & ~SS_AUTODISARM;
+    if (mode !== 0 && mode !== SS_ONSTACK && mode !== SS_DISABLE) return K.INVAL;
+    if (mode === SS_DISABLE) {
+      d.altStackSp = 0;
+      d.altStackSize = 0;
+    } else {
+      if (newSize < MINSIGSTKSZ) return K.NOMEM;
+      d.altStackSp = newSp;
+      d.altStackSize = newSize;
+    }
+  }
+  if (old !== 0) {
+    scratchView.setUint32(0, oldSp, true);
+    scratchView.setUint32(4, oldFlags, true);
+    scratchView.setUint32(8, oldSize, true);
+    if (!api.copyOut(p, old, scratch.subarray(0, 12))) return K.FAULT;
+  }
+  return 0;
 }

@@ -49,8 +49,14 @@ export const TRAMPOLINE_LI_A7 = (139 << 20) | (17 << 7) | 0x13;
 /** `ecall`. */
 export const TRAMPOLINE_ECALL = 0x00000073;
 
+/** `SS_ONSTACK`: the thread is running on its alternate signal stack. */
+export const SS_ONSTACK = 1;
 /** `SS_DISABLE`: no alternate signal stack. */
 export const SS_DISABLE = 2;
+/** `SS_AUTODISARM` (flag bit accepted by sigaltstack). */
+export const SS_AUTODISARM = 0x8000_0000;
+/** Smallest alternate stack sigaltstack accepts (asm-generic MINSIGSTKSZ). */
+export const MINSIGSTKSZ = 2048;
 
 /** What a handler invocation needs. */
 export interface SignalFrameInput {
@@ -64,6 +70,8 @@ export interface SignalFrameInput {
   savedMaskLo: number;
   /** Signal mask to restore (high 32 signals). */
   savedMaskHi: number;
+  /** `uc_stack` contents: the alternate stack in force (omit for none: SS_DISABLE). */
+  altStack?: { sp: number; flags: number; size: number };
 }
 
 /** Where the frame goes and how the thread enters the handler. */
@@ -95,7 +103,10 @@ export function encodeSignalFrame(input: SignalFrameInput): Uint8Array {
   const bytes = new Uint8Array(SIGFRAME.SIZE);
   const view = new DataView(bytes.buffer);
   encodeSiginfo(view, SIGFRAME.INFO, input.info);
-  view.setUint32(SIGFRAME.UC_STACK + 4, SS_DISABLE, true);
+  const alt = input.altStack;
+  view.setUint32(SIGFRAME.UC_STACK, alt?.sp ?? 0, true);
+  view.setUint32(SIGFRAME.UC_STACK + 4, alt?.flags ?? SS_DISABLE, true);
+  view.setUint32(SIGFRAME.UC_STACK + 8, alt?.size ?? 0, true);
   view.setUint32(SIGFRAME.UC_SIGMASK, input.savedMaskLo >>> 0, true);
   view.setUint32(SIGFRAME.UC_SIGMASK + 4, input.savedMaskHi >>> 0, true);
   view.setUint32(SIGFRAME.MCONTEXT, input.pc >>> 0, true);

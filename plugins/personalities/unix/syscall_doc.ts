@@ -73,8 +73,8 @@ The Unix personality (\`plugins/personalities/unix/\`) speaks the Linux RISC-V
 - A blocking call interrupted by a caught signal returns EINTR, or restarts
   after the handler when the action has \`SA_RESTART\` (the kernel's restart
   model: the call runs again from the \`ecall\`; sleeps keep their deadline).
-  \`SA_NODEFER\`, \`SA_RESETHAND\`, \`SA_SIGINFO\`, \`SA_NOCLDSTOP\` are honoured;
-  \`SA_ONSTACK\` is ignored (no \`sigaltstack\`).
+  \`SA_NODEFER\`, \`SA_RESETHAND\`, \`SA_SIGINFO\`, \`SA_NOCLDSTOP\` are honoured,
+  and \`SA_ONSTACK\` runs the handler on the \`sigaltstack\` stack.
 
 ## Identity
 

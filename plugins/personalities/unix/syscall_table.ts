@@ -73,6 +73,7 @@ import {
   sysRtSigprocmask,
   sysRtSigreturn,
   sysRtSigsuspend,
+  sysSigaltstack,
 } from "./signal_calls.ts";
 import {
   sysClockGetres64,
@@ -189,14 +190,21 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
   e(129, "kill", sysKill, "partial", "no permission checks (all processes run as root)"),
   e(130, "tkill", sysTkill, "full"),
   e(131, "tgkill", sysTgkill, "full"),
+  e(
+    132,
+    "sigaltstack",
+    sysSigaltstack,
+    "partial",
+    "per process (one thread each); SS_AUTODISARM ignored; rt_sigreturn does not reload uc_stack",
+  ),
   e(133, "rt_sigsuspend", sysRtSigsuspend, "full"),
   e(
     134,
     "rt_sigaction",
     sysRtSigaction,
     "partial",
-    "SA_SIGINFO, SA_RESTART, SA_NODEFER, SA_RESETHAND, SA_NOCLDSTOP honoured; SA_ONSTACK " +
-      "ignored (no sigaltstack); sigsetsize must be 8",
+    "SA_SIGINFO, SA_RESTART, SA_NODEFER, SA_RESETHAND, SA_NOCLDSTOP, SA_ONSTACK honoured; " +
+      "sigsetsize must be 8",
   ),
   e(135, "rt_sigprocmask", sysRtSigprocmask, "full", "sigsetsize must be 8"),
   e(136, "rt_sigpending", sysRtSigpending, "full"),

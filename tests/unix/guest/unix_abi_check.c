@@ -36,7 +36,7 @@ enum {
   NR_unlinkat = 35, NR_openat = 56, NR_close = 57, NR_pipe2 = 59, NR_getdents64 = 61,
   NR_llseek = 62, NR_read = 63, NR_write = 64, NR_readv = 65, NR_writev = 66, NR_exit = 93, NR_exit_group = 94, NR_waitid = 95, NR_set_tid_address = 96,
   NR_nanosleep = 101, NR_clock_gettime = 113, NR_sched_yield = 124, NR_kill = 129,
-  NR_tgkill = 131, NR_rt_sigsuspend = 133, NR_rt_sigaction = 134, NR_rt_sigprocmask = 135,
+  NR_tgkill = 131, NR_sigaltstack = 132, NR_rt_sigsuspend = 133, NR_rt_sigaction = 134, NR_rt_sigprocmask = 135,
   NR_uname = 160, NR_getpid = 172, NR_getppid = 173, NR_getuid = 174, NR_gettid = 178,
   NR_munmap = 215, NR_clone = 220, NR_execve = 221, NR_mmap2 = 222, NR_mprotect = 226,
   NR_wait4 = 260, NR_getrandom = 278, NR_statx = 291, NR_clock_gettime64 = 403,
@@ -238,6 +238,52 @@ static void signals(void) {
   check("delivered on unblock", hits);
 }
 
+struct kstack {
+  ul sp;
+  int flags;
+  ul size;
+};
+static char altstk[16384] __attribute__((aligned(16)));
+static volatile int alt_on, alt_flags, alt_change;
+
+static void on_alt(int sig, struct kinfo *si, void *uc) {
+  (void)sig;
+  (void)si;
+  char here;
+  alt_on = &here >= altstk && &here < altstk + sizeof altstk;
+  struct kstack o, n = {(ul)altstk, 0, sizeof altstk};
+  S2(NR_sigaltstack, 0, &o);
+  alt_flags = o.flags;
+  alt_change = (int)S2(NR_sigaltstack, &n, 0);
+  /* uc_stack as the frame recorded it: flags 0 (the thread was not on it) */
+  alt_flags = alt_flags * 10 + *(int *)((char *)uc + 12);
+}
+
+static void altstack(void) {
+  struct kstack o, n = {(ul)altstk, 0, 1024};
+  check("sigaltstack query", S2(NR_sigaltstack, 0, &o));
+  check("sigaltstack initially disabled", o.flags);
+  check("sigaltstack too small", S2(NR_sigaltstack, &n, 0));
+  n.size = sizeof altstk;
+  n.flags = 5;
+  check("sigaltstack bad flags", S2(NR_sigaltstack, &n, 0));
+  n.flags = 0;
+  check("sigaltstack set", S2(NR_sigaltstack, &n, 0));
+  S2(NR_sigaltstack, 0, &o);
+  check("sigaltstack size back", (long)o.size);
+  check("sigaltstack flags off stack", o.flags);
+  set_action(SIGUSR1, on_alt, 0x08000000 /* SA_ONSTACK */, 0);
+  S2(NR_kill, S0(NR_getpid), SIGUSR1);
+  check("handler on alt stack", alt_on);
+  check("flags in handler, uc_stack", alt_flags);
+  check("change while on it", alt_change);
+  set_action(SIGUSR1, on_alt, 0, 0);
+  S2(NR_kill, S0(NR_getpid), SIGUSR1);
+  check("no SA_ONSTACK: normal stack", alt_on);
+  n.flags = 2;
+  check("sigaltstack disable", S2(NR_sigaltstack, &n, 0));
+}
+
 static void faults(void) {
   set_action(SIGSEGV, on_segv, 0, 0);
   long a = S6(NR_mmap2, 0, 8192, 3, 0x22, -1, 0);
@@ -434,6 +480,7 @@ int main(int argc, char **argv, char **envp) {
   files(argv[1]);
   pipes();
   signals();
+  altstack();
   faults();
   processes();
   interrupts();
