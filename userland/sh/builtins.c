@@ -240,7 +240,13 @@ static int bi_kill(int argc, char **argv) {
       if (r < 0) /* not a process group of its own (no job control): each process */
         for (int k = 0; k < j->npids; k++)
           if (!j->done[k]) r = kill(j->pids[k], sig);
-      if (r == 0 && (sig == SIGCONT)) j->stopped = 0;
+      /* A stopped job only acts on SIGTERM etc. once continued, as in bash. */
+      if (r == 0 && j->stopped && sig != SIGSTOP && sig != SIGTSTP && sig != SIGTTIN &&
+          sig != SIGTTOU) {
+        if (kill(-j->pgid, SIGCONT) < 0)
+          for (int k = 0; k < j->npids; k++)
+            if (!j->done[k]) kill(j->pids[k], SIGCONT);
+      }
     } else {
       int neg = a[0] == '-';
       long pid = parse_uint(a + neg);

@@ -99,8 +99,9 @@ void report_signal(int st) {
     if (sh.interactive) out_str(2, "\n");
     return;
   }
+  /* No "(core dumped)": no core files exist, and the line must read the
+   * same on every kernel (Strata sets the core bit, qemu-user does not). */
   out_str(2, signal_name(sig));
-  if (WCOREDUMP(st)) out_str(2, " (core dumped)");
   out_str(2, "\n");
 }
 
@@ -116,6 +117,7 @@ static void record(pid_t pid, int st) {
     if (j->pids[k] != pid) continue;
     if (WIFSTOPPED(st)) {
       j->stopped = 1;
+      j->stop_sig = WSTOPSIG(st);
     } else if (WIFCONTINUED(st)) {
       j->stopped = 0;
     } else {
@@ -168,8 +170,8 @@ int job_wait_fg(struct job *j) {
     j->notified = 1;
     job_seq[j - jobs] = ++seq_counter;
     out_str(2, "\n");
-    print_job_state(2, j, "Stopped");
-    return 128 + SIGTSTP;
+    print_job_state(2, j, signal_name(j->stop_sig));
+    return 128 + j->stop_sig;
   }
   report_signal(j->status[j->npids - 1]);
   int status = job_exit_status(j);
@@ -204,7 +206,7 @@ void jobs_reap(int report) {
       print_job_state(2, j, done_state(j, buf));
       job_free(j);
     } else if (j->stopped && !j->notified) {
-      print_job_state(2, j, "Stopped");
+      print_job_state(2, j, signal_name(j->stop_sig));
       j->notified = 1;
     }
   }
@@ -220,7 +222,8 @@ void jobs_list(int fd) {
       print_job_state(fd, j, done_state(j, buf));
       job_free(j);
     } else {
-      print_job_state(fd, j, j->stopped ? "Stopped" : "Running");
+      print_job_state(fd, j, j->stopped ? signal_name(j->stop_sig) : "Running");
+      if (j->stopped) j->notified = 1;
     }
   }
 }

@@ -46,6 +46,9 @@ int main(int argc, char **argv, char **envp) {
   sh.tty_fd = -1;
   vars_init(envp);
   if (!var_get("PATH")) var_set("PATH", "/bin", 0);
+  char ppid[24];
+  num_to_str(getppid(), ppid);
+  var_set("PPID", ppid, 0);
 
   const char *command = NULL;
   int force_interactive = 0, i = 1;

@@ -113,6 +113,7 @@ struct job {
   int status[SH_MAX_PIPE];
   unsigned char done[SH_MAX_PIPE];
   int stopped;
+  int stop_sig; /* the signal that stopped it, for the message */
   int background;
   int notified;
   char text[64];

@@ -48,7 +48,13 @@ int main(void) {
   }
   CHECK(got == 2 && buf[0] == 'g', "grandchild reported");
   CHECK(buf[1] != 'n', "grandchild re-parented after its parent exited");
-  /* The grandchild is not ours: we have no children left. */
+  if (getpid() == 1) {
+    /* Run as init ourselves: the orphan became our child, and we reap it. */
+    CHECK(buf[1] == '1', "orphan re-parented to pid 1 (us)");
+    int gst;
+    CHECK(waitpid(-1, &gst, 0) > 0 && WIFEXITED(gst) && WEXITSTATUS(gst) == 0, "reap orphan");
+  }
+  /* The grandchild is not (or no longer) ours: no children left. */
   CHECK_ERR(waitpid(-1, NULL, WNOHANG), ECHILD, "no children left");
   dprintf(1, "orphan: grandchild re-parented\n");
   return 0;
