@@ -57,23 +57,6 @@ const TEST_PROGRAM_OUTPUT: Readonly<Record<string, string>> = {
   test_uname: "machine: riscv32\n",
 };
 
-/**
- * Where qemu-riscv32 7.2 itself differs from Linux. Each entry states the exact
- * failure expected, so the test notices (and asks for this table to shrink) if
- * a newer qemu behaves correctly.
- */
-const QEMU_DEVIATIONS: Readonly<
-  Record<string, { status: number; stderr: RegExp; missingLine: string; why: string }>
-> = {
-  test_signal: {
-    status: 3,
-    stderr: /^FAIL: sa_mask not applied while the handler ran\n$/,
-    missingLine: "signal: sa_mask deferred delivery\n",
-    why: "qemu-riscv32 7.2 ignores sa_mask when it delivers a signal (checked with a probe: " +
-      "the handler's mask holds only the signal itself)",
-  },
-};
-
 interface RunResult {
   status: number;
   signal: string | null;
@@ -160,16 +143,9 @@ Deno.test({
         }
         try {
           const r = await runGuest(name, args);
-          const dev = QEMU_DEVIATIONS[name];
-          if (dev) {
-            assert.equal(r.status, dev.status, `${name}: ${dev.why}\nstderr: ${r.stderr}`);
-            assert.match(r.stderr, dev.stderr);
-            assert.equal(r.stdout, expected.replace(dev.missingLine, ""));
-          } else {
-            assert.equal(r.status, 0, `${name} failed: ${r.stderr}`);
-            assert.equal(r.stderr, "");
-            assert.equal(r.stdout, expected);
-          }
+          assert.equal(r.status, 0, `${name} failed: ${r.stderr}`);
+          assert.equal(r.stderr, "");
+          assert.equal(r.stdout, expected);
         } finally {
           if (dir) {
             // The program removes its own scratch directory; the rest is ours.
