@@ -109,3 +109,9 @@ Deno.test("module descriptor", () => {
   assert.equal(module.name, "unix");
   assert.equal(typeof module.init, "function");
 });
+
+Deno.test("the table is in number order", () => {
+  const nums = UNIX_SYSCALLS.map((s) => s.nr);
+  assert.deepEqual(nums, [...nums].sort((a, b) => a - b));
+  assert.equal(new Set(nums).size, nums.length);
+});

@@ -41,6 +41,7 @@ import {
   IOCTL,
   IOVEC_SIZE,
   O,
+  readTimespec64,
   STATX_SIZE,
   UIO_MAXIOV,
 } from "./abi.ts";
@@ -791,4 +792,105 @@ export function sysPwrite64(t: Thread, api: KernelApi): number {
   const chunk = scratch.subarray(0, want);
   if (!api.copyInto(p, uarg(t, 1), chunk)) return K.FAULT;
   return api.vfs.pwrite(file, chunk, pos, callerOf(p, api));
+}
+
+/** poll event bits. */
+export const POLL = {
+  IN: 0x1,
+  PRI: 0x2,
+  OUT: 0x4,
+  ERR: 0x8,
+  HUP: 0x10,
+  NVAL: 0x20,
+  RDNORM: 0x40,
+  RDBAND: 0x80,
+  WRNORM: 0x100,
+  WRBAND: 0x200,
+} as const;
+
+/** Most descriptors one ppoll may watch. */
+const POLL_MAX = 1024;
+/** restartState of a ppoll without a timeout (any value above every real deadline). */
+const NO_DEADLINE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * ppoll_time64(fds, nfds, timeout, sigmask, sigsetsize). Readiness for
+ * reading comes from the file (pipes, ttys: data or end of file; other files
+ * always); writing is always reported ready (there is no write-readiness
+ * query below the personality, so a full pipe still shows POLLOUT); POLLHUP
+ * is not reported; a bad descriptor gives POLLNVAL. With `sigmask` the mask
+ * is swapped for the wait, as sigsuspend does, and put back afterwards.
+ * The deadline survives restarts in `t.restartState`.
+ */
+export function sysPpollTime64(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const fdsAddr = uarg(t, 0);
+  const nfds = uarg(t, 1);
+  const tmo = uarg(t, 2);
+  const sigmask = uarg(t, 3);
+  if (nfds > POLL_MAX) return K.INVAL;
+  const fresh = t.restartState < 0;
+  if (fresh) {
+    let deadline = NO_DEADLINE;
+    if (tmo !== 0) {
+      if (!api.copyInto(p, tmo, scratchBytes(16))) return K.FAULT;
+      const ns = readTimespec64(scratchView, 0);
+      if (ns < 0n) return K.INVAL;
+      deadline = api.nowNs() + Number(ns);
+    }
+    if (sigmask !== 0) {
+      if (uarg(t, 4) !== 8) return K.INVAL;
+      if (!api.copyInto(p, sigmask, scratchBytes(8))) return K.FAULT;
+      if (!t.hasSavedMask) {
+        t.savedBlockedLo = t.sigBlockedLo;
+        t.savedBlockedHi = t.sigBlockedHi;
+        t.hasSavedMask = true;
+      }
+      api.setSignalMask(t, scratchView.getInt32(0, true), scratchView.getInt32(4, true));
+    }
+    t.restartState = deadline;
+  }
+  const raw = api.copyIn(p, fdsAddr, nfds * 8);
+  if (raw === null) return finishPoll(t, api, K.FAULT, sigmask);
+  const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  let ready = 0;
+  const queues = [];
+  for (let i = 0; i < nfds; i++) {
+    const fd = v.getInt32(i * 8, true);
+    const events = v.getUint16(i * 8 + 4, true);
+    let rev = 0;
+    if (fd >= 0) {
+      const file = fileOf(api, p, fd);
+      if (file === null) {
+        rev = POLL.NVAL;
+      } else {
+        if ((file.flags & OpenFlags.READ) && api.vfs.readReady(file)) {
+          rev |= events & (POLL.IN | POLL.RDNORM);
+        }
+        if (file.flags & OpenFlags.WRITE) rev |= events & (POLL.OUT | POLL.WRNORM);
+        if (rev === 0 && (events & (POLL.IN | POLL.RDNORM)) !== 0) {
+          const q = api.vfs.waitQueue(file, "read");
+          if (q !== null) queues.push(q);
+        }
+      }
+    }
+    v.setUint16(i * 8 + 6, rev, true);
+    if (rev !== 0) ready++;
+  }
+  const deadline = t.restartState;
+  if (ready === 0 && deadline !== NO_DEADLINE && api.nowNs() < deadline) {
+    return api.blockMany(t, queues, deadline);
+  }
+  if (ready === 0 && deadline === NO_DEADLINE) return api.blockMany(t, queues);
+  if (!api.copyOut(p, fdsAddr, raw)) return finishPoll(t, api, K.FAULT, sigmask);
+  return finishPoll(t, api, ready, sigmask);
+}
+
+/** Ends a ppoll: puts a swapped signal mask back. */
+function finishPoll(t: Thread, api: KernelApi, result: number, sigmask: number): number {
+  if (sigmask !== 0 && t.hasSavedMask) {
+    t.hasSavedMask = false;
+    api.setSignalMask(t, t.savedBlockedLo, t.savedBlockedHi);
+  }
+  return result;
 }

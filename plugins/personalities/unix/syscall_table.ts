@@ -54,6 +54,7 @@ import {
   sysMkdirat,
   sysOpenat,
   sysPipe2,
+  sysPpollTime64,
   sysPread64,
   sysPwrite64,
   sysRead,
@@ -312,6 +313,14 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "REALTIME/MONOTONIC/BOOTTIME, relative or TIMER_ABSTIME; the remaining time is not " +
       "written on EINTR; after an SA_RESTART handler the sleep resumes to its original " +
       "deadline (Linux returns EINTR there); CPU-time clocks EINVAL",
+  ),
+  e(
+    414,
+    "ppoll_time64",
+    sysPpollTime64,
+    "partial",
+    "POLLIN from the file's readiness; POLLOUT always for writable files; no POLLHUP/POLLERR; " +
+      "POLLNVAL for bad fds; sigmask swapped for the wait",
   ),
 ];
 

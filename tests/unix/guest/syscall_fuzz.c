@@ -34,7 +34,8 @@ static unsigned long next(void) {
 /* Calls that never return to the caller, start other programs, block
  * without a bound or sleep are left out: exit (93, 94), clone (220),
  * execve (221), reboot (142), kill family (129-131: could hit the parent),
- * rt_sigsuspend (133), waitid (95), clock_nanosleep (407), rt_sigreturn (139). */
+ * rt_sigsuspend (133), waitid (95), clock_nanosleep (407), ppoll (414),
+ * rt_sigreturn (139). */
 static const int calls[] = {
   17, 23, 24, 25, 29, 34, 35, 36, 37, 45, 46, 48, 49, 50, 52, 53, 56, 57, 59, 61, 62, 63, 64,
   65, 66, 67, 68, 78, 82, 83, 96, 124, 132, 134, 135, 136, 153, 154, 155, 156, 157, 160, 165, 166,

@@ -40,7 +40,7 @@ enum {
   NR_uname = 160, NR_getpid = 172, NR_getppid = 173, NR_getuid = 174, NR_gettid = 178,
   NR_munmap = 215, NR_clone = 220, NR_execve = 221, NR_mmap2 = 222, NR_mprotect = 226,
   NR_wait4 = 260, NR_getrandom = 278, NR_statx = 291, NR_clock_gettime64 = 403,
-  NR_clock_nanosleep64 = 407,
+  NR_clock_nanosleep64 = 407, NR_ppoll64 = 414,
 };
 #define AT_FDCWD (-100)
 #define SIGCHLD 17
@@ -196,6 +196,47 @@ static void pipes(void) {
   S4(NR_rt_sigaction, SIGPIPE, &ign, 0, 8);
   S1(NR_close, p[0]);
   check("write no reader", S3(NR_write, p[1], "z", 1));
+  S1(NR_close, p[1]);
+}
+
+struct kpollfd {
+  int fd;
+  short events, revents;
+};
+
+static void polls(void) {
+  int p[2];
+  S2(NR_pipe2, p, 0);
+  long long zero[2] = {0, 0}, short_wait[2] = {0, 20000000};
+  struct kpollfd f[3] = {{p[0], 1, 77}, {-1, 1, 77}, {p[1], 4, 77}};
+  check("ppoll write end ready", S5(NR_ppoll64, &f[2], 1, zero, 0, 0));
+  check("ppoll POLLOUT", f[2].revents);
+  check("ppoll empty", S5(NR_ppoll64, f, 2, zero, 0, 0));
+  check("ppoll empty revents", f[0].revents * 100 + f[1].revents);
+  check("ppoll timeout", S5(NR_ppoll64, f, 1, short_wait, 0, 0));
+  S3(NR_write, p[1], "x", 1);
+  check("ppoll data", S5(NR_ppoll64, f, 3, zero, 0, 0));
+  check("ppoll data revents", f[0].revents * 100 + f[2].revents);
+  S3(NR_read, p[0], buf, 1);
+  struct kpollfd bad = {99, 1, 0};
+  check("ppoll bad fd", S5(NR_ppoll64, &bad, 1, zero, 0, 0));
+  check("ppoll POLLNVAL", bad.revents);
+  check("ppoll bad ptr", S5(NR_ppoll64, 16, 1, zero, 0, 0));
+  ul m[2] = {0, 0};
+  check("ppoll bad sigsetsize", S5(NR_ppoll64, f, 1, zero, m, 4));
+  long long bad_ts[2] = {0, -1};
+  check("ppoll bad timeout", S5(NR_ppoll64, f, 1, bad_ts, 0, 0));
+  long pid = S5(NR_clone, SIGCHLD, 0, 0, 0, 0);
+  if (pid == 0) {
+    sleep_ms(30);
+    S3(NR_write, p[1], "y", 1);
+    S1(NR_exit_group, 0);
+  }
+  check("ppoll waits for data", S5(NR_ppoll64, f, 1, 0, 0, 0));
+  check("ppoll woken revents", f[0].revents);
+  int info[32];
+  S5(NR_waitid, 1, pid, info, 4, 0);
+  S1(NR_close, p[0]);
   S1(NR_close, p[1]);
 }
 
@@ -479,6 +520,7 @@ int main(int argc, char **argv, char **envp) {
   }
   files(argv[1]);
   pipes();
+  polls();
   signals();
   altstack();
   faults();
