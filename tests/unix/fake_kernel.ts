@@ -221,6 +221,10 @@ export function createFakeKernel(): FakeKernel {
       fk.blockedOn = q;
       return BLOCK;
     },
+    blockMany(_t, queues) {
+      fk.blockedOn = queues[0] ?? null;
+      return BLOCK;
+    },
     sleepUntil(_t, deadline) {
       return deadline <= fk.now ? 0 : BLOCK;
     },
