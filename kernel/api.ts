@@ -63,7 +63,7 @@ export {
   SIGNAL_NAMES,
 } from "./ipc/signal_numbers.ts";
 export * from "./fs/types.ts";
-export { Tty, TtyIoctl, Uart16550Driver } from "./io/mod.ts";
+export { Tty, TtyIoctl, Uart16550Driver, VCC } from "./io/mod.ts";
 export type { TtyOptions, TtyPort, UartRegisterAccess } from "./io/mod.ts";
 export type { PathLoc, Vfs } from "./fs/vfs.ts";
 /** Anonymous pipes (pipe2): a read end and a write end, one reference each. */
@@ -605,6 +605,12 @@ export interface KernelApi {
   registerCharDevice(reg: CharDeviceRegistration, ops: FileOps): KStatus;
   /** Removes a character device and its node. K status. */
   unregisterCharDevice(major: number, minor: number): KStatus;
+  /**
+   * Registers an action for when the host console's input has ended and every
+   * process waits (the console driver feeds ^D to its tty, so a shell reading
+   * piped input exits as at end of file). Dropped when the module unloads.
+   */
+  onConsoleInputEnd(handler: () => void): void;
 
   // ---- plugins ----
 

@@ -122,6 +122,7 @@ export interface KernelExit {
 const SLEEP_PLACE: ParkingPlace = { name: "sleep", remove: () => {} };
 const PAUSE_PLACE: ParkingPlace = { name: "pause", remove: () => {} };
 const MAX_SCRIPT_DEPTH = 4;
+const MAX_EOF_INJECTIONS = 16;
 const td = new TextDecoder();
 
 /** A place for a thread waiting on several queues at once (poll/select). */
@@ -190,6 +191,8 @@ export class Kernel implements KernelApi, TrapHooks {
   readonly #personalities: Registered<Personality>[] = [];
   readonly #charDevOwners: { major: number; minor: number; owner: string | null }[] = [];
   #schedulerOwner: string | null = null;
+  readonly #eofHandlers: Registered<() => void>[] = [];
+  #eofInjections = 0;
   readonly #fallbackPolicy = new FifoPolicy();
   readonly #irqHandlers: ((() => void) | null)[] = new Array(PLIC_SOURCES).fill(null);
   readonly #irqCounts: number[] = new Array(PLIC_SOURCES).fill(0);
@@ -506,8 +509,27 @@ export class Kernel implements KernelApi, TrapHooks {
     return c.waitForInput();
   }
 
-  /** Every thread blocked and nothing can wake one: report and halt. */
-  deadlock(blocked: Thread[]): void {
+  /**
+   * Every thread blocked and nothing can wake one. If the host console's
+   * input has ended and a driver registered an end-of-input action (the
+   * console turns it into ^D, as if the user typed it), that runs first, a
+   * bounded number of times; otherwise report and halt.
+   */
+  deadlock(blocked: Thread[]): boolean {
+    if (
+      this.machine.console.inputClosed && this.#eofHandlers.length > 0 &&
+      this.#eofInjections < MAX_EOF_INJECTIONS
+    ) {
+      this.#eofInjections++;
+      for (const h of this.#eofHandlers) {
+        try {
+          h.value();
+        } catch (e) {
+          this.log(`end-of-input handler threw: ${errorText(e)}`);
+        }
+      }
+      return true;
+    }
     const lines = blocked.map((t) =>
       `  pid ${t.process.pid} (${t.process.comm}) blocked on ${t.parkedOn?.name ?? "?"}`
     );
@@ -516,6 +538,12 @@ export class Kernel implements KernelApi, TrapHooks {
       : `all processes are blocked and nothing can wake them:\n${lines.join("\n")}`;
     this.log(`deadlock: ${detail}`);
     this.#halt(124, "deadlock", detail);
+    return false;
+  }
+
+  /** Registers what to do when the host console's input has ended and everything waits. */
+  onConsoleInputEnd(handler: () => void): void {
+    this.#eofHandlers.push({ value: handler, owner: this.#owner });
   }
 
   #halt(status: number, reason: string, detail: string): void {
@@ -1454,6 +1482,9 @@ export class Kernel implements KernelApi, TrapHooks {
         this.charDevices.unregister(d.major, d.minor);
         this.#charDevOwners.splice(i, 1);
       }
+    }
+    for (let i = this.#eofHandlers.length - 1; i >= 0; i--) {
+      if (this.#eofHandlers[i].owner === owner) this.#eofHandlers.splice(i, 1);
     }
     if (this.#schedulerOwner === owner) {
       this.#schedulerOwner = null;

@@ -70,8 +70,12 @@ export interface TrapHooks {
    * resolves when host input may have arrived, or null if none can come.
    */
   waitForHost(): Promise<void> | null;
-  /** All threads are blocked and nothing can wake them. */
-  deadlock(blocked: Thread[]): void;
+  /**
+   * All threads are blocked and nothing can wake them. Returns true if the
+   * kernel found a way out (e.g. it turned the end of host input into an
+   * end-of-file on the console) and the loop should go on, false to stop.
+   */
+  deadlock(blocked: Thread[]): boolean;
 }
 
 /** Counters kept by the loop. */
@@ -388,7 +392,6 @@ export class TrapLoop {
       await wait;
       return true;
     }
-    this.#hooks.deadlock(this.#table.blockedThreads());
-    return false;
+    return this.#hooks.deadlock(this.#table.blockedThreads());
   }
 }

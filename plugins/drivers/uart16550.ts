@@ -17,6 +17,7 @@ import {
   statusName,
   Tty,
   Uart16550Driver,
+  VCC,
 } from "../../kernel/api.ts";
 import { IRQ, MEMORY_MAP } from "../../hw/memory_map.ts";
 
@@ -82,6 +83,8 @@ export const module: ModuleDescriptor = {
         throw new ConsoleDriverError(`cannot register /dev/${d.name}: ${statusName(r)}`);
       }
     }
+    // Host input ended (a pipe or a script): deliver it as ^D, as if typed.
+    api.onConsoleInputEnd(() => tty.receive(Uint8Array.of(tty.termios.cc[VCC.VEOF] || 4)));
     states.set(ctx, { tty, driver });
   },
   exit(api: KernelApi, ctx: ModuleContext): void {

@@ -86,10 +86,17 @@ Deno.test("boot: sleep advances simulated time while idle", async () => {
   assert.ok(r.stats.idleCycles >= 90_000_000);
 });
 
-Deno.test("boot: a reader on a console with no more input is reported as a deadlock", async () => {
+Deno.test("boot: the end of console input reaches a waiting reader as ^D (end of file)", async () => {
   const r = await runGuest({ init: "/bin/cat", maxCycles: 1e9 });
-  assert.equal(r.reason, "deadlock");
-  assert.match(r.detail, /pid 1 \(cat\) blocked on tty-read/);
+  assert.equal(r.reason, "init-exit");
+  assert.equal(r.status, 0);
+  const r2 = await runGuest({
+    init: "/bin/sh",
+    console: { kind: "buffer", input: "echo one\n" },
+    maxCycles: 1e9,
+  });
+  assert.match(r2.output, /one/);
+  assert.equal(r2.reason, "init-exit", "the shell read end of file and exited");
 });
 
 Deno.test("boot: the cycle limit stops a runaway guest", async () => {
