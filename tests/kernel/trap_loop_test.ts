@@ -92,7 +92,7 @@ function setup(quantum = 1000) {
   const log: string[] = [];
   const forever = new WaitQueue("forever");
   let deadlocked: Thread[] | null = null;
-  let loop: TrapLoop;
+  const ref: { loop: TrapLoop | null } = { loop: null };
   const hooks: TrapHooks = {
     syscall(t) {
       const nr = t.regs[17];
@@ -104,7 +104,7 @@ function setup(quantum = 1000) {
         t.pc = t.restartPc;
       } else if (nr === 2) {
         table.zombify(t.process);
-        if (table.liveCount === 0) loop.halt(0);
+        if (table.liveCount === 0) ref.loop!.halt(0);
       } else if (nr === 3) {
         // Sleep 5000 cycles on a clock event.
         const q = new WaitQueue("sleep");
@@ -127,7 +127,8 @@ function setup(quantum = 1000) {
       return false;
     },
   };
-  loop = new TrapLoop({ cpu, clock, table, hooks, quantum, costs: DEFAULT_KERNEL_COSTS });
+  const loop = new TrapLoop({ cpu, clock, table, hooks, quantum, costs: DEFAULT_KERNEL_COSTS });
+  ref.loop = loop;
   const spawn = (pc: number, work: number, nr: number) => {
     const p = table.create(table.init)!;
     p.space = space;
