@@ -19,6 +19,7 @@ import { K, KernelError, statusName } from "./errors.ts";
 import { OpenFlags } from "./fs/types.ts";
 import { buildInitramfs } from "./fs/initramfs.ts";
 import { createRootFs } from "./fs/rootfs.ts";
+import { registerMemoryDevices } from "./fs/devfs.ts";
 import { Kernel, type KernelExit } from "./kernel.ts";
 import { TraceRecorder } from "./proc/trace.ts";
 import type { KernelStats, ModuleDescriptor } from "./api.ts";
@@ -239,6 +240,8 @@ export async function boot(
       }).vfs,
   });
   holder.kernel = kernel;
+  // /dev/null, zero, full, random, urandom: kernel built-ins, not driver modules.
+  registerMemoryDevices(kernel.charDevices);
   const st = kernel.vfs.mkdir(null, "/tmp", 0o1777);
   if (st !== K.OK && st !== K.EXIST) throw new BootError(`mkdir /tmp: ${statusName(st)}`);
   for (const m of (options.bootConfig ?? DEFAULT_BOOT_CONFIG).modules) {

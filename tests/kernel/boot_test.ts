@@ -270,3 +270,14 @@ Deno.test("boot: chromeTrace writes run slices, system calls and interrupts in s
     await Deno.remove(path);
   }
 });
+
+Deno.test("boot: the tree has /bin, /dev (console, tty, null, zero...), /proc and /tmp", async () => {
+  const r = await runGuest({
+    cmd: "ls /; ls /dev; echo x > /dev/null; ls /proc/1",
+    maxCycles: 3e9,
+  });
+  assert.equal(r.status, 0, r.output);
+  for (const name of ["bin", "dev", "proc", "tmp", "console", "tty", "null", "zero", "status"]) {
+    assert.match(r.output, new RegExp(`\\b${name}\\b`), `${name} missing in ${r.output}`);
+  }
+});
