@@ -13,6 +13,7 @@
  * @module
  */
 
+import { parseArgs } from "node:util";
 import { runGuest } from "../kernel/boot.ts";
 
 /** One benchmark program and how to read its N. */
@@ -93,7 +94,7 @@ async function bestOf(program: string, n: number, repeats: number): Promise<Run>
   return best!;
 }
 
-/** The qemu-riscv32 binary, or null when it is not installed. */
+/** True when qemu-riscv32 can be run. */
 export function qemuAvailable(): boolean {
   try {
     return new Deno.Command("qemu-riscv32", { args: ["--version"], stdout: "null" }).outputSync()
@@ -202,9 +203,21 @@ export function registerGuestBenches(title: string, specs: GuestBenchSpec[]): vo
   });
 }
 
-/** Runs the specs directly (`deno run -A bench/...`) and prints the table. */
+/**
+ * Runs the specs directly (`deno run -A bench/... [--repeats N] [--no-qemu]`)
+ * and prints the table.
+ */
 export async function runGuestBenchesNow(title: string, specs: GuestBenchSpec[]): Promise<void> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { repeats: { type: "string", default: "3" }, "no-qemu": { type: "boolean" } },
+  });
+  const repeats = Number(values.repeats);
+  if (!Number.isInteger(repeats) || repeats < 1) {
+    throw new GuestBenchError(`--repeats must be a positive integer, got ${values.repeats}`);
+  }
+  const withQemu = !values["no-qemu"] && qemuAvailable();
   const results: GuestBenchResult[] = [];
-  for (const s of specs) results.push(await measureGuestBench(s));
+  for (const s of specs) results.push(await measureGuestBench(s, repeats, withQemu));
   console.log(formatGuestBenchTable(title, results));
 }
