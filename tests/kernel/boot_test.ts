@@ -281,3 +281,20 @@ Deno.test("boot: the tree has /bin, /dev (console, tty, null, zero...), /proc an
     assert.match(r.output, new RegExp(`\\b${name}\\b`), `${name} missing in ${r.output}`);
   }
 });
+
+Deno.test("boot: a host directory is shared read-only at /mnt/host", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/hello.txt`, "from the host\n");
+    const r = await runGuest({
+      cmd: "cat /mnt/host/hello.txt; echo x > /mnt/host/new.txt",
+      share: [{ hostDir: dir }],
+      maxCycles: 3e9,
+    });
+    assert.match(r.output, /from the host/);
+    assert.notEqual(r.status, 0, "writing to the share fails");
+    await assert.rejects(Deno.stat(`${dir}/new.txt`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
