@@ -206,6 +206,12 @@ export class Kernel implements KernelApi, TrapHooks {
   /** Builds the kernel over `options.machine`. */
   constructor(options: KernelOptions) {
     const m = options.machine;
+    if (m.cpu.mmu.kind !== "sv32") {
+      // Contiguous allocation for the base/limit unit is not written yet: refuse clearly.
+      throw new KernelConfigError(
+        `the kernel needs an Sv32 MMU; this machine has "${m.cpu.mmu.kind}"`,
+      );
+    }
     this.machine = m;
     this.#cpu = m.cpu as unknown as CpuPort;
     this.#costs = { ...DEFAULT_KERNEL_COSTS, ...options.costs };

@@ -139,3 +139,11 @@ Deno.test("api: descriptors (dup, dup3, cloexec) and bad descriptors", async () 
   assert.equal(k.exec(p.mainThread, "/dev/null", ["x"], []), K.ACCES);
   sys.machine.close();
 });
+
+Deno.test("api: a machine without Sv32 is refused with a clear error", async () => {
+  const { createMachine } = await import("../../hw/machine.ts");
+  const { Kernel, KernelConfigError } = await import("../../kernel/kernel.ts");
+  const m = createMachine({ ramSize: 1 << 20, cpu: { mmu: "baselimit" }, rtcEpochNs: 0n });
+  assert.throws(() => new Kernel({ machine: m }), KernelConfigError);
+  m.close();
+});
