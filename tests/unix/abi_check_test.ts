@@ -77,3 +77,12 @@ Deno.test({
     }
   },
 });
+
+Deno.test("execve of a #! script runs its interpreter with the script path", async () => {
+  const r = await runCaseOnStrata(
+    { name: "script", program: "/tmp/s.sh", args: ["a b", "c"], expect: { status: 0 } },
+    { "/tmp/s.sh": new TextEncoder().encode("#!/bin/echo  hello\n") },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, "hello /tmp/s.sh a b c\n");
+});

@@ -41,9 +41,10 @@ The Unix personality (\`plugins/personalities/unix/\`) speaks the Linux RISC-V
 
 - Accepted: ELF32 (\`ELFCLASS32\`), little-endian, \`EM_RISCV\` (243), \`ET_EXEC\`
   without \`PT_INTERP\` (static). Anything else (PIE/\`ET_DYN\`, dynamically
-  linked programs, ELF64, other machines, \`#!\` scripts) is refused and
-  \`execve\` answers ENOEXEC (unless another personality, such as Win32 for PE
-  files, claims the file).
+  linked programs, ELF64, other machines) is refused and \`execve\` answers
+  ENOEXEC (unless another personality, such as Win32 for PE files, claims the
+  file). \`#!\` scripts are handled by the kernel's exec before any
+  personality is asked (interpreter, one optional argument, the script path).
 - Initial stack (16-byte aligned \`sp\`): \`argc\`, \`argv[]\`, NULL, \`envp[]\`,
   NULL, then the auxiliary vector: \`AT_HWCAP\` (0x1101: I, M, A), \`AT_PAGESZ\`
   4096, \`AT_CLKTCK\` 100, \`AT_PHDR\`, \`AT_PHENT\`, \`AT_PHNUM\`, \`AT_BASE\` 0,

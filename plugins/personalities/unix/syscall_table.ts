@@ -272,7 +272,7 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "execve",
     sysExecve,
     "partial",
-    "static ELF32 EM_RISCV ET_EXEC only (ENOEXEC otherwise); no #! scripts",
+    "static ELF32 EM_RISCV ET_EXEC (ENOEXEC otherwise); #! scripts via the kernel's exec",
   ),
   e(
     222,
