@@ -298,3 +298,11 @@ Deno.test("boot: a host directory is shared read-only at /mnt/host", async () =>
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("boot: poweroff halts the machine with status 0", async () => {
+  const r = await runGuest({ cmd: "echo bye; poweroff; echo not reached", maxCycles: 3e9 });
+  assert.equal(r.reason, "poweroff");
+  assert.equal(r.status, 0);
+  assert.match(r.output, /bye/);
+  assert.doesNotMatch(r.output, /not reached/);
+});
