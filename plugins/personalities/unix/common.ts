@@ -32,14 +32,24 @@ export const scratch: Uint8Array = new Uint8Array(SCRATCH_SIZE);
 /** DataView over {@link scratch}. */
 export const scratchView: DataView = new DataView(scratch.buffer);
 
-/** Lengths up to this get a cached view of the scratch buffer (small reads/writes are the hot ones). */
-const CACHED_VIEWS = 256;
-const views: Uint8Array[] = [];
-for (let n = 0; n <= CACHED_VIEWS; n++) views.push(scratch.subarray(0, n));
+/** Lengths up to this get a cached view of the scratch buffer (made on first use). */
+const CACHED_VIEWS = 4096;
+const views: (Uint8Array | undefined)[] = new Array(CACHED_VIEWS + 1).fill(undefined);
+// Larger lengths: the last one is kept (loops tend to repeat their size).
+let lastBig: Uint8Array = scratch;
 
-/** The first `n` bytes of the scratch buffer, without allocating for small `n`. */
+/** The first `n` bytes of the scratch buffer, without allocating in the common cases. */
 export function scratchBytes(n: number): Uint8Array {
-  return n <= CACHED_VIEWS ? views[n] : scratch.subarray(0, n);
+  if (n <= CACHED_VIEWS) {
+    let v = views[n];
+    if (v === undefined) {
+      v = scratch.subarray(0, n);
+      views[n] = v;
+    }
+    return v;
+  }
+  if (lastBig.length !== n) lastBig = scratch.subarray(0, n);
+  return lastBig;
 }
 
 /** Argument `i` (0-5) of the call, as a signed 32-bit value. */
