@@ -456,8 +456,8 @@ export interface KernelApi {
   /**
    * Waits for a child of `t.process`: `pid` > 0 that child, -1 any, 0 any in
    * the caller's group, < -1 any in group -pid. `options` are {@link WAIT}
-   * flags (EXITED is implied unless only STOPPED/CONTINUED are asked for with
-   * a waitid-style call, see {@link WAIT}). Returns the record, 0 with
+   * flags; when none of EXITED, STOPPED and CONTINUED is given, EXITED is
+   * assumed (waitpid without WUNTRACED). Returns the record, 0 with
    * WNOHANG when nothing is ready, `K.CHILD`, or {@link BLOCK} (parked).
    */
   wait(t: Thread, pid: number, options: number): WaitRecord | number;
