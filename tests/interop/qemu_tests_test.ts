@@ -277,6 +277,29 @@ const SH_CASES: readonly ShellCase[] = [
     stdout: "[one][two  three]\n[back\\slash]\n1 []\nvia3\n143\nreplaced\n",
   },
   {
+    name: "if / elif / else",
+    script: "if false; then echo a; elif true; then echo b; else echo c; fi; " +
+      "if false; then echo x; fi; echo $?; if true\nthen\n  echo multi-line\nfi",
+    stdout: "b\n0\nmulti-line\n",
+  },
+  {
+    name: "for, while, until, break and continue",
+    script: "for i in a b c; do echo $i; done; for a; do echo arg $a; done; " +
+      "for x in 1 2; do for y in a b c; do if test $y = b; then continue 2; fi; echo $x$y; done; done; " +
+      "n=0; while test $n -lt 3; do n=$(expr $n + 1); if test $n = 2; then continue; fi; echo n$n; done; " +
+      "until true; do echo never; done; while true; do break; done; echo end",
+    args: ["sh", "p1", "p2"],
+    stdout: "a\nb\nc\narg p1\narg p2\n1a\n2a\nn1\nn3\nend\n",
+  },
+  {
+    name: "subshell ( ), group { }, redirected and piped compound commands",
+    script: "cd /usr; (cd /; pwd; exit 3); echo $?; pwd; { echo g1; echo g2; } > $1/g; cat $1/g; " +
+      "printf 'l1\\nl2\\n' | while read line; do echo got $line; done; " +
+      "for w in x y; do echo $w; done | wc -l",
+    args: ["sh", "{dir}"],
+    stdout: "/\n3\n/usr\ng1\ng2\ngot l1\ngot l2\n2\n",
+  },
+  {
     name: "exit with a status; exit stops the script",
     script: "exit 5; echo not reached",
     stdout: "",

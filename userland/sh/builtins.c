@@ -332,6 +332,22 @@ static int bi_read(int argc, char **argv) {
   return eof ? 1 : 0;
 }
 
+/* break [n] / continue [n]: leave (or restart) the n innermost loops. */
+static int loop_control(int argc, char **argv, int *counter) {
+  long n = argc > 1 ? parse_uint(argv[1]) : 1;
+  if (n < 1) {
+    sh_error(argv[0], "loop count must be a positive number");
+    return 1;
+  }
+  if (sh.loop_depth == 0) return 0; /* outside a loop: nothing to do, as in dash */
+  *counter = n > sh.loop_depth ? sh.loop_depth : (int)n;
+  return 0;
+}
+
+static int bi_break(int argc, char **argv) { return loop_control(argc, argv, &sh.breaking); }
+
+static int bi_continue(int argc, char **argv) { return loop_control(argc, argv, &sh.continuing); }
+
 struct builtin {
   const char *name;
   builtin_fn fn;
@@ -341,7 +357,7 @@ static const struct builtin builtins[] = {
     {":", bi_colon},       {"true", bi_colon}, {"false", bi_false}, {"cd", bi_cd},
     {"pwd", bi_pwd},       {"exit", bi_exit},  {"export", bi_export}, {"unset", bi_unset},
     {"wait", bi_wait},     {"jobs", bi_jobs},  {"fg", bi_fg},       {"bg", bi_bg},
-    {"kill", bi_kill},     {"read", bi_read},
+    {"kill", bi_kill},     {"read", bi_read},  {"break", bi_break}, {"continue", bi_continue},
 };
 
 builtin_fn builtin_lookup(const char *name) {

@@ -211,10 +211,15 @@ static void child_setup(pid_t pgid, int foreground, int async_no_jc) {
 }
 
 static int run_exec(struct command *c, struct expanded *x, int in_child);
+static int run_compound(struct command *c);
 
 /* Runs one command of a pipeline (or a background command) in a child. */
 static void run_in_child(struct command *c) __attribute__((noreturn));
 static void run_in_child(struct command *c) {
+  if (c->type != CMD_SIMPLE) {
+    if (apply_redirs(c->redirs, NULL) < 0) _exit(1);
+    _exit(run_compound(c) & 255);
+  }
   struct expanded x;
   if (expand_command(c, &x) < 0) _exit(1);
   if (x.argc && strcmp(x.argv[0], "exec") == 0) _exit(run_exec(c, &x, 1));
@@ -249,11 +254,20 @@ static int run_exec(struct command *c, struct expanded *x, int in_child) {
 }
 
 static int run_in_shell(struct command *c, const char *text) {
+  if (c->type != CMD_SIMPLE && c->type != CMD_SUBSHELL) {
+    struct fd_save save;
+    save.n = 0;
+    int status = apply_redirs(c->redirs, &save) < 0 ? 1 : run_compound(c);
+    restore_fds(&save);
+    return status;
+  }
+  /* A ( subshell ) runs in a child, like an external command. */
   struct expanded x;
-  if (expand_command(c, &x) < 0) return 1;
+  memset(&x, 0, sizeof(x));
+  if (c->type == CMD_SIMPLE && expand_command(c, &x) < 0) return 1;
   if (x.argc && strcmp(x.argv[0], "exec") == 0) return run_exec(c, &x, 0);
   builtin_fn b = x.argc ? builtin_lookup(x.argv[0]) : NULL;
-  if (x.argc == 0 || b) {
+  if (c->type == CMD_SIMPLE && (x.argc == 0 || b)) {
     struct fd_save save;
     save.n = 0;
     int status;
@@ -282,6 +296,7 @@ static int run_in_shell(struct command *c, const char *text) {
   if (pid == 0) {
     child_setup(0, 1, 0);
     if (apply_redirs(c->redirs, NULL) < 0) _exit(1);
+    if (c->type == CMD_SUBSHELL) _exit(run_compound(c) & 255);
     exec_external(&x);
   }
   j->pids[0] = pid;
@@ -399,7 +414,7 @@ int run_andor(struct andor *a) {
   }
   int status = run_pipeline(a->pipes[0], a->background, a->text);
   sh.last_status = status;
-  for (int i = 1; i < a->npipes && !sh.exit_requested; i++) {
+  for (int i = 1; i < a->npipes && !sh.breaking && !sh.continuing && !sh.interrupted; i++) {
     int run = a->ops[i - 1] == OP_AND ? status == 0 : status != 0;
     if (!run) continue;
     status = run_pipeline(a->pipes[i], 0, a->text);
@@ -409,11 +424,93 @@ int run_andor(struct andor *a) {
 }
 
 int run_list(struct andor *list) {
-  for (struct andor *a = list; a && !sh.exit_requested; a = a->next) {
+  for (struct andor *a = list; a && !sh.breaking && !sh.continuing && !sh.interrupted;
+       a = a->next) {
     sh.last_status = run_andor(a);
     if (!sh.interactive) jobs_reap(0);
   }
   return sh.last_status;
+}
+
+/* After a loop body: 1 if the loop must end (break, or continue of an outer loop). */
+static int loop_should_end(void) {
+  if (sh.interrupted) return 1;
+  if (sh.breaking) {
+    sh.breaking--;
+    return 1;
+  }
+  if (sh.continuing) {
+    sh.continuing--;
+    return sh.continuing > 0;
+  }
+  return 0;
+}
+
+/* Runs a compound command's body in this process (redirections already done). */
+static int run_compound(struct command *c) {
+  int status = 0;
+  switch (c->type) {
+  case CMD_SUBSHELL:
+  case CMD_GROUP: return run_list(c->body);
+  case CMD_IF:
+    if (run_list(c->cond) == 0) return run_list(c->body);
+    if (sh.breaking || sh.continuing || sh.interrupted) return 0;
+    return c->else_part ? run_compound(c->else_part) : 0;
+  case CMD_WHILE:
+  case CMD_UNTIL: {
+    /* Each iteration's expansions are freed, so long loops run in bounded memory. */
+    struct arena_mark m = arena_get_mark();
+    sh.loop_depth++;
+    for (;;) {
+      arena_release(m);
+      int cond = run_list(c->cond);
+      if (sh.breaking || sh.continuing || sh.interrupted) {
+        if (loop_should_end()) break;
+        continue;
+      }
+      if ((cond == 0) != (c->type == CMD_WHILE)) break;
+      status = run_list(c->body);
+      if (loop_should_end()) break;
+    }
+    sh.loop_depth--;
+    return status;
+  }
+  case CMD_FOR: {
+    char **items;
+    int nitems = 0;
+    if (c->has_in) {
+      int cap = c->nwords + 8;
+      items = arena_alloc((size_t)cap * sizeof(char *));
+      for (int i = 0; i < c->nwords; i++) {
+        char **f;
+        int n;
+        if (expand_word(c->words[i], &f, &n) < 0) return 1;
+        if (nitems + n > cap) {
+          cap = (nitems + n) * 2;
+          char **ni = arena_alloc((size_t)cap * sizeof(char *));
+          memcpy(ni, items, (size_t)nitems * sizeof(char *));
+          items = ni;
+        }
+        for (int k = 0; k < n; k++) items[nitems++] = f[k];
+      }
+    } else {
+      items = sh.params;
+      nitems = sh.nparams;
+    }
+    struct arena_mark m = arena_get_mark();
+    sh.loop_depth++;
+    for (int i = 0; i < nitems; i++) {
+      arena_release(m);
+      var_set(c->var, items[i], 0);
+      status = run_list(c->body);
+      if (loop_should_end()) break;
+    }
+    sh.loop_depth--;
+    return status;
+  }
+  case CMD_SIMPLE: break;
+  }
+  return status;
 }
 
 char *command_output(const char *text) {

@@ -173,7 +173,11 @@ int job_wait_fg(struct job *j) {
     print_job_state(2, j, signal_name(j->stop_sig));
     return 128 + j->stop_sig;
   }
-  report_signal(j->status[j->npids - 1]);
+  int last = j->status[j->npids - 1];
+  report_signal(last);
+  /* Like bash: ^C ends the whole command line (loops included), not just one command. */
+  if (sh.interactive && WIFSIGNALED(last) && (WTERMSIG(last) == SIGINT || WTERMSIG(last) == SIGQUIT))
+    sh.interrupted = 1;
   int status = job_exit_status(j);
   job_free(j);
   return status;

@@ -16,6 +16,8 @@ enum token_type {
   T_AND_IF,
   T_OR_IF,
   T_REDIR,
+  T_LPAREN,
+  T_RPAREN,
   T_ERROR,
 };
 
@@ -372,11 +374,8 @@ static void lex(struct parser *p, struct token *t) {
     else if (c1 == '|') n = 2, t->kind = R_OUT;
     else t->kind = R_OUT;
     break;
-  case '(':
-  case ')':
-    syntax_error(p, "subshells ( ) are not supported");
-    t->type = T_ERROR;
-    return;
+  case '(': t->type = T_LPAREN; break;
+  case ')': t->type = T_RPAREN; break;
   default:
     if (lex_word(p, t) < 0) {
       t->type = T_ERROR;
@@ -439,15 +438,221 @@ static void linebreak(struct parser *p) {
 
 /* ---- grammar ---- */
 
-static struct command *parse_command(struct parser *p) {
-  struct command *c = arena_alloc(sizeof(*c));
-  int cap = 8;
-  c->words = arena_alloc((size_t)cap * sizeof(char *));
-  c->nwords = 0;
-  c->redirs = NULL;
-  struct redir **tail = &c->redirs;
+static struct andor *parse_andor(struct parser *p);
+
+static int is_word(struct token *t, const char *w) {
+  return t->type == T_WORD && strcmp(t->word, w) == 0;
+}
+
+/* Reserved words that end a compound list and cannot start a command. */
+static int is_closing_word(struct token *t) {
+  static const char *const words[] = {"then", "elif", "else", "fi", "do", "done", "}"};
+  for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+    if (is_word(t, words[i])) return 1;
+  return 0;
+}
+
+/* A list inside a compound command: and-or lists separated by ; & or
+ * newlines, up to a closing reserved word or ), reading more lines as needed. */
+static struct andor *parse_compound_list(struct parser *p) {
+  struct andor *head = NULL, **tail = &head;
   for (;;) {
     struct token *t = peek(p);
+    if (t->type == T_NEWLINE) {
+      consume(p);
+      continue;
+    }
+    if (t->type == T_EOF) {
+      if (read_line(p, 1)) {
+        consume(p);
+        continue;
+      }
+      unexpected(p, t);
+      return NULL;
+    }
+    if (t->type == T_RPAREN || is_closing_word(t)) break;
+    struct andor *a = parse_andor(p);
+    if (!a) return NULL;
+    *tail = a;
+    tail = &a->next;
+    t = peek(p);
+    if (t->type == T_AMP) {
+      a->background = 1;
+      consume(p);
+    } else if (t->type == T_SEMI || t->type == T_NEWLINE) {
+      consume(p);
+    } else if (t->type != T_EOF && t->type != T_RPAREN && !is_closing_word(t)) {
+      unexpected(p, t);
+      return NULL;
+    }
+  }
+  if (!head) {
+    unexpected(p, peek(p));
+    return NULL;
+  }
+  return head;
+}
+
+static int expect_word(struct parser *p, const char *w) {
+  struct token *t = peek(p);
+  if (!is_word(t, w)) {
+    unexpected(p, t);
+    return -1;
+  }
+  consume(p);
+  return 0;
+}
+
+static struct command *new_command(enum cmd_type type) {
+  struct command *c = arena_alloc(sizeof(*c));
+  memset(c, 0, sizeof(*c));
+  c->type = type;
+  return c;
+}
+
+/* After `if` or `elif`: cond then body [elif ...|else ...] fi. */
+static struct command *parse_if(struct parser *p) {
+  struct command *c = new_command(CMD_IF);
+  if (!(c->cond = parse_compound_list(p)) || expect_word(p, "then") < 0) return NULL;
+  if (!(c->body = parse_compound_list(p))) return NULL;
+  struct token *t = peek(p);
+  if (is_word(t, "elif")) {
+    consume(p);
+    /* The nested if owns the closing fi. */
+    return (c->else_part = parse_if(p)) ? c : NULL;
+  }
+  if (is_word(t, "else")) {
+    consume(p);
+    c->else_part = new_command(CMD_GROUP);
+    if (!(c->else_part->body = parse_compound_list(p))) return NULL;
+  }
+  return expect_word(p, "fi") < 0 ? NULL : c;
+}
+
+static void skip_newlines(struct parser *p) {
+  for (;;) {
+    struct token *t = peek(p);
+    if (t->type == T_NEWLINE) {
+      consume(p);
+    } else if (t->type == T_EOF && read_line(p, 1)) {
+      consume(p);
+    } else {
+      return;
+    }
+  }
+}
+
+/* After `for`: NAME [in WORD...] ; do body done. */
+static struct command *parse_for(struct parser *p) {
+  struct command *c = new_command(CMD_FOR);
+  struct token *t = peek(p);
+  if (t->type != T_WORD || !var_name_valid(t->word, strlen(t->word))) {
+    syntax_error(p, "for needs a variable name");
+    return NULL;
+  }
+  c->var = t->word;
+  consume(p);
+  skip_newlines(p);
+  t = peek(p);
+  int cap = 8;
+  c->words = arena_alloc((size_t)cap * sizeof(char *));
+  if (is_word(t, "in")) {
+    c->has_in = 1;
+    consume(p);
+    while ((t = peek(p))->type == T_WORD) {
+      if (c->nwords + 1 >= cap) {
+        char **n = arena_alloc((size_t)cap * 2 * sizeof(char *));
+        memcpy(n, c->words, (size_t)c->nwords * sizeof(char *));
+        c->words = n;
+        cap *= 2;
+      }
+      c->words[c->nwords++] = t->word;
+      consume(p);
+    }
+    if (t->type != T_SEMI && t->type != T_NEWLINE) {
+      unexpected(p, t);
+      return NULL;
+    }
+    consume(p);
+  } else if (t->type == T_SEMI) {
+    consume(p);
+  }
+  c->words[c->nwords] = NULL;
+  skip_newlines(p);
+  if (expect_word(p, "do") < 0 || !(c->body = parse_compound_list(p))) return NULL;
+  return expect_word(p, "done") < 0 ? NULL : c;
+}
+
+static int parse_redirect(struct parser *p, struct redir ***tail) {
+  struct token *t = peek(p);
+  struct redir *r = arena_alloc(sizeof(*r));
+  r->kind = t->kind;
+  r->fd = t->fd >= 0 ? t->fd
+          : (t->kind == R_IN || t->kind == R_DUP_IN || t->kind == R_RDWR) ? 0 : 1;
+  r->next = NULL;
+  consume(p);
+  t = peek(p);
+  if (t->type != T_WORD) {
+    unexpected(p, t);
+    return -1;
+  }
+  r->target = t->word;
+  consume(p);
+  **tail = r;
+  *tail = &r->next;
+  return 0;
+}
+
+static struct command *parse_compound(struct parser *p) {
+  struct token *t = peek(p);
+  struct command *c = NULL;
+  if (t->type == T_LPAREN) {
+    consume(p);
+    c = new_command(CMD_SUBSHELL);
+    if (!(c->body = parse_compound_list(p))) return NULL;
+    if (peek(p)->type != T_RPAREN) {
+      unexpected(p, peek(p));
+      return NULL;
+    }
+    consume(p);
+  } else if (is_word(t, "{")) {
+    consume(p);
+    c = new_command(CMD_GROUP);
+    if (!(c->body = parse_compound_list(p)) || expect_word(p, "}") < 0) return NULL;
+  } else if (is_word(t, "if")) {
+    consume(p);
+    c = parse_if(p);
+  } else if (is_word(t, "while") || is_word(t, "until")) {
+    c = new_command(is_word(t, "while") ? CMD_WHILE : CMD_UNTIL);
+    consume(p);
+    if (!(c->cond = parse_compound_list(p)) || expect_word(p, "do") < 0) return NULL;
+    if (!(c->body = parse_compound_list(p)) || expect_word(p, "done") < 0) return NULL;
+  } else if (is_word(t, "for")) {
+    consume(p);
+    c = parse_for(p);
+  }
+  if (!c) return NULL;
+  struct redir **tail = &c->redirs;
+  while (peek(p)->type == T_REDIR)
+    if (parse_redirect(p, &tail) < 0) return NULL;
+  return c;
+}
+
+static struct command *parse_command(struct parser *p) {
+  struct token *t = peek(p);
+  if (t->type == T_LPAREN || is_word(t, "{") || is_word(t, "if") || is_word(t, "while") ||
+      is_word(t, "until") || is_word(t, "for"))
+    return parse_compound(p);
+  if (is_closing_word(t)) {
+    unexpected(p, t);
+    return NULL;
+  }
+  struct command *c = new_command(CMD_SIMPLE);
+  int cap = 8;
+  c->words = arena_alloc((size_t)cap * sizeof(char *));
+  struct redir **tail = &c->redirs;
+  for (;;) {
+    t = peek(p);
     if (t->type == T_WORD) {
       if (c->nwords + 1 >= cap) {
         char **n = arena_alloc((size_t)cap * 2 * sizeof(char *));
@@ -458,21 +663,7 @@ static struct command *parse_command(struct parser *p) {
       c->words[c->nwords++] = t->word;
       consume(p);
     } else if (t->type == T_REDIR) {
-      struct redir *r = arena_alloc(sizeof(*r));
-      r->kind = t->kind;
-      r->fd = t->fd >= 0 ? t->fd
-              : (t->kind == R_IN || t->kind == R_DUP_IN || t->kind == R_RDWR) ? 0 : 1;
-      r->next = NULL;
-      consume(p);
-      t = peek(p);
-      if (t->type != T_WORD) {
-        unexpected(p, t);
-        return NULL;
-      }
-      r->target = t->word;
-      consume(p);
-      *tail = r;
-      tail = &r->next;
+      if (parse_redirect(p, &tail) < 0) return NULL;
     } else {
       break;
     }

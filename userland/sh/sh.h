@@ -17,6 +17,13 @@ char *arena_strndup(const char *s, size_t n);
 char *arena_strdup(const char *s);
 char *arena_concat3(const char *a, const char *b, const char *c);
 void arena_reset(void);
+/* A point in the arena to come back to (loops free each iteration's memory). */
+struct arena_mark {
+  void *chunk;
+  size_t used;
+};
+struct arena_mark arena_get_mark(void);
+void arena_release(struct arena_mark m);
 
 void out_str(int fd, const char *s);
 void out_num(int fd, long n);
@@ -55,10 +62,20 @@ struct redir {
   struct redir *next;
 };
 
+enum cmd_type { CMD_SIMPLE, CMD_SUBSHELL, CMD_GROUP, CMD_IF, CMD_WHILE, CMD_UNTIL, CMD_FOR };
+
+struct andor;
+
 struct command {
-  char **words; /* raw words, assignments included at the front */
+  enum cmd_type type;
+  char **words; /* SIMPLE: raw words, assignments first; FOR: the words after `in` */
   int nwords;
   struct redir *redirs;
+  struct andor *cond;         /* IF, WHILE, UNTIL */
+  struct andor *body;         /* ( ) { } bodies; IF's then-part; loop bodies */
+  struct command *else_part;  /* IF: an IF node for elif, a GROUP node for else */
+  char *var;                  /* FOR */
+  int has_in;                 /* FOR: an explicit `in` list (else "$@") */
 };
 
 struct pipeline {
@@ -171,6 +188,10 @@ struct shell_state {
   int nparams;
   int exit_requested;
   int exit_code;
+  int loop_depth; /* for break/continue */
+  int breaking;   /* levels of loops left to break out of */
+  int continuing; /* levels to continue (1: the innermost) */
+  int interrupted; /* a foreground job died of ^C: abandon the command line */
   int subst_ran;    /* a command substitution ran while expanding this command */
   int subst_status; /* ...and this was its status */
 };

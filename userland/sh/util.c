@@ -45,6 +45,20 @@ void arena_reset(void) {
   if (arena_head) arena_head->used = 0;
 }
 
+struct arena_mark arena_get_mark(void) {
+  struct arena_mark m = {arena_head, arena_head ? arena_head->used : 0};
+  return m;
+}
+
+void arena_release(struct arena_mark m) {
+  while (arena_head && arena_head != (struct chunk *)m.chunk) {
+    struct chunk *next = arena_head->next;
+    free(arena_head);
+    arena_head = next;
+  }
+  if (arena_head) arena_head->used = m.used;
+}
+
 char *arena_strndup(const char *s, size_t n) {
   char *p = arena_alloc(n + 1);
   memcpy(p, s, n);
