@@ -451,6 +451,14 @@ export interface KernelApi {
    * success, else a status (the old program is intact).
    */
   exec(t: Thread, path: string, argv: string[], envp: string[]): number;
+  /**
+   * Creates a child of `t.process` running the program at `path` directly,
+   * without fork (NT's CreateProcess, posix_spawn): the child inherits the
+   * cwd, the signal mask and the descriptors that are not close-on-exec, and
+   * is made runnable. Returns the child, or a status when the program cannot
+   * be started (nothing is left behind).
+   */
+  spawn(t: Thread, path: string, argv: string[], envp: string[]): Process | KStatus;
   /** Terminates the process of `t` with exit code `code & 255`; returns {@link NO_RESULT}. */
   exit(t: Thread, code: number): number;
   /**

@@ -676,6 +676,36 @@ export class Kernel implements KernelApi, TrapHooks {
     return c;
   }
 
+  /** Creates a child running `path` without fork (CreateProcess / posix_spawn). */
+  spawn(t: Thread, path: string, argv: string[], envp: string[]): Process | KStatus {
+    const p = t.process;
+    if (p.files === null) return K.INVAL;
+    const c = this.table.create(p);
+    if (c === null) return K.AGAIN;
+    c.files = (p.files as FdTable).fork();
+    c.cwdLoc = p.cwdLoc;
+    c.cwd = p.cwd;
+    c.startCycle = this.machine.clock.now;
+    for (let s = 1; s <= 64; s++) {
+      // Ignored signals stay ignored across exec; caught ones reset (exec does that).
+      Object.assign(c.sigActions[s], p.sigActions[s]);
+    }
+    const ct = c.mainThread;
+    ct.sigBlockedLo = t.sigBlockedLo;
+    ct.sigBlockedHi = t.sigBlockedHi;
+    const r = this.exec(ct, path, argv, envp);
+    if (r !== NO_RESULT) {
+      (c.files as FdTable).closeAll();
+      c.files = null;
+      this.table.zombify(c);
+      this.table.reap(c);
+      return r;
+    }
+    this.loop.charge(this.#costs.fork);
+    this.table.makeReady(ct, EnqueueReason.NEW);
+    return c;
+  }
+
   /** exec: replaces the program of `t.process`. */
   exec(t: Thread, path: string, argv: string[], envp: string[]): number {
     return this.#exec(t, path, argv, envp, 0);

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { boot } from "../../kernel/boot.ts";
 import { BLOCK, K, PROT, SIG, WAIT } from "../../kernel/api.ts";
 
-async function booted() {
-  const sys = await boot({ init: "/bin/echo", initArgs: ["x"] }, { kind: "buffer" });
+async function booted(init = "/bin/echo", initArgs = ["x"]) {
+  const sys = await boot({ init, initArgs }, { kind: "buffer" });
   const k = sys.kernel;
   const p = k.getProcess(1)!;
   return { sys, k, p, t: p.mainThread };
@@ -146,4 +146,19 @@ Deno.test("api: a machine without Sv32 is refused with a clear error", async () 
   const m = createMachine({ ramSize: 1 << 20, cpu: { mmu: "baselimit" }, rtcEpochNs: 0n });
   assert.throws(() => new Kernel({ machine: m }), KernelConfigError);
   m.close();
+});
+
+Deno.test("api: spawn starts a child program without fork, or fails leaving nothing", async () => {
+  const { sys, k, t } = await booted("/bin/sleep", ["1"]);
+  const before = k.processes().length;
+  assert.equal(k.spawn(t, "/bin/nonexistent", ["x"], []), K.NOENT);
+  assert.equal(k.processes().length, before, "nothing left behind");
+  const c = k.spawn(t, "/bin/echo", ["echo", "spawned"], []);
+  assert.ok(typeof c !== "number");
+  assert.equal(c.ppid, 1);
+  assert.equal(c.comm, "echo");
+  assert.deepEqual(k.fdList(c), [0, 1, 2], "descriptors inherited");
+  const r = await sys.run();
+  sys.machine.close();
+  assert.match(r.output, /spawned/);
 });
