@@ -420,3 +420,19 @@ Deno.test("getrusage and sysinfo", () => {
   assert.equal(v.getUint16(40, true), 2);
   assert.equal(v.getUint32(52, true), 1);
 });
+
+Deno.test("set-id calls: one id per process, root may change it, others may not", () => {
+  const fk = createFakeKernel();
+  assert.equal(sys(fk, 147, -1, 1000, -1), 0); // setresuid
+  assert.equal(fk.proc.uid, 1000);
+  assert.equal(sys(fk, 148, A, A + 4, A + 8), 0); // getresuid
+  assert.deepEqual([0, 4, 8].map((o) => fk.view(A + o).getUint32(0, true)), [1000, 1000, 1000]);
+  assert.equal(sys(fk, 146, 0), -1); // setuid(0) as 1000: EPERM
+  assert.equal(sys(fk, 146, 1000), 0); // to one's own id: fine
+  fk.proc.uid = 0;
+  assert.equal(sys(fk, 147, 1, 2, 3), -22); // differing ids cannot be represented
+  assert.equal(sys(fk, 144, 50), 0); // setgid as root
+  assert.equal(fk.proc.gid, 50);
+  assert.equal(sys(fk, 158, 0, 0), 0); // getgroups
+  assert.equal(sys(fk, 148, 8, A, A), -14);
+});

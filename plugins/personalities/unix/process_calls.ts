@@ -272,3 +272,80 @@ export function sysTgkill(t: Thread, api: KernelApi): number {
   if (sig !== 0 && !isValidSignal(sig)) return K.INVAL;
   return api.tgkill(t.process, tgid, tid, sig);
 }
+
+/**
+ * The process has one user id and one group id (real = effective = saved),
+ * so the set-id calls accept only changes that keep the three equal: root
+ * (uid 0) may move to any id, others only to their own; different real,
+ * effective and saved values give EINVAL (documented). -1 leaves a value as is.
+ */
+function setIds(t: Thread, values: number[], group: boolean): number {
+  const p = t.process;
+  const current = group ? p.gid : p.uid;
+  let target = -1;
+  for (const v of values) {
+    if (v === -1) continue;
+    if (v < 0) return K.INVAL;
+    if (target !== -1 && v !== target) return K.INVAL;
+    target = v;
+  }
+  if (target === -1 || target === current) return 0;
+  if (p.uid !== 0) return K.PERM;
+  if (group) p.gid = target;
+  else p.uid = target;
+  return 0;
+}
+
+/** setuid(uid). */
+export function sysSetuid(t: Thread): number {
+  return setIds(t, [arg(t, 0)], false);
+}
+
+/** setgid(gid). */
+export function sysSetgid(t: Thread): number {
+  return setIds(t, [arg(t, 0)], true);
+}
+
+/** setreuid(ruid, euid). */
+export function sysSetreuid(t: Thread): number {
+  return setIds(t, [arg(t, 0), arg(t, 1)], false);
+}
+
+/** setregid(rgid, egid). */
+export function sysSetregid(t: Thread): number {
+  return setIds(t, [arg(t, 0), arg(t, 1)], true);
+}
+
+/** setresuid(ruid, euid, suid). */
+export function sysSetresuid(t: Thread): number {
+  return setIds(t, [arg(t, 0), arg(t, 1), arg(t, 2)], false);
+}
+
+/** setresgid(rgid, egid, sgid). */
+export function sysSetresgid(t: Thread): number {
+  return setIds(t, [arg(t, 0), arg(t, 1), arg(t, 2)], true);
+}
+
+/** getresuid / getresgid: writes the one id three times. */
+function getIds(t: Thread, api: KernelApi, id: number): number {
+  const p = t.process;
+  for (let i = 0; i < 3; i++) {
+    if (!api.writeU32(p, uarg(t, i), id)) return K.FAULT;
+  }
+  return 0;
+}
+
+/** getresuid(ruid*, euid*, suid*). */
+export function sysGetresuid(t: Thread, api: KernelApi): number {
+  return getIds(t, api, t.process.uid);
+}
+
+/** getresgid(rgid*, egid*, sgid*). */
+export function sysGetresgid(t: Thread, api: KernelApi): number {
+  return getIds(t, api, t.process.gid);
+}
+
+/** getgroups(size, list): no supplementary groups, so 0 (nothing is written). */
+export function sysGetgroups(t: Thread): number {
+  return arg(t, 0) < 0 ? K.INVAL : 0;
+}

@@ -83,8 +83,10 @@ The Unix personality (\`plugins/personalities/unix/\`) speaks the Linux RISC-V
 \`uname\` reports \`sysname\` "Linux" (so programs and scripts that branch on it
 behave as on Linux, and outputs compare with qemu-riscv32), \`release\`
 "6.6.0-strata", \`machine\` "riscv32", and names Strata in \`version\`; the
-\`nodename\` is the machine's host name. Processes run as uid 0 (root); the
-set-id calls (\`setuid\` and friends) are not implemented and answer ENOSYS.
+\`nodename\` is the machine's host name. Processes start as uid 0 (root). A
+process has one user id and one group id (real = effective = saved): root may
+switch to another id with \`setuid\`/\`setresuid\` & co. (after which the file
+system's permission checks apply to it), others only to their own id.
 `;
 
 const COSTS = `## Measured costs

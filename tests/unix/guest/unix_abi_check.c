@@ -471,6 +471,28 @@ static void interrupts(void) {
   check("nanosleep bad nsec", S4(NR_clock_nanosleep64, 1, 0, bad, 0));
 }
 
+/* A child drops root and meets the file permissions. */
+static void ids(const char *dir) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/f.txt", dir);
+  long pid = S5(NR_clone, SIGCHLD, 0, 0, 0, 0);
+  if (pid == 0) {
+    int code = 0;
+    if (S3(147, 1000, 1000, 1000) != 0) code |= 1;                 /* setresuid */
+    ul r[3] = {9, 9, 9};
+    if (S3(148, &r[0], &r[1], &r[2]) != 0 || r[0] != 1000 || r[2] != 1000) code |= 2;
+    if (S4(NR_openat, AT_FDCWD, path, 01, 0) != -13) code |= 4;    /* EACCES for writing */
+    long fd = S4(NR_openat, AT_FDCWD, path, 0, 0);
+    if (fd < 0) code |= 8;                                          /* reading is allowed */
+    if (S1(146, 0) != -1) code |= 16;                               /* setuid(0): EPERM */
+    if (S0(NR_getuid) != 1000) code |= 32;
+    S1(NR_exit_group, code);
+  }
+  struct kinfo si;
+  waitinfo(1, pid, 4, &si);
+  check("drop root child status", si.f[2]);
+}
+
 static void misc(char **envp, const char *argv0) {
   check("wait4 absent", S4(NR_wait4, -1, 0, 0, 0));
   check("nanosleep absent", S2(NR_nanosleep, buf, 0));
@@ -526,6 +548,7 @@ int main(int argc, char **argv, char **envp) {
   faults();
   processes();
   interrupts();
+  ids(argv[1]);
   misc(envp, argv[0]);
   printf("done\n");
   return 0;
