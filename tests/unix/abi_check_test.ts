@@ -64,6 +64,9 @@ Deno.test({
       const prog = `${dir}/unix_abi_check`;
       await Deno.writeFile(prog, binary, { mode: 0o755 });
       await Deno.mkdir(`${dir}/scratch`);
+      // A child drops root and must still reach the scratch directory.
+      await Deno.chmod(dir, 0o755);
+      await Deno.chmod(`${dir}/scratch`, 0o755);
       const out = await new Deno.Command("qemu-riscv32", {
         args: [prog, `${dir}/scratch`],
         stdout: "piped",
