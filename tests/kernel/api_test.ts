@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { boot } from "../../kernel/boot.ts";
-import { BLOCK, K, PROT, SIG, WAIT } from "../../kernel/api.ts";
+import { BLOCK, K, type Process, PROT, SIG, WAIT } from "../../kernel/api.ts";
 
 async function booted(init = "/bin/echo", initArgs = ["x"]) {
   const sys = await boot({ init, initArgs }, { kind: "buffer" });
@@ -161,4 +161,31 @@ Deno.test("api: spawn starts a child program without fork, or fails leaving noth
   const r = await sys.run();
   sys.machine.close();
   assert.match(r.output, /spawned/);
+});
+
+Deno.test("api: forking until memory runs out fails with a status, and exits give it all back", async () => {
+  const sys = await boot({ init: "/bin/sh", ramSize: 1 << 20 }, { kind: "buffer" });
+  const k = sys.kernel;
+  const t = k.getProcess(1)!.mainThread;
+  t.state = 1;
+  const free0 = k.frames.free;
+  const kids: Process[] = [];
+  let r: Process | number = 0;
+  for (let i = 0; i < 10_000; i++) {
+    r = k.fork(t);
+    if (typeof r === "number") break;
+    kids.push(r);
+    // Touch the child's stack so it owns private pages, as a running child would.
+    k.copyOut(r, 0x7fff_f000, new Uint8Array(4096));
+  }
+  assert.ok(r === K.NOMEM || r === K.AGAIN, `fork ended with ${String(r)}`);
+  assert.ok(kids.length > 3);
+  for (const c of kids) k.exit(c.mainThread, 0);
+  for (const c of kids) {
+    t.state = 1;
+    const w = k.wait(t, c.pid, 0);
+    assert.ok(typeof w !== "number");
+  }
+  assert.equal(k.frames.free, free0, "every frame returned");
+  sys.machine.close();
 });
