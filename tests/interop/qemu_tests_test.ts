@@ -300,6 +300,14 @@ const SH_CASES: readonly ShellCase[] = [
     stdout: "/\n3\n/usr\ng1\ng2\ngot l1\ngot l2\n2\n",
   },
   {
+    name: "test and [ builtins",
+    script: "[ 1 -lt 2 ] && echo lt; [ a = b ] || echo ne; test -d / && echo dir; " +
+      "[ ! -e /nonexistent ] && echo absent; [ -z '' -a -n x ] && echo and; " +
+      "[ \\( x = y \\) -o 3 -ge -3 ] && echo or; [ x -lt 1 ]; echo $?; [ 1 = 1; echo $?",
+    stdout: "lt\nne\ndir\nabsent\nand\nor\n2\n2\n",
+    stderr: "sh: test: x: integer expression expected\nsh: [: missing ]\n",
+  },
+  {
     name: "exit with a status; exit stops the script",
     script: "exit 5; echo not reached",
     stdout: "",

@@ -358,6 +358,7 @@ static const struct builtin builtins[] = {
     {"pwd", bi_pwd},       {"exit", bi_exit},  {"export", bi_export}, {"unset", bi_unset},
     {"wait", bi_wait},     {"jobs", bi_jobs},  {"fg", bi_fg},       {"bg", bi_bg},
     {"kill", bi_kill},     {"read", bi_read},  {"break", bi_break}, {"continue", bi_continue},
+    {"test", builtin_test}, {"[", builtin_test},
 };
 
 builtin_fn builtin_lookup(const char *name) {

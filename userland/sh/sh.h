@@ -171,6 +171,8 @@ int job_continue(struct job *j, int foreground);
 
 typedef int (*builtin_fn)(int argc, char **argv);
 builtin_fn builtin_lookup(const char *name);
+/* test_builtin.c: test and [ (returns 0 true, 1 false, 2 error). */
+int builtin_test(int argc, char **argv);
 
 /* ---- global shell state (main.c) ---- */
 

@@ -61,7 +61,7 @@ void arena_release(struct arena_mark m) {
 
 char *arena_strndup(const char *s, size_t n) {
   char *p = arena_alloc(n + 1);
-  memcpy(p, s, n);
+  if (n) memcpy(p, s, n);
   p[n] = 0;
   return p;
 }
