@@ -75,9 +75,9 @@ export type { Elf32Image, ElfProgramHeader } from "../hw/elf.ts";
 export const API_VERSION = 1;
 
 /** Returned by a handler that parked its thread: restart the call when woken. */
-export const BLOCK = -0x1_0000_0000;
+export const BLOCK: number = -0x1_0000_0000;
 /** Returned by a handler that has set the registers and pc itself (exec, sigreturn, exit). */
-export const NO_RESULT = -0x1_0000_0001;
+export const NO_RESULT: number = -0x1_0000_0001;
 
 /** A system-call handler: a0 value, negative K status, {@link BLOCK} or {@link NO_RESULT}. */
 export type SyscallHandler = (t: Thread, api: KernelApi) => number;

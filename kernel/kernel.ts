@@ -155,7 +155,7 @@ interface Registered<T> {
 /** The kernel over one machine. */
 export class Kernel implements KernelApi, TrapHooks {
   /** {@link API_VERSION}. */
-  readonly version = API_VERSION;
+  readonly version: number = API_VERSION;
   /** Boot configuration. */
   readonly config: KernelConfig;
   /** The machine. */
@@ -177,7 +177,7 @@ export class Kernel implements KernelApi, TrapHooks {
   /** Kernel log lines. */
   readonly logLines: string[] = [];
   /** Maximum descriptors per process. */
-  readonly maxFds = DEFAULT_MAX_FDS;
+  readonly maxFds: number = DEFAULT_MAX_FDS;
   /** Memory counters. */
   readonly mmStats: MmStats = { pageFaults: 0, zeroFills: 0, cowCopies: 0 };
   /** Set when the run ended. */

@@ -116,7 +116,7 @@ export class Thread {
   /** The wait queue (or timer) this thread is parked on, while BLOCKED. */
   parkedOn: ParkingPlace | null = null;
   /** Pending clock event id of a sleep or timeout, -1 if none. */
-  timerEvent = -1;
+  timerEvent: number = -1;
   /** Set when a signal, not the awaited event, woke the thread. */
   interrupted = false;
   /** Address of the `ecall` of a blocked system call (where a restart resumes). */
@@ -125,7 +125,7 @@ export class Thread {
    * Scratch that survives the restart of a blocked system call (e.g. a sleep
    * deadline). Reset to -1 whenever a system call completes.
    */
-  restartState = -1;
+  restartState: number = -1;
 
   /** Cycles remaining in the current quantum (the scheduler policy sets it). */
   sliceLeft = 0;
