@@ -436,3 +436,21 @@ Deno.test("set-id calls: one id per process, root may change it, others may not"
   assert.equal(sys(fk, 158, 0, 0), 0); // getgroups
   assert.equal(sys(fk, 148, 8, A, A), -14);
 });
+
+Deno.test("readv of a regular file fills large vectors completely", () => {
+  const fk = createFakeKernel();
+  fk.putString(A, "/big");
+  const fd = sys(fk, NR.openat, AT_FDCWD, A, O.CREAT | O.RDWR, 0o644);
+  const data = new Uint8Array(100_000).map((_, i) => i % 251);
+  fk.mem.set(data, 0x10000);
+  assert.equal(sys(fk, NR.write, fd, MEM_BASE + 0x10000, data.length), data.length);
+  sys(fk, NR.llseek, fd, 0, 0, A + 0x10, 0);
+  const iov = fk.view(A + 0x40);
+  iov.setUint32(0, MEM_BASE + 0x28000, true);
+  iov.setUint32(4, 70_000, true);
+  iov.setUint32(8, MEM_BASE + 0x10, true);
+  iov.setUint32(12, 100, true);
+  assert.equal(sys(fk, NR.readv, fd, A + 0x40, 2), 70_100);
+  assert.deepEqual(fk.get(MEM_BASE + 0x28000, 70_000), data.subarray(0, 70_000));
+  assert.deepEqual(fk.get(MEM_BASE + 0x10, 100), data.subarray(70_000, 70_100));
+});

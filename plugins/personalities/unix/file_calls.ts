@@ -329,7 +329,10 @@ export function sysWritev(t: Thread, api: KernelApi): number {
   return done;
 }
 
-/** readv(fd, iov, iovcnt): one file read (up to the scratch size), scattered over the pieces. */
+/**
+ * readv(fd, iov, iovcnt): one file read (up to the scratch size) scattered
+ * over the pieces; regular files with more than that are read piece by piece.
+ */
 export function sysReadv(t: Thread, api: KernelApi): number {
   const p = t.process;
   const file = fileOf(api, p, arg(t, 0));
@@ -341,6 +344,19 @@ export function sysReadv(t: Thread, api: KernelApi): number {
   for (let i = 1; i < iov.length; i += 2) total += iov[i];
   const want = Math.min(total, SCRATCH_SIZE);
   if (want === 0) return 0;
+  if (total > SCRATCH_SIZE && isRegular(file)) {
+    // Regular files never block: fill the pieces one after the other.
+    let done = 0;
+    for (let i = 0; i < iov.length; i += 2) {
+      const len = iov[i + 1];
+      if (len === 0) continue;
+      const n = readInto(t, api, file, iov[i], len);
+      if (n < 0) return done > 0 ? done : n;
+      done += n;
+      if (n < len) break;
+    }
+    return done;
+  }
   if (isStreamFile(file)) {
     // Check every piece first: stream data cannot be put back after a fault.
     let left = want;

@@ -172,7 +172,13 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "EPIPE raises SIGPIPE; a blocking write larger than a pipe's free space returns the " +
       "part written instead of waiting for the rest (programs loop on short writes)",
   ),
-  e(65, "readv", sysReadv, "partial", "one file read of at most 64 KiB per call"),
+  e(
+    65,
+    "readv",
+    sysReadv,
+    "partial",
+    "streams and devices: one read of at most 64 KiB per call (regular files: all of it)",
+  ),
   e(66, "writev", sysWritev, "full", "atomic for pipes up to PIPE_BUF (gathered into one write)"),
   e(67, "pread64", sysPread64, "partial", "at most 64 KiB per call"),
   e(68, "pwrite64", sysPwrite64, "partial", "at most 64 KiB per call"),
