@@ -149,6 +149,10 @@ export function createUnixPersonality(api: KernelApi): Personality {
       }
       child.pdata = d;
     },
+    onExecAway(p: Process): void {
+      // The process now belongs to another personality: leave it no Unix state.
+      if (p.pdata instanceof UnixProcessData) p.pdata = null;
+    },
     onExit(p: Process): void {
       const d = p.pdata;
       // set_tid_address / CLONE_CHILD_CLEARTID: the word is zeroed (no futex to wake).
