@@ -89,6 +89,34 @@ switch to another id with \`setuid\`/\`setresuid\` & co. (after which the file
 system's permission checks apply to it), others only to their own id.
 `;
 
+const LAYOUT = `## How the personality is built (and how to add a call)
+
+| file | job |
+|---|---|
+| \`mod.ts\` | the module descriptor (kind "personality"): \`init\` registers, \`exit\` unregisters |
+| \`personality.ts\` | the hooks: format check, initial stack and sigreturn page at exec, fork/exit/exec-away |
+| \`syscall_table.ts\` | number -> name, handler, support level, notes (this document is made from it) |
+| \`syscall_names.ts\` | every rv32 number and name |
+| \`errno.ts\` | kernel status -> errno |
+| \`abi.ts\` | constants and struct layouts (statx, dirent64, utsname, timespec64, siginfo, sigaction, rusage) |
+| \`initial_stack.ts\`, \`signal_frame.ts\` | the exec stack and the rt_sigframe |
+| \`process_calls.ts\`, \`memory_calls.ts\`, \`file_calls.ts\`, \`signal_calls.ts\`, \`time_calls.ts\`, \`info_calls.ts\` | the handlers, by area |
+
+A handler is \`(t: Thread, api: KernelApi) => number\`: arguments are
+\`t.regs[10..15]\`; it returns a value for \`a0\`, a negative kernel status
+(\`K.*\`, which the kernel maps through \`errno.ts\`), \`BLOCK\` after parking the
+thread (the call is re-run from its \`ecall\` when woken, so it must not consume
+anything before deciding to block; \`t.restartState\` survives the restart), or
+\`NO_RESULT\` when it set the registers itself. Guest memory is reached only
+through \`api.copyIn/copyInto/copyOut/readString\`, which answer a bad pointer
+with null/false/\`K.FAULT\`. To add a call: write the handler in the file of its
+area, add an \`e(nr, name, handler, support, notes)\` line to \`UNIX_SYSCALLS\`
+(the table refuses a number whose rv32 name differs), run
+\`deno run -A plugins/personalities/unix/syscall_doc.ts\`, and test it with the
+fake kernel of \`tests/unix/fake_kernel.ts\` and, end to end, in
+\`tests/unix/guest/unix_abi_check.c\` against qemu-riscv32.
+`;
+
 const COSTS = `## Measured costs
 
 \`bench/syscall_bench.ts\` and \`bench/context_switch_bench.ts\` run the
@@ -119,7 +147,7 @@ counts six system calls where Linux counts four.
 
 /** Renders the document. */
 export function renderSyscallDoc(): string {
-  const lines: string[] = [INTRO, COSTS];
+  const lines: string[] = [INTRO, LAYOUT, COSTS];
   lines.push("## Implemented calls\n");
   lines.push(
     `${UNIX_SYSCALLS.length} calls have handlers. "full": as Linux specifies; "partial": ` +
