@@ -183,7 +183,11 @@ export class TrapLoop {
     if (target < clock.nextEventAt) clock.now = target;
     else clock.advanceTo(target);
     const t = this.#table.current;
-    if (t !== null) t.systemCycles += cycles;
+    if (t !== null) {
+      // Kernel work done for a thread counts against its slice too.
+      t.systemCycles += cycles;
+      t.sliceLeft -= cycles;
+    }
   }
 
   /** Forgets the loaded address space (after the current one was destroyed or replaced). */

@@ -37,7 +37,11 @@ class FakeCpu implements CpuPort {
   sepc = 0;
   scause = 0;
   stval = 0;
-  stimecmp = Number.MAX_SAFE_INTEGER;
+  cmpLo = 0xffff_ffff;
+  cmpHi = 0xffff_ffff;
+  get stimecmp(): number {
+    return this.cmpHi * 2 ** 32 + this.cmpLo;
+  }
   csrWrites = 0;
   // Cycles of user work before the next ecall, per pc (thread), set by tests.
   work = new Map<number, number>();
@@ -47,8 +51,8 @@ class FakeCpu implements CpuPort {
   }
   writeCsr(addr: number, value: number): void {
     this.csrWrites++;
-    if (addr === CSR.stimecmp) this.stimecmp = (this.stimecmp - (this.stimecmp % 2 ** 32)) + value;
-    if (addr === CSR.stimecmph) this.stimecmp = value * 2 ** 32 + (this.stimecmp % 2 ** 32);
+    if (addr === CSR.stimecmp) this.cmpLo = value >>> 0;
+    if (addr === CSR.stimecmph) this.cmpHi = value >>> 0;
   }
   sret(): void {
     this.priv = 0;
@@ -151,6 +155,10 @@ Deno.test("trap loop: quantum expiry preempts and alternates two CPU-bound threa
   assert.equal(loop.halted, true);
   assert.ok(loop.stats.preemptions >= 6, `preemptions ${loop.stats.preemptions}`);
   assert.ok(loop.stats.contextSwitches >= 7);
+  assert.ok(
+    loop.stats.interrupts <= loop.stats.preemptions + 2,
+    `timer interrupts ${loop.stats.interrupts} for ${loop.stats.preemptions} preemptions`,
+  );
   // Both finish, the first one first (it started first and slices alternate).
   assert.equal(log.length, 2);
   assert.match(log[0], /^1:2@/);
