@@ -308,6 +308,15 @@ const SH_CASES: readonly ShellCase[] = [
     stderr: "sh: test: x: integer expression expected\nsh: [: missing ]\n",
   },
   {
+    name: "arithmetic expansion",
+    script: "echo $((1+2*3)) $(( (1+2)*3 )) $((7/2)) $((7%3)) $((-3+1)) $((1<2)) " +
+      "$((1==1 && 0 || 1)) $((1<<4)) $((5&3)) $((5|3)) $((5^3)) $((!0)) $((~0)); " +
+      'i=5; echo $((i+1)) $(($i*2)) $((unset_var+1)) "$((10/3))"; ' +
+      "n=0; while [ $n -lt 3 ]; do n=$((n+1)); done; echo $n; echo $((1/0)); echo after",
+    stdout: "7 9 3 1 -2 1 1 16 1 7 6 1 -1\n6 10 1 3\n3\nafter\n",
+    stderr: "sh: arithmetic: division by zero\n",
+  },
+  {
     name: "exit with a status; exit stops the script",
     script: "exit 5; echo not reached",
     stdout: "",

@@ -386,12 +386,20 @@ static size_t expand_dollar(struct exp *e, const char *s, size_t n, int in_dq) {
   }
   char c = s[1];
   if (c == '(') {
-    if (n > 2 && s[2] == '(') {
-      sh_error("$((...))", "arithmetic expansion is not supported");
-      e->failed = 1;
-      return n;
-    }
     size_t end = 2 + subst_end(s + 2, n - 2, 0);
+    if (n > 2 && s[2] == '(' && end >= 5 && s[end - 2] == ')') {
+      /* $((expr)): expand the inside like a double-quoted word, then evaluate. */
+      char *inner = expand_single(arena_strndup(s + 3, end - 5));
+      long v;
+      if (!inner || arith_eval(inner, &v) < 0) {
+        e->failed = 1;
+        return end;
+      }
+      char tmp[24];
+      num_to_str(v, tmp);
+      emit_value(e, tmp, in_dq);
+      return end;
+    }
     emit_subst(e, s + 2, end - 3, 0, in_dq);
     return end;
   }

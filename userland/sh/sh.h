@@ -119,6 +119,11 @@ int expand_word(const char *raw, char ***fields, int *nfields);
 /* Expands without field splitting (assignments, redirection targets). */
 char *expand_single(const char *raw);
 
+/* ---- arith.c ---- */
+
+/* Evaluates an (already expanded) arithmetic expression; -1 on error (reported). */
+int arith_eval(const char *expr, long *out);
+
 /* ---- jobs.c ---- */
 
 struct job {
