@@ -12,6 +12,7 @@
  */
 
 import {
+  BLOCK,
   createPipe,
   type FileOps,
   K,
@@ -894,6 +895,15 @@ export function sysPpollTime64(t: Thread, api: KernelApi): number {
     if (rev !== 0) ready++;
   }
   const deadline = t.restartState;
+  if (
+    ready === 0 && sigmask !== 0 &&
+    ((t.sigPendingLo & ~t.sigBlockedLo) | (t.sigPendingHi & ~t.sigBlockedHi)) !== 0
+  ) {
+    // The swapped mask lets a pending signal through: do not sleep; the
+    // delivery that follows ends the call with EINTR (as sigsuspend does).
+    t.interrupted = true;
+    return BLOCK;
+  }
   if (ready === 0 && deadline !== NO_DEADLINE && api.nowNs() < deadline) {
     return api.blockMany(t, queues, deadline);
   }

@@ -232,6 +232,16 @@ static void polls(void) {
     S3(NR_write, p[1], "y", 1);
     S1(NR_exit_group, 0);
   }
+  /* A blocked, pending signal let through by ppoll's mask ends it with EINTR. */
+  set_action(SIGUSR2, on_sig, 0, 0);
+  ul blk[2] = {1UL << (SIGUSR2 - 1), 0}, open_mask[2] = {0, 0};
+  S4(NR_rt_sigprocmask, 0, blk, 0, 8);
+  S2(NR_kill, S0(NR_getpid), SIGUSR2);
+  hits = 0;
+  check("ppoll sigmask EINTR", S5(NR_ppoll64, f, 1, 0, open_mask, 8));
+  check("ppoll sigmask handler", hits);
+  check("ppoll mask back", (long)(blocked_now() == blk[0]));
+  S4(NR_rt_sigprocmask, 1, blk, 0, 8);
   check("ppoll waits for data", S5(NR_ppoll64, f, 1, 0, 0, 0));
   check("ppoll woken revents", f[0].revents);
   int info[32];
