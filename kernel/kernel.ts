@@ -202,6 +202,7 @@ export class Kernel implements KernelApi, TrapHooks {
   readonly #nodename: string;
   readonly #bootRealtimeNs: bigint;
   #hostErrors = 0;
+  #nudges = 0;
 
   /** Builds the kernel over `options.machine`. */
   constructor(options: KernelOptions) {
@@ -462,6 +463,7 @@ export class Kernel implements KernelApi, TrapHooks {
   externalInterrupt(): void {
     const bus = this.machine.bus;
     const claim = MEMORY_MAP.PLIC_BASE + PLIC_REG.CLAIM + PLIC_REG.CONTEXT_STRIDE * PLIC_CONTEXT.S;
+    this.#nudges = 0;
     for (let n = 0; n < 64; n++) {
       const src = bus.read(claim, 4);
       if (src === 0) return;
@@ -508,9 +510,11 @@ export class Kernel implements KernelApi, TrapHooks {
     const c = this.machine.console;
     if (c.inputClosed) return null;
     if (c.hasInput()) {
-      // Input is there but the UART has not taken it: nudge it through its callback.
+      // Input is there but the UART has not taken it: nudge it through its
+      // callback. If that never leads to an interrupt, nothing can change.
+      if (++this.#nudges > 1000) return null;
       c.onInput?.();
-      return Promise.resolve();
+      return new Promise((r) => setTimeout(r, 1));
     }
     return c.waitForInput();
   }
