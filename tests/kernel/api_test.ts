@@ -189,3 +189,19 @@ Deno.test("api: forking until memory runs out fails with a status, and exits giv
   assert.equal(k.frames.free, free0, "every frame returned");
   sys.machine.close();
 });
+
+Deno.test("api: exec runs #! scripts through their interpreter", async () => {
+  const { OpenFlags } = await import("../../kernel/api.ts");
+  const { sys, k, t } = await booted("/bin/sleep", ["1"]);
+  const r = k.vfs.open(null, "/tmp/hello.sh", OpenFlags.WRITE | OpenFlags.CREATE, 0o755);
+  assert.ok(typeof r !== "number");
+  k.vfs.write(r.file, new TextEncoder().encode("#!/bin/sh\necho from a script $0\n"));
+  k.vfs.close(r.file);
+  const c = k.spawn(t, "/tmp/hello.sh", ["hello.sh"], []);
+  assert.ok(typeof c !== "number", `spawn: ${String(c)}`);
+  assert.equal(c.comm, "sh");
+  assert.deepEqual(c.argv, ["/bin/sh", "/tmp/hello.sh"]);
+  const res = await sys.run();
+  sys.machine.close();
+  assert.match(res.output, /from a script \/tmp\/hello.sh/);
+});
