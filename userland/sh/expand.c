@@ -102,8 +102,19 @@ static int match(const char *pat, const char *mask, size_t plen, const char *nam
 }
 
 static int has_glob(const char *s, const char *mask, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (mask[i] && (s[i] == '*' || s[i] == '?' || s[i] == '[')) return 1;
+  for (size_t i = 0; i < n; i++) {
+    if (!mask[i]) continue;
+    if (s[i] == '*' || s[i] == '?') return 1;
+    if (s[i] == '[') {
+      /* Only a closed bracket expression is a pattern: `[` alone (the test
+       * command) must not make the shell read the directory. */
+      size_t j = i + 1;
+      if (j < n && (s[j] == '!' || s[j] == '^')) j++;
+      if (j < n && s[j] == ']') j++;
+      while (j < n && s[j] != ']' && s[j] != '/') j++;
+      if (j < n && s[j] == ']') return 1;
+    }
+  }
   return 0;
 }
 
