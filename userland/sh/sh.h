@@ -159,6 +159,8 @@ int status_to_exit(int wstatus);
 void report_signal(int wstatus);
 /* Blocks until the given pid (or any job, pid 0) finishes; returns $?. */
 int jobs_wait(pid_t pid, int *found);
+/* Continues a stopped job in the foreground (waits for it) or background. */
+int job_continue(struct job *j, int foreground);
 
 /* ---- exec.c ---- */
 
@@ -169,8 +171,6 @@ char *command_output(const char *text);
 /* Parses and runs every line of a source; returns the last status. */
 int run_source(struct source *src);
 int run_andor(struct andor *a);
-/* Continues a stopped job in the foreground or background. */
-int job_continue(struct job *j, int foreground);
 
 /* ---- builtins.c ---- */
 
@@ -193,8 +193,6 @@ struct shell_state {
   char *arg0;            /* $0 */
   char **params;         /* $1... */
   int nparams;
-  int exit_requested;
-  int exit_code;
   int loop_depth; /* for break/continue */
   int breaking;   /* levels of loops left to break out of */
   int continuing; /* levels to continue (1: the innermost) */

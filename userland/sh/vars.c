@@ -122,18 +122,24 @@ char **vars_environ(char **extra, int nextra) {
 void vars_print_exported(int fd) {
   for (int i = 0; i < nvars; i++) {
     if (!vars[i].exported) continue;
-    out_str(fd, "export ");
-    out_str(fd, vars[i].name);
-    out_str(fd, "='");
-    /* Quote for re-input: ' becomes '\'' */
+    /* Quoted for re-input: ' becomes '\'' (4 bytes per quote at most). */
+    size_t n = strlen(vars[i].value);
+    char *q = arena_alloc(n * 4 + 3), *o = q;
+    *o++ = '\'';
     for (const char *p = vars[i].value; *p; p++) {
       if (*p == '\'') {
-        out_str(fd, "'\\''");
+        memcpy(o, "'\\''", 4);
+        o += 4;
       } else {
-        char c[2] = {*p, 0};
-        out_str(fd, c);
+        *o++ = *p;
       }
     }
-    out_str(fd, "'\n");
+    *o++ = '\'';
+    *o = 0;
+    out_str(fd, "export ");
+    out_str(fd, vars[i].name);
+    out_str(fd, "=");
+    out_str(fd, q);
+    out_str(fd, "\n");
   }
 }
