@@ -70,6 +70,12 @@ export class UnixProcessData {
   clearChildTid = 0;
   /** Address of the read-execute page holding the rt_sigreturn trampoline (0 = none). */
   sigreturnPage = 0;
+  /** A relative clock_nanosleep in progress: where to store the time left (0 = none). */
+  sleepRemAddr = 0;
+  /** Its deadline (monotonic ns). */
+  sleepDeadline = 0;
+  /** Address of its `ecall`. */
+  sleepPc = 0;
   /** sigaltstack: base of the alternate signal stack (size 0 = none). */
   altStackSp = 0;
   /** sigaltstack: its size in bytes (0 = disabled). */

@@ -370,9 +370,9 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "clock_nanosleep_time64",
     sysClockNanosleep64,
     "partial",
-    "REALTIME/MONOTONIC/BOOTTIME, relative or TIMER_ABSTIME; the remaining time is not " +
-      "written on EINTR; after an SA_RESTART handler the sleep resumes to its original " +
-      "deadline (Linux returns EINTR there); CPU-time clocks EINVAL",
+    "REALTIME/MONOTONIC/BOOTTIME, relative or TIMER_ABSTIME; EINTR stores the time left; " +
+      "after an SA_RESTART handler the sleep resumes to its original deadline (Linux " +
+      "returns EINTR there); CPU-time clocks EINVAL",
   ),
   e(
     414,

@@ -22,7 +22,7 @@ import {
   TMS_SIZE,
   writeTimespec64,
 } from "./abi.ts";
-import { arg, scratch, scratchView, uarg } from "./common.ts";
+import { arg, procData, scratch, scratchView, uarg } from "./common.ts";
 
 /** Nanoseconds of `cycles` at the machine's frequency. */
 function cyclesToNs(api: KernelApi, cycles: number): number {
@@ -78,8 +78,9 @@ export function sysClockGetres64(t: Thread, api: KernelApi): number {
  * clocks give EINVAL (Linux supports the process clock; this kernel does
  * not). The deadline is kept in `t.restartState` across restarts, so a
  * sleep restarted after a handler (SA_RESTART) ends at the original time.
- * When a signal interrupts the sleep, the kernel answers EINTR without
- * re-entering the handler, so `remain` is not written (documented).
+ * When a signal interrupts the sleep the kernel answers EINTR without
+ * re-entering this handler; the time left is stored by the delivery hook
+ * ({@link storeSleepRemainder}).
  */
 export function sysClockNanosleep64(t: Thread, api: KernelApi): number {
   const clock = arg(t, 0);
@@ -102,9 +103,42 @@ export function sysClockNanosleep64(t: Thread, api: KernelApi): number {
     }
     if (!(deadline > now)) return 0;
     t.restartState = deadline;
+    const rem = uarg(t, 3);
+    if (!(flags & CLOCK.TIMER_ABSTIME) && rem !== 0) {
+      // Remembered so that the signal delivery that interrupts the sleep
+      // can store the time left (see deliverUnixSignal).
+      const d = procData(t.process, api);
+      d.sleepRemAddr = rem;
+      d.sleepDeadline = deadline;
+      d.sleepPc = (t.pc - 4) >>> 0;
+    }
   }
-  return api.sleepUntil(t, t.restartState);
+  const r = api.sleepUntil(t, t.restartState);
+  if (r === 0) procData(t.process, api).sleepRemAddr = 0;
+  return r;
 }
+
+/**
+ * Called when a signal is delivered to a handler: if it interrupted a
+ * relative clock_nanosleep that now returns EINTR, the time left is stored
+ * in the caller's `remain` (Linux does it on the way out of the call; here
+ * the kernel turns the interrupted call into EINTR itself, just before the
+ * delivery). A sleep that will be restarted keeps its record.
+ */
+export function storeSleepRemainder(api: KernelApi, t: Thread): void {
+  const d = procData(t.process, api);
+  if (d.sleepRemAddr === 0) return;
+  if ((t.pc >>> 0) === d.sleepPc) return; // restarted after the handler (SA_RESTART)
+  if ((t.pc >>> 0) === ((d.sleepPc + 4) >>> 0) && t.regs[10] === -EINTR) {
+    const left = Math.max(0, d.sleepDeadline - api.nowNs());
+    writeTimespec64(scratchView, 0, BigInt(Math.floor(left)));
+    api.copyOut(t.process, d.sleepRemAddr, scratch.subarray(0, TIMESPEC64_SIZE));
+  }
+  d.sleepRemAddr = 0;
+}
+
+/** EINTR as the kernel leaves it in a0 for an interrupted call. */
+const EINTR = 4;
 
 /** times(buf): user and system clock ticks of the process and its reaped children. */
 export function sysTimes(t: Thread, api: KernelApi): number {

@@ -472,8 +472,10 @@ static void interrupts(void) {
     S2(NR_kill, parent, SIGUSR1);
     S1(NR_exit_group, 0);
   }
-  long long ts[2] = {5, 0};
-  check("nanosleep EINTR", S4(NR_clock_nanosleep64, 1, 0, ts, 0));
+  long long ts[2] = {5, 0}, rem[2] = {-1, -1};
+  check("nanosleep EINTR", S4(NR_clock_nanosleep64, 1, 0, ts, rem));
+  check("nanosleep remain sec", (long)rem[0]);
+  check("nanosleep remain nsec valid", rem[1] >= 0 && rem[1] < 1000000000LL);
   waitinfo(1, pid, 4, &si);
   long long past[2] = {0, 1};
   check("nanosleep abs past", S4(NR_clock_nanosleep64, 1, 1, past, 0));
