@@ -9,7 +9,7 @@
  */
 
 // @ts-types="./lz4js.d.ts"
-import * as lz4js from "lz4js";
+import * as lz4js from "npm:lz4js@0.2.0";
 
 /** Raised when a compressed block does not decode to the length it claims. */
 export class Lz4Error extends Error {
