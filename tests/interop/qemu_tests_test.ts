@@ -317,6 +317,17 @@ const SH_CASES: readonly ShellCase[] = [
     stderr: "sh: arithmetic: division by zero\n",
   },
   {
+    name: "case and shift",
+    script:
+      'for x in apple b.c "*" zz ""; do case $x in a*) echo "$x: a";; *.c|*.h) echo "$x: src" ;; ' +
+      '"*") echo "$x: star";; "") echo empty;; *) echo "$x: other"; esac; done; ' +
+      "case y in\n  (x) echo no ;;\n  y) ;;\nesac; echo $?; " +
+      'while [ $# -gt 0 ]; do echo "$1"; shift; done; shift; echo $?',
+    args: ["sh", "p 1", "p2"],
+    stdout: "apple: a\nb.c: src\n*: star\nzz: other\nempty\n0\np 1\np2\n1\n",
+    stderr: "sh: shift: can't shift that many\n",
+  },
+  {
     name: "exit with a status; exit stops the script",
     script: "exit 5; echo not reached",
     stdout: "",

@@ -332,6 +332,18 @@ static int bi_read(int argc, char **argv) {
   return eof ? 1 : 0;
 }
 
+/* shift [n]: drop the first n positional parameters. */
+static int bi_shift(int argc, char **argv) {
+  long n = argc > 1 ? parse_uint(argv[1]) : 1;
+  if (n < 0 || n > sh.nparams) {
+    sh_error("shift", "can't shift that many");
+    return 1;
+  }
+  sh.params += n;
+  sh.nparams -= (int)n;
+  return 0;
+}
+
 /* break [n] / continue [n]: leave (or restart) the n innermost loops. */
 static int loop_control(int argc, char **argv, int *counter) {
   long n = argc > 1 ? parse_uint(argv[1]) : 1;
@@ -358,7 +370,7 @@ static const struct builtin builtins[] = {
     {"pwd", bi_pwd},       {"exit", bi_exit},  {"export", bi_export}, {"unset", bi_unset},
     {"wait", bi_wait},     {"jobs", bi_jobs},  {"fg", bi_fg},       {"bg", bi_bg},
     {"kill", bi_kill},     {"read", bi_read},  {"break", bi_break}, {"continue", bi_continue},
-    {"test", builtin_test}, {"[", builtin_test},
+    {"test", builtin_test}, {"[", builtin_test}, {"shift", bi_shift},
 };
 
 builtin_fn builtin_lookup(const char *name) {

@@ -508,6 +508,18 @@ static int run_compound(struct command *c) {
     sh.loop_depth--;
     return status;
   }
+  case CMD_CASE: {
+    char *subject = expand_single(c->words[0]);
+    if (!subject) return 1;
+    for (struct case_item *it = c->items; it; it = it->next) {
+      for (int i = 0; i < it->npatterns; i++) {
+        int m = case_pattern_match(it->patterns[i], subject);
+        if (m < 0) return 1;
+        if (m) return it->body ? run_list(it->body) : 0;
+      }
+    }
+    return 0;
+  }
   case CMD_SIMPLE: break;
   }
   return status;

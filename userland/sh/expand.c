@@ -527,3 +527,11 @@ char *expand_single(const char *raw) {
   if (e.failed) return NULL;
   return e.len ? arena_strndup(e.buf, e.len) : arena_strdup("");
 }
+
+int case_pattern_match(const char *raw, const char *subject) {
+  struct exp e;
+  memset(&e, 0, sizeof(e));
+  expand_part(&e, raw, strlen(raw), 0);
+  if (e.failed) return -1;
+  return match(e.buf ? e.buf : "", e.mask ? e.mask : "", e.len, subject);
+}

@@ -18,6 +18,7 @@ enum token_type {
   T_REDIR,
   T_LPAREN,
   T_RPAREN,
+  T_DSEMI,
   T_ERROR,
 };
 
@@ -341,12 +342,8 @@ static void lex(struct parser *p, struct token *t) {
   switch (c) {
   case '\n': t->type = T_NEWLINE; break;
   case ';':
-    if (c1 == ';') {
-      syntax_error(p, "unexpected `;;'");
-      t->type = T_ERROR;
-      return;
-    }
-    t->type = T_SEMI;
+    if (c1 == ';') n = 2, t->type = T_DSEMI;
+    else t->type = T_SEMI;
     break;
   case '&':
     if (c1 == '&') n = 2, t->type = T_AND_IF;
@@ -446,7 +443,7 @@ static int is_word(struct token *t, const char *w) {
 
 /* Reserved words that end a compound list and cannot start a command. */
 static int is_closing_word(struct token *t) {
-  static const char *const words[] = {"then", "elif", "else", "fi", "do", "done", "}"};
+  static const char *const words[] = {"then", "elif", "else", "fi", "do", "done", "}", "esac"};
   for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
     if (is_word(t, words[i])) return 1;
   return 0;
@@ -454,7 +451,7 @@ static int is_closing_word(struct token *t) {
 
 /* A list inside a compound command: and-or lists separated by ; & or
  * newlines, up to a closing reserved word or ), reading more lines as needed. */
-static struct andor *parse_compound_list(struct parser *p) {
+static struct andor *parse_list_body(struct parser *p, int allow_empty) {
   struct andor *head = NULL, **tail = &head;
   for (;;) {
     struct token *t = peek(p);
@@ -470,7 +467,7 @@ static struct andor *parse_compound_list(struct parser *p) {
       unexpected(p, t);
       return NULL;
     }
-    if (t->type == T_RPAREN || is_closing_word(t)) break;
+    if (t->type == T_RPAREN || t->type == T_DSEMI || is_closing_word(t)) break;
     struct andor *a = parse_andor(p);
     if (!a) return NULL;
     *tail = a;
@@ -481,17 +478,20 @@ static struct andor *parse_compound_list(struct parser *p) {
       consume(p);
     } else if (t->type == T_SEMI || t->type == T_NEWLINE) {
       consume(p);
-    } else if (t->type != T_EOF && t->type != T_RPAREN && !is_closing_word(t)) {
+    } else if (t->type != T_EOF && t->type != T_RPAREN && t->type != T_DSEMI &&
+               !is_closing_word(t)) {
       unexpected(p, t);
       return NULL;
     }
   }
-  if (!head) {
+  if (!head && !allow_empty) {
     unexpected(p, peek(p));
     return NULL;
   }
   return head;
 }
+
+static struct andor *parse_compound_list(struct parser *p) { return parse_list_body(p, 0); }
 
 static int expect_word(struct parser *p, const char *w) {
   struct token *t = peek(p);
@@ -583,6 +583,74 @@ static struct command *parse_for(struct parser *p) {
   return expect_word(p, "done") < 0 ? NULL : c;
 }
 
+/* After `case`: WORD in [(]PATTERN[|PATTERN]...) LIST ;; ... esac. */
+static struct command *parse_case(struct parser *p) {
+  struct command *c = new_command(CMD_CASE);
+  struct token *t = peek(p);
+  if (t->type != T_WORD) {
+    unexpected(p, t);
+    return NULL;
+  }
+  c->words = arena_alloc(2 * sizeof(char *));
+  c->words[0] = t->word;
+  c->words[1] = NULL;
+  c->nwords = 1;
+  consume(p);
+  skip_newlines(p);
+  if (expect_word(p, "in") < 0) return NULL;
+  struct case_item **tail = &c->items;
+  for (;;) {
+    skip_newlines(p);
+    t = peek(p);
+    if (is_word(t, "esac")) {
+      consume(p);
+      return c;
+    }
+    struct case_item *it = arena_alloc(sizeof(*it));
+    memset(it, 0, sizeof(*it));
+    if (t->type == T_LPAREN) consume(p);
+    int cap = 4;
+    it->patterns = arena_alloc((size_t)cap * sizeof(char *));
+    for (;;) {
+      t = peek(p);
+      if (t->type != T_WORD) {
+        unexpected(p, t);
+        return NULL;
+      }
+      if (it->npatterns == cap) {
+        char **n = arena_alloc((size_t)cap * 2 * sizeof(char *));
+        memcpy(n, it->patterns, (size_t)cap * sizeof(char *));
+        it->patterns = n;
+        cap *= 2;
+      }
+      it->patterns[it->npatterns++] = t->word;
+      consume(p);
+      t = peek(p);
+      if (t->type == T_PIPE) {
+        consume(p);
+        continue;
+      }
+      if (t->type != T_RPAREN) {
+        unexpected(p, t);
+        return NULL;
+      }
+      consume(p);
+      break;
+    }
+    it->body = parse_list_body(p, 1);
+    if (p->failed) return NULL;
+    *tail = it;
+    tail = &it->next;
+    t = peek(p);
+    if (t->type == T_DSEMI) {
+      consume(p);
+    } else if (!is_word(t, "esac")) {
+      unexpected(p, t);
+      return NULL;
+    }
+  }
+}
+
 static int parse_redirect(struct parser *p, struct redir ***tail) {
   struct token *t = peek(p);
   struct redir *r = arena_alloc(sizeof(*r));
@@ -630,6 +698,9 @@ static struct command *parse_compound(struct parser *p) {
   } else if (is_word(t, "for")) {
     consume(p);
     c = parse_for(p);
+  } else if (is_word(t, "case")) {
+    consume(p);
+    c = parse_case(p);
   }
   if (!c) return NULL;
   struct redir **tail = &c->redirs;
@@ -641,7 +712,7 @@ static struct command *parse_compound(struct parser *p) {
 static struct command *parse_command(struct parser *p) {
   struct token *t = peek(p);
   if (t->type == T_LPAREN || is_word(t, "{") || is_word(t, "if") || is_word(t, "while") ||
-      is_word(t, "until") || is_word(t, "for"))
+      is_word(t, "until") || is_word(t, "for") || is_word(t, "case"))
     return parse_compound(p);
   if (is_closing_word(t)) {
     unexpected(p, t);

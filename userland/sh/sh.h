@@ -62,13 +62,30 @@ struct redir {
   struct redir *next;
 };
 
-enum cmd_type { CMD_SIMPLE, CMD_SUBSHELL, CMD_GROUP, CMD_IF, CMD_WHILE, CMD_UNTIL, CMD_FOR };
+enum cmd_type {
+  CMD_SIMPLE,
+  CMD_SUBSHELL,
+  CMD_GROUP,
+  CMD_IF,
+  CMD_WHILE,
+  CMD_UNTIL,
+  CMD_FOR,
+  CMD_CASE,
+};
 
 struct andor;
 
+/* One `pattern|pattern) list ;;` of a case command. */
+struct case_item {
+  char **patterns; /* raw words */
+  int npatterns;
+  struct andor *body; /* may be NULL (empty) */
+  struct case_item *next;
+};
+
 struct command {
   enum cmd_type type;
-  char **words; /* SIMPLE: raw words, assignments first; FOR: the words after `in` */
+  char **words; /* SIMPLE: raw words, assignments first; FOR: the words after `in`; CASE: the subject */
   int nwords;
   struct redir *redirs;
   struct andor *cond;         /* IF, WHILE, UNTIL */
@@ -76,6 +93,7 @@ struct command {
   struct command *else_part;  /* IF: an IF node for elif, a GROUP node for else */
   char *var;                  /* FOR */
   int has_in;                 /* FOR: an explicit `in` list (else "$@") */
+  struct case_item *items;    /* CASE */
 };
 
 struct pipeline {
@@ -118,6 +136,8 @@ enum parse_result parse_line(struct source *src, struct andor **out);
 int expand_word(const char *raw, char ***fields, int *nfields);
 /* Expands without field splitting (assignments, redirection targets). */
 char *expand_single(const char *raw);
+/* 1 if subject matches the case pattern raw (quoted parts literal), 0 if not, -1 on error. */
+int case_pattern_match(const char *raw, const char *subject);
 
 /* ---- arith.c ---- */
 
