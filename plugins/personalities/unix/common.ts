@@ -70,12 +70,17 @@ export class UnixProcessData {
   clearChildTid = 0;
   /** Address of the read-execute page holding the rt_sigreturn trampoline (0 = none). */
   sigreturnPage = 0;
-  /** A relative clock_nanosleep in progress: where to store the time left (0 = none). */
+  /**
+   * A blocked call that Linux ends with EINTR after any handler, even with
+   * SA_RESTART (clock_nanosleep, ppoll): the address of its `ecall`, or -1.
+   */
+  noRestartPc = -1;
+  /** Its call number (a7), to recognise it at delivery. */
+  noRestartNr = 0;
+  /** For a relative clock_nanosleep: where to store the time left (0 = nowhere). */
   sleepRemAddr = 0;
   /** Its deadline (monotonic ns). */
   sleepDeadline = 0;
-  /** Address of its `ecall`. */
-  sleepPc = 0;
   /** sigaltstack: base of the alternate signal stack (size 0 = none). */
   altStackSp = 0;
   /** sigaltstack: its size in bytes (0 = disabled). */

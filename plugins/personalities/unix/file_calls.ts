@@ -52,6 +52,7 @@ import {
   callerOf,
   credOf,
   fileOf,
+  procData,
   readPath,
   scratch,
   SCRATCH_SIZE,
@@ -59,6 +60,7 @@ import {
   scratchView,
   uarg,
 } from "./common.ts";
+import { markNoRestart } from "./time_calls.ts";
 
 /** Translates Linux open flags to kernel OpenFlags; K.INVAL for a bad access mode. */
 export function openFlagsFromLinux(flags: number): number {
@@ -901,13 +903,15 @@ export function sysPpollTime64(t: Thread, api: KernelApi): number {
   ) {
     // The swapped mask lets a pending signal through: do not sleep; the
     // delivery that follows ends the call with EINTR (as sigsuspend does).
+    markNoRestart(procData(p, api), t);
     t.interrupted = true;
     return BLOCK;
   }
-  if (ready === 0 && deadline !== NO_DEADLINE && api.nowNs() < deadline) {
-    return api.blockMany(t, queues, deadline);
+  if (ready === 0 && (deadline === NO_DEADLINE || api.nowNs() < deadline)) {
+    markNoRestart(procData(p, api), t); // a handler ends ppoll with EINTR, as on Linux
+    return deadline === NO_DEADLINE ? api.blockMany(t, queues) : api.blockMany(t, queues, deadline);
   }
-  if (ready === 0 && deadline === NO_DEADLINE) return api.blockMany(t, queues);
+  procData(p, api).noRestartPc = -1;
   if (!api.copyOut(p, fdsAddr, raw)) return finishPoll(t, api, K.FAULT, sigmask);
   return finishPoll(t, api, ready, sigmask);
 }

@@ -23,7 +23,7 @@ import {
 } from "../../../kernel/api.ts";
 import { decodeSigaction, encodeSigaction, SIG_HOW, SIGACTION_SIZE, SIGSET_SIZE } from "./abi.ts";
 import { arg, procData, scratch, scratchView, uarg } from "./common.ts";
-import { storeSleepRemainder } from "./time_calls.ts";
+import { endInterruptedCall } from "./time_calls.ts";
 import {
   decodeSignalFrame,
   encodeSignalFrame,
@@ -156,7 +156,7 @@ export function deliverUnixSignal(
   action: SigAction,
   info: SignalInfo,
 ): boolean {
-  storeSleepRemainder(api, t);
+  endInterruptedCall(api, t);
   const d = procData(t.process, api);
   const sp = t.regs[2] >>> 0;
   // SA_ONSTACK: switch to the alternate stack unless already on it.

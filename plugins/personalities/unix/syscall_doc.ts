@@ -74,7 +74,10 @@ The Unix personality (\`plugins/personalities/unix/\`) speaks the Linux RISC-V
   process with SIGSEGV.
 - A blocking call interrupted by a caught signal returns EINTR, or restarts
   after the handler when the action has \`SA_RESTART\` (the kernel's restart
-  model: the call runs again from the \`ecall\`; sleeps keep their deadline).
+  model: the call runs again from the \`ecall\`). As on Linux,
+  \`clock_nanosleep\` and \`ppoll\` end with EINTR after any handler (the
+  personality turns the restart into EINTR at delivery and stores the sleep's
+  time left), and resume transparently after a stop and continue.
   \`SA_NODEFER\`, \`SA_RESETHAND\`, \`SA_SIGINFO\`, \`SA_NOCLDSTOP\` are honoured,
   and \`SA_ONSTACK\` runs the handler on the \`sigaltstack\` stack.
 

@@ -370,9 +370,9 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "clock_nanosleep_time64",
     sysClockNanosleep64,
     "partial",
-    "REALTIME/MONOTONIC/BOOTTIME, relative or TIMER_ABSTIME; EINTR stores the time left; " +
-      "after an SA_RESTART handler the sleep resumes to its original deadline (Linux " +
-      "returns EINTR there); CPU-time clocks EINVAL",
+    "REALTIME/MONOTONIC/BOOTTIME, relative or TIMER_ABSTIME; a handler ends it with EINTR " +
+      "(even with SA_RESTART, as Linux) and the time left is stored; a stop/continue resumes " +
+      "it to the same deadline; CPU-time clocks EINVAL",
   ),
   e(
     414,
@@ -380,7 +380,7 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     sysPpollTime64,
     "partial",
     "POLLIN from the file's readiness; POLLOUT always for writable files; no POLLHUP/POLLERR; " +
-      "POLLNVAL for bad fds; sigmask swapped for the wait",
+      "POLLNVAL for bad fds; sigmask swapped for the wait; a handler ends it with EINTR",
   ),
 ];
 

@@ -22,7 +22,7 @@ import {
   TMS_SIZE,
   writeTimespec64,
 } from "./abi.ts";
-import { arg, procData, scratch, scratchView, uarg } from "./common.ts";
+import { arg, procData, scratch, scratchView, uarg, type UnixProcessData } from "./common.ts";
 
 /** Nanoseconds of `cycles` at the machine's frequency. */
 function cyclesToNs(api: KernelApi, cycles: number): number {
@@ -77,10 +77,9 @@ export function sysClockGetres64(t: Thread, api: KernelApi): number {
  * TIMER_ABSTIME sleeps on the realtime and monotonic clocks; the CPU-time
  * clocks give EINVAL (Linux supports the process clock; this kernel does
  * not). The deadline is kept in `t.restartState` across restarts, so a
- * sleep restarted after a handler (SA_RESTART) ends at the original time.
- * When a signal interrupts the sleep the kernel answers EINTR without
- * re-entering this handler; the time left is stored by the delivery hook
- * ({@link storeSleepRemainder}).
+ * sleep resumed after a stop and continue ends at the original time. A
+ * handler ends it with EINTR and the time left in `remain`, through the
+ * delivery hook ({@link endInterruptedCall}).
  */
 export function sysClockNanosleep64(t: Thread, api: KernelApi): number {
   const clock = arg(t, 0);
@@ -103,39 +102,55 @@ export function sysClockNanosleep64(t: Thread, api: KernelApi): number {
     }
     if (!(deadline > now)) return 0;
     t.restartState = deadline;
-    const rem = uarg(t, 3);
-    if (!(flags & CLOCK.TIMER_ABSTIME) && rem !== 0) {
-      // Remembered so that the signal delivery that interrupts the sleep
-      // can store the time left (see deliverUnixSignal).
-      const d = procData(t.process, api);
-      d.sleepRemAddr = rem;
-      d.sleepDeadline = deadline;
-      d.sleepPc = (t.pc - 4) >>> 0;
-    }
+    // Remembered so that the delivery of a signal that interrupts the sleep
+    // can end it with EINTR and store the time left (see endInterruptedCall).
+    const d = procData(t.process, api);
+    markNoRestart(d, t);
+    d.sleepRemAddr = (flags & CLOCK.TIMER_ABSTIME) ? 0 : uarg(t, 3);
+    d.sleepDeadline = deadline;
   }
   const r = api.sleepUntil(t, t.restartState);
-  if (r === 0) procData(t.process, api).sleepRemAddr = 0;
+  if (r === 0) procData(t.process, api).noRestartPc = -1;
   return r;
 }
 
+/** Records `t`'s current call (pc past its `ecall`) as one that a handler ends with EINTR. */
+export function markNoRestart(d: UnixProcessData, t: Thread): void {
+  d.noRestartPc = (t.pc - 4) >>> 0;
+  d.noRestartNr = t.regs[17];
+}
+
 /**
- * Called when a signal is delivered to a handler: if it interrupted a
- * relative clock_nanosleep that now returns EINTR, the time left is stored
- * in the caller's `remain` (Linux does it on the way out of the call; here
- * the kernel turns the interrupted call into EINTR itself, just before the
- * delivery). A sleep that will be restarted keeps its record.
+ * Called when a signal is delivered to a handler. Linux ends an interrupted
+ * clock_nanosleep or ppoll with EINTR after a handler even when the action
+ * has SA_RESTART (they return -ERESTART_RESTARTBLOCK / -ERESTARTNOHAND);
+ * the kernel would restart them, so the call is turned into EINTR here,
+ * before the frame records the pc. A relative sleep also gets the time left
+ * stored in its `remain`. Signals that run no handler (stop, continue) still
+ * restart the call transparently, as on Linux.
  */
-export function storeSleepRemainder(api: KernelApi, t: Thread): void {
+export function endInterruptedCall(api: KernelApi, t: Thread): void {
   const d = procData(t.process, api);
-  if (d.sleepRemAddr === 0) return;
-  if ((t.pc >>> 0) === d.sleepPc) return; // restarted after the handler (SA_RESTART)
-  if ((t.pc >>> 0) === ((d.sleepPc + 4) >>> 0) && t.regs[10] === -EINTR) {
+  const at = d.noRestartPc;
+  if (at < 0) return;
+  d.noRestartPc = -1;
+  const pc = t.pc >>> 0;
+  if (pc === at && t.regs[17] === d.noRestartNr) {
+    // About to be restarted after the handler: answer EINTR instead.
+    t.pc = (at + 4) >>> 0;
+    t.regs[10] = -EINTR;
+  } else if (pc !== ((at + 4) >>> 0) || t.regs[10] !== -EINTR) {
+    return; // the call is not the one being interrupted
+  }
+  if (d.noRestartNr === NR_CLOCK_NANOSLEEP && d.sleepRemAddr !== 0) {
     const left = Math.max(0, d.sleepDeadline - api.nowNs());
     writeTimespec64(scratchView, 0, BigInt(Math.floor(left)));
     api.copyOut(t.process, d.sleepRemAddr, scratch.subarray(0, TIMESPEC64_SIZE));
   }
-  d.sleepRemAddr = 0;
 }
+
+/** clock_nanosleep_time64's number. */
+const NR_CLOCK_NANOSLEEP = 407;
 
 /** EINTR as the kernel leaves it in a0 for an interrupted call. */
 const EINTR = 4;

@@ -477,6 +477,32 @@ static void interrupts(void) {
   check("nanosleep remain sec", (long)rem[0]);
   check("nanosleep remain nsec valid", rem[1] >= 0 && rem[1] < 1000000000LL);
   waitinfo(1, pid, 4, &si);
+  /* Even with SA_RESTART, a handler ends a sleep with EINTR (Linux). */
+  set_action(SIGUSR1, on_intr, SA_RESTART, 0);
+  pid = S5(NR_clone, SIGCHLD, 0, 0, 0, 0);
+  if (pid == 0) {
+    sleep_ms(20);
+    S2(NR_kill, parent, SIGUSR1);
+    S1(NR_exit_group, 0);
+  }
+  rem[0] = -1;
+  check("nanosleep SA_RESTART EINTR", S4(NR_clock_nanosleep64, 1, 0, ts, rem));
+  check("nanosleep SA_RESTART remain", (long)rem[0]);
+  waitinfo(1, pid, 4, &si);
+  /* ... and a poll. */
+  int pp[2];
+  S2(NR_pipe2, pp, 0);
+  pid = S5(NR_clone, SIGCHLD, 0, 0, 0, 0);
+  if (pid == 0) {
+    sleep_ms(20);
+    S2(NR_kill, parent, SIGUSR1);
+    S1(NR_exit_group, 0);
+  }
+  struct kpollfd pf = {pp[0], 1, 0};
+  check("ppoll SA_RESTART EINTR", S5(NR_ppoll64, &pf, 1, 0, 0, 0));
+  waitinfo(1, pid, 4, &si);
+  S1(NR_close, pp[0]);
+  S1(NR_close, pp[1]);
   long long past[2] = {0, 1};
   check("nanosleep abs past", S4(NR_clock_nanosleep64, 1, 1, past, 0));
   long long bad[2] = {0, 1000000000};
