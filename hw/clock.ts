@@ -138,6 +138,12 @@ export class SimClock {
     return true;
   }
 
+  /** Time of the earliest pending (not cancelled) event, or Infinity. */
+  peekNextEventTime(): number {
+    this.#dropCancelledHead();
+    return this.#times.length > 0 ? this.#times[0] : Infinity;
+  }
+
   /** Simulated seconds elapsed since time 0. */
   get seconds(): number {
     return this.now / this.frequency;

@@ -230,6 +230,8 @@ export async function boot(
     trace,
     // Only a host-fed console needs the loop to yield; a buffer console is fed on the clock.
     hostYield: io instanceof BufferConsole ? undefined : () => new Promise((r) => setTimeout(r, 0)),
+    // A person at a terminal expects `sleep 5` to take five seconds.
+    realtimeIdle: spec === "terminal",
     buildFs: (deps) =>
       createRootFs({
         now: deps.now,

@@ -86,6 +86,11 @@ export interface KernelOptions {
   trace?: (line: string) => void;
   /** Lets host I/O run every few ms of host time (needed with a terminal console). */
   hostYield?: () => Promise<void>;
+  /**
+   * Pace idle time to host time (interactive runs: `sleep 5` then takes five
+   * seconds). Off by default, so that runs are as fast as the host allows.
+   */
+  realtimeIdle?: boolean;
   /** Host name reported by uname. */
   nodename?: string;
   /** Instructions per cpu.run call. */
@@ -203,6 +208,7 @@ export class Kernel implements KernelApi, TrapHooks {
   readonly #bootRealtimeNs: bigint;
   #hostErrors = 0;
   #nudges = 0;
+  readonly #realtimeIdle: boolean;
 
   /** Builds the kernel over `options.machine`. */
   constructor(options: KernelOptions) {
@@ -260,6 +266,7 @@ export class Kernel implements KernelApi, TrapHooks {
       deliveryCost: this.#costs.signalDelivery,
     });
     this.#bootRealtimeNs = this.#readRtc();
+    this.#realtimeIdle = options.realtimeIdle ?? false;
     this.charDevices = new CharDeviceRegistry();
     this.procInfo = {
       pids: () => this.pids(),
@@ -503,6 +510,27 @@ export class Kernel implements KernelApi, TrapHooks {
       return;
     }
     this.#terminate(p, 0, SIG.SYS, true);
+  }
+
+  /** Interactive pacing of idle time (see {@link KernelOptions.realtimeIdle}). */
+  paceIdle(cycles: number): Promise<number> | null {
+    if (!this.#realtimeIdle) return null;
+    const c = this.machine.console;
+    const freq = this.machine.clock.frequency;
+    const ms = (cycles / freq) * 1000;
+    if (ms < 1 || c.hasInput()) return null;
+    const start = performance.now();
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(Math.floor(((performance.now() - start) / 1000) * freq));
+      };
+      const timer = setTimeout(finish, Math.min(ms, 0x7fff_ffff));
+      if (!c.inputClosed) c.waitForInput().then(finish);
+    });
   }
 
   /** Idle with nothing pending: wait for console input if it can still come. */

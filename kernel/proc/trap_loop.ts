@@ -71,6 +71,13 @@ export interface TrapHooks {
    */
   waitForHost(): Promise<void> | null;
   /**
+   * Optional pacing for interactive runs: the loop is about to skip `cycles`
+   * of idle simulated time. A promise makes it wait that long in host time
+   * (resolving early when host input arrives) and resolves to the cycles of
+   * host time that actually passed; null skips at once (deterministic runs).
+   */
+  paceIdle?(cycles: number): Promise<number> | null;
+  /**
    * All threads are blocked and nothing can wake them. Returns true if the
    * kernel found a way out (e.g. it turned the end of host input into an
    * end-of-file on the console) and the loop should go on, false to stop.
@@ -387,6 +394,17 @@ export class TrapLoop {
     }
     if (clock.pendingCount > this.daemonEvents) {
       const before = clock.now;
+      const gap = clock.peekNextEventTime() - before;
+      const pace = gap > 0 && this.#hooks.paceIdle !== undefined ? this.#hooks.paceIdle(gap) : null;
+      if (pace !== null) {
+        const passed = await pace;
+        if (passed < gap) {
+          // Woken early by host input: let simulated time follow host time, short of the event.
+          clock.advanceTo(before + Math.max(0, passed));
+          this.stats.idleCycles += clock.now - before;
+          return true;
+        }
+      }
       clock.advanceToNextEvent();
       this.stats.idleCycles += clock.now - before;
       return true;
