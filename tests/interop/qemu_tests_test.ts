@@ -328,6 +328,17 @@ const SH_CASES: readonly ShellCase[] = [
     stderr: "sh: shift: can't shift that many\n",
   },
   {
+    name: "functions, return, recursion",
+    script: 'greet() { echo "hello $1 ($#)"; }; greet world; greet "a b" c; ' +
+      "add() {\n  echo $(( $1 + $2 ))\n}\nadd 2 3; f() { return 7; echo no; }; f; echo $?; " +
+      "fact() { if [ $1 -le 1 ]; then echo 1; else echo $(( $1 * $(fact $(( $1 - 1 ))) )); fi; }; " +
+      "fact 5; greet piped | cat; g() ( cd /; pwd ); g; echo $0 $1; " +
+      "rec() { rec; }; rec; echo deep $?",
+    args: ["name", "outer"],
+    stdout: "hello world (1)\nhello a b (2)\n5\n7\n120\nhello piped (1)\n/\nname outer\ndeep 2\n",
+    stderr: "sh: rec: function nesting too deep\n",
+  },
+  {
     name: "exit with a status; exit stops the script",
     script: "exit 5; echo not reached",
     stdout: "",

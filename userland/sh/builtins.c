@@ -332,6 +332,22 @@ static int bi_read(int argc, char **argv) {
   return eof ? 1 : 0;
 }
 
+/* return [n]: leave the current function with status n (default $?). */
+static int bi_return(int argc, char **argv) {
+  long n = argc > 1 ? parse_uint(argv[1]) : sh.last_status;
+  if (n < 0) {
+    sh_error("return", "Illegal number");
+    n = 2;
+  }
+  if (sh.func_depth == 0) {
+    sh_error("return", "not in a function");
+    return 1;
+  }
+  sh.returning = 1;
+  sh.return_status = (int)(n & 255);
+  return sh.return_status;
+}
+
 /* shift [n]: drop the first n positional parameters. */
 static int bi_shift(int argc, char **argv) {
   long n = argc > 1 ? parse_uint(argv[1]) : 1;
@@ -371,6 +387,7 @@ static const struct builtin builtins[] = {
     {"wait", bi_wait},     {"jobs", bi_jobs},  {"fg", bi_fg},       {"bg", bi_bg},
     {"kill", bi_kill},     {"read", bi_read},  {"break", bi_break}, {"continue", bi_continue},
     {"test", builtin_test}, {"[", builtin_test}, {"shift", bi_shift},
+    {"return", bi_return},
 };
 
 builtin_fn builtin_lookup(const char *name) {

@@ -216,6 +216,7 @@ static int run_compound(struct command *c);
 /* Runs one command of a pipeline (or a background command) in a child. */
 static void run_in_child(struct command *c) __attribute__((noreturn));
 static void run_in_child(struct command *c) {
+  if (c->type == CMD_FUNCDEF) _exit(func_define(c->var, c->words[0]));
   if (c->type != CMD_SIMPLE) {
     if (apply_redirs(c->redirs, NULL) < 0) _exit(1);
     _exit(run_compound(c) & 255);
@@ -225,6 +226,11 @@ static void run_in_child(struct command *c) {
   if (x.argc && strcmp(x.argv[0], "exec") == 0) _exit(run_exec(c, &x, 1));
   if (apply_redirs(c->redirs, NULL) < 0) _exit(1);
   if (x.argc == 0) _exit(0);
+  const char *fn = func_lookup(x.argv[0]);
+  if (fn) {
+    set_assignments(&x);
+    _exit(func_call(fn, x.argc, x.argv) & 255);
+  }
   builtin_fn b = builtin_lookup(x.argv[0]);
   if (b) {
     set_assignments(&x);
@@ -254,6 +260,7 @@ static int run_exec(struct command *c, struct expanded *x, int in_child) {
 }
 
 static int run_in_shell(struct command *c, const char *text) {
+  if (c->type == CMD_FUNCDEF) return func_define(c->var, c->words[0]);
   if (c->type != CMD_SIMPLE && c->type != CMD_SUBSHELL) {
     struct fd_save save;
     save.n = 0;
@@ -266,8 +273,9 @@ static int run_in_shell(struct command *c, const char *text) {
   memset(&x, 0, sizeof(x));
   if (c->type == CMD_SIMPLE && expand_command(c, &x) < 0) return 1;
   if (x.argc && strcmp(x.argv[0], "exec") == 0) return run_exec(c, &x, 0);
-  builtin_fn b = x.argc ? builtin_lookup(x.argv[0]) : NULL;
-  if (c->type == CMD_SIMPLE && (x.argc == 0 || b)) {
+  const char *fn = x.argc ? func_lookup(x.argv[0]) : NULL;
+  builtin_fn b = x.argc && !fn ? builtin_lookup(x.argv[0]) : NULL;
+  if (c->type == CMD_SIMPLE && (x.argc == 0 || b || fn)) {
     struct fd_save save;
     save.n = 0;
     int status;
@@ -276,7 +284,10 @@ static int run_in_shell(struct command *c, const char *text) {
     } else {
       set_assignments(&x);
       /* Assignments alone take the status of their last command substitution. */
-      status = b ? b(x.argc, x.argv) : sh.subst_ran ? sh.subst_status : 0;
+      status = fn  ? func_call(fn, x.argc, x.argv)
+               : b ? b(x.argc, x.argv)
+               : sh.subst_ran ? sh.subst_status
+                              : 0;
     }
     restore_fds(&save);
     return status;
@@ -414,7 +425,8 @@ int run_andor(struct andor *a) {
   }
   int status = run_pipeline(a->pipes[0], a->background, a->text);
   sh.last_status = status;
-  for (int i = 1; i < a->npipes && !sh.breaking && !sh.continuing && !sh.interrupted; i++) {
+  for (int i = 1;
+       i < a->npipes && !sh.breaking && !sh.continuing && !sh.interrupted && !sh.returning; i++) {
     int run = a->ops[i - 1] == OP_AND ? status == 0 : status != 0;
     if (!run) continue;
     status = run_pipeline(a->pipes[i], 0, a->text);
@@ -424,8 +436,8 @@ int run_andor(struct andor *a) {
 }
 
 int run_list(struct andor *list) {
-  for (struct andor *a = list; a && !sh.breaking && !sh.continuing && !sh.interrupted;
-       a = a->next) {
+  for (struct andor *a = list;
+       a && !sh.breaking && !sh.continuing && !sh.interrupted && !sh.returning; a = a->next) {
     sh.last_status = run_andor(a);
     if (!sh.interactive) jobs_reap(0);
   }
@@ -434,7 +446,7 @@ int run_list(struct andor *list) {
 
 /* After a loop body: 1 if the loop must end (break, or continue of an outer loop). */
 static int loop_should_end(void) {
-  if (sh.interrupted) return 1;
+  if (sh.interrupted || sh.returning) return 1;
   if (sh.breaking) {
     sh.breaking--;
     return 1;
@@ -454,7 +466,7 @@ static int run_compound(struct command *c) {
   case CMD_GROUP: return run_list(c->body);
   case CMD_IF:
     if (run_list(c->cond) == 0) return run_list(c->body);
-    if (sh.breaking || sh.continuing || sh.interrupted) return 0;
+    if (sh.breaking || sh.continuing || sh.interrupted || sh.returning) return 0;
     return c->else_part ? run_compound(c->else_part) : 0;
   case CMD_WHILE:
   case CMD_UNTIL: {
@@ -464,7 +476,7 @@ static int run_compound(struct command *c) {
     for (;;) {
       arena_release(m);
       int cond = run_list(c->cond);
-      if (sh.breaking || sh.continuing || sh.interrupted) {
+      if (sh.breaking || sh.continuing || sh.interrupted || sh.returning) {
         if (loop_should_end()) break;
         continue;
       }
@@ -520,6 +532,7 @@ static int run_compound(struct command *c) {
     }
     return 0;
   }
+  case CMD_FUNCDEF: return func_define(c->var, c->words[0]);
   case CMD_SIMPLE: break;
   }
   return status;

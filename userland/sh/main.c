@@ -109,7 +109,7 @@ int main(int argc, char **argv, char **envp) {
 int run_source(struct source *s) {
   for (;;) {
     arena_reset();
-    sh.interrupted = sh.breaking = sh.continuing = 0;
+    sh.interrupted = sh.breaking = sh.continuing = sh.returning = 0;
     struct andor *list;
     enum parse_result r = parse_line(s, &list);
     if (r == PARSE_EOF) break;

@@ -36,6 +36,7 @@ struct parser {
   size_t len, cap, pos;
   struct token tok; /* current lookahead */
   int have_tok;
+  size_t last_end; /* end of the last consumed token */
   int failed;
 };
 
@@ -393,7 +394,10 @@ static struct token *peek(struct parser *p) {
   return &p->tok;
 }
 
-static void consume(struct parser *p) { p->have_tok = 0; }
+static void consume(struct parser *p) {
+  p->last_end = p->tok.end;
+  p->have_tok = 0;
+}
 
 static void unexpected(struct parser *p, struct token *t) {
   if (t->type == T_ERROR) {
@@ -709,6 +713,36 @@ static struct command *parse_compound(struct parser *p) {
   return c;
 }
 
+/* NAME ( ) compound-command: keeps the body's source text. */
+static struct command *parse_function(struct parser *p, char *name) {
+  if (!var_name_valid(name, strlen(name))) {
+    syntax_error(p, "bad function name");
+    return NULL;
+  }
+  consume(p); /* ( */
+  if (peek(p)->type != T_RPAREN) {
+    unexpected(p, peek(p));
+    return NULL;
+  }
+  consume(p);
+  skip_newlines(p);
+  struct token *t = peek(p);
+  if (!(t->type == T_LPAREN || is_word(t, "{") || is_word(t, "if") || is_word(t, "while") ||
+        is_word(t, "until") || is_word(t, "for") || is_word(t, "case"))) {
+    syntax_error(p, "a function body must be a compound command");
+    return NULL;
+  }
+  size_t start = t->start;
+  if (!parse_compound(p)) return NULL;
+  struct command *c = new_command(CMD_FUNCDEF);
+  c->var = name;
+  c->words = arena_alloc(2 * sizeof(char *));
+  c->words[0] = arena_strndup(p->text + start, p->last_end - start);
+  c->words[1] = NULL;
+  c->nwords = 1;
+  return c;
+}
+
 static struct command *parse_command(struct parser *p) {
   struct token *t = peek(p);
   if (t->type == T_LPAREN || is_word(t, "{") || is_word(t, "if") || is_word(t, "while") ||
@@ -733,6 +767,8 @@ static struct command *parse_command(struct parser *p) {
       }
       c->words[c->nwords++] = t->word;
       consume(p);
+      if (c->nwords == 1 && !c->redirs && peek(p)->type == T_LPAREN)
+        return parse_function(p, c->words[0]);
     } else if (t->type == T_REDIR) {
       if (parse_redirect(p, &tail) < 0) return NULL;
     } else {

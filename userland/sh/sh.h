@@ -71,6 +71,7 @@ enum cmd_type {
   CMD_UNTIL,
   CMD_FOR,
   CMD_CASE,
+  CMD_FUNCDEF, /* var: the name; words[0]: the body's source text */
 };
 
 struct andor;
@@ -192,6 +193,13 @@ char *command_output(const char *text);
 int run_source(struct source *src);
 int run_andor(struct andor *a);
 
+/* ---- func.c ---- */
+
+const char *func_lookup(const char *name);
+int func_define(const char *name, const char *text);
+/* Runs a function body with argv as $0 (unchanged) and $1...; returns its status. */
+int func_call(const char *text, int argc, char **argv);
+
 /* ---- builtins.c ---- */
 
 typedef int (*builtin_fn)(int argc, char **argv);
@@ -217,6 +225,9 @@ struct shell_state {
   int breaking;   /* levels of loops left to break out of */
   int continuing; /* levels to continue (1: the innermost) */
   int interrupted; /* a foreground job died of ^C: abandon the command line */
+  int func_depth;
+  int returning; /* `return` ran: unwind to the function call */
+  int return_status;
   int subst_ran;    /* a command substitution ran while expanding this command */
   int subst_status; /* ...and this was its status */
 };
