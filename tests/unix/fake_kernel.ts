@@ -139,6 +139,7 @@ export function createFakeKernel(): FakeKernel {
     vfs,
     maxFds: 64,
     getProcess: (pid: number) => (pid === 10 ? proc : pid === 1 ? parent : null),
+    processes: () => [parent, proc],
     copyIn: (_p, addr, len) => memory.copyIn(addr, len),
     copyInto: (_p, addr, dst) => {
       const b = memory.copyIn(addr, dst.length);

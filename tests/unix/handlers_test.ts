@@ -454,3 +454,19 @@ Deno.test("readv of a regular file fills large vectors completely", () => {
   assert.deepEqual(fk.get(MEM_BASE + 0x28000, 70_000), data.subarray(0, 70_000));
   assert.deepEqual(fk.get(MEM_BASE + 0x10, 100), data.subarray(70_000, 70_100));
 });
+
+Deno.test("kill permissions for a process that dropped root", () => {
+  const fk = createFakeKernel();
+  fk.proc.uid = 1000;
+  assert.equal(sys(fk, NR.kill, 1, 15), -1); // pid 1 is root's
+  assert.equal(sys(fk, NR.kill, 10, 0), 0); // itself
+  assert.equal(sys(fk, NR.kill, 77, 15), -3);
+  assert.equal(sys(fk, NR.kill, -1, 15), -3); // nothing but init and itself: ESRCH
+  fk.proc.pgid = 10;
+  assert.equal(sys(fk, NR.kill, 0, 10), 0); // its own group: itself
+  assert.deepEqual(fk.sent, [[10, 0], [10, 10]]);
+  assert.equal(sys(fk, NR.tgkill, 1, 1, 15), -1);
+  fk.proc.sid = 1;
+  fk.proc.parent!.sid = 1;
+  assert.equal(sys(fk, NR.kill, 1, 18), 0); // SIGCONT within the session
+});

@@ -10,6 +10,8 @@ import {
   isValidSignal,
   K,
   type KernelApi,
+  type Process,
+  TaskState,
   type Thread,
   WaitKind,
   type WaitRecord,
@@ -247,11 +249,46 @@ export function sysSchedYield(t: Thread, api: KernelApi): number {
   return api.yield(t);
 }
 
-/** kill(pid, sig). Signal 0 checks existence. */
+/**
+ * May `sender` signal `target`? Root may signal anyone; others only
+ * processes of their own user id, and SIGCONT within their session (Linux's
+ * rule, with one user id per process).
+ */
+function maySignal(sender: Process, target: Process, sig: number): boolean {
+  return sender.uid === 0 || sender.uid === target.uid ||
+    (sig === SIG.CONT && sender.sid === target.sid);
+}
+
+/**
+ * kill(pid, sig). Signal 0 checks existence and permission. Root's signals
+ * go straight to the kernel; a non-root sender's are checked per target: if
+ * none of the targets may be signalled the answer is EPERM, otherwise the
+ * permitted ones get the signal.
+ */
 export function sysKill(t: Thread, api: KernelApi): number {
+  const pid = arg(t, 0);
   const sig = arg(t, 1);
   if (sig !== 0 && !isValidSignal(sig)) return K.INVAL;
-  return api.kill(t.process, arg(t, 0), sig);
+  const sender = t.process;
+  if (sender.uid === 0) return api.kill(sender, pid, sig);
+  if (pid > 0) {
+    const target = api.getProcess(pid);
+    if (target === null) return K.SRCH;
+    return maySignal(sender, target, sig) ? api.kill(sender, pid, sig) : K.PERM;
+  }
+  let found = 0, sent = 0;
+  for (const p of api.processes()) {
+    const inSet = pid === -1
+      ? p.pid !== 1 && p !== sender
+      : p.pgid === (pid === 0 ? sender.pgid : -pid);
+    if (!inSet || p.state === TaskState.ZOMBIE) continue;
+    found++;
+    if (!maySignal(sender, p, sig)) continue;
+    sent++;
+    if (sig !== 0) api.kill(sender, p.pid, sig);
+  }
+  if (found === 0) return K.SRCH;
+  return sent === 0 ? K.PERM : 0;
 }
 
 /** tkill(tid, sig). */
@@ -260,6 +297,8 @@ export function sysTkill(t: Thread, api: KernelApi): number {
   const sig = arg(t, 1);
   if (tid <= 0) return K.INVAL;
   if (sig !== 0 && !isValidSignal(sig)) return K.INVAL;
+  const target = api.getProcess(tid); // one thread per process: tid = pid
+  if (target !== null && !maySignal(t.process, target, sig)) return K.PERM;
   return api.tgkill(t.process, -1, tid, sig);
 }
 
@@ -270,6 +309,8 @@ export function sysTgkill(t: Thread, api: KernelApi): number {
   const sig = arg(t, 2);
   if (tgid <= 0 || tid <= 0) return K.INVAL;
   if (sig !== 0 && !isValidSignal(sig)) return K.INVAL;
+  const target = api.getProcess(tgid);
+  if (target !== null && !maySignal(t.process, target, sig)) return K.PERM;
   return api.tgkill(t.process, tgid, tid, sig);
 }
 

@@ -203,7 +203,13 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "the word is zeroed at exit (no futex wake)",
   ),
   e(124, "sched_yield", sysSchedYield, "full"),
-  e(129, "kill", sysKill, "partial", "no permission checks (all processes run as root)"),
+  e(
+    129,
+    "kill",
+    sysKill,
+    "full",
+    "root signals anyone; others their own uid's processes, SIGCONT within the session",
+  ),
   e(130, "tkill", sysTkill, "full"),
   e(131, "tgkill", sysTgkill, "full"),
   e(
