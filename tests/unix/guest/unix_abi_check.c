@@ -228,7 +228,7 @@ static void polls(void) {
   check("ppoll bad timeout", S5(NR_ppoll64, f, 1, bad_ts, 0, 0));
   long pid = S5(NR_clone, SIGCHLD, 0, 0, 0, 0);
   if (pid == 0) {
-    sleep_ms(30);
+    sleep_ms(150);
     S3(NR_write, p[1], "y", 1);
     S1(NR_exit_group, 0);
   }
@@ -428,9 +428,9 @@ static long blocked_read_with_signal(ul flags) {
   long parent = S0(NR_getpid);
   long pid = S5(NR_clone, SIGCHLD, 0, 0, 0, 0);
   if (pid == 0) {
-    sleep_ms(40);
+    sleep_ms(150);
     S2(NR_kill, parent, SIGUSR1);
-    sleep_ms(40);
+    sleep_ms(150);
     S3(NR_write, p[1], "k", 1);
     S1(NR_exit_group, 0);
   }
@@ -468,7 +468,7 @@ static void interrupts(void) {
   set_action(SIGUSR1, on_intr, 0, 0);
   pid = S5(NR_clone, SIGCHLD, 0, 0, 0, 0);
   if (pid == 0) {
-    sleep_ms(20);
+    sleep_ms(150);
     S2(NR_kill, parent, SIGUSR1);
     S1(NR_exit_group, 0);
   }
@@ -481,7 +481,7 @@ static void interrupts(void) {
   set_action(SIGUSR1, on_intr, SA_RESTART, 0);
   pid = S5(NR_clone, SIGCHLD, 0, 0, 0, 0);
   if (pid == 0) {
-    sleep_ms(20);
+    sleep_ms(150);
     S2(NR_kill, parent, SIGUSR1);
     S1(NR_exit_group, 0);
   }
@@ -494,7 +494,7 @@ static void interrupts(void) {
   S2(NR_pipe2, pp, 0);
   pid = S5(NR_clone, SIGCHLD, 0, 0, 0, 0);
   if (pid == 0) {
-    sleep_ms(20);
+    sleep_ms(150);
     S2(NR_kill, parent, SIGUSR1);
     S1(NR_exit_group, 0);
   }
