@@ -339,6 +339,14 @@ const SH_CASES: readonly ShellCase[] = [
     stderr: "sh: rec: function nesting too deep\n",
   },
   {
+    name: "here-documents << <<- and quoted delimiters",
+    script: 'N=world; cat <<EOF\nhello $N "q" \\$N $(echo sub)\nEOF\n' +
+      "cat <<'END'\nliteral $N\nEND\ncat <<-T\n\t\ttabs $N\n\tT\n" +
+      "cat <<A; cat <<B\nfirst\nA\nsecond\nB\n" +
+      'while read l; do echo "[$l]"; done <<EOF\na b\nc\nEOF\necho done',
+    stdout: 'hello world "q" $N sub\nliteral $N\ntabs world\nfirst\nsecond\n[a b]\n[c]\ndone\n',
+  },
+  {
     name: "exit with a status; exit stops the script",
     script: "exit 5; echo not reached",
     stdout: "",

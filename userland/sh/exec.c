@@ -40,12 +40,68 @@ static void restore_fds(struct fd_save *s) {
   }
 }
 
+/* Connects r->fd to a pipe that delivers the here-document's body. Small
+ * bodies fit the pipe at once; larger ones are fed by a child process. */
+static int heredoc_fd(struct redir *r) {
+  const char *body = r->quoted ? r->target : expand_heredoc(r->target);
+  if (!body) return -1;
+  int pfd[2];
+  if (pipe2(pfd, O_CLOEXEC) < 0) {
+    sh_error_errno("here-document", NULL, errno);
+    return -1;
+  }
+  size_t len = strlen(body);
+  if (len <= 4096) {
+    size_t done = 0;
+    while (done < len) {
+      ssize_t w = write(pfd[1], body + done, len - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) break;
+      done += (size_t)w;
+    }
+  } else {
+    /* The writer is a grandchild, so that init reaps it and no job tracks it. */
+    pid_t pid = fork();
+    if (pid < 0) {
+      sh_error_errno("fork", NULL, errno);
+      close(pfd[0]);
+      close(pfd[1]);
+      return -1;
+    }
+    if (pid == 0) {
+      close(pfd[0]);
+      if (fork() == 0) {
+        out_str(pfd[1], body);
+        _exit(0);
+      }
+      _exit(0);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+  }
+  close(pfd[1]);
+  if (pfd[0] != r->fd) {
+    if (dup2(pfd[0], r->fd) < 0) {
+      sh_error_errno("here-document", NULL, errno);
+      close(pfd[0]);
+      return -1;
+    }
+    close(pfd[0]);
+  }
+  return 0;
+}
+
 /* Applies redirections left to right; save (if not NULL) records what to undo. */
 static int apply_redirs(struct redir *r, struct fd_save *save) {
   for (; r; r = r->next) {
+    if (save) save_fd(save, r->fd);
+    if (r->kind == R_HEREDOC) {
+      if (heredoc_fd(r) < 0) return -1;
+      continue;
+    }
     char *t = expand_single(r->target);
     if (!t) return -1;
-    if (save) save_fd(save, r->fd);
     if (r->kind == R_DUP_IN || r->kind == R_DUP_OUT) {
       if (strcmp(t, "-") == 0) {
         close(r->fd);

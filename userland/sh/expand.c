@@ -535,3 +535,20 @@ int case_pattern_match(const char *raw, const char *subject) {
   if (e.failed) return -1;
   return match(e.buf ? e.buf : "", e.mask ? e.mask : "", e.len, subject);
 }
+
+char *expand_heredoc(const char *body) {
+  /* Like the inside of double quotes, except that " stays as it is. */
+  struct exp e;
+  memset(&e, 0, sizeof(e));
+  const char *s = body;
+  size_t n = strlen(body), i = 0;
+  while (i < n && !e.failed) {
+    size_t j = i;
+    while (j < n && s[j] != '"') j++;
+    expand_part(&e, s + i, j - i, 1);
+    if (j < n) put(&e, '"', 0);
+    i = j + 1;
+  }
+  if (e.failed) return NULL;
+  return e.len ? arena_strndup(e.buf, e.len) : arena_strdup("");
+}

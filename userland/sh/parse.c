@@ -24,6 +24,7 @@ enum token_type {
 
 struct token {
   enum token_type type;
+  int strip_tabs;      /* T_REDIR R_HEREDOC: <<- */
   char *word;          /* T_WORD: raw text (quotes kept) */
   int fd;              /* T_REDIR: explicit fd, or -1 */
   enum redir_kind kind; /* T_REDIR */
@@ -37,6 +38,7 @@ struct parser {
   struct token tok; /* current lookahead */
   int have_tok;
   size_t last_end; /* end of the last consumed token */
+  struct redir *pending, **pending_tail; /* here-documents whose body comes next */
   int failed;
 };
 
@@ -301,9 +303,12 @@ static int lex_word(struct parser *p, struct token *t) {
   return 0;
 }
 
+static void read_heredoc_bodies(struct parser *p);
+
 static void lex(struct parser *p, struct token *t) {
   t->fd = -1;
   t->word = NULL;
+  t->strip_tabs = 0;
   for (;;) {
     while (p->pos < p->len && (p->text[p->pos] == ' ' || p->text[p->pos] == '\t')) p->pos++;
     if (p->pos + 1 < p->len && p->text[p->pos] == '\\' && p->text[p->pos + 1] == '\n') {
@@ -341,7 +346,15 @@ static void lex(struct parser *p, struct token *t) {
     }
   }
   switch (c) {
-  case '\n': t->type = T_NEWLINE; break;
+  case '\n':
+    t->type = T_NEWLINE;
+    if (p->pending) {
+      p->pos++;
+      t->end = p->pos;
+      read_heredoc_bodies(p);
+      return;
+    }
+    break;
   case ';':
     if (c1 == ';') n = 2, t->type = T_DSEMI;
     else t->type = T_SEMI;
@@ -357,11 +370,9 @@ static void lex(struct parser *p, struct token *t) {
   case '<':
     t->type = T_REDIR;
     if (c1 == '<') {
-      syntax_error(p, "here-documents (<<) are not supported");
-      t->type = T_ERROR;
-      return;
-    }
-    if (c1 == '&') n = 2, t->kind = R_DUP_IN;
+      n = 2, t->kind = R_HEREDOC;
+      if (left > 2 && s[2] == '-') n = 3, t->strip_tabs = 1;
+    } else if (c1 == '&') n = 2, t->kind = R_DUP_IN;
     else if (c1 == '>') n = 2, t->kind = R_RDWR;
     else t->kind = R_IN;
     break;
@@ -657,10 +668,14 @@ static struct command *parse_case(struct parser *p) {
 
 static int parse_redirect(struct parser *p, struct redir ***tail) {
   struct token *t = peek(p);
+  int kind_strip = t->strip_tabs;
   struct redir *r = arena_alloc(sizeof(*r));
+  memset(r, 0, sizeof(*r));
   r->kind = t->kind;
   r->fd = t->fd >= 0 ? t->fd
-          : (t->kind == R_IN || t->kind == R_DUP_IN || t->kind == R_RDWR) ? 0 : 1;
+          : (t->kind == R_IN || t->kind == R_DUP_IN || t->kind == R_RDWR || t->kind == R_HEREDOC)
+              ? 0
+              : 1;
   r->next = NULL;
   consume(p);
   t = peek(p);
@@ -670,9 +685,57 @@ static int parse_redirect(struct parser *p, struct redir ***tail) {
   }
   r->target = t->word;
   consume(p);
+  if (r->kind == R_HEREDOC) {
+    /* The body follows the end of this line; until then target is the delimiter. */
+    r->strip_tabs = kind_strip;
+    r->next_pending = NULL;
+    *p->pending_tail = r;
+    p->pending_tail = &r->next_pending;
+  }
   **tail = r;
   *tail = &r->next;
   return 0;
+}
+
+/* Reads the bodies of the pending here-documents: the lines after the
+ * current one, up to each delimiter. They are cut out of the line text. */
+static void read_heredoc_bodies(struct parser *p) {
+  for (struct redir *r = p->pending; r; r = r->next_pending) {
+    /* Delimiter: the word with quotes removed; any quoting makes the body literal. */
+    struct wbuf d = {0};
+    for (const char *q = r->target; *q; q++) {
+      if (*q == '\'' || *q == '"') {
+        r->quoted = 1;
+        continue;
+      }
+      if (*q == '\\' && q[1]) {
+        r->quoted = 1;
+        q++;
+      }
+      wb_put(&d, *q);
+    }
+    const char *delim = d.s ? d.s : "";
+    struct wbuf body = {0};
+    size_t base = p->len;
+    int found = 0;
+    while (read_line(p, 1)) {
+      char *line = p->text + base;
+      size_t n = p->len - base;
+      if (r->strip_tabs)
+        while (n > 0 && *line == '\t') line++, n--;
+      size_t content = n > 0 && line[n - 1] == '\n' ? n - 1 : n;
+      if (content == strlen(delim) && memcmp(line, delim, content) == 0) found = 1;
+      else
+        for (size_t i = 0; i < n; i++) wb_put(&body, line[i]);
+      p->len = base;
+      p->text[base] = 0;
+      if (found) break;
+    }
+    if (!found) syntax_error(p, "here-document delimited by end of input");
+    r->target = body.s ? body.s : arena_strdup("");
+  }
+  p->pending = NULL;
+  p->pending_tail = &p->pending;
 }
 
 static struct command *parse_compound(struct parser *p) {
@@ -847,6 +910,8 @@ enum parse_result parse_line(struct source *src, struct andor **out) {
   p.len = p.pos = 0;
   p.have_tok = 0;
   p.failed = 0;
+  p.pending = NULL;
+  p.pending_tail = &p.pending;
   *out = NULL;
   if (!read_line(&p, 0)) return PARSE_EOF;
   struct andor **tail = out;
@@ -868,6 +933,7 @@ enum parse_result parse_line(struct source *src, struct andor **out) {
       break;
     }
   }
+  if (p.pending && !p.failed) read_heredoc_bodies(&p);
   if (p.failed) {
     *out = NULL;
     return PARSE_ERROR;

@@ -53,13 +53,16 @@ void vars_print_exported(int fd);
 
 /* ---- parse.c: lexer and parser ---- */
 
-enum redir_kind { R_IN, R_OUT, R_APPEND, R_RDWR, R_DUP_IN, R_DUP_OUT };
+enum redir_kind { R_IN, R_OUT, R_APPEND, R_RDWR, R_DUP_IN, R_DUP_OUT, R_HEREDOC };
 
 struct redir {
   int fd;
   enum redir_kind kind;
-  char *target; /* raw word, expanded at run time */
+  char *target;   /* raw word, expanded at run time; R_HEREDOC: the body */
+  int strip_tabs; /* R_HEREDOC: <<- */
+  int quoted;     /* R_HEREDOC: the delimiter was quoted, so the body is literal */
   struct redir *next;
+  struct redir *next_pending; /* parser: here-documents still waiting for their body */
 };
 
 enum cmd_type {
@@ -137,6 +140,8 @@ enum parse_result parse_line(struct source *src, struct andor **out);
 int expand_word(const char *raw, char ***fields, int *nfields);
 /* Expands without field splitting (assignments, redirection targets). */
 char *expand_single(const char *raw);
+/* Expands a here-document body: parameters, substitutions and \$ \` \\ escapes. */
+char *expand_heredoc(const char *body);
 /* 1 if subject matches the case pattern raw (quoted parts literal), 0 if not, -1 on error. */
 int case_pattern_match(const char *raw, const char *subject);
 
