@@ -45,6 +45,7 @@ import {
   readTimespec64,
   STATX_SIZE,
   UIO_MAXIOV,
+  writeTimespec64,
 } from "./abi.ts";
 import {
   arg,
@@ -827,17 +828,33 @@ export const POLL = {
   WRBAND: 0x200,
 } as const;
 
+/**
+ * Readiness for reading: streams (pipes, ttys) as their file says, and only
+ * through a read end; other files are always ready, as Linux's default poll.
+ */
+function readableNow(api: KernelApi, file: OpenFile): boolean {
+  if (!isStreamFile(file)) return true;
+  return (file.flags & OpenFlags.READ) !== 0 && api.vfs.readReady(file);
+}
+
+/**
+ * Readiness for writing: a stream through a write end (there is no query
+ * for free space below the personality, so a full pipe still counts as
+ * ready), other files always.
+ */
+function writableNow(file: OpenFile): boolean {
+  return !isStreamFile(file) || (file.flags & OpenFlags.WRITE) !== 0;
+}
+
 /** Most descriptors one ppoll may watch. */
 const POLL_MAX = 1024;
 /** restartState of a ppoll without a timeout (any value above every real deadline). */
 const NO_DEADLINE = Number.MAX_SAFE_INTEGER;
 
 /**
- * ppoll_time64(fds, nfds, timeout, sigmask, sigsetsize). Readiness for
- * reading comes from the file (pipes, ttys: data or end of file; other files
- * always); writing is always reported ready (there is no write-readiness
- * query below the personality, so a full pipe still shows POLLOUT); POLLHUP
- * is not reported; a bad descriptor gives POLLNVAL. With `sigmask` the mask
+ * ppoll_time64(fds, nfds, timeout, sigmask, sigsetsize). Readiness as
+ * {@link readableNow} and {@link writableNow} say; POLLHUP is not reported;
+ * a bad descriptor gives POLLNVAL. With `sigmask` the mask
  * is swapped for the wait, as sigsuspend does, and put back afterwards.
  * The deadline survives restarts in `t.restartState`.
  */
@@ -860,12 +877,7 @@ export function sysPpollTime64(t: Thread, api: KernelApi): number {
     if (sigmask !== 0) {
       if (uarg(t, 4) !== 8) return K.INVAL;
       if (!api.copyInto(p, sigmask, scratchBytes(8))) return K.FAULT;
-      if (!t.hasSavedMask) {
-        t.savedBlockedLo = t.sigBlockedLo;
-        t.savedBlockedHi = t.sigBlockedHi;
-        t.hasSavedMask = true;
-      }
-      api.setSignalMask(t, scratchView.getInt32(0, true), scratchView.getInt32(4, true));
+      swapMask(t, api, scratchView.getInt32(0, true), scratchView.getInt32(4, true));
     }
     t.restartState = deadline;
   }
@@ -883,10 +895,8 @@ export function sysPpollTime64(t: Thread, api: KernelApi): number {
       if (file === null) {
         rev = POLL.NVAL;
       } else {
-        if ((file.flags & OpenFlags.READ) && api.vfs.readReady(file)) {
-          rev |= events & (POLL.IN | POLL.RDNORM);
-        }
-        if (file.flags & OpenFlags.WRITE) rev |= events & (POLL.OUT | POLL.WRNORM);
+        if (readableNow(api, file)) rev |= events & (POLL.IN | POLL.RDNORM);
+        if (writableNow(file)) rev |= events & (POLL.OUT | POLL.WRNORM);
         if (rev === 0 && (events & (POLL.IN | POLL.RDNORM)) !== 0) {
           const q = api.vfs.waitQueue(file, "read");
           if (q !== null) queues.push(q);
@@ -923,4 +933,113 @@ function finishPoll(t: Thread, api: KernelApi, result: number, sigmask: number):
     api.setSignalMask(t, t.savedBlockedLo, t.savedBlockedHi);
   }
   return result;
+}
+
+/** Applies a ppoll/pselect signal mask for the wait (saving the old one, as sigsuspend does). */
+function swapMask(t: Thread, api: KernelApi, lo: number, hi: number): void {
+  if (!t.hasSavedMask) {
+    t.savedBlockedLo = t.sigBlockedLo;
+    t.savedBlockedHi = t.sigBlockedHi;
+    t.hasSavedMask = true;
+  }
+  api.setSignalMask(t, lo, hi);
+}
+
+/** Bit `fd` of an fd_set held in `set`. */
+function fdIsSet(set: Uint8Array | null, fd: number): boolean {
+  return set !== null && (set[fd >>> 3] & (1 << (fd & 7))) !== 0;
+}
+
+/**
+ * pselect6_time64(nfds, readfds, writefds, exceptfds, timeout, sigmaskarg)
+ * where sigmaskarg points to {sigset pointer, size}. Readiness as for ppoll;
+ * no exceptional conditions are ever reported; a descriptor in a set that is
+ * not open gives EBADF. The sets are rewritten with the ready descriptors
+ * and the timeout with the time left, as the raw Linux call does.
+ */
+export function sysPselect6Time64(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const nfds = arg(t, 0);
+  const addrs = [uarg(t, 1), uarg(t, 2), uarg(t, 3)];
+  const tmo = uarg(t, 4);
+  const sigArg = uarg(t, 5);
+  if (nfds < 0 || nfds > POLL_MAX) return K.INVAL;
+  // fd_set is an array of 32-bit longs on rv32.
+  const setBytes = ((nfds + 31) >>> 5) * 4;
+  if (t.restartState < 0) {
+    let deadline = NO_DEADLINE;
+    if (tmo !== 0) {
+      if (!api.copyInto(p, tmo, scratchBytes(16))) return K.FAULT;
+      const ns = readTimespec64(scratchView, 0);
+      if (ns < 0n) return K.INVAL;
+      deadline = api.nowNs() + Number(ns);
+    }
+    if (sigArg !== 0) {
+      if (!api.copyInto(p, sigArg, scratchBytes(8))) return K.FAULT;
+      const ss = scratchView.getUint32(0, true);
+      const ssLen = scratchView.getUint32(4, true);
+      if (ss !== 0) {
+        if (ssLen !== 8) return K.INVAL;
+        if (!api.copyInto(p, ss, scratchBytes(8))) return K.FAULT;
+        swapMask(t, api, scratchView.getInt32(0, true), scratchView.getInt32(4, true));
+      }
+    }
+    t.restartState = deadline;
+  }
+  const sets: (Uint8Array | null)[] = [];
+  for (const a of addrs) {
+    if (a === 0 || setBytes === 0) {
+      sets.push(null);
+      continue;
+    }
+    const b = api.copyIn(p, a, setBytes);
+    if (b === null) return finishPoll(t, api, K.FAULT, sigArg);
+    sets.push(b);
+  }
+  const out = sets.map((s) => (s === null ? null : new Uint8Array(s.length)));
+  let ready = 0;
+  const queues = [];
+  for (let fd = 0; fd < nfds; fd++) {
+    const r = fdIsSet(sets[0], fd), w = fdIsSet(sets[1], fd), e = fdIsSet(sets[2], fd);
+    if (!r && !w && !e) continue;
+    const file = fileOf(api, p, fd);
+    if (file === null) return finishPoll(t, api, K.BADF, sigArg);
+    if (r) {
+      if (readableNow(api, file)) {
+        out[0]![fd >>> 3] |= 1 << (fd & 7);
+        ready++;
+      } else {
+        const q = api.vfs.waitQueue(file, "read");
+        if (q !== null) queues.push(q);
+      }
+    }
+    if (w && writableNow(file)) {
+      out[1]![fd >>> 3] |= 1 << (fd & 7);
+      ready++;
+    }
+  }
+  const deadline = t.restartState;
+  if (
+    ready === 0 && t.hasSavedMask && sigArg !== 0 &&
+    ((t.sigPendingLo & ~t.sigBlockedLo) | (t.sigPendingHi & ~t.sigBlockedHi)) !== 0
+  ) {
+    markNoRestart(procData(p, api), t);
+    t.interrupted = true;
+    return BLOCK;
+  }
+  if (ready === 0 && (deadline === NO_DEADLINE || api.nowNs() < deadline)) {
+    markNoRestart(procData(p, api), t); // a handler ends pselect with EINTR, as on Linux
+    return deadline === NO_DEADLINE ? api.blockMany(t, queues) : api.blockMany(t, queues, deadline);
+  }
+  procData(p, api).noRestartPc = -1;
+  for (let i = 0; i < 3; i++) {
+    const o = out[i];
+    if (o !== null && !api.copyOut(p, addrs[i], o)) return finishPoll(t, api, K.FAULT, sigArg);
+  }
+  if (tmo !== 0) {
+    const left = Math.max(0, deadline - api.nowNs());
+    writeTimespec64(scratchView, 0, BigInt(Math.floor(left)));
+    api.copyOut(p, tmo, scratchBytes(16));
+  }
+  return finishPoll(t, api, ready, sigArg);
 }

@@ -65,6 +65,7 @@ import {
   sysPipe2,
   sysPpollTime64,
   sysPread64,
+  sysPselect6Time64,
   sysPwrite64,
   sysRead,
   sysReadlinkat,
@@ -381,11 +382,20 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
       "it to the same deadline; CPU-time clocks EINVAL",
   ),
   e(
+    413,
+    "pselect6_time64",
+    sysPselect6Time64,
+    "partial",
+    "readiness as ppoll; never an exceptional condition; sets and timeout rewritten; a " +
+      "handler ends it with EINTR",
+  ),
+  e(
     414,
     "ppoll_time64",
     sysPpollTime64,
     "partial",
-    "POLLIN from the file's readiness; POLLOUT always for writable files; no POLLHUP/POLLERR; " +
+    "POLLIN: stream data or end of file, other files always; POLLOUT: stream write ends and " +
+      "other files (a full pipe too); no POLLHUP/POLLERR; " +
       "POLLNVAL for bad fds; sigmask swapped for the wait; a handler ends it with EINTR",
   ),
 ];

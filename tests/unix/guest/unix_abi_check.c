@@ -40,7 +40,7 @@ enum {
   NR_uname = 160, NR_getpid = 172, NR_getppid = 173, NR_getuid = 174, NR_gettid = 178,
   NR_munmap = 215, NR_clone = 220, NR_execve = 221, NR_mmap2 = 222, NR_mprotect = 226,
   NR_wait4 = 260, NR_getrandom = 278, NR_statx = 291, NR_clock_gettime64 = 403,
-  NR_clock_nanosleep64 = 407, NR_ppoll64 = 414,
+  NR_clock_nanosleep64 = 407, NR_ppoll64 = 414, NR_pselect64 = 413,
 };
 #define AT_FDCWD (-100)
 #define SIGCHLD 17
@@ -246,6 +246,32 @@ static void polls(void) {
   check("ppoll woken revents", f[0].revents);
   int info[32];
   S5(NR_waitid, 1, pid, info, 4, 0);
+  S1(NR_close, p[0]);
+  S1(NR_close, p[1]);
+}
+
+static void selects(void) {
+  int p[2];
+  S2(NR_pipe2, p, 0);
+  ul rs[2], ws[2];
+  int n = p[1] + 1;
+  long long zero[2] = {0, 0}, wait_ts[2] = {0, 30000000};
+  rs[0] = 1UL << p[0];
+  check("pselect empty", S6(NR_pselect64, n, rs, 0, 0, zero, 0));
+  check("pselect empty set", (long)rs[0]);
+  rs[0] = 1UL << p[0];
+  check("pselect timeout", S6(NR_pselect64, n, rs, 0, 0, wait_ts, 0));
+  check("pselect timeout left", (long)(wait_ts[0] * 1000 + wait_ts[1] / 1000000));
+  S3(NR_write, p[1], "x", 1);
+  rs[0] = 1UL << p[0];
+  ws[0] = 1UL << p[1];
+  check("pselect ready", S6(NR_pselect64, n, rs, ws, 0, zero, 0));
+  check("pselect read bit", (long)(rs[0] == (1UL << p[0])));
+  check("pselect write bit", (long)(ws[0] == (1UL << p[1])));
+  rs[0] = 1UL << 30;
+  check("pselect bad fd", S6(NR_pselect64, 31, rs, 0, 0, zero, 0));
+  check("pselect bad nfds", S6(NR_pselect64, -1, 0, 0, 0, zero, 0));
+  check("pselect bad set ptr", S6(NR_pselect64, n, 16, 0, 0, zero, 0));
   S1(NR_close, p[0]);
   S1(NR_close, p[1]);
 }
@@ -584,6 +610,7 @@ int main(int argc, char **argv, char **envp) {
   files(argv[1]);
   pipes();
   polls();
+  selects();
   signals();
   altstack();
   faults();
