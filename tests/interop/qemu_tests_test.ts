@@ -347,6 +347,15 @@ const SH_CASES: readonly ShellCase[] = [
     stdout: 'hello world "q" $N sub\nliteral $N\ntabs world\nfirst\nsecond\n[a b]\n[c]\ndone\n',
   },
   {
+    name: "set --, set -x, set -e",
+    script: 'set -- a "b c"; echo $# $2; set -x; X=1 echo traced; set +x; echo quiet; set -e; ' +
+      "false || echo ok; if false; then :; fi; ! true; false && echo no; echo still; " +
+      "f() { false; echo not-here; }; f; echo never",
+    stdout: "2 b c\ntraced\nquiet\nok\nstill\n",
+    status: 1,
+    stderr: "+ X=1 echo traced\n+ set +x\n",
+  },
+  {
     name: "exit with a status; exit stops the script",
     script: "exit 5; echo not reached",
     stdout: "",

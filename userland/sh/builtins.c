@@ -332,6 +332,58 @@ static int bi_read(int argc, char **argv) {
   return eof ? 1 : 0;
 }
 
+/* set [-ex] [+ex] [--] [arg...]: options, and new positional parameters. */
+static int bi_set(int argc, char **argv) {
+  static char **set_array; /* the last parameter array set made */
+  if (argc == 1) {
+    vars_print_all(1);
+    return 0;
+  }
+  int i = 1;
+  for (; i < argc && (argv[i][0] == '-' || argv[i][0] == '+') && argv[i][1]; i++) {
+    if (strcmp(argv[i], "--") == 0) {
+      i++;
+      goto params;
+    }
+    int on = argv[i][0] == '-';
+    for (const char *o = argv[i] + 1; *o; o++) {
+      if (*o == 'e') sh.opt_errexit = on;
+      else if (*o == 'x') sh.opt_xtrace = on;
+      else {
+        sh_error("set", arena_concat3(argv[i], ": ", "unknown option (only -e and -x)"));
+        return 2;
+      }
+    }
+  }
+  if (i == argc) return 0;
+params:;
+  int n = argc - i;
+  char **p = malloc((size_t)(n + 1) * sizeof(char *));
+  if (!p) {
+    sh_error("set", "out of memory");
+    return 1;
+  }
+  for (int k = 0; k < n; k++) {
+    p[k] = strdup(argv[i + k]);
+    if (!p[k]) {
+      while (k > 0) free(p[--k]);
+      free(p);
+      sh_error("set", "out of memory");
+      return 1;
+    }
+  }
+  p[n] = NULL;
+  /* The previous array can go unless a function call still refers to it. */
+  if (set_array && sh.params == set_array && sh.func_depth == 0) {
+    for (char **q = set_array; *q; q++) free(*q);
+    free(set_array);
+  }
+  set_array = p;
+  sh.params = p;
+  sh.nparams = n;
+  return 0;
+}
+
 /* return [n]: leave the current function with status n (default $?). */
 static int bi_return(int argc, char **argv) {
   long n = argc > 1 ? parse_uint(argv[1]) : sh.last_status;
@@ -387,7 +439,7 @@ static const struct builtin builtins[] = {
     {"wait", bi_wait},     {"jobs", bi_jobs},  {"fg", bi_fg},       {"bg", bi_bg},
     {"kill", bi_kill},     {"read", bi_read},  {"break", bi_break}, {"continue", bi_continue},
     {"test", builtin_test}, {"[", builtin_test}, {"shift", bi_shift},
-    {"return", bi_return},
+    {"return", bi_return}, {"set", bi_set},
 };
 
 builtin_fn builtin_lookup(const char *name) {

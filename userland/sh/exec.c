@@ -152,6 +152,24 @@ struct expanded {
   int nassign;
 };
 
+/* set -x: "+ NAME=V cmd args" on stderr, in one write. */
+static void xtrace(struct expanded *x) {
+  size_t n = 3;
+  for (int i = 0; i < x->nassign; i++) n += strlen(x->assigns[i]) + 1;
+  for (int i = 0; i < x->argc; i++) n += strlen(x->argv[i]) + 1;
+  char *line = arena_alloc(n), *o = line;
+  *o++ = '+';
+  for (int i = 0; i < x->nassign + x->argc; i++) {
+    const char *w = i < x->nassign ? x->assigns[i] : x->argv[i - x->nassign];
+    *o++ = ' ';
+    memcpy(o, w, strlen(w));
+    o += strlen(w);
+  }
+  *o++ = '\n';
+  *o = 0;
+  out_str(2, line);
+}
+
 static int expand_command(struct command *c, struct expanded *x) {
   memset(x, 0, sizeof(*x));
   sh.subst_ran = 0;
@@ -180,6 +198,7 @@ static int expand_command(struct command *c, struct expanded *x) {
     for (int k = 0; k < n; k++) x->argv[x->argc++] = f[k];
   }
   x->argv[x->argc] = NULL;
+  if (sh.opt_xtrace && (x->argc || x->nassign)) xtrace(x);
   return 0;
 }
 
@@ -480,14 +499,21 @@ int run_andor(struct andor *a) {
     return 0;
   }
   int status = run_pipeline(a->pipes[0], a->background, a->text);
+  int last_ran = 0;
   sh.last_status = status;
   for (int i = 1;
        i < a->npipes && !sh.breaking && !sh.continuing && !sh.interrupted && !sh.returning; i++) {
     int run = a->ops[i - 1] == OP_AND ? status == 0 : status != 0;
     if (!run) continue;
     status = run_pipeline(a->pipes[i], 0, a->text);
+    last_ran = i;
     sh.last_status = status;
   }
+  /* set -e: only a failure of the last pipeline of the list counts, and not
+   * inside conditions or under `!`. */
+  if (sh.opt_errexit && status != 0 && sh.cond_depth == 0 && !a->background &&
+      last_ran == a->npipes - 1 && !a->pipes[last_ran]->negate)
+    exit(status);
   return status;
 }
 
@@ -520,10 +546,14 @@ static int run_compound(struct command *c) {
   switch (c->type) {
   case CMD_SUBSHELL:
   case CMD_GROUP: return run_list(c->body);
-  case CMD_IF:
-    if (run_list(c->cond) == 0) return run_list(c->body);
+  case CMD_IF: {
+    sh.cond_depth++;
+    int cond = run_list(c->cond);
+    sh.cond_depth--;
+    if (cond == 0) return run_list(c->body);
     if (sh.breaking || sh.continuing || sh.interrupted || sh.returning) return 0;
     return c->else_part ? run_compound(c->else_part) : 0;
+  }
   case CMD_WHILE:
   case CMD_UNTIL: {
     /* Each iteration's expansions are freed, so long loops run in bounded memory. */
@@ -531,7 +561,9 @@ static int run_compound(struct command *c) {
     sh.loop_depth++;
     for (;;) {
       arena_release(m);
+      sh.cond_depth++;
       int cond = run_list(c->cond);
+      sh.cond_depth--;
       if (sh.breaking || sh.continuing || sh.interrupted || sh.returning) {
         if (loop_should_end()) break;
         continue;

@@ -50,6 +50,8 @@ size_t var_assignment_len(const char *word);
 /* NULL-terminated environment for execve, in the arena; extra are NAME=VALUE overrides. */
 char **vars_environ(char **extra, int nextra);
 void vars_print_exported(int fd);
+/* All variables as NAME='VALUE' lines (the `set` listing). */
+void vars_print_all(int fd);
 
 /* ---- parse.c: lexer and parser ---- */
 
@@ -231,6 +233,9 @@ struct shell_state {
   int continuing; /* levels to continue (1: the innermost) */
   int interrupted; /* a foreground job died of ^C: abandon the command line */
   int func_depth;
+  int opt_errexit; /* set -e */
+  int opt_xtrace;  /* set -x */
+  int cond_depth;  /* inside an if/while/until condition: set -e does not apply */
   int returning; /* `return` ran: unwind to the function call */
   int return_status;
   int subst_ran;    /* a command substitution ran while expanding this command */

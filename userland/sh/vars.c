@@ -119,9 +119,9 @@ char **vars_environ(char **extra, int nextra) {
   return env;
 }
 
-void vars_print_exported(int fd) {
+static void print_vars(int fd, int only_exported) {
   for (int i = 0; i < nvars; i++) {
-    if (!vars[i].exported) continue;
+    if (only_exported && !vars[i].exported) continue;
     /* Quoted for re-input: ' becomes '\'' (4 bytes per quote at most). */
     size_t n = strlen(vars[i].value);
     char *q = arena_alloc(n * 4 + 3), *o = q;
@@ -136,10 +136,14 @@ void vars_print_exported(int fd) {
     }
     *o++ = '\'';
     *o = 0;
-    out_str(fd, "export ");
+    if (only_exported) out_str(fd, "export ");
     out_str(fd, vars[i].name);
     out_str(fd, "=");
     out_str(fd, q);
     out_str(fd, "\n");
   }
 }
+
+void vars_print_exported(int fd) { print_vars(fd, 1); }
+
+void vars_print_all(int fd) { print_vars(fd, 0); }
