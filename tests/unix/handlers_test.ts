@@ -470,3 +470,21 @@ Deno.test("kill permissions for a process that dropped root", () => {
   fk.proc.parent!.sid = 1;
   assert.equal(sys(fk, NR.kill, 1, 18), 0); // SIGCONT within the session
 });
+
+Deno.test("scheduling calls: affinity of one CPU, nice values", () => {
+  const fk = createFakeKernel();
+  assert.equal(sys(fk, 123, 0, 128, A), 4); // sched_getaffinity
+  assert.equal(fk.view(A).getUint32(0, true), 1);
+  assert.equal(sys(fk, 123, 0, 2, A), -22);
+  assert.equal(sys(fk, 123, 99, 128, A), -3);
+  fk.view(A).setUint32(0, 2, true);
+  assert.equal(sys(fk, 122, 0, 4, A), -22); // a mask without CPU 0
+  fk.view(A).setUint32(0, 3, true);
+  assert.equal(sys(fk, 122, 0, 4, A), 0);
+  assert.equal(sys(fk, 140, 0, 0, 30), 0); // clamped to 19
+  assert.equal(fk.thread.priority, 19);
+  assert.equal(sys(fk, 141, 0, 0), 1);
+  fk.proc.uid = 1000;
+  assert.equal(sys(fk, 140, 0, 0, 0), -13); // only root lowers nice
+  assert.equal(sys(fk, 140, 0, 1, 0), -1); // another user's process
+});

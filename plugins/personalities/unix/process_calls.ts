@@ -390,3 +390,103 @@ export function sysGetresgid(t: Thread, api: KernelApi): number {
 export function sysGetgroups(t: Thread): number {
   return arg(t, 0) < 0 ? K.INVAL : 0;
 }
+
+/** getpriority/setpriority `which` values. */
+const PRIO = { PROCESS: 0, PGRP: 1, USER: 2 } as const;
+
+/** The processes `which`/`who` name (who 0 = the caller's process, group or user). */
+function prioTargets(t: Thread, api: KernelApi, which: number, who: number): Process[] | number {
+  const self = t.process;
+  switch (which) {
+    case PRIO.PROCESS: {
+      const p = who === 0 ? self : api.getProcess(who);
+      return p === null || p.state === TaskState.ZOMBIE ? [] : [p];
+    }
+    case PRIO.PGRP: {
+      const g = who === 0 ? self.pgid : who;
+      return api.processes().filter((p) => p.pgid === g && p.state !== TaskState.ZOMBIE);
+    }
+    case PRIO.USER: {
+      const u = who === 0 ? self.uid : who;
+      return api.processes().filter((p) => p.uid === u && p.state !== TaskState.ZOMBIE);
+    }
+    default:
+      return K.INVAL;
+  }
+}
+
+/**
+ * getpriority(which, who): 20 - nice of the highest-priority target (the
+ * raw Linux call's encoding, so the result is never negative). The nice
+ * value is the thread's `priority` field, which priority-based scheduler
+ * plugins use (0 = normal, lower = more urgent).
+ */
+export function sysGetpriority(t: Thread, api: KernelApi): number {
+  const targets = prioTargets(t, api, arg(t, 0), arg(t, 1));
+  if (typeof targets === "number") return targets;
+  if (targets.length === 0) return K.SRCH;
+  let best = 19;
+  for (const p of targets) best = Math.min(best, p.mainThread?.priority ?? 0);
+  return 20 - best;
+}
+
+/**
+ * setpriority(which, who, nice): nice clamped to [-20, 19]; only root may
+ * lower it (raise the priority) or change another user's processes.
+ */
+export function sysSetpriority(t: Thread, api: KernelApi): number {
+  const targets = prioTargets(t, api, arg(t, 0), arg(t, 1));
+  if (typeof targets === "number") return targets;
+  if (targets.length === 0) return K.SRCH;
+  const nice = Math.max(-20, Math.min(19, arg(t, 2)));
+  const self = t.process;
+  for (const p of targets) {
+    if (self.uid !== 0 && p.uid !== self.uid) return K.PERM;
+    for (const th of p.threads) {
+      if (self.uid !== 0 && nice < th.priority) return K.ACCES;
+    }
+  }
+  for (const p of targets) for (const th of p.threads) th.priority = nice;
+  return 0;
+}
+
+/** sched_getaffinity(pid, size, mask): one CPU, so the mask is {CPU 0} in one 32-bit word. */
+export function sysSchedGetaffinity(t: Thread, api: KernelApi): number {
+  const pid = arg(t, 0);
+  const size = uarg(t, 1);
+  if (size < 4 || (size & 3) !== 0) return K.INVAL;
+  if (pid !== 0 && api.getProcess(pid) === null) return K.SRCH;
+  return api.writeU32(t.process, uarg(t, 2), 1) ? 4 : K.FAULT;
+}
+
+/** sched_setaffinity(pid, size, mask): the mask must include CPU 0, the only one. */
+export function sysSchedSetaffinity(t: Thread, api: KernelApi): number {
+  const pid = arg(t, 0);
+  const size = uarg(t, 1);
+  if (pid !== 0 && api.getProcess(pid) === null) return K.SRCH;
+  if (size < 1) return K.INVAL;
+  const first = api.copyIn(t.process, uarg(t, 2), 1);
+  if (first === null) return K.FAULT;
+  return (first[0] & 1) !== 0 ? 0 : K.INVAL;
+}
+
+/** sched_getscheduler(pid): SCHED_OTHER (0); policies are chosen by the scheduler plugin. */
+export function sysSchedGetscheduler(t: Thread, api: KernelApi): number {
+  const pid = arg(t, 0);
+  if (pid < 0) return K.INVAL;
+  return pid === 0 || api.getProcess(pid) !== null ? 0 : K.SRCH;
+}
+
+/** sched_get_priority_max / _min(policy): 0 for SCHED_OTHER, SCHED_BATCH, SCHED_IDLE; 99/1 for FIFO, RR. */
+export function sysSchedPriorityMax(t: Thread): number {
+  const policy = arg(t, 0);
+  if (policy === 1 || policy === 2) return 99;
+  return policy === 0 || policy === 3 || policy === 5 ? 0 : K.INVAL;
+}
+
+/** sched_get_priority_min(policy). */
+export function sysSchedPriorityMin(t: Thread): number {
+  const policy = arg(t, 0);
+  if (policy === 1 || policy === 2) return 1;
+  return policy === 0 || policy === 3 || policy === 5 ? 0 : K.INVAL;
+}

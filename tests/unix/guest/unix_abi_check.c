@@ -436,6 +436,23 @@ static void processes(void) {
   check("gettid==getpid", S0(NR_gettid) == S0(NR_getpid));
   check("set_tid_address", S1(NR_set_tid_address, &child_pid) == S0(NR_gettid));
   check("sched_yield", S0(NR_sched_yield));
+  check("sched_getscheduler", S1(120, 0));
+  check("sched_get_priority_max FIFO", S1(125, 1));
+  check("sched_get_priority_min OTHER", S1(126, 0));
+  check("sched_get_priority_max bad", S1(125, 77));
+  pid = S5(NR_clone, SIGCHLD, 0, 0, 0, 0);
+  if (pid == 0) {
+    int code = 0;
+    if (S2(141, 0, 0) != 20) code |= 1;          /* getpriority: 20 - nice 0 */
+    if (S3(140, 0, 0, 5) != 0) code |= 2;        /* nice 5 */
+    if (S2(141, 0, 0) != 15) code |= 4;
+    if (S3(140, 0, 0, -3) != 0) code |= 8;       /* root may lower it */
+    if (S2(141, 0, 0) != 23) code |= 16;
+    if (S2(141, 7, 0) != -22) code |= 32;        /* bad which */
+    S1(NR_exit_group, code);
+  }
+  waitinfo(1, pid, 4, &si);
+  check("priority child status", si.f[2]);
 }
 
 static volatile int intr_hits;
