@@ -661,7 +661,7 @@ char *command_output(const char *text) {
     src.str = strdup(text);
     if (!src.str) _exit(2);
     src.str_len = strlen(src.str);
-    _exit(run_source(&src) & 255);
+    _exit(run_source(&src, 0) & 255);
   }
   close(pfd[1]);
   size_t len = 0, cap = 256;

@@ -103,12 +103,12 @@ int main(int argc, char **argv, char **envp) {
   src.interactive = sh.interactive;
   if (sh.interactive) setup_job_control();
 
-  exit(run_source(&src));
+  exit(run_source(&src, 1));
 }
 
-int run_source(struct source *s) {
+int run_source(struct source *s, int reset_arena) {
   for (;;) {
-    arena_reset();
+    if (reset_arena) arena_reset();
     sh.interrupted = sh.breaking = sh.continuing = sh.returning = 0;
     struct andor *list;
     enum parse_result r = parse_line(s, &list);

@@ -196,8 +196,10 @@ int run_list(struct andor *list);
 /* Runs text as commands in a child; returns its standard output (arena), or
  * NULL on failure. Sets $? to the child's status. */
 char *command_output(const char *text);
-/* Parses and runs every line of a source; returns the last status. */
-int run_source(struct source *src);
+/* Parses and runs every line of a source; returns the last status. The
+ * top level frees the arena after each line; a forked child must not, since
+ * its inherited state (e.g. a function's arguments) lives there. */
+int run_source(struct source *src, int reset_arena);
 int run_andor(struct andor *a);
 
 /* ---- func.c ---- */
