@@ -102,3 +102,50 @@ export function sysSysinfo(t: Thread, api: KernelApi): number {
   v.setUint32(52, 1, true);
   return api.copyOut(t.process, uarg(t, 0), scratch.subarray(0, SYSINFO_SIZE)) ? 0 : K.FAULT;
 }
+
+/** personality(persona): only PER_LINUX (0) exists; 0xffffffff queries it. */
+export function sysPersonality(t: Thread): number {
+  const persona = uarg(t, 0);
+  return persona === 0 || persona === 0xffff_ffff ? 0 : K.INVAL;
+}
+
+/** prctl options the personality answers. */
+const PR = { SET_NAME: 15, GET_NAME: 16 } as const;
+/** Size of the task name buffer (TASK_COMM_LEN). */
+const TASK_COMM_LEN = 16;
+
+/**
+ * prctl(option, ...): PR_SET_NAME and PR_GET_NAME (the command name `ps`
+ * shows, at most 15 bytes); other options give EINVAL.
+ */
+export function sysPrctl(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const option = uarg(t, 0);
+  const addr = uarg(t, 1);
+  if (option === PR.SET_NAME) {
+    // Up to 15 bytes; near the end of readable memory, as many as can be read.
+    let raw = api.copyIn(p, addr, TASK_COMM_LEN - 1);
+    for (let n = TASK_COMM_LEN - 2; raw === null && n >= 1; n--) raw = api.copyIn(p, addr, n);
+    if (raw === null) return K.FAULT;
+    const end = raw.indexOf(0);
+    p.comm = String.fromCharCode(...(end < 0 ? raw : raw.subarray(0, end)));
+    return 0;
+  }
+  if (option === PR.GET_NAME) {
+    const out = new Uint8Array(TASK_COMM_LEN);
+    for (let i = 0; i < Math.min(p.comm.length, TASK_COMM_LEN - 1); i++) {
+      out[i] = p.comm.charCodeAt(i) & 0xff;
+    }
+    return api.copyOut(p, addr, out) ? 0 : K.FAULT;
+  }
+  return K.INVAL;
+}
+
+/** getcpu(cpu, node, cache): CPU 0 on node 0 (either pointer may be NULL). */
+export function sysGetcpu(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const cpu = uarg(t, 0), node = uarg(t, 1);
+  if (cpu !== 0 && !api.writeU32(p, cpu, 0)) return K.FAULT;
+  if (node !== 0 && !api.writeU32(p, node, 0)) return K.FAULT;
+  return 0;
+}

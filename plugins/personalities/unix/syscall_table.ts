@@ -100,7 +100,15 @@ import {
   sysGetrusage,
   sysTimes,
 } from "./time_calls.ts";
-import { sysGetrandom, sysReboot, sysSysinfo, sysUname } from "./info_calls.ts";
+import {
+  sysGetcpu,
+  sysGetrandom,
+  sysPersonality,
+  sysPrctl,
+  sysReboot,
+  sysSysinfo,
+  sysUname,
+} from "./info_calls.ts";
 
 /** Support level names as the documentation shows them. */
 export type Support = "full" | "partial" | "none";
@@ -193,6 +201,7 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
   e(78, "readlinkat", sysReadlinkat, "full"),
   e(82, "fsync", sysFsync, "full", "nothing to flush: file systems are in memory or write through"),
   e(83, "fdatasync", sysFsync, "full", "as fsync"),
+  e(92, "personality", sysPersonality, "full", "only PER_LINUX"),
   e(93, "exit", sysExit, "full", "one thread per process: same as exit_group"),
   e(94, "exit_group", sysExitGroup, "full"),
   e(
@@ -330,6 +339,8 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "RUSAGE_SELF, RUSAGE_CHILDREN, RUSAGE_THREAD: user and system times only, other fields 0",
   ),
   e(166, "umask", sysUmask, "full"),
+  e(167, "prctl", sysPrctl, "partial", "PR_SET_NAME and PR_GET_NAME; other options EINVAL"),
+  e(168, "getcpu", sysGetcpu, "full", "CPU 0, node 0"),
   e(172, "getpid", sysGetpid, "full"),
   e(173, "getppid", sysGetppid, "full"),
   e(174, "getuid", sysGetuid, "full"),

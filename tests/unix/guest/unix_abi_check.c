@@ -593,6 +593,11 @@ static void misc(char **envp, const char *argv0) {
   check("clock bad ptr", S2(NR_clock_gettime64, 1, 16));
   S2(NR_clock_gettime64, 0, t1);
   check("realtime after 2020", t1[0] > 1577836800LL);
+  check("prctl set name", S2(167, 15, "abcdefghijklmnopqrstu"));
+  memset(buf, 0x55, 32);
+  check("prctl get name", S2(167, 16, buf));
+  printf("comm: %s\n", buf);
+  check("prctl bad option", S2(167, 0x7777, 0));
   check("getrandom", S3(NR_getrandom, buf, 64, 0));
   check("getrandom bad flags", S3(NR_getrandom, buf, 64, 0x100));
   /* The auxiliary vector after envp. */
