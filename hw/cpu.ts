@@ -297,7 +297,17 @@ for (const [name, value] of Object.entries(LOCAL_CSRS)) {
 export const PRIV = { U: 0, S: 1, M: 3 } as const;
 
 /** Why {@link Cpu.run} returned. */
-export const StopReason = { BUDGET: 0, HOST_TRAP: 1, WFI: 2, HALT: 3 } as const;
+export const StopReason = { BUDGET: 0, HOST_TRAP: 1, WFI: 2, HALT: 3, SERVICED: 4 } as const;
+
+/** What an {@link Cpu.ecallHook} did with an environment call from U-mode. */
+export const EcallOutcome = {
+  /** Not handled: `run` returns HOST_TRAP as usual. */
+  DECLINED: 0,
+  /** Handled and the host performed the SRET: keep running. */
+  RESUMED: 1,
+  /** Handled, but the host wants control (block, switch, signal): `run` returns SERVICED. */
+  SERVICED: 2,
+} as const;
 
 /** Cycle cost of each instruction class and event. */
 export interface CycleCosts {
@@ -444,8 +454,12 @@ function pickInterrupt(bits: number): number {
  * `docs/cpu.md` for the architectural details.
  */
 export class Cpu implements InterruptSink {
-  /** x0..x31 (x[0] is always 0 when observed). A view of the first 32 of 33 slots. */
-  readonly x: Int32Array;
+  /**
+   * x0..x31 (x[0] is always 0 when observed): a view of the first 32 of the
+   * 33 slots of the register file in use (slot 32 takes writes to x0). See
+   * {@link bindRegisters}.
+   */
+  x: Int32Array;
   /** Program counter, unsigned. */
   pc: number;
   /** Current privilege: {@link PRIV}.U, S or M. */
@@ -459,6 +473,16 @@ export class Cpu implements InterruptSink {
    * trap entry and then `run` returns {@link StopReason}.HOST_TRAP at once.
    */
   hostSupervisor = false;
+  /**
+   * Host fast path for system calls: with {@link hostSupervisor}, after the
+   * architectural trap entry of an `ecall` from U-mode, `run` calls this hook
+   * instead of returning. The host handles the call in place (reading and
+   * writing {@link x}, `sepc`) and answers with an {@link EcallOutcome}; on
+   * RESUMED it has already performed {@link sret} and execution goes on
+   * inside the same `run`, which saves the exit and re-entry of a round
+   * trip. The architectural effects are those of the slow path.
+   */
+  ecallHook: (() => number) | null = null;
   /** The resolved cycle-cost table. */
   readonly costs: Readonly<CycleCosts>;
   /** `mhartid`. */
@@ -507,7 +531,7 @@ export class Cpu implements InterruptSink {
   readonly #bus: Bus;
   readonly #clock: SimClock;
   readonly #ram: Ram;
-  readonly #regs: Int32Array;
+  #regs: Int32Array;
   readonly #i8: Int8Array;
   readonly #u8: Uint8Array;
   readonly #i16: Int16Array;
@@ -619,6 +643,23 @@ export class Cpu implements InterruptSink {
     this.#halt = true;
   }
 
+  /**
+   * Makes `file` (33 slots) the hart's register file and `view` (its first 32
+   * slots) the new {@link x}, without copying: a host kernel binds each
+   * thread's saved registers, so a context switch is a pointer swap and a
+   * trap needs no copy. Call only between `run` calls.
+   */
+  bindRegisters(file: Int32Array, view: Int32Array): void {
+    if (
+      file.length < 33 || view.length !== 32 || view.buffer !== file.buffer ||
+      view.byteOffset !== file.byteOffset
+    ) {
+      throw new CpuConfigError("a register file needs 33 slots and a 32-slot view of its start");
+    }
+    this.#regs = file;
+    this.x = view;
+  }
+
   /** SRET performed by the host kernel: priv = SPP, SIE = SPIE, SPIE = 1, SPP = U, pc = sepc. */
   sret(): void {
     let s = this.mstatus;
@@ -712,7 +753,11 @@ export class Cpu implements InterruptSink {
       const ah = mmu.asidHash;
       let pc = this.pc | 0;
       let cyc = clock.now;
-      const nextAt = clock.nextEventAt;
+      let nextAt = clock.nextEventAt;
+      // U-mode ecalls go straight to the host's fast path (see ecallHook).
+      const ecallHook = this.ecallHook;
+      const fastEcall = ecallHook !== null && priv === U_MODE && this.hostSupervisor &&
+        (this.medeleg & (1 << CAUSE.USER_ECALL)) !== 0;
       let fVa = this.#fVa;
       let ops = this.#fOps;
       let fWord = this.#fWord;
@@ -720,7 +765,7 @@ export class Cpu implements InterruptSink {
       let hits = 0;
       let slow = 0;
       let slowImm = 0;
-      for (;;) {
+      fast: for (;;) {
         if ((pc & -4096) !== fVa) {
           const vpn = pc >>> 12;
           const ti = fBase + ((vpn ^ ah) & TLB_MASK);
@@ -752,6 +797,46 @@ export class Cpu implements InterruptSink {
         n++;
         retired++;
         switch (w & 0xff) {
+          case OP_ECALL: {
+            if (!fastEcall) {
+              slow = w;
+              slowImm = imm;
+              break;
+            }
+            // Trap entry as #trap does it for a delegated U-mode ecall (the
+            // ecall does not retire), then the host handles the call in place.
+            this.instret += retired - 1;
+            retired = 0;
+            mmu.hits += hits;
+            hits = 0;
+            cyc += this.#trapCost;
+            if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
+            else clock.now = cyc;
+            this.#reservation = -1;
+            this.scause = CAUSE.USER_ECALL;
+            this.sepc = pc >>> 0;
+            this.stval = 0;
+            let ms = this.mstatus & ~MSTATUS.SPP;
+            ms = (ms & MSTATUS.SIE) !== 0 ? ms | MSTATUS.SPIE : ms & ~MSTATUS.SPIE;
+            this.mstatus = (ms & ~MSTATUS.SIE) >>> 0;
+            this.priv = S_MODE;
+            this.pc = (this.stvec & ~3) >>> 0;
+            this.#fVa = NO_PAGE;
+            const outcome = ecallHook!();
+            if (outcome !== EcallOutcome.RESUMED) {
+              return outcome === EcallOutcome.SERVICED ? StopReason.SERVICED : StopReason.HOST_TRAP;
+            }
+            // Back in U-mode in the same address space: the host may have
+            // changed mappings, so look the fetch page up again.
+            pc = this.pc | 0;
+            cyc = clock.now;
+            nextAt = clock.nextEventAt;
+            fVa = NO_PAGE;
+            if ((this.#mip & this.mie) !== 0 || this.#halt || cyc >= nextAt || n >= limit) {
+              break fast;
+            }
+            continue;
+          }
           case OP_ADDI:
             r[(w >> 8) & 63] = (r[(w >> 14) & 31] + imm) | 0;
             break;
@@ -1081,6 +1166,14 @@ export class Cpu implements InterruptSink {
         this.#instretBias = 0;
         if (stop >= 0) {
           this.#chargeWalks();
+          if (
+            stop === StopReason.HOST_TRAP && this.ecallHook !== null &&
+            this.scause === CAUSE.USER_ECALL
+          ) {
+            const outcome = this.ecallHook();
+            if (outcome === EcallOutcome.RESUMED) continue;
+            if (outcome === EcallOutcome.SERVICED) return StopReason.SERVICED;
+          }
           return stop;
         }
       }

@@ -83,8 +83,14 @@ export class Thread {
   readonly tid: number;
   /** The owning process. */
   readonly process: Process;
-  /** Saved integer registers x0..x31 (valid while the thread is off the CPU or in a trap). */
-  readonly regs: Int32Array = new Int32Array(32);
+  /**
+   * The register file: x0..x31 plus a scratch slot that takes the CPU's
+   * writes to x0. While the thread runs it is bound to the CPU (no copies on
+   * switch or trap), so `regs` is always current when the kernel looks.
+   */
+  readonly regFile: Int32Array = new Int32Array(33);
+  /** Integer registers x0..x31 (a view of {@link regFile}). */
+  readonly regs: Int32Array = this.regFile.subarray(0, 32);
   /** Saved pc (unsigned). During a system call it already points past the `ecall`. */
   pc = 0;
   /** {@link TaskState}. */

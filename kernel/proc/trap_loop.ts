@@ -23,7 +23,10 @@ import { EnqueueReason } from "./scheduler.ts";
 import type { TraceRecorder } from "./trace.ts";
 
 /** Why `cpu.run` returned (the CPU contract's StopReason values). */
-export const Stop = { BUDGET: 0, HOST_TRAP: 1, WFI: 2, HALT: 3 } as const;
+export const Stop = { BUDGET: 0, HOST_TRAP: 1, WFI: 2, HALT: 3, SERVICED: 4 } as const;
+
+/** Answers of the in-run system-call fast path (the CPU contract's EcallOutcome). */
+const Ecall = { DECLINED: 0, RESUMED: 1, SERVICED: 2 } as const;
 
 /** The CPU as the trap loop drives it (a subset of `hw/cpu.ts` Cpu). */
 export interface CpuPort {
@@ -49,6 +52,14 @@ export interface CpuPort {
   run(n: number): number;
   /** SRET performed by the host. */
   sret(): void;
+  /** Optional: make a thread's register file the CPU's own (no copies). */
+  bindRegisters?(file: Int32Array, view: Int32Array): void;
+  /**
+   * Optional fast path: called inside `run` after the trap entry of a U-mode
+   * `ecall`; answers DECLINED (0), RESUMED (1, the host did the SRET) or
+   * SERVICED (2, `run` then returns {@link Stop.SERVICED}).
+   */
+  ecallHook?: (() => number) | null;
 }
 
 /** What the kernel does with each kind of trap. */
@@ -162,6 +173,9 @@ export class TrapLoop {
   // The stimecmp value last written (mtime ticks) and its high word.
   #armedTicks = Infinity;
   #armedHi = MAX_U32;
+  // Kernel cycles charged while the CPU was inside run() (the in-run system
+  // call fast path), so they are not counted again as user time.
+  #chargedInRun = 0;
 
   /** Creates the loop. */
   constructor(options: TrapLoopOptions) {
@@ -174,6 +188,35 @@ export class TrapLoop {
     this.#budget = options.budget ?? 1_000_000;
     this.#hostYield = options.hostYield;
     this.trace = options.trace ?? null;
+    if ("ecallHook" in this.#cpu) this.#cpu.ecallHook = () => this.#fastEcall();
+  }
+
+  /**
+   * A system call handled without leaving `cpu.run`: the same work as the
+   * trap path, then, if the thread may simply go on (still running, same
+   * address space, slice left, no signal to deliver, no tracing), the SRET
+   * right here. Anything else hands control back to the loop.
+   */
+  #fastEcall(): number {
+    const t = this.#table.current;
+    if (t === null || this.halted || this.trace !== null) return Ecall.DECLINED;
+    const before = this.#clock.now;
+    this.#trap(t);
+    this.#chargedInRun += this.#clock.now - before;
+    if (this.halted || t.state !== TaskState.RUNNING || this.#table.current !== t) {
+      return Ecall.SERVICED;
+    }
+    if (t.sliceLeft <= 0) return Ecall.SERVICED;
+    if (((t.sigPendingLo & ~t.sigBlockedLo) | (t.sigPendingHi & ~t.sigBlockedHi)) !== 0) {
+      return Ecall.SERVICED;
+    }
+    const sp = t.process.space;
+    if (sp === null || sp.satp !== this.#satp) return Ecall.SERVICED;
+    const cpu = this.#cpu;
+    if (cpu.x !== t.regs) cpu.x.set(t.regs);
+    cpu.sepc = t.pc;
+    cpu.sret();
+    return Ecall.RESUMED;
   }
 
   /** Stops the loop after the current trap; `run` then resolves. */
@@ -247,18 +290,24 @@ export class TrapLoop {
           cpu.writeCsr(CSR.satp, sp.satp);
           this.#satp = sp.satp;
         }
-        cpu.x.set(t.regs);
+        if (cpu.x !== t.regs) {
+          if (cpu.bindRegisters !== undefined) cpu.bindRegisters(t.regFile, t.regs);
+          else cpu.x.set(t.regs);
+        }
         cpu.sepc = t.pc;
         cpu.sret();
         const c0 = clock.now;
+        this.#chargedInRun = 0;
         const r = cpu.run(this.#budget);
-        const used = clock.now - c0;
+        const used = clock.now - c0 - this.#chargedInRun;
         t.userCycles += used;
         t.sliceLeft -= used;
         if (r === Stop.HOST_TRAP) {
           this.#trap(t);
+        } else if (r === Stop.SERVICED) {
+          // The fast path already saved the thread and handled its call.
         } else {
-          t.regs.set(cpu.x);
+          if (cpu.x !== t.regs) t.regs.set(cpu.x);
           t.pc = cpu.pc >>> 0;
           if (r === Stop.HALT) break;
           if (t.sliceLeft <= 0) this.#preempt(t);
@@ -274,7 +323,7 @@ export class TrapLoop {
     const cpu = this.#cpu;
     const cause = cpu.scause;
     const epc = cpu.sepc;
-    t.regs.set(cpu.x);
+    if (cpu.x !== t.regs) t.regs.set(cpu.x);
     t.pc = epc;
     if (cause === CAUSE.USER_ECALL) {
       this.stats.syscalls++;

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { CAUSE } from "../../hw/csr.ts";
+import { CpuConfigError, EcallOutcome, PRIV, StopReason } from "../../hw/cpu.ts";
+import { asm, BASE, machine } from "./cpu_test_asm.ts";
+
+const A0 = 10;
+// addi a0,a0,1; ecall; addi a0,a0,1; ecall; j .
+const PROGRAM = [asm.addi(A0, A0, 1), asm.ecall(), asm.addi(A0, A0, 1), asm.ecall(), asm.jal(0, 0)];
+
+function userMachine() {
+  const m = machine(PROGRAM);
+  m.cpu.hostSupervisor = true;
+  m.cpu.writeCsr(0x302, 1 << CAUSE.USER_ECALL); // medeleg
+  m.cpu.priv = PRIV.U;
+  m.cpu.pc = BASE;
+  return m;
+}
+
+Deno.test("ecallHook: RESUMED continues inside run with the slow path's cycles", () => {
+  const fast = userMachine();
+  const seen: number[] = [];
+  fast.cpu.ecallHook = () => {
+    assert.equal(fast.cpu.scause, CAUSE.USER_ECALL);
+    assert.equal(fast.cpu.priv, PRIV.S);
+    seen.push(fast.cpu.sepc);
+    fast.cpu.x[A0] += 100;
+    fast.cpu.sepc = (fast.cpu.sepc + 4) >>> 0;
+    fast.cpu.sret();
+    return EcallOutcome.RESUMED;
+  };
+  assert.equal(fast.cpu.run(8), StopReason.BUDGET);
+  assert.deepEqual(seen, [BASE + 4, BASE + 12]);
+  assert.equal(fast.cpu.x[A0], 202);
+
+  // The same work done by the host after HOST_TRAP returns.
+  const slow = userMachine();
+  let steps = 8;
+  for (;;) {
+    const before = slow.cpu.instret;
+    const r = slow.cpu.run(steps);
+    steps -= slow.cpu.instret - before + (r === StopReason.HOST_TRAP ? 1 : 0);
+    if (r !== StopReason.HOST_TRAP) break;
+    slow.cpu.x[A0] += 100;
+    slow.cpu.sepc = (slow.cpu.sepc + 4) >>> 0;
+    slow.cpu.sret();
+  }
+  assert.equal(slow.cpu.x[A0], 202);
+  assert.equal(slow.cpu.instret, fast.cpu.instret);
+  assert.equal(slow.clock.now, fast.clock.now);
+});
+
+Deno.test("ecallHook: DECLINED and SERVICED hand control back", () => {
+  const m = userMachine();
+  m.cpu.ecallHook = () => EcallOutcome.DECLINED;
+  assert.equal(m.cpu.run(100), StopReason.HOST_TRAP);
+  assert.equal(m.cpu.sepc, BASE + 4);
+  const n = userMachine();
+  n.cpu.ecallHook = () => EcallOutcome.SERVICED;
+  assert.equal(n.cpu.run(100), StopReason.SERVICED);
+  assert.equal(n.cpu.x[A0], 1);
+});
+
+Deno.test("bindRegisters swaps register files without copying and checks their shape", () => {
+  const m = userMachine();
+  const file = new Int32Array(33);
+  const view = file.subarray(0, 32);
+  file[A0] = 41;
+  m.cpu.bindRegisters(file, view);
+  assert.equal(m.cpu.x, view);
+  m.cpu.ecallHook = () => EcallOutcome.SERVICED;
+  m.cpu.run(100);
+  assert.equal(file[A0], 42);
+  assert.throws(() => m.cpu.bindRegisters(new Int32Array(32), new Int32Array(32)), CpuConfigError);
+  assert.throws(() => m.cpu.bindRegisters(file, file.subarray(1, 33)), CpuConfigError);
+});
