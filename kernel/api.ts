@@ -48,6 +48,8 @@ export { NO_MEMORY, Process, STATE_LETTERS, TaskState, Thread } from "./proc/pro
 export type { SigAction } from "./proc/process.ts";
 export { EnqueueReason } from "./proc/scheduler.ts";
 export type { SchedulerPolicy } from "./proc/scheduler.ts";
+/** The kernel's FIFO ready queue, a base for scheduler plugins. */
+export { FifoPolicy } from "./proc/fifo_policy.ts";
 export { WaitQueue } from "./ipc/wait_queue.ts";
 export { CLD, SEGV, SI, sigIsMember } from "./ipc/signals.ts";
 export type { SignalInfo } from "./ipc/signals.ts";
