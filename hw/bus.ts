@@ -9,7 +9,7 @@
  * @module
  */
 
-import { Ram } from "./ram.ts";
+import type { Ram } from "./ram.ts";
 
 /** Access width in bytes. */
 export type AccessWidth = 1 | 2 | 4;

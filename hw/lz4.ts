@@ -8,6 +8,9 @@
  * @module
  */
 
+// A full specifier rather than the deno.json import map, so that the toolkit
+// also works when a script outside this repository imports mod.ts (the lint
+// rule no-import-prefix is off in deno.json for this reason).
 // @ts-types="./lz4js.d.ts"
 import * as lz4js from "npm:lz4js@0.2.0";
 

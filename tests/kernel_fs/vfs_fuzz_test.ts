@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { K } from "../../kernel/errors.ts";
-import { OpenFlags, PathLoc, RamFs, S_IFDIR, S_IFMT, Vfs } from "../../kernel/fs/mod.ts";
+import { OpenFlags, type PathLoc, RamFs, S_IFDIR, S_IFMT, Vfs } from "../../kernel/fs/mod.ts";
 
 /** Deterministic LCG so failures reproduce. */
 function rng(seed: number) {
