@@ -12,7 +12,6 @@ import {
   FifoPolicy,
   type KernelApi,
   type ModuleDescriptor,
-  type SchedulerPolicy,
   type Thread,
 } from "../../kernel/api.ts";
 
