@@ -822,16 +822,17 @@ export class Cpu implements InterruptSink {
             this.priv = S_MODE;
             this.pc = (this.stvec & ~3) >>> 0;
             this.#fVa = NO_PAGE;
+            const flushes = mmu.flushes;
             const outcome = ecallHook!();
             if (outcome !== EcallOutcome.RESUMED) {
               return outcome === EcallOutcome.SERVICED ? StopReason.SERVICED : StopReason.HOST_TRAP;
             }
-            // Back in U-mode in the same address space: the host may have
-            // changed mappings, so look the fetch page up again.
+            // Back in U-mode in the same address space. If the host flushed
+            // translations (it changed mappings), look the fetch page up again.
             pc = this.pc | 0;
             cyc = clock.now;
             nextAt = clock.nextEventAt;
-            fVa = NO_PAGE;
+            if (mmu.flushes !== flushes) fVa = NO_PAGE;
             if ((this.#mip & this.mie) !== 0 || this.#halt || cyc >= nextAt || n >= limit) {
               break fast;
             }
