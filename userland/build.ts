@@ -293,11 +293,27 @@ export async function buildGuestProgram(sources: string[], output: string): Prom
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: Deno.args,
-    options: { clean: { type: "boolean" }, verbose: { type: "boolean", short: "v" } },
+    allowPositionals: true,
+    options: {
+      clean: { type: "boolean" },
+      verbose: { type: "boolean", short: "v" },
+      // Build your own program against our libc: --out hello hello.c
+      out: { type: "string", short: "o" },
+    },
   });
   try {
+    if (values.out !== undefined || positionals.length > 0) {
+      if (values.out === undefined || positionals.length === 0) {
+        console.error("usage: deno task userland --out PROGRAM FILE.c...");
+        Deno.exit(2);
+      }
+      await buildUserland({ verbose: values.verbose });
+      await buildGuestProgram(positionals, values.out);
+      console.log(`userland: built ${values.out}`);
+      Deno.exit(0);
+    }
     const r = await buildUserland({ clean: values.clean, verbose: values.verbose });
     console.log(
       `userland: ${r.programs.length} programs, ${r.compiled} objects compiled, ${r.linked} linked` +
