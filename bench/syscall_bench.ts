@@ -14,7 +14,13 @@ import { type GuestBenchSpec, registerGuestBenches, runGuestBenchesNow } from ".
 
 /** The programs and N values of this suite. */
 export const SYSCALL_BENCHES: GuestBenchSpec[] = [
-  { label: "null syscall (getpid)", program: "bench_getpid", opsPerN: 1, n1: 20_000, n2: 220_000 },
+  {
+    label: "null syscall (getpid)",
+    program: "bench_getpid",
+    opsPerN: 1,
+    n1: 100_000,
+    n2: 2_100_000,
+  },
   { label: "trap: page fault", program: "bench_pagefault", opsPerN: 1, n1: 200, n2: 2_200 },
   {
     label: "PTE change + TLB flush (mprotect)",
