@@ -251,13 +251,19 @@ export class TrapLoop {
     const cpu = this.#cpu;
     const clock = this.#clock;
     let lastYield = performance.now();
+    let lastYieldCycles = clock.now;
     let spins = 0;
     const hostYield = this.#hostYield;
     while (!this.halted) {
       // Host I/O (terminal input such as ^C) can only arrive while the loop
-      // awaits: check host time every few thousand traps, busy or idle.
-      if (hostYield !== undefined && ++spins >= 2048) {
+      // awaits: check host time every few thousand traps, or every couple of
+      // million simulated cycles (a guest spinning through timer interrupts
+      // makes few traps), busy or idle.
+      if (
+        hostYield !== undefined && (++spins >= 2048 || clock.now - lastYieldCycles > 2_000_000)
+      ) {
         spins = 0;
+        lastYieldCycles = clock.now;
         if (performance.now() - lastYield > 20) {
           await hostYield();
           lastYield = performance.now();

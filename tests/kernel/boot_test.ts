@@ -225,6 +225,34 @@ Deno.test("boot: a host console (terminal back-end) delivers ^C to a busy guest"
   assert.ok(r.log.some((l) => /bench_getpid\) killed by SIGINT/.test(l)), r.log.join("\n"));
 });
 
+Deno.test("boot: ^C reaches a guest spinning without system calls (host input is polled)", async () => {
+  const { TerminalConsole } = await import("../../hw/console_io.ts");
+  const enc = new TextEncoder();
+  let out = "";
+  const dec = new TextDecoder();
+  const readable = new ReadableStream<Uint8Array>({
+    async start(c) {
+      c.enqueue(enc.encode("sh -c 'while true; do :; done'\n"));
+      await new Promise((r) => setTimeout(r, 300));
+      c.enqueue(enc.encode("\x03"));
+      await new Promise((r) => setTimeout(r, 100));
+      c.enqueue(enc.encode("exit 5\n"));
+      c.close();
+    },
+  });
+  const io = new TerminalConsole({
+    input: { readable, isTerminal: () => false },
+    output: { writeSync: (p) => ((out += dec.decode(p)), p.length) },
+  });
+  const { bootKernel } = await import("../../kernel/boot.ts");
+  const r = await bootKernel({ console: { kind: "custom", io }, maxCycles: 1e12 });
+  assert.equal(r.status, 5, out);
+  // Polling only every 2048 traps would let the spinner run ~2e9 cycles (2048
+  // quanta) before the ^C is even read; polling by simulated time reads it
+  // within a few tens of host milliseconds.
+  assert.ok(r.cycles < 1.5e9, `^C was read only after ${r.cycles} cycles`);
+});
+
 Deno.test("boot: a second scheduler module takes over; the active one is busy, the old one unloads", async () => {
   const { API_VERSION } = await import("../../kernel/api.ts");
   const { RoundRobinPolicy } = await import("../../plugins/schedulers/round_robin.ts");
