@@ -129,16 +129,16 @@ per operation: host time on Strata, simulated cycles (deterministic: the same on
 every run, from the CPU's instruction costs and the kernel's cost table), and
 host time of the same binary under qemu-riscv32 measured the same way. Run
 \`deno run -A bench/syscall_bench.ts --repeats 5\` (or \`deno bench -A bench/\`).
-Figures measured on 2026-11-22 (05:00 UTC) on the shared 2-core build machine (host times
+Figures measured on 2026-11-22 (05:00-05:20 UTC) on the shared 2-core build machine (host times
 vary by tens of percent with load; simulated cycles do not):
 
 | operation | program | host ns/op | sim cycles/op | syscalls/op | qemu-riscv32 ns/op |
 |---|---|---:|---:|---:|---:|
-| null syscall (getpid round trip) | bench_getpid | 114-117 | 121 | 1 | 207-214 |
-| trap: demand-zero page fault | bench_pagefault | 1700-2000 | 556 | 0 | 1040-1380 |
+| null syscall (getpid round trip) | bench_getpid | 89-117 | 121 | 1 | 207-225 |
+| trap: demand-zero page fault | bench_pagefault | 790-2000 | 556 | 0 | 1040-1380 |
 | PTE change + TLB flush (one mprotect) | bench_mprotect | 560-590 | 138 | 1 | 2030-2200 |
 | sched_yield with a switch | bench_yield | 90-160 | 426 | 1 | 148-156 |
-| pipe round trip (2 switches) | bench_pipe | 1820-2020 | 1403 | 6 | 2600-3100 |
+| pipe round trip (2 switches) | bench_pipe | 1820-2020 | 1403 | 6 | 2600-67000 (noisy) |
 | fork + exit + wait | bench_fork | 27000-34000 | 5143 | 4 | 810000-860000 |
 
 The null-syscall figure includes the loop around the call (a compare and a
