@@ -9,19 +9,11 @@
  * @module
  */
 
+import { PTE } from "../../hw/mmu.ts";
 import { type FrameAllocator, PAGE_SHIFT } from "./frames.ts";
 
-/** PTE bits. */
-export const PTE = {
-  V: 1,
-  R: 2,
-  W: 4,
-  X: 8,
-  U: 16,
-  G: 32,
-  A: 64,
-  D: 128,
-} as const;
+/** Sv32 PTE bits: the hardware's definition, which the kernel writes. */
+export { PTE };
 
 /** Mask of the flag bits (low 10 bits: flags and RSW). */
 export const PTE_FLAGS_MASK = 0x3ff;

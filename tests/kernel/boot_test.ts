@@ -199,19 +199,23 @@ Deno.test("boot: ^Z stops a foreground job (job control through the tty and SIGC
   assert.ok(r.cycles < 100_000_000, "the stopped sleep did not hold the machine");
 });
 
-Deno.test("boot: a host console (terminal back-end) delivers ^C to a busy guest", async () => {
+/**
+ * Boots with a host-fed terminal console whose input arrives in host time:
+ * `first`, then ^C after 300 ms, then `last` after another 100 ms.
+ */
+async function bootWithHostInput(first: string, last: string) {
   const { TerminalConsole } = await import("../../hw/console_io.ts");
   const enc = new TextEncoder();
-  let out = "";
   const dec = new TextDecoder();
+  let out = "";
   const readable = new ReadableStream<Uint8Array>({
     async start(c) {
-      c.enqueue(enc.encode("bench_getpid 1000000000\n"));
+      c.enqueue(enc.encode(first));
       // Host time, not simulated time: the loop must yield to let this arrive.
       await new Promise((r) => setTimeout(r, 300));
       c.enqueue(enc.encode("\x03"));
       await new Promise((r) => setTimeout(r, 100));
-      c.enqueue(enc.encode("exit 9\n"));
+      c.enqueue(enc.encode(last));
       c.close();
     },
   });
@@ -221,31 +225,17 @@ Deno.test("boot: a host console (terminal back-end) delivers ^C to a busy guest"
   });
   const { bootKernel } = await import("../../kernel/boot.ts");
   const r = await bootKernel({ console: { kind: "custom", io }, maxCycles: 1e12 });
+  return { r, out };
+}
+
+Deno.test("boot: a host console (terminal back-end) delivers ^C to a busy guest", async () => {
+  const { r, out } = await bootWithHostInput("bench_getpid 1000000000\n", "exit 9\n");
   assert.equal(r.status, 9, out);
   assert.ok(r.log.some((l) => /bench_getpid\) killed by SIGINT/.test(l)), r.log.join("\n"));
 });
 
 Deno.test("boot: ^C reaches a guest spinning without system calls (host input is polled)", async () => {
-  const { TerminalConsole } = await import("../../hw/console_io.ts");
-  const enc = new TextEncoder();
-  let out = "";
-  const dec = new TextDecoder();
-  const readable = new ReadableStream<Uint8Array>({
-    async start(c) {
-      c.enqueue(enc.encode("sh -c 'while true; do :; done'\n"));
-      await new Promise((r) => setTimeout(r, 300));
-      c.enqueue(enc.encode("\x03"));
-      await new Promise((r) => setTimeout(r, 100));
-      c.enqueue(enc.encode("exit 5\n"));
-      c.close();
-    },
-  });
-  const io = new TerminalConsole({
-    input: { readable, isTerminal: () => false },
-    output: { writeSync: (p) => ((out += dec.decode(p)), p.length) },
-  });
-  const { bootKernel } = await import("../../kernel/boot.ts");
-  const r = await bootKernel({ console: { kind: "custom", io }, maxCycles: 1e12 });
+  const { r, out } = await bootWithHostInput("sh -c 'while true; do :; done'\n", "exit 5\n");
   assert.equal(r.status, 5, out);
   // Polling only every 2048 traps would let the spinner run ~2e9 cycles (2048
   // quanta) before the ^C is even read; polling by simulated time reads it
