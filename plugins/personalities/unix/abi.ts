@@ -15,6 +15,8 @@
  * @module
  */
 
+import type { Stat } from "../../../kernel/api.ts";
+
 /** Page size of the ABI (AT_PAGESZ, mmap2 offset unit). */
 export const PAGE_SIZE = 4096;
 
@@ -355,35 +357,8 @@ export const STATX = {
   BTIME: 0x800,
 } as const;
 
-/** Attributes that `encodeStatx` reads (a subset of the kernel `Stat`). */
-export interface StatxSource {
-  /** Device id of the file system (major << 8 | minor). */
-  dev: number;
-  /** Inode number. */
-  ino: number;
-  /** Type and permission bits. */
-  mode: number;
-  /** Link count. */
-  nlink: number;
-  /** Owner. */
-  uid: number;
-  /** Group. */
-  gid: number;
-  /** Device number of a special file (major << 8 | minor). */
-  rdev: number;
-  /** Size in bytes. */
-  size: number;
-  /** Preferred I/O size. */
-  blksize: number;
-  /** 512-byte blocks. */
-  blocks: number;
-  /** Access time, ns. */
-  atimeNs: bigint;
-  /** Modification time, ns. */
-  mtimeNs: bigint;
-  /** Status change time, ns. */
-  ctimeNs: bigint;
-}
+/** Attributes that `encodeStatx` reads: the kernel's `Stat`. */
+export type StatxSource = Stat;
 
 function writeStatxTimestamp(view: DataView, off: number, ns: bigint): void {
   const t = ns < 0n ? 0n : ns;
