@@ -45,6 +45,7 @@ Options:
   --bare FILE            run a bare-metal ELF; exit 0 on tohost=1, the failure code otherwise
   --max-instructions N   stop a bare-metal run after N instructions (exit 124)
   --trace-syscalls       print every system call to stderr (strace-like)
+  --trace FILE           write a Chrome trace-event JSON file (open it in Perfetto)
   -h, --help             show this help
   -V, --version          show the version
 `;
@@ -78,6 +79,8 @@ export interface CommandLine {
   maxInstructions?: number;
   /** Print system calls to stderr. */
   traceSyscalls: boolean;
+  /** Chrome trace output file. */
+  traceFile?: string;
 }
 
 /** Parses a size such as `64M`, `1G`, `65536` or `512K` into bytes. */
@@ -113,6 +116,7 @@ export function parseCommandLine(args: string[]): CommandLine {
         bare: { type: "string" },
         "max-instructions": { type: "string" },
         "trace-syscalls": { type: "boolean" },
+        trace: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -139,6 +143,7 @@ export function parseCommandLine(args: string[]): CommandLine {
     out.cmd = v.cmd;
   }
   if (v.init !== undefined) out.init = v.init;
+  if (v.trace !== undefined) out.traceFile = v.trace;
   if (v.mem !== undefined) out.ramSize = parseSize(v.mem);
   if (v.quantum !== undefined) out.quantumMs = parsePositive("quantum", v.quantum);
   if (v["max-instructions"] !== undefined) {
@@ -221,6 +226,7 @@ export async function main(args: string[]): Promise<number> {
       cmd: line.cmd,
       share: line.shares,
       trace: line.traceSyscalls ? (text: string) => console.error(text) : undefined,
+      chromeTrace: line.traceFile,
     });
     if (result.reason === "deadlock" || result.reason === "error") {
       console.error(`strata: machine stopped (${result.reason}): ${result.detail}`);

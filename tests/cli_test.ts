@@ -52,3 +52,12 @@ Deno.test("cli: a bad flag or a malformed ELF exits 2 without a host exception",
 Deno.test("cli: --cmd boots, runs the command and returns its status", async () => {
   assert.equal(await main(["--cmd", "true && exit 7"]), 7);
 });
+
+Deno.test("cli: --trace writes a Chrome trace with system calls", async () => {
+  const file = await Deno.makeTempFile({ suffix: ".json" });
+  assert.equal(await main(["--cmd", "echo hi > /dev/null", "--trace", file]), 0);
+  const trace = JSON.parse(await Deno.readTextFile(file));
+  const events: { cat?: string; name: string }[] = trace.traceEvents ?? trace;
+  assert.ok(events.some((e) => e.cat === "syscall" && e.name === "write"));
+  await Deno.remove(file);
+});
