@@ -528,83 +528,49 @@ export class TapeDrive {
 
   /** Spaces over `count` records forward; stops after a filemark (outcome "filemark"). */
   spaceRecordsForward(count: number): TapeResult {
-    const bad = this.#notReady();
-    if (bad) return bad;
-    const start = this.#position;
-    const r = this.#reset("ok");
-    let done = 0;
-    while (done < count) {
-      const o = this.#stepForward();
-      if (o === undefined) {
-        r.outcome = "eod";
-        break;
-      }
-      if (o.kind === "mark") {
-        r.outcome = "filemark";
-        break;
-      }
-      done++;
-    }
-    r.residual = count - done;
-    return this.#windResult(start, r);
+    return this.#space(count, true, false);
   }
 
   /** Spaces over `count` records backward; stops before (BOT side of) a filemark. */
   spaceRecordsBackward(count: number): TapeResult {
-    const bad = this.#notReady();
-    if (bad) return bad;
-    const start = this.#position;
-    const r = this.#reset("ok");
-    let done = 0;
-    while (done < count) {
-      const o = this.#stepBack();
-      if (o === undefined) {
-        r.outcome = "bot";
-        break;
-      }
-      if (o.kind === "mark") {
-        r.outcome = "filemark";
-        break;
-      }
-      done++;
-    }
-    r.residual = count - done;
-    return this.#windResult(start, r);
+    return this.#space(count, false, false);
   }
 
   /** Spaces forward past `count` filemarks. */
   spaceFilesForward(count: number): TapeResult {
-    const bad = this.#notReady();
-    if (bad) return bad;
-    const start = this.#position;
-    const r = this.#reset("ok");
-    let done = 0;
-    while (done < count) {
-      const o = this.#stepForward();
-      if (o === undefined) {
-        r.outcome = "eod";
-        break;
-      }
-      if (o.kind === "mark") done++;
-    }
-    r.residual = count - done;
-    return this.#windResult(start, r);
+    return this.#space(count, true, true);
   }
 
   /** Spaces backward over `count` filemarks, stopping on the BOT side of the last one. */
   spaceFilesBackward(count: number): TapeResult {
+    return this.#space(count, false, true);
+  }
+
+  /**
+   * SPACE: counts records (a filemark stops the command) or filemarks (records
+   * are passed over), forward or backward; the residual is what was not done.
+   */
+  #space(count: number, forward: boolean, files: boolean): TapeResult {
     const bad = this.#notReady();
     if (bad) return bad;
     const start = this.#position;
     const r = this.#reset("ok");
     let done = 0;
     while (done < count) {
-      const o = this.#stepBack();
+      const o = forward ? this.#stepForward() : this.#stepBack();
       if (o === undefined) {
-        r.outcome = "bot";
+        r.outcome = forward ? "eod" : "bot";
         break;
       }
-      if (o.kind === "mark") done++;
+      if (o.kind === "mark") {
+        if (files) {
+          done++;
+          continue;
+        }
+        r.outcome = "filemark";
+        break;
+      }
+      if (!files) done++;
     }
     r.residual = count - done;
     return this.#windResult(start, r);
