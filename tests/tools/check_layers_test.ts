@@ -33,4 +33,5 @@ Deno.test("plugins import only the kernel API", () => {
   );
   assert.notEqual(checkImport("plugins/drivers/uart16550.ts", "kernel/proc/process.ts"), null);
   assert.notEqual(checkImport("plugins/drivers/x.ts", "plugins/schedulers/round_robin.ts"), null);
+  assert.equal(checkImport("plugins/mod.ts", "plugins/schedulers/mod.ts"), null);
 });
