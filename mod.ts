@@ -14,6 +14,9 @@ import { ElfFormatError, parseElf32 } from "./hw/elf.ts";
 import { createMachine, MachineConfigError } from "./hw/machine.ts";
 import { TerminalConsole } from "./hw/console_io.ts";
 import { BootError, bootKernel } from "./kernel/boot.ts";
+import { KernelError } from "./kernel/errors.ts";
+import { HostFsError } from "./kernel/fs/hostfs.ts";
+import { StorageConfigError } from "./hw/storage.ts";
 
 export * from "./hw/mod.ts";
 export { boot, BootError, bootKernel, DEFAULT_BOOT_CONFIG, runGuest } from "./kernel/boot.ts";
@@ -235,12 +238,15 @@ export async function main(args: string[]): Promise<number> {
   } catch (e) {
     if (
       e instanceof UsageError || e instanceof ElfFormatError || e instanceof BareMetalError ||
-      e instanceof MachineConfigError || e instanceof BootError
+      e instanceof MachineConfigError || e instanceof BootError || e instanceof HostFsError ||
+      e instanceof StorageConfigError || e instanceof KernelError
     ) {
       console.error(`strata: ${e.message}`);
       return 2;
     }
-    throw e;
+    // Not a user's or a guest's mistake: a bug of ours. Say so, with the stack.
+    console.error(`strata: internal error: ${(e as Error)?.stack ?? String(e)}`);
+    return 70;
   }
 }
 

@@ -41,12 +41,16 @@ Deno.test("cli: a bad flag or a malformed ELF exits 2 without a host exception",
     assert.equal(await main(["--bare", bad]), 2);
     assert.equal(await main(["--bare", "/nonexistent/file.elf"]), 2);
     assert.equal(await main(["--mem", "3M", "--bare", "tests/baremetal/bin/rv32um.elf"]), 0);
+    assert.equal(await main(["--share", "/nonexistent/dir", "--cmd", "true"]), 2);
+    assert.equal(await main(["--init", "/bin/nothere"]), 2);
     await Deno.remove(bad);
   } finally {
     console.error = orig;
   }
   assert.ok(errors.some((e) => e.includes("bad size")));
   assert.ok(errors.some((e) => /ELF/i.test(e)));
+  assert.ok(errors.some((e) => e.includes("cannot share /nonexistent/dir")));
+  assert.ok(!errors.some((e) => e.includes("internal error")), errors.join("\n"));
 });
 
 Deno.test("cli: --cmd boots, runs the command and returns its status", async () => {
