@@ -261,7 +261,13 @@ export class Kernel implements KernelApi, TrapHooks {
     this.signals = new SignalEngine(this.table, {
       terminate: (p, sig, core) => this.#terminate(p, 0, sig, core),
       deliverToHandler: (t, sig, act, info) => this.#deliverToHandler(t, sig, act, info),
-      interruptedResult: (t) => this.#mapStatus(t.process, K.INTR),
+      interruptedResult: (t) => {
+        // The call ends here: its restart scratch must not leak into the next call.
+        const partial = t.partialResult;
+        t.restartState = -1;
+        t.partialResult = -1;
+        return partial >= 0 ? partial : this.#mapStatus(t.process, K.INTR);
+      },
       charge: (c) => this.loop.charge(c),
       deliveryCost: this.#costs.signalDelivery,
     });
@@ -377,6 +383,7 @@ export class Kernel implements KernelApi, TrapHooks {
       return;
     }
     t.restartState = -1;
+    t.partialResult = -1;
     t.noRestart = false;
     if (r === NO_RESULT) return;
     if (r < 0 && r >= -4095) r = pers.mapStatus(r);

@@ -255,7 +255,8 @@ export class SignalEngine {
       }
       if (t.interrupted) {
         t.interrupted = false;
-        if ((act.flags & SA.RESTART) === 0 || t.noRestart) {
+        // A call that already did part of its work returns that, even under SA_RESTART.
+        if ((act.flags & SA.RESTART) === 0 || t.noRestart || t.partialResult >= 0) {
           t.regs[10] = hooks.interruptedResult(t);
           t.pc = (t.restartPc + 4) >>> 0;
         }

@@ -132,6 +132,12 @@ export class Thread {
    * deadline). Reset to -1 whenever a system call completes.
    */
   restartState: number = -1;
+  /**
+   * Progress of a blocked call that has already done part of its work (bytes
+   * a blocking pipe write has written): what the call returns if a signal
+   * handler interrupts it, instead of EINTR, as POSIX asks. -1 when none.
+   */
+  partialResult: number = -1;
 
   /** Cycles remaining in the current quantum (the scheduler policy sets it). */
   sliceLeft = 0;

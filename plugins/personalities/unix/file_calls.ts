@@ -229,20 +229,28 @@ function writeFrom(
 ): number {
   const p = t.process;
   const caller = callerOf(p, api);
-  let done = 0;
+  // A blocking write to a pipe or tty waits until all of it is written, as
+  // POSIX asks; the bytes already written survive the restart of the call.
+  const waitForAll = first && (file.flags & OpenFlags.NONBLOCK) === 0 && isStreamFile(file);
+  let done = waitForAll && t.restartState >= 0 ? t.restartState : 0;
   while (done < count) {
     const want = Math.min(count - done, SCRATCH_SIZE);
     const chunk = scratchBytes(want);
     if (!api.copyInto(p, buf + done, chunk)) return done > 0 ? done : K.FAULT;
     const n = api.vfs.write(file, chunk, caller);
     if (n < 0) {
+      if (n === K.AGAIN && waitForAll && done > 0) {
+        t.restartState = done;
+        t.partialResult = done;
+        return waitForFile(t, api, file, "write");
+      }
       if (done > 0 || !first) return done > 0 ? done : n;
       if (n === K.AGAIN) return waitForFile(t, api, file, "write");
       if (n === K.PIPE) return brokenPipe(t, api);
       return n;
     }
     done += n;
-    if (n < want) break;
+    if (n < want && !waitForAll) break;
   }
   return done;
 }

@@ -184,9 +184,9 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     64,
     "write",
     sysWrite,
-    "partial",
-    "EPIPE raises SIGPIPE; a blocking write larger than a pipe's free space returns the " +
-      "part written instead of waiting for the rest (programs loop on short writes)",
+    "full",
+    "EPIPE raises SIGPIPE; a blocking write to a pipe or tty waits until all of it is " +
+      "written; a handler interrupting it after part of it makes it return that part",
   ),
   e(
     65,
