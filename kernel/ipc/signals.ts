@@ -253,9 +253,10 @@ export class SignalEngine {
         hooks.terminate(p, sig, d === DefaultAction.CORE);
         return;
       }
-      if (t.interrupted) {
+      // A call that already did part of its work (and is parked or about to
+      // restart) returns that part when a handler runs, even under SA_RESTART.
+      if (t.interrupted || t.partialResult >= 0) {
         t.interrupted = false;
-        // A call that already did part of its work returns that, even under SA_RESTART.
         if ((act.flags & SA.RESTART) === 0 || t.noRestart || t.partialResult >= 0) {
           t.regs[10] = hooks.interruptedResult(t);
           t.pc = (t.restartPc + 4) >>> 0;

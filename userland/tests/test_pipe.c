@@ -64,17 +64,27 @@ int main(void) {
   close(fds[1]);
   dprintf(1, "pipe: EPIPE without readers\n");
 
-  /* No readers + default action: the writer dies of SIGPIPE. */
-  CHECK(pipe(fds) == 0, "pipe");
+  /* No readers + default action: the writer dies of SIGPIPE. The child
+   * writes only after the parent has closed its read end (a second pipe
+   * says so); otherwise, on a host with real parallelism, the write could
+   * find the parent's read end still open. */
+  int sync[2];
+  CHECK(pipe(fds) == 0 && pipe(sync) == 0, "pipe");
   pid = fork();
   CHECK(pid >= 0, "fork");
   if (pid == 0) {
     close(fds[0]);
+    close(sync[1]);
+    char go;
+    if (read(sync[0], &go, 1) != 1) _exit(2);
     write(fds[1], "x", 1);
     _exit(0);
   }
   close(fds[0]);
   close(fds[1]);
+  close(sync[0]);
+  CHECK(write(sync[1], "g", 1) == 1, "release the writer");
+  close(sync[1]);
   st = wait_for(pid);
   CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE, "writer killed by SIGPIPE");
   dprintf(1, "pipe: SIGPIPE kills a writer without readers\n");

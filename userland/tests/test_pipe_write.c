@@ -14,24 +14,31 @@ static volatile int got_usr1;
 static void on_usr1(int sig) { (void)sig; got_usr1 = 1; }
 
 /* Reads until EOF in small pieces, yielding between them; returns the total. */
-static long drain(int fd, int signal_parent_after) {
+static long drain(int fd) {
   static char buf[1000];
   long total = 0;
-  int signalled = 0;
   for (;;) {
     ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0) return -1;
     if (n == 0) return total;
     total += n;
-    if (signal_parent_after > 0 && !signalled && total >= signal_parent_after) {
-      kill(getppid(), SIGUSR1);
-      signalled = 1;
-      /* Stop reading so the writer stays blocked until the signal lands. */
-      for (int i = 0; i < 20; i++) sched_yield();
-      return total;
-    }
     sched_yield();
   }
+}
+
+/* Reads at least `want` bytes, then signals the parent (blocked in its write)
+ * and keeps the read end open until the parent says its write returned. */
+static int read_then_signal(int fd, long want, int sync_fd) {
+  static char buf[1000];
+  long total = 0;
+  while (total < want) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return 1;
+    total += n;
+  }
+  kill(getppid(), SIGUSR1);
+  char done;
+  return read(sync_fd, &done, 1) == 1 ? 0 : 1;
 }
 
 int main(void) {
@@ -46,7 +53,7 @@ int main(void) {
   CHECK(pid >= 0, "fork");
   if (pid == 0) {
     close(fds[1]);
-    _exit(drain(fds[0], 0) == BIG ? 0 : 1);
+    _exit(drain(fds[0]) == BIG ? 0 : 1);
   }
   close(fds[0]);
   ssize_t n = write(fds[1], data, BIG);
@@ -63,18 +70,22 @@ int main(void) {
   sa.sa_handler = on_usr1;
   sa.sa_flags = SA_RESTART;
   CHECK(sigaction(SIGUSR1, &sa, NULL) == 0, "sigaction");
-  CHECK(pipe(fds) == 0, "pipe");
+  int sync[2];
+  CHECK(pipe(fds) == 0 && pipe(sync) == 0, "pipe");
   pid = fork();
   CHECK(pid >= 0, "fork");
   if (pid == 0) {
     close(fds[1]);
-    long got = drain(fds[0], 100 * 1024);
-    _exit(got >= 100 * 1024 ? 0 : 1);
+    close(sync[1]);
+    _exit(read_then_signal(fds[0], 100 * 1024, sync[0]));
   }
   close(fds[0]);
+  close(sync[0]);
   n = write(fds[1], data, BIG);
   CHECK(got_usr1, "the handler ran");
   CHECK(n > 0 && n < BIG, "an interrupted partial write returns the bytes written");
+  CHECK(write(sync[1], "d", 1) == 1, "tell the reader");
+  close(sync[1]);
   close(fds[1]);
   CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
         "the reader exited cleanly");
