@@ -276,18 +276,53 @@ export async function buildUserland(options: BuildOptions = {}): Promise<BuildRe
   };
 }
 
+/** True when clang and ld.lld can be run (a machine with only Deno has neither). */
+export function hasGuestToolchain(): boolean {
+  for (const tool of ["clang", "ld.lld"]) {
+    try {
+      if (
+        !new Deno.Command(tool, { args: ["--version"], stdout: "null", stderr: "null" })
+          .outputSync().success
+      ) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Compiles the libc objects that are missing or older than their sources or
+ * headers (into `userland/build/`, never touching `userland/bin/`) and returns
+ * their paths in link order. Each object is written to a temporary name and
+ * renamed, so concurrent callers (parallel test files) never see half of one.
+ */
+export async function ensureLibcObjects(): Promise<string[]> {
+  const newestHeader = Math.max(
+    0,
+    ...listHeaders(`${LIBC_DIR}/include`).concat(listHeaders(`${LIBC_DIR}/src`)).map(mtime),
+  );
+  const jobs = libcSources().map((src) => ({ src, obj: objectFor(src) }));
+  const stale = jobs.filter(({ src, obj }) => {
+    const o = mtime(obj);
+    return o < 0 || o < mtime(src) || o < newestHeader;
+  });
+  for (const j of stale) await Deno.mkdir(abs(dirname(j.obj)), { recursive: true });
+  await pool(stale, 2, async ({ src, obj }) => {
+    const tmp = `${obj}.${Deno.pid}.tmp`;
+    await run(["clang", ...GUEST_CFLAGS, "-c", src, "-o", tmp], false);
+    await Deno.rename(abs(tmp), abs(obj));
+  });
+  return jobs.map((j) => j.obj);
+}
+
 /**
  * Compiles and links extra guest sources (for example a test's own C file) with
- * the same flags and the libc objects of the last {@link buildUserland} run.
+ * the same flags and the libc objects (compiled first if they are missing).
  * `sources` and `output` are absolute or relative to the repository root.
  */
 export async function buildGuestProgram(sources: string[], output: string): Promise<void> {
-  const libObjs = libcSources().map(objectFor);
-  for (const o of libObjs) {
-    if (mtime(o) < 0) {
-      throw new BuildError([], `libc object ${o} missing: run buildUserland() first`);
-    }
-  }
+  const libObjs = await ensureLibcObjects();
   const cmd = ["clang", ...GUEST_CFLAGS, ...GUEST_LDFLAGS.slice(3), libObjs[0], ...sources];
   await run([...cmd, ...libObjs.slice(1), "-o", output], false);
 }

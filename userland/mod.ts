@@ -15,8 +15,10 @@ export {
   BuildError,
   buildGuestProgram,
   buildUserland,
+  ensureLibcObjects,
   GUEST_CFLAGS,
   GUEST_LDFLAGS,
+  hasGuestToolchain,
   listProgramSpecs,
 } from "./build.ts";
 export type { BuildOptions, BuildReport, ProgramSpec } from "./build.ts";

