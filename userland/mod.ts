@@ -32,6 +32,7 @@ export const UTILITIES: readonly string[] = [
   "echo",
   "env",
   "false",
+  "head",
   "kill",
   "ls",
   "mkdir",

@@ -104,6 +104,30 @@ export const UTILITY_CASES: readonly InteropCase[] = [
     expect: { status: 1, stdout: "", stderrMatch: /cat: .*missing: No such file or directory/ },
   },
   {
+    name: "head -n 1 file",
+    program: "head",
+    args: ["-n", "1", "{dir}/a.txt"],
+    files: { "a.txt": TEXT },
+    expect: { status: 0, stdout: TEXT.split("\n")[0] + "\n" },
+  },
+  {
+    name: "head two files",
+    program: "head",
+    args: ["-n", "1", "{dir}/a.txt", "{dir}/b.txt"],
+    files: { "a.txt": TEXT, "b.txt": "x\ny\n" },
+    expect: {
+      status: 0,
+      stdout: `==> {dir}/a.txt <==\n${TEXT.split("\n")[0]}\n\n==> {dir}/b.txt <==\nx\n`,
+    },
+  },
+  {
+    name: "head -2 stdin (traditional form)",
+    program: "head",
+    args: ["-2"],
+    stdin: "1\n2\n3\n",
+    expect: { status: 0, stdout: "1\n2\n" },
+  },
+  {
     name: "wc file",
     program: "wc",
     args: ["{dir}/a.txt"],
