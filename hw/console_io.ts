@@ -211,6 +211,13 @@ export interface TerminalConsoleOptions {
   output?: ConsoleOutputStream;
   /** Put a terminal input into raw mode (default true). */
   raw?: boolean;
+  /**
+   * Write the guest's CR LF line ends as plain LF (default true). A guest tty
+   * turns "\n" into "\r\n" as a serial line wants; the host terminal adds
+   * its own "\r" (raw mode in Deno keeps output processing), and files and
+   * pipes want Unix line ends, so the extra CR only gets in the way.
+   */
+  lfLineEnds?: boolean;
 }
 
 /**
@@ -239,6 +246,9 @@ export class TerminalConsole implements ConsoleIo {
   readonly #input: ConsoleInputStream;
   readonly #output: ConsoleOutputStream;
   readonly #raw: boolean;
+  readonly #lf: boolean;
+  // A CR held back until the next byte shows whether it ends a line.
+  #heldCr = false;
   #queue = new ByteQueue();
   #eof = false;
   #reading = false;
@@ -260,6 +270,7 @@ export class TerminalConsole implements ConsoleIo {
     this.#input = options.input ?? Deno.stdin;
     this.#output = options.output ?? Deno.stdout;
     this.#raw = options.raw ?? true;
+    this.#lf = options.lfLineEnds ?? true;
   }
 
   /** See {@link ConsoleIo.inputClosed}. */
@@ -269,6 +280,21 @@ export class TerminalConsole implements ConsoleIo {
 
   /** Buffers one output byte. */
   write(byte: number): void {
+    if (this.#lf) {
+      if (byte === 13) {
+        if (this.#heldCr) this.#put(13);
+        this.#heldCr = true;
+        return;
+      }
+      if (this.#heldCr) {
+        this.#heldCr = false;
+        if (byte !== 10) this.#put(13);
+      }
+    }
+    this.#put(byte);
+  }
+
+  #put(byte: number): void {
     this.#out[this.#outLen++] = byte;
     if (this.#outLen === this.#out.length) this.flush();
     else if (!this.#flushQueued) {
@@ -316,6 +342,10 @@ export class TerminalConsole implements ConsoleIo {
    * writer closes it).
    */
   close(): void {
+    if (this.#heldCr) {
+      this.#heldCr = false;
+      this.#put(13);
+    }
     this.flush();
     this.#closed = true;
     this.#restoreMode();
