@@ -590,19 +590,37 @@ export class Vfs {
     return loc.path;
   }
 
-  /** Creates a directory. */
-  mkdir(base: PathLoc | null, path: string, mode = 0o755, cred: Cred = ROOT_CRED): KStatus {
+  /**
+   * The directory in which `path` names a new entry, checked for every create
+   * (mkdir, mknod, symlink, link): a real name that does not exist yet, a
+   * writable file system (on `sameMount` when given) and write permission.
+   */
+  #newEntryParent(
+    base: PathLoc | null,
+    path: string,
+    cred: Cred,
+    sameMount: Mount | null,
+  ): { parent: PathFrame; name: string } | KStatus {
     const p = this.#lookupParent(base, path, cred);
     if (typeof p === "number") return p;
     if (p.name === "" || p.name === "." || p.name === "..") return K.EXIST;
     const parent = p.frames[p.frames.length - 1];
+    if (sameMount !== null && parent.mount !== sameMount) return K.XDEV;
     const existing = parent.inode.lookup?.(p.name) ?? K.NOTDIR;
     if (typeof existing !== "number") return K.EXIST;
     if (existing !== K.NOENT) return existing;
     if (parent.mount.fs.readOnly) return K.ROFS;
     const perm = permit(parent.inode, cred, 3);
     if (perm < 0) return perm;
-    const r = parent.inode.mkdir?.(p.name, mode & 0o7777, cred) ?? K.NOTSUP;
+    return { parent, name: p.name };
+  }
+
+  /** Creates a directory. */
+  mkdir(base: PathLoc | null, path: string, mode = 0o755, cred: Cred = ROOT_CRED): KStatus {
+    const p = this.#newEntryParent(base, path, cred, null);
+    if (typeof p === "number") return p;
+    const { parent, name } = p;
+    const r = parent.inode.mkdir?.(name, mode & 0o7777, cred) ?? K.NOTSUP;
     return typeof r === "number" ? r : K.OK;
   }
 
@@ -614,21 +632,14 @@ export class Vfs {
     rdev = 0,
     cred: Cred = ROOT_CRED,
   ): KStatus {
-    const p = this.#lookupParent(base, path, cred);
+    const p = this.#newEntryParent(base, path, cred, null);
     if (typeof p === "number") return p;
-    if (p.name === "" || p.name === "." || p.name === "..") return K.EXIST;
-    const parent = p.frames[p.frames.length - 1];
-    const existing = parent.inode.lookup?.(p.name) ?? K.NOTDIR;
-    if (typeof existing !== "number") return K.EXIST;
-    if (existing !== K.NOENT) return existing;
-    if (parent.mount.fs.readOnly) return K.ROFS;
-    const perm = permit(parent.inode, cred, 3);
-    if (perm < 0) return perm;
+    const { parent, name } = p;
     if ((mode & S_IFMT) === S_IFREG || (mode & S_IFMT) === 0) {
-      const r = parent.inode.create?.(p.name, mode & 0o7777, cred) ?? K.NOTSUP;
+      const r = parent.inode.create?.(name, mode & 0o7777, cred) ?? K.NOTSUP;
       return typeof r === "number" ? r : K.OK;
     }
-    const r = parent.inode.mknod?.(p.name, mode, rdev, cred) ?? K.NOTSUP;
+    const r = parent.inode.mknod?.(name, mode, rdev, cred) ?? K.NOTSUP;
     return typeof r === "number" ? r : K.OK;
   }
 
@@ -636,17 +647,10 @@ export class Vfs {
   symlink(target: string, base: PathLoc | null, path: string, cred: Cred = ROOT_CRED): KStatus {
     if (target.length === 0) return K.NOENT;
     if (te.encode(target).length >= PATH_MAX) return K.NAMETOOLONG;
-    const p = this.#lookupParent(base, path, cred);
+    const p = this.#newEntryParent(base, path, cred, null);
     if (typeof p === "number") return p;
-    if (p.name === "" || p.name === "." || p.name === "..") return K.EXIST;
-    const parent = p.frames[p.frames.length - 1];
-    const existing = parent.inode.lookup?.(p.name) ?? K.NOTDIR;
-    if (typeof existing !== "number") return K.EXIST;
-    if (existing !== K.NOENT) return existing;
-    if (parent.mount.fs.readOnly) return K.ROFS;
-    const perm = permit(parent.inode, cred, 3);
-    if (perm < 0) return perm;
-    const r = parent.inode.symlink?.(p.name, target, cred) ?? K.NOTSUP;
+    const { parent, name } = p;
+    const r = parent.inode.symlink?.(name, target, cred) ?? K.NOTSUP;
     return typeof r === "number" ? r : K.OK;
   }
 
@@ -669,18 +673,9 @@ export class Vfs {
     const src = this.lookup(oldBase, oldPath, false, cred);
     if (typeof src === "number") return src;
     if (isDir(src.inode)) return K.PERM;
-    const p = this.#lookupParent(newBase, newPath, cred);
+    const p = this.#newEntryParent(newBase, newPath, cred, src.mount);
     if (typeof p === "number") return p;
-    if (p.name === "" || p.name === "." || p.name === "..") return K.EXIST;
-    const parent = p.frames[p.frames.length - 1];
-    if (parent.mount !== src.mount) return K.XDEV;
-    const existing = parent.inode.lookup?.(p.name) ?? K.NOTDIR;
-    if (typeof existing !== "number") return K.EXIST;
-    if (existing !== K.NOENT) return existing;
-    if (parent.mount.fs.readOnly) return K.ROFS;
-    const perm = permit(parent.inode, cred, 3);
-    if (perm < 0) return perm;
-    return parent.inode.link?.(p.name, src.inode) ?? K.NOTSUP;
+    return p.parent.inode.link?.(p.name, src.inode) ?? K.NOTSUP;
   }
 
   /** Removes a non-directory name; an open file keeps its data until the last close. */
