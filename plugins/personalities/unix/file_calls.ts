@@ -299,6 +299,42 @@ function readIovecs(
   return out;
 }
 
+/** The checked arguments of readv/writev: the file (opened for `need`), its iovec pairs, their total. */
+function vectorArgs(
+  t: Thread,
+  api: KernelApi,
+  need: number,
+): { p: Process; file: OpenFile; iov: number[]; total: number } | number {
+  const p = t.process;
+  const file = fileOf(api, p, arg(t, 0));
+  if (file === null || !(file.flags & need)) return K.BADF;
+  const iov = readIovecs(api, p, uarg(t, 1), arg(t, 2));
+  if (typeof iov === "number") return iov;
+  let total = 0;
+  for (let i = 1; i < iov.length; i += 2) total += iov[i];
+  return { p, file, iov, total };
+}
+
+/**
+ * Moves the iovec pieces one after the other with `step`, stopping at the
+ * first short transfer; an error after some progress returns the progress.
+ */
+function eachPiece(
+  iov: number[],
+  step: (base: number, len: number, first: boolean) => number,
+): number {
+  let done = 0;
+  for (let i = 0; i < iov.length; i += 2) {
+    const len = iov[i + 1];
+    if (len === 0) continue;
+    const n = step(iov[i], len, done === 0);
+    if (n < 0) return done > 0 ? done : n;
+    done += n;
+    if (n < len) break;
+  }
+  return done;
+}
+
 /**
  * writev(fd, iov, iovcnt): when the total fits the scratch buffer (64 KiB)
  * the pieces are gathered and written with one file write, so a writev of
@@ -306,14 +342,9 @@ function readIovecs(
  * written piece by piece, stopping at the first short write.
  */
 export function sysWritev(t: Thread, api: KernelApi): number {
-  const p = t.process;
-  const file = fileOf(api, p, arg(t, 0));
-  if (file === null) return K.BADF;
-  if (!(file.flags & OpenFlags.WRITE)) return K.BADF;
-  const iov = readIovecs(api, p, uarg(t, 1), arg(t, 2));
-  if (typeof iov === "number") return iov;
-  let total = 0;
-  for (let i = 1; i < iov.length; i += 2) total += iov[i];
+  const v = vectorArgs(t, api, OpenFlags.WRITE);
+  if (typeof v === "number") return v;
+  const { p, file, iov, total } = v;
   if (total === 0) return 0;
   if (total <= SCRATCH_SIZE) {
     let fill = 0;
@@ -329,16 +360,7 @@ export function sysWritev(t: Thread, api: KernelApi): number {
     if (n === K.PIPE) return brokenPipe(t, api);
     return n;
   }
-  let done = 0;
-  for (let i = 0; i < iov.length; i += 2) {
-    const len = iov[i + 1];
-    if (len === 0) continue;
-    const n = writeFrom(t, api, file, iov[i], len, done === 0);
-    if (n < 0) return done > 0 ? done : n;
-    done += n;
-    if (n < len) break;
-  }
-  return done;
+  return eachPiece(iov, (base, len, first) => writeFrom(t, api, file, base, len, first));
 }
 
 /**
@@ -346,28 +368,14 @@ export function sysWritev(t: Thread, api: KernelApi): number {
  * over the pieces; regular files with more than that are read piece by piece.
  */
 export function sysReadv(t: Thread, api: KernelApi): number {
-  const p = t.process;
-  const file = fileOf(api, p, arg(t, 0));
-  if (file === null) return K.BADF;
-  if (!(file.flags & OpenFlags.READ)) return K.BADF;
-  const iov = readIovecs(api, p, uarg(t, 1), arg(t, 2));
-  if (typeof iov === "number") return iov;
-  let total = 0;
-  for (let i = 1; i < iov.length; i += 2) total += iov[i];
+  const v = vectorArgs(t, api, OpenFlags.READ);
+  if (typeof v === "number") return v;
+  const { p, file, iov, total } = v;
   const want = Math.min(total, SCRATCH_SIZE);
   if (want === 0) return 0;
   if (total > SCRATCH_SIZE && isRegular(file)) {
     // Regular files never block: fill the pieces one after the other.
-    let done = 0;
-    for (let i = 0; i < iov.length; i += 2) {
-      const len = iov[i + 1];
-      if (len === 0) continue;
-      const n = readInto(t, api, file, iov[i], len);
-      if (n < 0) return done > 0 ? done : n;
-      done += n;
-      if (n < len) break;
-    }
-    return done;
+    return eachPiece(iov, (base, len) => readInto(t, api, file, base, len));
   }
   if (isStreamFile(file)) {
     // Check every piece first: stream data cannot be put back after a fault.
