@@ -171,6 +171,16 @@ Deno.test("boot: the libc test program passes", async () => {
   assert.equal(r.status, 0, r.output);
 });
 
+Deno.test("boot: ps prints one line per process; control characters in a command line show as '?'", async () => {
+  // The shell's own argv holds a newline; ps must not split its table row.
+  const r = await runGuest({ init: "/bin/sh", initArgs: ["-c", "ps\n"], maxCycles: 3e9 });
+  assert.equal(r.status, 0, r.output);
+  const lines = r.output.replaceAll("\r\n", "\n").trimEnd().split("\n");
+  assert.equal(lines[0], "  PID  PPID  PGID S  TIME CMD");
+  for (const line of lines.slice(1)) assert.match(line, /^ *\d+ +\d+ +\d+ \S +\d+:\d\d \S/);
+  assert.ok(lines.some((l) => l.endsWith("/bin/sh -c ps?")), r.output);
+});
+
 Deno.test("boot: --cmd runs /bin/init /bin/sh -c CMD and returns the command's status", async () => {
   const r = await runGuest({ cmd: "ls -l /bin | wc -l", maxCycles: 3e9 });
   assert.equal(r.status, 0);

@@ -29,6 +29,13 @@ static int by_pid(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* Control characters (a newline in a command line, say) would break the
+ * one-line-per-process table, so they print as '?', as procps does. */
+static void printable(char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = '?';
+}
+
 static void show(int pid) {
   char path[64], stat[1024], cmd[1024];
   snprintf(path, sizeof path, "/proc/%d/stat", pid);
@@ -38,7 +45,7 @@ static void show(int pid) {
   char *open_paren = strchr(stat, '('), *close_paren = strrchr(stat, ')');
   if (!open_paren || !close_paren || close_paren < open_paren) return;
   *close_paren = 0;
-  const char *comm = open_paren + 1;
+  char *comm = open_paren + 1;
   char state = '?';
   long ppid = 0, pgrp = 0, utime = 0, stime = 0;
   char *p = close_paren + 1;
@@ -66,8 +73,10 @@ static void show(int pid) {
     for (ssize_t i = 0; i < n; i++)
       if (cmd[i] == 0) cmd[i] = ' ';
     cmd[n] = 0;
+    printable(cmd);
     puts(cmd);
   } else {
+    printable(comm);
     printf("[%s]\n", comm);
   }
 }
