@@ -14,6 +14,7 @@ export * from "./bare_runner.ts";
 export * from "./bus.ts";
 export * from "./clock.ts";
 export * from "./ram.ts";
+export * from "./byte_copy.ts";
 export * from "./irq.ts";
 export * from "./memory_map.ts";
 export * from "./plic.ts";

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { copyBytes } from "../../hw/byte_copy.ts";
 import { K, type KStatus } from "../errors.ts";
 import { WaitQueue } from "../ipc/wait_queue.ts";
 import { type FsInode, makeStat, OpenFileDescription } from "./node.ts";
@@ -62,8 +63,8 @@ export class Pipe {
     if (this.#len === 0) return this.writers === 0 ? 0 : K.AGAIN;
     const n = Math.min(dst.length, this.#len);
     const first = Math.min(n, this.capacity - this.#head);
-    dst.set(this.#buf.subarray(this.#head, this.#head + first), 0);
-    if (n > first) dst.set(this.#buf.subarray(0, n - first), first);
+    copyBytes(dst, 0, this.#buf, this.#head, first);
+    if (n > first) copyBytes(dst, first, this.#buf, 0, n - first);
     this.#head = (this.#head + n) % this.capacity;
     this.#len -= n;
     this.writeQueue.wakeAll();
@@ -80,8 +81,8 @@ export class Pipe {
     const n = Math.min(free, src.length);
     const tail = (this.#head + this.#len) % this.capacity;
     const first = Math.min(n, this.capacity - tail);
-    this.#buf.set(src.subarray(0, first), tail);
-    if (n > first) this.#buf.set(src.subarray(first, n), 0);
+    copyBytes(this.#buf, tail, src, 0, first);
+    if (n > first) copyBytes(this.#buf, 0, src, first, n - first);
     this.#len += n;
     this.readQueue.wakeAll();
     return n;

@@ -47,10 +47,18 @@ export class WaitQueue {
 
   /** Wakes every waiter (they re-check their condition when they run). */
   wakeAll(): void {
-    if (this.#waiters.length === 0) return;
     const ws = this.#waiters;
+    const n = ws.length;
+    if (n === 0) return;
+    if (n === 1) {
+      // The common case (one reader on a pipe, say): pop keeps the array's
+      // storage, so parking again allocates nothing.
+      ws.pop()!.wake();
+      return;
+    }
+    // Waking may park waiters here again: they go on a fresh list.
     this.#waiters = [];
-    for (const w of ws) w.wake();
+    for (let i = 0; i < n; i++) ws[i].wake();
   }
 
   /** Wakes the first waiter only. */

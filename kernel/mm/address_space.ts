@@ -8,6 +8,7 @@
  * @module
  */
 
+import { copyBytes } from "../../hw/byte_copy.ts";
 import { K, type KStatus } from "../errors.ts";
 import type { GuestMemory } from "../fs/types.ts";
 import type { KernelCosts } from "../proc/costs.ts";
@@ -464,7 +465,7 @@ export class AddressSpace implements GuestMemory {
       const off = this.resolve(va, Access.READ);
       if (off < 0) return false;
       const chunk = Math.min(n - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
-      dst.set(this.#u8.subarray(off, off + chunk), done);
+      copyBytes(dst, done, this.#u8, off, chunk);
       done += chunk;
       va += chunk;
     }
@@ -507,7 +508,7 @@ export class AddressSpace implements GuestMemory {
       const off = this.resolve(va, Access.WRITE);
       if (off < 0) return false;
       const chunk = Math.min(n - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
-      this.#u8.set(data.subarray(done, done + chunk), off);
+      copyBytes(this.#u8, off, data, done, chunk);
       ram.notifyWrite(off, chunk);
       done += chunk;
       va += chunk;

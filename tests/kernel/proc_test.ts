@@ -135,3 +135,29 @@ Deno.test("round robin: many enqueue/pick cycles stay O(1) and correct", () => {
   }
   assert.equal(rr.readyCount, 2);
 });
+
+Deno.test("wait queue: wakeAll wakes each waiter once; a waiter that parks again while woken stays parked", () => {
+  const q = new WaitQueue("test");
+  const log: string[] = [];
+  // One waiter (the fast path) and several, each re-parking from its wake.
+  for (const count of [1, 3]) {
+    log.length = 0;
+    const ws = Array.from({ length: count }, (_, i) => ({
+      wake() {
+        log.push(`w${i}`);
+        q.add(this);
+      },
+    }));
+    for (const w of ws) q.add(w);
+    q.add(ws[0]); // already there: no second entry
+    assert.equal(q.length, count);
+    q.wakeAll();
+    assert.deepEqual(log, ws.map((_, i) => `w${i}`), "each woken once, in order");
+    assert.equal(q.length, count, "re-parked during the wake-up");
+    for (const w of ws) q.remove(w);
+    assert.equal(q.length, 0);
+  }
+  q.wakeAll(); // empty: nothing happens
+  q.wakeOne();
+  assert.equal(q.length, 0);
+});
