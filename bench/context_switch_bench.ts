@@ -15,8 +15,8 @@ import { type GuestBenchSpec, registerGuestBenches, runGuestBenchesNow } from ".
 /** The programs and N values of this suite. */
 export const CONTEXT_SWITCH_BENCHES: GuestBenchSpec[] = [
   // Parent and child each yield N times: 2N yields, each a switch.
-  { label: "sched_yield switch", program: "bench_yield", opsPerN: 2, n1: 2_000, n2: 22_000 },
-  { label: "pipe round trip", program: "bench_pipe", opsPerN: 1, n1: 2_000, n2: 22_000 },
+  { label: "sched_yield switch", program: "bench_yield", opsPerN: 2, n1: 20_000, n2: 220_000 },
+  { label: "pipe round trip", program: "bench_pipe", opsPerN: 1, n1: 2_000, n2: 102_000 },
   { label: "fork + exit + wait", program: "bench_fork", opsPerN: 1, n1: 100, n2: 1_100 },
 ];
 
