@@ -164,10 +164,15 @@ export class SimClock {
   }
 
   #swap(i: number, j: number): void {
+    // Plain temporaries: a destructuring swap allocates when V8 does not optimise it away.
     const t = this.#times, s = this.#seqs, d = this.#ids;
-    [t[i], t[j]] = [t[j], t[i]];
-    [s[i], s[j]] = [s[j], s[i]];
-    [d[i], d[j]] = [d[j], d[i]];
+    const ti = t[i], si = s[i], di = d[i];
+    t[i] = t[j];
+    t[j] = ti;
+    s[i] = s[j];
+    s[j] = si;
+    d[i] = d[j];
+    d[j] = di;
   }
 
   #push(time: number, seq: number, id: number): void {

@@ -14,8 +14,12 @@ import type { SchedulerPolicy } from "./scheduler.ts";
 export class FifoPolicy implements SchedulerPolicy {
   /** Policy name. */
   readonly name: string = "fifo";
-  #q: (Thread | null)[] = [];
+  // A ring buffer (power-of-two size, grown by doubling) so that enqueueing
+  // and picking allocate nothing on a context switch. Removed threads leave
+  // a null slot that pickNext skips.
+  #q: (Thread | null)[] = new Array<Thread | null>(16).fill(null);
   #head = 0;
+  #slots = 0;
   #count = 0;
 
   /** Ready threads. */
@@ -27,37 +31,51 @@ export class FifoPolicy implements SchedulerPolicy {
   enqueue(t: Thread, _reason: number): void {
     if (t.schedData === this) return;
     t.schedData = this;
-    this.#q.push(t);
+    if (this.#slots === this.#q.length) this.#grow();
+    const q = this.#q;
+    q[(this.#head + this.#slots) & (q.length - 1)] = t;
+    this.#slots++;
     this.#count++;
   }
 
   /** Takes `t` out if queued. */
   remove(t: Thread): void {
     if (t.schedData !== this) return;
-    const i = this.#q.indexOf(t, this.#head);
-    if (i >= 0) this.#q[i] = null;
+    const q = this.#q, mask = q.length - 1;
+    for (let k = 0; k < this.#slots; k++) {
+      const i = (this.#head + k) & mask;
+      if (q[i] === t) {
+        q[i] = null;
+        break;
+      }
+    }
     t.schedData = null;
     this.#count--;
   }
 
   /** Oldest ready thread. */
   pickNext(_now: number): Thread | null {
-    const q = this.#q;
-    while (this.#head < q.length) {
-      const t = q[this.#head++];
+    const q = this.#q, mask = q.length - 1;
+    while (this.#slots > 0) {
+      const t = q[this.#head];
+      q[this.#head] = null;
+      this.#head = (this.#head + 1) & mask;
+      this.#slots--;
       if (t !== null) {
         t.schedData = null;
         this.#count--;
-        if (this.#head > 256 && this.#head * 2 > q.length) {
-          this.#q = q.slice(this.#head);
-          this.#head = 0;
-        }
         return t;
       }
     }
-    this.#q = [];
-    this.#head = 0;
     return null;
+  }
+
+  #grow(): void {
+    const old = this.#q, mask = old.length - 1;
+    const q = new Array<Thread | null>(old.length * 2).fill(null);
+    for (let k = 0; k < this.#slots; k++) q[k] = old[(this.#head + k) & mask];
+    this.#q = q;
+    this.#head = 0;
   }
 
   /** The default quantum. */

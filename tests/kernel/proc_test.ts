@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { EnqueueReason, FifoPolicy, ProcessTable, TaskState } from "../../kernel/proc/mod.ts";
+import {
+  EnqueueReason,
+  FifoPolicy,
+  ProcessTable,
+  TaskState,
+  type Thread,
+} from "../../kernel/proc/mod.ts";
 import { WaitQueue } from "../../kernel/ipc/wait_queue.ts";
 import { RoundRobinPolicy } from "../../plugins/schedulers/round_robin.ts";
 
@@ -160,4 +166,35 @@ Deno.test("wait queue: wakeAll wakes each waiter once; a waiter that parks again
   q.wakeAll(); // empty: nothing happens
   q.wakeOne();
   assert.equal(q.length, 0);
+});
+
+Deno.test("FifoPolicy: first in, first out across wrap-around, growth and removals", () => {
+  const policy = new FifoPolicy();
+  const mk = (id: number) => ({ id, schedData: null }) as unknown as Thread & { id: number };
+  const expected: number[] = [];
+  const got: number[] = [];
+  let next = 0;
+  // Interleave enqueues and picks so the ring wraps, then grow it past 16 with
+  // a removed thread in the middle.
+  for (let round = 0; round < 5; round++) {
+    for (let i = 0; i < 10; i++) {
+      const t = mk(next++);
+      policy.enqueue(t, EnqueueReason.NEW);
+      policy.enqueue(t, EnqueueReason.NEW); // a second enqueue is ignored
+      if (t.id % 7 === 3) policy.remove(t);
+      else expected.push(t.id);
+    }
+    for (let i = 0; i < 6; i++) {
+      const t = policy.pickNext(0) as (Thread & { id: number }) | null;
+      if (t !== null) got.push(t.id);
+    }
+  }
+  for (let i = 0; i < 40; i++) policy.enqueue(mk(next++), EnqueueReason.NEW);
+  for (let i = 50; i < 90; i++) expected.push(i);
+  assert.equal(policy.readyCount, expected.length - got.length);
+  for (let t = policy.pickNext(0); t !== null; t = policy.pickNext(0)) {
+    got.push((t as Thread & { id: number }).id);
+  }
+  assert.deepEqual(got, expected);
+  assert.equal(policy.readyCount, 0);
 });
