@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { BareMetalError, runBareElf } from "./hw/bare_runner.ts";
 import { ElfFormatError, parseElf32 } from "./hw/elf.ts";
 import { createMachine, MachineConfigError } from "./hw/machine.ts";
+import { MEMORY_MAP } from "./hw/memory_map.ts";
 import { TerminalConsole } from "./hw/console_io.ts";
 import { BootError, bootKernel } from "./kernel/boot.ts";
 import { KernelError } from "./kernel/errors.ts";
@@ -203,6 +204,14 @@ export async function runBareCommand(line: CommandLine): Promise<number> {
   }
 }
 
+/** The line printed (on stderr) before an interactive boot to the shell. */
+export function interactiveBanner(line: CommandLine): string {
+  const mib = (line.ramSize ?? MEMORY_MAP.RAM_SIZE_DEFAULT) / (1024 * 1024);
+  const shares = line.shares.map((s) => `, ${s.hostDir} at ${s.guestDir}`).join("");
+  return `strata ${VERSION}: RV32IMA, ${mib} MiB, Unix personality${shares}. ` +
+    "Try ls -l /bin, ps, cat /proc/meminfo; ^C interrupts, exit or poweroff stops the machine.";
+}
+
 /** The command-line program: parses `args`, runs, and returns the exit status. */
 export async function main(args: string[]): Promise<number> {
   let line: CommandLine;
@@ -222,6 +231,9 @@ export async function main(args: string[]): Promise<number> {
   }
   try {
     if (line.mode === "bare") return await runBareCommand(line);
+    if (line.mode === "shell" && line.init === undefined && Deno.stdin.isTerminal()) {
+      console.error(interactiveBanner(line));
+    }
     const result = await bootKernel({
       ramSize: line.ramSize,
       quantum: line.quantumMs === undefined ? undefined : `${line.quantumMs}ms`,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { main, parseCommandLine, parseSize, UsageError } from "../mod.ts";
+import { interactiveBanner, main, parseCommandLine, parseSize, UsageError } from "../mod.ts";
 
 Deno.test("cli: sizes", () => {
   assert.equal(parseSize("64M"), 64 * 1024 * 1024);
@@ -64,4 +64,12 @@ Deno.test("cli: --trace writes a Chrome trace with system calls", async () => {
   const events: { cat?: string; name: string }[] = trace.traceEvents ?? trace;
   assert.ok(events.some((e) => e.cat === "syscall" && e.name === "write"));
   await Deno.remove(file);
+});
+
+Deno.test("cli: the interactive banner names the machine, its memory and shares", () => {
+  const plain = interactiveBanner(parseCommandLine([]));
+  assert.match(plain, /^strata \S+: RV32IMA, 64 MiB, Unix personality\. /);
+  assert.match(plain, /exit or poweroff/);
+  const big = interactiveBanner(parseCommandLine(["--mem", "128M", "--share", "/tmp:/mnt/t"]));
+  assert.match(big, /128 MiB, Unix personality, \/tmp at \/mnt\/t\./);
 });
