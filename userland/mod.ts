@@ -29,6 +29,7 @@ export const USERLAND_BIN_DIR: string = join(fileURLToPath(new URL(".", import.m
 /** The small utilities (sources in `userland/cmd/`). */
 export const UTILITIES: readonly string[] = [
   "cat",
+  "date",
   "echo",
   "env",
   "false",

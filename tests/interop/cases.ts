@@ -254,6 +254,67 @@ export const UTILITY_CASES: readonly InteropCase[] = [
     cwdInDir: true,
     expect: { status: 0, stdout: "{dir}\n" },
   },
+  {
+    name: "date -d @0",
+    program: "date",
+    args: ["-u", "-d", "@0"],
+    expect: { status: 0, stdout: "Thu Jan  1 00:00:00 UTC 1970\n" },
+  },
+  {
+    // Expected texts are GNU date's (LC_ALL=C date -u -d @N +FORMAT).
+    name: "date +FORMAT",
+    program: "date",
+    args: [
+      "-d",
+      "@1700000000",
+      "+%a %A %b %B %c|%C %d %D %e %F %H %I %j %k %l %m %M %p %R %s %S %T %u %w %y %Y %z %Z %%",
+    ],
+    expect: {
+      status: 0,
+      stdout: "Tue Tuesday Nov November Tue Nov 14 22:13:20 2023|20 14 11/14/23 14 2023-11-14 " +
+        "22 10 318 22 10 11 13 PM 22:13 1700000000 20 22:13:20 2 2 23 2023 +0000 UTC %\n",
+    },
+  },
+  {
+    name: "date: a leap day",
+    program: "date",
+    args: ["-d", "@951782400", "+%F %j %a"],
+    expect: { status: 0, stdout: "2000-02-29 060 Tue\n" },
+  },
+  {
+    name: "date -d @-1",
+    program: "date",
+    args: ["-d", "@-1"],
+    expect: { status: 0, stdout: "Wed Dec 31 23:59:59 UTC 1969\n" },
+  },
+  {
+    name: "date -d @253402300799",
+    program: "date",
+    args: ["-d", "@253402300799", "+%c"],
+    expect: { status: 0, stdout: "Fri Dec 31 23:59:59 9999\n" },
+  },
+  {
+    name: "date now",
+    program: "date",
+    args: [],
+    expect: {
+      status: 0,
+      stdoutMatch:
+        /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d UTC \d{4}\n$/,
+    },
+  },
+  {
+    name: "date bad -d",
+    program: "date",
+    args: ["-d", "tomorrow"],
+    expect: { status: 1, stderrMatch: /invalid date 'tomorrow'/ },
+  },
+  {
+    name: "date extra operand",
+    program: "date",
+    args: ["+%Y", "x"],
+    expect: { status: 1, stderrMatch: /extra operand 'x'/ },
+  },
   { name: "sleep", program: "sleep", args: ["0.05"], expect: { status: 0, stdout: "" } },
   {
     name: "sleep bad",

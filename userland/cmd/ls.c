@@ -29,28 +29,17 @@ static void mode_string(mode_t m, char *s) {
   s[10] = 0;
 }
 
-/* Civil date from days since 1970-01-01 (Howard Hinnant's algorithm). */
-static void civil(long long days, int *y, int *mo, int *d) {
-  days += 719468;
-  long long era = (days >= 0 ? days : days - 146096) / 146097;
-  unsigned doe = (unsigned)(days - era * 146097);
-  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  unsigned mp = (5 * doy + 2) / 153;
-  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  *mo = (int)(mp < 10 ? mp + 3 : mp - 9);
-  *y = (int)(yoe + era * 400 + (*mo <= 2));
-}
-
 static void print_long(const char *dir, const char *name, const struct stat *st) {
   static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   char mode[11];
   mode_string(st->st_mode, mode);
-  long long t = st->st_mtime;
-  long long days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-  int secs = (int)(t - days * 86400), y, mo, d;
-  civil(days, &y, &mo, &d);
+  time_t t = st->st_mtime;
+  struct tm tm;
+  if (!gmtime_r(&t, &tm)) {
+    t = 0;
+    gmtime_r(&t, &tm);
+  }
   printf("%s %2u %u %u ", mode, st->st_nlink, st->st_uid, st->st_gid);
   if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
     unsigned major = (unsigned)(((st->st_rdev >> 32) & 0xfffff000u) | ((st->st_rdev >> 8) & 0xfffu));
@@ -59,7 +48,8 @@ static void print_long(const char *dir, const char *name, const struct stat *st)
   } else {
     printf("%8lld", (long long)st->st_size);
   }
-  printf(" %s %2d %04d %02d:%02d %s", months[mo - 1], d, y, secs / 3600, secs / 60 % 60, name);
+  printf(" %s %2d %04d %02d:%02d %s", months[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900, tm.tm_hour,
+         tm.tm_min, name);
   if (S_ISLNK(st->st_mode) && dir) {
     char path[PATH_MAX], target[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", dir, name);

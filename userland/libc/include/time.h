@@ -15,9 +15,30 @@ struct timespec {
   long tv_nsec;
 };
 
+/* Broken-down time. Strata has no time zones: everything is UTC. */
+struct tm {
+  int tm_sec;   /* 0-60 */
+  int tm_min;   /* 0-59 */
+  int tm_hour;  /* 0-23 */
+  int tm_mday;  /* 1-31 */
+  int tm_mon;   /* 0-11 */
+  int tm_year;  /* years since 1900 */
+  int tm_wday;  /* 0-6, Sunday = 0 */
+  int tm_yday;  /* 0-365 */
+  int tm_isdst; /* always 0 */
+  long tm_gmtoff;
+  const char *tm_zone;
+};
+
 int clock_gettime(clockid_t clk, struct timespec *ts);
 int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct timespec *rem);
 int nanosleep(const struct timespec *req, struct timespec *rem);
 time_t time(time_t *t);
+struct tm *gmtime_r(const time_t *t, struct tm *out);
+struct tm *gmtime(const time_t *t);
+struct tm *localtime_r(const time_t *t, struct tm *out);
+struct tm *localtime(const time_t *t);
+time_t timegm(struct tm *tm);
+size_t strftime(char *s, size_t max, const char *fmt, const struct tm *tm);
 
 #endif

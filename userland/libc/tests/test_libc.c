@@ -428,6 +428,21 @@ static void test_exit_paths(void) {
   CHECK(strcmp(buf, "21buffered") == 0);
 }
 
+static void test_calendar(void) {
+  struct tm tm;
+  time_t t = 951782400; /* 2000-02-29 00:00:00 UTC */
+  CHECK(gmtime_r(&t, &tm) == &tm && tm.tm_year == 100 && tm.tm_mon == 1 && tm.tm_mday == 29 &&
+        tm.tm_yday == 59 && tm.tm_wday == 2 && tm.tm_hour == 0);
+  CHECK(timegm(&tm) == t);
+  /* timegm normalises: the 32nd of January is the 1st of February. */
+  struct tm n = {.tm_year = 70, .tm_mon = 0, .tm_mday = 32, .tm_hour = 25};
+  CHECK(timegm(&n) == 32 * 86400 + 3600 && n.tm_mon == 1 && n.tm_mday == 2 && n.tm_hour == 1);
+  char buf[32];
+  CHECK(strftime(buf, sizeof buf, "%F %T %Z", &tm) == 23 && strcmp(buf, "2000-02-29 00:00:00 UTC") == 0);
+  CHECK(strftime(buf, 5, "%Y-%m", &tm) == 0); /* does not fit: 0, as C says */
+  CHECK(strftime(buf, sizeof buf, "%Q%", &tm) == 3 && strcmp(buf, "%Q%") == 0);
+}
+
 static void test_memory_and_time(void) {
   unsigned char *p = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   CHECK(p != MAP_FAILED && p[0] == 0 && p[8191] == 0);
@@ -460,6 +475,7 @@ int main(int argc, char **argv) {
   test_stdio_more(dir);
   test_exit_paths();
   test_memory_and_time();
+  test_calendar();
   if (failures) {
     printf("test_libc: %d of %d checks failed\n", failures, checks);
     return 1;
