@@ -36,18 +36,24 @@ class DevNode implements FsInode {
   readonly fileOps: FileOps;
   readonly #dev: CharDevice;
   readonly #fsDev: number;
-  constructor(dev: CharDevice, ino: number, fsDev: number) {
+  readonly #timeNs: bigint;
+  constructor(dev: CharDevice, ino: number, fsDev: number, timeNs: bigint) {
     this.#dev = dev;
     this.ino = ino;
     this.fileOps = dev.fileOps;
     this.#fsDev = fsDev;
+    this.#timeNs = timeNs;
   }
   stat(): Stat {
+    const t = this.#timeNs;
     return makeStat({
       dev: this.#fsDev,
       ino: this.ino,
       mode: S_IFCHR | (this.#dev.mode ?? 0o666),
       rdev: makeDev(this.#dev.major, this.#dev.minor),
+      atimeNs: t,
+      mtimeNs: t,
+      ctimeNs: t,
     });
   }
 }
@@ -64,11 +70,17 @@ export class DevFs implements FileSystem {
   readonly registry: CharDeviceRegistry;
   readonly #nodes = new Map<CharDevice, DevNode>();
   readonly #dev: number;
+  readonly #timeNs: bigint;
 
-  /** Creates devfs over `registry` (stat reports device id `dev`). */
-  constructor(registry: CharDeviceRegistry, dev = 5) {
+  /**
+   * Creates devfs over `registry` (stat reports device id `dev`). Its nodes
+   * carry `timeNs` (the mount time, realtime ns) as their times, as
+   * devtmpfs nodes show the boot time on Linux.
+   */
+  constructor(registry: CharDeviceRegistry, dev = 5, timeNs = 0n) {
     this.registry = registry;
     this.#dev = dev;
+    this.#timeNs = timeNs;
     const rootOps: FileOps = {
       read: () => K.ISDIR,
       write: () => K.ISDIR,
@@ -86,7 +98,16 @@ export class DevFs implements FileSystem {
     this.root = {
       ino: 1,
       fileOps: rootOps,
-      stat: () => makeStat({ dev, ino: 1, mode: S_IFDIR | 0o755, nlink: 2 }),
+      stat: () =>
+        makeStat({
+          dev,
+          ino: 1,
+          mode: S_IFDIR | 0o755,
+          nlink: 2,
+          atimeNs: timeNs,
+          mtimeNs: timeNs,
+          ctimeNs: timeNs,
+        }),
       lookup: (name: string) => {
         const d = this.registry.byName(name);
         return d === undefined ? K.NOENT : this.#node(d);
@@ -98,7 +119,7 @@ export class DevFs implements FileSystem {
     let n = this.#nodes.get(d);
     if (n === undefined) {
       // Inode numbers derive from the device number, so they are stable across runs.
-      n = new DevNode(d, 0x10000 + makeDev(d.major, d.minor), this.#dev);
+      n = new DevNode(d, 0x10000 + makeDev(d.major, d.minor), this.#dev, this.#timeNs);
       this.#nodes.set(d, n);
     }
     return n;

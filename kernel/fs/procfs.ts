@@ -175,18 +175,33 @@ const GENERATED_OPS: FileOps = {
 
 const DIR_BASE_OPS = { read: () => K.ISDIR, write: () => K.ISDIR };
 
+/** The three times every /proc inode shows (the mount time). */
+interface FileTimes {
+  atimeNs: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
 /** A generated file: its text is computed at open. */
 class GenFile implements FsInode {
   readonly fileOps = GENERATED_OPS;
   constructor(
     readonly ino: number,
     readonly generate: () => string | Uint8Array | null,
+    readonly times: FileTimes,
     readonly uid = 0,
     readonly gid = 0,
   ) {}
   stat(): Stat {
     // Size 0, as on Linux: the content exists only once opened.
-    return makeStat({ dev: 3, ino: this.ino, mode: S_IFREG | 0o444, uid: this.uid, gid: this.gid });
+    return makeStat({
+      ...this.times,
+      dev: 3,
+      ino: this.ino,
+      mode: S_IFREG | 0o444,
+      uid: this.uid,
+      gid: this.gid,
+    });
   }
   open(file: OpenFile): KStatus {
     const text = this.generate();
@@ -208,11 +223,17 @@ export class ProcFs implements FileSystem {
   readonly #files = new Map<string, GenFile>();
   readonly #pidDirs = new Map<number, FsInode>();
   readonly #self: FsInode;
+  readonly #times: FileTimes;
   #nextIno = 2;
 
-  /** Creates /proc over `provider`. */
-  constructor(provider: ProcInfoProvider) {
+  /**
+   * Creates /proc over `provider`. Every inode shows `timeNs` (the mount
+   * time, realtime ns) as its times.
+   */
+  constructor(provider: ProcInfoProvider, timeNs = 0n) {
     this.#p = provider;
+    const times = { atimeNs: timeNs, mtimeNs: timeNs, ctimeNs: timeNs };
+    this.#times = times;
     const p = provider;
     this.addFile("meminfo", () => formatMeminfo(p.memory()));
     this.addFile("uptime", () => {
@@ -221,7 +242,7 @@ export class ProcFs implements FileSystem {
     });
     this.addFile("interrupts", () => formatInterrupts(p.interrupts()));
     this.addFile("version", () => p.version() + "\n");
-    this.#self = linkInode(this.#nextIno++, () => String(p.selfPid()));
+    this.#self = linkInode(this.#nextIno++, () => String(p.selfPid()), times);
     const rootOps: FileOps = {
       ...DIR_BASE_OPS,
       readdir: (file: OpenFile): DirEntry[] => {
@@ -239,14 +260,14 @@ export class ProcFs implements FileSystem {
     this.root = {
       ino: ROOT_INO,
       fileOps: rootOps,
-      stat: () => makeStat({ dev: 3, ino: ROOT_INO, mode: S_IFDIR | 0o555, nlink: 2 }),
+      stat: () => makeStat({ ...times, dev: 3, ino: ROOT_INO, mode: S_IFDIR | 0o555, nlink: 2 }),
       lookup: (name: string) => this.#lookupRoot(name),
     };
   }
 
   /** Adds a generated file `/proc/NAME` (e.g. `mounts`, `modules`, `cpuinfo`). */
   addFile(name: string, generate: () => string): void {
-    this.#files.set(name, new GenFile(this.#nextIno++, generate));
+    this.#files.set(name, new GenFile(this.#nextIno++, generate, this.#times));
   }
 
   #lookupRoot(name: string): FsInode | KStatus {
@@ -276,16 +297,19 @@ export class ProcFs implements FileSystem {
     };
     const owner = p.process(pid);
     const uid = owner?.uid ?? 0, gid = owner?.gid ?? 0;
+    const times = this.#times;
+    const file = (k: number, generate: () => string | Uint8Array | null) =>
+      new GenFile(pidIno(pid, k), generate, times, uid, gid);
     const files = new Map<string, GenFile>([
-      ["cmdline", new GenFile(pidIno(pid, 1), gen(formatCmdline), uid, gid)],
-      ["comm", new GenFile(pidIno(pid, 2), gen((i) => i.comm.slice(0, 15) + "\n"), uid, gid)],
-      ["stat", new GenFile(pidIno(pid, 3), gen(formatStat), uid, gid)],
-      ["status", new GenFile(pidIno(pid, 4), gen(formatStatus), uid, gid)],
+      ["cmdline", file(1, gen(formatCmdline))],
+      ["comm", file(2, gen((i) => i.comm.slice(0, 15) + "\n"))],
+      ["stat", file(3, gen(formatStat))],
+      ["status", file(4, gen(formatStatus))],
     ]);
     const dirIno = pidIno(pid, 0);
     const links = new Map<string, FsInode>([
-      ["cwd", linkInode(pidIno(pid, 5), () => p.process(pid)?.cwd ?? null, uid, gid)],
-      ["exe", linkInode(pidIno(pid, 6), () => p.process(pid)?.exe ?? null, uid, gid)],
+      ["cwd", linkInode(pidIno(pid, 5), () => p.process(pid)?.cwd ?? null, times, uid, gid)],
+      ["exe", linkInode(pidIno(pid, 6), () => p.process(pid)?.exe ?? null, times, uid, gid)],
     ]);
     const fdDir = this.#makeFdDir(pid, dirIno, uid, gid);
     const ops: FileOps = {
@@ -304,7 +328,8 @@ export class ProcFs implements FileSystem {
     return {
       ino: dirIno,
       fileOps: ops,
-      stat: () => makeStat({ dev: 3, ino: dirIno, mode: S_IFDIR | 0o555, nlink: 3, uid, gid }),
+      stat: () =>
+        makeStat({ ...times, dev: 3, ino: dirIno, mode: S_IFDIR | 0o555, nlink: 3, uid, gid }),
       lookup: (name: string) => {
         if (p.process(pid) === null) return K.NOENT;
         if (name === "fd") return fdDir;
@@ -316,6 +341,7 @@ export class ProcFs implements FileSystem {
   /** `/proc/PID/fd`: one symbolic link per open descriptor, to the path it was opened by. */
   #makeFdDir(pid: number, parentIno: number, uid: number, gid: number): FsInode {
     const p = this.#p;
+    const times = this.#times;
     const ino = pidIno(pid, 7);
     const fdsOf = () => p.process(pid)?.fds ?? [];
     const cache = new Map<number, FsInode>();
@@ -327,6 +353,7 @@ export class ProcFs implements FileSystem {
           () => {
             return fdsOf().find((e) => e.fd === fd)?.path ?? null;
           },
+          times,
           uid,
           gid,
         );
@@ -350,7 +377,7 @@ export class ProcFs implements FileSystem {
           return out.slice(file.offset);
         },
       },
-      stat: () => makeStat({ dev: 3, ino, mode: S_IFDIR | 0o500, nlink: 2, uid, gid }),
+      stat: () => makeStat({ ...times, dev: 3, ino, mode: S_IFDIR | 0o500, nlink: 2, uid, gid }),
       lookup: (name: string) => {
         if (!/^(0|[1-9][0-9]{0,8})$/.test(name)) return K.NOENT;
         const fd = Number(name);
@@ -363,11 +390,17 @@ export class ProcFs implements FileSystem {
 const FD_INO_BASE = 0x4000_0000;
 
 /** A symbolic link whose target is computed when read (K.NOENT when gone). */
-function linkInode(ino: number, target: () => string | null, uid = 0, gid = 0): FsInode {
+function linkInode(
+  ino: number,
+  target: () => string | null,
+  times: FileTimes,
+  uid = 0,
+  gid = 0,
+): FsInode {
   return {
     ino,
     fileOps: GENERATED_OPS,
-    stat: () => makeStat({ dev: 3, ino, mode: S_IFLNK | 0o777, uid, gid }),
+    stat: () => makeStat({ ...times, dev: 3, ino, mode: S_IFLNK | 0o777, uid, gid }),
     readlink: () => target() ?? K.NOENT,
   };
 }

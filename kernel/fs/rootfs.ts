@@ -108,12 +108,12 @@ export function createRootFs(options: RootFsOptions = {}): RootFs {
   const unpacked = options.initramfs ? unpackInitramfs(vfs, options.initramfs) : null;
   let devfs: DevFs | null = null;
   if (options.charDevices) {
-    devfs = new DevFs(options.charDevices);
+    devfs = new DevFs(options.charDevices, undefined, options.now?.() ?? 0n);
     mountAt(vfs, "/dev", devfs);
   }
   let procfs: ProcFs | null = null;
   if (options.proc) {
-    procfs = new ProcFs(options.proc);
+    procfs = new ProcFs(options.proc, options.now?.() ?? 0n);
     procfs.addFile("mounts", () => formatMounts(vfs.mounts()));
     mountAt(vfs, "/proc", procfs);
   }

@@ -49,11 +49,18 @@ Deno.test("rootfs: initramfs, /dev, /proc with mounts, and a share", () => {
       charDevices: reg,
       proc,
       shares: [parseShareSpec(`${host}/share:/srv/share`)],
+      now: () => 1_700_000_000_000_000_000n,
     });
     assert.equal(unpacked?.files, 1);
     assert.equal(td.decode(vfs.readWholeFile("/bin/init") as Uint8Array), "init!");
     assert.equal(td.decode(vfs.readWholeFile("/srv/share/notes") as Uint8Array), "shared");
-    assert.ok(typeof vfs.stat(null, "/dev/null") !== "number");
+    // /dev and /proc show the mount time, as devtmpfs and proc show boot time on Linux.
+    for (const path of ["/dev", "/dev/null", "/proc", "/proc/meminfo", "/proc/self"]) {
+      const st = vfs.lstat(null, path);
+      assert.ok(typeof st !== "number", path);
+      assert.equal(st.mtimeNs, 1_700_000_000_000_000_000n, path);
+      assert.equal(st.ctimeNs, 1_700_000_000_000_000_000n, path);
+    }
     assert.equal(
       td.decode(vfs.readWholeFile("/proc/mounts") as Uint8Array),
       "ramfs / ramfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc ro 0 0\n" +
