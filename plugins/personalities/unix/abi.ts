@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { Stat } from "../../../kernel/api.ts";
+import { SIG, type Stat } from "../../../kernel/api.ts";
 
 /** Page size of the ABI (AT_PAGESZ, mmap2 offset unit). */
 export const PAGE_SIZE = 4096;
@@ -159,40 +159,11 @@ export const SI_CODE = {
   TRAP_BRKPT: 1,
 } as const;
 
-/** Signal numbers (asm-generic/signal.h). */
-export const SIG = {
-  HUP: 1,
-  INT: 2,
-  QUIT: 3,
-  ILL: 4,
-  TRAP: 5,
-  ABRT: 6,
-  BUS: 7,
-  FPE: 8,
-  KILL: 9,
-  USR1: 10,
-  SEGV: 11,
-  USR2: 12,
-  PIPE: 13,
-  ALRM: 14,
-  TERM: 15,
-  STKFLT: 16,
-  CHLD: 17,
-  CONT: 18,
-  STOP: 19,
-  TSTP: 20,
-  TTIN: 21,
-  TTOU: 22,
-  URG: 23,
-  XCPU: 24,
-  XFSZ: 25,
-  VTALRM: 26,
-  PROF: 27,
-  WINCH: 28,
-  IO: 29,
-  PWR: 30,
-  SYS: 31,
-} as const;
+/**
+ * Signal numbers (asm-generic/signal.h): the kernel's own numbering is
+ * Linux's, so the personality passes them through unchanged.
+ */
+export { SIG };
 
 /** Highest signal number (the rv32 sigset_t has 64 bits). */
 export const NSIG = 64;

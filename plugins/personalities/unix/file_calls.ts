@@ -703,11 +703,14 @@ export function sysSymlinkat(t: Thread, api: KernelApi): number {
   return api.vfs.symlink(target, base, path, credOf(p));
 }
 
-/** linkat(olddirfd, oldpath, newdirfd, newpath, flags): AT_SYMLINK_FOLLOW supported; AT_EMPTY_PATH EINVAL. */
-export function sysLinkat(t: Thread, api: KernelApi): number {
+/** The (olddirfd, oldpath, newdirfd, newpath) arguments of linkat and renameat2, resolved. */
+function pathPair(
+  t: Thread,
+  api: KernelApi,
+):
+  | { oldBase: PathLoc | null; oldPath: string; newBase: PathLoc | null; newPath: string }
+  | KStatus {
   const p = t.process;
-  const flags = uarg(t, 4);
-  if ((flags & ~AT_SYMLINK_FOLLOW) !== 0) return K.INVAL;
   const oldPath = readPath(api, p, uarg(t, 1));
   if (typeof oldPath === "number") return oldPath;
   const newPath = readPath(api, p, uarg(t, 3));
@@ -716,6 +719,17 @@ export function sysLinkat(t: Thread, api: KernelApi): number {
   if (typeof oldBase === "number") return oldBase;
   const newBase = baseFor(api, p, arg(t, 2), newPath);
   if (typeof newBase === "number") return newBase;
+  return { oldBase, oldPath, newBase, newPath };
+}
+
+/** linkat(olddirfd, oldpath, newdirfd, newpath, flags): AT_SYMLINK_FOLLOW supported; AT_EMPTY_PATH EINVAL. */
+export function sysLinkat(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const flags = uarg(t, 4);
+  if ((flags & ~AT_SYMLINK_FOLLOW) !== 0) return K.INVAL;
+  const paths = pathPair(t, api);
+  if (typeof paths === "number") return paths;
+  const { oldBase, oldPath, newBase, newPath } = paths;
   if (flags & AT_SYMLINK_FOLLOW) {
     const loc = api.vfs.lookup(oldBase, oldPath, true, credOf(p));
     if (typeof loc === "number") return loc;
@@ -732,14 +746,9 @@ export function sysRenameat2(t: Thread, api: KernelApi): number {
   const p = t.process;
   const flags = uarg(t, 4);
   if ((flags & ~RENAME_NOREPLACE) !== 0) return K.INVAL;
-  const oldPath = readPath(api, p, uarg(t, 1));
-  if (typeof oldPath === "number") return oldPath;
-  const newPath = readPath(api, p, uarg(t, 3));
-  if (typeof newPath === "number") return newPath;
-  const oldBase = baseFor(api, p, arg(t, 0), oldPath);
-  if (typeof oldBase === "number") return oldBase;
-  const newBase = baseFor(api, p, arg(t, 2), newPath);
-  if (typeof newBase === "number") return newBase;
+  const paths = pathPair(t, api);
+  if (typeof paths === "number") return paths;
+  const { oldBase, oldPath, newBase, newPath } = paths;
   if (flags & RENAME_NOREPLACE) {
     // The kernel is single-threaded, so check-then-rename cannot race.
     const st = api.vfs.lstat(newBase, newPath, credOf(p));
