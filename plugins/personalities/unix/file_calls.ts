@@ -27,6 +27,7 @@ import {
   SIG,
   type Stat,
   type Thread,
+  type WaitQueue,
 } from "../../../kernel/api.ts";
 import {
   AT_EMPTY_PATH,
@@ -892,13 +893,8 @@ export function sysPpollTime64(t: Thread, api: KernelApi): number {
   if (nfds > POLL_MAX) return K.INVAL;
   const fresh = t.restartState < 0;
   if (fresh) {
-    let deadline = NO_DEADLINE;
-    if (tmo !== 0) {
-      if (!api.copyInto(p, tmo, scratchBytes(16))) return K.FAULT;
-      const ns = readTimespec64(scratchView, 0);
-      if (ns < 0n) return K.INVAL;
-      deadline = api.nowNs() + Number(ns);
-    }
+    const deadline = readDeadline(t, api, tmo);
+    if (deadline < 0) return deadline;
     if (sigmask !== 0) {
       if (uarg(t, 4) !== 8) return K.INVAL;
       if (!api.copyInto(p, sigmask, scratchBytes(8))) return K.FAULT;
@@ -910,7 +906,7 @@ export function sysPpollTime64(t: Thread, api: KernelApi): number {
   if (raw === null) return finishPoll(t, api, K.FAULT, sigmask);
   const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   let ready = 0;
-  const queues = [];
+  const queues: WaitQueue[] = [];
   for (let i = 0; i < nfds; i++) {
     const fd = v.getInt32(i * 8, true);
     const events = v.getUint16(i * 8 + 4, true);
@@ -931,24 +927,55 @@ export function sysPpollTime64(t: Thread, api: KernelApi): number {
     v.setUint16(i * 8 + 6, rev, true);
     if (rev !== 0) ready++;
   }
-  const deadline = t.restartState;
-  if (
-    ready === 0 && sigmask !== 0 &&
-    ((t.sigPendingLo & ~t.sigBlockedLo) | (t.sigPendingHi & ~t.sigBlockedHi)) !== 0
-  ) {
-    // The swapped mask lets a pending signal through: do not sleep; the
-    // delivery that follows ends the call with EINTR (as sigsuspend does).
-    markNoRestart(procData(p, api), t);
-    t.interrupted = true;
-    return BLOCK;
-  }
-  if (ready === 0 && (deadline === NO_DEADLINE || api.nowNs() < deadline)) {
-    markNoRestart(procData(p, api), t); // a handler ends ppoll with EINTR, as on Linux
-    return deadline === NO_DEADLINE ? api.blockMany(t, queues) : api.blockMany(t, queues, deadline);
-  }
-  procData(p, api).noRestartPc = -1;
+  const wait = readinessWait(t, api, ready, sigmask !== 0, queues);
+  if (wait !== null) return wait;
   if (!api.copyOut(p, fdsAddr, raw)) return finishPoll(t, api, K.FAULT, sigmask);
   return finishPoll(t, api, ready, sigmask);
+}
+
+/** The deadline (monotonic ns) of a ppoll/pselect timeout at `tmo`, NO_DEADLINE for none, or a K status. */
+function readDeadline(t: Thread, api: KernelApi, tmo: number): number {
+  if (tmo === 0) return NO_DEADLINE;
+  if (!api.copyInto(t.process, tmo, scratchBytes(16))) return K.FAULT;
+  const ns = readTimespec64(scratchView, 0);
+  if (ns < 0n) return K.INVAL;
+  return api.nowNs() + Number(ns);
+}
+
+/**
+ * The wait of ppoll and pselect6: BLOCK when nothing is ready and the
+ * deadline (in `t.restartState`) is ahead, parked on `queues`; null when the
+ * call finishes now. A handler ends the wait with EINTR, as on Linux.
+ */
+function readinessWait(
+  t: Thread,
+  api: KernelApi,
+  ready: number,
+  maskSwapped: boolean,
+  queues: WaitQueue[],
+): number | null {
+  const data = procData(t.process, api);
+  if (ready === 0) {
+    if (
+      maskSwapped &&
+      ((t.sigPendingLo & ~t.sigBlockedLo) | (t.sigPendingHi & ~t.sigBlockedHi)) !== 0
+    ) {
+      // The swapped mask lets a pending signal through: do not sleep; the
+      // delivery that follows ends the call with EINTR (as sigsuspend does).
+      markNoRestart(data, t);
+      t.interrupted = true;
+      return BLOCK;
+    }
+    const deadline = t.restartState;
+    if (deadline === NO_DEADLINE || api.nowNs() < deadline) {
+      markNoRestart(data, t);
+      return deadline === NO_DEADLINE
+        ? api.blockMany(t, queues)
+        : api.blockMany(t, queues, deadline);
+    }
+  }
+  data.noRestartPc = -1;
+  return null;
 }
 
 /** Ends a ppoll: puts a swapped signal mask back. */
@@ -992,13 +1019,8 @@ export function sysPselect6Time64(t: Thread, api: KernelApi): number {
   // fd_set is an array of 32-bit longs on rv32.
   const setBytes = ((nfds + 31) >>> 5) * 4;
   if (t.restartState < 0) {
-    let deadline = NO_DEADLINE;
-    if (tmo !== 0) {
-      if (!api.copyInto(p, tmo, scratchBytes(16))) return K.FAULT;
-      const ns = readTimespec64(scratchView, 0);
-      if (ns < 0n) return K.INVAL;
-      deadline = api.nowNs() + Number(ns);
-    }
+    const deadline = readDeadline(t, api, tmo);
+    if (deadline < 0) return deadline;
     if (sigArg !== 0) {
       if (!api.copyInto(p, sigArg, scratchBytes(8))) return K.FAULT;
       const ss = scratchView.getUint32(0, true);
@@ -1023,7 +1045,7 @@ export function sysPselect6Time64(t: Thread, api: KernelApi): number {
   }
   const out = sets.map((s) => (s === null ? null : new Uint8Array(s.length)));
   let ready = 0;
-  const queues = [];
+  const queues: WaitQueue[] = [];
   for (let fd = 0; fd < nfds; fd++) {
     const r = fdIsSet(sets[0], fd), w = fdIsSet(sets[1], fd), e = fdIsSet(sets[2], fd);
     if (!r && !w && !e) continue;
@@ -1043,20 +1065,9 @@ export function sysPselect6Time64(t: Thread, api: KernelApi): number {
       ready++;
     }
   }
+  const wait = readinessWait(t, api, ready, t.hasSavedMask && sigArg !== 0, queues);
+  if (wait !== null) return wait;
   const deadline = t.restartState;
-  if (
-    ready === 0 && t.hasSavedMask && sigArg !== 0 &&
-    ((t.sigPendingLo & ~t.sigBlockedLo) | (t.sigPendingHi & ~t.sigBlockedHi)) !== 0
-  ) {
-    markNoRestart(procData(p, api), t);
-    t.interrupted = true;
-    return BLOCK;
-  }
-  if (ready === 0 && (deadline === NO_DEADLINE || api.nowNs() < deadline)) {
-    markNoRestart(procData(p, api), t); // a handler ends pselect with EINTR, as on Linux
-    return deadline === NO_DEADLINE ? api.blockMany(t, queues) : api.blockMany(t, queues, deadline);
-  }
-  procData(p, api).noRestartPc = -1;
   for (let i = 0; i < 3; i++) {
     const o = out[i];
     if (o !== null && !api.copyOut(p, addrs[i], o)) return finishPoll(t, api, K.FAULT, sigArg);
