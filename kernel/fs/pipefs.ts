@@ -18,7 +18,7 @@ import { copyBytes } from "../../hw/byte_copy.ts";
 import { K, type KStatus } from "../errors.ts";
 import { WaitQueue } from "../ipc/wait_queue.ts";
 import { type FsInode, makeStat, OpenFileDescription } from "./node.ts";
-import { type FileOps, type OpenFile, OpenFlags, S_IFIFO, type Stat } from "./types.ts";
+import { type FileOps, type OpenFile, OpenFlags, PollState, S_IFIFO, type Stat } from "./types.ts";
 
 /** Writes up to this many bytes are atomic (POSIX PIPE_BUF, Linux's 4096). */
 export const PIPE_BUF = 4096;
@@ -152,9 +152,25 @@ export const PIPE_OPS: FileOps = {
     const p = endOf(file).pipe;
     return direction === "read" ? p.readQueue : p.writeQueue;
   },
-  readReady(file) {
+  pollState(file) {
+    // As Linux's pipe_poll: data makes a read end readable; end of file is a
+    // hang-up (for a FIFO, only once a writer has come and gone since this
+    // open); room for PIPE_BUF bytes makes a write end writable; no reader
+    // left is an error.
     const end = endOf(file);
-    return end.pipe.length > 0 || end.pipe.writers === 0;
+    const p = end.pipe;
+    let state = 0;
+    if (end.reading) {
+      if (p.length > 0) state |= PollState.READABLE;
+      if (p.writers === 0 && (!end.named || p.writerGeneration !== end.generation)) {
+        state |= PollState.HANGUP;
+      }
+    }
+    if (end.writing) {
+      if (p.capacity - p.length >= Math.min(PIPE_BUF, p.capacity)) state |= PollState.WRITABLE;
+      if (p.readers === 0) state |= PollState.ERROR;
+    }
+    return state;
   },
   release(file) {
     const end = endOf(file);

@@ -113,6 +113,18 @@ export interface FileCaller {
   memory: GuestMemory;
 }
 
+/** Bits of {@link FileOps.pollState}: kernel-native, a personality maps them to its own. */
+export const PollState = {
+  /** A read would not block (data, or end of file on a tty). */
+  READABLE: 1,
+  /** A write of up to PIPE_BUF bytes would not block. */
+  WRITABLE: 2,
+  /** The other side is gone: a pipe read end whose writers all closed. */
+  HANGUP: 4,
+  /** Writing would fail: a pipe write end whose readers all closed. */
+  ERROR: 8,
+} as const;
+
 /**
  * Operations of an open file. Results are byte counts (>= 0) or negative
  * kernel statuses. An operation that would block returns `K.AGAIN` without
@@ -130,8 +142,11 @@ export interface FileOps {
   readdir?(file: OpenFile): DirEntry[] | KStatus;
   /** The queue to sleep on when an operation returned K.AGAIN. */
   waitQueue?(file: OpenFile, direction: "read" | "write"): WaitQueue;
-  /** True if a read would not block right now (for polling and select-like use). */
-  readReady?(file: OpenFile): boolean;
+  /**
+   * What poll would see right now: a mask of {@link PollState} bits. A file
+   * without it is always readable and writable (regular files, as on Linux).
+   */
+  pollState?(file: OpenFile): number;
   /** Called when the last descriptor referring to the description is closed. */
   release?(file: OpenFile): void;
   /** True for streams where lseek gives K.SPIPE (pipes, ttys). */

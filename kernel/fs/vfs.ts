@@ -41,6 +41,7 @@ import {
   type OpenFile,
   OpenFlags,
   OpenOutcome,
+  PollState,
   S_IFCHR,
   S_IFDIR,
   S_IFIFO,
@@ -536,11 +537,11 @@ export class Vfs {
     return opsOf(file)?.waitQueue?.(file, direction) ?? null;
   }
 
-  /** True if a read would not block (regular files always). */
-  readReady(file: OpenFile): boolean {
+  /** Poll state ({@link PollState} bits): regular files are always readable and writable. */
+  pollState(file: OpenFile): number {
     const ops = opsOf(file);
-    if (ops === null) return false;
-    return ops.readReady?.(file) ?? true;
+    if (ops === null) return 0;
+    return ops.pollState?.(file) ?? (PollState.READABLE | PollState.WRITABLE);
   }
 
   /** Attributes of an open file. */

@@ -23,7 +23,7 @@ import { K, type KStatus } from "../errors.ts";
 import { SIG } from "../ipc/signal_numbers.ts";
 import { WaitQueue } from "../ipc/wait_queue.ts";
 import type { FileCaller, FileOps, OpenFile } from "../fs/types.ts";
-import { OpenFlags } from "../fs/types.ts";
+import { OpenFlags, PollState } from "../fs/types.ts";
 
 /** Input mode flags (c_iflag, Linux asm-generic values). */
 export const IFLAG = {
@@ -729,6 +729,7 @@ function makeTtyOps(tty: Tty): FileOps {
     write: (_file, data, caller) => tty.write(data, caller),
     ioctl: (file, cmd, arg, caller) => tty.ioctl(file, cmd, arg, caller),
     waitQueue: (_file, direction) => direction === "read" ? tty.readQueue : tty.writeQueue,
-    readReady: () => tty.readReady(),
+    // Console output never waits for long: always writable.
+    pollState: () => (tty.readReady() ? PollState.READABLE : 0) | PollState.WRITABLE,
   };
 }

@@ -5,6 +5,7 @@ import {
   FIONREAD,
   OpenFlags,
   PIPE_BUF,
+  PollState,
   RamFs,
   S_IFIFO,
   S_IFMT,
@@ -140,4 +141,27 @@ Deno.test("fifo: named pipe through mknod; reader waits for a first writer", () 
   assert.equal(vfs.read(r.file, buf), 2);
   vfs.close(w.file);
   assert.equal(vfs.read(r.file, buf), 0); // the writer came and went: EOF
+});
+
+Deno.test("pipe: poll state (readable, writable with PIPE_BUF free, hang-up, error)", () => {
+  const vfs = new Vfs({ root: new RamFs() });
+  const { reader, writer } = createPipe({ capacity: 2 * PIPE_BUF });
+  assert.equal(vfs.pollState(reader), 0, "empty, writer open: nothing");
+  assert.equal(vfs.pollState(writer), PollState.WRITABLE);
+  assert.equal(vfs.write(writer, new Uint8Array(PIPE_BUF + 1)), PIPE_BUF + 1);
+  assert.equal(vfs.pollState(reader), PollState.READABLE);
+  assert.equal(vfs.pollState(writer), 0, "less than PIPE_BUF free");
+  assert.equal(vfs.read(reader, new Uint8Array(1)), 1);
+  assert.equal(vfs.pollState(writer), PollState.WRITABLE, "PIPE_BUF free again");
+  vfs.close(writer);
+  assert.equal(vfs.pollState(reader), PollState.READABLE | PollState.HANGUP);
+  assert.equal(vfs.read(reader, new Uint8Array(2 * PIPE_BUF)), PIPE_BUF);
+  assert.equal(vfs.pollState(reader), PollState.HANGUP, "end of file is a hang-up only");
+  const second = createPipe();
+  vfs.close(second.reader);
+  assert.equal(vfs.pollState(second.writer), PollState.WRITABLE | PollState.ERROR);
+  // Regular files: always readable and writable.
+  const f = vfs.open(null, "/f", OpenFlags.READ | OpenFlags.WRITE | OpenFlags.CREATE, 0o644);
+  assert.ok(typeof f !== "number");
+  assert.equal(vfs.pollState(f.file), PollState.READABLE | PollState.WRITABLE);
 });

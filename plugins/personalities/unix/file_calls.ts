@@ -21,6 +21,7 @@ import {
   type OpenFile,
   OpenFlags,
   type PathLoc,
+  PollState,
   type Process,
   S_IFMT,
   S_IFREG,
@@ -855,21 +856,40 @@ export const POLL = {
 } as const;
 
 /**
- * Readiness for reading: streams (pipes, ttys) as their file says, and only
- * through a read end; other files are always ready, as Linux's default poll.
+ * Linux poll bits of `file` right now, as pipe_poll and tty_poll report
+ * them: POLLIN/POLLRDNORM and POLLOUT/POLLWRNORM as far as `events` asks
+ * (a stream only through an end opened that way), POLLHUP and POLLERR
+ * whatever was asked.
  */
-function readableNow(api: KernelApi, file: OpenFile): boolean {
-  if (!isStreamFile(file)) return true;
-  return (file.flags & OpenFlags.READ) !== 0 && api.vfs.readReady(file);
+function pollRevents(api: KernelApi, file: OpenFile, events: number): number {
+  const state = api.vfs.pollState(file);
+  const stream = isStreamFile(file);
+  let rev = 0;
+  if ((state & PollState.READABLE) !== 0 && (!stream || (file.flags & OpenFlags.READ) !== 0)) {
+    rev |= events & (POLL.IN | POLL.RDNORM);
+  }
+  if ((state & PollState.WRITABLE) !== 0 && (!stream || (file.flags & OpenFlags.WRITE) !== 0)) {
+    rev |= events & (POLL.OUT | POLL.WRNORM);
+  }
+  if ((state & PollState.HANGUP) !== 0) rev |= POLL.HUP;
+  if ((state & PollState.ERROR) !== 0) rev |= POLL.ERR;
+  return rev;
 }
 
 /**
- * Readiness for writing: a stream through a write end (there is no query
- * for free space below the personality, so a full pipe still counts as
- * ready), other files always.
+ * Parks-to-be for a poll that found nothing on `file`: its read queue when
+ * it can be read (data or a hang-up comes there), its write queue when
+ * writing is asked for.
  */
-function writableNow(file: OpenFile): boolean {
-  return !isStreamFile(file) || (file.flags & OpenFlags.WRITE) !== 0;
+function pollQueues(api: KernelApi, file: OpenFile, wantWrite: boolean, queues: WaitQueue[]): void {
+  if ((file.flags & OpenFlags.READ) !== 0) {
+    const q = api.vfs.waitQueue(file, "read");
+    if (q !== null) queues.push(q);
+  }
+  if (wantWrite && (file.flags & OpenFlags.WRITE) !== 0) {
+    const q = api.vfs.waitQueue(file, "write");
+    if (q !== null && !queues.includes(q)) queues.push(q);
+  }
 }
 
 /** Most descriptors one ppoll may watch. */
@@ -916,12 +936,8 @@ export function sysPpollTime64(t: Thread, api: KernelApi): number {
       if (file === null) {
         rev = POLL.NVAL;
       } else {
-        if (readableNow(api, file)) rev |= events & (POLL.IN | POLL.RDNORM);
-        if (writableNow(file)) rev |= events & (POLL.OUT | POLL.WRNORM);
-        if (rev === 0 && (events & (POLL.IN | POLL.RDNORM)) !== 0) {
-          const q = api.vfs.waitQueue(file, "read");
-          if (q !== null) queues.push(q);
-        }
+        rev = pollRevents(api, file, events);
+        if (rev === 0) pollQueues(api, file, (events & (POLL.OUT | POLL.WRNORM)) !== 0, queues);
       }
     }
     v.setUint16(i * 8 + 6, rev, true);
@@ -1051,19 +1067,15 @@ export function sysPselect6Time64(t: Thread, api: KernelApi): number {
     if (!r && !w && !e) continue;
     const file = fileOf(api, p, fd);
     if (file === null) return finishPoll(t, api, K.BADF, sigArg);
-    if (r) {
-      if (readableNow(api, file)) {
-        out[0]![fd >>> 3] |= 1 << (fd & 7);
-        ready++;
-      } else {
-        const q = api.vfs.waitQueue(file, "read");
-        if (q !== null) queues.push(q);
-      }
-    }
-    if (w && writableNow(file)) {
-      out[1]![fd >>> 3] |= 1 << (fd & 7);
-      ready++;
-    }
+    // Linux's select: readable on POLLIN, POLLHUP or POLLERR; writable on POLLOUT or POLLERR.
+    const rev = pollRevents(api, file, POLL.IN | POLL.OUT);
+    const readable = r && (rev & (POLL.IN | POLL.HUP | POLL.ERR)) !== 0;
+    const writable = w && (rev & (POLL.OUT | POLL.ERR)) !== 0;
+    if (readable) out[0]![fd >>> 3] |= 1 << (fd & 7);
+    if (writable) out[1]![fd >>> 3] |= 1 << (fd & 7);
+    // Like Linux, the count is of bits set: a descriptor in two sets counts twice.
+    ready += (readable ? 1 : 0) + (writable ? 1 : 0);
+    if (!readable && !writable) pollQueues(api, file, w, queues);
   }
   const wait = readinessWait(t, api, ready, t.hasSavedMask && sigArg !== 0, queues);
   if (wait !== null) return wait;

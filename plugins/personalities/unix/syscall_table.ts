@@ -417,17 +417,19 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "pselect6_time64",
     sysPselect6Time64,
     "partial",
-    "readiness as ppoll; never an exceptional condition; sets and timeout rewritten; a " +
-      "handler ends it with EINTR",
+    "readable on POLLIN, POLLHUP or POLLERR and writable on POLLOUT or POLLERR, as Linux; " +
+      "never an exceptional condition; sets and timeout rewritten; a handler ends it with EINTR",
   ),
   e(
     414,
     "ppoll_time64",
     sysPpollTime64,
     "partial",
-    "POLLIN: stream data or end of file, other files always; POLLOUT: stream write ends and " +
-      "other files (a full pipe too); no POLLHUP/POLLERR; " +
-      "POLLNVAL for bad fds; sigmask swapped for the wait; a handler ends it with EINTR",
+    "as Linux's pipe and tty poll: POLLIN on data (regular files always); POLLOUT with room " +
+      "for PIPE_BUF bytes (ttys and regular files always); POLLHUP on a pipe read end whose " +
+      "writers closed, POLLERR on a write end whose readers closed (both even unasked); " +
+      "POLLNVAL for bad fds; no POLLPRI; sigmask swapped for the wait; a handler ends it " +
+      "with EINTR",
   ),
 ];
 

@@ -250,6 +250,47 @@ static void polls(void) {
   S1(NR_close, p[1]);
 }
 
+/* Hang-ups and errors: what poll and select report once the other end of a
+ * pipe is gone, and when a full pipe's write end becomes writable. */
+static void poll_hangups(void) {
+  int p[2];
+  long long zero[2] = {0, 0};
+  S2(NR_pipe2, p, 0);
+  S3(NR_write, p[1], "x", 1);
+  S1(NR_close, p[1]);
+  struct kpollfd r = {p[0], 1, 77};
+  check("ppoll data then hang-up", S5(NR_ppoll64, &r, 1, zero, 0, 0));
+  check("ppoll POLLIN|POLLHUP", r.revents);
+  S3(NR_read, p[0], buf, 1);
+  r.revents = 77;
+  check("ppoll hang-up only", S5(NR_ppoll64, &r, 1, zero, 0, 0));
+  check("ppoll POLLHUP", r.revents);
+  r.events = 0;
+  r.revents = 77;
+  check("ppoll POLLHUP unasked", S5(NR_ppoll64, &r, 1, zero, 0, 0) * 100 + r.revents);
+  ul rs[2] = {1UL << p[0], 0};
+  check("pselect hang-up is readable", S6(NR_pselect64, p[0] + 1, rs, 0, 0, zero, 0));
+  S1(NR_close, p[0]);
+
+  S2(NR_pipe2, p, 04000 /* O_NONBLOCK */);
+  long total = 0, n;
+  while ((n = S3(NR_write, p[1], buf, sizeof buf)) > 0) total += n;
+  check("pipe filled", total);
+  check("filling ends with EAGAIN", n);
+  struct kpollfd w = {p[1], 4, 77};
+  check("ppoll full pipe", S5(NR_ppoll64, &w, 1, zero, 0, 0) * 100 + w.revents);
+  S3(NR_read, p[0], buf, 1);
+  check("ppoll one byte free", S5(NR_ppoll64, &w, 1, zero, 0, 0) * 100 + w.revents);
+  S3(NR_read, p[0], buf, sizeof buf - 1);
+  check("ppoll a page free", S5(NR_ppoll64, &w, 1, zero, 0, 0) * 100 + w.revents);
+  ul ws[2] = {1UL << p[1], 0};
+  check("pselect a page free", S6(NR_pselect64, p[1] + 1, 0, ws, 0, zero, 0));
+  S1(NR_close, p[0]);
+  w.revents = 77;
+  check("ppoll no reader", S5(NR_ppoll64, &w, 1, zero, 0, 0) * 100 + w.revents);
+  S1(NR_close, p[1]);
+}
+
 static void selects(void) {
   int p[2];
   S2(NR_pipe2, p, 0);
@@ -632,6 +673,7 @@ int main(int argc, char **argv, char **envp) {
   files(argv[1]);
   pipes();
   polls();
+  poll_hangups();
   selects();
   signals();
   altstack();
