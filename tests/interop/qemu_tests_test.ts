@@ -339,6 +339,21 @@ const SH_CASES: readonly ShellCase[] = [
     stderr: "sh: rec: function nesting too deep\n",
   },
   {
+    name: ". and source (arguments, return, a syntax error), type, umask",
+    args: ["sh", "{dir}"],
+    script: "cd $1 && shift && printf 'echo in lib: $# $1\\nX=from_lib\\nf() { echo f ran; }\\n" +
+      "return 7\\necho not reached\\n' > lib.sh && printf 'echo one\\nbad ( x\\necho no\\n' > bad.sh; " +
+      '. ./lib.sh a b; echo "st=$? X=$X n=$#"; f; source ./lib.sh; echo st=$?; ' +
+      ". ./bad.sh; echo st=$?; . ./missing; echo st=$?; . ; echo st=$?; " +
+      "type cd f; type nosuch; echo st=$?; umask 027; umask; umask 9; echo st=$?; return 1",
+    stdout: "in lib: 2 a\nst=7 X=from_lib n=0\nf ran\nin lib: 0\nst=7\none\nst=2\nst=1\n" +
+      "st=2\ncd is a shell builtin\nf is a function\nst=1\n0027\nst=1\n",
+    status: 1,
+    stderr: "sh: syntax error: unexpected `x'\nsh: .: ./missing: No such file or directory\n" +
+      "sh: .: filename argument required\nsh: type: nosuch: not found\n" +
+      "sh: umask: 9: octal number out of range\nsh: return: not in a function or sourced file\n",
+  },
+  {
     name: "here-documents << <<- and quoted delimiters",
     script: 'N=world; cat <<EOF\nhello $N "q" \\$N $(echo sub)\nEOF\n' +
       "cat <<'END'\nliteral $N\nEND\ncat <<-T\n\t\ttabs $N\n\tT\n" +

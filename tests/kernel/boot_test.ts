@@ -181,6 +181,27 @@ Deno.test("boot: ps prints one line per process; control characters in a command
   assert.ok(lines.some((l) => l.endsWith("/bin/sh -c ps?")), r.output);
 });
 
+Deno.test("boot: the shell's . (source), type and umask", async () => {
+  const script = "echo -e 'echo in lib $# $1\\nV=lib\\nreturn 3' > /tmp/lib.sh; . /tmp; " +
+    '. /tmp/lib.sh x; echo "st=$? V=$V"; cd /tmp && source lib.sh; echo st=$?; ' +
+    "type cd ls; umask; umask 077; umask; echo hi > /tmp/f; ls -l /tmp/f 2>&1";
+  const r = await runGuest({ cmd: script, maxCycles: 3e9 });
+  assert.equal(r.status, 0, r.output);
+  const lines = r.output.replaceAll("\r\n", "\n").trimEnd().split("\n");
+  assert.deepEqual(lines.slice(0, 9), [
+    "sh: .: /tmp: Is a directory",
+    "in lib 1 x",
+    "st=3 V=lib",
+    "in lib 0",
+    "st=3",
+    "cd is a shell builtin",
+    "ls is /bin/ls",
+    "0022",
+    "0077",
+  ]);
+  assert.match(lines[9], /^-rw------- /, "umask 077 applies to new files");
+});
+
 Deno.test("boot: --cmd runs /bin/init /bin/sh -c CMD and returns the command's status", async () => {
   const r = await runGuest({ cmd: "ls -l /bin | wc -l", maxCycles: 3e9 });
   assert.equal(r.status, 0);

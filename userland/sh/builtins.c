@@ -1,8 +1,10 @@
 /* Strata sh: commands the shell runs itself (they change the shell's state). */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sh.h"
@@ -374,7 +376,7 @@ params:;
   }
   p[n] = NULL;
   /* The previous array can go unless a function call still refers to it. */
-  if (set_array && sh.params == set_array && sh.func_depth == 0) {
+  if (set_array && sh.params == set_array && sh.func_depth == 0 && sh.source_depth == 0) {
     for (char **q = set_array; *q; q++) free(*q);
     free(set_array);
   }
@@ -391,8 +393,8 @@ static int bi_return(int argc, char **argv) {
     sh_error("return", "Illegal number");
     n = 2;
   }
-  if (sh.func_depth == 0) {
-    sh_error("return", "not in a function");
+  if (sh.func_depth == 0 && sh.source_depth == 0) {
+    sh_error("return", "not in a function or sourced file");
     return 1;
   }
   sh.returning = 1;
@@ -428,6 +430,135 @@ static int bi_break(int argc, char **argv) { return loop_control(argc, argv, &sh
 
 static int bi_continue(int argc, char **argv) { return loop_control(argc, argv, &sh.continuing); }
 
+/* . FILE [ARGS...] (also `source`): runs FILE's commands in this shell. A
+ * name without a slash is looked up in PATH, then in the current directory
+ * (as bash does). ARGS, if any, are $1... while it runs. `return` ends it. */
+static int bi_dot(int argc, char **argv) {
+  if (argc < 2) {
+    sh_error(argv[0], "filename argument required");
+    return 2;
+  }
+  const char *name = argv[1];
+  const char *path = strchr(name, '/') ? name : path_search(name, R_OK);
+  if (!path) path = name;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    close(fd);
+    fd = -1;
+    errno = EISDIR;
+  }
+  if (fd < 0) {
+    sh_error_errno(argv[0], name, errno);
+    return 1;
+  }
+  /* Keep the file out of the fds that commands and redirections use. */
+  int high = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+  if (high >= 0) {
+    close(fd);
+    fd = high;
+  }
+  if (sh.source_depth >= 100) {
+    close(fd);
+    sh_error(argv[0], "sourcing nested too deeply");
+    return 2;
+  }
+  char **saved_params = sh.params;
+  int saved_n = sh.nparams;
+  if (argc > 2) {
+    sh.params = argv + 2;
+    sh.nparams = argc - 2;
+  }
+  struct source src;
+  memset(&src, 0, sizeof src);
+  src.fd = fd;
+  sh.source_depth++;
+  int status = 0;
+  for (;;) {
+    /* Each line's parse tree goes once it has run; the caller's line stays. */
+    struct arena_mark mark = arena_get_mark();
+    struct andor *list;
+    enum parse_result r = parse_line(&src, &list);
+    if (r == PARSE_EOF) break;
+    if (r == PARSE_ERROR) {
+      status = 2;
+      break;
+    }
+    status = run_list(list);
+    arena_release(mark);
+    if (sh.returning || sh.interrupted || sh.breaking || sh.continuing) break;
+  }
+  sh.source_depth--;
+  close(fd);
+  if (sh.returning) {
+    status = sh.return_status;
+    sh.returning = 0;
+  }
+  if (argc > 2) {
+    sh.params = saved_params;
+    sh.nparams = saved_n;
+  }
+  return status;
+}
+
+/* type NAME...: says what each name runs as (function, builtin, or a file in PATH). */
+static int bi_type(int argc, char **argv) {
+  int status = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *n = argv[i];
+    const char *what = NULL;
+    if (func_lookup(n)) {
+      what = "a function";
+    } else if (builtin_lookup(n)) {
+      what = "a shell builtin";
+    } else if (strchr(n, '/')) {
+      if (access(n, X_OK) == 0) what = n;
+    } else {
+      what = path_search(n, X_OK);
+    }
+    if (!what) {
+      sh_error("type", arena_concat3(n, ": ", "not found"));
+      status = 1;
+      continue;
+    }
+    out_str(1, n);
+    out_str(1, " is ");
+    out_str(1, what);
+    out_str(1, "\n");
+  }
+  return status;
+}
+
+/* umask [MODE]: prints the mask as 4 octal digits, or sets it from octal MODE. */
+static int bi_umask(int argc, char **argv) {
+  if (argc > 2) {
+    sh_error("umask", "too many arguments");
+    return 2;
+  }
+  if (argc == 1) {
+    mode_t m = umask(0);
+    umask(m);
+    char text[5] = {(char)('0' + ((m >> 9) & 7)), (char)('0' + ((m >> 6) & 7)),
+                    (char)('0' + ((m >> 3) & 7)), (char)('0' + (m & 7)), 0};
+    out_str(1, text);
+    out_str(1, "\n");
+    return 0;
+  }
+  const char *s = argv[1];
+  unsigned v = 0;
+  if (!*s) goto bad;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '7' || v > 0777) goto bad;
+    v = v * 8 + (unsigned)(*s - '0');
+  }
+  if (v > 0777) goto bad;
+  umask((mode_t)v);
+  return 0;
+bad:
+  sh_error("umask", arena_concat3(argv[1], ": ", "octal number out of range"));
+  return 1;
+}
+
 struct builtin {
   const char *name;
   builtin_fn fn;
@@ -439,7 +570,8 @@ static const struct builtin builtins[] = {
     {"wait", bi_wait},     {"jobs", bi_jobs},  {"fg", bi_fg},       {"bg", bi_bg},
     {"kill", bi_kill},     {"read", bi_read},  {"break", bi_break}, {"continue", bi_continue},
     {"test", builtin_test}, {"[", builtin_test}, {"shift", bi_shift},
-    {"return", bi_return}, {"set", bi_set},
+    {"return", bi_return}, {"set", bi_set},   {".", bi_dot},      {"source", bi_dot},
+    {"type", bi_type},     {"umask", bi_umask},
 };
 
 builtin_fn builtin_lookup(const char *name) {

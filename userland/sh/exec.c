@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -223,6 +224,21 @@ static void try_exec(const char *path, char **argv, char **envp) {
   for (int i = 1; i <= argc; i++) nargv[i + 1] = argv[i];
   execve("/bin/sh", nargv, envp);
   errno = ENOEXEC;
+}
+
+const char *path_search(const char *name, int mode) {
+  const char *path = var_get("PATH");
+  if (!path) path = "/bin";
+  for (;;) {
+    const char *colon = strchr(path, ':');
+    size_t n = colon ? (size_t)(colon - path) : strlen(path);
+    char *dir = n ? arena_strndup(path, n) : ".";
+    const char *full = arena_concat3(dir, "/", name);
+    struct stat st;
+    if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, mode) == 0) return full;
+    if (!colon) return NULL;
+    path = colon + 1;
+  }
 }
 
 static void exec_external(struct expanded *x) __attribute__((noreturn));

@@ -200,6 +200,8 @@ char *command_output(const char *text);
  * top level frees the arena after each line; a forked child must not, since
  * its inherited state (e.g. a function's arguments) lives there. */
 int run_source(struct source *src, int reset_arena);
+/* The first PATH entry where name is a regular file with `mode` access, in the arena; NULL if none. */
+const char *path_search(const char *name, int mode);
 int run_andor(struct andor *a);
 
 /* ---- func.c ---- */
@@ -235,6 +237,7 @@ struct shell_state {
   int continuing; /* levels to continue (1: the innermost) */
   int interrupted; /* a foreground job died of ^C: abandon the command line */
   int func_depth;
+  int source_depth; /* inside `.` FILE */
   int opt_errexit; /* set -e */
   int opt_xtrace;  /* set -x */
   int cond_depth;  /* inside an if/while/until condition: set -e does not apply */
