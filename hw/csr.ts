@@ -115,6 +115,14 @@ export const MISA_VALUE =
   (0x4000_0000 | (1 << 0) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20)) >>>
   0;
 
+/**
+ * The ISA string of this CPU as Linux prints it in /proc/cpuinfo: the
+ * single-letter extensions of {@link MISA_VALUE} (I, M, A) followed by the
+ * multi-letter ones it implements: Zicntr (cycle, time, instret), Zicsr,
+ * Zifencei, Sstc (stimecmp) and Svadu (hardware A/D updates).
+ */
+export const ISA_STRING = "rv32ima_zicntr_zicsr_zifencei_sstc_svadu";
+
 /** `menvcfgh` bits: STCE (Sstc enable, menvcfg bit 63) and ADUE (Svadu, bit 61). */
 export const MENVCFGH = {
   STCE: 0x8000_0000,

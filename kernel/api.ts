@@ -525,9 +525,17 @@ export interface KernelApi {
   /**
    * Maps anonymous private memory (demand-zero). `addr` is a hint unless
    * `fixed` (then it must be page aligned and replaces existing mappings).
+   * `name` labels it in /proc/PID/maps (e.g. `[vdso]`; default: unnamed).
    * Returns the address (unsigned) or a negative status.
    */
-  mmap(p: Process, addr: number, length: number, prot: number, fixed: boolean): number;
+  mmap(
+    p: Process,
+    addr: number,
+    length: number,
+    prot: number,
+    fixed: boolean,
+    name?: string,
+  ): number;
   /** Unmaps `[addr, addr+length)`. K status. */
   munmap(p: Process, addr: number, length: number): KStatus;
   /** Changes protection of `[addr, addr+length)` (must be mapped). K status. */

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { CSR, MENVCFGH } from "../hw/csr.ts";
+import { CSR, ISA_STRING, MENVCFGH } from "../hw/csr.ts";
 import { parseElf32 } from "../hw/elf.ts";
 import { MIP } from "../hw/irq.ts";
 import type { Machine } from "../hw/machine.ts";
@@ -36,7 +36,13 @@ import type { FileOps, GuestMemory, OpenFile } from "./fs/types.ts";
 import { S_IFMT, S_IFREG } from "./fs/types.ts";
 import { type PathLoc, Vfs } from "./fs/vfs.ts";
 import { RamFs } from "./fs/ramfs.ts";
-import type { InterruptInfo, MemInfo, ProcessInfo, ProcInfoProvider } from "./fs/procfs.ts";
+import type {
+  CpuInfo,
+  InterruptInfo,
+  MemInfo,
+  ProcessInfo,
+  ProcInfoProvider,
+} from "./fs/procfs.ts";
 import { CharDeviceError, CharDeviceRegistry } from "./io/char_device.ts";
 import { CLD, SEGV, SI, SignalEngine, type SignalInfo } from "./ipc/signals.ts";
 import { isValidSignal, SA, SIG, SIG_DFL, SIG_IGN, SIGNAL_NAMES } from "./ipc/signal_numbers.ts";
@@ -47,6 +53,7 @@ import {
   FaultResult,
   type MmContext,
   type MmStats,
+  Prot,
   USER_LAYOUT,
 } from "./mm/address_space.ts";
 import { AsidAllocator } from "./mm/asid.ts";
@@ -283,6 +290,7 @@ export class Kernel implements KernelApi, TrapHooks {
       interrupts: () => this.interrupts(),
       version: () => this.versionText(),
       ticksPerSecond: 100,
+      cpus: () => this.cpus(),
     };
     const now = () => this.realtimeNs();
     this.vfs = options.buildFs
@@ -1240,10 +1248,17 @@ export class Kernel implements KernelApi, TrapHooks {
   }
 
   /** Anonymous mmap. */
-  mmap(p: Process, addr: number, length: number, prot: number, fixed: boolean): number {
+  mmap(
+    p: Process,
+    addr: number,
+    length: number,
+    prot: number,
+    fixed: boolean,
+    name?: string,
+  ): number {
     const sp = this.#space(p);
     if (sp === null) return K.NOMEM;
-    return sp.mmapAnon(addr, length, prot & 7, fixed);
+    return sp.mmapAnon(addr, length, prot & 7, fixed, name);
   }
 
   /** munmap. */
@@ -1698,6 +1713,15 @@ export class Kernel implements KernelApi, TrapHooks {
       exitCode: p.exitCode,
       cmdline: p.argv,
       fdSize: this.maxFds,
+      maps: sp === null ? [] : sp.regions.map((r) => ({
+        start: r.start,
+        end: r.end,
+        read: (r.prot & Prot.READ) !== 0,
+        write: (r.prot & Prot.WRITE) !== 0,
+        exec: (r.prot & Prot.EXEC) !== 0,
+        // Linux leaves anonymous mappings unnamed.
+        name: r.name === "[anon]" ? "" : r.name,
+      })),
     };
   }
 
@@ -1726,6 +1750,19 @@ export class Kernel implements KernelApi, TrapHooks {
       }
     }
     return out;
+  }
+
+  /** The one hart, for /proc/cpuinfo. */
+  cpus(): CpuInfo[] {
+    const cpu = this.machine.cpu;
+    return [{
+      hart: 0,
+      isa: ISA_STRING,
+      mmu: "sv32",
+      mvendorid: cpu.readCsr(CSR.mvendorid),
+      marchid: cpu.readCsr(CSR.marchid),
+      mimpid: cpu.readCsr(CSR.mimpid),
+    }];
   }
 
   /** /proc/version. */

@@ -107,6 +107,40 @@ export interface ProcessInfo {
   exe?: string;
   /** Open descriptors and the paths they were opened by (the `fd/N` links). */
   fds?: { fd: number; path: string }[];
+  /** Mapped regions, in address order (`/proc/PID/maps`). */
+  maps?: MapInfo[];
+}
+
+/** One mapped region of a process. */
+export interface MapInfo {
+  /** First address. */
+  start: number;
+  /** End address (exclusive). */
+  end: number;
+  /** Readable. */
+  read: boolean;
+  /** Writable. */
+  write: boolean;
+  /** Executable. */
+  exec: boolean;
+  /** Program path, `[heap]`, `[stack]`, or "" for an anonymous mapping. */
+  name: string;
+}
+
+/** A hart for /proc/cpuinfo. */
+export interface CpuInfo {
+  /** Hart id. */
+  hart: number;
+  /** ISA string, e.g. `rv32ima_zicsr`. */
+  isa: string;
+  /** Translation mode, e.g. `sv32`. */
+  mmu: string;
+  /** mvendorid, marchid and mimpid. */
+  mvendorid: number;
+  /** Architecture id. */
+  marchid: number;
+  /** Implementation id. */
+  mimpid: number;
 }
 
 /** Memory totals for /proc/meminfo, in bytes. */
@@ -155,6 +189,8 @@ export interface ProcInfoProvider {
   version(): string;
   /** Clock ticks per second of the stat times (USER_HZ, 100 on Linux). */
   readonly ticksPerSecond?: number;
+  /** The harts for /proc/cpuinfo (the file exists only with this). */
+  cpus?(): CpuInfo[];
 }
 
 const te = new TextEncoder();
@@ -242,6 +278,8 @@ export class ProcFs implements FileSystem {
     });
     this.addFile("interrupts", () => formatInterrupts(p.interrupts()));
     this.addFile("version", () => p.version() + "\n");
+    const cpus = p.cpus?.bind(p);
+    if (cpus !== undefined) this.addFile("cpuinfo", () => formatCpuinfo(cpus()));
     this.#self = linkInode(this.#nextIno++, () => String(p.selfPid()), times);
     const rootOps: FileOps = {
       ...DIR_BASE_OPS,
@@ -305,6 +343,7 @@ export class ProcFs implements FileSystem {
       ["comm", file(2, gen((i) => i.comm.slice(0, 15) + "\n"))],
       ["stat", file(3, gen(formatStat))],
       ["status", file(4, gen(formatStatus))],
+      ["maps", file(8, gen(formatMaps))],
     ]);
     const dirIno = pidIno(pid, 0);
     const links = new Map<string, FsInode>([
@@ -406,7 +445,7 @@ function linkInode(
 }
 
 function pidIno(pid: number, k: number): number {
-  return 0x1000 + pid * 8 + k;
+  return 0x1000 + pid * 16 + k;
 }
 
 function kb(bytes: number | undefined): number {
@@ -556,4 +595,32 @@ export function formatStatus(i: ProcessInfo): string {
     `SigCgt:\t${hex16(i.sigCaught)}`,
   ];
   return lines.join("\n") + "\n";
+}
+
+/**
+ * Formats /proc/PID/maps as Linux does on a 32-bit machine: `start-end perms
+ * offset dev inode`, then the name from column 50. Every mapping is private
+ * (`p`); offset, device and inode are 0 (no file-backed mappings yet).
+ */
+export function formatMaps(i: ProcessInfo): string {
+  const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
+  let out = "";
+  for (const m of i.maps ?? []) {
+    const perms = (m.read ? "r" : "-") + (m.write ? "w" : "-") + (m.exec ? "x" : "-") + "p";
+    // Linux pads the header (which ends in a space) to 48 columns, then puts
+    // a space before a name; an unnamed line keeps its trailing space.
+    const head = `${hex8(m.start)}-${hex8(m.end)} ${perms} 00000000 00:00 0 `;
+    out += m.name === "" ? `${head}\n` : `${head.padEnd(48)} ${m.name}\n`;
+  }
+  return out;
+}
+
+/** Formats /proc/cpuinfo with the fields Linux prints for a RISC-V hart. */
+export function formatCpuinfo(cpus: CpuInfo[]): string {
+  const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
+  return cpus.map((c, n) =>
+    `processor\t: ${n}\nhart\t\t: ${c.hart}\nisa\t\t: ${c.isa}\nmmu\t\t: ${c.mmu}\n` +
+    `mvendorid\t: ${hex(c.mvendorid)}\nmarchid\t\t: ${hex(c.marchid)}\n` +
+    `mimpid\t\t: ${hex(c.mimpid)}\n\n`
+  ).join("");
 }

@@ -300,8 +300,11 @@ export class AddressSpace implements GuestMemory {
     return -1;
   }
 
-  /** Anonymous private mmap. Returns the address or a negative status. */
-  mmapAnon(addr: number, length: number, prot: number, fixed: boolean): number {
+  /**
+   * Anonymous private mmap, shown as `name` in /proc/PID/maps. Returns the
+   * address or a negative status.
+   */
+  mmapAnon(addr: number, length: number, prot: number, fixed: boolean, name = "[anon]"): number {
     if (!(length > 0) || length > USER_LAYOUT.USER_END) return K.INVAL;
     const len = pageUp(length);
     let at: number;
@@ -315,7 +318,7 @@ export class AddressSpace implements GuestMemory {
       at = this.findFree(len, addr);
       if (at < 0) return K.NOMEM;
     }
-    const st = this.mapRegion(at, len, prot, "[anon]");
+    const st = this.mapRegion(at, len, prot, name);
     return st < 0 ? st : at;
   }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { PRIV, StopReason } from "../../hw/cpu.ts";
 import { MIP } from "../../hw/irq.ts";
+import { CSR, ISA_STRING, MENVCFGH as ENVCFGH_BITS } from "../../hw/csr.ts";
 import { asm, BASE, load, machine } from "./cpu_test_asm.ts";
 
 const MTVEC = 0x305, STVEC = 0x105, MSTATUS = 0x300, MIE = 0x304, MIDELEG = 0x303;
@@ -281,4 +282,25 @@ Deno.test("hostSupervisor: a U-mode fetch fault delegated to S returns HOST_TRAP
   assert.equal(m.cpu.readCsr(0x142), 1);
   assert.equal(m.cpu.readCsr(0x143), 0x4000_0000);
   assert.equal(m.cpu.readCsr(SEPC), 0x4000_0000);
+});
+
+Deno.test("ISA_STRING names the misa extensions and the counters, Sstc and Svadu the CPU has", () => {
+  const m = machine();
+  const misa = m.cpu.readCsr(CSR.misa) >>> 0;
+  assert.equal(misa >>> 30, 1, "MXL = 32");
+  const letters = [...ISA_STRING.split("_")[0].slice(4)];
+  const fromMisa = [..."abcdefghijklmnopqrstuvwxyz"].filter((c, i) =>
+    (misa & (1 << i)) !== 0 && c !== "s" && c !== "u"
+  );
+  assert.deepEqual(letters.slice().sort(), fromMisa, `${ISA_STRING} vs misa ${misa.toString(16)}`);
+  assert.ok(ISA_STRING.startsWith("rv32"));
+  // The multi-letter extensions are there: counters readable, stimecmp and menvcfg.ADUE exist.
+  for (const csr of [CSR.cycle, CSR.time, CSR.instret, CSR.stimecmp]) {
+    assert.doesNotThrow(() => m.cpu.readCsr(csr));
+  }
+  m.cpu.writeCsr(CSR.menvcfgh, ENVCFGH_BITS.ADUE | ENVCFGH_BITS.STCE);
+  assert.equal(
+    m.cpu.readCsr(CSR.menvcfgh) & (ENVCFGH_BITS.ADUE | ENVCFGH_BITS.STCE),
+    (ENVCFGH_BITS.ADUE | ENVCFGH_BITS.STCE) | 0,
+  );
 });

@@ -202,6 +202,18 @@ Deno.test("boot: the shell's . (source), type and umask", async () => {
   assert.match(lines[9], /^-rw------- /, "umask 077 applies to new files");
 });
 
+Deno.test("boot: /proc/self/maps shows the program, vdso and stack; /proc/cpuinfo the hart", async () => {
+  const r = await runGuest({ cmd: "cat /proc/self/maps; cat /proc/cpuinfo", maxCycles: 3e9 });
+  assert.equal(r.status, 0, r.output);
+  const out = r.output.replaceAll("\r\n", "\n");
+  assert.match(out, /^00010000-[0-9a-f]{8} r--p 00000000 00:00 0 {10}\/bin\/cat$/m);
+  assert.match(out, /^[0-9a-f]{8}-[0-9a-f]{8} r-xp 00000000 00:00 0 {10}\/bin\/cat$/m);
+  assert.match(out, /^[0-9a-f]{8}-[0-9a-f]{8} r-xp 00000000 00:00 0 {10}\[vdso\]$/m);
+  assert.match(out, /^7f800000-80000000 rw-p 00000000 00:00 0 {10}\[stack\]$/m);
+  assert.match(out, /^isa\t\t: rv32ima_zicntr_zicsr_zifencei_sstc_svadu$/m);
+  assert.match(out, /^mmu\t\t: sv32$/m);
+});
+
 Deno.test("boot: --cmd runs /bin/init /bin/sh -c CMD and returns the command's status", async () => {
   const r = await runGuest({ cmd: "ls -l /bin | wc -l", maxCycles: 3e9 });
   assert.equal(r.status, 0);

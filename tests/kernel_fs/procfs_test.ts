@@ -55,6 +55,18 @@ function provider(): ProcInfoProvider & { procs: Map<number, ProcessInfo>; self:
         fd: 10,
         path: "/tmp/x",
       }],
+      maps: [
+        { start: 0x10000, end: 0x12000, read: true, write: false, exec: true, name: "/bin/ls" },
+        { start: 0x40000000, end: 0x40001000, read: true, write: true, exec: false, name: "" },
+        {
+          start: 0x7f800000,
+          end: 0x80000000,
+          read: true,
+          write: true,
+          exec: false,
+          name: "[stack]",
+        },
+      ],
     }],
   ]);
   const p = {
@@ -68,6 +80,7 @@ function provider(): ProcInfoProvider & { procs: Map<number, ProcessInfo>; self:
     interrupts:
       () => [{ irq: 10, count: 77, name: "PLIC uart" }, { irq: 1, count: 3, name: "PLIC disk" }],
     version: () => "Strata version 0.1.0",
+    cpus: () => [{ hart: 0, isa: "rv32ima", mmu: "sv32", mvendorid: 0, marchid: 0x2b, mimpid: 1 }],
   };
   return p;
 }
@@ -158,6 +171,7 @@ Deno.test("procfs: self, listing, vanished processes", () => {
     "uptime",
     "interrupts",
     "version",
+    "cpuinfo",
     "self",
     "1",
     "42",
@@ -214,5 +228,32 @@ Deno.test("procfs: cwd, exe and fd links", () => {
   const pd = vfs.open(null, "/proc/42", OpenFlags.READ | OpenFlags.DIRECTORY);
   assert.ok(typeof pd !== "number");
   const entries = (vfs.readdir(pd.file) as { name: string }[]).map((e) => e.name);
-  assert.deepEqual(entries, [".", "..", "cmdline", "comm", "stat", "status", "cwd", "exe", "fd"]);
+  assert.deepEqual(entries, [
+    ".",
+    "..",
+    "cmdline",
+    "comm",
+    "stat",
+    "status",
+    "maps",
+    "cwd",
+    "exe",
+    "fd",
+  ]);
+});
+
+Deno.test("procfs: /proc/PID/maps in Linux's 32-bit layout; /proc/cpuinfo", () => {
+  const { vfs } = setup();
+  assert.equal(
+    cat(vfs, "/proc/42/maps"),
+    "00010000-00012000 r-xp 00000000 00:00 0          /bin/ls\n" +
+      "40000000-40001000 rw-p 00000000 00:00 0 \n" +
+      "7f800000-80000000 rw-p 00000000 00:00 0          [stack]\n",
+  );
+  assert.equal(cat(vfs, "/proc/1/maps"), "", "no maps given: empty");
+  assert.equal(
+    cat(vfs, "/proc/cpuinfo"),
+    "processor\t: 0\nhart\t\t: 0\nisa\t\t: rv32ima\nmmu\t\t: sv32\n" +
+      "mvendorid\t: 0x0\nmarchid\t\t: 0x2b\nmimpid\t\t: 0x1\n\n",
+  );
 });

@@ -71,7 +71,7 @@ const te = new TextEncoder();
  * Returns the page address or a negative status.
  */
 function mapSigreturnPage(api: KernelApi, p: Process): number {
-  const page = api.mmap(p, 0, PAGE_SIZE, PROT.READ | PROT.WRITE, false);
+  const page = api.mmap(p, 0, PAGE_SIZE, PROT.READ | PROT.WRITE, false, "[vdso]");
   if (page < 0 && page >= -4095) return page;
   const code = new Uint8Array(8);
   const v = new DataView(code.buffer);
