@@ -354,6 +354,21 @@ const SH_CASES: readonly ShellCase[] = [
       "sh: umask: 9: octal number out of range\nsh: return: not in a function or sourced file\n",
   },
   {
+    // bash's format; in a subshell `trap` lists only what stays ignored, as dash
+    // does (bash lists the parent's traps there).
+    name: "trap: signals between commands, '' and -, listing, EXIT, subshells",
+    script: "trap 'echo exiting with $?' EXIT; trap 'echo got USR1; false' USR1; trap; " +
+      "kill -USR1 $$; echo after usr1 st=$?; trap '' TERM; kill -TERM $$; echo still here; " +
+      "trap - USR1; trap 'echo it'\"'\"'s INT' INT; trap; trap 'x' BOGUS; echo bogus-st=$?; " +
+      "( trap; echo in subshell; exit 4 ); echo sub=$?; f() { exit 3; }; f; echo not reached",
+    stdout: "trap -- 'echo exiting with $?' EXIT\ntrap -- 'echo got USR1; false' SIGUSR1\n" +
+      "got USR1\nafter usr1 st=0\nstill here\ntrap -- 'echo exiting with $?' EXIT\n" +
+      "trap -- 'echo it'\\''s INT' SIGINT\ntrap -- '' SIGTERM\nbogus-st=1\n" +
+      "trap -- '' SIGTERM\nin subshell\nsub=4\nexiting with 3\n",
+    status: 3,
+    stderr: "sh: trap: BOGUS: invalid signal specification\n",
+  },
+  {
     name: "here-documents << <<- and quoted delimiters",
     script: 'N=world; cat <<EOF\nhello $N "q" \\$N $(echo sub)\nEOF\n' +
       "cat <<'END'\nliteral $N\nEND\ncat <<-T\n\t\ttabs $N\n\tT\n" +

@@ -66,6 +66,20 @@ Deno.test("boot: ^C on the console kills a looping foreground job, the shell goe
   assert.ok(r.log.some((l) => /killed by SIGINT/.test(l)));
 });
 
+Deno.test("boot: a script's INT trap runs after ^C ends its foreground command; EXIT trap at the end", async () => {
+  const r = await runGuest({
+    cmd: "trap 'echo caught INT' INT; trap 'echo bye $?' EXIT; " +
+      "bench_getpid 100000000; echo after $?; kill -INT $$; echo still here; exit 5",
+    quantum: "1ms",
+    maxCycles: 3e9,
+    console: { kind: "buffer", script: [{ atMs: 200, data: "\x03" }] },
+  });
+  const out = r.output.replaceAll("\r\n", "\n");
+  assert.doesNotMatch(out, /ok 100000000/);
+  assert.match(out, /caught INT\nafter 130\ncaught INT\nstill here\nbye 5\n$/);
+  assert.equal(r.status, 5);
+});
+
 Deno.test("boot: timer preemption interleaves two CPU-bound processes", async () => {
   const r = await runGuest({
     ...SH,

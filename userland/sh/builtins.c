@@ -86,7 +86,7 @@ static int bi_exit(int argc, char **argv) {
       code = (int)(n & 255);
     }
   }
-  exit(code);
+  sh_exit(code);
 }
 
 static int bi_export(int argc, char **argv) {
@@ -199,6 +199,75 @@ static int parse_signal(const char *s) {
   for (int i = 1; i < NSIG_NAMES; i++)
     if (strcmp(s, sig_abbrev[i]) == 0) return i;
   return -1;
+}
+
+/* Writes s in single quotes, as the shell reads it back ('\'' for a quote). */
+static void out_quoted(const char *s) {
+  out_str(1, "'");
+  for (const char *p = s; *p; p++) {
+    if (*p == '\'') {
+      out_str(1, "'\\''");
+    } else {
+      char one[2] = {*p, 0};
+      out_str(1, one);
+    }
+  }
+  out_str(1, "'");
+}
+
+/* A trap condition: EXIT or 0, or a signal by number or name; -1 if unknown. */
+static int parse_condition(const char *s) {
+  if (strcmp(s, "EXIT") == 0 || strcmp(s, "0") == 0) return 0;
+  int sig = parse_signal(s);
+  return sig > 0 && sig < TRAP_CONDITIONS ? sig : -1;
+}
+
+/* trap [ACTION CONDITION...]: ACTION runs on the signal (between commands)
+ * or on EXIT; '' ignores; - (or a lone CONDITION, or a number first) resets.
+ * Without arguments, lists the traps as commands that would set them again. */
+static int bi_trap(int argc, char **argv) {
+  int first = 1;
+  if (argc > 1 && strcmp(argv[1], "--") == 0) first = 2;
+  if (argc <= first) {
+    for (int c = 0; c < TRAP_CONDITIONS; c++) {
+      const char *a = trap_action(c);
+      if (!a) continue;
+      out_str(1, "trap -- ");
+      out_quoted(a);
+      out_str(1, c == 0 ? " EXIT" : " SIG");
+      if (c > 0) {
+        if (c < NSIG_NAMES) {
+          out_str(1, sig_abbrev[c]);
+        } else {
+          out_num(1, c);
+        }
+      }
+      out_str(1, "\n");
+    }
+    return 0;
+  }
+  const char *action = argv[first];
+  int from = first + 1;
+  /* POSIX: a number first means every operand is a condition to reset; so
+   * does a lone operand (bash). */
+  if (parse_uint(action) >= 0 || argc - first == 1) {
+    action = "-";
+    from = first;
+  }
+  int status = 0;
+  for (int i = from; i < argc; i++) {
+    int c = parse_condition(argv[i]);
+    if (c < 0) {
+      sh_error("trap", arena_concat3(argv[i], ": ", "invalid signal specification"));
+      status = 1;
+      continue;
+    }
+    if (trap_set(c, strcmp(action, "-") == 0 ? NULL : action) < 0) {
+      sh_error("trap", arena_concat3(argv[i], ": ", "cannot be trapped"));
+      status = 1;
+    }
+  }
+  return status;
 }
 
 static int bi_kill(int argc, char **argv) {
@@ -571,7 +640,7 @@ static const struct builtin builtins[] = {
     {"kill", bi_kill},     {"read", bi_read},  {"break", bi_break}, {"continue", bi_continue},
     {"test", builtin_test}, {"[", builtin_test}, {"shift", bi_shift},
     {"return", bi_return}, {"set", bi_set},   {".", bi_dot},      {"source", bi_dot},
-    {"type", bi_type},     {"umask", bi_umask},
+    {"type", bi_type},     {"umask", bi_umask},   {"trap", bi_trap},
 };
 
 builtin_fn builtin_lookup(const char *name) {

@@ -274,6 +274,7 @@ static void exec_external(struct expanded *x) {
 
 static void child_setup(pid_t pgid, int foreground, int async_no_jc) {
   sh.is_subshell = 1;
+  traps_reset_in_child();
   if (sh.job_control) {
     pid_t me = getpid();
     setpgid(0, pgid ? pgid : me);
@@ -529,7 +530,7 @@ int run_andor(struct andor *a) {
    * inside conditions or under `!`. */
   if (sh.opt_errexit && status != 0 && sh.cond_depth == 0 && !a->background &&
       last_ran == a->npipes - 1 && !a->pipes[last_ran]->negate)
-    exit(status);
+    sh_exit(status);
   return status;
 }
 
@@ -538,6 +539,7 @@ int run_list(struct andor *list) {
        a && !sh.breaking && !sh.continuing && !sh.interrupted && !sh.returning; a = a->next) {
     sh.last_status = run_andor(a);
     if (!sh.interactive) jobs_reap(0);
+    traps_run_pending();
   }
   return sh.last_status;
 }
@@ -658,6 +660,7 @@ char *command_output(const char *text) {
   if (pid == 0) {
     /* Same process group as the shell: ^C at the terminal reaches it. */
     sh.is_subshell = 1;
+    traps_reset_in_child();
     if (sh.interactive) {
       signal(SIGINT, SIG_DFL);
       signal(SIGQUIT, SIG_DFL);

@@ -103,7 +103,7 @@ int main(int argc, char **argv, char **envp) {
   src.interactive = sh.interactive;
   if (sh.interactive) setup_job_control();
 
-  exit(run_source(&src, 1));
+  sh_exit(run_source(&src, 1));
 }
 
 int run_source(struct source *s, int reset_arena) {
@@ -115,7 +115,7 @@ int run_source(struct source *s, int reset_arena) {
     if (r == PARSE_EOF) break;
     if (r == PARSE_ERROR) {
       sh.last_status = 2;
-      if (!sh.interactive) exit(2);
+      if (!sh.interactive) sh_exit(2);
       continue;
     }
     run_list(list);

@@ -204,6 +204,21 @@ int run_source(struct source *src, int reset_arena);
 const char *path_search(const char *name, int mode);
 int run_andor(struct andor *a);
 
+/* ---- trap.c ---- */
+
+/* Trap conditions: 0 is EXIT, 1..64 the signals. */
+#define TRAP_CONDITIONS 65
+/* Sets a condition's action: NULL resets it, "" ignores, else a command. -1 if it cannot be trapped. */
+int trap_set(int cond, const char *action);
+/* The action of a condition (NULL: default). */
+const char *trap_action(int cond);
+/* Runs the actions of signals caught since the last call (between commands). */
+void traps_run_pending(void);
+/* In a forked child: trapped signals go back to default (ignored ones stay ignored). */
+void traps_reset_in_child(void);
+/* Runs the EXIT trap (once), then exits with status. */
+void sh_exit(int status) __attribute__((noreturn));
+
 /* ---- func.c ---- */
 
 const char *func_lookup(const char *name);
