@@ -369,6 +369,23 @@ const SH_CASES: readonly ShellCase[] = [
     stderr: "sh: trap: BOGUS: invalid signal specification\n",
   },
   {
+    name: "command: skips functions; -v and -V",
+    script: "ls() { echo fn-ls; }; ls; command ls -d /; command -- ls -d /; command -v cd ls; " +
+      "command -v nosuch; echo st=$?; command -V cd; command -x; echo st=$?",
+    stdout: "fn-ls\n/\n/\ncd\nls\nst=1\ncd is a shell builtin\nst=2\n",
+    stderr: "sh: command: -x: unsupported option (use -v or -V)\n",
+  },
+  {
+    name: "local: dynamic scope, restored on return, recursion",
+    script:
+      'x=global; y=gy; f() { local x=inner y; echo "in f: x=$x y=${y-unset}"; g; x=changed; }; ' +
+      'g() { echo "in g: x=$x"; local x=g; echo "g local: $x"; }; f; echo "after: x=$x y=$y"; ' +
+      "local z; echo st=$?; r() { local n=$1; if [ $n -gt 0 ]; then r $((n-1)); fi; echo n=$n; }; r 2",
+    stdout: "in f: x=inner y=unset\nin g: x=inner\ng local: g\nafter: x=global y=gy\nst=1\n" +
+      "n=0\nn=1\nn=2\n",
+    stderr: "sh: local: can only be used in a function\n",
+  },
+  {
     name: "here-documents << <<- and quoted delimiters",
     script: 'N=world; cat <<EOF\nhello $N "q" \\$N $(echo sub)\nEOF\n' +
       "cat <<'END'\nliteral $N\nEND\ncat <<-T\n\t\ttabs $N\n\tT\n" +

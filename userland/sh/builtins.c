@@ -570,30 +570,86 @@ static int bi_dot(int argc, char **argv) {
   return status;
 }
 
-/* type NAME...: says what each name runs as (function, builtin, or a file in PATH). */
-static int bi_type(int argc, char **argv) {
+/* What NAME runs as: FUNCTION, BUILTIN, or a path (in the arena); NULL if nothing. */
+enum { NAME_FUNCTION = 1, NAME_BUILTIN, NAME_FILE };
+static const char *resolve_name(const char *n, int *kind) {
+  if (func_lookup(n)) {
+    *kind = NAME_FUNCTION;
+    return n;
+  }
+  if (builtin_lookup(n)) {
+    *kind = NAME_BUILTIN;
+    return n;
+  }
+  *kind = NAME_FILE;
+  if (strchr(n, '/')) return access(n, X_OK) == 0 ? n : NULL;
+  return path_search(n, X_OK);
+}
+
+/* The names' kinds as `type` prints them ("NAME is a shell builtin"...), or
+ * with `brief` as `command -v` does (the path, or the name itself). */
+static int describe_names(const char *who, int brief, int argc, char **argv) {
   int status = 0;
-  for (int i = 1; i < argc; i++) {
+  for (int i = 0; i < argc; i++) {
     const char *n = argv[i];
-    const char *what = NULL;
-    if (func_lookup(n)) {
-      what = "a function";
-    } else if (builtin_lookup(n)) {
-      what = "a shell builtin";
-    } else if (strchr(n, '/')) {
-      if (access(n, X_OK) == 0) what = n;
-    } else {
-      what = path_search(n, X_OK);
-    }
+    int kind;
+    const char *what = resolve_name(n, &kind);
     if (!what) {
-      sh_error("type", arena_concat3(n, ": ", "not found"));
+      if (!brief) sh_error(who, arena_concat3(n, ": ", "not found"));
       status = 1;
       continue;
     }
-    out_str(1, n);
-    out_str(1, " is ");
-    out_str(1, what);
+    if (brief) {
+      out_str(1, what);
+    } else {
+      out_str(1, n);
+      out_str(1, kind == NAME_FUNCTION  ? " is a function"
+                 : kind == NAME_BUILTIN ? " is a shell builtin"
+                                        : " is ");
+      if (kind == NAME_FILE) out_str(1, what);
+    }
     out_str(1, "\n");
+  }
+  return status;
+}
+
+/* type NAME...: says what each name runs as (function, builtin, or a file in PATH). */
+static int bi_type(int argc, char **argv) { return describe_names("type", 0, argc - 1, argv + 1); }
+
+/* command -v|-V NAME...: how NAME would run (`command NAME ARGS` itself is
+ * handled where commands run: it skips functions). */
+static int bi_command(int argc, char **argv) {
+  if (argc == 1) return 0;
+  int i = 1;
+  if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "-V") == 0) {
+    int brief = argv[i][1] == 'v';
+    i++;
+    if (i < argc && strcmp(argv[i], "--") == 0) i++;
+    return describe_names("command", brief, argc - i, argv + i);
+  }
+  sh_error("command", arena_concat3(argv[1], ": ", "unsupported option (use -v or -V)"));
+  return 2;
+}
+
+/* local NAME[=VALUE]...: NAME belongs to the running function until it
+ * returns (unset unless given a value, as in bash). */
+static int bi_local(int argc, char **argv) {
+  if (sh.func_depth == 0) {
+    sh_error("local", "can only be used in a function");
+    return 1;
+  }
+  int status = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *eq = strchr(argv[i], '=');
+    size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+    if (!var_name_valid(argv[i], n)) {
+      sh_error("local", arena_concat3(argv[i], ": ", "not a valid identifier"));
+      status = 1;
+      continue;
+    }
+    char *name = arena_strndup(argv[i], n);
+    if (var_make_local(name, sh.func_depth) != 0) return 1;
+    if (eq) var_set(name, eq + 1, 0);
   }
   return status;
 }
@@ -641,6 +697,7 @@ static const struct builtin builtins[] = {
     {"test", builtin_test}, {"[", builtin_test}, {"shift", bi_shift},
     {"return", bi_return}, {"set", bi_set},   {".", bi_dot},      {"source", bi_dot},
     {"type", bi_type},     {"umask", bi_umask},   {"trap", bi_trap},
+    {"command", bi_command}, {"local", bi_local},
 };
 
 builtin_fn builtin_lookup(const char *name) {

@@ -305,6 +305,26 @@ static void child_setup(pid_t pgid, int foreground, int async_no_jc) {
 static int run_exec(struct command *c, struct expanded *x, int in_child);
 static int run_compound(struct command *c);
 
+/* `command NAME ARGS...`: drops the prefix (and a `--`) so NAME runs as a
+ * builtin or program, never a function; 1 if it did. Options (-v, -V) are
+ * left for the builtin. */
+static int strip_command_prefix(struct expanded *x) {
+  int stripped = 0;
+  while (x->argc >= 2 && strcmp(x->argv[0], "command") == 0) {
+    int skip = 1;
+    if (strcmp(x->argv[1], "--") == 0) {
+      if (x->argc == 2) break;
+      skip = 2;
+    } else if (x->argv[1][0] == '-') {
+      break;
+    }
+    x->argv += skip;
+    x->argc -= skip;
+    stripped = 1;
+  }
+  return stripped;
+}
+
 /* Runs one command of a pipeline (or a background command) in a child. */
 static void run_in_child(struct command *c) __attribute__((noreturn));
 static void run_in_child(struct command *c) {
@@ -318,7 +338,7 @@ static void run_in_child(struct command *c) {
   if (x.argc && strcmp(x.argv[0], "exec") == 0) _exit(run_exec(c, &x, 1));
   if (apply_redirs(c->redirs, NULL) < 0) _exit(1);
   if (x.argc == 0) _exit(0);
-  const char *fn = func_lookup(x.argv[0]);
+  const char *fn = strip_command_prefix(&x) ? NULL : func_lookup(x.argv[0]);
   if (fn) {
     set_assignments(&x);
     _exit(func_call(fn, x.argc, x.argv) & 255);
@@ -365,7 +385,7 @@ static int run_in_shell(struct command *c, const char *text) {
   memset(&x, 0, sizeof(x));
   if (c->type == CMD_SIMPLE && expand_command(c, &x) < 0) return 1;
   if (x.argc && strcmp(x.argv[0], "exec") == 0) return run_exec(c, &x, 0);
-  const char *fn = x.argc ? func_lookup(x.argv[0]) : NULL;
+  const char *fn = x.argc && !strip_command_prefix(&x) ? func_lookup(x.argv[0]) : NULL;
   builtin_fn b = x.argc && !fn ? builtin_lookup(x.argv[0]) : NULL;
   if (c->type == CMD_SIMPLE && (x.argc == 0 || b || fn)) {
     struct fd_save save;

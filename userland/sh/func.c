@@ -70,6 +70,7 @@ int func_call(const char *text, int argc, char **argv) {
   src.str = arena_strdup(text);
   src.str_len = strlen(src.str);
   sh.func_depth++;
+  int depth = sh.func_depth;
   int status = 0;
   for (;;) {
     struct andor *list;
@@ -82,6 +83,7 @@ int func_call(const char *text, int argc, char **argv) {
     status = run_list(list);
     if (sh.returning || sh.interrupted || sh.breaking || sh.continuing) break;
   }
+  vars_restore_locals(depth);
   sh.func_depth--;
   if (sh.returning) {
     status = sh.return_status;

@@ -44,6 +44,10 @@ const char *var_get(const char *name);
 int var_set(const char *name, const char *value, int exported);
 int var_export(const char *name);
 void var_unset(const char *name);
+/* `local NAME` in the function at `depth`: saves and unsets NAME (once per function). */
+int var_make_local(const char *name, int depth);
+/* Puts back what functions at `depth` and deeper made local. */
+void vars_restore_locals(int depth);
 int var_name_valid(const char *s, size_t n);
 /* Length of the NAME part if the word is NAME=..., else 0. */
 size_t var_assignment_len(const char *word);

@@ -94,6 +94,51 @@ void var_unset(const char *name) {
   *v = vars[--nvars];
 }
 
+/* Values that `local` hid, to put back when their function returns. */
+struct saved_var {
+  char *name;
+  char *value; /* NULL: it was unset */
+  int exported;
+  int depth;   /* sh.func_depth of the function that made it local */
+};
+static struct saved_var *saved;
+static int nsaved, capsaved;
+
+int var_make_local(const char *name, int depth) {
+  for (int i = nsaved - 1; i >= 0 && saved[i].depth == depth; i--)
+    if (strcmp(saved[i].name, name) == 0) return 0; /* already local here */
+  if (nsaved == capsaved) {
+    int cap = capsaved ? capsaved * 2 : 16;
+    struct saved_var *ns = realloc(saved, (size_t)cap * sizeof(struct saved_var));
+    if (!ns) {
+      sh_error("local", "out of memory");
+      return 1;
+    }
+    saved = ns;
+    capsaved = cap;
+  }
+  struct var *v = find(name);
+  saved[nsaved].name = xstrdup(name);
+  saved[nsaved].value = v ? xstrdup(v->value) : NULL;
+  saved[nsaved].exported = v ? v->exported : 0;
+  saved[nsaved].depth = depth;
+  nsaved++;
+  var_unset(name);
+  return 0;
+}
+
+void vars_restore_locals(int depth) {
+  while (nsaved > 0 && saved[nsaved - 1].depth >= depth) {
+    struct saved_var *sv = &saved[--nsaved];
+    var_unset(sv->name);
+    if (sv->value) {
+      var_set(sv->name, sv->value, sv->exported);
+      free(sv->value);
+    }
+    free(sv->name);
+  }
+}
+
 void vars_init(char **envp) {
   for (; envp && *envp; envp++) {
     const char *eq = strchr(*envp, '=');
