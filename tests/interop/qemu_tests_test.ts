@@ -386,6 +386,20 @@ const SH_CASES: readonly ShellCase[] = [
     stderr: "sh: local: can only be used in a function\n",
   },
   {
+    // Expected values are bash's for the same expressions.
+    name: "arithmetic: assignments, ++ and --, ?:, short circuits, octal and hex",
+    script: "i=5; echo $((i += 3)) $i; echo $((i++)) $i $((++i)) $((i--)) $((--i)) $i; " +
+      "echo $((x = 7 * 2)) $x; echo $((0 && (y = 1))) ${y-unset} $((1 || (y = 2))) ${y-unset}; " +
+      "echo $((1 ? 10 : (y = 3))) ${y-unset} $((0 ? 1/0 : 4)); echo $((0x1f + 010 + 9)); " +
+      "echo $((a = b = 3)) $a $b; echo $((n <<= 2)) $((n |= 5)) $((n %= 4)) $((n ^= 3)) " +
+      "$((n *= -2)) $((n /= 3)) $((n -= 1)) $((n &= 6)) $((n >>= 1)); " +
+      "echo $((--5)) $((- -5)) $((5 == 5)) $((7 % -1)); i=1; echo $(( i+++i )) $i; echo $((08))",
+    stdout: "8 8\n8 9 10 10 8 8\n14 14\n0 unset 1 unset\n10 unset 4\n48\n3 3 3\n" +
+      "0 5 1 2 -4 -1 -2 6 3\n5 5 1 0\n3 2\n",
+    stderr: "sh: arithmetic: bad octal constant\n",
+    status: 1,
+  },
+  {
     name: "here-documents << <<- and quoted delimiters",
     script: 'N=world; cat <<EOF\nhello $N "q" \\$N $(echo sub)\nEOF\n' +
       "cat <<'END'\nliteral $N\nEND\ncat <<-T\n\t\ttabs $N\n\tT\n" +
