@@ -332,10 +332,11 @@ export const STATX = {
 export type StatxSource = Stat;
 
 function writeStatxTimestamp(view: DataView, off: number, ns: bigint): void {
-  const t = ns < 0n ? 0n : ns;
-  const sec = t / 1_000_000_000n;
+  // Seconds round down, so nanoseconds stay in 0..999999999 before 1970 too.
+  let sec = ns / 1_000_000_000n;
+  if (ns - sec * 1_000_000_000n < 0n) sec -= 1n;
   view.setBigInt64(off, sec, true);
-  view.setUint32(off + 8, Number(t - sec * 1_000_000_000n), true);
+  view.setUint32(off + 8, Number(ns - sec * 1_000_000_000n), true);
   view.setInt32(off + 12, 0, true);
 }
 

@@ -82,6 +82,7 @@ import {
   sysSymlinkat,
   sysTruncate64,
   sysUnlinkat,
+  sysUtimensatTime64,
   sysWrite,
   sysWritev,
 } from "./file_calls.ts";
@@ -411,6 +412,15 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "REALTIME/MONOTONIC/BOOTTIME, relative or TIMER_ABSTIME; a handler ends it with EINTR " +
       "(even with SA_RESTART, as Linux) and the time left is stored; a stop/continue resumes " +
       "it to the same deadline; CPU-time clocks EINVAL",
+  ),
+  e(
+    412,
+    "utimensat_time64",
+    sysUtimensatTime64,
+    "partial",
+    "UTIME_NOW and UTIME_OMIT; a NULL path sets dirfd's file (through the path it was opened " +
+      "by); AT_SYMLINK_NOFOLLOW; explicit times need the owner or root, both now also write " +
+      "permission",
   ),
   e(
     413,

@@ -40,6 +40,7 @@ enum {
   NR_uname = 160, NR_getpid = 172, NR_getppid = 173, NR_getuid = 174, NR_gettid = 178,
   NR_munmap = 215, NR_clone = 220, NR_execve = 221, NR_mmap2 = 222, NR_mprotect = 226,
   NR_wait4 = 260, NR_getrandom = 278, NR_statx = 291, NR_clock_gettime64 = 403,
+  NR_utimensat64 = 412,
   NR_clock_nanosleep64 = 407, NR_ppoll64 = 414, NR_pselect64 = 413,
 };
 #define AT_FDCWD (-100)
@@ -173,6 +174,45 @@ static void files(const char *dir) {
   check("execve dir", S3(NR_execve, dir, av, 0));
   check("getcwd small", S2(NR_getcwd, buf, 1));
   check("getcwd len>1", S2(NR_getcwd, buf, sizeof buf) > 1);
+}
+
+/* utimensat_time64: explicit, omitted and pre-1970 times read back through
+ * statx; a NULL path sets the open file; argument errors. */
+static void utimes(const char *dir) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/times", dir);
+  int fd = (int)S4(NR_openat, AT_FDCWD, path, 0100 | 01, 0644);
+  unsigned char sx[256];
+  long long ts[4] = {1000000000, 5, 1700000000, 123456789};
+  check("utimensat set", S4(NR_utimensat64, AT_FDCWD, path, ts, 0));
+  S5(NR_statx, AT_FDCWD, path, 0, 0x7ff, sx);
+  check("atime sec", (long)*(long long *)(sx + 64));
+  check("atime nsec", *(unsigned *)(sx + 72));
+  check("mtime sec", (long)*(long long *)(sx + 112));
+  check("mtime nsec", *(unsigned *)(sx + 120));
+  long long keep_a[4] = {0, (1L << 30) - 2, -100, 7};
+  check("utimensat omit atime", S4(NR_utimensat64, AT_FDCWD, path, keep_a, 0));
+  S5(NR_statx, AT_FDCWD, path, 0, 0x7ff, sx);
+  check("atime kept", (long)*(long long *)(sx + 64));
+  check("mtime before 1970 sec", (long)*(long long *)(sx + 112));
+  check("mtime before 1970 nsec", *(unsigned *)(sx + 120));
+  long long by_fd[4] = {42, 0, 43, 0};
+  check("utimensat NULL path", S4(NR_utimensat64, fd, 0, by_fd, 0));
+  S5(NR_statx, AT_FDCWD, path, 0, 0x7ff, sx);
+  check("fd atime", (long)*(long long *)(sx + 64));
+  long long omit[4] = {0, (1L << 30) - 2, 0, (1L << 30) - 2};
+  check("utimensat both omitted, missing", S4(NR_utimensat64, AT_FDCWD, "/nonexistent/x", omit, 0));
+  long long bad_ns[4] = {0, 1000000000, 0, 0};
+  check("utimensat bad nsec", S4(NR_utimensat64, AT_FDCWD, path, bad_ns, 0));
+  check("utimensat bad flags", S4(NR_utimensat64, AT_FDCWD, path, 0, 0x200));
+  check("utimensat NULL path cwd", S4(NR_utimensat64, AT_FDCWD, 0, 0, 0));
+  check("utimensat NULL path bad fd", S4(NR_utimensat64, 99, 0, 0, 0));
+  check("utimensat bad times", S4(NR_utimensat64, AT_FDCWD, path, 16, 0));
+  check("utimensat missing", S4(NR_utimensat64, AT_FDCWD, "/nonexistent/x", 0, 0));
+  check("utimensat now", S4(NR_utimensat64, AT_FDCWD, path, 0, 0));
+  S5(NR_statx, AT_FDCWD, path, 0, 0x7ff, sx);
+  check("now is after 2020", (long)(*(long long *)(sx + 112) > 1577836800));
+  S1(NR_close, fd);
 }
 
 static void pipes(void) {
@@ -671,6 +711,7 @@ int main(int argc, char **argv, char **envp) {
     return 2;
   }
   files(argv[1]);
+  utimes(argv[1]);
   pipes();
   polls();
   poll_hangups();

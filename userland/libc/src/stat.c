@@ -1,4 +1,5 @@
-/* stat family on statx (rv32 Linux has no fstat/newfstatat), plus mkdir/chmod/umask. */
+/* stat family on statx (rv32 Linux has no fstat/newfstatat), plus mkdir/chmod/umask and
+ * utimensat/futimens (on utimensat_time64). */
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -52,3 +53,16 @@ int chmod(const char *path, mode_t mode) {
   return (int)__sys_ret(__sc3(SYS_fchmodat, AT_FDCWD, path, mode));
 }
 mode_t umask(mode_t mask) { return (mode_t)__sc1(SYS_umask, mask); }
+
+int utimensat(int dirfd, const char *path, const struct timespec times[2], int flags) {
+  struct __kernel_timespec k[2];
+  if (times) {
+    for (int i = 0; i < 2; i++) {
+      k[i].tv_sec = times[i].tv_sec;
+      k[i].tv_nsec = times[i].tv_nsec;
+    }
+  }
+  return (int)__sys_ret(__sc4(SYS_utimensat_time64, dirfd, path, times ? k : 0, flags));
+}
+
+int futimens(int fd, const struct timespec times[2]) { return utimensat(fd, 0, times, 0); }

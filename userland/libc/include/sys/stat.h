@@ -96,4 +96,11 @@ int mkdir(const char *path, mode_t mode);
 int chmod(const char *path, mode_t mode);
 mode_t umask(mode_t mask);
 
+/* tv_nsec values of utimensat/futimens: set to the current time, or leave alone. */
+#define UTIME_NOW ((1L << 30) - 1L)
+#define UTIME_OMIT ((1L << 30) - 2L)
+/* Sets access and modification times (times NULL: both now); path NULL: dirfd itself. */
+int utimensat(int dirfd, const char *path, const struct timespec times[2], int flags);
+int futimens(int fd, const struct timespec times[2]);
+
 #endif

@@ -64,6 +64,7 @@
 #define SYS_statx 291
 #define SYS_clock_gettime64 403
 #define SYS_clock_nanosleep_time64 407
+#define SYS_utimensat_time64 412
 #define SYS_ppoll_time64 414
 
 #endif
