@@ -542,21 +542,7 @@ static int bi_dot(int argc, char **argv) {
   memset(&src, 0, sizeof src);
   src.fd = fd;
   sh.source_depth++;
-  int status = 0;
-  for (;;) {
-    /* Each line's parse tree goes once it has run; the caller's line stays. */
-    struct arena_mark mark = arena_get_mark();
-    struct andor *list;
-    enum parse_result r = parse_line(&src, &list);
-    if (r == PARSE_EOF) break;
-    if (r == PARSE_ERROR) {
-      status = 2;
-      break;
-    }
-    status = run_list(list);
-    arena_release(mark);
-    if (sh.returning || sh.interrupted || sh.breaking || sh.continuing) break;
-  }
+  int status = run_nested(&src);
   sh.source_depth--;
   close(fd);
   if (sh.returning) {

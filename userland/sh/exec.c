@@ -226,19 +226,28 @@ static void try_exec(const char *path, char **argv, char **envp) {
   errno = ENOEXEC;
 }
 
-const char *path_search(const char *name, int mode) {
+/* The PATH entry after *cursor joined with name, in the arena ("" is the
+ * current directory); advances *cursor, which becomes NULL after the last. */
+static const char *next_in_path(const char **cursor, const char *name) {
+  const char *path = *cursor;
+  const char *colon = strchr(path, ':');
+  size_t n = colon ? (size_t)(colon - path) : strlen(path);
+  *cursor = colon ? colon + 1 : NULL;
+  return arena_concat3(n ? arena_strndup(path, n) : ".", "/", name);
+}
+
+static const char *path_list(void) {
   const char *path = var_get("PATH");
-  if (!path) path = "/bin";
-  for (;;) {
-    const char *colon = strchr(path, ':');
-    size_t n = colon ? (size_t)(colon - path) : strlen(path);
-    char *dir = n ? arena_strndup(path, n) : ".";
-    const char *full = arena_concat3(dir, "/", name);
+  return path ? path : "/bin";
+}
+
+const char *path_search(const char *name, int mode) {
+  for (const char *cursor = path_list(); cursor;) {
+    const char *full = next_in_path(&cursor, name);
     struct stat st;
     if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, mode) == 0) return full;
-    if (!colon) return NULL;
-    path = colon + 1;
   }
+  return NULL;
 }
 
 static void exec_external(struct expanded *x) __attribute__((noreturn));
@@ -250,16 +259,9 @@ static void exec_external(struct expanded *x) {
     try_exec(name, x->argv, envp);
     err = errno;
   } else if (*name) {
-    const char *path = var_get("PATH");
-    if (!path) path = "/bin";
-    for (;;) {
-      const char *colon = strchr(path, ':');
-      size_t n = colon ? (size_t)(colon - path) : strlen(path);
-      char *dir = n ? arena_strndup(path, n) : ".";
-      try_exec(arena_concat3(dir, "/", name), x->argv, envp);
+    for (const char *cursor = path_list(); cursor;) {
+      try_exec(next_in_path(&cursor, name), x->argv, envp);
       if (errno != ENOENT && errno != ENOTDIR) err = errno;
-      if (!colon) break;
-      path = colon + 1;
     }
   }
   if (err == ENOENT) {

@@ -71,18 +71,7 @@ int func_call(const char *text, int argc, char **argv) {
   src.str_len = strlen(src.str);
   sh.func_depth++;
   int depth = sh.func_depth;
-  int status = 0;
-  for (;;) {
-    struct andor *list;
-    enum parse_result r = parse_line(&src, &list);
-    if (r == PARSE_EOF) break;
-    if (r == PARSE_ERROR) {
-      status = 2;
-      break;
-    }
-    status = run_list(list);
-    if (sh.returning || sh.interrupted || sh.breaking || sh.continuing) break;
-  }
+  int status = run_nested(&src);
   vars_restore_locals(depth);
   sh.func_depth--;
   if (sh.returning) {

@@ -122,3 +122,22 @@ int run_source(struct source *s, int reset_arena) {
   }
   return sh.last_status;
 }
+
+int run_nested(struct source *s) {
+  int status = 0;
+  for (;;) {
+    /* Each line's parse tree goes once it has run; the caller's line stays. */
+    struct arena_mark mark = arena_get_mark();
+    struct andor *list;
+    enum parse_result r = parse_line(s, &list);
+    if (r == PARSE_EOF) break;
+    if (r == PARSE_ERROR) {
+      status = 2;
+      break;
+    }
+    status = run_list(list);
+    arena_release(mark);
+    if (sh.returning || sh.interrupted || sh.breaking || sh.continuing) break;
+  }
+  return status;
+}

@@ -204,6 +204,10 @@ char *command_output(const char *text);
  * top level frees the arena after each line; a forked child must not, since
  * its inherited state (e.g. a function's arguments) lives there. */
 int run_source(struct source *src, int reset_arena);
+/* Runs src's command lines inside the current one (function bodies, `.`,
+ * traps) until its end, a syntax error (status 2), or an unwinding
+ * return/break/continue/^C; returns the last status. */
+int run_nested(struct source *src);
 /* The first PATH entry where name is a regular file with `mode` access, in the arena; NULL if none. */
 const char *path_search(const char *name, int mode);
 int run_andor(struct andor *a);

@@ -88,13 +88,7 @@ static void run_action(const char *text, int status_before) {
   src.str = arena_strdup(text);
   src.str_len = strlen(src.str);
   running_trap++;
-  for (;;) {
-    struct andor *list;
-    enum parse_result r = parse_line(&src, &list);
-    if (r != PARSE_OK) break;
-    run_list(list);
-    if (sh.returning || sh.breaking || sh.continuing) break;
-  }
+  run_nested(&src);
   running_trap--;
   arena_release(mark);
   sh.last_status = status_before;
