@@ -400,6 +400,29 @@ const SH_CASES: readonly ShellCase[] = [
     status: 1,
   },
   {
+    // Output as bash gives it for the same script and arguments.
+    name: "getopts: groups, arguments, errors, silent mode, --",
+    script: 'while getopts "ab:c" opt; do case $opt in a) echo a;; b) echo "b=$OPTARG";; ' +
+      'c) echo c;; ?) echo bad;; esac; done; shift $((OPTIND - 1)); echo "rest: $* ($OPTIND)"; ' +
+      'OPTIND=1; while getopts ":x:y" o -y -x; do echo "o=$o OPTARG=${OPTARG-unset}"; done; ' +
+      'OPTIND=1; getopts "x" o -- -x; echo "st=$? o=$o OPTIND=$OPTIND"',
+    args: ["script", "-ab", "val", "-c", "-bX", "-z", "-ac", "--", "-a", "file1"],
+    stdout: "a\nb=val\nc\nb=X\nbad\na\nc\nrest: -a file1 (8)\no=y OPTARG=unset\n" +
+      "o=: OPTARG=x\nst=1 o=? OPTIND=2\n",
+    stderr: "script: illegal option -- z\n",
+  },
+  {
+    // Output as bash and dash give it.
+    name: 'IFS: white space and other separators, empty fields, "$*", read',
+    script: 'v="a  b:c::d :e"; for f in $v; do echo "[$f]"; done; IFS=": "; ' +
+      'for f in $v; do echo "<$f>"; done; x=":lead:"; for f in x${x}y; do echo "{$f}"; done; ' +
+      'set -- p q r; echo "$*"; IFS=; echo "$*"; for f in $v; do echo "($f)"; done; IFS=:; ' +
+      'read a b c; echo "a=$a b=$b c=$c"; unset IFS; read a b; echo "a=[$a] b=[$b]"',
+    stdin: "one:two:three:four\n  x   y   z  \n",
+    stdout: "[a]\n[b:c::d]\n[:e]\n<a>\n<b>\n<c>\n<>\n<d>\n<e>\n{x}\n{lead}\n{y}\np:q:r\npqr\n" +
+      "(a  b:c::d :e)\na=one b=two c=three:four\na=[x] b=[y   z]\n",
+  },
+  {
     name: "here-documents << <<- and quoted delimiters",
     script: 'N=world; cat <<EOF\nhello $N "q" \\$N $(echo sub)\nEOF\n' +
       "cat <<'END'\nliteral $N\nEND\ncat <<-T\n\t\ttabs $N\n\tT\n" +

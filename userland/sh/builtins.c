@@ -383,22 +383,27 @@ static int bi_read(int argc, char **argv) {
   char **names = nnames ? argv + i : reply;
   if (!nnames) nnames = 1;
   size_t pos = 0;
+  const char *ifs = ifs_chars();
   for (int k = 0; k < nnames; k++) {
     if (!var_name_valid(names[k], strlen(names[k]))) {
       sh_error("read", arena_concat3(names[k], ": ", "not a valid identifier"));
       return 2;
     }
-    while (pos < len && !quoted[pos] && (line[pos] == ' ' || line[pos] == '\t')) pos++;
-    size_t start = pos;
+    /* IFS white space around a field is dropped; another IFS character ends
+     * it; the last name takes the rest of the line. */
+    while (pos < len && !quoted[pos] && ifs_is_white(line[pos])) pos++;
+    size_t start = pos, end;
     if (k == nnames - 1) {
-      size_t end = len;
-      while (end > start && !quoted[end - 1] && (line[end - 1] == ' ' || line[end - 1] == '\t'))
-        end--;
-      pos = end;
+      end = len;
+      while (end > start && !quoted[end - 1] && ifs_is_white(line[end - 1])) end--;
+      pos = len;
     } else {
-      while (pos < len && (quoted[pos] || (line[pos] != ' ' && line[pos] != '\t'))) pos++;
+      while (pos < len && (quoted[pos] || !strchr(ifs, line[pos]))) pos++;
+      end = pos;
+      while (pos < len && !quoted[pos] && ifs_is_white(line[pos])) pos++;
+      if (pos < len && !quoted[pos] && strchr(ifs, line[pos]) && !ifs_is_white(line[pos])) pos++;
     }
-    var_set(names[k], arena_strndup(line + start, pos - start), 0);
+    var_set(names[k], arena_strndup(line + start, end - start), 0);
   }
   return eof ? 1 : 0;
 }
@@ -640,6 +645,111 @@ static int bi_local(int argc, char **argv) {
   return status;
 }
 
+/* getopts: the position inside a group like -abc, and the OPTIND it belongs
+ * to (a script that sets OPTIND itself starts over). */
+static int getopts_char;
+static long getopts_optind;
+
+static void getopts_store(long optind) {
+  char num[24];
+  num_to_str(optind, num);
+  var_set("OPTIND", num, 0);
+  getopts_optind = optind;
+}
+
+/* Reports a bad option or a missing argument the way bash does ($0: ... -- c). */
+static void getopts_complain(const char *what, char c) {
+  char opt[2] = {c, 0};
+  out_str(2, sh.arg0);
+  out_str(2, ": ");
+  out_str(2, what);
+  out_str(2, " -- ");
+  out_str(2, opt);
+  out_str(2, "\n");
+}
+
+/* getopts OPTSTRING NAME [ARG...]: the next option of $@ (or the ARGs) into
+ * NAME, its argument into OPTARG, the next index into OPTIND; status 1 at the
+ * end of the options. A leading ':' in OPTSTRING reports errors through NAME
+ * (? or :) and OPTARG instead of messages. */
+static int bi_getopts(int argc, char **argv) {
+  if (argc < 3) {
+    sh_error("getopts", "usage: getopts optstring name [arg ...]");
+    return 2;
+  }
+  const char *opts = argv[1], *name = argv[2];
+  if (!var_name_valid(name, strlen(name))) {
+    sh_error("getopts", arena_concat3(name, ": ", "not a valid identifier"));
+    return 2;
+  }
+  char **args = argc > 3 ? argv + 3 : sh.params;
+  long nargs = argc > 3 ? argc - 3 : sh.nparams;
+  const char *oi = var_get("OPTIND");
+  long optind = oi ? parse_uint(oi) : 1;
+  if (optind < 1) optind = 1;
+  if (optind != getopts_optind) getopts_char = 0;
+  int silent = opts[0] == ':';
+  if (silent) opts++;
+  if (getopts_char == 0) {
+    const char *w = optind <= nargs ? args[optind - 1] : NULL;
+    if (!w || w[0] != '-' || w[1] == 0 || strcmp(w, "--") == 0) {
+      if (w && strcmp(w, "--") == 0) optind++;
+      var_set(name, "?", 0);
+      var_unset("OPTARG");
+      getopts_store(optind);
+      return 1;
+    }
+    getopts_char = 1;
+  }
+  const char *w = args[optind - 1];
+  char c = w[getopts_char++];
+  char opt[2] = {c, 0};
+  int word_done = w[getopts_char] == 0;
+  const char *spec = c == ':' ? NULL : strchr(opts, c);
+  if (spec && spec[1] == ':') {
+    if (!word_done) {
+      var_set("OPTARG", w + getopts_char, 0);
+      optind++;
+    } else if (optind < nargs) {
+      var_set("OPTARG", args[optind], 0);
+      optind += 2;
+    } else {
+      optind++;
+      if (silent) {
+        var_set(name, ":", 0);
+        var_set("OPTARG", opt, 0);
+      } else {
+        getopts_complain("option requires an argument", c);
+        var_set(name, "?", 0);
+        var_unset("OPTARG");
+      }
+      getopts_char = 0;
+      getopts_store(optind);
+      return 0;
+    }
+    getopts_char = 0;
+  } else {
+    if (word_done) {
+      optind++;
+      getopts_char = 0;
+    }
+    if (!spec) {
+      if (silent) {
+        var_set("OPTARG", opt, 0);
+      } else {
+        getopts_complain("illegal option", c);
+        var_unset("OPTARG");
+      }
+      opt[0] = '?';
+    } else {
+      var_unset("OPTARG");
+    }
+  }
+  var_set(name, opt, 0);
+  getopts_store(optind);
+  return 0;
+}
+
 /* umask [MODE]: prints the mask as 4 octal digits, or sets it from octal MODE. */
 static int bi_umask(int argc, char **argv) {
   if (argc > 2) {
@@ -683,7 +793,7 @@ static const struct builtin builtins[] = {
     {"test", builtin_test}, {"[", builtin_test}, {"shift", bi_shift},
     {"return", bi_return}, {"set", bi_set},   {".", bi_dot},      {"source", bi_dot},
     {"type", bi_type},     {"umask", bi_umask},   {"trap", bi_trap},
-    {"command", bi_command}, {"local", bi_local},
+    {"command", bi_command}, {"local", bi_local}, {"getopts", bi_getopts},
 };
 
 builtin_fn builtin_lookup(const char *name) {

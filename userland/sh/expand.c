@@ -190,17 +190,37 @@ static void end_field(struct exp *e) {
 
 /* ---- parameters ---- */
 
-static int is_ifs(char c) { return c == ' ' || c == '\t' || c == '\n'; }
-
+/* Field splitting as POSIX describes it: IFS white space (space, tab,
+ * newline when in IFS) separates and is trimmed; every other IFS character
+ * ends a field, with the white space around it (two in a row give an empty
+ * field); an empty IFS splits nothing. */
 static void emit_value(struct exp *e, const char *v, int quoted) {
   if (quoted || !e->split) {
     e->started = 1;
     for (; *v; v++) put(e, *v, 0);
     return;
   }
+  const char *ifs = ifs_chars();
+  enum { START, TEXT, WHITE, DELIM } state = e->started ? TEXT : START;
   for (; *v; v++) {
-    if (is_ifs(*v)) end_field(e);
-    else put(e, *v, 1);
+    char c = *v;
+    if (!strchr(ifs, c)) {
+      put(e, c, 1);
+      state = TEXT;
+    } else if (ifs_is_white(c)) {
+      if (state == TEXT) {
+        end_field(e);
+        state = WHITE;
+      }
+    } else {
+      if (state == TEXT) {
+        end_field(e);
+      } else if (state != WHITE) {
+        e->started = 1; /* nothing since the last separator: an empty field */
+        end_field(e);
+      }
+      state = DELIM;
+    }
   }
 }
 
@@ -295,7 +315,9 @@ static void emit_params(struct exp *e, char which, int quoted) {
         end_field(e);
         e->started = 1;
       } else if (quoted) {
-        put(e, ' ', 0);
+        /* "$*" joins with the first character of IFS (nothing if IFS is empty). */
+        char sep = ifs_chars()[0];
+        if (sep) put(e, sep, 0);
       } else {
         end_field(e);
       }

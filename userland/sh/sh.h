@@ -44,6 +44,10 @@ const char *var_get(const char *name);
 int var_set(const char *name, const char *value, int exported);
 int var_export(const char *name);
 void var_unset(const char *name);
+/* The field separators: $IFS, or space, tab and newline when it is unset. */
+const char *ifs_chars(void);
+/* 1 for a separator that is also white space (those collapse and are trimmed). */
+int ifs_is_white(char c);
 /* `local NAME` in the function at `depth`: saves and unsets NAME (once per function). */
 int var_make_local(const char *name, int depth);
 /* Puts back what functions at `depth` and deeper made local. */

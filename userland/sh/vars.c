@@ -192,3 +192,10 @@ static void print_vars(int fd, int only_exported) {
 void vars_print_exported(int fd) { print_vars(fd, 1); }
 
 void vars_print_all(int fd) { print_vars(fd, 0); }
+
+const char *ifs_chars(void) {
+  const char *v = var_get("IFS");
+  return v ? v : " \t\n";
+}
+
+int ifs_is_white(char c) { return (c == ' ' || c == '\t' || c == '\n') && strchr(ifs_chars(), c); }
