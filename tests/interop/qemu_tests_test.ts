@@ -423,6 +423,17 @@ const SH_CASES: readonly ShellCase[] = [
       "(a  b:c::d :e)\na=one b=two c=three:four\na=[x] b=[y   z]\n",
   },
   {
+    // As dash does it (bash expands aliases in scripts only with expand_aliases).
+    name: "alias and unalias: defined on one line, used on the next; no loops",
+    script: "alias ll='ls -d' greet='echo hello'\nalias\nll /\ngreet world\n" +
+      "alias ls='ls -d'\nls /\nalias a1=a2 a2=a1\na1 2>/dev/null; echo st=$?\n" +
+      "alias nope; echo st=$?\nunalias greet\ngreet 2>/dev/null; echo st=$?\n" +
+      "alias greet='echo hi'\nif true; then greet; fi; echo x | greet\nunalias -a; alias; echo end",
+    stdout: "greet='echo hello'\nll='ls -d'\n/\nhello world\n/\nst=127\nst=1\nst=127\n" +
+      "hi\nhi\nend\n",
+    stderr: "sh: alias: nope: not found\n",
+  },
+  {
     name: "here-documents << <<- and quoted delimiters",
     script: 'N=world; cat <<EOF\nhello $N "q" \\$N $(echo sub)\nEOF\n' +
       "cat <<'END'\nliteral $N\nEND\ncat <<-T\n\t\ttabs $N\n\tT\n" +

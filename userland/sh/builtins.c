@@ -201,20 +201,6 @@ static int parse_signal(const char *s) {
   return -1;
 }
 
-/* Writes s in single quotes, as the shell reads it back ('\'' for a quote). */
-static void out_quoted(const char *s) {
-  out_str(1, "'");
-  for (const char *p = s; *p; p++) {
-    if (*p == '\'') {
-      out_str(1, "'\\''");
-    } else {
-      char one[2] = {*p, 0};
-      out_str(1, one);
-    }
-  }
-  out_str(1, "'");
-}
-
 /* A trap condition: EXIT or 0, or a signal by number or name; -1 if unknown. */
 static int parse_condition(const char *s) {
   if (strcmp(s, "EXIT") == 0 || strcmp(s, "0") == 0) return 0;
@@ -233,7 +219,7 @@ static int bi_trap(int argc, char **argv) {
       const char *a = trap_action(c);
       if (!a) continue;
       out_str(1, "trap -- ");
-      out_quoted(a);
+      out_single_quoted(1, a);
       out_str(1, c == 0 ? " EXIT" : " SIG");
       if (c > 0) {
         if (c < NSIG_NAMES) {
@@ -794,6 +780,7 @@ static const struct builtin builtins[] = {
     {"return", bi_return}, {"set", bi_set},   {".", bi_dot},      {"source", bi_dot},
     {"type", bi_type},     {"umask", bi_umask},   {"trap", bi_trap},
     {"command", bi_command}, {"local", bi_local}, {"getopts", bi_getopts},
+    {"alias", builtin_alias}, {"unalias", builtin_unalias},
 };
 
 builtin_fn builtin_lookup(const char *name) {

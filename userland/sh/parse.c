@@ -806,7 +806,38 @@ static struct command *parse_function(struct parser *p, char *name) {
   return c;
 }
 
+/* Replaces text[start, end) of the command line by value (for aliases). */
+static void text_splice(struct parser *p, size_t start, size_t end, const char *value) {
+  size_t vn = strlen(value);
+  char *rest = arena_strndup(p->text + end, p->len - end);
+  size_t rest_n = p->len - end;
+  p->len = start;
+  text_append(p, value, vn);
+  text_append(p, rest, rest_n);
+}
+
+/* Alias substitution: while the command's first word names an alias, it is
+ * replaced by the alias text and lexed again (an alias already expanded here
+ * is not expanded again, so `alias ls='ls -F'` works). */
+static void expand_aliases(struct parser *p) {
+  const char *seen[16];
+  int nseen = 0;
+  for (;;) {
+    struct token *t = peek(p);
+    if (t->type != T_WORD || nseen == 16) return;
+    const char *value = alias_get(t->word);
+    if (!value) return;
+    for (int i = 0; i < nseen; i++)
+      if (strcmp(seen[i], t->word) == 0) return;
+    seen[nseen++] = t->word;
+    text_splice(p, t->start, t->end, value);
+    p->pos = t->start;
+    p->have_tok = 0;
+  }
+}
+
 static struct command *parse_command(struct parser *p) {
+  expand_aliases(p);
   struct token *t = peek(p);
   if (t->type == T_LPAREN || is_word(t, "{") || is_word(t, "if") || is_word(t, "while") ||
       is_word(t, "until") || is_word(t, "for") || is_word(t, "case"))

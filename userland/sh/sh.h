@@ -26,6 +26,8 @@ struct arena_mark arena_get_mark(void);
 void arena_release(struct arena_mark m);
 
 void out_str(int fd, const char *s);
+/* Writes s in single quotes as the shell reads it back ('\'' for a quote). */
+void out_single_quoted(int fd, const char *s);
 void out_num(int fd, long n);
 /* "sh: a: b\n" (b may be NULL). */
 void sh_error(const char *a, const char *b);
@@ -215,6 +217,13 @@ int run_nested(struct source *src);
 /* The first PATH entry where name is a regular file with `mode` access, in the arena; NULL if none. */
 const char *path_search(const char *name, int mode);
 int run_andor(struct andor *a);
+
+/* ---- alias.c ---- */
+
+/* The text of alias NAME, or NULL. */
+const char *alias_get(const char *name);
+int builtin_alias(int argc, char **argv);
+int builtin_unalias(int argc, char **argv);
 
 /* ---- trap.c ---- */
 

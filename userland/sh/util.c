@@ -185,3 +185,16 @@ const char *signal_name(int sig) {
   num_to_str(sig, buf + 7);
   return buf;
 }
+
+void out_single_quoted(int fd, const char *s) {
+  out_str(fd, "'");
+  for (const char *p = s; *p; p++) {
+    if (*p == '\'') {
+      out_str(fd, "'\\''");
+    } else {
+      char one[2] = {*p, 0};
+      out_str(fd, one);
+    }
+  }
+  out_str(fd, "'");
+}
