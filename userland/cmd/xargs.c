@@ -208,6 +208,14 @@ static long parse_count(const char *s) {
   return n;
 }
 
+/* Runs cmd[0..ncmd) and drops the items after the nbase fixed arguments; returns nbase. */
+static int run_and_reset(char **cmd, int ncmd, int nbase) {
+  cmd[ncmd] = 0;
+  run(cmd);
+  for (int i = nbase; i < ncmd; i++) free(cmd[i]);
+  return nbase;
+}
+
 int main(int argc, char **argv) {
   long max_items = -1;
   const char *repl = 0;
@@ -262,22 +270,16 @@ int main(int argc, char **argv) {
     if (base_size + arg_size(item) > limit) too_long();
     if (size + arg_size(item) > limit) {
       /* This item would make the line too long: run what we have first. */
-      cmd[ncmd] = 0;
-      run(cmd);
+      ncmd = run_and_reset(cmd, ncmd, nbase);
       ran = 1;
-      for (int i = nbase; i < ncmd; i++) free(cmd[i]);
-      ncmd = nbase;
       size = base_size;
     }
     cmd = xrealloc(cmd, (size_t)(ncmd + 2) * sizeof *cmd);
     cmd[ncmd++] = item;
     size += arg_size(item);
     if (max_items > 0 && ncmd - nbase >= max_items) {
-      cmd[ncmd] = 0;
-      run(cmd);
+      ncmd = run_and_reset(cmd, ncmd, nbase);
       ran = 1;
-      for (int i = nbase; i < ncmd; i++) free(cmd[i]);
-      ncmd = nbase;
       size = base_size;
     }
   }
