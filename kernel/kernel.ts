@@ -1719,8 +1719,7 @@ export class Kernel implements KernelApi, TrapHooks {
         read: (r.prot & Prot.READ) !== 0,
         write: (r.prot & Prot.WRITE) !== 0,
         exec: (r.prot & Prot.EXEC) !== 0,
-        // Linux leaves anonymous mappings unnamed.
-        name: r.name === "[anon]" ? "" : r.name,
+        name: r.name,
       })),
     };
   }

@@ -20,7 +20,7 @@
 import { K } from "../errors.ts";
 import { type CharDevice, type CharDeviceRegistry, makeDev } from "../io/char_device.ts";
 import type { Tty } from "../io/tty.ts";
-import { type FileSystem, type FsInode, makeStat } from "./node.ts";
+import { type FileSystem, type FileTimes, type FsInode, makeStat, uniformTimes } from "./node.ts";
 import {
   type DirEntry,
   type FileOps,
@@ -36,24 +36,21 @@ class DevNode implements FsInode {
   readonly fileOps: FileOps;
   readonly #dev: CharDevice;
   readonly #fsDev: number;
-  readonly #timeNs: bigint;
-  constructor(dev: CharDevice, ino: number, fsDev: number, timeNs: bigint) {
+  readonly #times: FileTimes;
+  constructor(dev: CharDevice, ino: number, fsDev: number, times: FileTimes) {
     this.#dev = dev;
     this.ino = ino;
     this.fileOps = dev.fileOps;
     this.#fsDev = fsDev;
-    this.#timeNs = timeNs;
+    this.#times = times;
   }
   stat(): Stat {
-    const t = this.#timeNs;
     return makeStat({
+      ...this.#times,
       dev: this.#fsDev,
       ino: this.ino,
       mode: S_IFCHR | (this.#dev.mode ?? 0o666),
       rdev: makeDev(this.#dev.major, this.#dev.minor),
-      atimeNs: t,
-      mtimeNs: t,
-      ctimeNs: t,
     });
   }
 }
@@ -70,7 +67,7 @@ export class DevFs implements FileSystem {
   readonly registry: CharDeviceRegistry;
   readonly #nodes = new Map<CharDevice, DevNode>();
   readonly #dev: number;
-  readonly #timeNs: bigint;
+  readonly #times: FileTimes;
 
   /**
    * Creates devfs over `registry` (stat reports device id `dev`). Its nodes
@@ -80,7 +77,8 @@ export class DevFs implements FileSystem {
   constructor(registry: CharDeviceRegistry, dev = 5, timeNs = 0n) {
     this.registry = registry;
     this.#dev = dev;
-    this.#timeNs = timeNs;
+    const times = uniformTimes(timeNs);
+    this.#times = times;
     const rootOps: FileOps = {
       read: () => K.ISDIR,
       write: () => K.ISDIR,
@@ -98,16 +96,7 @@ export class DevFs implements FileSystem {
     this.root = {
       ino: 1,
       fileOps: rootOps,
-      stat: () =>
-        makeStat({
-          dev,
-          ino: 1,
-          mode: S_IFDIR | 0o755,
-          nlink: 2,
-          atimeNs: timeNs,
-          mtimeNs: timeNs,
-          ctimeNs: timeNs,
-        }),
+      stat: () => makeStat({ ...times, dev, ino: 1, mode: S_IFDIR | 0o755, nlink: 2 }),
       lookup: (name: string) => {
         const d = this.registry.byName(name);
         return d === undefined ? K.NOENT : this.#node(d);
@@ -119,7 +108,7 @@ export class DevFs implements FileSystem {
     let n = this.#nodes.get(d);
     if (n === undefined) {
       // Inode numbers derive from the device number, so they are stable across runs.
-      n = new DevNode(d, 0x10000 + makeDev(d.major, d.minor), this.#dev, this.#timeNs);
+      n = new DevNode(d, 0x10000 + makeDev(d.major, d.minor), this.#dev, this.#times);
       this.#nodes.set(d, n);
     }
     return n;

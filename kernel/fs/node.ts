@@ -154,6 +154,21 @@ export function makeStat(fields: Partial<Stat> & { ino: number; mode: number }):
   };
 }
 
+/** Access, modification and change times (ns), as {@link makeStat} takes them. */
+export interface FileTimes {
+  /** Last access. */
+  atimeNs: bigint;
+  /** Last modification. */
+  mtimeNs: bigint;
+  /** Last status change. */
+  ctimeNs: bigint;
+}
+
+/** All three times at `ns` (file systems whose inodes show one time, such as their mount time). */
+export function uniformTimes(ns: bigint): FileTimes {
+  return { atimeNs: ns, mtimeNs: ns, ctimeNs: ns };
+}
+
 /** Maximum length of one path component (bytes), as Linux's NAME_MAX. */
 export const NAME_MAX = 255;
 /** Maximum length of a path (bytes), as Linux's PATH_MAX. */

@@ -22,7 +22,7 @@
  */
 
 import { K, type KStatus } from "../errors.ts";
-import { type FileSystem, type FsInode, makeStat } from "./node.ts";
+import { type FileSystem, type FileTimes, type FsInode, makeStat, uniformTimes } from "./node.ts";
 import {
   type DirEntry,
   type FileOps,
@@ -211,13 +211,6 @@ const GENERATED_OPS: FileOps = {
 
 const DIR_BASE_OPS = { read: () => K.ISDIR, write: () => K.ISDIR };
 
-/** The three times every /proc inode shows (the mount time). */
-interface FileTimes {
-  atimeNs: bigint;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
-}
-
 /** A generated file: its text is computed at open. */
 class GenFile implements FsInode {
   readonly fileOps = GENERATED_OPS;
@@ -268,7 +261,7 @@ export class ProcFs implements FileSystem {
    */
   constructor(provider: ProcInfoProvider, timeNs = 0n) {
     this.#p = provider;
-    const times = { atimeNs: timeNs, mtimeNs: timeNs, ctimeNs: timeNs };
+    const times = uniformTimes(timeNs);
     this.#times = times;
     const p = provider;
     this.addFile("meminfo", () => formatMeminfo(p.memory()));

@@ -56,7 +56,7 @@ export interface Region {
   end: number;
   /** {@link Prot} bits. */
   prot: number;
-  /** Name for /proc/PID/maps: "[heap]", "[stack]", "[anon]", or the program path. */
+  /** Name for /proc/PID/maps: "[heap]", "[stack]", the program path, or "" (anonymous, as Linux). */
   name: string;
 }
 
@@ -304,7 +304,7 @@ export class AddressSpace implements GuestMemory {
    * Anonymous private mmap, shown as `name` in /proc/PID/maps. Returns the
    * address or a negative status.
    */
-  mmapAnon(addr: number, length: number, prot: number, fixed: boolean, name = "[anon]"): number {
+  mmapAnon(addr: number, length: number, prot: number, fixed: boolean, name = ""): number {
     if (!(length > 0) || length > USER_LAYOUT.USER_END) return K.INVAL;
     const len = pageUp(length);
     let at: number;

@@ -488,3 +488,27 @@ Deno.test("scheduling calls: affinity of one CPU, nice values", () => {
   assert.equal(sys(fk, 140, 0, 0, 0), -13); // only root lowers nice
   assert.equal(sys(fk, 140, 0, 1, 0), -1); // another user's process
 });
+
+Deno.test("utimensat_time64: owner sets explicit times; others only 'now', with write permission", () => {
+  const fk = createFakeKernel();
+  fk.putString(A, "/open");
+  sys(fk, NR.close, sys(fk, NR.openat, AT_FDCWD, A, O.CREAT | O.WRONLY, 0o666));
+  assert.equal(sys(fk, 53, AT_FDCWD, A, 0o666), 0); // fchmodat: writable by others (past the umask)
+  fk.putString(A + 0x40, "/closed");
+  sys(fk, NR.close, sys(fk, NR.openat, AT_FDCWD, A + 0x40, O.CREAT | O.WRONLY, 0o644));
+  const times = BUF + 0x400; // {sec, nsec} x 2, 64-bit each
+  const v = fk.view(times);
+  v.setBigInt64(0, 5n, true);
+  v.setBigInt64(8, 0n, true);
+  v.setBigInt64(16, 7n, true);
+  v.setBigInt64(24, 0n, true);
+  assert.equal(sys(fk, NR.utimensat_time64, AT_FDCWD, A, times, 0), 0); // root
+  assert.equal(sys(fk, NR.statx, AT_FDCWD, A, 0, 0x7ff, BUF), 0);
+  assert.equal(fk.view(BUF).getBigInt64(112, true), 7n, "mtime");
+  fk.proc.uid = 1000; // not the owner any more
+  assert.equal(sys(fk, NR.utimensat_time64, AT_FDCWD, A, times, 0), -1, "explicit: EPERM");
+  assert.equal(sys(fk, NR.utimensat_time64, AT_FDCWD, A, 0, 0), 0, "now with write permission");
+  assert.equal(sys(fk, NR.statx, AT_FDCWD, A, 0, 0x7ff, BUF), 0);
+  assert.ok(fk.view(BUF).getBigInt64(112, true) > 7n, "mtime moved to now");
+  assert.equal(sys(fk, NR.utimensat_time64, AT_FDCWD, A + 0x40, 0, 0), -13, "no write: EACCES");
+});

@@ -807,10 +807,20 @@ export function sysFchmodat(t: Thread, api: KernelApi): number {
 /** fchmod(fd, mode): applied through the path the file was opened by. */
 export function sysFchmod(t: Thread, api: KernelApi): number {
   const p = t.process;
-  const file = fileOf(api, p, arg(t, 0));
+  const path = openedPath(api, p, arg(t, 0));
+  if (typeof path === "number") return path;
+  return api.vfs.setAttr(null, path, { mode: uarg(t, 1) & 0o7777 }, true, credOf(p));
+}
+
+/**
+ * The absolute path `fd` was opened by, for calls that change a file's
+ * attributes through a descriptor; K.BADF, or K.INVAL for pipes and other
+ * anonymous files.
+ */
+function openedPath(api: KernelApi, p: Process, fd: number): string | KStatus {
+  const file = fileOf(api, p, fd);
   if (file === null) return K.BADF;
-  if (!file.path.startsWith("/")) return K.INVAL; // pipes and other anonymous files
-  return api.vfs.setAttr(null, file.path, { mode: uarg(t, 1) & 0o7777 }, true, credOf(p));
+  return file.path.startsWith("/") ? file.path : K.INVAL;
 }
 
 /** utimensat tv_nsec values: the current time, or leave the time alone. */
@@ -856,11 +866,10 @@ export function sysUtimensatTime64(t: Thread, api: KernelApi): number {
   let follow = (flags & AT_SYMLINK_NOFOLLOW) === 0;
   if (pathAddr === 0) {
     if (dirfd === AT_FDCWD) return K.FAULT;
-    const file = fileOf(api, p, dirfd);
-    if (file === null) return K.BADF;
-    if (!file.path.startsWith("/")) return K.INVAL; // pipes and other anonymous files
+    const opened = openedPath(api, p, dirfd);
+    if (typeof opened === "number") return opened;
     base = null;
-    path = file.path;
+    path = opened;
     follow = true;
   } else {
     const read = readPath(api, p, pathAddr);
@@ -871,26 +880,17 @@ export function sysUtimensatTime64(t: Thread, api: KernelApi): number {
     path = read;
   }
   const cred = credOf(p);
-  const st = follow ? api.vfs.stat(base, path, cred) : api.vfs.lstat(base, path, cred);
-  if (typeof st === "number") return st;
-  let asCred = cred;
-  if (atime === "now" && mtime === "now" && cred.uid !== 0 && cred.uid !== st.uid) {
-    // Not the owner: "now" is allowed with write permission.
-    const w = api.vfs.access(base, path, 2, cred);
-    if (w < 0) return w === K.ROFS ? w : K.ACCES;
-    asCred = { uid: 0, gid: 0 };
-  }
   const now = api.realtimeNs();
-  return api.vfs.setAttr(
-    base,
-    path,
-    {
-      atimeNs: atime === "now" ? now : atime,
-      mtimeNs: mtime === "now" ? now : mtime,
-    },
-    follow,
-    asCred,
-  );
+  const change = {
+    atimeNs: atime === "now" ? now : atime,
+    mtimeNs: mtime === "now" ? now : mtime,
+  };
+  const r = api.vfs.setAttr(base, path, change, follow, cred);
+  if (r !== K.PERM || atime !== "now" || mtime !== "now") return r;
+  // Not the owner: setting both to now is also allowed with write permission.
+  const w = api.vfs.access(base, path, 2, cred);
+  if (w < 0) return w === K.ROFS ? w : K.ACCES;
+  return api.vfs.setAttr(base, path, change, follow, { uid: 0, gid: 0 });
 }
 
 /** pread64(fd, buf, count, pos_lo, pos_hi): at most 64 KiB per call. */

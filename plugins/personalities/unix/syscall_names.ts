@@ -380,6 +380,7 @@ export const NR = {
   clock_gettime64: 403,
   clock_getres_time64: 406,
   clock_nanosleep_time64: 407,
+  utimensat_time64: 412,
   times: 153,
   getrusage: 165,
   prlimit64: 261,
