@@ -283,13 +283,7 @@ static void child_setup(pid_t pgid, int foreground, int async_no_jc) {
     /* SIGTTOU is still ignored here, so this works from a background group. */
     if (foreground) tcsetpgrp(sh.tty_fd, pgid ? pgid : me);
   }
-  if (sh.interactive) {
-    signal(SIGINT, SIG_DFL);
-    signal(SIGQUIT, SIG_DFL);
-    signal(SIGTSTP, SIG_DFL);
-    signal(SIGTTIN, SIG_DFL);
-    signal(SIGTTOU, SIG_DFL);
-  }
+  if (sh.interactive) set_keyboard_signals(SIG_DFL);
   if (async_no_jc) {
     /* POSIX: without job control, background commands ignore ^C and read /dev/null. */
     signal(SIGINT, SIG_IGN);
@@ -361,13 +355,7 @@ static int run_exec(struct command *c, struct expanded *x, int in_child) {
     set_assignments(x);
     return 0;
   }
-  if (!in_child && sh.interactive) {
-    signal(SIGINT, SIG_DFL);
-    signal(SIGQUIT, SIG_DFL);
-    signal(SIGTSTP, SIG_DFL);
-    signal(SIGTTIN, SIG_DFL);
-    signal(SIGTTOU, SIG_DFL);
-  }
+  if (!in_child && sh.interactive) set_keyboard_signals(SIG_DFL);
   x->argv++;
   x->argc--;
   exec_external(x);
@@ -683,13 +671,7 @@ char *command_output(const char *text) {
     /* Same process group as the shell: ^C at the terminal reaches it. */
     sh.is_subshell = 1;
     traps_reset_in_child();
-    if (sh.interactive) {
-      signal(SIGINT, SIG_DFL);
-      signal(SIGQUIT, SIG_DFL);
-      signal(SIGTSTP, SIG_DFL);
-      signal(SIGTTIN, SIG_DFL);
-      signal(SIGTTOU, SIG_DFL);
-    }
+    if (sh.interactive) set_keyboard_signals(SIG_DFL);
     sh.interactive = 0;
     sh.job_control = 0;
     close(pfd[0]);

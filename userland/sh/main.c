@@ -21,11 +21,7 @@ static void usage(void) {
 
 /* Own process group, own the terminal, and stay out of the way of ^C/^Z. */
 static void setup_job_control(void) {
-  signal(SIGINT, SIG_IGN);
-  signal(SIGQUIT, SIG_IGN);
-  signal(SIGTSTP, SIG_IGN);
-  signal(SIGTTIN, SIG_IGN);
-  signal(SIGTTOU, SIG_IGN);
+  set_keyboard_signals(SIG_IGN);
   int fd = fcntl(0, F_DUPFD_CLOEXEC, 10);
   if (fd < 0) return;
   pid_t me = getpid();

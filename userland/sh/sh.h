@@ -34,6 +34,10 @@ void sh_error(const char *a, const char *b);
 /* "sh: a: b: strerror(err)\n" (b may be NULL). */
 void sh_error_errno(const char *a, const char *b, int err);
 const char *signal_name(int sig);
+/* INT, QUIT, TSTP, TTIN and TTOU (what an interactive shell ignores) all set to `action`. */
+void set_keyboard_signals(void (*action)(int));
+/* 1 for one of those signals. */
+int is_keyboard_signal(int sig);
 /* Parses a non-negative decimal; returns -1 on anything else. */
 long parse_uint(const char *s);
 void num_to_str(long n, char *buf);

@@ -32,10 +32,7 @@ static void note_start(void) {
 /* What a signal is set to without a trap: an interactive shell ignores the
  * job-control and keyboard signals itself. */
 static void (*untrapped(int sig))(int) {
-  if (sh.interactive &&
-      (sig == SIGINT || sig == SIGQUIT || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU))
-    return SIG_IGN;
-  return SIG_DFL;
+  return sh.interactive && is_keyboard_signal(sig) ? SIG_IGN : SIG_DFL;
 }
 
 static void install(int sig) {

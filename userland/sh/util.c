@@ -1,5 +1,6 @@
 /* Strata sh: the per-line arena, unbuffered output and small helpers. */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -197,4 +198,18 @@ void out_single_quoted(int fd, const char *s) {
     }
   }
   out_str(fd, "'");
+}
+
+/* The keyboard and job-control signals an interactive shell ignores itself. */
+static const int keyboard_signals[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU};
+#define NKEYBOARD ((int)(sizeof(keyboard_signals) / sizeof(keyboard_signals[0])))
+
+void set_keyboard_signals(void (*action)(int)) {
+  for (int i = 0; i < NKEYBOARD; i++) signal(keyboard_signals[i], action);
+}
+
+int is_keyboard_signal(int sig) {
+  for (int i = 0; i < NKEYBOARD; i++)
+    if (keyboard_signals[i] == sig) return 1;
+  return 0;
 }
