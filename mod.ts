@@ -9,25 +9,25 @@
 
 import { parseArgs } from "node:util";
 
-import { BareMetalError, runBareElf } from "./hw/bare_runner.ts";
-import { ElfFormatError, parseElf32 } from "./hw/elf.ts";
+import { BareMetalError, runBareElf } from "./system/bare_runner.ts";
+import { ElfFormatError, parseElf32 } from "./lib/elf.ts";
 import { createMachine, MachineConfigError } from "./hw/machine.ts";
 import { MEMORY_MAP } from "./hw/memory_map.ts";
-import { TerminalConsole } from "./hw/console_io.ts";
-import { BootError, bootKernel } from "./kernel/boot.ts";
+import { TerminalConsole } from "./system/terminal_console.ts";
+import { BootError, bootKernel } from "./system/boot.ts";
 import { KernelError } from "./kernel/errors.ts";
 import { HostFsError } from "./kernel/fs/hostfs.ts";
 import { StorageConfigError } from "./hw/storage.ts";
 
 export * from "./hw/mod.ts";
-export { boot, BootError, bootKernel, DEFAULT_BOOT_CONFIG, runGuest } from "./kernel/boot.ts";
+export { boot, BootError, bootKernel, DEFAULT_BOOT_CONFIG, runGuest } from "./system/boot.ts";
 export type {
   BootConfig,
   BootOptions,
   ConsoleSpec,
   GuestResult,
   ShareSpec,
-} from "./kernel/boot.ts";
+} from "./system/boot.ts";
 
 /** Version of the toolkit. */
 export const VERSION = "0.1.0";

@@ -14,8 +14,8 @@
 import { Bus } from "../hw/bus.ts";
 import { SimClock } from "../hw/clock.ts";
 import { Cpu, PRIV, StopReason } from "../hw/cpu.ts";
-import { parseElf32, PT_LOAD } from "../hw/elf.ts";
-import { runBareElf } from "../hw/bare_runner.ts";
+import { parseElf32, PT_LOAD } from "../lib/elf.ts";
+import { runBareElf } from "../system/bare_runner.ts";
 import { Ram } from "../hw/ram.ts";
 
 const ELF = Deno.readFileSync(new URL("../tests/baremetal/bin/bench_loops.elf", import.meta.url));

@@ -14,7 +14,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { runGuest } from "../kernel/boot.ts";
+import { runGuest } from "../system/boot.ts";
 
 /** One benchmark program and how to read its N. */
 export interface GuestBenchSpec {

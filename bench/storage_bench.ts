@@ -25,7 +25,7 @@ import {
   TAPE_STATUS,
   TapeController,
 } from "../hw/tape_controller.ts";
-import { lz4CompressBlock } from "../hw/lz4.ts";
+import { lz4CompressBlock } from "../lib/lz4.ts";
 
 const RAM = 0x8000_0000;
 const FREQ = 100_000_000;

@@ -30,7 +30,7 @@
  * @module
  */
 
-import { lz4CompressBlock, lz4DecompressBlock, Lz4Error } from "./lz4.ts";
+import { lz4CompressBlock, lz4DecompressBlock, Lz4Error } from "../lib/lz4.ts";
 
 /** Special 32-bit words of the format. */
 export const TAP_WORD = {

@@ -40,7 +40,7 @@ import type { WaitQueue } from "./ipc/wait_queue.ts";
 import type { SignalInfo } from "./ipc/signals.ts";
 import type { FileOps, GuestMemory, OpenFile } from "./fs/types.ts";
 import type { PathLoc, Vfs } from "./fs/vfs.ts";
-import type { Elf32Image } from "../hw/elf.ts";
+import type { Elf32Image } from "../lib/elf.ts";
 
 export { K, KernelError, statusName } from "./errors.ts";
 export type { KStatus } from "./errors.ts";
@@ -65,13 +65,13 @@ export {
   SIGNAL_NAMES,
 } from "./ipc/signal_numbers.ts";
 export * from "./fs/types.ts";
-export { Tty, TtyIoctl, Uart16550Driver, VCC } from "./io/mod.ts";
-export type { TtyOptions, TtyPort, UartRegisterAccess } from "./io/mod.ts";
+export { Tty, TtyIoctl, VCC } from "./io/mod.ts";
+export type { TtyOptions, TtyPort } from "./io/mod.ts";
 export type { PathLoc, Vfs } from "./fs/vfs.ts";
 /** Anonymous pipes (pipe2): a read end and a write end, one reference each. */
 export { createPipe } from "./fs/pipefs.ts";
 export type { PipeOptions } from "./fs/pipefs.ts";
-export type { Elf32Image, ElfProgramHeader } from "../hw/elf.ts";
+export type { Elf32Image, ElfProgramHeader } from "../lib/elf.ts";
 
 /** Version of this interface; a module whose `apiVersion` differs is refused. */
 export const API_VERSION = 1;

@@ -8,7 +8,7 @@
  */
 
 import { CSR, ISA_STRING, MENVCFGH } from "../hw/csr.ts";
-import { parseElf32 } from "../hw/elf.ts";
+import { parseElf32 } from "../lib/elf.ts";
 import { MIP } from "../hw/irq.ts";
 import type { Machine } from "../hw/machine.ts";
 import { MEMORY_MAP, PLIC_CONTEXT, PLIC_SOURCES } from "../hw/memory_map.ts";
@@ -30,7 +30,7 @@ import {
   type WaitRecord,
 } from "./api.ts";
 import { K, KernelError, type KStatus, statusName } from "./errors.ts";
-import { DEFAULT_MAX_FDS, FdTable } from "./exec/fd_table.ts";
+import { DEFAULT_MAX_FDS, FdTable } from "./fs/fd_table.ts";
 import { loadElf } from "./exec/elf_loader.ts";
 import type { FileOps, GuestMemory, OpenFile } from "./fs/types.ts";
 import { S_IFMT, S_IFREG } from "./fs/types.ts";

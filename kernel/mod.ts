@@ -1,27 +1,12 @@
 /**
  * The kernel's public face for hosts (the CLI, tests, embedding scripts):
- * booting, the kernel class, and the plugin interface. Plugins import
+ * the kernel class and the plugin interface; booting is in `system/`. Plugins import
  * `kernel/api.ts` only.
  *
  * @module
  */
 
 export * from "./api.ts";
-export {
-  boot,
-  type BootConfig,
-  type BootedSystem,
-  BootError,
-  bootKernel,
-  type BootOptions,
-  type ConsoleScriptStep,
-  type ConsoleSpec,
-  DEFAULT_BOOT_CONFIG,
-  type GuestResult,
-  parseQuantum,
-  runGuest,
-  type ShareSpec,
-} from "./boot.ts";
 export {
   type FsDeps,
   Kernel,

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { type Elf32Image, ET_DYN, ET_EXEC, PF_R, PF_W, PF_X, PT_LOAD } from "../../hw/elf.ts";
+import { type Elf32Image, ET_DYN, ET_EXEC, PF_R, PF_W, PF_X, PT_LOAD } from "../../lib/elf.ts";
 import { K, type KStatus } from "../errors.ts";
 import { type AddressSpace, pageDown, pageUp, Prot, USER_LAYOUT } from "../mm/address_space.ts";
 import { PAGE_SIZE } from "../mm/frames.ts";

@@ -5,4 +5,4 @@
  */
 
 export { type ElfLayout, loadElf, PIE_BASE } from "./elf_loader.ts";
-export { DEFAULT_MAX_FDS, FdTable } from "./fd_table.ts";
+export { DEFAULT_MAX_FDS, FdTable } from "../fs/fd_table.ts";

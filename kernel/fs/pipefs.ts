@@ -14,7 +14,7 @@
  * @module
  */
 
-import { copyBytes } from "../../hw/byte_copy.ts";
+import { copyBytes } from "../../lib/byte_copy.ts";
 import { K, type KStatus } from "../errors.ts";
 import { WaitQueue } from "../ipc/wait_queue.ts";
 import { type FsInode, makeStat, OpenFileDescription } from "./node.ts";

@@ -34,10 +34,3 @@ export {
   VCC,
   type WinSize,
 } from "./tty.ts";
-export {
-  Uart16550Driver,
-  type Uart16550DriverOptions,
-  type UartDriverStats,
-  type UartRegisterAccess,
-  UartTimeoutError,
-} from "./uart16550_driver.ts";

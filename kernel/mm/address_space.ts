@@ -8,7 +8,7 @@
  * @module
  */
 
-import { copyBytes } from "../../hw/byte_copy.ts";
+import { copyBytes } from "../../lib/byte_copy.ts";
 import { K, type KStatus } from "../errors.ts";
 import type { GuestMemory } from "../fs/types.ts";
 import type { KernelCosts } from "../proc/costs.ts";

@@ -10,4 +10,4 @@ export {
   type ConsoleState,
   consoleState,
   module as uart16550Module,
-} from "./uart16550.ts";
+} from "./uart16550/mod.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { BareMetalError, runBareElf } from "../../hw/bare_runner.ts";
-import { parseElf32 } from "../../hw/elf.ts";
+import { BareMetalError, runBareElf } from "../../system/bare_runner.ts";
+import { parseElf32 } from "../../lib/elf.ts";
 import { createMachine } from "../../hw/machine.ts";
 
 const BIN = new URL("../baremetal/bin/", import.meta.url);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { copyBytes } from "../../hw/byte_copy.ts";
+import { copyBytes } from "../../lib/byte_copy.ts";
 
 Deno.test("copyBytes: short (loop) and long (set) copies land at the right offsets", () => {
   for (const n of [0, 1, 7, 32, 33, 100]) {

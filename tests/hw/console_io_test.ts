@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { TerminalConsole } from "../../hw/console_io.ts";
+import { TerminalConsole } from "../../system/terminal_console.ts";
 
 function capture(lfLineEnds?: boolean) {
   const chunks: number[] = [];

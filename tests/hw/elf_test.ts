@@ -7,7 +7,7 @@ import {
   PF_W,
   PF_X,
   PT_LOAD,
-} from "../../hw/elf.ts";
+} from "../../lib/elf.ts";
 import { Ram } from "../../hw/ram.ts";
 
 /** Builds a small valid RISC-V ELF32: one code segment, one bss-ish segment, a symtab. */

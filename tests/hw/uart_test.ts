@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { SimClock } from "../../hw/clock.ts";
-import { BufferConsole, TerminalConsole } from "../../hw/console_io.ts";
+import { BufferConsole } from "../../hw/console_io.ts";
+import { TerminalConsole } from "../../system/terminal_console.ts";
 import {
   Uart16550,
   UART_FCR,

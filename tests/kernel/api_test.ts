@@ -4,7 +4,7 @@
  * answer statuses for bad input and never throw.
  */
 import assert from "node:assert/strict";
-import { boot } from "../../kernel/boot.ts";
+import { boot } from "../../system/boot.ts";
 import { BLOCK, K, type Process, PROT, SIG, WAIT } from "../../kernel/api.ts";
 
 async function booted(init = "/bin/echo", initArgs = ["x"]) {

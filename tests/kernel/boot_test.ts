@@ -3,7 +3,7 @@
  * userland/bin, run programs, check output, status and counters.
  */
 import assert from "node:assert/strict";
-import { boot, parseQuantum, runGuest } from "../../kernel/boot.ts";
+import { boot, parseQuantum, runGuest } from "../../system/boot.ts";
 import { ModuleBusyError } from "../../kernel/modules/mod.ts";
 
 const SH = { init: "/bin/sh" };
@@ -172,7 +172,7 @@ Deno.test("boot: a host exception in a syscall handler kills the guest with SIGS
           init: (api) => void api.registerPersonality(throwing as never),
           exit: (api) => void api.unregisterPersonality("boom"),
         },
-        "plugins/drivers/uart16550.ts",
+        "plugins/drivers/uart16550/mod.ts",
       ],
     },
   });
@@ -261,7 +261,7 @@ Deno.test("boot: ^Z stops a foreground job (job control through the tty and SIGC
  * `first`, then ^C after 300 ms, then `last` after another 100 ms.
  */
 async function bootWithHostInput(first: string, last: string) {
-  const { TerminalConsole } = await import("../../hw/console_io.ts");
+  const { TerminalConsole } = await import("../../system/terminal_console.ts");
   const enc = new TextEncoder();
   const dec = new TextDecoder();
   let out = "";
@@ -280,7 +280,7 @@ async function bootWithHostInput(first: string, last: string) {
     input: { readable, isTerminal: () => false },
     output: { writeSync: (p) => ((out += dec.decode(p)), p.length) },
   });
-  const { bootKernel } = await import("../../kernel/boot.ts");
+  const { bootKernel } = await import("../../system/boot.ts");
   const r = await bootKernel({ console: { kind: "custom", io }, maxCycles: 1e12 });
   return { r, out };
 }

@@ -2,7 +2,7 @@
 // same programs give the same output, status, cycles and instructions with
 // and without it.
 import assert from "node:assert/strict";
-import { boot } from "../../kernel/boot.ts";
+import { boot } from "../../system/boot.ts";
 
 async function runBoth(cmd: string, input = "") {
   const results = [];

@@ -4,7 +4,7 @@
  * is built; each one found becomes a test case.
  */
 import assert from "node:assert/strict";
-import { runGuest } from "../../kernel/boot.ts";
+import { runGuest } from "../../system/boot.ts";
 
 const BIN = new URL("../../userland/bin/", import.meta.url);
 

@@ -2,12 +2,15 @@
  * Checks the one-way import direction of the source tree (the layer rule of
  * `docs/architecture.md`):
  *
- * - `hw/` imports only `hw/` (and `npm:`/`node:` packages): hardware knows no kernel.
+ * - `lib/` imports only `lib/`: pure helpers (ELF parsing, LZ4, byte copies) under everything.
+ * - `hw/` imports only `hw/` and `lib/` (and `npm:`/`node:` packages): hardware knows no kernel.
  * - a kernel layer imports only the layers under it (and its own layer):
  *   proc 0 < mm 1 < ipc 2 < io 3 < fs 4 < exec, modules, api 5 < kernel/boot 6,
- *   plus `hw/`, `kernel/errors.ts` and the file-layer contract `kernel/fs/types.ts`.
- * - a plugin imports only `kernel/api.ts`, `hw/` register constants, and files of
- *   its own plugin kind folder.
+ *   plus `hw/`, `lib/`, `kernel/errors.ts` and the file-layer contract `kernel/fs/types.ts`.
+ *   The kernel never imports `system/` (the composition root) or `plugins/`.
+ * - a plugin imports only `kernel/api.ts`, the register-constant files of `hw/`
+ *   (`hw/memory_map.ts` and `hw/*_regs.ts`), `lib/`, and files of its own plugin
+ *   kind folder.
  *
  * Run: `deno run -A tests/tools/check_layers.ts` (exit status 1 on a violation).
  *
@@ -37,11 +40,15 @@ const KERNEL_LAYERS: Record<string, number> = {
   "api.ts": 5,
   "errors.ts": -1,
   "kernel.ts": 6,
-  "boot.ts": 6,
   "mod.ts": 7,
 };
 
-const LAYER_NAMES = ["proc", "mm", "ipc", "io", "fs", "exec/modules/api", "kernel/boot", "mod"];
+const LAYER_NAMES = ["proc", "mm", "ipc", "io", "fs", "exec/modules/api", "kernel", "mod"];
+
+/** Whether `target` is a file of hardware register constants that a driver may use. */
+function isRegisterFile(target: string): boolean {
+  return target === "hw/memory_map.ts" || /^hw\/[a-z0-9_]+_regs\.ts$/.test(target);
+}
 
 function kernelLayer(path: string): number | undefined {
   const first = path.split("/")[1];
@@ -65,11 +72,16 @@ export function importsOf(source: string): string[] {
 export function checkImport(file: string, target: string): string | null {
   const area = file.split("/")[0];
   const targetArea = target.split("/")[0];
+  if (area === "lib") {
+    return targetArea === "lib" ? null : "lib/ must not import outside lib/";
+  }
   if (area === "hw") {
-    return targetArea === "hw" ? null : "hw/ must not import outside hw/";
+    return targetArea === "hw" || targetArea === "lib"
+      ? null
+      : "hw/ must not import outside hw/ and lib/";
   }
   if (area === "kernel") {
-    if (targetArea === "hw") return null;
+    if (targetArea === "hw" || targetArea === "lib") return null;
     if (targetArea !== "kernel") return "kernel/ must not import plugins/, userland/ or tests/";
     if (target === "kernel/errors.ts" || target === "kernel/fs/types.ts") return null;
     const from = kernelLayer(file), to = kernelLayer(target);
@@ -82,8 +94,8 @@ export function checkImport(file: string, target: string): string | null {
     return null;
   }
   if (area === "plugins") {
-    if (target === "kernel/api.ts") return null;
-    if (targetArea === "hw") return null;
+    if (target === "kernel/api.ts" || targetArea === "lib") return null;
+    if (isRegisterFile(target)) return null;
     // The folder's public face re-exports every plugin kind.
     if (file === "plugins/mod.ts" && targetArea === "plugins") return null;
     const kind = file.split("/")[1];
@@ -92,7 +104,7 @@ export function checkImport(file: string, target: string): string | null {
     ) {
       return null;
     }
-    return "plugins import only kernel/api.ts, hw/ register constants and their own kind's files";
+    return "plugins import only kernel/api.ts, hw/ register constants, lib/ and their own kind's files";
   }
   return null;
 }
@@ -105,10 +117,10 @@ async function* sourceFiles(dir: string): AsyncGenerator<string> {
   }
 }
 
-/** Scans `hw/`, `kernel/` and `plugins/` under `root` and returns every violation. */
+/** Scans `lib/`, `hw/`, `kernel/` and `plugins/` under `root` and returns every violation. */
 export async function checkLayers(root: string): Promise<LayerViolation[]> {
   const violations: LayerViolation[] = [];
-  for (const top of ["hw", "kernel", "plugins"]) {
+  for (const top of ["lib", "hw", "kernel", "plugins"]) {
     const dir = join(root, top);
     try {
       await Deno.stat(dir);

@@ -25,13 +25,24 @@ Deno.test("kernel layers import only downward", () => {
 });
 
 Deno.test("plugins import only the kernel API", () => {
-  assert.equal(checkImport("plugins/drivers/uart16550.ts", "kernel/api.ts"), null);
-  assert.equal(checkImport("plugins/drivers/uart16550.ts", "hw/memory_map.ts"), null);
+  assert.equal(checkImport("plugins/drivers/uart16550/mod.ts", "kernel/api.ts"), null);
+  assert.equal(checkImport("plugins/drivers/uart16550/mod.ts", "hw/memory_map.ts"), null);
   assert.equal(
     checkImport("plugins/personalities/unix/mod.ts", "plugins/personalities/unix/abi.ts"),
     null,
   );
-  assert.notEqual(checkImport("plugins/drivers/uart16550.ts", "kernel/proc/process.ts"), null);
+  assert.notEqual(checkImport("plugins/drivers/uart16550/mod.ts", "kernel/proc/process.ts"), null);
   assert.notEqual(checkImport("plugins/drivers/x.ts", "plugins/schedulers/round_robin.ts"), null);
   assert.equal(checkImport("plugins/mod.ts", "plugins/schedulers/mod.ts"), null);
+});
+
+Deno.test("lib is under everything, and plugins see only register files of hw", () => {
+  assert.equal(checkImport("lib/elf.ts", "lib/byte_copy.ts"), null);
+  assert.notEqual(checkImport("lib/elf.ts", "hw/ram.ts"), null);
+  assert.equal(checkImport("hw/simh_tap.ts", "lib/lz4.ts"), null);
+  assert.equal(checkImport("kernel/exec/elf_loader.ts", "lib/elf.ts"), null);
+  assert.notEqual(checkImport("kernel/kernel.ts", "system/boot.ts"), null);
+  assert.equal(checkImport("plugins/drivers/uart16550/driver.ts", "hw/uart_regs.ts"), null);
+  assert.notEqual(checkImport("plugins/drivers/uart16550/driver.ts", "hw/uart.ts"), null);
+  assert.notEqual(checkImport("plugins/drivers/uart16550/driver.ts", "hw/machine.ts"), null);
 });

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { buildGuestProgram, hasGuestToolchain } from "../../userland/mod.ts";
-import { boot, type GuestResult } from "../../kernel/boot.ts";
+import { boot, type GuestResult } from "../../system/boot.ts";
 import { writeGuestFile } from "./strata_runner.ts";
 
 const SOURCE = new URL("guest/syscall_fuzz.c", import.meta.url).pathname;

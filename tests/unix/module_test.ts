@@ -1,6 +1,6 @@
 /** The Unix personality as a loadable module: busy while used, unloadable and reloadable after. */
 import assert from "node:assert/strict";
-import { boot } from "../../kernel/boot.ts";
+import { boot } from "../../system/boot.ts";
 
 Deno.test("unix personality module: refused while init uses it, unload and reload afterwards", async () => {
   const sys = await boot({ cmd: "true" }, { kind: "buffer" });

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { boot, type BootOptions, type GuestResult } from "../../kernel/boot.ts";
+import { boot, type BootOptions, type GuestResult } from "../../system/boot.ts";
 import { K, OpenFlags } from "../../kernel/api.ts";
 import type { Kernel } from "../../kernel/kernel.ts";
 import type { InteropCase } from "../interop/cases.ts";

@@ -8,8 +8,6 @@
  * @module
  */
 
-import type { Ram } from "./ram.ts";
-
 /** Raised for a malformed, truncated or unsupported ELF file, or a segment that does not fit RAM. */
 export class ElfFormatError extends Error {
   /** Creates the error with a description of the defect. */
@@ -241,12 +239,26 @@ export function parseElf32(bytes: Uint8Array): Elf32Image {
   };
 }
 
+/** The physical memory {@link loadElfIntoRam} writes to (`hw/ram.ts`'s `Ram` fits). */
+export interface PhysicalMemory {
+  /** Physical address of the first byte. */
+  readonly base: number;
+  /** Size in bytes. */
+  readonly size: number;
+  /** The bytes. */
+  readonly u8: Uint8Array;
+  /** Copies `bytes` to offset `off`, invalidating cached code there. */
+  load(off: number, bytes: Uint8Array): void;
+  /** Tells caches that `length` bytes at `off` changed. */
+  notifyWrite(off: number, length: number): void;
+}
+
 /**
  * Copies PT_LOAD segments into RAM at their physical address (zero-filling
  * memsz - filesz); throws {@link ElfFormatError} if a segment lies outside RAM.
  * Uses `ram.load`, so code caches are invalidated.
  */
-export function loadElfIntoRam(image: Elf32Image, ram: Ram): void {
+export function loadElfIntoRam(image: Elf32Image, ram: PhysicalMemory): void {
   // Check everything first so a bad image leaves RAM untouched.
   for (let i = 0; i < image.programHeaders.length; i++) {
     const ph = image.programHeaders[i];

@@ -1,5 +1,6 @@
 /**
- * Interrupt-driven driver core for an NS16550A UART, feeding a {@link Tty}.
+ * Interrupt-driven driver for an NS16550A UART, feeding the kernel's tty line
+ * discipline ({@link Tty}).
  *
  * It touches the device only through 8-bit register reads and writes (the
  * console driver plugin maps them onto the bus window it claimed), so the
@@ -26,8 +27,8 @@ import {
   UART_LSR,
   UART_MCR,
   UART_REG,
-} from "../../hw/uart.ts";
-import type { Tty, TtyPort } from "./tty.ts";
+} from "../../../hw/uart_regs.ts";
+import type { Tty, TtyPort } from "../../../kernel/api.ts";
 
 /** 8-bit register access to the UART's window. */
 export interface UartRegisterAccess {

@@ -13,16 +13,17 @@
  * @module
  */
 
-import { BufferConsole, type ConsoleIo, TerminalConsole } from "../hw/console_io.ts";
+import { BufferConsole, type ConsoleIo } from "../hw/console_io.ts";
+import { TerminalConsole } from "./terminal_console.ts";
 import { createMachine, type Machine } from "../hw/machine.ts";
-import { K, KernelError, statusName } from "./errors.ts";
-import { OpenFlags } from "./fs/types.ts";
-import { buildInitramfs } from "./fs/initramfs.ts";
-import { createRootFs } from "./fs/rootfs.ts";
-import { registerMemoryDevices } from "./fs/devfs.ts";
-import { Kernel, type KernelExit } from "./kernel.ts";
-import { TraceRecorder } from "./proc/trace.ts";
-import type { KernelStats, ModuleDescriptor } from "./api.ts";
+import { K, KernelError, statusName } from "../kernel/errors.ts";
+import { OpenFlags } from "../kernel/fs/types.ts";
+import { buildInitramfs } from "../kernel/fs/initramfs.ts";
+import { createRootFs } from "../kernel/fs/rootfs.ts";
+import { registerMemoryDevices } from "../kernel/fs/devfs.ts";
+import { Kernel, type KernelExit } from "../kernel/kernel.ts";
+import { TraceRecorder } from "../kernel/proc/trace.ts";
+import type { KernelStats, ModuleDescriptor } from "../kernel/api.ts";
 
 /** A host directory shared read-only with the guest. */
 export interface ShareSpec {
@@ -66,7 +67,7 @@ export const DEFAULT_BOOT_CONFIG: BootConfig = {
   modules: [
     "plugins/schedulers/round_robin.ts",
     "plugins/personalities/unix/mod.ts",
-    "plugins/drivers/uart16550.ts",
+    "plugins/drivers/uart16550/mod.ts",
   ],
 };
 

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
-import { SimClock } from "../../hw/clock.ts";
-import { BufferConsole } from "../../hw/console_io.ts";
-import { Uart16550, UART_REG } from "../../hw/uart.ts";
-import { K } from "../../kernel/errors.ts";
-import type { FileCaller, OpenFile } from "../../kernel/fs/types.ts";
-import { OpenFlags } from "../../kernel/fs/types.ts";
-import { SIG } from "../../kernel/ipc/signal_numbers.ts";
-import { Tty, Uart16550Driver, UartTimeoutError } from "../../kernel/io/mod.ts";
+import { SimClock } from "../../../../hw/clock.ts";
+import { BufferConsole } from "../../../../hw/console_io.ts";
+import { Uart16550, UART_REG } from "../../../../hw/uart.ts";
+import { K } from "../../../../kernel/errors.ts";
+import type { FileCaller, OpenFile } from "../../../../kernel/fs/types.ts";
+import { OpenFlags } from "../../../../kernel/fs/types.ts";
+import { SIG } from "../../../../kernel/ipc/signal_numbers.ts";
+import { Tty } from "../../../../kernel/io/mod.ts";
+import { Uart16550Driver, UartTimeoutError } from "../../../../plugins/drivers/uart16550/driver.ts";
 
 const te = new TextEncoder();
 const td = new TextDecoder();

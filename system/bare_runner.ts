@@ -15,10 +15,10 @@
  * @module
  */
 
-import type { Bus } from "./bus.ts";
-import type { SimClock } from "./clock.ts";
-import { type Cpu, PRIV, StopReason } from "./cpu.ts";
-import { type Elf32Image, loadElfIntoRam } from "./elf.ts";
+import type { Bus } from "../hw/bus.ts";
+import type { SimClock } from "../hw/clock.ts";
+import { type Cpu, PRIV, StopReason } from "../hw/cpu.ts";
+import { type Elf32Image, loadElfIntoRam } from "../lib/elf.ts";
 
 /** Instructions executed between two polls of `tohost`. */
 export const BARE_SLICE = 4096;

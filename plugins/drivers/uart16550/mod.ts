@@ -1,6 +1,6 @@
 /**
  * The console driver plugin: the NS16550A UART at {@link MEMORY_MAP.UART0_BASE}
- * driven by the io layer's interrupt-driven {@link Uart16550Driver}, with a
+ * driven by this folder's interrupt-driven {@link Uart16550Driver}, with a
  * {@link Tty} line discipline on top. It claims the UART's register window
  * and PLIC source {@link IRQ.UART0} and registers the console devices
  * (`/dev/console` 5:1, `/dev/tty` 5:0, `/dev/ttyS0` 4:64).
@@ -16,10 +16,10 @@ import {
   type ModuleDescriptor,
   statusName,
   Tty,
-  Uart16550Driver,
   VCC,
-} from "../../kernel/api.ts";
-import { IRQ, MEMORY_MAP } from "../../hw/memory_map.ts";
+} from "../../../kernel/api.ts";
+import { Uart16550Driver } from "./driver.ts";
+import { IRQ, MEMORY_MAP } from "../../../hw/memory_map.ts";
 
 /** Device nodes the console registers. */
 export const CONSOLE_DEVICES = [

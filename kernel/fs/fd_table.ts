@@ -7,8 +7,8 @@
  */
 
 import { K, type KStatus } from "../errors.ts";
-import type { OpenFile } from "../fs/types.ts";
-import type { Vfs } from "../fs/vfs.ts";
+import type { OpenFile } from "./types.ts";
+import type { Vfs } from "./vfs.ts";
 
 /** Default maximum number of descriptors per process (RLIMIT_NOFILE). */
 export const DEFAULT_MAX_FDS = 256;

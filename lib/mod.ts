@@ -1,0 +1,15 @@
+/**
+ * Pure helpers that every layer may use: no hardware, no kernel, no host I/O.
+ *
+ * - `elf.ts`: ELF32 header and program-header parsing;
+ * - `lz4.ts`: the LZ4 block codec used by the tape drive's compression;
+ * - `byte_copy.ts`: short byte copies without allocating views;
+ * - `byte_queue.ts`: a growable byte FIFO for console back-ends.
+ *
+ * @module
+ */
+
+export * from "./elf.ts";
+export * from "./lz4.ts";
+export * from "./byte_copy.ts";
+export * from "./byte_queue.ts";
