@@ -40,9 +40,12 @@ import type { WaitQueue } from "./ipc/wait_queue.ts";
 import type { SignalInfo } from "./ipc/signals.ts";
 import type { FileOps, GuestMemory, OpenFile } from "./fs/types.ts";
 import type { PathLoc, Vfs } from "./fs/vfs.ts";
+import type { FileSystem } from "./fs/node.ts";
 import type { Elf32Image } from "../lib/elf.ts";
 
 export { K, KernelError, statusName } from "./errors.ts";
+/** RISC-V exception cause codes (`scause`), for a personality's `onFault`. */
+export { CAUSE } from "../hw/csr.ts";
 export type { KStatus } from "./errors.ts";
 export { NO_MEMORY, Process, STATE_LETTERS, TaskState, Thread } from "./proc/process.ts";
 export type { SigAction } from "./proc/process.ts";
@@ -67,7 +70,9 @@ export {
 export * from "./fs/types.ts";
 export { Tty, TtyIoctl, VCC } from "./io/mod.ts";
 export type { TtyOptions, TtyPort } from "./io/mod.ts";
-export type { PathLoc, Vfs } from "./fs/vfs.ts";
+export type { Mount, PathLoc, Vfs } from "./fs/vfs.ts";
+export { makeStat, ROOT_CRED, uniformTimes } from "./fs/node.ts";
+export type { AttrChange, Cred, FileSystem, FileTimes, FsInode } from "./fs/node.ts";
 /** Anonymous pipes (pipe2): a read end and a write end, one reference each. */
 export { createPipe } from "./fs/pipefs.ts";
 export type { PipeOptions } from "./fs/pipefs.ts";
@@ -76,10 +81,7 @@ export type { Elf32Image, ElfProgramHeader } from "../lib/elf.ts";
 /** Version of this interface; a module whose `apiVersion` differs is refused. */
 export const API_VERSION = 1;
 
-/** Returned by a handler that parked its thread: restart the call when woken. */
-export const BLOCK: number = -0x1_0000_0000;
-/** Returned by a handler that has set the registers and pc itself (exec, sigreturn, exit). */
-export const NO_RESULT: number = -0x1_0000_0001;
+export { BLOCK, NO_RESULT } from "./proc/call_result.ts";
 
 /** A system-call handler: a0 value, negative K status, {@link BLOCK} or {@link NO_RESULT}. */
 export type SyscallHandler = (t: Thread, api: KernelApi) => number;
@@ -208,6 +210,38 @@ export interface Personality {
    * space of `t.process` and sets `t.regs` (sp, a0...) and `t.pc`. K status.
    */
   setupProcess(t: Thread, image: LoadedImage, argv: string[], envp: string[]): KStatus;
+  /**
+   * Names an interpreter for a file that is not itself a program (optional):
+   * the kernel asks every personality in registration order before it looks
+   * for a binary format, as Linux's binfmt_script does for `#!`. Returns the
+   * program to exec instead with its argv, a negative status (a malformed
+   * `#!` line), or null when the file is not an interpreter script.
+   */
+  interpreterOf?(
+    bytes: Uint8Array,
+    path: string,
+    argv: string[],
+  ): { path: string; argv: string[] } | KStatus | null;
+  /**
+   * The rules of this ABI at a successful exec (optional), run once the new
+   * image is in place and before the process is rebound: for Unix,
+   * close-on-exec descriptors close and caught signals reset to SIG_DFL.
+   */
+  onExec?(t: Thread): void;
+  /**
+   * Decides what a fault the kernel cannot resolve becomes (optional): an
+   * unresolvable page fault (`unmapped` is true when no mapping covers the
+   * address, false for a protection fault) or any other exception (`cause`
+   * is the RISC-V `scause`, `address` the `stval`). Unix sends SIGSEGV,
+   * SIGBUS, SIGILL or SIGTRAP; Win32 raises a structured exception. Without
+   * this hook the process is killed.
+   */
+  onFault?(t: Thread, cause: number, address: number, unmapped: boolean): void;
+  /**
+   * The answer to a call number with no handler (optional; default
+   * `K.NOSYS`): a status, or any result a handler may return.
+   */
+  missing?(t: Thread, num: number): number;
   /** Called when a process of this personality forks (after the kernel copied everything). */
   onFork?(parent: Process, child: Process): void;
   /** Called when a process of this personality exits (before its descriptors close). */
@@ -282,7 +316,52 @@ export interface ModuleContext {
   readonly dmaChannels: readonly number[];
   /** Writes a line to the kernel log. */
   log(message: string): void;
+
+  // ---- registrations: each is tagged with this module and dropped when it unloads ----
+
+  /**
+   * Registers a character device and creates its node under /dev. Open files
+   * reach it through a stable per-device object, so a replacement module that
+   * registers the same numbers takes over the files already open.
+   * K status (K.EXIST if the number or name is taken by another module).
+   */
+  registerCharDevice(reg: CharDeviceRegistration, ops: FileOps): KStatus;
+  /** Removes one of this module's character devices and its node. K status. */
+  unregisterCharDevice(major: number, minor: number): KStatus;
+  /** Registers a personality (its binary format becomes known to exec). K.EXIST if taken. */
+  registerPersonality(p: Personality): KStatus;
+  /** Unregisters this module's personality; K.BUSY while processes use it. */
+  unregisterPersonality(name: string): KStatus;
+  /** Installs a scheduling policy, moving the ready threads over to it. */
+  setScheduler(policy: SchedulerPolicy): void;
+  /** Registers a file system type for {@link KernelApi.mount}. K.EXIST if the type is taken. */
+  registerFileSystem(type: string, factory: FileSystemFactory): KStatus;
+  /** Calls `callback` once after `delayNs` of simulated time; returns a timer id. */
+  startTimer(delayNs: number, callback: () => void): number;
+  /** Cancels a timer from {@link ModuleContext.startTimer} (harmless if it already fired). */
+  cancelTimer(id: number): void;
+  /**
+   * Registers an action for when the host console's input has ended and every
+   * process waits (the console driver feeds ^D to its tty, so a shell reading
+   * piped input exits as at end of file).
+   */
+  onConsoleInputEnd(handler: () => void): void;
 }
+
+/** What a file system factory gets from {@link KernelApi.mount}. */
+export interface MountRequest {
+  /** The source (a device path such as `/dev/hda1`, or a name such as `none`). */
+  source: string;
+  /** Mount it read-only. */
+  readOnly: boolean;
+  /** File-system-specific options (the `data` string of mount(2)). */
+  data: string;
+  /** Wall-clock time source for file times (ns since the epoch). */
+  now: () => bigint;
+}
+
+/** Builds a mounted file system instance, or refuses with a status (K.NODEV, K.INVAL, ...). */
+export type FileSystemFactory = (request: MountRequest) => FileSystem | KStatus;
 
 /**
  * The descriptor a plugin module exports as `module`. `init` may register
@@ -304,10 +383,26 @@ export interface ModuleDescriptor {
   readonly dependsOn?: readonly string[];
   /** Device resources (drivers). */
   readonly resources?: ModuleResources;
-  /** Starts the module. */
-  init(api: KernelApi, ctx: ModuleContext): void | Promise<void>;
-  /** Stops the module; it must unregister what init registered. */
+  /**
+   * Starts the module. When the module replaces another one
+   * ({@link ModuleManager.replace}), `state` is what the old module's
+   * `suspend` returned; otherwise it is undefined.
+   */
+  init(api: KernelApi, ctx: ModuleContext, state?: unknown): void | Promise<void>;
+  /**
+   * Stops the module. What it registered through `ctx` is dropped by the
+   * kernel afterwards; `exit` releases what the kernel cannot see (device
+   * state, interrupts enabled in the device).
+   */
   exit(api: KernelApi, ctx: ModuleContext): void | Promise<void>;
+  /**
+   * Quiesces the module for a replacement (optional): finish or stop I/O in
+   * flight, leave the device idle, and return the state the successor needs
+   * (queued data, per-open-file state, counters). `exit` is not called on a
+   * module that was suspended. A module without `suspend` can still be
+   * replaced; its successor then starts from scratch.
+   */
+  suspend?(api: KernelApi, ctx: ModuleContext): unknown | Promise<unknown>;
 }
 
 /** Public state of a loaded module. */
@@ -334,6 +429,15 @@ export interface ModuleManager {
   loadDescriptor(descriptor: ModuleDescriptor, source?: string): Promise<ModuleInfo>;
   /** Unloads a module; refuses a busy one (ModuleBusyError) unless `force`. */
   unload(name: string, force?: boolean): Promise<void>;
+  /**
+   * Replaces module `name` by the module at `specifier` (a path relative to
+   * the project root, or a URL; a file imported before is imported afresh)
+   * or by a descriptor: the old module is suspended, its resource claims,
+   * devices and references pass to the new one, and the new one's `init`
+   * gets the old one's state. If the new module's `init` throws, the old one
+   * is started again with its own state and the error is raised.
+   */
+  replace(name: string, specifier: string | ModuleDescriptor): Promise<ModuleInfo>;
   /** Lists loaded modules in load order. */
   list(): ModuleInfo[];
   /** The module of that name, if loaded. */
@@ -481,6 +585,22 @@ export interface KernelApi {
   tgkill(sender: Process | null, tgid: number, tid: number, sig: number): KStatus;
   /** Sends `sig` to every process in group `pgid` (used by the tty). K status. */
   killGroup(pgid: number, sig: number): KStatus;
+  /**
+   * Sends a synchronous fault signal to thread `t` (from a personality's
+   * `onFault`): an ignored or blocked signal is reset to its default action
+   * and unblocked first, so the fault cannot recur forever.
+   */
+  forceSignal(t: Thread, sig: number, code: number, address: number): void;
+  /**
+   * Takes a reference to a process, as an NT process handle does: the object
+   * and its exit status stay valid after it exits and after it is reaped, and
+   * its pid is not reused until {@link KernelApi.releaseProcess}.
+   */
+  retainProcess(p: Process): void;
+  /** Drops a reference taken with {@link KernelApi.retainProcess}. */
+  releaseProcess(p: Process): void;
+  /** The queue woken when `p` exits (to wait on a process handle); null once it has exited. */
+  processExitQueue(p: Process): WaitQueue | null;
   /** setpgid(pid, pgid) with POSIX checks (0 = caller / own pid). K status. */
   setpgid(caller: Process, pid: number, pgid: number): KStatus;
   /** getpgid(pid) (0 = caller); pgid or status. */
@@ -513,10 +633,6 @@ export interface KernelApi {
   realtimeNs(): bigint;
   /** Simulated cycles since boot. */
   cycles(): number;
-  /** Calls `callback` once after `delayNs` of simulated time (kernel context); returns a timer id. */
-  startTimer(delayNs: number, callback: () => void): number;
-  /** Cancels a timer from {@link KernelApi.startTimer} (harmless if it already fired). */
-  cancelTimer(id: number): void;
 
   // ---- memory of a process ----
 
@@ -614,34 +730,38 @@ export interface KernelApi {
   /** Maximum number of descriptors per process. */
   readonly maxFds: number;
 
-  // ---- devices ----
+  /** Closes the descriptors of `p` marked close-on-exec (a personality's `onExec`). */
+  fdCloseOnExec(p: Process): void;
+
+  // ---- file systems ----
 
   /**
-   * Registers a character device and creates its node under /dev.
-   * K status (K.EXIST if the number or name is taken).
+   * Mounts a file system of a registered `type` (see
+   * {@link ModuleContext.registerFileSystem}) from `source` on the directory
+   * `target`. The module that registered the type gains a reference while
+   * it is mounted. K status (K.NODEV for an unknown type, K.BUSY if
+   * something is mounted there).
    */
-  registerCharDevice(reg: CharDeviceRegistration, ops: FileOps): KStatus;
-  /** Removes a character device and its node. K status. */
-  unregisterCharDevice(major: number, minor: number): KStatus;
+  mount(source: string, target: string, type: string, readOnly: boolean, data: string): KStatus;
+  /** Unmounts the file system on `target`; K.BUSY while files on it are open. */
+  umount(target: string): KStatus;
   /**
-   * Registers an action for when the host console's input has ended and every
-   * process waits (the console driver feeds ^D to its tty, so a shell reading
-   * piped input exits as at end of file). Dropped when the module unloads.
+   * Parks the calling thread on `queue` until it is woken and returns
+   * `K.RESTART`, which the caller passes up unchanged: the system call ends
+   * with {@link BLOCK} and runs again from the beginning when the queue is
+   * woken. This is how a file system waits for a block device: gather every
+   * buffer first (each missing one starts a read and answers this), and
+   * change nothing until all are present, so that a restart redoes nothing
+   * twice (`docs/kernel.md`, "Blocking in file systems").
    */
-  onConsoleInputEnd(handler: () => void): void;
+  waitForIo(queue: WaitQueue): KStatus;
 
   // ---- plugins ----
 
   /** The module loader. */
   readonly modules: ModuleManager;
-  /** Registers a personality (its binary format becomes known to exec). K.EXIST if taken. */
-  registerPersonality(p: Personality): KStatus;
-  /** Unregisters a personality; K.BUSY while processes use it. */
-  unregisterPersonality(name: string): KStatus;
   /** A registered personality by name. */
   getPersonality(name: string): Personality | null;
-  /** Installs a scheduling policy, moving the ready threads over to it. */
-  setScheduler(policy: SchedulerPolicy): void;
   /** The active scheduling policy. */
   readonly scheduler: SchedulerPolicy;
 

@@ -2,11 +2,17 @@
  * Kernel-native status codes.
  *
  * Kernel layers and `kernel/api.ts` return these (as negative numbers where a
- * call otherwise returns a count or handle, `OK` = 0 for plain success). Each
- * personality translates them to its own codes: the Unix personality to
- * Linux errno values, the Win32 personality to `GetLastError` codes. They are
- * deliberately not errno numbers, so that no layer below a personality leaks
- * one ABI's numbering into the other.
+ * call otherwise returns a count or handle, `OK` = 0 for plain success).
+ *
+ * Their values are errno-valued: each is the negated Linux errno of the same
+ * meaning (`K.NOENT` = -2 = -ENOENT), because Linux is the reference that
+ * the codes were chosen from and a shared numbering keeps traces readable.
+ * They are still the kernel's own codes, not an ABI: every personality maps
+ * each one explicitly through its own table (`mapStatus`): the Unix
+ * personality to Linux errno values (a table, checked against Linux's
+ * headers, not an identity assumed in code), a Win32 personality to NTSTATUS
+ * and `GetLastError` codes. No code outside a personality may hand a `K`
+ * value to a guest unmapped.
  *
  * @module
  */
@@ -96,6 +102,12 @@ export const K = {
   VERSION: -200,
   /** A module's init failed. */
   INITFAIL: -201,
+  /**
+   * Kernel-internal, never seen by a guest: the caller was parked for I/O
+   * with `KernelApi.waitForIo`; the system call ends with BLOCK and restarts
+   * from the beginning when the queue is woken (Linux's ERESTARTSYS).
+   */
+  RESTART: -202,
 } as const;
 
 /** Type of a kernel status value. */
@@ -118,4 +130,15 @@ export class KernelError extends Error {
     this.name = "KernelError";
     this.status = status;
   }
+}
+
+/**
+ * One line describing a caught host exception, for the kernel log.
+ *
+ * @param e The caught value.
+ * @returns `Name: message` for an Error, else the value as text.
+ */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e);
 }

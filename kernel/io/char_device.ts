@@ -1,14 +1,20 @@
 /**
- * The character device registry: devices by major/minor number and by name,
- * each with the {@link FileOps} used when its special file is opened. devfs
- * lists it as `/dev`, and the VFS opens S_IFCHR inodes of any file system
- * through it.
+ * The character device registry: devices by major/minor number and by name.
+ * devfs lists it as `/dev`, and the VFS opens S_IFCHR inodes of any file
+ * system through it.
+ *
+ * Each device number has a {@link DeviceSlot}: the registered device's
+ * `fileOps` is the slot, which forwards to the driver's operations. A driver
+ * being replaced is {@link CharDeviceRegistry.hold | held} (its node stays,
+ * callers wait) until its successor registers the same number, so open
+ * files carry over to the new driver.
  *
  * @module
  */
 
 import type { KStatus } from "../errors.ts";
 import type { FileOps, OpenFile } from "../fs/types.ts";
+import { DeviceSlot } from "./device_slot.ts";
 
 /** Builds a device number (Linux's old 8:8 encoding, `major << 8 | minor`). */
 export function makeDev(major: number, minor: number): number {
@@ -57,33 +63,86 @@ export const CharMajor = { MEM: 1, TTY: 4, TTYAUX: 5 } as const;
 export class CharDeviceRegistry {
   readonly #byDev = new Map<number, CharDevice>();
   readonly #byName = new Map<string, CharDevice>();
+  readonly #slots = new Map<number, DeviceSlot>();
+  readonly #held = new Set<number>();
   #generation = 0;
 
-  /** Registers `dev`; throws {@link CharDeviceError} if the number or name is taken. */
+  /**
+   * Registers `dev`; throws {@link CharDeviceError} if the number or name is
+   * taken (a held number is free for its successor). The stored device's
+   * `fileOps` is the number's stable {@link DeviceSlot}.
+   */
   register(dev: CharDevice): void {
     const rdev = makeDev(dev.major, dev.minor);
     if (dev.name.length === 0 || dev.name.includes("/") || dev.name === "." || dev.name === "..") {
       throw new CharDeviceError(`bad device name "${dev.name}"`);
     }
-    if (this.#byDev.has(rdev)) {
+    const held = this.#held.has(rdev);
+    if (this.#byDev.has(rdev) && !held) {
       throw new CharDeviceError(`device ${dev.major}:${dev.minor} is already registered`);
     }
-    if (this.#byName.has(dev.name)) {
+    const named = this.#byName.get(dev.name);
+    if (named !== undefined && !(held && named === this.#byDev.get(rdev))) {
       throw new CharDeviceError(`device name "${dev.name}" is already registered`);
     }
-    this.#byDev.set(rdev, dev);
-    this.#byName.set(dev.name, dev);
+    if (held) this.#forget(rdev);
+    let slot = this.#slots.get(rdev);
+    if (slot === undefined) {
+      slot = new DeviceSlot();
+      this.#slots.set(rdev, slot);
+    }
+    const driverOpen = dev.open?.bind(dev);
+    slot.attach(dev.fileOps, driverOpen);
+    const s = slot;
+    const stored: CharDevice = {
+      name: dev.name,
+      major: dev.major,
+      minor: dev.minor,
+      mode: dev.mode,
+      fileOps: s,
+      open: (file) => s.open(file),
+    };
+    this.#byDev.set(rdev, stored);
+    this.#byName.set(dev.name, stored);
     this.#generation++;
   }
 
-  /** Removes the device with this number; false if none. Open files keep their ops. */
+  /** Removes the device with this number; false if none. Its open files get K.NXIO from now on. */
   unregister(major: number, minor: number): boolean {
-    const dev = this.#byDev.get(makeDev(major, minor));
-    if (dev === undefined) return false;
-    this.#byDev.delete(makeDev(major, minor));
-    this.#byName.delete(dev.name);
+    const rdev = makeDev(major, minor);
+    if (!this.#byDev.has(rdev)) return false;
+    this.#forget(rdev);
+    this.#slots.get(rdev)?.detach(true);
+    this.#slots.delete(rdev);
     this.#generation++;
     return true;
+  }
+
+  #forget(rdev: number): void {
+    const dev = this.#byDev.get(rdev);
+    if (dev === undefined) return;
+    this.#byDev.delete(rdev);
+    this.#byName.delete(dev.name);
+    this.#held.delete(rdev);
+  }
+
+  /**
+   * Holds a device for a replacement driver: its node stays, the old
+   * driver is detached, and callers wait until a driver registers the number
+   * again (or {@link unregister} removes it). False if the number is unknown.
+   */
+  hold(major: number, minor: number): boolean {
+    const rdev = makeDev(major, minor);
+    const slot = this.#slots.get(rdev);
+    if (slot === undefined || !this.#byDev.has(rdev)) return false;
+    slot.detach(false);
+    this.#held.add(rdev);
+    return true;
+  }
+
+  /** True while the number is held and no successor has registered it. */
+  isHeld(major: number, minor: number): boolean {
+    return this.#held.has(makeDev(major, minor));
   }
 
   /** The device with number `rdev`. */

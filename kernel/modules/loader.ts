@@ -1,14 +1,23 @@
 /**
  * The module loader: imports a plugin file, validates its `module`
  * descriptor, checks the API version, dependencies and device resources,
- * runs `init` (undoing everything if it throws), counts references and
- * refuses to unload a busy module unless forced.
+ * runs `init` (undoing everything if it throws), counts references, refuses
+ * to unload a busy module unless forced, and replaces one module by another
+ * while the machine runs.
  *
  * A driver gets only what it claimed: {@link ModuleContext.mmio} hands out
  * windows on claimed register ranges, {@link ModuleContext.onIrq} accepts
- * only claimed interrupt sources, and no two modules may claim the same
- * range, line or DMA channel. The shape (descriptor, context, references,
- * owner-tagged registrations) is what the hot-swap manager will build on.
+ * only claimed interrupt sources, and no two modules (nor a module and the
+ * kernel, which claims the PLIC, CLINT and RTC) may claim the same range,
+ * line or DMA channel. Everything a module registers goes through its
+ * context and is tagged with its name, so unloading drops exactly that.
+ *
+ * Replacement ({@link ModuleLoader.replace}): import B (a fresh URL if the
+ * file was imported before), check B's claims as if A were gone, suspend A
+ * (`suspend` returns its state), hold A's devices and drop its other
+ * registrations, hand A's references to B, start B with A's state, and
+ * remove A's devices that B did not take over. If B's `init` throws, A is
+ * started again with its own state.
  *
  * @module
  */
@@ -39,16 +48,40 @@ import {
   ModuleVersionError,
 } from "./errors.ts";
 
+/** The registration calls of a module context, bound to one owner (see {@link ModuleHost.registrar}). */
+export type Registrar = Pick<
+  ModuleContext,
+  | "registerCharDevice"
+  | "unregisterCharDevice"
+  | "registerPersonality"
+  | "unregisterPersonality"
+  | "setScheduler"
+  | "registerFileSystem"
+  | "startTimer"
+  | "cancelTimer"
+  | "onConsoleInputEnd"
+>;
+
 /** What the loader needs from the kernel. */
 export interface ModuleHost {
   /** The bus the claimed register windows live on. */
   readonly bus: Bus;
   /** Installs (or with null removes) the handler of a PLIC source and enables/disables it. */
   setIrqHandler(irq: number, handler: (() => void) | null): void;
-  /** Marks registrations made from now on as belonging to `name` (null: none). */
-  setOwner(name: string | null): void;
+  /** The registration calls for module `owner`: everything they register is tagged with it. */
+  registrar(owner: string): Registrar;
   /** Drops every registration owned by `name` (after a failed init or an unload). */
   dropRegistrations(name: string): void;
+  /**
+   * Prepares a replacement of `name`: its devices are held (nodes kept,
+   * callers waiting) and everything else it registered is dropped.
+   */
+  holdRegistrations(name: string): void;
+  /**
+   * Ends a replacement of `from` by `to` (the same name after a rollback):
+   * devices `from` held that `to` did not register again are removed.
+   */
+  settleRegistrations(from: string, to: string): void;
   /** Kernel log. */
   log(message: string): void;
 }
@@ -62,7 +95,15 @@ interface Loaded {
   dependants: number;
   resources: ModuleResources;
   ctx: ModuleContext;
+  /** IRQ sources whose handler the module installed. */
+  irqs: number[];
 }
+
+/** Where relative module paths are resolved: the project root. */
+const PROJECT_ROOT = new URL("../../", import.meta.url);
+
+/** A claim of the kernel itself (PLIC, CLINT, RTC): no module may claim it. */
+const KERNEL_OWNER = "kernel";
 
 class Window implements MmioWindow {
   readonly base: number;
@@ -151,10 +192,12 @@ function validate(d: unknown, source: string): ModuleDescriptor {
   return d as ModuleDescriptor;
 }
 
-/** Loads, tracks and unloads plugin modules. */
+/** Loads, tracks, replaces and unloads plugin modules. */
 export class ModuleLoader implements ModuleManager {
   readonly #host: ModuleHost;
   readonly #loaded = new Map<string, Loaded>();
+  readonly #reserved: ModuleResources[] = [];
+  readonly #imports = new Map<string, number>();
   #api: KernelApi | null = null;
 
   /** Creates the loader; {@link attach} gives it the API handed to modules. */
@@ -167,44 +210,84 @@ export class ModuleLoader implements ModuleManager {
     this.#api = api;
   }
 
-  /** Imports `specifier` (a path or URL) and loads its exported `module`. */
+  /** Claims resources for the kernel itself (the PLIC, CLINT and RTC windows): no module gets them. */
+  reserve(resources: ModuleResources): void {
+    this.#reserved.push({
+      mmio: [...(resources.mmio ?? [])],
+      irqs: [...(resources.irqs ?? [])],
+      dma: [...(resources.dma ?? [])],
+    });
+  }
+
+  /**
+   * Imports `specifier` and loads its exported `module`. A relative path is
+   * resolved against the project root (never the working directory); a file
+   * imported before is imported afresh under a new URL, so an edited plugin
+   * file can be loaded again.
+   */
   async load(specifier: string): Promise<ModuleInfo> {
-    let url = specifier;
-    if (!/^[a-z]+:/i.test(specifier)) {
-      const abs = specifier.startsWith("/") ? specifier : `${Deno.cwd()}/${specifier}`;
-      url = new URL(`file://${abs}`).href;
-    }
+    const [d, url] = await this.#import(specifier);
+    return await this.loadDescriptor(d, url);
+  }
+
+  async #import(specifier: string): Promise<[ModuleDescriptor, string]> {
+    const url = /^[a-z]+:/i.test(specifier)
+      ? specifier
+      : specifier.startsWith("/")
+      ? new URL(`file://${specifier}`).href
+      : new URL(specifier, PROJECT_ROOT).href;
+    const seen = this.#imports.get(url) ?? 0;
+    this.#imports.set(url, seen + 1);
+    const fresh = seen === 0 ? url : `${url}${url.includes("?") ? "&" : "?"}generation=${seen}`;
     let ns: Record<string, unknown>;
     try {
-      ns = await import(url);
+      ns = await import(fresh);
     } catch (e) {
       throw new ModuleDescriptorError(
         specifier,
         `cannot import: ${e instanceof Error ? e.message : String(e)}`,
       );
     }
-    return await this.loadDescriptor(ns.module as ModuleDescriptor, url);
+    return [ns.module as ModuleDescriptor, url];
   }
 
   /** Loads an imported descriptor. Throws a {@link ModuleError} subclass when refused. */
   async loadDescriptor(descriptor: ModuleDescriptor, source = "builtin"): Promise<ModuleInfo> {
+    const d = this.#admit(descriptor, source, null);
+    const entry = this.#entry(d, source);
+    this.#loaded.set(d.name, entry);
+    try {
+      await d.init(this.#requireApi(), entry.ctx);
+    } catch (e) {
+      this.#undo(entry);
+      throw new ModuleInitError(d.name, e);
+    }
+    for (const dep of d.dependsOn ?? []) this.#loaded.get(dep)!.dependants++;
+    this.#host.log(`loaded ${d.kind} module ${d.name} ${d.version}`);
+    return this.#info(entry);
+  }
+
+  /** Validates a descriptor and checks version, name, dependencies and claims (ignoring `replacing`). */
+  #admit(descriptor: ModuleDescriptor, source: string, replacing: string | null): ModuleDescriptor {
     const d = validate(descriptor, source);
     if (d.apiVersion !== API_VERSION) {
       throw new ModuleVersionError(d.name, d.apiVersion, API_VERSION);
     }
-    if (this.#loaded.has(d.name)) throw new ModuleExistsError(d.name);
+    if (this.#loaded.has(d.name) && d.name !== replacing) throw new ModuleExistsError(d.name);
     for (const dep of d.dependsOn ?? []) {
-      if (!this.#loaded.has(dep)) throw new ModuleDependencyError(d.name, dep);
+      if (!this.#loaded.has(dep) || dep === replacing) throw new ModuleDependencyError(d.name, dep);
     }
-    const resources: ModuleResources = {
-      mmio: (d.resources?.mmio ?? []).map((c) => ({ base: c.base >>> 0, size: c.size })),
-      irqs: [...(d.resources?.irqs ?? [])],
-      dma: [...(d.resources?.dma ?? [])],
-    };
-    this.#checkResources(d.name, resources);
-    const installedIrqs: number[] = [];
+    this.#checkResources(d.name, claimsOf(d), replacing);
+    return d;
+  }
+
+  /** The bookkeeping entry and context of a module about to start. */
+  #entry(d: ModuleDescriptor, source: string): Loaded {
+    const resources = claimsOf(d);
     const host = this.#host;
+    const irqs: number[] = [];
     const ctx: ModuleContext = {
+      ...host.registrar(d.name),
       name: d.name,
       dmaChannels: Object.freeze([...resources.dma!]),
       mmio: (base: number): MmioWindow => {
@@ -219,27 +302,18 @@ export class ModuleLoader implements ModuleManager {
           throw new ResourceError(`${d.name} did not claim IRQ ${irq}`);
         }
         host.setIrqHandler(irq, handler);
-        if (!installedIrqs.includes(irq)) installedIrqs.push(irq);
+        if (!irqs.includes(irq)) irqs.push(irq);
       },
       log: (message: string) => host.log(`${d.name}: ${message}`),
     };
-    const entry: Loaded = { descriptor: d, source, users: 0, dependants: 0, resources, ctx };
-    // Claim first, so that a concurrent load sees the resources as taken.
-    this.#loaded.set(d.name, entry);
-    host.setOwner(d.name);
-    try {
-      await d.init(this.#requireApi(), ctx);
-    } catch (e) {
-      for (const irq of installedIrqs) host.setIrqHandler(irq, null);
-      host.dropRegistrations(d.name);
-      this.#loaded.delete(d.name);
-      throw new ModuleInitError(d.name, e);
-    } finally {
-      host.setOwner(null);
-    }
-    for (const dep of d.dependsOn ?? []) this.#loaded.get(dep)!.dependants++;
-    host.log(`loaded ${d.kind} module ${d.name} ${d.version}`);
-    return this.#info(entry);
+    return { descriptor: d, source, users: 0, dependants: 0, resources, ctx, irqs };
+  }
+
+  /** Removes a module that failed to start: handlers, registrations, bookkeeping. */
+  #undo(e: Loaded): void {
+    for (const irq of e.irqs) this.#host.setIrqHandler(irq, null);
+    this.#host.dropRegistrations(e.descriptor.name);
+    this.#loaded.delete(e.descriptor.name);
   }
 
   #requireApi(): KernelApi {
@@ -247,7 +321,7 @@ export class ModuleLoader implements ModuleManager {
     return this.#api;
   }
 
-  #checkResources(name: string, r: ModuleResources): void {
+  #checkResources(name: string, r: ModuleResources, except: string | null): void {
     const bus = this.#host.bus;
     for (const c of r.mmio!) {
       const m = bus.findDevice(c.base);
@@ -258,31 +332,13 @@ export class ModuleLoader implements ModuleManager {
         );
       }
     }
+    const holders: [string, ModuleResources][] = this.#reserved.map((o) => [KERNEL_OWNER, o]);
     for (const other of this.#loaded.values()) {
-      const o = other.resources;
-      for (const c of r.mmio!) {
-        for (const oc of o.mmio!) {
-          if (c.base < oc.base + oc.size && oc.base < c.base + c.size) {
-            throw new ModuleResourceError(
-              name,
-              `MMIO 0x${c.base.toString(16)} is claimed by ${other.descriptor.name}`,
-            );
-          }
-        }
-      }
-      for (const i of r.irqs!) {
-        if (o.irqs!.includes(i)) {
-          throw new ModuleResourceError(name, `IRQ ${i} is claimed by ${other.descriptor.name}`);
-        }
-      }
-      for (const ch of r.dma!) {
-        if (o.dma!.includes(ch)) {
-          throw new ModuleResourceError(
-            name,
-            `DMA channel ${ch} is claimed by ${other.descriptor.name}`,
-          );
-        }
-      }
+      if (other.descriptor.name !== except) holders.push([other.descriptor.name, other.resources]);
+    }
+    for (const [owner, o] of holders) {
+      const clash = conflict(r, o);
+      if (clash !== null) throw new ModuleResourceError(name, `${clash} is claimed by ${owner}`);
     }
   }
 
@@ -314,6 +370,69 @@ export class ModuleLoader implements ModuleManager {
     }
     this.#loaded.delete(name);
     host.log(`unloaded module ${name}`);
+  }
+
+  /** Replaces module `name` (see {@link ModuleManager.replace}). */
+  async replace(name: string, specifier: string | ModuleDescriptor): Promise<ModuleInfo> {
+    const old = this.#loaded.get(name);
+    if (old === undefined) throw new ModuleNotFoundError(name);
+    const [descriptor, source] = typeof specifier === "string"
+      ? await this.#import(specifier)
+      : [specifier, "builtin"];
+    const d = this.#admit(descriptor, source, name);
+    if (old.dependants > 0 && d.name !== name) throw new ModuleBusyError(name, old.dependants);
+    if (old.descriptor.kind === "personality" && old.users > 0) {
+      throw new ModuleBusyError(name, old.users);
+    }
+    const api = this.#requireApi();
+    const state = await old.descriptor.suspend?.(api, old.ctx);
+    this.#retire(old);
+    const next = this.#entry(d, source);
+    this.#inherit(next, old);
+    try {
+      await d.init(api, next.ctx, state);
+    } catch (e) {
+      await this.#rollback(next, old, state);
+      throw new ModuleInitError(d.name, e);
+    }
+    this.#host.settleRegistrations(name, d.name);
+    this.#host.log(`replaced module ${name} ${old.descriptor.version} by ${d.name} ${d.version}`);
+    return this.#info(next);
+  }
+
+  /** Takes a suspended module out: its IRQ handlers go, its devices are held. */
+  #retire(e: Loaded): void {
+    for (const irq of e.irqs) this.#host.setIrqHandler(irq, null);
+    this.#host.holdRegistrations(e.descriptor.name);
+    this.#loaded.delete(e.descriptor.name);
+  }
+
+  /** The successor takes over the old module's references and place. */
+  #inherit(next: Loaded, old: Loaded): void {
+    next.users = old.users;
+    next.dependants = old.dependants;
+    for (const dep of next.descriptor.dependsOn ?? []) this.#loaded.get(dep)!.dependants++;
+    for (const dep of old.descriptor.dependsOn ?? []) {
+      const o = this.#loaded.get(dep);
+      if (o !== undefined && o.dependants > 0) o.dependants--;
+    }
+    this.#loaded.set(next.descriptor.name, next);
+  }
+
+  /** The successor failed: it is removed and the old module restarts with its own state. */
+  async #rollback(next: Loaded, old: Loaded, state: unknown): Promise<void> {
+    for (const irq of next.irqs) this.#host.setIrqHandler(irq, null);
+    this.#host.dropRegistrations(next.descriptor.name);
+    this.#loaded.delete(next.descriptor.name);
+    const again = this.#entry(old.descriptor, old.source);
+    this.#inherit(again, next);
+    try {
+      await old.descriptor.init(this.#requireApi(), again.ctx, state);
+    } catch (e) {
+      this.#undo(again);
+      this.#host.log(`${old.descriptor.name}: restart after a failed replacement failed: ${e}`);
+    }
+    this.#host.settleRegistrations(old.descriptor.name, old.descriptor.name);
   }
 
   #info(e: Loaded): ModuleInfo {
@@ -353,4 +472,27 @@ export class ModuleLoader implements ModuleManager {
     const e = this.#loaded.get(name);
     if (e !== undefined && e.users > 0) e.users--;
   }
+}
+
+/** A descriptor's claims, normalised (every list present, bases unsigned). */
+function claimsOf(d: ModuleDescriptor): ModuleResources {
+  return {
+    mmio: (d.resources?.mmio ?? []).map((c) => ({ base: c.base >>> 0, size: c.size })),
+    irqs: [...(d.resources?.irqs ?? [])],
+    dma: [...(d.resources?.dma ?? [])],
+  };
+}
+
+/** The first resource two claim sets share, described; null when they are disjoint. */
+function conflict(r: ModuleResources, o: ModuleResources): string | null {
+  for (const c of r.mmio!) {
+    for (const oc of o.mmio!) {
+      if (c.base < oc.base + oc.size && oc.base < c.base + c.size) {
+        return `MMIO 0x${c.base.toString(16)}`;
+      }
+    }
+  }
+  for (const i of r.irqs!) if (o.irqs!.includes(i)) return `IRQ ${i}`;
+  for (const ch of r.dma!) if (o.dma!.includes(ch)) return `DMA channel ${ch}`;
+  return null;
 }

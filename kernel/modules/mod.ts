@@ -4,7 +4,8 @@
  * @module
  */
 
-export { type ModuleHost, ModuleLoader } from "./loader.ts";
+export { type ModuleHost, ModuleLoader, type Registrar } from "./loader.ts";
+export { type Owned, OwnedList } from "./registry.ts";
 export {
   ModuleBusyError,
   ModuleDependencyError,

@@ -247,6 +247,14 @@ export class Process {
   childSystemCycles = 0;
   /** Page faults handled for this process. */
   pageFaults = 0;
+  /**
+   * References held by handles (NT's process handles; see
+   * `ProcessTable.retain`): while non-zero the object and its exit status
+   * stay valid and its pid is not reused, even after it is reaped.
+   */
+  handles = 0;
+  /** True once the process was reaped (removed from the pid table). */
+  reaped = false;
 
   /** Creates a process; pgid and sid default to its own pid. */
   constructor(pid: number, table: ThreadWaker) {

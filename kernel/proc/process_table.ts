@@ -52,6 +52,10 @@ export class ProcessTable implements ThreadWaker {
   /** Called whenever a thread becomes ready (the idle loop uses it). */
   onReady: ((t: Thread) => void) | null = null;
   #lastPid = 0;
+  /** Pids of reaped processes that handles still name: not reused until released. */
+  readonly #heldPids = new Set<number>();
+  /** Exit queues of processes someone waits on by handle (woken when they exit). */
+  readonly #exitEvents = new Map<Process, WakeList>();
   readonly #newQueue: (name: string) => WakeList;
   readonly #timers: TimerPort;
 
@@ -67,7 +71,7 @@ export class ProcessTable implements ThreadWaker {
     for (let n = 0; n < PID_MAX; n++) {
       let pid = this.#lastPid + 1 + n;
       if (pid > PID_MAX) pid -= PID_MAX;
-      if (!this.byPid.has(pid) && !this.#groupOrSessionInUse(pid)) {
+      if (!this.byPid.has(pid) && !this.#heldPids.has(pid) && !this.#groupOrSessionInUse(pid)) {
         this.#lastPid = pid;
         return pid;
       }
@@ -212,6 +216,11 @@ export class ProcessTable implements ThreadWaker {
       t.state = TaskState.ZOMBIE;
     }
     p.state = TaskState.ZOMBIE;
+    const exited = this.#exitEvents.get(p);
+    if (exited !== undefined) {
+      this.#exitEvents.delete(p);
+      exited.wakeAll();
+    }
     const init = this.init;
     for (const c of p.children) {
       if (init === null || init === p) {
@@ -240,6 +249,34 @@ export class ProcessTable implements ThreadWaker {
     this.byPid.delete(p.pid);
     this.#childEvents.delete(p);
     p.threads.length = 0;
+    p.reaped = true;
+    if (p.handles > 0) this.#heldPids.add(p.pid);
+  }
+
+  /**
+   * Takes a reference to `p` (an NT-style process handle): the object stays
+   * valid, with its exit status, after it exits and after it is reaped, and
+   * its pid is not reused until the last reference is released.
+   */
+  retain(p: Process): void {
+    p.handles++;
+  }
+
+  /** Drops a reference taken with {@link retain}; frees a reaped process's pid at the last one. */
+  release(p: Process): void {
+    if (p.handles <= 0) throw new ProcessTableError(`release of unreferenced process ${p.pid}`);
+    if (--p.handles === 0 && p.reaped) this.#heldPids.delete(p.pid);
+  }
+
+  /** The queue woken when `p` exits (waiting on a process handle); null once it has exited. */
+  exitEvent(p: Process): WakeList | null {
+    if (p.state === TaskState.ZOMBIE) return null;
+    let q = this.#exitEvents.get(p);
+    if (q === undefined) {
+      q = this.#newQueue(`exit:${p.pid}`);
+      this.#exitEvents.set(p, q);
+    }
+    return q;
   }
 
   /** Installs a new policy, moving the ready threads to it in their old order. */

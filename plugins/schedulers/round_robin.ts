@@ -11,6 +11,7 @@ import {
   API_VERSION,
   FifoPolicy,
   type KernelApi,
+  type ModuleContext,
   type ModuleDescriptor,
   type Thread,
 } from "../../kernel/api.ts";
@@ -44,8 +45,8 @@ export const module: ModuleDescriptor = {
   apiVersion: API_VERSION,
   kind: "scheduler",
   description: "round-robin scheduling with the boot quantum",
-  init(api: KernelApi): void {
-    api.setScheduler(new RoundRobinPolicy());
+  init(_api: KernelApi, ctx: ModuleContext): void {
+    ctx.setScheduler(new RoundRobinPolicy());
   },
   exit(_api: KernelApi): void {
     // The kernel falls back to its FIFO policy when the active policy's module goes away.

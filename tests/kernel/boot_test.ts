@@ -169,8 +169,8 @@ Deno.test("boot: a host exception in a syscall handler kills the guest with SIGS
           version: "0.0.1",
           apiVersion: API_VERSION,
           kind: "personality",
-          init: (api) => void api.registerPersonality(throwing as never),
-          exit: (api) => void api.unregisterPersonality("boom"),
+          init: (_api, ctx) => void ctx.registerPersonality(throwing as never),
+          exit: (_api, ctx) => void ctx.unregisterPersonality("boom"),
         },
         "plugins/drivers/uart16550/mod.ts",
       ],
@@ -313,7 +313,7 @@ Deno.test("boot: a second scheduler module takes over; the active one is busy, t
     version: "1.0.0",
     apiVersion: API_VERSION,
     kind: "scheduler",
-    init: (api) => api.setScheduler(new RoundRobinPolicy(5_000)),
+    init: (_api, ctx) => ctx.setScheduler(new RoundRobinPolicy(5_000)),
     exit: () => {},
   });
   assert.equal(k.scheduler.name, "round_robin");

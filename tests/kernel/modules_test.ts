@@ -18,6 +18,7 @@ import {
   ModuleNotFoundError,
   ModuleResourceError,
   ModuleVersionError,
+  type Registrar,
 } from "../../kernel/modules/mod.ts";
 
 function setup() {
@@ -31,12 +32,35 @@ function setup() {
   bus.map(0x1000_0000, 0x100, dev);
   const irqs = new Map<number, (() => void) | null>();
   const dropped: string[] = [];
+  // Registrations made through a module's context, with the owner they were tagged with.
   const owners: (string | null)[] = [];
+  const registrar = (owner: string): Registrar => {
+    const record = () => {
+      owners.push(owner);
+      return 0;
+    };
+    return {
+      registerCharDevice: record,
+      unregisterCharDevice: record,
+      registerPersonality: record,
+      unregisterPersonality: record,
+      // This fake host has no scheduler: a scheduler module's init fails cleanly.
+      setScheduler: () => {
+        throw new Error("no scheduler in this host");
+      },
+      registerFileSystem: record,
+      startTimer: record,
+      cancelTimer: () => void record(),
+      onConsoleInputEnd: () => void record(),
+    };
+  };
   const loader = new ModuleLoader({
     bus,
     setIrqHandler: (irq, h) => void irqs.set(irq, h),
-    setOwner: (n) => void owners.push(n),
+    registrar,
     dropRegistrations: (n) => void dropped.push(n),
+    holdRegistrations: (n) => void dropped.push(`held:${n}`),
+    settleRegistrations: () => {},
     log: () => {},
   });
   loader.attach({} as KernelApi);
@@ -178,14 +202,21 @@ Deno.test("references: busy modules are not unloaded unless forced; dependencies
 
 Deno.test("registrations during init are tagged with the module as owner", async () => {
   const { loader, owners } = setup();
-  await loader.loadDescriptor(desc({ name: "x" }));
-  assert.deepEqual(owners, ["x", null]);
+  await loader.loadDescriptor(desc({
+    name: "x",
+    init: (_api, ctx) => void ctx.onConsoleInputEnd(() => {}),
+  }));
+  await loader.loadDescriptor(desc({
+    name: "y",
+    init: (_api, ctx) => void ctx.registerPersonality({} as never),
+  }));
+  assert.deepEqual(owners, ["x", "y"]);
 });
 
 Deno.test("load() imports a plugin file and refuses a file without a descriptor", async () => {
   const { loader } = setup();
   const info = await loader.load("plugins/schedulers/round_robin.ts").catch((e) => e);
-  // round_robin calls api.setScheduler, which the fake API lacks: init fails cleanly.
+  // round_robin calls ctx.setScheduler, which the fake host refuses: init fails cleanly.
   assert.ok(info instanceof ModuleInitError);
   assert.equal(loader.get("round_robin"), undefined);
   await assert.rejects(loader.load("kernel/errors.ts"), ModuleDescriptorError);

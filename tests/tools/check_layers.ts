@@ -40,6 +40,8 @@ const KERNEL_LAYERS: Record<string, number> = {
   "api.ts": 5,
   "errors.ts": -1,
   "kernel.ts": 6,
+  "trap_handlers.ts": 6,
+  "registrations.ts": 6,
   "mod.ts": 7,
 };
 

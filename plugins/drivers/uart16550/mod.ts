@@ -69,7 +69,7 @@ export const module: ModuleDescriptor = {
     const tty = new Tty({
       name: "console",
       signalGroup: (pgid, sig) => void api.killGroup(pgid, sig),
-      startTimer: (ds, cb) => void api.startTimer(ds * 100_000_000, cb),
+      startTimer: (ds, cb) => void ctx.startTimer(ds * 100_000_000, cb),
     });
     const driver = new Uart16550Driver(
       { read8: (off) => win.read8(off), write8: (off, v) => win.write8(off, v) },
@@ -78,17 +78,17 @@ export const module: ModuleDescriptor = {
     driver.init();
     ctx.onIrq(IRQ.UART0, () => void driver.handleInterrupt());
     for (const d of CONSOLE_DEVICES) {
-      const r = api.registerCharDevice(d, tty.fileOps);
+      const r = ctx.registerCharDevice(d, tty.fileOps);
       if (r !== K.OK) {
         throw new ConsoleDriverError(`cannot register /dev/${d.name}: ${statusName(r)}`);
       }
     }
     // Host input ended (a pipe or a script): deliver it as ^D, as if typed.
-    api.onConsoleInputEnd(() => tty.receive(Uint8Array.of(tty.termios.cc[VCC.VEOF] || 4)));
+    ctx.onConsoleInputEnd(() => tty.receive(Uint8Array.of(tty.termios.cc[VCC.VEOF] || 4)));
     states.set(ctx, { tty, driver });
   },
-  exit(api: KernelApi, ctx: ModuleContext): void {
-    for (const d of CONSOLE_DEVICES) api.unregisterCharDevice(d.major, d.minor);
+  exit(_api: KernelApi, ctx: ModuleContext): void {
+    for (const d of CONSOLE_DEVICES) ctx.unregisterCharDevice(d.major, d.minor);
     // Interrupts off: the device stays quiet until another driver takes it.
     ctx.mmio(MEMORY_MAP.UART0_BASE).write8(1, 0);
     states.get(ctx)?.tty.hangup();

@@ -103,6 +103,9 @@ export const ERRNO_MAP: ReadonlyArray<readonly [string, number, string, number]>
   // makes; should one leak, they read as "invalid" and "I/O error".
   ["VERSION", -200, "EINVAL", 22],
   ["INITFAIL", -201, "EIO", 5],
+  // Kernel-internal: the trap handler turns it into a restart before any
+  // mapping; should one leak, it reads as an interrupted call.
+  ["RESTART", -202, "EINTR", 4],
 ];
 
 const TABLE_SIZE = 256;

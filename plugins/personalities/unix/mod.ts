@@ -12,6 +12,7 @@ import {
   API_VERSION,
   K,
   type KernelApi,
+  type ModuleContext,
   type ModuleDescriptor,
   statusName,
 } from "../../../kernel/api.ts";
@@ -48,12 +49,12 @@ export const module: ModuleDescriptor = {
   apiVersion: API_VERSION,
   kind: "personality",
   description: "Linux rv32 syscall ABI, static ELF32 executables",
-  init(api: KernelApi): void {
-    const r = api.registerPersonality(createUnixPersonality(api));
+  init(api: KernelApi, ctx: ModuleContext): void {
+    const r = ctx.registerPersonality(createUnixPersonality(api));
     if (r !== K.OK) throw new PersonalityRegistrationError("register", r);
   },
-  exit(api: KernelApi): void {
-    const r = api.unregisterPersonality("unix");
+  exit(_api: KernelApi, ctx: ModuleContext): void {
+    const r = ctx.unregisterPersonality("unix");
     if (r !== K.OK) throw new PersonalityRegistrationError("unregister", r);
   },
 };

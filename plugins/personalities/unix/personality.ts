@@ -25,6 +25,7 @@ import { deliverUnixSignal } from "./signal_calls.ts";
 import { TRAMPOLINE_ECALL, TRAMPOLINE_LI_A7 } from "./signal_frame.ts";
 import { PAGE_SIZE } from "./abi.ts";
 import { buildSyscallArrays } from "./syscall_table.ts";
+import { unixInterpreterOf, unixOnExec, unixOnFault } from "./exec_rules.ts";
 
 /** ELF identification the Unix personality accepts. */
 const ELF_MAGIC = 0x464c457f; // "\x7fELF" little-endian
@@ -97,6 +98,9 @@ export function createUnixPersonality(api: KernelApi): Personality {
       return deliverUnixSignal(api, t, sig, action, info);
     },
     checkBinary: isUnixExecutable,
+    interpreterOf: unixInterpreterOf,
+    onExec: unixOnExec(api),
+    onFault: unixOnFault(api),
     setupProcess(t: Thread, image: LoadedImage, argv: string[], envp: string[]): KStatus {
       const p = t.process;
       const random = new Uint8Array(16);

@@ -43,8 +43,14 @@ The Unix personality (\`plugins/personalities/unix/\`) speaks the Linux RISC-V
   without \`PT_INTERP\` (static). Anything else (PIE/\`ET_DYN\`, dynamically
   linked programs, ELF64, other machines) is refused and \`execve\` answers
   ENOEXEC (unless another personality, such as Win32 for PE files, claims the
-  file). \`#!\` scripts are handled by the kernel's exec before any
-  personality is asked (interpreter, one optional argument, the script path).
+  file). \`#!\` scripts are this personality's \`interpreterOf\` rule, which
+  the kernel's exec asks before it looks for a binary format (interpreter, one
+  optional argument, the script path; at most four levels, then ELOOP).
+- At a successful exec (\`onExec\`), close-on-exec descriptors close and
+  caught signals reset to \`SIG_DFL\` (ignored ones stay ignored). Faults the
+  kernel cannot resolve (\`onFault\`) become SIGSEGV (\`SEGV_MAPERR\` or
+  \`SEGV_ACCERR\`), SIGBUS, SIGILL or SIGTRAP, which cannot be blocked or
+  ignored for that fault.
 - Initial stack (16-byte aligned \`sp\`): \`argc\`, \`argv[]\`, NULL, \`envp[]\`,
   NULL, then the auxiliary vector: \`AT_HWCAP\` (0x1101: I, M, A), \`AT_PAGESZ\`
   4096, \`AT_CLKTCK\` 100, \`AT_PHDR\`, \`AT_PHENT\`, \`AT_PHNUM\`, \`AT_BASE\` 0,

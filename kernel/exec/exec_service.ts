@@ -1,0 +1,261 @@
+/**
+ * exec: replacing a process's program. The steps, in order:
+ *
+ * 1. find the file (the caller's cwd), check it is a regular executable file;
+ * 2. ask each personality whether the file names an interpreter
+ *    (`interpreterOf`: `#!` scripts for Unix) and if so exec that instead,
+ *    at most {@link MAX_INTERPRETER_DEPTH} levels deep;
+ * 3. pick the personality whose `checkBinary` accepts the bytes;
+ * 4. load the image into a fresh address space (ELF32 here, or the
+ *    personality's own `loadBinary`);
+ * 5. let the personality build the initial stack (`setupProcess`); until it
+ *    succeeds the old program is intact;
+ * 6. commit: drop the old space, call the personality's `onExec` (the rules
+ *    of its ABI: close-on-exec, signal actions) and rebind the process.
+ *
+ * @module
+ */
+
+import { type Elf32Image, parseElf32 } from "../../lib/elf.ts";
+import type { ImageLoader, LoadedImage, Personality } from "../api.ts";
+import { errorText, K, type KStatus } from "../errors.ts";
+import type { PathLoc, Vfs } from "../fs/vfs.ts";
+import { S_IFMT, S_IFREG } from "../fs/types.ts";
+import { AddressSpace, type MmContext, USER_LAYOUT } from "../mm/address_space.ts";
+import type { OwnedList } from "../modules/registry.ts";
+import { NO_RESULT } from "../proc/call_result.ts";
+import type { KernelCosts } from "../proc/costs.ts";
+import { NO_MEMORY, type Thread } from "../proc/process.ts";
+import { loadElf } from "./elf_loader.ts";
+
+/** How many interpreters an exec may go through (`#!` naming a `#!` script...). */
+export const MAX_INTERPRETER_DEPTH = 4;
+
+/** What exec needs from the rest of the kernel. */
+export interface ExecDeps {
+  /** The file tree. */
+  readonly vfs: Vfs;
+  /** Registered personalities, in registration order, with their modules. */
+  readonly personalities: OwnedList<Personality>;
+  /** Memory-management context for new address spaces. */
+  readonly mm: MmContext;
+  /** Cost table (exec's cycle charge). */
+  readonly costs: KernelCosts;
+  /** Charges kernel cycles to the running thread. */
+  charge(cycles: number): void;
+  /** Forgets the CPU's cached translation of the current space. */
+  invalidateSpace(): void;
+  /** Takes (true) or drops (false) a user reference on a module. */
+  moduleRef(owner: string, take: boolean): void;
+  /** Kernel log. */
+  log(line: string): void;
+}
+
+/** Program loading for every personality. */
+export class ExecService {
+  readonly #d: ExecDeps;
+
+  /** Creates the service. */
+  constructor(deps: ExecDeps) {
+    this.#d = deps;
+  }
+
+  /** Replaces the program of `t.process`; {@link NO_RESULT} on success, else a status. */
+  exec(t: Thread, path: string, argv: string[], envp: string[]): number {
+    return this.#exec(t, path, argv, envp, 0);
+  }
+
+  #exec(t: Thread, path: string, argv: string[], envp: string[], depth: number): number {
+    const p = t.process;
+    const vfs = this.#d.vfs;
+    const base = (p.cwdLoc as PathLoc | null) ?? vfs.root();
+    const st = vfs.stat(base, path, p);
+    if (typeof st === "number") return st;
+    if ((st.mode & S_IFMT) !== S_IFREG) return K.ACCES;
+    if ((st.mode & 0o111) === 0) return K.ACCES;
+    const bytes = vfs.readWholeFile(path, base);
+    if (typeof bytes === "number") return bytes;
+    const loc = vfs.lookup(base, path, true, p);
+    const absPath = typeof loc === "number" ? path : loc.path;
+    const redirect = this.#interpreter(bytes, path, argv);
+    if (redirect !== null) {
+      if (depth >= MAX_INTERPRETER_DEPTH) return K.LOOP;
+      if (typeof redirect === "number") return redirect;
+      return this.#exec(t, redirect.path, redirect.argv, envp, depth + 1);
+    }
+    const pers = this.#formatOwner(bytes);
+    if (pers === null) return K.NOEXEC;
+    let space: AddressSpace;
+    try {
+      space = new AddressSpace(this.#d.mm);
+    } catch {
+      return K.NOMEM;
+    }
+    const image = this.#loadImage(pers, space, bytes, absPath);
+    if (typeof image === "number") {
+      space.destroy();
+      return image;
+    }
+    const r = this.#setup(t, pers, space, image, argv, envp);
+    if (r < 0) return r;
+    this.#commit(t, pers, absPath, argv, envp);
+    return NO_RESULT;
+  }
+
+  /** The first personality that names an interpreter for the file, or null. */
+  #interpreter(
+    bytes: Uint8Array,
+    path: string,
+    argv: string[],
+  ): { path: string; argv: string[] } | KStatus | null {
+    for (const pers of this.#d.personalities.values()) {
+      if (pers.interpreterOf === undefined) continue;
+      try {
+        const r = pers.interpreterOf(bytes, path, argv);
+        if (r !== null) return r;
+      } catch (e) {
+        this.#d.log(`interpreterOf threw: ${errorText(e)}`);
+        return K.NOEXEC;
+      }
+    }
+    return null;
+  }
+
+  /** The first personality (in registration order) whose format the bytes are. */
+  #formatOwner(bytes: Uint8Array): Personality | null {
+    for (const pers of this.#d.personalities.values()) {
+      let ok = false;
+      try {
+        ok = pers.checkBinary(bytes);
+      } catch {
+        ok = false;
+      }
+      if (ok) return pers;
+    }
+    return null;
+  }
+
+  /** Installs the new space and runs `setupProcess`; on failure restores the old state. */
+  #setup(
+    t: Thread,
+    pers: Personality,
+    space: AddressSpace,
+    image: LoadedImage,
+    argv: string[],
+    envp: string[],
+  ): number {
+    const p = t.process;
+    const oldSpace = p.space as AddressSpace | null;
+    p.space = space;
+    p.memory = space;
+    const savedRegs = t.regs.slice();
+    const savedPc = t.pc;
+    t.regs.fill(0);
+    let st: number;
+    try {
+      st = pers.setupProcess(t, image, argv, envp);
+    } catch (e) {
+      this.#d.log(`setupProcess threw: ${errorText(e)}`);
+      st = K.FAULT;
+    }
+    if (st < 0) {
+      p.space = oldSpace;
+      p.memory = oldSpace ?? NO_MEMORY;
+      t.regs.set(savedRegs);
+      t.pc = savedPc;
+      space.destroy();
+      return st;
+    }
+    oldSpace?.destroy();
+    this.#d.invalidateSpace();
+    return K.OK;
+  }
+
+  /** The point of no return: the personality's exec rules, then the process's new identity. */
+  #commit(t: Thread, pers: Personality, absPath: string, argv: string[], envp: string[]): void {
+    const p = t.process;
+    const d = this.#d;
+    try {
+      pers.onExec?.(t);
+    } catch (e) {
+      d.log(`onExec threw: ${errorText(e)}`);
+    }
+    const oldPers = p.personality as Personality | null;
+    if (oldPers !== pers) {
+      if (oldPers !== null) {
+        try {
+          oldPers.onExecAway?.(p);
+        } catch (e) {
+          d.log(`onExecAway threw: ${errorText(e)}`);
+        }
+        const o = d.personalities.ownerOf(oldPers);
+        if (o !== null) d.moduleRef(o, false);
+      }
+      const n = d.personalities.ownerOf(pers);
+      if (n !== null) d.moduleRef(n, true);
+      p.personality = pers;
+      p.personalityName = pers.name;
+    }
+    const slash = absPath.lastIndexOf("/");
+    p.comm = absPath.slice(slash + 1).slice(0, 15);
+    p.argv = argv.slice();
+    p.envp = envp.slice();
+    d.charge(d.costs.exec);
+  }
+
+  #loadImage(
+    pers: Personality,
+    space: AddressSpace,
+    bytes: Uint8Array,
+    path: string,
+  ): LoadedImage | KStatus {
+    if (pers.loadBinary !== undefined) return this.#loadForeign(pers, space, bytes, path);
+    let elf: Elf32Image;
+    try {
+      elf = parseElf32(bytes);
+    } catch {
+      return K.NOEXEC;
+    }
+    const lay = loadElf(space, elf, path);
+    if (typeof lay === "number") return lay;
+    return {
+      path,
+      entry: lay.entry,
+      phdrAddr: lay.phdrAddr,
+      phent: elf.phentsize,
+      phnum: elf.phnum,
+      base: lay.base,
+      brk: lay.brk,
+      stackTop: USER_LAYOUT.STACK_TOP,
+      stackSize: USER_LAYOUT.STACK_SIZE,
+      elf,
+      bytes,
+    };
+  }
+
+  /** A personality's own format: it maps and fills the space through an {@link ImageLoader}. */
+  #loadForeign(
+    pers: Personality,
+    space: AddressSpace,
+    bytes: Uint8Array,
+    path: string,
+  ): LoadedImage | KStatus {
+    const loader: ImageLoader = {
+      map: (addr, length, prot, name) => space.mapRegion(addr, length, prot, name),
+      write: (addr, data) => space.populate(addr, data) ? K.OK : K.FAULT,
+    };
+    try {
+      const r = pers.loadBinary!(bytes, path, loader);
+      if (typeof r === "number") return r;
+      if (space.findRegion(r.stackTop - 1) === undefined) {
+        const st = space.mapRegion(r.stackTop - r.stackSize, r.stackSize, 3, "[stack]");
+        if (st < 0) return st;
+      }
+      if (space.brkStart === 0) space.initBrk(r.brk);
+      return r;
+    } catch (e) {
+      this.#d.log(`loadBinary threw: ${errorText(e)}`);
+      return K.NOEXEC;
+    }
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The data behind /proc: the kernel's answers to procfs's questions
+ * (`ProcInfoProvider` in `procfs.ts`), read from the process table, the
+ * address spaces, the frame allocator, the interrupt service and the hart.
+ * procfs formats; this file only gathers.
+ *
+ * @module
+ */
+
+import type { Cpu } from "../../hw/cpu.ts";
+import type { SimClock } from "../../hw/clock.ts";
+import { CSR, ISA_STRING } from "../../hw/csr.ts";
+import type { InterruptCount } from "../io/interrupts.ts";
+import { SIG_DFL, SIG_IGN } from "../ipc/signal_numbers.ts";
+import { type AddressSpace, Prot } from "../mm/address_space.ts";
+import { type FrameAllocator, PAGE_SIZE } from "../mm/frames.ts";
+import { type Process, STATE_LETTERS, TaskState } from "../proc/process.ts";
+import type { ProcessTable } from "../proc/process_table.ts";
+import type { ProcessInfo, ProcInfoProvider } from "./procfs.ts";
+
+/** Clock ticks per second that /proc reports times in (Linux's USER_HZ). */
+const HZ = 100;
+
+/** What the provider reads. */
+export interface ProcDataSources {
+  /** Processes. */
+  readonly table: ProcessTable;
+  /** The machine's clock. */
+  readonly clock: SimClock;
+  /** The hart (for /proc/cpuinfo's ID registers). */
+  readonly cpu: Cpu;
+  /** Physical frames (free memory). */
+  readonly frames: FrameAllocator;
+  /** RAM size in bytes. */
+  readonly ramSize: number;
+  /** Descriptors per process. */
+  readonly maxFds: number;
+  /** Kernel release string. */
+  readonly release: string;
+  /** Cycles spent idle so far. */
+  idleCycles(): number;
+  /** Interrupt counts. */
+  interrupts(): InterruptCount[];
+  /** User and system cycles of a process's own threads. */
+  cycles(p: Process): { user: number; system: number };
+}
+
+/**
+ * Builds the /proc provider over `src`.
+ *
+ * @param src Where the data comes from.
+ * @returns The provider that procfs reads.
+ */
+export function createProcProvider(src: ProcDataSources): ProcInfoProvider {
+  return {
+    pids: () => src.table.list().map((p) => p.pid),
+    process: (pid) => processInfo(src, pid),
+    selfPid: () => src.table.current?.process.pid ?? 0,
+    memory: () => ({ totalBytes: src.ramSize, freeBytes: src.frames.free * PAGE_SIZE }),
+    uptime: () => {
+      const f = src.clock.frequency;
+      return { seconds: src.clock.now / f, idleSeconds: src.idleCycles() / f };
+    },
+    interrupts: () => src.interrupts(),
+    version: () => `Strata version ${src.release} (deno) #1`,
+    ticksPerSecond: HZ,
+    cpus: () => [{
+      hart: 0,
+      isa: ISA_STRING,
+      mmu: "sv32",
+      mvendorid: src.cpu.readCsr(CSR.mvendorid),
+      marchid: src.cpu.readCsr(CSR.marchid),
+      mimpid: src.cpu.readCsr(CSR.mimpid),
+    }],
+  };
+}
+
+/** Signal-disposition bit sets of a process: ignored and caught. */
+function dispositions(p: Process): { ignored: bigint; caught: bigint } {
+  let caught = 0n, ignored = 0n;
+  for (let s = 1; s <= 64; s++) {
+    const h = p.sigActions[s].handler;
+    if (h === SIG_IGN) ignored |= 1n << BigInt(s - 1);
+    else if (h !== SIG_DFL) caught |= 1n << BigInt(s - 1);
+  }
+  return { ignored, caught };
+}
+
+function pair(hi: number, lo: number): bigint {
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
+
+function processInfo(src: ProcDataSources, pid: number): ProcessInfo | null {
+  const p = src.table.get(pid);
+  if (p === undefined) return null;
+  const t = p.threads[0];
+  const toTicks = (c: number) => Math.floor(c * HZ / src.clock.frequency);
+  const { ignored, caught } = dispositions(p);
+  const sp = p.space as AddressSpace | null;
+  const state = p.state === TaskState.ZOMBIE
+    ? "Z"
+    : p.state === TaskState.STOPPED
+    ? "T"
+    : STATE_LETTERS[t?.state ?? 0];
+  const cyc = src.cycles(p);
+  return {
+    pid: p.pid,
+    ppid: p.ppid,
+    pgid: p.pgid,
+    sid: p.sid,
+    comm: p.comm,
+    state,
+    minflt: p.pageFaults,
+    utime: t === undefined ? 0 : toTicks(cyc.user),
+    stime: t === undefined ? 0 : toTicks(cyc.system),
+    cutime: toTicks(p.childUserCycles),
+    cstime: toTicks(p.childSystemCycles),
+    priority: 20,
+    nice: 0,
+    numThreads: p.threads.length,
+    startTime: toTicks(p.startCycle),
+    vsize: sp?.vsize ?? 0,
+    rss: sp?.resident ?? 0,
+    uid: p.uid,
+    gid: p.gid,
+    sigPending: t === undefined ? 0n : pair(t.sigPendingHi, t.sigPendingLo),
+    sigBlocked: t === undefined ? 0n : pair(t.sigBlockedHi, t.sigBlockedLo),
+    sigIgnored: ignored,
+    sigCaught: caught,
+    exitCode: p.exitCode,
+    cmdline: p.argv,
+    fdSize: src.maxFds,
+    maps: sp === null ? [] : sp.regions.map((r) => ({
+      start: r.start,
+      end: r.end,
+      read: (r.prot & Prot.READ) !== 0,
+      write: (r.prot & Prot.WRITE) !== 0,
+      exec: (r.prot & Prot.EXEC) !== 0,
+      name: r.name,
+    })),
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * Timekeeping: simulated time as the kernel and plugins see it, and kernel
+ * timers on the machine's clock.
+ *
+ * - {@link Timekeeping.nowNs} / {@link Timekeeping.realtimeNs}: monotonic and
+ *   wall-clock time (the RTC's epoch at boot plus simulated time);
+ * - {@link Timekeeping.startTimer}: a one-shot callback after a delay, tagged
+ *   with the module that started it, so that {@link Timekeeping.dropOwner}
+ *   cancels a module's timers when it unloads;
+ * - {@link Timekeeping.sleepUntil} / {@link Timekeeping.armWake}: a thread
+ *   parked until a deadline.
+ *
+ * @module
+ */
+
+import type { SimClock } from "../../hw/clock.ts";
+import { errorText } from "../errors.ts";
+import { BLOCK } from "./call_result.ts";
+import type { ParkingPlace, Thread } from "./process.ts";
+import type { ProcessTable } from "./process_table.ts";
+
+const SLEEP_PLACE: ParkingPlace = { name: "sleep", remove: () => {} };
+
+/** Simulated time and kernel timers over one clock. */
+export class Timekeeping {
+  readonly #clock: SimClock;
+  readonly #table: ProcessTable;
+  readonly #bootRealtimeNs: bigint;
+  readonly #log: (line: string) => void;
+  // Live timers started by a module: id -> owner (kernel timers are not listed).
+  readonly #owned = new Map<number, string>();
+
+  /**
+   * Creates the service.
+   *
+   * @param clock The machine's clock.
+   * @param table The process table (to wake sleepers).
+   * @param bootRealtimeNs Wall-clock time at cycle 0 (from the RTC).
+   * @param log Receives a line when a timer callback throws.
+   */
+  constructor(
+    clock: SimClock,
+    table: ProcessTable,
+    bootRealtimeNs: bigint,
+    log: (line: string) => void,
+  ) {
+    this.#clock = clock;
+    this.#table = table;
+    this.#bootRealtimeNs = bootRealtimeNs;
+    this.#log = log;
+  }
+
+  /** Monotonic simulated ns since boot. */
+  nowNs(): number {
+    const c = this.#clock;
+    return Math.floor(c.now * (1e9 / c.frequency));
+  }
+
+  /** Wall-clock ns since the Unix epoch. */
+  realtimeNs(): bigint {
+    return this.#bootRealtimeNs + BigInt(this.nowNs());
+  }
+
+  /**
+   * Calls `callback` once after `delayNs` of simulated time.
+   *
+   * @param delayNs Delay in simulated nanoseconds.
+   * @param callback Runs in kernel context; an exception is logged, not thrown.
+   * @param owner The module that owns the timer (null: the kernel).
+   * @returns The timer id for {@link cancelTimer}.
+   */
+  startTimer(delayNs: number, callback: () => void, owner: string | null = null): number {
+    const clock = this.#clock;
+    const cycles = Math.max(0, Math.ceil(delayNs * clock.frequency / 1e9));
+    const id = clock.schedule(cycles, () => {
+      if (owner !== null) this.#owned.delete(id);
+      try {
+        callback();
+      } catch (e) {
+        this.#log(`timer callback threw: ${errorText(e)}`);
+      }
+    });
+    if (owner !== null) this.#owned.set(id, owner);
+    return id;
+  }
+
+  /** Cancels a timer (harmless if it already fired). */
+  cancelTimer(id: number): void {
+    this.#owned.delete(id);
+    this.#clock.cancel(id);
+  }
+
+  /** Cancels every pending timer of `owner`; returns how many there were. */
+  dropOwner(owner: string): number {
+    let n = 0;
+    for (const [id, o] of this.#owned) {
+      if (o !== owner) continue;
+      this.#owned.delete(id);
+      this.#clock.cancel(id);
+      n++;
+    }
+    return n;
+  }
+
+  /** Wakes `t` at monotonic `deadlineNs` (it must be parked by the caller). */
+  armWake(t: Thread, deadlineNs: number): void {
+    const clock = this.#clock;
+    const cyc = Math.max(clock.now, Math.ceil(deadlineNs * clock.frequency / 1e9));
+    t.timerEvent = clock.scheduleAt(cyc, () => {
+      t.timerEvent = -1;
+      this.#table.wakeThread(t);
+    });
+  }
+
+  /** Parks `t` until `deadlineNs`; 0 once it has passed, else {@link BLOCK}. */
+  sleepUntil(t: Thread, deadlineNs: number): number {
+    if (this.nowNs() >= deadlineNs) return 0;
+    this.#table.park(t, SLEEP_PLACE);
+    this.armWake(t, deadlineNs);
+    return BLOCK;
+  }
+}

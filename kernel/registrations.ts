@@ -1,0 +1,201 @@
+/**
+ * What modules register, by owner: personalities, character devices, the
+ * scheduling policy, file system types, timers and end-of-input actions.
+ *
+ * - {@link Registrations.registrar}: the registration calls a module's
+ *   context carries, bound to the module's name;
+ * - {@link Registrations.drop}: removes everything one module registered
+ *   (after a failed init or an unload), timers included;
+ * - {@link Registrations.hold} / {@link Registrations.settle}: the two halves
+ *   of a replacement: the old module's devices are held (open files stay,
+ *   callers wait) until the successor registers them again.
+ *
+ * @module
+ */
+
+import type { CharDeviceRegistration, FileSystemFactory, Personality } from "./api.ts";
+import { K, type KStatus } from "./errors.ts";
+import type { FileOps } from "./fs/types.ts";
+import {
+  CharDeviceError,
+  type CharDeviceRegistry,
+  majorOf,
+  makeDev,
+  minorOf,
+} from "./io/char_device.ts";
+import type { Registrar } from "./modules/loader.ts";
+import { OwnedList } from "./modules/registry.ts";
+import { type Process, TaskState } from "./proc/process.ts";
+import type { ProcessTable } from "./proc/process_table.ts";
+import type { SchedulerPolicy } from "./proc/scheduler.ts";
+import type { Timekeeping } from "./proc/timekeeping.ts";
+
+/** A registered file system type. */
+export interface FileSystemType {
+  /** The type name given to mount (e.g. "ext2"). */
+  readonly type: string;
+  /** Builds an instance. */
+  readonly factory: FileSystemFactory;
+}
+
+/** What the registrations need from the kernel. */
+export interface RegistrationDeps {
+  /** Character devices. */
+  readonly charDevices: CharDeviceRegistry;
+  /** Processes (a personality in use cannot go). */
+  readonly table: ProcessTable;
+  /** The policy installed when a scheduler module goes away. */
+  readonly fallbackPolicy: SchedulerPolicy;
+  /** Timers. */
+  readonly time: Timekeeping;
+  /** Takes (true) or drops (false) a user reference on a module. */
+  moduleRef(owner: string, take: boolean): void;
+}
+
+/** The kernel's owner-tagged registries. */
+export class Registrations {
+  /** Personalities, in registration order (exec tries them in this order). */
+  readonly personalities: OwnedList<Personality> = new OwnedList();
+  /** File system types. */
+  readonly fileSystems: OwnedList<FileSystemType> = new OwnedList();
+  /** End-of-console-input actions. */
+  readonly eofHandlers: OwnedList<() => void> = new OwnedList();
+  readonly #devices: OwnedList<number> = new OwnedList();
+  #schedulerOwner: string | null = null;
+  readonly #d: RegistrationDeps;
+
+  /** Creates the registries. */
+  constructor(deps: RegistrationDeps) {
+    this.#d = deps;
+  }
+
+  /** The registration calls of module `owner`. */
+  registrar(owner: string): Registrar {
+    return {
+      registerCharDevice: (reg, ops) => this.registerCharDevice(reg, ops, owner),
+      unregisterCharDevice: (major, minor) => this.unregisterCharDevice(major, minor, owner),
+      registerPersonality: (p) => this.registerPersonality(p, owner),
+      unregisterPersonality: (name) => this.unregisterPersonality(name, owner),
+      setScheduler: (policy) => this.setScheduler(policy, owner),
+      registerFileSystem: (type, factory) => this.registerFileSystem(type, factory, owner),
+      startTimer: (delayNs, cb) => this.#d.time.startTimer(delayNs, cb, owner),
+      cancelTimer: (id) => this.#d.time.cancelTimer(id),
+      onConsoleInputEnd: (handler) => this.eofHandlers.add(handler, owner),
+    };
+  }
+
+  /** Registers a character device for `owner` (null: the kernel). */
+  registerCharDevice(reg: CharDeviceRegistration, ops: FileOps, owner: string | null): KStatus {
+    const rdev = makeDev(reg.major, reg.minor);
+    const holder = this.#devices.ownerOf(rdev);
+    if (this.#d.charDevices.isHeld(reg.major, reg.minor) && holder !== null && holder !== owner) {
+      // A successor takes over a held device: it changes hands.
+      this.#devices.remove((d) => d === rdev);
+    }
+    try {
+      this.#d.charDevices.register({ ...reg, fileOps: ops });
+    } catch (e) {
+      if (e instanceof CharDeviceError) return K.EXIST;
+      throw e;
+    }
+    if (this.#devices.find((d) => d === rdev) === undefined) this.#devices.add(rdev, owner);
+    return K.OK;
+  }
+
+  /** Removes a character device; a module may remove only its own. */
+  unregisterCharDevice(major: number, minor: number, owner: string | null): KStatus {
+    const rdev = makeDev(major, minor);
+    if (owner !== null && this.#devices.ownerOf(rdev) !== owner) return K.NODEV;
+    if (!this.#d.charDevices.unregister(major, minor)) return K.NODEV;
+    this.#devices.remove((d) => d === rdev);
+    return K.OK;
+  }
+
+  /** Registers a personality; K.EXIST when the name is taken. */
+  registerPersonality(p: Personality, owner: string | null): KStatus {
+    if (this.personalities.find((q) => q.name === p.name) !== undefined) return K.EXIST;
+    this.personalities.add(p, owner);
+    return K.OK;
+  }
+
+  /** Unregisters a personality; K.BUSY while a live process runs under it. */
+  unregisterPersonality(name: string, owner: string | null): KStatus {
+    const pers = this.personalities.find((q) => q.name === name);
+    if (pers === undefined) return K.NOENT;
+    if (owner !== null && this.personalities.ownerOf(pers) !== owner) return K.PERM;
+    if (this.#inUse(pers)) return K.BUSY;
+    this.personalities.remove((q) => q === pers);
+    return K.OK;
+  }
+
+  #inUse(pers: Personality): boolean {
+    for (const p of this.#d.table.byPid.values()) {
+      if ((p as Process).personality === pers && p.state !== TaskState.ZOMBIE) return true;
+    }
+    return false;
+  }
+
+  /** Installs a scheduling policy; the owning module is referenced while it is installed. */
+  setScheduler(policy: SchedulerPolicy, owner: string | null): void {
+    const prev = this.#schedulerOwner;
+    this.#d.table.setPolicy(policy);
+    this.#schedulerOwner = owner;
+    if (prev !== null && prev !== owner) this.#d.moduleRef(prev, false);
+    if (owner !== null) this.#d.moduleRef(owner, true);
+  }
+
+  /** Registers a file system type; K.EXIST when taken, K.INVAL for a bad name. */
+  registerFileSystem(type: string, factory: FileSystemFactory, owner: string | null): KStatus {
+    if (!/^[a-z0-9_]+$/.test(type)) return K.INVAL;
+    if (this.fileSystems.find((f) => f.type === type) !== undefined) return K.EXIST;
+    this.fileSystems.add({ type, factory }, owner);
+    return K.OK;
+  }
+
+  /** Drops everything `owner` registered. */
+  drop(owner: string): void {
+    for (const { value: rdev } of this.#devices.dropOwner(owner)) {
+      this.#d.charDevices.unregister(majorOf(rdev), minorOf(rdev));
+    }
+    this.#dropRest(owner);
+  }
+
+  /** For a replacement: `owner`'s devices are held; everything else it registered is dropped. */
+  hold(owner: string): void {
+    for (const rdev of this.#devices.values()) {
+      if (this.#devices.ownerOf(rdev) === owner) {
+        this.#d.charDevices.hold(majorOf(rdev), minorOf(rdev));
+      }
+    }
+    this.#dropRest(owner, true);
+  }
+
+  /**
+   * Ends a replacement of `from` by `to`: devices still held (not taken
+   * over) are removed, and a scheduling policy still owned by `from` gives
+   * way to the fallback.
+   */
+  settle(from: string, _to: string): void {
+    for (const rdev of this.#devices.values()) {
+      const major = majorOf(rdev), minor = minorOf(rdev);
+      if (this.#devices.ownerOf(rdev) === from && this.#d.charDevices.isHeld(major, minor)) {
+        this.#d.charDevices.unregister(major, minor);
+        this.#devices.remove((d) => d === rdev);
+      }
+    }
+    if (this.#schedulerOwner === from && from !== _to) this.#fallBack();
+  }
+
+  #dropRest(owner: string, keepScheduler = false): void {
+    this.personalities.dropOwner(owner);
+    this.fileSystems.dropOwner(owner);
+    this.eofHandlers.dropOwner(owner);
+    this.#d.time.dropOwner(owner);
+    if (this.#schedulerOwner === owner && !keepScheduler) this.#fallBack();
+  }
+
+  #fallBack(): void {
+    this.#schedulerOwner = null;
+    this.#d.table.setPolicy(this.#d.fallbackPolicy);
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * The kernel's answers to the trap loop (`TrapHooks` of
+ * `kernel/proc/trap_loop.ts`): what an ecall, a fault, an interrupt, an idle
+ * CPU or a deadlock becomes.
+ *
+ * - system calls: indexed in the process's personality table; a missing
+ *   entry asks the personality's `missing` hook (default ENOSYS's status);
+ *   a handler that throws kills its process, never the host;
+ * - page faults: the address space resolves demand-zero and copy-on-write;
+ *   out of memory kills the process; anything else is the personality's
+ *   `onFault` (Unix sends a signal);
+ * - other exceptions: the personality's `onFault`;
+ * - external interrupts: the interrupt service;
+ * - idle and deadlock: host pacing, console input, end-of-input actions.
+ *
+ * This object is not the plugins' `api`: it is handed to the trap loop only.
+ *
+ * @module
+ */
+
+import { CAUSE } from "../hw/csr.ts";
+import type { Machine } from "../hw/machine.ts";
+import { BLOCK, type KernelApi, NO_RESULT, type Personality } from "./api.ts";
+import { errorText, K, statusName } from "./errors.ts";
+import type { InterruptService } from "./io/interrupts.ts";
+import { SIG } from "./ipc/signal_numbers.ts";
+import { SI, type SignalEngine } from "./ipc/signals.ts";
+import { Access, type AddressSpace, FaultResult } from "./mm/address_space.ts";
+import type { WaitQueue } from "./ipc/wait_queue.ts";
+import type { OwnedList } from "./modules/registry.ts";
+import type { KernelCosts } from "./proc/costs.ts";
+import { TaskState, type Thread } from "./proc/process.ts";
+import type { TrapHooks, TrapLoop } from "./proc/trap_loop.ts";
+
+/** Most end-of-input actions run before a stall is reported as a deadlock. */
+const MAX_EOF_INJECTIONS = 16;
+
+/** What the trap handlers need from the kernel. */
+export interface TrapHandlerDeps {
+  /** The machine (clock, console). */
+  readonly machine: Machine;
+  /** The trap loop (tracing, halting). */
+  readonly loop: TrapLoop;
+  /** The API handed to system-call handlers. */
+  readonly api: KernelApi;
+  /** Cost table (trace timestamps). */
+  readonly costs: KernelCosts;
+  /** The signal engine. */
+  readonly signals: SignalEngine;
+  /** The PLIC's S context. */
+  readonly interrupts: InterruptService;
+  /** Actions for when console input has ended and everything waits. */
+  readonly eofHandlers: OwnedList<() => void>;
+  /** One line per system call when set (strace-like). */
+  readonly trace: ((line: string) => void) | null;
+  /** Pace idle time to host time. */
+  readonly realtimeIdle: boolean;
+  /** Kills a process (exit by signal, core dump flag). */
+  terminate(t: Thread, sig: number, core: boolean): void;
+  /** Ends the run. */
+  halt(status: number, reason: string, detail: string): void;
+  /** Kernel log. */
+  log(line: string): void;
+  /** The queue a file system asked the caller to wait on (`waitForIo`), consumed. */
+  takeIoWait(): WaitQueue | null;
+}
+
+/** The kernel's {@link TrapHooks}. */
+export class TrapHandlers implements TrapHooks {
+  readonly #d: TrapHandlerDeps;
+  readonly #traceA = new Int32Array(3);
+  #hostErrors = 0;
+  #nudges = 0;
+  #eofInjections = 0;
+
+  /** Creates the handlers. */
+  constructor(deps: TrapHandlerDeps) {
+    this.#d = deps;
+  }
+
+  /** Dispatches a system call through the process's personality table. */
+  syscall(t: Thread): void {
+    const d = this.#d;
+    const pers = t.process.personality as Personality;
+    const num = t.regs[17];
+    t.restartPc = (t.pc - 4) >>> 0;
+    t.interrupted = false;
+    const h = pers.syscalls[num];
+    const tracing = d.trace !== null || d.loop.trace !== null;
+    let t0 = 0;
+    if (tracing) {
+      this.#traceA[0] = t.regs[10];
+      this.#traceA[1] = t.regs[11];
+      this.#traceA[2] = t.regs[12];
+      t0 = d.machine.clock.now - d.costs.trap - d.costs.syscall;
+    }
+    let r: number;
+    try {
+      r = h !== undefined
+        ? h(t, d.api)
+        : pers.missing !== undefined
+        ? pers.missing(t, num)
+        : K.NOSYS;
+    } catch (e) {
+      this.#killedByHostError(t, e, `system call ${pers.syscallNames[num] ?? num}`);
+      return;
+    }
+    if (r === K.RESTART) r = this.#parkForIo(t);
+    if (tracing) this.#traced(t, pers, num, r, t0);
+    if (r === BLOCK) {
+      t.pc = t.restartPc;
+      return;
+    }
+    t.restartState = -1;
+    t.partialResult = -1;
+    t.noRestart = false;
+    if (r === NO_RESULT) return;
+    if (r < 0 && r >= -4095) r = pers.mapStatus(r);
+    t.regs[10] = r;
+  }
+
+  /** A call that must wait for a device: park on the queue it named, restart when woken. */
+  #parkForIo(t: Thread): number {
+    const q = this.#d.takeIoWait();
+    if (q === null) {
+      this.#d.log(`pid ${t.process.pid}: K.RESTART without a queue to wait on; answering EIO`);
+      return K.IO;
+    }
+    return this.#d.api.block(t, q);
+  }
+
+  #traced(t: Thread, pers: Personality, num: number, r: number, t0: number): void {
+    const d = this.#d;
+    const name = pers.syscallNames[num] ?? `syscall_${num}`;
+    const a = this.#traceA;
+    if (d.trace !== null) {
+      const res = r === BLOCK
+        ? "<blocked>"
+        : r === NO_RESULT
+        ? "<no result>"
+        : r < 0 && r >= -4095
+        ? `${r} ${statusName(r)}`
+        : String(r);
+      const hex = (v: number) => `0x${(v >>> 0).toString(16)}`;
+      d.trace(`${t.process.pid} ${name}(${hex(a[0])}, ${hex(a[1])}, ${hex(a[2])}) = ${res}`);
+    }
+    d.loop.trace?.complete(name, "syscall", t.process.pid, t.tid, t0, d.machine.clock.now, {
+      a0: a[0],
+      result: r === BLOCK ? "blocked" : r === NO_RESULT ? "-" : r,
+    });
+  }
+
+  /** Resolves a page fault, or kills on exhausted memory, or hands it to the personality. */
+  pageFault(t: Thread, cause: number, addr: number): void {
+    const p = t.process;
+    const sp = p.space as AddressSpace | null;
+    if (sp === null) return;
+    const access = cause === CAUSE.FETCH_PAGE_FAULT
+      ? Access.EXEC
+      : cause === CAUSE.LOAD_PAGE_FAULT
+      ? Access.READ
+      : Access.WRITE;
+    p.pageFaults++;
+    const r = sp.handleFault(addr, access);
+    if (r === FaultResult.OK) return;
+    if (r === FaultResult.NOMEM) {
+      this.#d.log(`out of memory: killing pid ${p.pid} (${p.comm}) at 0x${addr.toString(16)}`);
+      this.#d.signals.send(p, SIG.KILL, 0, SI.KERNEL);
+      return;
+    }
+    this.#fault(t, cause, addr, r === FaultResult.MAPERR);
+  }
+
+  /** Any other synchronous exception: the personality decides. */
+  exception(t: Thread, cause: number, tval: number): void {
+    this.#fault(t, cause, tval, false);
+  }
+
+  /** A fault the kernel cannot resolve: the personality's onFault, else the process is killed. */
+  #fault(t: Thread, cause: number, addr: number, unmapped: boolean): void {
+    const pers = t.process.personality as Personality | null;
+    if (pers?.onFault === undefined) {
+      this.#d.signals.send(t.process, SIG.KILL, 0, SI.KERNEL);
+      return;
+    }
+    try {
+      pers.onFault(t, cause, addr, unmapped);
+    } catch (e) {
+      this.#killedByHostError(t, e, "fault handling");
+    }
+  }
+
+  /** Claims and dispatches pending PLIC interrupts. */
+  externalInterrupt(): void {
+    this.#nudges = 0;
+    this.#d.interrupts.dispatch();
+  }
+
+  /** Delivers pending signals before a return to user mode. */
+  deliverSignals(t: Thread): void {
+    this.#d.signals.deliver(t);
+  }
+
+  /** A host exception escaped the trap handling. */
+  hostError(t: Thread | null, error: unknown): void {
+    if (t !== null && t.process.state !== TaskState.ZOMBIE) {
+      this.#killedByHostError(t, error, "trap handling");
+      return;
+    }
+    this.#d.log(`kernel error while idle: ${errorText(error)}`);
+    if (++this.#hostErrors > 100) this.#d.halt(70, "error", "too many kernel errors");
+  }
+
+  #killedByHostError(t: Thread, e: unknown, where: string): void {
+    const p = t.process;
+    this.#d.log(`kernel error in ${where} of pid ${p.pid} (${p.comm}): ${errorText(e)}; killed`);
+    if (++this.#hostErrors > 1000) {
+      this.#d.halt(70, "error", "too many kernel errors");
+      return;
+    }
+    this.#d.terminate(t, SIG.SYS, true);
+  }
+
+  /** Interactive pacing of idle time: waits host time for simulated idle time. */
+  paceIdle(cycles: number): Promise<number> | null {
+    if (!this.#d.realtimeIdle) return null;
+    const c = this.#d.machine.console;
+    const freq = this.#d.machine.clock.frequency;
+    const ms = (cycles / freq) * 1000;
+    if (ms < 1 || c.hasInput()) return null;
+    const start = performance.now();
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(Math.floor(((performance.now() - start) / 1000) * freq));
+      };
+      const timer = setTimeout(finish, Math.min(ms, 0x7fff_ffff));
+      if (!c.inputClosed) c.waitForInput().then(finish);
+    });
+  }
+
+  /** Idle with nothing pending: wait for console input if it can still come. */
+  waitForHost(): Promise<void> | null {
+    const c = this.#d.machine.console;
+    if (c.inputClosed) return null;
+    if (c.hasInput()) {
+      // Input is there but the UART has not taken it: nudge it through its
+      // callback. If that never leads to an interrupt, nothing can change.
+      if (++this.#nudges > 1000) return null;
+      c.onInput?.();
+      return new Promise((r) => setTimeout(r, 1));
+    }
+    return c.waitForInput();
+  }
+
+  /**
+   * Every thread blocked and nothing can wake one. If console input has
+   * ended and a driver registered an end-of-input action (the console turns
+   * it into ^D), that runs first, a bounded number of times; otherwise
+   * report and halt.
+   */
+  deadlock(blocked: Thread[]): boolean {
+    const d = this.#d;
+    if (
+      d.machine.console.inputClosed && d.eofHandlers.length > 0 &&
+      this.#eofInjections < MAX_EOF_INJECTIONS
+    ) {
+      this.#eofInjections++;
+      for (const h of d.eofHandlers.values()) {
+        try {
+          h();
+        } catch (e) {
+          d.log(`end-of-input handler threw: ${errorText(e)}`);
+        }
+      }
+      return true;
+    }
+    const lines = blocked.map((t) =>
+      `  pid ${t.process.pid} (${t.process.comm}) blocked on ${t.parkedOn?.name ?? "?"}`
+    );
+    const detail = blocked.length === 0
+      ? "no runnable process and nothing pending"
+      : `all processes are blocked and nothing can wake them:\n${lines.join("\n")}`;
+    d.log(`deadlock: ${detail}`);
+    d.halt(124, "deadlock", detail);
+    return false;
+  }
+}
