@@ -1,266 +1,93 @@
 /**
  * Strata: an operating-system simulation toolkit.
  *
- * As a library: `import { createMachine, runGuest } from "./mod.ts"`.
- * As a program: `deno run -A mod.ts [options]` (see {@link USAGE}).
+ * As a library:
+ *
+ * ```ts
+ * import { runGuest } from "./mod.ts";
+ * const r = await runGuest({ cmd: "echo hi | wc -c" });
+ * console.log(r.status, r.output, r.cycles); // same cycles on every run
+ * ```
+ *
+ * As a program: `deno run -A mod.ts [options]` (see `USAGE` in `system/cli.ts`).
+ * The machine's parts are in `./hw` (`hw/mod.ts`), the plugin interface in
+ * `./kernel/api`, the plugins in `./plugins`.
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { main } from "./system/cli.ts";
 
-import { BareMetalError, runBareElf } from "./system/bare_runner.ts";
-import { ElfFormatError, parseElf32 } from "./lib/elf.ts";
-import { createMachine, MachineConfigError } from "./hw/machine.ts";
-import { MEMORY_MAP } from "./hw/memory_map.ts";
-import { TerminalConsole } from "./system/terminal_console.ts";
-import { BootError, bootKernel } from "./system/boot.ts";
-import { KernelError } from "./kernel/errors.ts";
-import { HostFsError } from "./kernel/fs/hostfs.ts";
-import { StorageConfigError } from "./hw/storage.ts";
-
-export * from "./hw/mod.ts";
 export { boot, BootError, bootKernel, DEFAULT_BOOT_CONFIG, runGuest } from "./system/boot.ts";
 export type {
   BootConfig,
+  BootedSystem,
   BootOptions,
+  ConsoleScriptStep,
   ConsoleSpec,
   GuestResult,
   ShareSpec,
 } from "./system/boot.ts";
-
-/** Version of the toolkit. */
-export const VERSION = "0.1.0";
-
-/** The command-line help text. */
-export const USAGE = `Strata ${VERSION}: a simulated RISC-V machine with a layered kernel.
-
-Usage:
-  deno run -A mod.ts [options]             boot the default machine to a shell
-  deno run -A mod.ts --cmd 'CMD'           boot, run CMD with /bin/sh -c, exit with its status
-  deno run -A mod.ts --bare FILE.elf       run a bare-metal ELF in M-mode (tohost protocol)
-
-Options:
-  --cmd CMD              run one command and exit with its status
-  --init PATH            the program run as pid 1 (default /bin/init)
-  --mem SIZE             RAM size, e.g. 64M, 128M, 1G (default 64M)
-  --quantum MS           scheduler quantum in simulated milliseconds (default 10)
-  --share HOST[:GUEST]   show a host directory read-only in the guest (default GUEST /mnt/host)
-  --bare FILE            run a bare-metal ELF; exit 0 on tohost=1, the failure code otherwise
-  --max-instructions N   stop a bare-metal run after N instructions (exit 124)
-  --trace-syscalls       print every system call to stderr (strace-like)
-  --trace FILE           write a Chrome trace-event JSON file (open it in Perfetto)
-  -h, --help             show this help
-  -V, --version          show the version
-`;
-
-/** Raised for a bad command line; the message says what is wrong. */
-export class UsageError extends Error {
-  /** Creates the error. */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
-/** Parsed command-line options. */
-export interface CommandLine {
-  /** What to do. */
-  mode: "shell" | "cmd" | "bare" | "help" | "version";
-  /** Command for `--cmd`. */
-  cmd?: string;
-  /** ELF path for `--bare`. */
-  bare?: string;
-  /** pid 1 program. */
-  init?: string;
-  /** RAM size in bytes. */
-  ramSize?: number;
-  /** Quantum in simulated milliseconds. */
-  quantumMs?: number;
-  /** Host directories to share. */
-  shares: { hostDir: string; guestDir: string }[];
-  /** Instruction limit for bare runs. */
-  maxInstructions?: number;
-  /** Print system calls to stderr. */
-  traceSyscalls: boolean;
-  /** Chrome trace output file. */
-  traceFile?: string;
-}
-
-/** Parses a size such as `64M`, `1G`, `65536` or `512K` into bytes. */
-export function parseSize(text: string): number {
-  const m = /^(\d+)([KMG]?)i?B?$/i.exec(text.trim());
-  if (m === null) throw new UsageError(`bad size '${text}' (use e.g. 64M or 1G)`);
-  const unit = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2].toUpperCase()] ?? 1;
-  return Number(m[1]) * unit;
-}
-
-function parsePositive(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`--${name} needs a positive number, got '${text}'`);
-  }
-  return n;
-}
-
-/** Parses the command line; throws {@link UsageError} on a wrong flag or value. */
-export function parseCommandLine(args: string[]): CommandLine {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        cmd: { type: "string" },
-        init: { type: "string" },
-        mem: { type: "string" },
-        quantum: { type: "string" },
-        share: { type: "string", multiple: true },
-        bare: { type: "string" },
-        "max-instructions": { type: "string" },
-        "trace-syscalls": { type: "boolean" },
-        trace: { type: "string" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "V" },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const v = parsed.values;
-  const out: CommandLine = {
-    mode: "shell",
-    shares: [],
-    traceSyscalls: v["trace-syscalls"] ?? false,
-  };
-  if (v.help) return { ...out, mode: "help" };
-  if (v.version) return { ...out, mode: "version" };
-  if (v.bare !== undefined && v.cmd !== undefined) {
-    throw new UsageError("--bare and --cmd exclude each other");
-  }
-  if (v.bare !== undefined) {
-    out.mode = "bare";
-    out.bare = v.bare;
-  } else if (v.cmd !== undefined) {
-    out.mode = "cmd";
-    out.cmd = v.cmd;
-  }
-  if (v.init !== undefined) out.init = v.init;
-  if (v.trace !== undefined) out.traceFile = v.trace;
-  if (v.mem !== undefined) out.ramSize = parseSize(v.mem);
-  if (v.quantum !== undefined) out.quantumMs = parsePositive("quantum", v.quantum);
-  if (v["max-instructions"] !== undefined) {
-    out.maxInstructions = parsePositive("max-instructions", v["max-instructions"]);
-  }
-  for (const s of v.share ?? []) {
-    const i = s.indexOf(":");
-    const hostDir = i < 0 ? s : s.slice(0, i);
-    const guestDir = i < 0 ? "/mnt/host" : s.slice(i + 1);
-    if (hostDir === "") throw new UsageError(`--share needs a host directory, got '${s}'`);
-    if (!guestDir.startsWith("/")) {
-      throw new UsageError(`--share guest path must be absolute, got '${guestDir}'`);
-    }
-    out.shares.push({ hostDir, guestDir });
-  }
-  return out;
-}
-
-/** Runs a bare-metal ELF on a fresh machine with the UART on the terminal; returns the exit status. */
-export async function runBareCommand(line: CommandLine): Promise<number> {
-  const path = line.bare!;
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  const image = parseElf32(bytes);
-  const machine = createMachine({
-    ramSize: line.ramSize,
-    console: new TerminalConsole(),
-  });
-  try {
-    const result = runBareElf(machine, image, {
-      maxInstructions: line.maxInstructions,
-      onOutput: (_fd, data) => Deno.stdout.writeSync(data),
-    });
-    machine.console.flush?.();
-    switch (result.status) {
-      case "pass":
-        return 0;
-      case "fail":
-        console.error(`strata: ${path}: test failed with code ${result.code}`);
-        return result.code === 0 ? 1 : Math.min(result.code, 255);
-      case "limit":
-        console.error(`strata: ${path}: stopped after ${result.instructions} instructions`);
-        return 124;
-      default:
-        console.error(`strata: ${path}: the CPU is waiting for an interrupt that cannot come`);
-        return 125;
-    }
-  } finally {
-    machine.close();
-  }
-}
-
-/** The line printed (on stderr) before an interactive boot to the shell. */
-export function interactiveBanner(line: CommandLine): string {
-  const mib = (line.ramSize ?? MEMORY_MAP.RAM_SIZE_DEFAULT) / (1024 * 1024);
-  const shares = line.shares.map((s) => `, ${s.hostDir} at ${s.guestDir}`).join("");
-  return `strata ${VERSION}: RV32IMA, ${mib} MiB, Unix personality${shares}. ` +
-    "Try ls -l /bin, ps, cat /proc/meminfo; ^C interrupts, exit or poweroff stops the machine.";
-}
-
-/** The command-line program: parses `args`, runs, and returns the exit status. */
-export async function main(args: string[]): Promise<number> {
-  let line: CommandLine;
-  try {
-    line = parseCommandLine(args);
-  } catch (e) {
-    console.error(`strata: ${(e as Error).message}\nTry 'deno run -A mod.ts --help'.`);
-    return 2;
-  }
-  if (line.mode === "help") {
-    console.log(USAGE);
-    return 0;
-  }
-  if (line.mode === "version") {
-    console.log(`strata ${VERSION}`);
-    return 0;
-  }
-  try {
-    if (line.mode === "bare") return await runBareCommand(line);
-    if (line.mode === "shell" && line.init === undefined && Deno.stdin.isTerminal()) {
-      console.error(interactiveBanner(line));
-    }
-    const result = await bootKernel({
-      ramSize: line.ramSize,
-      quantum: line.quantumMs === undefined ? undefined : `${line.quantumMs}ms`,
-      init: line.init,
-      cmd: line.cmd,
-      share: line.shares,
-      trace: line.traceSyscalls ? (text: string) => console.error(text) : undefined,
-      chromeTrace: line.traceFile,
-    });
-    if (result.reason === "deadlock" || result.reason === "error") {
-      console.error(`strata: machine stopped (${result.reason}): ${result.detail}`);
-    }
-    return result.status;
-  } catch (e) {
-    if (
-      e instanceof UsageError || e instanceof ElfFormatError || e instanceof BareMetalError ||
-      e instanceof MachineConfigError || e instanceof BootError || e instanceof HostFsError ||
-      e instanceof StorageConfigError || e instanceof KernelError
-    ) {
-      console.error(`strata: ${e.message}`);
-      return 2;
-    }
-    // Not a user's or a guest's mistake: a bug of ours. Say so, with the stack.
-    console.error(`strata: internal error: ${(e as Error)?.stack ?? String(e)}`);
-    return 70;
-  }
-}
+export { BareMetalError, runBareElf } from "./system/bare_runner.ts";
+export type { BareMachine, BareRunOptions, BareRunResult } from "./system/bare_runner.ts";
+export { createMachine, MachineConfigError } from "./hw/machine.ts";
+export type { Machine, MachineConfig, ResolvedMachineConfig } from "./hw/machine.ts";
+export { BufferConsole, type ConsoleIo } from "./hw/console_io.ts";
+export { Kernel, type KernelExit, type KernelOptions } from "./kernel/kernel.ts";
+/** Types the machine's devices expose (the device classes themselves are in `hw/`). */
+export type { AccessWidth, Bus, BusMapping, MmioDevice } from "./hw/bus.ts";
+export type { Clint } from "./hw/clint.ts";
+export type { ClockCallback, EventId, SimClock } from "./hw/clock.ts";
+export type { Cpu, CpuConfig, CycleCosts } from "./hw/cpu.ts";
+export type { DiskController } from "./hw/disk_controller.ts";
+export type { DiskDrive, DiskGeometry, DiskStats, DiskTiming } from "./hw/disk_drive.ts";
+export type { DiskImage } from "./hw/disk_image.ts";
+export type {
+  DmaChannelStats,
+  DmaConfig,
+  DmaController,
+  DmaPeripheral,
+  DmaRequestLine,
+} from "./hw/dma.ts";
+export type { InterruptSink, IrqLine } from "./hw/irq.ts";
+export type { Mmu, MmuKind } from "./hw/mmu.ts";
+export type { Plic } from "./hw/plic.ts";
+export type { Ram } from "./hw/ram.ts";
+export type { Rtc } from "./hw/rtc.ts";
+export type { TapObject } from "./hw/simh_tap.ts";
+export type { AttachedStorage, DiskSpec, StorageConfig, TapeSpec } from "./hw/storage.ts";
+export type { TapeController, TapeControllerOptions } from "./hw/tape_controller.ts";
+export type {
+  TapeBacking,
+  TapeDrive,
+  TapeDriveConfig,
+  TapeOutcome,
+  TapeResult,
+  TapeStats,
+} from "./hw/tape_drive.ts";
+export type { Uart16550, UartStats } from "./hw/uart.ts";
+/** Types the kernel's public fields expose (plugins use `kernel/api.ts`). */
+export type {
+  CpuInfo,
+  InterruptInfo,
+  MapInfo,
+  MemInfo,
+  ProcessInfo,
+  ProcInfoProvider,
+} from "./kernel/fs/procfs.ts";
+export type { SignalEngine } from "./kernel/ipc/signals.ts";
+export type { FsDeps } from "./kernel/kernel.ts";
+export type { AddressSpace, MmStats, Region } from "./kernel/mm/address_space.ts";
+export type { FrameAllocator } from "./kernel/mm/frames.ts";
+export type { GuestMemoryCalls } from "./kernel/mm/memory_calls.ts";
+export type { PageTable } from "./kernel/mm/page_table.ts";
+export type { ModuleLoader } from "./kernel/modules/loader.ts";
+export type { KernelCosts } from "./kernel/proc/costs.ts";
+export type { ProcessTable, WakeList } from "./kernel/proc/process_table.ts";
+export type { TraceEvent, TraceRecorder } from "./kernel/proc/trace.ts";
+export type { TrapLoop, TrapLoopStats } from "./kernel/proc/trap_loop.ts";
+export { main, parseCommandLine, USAGE, UsageError, VERSION } from "./system/cli.ts";
+export type { CommandLine } from "./system/cli.ts";
 
 if (import.meta.main) {
   Deno.exit(await main(Deno.args));

@@ -35,7 +35,7 @@ export class SimClock {
   /** Current simulated time in cycles. */
   now = 0;
   /** Cycle count of the earliest pending event, or Infinity. */
-  nextEventAt = Infinity;
+  nextEventAt: number = Infinity;
   /** Cycles per simulated second (the CPU clock frequency). */
   readonly frequency: number;
   /** CPU cycles per tick of the platform timer (`mtime`/`time`). */

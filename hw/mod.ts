@@ -8,7 +8,6 @@
 export * from "./machine.ts";
 export * from "./cpu.ts";
 export * from "./csr.ts";
-export * from "./decode.ts";
 export * from "./mmu.ts";
 export * from "./bus.ts";
 export * from "./clock.ts";

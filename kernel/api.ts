@@ -48,7 +48,7 @@ export { K, KernelError, statusName } from "./errors.ts";
 export { CAUSE } from "../hw/csr.ts";
 export type { KStatus } from "./errors.ts";
 export { NO_MEMORY, Process, STATE_LETTERS, TaskState, Thread } from "./proc/process.ts";
-export type { SigAction } from "./proc/process.ts";
+export type { ParkingPlace, ProcFiles, ProcSpace, SigAction, ThreadWaker } from "./proc/process.ts";
 export { EnqueueReason } from "./proc/scheduler.ts";
 export type { SchedulerPolicy } from "./proc/scheduler.ts";
 /** The kernel's FIFO ready queue, a base for scheduler plugins. */
@@ -69,8 +69,9 @@ export {
 } from "./ipc/signal_numbers.ts";
 export * from "./fs/types.ts";
 export { Tty, TtyIoctl, VCC } from "./io/mod.ts";
-export type { TtyOptions, TtyPort } from "./io/mod.ts";
-export type { Mount, PathLoc, Vfs } from "./fs/vfs.ts";
+export type { Termios, TtyOptions, TtyPort, TtyStats, WinSize } from "./io/mod.ts";
+export type { CharDevice, CharDeviceRegistry } from "./io/char_device.ts";
+export type { Mount, OpenResult, PathFrame, PathLoc, Vfs } from "./fs/vfs.ts";
 export { makeStat, ROOT_CRED, uniformTimes } from "./fs/node.ts";
 export type { AttrChange, Cred, FileSystem, FileTimes, FsInode } from "./fs/node.ts";
 /** Anonymous pipes (pipe2): a read end and a write end, one reference each. */

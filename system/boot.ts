@@ -160,12 +160,6 @@ export function parseQuantum(q: number | string | undefined, frequency: number):
   return Math.round(cycles);
 }
 
-function resolveSpecifier(spec: string): string {
-  if (/^[a-z]+:/i.test(spec)) return spec;
-  if (spec.startsWith("/")) return new URL(`file://${spec}`).href;
-  return new URL(spec, REPO_ROOT).href;
-}
-
 /** A booted but not yet running system (for tests that poke at the kernel first). */
 export interface BootedSystem {
   /** The machine. */
@@ -248,7 +242,7 @@ export async function boot(
   const st = kernel.vfs.mkdir(null, "/tmp", 0o1777);
   if (st !== K.OK && st !== K.EXIST) throw new BootError(`mkdir /tmp: ${statusName(st)}`);
   for (const m of (options.bootConfig ?? DEFAULT_BOOT_CONFIG).modules) {
-    if (typeof m === "string") await kernel.modules.load(resolveSpecifier(m));
+    if (typeof m === "string") await kernel.modules.load(m);
     else await kernel.modules.loadDescriptor(m);
   }
   // Scripted console input, on the simulated clock.

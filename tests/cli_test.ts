@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { interactiveBanner, main, parseCommandLine, parseSize, UsageError } from "../mod.ts";
+import { interactiveBanner, main, parseCommandLine, parseSize, UsageError } from "../system/cli.ts";
 
 Deno.test("cli: sizes", () => {
   assert.equal(parseSize("64M"), 64 * 1024 * 1024);

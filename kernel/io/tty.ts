@@ -261,9 +261,9 @@ export class Tty {
   /** Session this is the controlling terminal of (0: none). */
   session = 0;
   /** Readers sleep here. */
-  readonly readQueue = new WaitQueue("tty-read");
+  readonly readQueue: WaitQueue = new WaitQueue("tty-read");
   /** Writers sleep here when the driver's queue is full. */
-  readonly writeQueue = new WaitQueue("tty-write");
+  readonly writeQueue: WaitQueue = new WaitQueue("tty-write");
   /** Counters. */
   readonly stats: TtyStats = { rxBytes: 0, txBytes: 0, dropped: 0, signals: 0 };
   /** The file operations for /dev nodes of this tty. */

@@ -421,8 +421,10 @@ export class ModuleLoader implements ModuleManager {
 
   /** The successor failed: it is removed and the old module restarts with its own state. */
   async #rollback(next: Loaded, old: Loaded, state: unknown): Promise<void> {
+    // Held, not dropped: the successor may share the old module's name, and
+    // the devices it held must stay for the old module to take back.
     for (const irq of next.irqs) this.#host.setIrqHandler(irq, null);
-    this.#host.dropRegistrations(next.descriptor.name);
+    this.#host.holdRegistrations(next.descriptor.name);
     this.#loaded.delete(next.descriptor.name);
     const again = this.#entry(old.descriptor, old.source);
     this.#inherit(again, next);
@@ -431,6 +433,9 @@ export class ModuleLoader implements ModuleManager {
     } catch (e) {
       this.#undo(again);
       this.#host.log(`${old.descriptor.name}: restart after a failed replacement failed: ${e}`);
+    }
+    if (next.descriptor.name !== old.descriptor.name) {
+      this.#host.settleRegistrations(next.descriptor.name, old.descriptor.name);
     }
     this.#host.settleRegistrations(old.descriptor.name, old.descriptor.name);
   }

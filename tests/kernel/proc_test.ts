@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   EnqueueReason,
   FifoPolicy,
+  PID_MAX,
   ProcessTable,
   TaskState,
   type Thread,
@@ -197,4 +198,42 @@ Deno.test("FifoPolicy: first in, first out across wrap-around, growth and remova
   }
   assert.deepEqual(got, expected);
   assert.equal(policy.readyCount, 0);
+});
+
+Deno.test("process handles: the object outlives reaping and its pid is not reused until released", () => {
+  const { t } = table();
+  const init = t.create(null)!;
+  const child = t.create(init)!;
+  t.retain(child);
+  const exited = t.exitEvent(child)!;
+  let woken = 0;
+  exited.add({ wake: () => void woken++ } as unknown as Thread);
+  child.exitCode = 7;
+  t.zombify(child);
+  assert.equal(woken, 1, "waiters on the handle see the exit");
+  assert.equal(t.exitEvent(child), null, "an exited process has nothing left to wait for");
+  t.reap(child);
+  assert.equal(child.reaped, true);
+  assert.equal(child.exitCode, 7, "exit status still readable through the handle");
+  assert.equal(t.get(child.pid), undefined);
+  // Go round the whole pid space: the held pid is skipped.
+  const seen = new Set<number>();
+  for (let i = 0; i < PID_MAX - 2; i++) {
+    const p = t.create(init);
+    if (p === null) break;
+    seen.add(p.pid);
+    t.zombify(p);
+    t.reap(p);
+  }
+  assert.equal(seen.has(child.pid), false, "pid not reused while a handle holds it");
+  t.release(child);
+  let reused = false;
+  for (let i = 0; i < PID_MAX && !reused; i++) {
+    const p = t.create(init)!;
+    reused = p.pid === child.pid;
+    t.zombify(p);
+    t.reap(p);
+  }
+  assert.ok(reused, "pid free again after the last handle went");
+  assert.throws(() => t.release(child));
 });

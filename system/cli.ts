@@ -1,0 +1,253 @@
+/**
+ * The command line: `deno run -A mod.ts [options]`. Parses the options
+ * ({@link parseCommandLine}), boots the kernel on the host terminal or runs a
+ * bare-metal ELF, and turns every user mistake into one line on stderr with
+ * exit status 2 ({@link main}).
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+
+import { BareMetalError, runBareElf } from "./bare_runner.ts";
+import { ElfFormatError, parseElf32 } from "../lib/elf.ts";
+import { createMachine, MachineConfigError } from "../hw/machine.ts";
+import { MEMORY_MAP } from "../hw/memory_map.ts";
+import { TerminalConsole } from "./terminal_console.ts";
+import { BootError, bootKernel } from "./boot.ts";
+import { KernelError } from "../kernel/errors.ts";
+import { HostFsError } from "../kernel/fs/hostfs.ts";
+import { StorageConfigError } from "../hw/storage.ts";
+
+/** Version of the toolkit. */
+export const VERSION = "0.1.0";
+
+/** The command-line help text. */
+export const USAGE = `Strata ${VERSION}: a simulated RISC-V machine with a layered kernel.
+
+Usage:
+  deno run -A mod.ts [options]             boot the default machine to a shell
+  deno run -A mod.ts --cmd 'CMD'           boot, run CMD with /bin/sh -c, exit with its status
+  deno run -A mod.ts --bare FILE.elf       run a bare-metal ELF in M-mode (tohost protocol)
+
+Options:
+  --cmd CMD              run one command and exit with its status
+  --init PATH            the program run as pid 1 (default /bin/init)
+  --mem SIZE             RAM size, e.g. 64M, 128M, 1G (default 64M)
+  --quantum MS           scheduler quantum in simulated milliseconds (default 10)
+  --share HOST[:GUEST]   show a host directory read-only in the guest (default GUEST /mnt/host)
+  --bare FILE            run a bare-metal ELF; exit 0 on tohost=1, the failure code otherwise
+  --max-instructions N   stop a bare-metal run after N instructions (exit 124)
+  --trace-syscalls       print every system call to stderr (strace-like)
+  --trace FILE           write a Chrome trace-event JSON file (open it in Perfetto)
+  -h, --help             show this help
+  -V, --version          show the version
+`;
+
+/** Raised for a bad command line; the message says what is wrong. */
+export class UsageError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** Parsed command-line options. */
+export interface CommandLine {
+  /** What to do. */
+  mode: "shell" | "cmd" | "bare" | "help" | "version";
+  /** Command for `--cmd`. */
+  cmd?: string;
+  /** ELF path for `--bare`. */
+  bare?: string;
+  /** pid 1 program. */
+  init?: string;
+  /** RAM size in bytes. */
+  ramSize?: number;
+  /** Quantum in simulated milliseconds. */
+  quantumMs?: number;
+  /** Host directories to share. */
+  shares: { hostDir: string; guestDir: string }[];
+  /** Instruction limit for bare runs. */
+  maxInstructions?: number;
+  /** Print system calls to stderr. */
+  traceSyscalls: boolean;
+  /** Chrome trace output file. */
+  traceFile?: string;
+}
+
+/** Parses a size such as `64M`, `1G`, `65536` or `512K` into bytes. */
+export function parseSize(text: string): number {
+  const m = /^(\d+)([KMG]?)i?B?$/i.exec(text.trim());
+  if (m === null) throw new UsageError(`bad size '${text}' (use e.g. 64M or 1G)`);
+  const unit = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2].toUpperCase()] ?? 1;
+  return Number(m[1]) * unit;
+}
+
+function parsePositive(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`--${name} needs a positive number, got '${text}'`);
+  }
+  return n;
+}
+
+/** Parses the command line; throws {@link UsageError} on a wrong flag or value. */
+export function parseCommandLine(args: string[]): CommandLine {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        cmd: { type: "string" },
+        init: { type: "string" },
+        mem: { type: "string" },
+        quantum: { type: "string" },
+        share: { type: "string", multiple: true },
+        bare: { type: "string" },
+        "max-instructions": { type: "string" },
+        "trace-syscalls": { type: "boolean" },
+        trace: { type: "string" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "V" },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  const out: CommandLine = {
+    mode: "shell",
+    shares: [],
+    traceSyscalls: v["trace-syscalls"] ?? false,
+  };
+  if (v.help) return { ...out, mode: "help" };
+  if (v.version) return { ...out, mode: "version" };
+  if (v.bare !== undefined && v.cmd !== undefined) {
+    throw new UsageError("--bare and --cmd exclude each other");
+  }
+  if (v.bare !== undefined) {
+    out.mode = "bare";
+    out.bare = v.bare;
+  } else if (v.cmd !== undefined) {
+    out.mode = "cmd";
+    out.cmd = v.cmd;
+  }
+  if (v.init !== undefined) out.init = v.init;
+  if (v.trace !== undefined) out.traceFile = v.trace;
+  if (v.mem !== undefined) out.ramSize = parseSize(v.mem);
+  if (v.quantum !== undefined) out.quantumMs = parsePositive("quantum", v.quantum);
+  if (v["max-instructions"] !== undefined) {
+    out.maxInstructions = parsePositive("max-instructions", v["max-instructions"]);
+  }
+  for (const s of v.share ?? []) {
+    const i = s.indexOf(":");
+    const hostDir = i < 0 ? s : s.slice(0, i);
+    const guestDir = i < 0 ? "/mnt/host" : s.slice(i + 1);
+    if (hostDir === "") throw new UsageError(`--share needs a host directory, got '${s}'`);
+    if (!guestDir.startsWith("/")) {
+      throw new UsageError(`--share guest path must be absolute, got '${guestDir}'`);
+    }
+    out.shares.push({ hostDir, guestDir });
+  }
+  return out;
+}
+
+/** Runs a bare-metal ELF on a fresh machine with the UART on the terminal; returns the exit status. */
+export async function runBareCommand(line: CommandLine): Promise<number> {
+  const path = line.bare!;
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  const image = parseElf32(bytes);
+  const machine = createMachine({
+    ramSize: line.ramSize,
+    console: new TerminalConsole(),
+  });
+  try {
+    const result = runBareElf(machine, image, {
+      maxInstructions: line.maxInstructions,
+      onOutput: (_fd, data) => Deno.stdout.writeSync(data),
+    });
+    machine.console.flush?.();
+    switch (result.status) {
+      case "pass":
+        return 0;
+      case "fail":
+        console.error(`strata: ${path}: test failed with code ${result.code}`);
+        return result.code === 0 ? 1 : Math.min(result.code, 255);
+      case "limit":
+        console.error(`strata: ${path}: stopped after ${result.instructions} instructions`);
+        return 124;
+      default:
+        console.error(`strata: ${path}: the CPU is waiting for an interrupt that cannot come`);
+        return 125;
+    }
+  } finally {
+    machine.close();
+  }
+}
+
+/** The line printed (on stderr) before an interactive boot to the shell. */
+export function interactiveBanner(line: CommandLine): string {
+  const mib = (line.ramSize ?? MEMORY_MAP.RAM_SIZE_DEFAULT) / (1024 * 1024);
+  const shares = line.shares.map((s) => `, ${s.hostDir} at ${s.guestDir}`).join("");
+  return `strata ${VERSION}: RV32IMA, ${mib} MiB, Unix personality${shares}. ` +
+    "Try ls -l /bin, ps, cat /proc/meminfo; ^C interrupts, exit or poweroff stops the machine.";
+}
+
+/** The command-line program: parses `args`, runs, and returns the exit status. */
+export async function main(args: string[]): Promise<number> {
+  let line: CommandLine;
+  try {
+    line = parseCommandLine(args);
+  } catch (e) {
+    console.error(`strata: ${(e as Error).message}\nTry 'deno run -A mod.ts --help'.`);
+    return 2;
+  }
+  if (line.mode === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  if (line.mode === "version") {
+    console.log(`strata ${VERSION}`);
+    return 0;
+  }
+  try {
+    if (line.mode === "bare") return await runBareCommand(line);
+    if (line.mode === "shell" && line.init === undefined && Deno.stdin.isTerminal()) {
+      console.error(interactiveBanner(line));
+    }
+    const result = await bootKernel({
+      ramSize: line.ramSize,
+      quantum: line.quantumMs === undefined ? undefined : `${line.quantumMs}ms`,
+      init: line.init,
+      cmd: line.cmd,
+      share: line.shares,
+      trace: line.traceSyscalls ? (text: string) => console.error(text) : undefined,
+      chromeTrace: line.traceFile,
+    });
+    if (result.reason === "deadlock" || result.reason === "error") {
+      console.error(`strata: machine stopped (${result.reason}): ${result.detail}`);
+    }
+    return result.status;
+  } catch (e) {
+    if (
+      e instanceof UsageError || e instanceof ElfFormatError || e instanceof BareMetalError ||
+      e instanceof MachineConfigError || e instanceof BootError || e instanceof HostFsError ||
+      e instanceof StorageConfigError || e instanceof KernelError
+    ) {
+      console.error(`strata: ${e.message}`);
+      return 2;
+    }
+    // Not a user's or a guest's mistake: a bug of ours. Say so, with the stack.
+    console.error(`strata: internal error: ${(e as Error)?.stack ?? String(e)}`);
+    return 70;
+  }
+}
