@@ -80,6 +80,8 @@ export type { FsDeps } from "./kernel/kernel.ts";
 export type { AddressSpace, MmStats, Region } from "./kernel/mm/address_space.ts";
 export type { FrameAllocator } from "./kernel/mm/frames.ts";
 export type { GuestMemoryCalls } from "./kernel/mm/memory_calls.ts";
+export type { FileCalls } from "./kernel/fs/fd_calls.ts";
+export type { FdTable } from "./kernel/fs/fd_table.ts";
 export type { PageTable } from "./kernel/mm/page_table.ts";
 export type { ModuleLoader } from "./kernel/modules/loader.ts";
 export type { KernelCosts } from "./kernel/proc/costs.ts";

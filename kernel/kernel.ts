@@ -19,7 +19,6 @@
 import { CSR, MENVCFGH } from "../hw/csr.ts";
 import { MIP } from "../hw/irq.ts";
 import type { Machine } from "../hw/machine.ts";
-import { MEMORY_MAP } from "../hw/memory_map.ts";
 import {
   API_VERSION,
   type KernelApi,
@@ -32,12 +31,11 @@ import {
 import { K, type KStatus } from "./errors.ts";
 import { ExecService } from "./exec/exec_service.ts";
 import { ProcessLifecycle, systemCycles, userCycles } from "./exec/lifecycle.ts";
-import { DEFAULT_MAX_FDS, type FdTable } from "./fs/fd_table.ts";
+import { DEFAULT_MAX_FDS } from "./fs/fd_table.ts";
 import type { ProcInfoProvider } from "./fs/procfs.ts";
 import { createProcProvider } from "./fs/proc_provider.ts";
 import { RamFs } from "./fs/ramfs.ts";
-import type { FileOps, OpenFile } from "./fs/types.ts";
-import { type PathLoc, Vfs } from "./fs/vfs.ts";
+import { Vfs } from "./fs/vfs.ts";
 import { CharDeviceRegistry } from "./io/char_device.ts";
 import { InterruptService } from "./io/interrupts.ts";
 import { readRtcNs } from "./io/rtc.ts";
@@ -46,7 +44,7 @@ import { SignalService } from "./ipc/signal_service.ts";
 import { WaitQueue } from "./ipc/wait_queue.ts";
 import type { AddressSpace, MmContext, MmStats } from "./mm/address_space.ts";
 import { AsidAllocator } from "./mm/asid.ts";
-import { FrameAllocator, PAGE_SIZE } from "./mm/frames.ts";
+import { FrameAllocator } from "./mm/frames.ts";
 import { ModuleLoader } from "./modules/loader.ts";
 import { BLOCK } from "./proc/call_result.ts";
 import { DEFAULT_KERNEL_COSTS, type KernelCosts } from "./proc/costs.ts";
@@ -56,76 +54,27 @@ import type { ParkingPlace, Process, SigAction, Thread } from "./proc/process.ts
 import { ProcessTable } from "./proc/process_table.ts";
 import { EnqueueReason, type SchedulerPolicy } from "./proc/scheduler.ts";
 import { Timekeeping } from "./proc/timekeeping.ts";
-import type { TraceRecorder } from "./proc/trace.ts";
 import { type CpuPort, TrapLoop } from "./proc/trap_loop.ts";
 import { TaskState } from "./proc/process.ts";
 import { Registrations } from "./registrations.ts";
+import { kernelStats, systemInfo } from "./kernel_info.ts";
+import {
+  checkOptions,
+  KERNEL_RELEASE,
+  KERNEL_WINDOWS,
+  type KernelExit,
+  type KernelOptions,
+} from "./kernel_types.ts";
+
+export {
+  type FsDeps,
+  KERNEL_RELEASE,
+  KernelConfigError,
+  type KernelExit,
+  type KernelOptions,
+} from "./kernel_types.ts";
 import { TrapHandlers } from "./trap_handlers.ts";
-import { GuestMemoryCalls } from "./mm/memory_calls.ts";
-
-/** Kernel release string. */
-export const KERNEL_RELEASE = "0.1.0-strata";
-
-/** Options of {@link Kernel}. */
-export interface KernelOptions {
-  /** The machine to run on (its CPU is switched to host-supervisor mode). */
-  machine: Machine;
-  /** Scheduling quantum in cycles (default 10 ms of simulated time). */
-  quantumCycles?: number;
-  /** Overrides of the kernel cost table. */
-  costs?: Partial<KernelCosts>;
-  /** Receives kernel log lines (default: kept in {@link Kernel.logLines} only). */
-  log?: (line: string) => void;
-  /** Receives one line per system call when set (strace-like). */
-  trace?: (line: string) => void;
-  /** Lets host I/O run every few ms of host time (needed with a terminal console). */
-  hostYield?: () => Promise<void>;
-  /**
-   * Pace idle time to host time (interactive runs: `sleep 5` then takes five
-   * seconds). Off by default, so that runs are as fast as the host allows.
-   */
-  realtimeIdle?: boolean;
-  /** Host name reported by uname. */
-  nodename?: string;
-  /** Instructions per cpu.run call. */
-  budget?: number;
-  /** Records a Chrome trace (run slices, system calls, interrupts, faults) when set. */
-  traceRecorder?: TraceRecorder;
-  /**
-   * Builds the file system tree (root, /dev over `charDevices`, /proc over
-   * `proc`). Default: an empty ramfs root.
-   */
-  buildFs?: (deps: FsDeps) => Vfs;
-}
-
-/** What {@link KernelOptions.buildFs} gets to build the tree with. */
-export interface FsDeps {
-  /** The character device registry (for devfs and the VFS). */
-  charDevices: CharDeviceRegistry;
-  /** The /proc provider. */
-  proc: ProcInfoProvider;
-  /** Time source for file times (ns since the epoch). */
-  now: () => bigint;
-}
-
-/** How a run ended. */
-export interface KernelExit {
-  /** Exit status: pid 1's exit code, 128 + signal if it was killed, poweroff's status. */
-  status: number;
-  /** Why: "init-exit", "poweroff", "deadlock" or "error". */
-  reason: string;
-  /** Human-readable details (the deadlock report). */
-  detail: string;
-}
-
-/** Raised when the kernel is misconfigured by its host (not by a guest). */
-export class KernelConfigError extends Error {
-  /** Creates the error. */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "KernelConfigError";
-  }
-}
+import { FileCalls } from "./fs/fd_calls.ts";
 
 /** A place for a thread waiting on several queues at once (poll/select). */
 class MultiPark implements ParkingPlace {
@@ -141,7 +90,7 @@ class MultiPark implements ParkingPlace {
 }
 
 /** The kernel over one machine. */
-export class Kernel extends GuestMemoryCalls implements KernelApi {
+export class Kernel extends FileCalls implements KernelApi {
   /** {@link API_VERSION}. */
   readonly version: number = API_VERSION;
   /** Boot configuration. */
@@ -193,21 +142,12 @@ export class Kernel extends GuestMemoryCalls implements KernelApi {
   constructor(options: KernelOptions) {
     super();
     const m = options.machine;
-    if (m.cpu.mmu.kind !== "sv32") {
-      // Contiguous allocation for the base/limit unit is not written yet: refuse clearly.
-      throw new KernelConfigError(
-        `the kernel needs an Sv32 MMU; this machine has "${m.cpu.mmu.kind}"`,
-      );
-    }
+    const quantum = checkOptions(options);
     this.machine = m;
     this.#cpu = m.cpu;
     this.#costs = { ...DEFAULT_KERNEL_COSTS, ...options.costs };
     this.#log = options.log;
     this.#nodename = options.nodename ?? "strata";
-    const quantum = options.quantumCycles ?? Math.round(m.clock.frequency / 100);
-    if (!(quantum >= 100) || !Number.isFinite(quantum)) {
-      throw new KernelConfigError(`quantum must be at least 100 cycles, got ${quantum}`);
-    }
     this.config = Object.freeze({
       quantumCycles: quantum,
       frequency: m.clock.frequency,
@@ -220,7 +160,66 @@ export class Kernel extends GuestMemoryCalls implements KernelApi {
     });
     this.#irq = new InterruptService(m.bus, (l) => this.log(l));
     this.#time = new Timekeeping(m.clock, this.table, readRtcNs(m.bus), (l) => this.log(l));
-    this.signals = new SignalEngine(this.table, {
+    this.signals = this.#newSignalEngine();
+    this.#sig = new SignalService(this.table, this.signals);
+    this.charDevices = new CharDeviceRegistry();
+    this.modules = this.#newLoader();
+    this.#reg = new Registrations({
+      charDevices: this.charDevices,
+      table: this.table,
+      fallbackPolicy,
+      time: this.#time,
+      moduleRef: (owner, take) => this.#moduleRef(owner, take),
+    });
+    this.procInfo = this.#procProvider();
+    const now = () => this.#time.realtimeNs();
+    this.vfs = options.buildFs
+      ? options.buildFs({ charDevices: this.charDevices, proc: this.procInfo, now })
+      : new Vfs({ root: new RamFs({ now }), charDevices: this.charDevices });
+    this.#exec = new ExecService({
+      ...this.#serviceDeps(),
+      vfs: this.vfs,
+      personalities: this.#reg.personalities,
+      mm: this.#mmContext(),
+    });
+    this.#life = this.#newLifecycle();
+    this.#traps = this.#newTrapHandlers(options);
+    this.loop = new TrapLoop({
+      cpu: this.#cpu,
+      clock: m.clock,
+      table: this.table,
+      hooks: this.#traps,
+      quantum,
+      costs: this.#costs,
+      budget: options.budget,
+      hostYield: options.hostYield,
+      trace: options.traceRecorder ?? null,
+    });
+    this.#traps.attach(this.loop);
+    this.modules.attach(this);
+    this.modules.reserve({ mmio: KERNEL_WINDOWS });
+    this.#initCpu();
+    this.#irq.init();
+  }
+
+  #moduleRef(owner: string, take: boolean): void {
+    if (take) this.modules.ref(owner);
+    else this.modules.unref(owner);
+  }
+
+  /** What every exec/lifecycle service needs: costs, charging, the space cache, refs, the log. */
+  #serviceDeps() {
+    return {
+      costs: this.#costs,
+      charge: (c: number) => this.loop.charge(c),
+      invalidateSpace: () => this.loop.invalidateSpace(),
+      moduleRef: (owner: string, take: boolean) => this.#moduleRef(owner, take),
+      log: (l: string) => this.log(l),
+    };
+  }
+
+  #newSignalEngine(): SignalEngine {
+    return new SignalEngine(this.table, {
       terminate: (p, sig, core) => this.#life.terminate(p, 0, sig, core),
       deliverToHandler: (t, sig, act, info) => this.#deliverToHandler(t, sig, act, info),
       interruptedResult: (t) => {
@@ -233,10 +232,11 @@ export class Kernel extends GuestMemoryCalls implements KernelApi {
       charge: (c) => this.loop.charge(c),
       deliveryCost: this.#costs.signalDelivery,
     });
-    this.#sig = new SignalService(this.table, this.signals);
-    this.charDevices = new CharDeviceRegistry();
-    this.modules = new ModuleLoader({
-      bus: m.bus,
+  }
+
+  #newLoader(): ModuleLoader {
+    return new ModuleLoader({
+      bus: this.machine.bus,
       setIrqHandler: (irq, h) => this.#irq.setHandler(irq, h),
       registrar: (owner) => this.#reg.registrar(owner),
       dropRegistrations: (name) => this.#reg.drop(name),
@@ -244,48 +244,26 @@ export class Kernel extends GuestMemoryCalls implements KernelApi {
       settleRegistrations: (from, to) => this.#reg.settle(from, to),
       log: (msg) => this.log(msg),
     });
-    const moduleRef = (owner: string, take: boolean) =>
-      take ? this.modules.ref(owner) : this.modules.unref(owner);
-    this.#reg = new Registrations({
-      charDevices: this.charDevices,
-      table: this.table,
-      fallbackPolicy,
-      time: this.#time,
-      moduleRef,
-    });
-    this.procInfo = this.#procProvider();
-    const now = () => this.#time.realtimeNs();
-    this.vfs = options.buildFs
-      ? options.buildFs({ charDevices: this.charDevices, proc: this.procInfo, now })
-      : new Vfs({ root: new RamFs({ now }), charDevices: this.charDevices });
-    const mm = this.#mmContext();
-    const kernelDeps = {
-      costs: this.#costs,
-      charge: (c: number) => this.loop.charge(c),
-      invalidateSpace: () => this.loop.invalidateSpace(),
-      moduleRef,
-      log: (l: string) => this.log(l),
-    };
-    this.#exec = new ExecService({
-      ...kernelDeps,
-      vfs: this.vfs,
-      personalities: this.#reg.personalities,
-      mm,
-    });
-    this.#life = new ProcessLifecycle({
-      ...kernelDeps,
+  }
+
+  #newLifecycle(): ProcessLifecycle {
+    return new ProcessLifecycle({
+      ...this.#serviceDeps(),
       table: this.table,
       vfs: this.vfs,
       maxFds: this.maxFds,
-      clock: m.clock,
+      clock: this.machine.clock,
       signals: this.signals,
       exec: this.#exec,
       personalities: this.#reg.personalities,
       block: (t, q) => this.block(t, q),
       halt: (s, r, d) => this.#halt(s, r, d),
     });
-    this.#traps = new TrapHandlers({
-      machine: m,
+  }
+
+  #newTrapHandlers(options: KernelOptions): TrapHandlers {
+    return new TrapHandlers({
+      machine: this.machine,
       api: this,
       costs: this.#costs,
       signals: this.signals,
@@ -293,36 +271,11 @@ export class Kernel extends GuestMemoryCalls implements KernelApi {
       eofHandlers: this.#reg.eofHandlers,
       trace: options.trace ?? null,
       realtimeIdle: options.realtimeIdle ?? false,
-      get loop() {
-        return loop;
-      },
       terminate: (t, sig, core) => this.#life.terminate(t.process, 0, sig, core),
       halt: (s, r, d) => this.#halt(s, r, d),
       log: (l) => this.log(l),
       takeIoWait: () => this.#takeIoWait(),
     });
-    const loop = new TrapLoop({
-      cpu: this.#cpu,
-      clock: m.clock,
-      table: this.table,
-      hooks: this.#traps,
-      quantum,
-      costs: this.#costs,
-      budget: options.budget,
-      hostYield: options.hostYield,
-      trace: options.traceRecorder ?? null,
-    });
-    this.loop = loop;
-    this.modules.attach(this);
-    this.modules.reserve({
-      mmio: [
-        { base: MEMORY_MAP.PLIC_BASE, size: MEMORY_MAP.PLIC_SIZE },
-        { base: MEMORY_MAP.CLINT_BASE, size: MEMORY_MAP.CLINT_SIZE },
-        { base: MEMORY_MAP.RTC_BASE, size: MEMORY_MAP.RTC_SIZE },
-      ],
-    });
-    this.#initCpu();
-    this.#irq.init();
   }
 
   #mmContext(): MmContext {
@@ -607,129 +560,18 @@ export class Kernel extends GuestMemoryCalls implements KernelApi {
 
   // ------------------------------------------------------------------ files
 
-  /** Current directory of `p`. */
-  cwd(p: Process): PathLoc {
-    return (p.cwdLoc as PathLoc | null) ?? this.vfs.root();
-  }
-
-  /** chdir. */
-  chdir(p: Process, path: string): KStatus {
-    const r = this.vfs.chdir(this.cwd(p), path, p);
-    if (typeof r === "number") return r;
-    this.setCwd(p, r);
-    return K.OK;
-  }
-
-  /** Sets the cwd to a resolved location. */
-  setCwd(p: Process, loc: PathLoc): void {
-    p.cwdLoc = loc;
-    p.cwd = loc.path;
-  }
-
-  #fds(p: Process): FdTable | null {
-    return p.files as FdTable | null;
-  }
-
-  /** fd -> description. */
-  fdGet(p: Process, fd: number): OpenFile | null {
-    return this.#fds(p)?.get(fd) ?? null;
-  }
-
-  /** Installs a description. */
-  fdInstall(p: Process, file: OpenFile, cloexec: boolean, minFd = 0): number {
-    const t = this.#fds(p);
-    return t === null ? K.BADF : t.install(file, cloexec, minFd);
-  }
-
-  /** close. */
-  fdClose(p: Process, fd: number): KStatus {
-    const t = this.#fds(p);
-    return t === null ? K.BADF : t.close(fd);
-  }
-
-  /** dup / F_DUPFD. */
-  fdDup(p: Process, fd: number, minFd: number, cloexec: boolean): number {
-    const t = this.#fds(p);
-    return t === null ? K.BADF : t.dup(fd, minFd, cloexec);
-  }
-
-  /** dup3. */
-  fdDup3(p: Process, oldFd: number, newFd: number, cloexec: boolean): number {
-    const t = this.#fds(p);
-    return t === null ? K.BADF : t.dup3(oldFd, newFd, cloexec);
-  }
-
-  /** FD_CLOEXEC query. */
-  fdGetCloexec(p: Process, fd: number): number {
-    const t = this.#fds(p);
-    return t === null ? K.BADF : t.getCloexec(fd);
-  }
-
-  /** FD_CLOEXEC set. */
-  fdSetCloexec(p: Process, fd: number, on: boolean): KStatus {
-    const t = this.#fds(p);
-    return t === null ? K.BADF : t.setCloexec(fd, on);
-  }
-
-  /** Open fds. */
-  fdList(p: Process): number[] {
-    return this.#fds(p)?.list() ?? [];
-  }
-
-  /** Closes the close-on-exec descriptors. */
-  fdCloseOnExec(p: Process): void {
-    this.#fds(p)?.closeOnExec();
-  }
-
-  /** Opens `path` for the kernel itself (console for init) and installs it. */
-  openForProcess(p: Process, path: string, flags: number): number {
-    const r = this.vfs.open(this.cwd(p), path, flags, 0o644, p);
-    if (typeof r === "number") return r;
-    return this.fdInstall(p, r.file, false);
-  }
-
   /** Mounts a file system of a registered type. */
   mount(source: string, target: string, type: string, readOnly: boolean, data: string): KStatus {
-    const t = this.#reg.fileSystems.find((f) => f.type === type);
-    if (t === undefined) return K.NODEV;
-    const fs = t.factory({ source, readOnly, data, now: () => this.#time.realtimeNs() });
-    if (typeof fs === "number") return fs;
-    const r = this.vfs.mount(target, fs);
-    if (r !== K.OK) return r;
-    const owner = this.#reg.fileSystems.ownerOf(t);
-    if (owner !== null) {
-      this.modules.ref(owner);
-      this.#mountOwners.set(fs, owner);
-    }
-    return K.OK;
+    const now = () => this.#time.realtimeNs();
+    return this.#reg.mount(this.vfs, { source, readOnly, data, now }, target, type);
   }
-
-  readonly #mountOwners = new Map<object, string>();
 
   /** Unmounts the file system on `target`. */
   umount(target: string): KStatus {
-    const loc = this.vfs.lookup(null, target, true);
-    if (typeof loc === "number") return loc;
-    const fs = loc.mount.fs;
-    const r = this.vfs.umount(target);
-    if (r !== K.OK) return r;
-    const owner = this.#mountOwners.get(fs);
-    if (owner !== undefined) {
-      this.#mountOwners.delete(fs);
-      this.modules.unref(owner);
-    }
-    return K.OK;
+    return this.#reg.umount(this.vfs, target);
   }
 
   // ---------------------------------------------------------------- devices and plugins
-
-  /** Registers a character device owned by the kernel itself (modules use their context). */
-  registerCharDevice(
-    reg: { name: string; major: number; minor: number; mode?: number },
-    ops: FileOps,
-  ): KStatus {
-    return this.#reg.registerCharDevice(reg, ops, null);
-  }
 
   /** A personality by name. */
   getPersonality(name: string): Personality | null {
@@ -750,37 +592,12 @@ export class Kernel extends GuestMemoryCalls implements KernelApi {
 
   /** uname-style information. */
   systemInfo(): SystemInfo {
-    return {
-      sysname: "Strata",
-      nodename: this.#nodename,
-      release: KERNEL_RELEASE,
-      version: `#1 ${this.table.policy.name}`,
-      machine: "riscv32",
-      totalRam: this.machine.ram.size,
-      freeRam: this.frames.free * PAGE_SIZE,
-      processes: this.table.liveCount,
-      uptimeSeconds: this.machine.clock.seconds,
-    };
+    return systemInfo(this, this.#nodename);
   }
 
   /** Counters. */
   stats(): KernelStats {
-    const s = this.loop.stats;
-    return {
-      cycles: this.machine.clock.now,
-      instret: this.machine.cpu.instret,
-      syscalls: s.syscalls,
-      contextSwitches: s.contextSwitches,
-      preemptions: s.preemptions,
-      pageFaults: this.mmStats.pageFaults,
-      zeroFills: this.mmStats.zeroFills,
-      cowCopies: this.mmStats.cowCopies,
-      interrupts: s.interrupts,
-      signalsDelivered: this.signals.delivered,
-      idleCycles: s.idleCycles,
-      freeFrames: this.frames.free,
-      totalFrames: this.frames.total,
-    };
+    return kernelStats(this);
   }
 
   /** Runs the machine until init exits, poweroff, or a deadlock. */

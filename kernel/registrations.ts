@@ -13,7 +13,14 @@
  * @module
  */
 
-import type { CharDeviceRegistration, FileSystemFactory, Personality } from "./api.ts";
+import type {
+  CharDeviceRegistration,
+  FileSystemFactory,
+  MountRequest,
+  Personality,
+} from "./api.ts";
+import type { FileSystem } from "./fs/node.ts";
+import type { Vfs } from "./fs/vfs.ts";
 import { K, type KStatus } from "./errors.ts";
 import type { FileOps } from "./fs/types.ts";
 import {
@@ -62,6 +69,7 @@ export class Registrations {
   readonly eofHandlers: OwnedList<() => void> = new OwnedList();
   readonly #devices: OwnedList<number> = new OwnedList();
   #schedulerOwner: string | null = null;
+  readonly #mountOwners = new Map<FileSystem, string>();
   readonly #d: RegistrationDeps;
 
   /** Creates the registries. */
@@ -149,6 +157,40 @@ export class Registrations {
     if (!/^[a-z0-9_]+$/.test(type)) return K.INVAL;
     if (this.fileSystems.find((f) => f.type === type) !== undefined) return K.EXIST;
     this.fileSystems.add({ type, factory }, owner);
+    return K.OK;
+  }
+
+  /**
+   * Mounts a file system of a registered type on `target`; the module that
+   * registered the type is referenced until the unmount.
+   */
+  mount(vfs: Vfs, request: MountRequest, target: string, type: string): KStatus {
+    const t = this.fileSystems.find((f) => f.type === type);
+    if (t === undefined) return K.NODEV;
+    const fs = t.factory(request);
+    if (typeof fs === "number") return fs;
+    const r = vfs.mount(target, fs);
+    if (r !== K.OK) return r;
+    const owner = this.fileSystems.ownerOf(t);
+    if (owner !== null) {
+      this.#d.moduleRef(owner, true);
+      this.#mountOwners.set(fs, owner);
+    }
+    return K.OK;
+  }
+
+  /** Unmounts the file system on `target`, dropping its module's reference. */
+  umount(vfs: Vfs, target: string): KStatus {
+    const loc = vfs.lookup(null, target, true);
+    if (typeof loc === "number") return loc;
+    const fs = loc.mount.fs;
+    const r = vfs.umount(target);
+    if (r !== K.OK) return r;
+    const owner = this.#mountOwners.get(fs);
+    if (owner !== undefined) {
+      this.#mountOwners.delete(fs);
+      this.#d.moduleRef(owner, false);
+    }
     return K.OK;
   }
 

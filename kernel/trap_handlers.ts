@@ -30,6 +30,7 @@ import type { WaitQueue } from "./ipc/wait_queue.ts";
 import type { OwnedList } from "./modules/registry.ts";
 import type { KernelCosts } from "./proc/costs.ts";
 import { TaskState, type Thread } from "./proc/process.ts";
+import type { TraceRecorder } from "./proc/trace.ts";
 import type { TrapHooks, TrapLoop } from "./proc/trap_loop.ts";
 
 /** Most end-of-input actions run before a stall is reported as a deadlock. */
@@ -39,8 +40,6 @@ const MAX_EOF_INJECTIONS = 16;
 export interface TrapHandlerDeps {
   /** The machine (clock, console). */
   readonly machine: Machine;
-  /** The trap loop (tracing, halting). */
-  readonly loop: TrapLoop;
   /** The API handed to system-call handlers. */
   readonly api: KernelApi;
   /** Cost table (trace timestamps). */
@@ -69,13 +68,19 @@ export interface TrapHandlerDeps {
 export class TrapHandlers implements TrapHooks {
   readonly #d: TrapHandlerDeps;
   readonly #traceA = new Int32Array(3);
+  #rec: TraceRecorder | null = null;
   #hostErrors = 0;
   #nudges = 0;
   #eofInjections = 0;
 
-  /** Creates the handlers. */
+  /** Creates the handlers; {@link attach} connects them to their loop. */
   constructor(deps: TrapHandlerDeps) {
     this.#d = deps;
+  }
+
+  /** Connects the loop these handlers serve (built after them): its trace recorder. */
+  attach(loop: TrapLoop): void {
+    this.#rec = loop.trace;
   }
 
   /** Dispatches a system call through the process's personality table. */
@@ -86,7 +91,7 @@ export class TrapHandlers implements TrapHooks {
     t.restartPc = (t.pc - 4) >>> 0;
     t.interrupted = false;
     const h = pers.syscalls[num];
-    const tracing = d.trace !== null || d.loop.trace !== null;
+    const tracing = d.trace !== null || this.#rec !== null;
     let t0 = 0;
     if (tracing) {
       this.#traceA[0] = t.regs[10];
@@ -144,7 +149,7 @@ export class TrapHandlers implements TrapHooks {
       const hex = (v: number) => `0x${(v >>> 0).toString(16)}`;
       d.trace(`${t.process.pid} ${name}(${hex(a[0])}, ${hex(a[1])}, ${hex(a[2])}) = ${res}`);
     }
-    d.loop.trace?.complete(name, "syscall", t.process.pid, t.tid, t0, d.machine.clock.now, {
+    this.#rec?.complete(name, "syscall", t.process.pid, t.tid, t0, d.machine.clock.now, {
       a0: a[0],
       result: r === BLOCK ? "blocked" : r === NO_RESULT ? "-" : r,
     });

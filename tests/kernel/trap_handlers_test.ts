@@ -19,7 +19,6 @@ function setup(pers: Partial<Personality>) {
   const deps = {
     api: {},
     trace: null,
-    loop: { trace: null },
     signals: { send: (_p: unknown, sig: number) => void sent.push(sig) },
     log: () => {},
     takeIoWait: () => null,

@@ -42,6 +42,8 @@ const KERNEL_LAYERS: Record<string, number> = {
   "kernel.ts": 6,
   "trap_handlers.ts": 6,
   "registrations.ts": 6,
+  "kernel_types.ts": 6,
+  "kernel_info.ts": 6,
   "mod.ts": 7,
 };
 
