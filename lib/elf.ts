@@ -11,8 +11,8 @@
 /** Raised for a malformed, truncated or unsupported ELF file, or a segment that does not fit RAM. */
 export class ElfFormatError extends Error {
   /** Creates the error with a description of the defect. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "ElfFormatError";
   }
 }

@@ -26,8 +26,8 @@ export const BARE_SLICE = 4096;
 /** Raised for a program the runner cannot run (e.g. no `tohost` symbol). */
 export class BareMetalError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "BareMetalError";
   }
 }

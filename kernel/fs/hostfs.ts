@@ -31,8 +31,8 @@ import {
 /** Raised when the share itself cannot be opened (host configuration error). */
 export class HostFsError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "HostFsError";
   }
 }

@@ -492,8 +492,8 @@ export function buildSyscallArrays(): SyscallArrays {
 /** Raised when the handler table contradicts the rv32 number list. */
 export class SyscallTableError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "SyscallTableError";
   }
 }
