@@ -1,6 +1,6 @@
 /**
- * The io layer (3): character device registry, tty line discipline and the
- * NS16550A driver core.
+ * The io layer (3): character device registry, tty line discipline and its
+ * termios settings.
  *
  * @module
  */
@@ -25,12 +25,9 @@ export {
   OFLAG,
   type Termios,
   TERMIOS_SIZE,
-  Tty,
-  TTY_BUF_SIZE,
   TtyIoctl,
-  type TtyOptions,
-  type TtyPort,
-  type TtyStats,
   VCC,
   type WinSize,
-} from "./tty.ts";
+} from "./termios.ts";
+export { Tty, TTY_BUF_SIZE } from "./tty.ts";
+export type { TtyOptions, TtyPort, TtyStats } from "./tty_port.ts";
