@@ -46,7 +46,7 @@ function hostStatus(e: unknown): KStatus {
 
 const HOST_FILE_OPS: FileOps = {
   read(file: OpenFile, buf: Uint8Array): number {
-    const h = file.priv as Deno.FsFile | null;
+    const h: Deno.FsFile | null = file.priv;
     if (h === null) return K.BADF;
     try {
       h.seekSync(file.offset, Deno.SeekMode.Start);
@@ -64,7 +64,7 @@ const HOST_FILE_OPS: FileOps = {
   },
   write: () => K.ROFS,
   release(file: OpenFile): void {
-    const h = file.priv as Deno.FsFile | null;
+    const h: Deno.FsFile | null = file.priv;
     file.priv = null;
     try {
       h?.close();

@@ -109,13 +109,12 @@ export class UnixProcessData {
 
 /** The process's personality data, created on first use. */
 export function procData(p: Process, api: KernelApi): UnixProcessData {
-  let d = p.pdata;
+  const d = p.pdata;
   // A fork may have copied the parent's object: never share it.
-  if (!(d instanceof UnixProcessData) || d.caller.pid !== p.pid) {
-    d = new UnixProcessData(p, api);
-    p.pdata = d;
-  }
-  return d as UnixProcessData;
+  if (d instanceof UnixProcessData && d.caller.pid === p.pid) return d;
+  const fresh = new UnixProcessData(p, api);
+  p.pdata = fresh;
+  return fresh;
 }
 
 /** The caller record for file operations (group and session are refreshed; they change). */
