@@ -45,6 +45,23 @@ function newEntryParent(
   return { parent, name: p.name };
 }
 
+/**
+ * Makes a new entry at `path` with `make(directory, name)` once
+ * {@link newEntryParent} allows it; the inode made is not needed.
+ */
+function makeEntry(
+  table: MountTable,
+  base: PathLoc | null,
+  path: string,
+  cred: Cred,
+  make: (dir: FsInode, name: string) => FsInode | KStatus,
+): KStatus {
+  const p = newEntryParent(table, base, path, cred, null);
+  if (typeof p === "number") return p;
+  const r = make(p.parent.inode, p.name);
+  return typeof r === "number" ? r : K.OK;
+}
+
 /** Creates a directory. */
 export function mkdir(
   table: MountTable,
@@ -53,11 +70,13 @@ export function mkdir(
   mode: number,
   cred: Cred,
 ): KStatus {
-  const p = newEntryParent(table, base, path, cred, null);
-  if (typeof p === "number") return p;
-  const { parent, name } = p;
-  const r = parent.inode.mkdir?.(name, mode & 0o7777, cred) ?? K.NOTSUP;
-  return typeof r === "number" ? r : K.OK;
+  return makeEntry(
+    table,
+    base,
+    path,
+    cred,
+    (dir, name) => dir.mkdir?.(name, mode & 0o7777, cred) ?? K.NOTSUP,
+  );
 }
 
 /** Creates a device special file or FIFO (`mode` includes S_IFCHR/S_IFBLK/S_IFIFO). */
@@ -69,15 +88,17 @@ export function mknod(
   rdev: number,
   cred: Cred,
 ): KStatus {
-  const p = newEntryParent(table, base, path, cred, null);
-  if (typeof p === "number") return p;
-  const { parent, name } = p;
-  if ((mode & S_IFMT) === S_IFREG || (mode & S_IFMT) === 0) {
-    const r = parent.inode.create?.(name, mode & 0o7777, cred) ?? K.NOTSUP;
-    return typeof r === "number" ? r : K.OK;
-  }
-  const r = parent.inode.mknod?.(name, mode, rdev, cred) ?? K.NOTSUP;
-  return typeof r === "number" ? r : K.OK;
+  const regular = (mode & S_IFMT) === S_IFREG || (mode & S_IFMT) === 0;
+  return makeEntry(
+    table,
+    base,
+    path,
+    cred,
+    (dir, name) =>
+      regular
+        ? dir.create?.(name, mode & 0o7777, cred) ?? K.NOTSUP
+        : dir.mknod?.(name, mode, rdev, cred) ?? K.NOTSUP,
+  );
 }
 
 /** Creates a symbolic link at `path` holding `target`. */
@@ -90,11 +111,13 @@ export function symlink(
 ): KStatus {
   if (target.length === 0) return K.NOENT;
   if (te.encode(target).length >= PATH_MAX) return K.NAMETOOLONG;
-  const p = newEntryParent(table, base, path, cred, null);
-  if (typeof p === "number") return p;
-  const { parent, name } = p;
-  const r = parent.inode.symlink?.(name, target, cred) ?? K.NOTSUP;
-  return typeof r === "number" ? r : K.OK;
+  return makeEntry(
+    table,
+    base,
+    path,
+    cred,
+    (dir, name) => dir.symlink?.(name, target, cred) ?? K.NOTSUP,
+  );
 }
 
 /** The target of the symbolic link at `path`; K.INVAL if it is not a link. */

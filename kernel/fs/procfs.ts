@@ -57,15 +57,7 @@ export type {
   ProcessInfo,
   ProcInfoProvider,
 } from "./procfs_info.ts";
-export {
-  formatCmdline,
-  formatCpuinfo,
-  formatInterrupts,
-  formatMaps,
-  formatMeminfo,
-  formatStat,
-  formatStatus,
-} from "./procfs_format.ts";
+export * from "./procfs_format.ts";
 
 const te = new TextEncoder();
 const ROOT_INO = 1;

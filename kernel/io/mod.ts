@@ -14,20 +14,6 @@ export {
   makeDev,
   minorOf,
 } from "./char_device.ts";
-export {
-  CFLAG,
-  decodeTermios,
-  defaultTermios,
-  encodeTermios,
-  IFLAG,
-  LFLAG,
-  NCCS,
-  OFLAG,
-  type Termios,
-  TERMIOS_SIZE,
-  TtyIoctl,
-  VCC,
-  type WinSize,
-} from "./termios.ts";
+export * from "./termios.ts";
 export { Tty, TTY_BUF_SIZE } from "./tty.ts";
 export type { TtyOptions, TtyPort, TtyStats } from "./tty_port.ts";

@@ -90,8 +90,16 @@ export function insertRegion(rs: Region[], r: Region): void {
   rs.splice(i, 0, r);
 }
 
-/** The regions of `rs` with `[start, end)` cut out (regions across an edge are split). */
-export function cutRange(rs: readonly Region[], start: number, end: number): Region[] {
+/**
+ * The regions of `rs` with those crossing `[start, end)` split at its
+ * edges; the part inside becomes `inside(part)`, or is dropped for null.
+ */
+function splitRange(
+  rs: readonly Region[],
+  start: number,
+  end: number,
+  inside: (part: Region) => Region | null,
+): Region[] {
   const out: Region[] = [];
   for (const r of rs) {
     if (r.end <= start || r.start >= end) {
@@ -99,9 +107,16 @@ export function cutRange(rs: readonly Region[], start: number, end: number): Reg
       continue;
     }
     if (r.start < start) out.push({ ...r, end: start });
+    const kept = inside({ ...r, start: Math.max(r.start, start), end: Math.min(r.end, end) });
+    if (kept !== null) out.push(kept);
     if (r.end > end) out.push({ ...r, start: end });
   }
   return out;
+}
+
+/** The regions of `rs` with `[start, end)` cut out (regions across an edge are split). */
+export function cutRange(rs: readonly Region[], start: number, end: number): Region[] {
+  return splitRange(rs, start, end, () => null);
 }
 
 /** The regions of `rs` with `[start, end)` given `prot`, neighbours that became equal merged. */
@@ -111,17 +126,7 @@ export function reprotectRange(
   end: number,
   prot: number,
 ): Region[] {
-  const out: Region[] = [];
-  for (const r of rs) {
-    if (r.end <= start || r.start >= end) {
-      out.push(r);
-      continue;
-    }
-    if (r.start < start) out.push({ ...r, end: start });
-    out.push({ ...r, start: Math.max(r.start, start), end: Math.min(r.end, end), prot });
-    if (r.end > end) out.push({ ...r, start: end });
-  }
-  return merge(out);
+  return merge(splitRange(rs, start, end, (part) => ({ ...part, prot })));
 }
 
 /** Copies of `rs` with adjacent regions of the same protection and name joined. */
