@@ -181,7 +181,7 @@ export class HostFs implements FileSystem {
     try {
       real = Deno.realPathSync(hostDir);
     } catch (e) {
-      throw new HostFsError(`cannot share ${hostDir}: ${(e as Error).message}`);
+      throw new HostFsError(`cannot share ${hostDir}: ${(e as Error).message}`, { cause: e });
     }
     if (!Deno.statSync(real).isDirectory) throw new HostFsError(`${hostDir} is not a directory`);
     this.hostRoot = real;
