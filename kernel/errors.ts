@@ -125,8 +125,8 @@ export class KernelError extends Error {
   /** The kernel status code (negative). */
   readonly status: KStatus;
   /** Creates the error with a status and a message. */
-  constructor(status: KStatus, message: string) {
-    super(`${statusName(status)}: ${message}`);
+  constructor(status: KStatus, message: string, options?: ErrorOptions) {
+    super(`${statusName(status)}: ${message}`, options);
     this.name = "KernelError";
     this.status = status;
   }

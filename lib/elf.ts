@@ -11,8 +11,8 @@
 /** Raised for a malformed, truncated or unsupported ELF file, or a segment that does not fit RAM. */
 export class ElfFormatError extends Error {
   /** Creates the error with a description of the defect. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "ElfFormatError";
   }
 }
@@ -106,17 +106,7 @@ function cString(bytes: Uint8Array, start: number, end: number): string | undefi
  * Never throws anything else on any input.
  */
 export function parseElf32(bytes: Uint8Array): Elf32Image {
-  if (!(bytes instanceof Uint8Array)) throw new ElfFormatError("input is not a Uint8Array");
-  const size = bytes.length;
-  if (size < EHDR_SIZE) {
-    throw new ElfFormatError(`file too short for an ELF header (${size} < ${EHDR_SIZE} bytes)`);
-  }
-  if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
-    throw new ElfFormatError("bad magic: not an ELF file");
-  }
-  if (bytes[4] !== 1) throw new ElfFormatError(`not ELFCLASS32 (EI_CLASS = ${bytes[4]})`);
-  if (bytes[5] !== 1) throw new ElfFormatError(`not little-endian (EI_DATA = ${bytes[5]})`);
-  if (bytes[6] !== 1) throw new ElfFormatError(`unsupported ELF version ${bytes[6]}`);
+  checkIdent(bytes);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u16 = (o: number) => dv.getUint16(o, true);
   const u32 = (o: number) => dv.getUint32(o, true);
@@ -126,105 +116,13 @@ export function parseElf32(bytes: Uint8Array): Elf32Image {
   if (machine !== EM_RISCV) throw new ElfFormatError(`not RISC-V (e_machine = ${machine})`);
   const entry = u32(24);
   const phoff = u32(28);
-  const shoff = u32(32);
   const flags = u32(36);
   const ehsize = u16(40);
   const phentsize = u16(42);
   const phnum = u16(44);
-  const shentsize = u16(46);
-  const shnum = u16(48);
-  const shstrndx = u16(50);
   if (ehsize < EHDR_SIZE) throw new ElfFormatError(`bad e_ehsize ${ehsize}`);
-
-  const programHeaders: ElfProgramHeader[] = [];
-  if (phnum > 0) {
-    if (phentsize < PHDR_SIZE) throw new ElfFormatError(`bad e_phentsize ${phentsize}`);
-    if (phoff + phnum * phentsize > size) {
-      throw new ElfFormatError(
-        `program header table (${phnum} x ${phentsize} at ${hex(phoff)}) extends past end of file`,
-      );
-    }
-    for (let i = 0; i < phnum; i++) {
-      const o = phoff + i * phentsize;
-      const ph: ElfProgramHeader = {
-        type: u32(o),
-        offset: u32(o + 4),
-        vaddr: u32(o + 8),
-        paddr: u32(o + 12),
-        filesz: u32(o + 16),
-        memsz: u32(o + 20),
-        flags: u32(o + 24),
-        align: u32(o + 28),
-      };
-      if (ph.type === PT_LOAD) {
-        if (ph.memsz < ph.filesz) {
-          throw new ElfFormatError(
-            `segment ${i}: memsz ${hex(ph.memsz)} is smaller than filesz ${hex(ph.filesz)}`,
-          );
-        }
-        if (ph.vaddr + ph.memsz > 0x1_0000_0000 || ph.paddr + ph.memsz > 0x1_0000_0000) {
-          throw new ElfFormatError(`segment ${i}: wraps past the end of the address space`);
-        }
-      }
-      if (ph.offset + ph.filesz > size) {
-        throw new ElfFormatError(
-          `segment ${i}: file range ${hex(ph.offset)}+${hex(ph.filesz)} extends past end of file`,
-        );
-      }
-      programHeaders.push(ph);
-    }
-  }
-
-  const symbols = new Map<string, number>();
-  if (shnum > 0 && shoff !== 0) {
-    if (shentsize < SHDR_SIZE) throw new ElfFormatError(`bad e_shentsize ${shentsize}`);
-    if (shoff + shnum * shentsize > size) {
-      throw new ElfFormatError(
-        `section header table (${shnum} x ${shentsize} at ${hex(shoff)}) extends past end of file`,
-      );
-    }
-    if (shstrndx !== 0 && shstrndx >= shnum && shstrndx < SHN_LORESERVE) {
-      throw new ElfFormatError(`e_shstrndx ${shstrndx} out of range (${shnum} sections)`);
-    }
-    for (let i = 0; i < shnum; i++) {
-      const o = shoff + i * shentsize;
-      const shType = u32(o + 4);
-      if (shType !== SHT_SYMTAB) continue;
-      const symOff = u32(o + 16);
-      const symSize = u32(o + 20);
-      const link = u32(o + 24);
-      const entsize = u32(o + 36) || SYM_SIZE;
-      if (entsize < SYM_SIZE) throw new ElfFormatError(`section ${i}: bad symbol entry size`);
-      if (symOff + symSize > size) {
-        throw new ElfFormatError(`section ${i}: symbol table extends past end of file`);
-      }
-      if (link >= shnum) {
-        throw new ElfFormatError(`section ${i}: string table index ${link} out of range`);
-      }
-      const so = shoff + link * shentsize;
-      const strOff = u32(so + 16);
-      const strSize = u32(so + 20);
-      if (strOff + strSize > size) {
-        throw new ElfFormatError(`section ${link}: string table extends past end of file`);
-      }
-      const count = Math.floor(symSize / entsize);
-      for (let k = 0; k < count; k++) {
-        const e = symOff + k * entsize;
-        const name = u32(e);
-        const value = u32(e + 4);
-        const shndx = u16(e + 14);
-        if (name === 0) continue;
-        if (shndx === SHN_UNDEF || (shndx >= SHN_LORESERVE && shndx !== SHN_ABS)) continue;
-        if (name >= strSize) throw new ElfFormatError(`symbol ${k}: name offset out of range`);
-        const str = cString(bytes, strOff + name, strOff + strSize);
-        if (str === undefined) throw new ElfFormatError(`symbol ${k}: unterminated name`);
-        // First definition wins (global symbols normally come after locals,
-        // but duplicates are rare in the programs we load).
-        if (str.length > 0 && !symbols.has(str)) symbols.set(str, value);
-      }
-    }
-  }
-
+  const programHeaders = readProgramHeaders(dv, phoff, phentsize, phnum);
+  const symbols = readSymbols(bytes, dv);
   return {
     entry,
     type,
@@ -237,6 +135,147 @@ export function parseElf32(bytes: Uint8Array): Elf32Image {
     symbols,
     bytes,
   };
+}
+
+/** Checks the size, magic, class, byte order and version of the ELF identification. */
+function checkIdent(bytes: Uint8Array): void {
+  if (!(bytes instanceof Uint8Array)) throw new ElfFormatError("input is not a Uint8Array");
+  const size = bytes.length;
+  if (size < EHDR_SIZE) {
+    throw new ElfFormatError(`file too short for an ELF header (${size} < ${EHDR_SIZE} bytes)`);
+  }
+  if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
+    throw new ElfFormatError("bad magic: not an ELF file");
+  }
+  if (bytes[4] !== 1) throw new ElfFormatError(`not ELFCLASS32 (EI_CLASS = ${bytes[4]})`);
+  if (bytes[5] !== 1) throw new ElfFormatError(`not little-endian (EI_DATA = ${bytes[5]})`);
+  if (bytes[6] !== 1) throw new ElfFormatError(`unsupported ELF version ${bytes[6]}`);
+}
+
+/** The program header table, every entry checked against the file size. */
+function readProgramHeaders(
+  dv: DataView,
+  phoff: number,
+  phentsize: number,
+  phnum: number,
+): ElfProgramHeader[] {
+  const programHeaders: ElfProgramHeader[] = [];
+  if (phnum === 0) return programHeaders;
+  const size = dv.byteLength;
+  if (phentsize < PHDR_SIZE) throw new ElfFormatError(`bad e_phentsize ${phentsize}`);
+  if (phoff + phnum * phentsize > size) {
+    throw new ElfFormatError(
+      `program header table (${phnum} x ${phentsize} at ${hex(phoff)}) extends past end of file`,
+    );
+  }
+  const u32 = (o: number) => dv.getUint32(o, true);
+  for (let i = 0; i < phnum; i++) {
+    const o = phoff + i * phentsize;
+    const ph: ElfProgramHeader = {
+      type: u32(o),
+      offset: u32(o + 4),
+      vaddr: u32(o + 8),
+      paddr: u32(o + 12),
+      filesz: u32(o + 16),
+      memsz: u32(o + 20),
+      flags: u32(o + 24),
+      align: u32(o + 28),
+    };
+    checkSegment(ph, i, size);
+    programHeaders.push(ph);
+  }
+  return programHeaders;
+}
+
+/** Checks program header `i`: a loadable segment fits the address space, any fits the file. */
+function checkSegment(ph: ElfProgramHeader, i: number, size: number): void {
+  if (ph.type === PT_LOAD) {
+    if (ph.memsz < ph.filesz) {
+      throw new ElfFormatError(
+        `segment ${i}: memsz ${hex(ph.memsz)} is smaller than filesz ${hex(ph.filesz)}`,
+      );
+    }
+    if (ph.vaddr + ph.memsz > 0x1_0000_0000 || ph.paddr + ph.memsz > 0x1_0000_0000) {
+      throw new ElfFormatError(`segment ${i}: wraps past the end of the address space`);
+    }
+  }
+  if (ph.offset + ph.filesz > size) {
+    throw new ElfFormatError(
+      `segment ${i}: file range ${hex(ph.offset)}+${hex(ph.filesz)} extends past end of file`,
+    );
+  }
+}
+
+/** The defined symbols of every SHT_SYMTAB section (none when there is no section table). */
+function readSymbols(bytes: Uint8Array, dv: DataView): Map<string, number> {
+  const symbols = new Map<string, number>();
+  const u16 = (o: number) => dv.getUint16(o, true);
+  const shoff = dv.getUint32(32, true);
+  const shentsize = u16(46);
+  const shnum = u16(48);
+  const shstrndx = u16(50);
+  if (shnum === 0 || shoff === 0) return symbols;
+  if (shentsize < SHDR_SIZE) throw new ElfFormatError(`bad e_shentsize ${shentsize}`);
+  if (shoff + shnum * shentsize > bytes.length) {
+    throw new ElfFormatError(
+      `section header table (${shnum} x ${shentsize} at ${hex(shoff)}) extends past end of file`,
+    );
+  }
+  if (shstrndx !== 0 && shstrndx >= shnum && shstrndx < SHN_LORESERVE) {
+    throw new ElfFormatError(`e_shstrndx ${shstrndx} out of range (${shnum} sections)`);
+  }
+  for (let i = 0; i < shnum; i++) {
+    const o = shoff + i * shentsize;
+    if (dv.getUint32(o + 4, true) !== SHT_SYMTAB) continue;
+    readSymtab(bytes, dv, i, o, { shoff, shentsize, shnum }, symbols);
+  }
+  return symbols;
+}
+
+/** Adds the defined, named symbols of the symbol table whose section header is at `o`. */
+function readSymtab(
+  bytes: Uint8Array,
+  dv: DataView,
+  i: number,
+  o: number,
+  sh: { shoff: number; shentsize: number; shnum: number },
+  symbols: Map<string, number>,
+): void {
+  const size = bytes.length;
+  const u16 = (x: number) => dv.getUint16(x, true);
+  const u32 = (x: number) => dv.getUint32(x, true);
+  const symOff = u32(o + 16);
+  const symSize = u32(o + 20);
+  const link = u32(o + 24);
+  const entsize = u32(o + 36) || SYM_SIZE;
+  if (entsize < SYM_SIZE) throw new ElfFormatError(`section ${i}: bad symbol entry size`);
+  if (symOff + symSize > size) {
+    throw new ElfFormatError(`section ${i}: symbol table extends past end of file`);
+  }
+  if (link >= sh.shnum) {
+    throw new ElfFormatError(`section ${i}: string table index ${link} out of range`);
+  }
+  const so = sh.shoff + link * sh.shentsize;
+  const strOff = u32(so + 16);
+  const strSize = u32(so + 20);
+  if (strOff + strSize > size) {
+    throw new ElfFormatError(`section ${link}: string table extends past end of file`);
+  }
+  const count = Math.floor(symSize / entsize);
+  for (let k = 0; k < count; k++) {
+    const e = symOff + k * entsize;
+    const name = u32(e);
+    const value = u32(e + 4);
+    const shndx = u16(e + 14);
+    if (name === 0) continue;
+    if (shndx === SHN_UNDEF || (shndx >= SHN_LORESERVE && shndx !== SHN_ABS)) continue;
+    if (name >= strSize) throw new ElfFormatError(`symbol ${k}: name offset out of range`);
+    const str = cString(bytes, strOff + name, strOff + strSize);
+    if (str === undefined) throw new ElfFormatError(`symbol ${k}: unterminated name`);
+    // First definition wins (global symbols normally come after locals,
+    // but duplicates are rare in the programs we load).
+    if (str.length > 0 && !symbols.has(str)) symbols.set(str, value);
+  }
 }
 
 /** The physical memory {@link loadElfIntoRam} writes to (`hw/ram.ts`'s `Ram` fits). */

@@ -17,8 +17,8 @@ import * as lz4js from "npm:lz4js@0.2.0";
 /** Raised when a compressed block does not decode to the length it claims. */
 export class Lz4Error extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "Lz4Error";
   }
 }
@@ -58,7 +58,7 @@ export function lz4DecompressBlock(block: Uint8Array, length: number): Uint8Arra
   try {
     end = lz4js.decompressBlock(block, dst, 0, block.length, 0);
   } catch (e) {
-    throw new Lz4Error(`corrupt LZ4 block: ${(e as Error).message}`);
+    throw new Lz4Error(`corrupt LZ4 block: ${(e as Error).message}`, { cause: e });
   }
   if (end !== length) {
     throw new Lz4Error(`LZ4 block decodes to ${end} bytes, expected ${length}`);

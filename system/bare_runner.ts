@@ -26,8 +26,8 @@ export const BARE_SLICE = 4096;
 /** Raised for a program the runner cannot run (e.g. no `tohost` symbol). */
 export class BareMetalError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "BareMetalError";
   }
 }
@@ -75,23 +75,9 @@ export function runBareElf(
   options: BareRunOptions = {},
 ): BareRunResult {
   const { cpu, bus, clock } = machine;
-  const tohost = image.symbols.get("tohost");
-  if (tohost === undefined) {
-    throw new BareMetalError("the ELF has no 'tohost' symbol; cannot tell pass from fail");
-  }
-  const fromhost = image.symbols.get("fromhost");
-  const ram = bus.ram;
-  const word = (addr: number): number => {
-    const off = addr - ram.base;
-    if (off < 0 || off + 4 > ram.size || (off & 3) !== 0) {
-      throw new BareMetalError(`HTIF word 0x${addr.toString(16)} is not aligned RAM`);
-    }
-    return off >> 2;
-  };
-  const toLo = word(tohost), toHi = word(tohost + 4);
-  const fromLo = fromhost === undefined ? -1 : word(fromhost);
-  loadElfIntoRam(image, ram);
-  const i32 = ram.i32;
+  const { toLo, toHi, fromLo } = htifWords(image, bus.ram);
+  loadElfIntoRam(image, bus.ram);
+  const i32 = bus.ram.i32;
   i32[toLo] = 0;
   i32[toHi] = 0;
   cpu.priv = PRIV.M;
@@ -105,23 +91,13 @@ export function runBareElf(
     chunks.push(bytes.slice());
     options.onOutput?.(fd, bytes);
   };
-  const finish = (status: BareRunResult["status"], code: number): BareRunResult => {
-    let total = 0;
-    for (const c of chunks) total += c.length;
-    const all = new Uint8Array(total);
-    let o = 0;
-    for (const c of chunks) {
-      all.set(c, o);
-      o += c.length;
-    }
-    return {
-      status,
-      code,
-      instructions: cpu.instret - startInstret,
-      cycles: clock.now - startCycles,
-      output: new TextDecoder().decode(all),
-    };
-  };
+  const finish = (status: BareRunResult["status"], code: number): BareRunResult => ({
+    status,
+    code,
+    instructions: cpu.instret - startInstret,
+    cycles: clock.now - startCycles,
+    output: joinOutput(chunks),
+  });
   let steps = 0;
   for (;;) {
     const slice = Math.min(BARE_SLICE, maxInstructions - steps);
@@ -134,14 +110,7 @@ export function runBareElf(
     if (lo !== 0 || hi !== 0) {
       if (hi === 0 && lo === 1) return finish("pass", 0);
       if (hi === 0 && (lo & 1) === 1) return finish("fail", lo >>> 1);
-      const device = hi >>> 24, command = (hi >>> 16) & 0xff;
-      let reply = 0;
-      if (hi !== 0) {
-        if (device === 1 && command === 1) emit(1, new Uint8Array([lo & 0xff]));
-        reply = (hi & 0xffff0000) >>> 0;
-      } else {
-        htifSyscall(lo, bus, emit);
-      }
+      const reply = serveTohost(lo, hi, bus, emit);
       i32[toLo] = 0;
       i32[toHi] = 0;
       if (fromLo >= 0) {
@@ -153,6 +122,60 @@ export function runBareElf(
     if (stop === StopReason.WFI) return finish("wfi", 0);
     if (stop === StopReason.HALT) return finish("limit", 0);
   }
+}
+
+/** RAM word indices of the HTIF mailboxes: both halves of `tohost`, and `fromhost` (-1 if none). */
+function htifWords(
+  image: Elf32Image,
+  ram: Bus["ram"],
+): { toLo: number; toHi: number; fromLo: number } {
+  const tohost = image.symbols.get("tohost");
+  if (tohost === undefined) {
+    throw new BareMetalError("the ELF has no 'tohost' symbol; cannot tell pass from fail");
+  }
+  const fromhost = image.symbols.get("fromhost");
+  const word = (addr: number): number => {
+    const off = addr - ram.base;
+    if (off < 0 || off + 4 > ram.size || (off & 3) !== 0) {
+      throw new BareMetalError(`HTIF word 0x${addr.toString(16)} is not aligned RAM`);
+    }
+    return off >> 2;
+  };
+  const toLo = word(tohost), toHi = word(tohost + 4);
+  return { toLo, toHi, fromLo: fromhost === undefined ? -1 : word(fromhost) };
+}
+
+/**
+ * Serves a tohost request that is not a verdict: a device command (console
+ * putchar, device 1 command 1) or a magic-memory syscall. Returns the
+ * fromhost reply word.
+ */
+function serveTohost(
+  lo: number,
+  hi: number,
+  bus: Bus,
+  emit: (fd: number, bytes: Uint8Array) => void,
+): number {
+  if (hi === 0) {
+    htifSyscall(lo, bus, emit);
+    return 0;
+  }
+  const device = hi >>> 24, command = (hi >>> 16) & 0xff;
+  if (device === 1 && command === 1) emit(1, new Uint8Array([lo & 0xff]));
+  return (hi & 0xffff0000) >>> 0;
+}
+
+/** The output chunks joined and decoded as UTF-8. */
+function joinOutput(chunks: Uint8Array[]): string {
+  let total = 0;
+  for (const c of chunks) total += c.length;
+  const all = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    all.set(c, o);
+    o += c.length;
+  }
+  return new TextDecoder().decode(all);
 }
 
 /** Performs a riscv-tests magic-memory syscall block at `addr`. */

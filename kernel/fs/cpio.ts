@@ -47,8 +47,8 @@ export class CpioFormatError extends Error {
   /** Byte offset in the archive where the problem was found. */
   readonly offset: number;
   /** Creates the error. */
-  constructor(message: string, offset: number) {
-    super(`cpio: ${message} at offset ${offset}`);
+  constructor(message: string, offset: number, options?: ErrorOptions) {
+    super(`cpio: ${message} at offset ${offset}`, options);
     this.name = "CpioFormatError";
     this.offset = offset;
   }
@@ -104,8 +104,8 @@ export function readCpio(bytes: Uint8Array): CpioEntry[] {
     let name: string;
     try {
       name = td.decode(bytes.subarray(nameAt, nameAt + nameSize - 1));
-    } catch {
-      throw new CpioFormatError("name is not valid UTF-8", nameAt);
+    } catch (cause) {
+      throw new CpioFormatError("name is not valid UTF-8", nameAt, { cause });
     }
     if (name.includes("\0")) throw new CpioFormatError("NUL inside name", nameAt);
     const dataAt = pad4(nameAt + nameSize);

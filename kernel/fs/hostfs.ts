@@ -31,8 +31,8 @@ import {
 /** Raised when the share itself cannot be opened (host configuration error). */
 export class HostFsError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "HostFsError";
   }
 }
@@ -46,7 +46,7 @@ function hostStatus(e: unknown): KStatus {
 
 const HOST_FILE_OPS: FileOps = {
   read(file: OpenFile, buf: Uint8Array): number {
-    const h = file.priv as Deno.FsFile | null;
+    const h: Deno.FsFile | null = file.priv;
     if (h === null) return K.BADF;
     try {
       h.seekSync(file.offset, Deno.SeekMode.Start);
@@ -64,7 +64,7 @@ const HOST_FILE_OPS: FileOps = {
   },
   write: () => K.ROFS,
   release(file: OpenFile): void {
-    const h = file.priv as Deno.FsFile | null;
+    const h: Deno.FsFile | null = file.priv;
     file.priv = null;
     try {
       h?.close();
@@ -181,7 +181,7 @@ export class HostFs implements FileSystem {
     try {
       real = Deno.realPathSync(hostDir);
     } catch (e) {
-      throw new HostFsError(`cannot share ${hostDir}: ${(e as Error).message}`);
+      throw new HostFsError(`cannot share ${hostDir}: ${(e as Error).message}`, { cause: e });
     }
     if (!Deno.statSync(real).isDirectory) throw new HostFsError(`${hostDir} is not a directory`);
     this.hostRoot = real;

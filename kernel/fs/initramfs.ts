@@ -41,8 +41,8 @@ export interface BuildInitramfsOptions {
 /** Raised when an initramfs cannot be built or unpacked. */
 export class InitramfsError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "InitramfsError";
   }
 }
@@ -78,7 +78,9 @@ export function buildInitramfs(
     try {
       info = Deno.statSync(hostPath);
     } catch (e) {
-      throw new InitramfsError(`cannot read host directory ${hostPath}: ${(e as Error).message}`);
+      throw new InitramfsError(`cannot read host directory ${hostPath}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
     if (!info.isDirectory) throw new InitramfsError(`${hostPath} is not a directory`);
     // Parent directories of the guest path.

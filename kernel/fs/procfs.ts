@@ -18,6 +18,10 @@
  *   `/proc/uptime`, `/proc/interrupts`, `/proc/version`, and any file the
  *   kernel adds with {@link ProcFs.addFile} (e.g. `mounts`, `modules`).
  *
+ * The provider contract is in `procfs_info.ts`, the text formats in
+ * `procfs_format.ts`; this file is the file system (directories, generated
+ * files, links).
+ *
  * @module
  */
 
@@ -33,165 +37,27 @@ import {
   type Stat,
 } from "./types.ts";
 
-/** What /proc shows of one process. Times are in clock ticks ({@link ProcInfoProvider.ticksPerSecond}). */
-export interface ProcessInfo {
-  /** Process id (thread-group id). */
-  pid: number;
-  /** Parent process id (0 for init). */
-  ppid: number;
-  /** Process group. */
-  pgid: number;
-  /** Session. */
-  sid: number;
-  /** Command name (at most 15 characters are shown, as Linux's TASK_COMM_LEN). */
-  comm: string;
-  /** State letter: R, S, D, T, t, Z, X or I. */
-  state: string;
-  /** Controlling terminal device number (0 = none). */
-  ttyNr?: number;
-  /** Foreground process group of the controlling terminal (-1 = none). */
-  tpgid?: number;
-  /** Kernel flags word. */
-  flags?: number;
-  /** Minor faults. */
-  minflt?: number;
-  /** Minor faults of waited-for children. */
-  cminflt?: number;
-  /** Major faults (pages read from swap or disk). */
-  majflt?: number;
-  /** Major faults of waited-for children. */
-  cmajflt?: number;
-  /** User-mode time. */
-  utime?: number;
-  /** Kernel-mode time. */
-  stime?: number;
-  /** Children's user time. */
-  cutime?: number;
-  /** Children's kernel time. */
-  cstime?: number;
-  /** Scheduling priority as Linux shows it (20 + nice for normal tasks). */
-  priority?: number;
-  /** Nice value. */
-  nice?: number;
-  /** Threads in the process. */
-  numThreads?: number;
-  /** Start time after boot, in ticks. */
-  startTime?: number;
-  /** Virtual memory size in bytes. */
-  vsize?: number;
-  /** Resident pages. */
-  rss?: number;
-  /** Real user id. */
-  uid?: number;
-  /** Real group id. */
-  gid?: number;
-  /** Pending signals (bit n-1 = signal n). */
-  sigPending?: bigint;
-  /** Blocked signals. */
-  sigBlocked?: bigint;
-  /** Ignored signals. */
-  sigIgnored?: bigint;
-  /** Caught signals. */
-  sigCaught?: bigint;
-  /** Exit status (zombies). */
-  exitCode?: number;
-  /** Arguments. */
-  cmdline?: string[];
-  /** Number of open descriptors slots (FDSize). */
-  fdSize?: number;
-  /** Page size in bytes used for rss (default 4096). */
-  pageSize?: number;
-  /** Working directory (the `cwd` link). */
-  cwd?: string;
-  /** Path of the running program (the `exe` link). */
-  exe?: string;
-  /** Open descriptors and the paths they were opened by (the `fd/N` links). */
-  fds?: { fd: number; path: string }[];
-  /** Mapped regions, in address order (`/proc/PID/maps`). */
-  maps?: MapInfo[];
-}
+import {
+  formatCmdline,
+  formatCpuinfo,
+  formatInterrupts,
+  formatMaps,
+  formatMeminfo,
+  formatStat,
+  formatStatus,
+} from "./procfs_format.ts";
+import type { ProcessInfo, ProcInfoProvider } from "./procfs_info.ts";
 
-/** One mapped region of a process. */
-export interface MapInfo {
-  /** First address. */
-  start: number;
-  /** End address (exclusive). */
-  end: number;
-  /** Readable. */
-  read: boolean;
-  /** Writable. */
-  write: boolean;
-  /** Executable. */
-  exec: boolean;
-  /** Program path, `[heap]`, `[stack]`, or "" for an anonymous mapping. */
-  name: string;
-}
-
-/** A hart for /proc/cpuinfo. */
-export interface CpuInfo {
-  /** Hart id. */
-  hart: number;
-  /** ISA string, e.g. `rv32ima_zicsr`. */
-  isa: string;
-  /** Translation mode, e.g. `sv32`. */
-  mmu: string;
-  /** mvendorid, marchid and mimpid. */
-  mvendorid: number;
-  /** Architecture id. */
-  marchid: number;
-  /** Implementation id. */
-  mimpid: number;
-}
-
-/** Memory totals for /proc/meminfo, in bytes. */
-export interface MemInfo {
-  /** Usable RAM. */
-  totalBytes: number;
-  /** Free RAM. */
-  freeBytes: number;
-  /** Estimate available for new programs (default: free). */
-  availableBytes?: number;
-  /** Buffer cache. */
-  buffersBytes?: number;
-  /** Page cache. */
-  cachedBytes?: number;
-  /** Swap size. */
-  swapTotalBytes?: number;
-  /** Free swap. */
-  swapFreeBytes?: number;
-}
-
-/** An interrupt line for /proc/interrupts. */
-export interface InterruptInfo {
-  /** Line number. */
-  irq: number;
-  /** Times taken. */
-  count: number;
-  /** Controller and device, e.g. `PLIC 10 uart`. */
-  name: string;
-}
-
-/** The kernel-core side of /proc (implemented by the process layer). */
-export interface ProcInfoProvider {
-  /** Live process ids. */
-  pids(): number[];
-  /** Snapshot of a process, or null if it does not exist. */
-  process(pid: number): ProcessInfo | null;
-  /** The pid of the process making the current system call (for /proc/self). */
-  selfPid(): number;
-  /** Memory totals. */
-  memory(): MemInfo;
-  /** Seconds since boot and seconds spent idle (simulated time). */
-  uptime(): { seconds: number; idleSeconds: number };
-  /** Interrupt counters. */
-  interrupts(): InterruptInfo[];
-  /** The text of /proc/version (without the newline). */
-  version(): string;
-  /** Clock ticks per second of the stat times (USER_HZ, 100 on Linux). */
-  readonly ticksPerSecond?: number;
-  /** The harts for /proc/cpuinfo (the file exists only with this). */
-  cpus?(): CpuInfo[];
-}
+// The provider contract and the formats stay importable from here.
+export type {
+  CpuInfo,
+  InterruptInfo,
+  MapInfo,
+  MemInfo,
+  ProcessInfo,
+  ProcInfoProvider,
+} from "./procfs_info.ts";
+export * from "./procfs_format.ts";
 
 const te = new TextEncoder();
 const ROOT_INO = 1;
@@ -199,7 +65,7 @@ const ROOT_INO = 1;
 /** Serves a generated byte string read-only from the description's offset. */
 const GENERATED_OPS: FileOps = {
   read(file: OpenFile, buf: Uint8Array): number {
-    const data = file.priv as Uint8Array;
+    const data: Uint8Array = file.priv;
     if (file.offset >= data.length) return 0;
     const n = Math.min(buf.length, data.length - file.offset);
     buf.set(data.subarray(file.offset, file.offset + n));
@@ -439,181 +305,4 @@ function linkInode(
 
 function pidIno(pid: number, k: number): number {
   return 0x1000 + pid * 16 + k;
-}
-
-function kb(bytes: number | undefined): number {
-  return Math.floor((bytes ?? 0) / 1024);
-}
-
-/** Formats /proc/meminfo (label padded to 16 columns, value to 8, in kB, as Linux). */
-export function formatMeminfo(m: MemInfo): string {
-  const rows: [string, number][] = [
-    ["MemTotal", kb(m.totalBytes)],
-    ["MemFree", kb(m.freeBytes)],
-    ["MemAvailable", kb(m.availableBytes ?? m.freeBytes)],
-    ["Buffers", kb(m.buffersBytes)],
-    ["Cached", kb(m.cachedBytes)],
-    ["SwapTotal", kb(m.swapTotalBytes)],
-    ["SwapFree", kb(m.swapFreeBytes)],
-  ];
-  return rows.map(([l, v]) => `${(l + ":").padEnd(16)}${String(v).padStart(8)} kB\n`).join("");
-}
-
-/** Formats /proc/interrupts (one CPU column). */
-export function formatInterrupts(list: InterruptInfo[]): string {
-  let s = "           CPU0\n";
-  for (const i of [...list].sort((a, b) => a.irq - b.irq)) {
-    s += `${String(i.irq).padStart(3)}: ${String(i.count).padStart(10)}  ${i.name}\n`;
-  }
-  return s;
-}
-
-/** Formats /proc/PID/cmdline: each argument followed by NUL. */
-export function formatCmdline(info: ProcessInfo): Uint8Array {
-  const args = info.cmdline ?? [];
-  const parts = args.map((a) => te.encode(a));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length + 1, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length + 1;
-  }
-  return out;
-}
-
-function low32(v: bigint | undefined): number {
-  return Number((v ?? 0n) & 0xffff_ffffn);
-}
-
-/** Formats /proc/PID/stat: the 52 fields of Linux, space-separated, newline-terminated. */
-export function formatStat(i: ProcessInfo): string {
-  const f: (string | number)[] = [
-    i.pid,
-    `(${i.comm.slice(0, 15)})`,
-    i.state,
-    i.ppid,
-    i.pgid,
-    i.sid,
-    i.ttyNr ?? 0,
-    i.tpgid ?? -1,
-    i.flags ?? 0,
-    i.minflt ?? 0,
-    i.cminflt ?? 0,
-    i.majflt ?? 0,
-    i.cmajflt ?? 0,
-    i.utime ?? 0,
-    i.stime ?? 0,
-    i.cutime ?? 0,
-    i.cstime ?? 0,
-    i.priority ?? 20 + (i.nice ?? 0),
-    i.nice ?? 0,
-    i.numThreads ?? 1,
-    0, // itrealvalue (always 0 since Linux 2.6.17)
-    i.startTime ?? 0,
-    i.vsize ?? 0,
-    i.rss ?? 0,
-    4294967295, // rsslim: RLIM_INFINITY on a 32-bit kernel
-    0, // startcode
-    0, // endcode
-    0, // startstack
-    0, // kstkesp
-    0, // kstkeip
-    low32(i.sigPending),
-    low32(i.sigBlocked),
-    low32(i.sigIgnored),
-    low32(i.sigCaught),
-    0, // wchan
-    0, // nswap
-    0, // cnswap
-    17, // exit_signal: SIGCHLD
-    0, // processor
-    0, // rt_priority
-    0, // policy
-    0, // delayacct_blkio_ticks
-    0, // guest_time
-    0, // cguest_time
-    0, // start_data
-    0, // end_data
-    0, // start_brk
-    0, // arg_start
-    0, // arg_end
-    0, // env_start
-    0, // env_end
-    i.exitCode ?? 0,
-  ];
-  return f.join(" ") + "\n";
-}
-
-const STATE_NAMES: Record<string, string> = {
-  R: "R (running)",
-  S: "S (sleeping)",
-  D: "D (disk sleep)",
-  T: "T (stopped)",
-  t: "t (tracing stop)",
-  Z: "Z (zombie)",
-  X: "X (dead)",
-  I: "I (idle)",
-};
-
-function hex16(v: bigint | undefined): string {
-  return (v ?? 0n).toString(16).padStart(16, "0");
-}
-
-/** Formats /proc/PID/status in Linux's `Key:\tvalue` layout. */
-export function formatStatus(i: ProcessInfo): string {
-  const uid = i.uid ?? 0, gid = i.gid ?? 0;
-  const vmKb = kb(i.vsize);
-  const rssKb = Math.floor((i.rss ?? 0) * (i.pageSize ?? 4096) / 1024);
-  const kbField = (n: number) => `${String(n).padStart(8)} kB`;
-  const lines = [
-    `Name:\t${i.comm.slice(0, 15)}`,
-    `Umask:\t0022`,
-    `State:\t${STATE_NAMES[i.state] ?? i.state}`,
-    `Tgid:\t${i.pid}`,
-    `Ngid:\t0`,
-    `Pid:\t${i.pid}`,
-    `PPid:\t${i.ppid}`,
-    `TracerPid:\t0`,
-    `Uid:\t${uid}\t${uid}\t${uid}\t${uid}`,
-    `Gid:\t${gid}\t${gid}\t${gid}\t${gid}`,
-    `FDSize:\t${i.fdSize ?? 64}`,
-    `VmPeak:\t${kbField(vmKb)}`,
-    `VmSize:\t${kbField(vmKb)}`,
-    `VmRSS:\t${kbField(rssKb)}`,
-    `Threads:\t${i.numThreads ?? 1}`,
-    `SigPnd:\t${hex16(i.sigPending)}`,
-    `ShdPnd:\t${hex16(i.sigPending)}`,
-    `SigBlk:\t${hex16(i.sigBlocked)}`,
-    `SigIgn:\t${hex16(i.sigIgnored)}`,
-    `SigCgt:\t${hex16(i.sigCaught)}`,
-  ];
-  return lines.join("\n") + "\n";
-}
-
-/**
- * Formats /proc/PID/maps as Linux does on a 32-bit machine: `start-end perms
- * offset dev inode`, then the name from column 50. Every mapping is private
- * (`p`); offset, device and inode are 0 (no file-backed mappings yet).
- */
-export function formatMaps(i: ProcessInfo): string {
-  const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
-  let out = "";
-  for (const m of i.maps ?? []) {
-    const perms = (m.read ? "r" : "-") + (m.write ? "w" : "-") + (m.exec ? "x" : "-") + "p";
-    // Linux pads the header (which ends in a space) to 48 columns, then puts
-    // a space before a name; an unnamed line keeps its trailing space.
-    const head = `${hex8(m.start)}-${hex8(m.end)} ${perms} 00000000 00:00 0 `;
-    out += m.name === "" ? `${head}\n` : `${head.padEnd(48)} ${m.name}\n`;
-  }
-  return out;
-}
-
-/** Formats /proc/cpuinfo with the fields Linux prints for a RISC-V hart. */
-export function formatCpuinfo(cpus: CpuInfo[]): string {
-  const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
-  return cpus.map((c, n) =>
-    `processor\t: ${n}\nhart\t\t: ${c.hart}\nisa\t\t: ${c.isa}\nmmu\t\t: ${c.mmu}\n` +
-    `mvendorid\t: ${hex(c.mvendorid)}\nmarchid\t\t: ${hex(c.marchid)}\n` +
-    `mimpid\t\t: ${hex(c.mimpid)}\n\n`
-  ).join("");
 }

@@ -22,8 +22,8 @@ export const DEFAULT_SHARE_DIR = "/mnt/host";
 /** Raised for a bad share specification or a tree that cannot be assembled. */
 export class RootFsError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "RootFsError";
   }
 }

@@ -50,8 +50,8 @@ export interface CharDevice {
 /** Raised on a conflicting or malformed registration (a host programming error). */
 export class CharDeviceError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "CharDeviceError";
   }
 }

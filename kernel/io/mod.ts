@@ -1,6 +1,6 @@
 /**
- * The io layer (3): character device registry, tty line discipline and the
- * NS16550A driver core.
+ * The io layer (3): character device registry, tty line discipline and its
+ * termios settings.
  *
  * @module
  */
@@ -14,23 +14,6 @@ export {
   makeDev,
   minorOf,
 } from "./char_device.ts";
-export {
-  CFLAG,
-  decodeTermios,
-  defaultTermios,
-  encodeTermios,
-  IFLAG,
-  LFLAG,
-  NCCS,
-  OFLAG,
-  type Termios,
-  TERMIOS_SIZE,
-  Tty,
-  TTY_BUF_SIZE,
-  TtyIoctl,
-  type TtyOptions,
-  type TtyPort,
-  type TtyStats,
-  VCC,
-  type WinSize,
-} from "./tty.ts";
+export * from "./termios.ts";
+export { Tty, TTY_BUF_SIZE } from "./tty.ts";
+export type { TtyOptions, TtyPort, TtyStats } from "./tty_port.ts";

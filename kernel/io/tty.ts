@@ -5,9 +5,11 @@
  *
  * The driver pushes received bytes with {@link Tty.receive} (interrupt
  * context) and takes output through the {@link TtyPort} it attaches.
- * Processes reach the tty through {@link Tty.fileOps}. Reads that cannot be
- * satisfied return K.AGAIN without consuming input (see
- * `kernel/ipc/wait_queue.ts`); the caller sleeps on the read queue.
+ * Processes reach the tty through {@link Tty.fileOps}. Reads that cannot
+ * be satisfied return K.AGAIN without consuming input (see
+ * `kernel/ipc/wait_queue.ts`); the caller sleeps on the read queue. The
+ * settings (termios, winsize, ioctl numbers) are in `termios.ts`, the
+ * driver contract in `tty_port.ts`.
  *
  * Supported: ICRNL, INLCR, IGNCR, ISTRIP on input; OPOST with ONLCR and OCRNL on
  * output; ISIG (VINTR, VQUIT, VSUSP), ICANON with VERASE (and ^H),
@@ -24,218 +26,25 @@ import { SIG } from "../ipc/signal_numbers.ts";
 import { WaitQueue } from "../ipc/wait_queue.ts";
 import type { FileCaller, FileOps, OpenFile } from "../fs/types.ts";
 import { OpenFlags, PollState } from "../fs/types.ts";
+import {
+  decodeTermios,
+  defaultTermios,
+  encodeTermios,
+  IFLAG,
+  LFLAG,
+  NCCS,
+  OFLAG,
+  type Termios,
+  TERMIOS_SIZE,
+  TtyIoctl,
+  VCC,
+  type WinSize,
+} from "./termios.ts";
+import type { TtyOptions, TtyPort, TtyStats } from "./tty_port.ts";
 
-/** Input mode flags (c_iflag, Linux asm-generic values). */
-export const IFLAG = {
-  IGNBRK: 0o1,
-  BRKINT: 0o2,
-  IGNPAR: 0o4,
-  PARMRK: 0o10,
-  INPCK: 0o20,
-  ISTRIP: 0o40,
-  INLCR: 0o100,
-  IGNCR: 0o200,
-  ICRNL: 0o400,
-  IUCLC: 0o1000,
-  IXON: 0o2000,
-  IXANY: 0o4000,
-  IXOFF: 0o10000,
-  IMAXBEL: 0o20000,
-  IUTF8: 0o40000,
-} as const;
-
-/** Output mode flags (c_oflag). */
-export const OFLAG = {
-  OPOST: 0o1,
-  OLCUC: 0o2,
-  ONLCR: 0o4,
-  OCRNL: 0o10,
-  ONOCR: 0o20,
-  ONLRET: 0o40,
-} as const;
-
-/** Control mode flags (c_cflag). */
-export const CFLAG = {
-  CBAUD: 0o10017,
-  B9600: 0o15,
-  B38400: 0o17,
-  CSIZE: 0o60,
-  CS8: 0o60,
-  CSTOPB: 0o100,
-  CREAD: 0o200,
-  PARENB: 0o400,
-  PARODD: 0o1000,
-  HUPCL: 0o2000,
-  CLOCAL: 0o4000,
-} as const;
-
-/** Local mode flags (c_lflag). */
-export const LFLAG = {
-  ISIG: 0o1,
-  ICANON: 0o2,
-  XCASE: 0o4,
-  ECHO: 0o10,
-  ECHOE: 0o20,
-  ECHOK: 0o40,
-  ECHONL: 0o100,
-  NOFLSH: 0o200,
-  TOSTOP: 0o400,
-  ECHOCTL: 0o1000,
-  ECHOPRT: 0o2000,
-  ECHOKE: 0o4000,
-  FLUSHO: 0o10000,
-  PENDIN: 0o40000,
-  IEXTEN: 0o100000,
-} as const;
-
-/** Indices into c_cc. */
-export const VCC = {
-  VINTR: 0,
-  VQUIT: 1,
-  VERASE: 2,
-  VKILL: 3,
-  VEOF: 4,
-  VTIME: 5,
-  VMIN: 6,
-  VSWTC: 7,
-  VSTART: 8,
-  VSTOP: 9,
-  VSUSP: 10,
-  VEOL: 11,
-  VREPRINT: 12,
-  VDISCARD: 13,
-  VWERASE: 14,
-  VLNEXT: 15,
-  VEOL2: 16,
-} as const;
-
-/** Number of control characters in the asm-generic struct termios. */
-export const NCCS = 19;
-/** Size of the asm-generic struct termios (4 x u32, c_line, c_cc[19]). */
-export const TERMIOS_SIZE = 36;
-
-/** tty ioctl numbers (asm-generic). */
-export const TtyIoctl = {
-  TCGETS: 0x5401,
-  TCSETS: 0x5402,
-  TCSETSW: 0x5403,
-  TCSETSF: 0x5404,
-  TCFLSH: 0x540b,
-  TIOCSCTTY: 0x540e,
-  TIOCGPGRP: 0x540f,
-  TIOCSPGRP: 0x5410,
-  TIOCOUTQ: 0x5411,
-  TIOCGWINSZ: 0x5413,
-  TIOCSWINSZ: 0x5414,
-  FIONREAD: 0x541b,
-  FIONBIO: 0x5421,
-  TIOCNOTTY: 0x5422,
-  TIOCGSID: 0x5429,
-} as const;
-
-/** A terminal's settings, as struct termios holds them. */
-export interface Termios {
-  /** Input modes. */
-  iflag: number;
-  /** Output modes. */
-  oflag: number;
-  /** Control modes. */
-  cflag: number;
-  /** Local modes. */
-  lflag: number;
-  /** Line discipline number (0 = N_TTY). */
-  line: number;
-  /** Control characters (NCCS bytes). */
-  cc: Uint8Array;
-}
-
-/** The settings of Linux's `tty_std_termios` (what `stty sane` gives, near enough). */
-export function defaultTermios(): Termios {
-  return {
-    iflag: IFLAG.ICRNL | IFLAG.IXON,
-    oflag: OFLAG.OPOST | OFLAG.ONLCR,
-    cflag: CFLAG.B38400 | CFLAG.CS8 | CFLAG.CREAD | CFLAG.HUPCL,
-    lflag: LFLAG.ISIG | LFLAG.ICANON | LFLAG.ECHO | LFLAG.ECHOE | LFLAG.ECHOK |
-      LFLAG.ECHOCTL | LFLAG.ECHOKE | LFLAG.IEXTEN,
-    line: 0,
-    // ^C ^\ DEL ^U ^D 0 1 0 ^Q ^S ^Z 0 ^R ^O ^W ^V 0 (Linux INIT_C_CC)
-    cc: Uint8Array.of(3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0),
-  };
-}
-
-/** Encodes termios as the 36-byte asm-generic struct (little-endian). */
-export function encodeTermios(t: Termios): Uint8Array {
-  const out = new Uint8Array(TERMIOS_SIZE);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, t.iflag >>> 0, true);
-  dv.setUint32(4, t.oflag >>> 0, true);
-  dv.setUint32(8, t.cflag >>> 0, true);
-  dv.setUint32(12, t.lflag >>> 0, true);
-  out[16] = t.line;
-  out.set(t.cc.subarray(0, NCCS), 17);
-  return out;
-}
-
-/** Decodes the 36-byte asm-generic struct termios. */
-export function decodeTermios(b: Uint8Array): Termios {
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  return {
-    iflag: dv.getUint32(0, true),
-    oflag: dv.getUint32(4, true),
-    cflag: dv.getUint32(8, true),
-    lflag: dv.getUint32(12, true),
-    line: b[16],
-    cc: b.slice(17, 17 + NCCS),
-  };
-}
-
-/** Window size (struct winsize). */
-export interface WinSize {
-  /** Rows. */
-  rows: number;
-  /** Columns. */
-  cols: number;
-  /** Width in pixels (unused). */
-  xpixel: number;
-  /** Height in pixels (unused). */
-  ypixel: number;
-}
-
-/** The output side of a tty: the serial driver (or a test double). */
-export interface TtyPort {
-  /** Queues bytes for transmission (copy them: the tty reuses the buffer). */
-  transmit(bytes: Uint8Array): void;
-  /** Bytes the driver can queue now; omitted means unlimited. */
-  outputRoom?(): number;
-  /** Bytes queued and not yet sent (TIOCOUTQ). */
-  outputQueued?(): number;
-}
-
-/** Options of a {@link Tty}. */
-export interface TtyOptions {
-  /** Name for diagnostics, e.g. `console` or `ttyS0`. */
-  name?: string;
-  /** Sends signal `sig` (kernel-native numbers, `kernel/ipc/signal_numbers.ts`) to group `pgid`. */
-  signalGroup?(pgid: number, sig: number): void;
-  /** Starts a one-shot timer of `deciseconds` tenths of a second (for VTIME). */
-  startTimer?(deciseconds: number, callback: () => void): void;
-  /** Initial window size (default 24 x 80). */
-  rows?: number;
-  /** Initial columns (default 80). */
-  cols?: number;
-}
-
-/** Counters of a tty. */
-export interface TtyStats {
-  /** Bytes received from the driver. */
-  rxBytes: number;
-  /** Bytes sent to the driver (after output processing, including echo). */
-  txBytes: number;
-  /** Input bytes dropped because the input buffer was full. */
-  dropped: number;
-  /** Signals generated from input characters. */
-  signals: number;
-}
+// The settings and the driver contract stay importable from here.
+export * from "./termios.ts";
+export type { TtyOptions, TtyPort, TtyStats } from "./tty_port.ts";
 
 /** Largest input held (Linux N_TTY_BUF_SIZE). */
 export const TTY_BUF_SIZE = 4096;
@@ -318,85 +127,101 @@ export class Tty {
 
   /** Processes bytes received from the line (driver interrupt context). */
   receive(bytes: Uint8Array): void {
-    const t = this.termios;
-    const lflag = t.lflag;
-    const cc = t.cc;
     let wake = false;
     for (let i = 0; i < bytes.length; i++) {
-      let c = bytes[i];
       this.stats.rxBytes++;
-      if (t.iflag & IFLAG.ISTRIP) c &= 0x7f;
-      if (c === CR) {
-        if (t.iflag & IFLAG.IGNCR) continue;
-        if (t.iflag & IFLAG.ICRNL) c = NL;
-      } else if (c === NL && (t.iflag & IFLAG.INLCR)) c = CR;
-
-      if (lflag & LFLAG.ISIG) {
-        const sig = c === 0
-          ? 0
-          : c === cc[VCC.VINTR]
-          ? SIG.INT
-          : c === cc[VCC.VQUIT]
-          ? SIG.QUIT
-          : c === cc[VCC.VSUSP]
-          ? SIG.TSTP
-          : 0;
-        if (sig !== 0) {
-          if (!(lflag & LFLAG.NOFLSH)) this.#flushInput();
-          if (lflag & LFLAG.ECHO) this.#echoChar(c);
-          this.stats.signals++;
-          if (this.foregroundPgrp > 0) this.#signalGroup(this.foregroundPgrp, sig);
-          wake = true;
-          continue;
-        }
-      }
-
-      if (!(lflag & LFLAG.ICANON)) {
-        if (this.#rawLength() >= TTY_BUF_SIZE) {
-          this.stats.dropped++;
-          continue;
-        }
-        this.#raw.push(c);
-        if (lflag & LFLAG.ECHO) this.#echoChar(c);
-        else if (c === NL && (lflag & LFLAG.ECHONL)) this.#echoChar(c);
-        wake = true;
-        continue;
-      }
-
-      if (c !== 0 && (c === cc[VCC.VERASE] || c === BS || c === DEL)) {
-        this.#erase(1);
-        continue;
-      }
-      if (c !== 0 && c === cc[VCC.VKILL]) {
-        this.#erase(2);
-        continue;
-      }
-      if (c !== 0 && c === cc[VCC.VWERASE] && (lflag & LFLAG.IEXTEN)) {
-        this.#erase(3);
-        continue;
-      }
-      if (c !== 0 && c === cc[VCC.VEOF]) {
-        this.#lines.push({ bytes: this.#editing, eof: true });
-        this.#editing = [];
-        wake = true;
-        continue;
-      }
-      const eol = c === NL || (c !== 0 && (c === cc[VCC.VEOL] || c === cc[VCC.VEOL2]));
-      if (this.#editing.length >= TTY_BUF_SIZE - 1 && !eol) {
-        this.stats.dropped++;
-        continue;
-      }
-      this.#editing.push(c);
-      if (lflag & LFLAG.ECHO) this.#echoChar(c);
-      else if (c === NL && (lflag & LFLAG.ECHONL)) this.#echoChar(c);
-      if (eol) {
-        this.#lines.push({ bytes: this.#editing, eof: false });
-        this.#editing = [];
-        wake = true;
-      }
+      const c = this.#mapInput(bytes[i]);
+      if (c >= 0 && this.#receiveOne(c)) wake = true;
     }
     this.#flushEcho();
     if (wake) this.readQueue.wakeAll();
+  }
+
+  /** Input mapping (ISTRIP, IGNCR, ICRNL, INLCR): the byte to process, or -1 to drop it. */
+  #mapInput(byte: number): number {
+    const iflag = this.termios.iflag;
+    let c = byte;
+    if (iflag & IFLAG.ISTRIP) c &= 0x7f;
+    if (c === CR) {
+      if (iflag & IFLAG.IGNCR) return -1;
+      if (iflag & IFLAG.ICRNL) c = NL;
+    } else if (c === NL && (iflag & IFLAG.INLCR)) c = CR;
+    return c;
+  }
+
+  /** Processes one input byte; true when readers should be woken. */
+  #receiveOne(c: number): boolean {
+    const lflag = this.termios.lflag;
+    if ((lflag & LFLAG.ISIG) && this.#inputSignal(c)) return true;
+    if (lflag & LFLAG.ICANON) return this.#receiveCanonical(c);
+    if (this.#rawLength() >= TTY_BUF_SIZE) {
+      this.stats.dropped++;
+      return false;
+    }
+    this.#raw.push(c);
+    this.#echoInput(c);
+    return true;
+  }
+
+  /** VINTR, VQUIT and VSUSP (with ISIG): signals the foreground group; true if `c` was one. */
+  #inputSignal(c: number): boolean {
+    const cc = this.termios.cc;
+    const lflag = this.termios.lflag;
+    const sig = c === 0
+      ? 0
+      : c === cc[VCC.VINTR]
+      ? SIG.INT
+      : c === cc[VCC.VQUIT]
+      ? SIG.QUIT
+      : c === cc[VCC.VSUSP]
+      ? SIG.TSTP
+      : 0;
+    if (sig === 0) return false;
+    if (!(lflag & LFLAG.NOFLSH)) this.#flushInput();
+    if (lflag & LFLAG.ECHO) this.#echoChar(c);
+    this.stats.signals++;
+    if (this.foregroundPgrp > 0) this.#signalGroup(this.foregroundPgrp, sig);
+    return true;
+  }
+
+  /** Echoes an input byte (ECHO, or ECHONL for a newline). */
+  #echoInput(c: number): void {
+    const lflag = this.termios.lflag;
+    if (lflag & LFLAG.ECHO) this.#echoChar(c);
+    else if (c === NL && (lflag & LFLAG.ECHONL)) this.#echoChar(c);
+  }
+
+  /** Canonical-mode editing of one byte; true when a line (or EOF) became readable. */
+  #receiveCanonical(c: number): boolean {
+    const cc = this.termios.cc;
+    if (c !== 0 && (c === cc[VCC.VERASE] || c === BS || c === DEL)) {
+      this.#erase(1);
+      return false;
+    }
+    if (c !== 0 && c === cc[VCC.VKILL]) {
+      this.#erase(2);
+      return false;
+    }
+    if (c !== 0 && c === cc[VCC.VWERASE] && (this.termios.lflag & LFLAG.IEXTEN)) {
+      this.#erase(3);
+      return false;
+    }
+    if (c !== 0 && c === cc[VCC.VEOF]) {
+      this.#lines.push({ bytes: this.#editing, eof: true });
+      this.#editing = [];
+      return true;
+    }
+    const eol = c === NL || (c !== 0 && (c === cc[VCC.VEOL] || c === cc[VCC.VEOL2]));
+    if (this.#editing.length >= TTY_BUF_SIZE - 1 && !eol) {
+      this.stats.dropped++;
+      return false;
+    }
+    this.#editing.push(c);
+    this.#echoInput(c);
+    if (!eol) return false;
+    this.#lines.push({ bytes: this.#editing, eof: false });
+    this.#editing = [];
+    return true;
   }
 
   /** kind 1: one character, 2: the whole line (VKILL), 3: one word (VWERASE). */
@@ -620,19 +445,46 @@ export class Tty {
 
   /** Terminal ioctls; K.NOTTY for commands a tty does not know. */
   ioctl(file: OpenFile | null, cmd: number, arg: number, caller: FileCaller): number {
-    const mem = caller.memory;
+    switch (cmd) {
+      case TtyIoctl.TCGETS:
+      case TtyIoctl.TCSETS:
+      case TtyIoctl.TCSETSW:
+      case TtyIoctl.TCSETSF:
+      case TtyIoctl.TIOCGWINSZ:
+      case TtyIoctl.TIOCSWINSZ:
+        return this.#settingsIoctl(cmd, arg, caller.memory);
+      case TtyIoctl.TIOCGPGRP:
+      case TtyIoctl.TIOCSPGRP:
+      case TtyIoctl.TIOCGSID:
+      case TtyIoctl.TIOCSCTTY:
+      case TtyIoctl.TIOCNOTTY:
+        return this.#jobControlIoctl(cmd, arg, caller);
+      case TtyIoctl.FIONREAD:
+        return putU32(caller.memory, arg, this.available);
+      case TtyIoctl.TIOCOUTQ:
+        return putU32(caller.memory, arg, this.#port?.outputQueued?.() ?? 0);
+      case TtyIoctl.TCFLSH:
+        if (arg < 0 || arg > 2) return K.INVAL;
+        if (arg !== 1) this.#flushInput();
+        return K.OK;
+      case TtyIoctl.FIONBIO: {
+        if (file === null) return K.INVAL;
+        const b = caller.memory.copyIn(arg, 4);
+        if (b === null) return K.FAULT;
+        const on = new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true) !== 0;
+        file.flags = on ? file.flags | OpenFlags.NONBLOCK : file.flags & ~OpenFlags.NONBLOCK;
+        return K.OK;
+      }
+      default:
+        return K.NOTTY;
+    }
+  }
+
+  /** TCGETS, TCSETS/TCSETSW/TCSETSF, TIOCGWINSZ, TIOCSWINSZ. */
+  #settingsIoctl(cmd: number, arg: number, mem: FileCaller["memory"]): number {
     switch (cmd) {
       case TtyIoctl.TCGETS:
         return mem.copyOut(arg, encodeTermios(this.termios)) ? K.OK : K.FAULT;
-      case TtyIoctl.TCSETS:
-      case TtyIoctl.TCSETSW:
-      case TtyIoctl.TCSETSF: {
-        const b = mem.copyIn(arg, TERMIOS_SIZE);
-        if (b === null) return K.FAULT;
-        // TCSETSW waits for output to drain: output is already handed to the driver's queue.
-        this.setTermios(decodeTermios(b), cmd === TtyIoctl.TCSETSF);
-        return K.OK;
-      }
       case TtyIoctl.TIOCGWINSZ: {
         const b = new Uint8Array(8);
         const dv = new DataView(b.buffer);
@@ -651,6 +503,20 @@ export class Tty {
         this.winsize.ypixel = dv.getUint16(6, true);
         return K.OK;
       }
+      default: {
+        const b = mem.copyIn(arg, TERMIOS_SIZE);
+        if (b === null) return K.FAULT;
+        // TCSETSW waits for output to drain: output is already handed to the driver's queue.
+        this.setTermios(decodeTermios(b), cmd === TtyIoctl.TCSETSF);
+        return K.OK;
+      }
+    }
+  }
+
+  /** TIOCGPGRP, TIOCSPGRP, TIOCGSID, TIOCSCTTY, TIOCNOTTY: the session and foreground group. */
+  #jobControlIoctl(cmd: number, arg: number, caller: FileCaller): number {
+    const mem = caller.memory;
+    switch (cmd) {
       case TtyIoctl.TIOCGPGRP:
         return putU32(mem, arg, this.foregroundPgrp);
       case TtyIoctl.TIOCSPGRP: {
@@ -671,36 +537,23 @@ export class Tty {
         this.session = caller.sid;
         this.foregroundPgrp = caller.pgid;
         return K.OK;
-      case TtyIoctl.TIOCNOTTY:
-        if (this.session === 0 || caller.sid !== this.session) return K.NOTTY;
-        if (caller.pid === caller.sid) {
-          if (this.foregroundPgrp > 0) {
-            this.#signalGroup(this.foregroundPgrp, SIG.HUP);
-            this.#signalGroup(this.foregroundPgrp, SIG.CONT);
-          }
-          this.session = 0;
-          this.foregroundPgrp = 0;
-        }
-        return K.OK;
-      case TtyIoctl.FIONREAD:
-        return putU32(mem, arg, this.available);
-      case TtyIoctl.TIOCOUTQ:
-        return putU32(mem, arg, this.#port?.outputQueued?.() ?? 0);
-      case TtyIoctl.TCFLSH:
-        if (arg < 0 || arg > 2) return K.INVAL;
-        if (arg !== 1) this.#flushInput();
-        return K.OK;
-      case TtyIoctl.FIONBIO: {
-        if (file === null) return K.INVAL;
-        const b = mem.copyIn(arg, 4);
-        if (b === null) return K.FAULT;
-        const on = new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true) !== 0;
-        file.flags = on ? file.flags | OpenFlags.NONBLOCK : file.flags & ~OpenFlags.NONBLOCK;
-        return K.OK;
-      }
       default:
-        return K.NOTTY;
+        return this.#disown(caller);
     }
+  }
+
+  /** TIOCNOTTY: a session leader gives the terminal up (its foreground group gets SIGHUP, SIGCONT). */
+  #disown(caller: FileCaller): number {
+    if (this.session === 0 || caller.sid !== this.session) return K.NOTTY;
+    if (caller.pid === caller.sid) {
+      if (this.foregroundPgrp > 0) {
+        this.#signalGroup(this.foregroundPgrp, SIG.HUP);
+        this.#signalGroup(this.foregroundPgrp, SIG.CONT);
+      }
+      this.session = 0;
+      this.foregroundPgrp = 0;
+    }
+    return K.OK;
   }
 
   /** Sets the window size; a change sends SIGWINCH to the foreground group. */

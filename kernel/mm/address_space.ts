@@ -3,7 +3,8 @@
  * tables that back them lazily. Pages are created on first touch
  * (demand-zero), shared read-only after fork (copy-on-write), and checked on
  * every kernel access to guest memory (copyIn/copyOut never throw: a bad
- * address gives null/false, i.e. K.FAULT).
+ * address gives null/false, i.e. K.FAULT). The region list arithmetic and
+ * the user layout are in `regions.ts`.
  *
  * @module
  */
@@ -15,9 +16,22 @@ import type { KernelCosts } from "../proc/costs.ts";
 import type { AsidAllocator } from "./asid.ts";
 import { type FrameAllocator, PAGE_SHIFT, PAGE_SIZE } from "./frames.ts";
 import { PageTable, PTE } from "./page_table.ts";
+import {
+  cutRange,
+  findFreeRange,
+  insertRegion,
+  pageDown,
+  pageUp,
+  Prot,
+  rangeCovered,
+  rangeFree,
+  type Region,
+  regionAt,
+  reprotectRange,
+  USER_LAYOUT,
+} from "./regions.ts";
 
-/** Protection bits of a region (same values as PROT_* in the API). */
-export const Prot = { NONE: 0, READ: 1, WRITE: 2, EXEC: 4 } as const;
+export { pageDown, pageUp, Prot, type Region, USER_LAYOUT } from "./regions.ts";
 
 /** Kind of access that faulted. */
 export const Access = { READ: 0, WRITE: 1, EXEC: 2 } as const;
@@ -33,32 +47,6 @@ export const FaultResult = {
   /** No frame left to resolve it (the process is killed). */
   NOMEM: 3,
 } as const;
-
-/** Layout constants of user space. */
-export const USER_LAYOUT = {
-  /** Lowest address a mapping may use (page 0 stays unmapped to catch NULL). */
-  MIN_ADDR: 0x1000,
-  /** Top of the user stack (exclusive). */
-  STACK_TOP: 0x8000_0000,
-  /** Maximum stack size. */
-  STACK_SIZE: 8 * 1024 * 1024,
-  /** Highest end of anonymous mmap areas (below the stack, with a guard gap). */
-  MMAP_TOP: 0x7f00_0000,
-  /** Upper bound of user space (exclusive). */
-  USER_END: 0x8000_0000,
-} as const;
-
-/** A virtual memory area. */
-export interface Region {
-  /** First address (page aligned). */
-  start: number;
-  /** End address (exclusive, page aligned). */
-  end: number;
-  /** {@link Prot} bits. */
-  prot: number;
-  /** Name for /proc/PID/maps: "[heap]", "[stack]", the program path, or "" (anonymous, as Linux). */
-  name: string;
-}
 
 /** Counters the address spaces update (shared by the kernel). */
 export interface MmStats {
@@ -84,16 +72,6 @@ export interface MmContext {
   readonly costs: KernelCosts;
   /** Shared counters. */
   readonly stats: MmStats;
-}
-
-/** Page-aligns down. */
-export function pageDown(a: number): number {
-  return (a & ~(PAGE_SIZE - 1)) >>> 0;
-}
-
-/** Page-aligns up (may return 2^32 for addresses in the last page). */
-export function pageUp(a: number): number {
-  return (Math.ceil(a / PAGE_SIZE) * PAGE_SIZE);
 }
 
 const td = new TextDecoder();
@@ -157,22 +135,12 @@ export class AddressSpace implements GuestMemory {
 
   /** The region holding `va`, or undefined. */
   findRegion(va: number): Region | undefined {
-    va >>>= 0;
-    const rs = this.regions;
-    for (let i = 0; i < rs.length; i++) {
-      const r = rs[i];
-      if (va < r.start) return undefined;
-      if (va < r.end) return r;
-    }
-    return undefined;
+    return regionAt(this.regions, va >>> 0);
   }
 
   /** True when no region intersects `[start, end)`. */
   isFree(start: number, end: number): boolean {
-    for (const r of this.regions) {
-      if (r.start < end && start < r.end) return false;
-    }
-    return true;
+    return rangeFree(this.regions, start, end);
   }
 
   /**
@@ -185,10 +153,7 @@ export class AddressSpace implements GuestMemory {
     const end = pageUp(start + length);
     if (start < USER_LAYOUT.MIN_ADDR || end > USER_LAYOUT.USER_END) return K.NOMEM;
     if (!this.isFree(start, end)) return K.EXIST;
-    const r: Region = { start, end, prot, name };
-    let i = 0;
-    while (i < this.regions.length && this.regions[i].start < start) i++;
-    this.regions.splice(i, 0, r);
+    insertRegion(this.regions, { start, end, prot, name });
     return K.OK;
   }
 
@@ -197,15 +162,7 @@ export class AddressSpace implements GuestMemory {
     start >>>= 0;
     if ((start & (PAGE_SIZE - 1)) !== 0 || length <= 0) return K.INVAL;
     const end = Math.min(pageUp(start + length), USER_LAYOUT.USER_END);
-    const out: Region[] = [];
-    for (const r of this.regions) {
-      if (r.end <= start || r.start >= end) {
-        out.push(r);
-        continue;
-      }
-      if (r.start < start) out.push({ ...r, end: start });
-      if (r.end > end) out.push({ ...r, start: end });
-    }
+    const out = cutRange(this.regions, start, end);
     this.regions.length = 0;
     this.regions.push(...out);
     this.#releasePages(start, end);
@@ -218,27 +175,10 @@ export class AddressSpace implements GuestMemory {
     if ((start & (PAGE_SIZE - 1)) !== 0) return K.INVAL;
     if (length === 0) return K.OK;
     const end = pageUp(start + length);
-    // The whole range must be covered by regions.
-    let covered = start;
-    for (const r of this.regions) {
-      if (r.end <= covered) continue;
-      if (r.start > covered) break;
-      covered = r.end;
-      if (covered >= end) break;
-    }
-    if (covered < end) return K.NOMEM;
-    const out: Region[] = [];
-    for (const r of this.regions) {
-      if (r.end <= start || r.start >= end) {
-        out.push(r);
-        continue;
-      }
-      if (r.start < start) out.push({ ...r, end: start });
-      out.push({ ...r, start: Math.max(r.start, start), end: Math.min(r.end, end), prot });
-      if (r.end > end) out.push({ ...r, start: end });
-    }
+    if (!rangeCovered(this.regions, start, end)) return K.NOMEM;
+    const out = reprotectRange(this.regions, start, end, prot);
     this.regions.length = 0;
-    this.regions.push(...this.#merge(out));
+    this.regions.push(...out);
     const flags = leafFlags(prot);
     const frames = this.#frames;
     this.pt.forEachLeaf(start, end, (va, idx) => {
@@ -251,19 +191,6 @@ export class AddressSpace implements GuestMemory {
       this.#ctx.flush(va, this.asid);
     });
     return K.OK;
-  }
-
-  #merge(rs: Region[]): Region[] {
-    const out: Region[] = [];
-    for (const r of rs) {
-      const last = out[out.length - 1];
-      if (
-        last !== undefined && last.end === r.start && last.prot === r.prot && last.name === r.name
-      ) {
-        last.end = r.end;
-      } else out.push({ ...r });
-    }
-    return out;
   }
 
   #releasePages(start: number, end: number): void {
@@ -283,21 +210,7 @@ export class AddressSpace implements GuestMemory {
    * the highest free range below MMAP_TOP. Returns the address or -1.
    */
   findFree(length: number, hint: number): number {
-    const len = pageUp(length);
-    hint = pageDown(hint >>> 0);
-    if (
-      hint >= USER_LAYOUT.MIN_ADDR && hint + len <= USER_LAYOUT.MMAP_TOP &&
-      this.isFree(hint, hint + len)
-    ) return hint;
-    let top: number = USER_LAYOUT.MMAP_TOP;
-    for (let i = this.regions.length - 1; i >= 0; i--) {
-      const r = this.regions[i];
-      if (r.start >= top) continue;
-      if (r.end <= top && top - r.end >= len) return top - len;
-      top = r.start;
-    }
-    if (top - USER_LAYOUT.MIN_ADDR >= len) return top - len;
-    return -1;
+    return findFreeRange(this.regions, length, hint);
   }
 
   /**

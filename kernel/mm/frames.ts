@@ -19,8 +19,8 @@ export const PAGE_SHIFT = 12;
 /** Raised on host-side misuse of the allocator (a bug in the kernel, never a guest mistake). */
 export class FrameError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "FrameError";
   }
 }

@@ -21,8 +21,8 @@ export const PTE_FLAGS_MASK = 0x3ff;
 /** Raised when page-table memory runs out while mapping (turned into K.NOMEM by callers). */
 export class PageTableError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "PageTableError";
   }
 }

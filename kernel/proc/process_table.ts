@@ -25,8 +25,8 @@ export interface WakeList extends ParkingPlace {
 /** Raised on misuse of the table by kernel code (never by a guest action). */
 export class ProcessTableError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "ProcessTableError";
   }
 }

@@ -63,8 +63,8 @@ export interface UartDriverStats {
 /** Raised when the polled flush cannot make progress (a device that never empties). */
 export class UartTimeoutError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "UartTimeoutError";
   }
 }

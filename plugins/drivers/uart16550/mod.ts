@@ -31,8 +31,8 @@ export const CONSOLE_DEVICES = [
 /** Raised when the console cannot register its devices. */
 export class ConsoleDriverError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "ConsoleDriverError";
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Helpers shared by the Unix personality's handler files: argument access,
- * the per-process personality data, the scratch buffer for copies, path
+ * the per-process personality data, the scratch buffer for copies, open
+ * files (fileOf, isStreamFile), 64-bit register pairs (length64), path
  * bases for the *at calls, and the deterministic random source.
  *
  * @module
@@ -8,6 +9,7 @@
 
 import {
   type FileCaller,
+  type FileOps,
   K,
   type KernelApi,
   type KStatus,
@@ -107,13 +109,12 @@ export class UnixProcessData {
 
 /** The process's personality data, created on first use. */
 export function procData(p: Process, api: KernelApi): UnixProcessData {
-  let d = p.pdata;
+  const d = p.pdata;
   // A fork may have copied the parent's object: never share it.
-  if (!(d instanceof UnixProcessData) || d.caller.pid !== p.pid) {
-    d = new UnixProcessData(p, api);
-    p.pdata = d;
-  }
-  return d as UnixProcessData;
+  if (d instanceof UnixProcessData && d.caller.pid === p.pid) return d;
+  const fresh = new UnixProcessData(p, api);
+  p.pdata = fresh;
+  return fresh;
 }
 
 /** The caller record for file operations (group and session are refreshed; they change). */
@@ -133,6 +134,22 @@ export function credOf(p: Process): { uid: number; gid: number } {
 /** The open file behind `fd`, or null. */
 export function fileOf(api: KernelApi, p: Process, fd: number): OpenFile | null {
   return fd < 0 ? null : api.fdGet(p, fd);
+}
+
+/**
+ * True for stream files (pipes, ttys): what they hand out is gone once
+ * read. The VFS's open file description carries the operations actually in
+ * use (a device's, for device nodes); fall back to the inode's.
+ */
+export function isStreamFile(file: OpenFile): boolean {
+  const ops = (file as { ops?: FileOps }).ops ?? file.inode?.fileOps;
+  return ops?.isStream === true;
+}
+
+/** A 64-bit length or position from a (low, high) register pair; -1 when negative. */
+export function length64(lo: number, hi: number): number {
+  if (hi < 0) return -1;
+  return hi * 0x1_0000_0000 + lo;
 }
 
 /** Maximum path length accepted from a guest (PATH_MAX including the NUL). */

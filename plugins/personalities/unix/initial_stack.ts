@@ -26,8 +26,8 @@ export class ArgumentListTooLongError extends Error {
   /** Bytes the strings and tables needed. */
   readonly needed: number;
   /** Creates the error. */
-  constructor(needed: number, limit: number) {
-    super(`argument list too long: ${needed} bytes needed, limit ${limit}`);
+  constructor(needed: number, limit: number, options?: ErrorOptions) {
+    super(`argument list too long: ${needed} bytes needed, limit ${limit}`, options);
     this.name = "ArgumentListTooLongError";
     this.needed = needed;
   }

@@ -35,8 +35,8 @@ export class PersonalityRegistrationError extends Error {
   /** The kernel status. */
   readonly status: number;
   /** Creates the error. */
-  constructor(what: string, status: number) {
-    super(`unix personality: ${what} failed with ${statusName(status)}`);
+  constructor(what: string, status: number, options?: ErrorOptions) {
+    super(`unix personality: ${what} failed with ${statusName(status)}`, options);
     this.name = "PersonalityRegistrationError";
     this.status = status;
   }

@@ -109,7 +109,9 @@ const LAYOUT = `## How the personality is built (and how to add a call)
 | \`errno.ts\` | kernel status -> errno |
 | \`abi.ts\` | constants and struct layouts (statx, dirent64, utsname, timespec64, siginfo, sigaction, rusage) |
 | \`initial_stack.ts\`, \`signal_frame.ts\` | the exec stack and the rt_sigframe |
-| \`process_calls.ts\`, \`memory_calls.ts\`, \`file_calls.ts\`, \`signal_calls.ts\`, \`time_calls.ts\`, \`info_calls.ts\` | the handlers, by area |
+| \`process_calls.ts\`, \`memory_calls.ts\`, \`signal_calls.ts\`, \`time_calls.ts\`, \`info_calls.ts\` | the handlers, by area |
+| \`open_calls.ts\`, \`read_write_calls.ts\`, \`poll_calls.ts\`, \`stat_calls.ts\`, \`fcntl_calls.ts\`, \`dir_calls.ts\` | the file handlers, by family: open/close/dup/pipe, data transfer, readiness, status and attributes, descriptor control, directories and names |
+| \`common.ts\` | helpers every handler file shares: arguments, scratch buffer, per-process data, path bases |
 
 A handler is \`(t: Thread, api: KernelApi) => number\`: arguments are
 \`t.regs[10..15]\`; it returns a value for \`a0\`, a negative kernel status

@@ -50,42 +50,40 @@ import {
   sysWaitid,
 } from "./process_calls.ts";
 import { sysBrk, sysMmap2, sysMprotect, sysMunmap } from "./memory_calls.ts";
+import { sysClose, sysDup, sysDup3, sysOpenat, sysPipe2 } from "./open_calls.ts";
 import {
-  sysChdir,
-  sysClose,
-  sysDup,
-  sysDup3,
-  sysFaccessat,
-  sysFchdir,
-  sysFchmod,
-  sysFchmodat,
-  sysFcntl64,
   sysFsync,
-  sysFtruncate64,
-  sysGetcwd,
-  sysGetdents64,
-  sysIoctl,
-  sysLinkat,
   sysLlseek,
-  sysMkdirat,
-  sysOpenat,
-  sysPipe2,
-  sysPpollTime64,
   sysPread64,
-  sysPselect6Time64,
   sysPwrite64,
   sysRead,
-  sysReadlinkat,
   sysReadv,
-  sysRenameat2,
-  sysStatx,
-  sysSymlinkat,
-  sysTruncate64,
-  sysUnlinkat,
-  sysUtimensatTime64,
   sysWrite,
   sysWritev,
-} from "./file_calls.ts";
+} from "./read_write_calls.ts";
+import { sysPpollTime64, sysPselect6Time64 } from "./poll_calls.ts";
+import {
+  sysFaccessat,
+  sysFchmod,
+  sysFchmodat,
+  sysFtruncate64,
+  sysStatx,
+  sysTruncate64,
+  sysUtimensatTime64,
+} from "./stat_calls.ts";
+import { sysFcntl64, sysIoctl } from "./fcntl_calls.ts";
+import {
+  sysChdir,
+  sysFchdir,
+  sysGetcwd,
+  sysGetdents64,
+  sysLinkat,
+  sysMkdirat,
+  sysReadlinkat,
+  sysRenameat2,
+  sysSymlinkat,
+  sysUnlinkat,
+} from "./dir_calls.ts";
 import {
   sysRtSigaction,
   sysRtSigpending,
@@ -492,8 +490,8 @@ export function buildSyscallArrays(): SyscallArrays {
 /** Raised when the handler table contradicts the rv32 number list. */
 export class SyscallTableError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "SyscallTableError";
   }
 }

@@ -1,0 +1,168 @@
+/**
+ * What procfs shows, as the process layer hands it over: the
+ * {@link ProcInfoProvider} contract and the records it returns (one process,
+ * its mappings, memory, CPUs, interrupt counts). The fs layer may not import
+ * the process layer, so the kernel implements this interface.
+ *
+ * @module
+ */
+
+/** What /proc shows of one process. Times are in clock ticks ({@link ProcInfoProvider.ticksPerSecond}). */
+export interface ProcessInfo {
+  /** Process id (thread-group id). */
+  pid: number;
+  /** Parent process id (0 for init). */
+  ppid: number;
+  /** Process group. */
+  pgid: number;
+  /** Session. */
+  sid: number;
+  /** Command name (at most 15 characters are shown, as Linux's TASK_COMM_LEN). */
+  comm: string;
+  /** State letter: R, S, D, T, t, Z, X or I. */
+  state: string;
+  /** Controlling terminal device number (0 = none). */
+  ttyNr?: number;
+  /** Foreground process group of the controlling terminal (-1 = none). */
+  tpgid?: number;
+  /** Kernel flags word. */
+  flags?: number;
+  /** Minor faults. */
+  minflt?: number;
+  /** Minor faults of waited-for children. */
+  cminflt?: number;
+  /** Major faults (pages read from swap or disk). */
+  majflt?: number;
+  /** Major faults of waited-for children. */
+  cmajflt?: number;
+  /** User-mode time. */
+  utime?: number;
+  /** Kernel-mode time. */
+  stime?: number;
+  /** Children's user time. */
+  cutime?: number;
+  /** Children's kernel time. */
+  cstime?: number;
+  /** Scheduling priority as Linux shows it (20 + nice for normal tasks). */
+  priority?: number;
+  /** Nice value. */
+  nice?: number;
+  /** Threads in the process. */
+  numThreads?: number;
+  /** Start time after boot, in ticks. */
+  startTime?: number;
+  /** Virtual memory size in bytes. */
+  vsize?: number;
+  /** Resident pages. */
+  rss?: number;
+  /** Real user id. */
+  uid?: number;
+  /** Real group id. */
+  gid?: number;
+  /** Pending signals (bit n-1 = signal n). */
+  sigPending?: bigint;
+  /** Blocked signals. */
+  sigBlocked?: bigint;
+  /** Ignored signals. */
+  sigIgnored?: bigint;
+  /** Caught signals. */
+  sigCaught?: bigint;
+  /** Exit status (zombies). */
+  exitCode?: number;
+  /** Arguments. */
+  cmdline?: string[];
+  /** Number of open descriptors slots (FDSize). */
+  fdSize?: number;
+  /** Page size in bytes used for rss (default 4096). */
+  pageSize?: number;
+  /** Working directory (the `cwd` link). */
+  cwd?: string;
+  /** Path of the running program (the `exe` link). */
+  exe?: string;
+  /** Open descriptors and the paths they were opened by (the `fd/N` links). */
+  fds?: { fd: number; path: string }[];
+  /** Mapped regions, in address order (`/proc/PID/maps`). */
+  maps?: MapInfo[];
+}
+
+/** One mapped region of a process. */
+export interface MapInfo {
+  /** First address. */
+  start: number;
+  /** End address (exclusive). */
+  end: number;
+  /** Readable. */
+  read: boolean;
+  /** Writable. */
+  write: boolean;
+  /** Executable. */
+  exec: boolean;
+  /** Program path, `[heap]`, `[stack]`, or "" for an anonymous mapping. */
+  name: string;
+}
+
+/** A hart for /proc/cpuinfo. */
+export interface CpuInfo {
+  /** Hart id. */
+  hart: number;
+  /** ISA string, e.g. `rv32ima_zicsr`. */
+  isa: string;
+  /** Translation mode, e.g. `sv32`. */
+  mmu: string;
+  /** mvendorid, marchid and mimpid. */
+  mvendorid: number;
+  /** Architecture id. */
+  marchid: number;
+  /** Implementation id. */
+  mimpid: number;
+}
+
+/** Memory totals for /proc/meminfo, in bytes. */
+export interface MemInfo {
+  /** Usable RAM. */
+  totalBytes: number;
+  /** Free RAM. */
+  freeBytes: number;
+  /** Estimate available for new programs (default: free). */
+  availableBytes?: number;
+  /** Buffer cache. */
+  buffersBytes?: number;
+  /** Page cache. */
+  cachedBytes?: number;
+  /** Swap size. */
+  swapTotalBytes?: number;
+  /** Free swap. */
+  swapFreeBytes?: number;
+}
+
+/** An interrupt line for /proc/interrupts. */
+export interface InterruptInfo {
+  /** Line number. */
+  irq: number;
+  /** Times taken. */
+  count: number;
+  /** Controller and device, e.g. `PLIC 10 uart`. */
+  name: string;
+}
+
+/** The kernel-core side of /proc (implemented by the process layer). */
+export interface ProcInfoProvider {
+  /** Live process ids. */
+  pids(): number[];
+  /** Snapshot of a process, or null if it does not exist. */
+  process(pid: number): ProcessInfo | null;
+  /** The pid of the process making the current system call (for /proc/self). */
+  selfPid(): number;
+  /** Memory totals. */
+  memory(): MemInfo;
+  /** Seconds since boot and seconds spent idle (simulated time). */
+  uptime(): { seconds: number; idleSeconds: number };
+  /** Interrupt counters. */
+  interrupts(): InterruptInfo[];
+  /** The text of /proc/version (without the newline). */
+  version(): string;
+  /** Clock ticks per second of the stat times (USER_HZ, 100 on Linux). */
+  readonly ticksPerSecond?: number;
+  /** The harts for /proc/cpuinfo (the file exists only with this). */
+  cpus?(): CpuInfo[];
+}

@@ -1,0 +1,359 @@
+/**
+ * Moving data: read, write, readv, writev, pread64, pwrite64, llseek, fsync.
+ *
+ * Blocking follows the kernel's restart model: an operation that returns
+ * K.AGAIN has consumed nothing, so the handler parks the thread on the
+ * file's wait queue and the whole call runs again when woken. Data moves
+ * through one scratch buffer (no allocation per call on the read/write path).
+ *
+ * - waitForFile, brokenPipe: the EAGAIN and EPIPE outcomes
+ * - readInto, writeFrom: one transfer between a file and guest memory
+ * - readIovecs, vectorArgs, eachPiece: the iovec calls
+ *
+ * @module
+ */
+
+import {
+  K,
+  type KernelApi,
+  type KStatus,
+  type OpenFile,
+  OpenFlags,
+  type Process,
+  S_IFMT,
+  S_IFREG,
+  SIG,
+  type Thread,
+} from "../../../kernel/api.ts";
+import { IOVEC_SIZE, UIO_MAXIOV } from "./abi.ts";
+import {
+  arg,
+  callerOf,
+  fileOf,
+  isStreamFile,
+  length64,
+  scratch,
+  SCRATCH_SIZE,
+  scratchBytes,
+  scratchView,
+  uarg,
+} from "./common.ts";
+
+/** Parks `t` on the file's queue for `dir`, or answers EAGAIN for a non-blocking file. */
+function waitForFile(t: Thread, api: KernelApi, file: OpenFile, dir: "read" | "write"): number {
+  if (file.flags & OpenFlags.NONBLOCK) return K.AGAIN;
+  const q = api.vfs.waitQueue(file, dir);
+  return q === null ? K.AGAIN : api.block(t, q);
+}
+
+/**
+ * Checks that `[buf, buf+len)` of the guest is writable. Used before reading
+ * a stream, because bytes taken from a pipe or tty cannot be put back if the
+ * copy to a bad buffer then fails: Linux leaves them in the pipe and answers
+ * EFAULT, and so must we.
+ */
+function probeWritable(api: KernelApi, p: Process, buf: number, len: number): boolean {
+  return api.checkAccess(p, buf, len, true);
+}
+
+/**
+ * Reads up to `count` bytes of `file` into guest `buf`. Streams (pipes,
+ * ttys) get one read (short counts are normal there); other files are read
+ * in scratch-sized pieces until `count` or end of file, and on a bad buffer
+ * their offset is put back to where the faulting piece started.
+ */
+function readInto(
+  t: Thread,
+  api: KernelApi,
+  file: OpenFile,
+  buf: number,
+  count: number,
+): number {
+  const p = t.process;
+  const caller = callerOf(p, api);
+  const stream = isStreamFile(file);
+  if (stream && !probeWritable(api, p, buf, Math.min(count, SCRATCH_SIZE))) return K.FAULT;
+  let done = 0;
+  while (done < count) {
+    const want = Math.min(count - done, SCRATCH_SIZE);
+    const before = file.offset;
+    const n = api.vfs.read(file, scratchBytes(want), caller);
+    if (n < 0) {
+      if (done > 0) return done;
+      return n === K.AGAIN ? waitForFile(t, api, file, "read") : n;
+    }
+    if (n === 0) break;
+    if (!api.copyOut(p, buf + done, scratchBytes(n))) {
+      if (!stream) file.offset = before;
+      return done > 0 ? done : K.FAULT;
+    }
+    done += n;
+    // Only regular files are read on past one buffer; streams return what they have.
+    if (done >= count || n < want || stream || !isRegular(file)) break;
+  }
+  return done;
+}
+
+/** True for a regular file (reads continue past one scratch buffer only there). */
+function isRegular(file: OpenFile): boolean {
+  return file.inode !== null && (file.inode.stat().mode & S_IFMT) === S_IFREG;
+}
+
+/** Reports a write to a pipe with no reader: SIGPIPE to the thread, then EPIPE. */
+function brokenPipe(t: Thread, api: KernelApi): number {
+  api.tgkill(null, t.process.pid, t.tid, SIG.PIPE);
+  return K.PIPE;
+}
+
+/**
+ * Writes `count` bytes from guest `buf` to `file`, in scratch-sized pieces.
+ * `first` is false when an earlier part of the same call already wrote
+ * something: then it must neither block nor raise SIGPIPE.
+ */
+function writeFrom(
+  t: Thread,
+  api: KernelApi,
+  file: OpenFile,
+  buf: number,
+  count: number,
+  first = true,
+): number {
+  const p = t.process;
+  const caller = callerOf(p, api);
+  // A blocking write to a pipe or tty waits until all of it is written, as
+  // POSIX asks; the bytes already written survive the restart of the call.
+  const waitForAll = first && (file.flags & OpenFlags.NONBLOCK) === 0 && isStreamFile(file);
+  let done = waitForAll && t.restartState >= 0 ? t.restartState : 0;
+  while (done < count) {
+    const want = Math.min(count - done, SCRATCH_SIZE);
+    const chunk = scratchBytes(want);
+    if (!api.copyInto(p, buf + done, chunk)) return done > 0 ? done : K.FAULT;
+    const n = api.vfs.write(file, chunk, caller);
+    if (n < 0) {
+      if (n === K.AGAIN && waitForAll && done > 0) {
+        t.restartState = done;
+        t.partialResult = done;
+        return waitForFile(t, api, file, "write");
+      }
+      if (done > 0 || !first) return done > 0 ? done : n;
+      if (n === K.AGAIN) return waitForFile(t, api, file, "write");
+      if (n === K.PIPE) return brokenPipe(t, api);
+      return n;
+    }
+    done += n;
+    if (n < want && !waitForAll) break;
+  }
+  return done;
+}
+
+/** read(fd, buf, count). */
+export function sysRead(t: Thread, api: KernelApi): number {
+  const file = fileOf(api, t.process, arg(t, 0));
+  if (file === null) return K.BADF;
+  const count = Math.min(uarg(t, 2), 0x7fff_f000);
+  if (!(file.flags & OpenFlags.READ)) return K.BADF;
+  if (count === 0) return 0;
+  return readInto(t, api, file, uarg(t, 1), count);
+}
+
+/** write(fd, buf, count). */
+export function sysWrite(t: Thread, api: KernelApi): number {
+  const file = fileOf(api, t.process, arg(t, 0));
+  if (file === null) return K.BADF;
+  const count = Math.min(uarg(t, 2), 0x7fff_f000);
+  if (!(file.flags & OpenFlags.WRITE)) return K.BADF;
+  if (count === 0) return 0;
+  return writeFrom(t, api, file, uarg(t, 1), count);
+}
+
+/** Reads an iovec array into [base, len] pairs; status on a bad count or pointer. */
+function readIovecs(
+  api: KernelApi,
+  p: Process,
+  iov: number,
+  iovcnt: number,
+): number[] | KStatus {
+  if (iovcnt < 0 || iovcnt > UIO_MAXIOV) return K.INVAL;
+  const raw = api.copyIn(p, iov, iovcnt * IOVEC_SIZE);
+  if (raw === null) return K.FAULT;
+  const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const out: number[] = [];
+  let total = 0;
+  for (let i = 0; i < iovcnt; i++) {
+    const base = v.getUint32(i * 8, true);
+    const len = v.getUint32(i * 8 + 4, true);
+    if (len > 0x7fff_ffff) return K.INVAL;
+    total += len;
+    if (total > 0x7fff_ffff) return K.INVAL;
+    out.push(base, len);
+  }
+  return out;
+}
+
+/** The checked arguments of readv/writev: the file (opened for `need`), its iovec pairs, their total. */
+function vectorArgs(
+  t: Thread,
+  api: KernelApi,
+  need: number,
+): { p: Process; file: OpenFile; iov: number[]; total: number } | number {
+  const p = t.process;
+  const file = fileOf(api, p, arg(t, 0));
+  if (file === null || !(file.flags & need)) return K.BADF;
+  const iov = readIovecs(api, p, uarg(t, 1), arg(t, 2));
+  if (typeof iov === "number") return iov;
+  let total = 0;
+  for (let i = 1; i < iov.length; i += 2) total += iov[i];
+  return { p, file, iov, total };
+}
+
+/**
+ * Moves the iovec pieces one after the other with `step`, stopping at the
+ * first short transfer; an error after some progress returns the progress.
+ */
+function eachPiece(
+  iov: number[],
+  step: (base: number, len: number, first: boolean) => number,
+): number {
+  let done = 0;
+  for (let i = 0; i < iov.length; i += 2) {
+    const len = iov[i + 1];
+    if (len === 0) continue;
+    const n = step(iov[i], len, done === 0);
+    if (n < 0) return done > 0 ? done : n;
+    done += n;
+    if (n < len) break;
+  }
+  return done;
+}
+
+/**
+ * writev(fd, iov, iovcnt): when the total fits the scratch buffer (64 KiB)
+ * the pieces are gathered and written with one file write, so a writev of
+ * at most PIPE_BUF bytes to a pipe is atomic as on Linux; larger totals are
+ * written piece by piece, stopping at the first short write.
+ */
+export function sysWritev(t: Thread, api: KernelApi): number {
+  const v = vectorArgs(t, api, OpenFlags.WRITE);
+  if (typeof v === "number") return v;
+  const { p, file, iov, total } = v;
+  if (total === 0) return 0;
+  if (total <= SCRATCH_SIZE) {
+    let fill = 0;
+    for (let i = 0; i < iov.length; i += 2) {
+      const len = iov[i + 1];
+      if (len > 0 && !api.copyInto(p, iov[i], scratch.subarray(fill, fill + len))) {
+        return K.FAULT;
+      }
+      fill += len;
+    }
+    const n = api.vfs.write(file, scratch.subarray(0, fill), callerOf(p, api));
+    if (n === K.AGAIN) return waitForFile(t, api, file, "write");
+    if (n === K.PIPE) return brokenPipe(t, api);
+    return n;
+  }
+  return eachPiece(iov, (base, len, first) => writeFrom(t, api, file, base, len, first));
+}
+
+/**
+ * readv(fd, iov, iovcnt): one file read (up to the scratch size) scattered
+ * over the pieces; regular files with more than that are read piece by piece.
+ */
+export function sysReadv(t: Thread, api: KernelApi): number {
+  const v = vectorArgs(t, api, OpenFlags.READ);
+  if (typeof v === "number") return v;
+  const { p, file, iov, total } = v;
+  const want = Math.min(total, SCRATCH_SIZE);
+  if (want === 0) return 0;
+  if (total > SCRATCH_SIZE && isRegular(file)) {
+    // Regular files never block: fill the pieces one after the other.
+    return eachPiece(iov, (base, len) => readInto(t, api, file, base, len));
+  }
+  if (isStreamFile(file)) {
+    // Check every piece first: stream data cannot be put back after a fault.
+    let left = want;
+    for (let i = 0; i < iov.length && left > 0; i += 2) {
+      const take = Math.min(iov[i + 1], left);
+      if (take > 0 && !probeWritable(api, p, iov[i], take)) return K.FAULT;
+      left -= take;
+    }
+  }
+  const before = file.offset;
+  const n = api.vfs.read(file, scratch.subarray(0, want), callerOf(p, api));
+  if (n < 0) return n === K.AGAIN ? waitForFile(t, api, file, "read") : n;
+  let off = 0;
+  for (let i = 0; i < iov.length && off < n; i += 2) {
+    const take = Math.min(iov[i + 1], n - off);
+    if (take > 0 && !api.copyOut(p, iov[i], scratch.subarray(off, off + take))) {
+      if (!isStreamFile(file)) file.offset = before + off;
+      return off > 0 ? off : K.FAULT;
+    }
+    off += take;
+  }
+  return n;
+}
+
+/** llseek(fd, offset_high, offset_low, result, whence): the 64-bit result is stored at `result`. */
+export function sysLlseek(t: Thread, api: KernelApi): number {
+  const p = t.process;
+  const file = fileOf(api, p, arg(t, 0));
+  if (file === null) return K.BADF;
+  const offset = arg(t, 1) * 0x1_0000_0000 + uarg(t, 2);
+  const result = uarg(t, 3);
+  const whence = uarg(t, 4);
+  if (whence > 2) return K.INVAL;
+  const saved = file.offset;
+  const r = api.vfs.lseek(file, offset, whence);
+  if (r < 0) return r;
+  scratchView.setBigInt64(0, BigInt(r), true);
+  if (!api.copyOut(p, result, scratch.subarray(0, 8))) {
+    file.offset = saved;
+    return K.FAULT;
+  }
+  return 0;
+}
+
+/**
+ * fsync(fd) / fdatasync(fd): the file systems keep their data in memory or
+ * write through to the host, so there is nothing to flush; a bad fd is EBADF.
+ */
+export function sysFsync(t: Thread, api: KernelApi): number {
+  return fileOf(api, t.process, arg(t, 0)) === null ? K.BADF : 0;
+}
+
+/**
+ * The checked arguments of pread64/pwrite64 (fd, buf, count, pos_lo,
+ * pos_hi): the file, its position and the count capped at the scratch size.
+ */
+function positionalArgs(
+  t: Thread,
+  api: KernelApi,
+): { p: Process; file: OpenFile; pos: number; want: number } | KStatus {
+  const p = t.process;
+  const file = fileOf(api, p, arg(t, 0));
+  if (file === null) return K.BADF;
+  const pos = length64(uarg(t, 3), arg(t, 4));
+  if (pos < 0) return K.INVAL;
+  return { p, file, pos, want: Math.min(uarg(t, 2), SCRATCH_SIZE) };
+}
+
+/** pread64(fd, buf, count, pos_lo, pos_hi): at most 64 KiB per call. */
+export function sysPread64(t: Thread, api: KernelApi): number {
+  const a = positionalArgs(t, api);
+  if (typeof a === "number") return a;
+  const { p, file, pos, want } = a;
+  if (want === 0) return 0;
+  const n = api.vfs.pread(file, scratch.subarray(0, want), pos, callerOf(p, api));
+  if (n <= 0) return n;
+  return api.copyOut(p, uarg(t, 1), scratch.subarray(0, n)) ? n : K.FAULT;
+}
+
+/** pwrite64(fd, buf, count, pos_lo, pos_hi): at most 64 KiB per call. */
+export function sysPwrite64(t: Thread, api: KernelApi): number {
+  const a = positionalArgs(t, api);
+  if (typeof a === "number") return a;
+  const { p, file, pos, want } = a;
+  if (want === 0) return 0;
+  const chunk = scratch.subarray(0, want);
+  if (!api.copyInto(p, uarg(t, 1), chunk)) return K.FAULT;
+  return api.vfs.pwrite(file, chunk, pos, callerOf(p, api));
+}
