@@ -72,7 +72,7 @@ export { Tty, TtyIoctl, VCC } from "./io/mod.ts";
 export type { Termios, TtyOptions, TtyPort, TtyStats, WinSize } from "./io/mod.ts";
 export type { CharDevice, CharDeviceRegistry } from "./io/char_device.ts";
 export type { Mount, OpenResult, PathFrame, PathLoc, Vfs } from "./fs/vfs.ts";
-export { makeStat, ROOT_CRED, uniformTimes } from "./fs/node.ts";
+export { makeStat, opsOf, ROOT_CRED, uniformTimes } from "./fs/node.ts";
 export type { AttrChange, Cred, FileSystem, FileTimes, FsInode } from "./fs/node.ts";
 /** Anonymous pipes (pipe2): a read end and a write end, one reference each. */
 export { createPipe } from "./fs/pipefs.ts";
@@ -295,8 +295,8 @@ export interface MmioWindow {
 /** Raised when a module touches a resource it did not claim. */
 export class ResourceError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "ResourceError";
   }
 }

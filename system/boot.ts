@@ -133,8 +133,8 @@ export interface GuestResult {
 /** Raised for bad boot options (host side). */
 export class BootError extends Error {
   /** Creates the error. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "BootError";
   }
 }
@@ -172,61 +172,64 @@ export interface BootedSystem {
   run(): Promise<GuestResult>;
 }
 
-/** Builds machine, kernel, file systems and modules, and starts init (not yet running). */
-export async function boot(
-  options: BootOptions,
-  defaultConsole: ConsoleSpec,
-): Promise<BootedSystem> {
-  const spec = options.console ?? defaultConsole;
-  let io: ConsoleIo;
-  let script: ConsoleScriptStep[] = [];
-  let closeAfterScript = false;
-  if (spec === "terminal") io = new TerminalConsole();
-  else if (spec.kind === "custom") io = spec.io;
-  else {
-    script = spec.script ?? [];
-    closeAfterScript = spec.closeInput ?? true;
-    io = new BufferConsole(spec.input ?? "", closeAfterScript && script.length === 0);
+/** The console a boot uses, and the scripted input to feed it on the simulated clock. */
+interface ConsoleSetup {
+  io: ConsoleIo;
+  script: ConsoleScriptStep[];
+  closeAfterScript: boolean;
+}
+
+function makeConsole(spec: ConsoleSpec): ConsoleSetup {
+  if (spec === "terminal") {
+    return { io: new TerminalConsole(), script: [], closeAfterScript: false };
   }
-  const frequency = options.frequency ?? 100_000_000;
-  const quantum = parseQuantum(options.quantum, frequency);
-  const machine = createMachine({
-    ramSize: options.ramSize,
-    frequency,
-    console: io,
-    rtcEpochNs: options.rtcEpochNs ??
-      (spec === "terminal" ? BigInt(Date.now()) * 1_000_000n : DEFAULT_EPOCH_NS),
-  });
-  const binDir = options.binDir ?? new URL("userland/bin", REPO_ROOT).pathname;
-  let initramfs: Uint8Array;
+  if (spec.kind === "custom") return { io: spec.io, script: [], closeAfterScript: false };
+  const script = spec.script ?? [];
+  const closeAfterScript = spec.closeInput ?? true;
+  const io = new BufferConsole(spec.input ?? "", closeAfterScript && script.length === 0);
+  return { io, script, closeAfterScript };
+}
+
+function loadInitramfs(binDir: string): Uint8Array {
   try {
-    initramfs = buildInitramfs([{ hostPath: binDir, guestPath: "/bin" }]);
+    return buildInitramfs([{ hostPath: binDir, guestPath: "/bin" }]);
   } catch (e) {
-    throw new BootError(`cannot build the initramfs from ${binDir}: ${String(e)}`);
+    throw new BootError(`cannot build the initramfs from ${binDir}: ${String(e)}`, { cause: e });
   }
+}
+
+/** The kernel over `machine`, with the root file system built from the initramfs and shares. */
+function makeKernel(
+  options: BootOptions,
+  machine: Machine,
+  quantum: number,
+  terminal: boolean,
+  recorder: TraceRecorder | undefined,
+): Kernel {
+  const binDir = options.binDir ?? new URL("userland/bin", REPO_ROOT).pathname;
+  const initramfs = loadInitramfs(binDir);
   const shares = (options.share ?? []).map((s) => ({
     hostPath: s.hostDir,
     guestPath: s.guestDir ?? "/mnt/host",
   }));
-  const logSink = options.log;
-  const traceOpt = options.trace;
   const holder: { kernel: Kernel | null } = { kernel: null };
-  const trace = traceOpt === true
+  const trace = options.trace === true
     ? (line: string) => holder.kernel?.log(`trace: ${line}`)
-    : typeof traceOpt === "function"
-    ? traceOpt
+    : typeof options.trace === "function"
+    ? options.trace
     : undefined;
-  const recorder = options.chromeTrace !== undefined ? new TraceRecorder(frequency) : undefined;
   const kernel = new Kernel({
     traceRecorder: recorder,
     machine,
     quantumCycles: quantum,
-    log: logSink,
+    log: options.log,
     trace,
     // Only a host-fed console needs the loop to yield; a buffer console is fed on the clock.
-    hostYield: io instanceof BufferConsole ? undefined : () => new Promise((r) => setTimeout(r, 0)),
+    hostYield: machine.console instanceof BufferConsole
+      ? undefined
+      : () => new Promise((r) => setTimeout(r, 0)),
     // A person at a terminal expects `sleep 5` to take five seconds.
-    realtimeIdle: spec === "terminal",
+    realtimeIdle: terminal,
     buildFs: (deps) =>
       createRootFs({
         now: deps.now,
@@ -241,34 +244,41 @@ export async function boot(
   registerMemoryDevices(kernel.charDevices);
   const st = kernel.vfs.mkdir(null, "/tmp", 0o1777);
   if (st !== K.OK && st !== K.EXIST) throw new BootError(`mkdir /tmp: ${statusName(st)}`);
-  for (const m of (options.bootConfig ?? DEFAULT_BOOT_CONFIG).modules) {
-    if (typeof m === "string") await kernel.modules.load(m);
-    else await kernel.modules.loadDescriptor(m);
-  }
-  // Scripted console input, on the simulated clock.
-  if (script.length > 0 && io instanceof BufferConsole) {
-    let at = 0;
-    const buf = io;
-    script.forEach((step, i) => {
-      at = step.atMs !== undefined ? Math.round(step.atMs * frequency / 1000) : at;
-      const last = i === script.length - 1;
-      machine.clock.scheduleAt(Math.max(at, machine.clock.now), () => {
-        buf.feed(step.data);
-        if (last && closeAfterScript) buf.endInput();
-      });
+  return kernel;
+}
+
+/** Feeds scripted console input at its simulated times. */
+function scheduleScript(machine: Machine, c: ConsoleSetup): void {
+  if (c.script.length === 0 || !(c.io instanceof BufferConsole)) return;
+  const frequency = machine.clock.frequency;
+  let at = 0;
+  const buf = c.io;
+  c.script.forEach((step, i) => {
+    at = step.atMs !== undefined ? Math.round(step.atMs * frequency / 1000) : at;
+    const last = i === c.script.length - 1;
+    machine.clock.scheduleAt(Math.max(at, machine.clock.now), () => {
+      buf.feed(step.data);
+      if (last && c.closeAfterScript) buf.endInput();
     });
-  }
-  if (options.maxCycles !== undefined) {
-    kernel.loop.daemonEvents++;
-    machine.clock.scheduleAt(Math.max(options.maxCycles, machine.clock.now), () => {
-      kernel.loop.daemonEvents--;
-      if (kernel.exitInfo !== null) return;
-      kernel.poweroff(124);
-      kernel.exitInfo!.reason = "timeout";
-      kernel.exitInfo!.detail = `stopped after ${options.maxCycles} cycles`;
-      machine.cpu.requestHalt();
-    });
-  }
+  });
+}
+
+/** Stops the run with status 124 after `maxCycles` simulated cycles. */
+function scheduleTimeout(kernel: Kernel, maxCycles: number): void {
+  const machine = kernel.machine;
+  kernel.loop.daemonEvents++;
+  machine.clock.scheduleAt(Math.max(maxCycles, machine.clock.now), () => {
+    kernel.loop.daemonEvents--;
+    if (kernel.exitInfo !== null) return;
+    kernel.poweroff(124);
+    kernel.exitInfo!.reason = "timeout";
+    kernel.exitInfo!.detail = `stopped after ${maxCycles} cycles`;
+    machine.cpu.requestHalt();
+  });
+}
+
+/** Creates pid 1 with the console as its standard streams and execs init in it. */
+function startInit(kernel: Kernel, options: BootOptions): void {
   const init = options.init ?? "/bin/init";
   const args = options.cmd !== undefined ? ["/bin/sh", "-c", options.cmd] : options.initArgs ?? [];
   const p = kernel.createInitProcess();
@@ -282,9 +292,37 @@ export async function boot(
   try {
     kernel.startProcess(p, init, [init, ...args], options.env ?? DEFAULT_ENV);
   } catch (e) {
-    if (e instanceof KernelError) throw new BootError(e.message);
+    if (e instanceof KernelError) throw new BootError(e.message, { cause: e });
     throw e;
   }
+}
+
+/** Builds machine, kernel, file systems and modules, and starts init (not yet running). */
+export async function boot(
+  options: BootOptions,
+  defaultConsole: ConsoleSpec,
+): Promise<BootedSystem> {
+  const spec = options.console ?? defaultConsole;
+  const c = makeConsole(spec);
+  const io = c.io;
+  const frequency = options.frequency ?? 100_000_000;
+  const quantum = parseQuantum(options.quantum, frequency);
+  const machine = createMachine({
+    ramSize: options.ramSize,
+    frequency,
+    console: io,
+    rtcEpochNs: options.rtcEpochNs ??
+      (spec === "terminal" ? BigInt(Date.now()) * 1_000_000n : DEFAULT_EPOCH_NS),
+  });
+  const recorder = options.chromeTrace !== undefined ? new TraceRecorder(frequency) : undefined;
+  const kernel = makeKernel(options, machine, quantum, spec === "terminal", recorder);
+  for (const m of (options.bootConfig ?? DEFAULT_BOOT_CONFIG).modules) {
+    if (typeof m === "string") await kernel.modules.load(m);
+    else await kernel.modules.loadDescriptor(m);
+  }
+  scheduleScript(machine, c);
+  if (options.maxCycles !== undefined) scheduleTimeout(kernel, options.maxCycles);
+  startInit(kernel, options);
   return {
     machine,
     kernel,

@@ -25,8 +25,8 @@ export class ModuleError extends Error {
 /** The file exports no valid `module` descriptor. */
 export class ModuleDescriptorError extends ModuleError {
   /** Creates the error. */
-  constructor(module: string, message: string) {
-    super(module, K.INVAL, message);
+  constructor(module: string, message: string, options?: ErrorOptions) {
+    super(module, K.INVAL, message, options);
     this.name = "ModuleDescriptorError";
   }
 }
@@ -34,8 +34,13 @@ export class ModuleDescriptorError extends ModuleError {
 /** The descriptor asks for another kernel API version. */
 export class ModuleVersionError extends ModuleError {
   /** Creates the error. */
-  constructor(module: string, wanted: number, have: number) {
-    super(module, K.VERSION, `needs kernel API version ${wanted}, this kernel has ${have}`);
+  constructor(module: string, wanted: number, have: number, options?: ErrorOptions) {
+    super(
+      module,
+      K.VERSION,
+      `needs kernel API version ${wanted}, this kernel has ${have}`,
+      options,
+    );
     this.name = "ModuleVersionError";
   }
 }
@@ -43,8 +48,8 @@ export class ModuleVersionError extends ModuleError {
 /** A module of that name is already loaded. */
 export class ModuleExistsError extends ModuleError {
   /** Creates the error. */
-  constructor(module: string) {
-    super(module, K.EXIST, "is already loaded");
+  constructor(module: string, options?: ErrorOptions) {
+    super(module, K.EXIST, "is already loaded", options);
     this.name = "ModuleExistsError";
   }
 }
@@ -52,8 +57,8 @@ export class ModuleExistsError extends ModuleError {
 /** A module it depends on is not loaded. */
 export class ModuleDependencyError extends ModuleError {
   /** Creates the error. */
-  constructor(module: string, missing: string) {
-    super(module, K.NOENT, `depends on ${missing}, which is not loaded`);
+  constructor(module: string, missing: string, options?: ErrorOptions) {
+    super(module, K.NOENT, `depends on ${missing}, which is not loaded`, options);
     this.name = "ModuleDependencyError";
   }
 }
@@ -61,8 +66,8 @@ export class ModuleDependencyError extends ModuleError {
 /** A claimed resource is taken by another module or does not exist. */
 export class ModuleResourceError extends ModuleError {
   /** Creates the error. */
-  constructor(module: string, message: string) {
-    super(module, K.BUSY, message);
+  constructor(module: string, message: string, options?: ErrorOptions) {
+    super(module, K.BUSY, message, options);
     this.name = "ModuleResourceError";
   }
 }
@@ -84,8 +89,8 @@ export class ModuleInitError extends ModuleError {
 /** The module is in use (references) and was not force-unloaded. */
 export class ModuleBusyError extends ModuleError {
   /** Creates the error. */
-  constructor(module: string, refs: number) {
-    super(module, K.BUSY, `is in use (${refs} reference${refs === 1 ? "" : "s"})`);
+  constructor(module: string, refs: number, options?: ErrorOptions) {
+    super(module, K.BUSY, `is in use (${refs} reference${refs === 1 ? "" : "s"})`, options);
     this.name = "ModuleBusyError";
   }
 }
@@ -93,8 +98,8 @@ export class ModuleBusyError extends ModuleError {
 /** No module of that name is loaded. */
 export class ModuleNotFoundError extends ModuleError {
   /** Creates the error. */
-  constructor(module: string) {
-    super(module, K.NOENT, "is not loaded");
+  constructor(module: string, options?: ErrorOptions) {
+    super(module, K.NOENT, "is not loaded", options);
     this.name = "ModuleNotFoundError";
   }
 }

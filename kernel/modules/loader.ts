@@ -246,6 +246,7 @@ export class ModuleLoader implements ModuleManager {
       throw new ModuleDescriptorError(
         specifier,
         `cannot import: ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
       );
     }
     return [ns.module as ModuleDescriptor, url];

@@ -9,11 +9,11 @@
 
 import {
   type FileCaller,
-  type FileOps,
   K,
   type KernelApi,
   type KStatus,
   type OpenFile,
+  opsOf,
   type PathLoc,
   type Process,
   S_IFDIR,
@@ -142,8 +142,7 @@ export function fileOf(api: KernelApi, p: Process, fd: number): OpenFile | null 
  * use (a device's, for device nodes); fall back to the inode's.
  */
 export function isStreamFile(file: OpenFile): boolean {
-  const ops = (file as { ops?: FileOps }).ops ?? file.inode?.fileOps;
-  return ops?.isStream === true;
+  return opsOf(file)?.isStream === true;
 }
 
 /** A 64-bit length or position from a (low, high) register pair; -1 when negative. */

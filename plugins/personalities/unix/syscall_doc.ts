@@ -71,7 +71,7 @@ The Unix personality (\`plugins/personalities/unix/\`) speaks the Linux RISC-V
   \`x1\`..\`x31\`, then 528 bytes of zeroed FP state), and the trampoline
   \`li a7, 139; ecall\` at 944 (frame size 960). The handler starts with
   \`a0\` = signal, \`a1\` = &siginfo, \`a2\` = &ucontext, \`sp\` = the frame.
-- **Deviation from the brief:** the stack is mapped read-write without
+- **Deviation from a stack trampoline:** the stack is mapped read-write without
   execute permission, so the trampoline copy in the frame cannot run. At each
   \`execve\` the personality maps one read-execute page holding the same two
   instructions (like Linux's vDSO or ARM's sigpage), and \`ra\` points there.
