@@ -124,8 +124,8 @@ with null/false/\`K.FAULT\`. To add a call: write the handler in the file of its
 area, add an \`e(nr, name, handler, support, notes)\` line to \`UNIX_SYSCALLS\`
 (the table refuses a number whose rv32 name differs), run
 \`deno run -A plugins/personalities/unix/syscall_doc.ts\`, and test it with the
-fake kernel of \`tests/unix/fake_kernel.ts\` and, end to end, in
-\`tests/unix/guest/unix_abi_check.c\` against qemu-riscv32.
+fake kernel of \`tests/plugins/personalities/unix/fake_kernel.ts\` and, end to end, in
+\`tests/plugins/personalities/unix/guest/unix_abi_check.c\` against qemu-riscv32.
 `;
 
 const COSTS = `## Measured costs

@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { K } from "../../../kernel/errors.ts";
+import {
+  buildInitramfs,
+  InitramfsError,
+  RamFs,
+  readCpio,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFMT,
+  S_IFREG,
+  unpackInitramfs,
+  Vfs,
+  writeCpio,
+} from "../../../kernel/fs/mod.ts";
+
+const te = new TextEncoder();
+const td = new TextDecoder();
+
+Deno.test("initramfs: build from a temp host dir, unpack into ramfs", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "strata_initramfs_" });
+  try {
+    Deno.mkdirSync(`${dir}/bin`);
+    Deno.mkdirSync(`${dir}/etc/init.d`, { recursive: true });
+    Deno.writeFileSync(`${dir}/bin/hello`, te.encode("\x7fELF..."), { mode: 0o755 });
+    Deno.chmodSync(`${dir}/bin/hello`, 0o755);
+    Deno.writeFileSync(`${dir}/etc/motd`, te.encode("welcome\n"));
+    Deno.chmodSync(`${dir}/etc/motd`, 0o640);
+    Deno.symlinkSync("hello", `${dir}/bin/hi`);
+    const extra = Deno.makeTempDirSync({ prefix: "strata_initramfs_extra_" });
+    Deno.writeFileSync(`${extra}/readme`, te.encode("extra"));
+    const maps = [{ hostPath: dir, guestPath: "/" }, { hostPath: extra, guestPath: "/usr/share" }];
+    const bytes = buildInitramfs(maps);
+    // deterministic: same tree, same bytes (times are zeroed), even after touching a file
+    Deno.utimeSync(`${dir}/etc/motd`, 1, 1);
+    assert.deepEqual(buildInitramfs(maps), bytes);
+    Deno.removeSync(extra, { recursive: true });
+    const names = readCpio(bytes).map((e) => e.name);
+    assert.deepEqual(names, [
+      "bin",
+      "bin/hello",
+      "bin/hi",
+      "etc",
+      "etc/init.d",
+      "etc/motd",
+      "usr",
+      "usr/share",
+      "usr/share/readme",
+    ]);
+
+    const vfs = new Vfs({ root: new RamFs() });
+    const sum = unpackInitramfs(vfs, bytes);
+    assert.deepEqual(sum, { dirs: 5, files: 3, symlinks: 1, nodes: 0, links: 0 });
+    const hello = vfs.stat(null, "/bin/hello");
+    assert.ok(typeof hello !== "number");
+    assert.equal(hello.mode, S_IFREG | 0o755);
+    assert.equal(hello.size, 7);
+    const motd = vfs.lstat(null, "/etc/motd");
+    assert.ok(typeof motd !== "number");
+    assert.equal(motd.mode, S_IFREG | 0o640);
+    const hi = vfs.lstat(null, "/bin/hi");
+    assert.ok(typeof hi !== "number");
+    assert.equal(hi.mode & S_IFMT, S_IFLNK);
+    assert.equal(td.decode(vfs.readWholeFile("/bin/hi") as Uint8Array), "\x7fELF...");
+    assert.equal(td.decode(vfs.readWholeFile("/usr/share/readme") as Uint8Array), "extra");
+    const d = vfs.stat(null, "/etc/init.d");
+    assert.ok(typeof d !== "number");
+    assert.equal(d.mode & S_IFMT, S_IFDIR);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("initramfs: hard links, device nodes, missing parents; .. refused", () => {
+  const body = te.encode("shared");
+  const bytes = writeCpio([
+    {
+      name: "a/b/one",
+      mode: 0o100644,
+      uid: 0,
+      gid: 0,
+      nlink: 2,
+      mtime: 5,
+      ino: 77,
+      data: new Uint8Array(0),
+    },
+    { name: "a/two", mode: 0o100644, uid: 0, gid: 0, nlink: 2, mtime: 5, ino: 77, data: body },
+    {
+      name: "dev/null",
+      mode: 0o020666,
+      uid: 0,
+      gid: 0,
+      nlink: 1,
+      mtime: 0,
+      data: new Uint8Array(0),
+      rdevMajor: 1,
+      rdevMinor: 3,
+    },
+  ]);
+  const vfs = new Vfs({ root: new RamFs() });
+  const sum = unpackInitramfs(vfs, bytes);
+  assert.equal(sum.links, 1);
+  assert.equal(sum.nodes, 1);
+  assert.equal(td.decode(vfs.readWholeFile("/a/b/one") as Uint8Array), "shared");
+  const st = vfs.stat(null, "/a/two");
+  assert.ok(typeof st !== "number");
+  assert.equal(st.nlink, 2);
+  assert.equal(st.mtimeNs, 5_000_000_000n);
+  const dn = vfs.stat(null, "/dev/null");
+  assert.ok(typeof dn !== "number");
+  assert.equal(dn.rdev, 0x103);
+  const evil = writeCpio([{
+    name: "../etc/x",
+    mode: 0o100644,
+    uid: 0,
+    gid: 0,
+    nlink: 1,
+    mtime: 0,
+    data: body,
+  }]);
+  assert.throws(() => unpackInitramfs(vfs, evil), InitramfsError);
+  assert.throws(
+    () => buildInitramfs([{ hostPath: "/definitely/not/here", guestPath: "/" }]),
+    InitramfsError,
+  );
+  assert.equal(vfs.stat(null, "/etc"), K.NOENT);
+});

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { boot } from "../../../system/boot.ts";
+import { K, OpenFlags } from "../../../kernel/api.ts";
+import { ModuleInitError, ModuleResourceError } from "../../../kernel/modules/mod.ts";
+import { IRQ, MEMORY_MAP } from "../../../hw/memory_map.ts";
+import { echoDriver } from "../fixtures/echo_driver.ts";
+
+const V1 = "tests/kernel/fixtures/echo_driver_v1.ts";
+const V2 = "tests/kernel/fixtures/echo_driver_v2.ts";
+const te = new TextEncoder();
+const td = new TextDecoder();
+
+async function system() {
+  const sys = await boot({ cmd: "true" }, { kind: "buffer" });
+  const k = sys.kernel;
+  const open = () => {
+    const r = k.vfs.open(null, "/dev/echo0", OpenFlags.READ | OpenFlags.WRITE, 0, undefined);
+    if (typeof r === "number") throw new Error(`open /dev/echo0: ${r}`);
+    return r.file;
+  };
+  const read = (f: ReturnType<typeof open>) => {
+    const buf = new Uint8Array(64);
+    const n = k.vfs.read(f, buf);
+    return n < 0 ? n : td.decode(buf.subarray(0, n));
+  };
+  return { sys, k, open, read };
+}
+
+Deno.test("replace: an open file and the driver's state pass from v1 to v2", async () => {
+  const { sys, k, open, read } = await system();
+  await k.modules.load(V1);
+  const f = open();
+  assert.equal(k.vfs.write(f, te.encode("abc")), 3);
+  assert.equal(read(f), "abc");
+  k.vfs.write(f, te.encode("hello"));
+  // A reader that found the device empty sleeps on the driver's queue.
+  const f2 = open();
+  const info = await k.modules.replace("echo", V2);
+  assert.equal(info.version, "2.0.0");
+  assert.deepEqual(info.resources.irqs, [IRQ.TAPE], "claims handed over");
+  assert.equal(read(f), "HELLO", "the same open file now reaches v2, with v1's data");
+  assert.equal(k.vfs.ioctl(f2, 0, 0), 2);
+  assert.equal(read(f2), K.AGAIN);
+  // The claims moved with the module: nobody else can take them.
+  await assert.rejects(
+    k.modules.loadDescriptor({ ...echoDriver(1), name: "other" }),
+    ModuleResourceError,
+  );
+  sys.machine.close();
+});
+
+Deno.test("replace: a thread sleeping on the old driver is woken to retry on the new one", async () => {
+  const { sys, k, open } = await system();
+  await k.modules.load(V1);
+  const f = open();
+  assert.equal(k.vfs.read(f, new Uint8Array(4)), K.AGAIN);
+  const q = k.vfs.waitQueue(f, "read")!;
+  let woken = 0;
+  q.add({ wake: () => void woken++ });
+  await k.modules.replace("echo", V2);
+  assert.equal(woken, 1);
+  sys.machine.close();
+});
+
+Deno.test("replace: a successor whose init throws leaves the old driver running with its state", async () => {
+  const { sys, k, open, read } = await system();
+  await k.modules.load(V1);
+  const f = open();
+  k.vfs.write(f, te.encode("keep"));
+  const err = await k.modules.replace("echo", { ...echoDriver(2, true) }).catch((e) => e);
+  assert.ok(err instanceof ModuleInitError, String(err));
+  assert.equal(k.modules.get("echo")?.version, "1.0.0");
+  assert.equal(read(f), "keep");
+  sys.machine.close();
+});
+
+Deno.test("replace: a device the successor does not register is removed; its files get ENXIO", async () => {
+  const { sys, k, open } = await system();
+  await k.modules.load(V1);
+  const f = open();
+  await k.modules.replace("echo", {
+    ...echoDriver(2),
+    name: "quiet",
+    init: () => {},
+  });
+  assert.equal(k.vfs.read(f, new Uint8Array(4)), K.NXIO);
+  assert.equal(typeof k.vfs.open(null, "/dev/echo0", OpenFlags.READ, 0, undefined), "number");
+  assert.equal(k.modules.get("echo"), undefined);
+  assert.equal(k.modules.get("quiet")?.resources.mmio?.[0].base, MEMORY_MAP.TAPE_BASE);
+  sys.machine.close();
+});
+
+Deno.test("load: a file imported before is imported afresh (a new module instance)", async () => {
+  const { sys, k, open, read } = await system();
+  await k.modules.load(V1);
+  k.vfs.write(open(), te.encode("old"));
+  await k.modules.unload("echo");
+  await k.modules.load(V1);
+  assert.equal(read(open()), K.AGAIN, "the reloaded module starts with its own empty state");
+  sys.machine.close();
+});

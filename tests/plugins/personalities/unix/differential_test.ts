@@ -1,0 +1,69 @@
+/**
+ * Differential test: every self-checking `test_*` program runs under
+ * qemu-riscv32 (the host Linux kernel behind qemu's user-mode emulation) and
+ * on Strata, and must print exactly the same standard output and exit with
+ * the same status. Skipped when qemu-riscv32 is not installed.
+ */
+import assert from "node:assert/strict";
+import { listPrograms, programPath } from "../../../../userland/mod.ts";
+import { runCaseOnStrata } from "./strata_runner.ts";
+
+/** Programs whose qemu-riscv32 result is known to be wrong, and why. */
+const QEMU_KNOWN_WRONG: Record<string, string> = {
+  test_signal: "qemu-riscv32 7.2 ignores sa_mask while a handler runs (the program reports it)",
+};
+
+function hasQemu(): boolean {
+  try {
+    return new Deno.Command("qemu-riscv32", { args: ["--version"], stdout: "null" }).outputSync()
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+async function onQemu(program: string): Promise<{ status: number; stdout: string }> {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "strata_diff_" }));
+  try {
+    const out = await new Deno.Command("qemu-riscv32", {
+      args: [programPath(program), dir],
+      stdout: "piped",
+      stderr: "piped",
+      clearEnv: true,
+      env: { PATH: "/bin", HOME: "/", TERM: "vt100" },
+    }).output();
+    return {
+      status: out.code,
+      stdout: new TextDecoder().decode(out.stdout).replaceAll(dir, "{dir}"),
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: "test_* programs: Strata output equals qemu-riscv32 output",
+  ignore: !hasQemu(),
+  async fn(t) {
+    const programs = listPrograms().filter((p) => p.startsWith("test_"));
+    assert.ok(programs.length > 0, "no test_* programs are built");
+    for (const program of programs) {
+      await t.step({
+        name: program,
+        ignore: program in QEMU_KNOWN_WRONG,
+        fn: async () => {
+          const q = await onQemu(program);
+          const s = await runCaseOnStrata({
+            name: program,
+            program,
+            args: ["{dir}"],
+            expect: { status: 0 },
+          });
+          const strataOut = s.stdout.replaceAll(s.dir, "{dir}");
+          assert.equal(s.status, q.status, `${program}: status (stderr ${s.stderr})`);
+          assert.equal(strataOut, q.stdout, `${program}: stdout`);
+        },
+      });
+    }
+  },
+});
