@@ -30,7 +30,6 @@ export { FifoPolicy } from "./fifo_policy.ts";
 export { DEFAULT_KERNEL_COSTS, type KernelCosts } from "./costs.ts";
 export {
   type CpuPort,
-  Stop,
   type TrapHooks,
   TrapLoop,
   type TrapLoopOptions,

@@ -14,6 +14,7 @@
  */
 
 import { CAUSE, CAUSE_INTERRUPT, CSR, IRQ_CAUSE } from "../../hw/csr.ts";
+import { EcallOutcome as Ecall, StopReason as Stop } from "../../hw/cpu.ts";
 import { MIP } from "../../hw/irq.ts";
 import type { SimClock } from "../../hw/clock.ts";
 import type { KernelCosts } from "./costs.ts";
@@ -21,12 +22,6 @@ import { TaskState, type Thread } from "./process.ts";
 import type { ProcessTable } from "./process_table.ts";
 import { EnqueueReason } from "./scheduler.ts";
 import type { TraceRecorder } from "./trace.ts";
-
-/** Why `cpu.run` returned (the CPU contract's StopReason values). */
-export const Stop = { BUDGET: 0, HOST_TRAP: 1, WFI: 2, HALT: 3, SERVICED: 4 } as const;
-
-/** Answers of the in-run system-call fast path (the CPU contract's EcallOutcome). */
-const Ecall = { DECLINED: 0, RESUMED: 1, SERVICED: 2 } as const;
 
 /** The CPU as the trap loop drives it (a subset of `hw/cpu.ts` Cpu). */
 export interface CpuPort {

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { SimClock } from "../../../hw/clock.ts";
 import { CSR } from "../../../hw/csr.ts";
+import { StopReason as Stop } from "../../../hw/cpu.ts";
 import { WaitQueue } from "../../../kernel/ipc/wait_queue.ts";
 import {
   type CpuPort,
@@ -14,7 +15,6 @@ import {
   FifoPolicy,
   ProcessTable,
   type ProcSpace,
-  Stop,
   TaskState,
   type Thread,
   type TrapHooks,
