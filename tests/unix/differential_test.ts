@@ -8,11 +8,6 @@ import assert from "node:assert/strict";
 import { listPrograms, programPath } from "../../userland/mod.ts";
 import { runCaseOnStrata } from "./strata_runner.ts";
 
-/** Programs whose qemu-riscv32 result is known to be wrong, and why. */
-const QEMU_KNOWN_WRONG: Record<string, string> = {
-  test_signal: "qemu-riscv32 7.2 ignores sa_mask while a handler runs (the program reports it)",
-};
-
 function hasQemu(): boolean {
   try {
     return new Deno.Command("qemu-riscv32", { args: ["--version"], stdout: "null" }).outputSync()
@@ -50,7 +45,6 @@ Deno.test({
     for (const program of programs) {
       await t.step({
         name: program,
-        ignore: program in QEMU_KNOWN_WRONG,
         fn: async () => {
           const q = await onQemu(program);
           const s = await runCaseOnStrata({
