@@ -91,11 +91,12 @@ let caseCounter = 0;
 /** Extra programs to install in the guest before the run: guest path -> bytes. */
 export type ExtraFiles = Record<string, Uint8Array>;
 
-/** Runs `c` on Strata. */
+/** Runs `c` on Strata; `guestDirs` are absolute guest directories to create first. */
 export async function runCaseOnStrata(
   c: InteropCase,
   extra: ExtraFiles = {},
   options: BootOptions = {},
+  guestDirs: readonly string[] = [],
 ): Promise<StrataRun> {
   const id = ++caseCounter;
   const dir = `/tmp/interop_${id}`;
@@ -112,6 +113,7 @@ export async function runCaseOnStrata(
   let result: GuestResult;
   try {
     const k = sys.kernel;
+    for (const d of guestDirs) mkdirGuest(k, d);
     mkdirGuest(k, dir);
     for (const d of c.dirs ?? []) mkdirGuest(k, `${dir}/${d}`);
     for (const [rel, text] of Object.entries(c.files ?? {})) {
