@@ -100,6 +100,14 @@ export interface BootOptions {
   rtcEpochNs?: bigint;
   /** Stop the machine after this many simulated cycles (status 124, reason "timeout"). */
   maxCycles?: number;
+  /**
+   * Stop the machine once `run()` has taken this many milliseconds of host
+   * time (status 124, reason "timeout"): a guard for tests, so that a hung
+   * guest fails instead of stalling. The kernel loop looks at host time every
+   * few thousand traps; the simulation does not depend on it, so a run that
+   * finishes in time is the same, cycle for cycle, as one without the limit.
+   */
+  maxHostMs?: number;
   /** CPU frequency in Hz (default 100 MHz). */
   frequency?: number;
   /**
@@ -215,11 +223,17 @@ export async function boot(
   }));
   const logSink = options.log;
   const traceOpt = options.trace;
-  const holder: { kernel: Kernel | null } = { kernel: null };
+  const holder: { kernel: Kernel | null; machine: Machine } = { kernel: null, machine };
   const trace = traceOpt === true
     ? (line: string) => holder.kernel?.log(`trace: ${line}`)
     : typeof traceOpt === "function"
     ? traceOpt
+    : undefined;
+  const consoleYield = io instanceof BufferConsole
+    ? undefined
+    : () => new Promise<void>((r) => setTimeout(r, 0));
+  const limit = options.maxHostMs !== undefined
+    ? hostLimit(options.maxHostMs, holder, consoleYield)
     : undefined;
   const recorder = options.chromeTrace !== undefined ? new TraceRecorder(frequency) : undefined;
   const kernel = new Kernel({
@@ -229,7 +243,8 @@ export async function boot(
     log: logSink,
     trace,
     // Only a host-fed console needs the loop to yield; a buffer console is fed on the clock.
-    hostYield: io instanceof BufferConsole ? undefined : () => new Promise((r) => setTimeout(r, 0)),
+    // The host-time limit looks at the host clock at the same points.
+    hostYield: limit?.yield ?? consoleYield,
     // A person at a terminal expects `sleep 5` to take five seconds.
     realtimeIdle: spec === "terminal",
     buildFs: (deps) =>
@@ -264,14 +279,11 @@ export async function boot(
     });
   }
   if (options.maxCycles !== undefined) {
+    const limit = options.maxCycles;
     kernel.loop.daemonEvents++;
-    machine.clock.scheduleAt(Math.max(options.maxCycles, machine.clock.now), () => {
+    machine.clock.scheduleAt(Math.max(limit, machine.clock.now), () => {
       kernel.loop.daemonEvents--;
-      if (kernel.exitInfo !== null) return;
-      kernel.poweroff(124);
-      kernel.exitInfo!.reason = "timeout";
-      kernel.exitInfo!.detail = `stopped after ${options.maxCycles} cycles`;
-      machine.cpu.requestHalt();
+      stopForLimit(kernel, machine, `stopped after ${limit} cycles (the cycle limit)`);
     });
   }
   const init = options.init ?? "/bin/init";
@@ -297,6 +309,7 @@ export async function boot(
     run: async (): Promise<GuestResult> => {
       let exit: KernelExit;
       try {
+        limit?.start();
         exit = await kernel.run();
       } finally {
         io.flush();
@@ -314,6 +327,45 @@ export async function boot(
         stats: kernel.stats(),
         log: kernel.logLines.slice(),
       };
+    },
+  };
+}
+
+/** Ends the run with status 124, reason "timeout" (unless it already ended). */
+function stopForLimit(kernel: Kernel, machine: Machine, detail: string): void {
+  if (kernel.exitInfo !== null) return;
+  kernel.poweroff(124);
+  kernel.exitInfo!.reason = "timeout";
+  kernel.exitInfo!.detail = detail;
+  machine.cpu.requestHalt();
+}
+
+/**
+ * The host-time limit: a host yield of the kernel loop (called every few
+ * thousand traps or couple of million cycles) that compares host time with
+ * the deadline set by `start()`. It only reads the host clock, so the
+ * simulation is the same with or without it.
+ */
+function hostLimit(
+  limitMs: number,
+  holder: { kernel: Kernel | null; machine: Machine },
+  next: (() => Promise<void>) | undefined,
+): { start(): void; yield: () => Promise<void> } {
+  let deadline = Infinity;
+  return {
+    start() {
+      deadline = performance.now() + limitMs;
+    },
+    yield() {
+      if (performance.now() >= deadline && holder.kernel !== null) {
+        const at = holder.machine.clock.now;
+        stopForLimit(
+          holder.kernel,
+          holder.machine,
+          `stopped after ${limitMs} ms of host time (the host-time limit), at cycle ${at}`,
+        );
+      }
+      return next !== undefined ? next() : Promise.resolve();
     },
   };
 }

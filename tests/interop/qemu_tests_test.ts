@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execPathPlaceholder, normaliseExecPath } from "./exec_path.ts";
 import { SH_CASES, shellArgs } from "./sh_cases.ts";
+import { runHostCommand } from "../guest_guard.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BIN_DIR = join(REPO_ROOT, "userland", "bin");
@@ -68,13 +69,6 @@ const CHECKED_ELSEWHERE: Readonly<Record<string, string>> = {
   test_libc: "LIBC_CASES in cases.ts (its check count grows with the libc)",
 };
 
-interface RunResult {
-  status: number;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-}
-
 function qemuAvailable(): boolean {
   try {
     return new Deno.Command(QEMU, { args: ["--version"], stdout: "null", stderr: "null" })
@@ -86,39 +80,16 @@ function qemuAvailable(): boolean {
 
 const HAVE_QEMU = qemuAvailable();
 
-async function runGuest(
+/** Runs a guest program under qemu-riscv32, killed after the host-time limit. */
+function runGuest(
   program: string,
   args: string[],
   opts: { stdin?: string; env?: Record<string, string>; cwd?: string } = {},
-): Promise<RunResult> {
-  const cmd = new Deno.Command(QEMU, {
-    args: [join(BIN_DIR, program), ...args],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  return runHostCommand(QEMU, [join(BIN_DIR, program), ...args], {
+    ...opts,
     cwd: opts.cwd ?? REPO_ROOT,
-    env: opts.env,
-    clearEnv: opts.env !== undefined,
-  });
-  const child = cmd.spawn();
-  const writer = child.stdin.getWriter();
-  if (opts.stdin) await writer.write(new TextEncoder().encode(opts.stdin));
-  await writer.close();
-  // A hung guest must fail the test, not hang it.
-  const timer = setTimeout(() => {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-  }, 30_000);
-  const out = await child.output();
-  clearTimeout(timer);
-  const dec = new TextDecoder();
-  return {
-    status: out.code,
-    signal: out.signal,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-  };
+  }).then((r) => ({ status: r.code, stdout: r.stdout, stderr: r.stderr }));
 }
 
 function guestTestPrograms(): string[] {

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { listPrograms, programPath } from "../../userland/mod.ts";
 import { runCaseOnStrata } from "./strata_runner.ts";
+import { runHostCommand } from "../guest_guard.ts";
 import { assertSelfExec, normaliseExecPath } from "../interop/exec_path.ts";
 
 function hasQemu(): boolean {
@@ -21,17 +22,10 @@ function hasQemu(): boolean {
 async function onQemu(program: string): Promise<{ status: number; stdout: string }> {
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "strata_diff_" }));
   try {
-    const out = await new Deno.Command("qemu-riscv32", {
-      args: [programPath(program), dir],
-      stdout: "piped",
-      stderr: "piped",
-      clearEnv: true,
+    const out = await runHostCommand("qemu-riscv32", [programPath(program), dir], {
       env: { PATH: "/bin", HOME: "/", TERM: "vt100" },
-    }).output();
-    return {
-      status: out.code,
-      stdout: new TextDecoder().decode(out.stdout).replaceAll(dir, "{dir}"),
-    };
+    });
+    return { status: out.code, stdout: out.stdout.replaceAll(dir, "{dir}") };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
