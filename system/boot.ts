@@ -101,6 +101,14 @@ export interface BootOptions {
   rtcEpochNs?: bigint;
   /** Stop the machine after this many simulated cycles (status 124, reason "timeout"). */
   maxCycles?: number;
+  /**
+   * Stop the machine once `run()` has taken this many milliseconds of host
+   * time (status 124, reason "timeout"): a guard for tests, so that a hung
+   * guest fails instead of stalling. The kernel loop looks at host time every
+   * few thousand traps; the simulation does not depend on it, so a run that
+   * finishes in time is the same, cycle for cycle, as one without the limit.
+   */
+  maxHostMs?: number;
   /** CPU frequency in Hz (default 100 MHz). */
   frequency?: number;
   /**
@@ -205,6 +213,7 @@ function makeKernel(
   quantum: number,
   terminal: boolean,
   recorder: TraceRecorder | undefined,
+  hostYield: (() => Promise<void>) | undefined,
 ): Kernel {
   const binDir = options.binDir ?? new URL("userland/bin", REPO_ROOT).pathname;
   const initramfs = loadInitramfs(binDir);
@@ -224,10 +233,7 @@ function makeKernel(
     quantumCycles: quantum,
     log: options.log,
     trace,
-    // Only a host-fed console needs the loop to yield; a buffer console is fed on the clock.
-    hostYield: machine.console instanceof BufferConsole
-      ? undefined
-      : () => new Promise((r) => setTimeout(r, 0)),
+    hostYield,
     // A person at a terminal expects `sleep 5` to take five seconds.
     realtimeIdle: terminal,
     buildFs: (deps) =>
@@ -269,12 +275,47 @@ function scheduleTimeout(kernel: Kernel, maxCycles: number): void {
   kernel.loop.daemonEvents++;
   machine.clock.scheduleAt(Math.max(maxCycles, machine.clock.now), () => {
     kernel.loop.daemonEvents--;
-    if (kernel.exitInfo !== null) return;
-    kernel.poweroff(124);
-    kernel.exitInfo!.reason = "timeout";
-    kernel.exitInfo!.detail = `stopped after ${maxCycles} cycles`;
-    machine.cpu.requestHalt();
+    stopForLimit(kernel, `stopped after ${maxCycles} cycles (the cycle limit)`);
   });
+}
+
+/** Ends the run with status 124, reason "timeout" (unless it already ended). */
+function stopForLimit(kernel: Kernel, detail: string): void {
+  if (kernel.exitInfo !== null) return;
+  kernel.poweroff(124);
+  kernel.exitInfo!.reason = "timeout";
+  kernel.exitInfo!.detail = detail;
+  kernel.machine.cpu.requestHalt();
+}
+
+/**
+ * The host-time limit: a host yield of the kernel loop (called every few
+ * thousand traps or couple of million cycles) that compares host time with
+ * the deadline set by `start()`. It only reads the host clock, so the
+ * simulation is the same with or without it.
+ */
+function hostLimit(
+  limitMs: number,
+  holder: { kernel: Kernel | null },
+  next: (() => Promise<void>) | undefined,
+): { start(): void; yield: () => Promise<void> } {
+  let deadline = Infinity;
+  return {
+    start() {
+      deadline = performance.now() + limitMs;
+    },
+    yield() {
+      const k = holder.kernel;
+      if (performance.now() >= deadline && k !== null) {
+        const at = k.machine.clock.now;
+        stopForLimit(
+          k,
+          `stopped after ${limitMs} ms of host time (the host-time limit), at cycle ${at}`,
+        );
+      }
+      return next !== undefined ? next() : Promise.resolve();
+    },
+  };
 }
 
 /** Creates pid 1 with the console as its standard streams and execs init in it. */
@@ -315,7 +356,19 @@ export async function boot(
       (spec === "terminal" ? BigInt(Date.now()) * 1_000_000n : DEFAULT_EPOCH_NS),
   });
   const recorder = options.chromeTrace !== undefined ? new TraceRecorder(frequency) : undefined;
-  const kernel = makeKernel(options, machine, quantum, spec === "terminal", recorder);
+  // Only a host-fed console needs the loop to yield; a buffer console is fed on the clock.
+  // The host-time limit looks at the host clock at the same points.
+  const consoleYield = io instanceof BufferConsole
+    ? undefined
+    : () => new Promise<void>((r) => setTimeout(r, 0));
+  const holder: { kernel: Kernel | null } = { kernel: null };
+  const limit = options.maxHostMs !== undefined
+    ? hostLimit(options.maxHostMs, holder, consoleYield)
+    : undefined;
+  const terminal = spec === "terminal";
+  const hostYield = limit?.yield ?? consoleYield;
+  const kernel = makeKernel(options, machine, quantum, terminal, recorder, hostYield);
+  holder.kernel = kernel;
   for (const m of (options.bootConfig ?? DEFAULT_BOOT_CONFIG).modules) {
     if (typeof m === "string") await kernel.modules.load(m);
     else await kernel.modules.loadDescriptor(m);
@@ -330,6 +383,7 @@ export async function boot(
     run: async (): Promise<GuestResult> => {
       let exit: KernelExit;
       try {
+        limit?.start();
         exit = await kernel.run();
       } finally {
         io.flush();

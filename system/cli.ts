@@ -38,6 +38,7 @@ Options:
   --share HOST[:GUEST]   show a host directory read-only in the guest (default GUEST /mnt/host)
   --bare FILE            run a bare-metal ELF; exit 0 on tohost=1, the failure code otherwise
   --max-instructions N   stop a bare-metal run after N instructions (exit 124)
+  --max-cycles N         stop the machine after N simulated cycles (exit 124)
   --trace-syscalls       print every system call to stderr (strace-like)
   --trace FILE           write a Chrome trace-event JSON file (open it in Perfetto)
   -h, --help             show this help
@@ -71,6 +72,8 @@ export interface CommandLine {
   shares: { hostDir: string; guestDir: string }[];
   /** Instruction limit for bare runs. */
   maxInstructions?: number;
+  /** Simulated-cycle limit of a kernel run. */
+  maxCycles?: number;
   /** Print system calls to stderr. */
   traceSyscalls: boolean;
   /** Chrome trace output file. */
@@ -109,6 +112,7 @@ export function parseCommandLine(args: string[]): CommandLine {
         share: { type: "string", multiple: true },
         bare: { type: "string" },
         "max-instructions": { type: "string" },
+        "max-cycles": { type: "string" },
         "trace-syscalls": { type: "boolean" },
         trace: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -142,6 +146,9 @@ export function parseCommandLine(args: string[]): CommandLine {
   if (v.quantum !== undefined) out.quantumMs = parsePositive("quantum", v.quantum);
   if (v["max-instructions"] !== undefined) {
     out.maxInstructions = parsePositive("max-instructions", v["max-instructions"]);
+  }
+  if (v["max-cycles"] !== undefined) {
+    out.maxCycles = parsePositive("max-cycles", v["max-cycles"]);
   }
   for (const s of v.share ?? []) {
     const i = s.indexOf(":");
@@ -232,8 +239,9 @@ export async function main(args: string[]): Promise<number> {
       share: line.shares,
       trace: line.traceSyscalls ? (text: string) => console.error(text) : undefined,
       chromeTrace: line.traceFile,
+      maxCycles: line.maxCycles,
     });
-    if (result.reason === "deadlock" || result.reason === "error") {
+    if (result.reason === "deadlock" || result.reason === "error" || result.reason === "timeout") {
       console.error(`strata: machine stopped (${result.reason}): ${result.detail}`);
     }
     return result.status;

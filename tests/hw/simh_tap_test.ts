@@ -148,8 +148,7 @@ Deno.test("simh_tap: malformed images raise TapeFormatError", () => {
 Deno.test("simh_tap: compressed records use private class 0xE with an SLZ4 header", () => {
   const text = new TextEncoder().encode("the quick brown fox jumps over the lazy dog. ".repeat(50));
   const o = makeDataRecord(text, true);
-  assert.equal(o.kind, "record");
-  if (o.kind !== "record") return;
+  assert.ok(o.kind === "record", `a data record, not ${o.kind}`);
   assert.equal(o.cls, TAP_CLASS.PRIVATE);
   assert.ok(o.data.length < text.length / 4);
   const dv = new DataView(o.data.buffer, o.data.byteOffset);

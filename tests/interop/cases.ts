@@ -164,6 +164,21 @@ export const UTILITY_CASES: readonly InteropCase[] = [
     expect: { status: 0, stdout: "a.txt\nb.txt\nsub\n" },
   },
   {
+    name: "ls -d: directories as themselves",
+    program: "ls",
+    args: ["-d", "{dir}/sub", "{dir}/a.txt"],
+    files: { "a.txt": "a", "sub/inner": "i" },
+    expect: { status: 0, stdout: "{dir}/a.txt\n{dir}/sub\n" },
+  },
+  {
+    name: "ls -d with no operand lists .",
+    program: "ls",
+    args: ["-d"],
+    cwdInDir: true,
+    files: { "a.txt": "a" },
+    expect: { status: 0, stdout: ".\n" },
+  },
+  {
     name: "ls -a",
     program: "ls",
     args: ["-a", "{dir}"],

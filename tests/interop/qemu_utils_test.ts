@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { allCases, type InteropCase, UTILITY_CASES } from "./cases.ts";
+import { runHostCommand } from "../guest_guard.ts";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(REPO, "userland", "bin");
@@ -63,22 +64,17 @@ async function prepare(c: InteropCase): Promise<string> {
 async function runCase(c: InteropCase): Promise<void> {
   const dir = await prepare(c);
   try {
-    const child = new Deno.Command(QEMU!, {
-      args: [join(BIN, c.program), ...c.args.map((a) => substitute(a, dir))],
-      cwd: c.cwdInDir ? dir : REPO,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-      // A fixed, small environment so env-dependent output is the same everywhere.
-      clearEnv: true,
-      env: { PATH: "/bin:/usr/bin", HOME: "/", TERM: "vt100" },
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(c.stdin ?? ""));
-    await writer.close();
-    const out = await child.output();
-    const stdout = new TextDecoder().decode(out.stdout);
-    const stderr = new TextDecoder().decode(out.stderr);
+    const out = await runHostCommand(
+      QEMU!,
+      [join(BIN, c.program), ...c.args.map((a) => substitute(a, dir))],
+      {
+        cwd: c.cwdInDir ? dir : REPO,
+        stdin: c.stdin ?? "",
+        // A fixed, small environment so env-dependent output is the same everywhere.
+        env: { PATH: "/bin:/usr/bin", HOME: "/", TERM: "vt100" },
+      },
+    );
+    const { stdout, stderr } = out;
     const ctx = `${c.name}: stdout=${JSON.stringify(stdout)} stderr=${JSON.stringify(stderr)}`;
     assert.equal(out.signal, null, `${ctx}: killed by ${out.signal}`);
     assert.equal(out.code, c.expect.status, `${ctx}: exit status`);

@@ -5,10 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { boot } from "../../system/boot.ts";
+import { assertFinished, guarded } from "../guest_guard.ts";
 import { BLOCK, K, type Process, PROT, SIG, WAIT } from "../../kernel/api.ts";
 
 async function booted(init = "/bin/echo", initArgs = ["x"]) {
-  const sys = await boot({ init, initArgs }, { kind: "buffer" });
+  // `sleep 1` needs ~100 M cycles (1 simulated second); the rest much less.
+  const sys = await boot(guarded({ init, initArgs, maxCycles: 1_000_000_000 }), { kind: "buffer" });
   const k = sys.kernel;
   const p = k.getProcess(1)!;
   return { sys, k, p, t: p.mainThread };
@@ -158,7 +160,7 @@ Deno.test("api: spawn starts a child program without fork, or fails leaving noth
   assert.equal(c.ppid, 1);
   assert.equal(c.comm, "echo");
   assert.deepEqual(k.fdList(c), [0, 1, 2], "descriptors inherited");
-  const r = await sys.run();
+  const r = assertFinished(await sys.run(), "sleep 1 and a spawned echo");
   sys.machine.close();
   assert.match(r.output, /spawned/);
 });
@@ -201,7 +203,7 @@ Deno.test("api: exec runs #! scripts through their interpreter", async () => {
   assert.ok(typeof c !== "number", `spawn: ${String(c)}`);
   assert.equal(c.comm, "sh");
   assert.deepEqual(c.argv, ["/bin/sh", "/tmp/hello.sh"]);
-  const res = await sys.run();
+  const res = assertFinished(await sys.run(), "sleep 1 and a spawned script");
   sys.machine.close();
   assert.match(res.output, /from a script \/tmp\/hello.sh/);
 });

@@ -3,14 +3,16 @@
 // and without it.
 import assert from "node:assert/strict";
 import { boot } from "../../system/boot.ts";
+import { assertFinished, guarded } from "../guest_guard.ts";
 
 async function runBoth(cmd: string, input = "") {
   const results = [];
   for (const fast of [true, false]) {
-    const sys = await boot({ cmd }, { kind: "buffer", input });
+    // The commands need at most ~7 M cycles.
+    const sys = await boot(guarded({ cmd, maxCycles: 300_000_000 }), { kind: "buffer", input });
     if (!fast) sys.machine.cpu.ecallHook = null;
     try {
-      results.push(await sys.run());
+      results.push(assertFinished(await sys.run(), `${cmd} (fast path ${fast})`));
     } finally {
       sys.machine.close();
     }

@@ -4,12 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { boot, parseQuantum, runGuest } from "../../system/boot.ts";
+import { assertFinished, HOST_LIMIT_MS, runGuarded } from "../guest_guard.ts";
 import { ModuleBusyError } from "../../kernel/modules/mod.ts";
 
 const SH = { init: "/bin/sh" };
 
 Deno.test("boot: echo as pid 1 prints through the UART and the machine halts with its status", async () => {
-  const r = await runGuest({ init: "/bin/echo", initArgs: ["hello", "world"], maxCycles: 1e9 });
+  const r = await runGuarded({ init: "/bin/echo", initArgs: ["hello", "world"], maxCycles: 2e8 });
   assert.equal(r.output, "hello world\r\n");
   assert.equal(r.status, 0);
   assert.equal(r.reason, "init-exit");
@@ -18,7 +19,7 @@ Deno.test("boot: echo as pid 1 prints through the UART and the machine halts wit
 });
 
 Deno.test("boot: a pipeline through the shell (fork, exec, pipe, wait, COW)", async () => {
-  const r = await runGuest({ ...SH, initArgs: ["-c", "ls -l /bin | wc -l"], maxCycles: 2e9 });
+  const r = await runGuarded({ ...SH, initArgs: ["-c", "ls -l /bin | wc -l"], maxCycles: 5e8 });
   assert.equal(r.status, 0);
   const n = Number(r.output.trim());
   const files = [...Deno.readDirSync(new URL("../../userland/bin", import.meta.url))].length;
@@ -28,16 +29,16 @@ Deno.test("boot: a pipeline through the shell (fork, exec, pipe, wait, COW)", as
 });
 
 Deno.test("boot: exit status of the shell becomes the machine's status", async () => {
-  const r = await runGuest({ ...SH, initArgs: ["-c", "exit 3"], maxCycles: 1e9 });
+  const r = await runGuarded({ ...SH, initArgs: ["-c", "exit 3"], maxCycles: 2e8 });
   assert.equal(r.status, 3);
-  const r2 = await runGuest({ init: "/bin/false", maxCycles: 1e9 });
+  const r2 = await runGuarded({ init: "/bin/false", maxCycles: 2e8 });
   assert.equal(r2.status, 1);
 });
 
 Deno.test("boot: simulated time is deterministic (same cycles, instructions, output)", async () => {
-  const opts = { ...SH, initArgs: ["-c", "echo a | cat; uname -a"], maxCycles: 2e9 };
-  const a = await runGuest(opts);
-  const b = await runGuest(opts);
+  const opts = { ...SH, initArgs: ["-c", "echo a | cat; uname -a"], maxCycles: 5e8 };
+  const a = await runGuarded(opts);
+  const b = await runGuarded(opts);
   assert.equal(a.output, b.output);
   assert.equal(a.cycles, b.cycles);
   assert.equal(a.instret, b.instret);
@@ -45,10 +46,10 @@ Deno.test("boot: simulated time is deterministic (same cycles, instructions, out
 });
 
 Deno.test("boot: ^C on the console kills a looping foreground job, the shell goes on", async () => {
-  const r = await runGuest({
+  const r = await runGuarded({
     ...SH,
     quantum: "1ms",
-    maxCycles: 3e9,
+    maxCycles: 5e8,
     console: {
       kind: "buffer",
       script: [
@@ -67,11 +68,11 @@ Deno.test("boot: ^C on the console kills a looping foreground job, the shell goe
 });
 
 Deno.test("boot: a script's INT trap runs after ^C ends its foreground command; EXIT trap at the end", async () => {
-  const r = await runGuest({
+  const r = await runGuarded({
     cmd: "trap 'echo caught INT' INT; trap 'echo bye $?' EXIT; " +
       "bench_getpid 100000000; echo after $?; kill -INT $$; echo still here; exit 5",
     quantum: "1ms",
-    maxCycles: 3e9,
+    maxCycles: 5e8,
     console: { kind: "buffer", script: [{ atMs: 200, data: "\x03" }] },
   });
   const out = r.output.replaceAll("\r\n", "\n");
@@ -81,11 +82,11 @@ Deno.test("boot: a script's INT trap runs after ^C ends its foreground command; 
 });
 
 Deno.test("boot: timer preemption interleaves two CPU-bound processes", async () => {
-  const r = await runGuest({
+  const r = await runGuarded({
     ...SH,
     initArgs: ["-c", "bench_getpid 20000 & bench_getpid 20000; wait"],
     quantum: 20_000,
-    maxCycles: 3e9,
+    maxCycles: 5e8,
   });
   assert.equal(r.status, 0);
   assert.equal(r.output.match(/ok 20000/g)?.length, 2);
@@ -94,20 +95,20 @@ Deno.test("boot: timer preemption interleaves two CPU-bound processes", async ()
 });
 
 Deno.test("boot: sleep advances simulated time while idle", async () => {
-  const r = await runGuest({ init: "/bin/sleep", initArgs: ["1"], maxCycles: 5e9 });
+  const r = await runGuarded({ init: "/bin/sleep", initArgs: ["1"], maxCycles: 1e9 });
   assert.equal(r.status, 0);
   assert.ok(r.cycles >= 100_000_000, `cycles ${r.cycles}`);
   assert.ok(r.stats.idleCycles >= 90_000_000);
 });
 
 Deno.test("boot: the end of console input reaches a waiting reader as ^D (end of file)", async () => {
-  const r = await runGuest({ init: "/bin/cat", maxCycles: 1e9 });
+  const r = await runGuarded({ init: "/bin/cat", maxCycles: 2e8 });
   assert.equal(r.reason, "init-exit");
   assert.equal(r.status, 0);
-  const r2 = await runGuest({
+  const r2 = await runGuarded({
     init: "/bin/sh",
     console: { kind: "buffer", input: "echo one\n" },
-    maxCycles: 1e9,
+    maxCycles: 2e8,
   });
   assert.match(r2.output, /one/);
   assert.equal(r2.reason, "init-exit", "the shell read end of file and exited");
@@ -117,6 +118,25 @@ Deno.test("boot: the cycle limit stops a runaway guest", async () => {
   const r = await runGuest({ init: "/bin/bench_getpid", initArgs: ["100000000"], maxCycles: 2e6 });
   assert.equal(r.reason, "timeout");
   assert.equal(r.status, 124);
+  assert.match(r.detail, /2000000 cycles \(the cycle limit\)/);
+});
+
+Deno.test("boot: the host-time limit stops a guest that never ends, and changes nothing else", async () => {
+  // `yes` never ends. 100 ms of host time is far fewer than 2e10 cycles, so the
+  // host-time limit must stop it; the cycle limit only keeps a broken one from hanging.
+  const r = await runGuest({ cmd: "yes > /dev/null", maxHostMs: 100, maxCycles: 2e10 });
+  assert.equal(r.reason, "timeout");
+  assert.equal(r.status, 124);
+  assert.match(r.detail, /100 ms of host time \(the host-time limit\)/);
+  // A run that finishes is the same with and without it.
+  const opts = { cmd: "test_pipe; echo a | cat", maxCycles: 2e8 };
+  const plain = await runGuest(opts);
+  const limited = await runGuest({ ...opts, maxHostMs: HOST_LIMIT_MS });
+  assert.equal(limited.reason, "init-exit");
+  assert.equal(limited.output, plain.output);
+  assert.equal(limited.cycles, plain.cycles);
+  assert.equal(limited.instret, plain.instret);
+  assert.deepEqual(limited.stats, plain.stats);
 });
 
 Deno.test("boot: modules in use cannot be unloaded; lsmod-style listing", async () => {
@@ -159,9 +179,9 @@ Deno.test("boot: a host exception in a syscall handler kills the guest with SIGS
       return K.OK;
     },
   };
-  const r = await runGuest({
+  const r = await runGuarded({
     init: "/bin/true",
-    maxCycles: 1e9,
+    maxCycles: 2e8,
     bootConfig: {
       modules: [
         {
@@ -181,13 +201,13 @@ Deno.test("boot: a host exception in a syscall handler kills the guest with SIGS
 });
 
 Deno.test("boot: the libc test program passes", async () => {
-  const r = await runGuest({ init: "/bin/test_libc", maxCycles: 5e9 });
+  const r = await runGuarded({ init: "/bin/test_libc", maxCycles: 1e9 });
   assert.equal(r.status, 0, r.output);
 });
 
 Deno.test("boot: ps prints one line per process; control characters in a command line show as '?'", async () => {
   // The shell's own argv holds a newline; ps must not split its table row.
-  const r = await runGuest({ init: "/bin/sh", initArgs: ["-c", "ps\n"], maxCycles: 3e9 });
+  const r = await runGuarded({ init: "/bin/sh", initArgs: ["-c", "ps\n"], maxCycles: 5e8 });
   assert.equal(r.status, 0, r.output);
   const lines = r.output.replaceAll("\r\n", "\n").trimEnd().split("\n");
   assert.equal(lines[0], "  PID  PPID  PGID S  TIME CMD");
@@ -199,7 +219,7 @@ Deno.test("boot: the shell's . (source), type and umask", async () => {
   const script = "echo -e 'echo in lib $# $1\\nV=lib\\nreturn 3' > /tmp/lib.sh; . /tmp; " +
     '. /tmp/lib.sh x; echo "st=$? V=$V"; cd /tmp && source lib.sh; echo st=$?; ' +
     "type cd ls; umask; umask 077; umask; echo hi > /tmp/f; ls -l /tmp/f 2>&1";
-  const r = await runGuest({ cmd: script, maxCycles: 3e9 });
+  const r = await runGuarded({ cmd: script, maxCycles: 5e8 });
   assert.equal(r.status, 0, r.output);
   const lines = r.output.replaceAll("\r\n", "\n").trimEnd().split("\n");
   assert.deepEqual(lines.slice(0, 9), [
@@ -217,7 +237,7 @@ Deno.test("boot: the shell's . (source), type and umask", async () => {
 });
 
 Deno.test("boot: /proc/self/maps shows the program, vdso and stack; /proc/cpuinfo the hart", async () => {
-  const r = await runGuest({ cmd: "cat /proc/self/maps; cat /proc/cpuinfo", maxCycles: 3e9 });
+  const r = await runGuarded({ cmd: "cat /proc/self/maps; cat /proc/cpuinfo", maxCycles: 5e8 });
   assert.equal(r.status, 0, r.output);
   const out = r.output.replaceAll("\r\n", "\n");
   assert.match(out, /^00010000-[0-9a-f]{8} r--p 00000000 00:00 0 {10}\/bin\/cat$/m);
@@ -229,18 +249,18 @@ Deno.test("boot: /proc/self/maps shows the program, vdso and stack; /proc/cpuinf
 });
 
 Deno.test("boot: --cmd runs /bin/init /bin/sh -c CMD and returns the command's status", async () => {
-  const r = await runGuest({ cmd: "ls -l /bin | wc -l", maxCycles: 3e9 });
+  const r = await runGuarded({ cmd: "ls -l /bin | wc -l", maxCycles: 5e8 });
   assert.equal(r.status, 0);
   const files = [...Deno.readDirSync(new URL("../../userland/bin", import.meta.url))].length;
   assert.ok(Number(r.output.trim()) >= files, r.output);
-  const r2 = await runGuest({ cmd: "echo hi; exit 5", maxCycles: 1e9 });
+  const r2 = await runGuarded({ cmd: "echo hi; exit 5", maxCycles: 2e8 });
   assert.equal(r2.output, "hi\r\n");
   assert.equal(r2.status, 5);
 });
 
 Deno.test("boot: ^Z stops a foreground job (job control through the tty and SIGCHLD/WUNTRACED)", async () => {
-  const r = await runGuest({
-    maxCycles: 3e9,
+  const r = await runGuarded({
+    maxCycles: 5e8,
     console: {
       kind: "buffer",
       script: [
@@ -281,7 +301,15 @@ async function bootWithHostInput(first: string, last: string) {
     output: { writeSync: (p) => ((out += dec.decode(p)), p.length) },
   });
   const { bootKernel } = await import("../../system/boot.ts");
-  const r = await bootKernel({ console: { kind: "custom", io }, maxCycles: 1e12 });
+  // Host input arrives in host time; the limits only end a run that never gets it.
+  const r = assertFinished(
+    await bootKernel({
+      console: { kind: "custom", io },
+      maxCycles: 1e10,
+      maxHostMs: HOST_LIMIT_MS,
+    }),
+    "a shell fed from a host stream",
+  );
   return { r, out };
 }
 
@@ -304,7 +332,7 @@ Deno.test("boot: a second scheduler module takes over; the active one is busy, t
   const { API_VERSION } = await import("../../kernel/api.ts");
   const { RoundRobinPolicy } = await import("../../plugins/schedulers/round_robin.ts");
   const sys = await boot(
-    { cmd: "bench_getpid 3000 & bench_getpid 3000; wait", maxCycles: 3e9 },
+    { cmd: "bench_getpid 3000 & bench_getpid 3000; wait", maxCycles: 5e8 },
     { kind: "buffer" },
   );
   const k = sys.kernel;
@@ -329,8 +357,8 @@ Deno.test("boot: a second scheduler module takes over; the active one is busy, t
 Deno.test("boot: chromeTrace writes run slices, system calls and interrupts in simulated time", async () => {
   const path = await Deno.makeTempFile({ suffix: ".json" });
   try {
-    const opts = { cmd: "echo hi | cat", maxCycles: 2e9, chromeTrace: path };
-    const r = await runGuest(opts);
+    const opts = { cmd: "echo hi | cat", maxCycles: 5e8, chromeTrace: path };
+    const r = await runGuarded(opts);
     assert.equal(r.status, 0);
     const trace = JSON.parse(await Deno.readTextFile(path));
     const ev = trace.traceEvents as { name: string; cat: string; ph: string; ts: number }[];
@@ -338,7 +366,7 @@ Deno.test("boot: chromeTrace writes run slices, system calls and interrupts in s
     assert.ok(ev.some((e) => e.cat === "syscall" && e.name === "pipe2"));
     assert.ok(ev.some((e) => e.cat === "irq"));
     assert.ok(ev.some((e) => e.ph === "M" && e.name === "process_name"));
-    const again = await runGuest(opts);
+    const again = await runGuarded(opts);
     assert.equal(again.cycles, r.cycles, "tracing does not change simulated time");
     assert.deepEqual(JSON.parse(await Deno.readTextFile(path)), trace, "same trace every run");
   } finally {
@@ -347,9 +375,9 @@ Deno.test("boot: chromeTrace writes run slices, system calls and interrupts in s
 });
 
 Deno.test("boot: the tree has /bin, /dev (console, tty, null, zero...), /proc and /tmp", async () => {
-  const r = await runGuest({
+  const r = await runGuarded({
     cmd: "ls /; ls /dev; echo x > /dev/null; ls /proc/1",
-    maxCycles: 3e9,
+    maxCycles: 5e8,
   });
   assert.equal(r.status, 0, r.output);
   for (const name of ["bin", "dev", "proc", "tmp", "console", "tty", "null", "zero", "status"]) {
@@ -361,10 +389,10 @@ Deno.test("boot: a host directory is shared read-only at /mnt/host", async () =>
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(`${dir}/hello.txt`, "from the host\n");
-    const r = await runGuest({
+    const r = await runGuarded({
       cmd: "cat /mnt/host/hello.txt; echo x > /mnt/host/new.txt",
       share: [{ hostDir: dir }],
-      maxCycles: 3e9,
+      maxCycles: 5e8,
     });
     assert.match(r.output, /from the host/);
     assert.notEqual(r.status, 0, "writing to the share fails");
@@ -375,7 +403,7 @@ Deno.test("boot: a host directory is shared read-only at /mnt/host", async () =>
 });
 
 Deno.test("boot: poweroff halts the machine with status 0", async () => {
-  const r = await runGuest({ cmd: "echo bye; poweroff; echo not reached", maxCycles: 3e9 });
+  const r = await runGuarded({ cmd: "echo bye; poweroff; echo not reached", maxCycles: 5e8 });
   assert.equal(r.reason, "poweroff");
   assert.equal(r.status, 0);
   assert.match(r.output, /bye/);

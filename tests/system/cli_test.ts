@@ -59,13 +59,30 @@ Deno.test("cli: a bad flag or a malformed ELF exits 2 without a host exception",
   assert.ok(!errors.some((e) => e.includes("internal error")), errors.join("\n"));
 });
 
+// Kernel runs here carry --max-cycles (they need ~100 k cycles): a hang ends with 124.
 Deno.test("cli: --cmd boots, runs the command and returns its status", async () => {
-  assert.equal(await main(["--cmd", "true && exit 7"]), 7);
+  assert.equal(await main(["--cmd", "true && exit 7", "--max-cycles", "1e8"]), 7);
+});
+
+Deno.test("cli: --max-cycles stops a run that does not finish, with status 124", async () => {
+  const errors: string[] = [];
+  const orig = console.error;
+  console.error = (...a: unknown[]) => errors.push(a.join(" "));
+  try {
+    assert.equal(await main(["--cmd", "yes > /dev/null", "--max-cycles", "2000000"]), 124);
+  } finally {
+    console.error = orig;
+  }
+  assert.ok(errors.some((e) => /timeout.*2000000 cycles/.test(e)), errors.join("\n"));
+  assert.throws(() => parseCommandLine(["--max-cycles", "0"]), UsageError);
 });
 
 Deno.test("cli: --trace writes a Chrome trace with system calls", async () => {
   const file = await Deno.makeTempFile({ suffix: ".json" });
-  assert.equal(await main(["--cmd", "echo hi > /dev/null", "--trace", file]), 0);
+  assert.equal(
+    await main(["--cmd", "echo hi > /dev/null", "--trace", file, "--max-cycles", "1e8"]),
+    0,
+  );
   const trace = JSON.parse(await Deno.readTextFile(file));
   const events: { cat?: string; name: string }[] = trace.traceEvents ?? trace;
   assert.ok(events.some((e) => e.cat === "syscall" && e.name === "write"));

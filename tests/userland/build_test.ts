@@ -20,6 +20,10 @@ import { REPO_ROOT } from "../../userland/build.ts";
 
 const HOST_UNISTD = "/usr/include/asm-generic/unistd.h";
 const HOST_ERRNO = ["/usr/include/asm-generic/errno-base.h", "/usr/include/asm-generic/errno.h"];
+const HOST_SIGNAL = [
+  "/usr/include/asm-generic/signal.h",
+  "/usr/include/asm-generic/signal-defs.h",
+];
 
 function readIfExists(path: string): string | null {
   try {
@@ -78,6 +82,29 @@ Deno.test({
       compared++;
     }
     assert.ok(compared >= 60);
+  },
+});
+
+Deno.test({
+  name: "signal.h numbers and SA_ flags equal the Linux asm-generic values",
+  ignore: HOST_SIGNAL.some((p) => readIfExists(p) === null),
+  fn() {
+    const host = new Map<string, number>();
+    for (const p of HOST_SIGNAL) {
+      for (const [k, v] of defines(readIfExists(p)!, "")) host.set(k, Number(v));
+    }
+    const ours = defines(
+      Deno.readTextFileSync(join(REPO_ROOT, "userland/libc/include/signal.h")),
+      "",
+    );
+    let compared = 0;
+    for (const [name, value] of ours) {
+      // Numbers only (not SIGPOLL's alias), and not NSIG/_NSIG: libc counts signal 0 in them.
+      if (!/^(SIG|SA_)/.test(name) || !/^(0x[0-9a-fA-F]+|\d+)$/.test(value)) continue;
+      assert.equal(Number(value), host.get(name), name);
+      compared++;
+    }
+    assert.ok(compared >= 40, `only ${compared} signal.h values compared`);
   },
 });
 

@@ -1,7 +1,15 @@
 /* echo [-n] [-e] [ARG...]: print the arguments separated by spaces. -e turns on
  * backslash escapes (\n \t \\ \c ...), -n drops the final newline. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Flushes stdout; a failed write (a closed or full output) is reported, as GNU echo does. */
+static int finish(void) {
+  if (fflush(stdout) == 0) return 0;
+  fprintf(stderr, "echo: write error: %s\n", strerror(errno));
+  return 1;
+}
 
 static int put_escaped(const char *s) {
   for (; *s; s++) {
@@ -46,11 +54,11 @@ int main(int argc, char **argv) {
   for (int first = 1; i < argc; i++, first = 0) {
     if (!first) putchar(' ');
     if (escapes) {
-      if (put_escaped(argv[i])) return fflush(stdout) ? 1 : 0;
+      if (put_escaped(argv[i])) return finish();
     } else {
       fputs(argv[i], stdout);
     }
   }
   if (newline) putchar('\n');
-  return fflush(stdout) ? 1 : 0;
+  return finish();
 }

@@ -1,4 +1,5 @@
-/* ls [-l] [-a] [-1] [PATH...]: list directory contents, sorted by name.
+/* ls [-l] [-a] [-d] [-1] [PATH...]: list directory contents, sorted by name.
+ * -d: list directories themselves, not their contents.
  * -l: long format (mode, links, uid, gid, size or device numbers, date in UTC,
  * name, "-> target" for symlinks). Columns on a terminal, one per line otherwise. */
 #include <dirent.h>
@@ -12,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int long_format, show_all, one_per_line, status;
+static int long_format, show_all, dirs_as_files, one_per_line, status;
 
 static int by_name(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -141,19 +142,22 @@ static void list_dir(const char *path) {
 
 int main(int argc, char **argv) {
   int opt;
-  while ((opt = getopt(argc, argv, "la1")) != -1) {
+  while ((opt = getopt(argc, argv, "lad1")) != -1) {
     if (opt == 'l') long_format = 1;
     else if (opt == 'a') show_all = 1;
+    else if (opt == 'd') dirs_as_files = 1;
     else if (opt == '1') one_per_line = 1;
     else {
-      fprintf(stderr, "usage: ls [-la1] [PATH...]\n");
+      fprintf(stderr, "usage: ls [-lad1] [PATH...]\n");
       return 2;
     }
   }
   if (!isatty(1)) one_per_line = 1;
   int nargs = argc - optind;
   if (nargs == 0) {
-    list_dir(".");
+    char *dot[] = {"."};
+    if (dirs_as_files) print_names(0, dot, 1);
+    else list_dir(".");
     return fflush(stdout) ? 1 : status;
   }
   /* Files first (as given, sorted), then each directory with a header if several. */
@@ -170,7 +174,7 @@ int main(int argc, char **argv) {
       status = 2;
       continue;
     }
-    if (S_ISDIR(st.st_mode)) dirs[nd++] = argv[i];
+    if (S_ISDIR(st.st_mode) && !dirs_as_files) dirs[nd++] = argv[i];
     else files[nf++] = argv[i];
   }
   qsort(files, nf, sizeof *files, by_name);

@@ -33,6 +33,10 @@ The Unix personality (\`plugins/personalities/unix/\`) speaks the Linux RISC-V
   unassigned and answer ENOSYS, as on Linux. A C library uses \`waitid\`,
   \`clock_nanosleep_time64\`, \`clock_gettime64\`, \`statx\`, \`renameat2\` and
   \`prlimit64\` instead.
+- The number list, the errno values and the signal numbers and \`SA_\` flags
+  are checked by the tests against the host's Linux headers
+  (\`asm-generic/unistd.h\` read with rv32's \`#if\` choices, \`errno-base.h\`,
+  \`errno.h\`, \`signal.h\`, \`signal-defs.h\`), in both directions for the calls.
 - Every number in the rv32 list below has a name (for tracing); numbers without
   a handler answer \`-ENOSYS\` (38). Every guest pointer is checked: a bad one
   gives \`-EFAULT\` (14), never a host exception.

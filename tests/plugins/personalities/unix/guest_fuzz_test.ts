@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { buildGuestProgram, hasGuestToolchain } from "../../../../userland/mod.ts";
 import { boot, type GuestResult } from "../../../../system/boot.ts";
 import { writeGuestFile } from "./strata_runner.ts";
+import { assertFinished, guarded } from "../../../guest_guard.ts";
 
 const SOURCE = new URL("guest/syscall_fuzz.c", import.meta.url).pathname;
 
@@ -27,12 +28,13 @@ const binary = hasGuestToolchain() ? await build() : null;
 
 async function fuzz(rounds: number, calls: number, seed: number): Promise<GuestResult> {
   const sys = await boot(
-    { cmd: `/tmp/syscall_fuzz ${rounds} ${calls} ${seed}`, maxCycles: 10_000_000_000 },
+    // The runs need at most ~12 M cycles.
+    guarded({ cmd: `/tmp/syscall_fuzz ${rounds} ${calls} ${seed}`, maxCycles: 300_000_000 }),
     { kind: "buffer" },
   );
   try {
     writeGuestFile(sys.kernel, "/tmp/syscall_fuzz", binary!, 0o755);
-    return await sys.run();
+    return assertFinished(await sys.run(), `syscall_fuzz seed ${seed}`);
   } finally {
     sys.machine.close();
   }

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { allCases, type InteropCase } from "../../../interop/cases.ts";
 import { listPrograms } from "../../../../userland/mod.ts";
 import { runCaseOnStrata } from "./strata_runner.ts";
+import { assertSelfExec } from "../../../interop/exec_path.ts";
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -26,6 +27,7 @@ async function check(c: InteropCase): Promise<void> {
   }
   if (c.expect.stdoutMatch) assert.match(r.stdout, withDir(c.expect.stdoutMatch, r.dir), ctx);
   if (c.expect.stderrMatch) assert.match(r.stderr, withDir(c.expect.stderrMatch, r.dir), ctx);
+  assertSelfExec(c.program, r.stdout);
   for (const rel of c.expect.exists ?? []) assert.ok(r.exists(rel), `${ctx}: ${rel} should exist`);
   for (const rel of c.expect.absent ?? []) {
     assert.ok(!r.exists(rel), `${ctx}: ${rel} should be absent`);

@@ -12,6 +12,7 @@ import { boot, type BootOptions, type GuestResult } from "../../../../system/boo
 import { K, OpenFlags } from "../../../../kernel/api.ts";
 import type { Kernel } from "../../../../kernel/kernel.ts";
 import type { InteropCase } from "../../../interop/cases.ts";
+import { assertFinished, guarded } from "../../../guest_guard.ts";
 
 /** What a Strata run of a case produced. */
 export interface StrataRun {
@@ -88,14 +89,25 @@ export function readGuestText(kernel: Kernel, path: string): string {
 
 let caseCounter = 0;
 
+/**
+ * Default cycle limit of a case: utilities, shell cases and test programs
+ * need at most ~10 M cycles (a bigger program passes its own `maxCycles`).
+ */
+export const CASE_MAX_CYCLES = 200_000_000;
+
 /** Extra programs to install in the guest before the run: guest path -> bytes. */
 export type ExtraFiles = Record<string, Uint8Array>;
 
-/** Runs `c` on Strata. */
+/**
+ * Runs `c` on Strata; `guestDirs` are absolute guest directories to create
+ * first. A run that hits its cycle limit ({@link CASE_MAX_CYCLES} unless
+ * `options` says otherwise) or the host-time limit throws GuestHungError.
+ */
 export async function runCaseOnStrata(
   c: InteropCase,
   extra: ExtraFiles = {},
   options: BootOptions = {},
+  guestDirs: readonly string[] = [],
 ): Promise<StrataRun> {
   const id = ++caseCounter;
   const dir = `/tmp/interop_${id}`;
@@ -106,12 +118,13 @@ export async function runCaseOnStrata(
   const cd = c.cwdInDir ? `cd ${shellQuote(dir)} && ` : "";
   const cmd = `${cd}/bin/cat ${io}.in | ${prog} ${args} >${io}.out 2>${io}.err`;
   const sys = await boot(
-    { cmd, maxCycles: 20_000_000_000, ...options },
+    guarded({ cmd, maxCycles: CASE_MAX_CYCLES, ...options }),
     { kind: "buffer" },
   );
   let result: GuestResult;
   try {
     const k = sys.kernel;
+    for (const d of guestDirs) mkdirGuest(k, d);
     mkdirGuest(k, dir);
     for (const d of c.dirs ?? []) mkdirGuest(k, `${dir}/${d}`);
     for (const [rel, text] of Object.entries(c.files ?? {})) {
@@ -121,7 +134,7 @@ export async function runCaseOnStrata(
     }
     writeGuestFile(k, `${io}.in`, te.encode(c.stdin ?? ""));
     for (const [path, bytes] of Object.entries(extra)) writeGuestFile(k, path, bytes, 0o755);
-    result = await sys.run();
+    result = assertFinished(await sys.run(), c.name);
   } finally {
     sys.machine.close();
   }
