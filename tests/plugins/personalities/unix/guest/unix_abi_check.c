@@ -1,5 +1,5 @@
 /* unix_abi_check DIR: exercises the Linux rv32 system-call ABI with raw
- * ecalls and prints one line per check. tests/unix/abi_check_test.ts runs it
+ * ecalls and prints one line per check. tests/plugins/personalities/unix/abi_check_test.ts runs it
  * under qemu-riscv32 (the reference: the host Linux kernel) and on Strata
  * and requires identical output. Only behaviour both must share is printed
  * (no host names, no timings, no HWCAP). */
