@@ -99,3 +99,41 @@ Deno.test("load: a file imported before is imported afresh (a new module instanc
   assert.equal(read(open()), K.AGAIN, "the reloaded module starts with its own empty state");
   sys.machine.close();
 });
+
+Deno.test("the kernel's own windows (PLIC, CLINT, RTC) cannot be claimed by a module", async () => {
+  const { sys, k } = await system();
+  for (
+    const [base, size] of [
+      [MEMORY_MAP.PLIC_BASE, 0x1000],
+      [MEMORY_MAP.CLINT_BASE, 0x10],
+      [MEMORY_MAP.RTC_BASE, 0x10],
+    ]
+  ) {
+    const err = await k.modules.loadDescriptor({
+      ...echoDriver(1),
+      name: `grab${base}`,
+      resources: { mmio: [{ base, size }] },
+    }).catch((e) => e);
+    assert.ok(err instanceof ModuleResourceError, String(err));
+    assert.match(err.message, /claimed by kernel/);
+  }
+  sys.machine.close();
+});
+
+Deno.test("unloading a module cancels its pending timers and drops its devices", async () => {
+  const { sys, k } = await system();
+  let fired = 0;
+  await k.modules.loadDescriptor({
+    ...echoDriver(1),
+    init(api, ctx) {
+      echoDriver(1).init(api, ctx);
+      ctx.startTimer(1_000, () => void fired++);
+    },
+  });
+  await k.modules.unload("echo");
+  assert.equal(typeof k.vfs.open(null, "/dev/echo0", OpenFlags.READ, 0, undefined), "number");
+  const r = await sys.run();
+  sys.machine.close();
+  assert.equal(r.status, 0);
+  assert.equal(fired, 0, "the timer went with the module");
+});
