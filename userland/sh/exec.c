@@ -546,7 +546,7 @@ int run_andor(struct andor *a) {
 
 int run_list(struct andor *list) {
   for (struct andor *a = list;
-       a && !sh.breaking && !sh.continuing && !sh.interrupted && !sh.returning; a = a->next) {
+       !interrupt_check() && a && !sh.breaking && !sh.continuing && !sh.returning; a = a->next) {
     sh.last_status = run_andor(a);
     if (!sh.interactive) jobs_reap(0);
     traps_run_pending();

@@ -15,6 +15,19 @@ static volatile sig_atomic_t any_pending;
 static unsigned char ignored_at_start[TRAP_CONDITIONS];
 static int started, running_trap, exiting;
 
+volatile int sh_sigint;
+
+/* An interactive shell without an INT trap: ^C abandons the command line it is running. */
+static void on_interactive_int(int sig) {
+  (void)sig;
+  sh_sigint = 1;
+}
+
+int interrupt_check(void) {
+  if (sh_sigint && !sh.interrupted) sh.interrupted = 2;
+  return sh.interrupted;
+}
+
 static void on_signal(int sig) {
   pending[sig] = 1;
   any_pending = 1;
@@ -32,6 +45,7 @@ static void note_start(void) {
 /* What a signal is set to without a trap: an interactive shell ignores the
  * job-control and keyboard signals itself. */
 static void (*untrapped(int sig))(int) {
+  if (sh.interactive && sig == SIGINT) return on_interactive_int;
   return sh.interactive && is_keyboard_signal(sig) ? SIG_IGN : SIG_DFL;
 }
 
@@ -40,6 +54,7 @@ static void install(int sig) {
   memset(&sa, 0, sizeof sa);
   if (!actions[sig]) {
     sa.sa_handler = untrapped(sig);
+    if (sa.sa_handler == on_interactive_int) sa.sa_flags = SA_RESTART;
   } else if (!*actions[sig]) {
     sa.sa_handler = SIG_IGN;
   } else {
@@ -62,6 +77,10 @@ int trap_set(int cond, const char *action) {
   actions[cond] = copy;
   if (cond > 0) install(cond);
   return 0;
+}
+
+void trap_init_interactive(void) {
+  if (!actions[SIGINT]) install(SIGINT);
 }
 
 const char *trap_action(int cond) { return cond >= 0 && cond < TRAP_CONDITIONS ? actions[cond] : NULL; }
