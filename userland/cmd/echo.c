@@ -3,6 +3,30 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: echo [SHORT-OPTION]... [STRING]...\n"
+    "Echo the STRING(s) to standard output.\n"
+    "\n"
+    "  -n             do not output the trailing newline\n"
+    "  -e             enable interpretation of backslash escapes\n"
+    "  -E             disable interpretation of backslash escapes (default)\n"
+    "      --help     display this help and exit\n"
+    "\n"
+    "If -e is in effect, the following sequences are recognized:\n"
+    "\n"
+    "  \\\\      backslash\n"
+    "  \\a      alert (BEL)\n"
+    "  \\b      backspace\n"
+    "  \\c      produce no further output\n"
+    "  \\e      escape\n"
+    "  \\n      new line\n"
+    "  \\r      carriage return\n"
+    "  \\t      horizontal tab\n"
+    "  \\0NNN   byte with octal value NNN (1 to 3 digits)\n";
+
+
 static int put_escaped(const char *s) {
   for (; *s; s++) {
     if (*s != '\\' || !s[1]) {
@@ -33,6 +57,7 @@ static int put_escaped(const char *s) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ALONE, usage_text);
   int newline = 1, escapes = 0, i = 1;
   for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
     const char *o = argv[i] + 1;

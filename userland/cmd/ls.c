@@ -12,6 +12,24 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: ls [OPTION]... [FILE]...\n"
+    "List information about the FILEs (the current directory by default).\n"
+    "Sort entries alphabetically.\n"
+    "\n"
+    "  -a, --all                  do not ignore entries starting with .\n"
+    "  -l                         use a long listing format\n"
+    "  -1                         list one file per line\n"
+    "      --help        display this help and exit\n"
+    "\n"
+    "Exit status:\n"
+    " 0  if OK,\n"
+    " 1  if minor problems (e.g., cannot access subdirectory),\n"
+    " 2  if serious trouble (e.g., cannot access command-line argument).\n";
+
+
 static int long_format, show_all, one_per_line, status;
 
 static int by_name(const void *a, const void *b) {
@@ -140,6 +158,7 @@ static void list_dir(const char *path) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt;
   while ((opt = getopt(argc, argv, "la1")) != -1) {
     if (opt == 'l') long_format = 1;
