@@ -67,6 +67,7 @@ export const UTILITIES: readonly string[] = [
   "tail",
   "tee",
   "time",
+  "top",
   "touch",
   "tr",
   "true",

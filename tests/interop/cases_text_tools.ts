@@ -52,6 +52,7 @@ const HELP_PROGRAMS = [
   "tail",
   "tee",
   "time",
+  "top",
   "touch",
   "tr",
   "true",
@@ -437,6 +438,22 @@ const OTHER_CASES: readonly InteropCase[] = [
     expect: { status: 1, stdout: "", stderrMatch: /^whoami: cannot find name for user ID 0\n$/ },
     only: "strata",
     reason: "Strata has no /etc/passwd (a host has one)",
+  },
+  {
+    name: "top -b -n 1",
+    program: "top",
+    args: ["-b", "-n", "1"],
+    expect: {
+      status: 0,
+      stdoutMatch:
+        /^top - \d\d:\d\d:\d\d up .*load average: .*\nTasks: +\d+ total, +\d+ running, +\d+ sleeping, +\d+ stopped, +\d+ zombie\nMiB Mem : +\d+\.\d total, +\d+\.\d free, +\d+\.\d used, +\d+\.\d buff\/cache\n\n  PID USER      PR  NI    VIRT    RES S  %CPU  %MEM     TIME\+ COMMAND\n( *\d+ \S+ +-?\d+ +-?\d+ +\d+ +\d+ \w +\d+\.\d +\d+\.\d +\d+:\d\d\.\d\d .*\n)+$/,
+    },
+  },
+  {
+    name: "top bad delay",
+    program: "top",
+    args: ["-d", "x"],
+    expect: { status: 1, stdout: "", stderrMatch: /^top: bad delay interval 'x'\n$/ },
   },
   {
     name: "vi needs a terminal",

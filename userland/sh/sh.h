@@ -223,6 +223,9 @@ const char *path_search(const char *name, int mode);
 int run_andor(struct andor *a);
 /* Set by the interactive shell's SIGINT handler (^C while the shell itself runs). */
 extern volatile int sh_sigint;
+/* fork(); in an interactive shell the child starts with SIGINT at its default
+ * action (SIGINT is blocked across the fork so none slips in between). */
+pid_t sh_fork(void);
 /* 1 when the command line must be abandoned (a child died of ^C, or ^C reached the shell). */
 int interrupt_check(void);
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sh.h"
 
@@ -21,6 +22,20 @@ volatile int sh_sigint;
 static void on_interactive_int(int sig) {
   (void)sig;
   sh_sigint = 1;
+}
+
+pid_t sh_fork(void) {
+  if (!sh.interactive) return fork();
+  /* The child must never run with the shell's SIGINT handler: a ^C aimed at
+   * it (it may already own the terminal) would only set a mark and be lost. */
+  sigset_t set, old;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigprocmask(SIG_BLOCK, &set, &old);
+  pid_t pid = fork();
+  if (pid == 0) signal(SIGINT, SIG_DFL);
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  return pid;
 }
 
 int interrupt_check(void) {
