@@ -446,7 +446,7 @@ const OTHER_CASES: readonly InteropCase[] = [
     expect: {
       status: 0,
       stdoutMatch:
-        /^top - \d\d:\d\d:\d\d up .*load average: .*\nTasks: +\d+ total, +\d+ running, +\d+ sleeping, +\d+ stopped, +\d+ zombie\nMiB Mem : +\d+\.\d total, +\d+\.\d free, +\d+\.\d used, +\d+\.\d buff\/cache\n\n  PID USER      PR  NI    VIRT    RES S  %CPU  %MEM     TIME\+ COMMAND\n( *\d+ \S+ +-?\d+ +-?\d+ +\d+ +\d+ \w +\d+\.\d +\d+\.\d +\d+:\d\d\.\d\d .*\n)+$/,
+        /^top - \d\d:\d\d:\d\d up .*load average: .*\nTasks: +\d+ total, +\d+ running, +\d+ sleeping, +\d+ stopped, +\d+ zombie\nMiB Mem : +\d+\.\d total, +\d+\.\d free, +\d+\.\d used, +\d+\.\d buff\/cache\n\n {2}PID USER {6}PR {2}NI {4}VIRT {4}RES S {2}%CPU {2}%MEM {5}TIME\+ COMMAND\n( *\d+ \S+ +-?\d+ +-?\d+ +\d+ +\d+ \w +\d+\.\d +\d+\.\d +\d+:\d\d\.\d\d .*\n)+$/,
     },
   },
   {
