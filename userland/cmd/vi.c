@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "help.h"
@@ -239,8 +240,9 @@ static int read_key(void) {
   }
   if (c != 27) return c;
   /* Arrow keys: ESC [ A..D (or ESC O A..D), which a terminal sends in one
-   * piece; a lone ESC is ESC. A polling read (VMIN 0, VTIME 0) tells them
-   * apart without waiting. */
+   * burst; a lone ESC is ESC. Polling reads (VMIN 0, VTIME 0) tell them
+   * apart: if nothing follows at once, once more after 30 ms, as the bytes
+   * of a sequence may still be on the line. */
   struct termios t;
   tcgetattr(0, &t);
   struct termios quick = t;
@@ -249,8 +251,20 @@ static int read_key(void) {
   tcsetattr(0, TCSANOW, &quick);
   unsigned char seq[2];
   ssize_t n = read(0, seq, 1);
+  if (n == 0) {
+    struct timespec ts = {0, 30000000};
+    nanosleep(&ts, NULL);
+    n = read(0, seq, 1);
+  }
   int is_seq = n == 1 && (seq[0] == '[' || seq[0] == 'O');
-  if (is_seq) n = read(0, seq + 1, 1);
+  if (is_seq) {
+    n = read(0, seq + 1, 1);
+    if (n == 0) {
+      struct timespec ts = {0, 30000000};
+      nanosleep(&ts, NULL);
+      n = read(0, seq + 1, 1);
+    }
+  }
   tcsetattr(0, TCSANOW, &t);
   if (n == 1 && !is_seq) pending = seq[0]; /* Esc, then an ordinary key */
   if (n != 1 || !is_seq) return 27;
@@ -664,10 +678,15 @@ static void two_key(int c, int count) {
   }
 }
 
+/* Leaves the screen as it is, with the last message on the bottom line and
+ * the cursor below it, as vi does. */
 static void restore_terminal(void) {
-  const char *leave = "\x1b[H\x1b[2J";
-  ssize_t w = write(1, leave, strlen(leave));
-  (void)w;
+  char pos[32];
+  snprintf(pos, sizeof pos, "\x1b[%d;1H", rows);
+  puts_s(pos);
+  puts_s(message);
+  puts_s("\x1b[K\r\n");
+  flush_screen();
   tcsetattr(0, TCSADRAIN, &saved);
 }
 
