@@ -133,6 +133,7 @@ Deno.test("sh completion: command names, paths, the list on a second Tab", async
   assert.match(t, /# echo done\ndone\n/);
   assert.match(t, /# ls \/tmp\/\ndd\n/);
   assert.match(t, /\nexit +export\n# ex\^C\n/);
+  assert.ok(r.output.includes("ex\x07"), "the bell on an ambiguous first Tab");
   assert.equal(r.status, 0);
 });
 
@@ -156,6 +157,23 @@ Deno.test("sh ^C: a typed line is dropped with a fresh prompt; a builtin loop st
   assert.match(t, /\nloop2 130\n/);
   assert.doesNotMatch(t, /^not here$/m);
   assert.equal(r.status, 4);
+});
+
+Deno.test("sh ^C ends a read or wait builtin that is blocked", async () => {
+  const r = await typeAtShell([
+    "read x; echo not here\r",
+    "\x03",
+    "echo read $?\r",
+    "sleep 100 & wait; echo not here\r",
+    "\x03",
+    "echo wait $?\r",
+    "kill %1\r",
+    "exit 0\r",
+  ]);
+  assert.match(r.text, /\nread 130\n/);
+  assert.match(r.text, /\nwait 130\n/);
+  assert.doesNotMatch(r.text, /^not here$/m);
+  assert.equal(r.status, 0);
 });
 
 Deno.test("sh ^L clears the screen and redraws the line", async () => {

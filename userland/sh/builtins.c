@@ -335,7 +335,10 @@ static int bi_read(int argc, char **argv) {
   for (;;) {
     char c;
     ssize_t r = read(0, &c, 1);
-    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 && errno == EINTR) {
+      if (interrupt_check()) return 130; /* ^C at an interactive shell's read */
+      continue;
+    }
     if (r <= 0) {
       eof = 1;
       break;

@@ -261,7 +261,10 @@ static void complete(struct editor *e) {
       if (l == 0 || c.matches[0][l - 1] != '/') add[n++] = ' ';
     }
     insert(e, add, n);
-  } else if (e->tabs >= 2) {
+  } else if (e->tabs == 1) {
+    emit_str("\a"); /* ambiguous: the bell, then the list on a second Tab */
+    flush_out();
+  } else {
     list_matches(e, c.matches, c.n);
     emit(e->prompt_full, (size_t)(e->prompt - e->prompt_full));
     e->cur_row = 0;

@@ -68,8 +68,8 @@ static void install(int sig) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   if (!actions[sig]) {
+    /* No SA_RESTART: ^C must end a `read` or `wait` builtin that blocks. */
     sa.sa_handler = untrapped(sig);
-    if (sa.sa_handler == on_interactive_int) sa.sa_flags = SA_RESTART;
   } else if (!*actions[sig]) {
     sa.sa_handler = SIG_IGN;
   } else {
