@@ -105,6 +105,7 @@ Deno.test("sh history: up/down, history, !!, !N and ~/.sh_history", async () => 
     "echo !!-again\r",
     "history\r",
     "echo !2 !nosuch\r",
+    "echo \"hi!\" 'no!!' a!=b\r",
     "cat /.sh_history\r",
     "exit 0\r",
   ]);
@@ -114,6 +115,7 @@ Deno.test("sh history: up/down, history, !!, !N and ~/.sh_history", async () => 
   assert.match(t, /\necho echo second-again\necho second-again\n/);
   assert.match(t, /\n {4}1 {2}echo first\n {4}2 {2}echo second\n {4}3 {2}echo first\n/);
   assert.match(t, /sh: !nosuch: event not found/);
+  assert.match(t, /\nhi! no!! a!=b\n/, "! before a quote, in single quotes or before = stays");
   assert.match(
     t,
     /\necho first\necho second\necho first\necho second\necho echo second-again\nhistory\n/,

@@ -147,7 +147,7 @@ char *history_expand(const char *line) {
     if (c == '\'') quoted = !quoted;
     if (c == '!' && i > 0 && line[i - 1] == '\\') {
       /* \! is a literal ! (the backslash goes later, as any quoting) */
-    } else if (c == '!' && !quoted && line[i + 1] && !strchr(" \t\n=(", line[i + 1])) {
+    } else if (c == '!' && !quoted && line[i + 1] && !strchr(" \t\n=()\"';&|<>", line[i + 1])) {
       is_event = 1;
       ev = find_event(line + i + 1, &elen);
       if (!ev) {
