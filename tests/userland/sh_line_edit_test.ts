@@ -127,6 +127,8 @@ Deno.test("sh completion: command names, paths, the list on a second Tab", async
     "mkd\t/tmp/dd\r",
     "ec\tdone\r",
     "ls /tm\t\r",
+    "echo x > /tmp/dd/file1\r",
+    "cat ~/tm\tdd/fi\t\r",
     "ex\t\t\x03",
     "exit 0\r",
   ]);
@@ -134,6 +136,7 @@ Deno.test("sh completion: command names, paths, the list on a second Tab", async
   assert.match(t, /# mkdir \/tmp\/dd\n/);
   assert.match(t, /# echo done\ndone\n/);
   assert.match(t, /# ls \/tmp\/\ndd\n/);
+  assert.match(t, /# cat ~\/tmp\/dd\/file1 \nx\n/);
   assert.match(t, /\nexit +export\n# ex\^C\n/);
   assert.ok(r.output.includes("ex\x07"), "the bell on an ambiguous first Tab");
   assert.equal(r.status, 0);

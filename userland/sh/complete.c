@@ -2,8 +2,8 @@
  *
  * The word before the cursor is completed as a command name (builtins,
  * functions, aliases, then executables in PATH) when it is in command
- * position and has no `/`, and as a path otherwise. Directories get a
- * trailing `/`. Matches are sorted and unique. */
+ * position and has no `/`, and as a path otherwise (`~/` meaning $HOME).
+ * Directories get a trailing `/`. Matches are sorted and unique. */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +117,15 @@ static void complete_path(struct completion *c, const char *word, size_t n) {
   if (dlen >= sizeof dir) return;
   memcpy(dir, word, dlen);
   dir[dlen] = 0;
+  /* ~/...: look in $HOME (the typed ~ stays in the line). */
+  const char *home = var_get("HOME");
+  if (dlen >= 2 && word[0] == '~' && word[1] == '/' && home) {
+    size_t hl = strlen(home);
+    if (hl + dlen >= sizeof dir) return;
+    memmove(dir + hl, dir + 1, dlen);
+    memcpy(dir, home, hl);
+    if (hl && home[hl - 1] == '/') memmove(dir + hl - 1, dir + hl, strlen(dir + hl) + 1);
+  }
   const char *base = word + dlen;
   size_t blen = n - dlen;
   char prefix[256];
