@@ -12,6 +12,7 @@
  * - `only` restricts a case to one side; `reason` says why.
  * @module
  */
+import { TEXT_TOOL_CASES } from "./cases_text_tools.ts";
 
 /** What a run must produce. */
 export interface InteropExpect {
@@ -27,6 +28,8 @@ export interface InteropExpect {
   exists?: string[];
   /** Paths (relative to the scratch directory) that must not exist afterwards. */
   absent?: string[];
+  /** Files (relative to the scratch directory) and the exact text they must hold afterwards. */
+  contents?: Record<string, string>;
 }
 
 /** One program run to compare between qemu-riscv32 and Strata. */
@@ -1908,6 +1911,7 @@ export const UTILITY_CASES: readonly InteropCase[] = [
     cwdInDir: true,
     expect: { status: 2, stdout: "", stderrMatch: /^cmp: options -l and -s are incompatible\n/ },
   },
+  ...TEXT_TOOL_CASES,
 ];
 
 /** Small N for the benchmark programs in interop runs (they are checked, not timed). */

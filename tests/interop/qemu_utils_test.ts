@@ -89,6 +89,9 @@ async function runCase(c: InteropCase): Promise<void> {
     for (const rel of c.expect.absent ?? []) {
       assert.ok(!(await exists(join(dir, rel))), `${ctx}: ${rel} should be absent`);
     }
+    for (const [rel, text] of Object.entries(c.expect.contents ?? {})) {
+      assert.equal(await Deno.readTextFile(join(dir, rel)), text, `${ctx}: contents of ${rel}`);
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -6,6 +6,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: basename NAME [SUFFIX]\n"
+    "  or:  basename OPTION... NAME...\n"
+    "Print NAME with any leading directory components removed.\n"
+    "If specified, also remove a trailing SUFFIX.\n"
+    "\n"
+    "  -a, --multiple       support multiple arguments and treat each as a NAME\n"
+    "  -s, --suffix=SUFFIX  remove a trailing SUFFIX; implies -a\n"
+    "      --help           display this help and exit\n";
+
+
 static void print_base(char *name, const char *suffix) {
   size_t len = strlen(name);
   while (len > 1 && name[len - 1] == '/') len--; /* trailing slashes */
@@ -31,6 +44,7 @@ static int usage_error(const char *msg, const char *arg) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt, multiple = 0;
   const char *suffix = 0;
   while ((opt = getopt(argc, argv, "as:")) != -1) {

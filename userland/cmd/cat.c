@@ -5,6 +5,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: cat [OPTION]... [FILE]...\n"
+    "Concatenate FILE(s) to standard output.\n"
+    "\n"
+    "With no FILE, or when FILE is -, read standard input.\n"
+    "\n"
+    "  -n, --number             number all output lines\n"
+    "      --help        display this help and exit\n";
+
+
 static char buf[4096];
 static int number_lines;
 static unsigned long line_no = 1;
@@ -42,6 +54,7 @@ static int copy_fd(int fd) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt, status = 0;
   while ((opt = getopt(argc, argv, "nu")) != -1) {
     if (opt == 'n') number_lines = 1;

@@ -12,6 +12,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: chmod [OPTION]... MODE[,MODE]... FILE...\n"
+    "  or:  chmod [OPTION]... OCTAL-MODE FILE...\n"
+    "Change the mode of each FILE to MODE.\n"
+    "\n"
+    "  -R, --recursive        change files and directories recursively\n"
+    "      --help        display this help and exit\n"
+    "\n"
+    "Each MODE is of the form '[ugoa]*([-+=]([rwxXst]*|[ugo]))+'.\n";
+
+
 #define ALL_BITS 07777
 #define SUGID (S_ISUID | S_ISGID)
 
@@ -135,6 +148,7 @@ static int usage(void) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   /* Not getopt: a mode such as -w or -x,o+r looks like an option. Operands
    * (the mode first) are gathered at the front of argv. */
   int n = 0, status = 0, dashdash = 0;

@@ -16,6 +16,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: cmp [OPTION]... FILE1 [FILE2 [SKIP1 [SKIP2]]]\n"
+    "Compare two files byte by byte.\n"
+    "\n"
+    "The optional SKIP1 and SKIP2 specify the number of bytes to skip\n"
+    "at the beginning of each file (zero by default).\n"
+    "\n"
+    "  -l, --verbose              output byte numbers and differing byte values\n"
+    "  -s, --quiet, --silent      suppress all normal output\n"
+    "      --help                 display this help and exit\n"
+    "\n"
+    "If a FILE is '-' or missing, read standard input.\n"
+    "Exit status is 0 if inputs are the same, 1 if different, 2 if trouble.\n";
+
+
 typedef long long i64;
 
 static int silent;
@@ -70,6 +87,7 @@ static i64 parse_skip(const char *s) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int list = 0, c;
   opterr = 0;
   while ((c = getopt(argc, argv, "ls")) != -1) {

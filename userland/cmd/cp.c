@@ -12,6 +12,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: cp [OPTION]... SOURCE DEST\n"
+    "  or:  cp [OPTION]... SOURCE... DIRECTORY\n"
+    "Copy SOURCE to DEST, or multiple SOURCE(s) to DIRECTORY.\n"
+    "\n"
+    "  -f, --force                  if an existing destination file cannot be\n"
+    "                                 opened, remove it and try again\n"
+    "  -p                           preserve mode and timestamps\n"
+    "  -R, -r, --recursive          copy directories recursively\n"
+    "      --help        display this help and exit\n";
+
+
 static int recursive, force, preserve;
 static mode_t mask;
 /* The directory made by the current top-level copy (and its operands), so that
@@ -168,6 +182,7 @@ static int copy(const char *src, const char *dst, int top) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt, status = 0;
   while ((opt = getopt(argc, argv, "rRfp")) != -1) {
     if (opt == 'r' || opt == 'R') recursive = 1;

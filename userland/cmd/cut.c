@@ -9,6 +9,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: cut OPTION... [FILE]...\n"
+    "Print selected parts of lines from each FILE to standard output.\n"
+    "\n"
+    "With no FILE, or when FILE is -, read standard input.\n"
+    "\n"
+    "  -b, --bytes=LIST        select only these bytes\n"
+    "  -c, --characters=LIST   select only these characters\n"
+    "  -d, --delimiter=DELIM   use DELIM instead of TAB for field delimiter\n"
+    "  -f, --fields=LIST       select only these fields\n"
+    "  -s, --only-delimited    do not print lines not containing delimiters\n"
+    "      --help        display this help and exit\n"
+    "\n"
+    "Each LIST is made up of one range, or many ranges separated by commas:\n"
+    "  N, N-, N-M or -M (counted from 1).\n";
+
+
 struct range {
   unsigned long lo, hi; /* inclusive; hi is ULONG_MAX for "N-" */
 };
@@ -114,6 +133,7 @@ static void cut_fields(const char *line, size_t len, char delim, int only_delimi
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   const char *list = 0;
   char delim = '\t';
   int have_delim = 0, only_delimited = 0, opt;

@@ -9,6 +9,20 @@
 #include <string.h>
 #include <time.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: date [OPTION]... [+FORMAT]\n"
+    "Display the current time in the given FORMAT.\n"
+    "\n"
+    "  -d, --date=@SECONDS        display the time SECONDS after the epoch\n"
+    "  -u, --utc, --universal     print Coordinated Universal Time (UTC)\n"
+    "      --help        display this help and exit\n"
+    "\n"
+    "FORMAT is that of strftime (%a %b %d %H %M %S %Y %Z %s ...); the default\n"
+    "is '%a %b %e %H:%M:%S %Z %Y'. Times are always UTC.\n";
+
+
 /* Parses GNU date's "@SECONDS" (optionally signed); -1 on anything else. */
 static int parse_epoch(const char *s, time_t *out) {
   if (s[0] != '@') return -1;
@@ -21,6 +35,7 @@ static int parse_epoch(const char *s, time_t *out) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   const char *given = 0;
   int c;
   while ((c = getopt(argc, argv, "ud:")) != -1) {

@@ -4,6 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: dirname NAME...\n"
+    "Output each NAME with its last non-slash component and trailing slashes\n"
+    "removed; if NAME contains no /'s, output '.' (meaning the current directory).\n"
+    "\n"
+    "      --help     display this help and exit\n";
+
+
 static void print_dir(const char *name) {
   size_t len = strlen(name);
   while (len > 1 && name[len - 1] == '/') len--; /* trailing slashes */
@@ -17,6 +27,7 @@ static void print_dir(const char *name) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int first = 1;
   if (argc > 1 && strcmp(argv[1], "--") == 0) first = 2;
   if (first >= argc) {

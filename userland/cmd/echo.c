@@ -4,12 +4,36 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "help.h"
+
 /* Flushes stdout; a failed write (a closed or full output) is reported, as GNU echo does. */
 static int finish(void) {
   if (fflush(stdout) == 0) return 0;
   fprintf(stderr, "echo: write error: %s\n", strerror(errno));
   return 1;
 }
+
+static const char usage_text[] =
+    "Usage: echo [SHORT-OPTION]... [STRING]...\n"
+    "Echo the STRING(s) to standard output.\n"
+    "\n"
+    "  -n             do not output the trailing newline\n"
+    "  -e             enable interpretation of backslash escapes\n"
+    "  -E             disable interpretation of backslash escapes (default)\n"
+    "      --help     display this help and exit\n"
+    "\n"
+    "If -e is in effect, the following sequences are recognized:\n"
+    "\n"
+    "  \\\\      backslash\n"
+    "  \\a      alert (BEL)\n"
+    "  \\b      backspace\n"
+    "  \\c      produce no further output\n"
+    "  \\e      escape\n"
+    "  \\n      new line\n"
+    "  \\r      carriage return\n"
+    "  \\t      horizontal tab\n"
+    "  \\0NNN   byte with octal value NNN (1 to 3 digits)\n";
+
 
 static int put_escaped(const char *s) {
   for (; *s; s++) {
@@ -41,6 +65,7 @@ static int put_escaped(const char *s) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ALONE, usage_text);
   int newline = 1, escapes = 0, i = 1;
   for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
     const char *o = argv[i] + 1;

@@ -7,7 +7,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: env [OPTION]... [-] [NAME=VALUE]... [COMMAND [ARG]...]\n"
+    "Set each NAME to VALUE in the environment and run COMMAND.\n"
+    "\n"
+    "  -i, --ignore-environment  start with an empty environment\n"
+    "  -u, --unset=NAME     remove variable from the environment\n"
+    "      --help     display this help and exit\n"
+    "\n"
+    "A mere - implies -i.  If no COMMAND, print the resulting environment.\n";
+
+
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_FIRST_ONLY, usage_text);
   int i = 1;
   for (; i < argc && argv[i][0] == '-'; i++) {
     if (strcmp(argv[i], "-i") == 0 || strcmp(argv[i], "-") == 0) {

@@ -17,6 +17,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: find [PATH...] [EXPRESSION]\n"
+    "\n"
+    "Default path is the current directory; default expression is -print.\n"
+    "\n"
+    "Options:    -depth -maxdepth LEVELS -mindepth LEVELS\n"
+    "Tests:      -name PATTERN -type [bcdpfls] -newer FILE -size N[bcwkMG] -empty\n"
+    "Actions:    -print -exec COMMAND ; -delete -prune\n"
+    "Operators:  ( EXPR ) ! EXPR -not EXPR EXPR1 -a EXPR2 EXPR1 -o EXPR2\n"
+    "\n"
+    "      --help     display this help and exit\n";
+
+
 enum kind { AND, OR, NOT, TRUE, NAME, TYPE, NEWER, SIZE, EMPTY, PRINT, EXEC, DELETE, PRUNE };
 
 struct node {
@@ -383,6 +398,7 @@ static void visit(const struct node *expr, const char *path, long depth) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_FIRST_ONLY, usage_text);
   int first = 1;
   while (first < argc && argv[first][0] != '-' && strcmp(argv[first], "(") &&
          strcmp(argv[first], "!"))

@@ -11,6 +11,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage:\n"
+    " free [options]\n"
+    "\n"
+    "Options:\n"
+    " -b, --bytes         show output in bytes\n"
+    " -k, --kibi          show output in kibibytes\n"
+    " -m, --mebi          show output in mebibytes\n"
+    " -g, --gibi          show output in gibibytes\n"
+    " -h, --human         show human-readable output\n"
+    "\n"
+    "     --help     display this help and exit\n";
+
+
 typedef unsigned long long u64;
 
 enum { TOTAL, FREE, AVAIL, BUFFERS, CACHED, SRECLAIM, SHMEM, SWTOTAL, SWFREE, NFIELDS };
@@ -91,6 +107,7 @@ static void row(const char *label, const u64 *v, int n) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int c;
   opterr = 0;
   while ((c = getopt(argc, argv, "bkmgh")) != -1) {

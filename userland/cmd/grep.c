@@ -27,6 +27,42 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: grep [OPTION]... PATTERNS [FILE]...\n"
+    "Search for PATTERNS in each FILE.\n"
+    "\n"
+    "Pattern selection and interpretation:\n"
+    "  -E, --extended-regexp     PATTERNS are extended regular expressions\n"
+    "  -F, --fixed-strings       PATTERNS are strings\n"
+    "  -G, --basic-regexp        PATTERNS are basic regular expressions\n"
+    "  -e, --regexp=PATTERNS     use PATTERNS for matching\n"
+    "  -i, --ignore-case         ignore case distinctions in patterns and data\n"
+    "  -w, --word-regexp         match only whole words\n"
+    "  -x, --line-regexp         match only whole lines\n"
+    "\n"
+    "Miscellaneous:\n"
+    "  -s, --no-messages         suppress error messages\n"
+    "  -v, --invert-match        select non-matching lines\n"
+    "      --help                display this help text and exit\n"
+    "\n"
+    "Output control:\n"
+    "  -n, --line-number         print line number with output lines\n"
+    "  -H, --with-filename       print file name with output lines\n"
+    "  -h, --no-filename         suppress the file name prefix on output\n"
+    "  -q, --quiet, --silent     suppress all normal output\n"
+    "  -r, --recursive           search directories recursively\n"
+    "  -R, --dereference-recursive  likewise\n"
+    "  -l, --files-with-matches  print only names of FILEs with selected lines\n"
+    "  -c, --count               print only a count of selected lines per FILE\n"
+    "\n"
+    "When FILE is '-', read standard input.  With no FILE, read '.' if\n"
+    "recursive, '-' otherwise.\n"
+    "Exit status is 0 if any line is selected, 1 otherwise;\n"
+    "if any error occurs and -q is not given, the exit status is 2.\n";
+
+
 /* ---- Compiling a pattern ---------------------------------------------- */
 
 enum {
@@ -619,6 +655,7 @@ static void add_patterns(const char *arg) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt, have_e = 0;
   while ((opt = getopt(argc, argv, "EFGivwxnclqshHrRe:")) != -1) {
     switch (opt) {

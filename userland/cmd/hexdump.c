@@ -13,6 +13,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage:\n"
+    " hexdump [options] <file>...\n"
+    "\n"
+    "Display file contents in hexadecimal.\n"
+    "\n"
+    "Options:\n"
+    " -C, --canonical           canonical hex+ASCII display\n"
+    " -n, --length <length>     interpret only length bytes of input\n"
+    " -s, --skip <offset>       skip offset bytes from the beginning\n"
+    "\n"
+    "     --help     display this help\n";
+
+
 static char **files;
 static int nfiles, next_file, cur_fd = -1, status, failed;
 
@@ -98,6 +114,7 @@ static void print_line(int canonical, long long off, const unsigned char *b, siz
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int canonical = 0, opt;
   long long length = -1, skip = 0;
   while ((opt = getopt(argc, argv, "Cn:s:")) != -1) {

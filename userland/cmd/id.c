@@ -14,6 +14,21 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: id [OPTION]... [USER]\n"
+    "Print user and group information for each specified USER,\n"
+    "or (when USER omitted) for the current process.\n"
+    "\n"
+    "  -g, --group    print only the effective group ID\n"
+    "  -G, --groups   print all group IDs\n"
+    "  -n, --name     print a name instead of a number, for -u,-g,-G\n"
+    "  -r, --real     print the real ID instead of the effective ID, with -u,-g,-G\n"
+    "  -u, --user     print only the effective user ID\n"
+    "      --help     display this help and exit\n";
+
+
 #define MAX_GROUPS 64
 #define SYS_GETGROUPS 158
 
@@ -125,6 +140,7 @@ static void usage(void) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int only = 0, names = 0, real = 0, c;
   opterr = 0;
   while ((c = getopt(argc, argv, "ugGnr")) != -1) {

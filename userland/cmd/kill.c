@@ -7,6 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: kill [-s SIGNAL | -SIGNAL] PID...\n"
+    "  or:  kill -l [SIGNAL]...\n"
+    "Send signals to processes, or list signals.\n"
+    "\n"
+    "  -s, --signal=SIGNAL, -SIGNAL\n"
+    "                   specify the name or number of the signal to be sent\n"
+    "  -l, --list       list signal names, or convert signal names to/from numbers\n"
+    "      --help     display this help and exit\n"
+    "\n"
+    "SIGNAL may be a signal name like 'HUP', or a signal number like '1',\n"
+    "or the exit status of a process terminated by a signal.\n"
+    "PID is an integer; if negative it identifies a process group.\n";
+
+
 static const char *const names[32] = {
     0,      "HUP",  "INT",    "QUIT", "ILL",  "TRAP", "ABRT", "BUS",  "FPE",  "KILL",   "USR1",
     "SEGV", "USR2", "PIPE",   "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
@@ -27,6 +44,7 @@ static int parse_signal(const char *s) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_FIRST_ONLY, usage_text);
   int sig = SIGTERM, i = 1;
   if (i < argc && strcmp(argv[i], "-l") == 0) {
     if (i + 1 < argc) {

@@ -8,6 +8,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: ln [OPTION]... TARGET LINK_NAME\n"
+    "  or:  ln [OPTION]... TARGET\n"
+    "  or:  ln [OPTION]... TARGET... DIRECTORY\n"
+    "Create hard links by default, symbolic links with --symbolic.\n"
+    "\n"
+    "  -f, --force                 remove existing destination files\n"
+    "  -s, --symbolic              make symbolic links instead of hard links\n"
+    "      --help        display this help and exit\n";
+
+
 static int symbolic, force;
 
 static int make_link(const char *target, const char *name) {
@@ -66,6 +79,7 @@ static int link_into(const char *target, const char *dir) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt, status = 0;
   while ((opt = getopt(argc, argv, "sf")) != -1) {
     if (opt == 's') symbolic = 1;

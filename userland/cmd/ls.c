@@ -13,7 +13,26 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "help.h"
+
 static int long_format, show_all, dirs_as_files, one_per_line, status;
+
+static const char usage_text[] =
+    "Usage: ls [OPTION]... [FILE]...\n"
+    "List information about the FILEs (the current directory by default).\n"
+    "Sort entries alphabetically.\n"
+    "\n"
+    "  -a, --all                  do not ignore entries starting with .\n"
+    "  -d                         list directories themselves, not their contents\n"
+    "  -l                         use a long listing format\n"
+    "  -1                         list one file per line\n"
+    "      --help        display this help and exit\n"
+    "\n"
+    "Exit status:\n"
+    " 0  if OK,\n"
+    " 1  if minor problems (e.g., cannot access subdirectory),\n"
+    " 2  if serious trouble (e.g., cannot access command-line argument).\n";
+
 
 static int by_name(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -141,6 +160,7 @@ static void list_dir(const char *path) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt;
   while ((opt = getopt(argc, argv, "lad1")) != -1) {
     if (opt == 'l') long_format = 1;

@@ -7,6 +7,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: mkdir [OPTION]... DIRECTORY...\n"
+    "Create the DIRECTORY(ies), if they do not already exist.\n"
+    "\n"
+    "  -m, --mode=MODE   set file mode (octal), not a=rwx - umask\n"
+    "  -p, --parents     no error if existing, make parent directories as needed\n"
+    "      --help        display this help and exit\n";
+
+
 static int make_parents(char *path, mode_t mode) {
   for (char *p = path + 1;; p++) {
     if (*p != '/' && *p) continue;
@@ -29,6 +40,7 @@ static int make_parents(char *path, mode_t mode) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt, parents = 0, status = 0;
   mode_t mode = 0777;
   while ((opt = getopt(argc, argv, "pm:")) != -1) {

@@ -11,6 +11,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: mv [OPTION]... SOURCE DEST\n"
+    "  or:  mv [OPTION]... SOURCE... DIRECTORY\n"
+    "Rename SOURCE to DEST, or move SOURCE(s) to DIRECTORY.\n"
+    "\n"
+    "  -f, --force                  do not prompt before overwriting\n"
+    "      --help        display this help and exit\n";
+
+
 static int fail(const char *what, const char *path) {
   fprintf(stderr, "mv: %s '%s': %s\n", what, path, strerror(errno));
   return 1;
@@ -182,6 +193,7 @@ static int move(const char *src, const char *dst) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt, status = 0;
   while ((opt = getopt(argc, argv, "f")) != -1) {
     if (opt != 'f') {

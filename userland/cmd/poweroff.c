@@ -6,7 +6,17 @@
 #include <sys/reboot.h>
 #include <unistd.h>
 
-int main(void) {
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: poweroff\n"
+    "Power off the machine.\n"
+    "\n"
+    "      --help     display this help and exit\n";
+
+
+int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   fflush(stdout);
   if (reboot(LINUX_REBOOT_CMD_POWER_OFF) < 0) {
     fprintf(stderr, "poweroff: %s\n", strerror(errno));

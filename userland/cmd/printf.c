@@ -11,6 +11,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: printf FORMAT [ARGUMENT]...\n"
+    "  or:  printf OPTION\n"
+    "Print ARGUMENT(s) according to FORMAT.\n"
+    "\n"
+    "      --help     display this help and exit\n"
+    "\n"
+    "FORMAT controls the output as in C printf.  Interpreted sequences are:\n"
+    "\n"
+    "  \\\"      double quote\n"
+    "  \\\\      backslash\n"
+    "  \\a      alert (BEL)\n"
+    "  \\b      backspace\n"
+    "  \\c      produce no further output\n"
+    "  \\e      escape\n"
+    "  \\f      form feed\n"
+    "  \\n      new line\n"
+    "  \\r      carriage return\n"
+    "  \\t      horizontal tab\n"
+    "  \\v      vertical tab\n"
+    "  \\NNN    byte with octal value NNN (1 to 3 digits)\n"
+    "  \\xHH    byte with hexadecimal value HH (1 to 2 digits)\n"
+    "  %%      a single %\n"
+    "  %b      ARGUMENT as a string with '\\' escapes interpreted\n"
+    "\n"
+    "and all C format specifications ending with one of diouxXcs (no floating\n"
+    "point), with ARGUMENTs converted to proper type first.\n";
+
+
 static int status;
 static int stop; /* \c seen: no more output at all */
 static char **args;
@@ -232,6 +263,7 @@ static void run_format(const char *f) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ALONE, usage_text);
   int first = 1;
   if (argc > 1 && strcmp(argv[1], "--") == 0) first = 2;
   if (argc <= first) {

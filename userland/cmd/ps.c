@@ -10,6 +10,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage:\n"
+    " ps\n"
+    "\n"
+    "List every process: PID, PPID, PGID, state, CPU time and command line.\n"
+    "\n"
+    "     --help     display this help and exit\n";
+
+
 static ssize_t read_file(const char *path, char *buf, size_t size) {
   int fd = open(path, O_RDONLY);
   if (fd < 0) return -1;
@@ -81,7 +92,8 @@ static void show(int pid) {
   }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   DIR *d = opendir("/proc");
   if (!d) {
     perror("ps: /proc");

@@ -5,7 +5,17 @@
 #include <string.h>
 #include <unistd.h>
 
-int main(void) {
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: pwd\n"
+    "Print the full filename of the current working directory.\n"
+    "\n"
+    "      --help     display this help and exit\n";
+
+
+int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   char buf[PATH_MAX];
   if (!getcwd(buf, sizeof buf)) {
     fprintf(stderr, "pwd: %s\n", strerror(errno));

@@ -9,6 +9,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: rm [OPTION]... [FILE]...\n"
+    "Remove (unlink) the FILE(s).\n"
+    "\n"
+    "  -f, --force           ignore nonexistent files and arguments, never prompt\n"
+    "  -r, -R, --recursive   remove directories and their contents recursively\n"
+    "      --help     display this help and exit\n";
+
+
 static int recursive, force;
 
 static int report(const char *path) {
@@ -60,6 +71,7 @@ static int remove_path(const char *path) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt, status = 0;
   while ((opt = getopt(argc, argv, "rRf")) != -1) {
     if (opt == 'r' || opt == 'R') recursive = 1;

@@ -8,6 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: seq [OPTION]... LAST\n"
+    "  or:  seq [OPTION]... FIRST LAST\n"
+    "  or:  seq [OPTION]... FIRST INCREMENT LAST\n"
+    "Print numbers from FIRST to LAST, in steps of INCREMENT.\n"
+    "\n"
+    "  -s, --separator=STRING   use STRING to separate numbers (default: \\n)\n"
+    "  -w, --equal-width        equalize width by padding with leading zeroes\n"
+    "      --help     display this help and exit\n"
+    "\n"
+    "Only integers are supported.\n";
+
+
 static void usage_hint(void) { fprintf(stderr, "Try 'seq --help' for more information.\n"); }
 
 static int is_number(const char *s) {
@@ -43,6 +58,7 @@ static void format(char *buf, long long v, int width) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   const char *sep = "\n";
   int equal_width = 0, i = 1;
   /* Options end at the first operand; "-5" is a (negative) operand. */

@@ -3,6 +3,15 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: sleep NUMBER\n"
+    "Pause for NUMBER seconds.  NUMBER may be a fraction (0.25).\n"
+    "\n"
+    "      --help     display this help and exit\n";
+
+
 /* Parses "N", "N.F" into a timespec; -1 on anything else. */
 static int parse_seconds(const char *s, struct timespec *ts) {
   long long sec = 0;
@@ -23,6 +32,7 @@ static int parse_seconds(const char *s, struct timespec *ts) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   struct timespec req;
   if (argc != 2 || parse_seconds(argv[1], &req) < 0) {
     fprintf(stderr, "usage: sleep SECONDS\n");

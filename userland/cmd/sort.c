@@ -14,6 +14,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: sort [OPTION]... [FILE]...\n"
+    "Write sorted concatenation of all FILE(s) to standard output.\n"
+    "\n"
+    "With no FILE, or when FILE is -, read standard input.\n"
+    "\n"
+    "  -f, --ignore-case           fold lower case to upper case characters\n"
+    "  -n, --numeric-sort          compare according to string numerical value\n"
+    "  -r, --reverse               reverse the result of comparisons\n"
+    "  -k, --key=KEYDEF            sort via a key; KEYDEF gives location\n"
+    "  -t, --field-separator=SEP   use SEP instead of non-blank to blank transition\n"
+    "  -u, --unique                output only the first of an equal run\n"
+    "      --help        display this help and exit\n"
+    "\n"
+    "KEYDEF is F[,F] for start and stop field positions, counted from 1.\n";
+
+
 struct line {
   char *text;
   size_t len;
@@ -174,6 +193,7 @@ static long parse_field(const char **s, const char *arg, const char *what) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt;
   while ((opt = getopt(argc, argv, "fnruk:t:")) != -1) {
     if (opt == 'f') fold = 1;

@@ -16,6 +16,33 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: stat [OPTION]... FILE...\n"
+    "Display file or file system status.\n"
+    "\n"
+    "  -L, --dereference     follow links\n"
+    "  -c  --format=FORMAT   use the specified FORMAT instead of the default;\n"
+    "                          output a newline after each use of FORMAT\n"
+    "      --help        display this help and exit\n"
+    "\n"
+    "The valid format sequences for files:\n"
+    "\n"
+    "  %a   permission bits in octal     %A   permission bits and file type\n"
+    "  %b   number of blocks allocated   %B   the size in bytes of each block\n"
+    "  %d   device number in decimal     %D   device number in hex\n"
+    "  %f   raw mode in hex              %F   file type\n"
+    "  %g   group ID of owner            %G   group name of owner\n"
+    "  %h   number of hard links         %i   inode number\n"
+    "  %n   file name                    %N   quoted file name with dereference\n"
+    "  %o   optimal I/O transfer size    %s   total size, in bytes\n"
+    "  %t   major device type in hex     %T   minor device type in hex\n"
+    "  %u   user ID of owner             %U   user name of owner\n"
+    "  %w %x %y %z  birth, access, modification, change time\n"
+    "  %W %X %Y %Z  the same, in seconds since Epoch\n";
+
+
 #define STATX_BTIME_BIT 0x800u
 
 static const char *default_format =
@@ -213,6 +240,7 @@ static void print_format(const char *fmt, const char *name, const struct statx *
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   const char *format = NULL;
   int follow = 0, opt;
   while ((opt = getopt(argc, argv, "c:L")) != -1) {

@@ -10,6 +10,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: tail [OPTION]... [FILE]...\n"
+    "Print the last 10 lines of each FILE to standard output.\n"
+    "With more than one FILE, precede each with a header giving the file name.\n"
+    "\n"
+    "With no FILE, or when FILE is -, read standard input.\n"
+    "\n"
+    "  -n, --lines=[+]NUM       output the last NUM lines, instead of the last 10;\n"
+    "                             or use -n +NUM to skip NUM-1 lines at the start\n"
+    "      --help        display this help and exit\n";
+
+
 static long count = 10;
 static int from_start; /* +N: print from line N on */
 
@@ -91,6 +105,7 @@ static int parse_count(const char *s) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt;
   /* The traditional form `tail -3` means `tail -n 3`. */
   if (argc > 1 && argv[1][0] == '-' && argv[1][1] >= '0' && argv[1][1] <= '9') {

@@ -11,6 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: tee [OPTION]... [FILE]...\n"
+    "Copy standard input to each FILE, and also to standard output.\n"
+    "\n"
+    "  -a, --append              append to the given FILEs, do not overwrite\n"
+    "  -i, --ignore-interrupts   ignore interrupt signals\n"
+    "      --help        display this help and exit\n";
+
+
 static int write_all(int fd, const char *buf, ssize_t n) {
   while (n > 0) {
     ssize_t w = write(fd, buf, (size_t)n);
@@ -23,6 +34,7 @@ static int write_all(int fd, const char *buf, ssize_t n) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt, flags = O_WRONLY | O_CREAT | O_TRUNC, status = 0;
   while ((opt = getopt(argc, argv, "ai")) != -1) {
     if (opt == 'a') flags = O_WRONLY | O_CREAT | O_APPEND;

@@ -10,6 +10,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: touch [OPTION]... FILE...\n"
+    "Update the access and modification times of each FILE to the current time.\n"
+    "\n"
+    "A FILE argument that does not exist is created empty, unless -c is supplied.\n"
+    "\n"
+    "  -a                     change only the access time\n"
+    "  -c, --no-create        do not create any files\n"
+    "  -d, --date=@SECONDS    use SECONDS since the epoch instead of current time\n"
+    "  -m                     change only the modification time\n"
+    "      --help        display this help and exit\n";
+
+
 /* Parses "@SECONDS[.FRACTION]" into t; -1 if it is not of that form. */
 static int parse_date(const char *s, struct timespec *t) {
   if (*s++ != '@') return -1;
@@ -34,6 +49,7 @@ static int parse_date(const char *s, struct timespec *t) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt, status = 0, no_create = 0, only_a = 0, only_m = 0;
   struct timespec when = {0, UTIME_NOW};
   while ((opt = getopt(argc, argv, "camd:")) != -1) {

@@ -13,6 +13,25 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: tr [OPTION]... STRING1 [STRING2]\n"
+    "Translate, squeeze, and/or delete characters from standard input,\n"
+    "writing to standard output.\n"
+    "\n"
+    "  -c, -C, --complement    use the complement of STRING1\n"
+    "  -d, --delete            delete characters in STRING1, do not translate\n"
+    "  -s, --squeeze-repeats   replace each sequence of a repeated character\n"
+    "                            that is listed in the last specified STRING,\n"
+    "                            with a single occurrence of that character\n"
+    "      --help     display this help and exit\n"
+    "\n"
+    "STRINGs are specified as sequences of characters, CHAR1-CHAR2 ranges,\n"
+    "backslash escapes and [:CLASS:] names (alnum alpha blank cntrl digit graph\n"
+    "lower print punct space upper xdigit).\n";
+
+
 #define MAXSET 4096
 
 struct set {
@@ -110,6 +129,7 @@ static int parse_set(const char *s, struct set *set) {
 static void usage_hint(void) { fprintf(stderr, "Try 'tr --help' for more information.\n"); }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int complement = 0, delete = 0, squeeze = 0, opt;
   while ((opt = getopt(argc, argv, "cCds")) != -1) {
     if (opt == 'c' || opt == 'C') complement = 1;

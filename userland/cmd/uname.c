@@ -3,7 +3,23 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: uname [OPTION]...\n"
+    "Print certain system information.  With no OPTION, same as -s.\n"
+    "\n"
+    "  -a, --all                print all information\n"
+    "  -s, --kernel-name        print the kernel name\n"
+    "  -n, --nodename           print the network node hostname\n"
+    "  -r, --kernel-release     print the kernel release\n"
+    "  -v, --kernel-version     print the kernel version\n"
+    "  -m, --machine            print the machine hardware name\n"
+    "      --help        display this help and exit\n";
+
+
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt;
   unsigned show = 0; /* bits: s n r v m */
   while ((opt = getopt(argc, argv, "asnrvm")) != -1) {

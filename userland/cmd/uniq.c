@@ -8,6 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: uniq [OPTION]... [INPUT [OUTPUT]]\n"
+    "Filter adjacent matching lines from INPUT (or standard input),\n"
+    "writing to OUTPUT (or standard output).\n"
+    "\n"
+    "  -c, --count           prefix lines by the number of occurrences\n"
+    "  -d, --repeated        only print duplicate lines, one for each group\n"
+    "  -i, --ignore-case     ignore differences in case when comparing\n"
+    "  -u, --unique          only print unique lines\n"
+    "      --help        display this help and exit\n";
+
+
 static int show_count, only_dups, only_uniq, ignore_case;
 
 /* Lines are compared without their trailing newline. */
@@ -33,6 +47,7 @@ static void emit(FILE *out, const char *line, size_t len, long count) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt;
   while ((opt = getopt(argc, argv, "cdui")) != -1) {
     if (opt == 'c') show_count = 1;

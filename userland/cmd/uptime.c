@@ -12,6 +12,19 @@
 #include <string.h>
 #include <time.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage:\n"
+    " uptime [options]\n"
+    "\n"
+    "Options:\n"
+    " -p, --pretty   show uptime in pretty format\n"
+    " -s, --since    system up since\n"
+    "\n"
+    "     --help     display this help and exit\n";
+
+
 static void usage(void) {
   fprintf(stderr, "usage: uptime [-p | -s]\n");
 }
@@ -66,6 +79,7 @@ static void pretty(long secs) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int mode = 0, c;
   opterr = 0;
   while ((c = getopt(argc, argv, "ps")) != -1) {

@@ -9,6 +9,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: wc [OPTION]... [FILE]...\n"
+    "Print newline, word, and byte counts for each FILE, and a total line if\n"
+    "more than one FILE is specified.\n"
+    "\n"
+    "With no FILE, or when FILE is -, read standard input.\n"
+    "\n"
+    "  -c, --bytes            print the byte counts\n"
+    "  -l, --lines            print the newline counts\n"
+    "  -w, --words            print the word counts\n"
+    "      --help        display this help and exit\n";
+
+
 struct counts {
   unsigned long long lines, words, bytes;
 };
@@ -46,6 +61,7 @@ static void print(const struct counts *c, const char *name) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int opt, status = 0;
   while ((opt = getopt(argc, argv, "lwc")) != -1) {
     if (opt == 'l') show_lines = 1;

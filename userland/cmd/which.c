@@ -11,6 +11,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: which [-a] args\n"
+    "Write the full path of COMMAND(s) to standard output.\n"
+    "\n"
+    "  -a     print all matching pathnames of each argument\n"
+    "  --help display this help and exit\n";
+
+
 static int executable(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
@@ -46,6 +56,7 @@ static int search(const char *name, const char *path, int all) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
   int all = 0, c;
   opterr = 0;
   while ((c = getopt(argc, argv, "a")) != -1) {

@@ -17,6 +17,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: xargs [OPTION]... COMMAND [INITIAL-ARGS]...\n"
+    "Run COMMAND with arguments INITIAL-ARGS and more arguments read from input.\n"
+    "\n"
+    "  -0, --null                   items are separated by a null, not whitespace\n"
+    "  -I R                         replace R in INITIAL-ARGS with names read\n"
+    "                                 from standard input\n"
+    "  -n, --max-args=MAX-ARGS      use at most MAX-ARGS arguments per command line\n"
+    "  -r, --no-run-if-empty        if there are no arguments, then do not run\n"
+    "                                 COMMAND\n"
+    "  -t, --verbose                print commands before executing them\n"
+    "      --help                   display this help and exit\n";
+
+
 #define LINE_MAX_BYTES (128 * 1024)
 
 static int nul_sep, per_line, trace;
@@ -217,6 +233,7 @@ static int run_and_reset(char **cmd, int ncmd, int nbase) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_FIRST_ONLY, usage_text);
   long max_items = -1;
   const char *repl = 0;
   int no_empty_run = 0, opt;

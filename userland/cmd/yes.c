@@ -7,7 +7,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: yes [STRING]...\n"
+    "Repeatedly output a line with all specified STRING(s), or 'y'.\n"
+    "\n"
+    "      --help     display this help and exit\n";
+
+
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_FIRST_ONLY, usage_text);
   /* As GNU's argument permutation: before the first "--" (which is dropped),
    * any word starting with '-' is an option, and yes has none. */
   int words = 0, dashdash = 0;

@@ -20,6 +20,8 @@ static struct alias *find(const char *name) {
   return NULL;
 }
 
+const char *alias_name(int i) { return i >= 0 && i < naliases ? aliases[i].name : NULL; }
+
 const char *alias_get(const char *name) {
   struct alias *a = find(name);
   return a ? a->value : NULL;

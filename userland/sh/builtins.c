@@ -335,7 +335,10 @@ static int bi_read(int argc, char **argv) {
   for (;;) {
     char c;
     ssize_t r = read(0, &c, 1);
-    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 && errno == EINTR) {
+      if (interrupt_check()) return 130; /* ^C at an interactive shell's read */
+      continue;
+    }
     if (r <= 0) {
       eof = 1;
       break;
@@ -780,8 +783,12 @@ static const struct builtin builtins[] = {
     {"return", bi_return}, {"set", bi_set},   {".", bi_dot},      {"source", bi_dot},
     {"type", bi_type},     {"umask", bi_umask},   {"trap", bi_trap},
     {"command", bi_command}, {"local", bi_local}, {"getopts", bi_getopts},
-    {"alias", builtin_alias}, {"unalias", builtin_unalias},
+    {"alias", builtin_alias}, {"unalias", builtin_unalias}, {"history", builtin_history},
 };
+
+const char *builtin_name(int i) {
+  return i >= 0 && (size_t)i < sizeof(builtins) / sizeof(builtins[0]) ? builtins[i].name : NULL;
+}
 
 builtin_fn builtin_lookup(const char *name) {
   for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)

@@ -62,7 +62,7 @@ static int heredoc_fd(struct redir *r) {
     }
   } else {
     /* The writer is a grandchild, so that init reaps it and no job tracks it. */
-    pid_t pid = fork();
+    pid_t pid = sh_fork();
     if (pid < 0) {
       sh_error_errno("fork", NULL, errno);
       close(pfd[0]);
@@ -71,7 +71,7 @@ static int heredoc_fd(struct redir *r) {
     }
     if (pid == 0) {
       close(pfd[0]);
-      if (fork() == 0) {
+      if (sh_fork() == 0) {
         out_str(pfd[1], body);
         _exit(0);
       }
@@ -399,7 +399,7 @@ static int run_in_shell(struct command *c, const char *text) {
     sh_error("too many jobs", NULL);
     return 1;
   }
-  pid_t pid = fork();
+  pid_t pid = sh_fork();
   if (pid < 0) {
     int err = errno;
     job_free(j);
@@ -452,7 +452,7 @@ static int run_pipeline(struct pipeline *pl, int background, const char *text) {
         failed = 1;
         break;
       }
-      pid_t pid = fork();
+      pid_t pid = sh_fork();
       if (pid < 0) {
         sh_error_errno("fork", NULL, errno);
         if (pfd[0] >= 0) {
@@ -507,7 +507,7 @@ int run_andor(struct andor *a) {
       sh_error("too many jobs", NULL);
       return 1;
     }
-    pid_t pid = fork();
+    pid_t pid = sh_fork();
     if (pid < 0) {
       job_free(j);
       sh_error_errno("fork", NULL, errno);
@@ -546,7 +546,7 @@ int run_andor(struct andor *a) {
 
 int run_list(struct andor *list) {
   for (struct andor *a = list;
-       a && !sh.breaking && !sh.continuing && !sh.interrupted && !sh.returning; a = a->next) {
+       !interrupt_check() && a && !sh.breaking && !sh.continuing && !sh.returning; a = a->next) {
     sh.last_status = run_andor(a);
     if (!sh.interactive) jobs_reap(0);
     traps_run_pending();
@@ -660,7 +660,7 @@ char *command_output(const char *text) {
     sh_error_errno("pipe", NULL, errno);
     return NULL;
   }
-  pid_t pid = fork();
+  pid_t pid = sh_fork();
   if (pid < 0) {
     sh_error_errno("fork", NULL, errno);
     close(pfd[0]);

@@ -13,6 +13,8 @@ struct func {
 static struct func *funcs;
 static int nfuncs, capfuncs;
 
+const char *func_name(int i) { return i >= 0 && i < nfuncs ? funcs[i].name : NULL; }
+
 const char *func_lookup(const char *name) {
   for (int i = 0; i < nfuncs; i++)
     if (strcmp(funcs[i].name, name) == 0) return funcs[i].text;

@@ -232,18 +232,23 @@ void jobs_list(int fd) {
   }
 }
 
-/* Blocks until job j is finished (or stopped). */
-static void wait_job(struct job *j) {
+/* Blocks until job j is finished (or stopped); with `interruptible` (the
+ * `wait` builtin), ^C reaching the shell ends the wait: returns -1. */
+static int wait_job(struct job *j, int interruptible) {
   while (!job_is_done(j) && !j->stopped) {
     int st;
     pid_t pid = waitpid(-1, &st, sh.job_control ? WUNTRACED : 0);
     if (pid < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR) {
+        if (interruptible && interrupt_check()) return -1;
+        continue;
+      }
       mark_all_gone(j);
-      return;
+      return 0;
     }
     record(pid, st);
   }
+  return 0;
 }
 
 int jobs_wait(pid_t pid, int *found) {
@@ -252,7 +257,7 @@ int jobs_wait(pid_t pid, int *found) {
     for (int i = 0; i < SH_MAX_JOBS; i++) {
       struct job *j = &jobs[i];
       if (!j->used || !j->background) continue;
-      wait_job(j);
+      if (wait_job(j, 1) < 0) return 130;
       if (job_is_done(j)) job_free(j);
     }
     return 0;
@@ -268,7 +273,10 @@ int jobs_wait(pid_t pid, int *found) {
     int st;
     pid_t got = waitpid(-1, &st, sh.job_control ? WUNTRACED : 0);
     if (got < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR) {
+        if (interrupt_check()) return 130;
+        continue;
+      }
       mark_all_gone(j);
       break;
     }

@@ -97,7 +97,10 @@ int main(int argc, char **argv, char **envp) {
   sh.params = argv + i;
   sh.nparams = argc - i;
   src.interactive = sh.interactive;
-  if (sh.interactive) setup_job_control();
+  if (sh.interactive) {
+    setup_job_control();
+    trap_init_interactive();
+  }
 
   sh_exit(run_source(&src, 1));
 }
@@ -106,15 +109,23 @@ int run_source(struct source *s, int reset_arena) {
   for (;;) {
     if (reset_arena) arena_reset();
     sh.interrupted = sh.breaking = sh.continuing = sh.returning = 0;
+    sh_sigint = 0;
     struct andor *list;
     enum parse_result r = parse_line(s, &list);
     if (r == PARSE_EOF) break;
     if (r == PARSE_ERROR) {
-      sh.last_status = 2;
+      sh.last_status = sh.line_cancelled ? 130 : 2;
+      sh.line_cancelled = 0;
       if (!sh.interactive) sh_exit(2);
       continue;
     }
     run_list(list);
+    /* ^C reached the shell itself (a loop of builtins): the terminal shows
+     * ^C; end its line, as bash and dash do, and report 130. */
+    if (interrupt_check() == 2) {
+      out_str(2, "\n");
+      sh.last_status = 130;
+    }
   }
   return sh.last_status;
 }

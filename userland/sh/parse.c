@@ -86,6 +86,37 @@ static void text_append(struct parser *p, const char *s, size_t n) {
   p->text[p->len] = 0;
 }
 
+/* Appends a line typed at the terminal with editing, after history expansion
+ * (the expanded line is shown, as bash does); 0 at end of input. ^C or an
+ * unknown history event fails the whole command without a message. */
+static int read_edited(struct parser *p, const char *prompt) {
+  char *line;
+  int r = lineedit_read(prompt, &line);
+  if (r == 0) {
+    out_str(2, "\n");
+    return 0;
+  }
+  if (r < 0) {
+    sh.line_cancelled = 1;
+    p->failed = 1;
+    return 0;
+  }
+  char *expanded = history_expand(line);
+  if (expanded == HISTORY_ERROR) {
+    p->failed = 1;
+    return 0;
+  }
+  if (expanded) {
+    out_str(2, expanded);
+    out_str(2, "\n");
+    line = expanded;
+  }
+  history_add(line);
+  text_append(p, line, strlen(line));
+  text_append(p, "\n", 1);
+  return 1;
+}
+
 /* Appends the next input line to the parser text; 0 at end of input. */
 static int read_line(struct parser *p, int continuation) {
   struct source *s = p->src;
@@ -100,7 +131,9 @@ static int read_line(struct parser *p, int continuation) {
   }
   if (s->interactive) {
     if (!sh.is_subshell) jobs_reap(1);
-    out_str(2, continuation ? "> " : prompt_primary());
+    const char *prompt = continuation ? "> " : prompt_primary();
+    if (s->fd == 0 && s->pos >= s->len && lineedit_usable()) return read_edited(p, prompt);
+    out_str(2, prompt);
   }
   int got = 0;
   for (;;) {
@@ -944,7 +977,7 @@ enum parse_result parse_line(struct source *src, struct andor **out) {
   p.pending = NULL;
   p.pending_tail = &p.pending;
   *out = NULL;
-  if (!read_line(&p, 0)) return PARSE_EOF;
+  if (!read_line(&p, 0)) return p.failed ? PARSE_ERROR : PARSE_EOF;
   struct andor **tail = out;
   for (;;) {
     struct token *t = peek(&p);

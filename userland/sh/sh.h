@@ -221,9 +221,18 @@ int run_nested(struct source *src);
 /* The first PATH entry where name is a regular file with `mode` access, in the arena; NULL if none. */
 const char *path_search(const char *name, int mode);
 int run_andor(struct andor *a);
+/* Set by the interactive shell's SIGINT handler (^C while the shell itself runs). */
+extern volatile int sh_sigint;
+/* fork(); in an interactive shell the child starts with SIGINT at its default
+ * action (SIGINT is blocked across the fork so none slips in between). */
+pid_t sh_fork(void);
+/* 1 when the command line must be abandoned (a child died of ^C, or ^C reached the shell). */
+int interrupt_check(void);
 
 /* ---- alias.c ---- */
 
+/* The name of the i-th alias, NULL past the last. */
+const char *alias_name(int i);
 /* The text of alias NAME, or NULL. */
 const char *alias_get(const char *name);
 int builtin_alias(int argc, char **argv);
@@ -235,6 +244,8 @@ int builtin_unalias(int argc, char **argv);
 #define TRAP_CONDITIONS 65
 /* Sets a condition's action: NULL resets it, "" ignores, else a command. -1 if it cannot be trapped. */
 int trap_set(int cond, const char *action);
+/* An interactive shell's own SIGINT handling (sets sh_sigint) unless INT is trapped. */
+void trap_init_interactive(void);
 /* The action of a condition (NULL: default). */
 const char *trap_action(int cond);
 /* Runs the actions of signals caught since the last call (between commands). */
@@ -247,6 +258,8 @@ void sh_exit(int status) __attribute__((noreturn));
 /* ---- func.c ---- */
 
 const char *func_lookup(const char *name);
+/* The name of the i-th function, NULL past the last. */
+const char *func_name(int i);
 int func_define(const char *name, const char *text);
 /* Runs a function body with argv as $0 (unchanged) and $1...; returns its status. */
 int func_call(const char *text, int argc, char **argv);
@@ -255,6 +268,45 @@ int func_call(const char *text, int argc, char **argv);
 
 typedef int (*builtin_fn)(int argc, char **argv);
 builtin_fn builtin_lookup(const char *name);
+/* The name of the i-th builtin, NULL past the last. */
+const char *builtin_name(int i);
+int builtin_history(int argc, char **argv);
+
+/* ---- lineedit.c: interactive line editing ---- */
+
+/* 1 when stdin and stderr are terminals whose settings can be read. */
+int lineedit_usable(void);
+/* Prompts and reads one edited line (no newline) into a static buffer:
+ * 1 with a line, 0 at end of input (^D on an empty line), -1 after ^C. */
+int lineedit_read(const char *prompt, char **line);
+
+/* ---- complete.c: Tab completion ---- */
+
+struct completion {
+  char **matches; /* whole names (directories end in '/'), sorted, unique */
+  int n, cap;
+  size_t typed_len; /* how much of each match is already typed */
+};
+/* Completes the word that ends at pos in line. */
+int complete_word(const char *line, size_t pos, struct completion *c);
+void complete_free(struct completion *c);
+/* Copies s[0..n) to out with shell metacharacters backslash-quoted; returns the length. */
+size_t complete_quote(const char *s, size_t n, char *out, size_t cap);
+
+/* ---- history.c: command history ---- */
+
+/* Loads $HISTFILE (default ~/.sh_history) once. */
+void history_init(void);
+/* Adds a line (no newline) to the list and appends it to the file. */
+void history_add(const char *line);
+int history_count(void);
+/* Entry i (0 = oldest kept). */
+const char *history_get(int i);
+/* Expands !!, !N, !-N and !PREFIX in line: NULL if there is no event
+ * (line unchanged), an arena string, or HISTORY_ERROR after reporting. */
+char *history_expand(const char *line);
+extern char history_error_marker;
+#define HISTORY_ERROR (&history_error_marker)
 /* test_builtin.c: test and [ (returns 0 true, 1 false, 2 error). */
 int builtin_test(int argc, char **argv);
 
@@ -285,6 +337,7 @@ struct shell_state {
   int return_status;
   int subst_ran;    /* a command substitution ran while expanding this command */
   int subst_status; /* ...and this was its status */
+  int line_cancelled; /* ^C at the line editor: the command being typed is dropped */
 };
 
 extern struct shell_state sh;

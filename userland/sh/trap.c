@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sh.h"
 
@@ -14,6 +15,33 @@ static volatile sig_atomic_t any_pending;
 /* Signals ignored when a non-interactive shell started stay ignored (POSIX). */
 static unsigned char ignored_at_start[TRAP_CONDITIONS];
 static int started, running_trap, exiting;
+
+volatile int sh_sigint;
+
+/* An interactive shell without an INT trap: ^C abandons the command line it is running. */
+static void on_interactive_int(int sig) {
+  (void)sig;
+  sh_sigint = 1;
+}
+
+pid_t sh_fork(void) {
+  if (!sh.interactive) return fork();
+  /* The child must never run with the shell's SIGINT handler: a ^C aimed at
+   * it (it may already own the terminal) would only set a mark and be lost. */
+  sigset_t set, old;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigprocmask(SIG_BLOCK, &set, &old);
+  pid_t pid = fork();
+  if (pid == 0) signal(SIGINT, SIG_DFL);
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  return pid;
+}
+
+int interrupt_check(void) {
+  if (sh_sigint && !sh.interrupted) sh.interrupted = 2;
+  return sh.interrupted;
+}
 
 static void on_signal(int sig) {
   pending[sig] = 1;
@@ -32,6 +60,7 @@ static void note_start(void) {
 /* What a signal is set to without a trap: an interactive shell ignores the
  * job-control and keyboard signals itself. */
 static void (*untrapped(int sig))(int) {
+  if (sh.interactive && sig == SIGINT) return on_interactive_int;
   return sh.interactive && is_keyboard_signal(sig) ? SIG_IGN : SIG_DFL;
 }
 
@@ -39,6 +68,7 @@ static void install(int sig) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   if (!actions[sig]) {
+    /* No SA_RESTART: ^C must end a `read` or `wait` builtin that blocks. */
     sa.sa_handler = untrapped(sig);
   } else if (!*actions[sig]) {
     sa.sa_handler = SIG_IGN;
@@ -62,6 +92,10 @@ int trap_set(int cond, const char *action) {
   actions[cond] = copy;
   if (cond > 0) install(cond);
   return 0;
+}
+
+void trap_init_interactive(void) {
+  if (!actions[SIGINT]) install(SIGINT);
 }
 
 const char *trap_action(int cond) { return cond >= 0 && cond < TRAP_CONDITIONS ? actions[cond] : NULL; }

@@ -32,6 +32,9 @@ async function check(c: InteropCase): Promise<void> {
   for (const rel of c.expect.absent ?? []) {
     assert.ok(!r.exists(rel), `${ctx}: ${rel} should be absent`);
   }
+  for (const [rel, text] of Object.entries(c.expect.contents ?? {})) {
+    assert.equal(r.read(rel), text, `${ctx}: contents of ${rel}`);
+  }
 }
 
 Deno.test("Strata interop: utilities, benchmarks and test programs (Unix personality)", async (t) => {

@@ -30,6 +30,8 @@ export interface StrataRun {
   cycles: number;
   /** True if `rel` (relative to the scratch directory) exists afterwards. */
   exists(rel: string): boolean;
+  /** The text of `rel` (relative to the scratch directory) afterwards. */
+  read(rel: string): string;
   /** Console output (anything not redirected, e.g. init's messages). */
   console: string;
 }
@@ -147,6 +149,7 @@ export async function runCaseOnStrata(
     reason: result.reason,
     cycles: result.cycles,
     exists: (rel: string) => typeof k.vfs.lstat(null, `${dir}/${rel}`) !== "number",
+    read: (rel: string) => readGuestText(k, `${dir}/${rel}`),
     console: result.output,
   };
 }
