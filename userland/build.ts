@@ -87,7 +87,11 @@ export const GUEST_LDFLAGS: readonly string[] = [
 /** {@link GUEST_CFLAGS} or {@link GUEST_LDFLAGS} with the `-march`/`-mabi` of `arch`. */
 export function flagsFor(flags: readonly string[], arch: GuestArch): string[] {
   return flags.map((f) =>
-    f.startsWith("-march=") ? `-march=${arch}` : f.startsWith("-mabi=") ? `-mabi=${ABI_OF[arch]}` : f
+    f.startsWith("-march=")
+      ? `-march=${arch}`
+      : f.startsWith("-mabi=")
+      ? `-mabi=${ABI_OF[arch]}`
+      : f
   );
 }
 

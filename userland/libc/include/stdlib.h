@@ -20,6 +20,10 @@ long strtol(const char *s, char **end, int base);
 unsigned long strtoul(const char *s, char **end, int base);
 long long strtoll(const char *s, char **end, int base);
 unsigned long long strtoull(const char *s, char **end, int base);
+/* Floating point (only in the rv32imafdc build of the library). */
+double strtod(const char *s, char **end);
+float strtof(const char *s, char **end);
+double atof(const char *s);
 int abs(int x);
 long labs(long x);
 
