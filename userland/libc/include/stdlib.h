@@ -39,6 +39,12 @@ int atexit(void (*fn)(void));
 void abort(void) __attribute__((noreturn));
 
 void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+void *bsearch(const void *key, const void *base, size_t n, size_t size,
+              int (*cmp)(const void *, const void *));
+int system(const char *command);
+char *realpath(const char *path, char *resolved);
+int mkstemp(char *template_);
+char *mkdtemp(char *template_);
 int rand(void);
 void srand(unsigned seed);
 
