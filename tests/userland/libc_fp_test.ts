@@ -6,6 +6,13 @@
  */
 
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  buildGuestProgram,
+  DEFAULT_GUEST_ARCH,
+  GUEST_ARCHES,
+  REPO_ROOT,
+} from "../../userland/build.ts";
 import {
   buildFpCheck,
   haveFpTools,
@@ -144,6 +151,64 @@ Deno.test({
         d <= MATH_ULP_BOUNDS[name],
         `${lines[i]}: ours ${ours[i]} glibc ${glibc[i]} (${d} ulp)`,
       );
+    }
+  },
+});
+
+Deno.test({
+  name: "libc fp: scanf floats, fenv.h, Annex F special values and conversions (test_libc_fp)",
+  ignore: !TOOLS,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "strata_fp_self_" });
+    try {
+      const bin = join(dir, "test_libc_fp");
+      await buildGuestProgram(
+        [join(REPO_ROOT, "userland/libc/tests/fp/test_libc_fp.c")],
+        bin,
+        "rv32imafdc",
+      );
+      const out = await new Deno.Command("qemu-riscv32", {
+        args: [bin],
+        stdout: "piped",
+        stderr: "piped",
+      })
+        .output();
+      const text = new TextDecoder().decode(out.stdout);
+      assert.equal(out.code, 0, text + new TextDecoder().decode(out.stderr));
+      assert.match(text, /^test_libc_fp: ok \d+\n$/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "libc: the self-checks also pass when built for the other instruction set",
+  ignore: !TOOLS,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "strata_flavour_" });
+    try {
+      for (const arch of GUEST_ARCHES.filter((a) => a !== DEFAULT_GUEST_ARCH)) {
+        for (const name of ["test_libc", "test_libc_posix"]) {
+          const bin = join(dir, `${name}_${arch}`);
+          await buildGuestProgram([join(REPO_ROOT, `userland/libc/tests/${name}.c`)], bin, arch);
+          const scratch = await Deno.makeTempDir({ dir, prefix: "scratch_" });
+          const out = await new Deno.Command("qemu-riscv32", {
+            args: [bin, scratch],
+            stdout: "piped",
+            stderr: "piped",
+          }).output();
+          const text = new TextDecoder().decode(out.stdout);
+          assert.equal(
+            out.code,
+            0,
+            `${name} (${arch}): ${text}${new TextDecoder().decode(out.stderr)}`,
+          );
+          assert.match(text, new RegExp(`^${name}: ok \\d+\\n$`));
+        }
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
     }
   },
 });

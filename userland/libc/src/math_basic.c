@@ -84,8 +84,10 @@ long long llround(double x) { return (long long)round(x); }
 double rint(double x) {
   double big = 4503599627370496.0;
   if (!(fabs(x) < big)) return isnan(x) ? x + x : x;
-  double r = fabs(x) + big - big;
-  return copysign(r, x);
+  /* Rounded as a signed value, so the directed modes go the right way. */
+  volatile double t = x >= 0 ? x + big : x - big;
+  double r = x >= 0 ? t - big : t + big;
+  return copysign(r, x); /* keeps -0.0 for -0.4 and friends */
 }
 double nearbyint(double x) {
   fenv_t env;
