@@ -72,14 +72,26 @@ export async function runFpCheck(
 }
 
 /**
- * True for the one known way glibc (2.36) departs from C: `%#.Ng` of a value
- * that rounds up to a power of ten printed in e-style, such as 9999.9999
- * with `%#.4g`, drops the zeros the # flag must keep (`1.e+04` instead of
- * C's `1.000e+04`). Our libc prints the C result; the harness accepts that pair.
+ * True for the two known ways glibc (2.36) departs from C and IEEE 754:
+ *
+ * - `%#.Ng` of a value that rounds up to a power of ten printed in e-style,
+ *   such as 9999.9999 with `%#.4g`, drops the zeros the # flag must keep
+ *   (`1.e+04` instead of C's `1.000e+04`);
+ * - strtod of some hex inputs whose result is subnormal and inexact (such as
+ *   `0x1.00000000000008p-1050`) leaves errno alone, while similar ones
+ *   (`0x1.00000000000009p-1050`) set ERANGE; the value is the same.
+ *
+ * Our libc gives the standard result in both; the harness accepts those pairs.
  */
 export function isKnownGlibcDifference(line: string, ours: string, glibc: string): boolean {
-  const [kind, fmt] = line.split("\t");
-  if (kind !== "P" || !/#/.test(fmt ?? "") || !/[gG]$/.test(fmt ?? "")) return false;
+  const [kind, arg] = line.split("\t");
+  if (kind === "D") {
+    const o = ours.split(" "), g = glibc.split(" ");
+    const subnormal = /^[08]00/.test(o[0]) && o[0] !== "0000000000000000";
+    return /0[xX]/.test(arg ?? "") && subnormal && o[0] === g[0] && o[1] === g[1] &&
+      o[2] === "1" && g[2] === "0" && o.slice(3).join(" ") === g.slice(3).join(" ");
+  }
+  if (kind !== "P" || !/#/.test(arg ?? "") || !/[gG]$/.test(arg ?? "")) return false;
   const o = /1\.0+([eE][-+]\d+)\s*\]$/.exec(ours);
   const g = /1\.([eE][-+]\d+)\s*\]$/.exec(glibc);
   return o !== null && g !== null && o[1] === g[1];
@@ -241,7 +253,7 @@ export const MATH_ULP_BOUNDS: Readonly<Record<string, number>> = {
   ldexp: 0,
   exp: 1,
   log: 1,
-  log10: 2,
+  log10: 1,
   pow: 1,
   sin: 1,
   cos: 1,

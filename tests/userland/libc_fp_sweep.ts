@@ -56,7 +56,7 @@ async function exact(label: string, make: (r: Rng) => string, count: number, r: 
   const total = count + 3 * Math.floor(count / 10);
   console.log(
     `${label}: ${total} inputs, ${bad} differ from glibc` +
-      (known ? ` (plus ${known} of glibc's %#g power-of-ten bug, where we print C's result)` : ""),
+      (known ? ` (plus ${known} known glibc deviations, where ours is the standard result)` : ""),
   );
   return bad;
 }
