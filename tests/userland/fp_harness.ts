@@ -201,6 +201,19 @@ export function randomNumberText(r: Rng): string {
   }
 }
 
+/** A random scanf float conversion and text for fp_check's S command (tab-free). */
+export function randomScanLine(r: Rng): string {
+  const fmt = `%${r.pick(["", "", "3", "8", "20"])}${r.pick(["l", "l", ""])}${
+    r.pick(["f", "e", "g", "a", "E", "G"])
+  }`;
+  let text = randomNumberText(r).replaceAll("\t", " ");
+  if (r.int(4) === 0) text += r.pick(["x", "e", "e+", "p", ".", " 5", ",", "0x"]);
+  if (r.int(8) === 0) {
+    text = r.pick(["0x", "0x.", "0x.p1", "-.e1", "in", "nanx", "1e+x", "+"]) + text;
+  }
+  return `S\t${fmt}\t${text}`;
+}
+
 /** The exact decimal midpoint between a random double and its successor, sometimes nudged. */
 function halfwayText(r: Rng, sign: string): string {
   const bits = r.bits64() & 0x7fefffffffffffffn;

@@ -1,8 +1,8 @@
 /**
  * The long randomized sweep of the libc's floating point against glibc
  * (`deno task test:fp-sweep [N] [SEED]`): N printf conversions (default
- * 200000), N/2 strtod/strtof inputs, in all four rounding modes, and N/10
- * calls of each libm function. Prints the mismatches (first 20) and the worst
+ * 200000), N/2 strtod/strtof inputs and N/10 sscanf float conversions, in
+ * all four rounding modes, and N/10 calls of each libm function. Prints the mismatches (first 20) and the worst
  * ULP error per function; exits 1 on any printf/strtod mismatch or a libm
  * error above its documented bound.
  */
@@ -16,6 +16,7 @@ import {
   randomFloatFormat,
   randomMathArgs,
   randomNumberText,
+  randomScanLine,
   Rng,
   runFpCheck,
   ulpDistance,
@@ -98,5 +99,6 @@ const r = new Rng(SEED);
 let failures = 0;
 failures += await exact("printf", (g) => `P\t${randomFloatFormat(g)}\t${randomDoubleHex(g)}`, N, r);
 failures += await exact("strtod", (g) => `D\t${randomNumberText(g)}`, Math.floor(N / 2), r);
+failures += await exact("sscanf", randomScanLine, Math.floor(N / 10), r);
 failures += await math(Math.floor(N / 10), r);
 Deno.exit(failures ? 1 : 0);

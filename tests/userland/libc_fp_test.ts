@@ -22,6 +22,7 @@ import {
   randomFloatFormat,
   randomMathArgs,
   randomNumberText,
+  randomScanLine,
   Rng,
   runFpCheck,
   ulpDistance,
@@ -126,6 +127,25 @@ Deno.test({
       for (let i = 0; i < 50; i++) lines.push(`D\t${randomNumberText(r)}`);
     }
     lines.push("R\t0");
+    await compareExact(lines);
+  },
+});
+
+Deno.test({
+  name: "libc fp: sscanf float conversions read what glibc reads (widths, hex, inf/nan, junk)",
+  ignore: !TOOLS,
+  async fn() {
+    const hard = [
+      "%lf\t1e+x",
+      "%lf\t0x",
+      "%lf\t0x.p1",
+      "%3f\t+0x1p3",
+      "%lf\tinfinit",
+      "%5lg\t123456",
+    ];
+    const lines = hard.map((t) => `S\t${t}`);
+    const r = new Rng(31);
+    for (let i = 0; i < 300; i++) lines.push(randomScanLine(r));
     await compareExact(lines);
   },
 });

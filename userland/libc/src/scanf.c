@@ -97,16 +97,37 @@ static void store_int(va_list *ap, int lng, unsigned long long v) {
 }
 
 #ifdef __riscv_flen
+/* A text buffer that starts on the stack and moves to the heap when a float
+ * field is longer (strtod takes any number of digits, so scanf does too). */
+struct text {
+  char *p;
+  size_t n, cap;
+  char small[256];
+};
+
+static int text_put(struct text *t, int c) {
+  if (t->n + 1 >= t->cap) {
+    size_t cap = t->cap * 2;
+    char *q = t->p == t->small ? malloc(cap) : realloc(t->p, cap);
+    if (!q) return 0;
+    if (t->p == t->small) memcpy(q, t->small, t->n);
+    t->p = q;
+    t->cap = cap;
+  }
+  t->p[t->n++] = (char)c;
+  t->p[t->n] = 0;
+  return 1;
+}
+
 /* Collects the longest prefix that strtod accepts (decimal, hex, inf, nan). */
-static int scan_float(struct src *r, int width, char *buf, size_t cap) {
-  size_t n = 0;
+static int scan_float(struct src *r, int width, struct text *t) {
   int digits = 0, c = get(r);
-  if (width <= 0 || width > (int)cap - 1) width = (int)cap - 1;
-#define TAKE()            \
-  do {                    \
-    buf[n++] = (char)c;   \
-    width--;              \
-    c = get(r);           \
+  if (width <= 0) width = INT_MAX;
+#define TAKE()                        \
+  do {                                \
+    if (!text_put(t, c)) goto stop;   \
+    width--;                          \
+    c = get(r);                       \
   } while (0)
   if ((c == '+' || c == '-') && width > 0) TAKE();
   if (width > 0 && (c == 'i' || c == 'I' || c == 'n' || c == 'N')) {
@@ -117,19 +138,20 @@ static int scan_float(struct src *r, int width, char *buf, size_t cap) {
       k++;
     }
     unget(r, c);
-    buf[n] = 0;
     return k == 3 || k == 8 ? 0 : -1; /* "inf", "infinity", "nan" */
   }
-  int hex = 0;
+  int hex = 0, point = 0;
   if (c == '0' && width > 0) {
     TAKE();
     digits = 1;
-    if ((c == 'x' || c == 'X') && width > 0) {
+    /* The x only when a digit may follow within the width (glibc reads "0" otherwise). */
+    if ((c == 'x' || c == 'X') && width > 1) {
       hex = 1;
+      digits = 0; /* "0x" alone is no number (as glibc) */
       TAKE();
     }
   }
-  for (int point = 0; width > 0; ) {
+  while (width > 0) {
     if (hex ? isxdigit(c) : isdigit(c)) digits = 1;
     else if (c == '.' && !point) point = 1;
     else break;
@@ -140,9 +162,10 @@ static int scan_float(struct src *r, int width, char *buf, size_t cap) {
     if ((c == '+' || c == '-') && width > 0) TAKE();
     while (width > 0 && isdigit(c)) TAKE();
   }
+  if (hex && point) digits = 1; /* glibc reads "0x." (without an exponent) as zero */
 #undef TAKE
+stop:
   unget(r, c);
-  buf[n] = 0;
   return digits ? 0 : -1;
 }
 #endif
@@ -170,7 +193,7 @@ static int scan(struct src *r, const char *fmt, va_list ap0) {
   va_list ap;
   va_copy(ap, ap0);
   int assigned = 0, any_input = 0;
-  char buf[512];
+  char buf[80];
   for (; *fmt; fmt++) {
     if (isspace((unsigned char)*fmt)) {
       skip_space(r);
@@ -280,14 +303,21 @@ static int scan(struct src *r, const char *fmt, va_list ap0) {
       case 'g':
       case 'G':
       case 'a':
-      case 'A':
-        if (scan_float(r, width, buf, sizeof buf) < 0) goto match_failure;
+      case 'A': {
+        struct text t = {0, 0, sizeof t.small, {0}};
+        t.p = t.small;
+        int ok = scan_float(r, width, &t) == 0;
+        double d = ok && !suppress ? strtod(t.p, 0) : 0;
+        float f = ok && !suppress && lng < 1 ? strtof(t.p, 0) : 0;
+        if (t.p != t.small) free(t.p);
+        if (!ok) goto match_failure;
         any_input = 1;
         if (suppress) break;
-        if (lng >= 1) *va_arg(ap, double *) = strtod(buf, 0);
-        else *va_arg(ap, float *) = strtof(buf, 0);
+        if (lng >= 1) *va_arg(ap, double *) = d;
+        else *va_arg(ap, float *) = f;
         assigned++;
         break;
+      }
 #endif
       default:
         goto done;

@@ -4,6 +4,8 @@
  *   P FMT HEX      printf FMT with the double whose bits are HEX
  *   F FMT HEX      printf FMT with the float whose bits are HEX (promoted)
  *   D TEXT         strtod and strtof of TEXT: bits, characters used, ERANGE
+ *   S FMT TEXT     sscanf(TEXT, FMT "%n") with one float (FMT without l) or
+ *                  double conversion: count, bits, characters used
  *   M NAME HEX [HEX]  libm function NAME on doubles: result bits
  *   R MODE         fesetround: 0 nearest, 1 toward zero, 2 down, 3 up (the
  *                  FE_ values differ between the two builds)
@@ -53,6 +55,23 @@ static void do_strtod(const char *text) {
   unsigned fu;
   memcpy(&fu, &f, sizeof fu);
   printf("%016llx %ld %d %08x %ld %d\n", bits_of(d), used, e1, fu, (long)(end - text), e2);
+}
+
+static void do_sscanf(const char *fmt, const char *text) {
+  char f2[32];
+  int n = -1;
+  snprintf(f2, sizeof f2, "%s%%n", fmt);
+  if (strchr(fmt, 'l')) {
+    double d = -7;
+    int r = sscanf(text, f2, &d, &n);
+    printf("%d %016llx %d\n", r, bits_of(d), n);
+  } else {
+    float f = -7;
+    int r = sscanf(text, f2, &f, &n);
+    unsigned u;
+    memcpy(&u, &f, sizeof u);
+    printf("%d %08x %d\n", r, u, n);
+  }
 }
 
 struct fn1 {
@@ -130,6 +149,7 @@ int main(void) {
     if (!strcmp(f[0], "P") && f[2]) do_printf(f[1], f[2], 0);
     else if (!strcmp(f[0], "F") && f[2]) do_printf(f[1], f[2], 1);
     else if (!strcmp(f[0], "D") && f[1]) do_strtod(f[1]);
+    else if (!strcmp(f[0], "S") && f[2]) do_sscanf(f[1], f[2]);
     else if (!strcmp(f[0], "M") && f[2]) do_math(f[1], f[2], f[3]);
     else if (!strcmp(f[0], "R") && f[1]) printf("%d\n", fesetround(MODES[atoi(f[1]) & 3]));
     else printf("bad line\n");
