@@ -19,7 +19,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const BIN_DIR = join(REPO_ROOT, "userland", "bin");
+// STRATA_GUEST_BIN: another build's folder (relative to the repository), as in qemu_utils_test.ts.
+const BIN_DIR = join(REPO_ROOT, Deno.env.get("STRATA_GUEST_BIN") ?? join("userland", "bin"));
 const QEMU = "qemu-riscv32";
 
 /** Expected standard output of each guest test program (all lines deterministic). */
