@@ -113,24 +113,23 @@ double frexp(double x, int *e) {
 }
 float frexpf(float x, int *e) { return (float)frexp(x, e); }
 
-/* x * 2^e with one rounding: scale in steps that cannot round, then one final step. */
+/* 2^n for -1074 <= n <= 1023, built from its bits. */
+static double pow2(int n) {
+  return n >= -1022 ? __bits_double((uint64_t)(n + 1023) << 52) : __bits_double(1ull << (n + 1074));
+}
+
+/* x * 2^e with one rounding: x = m 2^k exactly (m in [1/2, 1)); an exact
+ * first scaling keeps the product's only rounding in the last multiply, also
+ * when the result is subnormal, overflows or underflows to zero. */
 double ldexp(double x, int e) {
-  if (e > 3000) e = 3000;
-  if (e < -3000) e = -3000;
-  while (e > 1023) {
-    x *= 0x1p1023;
-    e -= 1023;
-  }
-  while (e < -1022) {
-    if (e >= -1022 - 53) { /* last step: one rounding into the subnormal range */
-      x *= 0x1p-1022;
-      e += 1022;
-      break;
-    }
-    x *= 0x1p-969; /* 2^-1022 * 2^53: stays exact while the result is normal */
-    e += 969;
-  }
-  return x * __bits_double((uint64_t)(e + 1023) << 52);
+  if (!isfinite(x) || x == 0) return x + x;
+  int k;
+  double m = frexp(x, &k);
+  long n = (long)k + (e > 5000 ? 5000 : e < -5000 ? -5000 : e);
+  if (n > 1023) return m * 0x1p1023 * pow2(n - 1023 > 1023 ? 1023 : (int)(n - 1023));
+  if (n >= -1021) return m * pow2((int)n);
+  double v = m * 0x1p-1000; /* exact: at least 2^-1001 */
+  return v * pow2(n + 1000 < -1074 ? -1074 : (int)(n + 1000));
 }
 double scalbn(double x, int e) { return ldexp(x, e); }
 float ldexpf(float x, int e) { return (float)ldexp(x, e); }
@@ -182,8 +181,8 @@ double fmod(double x, double y) {
 }
 float fmodf(float x, float y) { return (float)fmod(x, y); }
 
-/* hypot: scaled so that neither square overflows or underflows, then one
- * fused multiply-add and a square root. */
+/* hypot: scaled so that neither square overflows or underflows, a fused
+ * multiply-add and a square root, then one correction from the exact residual. */
 double hypot(double x, double y) {
   x = fabs(x);
   y = fabs(y);
@@ -197,8 +196,14 @@ double hypot(double x, double y) {
   if (y == 0) return x;
   int e;
   frexp(x, &e);
-  double sx = ldexp(x, -e), sy = ldexp(y, -e);
-  return ldexp(sqrt(fma(sx, sx, sy * sy)), e);
+  double sx = ldexp(x, -e), sy = ldexp(y, -e); /* exact unless sy becomes subnormal */
+  double h = sqrt(fma(sx, sx, sy * sy));
+  /* One Newton step on the exact residual sx^2 + sy^2 - h^2 (products split by fma). */
+  double hh = h * h, hh_lo = fma(h, h, -hh);
+  double xx = sx * sx, xx_lo = fma(sx, sx, -xx);
+  double yy = sy * sy, yy_lo = fma(sy, sy, -yy);
+  double r = ((xx - hh) + yy) + ((xx_lo - hh_lo) + yy_lo);
+  return ldexp(h + r / (2.0 * h), e);
 }
 float hypotf(float x, float y) { return (float)sqrt((double)x * x + (double)y * y); }
 #endif

@@ -222,7 +222,15 @@ double tanh(double x) {
   if (isnan(x)) return x + x;
   if (a < 0x1p-28) return x;
   if (a >= 22) r = 1.0;
-  else if (a <= 0.35) {
+  else if (a <= 0.125) { /* Taylor: a - a^3/3 + 2a^5/15 - ... (Bernoulli numbers), to a^17 */
+    static const double c[8] = {6404582.0 / 10854718875.0, -929569.0 / 638512875.0,
+                                21844.0 / 6081075.0,       -1382.0 / 155925.0,
+                                62.0 / 2835.0,             -17.0 / 315.0,
+                                2.0 / 15.0,                -1.0 / 3.0};
+    double z = a * a, p = c[0];
+    for (int i = 1; i < 8; i++) p = p * z + c[i];
+    r = a + a * z * p;
+  } else if (a <= 0.35) {
     double sh = sinh(a), p = expm1_kernel(a);
     r = sh / (1.0 + (p * p) / (2.0 * (1.0 + p)));
   } else {

@@ -102,8 +102,9 @@ static int reduce(double x, double *hi, double *lo) {
   return n;
 }
 
-/* sin(x + y), |x| <= pi/4, |y| tiny: Taylor to x^25. */
-static double sin_k(double x, double y) {
+/* sin(x + y), |x| <= pi/4, |y| tiny: Taylor to x^25; *lo gets what the
+ * returned double leaves out (for tan's quotient). */
+static double sin_kl(double x, double y, double *lo) {
   double z = x * x;
   double s = 1.0 / 15511210043330985984000000.0; /* 1/25! */
   static const double c[11] = {
@@ -115,11 +116,19 @@ static double sin_k(double x, double y) {
       -1.0 / 6.0};
   for (int i = 0; i < 11; i++) s = s * z + c[i];
   /* s = -1/3! + z/5! - ... + z^11/25! */
-  return x + (x * z * s + y * (1.0 - 0.5 * z));
+  double t = x * z * s + y * (1.0 - 0.5 * z), h = x + t;
+  *lo = (x - h) + t; /* exact: |x| > |t| */
+  return h;
 }
 
-/* cos(x + y), |x| <= pi/4, |y| tiny: 1 - x^2/2 + x^4 C(x^2), C to x^24. */
-static double cos_k(double x, double y) {
+static double sin_k(double x, double y) {
+  double lo;
+  return sin_kl(x, y, &lo);
+}
+
+/* cos(x + y), |x| <= pi/4, |y| tiny: 1 - x^2/2 + x^4 C(x^2), C to x^24; *lo
+ * as in sin_kl. */
+static double cos_kl(double x, double y, double *lo) {
   double z = x * x;
   double c = 1.0 / 620448401733239439360000.0; /* 1/24! */
   static const double k[10] = {
@@ -130,7 +139,14 @@ static double cos_k(double x, double y) {
       -1.0 / 720.0,                    1.0 / 24.0};
   for (int i = 0; i < 10; i++) c = c * z + k[i];
   double hz = 0.5 * z, w = 1.0 - hz;
-  return w + (((1.0 - w) - hz) + (z * z * c - x * y));
+  double t = ((1.0 - w) - hz) + (z * z * c - x * y), h = w + t;
+  *lo = (w - h) + t; /* exact: |w| > |t| */
+  return h;
+}
+
+static double cos_k(double x, double y) {
+  double lo;
+  return cos_kl(x, y, &lo);
 }
 
 /* n and the reduced argument for sin/cos/tan; 0 for |x| <= pi/4. */
@@ -171,8 +187,18 @@ double tan(double x) {
   if (fabs(x) < 0x1p-27) return x;
   double h, l;
   int n = reduce_any(x, &h, &l);
-  double s = sin_k(h, l), c = cos_k(h, l);
-  return n & 1 ? -c / s : s / c;
+  double sl, cl, s = sin_kl(h, l, &sl), c = cos_kl(h, l, &cl);
+  double num = s, num_lo = sl, den = c, den_lo = cl;
+  if (n & 1) { /* tan = -cos/sin in the odd quadrants */
+    num = -c;
+    num_lo = -cl;
+    den = s;
+    den_lo = sl;
+  }
+  /* (num + num_lo) / (den + den_lo): the quotient plus one correction step. */
+  double q = num / den;
+  double r = fma(-q, den, num) + (num_lo - q * den_lo);
+  return q + r / den;
 }
 
 /* atan(t) for |t| < 0.44: t + t z P(z), Taylor to t^47. */
@@ -239,17 +265,63 @@ double atan2(double y, double x) {
   return copysign(r, y);
 }
 
+/* asin(z) for |z| <= 1/2 as hi + *lo: z + z^3 P(z^2), the Taylor series
+ * sum a_n z^(2n+1) with a_n = a_(n-1) (2n-1)^2 / (2n (2n+1)), to n = 27. */
+static double asin_small(double z, double *lo) {
+  static double a[28];
+  if (a[0] == 0) {
+    a[0] = 1;
+    for (int n = 1; n < 28; n++) a[n] = a[n - 1] * (2.0 * n - 1) * (2.0 * n - 1) / (2.0 * n * (2 * n + 1));
+  }
+  double w = z * z, p = a[27];
+  for (int n = 26; n >= 1; n--) p = p * w + a[n];
+  double t = z * w * p, h = z + t;
+  *lo = (z - h) + t; /* exact: |z| > |t| */
+  return h;
+}
+
+/* asin(sqrt(v)) * 2 as hi + *lo, for v = (1 - |x|)/2 in [0, 1/4] (exact):
+ * the square root's rounding error is carried as its derivative term. */
+static double twice_asin_sqrt(double v, double *lo) {
+  double s = sqrt(v);
+  double s_lo = fma(-s, s, v) / (2.0 * s); /* sqrt(v) = s + s_lo to about 2^-106 */
+  double l, h = asin_small(s, &l);
+  l += s_lo / sqrt(1.0 - v); /* d/ds asin(s) = 1/sqrt(1 - s^2) */
+  *lo = 2.0 * l;
+  return 2.0 * h;
+}
+
 double asin(double x) {
-  double a = fabs(x);
+  double a = fabs(x), lo, r;
   if (!(a <= 1.0)) return (x - x) / (x - x); /* NaN: invalid, or NaN in */
   if (a < 0x1p-26) return x;
-  return atan2(x, sqrt((1.0 - a) * (1.0 + a)));
+  if (a <= 0.5) {
+    r = asin_small(a, &lo);
+    r += lo;
+  } else { /* pi/2 - 2 asin(sqrt((1-a)/2)) */
+    double h = a == 1.0 ? 0 : twice_asin_sqrt(0.5 * (1.0 - a), &lo);
+    if (a == 1.0) lo = 0;
+    r = PIO2_HI - h;
+    double err = (PIO2_HI - r) - h;
+    r += err + (PIO2_LO - lo);
+  }
+  return copysign(r, x);
 }
 
 double acos(double x) {
-  double a = fabs(x);
+  double a = fabs(x), lo, h;
   if (!(a <= 1.0)) return (x - x) / (x - x);
-  return atan2(sqrt((1.0 - a) * (1.0 + a)), x);
+  if (a <= 0.5) { /* pi/2 - asin(x) */
+    h = a < 0x1p-57 ? x : asin_small(x, &lo);
+    if (a < 0x1p-57) lo = 0;
+    double r = PIO2_HI - h, err = (PIO2_HI - r) - h;
+    return r + (err + (PIO2_LO - lo));
+  }
+  if (a == 1.0) return x > 0 ? 0.0 : PI_HI + PI_LO;
+  h = twice_asin_sqrt(0.5 * (1.0 - a), &lo);
+  if (x > 0) return h + lo; /* 2 asin(sqrt((1-x)/2)) */
+  double r = PI_HI - h, err = (PI_HI - r) - h; /* pi - 2 asin(sqrt((1+x)/2)) */
+  return r + (err + (PI_LO - lo));
 }
 
 float sinf(float x) { return (float)sin(x); }
