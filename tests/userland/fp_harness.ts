@@ -214,6 +214,20 @@ export function randomScanLine(r: Rng): string {
   return `S\t${fmt}\t${text}`;
 }
 
+/** A random scanf integer conversion (into a long long) and text for fp_check's I command. */
+export function randomIntScanLine(r: Rng): string {
+  const fmt = `%${r.pick(["", "", "1", "2", "3", "10"])}ll${
+    r.pick(["d", "i", "x", "X", "o", "u"])
+  }`;
+  const digits = (alphabet: string) =>
+    Array.from({ length: r.int(22) }, () => alphabet[r.int(alphabet.length)]).join("");
+  const text = r.pick(["", " ", "   "]) + r.pick(["", "-", "+", "--", "+-"]) +
+    r.pick(["", "0", "0x", "0X", "00"]) +
+    digits(r.pick(["0123456789", "01234567", "0123456789abcdefABCDEF"])) +
+    r.pick(["", "x", "g", " 12", "8", "9"]);
+  return `I\t${fmt}\t${text}`;
+}
+
 /** The exact decimal midpoint between a random double and its successor, sometimes nudged. */
 function halfwayText(r: Rng, sign: string): string {
   const bits = r.bits64() & 0x7fefffffffffffffn;

@@ -1,7 +1,7 @@
 /**
  * The long randomized sweep of the libc's floating point against glibc
  * (`deno task test:fp-sweep [N] [SEED]`): N printf conversions (default
- * 200000), N/2 strtod/strtof inputs and N/10 sscanf float conversions, in
+ * 200000), N/2 strtod/strtof inputs and N/10 sscanf float and integer conversions, in
  * all four rounding modes, and N/10 calls of each libm function. Prints the mismatches (first 20) and the worst
  * ULP error per function; exits 1 on any printf/strtod mismatch or a libm
  * error above its documented bound.
@@ -14,6 +14,7 @@ import {
   MATH_ULP_BOUNDS,
   randomDoubleHex,
   randomFloatFormat,
+  randomIntScanLine,
   randomMathArgs,
   randomNumberText,
   randomScanLine,
@@ -100,5 +101,6 @@ let failures = 0;
 failures += await exact("printf", (g) => `P\t${randomFloatFormat(g)}\t${randomDoubleHex(g)}`, N, r);
 failures += await exact("strtod", (g) => `D\t${randomNumberText(g)}`, Math.floor(N / 2), r);
 failures += await exact("sscanf", randomScanLine, Math.floor(N / 10), r);
+failures += await exact("sscanf int", randomIntScanLine, Math.floor(N / 10), r);
 failures += await math(Math.floor(N / 10), r);
 Deno.exit(failures ? 1 : 0);

@@ -20,6 +20,7 @@ import {
   MATH_ULP_BOUNDS,
   randomDoubleHex,
   randomFloatFormat,
+  randomIntScanLine,
   randomMathArgs,
   randomNumberText,
   randomScanLine,
@@ -132,7 +133,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "libc fp: sscanf float conversions read what glibc reads (widths, hex, inf/nan, junk)",
+  name: "libc: sscanf integer and float conversions read what glibc reads (widths, prefixes, junk)",
   ignore: !TOOLS,
   async fn() {
     const hard = [
@@ -146,6 +147,7 @@ Deno.test({
     const lines = hard.map((t) => `S\t${t}`);
     const r = new Rng(31);
     for (let i = 0; i < 300; i++) lines.push(randomScanLine(r));
+    for (let i = 0; i < 300; i++) lines.push(randomIntScanLine(r));
     await compareExact(lines);
   },
 });

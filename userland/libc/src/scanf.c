@@ -246,8 +246,10 @@ static int scan(struct src *r, const char *fmt, va_list ap0) {
         if (used < 0) goto match_failure;
         any_input = 1;
         if (suppress) break;
-        unsigned long long v = buf[0] == '-' ? (unsigned long long)strtoll(buf, 0, used)
-                                             : strtoull(buf, 0, used);
+        /* Signed conversions saturate as strtoll does, the others wrap as strtoull. */
+        int is_signed = conv == 'd' || conv == 'i';
+        unsigned long long v = is_signed ? (unsigned long long)strtoll(buf, 0, used)
+                                         : strtoull(buf, 0, used);
         if (conv == 'p') *va_arg(ap, void **) = (void *)(uintptr_t)v;
         else store_int(&ap, lng, v);
         assigned++;

@@ -6,6 +6,8 @@
  *   D TEXT         strtod and strtof of TEXT: bits, characters used, ERANGE
  *   S FMT TEXT     sscanf(TEXT, FMT "%n") with one float (FMT without l) or
  *                  double conversion: count, bits, characters used
+ *   I FMT TEXT     sscanf(TEXT, FMT "%n") with one long long conversion
+ *                  (%lld %lli %llx %llo %llu, maybe a width): count, value, used
  *   M NAME HEX [HEX]  libm function NAME on doubles: result bits
  *   R MODE         fesetround: 0 nearest, 1 toward zero, 2 down, 3 up (the
  *                  FE_ values differ between the two builds)
@@ -72,6 +74,15 @@ static void do_sscanf(const char *fmt, const char *text) {
     memcpy(&u, &f, sizeof u);
     printf("%d %08x %d\n", r, u, n);
   }
+}
+
+static void do_sscanf_int(const char *fmt, const char *text) {
+  char f2[32];
+  int n = -1;
+  long long v = -7;
+  snprintf(f2, sizeof f2, "%s%%n", fmt);
+  int r = sscanf(text, f2, &v, &n);
+  printf("%d %lld %d\n", r, v, n);
 }
 
 struct fn1 {
@@ -150,6 +161,7 @@ int main(void) {
     else if (!strcmp(f[0], "F") && f[2]) do_printf(f[1], f[2], 1);
     else if (!strcmp(f[0], "D") && f[1]) do_strtod(f[1]);
     else if (!strcmp(f[0], "S") && f[2]) do_sscanf(f[1], f[2]);
+    else if (!strcmp(f[0], "I") && f[2]) do_sscanf_int(f[1], f[2]);
     else if (!strcmp(f[0], "M") && f[2]) do_math(f[1], f[2], f[3]);
     else if (!strcmp(f[0], "R") && f[1]) printf("%d\n", fesetround(MODES[atoi(f[1]) & 3]));
     else printf("bad line\n");
