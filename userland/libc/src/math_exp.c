@@ -182,6 +182,35 @@ static double half_exp(double a) {
   return exp_dd(a - 1023 * LN2_HI, -1023 * LN2_LO) * 0x1p1022;
 }
 
+/* e^a and e^-a as double-doubles for 0.125 <= a < 22 (the exp kernel,
+ * keeping the low part of 1 + r + q; 2^k scales exactly). */
+static void exp_pair(double a, double *eh, double *el, double *ih, double *il) {
+  double kd = round(a * INV_LN2);
+  double t = a - kd * LN2_HI, w = kd * LN2_LO;
+  double r = t - w, bv = r - t, r_lo = (t - (r - bv)) + (-w - bv);
+  double q = expm1_tail(r);
+  double sum = 1.0 + r, bv2 = sum - 1.0, e = (1.0 - (sum - bv2)) + (r - bv2);
+  double tail = e + q + r_lo * (1.0 + r);
+  double y = sum + tail, y_lo = (sum - y) + tail;
+  double two = __bits_double((uint64_t)((int)kd + 1023) << 52);
+  *eh = y * two;
+  *el = y_lo * two;
+  double inv = 1.0 / *eh;
+  *ih = inv;
+  *il = (fma(-inv, *eh, 1.0) - inv * *el) / *eh;
+}
+
+/* (e^a + s e^-a) as hi + *lo, s = +1 or -1 (TwoSum of the high parts). */
+static double exp_combine(double a, double s, double *lo) {
+  double eh, el, ih, il;
+  exp_pair(a, &eh, &el, &ih, &il);
+  ih *= s;
+  il *= s;
+  double d = eh + ih, bv = d - eh, err = (eh - (d - bv)) + (ih - bv);
+  *lo = err + (el + il);
+  return d;
+}
+
 double sinh(double x) {
   double a = fabs(x), r;
   if (isnan(x)) return x + x;
@@ -193,9 +222,9 @@ double sinh(double x) {
                                 1.0 / 6.0};
     for (int i = 0; i < 7; i++) p = p * z + c[i];
     r = a + a * z * p;
-  } else if (a < 22) {
-    double p = expm1(a); /* (e^a - e^-a)/2 = (p + p/(1+p))/2 with no cancellation */
-    r = 0.5 * (p + p / (1.0 + p));
+  } else if (a < 22) { /* (e^a - e^-a)/2 in double-double: no cancellation left */
+    double lo, h = exp_combine(a, -1.0, &lo);
+    r = 0.5 * (h + lo);
   } else {
     r = half_exp(a);
   }
@@ -211,8 +240,8 @@ double cosh(double x) {
     return 1.0 + (p * p) / (2.0 * (1.0 + p));
   }
   if (a < 22) {
-    double e = exp(a);
-    return 0.5 * (e + 1.0 / e);
+    double lo, h = exp_combine(a, 1.0, &lo);
+    return 0.5 * (h + lo);
   }
   return half_exp(a);
 }
@@ -230,12 +259,11 @@ double tanh(double x) {
     double z = a * a, p = c[0];
     for (int i = 1; i < 8; i++) p = p * z + c[i];
     r = a + a * z * p;
-  } else if (a <= 0.35) {
-    double sh = sinh(a), p = expm1_kernel(a);
-    r = sh / (1.0 + (p * p) / (2.0 * (1.0 + p)));
-  } else {
-    double q = expm1(2.0 * a);
-    r = q / (q + 2.0);
+  } else { /* (e^a - e^-a) / (e^a + e^-a), both double-doubles, one corrected division */
+    double nl, dl;
+    double n = exp_combine(a, -1.0, &nl), d = exp_combine(a, 1.0, &dl);
+    double q = n / d;
+    r = q + ((fma(-q, d, n) + (nl - q * dl)) / d);
   }
   return copysign(r, x);
 }
