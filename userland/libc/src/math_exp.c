@@ -6,7 +6,9 @@
  * s = f/(2+f), log(1+f) = 2s + 2s^3/3 + ... carried in double-double. pow
  * multiplies that double-double log by y and calls the exp kernel with the
  * low part, so the result has about exp's error even for huge y*log(x).
- * sinh, cosh and tanh are built from expm1 and exp. */
+ * sinh, cosh and tanh use Taylor series near 0, then e^a and e^-a as
+ * double-doubles from the same kernel, and past 22 e^a/2 scaled so it
+ * overflows only when the result does. */
 #ifdef __riscv_flen
 #include <math.h>
 #include <stdint.h>

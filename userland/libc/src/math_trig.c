@@ -6,7 +6,8 @@
  * 128 bits of the fraction, so even the doubles closest to a multiple of pi/2
  * keep full precision. r is carried as a double-double into Taylor kernels.
  * atan uses atan(c) + atan((x-c)/(1+cx)) for c in {1/2, 1, 3/2, inf} and a
- * Taylor series on |t| < 0.44; atan2, asin and acos are built on it. */
+ * Taylor series on |t| < 0.44; atan2 builds on it. asin and acos use the
+ * Taylor series of asin up to 1/2 and 2 asin(sqrt((1-x)/2)) beyond. */
 #ifdef __riscv_flen
 #include <math.h>
 #include <stdint.h>
