@@ -6,7 +6,7 @@
  * Output is byte-identical on every rebuild: relative paths from the repository
  * root, no debug info, no build id, a fixed link order, and objects linked
  * directly (no archive), so the same inputs always give the same layout.
- * Objects are kept in `userland/build/` (gitignored) and rebuilt only when a
+ * Objects are kept in `userland/build/ARCH/` (gitignored) and rebuilt only when a
  * source or header is newer; `--clean` forces a full rebuild.
  *
  * Run with `deno task userland` (or `deno run -A userland/build.ts [--clean]`).
@@ -32,11 +32,27 @@ export const ONE_PROGRAM_PER_FILE_DIRS: readonly string[] = [
 /** Folders (relative to the repo root) whose `*.c` files together make one program named after the folder. */
 export const ONE_PROGRAM_PER_DIR_DIRS: readonly string[] = ["userland/sh", "userland/init"];
 
-/** Compiler flags for guest C and assembly (Linux RV32 ABI, freestanding). */
+/**
+ * The instruction sets the guest can be built for: `rv32ima` (integer only,
+ * soft-float ABI `ilp32`; the libc then has no floating point) and
+ * `rv32imafdc` (RV32GC with the hard-float ABI `ilp32d`; the libc adds the
+ * float parts of printf/scanf, strtod and libm).
+ */
+export type GuestArch = "rv32ima" | "rv32imafdc";
+
+/** Every {@link GuestArch}, default first. */
+export const GUEST_ARCHES: readonly GuestArch[] = ["rv32ima", "rv32imafdc"];
+
+/** The flavour `userland/bin` is built for. */
+export const DEFAULT_GUEST_ARCH: GuestArch = "rv32ima";
+
+const ABI_OF: Readonly<Record<GuestArch, string>> = { rv32ima: "ilp32", rv32imafdc: "ilp32d" };
+
+/** Compiler flags for guest C and assembly (Linux RV32 ABI, freestanding), default arch. */
 export const GUEST_CFLAGS: readonly string[] = [
   "--target=riscv32-unknown-linux-gnu",
-  "-march=rv32ima",
-  "-mabi=ilp32",
+  `-march=${DEFAULT_GUEST_ARCH}`,
+  `-mabi=${ABI_OF[DEFAULT_GUEST_ARCH]}`,
   // No linker relaxation: no gp-relative addressing, nothing for _start to set up.
   "-mno-relax",
   "-ffreestanding",
@@ -55,11 +71,11 @@ export const GUEST_CFLAGS: readonly string[] = [
   "userland/libc/include",
 ];
 
-/** Linker flags: static, no libc but ours, no build id, unused sections dropped. */
+/** Linker flags: static, no libc but ours, no build id, unused sections dropped (default arch). */
 export const GUEST_LDFLAGS: readonly string[] = [
   "--target=riscv32-unknown-linux-gnu",
-  "-march=rv32ima",
-  "-mabi=ilp32",
+  `-march=${DEFAULT_GUEST_ARCH}`,
+  `-mabi=${ABI_OF[DEFAULT_GUEST_ARCH]}`,
   "-fuse-ld=lld",
   "-nostdlib",
   "-static",
@@ -67,6 +83,26 @@ export const GUEST_LDFLAGS: readonly string[] = [
   "-Wl,--gc-sections",
   "-Wl,-z,noexecstack",
 ];
+
+/** {@link GUEST_CFLAGS} or {@link GUEST_LDFLAGS} with the `-march`/`-mabi` of `arch`. */
+export function flagsFor(flags: readonly string[], arch: GuestArch): string[] {
+  return flags.map((f) =>
+    f.startsWith("-march=")
+      ? `-march=${arch}`
+      : f.startsWith("-mabi=")
+      ? `-mabi=${ABI_OF[arch]}`
+      : f
+  );
+}
+
+/** Parses an arch name (`rv32gc` is accepted for `rv32imafdc`); throws RangeError otherwise. */
+export function parseGuestArch(name: string): GuestArch {
+  const a = name === "rv32gc" ? "rv32imafdc" : name;
+  if (!(GUEST_ARCHES as readonly string[]).includes(a)) {
+    throw new RangeError(`unknown guest arch "${name}" (one of ${GUEST_ARCHES.join(", ")})`);
+  }
+  return a as GuestArch;
+}
 
 const LIBC_DIR = "userland/libc";
 const BUILD_DIR = "userland/build";
@@ -100,6 +136,14 @@ export interface BuildOptions {
   verbose?: boolean;
   /** Skip the bare-metal build (for tests of this script only). */
   skipBaremetal?: boolean;
+  /** Instruction set (default {@link DEFAULT_GUEST_ARCH}). */
+  arch?: GuestArch;
+  /**
+   * Where the programs go, relative to the repository root: `userland/bin`
+   * for the default arch, `userland/build/ARCH/bin` for another one (so the
+   * committed binaries are only ever the default flavour unless asked).
+   */
+  binDir?: string;
 }
 
 /** A compiler or linker run that failed; the message carries its diagnostics. */
@@ -204,16 +248,24 @@ async function pool<T>(items: T[], limit: number, job: (item: T) => Promise<void
   await Promise.all(workers);
 }
 
-function objectFor(src: string): string {
-  // userland/cmd/ls.c -> userland/build/cmd/ls.o
+function objectFor(src: string, arch: GuestArch): string {
+  // userland/cmd/ls.c -> userland/build/ARCH/cmd/ls.o (one object tree per flavour)
   const rel = relative("userland", src).replace(/\.[cS]$/, ".o");
-  return `${BUILD_DIR}/${rel}`;
+  return `${BUILD_DIR}/${arch}/${rel}`;
+}
+
+/** The default output folder of a build for `arch` (relative to the repository root). */
+export function defaultBinDir(arch: GuestArch): string {
+  return arch === DEFAULT_GUEST_ARCH ? BIN_DIR : `${BUILD_DIR}/${arch}/bin`;
 }
 
 /** Builds libc and every program; returns what it did. Throws {@link BuildError} on a failed step. */
 export async function buildUserland(options: BuildOptions = {}): Promise<BuildReport> {
   const verbose = options.verbose ?? false;
   const clean = options.clean ?? false;
+  const arch = options.arch ?? DEFAULT_GUEST_ARCH;
+  const binDir = options.binDir ?? defaultBinDir(arch);
+  const cflags = flagsFor(GUEST_CFLAGS, arch), ldflags = flagsFor(GUEST_LDFLAGS, arch);
   const headers = listHeaders(`${LIBC_DIR}/include`);
   const newestLibcHeader = Math.max(
     0,
@@ -223,7 +275,7 @@ export async function buildUserland(options: BuildOptions = {}): Promise<BuildRe
 
   // Every object, with the newest header it may depend on.
   const compileJobs: { src: string; obj: string }[] = [];
-  const libObjs = libcSources().map((src) => ({ src, obj: objectFor(src) }));
+  const libObjs = libcSources().map((src) => ({ src, obj: objectFor(src, arch) }));
   const needs = (src: string, obj: string, extraHeaders: number) => {
     if (clean) return true;
     const o = mtime(obj);
@@ -236,7 +288,7 @@ export async function buildUserland(options: BuildOptions = {}): Promise<BuildRe
     const localHeaders = Math.max(0, ...listHeaders(dir).map(mtime));
     const objs: string[] = [];
     for (const src of spec.sources) {
-      const obj = objectFor(src);
+      const obj = objectFor(src, arch);
       objs.push(obj);
       if (needs(src, obj, localHeaders)) compileJobs.push({ src, obj });
     }
@@ -245,26 +297,27 @@ export async function buildUserland(options: BuildOptions = {}): Promise<BuildRe
 
   for (const j of compileJobs) await Deno.mkdir(abs(dirname(j.obj)), { recursive: true });
   await pool(compileJobs, 2, async ({ src, obj }) => {
-    await run(["clang", ...GUEST_CFLAGS, "-c", src, "-o", obj], verbose);
+    await run(["clang", ...cflags, "-c", src, "-o", obj], verbose);
   });
 
-  await Deno.mkdir(abs(BIN_DIR), { recursive: true });
+  await Deno.mkdir(abs(binDir), { recursive: true });
   const libObjPaths = libObjs.map((j) => j.obj);
   const newestLib = Math.max(...libObjPaths.map(mtime));
   const linkJobs = specs.filter((spec) => {
     if (clean) return true;
-    const out = mtime(`${BIN_DIR}/${spec.name}`);
+    const out = mtime(`${binDir}/${spec.name}`);
     const inputs = Math.max(newestLib, ...progObjs.get(spec.name)!.map(mtime));
     return out < 0 || out < inputs;
   });
   await pool(linkJobs, 2, async (spec) => {
     // crt0 first, program objects, then the rest of libc: fixed order, fixed layout.
     const objs = [libObjPaths[0], ...progObjs.get(spec.name)!, ...libObjPaths.slice(1)];
-    await run(["clang", ...GUEST_LDFLAGS, ...objs, "-o", `${BIN_DIR}/${spec.name}`], verbose);
+    await run(["clang", ...ldflags, ...objs, "-o", `${binDir}/${spec.name}`], verbose);
   });
 
   let baremetal = false;
-  if (!options.skipBaremetal) {
+  // The bare-metal tests have their own flags; they are built with the default flavour only.
+  if (!options.skipBaremetal && arch === DEFAULT_GUEST_ARCH && binDir === BIN_DIR) {
     await buildBaremetal();
     baremetal = true;
   }
@@ -297,12 +350,14 @@ export function hasGuestToolchain(): boolean {
  * their paths in link order. Each object is written to a temporary name and
  * renamed, so concurrent callers (parallel test files) never see half of one.
  */
-export async function ensureLibcObjects(): Promise<string[]> {
+export async function ensureLibcObjects(
+  arch: GuestArch = DEFAULT_GUEST_ARCH,
+): Promise<string[]> {
   const newestHeader = Math.max(
     0,
     ...listHeaders(`${LIBC_DIR}/include`).concat(listHeaders(`${LIBC_DIR}/src`)).map(mtime),
   );
-  const jobs = libcSources().map((src) => ({ src, obj: objectFor(src) }));
+  const jobs = libcSources().map((src) => ({ src, obj: objectFor(src, arch) }));
   const stale = jobs.filter(({ src, obj }) => {
     const o = mtime(obj);
     return o < 0 || o < mtime(src) || o < newestHeader;
@@ -310,7 +365,7 @@ export async function ensureLibcObjects(): Promise<string[]> {
   for (const j of stale) await Deno.mkdir(abs(dirname(j.obj)), { recursive: true });
   await pool(stale, 2, async ({ src, obj }) => {
     const tmp = `${obj}.${Deno.pid}.tmp`;
-    await run(["clang", ...GUEST_CFLAGS, "-c", src, "-o", tmp], false);
+    await run(["clang", ...flagsFor(GUEST_CFLAGS, arch), "-c", src, "-o", tmp], false);
     await Deno.rename(abs(tmp), abs(obj));
   });
   return jobs.map((j) => j.obj);
@@ -321,9 +376,14 @@ export async function ensureLibcObjects(): Promise<string[]> {
  * the same flags and the libc objects (compiled first if they are missing).
  * `sources` and `output` are absolute or relative to the repository root.
  */
-export async function buildGuestProgram(sources: string[], output: string): Promise<void> {
-  const libObjs = await ensureLibcObjects();
-  const cmd = ["clang", ...GUEST_CFLAGS, ...GUEST_LDFLAGS.slice(3), libObjs[0], ...sources];
+export async function buildGuestProgram(
+  sources: string[],
+  output: string,
+  arch: GuestArch = DEFAULT_GUEST_ARCH,
+): Promise<void> {
+  const libObjs = await ensureLibcObjects(arch);
+  const cflags = flagsFor(GUEST_CFLAGS, arch);
+  const cmd = ["clang", ...cflags, ...GUEST_LDFLAGS.slice(3), libObjs[0], ...sources];
   await run([...cmd, ...libObjs.slice(1), "-o", output], false);
 }
 
@@ -336,26 +396,35 @@ if (import.meta.main) {
       verbose: { type: "boolean", short: "v" },
       // Build your own program against our libc: --out hello hello.c
       out: { type: "string", short: "o" },
+      // --arch rv32imafdc (or rv32gc): the hard-float flavour, into userland/build/ARCH/bin
+      arch: { type: "string" },
+      "bin-dir": { type: "string" },
     },
   });
   try {
+    const arch = values.arch === undefined ? DEFAULT_GUEST_ARCH : parseGuestArch(values.arch);
     if (values.out !== undefined || positionals.length > 0) {
       if (values.out === undefined || positionals.length === 0) {
         console.error("usage: deno task userland --out PROGRAM FILE.c...");
         Deno.exit(2);
       }
       // Only the libc objects are needed (built on demand); userland/bin is left alone.
-      await buildGuestProgram(positionals, values.out);
+      await buildGuestProgram(positionals, values.out, arch);
       console.log(`userland: built ${values.out}`);
       Deno.exit(0);
     }
-    const r = await buildUserland({ clean: values.clean, verbose: values.verbose });
+    const r = await buildUserland({
+      clean: values.clean,
+      verbose: values.verbose,
+      arch,
+      binDir: values["bin-dir"],
+    });
     console.log(
-      `userland: ${r.programs.length} programs, ${r.compiled} objects compiled, ${r.linked} linked` +
+      `userland (${arch}): ${r.programs.length} programs, ${r.compiled} objects compiled, ${r.linked} linked` +
         (r.baremetal ? ", bare-metal tests built" : ""),
     );
   } catch (e) {
-    if (e instanceof BuildError) {
+    if (e instanceof BuildError || e instanceof RangeError) {
       console.error(e.message);
       Deno.exit(1);
     }

@@ -15,13 +15,18 @@ export {
   BuildError,
   buildGuestProgram,
   buildUserland,
+  DEFAULT_GUEST_ARCH,
+  defaultBinDir,
   ensureLibcObjects,
+  flagsFor,
+  GUEST_ARCHES,
   GUEST_CFLAGS,
   GUEST_LDFLAGS,
   hasGuestToolchain,
   listProgramSpecs,
+  parseGuestArch,
 } from "./build.ts";
-export type { BuildOptions, BuildReport, ProgramSpec } from "./build.ts";
+export type { BuildOptions, BuildReport, GuestArch, ProgramSpec } from "./build.ts";
 
 /** Absolute path of the folder holding the built guest programs. */
 export const USERLAND_BIN_DIR: string = join(fileURLToPath(new URL(".", import.meta.url)), "bin");

@@ -1940,7 +1940,7 @@ export const BENCH_CASES: readonly InteropCase[] = [
   },
 ]);
 
-/** The libc self-check (`userland/libc/tests/test_libc.c`). */
+/** The libc self-checks (`userland/libc/tests/test_libc.c`, `test_libc_posix.c`). */
 export const LIBC_CASES: readonly InteropCase[] = [
   {
     name: "test_libc",
@@ -1948,16 +1948,23 @@ export const LIBC_CASES: readonly InteropCase[] = [
     args: ["{dir}"],
     expect: { status: 0, stdoutMatch: /^test_libc: ok \d+\n$/ },
   },
+  {
+    name: "test_libc_posix",
+    program: "test_libc_posix",
+    args: ["{dir}"],
+    expect: { status: 0, stdoutMatch: /^test_libc_posix: ok \d+\n$/ },
+  },
 ];
 
 /**
  * Cases for the self-checking `test_*` programs found among `programs`
  * (built names): each gets the scratch directory as argv[1] and must exit 0.
- * `test_libc` has its own stricter case in {@link LIBC_CASES}.
+ * `test_libc` and `test_libc_posix` have their own stricter cases in {@link LIBC_CASES}.
  */
 export function testProgramCases(programs: readonly string[]): InteropCase[] {
+  const own = new Set(LIBC_CASES.map((c) => c.program));
   return programs
-    .filter((p) => p.startsWith("test_") && p !== "test_libc")
+    .filter((p) => p.startsWith("test_") && !own.has(p))
     .map((program) => ({ name: program, program, args: ["{dir}"], expect: { status: 0 } }));
 }
 

@@ -24,7 +24,8 @@ import { SH_CASES, shellArgs } from "./sh_cases.ts";
 import { runHostCommand } from "../guest_guard.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const BIN_DIR = join(REPO_ROOT, "userland", "bin");
+// STRATA_GUEST_BIN: another build's folder (relative to the repository), as in qemu_utils_test.ts.
+const BIN_DIR = join(REPO_ROOT, Deno.env.get("STRATA_GUEST_BIN") ?? join("userland", "bin"));
 const QEMU = "qemu-riscv32";
 
 /** Expected standard output of each guest test program (all lines deterministic). */
@@ -67,6 +68,7 @@ const TEST_PROGRAM_OUTPUT: Readonly<Record<string, string>> = {
 /** Guest test programs checked elsewhere instead, and where. */
 const CHECKED_ELSEWHERE: Readonly<Record<string, string>> = {
   test_libc: "LIBC_CASES in cases.ts (its check count grows with the libc)",
+  test_libc_posix: "LIBC_CASES in cases.ts (its check count grows with the libc)",
 };
 
 function qemuAvailable(): boolean {

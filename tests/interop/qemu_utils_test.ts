@@ -12,7 +12,10 @@ import { allCases, type InteropCase, UTILITY_CASES } from "./cases.ts";
 import { runHostCommand } from "../guest_guard.ts";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BIN = join(REPO, "userland", "bin");
+// STRATA_GUEST_BIN runs the cases against another build, for example the
+// rv32imafdc one: deno task userland --arch rv32gc, then
+// STRATA_GUEST_BIN=userland/build/rv32imafdc/bin deno test -A tests/interop/qemu_utils_test.ts
+const BIN = join(REPO, Deno.env.get("STRATA_GUEST_BIN") ?? join("userland", "bin"));
 
 function qemuPath(): string | null {
   for (const dir of (Deno.env.get("PATH") ?? "/usr/bin").split(":")) {

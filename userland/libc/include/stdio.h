@@ -63,4 +63,19 @@ int vdprintf(int fd, const char *fmt, va_list ap);
 int vsprintf(char *s, const char *fmt, va_list ap);
 int vsnprintf(char *s, size_t n, const char *fmt, va_list ap);
 
+/* Input conversions: %d %i %u %o %x %X %c %s %[...] %n %p %%, with *, width
+ * and hh h l ll j z t; %e %f %g %a (and upper case) only with an FPU. */
+int scanf(const char *fmt, ...) __attribute__((format(scanf, 1, 2)));
+int fscanf(FILE *f, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));
+int sscanf(const char *s, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));
+int vscanf(const char *fmt, va_list ap);
+int vfscanf(FILE *f, const char *fmt, va_list ap);
+int vsscanf(const char *s, const char *fmt, va_list ap);
+
+/* A command run by /bin/sh -c with a pipe to its stdin ("w") or from its stdout ("r"). */
+FILE *popen(const char *command, const char *mode);
+int pclose(FILE *f);
+/* An anonymous temporary file (created in /tmp and unlinked at once), "w+". */
+FILE *tmpfile(void);
+
 #endif

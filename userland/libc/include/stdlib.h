@@ -20,6 +20,10 @@ long strtol(const char *s, char **end, int base);
 unsigned long strtoul(const char *s, char **end, int base);
 long long strtoll(const char *s, char **end, int base);
 unsigned long long strtoull(const char *s, char **end, int base);
+/* Floating point (only in the rv32imafdc build of the library). */
+double strtod(const char *s, char **end);
+float strtof(const char *s, char **end);
+double atof(const char *s);
 int abs(int x);
 long labs(long x);
 
@@ -35,6 +39,12 @@ int atexit(void (*fn)(void));
 void abort(void) __attribute__((noreturn));
 
 void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+void *bsearch(const void *key, const void *base, size_t n, size_t size,
+              int (*cmp)(const void *, const void *));
+int system(const char *command);
+char *realpath(const char *path, char *resolved);
+int mkstemp(char *template_);
+char *mkdtemp(char *template_);
 int rand(void);
 void srand(unsigned seed);
 

@@ -9,6 +9,7 @@
 #define CLOCK_PROCESS_CPUTIME_ID 2
 #define CLOCK_THREAD_CPUTIME_ID 3
 #define TIMER_ABSTIME 1
+#define CLOCKS_PER_SEC 1000000L
 
 struct timespec {
   time_t tv_sec;
@@ -34,6 +35,8 @@ int clock_gettime(clockid_t clk, struct timespec *ts);
 int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct timespec *rem);
 int nanosleep(const struct timespec *req, struct timespec *rem);
 time_t time(time_t *t);
+/* Processor time used, from CLOCK_PROCESS_CPUTIME_ID, in CLOCKS_PER_SEC units. */
+clock_t clock(void);
 struct tm *gmtime_r(const time_t *t, struct tm *out);
 struct tm *gmtime(const time_t *t);
 struct tm *localtime_r(const time_t *t, struct tm *out);

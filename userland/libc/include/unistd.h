@@ -38,6 +38,10 @@ pid_t fork(void);
 int execve(const char *path, char *const argv[], char *const envp[]);
 int execv(const char *path, char *const argv[]);
 int execvp(const char *file, char *const argv[]);
+int execl(const char *path, const char *arg, ...);
+int execlp(const char *file, const char *arg, ...);
+int execle(const char *path, const char *arg, ...);
+unsigned alarm(unsigned seconds);
 void _exit(int status) __attribute__((noreturn));
 
 pid_t getpid(void);

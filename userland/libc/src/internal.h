@@ -69,6 +69,13 @@ struct __kernel_timespec {
   long long tv_nsec;
 };
 
+/* printf flags (shared by printf.c and the float conversions in fp_print.c). */
+#define FL_LEFT 1
+#define FL_PLUS 2
+#define FL_SPACE 4
+#define FL_ALT 8
+#define FL_ZERO 16
+
 extern const char *__progname;
 void __stdio_flush_all(void);
 void __stdio_init(void);

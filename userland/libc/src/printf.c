@@ -1,13 +1,18 @@
 /* printf family: one formatter writing to a sink (string, stream or fd).
  * Conversions d i u x X o s c p n %, flags - + space # 0, width and precision
- * (also *), length hh h l ll z j t. */
+ * (also *), length hh h l ll z j t; with an FPU also e E f F g G a A (the
+ * digits come from fp_print.c). */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
+#ifdef __riscv_flen
+#include "fp_internal.h"
+#endif
 
 int __stdio_write(FILE *f, const char *p, size_t n);
 
@@ -61,11 +66,33 @@ static void pad(struct sink *s, char c, int n) {
   }
 }
 
-#define FL_LEFT 1
-#define FL_PLUS 2
-#define FL_SPACE 4
-#define FL_ALT 8
-#define FL_ZERO 16
+#ifdef __riscv_flen
+/* One float conversion: the body comes from __fp_format (in a stack buffer, or
+ * a heap one for long results such as %.500f), padding is done here. */
+static void put_float(struct sink *s, char conv, int flags, int width, int prec, double x) {
+  char small[352], *buf = small;
+  int pre;
+  int len = __fp_format(small, (int)sizeof small, conv, flags, prec, x, &pre);
+  if (len >= (int)sizeof small) {
+    buf = malloc((size_t)len + 1);
+    if (!buf) return;
+    __fp_format(buf, len + 1, conv, flags, prec, x, &pre);
+  }
+  int padn = width > len ? width - len : 0;
+  if (flags & FL_LEFT) {
+    out(s, buf, (size_t)len);
+    pad(s, ' ', padn);
+  } else if ((flags & FL_ZERO) && pre >= 0) {
+    out(s, buf, (size_t)pre);
+    pad(s, '0', padn);
+    out(s, buf + pre, (size_t)(len - pre));
+  } else {
+    pad(s, ' ', padn);
+    out(s, buf, (size_t)len);
+  }
+  if (buf != small) free(buf);
+}
+#endif
 
 static void format(struct sink *s, const char *fmt, va_list ap) {
   while (*fmt) {
@@ -186,6 +213,18 @@ static void format(struct sink *s, const char *fmt, va_list ap) {
       case 'n':
         *va_arg(ap, int *) = (int)s->len;
         continue;
+#ifdef __riscv_flen
+      case 'e':
+      case 'E':
+      case 'f':
+      case 'F':
+      case 'g':
+      case 'G':
+      case 'a':
+      case 'A':
+        put_float(s, conv, flags, width, prec, va_arg(ap, double));
+        continue;
+#endif
       case '%':
         out(s, "%", 1);
         continue;

@@ -1,5 +1,6 @@
-/* Number conversions, environment, sorting, pseudo-random numbers, assert. */
+/* Number conversions, environment, sorting and searching, pseudo-random numbers, assert. */
 #include <ctype.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,3 +231,28 @@ void __assert_fail(const char *expr, const char *file, int line, const char *fun
   fprintf(stderr, "%s: %s:%d: %s: Assertion `%s' failed.\n", __progname, file, line, func, expr);
   abort();
 }
+
+void *bsearch(const void *key, const void *base, size_t n, size_t size,
+              int (*cmp)(const void *, const void *)) {
+  const char *lo = base;
+  while (n) {
+    const char *mid = lo + (n / 2) * size;
+    int c = cmp(key, mid);
+    if (c == 0) return (void *)mid;
+    if (c > 0) {
+      lo = mid + size;
+      n -= n / 2 + 1;
+    } else {
+      n /= 2;
+    }
+  }
+  return 0;
+}
+
+intmax_t imaxabs(intmax_t x) { return x < 0 ? -x : x; }
+imaxdiv_t imaxdiv(intmax_t num, intmax_t den) {
+  imaxdiv_t r = {num / den, num % den};
+  return r;
+}
+intmax_t strtoimax(const char *s, char **end, int base) { return strtoll(s, end, base); }
+uintmax_t strtoumax(const char *s, char **end, int base) { return strtoull(s, end, base); }

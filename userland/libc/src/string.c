@@ -194,3 +194,16 @@ char *strndup(const char *s, size_t n) {
   }
   return d;
 }
+
+char *strsep(char **s, const char *delim) {
+  char *start = *s;
+  if (!start) return 0;
+  char *end = start + strcspn(start, delim);
+  if (*end) {
+    *end = 0;
+    *s = end + 1;
+  } else {
+    *s = 0;
+  }
+  return start;
+}

@@ -41,11 +41,14 @@
 #define SYS_rt_sigpending 136
 #define SYS_rt_sigreturn 139
 #define SYS_reboot 142
+#define SYS_getitimer 102
+#define SYS_setitimer 103
 #define SYS_setpgid 154
 #define SYS_getpgid 155
 #define SYS_getsid 156
 #define SYS_setsid 157
 #define SYS_uname 160
+#define SYS_getrusage 165
 #define SYS_umask 166
 #define SYS_getpid 172
 #define SYS_getppid 173
@@ -60,11 +63,13 @@
 #define SYS_execve 221
 #define SYS_mmap2 222
 #define SYS_mprotect 226
+#define SYS_prlimit64 261
 #define SYS_renameat2 276
 #define SYS_statx 291
 #define SYS_clock_gettime64 403
 #define SYS_clock_nanosleep_time64 407
 #define SYS_utimensat_time64 412
+#define SYS_pselect6_time64 413
 #define SYS_ppoll_time64 414
 
 #endif

@@ -12,4 +12,17 @@ struct timeval {
 
 int gettimeofday(struct timeval *tv, void *tz);
 
+#define ITIMER_REAL 0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF 2
+
+struct itimerval {
+  struct timeval it_interval;
+  struct timeval it_value;
+};
+
+/* The rv32 kernel's itimerval has 32-bit fields; these convert. */
+int getitimer(int which, struct itimerval *value);
+int setitimer(int which, const struct itimerval *value, struct itimerval *old);
+
 #endif

@@ -20,5 +20,6 @@ typedef long long time_t;
 typedef long long suseconds_t;
 typedef int clockid_t;
 typedef int id_t;
+typedef long clock_t;
 
 #endif
