@@ -22,12 +22,13 @@
  * @module
  */
 
-import { type Bus, BusFault } from "./bus.ts";
+import { type AccessWidth, type Bus, BusFault } from "./bus.ts";
 import type { EventId, SimClock } from "./clock.ts";
 import type { InterruptSink } from "./irq.ts";
 import type { Ram } from "./ram.ts";
 import { ACCESS, Mmu, TLB_BITS, TLB_MASK } from "./mmu.ts";
 import { COST_CLASS, costClassOf, decodeInto, OP, OP_COUNT } from "./decode.ts";
+import { Fpu } from "./fpu.ts";
 import {
   CAUSE,
   CAUSE_INTERRUPT,
@@ -113,6 +114,13 @@ const OP_MRET = 68;
 const OP_SRET = 69;
 const OP_WFI = 70;
 const OP_SFENCE_VMA = 71;
+const OP_FLW = 72;
+const OP_FLD = 73;
+const OP_FSW = 74;
+const OP_FSD = 75;
+const OP_FP = 76;
+const OP_FMA = 77;
+const OP_FDIV = 78;
 const LOCAL_OPS: Record<string, number> = {
   ILLEGAL: OP_ILLEGAL,
   LUI: OP_LUI,
@@ -185,6 +193,13 @@ const LOCAL_OPS: Record<string, number> = {
   SRET: OP_SRET,
   WFI: OP_WFI,
   SFENCE_VMA: OP_SFENCE_VMA,
+  FLW: OP_FLW,
+  FLD: OP_FLD,
+  FSW: OP_FSW,
+  FSD: OP_FSD,
+  FP: OP_FP,
+  FMA: OP_FMA,
+  FDIV: OP_FDIV,
 };
 for (const [name, value] of Object.entries(LOCAL_OPS)) {
   if ((OP as Record<string, number>)[name] !== value) {
@@ -193,6 +208,9 @@ for (const [name, value] of Object.entries(LOCAL_OPS)) {
 }
 
 // CSR numbers as literal constants for the same reason (checked against CSR).
+const CSR_FFLAGS = 0x001;
+const CSR_FRM = 0x002;
+const CSR_FCSR = 0x003;
 const CSR_CYCLE = 0xc00;
 const CSR_TIME = 0xc01;
 const CSR_INSTRET = 0xc02;
@@ -240,6 +258,9 @@ const CSR_MINSTRET = 0xb02;
 const CSR_MCYCLEH = 0xb80;
 const CSR_MINSTRETH = 0xb82;
 const LOCAL_CSRS: Record<string, number> = {
+  fflags: CSR_FFLAGS,
+  frm: CSR_FRM,
+  fcsr: CSR_FCSR,
   cycle: CSR_CYCLE,
   time: CSR_TIME,
   instret: CSR_INSTRET,
@@ -335,6 +356,10 @@ export interface CycleCosts {
   system: number;
   /** FENCE, FENCE.I, SFENCE.VMA. */
   fence: number;
+  /** Floating-point arithmetic, conversions, moves and compares (not division). */
+  fp: number;
+  /** FDIV, FSQRT. */
+  fpDiv: number;
   /** Extra cycles of trap entry (exception or interrupt). */
   trap: number;
   /** Cycles per page-table level read during a walk. */
@@ -355,6 +380,8 @@ export const DEFAULT_CYCLE_COSTS: Readonly<CycleCosts> = Object.freeze({
   amo: 4,
   system: 2,
   fence: 1,
+  fp: 3,
+  fpDiv: 20,
   trap: 8,
   walk: 10,
 });
@@ -369,6 +396,12 @@ export interface CpuConfig {
   hartId?: number;
   /** Reset pc, default 0x8000_0000. */
   resetPc?: number;
+  /**
+   * Misaligned loads and stores of RAM: "hardware" (default) performs them,
+   * as QEMU and Spike do; "trap" raises the address-misaligned exceptions.
+   * Misaligned AMOs and LR/SC always trap.
+   */
+  misaligned?: "hardware" | "trap";
 }
 
 /** Raised for an invalid {@link CpuConfig}. */
@@ -390,8 +423,11 @@ const NO_PAGE = 1; // never equal to a page-aligned address
 const SLOW_FETCH = -1; // `slow` marker: pc left the cached page and the TLB missed
 
 const MSTATUS_WRITABLE = MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE | MSTATUS.SPP |
-  MSTATUS.MPP | MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR;
-const SSTATUS_MASK = MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.SUM | MSTATUS.MXR;
+  MSTATUS.MPP | MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR |
+  MSTATUS.FS;
+const SSTATUS_MASK = MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.SUM | MSTATUS.MXR |
+  MSTATUS.FS | MSTATUS.SD;
+const FS_DIRTY = MSTATUS.FS | MSTATUS.SD;
 const MEDELEG_MASK = 0xb3ff; // exceptions 0-9, 12, 13, 15 (not ecall from M)
 const S_INTERRUPTS = 0x222; // SSIP | STIP | SEIP
 const MIE_MASK = 0xaaa;
@@ -483,6 +519,8 @@ export class Cpu implements InterruptSink {
    * trip. The architectural effects are those of the slow path.
    */
   ecallHook: (() => number) | null = null;
+  /** The F/D register file and `fcsr`. */
+  readonly fpu: Fpu = new Fpu();
   /** The resolved cycle-cost table. */
   readonly costs: Readonly<CycleCosts>;
   /** `mhartid`. */
@@ -563,6 +601,12 @@ export class Cpu implements InterruptSink {
   #halt = false;
   // 1 while a guest CSR instruction runs: instret already counts it then.
   #instretBias = 0;
+  // Misaligned RAM loads and stores done in hardware (else they trap).
+  readonly #misalignedHw: boolean;
+  // Fault of the last #readData/#writeData: cause (-1: none) and tval.
+  #fault = -1;
+  #faultVa = 0;
+  readonly #byteOffs = new Int32Array(8);
 
   /** Creates a hart on `bus`, timed by `clock`. */
   constructor(bus: Bus, clock: SimClock, config: CpuConfig = {}) {
@@ -593,12 +637,19 @@ export class Cpu implements InterruptSink {
     byClass[COST_CLASS.AMO] = costs.amo;
     byClass[COST_CLASS.SYSTEM] = costs.system;
     byClass[COST_CLASS.FENCE] = costs.fence;
+    byClass[COST_CLASS.FP] = costs.fp;
+    byClass[COST_CLASS.FDIV] = costs.fpDiv;
     this.#opCost = new Uint8Array(OP_COUNT);
     for (let op = 1; op < OP_COUNT; op++) this.#opCost[op] = byClass[costClassOf(op)];
     const kind = config.mmu ?? "sv32";
     if (kind !== "sv32" && kind !== "baselimit") {
       throw new CpuConfigError(`unknown mmu kind ${String(kind)}`);
     }
+    const misaligned = config.misaligned ?? "hardware";
+    if (misaligned !== "hardware" && misaligned !== "trap") {
+      throw new CpuConfigError(`unknown misaligned mode ${String(misaligned)}`);
+    }
+    this.#misalignedHw = misaligned === "hardware";
     this.hartId = config.hartId ?? 0;
     this.pc = (config.resetPc ?? 0x8000_0000) >>> 0;
     this.mmu = new Mmu(ram, kind, costs.walk);
@@ -1415,6 +1466,20 @@ export class Cpu implements InterruptSink {
         return -1;
       case OP_WFI:
         return this.#wfi();
+      case OP_FLW:
+      case OP_FLD:
+      case OP_FSW:
+      case OP_FSD:
+        return this.#fpMemory(op, rs1, rs2, imm);
+      case OP_FP:
+      case OP_FMA:
+      case OP_FDIV: {
+        if ((this.mstatus & MSTATUS.FS) === 0) return this.#illegal(imm);
+        const res = this.fpu.exec(imm, r);
+        if (res < 0) return this.#illegal(imm);
+        if (res > 0) this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
+        break;
+      }
       case OP_SFENCE_VMA:
         if (
           this.priv === U_MODE || (this.priv === S_MODE && (this.mstatus & MSTATUS.TVM) !== 0)
@@ -1445,26 +1510,9 @@ export class Cpu implements InterruptSink {
   }
 
   #load(op: number, rd: number, va: number): number {
-    const width = op === OP_LW ? 4 : op === OP_LH || op === OP_LHU ? 2 : 1;
-    if ((va & (width - 1)) !== 0) {
-      return this.#stopIf(this.#exception(CAUSE.MISALIGNED_LOAD, va));
-    }
-    const pa = this.#translateData(va, ACCESS.LOAD);
-    if (pa < 0) return this.#stopIf(this.#exception(~pa, va));
-    let v: number;
-    const ram = this.#ram;
-    const off = pa - ram.base;
-    if (off >= 0 && off + width <= ram.size) {
-      v = ram.read(off, width);
-    } else {
-      if (pa >= TWO_32) return this.#stopIf(this.#exception(CAUSE.LOAD_ACCESS, va));
-      try {
-        v = this.#bus.read(pa, width);
-      } catch (e) {
-        if (!(e instanceof BusFault)) throw e;
-        return this.#stopIf(this.#exception(CAUSE.LOAD_ACCESS, va));
-      }
-    }
+    const width: AccessWidth = op === OP_LW ? 4 : op === OP_LH || op === OP_LHU ? 2 : 1;
+    let v = this.#readData(va, width, width);
+    if (this.#fault >= 0) return this.#stopIf(this.#exception(this.#fault, this.#faultVa));
     if (op === OP_LB) v = (v << 24) >> 24;
     else if (op === OP_LH) v = (v << 16) >> 16;
     this.#regs[rd] = v;
@@ -1474,11 +1522,125 @@ export class Cpu implements InterruptSink {
 
   #store(op: number, va: number, value: number): number {
     const width = op === OP_SW ? 4 : op === OP_SH ? 2 : 1;
-    if ((va & (width - 1)) !== 0) {
-      return this.#stopIf(this.#exception(CAUSE.MISALIGNED_STORE, va));
+    this.#writeData(va, width, value, 0);
+    if (this.#fault >= 0) return this.#stopIf(this.#exception(this.#fault, this.#faultVa));
+    this.pc = (this.pc + 4) >>> 0;
+    return -1;
+  }
+
+  #setFault(cause: number, va: number): void {
+    this.#fault = cause;
+    this.#faultVa = va >>> 0;
+  }
+
+  /**
+   * Reads `width` (1, 2 or 4) bytes at `va` for a load whose whole access
+   * has natural alignment `align`. On a fault sets #fault/#faultVa and
+   * returns 0. Misaligned RAM accesses are split into bytes when
+   * `misaligned` is "hardware" (a fault names the first byte of the page that
+   * faulted); on devices they raise the misaligned-load exception.
+   */
+  #readData(va: number, width: AccessWidth, align: number): number {
+    this.#fault = -1;
+    if ((va & (align - 1)) === 0) {
+      return this.#readAligned(va, width);
     }
+    if (!this.#misalignedHw) {
+      this.#setFault(CAUSE.MISALIGNED_LOAD, va);
+      return 0;
+    }
+    if ((va & (width - 1)) === 0) return this.#readAligned(va, width);
+    let v = 0;
+    const ram = this.#ram;
+    for (let i = 0; i < width; i++) {
+      const a = (va + i) | 0;
+      const pa = this.#translateData(a, ACCESS.LOAD);
+      if (pa < 0) {
+        this.#setFault(~pa, a);
+        return 0;
+      }
+      const off = pa - ram.base;
+      if (off < 0 || off >= ram.size) {
+        this.#setFault(CAUSE.MISALIGNED_LOAD, va);
+        return 0;
+      }
+      v |= this.#u8[off] << (8 * i);
+    }
+    return v;
+  }
+
+  #readAligned(va: number, width: AccessWidth): number {
+    const pa = this.#translateData(va, ACCESS.LOAD);
+    if (pa < 0) {
+      this.#setFault(~pa, va);
+      return 0;
+    }
+    const ram = this.#ram;
+    const off = pa - ram.base;
+    if (off >= 0 && off + width <= ram.size) return ram.read(off, width);
+    if (pa >= TWO_32) {
+      this.#setFault(CAUSE.LOAD_ACCESS, va);
+      return 0;
+    }
+    try {
+      return this.#bus.read(pa, width);
+    } catch (e) {
+      if (!(e instanceof BusFault)) throw e;
+      this.#setFault(CAUSE.LOAD_ACCESS, va);
+      return 0;
+    }
+  }
+
+  /**
+   * Stores `width` (1, 2, 4 or 8) bytes at `va`: `lo` holds the low 32 bits,
+   * `hi` the high ones of an 8-byte store. Misaligned RAM stores are split
+   * into bytes in "hardware" mode; every byte is translated before any is
+   * written, so a fault leaves memory unchanged.
+   */
+  #writeData(va: number, width: number, lo: number, hi: number): void {
+    this.#fault = -1;
+    if ((va & (width - 1)) === 0) {
+      if (width === 8) {
+        this.#writeAligned(va, 4, lo);
+        if (this.#fault < 0) this.#writeAligned((va + 4) | 0, 4, hi);
+      } else {
+        this.#writeAligned(va, width as AccessWidth, lo);
+      }
+      return;
+    }
+    if (!this.#misalignedHw) {
+      this.#setFault(CAUSE.MISALIGNED_STORE, va);
+      return;
+    }
+    const ram = this.#ram;
+    const offs = this.#byteOffs;
+    for (let i = 0; i < width; i++) {
+      const a = (va + i) | 0;
+      const pa = this.#translateData(a, ACCESS.STORE);
+      if (pa < 0) {
+        this.#setFault(~pa, a);
+        return;
+      }
+      const off = pa - ram.base;
+      if (off < 0 || off >= ram.size) {
+        this.#setFault(CAUSE.MISALIGNED_STORE, va);
+        return;
+      }
+      offs[i] = off;
+    }
+    for (let i = 0; i < width; i++) {
+      const off = offs[i];
+      this.#u8[off] = i < 4 ? lo >>> (8 * i) : hi >>> (8 * (i - 4));
+      if (this.#codeMark[off >>> 12] !== 0) this.#codeWritten(off);
+    }
+  }
+
+  #writeAligned(va: number, width: AccessWidth, value: number): void {
     const pa = this.#translateData(va, ACCESS.STORE);
-    if (pa < 0) return this.#stopIf(this.#exception(~pa, va));
+    if (pa < 0) {
+      this.#setFault(~pa, va);
+      return;
+    }
     const ram = this.#ram;
     const off = pa - ram.base;
     if (off >= 0 && off + width <= ram.size) {
@@ -1486,18 +1648,46 @@ export class Cpu implements InterruptSink {
       else if (width === 2) this.#u16[off >> 1] = value;
       else this.#u8[off] = value;
       if (this.#codeMark[off >>> 12] !== 0) this.#codeWritten(off);
+      return;
+    }
+    if (pa >= TWO_32) {
+      this.#setFault(CAUSE.STORE_ACCESS, va);
+      return;
+    }
+    try {
+      this.#bus.write(pa, width, width === 4 ? value >>> 0 : value & (width === 2 ? 0xffff : 0xff));
+    } catch (e) {
+      if (!(e instanceof BusFault)) throw e;
+      this.#setFault(CAUSE.STORE_ACCESS, va);
+    }
+  }
+
+  /** FLW, FLD (frd in the rs2 field), FSW, FSD. */
+  #fpMemory(op: number, rs1: number, freg: number, imm: number): number {
+    const isLoad = op === OP_FLW || op === OP_FLD;
+    const dbl = op === OP_FLD || op === OP_FSD;
+    if ((this.mstatus & MSTATUS.FS) === 0) {
+      const f3 = dbl ? 3 : 2;
+      return this.#illegal(
+        isLoad
+          ? (imm << 20) | (rs1 << 15) | (f3 << 12) | (freg << 7) | 0x07
+          : ((imm >> 5) << 25) | (freg << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 31) << 7) |
+            0x27,
+      );
+    }
+    const va = (this.#regs[rs1] + imm) | 0;
+    const words = this.fpu.words;
+    if (isLoad) {
+      const lo = this.#readData(va, 4, dbl ? 8 : 4);
+      if (this.#fault >= 0) return this.#stopIf(this.#exception(this.#fault, this.#faultVa));
+      const hi = dbl ? this.#readData(va + 4, 4, 8) : -1;
+      if (this.#fault >= 0) return this.#stopIf(this.#exception(this.#fault, this.#faultVa));
+      words[2 * freg] = lo;
+      words[2 * freg + 1] = hi;
+      this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
     } else {
-      if (pa >= TWO_32) return this.#stopIf(this.#exception(CAUSE.STORE_ACCESS, va));
-      try {
-        this.#bus.write(
-          pa,
-          width,
-          width === 4 ? value >>> 0 : value & (width === 2 ? 0xffff : 0xff),
-        );
-      } catch (e) {
-        if (!(e instanceof BusFault)) throw e;
-        return this.#stopIf(this.#exception(CAUSE.STORE_ACCESS, va));
-      }
+      this.#writeData(va, dbl ? 8 : 4, words[2 * freg], words[2 * freg + 1]);
+      if (this.#fault >= 0) return this.#stopIf(this.#exception(this.#fault, this.#faultVa));
     }
     this.pc = (this.pc + 4) >>> 0;
     return -1;
@@ -1631,6 +1821,7 @@ export class Cpu implements InterruptSink {
       return true;
     }
     if (csr === CSR.satp) return !(priv === S_MODE && (this.mstatus & MSTATUS.TVM) !== 0);
+    if (csr <= CSR_FCSR) return (this.mstatus & MSTATUS.FS) !== 0;
     if (csr === CSR.stimecmp || csr === CSR.stimecmph) {
       if (priv === M_MODE) return true;
       return (this.mcounteren & 2) !== 0 && (this.menvcfgh & MENVCFGH.STCE) !== 0;
@@ -1661,6 +1852,12 @@ export class Cpu implements InterruptSink {
   /** Reads a CSR; NaN when it does not exist. */
   #csrRead(csr: number): number {
     switch (csr) {
+      case CSR_FFLAGS:
+        return this.fpu.fflags;
+      case CSR_FRM:
+        return this.fpu.frm;
+      case CSR_FCSR:
+        return this.fpu.fcsr;
       case CSR_CYCLE:
       case CSR_MCYCLE:
         return this.#cycle() % TWO_32 >>> 0;
@@ -1760,6 +1957,14 @@ export class Cpu implements InterruptSink {
 
   #csrWrite(csr: number, v: number): void {
     switch (csr) {
+      case CSR_FFLAGS:
+      case CSR_FRM:
+      case CSR_FCSR:
+        if (csr === CSR_FFLAGS) this.fpu.fflags = v & 31;
+        else if (csr === CSR_FRM) this.fpu.frm = v & 7;
+        else this.fpu.fcsr = v;
+        this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
+        return;
       case CSR_MCYCLE:
       case CSR_MCYCLEH: {
         const cur = this.#cycle();
@@ -1874,6 +2079,7 @@ export class Cpu implements InterruptSink {
 
   #setMstatus(v: number): void {
     let s = (this.mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE);
+    s = (s & MSTATUS.FS) === MSTATUS.FS ? s | MSTATUS.SD : s & ~MSTATUS.SD;
     // MPP is WARL: the reserved value 2 keeps the old field.
     if (((s >>> MSTATUS_MPP_SHIFT) & 3) === 2) {
       s = (s & ~MSTATUS.MPP) | (this.mstatus & MSTATUS.MPP);

@@ -13,7 +13,7 @@ TEST_BEGIN
   csrw stvec, t0
   li TESTNUM, 2
   csrr x14, misa
-  li x7, 0x40141101
+  li x7, 0x4014112d
   bne x14, x7, fail
   csrr x14, mhartid
   bnez x14, fail

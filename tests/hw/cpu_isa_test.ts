@@ -249,8 +249,10 @@ Deno.test("code cache: host writes and guest stores replace decoded instructions
   assert.equal(m2.cpu.x[5], 42);
 });
 
-Deno.test("misaligned load/store/fetch causes and tval", () => {
-  const m = machine([asm.lw(1, 10, 1), asm.sh(1, 10, 3), asm.jalr(0, 10, 2)]);
+Deno.test("misaligned load/store/fetch causes and tval (misaligned: trap)", () => {
+  const m = machine([asm.lw(1, 10, 1), asm.sh(1, 10, 3), asm.jalr(0, 10, 2)], {
+    misaligned: "trap",
+  });
   m.cpu.writeCsr(0x305, BASE + 0x800);
   load(m.ram, 0x800, [
     asm.csrrs(20, 0x341, 0),
