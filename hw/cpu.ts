@@ -27,7 +27,7 @@ import type { EventId, SimClock } from "./clock.ts";
 import type { InterruptSink } from "./irq.ts";
 import type { Ram } from "./ram.ts";
 import { ACCESS, Mmu, TLB_BITS, TLB_MASK } from "./mmu.ts";
-import { COST_CLASS, costClassOf, decodeInto, OP, OP_COUNT } from "./decode.ts";
+import { COST_CLASS, costClassOf, decodeHalf, decodeInto, OP, OP_COUNT } from "./decode.ts";
 import { Fpu } from "./fpu.ts";
 import {
   CAUSE,
@@ -121,6 +121,7 @@ const OP_FSD = 75;
 const OP_FP = 76;
 const OP_FMA = 77;
 const OP_FDIV = 78;
+const OP_CROSS = 79;
 const LOCAL_OPS: Record<string, number> = {
   ILLEGAL: OP_ILLEGAL,
   LUI: OP_LUI,
@@ -200,6 +201,7 @@ const LOCAL_OPS: Record<string, number> = {
   FP: OP_FP,
   FMA: OP_FMA,
   FDIV: OP_FDIV,
+  CROSS: OP_CROSS,
 };
 for (const [name, value] of Object.entries(LOCAL_OPS)) {
   if ((OP as Record<string, number>)[name] !== value) {
@@ -417,7 +419,7 @@ const M_MODE = 3;
 const S_MODE = 1;
 const U_MODE = 0;
 const TWO_32 = 0x1_0000_0000;
-const PAGE_OPS_LEN = 2048; // 1024 slots x 2 words
+const PAGE_OPS_LEN = 4096; // 2048 halfword slots x 2 words
 const EMPTY_OPS = new Int32Array(PAGE_OPS_LEN);
 const NO_PAGE = 1; // never equal to a page-aligned address
 const SLOW_FETCH = -1; // `slow` marker: pc left the cached page and the TLB missed
@@ -582,7 +584,11 @@ export class Cpu implements InterruptSink {
   // Fetch page prepared by #fetchMiss for the next trip into the inner loop.
   #fVa = NO_PAGE;
   #fOps: Int32Array = EMPTY_OPS;
-  #fWord = 0;
+  #fHalf = 0;
+  // Length (2 or 4) of the instruction #exec is running.
+  #ilen = 4;
+  // Decoded slot for an instruction that crosses a page boundary.
+  readonly #crossOps = new Int32Array(2);
 
   #mipHw = 0; // driven by devices through setInterruptPending
   #mipSw = 0; // written by software (SSIP, STIP when Sstc is off, SEIP)
@@ -641,6 +647,7 @@ export class Cpu implements InterruptSink {
     byClass[COST_CLASS.FDIV] = costs.fpDiv;
     this.#opCost = new Uint8Array(OP_COUNT);
     for (let op = 1; op < OP_COUNT; op++) this.#opCost[op] = byClass[costClassOf(op)];
+    this.#opCost[OP_CROSS] = 0; // charged for the instruction it turns out to be
     const kind = config.mmu ?? "sv32";
     if (kind !== "sv32" && kind !== "baselimit") {
       throw new CpuConfigError(`unknown mmu kind ${String(kind)}`);
@@ -738,7 +745,9 @@ export class Cpu implements InterruptSink {
       const pageEnd = Math.min((page + 1) * 4096, end);
       if (mark[page] !== 0) {
         const ops = this.#codePages[page]!;
-        ops.fill(0, (start & 0xffc) >> 1, (((pageEnd - 1) & 0xffc) >> 1) + 2);
+        // Slots are per halfword; a 32-bit instruction starting 2 bytes
+        // before the range overlaps it too.
+        ops.fill(0, Math.max(0, (start & 0xffe) - 2), ((pageEnd - 1) & 0xffe) + 2);
       }
       start = pageEnd;
     }
@@ -752,7 +761,10 @@ export class Cpu implements InterruptSink {
   /** Slot invalidation for a guest store into a page that holds decoded code. */
   #codeWritten(off: number): void {
     const ops = this.#codePages[off >>> 12]!;
-    ops[(off & 0xffc) >> 1] = 0;
+    const s = off & 0xffe;
+    ops[s] = 0;
+    if (s >= 2) ops[s - 2] = 0;
+    if (s < 0xffe) ops[s + 2] = 0;
   }
 
   /**
@@ -811,7 +823,7 @@ export class Cpu implements InterruptSink {
         (this.medeleg & (1 << CAUSE.USER_ECALL)) !== 0;
       let fVa = this.#fVa;
       let ops = this.#fOps;
-      let fWord = this.#fWord;
+      let fHalf = this.#fHalf;
       let retired = 0;
       let hits = 0;
       let slow = 0;
@@ -820,13 +832,13 @@ export class Cpu implements InterruptSink {
         if ((pc & -4096) !== fVa) {
           const vpn = pc >>> 12;
           const ti = fBase + ((vpn ^ ah) & TLB_MASK);
-          if ((pc & 3) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+          if ((pc & 1) === 0 && tags[ti] === ((vpn << 9) | asid)) {
             const off = ((pc & -4096) + deltas[ti]) | 0;
             const page = this.#codePages[off >>> 12];
             if (page !== null) {
               ops = page;
               fVa = pc & -4096;
-              fWord = off >> 2;
+              fHalf = off >> 1;
               hits++;
             } else {
               slow = SLOW_FETCH;
@@ -837,17 +849,17 @@ export class Cpu implements InterruptSink {
             break;
           }
         }
-        const i = (pc & 0xffc) >> 1;
+        const i = pc & 0xffe;
         let w = ops[i];
         if (w === 0) {
-          decodeInto(i32[fWord + (i >> 1)], ops, i, opCost);
+          decodeHalf(u16, fHalf + (i >> 1), i === 0xffe, ops, i, opCost);
           w = ops[i];
         }
         const imm = ops[i + 1];
         cyc += w >>> 24;
         n++;
         retired++;
-        switch (w & 0xff) {
+        switch (w & 0x7f) {
           case OP_ECALL: {
             if (!fastEcall) {
               slow = w;
@@ -979,96 +991,52 @@ export class Cpu implements InterruptSink {
           case OP_FENCE:
             break;
           case OP_JAL: {
-            const t = (pc + imm) | 0;
-            if ((t & 3) !== 0) {
-              slow = w;
-              slowImm = imm;
-              break;
-            }
-            r[(w >> 8) & 63] = pc + 4;
-            pc = (t - 4) | 0;
+            // Targets are always 2-byte aligned (C is on): no misaligned check.
+            const len = 4 - ((w >> 6) & 2);
+            r[(w >> 8) & 63] = pc + len;
+            pc = (pc + imm - len) | 0; // the common pc += len below lands on the target
             break;
           }
           case OP_JALR: {
             const t = (r[(w >> 14) & 31] + imm) & -2;
-            if ((t & 3) !== 0) {
-              slow = w;
-              slowImm = imm;
-              break;
-            }
-            r[(w >> 8) & 63] = pc + 4;
-            pc = (t - 4) | 0;
+            const len = 4 - ((w >> 6) & 2);
+            r[(w >> 8) & 63] = pc + len;
+            pc = (t - len) | 0;
             break;
           }
           case OP_BEQ:
             if (r[(w >> 14) & 31] === r[(w >> 19) & 31]) {
-              const t = (pc + imm) | 0;
-              if ((t & 3) !== 0) {
-                slow = w;
-                slowImm = imm;
-                break;
-              }
-              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              pc = (pc + imm - 4 + ((w >> 6) & 2)) | 0; // lands on the target below
               cyc += takenCost;
             }
             break;
           case OP_BNE:
             if (r[(w >> 14) & 31] !== r[(w >> 19) & 31]) {
-              const t = (pc + imm) | 0;
-              if ((t & 3) !== 0) {
-                slow = w;
-                slowImm = imm;
-                break;
-              }
-              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              pc = (pc + imm - 4 + ((w >> 6) & 2)) | 0; // lands on the target below
               cyc += takenCost;
             }
             break;
           case OP_BLT:
             if (r[(w >> 14) & 31] < r[(w >> 19) & 31]) {
-              const t = (pc + imm) | 0;
-              if ((t & 3) !== 0) {
-                slow = w;
-                slowImm = imm;
-                break;
-              }
-              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              pc = (pc + imm - 4 + ((w >> 6) & 2)) | 0; // lands on the target below
               cyc += takenCost;
             }
             break;
           case OP_BGE:
             if (r[(w >> 14) & 31] >= r[(w >> 19) & 31]) {
-              const t = (pc + imm) | 0;
-              if ((t & 3) !== 0) {
-                slow = w;
-                slowImm = imm;
-                break;
-              }
-              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              pc = (pc + imm - 4 + ((w >> 6) & 2)) | 0; // lands on the target below
               cyc += takenCost;
             }
             break;
           case OP_BLTU:
             if ((r[(w >> 14) & 31] >>> 0) < (r[(w >> 19) & 31] >>> 0)) {
-              const t = (pc + imm) | 0;
-              if ((t & 3) !== 0) {
-                slow = w;
-                slowImm = imm;
-                break;
-              }
-              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              pc = (pc + imm - 4 + ((w >> 6) & 2)) | 0; // lands on the target below
               cyc += takenCost;
             }
             break;
           case OP_BGEU:
             if ((r[(w >> 14) & 31] >>> 0) >= (r[(w >> 19) & 31] >>> 0)) {
-              const t = (pc + imm) | 0;
-              if ((t & 3) !== 0) {
-                slow = w;
-                slowImm = imm;
-                break;
-              }
-              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              pc = (pc + imm - 4 + ((w >> 6) & 2)) | 0; // lands on the target below
               cyc += takenCost;
             }
             break;
@@ -1188,7 +1156,7 @@ export class Cpu implements InterruptSink {
             break;
         }
         if (slow !== 0) break;
-        pc = (pc + 4) | 0;
+        pc = (pc + 4 - ((w >> 6) & 2)) | 0; // 2 for a compressed instruction
         if (cyc >= nextAt || n >= limit) break;
       }
       // Back to field state.
@@ -1197,7 +1165,7 @@ export class Cpu implements InterruptSink {
       mmu.hits += hits;
       this.#fVa = fVa;
       this.#fOps = ops;
-      this.#fWord = fWord;
+      this.#fHalf = fHalf;
       // Fire events only when one is due; otherwise just move time.
       if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
       else clock.now = cyc;
@@ -1258,7 +1226,7 @@ export class Cpu implements InterruptSink {
     const pc = this.pc;
     let cause = -1;
     let off = 0;
-    if ((pc & 3) !== 0) {
+    if ((pc & 1) !== 0) {
       cause = CAUSE.MISALIGNED_FETCH;
     } else {
       const pa = this.mmu.translate(pc, ACCESS.FETCH, this.priv);
@@ -1266,7 +1234,7 @@ export class Cpu implements InterruptSink {
         cause = ~pa;
       } else {
         off = pa - this.#ram.base;
-        if (off < 0 || off + 4 > this.#ram.size) cause = CAUSE.FETCH_ACCESS;
+        if (off < 0 || off + 2 > this.#ram.size) cause = CAUSE.FETCH_ACCESS;
       }
     }
     if (cause >= 0) return this.#exception(cause, pc, false) ? 2 : 1;
@@ -1279,7 +1247,7 @@ export class Cpu implements InterruptSink {
     }
     this.#fVa = pc & -4096;
     this.#fOps = ops;
-    this.#fWord = (off & ~0xfff) >> 2;
+    this.#fHalf = (off & ~0xfff) >> 1;
     return 0;
   }
 
@@ -1357,20 +1325,23 @@ export class Cpu implements InterruptSink {
    */
   #exec(w: number, imm: number): number {
     const r = this.#regs;
-    const op = w & 0xff;
+    const op = w & 0x7f;
     const rd = (w >> 8) & 63;
     const rs1 = (w >> 14) & 31;
     const rs2 = (w >> 19) & 31;
     const pc = this.pc;
+    const len = 4 - ((w >> 6) & 2);
+    this.#ilen = len;
     switch (op) {
       case OP_JAL:
       case OP_JALR: {
         const t = op === OP_JAL ? (pc + imm) | 0 : (r[rs1] + imm) & -2;
-        if ((t & 3) !== 0) return this.#stopIf(this.#exception(CAUSE.MISALIGNED_FETCH, t));
-        r[rd] = pc + 4;
+        r[rd] = pc + len;
         this.pc = t >>> 0;
         return -1;
       }
+      case OP_CROSS:
+        return this.#crossPage();
       case OP_BEQ:
       case OP_BNE:
       case OP_BLT:
@@ -1390,12 +1361,10 @@ export class Cpu implements InterruptSink {
           ? (a >>> 0) < (b >>> 0)
           : (a >>> 0) >= (b >>> 0);
         if (!taken) {
-          this.pc = (pc + 4) >>> 0;
+          this.pc = (pc + len) >>> 0;
           return -1;
         }
-        const t = (pc + imm) | 0;
-        if ((t & 3) !== 0) return this.#stopIf(this.#exception(CAUSE.MISALIGNED_FETCH, t));
-        this.pc = t >>> 0;
+        this.pc = (pc + imm) >>> 0;
         this.#advance(this.costs.branchTaken);
         return -1;
       }
@@ -1488,12 +1457,126 @@ export class Cpu implements InterruptSink {
         }
         this.mmu.flush(rs1 === 0 ? undefined : r[rs1], rs2 === 0 ? undefined : r[rs2]);
         break;
-      default:
+      case OP_ILLEGAL:
         // OP_ILLEGAL keeps the raw instruction bits in imm.
-        return this.#illegal(op === OP_ILLEGAL ? imm : 0);
+        return this.#illegal(imm);
+      default:
+        return this.#execAlu(op, rd, rs1, rs2, imm);
     }
-    this.pc = (pc + 4) >>> 0;
+    this.pc = (pc + len) >>> 0;
     return -1;
+  }
+
+  /**
+   * Register and immediate arithmetic, normally done in the fast loop: here
+   * only for an instruction that crosses a page boundary.
+   */
+  #execAlu(op: number, rd: number, rs1: number, rs2: number, imm: number): number {
+    const r = this.#regs;
+    const a = r[rs1];
+    const b = op >= OP_ADD ? r[rs2] : imm;
+    let v: number;
+    switch (op) {
+      case OP_LUI:
+        v = imm;
+        break;
+      case OP_AUIPC:
+        v = (this.pc + imm) | 0;
+        break;
+      case OP_ADDI:
+      case OP_ADD:
+        v = (a + b) | 0;
+        break;
+      case OP_SUB:
+        v = (a - b) | 0;
+        break;
+      case OP_SLTI:
+      case OP_SLT:
+        v = a < b ? 1 : 0;
+        break;
+      case OP_SLTIU:
+      case OP_SLTU:
+        v = (a >>> 0) < (b >>> 0) ? 1 : 0;
+        break;
+      case OP_XORI:
+      case OP_XOR:
+        v = a ^ b;
+        break;
+      case OP_ORI:
+      case OP_OR:
+        v = a | b;
+        break;
+      case OP_ANDI:
+      case OP_AND:
+        v = a & b;
+        break;
+      case OP_SLLI:
+      case OP_SLL:
+        v = a << b;
+        break;
+      case OP_SRLI:
+      case OP_SRL:
+        v = a >>> b;
+        break;
+      case OP_SRAI:
+      case OP_SRA:
+        v = a >> b;
+        break;
+      case OP_MUL:
+        v = Math.imul(a, b);
+        break;
+      case OP_MULH:
+        v = mulh(a, b);
+        break;
+      case OP_MULHSU:
+        v = mulhsu(a, b);
+        break;
+      case OP_MULHU:
+        v = mulhu(a, b);
+        break;
+      case OP_DIV:
+        v = div(a, b);
+        break;
+      case OP_DIVU:
+        v = divu(a, b);
+        break;
+      case OP_REM:
+        v = rem(a, b);
+        break;
+      case OP_REMU:
+        v = remu(a, b);
+        break;
+      default:
+        return this.#illegal(0);
+    }
+    r[rd] = v;
+    this.pc = (this.pc + this.#ilen) >>> 0;
+    return -1;
+  }
+
+  /**
+   * A 32-bit instruction in the last halfword of a page: fetch its upper
+   * half from the next page (a fault there has tval = that page's address,
+   * epc = the instruction), decode it and run it.
+   */
+  #crossPage(): number {
+    const pc = this.pc;
+    const ram = this.#ram;
+    const pa1 = this.mmu.translate(pc, ACCESS.FETCH, this.priv);
+    const hiVa = (pc + 2) >>> 0;
+    const pa2 = this.mmu.translate(hiVa, ACCESS.FETCH, this.priv);
+    if (pa1 < 0) return this.#stopIf(this.#exception(~pa1, pc));
+    if (pa2 < 0) return this.#stopIf(this.#exception(~pa2, hiVa));
+    const off1 = pa1 - ram.base, off2 = pa2 - ram.base;
+    if (off2 < 0 || off2 + 2 > ram.size) {
+      return this.#stopIf(this.#exception(CAUSE.FETCH_ACCESS, hiVa));
+    }
+    const inst = this.#u16[off1 >> 1] | (this.#u16[off2 >> 1] << 16);
+    const ops = this.#crossOps;
+    decodeInto(inst, ops, 0, this.#opCost);
+    const w = ops[0];
+    this.#advance(w >>> 24);
+    return this.#exec(w, ops[1]);
   }
 
   #stopIf(hostTrap: boolean): number {
@@ -1516,7 +1599,7 @@ export class Cpu implements InterruptSink {
     if (op === OP_LB) v = (v << 24) >> 24;
     else if (op === OP_LH) v = (v << 16) >> 16;
     this.#regs[rd] = v;
-    this.pc = (this.pc + 4) >>> 0;
+    this.pc = (this.pc + this.#ilen) >>> 0;
     return -1;
   }
 
@@ -1524,7 +1607,7 @@ export class Cpu implements InterruptSink {
     const width = op === OP_SW ? 4 : op === OP_SH ? 2 : 1;
     this.#writeData(va, width, value, 0);
     if (this.#fault >= 0) return this.#stopIf(this.#exception(this.#fault, this.#faultVa));
-    this.pc = (this.pc + 4) >>> 0;
+    this.pc = (this.pc + this.#ilen) >>> 0;
     return -1;
   }
 
@@ -1689,7 +1772,7 @@ export class Cpu implements InterruptSink {
       this.#writeData(va, dbl ? 8 : 4, words[2 * freg], words[2 * freg + 1]);
       if (this.#fault >= 0) return this.#stopIf(this.#exception(this.#fault, this.#faultVa));
     }
-    this.pc = (this.pc + 4) >>> 0;
+    this.pc = (this.pc + this.#ilen) >>> 0;
     return -1;
   }
 
@@ -1718,7 +1801,7 @@ export class Cpu implements InterruptSink {
       case OP_LR:
         this.#reservation = pa;
         this.#regs[rd] = old;
-        this.pc = (this.pc + 4) >>> 0;
+        this.pc = (this.pc + this.#ilen) >>> 0;
         return -1;
       case OP_SC: {
         const ok = this.#reservation === pa;
@@ -1728,7 +1811,7 @@ export class Cpu implements InterruptSink {
           if (this.#codeMark[off >>> 12] !== 0) this.#codeWritten(off);
         }
         this.#regs[rd] = ok ? 0 : 1;
-        this.pc = (this.pc + 4) >>> 0;
+        this.pc = (this.pc + this.#ilen) >>> 0;
         return -1;
       }
       case OP_AMOSWAP:
@@ -1762,7 +1845,7 @@ export class Cpu implements InterruptSink {
     i32[idx] = nv;
     if (this.#codeMark[off >>> 12] !== 0) this.#codeWritten(off);
     this.#regs[rd] = old;
-    this.pc = (this.pc + 4) >>> 0;
+    this.pc = (this.pc + this.#ilen) >>> 0;
     return -1;
   }
 
@@ -1772,15 +1855,15 @@ export class Cpu implements InterruptSink {
       return this.#illegal(0x10500073);
     }
     if ((this.#mip & this.mie) !== 0) {
-      this.pc = (this.pc + 4) >>> 0;
+      this.pc = (this.pc + this.#ilen) >>> 0;
       return -1;
     }
     // Sleep until the next event; stay on the wfi (not retired) unless it woke us.
     if (!this.#clock.advanceToNextEvent()) {
-      this.pc = (this.pc + 4) >>> 0;
+      this.pc = (this.pc + this.#ilen) >>> 0;
       return StopReason.WFI;
     }
-    if ((this.#mip & this.mie) !== 0) this.pc = (this.pc + 4) >>> 0;
+    if ((this.#mip & this.mie) !== 0) this.pc = (this.pc + this.#ilen) >>> 0;
     else this.instret--;
     return -1;
   }
@@ -1802,13 +1885,13 @@ export class Cpu implements InterruptSink {
       this.#csrWrite(csr, nv >>> 0);
     }
     this.#regs[rd] = old;
-    this.pc = (this.pc + 4) >>> 0;
+    this.pc = (this.pc + this.#ilen) >>> 0;
     return -1;
   }
 
   /** Re-encodes a CSR instruction (for tval of an illegal-instruction trap). */
   #csrBits(w: number, rs1: number, rd: number, csr: number): number {
-    const f3 = CSR_FUNCT3[(w & 0xff) - OP_CSRRW];
+    const f3 = CSR_FUNCT3[(w & 0x7f) - OP_CSRRW];
     return (csr << 20) | (rs1 << 15) | (f3 << 12) | ((rd === 32 ? 0 : rd) << 7) | 0x73;
   }
 
@@ -2023,10 +2106,10 @@ export class Cpu implements InterruptSink {
         this.mscratch = v;
         return;
       case CSR_SEPC:
-        this.sepc = (v & ~3) >>> 0;
+        this.sepc = (v & ~1) >>> 0;
         return;
       case CSR_MEPC:
-        this.mepc = (v & ~3) >>> 0;
+        this.mepc = (v & ~1) >>> 0;
         return;
       case CSR_SCAUSE:
         this.scause = v;

@@ -14,6 +14,8 @@
  * @module
  */
 
+import { expandCompressed } from "./rvc.ts";
+
 // Operation numbers are plain module constants, not object properties: V8
 // folds `case OP_ADD:` into a jump table, but not `case OP.ADD:`.
 /** Decoded op ILLEGAL. */
@@ -174,6 +176,15 @@ export const OP_FMA = 77;
 /** Decoded op: FDIV and FSQRT (immediate word = raw bits). */
 export const OP_FDIV = 78;
 
+/**
+ * Decoded op: a 32-bit instruction in the last halfword of a page, whose
+ * upper half lies in the next page (fetched and decoded on every execution).
+ */
+export const OP_CROSS = 79;
+
+/** Bit of word 0 marking an instruction decoded from a 16-bit (C) encoding. */
+export const COMPRESSED_BIT = 0x80;
+
 /** Decoded operation numbers by name (0 is reserved for "not decoded"). */
 export const OP = {
   ILLEGAL: OP_ILLEGAL,
@@ -254,10 +265,11 @@ export const OP = {
   FP: OP_FP,
   FMA: OP_FMA,
   FDIV: OP_FDIV,
+  CROSS: OP_CROSS,
 } as const;
 
 /** Number of operation codes (array size for per-op tables). */
-export const OP_COUNT = 79;
+export const OP_COUNT = 80;
 
 /** Cost class of each operation, indexes into a cost table built by the CPU. */
 export const COST_CLASS = {
@@ -526,4 +538,35 @@ export function decodeInto(inst: number, out: Int32Array, i: number, costs: Uint
   if (useRd === 0) useRd = 32;
   out[i] = op | (useRd << 8) | (useRs1 << 14) | (useRs2 << 19) | (costs[op] << 24);
   out[i + 1] = imm;
+}
+
+/**
+ * Decodes the instruction whose first halfword is `u16[h]` into slot words
+ * `out[i]`, `out[i + 1]`. A 16-bit instruction is expanded (hw/rvc.ts) and
+ * marked with {@link COMPRESSED_BIT}; a reserved one is ILLEGAL with its 16
+ * bits as tval. A 32-bit instruction that starts in the page's last
+ * halfword (`lastInPage`) becomes {@link OP_CROSS}.
+ */
+export function decodeHalf(
+  u16: Uint16Array,
+  h: number,
+  lastInPage: boolean,
+  out: Int32Array,
+  i: number,
+  costs: Uint8Array,
+): void {
+  const lo = u16[h];
+  if ((lo & 3) === 3) {
+    if (lastInPage) {
+      out[i] = OP_CROSS | (32 << 8) | (costs[OP_CROSS] << 24);
+      out[i + 1] = 0;
+    } else {
+      decodeInto(lo | (u16[h + 1] << 16), out, i, costs);
+    }
+    return;
+  }
+  const inst = expandCompressed(lo);
+  decodeInto(inst === 0 ? 0 : inst, out, i, costs);
+  if ((out[i] & 0xff) === OP_ILLEGAL) out[i + 1] = lo;
+  out[i] |= COMPRESSED_BIT;
 }

@@ -34,6 +34,8 @@ Deno.test("there are bare-metal programs for every area", () => {
       "timer",
       "c_algorithms",
       "c_mixhash",
+      "c_algorithms_rvc",
+      "c_mixhash_rvc",
     ]
   ) {
     assert.ok(names.includes(`${want}.elf`), `${want}.elf is built`);
