@@ -29,6 +29,8 @@ import type { Ram } from "./ram.ts";
 import { ACCESS, Mmu, TLB_BITS, TLB_MASK } from "./mmu.ts";
 import { COST_CLASS, costClassOf, decodeHalf, decodeInto, OP, OP_COUNT } from "./decode.ts";
 import { Fpu } from "./fpu.ts";
+import { Pmp } from "./pmp.ts";
+import { MCONTROL, Triggers } from "./trigger.ts";
 import {
   CAUSE,
   CAUSE_INTERRUPT,
@@ -523,6 +525,10 @@ export class Cpu implements InterruptSink {
   ecallHook: (() => number) | null = null;
   /** The F/D register file and `fcsr`. */
   readonly fpu: Fpu = new Fpu();
+  /** Physical memory protection (16 entries, G = 0). */
+  readonly pmp: Pmp = new Pmp();
+  /** Debug trigger module (tselect/tdata1/tdata2). */
+  readonly triggers: Triggers = new Triggers();
   /** The resolved cycle-cost table. */
   readonly costs: Readonly<CycleCosts>;
   /** `mhartid`. */
@@ -601,7 +607,16 @@ export class Cpu implements InterruptSink {
     this.#stimerEvent = 0;
     this.#updateStimer();
   };
-  #cycleOffset = 0;
+  // mcycle = (#cyHi:#cyLo) + (clock.now - #cyMark) and minstret =
+  // (#irHi:#irLo) + (instret - #irMark), both modulo 2^64: exact 64-bit
+  // counters whatever the guest writes, while `instret` stays the plain
+  // count of retired instructions.
+  #cyHi = 0;
+  #cyLo = 0;
+  #cyMark = 0;
+  #irHi = 0;
+  #irLo = 0;
+  #irMark = 0;
   readonly #trapCost: number;
   #reservation = -1;
   #halt = false;
@@ -660,6 +675,7 @@ export class Cpu implements InterruptSink {
     this.hartId = config.hartId ?? 0;
     this.pc = (config.resetPc ?? 0x8000_0000) >>> 0;
     this.mmu = new Mmu(ram, kind, costs.walk);
+    this.mmu.pmp = this.pmp;
     this.#regs = new Int32Array(33);
     this.x = this.#regs.subarray(0, 32);
     const buf = ram.u8.buffer;
@@ -798,6 +814,14 @@ export class Cpu implements InterruptSink {
           continue;
         }
       }
+      // Armed debug triggers: one instruction per trip, execute match first.
+      const armed = this.triggers.armed;
+      if (armed && this.triggers.fires(MCONTROL.EXECUTE, this.pc, this.priv)) {
+        n++;
+        if (this.#exception(CAUSE.BREAKPOINT, this.pc, false)) return StopReason.HOST_TRAP;
+        continue;
+      }
+      const stepLimit = armed ? n + 1 : limit;
       // Enter the fast loop with everything it needs in locals.
       const priv = this.priv;
       const st = this.mstatus;
@@ -896,7 +920,7 @@ export class Cpu implements InterruptSink {
             cyc = clock.now;
             nextAt = clock.nextEventAt;
             if (mmu.flushes !== flushes) fVa = NO_PAGE;
-            if ((this.#mip & this.mie) !== 0 || this.#halt || cyc >= nextAt || n >= limit) {
+            if ((this.#mip & this.mie) !== 0 || this.#halt || cyc >= nextAt || n >= stepLimit) {
               break fast;
             }
             continue;
@@ -1157,7 +1181,7 @@ export class Cpu implements InterruptSink {
         }
         if (slow !== 0) break;
         pc = (pc + 4 - ((w >> 6) & 2)) | 0; // 2 for a compressed instruction
-        if (cyc >= nextAt || n >= limit) break;
+        if (cyc >= nextAt || n >= stepLimit) break;
       }
       // Back to field state.
       this.pc = pc >>> 0;
@@ -1625,6 +1649,10 @@ export class Cpu implements InterruptSink {
    */
   #readData(va: number, width: AccessWidth, align: number): number {
     this.#fault = -1;
+    if (this.triggers.armed && this.triggers.fires(MCONTROL.LOAD, va, this.#dataPriv())) {
+      this.#setFault(CAUSE.BREAKPOINT, va);
+      return 0;
+    }
     if ((va & (align - 1)) === 0) {
       return this.#readAligned(va, width);
     }
@@ -1682,6 +1710,10 @@ export class Cpu implements InterruptSink {
    */
   #writeData(va: number, width: number, lo: number, hi: number): void {
     this.#fault = -1;
+    if (this.triggers.armed && this.triggers.fires(MCONTROL.STORE, va, this.#dataPriv())) {
+      this.#setFault(CAUSE.BREAKPOINT, va);
+      return;
+    }
     if ((va & (width - 1)) === 0) {
       if (width === 8) {
         this.#writeAligned(va, 4, lo);
@@ -1778,6 +1810,16 @@ export class Cpu implements InterruptSink {
 
   #amo(op: number, rd: number, va: number, src: number): number {
     const isLr = op === OP_LR;
+    if (this.triggers.armed) {
+      const kind = isLr
+        ? MCONTROL.LOAD
+        : op === OP_SC
+        ? MCONTROL.STORE
+        : MCONTROL.LOAD | MCONTROL.STORE;
+      if (this.triggers.fires(kind, va, this.#dataPriv())) {
+        return this.#stopIf(this.#exception(CAUSE.BREAKPOINT, va));
+      }
+    }
     if ((va & 3) !== 0) {
       return this.#stopIf(
         this.#exception(isLr ? CAUSE.MISALIGNED_LOAD : CAUSE.MISALIGNED_STORE, va),
@@ -1928,8 +1970,21 @@ export class Cpu implements InterruptSink {
     return !Number.isNaN(this.#csrRead(addr));
   }
 
-  #cycle(): number {
-    return this.#clock.now + this.#cycleOffset;
+  /** Half (`high`) of the 64-bit value (hi:lo) + delta, delta a nonnegative safe integer. */
+  #counterHalf(hi: number, lo: number, delta: number, high: boolean): number {
+    const sumLo = lo + (delta % TWO_32);
+    const carry = sumLo >= TWO_32 ? 1 : 0;
+    if (!high) return (sumLo - carry * TWO_32) >>> 0;
+    return (hi + Math.floor(delta / TWO_32) + carry) % TWO_32 >>> 0;
+  }
+
+  #cycleHalf(high: boolean): number {
+    return this.#counterHalf(this.#cyHi, this.#cyLo, this.#clock.now - this.#cyMark, high);
+  }
+
+  #instretHalf(high: boolean): number {
+    const delta = this.instret - this.#instretBias - this.#irMark;
+    return this.#counterHalf(this.#irHi, this.#irLo, delta, high);
   }
 
   /** Reads a CSR; NaN when it does not exist. */
@@ -1943,20 +1998,20 @@ export class Cpu implements InterruptSink {
         return this.fpu.fcsr;
       case CSR_CYCLE:
       case CSR_MCYCLE:
-        return this.#cycle() % TWO_32 >>> 0;
+        return this.#cycleHalf(false);
       case CSR_CYCLEH:
       case CSR_MCYCLEH:
-        return Math.floor(this.#cycle() / TWO_32) >>> 0;
+        return this.#cycleHalf(true);
       case CSR_TIME:
         return this.#clock.mtime % TWO_32 >>> 0;
       case CSR_TIMEH:
         return Math.floor(this.#clock.mtime / TWO_32) >>> 0;
       case CSR_INSTRET:
       case CSR_MINSTRET:
-        return (this.instret - this.#instretBias) % TWO_32 >>> 0;
+        return this.#instretHalf(false);
       case CSR_INSTRETH:
       case CSR_MINSTRETH:
-        return Math.floor((this.instret - this.#instretBias) / TWO_32) >>> 0;
+        return this.#instretHalf(true);
       case CSR_SSTATUS:
         return (this.mstatus & SSTATUS_MASK) >>> 0;
       case CSR_SIE:
@@ -2026,12 +2081,14 @@ export class Cpu implements InterruptSink {
       case CSR_MIP:
         return this.#mip >>> 0;
     }
-    // Hardwired-zero counters, event selectors and PMP registers (no PMP).
+    if (csr >= 0x3a0 && csr <= 0x3a3) return this.pmp.readCfg(csr - 0x3a0);
+    if (csr >= 0x3b0 && csr <= 0x3bf) return this.pmp.readAddr(csr - 0x3b0);
+    if (csr >= 0x7a0 && csr <= 0x7a4) return this.triggers.read(csr);
+    // Hardwired-zero counters and event selectors.
     if (
       (csr >= 0xc03 && csr <= 0xc1f) || (csr >= 0xc83 && csr <= 0xc9f) ||
       (csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0xb83 && csr <= 0xb9f) ||
-      (csr >= 0x323 && csr <= 0x33f) || (csr >= 0x3a0 && csr <= 0x3a3) ||
-      (csr >= 0x3b0 && csr <= 0x3bf)
+      (csr >= 0x323 && csr <= 0x33f)
     ) {
       return 0;
     }
@@ -2050,18 +2107,26 @@ export class Cpu implements InterruptSink {
         return;
       case CSR_MCYCLE:
       case CSR_MCYCLEH: {
-        const cur = this.#cycle();
-        const lo = cur % TWO_32, hi = Math.floor(cur / TWO_32);
-        const next = csr === CSR.mcycle ? hi * TWO_32 + v : v * TWO_32 + lo;
-        this.#cycleOffset = next - this.#clock.now;
+        // The written half replaces that half of the current value (which
+        // already includes the writing instruction's cycles).
+        const lo = this.#cycleHalf(false), hi = this.#cycleHalf(true);
+        this.#cyHi = csr === CSR_MCYCLEH ? v : hi;
+        this.#cyLo = csr === CSR_MCYCLE ? v : lo;
+        this.#cyMark = this.#clock.now;
         return;
       }
       case CSR_MINSTRET:
       case CSR_MINSTRETH: {
-        const cur = this.instret;
-        const lo = cur % TWO_32, hi = Math.floor(cur / TWO_32);
-        // The writing instruction itself does not add to the written value.
-        this.instret = csr === CSR.minstret ? hi * TWO_32 + v : v * TWO_32 + lo;
+        // The write takes effect after the writing instruction retired (its
+        // increment, with any carry, is in the current value) and replaces
+        // one half; the next instruction sees exactly the written value.
+        const bias = this.#instretBias;
+        this.#instretBias = 0;
+        const lo = this.#instretHalf(false), hi = this.#instretHalf(true);
+        this.#instretBias = bias;
+        this.#irHi = csr === CSR_MINSTRETH ? v : hi;
+        this.#irLo = csr === CSR_MINSTRET ? v : lo;
+        this.#irMark = this.instret;
         return;
       }
       case CSR_SSTATUS:
@@ -2156,6 +2221,20 @@ export class Cpu implements InterruptSink {
       case CSR_SLIMIT:
         if (this.mmu.kind === "baselimit") this.mmu.setBaseLimit(this.mmu.base, v & ~0xfff);
         return;
+    }
+    if (csr >= 0x3a0 && csr <= 0x3bf) {
+      if (csr <= 0x3a3) this.pmp.writeCfg(csr - 0x3a0, v);
+      else if (csr >= 0x3b0) this.pmp.writeAddr(csr - 0x3b0, v);
+      this.mmu.flush(); // cached translations carry PMP decisions
+      return;
+    }
+    if (csr >= 0x7a0 && csr <= 0x7a4) {
+      this.triggers.write(csr, v);
+      // While armed, every access takes the slow path where triggers are checked.
+      this.mmu.noFill = this.triggers.armed;
+      this.mmu.flush();
+      this.#fVa = NO_PAGE;
+      return;
     }
     // Everything else is read-only or hardwired to zero: writes are ignored.
   }
