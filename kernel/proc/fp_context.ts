@@ -1,0 +1,153 @@
+/**
+ * Lazy floating-point context switching, driven by `sstatus.FS`.
+ *
+ * The FPU holds the F/D registers and `fcsr` of one thread, its owner.
+ * Switching to another thread saves the owner's registers only when FS is
+ * Dirty (the owner wrote FP state since it was loaded), then loads the new
+ * thread's saved registers, or zeros for a thread that never used the FPU,
+ * and sets FS to Clean or Initial. Switching back to the owner with nothing
+ * run in between costs nothing.
+ *
+ * The trap loop also keeps the state right across process changes: a new
+ * process created by a system call (fork) starts with a copy of its
+ * parent thread's FP state; an exec (the address space was replaced)
+ * starts from Initial (zero registers, fcsr 0).
+ *
+ * @module
+ */
+
+import { CSR, MSTATUS, MSTATUS_FS_SHIFT } from "../../hw/csr.ts";
+import type { Thread } from "./process.ts";
+
+/** The FPU as the kernel sees it (a subset of `hw/fpu.ts` Fpu). */
+export interface FpuPort {
+  /** The 32 FP registers as doubles (raw 64-bit contents). */
+  readonly f64: Float64Array;
+  /** `fcsr` (frm and fflags). */
+  fcsr: number;
+}
+
+/** The CPU operations this module needs. */
+export interface FpCpuPort {
+  /** The FPU, if the hart has F/D. */
+  readonly fpu?: FpuPort;
+  /** Host CSR read. */
+  readCsr(addr: number): number;
+  /** Host CSR write. */
+  writeCsr(addr: number, value: number): void;
+}
+
+/** A thread's saved FP state. */
+interface SavedFp {
+  regs: Float64Array;
+  fcsr: number;
+}
+
+const FS_INITIAL = 1;
+const FS_CLEAN = 2;
+const FS_DIRTY = 3;
+
+/** Per-thread FP state with lazy saves. */
+export class FpContexts {
+  readonly #cpu: FpCpuPort;
+  readonly #saved = new WeakMap<Thread, SavedFp>();
+  #owner: Thread | null = null;
+  /** FP register saves performed (FS was Dirty at a switch). */
+  saves = 0;
+  /** FP register loads performed. */
+  loads = 0;
+
+  /** Creates the switcher for `cpu` (does nothing when the hart has no FPU). */
+  constructor(cpu: FpCpuPort) {
+    this.#cpu = cpu;
+  }
+
+  /** Makes `t`'s FP state the FPU's before `t` runs. */
+  switchTo(t: Thread): void {
+    if (this.#owner === t) return;
+    const fpu = this.#cpu.fpu;
+    if (fpu === undefined) return;
+    this.#saveOwner(fpu);
+    const s = this.#saved.get(t);
+    if (s !== undefined) {
+      fpu.f64.set(s.regs);
+      fpu.fcsr = s.fcsr;
+      this.loads++;
+    } else {
+      fpu.f64.fill(0);
+      fpu.fcsr = 0;
+    }
+    this.#setFs(s !== undefined ? FS_CLEAN : FS_INITIAL);
+    this.#owner = t;
+  }
+
+  /** `child` starts with a copy of `parent`'s current FP state (fork). */
+  copy(parent: Thread, child: Thread): void {
+    const fpu = this.#cpu.fpu;
+    if (fpu === undefined) return;
+    if (this.#owner === parent) {
+      this.#saved.set(child, { regs: fpu.f64.slice(), fcsr: fpu.fcsr });
+      return;
+    }
+    const s = this.#saved.get(parent);
+    if (s !== undefined) this.#saved.set(child, { regs: s.regs.slice(), fcsr: s.fcsr });
+    else this.#saved.delete(child);
+  }
+
+  /** `t` starts over with Initial FP state (exec). */
+  reset(t: Thread): void {
+    this.#saved.delete(t);
+    if (this.#owner === t) {
+      const fpu = this.#cpu.fpu!;
+      fpu.f64.fill(0);
+      fpu.fcsr = 0;
+      this.#setFs(FS_INITIAL);
+    }
+  }
+
+  /**
+   * The FP state of `t` as it is now (for signal frames and debuggers):
+   * registers and fcsr, zeros when `t` never used the FPU.
+   */
+  read(t: Thread): SavedFp {
+    const fpu = this.#cpu.fpu;
+    if (fpu !== undefined && this.#owner === t) return { regs: fpu.f64.slice(), fcsr: fpu.fcsr };
+    const s = this.#saved.get(t);
+    return s !== undefined
+      ? { regs: s.regs.slice(), fcsr: s.fcsr }
+      : { regs: new Float64Array(32), fcsr: 0 };
+  }
+
+  /** Replaces the FP state of `t` (sigreturn). */
+  write(t: Thread, regs: Float64Array, fcsr: number): void {
+    const fpu = this.#cpu.fpu;
+    if (fpu !== undefined && this.#owner === t) {
+      fpu.f64.set(regs);
+      fpu.fcsr = fcsr & 0xff;
+      this.#setFs(FS_DIRTY);
+      return;
+    }
+    this.#saved.set(t, { regs: regs.slice(), fcsr: fcsr & 0xff });
+  }
+
+  #saveOwner(fpu: FpuPort): void {
+    const o = this.#owner;
+    if (o === null) return;
+    const fs = (this.#cpu.readCsr(CSR.sstatus) & MSTATUS.FS) >>> MSTATUS_FS_SHIFT;
+    if (fs !== FS_DIRTY) return;
+    let s = this.#saved.get(o);
+    if (s === undefined) {
+      s = { regs: new Float64Array(32), fcsr: 0 };
+      this.#saved.set(o, s);
+    }
+    s.regs.set(fpu.f64);
+    s.fcsr = fpu.fcsr;
+    this.saves++;
+  }
+
+  #setFs(fs: number): void {
+    const cpu = this.#cpu;
+    const st = cpu.readCsr(CSR.sstatus);
+    cpu.writeCsr(CSR.sstatus, (st & ~MSTATUS.FS) | (fs << MSTATUS_FS_SHIFT));
+  }
+}
