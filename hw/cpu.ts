@@ -1014,54 +1014,67 @@ export class Cpu implements InterruptSink {
             break;
           case OP_FENCE:
             break;
-          case OP_JAL: {
-            // Targets are always 2-byte aligned (C is on): no misaligned check.
-            const len = 4 - ((w >> 6) & 2);
-            r[(w >> 8) & 63] = pc + len;
-            pc = (pc + imm - len) | 0; // the common pc += len below lands on the target
-            break;
-          }
+          // Jumps and taken branches set pc and go straight to the next
+          // instruction (no length arithmetic). Targets are always 2-byte
+          // aligned (C is on), so there is no misaligned-target check.
+          case OP_JAL:
+            r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
+            pc = (pc + imm) | 0;
+            if (cyc >= nextAt || n >= stepLimit) break fast;
+            continue;
           case OP_JALR: {
             const t = (r[(w >> 14) & 31] + imm) & -2;
-            const len = 4 - ((w >> 6) & 2);
-            r[(w >> 8) & 63] = pc + len;
-            pc = (t - len) | 0;
-            break;
+            r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
+            pc = t;
+            if (cyc >= nextAt || n >= stepLimit) break fast;
+            continue;
           }
           case OP_BEQ:
             if (r[(w >> 14) & 31] === r[(w >> 19) & 31]) {
-              pc = (pc + imm - 4 + ((w >> 6) & 2)) | 0; // lands on the target below
+              pc = (pc + imm) | 0;
               cyc += takenCost;
+              if (cyc >= nextAt || n >= stepLimit) break fast;
+              continue;
             }
             break;
           case OP_BNE:
             if (r[(w >> 14) & 31] !== r[(w >> 19) & 31]) {
-              pc = (pc + imm - 4 + ((w >> 6) & 2)) | 0; // lands on the target below
+              pc = (pc + imm) | 0;
               cyc += takenCost;
+              if (cyc >= nextAt || n >= stepLimit) break fast;
+              continue;
             }
             break;
           case OP_BLT:
             if (r[(w >> 14) & 31] < r[(w >> 19) & 31]) {
-              pc = (pc + imm - 4 + ((w >> 6) & 2)) | 0; // lands on the target below
+              pc = (pc + imm) | 0;
               cyc += takenCost;
+              if (cyc >= nextAt || n >= stepLimit) break fast;
+              continue;
             }
             break;
           case OP_BGE:
             if (r[(w >> 14) & 31] >= r[(w >> 19) & 31]) {
-              pc = (pc + imm - 4 + ((w >> 6) & 2)) | 0; // lands on the target below
+              pc = (pc + imm) | 0;
               cyc += takenCost;
+              if (cyc >= nextAt || n >= stepLimit) break fast;
+              continue;
             }
             break;
           case OP_BLTU:
             if ((r[(w >> 14) & 31] >>> 0) < (r[(w >> 19) & 31] >>> 0)) {
-              pc = (pc + imm - 4 + ((w >> 6) & 2)) | 0; // lands on the target below
+              pc = (pc + imm) | 0;
               cyc += takenCost;
+              if (cyc >= nextAt || n >= stepLimit) break fast;
+              continue;
             }
             break;
           case OP_BGEU:
             if ((r[(w >> 14) & 31] >>> 0) >= (r[(w >> 19) & 31] >>> 0)) {
-              pc = (pc + imm - 4 + ((w >> 6) & 2)) | 0; // lands on the target below
+              pc = (pc + imm) | 0;
               cyc += takenCost;
+              if (cyc >= nextAt || n >= stepLimit) break fast;
+              continue;
             }
             break;
           case OP_LW: {
@@ -1180,7 +1193,10 @@ export class Cpu implements InterruptSink {
             break;
         }
         if (slow !== 0) break;
-        pc = (pc + 4 - ((w >> 6) & 2)) | 0; // 2 for a compressed instruction
+        // Compressed instructions (bit 7) advance by 2: a well-predicted
+        // branch is cheaper here than computing the length from w.
+        if ((w & 0x80) === 0) pc = (pc + 4) | 0;
+        else pc = (pc + 2) | 0;
         if (cyc >= nextAt || n >= stepLimit) break;
       }
       // Back to field state.
