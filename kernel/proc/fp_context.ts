@@ -8,6 +8,10 @@
  * and sets FS to Clean or Initial. Switching back to the owner with nothing
  * run in between costs nothing.
  *
+ * The saved state lives in `Thread.fp`; `sync` refreshes it from the FPU
+ * (signal delivery writes it into the signal frame) and a thread whose
+ * `fp.reload` is set (rt_sigreturn edited it) gets it loaded again.
+ *
  * The trap loop also keeps the state right across process changes: a new
  * process created by a system call (fork) starts with a copy of its
  * parent thread's FP state; an exec (the address space was replaced)
@@ -17,7 +21,7 @@
  */
 
 import { CSR, MSTATUS, MSTATUS_FS_SHIFT } from "../../hw/csr.ts";
-import type { Thread } from "./process.ts";
+import type { Thread, ThreadFpState } from "./process.ts";
 
 /** The FPU as the kernel sees it (a subset of `hw/fpu.ts` Fpu). */
 export interface FpuPort {
@@ -37,12 +41,6 @@ export interface FpCpuPort {
   writeCsr(addr: number, value: number): void;
 }
 
-/** A thread's saved FP state. */
-interface SavedFp {
-  regs: Float64Array;
-  fcsr: number;
-}
-
 const FS_INITIAL = 1;
 const FS_CLEAN = 2;
 const FS_DIRTY = 3;
@@ -50,7 +48,6 @@ const FS_DIRTY = 3;
 /** Per-thread FP state with lazy saves. */
 export class FpContexts {
   readonly #cpu: FpCpuPort;
-  readonly #saved = new WeakMap<Thread, SavedFp>();
   #owner: Thread | null = null;
   /** FP register saves performed (FS was Dirty at a switch). */
   saves = 0;
@@ -64,39 +61,49 @@ export class FpContexts {
 
   /** Makes `t`'s FP state the FPU's before `t` runs. */
   switchTo(t: Thread): void {
-    if (this.#owner === t) return;
+    const s = t.fp;
+    if (this.#owner === t && (s === null || !s.reload)) return;
     const fpu = this.#cpu.fpu;
     if (fpu === undefined) return;
-    this.#saveOwner(fpu);
-    const s = this.#saved.get(t);
-    if (s !== undefined) {
+    if (this.#owner !== t) this.#saveOwner(fpu);
+    if (s !== null) {
       fpu.f64.set(s.regs);
       fpu.fcsr = s.fcsr;
+      s.reload = false;
       this.loads++;
     } else {
       fpu.f64.fill(0);
       fpu.fcsr = 0;
     }
-    this.#setFs(s !== undefined ? FS_CLEAN : FS_INITIAL);
+    this.#setFs(s !== null ? FS_CLEAN : FS_INITIAL);
     this.#owner = t;
+  }
+
+  /**
+   * Brings `t.fp` up to date with the FPU when `t` owns it (before the
+   * kernel reads `t.fp`, e.g. to build a signal frame). FS is unchanged.
+   */
+  sync(t: Thread): void {
+    const fpu = this.#cpu.fpu;
+    if (fpu === undefined || this.#owner !== t) return;
+    const fs = (this.#cpu.readCsr(CSR.sstatus) & MSTATUS.FS) >>> MSTATUS_FS_SHIFT;
+    if (fs === FS_INITIAL && t.fp === null) return;
+    const s = t.fp ?? (t.fp = { regs: new Float64Array(32), fcsr: 0, reload: false });
+    s.regs.set(fpu.f64);
+    s.fcsr = fpu.fcsr;
   }
 
   /** `child` starts with a copy of `parent`'s current FP state (fork). */
   copy(parent: Thread, child: Thread): void {
-    const fpu = this.#cpu.fpu;
-    if (fpu === undefined) return;
-    if (this.#owner === parent) {
-      this.#saved.set(child, { regs: fpu.f64.slice(), fcsr: fpu.fcsr });
-      return;
-    }
-    const s = this.#saved.get(parent);
-    if (s !== undefined) this.#saved.set(child, { regs: s.regs.slice(), fcsr: s.fcsr });
-    else this.#saved.delete(child);
+    if (this.#cpu.fpu === undefined) return;
+    this.sync(parent);
+    const s = parent.fp;
+    child.fp = s === null ? null : { regs: s.regs.slice(), fcsr: s.fcsr, reload: false };
   }
 
   /** `t` starts over with Initial FP state (exec). */
   reset(t: Thread): void {
-    this.#saved.delete(t);
+    t.fp = null;
     if (this.#owner === t) {
       const fpu = this.#cpu.fpu!;
       fpu.f64.fill(0);
@@ -105,41 +112,12 @@ export class FpContexts {
     }
   }
 
-  /**
-   * The FP state of `t` as it is now (for signal frames and debuggers):
-   * registers and fcsr, zeros when `t` never used the FPU.
-   */
-  read(t: Thread): SavedFp {
-    const fpu = this.#cpu.fpu;
-    if (fpu !== undefined && this.#owner === t) return { regs: fpu.f64.slice(), fcsr: fpu.fcsr };
-    const s = this.#saved.get(t);
-    return s !== undefined
-      ? { regs: s.regs.slice(), fcsr: s.fcsr }
-      : { regs: new Float64Array(32), fcsr: 0 };
-  }
-
-  /** Replaces the FP state of `t` (sigreturn). */
-  write(t: Thread, regs: Float64Array, fcsr: number): void {
-    const fpu = this.#cpu.fpu;
-    if (fpu !== undefined && this.#owner === t) {
-      fpu.f64.set(regs);
-      fpu.fcsr = fcsr & 0xff;
-      this.#setFs(FS_DIRTY);
-      return;
-    }
-    this.#saved.set(t, { regs: regs.slice(), fcsr: fcsr & 0xff });
-  }
-
   #saveOwner(fpu: FpuPort): void {
     const o = this.#owner;
     if (o === null) return;
     const fs = (this.#cpu.readCsr(CSR.sstatus) & MSTATUS.FS) >>> MSTATUS_FS_SHIFT;
     if (fs !== FS_DIRTY) return;
-    let s = this.#saved.get(o);
-    if (s === undefined) {
-      s = { regs: new Float64Array(32), fcsr: 0 };
-      this.#saved.set(o, s);
-    }
+    const s = o.fp ?? (o.fp = { regs: new Float64Array(32), fcsr: 0, reload: false });
     s.regs.set(fpu.f64);
     s.fcsr = fpu.fcsr;
     this.saves++;

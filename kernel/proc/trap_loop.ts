@@ -290,6 +290,7 @@ export class TrapLoop {
           }
         }
         if (((t.sigPendingLo & ~t.sigBlockedLo) | (t.sigPendingHi & ~t.sigBlockedHi)) !== 0) {
+          this.fp.sync(t); // signal frames carry the FP state
           this.#hooks.deliverSignals(t);
           if (t.state !== TaskState.RUNNING || this.halted) continue;
         }
@@ -351,6 +352,8 @@ export class TrapLoop {
         if (c !== null && c.parent === t.process) this.fp.copy(t, c.mainThread);
       }
       if (t.process.space !== space) this.fp.reset(t);
+      // rt_sigreturn replaced the FP state: load it now (the fast path resumes at once).
+      else if (t.fp !== null && t.fp.reload) this.fp.switchTo(t);
       return;
     }
     this.charge(this.#costs.trap);

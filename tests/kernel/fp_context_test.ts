@@ -53,14 +53,25 @@ Deno.test("fp context: fork copies the live state, exec resets it, sigreturn wri
   fp.copy(a, child);
   fp.switchTo(child);
   assert.equal(m.cpu.fpu.f64[9], -2.25);
-  assert.equal(fp.read(a).regs[9], -2.25, "a's saved state");
+  assert.equal(a.fp!.regs[9], -2.25, "a's saved state");
   fp.reset(child);
   assert.equal(m.cpu.fpu.f64[9], 0);
   assert.equal(fs(m), 1);
-  fp.write(a, new Float64Array(32).fill(7), 0xe0);
+  // sigreturn: the kernel edits t.fp and asks for a reload, even for the owner.
+  fp.switchTo(a);
+  a.fp!.regs.fill(7);
+  a.fp!.fcsr = 0xe0;
+  a.fp!.reload = true;
   fp.switchTo(a);
   assert.equal(m.cpu.fpu.f64[31], 7);
   assert.equal(m.cpu.fpu.fcsr, 0xe0);
+  assert.equal(a.fp!.reload, false);
+  // sync copies the live registers out without changing FS.
+  m.cpu.fpu.f64[0] = 4.5;
+  m.cpu.writeCsr(SSTATUS, m.cpu.readCsr(SSTATUS) | (3 << 13));
+  fp.sync(a);
+  assert.equal(a.fp!.regs[0], 4.5);
+  assert.equal(fs(m), 3);
 });
 
 Deno.test("exec refuses ELF images that need extensions the hart lacks", () => {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include <stdint.h>
+#include <signal.h>
 
 static uint64_t bits(double d) { union { double d; uint64_t u; } v = { d }; return v.u; }
 static uint32_t fbits(float f) { union { float f; uint32_t u; } v = { f }; return v.u; }
@@ -21,6 +22,28 @@ static double work(double seed, int n) {
   return s + f;
 }
 
+/* Clobbers ft0 and frm: the signal frame must bring them back. */
+static void handler(int sig) {
+  (void)sig;
+  __asm__ volatile("fcvt.d.w ft0, zero\n csrwi frm, 1" ::: "ft0");
+}
+
+/* Holds 6.5 in ft0 across a kill() of itself (one asm block, so nothing
+   else touches ft0), then reads ft0 and frm back. */
+static void signal_keeps_fp(void) {
+  double in = 6.5, out = 0;
+  int frm;
+  signal(SIGUSR1, handler);
+  register long a0 __asm__("a0") = getpid();
+  register long a1 __asm__("a1") = SIGUSR1;
+  register long a7 __asm__("a7") = 129; /* kill */
+  __asm__ volatile("fld ft0, 0(%[in])\n ecall\n fsd ft0, 0(%[out])\n csrr %[frm], frm"
+                   : "+r"(a0), [frm] "=r"(frm)
+                   : "r"(a1), "r"(a7), [in] "r"(&in), [out] "r"(&out)
+                   : "ft0", "memory");
+  printf("signal ft0 %llx frm %d\n", (unsigned long long)bits(out), frm);
+}
+
 int main(void) {
   volatile double keep = 3.25;
   double a = 0.1, b = 0.2;
@@ -28,6 +51,7 @@ int main(void) {
   printf("div %llx\n", (unsigned long long)bits(a / b));
   printf("f %x\n", fbits((float)a * 3.0f));
   printf("cvt %d %u\n", (int)(-7.9), (unsigned)(3.99e9));
+  signal_keeps_fp();
   fflush(stdout);
   int pid = fork();
   double r = work(pid == 0 ? 1.5 : 2.5, 300000);
