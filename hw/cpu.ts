@@ -841,6 +841,8 @@ export class Cpu implements InterruptSink {
       let pc = this.pc | 0;
       let cyc = clock.now;
       let nextAt = clock.nextEventAt;
+      // FP arithmetic runs in the loop while FS is not Off.
+      const fpu = (st & MSTATUS.FS) !== 0 ? this.fpu : null;
       // U-mode ecalls go straight to the host's fast path (see ecallHook).
       const ecallHook = this.ecallHook;
       const fastEcall = ecallHook !== null && priv === U_MODE && this.hostSupervisor &&
@@ -1013,6 +1015,17 @@ export class Cpu implements InterruptSink {
             r[(w >> 8) & 63] = remu(r[(w >> 14) & 31], r[(w >> 19) & 31]);
             break;
           case OP_FENCE:
+            break;
+          case OP_FP:
+          case OP_FMA:
+          case OP_FDIV:
+            if (fpu !== null) {
+              const res = fpu.exec(imm, r);
+              if (res > 0) this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
+              if (res >= 0) break;
+            }
+            slow = w;
+            slowImm = imm;
             break;
           // Jumps and taken branches set pc and go straight to the next
           // instruction (no length arithmetic). Targets are always 2-byte

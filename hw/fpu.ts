@@ -403,7 +403,45 @@ export class Fpu {
       const t = r - p;
       return toSingle(r, (p - (r - t)) + (c - t), rm);
     }
+    if (rm === RM_RNE) {
+      const r = this.#fmaFastD(a, b, c, p);
+      if (r === r) return r;
+    }
     return sfFma(a, b, c, false, rm);
+  }
+
+  /**
+   * Double FMA in round-to-nearest without BigInt (Boldo and Melquiond):
+   * a*b = p + e exactly (Dekker), p + c = s + t exactly (TwoSum), then
+   * RN(s + RO(t + e)) is the correctly rounded a*b + c. Returns NaN when
+   * the operands or the result are too close to the ends of the exponent
+   * range for the error terms to be exact (the caller then takes the exact
+   * path).
+   */
+  #fmaFastD(a: number, b: number, c: number, p: number): number {
+    const ap = Math.abs(p);
+    if (
+      !(ap > SMALL && ap < BIG) || Math.abs(a) >= BIG || Math.abs(b) >= BIG ||
+      Math.abs(c) >= BIG
+    ) {
+      return NaN;
+    }
+    twoProd(a, b, p);
+    const e = prodErr;
+    const s = p + c;
+    let z = s - p;
+    const t = (p - (s - z)) + (c - z);
+    const u = t + e;
+    z = u - t;
+    const v = (t - (u - z)) + (e - z);
+    const uo = u === 0 ? v : toOdd(u, v);
+    const r = s + uo;
+    const ar = Math.abs(r);
+    if (!(ar > SMALL && ar < BIG)) return NaN;
+    z = r - s;
+    const w = (s - (r - z)) + (uo - z);
+    if (v !== 0 || w !== 0) raiseFlags(FLAG_NX);
+    return r;
   }
 
   #minMax(a: number, b: number, snan: boolean, max: boolean): number {
