@@ -843,6 +843,7 @@ export class Cpu implements InterruptSink {
       let nextAt = clock.nextEventAt;
       // FP arithmetic runs in the loop while FS is not Off.
       const fpu = (st & MSTATUS.FS) !== 0 ? this.fpu : null;
+      const fw = fpu !== null ? fpu.words : null;
       // U-mode ecalls go straight to the host's fast path (see ecallHook).
       const ecallHook = this.ecallHook;
       const fastEcall = ecallHook !== null && priv === U_MODE && this.hostSupervisor &&
@@ -1016,6 +1017,51 @@ export class Cpu implements InterruptSink {
             break;
           case OP_FENCE:
             break;
+          case OP_FLD:
+          case OP_FLW: {
+            if (fw !== null) {
+              const va = (r[(w >> 14) & 31] + imm) | 0;
+              const vpn = va >>> 12;
+              const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
+              const dbl = (w & 0x7f) === OP_FLD;
+              if ((va & (dbl ? 7 : 3)) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+                const o = ((va + deltas[ti]) | 0) >> 2;
+                const k = ((w >> 19) & 31) << 1;
+                fw[k] = i32[o];
+                fw[k + 1] = dbl ? i32[o + 1] : -1;
+                this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
+                hits++;
+                break;
+              }
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          }
+          case OP_FSD:
+          case OP_FSW: {
+            if (fw !== null) {
+              const va = (r[(w >> 14) & 31] + imm) | 0;
+              const vpn = va >>> 12;
+              const ti = stBase + ((vpn ^ ah) & TLB_MASK);
+              const dbl = (w & 0x7f) === OP_FSD;
+              if ((va & (dbl ? 7 : 3)) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+                const off = (va + deltas[ti]) | 0;
+                const k = ((w >> 19) & 31) << 1;
+                i32[off >> 2] = fw[k];
+                if (dbl) i32[(off >> 2) + 1] = fw[k + 1];
+                if (codeMark[off >>> 12] !== 0) {
+                  this.#codeWritten(off);
+                  if (dbl) this.#codeWritten(off + 4);
+                }
+                hits++;
+                break;
+              }
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          }
           case OP_FP:
           case OP_FMA:
           case OP_FDIV:
