@@ -21,7 +21,7 @@
  */
 
 import { CSR, MSTATUS, MSTATUS_FS_SHIFT } from "../../hw/csr.ts";
-import type { Thread, ThreadFpState } from "./process.ts";
+import type { Thread } from "./process.ts";
 
 /** The FPU as the kernel sees it (a subset of `hw/fpu.ts` Fpu). */
 export interface FpuPort {
