@@ -194,3 +194,28 @@ Deno.test("misaligned loads and stores of RAM in hardware; AMOs still trap", () 
   assert.equal(m.cpu.mcause, 6, "misaligned AMO");
   assert.equal(m.cpu.mtval, BASE + 0x402);
 });
+
+Deno.test("a misaligned access across a page boundary faults on the second page; stores are all-or-nothing", () => {
+  const m = machine([asm.lw(5, 10, 0), asm.sw(6, 10, 0)]);
+  const { V, R, W, X, A, D } = PTE;
+  const i32 = m.ram.i32;
+  const ROOT = 0x10000, L0 = 0x11000;
+  i32[(ROOT >> 2) + 0x200] = (((BASE >>> 12) << 10) | V | R | W | X | A | D) >>> 0;
+  i32[ROOT >> 2] = (((BASE + L0) >>> 12) << 10) | V;
+  i32[(L0 >> 2) + 1] = (((BASE + 0x3000) >>> 12) << 10) | V | R | W | A | D; // 0x1000 only
+  m.cpu.writeCsr(0x180, (0x8000_0000 | ((BASE + ROOT) >>> 12)) >>> 0);
+  m.cpu.writeCsr(0x305, BASE + 0x800);
+  m.ram.u8.set([0x11, 0x22, 0x33], 0x3ffd);
+  m.cpu.priv = PRIV.S;
+  m.cpu.x[10] = 0x1ffd;
+  m.cpu.x[6] = -1;
+  m.cpu.run(1);
+  assert.equal(m.cpu.mcause, 13, "load page fault");
+  assert.equal(m.cpu.mtval, 0x2000, "tval = first byte in the unmapped page");
+  m.cpu.priv = PRIV.S;
+  m.cpu.pc = BASE + 4;
+  m.cpu.run(1);
+  assert.equal(m.cpu.mcause, 15);
+  assert.equal(m.cpu.mtval, 0x2000);
+  assert.deepEqual([...m.ram.u8.subarray(0x3ffd, 0x4000)], [0x11, 0x22, 0x33], "nothing written");
+});
