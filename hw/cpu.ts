@@ -22,12 +22,14 @@
  * @module
  */
 
-import { type AccessWidth, type Bus, BusFault } from "./bus.ts";
+import type { AccessWidth, Bus } from "./bus.ts";
 import type { EventId, SimClock } from "./clock.ts";
 import type { InterruptSink } from "./irq.ts";
 import type { Ram } from "./ram.ts";
 import { ACCESS, Mmu, TLB_BITS, TLB_MASK } from "./mmu.ts";
 import { COST_CLASS, costClassOf, decodeHalf, decodeInto, OP, OP_COUNT } from "./decode.ts";
+import { aluResult, div, divu, mulh, mulhsu, mulhu, rem, remu } from "./alu.ts";
+import { DataAccess } from "./data_access.ts";
 import { Fpu } from "./fpu.ts";
 import { Pmp } from "./pmp.ts";
 import { MCONTROL, Triggers } from "./trigger.ts";
@@ -439,46 +441,6 @@ const STIP = 1 << 5;
 const CSR_FUNCT3: readonly number[] = [1, 2, 3, 5, 6, 7]; // CSRRW..CSRRCI
 const SSIP = 1 << 1;
 
-/** mulhu of two 32-bit values (as unsigned), returned as int32. */
-function mulhu(a: number, b: number): number {
-  a >>>= 0;
-  b >>>= 0;
-  const al = a & 0xffff, ah = a >>> 16, bl = b & 0xffff, bh = b >>> 16;
-  const lh = al * bh, hl = ah * bl;
-  const mid = ((al * bl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
-  return (ah * bh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) | 0;
-}
-
-function mulh(a: number, b: number): number {
-  return (mulhu(a, b) - (a < 0 ? b : 0) - (b < 0 ? a : 0)) | 0;
-}
-
-function mulhsu(a: number, b: number): number {
-  return (mulhu(a, b) - (a < 0 ? b : 0)) | 0;
-}
-
-function div(a: number, b: number): number {
-  if (b === 0) return -1;
-  if (a === -0x8000_0000 && b === -1) return a;
-  return (a / b) | 0;
-}
-
-function divu(a: number, b: number): number {
-  if (b === 0) return -1;
-  return ((a >>> 0) / (b >>> 0)) | 0;
-}
-
-function rem(a: number, b: number): number {
-  if (b === 0) return a;
-  if (b === -1) return 0;
-  return (a % b) | 0;
-}
-
-function remu(a: number, b: number): number {
-  if (b === 0) return a;
-  return ((a >>> 0) % (b >>> 0)) | 0;
-}
-
 /** Picks the highest-priority interrupt in `bits` (MEI, MSI, MTI, SEI, SSI, STI). */
 function pickInterrupt(bits: number): number {
   if (bits & (1 << 11)) return 11;
@@ -622,12 +584,8 @@ export class Cpu implements InterruptSink {
   #halt = false;
   // 1 while a guest CSR instruction runs: instret already counts it then.
   #instretBias = 0;
-  // Misaligned RAM loads and stores done in hardware (else they trap).
-  readonly #misalignedHw: boolean;
-  // Fault of the last #readData/#writeData: cause (-1: none) and tval.
-  #fault = -1;
-  #faultVa = 0;
-  readonly #byteOffs = new Int32Array(8);
+  // Loads and stores outside the fast loop (misaligned, devices, faults).
+  readonly #data: DataAccess;
 
   /** Creates a hart on `bus`, timed by `clock`. */
   constructor(bus: Bus, clock: SimClock, config: CpuConfig = {}) {
@@ -671,7 +629,7 @@ export class Cpu implements InterruptSink {
     if (misaligned !== "hardware" && misaligned !== "trap") {
       throw new CpuConfigError(`unknown misaligned mode ${String(misaligned)}`);
     }
-    this.#misalignedHw = misaligned === "hardware";
+    const misalignedHw = misaligned === "hardware";
     this.hartId = config.hartId ?? 0;
     this.pc = (config.resetPc ?? 0x8000_0000) >>> 0;
     this.mmu = new Mmu(ram, kind, costs.walk);
@@ -687,6 +645,14 @@ export class Cpu implements InterruptSink {
     const pages = ram.size >>> 12;
     this.#codePages = new Array<Int32Array | null>(pages).fill(null);
     this.#codeMark = new Uint8Array(pages);
+    this.#data = new DataAccess(
+      bus,
+      this.mmu,
+      this.triggers,
+      misalignedHw,
+      this.#codeMark,
+      (off) => this.#codeWritten(off),
+    );
     const previous = ram.onWrite;
     ram.onWrite = previous === null
       ? (off, len) => this.#invalidateOffsets(off, len)
@@ -1572,82 +1538,8 @@ export class Cpu implements InterruptSink {
    */
   #execAlu(op: number, rd: number, rs1: number, rs2: number, imm: number): number {
     const r = this.#regs;
-    const a = r[rs1];
-    const b = op >= OP_ADD ? r[rs2] : imm;
-    let v: number;
-    switch (op) {
-      case OP_LUI:
-        v = imm;
-        break;
-      case OP_AUIPC:
-        v = (this.pc + imm) | 0;
-        break;
-      case OP_ADDI:
-      case OP_ADD:
-        v = (a + b) | 0;
-        break;
-      case OP_SUB:
-        v = (a - b) | 0;
-        break;
-      case OP_SLTI:
-      case OP_SLT:
-        v = a < b ? 1 : 0;
-        break;
-      case OP_SLTIU:
-      case OP_SLTU:
-        v = (a >>> 0) < (b >>> 0) ? 1 : 0;
-        break;
-      case OP_XORI:
-      case OP_XOR:
-        v = a ^ b;
-        break;
-      case OP_ORI:
-      case OP_OR:
-        v = a | b;
-        break;
-      case OP_ANDI:
-      case OP_AND:
-        v = a & b;
-        break;
-      case OP_SLLI:
-      case OP_SLL:
-        v = a << b;
-        break;
-      case OP_SRLI:
-      case OP_SRL:
-        v = a >>> b;
-        break;
-      case OP_SRAI:
-      case OP_SRA:
-        v = a >> b;
-        break;
-      case OP_MUL:
-        v = Math.imul(a, b);
-        break;
-      case OP_MULH:
-        v = mulh(a, b);
-        break;
-      case OP_MULHSU:
-        v = mulhsu(a, b);
-        break;
-      case OP_MULHU:
-        v = mulhu(a, b);
-        break;
-      case OP_DIV:
-        v = div(a, b);
-        break;
-      case OP_DIVU:
-        v = divu(a, b);
-        break;
-      case OP_REM:
-        v = rem(a, b);
-        break;
-      case OP_REMU:
-        v = remu(a, b);
-        break;
-      default:
-        return this.#illegal(0);
-    }
+    const v = aluResult(op, r[rs1], op >= OP_ADD ? r[rs2] : imm, imm, this.pc);
+    if (Number.isNaN(v)) return this.#illegal(0);
     r[rd] = v;
     this.pc = (this.pc + this.#ilen) >>> 0;
     return -1;
@@ -1693,8 +1585,8 @@ export class Cpu implements InterruptSink {
 
   #load(op: number, rd: number, va: number): number {
     const width: AccessWidth = op === OP_LW ? 4 : op === OP_LH || op === OP_LHU ? 2 : 1;
-    let v = this.#readData(va, width, width);
-    if (this.#fault >= 0) return this.#stopIf(this.#exception(this.#fault, this.#faultVa));
+    let v = this.#data.read(va, width, width, this.#dataPriv());
+    if (this.#data.fault >= 0) return this.#faultTrap();
     if (op === OP_LB) v = (v << 24) >> 24;
     else if (op === OP_LH) v = (v << 16) >> 16;
     this.#regs[rd] = v;
@@ -1704,152 +1596,15 @@ export class Cpu implements InterruptSink {
 
   #store(op: number, va: number, value: number): number {
     const width = op === OP_SW ? 4 : op === OP_SH ? 2 : 1;
-    this.#writeData(va, width, value, 0);
-    if (this.#fault >= 0) return this.#stopIf(this.#exception(this.#fault, this.#faultVa));
+    this.#data.write(va, width, value, 0, this.#dataPriv());
+    if (this.#data.fault >= 0) return this.#faultTrap();
     this.pc = (this.pc + this.#ilen) >>> 0;
     return -1;
   }
 
-  #setFault(cause: number, va: number): void {
-    this.#fault = cause;
-    this.#faultVa = va >>> 0;
-  }
-
-  /**
-   * Reads `width` (1, 2 or 4) bytes at `va` for a load whose whole access
-   * has natural alignment `align`. On a fault sets #fault/#faultVa and
-   * returns 0. Misaligned RAM accesses are split into bytes when
-   * `misaligned` is "hardware" (a fault names the first byte of the page that
-   * faulted); on devices they raise the misaligned-load exception.
-   */
-  #readData(va: number, width: AccessWidth, align: number): number {
-    this.#fault = -1;
-    if (this.triggers.armed && this.triggers.fires(MCONTROL.LOAD, va, this.#dataPriv())) {
-      this.#setFault(CAUSE.BREAKPOINT, va);
-      return 0;
-    }
-    if ((va & (align - 1)) === 0) {
-      return this.#readAligned(va, width);
-    }
-    if (!this.#misalignedHw) {
-      this.#setFault(CAUSE.MISALIGNED_LOAD, va);
-      return 0;
-    }
-    if ((va & (width - 1)) === 0) return this.#readAligned(va, width);
-    let v = 0;
-    const ram = this.#ram;
-    for (let i = 0; i < width; i++) {
-      const a = (va + i) | 0;
-      const pa = this.#translateData(a, ACCESS.LOAD);
-      if (pa < 0) {
-        this.#setFault(~pa, a);
-        return 0;
-      }
-      const off = pa - ram.base;
-      if (off < 0 || off >= ram.size) {
-        this.#setFault(CAUSE.MISALIGNED_LOAD, va);
-        return 0;
-      }
-      v |= this.#u8[off] << (8 * i);
-    }
-    return v;
-  }
-
-  #readAligned(va: number, width: AccessWidth): number {
-    const pa = this.#translateData(va, ACCESS.LOAD);
-    if (pa < 0) {
-      this.#setFault(~pa, va);
-      return 0;
-    }
-    const ram = this.#ram;
-    const off = pa - ram.base;
-    if (off >= 0 && off + width <= ram.size) return ram.read(off, width);
-    if (pa >= TWO_32) {
-      this.#setFault(CAUSE.LOAD_ACCESS, va);
-      return 0;
-    }
-    try {
-      return this.#bus.read(pa, width);
-    } catch (e) {
-      if (!(e instanceof BusFault)) throw e;
-      this.#setFault(CAUSE.LOAD_ACCESS, va);
-      return 0;
-    }
-  }
-
-  /**
-   * Stores `width` (1, 2, 4 or 8) bytes at `va`: `lo` holds the low 32 bits,
-   * `hi` the high ones of an 8-byte store. Misaligned RAM stores are split
-   * into bytes in "hardware" mode; every byte is translated before any is
-   * written, so a fault leaves memory unchanged.
-   */
-  #writeData(va: number, width: number, lo: number, hi: number): void {
-    this.#fault = -1;
-    if (this.triggers.armed && this.triggers.fires(MCONTROL.STORE, va, this.#dataPriv())) {
-      this.#setFault(CAUSE.BREAKPOINT, va);
-      return;
-    }
-    if ((va & (width - 1)) === 0) {
-      if (width === 8) {
-        this.#writeAligned(va, 4, lo);
-        if (this.#fault < 0) this.#writeAligned((va + 4) | 0, 4, hi);
-      } else {
-        this.#writeAligned(va, width as AccessWidth, lo);
-      }
-      return;
-    }
-    if (!this.#misalignedHw) {
-      this.#setFault(CAUSE.MISALIGNED_STORE, va);
-      return;
-    }
-    const ram = this.#ram;
-    const offs = this.#byteOffs;
-    for (let i = 0; i < width; i++) {
-      const a = (va + i) | 0;
-      const pa = this.#translateData(a, ACCESS.STORE);
-      if (pa < 0) {
-        this.#setFault(~pa, a);
-        return;
-      }
-      const off = pa - ram.base;
-      if (off < 0 || off >= ram.size) {
-        this.#setFault(CAUSE.MISALIGNED_STORE, va);
-        return;
-      }
-      offs[i] = off;
-    }
-    for (let i = 0; i < width; i++) {
-      const off = offs[i];
-      this.#u8[off] = i < 4 ? lo >>> (8 * i) : hi >>> (8 * (i - 4));
-      if (this.#codeMark[off >>> 12] !== 0) this.#codeWritten(off);
-    }
-  }
-
-  #writeAligned(va: number, width: AccessWidth, value: number): void {
-    const pa = this.#translateData(va, ACCESS.STORE);
-    if (pa < 0) {
-      this.#setFault(~pa, va);
-      return;
-    }
-    const ram = this.#ram;
-    const off = pa - ram.base;
-    if (off >= 0 && off + width <= ram.size) {
-      if (width === 4) this.#i32[off >> 2] = value;
-      else if (width === 2) this.#u16[off >> 1] = value;
-      else this.#u8[off] = value;
-      if (this.#codeMark[off >>> 12] !== 0) this.#codeWritten(off);
-      return;
-    }
-    if (pa >= TWO_32) {
-      this.#setFault(CAUSE.STORE_ACCESS, va);
-      return;
-    }
-    try {
-      this.#bus.write(pa, width, width === 4 ? value >>> 0 : value & (width === 2 ? 0xffff : 0xff));
-    } catch (e) {
-      if (!(e instanceof BusFault)) throw e;
-      this.#setFault(CAUSE.STORE_ACCESS, va);
-    }
+  /** Raises the exception of the last faulting data access. */
+  #faultTrap(): number {
+    return this.#stopIf(this.#exception(this.#data.fault, this.#data.faultVa));
   }
 
   /** FLW, FLD (frd in the rs2 field), FSW, FSD. */
@@ -1868,16 +1623,16 @@ export class Cpu implements InterruptSink {
     const va = (this.#regs[rs1] + imm) | 0;
     const words = this.fpu.words;
     if (isLoad) {
-      const lo = this.#readData(va, 4, dbl ? 8 : 4);
-      if (this.#fault >= 0) return this.#stopIf(this.#exception(this.#fault, this.#faultVa));
-      const hi = dbl ? this.#readData(va + 4, 4, 8) : -1;
-      if (this.#fault >= 0) return this.#stopIf(this.#exception(this.#fault, this.#faultVa));
+      const lo = this.#data.read(va, 4, dbl ? 8 : 4, this.#dataPriv());
+      if (this.#data.fault >= 0) return this.#faultTrap();
+      const hi = dbl ? this.#data.read((va + 4) | 0, 4, 8, this.#dataPriv()) : -1;
+      if (this.#data.fault >= 0) return this.#faultTrap();
       words[2 * freg] = lo;
       words[2 * freg + 1] = hi;
       this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
     } else {
-      this.#writeData(va, dbl ? 8 : 4, words[2 * freg], words[2 * freg + 1]);
-      if (this.#fault >= 0) return this.#stopIf(this.#exception(this.#fault, this.#faultVa));
+      this.#data.write(va, dbl ? 8 : 4, words[2 * freg], words[2 * freg + 1], this.#dataPriv());
+      if (this.#data.fault >= 0) return this.#faultTrap();
     }
     this.pc = (this.pc + this.#ilen) >>> 0;
     return -1;
