@@ -32,6 +32,7 @@ import { aluResult, div, divu, mulh, mulhsu, mulhu, rem, remu } from "./alu.ts";
 import { DataAccess } from "./data_access.ts";
 import { Fpu } from "./fpu.ts";
 import { Pmp } from "./pmp.ts";
+import { compressFpMemory } from "./rvc.ts";
 import { MCONTROL, Triggers } from "./trigger.ts";
 import {
   CAUSE,
@@ -1504,7 +1505,7 @@ export class Cpu implements InterruptSink {
       case OP_FLD:
       case OP_FSW:
       case OP_FSD:
-        return this.#fpMemory(op, rs1, rs2, imm);
+        return this.#fpMemory(w, rs1, rs2, imm);
       case OP_FP:
       case OP_FMA:
       case OP_FDIV: {
@@ -1608,10 +1609,12 @@ export class Cpu implements InterruptSink {
   }
 
   /** FLW, FLD (frd in the rs2 field), FSW, FSD. */
-  #fpMemory(op: number, rs1: number, freg: number, imm: number): number {
+  #fpMemory(w: number, rs1: number, freg: number, imm: number): number {
+    const op = w & 0x7f;
     const isLoad = op === OP_FLW || op === OP_FLD;
     const dbl = op === OP_FLD || op === OP_FSD;
     if ((this.mstatus & MSTATUS.FS) === 0) {
+      if ((w & 0x80) !== 0) return this.#illegal(compressFpMemory(isLoad, dbl, rs1, freg, imm));
       const f3 = dbl ? 3 : 2;
       return this.#illegal(
         isLoad

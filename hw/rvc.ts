@@ -185,3 +185,33 @@ export function expandCompressed(h: number): number {
   }
   return 0;
 }
+
+/**
+ * The 16-bit encoding of a compressed FP load or store, rebuilt from its
+ * decoded fields (for the tval of the illegal-instruction trap taken when
+ * FS is Off): `load`/`dbl` pick C.FLW/C.FLD/C.FSW/C.FSD, `rs1` 2 gives the
+ * stack-pointer form, `freg` is the FP register and `off` the offset.
+ */
+export function compressFpMemory(
+  load: boolean,
+  dbl: boolean,
+  rs1: number,
+  freg: number,
+  off: number,
+): number {
+  const f3 = (load ? 1 : 5) | (dbl ? 0 : 2);
+  if (rs1 === 2) {
+    if (load) {
+      const lo = dbl
+        ? (((off >> 3) & 3) << 5) | (((off >> 6) & 7) << 2)
+        : (((off >> 2) & 7) << 4) | (((off >> 6) & 3) << 2);
+      return (f3 << 13) | (((off >> 5) & 1) << 12) | (freg << 7) | lo | 2;
+    }
+    const hi = dbl
+      ? (((off >> 3) & 7) << 10) | (((off >> 6) & 7) << 7)
+      : (((off >> 2) & 0xf) << 9) | (((off >> 6) & 3) << 7);
+    return (f3 << 13) | hi | (freg << 2) | 2;
+  }
+  const mid = dbl ? ((off >> 6) & 3) << 5 : (((off >> 2) & 1) << 6) | (((off >> 6) & 1) << 5);
+  return (f3 << 13) | (((off >> 3) & 7) << 10) | ((rs1 - 8) << 7) | mid | ((freg - 8) << 2);
+}

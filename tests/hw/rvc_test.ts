@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { PRIV } from "../../hw/cpu.ts";
 import { PTE } from "../../hw/mmu.ts";
-import { expandCompressed } from "../../hw/rvc.ts";
+import { compressFpMemory, expandCompressed } from "../../hw/rvc.ts";
 import { asm, BASE, machine } from "./cpu_test_asm.ts";
 
 function haveLlvm(): boolean {
@@ -218,4 +218,27 @@ Deno.test("a misaligned access across a page boundary faults on the second page;
   assert.equal(m.cpu.mcause, 15);
   assert.equal(m.cpu.mtval, 0x2000);
   assert.deepEqual([...m.ram.u8.subarray(0x3ffd, 0x4000)], [0x11, 0x22, 0x33], "nothing written");
+});
+
+Deno.test("compressed FP loads/stores with FS Off trap with their 16 bits as tval", () => {
+  // The re-encoder inverts the expansion for all 16 384 C.F* encodings.
+  let n = 0;
+  for (let h = 0; h < 65536; h++) {
+    if ((h & 3) === 3) continue;
+    const e = expandCompressed(h) >>> 0;
+    const opc = e & 0x7f;
+    if (e === 0 || (opc !== 0x07 && opc !== 0x27)) continue;
+    n++;
+    const load = opc === 0x07, dbl = ((e >> 12) & 7) === 3;
+    const freg = load ? (e >> 7) & 31 : (e >> 20) & 31;
+    const off = load ? e >> 20 : ((e >> 25) << 5) | ((e >> 7) & 31);
+    assert.equal(compressFpMemory(load, dbl, (e >> 15) & 31, freg, off), h);
+  }
+  assert.equal(n, 16384);
+  const m = machine();
+  halves(m, 0, [0x2418]); // c.fld f14, 8(s0)
+  m.cpu.writeCsr(0x305, BASE + 0x800);
+  m.cpu.run(1);
+  assert.equal(m.cpu.mcause, 2);
+  assert.equal(m.cpu.mtval, 0x2418);
 });
