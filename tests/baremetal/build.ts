@@ -55,6 +55,11 @@ export async function buildBaremetal(): Promise<void> {
     const base = name.replace(/\.(S|c)$/, "");
     const sources = [`${DIR}/${name}`];
     if (name.endsWith(".c")) sources.unshift(`${DIR}/_crt.S`);
+    if (base.endsWith("_fd")) {
+      // Floating-point programs: RV32GC with the double-float ABI only.
+      await compile("rv32imafdc", "ilp32d", sources, base);
+      continue;
+    }
     await compile(march, "ilp32", sources, base);
     // C programs are also built with compressed instructions (RV32IMAC).
     if (name.endsWith(".c")) await compile("rv32imac", "ilp32", sources, `${base}_rvc`);

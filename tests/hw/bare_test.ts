@@ -36,6 +36,7 @@ Deno.test("there are bare-metal programs for every area", () => {
       "c_mixhash",
       "c_algorithms_rvc",
       "c_mixhash_rvc",
+      "c_fphash_fd",
     ]
   ) {
     assert.ok(names.includes(`${want}.elf`), `${want}.elf is built`);
