@@ -556,6 +556,8 @@ export class Cpu implements InterruptSink {
   #fHalf = 0;
   // Length (2 or 4) of the instruction #exec is running.
   #ilen = 4;
+  // The fetch page is not uniformly allowed by the PMP: check every fetch.
+  #fetchStep = false;
   // Decoded slot for an instruction that crosses a page boundary.
   readonly #crossOps = new Int32Array(2);
 
@@ -788,7 +790,9 @@ export class Cpu implements InterruptSink {
         if (this.#exception(CAUSE.BREAKPOINT, this.pc, false)) return StopReason.HOST_TRAP;
         continue;
       }
-      const stepLimit = armed ? n + 1 : limit;
+      // Armed triggers, or a fetch page the PMP does not allow as a whole:
+      // one instruction per trip, so each fetch is checked.
+      const stepLimit = armed || this.#fetchStep ? n + 1 : limit;
       // Enter the fast loop with everything it needs in locals.
       const priv = this.priv;
       const st = this.mstatus;
@@ -1230,6 +1234,10 @@ export class Cpu implements InterruptSink {
       this.instret += retired;
       mmu.hits += hits;
       this.#fVa = fVa;
+      if (this.#fetchStep) {
+        this.#fetchStep = false;
+        this.#fVa = NO_PAGE;
+      }
       this.#fOps = ops;
       this.#fHalf = fHalf;
       // Fire events only when one is due; otherwise just move time.
@@ -1304,6 +1312,10 @@ export class Cpu implements InterruptSink {
       }
     }
     if (cause >= 0) return this.#exception(cause, pc, false) ? 2 : 1;
+    const pmp = this.pmp;
+    if (pmp.active && !pmp.check((off & ~0xfff) + this.#ram.base, 4096, ACCESS.FETCH, this.priv)) {
+      this.#fetchStep = true;
+    }
     const page = off >>> 12;
     let ops = this.#codePages[page];
     if (ops === null) {

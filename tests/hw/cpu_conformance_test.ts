@@ -130,6 +130,23 @@ Deno.test("PMP: S/U accesses checked (TOR, NA4, NAPOT), M only when locked, part
   assert.equal(l.cpu.pmp.check(BASE, 4096, 1, PRIV.M), false);
 });
 
+Deno.test("PMP: fetches in a page only partly executable are checked one by one", () => {
+  // Entry 0: NA4 X over the instruction at +0x104; entry 1: all memory RW (no X).
+  const m = machine();
+  load(m.ram, 0x100, [asm.addi(5, 0, 1), asm.addi(6, 0, 2), asm.addi(7, 0, 3)]);
+  skipHandler(m);
+  m.cpu.writeCsr(PMPADDR0, (BASE + 0x104) >>> 2);
+  m.cpu.writeCsr(PMPADDR0 + 1, 0xffff_ffff);
+  m.cpu.writeCsr(PMPCFG0, ((NAPOT | R | W) << 8) | NA4 | X);
+  m.cpu.priv = PRIV.S;
+  m.cpu.pc = BASE + 0x104;
+  m.cpu.run(2); // one run: the fetch page stays cached unless the PMP forbids it
+  assert.equal(m.cpu.x[6], 2, "the executable word ran");
+  assert.equal(m.cpu.mcause, 1, "the next word is not executable");
+  assert.equal(m.cpu.mtval, BASE + 0x108);
+  assert.equal(m.cpu.x[7], 0);
+});
+
 Deno.test("PMP checks page-table walks as S-mode reads", () => {
   const m = machine([asm.lw(5, 10, 0)]);
   skipHandler(m);
@@ -174,6 +191,12 @@ Deno.test("triggers: tselect/tdata1/tdata2 read back; execute, load and store ma
   m.cpu.x[11] = (BASE + 0x400) | 0;
   const causes: number[] = [];
   const tvals: number[] = [];
+  // One run: the first instruction executes, the breakpoint on the second traps.
+  m.cpu.run(2);
+  assert.equal(m.cpu.pc, BASE + 0x800);
+  causes.push(m.cpu.mcause);
+  tvals.push(m.cpu.mtval);
+  m.cpu.run(4);
   for (let i = 0; i < 5 && causes.length < 3; i++) {
     m.cpu.run(1);
     if (m.cpu.pc === BASE + 0x800) {
