@@ -65,7 +65,18 @@ export class FpContexts {
     if (this.#owner === t && (s === null || !s.reload)) return;
     const fpu = this.#cpu.fpu;
     if (fpu === undefined) return;
-    if (this.#owner !== t) this.#saveOwner(fpu);
+    const st = this.#cpu.readCsr(CSR.sstatus);
+    const fs = (st & MSTATUS.FS) >>> MSTATUS_FS_SHIFT;
+    if (this.#owner !== t) {
+      // FS Initial means the FPU holds zeros (only FP writes leave Initial,
+      // and they make it Dirty): nothing to save, and nothing to load for a
+      // thread without FP state. Switches between integer-only threads stop here.
+      if (s === null && fs === FS_INITIAL) {
+        this.#owner = t;
+        return;
+      }
+      if (fs === FS_DIRTY) this.#saveOwner(fpu);
+    }
     if (s !== null) {
       fpu.f64.set(s.regs);
       fpu.fcsr = s.fcsr;
@@ -75,7 +86,8 @@ export class FpContexts {
       fpu.f64.fill(0);
       fpu.fcsr = 0;
     }
-    this.#setFs(s !== null ? FS_CLEAN : FS_INITIAL);
+    const want = s !== null ? FS_CLEAN : FS_INITIAL;
+    this.#cpu.writeCsr(CSR.sstatus, (st & ~MSTATUS.FS) | (want << MSTATUS_FS_SHIFT));
     this.#owner = t;
   }
 
@@ -112,11 +124,10 @@ export class FpContexts {
     }
   }
 
+  /** Saves the FPU into the owner's `fp` (the caller saw FS Dirty). */
   #saveOwner(fpu: FpuPort): void {
     const o = this.#owner;
     if (o === null) return;
-    const fs = (this.#cpu.readCsr(CSR.sstatus) & MSTATUS.FS) >>> MSTATUS_FS_SHIFT;
-    if (fs !== FS_DIRTY) return;
     const s = o.fp ?? (o.fp = { regs: new Float64Array(32), fcsr: 0, reload: false });
     s.regs.set(fpu.f64);
     s.fcsr = fpu.fcsr;
