@@ -35,6 +35,11 @@ export type { Machine, MachineConfig, ResolvedMachineConfig } from "./hw/machine
 export { BufferConsole, type ConsoleIo } from "./hw/console_io.ts";
 export { Kernel, type KernelExit, type KernelOptions } from "./kernel/kernel.ts";
 /** Types the machine's devices expose (the device classes themselves are in `hw/`). */
+export type { Fpu } from "./hw/fpu.ts";
+export type { Pmp } from "./hw/pmp.ts";
+export type { Triggers } from "./hw/trigger.ts";
+export type { FpContexts } from "./kernel/proc/fp_context.ts";
+export type { ThreadFpState } from "./kernel/proc/process.ts";
 export type { AccessWidth, Bus, BusMapping, MmioDevice } from "./hw/bus.ts";
 export type { Clint } from "./hw/clint.ts";
 export type { ClockCallback, EventId, SimClock } from "./hw/clock.ts";

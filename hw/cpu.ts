@@ -22,12 +22,18 @@
  * @module
  */
 
-import { type Bus, BusFault } from "./bus.ts";
+import type { AccessWidth, Bus } from "./bus.ts";
 import type { EventId, SimClock } from "./clock.ts";
 import type { InterruptSink } from "./irq.ts";
 import type { Ram } from "./ram.ts";
 import { ACCESS, Mmu, TLB_BITS, TLB_MASK } from "./mmu.ts";
-import { COST_CLASS, costClassOf, decodeInto, OP, OP_COUNT } from "./decode.ts";
+import { COST_CLASS, costClassOf, decodeHalf, decodeInto, OP, OP_COUNT } from "./decode.ts";
+import { aluResult, div, divu, mulh, mulhsu, mulhu, rem, remu } from "./alu.ts";
+import { DataAccess } from "./data_access.ts";
+import { Fpu } from "./fpu.ts";
+import { Pmp } from "./pmp.ts";
+import { compressFpMemory } from "./rvc.ts";
+import { MCONTROL, Triggers } from "./trigger.ts";
 import {
   CAUSE,
   CAUSE_INTERRUPT,
@@ -113,6 +119,14 @@ const OP_MRET = 68;
 const OP_SRET = 69;
 const OP_WFI = 70;
 const OP_SFENCE_VMA = 71;
+const OP_FLW = 72;
+const OP_FLD = 73;
+const OP_FSW = 74;
+const OP_FSD = 75;
+const OP_FP = 76;
+const OP_FMA = 77;
+const OP_FDIV = 78;
+const OP_CROSS = 79;
 const LOCAL_OPS: Record<string, number> = {
   ILLEGAL: OP_ILLEGAL,
   LUI: OP_LUI,
@@ -185,6 +199,14 @@ const LOCAL_OPS: Record<string, number> = {
   SRET: OP_SRET,
   WFI: OP_WFI,
   SFENCE_VMA: OP_SFENCE_VMA,
+  FLW: OP_FLW,
+  FLD: OP_FLD,
+  FSW: OP_FSW,
+  FSD: OP_FSD,
+  FP: OP_FP,
+  FMA: OP_FMA,
+  FDIV: OP_FDIV,
+  CROSS: OP_CROSS,
 };
 for (const [name, value] of Object.entries(LOCAL_OPS)) {
   if ((OP as Record<string, number>)[name] !== value) {
@@ -193,6 +215,9 @@ for (const [name, value] of Object.entries(LOCAL_OPS)) {
 }
 
 // CSR numbers as literal constants for the same reason (checked against CSR).
+const CSR_FFLAGS = 0x001;
+const CSR_FRM = 0x002;
+const CSR_FCSR = 0x003;
 const CSR_CYCLE = 0xc00;
 const CSR_TIME = 0xc01;
 const CSR_INSTRET = 0xc02;
@@ -240,6 +265,9 @@ const CSR_MINSTRET = 0xb02;
 const CSR_MCYCLEH = 0xb80;
 const CSR_MINSTRETH = 0xb82;
 const LOCAL_CSRS: Record<string, number> = {
+  fflags: CSR_FFLAGS,
+  frm: CSR_FRM,
+  fcsr: CSR_FCSR,
   cycle: CSR_CYCLE,
   time: CSR_TIME,
   instret: CSR_INSTRET,
@@ -335,6 +363,10 @@ export interface CycleCosts {
   system: number;
   /** FENCE, FENCE.I, SFENCE.VMA. */
   fence: number;
+  /** Floating-point arithmetic, conversions, moves and compares (not division). */
+  fp: number;
+  /** FDIV, FSQRT. */
+  fpDiv: number;
   /** Extra cycles of trap entry (exception or interrupt). */
   trap: number;
   /** Cycles per page-table level read during a walk. */
@@ -355,6 +387,8 @@ export const DEFAULT_CYCLE_COSTS: Readonly<CycleCosts> = Object.freeze({
   amo: 4,
   system: 2,
   fence: 1,
+  fp: 3,
+  fpDiv: 20,
   trap: 8,
   walk: 10,
 });
@@ -369,6 +403,12 @@ export interface CpuConfig {
   hartId?: number;
   /** Reset pc, default 0x8000_0000. */
   resetPc?: number;
+  /**
+   * Misaligned loads and stores of RAM: "hardware" (default) performs them,
+   * as QEMU and Spike do; "trap" raises the address-misaligned exceptions.
+   * Misaligned AMOs and LR/SC always trap.
+   */
+  misaligned?: "hardware" | "trap";
 }
 
 /** Raised for an invalid {@link CpuConfig}. */
@@ -384,60 +424,23 @@ const M_MODE = 3;
 const S_MODE = 1;
 const U_MODE = 0;
 const TWO_32 = 0x1_0000_0000;
-const PAGE_OPS_LEN = 2048; // 1024 slots x 2 words
+const PAGE_OPS_LEN = 4096; // 2048 halfword slots x 2 words
 const EMPTY_OPS = new Int32Array(PAGE_OPS_LEN);
 const NO_PAGE = 1; // never equal to a page-aligned address
 const SLOW_FETCH = -1; // `slow` marker: pc left the cached page and the TLB missed
 
 const MSTATUS_WRITABLE = MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE | MSTATUS.SPP |
-  MSTATUS.MPP | MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR;
-const SSTATUS_MASK = MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.SUM | MSTATUS.MXR;
+  MSTATUS.MPP | MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR |
+  MSTATUS.FS;
+const SSTATUS_MASK = MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.SUM | MSTATUS.MXR |
+  MSTATUS.FS | MSTATUS.SD;
+const FS_DIRTY = MSTATUS.FS | MSTATUS.SD;
 const MEDELEG_MASK = 0xb3ff; // exceptions 0-9, 12, 13, 15 (not ecall from M)
 const S_INTERRUPTS = 0x222; // SSIP | STIP | SEIP
 const MIE_MASK = 0xaaa;
 const STIP = 1 << 5;
 const CSR_FUNCT3: readonly number[] = [1, 2, 3, 5, 6, 7]; // CSRRW..CSRRCI
 const SSIP = 1 << 1;
-
-/** mulhu of two 32-bit values (as unsigned), returned as int32. */
-function mulhu(a: number, b: number): number {
-  a >>>= 0;
-  b >>>= 0;
-  const al = a & 0xffff, ah = a >>> 16, bl = b & 0xffff, bh = b >>> 16;
-  const lh = al * bh, hl = ah * bl;
-  const mid = ((al * bl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
-  return (ah * bh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) | 0;
-}
-
-function mulh(a: number, b: number): number {
-  return (mulhu(a, b) - (a < 0 ? b : 0) - (b < 0 ? a : 0)) | 0;
-}
-
-function mulhsu(a: number, b: number): number {
-  return (mulhu(a, b) - (a < 0 ? b : 0)) | 0;
-}
-
-function div(a: number, b: number): number {
-  if (b === 0) return -1;
-  if (a === -0x8000_0000 && b === -1) return a;
-  return (a / b) | 0;
-}
-
-function divu(a: number, b: number): number {
-  if (b === 0) return -1;
-  return ((a >>> 0) / (b >>> 0)) | 0;
-}
-
-function rem(a: number, b: number): number {
-  if (b === 0) return a;
-  if (b === -1) return 0;
-  return (a % b) | 0;
-}
-
-function remu(a: number, b: number): number {
-  if (b === 0) return a;
-  return ((a >>> 0) % (b >>> 0)) | 0;
-}
 
 /** Picks the highest-priority interrupt in `bits` (MEI, MSI, MTI, SEI, SSI, STI). */
 function pickInterrupt(bits: number): number {
@@ -483,6 +486,12 @@ export class Cpu implements InterruptSink {
    * trip. The architectural effects are those of the slow path.
    */
   ecallHook: (() => number) | null = null;
+  /** The F/D register file and `fcsr`. */
+  readonly fpu: Fpu = new Fpu();
+  /** Physical memory protection (16 entries, G = 0). */
+  readonly pmp: Pmp = new Pmp();
+  /** Debug trigger module (tselect/tdata1/tdata2). */
+  readonly triggers: Triggers = new Triggers();
   /** The resolved cycle-cost table. */
   readonly costs: Readonly<CycleCosts>;
   /** `mhartid`. */
@@ -544,7 +553,13 @@ export class Cpu implements InterruptSink {
   // Fetch page prepared by #fetchMiss for the next trip into the inner loop.
   #fVa = NO_PAGE;
   #fOps: Int32Array = EMPTY_OPS;
-  #fWord = 0;
+  #fHalf = 0;
+  // Length (2 or 4) of the instruction #exec is running.
+  #ilen = 4;
+  // The fetch page is not uniformly allowed by the PMP: check every fetch.
+  #fetchStep = false;
+  // Decoded slot for an instruction that crosses a page boundary.
+  readonly #crossOps = new Int32Array(2);
 
   #mipHw = 0; // driven by devices through setInterruptPending
   #mipSw = 0; // written by software (SSIP, STIP when Sstc is off, SEIP)
@@ -557,12 +572,23 @@ export class Cpu implements InterruptSink {
     this.#stimerEvent = 0;
     this.#updateStimer();
   };
-  #cycleOffset = 0;
+  // mcycle = (#cyHi:#cyLo) + (clock.now - #cyMark) and minstret =
+  // (#irHi:#irLo) + (instret - #irMark), both modulo 2^64: exact 64-bit
+  // counters whatever the guest writes, while `instret` stays the plain
+  // count of retired instructions.
+  #cyHi = 0;
+  #cyLo = 0;
+  #cyMark = 0;
+  #irHi = 0;
+  #irLo = 0;
+  #irMark = 0;
   readonly #trapCost: number;
   #reservation = -1;
   #halt = false;
   // 1 while a guest CSR instruction runs: instret already counts it then.
   #instretBias = 0;
+  // Loads and stores outside the fast loop (misaligned, devices, faults).
+  readonly #data: DataAccess;
 
   /** Creates a hart on `bus`, timed by `clock`. */
   constructor(bus: Bus, clock: SimClock, config: CpuConfig = {}) {
@@ -593,15 +619,24 @@ export class Cpu implements InterruptSink {
     byClass[COST_CLASS.AMO] = costs.amo;
     byClass[COST_CLASS.SYSTEM] = costs.system;
     byClass[COST_CLASS.FENCE] = costs.fence;
+    byClass[COST_CLASS.FP] = costs.fp;
+    byClass[COST_CLASS.FDIV] = costs.fpDiv;
     this.#opCost = new Uint8Array(OP_COUNT);
     for (let op = 1; op < OP_COUNT; op++) this.#opCost[op] = byClass[costClassOf(op)];
+    this.#opCost[OP_CROSS] = 0; // charged for the instruction it turns out to be
     const kind = config.mmu ?? "sv32";
     if (kind !== "sv32" && kind !== "baselimit") {
       throw new CpuConfigError(`unknown mmu kind ${String(kind)}`);
     }
+    const misaligned = config.misaligned ?? "hardware";
+    if (misaligned !== "hardware" && misaligned !== "trap") {
+      throw new CpuConfigError(`unknown misaligned mode ${String(misaligned)}`);
+    }
+    const misalignedHw = misaligned === "hardware";
     this.hartId = config.hartId ?? 0;
     this.pc = (config.resetPc ?? 0x8000_0000) >>> 0;
     this.mmu = new Mmu(ram, kind, costs.walk);
+    this.mmu.pmp = this.pmp;
     this.#regs = new Int32Array(33);
     this.x = this.#regs.subarray(0, 32);
     const buf = ram.u8.buffer;
@@ -613,6 +648,14 @@ export class Cpu implements InterruptSink {
     const pages = ram.size >>> 12;
     this.#codePages = new Array<Int32Array | null>(pages).fill(null);
     this.#codeMark = new Uint8Array(pages);
+    this.#data = new DataAccess(
+      bus,
+      this.mmu,
+      this.triggers,
+      misalignedHw,
+      this.#codeMark,
+      (off) => this.#codeWritten(off),
+    );
     const previous = ram.onWrite;
     ram.onWrite = previous === null
       ? (off, len) => this.#invalidateOffsets(off, len)
@@ -687,7 +730,9 @@ export class Cpu implements InterruptSink {
       const pageEnd = Math.min((page + 1) * 4096, end);
       if (mark[page] !== 0) {
         const ops = this.#codePages[page]!;
-        ops.fill(0, (start & 0xffc) >> 1, (((pageEnd - 1) & 0xffc) >> 1) + 2);
+        // Slots are per halfword; a 32-bit instruction starting 2 bytes
+        // before the range overlaps it too.
+        ops.fill(0, Math.max(0, (start & 0xffe) - 2), ((pageEnd - 1) & 0xffe) + 2);
       }
       start = pageEnd;
     }
@@ -701,7 +746,10 @@ export class Cpu implements InterruptSink {
   /** Slot invalidation for a guest store into a page that holds decoded code. */
   #codeWritten(off: number): void {
     const ops = this.#codePages[off >>> 12]!;
-    ops[(off & 0xffc) >> 1] = 0;
+    const s = off & 0xffe;
+    ops[s] = 0;
+    if (s >= 2) ops[s - 2] = 0;
+    if (s < 0xffe) ops[s + 2] = 0;
   }
 
   /**
@@ -735,6 +783,16 @@ export class Cpu implements InterruptSink {
           continue;
         }
       }
+      // Armed debug triggers: one instruction per trip, execute match first.
+      const armed = this.triggers.armed;
+      if (armed && this.triggers.fires(MCONTROL.EXECUTE, this.pc, this.priv)) {
+        n++;
+        if (this.#exception(CAUSE.BREAKPOINT, this.pc, false)) return StopReason.HOST_TRAP;
+        continue;
+      }
+      // Armed triggers, or a fetch page the PMP does not allow as a whole:
+      // one instruction per trip, so each fetch is checked.
+      const stepLimit = armed || this.#fetchStep ? n + 1 : limit;
       // Enter the fast loop with everything it needs in locals.
       const priv = this.priv;
       const st = this.mstatus;
@@ -754,13 +812,16 @@ export class Cpu implements InterruptSink {
       let pc = this.pc | 0;
       let cyc = clock.now;
       let nextAt = clock.nextEventAt;
+      // FP arithmetic runs in the loop while FS is not Off.
+      const fpu = (st & MSTATUS.FS) !== 0 ? this.fpu : null;
+      const fw = fpu !== null ? fpu.words : null;
       // U-mode ecalls go straight to the host's fast path (see ecallHook).
       const ecallHook = this.ecallHook;
       const fastEcall = ecallHook !== null && priv === U_MODE && this.hostSupervisor &&
         (this.medeleg & (1 << CAUSE.USER_ECALL)) !== 0;
       let fVa = this.#fVa;
       let ops = this.#fOps;
-      let fWord = this.#fWord;
+      let fHalf = this.#fHalf;
       let retired = 0;
       let hits = 0;
       let slow = 0;
@@ -769,13 +830,13 @@ export class Cpu implements InterruptSink {
         if ((pc & -4096) !== fVa) {
           const vpn = pc >>> 12;
           const ti = fBase + ((vpn ^ ah) & TLB_MASK);
-          if ((pc & 3) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+          if ((pc & 1) === 0 && tags[ti] === ((vpn << 9) | asid)) {
             const off = ((pc & -4096) + deltas[ti]) | 0;
             const page = this.#codePages[off >>> 12];
             if (page !== null) {
               ops = page;
               fVa = pc & -4096;
-              fWord = off >> 2;
+              fHalf = off >> 1;
               hits++;
             } else {
               slow = SLOW_FETCH;
@@ -786,17 +847,17 @@ export class Cpu implements InterruptSink {
             break;
           }
         }
-        const i = (pc & 0xffc) >> 1;
+        const i = pc & 0xffe;
         let w = ops[i];
         if (w === 0) {
-          decodeInto(i32[fWord + (i >> 1)], ops, i, opCost);
+          decodeHalf(u16, fHalf + (i >> 1), i === 0xffe, ops, i, opCost);
           w = ops[i];
         }
         const imm = ops[i + 1];
         cyc += w >>> 24;
         n++;
         retired++;
-        switch (w & 0xff) {
+        switch (w & 0x7f) {
           case OP_ECALL: {
             if (!fastEcall) {
               slow = w;
@@ -833,7 +894,7 @@ export class Cpu implements InterruptSink {
             cyc = clock.now;
             nextAt = clock.nextEventAt;
             if (mmu.flushes !== flushes) fVa = NO_PAGE;
-            if ((this.#mip & this.mie) !== 0 || this.#halt || cyc >= nextAt || n >= limit) {
+            if ((this.#mip & this.mie) !== 0 || this.#halt || cyc >= nextAt || n >= stepLimit) {
               break fast;
             }
             continue;
@@ -927,98 +988,123 @@ export class Cpu implements InterruptSink {
             break;
           case OP_FENCE:
             break;
-          case OP_JAL: {
-            const t = (pc + imm) | 0;
-            if ((t & 3) !== 0) {
-              slow = w;
-              slowImm = imm;
-              break;
+          case OP_FLD:
+          case OP_FLW: {
+            if (fw !== null) {
+              const va = (r[(w >> 14) & 31] + imm) | 0;
+              const vpn = va >>> 12;
+              const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
+              const dbl = (w & 0x7f) === OP_FLD;
+              if ((va & (dbl ? 7 : 3)) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+                const o = ((va + deltas[ti]) | 0) >> 2;
+                const k = ((w >> 19) & 31) << 1;
+                fw[k] = i32[o];
+                fw[k + 1] = dbl ? i32[o + 1] : -1;
+                this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
+                hits++;
+                break;
+              }
             }
-            r[(w >> 8) & 63] = pc + 4;
-            pc = (t - 4) | 0;
+            slow = w;
+            slowImm = imm;
             break;
           }
+          case OP_FSD:
+          case OP_FSW: {
+            if (fw !== null) {
+              const va = (r[(w >> 14) & 31] + imm) | 0;
+              const vpn = va >>> 12;
+              const ti = stBase + ((vpn ^ ah) & TLB_MASK);
+              const dbl = (w & 0x7f) === OP_FSD;
+              if ((va & (dbl ? 7 : 3)) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+                const off = (va + deltas[ti]) | 0;
+                const k = ((w >> 19) & 31) << 1;
+                i32[off >> 2] = fw[k];
+                if (dbl) i32[(off >> 2) + 1] = fw[k + 1];
+                if (codeMark[off >>> 12] !== 0) {
+                  this.#codeWritten(off);
+                  if (dbl) this.#codeWritten(off + 4);
+                }
+                hits++;
+                break;
+              }
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          }
+          case OP_FP:
+          case OP_FMA:
+          case OP_FDIV:
+            if (fpu !== null) {
+              const res = fpu.exec(imm, r);
+              if (res > 0) this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
+              if (res >= 0) break;
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          // Jumps and taken branches set pc and go straight to the next
+          // instruction (no length arithmetic). Targets are always 2-byte
+          // aligned (C is on), so there is no misaligned-target check.
+          case OP_JAL:
+            r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
+            pc = (pc + imm) | 0;
+            if (cyc >= nextAt || n >= stepLimit) break fast;
+            continue;
           case OP_JALR: {
             const t = (r[(w >> 14) & 31] + imm) & -2;
-            if ((t & 3) !== 0) {
-              slow = w;
-              slowImm = imm;
-              break;
-            }
-            r[(w >> 8) & 63] = pc + 4;
-            pc = (t - 4) | 0;
-            break;
+            r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
+            pc = t;
+            if (cyc >= nextAt || n >= stepLimit) break fast;
+            continue;
           }
           case OP_BEQ:
             if (r[(w >> 14) & 31] === r[(w >> 19) & 31]) {
-              const t = (pc + imm) | 0;
-              if ((t & 3) !== 0) {
-                slow = w;
-                slowImm = imm;
-                break;
-              }
-              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              pc = (pc + imm) | 0;
               cyc += takenCost;
+              if (cyc >= nextAt || n >= stepLimit) break fast;
+              continue;
             }
             break;
           case OP_BNE:
             if (r[(w >> 14) & 31] !== r[(w >> 19) & 31]) {
-              const t = (pc + imm) | 0;
-              if ((t & 3) !== 0) {
-                slow = w;
-                slowImm = imm;
-                break;
-              }
-              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              pc = (pc + imm) | 0;
               cyc += takenCost;
+              if (cyc >= nextAt || n >= stepLimit) break fast;
+              continue;
             }
             break;
           case OP_BLT:
             if (r[(w >> 14) & 31] < r[(w >> 19) & 31]) {
-              const t = (pc + imm) | 0;
-              if ((t & 3) !== 0) {
-                slow = w;
-                slowImm = imm;
-                break;
-              }
-              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              pc = (pc + imm) | 0;
               cyc += takenCost;
+              if (cyc >= nextAt || n >= stepLimit) break fast;
+              continue;
             }
             break;
           case OP_BGE:
             if (r[(w >> 14) & 31] >= r[(w >> 19) & 31]) {
-              const t = (pc + imm) | 0;
-              if ((t & 3) !== 0) {
-                slow = w;
-                slowImm = imm;
-                break;
-              }
-              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              pc = (pc + imm) | 0;
               cyc += takenCost;
+              if (cyc >= nextAt || n >= stepLimit) break fast;
+              continue;
             }
             break;
           case OP_BLTU:
             if ((r[(w >> 14) & 31] >>> 0) < (r[(w >> 19) & 31] >>> 0)) {
-              const t = (pc + imm) | 0;
-              if ((t & 3) !== 0) {
-                slow = w;
-                slowImm = imm;
-                break;
-              }
-              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              pc = (pc + imm) | 0;
               cyc += takenCost;
+              if (cyc >= nextAt || n >= stepLimit) break fast;
+              continue;
             }
             break;
           case OP_BGEU:
             if ((r[(w >> 14) & 31] >>> 0) >= (r[(w >> 19) & 31] >>> 0)) {
-              const t = (pc + imm) | 0;
-              if ((t & 3) !== 0) {
-                slow = w;
-                slowImm = imm;
-                break;
-              }
-              pc = (t - 4) | 0; // the common pc += 4 below lands on t
+              pc = (pc + imm) | 0;
               cyc += takenCost;
+              if (cyc >= nextAt || n >= stepLimit) break fast;
+              continue;
             }
             break;
           case OP_LW: {
@@ -1137,16 +1223,23 @@ export class Cpu implements InterruptSink {
             break;
         }
         if (slow !== 0) break;
-        pc = (pc + 4) | 0;
-        if (cyc >= nextAt || n >= limit) break;
+        // Compressed instructions (bit 7) advance by 2: a well-predicted
+        // branch is cheaper here than computing the length from w.
+        if ((w & 0x80) === 0) pc = (pc + 4) | 0;
+        else pc = (pc + 2) | 0;
+        if (cyc >= nextAt || n >= stepLimit) break;
       }
       // Back to field state.
       this.pc = pc >>> 0;
       this.instret += retired;
       mmu.hits += hits;
       this.#fVa = fVa;
+      if (this.#fetchStep) {
+        this.#fetchStep = false;
+        this.#fVa = NO_PAGE;
+      }
       this.#fOps = ops;
-      this.#fWord = fWord;
+      this.#fHalf = fHalf;
       // Fire events only when one is due; otherwise just move time.
       if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
       else clock.now = cyc;
@@ -1207,7 +1300,7 @@ export class Cpu implements InterruptSink {
     const pc = this.pc;
     let cause = -1;
     let off = 0;
-    if ((pc & 3) !== 0) {
+    if ((pc & 1) !== 0) {
       cause = CAUSE.MISALIGNED_FETCH;
     } else {
       const pa = this.mmu.translate(pc, ACCESS.FETCH, this.priv);
@@ -1215,10 +1308,14 @@ export class Cpu implements InterruptSink {
         cause = ~pa;
       } else {
         off = pa - this.#ram.base;
-        if (off < 0 || off + 4 > this.#ram.size) cause = CAUSE.FETCH_ACCESS;
+        if (off < 0 || off + 2 > this.#ram.size) cause = CAUSE.FETCH_ACCESS;
       }
     }
     if (cause >= 0) return this.#exception(cause, pc, false) ? 2 : 1;
+    const pmp = this.pmp;
+    if (pmp.active && !pmp.check((off & ~0xfff) + this.#ram.base, 4096, ACCESS.FETCH, this.priv)) {
+      this.#fetchStep = true;
+    }
     const page = off >>> 12;
     let ops = this.#codePages[page];
     if (ops === null) {
@@ -1228,7 +1325,7 @@ export class Cpu implements InterruptSink {
     }
     this.#fVa = pc & -4096;
     this.#fOps = ops;
-    this.#fWord = (off & ~0xfff) >> 2;
+    this.#fHalf = (off & ~0xfff) >> 1;
     return 0;
   }
 
@@ -1306,20 +1403,23 @@ export class Cpu implements InterruptSink {
    */
   #exec(w: number, imm: number): number {
     const r = this.#regs;
-    const op = w & 0xff;
+    const op = w & 0x7f;
     const rd = (w >> 8) & 63;
     const rs1 = (w >> 14) & 31;
     const rs2 = (w >> 19) & 31;
     const pc = this.pc;
+    const len = 4 - ((w >> 6) & 2);
+    this.#ilen = len;
     switch (op) {
       case OP_JAL:
       case OP_JALR: {
         const t = op === OP_JAL ? (pc + imm) | 0 : (r[rs1] + imm) & -2;
-        if ((t & 3) !== 0) return this.#stopIf(this.#exception(CAUSE.MISALIGNED_FETCH, t));
-        r[rd] = pc + 4;
+        r[rd] = pc + len;
         this.pc = t >>> 0;
         return -1;
       }
+      case OP_CROSS:
+        return this.#crossPage();
       case OP_BEQ:
       case OP_BNE:
       case OP_BLT:
@@ -1339,12 +1439,10 @@ export class Cpu implements InterruptSink {
           ? (a >>> 0) < (b >>> 0)
           : (a >>> 0) >= (b >>> 0);
         if (!taken) {
-          this.pc = (pc + 4) >>> 0;
+          this.pc = (pc + len) >>> 0;
           return -1;
         }
-        const t = (pc + imm) | 0;
-        if ((t & 3) !== 0) return this.#stopIf(this.#exception(CAUSE.MISALIGNED_FETCH, t));
-        this.pc = t >>> 0;
+        this.pc = (pc + imm) >>> 0;
         this.#advance(this.costs.branchTaken);
         return -1;
       }
@@ -1415,6 +1513,20 @@ export class Cpu implements InterruptSink {
         return -1;
       case OP_WFI:
         return this.#wfi();
+      case OP_FLW:
+      case OP_FLD:
+      case OP_FSW:
+      case OP_FSD:
+        return this.#fpMemory(w, rs1, rs2, imm);
+      case OP_FP:
+      case OP_FMA:
+      case OP_FDIV: {
+        if ((this.mstatus & MSTATUS.FS) === 0) return this.#illegal(imm);
+        const res = this.fpu.exec(imm, r);
+        if (res < 0) return this.#illegal(imm);
+        if (res > 0) this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
+        break;
+      }
       case OP_SFENCE_VMA:
         if (
           this.priv === U_MODE || (this.priv === S_MODE && (this.mstatus & MSTATUS.TVM) !== 0)
@@ -1423,12 +1535,52 @@ export class Cpu implements InterruptSink {
         }
         this.mmu.flush(rs1 === 0 ? undefined : r[rs1], rs2 === 0 ? undefined : r[rs2]);
         break;
-      default:
+      case OP_ILLEGAL:
         // OP_ILLEGAL keeps the raw instruction bits in imm.
-        return this.#illegal(op === OP_ILLEGAL ? imm : 0);
+        return this.#illegal(imm);
+      default:
+        return this.#execAlu(op, rd, rs1, rs2, imm);
     }
-    this.pc = (pc + 4) >>> 0;
+    this.pc = (pc + len) >>> 0;
     return -1;
+  }
+
+  /**
+   * Register and immediate arithmetic, normally done in the fast loop: here
+   * only for an instruction that crosses a page boundary.
+   */
+  #execAlu(op: number, rd: number, rs1: number, rs2: number, imm: number): number {
+    const r = this.#regs;
+    const v = aluResult(op, r[rs1], op >= OP_ADD ? r[rs2] : imm, imm, this.pc);
+    if (Number.isNaN(v)) return this.#illegal(0);
+    r[rd] = v;
+    this.pc = (this.pc + this.#ilen) >>> 0;
+    return -1;
+  }
+
+  /**
+   * A 32-bit instruction in the last halfword of a page: fetch its upper
+   * half from the next page (a fault there has tval = that page's address,
+   * epc = the instruction), decode it and run it.
+   */
+  #crossPage(): number {
+    const pc = this.pc;
+    const ram = this.#ram;
+    const pa1 = this.mmu.translate(pc, ACCESS.FETCH, this.priv);
+    const hiVa = (pc + 2) >>> 0;
+    const pa2 = this.mmu.translate(hiVa, ACCESS.FETCH, this.priv);
+    if (pa1 < 0) return this.#stopIf(this.#exception(~pa1, pc));
+    if (pa2 < 0) return this.#stopIf(this.#exception(~pa2, hiVa));
+    const off1 = pa1 - ram.base, off2 = pa2 - ram.base;
+    if (off2 < 0 || off2 + 2 > ram.size) {
+      return this.#stopIf(this.#exception(CAUSE.FETCH_ACCESS, hiVa));
+    }
+    const inst = this.#u16[off1 >> 1] | (this.#u16[off2 >> 1] << 16);
+    const ops = this.#crossOps;
+    decodeInto(inst, ops, 0, this.#opCost);
+    const w = ops[0];
+    this.#advance(w >>> 24);
+    return this.#exec(w, ops[1]);
   }
 
   #stopIf(hostTrap: boolean): number {
@@ -1445,66 +1597,74 @@ export class Cpu implements InterruptSink {
   }
 
   #load(op: number, rd: number, va: number): number {
-    const width = op === OP_LW ? 4 : op === OP_LH || op === OP_LHU ? 2 : 1;
-    if ((va & (width - 1)) !== 0) {
-      return this.#stopIf(this.#exception(CAUSE.MISALIGNED_LOAD, va));
-    }
-    const pa = this.#translateData(va, ACCESS.LOAD);
-    if (pa < 0) return this.#stopIf(this.#exception(~pa, va));
-    let v: number;
-    const ram = this.#ram;
-    const off = pa - ram.base;
-    if (off >= 0 && off + width <= ram.size) {
-      v = ram.read(off, width);
-    } else {
-      if (pa >= TWO_32) return this.#stopIf(this.#exception(CAUSE.LOAD_ACCESS, va));
-      try {
-        v = this.#bus.read(pa, width);
-      } catch (e) {
-        if (!(e instanceof BusFault)) throw e;
-        return this.#stopIf(this.#exception(CAUSE.LOAD_ACCESS, va));
-      }
-    }
+    const width: AccessWidth = op === OP_LW ? 4 : op === OP_LH || op === OP_LHU ? 2 : 1;
+    let v = this.#data.read(va, width, width, this.#dataPriv());
+    if (this.#data.fault >= 0) return this.#faultTrap();
     if (op === OP_LB) v = (v << 24) >> 24;
     else if (op === OP_LH) v = (v << 16) >> 16;
     this.#regs[rd] = v;
-    this.pc = (this.pc + 4) >>> 0;
+    this.pc = (this.pc + this.#ilen) >>> 0;
     return -1;
   }
 
   #store(op: number, va: number, value: number): number {
     const width = op === OP_SW ? 4 : op === OP_SH ? 2 : 1;
-    if ((va & (width - 1)) !== 0) {
-      return this.#stopIf(this.#exception(CAUSE.MISALIGNED_STORE, va));
+    this.#data.write(va, width, value, 0, this.#dataPriv());
+    if (this.#data.fault >= 0) return this.#faultTrap();
+    this.pc = (this.pc + this.#ilen) >>> 0;
+    return -1;
+  }
+
+  /** Raises the exception of the last faulting data access. */
+  #faultTrap(): number {
+    return this.#stopIf(this.#exception(this.#data.fault, this.#data.faultVa));
+  }
+
+  /** FLW, FLD (frd in the rs2 field), FSW, FSD. */
+  #fpMemory(w: number, rs1: number, freg: number, imm: number): number {
+    const op = w & 0x7f;
+    const isLoad = op === OP_FLW || op === OP_FLD;
+    const dbl = op === OP_FLD || op === OP_FSD;
+    if ((this.mstatus & MSTATUS.FS) === 0) {
+      if ((w & 0x80) !== 0) return this.#illegal(compressFpMemory(isLoad, dbl, rs1, freg, imm));
+      const f3 = dbl ? 3 : 2;
+      return this.#illegal(
+        isLoad
+          ? (imm << 20) | (rs1 << 15) | (f3 << 12) | (freg << 7) | 0x07
+          : ((imm >> 5) << 25) | (freg << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 31) << 7) |
+            0x27,
+      );
     }
-    const pa = this.#translateData(va, ACCESS.STORE);
-    if (pa < 0) return this.#stopIf(this.#exception(~pa, va));
-    const ram = this.#ram;
-    const off = pa - ram.base;
-    if (off >= 0 && off + width <= ram.size) {
-      if (width === 4) this.#i32[off >> 2] = value;
-      else if (width === 2) this.#u16[off >> 1] = value;
-      else this.#u8[off] = value;
-      if (this.#codeMark[off >>> 12] !== 0) this.#codeWritten(off);
+    const va = (this.#regs[rs1] + imm) | 0;
+    const words = this.fpu.words;
+    if (isLoad) {
+      const lo = this.#data.read(va, 4, dbl ? 8 : 4, this.#dataPriv());
+      if (this.#data.fault >= 0) return this.#faultTrap();
+      const hi = dbl ? this.#data.read((va + 4) | 0, 4, 8, this.#dataPriv()) : -1;
+      if (this.#data.fault >= 0) return this.#faultTrap();
+      words[2 * freg] = lo;
+      words[2 * freg + 1] = hi;
+      this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
     } else {
-      if (pa >= TWO_32) return this.#stopIf(this.#exception(CAUSE.STORE_ACCESS, va));
-      try {
-        this.#bus.write(
-          pa,
-          width,
-          width === 4 ? value >>> 0 : value & (width === 2 ? 0xffff : 0xff),
-        );
-      } catch (e) {
-        if (!(e instanceof BusFault)) throw e;
-        return this.#stopIf(this.#exception(CAUSE.STORE_ACCESS, va));
-      }
+      this.#data.write(va, dbl ? 8 : 4, words[2 * freg], words[2 * freg + 1], this.#dataPriv());
+      if (this.#data.fault >= 0) return this.#faultTrap();
     }
-    this.pc = (this.pc + 4) >>> 0;
+    this.pc = (this.pc + this.#ilen) >>> 0;
     return -1;
   }
 
   #amo(op: number, rd: number, va: number, src: number): number {
     const isLr = op === OP_LR;
+    if (this.triggers.armed) {
+      const kind = isLr
+        ? MCONTROL.LOAD
+        : op === OP_SC
+        ? MCONTROL.STORE
+        : MCONTROL.LOAD | MCONTROL.STORE;
+      if (this.triggers.fires(kind, va, this.#dataPriv())) {
+        return this.#stopIf(this.#exception(CAUSE.BREAKPOINT, va));
+      }
+    }
     if ((va & 3) !== 0) {
       return this.#stopIf(
         this.#exception(isLr ? CAUSE.MISALIGNED_LOAD : CAUSE.MISALIGNED_STORE, va),
@@ -1528,7 +1688,7 @@ export class Cpu implements InterruptSink {
       case OP_LR:
         this.#reservation = pa;
         this.#regs[rd] = old;
-        this.pc = (this.pc + 4) >>> 0;
+        this.pc = (this.pc + this.#ilen) >>> 0;
         return -1;
       case OP_SC: {
         const ok = this.#reservation === pa;
@@ -1538,7 +1698,7 @@ export class Cpu implements InterruptSink {
           if (this.#codeMark[off >>> 12] !== 0) this.#codeWritten(off);
         }
         this.#regs[rd] = ok ? 0 : 1;
-        this.pc = (this.pc + 4) >>> 0;
+        this.pc = (this.pc + this.#ilen) >>> 0;
         return -1;
       }
       case OP_AMOSWAP:
@@ -1572,7 +1732,7 @@ export class Cpu implements InterruptSink {
     i32[idx] = nv;
     if (this.#codeMark[off >>> 12] !== 0) this.#codeWritten(off);
     this.#regs[rd] = old;
-    this.pc = (this.pc + 4) >>> 0;
+    this.pc = (this.pc + this.#ilen) >>> 0;
     return -1;
   }
 
@@ -1582,15 +1742,15 @@ export class Cpu implements InterruptSink {
       return this.#illegal(0x10500073);
     }
     if ((this.#mip & this.mie) !== 0) {
-      this.pc = (this.pc + 4) >>> 0;
+      this.pc = (this.pc + this.#ilen) >>> 0;
       return -1;
     }
     // Sleep until the next event; stay on the wfi (not retired) unless it woke us.
     if (!this.#clock.advanceToNextEvent()) {
-      this.pc = (this.pc + 4) >>> 0;
+      this.pc = (this.pc + this.#ilen) >>> 0;
       return StopReason.WFI;
     }
-    if ((this.#mip & this.mie) !== 0) this.pc = (this.pc + 4) >>> 0;
+    if ((this.#mip & this.mie) !== 0) this.pc = (this.pc + this.#ilen) >>> 0;
     else this.instret--;
     return -1;
   }
@@ -1612,13 +1772,13 @@ export class Cpu implements InterruptSink {
       this.#csrWrite(csr, nv >>> 0);
     }
     this.#regs[rd] = old;
-    this.pc = (this.pc + 4) >>> 0;
+    this.pc = (this.pc + this.#ilen) >>> 0;
     return -1;
   }
 
   /** Re-encodes a CSR instruction (for tval of an illegal-instruction trap). */
   #csrBits(w: number, rs1: number, rd: number, csr: number): number {
-    const f3 = CSR_FUNCT3[(w & 0xff) - OP_CSRRW];
+    const f3 = CSR_FUNCT3[(w & 0x7f) - OP_CSRRW];
     return (csr << 20) | (rs1 << 15) | (f3 << 12) | ((rd === 32 ? 0 : rd) << 7) | 0x73;
   }
 
@@ -1631,6 +1791,7 @@ export class Cpu implements InterruptSink {
       return true;
     }
     if (csr === CSR.satp) return !(priv === S_MODE && (this.mstatus & MSTATUS.TVM) !== 0);
+    if (csr <= CSR_FCSR) return (this.mstatus & MSTATUS.FS) !== 0;
     if (csr === CSR.stimecmp || csr === CSR.stimecmph) {
       if (priv === M_MODE) return true;
       return (this.mcounteren & 2) !== 0 && (this.menvcfgh & MENVCFGH.STCE) !== 0;
@@ -1654,29 +1815,48 @@ export class Cpu implements InterruptSink {
     return !Number.isNaN(this.#csrRead(addr));
   }
 
-  #cycle(): number {
-    return this.#clock.now + this.#cycleOffset;
+  /** Half (`high`) of the 64-bit value (hi:lo) + delta, delta a nonnegative safe integer. */
+  #counterHalf(hi: number, lo: number, delta: number, high: boolean): number {
+    const sumLo = lo + (delta % TWO_32);
+    const carry = sumLo >= TWO_32 ? 1 : 0;
+    if (!high) return (sumLo - carry * TWO_32) >>> 0;
+    return (hi + Math.floor(delta / TWO_32) + carry) % TWO_32 >>> 0;
+  }
+
+  #cycleHalf(high: boolean): number {
+    return this.#counterHalf(this.#cyHi, this.#cyLo, this.#clock.now - this.#cyMark, high);
+  }
+
+  #instretHalf(high: boolean): number {
+    const delta = this.instret - this.#instretBias - this.#irMark;
+    return this.#counterHalf(this.#irHi, this.#irLo, delta, high);
   }
 
   /** Reads a CSR; NaN when it does not exist. */
   #csrRead(csr: number): number {
     switch (csr) {
+      case CSR_FFLAGS:
+        return this.fpu.fflags;
+      case CSR_FRM:
+        return this.fpu.frm;
+      case CSR_FCSR:
+        return this.fpu.fcsr;
       case CSR_CYCLE:
       case CSR_MCYCLE:
-        return this.#cycle() % TWO_32 >>> 0;
+        return this.#cycleHalf(false);
       case CSR_CYCLEH:
       case CSR_MCYCLEH:
-        return Math.floor(this.#cycle() / TWO_32) >>> 0;
+        return this.#cycleHalf(true);
       case CSR_TIME:
         return this.#clock.mtime % TWO_32 >>> 0;
       case CSR_TIMEH:
         return Math.floor(this.#clock.mtime / TWO_32) >>> 0;
       case CSR_INSTRET:
       case CSR_MINSTRET:
-        return (this.instret - this.#instretBias) % TWO_32 >>> 0;
+        return this.#instretHalf(false);
       case CSR_INSTRETH:
       case CSR_MINSTRETH:
-        return Math.floor((this.instret - this.#instretBias) / TWO_32) >>> 0;
+        return this.#instretHalf(true);
       case CSR_SSTATUS:
         return (this.mstatus & SSTATUS_MASK) >>> 0;
       case CSR_SIE:
@@ -1746,12 +1926,14 @@ export class Cpu implements InterruptSink {
       case CSR_MIP:
         return this.#mip >>> 0;
     }
-    // Hardwired-zero counters, event selectors and PMP registers (no PMP).
+    if (csr >= 0x3a0 && csr <= 0x3a3) return this.pmp.readCfg(csr - 0x3a0);
+    if (csr >= 0x3b0 && csr <= 0x3bf) return this.pmp.readAddr(csr - 0x3b0);
+    if (csr >= 0x7a0 && csr <= 0x7a4) return this.triggers.read(csr);
+    // Hardwired-zero counters and event selectors.
     if (
       (csr >= 0xc03 && csr <= 0xc1f) || (csr >= 0xc83 && csr <= 0xc9f) ||
       (csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0xb83 && csr <= 0xb9f) ||
-      (csr >= 0x323 && csr <= 0x33f) || (csr >= 0x3a0 && csr <= 0x3a3) ||
-      (csr >= 0x3b0 && csr <= 0x3bf)
+      (csr >= 0x323 && csr <= 0x33f)
     ) {
       return 0;
     }
@@ -1760,20 +1942,36 @@ export class Cpu implements InterruptSink {
 
   #csrWrite(csr: number, v: number): void {
     switch (csr) {
+      case CSR_FFLAGS:
+      case CSR_FRM:
+      case CSR_FCSR:
+        if (csr === CSR_FFLAGS) this.fpu.fflags = v & 31;
+        else if (csr === CSR_FRM) this.fpu.frm = v & 7;
+        else this.fpu.fcsr = v;
+        this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
+        return;
       case CSR_MCYCLE:
       case CSR_MCYCLEH: {
-        const cur = this.#cycle();
-        const lo = cur % TWO_32, hi = Math.floor(cur / TWO_32);
-        const next = csr === CSR.mcycle ? hi * TWO_32 + v : v * TWO_32 + lo;
-        this.#cycleOffset = next - this.#clock.now;
+        // The written half replaces that half of the current value (which
+        // already includes the writing instruction's cycles).
+        const lo = this.#cycleHalf(false), hi = this.#cycleHalf(true);
+        this.#cyHi = csr === CSR_MCYCLEH ? v : hi;
+        this.#cyLo = csr === CSR_MCYCLE ? v : lo;
+        this.#cyMark = this.#clock.now;
         return;
       }
       case CSR_MINSTRET:
       case CSR_MINSTRETH: {
-        const cur = this.instret;
-        const lo = cur % TWO_32, hi = Math.floor(cur / TWO_32);
-        // The writing instruction itself does not add to the written value.
-        this.instret = csr === CSR.minstret ? hi * TWO_32 + v : v * TWO_32 + lo;
+        // The write takes effect after the writing instruction retired (its
+        // increment, with any carry, is in the current value) and replaces
+        // one half; the next instruction sees exactly the written value.
+        const bias = this.#instretBias;
+        this.#instretBias = 0;
+        const lo = this.#instretHalf(false), hi = this.#instretHalf(true);
+        this.#instretBias = bias;
+        this.#irHi = csr === CSR_MINSTRETH ? v : hi;
+        this.#irLo = csr === CSR_MINSTRET ? v : lo;
+        this.#irMark = this.instret;
         return;
       }
       case CSR_SSTATUS:
@@ -1818,10 +2016,10 @@ export class Cpu implements InterruptSink {
         this.mscratch = v;
         return;
       case CSR_SEPC:
-        this.sepc = (v & ~3) >>> 0;
+        this.sepc = (v & ~1) >>> 0;
         return;
       case CSR_MEPC:
-        this.mepc = (v & ~3) >>> 0;
+        this.mepc = (v & ~1) >>> 0;
         return;
       case CSR_SCAUSE:
         this.scause = v;
@@ -1869,11 +2067,26 @@ export class Cpu implements InterruptSink {
         if (this.mmu.kind === "baselimit") this.mmu.setBaseLimit(this.mmu.base, v & ~0xfff);
         return;
     }
+    if (csr >= 0x3a0 && csr <= 0x3bf) {
+      if (csr <= 0x3a3) this.pmp.writeCfg(csr - 0x3a0, v);
+      else if (csr >= 0x3b0) this.pmp.writeAddr(csr - 0x3b0, v);
+      this.mmu.flush(); // cached translations carry PMP decisions
+      return;
+    }
+    if (csr >= 0x7a0 && csr <= 0x7a4) {
+      this.triggers.write(csr, v);
+      // While armed, every access takes the slow path where triggers are checked.
+      this.mmu.noFill = this.triggers.armed;
+      this.mmu.flush();
+      this.#fVa = NO_PAGE;
+      return;
+    }
     // Everything else is read-only or hardwired to zero: writes are ignored.
   }
 
   #setMstatus(v: number): void {
     let s = (this.mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE);
+    s = (s & MSTATUS.FS) === MSTATUS.FS ? s | MSTATUS.SD : s & ~MSTATUS.SD;
     // MPP is WARL: the reserved value 2 keeps the old field.
     if (((s >>> MSTATUS_MPP_SHIFT) & 3) === 2) {
       s = (s & ~MSTATUS.MPP) | (this.mstatus & MSTATUS.MPP);

@@ -7,6 +7,10 @@
 
 /** CSR addresses implemented by the Strata CPU. */
 export const CSR = {
+  // Floating point (F and D).
+  fflags: 0x001,
+  frm: 0x002,
+  fcsr: 0x003,
   // Unprivileged counters (read-only shadows).
   cycle: 0xc00,
   time: 0xc01,
@@ -74,7 +78,14 @@ export const MSTATUS = {
   TVM: 1 << 20,
   TW: 1 << 21,
   TSR: 1 << 22,
+  /** Floating-point state: 0 Off, 1 Initial, 2 Clean, 3 Dirty. */
+  FS: 3 << 13,
+  /** Read-only summary: FS is Dirty. */
+  SD: 0x8000_0000,
 } as const;
+
+/** Bit position of the FS field in `mstatus`. */
+export const MSTATUS_FS_SHIFT = 13;
 
 /** Bit position of the MPP field in `mstatus`. */
 export const MSTATUS_MPP_SHIFT = 11;
@@ -110,18 +121,17 @@ export const IRQ_CAUSE = {
 /** Bit 31 of `mcause`/`scause`: the trap is an interrupt. */
 export const CAUSE_INTERRUPT = 0x8000_0000;
 
-/** `misa` of this CPU: RV32 (MXL=1) with A, I, M, S, U. */
-export const MISA_VALUE =
-  (0x4000_0000 | (1 << 0) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20)) >>>
-  0;
+/** `misa` of this CPU: RV32 (MXL=1) with A, C, D, F, I, M, S, U. */
+export const MISA_VALUE = (0x4000_0000 | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) |
+  (1 << 12) | (1 << 18) | (1 << 20)) >>> 0;
 
 /**
  * The ISA string of this CPU as Linux prints it in /proc/cpuinfo: the
- * single-letter extensions of {@link MISA_VALUE} (I, M, A) followed by the
+ * single-letter extensions of {@link MISA_VALUE} (I, M, A, F, D, C) followed by the
  * multi-letter ones it implements: Zicntr (cycle, time, instret), Zicsr,
  * Zifencei, Sstc (stimecmp) and Svadu (hardware A/D updates).
  */
-export const ISA_STRING = "rv32ima_zicntr_zicsr_zifencei_sstc_svadu";
+export const ISA_STRING = "rv32imafdc_zicntr_zicsr_zifencei_sstc_svadu";
 
 /** `menvcfgh` bits: STCE (Sstc enable, menvcfg bit 63) and ADUE (Svadu, bit 61). */
 export const MENVCFGH = {

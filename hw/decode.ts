@@ -1,5 +1,5 @@
 /**
- * Instruction decoder for RV32IMA + Zicsr + Zifencei + privileged instructions.
+ * Instruction decoder for RV32IMAFD + Zicsr + Zifencei + privileged instructions.
  *
  * An instruction is decoded once into two 32-bit words kept in a per-page
  * cache (see `hw/cpu.ts`):
@@ -13,6 +13,8 @@
  *
  * @module
  */
+
+import { expandCompressed } from "./rvc.ts";
 
 // Operation numbers are plain module constants, not object properties: V8
 // folds `case OP_ADD:` into a jump table, but not `case OP.ADD:`.
@@ -159,6 +161,30 @@ export const OP_WFI = 70;
 /** Decoded op SFENCE_VMA. */
 export const OP_SFENCE_VMA = 71;
 
+/** Decoded op FLW (rs2 field = destination FP register). */
+export const OP_FLW = 72;
+/** Decoded op FLD (rs2 field = destination FP register). */
+export const OP_FLD = 73;
+/** Decoded op FSW (rs2 field = source FP register). */
+export const OP_FSW = 74;
+/** Decoded op FSD (rs2 field = source FP register). */
+export const OP_FSD = 75;
+/** Decoded op: any other OP-FP instruction (immediate word = raw bits, see hw/fpu.ts). */
+export const OP_FP = 76;
+/** Decoded op: FMADD, FMSUB, FNMSUB, FNMADD (immediate word = raw bits). */
+export const OP_FMA = 77;
+/** Decoded op: FDIV and FSQRT (immediate word = raw bits). */
+export const OP_FDIV = 78;
+
+/**
+ * Decoded op: a 32-bit instruction in the last halfword of a page, whose
+ * upper half lies in the next page (fetched and decoded on every execution).
+ */
+export const OP_CROSS = 79;
+
+/** Bit of word 0 marking an instruction decoded from a 16-bit (C) encoding. */
+export const COMPRESSED_BIT = 0x80;
+
 /** Decoded operation numbers by name (0 is reserved for "not decoded"). */
 export const OP = {
   ILLEGAL: OP_ILLEGAL,
@@ -232,10 +258,18 @@ export const OP = {
   SRET: OP_SRET,
   WFI: OP_WFI,
   SFENCE_VMA: OP_SFENCE_VMA,
+  FLW: OP_FLW,
+  FLD: OP_FLD,
+  FSW: OP_FSW,
+  FSD: OP_FSD,
+  FP: OP_FP,
+  FMA: OP_FMA,
+  FDIV: OP_FDIV,
+  CROSS: OP_CROSS,
 } as const;
 
 /** Number of operation codes (array size for per-op tables). */
-export const OP_COUNT = 72;
+export const OP_COUNT = 80;
 
 /** Cost class of each operation, indexes into a cost table built by the CPU. */
 export const COST_CLASS = {
@@ -250,10 +284,16 @@ export const COST_CLASS = {
   AMO: 8,
   SYSTEM: 9,
   FENCE: 10,
+  FP: 11,
+  FDIV: 12,
 } as const;
 
 /** Returns the cost class of decoded operation `op`. */
 export function costClassOf(op: number): number {
+  if (op === OP_FLW || op === OP_FLD) return COST_CLASS.LOAD;
+  if (op === OP_FSW || op === OP_FSD) return COST_CLASS.STORE;
+  if (op === OP_FP || op === OP_FMA) return COST_CLASS.FP;
+  if (op === OP_FDIV) return COST_CLASS.FDIV;
   if (op >= OP_LB && op <= OP_LHU) return COST_CLASS.LOAD;
   if (op >= OP_SB && op <= OP_SW) return COST_CLASS.STORE;
   if (op >= OP_BEQ && op <= OP_BGEU) return COST_CLASS.BRANCH;
@@ -444,6 +484,32 @@ export function decodeInto(inst: number, out: Int32Array, i: number, costs: Uint
         }
       }
       break;
+    case 0x07: // LOAD-FP
+      if (f3 === 2 || f3 === 3) {
+        op = f3 === 2 ? OP_FLW : OP_FLD;
+        imm = inst >> 20;
+        useRs2 = rd;
+        useRd = 0;
+      }
+      break;
+    case 0x27: // STORE-FP
+      if (f3 === 2 || f3 === 3) {
+        op = f3 === 2 ? OP_FSW : OP_FSD;
+        imm = ((inst >> 25) << 5) | ((inst >> 7) & 31);
+        useRd = 0;
+      }
+      break;
+    case 0x53: // OP-FP: validated by the FPU
+      op = f7 === 0x0c || f7 === 0x0d || f7 === 0x2c || f7 === 0x2d ? OP_FDIV : OP_FP;
+      imm = inst;
+      break;
+    case 0x43: // FMADD
+    case 0x47: // FMSUB
+    case 0x4b: // FNMSUB
+    case 0x4f: // FNMADD
+      op = OP_FMA;
+      imm = inst;
+      break;
     case 0x73: // SYSTEM
       if (f3 === 0) {
         if (inst === 0x00000073) op = OP_ECALL;
@@ -472,4 +538,35 @@ export function decodeInto(inst: number, out: Int32Array, i: number, costs: Uint
   if (useRd === 0) useRd = 32;
   out[i] = op | (useRd << 8) | (useRs1 << 14) | (useRs2 << 19) | (costs[op] << 24);
   out[i + 1] = imm;
+}
+
+/**
+ * Decodes the instruction whose first halfword is `u16[h]` into slot words
+ * `out[i]`, `out[i + 1]`. A 16-bit instruction is expanded (hw/rvc.ts) and
+ * marked with {@link COMPRESSED_BIT}; a reserved one is ILLEGAL with its 16
+ * bits as tval. A 32-bit instruction that starts in the page's last
+ * halfword (`lastInPage`) becomes {@link OP_CROSS}.
+ */
+export function decodeHalf(
+  u16: Uint16Array,
+  h: number,
+  lastInPage: boolean,
+  out: Int32Array,
+  i: number,
+  costs: Uint8Array,
+): void {
+  const lo = u16[h];
+  if ((lo & 3) === 3) {
+    if (lastInPage) {
+      out[i] = OP_CROSS | (32 << 8) | (costs[OP_CROSS] << 24);
+      out[i + 1] = 0;
+    } else {
+      decodeInto(lo | (u16[h + 1] << 16), out, i, costs);
+    }
+    return;
+  }
+  const inst = expandCompressed(lo);
+  decodeInto(inst === 0 ? 0 : inst, out, i, costs);
+  if ((out[i] & 0xff) === OP_ILLEGAL) out[i + 1] = lo;
+  out[i] |= COMPRESSED_BIT;
 }

@@ -15,6 +15,7 @@
  * @module
  */
 
+import type { Pmp } from "./pmp.ts";
 import type { Ram } from "./ram.ts";
 import { CAUSE } from "./csr.ts";
 
@@ -92,6 +93,10 @@ export class Mmu {
   mxr = false;
   /** Svadu: hardware sets A/D (true, reset value) instead of raising page faults. */
   adue = true;
+  /** The hart's PMP, checked on every translation and PTE read (set by the CPU). */
+  pmp: Pmp | null = null;
+  /** When true nothing enters the TLB (the CPU sets it while debug triggers are armed). */
+  noFill = false;
   readonly #ram: Ram;
   // ASIDs with entries since the last full flush (flush by address visits only these).
   readonly #asidUsed = new Uint8Array(512);
@@ -205,6 +210,7 @@ export class Mmu {
    */
   translate(vaddr: number, access: number, priv: number): number {
     vaddr >>>= 0;
+    const pmp = this.pmp;
     this.misses++;
     const regime = this.regimeFor(priv);
     let pa: number;
@@ -222,7 +228,12 @@ export class Mmu {
     }
     const ram = this.#ram;
     const pageOff = (pa - (pa % 4096)) - ram.base;
-    if (pageOff >= 0 && pageOff + 4096 <= ram.size) {
+    if (pmp !== null && pmp.active) {
+      if (!pmp.check(pa, 1, access, priv)) return ~FAULT_ACCESS[access];
+      // Cache the page only if the PMP allows this access kind on all of it.
+      if (!pmp.check(pa - (pa % 4096), 4096, access, priv)) return pa;
+    }
+    if (!this.noFill && pageOff >= 0 && pageOff + 4096 <= ram.size) {
       const asid = this.asid;
       const i = ((regime * 3 + access) << TLB_BITS) + (((vaddr >>> 12) ^ this.asidHash) & TLB_MASK);
       this.tags[i] = ((vaddr >>> 12) << 9) | asid;
@@ -247,6 +258,11 @@ export class Mmu {
       this.walkCycles += this.walkCost;
       const off = pteAddr - ram.base;
       if (off < 0 || off + 4 > ram.size) return ~FAULT_ACCESS[access];
+      // PTE reads are S-mode loads for the PMP.
+      const pmp = this.pmp;
+      if (pmp !== null && pmp.active && !pmp.check(pteAddr, 4, ACCESS.LOAD, 1)) {
+        return ~FAULT_ACCESS[access];
+      }
       const pte = i32[off >> 2];
       if ((pte & PTE.V) === 0 || ((pte & PTE.R) === 0 && (pte & PTE.W) !== 0)) {
         return ~FAULT_PAGE[access];

@@ -9,6 +9,7 @@
  */
 
 import { type Elf32Image, ET_DYN, ET_EXEC, PF_R, PF_W, PF_X, PT_LOAD } from "../../lib/elf.ts";
+import { MISA_VALUE } from "../../hw/csr.ts";
 import { K, type KStatus } from "../errors.ts";
 import { type AddressSpace, pageDown, pageUp, Prot, USER_LAYOUT } from "../mm/address_space.ts";
 import { PAGE_SIZE } from "../mm/frames.ts";
@@ -19,6 +20,33 @@ const PT_INTERP = 3;
 const PT_PHDR = 6;
 /** Load address of position-independent executables. */
 export const PIE_BASE = 0x0040_0000;
+
+/** `e_flags`: the image uses compressed instructions. */
+export const EF_RISCV_RVC = 0x1;
+/** `e_flags`: floating-point ABI field (0 soft, 2 single, 4 double, 6 quad). */
+export const EF_RISCV_FLOAT_ABI = 0x6;
+/** `e_flags`: the RV32E base ISA. */
+export const EF_RISCV_RVE = 0x8;
+
+/**
+ * True when a hart with `misa` can run an image with ELF flags `flags`: the
+ * C extension for RVC code, F for the single-float ABI, F and D for the
+ * double-float ABI; quad-float (Q) and RV32E images are refused.
+ */
+export function hartRunsElf(flags: number, misa: number = MISA_VALUE): boolean {
+  const has = (letter: string) => (misa & (1 << (letter.charCodeAt(0) - 65))) !== 0;
+  if ((flags & EF_RISCV_RVC) !== 0 && !has("C")) return false;
+  if ((flags & EF_RISCV_RVE) !== 0) return false;
+  switch (flags & EF_RISCV_FLOAT_ABI) {
+    case 2:
+      return has("F");
+    case 4:
+      return has("F") && has("D");
+    case 6:
+      return false;
+  }
+  return true;
+}
 
 /** Where an ELF image landed. */
 export interface ElfLayout {
@@ -45,10 +73,13 @@ function protOf(flags: number): number {
 /**
  * Maps and fills the PT_LOAD segments of `elf` and the stack region in
  * `space` (which must be empty). Returns the layout or a status:
- * K.NOEXEC for images this kernel cannot run, K.NOMEM when RAM runs out.
+ * K.NOEXEC for images this kernel cannot run (including images that need
+ * extensions the hart lacks, see {@link hartRunsElf}), K.NOMEM when RAM
+ * runs out.
  */
 export function loadElf(space: AddressSpace, elf: Elf32Image, path: string): ElfLayout | KStatus {
   if (elf.type !== ET_EXEC && elf.type !== ET_DYN) return K.NOEXEC;
+  if (!hartRunsElf(elf.flags)) return K.NOEXEC;
   const loads = elf.programHeaders.filter((ph) => ph.type === PT_LOAD && ph.memsz > 0);
   if (loads.length === 0) return K.NOEXEC;
   if (elf.programHeaders.some((ph) => ph.type === PT_INTERP)) return K.NOEXEC;

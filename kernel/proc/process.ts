@@ -156,6 +156,11 @@ export class Thread {
   voluntarySwitches = 0;
   /** Involuntary context switches (preempted). */
   involuntarySwitches = 0;
+  /**
+   * Saved floating-point state, null while the thread never used the FPU
+   * (see kernel/proc/fp_context.ts; the live copy may be in the FPU).
+   */
+  fp: ThreadFpState | null = null;
 
   /** Creates a thread of `process`. */
   constructor(tid: number, process: Process) {
@@ -167,6 +172,16 @@ export class Thread {
   wake(): void {
     this.process.table.wakeThread(this);
   }
+}
+
+/** A thread's F/D registers and fcsr as the kernel saves them. */
+export interface ThreadFpState {
+  /** f0..f31 (raw 64-bit contents, read as doubles). */
+  readonly regs: Float64Array;
+  /** `fcsr` (frm << 5 | fflags). */
+  fcsr: number;
+  /** Set by whoever edited `regs`/`fcsr` (sigreturn): load them before the thread runs. */
+  reload: boolean;
 }
 
 /** Minimal interface of the process table that threads call back into. */

@@ -18,6 +18,7 @@ import { EcallOutcome as Ecall, StopReason as Stop } from "../../hw/cpu.ts";
 import { MIP } from "../../hw/irq.ts";
 import type { SimClock } from "../../hw/clock.ts";
 import type { KernelCosts } from "./costs.ts";
+import { FpContexts, type FpuPort } from "./fp_context.ts";
 import { TaskState, type Thread } from "./process.ts";
 import type { ProcessTable } from "./process_table.ts";
 import { EnqueueReason } from "./scheduler.ts";
@@ -47,6 +48,8 @@ export interface CpuPort {
   run(n: number): number;
   /** SRET performed by the host. */
   sret(): void;
+  /** The F/D unit, when the hart has one (its state is switched lazily, see fp_context.ts). */
+  readonly fpu?: FpuPort;
   /** Optional: make a thread's register file the CPU's own (no copies). */
   bindRegisters?(file: Int32Array, view: Int32Array): void;
   /**
@@ -155,6 +158,8 @@ export class TrapLoop {
   daemonEvents = 0;
   /** The trace recorder, or null. */
   readonly trace: TraceRecorder | null;
+  /** Per-thread floating-point state (lazy save with sstatus.FS). */
+  readonly fp: FpContexts;
   readonly #cpu: CpuPort;
   readonly #clock: SimClock;
   readonly #table: ProcessTable;
@@ -183,6 +188,7 @@ export class TrapLoop {
     this.#budget = options.budget ?? 1_000_000;
     this.#hostYield = options.hostYield;
     this.trace = options.trace ?? null;
+    this.fp = new FpContexts(options.cpu);
     if ("ecallHook" in this.#cpu) this.#cpu.ecallHook = () => this.#fastEcall();
   }
 
@@ -279,6 +285,7 @@ export class TrapLoop {
           }
         }
         if (((t.sigPendingLo & ~t.sigBlockedLo) | (t.sigPendingHi & ~t.sigBlockedHi)) !== 0) {
+          this.fp.sync(t); // signal frames carry the FP state
           this.#hooks.deliverSignals(t);
           if (t.state !== TaskState.RUNNING || this.halted) continue;
         }
@@ -295,6 +302,7 @@ export class TrapLoop {
           if (cpu.bindRegisters !== undefined) cpu.bindRegisters(t.regFile, t.regs);
           else cpu.x.set(t.regs);
         }
+        this.fp.switchTo(t);
         cpu.sepc = t.pc;
         cpu.sret();
         const c0 = clock.now;
@@ -330,7 +338,17 @@ export class TrapLoop {
       this.stats.syscalls++;
       this.charge(this.#costs.trap + this.#costs.syscall);
       t.pc = (epc + 4) >>> 0;
+      const space = t.process.space, created = this.#table.created;
       this.#hooks.syscall(t);
+      // A process created by the call (fork) inherits the caller's FP
+      // state; a call that replaced the address space (exec) resets it.
+      if (this.#table.created !== created) {
+        const c = this.#table.lastCreated;
+        if (c !== null && c.parent === t.process) this.fp.copy(t, c.mainThread);
+      }
+      if (t.process.space !== space) this.fp.reset(t);
+      // rt_sigreturn replaced the FP state: load it now (the fast path resumes at once).
+      else if (t.fp !== null && t.fp.reload) this.fp.switchTo(t);
       return;
     }
     this.charge(this.#costs.trap);

@@ -5,6 +5,10 @@
 _start:
   la t0, _trap
   csrw mtvec, t0
+#ifdef __riscv_flen
+  li t0, 1 << 13 /* mstatus.FS = Initial: the FPU is usable */
+  csrs mstatus, t0
+#endif
   la sp, _stack_top
   la t0, __bss_start
   la t1, _end

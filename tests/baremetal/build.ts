@@ -55,25 +55,36 @@ export async function buildBaremetal(): Promise<void> {
     const base = name.replace(/\.(S|c)$/, "");
     const sources = [`${DIR}/${name}`];
     if (name.endsWith(".c")) sources.unshift(`${DIR}/_crt.S`);
-    const res = await clang([
-      "--target=riscv32-unknown-elf",
-      `-march=${march}`,
-      "-mabi=ilp32",
-      "-nostdlib",
-      "-ffreestanding",
-      "-fno-pic",
-      "-mno-relax",
-      "-O2",
-      "-fuse-ld=lld",
-      `-Wl,-T,${DIR}/link.ld`,
-      "-Wl,--build-id=none",
-      `-I${DIR}`,
-      ...sources,
-      "-o",
-      `${DIR}/bin/${base}.elf`,
-    ]);
-    if (!res.ok) throw new BaremetalBuildError(`building ${name} failed:\n${res.stderr}`);
+    if (base.endsWith("_fd")) {
+      // Floating-point programs: RV32GC with the double-float ABI only.
+      await compile("rv32imafdc", "ilp32d", sources, base);
+      continue;
+    }
+    await compile(march, "ilp32", sources, base);
+    // C programs are also built with compressed instructions (RV32IMAC).
+    if (name.endsWith(".c")) await compile("rv32imac", "ilp32", sources, `${base}_rvc`);
   }
+}
+
+async function compile(march: string, abi: string, sources: string[], base: string) {
+  const res = await clang([
+    "--target=riscv32-unknown-elf",
+    `-march=${march}`,
+    `-mabi=${abi}`,
+    "-nostdlib",
+    "-ffreestanding",
+    "-fno-pic",
+    "-mno-relax",
+    "-O2",
+    "-fuse-ld=lld",
+    `-Wl,-T,${DIR}/link.ld`,
+    "-Wl,--build-id=none",
+    `-I${DIR}`,
+    ...sources,
+    "-o",
+    `${DIR}/bin/${base}.elf`,
+  ]);
+  if (!res.ok) throw new BaremetalBuildError(`building ${base} failed:\n${res.stderr}`);
 }
 
 if (import.meta.main) {

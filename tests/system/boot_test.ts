@@ -244,7 +244,7 @@ Deno.test("boot: /proc/self/maps shows the program, vdso and stack; /proc/cpuinf
   assert.match(out, /^[0-9a-f]{8}-[0-9a-f]{8} r-xp 00000000 00:00 0 {10}\/bin\/cat$/m);
   assert.match(out, /^[0-9a-f]{8}-[0-9a-f]{8} r-xp 00000000 00:00 0 {10}\[vdso\]$/m);
   assert.match(out, /^7f800000-80000000 rw-p 00000000 00:00 0 {10}\[stack\]$/m);
-  assert.match(out, /^isa\t\t: rv32ima_zicntr_zicsr_zifencei_sstc_svadu$/m);
+  assert.match(out, /^isa\t\t: rv32imafdc_zicntr_zicsr_zifencei_sstc_svadu$/m);
   assert.match(out, /^mmu\t\t: sv32$/m);
 });
 

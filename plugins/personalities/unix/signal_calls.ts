@@ -26,6 +26,7 @@ import { arg, procData, scratch, scratchView, uarg } from "./common.ts";
 import { endInterruptedCall } from "./time_calls.ts";
 import {
   decodeSignalFrame,
+  decodeSignalFrameFp,
   encodeSignalFrame,
   MINSIGSTKSZ,
   placeSignalFrame,
@@ -140,6 +141,10 @@ export function sysRtSigreturn(t: Thread, api: KernelApi): number {
   }
   const ctx = decodeSignalFrame(bytes, t.regs);
   t.pc = ctx.pc;
+  // FP state comes back from the frame too (the handler may have edited it).
+  const fp = t.fp ?? (t.fp = { regs: new Float64Array(32), fcsr: 0, reload: false });
+  fp.fcsr = decodeSignalFrameFp(bytes, fp.regs);
+  fp.reload = true;
   return api.finishSigreturn(t, ctx.maskLo, ctx.maskHi);
 }
 
@@ -177,6 +182,7 @@ export function deliverUnixSignal(
     savedMaskLo: t.sigBlockedLo,
     savedMaskHi: t.sigBlockedHi,
     altStack: { sp: d.altStackSp, flags: d.altStackFlags(sp), size: d.altStackSize },
+    fp: t.fp,
   });
   if (!api.copyOut(t.process, place.frame, bytes)) return false;
   // Return through the process's read-execute trampoline page; the copy in

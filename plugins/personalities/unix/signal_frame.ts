@@ -13,7 +13,7 @@
  * | 148 | 8 | `uc.uc_sigmask` (64 signals) |
  * | 156 | 120 | unused (sigset room up to 1024 bits) |
  * | 288 | 128 | `uc.uc_mcontext.sc_regs`: pc, x1 .. x31 |
- * | 416 | 528 | `uc.uc_mcontext.sc_fpregs` (zero: the hart has no F/D) |
+ * | 416 | 528 | `uc.uc_mcontext.sc_fpregs`: the D state, f0..f31 (8 bytes each) then `fcsr` at 672; the rest zero |
  * | 944 | 8 | return trampoline: `li a7, 139` ; `ecall` |
  * | 960 | | end (size rounded to 16) |
  *
@@ -72,6 +72,8 @@ export interface SignalFrameInput {
   savedMaskHi: number;
   /** `uc_stack` contents: the alternate stack in force (omit for none: SS_DISABLE). */
   altStack?: { sp: number; flags: number; size: number };
+  /** The F/D registers (raw 64-bit contents) and fcsr; omit when the thread has none (zeros). */
+  fp?: { regs: Float64Array; fcsr: number } | null;
 }
 
 /** Where the frame goes and how the thread enters the handler. */
@@ -111,6 +113,11 @@ export function encodeSignalFrame(input: SignalFrameInput): Uint8Array {
   view.setUint32(SIGFRAME.UC_SIGMASK + 4, input.savedMaskHi >>> 0, true);
   view.setUint32(SIGFRAME.MCONTEXT, input.pc >>> 0, true);
   for (let i = 1; i < 32; i++) view.setInt32(SIGFRAME.MCONTEXT + 4 * i, input.regs[i], true);
+  const fp = input.fp;
+  if (fp) {
+    bytes.set(new Uint8Array(fp.regs.buffer, fp.regs.byteOffset, 256), SIGFRAME.FPREGS);
+    view.setUint32(SIGFRAME.FPREGS + 256, fp.fcsr >>> 0, true);
+  }
   view.setUint32(SIGFRAME.TRAMPOLINE, TRAMPOLINE_LI_A7, true);
   view.setUint32(SIGFRAME.TRAMPOLINE + 4, TRAMPOLINE_ECALL, true);
   return bytes;
@@ -124,6 +131,15 @@ export interface RestoredContext {
   maskLo: number;
   /** Signal mask (high 32 signals). */
   maskHi: number;
+}
+
+/** Reads the F/D state of a frame into `regs` (32 doubles) and returns fcsr. */
+export function decodeSignalFrameFp(bytes: Uint8Array, regs: Float64Array): number {
+  new Uint8Array(regs.buffer, regs.byteOffset, 256).set(
+    bytes.subarray(SIGFRAME.FPREGS, SIGFRAME.FPREGS + 256),
+  );
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return view.getUint32(SIGFRAME.FPREGS + 256, true) & 0xff;
 }
 
 /**

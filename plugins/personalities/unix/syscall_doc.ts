@@ -72,14 +72,15 @@ The Unix personality (\`plugins/personalities/unix/\`) speaks the Linux RISC-V
 - A caught signal gets a \`struct rt_sigframe\` on the user stack, 16-byte
   aligned below the interrupted \`sp\`: \`siginfo_t\` (128 bytes) at 0, then the
   \`ucontext\` at 128 (\`uc_sigmask\` at 148, \`uc_mcontext\` at 288: \`pc\`,
-  \`x1\`..\`x31\`, then 528 bytes of zeroed FP state), and the trampoline
+  \`x1\`..\`x31\`, then the 528-byte FP union: \`f0\`..\`f31\` as 8 bytes each at 416
+  and \`fcsr\` at 672, the rest zero), and the trampoline
   \`li a7, 139; ecall\` at 944 (frame size 960). The handler starts with
   \`a0\` = signal, \`a1\` = &siginfo, \`a2\` = &ucontext, \`sp\` = the frame.
 - **Deviation from a stack trampoline:** the stack is mapped read-write without
   execute permission, so the trampoline copy in the frame cannot run. At each
   \`execve\` the personality maps one read-execute page holding the same two
   instructions (like Linux's vDSO or ARM's sigpage), and \`ra\` points there.
-- \`rt_sigreturn\` reloads \`x1\`..\`x31\`, \`pc\` and the mask from the frame in
+- \`rt_sigreturn\` reloads \`x1\`..\`x31\`, \`f0\`..\`f31\`, \`fcsr\`, \`pc\` and the mask from the frame in
   memory, so a handler may edit the context. An unreadable frame kills the
   process with SIGSEGV.
 - A blocking call interrupted by a caught signal returns EINTR, or restarts

@@ -256,7 +256,7 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "rt_sigreturn",
     sysRtSigreturn,
     "full",
-    "restores x1-x31, pc and the mask from the ucontext in the frame",
+    "restores x1-x31, f0-f31, fcsr, pc and the mask from the ucontext in the frame",
   ),
   e(
     140,

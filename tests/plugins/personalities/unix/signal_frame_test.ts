@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   decodeSignalFrame,
+  decodeSignalFrameFp,
   encodeSignalFrame,
   placeSignalFrame,
   SIGFRAME,
@@ -54,4 +55,36 @@ Deno.test("frame encodes registers, pc, mask and round-trips", () => {
   assert.equal(ctx.maskHi, 1);
   assert.equal(out[0], 0);
   for (let i = 1; i < 32; i++) assert.equal(out[i], regs[i]);
+});
+
+Deno.test("frame carries the D state as Linux lays it out: f0..f31 at 416, fcsr at 672", () => {
+  const fregs = new Float64Array(32).map((_, i) => i + 0.5);
+  const bytes = encodeSignalFrame({
+    regs: new Int32Array(32),
+    pc: 0,
+    info: { signo: 10, errno: 0, code: 0, pid: 5, uid: 0, status: 0, addr: 0 },
+    savedMaskLo: 0,
+    savedMaskHi: 0,
+    fp: { regs: fregs, fcsr: 0x3f },
+  });
+  const v = new DataView(bytes.buffer);
+  assert.equal(v.getFloat64(416, true), 0.5);
+  assert.equal(v.getFloat64(416 + 8 * 31, true), 31.5);
+  assert.equal(v.getUint32(672, true), 0x3f);
+  // A handler edits f5 and fcsr in the frame; sigreturn reads them back.
+  v.setFloat64(416 + 8 * 5, -1, true);
+  v.setUint32(672, 0x20, true);
+  const back = new Float64Array(32);
+  assert.equal(decodeSignalFrameFp(bytes, back), 0x20);
+  assert.equal(back[5], -1);
+  assert.equal(back[6], 6.5);
+  // A thread without FP state gets zeros.
+  const none = encodeSignalFrame({
+    regs: new Int32Array(32),
+    pc: 0,
+    info: { signo: 10, errno: 0, code: 0, pid: 5, uid: 0, status: 0, addr: 0 },
+    savedMaskLo: 0,
+    savedMaskHi: 0,
+  });
+  assert.ok(none.subarray(416, 944).every((b) => b === 0));
 });
