@@ -21,6 +21,7 @@
  * 0x34 DMA_ID    ro  DMA peripheral id of the controller
  * 0x38 POSITION  ro  KiB of tape from BOT
  * 0x3C CAPACITY  ro  KiB of tape
+ * 0x40 FBLOCK    ro  records since the last filemark before the head
  * ```
  *
  * @module
@@ -151,6 +152,8 @@ export class TapeController implements MmioDevice, DmaPeripheral {
         return Math.floor(this.drive.position / 1024);
       case TAPE_REG.CAPACITY:
         return Math.floor(this.drive.config.capacityBytes / 1024);
+      case TAPE_REG.FBLOCK:
+        return this.drive.fileBlockNumber;
       default:
         return 0;
     }
@@ -291,6 +294,8 @@ export class TapeController implements MmioDevice, DmaPeripheral {
         return this.#finish(d.spaceFilesBackward(this.#count));
       case TAPE_CMD.REWIND:
         return this.#finish(d.rewind());
+      case TAPE_CMD.ERASE:
+        return this.#finish(d.erase());
       case TAPE_CMD.UNLOAD:
         return this.#finish(d.unload());
       case TAPE_CMD.LOAD: {

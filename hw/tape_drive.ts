@@ -299,6 +299,16 @@ export class TapeDrive {
   get blockNumber(): number {
     return this.#block;
   }
+  /** Visible records between the last filemark before the head (or BOT) and the head. */
+  get fileBlockNumber(): number {
+    let n = 0;
+    for (let i = this.#index - 1; i >= 0; i--) {
+      const o = this.#objects[i];
+      if (o.kind === "mark") break;
+      if (this.#visible(o)) n++;
+    }
+    return n;
+  }
   /** Filemarks before the head (the file number). */
   get fileNumber(): number {
     return this.#file;
@@ -504,6 +514,26 @@ export class TapeDrive {
       if (r.compressed) s.compressedRecords++;
       r.length = data.length;
     }
+    return r;
+  }
+
+  /** Erases the tape from the head to the end of the recorded data. */
+  erase(): TapeResult {
+    const bad = this.#checkWritable();
+    if (bad) return bad;
+    const drain = this.#drain();
+    const r = this.#reset("ok");
+    let rest = 0;
+    for (let i = this.#index; i < this.#objects.length; i++) {
+      rest += this.#footprint(this.#objects[i]);
+    }
+    if (this.#index < this.#objects.length) this.#dirty = true;
+    this.#objects.length = this.#index;
+    r.cycles = this.#ms(this.config.startStopMs) +
+      this.#cycles(rest, this.config.streamBytesPerSecond);
+    this.stats.busyCycles += r.cycles;
+    r.cycles += drain;
+    this.#stream = 0;
     return r;
   }
 

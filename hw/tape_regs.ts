@@ -24,6 +24,7 @@ export const TAPE_REG = {
   DMA_ID: 0x34,
   POSITION: 0x38,
   CAPACITY: 0x3c,
+  FBLOCK: 0x40,
 } as const;
 
 /** The ID register value ("TAP1"). */
@@ -43,6 +44,7 @@ export const TAPE_CMD = {
   UNLOAD: 0x09,
   LOAD: 0x0a,
   FLUSH: 0x0b,
+  ERASE: 0x0c,
   /** Accepted even while busy: stops the command in progress (ERROR code ABORTED). */
   ABORT: 0xff,
 } as const;

@@ -36,6 +36,9 @@ Options:
   --mem SIZE             RAM size, e.g. 64M, 128M, 1G (default 64M)
   --quantum MS           scheduler quantum in simulated milliseconds (default 10)
   --share HOST[:GUEST]   show a host directory read-only in the guest (default GUEST /mnt/host)
+  --tape PATH[,ro]       attach a SIMH .tap image as /dev/st0 and /dev/nst0 (a missing file is a
+                         blank tape, written at rewind, unload and shutdown; ,ro write-protects
+                         it); without --tape the drive holds a blank tape in memory
   --bare FILE            run a bare-metal ELF; exit 0 on tohost=1, the failure code otherwise
   --max-instructions N   stop a bare-metal run after N instructions (exit 124)
   --max-cycles N         stop the machine after N simulated cycles (exit 124)
@@ -70,6 +73,8 @@ export interface CommandLine {
   quantumMs?: number;
   /** Host directories to share. */
   shares: { hostDir: string; guestDir: string }[];
+  /** The tape image. */
+  tape?: { path: string; readOnly: boolean };
   /** Instruction limit for bare runs. */
   maxInstructions?: number;
   /** Simulated-cycle limit of a kernel run. */
@@ -110,6 +115,7 @@ export function parseCommandLine(args: string[]): CommandLine {
         mem: { type: "string" },
         quantum: { type: "string" },
         share: { type: "string", multiple: true },
+        tape: { type: "string" },
         bare: { type: "string" },
         "max-instructions": { type: "string" },
         "max-cycles": { type: "string" },
@@ -150,6 +156,7 @@ export function parseCommandLine(args: string[]): CommandLine {
   if (v["max-cycles"] !== undefined) {
     out.maxCycles = parsePositive("max-cycles", v["max-cycles"]);
   }
+  if (v.tape !== undefined) out.tape = parseTapeOption(v.tape);
   for (const s of v.share ?? []) {
     const i = s.indexOf(":");
     const hostDir = i < 0 ? s : s.slice(0, i);
@@ -161,6 +168,14 @@ export function parseCommandLine(args: string[]): CommandLine {
     out.shares.push({ hostDir, guestDir });
   }
   return out;
+}
+
+/** Parses `PATH[,ro]`. */
+export function parseTapeOption(text: string): { path: string; readOnly: boolean } {
+  const ro = text.endsWith(",ro");
+  const path = ro ? text.slice(0, -3) : text;
+  if (path === "") throw new UsageError(`--tape needs a .tap file path, got '${text}'`);
+  return { path, readOnly: ro };
 }
 
 /** Runs a bare-metal ELF on a fresh machine with the UART on the terminal; returns the exit status. */
@@ -237,6 +252,7 @@ export async function main(args: string[]): Promise<number> {
       init: line.init,
       cmd: line.cmd,
       share: line.shares,
+      tape: line.tape,
       trace: line.traceSyscalls ? (text: string) => console.error(text) : undefined,
       chromeTrace: line.traceFile,
       maxCycles: line.maxCycles,

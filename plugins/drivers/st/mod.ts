@@ -1,0 +1,162 @@
+/**
+ * The `st` tape driver plugin: the tape controller at
+ * {@link MEMORY_MAP.TAPE_BASE} (PLIC source {@link IRQ.TAPE}) and DMA channel
+ * {@link ST_DMA_CHANNEL}, driven by this folder's {@link StDriver}. It
+ * registers `/dev/st0` (9:0, rewinds on close) and `/dev/nst0` (9:128, no
+ * rewind), as Linux numbers them.
+ *
+ * Opening is exclusive (K.BUSY for a second open), and opening a
+ * write-protected tape for writing gives K.ROFS. `docs/tape.md` describes
+ * the semantics and the ioctls.
+ *
+ * @module
+ */
+
+import { DMA_REG } from "../../../hw/dma_regs.ts";
+import { IRQ, MEMORY_MAP } from "../../../hw/memory_map.ts";
+import { TAPE_ID, TAPE_REG, TAPE_STATUS } from "../../../hw/tape_regs.ts";
+import {
+  API_VERSION,
+  type DmaBuffer,
+  type FileOps,
+  K,
+  type KernelApi,
+  type ModuleContext,
+  type ModuleDescriptor,
+  type OpenFile,
+  OpenFlags,
+  PollState,
+  statusName,
+} from "../../../kernel/api.ts";
+import { ST_MAX_RECORD, StDriver, type StState } from "./driver.ts";
+import { stIoctl } from "./ioctl.ts";
+
+/** The DMA channel the driver claims. */
+export const ST_DMA_CHANNEL = 3;
+
+/** The device nodes: minor 0 rewinds on close, minor 128 does not. */
+export const ST_DEVICES = [
+  { name: "st0", major: 9, minor: 0, mode: 0o660, rewind: true },
+  { name: "nst0", major: 9, minor: 128, mode: 0o660, rewind: false },
+] as const;
+
+/** Raised when the driver cannot start. */
+export class StDriverError extends Error {
+  /** Creates the error. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StDriverError";
+  }
+}
+
+const CHANNEL_BASE = MEMORY_MAP.DMA_BASE + DMA_REG.CHANNEL_BASE +
+  ST_DMA_CHANNEL * DMA_REG.CHANNEL_STRIDE;
+
+interface Running {
+  driver: StDriver;
+  buffer: DmaBuffer | null;
+}
+
+const states = new WeakMap<ModuleContext, Running>();
+
+/** The driver core of a loaded instance (for tests and the benchmark), or null. */
+export function stDriverOf(ctx: ModuleContext): StDriver | null {
+  return states.get(ctx)?.driver ?? null;
+}
+
+/** Builds a descriptor; `pio` moves data through the data port instead of DMA. */
+export function makeStModule(options: { pio?: boolean } = {}): ModuleDescriptor {
+  return {
+    name: "st",
+    version: "1.0.0",
+    apiVersion: API_VERSION,
+    kind: "driver",
+    description: "SCSI-style tape driver (st0/nst0) for the tape controller, with DMA",
+    resources: {
+      mmio: [
+        { base: MEMORY_MAP.TAPE_BASE, size: MEMORY_MAP.TAPE_SIZE },
+        { base: CHANNEL_BASE, size: DMA_REG.CHANNEL_STRIDE },
+      ],
+      irqs: [IRQ.TAPE],
+      dma: [ST_DMA_CHANNEL],
+    },
+    init(_api: KernelApi, ctx: ModuleContext, state?: unknown): void {
+      const tape = ctx.mmio(MEMORY_MAP.TAPE_BASE);
+      if (tape.read32(TAPE_REG.ID) !== TAPE_ID) {
+        throw new StDriverError("no tape controller at its address");
+      }
+      const buffer = options.pio ? null : ctx.allocDmaBuffer(ST_MAX_RECORD);
+      if (!options.pio && buffer === null) throw new StDriverError("no RAM for the DMA buffer");
+      const driver = new StDriver(tape, buffer === null ? null : ctx.mmio(CHANNEL_BASE), buffer, {
+        pio: options.pio,
+      });
+      if (isState(state)) driver.restore(state);
+      driver.init();
+      ctx.onIrq(IRQ.TAPE, () => void driver.handleInterrupt());
+      for (const dev of ST_DEVICES) {
+        const r = ctx.registerCharDevice(
+          {
+            name: dev.name,
+            major: dev.major,
+            minor: dev.minor,
+            mode: dev.mode,
+            open: open(driver),
+          },
+          fileOps(driver, dev.rewind),
+        );
+        if (r !== K.OK) {
+          throw new StDriverError(`cannot register /dev/${dev.name}: ${statusName(r)}`);
+        }
+      }
+      states.set(ctx, { driver, buffer });
+    },
+    suspend(_api: KernelApi, ctx: ModuleContext): StState | null {
+      const s = states.get(ctx);
+      if (s === undefined) return null;
+      s.driver.shutdown();
+      s.buffer?.free();
+      states.delete(ctx);
+      return s.driver.snapshot();
+    },
+    exit(_api: KernelApi, ctx: ModuleContext): void {
+      const s = states.get(ctx);
+      for (const d of ST_DEVICES) ctx.unregisterCharDevice(d.major, d.minor);
+      s?.driver.shutdown();
+      s?.buffer?.free();
+      states.delete(ctx);
+    },
+  };
+}
+
+/** The module descriptor (DMA transfers). */
+export const module: ModuleDescriptor = makeStModule();
+
+function isState(s: unknown): s is StState {
+  return typeof s === "object" && s !== null && "blockSize" in s && "stats" in s;
+}
+
+/** The open hook: exclusive use, and no writing to a write-protected tape. */
+function open(d: StDriver): (file: OpenFile) => number {
+  return (file) => {
+    if (d.opens > 0) return K.BUSY;
+    const writing = (file.flags & OpenFlags.WRITE) !== 0;
+    if (writing && (d.reg(TAPE_REG.STATUS) & TAPE_STATUS.WP)) return K.ROFS;
+    d.opens++;
+    return K.OK;
+  };
+}
+
+function fileOps(d: StDriver, rewind: boolean): FileOps {
+  return {
+    read: (_f, buf) => d.read(buf),
+    write: (f, data) => (f.flags & OpenFlags.WRITE) === 0 ? K.BADF : d.write(data),
+    ioctl: (f, cmd, arg, caller) => stIoctl(d, cmd, arg, caller, (f.flags & OpenFlags.WRITE) !== 0),
+    waitQueue: () => d.queue,
+    pollState: () => d.waiting ? 0 : PollState.READABLE | PollState.WRITABLE,
+    release: () => {
+      d.close(rewind);
+      if (d.opens > 0) d.opens--;
+    },
+    isStream: true,
+  };
+}
