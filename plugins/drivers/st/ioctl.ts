@@ -27,8 +27,24 @@ import {
 /** Largest count a SPACE command takes. */
 const SPACE_ALL = 0x7fff_ffff;
 
-/** Handles a tape ioctl; `writable` tells whether the file was opened for writing. */
+/**
+ * Handles a tape ioctl; `writable` tells whether the file was opened for
+ * writing. A call that must wait for the drive answers `wait()` (the
+ * kernel's waitForIo on the driver's queue: the call runs again when woken).
+ */
 export function stIoctl(
+  d: StDriver,
+  cmd: number,
+  arg: number,
+  caller: FileCaller,
+  writable: boolean,
+  wait: () => number,
+): number {
+  const r = ioctl(d, cmd, arg, caller, writable);
+  return r === K.AGAIN ? wait() : r;
+}
+
+function ioctl(
   d: StDriver,
   cmd: number,
   arg: number,

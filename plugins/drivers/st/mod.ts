@@ -80,7 +80,7 @@ export function makeStModule(options: { pio?: boolean } = {}): ModuleDescriptor 
       irqs: [IRQ.TAPE],
       dma: [ST_DMA_CHANNEL],
     },
-    init(_api: KernelApi, ctx: ModuleContext, state?: unknown): void {
+    init(api: KernelApi, ctx: ModuleContext, state?: unknown): void {
       const tape = ctx.mmio(MEMORY_MAP.TAPE_BASE);
       if (tape.read32(TAPE_REG.ID) !== TAPE_ID) {
         throw new StDriverError("no tape controller at its address");
@@ -102,7 +102,7 @@ export function makeStModule(options: { pio?: boolean } = {}): ModuleDescriptor 
             mode: dev.mode,
             open: open(driver),
           },
-          fileOps(driver, dev.rewind),
+          fileOps(api, driver, dev.rewind),
         );
         if (r !== K.OK) {
           throw new StDriverError(`cannot register /dev/${dev.name}: ${statusName(r)}`);
@@ -146,11 +146,14 @@ function open(d: StDriver): (file: OpenFile) => number {
   };
 }
 
-function fileOps(d: StDriver, rewind: boolean): FileOps {
+function fileOps(api: KernelApi, d: StDriver, rewind: boolean): FileOps {
   return {
     read: (_f, buf) => d.read(buf),
     write: (f, data) => (f.flags & OpenFlags.WRITE) === 0 ? K.BADF : d.write(data),
-    ioctl: (f, cmd, arg, caller) => stIoctl(d, cmd, arg, caller, (f.flags & OpenFlags.WRITE) !== 0),
+    ioctl: (f, cmd, arg, caller) => {
+      const writable = (f.flags & OpenFlags.WRITE) !== 0;
+      return stIoctl(d, cmd, arg, caller, writable, () => api.waitForIo(d.queue));
+    },
     waitQueue: () => d.queue,
     pollState: () => d.waiting ? 0 : PollState.READABLE | PollState.WRITABLE,
     release: () => {
