@@ -29,10 +29,11 @@ import type { SimClock } from "./clock.ts";
 import {
   isCompressedRecord,
   makeDataRecord,
-  parseTap,
+  parseTapPrefix,
   recordPayload,
   serializeTap,
   TAP_CLASS,
+  TAP_MAX_RECORD,
   TapeFormatError,
   type TapObject,
   tapObjectSize,
@@ -217,6 +218,11 @@ export class TapeDrive {
   };
   /** The load error, when the medium could not be mounted. */
   loadError: Error | null = null;
+  /**
+   * Where the image stopped being well formed (null for a sound image): the
+   * rest of the file from there reads as one bad-data record.
+   */
+  damage: Error | null = null;
 
   readonly #clock: SimClock;
   readonly #backing: TapeBacking;
@@ -325,12 +331,21 @@ export class TapeDrive {
 
   #mount(): void {
     this.#online = false;
+    this.damage = null;
     this.#index = this.#block = this.#file = 0;
     this.#position = 0;
     this.#dirty = false;
     this.#stream = 0;
     try {
-      this.#objects = parseTap(this.#backing.load()).objects;
+      const bytes = this.#backing.load();
+      const r = parseTapPrefix(bytes);
+      this.#objects = r.objects;
+      // A malformed tail becomes one bad-data record: the data before it reads normally.
+      if (r.error !== null) {
+        const rest = bytes.slice(r.error.offset, r.error.offset + TAP_MAX_RECORD);
+        this.#objects.push({ kind: "record", cls: TAP_CLASS.BAD, data: rest });
+        this.damage = r.error;
+      }
       this.loadError = null;
       this.#online = true;
     } catch (e) {
