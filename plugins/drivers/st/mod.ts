@@ -64,8 +64,16 @@ export function stDriverOf(ctx: ModuleContext): StDriver | null {
   return states.get(ctx)?.driver ?? null;
 }
 
+/** Options of {@link makeStModule}. */
+export interface StModuleOptions {
+  /** Move data through the data port instead of DMA. */
+  pio?: boolean;
+  /** Called with the driver core once it runs (benchmarks read its counters). */
+  onStart?: (driver: StDriver) => void;
+}
+
 /** Builds a descriptor; `pio` moves data through the data port instead of DMA. */
-export function makeStModule(options: { pio?: boolean } = {}): ModuleDescriptor {
+export function makeStModule(options: StModuleOptions = {}): ModuleDescriptor {
   return {
     name: "st",
     version: "1.0.0",
@@ -109,6 +117,7 @@ export function makeStModule(options: { pio?: boolean } = {}): ModuleDescriptor 
         }
       }
       states.set(ctx, { driver, buffer });
+      options.onStart?.(driver);
     },
     suspend(_api: KernelApi, ctx: ModuleContext): StState | null {
       const s = states.get(ctx);
