@@ -26,6 +26,12 @@ Deno.test("cli: modes and options", () => {
   const s = parseCommandLine(["--share", "/a:/srv/a", "--share", "/b:/b"]);
   assert.deepEqual(s.shares.map((x) => x.guestDir), ["/srv/a", "/b"]);
   assert.equal(parseCommandLine(["--bare", "x.elf"]).mode, "bare");
+  assert.deepEqual(parseCommandLine(["--tape", "t.tap"]).tape, { path: "t.tap", readOnly: false });
+  assert.deepEqual(parseCommandLine(["--tape", "a,b.tap,ro"]).tape, {
+    path: "a,b.tap",
+    readOnly: true,
+  });
+  assert.equal(parseCommandLine([]).tape, undefined);
 });
 
 Deno.test("cli: wrong flags and values are UsageErrors", () => {
@@ -34,6 +40,7 @@ Deno.test("cli: wrong flags and values are UsageErrors", () => {
   assert.throws(() => parseCommandLine(["--share", "/x:rel"]), UsageError);
   assert.throws(() => parseCommandLine(["--bare", "a", "--cmd", "b"]), UsageError);
   assert.throws(() => parseCommandLine(["stray"]), UsageError);
+  assert.throws(() => parseCommandLine(["--tape", ",ro"]), UsageError);
 });
 
 Deno.test("cli: a bad flag or a malformed ELF exits 2 without a host exception", async () => {

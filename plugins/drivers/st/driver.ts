@@ -144,9 +144,9 @@ export class StDriver {
   last: CmdResult = { status: 0, error: 0, xfer: 0, residual: 0 };
 
   readonly #tape: Regs32;
-  readonly #dma: Regs32 | null;
-  readonly #buf: StDmaBuffer | null;
-  readonly #pio: boolean;
+  #dma: Regs32 | null;
+  #buf: StDmaBuffer | null;
+  readonly #pioOnly: boolean;
   readonly #max: number;
   readonly #cmds: Cmd[] = [];
   #active: Cmd | null = null;
@@ -166,8 +166,29 @@ export class StDriver {
     this.#tape = tape;
     this.#dma = dma;
     this.#buf = buf;
-    this.#pio = options.pio === true || dma === null || buf === null;
-    this.#max = Math.min(options.maxRecord ?? ST_MAX_RECORD, buf?.bytes.length ?? ST_MAX_RECORD);
+    this.#pioOnly = options.pio === true;
+    this.#max = Math.min(options.maxRecord ?? ST_MAX_RECORD, ST_MAX_RECORD);
+  }
+
+  /** Data moves through the data port (PIO mode, or no DMA buffer attached). */
+  get #pio(): boolean {
+    return this.#pioOnly || this.#dma === null || this.#buf === null;
+  }
+
+  /**
+   * Attaches a DMA channel window and buffer (at open), or detaches them
+   * with nulls (at the last close, once no transfer is queued).
+   */
+  attachDma(dma: Regs32 | null, buf: StDmaBuffer | null): void {
+    if (buf !== null && buf.bytes.length < this.#max) throw new RangeError("DMA buffer too small");
+    this.#dma = dma;
+    this.#buf = buf;
+  }
+
+  /** True while a queued or running command moves data. */
+  get transferring(): boolean {
+    return this.#active?.dma !== undefined && this.#active.dma !== 0 ||
+      this.#cmds.some((c) => c.dma !== 0);
   }
 
   /** Takes over the state of a suspended predecessor. */

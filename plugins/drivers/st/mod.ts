@@ -1,7 +1,8 @@
 /**
  * The `st` tape driver plugin: the tape controller at
  * {@link MEMORY_MAP.TAPE_BASE} (PLIC source {@link IRQ.TAPE}) and DMA channel
- * {@link ST_DMA_CHANNEL}, driven by this folder's {@link StDriver}. It
+ * {@link ST_DMA_CHANNEL}, driven by this folder's {@link StDriver}. The
+ * 256 KiB DMA buffer is taken at open and given back at the last close. It
  * registers `/dev/st0` (9:0, rewinds on close) and `/dev/nst0` (9:128, no
  * rewind), as Linux numbers them.
  *
@@ -54,7 +55,27 @@ const CHANNEL_BASE = MEMORY_MAP.DMA_BASE + DMA_REG.CHANNEL_BASE +
 
 interface Running {
   driver: StDriver;
+  /** The DMA buffer, held while the device is open. */
   buffer: DmaBuffer | null;
+  ctx: ModuleContext;
+  pio: boolean;
+}
+
+/** Takes the DMA buffer (first open); false when RAM has no room for it. */
+function takeBuffer(s: Running): boolean {
+  if (s.pio || s.buffer !== null) return true;
+  s.buffer = s.ctx.allocDmaBuffer(ST_MAX_RECORD);
+  if (s.buffer === null) return false;
+  s.driver.attachDma(s.ctx.mmio(CHANNEL_BASE), s.buffer);
+  return true;
+}
+
+/** Gives the DMA buffer back (last close), unless a transfer still needs it. */
+function dropBuffer(s: Running): void {
+  if (s.buffer === null || s.driver.transferring) return;
+  s.driver.attachDma(null, null);
+  s.buffer.free();
+  s.buffer = null;
 }
 
 const states = new WeakMap<ModuleContext, Running>();
@@ -93,30 +114,23 @@ export function makeStModule(options: StModuleOptions = {}): ModuleDescriptor {
       if (tape.read32(TAPE_REG.ID) !== TAPE_ID) {
         throw new StDriverError("no tape controller at its address");
       }
-      const buffer = options.pio ? null : ctx.allocDmaBuffer(ST_MAX_RECORD);
-      if (!options.pio && buffer === null) throw new StDriverError("no RAM for the DMA buffer");
-      const driver = new StDriver(tape, buffer === null ? null : ctx.mmio(CHANNEL_BASE), buffer, {
-        pio: options.pio,
-      });
+      const driver = new StDriver(tape, null, null, { pio: options.pio });
+      const s: Running = { driver, buffer: null, ctx, pio: options.pio === true };
       if (isState(state)) driver.restore(state);
       driver.init();
       ctx.onIrq(IRQ.TAPE, () => void driver.handleInterrupt());
       for (const dev of ST_DEVICES) {
         const r = ctx.registerCharDevice(
-          {
-            name: dev.name,
-            major: dev.major,
-            minor: dev.minor,
-            mode: dev.mode,
-            open: open(driver),
-          },
-          fileOps(api, driver, dev.rewind),
+          { name: dev.name, major: dev.major, minor: dev.minor, mode: dev.mode, open: open(s) },
+          fileOps(api, s, dev.rewind),
         );
         if (r !== K.OK) {
           throw new StDriverError(`cannot register /dev/${dev.name}: ${statusName(r)}`);
         }
       }
-      states.set(ctx, { driver, buffer });
+      // Files open across a replacement still need the buffer.
+      if (driver.opens > 0 && !takeBuffer(s)) throw new StDriverError("no RAM for the DMA buffer");
+      states.set(ctx, s);
       options.onStart?.(driver);
     },
     suspend(_api: KernelApi, ctx: ModuleContext): StState | null {
@@ -144,18 +158,21 @@ function isState(s: unknown): s is StState {
   return typeof s === "object" && s !== null && "blockSize" in s && "stats" in s;
 }
 
-/** The open hook: exclusive use, and no writing to a write-protected tape. */
-function open(d: StDriver): (file: OpenFile) => number {
+/** The open hook: exclusive use, no writing to a write-protected tape, the DMA buffer. */
+function open(s: Running): (file: OpenFile) => number {
+  const d = s.driver;
   return (file) => {
     if (d.opens > 0) return K.BUSY;
     const writing = (file.flags & OpenFlags.WRITE) !== 0;
     if (writing && (d.reg(TAPE_REG.STATUS) & TAPE_STATUS.WP)) return K.ROFS;
+    if (!takeBuffer(s)) return K.NOMEM;
     d.opens++;
     return K.OK;
   };
 }
 
-function fileOps(api: KernelApi, d: StDriver, rewind: boolean): FileOps {
+function fileOps(api: KernelApi, s: Running, rewind: boolean): FileOps {
+  const d = s.driver;
   return {
     read: (_f, buf) => d.read(buf),
     write: (f, data) => (f.flags & OpenFlags.WRITE) === 0 ? K.BADF : d.write(data),
@@ -168,6 +185,7 @@ function fileOps(api: KernelApi, d: StDriver, rewind: boolean): FileOps {
     release: () => {
       d.close(rewind);
       if (d.opens > 0) d.opens--;
+      if (d.opens === 0) dropBuffer(s);
     },
     isStream: true,
   };
