@@ -26,7 +26,7 @@ import { stIoctl } from "../../../../plugins/drivers/st/ioctl.ts";
 const RAM_BASE = 0x8000_0000;
 const DMA_BASE = 0x1000_2000;
 const TAPE_BASE = 0x1000_8000;
-const BUF = RAM_BASE + 0x10_0000;
+const BUF = RAM_BASE + 0x1_0000;
 const CHANNEL = 3;
 
 /** Raised when a call never completes (a hang). */
@@ -50,7 +50,7 @@ export interface BenchOptions {
 
 /** Builds the bench. */
 export function makeBench(options: BenchOptions = {}) {
-  const ram = new Ram(RAM_BASE, 2 << 20);
+  const ram = new Ram(RAM_BASE, 512 << 10);
   const bus = new Bus(ram);
   const clock = new SimClock(100_000_000);
   const dma = new DmaController(bus, clock, { bandwidth: 50_000_000 });
