@@ -33,6 +33,7 @@ export const UTILITIES: readonly string[] = [
   "chmod",
   "cmp",
   "cp",
+  "cpio",
   "cut",
   "date",
   "dd",

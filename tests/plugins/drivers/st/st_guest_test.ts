@@ -14,6 +14,14 @@ function hasGnuTar(): boolean {
   }
 }
 const GNU_TAR = hasGnuTar();
+const GNU_CPIO = (() => {
+  try {
+    return new Deno.Command("cpio", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+})();
 
 /** Console output with the tty's CR LF line ends made LF. */
 function out(r: { output: string }): string {
@@ -212,6 +220,56 @@ Deno.test({
       });
       assert.equal(r.status, 0, out(r));
       assert.match(out(r), /deep\n.src\/sym. -> .big.\n30000 1700000000 2/);
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "st in the guest: cpio newc to tape and back, with GNU cpio on the host both ways",
+  ignore: !GNU_CPIO,
+  fn: async () => {
+    const dir = tmp();
+    try {
+      const path = join(dir, "t.tap");
+      const r = await runGuarded({
+        tape: { path },
+        maxCycles: 4e9,
+        cmd: "mkdir -p /tmp/s/d; echo hi > /tmp/s/d/a; ln /tmp/s/d/a /tmp/s/d/b; " +
+          "ln -s a /tmp/s/d/c; cp /bin/ls /tmp/s/ls; cd /tmp/s && find . | cpio -o -H newc > /dev/st0",
+      });
+      assert.equal(r.status, 0, out(r));
+      const x = join(dir, "x");
+      Deno.mkdirSync(x);
+      Deno.writeFileSync(join(dir, "a.cpio"), catTape(Deno.readFileSync(path), 0));
+      const host = new Deno.Command("sh", {
+        args: ["-c", "cpio -id --quiet < ../a.cpio"],
+        cwd: x,
+        stderr: "piped",
+      }).outputSync();
+      assert.ok(host.success, new TextDecoder().decode(host.stderr));
+      assert.deepEqual(
+        Deno.readFileSync(join(x, "ls")),
+        Deno.readFileSync(new URL("../../../../userland/bin/ls", import.meta.url)),
+      );
+      assert.equal(Deno.statSync(join(x, "d/b")).nlink, 2);
+      assert.equal(Deno.readLinkSync(join(x, "d/c")), "a");
+      // GNU cpio's archive on a tape, read back by the guest.
+      const made = new Deno.Command("sh", {
+        args: ["-c", "find d ls | cpio -o -H newc --quiet > ../b.cpio"],
+        cwd: x,
+      }).outputSync();
+      assert.ok(made.success);
+      Deno.writeFileSync(path, writeTape([Deno.readFileSync(join(dir, "b.cpio"))], 512));
+      const back = await runGuarded({
+        tape: { path, readOnly: true },
+        maxCycles: 4e9,
+        cmd:
+          "cd /tmp && cpio -id < /dev/st0 && cat d/b && stat -c '%h %N' d/a d/c && cmp ls /bin/ls",
+      });
+      assert.equal(back.status, 0, out(back));
+      assert.match(out(back), /hi\n2 'd\/a'\n1 'd\/c' -> 'a'/);
     } finally {
       Deno.removeSync(dir, { recursive: true });
     }
