@@ -18,6 +18,8 @@ import { BootError, bootKernel } from "./boot.ts";
 import { KernelError } from "../kernel/errors.ts";
 import { HostFsError } from "../kernel/fs/hostfs.ts";
 import { StorageConfigError } from "../hw/storage.ts";
+import { TapeIoError } from "../hw/tape_drive.ts";
+import { dirname } from "node:path";
 
 /** Version of the toolkit. */
 export const VERSION = "0.1.0";
@@ -178,6 +180,27 @@ export function parseTapeOption(text: string): { path: string; readOnly: boolean
   return { path, readOnly: ro };
 }
 
+/** Checks that a tape file exists or can be created (its directory exists). */
+export function checkTapePath(tape: { path: string; readOnly: boolean }): void {
+  let info: Deno.FileInfo | null = null;
+  try {
+    info = Deno.statSync(tape.path);
+  } catch {
+    info = null;
+  }
+  if (info !== null) {
+    if (!info.isFile) throw new UsageError(`--tape ${tape.path}: not a regular file`);
+    return;
+  }
+  if (tape.readOnly) throw new UsageError(`--tape ${tape.path}: no such file (and ,ro given)`);
+  try {
+    if (Deno.statSync(dirname(tape.path)).isDirectory) return;
+  } catch {
+    // reported below
+  }
+  throw new UsageError(`--tape ${tape.path}: cannot create: no such directory`);
+}
+
 /** Runs a bare-metal ELF on a fresh machine with the UART on the terminal; returns the exit status. */
 export async function runBareCommand(line: CommandLine): Promise<number> {
   const path = line.bare!;
@@ -243,6 +266,7 @@ export async function main(args: string[]): Promise<number> {
   }
   try {
     if (line.mode === "bare") return await runBareCommand(line);
+    if (line.tape !== undefined) checkTapePath(line.tape);
     if (line.mode === "shell" && line.init === undefined && Deno.stdin.isTerminal()) {
       console.error(interactiveBanner(line));
     }
@@ -265,7 +289,7 @@ export async function main(args: string[]): Promise<number> {
     if (
       e instanceof UsageError || e instanceof ElfFormatError || e instanceof BareMetalError ||
       e instanceof MachineConfigError || e instanceof BootError || e instanceof HostFsError ||
-      e instanceof StorageConfigError || e instanceof KernelError
+      e instanceof StorageConfigError || e instanceof KernelError || e instanceof TapeIoError
     ) {
       console.error(`strata: ${e.message}`);
       return 2;
