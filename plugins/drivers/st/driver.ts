@@ -106,6 +106,8 @@ export interface StState {
   dirty: boolean;
   /** Counters. */
   stats: StStats;
+  /** Background commands (close's filemark and rewind) still to run: command and count. */
+  pending: { cmd: number; count: number }[];
 }
 
 /** Options of the driver core. */
@@ -198,6 +200,7 @@ export class StDriver {
     this.opens = s.opens;
     this.dirty = s.dirty;
     this.stats = { ...s.stats };
+    for (const p of s.pending ?? []) this.submit(p.cmd, { count: p.count });
   }
 
   /** The state a successor needs. */
@@ -208,7 +211,40 @@ export class StDriver {
       opens: this.opens,
       dirty: this.dirty,
       stats: { ...this.stats },
+      pending: this.#background(),
     };
+  }
+
+  /**
+   * Background commands not started yet. The running one is not among them:
+   * the drive acts on the medium when a command starts (the controller's
+   * completion only waits out the motion), so it has taken effect already.
+   */
+  #background(): { cmd: number; count: number }[] {
+    return this.#cmds.filter((c) => c.dma === 0 && c.done === null).map((c) => ({
+      cmd: c.cmd,
+      count: c.count,
+    }));
+  }
+
+  /**
+   * Stops the drive for a replacement: the running command is aborted and
+   * the queue emptied (callers waiting are woken by the kernel and restart on
+   * the successor, which also gets the background commands from
+   * {@link StDriver.snapshot}); then interrupts go off.
+   */
+  quiesce(): StState {
+    const state = this.snapshot();
+    if (this.#active !== null) {
+      if (this.#active.dma !== 0 && !this.#pio) this.#stopChannel();
+      this.#w(TAPE_REG.COMMAND, TAPE_CMD.ABORT);
+      this.#w(TAPE_REG.STATUS, TAPE_STATUS.DONE);
+    }
+    this.#active = null;
+    this.#cmds.length = 0;
+    this.#fg = null;
+    this.shutdown();
+    return state;
   }
 
   /** Interrupts on, DMA/compression per the settings; a stale DONE is acknowledged. */

@@ -136,10 +136,10 @@ export function makeStModule(options: StModuleOptions = {}): ModuleDescriptor {
     suspend(_api: KernelApi, ctx: ModuleContext): StState | null {
       const s = states.get(ctx);
       if (s === undefined) return null;
-      s.driver.shutdown();
+      const state = s.driver.quiesce();
       s.buffer?.free();
       states.delete(ctx);
-      return s.driver.snapshot();
+      return state;
     },
     exit(_api: KernelApi, ctx: ModuleContext): void {
       const s = states.get(ctx);

@@ -40,3 +40,28 @@ Deno.test("st module: the DMA buffer is taken at open and given back at the last
   assert.equal(r.output.replaceAll("\r\n", "\n"), "x\n");
   assert.equal(r.stats.freeFrames, r.stats.totalFrames);
 });
+
+Deno.test("st module: a replacement during close's work hands the queued rewind over", async () => {
+  const sys = await boot({ init: "/bin/true" }, { kind: "buffer" });
+  try {
+    let first: StDriver | null = null;
+    await sys.kernel.modules.replace("st", makeStModule({ onStart: (d) => first = d }));
+    const a = first as StDriver | null;
+    assert.ok(a !== null);
+    // As if /dev/st0 were closed after writing: a filemark runs, the rewind waits.
+    a.dirty = true;
+    a.close(true);
+    assert.ok(a.busy);
+    let second: StDriver | null = null;
+    await sys.kernel.modules.replace("st", makeStModule({ onStart: (d) => second = d }));
+    const b = second as StDriver | null;
+    assert.ok(b !== null && b.busy, "the rewind is queued on the successor");
+    const drive = sys.machine.storage.tape!.drive;
+    const r = await sys.run();
+    assert.equal(r.status, 0);
+    assert.deepEqual(drive.objects.map((o) => o.kind), ["mark"]);
+    assert.equal(drive.atBot, true);
+  } finally {
+    sys.machine.close();
+  }
+});
