@@ -99,6 +99,44 @@ Deno.test("st in the guest: nodes, records, filemarks, ENOMEM, mt status and ERO
   }
 });
 
+Deno.test("st in the guest: mt's motion, marks, erase, block size, offline and load", async () => {
+  const r = await runGuarded({
+    maxCycles: 4e9,
+    cmd: [
+      "for i in 1 2 3; do echo rec$i > /dev/nst0; done",
+      "mt weof 2",
+      "mt rewind; mt fsf 1; mt fsr 1; mt bsr 1; cat /dev/nst0",
+      "mt eod; mt tell",
+      "mt rewind; mt fsf 2; mt erase; mt eod; mt tell",
+      "mt setblk 512; mt status | head -3",
+      "mt offline; mt status | tail -3; cat /dev/nst0; echo rc=$?",
+      "mt load; mt status | tail -2",
+      "mt fsr 5; echo rc=$?",
+    ].join("; "),
+  });
+  assert.equal(
+    out(r),
+    [
+      "rec2",
+      "At block 8.",
+      "At block 4.",
+      "SCSI 2 tape drive:",
+      "File number=2, block number=0, partition=0.",
+      "Tape block size 512 bytes. Density code 0x0 (default).",
+      "General status bits on (50000):",
+      " DR_OPEN IM_REP_EN",
+      "Compression off, ratio 1.00:1 since load.",
+      "cat: /dev/nst0: Input/output error",
+      "rc=1",
+      " BOT ONLINE IM_REP_EN",
+      "Compression off, ratio 1.00:1 since load.",
+      "mt: /dev/nst0: fsr: Input/output error",
+      "rc=2",
+      "",
+    ].join("\n"),
+  );
+});
+
 Deno.test("st in the guest: a tape longer than the drive ends in ENOSPC, data before intact", async () => {
   const dir = tmp();
   try {
