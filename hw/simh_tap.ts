@@ -119,8 +119,44 @@ export function tapObjectSize(o: TapObject): number {
 
 /** Parses a `.tap` file; throws {@link TapeFormatError} on a malformed image. */
 export function parseTap(bytes: Uint8Array): TapImage {
+  const r = parseTapPrefix(bytes);
+  if (r.error !== null) throw r.error;
+  return r;
+}
+
+/** A parse that stops at the first malformed word: the objects before it, and the error. */
+export interface TapPrefix extends TapImage {
+  /** The problem that stopped the parse (its `offset` is where the bad part starts), or null. */
+  error: TapeFormatError | null;
+}
+
+/** Parses as far as the image is well formed (see {@link TapPrefix}). */
+export function parseTapPrefix(bytes: Uint8Array): TapPrefix {
+  try {
+    return { ...parseObjects(bytes, []), error: null };
+  } catch (e) {
+    if (!(e instanceof PartialParse)) throw e;
+    return { objects: e.objects, endOfMedium: false, error: e.error };
+  }
+}
+
+class PartialParse extends Error {
+  constructor(readonly objects: TapObject[], readonly error: TapeFormatError) {
+    super(error.message);
+  }
+}
+
+function parseObjects(bytes: Uint8Array, objects: TapObject[]): TapImage {
+  try {
+    return parseInto(bytes, objects);
+  } catch (e) {
+    if (e instanceof TapeFormatError) throw new PartialParse(objects, e);
+    throw e;
+  }
+}
+
+function parseInto(bytes: Uint8Array, objects: TapObject[]): TapImage {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const objects: TapObject[] = [];
   let pos = 0;
   const end = bytes.length;
   while (pos < end) {

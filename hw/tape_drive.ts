@@ -29,10 +29,11 @@ import type { SimClock } from "./clock.ts";
 import {
   isCompressedRecord,
   makeDataRecord,
-  parseTap,
+  parseTapPrefix,
   recordPayload,
   serializeTap,
   TAP_CLASS,
+  TAP_MAX_RECORD,
   TapeFormatError,
   type TapObject,
   tapObjectSize,
@@ -217,6 +218,11 @@ export class TapeDrive {
   };
   /** The load error, when the medium could not be mounted. */
   loadError: Error | null = null;
+  /**
+   * Where the image stopped being well formed (null for a sound image): the
+   * rest of the file from there reads as one bad-data record.
+   */
+  damage: Error | null = null;
 
   readonly #clock: SimClock;
   readonly #backing: TapeBacking;
@@ -299,6 +305,16 @@ export class TapeDrive {
   get blockNumber(): number {
     return this.#block;
   }
+  /** Visible records between the last filemark before the head (or BOT) and the head. */
+  get fileBlockNumber(): number {
+    let n = 0;
+    for (let i = this.#index - 1; i >= 0; i--) {
+      const o = this.#objects[i];
+      if (o.kind === "mark") break;
+      if (this.#visible(o)) n++;
+    }
+    return n;
+  }
   /** Filemarks before the head (the file number). */
   get fileNumber(): number {
     return this.#file;
@@ -315,12 +331,21 @@ export class TapeDrive {
 
   #mount(): void {
     this.#online = false;
+    this.damage = null;
     this.#index = this.#block = this.#file = 0;
     this.#position = 0;
     this.#dirty = false;
     this.#stream = 0;
     try {
-      this.#objects = parseTap(this.#backing.load()).objects;
+      const bytes = this.#backing.load();
+      const r = parseTapPrefix(bytes);
+      this.#objects = r.objects;
+      // A malformed tail becomes one bad-data record: the data before it reads normally.
+      if (r.error !== null) {
+        const rest = bytes.slice(r.error.offset, r.error.offset + TAP_MAX_RECORD);
+        this.#objects.push({ kind: "record", cls: TAP_CLASS.BAD, data: rest });
+        this.damage = r.error;
+      }
       this.loadError = null;
       this.#online = true;
     } catch (e) {
@@ -504,6 +529,26 @@ export class TapeDrive {
       if (r.compressed) s.compressedRecords++;
       r.length = data.length;
     }
+    return r;
+  }
+
+  /** Erases the tape from the head to the end of the recorded data. */
+  erase(): TapeResult {
+    const bad = this.#checkWritable();
+    if (bad) return bad;
+    const drain = this.#drain();
+    const r = this.#reset("ok");
+    let rest = 0;
+    for (let i = this.#index; i < this.#objects.length; i++) {
+      rest += this.#footprint(this.#objects[i]);
+    }
+    if (this.#index < this.#objects.length) this.#dirty = true;
+    this.#objects.length = this.#index;
+    r.cycles = this.#ms(this.config.startStopMs) +
+      this.#cycles(rest, this.config.streamBytesPerSecond);
+    this.stats.busyCycles += r.cycles;
+    r.cycles += drain;
+    this.#stream = 0;
     return r;
   }
 

@@ -42,6 +42,7 @@ import type { FileOps, GuestMemory, OpenFile } from "./fs/types.ts";
 import type { PathLoc, Vfs } from "./fs/vfs.ts";
 import type { FileSystem } from "./fs/node.ts";
 import type { Elf32Image } from "../lib/elf.ts";
+import type { DmaBuffer } from "./mm/dma_buffers.ts";
 
 export { K, KernelError, statusName } from "./errors.ts";
 /** RISC-V exception cause codes (`scause`), for a personality's `onFault`. */
@@ -78,6 +79,7 @@ export type { AttrChange, Cred, FileSystem, FileTimes, FsInode } from "./fs/node
 export { createPipe } from "./fs/pipefs.ts";
 export type { PipeOptions } from "./fs/pipefs.ts";
 export type { Elf32Image, ElfProgramHeader } from "../lib/elf.ts";
+export type { DmaBuffer } from "./mm/dma_buffers.ts";
 
 /** Version of this interface; a module whose `apiVersion` differs is refused. */
 export const API_VERSION = 1;
@@ -347,6 +349,13 @@ export interface ModuleContext {
    * piped input exits as at end of file).
    */
   onConsoleInputEnd(handler: () => void): void;
+  /**
+   * A physically contiguous buffer of at least `size` bytes for a DMA
+   * channel to address (`paddr`) and the driver to fill or read (`bytes`);
+   * null when RAM has no free run that long. It belongs to the module: freed
+   * by its `free()` or when the module unloads.
+   */
+  allocDmaBuffer(size: number): DmaBuffer | null;
 }
 
 /** What a file system factory gets from {@link KernelApi.mount}. */
@@ -459,6 +468,11 @@ export interface CharDeviceRegistration {
   minor: number;
   /** Permission bits of the node. */
   mode?: number;
+  /**
+   * Called on each open of the device; a negative status refuses the open
+   * (K.BUSY for a unit in use, K.ROFS for writing a write-protected medium).
+   */
+  open?(file: OpenFile): KStatus;
 }
 
 /** uname-style system identification. */

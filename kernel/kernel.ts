@@ -45,6 +45,7 @@ import { WaitQueue } from "./ipc/wait_queue.ts";
 import type { AddressSpace, MmContext, MmStats } from "./mm/address_space.ts";
 import { AsidAllocator } from "./mm/asid.ts";
 import { FrameAllocator } from "./mm/frames.ts";
+import { DmaBufferPool } from "./mm/dma_buffers.ts";
 import { ModuleLoader } from "./modules/loader.ts";
 import { BLOCK } from "./proc/call_result.ts";
 import { DEFAULT_KERNEL_COSTS, type KernelCosts } from "./proc/costs.ts";
@@ -170,6 +171,7 @@ export class Kernel extends FileCalls implements KernelApi {
       fallbackPolicy,
       time: this.#time,
       moduleRef: (owner, take) => this.#moduleRef(owner, take),
+      dmaBuffers: new DmaBufferPool(this.frames),
     });
     this.procInfo = this.#procProvider();
     const now = () => this.#time.realtimeNs();

@@ -1,6 +1,7 @@
 /**
  * What modules register, by owner: personalities, character devices, the
- * scheduling policy, file system types, timers and end-of-input actions.
+ * scheduling policy, file system types, timers, end-of-input actions and
+ * DMA buffers.
  *
  * - {@link Registrations.registrar}: the registration calls a module's
  *   context carries, bound to the module's name;
@@ -31,6 +32,7 @@ import {
   minorOf,
 } from "./io/char_device.ts";
 import type { Registrar } from "./modules/loader.ts";
+import type { DmaBufferPool } from "./mm/dma_buffers.ts";
 import { OwnedList } from "./modules/registry.ts";
 import { type Process, TaskState } from "./proc/process.ts";
 import type { ProcessTable } from "./proc/process_table.ts";
@@ -57,6 +59,8 @@ export interface RegistrationDeps {
   readonly time: Timekeeping;
   /** Takes (true) or drops (false) a user reference on a module. */
   moduleRef(owner: string, take: boolean): void;
+  /** DMA buffers handed to drivers. */
+  readonly dmaBuffers: DmaBufferPool;
 }
 
 /** The kernel's owner-tagged registries. */
@@ -89,6 +93,7 @@ export class Registrations {
       startTimer: (delayNs, cb) => this.#d.time.startTimer(delayNs, cb, owner),
       cancelTimer: (id) => this.#d.time.cancelTimer(id),
       onConsoleInputEnd: (handler) => this.eofHandlers.add(handler, owner),
+      allocDmaBuffer: (size) => this.#d.dmaBuffers.alloc(size, owner),
     };
   }
 
@@ -199,6 +204,7 @@ export class Registrations {
     for (const { value: rdev } of this.#devices.dropOwner(owner)) {
       this.#d.charDevices.unregister(majorOf(rdev), minorOf(rdev));
     }
+    this.#d.dmaBuffers.dropOwner(owner);
     this.#dropRest(owner);
   }
 

@@ -2,7 +2,8 @@
  * Booting: builds a machine and a kernel, the root file system (a ramfs
  * filled from an initramfs of `userland/bin` -> `/bin`, devfs on `/dev`,
  * procfs on `/proc`, `/tmp`, read-only host shares), loads the boot modules
- * (scheduler `round_robin`, personality `unix`, console driver `uart16550`),
+ * (scheduler `round_robin`, personality `unix`, console driver `uart16550`,
+ * tape driver `st` when the machine has a tape),
  * starts `/bin/init` as pid 1 on the console and runs until pid 1 exits,
  * poweroff, a deadlock or the cycle limit.
  *
@@ -16,6 +17,7 @@
 import { BufferConsole, type ConsoleIo } from "../hw/console_io.ts";
 import { TerminalConsole } from "./terminal_console.ts";
 import { createMachine, type Machine } from "../hw/machine.ts";
+import type { TapeSpec } from "../hw/storage.ts";
 import { K, KernelError, statusName } from "../kernel/errors.ts";
 import { OpenFlags } from "../kernel/fs/types.ts";
 import { buildInitramfs } from "../kernel/fs/initramfs.ts";
@@ -62,12 +64,16 @@ export interface BootConfig {
   modules: (string | ModuleDescriptor)[];
 }
 
+/** The tape driver's module file (left out of a boot whose machine has no tape). */
+export const ST_MODULE = "plugins/drivers/st/mod.ts";
+
 /** The default boot modules. */
 export const DEFAULT_BOOT_CONFIG: BootConfig = {
   modules: [
     "plugins/schedulers/round_robin.ts",
     "plugins/personalities/unix/mod.ts",
     "plugins/drivers/uart16550/mod.ts",
+    ST_MODULE,
   ],
 };
 
@@ -87,6 +93,12 @@ export interface BootOptions {
   env?: string[];
   /** Read-only host shares. */
   share?: ShareSpec[];
+  /**
+   * The tape drive: a `.tap` image (`path`, a missing file is a blank tape
+   * written at shutdown; `readOnly` write-protects it), or `null` for no
+   * drive. Default: a blank tape in memory.
+   */
+  tape?: TapeSpec | null;
   /** Console (bootKernel default "terminal", runGuest default a buffer). */
   console?: ConsoleSpec;
   /** Strace-like trace of system calls (true: to the kernel log; or a line sink). */
@@ -352,6 +364,7 @@ export async function boot(
     ramSize: options.ramSize,
     frequency,
     console: io,
+    storage: options.tape === undefined ? undefined : { tape: options.tape },
     rtcEpochNs: options.rtcEpochNs ??
       (spec === "terminal" ? BigInt(Date.now()) * 1_000_000n : DEFAULT_EPOCH_NS),
   });
@@ -370,6 +383,7 @@ export async function boot(
   const kernel = makeKernel(options, machine, quantum, terminal, recorder, hostYield);
   holder.kernel = kernel;
   for (const m of (options.bootConfig ?? DEFAULT_BOOT_CONFIG).modules) {
+    if (m === ST_MODULE && machine.storage.tape === null) continue;
     if (typeof m === "string") await kernel.modules.load(m);
     else await kernel.modules.loadDescriptor(m);
   }

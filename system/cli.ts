@@ -18,6 +18,8 @@ import { BootError, bootKernel } from "./boot.ts";
 import { KernelError } from "../kernel/errors.ts";
 import { HostFsError } from "../kernel/fs/hostfs.ts";
 import { StorageConfigError } from "../hw/storage.ts";
+import { TapeIoError } from "../hw/tape_drive.ts";
+import { dirname } from "node:path";
 
 /** Version of the toolkit. */
 export const VERSION = "0.1.0";
@@ -36,6 +38,9 @@ Options:
   --mem SIZE             RAM size, e.g. 64M, 128M, 1G (default 64M)
   --quantum MS           scheduler quantum in simulated milliseconds (default 10)
   --share HOST[:GUEST]   show a host directory read-only in the guest (default GUEST /mnt/host)
+  --tape PATH[,ro]       attach a SIMH .tap image as /dev/st0 and /dev/nst0 (a missing file is a
+                         blank tape, written at rewind, unload and shutdown; ,ro write-protects
+                         it); without --tape the drive holds a blank tape in memory
   --bare FILE            run a bare-metal ELF; exit 0 on tohost=1, the failure code otherwise
   --max-instructions N   stop a bare-metal run after N instructions (exit 124)
   --max-cycles N         stop the machine after N simulated cycles (exit 124)
@@ -70,6 +75,8 @@ export interface CommandLine {
   quantumMs?: number;
   /** Host directories to share. */
   shares: { hostDir: string; guestDir: string }[];
+  /** The tape image. */
+  tape?: { path: string; readOnly: boolean };
   /** Instruction limit for bare runs. */
   maxInstructions?: number;
   /** Simulated-cycle limit of a kernel run. */
@@ -110,6 +117,7 @@ export function parseCommandLine(args: string[]): CommandLine {
         mem: { type: "string" },
         quantum: { type: "string" },
         share: { type: "string", multiple: true },
+        tape: { type: "string" },
         bare: { type: "string" },
         "max-instructions": { type: "string" },
         "max-cycles": { type: "string" },
@@ -150,6 +158,7 @@ export function parseCommandLine(args: string[]): CommandLine {
   if (v["max-cycles"] !== undefined) {
     out.maxCycles = parsePositive("max-cycles", v["max-cycles"]);
   }
+  if (v.tape !== undefined) out.tape = parseTapeOption(v.tape);
   for (const s of v.share ?? []) {
     const i = s.indexOf(":");
     const hostDir = i < 0 ? s : s.slice(0, i);
@@ -161,6 +170,35 @@ export function parseCommandLine(args: string[]): CommandLine {
     out.shares.push({ hostDir, guestDir });
   }
   return out;
+}
+
+/** Parses `PATH[,ro]`. */
+export function parseTapeOption(text: string): { path: string; readOnly: boolean } {
+  const ro = text.endsWith(",ro");
+  const path = ro ? text.slice(0, -3) : text;
+  if (path === "") throw new UsageError(`--tape needs a .tap file path, got '${text}'`);
+  return { path, readOnly: ro };
+}
+
+/** Checks that a tape file exists or can be created (its directory exists). */
+export function checkTapePath(tape: { path: string; readOnly: boolean }): void {
+  let info: Deno.FileInfo | null = null;
+  try {
+    info = Deno.statSync(tape.path);
+  } catch {
+    info = null;
+  }
+  if (info !== null) {
+    if (!info.isFile) throw new UsageError(`--tape ${tape.path}: not a regular file`);
+    return;
+  }
+  if (tape.readOnly) throw new UsageError(`--tape ${tape.path}: no such file (and ,ro given)`);
+  try {
+    if (Deno.statSync(dirname(tape.path)).isDirectory) return;
+  } catch {
+    // reported below
+  }
+  throw new UsageError(`--tape ${tape.path}: cannot create: no such directory`);
 }
 
 /** Runs a bare-metal ELF on a fresh machine with the UART on the terminal; returns the exit status. */
@@ -228,6 +266,7 @@ export async function main(args: string[]): Promise<number> {
   }
   try {
     if (line.mode === "bare") return await runBareCommand(line);
+    if (line.tape !== undefined) checkTapePath(line.tape);
     if (line.mode === "shell" && line.init === undefined && Deno.stdin.isTerminal()) {
       console.error(interactiveBanner(line));
     }
@@ -237,6 +276,7 @@ export async function main(args: string[]): Promise<number> {
       init: line.init,
       cmd: line.cmd,
       share: line.shares,
+      tape: line.tape,
       trace: line.traceSyscalls ? (text: string) => console.error(text) : undefined,
       chromeTrace: line.traceFile,
       maxCycles: line.maxCycles,
@@ -249,7 +289,7 @@ export async function main(args: string[]): Promise<number> {
     if (
       e instanceof UsageError || e instanceof ElfFormatError || e instanceof BareMetalError ||
       e instanceof MachineConfigError || e instanceof BootError || e instanceof HostFsError ||
-      e instanceof StorageConfigError || e instanceof KernelError
+      e instanceof StorageConfigError || e instanceof KernelError || e instanceof TapeIoError
     ) {
       console.error(`strata: ${e.message}`);
       return 2;

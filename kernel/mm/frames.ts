@@ -61,6 +61,29 @@ export class FrameAllocator {
     return f;
   }
 
+  /**
+   * Allocates `n` adjacent frames (one reference each) and returns the first;
+   * -1 when no run of `n` free frames exists. It scans the whole RAM, so it
+   * is meant for buffers set up once (DMA), not for page faults.
+   */
+  allocRun(n: number): number {
+    let run = 0;
+    let first = -1;
+    for (let f = this.total - 1; f >= 0 && first < 0; f--) {
+      run = this.refs[f] === 0 ? run + 1 : 0;
+      if (run === n) first = f;
+    }
+    if (first < 0) return -1;
+    for (let f = first; f < first + n; f++) this.refs[f] = 1;
+    let w = 0;
+    for (let r = 0; r < this.#top; r++) {
+      const f = this.#stack[r];
+      if (f < first || f >= first + n) this.#stack[w++] = f;
+    }
+    this.#top = w;
+    return first;
+  }
+
   /** Allocates a zero-filled frame; -1 when RAM is exhausted. */
   allocZeroed(): number {
     const f = this.alloc();

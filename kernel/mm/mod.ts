@@ -20,3 +20,4 @@ export {
   type Region,
   USER_LAYOUT,
 } from "./address_space.ts";
+export { type DmaBuffer, DmaBufferPool } from "./dma_buffers.ts";

@@ -60,6 +60,7 @@ export type Registrar = Pick<
   | "startTimer"
   | "cancelTimer"
   | "onConsoleInputEnd"
+  | "allocDmaBuffer"
 >;
 
 /** What the loader needs from the kernel. */

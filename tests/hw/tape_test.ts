@@ -371,21 +371,38 @@ Deno.test("tape: write protect", () => {
   assert.equal(s.r(TAPE_REG.ERROR), TAPE_ERROR.BAD_LENGTH);
 });
 
-Deno.test("tape: a corrupt .tap file leaves the drive offline with a FORMAT error", () => {
-  const bad = new MemoryTapeBacking(new Uint8Array([100, 0, 0, 0, 1, 2, 3]));
-  const s = setup(bad);
-  assert.ok(s.drive.loadError instanceof TapeFormatError);
-  const st = s.r(TAPE_REG.STATUS);
-  assert.equal(st & (TAPE_STATUS.ONLINE | TAPE_STATUS.ERROR), TAPE_STATUS.ERROR);
-  assert.equal(s.r(TAPE_REG.ERROR), TAPE_ERROR.FORMAT);
-  s.w(TAPE_REG.LENGTH, 10);
-  s.cmd(TAPE_CMD.READ);
-  assert.equal(s.r(TAPE_REG.ERROR), TAPE_ERROR.FORMAT);
-  // Fix the medium and LOAD again.
-  bad.bytes = serializeTap([{ kind: "record", cls: 0, data: new Uint8Array([5, 6, 7]) }]);
-  s.cmd(TAPE_CMD.LOAD);
-  assert.equal(s.r(TAPE_REG.ERROR), TAPE_ERROR.NONE);
-  assert.deepEqual([...s.readPio().data], [5, 6, 7]);
+Deno.test("tape: a corrupt .tap file reads up to the damage, which is one bad record", () => {
+  const good = serializeTap([{ kind: "record", cls: 0, data: new Uint8Array([5, 6, 7]) }]);
+  const bytes = new Uint8Array(good.length + 7);
+  bytes.set(good);
+  bytes.set([100, 0, 0, 0, 1, 2, 3], good.length); // a record running past the end
+  const s = setup(new MemoryTapeBacking(bytes));
+  assert.equal(s.drive.loadError, null);
+  assert.ok(s.drive.damage instanceof TapeFormatError);
+  assert.equal(s.r(TAPE_REG.STATUS) & TAPE_STATUS.ONLINE, TAPE_STATUS.ONLINE);
+  const first = s.readPio();
+  assert.deepEqual([...first.data], [5, 6, 7]);
+  assert.equal(first.st & TAPE_STATUS.BAD_RECORD, 0);
+  const second = s.readPio();
+  assert.equal(second.st & TAPE_STATUS.BAD_RECORD, TAPE_STATUS.BAD_RECORD);
+  assert.equal(s.r(TAPE_REG.XFER), 7);
+});
+
+Deno.test("tape: an unreadable .tap file leaves the drive offline with a FORMAT error", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    // A directory cannot be read as a file.
+    const s = setup(new FileTapeBacking(dir));
+    assert.ok(s.drive.loadError !== null);
+    const st = s.r(TAPE_REG.STATUS);
+    assert.equal(st & (TAPE_STATUS.ONLINE | TAPE_STATUS.ERROR), TAPE_STATUS.ERROR);
+    assert.equal(s.r(TAPE_REG.ERROR), TAPE_ERROR.FORMAT);
+    s.w(TAPE_REG.LENGTH, 10);
+    s.cmd(TAPE_CMD.READ);
+    assert.equal(s.r(TAPE_REG.ERROR), TAPE_ERROR.FORMAT);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
 
 Deno.test("tape: host .tap file: written tape is a valid SIMH image; foreign records are skipped", () => {

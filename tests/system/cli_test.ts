@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  checkTapePath,
   interactiveBanner,
   main,
   parseCommandLine,
@@ -26,6 +27,12 @@ Deno.test("cli: modes and options", () => {
   const s = parseCommandLine(["--share", "/a:/srv/a", "--share", "/b:/b"]);
   assert.deepEqual(s.shares.map((x) => x.guestDir), ["/srv/a", "/b"]);
   assert.equal(parseCommandLine(["--bare", "x.elf"]).mode, "bare");
+  assert.deepEqual(parseCommandLine(["--tape", "t.tap"]).tape, { path: "t.tap", readOnly: false });
+  assert.deepEqual(parseCommandLine(["--tape", "a,b.tap,ro"]).tape, {
+    path: "a,b.tap",
+    readOnly: true,
+  });
+  assert.equal(parseCommandLine([]).tape, undefined);
 });
 
 Deno.test("cli: wrong flags and values are UsageErrors", () => {
@@ -34,6 +41,22 @@ Deno.test("cli: wrong flags and values are UsageErrors", () => {
   assert.throws(() => parseCommandLine(["--share", "/x:rel"]), UsageError);
   assert.throws(() => parseCommandLine(["--bare", "a", "--cmd", "b"]), UsageError);
   assert.throws(() => parseCommandLine(["stray"]), UsageError);
+  assert.throws(() => parseCommandLine(["--tape", ",ro"]), UsageError);
+});
+
+Deno.test("cli: --tape paths that cannot work are refused before boot", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    checkTapePath({ path: `${dir}/new.tap`, readOnly: false }); // a blank tape, created at shutdown
+    assert.throws(() => checkTapePath({ path: `${dir}/new.tap`, readOnly: true }), /no such file/);
+    assert.throws(
+      () => checkTapePath({ path: `${dir}/no/t.tap`, readOnly: false }),
+      /cannot create/,
+    );
+    assert.throws(() => checkTapePath({ path: dir, readOnly: false }), /not a regular file/);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
 
 Deno.test("cli: a bad flag or a malformed ELF exits 2 without a host exception", async () => {
