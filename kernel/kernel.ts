@@ -183,6 +183,7 @@ export class Kernel extends FileCalls implements KernelApi {
       vfs: this.vfs,
       personalities: this.#reg.personalities,
       mm: this.#mmContext(),
+      resetFp: (t) => this.loop.fp.reset(t),
     });
     this.#life = this.#newLifecycle();
     this.#traps = this.#newTrapHandlers(options);
@@ -259,6 +260,7 @@ export class Kernel extends FileCalls implements KernelApi {
       exec: this.#exec,
       personalities: this.#reg.personalities,
       block: (t, q) => this.block(t, q),
+      copyFp: (parent, child) => this.loop.fp.copy(parent, child),
       halt: (s, r, d) => this.#halt(s, r, d),
     });
   }

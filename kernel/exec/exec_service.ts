@@ -49,6 +49,8 @@ export interface ExecDeps {
   moduleRef(owner: string, take: boolean): void;
   /** Kernel log. */
   log(line: string): void;
+  /** Starts `t` over with the Initial floating-point state (a new program). */
+  resetFp(t: Thread): void;
 }
 
 /** Program loading for every personality. */
@@ -168,6 +170,7 @@ export class ExecService {
     }
     oldSpace?.destroy();
     this.#d.invalidateSpace();
+    this.#d.resetFp(t);
     return K.OK;
   }
 

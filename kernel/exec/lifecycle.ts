@@ -58,6 +58,8 @@ export interface LifecycleDeps {
   moduleRef(owner: string, take: boolean): void;
   /** Parks `t` on `queue` (returns BLOCK). */
   block(t: Thread, queue: WaitQueue): number;
+  /** Gives `child` a copy of `parent`'s floating-point state (fork). */
+  copyFp(parent: Thread, child: Thread): void;
   /** Ends the run (init exited). */
   halt(status: number, reason: string, detail: string): void;
   /** Kernel log. */
@@ -137,6 +139,7 @@ export class ProcessLifecycle {
     ct.sigBlockedLo = t.sigBlockedLo;
     ct.sigBlockedHi = t.sigBlockedHi;
     ct.priority = t.priority;
+    d.copyFp(t, ct);
     const pers = p.personality as Personality | null;
     if (pers !== null) {
       const owner = d.personalities.ownerOf(pers);

@@ -41,10 +41,6 @@ export interface TimerPort {
 export class ProcessTable implements ThreadWaker {
   /** Processes by pid (zombies included until reaped). */
   readonly byPid: Map<number, Process> = new Map();
-  /** Processes created so far (the trap loop notices creations by system calls). */
-  created = 0;
-  /** The process created last. */
-  lastCreated: Process | null = null;
   /** Child-state-change queues by pid (wait() sleeps here). */
   readonly #childEvents = new Map<Process, WakeList>();
   /** The active policy. */
@@ -97,8 +93,6 @@ export class ProcessTable implements ThreadWaker {
     const pid = this.#allocPid();
     if (pid < 0) return null;
     const p = new Process(pid, this);
-    this.created++;
-    this.lastCreated = p;
     p.threads.push(new Thread(pid, p));
     if (parent !== null) {
       p.parent = parent;

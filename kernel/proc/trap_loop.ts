@@ -338,17 +338,9 @@ export class TrapLoop {
       this.stats.syscalls++;
       this.charge(this.#costs.trap + this.#costs.syscall);
       t.pc = (epc + 4) >>> 0;
-      const space = t.process.space, created = this.#table.created;
       this.#hooks.syscall(t);
-      // A process created by the call (fork) inherits the caller's FP
-      // state; a call that replaced the address space (exec) resets it.
-      if (this.#table.created !== created) {
-        const c = this.#table.lastCreated;
-        if (c !== null && c.parent === t.process) this.fp.copy(t, c.mainThread);
-      }
-      if (t.process.space !== space) this.fp.reset(t);
       // rt_sigreturn replaced the FP state: load it now (the fast path resumes at once).
-      else if (t.fp !== null && t.fp.reload) this.fp.switchTo(t);
+      if (t.fp !== null && t.fp.reload) this.fp.switchTo(t);
       return;
     }
     this.charge(this.#costs.trap);
