@@ -44,7 +44,7 @@ export type GuestArch = "rv32ima" | "rv32imafdc";
 export const GUEST_ARCHES: readonly GuestArch[] = ["rv32ima", "rv32imafdc"];
 
 /** The flavour `userland/bin` is built for. */
-export const DEFAULT_GUEST_ARCH: GuestArch = "rv32ima";
+export const DEFAULT_GUEST_ARCH: GuestArch = "rv32imafdc";
 
 const ABI_OF: Readonly<Record<GuestArch, string>> = { rv32ima: "ilp32", rv32imafdc: "ilp32d" };
 

@@ -88,10 +88,10 @@ static void on_segv(int sig, struct kinfo *si, void *uc) {
   last_code = si->code;
   last_addr = (ul)si->f[0];
   /* uc_mcontext.sc_regs.pc sits 160 bytes into the riscv ucontext; skip the
-   * faulting 4-byte store (no compressed instructions in rv32ima). */
+   * faulting store: 4 bytes, or 2 for a compressed one (low bits not 11). */
   ul *pc = (ul *)((char *)uc + 160);
   seen_pc_ok = *pc != 0;
-  *pc += 4;
+  *pc += (*(unsigned short *)*pc & 3) == 3 ? 4 : 2;
 }
 
 static long set_action(int sig, void *fn, ul flags, ul mask) {
