@@ -157,9 +157,12 @@ export interface LoadedImage {
   stackTop: number;
   /** Size of the stack region in bytes. */
   stackSize: number;
-  /** The parsed ELF file (null for non-ELF formats loaded by a personality). */
+  /**
+   * The parsed ELF headers (null for non-ELF formats loaded by a
+   * personality): exec reads only the headers, so `symbols` is empty.
+   */
   elf: Elf32Image | null;
-  /** The file's bytes. */
+  /** The file's first bytes as exec read them (the headers; the whole file for `loadBinary`). */
   bytes: Uint8Array;
 }
 

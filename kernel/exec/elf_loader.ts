@@ -57,6 +57,15 @@ function protOf(flags: number): number {
  */
 export const MAX_PHNUM = 65536 / 32;
 
+/** Bytes of segment data read from the file at a time. */
+const LOAD_CHUNK = 64 * 1024;
+
+/**
+ * Reads `length` bytes of the image file at `offset` (the whole length, or a
+ * status): how segments are filled without holding the whole file.
+ */
+export type SegmentReader = (offset: number, length: number) => Uint8Array | KStatus;
+
 /** A run of pages `[start, end)` with one protection. */
 interface PageRun {
   start: number;
@@ -109,10 +118,16 @@ function pageRuns(loads: ElfProgramHeader[], bias: number): PageRun[] | KStatus 
  * `space` (which must be empty). Returns the layout or a status:
  * K.NOEXEC for images this kernel cannot run (more than {@link MAX_PHNUM}
  * headers, a segment outside the user image area, overlapping segments),
- * K.NOMEM when RAM runs out. Every check happens before any page is
+ * K.NOMEM when RAM runs out. Segment bytes come from `read` (by default
+ * from `elf.bytes`), 64 KiB at a time. Every check happens before any page is
  * touched, and the work is bounded by the header count and the file bytes.
  */
-export function loadElf(space: AddressSpace, elf: Elf32Image, path: string): ElfLayout | KStatus {
+export function loadElf(
+  space: AddressSpace,
+  elf: Elf32Image,
+  path: string,
+  read: SegmentReader = (offset, length) => elf.bytes.subarray(offset, offset + length),
+): ElfLayout | KStatus {
   if (elf.type !== ET_EXEC && elf.type !== ET_DYN) return K.NOEXEC;
   if (elf.phnum > MAX_PHNUM) return K.NOEXEC;
   if (elf.programHeaders.some((ph) => ph.type === PT_INTERP)) return K.NOEXEC;
@@ -128,9 +143,12 @@ export function loadElf(space: AddressSpace, elf: Elf32Image, path: string): Elf
   }
   const lo = runs[0].start, hi = runs[runs.length - 1].end;
   for (const ph of loads) {
-    if (ph.filesz === 0) continue;
-    const data = elf.bytes.subarray(ph.offset, ph.offset + ph.filesz);
-    if (!space.populate(ph.vaddr + bias, data)) return K.NOMEM;
+    for (let done = 0; done < ph.filesz; done += LOAD_CHUNK) {
+      const n = Math.min(LOAD_CHUNK, ph.filesz - done);
+      const data = read(ph.offset + done, n);
+      if (typeof data === "number") return data;
+      if (!space.populate(ph.vaddr + bias + done, data)) return K.NOMEM;
+    }
   }
   let phdrAddr = 0;
   const phdr = elf.programHeaders.find((ph) => ph.type === PT_PHDR);

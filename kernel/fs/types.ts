@@ -44,6 +44,12 @@ export const OpenFlags = {
   CLOEXEC: 512,
   /** Open only the path (no read/write), like O_PATH. */
   PATH: 1024,
+  /**
+   * Open a program for exec (Linux's FMODE_EXEC): execute permission is
+   * checked instead of read permission (root needs one execute bit), and
+   * the description may be read.
+   */
+  EXEC: 2048,
 } as const;
 
 /** What `open` did, so Win32 can report "succeeded, and ERROR_ALREADY_EXISTS". */
