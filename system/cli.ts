@@ -192,6 +192,9 @@ export async function runBareCommand(line: CommandLine): Promise<number> {
       case "limit":
         console.error(`strata: ${path}: stopped after ${result.instructions} instructions`);
         return 124;
+      case "trap-storm":
+        console.error(`strata: ${path}: ${result.message}`);
+        return 126;
       default:
         console.error(`strata: ${path}: the CPU is waiting for an interrupt that cannot come`);
         return 125;
