@@ -21,6 +21,8 @@ export interface Cred {
   uid: number;
   /** Effective group id. */
   gid: number;
+  /** Supplementary group ids (setgroups), for the group permission bits. */
+  readonly groups?: readonly number[];
 }
 
 /** The credentials of the superuser. */

@@ -29,6 +29,8 @@ export const S_IFDIR = 0o040000;
 export const S_IFCHR = 0o020000;
 /** FIFO (pipe). */
 export const S_IFIFO = 0o010000;
+/** Sticky bit: in a directory, only an entry's owner may remove or rename it. */
+export const S_ISVTX = 0o1000;
 
 /** Kernel-native open flags (personalities translate their own to these). */
 export const OpenFlags = {

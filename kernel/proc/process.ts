@@ -193,6 +193,8 @@ export class Process {
   uid = 0;
   /** Real and effective group id. */
   gid = 0;
+  /** Supplementary group ids (setgroups; inherited by fork, kept by exec). */
+  groups: number[] = [];
   /** File-creation mask. */
   umask = 0o022;
   /** {@link TaskState} of the process as a whole (ZOMBIE once it has exited). */

@@ -101,6 +101,7 @@ export class ProcessTable implements ThreadWaker {
       p.sid = parent.sid;
       p.uid = parent.uid;
       p.gid = parent.gid;
+      p.groups = parent.groups.slice();
       p.umask = parent.umask;
     }
     if (pid === 1 && this.init === null) this.init = p;

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { sysGetgroups, sysSetgroups } from "./group_calls.ts";
 import { SupportLevel, type SyscallHandler } from "../../../kernel/api.ts";
 import { SYSCALL_NAMES } from "./syscall_names.ts";
 import {
@@ -17,7 +18,6 @@ import {
   sysExit,
   sysExitGroup,
   sysGetgid,
-  sysGetgroups,
   sysGetpgid,
   sysGetpid,
   sysGetppid,
@@ -322,7 +322,8 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
   e(155, "getpgid", sysGetpgid, "full"),
   e(156, "getsid", sysGetsid, "full"),
   e(157, "setsid", sysSetsid, "full"),
-  e(158, "getgroups", sysGetgroups, "full", "no supplementary groups: always 0"),
+  e(158, "getgroups", sysGetgroups, "full"),
+  e(159, "setgroups", sysSetgroups, "full", "root only; at most 65,536 groups"),
   e(
     160,
     "uname",
