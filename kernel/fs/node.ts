@@ -80,9 +80,10 @@ export interface FsInode extends Inode {
   /**
    * Called when the inode is opened, before the description is returned
    * (procfs generates its text here, devices may refuse). A negative status
-   * fails the open.
+   * fails the open. `cred` is the opener's (procfs checks access to another
+   * process's files with it).
    */
-  open?(file: OpenFile): KStatus;
+  open?(file: OpenFile, cred?: Cred): KStatus;
 }
 
 /**

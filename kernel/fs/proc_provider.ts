@@ -129,6 +129,7 @@ function processInfo(src: ProcDataSources, pid: number): ProcessInfo | null {
     sigCaught: caught,
     exitCode: p.exitCode,
     cmdline: p.argv,
+    environ: p.envp,
     fdSize: src.maxFds,
     maps: sp === null ? [] : sp.regions.map((r) => ({
       start: r.start,

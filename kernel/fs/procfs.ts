@@ -26,7 +26,15 @@
  */
 
 import { K, type KStatus } from "../errors.ts";
-import { type FileSystem, type FileTimes, type FsInode, makeStat, uniformTimes } from "./node.ts";
+import {
+  type Cred,
+  type FileSystem,
+  type FileTimes,
+  type FsInode,
+  makeStat,
+  ROOT_CRED,
+  uniformTimes,
+} from "./node.ts";
 import {
   type DirEntry,
   type FileOps,
@@ -86,6 +94,8 @@ class GenFile implements FsInode {
     readonly times: FileTimes,
     readonly uid = 0,
     readonly gid = 0,
+    readonly perm = 0o444,
+    readonly guard: ((cred: Cred) => KStatus) | null = null,
   ) {}
   stat(): Stat {
     // Size 0, as on Linux: the content exists only once opened.
@@ -93,12 +103,14 @@ class GenFile implements FsInode {
       ...this.times,
       dev: 3,
       ino: this.ino,
-      mode: S_IFREG | 0o444,
+      mode: S_IFREG | this.perm,
       uid: this.uid,
       gid: this.gid,
     });
   }
-  open(file: OpenFile): KStatus {
+  open(file: OpenFile, cred: Cred = ROOT_CRED): KStatus {
+    const allowed = this.guard?.(cred) ?? K.OK;
+    if (allowed < 0) return allowed;
     const text = this.generate();
     if (text === null) return K.NOENT; // the process exited meanwhile
     file.priv = typeof text === "string" ? te.encode(text) : text;
@@ -197,19 +209,26 @@ export class ProcFs implements FileSystem {
     const times = this.#times;
     const file = (k: number, generate: () => string | Uint8Array | null) =>
       new GenFile(pidIno(pid, k), generate, times, uid, gid);
+    // Linux's ptrace-access rule for what reveals a process's memory and
+    // descriptors: root, or a caller with the process's uid.
+    const traceable = (cred: Cred): KStatus =>
+      cred.uid === 0 || cred.uid === p.process(pid)?.uid ? K.OK : K.ACCES;
+    const guarded = (k: number, perm: number, generate: () => string | Uint8Array | null) =>
+      new GenFile(pidIno(pid, k), generate, times, uid, gid, perm, traceable);
     const files = new Map<string, GenFile>([
       ["cmdline", file(1, gen(formatCmdline))],
       ["comm", file(2, gen((i) => i.comm.slice(0, 15) + "\n"))],
       ["stat", file(3, gen(formatStat))],
       ["status", file(4, gen(formatStatus))],
-      ["maps", file(8, gen(formatMaps))],
+      ["maps", guarded(8, 0o444, gen(formatMaps))],
+      ["environ", guarded(9, 0o400, gen((i) => formatCmdline({ ...i, cmdline: i.environ })))],
     ]);
     const dirIno = pidIno(pid, 0);
     const links = new Map<string, FsInode>([
       ["cwd", linkInode(pidIno(pid, 5), () => p.process(pid)?.cwd ?? null, times, uid, gid)],
       ["exe", linkInode(pidIno(pid, 6), () => p.process(pid)?.exe ?? null, times, uid, gid)],
     ]);
-    const fdDir = this.#makeFdDir(pid, dirIno, uid, gid);
+    const fdDir = this.#makeFdDir(pid, dirIno, gid);
     const ops: FileOps = {
       ...DIR_BASE_OPS,
       readdir(file: OpenFile): DirEntry[] {
@@ -237,11 +256,12 @@ export class ProcFs implements FileSystem {
   }
 
   /** `/proc/PID/fd`: one symbolic link per open descriptor, to the path it was opened by. */
-  #makeFdDir(pid: number, parentIno: number, uid: number, gid: number): FsInode {
+  #makeFdDir(pid: number, parentIno: number, gid: number): FsInode {
     const p = this.#p;
     const times = this.#times;
     const ino = pidIno(pid, 7);
     const fdsOf = () => p.process(pid)?.fds ?? [];
+    const uidNow = () => p.process(pid)?.uid ?? 0;
     const cache = new Map<number, FsInode>();
     const entry = (fd: number): FsInode => {
       let l = cache.get(fd);
@@ -252,7 +272,7 @@ export class ProcFs implements FileSystem {
             return fdsOf().find((e) => e.fd === fd)?.path ?? null;
           },
           times,
-          uid,
+          uidNow(),
           gid,
         );
         cache.set(fd, l);
@@ -275,7 +295,9 @@ export class ProcFs implements FileSystem {
           return out.slice(file.offset);
         },
       },
-      stat: () => makeStat({ ...times, dev: 3, ino, mode: S_IFDIR | 0o500, nlink: 2, uid, gid }),
+      // Owned by the process's current uid, 0500: only it and root list it.
+      stat: () =>
+        makeStat({ ...times, dev: 3, ino, mode: S_IFDIR | 0o500, nlink: 2, uid: uidNow(), gid }),
       lookup: (name: string) => {
         if (!/^(0|[1-9][0-9]{0,8})$/.test(name)) return K.NOENT;
         const fd = Number(name);

@@ -71,6 +71,8 @@ export interface ProcessInfo {
   exitCode?: number;
   /** Arguments. */
   cmdline?: string[];
+  /** Environment (`/proc/PID/environ`). */
+  environ?: string[];
   /** Number of open descriptors slots (FDSize). */
   fdSize?: number;
   /** Page size in bytes used for rss (default 4096). */

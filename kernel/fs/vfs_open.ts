@@ -133,7 +133,7 @@ function openLoc(
   }
   const made = describe(ctx, loc, st, flags, outcome);
   if (typeof made === "number") return made;
-  const r = inode.open?.(made.file) ?? K.OK;
+  const r = inode.open?.(made.file, cred) ?? K.OK;
   if (r < 0) return r;
   ctx.opened(made.file, loc);
   return made;
