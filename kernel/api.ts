@@ -53,6 +53,7 @@ export { EnqueueReason } from "./proc/scheduler.ts";
 export type { SchedulerPolicy } from "./proc/scheduler.ts";
 /** The kernel's FIFO ready queue, a base for scheduler plugins. */
 export { FifoPolicy } from "./proc/fifo_policy.ts";
+export { NR_OPEN, RLIM_NLIMITS, RLIMIT, Rlimits } from "./proc/rlimits.ts";
 export { WaitQueue } from "./ipc/wait_queue.ts";
 export { CLD, SEGV, SI, sigIsMember } from "./ipc/signals.ts";
 export type { SignalInfo } from "./ipc/signals.ts";
@@ -542,6 +543,20 @@ export interface KernelApi {
   readonly current: Thread | null;
   /** The process of that pid (zombies included), or null. */
   getProcess(pid: number): Process | null;
+  /**
+   * Sets resource `resource` of `target` to `soft`/`hard` (Infinity =
+   * unlimited) on behalf of `caller`: K.INVAL for an unknown resource or
+   * soft above hard, K.PERM when a caller other than root raises a hard
+   * limit (or NOFILE passes {@link NR_OPEN}). Applies it at once (NOFILE
+   * resizes the descriptor table).
+   */
+  setRlimit(
+    caller: Process,
+    target: Process,
+    resource: number,
+    soft: number,
+    hard: number,
+  ): KStatus;
   /** Every process, in pid order. */
   processes(): Process[];
   /** The personality a process runs under, or null before its first exec. */

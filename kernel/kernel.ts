@@ -16,6 +16,7 @@
  * @module
  */
 
+import { checkRlimitChange, defaultThreadsMax, NR_OPEN, RLIMIT } from "./proc/rlimits.ts";
 import { CSR, MENVCFGH } from "../hw/csr.ts";
 import { MIP } from "../hw/irq.ts";
 import type { Machine } from "../hw/machine.ts";
@@ -31,7 +32,7 @@ import {
 import { K, type KStatus } from "./errors.ts";
 import { ExecService } from "./exec/exec_service.ts";
 import { ProcessLifecycle, systemCycles, userCycles } from "./exec/lifecycle.ts";
-import { DEFAULT_MAX_FDS } from "./fs/fd_table.ts";
+import { DEFAULT_MAX_FDS, FdTable } from "./fs/fd_table.ts";
 import type { ProcInfoProvider } from "./fs/procfs.ts";
 import { createProcProvider } from "./fs/proc_provider.ts";
 import { RamFs } from "./fs/ramfs.ts";
@@ -158,6 +159,7 @@ export class Kernel extends FileCalls implements KernelApi {
     this.table = new ProcessTable(fallbackPolicy, (n) => new WaitQueue(n), {
       cancel: (id) => m.clock.cancel(id),
     });
+    this.table.threadsMax = defaultThreadsMax(m.ram.size);
     this.#irq = new InterruptService(m.bus, (l) => this.log(l));
     this.#time = new Timekeeping(m.clock, this.table, readRtcNs(m.bus), (l) => this.log(l));
     this.signals = this.#newSignalEngine();
@@ -376,6 +378,23 @@ export class Kernel extends FileCalls implements KernelApi {
   /** A process by pid. */
   getProcess(pid: number): Process | null {
     return this.table.get(pid) ?? null;
+  }
+
+  setRlimit(
+    caller: Process,
+    target: Process,
+    resource: number,
+    soft: number,
+    hard: number,
+  ): KStatus {
+    const ok = checkRlimitChange(target.rlimits, resource, soft, hard, caller.uid === 0);
+    if (ok !== "ok") return ok === "inval" ? K.INVAL : K.PERM;
+    target.rlimits.soft[resource] = soft;
+    target.rlimits.hard[resource] = hard;
+    if (resource === RLIMIT.NOFILE && target.files instanceof FdTable) {
+      target.files.max = Math.min(soft, NR_OPEN);
+    }
+    return K.OK;
   }
 
   /** All processes by pid. */

@@ -10,20 +10,32 @@
 import { K, type KStatus } from "../errors.ts";
 import type { GuestMemory } from "../fs/types.ts";
 import type { Process } from "../proc/process.ts";
-import type { AddressSpace } from "./address_space.ts";
+import { type AddressSpace, pageUp } from "./address_space.ts";
+import { RLIMIT } from "../proc/rlimits.ts";
 
 /** Memory operations on a process's address space, for the kernel facade to inherit. */
 export abstract class GuestMemoryCalls {
   /** The address space of `p`, or null when it has none. */
   protected abstract spaceOf(p: Process): AddressSpace | null;
 
-  /** brk: sets the break (0 queries); returns the new or current break. */
+  /**
+   * brk: sets the break (0 queries); returns the new or current break. A
+   * heap past RLIMIT_DATA or a space past RLIMIT_AS is refused (the break
+   * stays).
+   */
   brk(p: Process, addr: number): number {
     const sp = this.spaceOf(p);
-    return sp === null ? 0 : sp.setBrk(addr);
+    if (sp === null) return 0;
+    addr >>>= 0;
+    if (addr > sp.brk) {
+      const lim = p.rlimits.soft;
+      if (addr - sp.brkStart > lim[RLIMIT.DATA]) return sp.brk;
+      if (sp.vsize + pageUp(addr) - pageUp(sp.brk) > lim[RLIMIT.AS]) return sp.brk;
+    }
+    return sp.setBrk(addr);
   }
 
-  /** Anonymous private mmap; the address or a negative status. */
+  /** Anonymous private mmap; the address or a negative status (K.NOMEM past RLIMIT_AS). */
   mmap(
     p: Process,
     addr: number,
@@ -34,6 +46,7 @@ export abstract class GuestMemoryCalls {
   ): number {
     const sp = this.spaceOf(p);
     if (sp === null) return K.NOMEM;
+    if (sp.vsize + pageUp(length >>> 0) > p.rlimits.soft[RLIMIT.AS]) return K.NOMEM;
     return sp.mmapAnon(addr, length, prot & 7, fixed, name);
   }
 

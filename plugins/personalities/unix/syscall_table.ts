@@ -9,6 +9,7 @@
  * @module
  */
 
+import { sysPrlimit64 } from "./rlimit_calls.ts";
 import { sysGetgroups, sysSetgroups } from "./group_calls.ts";
 import { SupportLevel, type SyscallHandler } from "../../../kernel/api.ts";
 import { SYSCALL_NAMES } from "./syscall_names.ts";
@@ -380,6 +381,13 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "anonymous memory only: MAP_SHARED anonymous is mapped private; file mappings give ENODEV",
   ),
   e(226, "mprotect", sysMprotect, "full"),
+  e(
+    261,
+    "prlimit64",
+    sysPrlimit64,
+    "partial",
+    "enforced: NPROC, NOFILE, AS, DATA (brk); CPU, FSIZE, STACK, CORE and the rest are stored only",
+  ),
   e(
     276,
     "renameat2",
