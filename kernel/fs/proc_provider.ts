@@ -15,7 +15,7 @@ import { SIG_DFL, SIG_IGN } from "../ipc/signal_numbers.ts";
 import { type AddressSpace, Prot } from "../mm/address_space.ts";
 import { type FrameAllocator, PAGE_SIZE } from "../mm/frames.ts";
 import { type Process, STATE_LETTERS, TaskState } from "../proc/process.ts";
-import type { ProcessTable } from "../proc/process_table.ts";
+import { PID_MAX, type ProcessTable } from "../proc/process_table.ts";
 import type { ProcessInfo, ProcInfoProvider } from "./procfs.ts";
 
 /** Clock ticks per second that /proc reports times in (Linux's USER_HZ). */
@@ -64,6 +64,7 @@ export function createProcProvider(src: ProcDataSources): ProcInfoProvider {
     interrupts: () => src.interrupts(),
     version: () => `Strata version ${src.release} (deno) #1`,
     ticksPerSecond: HZ,
+    taskLimits: () => ({ pidMax: PID_MAX + 1, threadsMax: src.table.threadsMax }),
     cpus: () => [{
       hart: 0,
       isa: ISA_STRING,

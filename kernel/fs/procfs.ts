@@ -118,6 +118,33 @@ class GenFile implements FsInode {
   }
 }
 
+/** A fixed directory of generated files (`/proc/sys/kernel`). */
+class StaticDir implements FsInode {
+  readonly entries = new Map<string, FsInode>();
+  readonly fileOps: FileOps;
+  constructor(readonly ino: number, parentIno: number, readonly times: FileTimes) {
+    this.fileOps = {
+      ...DIR_BASE_OPS,
+      readdir: (file: OpenFile): DirEntry[] => {
+        const out: DirEntry[] = [
+          { ino, name: ".", type: S_IFDIR },
+          { ino: parentIno, name: "..", type: S_IFDIR },
+        ];
+        for (const [name, e] of this.entries) {
+          out.push({ ino: e.ino, name, type: e instanceof StaticDir ? S_IFDIR : S_IFREG });
+        }
+        return out.slice(file.offset);
+      },
+    };
+  }
+  stat(): Stat {
+    return makeStat({ ...this.times, dev: 3, ino: this.ino, mode: S_IFDIR | 0o555, nlink: 2 });
+  }
+  lookup(name: string): FsInode | KStatus {
+    return this.entries.get(name) ?? K.NOENT;
+  }
+}
+
 /** The /proc file system. */
 export class ProcFs implements FileSystem {
   /** Type name. */
@@ -128,6 +155,7 @@ export class ProcFs implements FileSystem {
   readonly root: FsInode;
   readonly #p: ProcInfoProvider;
   readonly #files = new Map<string, GenFile>();
+  readonly #dirs = new Map<string, StaticDir>();
   readonly #pidDirs = new Map<number, FsInode>();
   readonly #self: FsInode;
   readonly #times: FileTimes;
@@ -151,6 +179,11 @@ export class ProcFs implements FileSystem {
     this.addFile("version", () => p.version() + "\n");
     const cpus = p.cpus?.bind(p);
     if (cpus !== undefined) this.addFile("cpuinfo", () => formatCpuinfo(cpus()));
+    const limits = p.taskLimits?.bind(p);
+    if (limits !== undefined) {
+      this.addFile("sys/kernel/pid_max", () => `${limits().pidMax}\n`);
+      this.addFile("sys/kernel/threads-max", () => `${limits().threadsMax}\n`);
+    }
     this.#self = linkInode(this.#nextIno++, () => String(p.selfPid()), times);
     const rootOps: FileOps = {
       ...DIR_BASE_OPS,
@@ -160,6 +193,7 @@ export class ProcFs implements FileSystem {
           { ino: ROOT_INO, name: "..", type: S_IFDIR },
         ];
         for (const [name, f] of this.#files) out.push({ ino: f.ino, name, type: S_IFREG });
+        for (const [name, d] of this.#dirs) out.push({ ino: d.ino, name, type: S_IFDIR });
         out.push({ ino: this.#self.ino, name: "self", type: S_IFLNK });
         const pids = this.#p.pids().slice().sort((a, b) => a - b);
         for (const pid of pids) out.push({ ino: pidIno(pid, 0), name: String(pid), type: S_IFDIR });
@@ -174,13 +208,36 @@ export class ProcFs implements FileSystem {
     };
   }
 
-  /** Adds a generated file `/proc/NAME` (e.g. `mounts`, `modules`, `cpuinfo`). */
+  /**
+   * Adds a generated file `/proc/NAME` (e.g. `mounts`, `modules`,
+   * `cpuinfo`); a NAME with slashes (`sys/kernel/pid_max`) creates the
+   * directories on the way.
+   */
   addFile(name: string, generate: () => string): void {
-    this.#files.set(name, new GenFile(this.#nextIno++, generate, this.#times));
+    const parts = name.split("/");
+    const file = new GenFile(this.#nextIno++, generate, this.#times);
+    if (parts.length === 1) {
+      this.#files.set(name, file);
+      return;
+    }
+    let dir = this.#dirs.get(parts[0]);
+    if (dir === undefined) {
+      dir = new StaticDir(this.#nextIno++, ROOT_INO, this.#times);
+      this.#dirs.set(parts[0], dir);
+    }
+    for (const part of parts.slice(1, -1)) {
+      let next = dir.entries.get(part);
+      if (!(next instanceof StaticDir)) {
+        next = new StaticDir(this.#nextIno++, dir.ino, this.#times);
+        dir.entries.set(part, next);
+      }
+      dir = next as StaticDir;
+    }
+    dir.entries.set(parts[parts.length - 1], file);
   }
 
   #lookupRoot(name: string): FsInode | KStatus {
-    const f = this.#files.get(name);
+    const f = this.#files.get(name) ?? this.#dirs.get(name);
     if (f !== undefined) return f;
     if (name === "self") return this.#self;
     if (!/^[1-9][0-9]{0,9}$/.test(name)) return K.NOENT;

@@ -167,4 +167,6 @@ export interface ProcInfoProvider {
   readonly ticksPerSecond?: number;
   /** The harts for /proc/cpuinfo (the file exists only with this). */
   cpus?(): CpuInfo[];
+  /** System-wide task limits (`/proc/sys/kernel/pid_max` and `threads-max`), optional. */
+  taskLimits?(): { pidMax: number; threadsMax: number };
 }

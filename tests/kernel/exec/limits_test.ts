@@ -74,3 +74,15 @@ Deno.test("RLIMIT_NOFILE is the descriptor table's size", async () => {
   assert.equal(k.setRlimit(init, init, RLIMIT.NOFILE, 5, 2 ** 21), K.PERM, "past nr_open");
   sys.machine.close();
 });
+
+Deno.test("/proc/sys/kernel/pid_max and threads-max show the task limits", async () => {
+  const { sys, k } = await booted();
+  const read = (path: string) => new TextDecoder().decode(k.vfs.readWholeFile(path) as Uint8Array);
+  assert.equal(read("/proc/sys/kernel/pid_max"), "32768\n");
+  assert.equal(read("/proc/sys/kernel/threads-max"), "1024\n");
+  const d = k.vfs.open(null, "/proc/sys/kernel", 1 | 64);
+  assert.ok(typeof d !== "number");
+  const names = (k.vfs.readdir(d.file) as { name: string }[]).map((e) => e.name);
+  assert.deepEqual(names, [".", "..", "pid_max", "threads-max"]);
+  sys.machine.close();
+});
