@@ -77,7 +77,8 @@ export { makeStat, opsOf, ROOT_CRED, uniformTimes } from "./fs/node.ts";
 export type { AttrChange, Cred, FileSystem, FileTimes, FsInode } from "./fs/node.ts";
 /** Anonymous pipes (pipe2): a read end and a write end, one reference each. */
 export { createPipe } from "./fs/pipefs.ts";
-export type { PipeOptions } from "./fs/pipefs.ts";
+export type { ByteAccount, PipeOptions } from "./fs/pipefs.ts";
+import type { ByteAccount } from "./fs/pipefs.ts";
 export type { Elf32Image, ElfProgramHeader } from "../lib/elf.ts";
 
 /** Version of this interface; a module whose `apiVersion` differs is refused. */
@@ -748,6 +749,12 @@ export interface KernelApi {
   fdList(p: Process): number[];
   /** Maximum number of descriptors per process. */
   readonly maxFds: number;
+  /**
+   * Kernel memory for pipe buffers (pass it to {@link createPipe} as
+   * `account`): bytes held (`/proc/meminfo` Buffers) and the limit, a quarter
+   * of RAM.
+   */
+  readonly pipeMemory: ByteAccount;
 
   /** Closes the descriptors of `p` marked close-on-exec (a personality's `onExec`). */
   fdCloseOnExec(p: Process): void;

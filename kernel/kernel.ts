@@ -16,6 +16,7 @@
  * @module
  */
 
+import type { ByteAccount } from "./fs/pipefs.ts";
 import { checkRlimitChange, defaultThreadsMax, NR_OPEN, RLIMIT } from "./proc/rlimits.ts";
 import { CSR, MENVCFGH } from "../hw/csr.ts";
 import { MIP } from "../hw/irq.ts";
@@ -116,6 +117,7 @@ export class Kernel extends FileCalls implements KernelApi {
   readonly logLines: string[] = [];
   /** Maximum descriptors per process. */
   readonly maxFds: number = DEFAULT_MAX_FDS;
+  readonly pipeMemory: ByteAccount;
   /** Memory counters. */
   readonly mmStats: MmStats = { pageFaults: 0, zeroFills: 0, cowCopies: 0 };
   /** Set when the run ended. */
@@ -160,6 +162,7 @@ export class Kernel extends FileCalls implements KernelApi {
       cancel: (id) => m.clock.cancel(id),
     });
     this.table.threadsMax = defaultThreadsMax(m.ram.size);
+    this.pipeMemory = { used: 0, limit: Math.floor(m.ram.size / 4) };
     this.#irq = new InterruptService(m.bus, (l) => this.log(l));
     this.#time = new Timekeeping(m.clock, this.table, readRtcNs(m.bus), (l) => this.log(l));
     this.signals = this.#newSignalEngine();
@@ -302,6 +305,8 @@ export class Kernel extends FileCalls implements KernelApi {
       maxFds: this.maxFds,
       release: KERNEL_RELEASE,
       idleCycles: () => this.loop.stats.idleCycles,
+      buffersBytes: () => this.pipeMemory.used,
+      shmemBytes: () => ramfsBytes(this.vfs),
       interrupts: () => this.#irq.info(),
       cycles: (p) => ({ user: userCycles(p), system: systemCycles(p) }),
     });
@@ -647,4 +652,11 @@ export class Kernel extends FileCalls implements KernelApi {
     }
     if ((cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) this.#irq.dispatch();
   }
+}
+
+/** Bytes of file data held by the ramfs instances mounted in `vfs` (/proc/meminfo Shmem). */
+function ramfsBytes(vfs: Vfs): number {
+  let n = 0;
+  for (const m of vfs.mounts()) if (m.fs instanceof RamFs) n += m.fs.usedBytes;
+  return n;
 }

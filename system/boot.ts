@@ -243,6 +243,8 @@ function makeKernel(
         charDevices: deps.charDevices,
         proc: deps.proc,
         shares,
+        // As Linux's tmpfs: file data may take at most half of RAM.
+        sizeLimit: machine.ram.size / 2,
       }).vfs,
   });
   holder.kernel = kernel;

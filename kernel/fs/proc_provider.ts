@@ -39,6 +39,10 @@ export interface ProcDataSources {
   readonly release: string;
   /** Cycles spent idle so far. */
   idleCycles(): number;
+  /** Bytes of pipe buffers (Buffers). */
+  buffersBytes?(): number;
+  /** Bytes of ramfs file data (Shmem). */
+  shmemBytes?(): number;
   /** Interrupt counts. */
   interrupts(): InterruptCount[];
   /** User and system cycles of a process's own threads. */
@@ -56,7 +60,12 @@ export function createProcProvider(src: ProcDataSources): ProcInfoProvider {
     pids: () => src.table.list().map((p) => p.pid),
     process: (pid) => processInfo(src, pid),
     selfPid: () => src.table.current?.process.pid ?? 0,
-    memory: () => ({ totalBytes: src.ramSize, freeBytes: src.frames.free * PAGE_SIZE }),
+    memory: () => ({
+      totalBytes: src.ramSize,
+      freeBytes: src.frames.free * PAGE_SIZE,
+      buffersBytes: src.buffersBytes?.(),
+      shmemBytes: src.shmemBytes?.(),
+    }),
     uptime: () => {
       const f = src.clock.frequency;
       return { seconds: src.clock.now / f, idleSeconds: src.idleCycles() / f };

@@ -131,6 +131,8 @@ export interface MemInfo {
   buffersBytes?: number;
   /** Page cache. */
   cachedBytes?: number;
+  /** Shared memory and tmpfs/ramfs file data. */
+  shmemBytes?: number;
   /** Swap size. */
   swapTotalBytes?: number;
   /** Free swap. */

@@ -138,6 +138,7 @@ export function createFakeKernel(): FakeKernel {
     config: { quantumCycles: 100_000, frequency: 100_000_000, ramSize: 64 << 20 },
     vfs,
     maxFds: 64,
+    pipeMemory: { used: 0, limit: Infinity },
     getProcess: (pid: number) => (pid === 10 ? proc : pid === 1 ? parent : null),
     processes: () => [parent, proc],
     copyIn: (_p, addr, len) => memory.copyIn(addr, len),
