@@ -526,6 +526,8 @@ export interface KernelConfig {
   readonly frequency: number;
   /** RAM size in bytes. */
   readonly ramSize: number;
+  /** Seed of the guest's randomness (32 bits; the same seed, the same bytes). */
+  readonly randomSeed: number;
 }
 
 /**

@@ -62,6 +62,7 @@ import { Registrations } from "./registrations.ts";
 import { kernelStats, systemInfo } from "./kernel_info.ts";
 import {
   checkOptions,
+  DEFAULT_RANDOM_SEED,
   KERNEL_RELEASE,
   KERNEL_WINDOWS,
   type KernelExit,
@@ -69,6 +70,7 @@ import {
 } from "./kernel_types.ts";
 
 export {
+  DEFAULT_RANDOM_SEED,
   type FsDeps,
   KERNEL_RELEASE,
   KernelConfigError,
@@ -155,6 +157,7 @@ export class Kernel extends FileCalls implements KernelApi {
       quantumCycles: quantum,
       frequency: m.clock.frequency,
       ramSize: m.ram.size,
+      randomSeed: (options.randomSeed ?? DEFAULT_RANDOM_SEED) >>> 0,
     });
     this.frames = new FrameAllocator(m.ram);
     const fallbackPolicy = new FifoPolicy();

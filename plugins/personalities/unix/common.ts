@@ -235,7 +235,7 @@ const randoms = new WeakMap<KernelApi, DeterministicRandom>();
 export function randomOf(api: KernelApi): DeterministicRandom {
   let r = randoms.get(api);
   if (r === undefined) {
-    r = new DeterministicRandom();
+    r = new DeterministicRandom(api.config.randomSeed);
     randoms.set(api, r);
   }
   return r;

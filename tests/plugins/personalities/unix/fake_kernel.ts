@@ -135,7 +135,12 @@ export function createFakeKernel(): FakeKernel {
 
   const impl: Partial<KernelApi> = {
     version: 1,
-    config: { quantumCycles: 100_000, frequency: 100_000_000, ramSize: 64 << 20 },
+    config: {
+      quantumCycles: 100_000,
+      frequency: 100_000_000,
+      ramSize: 64 << 20,
+      randomSeed: 0x5eed_5742,
+    },
     vfs,
     maxFds: 64,
     pipeMemory: { used: 0, limit: Infinity },
