@@ -803,4 +803,11 @@ export interface KernelApi {
   stats(): KernelStats;
   /** Writes a line to the kernel log (trace / console in debug mode). */
   log(message: string): void;
+  /**
+   * The kernel ring buffer: the most recent log lines (`[seconds] message`,
+   * oldest first; at most 10,000 are kept), for `dmesg`.
+   */
+  readonly logLines: readonly string[];
+  /** Empties the kernel ring buffer. */
+  clearLog(): void;
 }

@@ -338,6 +338,10 @@ export class Kernel extends FileCalls implements KernelApi {
   // ------------------------------------------------------------------ logging
 
   /** Writes a line to the kernel log. */
+  clearLog(): void {
+    this.logLines.length = 0;
+  }
+
   log(message: string): void {
     const line = `[${
       (this.machine.clock.now / this.machine.clock.frequency).toFixed(6)

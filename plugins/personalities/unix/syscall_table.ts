@@ -9,6 +9,7 @@
  * @module
  */
 
+import { sysSyslog } from "./syslog_calls.ts";
 import { sysPrlimit64 } from "./rlimit_calls.ts";
 import { sysGetgroups, sysSetgroups } from "./group_calls.ts";
 import { SupportLevel, type SyscallHandler } from "../../../kernel/api.ts";
@@ -218,6 +219,13 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     sysSetTidAddress,
     "partial",
     "the word is zeroed at exit (no futex wake)",
+  ),
+  e(
+    116,
+    "syslog",
+    sysSyslog,
+    "partial",
+    "the kernel ring buffer for dmesg; no destructive read (2)",
   ),
   e(120, "sched_getscheduler", sysSchedGetscheduler, "partial", "always SCHED_OTHER"),
   e(122, "sched_setaffinity", sysSchedSetaffinity, "full", "one CPU: the mask must include CPU 0"),
