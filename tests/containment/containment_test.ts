@@ -1,0 +1,150 @@
+/**
+ * Containment: hostile workloads against a 64 MiB guest. Each must end with
+ * the error Linux gives, inside the guard's host-time limit (a hang guard,
+ * not a timing assertion), and with the host's resident memory bounded
+ * (read in-process from `Deno.memoryUsage()`, generous: 500 MB).
+ */
+import assert from "node:assert/strict";
+import { boot } from "../../system/boot.ts";
+import { runBareElf } from "../../system/bare_runner.ts";
+import { createMachine } from "../../hw/machine.ts";
+import { parseElf32, PF_R, PF_W, PT_LOAD } from "../../lib/elf.ts";
+import { guarded, HOST_LIMIT_MS, runGuarded } from "../guest_guard.ts";
+import { K, OpenFlags, type Process, RLIMIT } from "../../kernel/api.ts";
+
+/** Host resident-memory bound for a 64 MiB guest. */
+const HOST_RSS_LIMIT = 500 * 1024 * 1024;
+
+function assertHostBounded(what: string, started: number): void {
+  const rss = Deno.memoryUsage().rss;
+  assert.ok(rss < HOST_RSS_LIMIT, `${what}: host RSS ${Math.round(rss / 1e6)} MB`);
+  const ms = performance.now() - started;
+  assert.ok(ms < HOST_LIMIT_MS, `${what}: ${Math.round(ms)} ms of host time`);
+}
+
+async function booted() {
+  const sys = await boot(guarded({ init: "/bin/echo", initArgs: ["x"], maxCycles: 1e7 }), {
+    kind: "buffer",
+  });
+  return { sys, k: sys.kernel, init: sys.kernel.getProcess(1)! };
+}
+
+/** An ELF whose program headers are `n` PT_LOAD segments of almost 2 GiB at one address. */
+function hugeHeaderElf(n: number): Uint8Array {
+  const b = new Uint8Array(52 + n * 32);
+  const dv = new DataView(b.buffer);
+  b.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
+  dv.setUint16(16, 2, true);
+  dv.setUint16(18, 243, true);
+  dv.setUint32(20, 1, true);
+  dv.setUint32(24, 0x10000, true);
+  dv.setUint32(28, 52, true);
+  dv.setUint16(40, 52, true);
+  dv.setUint16(42, 32, true);
+  dv.setUint16(44, n, true);
+  for (let i = 0; i < n; i++) {
+    const o = 52 + i * 32;
+    dv.setUint32(o, PT_LOAD, true);
+    dv.setUint32(o + 8, 0x10000, true);
+    dv.setUint32(o + 20, 0x7f000000 - 0x10000 - 0x800000, true);
+    dv.setUint32(o + 24, PF_R | PF_W, true);
+  }
+  return b;
+}
+
+function put(k: Awaited<ReturnType<typeof booted>>["k"], path: string, data: Uint8Array): void {
+  const r = k.vfs.open(null, path, OpenFlags.WRITE | OpenFlags.CREATE, 0o755);
+  assert.ok(typeof r !== "number");
+  assert.equal(k.vfs.write(r.file, data), data.length);
+  k.vfs.close(r.file);
+}
+
+Deno.test("containment: an ELF with 2,000 huge overlapping PT_LOAD headers is ENOEXEC at once", async () => {
+  const t0 = performance.now();
+  const { sys, k, init } = await booted();
+  put(k, "/tmp/huge", hugeHeaderElf(2000));
+  assert.equal(k.exec(init.mainThread, "/tmp/huge", ["huge"], []), K.NOEXEC);
+  put(k, "/tmp/toomany", hugeHeaderElf(4000));
+  assert.equal(k.exec(init.mainThread, "/tmp/toomany", ["x"], []), K.NOEXEC);
+  sys.machine.close();
+  assertHostBounded("huge PT_LOAD headers", t0);
+});
+
+Deno.test("containment: exec of a 250 MiB sparse file reads its header only", async () => {
+  const t0 = performance.now();
+  const { sys, k, init } = await booted();
+  put(k, "/tmp/sparse", new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1, 0]));
+  assert.equal(k.vfs.truncate(null, "/tmp/sparse", 250 * 1024 * 1024), K.OK);
+  assert.equal(k.exec(init.mainThread, "/tmp/sparse", ["sparse"], []), K.NOEXEC);
+  sys.machine.close();
+  assertHostBounded("250 MiB sparse exec", t0);
+});
+
+Deno.test("containment: filling /tmp stops at half of RAM with ENOSPC", async () => {
+  const t0 = performance.now();
+  const r = await runGuarded({
+    cmd: "yes xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx > /tmp/fill; echo status $?; ls -l /tmp/fill",
+    maxCycles: 5e9,
+  });
+  assert.match(r.output, /yes: standard output: No space left on device/);
+  assert.match(r.output, /status 1/);
+  assert.match(r.output, / 33554432 /, "32 MiB: half of the 64 MiB guest");
+  assertHostBounded("fill /tmp", t0);
+});
+
+Deno.test("containment: a fork bomb of uid 1001 hits RLIMIT_NPROC; root still forks", async () => {
+  const t0 = performance.now();
+  const { sys, k, init } = await booted();
+  const user = k.fork(init.mainThread) as Process;
+  user.uid = 1001;
+  const procs: Process[] = [user];
+  let err = 0;
+  for (let i = 0; err === 0 && i < 10_000; i++) {
+    // Every process forks, as `f(){ f|f& }` does.
+    const parent = procs[i % procs.length];
+    const c = k.fork(parent.mainThread);
+    if (typeof c === "number") err = c;
+    else procs.push(c);
+  }
+  assert.equal(err, K.AGAIN);
+  assert.equal(procs.length, user.rlimits.soft[RLIMIT.NPROC]);
+  const rootChild = k.fork(init.mainThread);
+  assert.ok(typeof rootChild !== "number", "root is not limited by the user's NPROC");
+  // kill -9 -1 as the user reaches every one of its processes.
+  assert.equal(k.kill(user, -1, 9), K.OK);
+  sys.machine.close();
+  assertHostBounded("fork bomb", t0);
+});
+
+Deno.test("containment: a --bare trap storm stops with a message", () => {
+  const t0 = performance.now();
+  const bytes = Deno.readFileSync(new URL("../baremetal/bin/rv32ui_arith.elf", import.meta.url));
+  const image = parseElf32(bytes);
+  const seg = image.programHeaders.find((ph) =>
+    ph.type === PT_LOAD && image.entry >= ph.vaddr && image.entry < ph.vaddr + ph.filesz
+  )!;
+  const at = seg.offset + image.entry - seg.vaddr;
+  bytes.fill(0, at, at + 4);
+  const m = createMachine({ ramSize: 4 << 20, rtcEpochNs: 0n });
+  const r = runBareElf(m, parseElf32(bytes), { maxInstructions: 1e12 });
+  m.close();
+  assert.equal(r.message, "trap storm at pc=0x0 (cause 1)");
+  assertHostBounded("trap storm", t0);
+});
+
+Deno.test("containment: listing a shared directory of 5,000 files is one host scan", async () => {
+  const top = Deno.makeTempDirSync({ prefix: "strata_contain_" });
+  try {
+    for (let i = 0; i < 5000; i++) Deno.writeFileSync(`${top}/file${i}`, new Uint8Array(0));
+    const t0 = performance.now();
+    const r = await runGuarded({
+      cmd: "ls /mnt/host | wc -l",
+      share: [{ hostDir: top, guestDir: "/mnt/host" }],
+      maxCycles: 5e9,
+    });
+    assert.equal(r.output.trim(), "5000");
+    assertHostBounded("5,000-file listing", t0);
+  } finally {
+    Deno.removeSync(top, { recursive: true });
+  }
+});
