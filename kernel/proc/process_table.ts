@@ -42,7 +42,7 @@ export class ProcessTable implements ThreadWaker {
   /** Processes by pid (zombies included until reaped). */
   readonly byPid: Map<number, Process> = new Map();
   /** System-wide task limit (`/proc/sys/kernel/threads-max`); zombies count until reaped. */
-  threadsMax = Infinity;
+  threadsMax: number = Infinity;
   /** Child-state-change queues by pid (wait() sleeps here). */
   readonly #childEvents = new Map<Process, WakeList>();
   /** The active policy. */
