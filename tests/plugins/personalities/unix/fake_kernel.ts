@@ -144,6 +144,16 @@ export function createFakeKernel(): FakeKernel {
     vfs,
     maxFds: 64,
     pipeMemory: { used: 0, limit: Infinity },
+    logLines: [] as string[],
+    clearLog(): void {
+      (this.logLines as string[]).length = 0;
+    },
+    setRlimit(_caller: Process, target: Process, res: number, soft: number, hard: number) {
+      if (!(res >= 0 && res < 16) || soft > hard) return K.INVAL;
+      target.rlimits.soft[res] = soft;
+      target.rlimits.hard[res] = hard;
+      return K.OK;
+    },
     getProcess: (pid: number) => (pid === 10 ? proc : pid === 1 ? parent : null),
     processes: () => [parent, proc],
     copyIn: (_p, addr, len) => memory.copyIn(addr, len),
