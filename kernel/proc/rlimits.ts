@@ -8,8 +8,10 @@
  * - NOFILE: the descriptor table's size (fd_table.ts, set by the kernel's
  *   `setRlimit`);
  * - AS: mmap and brk; DATA: brk (memory_calls.ts);
- * - CPU, FSIZE, STACK, CORE and the others are stored and reported only (no
- *   core files are written).
+ * - FSIZE: writes to regular files (the Unix personality: cut at the limit,
+ *   EFBIG and SIGXFSZ past it);
+ * - CPU, STACK, CORE and the others are stored and reported only (no core
+ *   files are written).
  *
  * @module
  */
