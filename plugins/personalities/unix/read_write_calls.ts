@@ -250,7 +250,9 @@ export function sysWritev(t: Thread, api: KernelApi): number {
       }
       fill += len;
     }
-    const n = api.vfs.write(file, scratch.subarray(0, fill), callerOf(p, api));
+    const allowed = fsizeAllowance(t, api, file, fill);
+    if (allowed < 0) return allowed;
+    const n = api.vfs.write(file, scratch.subarray(0, allowed), callerOf(p, api));
     if (n === K.AGAIN) return waitForFile(t, api, file, "write");
     if (n === K.PIPE) return brokenPipe(t, api);
     return n;
