@@ -18,6 +18,7 @@
  * @module
  */
 
+import { RLIMIT } from "./proc/rlimits.ts";
 import { CAUSE } from "../hw/csr.ts";
 import type { Machine } from "../hw/machine.ts";
 import { BLOCK, type KernelApi, NO_RESULT, type Personality } from "./api.ts";
@@ -73,6 +74,7 @@ export class TrapHandlers implements TrapHooks {
   #nudges = 0;
   #eofInjections = 0;
   readonly #oomVictims = new Set<Process>();
+  readonly #cpuWarnAt = new WeakMap<Process, number>();
   /** Processes the OOM killer has killed. */
   oomKills = 0;
 
@@ -222,6 +224,28 @@ export class TrapHandlers implements TrapHooks {
       }
     }
     return best;
+  }
+
+  /**
+   * RLIMIT_CPU, checked when a thread uses up its time slice: from the soft
+   * limit on, SIGXCPU once per CPU second; at the hard limit, SIGKILL.
+   */
+  sliceExpired(t: Thread): void {
+    const p = t.process;
+    const soft = p.rlimits.soft[RLIMIT.CPU], hard = p.rlimits.hard[RLIMIT.CPU];
+    if (soft === Infinity && hard === Infinity) return;
+    let cycles = 0;
+    for (const th of p.threads) cycles += th.userCycles + th.systemCycles;
+    const seconds = cycles / this.#d.machine.clock.frequency;
+    if (seconds >= hard) {
+      this.#d.signals.send(p, SIG.KILL, 0, SI.KERNEL);
+      return;
+    }
+    if (seconds < soft) return;
+    const next = this.#cpuWarnAt.get(p) ?? soft;
+    if (seconds < next) return;
+    this.#cpuWarnAt.set(p, Math.floor(seconds) + 1);
+    this.#d.signals.send(p, SIG.XCPU, 0, SI.KERNEL);
   }
 
   /** Any other synchronous exception: the personality decides. */

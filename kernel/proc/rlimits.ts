@@ -10,8 +10,10 @@
  * - AS: mmap and brk; DATA: brk (memory_calls.ts);
  * - FSIZE: writes to regular files (the Unix personality: cut at the limit,
  *   EFBIG and SIGXFSZ past it);
- * - CPU, STACK, CORE and the others are stored and reported only (no core
- *   files are written).
+ * - CPU: at the end of each full time slice (trap_handlers.ts): SIGXCPU
+ *   from the soft limit on, once per CPU second, SIGKILL at the hard limit;
+ * - STACK, CORE and the others are stored and reported only (no core files
+ *   are written).
  *
  * @module
  */

@@ -148,3 +148,18 @@ Deno.test("containment: listing a shared directory of 5,000 files is one host sc
     Deno.removeSync(top, { recursive: true });
   }
 });
+
+Deno.test("containment: a CPU hog under RLIMIT_CPU is stopped by SIGXCPU", async () => {
+  const t0 = performance.now();
+  const sys = await boot(
+    guarded({ cmd: "yes > /dev/null; echo status $?", maxCycles: 1e9 }),
+    { kind: "buffer" },
+  );
+  const init = sys.kernel.getProcess(1)!;
+  init.rlimits.soft[RLIMIT.CPU] = 1;
+  init.rlimits.hard[RLIMIT.CPU] = 2;
+  const r = await sys.run();
+  sys.machine.close();
+  assert.match(r.output, /status 152/, "128 + SIGXCPU (24)");
+  assertHostBounded("CPU hog", t0);
+});
