@@ -8,6 +8,7 @@
  */
 
 import {
+  type Cred,
   type FileCaller,
   K,
   type KernelApi,
@@ -127,8 +128,8 @@ export function callerOf(p: Process, api: KernelApi): FileCaller {
 }
 
 /** Credentials for the VFS permission check. */
-export function credOf(p: Process): { uid: number; gid: number } {
-  return { uid: p.uid, gid: p.gid };
+export function credOf(p: Process): Cred {
+  return { uid: p.uid, gid: p.gid, groups: p.groups };
 }
 
 /** The open file behind `fd`, or null. */

@@ -40,3 +40,18 @@ Deno.test("setgroups sets the supplementary groups getgroups reads; root only", 
   assert.equal(sys(fk, SETGROUPS, 0, A), -EPERM);
   assert.deepEqual(fk.proc.groups, [50, 60]);
 });
+
+Deno.test("path calls check the group bits with the supplementary groups", () => {
+  const fk = createFakeKernel();
+  const vfs = fk.api.vfs;
+  const r = vfs.open(null, "/g", 2 | 4, 0o640, { uid: 0, gid: 50 });
+  assert.ok(typeof r !== "number");
+  vfs.close(r.file);
+  fk.putString(A, "/g");
+  fk.proc.uid = 1000;
+  fk.proc.gid = 1000;
+  const FACCESSAT = 48, AT_FDCWD = -100, R_OK = 4, EACCES = 13;
+  assert.equal(sys(fk, FACCESSAT, AT_FDCWD, A, R_OK, 0), -EACCES);
+  fk.proc.groups = [7, 50];
+  assert.equal(sys(fk, FACCESSAT, AT_FDCWD, A, R_OK, 0), 0, "member through group 50");
+});
