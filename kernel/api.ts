@@ -72,9 +72,9 @@ export * from "./fs/types.ts";
 export { Tty, TtyIoctl, VCC } from "./io/mod.ts";
 export type { Termios, TtyOptions, TtyPort, TtyStats, WinSize } from "./io/mod.ts";
 export type { CharDevice, CharDeviceRegistry } from "./io/char_device.ts";
-export type { Mount, OpenResult, PathFrame, PathLoc, Vfs } from "./fs/vfs.ts";
+export type { FsUsageReport, Mount, OpenResult, PathFrame, PathLoc, Vfs } from "./fs/vfs.ts";
 export { makeStat, opsOf, ROOT_CRED, uniformTimes } from "./fs/node.ts";
-export type { AttrChange, Cred, FileSystem, FileTimes, FsInode } from "./fs/node.ts";
+export type { AttrChange, Cred, FileSystem, FileTimes, FsInode, FsUsage } from "./fs/node.ts";
 /** Anonymous pipes (pipe2): a read end and a write end, one reference each. */
 export { createPipe } from "./fs/pipefs.ts";
 export type { ByteAccount, PipeOptions } from "./fs/pipefs.ts";

@@ -31,6 +31,7 @@ import {
   type FileSystem,
   type FileTimes,
   type FsInode,
+  type FsUsage,
   makeStat,
   ROOT_CRED,
   uniformTimes,
@@ -205,6 +206,20 @@ export class ProcFs implements FileSystem {
       fileOps: rootOps,
       stat: () => makeStat({ ...times, dev: 3, ino: ROOT_INO, mode: S_IFDIR | 0o555, nlink: 2 }),
       lookup: (name: string) => this.#lookupRoot(name),
+    };
+  }
+
+  /** statfs: Linux's PROC_SUPER_MAGIC, nothing counted. */
+  statfs(): FsUsage {
+    return {
+      magic: 0x9fa0,
+      blockSize: 4096,
+      blocks: 0,
+      blocksFree: 0,
+      blocksAvailable: 0,
+      files: 0,
+      filesFree: 0,
+      nameMax: 255,
     };
   }
 

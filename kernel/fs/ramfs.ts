@@ -26,8 +26,14 @@ import {
   type Cred,
   type FileSystem,
   type FsInode,
+  type FsUsage,
   makeStat,
 } from "./node.ts";
+
+/** statfs magic of Linux's ramfs (no size limit). */
+export const RAMFS_MAGIC = 0x858458f6;
+/** statfs magic of Linux's tmpfs (a ramfs with a size limit reports it). */
+export const TMPFS_MAGIC = 0x01021994;
 import {
   type DirEntry,
   type FileOps,
@@ -507,6 +513,26 @@ export class RamFs implements FileSystem {
   /** Bytes of file data held. */
   get usedBytes(): number {
     return this.pages.used * PAGE_SIZE;
+  }
+
+  /**
+   * statfs figures: 4 KiB blocks, the size limit as the total (tmpfs's
+   * magic then; ramfs's, with zero counts, when there is no limit).
+   */
+  statfs(): FsUsage {
+    const limited = this.pages.limit !== Infinity;
+    const total = limited ? this.pages.limit : 0;
+    const free = Math.max(0, total - this.pages.used);
+    return {
+      magic: limited ? TMPFS_MAGIC : RAMFS_MAGIC,
+      blockSize: PAGE_SIZE,
+      blocks: total,
+      blocksFree: free,
+      blocksAvailable: free,
+      files: 0,
+      filesFree: 0,
+      nameMax: 255,
+    };
   }
 
   /** Current time from the injected clock. */

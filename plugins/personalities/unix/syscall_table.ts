@@ -9,6 +9,7 @@
  * @module
  */
 
+import { sysFstatfs64, sysStatfs64 } from "./statfs_calls.ts";
 import { sysSyslog } from "./syslog_calls.ts";
 import { sysPrlimit64 } from "./rlimit_calls.ts";
 import { sysGetgroups, sysSetgroups } from "./group_calls.ts";
@@ -161,6 +162,8 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
   e(35, "unlinkat", sysUnlinkat, "full", "AT_REMOVEDIR supported"),
   e(36, "symlinkat", sysSymlinkat, "full"),
   e(37, "linkat", sysLinkat, "partial", "AT_SYMLINK_FOLLOW; AT_EMPTY_PATH gives EINVAL"),
+  e(43, "statfs64", sysStatfs64, "full", "ramfs reports its size limit (tmpfs's magic)"),
+  e(44, "fstatfs64", sysFstatfs64, "full"),
   e(45, "truncate64", sysTruncate64, "full"),
   e(46, "ftruncate64", sysFtruncate64, "full"),
   e(48, "faccessat", sysFaccessat, "partial", "owner and other bits only (no group check)"),
