@@ -179,3 +179,16 @@ Deno.test("containment: a CPU hog under RLIMIT_CPU is stopped by SIGXCPU", async
   assert.match(r.output, /status 152/, "128 + SIGXCPU (24)");
   assertHostBounded("CPU hog", t0);
 });
+
+Deno.test("containment: a memory hog is the OOM killer's victim; the shell goes on", async () => {
+  const t0 = start();
+  const r = await runGuarded({
+    cmd: "sort /dev/zero; echo status $?; echo alive",
+    ramSize: 16 << 20,
+    maxCycles: 2e10,
+  });
+  assert.match(r.output, /status 137\r?\nalive/, "sort SIGKILLed, the shell runs on");
+  const kills = r.log.filter((l) => /Out of memory: Killed process \d+ \(sort\)/.test(l));
+  assert.equal(kills.length, 1, r.log.join("\n"));
+  assertHostBounded("memory hog", t0);
+});
