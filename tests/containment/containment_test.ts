@@ -192,3 +192,25 @@ Deno.test("containment: a memory hog is the OOM killer's victim; the shell goes 
   assert.equal(kills.length, 1, r.log.join("\n"));
   assertHostBounded("memory hog", t0);
 });
+
+Deno.test("containment: a shell fork bomb of uid 1001 gets EAGAIN; kill -9 -1 clears it", async () => {
+  const t0 = start();
+  const sys = await boot(
+    guarded({
+      cmd: "i=0; while [ $i -lt 600 ]; do (sleep 1000 &); i=$((i+1)); done 2>/tmp/err; " +
+        "kill -9 -1; ps; head -n 1 /tmp/err",
+      maxCycles: 2e10,
+    }),
+    { kind: "buffer" },
+  );
+  const init = sys.kernel.getProcess(1)!;
+  init.uid = 1001;
+  init.gid = 1001;
+  const r = await sys.run();
+  sys.machine.close();
+  const lines = r.output.replaceAll("\r\n", "\n").trimEnd().split("\n");
+  assert.equal(lines[lines.length - 1], "sh: fork: Resource temporarily unavailable");
+  // After kill -9 -1 only init, the shell and ps itself are left.
+  assert.equal(lines.length, 1 + 3 + 1, r.output);
+  assertHostBounded("shell fork bomb", t0);
+});
