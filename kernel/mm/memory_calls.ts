@@ -10,7 +10,7 @@
 import { K, type KStatus } from "../errors.ts";
 import type { GuestMemory } from "../fs/types.ts";
 import type { Process } from "../proc/process.ts";
-import { type AddressSpace, pageUp } from "./address_space.ts";
+import { type AddressSpace, pageUp, Prot } from "./address_space.ts";
 import { RLIMIT } from "../proc/rlimits.ts";
 
 /** Memory operations on a process's address space, for the kernel facade to inherit. */
@@ -35,7 +35,10 @@ export abstract class GuestMemoryCalls {
     return sp.setBrk(addr);
   }
 
-  /** Anonymous private mmap; the address or a negative status (K.NOMEM past RLIMIT_AS). */
+  /**
+   * Anonymous private mmap; the address or a negative status (K.NOMEM past
+   * RLIMIT_AS, or past RLIMIT_DATA for a writable mapping).
+   */
   mmap(
     p: Process,
     addr: number,
@@ -46,7 +49,9 @@ export abstract class GuestMemoryCalls {
   ): number {
     const sp = this.spaceOf(p);
     if (sp === null) return K.NOMEM;
-    if (sp.vsize + pageUp(length >>> 0) > p.rlimits.soft[RLIMIT.AS]) return K.NOMEM;
+    const len = pageUp(length >>> 0);
+    if (sp.vsize + len > p.rlimits.soft[RLIMIT.AS]) return K.NOMEM;
+    if ((prot & Prot.WRITE) && dataSize(sp) + len > p.rlimits.soft[RLIMIT.DATA]) return K.NOMEM;
     return sp.mmapAnon(addr, length, prot & 7, fixed, name);
   }
 
@@ -138,4 +143,13 @@ export abstract class GuestMemoryCalls {
   memoryOf(p: Process): GuestMemory {
     return p.memory;
   }
+}
+
+/** Linux's data size: the writable private mappings, the stack excepted (RLIMIT_DATA). */
+function dataSize(sp: AddressSpace): number {
+  let n = 0;
+  for (const r of sp.regions) {
+    if ((r.prot & Prot.WRITE) && r.name !== "[stack]") n += r.end - r.start;
+  }
+  return n;
 }

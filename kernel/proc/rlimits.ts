@@ -7,7 +7,7 @@
  *   (root is exempt); the system-wide `threads-max` is the process table's;
  * - NOFILE: the descriptor table's size (fd_table.ts, set by the kernel's
  *   `setRlimit`);
- * - AS: mmap and brk; DATA: brk (memory_calls.ts);
+ * - AS: mmap and brk; DATA: brk and writable private mmaps (memory_calls.ts);
  * - FSIZE: writes to regular files (the Unix personality: cut at the limit,
  *   EFBIG and SIGXFSZ past it);
  * - CPU: at the end of each full time slice (trap_handlers.ts): SIGXCPU

@@ -49,7 +49,7 @@ Deno.test("fork: threads-max bounds every process, root's too", async () => {
   sys.machine.close();
 });
 
-Deno.test("RLIMIT_AS bounds mmap and brk, RLIMIT_DATA the heap", async () => {
+Deno.test("RLIMIT_AS bounds mmap and brk, RLIMIT_DATA the heap and writable mappings", async () => {
   const { sys, k, init } = await booted();
   const vsize = (init.space as unknown as { vsize: number }).vsize;
   assert.equal(k.setRlimit(init, init, RLIMIT.AS, vsize + 65536, Infinity), K.OK);
@@ -62,6 +62,16 @@ Deno.test("RLIMIT_AS bounds mmap and brk, RLIMIT_DATA the heap", async () => {
   assert.equal(k.setRlimit(init, init, RLIMIT.DATA, 20000, Infinity), K.OK);
   assert.equal(k.brk(init, brk0 + 24576), brk0 + 16384, "brk past RLIMIT_DATA is refused");
   assert.equal(k.brk(init, brk0 + 20000), brk0 + 20000);
+  // RLIMIT_DATA counts writable private mappings too (not read-only ones).
+  const data = (init.space as unknown as {
+    regions: { start: number; end: number; prot: number; name: string }[];
+  })
+    .regions.filter((r) => (r.prot & PROT.WRITE) && r.name !== "[stack]")
+    .reduce((n, r) => n + r.end - r.start, 0);
+  assert.equal(k.setRlimit(init, init, RLIMIT.DATA, data + 8192, Infinity), K.OK);
+  assert.equal(k.mmap(init, 0, 16384, PROT.READ | PROT.WRITE, false), K.NOMEM);
+  assert.ok(k.mmap(init, 0, 16384, PROT.READ, false) > 0, "read-only: not data");
+  assert.ok(k.mmap(init, 0, 8192, PROT.READ | PROT.WRITE, false) > 0);
   sys.machine.close();
 });
 
