@@ -54,6 +54,7 @@ export { EnqueueReason } from "./proc/scheduler.ts";
 export type { SchedulerPolicy } from "./proc/scheduler.ts";
 /** The kernel's FIFO ready queue, a base for scheduler plugins. */
 export { FifoPolicy } from "./proc/fifo_policy.ts";
+export { NR_OPEN, RLIM_NLIMITS, RLIMIT, Rlimits } from "./proc/rlimits.ts";
 export { WaitQueue } from "./ipc/wait_queue.ts";
 export { CLD, SEGV, SI, sigIsMember } from "./ipc/signals.ts";
 export type { SignalInfo } from "./ipc/signals.ts";
@@ -72,12 +73,13 @@ export * from "./fs/types.ts";
 export { Tty, TtyIoctl, VCC } from "./io/mod.ts";
 export type { Termios, TtyOptions, TtyPort, TtyStats, WinSize } from "./io/mod.ts";
 export type { CharDevice, CharDeviceRegistry } from "./io/char_device.ts";
-export type { Mount, OpenResult, PathFrame, PathLoc, Vfs } from "./fs/vfs.ts";
+export type { FsUsageReport, Mount, OpenResult, PathFrame, PathLoc, Vfs } from "./fs/vfs.ts";
 export { makeStat, opsOf, ROOT_CRED, uniformTimes } from "./fs/node.ts";
-export type { AttrChange, Cred, FileSystem, FileTimes, FsInode } from "./fs/node.ts";
+export type { AttrChange, Cred, FileSystem, FileTimes, FsInode, FsUsage } from "./fs/node.ts";
 /** Anonymous pipes (pipe2): a read end and a write end, one reference each. */
 export { createPipe } from "./fs/pipefs.ts";
-export type { PipeOptions } from "./fs/pipefs.ts";
+export type { ByteAccount, PipeOptions } from "./fs/pipefs.ts";
+import type { ByteAccount } from "./fs/pipefs.ts";
 export type { Elf32Image, ElfProgramHeader } from "../lib/elf.ts";
 export type { DmaBuffer } from "./mm/dma_buffers.ts";
 
@@ -159,9 +161,12 @@ export interface LoadedImage {
   stackTop: number;
   /** Size of the stack region in bytes. */
   stackSize: number;
-  /** The parsed ELF file (null for non-ELF formats loaded by a personality). */
+  /**
+   * The parsed ELF headers (null for non-ELF formats loaded by a
+   * personality): exec reads only the headers, so `symbols` is empty.
+   */
   elf: Elf32Image | null;
-  /** The file's bytes. */
+  /** The file's first bytes as exec read them (the headers; the whole file for `loadBinary`). */
   bytes: Uint8Array;
 }
 
@@ -535,6 +540,8 @@ export interface KernelConfig {
   readonly frequency: number;
   /** RAM size in bytes. */
   readonly ramSize: number;
+  /** Seed of the guest's randomness (32 bits; the same seed, the same bytes). */
+  readonly randomSeed: number;
 }
 
 /**
@@ -553,6 +560,20 @@ export interface KernelApi {
   readonly current: Thread | null;
   /** The process of that pid (zombies included), or null. */
   getProcess(pid: number): Process | null;
+  /**
+   * Sets resource `resource` of `target` to `soft`/`hard` (Infinity =
+   * unlimited) on behalf of `caller`: K.INVAL for an unknown resource or
+   * soft above hard, K.PERM when a caller other than root raises a hard
+   * limit (or NOFILE passes {@link NR_OPEN}). Applies it at once (NOFILE
+   * resizes the descriptor table).
+   */
+  setRlimit(
+    caller: Process,
+    target: Process,
+    resource: number,
+    soft: number,
+    hard: number,
+  ): KStatus;
   /** Every process, in pid order. */
   processes(): Process[];
   /** The personality a process runs under, or null before its first exec. */
@@ -744,6 +765,12 @@ export interface KernelApi {
   fdList(p: Process): number[];
   /** Maximum number of descriptors per process. */
   readonly maxFds: number;
+  /**
+   * Kernel memory for pipe buffers (pass it to {@link createPipe} as
+   * `account`): bytes held (`/proc/meminfo` Buffers) and the limit, a quarter
+   * of RAM.
+   */
+  readonly pipeMemory: ByteAccount;
 
   /** Closes the descriptors of `p` marked close-on-exec (a personality's `onExec`). */
   fdCloseOnExec(p: Process): void;
@@ -790,4 +817,11 @@ export interface KernelApi {
   stats(): KernelStats;
   /** Writes a line to the kernel log (trace / console in debug mode). */
   log(message: string): void;
+  /**
+   * The kernel ring buffer: the most recent log lines (`[seconds] message`,
+   * oldest first; at most 10,000 are kept), for `dmesg`.
+   */
+  readonly logLines: readonly string[];
+  /** Empties the kernel ring buffer. */
+  clearLog(): void;
 }

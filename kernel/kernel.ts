@@ -16,6 +16,8 @@
  * @module
  */
 
+import type { ByteAccount } from "./fs/pipefs.ts";
+import { checkRlimitChange, defaultThreadsMax, NR_OPEN, RLIMIT } from "./proc/rlimits.ts";
 import { CSR, MENVCFGH } from "../hw/csr.ts";
 import { MIP } from "../hw/irq.ts";
 import type { Machine } from "../hw/machine.ts";
@@ -31,7 +33,7 @@ import {
 import { K, type KStatus } from "./errors.ts";
 import { ExecService } from "./exec/exec_service.ts";
 import { ProcessLifecycle, systemCycles, userCycles } from "./exec/lifecycle.ts";
-import { DEFAULT_MAX_FDS } from "./fs/fd_table.ts";
+import { DEFAULT_MAX_FDS, FdTable } from "./fs/fd_table.ts";
 import type { ProcInfoProvider } from "./fs/procfs.ts";
 import { createProcProvider } from "./fs/proc_provider.ts";
 import { RamFs } from "./fs/ramfs.ts";
@@ -61,6 +63,7 @@ import { Registrations } from "./registrations.ts";
 import { kernelStats, systemInfo } from "./kernel_info.ts";
 import {
   checkOptions,
+  DEFAULT_RANDOM_SEED,
   KERNEL_RELEASE,
   KERNEL_WINDOWS,
   type KernelExit,
@@ -68,6 +71,7 @@ import {
 } from "./kernel_types.ts";
 
 export {
+  DEFAULT_RANDOM_SEED,
   type FsDeps,
   KERNEL_RELEASE,
   KernelConfigError,
@@ -116,6 +120,7 @@ export class Kernel extends FileCalls implements KernelApi {
   readonly logLines: string[] = [];
   /** Maximum descriptors per process. */
   readonly maxFds: number = DEFAULT_MAX_FDS;
+  readonly pipeMemory: ByteAccount;
   /** Memory counters. */
   readonly mmStats: MmStats = { pageFaults: 0, zeroFills: 0, cowCopies: 0 };
   /** Set when the run ended. */
@@ -153,12 +158,15 @@ export class Kernel extends FileCalls implements KernelApi {
       quantumCycles: quantum,
       frequency: m.clock.frequency,
       ramSize: m.ram.size,
+      randomSeed: (options.randomSeed ?? DEFAULT_RANDOM_SEED) >>> 0,
     });
     this.frames = new FrameAllocator(m.ram);
     const fallbackPolicy = new FifoPolicy();
     this.table = new ProcessTable(fallbackPolicy, (n) => new WaitQueue(n), {
       cancel: (id) => m.clock.cancel(id),
     });
+    this.table.threadsMax = defaultThreadsMax(m.ram.size);
+    this.pipeMemory = { used: 0, limit: Math.floor(m.ram.size / 4) };
     this.#irq = new InterruptService(m.bus, (l) => this.log(l));
     this.#time = new Timekeeping(m.clock, this.table, readRtcNs(m.bus), (l) => this.log(l));
     this.signals = this.#newSignalEngine();
@@ -304,6 +312,8 @@ export class Kernel extends FileCalls implements KernelApi {
       maxFds: this.maxFds,
       release: KERNEL_RELEASE,
       idleCycles: () => this.loop.stats.idleCycles,
+      buffersBytes: () => this.pipeMemory.used,
+      shmemBytes: () => ramfsBytes(this.vfs),
       interrupts: () => this.#irq.info(),
       cycles: (p) => ({ user: userCycles(p), system: systemCycles(p) }),
     });
@@ -332,6 +342,10 @@ export class Kernel extends FileCalls implements KernelApi {
   // ------------------------------------------------------------------ logging
 
   /** Writes a line to the kernel log. */
+  clearLog(): void {
+    this.logLines.length = 0;
+  }
+
   log(message: string): void {
     const line = `[${
       (this.machine.clock.now / this.machine.clock.frequency).toFixed(6)
@@ -380,6 +394,23 @@ export class Kernel extends FileCalls implements KernelApi {
   /** A process by pid. */
   getProcess(pid: number): Process | null {
     return this.table.get(pid) ?? null;
+  }
+
+  setRlimit(
+    caller: Process,
+    target: Process,
+    resource: number,
+    soft: number,
+    hard: number,
+  ): KStatus {
+    const ok = checkRlimitChange(target.rlimits, resource, soft, hard, caller.uid === 0);
+    if (ok !== "ok") return ok === "inval" ? K.INVAL : K.PERM;
+    target.rlimits.soft[resource] = soft;
+    target.rlimits.hard[resource] = hard;
+    if (resource === RLIMIT.NOFILE && target.files instanceof FdTable) {
+      target.files.max = Math.min(soft, NR_OPEN);
+    }
+    return K.OK;
   }
 
   /** All processes by pid. */
@@ -632,4 +663,11 @@ export class Kernel extends FileCalls implements KernelApi {
     }
     if ((cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) this.#irq.dispatch();
   }
+}
+
+/** Bytes of file data held by the ramfs instances mounted in `vfs` (/proc/meminfo Shmem). */
+function ramfsBytes(vfs: Vfs): number {
+  let n = 0;
+  for (const m of vfs.mounts()) if (m.fs instanceof RamFs) n += m.fs.usedBytes;
+  return n;
 }

@@ -37,6 +37,12 @@ export interface KernelOptions {
   realtimeIdle?: boolean;
   /** Host name reported by uname. */
   nodename?: string;
+  /**
+   * Seed of the guest's randomness (getrandom, AT_RANDOM, /dev/urandom):
+   * 32 bits, default {@link DEFAULT_RANDOM_SEED}. The same seed gives the
+   * same bytes on every run.
+   */
+  randomSeed?: number;
   /** Instructions per cpu.run call. */
   budget?: number;
   /** Records a Chrome trace (run slices, system calls, interrupts, faults) when set. */
@@ -99,3 +105,6 @@ export function checkOptions(options: KernelOptions): number {
   }
   return quantum;
 }
+
+/** The fixed default seed of guest randomness (reproducible runs; not secret). */
+export const DEFAULT_RANDOM_SEED = 0x5eed_5742;

@@ -7,7 +7,7 @@
  *   entry asks the personality's `missing` hook (default ENOSYS's status);
  *   a handler that throws kills its process, never the host;
  * - page faults: the address space resolves demand-zero and copy-on-write;
- *   out of memory kills the process; anything else is the personality's
+ *   out of memory runs the OOM killer; anything else is the personality's
  *   `onFault` (Unix sends a signal);
  * - other exceptions: the personality's `onFault`;
  * - external interrupts: the interrupt service;
@@ -18,6 +18,7 @@
  * @module
  */
 
+import { RLIMIT } from "./proc/rlimits.ts";
 import { CAUSE } from "../hw/csr.ts";
 import type { Machine } from "../hw/machine.ts";
 import { BLOCK, type KernelApi, NO_RESULT, type Personality } from "./api.ts";
@@ -29,7 +30,7 @@ import { Access, type AddressSpace, FaultResult } from "./mm/address_space.ts";
 import type { WaitQueue } from "./ipc/wait_queue.ts";
 import type { OwnedList } from "./modules/registry.ts";
 import type { KernelCosts } from "./proc/costs.ts";
-import { TaskState, type Thread } from "./proc/process.ts";
+import { type Process, TaskState, type Thread } from "./proc/process.ts";
 import type { TraceRecorder } from "./proc/trace.ts";
 import type { TrapHooks, TrapLoop } from "./proc/trap_loop.ts";
 
@@ -72,6 +73,10 @@ export class TrapHandlers implements TrapHooks {
   #hostErrors = 0;
   #nudges = 0;
   #eofInjections = 0;
+  readonly #oomVictims = new Set<Process>();
+  readonly #cpuWarnAt = new WeakMap<Process, number>();
+  /** Processes the OOM killer has killed. */
+  oomKills = 0;
 
   /** Creates the handlers; {@link attach} connects them to their loop. */
   constructor(deps: TrapHandlerDeps) {
@@ -169,11 +174,78 @@ export class TrapHandlers implements TrapHooks {
     const r = sp.handleFault(addr, access);
     if (r === FaultResult.OK) return;
     if (r === FaultResult.NOMEM) {
-      this.#d.log(`out of memory: killing pid ${p.pid} (${p.comm}) at 0x${addr.toString(16)}`);
-      this.#d.signals.send(p, SIG.KILL, 0, SI.KERNEL);
+      this.#outOfMemory(t);
       return;
     }
     this.#fault(t, cause, addr, r === FaultResult.MAPERR);
+  }
+
+  /**
+   * The OOM killer, as Linux's: while an earlier victim is still dying the
+   * faulting thread waits for its memory (it gives up the CPU and faults
+   * again); otherwise the process with the highest badness (resident pages)
+   * other than init is killed with SIGKILL and logged as `Out of memory:
+   * Killed process N (name)`. The faulting process is the victim only when
+   * nothing else can be.
+   */
+  #outOfMemory(t: Thread): void {
+    const d = this.#d;
+    for (const v of this.#oomVictims) {
+      if (v.state !== TaskState.ZOMBIE && d.api.getProcess(v.pid) === v) {
+        d.api.yield(t);
+        return;
+      }
+      this.#oomVictims.delete(v);
+    }
+    const victim = this.#oomVictim() ?? t.process;
+    const sp = victim.space as AddressSpace | null;
+    const kb = (bytes: number) => Math.floor(bytes / 1024);
+    d.log(
+      `Out of memory: Killed process ${victim.pid} (${victim.comm}) total-vm:${
+        kb(sp?.vsize ?? 0)
+      }kB, anon-rss:${(sp?.resident ?? 0) * 4}kB, file-rss:0kB, shmem-rss:0kB, UID:${victim.uid}`,
+    );
+    this.#oomVictims.add(victim);
+    this.oomKills++;
+    d.signals.send(victim, SIG.KILL, 0, SI.KERNEL);
+    if (victim !== t.process) d.api.yield(t);
+  }
+
+  /** The live process other than init with the most resident pages (the lowest pid on a tie). */
+  #oomVictim(): Process | null {
+    let best: Process | null = null, bestScore = -1;
+    for (const p of this.#d.api.processes()) {
+      if (p.pid === 1 || p.state === TaskState.ZOMBIE) continue;
+      const sp = p.space as AddressSpace | null;
+      if (sp === null) continue;
+      if (sp.resident > bestScore || (sp.resident === bestScore && p.pid < best!.pid)) {
+        best = p;
+        bestScore = sp.resident;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * RLIMIT_CPU, checked when a thread uses up its time slice: from the soft
+   * limit on, SIGXCPU once per CPU second; at the hard limit, SIGKILL.
+   */
+  sliceExpired(t: Thread): void {
+    const p = t.process;
+    const soft = p.rlimits.soft[RLIMIT.CPU], hard = p.rlimits.hard[RLIMIT.CPU];
+    if (soft === Infinity && hard === Infinity) return;
+    let cycles = 0;
+    for (const th of p.threads) cycles += th.userCycles + th.systemCycles;
+    const seconds = cycles / this.#d.machine.clock.frequency;
+    if (seconds >= hard) {
+      this.#d.signals.send(p, SIG.KILL, 0, SI.KERNEL);
+      return;
+    }
+    if (seconds < soft) return;
+    const next = this.#cpuWarnAt.get(p) ?? soft;
+    if (seconds < next) return;
+    this.#cpuWarnAt.set(p, Math.floor(seconds) + 1);
+    this.#d.signals.send(p, SIG.XCPU, 0, SI.KERNEL);
   }
 
   /** Any other synchronous exception: the personality decides. */

@@ -106,6 +106,22 @@ function cString(bytes: Uint8Array, start: number, end: number): string | undefi
  * Never throws anything else on any input.
  */
 export function parseElf32(bytes: Uint8Array): Elf32Image {
+  return parse(bytes);
+}
+
+/**
+ * Parses only the ELF header and program header table from `head`, the
+ * first bytes of a file of `fileSize` bytes (which must hold the table):
+ * segments are checked against `fileSize`, symbols are not read (the map is
+ * empty) and the image's `bytes` are `head`. Lets a loader check an image
+ * before it reads the segments. Throws {@link ElfFormatError} like
+ * {@link parseElf32}.
+ */
+export function parseElf32Headers(head: Uint8Array, fileSize: number): Elf32Image {
+  return parse(head, fileSize);
+}
+
+function parse(bytes: Uint8Array, fileSize?: number): Elf32Image {
   checkIdent(bytes);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u16 = (o: number) => dv.getUint16(o, true);
@@ -121,8 +137,8 @@ export function parseElf32(bytes: Uint8Array): Elf32Image {
   const phentsize = u16(42);
   const phnum = u16(44);
   if (ehsize < EHDR_SIZE) throw new ElfFormatError(`bad e_ehsize ${ehsize}`);
-  const programHeaders = readProgramHeaders(dv, phoff, phentsize, phnum);
-  const symbols = readSymbols(bytes, dv);
+  const programHeaders = readProgramHeaders(dv, phoff, phentsize, phnum, fileSize ?? bytes.length);
+  const symbols = fileSize === undefined ? readSymbols(bytes, dv) : new Map<string, number>();
   return {
     entry,
     type,
@@ -158,12 +174,12 @@ function readProgramHeaders(
   phoff: number,
   phentsize: number,
   phnum: number,
+  size: number,
 ): ElfProgramHeader[] {
   const programHeaders: ElfProgramHeader[] = [];
   if (phnum === 0) return programHeaders;
-  const size = dv.byteLength;
   if (phentsize < PHDR_SIZE) throw new ElfFormatError(`bad e_phentsize ${phentsize}`);
-  if (phoff + phnum * phentsize > size) {
+  if (phoff + phnum * phentsize > dv.byteLength) {
     throw new ElfFormatError(
       `program header table (${phnum} x ${phentsize} at ${hex(phoff)}) extends past end of file`,
     );

@@ -12,6 +12,9 @@
  *   other numbers are answered with -38 (ENOSYS);
  * every request is acknowledged by clearing `tohost` and setting `fromhost`.
  *
+ * Every trap counts as a step against `maxInstructions`, and a slice of
+ * traps in which no instruction retires ends the run as a trap storm.
+ *
  * @module
  */
 
@@ -22,6 +25,12 @@ import { type Elf32Image, loadElfIntoRam } from "../lib/elf.ts";
 
 /** Instructions executed between two polls of `tohost`. */
 export const BARE_SLICE = 4096;
+
+/**
+ * Steps (traps count) without one retired instruction after which a run is
+ * a trap storm: a handler that faults on its own first instruction.
+ */
+export const TRAP_STORM_STEPS = BARE_SLICE;
 
 /** Raised for a program the runner cannot run (e.g. no `tohost` symbol). */
 export class BareMetalError extends Error {
@@ -54,10 +63,16 @@ export interface BareRunOptions {
 
 /** Outcome of a bare-metal run. */
 export interface BareRunResult {
-  /** pass, fail (with code), limit (ran out of budget) or wfi (idle, nothing scheduled). */
-  status: "pass" | "fail" | "limit" | "wfi";
+  /**
+   * pass, fail (with code), limit (ran out of budget), wfi (idle, nothing
+   * scheduled) or trap-storm (a whole slice of traps without one retired
+   * instruction: the trap handler itself traps).
+   */
+  status: "pass" | "fail" | "limit" | "wfi" | "trap-storm";
   /** Failure code (the test number in riscv-tests), 0 otherwise. */
   code: number;
+  /** For a trap storm, where: `trap storm at pc=0x0 (cause 1)`; empty otherwise. */
+  message: string;
   /** Instructions retired. */
   instructions: number;
   /** Cycles elapsed. */
@@ -91,9 +106,10 @@ export function runBareElf(
     chunks.push(bytes.slice());
     options.onOutput?.(fd, bytes);
   };
-  const finish = (status: BareRunResult["status"], code: number): BareRunResult => ({
+  const finish = (status: BareRunResult["status"], code: number, message = ""): BareRunResult => ({
     status,
     code,
+    message,
     instructions: cpu.instret - startInstret,
     cycles: clock.now - startCycles,
     output: joinOutput(chunks),
@@ -104,8 +120,16 @@ export function runBareElf(
     if (slice <= 0 || clock.now - startCycles >= maxCycles) return finish("limit", 0);
     const before = cpu.instret;
     const stop = cpu.run(slice);
-    // Count steps by instret plus a floor of one, so trap storms still end.
-    steps += Math.max(1, Math.min(slice, cpu.instret - before));
+    const retired = cpu.instret - before;
+    // A trap is a step: a full slice ran `slice` steps, retired or trapped.
+    steps += stop === StopReason.BUDGET ? slice : Math.max(1, Math.min(slice, retired));
+    if (stop === StopReason.BUDGET && retired === 0 && slice >= TRAP_STORM_STEPS) {
+      const cause = cpu.mcause;
+      const message = `trap storm at pc=0x${(cpu.pc >>> 0).toString(16)} (cause ${
+        cause & 0x7fff_ffff
+      }${cause < 0 ? ", interrupt" : ""})`;
+      return finish("trap-storm", 0, message);
+    }
     const lo = i32[toLo] >>> 0, hi = i32[toHi] >>> 0;
     if (lo !== 0 || hi !== 0) {
       if (hi === 0 && lo === 1) return finish("pass", 0);

@@ -124,6 +124,12 @@ export interface BootOptions {
   /** CPU frequency in Hz (default 100 MHz). */
   frequency?: number;
   /**
+   * Seed of guest randomness (getrandom, AT_RANDOM, /dev/urandom, 32 bits):
+   * default the fixed DEFAULT_RANDOM_SEED, so runs repeat; the guest's
+   * randomness is only as secret as the seed.
+   */
+  seed?: number;
+  /**
    * Writes a Chrome trace-event JSON file (Perfetto opens it) of run slices,
    * system calls, interrupts and faults to this host path at the end.
    */
@@ -240,6 +246,7 @@ function makeKernel(
     ? options.trace
     : undefined;
   const kernel = new Kernel({
+    randomSeed: options.seed,
     traceRecorder: recorder,
     machine,
     quantumCycles: quantum,
@@ -255,11 +262,16 @@ function makeKernel(
         charDevices: deps.charDevices,
         proc: deps.proc,
         shares,
+        // As Linux's tmpfs: file data may take at most half of RAM.
+        sizeLimit: machine.ram.size / 2,
       }).vfs,
   });
   holder.kernel = kernel;
   // /dev/null, zero, full, random, urandom: kernel built-ins, not driver modules.
-  registerMemoryDevices(kernel.charDevices);
+  // A chosen seed reseeds /dev/urandom too; without one its fixed stream stays.
+  registerMemoryDevices(kernel.charDevices, {
+    randomSeed: options.seed === undefined ? undefined : (options.seed ^ 0x7f4a_7c15) >>> 0,
+  });
   const st = kernel.vfs.mkdir(null, "/tmp", 0o1777);
   if (st !== K.OK && st !== K.EXIST) throw new BootError(`mkdir /tmp: ${statusName(st)}`);
   return kernel;

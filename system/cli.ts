@@ -46,6 +46,10 @@ Options:
   --max-cycles N         stop the machine after N simulated cycles (exit 124)
   --trace-syscalls       print every system call to stderr (strace-like)
   --trace FILE           write a Chrome trace-event JSON file (open it in Perfetto)
+  --seed N|random        seed of guest randomness (getrandom, AT_RANDOM, /dev/urandom);
+                         default a fixed seed, so runs repeat; 'random' takes one from the host
+  --quiet                do not print kernel warnings (OOM kills, kernel errors) to stderr
+  --verbose              print every kernel log line to stderr
   -h, --help             show this help
   -V, --version          show the version
 `;
@@ -85,6 +89,29 @@ export interface CommandLine {
   traceSyscalls: boolean;
   /** Chrome trace output file. */
   traceFile?: string;
+  /** Seed of guest randomness (32 bits). */
+  seed?: number;
+  /** Which kernel log lines go to stderr: warnings (default), none, or all. */
+  logLevel: "warn" | "quiet" | "verbose";
+}
+
+/**
+ * True for a kernel log line that is a warning or an error (printed to
+ * stderr unless `--quiet`): OOM kills, host exceptions caught in the
+ * kernel, hooks and timer callbacks that threw.
+ */
+export function isKernelWarning(line: string): boolean {
+  return /\] (Out of memory|kernel error|.* threw\b)/.test(line);
+}
+
+/** Parses `--seed`: a 32-bit number, or `random` (from the host's CSPRNG). */
+export function parseSeed(text: string): number {
+  if (text === "random") return crypto.getRandomValues(new Uint32Array(1))[0];
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff) {
+    throw new UsageError(`--seed needs an integer from 0 to 4294967295 or 'random', got '${text}'`);
+  }
+  return n;
 }
 
 /** Parses a size such as `64M`, `1G`, `65536` or `512K` into bytes. */
@@ -123,6 +150,9 @@ export function parseCommandLine(args: string[]): CommandLine {
         "max-cycles": { type: "string" },
         "trace-syscalls": { type: "boolean" },
         trace: { type: "string" },
+        seed: { type: "string" },
+        quiet: { type: "boolean" },
+        verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -135,7 +165,10 @@ export function parseCommandLine(args: string[]): CommandLine {
     mode: "shell",
     shares: [],
     traceSyscalls: v["trace-syscalls"] ?? false,
+    logLevel: v.verbose ? "verbose" : v.quiet ? "quiet" : "warn",
   };
+  if (v.quiet && v.verbose) throw new UsageError("--quiet and --verbose exclude each other");
+  if (v.seed !== undefined) out.seed = parseSeed(v.seed);
   if (v.help) return { ...out, mode: "help" };
   if (v.version) return { ...out, mode: "version" };
   if (v.bare !== undefined && v.cmd !== undefined) {
@@ -230,6 +263,9 @@ export async function runBareCommand(line: CommandLine): Promise<number> {
       case "limit":
         console.error(`strata: ${path}: stopped after ${result.instructions} instructions`);
         return 124;
+      case "trap-storm":
+        console.error(`strata: ${path}: ${result.message}`);
+        return 126;
       default:
         console.error(`strata: ${path}: the CPU is waiting for an interrupt that cannot come`);
         return 125;
@@ -237,6 +273,16 @@ export async function runBareCommand(line: CommandLine): Promise<number> {
   } finally {
     machine.close();
   }
+}
+
+/** Where kernel log lines go: stderr with a `strata:` prefix, as `logLevel` says. */
+export function kernelLogSink(
+  level: CommandLine["logLevel"],
+): ((line: string) => void) | undefined {
+  if (level === "quiet") return undefined;
+  return (line) => {
+    if (level === "verbose" || isKernelWarning(line)) console.error(`strata: ${line}`);
+  };
 }
 
 /** The line printed (on stderr) before an interactive boot to the shell. */
@@ -280,6 +326,8 @@ export async function main(args: string[]): Promise<number> {
       trace: line.traceSyscalls ? (text: string) => console.error(text) : undefined,
       chromeTrace: line.traceFile,
       maxCycles: line.maxCycles,
+      seed: line.seed,
+      log: kernelLogSink(line.logLevel),
     });
     if (result.reason === "deadlock" || result.reason === "error" || result.reason === "timeout") {
       console.error(`strata: machine stopped (${result.reason}): ${result.detail}`);

@@ -8,7 +8,16 @@
  * @module
  */
 
-import { type Elf32Image, ET_DYN, ET_EXEC, PF_R, PF_W, PF_X, PT_LOAD } from "../../lib/elf.ts";
+import {
+  type Elf32Image,
+  type ElfProgramHeader,
+  ET_DYN,
+  ET_EXEC,
+  PF_R,
+  PF_W,
+  PF_X,
+  PT_LOAD,
+} from "../../lib/elf.ts";
 import { MISA_VALUE } from "../../hw/csr.ts";
 import { K, type KStatus } from "../errors.ts";
 import { type AddressSpace, pageDown, pageUp, Prot, USER_LAYOUT } from "../mm/address_space.ts";
@@ -71,58 +80,104 @@ function protOf(flags: number): number {
 }
 
 /**
- * Maps and fills the PT_LOAD segments of `elf` and the stack region in
- * `space` (which must be empty). Returns the layout or a status:
- * K.NOEXEC for images this kernel cannot run (including images that need
- * extensions the hart lacks, see {@link hartRunsElf}), K.NOMEM when RAM
- * runs out.
+ * Most program headers an image may have: Linux's limit, 64 KiB of headers
+ * (2,048 entries of 32 bytes for ELF32).
  */
-export function loadElf(space: AddressSpace, elf: Elf32Image, path: string): ElfLayout | KStatus {
-  if (elf.type !== ET_EXEC && elf.type !== ET_DYN) return K.NOEXEC;
-  if (!hartRunsElf(elf.flags)) return K.NOEXEC;
-  const loads = elf.programHeaders.filter((ph) => ph.type === PT_LOAD && ph.memsz > 0);
-  if (loads.length === 0) return K.NOEXEC;
-  if (elf.programHeaders.some((ph) => ph.type === PT_INTERP)) return K.NOEXEC;
-  const bias = elf.type === ET_DYN ? PIE_BASE : 0;
-  // Page -> union of protections.
-  const pages = new Map<number, number>();
-  let lo = Infinity, hi = 0;
+export const MAX_PHNUM = 65536 / 32;
+
+/** Bytes of segment data read from the file at a time. */
+const LOAD_CHUNK = 64 * 1024;
+
+/**
+ * Reads `length` bytes of the image file at `offset` (the whole length, or a
+ * status): how segments are filled without holding the whole file.
+ */
+export type SegmentReader = (offset: number, length: number) => Uint8Array | KStatus;
+
+/** A run of pages `[start, end)` with one protection. */
+interface PageRun {
+  start: number;
+  end: number;
+  prot: number;
+}
+
+/**
+ * The page runs of the PT_LOAD segments `loads` (sorted by address): K.NOEXEC
+ * when a segment leaves the user image area or overlaps another. Two
+ * segments may share one page (the end of one and the start of the next):
+ * that page gets the union of their protections. The cost is linear in the
+ * number of segments, whatever their sizes.
+ */
+function pageRuns(loads: ElfProgramHeader[], bias: number): PageRun[] | KStatus {
+  const runs: PageRun[] = [];
+  let lastEnd = 0;
   for (const ph of loads) {
-    const start = pageDown(ph.vaddr + bias);
-    const end = pageUp(ph.vaddr + bias + ph.memsz);
+    const from = ph.vaddr + bias, to = ph.vaddr + bias + ph.memsz;
+    const start = pageDown(from), end = pageUp(to);
     if (start < USER_LAYOUT.MIN_ADDR || end > USER_LAYOUT.STACK_TOP - USER_LAYOUT.STACK_SIZE) {
       return K.NOEXEC;
     }
-    lo = Math.min(lo, start);
-    hi = Math.max(hi, end);
-    for (let a = start; a < end; a += PAGE_SIZE) {
-      pages.set(a, (pages.get(a) ?? 0) | protOf(ph.flags));
+    if (from < lastEnd) return K.NOEXEC; // overlapping segments
+    lastEnd = to;
+    const prot = protOf(ph.flags);
+    const last = runs.length > 0 ? runs[runs.length - 1] : undefined;
+    let s = start;
+    if (last !== undefined && last.end > start) {
+      // The previous run ends in this segment's first page: share it.
+      if (last.end - last.start > PAGE_SIZE) {
+        last.end = start;
+        runs.push({ start, end: start + PAGE_SIZE, prot: last.prot | prot });
+      } else last.prot |= prot;
+      s = start + PAGE_SIZE;
     }
+    if (end > s) runs.push({ start: s, end, prot });
   }
-  const sorted = [...pages.keys()].sort((a, b) => a - b);
-  let runStart = -1, runProt = 0, prev = -1;
-  const flush = (): KStatus => {
-    if (runStart < 0) return K.OK;
-    return space.mapRegion(runStart, prev + PAGE_SIZE - runStart, runProt, path);
-  };
-  for (const a of sorted) {
-    const p = pages.get(a)!;
-    if (runStart >= 0 && a === prev + PAGE_SIZE && p === runProt) {
-      prev = a;
-      continue;
-    }
-    const st = flush();
+  const merged: PageRun[] = [];
+  for (const r of runs) {
+    const m = merged.length > 0 ? merged[merged.length - 1] : undefined;
+    if (m !== undefined && m.end === r.start && m.prot === r.prot) m.end = r.end;
+    else merged.push({ ...r });
+  }
+  return merged;
+}
+
+/**
+ * Maps and fills the PT_LOAD segments of `elf` and the stack region in
+ * `space` (which must be empty). Returns the layout or a status:
+ * K.NOEXEC for images this kernel cannot run (more than {@link MAX_PHNUM}
+ * headers, a segment outside the user image area, overlapping segments),
+ * K.NOMEM when RAM runs out. Segment bytes come from `read` (by default
+ * from `elf.bytes`), 64 KiB at a time. Every check happens before any page is
+ * touched, and the work is bounded by the header count and the file bytes.
+ */
+export function loadElf(
+  space: AddressSpace,
+  elf: Elf32Image,
+  path: string,
+  read: SegmentReader = (offset, length) => elf.bytes.subarray(offset, offset + length),
+): ElfLayout | KStatus {
+  if (elf.type !== ET_EXEC && elf.type !== ET_DYN) return K.NOEXEC;
+  if (!hartRunsElf(elf.flags)) return K.NOEXEC;
+  if (elf.phnum > MAX_PHNUM) return K.NOEXEC;
+  if (elf.programHeaders.some((ph) => ph.type === PT_INTERP)) return K.NOEXEC;
+  const loads = elf.programHeaders.filter((ph) => ph.type === PT_LOAD && ph.memsz > 0)
+    .sort((a, b) => a.vaddr - b.vaddr);
+  if (loads.length === 0) return K.NOEXEC;
+  const bias = elf.type === ET_DYN ? PIE_BASE : 0;
+  const runs = pageRuns(loads, bias);
+  if (typeof runs === "number") return runs;
+  for (const r of runs) {
+    const st = space.mapRegion(r.start, r.end - r.start, r.prot, path);
     if (st < 0) return st;
-    runStart = a;
-    runProt = p;
-    prev = a;
   }
-  const st = flush();
-  if (st < 0) return st;
+  const lo = runs[0].start, hi = runs[runs.length - 1].end;
   for (const ph of loads) {
-    if (ph.filesz === 0) continue;
-    const data = elf.bytes.subarray(ph.offset, ph.offset + ph.filesz);
-    if (!space.populate(ph.vaddr + bias, data)) return K.NOMEM;
+    for (let done = 0; done < ph.filesz; done += LOAD_CHUNK) {
+      const n = Math.min(LOAD_CHUNK, ph.filesz - done);
+      const data = read(ph.offset + done, n);
+      if (typeof data === "number") return data;
+      if (!space.populate(ph.vaddr + bias + done, data)) return K.NOMEM;
+    }
   }
   let phdrAddr = 0;
   const phdr = elf.programHeaders.find((ph) => ph.type === PT_PHDR);

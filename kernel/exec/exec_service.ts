@@ -16,11 +16,11 @@
  * @module
  */
 
-import { type Elf32Image, parseElf32 } from "../../lib/elf.ts";
+import { type Elf32Image, parseElf32Headers } from "../../lib/elf.ts";
 import type { ImageLoader, LoadedImage, Personality } from "../api.ts";
 import { errorText, K, type KStatus } from "../errors.ts";
 import type { PathLoc, Vfs } from "../fs/vfs.ts";
-import { S_IFMT, S_IFREG } from "../fs/types.ts";
+import { type OpenFile, OpenFlags, S_IFMT, S_IFREG } from "../fs/types.ts";
 import { AddressSpace, type MmContext, USER_LAYOUT } from "../mm/address_space.ts";
 import type { OwnedList } from "../modules/registry.ts";
 import { NO_RESULT } from "../proc/call_result.ts";
@@ -30,6 +30,55 @@ import { loadElf } from "./elf_loader.ts";
 
 /** How many interpreters an exec may go through (`#!` naming a `#!` script...). */
 export const MAX_INTERPRETER_DEPTH = 4;
+
+/** Bytes read from the start of a program before anything else: headers, `#!` line. */
+export const HEAD_BYTES = 4096;
+/**
+ * Most bytes exec reads as a program's headers: an ELF program header table
+ * must end within this many bytes of the start of the file.
+ */
+export const HEAD_MAX = 128 * 1024;
+
+/** A program open for exec. */
+interface Program {
+  readonly vfs: Vfs;
+  readonly file: OpenFile;
+  /** Its first bytes (see {@link readHead}). */
+  readonly head: Uint8Array;
+  /** Its size. */
+  readonly size: number;
+  /** Its absolute path. */
+  readonly path: string;
+}
+
+/** `length` bytes of `file` at `offset` (fewer at the end of the file), or a status. */
+function readRange(vfs: Vfs, file: OpenFile, offset: number, length: number): Uint8Array | KStatus {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const n = vfs.pread(file, out.subarray(done), offset + done);
+    if (n < 0) return n;
+    if (n === 0) break;
+    done += n;
+  }
+  return done === length ? out : out.slice(0, done);
+}
+
+/**
+ * The first bytes of a program of `size` bytes: {@link HEAD_BYTES}, or for
+ * an ELF file up to the end of its program header table when that lies
+ * within {@link HEAD_MAX}. Nothing else of the file is read before the
+ * headers are checked.
+ */
+function readHead(vfs: Vfs, file: OpenFile, size: number): Uint8Array | KStatus {
+  const head = readRange(vfs, file, 0, Math.min(size, HEAD_BYTES));
+  if (typeof head === "number" || head.length < 52) return head;
+  if (head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) return head;
+  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const end = dv.getUint32(28, true) + dv.getUint16(42, true) * dv.getUint16(44, true);
+  if (end <= head.length || end > HEAD_MAX || end > size) return head;
+  return readRange(vfs, file, 0, end);
+}
 
 /** What exec needs from the rest of the kernel. */
 export interface ExecDeps {
@@ -68,24 +117,39 @@ export class ExecService {
   }
 
   #exec(t: Thread, path: string, argv: string[], envp: string[], depth: number): number {
-    const p = t.process;
     const vfs = this.#d.vfs;
+    const p = t.process;
     const base = (p.cwdLoc as PathLoc | null) ?? vfs.root();
-    const st = vfs.stat(base, path, p);
-    if (typeof st === "number") return st;
-    if ((st.mode & S_IFMT) !== S_IFREG) return K.ACCES;
-    if ((st.mode & 0o111) === 0) return K.ACCES;
-    const bytes = vfs.readWholeFile(path, base);
-    if (typeof bytes === "number") return bytes;
-    const loc = vfs.lookup(base, path, true, p);
-    const absPath = typeof loc === "number" ? path : loc.path;
-    const redirect = this.#interpreter(bytes, path, argv);
-    if (redirect !== null) {
-      if (depth >= MAX_INTERPRETER_DEPTH) return K.LOOP;
-      if (typeof redirect === "number") return redirect;
-      return this.#exec(t, redirect.path, redirect.argv, envp, depth + 1);
+    const r = vfs.open(base, path, OpenFlags.READ | OpenFlags.EXEC, 0, p);
+    if (typeof r === "number") return r === K.ISDIR ? K.ACCES : r;
+    const file = r.file;
+    let open = true;
+    try {
+      const st = vfs.fstat(file);
+      if (typeof st === "number") return st;
+      if ((st.mode & S_IFMT) !== S_IFREG) return K.ACCES;
+      const head = readHead(vfs, file, st.size);
+      if (typeof head === "number") return head;
+      const redirect = this.#interpreter(head, path, argv);
+      if (redirect !== null) {
+        if (depth >= MAX_INTERPRETER_DEPTH) return K.LOOP;
+        if (typeof redirect === "number") return redirect;
+        vfs.close(file);
+        open = false;
+        return this.#exec(t, redirect.path, redirect.argv, envp, depth + 1);
+      }
+      return this.#execImage(t, { vfs, file, head, size: st.size, path: file.path ?? path }, {
+        argv,
+        envp,
+      });
+    } finally {
+      if (open) vfs.close(file);
     }
-    const pers = this.#formatOwner(bytes);
+  }
+
+  /** Steps 3 to 6 for the program open as `prog`. */
+  #execImage(t: Thread, prog: Program, args: { argv: string[]; envp: string[] }): number {
+    const pers = this.#formatOwner(prog.head);
     if (pers === null) return K.NOEXEC;
     let space: AddressSpace;
     try {
@@ -93,14 +157,14 @@ export class ExecService {
     } catch {
       return K.NOMEM;
     }
-    const image = this.#loadImage(pers, space, bytes, absPath);
+    const image = this.#loadImage(pers, space, prog);
     if (typeof image === "number") {
       space.destroy();
       return image;
     }
-    const r = this.#setup(t, pers, space, image, argv, envp);
+    const r = this.#setup(t, pers, space, image, args.argv, args.envp);
     if (r < 0) return r;
-    this.#commit(t, pers, absPath, argv, envp);
+    this.#commit(t, pers, prog.path, args.argv, args.envp);
     return NO_RESULT;
   }
 
@@ -206,23 +270,23 @@ export class ExecService {
     d.charge(d.costs.exec);
   }
 
-  #loadImage(
-    pers: Personality,
-    space: AddressSpace,
-    bytes: Uint8Array,
-    path: string,
-  ): LoadedImage | KStatus {
-    if (pers.loadBinary !== undefined) return this.#loadForeign(pers, space, bytes, path);
+  #loadImage(pers: Personality, space: AddressSpace, prog: Program): LoadedImage | KStatus {
+    if (pers.loadBinary !== undefined) {
+      const bytes = readRange(prog.vfs, prog.file, 0, prog.size);
+      if (typeof bytes === "number") return bytes;
+      return this.#loadForeign(pers, space, bytes, prog.path);
+    }
     let elf: Elf32Image;
     try {
-      elf = parseElf32(bytes);
+      elf = parseElf32Headers(prog.head, prog.size);
     } catch {
       return K.NOEXEC;
     }
-    const lay = loadElf(space, elf, path);
+    const read = (offset: number, length: number) => readRange(prog.vfs, prog.file, offset, length);
+    const lay = loadElf(space, elf, prog.path, read);
     if (typeof lay === "number") return lay;
     return {
-      path,
+      path: prog.path,
       entry: lay.entry,
       phdrAddr: lay.phdrAddr,
       phent: elf.phentsize,
@@ -232,7 +296,7 @@ export class ExecService {
       stackTop: USER_LAYOUT.STACK_TOP,
       stackSize: USER_LAYOUT.STACK_SIZE,
       elf,
-      bytes,
+      bytes: prog.head,
     };
   }
 

@@ -29,6 +29,7 @@ import { NO_RESULT } from "../proc/call_result.ts";
 import type { KernelCosts } from "../proc/costs.ts";
 import { NO_MEMORY, type Process, TaskState, type Thread } from "../proc/process.ts";
 import type { ProcessTable } from "../proc/process_table.ts";
+import { defaultRlimits, RLIMIT } from "../proc/rlimits.ts";
 import { EnqueueReason } from "../proc/scheduler.ts";
 import type { ExecService } from "./exec_service.ts";
 
@@ -95,6 +96,7 @@ export class ProcessLifecycle {
     const p = d.table.create(null);
     if (p === null) throw new KernelError(K.AGAIN, "no pid for the first process");
     p.files = new FdTable(d.vfs, d.maxFds);
+    p.rlimits = defaultRlimits({ threadsMax: d.table.threadsMax, maxFds: d.maxFds });
     p.cwdLoc = d.vfs.root();
     p.cwd = "/";
     p.startCycle = d.clock.now;
@@ -117,6 +119,7 @@ export class ProcessLifecycle {
     const p = t.process;
     const sp = p.space as AddressSpace | null;
     if (sp === null || p.files === null) return K.INVAL;
+    if (this.#overNproc(p)) return K.AGAIN;
     const c = d.table.create(p);
     if (c === null) return K.AGAIN;
     const cs = sp.fork();
@@ -160,6 +163,7 @@ export class ProcessLifecycle {
     const d = this.#d;
     const p = t.process;
     if (p.files === null) return K.INVAL;
+    if (this.#overNproc(p)) return K.AGAIN;
     const c = d.table.create(p);
     if (c === null) return K.AGAIN;
     // Ignored signals stay ignored across exec; the personality's onExec resets caught ones.
@@ -177,6 +181,19 @@ export class ProcessLifecycle {
     d.charge(d.costs.fork);
     d.table.makeReady(ct, EnqueueReason.NEW);
     return c;
+  }
+
+  /**
+   * RLIMIT_NPROC: true when `p`'s uid already has as many processes as its
+   * soft limit (zombies count until reaped; root is exempt, as with
+   * CAP_SYS_RESOURCE).
+   */
+  #overNproc(p: Process): boolean {
+    const limit = p.rlimits.soft[RLIMIT.NPROC];
+    if (p.uid === 0 || limit === Infinity) return false;
+    let n = 0;
+    for (const q of this.#d.table.byPid.values()) if (q.uid === p.uid) n++;
+    return n >= limit;
   }
 
   /** Descriptors, cwd, start time and signal actions, copied from parent to child. */

@@ -15,8 +15,8 @@ export const DEFAULT_MAX_FDS = 256;
 
 /** Descriptor table of one process. */
 export class FdTable {
-  /** Maximum number of descriptors. */
-  readonly max: number;
+  /** Maximum number of descriptors (RLIMIT_NOFILE's soft limit). */
+  max: number;
   readonly #vfs: Vfs;
   readonly #files: (OpenFile | null)[] = [];
   readonly #cloexec: boolean[] = [];

@@ -9,6 +9,10 @@
  * mount point's parent). Host symbolic links that stay inside are followed
  * on the host side and appear as what they point to.
  *
+ * A directory is listed from one snapshot per open stream (taken at the
+ * first read and at a rewind), so a listing costs one host scan and the
+ * offsets `telldir` returns stay valid.
+ *
  * Every modification gives K.ROFS. Files appear owned by root (uid 0, gid 0)
  * with the host's permission bits. Host I/O errors map to K.NOENT, K.ACCES
  * or K.IO; nothing throws into the kernel.
@@ -138,25 +142,45 @@ class HostInode implements FsInode {
       read: () => K.ISDIR,
       write: () => K.ISDIR,
       readdir: (file: OpenFile): DirEntry[] | KStatus => {
-        let names: string[];
-        try {
-          names = [...Deno.readDirSync(this.hostPath)].map((e) => e.name).sort();
-        } catch (e) {
-          return hostStatus(e);
+        // One snapshot per open directory stream, taken at its first read
+        // and again at a rewind (offset 0): the offsets (telldir cookies)
+        // index it and stay valid while the stream is open.
+        let snap = file.priv instanceof DirSnapshot ? file.priv : null;
+        if (snap === null || file.offset === 0) {
+          const made = this.#snapshot();
+          if (typeof made === "number") return made;
+          snap = made;
+          file.priv = snap;
         }
-        const out: DirEntry[] = [
-          { ino: this.ino, name: ".", type: S_IFDIR },
-          { ino: this.ino, name: "..", type: S_IFDIR },
-        ];
-        for (const name of names) {
-          const child = this.#fs.resolveChild(this.hostPath, name);
-          if (typeof child === "number") continue; // escaping links and vanished files are hidden
-          out.push({ ino: child.ino, name, type: child.stat().mode & S_IFMT });
-        }
-        return out.slice(file.offset);
+        return snap.entries.slice(file.offset);
       },
     };
   }
+
+  /** The directory's entries now: `.`, `..`, then the visible names, sorted. */
+  #snapshot(): DirSnapshot | KStatus {
+    let names: string[];
+    try {
+      names = [...Deno.readDirSync(this.hostPath)].map((e) => e.name).sort();
+    } catch (e) {
+      return hostStatus(e);
+    }
+    const out: DirEntry[] = [
+      { ino: this.ino, name: ".", type: S_IFDIR },
+      { ino: this.ino, name: "..", type: S_IFDIR },
+    ];
+    for (const name of names) {
+      const child = this.#fs.resolveChild(this.hostPath, name);
+      if (typeof child === "number") continue; // escaping links and vanished files are hidden
+      out.push({ ino: child.ino, name, type: child.stat().mode & S_IFMT });
+    }
+    return new DirSnapshot(out);
+  }
+}
+
+/** The entries of a host directory as one open stream saw them. */
+class DirSnapshot {
+  constructor(readonly entries: readonly DirEntry[]) {}
 }
 
 /** A read-only, confined view of a host directory. */

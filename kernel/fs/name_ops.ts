@@ -14,7 +14,15 @@
 import { K, type KStatus } from "../errors.ts";
 import type { Mount, MountTable, PathFrame, PathLoc } from "./mount_table.ts";
 import { type AttrChange, type Cred, type FsInode, PATH_MAX } from "./node.ts";
-import { isDir, lookup, lookupParent, type ParentLookup, permit } from "./path_lookup.ts";
+import {
+  inGroup,
+  isDir,
+  lookup,
+  lookupParent,
+  type ParentLookup,
+  permit,
+  stickyAllows,
+} from "./path_lookup.ts";
 import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from "./types.ts";
 
 const te = new TextEncoder();
@@ -172,9 +180,10 @@ function removalTarget(
 }
 
 /** The write checks of a removal from `parent`: a writable file system and directory. */
-function removable(parent: PathFrame, cred: Cred): KStatus {
+function removable(parent: PathFrame, victim: FsInode, cred: Cred): KStatus {
   if (parent.mount.fs.readOnly) return K.ROFS;
-  return permit(parent.inode, cred, 3);
+  const perm = permit(parent.inode, cred, 3);
+  return perm < 0 ? perm : stickyAllows(parent.inode, victim, cred);
 }
 
 /** Removes a non-directory name; an open file keeps its data until the last close. */
@@ -189,7 +198,7 @@ export function unlink(
   const { p, parent, victim } = r;
   if (isDir(victim)) return K.ISDIR;
   if (p.trailingSlash) return K.NOTDIR;
-  const perm = removable(parent, cred);
+  const perm = removable(parent, victim, cred);
   if (perm < 0) return perm;
   return parent.inode.unlink?.(p.name) ?? K.NOTSUP;
 }
@@ -212,7 +221,7 @@ export function rmdir(
   const { p, parent, victim } = r;
   if (!isDir(victim)) return K.NOTDIR;
   if (table.mountedOn(victim) !== undefined) return K.BUSY;
-  const perm = removable(parent, cred);
+  const perm = removable(parent, victim, cred);
   if (perm < 0) return perm;
   return parent.inode.rmdir?.(p.name) ?? K.NOTSUP;
 }
@@ -268,6 +277,11 @@ export function rename(
   if (from.mount.fs.readOnly) return K.ROFS;
   let perm = permit(from.inode, cred, 3);
   if (perm === K.OK) perm = permit(to.inode, cred, 3);
+  if (perm === K.OK) perm = stickyAllows(from.inode, src, cred);
+  const dst = to.inode.lookup?.(b.name);
+  if (perm === K.OK && dst !== undefined && typeof dst !== "number") {
+    perm = stickyAllows(to.inode, dst, cred);
+  }
   if (perm < 0) return perm;
   return from.inode.rename?.(a.name, to.inode, b.name) ?? K.NOTSUP;
 }
@@ -292,7 +306,10 @@ export function truncate(
   return loc.inode.truncate?.(size) ?? K.NOTSUP;
 }
 
-/** Changes attributes (chmod/chown/utimes); only root or the owner may. */
+/**
+ * Changes attributes (chmod/chown/utimes); only root or the owner may, and
+ * the owner may change the group only to one of its own.
+ */
 export function setAttr(
   table: MountTable,
   base: PathLoc | null,
@@ -306,6 +323,8 @@ export function setAttr(
   if (loc.mount.fs.readOnly) return K.ROFS;
   const st = loc.inode.stat();
   if (cred.uid !== 0 && (cred.uid !== st.uid || change.uid !== undefined)) return K.PERM;
+  // The owner may give the file only to a group it belongs to.
+  if (cred.uid !== 0 && change.gid !== undefined && !inGroup(cred, change.gid)) return K.PERM;
   return loc.inode.setAttr?.(change) ?? K.NOTSUP;
 }
 

@@ -21,6 +21,8 @@ export interface Cred {
   uid: number;
   /** Effective group id. */
   gid: number;
+  /** Supplementary group ids (setgroups), for the group permission bits. */
+  readonly groups?: readonly number[];
 }
 
 /** The credentials of the superuser. */
@@ -78,9 +80,10 @@ export interface FsInode extends Inode {
   /**
    * Called when the inode is opened, before the description is returned
    * (procfs generates its text here, devices may refuse). A negative status
-   * fails the open.
+   * fails the open. `cred` is the opener's (procfs checks access to another
+   * process's files with it).
    */
-  open?(file: OpenFile): KStatus;
+  open?(file: OpenFile, cred?: Cred): KStatus;
 }
 
 /**
@@ -95,6 +98,28 @@ export interface FileSystem {
   readonly root: FsInode;
   /** True when every modification must fail with K.ROFS. */
   readonly readOnly: boolean;
+  /** Usage figures for statfs (optional: without it the counts are 0). */
+  statfs?(): FsUsage;
+}
+
+/** What statfs reports of a file system (sizes in `blockSize` units). */
+export interface FsUsage {
+  /** Linux's magic number of the file-system type (`f_type`). */
+  magic: number;
+  /** Block size in bytes. */
+  blockSize: number;
+  /** Total blocks. */
+  blocks: number;
+  /** Free blocks. */
+  blocksFree: number;
+  /** Free blocks for unprivileged users. */
+  blocksAvailable: number;
+  /** Total inodes (0: not counted). */
+  files: number;
+  /** Free inodes. */
+  filesFree: number;
+  /** Longest name. */
+  nameMax: number;
 }
 
 /** The concrete open file description (shared by dup'ed descriptors). */

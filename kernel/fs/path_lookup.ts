@@ -22,7 +22,7 @@ import { K, type KStatus } from "../errors.ts";
 import type { MountTable, PathFrame } from "./mount_table.ts";
 import { PathLoc } from "./mount_table.ts";
 import { type Cred, type FsInode, NAME_MAX, PATH_MAX } from "./node.ts";
-import { S_IFDIR, S_IFLNK, S_IFMT } from "./types.ts";
+import { S_IFDIR, S_IFLNK, S_IFMT, S_ISVTX } from "./types.ts";
 
 /** Maximum symbolic links followed in one lookup (as Linux's 40). */
 export const MAX_SYMLINKS = 40;
@@ -163,10 +163,34 @@ export function exceeds(s: string, limit: number): boolean {
   return te.encode(s).length > limit;
 }
 
-/** Simple owner/other permission check; root bypasses. `want`: 4 read, 2 write, 1 exec. */
+/**
+ * The permission check of Unix: the owner's bits for the owner, else the
+ * group's bits for a member of the file's group (effective or supplementary
+ * gid), else the others' bits; root bypasses. `want`: 4 read, 2 write, 1 exec.
+ */
 export function permit(inode: FsInode, cred: Cred, want: number): KStatus {
   if (cred.uid === 0 || want === 0) return K.OK;
   const st = inode.stat(); // uid is needed too, so the full Stat
-  const bits = cred.uid === st.uid ? (st.mode >> 6) & 7 : st.mode & 7;
+  let bits: number;
+  if (cred.uid === st.uid) bits = (st.mode >> 6) & 7;
+  else if (inGroup(cred, st.gid)) bits = (st.mode >> 3) & 7;
+  else bits = st.mode & 7;
   return (bits & want) === want ? K.OK : K.ACCES;
+}
+
+/** True when `gid` is the effective group of `cred` or one of its supplementary groups. */
+export function inGroup(cred: Cred, gid: number): boolean {
+  return cred.gid === gid || (cred.groups?.includes(gid) ?? false);
+}
+
+/**
+ * The sticky-bit rule (`/tmp`, mode 1777): in a directory with S_ISVTX only
+ * the owner of the entry, the owner of the directory or root may remove or
+ * rename the entry (K.PERM otherwise).
+ */
+export function stickyAllows(dir: FsInode, victim: FsInode, cred: Cred): KStatus {
+  if (cred.uid === 0) return K.OK;
+  const ds = dir.stat();
+  if ((ds.mode & S_ISVTX) === 0 || ds.uid === cred.uid) return K.OK;
+  return victim.stat().uid === cred.uid ? K.OK : K.PERM;
 }

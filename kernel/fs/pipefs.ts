@@ -25,7 +25,22 @@ export const PIPE_BUF = 4096;
 /** Default pipe capacity (Linux's 64 KiB). */
 export const DEFAULT_PIPE_CAPACITY = 65536;
 
-/** A pipe's buffer and its two wait queues. */
+/** Kernel memory charged for pipe buffers: bytes held and the most allowed. */
+export interface ByteAccount {
+  /** Bytes held. */
+  used: number;
+  /** Most bytes (Infinity: no limit). */
+  limit: number;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * A pipe's buffer and its two wait queues. The buffer grows on demand (by
+ * powers of two from {@link PIPE_BUF} up to the capacity) and is freed
+ * whenever the pipe is drained, each change charged to a {@link ByteAccount}:
+ * an idle pipe holds no memory.
+ */
 export class Pipe {
   /** Capacity in bytes. */
   readonly capacity: number;
@@ -39,17 +54,48 @@ export class Pipe {
   readonly readQueue = new WaitQueue("pipe-read");
   /** Writers sleep here (woken by reads and by the last reader closing). */
   readonly writeQueue = new WaitQueue("pipe-write");
-  readonly #buf: Uint8Array;
+  #buf: Uint8Array = EMPTY;
   #head = 0;
   #len = 0;
+  readonly #account: ByteAccount;
 
-  /** Creates an empty pipe of `capacity` bytes. */
-  constructor(capacity = DEFAULT_PIPE_CAPACITY) {
+  /** Creates an empty pipe of `capacity` bytes, its buffer charged to `account`. */
+  constructor(capacity = DEFAULT_PIPE_CAPACITY, account: ByteAccount = unlimited()) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`bad pipe capacity ${capacity}`);
     }
     this.capacity = capacity;
-    this.#buf = new Uint8Array(capacity);
+    this.#account = account;
+  }
+
+  /** Bytes of buffer allocated now. */
+  get allocated(): number {
+    return this.#buf.length;
+  }
+
+  /** Grows the buffer to hold `need` bytes; false when the account refuses. */
+  #grow(need: number): boolean {
+    let size = Math.max(PIPE_BUF, this.#buf.length);
+    while (size < need) size *= 2;
+    size = Math.min(size, this.capacity);
+    const delta = size - this.#buf.length;
+    if (this.#account.used + delta > this.#account.limit) return false;
+    const next = new Uint8Array(size);
+    const first = Math.min(this.#len, this.#buf.length - this.#head);
+    copyBytes(next, 0, this.#buf, this.#head, first);
+    if (this.#len > first) copyBytes(next, first, this.#buf, 0, this.#len - first);
+    this.#account.used += delta;
+    this.#buf = next;
+    this.#head = 0;
+    return true;
+  }
+
+  /** Frees the buffer (drained, or both ends closed). */
+  discard(): void {
+    this.#account.used -= this.#buf.length;
+    this.#buf = EMPTY;
+    this.#head = 0;
+    this.#len = 0;
   }
 
   /** Bytes buffered. */
@@ -62,11 +108,13 @@ export class Pipe {
     if (dst.length === 0) return 0;
     if (this.#len === 0) return this.writers === 0 ? 0 : K.AGAIN;
     const n = Math.min(dst.length, this.#len);
-    const first = Math.min(n, this.capacity - this.#head);
+    const size = this.#buf.length;
+    const first = Math.min(n, size - this.#head);
     copyBytes(dst, 0, this.#buf, this.#head, first);
     if (n > first) copyBytes(dst, first, this.#buf, 0, n - first);
-    this.#head = (this.#head + n) % this.capacity;
+    this.#head = (this.#head + n) % size;
     this.#len -= n;
+    if (this.#len === 0) this.discard();
     this.writeQueue.wakeAll();
     return n;
   }
@@ -78,15 +126,25 @@ export class Pipe {
     const free = this.capacity - this.#len;
     const atomic = src.length <= PIPE_BUF;
     if (free === 0 || (atomic && free < src.length)) return K.AGAIN;
-    const n = Math.min(free, src.length);
-    const tail = (this.#head + this.#len) % this.capacity;
-    const first = Math.min(n, this.capacity - tail);
+    let n = Math.min(free, src.length);
+    if (this.#len + n > this.#buf.length && !this.#grow(this.#len + n)) {
+      // Kernel memory for pipes is exhausted: use the room there is.
+      n = Math.min(n, this.#buf.length - this.#len);
+      if (n === 0 || (atomic && n < src.length)) return this.#len > 0 ? K.AGAIN : K.NOMEM;
+    }
+    const size = this.#buf.length;
+    const tail = (this.#head + this.#len) % size;
+    const first = Math.min(n, size - tail);
     copyBytes(this.#buf, tail, src, 0, first);
     if (n > first) copyBytes(this.#buf, 0, src, first, n - first);
     this.#len += n;
     this.readQueue.wakeAll();
     return n;
   }
+}
+
+function unlimited(): ByteAccount {
+  return { used: 0, limit: Infinity };
 }
 
 /** Private data of a pipe end (OpenFile.priv). */
@@ -177,6 +235,7 @@ export const PIPE_OPS: FileOps = {
     const p = end.pipe;
     if (end.reading && --p.readers === 0) p.writeQueue.wakeAll();
     if (end.writing && --p.writers === 0) p.readQueue.wakeAll();
+    if (p.readers === 0 && p.writers === 0 && !end.named) p.discard();
   },
 };
 
@@ -187,13 +246,15 @@ export const FIONREAD = 0x541b;
 export interface PipeOptions {
   /** Buffer size in bytes (default 64 KiB). */
   capacity?: number;
+  /** Where the buffer's memory is charged (default: an unlimited account of its own). */
+  account?: ByteAccount;
   /** Extra OpenFlags for both ends (NONBLOCK, CLOEXEC). */
   flags?: number;
 }
 
 /** Creates an anonymous pipe: a read end and a write end, one reference each. */
 export function createPipe(options: PipeOptions = {}): { reader: OpenFile; writer: OpenFile } {
-  const pipe = new Pipe(options.capacity);
+  const pipe = new Pipe(options.capacity, options.account);
   const inode = new PipeInode(pipe);
   const extra = (options.flags ?? 0) & (OpenFlags.NONBLOCK | OpenFlags.CLOEXEC);
   const reader = new OpenFileDescription(inode, PIPE_OPS, OpenFlags.READ | extra, "pipe:");

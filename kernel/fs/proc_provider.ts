@@ -15,7 +15,7 @@ import { SIG_DFL, SIG_IGN } from "../ipc/signal_numbers.ts";
 import { type AddressSpace, Prot } from "../mm/address_space.ts";
 import { type FrameAllocator, PAGE_SIZE } from "../mm/frames.ts";
 import { type Process, STATE_LETTERS, TaskState } from "../proc/process.ts";
-import type { ProcessTable } from "../proc/process_table.ts";
+import { PID_MAX, type ProcessTable } from "../proc/process_table.ts";
 import type { ProcessInfo, ProcInfoProvider } from "./procfs.ts";
 
 /** Clock ticks per second that /proc reports times in (Linux's USER_HZ). */
@@ -39,6 +39,10 @@ export interface ProcDataSources {
   readonly release: string;
   /** Cycles spent idle so far. */
   idleCycles(): number;
+  /** Bytes of pipe buffers (Buffers). */
+  buffersBytes?(): number;
+  /** Bytes of ramfs file data (Shmem). */
+  shmemBytes?(): number;
   /** Interrupt counts. */
   interrupts(): InterruptCount[];
   /** User and system cycles of a process's own threads. */
@@ -56,7 +60,12 @@ export function createProcProvider(src: ProcDataSources): ProcInfoProvider {
     pids: () => src.table.list().map((p) => p.pid),
     process: (pid) => processInfo(src, pid),
     selfPid: () => src.table.current?.process.pid ?? 0,
-    memory: () => ({ totalBytes: src.ramSize, freeBytes: src.frames.free * PAGE_SIZE }),
+    memory: () => ({
+      totalBytes: src.ramSize,
+      freeBytes: src.frames.free * PAGE_SIZE,
+      buffersBytes: src.buffersBytes?.(),
+      shmemBytes: src.shmemBytes?.(),
+    }),
     uptime: () => {
       const f = src.clock.frequency;
       return { seconds: src.clock.now / f, idleSeconds: src.idleCycles() / f };
@@ -64,6 +73,7 @@ export function createProcProvider(src: ProcDataSources): ProcInfoProvider {
     interrupts: () => src.interrupts(),
     version: () => `Strata version ${src.release} (deno) #1`,
     ticksPerSecond: HZ,
+    taskLimits: () => ({ pidMax: PID_MAX + 1, threadsMax: src.table.threadsMax }),
     cpus: () => [{
       hart: 0,
       isa: ISA_STRING,
@@ -129,6 +139,7 @@ function processInfo(src: ProcDataSources, pid: number): ProcessInfo | null {
     sigCaught: caught,
     exitCode: p.exitCode,
     cmdline: p.argv,
+    environ: p.envp,
     fdSize: src.maxFds,
     maps: sp === null ? [] : sp.regions.map((r) => ({
       start: r.start,

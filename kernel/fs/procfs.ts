@@ -26,7 +26,16 @@
  */
 
 import { K, type KStatus } from "../errors.ts";
-import { type FileSystem, type FileTimes, type FsInode, makeStat, uniformTimes } from "./node.ts";
+import {
+  type Cred,
+  type FileSystem,
+  type FileTimes,
+  type FsInode,
+  type FsUsage,
+  makeStat,
+  ROOT_CRED,
+  uniformTimes,
+} from "./node.ts";
 import {
   type DirEntry,
   type FileOps,
@@ -86,6 +95,8 @@ class GenFile implements FsInode {
     readonly times: FileTimes,
     readonly uid = 0,
     readonly gid = 0,
+    readonly perm = 0o444,
+    readonly guard: ((cred: Cred) => KStatus) | null = null,
   ) {}
   stat(): Stat {
     // Size 0, as on Linux: the content exists only once opened.
@@ -93,16 +104,45 @@ class GenFile implements FsInode {
       ...this.times,
       dev: 3,
       ino: this.ino,
-      mode: S_IFREG | 0o444,
+      mode: S_IFREG | this.perm,
       uid: this.uid,
       gid: this.gid,
     });
   }
-  open(file: OpenFile): KStatus {
+  open(file: OpenFile, cred: Cred = ROOT_CRED): KStatus {
+    const allowed = this.guard?.(cred) ?? K.OK;
+    if (allowed < 0) return allowed;
     const text = this.generate();
     if (text === null) return K.NOENT; // the process exited meanwhile
     file.priv = typeof text === "string" ? te.encode(text) : text;
     return K.OK;
+  }
+}
+
+/** A fixed directory of generated files (`/proc/sys/kernel`). */
+class StaticDir implements FsInode {
+  readonly entries = new Map<string, FsInode>();
+  readonly fileOps: FileOps;
+  constructor(readonly ino: number, parentIno: number, readonly times: FileTimes) {
+    this.fileOps = {
+      ...DIR_BASE_OPS,
+      readdir: (file: OpenFile): DirEntry[] => {
+        const out: DirEntry[] = [
+          { ino, name: ".", type: S_IFDIR },
+          { ino: parentIno, name: "..", type: S_IFDIR },
+        ];
+        for (const [name, e] of this.entries) {
+          out.push({ ino: e.ino, name, type: e instanceof StaticDir ? S_IFDIR : S_IFREG });
+        }
+        return out.slice(file.offset);
+      },
+    };
+  }
+  stat(): Stat {
+    return makeStat({ ...this.times, dev: 3, ino: this.ino, mode: S_IFDIR | 0o555, nlink: 2 });
+  }
+  lookup(name: string): FsInode | KStatus {
+    return this.entries.get(name) ?? K.NOENT;
   }
 }
 
@@ -116,6 +156,7 @@ export class ProcFs implements FileSystem {
   readonly root: FsInode;
   readonly #p: ProcInfoProvider;
   readonly #files = new Map<string, GenFile>();
+  readonly #dirs = new Map<string, StaticDir>();
   readonly #pidDirs = new Map<number, FsInode>();
   readonly #self: FsInode;
   readonly #times: FileTimes;
@@ -139,6 +180,11 @@ export class ProcFs implements FileSystem {
     this.addFile("version", () => p.version() + "\n");
     const cpus = p.cpus?.bind(p);
     if (cpus !== undefined) this.addFile("cpuinfo", () => formatCpuinfo(cpus()));
+    const limits = p.taskLimits?.bind(p);
+    if (limits !== undefined) {
+      this.addFile("sys/kernel/pid_max", () => `${limits().pidMax}\n`);
+      this.addFile("sys/kernel/threads-max", () => `${limits().threadsMax}\n`);
+    }
     this.#self = linkInode(this.#nextIno++, () => String(p.selfPid()), times);
     const rootOps: FileOps = {
       ...DIR_BASE_OPS,
@@ -148,6 +194,7 @@ export class ProcFs implements FileSystem {
           { ino: ROOT_INO, name: "..", type: S_IFDIR },
         ];
         for (const [name, f] of this.#files) out.push({ ino: f.ino, name, type: S_IFREG });
+        for (const [name, d] of this.#dirs) out.push({ ino: d.ino, name, type: S_IFDIR });
         out.push({ ino: this.#self.ino, name: "self", type: S_IFLNK });
         const pids = this.#p.pids().slice().sort((a, b) => a - b);
         for (const pid of pids) out.push({ ino: pidIno(pid, 0), name: String(pid), type: S_IFDIR });
@@ -162,13 +209,50 @@ export class ProcFs implements FileSystem {
     };
   }
 
-  /** Adds a generated file `/proc/NAME` (e.g. `mounts`, `modules`, `cpuinfo`). */
+  /** statfs: Linux's PROC_SUPER_MAGIC, nothing counted. */
+  statfs(): FsUsage {
+    return {
+      magic: 0x9fa0,
+      blockSize: 4096,
+      blocks: 0,
+      blocksFree: 0,
+      blocksAvailable: 0,
+      files: 0,
+      filesFree: 0,
+      nameMax: 255,
+    };
+  }
+
+  /**
+   * Adds a generated file `/proc/NAME` (e.g. `mounts`, `modules`,
+   * `cpuinfo`); a NAME with slashes (`sys/kernel/pid_max`) creates the
+   * directories on the way.
+   */
   addFile(name: string, generate: () => string): void {
-    this.#files.set(name, new GenFile(this.#nextIno++, generate, this.#times));
+    const parts = name.split("/");
+    const file = new GenFile(this.#nextIno++, generate, this.#times);
+    if (parts.length === 1) {
+      this.#files.set(name, file);
+      return;
+    }
+    let dir = this.#dirs.get(parts[0]);
+    if (dir === undefined) {
+      dir = new StaticDir(this.#nextIno++, ROOT_INO, this.#times);
+      this.#dirs.set(parts[0], dir);
+    }
+    for (const part of parts.slice(1, -1)) {
+      let next = dir.entries.get(part);
+      if (!(next instanceof StaticDir)) {
+        next = new StaticDir(this.#nextIno++, dir.ino, this.#times);
+        dir.entries.set(part, next);
+      }
+      dir = next as StaticDir;
+    }
+    dir.entries.set(parts[parts.length - 1], file);
   }
 
   #lookupRoot(name: string): FsInode | KStatus {
-    const f = this.#files.get(name);
+    const f = this.#files.get(name) ?? this.#dirs.get(name);
     if (f !== undefined) return f;
     if (name === "self") return this.#self;
     if (!/^[1-9][0-9]{0,9}$/.test(name)) return K.NOENT;
@@ -197,19 +281,26 @@ export class ProcFs implements FileSystem {
     const times = this.#times;
     const file = (k: number, generate: () => string | Uint8Array | null) =>
       new GenFile(pidIno(pid, k), generate, times, uid, gid);
+    // Linux's ptrace-access rule for what reveals a process's memory and
+    // descriptors: root, or a caller with the process's uid.
+    const traceable = (cred: Cred): KStatus =>
+      cred.uid === 0 || cred.uid === p.process(pid)?.uid ? K.OK : K.ACCES;
+    const guarded = (k: number, perm: number, generate: () => string | Uint8Array | null) =>
+      new GenFile(pidIno(pid, k), generate, times, uid, gid, perm, traceable);
     const files = new Map<string, GenFile>([
       ["cmdline", file(1, gen(formatCmdline))],
       ["comm", file(2, gen((i) => i.comm.slice(0, 15) + "\n"))],
       ["stat", file(3, gen(formatStat))],
       ["status", file(4, gen(formatStatus))],
-      ["maps", file(8, gen(formatMaps))],
+      ["maps", guarded(8, 0o444, gen(formatMaps))],
+      ["environ", guarded(9, 0o400, gen((i) => formatCmdline({ ...i, cmdline: i.environ })))],
     ]);
     const dirIno = pidIno(pid, 0);
     const links = new Map<string, FsInode>([
       ["cwd", linkInode(pidIno(pid, 5), () => p.process(pid)?.cwd ?? null, times, uid, gid)],
       ["exe", linkInode(pidIno(pid, 6), () => p.process(pid)?.exe ?? null, times, uid, gid)],
     ]);
-    const fdDir = this.#makeFdDir(pid, dirIno, uid, gid);
+    const fdDir = this.#makeFdDir(pid, dirIno, gid);
     const ops: FileOps = {
       ...DIR_BASE_OPS,
       readdir(file: OpenFile): DirEntry[] {
@@ -237,11 +328,12 @@ export class ProcFs implements FileSystem {
   }
 
   /** `/proc/PID/fd`: one symbolic link per open descriptor, to the path it was opened by. */
-  #makeFdDir(pid: number, parentIno: number, uid: number, gid: number): FsInode {
+  #makeFdDir(pid: number, parentIno: number, gid: number): FsInode {
     const p = this.#p;
     const times = this.#times;
     const ino = pidIno(pid, 7);
     const fdsOf = () => p.process(pid)?.fds ?? [];
+    const uidNow = () => p.process(pid)?.uid ?? 0;
     const cache = new Map<number, FsInode>();
     const entry = (fd: number): FsInode => {
       let l = cache.get(fd);
@@ -252,7 +344,7 @@ export class ProcFs implements FileSystem {
             return fdsOf().find((e) => e.fd === fd)?.path ?? null;
           },
           times,
-          uid,
+          uidNow(),
           gid,
         );
         cache.set(fd, l);
@@ -275,7 +367,9 @@ export class ProcFs implements FileSystem {
           return out.slice(file.offset);
         },
       },
-      stat: () => makeStat({ ...times, dev: 3, ino, mode: S_IFDIR | 0o500, nlink: 2, uid, gid }),
+      // Owned by the process's current uid, 0500: only it and root list it.
+      stat: () =>
+        makeStat({ ...times, dev: 3, ino, mode: S_IFDIR | 0o500, nlink: 2, uid: uidNow(), gid }),
       lookup: (name: string) => {
         if (!/^(0|[1-9][0-9]{0,8})$/.test(name)) return K.NOENT;
         const fd = Number(name);

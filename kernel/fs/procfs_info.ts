@@ -71,6 +71,8 @@ export interface ProcessInfo {
   exitCode?: number;
   /** Arguments. */
   cmdline?: string[];
+  /** Environment (`/proc/PID/environ`). */
+  environ?: string[];
   /** Number of open descriptors slots (FDSize). */
   fdSize?: number;
   /** Page size in bytes used for rss (default 4096). */
@@ -129,6 +131,8 @@ export interface MemInfo {
   buffersBytes?: number;
   /** Page cache. */
   cachedBytes?: number;
+  /** Shared memory and tmpfs/ramfs file data. */
+  shmemBytes?: number;
   /** Swap size. */
   swapTotalBytes?: number;
   /** Free swap. */
@@ -165,4 +169,6 @@ export interface ProcInfoProvider {
   readonly ticksPerSecond?: number;
   /** The harts for /proc/cpuinfo (the file exists only with this). */
   cpus?(): CpuInfo[];
+  /** System-wide task limits (`/proc/sys/kernel/pid_max` and `threads-max`), optional. */
+  taskLimits?(): { pidMax: number; threadsMax: number };
 }

@@ -8,7 +8,13 @@
  * insertion order, symbolic links hold their target, device nodes and FIFOs
  * hold their type and rdev. Link counts follow Unix rules (a directory has
  * 2 + its subdirectories); an unlinked file that is still open keeps its data
- * until the inode object is dropped. Times come from an injected clock.
+ * until its last close. Times come from an injected clock.
+ *
+ * Size limit (`size=` of Linux's tmpfs): every data page counts against the
+ * file system's {@link RamFs.sizeLimit}; a write that needs a page past it
+ * writes what fits and then gives K.NOSPC, and `statfs` reports the pages
+ * in use. Pages come back when a file shrinks or when its last name and its
+ * last open description are gone.
  *
  * @module
  */
@@ -20,8 +26,14 @@ import {
   type Cred,
   type FileSystem,
   type FsInode,
+  type FsUsage,
   makeStat,
 } from "./node.ts";
+
+/** statfs magic of Linux's ramfs (no size limit). */
+export const RAMFS_MAGIC = 0x858458f6;
+/** statfs magic of Linux's tmpfs (a ramfs with a size limit reports it). */
+export const TMPFS_MAGIC = 0x01021994;
 import {
   type DirEntry,
   type FileOps,
@@ -47,6 +59,16 @@ export interface RamFsOptions {
   maxFileSize?: number;
   /** Permission bits of the root directory (default 0o755). */
   rootMode?: number;
+  /** Most bytes of file data (rounded down to pages; K.NOSPC beyond; default unlimited). */
+  sizeLimit?: number;
+}
+
+/** Pages in use and allowed, shared by the files of one {@link RamFs}. */
+export interface PageAccount {
+  /** Data pages allocated. */
+  used: number;
+  /** Most data pages (Infinity: no limit). */
+  limit: number;
 }
 
 /** An inode of a {@link RamFs}. */
@@ -70,7 +92,9 @@ export class RamInode implements FsInode {
   /** Status change time (ns). */
   ctimeNs: bigint;
   /** File contents (regular files; `size` bytes are valid, holes read as zeros). */
-  readonly data: PagedBytes = new PagedBytes();
+  readonly data: PagedBytes;
+  /** Open descriptions of this inode (data of an unlinked file lives until the last closes). */
+  opens = 0;
   /** File size. */
   size = 0;
   /** Directory entries (directories). */
@@ -87,6 +111,7 @@ export class RamInode implements FsInode {
   constructor(fs: RamFs, ino: number, mode: number, cred: Cred) {
     this.#fs = fs;
     this.ino = ino;
+    this.data = new PagedBytes(fs.pages);
     this.mode = mode;
     this.uid = cred.uid;
     this.gid = cred.gid;
@@ -213,7 +238,19 @@ export class RamInode implements FsInode {
     this.entries.delete(name);
     node.nlink--;
     node.ctimeNs = this.#fs.now();
+    node.dropDataIfGone();
     this.#touch();
+    return K.OK;
+  }
+
+  /** Frees the data of a file with no name left and no open description. */
+  dropDataIfGone(): void {
+    if (this.nlink <= 0 && this.opens === 0) this.data.discardFrom(0);
+  }
+
+  /** Counts an open description (the VFS calls this at open). */
+  open(_file: OpenFile): KStatus {
+    this.opens++;
     return K.OK;
   }
 
@@ -253,6 +290,7 @@ export class RamInode implements FsInode {
         if (node.entries !== null) return K.NOTDIR;
         newDir.entries.delete(newName);
         old.nlink--;
+        old.dropDataIfGone();
       }
     }
     this.entries.delete(name);
@@ -313,10 +351,11 @@ export class RamInode implements FsInode {
       if (pos >= this.#fs.maxFileSize) return K.FBIG;
       return this.writeAt(src.subarray(0, this.#fs.maxFileSize - pos), pos);
     }
-    this.data.write(src, pos);
-    if (end > this.size) this.size = end;
+    const n = this.data.write(src, pos);
+    if (n === 0) return K.NOSPC;
+    if (pos + n > this.size) this.size = pos + n;
     this.#touch();
-    return src.length;
+    return n;
   }
 
   /** Directory listing with `.` and `..` first. */
@@ -341,9 +380,15 @@ export class RamInode implements FsInode {
 /** Bytes of a sparse file page. */
 export const PAGE_SIZE = 4096;
 
-/** Sparse byte storage: 4 KiB pages allocated on first write. */
+/** Sparse byte storage: 4 KiB pages allocated on first write, counted in a {@link PageAccount}. */
 export class PagedBytes {
   readonly #pages = new Map<number, Uint8Array>();
+  readonly #account: PageAccount;
+
+  /** Creates empty storage counting its pages in `account` (default: its own, unlimited). */
+  constructor(account: PageAccount = { used: 0, limit: Infinity }) {
+    this.#account = account;
+  }
 
   /** Pages allocated. */
   get pageCount(): number {
@@ -364,8 +409,11 @@ export class PagedBytes {
     }
   }
 
-  /** Stores `src` at `pos`, allocating pages as needed. */
-  write(src: Uint8Array, pos: number): void {
+  /**
+   * Stores `src` at `pos`, allocating pages as needed; returns the bytes
+   * stored, fewer than asked when the account's limit stops a new page.
+   */
+  write(src: Uint8Array, pos: number): number {
     let done = 0;
     while (done < src.length) {
       const p = pos + done;
@@ -374,12 +422,15 @@ export class PagedBytes {
       const idx = (p - off) / PAGE_SIZE;
       let page = this.#pages.get(idx);
       if (page === undefined) {
+        if (this.#account.used >= this.#account.limit) return done;
         page = new Uint8Array(PAGE_SIZE);
         this.#pages.set(idx, page);
+        this.#account.used++;
       }
       page.set(src.subarray(done, done + k), off);
       done += k;
     }
+    return done;
   }
 
   /** Forgets everything from byte `size` on (so a later extension reads zeros). */
@@ -387,13 +438,21 @@ export class PagedBytes {
     const off = size % PAGE_SIZE;
     const first = (size - off) / PAGE_SIZE;
     for (const idx of [...this.#pages.keys()]) {
-      if (idx > first || (idx === first && off === 0)) this.#pages.delete(idx);
+      if (idx > first || (idx === first && off === 0)) {
+        this.#pages.delete(idx);
+        this.#account.used--;
+      }
     }
     if (off !== 0) this.#pages.get(first)?.fill(0, off);
   }
 }
 
 const RAM_FILE_OPS: FileOps = {
+  release(file: OpenFile): void {
+    const node = file.inode as RamInode;
+    node.opens--;
+    node.dropDataIfGone();
+  },
   read(file: OpenFile, buf: Uint8Array): number {
     const node = file.inode as RamInode;
     const n = node.readAt(buf, file.offset);
@@ -428,6 +487,8 @@ export class RamFs implements FileSystem {
   readonly maxFileSize: number;
   /** Root directory. */
   readonly root: RamInode;
+  /** Data pages in use and the limit (`size=`). */
+  readonly pages: PageAccount;
   readonly #now: () => bigint;
   #nextIno = 1;
 
@@ -436,8 +497,42 @@ export class RamFs implements FileSystem {
     this.#now = options.now ?? (() => 0n);
     this.dev = options.dev ?? 1;
     this.maxFileSize = options.maxFileSize ?? 256 * 1024 * 1024;
+    this.pages = {
+      used: 0,
+      limit: options.sizeLimit === undefined ? Infinity : Math.floor(options.sizeLimit / PAGE_SIZE),
+    };
     this.root = this.newInode(S_IFDIR | (options.rootMode ?? 0o755), { uid: 0, gid: 0 });
     this.root.parent = this.root;
+  }
+
+  /** The size limit in bytes (Infinity when unlimited). */
+  get sizeLimit(): number {
+    return this.pages.limit * PAGE_SIZE;
+  }
+
+  /** Bytes of file data held. */
+  get usedBytes(): number {
+    return this.pages.used * PAGE_SIZE;
+  }
+
+  /**
+   * statfs figures: 4 KiB blocks, the size limit as the total (tmpfs's
+   * magic then; ramfs's, with zero counts, when there is no limit).
+   */
+  statfs(): FsUsage {
+    const limited = this.pages.limit !== Infinity;
+    const total = limited ? this.pages.limit : 0;
+    const free = Math.max(0, total - this.pages.used);
+    return {
+      magic: limited ? TMPFS_MAGIC : RAMFS_MAGIC,
+      blockSize: PAGE_SIZE,
+      blocks: total,
+      blocksFree: free,
+      blocksAvailable: free,
+      files: 0,
+      filesFree: 0,
+      nameMax: 255,
+    };
   }
 
   /** Current time from the injected clock. */

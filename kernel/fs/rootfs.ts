@@ -12,7 +12,7 @@ import { DevFs } from "./devfs.ts";
 import { HostFs } from "./hostfs.ts";
 import { type HostDirMapping, unpackInitramfs, type UnpackSummary } from "./initramfs.ts";
 import { ProcFs, type ProcInfoProvider } from "./procfs.ts";
-import { RamFs } from "./ramfs.ts";
+import { PAGE_SIZE, RamFs } from "./ramfs.ts";
 import type { FileSystem } from "./node.ts";
 import { type Mount, Vfs } from "./vfs.ts";
 
@@ -67,6 +67,8 @@ export interface RootFsOptions {
   proc?: ProcInfoProvider;
   /** Host directories to share read-only. */
   shares?: readonly HostDirMapping[];
+  /** Most bytes of file data written to the root ramfs after the initramfs (default unlimited). */
+  sizeLimit?: number;
 }
 
 /** The assembled tree. */
@@ -106,6 +108,10 @@ export function createRootFs(options: RootFsOptions = {}): RootFs {
   const root = new RamFs({ now: options.now });
   const vfs = new Vfs({ root, charDevices: options.charDevices });
   const unpacked = options.initramfs ? unpackInitramfs(vfs, options.initramfs) : null;
+  // The limit applies to what is written after boot: the initramfs is the image.
+  if (options.sizeLimit !== undefined) {
+    root.pages.limit = root.pages.used + Math.floor(options.sizeLimit / PAGE_SIZE);
+  }
   let devfs: DevFs | null = null;
   if (options.charDevices) {
     devfs = new DevFs(options.charDevices, undefined, options.now?.() ?? 0n);

@@ -29,6 +29,8 @@ export const S_IFDIR = 0o040000;
 export const S_IFCHR = 0o020000;
 /** FIFO (pipe). */
 export const S_IFIFO = 0o010000;
+/** Sticky bit: in a directory, only an entry's owner may remove or rename it. */
+export const S_ISVTX = 0o1000;
 
 /** Kernel-native open flags (personalities translate their own to these). */
 export const OpenFlags = {
@@ -44,6 +46,12 @@ export const OpenFlags = {
   CLOEXEC: 512,
   /** Open only the path (no read/write), like O_PATH. */
   PATH: 1024,
+  /**
+   * Open a program for exec (Linux's FMODE_EXEC): execute permission is
+   * checked instead of read permission (root needs one execute bit), and
+   * the description may be read.
+   */
+  EXEC: 2048,
 } as const;
 
 /** What `open` did, so Win32 can report "succeeded, and ERROR_ALREADY_EXISTS". */

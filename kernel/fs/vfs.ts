@@ -29,6 +29,7 @@ import {
   type Cred,
   type FileSystem,
   type FsInode,
+  type FsUsage,
   OpenFileDescription,
   opsOf,
   ROOT_CRED,
@@ -49,6 +50,28 @@ import {
 import { type OpenContext, openPath } from "./vfs_open.ts";
 
 export { type Mount, type PathFrame, PathLoc } from "./mount_table.ts";
+
+/** What statfs reports: the file system's figures and whether it is read-only. */
+export interface FsUsageReport extends FsUsage {
+  /** Mounted read-only (ST_RDONLY). */
+  readOnly: boolean;
+}
+
+/** The usage figures of the file system mounted at `mount` (zeros when it keeps none). */
+function usageOf(mount: Mount): FsUsageReport {
+  const fs = mount.fs;
+  const u = fs.statfs?.() ?? {
+    magic: 0,
+    blockSize: 4096,
+    blocks: 0,
+    blocksFree: 0,
+    blocksAvailable: 0,
+    files: 0,
+    filesFree: 0,
+    nameMax: 255,
+  };
+  return { ...u, readOnly: fs.readOnly };
+}
 export { MAX_SYMLINKS } from "./path_lookup.ts";
 
 /** `whence` values of {@link Vfs.lseek}. */
@@ -413,6 +436,21 @@ export class Vfs {
     cred: Cred = ROOT_CRED,
   ): KStatus {
     return names.setAttr(this.#table, base, path, change, follow, cred);
+  }
+
+  /**
+   * statfs: the usage of the file system holding `path` (followed), or of
+   * the open `file`'s (a status for anonymous files such as pipes).
+   */
+  statfs(base: PathLoc | null, path: string, cred: Cred = ROOT_CRED): FsUsageReport | KStatus {
+    const loc = lookup(this.#table, base, path, true, cred);
+    return typeof loc === "number" ? loc : usageOf(loc.mount);
+  }
+
+  /** fstatfs: as {@link statfs}, for the file system an open description belongs to. */
+  fstatfs(file: OpenFile): FsUsageReport | KStatus {
+    const loc = this.#locs.get(file);
+    return loc === undefined ? K.BADF : usageOf(loc.mount);
   }
 
   /** Checks access like access(2): `want` is a mask of 4 (read), 2 (write), 1 (execute). */

@@ -16,7 +16,7 @@
 import { K, type KStatus } from "../errors.ts";
 import type { CharDeviceRegistry } from "../io/char_device.ts";
 import { type MountTable, PathLoc } from "./mount_table.ts";
-import { type Cred, OpenFileDescription } from "./node.ts";
+import { type Cred, type FsInode, OpenFileDescription } from "./node.ts";
 import { lookup, lookupParent, permit } from "./path_lookup.ts";
 import { createFifoEnd, type FifoRegistry } from "./pipefs.ts";
 import {
@@ -96,6 +96,12 @@ export function openPath(
   return typeof r === "number" ? r : openLoc(ctx, r, flags, OpenOutcome.OPENED, cred);
 }
 
+/** Execute permission for exec: root needs one execute bit, others their own. */
+function permitExec(inode: FsInode, mode: number, cred: Cred): KStatus {
+  if (cred.uid === 0) return (mode & 0o111) !== 0 ? K.OK : K.ACCES;
+  return permit(inode, cred, 1);
+}
+
 /** Opens the resolved `loc`: the checks on its inode, then the description. */
 function openLoc(
   ctx: OpenContext,
@@ -120,13 +126,14 @@ function openLoc(
     return K.ROFS;
   }
   if (outcome !== OpenOutcome.CREATED) {
-    const want = ((flags & OpenFlags.READ) ? 4 : 0) | (wantsWrite ? 2 : 0);
-    const perm = permit(inode, cred, want);
+    const perm = (flags & OpenFlags.EXEC)
+      ? permitExec(inode, st.mode, cred)
+      : permit(inode, cred, ((flags & OpenFlags.READ) ? 4 : 0) | (wantsWrite ? 2 : 0));
     if (perm < 0) return perm;
   }
   const made = describe(ctx, loc, st, flags, outcome);
   if (typeof made === "number") return made;
-  const r = inode.open?.(made.file) ?? K.OK;
+  const r = inode.open?.(made.file, cred) ?? K.OK;
   if (r < 0) return r;
   ctx.opened(made.file, loc);
   return made;

@@ -10,20 +10,35 @@
 import { K, type KStatus } from "../errors.ts";
 import type { GuestMemory } from "../fs/types.ts";
 import type { Process } from "../proc/process.ts";
-import type { AddressSpace } from "./address_space.ts";
+import { type AddressSpace, pageUp, Prot } from "./address_space.ts";
+import { RLIMIT } from "../proc/rlimits.ts";
 
 /** Memory operations on a process's address space, for the kernel facade to inherit. */
 export abstract class GuestMemoryCalls {
   /** The address space of `p`, or null when it has none. */
   protected abstract spaceOf(p: Process): AddressSpace | null;
 
-  /** brk: sets the break (0 queries); returns the new or current break. */
+  /**
+   * brk: sets the break (0 queries); returns the new or current break. A
+   * heap past RLIMIT_DATA or a space past RLIMIT_AS is refused (the break
+   * stays).
+   */
   brk(p: Process, addr: number): number {
     const sp = this.spaceOf(p);
-    return sp === null ? 0 : sp.setBrk(addr);
+    if (sp === null) return 0;
+    addr >>>= 0;
+    if (addr > sp.brk) {
+      const lim = p.rlimits.soft;
+      if (addr - sp.brkStart > lim[RLIMIT.DATA]) return sp.brk;
+      if (sp.vsize + pageUp(addr) - pageUp(sp.brk) > lim[RLIMIT.AS]) return sp.brk;
+    }
+    return sp.setBrk(addr);
   }
 
-  /** Anonymous private mmap; the address or a negative status. */
+  /**
+   * Anonymous private mmap; the address or a negative status (K.NOMEM past
+   * RLIMIT_AS, or past RLIMIT_DATA for a writable mapping).
+   */
   mmap(
     p: Process,
     addr: number,
@@ -34,6 +49,9 @@ export abstract class GuestMemoryCalls {
   ): number {
     const sp = this.spaceOf(p);
     if (sp === null) return K.NOMEM;
+    const len = pageUp(length >>> 0);
+    if (sp.vsize + len > p.rlimits.soft[RLIMIT.AS]) return K.NOMEM;
+    if ((prot & Prot.WRITE) && dataSize(sp) + len > p.rlimits.soft[RLIMIT.DATA]) return K.NOMEM;
     return sp.mmapAnon(addr, length, prot & 7, fixed, name);
   }
 
@@ -125,4 +143,13 @@ export abstract class GuestMemoryCalls {
   memoryOf(p: Process): GuestMemory {
     return p.memory;
   }
+}
+
+/** Linux's data size: the writable private mappings, the stack excepted (RLIMIT_DATA). */
+function dataSize(sp: AddressSpace): number {
+  let n = 0;
+  for (const r of sp.regions) {
+    if ((r.prot & Prot.WRITE) && r.name !== "[stack]") n += r.end - r.start;
+  }
+  return n;
 }

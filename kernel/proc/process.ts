@@ -12,6 +12,7 @@
  */
 
 import type { GuestMemory } from "../fs/types.ts";
+import { Rlimits } from "./rlimits.ts";
 
 /** Guest memory of a process that has no address space: every access faults. */
 export const NO_MEMORY: GuestMemory = {
@@ -208,6 +209,10 @@ export class Process {
   uid = 0;
   /** Real and effective group id. */
   gid = 0;
+  /** Supplementary group ids (setgroups; inherited by fork, kept by exec). */
+  groups: number[] = [];
+  /** Resource limits (inherited by fork, kept by exec). */
+  rlimits: Rlimits = new Rlimits();
   /** File-creation mask. */
   umask = 0o022;
   /** {@link TaskState} of the process as a whole (ZOMBIE once it has exited). */

@@ -41,6 +41,8 @@ export interface TimerPort {
 export class ProcessTable implements ThreadWaker {
   /** Processes by pid (zombies included until reaped). */
   readonly byPid: Map<number, Process> = new Map();
+  /** System-wide task limit (`/proc/sys/kernel/threads-max`); zombies count until reaped. */
+  threadsMax: number = Infinity;
   /** Child-state-change queues by pid (wait() sleeps here). */
   readonly #childEvents = new Map<Process, WakeList>();
   /** The active policy. */
@@ -86,10 +88,12 @@ export class ProcessTable implements ThreadWaker {
 
   /**
    * Creates a process with one thread (tid = pid), child of `parent`
-   * (inheriting its group and session). Returns null when pids run out.
+   * (inheriting its group and session, ids and limits). Returns null when
+   * pids run out or {@link threadsMax} tasks exist.
    * The thread is not yet runnable: call {@link makeReady}.
    */
   create(parent: Process | null): Process | null {
+    if (this.byPid.size >= this.threadsMax) return null;
     const pid = this.#allocPid();
     if (pid < 0) return null;
     const p = new Process(pid, this);
@@ -101,6 +105,8 @@ export class ProcessTable implements ThreadWaker {
       p.sid = parent.sid;
       p.uid = parent.uid;
       p.gid = parent.gid;
+      p.groups = parent.groups.slice();
+      p.rlimits = parent.rlimits.clone();
       p.umask = parent.umask;
     }
     if (pid === 1 && this.init === null) this.init = p;

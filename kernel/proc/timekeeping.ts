@@ -21,6 +21,19 @@ import type { ProcessTable } from "./process_table.ts";
 
 const SLEEP_PLACE: ParkingPlace = { name: "sleep", remove: () => {} };
 
+/**
+ * The last cycle the simulation reaches: 2^53 - 1, the largest integer a
+ * float64 holds exactly (about 2.85 simulated years at 100 MHz). Simulated
+ * time only jumps forward to a scheduled event, so no timer or sleep is
+ * scheduled past it: such a deadline never comes (the sleeper sleeps on
+ * until a signal wakes it, as a sleep of centuries would), and the clock
+ * stays an exact integer.
+ */
+export const TIME_HORIZON_CYCLES = Number.MAX_SAFE_INTEGER;
+
+/** The id of a timer that lies past {@link TIME_HORIZON_CYCLES}: never pending. */
+export const NEVER = -1;
+
 /** Simulated time and kernel timers over one clock. */
 export class Timekeeping {
   readonly #clock: SimClock;
@@ -67,11 +80,13 @@ export class Timekeeping {
    * @param delayNs Delay in simulated nanoseconds.
    * @param callback Runs in kernel context; an exception is logged, not thrown.
    * @param owner The module that owns the timer (null: the kernel).
-   * @returns The timer id for {@link cancelTimer}.
+   * @returns The timer id for {@link cancelTimer} ({@link NEVER} when the
+   *   delay ends past {@link TIME_HORIZON_CYCLES}: the timer never fires).
    */
   startTimer(delayNs: number, callback: () => void, owner: string | null = null): number {
     const clock = this.#clock;
     const cycles = Math.max(0, Math.ceil(delayNs * clock.frequency / 1e9));
+    if (!(clock.now + cycles <= TIME_HORIZON_CYCLES)) return NEVER;
     const id = clock.schedule(cycles, () => {
       if (owner !== null) this.#owned.delete(id);
       try {
@@ -106,6 +121,10 @@ export class Timekeeping {
   armWake(t: Thread, deadlineNs: number): void {
     const clock = this.#clock;
     const cyc = Math.max(clock.now, Math.ceil(deadlineNs * clock.frequency / 1e9));
+    if (!(cyc <= TIME_HORIZON_CYCLES)) {
+      t.timerEvent = NEVER;
+      return;
+    }
     t.timerEvent = clock.scheduleAt(cyc, () => {
       t.timerEvent = -1;
       this.#table.wakeThread(t);

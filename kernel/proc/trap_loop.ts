@@ -72,6 +72,8 @@ export interface TrapHooks {
   externalInterrupt(): void;
   /** `t` has deliverable signals pending and is about to return to user mode. */
   deliverSignals(t: Thread): void;
+  /** Optional: `t` used up its time slice (CPU-time limits are checked here). */
+  sliceExpired?(t: Thread): void;
   /** A host exception escaped while handling a trap of `t` (null when idle). */
   hostError(t: Thread | null, error: unknown): void;
   /**
@@ -380,6 +382,8 @@ export class TrapLoop {
   }
 
   #preempt(t: Thread): void {
+    if (t.state !== TaskState.RUNNING) return;
+    this.#hooks.sliceExpired?.(t);
     if (t.state !== TaskState.RUNNING) return;
     if (this.trace !== null) this.#traceSlice(t);
     this.stats.preemptions++;

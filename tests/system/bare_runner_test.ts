@@ -96,3 +96,32 @@ Deno.test("an ELF without tohost is refused with BareMetalError", () => {
   image.symbols.delete("tohost");
   assert.throws(() => runBareElf(m, image), BareMetalError);
 });
+
+/** rv32ui_arith with its first instruction replaced by 0 (illegal): it traps to mtvec = 0. */
+function trapStormImage() {
+  const bytes = Deno.readFileSync(new URL("rv32ui_arith.elf", BIN));
+  const image = parseElf32(bytes);
+  const seg = image.programHeaders.find((ph) =>
+    ph.type === 1 && image.entry >= ph.vaddr && image.entry < ph.vaddr + ph.filesz
+  )!;
+  bytes.fill(0, seg.offset + image.entry - seg.vaddr, seg.offset + image.entry - seg.vaddr + 4);
+  return parseElf32(bytes);
+}
+
+Deno.test("a trap storm (mtvec = 0 faulting on itself) ends with a message, not a hang", () => {
+  const m = createMachine({ ramSize: 4 << 20, rtcEpochNs: 0n });
+  const r = runBareElf(m, trapStormImage(), { maxInstructions: 50_000_000 });
+  assert.equal(r.status, "trap-storm");
+  assert.equal(r.message, "trap storm at pc=0x0 (cause 1)");
+  m.close();
+});
+
+Deno.test("traps count against maxInstructions", () => {
+  const m = createMachine({ ramSize: 4 << 20, rtcEpochNs: 0n });
+  const r = runBareElf(m, trapStormImage(), { maxInstructions: 3000 });
+  assert.equal(r.status, "limit");
+  assert.equal(m.cpu.mcause, 1);
+  // 3,000 steps, every one a trap: 3,000 trap charges of simulated time.
+  assert.ok(r.cycles <= 3000 * m.cpu.costs.trap + 100, `${r.cycles} cycles`);
+  m.close();
+});

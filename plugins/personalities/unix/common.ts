@@ -8,6 +8,7 @@
  */
 
 import {
+  type Cred,
   type FileCaller,
   K,
   type KernelApi,
@@ -127,8 +128,8 @@ export function callerOf(p: Process, api: KernelApi): FileCaller {
 }
 
 /** Credentials for the VFS permission check. */
-export function credOf(p: Process): { uid: number; gid: number } {
-  return { uid: p.uid, gid: p.gid };
+export function credOf(p: Process): Cred {
+  return { uid: p.uid, gid: p.gid, groups: p.groups };
 }
 
 /** The open file behind `fd`, or null. */
@@ -235,7 +236,7 @@ const randoms = new WeakMap<KernelApi, DeterministicRandom>();
 export function randomOf(api: KernelApi): DeterministicRandom {
   let r = randoms.get(api);
   if (r === undefined) {
-    r = new DeterministicRandom();
+    r = new DeterministicRandom(api.config.randomSeed);
     randoms.set(api, r);
   }
   return r;

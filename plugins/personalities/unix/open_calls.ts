@@ -117,6 +117,7 @@ export function sysPipe2(t: Thread, api: KernelApi): number {
   const cloexec = (flags & O.CLOEXEC) !== 0;
   const { reader, writer } = createPipe({
     flags: (flags & O.NONBLOCK) ? OpenFlags.NONBLOCK : 0,
+    account: api.pipeMemory,
   });
   const rfd = api.fdInstall(p, reader, cloexec);
   if (rfd < 0) {

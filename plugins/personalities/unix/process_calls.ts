@@ -386,11 +386,6 @@ export function sysGetresgid(t: Thread, api: KernelApi): number {
   return getIds(t, api, t.process.gid);
 }
 
-/** getgroups(size, list): no supplementary groups, so 0 (nothing is written). */
-export function sysGetgroups(t: Thread): number {
-  return arg(t, 0) < 0 ? K.INVAL : 0;
-}
-
 /** getpriority/setpriority `which` values. */
 const PRIO = { PROCESS: 0, PGRP: 1, USER: 2 } as const;
 

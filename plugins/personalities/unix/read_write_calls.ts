@@ -26,6 +26,7 @@ import {
   type Thread,
 } from "../../../kernel/api.ts";
 import { IOVEC_SIZE, UIO_MAXIOV } from "./abi.ts";
+import { fsizeAllowance } from "./fsize_limit.ts";
 import {
   arg,
   callerOf,
@@ -120,6 +121,9 @@ function writeFrom(
 ): number {
   const p = t.process;
   const caller = callerOf(p, api);
+  const allowed = fsizeAllowance(t, api, file, count);
+  if (allowed < 0) return allowed;
+  count = allowed;
   // A blocking write to a pipe or tty waits until all of it is written, as
   // POSIX asks; the bytes already written survive the restart of the call.
   const waitForAll = first && (file.flags & OpenFlags.NONBLOCK) === 0 && isStreamFile(file);
@@ -246,7 +250,9 @@ export function sysWritev(t: Thread, api: KernelApi): number {
       }
       fill += len;
     }
-    const n = api.vfs.write(file, scratch.subarray(0, fill), callerOf(p, api));
+    const allowed = fsizeAllowance(t, api, file, fill);
+    if (allowed < 0) return allowed;
+    const n = api.vfs.write(file, scratch.subarray(0, allowed), callerOf(p, api));
     if (n === K.AGAIN) return waitForFile(t, api, file, "write");
     if (n === K.PIPE) return brokenPipe(t, api);
     return n;
@@ -351,8 +357,10 @@ export function sysPread64(t: Thread, api: KernelApi): number {
 export function sysPwrite64(t: Thread, api: KernelApi): number {
   const a = positionalArgs(t, api);
   if (typeof a === "number") return a;
-  const { p, file, pos, want } = a;
-  if (want === 0) return 0;
+  const { p, file, pos } = a;
+  if (a.want === 0) return 0;
+  const want = fsizeAllowance(t, api, file, a.want, pos);
+  if (want < 0) return want;
   const chunk = scratch.subarray(0, want);
   if (!api.copyInto(p, uarg(t, 1), chunk)) return K.FAULT;
   return api.vfs.pwrite(file, chunk, pos, callerOf(p, api));

@@ -101,6 +101,10 @@ behave as on Linux, and outputs compare with qemu-riscv32), \`release\`
 process has one user id and one group id (real = effective = saved): root may
 switch to another id with \`setuid\`/\`setresuid\` & co. (after which the file
 system's permission checks apply to it), others only to their own id.
+Supplementary groups (\`setgroups\`, root only; \`getgroups\`) count for
+the group permission bits. Resource limits are read and set with
+\`prlimit64\` (see \`docs/reliability.md\` for the defaults and which are
+enforced); \`syslog\` reads the kernel ring buffer (\`dmesg\`).
 `;
 
 const LAYOUT = `## How the personality is built (and how to add a call)

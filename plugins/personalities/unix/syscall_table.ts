@@ -9,6 +9,10 @@
  * @module
  */
 
+import { sysFstatfs64, sysStatfs64 } from "./statfs_calls.ts";
+import { sysSyslog } from "./syslog_calls.ts";
+import { sysPrlimit64 } from "./rlimit_calls.ts";
+import { sysGetgroups, sysSetgroups } from "./group_calls.ts";
 import { SupportLevel, type SyscallHandler } from "../../../kernel/api.ts";
 import { SYSCALL_NAMES } from "./syscall_names.ts";
 import {
@@ -17,7 +21,6 @@ import {
   sysExit,
   sysExitGroup,
   sysGetgid,
-  sysGetgroups,
   sysGetpgid,
   sysGetpid,
   sysGetppid,
@@ -159,6 +162,8 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
   e(35, "unlinkat", sysUnlinkat, "full", "AT_REMOVEDIR supported"),
   e(36, "symlinkat", sysSymlinkat, "full"),
   e(37, "linkat", sysLinkat, "partial", "AT_SYMLINK_FOLLOW; AT_EMPTY_PATH gives EINVAL"),
+  e(43, "statfs64", sysStatfs64, "full", "ramfs reports its size limit (tmpfs's magic)"),
+  e(44, "fstatfs64", sysFstatfs64, "full"),
   e(45, "truncate64", sysTruncate64, "full"),
   e(46, "ftruncate64", sysFtruncate64, "full"),
   e(48, "faccessat", sysFaccessat, "partial", "owner and other bits only (no group check)"),
@@ -217,6 +222,13 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     sysSetTidAddress,
     "partial",
     "the word is zeroed at exit (no futex wake)",
+  ),
+  e(
+    116,
+    "syslog",
+    sysSyslog,
+    "partial",
+    "the kernel ring buffer for dmesg; no destructive read (2)",
   ),
   e(120, "sched_getscheduler", sysSchedGetscheduler, "partial", "always SCHED_OTHER"),
   e(122, "sched_setaffinity", sysSchedSetaffinity, "full", "one CPU: the mask must include CPU 0"),
@@ -322,7 +334,8 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
   e(155, "getpgid", sysGetpgid, "full"),
   e(156, "getsid", sysGetsid, "full"),
   e(157, "setsid", sysSetsid, "full"),
-  e(158, "getgroups", sysGetgroups, "full", "no supplementary groups: always 0"),
+  e(158, "getgroups", sysGetgroups, "full"),
+  e(159, "setgroups", sysSetgroups, "full", "root only; at most 65,536 groups"),
   e(
     160,
     "uname",
@@ -379,6 +392,13 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "anonymous memory only: MAP_SHARED anonymous is mapped private; file mappings give ENODEV",
   ),
   e(226, "mprotect", sysMprotect, "full"),
+  e(
+    261,
+    "prlimit64",
+    sysPrlimit64,
+    "partial",
+    "enforced: NPROC, NOFILE, AS, DATA, FSIZE, CPU; STACK, CORE and the rest are stored only",
+  ),
   e(
     276,
     "renameat2",

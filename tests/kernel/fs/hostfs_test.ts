@@ -73,3 +73,40 @@ Deno.test("hostfs: escaping symlinks and .. are refused; writes are ROFS", () =>
     Deno.removeSync(top, { recursive: true });
   }
 });
+
+Deno.test("hostfs: a directory stream lists from one host scan with stable offsets", () => {
+  const top = Deno.makeTempDirSync({ prefix: "strata_hostfs_" });
+  try {
+    for (let i = 0; i < 300; i++) Deno.writeFileSync(`${top}/f${1000 + i}`, te.encode("x"));
+    const fs = new HostFs(top);
+    const vfs = new Vfs({ root: new RamFs() });
+    vfs.mkdir(null, "/mnt");
+    assert.equal(vfs.mount("/mnt", fs), K.OK);
+    let resolves = 0;
+    const resolve = fs.resolveChild.bind(fs);
+    fs.resolveChild = (dir, name) => {
+      resolves++;
+      return resolve(dir, name);
+    };
+    const d = vfs.open(null, "/mnt", OpenFlags.READ | OpenFlags.DIRECTORY);
+    assert.ok(typeof d !== "number");
+    // Read it as getdents64 does with a small buffer: ten entries at a time.
+    const seen: string[] = [];
+    for (;;) {
+      const batch = vfs.readdir(d.file) as { name: string }[];
+      if (batch.length === 0) break;
+      for (const e of batch.slice(0, 10)) seen.push(e.name);
+      d.file.offset += Math.min(10, batch.length);
+      // A file appearing on the host mid-listing must not shift the offsets.
+      if (seen.length === 20) Deno.writeFileSync(`${top}/a_new`, te.encode("y"));
+    }
+    assert.equal(seen.length, 302, "., .. and 300 files, none twice");
+    assert.equal(new Set(seen).size, 302);
+    assert.equal(resolves, 300, "one host resolution per entry, not per call");
+    // A rewind takes a new snapshot, which sees the new file.
+    d.file.offset = 0;
+    assert.equal((vfs.readdir(d.file) as unknown[]).length, 303);
+  } finally {
+    Deno.removeSync(top, { recursive: true });
+  }
+});

@@ -49,6 +49,7 @@ function provider(): ProcInfoProvider & { procs: Map<number, ProcessInfo>; self:
       sigPending: 1n << 1n,
       sigBlocked: (1n << 1n) | (1n << 33n),
       cmdline: ["ls", "-l", "/tmp"],
+      environ: ["HOME=/home/u", "PATH=/bin"],
       cwd: "/tmp",
       exe: "/bin/ls",
       fds: [{ fd: 0, path: "/dev/console" }, { fd: 1, path: "pipe:[4]" }, {
@@ -236,6 +237,7 @@ Deno.test("procfs: cwd, exe and fd links", () => {
     "stat",
     "status",
     "maps",
+    "environ",
     "cwd",
     "exe",
     "fd",
@@ -256,4 +258,24 @@ Deno.test("procfs: /proc/PID/maps in Linux's 32-bit layout; /proc/cpuinfo", () =
     "processor\t: 0\nhart\t\t: 0\nisa\t\t: rv32ima\nmmu\t\t: sv32\n" +
       "mvendorid\t: 0x0\nmarchid\t\t: 0x2b\nmimpid\t\t: 0x1\n\n",
   );
+});
+
+Deno.test("procfs: maps, environ and fd of another user's process are denied (ptrace rule)", () => {
+  const { vfs } = setup();
+  const owner = { uid: 1000, gid: 100 }, other = { uid: 1001, gid: 100 };
+  for (const path of ["/proc/42/maps", "/proc/42/environ"]) {
+    assert.equal(vfs.open(null, path, OpenFlags.READ, 0, other), K.ACCES, path);
+    const r = vfs.open(null, path, OpenFlags.READ, 0, owner);
+    assert.ok(typeof r !== "number", `${path} for its owner`);
+    assert.ok(typeof vfs.open(null, path, OpenFlags.READ) !== "number", `${path} for root`);
+  }
+  assert.equal(cat(vfs, "/proc/42/environ"), "HOME=/home/u\0PATH=/bin\0");
+  const fd = OpenFlags.READ | OpenFlags.DIRECTORY;
+  assert.equal(vfs.open(null, "/proc/42/fd", fd, 0, other), K.ACCES);
+  assert.equal(vfs.readlink(null, "/proc/42/fd/0", other), K.ACCES);
+  assert.ok(typeof vfs.open(null, "/proc/42/fd", fd, 0, owner) !== "number");
+  assert.equal(vfs.readlink(null, "/proc/42/fd/0", owner), "/dev/console");
+  // What ps needs stays readable by everyone.
+  assert.ok(typeof vfs.open(null, "/proc/42/stat", OpenFlags.READ, 0, other) !== "number");
+  assert.ok(typeof vfs.open(null, "/proc/42/cmdline", OpenFlags.READ, 0, other) !== "number");
 });

@@ -135,9 +135,25 @@ export function createFakeKernel(): FakeKernel {
 
   const impl: Partial<KernelApi> = {
     version: 1,
-    config: { quantumCycles: 100_000, frequency: 100_000_000, ramSize: 64 << 20 },
+    config: {
+      quantumCycles: 100_000,
+      frequency: 100_000_000,
+      ramSize: 64 << 20,
+      randomSeed: 0x5eed_5742,
+    },
     vfs,
     maxFds: 64,
+    pipeMemory: { used: 0, limit: Infinity },
+    logLines: [] as string[],
+    clearLog(): void {
+      (this.logLines as string[]).length = 0;
+    },
+    setRlimit(_caller: Process, target: Process, res: number, soft: number, hard: number) {
+      if (!(res >= 0 && res < 16) || soft > hard) return K.INVAL;
+      target.rlimits.soft[res] = soft;
+      target.rlimits.hard[res] = hard;
+      return K.OK;
+    },
     getProcess: (pid: number) => (pid === 10 ? proc : pid === 1 ? parent : null),
     processes: () => [parent, proc],
     copyIn: (_p, addr, len) => memory.copyIn(addr, len),
