@@ -37,9 +37,10 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * A pipe's buffer and its two wait queues. The buffer grows on demand (by
- * powers of two from {@link PIPE_BUF} up to the capacity) and is freed
- * whenever the pipe is drained, each change charged to a {@link ByteAccount}:
- * an idle pipe holds no memory.
+ * powers of two from {@link PIPE_BUF} up to the capacity); when the pipe is
+ * drained a grown buffer is freed and a one-page buffer kept, and it is all
+ * freed when both ends close, each change charged to a {@link ByteAccount}:
+ * a pipe never written to holds no memory.
  */
 export class Pipe {
   /** Capacity in bytes. */
@@ -114,7 +115,12 @@ export class Pipe {
     if (n > first) copyBytes(dst, first, this.#buf, 0, n - first);
     this.#head = (this.#head + n) % size;
     this.#len -= n;
-    if (this.#len === 0) this.discard();
+    if (this.#len === 0) {
+      // Drained: a grown buffer goes back; one page stays (still charged), so
+      // a pipe in steady use allocates nothing per round trip.
+      if (this.#buf.length > PIPE_BUF) this.discard();
+      else this.#head = 0;
+    }
     this.writeQueue.wakeAll();
     return n;
   }
