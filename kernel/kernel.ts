@@ -39,6 +39,7 @@ import { Vfs } from "./fs/vfs.ts";
 import { CharDeviceRegistry } from "./io/char_device.ts";
 import { InterruptService } from "./io/interrupts.ts";
 import { readRtcNs } from "./io/rtc.ts";
+import { FutexTable } from "./ipc/futex.ts";
 import { SignalEngine, type SignalInfo } from "./ipc/signals.ts";
 import { SignalService } from "./ipc/signal_service.ts";
 import { WaitQueue } from "./ipc/wait_queue.ts";
@@ -131,6 +132,7 @@ export class Kernel extends FileCalls implements KernelApi {
   readonly #time: Timekeeping;
   readonly #irq: InterruptService;
   readonly #sig: SignalService;
+  readonly #futex: FutexTable;
   readonly #reg: Registrations;
   readonly #exec: ExecService;
   readonly #life: ProcessLifecycle;
@@ -162,6 +164,12 @@ export class Kernel extends FileCalls implements KernelApi {
     this.#time = new Timekeeping(m.clock, this.table, readRtcNs(m.bus), (l) => this.log(l));
     this.signals = this.#newSignalEngine();
     this.#sig = new SignalService(this.table, this.signals);
+    this.#futex = new FutexTable({
+      park: (t, place) => this.table.park(t, place),
+      wake: (t) => this.table.wakeThread(t),
+      armWake: (t, ns) => this.#time.armWake(t, ns),
+      nowNs: () => this.#time.nowNs(),
+    });
     this.charDevices = new CharDeviceRegistry();
     this.modules = this.#newLoader();
     this.#reg = new Registrations({
@@ -416,6 +424,43 @@ export class Kernel extends FileCalls implements KernelApi {
   /** exit: terminates the process of `t`. */
   exit(t: Thread, code: number): number {
     return this.#life.exit(t, code);
+  }
+
+  /** A new thread in the process of `t`. */
+  createThread(t: Thread, pc: number, regs: Int32Array): Thread | KStatus {
+    return this.#life.createThread(t, pc, regs);
+  }
+
+  /** Ends one thread (the last ends the process). */
+  exitThread(t: Thread, code: number): number {
+    return this.#life.exitThread(t, code);
+  }
+
+  /** Thread by tid. */
+  getThread(tid: number): Thread | null {
+    return this.table.thread(tid) ?? null;
+  }
+
+  /** Futex wait. */
+  futexWait(t: Thread, addr: number, expected: number, bitset: number, deadlineNs: number): number {
+    return this.#futex.wait(t, addr, expected, bitset, deadlineNs);
+  }
+
+  /** Futex wake. */
+  futexWake(t: Thread, addr: number, n: number, bitset: number): number {
+    return this.#futex.wake(t, addr, n, bitset);
+  }
+
+  /** Futex requeue. */
+  futexRequeue(
+    t: Thread,
+    addr: number,
+    n: number,
+    addr2: number,
+    n2: number,
+    expected: number,
+  ): number {
+    return this.#futex.requeue(t, addr, n, addr2, n2, expected);
   }
 
   /** wait4/waitid for a child of `t.process`. */

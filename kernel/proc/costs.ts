@@ -31,6 +31,8 @@ export interface KernelCosts {
   signalDelivery: number;
   /** Creating a process (fork: tables, descriptors), besides page-table copying. */
   fork: number;
+  /** Creating a thread in an existing process (task structure, tid). */
+  threadCreate: number;
   /** Loading a program (exec), besides copying the image. */
   exec: number;
 }
@@ -48,5 +50,6 @@ export const DEFAULT_KERNEL_COSTS: Readonly<KernelCosts> = Object.freeze({
   interrupt: 120,
   signalDelivery: 400,
   fork: 2000,
+  threadCreate: 500,
   exec: 3000,
 });

@@ -1,5 +1,6 @@
 /**
- * The process table: pid allocation, the process tree (orphans go to pid 1),
+ * The process table: pid and tid allocation (one number space, as Linux
+ * has), threads by tid, the process tree (orphans go to pid 1),
  * and the scheduling states of threads (ready, blocked, stopped, zombie) with
  * the ready set kept by the active {@link SchedulerPolicy}.
  *
@@ -41,6 +42,8 @@ export interface TimerPort {
 export class ProcessTable implements ThreadWaker {
   /** Processes by pid (zombies included until reaped). */
   readonly byPid: Map<number, Process> = new Map();
+  /** Threads by tid (every thread of every process in {@link byPid}). */
+  readonly #byTid = new Map<number, Thread>();
   /** Child-state-change queues by pid (wait() sleeps here). */
   readonly #childEvents = new Map<Process, WakeList>();
   /** The active policy. */
@@ -71,7 +74,10 @@ export class ProcessTable implements ThreadWaker {
     for (let n = 0; n < PID_MAX; n++) {
       let pid = this.#lastPid + 1 + n;
       if (pid > PID_MAX) pid -= PID_MAX;
-      if (!this.byPid.has(pid) && !this.#heldPids.has(pid) && !this.#groupOrSessionInUse(pid)) {
+      if (
+        !this.byPid.has(pid) && !this.#byTid.has(pid) && !this.#heldPids.has(pid) &&
+        !this.#groupOrSessionInUse(pid)
+      ) {
         this.#lastPid = pid;
         return pid;
       }
@@ -93,7 +99,9 @@ export class ProcessTable implements ThreadWaker {
     const pid = this.#allocPid();
     if (pid < 0) return null;
     const p = new Process(pid, this);
-    p.threads.push(new Thread(pid, p));
+    const leader = new Thread(pid, p);
+    p.threads.push(leader);
+    this.#byTid.set(pid, leader);
     if (parent !== null) {
       p.parent = parent;
       parent.children.push(p);
@@ -122,6 +130,53 @@ export class ProcessTable implements ThreadWaker {
   /** Process by pid. */
   get(pid: number): Process | undefined {
     return this.byPid.get(pid);
+  }
+
+  /** Thread by tid (exited non-leader threads are gone). */
+  thread(tid: number): Thread | undefined {
+    return this.#byTid.get(tid);
+  }
+
+  /**
+   * Adds a thread to live process `p` with a fresh tid; null when tids run
+   * out. The thread is not yet runnable: call {@link makeReady}.
+   */
+  addThread(p: Process): Thread | null {
+    if (p.state === TaskState.ZOMBIE) return null;
+    const tid = this.#allocPid();
+    if (tid < 0) return null;
+    const t = new Thread(tid, p);
+    p.threads.push(t);
+    p.liveThreads++;
+    this.#byTid.set(tid, t);
+    return t;
+  }
+
+  /**
+   * Ends one thread of a process that goes on: it leaves scheduling; a
+   * non-leader thread leaves the process and the tid table (its CPU time
+   * is kept in the process totals), the leader stays as a zombie thread.
+   * The caller checks {@link Process.liveThreads} and ends the process at 0.
+   */
+  retireThread(t: Thread): void {
+    if (t.state === TaskState.ZOMBIE) return;
+    this.#takeOff(t);
+    t.state = TaskState.ZOMBIE;
+    const p = t.process;
+    p.liveThreads--;
+    if (this.current === t) this.current = null;
+    if (t === p.threads[0]) return;
+    const i = p.threads.indexOf(t);
+    if (i >= 0) p.threads.splice(i, 1);
+    this.#byTid.delete(t.tid);
+    p.exitedUserCycles += t.userCycles;
+    p.exitedSystemCycles += t.systemCycles;
+  }
+
+  /** Takes `t` off the ready set or its wait queue and timer. */
+  #takeOff(t: Thread): void {
+    if (t.state === TaskState.READY) this.policy.remove(t);
+    if (t.state === TaskState.BLOCKED) this.#unpark(t);
   }
 
   /** Processes sorted by pid. */
@@ -207,14 +262,10 @@ export class ProcessTable implements ThreadWaker {
    */
   zombify(p: Process): void {
     for (const t of p.threads) {
-      if (t.state === TaskState.READY) this.policy.remove(t);
-      if (t.state === TaskState.BLOCKED) {
-        const place = t.parkedOn;
-        if (place !== null) place.remove(t);
-        this.#unpark(t);
-      }
+      this.#takeOff(t);
       t.state = TaskState.ZOMBIE;
     }
+    p.liveThreads = 0;
     p.state = TaskState.ZOMBIE;
     const exited = this.#exitEvents.get(p);
     if (exited !== undefined) {
@@ -248,6 +299,7 @@ export class ProcessTable implements ThreadWaker {
     p.parent = null;
     this.byPid.delete(p.pid);
     this.#childEvents.delete(p);
+    for (const t of p.threads) if (this.#byTid.get(t.tid) === t) this.#byTid.delete(t.tid);
     p.threads.length = 0;
     p.reaped = true;
     if (p.handles > 0) this.#heldPids.add(p.pid);

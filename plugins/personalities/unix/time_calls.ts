@@ -22,7 +22,7 @@ import {
   TMS_SIZE,
   writeTimespec64,
 } from "./abi.ts";
-import { arg, procData, scratch, scratchView, uarg, type UnixProcessData } from "./common.ts";
+import { arg, scratch, scratchView, threadData, uarg, type UnixThreadData } from "./common.ts";
 
 /** Nanoseconds of `cycles` at the machine's frequency. */
 function cyclesToNs(api: KernelApi, cycles: number): number {
@@ -104,18 +104,18 @@ export function sysClockNanosleep64(t: Thread, api: KernelApi): number {
     t.restartState = deadline;
     // Remembered so that the delivery of a signal that interrupts the sleep
     // can end it with EINTR and store the time left (see endInterruptedCall).
-    const d = procData(t.process, api);
+    const d = threadData(t);
     markNoRestart(d, t);
     d.sleepRemAddr = (flags & CLOCK.TIMER_ABSTIME) ? 0 : uarg(t, 3);
     d.sleepDeadline = deadline;
   }
   const r = api.sleepUntil(t, t.restartState);
-  if (r === 0) procData(t.process, api).noRestartPc = -1;
+  if (r === 0) threadData(t).noRestartPc = -1;
   return r;
 }
 
 /** Records `t`'s current call (pc past its `ecall`) as one that a handler ends with EINTR. */
-export function markNoRestart(d: UnixProcessData, t: Thread): void {
+export function markNoRestart(d: UnixThreadData, t: Thread): void {
   d.noRestartPc = (t.pc - 4) >>> 0;
   d.noRestartNr = t.regs[17];
 }
@@ -130,7 +130,7 @@ export function markNoRestart(d: UnixProcessData, t: Thread): void {
  * restart the call transparently, as on Linux.
  */
 export function endInterruptedCall(api: KernelApi, t: Thread): void {
-  const d = procData(t.process, api);
+  const d = threadData(t);
   const at = d.noRestartPc;
   if (at < 0) return;
   d.noRestartPc = -1;

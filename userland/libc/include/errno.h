@@ -2,7 +2,9 @@
 #ifndef _ERRNO_H
 #define _ERRNO_H
 
-extern int errno;
+/* Per thread: it lives in the thread control block that tp points at. */
+int *__errno_location(void);
+#define errno (*__errno_location())
 
 #define EPERM 1
 #define ENOENT 2
