@@ -47,7 +47,7 @@ import type { AddressSpace, MmContext, MmStats } from "./mm/address_space.ts";
 import { AsidAllocator } from "./mm/asid.ts";
 import { FrameAllocator } from "./mm/frames.ts";
 import { ModuleLoader } from "./modules/loader.ts";
-import { BLOCK } from "./proc/call_result.ts";
+import { BLOCK, NO_RESULT } from "./proc/call_result.ts";
 import { DEFAULT_KERNEL_COSTS, type KernelCosts } from "./proc/costs.ts";
 import { FifoPolicy } from "./proc/fifo_policy.ts";
 import { getpgid, getsid, setpgid, setsid } from "./proc/groups.ts";
@@ -418,7 +418,9 @@ export class Kernel extends FileCalls implements KernelApi {
 
   /** exec: replaces the program of `t.process`. */
   exec(t: Thread, path: string, argv: string[], envp: string[]): number {
-    return this.#exec.exec(t, path, argv, envp);
+    const r = this.#exec.exec(t, path, argv, envp);
+    if (r === NO_RESULT && t.process.threads.length > 1) this.table.execTakeover(t);
+    return r;
   }
 
   /** exit: terminates the process of `t`. */

@@ -173,6 +173,35 @@ export class ProcessTable implements ThreadWaker {
     p.exitedSystemCycles += t.systemCycles;
   }
 
+  /**
+   * After a successful exec by `t` in a process with other threads (Linux's
+   * de_thread): every other thread ends; when `t` is not the leader, the
+   * leader takes over its registers, mask and pending signals (so the
+   * process keeps its pid as the tid of its one thread) and `t` ends.
+   * Returns the thread that runs the new program.
+   */
+  execTakeover(t: Thread): Thread {
+    const p = t.process;
+    for (const o of [...p.threads]) if (o !== t) this.retireThread(o);
+    const leader = p.threads[0];
+    if (leader === t) return t;
+    leader.regs.set(t.regs);
+    leader.pc = t.pc;
+    leader.sigBlockedLo = t.sigBlockedLo;
+    leader.sigBlockedHi = t.sigBlockedHi;
+    leader.sigPendingLo = t.sigPendingLo;
+    leader.sigPendingHi = t.sigPendingHi;
+    leader.sigInfo.set(t.sigInfo);
+    leader.pdata = null;
+    leader.futexWoken = false;
+    leader.restartState = -1;
+    leader.state = TaskState.BLOCKED; // revived from ZOMBIE, made ready below
+    p.liveThreads++;
+    this.retireThread(t);
+    this.wakeThread(leader);
+    return leader;
+  }
+
   /** Takes `t` off the ready set or its wait queue and timer. */
   #takeOff(t: Thread): void {
     if (t.state === TaskState.READY) this.policy.remove(t);
