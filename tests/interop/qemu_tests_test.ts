@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execPathPlaceholder, normaliseExecPath } from "./exec_path.ts";
 import { SH_CASES, shellArgs } from "./sh_cases.ts";
-import { TEST_THREADS_OUTPUT } from "./thread_cases.ts";
+import { TEST_CLONE_OUTPUT, TEST_THREADS_OUTPUT } from "./thread_cases.ts";
 import { runHostCommand } from "../guest_guard.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -64,6 +64,7 @@ const TEST_PROGRAM_OUTPUT: Readonly<Record<string, string>> = {
   test_uname: "machine: riscv32\n",
   test_pipe_write: "full write: 307200 bytes\ninterrupted write: partial count\n",
   test_threads: TEST_THREADS_OUTPUT,
+  test_clone: TEST_CLONE_OUTPUT,
 };
 
 /** Guest test programs checked elsewhere instead, and where. */

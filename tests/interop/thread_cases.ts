@@ -12,3 +12,10 @@ export const TEST_THREADS_OUTPUT: string = "threads: 4 workers counted to 8000 u
   "threads: errorcheck and recursive mutexes give EDEADLK, EPERM, EBUSY\n" +
   "threads: 3 detached threads posted a semaphore; barrier of 4\n" +
   "threads: pthread_kill hit its thread; kill went to the thread not blocking it\n";
+
+/** What `test_clone` prints. */
+export const TEST_CLONE_OUTPUT: string = "clone: bad flag combinations give EINVAL\n" +
+  "futex: EINVAL, EFAULT, EAGAIN, ETIMEDOUT as Linux gives them\n" +
+  "exit_group from a thread: status 42\n" +
+  "garbage stack pointer in a thread: process killed by SIGSEGV\n" +
+  "main thread exits alone; the last thread's exit(3) ends the process\n";
