@@ -42,6 +42,12 @@ export interface TimerPort {
 export class ProcessTable implements ThreadWaker {
   /** Processes by pid (zombies included until reaped). */
   readonly byPid: Map<number, Process> = new Map();
+  /**
+   * Most live threads a non-root user may have, counting every process's
+   * threads (RLIMIT_NPROC's semantics: Linux counts tasks): a thread bomb
+   * gets EAGAIN. Root is exempt, as in Linux; pids (PID_MAX) bound everyone.
+   */
+  maxUserThreads = 1024;
   /** Threads by tid (every thread of every process in {@link byPid}). */
   readonly #byTid = new Map<number, Thread>();
   /** Child-state-change queues by pid (wait() sleeps here). */
@@ -139,10 +145,11 @@ export class ProcessTable implements ThreadWaker {
 
   /**
    * Adds a thread to live process `p` with a fresh tid; null when tids run
-   * out. The thread is not yet runnable: call {@link makeReady}.
+   * out or the user is at {@link maxUserThreads}. The thread is not yet runnable: call {@link makeReady}.
    */
   addThread(p: Process): Thread | null {
     if (p.state === TaskState.ZOMBIE) return null;
+    if (p.uid !== 0 && this.#userThreads(p.uid) >= this.maxUserThreads) return null;
     const tid = this.#allocPid();
     if (tid < 0) return null;
     const t = new Thread(tid, p);
@@ -150,6 +157,12 @@ export class ProcessTable implements ThreadWaker {
     p.liveThreads++;
     this.#byTid.set(tid, t);
     return t;
+  }
+
+  #userThreads(uid: number): number {
+    let n = 0;
+    for (const q of this.byPid.values()) if (q.uid === uid) n += q.liveThreads;
+    return n;
   }
 
   /**
