@@ -80,6 +80,7 @@ export const BENCHMARKS: readonly string[] = [
   "bench_mprotect",
   "bench_pagefault",
   "bench_pipe",
+  "bench_thread_switch",
   "bench_yield",
 ];
 

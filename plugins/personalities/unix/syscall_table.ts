@@ -252,7 +252,8 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "sigaltstack",
     sysSigaltstack,
     "partial",
-    "per process (one thread each); SS_AUTODISARM ignored; rt_sigreturn does not reload uc_stack",
+    "per thread (fork copies the caller's, exec clears it); SS_AUTODISARM ignored; " +
+      "rt_sigreturn does not reload uc_stack",
   ),
   e(133, "rt_sigsuspend", sysRtSigsuspend, "full"),
   e(

@@ -44,8 +44,9 @@ function clockNow(api: KernelApi, t: Thread, clock: number): bigint {
     case CLOCK.BOOTTIME_ALARM:
       return BigInt(Math.floor(api.nowNs()));
     case CLOCK.PROCESS_CPUTIME_ID: {
-      let c = 0;
-      for (const th of t.process.threads) c += th.userCycles + th.systemCycles;
+      const p = t.process;
+      let c = p.exitedUserCycles + p.exitedSystemCycles;
+      for (const th of p.threads) c += th.userCycles + th.systemCycles;
       return BigInt(cyclesToNs(api, c));
     }
     case CLOCK.THREAD_CPUTIME_ID:
@@ -158,7 +159,7 @@ const EINTR = 4;
 /** times(buf): user and system clock ticks of the process and its reaped children. */
 export function sysTimes(t: Thread, api: KernelApi): number {
   const p = t.process;
-  let user = 0, sys = 0;
+  let user = p.exitedUserCycles, sys = p.exitedSystemCycles;
   for (const th of p.threads) {
     user += th.userCycles;
     sys += th.systemCycles;
@@ -188,6 +189,8 @@ export function sysGetrusage(t: Thread, api: KernelApi): number {
   const who = arg(t, 0);
   let user = 0, sys = 0;
   if (who === RUSAGE.SELF) {
+    user = p.exitedUserCycles;
+    sys = p.exitedSystemCycles;
     for (const th of p.threads) {
       user += th.userCycles;
       sys += th.systemCycles;
