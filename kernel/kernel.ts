@@ -419,7 +419,14 @@ export class Kernel extends FileCalls implements KernelApi {
   /** exec: replaces the program of `t.process`. */
   exec(t: Thread, path: string, argv: string[], envp: string[]): number {
     const r = this.#exec.exec(t, path, argv, envp);
-    if (r === NO_RESULT && t.process.threads.length > 1) this.table.execTakeover(t);
+    if (r !== NO_RESULT) return r;
+    const p = t.process;
+    if (p.threads.length > 1) this.table.execTakeover(t);
+    if (p.vforkPending) {
+      // The vfork parent waits until the child execs or exits.
+      p.vforkPending = false;
+      this.table.exitEvent(p)?.wakeAll();
+    }
     return r;
   }
 

@@ -232,6 +232,11 @@ export class Process {
   sigSharedHi = 0;
   /** Sender details of {@link sigSharedLo}/{@link sigSharedHi} (as `Thread.sigInfo`). */
   readonly sharedInfo: Int32Array = new Int32Array(65 * 4);
+  /**
+   * A vfork child that has neither exec'd nor exited: its parent waits on the
+   * child's exit queue (`ProcessTable.exitEvent`), which exec also wakes.
+   */
+  vforkPending = false;
   /** User cycles of threads that have exited (kept for the process totals). */
   exitedUserCycles = 0;
   /** System cycles of threads that have exited. */

@@ -378,7 +378,7 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "partial",
     "threads (THREAD with VM, SIGHAND, FS and FILES; SYSVSEM accepted) or fork (exit signal " +
       "SIGCHLD); SETTLS, PARENT_SETTID, CHILD_SETTID, CHILD_CLEARTID; Linux's flag checks; " +
-      "VM|VFORK is done as a COW fork; THREAD without FS or FILES, VM without THREAD or " +
+      "VM|VFORK is a COW fork whose parent sleeps until the child execs or exits; THREAD without FS or FILES, VM without THREAD or " +
       "VFORK, and namespaces EINVAL",
   ),
   e(

@@ -51,8 +51,9 @@ function checkCloneFlags(flags: number): number {
  * clone(flags, newsp, parent_tid, tls, child_tid). A thread starts after
  * the `ecall` with a0 = 0, sp = newsp (when non-zero) and tp = tls
  * (CLONE_SETTLS); the caller gets its tid. A process is a copy-on-write
- * fork; vfork (CLONE_VM|CLONE_VFORK) is done the same way, which is correct
- * for children that only exec or _exit.
+ * fork; vfork (CLONE_VM|CLONE_VFORK) is done the same way (correct for
+ * children that only exec or _exit), and its parent sleeps until the child
+ * execs or exits, as with vfork.
  */
 export function sysClone(t: Thread, api: KernelApi): number {
   const flags = uarg(t, 0);
@@ -63,6 +64,7 @@ export function sysClone(t: Thread, api: KernelApi): number {
   const bad = checkCloneFlags(flags);
   if (bad !== 0) return bad;
   const p = t.process;
+  if ((flags & CLONE.VFORK) !== 0 && t.restartState >= 0) return vforkWait(t, api, t.restartState);
   let ct: Thread;
   if ((flags & CLONE.THREAD) !== 0) {
     newRegs.set(t.regs);
@@ -87,7 +89,23 @@ export function sysClone(t: Thread, api: KernelApi): number {
   if (flags & CLONE.PARENT_SETTID) api.writeU32(p, ptid, ct.tid);
   if (flags & CLONE.CHILD_SETTID) api.writeU32(ct.process, ctid, ct.tid);
   threadData(ct).clearChildTid = (flags & CLONE.CHILD_CLEARTID) ? ctid : 0;
+  if ((flags & CLONE.VFORK) !== 0) {
+    ct.process.vforkPending = true;
+    return vforkWait(t, api, ct.tid);
+  }
   return ct.tid;
+}
+
+/**
+ * CLONE_VFORK: the parent sleeps until the child execs or exits; the child's
+ * pid is kept in `restartState` so the restarted call does not fork again.
+ */
+function vforkWait(t: Thread, api: KernelApi, pid: number): number {
+  const c = api.getProcess(pid);
+  const q = c !== null && c.vforkPending ? api.processExitQueue(c) : null;
+  if (q === null) return pid;
+  t.restartState = pid;
+  return api.block(t, q);
 }
 
 /** Robust futex word bits (linux/futex.h). */
