@@ -51,7 +51,8 @@ export class SignalService {
     if (sig !== 0 && !isValidSignal(sig)) return K.INVAL;
     const from = sender?.pid ?? 0;
     if (pid > 0) {
-      const p = this.#table.get(pid);
+      // A tid names its process too, as in Linux.
+      const p = this.#table.get(pid) ?? this.#table.thread(pid)?.process;
       if (p === undefined) return K.SRCH;
       return this.#engine.send(p, sig, from);
     }

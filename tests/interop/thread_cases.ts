@@ -15,7 +15,7 @@ export const TEST_THREADS_OUTPUT: string = "threads: 4 workers counted to 8000 u
 
 /** What `test_clone` prints. */
 export const TEST_CLONE_OUTPUT: string = "clone: bad flag combinations give EINVAL\n" +
-  "futex: EINVAL, EFAULT, EAGAIN, ETIMEDOUT as Linux gives them\n" +
+  "futex: EINVAL, EFAULT, EAGAIN, ETIMEDOUT as Linux gives them; WAKE_OP, CMP_REQUEUE\n" +
   "exit_group from a thread: status 42\n" +
   "garbage stack pointer in a thread: process killed by SIGSEGV\n" +
   "main thread exits alone; the last thread's exit(3) ends the process\n";

@@ -72,7 +72,18 @@ int main(void) {
   CHECK(futex(&word, FUTEX_WAIT | FUTEX_PRIVATE, 5, &ms, 0) == -ETIMEDOUT, "timeout");
   CHECK(futex(&word, FUTEX_WAIT_BITSET | FUTEX_PRIVATE, 5, 0, 0) == -EINVAL, "bitset 0");
   CHECK(futex(&word, FUTEX_WAKE | FUTEX_PRIVATE, 1, 0, 0) == 0, "wake nobody");
-  printf("futex: EINVAL, EFAULT, EAGAIN, ETIMEDOUT as Linux gives them\n");
+  /* WAKE_OP: *word2 += 3 (FUTEX_OP_ADD, compare EQ 0); nobody waits, so 0 are
+   * woken. CMP_REQUEUE compares the first word before anything else. */
+  static volatile int word2 = 0;
+  int op_add3 = (1 << 28) | (0 << 24) | (3 << 12) | 0;
+  CHECK(__syscall6(422, (long)&word, 5 | FUTEX_PRIVATE, 1, 1, (long)&word2, op_add3) == 0,
+        "wake_op");
+  CHECK(word2 == 3, "wake_op stored old + 3");
+  CHECK(__syscall6(422, (long)&word, 4 | FUTEX_PRIVATE, 1, 1, (long)&word2, 6) == -EAGAIN,
+        "cmp_requeue mismatch");
+  CHECK(__syscall6(422, (long)&word, 4 | FUTEX_PRIVATE, 1, 1, (long)&word2, 5) == 0,
+        "cmp_requeue nobody");
+  printf("futex: EINVAL, EFAULT, EAGAIN, ETIMEDOUT as Linux gives them; WAKE_OP, CMP_REQUEUE\n");
 
   int st = child_status(exit_group_thread, 0);
   CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 42, "exit_group status");

@@ -222,7 +222,7 @@ export function sysKill(t: Thread, api: KernelApi): number {
   const sender = t.process;
   if (sender.uid === 0) return api.kill(sender, pid, sig);
   if (pid > 0) {
-    const target = api.getProcess(pid);
+    const target = api.getProcess(pid) ?? api.getThread(pid)?.process ?? null;
     if (target === null) return K.SRCH;
     return maySignal(sender, target, sig) ? api.kill(sender, pid, sig) : K.PERM;
   }

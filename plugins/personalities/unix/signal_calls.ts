@@ -109,12 +109,13 @@ export function sysRtSigprocmask(t: Thread, api: KernelApi): number {
   return 0;
 }
 
-/** rt_sigpending(set, sigsetsize): pending signals that are blocked. */
+/** rt_sigpending(set, sigsetsize): blocked pending signals, the thread's and the process's. */
 export function sysRtSigpending(t: Thread, api: KernelApi): number {
   const size = uarg(t, 1);
   if (size > SIGSET_SIZE) return K.INVAL;
-  scratchView.setInt32(0, t.sigPendingLo & t.sigBlockedLo, true);
-  scratchView.setInt32(4, t.sigPendingHi & t.sigBlockedHi, true);
+  const p = t.process;
+  scratchView.setInt32(0, (t.sigPendingLo | p.sigSharedLo) & t.sigBlockedLo, true);
+  scratchView.setInt32(4, (t.sigPendingHi | p.sigSharedHi) & t.sigBlockedHi, true);
   return api.copyOut(t.process, uarg(t, 0), scratch.subarray(0, size)) ? 0 : K.FAULT;
 }
 
