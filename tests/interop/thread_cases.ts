@@ -13,6 +13,10 @@ export const TEST_THREADS_OUTPUT: string = "threads: 4 workers counted to 8000 u
   "threads: 3 detached threads posted a semaphore; barrier of 4\n" +
   "threads: pthread_kill hit its thread; kill went to the thread not blocking it\n";
 
+/** What `test_robust` prints (Strata only: qemu-user has no robust lists). */
+export const TEST_ROBUST_OUTPUT: string =
+  "robust: owner-died marked and the waiter woken at the owner's exit\n";
+
 /** What `test_clone` prints. */
 export const TEST_CLONE_OUTPUT: string = "clone: bad flag combinations give EINVAL\n" +
   "futex: EINVAL, EFAULT, EAGAIN, ETIMEDOUT as Linux gives them; WAKE_OP, CMP_REQUEUE\n" +

@@ -7,12 +7,17 @@
 import assert from "node:assert/strict";
 import { runGuarded } from "../guest_guard.ts";
 import { assertSelfExec } from "../interop/exec_path.ts";
-import { TEST_CLONE_OUTPUT, TEST_THREADS_OUTPUT } from "../interop/thread_cases.ts";
+import {
+  TEST_CLONE_OUTPUT,
+  TEST_ROBUST_OUTPUT,
+  TEST_THREADS_OUTPUT,
+} from "../interop/thread_cases.ts";
 
 /** Programs whose whole output is checked here too, with the text qemu-riscv32 gives. */
 const SAME_OUTPUT_AS_QEMU: Readonly<Record<string, string>> = {
   test_threads: TEST_THREADS_OUTPUT,
   test_clone: TEST_CLONE_OUTPUT,
+  test_robust: TEST_ROBUST_OUTPUT,
 };
 
 const BIN = new URL("../../userland/bin/", import.meta.url);
