@@ -23,12 +23,6 @@
 /* The first thread's control block (tp is set to it at start-up). */
 struct __pthread __main_thread = {.self = &__main_thread};
 
-int *__errno_location(void) {
-  struct __pthread *t = __self();
-  if (!t) return &__main_thread.errno_val;
-  return &t->errno_val;
-}
-
 int __pthread_tid(void) {
   struct __pthread *t = __self();
   if (!t->tid) t->tid = (int)__sc0(SYS_gettid);

@@ -25,7 +25,7 @@
  * the others' sit at the top of their stack mapping. */
 struct __pthread {
   struct __pthread *self;
-  int errno_val;
+  int errno_val; /* at tp + 4: errno.h reads it there */
   volatile int tid; /* set by the kernel (PARENT_SETTID), zeroed at exit (CHILD_CLEARTID) */
   volatile int dstate;
   void *(*start)(void *);

@@ -95,6 +95,12 @@ int fflush(FILE *f) {
 }
 
 void __stdio_flush_all(void) {
+  /* Look before locking: fork calls this, and a store to the lock word
+   * right after fork would cost a copy-on-write fault for nothing. */
+  int pending = 0;
+  for (int i = 0; i < MAX_FILES; i++)
+    if ((files[i].flags & F_USED) && files[i].wlen) pending = 1;
+  if (!pending) return;
   __lock(&stdio_lock);
   for (int i = 0; i < MAX_FILES; i++)
     if ((files[i].flags & F_USED) && files[i].wlen) flush_write(&files[i]);
