@@ -55,15 +55,22 @@ class FutexQueue implements ParkingPlace {
   remove(waiter: Thread): void {
     const i = this.waiters.indexOf(waiter);
     if (i >= 0) this.waiters.splice(i, 1);
-    this.dropIfEmpty();
   }
 
+  /** Forgets the queue if nobody waits on it (the caller prunes the map). */
   dropIfEmpty(): void {
     if (this.waiters.length === 0 && this.#owner.get(this.#addr) === this) {
       this.#owner.delete(this.#addr);
     }
   }
 }
+
+/**
+ * Empty queues stay in their space's map, so a word that is waited on again
+ * and again (a lock, a ping-pong) allocates nothing; past this many entries
+ * the empty ones are pruned.
+ */
+const PRUNE_AT = 256;
 
 /** Every futex queue of the kernel, by key. */
 export class FutexTable {
@@ -87,6 +94,7 @@ export class FutexTable {
     let q = m.get(addr);
     if (q === undefined) {
       if (!create) return null;
+      if (m.size >= PRUNE_AT) { for (const old of [...m.values()]) old.dropIfEmpty(); }
       q = new FutexQueue(m, addr);
       m.set(addr, q);
     }
@@ -139,7 +147,6 @@ export class FutexTable {
       woken++;
     }
     this.woken += woken;
-    q.dropIfEmpty();
     return woken;
   }
 
@@ -178,8 +185,6 @@ export class FutexTable {
       n2--;
       done++;
     }
-    q.dropIfEmpty();
-    q2.dropIfEmpty();
     return done;
   }
 }

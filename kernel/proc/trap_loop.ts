@@ -392,8 +392,12 @@ export class TrapLoop {
     const last = this.#lastThread;
     if (t !== last) {
       this.stats.contextSwitches++;
-      if (last !== null && last.process === t.process) this.stats.threadSwitches++;
-      this.charge(this.#costs.contextSwitch);
+      if (last !== null && last.process === t.process) {
+        this.stats.threadSwitches++;
+        this.charge(this.#costs.threadSwitch);
+      } else {
+        this.charge(this.#costs.contextSwitch);
+      }
       this.#lastThread = t;
     }
     this.#armTimer(t.sliceLeft);
