@@ -2,12 +2,15 @@
  * Threads in the process table: tids share the pid space, a thread's exit
  * leaves the process running, the leader stays as a zombie thread, the
  * per-user thread limit, execve's takeover by the leader, and the futex
- * table's wake, bitset and requeue rules on a fake address space.
+ * table's wake, bitset and requeue rules on a fake address space, and the
+ * shared pending set of process-directed signals.
  */
 import assert from "node:assert/strict";
 import { SimClock } from "../../../hw/clock.ts";
 import { K } from "../../../kernel/errors.ts";
 import { FutexTable } from "../../../kernel/ipc/futex.ts";
+import { SIG } from "../../../kernel/ipc/signal_numbers.ts";
+import { SignalEngine } from "../../../kernel/ipc/signals.ts";
 import { WaitQueue } from "../../../kernel/ipc/wait_queue.ts";
 import { BLOCK } from "../../../kernel/proc/call_result.ts";
 import { FifoPolicy } from "../../../kernel/proc/fifo_policy.ts";
@@ -118,4 +121,35 @@ Deno.test("futex table: compare, wake by bitset, requeue, errors", () => {
   assert.equal(futex.wake(b, 0x2000, 1, -1), 0, "nobody left on the first word");
   assert.equal(futex.wake(b, 0x3000, 1, -1), 1, "a waits on the second now");
   assert.equal(a.state, TaskState.READY);
+});
+
+Deno.test("signals: a process-directed signal every thread blocks waits for the first to unblock it", () => {
+  const { table, p } = setup();
+  const terminated: number[] = [];
+  const engine = new SignalEngine(table, {
+    terminate: (_p, sig) => terminated.push(sig),
+    deliverToHandler: () => true,
+    interruptedResult: () => -4,
+    charge: () => {},
+    deliveryCost: 0,
+  });
+  const a = p.mainThread, b = table.addThread(p)!;
+  table.makeReady(b, EnqueueReason.NEW);
+  const usr1 = 1 << (SIG.USR1 - 1);
+  engine.setMask(a, usr1, 0);
+  engine.setMask(b, usr1, 0);
+  assert.equal(engine.send(p, SIG.USR1, 7), K.OK);
+  assert.equal(p.sigSharedLo, usr1, "held in the shared set");
+  assert.equal(a.sigPendingLo | b.sigPendingLo, 0);
+  engine.setMask(b, 0, 0);
+  assert.equal(b.sigPendingLo, usr1, "the unblocking thread takes it");
+  assert.equal(b.sigInfo[SIG.USR1 * 4], 7, "with its sender");
+  assert.equal(p.sigSharedLo, 0);
+  // A thread-directed signal stays on its thread even if a sibling does not block it.
+  engine.setMask(a, 0, 0);
+  engine.setMask(b, usr1, 0);
+  engine.sendThread(b, SIG.USR1, 0);
+  assert.equal(b.sigPendingLo & usr1, usr1);
+  assert.equal(a.sigPendingLo & usr1, 0);
+  assert.deepEqual(terminated, []);
 });
