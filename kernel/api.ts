@@ -512,6 +512,8 @@ export interface KernelStats {
   syscalls: number;
   /** Context switches (the CPU changed threads). */
   contextSwitches: number;
+  /** Of those, switches between threads of one process (no address-space change). */
+  threadSwitches: number;
   /** Preemptions by the quantum timer. */
   preemptions: number;
   /** Page faults handled (all kinds). */
@@ -601,8 +603,49 @@ export interface KernelApi {
    * be started (nothing is left behind).
    */
   spawn(t: Thread, path: string, argv: string[], envp: string[]): Process | KStatus;
-  /** Terminates the process of `t` with exit code `code & 255`; returns {@link NO_RESULT}. */
+  /** Terminates the process of `t` (every thread) with exit code `code & 255`; returns {@link NO_RESULT}. */
   exit(t: Thread, code: number): number;
+  /**
+   * Creates a thread in the process of `t` (shared address space,
+   * descriptors and signal actions): it starts at `pc` with registers
+   * `regs` (x0..x31), the signal mask and priority of `t`, and is made
+   * runnable. Personality-neutral: the Unix personality builds clone's
+   * thread on it, a Win32 personality CreateThread. Returns the thread,
+   * K.AGAIN when no tid is free, K.INVAL for a process without memory.
+   */
+  createThread(t: Thread, pc: number, regs: Int32Array): Thread | KStatus;
+  /**
+   * Ends thread `t` alone; when it is the last live thread of its process
+   * the process ends with `code & 255`, as {@link KernelApi.exit}. Returns
+   * {@link NO_RESULT}.
+   */
+  exitThread(t: Thread, code: number): number;
+  /** The thread with that tid, or null (exited non-leader threads are gone). */
+  getThread(tid: number): Thread | null;
+  /**
+   * Futex wait: if the u32 at `addr` in the space of `t` equals `expected`,
+   * parks `t` until a {@link KernelApi.futexWake} on the same key whose
+   * bitset meets `bitset`, or until monotonic `deadlineNs` (-1: none).
+   * Returns BLOCK (parked; the restarted call answers again), 0 once woken,
+   * K.AGAIN on a value mismatch, K.TIMEDOUT, K.FAULT or K.INVAL (unaligned,
+   * bitset 0).
+   */
+  futexWait(t: Thread, addr: number, expected: number, bitset: number, deadlineNs: number): number;
+  /** Wakes up to `n` waiters on the futex at `addr` whose bitset meets `bitset`; the number woken or a status. */
+  futexWake(t: Thread, addr: number, n: number, bitset: number): number;
+  /**
+   * Wakes up to `n` waiters on `addr` and moves up to `n2` more to `addr2`;
+   * with `expected` >= 0 the u32 at `addr` must equal it (else K.AGAIN).
+   * Returns the number woken plus moved, or a status.
+   */
+  futexRequeue(
+    t: Thread,
+    addr: number,
+    n: number,
+    addr2: number,
+    n2: number,
+    expected: number,
+  ): number;
   /**
    * Waits for a child of `t.process`: `pid` > 0 that child, -1 any, 0 any in
    * the caller's group, < -1 any in group -pid. `options` are {@link WAIT}

@@ -41,6 +41,7 @@ import { Vfs } from "./fs/vfs.ts";
 import { CharDeviceRegistry } from "./io/char_device.ts";
 import { InterruptService } from "./io/interrupts.ts";
 import { readRtcNs } from "./io/rtc.ts";
+import { FutexTable } from "./ipc/futex.ts";
 import { SignalEngine, type SignalInfo } from "./ipc/signals.ts";
 import { SignalService } from "./ipc/signal_service.ts";
 import { WaitQueue } from "./ipc/wait_queue.ts";
@@ -49,7 +50,7 @@ import { AsidAllocator } from "./mm/asid.ts";
 import { FrameAllocator } from "./mm/frames.ts";
 import { DmaBufferPool } from "./mm/dma_buffers.ts";
 import { ModuleLoader } from "./modules/loader.ts";
-import { BLOCK } from "./proc/call_result.ts";
+import { BLOCK, NO_RESULT } from "./proc/call_result.ts";
 import { DEFAULT_KERNEL_COSTS, type KernelCosts } from "./proc/costs.ts";
 import { FifoPolicy } from "./proc/fifo_policy.ts";
 import { getpgid, getsid, setpgid, setsid } from "./proc/groups.ts";
@@ -137,6 +138,7 @@ export class Kernel extends FileCalls implements KernelApi {
   readonly #time: Timekeeping;
   readonly #irq: InterruptService;
   readonly #sig: SignalService;
+  readonly #futex: FutexTable;
   readonly #reg: Registrations;
   readonly #exec: ExecService;
   readonly #life: ProcessLifecycle;
@@ -171,6 +173,12 @@ export class Kernel extends FileCalls implements KernelApi {
     this.#time = new Timekeeping(m.clock, this.table, readRtcNs(m.bus), (l) => this.log(l));
     this.signals = this.#newSignalEngine();
     this.#sig = new SignalService(this.table, this.signals);
+    this.#futex = new FutexTable({
+      park: (t, place) => this.table.park(t, place),
+      wake: (t) => this.table.wakeThread(t),
+      armWake: (t, ns) => this.#time.armWake(t, ns),
+      nowNs: () => this.#time.nowNs(),
+    });
     this.charDevices = new CharDeviceRegistry();
     this.modules = this.#newLoader();
     this.#reg = new Registrations({
@@ -445,12 +453,58 @@ export class Kernel extends FileCalls implements KernelApi {
 
   /** exec: replaces the program of `t.process`. */
   exec(t: Thread, path: string, argv: string[], envp: string[]): number {
-    return this.#exec.exec(t, path, argv, envp);
+    const r = this.#exec.exec(t, path, argv, envp);
+    if (r !== NO_RESULT) return r;
+    const p = t.process;
+    if (p.threads.length > 1) this.table.execTakeover(t);
+    if (p.vforkPending) {
+      // The vfork parent waits until the child execs or exits.
+      p.vforkPending = false;
+      this.table.exitEvent(p)?.wakeAll();
+    }
+    return r;
   }
 
   /** exit: terminates the process of `t`. */
   exit(t: Thread, code: number): number {
     return this.#life.exit(t, code);
+  }
+
+  /** A new thread in the process of `t`. */
+  createThread(t: Thread, pc: number, regs: Int32Array): Thread | KStatus {
+    return this.#life.createThread(t, pc, regs);
+  }
+
+  /** Ends one thread (the last ends the process). */
+  exitThread(t: Thread, code: number): number {
+    return this.#life.exitThread(t, code);
+  }
+
+  /** Thread by tid. */
+  getThread(tid: number): Thread | null {
+    return this.table.thread(tid) ?? null;
+  }
+
+  /** Futex wait. */
+  futexWait(t: Thread, addr: number, expected: number, bitset: number, deadlineNs: number): number {
+    return this.#futex.wait(t, addr, expected, bitset, deadlineNs);
+  }
+
+  /** Futex wake. */
+  futexWake(t: Thread, addr: number, n: number, bitset: number): number {
+    return this.#futex.wake(t, addr, n, bitset);
+  }
+
+  /** Futex requeue. */
+  futexRequeue(
+    t: Thread,
+    addr: number,
+    n: number,
+    addr2: number,
+    n2: number,
+    expected: number,
+  ): number {
+    return this.#futex.requeue(t, addr, n, addr2, n2, expected);
   }
 
   /** wait4/waitid for a child of `t.process`. */

@@ -64,6 +64,7 @@ export function kernelStats(k: KernelParts): KernelStats {
     instret: k.machine.cpu.instret,
     syscalls: s.syscalls,
     contextSwitches: s.contextSwitches,
+    threadSwitches: s.threadSwitches,
     preemptions: s.preemptions,
     pageFaults: k.mmStats.pageFaults,
     zeroFills: k.mmStats.zeroFills,

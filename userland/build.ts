@@ -388,8 +388,11 @@ export async function buildGuestProgram(
 }
 
 if (import.meta.main) {
+  // -pthread is accepted as cc accepts it: the threads are in our libc (as in
+  // musl), so it links nothing extra.
+  const args = Deno.args.filter((a) => a !== "-pthread" && a !== "--pthread");
   const { values, positionals } = parseArgs({
-    args: Deno.args,
+    args,
     allowPositionals: true,
     options: {
       clean: { type: "boolean" },
@@ -405,7 +408,7 @@ if (import.meta.main) {
     const arch = values.arch === undefined ? DEFAULT_GUEST_ARCH : parseGuestArch(values.arch);
     if (values.out !== undefined || positionals.length > 0) {
       if (values.out === undefined || positionals.length === 0) {
-        console.error("usage: deno task userland --out PROGRAM FILE.c...");
+        console.error("usage: deno task userland [-pthread] --out PROGRAM FILE.c...");
         Deno.exit(2);
       }
       // Only the libc objects are needed (built on demand); userland/bin is left alone.

@@ -98,6 +98,7 @@ export const BENCHMARKS: readonly string[] = [
   "bench_mprotect",
   "bench_pagefault",
   "bench_pipe",
+  "bench_thread_switch",
   "bench_yield",
 ];
 

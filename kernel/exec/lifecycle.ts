@@ -7,6 +7,8 @@
  * - death: {@link ProcessLifecycle.exit} and {@link ProcessLifecycle.terminate}
  *   (descriptors closed, memory freed, zombie, parent notified, init's exit
  *   halts the machine);
+ * - threads: {@link ProcessLifecycle.createThread} and
+ *   {@link ProcessLifecycle.exitThread} (the last thread's exit ends the process);
  * - waiting: {@link ProcessLifecycle.wait} (wait4/waitid semantics).
  *
  * A process object outlives its reaping while handles hold it
@@ -69,14 +71,14 @@ export interface LifecycleDeps {
 
 /** Sum of the user cycles of a process's threads. */
 export function userCycles(p: Process): number {
-  let n = 0;
+  let n = p.exitedUserCycles;
   for (const t of p.threads) n += t.userCycles;
   return n;
 }
 
 /** Sum of the system cycles of a process's threads. */
 export function systemCycles(p: Process): number {
-  let n = 0;
+  let n = p.exitedSystemCycles;
   for (const t of p.threads) n += t.systemCycles;
   return n;
 }
@@ -209,6 +211,39 @@ export class ProcessLifecycle {
   #discard(c: Process): void {
     this.#d.table.zombify(c);
     this.#d.table.reap(c);
+  }
+
+  /**
+   * A new thread in the process of `t`: registers `regs` (x0..x31) and `pc`,
+   * the signal mask and priority of `t`. It is made runnable. Returns the
+   * thread, or K.AGAIN when no tid is free.
+   */
+  createThread(t: Thread, pc: number, regs: Int32Array): Thread | KStatus {
+    const d = this.#d;
+    const p = t.process;
+    if (p.space === null) return K.INVAL;
+    const nt = d.table.addThread(p);
+    if (nt === null) return K.AGAIN;
+    nt.regs.set(regs.subarray(0, 32));
+    nt.regs[0] = 0;
+    nt.pc = pc >>> 0;
+    nt.priority = t.priority;
+    nt.startCycle = d.clock.now;
+    d.signals.setMask(nt, t.sigBlockedLo, t.sigBlockedHi);
+    d.charge(d.costs.threadCreate);
+    d.table.makeReady(nt, EnqueueReason.NEW);
+    return nt;
+  }
+
+  /**
+   * Ends thread `t` alone; the last live thread's exit ends the process with
+   * `code & 255` (as exit does). Returns {@link NO_RESULT}.
+   */
+  exitThread(t: Thread, code: number): number {
+    const p = t.process;
+    if (p.liveThreads <= 1) return this.exit(t, code);
+    this.#d.table.retireThread(t);
+    return NO_RESULT;
   }
 
   /** exit: terminates the process of `t` with `code & 255`. */

@@ -59,6 +59,7 @@ export function createProcProvider(src: ProcDataSources): ProcInfoProvider {
   return {
     pids: () => src.table.list().map((p) => p.pid),
     process: (pid) => processInfo(src, pid),
+    thread: (pid, tid) => threadInfo(src, pid, tid),
     selfPid: () => src.table.current?.process.pid ?? 0,
     memory: () => ({
       totalBytes: src.ramSize,
@@ -127,7 +128,10 @@ function processInfo(src: ProcDataSources, pid: number): ProcessInfo | null {
     cstime: toTicks(p.childSystemCycles),
     priority: 20,
     nice: 0,
-    numThreads: p.threads.length,
+    numThreads: p.liveThreads,
+    tgid: p.pid,
+    tids: p.threads.filter((th) => th.state !== TaskState.ZOMBIE).map((th) => th.tid),
+    sigShared: pair(p.sigSharedHi, p.sigSharedLo),
     startTime: toTicks(p.startCycle),
     vsize: sp?.vsize ?? 0,
     rss: sp?.resident ?? 0,
@@ -150,4 +154,22 @@ function processInfo(src: ProcDataSources, pid: number): ProcessInfo | null {
       name: r.name,
     })),
   };
+}
+
+/** A thread's view: the process's data with the thread's id, state, times and signals. */
+function threadInfo(src: ProcDataSources, pid: number, tid: number): ProcessInfo | null {
+  const info = processInfo(src, pid);
+  const p = src.table.get(pid);
+  const t = src.table.thread(tid);
+  if (info === null || p === undefined || t === undefined || t.process !== p) return null;
+  if (t.state === TaskState.ZOMBIE && p.state !== TaskState.ZOMBIE) return null;
+  const toTicks = (c: number) => Math.floor(c * HZ / src.clock.frequency);
+  info.pid = tid;
+  info.state = p.state === TaskState.ZOMBIE ? "Z" : STATE_LETTERS[t.state];
+  info.utime = toTicks(t.userCycles);
+  info.stime = toTicks(t.systemCycles);
+  info.startTime = toTicks(t === p.threads[0] ? p.startCycle : t.startCycle);
+  info.sigPending = pair(t.sigPendingHi, t.sigPendingLo);
+  info.sigBlocked = pair(t.sigBlockedHi, t.sigBlockedLo);
+  return info;
 }

@@ -14,6 +14,8 @@
  * - `/proc/PID/cmdline` (NUL-terminated arguments), `/proc/PID/comm`,
  *   `/proc/PID/cwd` and `/proc/PID/exe` (links), `/proc/PID/fd/N` (a link
  *   per descriptor to the path it was opened by).
+ * - `/proc/PID/task/TID/{stat,status,comm}`: one directory per live thread,
+ *   with the thread's id, state, times and signal sets.
  * - `/proc/self` (symlink to the caller's pid), `/proc/meminfo`,
  *   `/proc/uptime`, `/proc/interrupts`, `/proc/version`, and any file the
  *   kernel adds with {@link ProcFs.addFile} (e.g. `mounts`, `modules`).
@@ -301,6 +303,7 @@ export class ProcFs implements FileSystem {
       ["exe", linkInode(pidIno(pid, 6), () => p.process(pid)?.exe ?? null, times, uid, gid)],
     ]);
     const fdDir = this.#makeFdDir(pid, dirIno, gid);
+    const taskDir = this.#makeTaskDir(pid, dirIno, uid, gid);
     const ops: FileOps = {
       ...DIR_BASE_OPS,
       readdir(file: OpenFile): DirEntry[] {
@@ -311,6 +314,7 @@ export class ProcFs implements FileSystem {
         for (const [name, f] of files) out.push({ ino: f.ino, name, type: S_IFREG });
         for (const [name, l] of links) out.push({ ino: l.ino, name, type: S_IFLNK });
         out.push({ ino: fdDir.ino, name: "fd", type: S_IFDIR });
+        out.push({ ino: taskDir.ino, name: "task", type: S_IFDIR });
         return out.slice(file.offset);
       },
     };
@@ -322,7 +326,86 @@ export class ProcFs implements FileSystem {
       lookup: (name: string) => {
         if (p.process(pid) === null) return K.NOENT;
         if (name === "fd") return fdDir;
+        if (name === "task") return taskDir;
         return files.get(name) ?? links.get(name) ?? K.NOENT;
+      },
+    };
+  }
+
+  /** `/proc/PID/task`: a directory per live thread. */
+  #makeTaskDir(pid: number, parentIno: number, uid: number, gid: number): FsInode {
+    const p = this.#p;
+    const times = this.#times;
+    const ino = pidIno(pid, 9);
+    const tids = () => p.process(pid)?.tids ?? [];
+    const cache = new Map<number, FsInode>();
+    const entry = (tid: number): FsInode => {
+      let d = cache.get(tid);
+      if (d === undefined) {
+        d = this.#makeThreadDir(pid, tid, ino, uid, gid);
+        cache.set(tid, d);
+      }
+      return d;
+    };
+    return {
+      ino,
+      fileOps: {
+        ...DIR_BASE_OPS,
+        readdir: (file: OpenFile): DirEntry[] => {
+          const out: DirEntry[] = [
+            { ino, name: ".", type: S_IFDIR },
+            { ino: parentIno, name: "..", type: S_IFDIR },
+          ];
+          for (const tid of tids()) {
+            out.push({ ino: pidIno(tid, 10), name: String(tid), type: S_IFDIR });
+          }
+          return out.slice(file.offset);
+        },
+      },
+      stat: () => makeStat({ ...times, dev: 3, ino, mode: S_IFDIR | 0o555, nlink: 3, uid, gid }),
+      lookup: (name: string) => {
+        if (!/^[1-9][0-9]{0,9}$/.test(name)) return K.NOENT;
+        const tid = Number(name);
+        if (!tids().includes(tid)) return K.NOENT;
+        return entry(tid);
+      },
+    };
+  }
+
+  /** `/proc/PID/task/TID`: the thread's stat, status and comm. */
+  #makeThreadDir(pid: number, tid: number, parentIno: number, uid: number, gid: number): FsInode {
+    const p = this.#p;
+    const times = this.#times;
+    const ino = pidIno(tid, 10);
+    const gen = (fmt: (info: ProcessInfo) => string) => () => {
+      const info = p.thread?.(pid, tid) ?? null;
+      return info === null ? null : fmt(info);
+    };
+    const files = new Map<string, GenFile>([
+      [
+        "comm",
+        new GenFile(pidIno(tid, 11), gen((i) => i.comm.slice(0, 15) + "\n"), times, uid, gid),
+      ],
+      ["stat", new GenFile(pidIno(tid, 12), gen(formatStat), times, uid, gid)],
+      ["status", new GenFile(pidIno(tid, 13), gen(formatStatus), times, uid, gid)],
+    ]);
+    return {
+      ino,
+      fileOps: {
+        ...DIR_BASE_OPS,
+        readdir: (file: OpenFile): DirEntry[] => {
+          const out: DirEntry[] = [
+            { ino, name: ".", type: S_IFDIR },
+            { ino: parentIno, name: "..", type: S_IFDIR },
+          ];
+          for (const [name, f] of files) out.push({ ino: f.ino, name, type: S_IFREG });
+          return out.slice(file.offset);
+        },
+      },
+      stat: () => makeStat({ ...times, dev: 3, ino, mode: S_IFDIR | 0o555, nlink: 2, uid, gid }),
+      lookup: (name: string) => {
+        if ((p.thread?.(pid, tid) ?? null) === null) return K.NOENT;
+        return files.get(name) ?? K.NOENT;
       },
     };
   }

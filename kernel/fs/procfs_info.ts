@@ -47,8 +47,14 @@ export interface ProcessInfo {
   priority?: number;
   /** Nice value. */
   nice?: number;
-  /** Threads in the process. */
+  /** Threads in the process (live ones). */
   numThreads?: number;
+  /** Thread group id: the process's pid (differs from `pid` in a `/proc/PID/task/TID` entry). */
+  tgid?: number;
+  /** Tids of the process's live threads, in creation order. */
+  tids?: number[];
+  /** Process-directed signals pending for the whole process (ShdPnd). */
+  sigShared?: bigint;
   /** Start time after boot, in ticks. */
   startTime?: number;
   /** Virtual memory size in bytes. */
@@ -155,6 +161,11 @@ export interface ProcInfoProvider {
   pids(): number[];
   /** Snapshot of a process, or null if it does not exist. */
   process(pid: number): ProcessInfo | null;
+  /**
+   * Snapshot of thread `tid` of process `pid` (`pid` is the tid, `tgid` the
+   * process; per-thread state, times and signals), or null.
+   */
+  thread?(pid: number, tid: number): ProcessInfo | null;
   /** The pid of the process making the current system call (for /proc/self). */
   selfPid(): number;
   /** Memory totals. */

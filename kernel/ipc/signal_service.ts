@@ -51,7 +51,8 @@ export class SignalService {
     if (sig !== 0 && !isValidSignal(sig)) return K.INVAL;
     const from = sender?.pid ?? 0;
     if (pid > 0) {
-      const p = this.#table.get(pid);
+      // A tid names its process too, as in Linux.
+      const p = this.#table.get(pid) ?? this.#table.thread(pid)?.process;
       if (p === undefined) return K.SRCH;
       return this.#engine.send(p, sig, from);
     }
@@ -75,11 +76,14 @@ export class SignalService {
   tgkill(sender: Process | null, tgid: number, tid: number, sig: number): KStatus {
     if (sig !== 0 && !isValidSignal(sig)) return K.INVAL;
     if (!(tid > 0)) return K.INVAL;
-    const p = this.#table.get(tid);
-    if (p === undefined || (tgid !== -1 && p.pid !== tgid) || p.threads.length === 0) {
+    const t = this.#table.thread(tid);
+    if (
+      t === undefined || (tgid !== -1 && t.process.pid !== tgid) ||
+      (t.state === TaskState.ZOMBIE && t.process.state !== TaskState.ZOMBIE)
+    ) {
       return K.SRCH;
     }
-    return this.#engine.sendThread(p.mainThread, sig, sender?.pid ?? 0, SI.TKILL);
+    return this.#engine.sendThread(t, sig, sender?.pid ?? 0, SI.TKILL);
   }
 
   /** Signals every live process of group `pgid` (the tty's job control). */
@@ -117,6 +121,8 @@ export class SignalService {
         if (sig <= 32) t.sigPendingLo &= ~(1 << (sig - 1));
         else t.sigPendingHi &= ~(1 << (sig - 33));
       }
+      if (sig <= 32) p.sigSharedLo &= ~(1 << (sig - 1));
+      else p.sigSharedHi &= ~(1 << (sig - 33));
     }
     return K.OK;
   }

@@ -6,7 +6,14 @@
  *
  * Pending and blocked sets are per thread, as two 32-bit words each (bit
  * n-1 of `Lo` is signal n, bit n-33 of `Hi` is signal n). Actions are per
- * process. SIGKILL and SIGSTOP can be neither caught, ignored nor blocked.
+ * process. SIGKILL and SIGSTOP can be neither caught, ignored nor blocked,
+ * and act on every thread of the process.
+ *
+ * Choosing a thread: a thread-directed signal (tgkill, a fault) is pending
+ * on its thread. A process-directed signal (kill, SIGCHLD, the tty) goes to
+ * the first live thread that does not block it; when every thread blocks it,
+ * it waits in the process's shared set and moves to the first thread whose
+ * mask changes to let it through ({@link SignalEngine.setMask}).
  *
  * @module
  */
@@ -124,14 +131,52 @@ export class SignalEngine {
     if (sig === 0) return K.OK;
     if (!isValidSignal(sig)) return K.INVAL;
     if (p.state === TaskState.ZOMBIE || p.threads.length === 0) return K.OK;
-    let target = p.threads[0];
+    let target: Thread | null = null;
+    let live: Thread | null = null;
     for (const t of p.threads) {
-      if (t.state !== TaskState.ZOMBIE && !this.isBlocked(t, sig)) {
+      if (t.state === TaskState.ZOMBIE) continue;
+      if (live === null) live = t;
+      if (!this.isBlocked(t, sig)) {
         target = t;
         break;
       }
     }
-    return this.sendThread(target, sig, senderPid, code, status, addr);
+    if (target === null && live !== null && p.liveThreads > 1 && !this.#jobControl(sig)) {
+      // Every thread blocks it: it waits for the first one that unblocks it.
+      if (this.isIgnored(p, sig)) return K.OK;
+      if (sig <= 32) p.sigSharedLo |= bit(sig);
+      else p.sigSharedHi |= bit(sig);
+      const i = sig * 4;
+      p.sharedInfo[i] = senderPid;
+      p.sharedInfo[i + 1] = code;
+      p.sharedInfo[i + 2] = status;
+      p.sharedInfo[i + 3] = addr;
+      return K.OK;
+    }
+    return this.sendThread(target ?? live ?? p.threads[0], sig, senderPid, code, status, addr);
+  }
+
+  /** SIGKILL, SIGCONT and the stop signals act on the whole process at generation. */
+  #jobControl(sig: number): boolean {
+    return sig === SIG.KILL || sig === SIG.CONT || (sig <= 32 && (bit(sig) & STOP_MASK_LO) !== 0);
+  }
+
+  /** Moves shared pending signals that `t` does not block into its own pending set. */
+  #claimShared(t: Thread): void {
+    const p = t.process;
+    const lo = p.sigSharedLo & ~t.sigBlockedLo;
+    const hi = p.sigSharedHi & ~t.sigBlockedHi;
+    if ((lo | hi) === 0 || t.state === TaskState.ZOMBIE) return;
+    p.sigSharedLo &= ~lo;
+    p.sigSharedHi &= ~hi;
+    for (let sig = 1; sig <= 64; sig++) {
+      if (!sigIsMember(lo, hi, sig)) continue;
+      const i = sig * 4;
+      t.sigInfo.set(p.sharedInfo.subarray(i, i + 4), i);
+      if (sig <= 32) t.sigPendingLo |= bit(sig);
+      else t.sigPendingHi |= bit(sig);
+    }
+    if (t.state === TaskState.BLOCKED) this.#table.interrupt(t);
   }
 
   /** Sends a signal to one thread. */
@@ -153,6 +198,7 @@ export class SignalEngine {
     }
     if (sig === SIG.CONT) {
       for (const th of p.threads) th.sigPendingLo &= ~STOP_MASK_LO;
+      p.sigSharedLo &= ~STOP_MASK_LO;
       if (this.#table.resume(p)) {
         p.stopReportPending = false;
         p.continueReportPending = true;
@@ -160,6 +206,7 @@ export class SignalEngine {
       }
     } else if (sig <= 32 && (bit(sig) & STOP_MASK_LO) !== 0) {
       for (const th of p.threads) th.sigPendingLo &= ~bit(SIG.CONT);
+      p.sigSharedLo &= ~bit(SIG.CONT);
     }
     const blocked = this.isBlocked(t, sig);
     if (!blocked && this.isIgnored(p, sig)) return K.OK;
@@ -222,10 +269,15 @@ export class SignalEngine {
     this.send(parent, SIG.CHLD, p.pid, code, status);
   }
 
-  /** Sets the blocked mask; SIGKILL and SIGSTOP stay unblocked. */
+  /**
+   * Sets the blocked mask; SIGKILL and SIGSTOP stay unblocked. Shared
+   * process-directed signals the new mask lets through become the thread's.
+   */
   setMask(t: Thread, lo: number, hi: number): void {
     t.sigBlockedLo = lo & ~UNBLOCKABLE_LO;
     t.sigBlockedHi = hi;
+    const p = t.process;
+    if ((p.sigSharedLo | p.sigSharedHi) !== 0) this.#claimShared(t);
   }
 
   /**
@@ -263,9 +315,8 @@ export class SignalEngine {
         }
       }
       if (t.hasSavedMask) {
-        t.sigBlockedLo = t.savedBlockedLo;
-        t.sigBlockedHi = t.savedBlockedHi;
         t.hasSavedMask = false;
+        this.setMask(t, t.savedBlockedLo, t.savedBlockedHi);
       }
       const info = this.#info;
       const i = sig * 4;
@@ -302,9 +353,8 @@ export class SignalEngine {
         t.pc = (t.restartPc + 4) >>> 0;
         t.noRestart = false;
         if (t.hasSavedMask) {
-          t.sigBlockedLo = t.savedBlockedLo;
-          t.sigBlockedHi = t.savedBlockedHi;
           t.hasSavedMask = false;
+          this.setMask(t, t.savedBlockedLo, t.savedBlockedHi);
         }
       }
     }

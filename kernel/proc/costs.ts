@@ -31,6 +31,10 @@ export interface KernelCosts {
   signalDelivery: number;
   /** Creating a process (fork: tables, descriptors), besides page-table copying. */
   fork: number;
+  /** Switching between two threads of one process (no satp write, no address-space change). */
+  threadSwitch: number;
+  /** Creating a thread in an existing process (task structure, tid). */
+  threadCreate: number;
   /** Loading a program (exec), besides copying the image. */
   exec: number;
 }
@@ -48,5 +52,7 @@ export const DEFAULT_KERNEL_COSTS: Readonly<KernelCosts> = Object.freeze({
   interrupt: 120,
   signalDelivery: 400,
   fork: 2000,
+  threadSwitch: 200,
+  threadCreate: 500,
   exec: 3000,
 });

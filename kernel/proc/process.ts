@@ -1,8 +1,10 @@
 /**
  * The task structures: {@link Process} (an address space, descriptors,
  * signal actions, a place in the process tree) and {@link Thread} (a register
- * file and a scheduling state). One thread per process for now, but the two
- * are kept apart so that threads can come later.
+ * file and a scheduling state). A process has one or more threads: the
+ * address space, descriptors, signal actions and ids are per process; the
+ * registers, signal mask, pending thread-directed signals, alternate stack
+ * (in the personality's thread data) and CPU time are per thread.
  *
  * This is layer 0: fields that belong to higher layers (the address space,
  * the descriptor table) are typed by the small interfaces declared here,
@@ -97,7 +99,7 @@ export class Thread {
   /** {@link TaskState}. */
   state: number = TaskState.READY;
 
-  /** Pending signals 1-32 (bit n-1 = signal n). */
+  /** Pending thread-directed signals 1-32 (bit n-1 = signal n). */
   sigPendingLo = 0;
   /** Pending signals 33-64. */
   sigPendingHi = 0;
@@ -148,6 +150,12 @@ export class Thread {
   schedData: unknown = null;
   /** Private data of the personality. */
   pdata: unknown = null;
+  /** Set by a futex wake: the parked futex wait returns 0 when it restarts. */
+  futexWoken = false;
+  /** Futex bitset of a parked futex wait (FUTEX_WAIT_BITSET); -1 for plain waits. */
+  futexBitset: number = -1;
+  /** Simulated cycle count at creation (per-thread /proc start time). */
+  startCycle = 0;
 
   /** Cycles spent in user mode. */
   userCycles = 0;
@@ -227,8 +235,32 @@ export class Process {
   cwd = "/";
   /** The resolved current directory (a VFS `PathLoc`, opaque to this layer). */
   cwdLoc: unknown = null;
-  /** Threads (the first is the main thread). */
+  /**
+   * Threads (the first is the main thread, the thread group leader). An
+   * exited thread leaves the list, except the leader, which stays as a
+   * ZOMBIE thread while others run (its tid is the process id).
+   */
   readonly threads: Thread[] = [];
+  /** Live (not exited) threads. */
+  liveThreads = 1;
+  /**
+   * Process-directed signals that every thread blocks (1-32): they go to the
+   * first thread that unblocks them. Sender details are in {@link sharedInfo}.
+   */
+  sigSharedLo = 0;
+  /** Process-directed signals 33-64 that every thread blocks. */
+  sigSharedHi = 0;
+  /** Sender details of {@link sigSharedLo}/{@link sigSharedHi} (as `Thread.sigInfo`). */
+  readonly sharedInfo: Int32Array = new Int32Array(65 * 4);
+  /**
+   * A vfork child that has neither exec'd nor exited: its parent waits on the
+   * child's exit queue (`ProcessTable.exitEvent`), which exec also wakes.
+   */
+  vforkPending = false;
+  /** User cycles of threads that have exited (kept for the process totals). */
+  exitedUserCycles = 0;
+  /** System cycles of threads that have exited. */
+  exitedSystemCycles = 0;
 
   /** Address space (null before the first exec and after exit). */
   space: ProcSpace | null = null;

@@ -1,5 +1,6 @@
 /**
- * The process table: pid allocation, the process tree (orphans go to pid 1),
+ * The process table: pid and tid allocation (one number space, as Linux
+ * has), threads by tid, the process tree (orphans go to pid 1),
  * and the scheduling states of threads (ready, blocked, stopped, zombie) with
  * the ready set kept by the active {@link SchedulerPolicy}.
  *
@@ -43,6 +44,14 @@ export class ProcessTable implements ThreadWaker {
   readonly byPid: Map<number, Process> = new Map();
   /** System-wide task limit (`/proc/sys/kernel/threads-max`); zombies count until reaped. */
   threadsMax: number = Infinity;
+  /**
+   * Most live threads a non-root user may have, counting every process's
+   * threads (RLIMIT_NPROC's semantics: Linux counts tasks): a thread bomb
+   * gets EAGAIN. Root is exempt, as in Linux; pids (PID_MAX) bound everyone.
+   */
+  maxUserThreads = 1024;
+  /** Threads by tid (every thread of every process in {@link byPid}). */
+  readonly #byTid = new Map<number, Thread>();
   /** Child-state-change queues by pid (wait() sleeps here). */
   readonly #childEvents = new Map<Process, WakeList>();
   /** The active policy. */
@@ -73,7 +82,10 @@ export class ProcessTable implements ThreadWaker {
     for (let n = 0; n < PID_MAX; n++) {
       let pid = this.#lastPid + 1 + n;
       if (pid > PID_MAX) pid -= PID_MAX;
-      if (!this.byPid.has(pid) && !this.#heldPids.has(pid) && !this.#groupOrSessionInUse(pid)) {
+      if (
+        !this.byPid.has(pid) && !this.#byTid.has(pid) && !this.#heldPids.has(pid) &&
+        !this.#groupOrSessionInUse(pid)
+      ) {
         this.#lastPid = pid;
         return pid;
       }
@@ -97,7 +109,9 @@ export class ProcessTable implements ThreadWaker {
     const pid = this.#allocPid();
     if (pid < 0) return null;
     const p = new Process(pid, this);
-    p.threads.push(new Thread(pid, p));
+    const leader = new Thread(pid, p);
+    p.threads.push(leader);
+    this.#byTid.set(pid, leader);
     if (parent !== null) {
       p.parent = parent;
       parent.children.push(p);
@@ -128,6 +142,89 @@ export class ProcessTable implements ThreadWaker {
   /** Process by pid. */
   get(pid: number): Process | undefined {
     return this.byPid.get(pid);
+  }
+
+  /** Thread by tid (exited non-leader threads are gone). */
+  thread(tid: number): Thread | undefined {
+    return this.#byTid.get(tid);
+  }
+
+  /**
+   * Adds a thread to live process `p` with a fresh tid; null when tids run
+   * out or the user is at {@link maxUserThreads}. The thread is not yet runnable: call {@link makeReady}.
+   */
+  addThread(p: Process): Thread | null {
+    if (p.state === TaskState.ZOMBIE) return null;
+    if (p.uid !== 0 && this.#userThreads(p.uid) >= this.maxUserThreads) return null;
+    const tid = this.#allocPid();
+    if (tid < 0) return null;
+    const t = new Thread(tid, p);
+    p.threads.push(t);
+    p.liveThreads++;
+    this.#byTid.set(tid, t);
+    return t;
+  }
+
+  #userThreads(uid: number): number {
+    let n = 0;
+    for (const q of this.byPid.values()) if (q.uid === uid) n += q.liveThreads;
+    return n;
+  }
+
+  /**
+   * Ends one thread of a process that goes on: it leaves scheduling; a
+   * non-leader thread leaves the process and the tid table (its CPU time
+   * is kept in the process totals), the leader stays as a zombie thread.
+   * The caller checks {@link Process.liveThreads} and ends the process at 0.
+   */
+  retireThread(t: Thread): void {
+    if (t.state === TaskState.ZOMBIE) return;
+    this.#takeOff(t);
+    t.state = TaskState.ZOMBIE;
+    const p = t.process;
+    p.liveThreads--;
+    if (this.current === t) this.current = null;
+    if (t === p.threads[0]) return;
+    const i = p.threads.indexOf(t);
+    if (i >= 0) p.threads.splice(i, 1);
+    this.#byTid.delete(t.tid);
+    p.exitedUserCycles += t.userCycles;
+    p.exitedSystemCycles += t.systemCycles;
+  }
+
+  /**
+   * After a successful exec by `t` in a process with other threads (Linux's
+   * de_thread): every other thread ends; when `t` is not the leader, the
+   * leader takes over its registers, mask and pending signals (so the
+   * process keeps its pid as the tid of its one thread) and `t` ends.
+   * Returns the thread that runs the new program.
+   */
+  execTakeover(t: Thread): Thread {
+    const p = t.process;
+    for (const o of [...p.threads]) if (o !== t) this.retireThread(o);
+    const leader = p.threads[0];
+    if (leader === t) return t;
+    leader.regs.set(t.regs);
+    leader.pc = t.pc;
+    leader.sigBlockedLo = t.sigBlockedLo;
+    leader.sigBlockedHi = t.sigBlockedHi;
+    leader.sigPendingLo = t.sigPendingLo;
+    leader.sigPendingHi = t.sigPendingHi;
+    leader.sigInfo.set(t.sigInfo);
+    leader.pdata = null;
+    leader.futexWoken = false;
+    leader.restartState = -1;
+    leader.state = TaskState.BLOCKED; // revived from ZOMBIE, made ready below
+    p.liveThreads++;
+    this.retireThread(t);
+    this.wakeThread(leader);
+    return leader;
+  }
+
+  /** Takes `t` off the ready set or its wait queue and timer. */
+  #takeOff(t: Thread): void {
+    if (t.state === TaskState.READY) this.policy.remove(t);
+    if (t.state === TaskState.BLOCKED) this.#unpark(t);
   }
 
   /** Processes sorted by pid. */
@@ -213,14 +310,10 @@ export class ProcessTable implements ThreadWaker {
    */
   zombify(p: Process): void {
     for (const t of p.threads) {
-      if (t.state === TaskState.READY) this.policy.remove(t);
-      if (t.state === TaskState.BLOCKED) {
-        const place = t.parkedOn;
-        if (place !== null) place.remove(t);
-        this.#unpark(t);
-      }
+      this.#takeOff(t);
       t.state = TaskState.ZOMBIE;
     }
+    p.liveThreads = 0;
     p.state = TaskState.ZOMBIE;
     const exited = this.#exitEvents.get(p);
     if (exited !== undefined) {
@@ -254,6 +347,7 @@ export class ProcessTable implements ThreadWaker {
     p.parent = null;
     this.byPid.delete(p.pid);
     this.#childEvents.delete(p);
+    for (const t of p.threads) if (this.#byTid.get(t.tid) === t) this.#byTid.delete(t.tid);
     p.threads.length = 0;
     p.reaped = true;
     if (p.handles > 0) this.#heldPids.add(p.pid);

@@ -102,6 +102,8 @@ export interface TrapLoopStats {
   syscalls: number;
   /** Context switches. */
   contextSwitches: number;
+  /** Of {@link contextSwitches}: between threads of one process (no address-space change). */
+  threadSwitches: number;
   /** Quantum expirations that moved the thread to the back of the queue. */
   preemptions: number;
   /** Interrupts taken (timer and external). */
@@ -142,6 +144,7 @@ export class TrapLoop {
   readonly stats: TrapLoopStats = {
     syscalls: 0,
     contextSwitches: 0,
+    threadSwitches: 0,
     preemptions: 0,
     interrupts: 0,
     idleCycles: 0,
@@ -400,9 +403,15 @@ export class TrapLoop {
     table.current = t;
     this.#sliceStart = this.#clock.now;
     if (t.sliceLeft <= 0) t.sliceLeft = table.policy.quantum(t, this.quantum);
-    if (t !== this.#lastThread) {
+    const last = this.#lastThread;
+    if (t !== last) {
       this.stats.contextSwitches++;
-      this.charge(this.#costs.contextSwitch);
+      if (last !== null && last.process === t.process) {
+        this.stats.threadSwitches++;
+        this.charge(this.#costs.threadSwitch);
+      } else {
+        this.charge(this.#costs.contextSwitch);
+      }
       this.#lastThread = t;
     }
     this.#armTimer(t.sliceLeft);

@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execPathPlaceholder, normaliseExecPath } from "./exec_path.ts";
 import { SH_CASES, shellArgs } from "./sh_cases.ts";
+import { TEST_CLONE_OUTPUT, TEST_THREADS_OUTPUT } from "./thread_cases.ts";
 import { runHostCommand } from "../guest_guard.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -63,12 +64,15 @@ const TEST_PROGRAM_OUTPUT: Readonly<Record<string, string>> = {
   test_clock: "clock: monotonic advances across a 20 ms nanosleep\n",
   test_uname: "machine: riscv32\n",
   test_pipe_write: "full write: 307200 bytes\ninterrupted write: partial count\n",
+  test_threads: TEST_THREADS_OUTPUT,
+  test_clone: TEST_CLONE_OUTPUT,
 };
 
 /** Guest test programs checked elsewhere instead, and where. */
 const CHECKED_ELSEWHERE: Readonly<Record<string, string>> = {
   test_libc: "LIBC_CASES in cases.ts (its check count grows with the libc)",
   test_libc_posix: "LIBC_CASES in cases.ts (its check count grows with the libc)",
+  test_robust: "tests/kernel/guest_programs_test.ts (qemu-riscv32 answers set_robust_list ENOSYS)",
 };
 
 function qemuAvailable(): boolean {

@@ -7,6 +7,18 @@
 import assert from "node:assert/strict";
 import { runGuarded } from "../guest_guard.ts";
 import { assertSelfExec } from "../interop/exec_path.ts";
+import {
+  TEST_CLONE_OUTPUT,
+  TEST_ROBUST_OUTPUT,
+  TEST_THREADS_OUTPUT,
+} from "../interop/thread_cases.ts";
+
+/** Programs whose whole output is checked here too, with the text qemu-riscv32 gives. */
+const SAME_OUTPUT_AS_QEMU: Readonly<Record<string, string>> = {
+  test_threads: TEST_THREADS_OUTPUT,
+  test_clone: TEST_CLONE_OUTPUT,
+  test_robust: TEST_ROBUST_OUTPUT,
+};
 
 const BIN = new URL("../../userland/bin/", import.meta.url);
 
@@ -31,7 +43,9 @@ for (const name of testPrograms()) {
       `${name}: status ${r.status} (${r.reason} ${r.detail})\n${r.output}\n${r.log.join("\n")}`,
     );
     // The console's tty turns "\n" into "\r\n" (ONLCR).
-    assertSelfExec(name, r.output.replaceAll("\r\n", "\n"));
+    const out = r.output.replaceAll("\r\n", "\n");
+    assertSelfExec(name, out);
+    if (name in SAME_OUTPUT_AS_QEMU) assert.equal(out, SAME_OUTPUT_AS_QEMU[name]);
   });
 }
 

@@ -1,7 +1,8 @@
-/* ps: list every process from /proc: PID, PPID, PGID, state, CPU time
- * (utime+stime, in clock ticks of 1/100 s) and the command line (or [comm]
- * when the command line is empty). Reads the Linux /proc/PID/stat and
- * /proc/PID/cmdline formats. */
+/* ps [-L|-T]: list every process from /proc: PID, PPID, PGID, state, CPU
+ * time (utime+stime, in clock ticks of 1/100 s) and the command line (or
+ * [comm] when the command line is empty). With -L (or -T) one line per
+ * thread, with its id in an LWP column, from /proc/PID/task/TID/stat. Reads
+ * the Linux /proc/PID/stat and /proc/PID/cmdline formats. */
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -14,12 +15,12 @@
 
 static const char usage_text[] =
     "Usage:\n"
-    " ps\n"
+    " ps [-L|-T]\n"
     "\n"
     "List every process: PID, PPID, PGID, state, CPU time and command line.\n"
     "\n"
+    " -L, -T         one line per thread, with its id in an LWP column\n"
     "     --help     display this help and exit\n";
-
 
 static ssize_t read_file(const char *path, char *buf, size_t size) {
   int fd = open(path, O_RDONLY);
@@ -47,9 +48,12 @@ static void printable(char *s) {
     if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = '?';
 }
 
-static void show(int pid) {
+static int collect_ids(const char *dir, int **ids);
+
+static void show(int pid, int tid) {
   char path[64], stat[1024], cmd[1024];
-  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  if (tid) snprintf(path, sizeof path, "/proc/%d/task/%d/stat", pid, tid);
+  else snprintf(path, sizeof path, "/proc/%d/stat", pid);
   if (read_file(path, stat, sizeof stat) <= 0) return; /* exited meanwhile */
   /* "pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt
    * cmajflt utime stime ...": comm may hold spaces and ')', so find the last ')'. */
@@ -76,7 +80,9 @@ static void show(int pid) {
     p = end;
   }
   long ticks = utime + stime, secs = ticks / 100;
-  printf("%5d %5ld %5ld %c %2ld:%02ld ", pid, ppid, pgrp, state, secs / 60, secs % 60);
+  printf("%5d ", pid);
+  if (tid) printf("%5d ", tid);
+  printf("%5ld %5ld %c %2ld:%02ld ", ppid, pgrp, state, secs / 60, secs % 60);
   snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
   ssize_t n = read_file(path, cmd, sizeof cmd);
   if (n > 0) {
@@ -92,13 +98,11 @@ static void show(int pid) {
   }
 }
 
-int main(int argc, char **argv) {
-  help_option(argc, argv, HELP_ANYWHERE, usage_text);
-  DIR *d = opendir("/proc");
-  if (!d) {
-    perror("ps: /proc");
-    return 1;
-  }
+/* The numeric entries of `dir`, sorted; -1 if it cannot be read. */
+static int collect_ids(const char *dir, int **ids) {
+  DIR *d = opendir(dir);
+  *ids = 0;
+  if (!d) return -1;
   int *pids = 0;
   size_t n = 0, cap = 0;
   struct dirent *e;
@@ -114,8 +118,36 @@ int main(int argc, char **argv) {
   }
   closedir(d);
   qsort(pids, n, sizeof *pids, by_pid);
-  printf("  PID  PPID  PGID S  TIME CMD\n");
-  for (size_t i = 0; i < n; i++) show(pids[i]);
+  *ids = pids;
+  return (int)n;
+}
+
+int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ANYWHERE, usage_text);
+  int threads = argc > 1 && (!strcmp(argv[1], "-L") || !strcmp(argv[1], "-T"));
+  if (argc > 1 && !threads) {
+    fprintf(stderr, "usage: ps [-L|-T]\n");
+    return 2;
+  }
+  int *pids;
+  int n = collect_ids("/proc", &pids);
+  if (n < 0) {
+    perror("ps: /proc");
+    return 1;
+  }
+  printf(threads ? "  PID   LWP  PPID  PGID S  TIME CMD\n" : "  PID  PPID  PGID S  TIME CMD\n");
+  for (int i = 0; i < n; i++) {
+    if (!threads) {
+      show(pids[i], 0);
+      continue;
+    }
+    char dir[48];
+    int *tids;
+    snprintf(dir, sizeof dir, "/proc/%d/task", pids[i]);
+    int m = collect_ids(dir, &tids);
+    for (int j = 0; j < m; j++) show(pids[i], tids[j]);
+    free(tids);
+  }
   free(pids);
   return fflush(stdout) ? 1 : 0;
 }

@@ -69,10 +69,25 @@ export function uarg(t: Thread, i: number): number {
 export class UnixProcessData {
   /** The file-operation caller record, refreshed on each use. */
   readonly caller: FileCaller;
-  /** set_tid_address / CLONE_CHILD_CLEARTID: user address cleared at exit (0 = none). */
-  clearChildTid = 0;
   /** Address of the read-execute page holding the rt_sigreturn trampoline (0 = none). */
   sigreturnPage = 0;
+
+  /** Creates the data for `p`. */
+  constructor(p: Process, api: KernelApi) {
+    this.caller = { pid: p.pid, pgid: p.pgid, sid: p.sid, memory: api.memoryOf(p) };
+  }
+}
+
+/** Personality data of a thread (`Thread.pdata`). */
+export class UnixThreadData {
+  /** The thread it belongs to (a forked child's thread must not share its parent's). */
+  readonly tid: number;
+  /** set_tid_address / CLONE_CHILD_CLEARTID: zeroed and futex-woken at thread exit (0 = none). */
+  clearChildTid = 0;
+  /** set_robust_list: head of the robust futex list (0 = none). */
+  robustHead = 0;
+  /** set_robust_list: the length the thread passed. */
+  robustLen = 0;
   /**
    * A blocked call that Linux ends with EINTR after any handler, even with
    * SA_RESTART (clock_nanosleep, ppoll): the address of its `ecall`, or -1.
@@ -89,6 +104,11 @@ export class UnixProcessData {
   /** sigaltstack: its size in bytes (0 = disabled). */
   altStackSize = 0;
 
+  /** Creates the data of thread `tid`. */
+  constructor(tid: number) {
+    this.tid = tid;
+  }
+
   /** True while `sp` lies on the alternate signal stack. */
   onAltStack(sp: number): boolean {
     const s = sp >>> 0;
@@ -101,11 +121,15 @@ export class UnixProcessData {
     if (this.altStackSize === 0) return 2; // SS_DISABLE
     return this.onAltStack(sp) ? 1 : 0; // SS_ONSTACK
   }
+}
 
-  /** Creates the data for `p`. */
-  constructor(p: Process, api: KernelApi) {
-    this.caller = { pid: p.pid, pgid: p.pgid, sid: p.sid, memory: api.memoryOf(p) };
-  }
+/** The thread's personality data, created on first use. */
+export function threadData(t: Thread): UnixThreadData {
+  const d = t.pdata;
+  if (d instanceof UnixThreadData && d.tid === t.tid) return d;
+  const fresh = new UnixThreadData(t.tid);
+  t.pdata = fresh;
+  return fresh;
 }
 
 /** The process's personality data, created on first use. */

@@ -20,7 +20,7 @@ import {
 } from "../../../kernel/api.ts";
 import { errnoOf } from "./errno.ts";
 import { ArgumentListTooLongError, buildInitialStack, standardAuxv } from "./initial_stack.ts";
-import { procData, randomOf, UnixProcessData } from "./common.ts";
+import { procData, randomOf, threadData, UnixProcessData } from "./common.ts";
 import { deliverUnixSignal } from "./signal_calls.ts";
 import { TRAMPOLINE_ECALL, TRAMPOLINE_LI_A7 } from "./signal_frame.ts";
 import { PAGE_SIZE } from "./abi.ts";
@@ -136,11 +136,13 @@ export function createUnixPersonality(api: KernelApi): Personality {
       t.regs.fill(0);
       t.regs[2] = st.sp | 0;
       t.pc = image.entry >>> 0;
-      const d = procData(p, api);
-      d.clearChildTid = 0;
-      d.sigreturnPage = page;
-      d.altStackSp = 0; // exec drops the alternate signal stack
-      d.altStackSize = 0;
+      procData(p, api).sigreturnPage = page;
+      const td = threadData(t);
+      td.clearChildTid = 0;
+      td.robustHead = 0;
+      td.robustLen = 0;
+      td.altStackSp = 0; // exec drops the alternate signal stack
+      td.altStackSize = 0;
       return K.OK;
     },
     onFork(parent: Process, child: Process): void {
@@ -148,21 +150,12 @@ export function createUnixPersonality(api: KernelApi): Personality {
       const pd = parent.pdata;
       if (pd instanceof UnixProcessData) {
         d.sigreturnPage = pd.sigreturnPage;
-        d.altStackSp = pd.altStackSp; // fork keeps the alternate signal stack
-        d.altStackSize = pd.altStackSize;
       }
       child.pdata = d;
     },
     onExecAway(p: Process): void {
       // The process now belongs to another personality: leave it no Unix state.
       if (p.pdata instanceof UnixProcessData) p.pdata = null;
-    },
-    onExit(p: Process): void {
-      const d = p.pdata;
-      // set_tid_address / CLONE_CHILD_CLEARTID: the word is zeroed (no futex to wake).
-      if (d instanceof UnixProcessData && d.clearChildTid !== 0) {
-        api.writeU32(p, d.clearChildTid, 0);
-      }
     },
   };
 }

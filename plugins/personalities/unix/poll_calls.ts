@@ -21,7 +21,15 @@ import {
   type WaitQueue,
 } from "../../../kernel/api.ts";
 import { readTimespec64, writeTimespec64 } from "./abi.ts";
-import { arg, fileOf, isStreamFile, procData, scratchBytes, scratchView, uarg } from "./common.ts";
+import {
+  arg,
+  fileOf,
+  isStreamFile,
+  scratchBytes,
+  scratchView,
+  threadData,
+  uarg,
+} from "./common.ts";
 import { markNoRestart } from "./time_calls.ts";
 
 /** poll event bits. */
@@ -152,7 +160,7 @@ function readinessWait(
   maskSwapped: boolean,
   queues: WaitQueue[],
 ): number | null {
-  const data = procData(t.process, api);
+  const data = threadData(t);
   if (ready === 0) {
     if (
       maskSwapped &&

@@ -1,6 +1,5 @@
 /**
- * Process calls of the Unix personality: clone (fork), execve, exit,
- * waitid, ids, process groups and sessions, sched_yield, kill/tkill/tgkill.
+ * Process calls of the Unix personality: execve, waitid, ids, process groups and sessions, sched_yield, kill/tkill/tgkill.
  *
  * @module
  */
@@ -16,41 +15,8 @@ import {
   WaitKind,
   type WaitRecord,
 } from "../../../kernel/api.ts";
-import { CLONE, encodeRusage, encodeSiginfo, RUSAGE_SIZE, SI_CODE, SIG, WAIT } from "./abi.ts";
-import { arg, procData, readPath, scratch, scratchView, uarg } from "./common.ts";
-
-/** Flags clone accepts: fork semantics plus the tid-pointer and TLS options. */
-const CLONE_SUPPORTED = CLONE.CSIGNAL | CLONE.VFORK | CLONE.VM | CLONE.SETTLS |
-  CLONE.PARENT_SETTID | CLONE.CHILD_SETTID | CLONE.CHILD_CLEARTID | CLONE.DETACHED;
-
-/**
- * clone(flags, newsp, parent_tid, tls, child_tid) with fork semantics. The
- * exit signal must be SIGCHLD. CLONE_VM is accepted only with CLONE_VFORK
- * (vfork, done as a copy-on-write fork: correct for children that only exec
- * or _exit); threads (CLONE_VM alone, CLONE_THREAD, CLONE_SIGHAND, ...) and
- * namespaces give EINVAL.
- */
-export function sysClone(t: Thread, api: KernelApi): number {
-  const flags = uarg(t, 0);
-  const newsp = uarg(t, 1);
-  const ptid = uarg(t, 2);
-  const tls = uarg(t, 3);
-  const ctid = uarg(t, 4);
-  if ((flags & ~CLONE_SUPPORTED) !== 0) return K.INVAL;
-  if ((flags & CLONE.CSIGNAL) !== SIG.CHLD) return K.INVAL;
-  if ((flags & CLONE.VM) !== 0 && (flags & CLONE.VFORK) === 0) return K.INVAL;
-  const parent = t.process;
-  const child = api.fork(t);
-  if (typeof child === "number") return child;
-  const ct = child.mainThread;
-  if (newsp !== 0) ct.regs[2] = newsp | 0;
-  if (flags & CLONE.SETTLS) ct.regs[4] = tls | 0;
-  // Linux ignores faults on these stores (the child exists by then); so do we.
-  if (flags & CLONE.PARENT_SETTID) api.writeU32(parent, ptid, child.pid);
-  if (flags & CLONE.CHILD_SETTID) api.writeU32(child, ctid, ct.tid);
-  procData(child, api).clearChildTid = (flags & CLONE.CHILD_CLEARTID) ? ctid : 0;
-  return child.pid;
-}
+import { encodeRusage, encodeSiginfo, RUSAGE_SIZE, SI_CODE, SIG, WAIT } from "./abi.ts";
+import { arg, readPath, scratch, scratchView, uarg } from "./common.ts";
 
 /** Most argv/envp entries execve accepts. */
 const EXEC_MAX_STRINGS = 4096;
@@ -77,16 +43,6 @@ export function sysExecve(t: Thread, api: KernelApi): number {
   for (const s of envp) total += s.length + 1;
   if (total > EXEC_MAX_BYTES) return K.TOOBIG;
   return api.exec(t, path, argv, envp);
-}
-
-/** exit(code): ends the calling thread, which (one thread per process) ends the process. */
-export function sysExit(t: Thread, api: KernelApi): number {
-  return api.exit(t, arg(t, 0) & 0xff);
-}
-
-/** exit_group(code). */
-export function sysExitGroup(t: Thread, api: KernelApi): number {
-  return api.exit(t, arg(t, 0) & 0xff);
 }
 
 const WAITID_OPTIONS = WAIT.WNOHANG | WAIT.WSTOPPED | WAIT.WEXITED | WAIT.WCONTINUED |
@@ -198,12 +154,6 @@ export function sysGettid(t: Thread): number {
   return t.tid;
 }
 
-/** set_tid_address(tidptr): remembered and cleared (set to 0) when the process exits. */
-export function sysSetTidAddress(t: Thread, api: KernelApi): number {
-  procData(t.process, api).clearChildTid = uarg(t, 0);
-  return t.tid;
-}
-
 /** getuid / geteuid (real = effective: no set-uid programs). */
 export function sysGetuid(t: Thread): number {
   return t.process.uid;
@@ -272,7 +222,7 @@ export function sysKill(t: Thread, api: KernelApi): number {
   const sender = t.process;
   if (sender.uid === 0) return api.kill(sender, pid, sig);
   if (pid > 0) {
-    const target = api.getProcess(pid);
+    const target = api.getProcess(pid) ?? api.getThread(pid)?.process ?? null;
     if (target === null) return K.SRCH;
     return maySignal(sender, target, sig) ? api.kill(sender, pid, sig) : K.PERM;
   }
@@ -297,8 +247,8 @@ export function sysTkill(t: Thread, api: KernelApi): number {
   const sig = arg(t, 1);
   if (tid <= 0) return K.INVAL;
   if (sig !== 0 && !isValidSignal(sig)) return K.INVAL;
-  const target = api.getProcess(tid); // one thread per process: tid = pid
-  if (target !== null && !maySignal(t.process, target, sig)) return K.PERM;
+  const target = api.getThread(tid);
+  if (target !== null && !maySignal(t.process, target.process, sig)) return K.PERM;
   return api.tgkill(t.process, -1, tid, sig);
 }
 
@@ -309,8 +259,12 @@ export function sysTgkill(t: Thread, api: KernelApi): number {
   const sig = arg(t, 2);
   if (tgid <= 0 || tid <= 0) return K.INVAL;
   if (sig !== 0 && !isValidSignal(sig)) return K.INVAL;
-  const target = api.getProcess(tgid);
-  if (target !== null && !maySignal(t.process, target, sig)) return K.PERM;
+  const target = api.getThread(tid);
+  if (
+    target !== null && target.process.pid === tgid && !maySignal(t.process, target.process, sig)
+  ) {
+    return K.PERM;
+  }
   return api.tgkill(t.process, tgid, tid, sig);
 }
 

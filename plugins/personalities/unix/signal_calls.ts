@@ -22,7 +22,7 @@ import {
   type Thread,
 } from "../../../kernel/api.ts";
 import { decodeSigaction, encodeSigaction, SIG_HOW, SIGACTION_SIZE, SIGSET_SIZE } from "./abi.ts";
-import { arg, procData, scratch, scratchView, uarg } from "./common.ts";
+import { arg, procData, scratch, scratchView, threadData, uarg } from "./common.ts";
 import { endInterruptedCall } from "./time_calls.ts";
 import {
   decodeSignalFrame,
@@ -110,12 +110,13 @@ export function sysRtSigprocmask(t: Thread, api: KernelApi): number {
   return 0;
 }
 
-/** rt_sigpending(set, sigsetsize): pending signals that are blocked. */
+/** rt_sigpending(set, sigsetsize): blocked pending signals, the thread's and the process's. */
 export function sysRtSigpending(t: Thread, api: KernelApi): number {
   const size = uarg(t, 1);
   if (size > SIGSET_SIZE) return K.INVAL;
-  scratchView.setInt32(0, t.sigPendingLo & t.sigBlockedLo, true);
-  scratchView.setInt32(4, t.sigPendingHi & t.sigBlockedHi, true);
+  const p = t.process;
+  scratchView.setInt32(0, (t.sigPendingLo | p.sigSharedLo) & t.sigBlockedLo, true);
+  scratchView.setInt32(4, (t.sigPendingHi | p.sigSharedHi) & t.sigBlockedHi, true);
   return api.copyOut(t.process, uarg(t, 0), scratch.subarray(0, size)) ? 0 : K.FAULT;
 }
 
@@ -162,7 +163,7 @@ export function deliverUnixSignal(
   info: SignalInfo,
 ): boolean {
   endInterruptedCall(api, t);
-  const d = procData(t.process, api);
+  const d = threadData(t);
   const sp = t.regs[2] >>> 0;
   // SA_ONSTACK: switch to the alternate stack unless already on it.
   const useAlt = (action.flags & SA.ONSTACK) !== 0 && d.altStackSize !== 0 && !d.onAltStack(sp);
@@ -187,7 +188,7 @@ export function deliverUnixSignal(
   if (!api.copyOut(t.process, place.frame, bytes)) return false;
   // Return through the process's read-execute trampoline page; the copy in
   // the frame is kept for layout fidelity but the stack is not executable.
-  const page = d.sigreturnPage;
+  const page = procData(t.process, api).sigreturnPage;
   t.regs[1] = (page !== 0 ? page : place.trampoline) | 0;
   t.regs[2] = place.frame | 0;
   t.regs[10] = sig;
@@ -207,7 +208,7 @@ export function sysSigaltstack(t: Thread, api: KernelApi): number {
   const p = t.process;
   const ss = uarg(t, 0);
   const old = uarg(t, 1);
-  const d = procData(p, api);
+  const d = threadData(t);
   const sp = t.regs[2] >>> 0;
   let newSp = 0, newFlags = 0, newSize = 0;
   if (ss !== 0) {

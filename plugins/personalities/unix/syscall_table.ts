@@ -16,10 +16,7 @@ import { sysGetgroups, sysSetgroups } from "./group_calls.ts";
 import { SupportLevel, type SyscallHandler } from "../../../kernel/api.ts";
 import { SYSCALL_NAMES } from "./syscall_names.ts";
 import {
-  sysClone,
   sysExecve,
-  sysExit,
-  sysExitGroup,
   sysGetgid,
   sysGetpgid,
   sysGetpid,
@@ -45,13 +42,21 @@ import {
   sysSetresuid,
   sysSetreuid,
   sysSetsid,
-  sysSetTidAddress,
   sysSetuid,
   sysTgkill,
   sysTkill,
   sysUmask,
   sysWaitid,
 } from "./process_calls.ts";
+import {
+  sysClone,
+  sysExit,
+  sysExitGroup,
+  sysFutex,
+  sysGetRobustList,
+  sysSetRobustList,
+  sysSetTidAddress,
+} from "./thread_calls.ts";
 import { sysBrk, sysMmap2, sysMprotect, sysMunmap } from "./memory_calls.ts";
 import { sysClose, sysDup, sysDup3, sysOpenat, sysPipe2 } from "./open_calls.ts";
 import {
@@ -206,8 +211,15 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
   e(82, "fsync", sysFsync, "full", "nothing to flush: file systems are in memory or write through"),
   e(83, "fdatasync", sysFsync, "full", "as fsync"),
   e(92, "personality", sysPersonality, "full", "only PER_LINUX"),
-  e(93, "exit", sysExit, "full", "one thread per process: same as exit_group"),
-  e(94, "exit_group", sysExitGroup, "full"),
+  e(
+    93,
+    "exit",
+    sysExit,
+    "full",
+    "ends the calling thread (robust list, clear_child_tid and its futex wake); the last " +
+      "thread's exit ends the process",
+  ),
+  e(94, "exit_group", sysExitGroup, "full", "ends every thread with this status"),
   e(
     95,
     "waitid",
@@ -220,9 +232,11 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     96,
     "set_tid_address",
     sysSetTidAddress,
-    "partial",
-    "the word is zeroed at exit (no futex wake)",
+    "full",
+    "per thread: the word is zeroed and futex-woken when the thread exits",
   ),
+  e(99, "set_robust_list", sysSetRobustList, "full", "walked at thread exit: owner-died + wake"),
+  e(100, "get_robust_list", sysGetRobustList, "full"),
   e(
     116,
     "syslog",
@@ -250,7 +264,8 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "sigaltstack",
     sysSigaltstack,
     "partial",
-    "per process (one thread each); SS_AUTODISARM ignored; rt_sigreturn does not reload uc_stack",
+    "per thread (fork copies the caller's, exec clears it); SS_AUTODISARM ignored; " +
+      "rt_sigreturn does not reload uc_stack",
   ),
   e(133, "rt_sigsuspend", sysRtSigsuspend, "full"),
   e(
@@ -374,8 +389,10 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "clone",
     sysClone,
     "partial",
-    "fork semantics only: exit signal must be SIGCHLD; SETTLS, PARENT_SETTID, CHILD_SETTID, " +
-      "CHILD_CLEARTID; VM only with VFORK (done as a COW fork); threads and namespaces EINVAL",
+    "threads (THREAD with VM, SIGHAND, FS and FILES; SYSVSEM accepted) or fork (exit signal " +
+      "SIGCHLD); SETTLS, PARENT_SETTID, CHILD_SETTID, CHILD_CLEARTID; Linux's flag checks; " +
+      "VM|VFORK is a COW fork whose parent sleeps until the child execs or exits; THREAD without FS or FILES, VM without THREAD or " +
+      "VFORK, and namespaces EINVAL",
   ),
   e(
     221,
@@ -458,6 +475,15 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
       "writers closed, POLLERR on a write end whose readers closed (both even unasked); " +
       "POLLNVAL for bad fds; no POLLPRI; sigmask swapped for the wait; a handler ends it " +
       "with EINTR",
+  ),
+  e(
+    422,
+    "futex_time64",
+    sysFutex,
+    "partial",
+    "WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET, WAKE_BITSET, with PRIVATE_FLAG " +
+      "and CLOCK_REALTIME (bitset waits); keys are (address space, address); PI operations " +
+      "ENOSYS",
   ),
 ];
 

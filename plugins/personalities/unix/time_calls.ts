@@ -22,7 +22,7 @@ import {
   TMS_SIZE,
   writeTimespec64,
 } from "./abi.ts";
-import { arg, procData, scratch, scratchView, uarg, type UnixProcessData } from "./common.ts";
+import { arg, scratch, scratchView, threadData, uarg, type UnixThreadData } from "./common.ts";
 
 /** Nanoseconds of `cycles` at the machine's frequency. */
 function cyclesToNs(api: KernelApi, cycles: number): number {
@@ -44,8 +44,9 @@ function clockNow(api: KernelApi, t: Thread, clock: number): bigint {
     case CLOCK.BOOTTIME_ALARM:
       return BigInt(Math.floor(api.nowNs()));
     case CLOCK.PROCESS_CPUTIME_ID: {
-      let c = 0;
-      for (const th of t.process.threads) c += th.userCycles + th.systemCycles;
+      const p = t.process;
+      let c = p.exitedUserCycles + p.exitedSystemCycles;
+      for (const th of p.threads) c += th.userCycles + th.systemCycles;
       return BigInt(cyclesToNs(api, c));
     }
     case CLOCK.THREAD_CPUTIME_ID:
@@ -104,18 +105,18 @@ export function sysClockNanosleep64(t: Thread, api: KernelApi): number {
     t.restartState = deadline;
     // Remembered so that the delivery of a signal that interrupts the sleep
     // can end it with EINTR and store the time left (see endInterruptedCall).
-    const d = procData(t.process, api);
+    const d = threadData(t);
     markNoRestart(d, t);
     d.sleepRemAddr = (flags & CLOCK.TIMER_ABSTIME) ? 0 : uarg(t, 3);
     d.sleepDeadline = deadline;
   }
   const r = api.sleepUntil(t, t.restartState);
-  if (r === 0) procData(t.process, api).noRestartPc = -1;
+  if (r === 0) threadData(t).noRestartPc = -1;
   return r;
 }
 
 /** Records `t`'s current call (pc past its `ecall`) as one that a handler ends with EINTR. */
-export function markNoRestart(d: UnixProcessData, t: Thread): void {
+export function markNoRestart(d: UnixThreadData, t: Thread): void {
   d.noRestartPc = (t.pc - 4) >>> 0;
   d.noRestartNr = t.regs[17];
 }
@@ -130,7 +131,7 @@ export function markNoRestart(d: UnixProcessData, t: Thread): void {
  * restart the call transparently, as on Linux.
  */
 export function endInterruptedCall(api: KernelApi, t: Thread): void {
-  const d = procData(t.process, api);
+  const d = threadData(t);
   const at = d.noRestartPc;
   if (at < 0) return;
   d.noRestartPc = -1;
@@ -158,7 +159,7 @@ const EINTR = 4;
 /** times(buf): user and system clock ticks of the process and its reaped children. */
 export function sysTimes(t: Thread, api: KernelApi): number {
   const p = t.process;
-  let user = 0, sys = 0;
+  let user = p.exitedUserCycles, sys = p.exitedSystemCycles;
   for (const th of p.threads) {
     user += th.userCycles;
     sys += th.systemCycles;
@@ -188,6 +189,8 @@ export function sysGetrusage(t: Thread, api: KernelApi): number {
   const who = arg(t, 0);
   let user = 0, sys = 0;
   if (who === RUSAGE.SELF) {
+    user = p.exitedUserCycles;
+    sys = p.exitedSystemCycles;
     for (const th of p.threads) {
       user += th.userCycles;
       sys += th.systemCycles;

@@ -241,7 +241,30 @@ Deno.test("procfs: cwd, exe and fd links", () => {
     "cwd",
     "exe",
     "fd",
+    "task",
   ]);
+});
+
+Deno.test("procfs: /proc/PID/task/TID has the thread's stat, status and comm", () => {
+  const { vfs, p: provider } = setup();
+  const base = provider.procs.get(42)!;
+  provider.procs.set(42, { ...base, tids: [42, 43], numThreads: 2 });
+  provider.thread = (pid: number, tid: number) => {
+    const i = provider.procs.get(pid);
+    if (i === undefined || !i.tids?.includes(tid)) return null;
+    return { ...i, pid: tid, tgid: pid, state: tid === 43 ? "S" : i.state };
+  };
+  const td = vfs.open(null, "/proc/42/task", OpenFlags.READ | OpenFlags.DIRECTORY);
+  assert.ok(typeof td !== "number");
+  const names = (vfs.readdir(td.file) as { name: string }[]).map((e) => e.name);
+  assert.deepEqual(names, [".", "..", "42", "43"]);
+  const status = cat(vfs, "/proc/42/task/43/status");
+  assert.match(status, /^Tgid:\t42$/m);
+  assert.match(status, /^Pid:\t43$/m);
+  assert.match(status, /^State:\tS \(sleeping\)$/m);
+  assert.match(status, /^Threads:\t2$/m);
+  assert.match(cat(vfs, "/proc/42/task/43/stat"), /^43 \(/);
+  assert.equal(vfs.lookup(null, "/proc/42/task/44"), K.NOENT);
 });
 
 Deno.test("procfs: /proc/PID/maps in Linux's 32-bit layout; /proc/cpuinfo", () => {

@@ -2,7 +2,15 @@
 #ifndef _ERRNO_H
 #define _ERRNO_H
 
-extern int errno;
+/* Per thread: it lives in the thread control block that tp points at (the
+ * word after the block's self pointer), reached without a call so that the
+ * error path of a system call wrapper needs no stack frame. */
+static inline int *__errno_location(void) {
+  char *tp;
+  __asm__("mv %0, tp" : "=r"(tp));
+  return (int *)(tp + 4);
+}
+#define errno (*__errno_location())
 
 #define EPERM 1
 #define ENOENT 2

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "pthread_impl.h"
 
 #define HDR 8                      /* keeps 8-byte alignment of the payload */
 #define MIN_SHIFT 4                /* smallest class: 16 bytes including header */
@@ -46,7 +47,7 @@ static void *arena_take(size_t n) {
   return r;
 }
 
-void *malloc(size_t size) {
+static void *malloc_unlocked(size_t size) {
   if (size > 0x7fff0000u) {
     errno = ENOMEM;
     return 0;
@@ -79,7 +80,7 @@ void *malloc(size_t size) {
   return b + 1;
 }
 
-void free(void *ptr) {
+static void free_unlocked(void *ptr) {
   if (!ptr) return;
   struct block *b = (struct block *)ptr - 1;
   if (b->cls == LARGE_CLASS) {
@@ -89,6 +90,22 @@ void free(void *ptr) {
   if (b->cls >= NCLASS) abort(); /* heap corruption or a foreign pointer */
   *(void **)ptr = free_lists[b->cls];
   free_lists[b->cls] = b;
+}
+
+/* One lock for the allocator (uncontended: one atomic swap each way). */
+static volatile int malloc_lock;
+
+void *malloc(size_t size) {
+  __lock(&malloc_lock);
+  void *p = malloc_unlocked(size);
+  __unlock(&malloc_lock);
+  return p;
+}
+
+void free(void *ptr) {
+  __lock(&malloc_lock);
+  free_unlocked(ptr);
+  __unlock(&malloc_lock);
 }
 
 void *calloc(size_t n, size_t size) {

@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "pthread_impl.h"
 
-int errno;
 char **environ;
 const char *__progname = "";
 
@@ -17,6 +17,8 @@ static int atexit_count;
 /* Called by _start with a pointer to the initial stack (argc first). */
 void __libc_start(long *sp) __attribute__((noreturn));
 void __libc_start(long *sp) {
+  /* The first thread's control block (errno, thread-specific data). */
+  __asm__ volatile("mv tp, %0" : : "r"(&__main_thread));
   int argc = (int)sp[0];
   char **argv = (char **)(sp + 1);
   environ = argv + argc + 1;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "pthread_impl.h"
 
 #define F_READ 1
 #define F_WRITE 2
@@ -78,18 +79,32 @@ static void decide_mode(FILE *f) {
   if (f->fd == 1 && isatty(1)) f->mode = _IOLBF;
 }
 
+/* One lock for every stream (threads): each call is atomic, never torn. */
+static volatile int stdio_lock;
+
 int fflush(FILE *f) {
   if (!f) {
     __stdio_flush_all();
     return 0;
   }
+  __lock(&stdio_lock);
   if (f->rend > f->rpos) drop_read(f);
-  return flush_write(f);
+  int r = flush_write(f);
+  __unlock(&stdio_lock);
+  return r;
 }
 
 void __stdio_flush_all(void) {
+  /* Look before locking: fork calls this, and a store to the lock word
+   * right after fork would cost a copy-on-write fault for nothing. */
+  int pending = 0;
+  for (int i = 0; i < MAX_FILES; i++)
+    if ((files[i].flags & F_USED) && files[i].wlen) pending = 1;
+  if (!pending) return;
+  __lock(&stdio_lock);
   for (int i = 0; i < MAX_FILES; i++)
     if ((files[i].flags & F_USED) && files[i].wlen) flush_write(&files[i]);
+  __unlock(&stdio_lock);
 }
 
 static int parse_mode(const char *mode, int *oflags) {
@@ -172,7 +187,7 @@ int setvbuf(FILE *f, char *buf, int mode, size_t size) {
   return 0;
 }
 
-static int put_bytes(FILE *f, const unsigned char *p, size_t n) {
+static int put_bytes_unlocked(FILE *f, const unsigned char *p, size_t n) {
   if (!(f->flags & F_WRITE)) {
     f->flags |= F_ERR;
     errno = EBADF;
@@ -198,6 +213,13 @@ static int put_bytes(FILE *f, const unsigned char *p, size_t n) {
   }
   if (f->mode == _IOLBF && f->wlen && memchr(f->buf, '\n', f->wlen)) return flush_write(f);
   return 0;
+}
+
+static int put_bytes(FILE *f, const unsigned char *p, size_t n) {
+  __lock(&stdio_lock);
+  int r = put_bytes_unlocked(f, p, n);
+  __unlock(&stdio_lock);
+  return r;
 }
 
 int __stdio_write(FILE *f, const char *p, size_t n);
@@ -252,7 +274,7 @@ static int fill(FILE *f) {
   }
 }
 
-int fgetc(FILE *f) {
+static int fgetc_unlocked(FILE *f) {
   if (f->ungot >= 0) {
     int c = f->ungot;
     f->ungot = -1;
@@ -260,6 +282,13 @@ int fgetc(FILE *f) {
   }
   if (f->rpos >= f->rend && fill(f) < 0) return EOF;
   return f->buf[f->rpos++];
+}
+
+int fgetc(FILE *f) {
+  __lock(&stdio_lock);
+  int c = fgetc_unlocked(f);
+  __unlock(&stdio_lock);
+  return c;
 }
 int getc(FILE *f) { return fgetc(f); }
 int getchar(void) { return fgetc(stdin); }
@@ -310,8 +339,9 @@ size_t fread(void *buf, size_t size, size_t n, FILE *f) {
   size_t want = size * n, got = 0;
   unsigned char *p = buf;
   if (want == 0) return 0;
+  __lock(&stdio_lock);
   while (got < want) {
-    int c = fgetc(f);
+    int c = fgetc_unlocked(f);
     if (c == EOF) break;
     p[got++] = (unsigned char)c;
     /* Copy the rest of the buffered window in one go. */
@@ -320,6 +350,7 @@ size_t fread(void *buf, size_t size, size_t n, FILE *f) {
     f->rpos += k;
     got += k;
   }
+  __unlock(&stdio_lock);
   return got / size;
 }
 

@@ -77,6 +77,8 @@ export function createFakeKernel(): FakeKernel {
   proc.parent = parent;
   const thread = new Thread(10, proc);
   proc.threads.push(thread);
+  const parentThread = new Thread(1, parent);
+  parent.threads.push(parentThread);
   const fs = new RamFs();
   const vfs = new Vfs({ root: fs });
   let cwd: PathLoc = vfs.root();
@@ -155,6 +157,7 @@ export function createFakeKernel(): FakeKernel {
       return K.OK;
     },
     getProcess: (pid: number) => (pid === 10 ? proc : pid === 1 ? parent : null),
+    getThread: (tid: number) => (tid === 10 ? thread : tid === 1 ? parentThread : null),
     processes: () => [parent, proc],
     copyIn: (_p, addr, len) => memory.copyIn(addr, len),
     copyInto: (_p, addr, dst) => {
