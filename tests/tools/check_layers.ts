@@ -38,6 +38,8 @@ const KERNEL_LAYERS: Record<string, number> = {
   exec: 5,
   modules: 5,
   "api.ts": 5,
+  "api_personality.ts": 5,
+  "api_modules.ts": 5,
   "errors.ts": -1,
   "kernel.ts": 6,
   "trap_handlers.ts": 6,
