@@ -155,6 +155,7 @@ export function loadElf(
   elf: Elf32Image,
   path: string,
   read: SegmentReader = (offset, length) => elf.bytes.subarray(offset, offset + length),
+  stackSize: number = USER_LAYOUT.STACK_SIZE,
 ): ElfLayout | KStatus {
   if (elf.type !== ET_EXEC && elf.type !== ET_DYN) return K.NOEXEC;
   if (!hartRunsElf(elf.flags)) return K.NOEXEC;
@@ -192,10 +193,10 @@ export function loadElf(
       }
     }
   }
-  const stackBottom = USER_LAYOUT.STACK_TOP - USER_LAYOUT.STACK_SIZE;
+  const stackBottom = USER_LAYOUT.STACK_TOP - stackSize;
   const sst = space.mapRegion(
     stackBottom,
-    USER_LAYOUT.STACK_SIZE,
+    stackSize,
     Prot.READ | Prot.WRITE,
     "[stack]",
   );

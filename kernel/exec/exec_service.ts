@@ -26,6 +26,7 @@ import type { OwnedList } from "../modules/registry.ts";
 import { NO_RESULT } from "../proc/call_result.ts";
 import type { KernelCosts } from "../proc/costs.ts";
 import { NO_MEMORY, type Thread } from "../proc/process.ts";
+import { RLIMIT } from "../proc/rlimits.ts";
 import { loadElf } from "./elf_loader.ts";
 
 /** How many interpreters an exec may go through (`#!` naming a `#!` script...). */
@@ -49,6 +50,8 @@ interface Program {
   readonly size: number;
   /** Its absolute path. */
   readonly path: string;
+  /** The process's RLIMIT_STACK soft limit (bytes; Infinity for none). */
+  readonly stackLimit: number;
 }
 
 /** `length` bytes of `file` at `offset` (fewer at the end of the file), or a status. */
@@ -138,7 +141,9 @@ export class ExecService {
         open = false;
         return this.#exec(t, redirect.path, redirect.argv, envp, depth + 1);
       }
-      return this.#execImage(t, { vfs, file, head, size: st.size, path: file.path ?? path }, {
+      const stackLimit = p.rlimits.soft[RLIMIT.STACK];
+      const prog = { vfs, file, head, size: st.size, path: file.path ?? path, stackLimit };
+      return this.#execImage(t, prog, {
         argv,
         envp,
       });
@@ -283,7 +288,8 @@ export class ExecService {
       return K.NOEXEC;
     }
     const read = (offset: number, length: number) => readRange(prog.vfs, prog.file, offset, length);
-    const lay = loadElf(space, elf, prog.path, read);
+    const stackSize = stackSizeFor(prog.stackLimit);
+    const lay = loadElf(space, elf, prog.path, read, stackSize);
     if (typeof lay === "number") return lay;
     return {
       path: prog.path,
@@ -294,7 +300,7 @@ export class ExecService {
       base: lay.base,
       brk: lay.brk,
       stackTop: USER_LAYOUT.STACK_TOP,
-      stackSize: USER_LAYOUT.STACK_SIZE,
+      stackSize,
       elf,
       bytes: prog.head,
     };
@@ -325,4 +331,20 @@ export class ExecService {
       return K.NOEXEC;
     }
   }
+}
+
+/** The smallest stack an exec maps, whatever RLIMIT_STACK says (room for arguments). */
+export const MIN_STACK_SIZE = 128 * 1024;
+
+/**
+ * The stack region for a new program: RLIMIT_STACK's soft limit rounded up
+ * to pages, at least {@link MIN_STACK_SIZE}, at most the layout's region
+ * (8 MiB; "unlimited" gets that too). The stack cannot grow past it: an
+ * access below faults (SIGSEGV), as a stack overflowing its limit does on
+ * Linux.
+ */
+export function stackSizeFor(limit: number): number {
+  if (!(limit < USER_LAYOUT.STACK_SIZE)) return USER_LAYOUT.STACK_SIZE;
+  const pages = Math.ceil(Math.max(limit, MIN_STACK_SIZE) / 4096) * 4096;
+  return Math.min(pages, USER_LAYOUT.STACK_SIZE);
 }

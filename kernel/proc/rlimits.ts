@@ -12,8 +12,9 @@
  *   EFBIG and SIGXFSZ past it);
  * - CPU: at the end of each full time slice (trap_handlers.ts): SIGXCPU
  *   from the soft limit on, once per CPU second, SIGKILL at the hard limit;
- * - STACK, CORE and the others are stored and reported only (no core files
- *   are written).
+ * - STACK: the stack region the next exec maps (exec_service.ts);
+ * - CORE and the others are stored and reported only (no core files are
+ *   written).
  *
  * @module
  */

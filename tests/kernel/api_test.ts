@@ -207,3 +207,17 @@ Deno.test("api: exec runs #! scripts through their interpreter", async () => {
   sys.machine.close();
   assert.match(res.output, /from a script \/tmp\/hello.sh/);
 });
+
+Deno.test("RLIMIT_STACK sets the stack region of the next exec (at least 128 KiB, at most 8 MiB)", async () => {
+  const { RLIMIT } = await import("../../kernel/proc/rlimits.ts");
+  const { stackSizeFor } = await import("../../kernel/exec/exec_service.ts");
+  assert.equal(stackSizeFor(Infinity), 8 << 20);
+  assert.equal(stackSizeFor(1000), 128 << 10);
+  assert.equal(stackSizeFor((256 << 10) + 1), (256 << 10) + 4096);
+  const sys = await boot({ cmd: "cat /proc/self/maps", maxCycles: 2e9 }, { kind: "buffer" });
+  sys.kernel.getProcess(1)!.rlimits.soft[RLIMIT.STACK] = 256 << 10;
+  const r = await sys.run();
+  sys.machine.close();
+  assert.equal(r.status, 0, r.output);
+  assert.match(r.output, /^7ffc0000-80000000 rw-p 00000000 00:00 0 +\[stack\]/m, r.output);
+});

@@ -414,7 +414,7 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "prlimit64",
     sysPrlimit64,
     "partial",
-    "enforced: NPROC, NOFILE, AS, DATA, FSIZE, CPU; STACK, CORE and the rest are stored only",
+    "enforced: NPROC, NOFILE, AS, DATA, FSIZE, CPU, STACK (at exec); CORE and the rest are stored only",
   ),
   e(
     276,
