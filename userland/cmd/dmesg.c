@@ -126,17 +126,17 @@ int main(int argc, char **argv) {
       bad_usage("bad usage: unexpected argument '%s'", a);
     }
     for (const char *p = a + 1; *p; p++) {
+      if (*p == 's') { /* takes the rest of the word, or the next argument */
+        if (p[1]) bufsize = atoi(p + 1);
+        else if (i + 1 < argc) bufsize = atoi(argv[++i]);
+        else bad_usage("option requires an argument -- '%s'", "s");
+        break;
+      }
       switch (*p) {
       case 'C': clear = 1; break;
       case 'c': read_clear = 1; break;
       case 'r': raw = 1; break;
       case 't': notime = 1; break;
-      case 's':
-        if (p[1]) bufsize = atoi(p + 1);
-        else if (i + 1 < argc) bufsize = atoi(argv[++i]);
-        else bad_usage("option requires an argument -- '%s'", "s");
-        p = " ";
-        break;
       default: {
         char opt[2] = {*p, 0};
         bad_usage("invalid option -- '%s'", opt);

@@ -156,7 +156,8 @@ static int parse_args(int argc, char **argv, struct ulimit_req *reqs, int *mode,
         if (*p == 'H') *mode |= U_HARD;
         else if (*p == 'S') *mode |= U_SOFT;
         else if (*p == 'a') *all = 1;
-        else if ((k = def_index(*p)) >= 0 && n < NDEFS * 2) reqs[n++] = (struct ulimit_req){k, NULL};
+        else if ((k = def_index(*p)) >= 0 && n < NDEFS * 2)
+          reqs[n++] = (struct ulimit_req){k, NULL};
         else {
           char opt[3] = {'-', *p, 0};
           sh_error("ulimit", arena_concat3(opt, ": ", "invalid option"));
@@ -182,8 +183,9 @@ int builtin_ulimit(int argc, char **argv) {
   int mode = 0, all = 0;
   int n = parse_args(argc, argv, reqs, &mode, &all);
   if (n < 0) return 2;
+  int query_mode = mode == U_HARD ? U_HARD : U_SOFT;
   if (all) {
-    for (int i = 0; i < NDEFS; i++) query_one(&defs[i], mode & U_HARD && !(mode & U_SOFT) ? U_HARD : U_SOFT, 1);
+    for (int i = 0; i < NDEFS; i++) query_one(&defs[i], query_mode, 1);
     return 0;
   }
   if (n == 0) reqs[n++] = (struct ulimit_req){def_index('f'), NULL};
@@ -192,7 +194,7 @@ int builtin_ulimit(int argc, char **argv) {
   for (int i = 0; i < n; i++) {
     const struct ulimit_def *d = &defs[reqs[i].def];
     if (reqs[i].value != NULL) status |= set_one(d, reqs[i].value, mode ? mode : U_SOFT | U_HARD);
-    else status |= query_one(d, mode & U_HARD && !(mode & U_SOFT) ? U_HARD : U_SOFT, queries > 1);
+    else status |= query_one(d, query_mode, queries > 1);
   }
   return status;
 }
