@@ -45,6 +45,7 @@ export const UTILITIES: readonly string[] = [
   "dd",
   "diff",
   "dirname",
+  "dmesg",
   "echo",
   "env",
   "false",

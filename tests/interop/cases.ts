@@ -414,6 +414,44 @@ export const UTILITY_CASES: readonly InteropCase[] = [
     expect: { status: 0, stdout: "" },
   },
   {
+    name: "dmesg shows the kernel's line for a process killed by a signal",
+    program: "sh",
+    args: ["-c", "sh -c 'kill -SEGV $$'; dmesg"],
+    only: "strata",
+    reason: "under qemu-riscv32 dmesg reads the host kernel's log",
+    expect: {
+      status: 0,
+      stdoutMatch:
+        /^(\[ *\d+\.\d{6}\] .*\n)*\[ *\d+\.\d{6}\] pid \d+ \(sh\) killed by SIGSEGV \(core\)\n$/,
+      stderrMatch: /^Segmentation fault\n$/,
+    },
+  },
+  {
+    name: "dmesg -r prints the raw records, -t no time stamps; -c reads then clears",
+    program: "sh",
+    args: [
+      "-c",
+      "sh -c 'kill -KILL $$'; dmesg -r | tail -n 1; dmesg -t -c | tail -n 1; dmesg | wc -l",
+    ],
+    only: "strata",
+    reason: "under qemu-riscv32 dmesg reads (and as root clears) the host kernel's log",
+    expect: {
+      status: 0,
+      stdoutMatch:
+        /^<6>\[\d+\.\d{6}\] pid (\d+) \(sh\) killed by SIGKILL\npid \1 \(sh\) killed by SIGKILL\n *0\n$/,
+    },
+  },
+  {
+    name: "dmesg rejects an unknown option",
+    program: "dmesg",
+    args: ["-z"],
+    expect: {
+      status: 1,
+      stdout: "",
+      stderrMatch: /^dmesg: invalid option -- 'z'\nTry 'dmesg --help' for more information\.\n$/,
+    },
+  },
+  {
     name: "cp file to file",
     program: "cp",
     args: ["{dir}/a.txt", "{dir}/b.txt"],

@@ -23,6 +23,7 @@ const HELP_PROGRAMS = [
   "date",
   "diff",
   "dirname",
+  "dmesg",
   "echo",
   "env",
   "false",

@@ -355,4 +355,51 @@ export const SH_CASES: readonly ShellCase[] = [
     stdout: "{dir}/script.sh arg1\n",
     status: 4,
   },
+  {
+    name: "ulimit sets both limits, or the soft (-S) or hard (-H) one alone",
+    script: "ulimit -n 100; ulimit -n; ulimit -Hn; ulimit -Sn 50; ulimit -n; ulimit -Hn; " +
+      "ulimit -S -n -H 90; ulimit -Hn; ulimit -Sn; ulimit -n 40 -f 8; ulimit -n -f",
+    stdout: "100\n100\n50\n100\n90\n90\n" +
+      "open files                          (-n) 40\nfile size                   (blocks, -f) 8\n",
+  },
+  {
+    name: "ulimit -f counts 512-byte blocks: a write past it is cut short, then SIGXFSZ",
+    script: '(ulimit -f 1; cat "$1/big" > "$1/out"); echo $?; wc -c < "$1/out"',
+    args: ["sh", "{dir}"],
+    files: { "big": "x".repeat(1000) },
+    stdout: "153\n512\n",
+    stderr: /^(File size limit exceeded.*\n)?$/,
+  },
+  {
+    name: "ulimit -a lists every limit with its label and unit",
+    script: "ulimit -a | cut -c1-40",
+    stdout: [
+      "real-time non-blocking time  (microsecon",
+      "core file size              (blocks, -c)",
+      "data seg size               (kbytes, -d)",
+      "scheduling priority                 (-e)",
+      "file size                   (blocks, -f)",
+      "pending signals                     (-i)",
+      "max locked memory           (kbytes, -l)",
+      "max memory size             (kbytes, -m)",
+      "open files                          (-n)",
+      "pipe size                (512 bytes, -p)",
+      "POSIX message queues         (bytes, -q)",
+      "real-time priority                  (-r)",
+      "stack size                  (kbytes, -s)",
+      "cpu time                   (seconds, -t)",
+      "max user processes                  (-u)",
+      "virtual memory              (kbytes, -v)",
+      "file locks                          (-x)",
+      "",
+    ].join("\n"),
+  },
+  {
+    name: "ulimit errors: a bad number, an unknown option, the read-only pipe size",
+    script: "ulimit -x abc; echo $?; ulimit -z; echo $?; ulimit -p 3; echo $?; ulimit -p",
+    stdout: "1\n2\n1\n8\n",
+    stderr: "sh: ulimit: abc: invalid number\nsh: ulimit: -z: invalid option\n" +
+      "ulimit: usage: ulimit [-SHaRcdefilmnpqrstuvx] [limit]\n" +
+      "sh: ulimit: pipe size: cannot modify limit: Invalid argument\n",
+  },
 ];

@@ -784,6 +784,7 @@ static const struct builtin builtins[] = {
     {"type", bi_type},     {"umask", bi_umask},   {"trap", bi_trap},
     {"command", bi_command}, {"local", bi_local}, {"getopts", bi_getopts},
     {"alias", builtin_alias}, {"unalias", builtin_unalias}, {"history", builtin_history},
+    {"ulimit", builtin_ulimit},
 };
 
 const char *builtin_name(int i) {

@@ -271,6 +271,8 @@ builtin_fn builtin_lookup(const char *name);
 /* The name of the i-th builtin, NULL past the last. */
 const char *builtin_name(int i);
 int builtin_history(int argc, char **argv);
+/* ulimit (ulimit.c). */
+int builtin_ulimit(int argc, char **argv);
 
 /* ---- lineedit.c: interactive line editing ---- */
 

@@ -40,6 +40,7 @@
 #define SYS_rt_sigprocmask 135
 #define SYS_rt_sigpending 136
 #define SYS_rt_sigreturn 139
+#define SYS_syslog 116
 #define SYS_reboot 142
 #define SYS_getitimer 102
 #define SYS_setitimer 103
