@@ -357,9 +357,28 @@ function startInit(kernel: Kernel, options: BootOptions): void {
   try {
     kernel.startProcess(p, init, [init, ...args], options.env ?? DEFAULT_ENV);
   } catch (e) {
-    if (e instanceof KernelError) throw new BootError(e.message, { cause: e });
+    if (e instanceof KernelError) {
+      throw new BootError(`cannot start ${init}: ${startErrorText(e.status)}`, { cause: e });
+    }
     throw e;
   }
+}
+
+/** The C library's words for the ways an exec can fail (strerror), for the boot error. */
+const START_ERRORS = new Map<number, string>([
+  [K.NOENT, "No such file or directory"],
+  [K.ACCES, "Permission denied"],
+  [K.NOEXEC, "Exec format error"],
+  [K.NOTDIR, "Not a directory"],
+  [K.ISDIR, "Is a directory"],
+  [K.NOMEM, "Cannot allocate memory"],
+  [K.TOOBIG, "Argument list too long"],
+  [K.NAMETOOLONG, "File name too long"],
+  [K.LOOP, "Too many levels of symbolic links"],
+]);
+
+function startErrorText(status: number): string {
+  return START_ERRORS.get(status) ?? statusName(status as Parameters<typeof statusName>[0]);
 }
 
 /** Builds machine, kernel, file systems and modules, and starts init (not yet running). */

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 
 import { BareMetalError, runBareElf } from "./bare_runner.ts";
 import { ElfFormatError, parseElf32 } from "../lib/elf.ts";
-import { createMachine, MachineConfigError } from "../hw/machine.ts";
+import { createMachine, MachineConfigError, MAX_RAM_SIZE, MIN_RAM_SIZE } from "../hw/machine.ts";
 import { MEMORY_MAP } from "../hw/memory_map.ts";
 import { TerminalConsole } from "./terminal_console.ts";
 import { BootError, bootKernel } from "./boot.ts";
@@ -35,7 +35,8 @@ Usage:
 Options:
   --cmd CMD              run one command and exit with its status
   --init PATH            the program run as pid 1 (default /bin/init)
-  --mem SIZE             RAM size, e.g. 64M, 128M, 1G (default 64M)
+  --mem SIZE             RAM size from 1M to 1G in whole 4K pages, e.g. 64M, 128M, 1G
+                         (default 64M)
   --quantum MS           scheduler quantum in simulated milliseconds (default 10)
   --share HOST[:GUEST]   show a host directory read-only in the guest (default GUEST /mnt/host)
   --tape PATH[,ro]       attach a SIMH .tap image as /dev/st0 and /dev/nst0 (a missing file is a
@@ -53,6 +54,8 @@ Options:
   -h, --help             show this help
   -V, --version          show the version
 `;
+
+const TRY_HELP = "Try 'deno run -A mod.ts --help'.";
 
 /** Raised for a bad command line; the message says what is wrong. */
 export class UsageError extends Error {
@@ -114,20 +117,93 @@ export function parseSeed(text: string): number {
   return n;
 }
 
-/** Parses a size such as `64M`, `1G`, `65536` or `512K` into bytes. */
+/** Parses a size such as `64M`, `1G`, `65536`, `512K` or `2T` into bytes. */
 export function parseSize(text: string): number {
-  const m = /^(\d+)([KMG]?)i?B?$/i.exec(text.trim());
+  const m = /^(\d+)([KMGTP]?)i?B?$/i.exec(text.trim());
   if (m === null) throw new UsageError(`bad size '${text}' (use e.g. 64M or 1G)`);
-  const unit = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2].toUpperCase()] ?? 1;
-  return Number(m[1]) * unit;
+  const units: Record<string, number> = {
+    "": 1,
+    K: 1024,
+    M: 1024 ** 2,
+    G: 1024 ** 3,
+    T: 1024 ** 4,
+    P: 1024 ** 5,
+  };
+  return Number(m[1]) * (units[m[2].toUpperCase()] ?? 1);
+}
+
+/** Parses `--mem`: a size from 1M to 1G, a whole number of 4 KiB pages. */
+export function parseMem(text: string): number {
+  let n: number;
+  try {
+    n = parseSize(text);
+  } catch (e) {
+    throw new UsageError(`--mem: ${(e as Error).message}`);
+  }
+  const range = "the RAM size must be from 1M to 1G";
+  if (n < MIN_RAM_SIZE) throw new UsageError(`--mem ${text}: too small; ${range}`);
+  if (n > MAX_RAM_SIZE) throw new UsageError(`--mem ${text}: too large; ${range}`);
+  if (n % 4096 !== 0) {
+    throw new UsageError(`--mem ${text}: the RAM size must be a whole number of 4K pages`);
+  }
+  return n;
 }
 
 function parsePositive(name: string, text: string): number {
   const n = Number(text);
+  if (Number.isFinite(n) && n < 0) {
+    throw new UsageError(`--${name} ${text}: a negative value; it needs a positive number`);
+  }
   if (!Number.isFinite(n) || n <= 0) {
     throw new UsageError(`--${name} needs a positive number, got '${text}'`);
   }
   return n;
+}
+
+/** Options that take a value (a following `-1` is their value, not an option). */
+const VALUE_OPTIONS = new Set([
+  "--cmd",
+  "--init",
+  "--mem",
+  "--quantum",
+  "--share",
+  "--tape",
+  "--bare",
+  "--max-instructions",
+  "--max-cycles",
+  "--trace",
+  "--seed",
+]);
+
+/** Joins `--opt -1` into `--opt=-1`, so that a negative number reaches the option's own check. */
+function joinNegativeValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const next = args[i + 1];
+    if (VALUE_OPTIONS.has(args[i]) && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else {
+      out.push(args[i]);
+    }
+  }
+  return out;
+}
+
+/** Rewords a `parseArgs` error as one line in our own words. */
+function parseArgsMessage(e: Error & { code?: string }): string {
+  const name = /'(-[^' ]*)/.exec(e.message)?.[1] ?? "";
+  const positional = /'([^']*)'/.exec(e.message)?.[1] ?? "";
+  switch (e.code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return `unknown option '${name}'`;
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+      return `unexpected argument '${positional}' (options start with --)`;
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return VALUE_OPTIONS.has(name) ? `${name} needs a value` : `${name} takes no value`;
+    default:
+      return e.message.split("\n")[0];
+  }
 }
 
 /** Parses the command line; throws {@link UsageError} on a wrong flag or value. */
@@ -135,7 +211,7 @@ export function parseCommandLine(args: string[]): CommandLine {
   let parsed;
   try {
     parsed = parseArgs({
-      args,
+      args: joinNegativeValues(args),
       strict: true,
       allowPositionals: false,
       options: {
@@ -158,7 +234,7 @@ export function parseCommandLine(args: string[]): CommandLine {
       },
     });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(parseArgsMessage(e as Error & { code?: string }));
   }
   const v = parsed.values;
   const out: CommandLine = {
@@ -183,7 +259,7 @@ export function parseCommandLine(args: string[]): CommandLine {
   }
   if (v.init !== undefined) out.init = v.init;
   if (v.trace !== undefined) out.traceFile = v.trace;
-  if (v.mem !== undefined) out.ramSize = parseSize(v.mem);
+  if (v.mem !== undefined) out.ramSize = parseMem(v.mem);
   if (v.quantum !== undefined) out.quantumMs = parsePositive("quantum", v.quantum);
   if (v["max-instructions"] !== undefined) {
     out.maxInstructions = parsePositive("max-instructions", v["max-instructions"]);
@@ -234,6 +310,28 @@ export function checkTapePath(tape: { path: string; readOnly: boolean }): void {
   throw new UsageError(`--tape ${tape.path}: cannot create: no such directory`);
 }
 
+/** A host error's message without Deno's `(os error N): syscall 'path'` tail. */
+export function hostErrorText(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.replace(/ \(os error \d+\).*$/s, "");
+}
+
+/** Parses the `--bare` file, saying in the file's name what it is when it cannot run. */
+function parseBareElf(path: string, bytes: Uint8Array) {
+  const magic = bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 &&
+    bytes[2] === 0x4c && bytes[3] === 0x46;
+  if (!magic) throw new UsageError(`${path}: not an ELF file`);
+  if (bytes.length > 4 && bytes[4] === 2) {
+    throw new UsageError(`${path}: a 64-bit ELF file; only 32-bit RISC-V (RV32) programs run`);
+  }
+  try {
+    return parseElf32(bytes);
+  } catch (e) {
+    if (e instanceof ElfFormatError) throw new UsageError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** Runs a bare-metal ELF on a fresh machine with the UART on the terminal; returns the exit status. */
 export async function runBareCommand(line: CommandLine): Promise<number> {
   const path = line.bare!;
@@ -241,9 +339,9 @@ export async function runBareCommand(line: CommandLine): Promise<number> {
   try {
     bytes = await Deno.readFile(path);
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+    throw new UsageError(`cannot read ${path}: ${hostErrorText(e)}`);
   }
-  const image = parseElf32(bytes);
+  const image = parseBareElf(path, bytes);
   const machine = createMachine({
     ramSize: line.ramSize,
     console: new TerminalConsole(),
@@ -299,7 +397,7 @@ export async function main(args: string[]): Promise<number> {
   try {
     line = parseCommandLine(args);
   } catch (e) {
-    console.error(`strata: ${(e as Error).message}\nTry 'deno run -A mod.ts --help'.`);
+    console.error(`strata: ${(e as Error).message}\n${TRY_HELP}`);
     return 2;
   }
   if (line.mode === "help") {
@@ -339,7 +437,7 @@ export async function main(args: string[]): Promise<number> {
       e instanceof MachineConfigError || e instanceof BootError || e instanceof HostFsError ||
       e instanceof StorageConfigError || e instanceof KernelError || e instanceof TapeIoError
     ) {
-      console.error(`strata: ${e.message}`);
+      console.error(`strata: ${hostErrorText(e)}\n${TRY_HELP}`);
       return 2;
     }
     // Not a user's or a guest's mistake: a bug of ours. Say so, with the stack.

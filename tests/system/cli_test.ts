@@ -5,6 +5,7 @@ import {
   main,
   parseCommandLine,
   parseSize,
+  USAGE,
   UsageError,
 } from "../../system/cli.ts";
 
@@ -118,4 +119,66 @@ Deno.test("cli: the interactive banner names the machine, its memory and shares"
   assert.match(plain, /exit or poweroff/);
   const big = interactiveBanner(parseCommandLine(["--mem", "128M", "--share", "/tmp:/mnt/t"]));
   assert.match(big, /128 MiB, Unix personality, \/tmp at \/mnt\/t\./);
+});
+
+/** Runs `main(args)` and returns its status and what it printed on stderr. */
+async function mainErrors(args: string[]): Promise<{ status: number; text: string }> {
+  const errors: string[] = [];
+  const orig = console.error;
+  console.error = (...a: unknown[]) => errors.push(a.join(" "));
+  try {
+    const status = await main(args);
+    return { status, text: errors.join("\n") };
+  } finally {
+    console.error = orig;
+  }
+}
+
+Deno.test("cli: each command-line error is one line naming the option and the rule", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--mem", "0"], /^strata: --mem 0: too small; the RAM size must be from 1M to 1G$/],
+    [["--mem", "4G"], /^strata: --mem 4G: too large; the RAM size must be from 1M to 1G$/],
+    [["--mem", "99T"], /^strata: --mem 99T: too large; /],
+    [["--quantum", "-1"], /^strata: --quantum -1: a negative value; it needs a positive number$/],
+    [["--max-cycles", "-5"], /^strata: --max-cycles -5: a negative value/],
+    [
+      ["--init", "/bin/nonexist"],
+      /^strata: cannot start \/bin\/nonexist: No such file or directory$/,
+    ],
+    [["--bare", "README.md"], /^strata: README\.md: not an ELF file$/],
+    [
+      ["--bare", "/nonexistent/x.elf"],
+      /^strata: cannot read \/nonexistent\/x\.elf: No such file or directory$/,
+    ],
+    [
+      ["--share", "/nonexistent/dir", "--cmd", "true"],
+      /^strata: cannot share \/nonexistent\/dir: No such file or directory$/,
+    ],
+    [["--nope"], /^strata: unknown option '--nope'$/],
+    [["--cmd"], /^strata: --cmd needs a value$/],
+  ];
+  for (const [args, first] of cases) {
+    const { status, text } = await mainErrors(args);
+    assert.equal(status, 2, args.join(" "));
+    const lines = text.split("\n");
+    assert.equal(lines.length, 2, text);
+    assert.match(lines[0], first);
+    assert.equal(lines[1], "Try 'deno run -A mod.ts --help'.");
+    assert.doesNotMatch(text, /os error|ramSize|NOENT|ambiguous/);
+  }
+  assert.match(USAGE, /--mem SIZE +RAM size from 1M to 1G/);
+});
+
+Deno.test("cli: --bare of a 64-bit ELF says that only 32-bit RISC-V runs", async () => {
+  const file = await Deno.makeTempFile({ suffix: ".elf" });
+  try {
+    const header = new Uint8Array(64);
+    header.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]); // ELFCLASS64, little-endian
+    await Deno.writeFile(file, header);
+    const { status, text } = await mainErrors(["--bare", file]);
+    assert.equal(status, 2);
+    assert.match(text, /: a 64-bit ELF file; only 32-bit RISC-V \(RV32\) programs run\n/);
+  } finally {
+    await Deno.remove(file);
+  }
 });
