@@ -362,7 +362,7 @@ export class TrapHandlers implements TrapHooks {
       ? "no runnable process and nothing pending"
       : `all processes are blocked and nothing can wake them:\n${lines.join("\n")}`;
     d.log(`deadlock: ${detail}`);
-    d.halt(124, "deadlock", detail);
+    d.halt(125, "deadlock", detail); // 125: a deadlock (124 is a time limit)
     return false;
   }
 }

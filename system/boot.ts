@@ -138,7 +138,7 @@ export interface BootOptions {
 
 /** Result of a run. */
 export interface GuestResult {
-  /** Machine exit status (pid 1's exit code, 128+signal, poweroff's status, 124 timeout). */
+  /** Machine exit status (pid 1's exit code, 128+signal, poweroff's status, 124 timeout, 125 deadlock). */
   status: number;
   /** Why the machine stopped: "init-exit", "poweroff", "deadlock", "timeout", "error". */
   reason: string;

@@ -43,7 +43,7 @@ Options:
                          blank tape, written at rewind, unload and shutdown; ,ro write-protects
                          it); without --tape the drive holds a blank tape in memory
   --bare FILE            run a bare-metal ELF; exit 0 on tohost=1, the failure code otherwise
-  --max-instructions N   stop a bare-metal run after N instructions (exit 124)
+  --max-instructions N   stop a bare-metal run after N instructions (exit 124); --bare only
   --max-cycles N         stop the machine after N simulated cycles (exit 124)
   --trace-syscalls       print every system call to stderr (strace-like)
   --trace FILE           write a Chrome trace-event JSON file (open it in Perfetto)
@@ -53,6 +53,11 @@ Options:
   --verbose              print every kernel log line to stderr
   -h, --help             show this help
   -V, --version          show the version
+
+Exit status: the command's (--cmd), pid 1's, or poweroff's; 2 for a bad command line or a file
+that cannot be used; 124 when --max-cycles or --max-instructions stopped the run; 125 on a
+deadlock (every process blocked and nothing can wake one; for --bare, a CPU waiting for an
+interrupt that cannot come); 126 for a --bare program caught in a trap storm.
 `;
 
 const TRY_HELP = "Try 'deno run -A mod.ts --help'.";
@@ -262,6 +267,11 @@ export function parseCommandLine(args: string[]): CommandLine {
   if (v.mem !== undefined) out.ramSize = parseMem(v.mem);
   if (v.quantum !== undefined) out.quantumMs = parsePositive("quantum", v.quantum);
   if (v["max-instructions"] !== undefined) {
+    if (v.bare === undefined) {
+      throw new UsageError(
+        "--max-instructions applies to --bare runs only (--max-cycles limits a kernel run)",
+      );
+    }
     out.maxInstructions = parsePositive("max-instructions", v["max-instructions"]);
   }
   if (v["max-cycles"] !== undefined) {

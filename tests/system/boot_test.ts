@@ -421,3 +421,11 @@ Deno.test("boot: poweroff halts the machine with status 0", async () => {
   assert.match(r.output, /bye/);
   assert.doesNotMatch(r.output, /not reached/);
 });
+
+Deno.test("boot: a deadlock ends the run with its own status, 125, not the timeout's 124", async () => {
+  // The child stops itself; the shell waits for it and init waits for the shell: nothing can wake one.
+  const r = await runGuest({ cmd: 'sh -c "kill -STOP \\$\\$"', maxCycles: 2e8 });
+  assert.equal(r.reason, "deadlock");
+  assert.equal(r.status, 125);
+  assert.match(r.detail, /pid 1 \(init\) blocked on wait/);
+});

@@ -182,3 +182,17 @@ Deno.test("cli: --bare of a 64-bit ELF says that only 32-bit RISC-V runs", async
     await Deno.remove(file);
   }
 });
+
+Deno.test("cli: --max-instructions without --bare is an error; the help names the exit statuses", async () => {
+  const { status, text } = await mainErrors(["--cmd", "true", "--max-instructions", "1000"]);
+  assert.equal(status, 2);
+  assert.match(text, /^strata: --max-instructions applies to --bare runs only \(--max-cycles /);
+  assert.equal(
+    parseCommandLine(["--bare", "x.elf", "--max-instructions", "10"]).maxInstructions,
+    10,
+  );
+  assert.match(
+    USAGE,
+    /124 when --max-cycles or --max-instructions stopped the run; 125 on a\s+deadlock/,
+  );
+});
