@@ -89,7 +89,10 @@ export interface BootOptions {
   initArgs?: string[];
   /** Runs `/bin/init /bin/sh -c CMD` (overrides initArgs). */
   cmd?: string;
-  /** Environment of init. */
+  /**
+   * Environment of init, which hands it on to the shell or command
+   * (default HOME=/, PATH=/bin, TERM=vt100).
+   */
   env?: string[];
   /** Read-only host shares. */
   share?: ShareSpec[];
@@ -167,7 +170,7 @@ export class BootError extends Error {
 
 const REPO_ROOT = new URL("../", import.meta.url);
 const DEFAULT_EPOCH_NS = 1_767_225_600_000_000_000n; // 2026-01-01T00:00:00Z
-const DEFAULT_ENV = ["PATH=/bin", "HOME=/", "TERM=vt100"];
+const DEFAULT_ENV = ["HOME=/", "PATH=/bin", "TERM=vt100"];
 
 /** Parses a quantum: a cycle count, or a duration with ms/us/ns/s. */
 export function parseQuantum(q: number | string | undefined, frequency: number): number {
@@ -381,11 +384,45 @@ function startErrorText(status: number): string {
   return START_ERRORS.get(status) ?? statusName(status as Parameters<typeof statusName>[0]);
 }
 
+/** Every key of {@link BootOptions} (the type makes the compiler keep this list complete). */
+const BOOT_OPTION_KEYS: Record<keyof BootOptions, true> = {
+  ramSize: true,
+  quantum: true,
+  init: true,
+  initArgs: true,
+  cmd: true,
+  env: true,
+  share: true,
+  tape: true,
+  console: true,
+  trace: true,
+  log: true,
+  binDir: true,
+  bootConfig: true,
+  rtcEpochNs: true,
+  maxCycles: true,
+  maxHostMs: true,
+  frequency: true,
+  seed: true,
+  chromeTrace: true,
+};
+
+/** Throws {@link BootError} for a key that is no boot option (a typo would otherwise be ignored). */
+function checkOptionKeys(options: BootOptions): void {
+  for (const key of Object.keys(options)) {
+    if (!Object.hasOwn(BOOT_OPTION_KEYS, key)) {
+      const known = Object.keys(BOOT_OPTION_KEYS).join(", ");
+      throw new BootError(`unknown boot option "${key}" (known options: ${known})`);
+    }
+  }
+}
+
 /** Builds machine, kernel, file systems and modules, and starts init (not yet running). */
 export async function boot(
   options: BootOptions,
   defaultConsole: ConsoleSpec,
 ): Promise<BootedSystem> {
+  checkOptionKeys(options);
   const spec = options.console ?? defaultConsole;
   const c = makeConsole(spec);
   const io = c.io;

@@ -3,7 +3,7 @@
  * userland/bin, run programs, check output, status and counters.
  */
 import assert from "node:assert/strict";
-import { boot, parseQuantum, runGuest } from "../../system/boot.ts";
+import { boot, BootError, type BootOptions, parseQuantum, runGuest } from "../../system/boot.ts";
 import { assertFinished, HOST_LIMIT_MS, runGuarded } from "../guest_guard.ts";
 import { ModuleBusyError } from "../../kernel/modules/mod.ts";
 
@@ -428,4 +428,25 @@ Deno.test("boot: a deadlock ends the run with its own status, 125, not the timeo
   assert.equal(r.reason, "deadlock");
   assert.equal(r.status, 125);
   assert.match(r.detail, /pid 1 \(init\) blocked on wait/);
+});
+
+Deno.test("boot: runGuest refuses an option key it does not know, naming it", async () => {
+  const typo = { cmd: "true", maxCycle: 1e8 } as unknown as BootOptions;
+  await assert.rejects(() => runGuest(typo), (e: unknown) => {
+    assert.ok(e instanceof BootError);
+    assert.match(e.message, /^unknown boot option "maxCycle" \(known options: .*maxCycles/);
+    return true;
+  });
+});
+
+Deno.test("boot: runGuest passes env to the command", async () => {
+  const r = await runGuest({
+    cmd: 'echo "$GREETING"; env',
+    env: ["PATH=/bin", "GREETING=hello from env"],
+    maxCycles: 2e8,
+  });
+  assert.equal(r.status, 0);
+  assert.match(r.output, /^hello from env\r?\n/);
+  assert.match(r.output, /^GREETING=hello from env\r?$/m);
+  assert.doesNotMatch(r.output, /^TERM=/m, "the default environment is replaced, not merged");
 });
