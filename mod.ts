@@ -31,6 +31,7 @@ export type {
 export { BareMetalError, runBareElf } from "./system/bare_runner.ts";
 export type { BareMachine, BareRunOptions, BareRunResult } from "./system/bare_runner.ts";
 export { createMachine, MachineConfigError } from "./hw/machine.ts";
+export { type Elf32Image, ElfFormatError, parseElf32 } from "./lib/elf.ts";
 export type { Machine, MachineConfig, ResolvedMachineConfig } from "./hw/machine.ts";
 export { BufferConsole, type ConsoleIo } from "./hw/console_io.ts";
 export { Kernel, type KernelExit, type KernelOptions } from "./kernel/kernel.ts";

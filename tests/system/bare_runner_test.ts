@@ -125,3 +125,23 @@ Deno.test("traps count against maxInstructions", () => {
   assert.ok(r.cycles <= 3000 * m.cpu.costs.trap + 100, `${r.cycles} cycles`);
   m.close();
 });
+
+Deno.test("bare runner: the README's runBareElf example runs as written", async () => {
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1])
+    .find((code) => code.includes("runBareElf("));
+  assert.ok(block !== undefined, "README shows runBareElf");
+  const mod = new URL("../../mod.ts", import.meta.url).href;
+  const file = await Deno.makeTempFile({ suffix: ".ts" });
+  const logged: string[] = [];
+  const orig = console.log;
+  console.log = (...a: unknown[]) => logged.push(a.join(" "));
+  try {
+    await Deno.writeTextFile(file, block.replace('"./mod.ts"', JSON.stringify(mod)));
+    await import(new URL(`file://${file}`).href);
+  } finally {
+    console.log = orig;
+    await Deno.remove(file);
+  }
+  assert.match(logged.join("\n"), /^pass 0 \d+$/);
+});
