@@ -90,8 +90,8 @@ export interface BootOptions {
   /** Runs `/bin/init /bin/sh -c CMD` (overrides initArgs). */
   cmd?: string;
   /**
-   * Environment of init, which hands it on to the shell or command
-   * (default HOME=/, PATH=/bin, TERM=vt100).
+   * Environment of init and, with the default init, of the shell or command
+   * it starts (through `/bin/env -i`); default PATH=/bin, HOME=/, TERM=vt100.
    */
   env?: string[];
   /** Read-only host shares. */
@@ -170,7 +170,7 @@ export class BootError extends Error {
 
 const REPO_ROOT = new URL("../", import.meta.url);
 const DEFAULT_EPOCH_NS = 1_767_225_600_000_000_000n; // 2026-01-01T00:00:00Z
-const DEFAULT_ENV = ["HOME=/", "PATH=/bin", "TERM=vt100"];
+const DEFAULT_ENV = ["PATH=/bin", "HOME=/", "TERM=vt100"];
 
 /** Parses a quantum: a cycle count, or a duration with ms/us/ns/s. */
 export function parseQuantum(q: number | string | undefined, frequency: number): number {
@@ -345,10 +345,23 @@ function hostLimit(
   };
 }
 
+/**
+ * The arguments of pid 1. `/bin/init` gives the shell or command a fixed
+ * environment, so an `env` option reaches them through `/bin/env -i -- VARS`.
+ */
+function initArgs(options: BootOptions): string[] {
+  const args = options.cmd !== undefined ? ["/bin/sh", "-c", options.cmd] : options.initArgs ?? [];
+  if (options.init !== undefined || options.env === undefined) return args;
+  for (const v of options.env) {
+    if (!/^[^=]+=/.test(v)) throw new BootError(`env entries are NAME=VALUE, got "${v}"`);
+  }
+  return ["/bin/env", "-i", "--", ...options.env, ...(args.length > 0 ? args : ["/bin/sh"])];
+}
+
 /** Creates pid 1 with the console as its standard streams and execs init in it. */
 function startInit(kernel: Kernel, options: BootOptions): void {
   const init = options.init ?? "/bin/init";
-  const args = options.cmd !== undefined ? ["/bin/sh", "-c", options.cmd] : options.initArgs ?? [];
+  const args = initArgs(options);
   const p = kernel.createInitProcess();
   // pid 1's standard streams are the console, as Linux opens /dev/console for init.
   for (let fd = 0; fd < 3; fd++) {

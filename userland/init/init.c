@@ -43,10 +43,7 @@ int main(int argc, char **argv) {
 
   static char *default_cmd[] = {"/bin/sh", NULL};
   char **cmd = argc > 1 ? argv + 1 : default_cmd;
-  /* The child gets the environment init was started with (the boot options'
-   * env), or a minimal one when init got none. */
-  static char *default_env[] = {"HOME=/", "PATH=/bin", "TERM=vt100", NULL};
-  char **envp = environ != NULL && environ[0] != NULL ? environ : default_env;
+  static char *envp[] = {"HOME=/", "PATH=/bin", "TERM=vt100", NULL};
 
   pid_t child = fork();
   if (child < 0) {
