@@ -39,8 +39,6 @@ export { Kernel, type KernelExit, type KernelOptions } from "./kernel/kernel.ts"
 export type { Fpu } from "./hw/fpu.ts";
 export type { Pmp } from "./hw/pmp.ts";
 export type { Triggers } from "./hw/trigger.ts";
-export type { FpContexts } from "./kernel/proc/fp_context.ts";
-export type { ThreadFpState } from "./kernel/proc/process.ts";
 export type { AccessWidth, Bus, BusMapping, MmioDevice } from "./hw/bus.ts";
 export type { Clint } from "./hw/clint.ts";
 export type { ClockCallback, EventId, SimClock } from "./hw/clock.ts";
@@ -73,6 +71,10 @@ export type {
 } from "./hw/tape_drive.ts";
 export type { Uart16550, UartStats } from "./hw/uart.ts";
 /** Types the kernel's public fields expose (plugins use `kernel/api.ts`). */
+export type { SignalCalls } from "./kernel/ipc/signal_calls.ts";
+export type { SignalService } from "./kernel/ipc/signal_service.ts";
+export type { FpContexts } from "./kernel/proc/fp_context.ts";
+export type { ThreadFpState } from "./kernel/proc/process.ts";
 export type {
   CpuInfo,
   InterruptInfo,

@@ -53,7 +53,6 @@ import { ModuleLoader } from "./modules/loader.ts";
 import { BLOCK, NO_RESULT } from "./proc/call_result.ts";
 import { DEFAULT_KERNEL_COSTS, type KernelCosts } from "./proc/costs.ts";
 import { FifoPolicy } from "./proc/fifo_policy.ts";
-import { getpgid, getsid, setpgid, setsid } from "./proc/groups.ts";
 import type { ParkingPlace, Process, SigAction, Thread } from "./proc/process.ts";
 import { ProcessTable } from "./proc/process_table.ts";
 import { EnqueueReason, type SchedulerPolicy } from "./proc/scheduler.ts";
@@ -342,6 +341,16 @@ export class Kernel extends FileCalls implements KernelApi {
     cpu.writeCsr(CSR.mstatus, 0);
   }
 
+  /** The signal service (the calls of {@link SignalCalls} use it). */
+  protected signalService(): SignalService {
+    return this.#sig;
+  }
+
+  /** The process table (the calls of {@link SignalCalls} use it). */
+  protected processTable(): ProcessTable {
+    return this.table;
+  }
+
   /** The process's address space (the memory calls of {@link GuestMemoryCalls} use it). */
   protected spaceOf(p: Process): AddressSpace | null {
     return p.space as AddressSpace | null;
@@ -512,61 +521,6 @@ export class Kernel extends FileCalls implements KernelApi {
     return this.#life.wait(t, pid, options);
   }
 
-  /** kill(2) semantics without permission checks. */
-  kill(sender: Process | null, pid: number, sig: number): KStatus {
-    return this.#sig.kill(sender, pid, sig);
-  }
-
-  /** Sends to one thread. */
-  tgkill(sender: Process | null, tgid: number, tid: number, sig: number): KStatus {
-    return this.#sig.tgkill(sender, tgid, tid, sig);
-  }
-
-  /** Signals a process group. */
-  killGroup(pgid: number, sig: number): KStatus {
-    return this.#sig.killGroup(pgid, sig);
-  }
-
-  /** A synchronous fault signal. */
-  forceSignal(t: Thread, sig: number, code: number, address: number): void {
-    this.#sig.forceSignal(t, sig, code, address);
-  }
-
-  /** Takes a handle-style reference to `p`. */
-  retainProcess(p: Process): void {
-    this.table.retain(p);
-  }
-
-  /** Drops a reference from {@link retainProcess}. */
-  releaseProcess(p: Process): void {
-    this.table.release(p);
-  }
-
-  /** The queue woken when `p` exits. */
-  processExitQueue(p: Process): WaitQueue | null {
-    return this.table.exitEvent(p) as WaitQueue | null;
-  }
-
-  /** setpgid with the POSIX checks. */
-  setpgid(caller: Process, pid: number, pgid: number): KStatus {
-    return setpgid(this.table, caller, pid, pgid);
-  }
-
-  /** getpgid. */
-  getpgid(caller: Process, pid: number): number {
-    return getpgid(this.table, caller, pid);
-  }
-
-  /** setsid. */
-  setsid(caller: Process): number {
-    return setsid(this.table, caller);
-  }
-
-  /** getsid. */
-  getsid(caller: Process, pid: number): number {
-    return getsid(this.table, caller, pid);
-  }
-
   // ------------------------------------------------------------ blocking, time
 
   /** Parks `t` on `queue`. */
@@ -618,33 +572,6 @@ export class Kernel extends FileCalls implements KernelApi {
   waitForIo(queue: WaitQueue): KStatus {
     this.#ioWait = queue;
     return K.RESTART;
-  }
-
-  // ---------------------------------------------------------------- signals
-
-  /** The action of `sig`. */
-  sigAction(p: Process, sig: number): SigAction {
-    return this.#sig.sigAction(p, sig);
-  }
-
-  /** Sets an action. */
-  setSigAction(p: Process, sig: number, action: SigAction): KStatus {
-    return this.#sig.setSigAction(p, sig, action);
-  }
-
-  /** Sets the blocked mask. */
-  setSignalMask(t: Thread, lo: number, hi: number): void {
-    this.#sig.setSignalMask(t, lo, hi);
-  }
-
-  /** sigsuspend. */
-  sigSuspend(t: Thread, lo: number, hi: number): number {
-    return this.#sig.sigSuspend(t, lo, hi);
-  }
-
-  /** Ends rt_sigreturn. */
-  finishSigreturn(t: Thread, lo: number, hi: number): number {
-    return this.#sig.finishSigreturn(t, lo, hi);
   }
 
   // ------------------------------------------------------------------ files

@@ -8,14 +8,14 @@
  */
 
 import { K, type KStatus } from "../errors.ts";
-import { GuestMemoryCalls } from "../mm/memory_calls.ts";
+import { SignalCalls } from "../ipc/signal_calls.ts";
 import type { Process } from "../proc/process.ts";
 import type { FdTable } from "./fd_table.ts";
 import type { OpenFile } from "./types.ts";
 import type { PathLoc, Vfs } from "./vfs.ts";
 
-/** Descriptor and cwd operations, for the kernel facade to inherit (with the memory calls). */
-export abstract class FileCalls extends GuestMemoryCalls {
+/** Descriptor and cwd operations, for the kernel facade to inherit (with the signal and memory calls). */
+export abstract class FileCalls extends SignalCalls {
   /** The virtual file system. */
   abstract readonly vfs: Vfs;
 
