@@ -8,65 +8,9 @@
  * @module
  */
 import type { InteropCase } from "./cases.ts";
+import { UTILITIES } from "../../userland/mod.ts";
 
 const TEXT = "hello world\nfoo bar baz\nabc abc abc\nline4\n";
-
-/** Every utility, for the `--help` cases (usage text on stdout, status 0). */
-const HELP_PROGRAMS = [
-  "basename",
-  "cat",
-  "chmod",
-  "clear",
-  "cmp",
-  "cp",
-  "cut",
-  "date",
-  "diff",
-  "dirname",
-  "dmesg",
-  "echo",
-  "env",
-  "false",
-  "find",
-  "free",
-  "grep",
-  "head",
-  "hexdump",
-  "id",
-  "kill",
-  "ln",
-  "ls",
-  "mkdir",
-  "more",
-  "mv",
-  "poweroff",
-  "printf",
-  "ps",
-  "pwd",
-  "readlink",
-  "rm",
-  "sed",
-  "seq",
-  "sleep",
-  "sort",
-  "stat",
-  "tail",
-  "tee",
-  "time",
-  "top",
-  "touch",
-  "tr",
-  "true",
-  "uname",
-  "uniq",
-  "uptime",
-  "vi",
-  "wc",
-  "which",
-  "whoami",
-  "xargs",
-  "yes",
-];
 
 /** Cases whose expected output was produced by the GNU tools. */
 const GNU_CASES: readonly InteropCase[] = [
@@ -486,7 +430,7 @@ const OTHER_CASES: readonly InteropCase[] = [
       stderrMatch: /ls: cannot access '--help': No such file or directory/,
     },
   },
-  ...HELP_PROGRAMS.map((program): InteropCase => ({
+  ...UTILITIES.map((program): InteropCase => ({
     name: `${program} --help`,
     program,
     args: ["--help"],

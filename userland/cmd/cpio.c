@@ -23,6 +23,23 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: cpio -o [-v] [-H newc] [-F ARCHIVE] < NAME-LIST\n"
+    "  or:  cpio -i [-d] [-u] [-v] [-F ARCHIVE]\n"
+    "  or:  cpio -t [-v] [-F ARCHIVE]\n"
+    "Copy files into or out of an SVR4 newc archive.\n"
+    "\n"
+    "  -o        create an archive from the names on stdin\n"
+    "  -i        extract an archive\n"
+    "  -t        list an archive\n"
+    "  -d        make parent directories when extracting\n"
+    "  -u        replace existing files\n"
+    "  -v        list the names processed\n"
+    "  -F FILE   read or write FILE instead of stdin or stdout\n"
+    "      --help     display this help and exit\n";
+
 static int afd;
 static unsigned char blk[512];
 static size_t blen;
@@ -355,6 +372,7 @@ static void copy_in(int listing) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_FIRST_ONLY, usage_text);
   int mode = 0;
   const char *file = NULL;
   for (int i = 1; i < argc; i++) {

@@ -13,6 +13,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: dd [OPERAND]...\n"
+    "Copy a file, converting and formatting according to the operands.\n"
+    "\n"
+    "  bs=BYTES        read and write up to BYTES bytes at a time\n"
+    "  count=N         copy only N input blocks\n"
+    "  ibs=BYTES       read up to BYTES bytes at a time (default: 512)\n"
+    "  if=FILE         read from FILE instead of stdin\n"
+    "  obs=BYTES       write BYTES bytes at a time (default: 512)\n"
+    "  of=FILE         write to FILE instead of stdout\n"
+    "  seek=N          skip N obs-sized blocks at start of output\n"
+    "  skip=N          skip N ibs-sized blocks at start of input\n"
+    "      --help     display this help and exit\n";
+
 static long long number(const char *s, const char *what) {
   char *end;
   long long n = strtoll(s, &end, 10);
@@ -45,6 +61,7 @@ static ssize_t write_all(int fd, const char *p, size_t n) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_ALONE, usage_text);
   const char *in = NULL, *out = NULL;
   long long ibs = 512, obs = 512, count = -1, skip = 0, seek = 0;
   int direct = 0; /* bs=: each block read is written as it is, short ones too */

@@ -12,6 +12,16 @@
 #include <sys/mtio.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: mt [-f DEVICE] COMMAND [COUNT]\n"
+    "Control a magnetic tape drive (default $TAPE, else /dev/nst0).\n"
+    "\n"
+    "Commands: status, tell, rewind, fsf, bsf, fsr, bsr, weof (eof), eod (eom, seod),\n"
+    "offline (rewoffl), load, erase, setblk N, compression 0|1.\n"
+    "      --help     display this help and exit\n";
+
 struct cmd {
   const char *name;
   int op;
@@ -64,6 +74,7 @@ static int status(int fd, const char *dev) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_FIRST_ONLY, usage_text);
   const char *dev = getenv("TAPE");
   if (dev == NULL) dev = "/dev/nst0";
   int i = 1;

@@ -27,6 +27,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "help.h"
+
+static const char usage_text[] =
+    "Usage: tar c|x|t[v][f ARCHIVE][b BLOCKS][C DIR] [FILE]...\n"
+    "Store files in a ustar archive, list one, or extract one.\n"
+    "\n"
+    "  c   create an archive of the FILEs\n"
+    "  x   extract the archive\n"
+    "  t   list the archive\n"
+    "  v   list the names processed\n"
+    "  f   the archive is ARCHIVE (a file, a tape, or - for stdin/stdout)\n"
+    "  b   records of BLOCKS x 512 bytes (default 20)\n"
+    "  C   change to DIR first\n"
+    "      --help     display this help and exit\n";
+
 #define BLOCK 512
 
 static int verbose;
@@ -490,6 +505,7 @@ static void extract(int list) {
 }
 
 int main(int argc, char **argv) {
+  help_option(argc, argv, HELP_FIRST_ONLY, usage_text);
   if (argc < 2) {
     fprintf(stderr, "usage: tar c|x|t[v][f ARCHIVE][b BLOCKS][C DIR] [FILE...]\n");
     return 2;
