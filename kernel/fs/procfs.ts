@@ -88,6 +88,22 @@ const GENERATED_OPS: FileOps = {
 
 const DIR_BASE_OPS = { read: () => K.ISDIR, write: () => K.ISDIR };
 
+/**
+ * The operations of a directory numbered `ino` under `parentIno` whose
+ * entries after `.` and `..` are listed by `entries` when it is read.
+ */
+function dirOps(ino: number, parentIno: number, entries: () => DirEntry[]): FileOps {
+  return {
+    ...DIR_BASE_OPS,
+    readdir: (file: OpenFile): DirEntry[] =>
+      [
+        { ino, name: ".", type: S_IFDIR },
+        { ino: parentIno, name: "..", type: S_IFDIR },
+        ...entries(),
+      ].slice(file.offset),
+  };
+}
+
 /** A generated file: its text is computed at open. */
 class GenFile implements FsInode {
   readonly fileOps = GENERATED_OPS;
@@ -126,19 +142,13 @@ class StaticDir implements FsInode {
   readonly entries = new Map<string, FsInode>();
   readonly fileOps: FileOps;
   constructor(readonly ino: number, parentIno: number, readonly times: FileTimes) {
-    this.fileOps = {
-      ...DIR_BASE_OPS,
-      readdir: (file: OpenFile): DirEntry[] => {
-        const out: DirEntry[] = [
-          { ino, name: ".", type: S_IFDIR },
-          { ino: parentIno, name: "..", type: S_IFDIR },
-        ];
-        for (const [name, e] of this.entries) {
-          out.push({ ino: e.ino, name, type: e instanceof StaticDir ? S_IFDIR : S_IFREG });
-        }
-        return out.slice(file.offset);
-      },
-    };
+    this.fileOps = dirOps(ino, parentIno, () => {
+      const out: DirEntry[] = [];
+      for (const [name, e] of this.entries) {
+        out.push({ ino: e.ino, name, type: e instanceof StaticDir ? S_IFDIR : S_IFREG });
+      }
+      return out;
+    });
   }
   stat(): Stat {
     return makeStat({ ...this.times, dev: 3, ino: this.ino, mode: S_IFDIR | 0o555, nlink: 2 });
@@ -188,21 +198,15 @@ export class ProcFs implements FileSystem {
       this.addFile("sys/kernel/threads-max", () => `${limits().threadsMax}\n`);
     }
     this.#self = linkInode(this.#nextIno++, () => String(p.selfPid()), times);
-    const rootOps: FileOps = {
-      ...DIR_BASE_OPS,
-      readdir: (file: OpenFile): DirEntry[] => {
-        const out: DirEntry[] = [
-          { ino: ROOT_INO, name: ".", type: S_IFDIR },
-          { ino: ROOT_INO, name: "..", type: S_IFDIR },
-        ];
-        for (const [name, f] of this.#files) out.push({ ino: f.ino, name, type: S_IFREG });
-        for (const [name, d] of this.#dirs) out.push({ ino: d.ino, name, type: S_IFDIR });
-        out.push({ ino: this.#self.ino, name: "self", type: S_IFLNK });
-        const pids = this.#p.pids().slice().sort((a, b) => a - b);
-        for (const pid of pids) out.push({ ino: pidIno(pid, 0), name: String(pid), type: S_IFDIR });
-        return out.slice(file.offset);
-      },
-    };
+    const rootOps: FileOps = dirOps(ROOT_INO, ROOT_INO, () => {
+      const out: DirEntry[] = [];
+      for (const [name, f] of this.#files) out.push({ ino: f.ino, name, type: S_IFREG });
+      for (const [name, d] of this.#dirs) out.push({ ino: d.ino, name, type: S_IFDIR });
+      out.push({ ino: this.#self.ino, name: "self", type: S_IFLNK });
+      const pids = this.#p.pids().slice().sort((a, b) => a - b);
+      for (const pid of pids) out.push({ ino: pidIno(pid, 0), name: String(pid), type: S_IFDIR });
+      return out;
+    });
     this.root = {
       ino: ROOT_INO,
       fileOps: rootOps,
@@ -349,19 +353,13 @@ export class ProcFs implements FileSystem {
     };
     return {
       ino,
-      fileOps: {
-        ...DIR_BASE_OPS,
-        readdir: (file: OpenFile): DirEntry[] => {
-          const out: DirEntry[] = [
-            { ino, name: ".", type: S_IFDIR },
-            { ino: parentIno, name: "..", type: S_IFDIR },
-          ];
-          for (const tid of tids()) {
-            out.push({ ino: pidIno(tid, 10), name: String(tid), type: S_IFDIR });
-          }
-          return out.slice(file.offset);
-        },
-      },
+      fileOps: dirOps(ino, parentIno, () => {
+        const out: DirEntry[] = [];
+        for (const tid of tids()) {
+          out.push({ ino: pidIno(tid, 10), name: String(tid), type: S_IFDIR });
+        }
+        return out;
+      }),
       stat: () => makeStat({ ...times, dev: 3, ino, mode: S_IFDIR | 0o555, nlink: 3, uid, gid }),
       lookup: (name: string) => {
         if (!/^[1-9][0-9]{0,9}$/.test(name)) return K.NOENT;
@@ -391,17 +389,11 @@ export class ProcFs implements FileSystem {
     ]);
     return {
       ino,
-      fileOps: {
-        ...DIR_BASE_OPS,
-        readdir: (file: OpenFile): DirEntry[] => {
-          const out: DirEntry[] = [
-            { ino, name: ".", type: S_IFDIR },
-            { ino: parentIno, name: "..", type: S_IFDIR },
-          ];
-          for (const [name, f] of files) out.push({ ino: f.ino, name, type: S_IFREG });
-          return out.slice(file.offset);
-        },
-      },
+      fileOps: dirOps(ino, parentIno, () => {
+        const out: DirEntry[] = [];
+        for (const [name, f] of files) out.push({ ino: f.ino, name, type: S_IFREG });
+        return out;
+      }),
       stat: () => makeStat({ ...times, dev: 3, ino, mode: S_IFDIR | 0o555, nlink: 2, uid, gid }),
       lookup: (name: string) => {
         if ((p.thread?.(pid, tid) ?? null) === null) return K.NOENT;
@@ -436,20 +428,14 @@ export class ProcFs implements FileSystem {
     };
     return {
       ino,
-      fileOps: {
-        ...DIR_BASE_OPS,
-        readdir: (file: OpenFile): DirEntry[] => {
-          const out: DirEntry[] = [
-            { ino, name: ".", type: S_IFDIR },
-            { ino: parentIno, name: "..", type: S_IFDIR },
-          ];
-          const fds = fdsOf().slice().sort((a, b) => a.fd - b.fd);
-          for (const e of fds) {
-            out.push({ ino: entry(e.fd).ino, name: String(e.fd), type: S_IFLNK });
-          }
-          return out.slice(file.offset);
-        },
-      },
+      fileOps: dirOps(ino, parentIno, () => {
+        const out: DirEntry[] = [];
+        const fds = fdsOf().slice().sort((a, b) => a.fd - b.fd);
+        for (const e of fds) {
+          out.push({ ino: entry(e.fd).ino, name: String(e.fd), type: S_IFLNK });
+        }
+        return out;
+      }),
       // Owned by the process's current uid, 0500: only it and root list it.
       stat: () =>
         makeStat({ ...times, dev: 3, ino, mode: S_IFDIR | 0o500, nlink: 2, uid: uidNow(), gid }),
