@@ -8,20 +8,7 @@
 
 typedef unsigned long ul;
 
-static long rsys(long n, long a, long b, long c, long d, long e, long f) {
-  register long a0 __asm__("a0") = a;
-  register long a1 __asm__("a1") = b;
-  register long a2 __asm__("a2") = c;
-  register long a3 __asm__("a3") = d;
-  register long a4 __asm__("a4") = e;
-  register long a5 __asm__("a5") = f;
-  register long a7 __asm__("a7") = n;
-  __asm__ volatile("ecall"
-                   : "+r"(a0)
-                   : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7)
-                   : "memory");
-  return a0;
-}
+#include "raw_syscall.h"
 #define S0(n) rsys(n, 0, 0, 0, 0, 0, 0)
 #define S1(n, a) rsys(n, (long)(a), 0, 0, 0, 0, 0)
 #define S2(n, a, b) rsys(n, (long)(a), (long)(b), 0, 0, 0, 0)
