@@ -27,7 +27,9 @@ export type {
   ConsoleSpec,
   GuestResult,
   ShareSpec,
+  StdioSpec,
 } from "./system/boot.ts";
+export { HostInput, type HostSink } from "./kernel/fs/host_stream.ts";
 export { BareMetalError, runBareElf } from "./system/bare_runner.ts";
 export type { BareMachine, BareRunOptions, BareRunResult } from "./system/bare_runner.ts";
 export { createMachine, MachineConfigError } from "./hw/machine.ts";

@@ -79,6 +79,7 @@ export {
   type KernelOptions,
 } from "./kernel_types.ts";
 import { TrapHandlers } from "./trap_handlers.ts";
+import type { HostInput } from "./fs/host_stream.ts";
 import { FileCalls } from "./fs/fd_calls.ts";
 
 /** A place for a thread waiting on several queues at once (poll/select). */
@@ -118,6 +119,11 @@ export class Kernel extends FileCalls implements KernelApi {
   readonly modules: ModuleLoader;
   /** Kernel log lines. */
   readonly logLines: string[] = [];
+  /**
+   * Host streams guests may be reading (`kernel/fs/host_stream.ts`): an idle
+   * machine waits for them as for console input.
+   */
+  readonly hostInputs: HostInput[] = [];
   /** Maximum descriptors per process. */
   readonly maxFds: number = DEFAULT_MAX_FDS;
   readonly pipeMemory: ByteAccount;
@@ -290,6 +296,7 @@ export class Kernel extends FileCalls implements KernelApi {
       eofHandlers: this.#reg.eofHandlers,
       trace: options.trace ?? null,
       realtimeIdle: options.realtimeIdle ?? false,
+      hostInputs: this.hostInputs,
       terminate: (t, sig, core) => this.#life.terminate(t.process, 0, sig, core),
       halt: (s, r, d) => this.#halt(s, r, d),
       log: (l) => this.log(l),

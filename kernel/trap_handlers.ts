@@ -23,6 +23,7 @@ import { CAUSE } from "../hw/csr.ts";
 import type { Machine } from "../hw/machine.ts";
 import { BLOCK, type KernelApi, NO_RESULT, type Personality } from "./api.ts";
 import { errorText, K, statusName } from "./errors.ts";
+import type { HostInput } from "./fs/host_stream.ts";
 import type { InterruptService } from "./io/interrupts.ts";
 import { SIG } from "./ipc/signal_numbers.ts";
 import { SI, type SignalEngine } from "./ipc/signals.ts";
@@ -55,6 +56,8 @@ export interface TrapHandlerDeps {
   readonly trace: ((line: string) => void) | null;
   /** Pace idle time to host time. */
   readonly realtimeIdle: boolean;
+  /** Host streams guests may be waiting on, besides the console. */
+  readonly hostInputs: readonly HostInput[];
   /** Kills a process (exit by signal, core dump flag). */
   terminate(t: Thread, sig: number, core: boolean): void;
   /** Ends the run. */
@@ -315,14 +318,22 @@ export class TrapHandlers implements TrapHooks {
         resolve(Math.floor(((performance.now() - start) / 1000) * freq));
       };
       const timer = setTimeout(finish, Math.min(ms, 0x7fff_ffff));
-      if (!c.inputClosed) c.waitForInput().then(finish);
+      this.#hostEvents(c.inputClosed ? null : c.waitForInput())?.then(finish);
     });
   }
 
-  /** Idle with nothing pending: wait for console input if it can still come. */
+  /** The next event of any open host stream, raced with `console` (null: none can come). */
+  #hostEvents(console: Promise<void> | null): Promise<void> | null {
+    const waits: Promise<void>[] = console === null ? [] : [console];
+    for (const h of this.#d.hostInputs) if (!h.ended) waits.push(h.nextEvent());
+    if (waits.length === 0) return null;
+    return waits.length === 1 ? waits[0] : Promise.race(waits);
+  }
+
+  /** Idle with nothing pending: wait for console or host-stream input if it can still come. */
   waitForHost(): Promise<void> | null {
     const c = this.#d.machine.console;
-    if (c.inputClosed) return null;
+    if (c.inputClosed) return this.#hostEvents(null);
     if (c.hasInput()) {
       // Input is there but the UART has not taken it: nudge it through its
       // callback. If that never leads to an interrupt, nothing can change.
@@ -330,7 +341,7 @@ export class TrapHandlers implements TrapHooks {
       c.onInput?.();
       return new Promise((r) => setTimeout(r, 1));
     }
-    return c.waitForInput();
+    return this.#hostEvents(c.waitForInput());
   }
 
   /**

@@ -26,6 +26,12 @@ import { registerMemoryDevices } from "../kernel/fs/devfs.ts";
 import { Kernel, type KernelExit } from "../kernel/kernel.ts";
 import { TraceRecorder } from "../kernel/proc/trace.ts";
 import type { KernelStats, ModuleDescriptor } from "../kernel/api.ts";
+import {
+  HostInput,
+  hostInputFile,
+  hostOutputFile,
+  type HostSink,
+} from "../kernel/fs/host_stream.ts";
 
 /** A host directory shared read-only with the guest. */
 export interface ShareSpec {
@@ -57,6 +63,19 @@ export type ConsoleSpec =
     closeInput?: boolean;
   }
   | { kind: "custom"; io: ConsoleIo };
+
+/**
+ * Host streams for the standard streams of init (and so of the command): a
+ * stream left out is the console. See `kernel/fs/host_stream.ts`.
+ */
+export interface StdioSpec {
+  /** Standard input, fed by the host. */
+  stdin?: HostInput;
+  /** Standard output. */
+  stdout?: HostSink;
+  /** Standard error. */
+  stderr?: HostSink;
+}
 
 /** The boot configuration: which plugin modules to load, in order. */
 export interface BootConfig {
@@ -102,6 +121,16 @@ export interface BootOptions {
    * drive. Default: a blank tape in memory.
    */
   tape?: TapeSpec | null;
+  /**
+   * The standard streams of init and the command: "console" (default) puts
+   * all three on /dev/console; "pipes" makes them host streams (no tty:
+   * bytes pass unchanged, `isatty` is false), fed from {@link stdin} and
+   * collected in the result's `stdout` and `stderr`; a {@link StdioSpec}
+   * chooses per stream.
+   */
+  stdio?: "console" | "pipes" | StdioSpec;
+  /** Standard input with `stdio: "pipes"` (default empty), ended after its last byte. */
+  stdin?: string | Uint8Array;
   /** Console (bootKernel default "terminal", runGuest default a buffer). */
   console?: ConsoleSpec;
   /** Strace-like trace of system calls (true: to the kernel log; or a line sink). */
@@ -153,6 +182,12 @@ export interface GuestResult {
   instret: number;
   /** Console output (buffer consoles; "" for a terminal). */
   output: string;
+  /** Standard output with `stdio: "pipes"`, as text ("" otherwise). */
+  stdout: string;
+  /** Standard output with `stdio: "pipes"`, as bytes. */
+  stdoutBytes: Uint8Array;
+  /** Standard error with `stdio: "pipes"` ("" otherwise). */
+  stderr: string;
   /** Kernel counters. */
   stats: KernelStats;
   /** Kernel log. */
@@ -280,6 +315,43 @@ function makeKernel(
   return kernel;
 }
 
+/** A host sink that keeps everything written to it. */
+class CollectingSink implements HostSink {
+  readonly #chunks: Uint8Array[] = [];
+  write(data: Uint8Array): boolean {
+    this.#chunks.push(data.slice());
+    return true;
+  }
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.#chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of this.#chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+}
+
+/** The standard streams a boot asks for, with the sinks that collect "pipes" output. */
+function makeStdio(
+  options: BootOptions,
+): { spec: StdioSpec; stdout: CollectingSink; stderr: CollectingSink } {
+  const stdout = new CollectingSink();
+  const stderr = new CollectingSink();
+  const stdio = options.stdio ?? "console";
+  if (stdio === "console") {
+    if (options.stdin !== undefined) throw new BootError(`the stdin option needs stdio: "pipes"`);
+    return { spec: {}, stdout, stderr };
+  }
+  if (stdio !== "pipes") return { spec: stdio, stdout, stderr };
+  const stdin = new HostInput();
+  const data = options.stdin ?? "";
+  stdin.feed(typeof data === "string" ? new TextEncoder().encode(data) : data);
+  stdin.end();
+  return { spec: { stdin, stdout, stderr }, stdout, stderr };
+}
+
 /** Feeds scripted console input at its simulated times. */
 function scheduleScript(machine: Machine, c: ConsoleSetup): void {
   if (c.script.length === 0 || !(c.io instanceof BufferConsole)) return;
@@ -358,14 +430,23 @@ function initArgs(options: BootOptions): string[] {
   return ["/bin/env", "-i", "--", ...options.env, ...(args.length > 0 ? args : ["/bin/sh"])];
 }
 
-/** Creates pid 1 with the console as its standard streams and execs init in it. */
-function startInit(kernel: Kernel, options: BootOptions): void {
+/** Creates pid 1 with its standard streams (the console or host streams) and execs init in it. */
+function startInit(kernel: Kernel, options: BootOptions, stdio: StdioSpec): void {
   const init = options.init ?? "/bin/init";
   const args = initArgs(options);
   const p = kernel.createInitProcess();
-  // pid 1's standard streams are the console, as Linux opens /dev/console for init.
+  // pid 1's standard streams are the console, as Linux opens /dev/console for
+  // init, unless the host hands it streams of its own.
+  const host = [
+    stdio.stdin && hostInputFile(stdio.stdin),
+    stdio.stdout && hostOutputFile(stdio.stdout),
+    stdio.stderr && hostOutputFile(stdio.stderr, "pipe:[host-stderr]"),
+  ];
   for (let fd = 0; fd < 3; fd++) {
-    const r = kernel.openForProcess(p, "/dev/console", OpenFlags.READ | OpenFlags.WRITE);
+    const file = host[fd];
+    const r = file !== undefined
+      ? kernel.fdInstall(p, file, false)
+      : kernel.openForProcess(p, "/dev/console", OpenFlags.READ | OpenFlags.WRITE);
     if (r !== fd) {
       throw new BootError(`cannot open /dev/console for init: ${r < 0 ? statusName(r) : r}`);
     }
@@ -418,6 +499,8 @@ const BOOT_OPTION_KEYS: Record<keyof BootOptions, true> = {
   frequency: true,
   seed: true,
   chromeTrace: true,
+  stdio: true,
+  stdin: true,
 };
 
 /** Throws {@link BootError} for a key that is no boot option (a typo would otherwise be ignored). */
@@ -447,7 +530,7 @@ export async function boot(
     console: io,
     storage: options.tape === undefined ? undefined : { tape: options.tape },
     rtcEpochNs: options.rtcEpochNs ??
-      (spec === "terminal" ? BigInt(Date.now()) * 1_000_000n : DEFAULT_EPOCH_NS),
+      (io instanceof TerminalConsole ? BigInt(Date.now()) * 1_000_000n : DEFAULT_EPOCH_NS),
   });
   const recorder = options.chromeTrace !== undefined ? new TraceRecorder(frequency) : undefined;
   // Only a host-fed console needs the loop to yield; a buffer console is fed on the clock.
@@ -459,7 +542,8 @@ export async function boot(
   const limit = options.maxHostMs !== undefined
     ? hostLimit(options.maxHostMs, holder, consoleYield)
     : undefined;
-  const terminal = spec === "terminal";
+  // A host terminal console (the CLI's, however chosen) keeps host time.
+  const terminal = io instanceof TerminalConsole;
   const hostYield = limit?.yield ?? consoleYield;
   const kernel = makeKernel(options, machine, quantum, terminal, recorder, hostYield);
   holder.kernel = kernel;
@@ -470,7 +554,9 @@ export async function boot(
   }
   scheduleScript(machine, c);
   if (options.maxCycles !== undefined) scheduleTimeout(kernel, options.maxCycles);
-  startInit(kernel, options);
+  const pipes = makeStdio(options);
+  if (pipes.spec.stdin !== undefined) kernel.hostInputs.push(pipes.spec.stdin);
+  startInit(kernel, options, pipes.spec);
   return {
     machine,
     kernel,
@@ -493,6 +579,9 @@ export async function boot(
         cycles: kernel.haltCycles,
         instret: machine.cpu.instret,
         output: io instanceof BufferConsole ? io.text : "",
+        stdout: new TextDecoder().decode(pipes.stdout.bytes()),
+        stdoutBytes: pipes.stdout.bytes(),
+        stderr: new TextDecoder().decode(pipes.stderr.bytes()),
         stats: kernel.stats(),
         log: kernel.logLines.slice(),
       };

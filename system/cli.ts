@@ -14,7 +14,8 @@ import { ElfFormatError, parseElf32 } from "../lib/elf.ts";
 import { createMachine, MachineConfigError, MAX_RAM_SIZE, MIN_RAM_SIZE } from "../hw/machine.ts";
 import { MEMORY_MAP } from "../hw/memory_map.ts";
 import { TerminalConsole } from "./terminal_console.ts";
-import { BootError, bootKernel } from "./boot.ts";
+import { BootError, bootKernel, type BootOptions } from "./boot.ts";
+import { attachHostStdio, type HostStdio, noConsoleInput } from "./host_stdio.ts";
 import { KernelError } from "../kernel/errors.ts";
 import { HostFsError } from "../kernel/fs/hostfs.ts";
 import { StorageConfigError } from "../hw/storage.ts";
@@ -34,6 +35,9 @@ Usage:
 
 Options:
   --cmd CMD              run one command and exit with its status
+  -t, --tty              with --cmd, give the command the console terminal even when host
+                         stdin or stdout is a pipe or file (default: each of them that is not
+                         a terminal reaches the command as a pipe, bytes unchanged)
   --init PATH            the program run as pid 1 (default /bin/init)
   --mem SIZE             RAM size from 1M to 1G in whole 4K pages, e.g. 64M, 128M, 1G
                          (default 64M)
@@ -101,6 +105,8 @@ export interface CommandLine {
   seed?: number;
   /** Which kernel log lines go to stderr: warnings (default), none, or all. */
   logLevel: "warn" | "quiet" | "verbose";
+  /** `-t`: the command's standard streams stay on the console terminal. */
+  tty: boolean;
 }
 
 /**
@@ -234,6 +240,7 @@ export function parseCommandLine(args: string[]): CommandLine {
         seed: { type: "string" },
         quiet: { type: "boolean" },
         verbose: { type: "boolean" },
+        tty: { type: "boolean", short: "t" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -247,6 +254,7 @@ export function parseCommandLine(args: string[]): CommandLine {
     shares: [],
     traceSyscalls: v["trace-syscalls"] ?? false,
     logLevel: v.verbose ? "verbose" : v.quiet ? "quiet" : "warn",
+    tty: v.tty ?? false,
   };
   if (v.quiet && v.verbose) throw new UsageError("--quiet and --verbose exclude each other");
   if (v.seed !== undefined) out.seed = parseSeed(v.seed);
@@ -401,6 +409,20 @@ export function interactiveBanner(line: CommandLine): string {
     "Try ls -l /bin, ps, cat /proc/meminfo; ^C interrupts, exit or poweroff stops the machine.";
 }
 
+/**
+ * Boot options for the `--cmd` standard streams (`system/host_stdio.ts`):
+ * the host streams that are not terminals, and a console that leaves host
+ * stdin to them (and writes to stderr when stdout is a pipe, so stray
+ * console output cannot corrupt it).
+ */
+export function stdioOptions(stdio: HostStdio | null): Pick<BootOptions, "stdio" | "console"> {
+  if (stdio === null) return {};
+  const input = stdio.consoleReadsStdin ? undefined : noConsoleInput();
+  const output = stdio.consoleWritesStdout ? undefined : Deno.stderr;
+  const io = new TerminalConsole({ input, output });
+  return { stdio: stdio.spec, console: { kind: "custom", io } };
+}
+
 /** The command-line program: parses `args`, runs, and returns the exit status. */
 export async function main(args: string[]): Promise<number> {
   let line: CommandLine;
@@ -424,7 +446,9 @@ export async function main(args: string[]): Promise<number> {
     if (line.mode === "shell" && line.init === undefined && Deno.stdin.isTerminal()) {
       console.error(interactiveBanner(line));
     }
+    const stdio = line.mode === "cmd" ? attachHostStdio(line.tty) : null;
     const result = await bootKernel({
+      ...stdioOptions(stdio),
       ramSize: line.ramSize,
       quantum: line.quantumMs === undefined ? undefined : `${line.quantumMs}ms`,
       init: line.init,
@@ -437,6 +461,7 @@ export async function main(args: string[]): Promise<number> {
       seed: line.seed,
       log: kernelLogSink(line.logLevel),
     });
+    stdio?.close();
     if (result.reason === "deadlock" || result.reason === "error" || result.reason === "timeout") {
       console.error(`strata: machine stopped (${result.reason}): ${result.detail}`);
     }
