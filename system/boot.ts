@@ -172,7 +172,7 @@ export interface BootOptions {
 export interface GuestResult {
   /** Machine exit status (pid 1's exit code, 128+signal, poweroff's status, 124 timeout, 125 deadlock). */
   status: number;
-  /** Why the machine stopped: "init-exit", "poweroff", "deadlock", "timeout", "error". */
+  /** Why the machine stopped: "init-exit", "poweroff", "deadlock", "timeout", "error", "quit". */
   reason: string;
   /** Details (the deadlock report). */
   detail: string;
@@ -380,9 +380,14 @@ function scheduleTimeout(kernel: Kernel, maxCycles: number): void {
 
 /** Ends the run with status 124, reason "timeout" (unless it already ended). */
 function stopForLimit(kernel: Kernel, detail: string): void {
+  stopRun(kernel, 124, "timeout", detail);
+}
+
+/** Ends the run from the host side (unless it already ended). */
+function stopRun(kernel: Kernel, status: number, reason: string, detail: string): void {
   if (kernel.exitInfo !== null) return;
-  kernel.poweroff(124);
-  kernel.exitInfo!.reason = "timeout";
+  kernel.poweroff(status);
+  kernel.exitInfo!.reason = reason;
   kernel.exitInfo!.detail = detail;
   kernel.machine.cpu.requestHalt();
 }
@@ -547,6 +552,10 @@ export async function boot(
   const hostYield = limit?.yield ?? consoleYield;
   const kernel = makeKernel(options, machine, quantum, terminal, recorder, hostYield);
   holder.kernel = kernel;
+  // Ctrl-A x on the host terminal stops the machine as QEMU does (status 0).
+  if (io instanceof TerminalConsole) {
+    io.onQuit = () => stopRun(kernel, 0, "quit", "stopped from the host terminal (C-a x)");
+  }
   for (const m of (options.bootConfig ?? DEFAULT_BOOT_CONFIG).modules) {
     if (m === ST_MODULE && machine.storage.tape === null) continue;
     if (typeof m === "string") await kernel.modules.load(m);

@@ -58,6 +58,9 @@ Options:
   -h, --help             show this help
   -V, --version          show the version
 
+Host keys on a terminal (as QEMU's): Ctrl-A x stops the machine, Ctrl-A h lists the keys,
+Ctrl-A Ctrl-A sends a Ctrl-A.
+
 Exit status: the command's (--cmd), pid 1's, or poweroff's; 2 for a bad command line or a file
 that cannot be used; 124 when --max-cycles or --max-instructions stopped the run; 125 on a
 deadlock (every process blocked and nothing can wake one; for --bare, a CPU waiting for an
@@ -406,7 +409,8 @@ export function interactiveBanner(line: CommandLine): string {
   const mib = (line.ramSize ?? MEMORY_MAP.RAM_SIZE_DEFAULT) / (1024 * 1024);
   const shares = line.shares.map((s) => `, ${s.hostDir} at ${s.guestDir}`).join("");
   return `strata ${VERSION}: RV32IMA, ${mib} MiB, Unix personality${shares}. ` +
-    "Try ls -l /bin, ps, cat /proc/meminfo; ^C interrupts, exit or poweroff stops the machine.";
+    "Try ls -l /bin, ps, cat /proc/meminfo; ^C interrupts, exit or poweroff stops the machine " +
+    "(or Ctrl-A x; Ctrl-A h lists the host keys).";
 }
 
 /**

@@ -25,6 +25,22 @@ export interface ConsoleOutputStream {
   writeSync(p: Uint8Array): number;
 }
 
+/** A host key typed after Ctrl-A. */
+export interface EscapeKey {
+  /** The key (one character, e.g. "x"). */
+  key: string;
+  /** One line of help for Ctrl-A h. */
+  help: string;
+  /** What it does. */
+  action: () => void;
+}
+
+/** The escape character, Ctrl-A (0x01), as QEMU's `-serial mon:stdio`. */
+export const ESCAPE_CHAR = 0x01;
+
+/** Host signals after which the terminal mode is restored before the process ends. */
+const FATAL_SIGNALS: Record<string, number> = { SIGTERM: 15, SIGINT: 2, SIGHUP: 1 };
+
 /** Options of {@link TerminalConsole}. */
 export interface TerminalConsoleOptions {
   /** Input stream; default `Deno.stdin`. */
@@ -56,6 +72,13 @@ export interface TerminalConsoleOptions {
  * reads stdin into a queue. When stdin is a pipe or file it is read the same
  * way; end of file sets {@link TerminalConsole.inputClosed}.
  *
+ * Host keys: on a terminal in raw mode Ctrl-A is the escape character, as
+ * in QEMU: Ctrl-A x quits ({@link TerminalConsole.onQuit}), Ctrl-A h lists
+ * the keys, Ctrl-A Ctrl-A sends one Ctrl-A to the guest; other keys can be
+ * added with {@link TerminalConsole.addEscape}, and a key with no meaning is
+ * dropped. The terminal mode is also restored when the host process is
+ * ended by SIGTERM, SIGINT or SIGHUP (it then exits with 128 + the signal).
+ *
  * The simulator loop is synchronous, and host input can only arrive while it
  * is suspended: whoever runs the CPU must `await` now and then, e.g.
  * `await console.waitForInput()` when the guest is idle (`wfi` with nothing
@@ -65,6 +88,18 @@ export interface TerminalConsoleOptions {
 export class TerminalConsole implements ConsoleIo {
   /** See {@link ConsoleIo.onInput}. */
   onInput: (() => void) | null = null;
+  /**
+   * Ctrl-A x: default ends the host process (status 0) after restoring the
+   * terminal; a boot sets it to stop the machine cleanly.
+   */
+  onQuit: () => void = () => {
+    this.close();
+    Deno.exit(0);
+  };
+  readonly #escapes = new Map<number, EscapeKey>();
+  #escapeArmed = false;
+  #escapesOn = false;
+  readonly #signalHandlers: [Deno.Signal, () => void][] = [];
   readonly #input: ConsoleInputStream;
   readonly #output: ConsoleOutputStream;
   readonly #raw: boolean;
@@ -93,6 +128,44 @@ export class TerminalConsole implements ConsoleIo {
     this.#output = options.output ?? Deno.stdout;
     this.#raw = options.raw ?? true;
     this.#lf = options.lfLineEnds ?? true;
+    this.addEscape("h", "print this help", () => this.#printEscapeHelp());
+    this.addEscape("x", "exit the machine", () => {
+      this.#writeText("\r\nstrata: terminated (C-a x)\r\n");
+      this.onQuit();
+    });
+  }
+
+  /** Adds (or replaces) the host key `key` typed after Ctrl-A. */
+  addEscape(key: string, help: string, action: () => void): void {
+    this.#escapes.set(key.charCodeAt(0), { key, help, action });
+  }
+
+  #printEscapeHelp(): void {
+    const lines = [...this.#escapes.values()].sort((a, b) => a.key.localeCompare(b.key))
+      .map((e) => `C-a ${e.key}    ${e.help}`);
+    lines.push("C-a C-a  send C-a");
+    this.#writeText(`\r\n${lines.join("\r\n")}\r\n`);
+  }
+
+  /** Writes host text to the terminal as is (no line-end translation). */
+  #writeText(text: string): void {
+    for (const b of new TextEncoder().encode(text)) this.#put(b);
+    this.flush();
+  }
+
+  /** Takes the host keys out of a raw terminal's input (see the class notes). */
+  #filterEscapes(chunk: Uint8Array): Uint8Array {
+    if (!this.#escapeArmed && chunk.indexOf(ESCAPE_CHAR) < 0) return chunk;
+    const out: number[] = [];
+    for (const b of chunk) {
+      if (this.#escapeArmed) {
+        this.#escapeArmed = false;
+        if (b === ESCAPE_CHAR) out.push(b);
+        else this.#escapes.get(b)?.action();
+      } else if (b === ESCAPE_CHAR) this.#escapeArmed = true;
+      else out.push(b);
+    }
+    return Uint8Array.from(out);
   }
 
   /** See {@link ConsoleIo.inputClosed}. */
@@ -192,7 +265,9 @@ export class TerminalConsole implements ConsoleIo {
       try {
         this.#input.setRaw(true);
         this.#rawSet = true;
+        this.#escapesOn = true;
         globalThis.addEventListener("unload", this.#restore);
+        this.#watchSignals();
       } catch {
         // Raw mode is a comfort, not a requirement: carry on in cooked mode.
       }
@@ -223,10 +298,11 @@ export class TerminalConsole implements ConsoleIo {
         this.#wake();
         return;
       }
-      if (chunk.value.length > 0) {
-        this.#queue.push(chunk.value);
-        this.#wake();
-      }
+      const data = this.#escapesOn ? this.#filterEscapes(chunk.value) : chunk.value;
+      if (this.#closed) return; // Ctrl-A x
+      if (data.length > 0) this.#queue.push(data);
+      // Woken even when host keys took every byte: Ctrl-A x may have stopped the machine.
+      this.#wake();
     }
   }
 
@@ -237,10 +313,34 @@ export class TerminalConsole implements ConsoleIo {
     if (this.onInput !== null) this.onInput();
   }
 
+  /** Restores the terminal on the host signals that end the process (see the class notes). */
+  #watchSignals(): void {
+    for (const [name, number] of Object.entries(FATAL_SIGNALS)) {
+      const sig = name as Deno.Signal;
+      const handler = () => {
+        this.close();
+        Deno.exit(128 + number);
+      };
+      try {
+        Deno.addSignalListener(sig, handler);
+        this.#signalHandlers.push([sig, handler]);
+      } catch {
+        // Not a Unix host: nothing to watch.
+      }
+    }
+  }
+
   #restoreMode(): void {
     if (!this.#rawSet) return;
     this.#rawSet = false;
     globalThis.removeEventListener("unload", this.#restore);
+    for (const [sig, handler] of this.#signalHandlers.splice(0)) {
+      try {
+        Deno.removeSignalListener(sig, handler);
+      } catch {
+        // not registered
+      }
+    }
     try {
       this.#input.setRaw?.(false);
     } catch {

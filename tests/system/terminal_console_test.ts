@@ -30,3 +30,59 @@ Deno.test("terminal console: lfLineEnds false passes bytes through", () => {
   c.io.close();
   assert.equal(c.text(), "a\r\nb");
 });
+
+/** A fake host terminal: the test pushes keys; raw-mode switches are recorded. */
+function fakeTerminal() {
+  let ctl!: ReadableStreamDefaultController<Uint8Array>;
+  const rawModes: boolean[] = [];
+  const out: number[] = [];
+  const io = new TerminalConsole({
+    input: {
+      readable: new ReadableStream<Uint8Array>({ start: (c) => void (ctl = c) }),
+      isTerminal: () => true,
+      setRaw: (m) => void rawModes.push(m),
+    },
+    output: { writeSync: (p) => (out.push(...p), p.length) },
+  });
+  const type = (s: string) => ctl.enqueue(new TextEncoder().encode(s));
+  const drain = () => {
+    const got: number[] = [];
+    for (let b = io.pollInput(); b >= 0; b = io.pollInput()) got.push(b);
+    return String.fromCharCode(...got);
+  };
+  return { io, type, drain, rawModes, text: () => String.fromCharCode(...out) };
+}
+
+Deno.test("terminal console: Ctrl-A keys (C-a C-a sends ^A, C-a h lists, unknown dropped, C-a x quits)", async () => {
+  const t = fakeTerminal();
+  let quits = 0;
+  t.io.onQuit = () => quits++;
+  t.io.hasInput(); // starts the reader (raw mode on)
+  t.type("a\x01\x01b\x01");
+  t.type("hc\x01zd");
+  await t.io.waitForInput();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(t.drain(), "a\x01bcd");
+  assert.match(
+    t.text(),
+    /C-a h {4}print this help\r\nC-a x {4}exit the machine\r\nC-a C-a {2}send C-a/,
+  );
+  t.type("\x01x");
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(quits, 1);
+  assert.match(t.text(), /terminated \(C-a x\)/);
+  t.io.close();
+  assert.deepEqual(t.rawModes, [true, false]);
+});
+
+Deno.test("terminal console: C-a x at a shell prompt stops the machine (reason quit)", async () => {
+  const { boot } = await import("../../system/boot.ts");
+  const t = fakeTerminal();
+  const sys = await boot({ maxHostMs: 30_000, console: { kind: "custom", io: t.io } }, "terminal");
+  setTimeout(() => t.type("\x01x"), 50);
+  const r = await sys.run();
+  sys.machine.close();
+  assert.equal(r.reason, "quit");
+  assert.equal(r.status, 0);
+  assert.deepEqual(t.rawModes, [true, false]);
+});
