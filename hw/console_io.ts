@@ -10,6 +10,14 @@
  * @module
  */
 
+/** A console's window size in character cells. */
+export interface ConsoleSize {
+  /** Lines. */
+  rows: number;
+  /** Columns. */
+  cols: number;
+}
+
 /**
  * A byte-stream console as seen by a serial port.
  *
@@ -30,6 +38,10 @@ export interface ConsoleIo {
   readonly inputClosed: boolean;
   /** Called (by the back-end) when new input arrives; set by the consumer. */
   onInput: (() => void) | null;
+  /** The window size of the host side (a terminal's), or null when there is none. */
+  size?(): ConsoleSize | null;
+  /** Set by the kernel: called by the back-end when {@link size} changes. */
+  onResize?: (() => void) | null;
   /** Pushes buffered output to its destination. */
   flush(): void;
   /** Flushes output and releases host resources (terminal mode, readers). */
@@ -55,11 +67,25 @@ function toBytes(data: string | Uint8Array | readonly number[]): Uint8Array {
 export class BufferConsole implements ConsoleIo {
   /** See {@link ConsoleIo.onInput}. */
   onInput: (() => void) | null = null;
+  /** See {@link ConsoleIo.onResize}. */
+  onResize: (() => void) | null = null;
+  #size: ConsoleSize | null = null;
   #input = new ByteQueue();
   #eof = false;
   #out = new Uint8Array(1024);
   #outLen = 0;
   #waiters: (() => void)[] = [];
+
+  /** The window size set by {@link setSize} (null: none, the tty keeps 24x80). */
+  size(): ConsoleSize | null {
+    return this.#size === null ? null : { ...this.#size };
+  }
+
+  /** Sets the window size, as a resized host terminal would (scripted resizes in tests). */
+  setSize(rows: number, cols: number): void {
+    this.#size = { rows, cols };
+    this.onResize?.();
+  }
 
   /**
    * Creates a console with optional initial input. With `closeInput` the

@@ -115,6 +115,12 @@ export interface ModuleContext {
    */
   onConsoleInputEnd(handler: () => void): void;
   /**
+   * Registers an action for the host console's window size: called at once
+   * with the size when the host knows one, and again on every change (the
+   * console driver sets its tty's winsize, which sends SIGWINCH).
+   */
+  onConsoleResize(handler: (rows: number, cols: number) => void): void;
+  /**
    * A physically contiguous buffer of at least `size` bytes for a DMA
    * channel to address (`paddr`) and the driver to fill or read (`bytes`);
    * null when RAM has no free run that long. It belongs to the module: freed

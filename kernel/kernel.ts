@@ -193,7 +193,10 @@ export class Kernel extends FileCalls implements KernelApi {
       time: this.#time,
       moduleRef: (owner, take) => this.#moduleRef(owner, take),
       dmaBuffers: new DmaBufferPool(this.frames),
+      consoleSize: () => this.machine.console.size?.() ?? null,
     });
+    // The host console's window size reaches the console driver (and its tty).
+    this.machine.console.onResize = () => this.#reg.consoleResized();
     this.procInfo = this.#procProvider();
     const now = () => this.#time.realtimeNs();
     this.vfs = options.buildFs

@@ -61,6 +61,8 @@ export interface RegistrationDeps {
   moduleRef(owner: string, take: boolean): void;
   /** DMA buffers handed to drivers. */
   readonly dmaBuffers: DmaBufferPool;
+  /** The host console's window size, when the host knows one. */
+  consoleSize(): { rows: number; cols: number } | null;
 }
 
 /** The kernel's owner-tagged registries. */
@@ -71,6 +73,8 @@ export class Registrations {
   readonly fileSystems: OwnedList<FileSystemType> = new OwnedList();
   /** End-of-console-input actions. */
   readonly eofHandlers: OwnedList<() => void> = new OwnedList();
+  /** Console window-size actions. */
+  readonly resizeHandlers: OwnedList<(rows: number, cols: number) => void> = new OwnedList();
   readonly #devices: OwnedList<number> = new OwnedList();
   #schedulerOwner: string | null = null;
   readonly #mountOwners = new Map<FileSystem, string>();
@@ -93,8 +97,20 @@ export class Registrations {
       startTimer: (delayNs, cb) => this.#d.time.startTimer(delayNs, cb, owner),
       cancelTimer: (id) => this.#d.time.cancelTimer(id),
       onConsoleInputEnd: (handler) => this.eofHandlers.add(handler, owner),
+      onConsoleResize: (handler) => {
+        this.resizeHandlers.add(handler, owner);
+        const size = this.#d.consoleSize();
+        if (size !== null) handler(size.rows, size.cols);
+      },
       allocDmaBuffer: (size) => this.#d.dmaBuffers.alloc(size, owner),
     };
+  }
+
+  /** Tells the console-resize actions the host console's current size. */
+  consoleResized(): void {
+    const size = this.#d.consoleSize();
+    if (size === null) return;
+    for (const h of this.resizeHandlers.values()) h(size.rows, size.cols);
   }
 
   /** Registers a character device for `owner` (null: the kernel). */
@@ -238,6 +254,7 @@ export class Registrations {
     this.personalities.dropOwner(owner);
     this.fileSystems.dropOwner(owner);
     this.eofHandlers.dropOwner(owner);
+    this.resizeHandlers.dropOwner(owner);
     this.#d.time.dropOwner(owner);
     if (this.#schedulerOwner === owner && !keepScheduler) this.#fallBack();
   }

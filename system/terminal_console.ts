@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ConsoleIo } from "../hw/console_io.ts";
+import type { ConsoleIo, ConsoleSize } from "../hw/console_io.ts";
 import { ByteQueue } from "../lib/byte_queue.ts";
 
 /** Minimal view of a readable host stream (`Deno.stdin` fits), so tests can stand in for stdin. */
@@ -56,6 +56,23 @@ export interface TerminalConsoleOptions {
    * pipes want Unix line ends, so the extra CR only gets in the way.
    */
   lfLineEnds?: boolean;
+  /**
+   * The host window size (TIOCGWINSZ of the guest console). Default: the
+   * host terminal's (`Deno.consoleSize`) when output is the default stdout
+   * and a terminal, else none.
+   */
+  size?: () => ConsoleSize | null;
+}
+
+/** The size of the host terminal on stdout, or null when stdout is no terminal. */
+export function hostTerminalSize(): ConsoleSize | null {
+  try {
+    if (!Deno.stdout.isTerminal()) return null;
+    const { rows, columns } = Deno.consoleSize();
+    return rows > 0 && columns > 0 ? { rows, cols: columns } : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -88,6 +105,9 @@ export interface TerminalConsoleOptions {
 export class TerminalConsole implements ConsoleIo {
   /** See {@link ConsoleIo.onInput}. */
   onInput: (() => void) | null = null;
+  /** See {@link ConsoleIo.onResize}; called on the host's SIGWINCH. */
+  onResize: (() => void) | null = null;
+  readonly #size: () => ConsoleSize | null;
   /**
    * Ctrl-A x: default ends the host process (status 0) after restoring the
    * terminal; a boot sets it to stop the machine cleanly.
@@ -128,11 +148,17 @@ export class TerminalConsole implements ConsoleIo {
     this.#output = options.output ?? Deno.stdout;
     this.#raw = options.raw ?? true;
     this.#lf = options.lfLineEnds ?? true;
+    this.#size = options.size ?? (options.output === undefined ? hostTerminalSize : () => null);
     this.addEscape("h", "print this help", () => this.#printEscapeHelp());
     this.addEscape("x", "exit the machine", () => {
       this.#writeText("\r\nstrata: terminated (C-a x)\r\n");
       this.onQuit();
     });
+  }
+
+  /** The host window size (see {@link TerminalConsoleOptions.size}). */
+  size(): ConsoleSize | null {
+    return this.#size();
   }
 
   /** Adds (or replaces) the host key `key` typed after Ctrl-A. */
@@ -315,6 +341,13 @@ export class TerminalConsole implements ConsoleIo {
 
   /** Restores the terminal on the host signals that end the process (see the class notes). */
   #watchSignals(): void {
+    const winch = () => this.onResize?.();
+    try {
+      Deno.addSignalListener("SIGWINCH", winch);
+      this.#signalHandlers.push(["SIGWINCH", winch]);
+    } catch {
+      // Not a Unix host: the size stays as it was at boot.
+    }
     for (const [name, number] of Object.entries(FATAL_SIGNALS)) {
       const sig = name as Deno.Signal;
       const handler = () => {

@@ -60,6 +60,7 @@ export type Registrar = Pick<
   | "startTimer"
   | "cancelTimer"
   | "onConsoleInputEnd"
+  | "onConsoleResize"
   | "allocDmaBuffer"
 >;
 

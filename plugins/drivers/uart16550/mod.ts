@@ -85,6 +85,8 @@ export const module: ModuleDescriptor = {
     }
     // Host input ended (a pipe or a script): deliver it as ^D, as if typed.
     ctx.onConsoleInputEnd(() => tty.receive(Uint8Array.of(tty.termios.cc[VCC.VEOF] || 4)));
+    // The host terminal's size (TIOCGWINSZ), SIGWINCH on a change.
+    ctx.onConsoleResize((rows, cols) => tty.setWinSize(rows, cols));
     states.set(ctx, { tty, driver });
   },
   exit(_api: KernelApi, ctx: ModuleContext): void {
