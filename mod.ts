@@ -35,7 +35,7 @@ export type { BareMachine, BareRunOptions, BareRunResult } from "./system/bare_r
 export { createMachine, MachineConfigError } from "./hw/machine.ts";
 export { type Elf32Image, ElfFormatError, parseElf32 } from "./lib/elf.ts";
 export type { Machine, MachineConfig, ResolvedMachineConfig } from "./hw/machine.ts";
-export { BufferConsole, type ConsoleIo } from "./hw/console_io.ts";
+export { BufferConsole, type ConsoleIo, type ConsoleSize } from "./hw/console_io.ts";
 export { Kernel, type KernelExit, type KernelOptions } from "./kernel/kernel.ts";
 /** Types the machine's devices expose (the device classes themselves are in `hw/`). */
 export type { Fpu } from "./hw/fpu.ts";

@@ -52,6 +52,7 @@ function setup() {
       startTimer: record,
       cancelTimer: () => void record(),
       onConsoleInputEnd: () => void record(),
+      onConsoleResize: () => void record(),
       allocDmaBuffer: () => (record(), null),
     };
   };
