@@ -330,8 +330,21 @@ export class TrapHandlers implements TrapHooks {
     return waits.length === 1 ? waits[0] : Promise.race(waits);
   }
 
-  /** Idle with nothing pending: wait for console or host-stream input if it can still come. */
-  waitForHost(): Promise<void> | null {
+  /**
+   * Idle with nothing pending: wait for console or host-stream input if it
+   * can still come. With `realtimeIdle` the wait's host time becomes
+   * simulated time (a live clock at an idle prompt, as `sleep` paces itself).
+   */
+  waitForHost(): Promise<number> | null {
+    const wait = this.#hostWait();
+    if (wait === null) return null;
+    if (!this.#d.realtimeIdle) return wait.then(() => 0);
+    const start = performance.now();
+    const freq = this.#d.machine.clock.frequency;
+    return wait.then(() => Math.floor(((performance.now() - start) / 1000) * freq));
+  }
+
+  #hostWait(): Promise<void> | null {
     const c = this.#d.machine.console;
     if (c.inputClosed) return this.#hostEvents(null);
     if (c.hasInput()) {

@@ -78,9 +78,12 @@ export interface TrapHooks {
   hostError(t: Thread | null, error: unknown): void;
   /**
    * Nothing is runnable and no clock event is pending: a promise that
-   * resolves when host input may have arrived, or null if none can come.
+   * resolves when host input may have arrived, or null if none can come. It
+   * resolves to the simulated cycles to move the clock by: 0 for a
+   * deterministic run, the host time that passed for an interactive one (so
+   * the guest's clock keeps real time at an idle prompt).
    */
-  waitForHost(): Promise<void> | null;
+  waitForHost(): Promise<number> | null;
   /**
    * Optional pacing for interactive runs: the loop is about to skip `cycles`
    * of idle simulated time. A promise makes it wait that long in host time
@@ -484,7 +487,12 @@ export class TrapLoop {
     }
     const wait = this.#hooks.waitForHost();
     if (wait !== null) {
-      await wait;
+      const before = clock.now;
+      const passed = await wait;
+      if (passed > 0) {
+        clock.advanceTo(before + passed);
+        this.stats.idleCycles += clock.now - before;
+      }
       return true;
     }
     return this.#hooks.deadlock(this.#table.blockedThreads());

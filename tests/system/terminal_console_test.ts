@@ -86,3 +86,27 @@ Deno.test("terminal console: C-a x at a shell prompt stops the machine (reason q
   assert.equal(r.status, 0);
   assert.deepEqual(t.rawModes, [true, false]);
 });
+
+Deno.test("terminal console: the guest clock keeps host time at an idle prompt (/proc/uptime)", async () => {
+  const { boot } = await import("../../system/boot.ts");
+  const t = fakeTerminal();
+  const sys = await boot({ maxHostMs: 30_000, console: { kind: "custom", io: t.io } }, "terminal");
+  const running = sys.run();
+  const waitFor = async (re: RegExp) => {
+    for (let i = 0; i < 3000 && !re.test(t.text()); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  await waitFor(/# $/);
+  t.type("cat /proc/uptime\n");
+  await waitFor(/\n[\d.]+ [\d.]+\n# $/);
+  // The shell now waits at its prompt: 400 ms of host time pass with nothing to run.
+  await new Promise((r) => setTimeout(r, 400));
+  t.type("cat /proc/uptime; exit\n");
+  const r = await running;
+  sys.machine.close();
+  assert.equal(r.status, 0);
+  const ups = [...t.text().matchAll(/^([\d.]+) [\d.]+$/gm)].map((m) => Number(m[1]));
+  assert.equal(ups.length, 2, t.text());
+  assert.ok(ups[1] - ups[0] >= 0.35, `uptime moved by ${ups[1] - ups[0]} s over 0.4 s idle`);
+});
