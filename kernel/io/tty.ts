@@ -88,6 +88,8 @@ export class Tty {
   #hungUp = false;
   #timerPending = false;
   #timedOut = false;
+  // Bumped to forget a VTIME timer that is still pending (its callback then does nothing).
+  #timerGeneration = 0;
   #echo: number[] = [];
   #outBuf = new Uint8Array(256);
 
@@ -134,7 +136,15 @@ export class Tty {
       if (c >= 0 && this.#receiveOne(c)) wake = true;
     }
     this.#flushEcho();
-    if (wake) this.readQueue.wakeAll();
+    if (!wake) return;
+    // With VMIN > 0, VTIME is an inter-byte timer: each byte starts it again
+    // (the woken reader arms a fresh one if it still waits).
+    if (
+      this.#timerPending && !(this.termios.lflag & LFLAG.ICANON) && this.termios.cc[VCC.VMIN] > 0
+    ) {
+      this.#forgetTimer();
+    }
+    this.readQueue.wakeAll();
   }
 
   /** Input mapping (ISTRIP, IGNCR, ICRNL, INLCR): the byte to process, or -1 to drop it. */
@@ -334,7 +344,7 @@ export class Tty {
       if (vtime > 0 && (vmin === 0 || avail > 0)) this.#armTimer(vtime);
       return K.AGAIN;
     }
-    this.#timedOut = false;
+    this.#forgetTimer(); // a later read waits a whole VTIME of its own
     const n = Math.min(buf.length, avail);
     for (let i = 0; i < n; i++) buf[i] = this.#raw[this.#rawHead + i];
     this.#rawHead += n;
@@ -351,11 +361,20 @@ export class Tty {
   #armTimer(vtime: number): void {
     if (this.#timerPending || this.#startTimer === undefined) return;
     this.#timerPending = true;
+    const generation = this.#timerGeneration;
     this.#startTimer(vtime, () => {
+      if (generation !== this.#timerGeneration) return; // forgotten: a read finished meanwhile
       this.#timerPending = false;
       this.#timedOut = true;
       this.readQueue.wakeAll();
     });
+  }
+
+  /** Drops the pending VTIME timer and its expiry, so the next wait starts afresh. */
+  #forgetTimer(): void {
+    this.#timerGeneration++;
+    this.#timerPending = false;
+    this.#timedOut = false;
   }
 
   /** Writes with output processing; returns bytes of `data` consumed or K.AGAIN. */
@@ -439,7 +458,7 @@ export class Tty {
       this.#raw = [];
       this.#rawHead = 0;
     }
-    this.#timedOut = false;
+    this.#forgetTimer();
     this.readQueue.wakeAll();
   }
 

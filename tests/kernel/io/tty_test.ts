@@ -178,6 +178,43 @@ Deno.test("tty: raw mode VMIN/VTIME", () => {
   assert.equal(read(), "\x7f\n");
 });
 
+Deno.test("tty: a VTIME timer that fires after its read was satisfied does not cut the next read short", () => {
+  const { tty, type, read, timers } = setup({ timers: true });
+  const t = defaultTermios();
+  t.lflag &= ~(LFLAG.ICANON | LFLAG.ECHO);
+  t.cc[VCC.VMIN] = 0;
+  t.cc[VCC.VTIME] = 5;
+  tty.setTermios(t);
+  assert.equal(read(), K.AGAIN); // waits: timer 0 armed
+  type("a");
+  assert.equal(read(), "a"); // satisfied by data before the timer
+  timers[0](); // the old timer fires late
+  assert.equal(read(), K.AGAIN); // a new read still waits its own VTIME
+  assert.equal(timers.length, 2);
+  timers[1]();
+  assert.equal(read(), "");
+});
+
+Deno.test("tty: with VMIN > 0, VTIME restarts at every byte (inter-byte timer)", () => {
+  const { tty, type, read, timers } = setup({ timers: true });
+  const t = defaultTermios();
+  t.lflag &= ~(LFLAG.ICANON | LFLAG.ECHO);
+  t.cc[VCC.VMIN] = 4;
+  t.cc[VCC.VTIME] = 2;
+  tty.setTermios(t);
+  assert.equal(read(), K.AGAIN); // no byte yet: no timer (waits for the first byte)
+  assert.equal(timers.length, 0);
+  type("a");
+  assert.equal(read(), K.AGAIN);
+  assert.equal(timers.length, 1);
+  type("b"); // restarts the timer
+  timers[0](); // the first timer is stale now
+  assert.equal(read(), K.AGAIN);
+  assert.equal(timers.length, 2);
+  timers[1]();
+  assert.equal(read(), "ab");
+});
+
 Deno.test("tty: switching canonical to raw keeps typed input", () => {
   const { tty, type, read } = setup();
   type("pending");
