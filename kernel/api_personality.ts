@@ -110,6 +110,30 @@ export interface ImageLoader {
 }
 
 /**
+ * strace-style decoding of a personality's calls (`--trace-syscalls`); the
+ * kernel prints raw registers for a personality without one.
+ */
+export interface SyscallDecoder {
+  /**
+   * The arguments as shown at entry, one string each (an empty string is
+   * left out); null for one the call fills in, shown once it is done.
+   */
+  enter(t: Thread, num: number, api: KernelApi): (string | null)[];
+  /**
+   * The arguments after the call returned `result` (a kernel-native value:
+   * a count or a negative status, or BLOCK / NO_RESULT), the nulls filled,
+   * and the result as shown after ` = `.
+   */
+  exit(
+    t: Thread,
+    num: number,
+    args: (string | null)[],
+    result: number,
+    api: KernelApi,
+  ): { args: string[]; result: string };
+}
+
+/**
  * A personality: a syscall table plus the hooks that make a process of this
  * ABI (FreeBSD's sysentvec, in spirit). Registered by a `personality` module's
  * `init` with {@link KernelApi.registerPersonality}.
@@ -125,6 +149,8 @@ export interface Personality {
   readonly syscallSupport?: (number | undefined)[];
   /** Maps a negative kernel status to this ABI's a0 value (e.g. `-errno`). */
   mapStatus(status: number): number;
+  /** Optional strace-style decoding of calls for tracing. */
+  readonly decoder?: SyscallDecoder;
   /**
    * Builds a signal frame on `t`'s user stack for a caught signal and points
    * `t.pc` at `action.handler` (registers in `t.regs`). The kernel applies the

@@ -72,6 +72,8 @@ export interface TrapHandlerDeps {
 export class TrapHandlers implements TrapHooks {
   readonly #d: TrapHandlerDeps;
   readonly #traceA = new Int32Array(3);
+  // Threads whose traced call blocked, with its number (for `<... resumed>`).
+  readonly #unfinished = new WeakMap<Thread, number>();
   #rec: TraceRecorder | null = null;
   #hostErrors = 0;
   #nudges = 0;
@@ -101,11 +103,13 @@ export class TrapHandlers implements TrapHooks {
     const h = pers.syscalls[num];
     const tracing = d.trace !== null || this.#rec !== null;
     let t0 = 0;
+    let entry: (string | null)[] | null = null;
     if (tracing) {
       this.#traceA[0] = t.regs[10];
       this.#traceA[1] = t.regs[11];
       this.#traceA[2] = t.regs[12];
       t0 = d.machine.clock.now - d.costs.trap - d.costs.syscall;
+      if (d.trace !== null && pers.decoder !== undefined) entry = this.#enter(t, pers, num);
     }
     let r: number;
     try {
@@ -119,7 +123,7 @@ export class TrapHandlers implements TrapHooks {
       return;
     }
     if (r === K.RESTART) r = this.#parkForIo(t);
-    if (tracing) this.#traced(t, pers, num, r, t0);
+    if (tracing) this.#traced(t, pers, num, r, t0, entry);
     if (r === BLOCK) {
       t.pc = t.restartPc;
       return;
@@ -142,11 +146,66 @@ export class TrapHandlers implements TrapHooks {
     return this.#d.api.block(t, q);
   }
 
-  #traced(t: Thread, pers: Personality, num: number, r: number, t0: number): void {
+  /** The decoded entry arguments (a decoder that throws must not kill the caller). */
+  #enter(t: Thread, pers: Personality, num: number): (string | null)[] | null {
+    try {
+      return pers.decoder!.enter(t, num, this.#d.api);
+    } catch (e) {
+      this.#d.log(`syscall decoder threw: ${errorText(e)}`);
+      return null;
+    }
+  }
+
+  /**
+   * One strace line: the whole call, or `<unfinished ...>` when it blocks
+   * (once per wait) and `<... NAME resumed>` when it completes after that.
+   */
+  #straceLine(
+    t: Thread,
+    pers: Personality,
+    num: number,
+    r: number,
+    entry: (string | null)[],
+  ): string | null {
+    const name = pers.syscallNames[num] ?? `syscall_${num}`;
+    const prefix = `[pid ${t.process.pid}] `;
+    const cut = entry.indexOf(null) < 0 ? entry.length : entry.indexOf(null);
+    const shown = (args: (string | null)[]) => args.filter((a) => a !== "").join(", ");
+    if (r === BLOCK) {
+      if (this.#unfinished.get(t) === num) return null;
+      this.#unfinished.set(t, num);
+      const head = shown(entry.slice(0, cut));
+      return `${prefix}${name}(${head}${head === "" ? "" : ", "} <unfinished ...>`;
+    }
+    let out: { args: string[]; result: string };
+    try {
+      out = pers.decoder!.exit(t, num, entry, r, this.#d.api);
+    } catch (e) {
+      this.#d.log(`syscall decoder threw: ${errorText(e)}`);
+      return null;
+    }
+    if (this.#unfinished.get(t) === num) {
+      this.#unfinished.delete(t);
+      return `${prefix}<... ${name} resumed>${shown(out.args.slice(cut))}) = ${out.result}`;
+    }
+    return `${prefix}${name}(${shown(out.args)}) = ${out.result}`;
+  }
+
+  #traced(
+    t: Thread,
+    pers: Personality,
+    num: number,
+    r: number,
+    t0: number,
+    entry: (string | null)[] | null,
+  ): void {
     const d = this.#d;
     const name = pers.syscallNames[num] ?? `syscall_${num}`;
     const a = this.#traceA;
-    if (d.trace !== null) {
+    if (d.trace !== null && entry !== null) {
+      const line = this.#straceLine(t, pers, num, r, entry);
+      if (line !== null) d.trace(line);
+    } else if (d.trace !== null) {
       const res = r === BLOCK
         ? "<blocked>"
         : r === NO_RESULT

@@ -49,7 +49,9 @@ Options:
   --bare FILE            run a bare-metal ELF; exit 0 on tohost=1, the failure code otherwise
   --max-instructions N   stop a bare-metal run after N instructions (exit 124); --bare only
   --max-cycles N         stop the machine after N simulated cycles (exit 124)
-  --trace-syscalls       print every system call to stderr (strace-like)
+  --trace-syscalls       print every system call to stderr in strace's format
+  -o, --trace-output FILE
+                         write the --trace-syscalls lines to FILE instead (implies it)
   --trace FILE           write a Chrome trace-event JSON file (open it in Perfetto)
   --seed N|random        seed of guest randomness (getrandom, AT_RANDOM, /dev/urandom);
                          default a fixed seed, so runs repeat; 'random' takes one from the host
@@ -100,8 +102,10 @@ export interface CommandLine {
   maxInstructions?: number;
   /** Simulated-cycle limit of a kernel run. */
   maxCycles?: number;
-  /** Print system calls to stderr. */
+  /** Print system calls to stderr (or {@link traceOutput}). */
   traceSyscalls: boolean;
+  /** File for the system-call trace (`-o`). */
+  traceOutput?: string;
   /** Chrome trace output file. */
   traceFile?: string;
   /** Seed of guest randomness (32 bits). */
@@ -187,6 +191,8 @@ const VALUE_OPTIONS = new Set([
   "--max-cycles",
   "--trace",
   "--seed",
+  "--trace-output",
+  "-o",
 ]);
 
 /** Joins `--opt -1` into `--opt=-1`, so that a negative number reaches the option's own check. */
@@ -239,6 +245,7 @@ export function parseCommandLine(args: string[]): CommandLine {
         "max-instructions": { type: "string" },
         "max-cycles": { type: "string" },
         "trace-syscalls": { type: "boolean" },
+        "trace-output": { type: "string", short: "o" },
         trace: { type: "string" },
         seed: { type: "string" },
         quiet: { type: "boolean" },
@@ -275,6 +282,10 @@ export function parseCommandLine(args: string[]): CommandLine {
   }
   if (v.init !== undefined) out.init = v.init;
   if (v.trace !== undefined) out.traceFile = v.trace;
+  if (v["trace-output"] !== undefined) {
+    out.traceOutput = v["trace-output"];
+    out.traceSyscalls = true;
+  }
   if (v.mem !== undefined) out.ramSize = parseMem(v.mem);
   if (v.quantum !== undefined) out.quantumMs = parsePositive("quantum", v.quantum);
   if (v["max-instructions"] !== undefined) {
@@ -427,6 +438,31 @@ export function stdioOptions(stdio: HostStdio | null): Pick<BootOptions, "stdio"
   return { stdio: stdio.spec, console: { kind: "custom", io } };
 }
 
+/** Opens `path` for writing (created or emptied), or says in one line why it cannot be. */
+function openForWriting(option: string, path: string): Deno.FsFile {
+  try {
+    return Deno.openSync(path, { write: true, create: true, truncate: true });
+  } catch (e) {
+    throw new UsageError(`${option} ${path}: cannot write: ${hostErrorText(e)}`);
+  }
+}
+
+/**
+ * Checks before boot that the trace files can be written; returns the sink
+ * of `--trace-syscalls` lines (stderr, or the `-o` file line by line).
+ */
+export function traceSink(line: CommandLine): ((text: string) => void) | undefined {
+  if (line.traceFile !== undefined) openForWriting("--trace", line.traceFile).close();
+  if (!line.traceSyscalls) return undefined;
+  if (line.traceOutput === undefined) return (text) => console.error(text);
+  const file = openForWriting("-o", line.traceOutput);
+  const encoder = new TextEncoder();
+  return (text) => {
+    const bytes = encoder.encode(text + "\n");
+    for (let off = 0; off < bytes.length;) off += file.writeSync(bytes.subarray(off));
+  };
+}
+
 /** The command-line program: parses `args`, runs, and returns the exit status. */
 export async function main(args: string[]): Promise<number> {
   let line: CommandLine;
@@ -459,7 +495,7 @@ export async function main(args: string[]): Promise<number> {
       cmd: line.cmd,
       share: line.shares,
       tape: line.tape,
-      trace: line.traceSyscalls ? (text: string) => console.error(text) : undefined,
+      trace: traceSink(line),
       chromeTrace: line.traceFile,
       maxCycles: line.maxCycles,
       seed: line.seed,

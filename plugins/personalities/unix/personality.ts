@@ -25,6 +25,7 @@ import { deliverUnixSignal } from "./signal_calls.ts";
 import { TRAMPOLINE_ECALL, TRAMPOLINE_LI_A7 } from "./signal_frame.ts";
 import { PAGE_SIZE } from "./abi.ts";
 import { buildSyscallArrays } from "./syscall_table.ts";
+import { unixSyscallDecoder } from "./strace.ts";
 import { unixInterpreterOf, unixOnExec, unixOnFault } from "./exec_rules.ts";
 
 /** ELF identification the Unix personality accepts. */
@@ -91,6 +92,7 @@ export function createUnixPersonality(api: KernelApi): Personality {
     syscalls: arrays.syscalls,
     syscallNames: arrays.syscallNames,
     syscallSupport: arrays.syscallSupport,
+    decoder: unixSyscallDecoder(arrays.syscallNames),
     mapStatus(status: number): number {
       return -errnoOf(status);
     },
