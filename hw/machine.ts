@@ -56,6 +56,14 @@ export interface MachineConfig {
   rtcEpochNs?: bigint;
   /** UART input clock in Hz (default 1.8432 MHz: divisor 1 = 115200 baud). */
   uartClockHz?: number;
+  /**
+   * The UART's state when the machine starts: "firmware" (default) as
+   * OpenSBI's uart8250 init leaves it (8N1: LCR 0x03, FIFO on, divisor for
+   * 115200 baud, interrupts off), so a bare-metal program written for QEMU's
+   * `virt` can print without setting LCR; "reset" keeps the chip's data-sheet
+   * reset state (LCR 0: 5-bit words, FIFO off).
+   */
+  uartInit?: "firmware" | "reset";
   /** Passed to the CPU constructor. */
   cpu?: CpuConfig;
   /** DMA controller, disks and tape (default: DMA, no disks, a blank tape in memory). */
@@ -74,6 +82,8 @@ export interface ResolvedMachineConfig {
   readonly rtcEpochNs: bigint;
   /** UART input clock in Hz. */
   readonly uartClockHz: number;
+  /** The UART's state at start. */
+  readonly uartInit: "firmware" | "reset";
   /** CPU settings. */
   readonly cpu: CpuConfig;
   /** Storage settings. */
@@ -115,6 +125,7 @@ const KNOWN_KEYS = new Set([
   "console",
   "rtcEpochNs",
   "uartClockHz",
+  "uartInit",
   "cpu",
   "storage",
 ]);
@@ -177,7 +188,11 @@ export function resolveMachineConfig(config: MachineConfig = {}): ResolvedMachin
   if (typeof storage !== "object" || storage === null) {
     throw new MachineConfigError("storage must be a StorageConfig object");
   }
-  return { ramSize, frequency, timebaseDivider, rtcEpochNs, uartClockHz, cpu, storage };
+  const uartInit = config.uartInit ?? "firmware";
+  if (uartInit !== "firmware" && uartInit !== "reset") {
+    throw new MachineConfigError(`uartInit must be "firmware" or "reset", got ${String(uartInit)}`);
+  }
+  return { ramSize, frequency, timebaseDivider, rtcEpochNs, uartClockHz, uartInit, cpu, storage };
 }
 
 /** Builds a machine: validates `config`, then creates and wires every component. */
@@ -197,6 +212,7 @@ export function createMachine(config: MachineConfig = {}): Machine {
     console,
     inputClockHz: resolved.uartClockHz,
   });
+  if (resolved.uartInit === "firmware") firmwareInitUart(uart, resolved.uartClockHz);
   const rtc = new Rtc({ clock, irq: plic.irqLine(IRQ.RTC), epochNs: resolved.rtcEpochNs });
 
   bus.map(MEMORY_MAP.CLINT_BASE, MEMORY_MAP.CLINT_SIZE, clint);
@@ -223,4 +239,20 @@ export function createMachine(config: MachineConfig = {}): Machine {
       console.close();
     },
   };
+}
+
+/**
+ * Programs the UART as OpenSBI's uart8250 init does before it hands over:
+ * interrupts off, the divisor for 115200 baud, 8 data bits, no parity, one
+ * stop bit, FIFO on, modem control off.
+ */
+function firmwareInitUart(uart: Uart16550, clockHz: number): void {
+  const divisor = Math.max(1, Math.round(clockHz / (16 * 115_200)));
+  uart.write(1, 1, 0x00); // IER: no interrupts
+  uart.write(3, 1, 0x80); // LCR: DLAB to reach the divisor
+  uart.write(0, 1, divisor & 0xff); // DLL
+  uart.write(1, 1, (divisor >> 8) & 0xff); // DLM
+  uart.write(3, 1, 0x03); // LCR: 8N1, DLAB off
+  uart.write(2, 1, 0x01); // FCR: FIFO on
+  uart.write(4, 1, 0x00); // MCR
 }

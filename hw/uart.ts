@@ -177,6 +177,11 @@ export class Uart16550 implements MmioDevice {
     return Math.max(1, Math.ceil(c - 1e-9));
   }
 
+  /** True while bytes wait in the transmit FIFO or holding register, or the shift register sends one. */
+  get transmitting(): boolean {
+    return this.#tsrBusy || this.#txCount > 0;
+  }
+
   /** True while the interrupt output is asserted. */
   get irqAsserted(): boolean {
     return this.#irqLevel;

@@ -227,3 +227,18 @@ function htifSyscall(
   ram.i32[off >> 2] = result;
   ram.i32[(off >> 2) + 1] = result < 0 ? -1 : 0;
 }
+
+/**
+ * Lets the UART finish sending: runs clock events until its transmit FIFO,
+ * holding register and shift register are empty (at most `maxEvents`), so
+ * that the last bytes a program wrote just before `tohost` reach the
+ * console. The CPU does not run meanwhile.
+ */
+export function drainUart(
+  machine: { uart: { readonly transmitting: boolean }; clock: SimClock },
+  maxEvents = 100_000,
+): void {
+  for (let i = 0; i < maxEvents && machine.uart.transmitting; i++) {
+    if (!machine.clock.advanceToNextEvent()) return;
+  }
+}

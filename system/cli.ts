@@ -9,7 +9,7 @@
 
 import { parseArgs } from "node:util";
 
-import { BareMetalError, runBareElf } from "./bare_runner.ts";
+import { BareMetalError, drainUart, runBareElf } from "./bare_runner.ts";
 import { ElfFormatError, parseElf32 } from "../lib/elf.ts";
 import { createMachine, MachineConfigError, MAX_RAM_SIZE, MIN_RAM_SIZE } from "../hw/machine.ts";
 import { MEMORY_MAP } from "../hw/memory_map.ts";
@@ -47,7 +47,10 @@ Options:
                          blank tape, written at rewind, unload and shutdown; ,ro write-protects
                          it); without --tape the drive holds a blank tape in memory
   --bare FILE            run a bare-metal ELF; exit 0 on tohost=1, the failure code otherwise
-  --max-instructions N   stop a bare-metal run after N instructions (exit 124); --bare only
+  --max-instructions N   stop a bare-metal run after N instructions (exit 124); --bare only;
+                         default 10000000000 (about a minute), with a message saying so
+  --uart-reset           --bare: start the UART in the chip's reset state (LCR 0: 5-bit
+                         words) instead of as firmware leaves it (8N1, FIFO on, 115200 baud)
   --max-cycles N         stop the machine after N simulated cycles (exit 124)
   --trace-syscalls       print every system call to stderr in strace's format
   -o, --trace-output FILE
@@ -114,6 +117,8 @@ export interface CommandLine {
   logLevel: "warn" | "quiet" | "verbose";
   /** `-t`: the command's standard streams stay on the console terminal. */
   tty: boolean;
+  /** `--uart-reset`: a bare run's UART starts in the chip's reset state. */
+  uartReset: boolean;
 }
 
 /**
@@ -251,6 +256,7 @@ export function parseCommandLine(args: string[]): CommandLine {
         quiet: { type: "boolean" },
         verbose: { type: "boolean" },
         tty: { type: "boolean", short: "t" },
+        "uart-reset": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -265,6 +271,7 @@ export function parseCommandLine(args: string[]): CommandLine {
     traceSyscalls: v["trace-syscalls"] ?? false,
     logLevel: v.verbose ? "verbose" : v.quiet ? "quiet" : "warn",
     tty: v.tty ?? false,
+    uartReset: v["uart-reset"] ?? false,
   };
   if (v.quiet && v.verbose) throw new UsageError("--quiet and --verbose exclude each other");
   if (v.seed !== undefined) out.seed = parseSeed(v.seed);
@@ -364,6 +371,9 @@ function parseBareElf(path: string, bytes: Uint8Array) {
   }
 }
 
+/** Instructions a `--bare` run may take without `--max-instructions` (about a minute of host time). */
+export const BARE_DEFAULT_LIMIT = 10_000_000_000;
+
 /** Runs a bare-metal ELF on a fresh machine with the UART on the terminal; returns the exit status. */
 export async function runBareCommand(line: CommandLine): Promise<number> {
   const path = line.bare!;
@@ -377,12 +387,14 @@ export async function runBareCommand(line: CommandLine): Promise<number> {
   const machine = createMachine({
     ramSize: line.ramSize,
     console: new TerminalConsole(),
+    uartInit: line.uartReset ? "reset" : "firmware",
   });
   try {
     const result = runBareElf(machine, image, {
-      maxInstructions: line.maxInstructions,
+      maxInstructions: line.maxInstructions ?? BARE_DEFAULT_LIMIT,
       onOutput: (_fd, data) => Deno.stdout.writeSync(data),
     });
+    drainUart(machine); // the tail of the output is still in the UART
     machine.console.flush?.();
     switch (result.status) {
       case "pass":
@@ -390,9 +402,15 @@ export async function runBareCommand(line: CommandLine): Promise<number> {
       case "fail":
         console.error(`strata: ${path}: test failed with code ${result.code}`);
         return result.code === 0 ? 1 : Math.min(result.code, 255);
-      case "limit":
-        console.error(`strata: ${path}: stopped after ${result.instructions} instructions`);
+      case "limit": {
+        const why = line.maxInstructions === undefined
+          ? `the default limit of --bare; set another with --max-instructions N`
+          : "--max-instructions";
+        console.error(
+          `strata: ${path}: stopped after ${result.instructions} instructions (${why})`,
+        );
         return 124;
+      }
       case "trap-storm":
         console.error(`strata: ${path}: ${result.message}`);
         return 126;

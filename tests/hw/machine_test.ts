@@ -99,9 +99,14 @@ Deno.test("machine: devices answer on the bus", () => {
   assert.equal(m.bus.read(MEMORY_MAP.CLINT_BASE + 0xbff8, 4), Math.floor(2 * 8681 / 10));
 });
 
-Deno.test("machine: UART interrupt reaches the CPU through the PLIC", () => {
+Deno.test("machine: UART interrupt reaches the CPU through the PLIC (chip reset state)", () => {
   const console = new BufferConsole();
-  const m = createMachine({ ramSize: 1 << 20, console, uartClockHz: 16_000_000 });
+  const m = createMachine({
+    ramSize: 1 << 20,
+    console,
+    uartClockHz: 16_000_000,
+    uartInit: "reset",
+  });
   const plic = MEMORY_MAP.PLIC_BASE;
   m.bus.write(plic + 4 * IRQ.UART0, 4, 1);
   m.bus.write(plic + PLIC_REG.ENABLE + PLIC_REG.ENABLE_STRIDE, 4, 1 << IRQ.UART0); // S context
@@ -115,6 +120,19 @@ Deno.test("machine: UART interrupt reaches the CPU through the PLIC", () => {
   assert.equal(m.bus.read(MEMORY_MAP.UART0_BASE, 1), 0x21 & 0x1f); // LCR 0: 5-bit words
   m.plic.complete(1, IRQ.UART0);
   assert.equal(m.plic.counts[IRQ.UART0], 1);
+});
+
+Deno.test("machine: the UART starts as firmware leaves it (8N1, FIFO on, 115200 baud)", () => {
+  const console = new BufferConsole();
+  const m = createMachine({ ramSize: 1 << 20, console });
+  const base = MEMORY_MAP.UART0_BASE;
+  assert.equal(m.bus.read(base + UART_REG.LCR, 1), 0x03);
+  assert.equal(m.bus.read(base + UART_REG.IER, 1), 0);
+  assert.equal(m.bus.read(base + UART_REG.IIR, 1) & 0xc0, 0xc0); // FIFOs enabled
+  m.bus.write(base, 1, 0xe9); // an 8-bit byte goes out whole
+  m.clock.advanceTo(m.uart.charCycles * 2);
+  assert.deepEqual([...console.output], [0xe9]);
+  assert.throws(() => createMachine({ uartInit: "bogus" as "reset" }), /uartInit/);
 });
 
 Deno.test("machine: CLINT timer reaches the CPU's mip.MTIP", () => {

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { BareMetalError, runBareElf } from "../../system/bare_runner.ts";
+import { BareMetalError, drainUart, runBareElf } from "../../system/bare_runner.ts";
+import { BufferConsole } from "../../hw/console_io.ts";
+import { MEMORY_MAP } from "../../hw/memory_map.ts";
 import { parseElf32 } from "../../lib/elf.ts";
 import { createMachine } from "../../hw/machine.ts";
 
@@ -144,4 +146,15 @@ Deno.test("bare runner: the README's runBareElf example runs as written", async 
     await Deno.remove(file);
   }
   assert.match(logged.join("\n"), /^pass 0 \d+$/);
+});
+
+Deno.test("bare runner: drainUart sends what the UART still holds (FIFO and shift register)", () => {
+  const console = new BufferConsole();
+  const m = createMachine({ ramSize: 1 << 20, console });
+  for (const c of "tail\n") m.bus.write(MEMORY_MAP.UART0_BASE, 1, c.charCodeAt(0));
+  assert.equal(console.text, ""); // still in the UART: nothing has been shifted out yet
+  assert.equal(m.uart.transmitting, true);
+  drainUart(m);
+  assert.equal(console.text, "tail\n");
+  assert.equal(m.uart.transmitting, false);
 });
