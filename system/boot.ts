@@ -262,6 +262,51 @@ function loadInitramfs(binDir: string): Uint8Array {
   }
 }
 
+/** Guest paths a share may not cover: the boot tree's own file systems and `/bin`. */
+const RESERVED_SHARE_PATHS = ["/", "/bin", "/dev", "/proc"];
+
+/** `path` with `.`, `..`, repeated and trailing slashes resolved (absolute). */
+function normaliseGuestPath(path: string): string {
+  const parts: string[] = [];
+  for (const p of path.split("/")) {
+    if (p === "" || p === ".") continue;
+    if (p === "..") parts.pop();
+    else parts.push(p);
+  }
+  return "/" + parts.join("/");
+}
+
+/**
+ * The shares as mounts, refusing (BootError) a relative guest path, one
+ * onto `/`, `/bin`, `/dev` or `/proc` (or inside `/dev` and `/proc`), which
+ * would hide the system's own files, and two shares on one mount point.
+ */
+export function checkShares(
+  shares: readonly ShareSpec[],
+): { hostPath: string; guestPath: string }[] {
+  const seen = new Set<string>();
+  return shares.map((s) => {
+    const given = s.guestDir ?? "/mnt/host";
+    if (!given.startsWith("/")) {
+      throw new BootError(`share ${s.hostDir}: guest path ${given} is not absolute`);
+    }
+    const guestPath = normaliseGuestPath(given);
+    const under = RESERVED_SHARE_PATHS.find((r) =>
+      r === guestPath || (r !== "/" && r !== "/bin" && guestPath.startsWith(r + "/"))
+    );
+    if (under !== undefined) {
+      throw new BootError(
+        `share ${s.hostDir}: ${guestPath} would hide the system's ${under}; choose another guest path`,
+      );
+    }
+    if (seen.has(guestPath)) {
+      throw new BootError(`share ${s.hostDir}: ${guestPath} is already a share`);
+    }
+    seen.add(guestPath);
+    return { hostPath: s.hostDir, guestPath };
+  });
+}
+
 /** The kernel over `machine`, with the root file system built from the initramfs and shares. */
 function makeKernel(
   options: BootOptions,
@@ -273,10 +318,7 @@ function makeKernel(
 ): Kernel {
   const binDir = options.binDir ?? new URL("userland/bin", REPO_ROOT).pathname;
   const initramfs = loadInitramfs(binDir);
-  const shares = (options.share ?? []).map((s) => ({
-    hostPath: s.hostDir,
-    guestPath: s.guestDir ?? "/mnt/host",
-  }));
+  const shares = checkShares(options.share ?? []);
   const holder: { kernel: Kernel | null } = { kernel: null };
   const trace = options.trace === true
     ? (line: string) => holder.kernel?.log(`trace: ${line}`)

@@ -3,7 +3,15 @@
  * userland/bin, run programs, check output, status and counters.
  */
 import assert from "node:assert/strict";
-import { boot, BootError, type BootOptions, parseQuantum, runGuest } from "../../system/boot.ts";
+import {
+  boot,
+  BootError,
+  type BootOptions,
+  checkShares,
+  parseQuantum,
+  runGuest,
+  type ShareSpec,
+} from "../../system/boot.ts";
 import { assertFinished, HOST_LIMIT_MS, runGuarded } from "../guest_guard.ts";
 import { ModuleBusyError } from "../../kernel/modules/mod.ts";
 
@@ -449,4 +457,25 @@ Deno.test("boot: runGuest passes env to the command", async () => {
   assert.match(r.output, /^hello from env\r?\n/);
   assert.match(r.output, /^GREETING=hello from env\r?$/m);
   assert.doesNotMatch(r.output, /^TERM=/m, "the default environment is replaced, not merged");
+});
+
+Deno.test("boot: shares onto the system's directories or onto one mount point twice are refused", () => {
+  const bad: [ShareSpec[], RegExp][] = [
+    [[{ hostDir: "/tmp", guestDir: "/bin" }], /hide the system's \/bin/],
+    [[{ hostDir: "/tmp", guestDir: "/bin/" }], /hide the system's \/bin/],
+    [[{ hostDir: "/tmp", guestDir: "/" }], /hide the system's \//],
+    [[{ hostDir: "/tmp", guestDir: "/dev" }], /\/dev/],
+    [[{ hostDir: "/tmp", guestDir: "/proc/self" }], /\/proc/],
+    [[{ hostDir: "/tmp", guestDir: "/mnt/../proc" }], /\/proc/],
+    [
+      [{ hostDir: "/a" }, { hostDir: "/b", guestDir: "/mnt//host/" }],
+      /\/mnt\/host is already a share/,
+    ],
+    [[{ hostDir: "/tmp", guestDir: "rel" }], /not absolute/],
+  ];
+  for (const [shares, re] of bad) assert.throws(() => checkShares(shares), re);
+  assert.deepEqual(checkShares([{ hostDir: "/a" }, { hostDir: "/b", guestDir: "/srv/b/" }]), [
+    { hostPath: "/a", guestPath: "/mnt/host" },
+    { hostPath: "/b", guestPath: "/srv/b" },
+  ]);
 });
