@@ -456,6 +456,22 @@ export function stdioOptions(stdio: HostStdio | null): Pick<BootOptions, "stdio"
   return { stdio: stdio.spec, console: { kind: "custom", io } };
 }
 
+/**
+ * True when a `--cmd` on the host terminal ended by SIGINT (status 130, as
+ * after ^C): the terminal's cursor is still after the echoed `^C`, so a
+ * newline goes out first, as bash and dash print one for a job that ^C
+ * killed.
+ */
+export function interruptedOnTerminal(
+  line: CommandLine,
+  status: number,
+  stdio: Pick<HostStdio, "consoleWritesStdout"> | null,
+  stdoutIsTerminal: () => boolean = () => Deno.stdout.isTerminal(),
+): boolean {
+  return line.mode === "cmd" && status === 128 + 2 && stdio !== null &&
+    stdio.consoleWritesStdout && stdoutIsTerminal();
+}
+
 /** Opens `path` for writing (created or emptied), or says in one line why it cannot be. */
 function openForWriting(option: string, path: string): Deno.FsFile {
   try {
@@ -520,6 +536,9 @@ export async function main(args: string[]): Promise<number> {
       log: kernelLogSink(line.logLevel),
     });
     stdio?.close();
+    if (interruptedOnTerminal(line, result.status, stdio)) {
+      Deno.stdout.writeSync(new Uint8Array([10]));
+    }
     if (result.reason === "deadlock" || result.reason === "error" || result.reason === "timeout") {
       console.error(`strata: machine stopped (${result.reason}): ${result.detail}`);
     }

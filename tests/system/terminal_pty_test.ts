@@ -41,3 +41,39 @@ for (const [sig, number] of [["TERM", 15], ["HUP", 1], ["INT", 2]] as const) {
     },
   });
 }
+
+Deno.test({
+  name: "terminal pty: ^C ends a --cmd and a newline follows the echoed ^C",
+  ignore: !hasScript(),
+  async fn() {
+    const child = new Deno.Command("script", {
+      args: [
+        "-qec",
+        `deno run -A ${MOD} --cmd 'echo ready; sleep 20'; echo status=$?`,
+        "/dev/null",
+      ],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const w = child.stdin.getWriter();
+    const reader = child.stdout.getReader();
+    let text = "";
+    const readUntil = async (s: string) => {
+      for (let i = 0; i < 200 && !text.includes(s); i++) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+    };
+    // Once the guest has printed, the terminal is raw and the command runs: type ^C.
+    await readUntil("ready");
+    await new Promise((r) => setTimeout(r, 200));
+    await w.write(Uint8Array.of(3));
+    await readUntil("status=");
+    await w.close();
+    await reader.cancel();
+    await child.status;
+    assert.match(text.replaceAll("\r", ""), /\^C\nstatus=130/);
+  },
+});
