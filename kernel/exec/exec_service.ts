@@ -270,6 +270,7 @@ export class ExecService {
     }
     const slash = absPath.lastIndexOf("/");
     p.comm = absPath.slice(slash + 1).slice(0, 15);
+    p.exe = absPath;
     p.argv = argv.slice();
     p.envp = envp.slice();
     d.charge(d.costs.exec);

@@ -133,6 +133,7 @@ export class ProcessLifecycle {
     c.memory = cs;
     this.#inherit(p, c);
     c.comm = p.comm;
+    c.exe = p.exe;
     c.argv = p.argv;
     c.envp = p.envp;
     c.personality = p.personality;

@@ -17,6 +17,7 @@ import { type FrameAllocator, PAGE_SIZE } from "../mm/frames.ts";
 import { type Process, STATE_LETTERS, TaskState } from "../proc/process.ts";
 import { PID_MAX, type ProcessTable } from "../proc/process_table.ts";
 import type { ProcessInfo, ProcInfoProvider } from "./procfs.ts";
+import type { FdTable } from "./fd_table.ts";
 
 /** Clock ticks per second that /proc reports times in (Linux's USER_HZ). */
 const HZ = 100;
@@ -101,6 +102,17 @@ function pair(hi: number, lo: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }
 
+/** The open descriptors of `p` with the paths they were opened by, and offsets and flags. */
+function openFiles(p: Process): NonNullable<ProcessInfo["fds"]> {
+  const table = p.files as FdTable | null;
+  if (table === null) return [];
+  return table.list().map((fd) => {
+    const f = table.get(fd)!;
+    const cloexec = table.getCloexec(fd) === 1;
+    return { fd, path: f.path, pos: f.offset, flags: f.flags, cloexec, ino: f.inode?.ino ?? 0 };
+  });
+}
+
 function processInfo(src: ProcDataSources, pid: number): ProcessInfo | null {
   const p = src.table.get(pid);
   if (p === undefined) return null;
@@ -143,6 +155,9 @@ function processInfo(src: ProcDataSources, pid: number): ProcessInfo | null {
     sigCaught: caught,
     exitCode: p.exitCode,
     cmdline: p.argv,
+    cwd: p.cwd,
+    exe: p.exe === "" ? undefined : p.exe,
+    fds: openFiles(p),
     environ: p.envp,
     fdSize: src.maxFds,
     maps: sp === null ? [] : sp.regions.map((r) => ({

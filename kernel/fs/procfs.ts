@@ -42,6 +42,7 @@ import {
   type DirEntry,
   type FileOps,
   type OpenFile,
+  OpenFlags,
   S_IFDIR,
   S_IFLNK,
   S_IFREG,
@@ -307,6 +308,7 @@ export class ProcFs implements FileSystem {
       ["exe", linkInode(pidIno(pid, 6), () => p.process(pid)?.exe ?? null, times, uid, gid)],
     ]);
     const fdDir = this.#makeFdDir(pid, dirIno, gid);
+    const fdinfoDir = this.#makeFdinfoDir(pid, dirIno, gid);
     const taskDir = this.#makeTaskDir(pid, dirIno, uid, gid);
     const ops: FileOps = {
       ...DIR_BASE_OPS,
@@ -318,6 +320,7 @@ export class ProcFs implements FileSystem {
         for (const [name, f] of files) out.push({ ino: f.ino, name, type: S_IFREG });
         for (const [name, l] of links) out.push({ ino: l.ino, name, type: S_IFLNK });
         out.push({ ino: fdDir.ino, name: "fd", type: S_IFDIR });
+        out.push({ ino: fdinfoDir.ino, name: "fdinfo", type: S_IFDIR });
         out.push({ ino: taskDir.ino, name: "task", type: S_IFDIR });
         return out.slice(file.offset);
       },
@@ -330,8 +333,58 @@ export class ProcFs implements FileSystem {
       lookup: (name: string) => {
         if (p.process(pid) === null) return K.NOENT;
         if (name === "fd") return fdDir;
+        if (name === "fdinfo") return fdinfoDir;
         if (name === "task") return taskDir;
         return files.get(name) ?? links.get(name) ?? K.NOENT;
+      },
+    };
+  }
+
+  /** `/proc/PID/fdinfo`: one file per open descriptor with its offset, flags and inode. */
+  #makeFdinfoDir(pid: number, parentIno: number, gid: number): FsInode {
+    const p = this.#p;
+    const times = this.#times;
+    const ino = pidIno(pid, 10);
+    const fdsOf = () => p.process(pid)?.fds ?? [];
+    const uidNow = () => p.process(pid)?.uid ?? 0;
+    const cache = new Map<number, FsInode>();
+    const entry = (fd: number): FsInode => {
+      let f = cache.get(fd);
+      if (f === undefined) {
+        const generate = () => {
+          const e = fdsOf().find((x) => x.fd === fd);
+          return e === undefined ? null : formatFdinfo(e);
+        };
+        f = new GenFile(
+          FDINFO_INO_BASE + pid * 4096 + (fd & 4095),
+          generate,
+          times,
+          uidNow(),
+          gid,
+          0o400,
+        );
+        cache.set(fd, f);
+      }
+      return f;
+    };
+    return {
+      ino,
+      fileOps: dirOps(
+        ino,
+        parentIno,
+        () =>
+          fdsOf().slice().sort((a, b) => a.fd - b.fd).map((e) => ({
+            ino: entry(e.fd).ino,
+            name: String(e.fd),
+            type: S_IFREG,
+          })),
+      ),
+      stat: () =>
+        makeStat({ ...times, dev: 3, ino, mode: S_IFDIR | 0o500, nlink: 2, uid: uidNow(), gid }),
+      lookup: (name: string) => {
+        if (!/^(0|[1-9][0-9]{0,8})$/.test(name)) return K.NOENT;
+        const fd = Number(name);
+        return fdsOf().some((e) => e.fd === fd) ? entry(fd) : K.NOENT;
       },
     };
   }
@@ -449,6 +502,28 @@ export class ProcFs implements FileSystem {
 }
 
 const FD_INO_BASE = 0x4000_0000;
+const FDINFO_INO_BASE = 0x6000_0000;
+
+/** Kernel-native open flags as Linux's octal `f_flags` (fdinfo `flags`). */
+function linuxOpenFlags(flags: number, cloexec: boolean): number {
+  const r = (flags & OpenFlags.READ) !== 0, w = (flags & OpenFlags.WRITE) !== 0;
+  let out = w ? (r ? 2 : 1) : 0;
+  if (flags & OpenFlags.APPEND) out |= 0o2000;
+  if (flags & OpenFlags.NONBLOCK) out |= 0o4000;
+  if (flags & OpenFlags.DIRECTORY) out |= 0o200000;
+  if (flags & OpenFlags.NOFOLLOW) out |= 0o400000;
+  if (flags & OpenFlags.PATH) out |= 0o10000000;
+  if (cloexec) out |= 0o2000000;
+  return out;
+}
+
+/** A /proc/PID/fdinfo/N file, as Linux writes it. */
+function formatFdinfo(
+  e: { pos?: number; flags?: number; cloexec?: boolean; ino?: number },
+): string {
+  const flags = linuxOpenFlags(e.flags ?? 0, e.cloexec ?? false).toString(8).padStart(2, "0");
+  return `pos:\t${e.pos ?? 0}\nflags:\t${flags}\nmnt_id:\t0\nino:\t${e.ino ?? 0}\n`;
+}
 
 /** A symbolic link whose target is computed when read (K.NOENT when gone). */
 function linkInode(

@@ -88,7 +88,18 @@ export interface ProcessInfo {
   /** Path of the running program (the `exe` link). */
   exe?: string;
   /** Open descriptors and the paths they were opened by (the `fd/N` links). */
-  fds?: { fd: number; path: string }[];
+  fds?: {
+    fd: number;
+    path: string;
+    /** File offset (fdinfo `pos`). */
+    pos?: number;
+    /** Kernel-native open flags (`OpenFlags`). */
+    flags?: number;
+    /** Close-on-exec. */
+    cloexec?: boolean;
+    /** Inode number of the open file (fdinfo `ino`). */
+    ino?: number;
+  }[];
   /** Mapped regions, in address order (`/proc/PID/maps`). */
   maps?: MapInfo[];
 }

@@ -233,6 +233,8 @@ export class Process {
   envp: string[] = [];
   /** Current working directory (absolute, normalised), as text. */
   cwd = "/";
+  /** Absolute path of the program of the last exec ("" before the first). */
+  exe = "";
   /** The resolved current directory (a VFS `PathLoc`, opaque to this layer). */
   cwdLoc: unknown = null;
   /**

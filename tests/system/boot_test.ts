@@ -479,3 +479,20 @@ Deno.test("boot: shares onto the system's directories or onto one mount point tw
     { hostPath: "/b", guestPath: "/srv/b" },
   ]);
 });
+
+Deno.test("boot: /proc/PID/fd, fdinfo, exe and cwd of real processes", async () => {
+  const r = await runGuest({
+    cmd: "cd /tmp && exec 3</bin/ls && readlink /proc/self/cwd /proc/self/exe /proc/self/fd/0 " +
+      "/proc/self/fd/3 /proc/1/exe && cat /proc/self/fdinfo/3 /proc/self/fdinfo/1 && ls /proc/1/fd",
+    maxCycles: 2_000_000_000,
+    maxHostMs: HOST_LIMIT_MS,
+  });
+  assert.equal(r.status, 0, r.output);
+  assert.equal(
+    r.output.replaceAll("\r\n", "\n").replace(/ino:\t\d+/g, "ino:\tN"),
+    "/tmp\n/bin/readlink\n/dev/console\n/bin/ls\n/bin/init\n" +
+      "pos:\t0\nflags:\t00\nmnt_id:\t0\nino:\tN\n" +
+      "pos:\t0\nflags:\t02\nmnt_id:\t0\nino:\tN\n" +
+      "0  1  2\n",
+  );
+});
