@@ -241,6 +241,7 @@ Deno.test("procfs: cwd, exe and fd links", () => {
     "cwd",
     "exe",
     "fd",
+    "fdinfo",
     "task",
   ]);
 });
