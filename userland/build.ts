@@ -14,7 +14,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildBaremetal } from "../tests/baremetal/build.ts";
 
@@ -151,10 +151,13 @@ export class BuildError extends Error {
   /** The command line that failed. */
   readonly command: string[];
   /** Creates the error for a failed command and its stderr. */
-  constructor(command: string[], stderr: string) {
-    super(`build step failed: ${command.join(" ")}\n${stderr}`);
+  /** The compiler's or linker's diagnostics. */
+  readonly diagnostics: string;
+  constructor(command: string[], stderr: string, options?: ErrorOptions) {
+    super(`build step failed: ${command.join(" ")}\n${stderr}`, options);
     this.name = "BuildError";
     this.command = command;
+    this.diagnostics = stderr;
   }
 }
 
@@ -226,7 +229,8 @@ export function libcSources(): string[] {
   return [`${LIBC_DIR}/crt0.S`, ...src.map((f) => `${LIBC_DIR}/src/${f}`)];
 }
 
-async function run(cmd: string[], verbose: boolean): Promise<void> {
+/** Runs a build step; returns its diagnostics (warnings) or throws {@link BuildError}. */
+async function run(cmd: string[], verbose: boolean): Promise<string> {
   if (verbose) console.log(cmd.join(" "));
   const out = await new Deno.Command(cmd[0], {
     args: cmd.slice(1),
@@ -234,9 +238,9 @@ async function run(cmd: string[], verbose: boolean): Promise<void> {
     stdout: "piped",
     stderr: "piped",
   }).output();
-  if (!out.success) {
-    throw new BuildError(cmd, new TextDecoder().decode(out.stderr));
-  }
+  const stderr = new TextDecoder().decode(out.stderr);
+  if (!out.success) throw new BuildError(cmd, stderr);
+  return stderr;
 }
 
 /** Runs jobs with at most `limit` in flight (the build machines are small). */
@@ -371,39 +375,97 @@ export async function ensureLibcObjects(
   return jobs.map((j) => j.obj);
 }
 
+/** Options of {@link buildGuestProgram}. */
+export interface GuestProgramOptions {
+  /** Turn warnings into errors (default true: the project's own programs build with -Werror). */
+  werror?: boolean;
+  /** Print the compiler command (default false). */
+  verbose?: boolean;
+}
+
 /**
  * Compiles and links extra guest sources (for example a test's own C file) with
  * the same flags and the libc objects (compiled first if they are missing).
  * `sources` and `output` are absolute or relative to the repository root.
+ * Returns the compiler's warnings.
  */
 export async function buildGuestProgram(
   sources: string[],
   output: string,
   arch: GuestArch = DEFAULT_GUEST_ARCH,
-): Promise<void> {
+  options: GuestProgramOptions = {},
+): Promise<string> {
   const libObjs = await ensureLibcObjects(arch);
-  const cflags = flagsFor(GUEST_CFLAGS, arch);
+  const cflags = flagsFor(GUEST_CFLAGS, arch).filter((f) =>
+    options.werror !== false || f !== "-Werror"
+  );
   const cmd = ["clang", ...cflags, ...GUEST_LDFLAGS.slice(3), libObjs[0], ...sources];
-  await run([...cmd, ...libObjs.slice(1), "-o", output], false);
+  return await run([...cmd, ...libObjs.slice(1), "-o", output], options.verbose ?? false);
+}
+
+/**
+ * `--out PROGRAM FILE.c...` from the command line: paths are the caller's
+ * (relative to the directory `deno task` was started in, or the current
+ * one), PROGRAM's directory is created, warnings are not errors, and only
+ * the compiler's own diagnostics are printed (the command too with -v).
+ */
+async function buildUserProgram(
+  out: string,
+  sources: string[],
+  arch: GuestArch,
+  verbose: boolean,
+): Promise<number> {
+  const base = Deno.env.get("INIT_CWD") ?? Deno.cwd();
+  const output = resolve(base, out);
+  const files = sources.map((s) => resolve(base, s));
+  await Deno.mkdir(dirname(output), { recursive: true });
+  try {
+    const warnings = await buildGuestProgram(files, output, arch, { werror: false, verbose });
+    if (warnings !== "") console.error(warnings.trimEnd());
+  } catch (e) {
+    if (!(e instanceof BuildError)) throw e;
+    console.error(e.diagnostics.trimEnd());
+    return 1;
+  }
+  console.log(`userland: built ${out}`);
+  return 0;
+}
+
+/** Parses the build command line, or prints one line saying what is wrong and exits 2. */
+function parseBuildArgs(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        clean: { type: "boolean" },
+        verbose: { type: "boolean", short: "v" },
+        // Build your own program against our libc: --out hello hello.c
+        out: { type: "string", short: "o" },
+        // --arch rv32imafdc (or rv32gc): the hard-float flavour, into userland/build/ARCH/bin
+        arch: { type: "string" },
+        "bin-dir": { type: "string" },
+      },
+    });
+  } catch (e) {
+    const opt = /'(-[^' ]*)'?/.exec((e as Error).message)?.[1];
+    const code = (e as { code?: string }).code;
+    const what = code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+      ? `unknown option '${opt}'`
+      : (e as Error).message.split("\n")[0];
+    console.error(
+      `userland: ${what}\nusage: deno task userland [-v] [--clean] [--arch ARCH] | ` +
+        "[-pthread] [-v] --out PROGRAM FILE.c...",
+    );
+    Deno.exit(2);
+  }
 }
 
 if (import.meta.main) {
   // -pthread is accepted as cc accepts it: the threads are in our libc (as in
   // musl), so it links nothing extra.
   const args = Deno.args.filter((a) => a !== "-pthread" && a !== "--pthread");
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      clean: { type: "boolean" },
-      verbose: { type: "boolean", short: "v" },
-      // Build your own program against our libc: --out hello hello.c
-      out: { type: "string", short: "o" },
-      // --arch rv32imafdc (or rv32gc): the hard-float flavour, into userland/build/ARCH/bin
-      arch: { type: "string" },
-      "bin-dir": { type: "string" },
-    },
-  });
+  const { values, positionals } = parseBuildArgs(args);
   try {
     const arch = values.arch === undefined ? DEFAULT_GUEST_ARCH : parseGuestArch(values.arch);
     if (values.out !== undefined || positionals.length > 0) {
@@ -412,9 +474,7 @@ if (import.meta.main) {
         Deno.exit(2);
       }
       // Only the libc objects are needed (built on demand); userland/bin is left alone.
-      await buildGuestProgram(positionals, values.out, arch);
-      console.log(`userland: built ${values.out}`);
-      Deno.exit(0);
+      Deno.exit(await buildUserProgram(values.out, positionals, arch, values.verbose ?? false));
     }
     const r = await buildUserland({
       clean: values.clean,

@@ -251,3 +251,42 @@ Deno.test("mod.ts: UTILITIES and BENCHMARKS list exactly the sources in cmd/ and
   assert.deepEqual([...UTILITIES], byDir("userland/cmd"));
   assert.deepEqual([...BENCHMARKS], byDir("userland/bench"));
 });
+
+Deno.test({
+  name:
+    "build: --out from another directory (paths of the caller, DIR created, warnings not errors)",
+  ignore: !TOOLCHAIN,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "strata_out_" });
+    const build = (args: string[]) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", join(REPO_ROOT, "userland/build.ts"), ...args],
+        cwd: dir,
+        env: { INIT_CWD: dir },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const text = (b: Uint8Array) => new TextDecoder().decode(b);
+    try {
+      await Deno.writeTextFile(
+        join(dir, "hello.c"),
+        '#include <stdio.h>\nint main(void) { int unused; puts("hi"); return 0; }\n',
+      );
+      const ok = await build(["--out", "bin/sub/hello", "hello.c"]);
+      assert.equal(ok.code, 0, text(ok.stderr));
+      assert.ok(Deno.statSync(join(dir, "bin/sub/hello")).isFile);
+      assert.match(text(ok.stderr), /warning: unused variable 'unused'/);
+      assert.doesNotMatch(text(ok.stderr), /clang|build step failed/); // diagnostics only
+      await Deno.writeTextFile(join(dir, "bad.c"), "int main(void) { return nope; }\n");
+      const bad = await build(["--out", "bad", "bad.c"]);
+      assert.equal(bad.code, 1);
+      assert.match(text(bad.stderr), /^.*bad\.c:1:25: error: use of undeclared identifier 'nope'/);
+      assert.doesNotMatch(text(bad.stderr), /build step failed|at /);
+      const opt = await build(["--bogus"]);
+      assert.equal(opt.code, 2);
+      assert.match(text(opt.stderr), /^userland: unknown option '--bogus'\nusage: /);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
