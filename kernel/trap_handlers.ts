@@ -74,6 +74,8 @@ export class TrapHandlers implements TrapHooks {
   readonly #traceA = new Int32Array(3);
   // Threads whose traced call blocked, with its number (for `<... resumed>`).
   readonly #unfinished = new WeakMap<Thread, number>();
+  // Threads whose recorded call blocked: when the wait began (one span for the whole call).
+  readonly #blockedSince = new WeakMap<Thread, number>();
   #rec: TraceRecorder | null = null;
   #hostErrors = 0;
   #nudges = 0;
@@ -109,7 +111,7 @@ export class TrapHandlers implements TrapHooks {
       this.#traceA[1] = t.regs[11];
       this.#traceA[2] = t.regs[12];
       t0 = d.machine.clock.now - d.costs.trap - d.costs.syscall;
-      if (d.trace !== null && pers.decoder !== undefined) entry = this.#enter(t, pers, num);
+      if (pers.decoder !== undefined) entry = this.#enter(t, pers, num);
     }
     let r: number;
     try {
@@ -216,10 +218,45 @@ export class TrapHandlers implements TrapHooks {
       const hex = (v: number) => `0x${(v >>> 0).toString(16)}`;
       d.trace(`${t.process.pid} ${name}(${hex(a[0])}, ${hex(a[1])}, ${hex(a[2])}) = ${res}`);
     }
-    this.#rec?.complete(name, "syscall", t.process.pid, t.tid, t0, d.machine.clock.now, {
-      a0: a[0],
-      result: r === BLOCK ? "blocked" : r === NO_RESULT ? "-" : r,
-    });
+    if (this.#rec !== null) this.#recordSpan(t, pers, num, r, t0, entry);
+  }
+
+  /**
+   * The Chrome-trace span of a call: a call that blocks becomes one span from
+   * its first entry to its completion, marked `blocked`; arguments decoded
+   * when the personality has a decoder.
+   */
+  #recordSpan(
+    t: Thread,
+    pers: Personality,
+    num: number,
+    r: number,
+    t0: number,
+    entry: (string | null)[] | null,
+  ): void {
+    const d = this.#d;
+    if (r === BLOCK) {
+      if (!this.#blockedSince.has(t)) this.#blockedSince.set(t, t0);
+      return;
+    }
+    const since = this.#blockedSince.get(t);
+    this.#blockedSince.delete(t);
+    const name = pers.syscallNames[num] ?? `syscall_${num}`;
+    const args: Record<string, string | number | boolean> = {};
+    if (entry !== null && pers.decoder !== undefined) {
+      try {
+        const out = pers.decoder.exit(t, num, entry, r, d.api);
+        args.args = out.args.filter((x) => x !== "").join(", ");
+        args.result = out.result;
+      } catch {
+        args.result = r;
+      }
+    } else {
+      args.a0 = this.#traceA[0];
+      args.result = r === NO_RESULT ? "-" : r;
+    }
+    if (since !== undefined) args.blocked = true;
+    this.#rec!.complete(name, "syscall", t.process.pid, t.tid, since ?? t0, d.machine.clock.now, args);
   }
 
   /** Resolves a page fault, or kills on exhausted memory, or hands it to the personality. */

@@ -334,6 +334,9 @@ export class TrapLoop {
         this.#hooks.hostError(t, e);
       }
     }
+    // The thread on the CPU when the machine stopped: its last slice ends here.
+    const last = table.current;
+    if (this.trace !== null && last !== null) this.#traceSlice(last);
   }
 
   #trap(t: Thread): void {
@@ -367,7 +370,7 @@ export class TrapLoop {
     }
     this.stats.exceptions++;
     const tval = cpu.stval;
-    this.trace?.instant(`exception ${cause}`, "fault", t.process.pid, t.tid, this.#clock.now, {
+    this.trace?.instant(exceptionName(cause), "fault", t.process.pid, t.tid, this.#clock.now, {
       pc: t.pc,
       tval,
     });
@@ -497,4 +500,29 @@ export class TrapLoop {
     }
     return this.#hooks.deadlock(this.#table.blockedThreads());
   }
+}
+
+/** Exception names as the privileged spec gives them, for the trace ("page fault (store)"). */
+const EXCEPTION_NAMES: readonly string[] = [
+  "instruction address misaligned",
+  "instruction access fault",
+  "illegal instruction",
+  "breakpoint",
+  "load address misaligned",
+  "load access fault",
+  "store address misaligned",
+  "store access fault",
+  "ecall from U-mode",
+  "ecall from S-mode",
+  "exception 10",
+  "ecall from M-mode",
+  "page fault (fetch)",
+  "page fault (load)",
+  "exception 14",
+  "page fault (store)",
+];
+
+/** The name of exception `cause` ("page fault (store)"; "exception N" for others). */
+export function exceptionName(cause: number): string {
+  return EXCEPTION_NAMES[cause] ?? `exception ${cause}`;
 }

@@ -374,6 +374,20 @@ Deno.test("boot: chromeTrace writes run slices, system calls and interrupts in s
     assert.ok(ev.some((e) => e.cat === "syscall" && e.name === "pipe2"));
     assert.ok(ev.some((e) => e.cat === "irq"));
     assert.ok(ev.some((e) => e.ph === "M" && e.name === "process_name"));
+    // Faults by name, decoded arguments, one span for a call that waited, the last slice closed.
+    assert.ok(
+      ev.some((e) => e.cat === "fault" && /^page fault \((load|store|fetch)\)$/.test(e.name)),
+    );
+    const full = trace.traceEvents as {
+      name: string;
+      cat: string;
+      args?: Record<string, unknown>;
+    }[];
+    assert.ok(full.some((e) => e.name === "pipe2" && e.args?.args === "[3, 4], O_CLOEXEC"));
+    const waits = full.filter((e) => e.name === "waitid" && e.args?.blocked === true);
+    assert.ok(waits.length > 0 && waits.every((e) => /CLD_EXITED/.test(String(e.args?.args))));
+    const last = ev.filter((e) => e.cat === "sched" && e.ph === "X").at(-1)!;
+    assert.equal(last.name, "init"); // pid 1's slice that ended with its exit
     const again = await runGuarded(opts);
     assert.equal(again.cycles, r.cycles, "tracing does not change simulated time");
     assert.deepEqual(JSON.parse(await Deno.readTextFile(path)), trace, "same trace every run");
