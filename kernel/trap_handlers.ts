@@ -256,7 +256,15 @@ export class TrapHandlers implements TrapHooks {
       args.result = r === NO_RESULT ? "-" : r;
     }
     if (since !== undefined) args.blocked = true;
-    this.#rec!.complete(name, "syscall", t.process.pid, t.tid, since ?? t0, d.machine.clock.now, args);
+    this.#rec!.complete(
+      name,
+      "syscall",
+      t.process.pid,
+      t.tid,
+      since ?? t0,
+      d.machine.clock.now,
+      args,
+    );
   }
 
   /** Resolves a page fault, or kills on exhausted memory, or hands it to the personality. */
