@@ -26,12 +26,10 @@ import { registerMemoryDevices } from "../kernel/fs/devfs.ts";
 import { Kernel, type KernelExit } from "../kernel/kernel.ts";
 import { TraceRecorder } from "../kernel/proc/trace.ts";
 import type { KernelStats, ModuleDescriptor } from "../kernel/api.ts";
-import {
-  HostInput,
-  hostInputFile,
-  hostOutputFile,
-  type HostSink,
-} from "../kernel/fs/host_stream.ts";
+import { hostInputFile, hostOutputFile } from "../kernel/fs/host_stream.ts";
+import { makeStdio, type StdioSpec } from "./guest_stdio.ts";
+
+export type { StdioSpec } from "./guest_stdio.ts";
 
 /** A host directory shared read-only with the guest. */
 export interface ShareSpec {
@@ -63,19 +61,6 @@ export type ConsoleSpec =
     closeInput?: boolean;
   }
   | { kind: "custom"; io: ConsoleIo };
-
-/**
- * Host streams for the standard streams of init (and so of the command): a
- * stream left out is the console. See `kernel/fs/host_stream.ts`.
- */
-export interface StdioSpec {
-  /** Standard input, fed by the host. */
-  stdin?: HostInput;
-  /** Standard output. */
-  stdout?: HostSink;
-  /** Standard error. */
-  stderr?: HostSink;
-}
 
 /** The boot configuration: which plugin modules to load, in order. */
 export interface BootConfig {
@@ -355,43 +340,6 @@ function makeKernel(
   const st = kernel.vfs.mkdir(null, "/tmp", 0o1777);
   if (st !== K.OK && st !== K.EXIST) throw new BootError(`mkdir /tmp: ${statusName(st)}`);
   return kernel;
-}
-
-/** A host sink that keeps everything written to it. */
-class CollectingSink implements HostSink {
-  readonly #chunks: Uint8Array[] = [];
-  write(data: Uint8Array): boolean {
-    this.#chunks.push(data.slice());
-    return true;
-  }
-  bytes(): Uint8Array {
-    const out = new Uint8Array(this.#chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of this.#chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
-  }
-}
-
-/** The standard streams a boot asks for, with the sinks that collect "pipes" output. */
-function makeStdio(
-  options: BootOptions,
-): { spec: StdioSpec; stdout: CollectingSink; stderr: CollectingSink } {
-  const stdout = new CollectingSink();
-  const stderr = new CollectingSink();
-  const stdio = options.stdio ?? "console";
-  if (stdio === "console") {
-    if (options.stdin !== undefined) throw new BootError(`the stdin option needs stdio: "pipes"`);
-    return { spec: {}, stdout, stderr };
-  }
-  if (stdio !== "pipes") return { spec: stdio, stdout, stderr };
-  const stdin = new HostInput();
-  const data = options.stdin ?? "";
-  stdin.feed(typeof data === "string" ? new TextEncoder().encode(data) : data);
-  stdin.end();
-  return { spec: { stdin, stdout, stderr }, stdout, stderr };
 }
 
 /** Feeds scripted console input at its simulated times. */
