@@ -51,6 +51,29 @@ export interface BareMachine {
   clock: SimClock;
 }
 
+/** Where a bare run records its trace (a `TraceRecorder` of `kernel/proc/trace.ts` fits). */
+export interface BareTraceSink {
+  /** A span of simulated cycles. */
+  complete(
+    name: string,
+    cat: string,
+    pid: number,
+    tid: number,
+    start: number,
+    end: number,
+    args?: Record<string, unknown>,
+  ): void;
+  /** A point in simulated time. */
+  instant(
+    name: string,
+    cat: string,
+    pid: number,
+    tid: number,
+    at: number,
+    args?: Record<string, unknown>,
+  ): void;
+}
+
 /** Limits and hooks for {@link runBareElf}. */
 export interface BareRunOptions {
   /** Stop with status "limit" after this many instructions (default 50 million). */
@@ -59,6 +82,13 @@ export interface BareRunOptions {
   maxCycles?: number;
   /** Receives bytes the program writes through HTIF (syscall write or putchar). */
   onOutput?: (fd: number, bytes: Uint8Array) => void;
+  /**
+   * Records the run: one `run` span (category `sched`) per stretch of
+   * execution between host requests, an `htif` instant per `tohost`
+   * request, and the verdict. Traps the program takes and handles in M-mode
+   * stay inside the spans (the runner does not see them).
+   */
+  trace?: BareTraceSink;
 }
 
 /** Outcome of a bare-metal run. */
@@ -106,14 +136,29 @@ export function runBareElf(
     chunks.push(bytes.slice());
     options.onOutput?.(fd, bytes);
   };
-  const finish = (status: BareRunResult["status"], code: number, message = ""): BareRunResult => ({
-    status,
-    code,
-    message,
-    instructions: cpu.instret - startInstret,
-    cycles: clock.now - startCycles,
-    output: joinOutput(chunks),
-  });
+  const trace = options.trace;
+  let spanStart = clock.now;
+  let spanInstret = cpu.instret;
+  const closeSpan = () => {
+    if (trace === undefined || clock.now === spanStart) return;
+    trace.complete("run", "sched", 0, 0, spanStart, clock.now, {
+      instructions: cpu.instret - spanInstret,
+    });
+    spanStart = clock.now;
+    spanInstret = cpu.instret;
+  };
+  const finish = (status: BareRunResult["status"], code: number, message = ""): BareRunResult => {
+    closeSpan();
+    trace?.instant(message || status, "verdict", 0, 0, clock.now, { code });
+    return {
+      status,
+      code,
+      message,
+      instructions: cpu.instret - startInstret,
+      cycles: clock.now - startCycles,
+      output: joinOutput(chunks),
+    };
+  };
   let steps = 0;
   for (;;) {
     const slice = Math.min(BARE_SLICE, maxInstructions - steps);
@@ -134,6 +179,8 @@ export function runBareElf(
     if (lo !== 0 || hi !== 0) {
       if (hi === 0 && lo === 1) return finish("pass", 0);
       if (hi === 0 && (lo & 1) === 1) return finish("fail", lo >>> 1);
+      closeSpan();
+      trace?.instant("tohost request", "htif", 0, 0, clock.now, { device: hi >>> 24, cmd: lo });
       const reply = serveTohost(lo, hi, bus, emit);
       i32[toLo] = 0;
       i32[toHi] = 0;

@@ -20,6 +20,7 @@ import { KernelError } from "../kernel/errors.ts";
 import { HostFsError } from "../kernel/fs/hostfs.ts";
 import { StorageConfigError } from "../hw/storage.ts";
 import { TapeIoError } from "../hw/tape_drive.ts";
+import { TraceRecorder } from "../kernel/proc/trace.ts";
 import { dirname } from "node:path";
 
 /** Version of the toolkit. */
@@ -389,10 +390,15 @@ export async function runBareCommand(line: CommandLine): Promise<number> {
     console: new TerminalConsole(),
     uartInit: line.uartReset ? "reset" : "firmware",
   });
+  const recorder = line.traceFile === undefined
+    ? undefined
+    : new TraceRecorder(machine.clock.frequency);
+  if (line.traceFile !== undefined) traceSink(line); // checks that the file can be written
   try {
     const result = runBareElf(machine, image, {
       maxInstructions: line.maxInstructions ?? BARE_DEFAULT_LIMIT,
       onOutput: (_fd, data) => Deno.stdout.writeSync(data),
+      trace: recorder,
     });
     drainUart(machine); // the tail of the output is still in the UART
     machine.console.flush?.();
@@ -420,6 +426,7 @@ export async function runBareCommand(line: CommandLine): Promise<number> {
     }
   } finally {
     machine.close();
+    if (recorder !== undefined) Deno.writeTextFileSync(line.traceFile!, recorder.toJSON());
   }
 }
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { BareMetalError, drainUart, runBareElf } from "../../system/bare_runner.ts";
 import { BufferConsole } from "../../hw/console_io.ts";
 import { MEMORY_MAP } from "../../hw/memory_map.ts";
+import { TraceRecorder } from "../../kernel/proc/trace.ts";
 import { parseElf32 } from "../../lib/elf.ts";
 import { createMachine } from "../../hw/machine.ts";
 
@@ -157,4 +158,21 @@ Deno.test("bare runner: drainUart sends what the UART still holds (FIFO and shif
   drainUart(m);
   assert.equal(console.text, "tail\n");
   assert.equal(m.uart.transmitting, false);
+});
+
+Deno.test("bare runner: a trace sink gets run spans, host requests and the verdict", () => {
+  const m = createMachine({ ramSize: 4 << 20, rtcEpochNs: 0n });
+  const rec = new TraceRecorder(m.clock.frequency);
+  const image = parseElf32(Deno.readFileSync(new URL("c_algorithms.elf", BIN)));
+  const r = runBareElf(m, image, { maxInstructions: 50_000_000, trace: rec });
+  assert.equal(r.status, "pass");
+  const ev = JSON.parse(rec.toJSON()).traceEvents as {
+    name: string;
+    cat: string;
+    args?: { instructions?: number };
+  }[];
+  const runs = ev.filter((e) => e.cat === "sched" && e.name === "run");
+  assert.ok(runs.length >= 1);
+  assert.equal(runs.reduce((n, e) => n + (e.args?.instructions ?? 0), 0), r.instructions);
+  assert.equal(ev.at(-1)!.name, "pass");
 });
