@@ -31,7 +31,12 @@ export type {
 } from "./system/boot.ts";
 export { HostInput, type HostSink } from "./kernel/fs/host_stream.ts";
 export { BareMetalError, runBareElf } from "./system/bare_runner.ts";
-export type { BareMachine, BareRunOptions, BareRunResult } from "./system/bare_runner.ts";
+export type {
+  BareMachine,
+  BareRunOptions,
+  BareRunResult,
+  BareTraceSink,
+} from "./system/bare_runner.ts";
 export { createMachine, MachineConfigError } from "./hw/machine.ts";
 export { type Elf32Image, ElfFormatError, parseElf32 } from "./lib/elf.ts";
 export type { Machine, MachineConfig, ResolvedMachineConfig } from "./hw/machine.ts";
