@@ -151,7 +151,7 @@ export class TerminalConsole implements ConsoleIo {
     this.#size = options.size ?? (options.output === undefined ? hostTerminalSize : () => null);
     this.addEscape("h", "print this help", () => this.#printEscapeHelp());
     this.addEscape("x", "exit the machine", () => {
-      this.#writeText("\r\nstrata: terminated (C-a x)\r\n");
+      this.#writeText("\nstrata: terminated (C-a x)\n");
       this.onQuit();
     });
   }
@@ -170,10 +170,10 @@ export class TerminalConsole implements ConsoleIo {
     const lines = [...this.#escapes.values()].sort((a, b) => a.key.localeCompare(b.key))
       .map((e) => `C-a ${e.key}    ${e.help}`);
     lines.push("C-a C-a  send C-a");
-    this.#writeText(`\r\n${lines.join("\r\n")}\r\n`);
+    this.#writeText(`\n${lines.join("\n")}\n`);
   }
 
-  /** Writes host text to the terminal as is (no line-end translation). */
+  /** Writes host text to the terminal (whose output processing, kept in Deno's raw mode, adds CR). */
   #writeText(text: string): void {
     for (const b of new TextEncoder().encode(text)) this.#put(b);
     this.flush();

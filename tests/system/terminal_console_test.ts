@@ -65,7 +65,7 @@ Deno.test("terminal console: Ctrl-A keys (C-a C-a sends ^A, C-a h lists, unknown
   assert.equal(t.drain(), "a\x01bcd");
   assert.match(
     t.text(),
-    /C-a h {4}print this help\r\nC-a x {4}exit the machine\r\nC-a C-a {2}send C-a/,
+    /C-a h {4}print this help\nC-a x {4}exit the machine\nC-a C-a {2}send C-a/,
   );
   t.type("\x01x");
   await new Promise((r) => setTimeout(r, 0));
