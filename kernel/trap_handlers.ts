@@ -207,6 +207,10 @@ export class TrapHandlers implements TrapHooks {
     if (d.trace !== null && entry !== null) {
       const line = this.#straceLine(t, pers, num, r, entry);
       if (line !== null) d.trace(line);
+      // strace's last line for a process that exits by itself.
+      if (r === NO_RESULT && name === "exit_group") {
+        d.trace(`[pid ${t.process.pid}] +++ exited with ${a[0] & 0xff} +++`);
+      }
     } else if (d.trace !== null) {
       const res = r === BLOCK
         ? "<blocked>"

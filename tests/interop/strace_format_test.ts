@@ -40,7 +40,7 @@ async function strataTrace(cmd: string, program: string, stdin = "") {
 
 /** (name, result) pairs: Strata's `= -1 ENOENT (...)` and qemu's `= -1 errno=2 (...)` both give -1. */
 function calls(lines: string[]): string[] {
-  return lines.map((l) => {
+  return lines.filter((l) => !l.startsWith("+++")).map((l) => {
     const name = /^(?:<\.\.\. )?(\w+)/.exec(l)![1];
     const res = / = (-?\w+)/.exec(l.replace(/\n/g, ""))?.[1] ?? "?";
     return `${name} ${res}`;
@@ -53,6 +53,7 @@ Deno.test("strace format: calls decoded as strace prints them", async () => {
     'openat(AT_FDCWD, "/nonexist", O_RDONLY) = -1 ENOENT (No such file or directory)',
     'write(2, "cat: /nonexist: No such file or "..., 42) = 42',
     "exit_group(1) = ?",
+    "+++ exited with 1 +++",
   ]);
   const piped = await strataTrace("cat", "cat", "hi\n");
   assert.deepEqual(piped.own, [
@@ -60,6 +61,7 @@ Deno.test("strace format: calls decoded as strace prints them", async () => {
     'write(1, "hi\\n", 3) = 3',
     'read(0, "", 4096) = 0',
     "exit_group(0) = ?",
+    "+++ exited with 0 +++",
   ]);
   const sh = piped.all.filter((l) => l.startsWith("[pid 2] "));
   assert.ok(
