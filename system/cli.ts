@@ -444,7 +444,7 @@ export function kernelLogSink(
 export function interactiveBanner(line: CommandLine): string {
   const mib = (line.ramSize ?? MEMORY_MAP.RAM_SIZE_DEFAULT) / (1024 * 1024);
   const shares = line.shares.map((s) => `, ${s.hostDir} at ${s.guestDir}`).join("");
-  return `strata ${VERSION}: RV32IMA, ${mib} MiB, Unix personality${shares}. ` +
+  return `strata ${VERSION}: RV32GC (IMAFDC), ${mib} MiB, Unix personality${shares}. ` +
     "Try ls -l /bin, ps, cat /proc/meminfo; ^C interrupts, exit or poweroff stops the machine " +
     "(or Ctrl-A x; Ctrl-A h lists the host keys).";
 }

@@ -115,7 +115,7 @@ Deno.test("cli: --trace writes a Chrome trace with system calls", async () => {
 
 Deno.test("cli: the interactive banner names the machine, its memory and shares", () => {
   const plain = interactiveBanner(parseCommandLine([]));
-  assert.match(plain, /^strata \S+: RV32IMA, 64 MiB, Unix personality\. /);
+  assert.match(plain, /^strata \S+: RV32GC \(IMAFDC\), 64 MiB, Unix personality\. /);
   assert.match(plain, /exit or poweroff/);
   const big = interactiveBanner(parseCommandLine(["--mem", "128M", "--share", "/tmp:/mnt/t"]));
   assert.match(big, /128 MiB, Unix personality, \/tmp at \/mnt\/t\./);
