@@ -82,6 +82,7 @@ export type {
   MemInfo,
   ProcessInfo,
   ProcInfoProvider,
+  SchedStatsInfo,
 } from "./kernel/fs/procfs.ts";
 export type { SignalEngine } from "./kernel/ipc/signals.ts";
 export type { FsDeps } from "./kernel/kernel.ts";

@@ -53,6 +53,7 @@ export { EnqueueReason } from "./proc/scheduler.ts";
 export type { SchedulerPolicy } from "./proc/scheduler.ts";
 /** The kernel's FIFO ready queue, a base for scheduler plugins. */
 export { FifoPolicy } from "./proc/fifo_policy.ts";
+export { niceToWeight, SCHED, SCHED_FLAG_RESET_ON_FORK, SchedInfo } from "./proc/sched_info.ts";
 export { NR_OPEN, RLIM_NLIMITS, RLIMIT, Rlimits } from "./proc/rlimits.ts";
 export { WaitQueue } from "./ipc/wait_queue.ts";
 export { CLD, SEGV, SI, sigIsMember } from "./ipc/signals.ts";
@@ -324,6 +325,11 @@ export interface KernelApi {
   realtimeNs(): bigint;
   /** Simulated cycles since boot. */
   cycles(): number;
+  /**
+   * CPU cycles `t` has used (user + system), including the user time of the
+   * run in progress when `t` is on the CPU (CLOCK_THREAD_CPUTIME_ID).
+   */
+  cpuCycles(t: Thread): number;
 
   // ---- memory of a process ----
 

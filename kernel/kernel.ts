@@ -165,6 +165,7 @@ export class Kernel extends FileCalls implements KernelApi {
     const fallbackPolicy = new FifoPolicy();
     this.table = new ProcessTable(fallbackPolicy, (n) => new WaitQueue(n), {
       cancel: (id) => m.clock.cancel(id),
+      now: () => m.clock.now,
     });
     this.table.threadsMax = defaultThreadsMax(m.ram.size);
     this.pipeMemory = { used: 0, limit: Math.floor(m.ram.size / 4) };
@@ -566,6 +567,11 @@ export class Kernel extends FileCalls implements KernelApi {
   /** Simulated cycles. */
   cycles(): number {
     return this.machine.clock.now;
+  }
+
+  /** CPU cycles of `t`, the run in progress included. */
+  cpuCycles(t: Thread): number {
+    return this.loop.cpuCycles(t);
   }
 
   /** Parks the current thread on `queue` for I/O; the call restarts when it is woken. */

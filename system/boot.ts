@@ -67,10 +67,35 @@ export interface BootConfig {
 /** The tape driver's module file (left out of a boot whose machine has no tape). */
 export const ST_MODULE = "plugins/drivers/st/mod.ts";
 
+/** The scheduler plugins under `plugins/schedulers/` (the {@link BootOptions.scheduler} names). */
+export const SCHEDULERS: readonly string[] = [
+  "round_robin",
+  "priority",
+  "mlfq",
+  "lottery",
+  "stride",
+  "edf",
+  "rm",
+];
+
+/** The default scheduler module. */
+const DEFAULT_SCHEDULER_MODULE = "plugins/schedulers/round_robin.ts";
+
+/** The modules to load: the boot configuration, with the scheduler option applied. */
+function bootModules(options: BootOptions): (string | ModuleDescriptor)[] {
+  const modules = (options.bootConfig ?? DEFAULT_BOOT_CONFIG).modules;
+  const name = options.scheduler;
+  if (name === undefined) return modules;
+  if (!SCHEDULERS.includes(name)) {
+    throw new BootError(`unknown scheduler '${name}' (one of: ${SCHEDULERS.join(", ")})`);
+  }
+  return modules.map((m) => m === DEFAULT_SCHEDULER_MODULE ? `plugins/schedulers/${name}.ts` : m);
+}
+
 /** The default boot modules. */
 export const DEFAULT_BOOT_CONFIG: BootConfig = {
   modules: [
-    "plugins/schedulers/round_robin.ts",
+    DEFAULT_SCHEDULER_MODULE,
     "plugins/personalities/unix/mod.ts",
     "plugins/drivers/uart16550/mod.ts",
     ST_MODULE,
@@ -112,6 +137,12 @@ export interface BootOptions {
   binDir?: string;
   /** Boot modules (default {@link DEFAULT_BOOT_CONFIG}). */
   bootConfig?: BootConfig;
+  /**
+   * Scheduler policy to boot with, one of {@link SCHEDULERS} (default
+   * `round_robin`): replaces the default scheduler module of the boot
+   * configuration.
+   */
+  scheduler?: string;
   /** RTC epoch in ns (runGuest default: 2026-01-01T00:00:00Z; bootKernel: host time). */
   rtcEpochNs?: bigint;
   /** Stop the machine after this many simulated cycles (status 124, reason "timeout"). */
@@ -412,6 +443,7 @@ const BOOT_OPTION_KEYS: Record<keyof BootOptions, true> = {
   log: true,
   binDir: true,
   bootConfig: true,
+  scheduler: true,
   rtcEpochNs: true,
   maxCycles: true,
   maxHostMs: true,
@@ -463,7 +495,7 @@ export async function boot(
   const hostYield = limit?.yield ?? consoleYield;
   const kernel = makeKernel(options, machine, quantum, terminal, recorder, hostYield);
   holder.kernel = kernel;
-  for (const m of (options.bootConfig ?? DEFAULT_BOOT_CONFIG).modules) {
+  for (const m of bootModules(options)) {
     if (m === ST_MODULE && machine.storage.tape === null) continue;
     if (typeof m === "string") await kernel.modules.load(m);
     else await kernel.modules.loadDescriptor(m);

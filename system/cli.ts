@@ -38,6 +38,8 @@ Options:
   --mem SIZE             RAM size from 1M to 1G in whole 4K pages, e.g. 64M, 128M, 1G
                          (default 64M)
   --quantum MS           scheduler quantum in simulated milliseconds (default 10)
+  --sched POLICY         scheduler plugin: round_robin (default), priority, mlfq, lottery,
+                         stride, edf, rm
   --share HOST[:GUEST]   show a host directory read-only in the guest (default GUEST /mnt/host)
   --tape PATH[,ro]       attach a SIMH .tap image as /dev/st0 and /dev/nst0 (a missing file is a
                          blank tape, written at rewind, unload and shutdown; ,ro write-protects
@@ -85,6 +87,8 @@ export interface CommandLine {
   ramSize?: number;
   /** Quantum in simulated milliseconds. */
   quantumMs?: number;
+  /** `--sched`: the scheduler plugin's name. */
+  scheduler?: string;
   /** Host directories to share. */
   shares: { hostDir: string; guestDir: string }[];
   /** The tape image. */
@@ -171,6 +175,7 @@ const VALUE_OPTIONS = new Set([
   "--init",
   "--mem",
   "--quantum",
+  "--sched",
   "--share",
   "--tape",
   "--bare",
@@ -224,6 +229,7 @@ export function parseCommandLine(args: string[]): CommandLine {
         init: { type: "string" },
         mem: { type: "string" },
         quantum: { type: "string" },
+        sched: { type: "string" },
         share: { type: "string", multiple: true },
         tape: { type: "string" },
         bare: { type: "string" },
@@ -266,6 +272,7 @@ export function parseCommandLine(args: string[]): CommandLine {
   if (v.trace !== undefined) out.traceFile = v.trace;
   if (v.mem !== undefined) out.ramSize = parseMem(v.mem);
   if (v.quantum !== undefined) out.quantumMs = parsePositive("quantum", v.quantum);
+  if (v.sched !== undefined) out.scheduler = v.sched;
   if (v["max-instructions"] !== undefined) {
     if (v.bare === undefined) {
       throw new UsageError(
@@ -427,6 +434,7 @@ export async function main(args: string[]): Promise<number> {
     const result = await bootKernel({
       ramSize: line.ramSize,
       quantum: line.quantumMs === undefined ? undefined : `${line.quantumMs}ms`,
+      scheduler: line.scheduler,
       init: line.init,
       cmd: line.cmd,
       share: line.shares,

@@ -54,6 +54,7 @@ import {
   formatInterrupts,
   formatMaps,
   formatMeminfo,
+  formatSched,
   formatStat,
   formatStatus,
 } from "./procfs_format.ts";
@@ -67,6 +68,7 @@ export type {
   MemInfo,
   ProcessInfo,
   ProcInfoProvider,
+  SchedStatsInfo,
 } from "./procfs_info.ts";
 export * from "./procfs_format.ts";
 
@@ -298,6 +300,7 @@ export class ProcFs implements FileSystem {
       ["comm", file(2, gen((i) => i.comm.slice(0, 15) + "\n"))],
       ["stat", file(3, gen(formatStat))],
       ["status", file(4, gen(formatStatus))],
+      ["sched", file(14, gen(formatSched))],
       ["maps", guarded(8, 0o444, gen(formatMaps))],
       ["environ", guarded(9, 0o400, gen((i) => formatCmdline({ ...i, cmdline: i.environ })))],
     ]);
@@ -386,6 +389,7 @@ export class ProcFs implements FileSystem {
       ],
       ["stat", new GenFile(pidIno(tid, 12), gen(formatStat), times, uid, gid)],
       ["status", new GenFile(pidIno(tid, 13), gen(formatStatus), times, uid, gid)],
+      ["sched", new GenFile(pidIno(tid, 15), gen(formatSched), times, uid, gid)],
     ]);
     return {
       ino,

@@ -188,3 +188,31 @@ export function formatCpuinfo(cpus: CpuInfo[]): string {
     `mimpid\t\t: ${hex(c.mimpid)}\n\n`
   ).join("");
 }
+
+/** `/proc/PID/sched`: Linux's layout (name line, rule, `key : value`), times in ms. */
+export function formatSched(i: ProcessInfo): string {
+  const s = i.sched;
+  if (s === undefined) return "";
+  const ms = (ns: number) => (ns / 1e6).toFixed(6);
+  const rows: [string, string | number][] = [
+    ["se.sum_exec_runtime", ms(s.execNs)],
+    ["se.statistics.wait_sum", ms(s.waitSumNs)],
+    ["se.statistics.wait_count", s.waitCount],
+    ["response.sum", ms(s.responseSumNs)],
+    ["response.count", s.responseCount],
+    ["response.max", ms(s.responseMaxNs)],
+    ["nr_switches", s.voluntary + s.involuntary],
+    ["nr_voluntary_switches", s.voluntary],
+    ["nr_involuntary_switches", s.involuntary],
+    ["policy", s.policy],
+    ["prio", s.prio],
+    ["dl.runtime", s.dlRuntime],
+    ["dl.deadline", s.dlDeadline],
+    ["dl.period", s.dlPeriod],
+    ["dl.jobs", s.jobs],
+    ["dl.deadline_misses", s.deadlineMisses],
+  ];
+  const head = `${i.comm.slice(0, 15)} (${i.pid}, #threads: ${i.numThreads ?? 1})\n`;
+  const rule = "-".repeat(67) + "\n";
+  return head + rule + rows.map(([k, v]) => `${k.padEnd(45)}:${String(v).padStart(21)}\n`).join("");
+}

@@ -181,6 +181,8 @@ export class TrapLoop {
   // Kernel cycles charged while the CPU was inside run() (the in-run system
   // call fast path), so they are not counted again as user time.
   #chargedInRun = 0;
+  // Cycle count when the current cpu.run began (-1 outside run).
+  #runStart = -1;
 
   /** Creates the loop. */
   constructor(options: TrapLoopOptions) {
@@ -195,6 +197,24 @@ export class TrapLoop {
     this.trace = options.trace ?? null;
     this.fp = new FpContexts(options.cpu);
     if ("ecallHook" in this.#cpu) this.#cpu.ecallHook = () => this.#fastEcall();
+    this.#table.requestResched = () => this.#resched();
+  }
+
+  /** User + system cycles of `t`, counting the user time of a run in progress. */
+  cpuCycles(t: Thread): number {
+    let c = t.userCycles + t.systemCycles;
+    if (this.#runStart >= 0 && t === this.#table.current) {
+      c += this.#clock.now - this.#runStart - this.#chargedInRun;
+    }
+    return c;
+  }
+
+  /** Ends the running thread's slice now: the timer fires at once and the loop preempts it. */
+  #resched(): void {
+    const cur = this.#table.current;
+    if (cur === null) return;
+    cur.sliceLeft = 0;
+    this.#armTimer(1);
   }
 
   /**
@@ -312,10 +332,14 @@ export class TrapLoop {
         cpu.sret();
         const c0 = clock.now;
         this.#chargedInRun = 0;
+        this.#runStart = c0;
         const r = cpu.run(this.#budget);
+        this.#runStart = -1;
         const used = clock.now - c0 - this.#chargedInRun;
         t.userCycles += used;
         t.sliceLeft -= used;
+        const policy = this.#table.policy;
+        if (policy.charge !== undefined) policy.charge(t, used);
         if (r === Stop.HOST_TRAP) {
           this.#trap(t);
         } else if (r === Stop.SERVICED) {
@@ -399,6 +423,7 @@ export class TrapLoop {
     const table = this.#table;
     const t = table.policy.pickNext(this.#clock.now);
     if (t === null) return null;
+    table.dispatched(t, this.#clock.now);
     t.state = TaskState.RUNNING;
     table.current = t;
     this.#sliceStart = this.#clock.now;

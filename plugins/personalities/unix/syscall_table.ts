@@ -11,6 +11,15 @@
 
 import { sysFstatfs64, sysStatfs64 } from "./statfs_calls.ts";
 import { sysSyslog } from "./syslog_calls.ts";
+import {
+  sysSchedGetattr,
+  sysSchedGetparam,
+  sysSchedGetscheduler,
+  sysSchedRrGetInterval,
+  sysSchedSetattr,
+  sysSchedSetparam,
+  sysSchedSetscheduler,
+} from "./sched_calls.ts";
 import { sysPrlimit64 } from "./rlimit_calls.ts";
 import { sysGetgroups, sysSetgroups } from "./group_calls.ts";
 import { SupportLevel, type SyscallHandler } from "../../../kernel/api.ts";
@@ -29,7 +38,6 @@ import {
   sysGetuid,
   sysKill,
   sysSchedGetaffinity,
-  sysSchedGetscheduler,
   sysSchedPriorityMax,
   sysSchedPriorityMin,
   sysSchedSetaffinity,
@@ -244,12 +252,36 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "partial",
     "the kernel ring buffer for dmesg; no destructive read (2)",
   ),
-  e(120, "sched_getscheduler", sysSchedGetscheduler, "partial", "always SCHED_OTHER"),
+  e(
+    118,
+    "sched_setparam",
+    sysSchedSetparam,
+    "full",
+    "rt priority 1..99 within SCHED_FIFO/RR, 0 otherwise",
+  ),
+  e(
+    119,
+    "sched_setscheduler",
+    sysSchedSetscheduler,
+    "full",
+    "SCHED_OTHER/BATCH/IDLE/FIFO/RR (+RESET_ON_FORK); the scheduler plugin gives them meaning",
+  ),
+  e(120, "sched_getscheduler", sysSchedGetscheduler, "full"),
+  e(121, "sched_getparam", sysSchedGetparam, "full"),
   e(122, "sched_setaffinity", sysSchedSetaffinity, "full", "one CPU: the mask must include CPU 0"),
   e(123, "sched_getaffinity", sysSchedGetaffinity, "full", "one CPU"),
   e(124, "sched_yield", sysSchedYield, "full"),
   e(125, "sched_get_priority_max", sysSchedPriorityMax, "full"),
   e(126, "sched_get_priority_min", sysSchedPriorityMin, "full"),
+  e(
+    274,
+    "sched_setattr",
+    sysSchedSetattr,
+    "full",
+    "SCHED_DEADLINE with the active policy's admission control (EBUSY); no CBS throttling",
+  ),
+  e(275, "sched_getattr", sysSchedGetattr, "full"),
+  e(423, "sched_rr_get_interval_time64", sysSchedRrGetInterval, "full", "the policy's slice"),
   e(
     129,
     "kill",
