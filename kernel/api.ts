@@ -92,6 +92,8 @@ export * from "./api_personality.ts";
 export * from "./api_modules.ts";
 import type { Personality, WaitRecord } from "./api_personality.ts";
 import type { ModuleManager } from "./api_modules.ts";
+import type { GuestModuleCalls } from "./modules/module_calls.ts";
+export type { GuestModuleCalls } from "./modules/module_calls.ts";
 
 /** uname-style system identification. */
 export interface SystemInfo {
@@ -463,6 +465,8 @@ export interface KernelApi {
 
   /** The module loader. */
   readonly modules: ModuleManager;
+  /** Module management on behalf of a guest thread (uid 0, trusted names only). */
+  readonly moduleCalls: GuestModuleCalls;
   /** A registered personality by name. */
   getPersonality(name: string): Personality | null;
   /** The active scheduling policy. */

@@ -50,6 +50,9 @@ import { AsidAllocator } from "./mm/asid.ts";
 import { FrameAllocator } from "./mm/frames.ts";
 import { DmaBufferPool } from "./mm/dma_buffers.ts";
 import { ModuleLoader } from "./modules/loader.ts";
+import { type GuestModuleCalls, ModuleCalls } from "./modules/module_calls.ts";
+import { moduleLines, trustedDirs } from "./modules/module_names.ts";
+import { HostWork } from "./proc/host_work.ts";
 import { BLOCK, NO_RESULT } from "./proc/call_result.ts";
 import { DEFAULT_KERNEL_COSTS, type KernelCosts } from "./proc/costs.ts";
 import { FifoPolicy } from "./proc/fifo_policy.ts";
@@ -116,6 +119,10 @@ export class Kernel extends FileCalls implements KernelApi {
   readonly charDevices: CharDeviceRegistry;
   /** The module loader. */
   readonly modules: ModuleLoader;
+  /** Host work system calls wait for (module loads), with simulated time standing still. */
+  readonly hostWork: HostWork<WaitQueue>;
+  /** Module management for the guest (insmod, rmmod, modswap, modinfo). */
+  readonly moduleCalls: GuestModuleCalls;
   /** Kernel log lines. */
   readonly logLines: string[] = [];
   /** Maximum descriptors per process. */
@@ -181,6 +188,18 @@ export class Kernel extends FileCalls implements KernelApi {
     });
     this.charDevices = new CharDeviceRegistry();
     this.modules = this.#newLoader();
+    this.hostWork = new HostWork<WaitQueue>({
+      newQueue: (name) => new WaitQueue(name),
+      block: (t, q) => this.block(t, q),
+      wakeAll: (q) => q.wakeAll(),
+    });
+    const dirs = trustedDirs(options.modulePaths ?? []);
+    this.moduleCalls = new ModuleCalls(
+      this.modules,
+      this.hostWork as HostWork<unknown>,
+      () => dirs,
+      (line) => this.log(line),
+    );
     this.#reg = new Registrations({
       charDevices: this.charDevices,
       table: this.table,
@@ -212,6 +231,7 @@ export class Kernel extends FileCalls implements KernelApi {
       costs: this.#costs,
       budget: options.budget,
       hostYield: options.hostYield,
+      hostWork: this.hostWork,
       trace: options.traceRecorder ?? null,
     });
     this.#traps.attach(this.loop);
@@ -324,6 +344,7 @@ export class Kernel extends FileCalls implements KernelApi {
       shmemBytes: () => ramfsBytes(this.vfs),
       interrupts: () => this.#irq.info(),
       cycles: (p) => ({ user: userCycles(p), system: systemCycles(p) }),
+      modules: () => moduleLines(this.modules.list()),
     });
   }
 

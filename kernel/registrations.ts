@@ -79,6 +79,11 @@ export class Registrations {
   /** Creates the registries. */
   constructor(deps: RegistrationDeps) {
     this.#d = deps;
+    // An open file of a device is a use of the module serving it (rmmod answers EBUSY).
+    deps.charDevices.onUse = (major, minor, opened) => {
+      const owner = this.#devices.ownerOf(makeDev(major, minor));
+      if (owner !== null && owner !== undefined) deps.moduleRef(owner, opened);
+    };
   }
 
   /** The registration calls of module `owner`. */

@@ -143,6 +143,11 @@ export interface BootOptions {
    * configuration.
    */
   scheduler?: string;
+  /**
+   * Host directories the guest may load modules from by name (`insmod`),
+   * searched after the project's `plugins/` tree.
+   */
+  modulePaths?: string[];
   /** RTC epoch in ns (runGuest default: 2026-01-01T00:00:00Z; bootKernel: host time). */
   rtcEpochNs?: bigint;
   /** Stop the machine after this many simulated cycles (status 124, reason "timeout"). */
@@ -281,6 +286,7 @@ function makeKernel(
     : undefined;
   const kernel = new Kernel({
     randomSeed: options.seed,
+    modulePaths: options.modulePaths,
     traceRecorder: recorder,
     machine,
     quantumCycles: quantum,
@@ -444,6 +450,7 @@ const BOOT_OPTION_KEYS: Record<keyof BootOptions, true> = {
   binDir: true,
   bootConfig: true,
   scheduler: true,
+  modulePaths: true,
   rtcEpochNs: true,
   maxCycles: true,
   maxHostMs: true,

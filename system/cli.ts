@@ -40,6 +40,8 @@ Options:
   --quantum MS           scheduler quantum in simulated milliseconds (default 10)
   --sched POLICY         scheduler plugin: round_robin (default), priority, mlfq, lottery,
                          stride, edf, rm
+  --module-path DIR      also let the guest load modules by name from DIR (insmod, modswap);
+                         may be repeated
   --share HOST[:GUEST]   show a host directory read-only in the guest (default GUEST /mnt/host)
   --tape PATH[,ro]       attach a SIMH .tap image as /dev/st0 and /dev/nst0 (a missing file is a
                          blank tape, written at rewind, unload and shutdown; ,ro write-protects
@@ -89,6 +91,8 @@ export interface CommandLine {
   quantumMs?: number;
   /** `--sched`: the scheduler plugin's name. */
   scheduler?: string;
+  /** `--module-path` directories. */
+  modulePaths?: string[];
   /** Host directories to share. */
   shares: { hostDir: string; guestDir: string }[];
   /** The tape image. */
@@ -176,6 +180,7 @@ const VALUE_OPTIONS = new Set([
   "--mem",
   "--quantum",
   "--sched",
+  "--module-path",
   "--share",
   "--tape",
   "--bare",
@@ -230,6 +235,7 @@ export function parseCommandLine(args: string[]): CommandLine {
         mem: { type: "string" },
         quantum: { type: "string" },
         sched: { type: "string" },
+        "module-path": { type: "string", multiple: true },
         share: { type: "string", multiple: true },
         tape: { type: "string" },
         bare: { type: "string" },
@@ -273,6 +279,19 @@ export function parseCommandLine(args: string[]): CommandLine {
   if (v.mem !== undefined) out.ramSize = parseMem(v.mem);
   if (v.quantum !== undefined) out.quantumMs = parsePositive("quantum", v.quantum);
   if (v.sched !== undefined) out.scheduler = v.sched;
+  const mp = v["module-path"];
+  if (mp !== undefined) {
+    for (const dir of mp) {
+      let ok = false;
+      try {
+        ok = Deno.statSync(dir).isDirectory;
+      } catch {
+        ok = false;
+      }
+      if (!ok) throw new UsageError(`--module-path: '${dir}' is not a directory`);
+    }
+    out.modulePaths = mp;
+  }
   if (v["max-instructions"] !== undefined) {
     if (v.bare === undefined) {
       throw new UsageError(
@@ -435,6 +454,7 @@ export async function main(args: string[]): Promise<number> {
       ramSize: line.ramSize,
       quantum: line.quantumMs === undefined ? undefined : `${line.quantumMs}ms`,
       scheduler: line.scheduler,
+      modulePaths: line.modulePaths,
       init: line.init,
       cmd: line.cmd,
       share: line.shares,

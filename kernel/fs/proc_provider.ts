@@ -18,7 +18,7 @@ import { type Process, STATE_LETTERS, TaskState, type Thread } from "../proc/pro
 import { SCHED } from "../proc/sched_info.ts";
 import { PID_MAX, type ProcessTable } from "../proc/process_table.ts";
 import type { ProcessInfo, ProcInfoProvider } from "./procfs.ts";
-import type { SchedStatsInfo } from "./procfs_info.ts";
+import type { ModuleLine, SchedStatsInfo } from "./procfs_info.ts";
 
 /** Clock ticks per second that /proc reports times in (Linux's USER_HZ). */
 const HZ = 100;
@@ -49,6 +49,8 @@ export interface ProcDataSources {
   interrupts(): InterruptCount[];
   /** User and system cycles of a process's own threads. */
   cycles(p: Process): { user: number; system: number };
+  /** Loaded modules, if the kernel has a loader. */
+  modules?(): ModuleLine[];
 }
 
 /**
@@ -77,6 +79,7 @@ export function createProcProvider(src: ProcDataSources): ProcInfoProvider {
     version: () => `Strata version ${src.release} (deno) #1`,
     ticksPerSecond: HZ,
     taskLimits: () => ({ pidMax: PID_MAX + 1, threadsMax: src.table.threadsMax }),
+    modules: src.modules,
     cpus: () => [{
       hart: 0,
       isa: ISA_STRING,

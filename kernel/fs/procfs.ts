@@ -54,6 +54,7 @@ import {
   formatInterrupts,
   formatMaps,
   formatMeminfo,
+  formatModules,
   formatSched,
   formatStat,
   formatStatus,
@@ -66,6 +67,7 @@ export type {
   InterruptInfo,
   MapInfo,
   MemInfo,
+  ModuleLine,
   ProcessInfo,
   ProcInfoProvider,
   SchedStatsInfo,
@@ -194,6 +196,8 @@ export class ProcFs implements FileSystem {
     this.addFile("version", () => p.version() + "\n");
     const cpus = p.cpus?.bind(p);
     if (cpus !== undefined) this.addFile("cpuinfo", () => formatCpuinfo(cpus()));
+    const modules = p.modules?.bind(p);
+    if (modules !== undefined) this.addFile("modules", () => formatModules(modules()));
     const limits = p.taskLimits?.bind(p);
     if (limits !== undefined) {
       this.addFile("sys/kernel/pid_max", () => `${limits().pidMax}\n`);

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { CpuInfo, InterruptInfo, MemInfo, ProcessInfo } from "./procfs_info.ts";
+import type { CpuInfo, InterruptInfo, MemInfo, ModuleLine, ProcessInfo } from "./procfs_info.ts";
 
 const te = new TextEncoder();
 
@@ -215,4 +215,13 @@ export function formatSched(i: ProcessInfo): string {
   const head = `${i.comm.slice(0, 15)} (${i.pid}, #threads: ${i.numThreads ?? 1})\n`;
   const rule = "-".repeat(67) + "\n";
   return head + rule + rows.map(([k, v]) => `${k.padEnd(45)}:${String(v).padStart(21)}\n`).join("");
+}
+
+/** `/proc/modules`: Linux's `name size refcount users state offset` lines. */
+export function formatModules(mods: ModuleLine[]): string {
+  return mods.map((m) =>
+    `${m.name} ${m.size} ${m.refs} ${
+      m.usedBy.length ? m.usedBy.join(",") + "," : "-"
+    } Live 0x00000000\n`
+  ).join("");
 }

@@ -131,6 +131,18 @@ export interface SchedStatsInfo {
   deadlineMisses: number;
 }
 
+/** One loaded module as `/proc/modules` lists it. */
+export interface ModuleLine {
+  /** Module name. */
+  name: string;
+  /** Size in bytes (of its source file). */
+  size: number;
+  /** References (users and dependants). */
+  refs: number;
+  /** Modules that depend on it. */
+  usedBy: string[];
+}
+
 /** One mapped region of a process. */
 export interface MapInfo {
   /** First address. */
@@ -220,4 +232,6 @@ export interface ProcInfoProvider {
   cpus?(): CpuInfo[];
   /** System-wide task limits (`/proc/sys/kernel/pid_max` and `threads-max`), optional. */
   taskLimits?(): { pidMax: number; threadsMax: number };
+  /** Loaded modules (`/proc/modules`). */
+  modules?(): ModuleLine[];
 }

@@ -98,6 +98,8 @@ interface Loaded {
   ctx: ModuleContext;
   /** IRQ sources whose handler the module installed. */
   irqs: number[];
+  /** Parameters given at load (`insmod NAME key=value`). */
+  params: Record<string, string>;
 }
 
 /** Where relative module paths are resolved: the project root. */
@@ -199,6 +201,8 @@ export class ModuleLoader implements ModuleManager {
   readonly #loaded = new Map<string, Loaded>();
   readonly #reserved: ModuleResources[] = [];
   readonly #imports = new Map<string, number>();
+  /** Replaced module name -> the name of the module that took its references. */
+  readonly #successors = new Map<string, string>();
   #api: KernelApi | null = null;
 
   /** Creates the loader; {@link attach} gives it the API handed to modules. */
@@ -226,9 +230,15 @@ export class ModuleLoader implements ModuleManager {
    * imported before is imported afresh under a new URL, so an edited plugin
    * file can be loaded again.
    */
-  async load(specifier: string): Promise<ModuleInfo> {
+  async load(specifier: string, params: Record<string, string> = {}): Promise<ModuleInfo> {
     const [d, url] = await this.#import(specifier);
-    return await this.loadDescriptor(d, url);
+    return await this.loadDescriptor(d, url, params);
+  }
+
+  /** Imports a module file and returns its descriptor without loading it (modinfo). */
+  async inspect(specifier: string): Promise<ModuleDescriptor> {
+    const [d, source] = await this.#import(specifier);
+    return validate(d, source);
   }
 
   async #import(specifier: string): Promise<[ModuleDescriptor, string]> {
@@ -254,9 +264,13 @@ export class ModuleLoader implements ModuleManager {
   }
 
   /** Loads an imported descriptor. Throws a {@link ModuleError} subclass when refused. */
-  async loadDescriptor(descriptor: ModuleDescriptor, source = "builtin"): Promise<ModuleInfo> {
+  async loadDescriptor(
+    descriptor: ModuleDescriptor,
+    source = "builtin",
+    params: Record<string, string> = {},
+  ): Promise<ModuleInfo> {
     const d = this.#admit(descriptor, source, null);
-    const entry = this.#entry(d, source);
+    const entry = this.#entry(d, source, params);
     this.#loaded.set(d.name, entry);
     try {
       await d.init(this.#requireApi(), entry.ctx);
@@ -284,13 +298,14 @@ export class ModuleLoader implements ModuleManager {
   }
 
   /** The bookkeeping entry and context of a module about to start. */
-  #entry(d: ModuleDescriptor, source: string): Loaded {
+  #entry(d: ModuleDescriptor, source: string, params: Record<string, string>): Loaded {
     const resources = claimsOf(d);
     const host = this.#host;
     const irqs: number[] = [];
     const ctx: ModuleContext = {
       ...host.registrar(d.name),
       name: d.name,
+      params: Object.freeze({ ...params }),
       dmaChannels: Object.freeze([...resources.dma!]),
       mmio: (base: number): MmioWindow => {
         const c = resources.mmio!.find((m) => m.base === base >>> 0);
@@ -308,7 +323,7 @@ export class ModuleLoader implements ModuleManager {
       },
       log: (message: string) => host.log(`${d.name}: ${message}`),
     };
-    return { descriptor: d, source, users: 0, dependants: 0, resources, ctx, irqs };
+    return { descriptor: d, source, users: 0, dependants: 0, resources, ctx, irqs, params };
   }
 
   /** Removes a module that failed to start: handlers, registrations, bookkeeping. */
@@ -389,8 +404,9 @@ export class ModuleLoader implements ModuleManager {
     const api = this.#requireApi();
     const state = await old.descriptor.suspend?.(api, old.ctx);
     this.#retire(old);
-    const next = this.#entry(d, source);
+    const next = this.#entry(d, source, old.params);
     this.#inherit(next, old);
+    if (d.name !== name) this.#successors.set(name, d.name);
     try {
       await d.init(api, next.ctx, state);
     } catch (e) {
@@ -425,10 +441,11 @@ export class ModuleLoader implements ModuleManager {
   async #rollback(next: Loaded, old: Loaded, state: unknown): Promise<void> {
     // Held, not dropped: the successor may share the old module's name, and
     // the devices it held must stay for the old module to take back.
+    this.#successors.delete(old.descriptor.name);
     for (const irq of next.irqs) this.#host.setIrqHandler(irq, null);
     this.#host.holdRegistrations(next.descriptor.name);
     this.#loaded.delete(next.descriptor.name);
-    const again = this.#entry(old.descriptor, old.source);
+    const again = this.#entry(old.descriptor, old.source, old.params);
     this.#inherit(again, next);
     try {
       await old.descriptor.init(this.#requireApi(), again.ctx, state);
@@ -448,6 +465,9 @@ export class ModuleLoader implements ModuleManager {
       version: e.descriptor.version,
       kind: e.descriptor.kind,
       source: e.source,
+      description: e.descriptor.description ?? "",
+      dependsOn: [...(e.descriptor.dependsOn ?? [])],
+      params: { ...e.params },
       refs: e.users + e.dependants,
       resources: {
         mmio: e.resources.mmio!.map((c) => ({ ...c })),
@@ -476,7 +496,12 @@ export class ModuleLoader implements ModuleManager {
 
   /** Drops a user reference. */
   unref(name: string): void {
-    const e = this.#loaded.get(name);
+    // A reference taken on a module that was replaced since passed to its successor.
+    let n: string | undefined = name;
+    for (let hops = 0; n !== undefined && !this.#loaded.has(n) && hops < 16; hops++) {
+      n = this.#successors.get(n);
+    }
+    const e = n === undefined ? undefined : this.#loaded.get(n);
     if (e !== undefined && e.users > 0) e.users--;
   }
 }

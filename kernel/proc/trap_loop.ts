@@ -132,6 +132,8 @@ export interface TrapLoopOptions {
   budget?: number;
   /** Called every few milliseconds of host time so that host I/O can run (terminal console). */
   hostYield?: () => Promise<void>;
+  /** Host work system calls wait for (module loads): awaited before anything else runs. */
+  hostWork?: { readonly busy: boolean; settle(): Promise<void> };
   /** Records run slices, interrupts and faults in Chrome trace format when set. */
   trace?: TraceRecorder | null;
 }
@@ -172,6 +174,7 @@ export class TrapLoop {
   readonly #costs: KernelCosts;
   readonly #budget: number;
   readonly #hostYield: (() => Promise<void>) | undefined;
+  readonly #hostWork: { readonly busy: boolean; settle(): Promise<void> } | undefined;
   #lastThread: Thread | null = null;
   #sliceStart = 0;
   #satp = -1;
@@ -194,6 +197,7 @@ export class TrapLoop {
     this.#costs = options.costs;
     this.#budget = options.budget ?? 1_000_000;
     this.#hostYield = options.hostYield;
+    this.#hostWork = options.hostWork;
     this.trace = options.trace ?? null;
     this.fp = new FpContexts(options.cpu);
     if ("ecallHook" in this.#cpu) this.#cpu.ecallHook = () => this.#fastEcall();
@@ -295,6 +299,8 @@ export class TrapLoop {
           lastYield = performance.now();
         }
       }
+      // Simulated time stands still while the host does work a call waits for.
+      if (this.#hostWork !== undefined && this.#hostWork.busy) await this.#hostWork.settle();
       let t = table.current;
       try {
         if (t === null || t.state !== TaskState.RUNNING) {
