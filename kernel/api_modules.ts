@@ -194,6 +194,8 @@ export interface ModuleInfo {
   source: string;
   /** The descriptor's one-line description ("" without one). */
   description: string;
+  /** Times the module was restarted after a host exception in its code. */
+  restarts: number;
   /** Modules it depends on. */
   dependsOn: string[];
   /** Parameters given at load. */

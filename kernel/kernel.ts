@@ -282,6 +282,7 @@ export class Kernel extends FileCalls implements KernelApi {
       holdRegistrations: (name) => this.#reg.hold(name),
       settleRegistrations: (from, to) => this.#reg.settle(from, to),
       log: (msg) => this.log(msg),
+      runHostWork: (work) => this.hostWork.background(work),
     });
   }
 

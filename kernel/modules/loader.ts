@@ -36,6 +36,10 @@ import {
   type ModuleResources,
   ResourceError,
 } from "../api.ts";
+import { K } from "../errors.ts";
+import { errorText } from "../errors.ts";
+import { WaitQueue } from "../ipc/wait_queue.ts";
+import { type FaultSink, guardCallback, guardRegistrar, MAX_RESTARTS } from "./fault_guard.ts";
 import {
   ModuleBusyError,
   ModuleDependencyError,
@@ -85,6 +89,11 @@ export interface ModuleHost {
   settleRegistrations(from: string, to: string): void;
   /** Kernel log. */
   log(message: string): void;
+  /**
+   * Runs host work the machine must wait for before it goes on (a crashed
+   * module's restart); without it the work runs in the background.
+   */
+  runHostWork?(work: Promise<void>): void;
 }
 
 const KINDS: readonly ModuleKind[] = ["personality", "driver", "scheduler", "filesystem"];
@@ -203,6 +212,14 @@ export class ModuleLoader implements ModuleManager {
   readonly #imports = new Map<string, number>();
   /** Replaced module name -> the name of the module that took its references. */
   readonly #successors = new Map<string, string>();
+  /** Restarts after faults, by module name. */
+  readonly #restarts = new Map<string, number>();
+  /** Modules being restarted, with the queue that requests to retry wait on. */
+  readonly #restarting = new Map<string, WaitQueue>();
+  readonly #sink: FaultSink = {
+    fault: (name, e, retry) => this.#fault(name, e, retry),
+    retries: new WeakMap(),
+  };
   #api: KernelApi | null = null;
 
   /** Creates the loader; {@link attach} gives it the API handed to modules. */
@@ -303,7 +320,7 @@ export class ModuleLoader implements ModuleManager {
     const host = this.#host;
     const irqs: number[] = [];
     const ctx: ModuleContext = {
-      ...host.registrar(d.name),
+      ...guardRegistrar(d.name, host.registrar(d.name), this.#sink),
       name: d.name,
       params: Object.freeze({ ...params }),
       dmaChannels: Object.freeze([...resources.dma!]),
@@ -318,7 +335,7 @@ export class ModuleLoader implements ModuleManager {
         if (!resources.irqs!.includes(irq)) {
           throw new ResourceError(`${d.name} did not claim IRQ ${irq}`);
         }
-        host.setIrqHandler(irq, handler);
+        host.setIrqHandler(irq, guardCallback(d.name, handler, this.#sink));
         if (!irqs.includes(irq)) irqs.push(irq);
       },
       log: (message: string) => host.log(`${d.name}: ${message}`),
@@ -396,13 +413,28 @@ export class ModuleLoader implements ModuleManager {
     const [descriptor, source] = typeof specifier === "string"
       ? await this.#import(specifier)
       : [specifier, "builtin"];
+    return await this.#swap(old, descriptor, source, false);
+  }
+
+  /**
+   * Puts `descriptor` in the place of `old`: suspends `old` (not a crashed
+   * one, which cannot be trusted to), holds its devices, starts the
+   * successor with its state, and rolls back if the successor fails.
+   */
+  async #swap(
+    old: Loaded,
+    descriptor: ModuleDescriptor,
+    source: string,
+    crashed: boolean,
+  ): Promise<ModuleInfo> {
+    const name = old.descriptor.name;
     const d = this.#admit(descriptor, source, name);
     if (old.dependants > 0 && d.name !== name) throw new ModuleBusyError(name, old.dependants);
-    if (old.descriptor.kind === "personality" && old.users > 0) {
+    if (old.descriptor.kind === "personality" && old.users > 0 && !crashed) {
       throw new ModuleBusyError(name, old.users);
     }
     const api = this.#requireApi();
-    const state = await old.descriptor.suspend?.(api, old.ctx);
+    const state = crashed ? undefined : await old.descriptor.suspend?.(api, old.ctx);
     this.#retire(old);
     const next = this.#entry(d, source, old.params);
     this.#inherit(next, old);
@@ -414,8 +446,52 @@ export class ModuleLoader implements ModuleManager {
       throw new ModuleInitError(d.name, e);
     }
     this.#host.settleRegistrations(name, d.name);
-    this.#host.log(`replaced module ${name} ${old.descriptor.version} by ${d.name} ${d.version}`);
+    const how = crashed ? "restarted" : "replaced";
+    this.#host.log(`${how} module ${name} ${old.descriptor.version} by ${d.name} ${d.version}`);
     return this.#info(next);
+  }
+
+  /** A guarded callback of module `name` threw (see `fault_guard.ts`). */
+  #fault(name: string, error: unknown, retry: boolean): number {
+    const e = this.#loaded.get(name);
+    if (e === undefined) return K.IO;
+    let queue = this.#restarting.get(name);
+    if (queue === undefined) {
+      this.#host.log(`${name}: host exception: ${errorText(error)}; restarting the module`);
+      queue = new WaitQueue(`restart ${name}`);
+      this.#restarting.set(name, queue);
+      const q = queue;
+      const work = this.restart(name).catch((err) => {
+        this.#host.log(`${name}: restart failed: ${errorText(err)}`);
+      }).finally(() => {
+        this.#restarting.delete(name);
+        q.wakeAll();
+      });
+      this.#host.runHostWork?.(work);
+    }
+    return retry ? this.#requireApi().waitForIo(queue) : K.IO;
+  }
+
+  /**
+   * Restarts module `name` after a fault: a fresh instance from its file
+   * (the same descriptor for a built-in one), with its devices held
+   * meanwhile and its parameters kept. After {@link MAX_RESTARTS} restarts
+   * the loader gives up and unloads it by force.
+   */
+  async restart(name: string): Promise<void> {
+    const old = this.#loaded.get(name);
+    if (old === undefined) throw new ModuleNotFoundError(name);
+    const count = (this.#restarts.get(name) ?? 0) + 1;
+    if (count > MAX_RESTARTS) {
+      this.#host.log(`${name}: crashed ${count} times; giving up and unloading it`);
+      await this.unload(name, true);
+      return;
+    }
+    this.#restarts.set(name, count);
+    const [descriptor, source] = old.source === "builtin"
+      ? [old.descriptor, "builtin"]
+      : await this.#import(old.source);
+    await this.#swap(old, descriptor, source, true);
   }
 
   /** Takes a suspended module out: its IRQ handlers go, its devices are held. */
@@ -466,6 +542,7 @@ export class ModuleLoader implements ModuleManager {
       kind: e.descriptor.kind,
       source: e.source,
       description: e.descriptor.description ?? "",
+      restarts: this.#restarts.get(e.descriptor.name) ?? 0,
       dependsOn: [...(e.descriptor.dependsOn ?? [])],
       params: { ...e.params },
       refs: e.users + e.dependants,

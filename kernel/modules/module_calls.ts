@@ -138,6 +138,7 @@ export class ModuleCalls implements GuestModuleCalls {
         depends: loaded.dependsOn.join(","),
         state: "Live",
         refcount: String(loaded.refs),
+        restarts: String(loaded.restarts),
         parm: Object.entries(loaded.params).map(([k, v]) => `${k}=${v}`).join(" "),
       }));
     }

@@ -84,6 +84,11 @@ export class HostWork<Q> {
     return job.value;
   }
 
+  /** Work no call waits for but the machine must (a crashed module's restart). */
+  background(work: Promise<void>): void {
+    this.#pending.push(work.catch(() => {}));
+  }
+
   /** True while some work has not finished. */
   get busy(): boolean {
     return this.#pending.length > 0;
