@@ -123,6 +123,8 @@ export class Kernel extends FileCalls implements KernelApi {
   readonly hostWork: HostWork<WaitQueue>;
   /** Module management for the guest (insmod, rmmod, modswap, modinfo). */
   readonly moduleCalls: GuestModuleCalls;
+  /** The trusted module directories (plugins/, then --module-path), searched by name. */
+  readonly moduleDirs: readonly URL[];
   /** Kernel log lines. */
   readonly logLines: string[] = [];
   /** Maximum descriptors per process. */
@@ -194,6 +196,7 @@ export class Kernel extends FileCalls implements KernelApi {
       wakeAll: (q) => q.wakeAll(),
     });
     const dirs = trustedDirs(options.modulePaths ?? []);
+    this.moduleDirs = dirs;
     this.moduleCalls = new ModuleCalls(
       this.modules,
       this.hostWork as HostWork<unknown>,

@@ -69,7 +69,7 @@ export interface TrapHandlerDeps {
 export class TrapHandlers implements TrapHooks {
   readonly #d: TrapHandlerDeps;
   readonly #traceA = new Int32Array(3);
-  #rec: TraceRecorder | null = null;
+  #loop: { readonly trace: TraceRecorder | null } | null = null;
   #hostErrors = 0;
   #nudges = 0;
   #eofInjections = 0;
@@ -85,7 +85,7 @@ export class TrapHandlers implements TrapHooks {
 
   /** Connects the loop these handlers serve (built after them): its trace recorder. */
   attach(loop: TrapLoop): void {
-    this.#rec = loop.trace;
+    this.#loop = loop;
   }
 
   /** Dispatches a system call through the process's personality table. */
@@ -96,7 +96,8 @@ export class TrapHandlers implements TrapHooks {
     t.restartPc = (t.pc - 4) >>> 0;
     t.interrupted = false;
     const h = pers.syscalls[num];
-    const tracing = d.trace !== null || this.#rec !== null;
+    const rec = this.#loop?.trace ?? null;
+    const tracing = d.trace !== null || rec !== null;
     let t0 = 0;
     if (tracing) {
       this.#traceA[0] = t.regs[10];
@@ -154,7 +155,7 @@ export class TrapHandlers implements TrapHooks {
       const hex = (v: number) => `0x${(v >>> 0).toString(16)}`;
       d.trace(`${t.process.pid} ${name}(${hex(a[0])}, ${hex(a[1])}, ${hex(a[2])}) = ${res}`);
     }
-    this.#rec?.complete(name, "syscall", t.process.pid, t.tid, t0, d.machine.clock.now, {
+    this.#loop?.trace?.complete(name, "syscall", t.process.pid, t.tid, t0, d.machine.clock.now, {
       a0: a[0],
       result: r === BLOCK ? "blocked" : r === NO_RESULT ? "-" : r,
     });

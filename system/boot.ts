@@ -14,6 +14,8 @@
  * @module
  */
 
+import { Monitor } from "./monitor.ts";
+import { serveMonitor } from "./monitor_server.ts";
 import { BufferConsole, type ConsoleIo } from "../hw/console_io.ts";
 import { TerminalConsole } from "./terminal_console.ts";
 import { createMachine, type Machine } from "../hw/machine.ts";
@@ -148,6 +150,8 @@ export interface BootOptions {
    * searched after the project's `plugins/` tree.
    */
   modulePaths?: string[];
+  /** Serves the monitor at this address (`unix:PATH`) while the machine runs (bootKernel). */
+  monitor?: string;
   /** RTC epoch in ns (runGuest default: 2026-01-01T00:00:00Z; bootKernel: host time). */
   rtcEpochNs?: bigint;
   /** Stop the machine after this many simulated cycles (status 124, reason "timeout"). */
@@ -451,6 +455,7 @@ const BOOT_OPTION_KEYS: Record<keyof BootOptions, true> = {
   bootConfig: true,
   scheduler: true,
   modulePaths: true,
+  monitor: true,
   rtcEpochNs: true,
   maxCycles: true,
   maxHostMs: true,
@@ -542,11 +547,23 @@ export async function boot(
 /** Boots for the CLI (terminal console by default) and runs to the end. */
 export async function bootKernel(options: BootOptions = {}): Promise<GuestResult> {
   const sys = await boot(options, "terminal");
+  const server = options.monitor === undefined
+    ? null
+    : serveMonitor(new Monitor(sys.kernel), monitorSocketPath(options.monitor));
   try {
     return await sys.run();
   } finally {
+    server?.close();
     sys.machine.close();
   }
+}
+
+/** The socket path of a `unix:PATH` monitor address; a BootError for anything else. */
+export function monitorSocketPath(spec: string): string {
+  if (!spec.startsWith("unix:") || spec.length <= 5) {
+    throw new BootError(`bad monitor address '${spec}' (use unix:PATH)`);
+  }
+  return spec.slice(5);
 }
 
 /** Boots with a buffer console (deterministic) and runs to the end; for tests and scripts. */

@@ -42,6 +42,8 @@ Options:
                          stride, edf, rm
   --module-path DIR      also let the guest load modules by name from DIR (insmod, modswap);
                          may be repeated
+  --monitor unix:PATH    serve the monitor (info, x, stop/cont, module, sched, trace) on a
+                         Unix socket
   --share HOST[:GUEST]   show a host directory read-only in the guest (default GUEST /mnt/host)
   --tape PATH[,ro]       attach a SIMH .tap image as /dev/st0 and /dev/nst0 (a missing file is a
                          blank tape, written at rewind, unload and shutdown; ,ro write-protects
@@ -93,6 +95,8 @@ export interface CommandLine {
   scheduler?: string;
   /** `--module-path` directories. */
   modulePaths?: string[];
+  /** `--monitor` address. */
+  monitor?: string;
   /** Host directories to share. */
   shares: { hostDir: string; guestDir: string }[];
   /** The tape image. */
@@ -181,6 +185,7 @@ const VALUE_OPTIONS = new Set([
   "--quantum",
   "--sched",
   "--module-path",
+  "--monitor",
   "--share",
   "--tape",
   "--bare",
@@ -236,6 +241,7 @@ export function parseCommandLine(args: string[]): CommandLine {
         quantum: { type: "string" },
         sched: { type: "string" },
         "module-path": { type: "string", multiple: true },
+        monitor: { type: "string" },
         share: { type: "string", multiple: true },
         tape: { type: "string" },
         bare: { type: "string" },
@@ -279,6 +285,12 @@ export function parseCommandLine(args: string[]): CommandLine {
   if (v.mem !== undefined) out.ramSize = parseMem(v.mem);
   if (v.quantum !== undefined) out.quantumMs = parsePositive("quantum", v.quantum);
   if (v.sched !== undefined) out.scheduler = v.sched;
+  if (v.monitor !== undefined) {
+    if (!v.monitor.startsWith("unix:") || v.monitor.length <= 5) {
+      throw new UsageError(`--monitor: bad address '${v.monitor}' (use unix:PATH)`);
+    }
+    out.monitor = v.monitor;
+  }
   const mp = v["module-path"];
   if (mp !== undefined) {
     for (const dir of mp) {
@@ -455,6 +467,7 @@ export async function main(args: string[]): Promise<number> {
       quantum: line.quantumMs === undefined ? undefined : `${line.quantumMs}ms`,
       scheduler: line.scheduler,
       modulePaths: line.modulePaths,
+      monitor: line.monitor,
       init: line.init,
       cmd: line.cmd,
       share: line.shares,

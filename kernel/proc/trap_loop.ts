@@ -164,7 +164,8 @@ export class TrapLoop {
    */
   daemonEvents = 0;
   /** The trace recorder, or null. */
-  readonly trace: TraceRecorder | null;
+  /** The Chrome trace recorder, or null (the monitor may attach one while running). */
+  trace: TraceRecorder | null;
   /** Per-thread floating-point state (lazy save with sstatus.FS). */
   readonly fp: FpContexts;
   readonly #cpu: CpuPort;
@@ -186,6 +187,8 @@ export class TrapLoop {
   #chargedInRun = 0;
   // Cycle count when the current cpu.run began (-1 outside run).
   #runStart = -1;
+  #paused: Promise<void> | null = null;
+  #unpause: (() => void) | null = null;
 
   /** Creates the loop. */
   constructor(options: TrapLoopOptions) {
@@ -249,6 +252,27 @@ export class TrapLoop {
     return Ecall.RESUMED;
   }
 
+  /**
+   * Pauses the loop at its next step (the monitor's `stop`): nothing runs
+   * and simulated time stands still until {@link resume}.
+   */
+  pause(): void {
+    if (this.#paused === null) this.#paused = new Promise((r) => this.#unpause = r);
+  }
+
+  /** Ends a {@link pause}. */
+  resume(): void {
+    const r = this.#unpause;
+    this.#paused = null;
+    this.#unpause = null;
+    r?.();
+  }
+
+  /** True while paused. */
+  get paused(): boolean {
+    return this.#paused !== null;
+  }
+
   /** Stops the loop after the current trap; `run` then resolves. */
   halt(status: number): void {
     if (this.halted) return;
@@ -301,6 +325,10 @@ export class TrapLoop {
       }
       // Simulated time stands still while the host does work a call waits for.
       if (this.#hostWork !== undefined && this.#hostWork.busy) await this.#hostWork.settle();
+      if (this.#paused !== null) {
+        await this.#paused;
+        continue;
+      }
       let t = table.current;
       try {
         if (t === null || t.state !== TaskState.RUNNING) {
