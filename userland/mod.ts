@@ -108,6 +108,7 @@ export const BENCHMARKS: readonly string[] = [
   "bench_pipe",
   "bench_thread_switch",
   "bench_yield",
+  "schedmix",
 ];
 
 /** Names of every built program currently in {@link USERLAND_BIN_DIR}, sorted. */
