@@ -11,10 +11,10 @@
  * @module
  */
 
-import { SCHED, type SchedInfo, type SchedulerPolicy, type Thread } from "../../kernel/api.ts";
+import { SCHED, type SchedInfo, type Thread } from "../../kernel/api.ts";
 import { admitWithin } from "./deadline.ts";
 import { policyModule } from "./policy_module.ts";
-import { ReadySet, rtPreempts, rtQuantum, rtRank } from "./ready_set.ts";
+import { ReadySetPolicy, rtPreempts, rtRank } from "./ready_set.ts";
 
 /** The key EDF orders by: the job's absolute deadline (open jobs only). */
 function deadlineOf(t: Thread): number {
@@ -23,40 +23,19 @@ function deadlineOf(t: Thread): number {
 }
 
 /** Earliest deadline first. */
-export class EdfPolicy implements SchedulerPolicy {
+export class EdfPolicy extends ReadySetPolicy {
   /** Policy name. */
-  readonly name: string = "edf";
-  readonly #ready = new ReadySet();
-
-  /** Ready threads. */
-  get readyCount(): number {
-    return this.#ready.size;
-  }
-
-  /** Adds a ready thread. */
-  enqueue(t: Thread, _reason: number): void {
-    this.#ready.add(t);
-  }
-
-  /** Removes a thread that is no longer ready. */
-  remove(t: Thread): void {
-    this.#ready.remove(t);
-  }
+  override readonly name: string = "edf";
 
   /** Earliest deadline among deadline tasks; then by class; then arrival. */
-  pickNext(_now: number): Thread | null {
-    return this.#ready.take((a, b) =>
+  override pickNext(_now: number): Thread | null {
+    return this.ready.take((a, b) =>
       a.sched.policy === SCHED.DEADLINE ? deadlineOf(b) - deadlineOf(a) : 0
     );
   }
 
-  /** The boot quantum (FIFO threads: until they block). */
-  quantum(t: Thread, defaultQuantum: number): number {
-    return rtQuantum(t, defaultQuantum);
-  }
-
   /** A better class, or an earlier deadline, preempts. */
-  preempts(ready: Thread, running: Thread): boolean {
+  override preempts(ready: Thread, running: Thread): boolean {
     if (rtRank(ready) !== rtRank(running)) return rtPreempts(ready, running);
     return ready.sched.policy === SCHED.DEADLINE && deadlineOf(ready) < deadlineOf(running);
   }
@@ -64,11 +43,6 @@ export class EdfPolicy implements SchedulerPolicy {
   /** Utilisation at most 1. */
   admit(t: Thread, next: SchedInfo, all: Iterable<Thread>): number {
     return admitWithin(t, next, all, () => 1);
-  }
-
-  /** Everything ready, oldest first. */
-  drain(): Thread[] {
-    return this.#ready.drain();
   }
 }
 

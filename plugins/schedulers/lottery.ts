@@ -10,49 +10,33 @@
  * @module
  */
 
-import { niceToWeight, type SchedulerPolicy, type Thread } from "../../kernel/api.ts";
+import { niceToWeight, type Thread } from "../../kernel/api.ts";
 import { policyModule } from "./policy_module.ts";
-import { ReadySet, rtPreempts, rtQuantum, rtRank } from "./ready_set.ts";
+import { ReadySetPolicy, rtRank } from "./ready_set.ts";
 
 /** Lottery scheduling with nice-derived tickets. */
-export class LotteryPolicy implements SchedulerPolicy {
+export class LotteryPolicy extends ReadySetPolicy {
   /** Policy name. */
-  readonly name: string = "lottery";
-  readonly #ready = new ReadySet();
+  override readonly name: string = "lottery";
   #rng = 0x2545f491;
 
-  /** Ready threads. */
-  get readyCount(): number {
-    return this.#ready.size;
-  }
-
-  /** Adds a ready thread. */
-  enqueue(t: Thread, _reason: number): void {
-    this.#ready.add(t);
-  }
-
-  /** Removes a thread that is no longer ready. */
-  remove(t: Thread): void {
-    this.#ready.remove(t);
-  }
-
   /** Draws a winning ticket among the ready threads (real-time threads first). */
-  pickNext(_now: number): Thread | null {
+  override pickNext(_now: number): Thread | null {
     let rt = false, total = 0;
-    this.#ready.forEach((t) => {
+    this.ready.forEach((t) => {
       if (rtRank(t) > 0) rt = true;
       else total += niceToWeight(t.priority);
     });
-    if (rt || total === 0) return this.#ready.take(() => 0);
+    if (rt || total === 0) return this.ready.take(() => 0);
     let winner = this.#next() % total;
     let chosen: Thread | null = null;
-    this.#ready.forEach((t) => {
+    this.ready.forEach((t) => {
       if (chosen !== null) return;
       winner -= niceToWeight(t.priority);
       if (winner < 0) chosen = t;
     });
     const w = chosen as Thread | null;
-    if (w !== null) this.#ready.remove(w);
+    if (w !== null) this.ready.remove(w);
     return w;
   }
 
@@ -64,21 +48,6 @@ export class LotteryPolicy implements SchedulerPolicy {
     x ^= x << 5;
     this.#rng = x;
     return x >>> 0;
-  }
-
-  /** The boot quantum (FIFO threads: until they block). */
-  quantum(t: Thread, defaultQuantum: number): number {
-    return rtQuantum(t, defaultQuantum);
-  }
-
-  /** Only a better real-time class preempts. */
-  preempts(ready: Thread, running: Thread): boolean {
-    return rtPreempts(ready, running);
-  }
-
-  /** Everything ready, oldest first. */
-  drain(): Thread[] {
-    return this.#ready.drain();
   }
 }
 

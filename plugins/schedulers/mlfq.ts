@@ -14,9 +14,9 @@
  * @module
  */
 
-import { EnqueueReason, type SchedulerPolicy, type Thread } from "../../kernel/api.ts";
+import { EnqueueReason, type Thread } from "../../kernel/api.ts";
 import { policyModule } from "./policy_module.ts";
-import { ReadySet, rtPreempts, rtQuantum, rtRank } from "./ready_set.ts";
+import { ReadySetPolicy, rtPreempts, rtQuantum, rtRank } from "./ready_set.ts";
 
 /** Number of levels. */
 export const MLFQ_LEVELS = 3;
@@ -24,22 +24,16 @@ export const MLFQ_LEVELS = 3;
 export const BOOST_QUANTA = 50;
 
 /** The multi-level feedback queue. */
-export class MlfqPolicy implements SchedulerPolicy {
+export class MlfqPolicy extends ReadySetPolicy {
   /** Policy name. */
-  readonly name: string = "mlfq";
-  readonly #ready = new ReadySet();
+  override readonly name: string = "mlfq";
   #quantum = 0;
   #nextBoost = -1;
   /** Boost epoch: a thread whose `pass` is older than this is moved to the top when seen. */
   #epoch = 1;
 
-  /** Ready threads. */
-  get readyCount(): number {
-    return this.#ready.size;
-  }
-
   /** Rule 3 for new threads; rule 5 applied lazily by epoch. */
-  enqueue(t: Thread, reason: number): void {
+  override enqueue(t: Thread, reason: number): void {
     const s = t.sched;
     const fresh = reason === EnqueueReason.NEW || reason === EnqueueReason.MIGRATE;
     if (fresh || s.pass < this.#epoch) {
@@ -47,27 +41,22 @@ export class MlfqPolicy implements SchedulerPolicy {
       s.used = 0;
     }
     s.pass = this.#epoch;
-    this.#ready.add(t);
-  }
-
-  /** Removes a thread that is no longer ready. */
-  remove(t: Thread): void {
-    this.#ready.remove(t);
+    this.ready.add(t);
   }
 
   /** Highest level first, round robin within it. */
-  pickNext(now: number): Thread | null {
+  override pickNext(now: number): Thread | null {
     if (this.#quantum > 0) {
       if (this.#nextBoost < 0) this.#nextBoost = now + this.#quantum * BOOST_QUANTA;
       if (now >= this.#nextBoost) this.#boost(now);
     }
-    return this.#ready.take((a, b) => b.sched.level - a.sched.level);
+    return this.ready.take((a, b) => b.sched.level - a.sched.level);
   }
 
   #boost(now: number): void {
     this.#epoch++;
     this.#nextBoost = now + this.#quantum * BOOST_QUANTA;
-    this.#ready.forEach((t) => {
+    this.ready.forEach((t) => {
       t.sched.level = 0;
       t.sched.used = 0;
       t.sched.pass = this.#epoch;
@@ -75,7 +64,7 @@ export class MlfqPolicy implements SchedulerPolicy {
   }
 
   /** Level k's slice: the quantum doubled k times. */
-  quantum(t: Thread, defaultQuantum: number): number {
+  override quantum(t: Thread, defaultQuantum: number): number {
     this.#quantum = defaultQuantum;
     if (rtRank(t) > 0) return rtQuantum(t, defaultQuantum);
     const s = t.sched;
@@ -99,14 +88,9 @@ export class MlfqPolicy implements SchedulerPolicy {
   }
 
   /** Real-time classes, or a thread at a higher level, preempt. */
-  preempts(ready: Thread, running: Thread): boolean {
+  override preempts(ready: Thread, running: Thread): boolean {
     if (rtRank(ready) !== rtRank(running)) return rtPreempts(ready, running);
     return rtRank(ready) === 0 && ready.sched.level < running.sched.level;
-  }
-
-  /** Everything ready, oldest first. */
-  drain(): Thread[] {
-    return this.#ready.drain();
   }
 }
 

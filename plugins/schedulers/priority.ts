@@ -10,40 +10,24 @@
  * @module
  */
 
-import type { SchedulerPolicy, Thread } from "../../kernel/api.ts";
+import type { Thread } from "../../kernel/api.ts";
 import { policyModule } from "./policy_module.ts";
-import { ReadySet, rtPreempts, rtQuantum, rtRank } from "./ready_set.ts";
+import { ReadySetPolicy, rtPreempts, rtQuantum, rtRank } from "./ready_set.ts";
 
 /** Aging: one priority step per this many quanta spent waiting. */
 export const AGING_QUANTA = 2;
 
 /** Static priority with aging. */
-export class PriorityPolicy implements SchedulerPolicy {
+export class PriorityPolicy extends ReadySetPolicy {
   /** Policy name. */
-  readonly name: string = "priority";
-  readonly #ready = new ReadySet();
+  override readonly name: string = "priority";
   #now = 0;
   #agingCycles = 0;
 
-  /** Ready threads. */
-  get readyCount(): number {
-    return this.#ready.size;
-  }
-
-  /** Adds a ready thread. */
-  enqueue(t: Thread, _reason: number): void {
-    this.#ready.add(t);
-  }
-
-  /** Removes a thread that is no longer ready. */
-  remove(t: Thread): void {
-    this.#ready.remove(t);
-  }
-
   /** Lowest effective priority first. */
-  pickNext(now: number): Thread | null {
+  override pickNext(now: number): Thread | null {
     this.#now = now;
-    return this.#ready.take((a, b) => this.#effective(b) - this.#effective(a));
+    return this.ready.take((a, b) => this.#effective(b) - this.#effective(a));
   }
 
   /** The nice value less one step per aging interval waited. */
@@ -54,20 +38,15 @@ export class PriorityPolicy implements SchedulerPolicy {
   }
 
   /** The boot quantum (FIFO threads: until they block). */
-  quantum(t: Thread, defaultQuantum: number): number {
+  override quantum(t: Thread, defaultQuantum: number): number {
     this.#agingCycles = defaultQuantum * AGING_QUANTA;
     return rtQuantum(t, defaultQuantum);
   }
 
   /** A better real-time class, or a more urgent nice value, preempts. */
-  preempts(ready: Thread, running: Thread): boolean {
+  override preempts(ready: Thread, running: Thread): boolean {
     if (rtRank(ready) !== rtRank(running)) return rtPreempts(ready, running);
     return rtRank(ready) > 100 ? false : ready.priority < running.priority;
-  }
-
-  /** Everything ready, oldest first. */
-  drain(): Thread[] {
-    return this.#ready.drain();
   }
 }
 

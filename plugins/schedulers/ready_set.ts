@@ -14,7 +14,7 @@
  * @module
  */
 
-import { SCHED, type Thread } from "../../kernel/api.ts";
+import { SCHED, type SchedulerPolicy, type Thread } from "../../kernel/api.ts";
 
 /** Rank of a real-time class: higher runs first; 0 for ordinary threads. */
 export function rtRank(t: Thread): number {
@@ -102,4 +102,49 @@ export class ReadySet {
 /** True when `ready` should preempt `running` because of its real-time class alone. */
 export function rtPreempts(ready: Thread, running: Thread): boolean {
   return rtRank(ready) > rtRank(running);
+}
+
+/**
+ * The common part of the policies here: a {@link ReadySet}, real-time
+ * slices, and preemption by a better real-time class. A policy supplies its
+ * name and `pickNext`, and overrides what it does differently.
+ */
+export abstract class ReadySetPolicy implements SchedulerPolicy {
+  /** Policy name. */
+  abstract readonly name: string;
+  /** The ready threads. */
+  protected readonly ready: ReadySet = new ReadySet();
+
+  /** Ready threads. */
+  get readyCount(): number {
+    return this.ready.size;
+  }
+
+  /** Adds a ready thread. */
+  enqueue(t: Thread, _reason: number): void {
+    this.ready.add(t);
+  }
+
+  /** Removes a thread that is no longer ready. */
+  remove(t: Thread): void {
+    this.ready.remove(t);
+  }
+
+  /** Removes and returns the thread to run next. */
+  abstract pickNext(now: number): Thread | null;
+
+  /** The boot quantum (FIFO threads: until they block). */
+  quantum(t: Thread, defaultQuantum: number): number {
+    return rtQuantum(t, defaultQuantum);
+  }
+
+  /** Only a better real-time class preempts. */
+  preempts(ready: Thread, running: Thread): boolean {
+    return rtPreempts(ready, running);
+  }
+
+  /** Everything ready, oldest first. */
+  drain(): Thread[] {
+    return this.ready.drain();
+  }
 }

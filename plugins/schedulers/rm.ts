@@ -9,10 +9,10 @@
  * @module
  */
 
-import { SCHED, type SchedInfo, type SchedulerPolicy, type Thread } from "../../kernel/api.ts";
+import { SCHED, type SchedInfo, type Thread } from "../../kernel/api.ts";
 import { admitWithin } from "./deadline.ts";
 import { policyModule } from "./policy_module.ts";
-import { ReadySet, rtPreempts, rtQuantum, rtRank } from "./ready_set.ts";
+import { ReadySetPolicy, rtPreempts, rtRank } from "./ready_set.ts";
 
 /**
  * Liu and Layland's utilisation bound for `n` tasks.
@@ -29,40 +29,19 @@ export function liuLaylandBound(n: number): number {
 }
 
 /** Rate monotonic. */
-export class RmPolicy implements SchedulerPolicy {
+export class RmPolicy extends ReadySetPolicy {
   /** Policy name. */
-  readonly name: string = "rm";
-  readonly #ready = new ReadySet();
-
-  /** Ready threads. */
-  get readyCount(): number {
-    return this.#ready.size;
-  }
-
-  /** Adds a ready thread. */
-  enqueue(t: Thread, _reason: number): void {
-    this.#ready.add(t);
-  }
-
-  /** Removes a thread that is no longer ready. */
-  remove(t: Thread): void {
-    this.#ready.remove(t);
-  }
+  override readonly name: string = "rm";
 
   /** Shortest period among deadline tasks; then by class; then arrival. */
-  pickNext(_now: number): Thread | null {
-    return this.#ready.take((a, b) =>
+  override pickNext(_now: number): Thread | null {
+    return this.ready.take((a, b) =>
       a.sched.policy === SCHED.DEADLINE ? b.sched.dlPeriodCycles - a.sched.dlPeriodCycles : 0
     );
   }
 
-  /** The boot quantum (FIFO threads: until they block). */
-  quantum(t: Thread, defaultQuantum: number): number {
-    return rtQuantum(t, defaultQuantum);
-  }
-
   /** A better class, or a shorter period, preempts. */
-  preempts(ready: Thread, running: Thread): boolean {
+  override preempts(ready: Thread, running: Thread): boolean {
     if (rtRank(ready) !== rtRank(running)) return rtPreempts(ready, running);
     return ready.sched.policy === SCHED.DEADLINE &&
       ready.sched.dlPeriodCycles < running.sched.dlPeriodCycles;
@@ -71,11 +50,6 @@ export class RmPolicy implements SchedulerPolicy {
   /** Liu and Layland's bound. */
   admit(t: Thread, next: SchedInfo, all: Iterable<Thread>): number {
     return admitWithin(t, next, all, liuLaylandBound);
-  }
-
-  /** Everything ready, oldest first. */
-  drain(): Thread[] {
-    return this.#ready.drain();
   }
 }
 

@@ -10,54 +10,38 @@
  * @module
  */
 
-import {
-  EnqueueReason,
-  niceToWeight,
-  type SchedulerPolicy,
-  type Thread,
-} from "../../kernel/api.ts";
+import { EnqueueReason, niceToWeight, type Thread } from "../../kernel/api.ts";
 import { policyModule } from "./policy_module.ts";
-import { ReadySet, rtPreempts, rtQuantum } from "./ready_set.ts";
+import { ReadySetPolicy, rtQuantum } from "./ready_set.ts";
 
 /** Stride numerator: a nice-0 thread's pass advances by STRIDE1/1024 per cycle-quantum. */
 export const STRIDE1 = 1 << 20;
 
 /** Stride scheduling. */
-export class StridePolicy implements SchedulerPolicy {
+export class StridePolicy extends ReadySetPolicy {
   /** Policy name. */
-  readonly name: string = "stride";
-  readonly #ready = new ReadySet();
+  override readonly name: string = "stride";
   #quantum = 1;
   /** The pass of the most recently picked thread (the global pass). */
   #globalPass = 0;
 
-  /** Ready threads. */
-  get readyCount(): number {
-    return this.#ready.size;
-  }
-
   /** A thread that was not just preempted joins at the global pass. */
-  enqueue(t: Thread, reason: number): void {
+  override enqueue(t: Thread, reason: number): void {
     const s = t.sched;
     if (reason === EnqueueReason.NEW || reason === EnqueueReason.MIGRATE) s.pass = this.#globalPass;
     else if (reason === EnqueueReason.WAKE) s.pass = Math.max(s.pass, this.#globalPass);
-    this.#ready.add(t);
-  }
-
-  /** Removes a thread that is no longer ready. */
-  remove(t: Thread): void {
-    this.#ready.remove(t);
+    this.ready.add(t);
   }
 
   /** Lowest pass first. */
-  pickNext(_now: number): Thread | null {
-    const t = this.#ready.take((a, b) => b.sched.pass - a.sched.pass);
+  override pickNext(_now: number): Thread | null {
+    const t = this.ready.take((a, b) => b.sched.pass - a.sched.pass);
     if (t !== null) this.#globalPass = t.sched.pass;
     return t;
   }
 
   /** The boot quantum (FIFO threads: until they block). */
-  quantum(t: Thread, defaultQuantum: number): number {
+  override quantum(t: Thread, defaultQuantum: number): number {
     this.#quantum = defaultQuantum;
     return rtQuantum(t, defaultQuantum);
   }
@@ -65,16 +49,6 @@ export class StridePolicy implements SchedulerPolicy {
   /** Advances the pass by the stride, in proportion to the cycles used. */
   charge(t: Thread, cycles: number): void {
     t.sched.pass += (STRIDE1 / niceToWeight(t.priority)) * (cycles / this.#quantum);
-  }
-
-  /** Only a better real-time class preempts. */
-  preempts(ready: Thread, running: Thread): boolean {
-    return rtPreempts(ready, running);
-  }
-
-  /** Everything ready, oldest first. */
-  drain(): Thread[] {
-    return this.#ready.drain();
   }
 }
 
