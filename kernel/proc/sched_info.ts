@@ -136,24 +136,31 @@ export class SchedInfo {
   /** Policy scratch: cycles used at the current level or in the current allotment. */
   used = 0;
 
-  /** Copies the attributes (not the accounting) of `from`, as fork does. */
-  inherit(from: SchedInfo): void {
-    const resetOnFork = (from.flags & SCHED_FLAG_RESET_ON_FORK) !== 0;
-    this.flags = from.flags & ~SCHED_FLAG_RESET_ON_FORK;
-    if (resetOnFork && from.policy !== SCHED.OTHER) {
-      this.policy = SCHED.OTHER;
-      this.rtPriority = 0;
-      return;
-    }
-    this.flags = from.flags;
+  /** Takes the attributes of `from`: class, priority, flags, deadline parameters. */
+  setAttributes(from: SchedInfo): void {
     this.policy = from.policy;
     this.rtPriority = from.rtPriority;
+    this.flags = from.flags;
     this.dlRuntime = from.dlRuntime;
     this.dlDeadline = from.dlDeadline;
     this.dlPeriod = from.dlPeriod;
     this.dlRuntimeCycles = from.dlRuntimeCycles;
     this.dlDeadlineCycles = from.dlDeadlineCycles;
     this.dlPeriodCycles = from.dlPeriodCycles;
+  }
+
+  /**
+   * The attributes (not the accounting) of `from`, as fork passes them on:
+   * with SCHED_FLAG_RESET_ON_FORK the child is an ordinary thread and the
+   * flag is cleared, as in Linux.
+   */
+  inherit(from: SchedInfo): void {
+    this.setAttributes(from);
+    if ((from.flags & SCHED_FLAG_RESET_ON_FORK) === 0) return;
+    this.flags &= ~SCHED_FLAG_RESET_ON_FORK;
+    if (from.policy !== SCHED.OTHER && from.policy !== SCHED.BATCH && from.policy !== SCHED.IDLE) {
+      this.setAttributes(new SchedInfo());
+    }
   }
 }
 

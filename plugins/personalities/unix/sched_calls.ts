@@ -65,16 +65,11 @@ function apply(t: Thread, api: KernelApi, th: Thread, next: SchedInfo, nice: num
   if (verdict !== 0) return verdict;
   const s = th.sched;
   const wasDeadline = s.policy === SCHED.DEADLINE;
-  s.policy = next.policy;
-  s.rtPriority = next.rtPriority;
-  s.flags = next.flags;
-  s.dlRuntime = next.dlRuntime;
-  s.dlDeadline = next.dlDeadline;
-  s.dlPeriod = next.dlPeriod;
   const hz = api.config.frequency;
-  s.dlRuntimeCycles = Math.ceil(next.dlRuntime * hz / 1e9);
-  s.dlDeadlineCycles = Math.ceil(next.dlDeadline * hz / 1e9);
-  s.dlPeriodCycles = Math.ceil(next.dlPeriod * hz / 1e9);
+  next.dlRuntimeCycles = Math.ceil(next.dlRuntime * hz / 1e9);
+  next.dlDeadlineCycles = Math.ceil(next.dlDeadline * hz / 1e9);
+  next.dlPeriodCycles = Math.ceil(next.dlPeriod * hz / 1e9);
+  s.setAttributes(next);
   if (next.policy === SCHED.DEADLINE && !wasDeadline) {
     s.releasedAt = api.cycles();
     s.absDeadline = s.releasedAt + s.dlDeadlineCycles;
