@@ -107,7 +107,7 @@ export interface ModuleContext {
   /** Registers a file system type for {@link KernelApi.mount}. K.EXIST if the type is taken. */
   registerFileSystem(type: string, factory: FileSystemFactory): KStatus;
   /** Calls `callback` once after `delayNs` of simulated time; returns a timer id. */
-  startTimer(delayNs: number, callback: () => void): number;
+  startTimer(delayNs: number, callback: () => void, daemon?: boolean): number;
   /** Cancels a timer from {@link ModuleContext.startTimer} (harmless if it already fired). */
   cancelTimer(id: number): void;
   /**

@@ -235,6 +235,7 @@ export class Kernel extends FileCalls implements KernelApi {
       budget: options.budget,
       hostYield: options.hostYield,
       hostWork: this.hostWork,
+      daemonTimers: () => this.#time.daemonTimers,
       trace: options.traceRecorder ?? null,
     });
     this.#traps.attach(this.loop);

@@ -95,7 +95,7 @@ export class Registrations {
       unregisterPersonality: (name) => this.unregisterPersonality(name, owner),
       setScheduler: (policy) => this.setScheduler(policy, owner),
       registerFileSystem: (type, factory) => this.registerFileSystem(type, factory, owner),
-      startTimer: (delayNs, cb) => this.#d.time.startTimer(delayNs, cb, owner),
+      startTimer: (delayNs, cb, daemon) => this.#d.time.startTimer(delayNs, cb, owner, daemon),
       cancelTimer: (id) => this.#d.time.cancelTimer(id),
       onConsoleInputEnd: (handler) => this.eofHandlers.add(handler, owner),
       allocDmaBuffer: (size) => this.#d.dmaBuffers.alloc(size, owner),

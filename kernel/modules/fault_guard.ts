@@ -123,6 +123,6 @@ export function guardRegistrar(name: string, reg: Registrar, sink: FaultSink): R
   return {
     ...reg,
     registerCharDevice: (r, ops) => reg.registerCharDevice(r, guardFileOps(name, ops, sink)),
-    startTimer: (ns, cb) => reg.startTimer(ns, guardCallback(name, cb, sink)),
+    startTimer: (ns, cb, daemon) => reg.startTimer(ns, guardCallback(name, cb, sink), daemon),
   };
 }

@@ -132,6 +132,8 @@ export interface TrapLoopOptions {
   budget?: number;
   /** Called every few milliseconds of host time so that host I/O can run (terminal console). */
   hostYield?: () => Promise<void>;
+  /** Pending daemon timers (see `Timekeeping.daemonTimers`). */
+  daemonTimers?: () => number;
   /** Host work system calls wait for (module loads): awaited before anything else runs. */
   hostWork?: { readonly busy: boolean; settle(): Promise<void> };
   /** Records run slices, interrupts and faults in Chrome trace format when set. */
@@ -188,6 +190,9 @@ export class TrapLoop {
   // Cycle count when the current cpu.run began (-1 outside run).
   #runStart = -1;
   #paused: Promise<void> | null = null;
+  // Set once a daemon timer got its tick while the machine was idle; cleared when a thread runs.
+  #daemonTicked = false;
+  readonly #daemonTimers: () => number;
   #unpause: (() => void) | null = null;
 
   /** Creates the loop. */
@@ -201,6 +206,7 @@ export class TrapLoop {
     this.#budget = options.budget ?? 1_000_000;
     this.#hostYield = options.hostYield;
     this.#hostWork = options.hostWork;
+    this.#daemonTimers = options.daemonTimers ?? (() => 0);
     this.trace = options.trace ?? null;
     this.fp = new FpContexts(options.cpu);
     if ("ecallHook" in this.#cpu) this.#cpu.ecallHook = () => this.#fastEcall();
@@ -458,6 +464,7 @@ export class TrapLoop {
     const t = table.policy.pickNext(this.#clock.now);
     if (t === null) return null;
     table.dispatched(t, this.#clock.now);
+    this.#daemonTicked = false;
     t.state = TaskState.RUNNING;
     table.current = t;
     this.#sliceStart = this.#clock.now;
@@ -512,6 +519,25 @@ export class TrapLoop {
     this.#armedHi = MAX_U32;
   }
 
+  /** Skips idle time to the next clock event, paced to host time in interactive runs. */
+  async #advanceIdle(): Promise<void> {
+    const clock = this.#clock;
+    const before = clock.now;
+    const gap = clock.peekNextEventTime() - before;
+    const pace = gap > 0 && this.#hooks.paceIdle !== undefined ? this.#hooks.paceIdle(gap) : null;
+    if (pace !== null) {
+      const passed = await pace;
+      if (passed < gap) {
+        // Woken early by host input: let simulated time follow host time, short of the event.
+        clock.advanceTo(before + Math.max(0, passed));
+        this.stats.idleCycles += clock.now - before;
+        return;
+      }
+    }
+    clock.advanceToNextEvent();
+    this.stats.idleCycles += clock.now - before;
+  }
+
   /** Nothing runnable: interrupts, then clock events, then host input, else deadlock. */
   async #idle(): Promise<boolean> {
     const cpu = this.#cpu;
@@ -524,26 +550,21 @@ export class TrapLoop {
       this.#hooks.externalInterrupt();
       return true;
     }
-    if (clock.pendingCount > this.daemonEvents) {
-      const before = clock.now;
-      const gap = clock.peekNextEventTime() - before;
-      const pace = gap > 0 && this.#hooks.paceIdle !== undefined ? this.#hooks.paceIdle(gap) : null;
-      if (pace !== null) {
-        const passed = await pace;
-        if (passed < gap) {
-          // Woken early by host input: let simulated time follow host time, short of the event.
-          clock.advanceTo(before + Math.max(0, passed));
-          this.stats.idleCycles += clock.now - before;
-          return true;
-        }
-      }
-      clock.advanceToNextEvent();
-      this.stats.idleCycles += clock.now - before;
+    // Daemon timers (a polling driver's tick) do not keep an idle machine
+    // busy: they get one tick after the last thread stopped, then run at host
+    // pace if the run is paced, else only after host input arrives.
+    const daemons = this.#daemonTimers();
+    const busy = clock.pendingCount > this.daemonEvents + daemons;
+    const paced = this.#hooks.paceIdle !== undefined;
+    if (busy || (daemons > 0 && (!this.#daemonTicked || paced))) {
+      if (!busy) this.#daemonTicked = true;
+      await this.#advanceIdle();
       return true;
     }
     const wait = this.#hooks.waitForHost();
     if (wait !== null) {
       await wait;
+      if (daemons > 0) await this.#advanceIdle();
       return true;
     }
     return this.#hooks.deadlock(this.#table.blockedThreads());
