@@ -81,14 +81,17 @@ export type { Uart16550, UartStats } from "./hw/uart.ts";
 export type { SignalCalls } from "./kernel/ipc/signal_calls.ts";
 export type { SignalService } from "./kernel/ipc/signal_service.ts";
 export type { FpContexts } from "./kernel/proc/fp_context.ts";
+export type { HostWork, HostWorkPort } from "./kernel/proc/host_work.ts";
 export type { ThreadFpState } from "./kernel/proc/process.ts";
 export type {
   CpuInfo,
   InterruptInfo,
   MapInfo,
   MemInfo,
+  ModuleLine,
   ProcessInfo,
   ProcInfoProvider,
+  SchedStatsInfo,
 } from "./kernel/fs/procfs.ts";
 export type { SignalEngine } from "./kernel/ipc/signals.ts";
 export type { FsDeps } from "./kernel/kernel.ts";

@@ -53,6 +53,7 @@ export { EnqueueReason } from "./proc/scheduler.ts";
 export type { SchedulerPolicy } from "./proc/scheduler.ts";
 /** The kernel's FIFO ready queue, a base for scheduler plugins. */
 export { FifoPolicy } from "./proc/fifo_policy.ts";
+export { niceToWeight, SCHED, SCHED_FLAG_RESET_ON_FORK, SchedInfo } from "./proc/sched_info.ts";
 export { NR_OPEN, RLIM_NLIMITS, RLIMIT, Rlimits } from "./proc/rlimits.ts";
 export { WaitQueue } from "./ipc/wait_queue.ts";
 export { CLD, SEGV, SI, sigIsMember } from "./ipc/signals.ts";
@@ -91,6 +92,8 @@ export * from "./api_personality.ts";
 export * from "./api_modules.ts";
 import type { Personality, WaitRecord } from "./api_personality.ts";
 import type { ModuleManager } from "./api_modules.ts";
+import type { GuestModuleCalls } from "./modules/module_calls.ts";
+export type { GuestModuleCalls } from "./modules/module_calls.ts";
 
 /** uname-style system identification. */
 export interface SystemInfo {
@@ -324,6 +327,11 @@ export interface KernelApi {
   realtimeNs(): bigint;
   /** Simulated cycles since boot. */
   cycles(): number;
+  /**
+   * CPU cycles `t` has used (user + system), including the user time of the
+   * run in progress when `t` is on the CPU (CLOCK_THREAD_CPUTIME_ID).
+   */
+  cpuCycles(t: Thread): number;
 
   // ---- memory of a process ----
 
@@ -457,6 +465,8 @@ export interface KernelApi {
 
   /** The module loader. */
   readonly modules: ModuleManager;
+  /** Module management on behalf of a guest thread (uid 0, trusted names only). */
+  readonly moduleCalls: GuestModuleCalls;
   /** A registered personality by name. */
   getPersonality(name: string): Personality | null;
   /** The active scheduling policy. */

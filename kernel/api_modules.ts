@@ -72,6 +72,8 @@ export class ResourceError extends Error {
 export interface ModuleContext {
   /** The module's name. */
   readonly name: string;
+  /** Parameters given at load (`insmod NAME key=value`); empty at boot. */
+  readonly params: Readonly<Record<string, string>>;
   /** The window of a claimed MMIO range, found by its base address (throws ResourceError if unclaimed). */
   mmio(base: number): MmioWindow;
   /**
@@ -105,7 +107,7 @@ export interface ModuleContext {
   /** Registers a file system type for {@link KernelApi.mount}. K.EXIST if the type is taken. */
   registerFileSystem(type: string, factory: FileSystemFactory): KStatus;
   /** Calls `callback` once after `delayNs` of simulated time; returns a timer id. */
-  startTimer(delayNs: number, callback: () => void): number;
+  startTimer(delayNs: number, callback: () => void, daemon?: boolean): number;
   /** Cancels a timer from {@link ModuleContext.startTimer} (harmless if it already fired). */
   cancelTimer(id: number): void;
   /**
@@ -196,6 +198,14 @@ export interface ModuleInfo {
   kind: ModuleKind;
   /** Where it was loaded from (URL or "builtin"). */
   source: string;
+  /** The descriptor's one-line description ("" without one). */
+  description: string;
+  /** Times the module was restarted after a host exception in its code. */
+  restarts: number;
+  /** Modules it depends on. */
+  dependsOn: string[];
+  /** Parameters given at load. */
+  params: Record<string, string>;
   /** References: dependants plus users (processes of a personality, ...). */
   refs: number;
   /** Claimed resources. */
@@ -204,10 +214,19 @@ export interface ModuleInfo {
 
 /** The module loader as the API exposes it (the monitor and `lsmod` use it). */
 export interface ModuleManager {
-  /** Loads a plugin file (path or URL) and initialises its `module` descriptor. */
-  load(specifier: string): Promise<ModuleInfo>;
+  /**
+   * Loads a plugin file (path or URL) and initialises its `module`
+   * descriptor; `params` reach it as `ctx.params`.
+   */
+  load(specifier: string, params?: Record<string, string>): Promise<ModuleInfo>;
   /** Loads an already imported descriptor (built-in modules, tests). */
-  loadDescriptor(descriptor: ModuleDescriptor, source?: string): Promise<ModuleInfo>;
+  loadDescriptor(
+    descriptor: ModuleDescriptor,
+    source?: string,
+    params?: Record<string, string>,
+  ): Promise<ModuleInfo>;
+  /** Imports a plugin file and returns its validated descriptor without loading it. */
+  inspect(specifier: string): Promise<ModuleDescriptor>;
   /** Unloads a module; refuses a busy one (ModuleBusyError) unless `force`. */
   unload(name: string, force?: boolean): Promise<void>;
   /**

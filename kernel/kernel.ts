@@ -50,6 +50,9 @@ import { AsidAllocator } from "./mm/asid.ts";
 import { FrameAllocator } from "./mm/frames.ts";
 import { DmaBufferPool } from "./mm/dma_buffers.ts";
 import { ModuleLoader } from "./modules/loader.ts";
+import { type GuestModuleCalls, ModuleCalls } from "./modules/module_calls.ts";
+import { moduleLines, trustedDirs } from "./modules/module_names.ts";
+import { HostWork } from "./proc/host_work.ts";
 import { BLOCK, NO_RESULT } from "./proc/call_result.ts";
 import { DEFAULT_KERNEL_COSTS, type KernelCosts } from "./proc/costs.ts";
 import { FifoPolicy } from "./proc/fifo_policy.ts";
@@ -117,6 +120,12 @@ export class Kernel extends FileCalls implements KernelApi {
   readonly charDevices: CharDeviceRegistry;
   /** The module loader. */
   readonly modules: ModuleLoader;
+  /** Host work system calls wait for (module loads), with simulated time standing still. */
+  readonly hostWork: HostWork<WaitQueue>;
+  /** Module management for the guest (insmod, rmmod, modswap, modinfo). */
+  readonly moduleCalls: GuestModuleCalls;
+  /** The trusted module directories (plugins/, then --module-path), searched by name. */
+  readonly moduleDirs: readonly URL[];
   /** Kernel log lines. */
   readonly logLines: string[] = [];
   /**
@@ -171,6 +180,7 @@ export class Kernel extends FileCalls implements KernelApi {
     const fallbackPolicy = new FifoPolicy();
     this.table = new ProcessTable(fallbackPolicy, (n) => new WaitQueue(n), {
       cancel: (id) => m.clock.cancel(id),
+      now: () => m.clock.now,
     });
     this.table.threadsMax = defaultThreadsMax(m.ram.size);
     this.pipeMemory = { used: 0, limit: Math.floor(m.ram.size / 4) };
@@ -186,6 +196,19 @@ export class Kernel extends FileCalls implements KernelApi {
     });
     this.charDevices = new CharDeviceRegistry();
     this.modules = this.#newLoader();
+    this.hostWork = new HostWork<WaitQueue>({
+      newQueue: (name) => new WaitQueue(name),
+      block: (t, q) => this.block(t, q),
+      wakeAll: (q) => q.wakeAll(),
+    });
+    const dirs = trustedDirs(options.modulePaths ?? []);
+    this.moduleDirs = dirs;
+    this.moduleCalls = new ModuleCalls(
+      this.modules,
+      this.hostWork as HostWork<unknown>,
+      () => dirs,
+      (line) => this.log(line),
+    );
     this.#reg = new Registrations({
       charDevices: this.charDevices,
       table: this.table,
@@ -220,6 +243,8 @@ export class Kernel extends FileCalls implements KernelApi {
       costs: this.#costs,
       budget: options.budget,
       hostYield: options.hostYield,
+      hostWork: this.hostWork,
+      daemonTimers: () => this.#time.daemonTimers,
       trace: options.traceRecorder ?? null,
     });
     this.#traps.attach(this.loop);
@@ -270,6 +295,7 @@ export class Kernel extends FileCalls implements KernelApi {
       holdRegistrations: (name) => this.#reg.hold(name),
       settleRegistrations: (from, to) => this.#reg.settle(from, to),
       log: (msg) => this.log(msg),
+      runHostWork: (work) => this.hostWork.background(work),
     });
   }
 
@@ -333,6 +359,7 @@ export class Kernel extends FileCalls implements KernelApi {
       shmemBytes: () => ramfsBytes(this.vfs),
       interrupts: () => this.#irq.info(),
       cycles: (p) => ({ user: userCycles(p), system: systemCycles(p) }),
+      modules: () => moduleLines(this.modules.list()),
     });
   }
 
@@ -576,6 +603,11 @@ export class Kernel extends FileCalls implements KernelApi {
   /** Simulated cycles. */
   cycles(): number {
     return this.machine.clock.now;
+  }
+
+  /** CPU cycles of `t`, the run in progress included. */
+  cpuCycles(t: Thread): number {
+    return this.loop.cpuCycles(t);
   }
 
   /** Parks the current thread on `queue` for I/O; the call restarts when it is woken. */

@@ -45,6 +45,11 @@ export interface KernelOptions {
   randomSeed?: number;
   /** Instructions per cpu.run call. */
   budget?: number;
+  /**
+   * Host directories trusted to hold modules a guest may load by name,
+   * searched after the project's `plugins/` tree (`--module-path`).
+   */
+  modulePaths?: string[];
   /** Records a Chrome trace (run slices, system calls, interrupts, faults) when set. */
   traceRecorder?: TraceRecorder;
   /**

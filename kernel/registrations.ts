@@ -83,6 +83,11 @@ export class Registrations {
   /** Creates the registries. */
   constructor(deps: RegistrationDeps) {
     this.#d = deps;
+    // An open file of a device is a use of the module serving it (rmmod answers EBUSY).
+    deps.charDevices.onUse = (major, minor, opened) => {
+      const owner = this.#devices.ownerOf(makeDev(major, minor));
+      if (owner !== null && owner !== undefined) deps.moduleRef(owner, opened);
+    };
   }
 
   /** The registration calls of module `owner`. */
@@ -94,7 +99,7 @@ export class Registrations {
       unregisterPersonality: (name) => this.unregisterPersonality(name, owner),
       setScheduler: (policy) => this.setScheduler(policy, owner),
       registerFileSystem: (type, factory) => this.registerFileSystem(type, factory, owner),
-      startTimer: (delayNs, cb) => this.#d.time.startTimer(delayNs, cb, owner),
+      startTimer: (delayNs, cb, daemon) => this.#d.time.startTimer(delayNs, cb, owner, daemon),
       cancelTimer: (id) => this.#d.time.cancelTimer(id),
       onConsoleInputEnd: (handler) => this.eofHandlers.add(handler, owner),
       onConsoleResize: (handler) => {

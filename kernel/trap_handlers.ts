@@ -76,7 +76,11 @@ export class TrapHandlers implements TrapHooks {
   readonly #unfinished = new WeakMap<Thread, number>();
   // Threads whose recorded call blocked: when the wait began (one span for the whole call).
   readonly #blockedSince = new WeakMap<Thread, number>();
-  #rec: TraceRecorder | null = null;
+  #loop: { readonly trace: TraceRecorder | null } | null = null;
+  // The loop's recorder, read at each use: the monitor may attach one while the machine runs.
+  get #rec(): TraceRecorder | null {
+    return this.#loop?.trace ?? null;
+  }
   #hostErrors = 0;
   #nudges = 0;
   #eofInjections = 0;
@@ -92,7 +96,7 @@ export class TrapHandlers implements TrapHooks {
 
   /** Connects the loop these handlers serve (built after them): its trace recorder. */
   attach(loop: TrapLoop): void {
-    this.#rec = loop.trace;
+    this.#loop = loop;
   }
 
   /** Dispatches a system call through the process's personality table. */
@@ -103,7 +107,8 @@ export class TrapHandlers implements TrapHooks {
     t.restartPc = (t.pc - 4) >>> 0;
     t.interrupted = false;
     const h = pers.syscalls[num];
-    const tracing = d.trace !== null || this.#rec !== null;
+    const rec = this.#loop?.trace ?? null;
+    const tracing = d.trace !== null || rec !== null;
     let t0 = 0;
     let entry: (string | null)[] | null = null;
     if (tracing) {

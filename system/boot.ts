@@ -14,6 +14,8 @@
  * @module
  */
 
+import { Monitor } from "./monitor.ts";
+import { serveMonitor } from "./monitor_server.ts";
 import { BufferConsole, type ConsoleIo } from "../hw/console_io.ts";
 import { TerminalConsole } from "./terminal_console.ts";
 import { createMachine, type Machine } from "../hw/machine.ts";
@@ -71,10 +73,35 @@ export interface BootConfig {
 /** The tape driver's module file (left out of a boot whose machine has no tape). */
 export const ST_MODULE = "plugins/drivers/st/mod.ts";
 
+/** The scheduler plugins under `plugins/schedulers/` (the {@link BootOptions.scheduler} names). */
+export const SCHEDULERS: readonly string[] = [
+  "round_robin",
+  "priority",
+  "mlfq",
+  "lottery",
+  "stride",
+  "edf",
+  "rm",
+];
+
+/** The default scheduler module. */
+const DEFAULT_SCHEDULER_MODULE = "plugins/schedulers/round_robin.ts";
+
+/** The modules to load: the boot configuration, with the scheduler option applied. */
+function bootModules(options: BootOptions): (string | ModuleDescriptor)[] {
+  const modules = (options.bootConfig ?? DEFAULT_BOOT_CONFIG).modules;
+  const name = options.scheduler;
+  if (name === undefined) return modules;
+  if (!SCHEDULERS.includes(name)) {
+    throw new BootError(`unknown scheduler '${name}' (one of: ${SCHEDULERS.join(", ")})`);
+  }
+  return modules.map((m) => m === DEFAULT_SCHEDULER_MODULE ? `plugins/schedulers/${name}.ts` : m);
+}
+
 /** The default boot modules. */
 export const DEFAULT_BOOT_CONFIG: BootConfig = {
   modules: [
-    "plugins/schedulers/round_robin.ts",
+    DEFAULT_SCHEDULER_MODULE,
     "plugins/personalities/unix/mod.ts",
     "plugins/drivers/uart16550/mod.ts",
     ST_MODULE,
@@ -126,6 +153,19 @@ export interface BootOptions {
   binDir?: string;
   /** Boot modules (default {@link DEFAULT_BOOT_CONFIG}). */
   bootConfig?: BootConfig;
+  /**
+   * Scheduler policy to boot with, one of {@link SCHEDULERS} (default
+   * `round_robin`): replaces the default scheduler module of the boot
+   * configuration.
+   */
+  scheduler?: string;
+  /**
+   * Host directories the guest may load modules from by name (`insmod`),
+   * searched after the project's `plugins/` tree.
+   */
+  modulePaths?: string[];
+  /** Serves the monitor at this address (`unix:PATH`) while the machine runs (bootKernel). */
+  monitor?: string;
   /** RTC epoch in ns (runGuest default: 2026-01-01T00:00:00Z; bootKernel: host time). */
   rtcEpochNs?: bigint;
   /** Stop the machine after this many simulated cycles (status 124, reason "timeout"). */
@@ -312,6 +352,7 @@ function makeKernel(
     : undefined;
   const kernel = new Kernel({
     randomSeed: options.seed,
+    modulePaths: options.modulePaths,
     traceRecorder: recorder,
     machine,
     quantumCycles: quantum,
@@ -488,6 +529,9 @@ const BOOT_OPTION_KEYS: Record<keyof BootOptions, true> = {
   log: true,
   binDir: true,
   bootConfig: true,
+  scheduler: true,
+  modulePaths: true,
+  monitor: true,
   rtcEpochNs: true,
   maxCycles: true,
   maxHostMs: true,
@@ -545,8 +589,10 @@ export async function boot(
   // Ctrl-A x on the host terminal stops the machine as QEMU does (status 0).
   if (io instanceof TerminalConsole) {
     io.onQuit = () => stopRun(kernel, 0, "quit", "stopped from the host terminal (C-a x)");
+    const monitor = new Monitor(kernel, () => io.onQuit());
+    io.setMonitor((line) => monitor.execute(line));
   }
-  for (const m of (options.bootConfig ?? DEFAULT_BOOT_CONFIG).modules) {
+  for (const m of bootModules(options)) {
     if (m === ST_MODULE && machine.storage.tape === null) continue;
     if (typeof m === "string") await kernel.modules.load(m);
     else await kernel.modules.loadDescriptor(m);
@@ -591,11 +637,23 @@ export async function boot(
 /** Boots for the CLI (terminal console by default) and runs to the end. */
 export async function bootKernel(options: BootOptions = {}): Promise<GuestResult> {
   const sys = await boot(options, "terminal");
+  const server = options.monitor === undefined
+    ? null
+    : serveMonitor(new Monitor(sys.kernel), monitorSocketPath(options.monitor));
   try {
     return await sys.run();
   } finally {
+    server?.close();
     sys.machine.close();
   }
+}
+
+/** The socket path of a `unix:PATH` monitor address; a BootError for anything else. */
+export function monitorSocketPath(spec: string): string {
+  if (!spec.startsWith("unix:") || spec.length <= 5) {
+    throw new BootError(`bad monitor address '${spec}' (use unix:PATH)`);
+  }
+  return spec.slice(5);
 }
 
 /** Boots with a buffer console (deterministic) and runs to the end; for tests and scripts. */

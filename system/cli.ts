@@ -43,6 +43,12 @@ Options:
   --mem SIZE             RAM size from 1M to 1G in whole 4K pages, e.g. 64M, 128M, 1G
                          (default 64M)
   --quantum MS           scheduler quantum in simulated milliseconds (default 10)
+  --sched POLICY         scheduler plugin: round_robin (default), priority, mlfq, lottery,
+                         stride, edf, rm
+  --module-path DIR      also let the guest load modules by name from DIR (insmod, modswap);
+                         may be repeated
+  --monitor unix:PATH    serve the monitor (info, x, stop/cont, module, sched, trace) on a
+                         Unix socket
   --share HOST[:GUEST]   show a host directory read-only in the guest (default GUEST /mnt/host)
   --tape PATH[,ro]       attach a SIMH .tap image as /dev/st0 and /dev/nst0 (a missing file is a
                          blank tape, written at rewind, unload and shutdown; ,ro write-protects
@@ -98,6 +104,12 @@ export interface CommandLine {
   ramSize?: number;
   /** Quantum in simulated milliseconds. */
   quantumMs?: number;
+  /** `--sched`: the scheduler plugin's name. */
+  scheduler?: string;
+  /** `--module-path` directories. */
+  modulePaths?: string[];
+  /** `--monitor` address. */
+  monitor?: string;
   /** Host directories to share. */
   shares: { hostDir: string; guestDir: string }[];
   /** The tape image. */
@@ -190,6 +202,9 @@ const VALUE_OPTIONS = new Set([
   "--init",
   "--mem",
   "--quantum",
+  "--sched",
+  "--module-path",
+  "--monitor",
   "--share",
   "--tape",
   "--bare",
@@ -245,6 +260,9 @@ export function parseCommandLine(args: string[]): CommandLine {
         init: { type: "string" },
         mem: { type: "string" },
         quantum: { type: "string" },
+        sched: { type: "string" },
+        "module-path": { type: "string", multiple: true },
+        monitor: { type: "string" },
         share: { type: "string", multiple: true },
         tape: { type: "string" },
         bare: { type: "string" },
@@ -296,6 +314,26 @@ export function parseCommandLine(args: string[]): CommandLine {
   }
   if (v.mem !== undefined) out.ramSize = parseMem(v.mem);
   if (v.quantum !== undefined) out.quantumMs = parsePositive("quantum", v.quantum);
+  if (v.sched !== undefined) out.scheduler = v.sched;
+  if (v.monitor !== undefined) {
+    if (!v.monitor.startsWith("unix:") || v.monitor.length <= 5) {
+      throw new UsageError(`--monitor: bad address '${v.monitor}' (use unix:PATH)`);
+    }
+    out.monitor = v.monitor;
+  }
+  const mp = v["module-path"];
+  if (mp !== undefined) {
+    for (const dir of mp) {
+      let ok = false;
+      try {
+        ok = Deno.statSync(dir).isDirectory;
+      } catch {
+        ok = false;
+      }
+      if (!ok) throw new UsageError(`--module-path: '${dir}' is not a directory`);
+    }
+    out.modulePaths = mp;
+  }
   if (v["max-instructions"] !== undefined) {
     if (v.bare === undefined) {
       throw new UsageError(
@@ -532,6 +570,9 @@ export async function main(args: string[]): Promise<number> {
       ...stdioOptions(stdio),
       ramSize: line.ramSize,
       quantum: line.quantumMs === undefined ? undefined : `${line.quantumMs}ms`,
+      scheduler: line.scheduler,
+      modulePaths: line.modulePaths,
+      monitor: line.monitor,
       init: line.init,
       cmd: line.cmd,
       share: line.shares,

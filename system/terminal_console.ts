@@ -118,6 +118,11 @@ export class TerminalConsole implements ConsoleIo {
   };
   readonly #escapes = new Map<number, EscapeKey>();
   #escapeArmed = false;
+  // The monitor (C-a c): while on, typed lines go to it, not to the guest.
+  #monitor: ((line: string) => Promise<string>) | null = null;
+  #monitorOn = false;
+  #monitorLine = "";
+  #monitorBusy: Promise<void> = Promise.resolve();
   #escapesOn = false;
   readonly #signalHandlers: [Deno.Signal, () => void][] = [];
   readonly #input: ConsoleInputStream;
@@ -166,6 +171,42 @@ export class TerminalConsole implements ConsoleIo {
     this.#escapes.set(key.charCodeAt(0), { key, help, action });
   }
 
+  /**
+   * Installs the monitor: Ctrl-A c switches the keyboard between the guest
+   * and the monitor, which gets each typed line and answers with text (as
+   * QEMU's `-serial mon:stdio`). The guest keeps running meanwhile.
+   */
+  setMonitor(run: (line: string) => Promise<string>): void {
+    this.#monitor = run;
+    this.addEscape("c", "switch between the console and the monitor", () => {
+      this.#monitorOn = !this.#monitorOn;
+      this.#monitorLine = "";
+      this.#writeText(this.#monitorOn ? "\nStrata monitor - type 'help'\n(strata) " : "\n");
+    });
+  }
+
+  /** A key typed while the monitor has the keyboard: line editing, Enter runs the line. */
+  #monitorKey(b: number): void {
+    if (b === 0x0d || b === 0x0a) {
+      const line = this.#monitorLine;
+      this.#monitorLine = "";
+      this.#writeText("\n");
+      const run = this.#monitor!;
+      this.#monitorBusy = this.#monitorBusy.then(async () => {
+        const out = await run(line);
+        this.#writeText((out === "" ? "" : out + "\n") + (this.#monitorOn ? "(strata) " : ""));
+      });
+    } else if (b === 0x7f || b === 0x08) {
+      if (this.#monitorLine.length > 0) {
+        this.#monitorLine = this.#monitorLine.slice(0, -1);
+        this.#writeText("\b \b");
+      }
+    } else if (b >= 0x20 && b < 0x7f) {
+      this.#monitorLine += String.fromCharCode(b);
+      this.#writeText(String.fromCharCode(b));
+    }
+  }
+
   #printEscapeHelp(): void {
     const lines = [...this.#escapes.values()].sort((a, b) => a.key.localeCompare(b.key))
       .map((e) => `C-a ${e.key}    ${e.help}`);
@@ -181,14 +222,15 @@ export class TerminalConsole implements ConsoleIo {
 
   /** Takes the host keys out of a raw terminal's input (see the class notes). */
   #filterEscapes(chunk: Uint8Array): Uint8Array {
-    if (!this.#escapeArmed && chunk.indexOf(ESCAPE_CHAR) < 0) return chunk;
+    if (!this.#escapeArmed && !this.#monitorOn && chunk.indexOf(ESCAPE_CHAR) < 0) return chunk;
     const out: number[] = [];
     for (const b of chunk) {
       if (this.#escapeArmed) {
         this.#escapeArmed = false;
-        if (b === ESCAPE_CHAR) out.push(b);
+        if (b === ESCAPE_CHAR && !this.#monitorOn) out.push(b);
         else this.#escapes.get(b)?.action();
       } else if (b === ESCAPE_CHAR) this.#escapeArmed = true;
+      else if (this.#monitorOn) this.#monitorKey(b);
       else out.push(b);
     }
     return Uint8Array.from(out);

@@ -17,6 +17,7 @@
  * @module
  */
 
+import { SCHED, SCHED_FLAG_RESET_ON_FORK } from "../proc/sched_info.ts";
 import type { SimClock } from "../../hw/clock.ts";
 import { type Personality, WAIT, WaitKind, type WaitRecord } from "../api.ts";
 import { errorText, K, KernelError, type KStatus, statusName } from "../errors.ts";
@@ -122,6 +123,9 @@ export class ProcessLifecycle {
     const sp = p.space as AddressSpace | null;
     if (sp === null || p.files === null) return K.INVAL;
     if (this.#overNproc(p)) return K.AGAIN;
+    // Linux: a SCHED_DEADLINE task may not fork unless it asked to reset on fork.
+    const ts = t.sched;
+    if (ts.policy === SCHED.DEADLINE && (ts.flags & SCHED_FLAG_RESET_ON_FORK) === 0) return K.AGAIN;
     const c = d.table.create(p);
     if (c === null) return K.AGAIN;
     const cs = sp.fork();
@@ -145,6 +149,7 @@ export class ProcessLifecycle {
     ct.sigBlockedLo = t.sigBlockedLo;
     ct.sigBlockedHi = t.sigBlockedHi;
     ct.priority = t.priority;
+    ct.sched.inherit(t.sched);
     d.copyFp(t, ct);
     const pers = p.personality as Personality | null;
     if (pers !== null) {
@@ -229,6 +234,7 @@ export class ProcessLifecycle {
     nt.regs[0] = 0;
     nt.pc = pc >>> 0;
     nt.priority = t.priority;
+    nt.sched.inherit(t.sched);
     nt.startCycle = d.clock.now;
     d.signals.setMask(nt, t.sigBlockedLo, t.sigBlockedHi);
     d.charge(d.costs.threadCreate);

@@ -14,10 +14,12 @@ import type { InterruptCount } from "../io/interrupts.ts";
 import { SIG_DFL, SIG_IGN } from "../ipc/signal_numbers.ts";
 import { type AddressSpace, Prot } from "../mm/address_space.ts";
 import { type FrameAllocator, PAGE_SIZE } from "../mm/frames.ts";
-import { type Process, STATE_LETTERS, TaskState } from "../proc/process.ts";
+import { type Process, STATE_LETTERS, TaskState, type Thread } from "../proc/process.ts";
+import { SCHED } from "../proc/sched_info.ts";
 import { PID_MAX, type ProcessTable } from "../proc/process_table.ts";
 import type { ProcessInfo, ProcInfoProvider } from "./procfs.ts";
 import type { FdTable } from "./fd_table.ts";
+import type { ModuleLine, SchedStatsInfo } from "./procfs_info.ts";
 
 /** Clock ticks per second that /proc reports times in (Linux's USER_HZ). */
 const HZ = 100;
@@ -48,6 +50,8 @@ export interface ProcDataSources {
   interrupts(): InterruptCount[];
   /** User and system cycles of a process's own threads. */
   cycles(p: Process): { user: number; system: number };
+  /** Loaded modules, if the kernel has a loader. */
+  modules?(): ModuleLine[];
 }
 
 /**
@@ -76,6 +80,7 @@ export function createProcProvider(src: ProcDataSources): ProcInfoProvider {
     version: () => `Strata version ${src.release} (deno) #1`,
     ticksPerSecond: HZ,
     taskLimits: () => ({ pidMax: PID_MAX + 1, threadsMax: src.table.threadsMax }),
+    modules: src.modules,
     cpus: () => [{
       hart: 0,
       isa: ISA_STRING,
@@ -113,6 +118,37 @@ function openFiles(p: Process): NonNullable<ProcessInfo["fds"]> {
   });
 }
 
+/** The priority field of /proc/PID/stat: 20 + nice, or -1 - rt priority for FIFO/RR. */
+function statPriority(t: Thread): number {
+  const s = t.sched;
+  if (s.policy === SCHED.FIFO || s.policy === SCHED.RR) return -1 - s.rtPriority;
+  return s.policy === SCHED.DEADLINE ? -101 : 20 + t.priority;
+}
+
+function schedInfo(src: ProcDataSources, t: Thread): SchedStatsInfo {
+  const s = t.sched;
+  const ns = (c: number) => Math.floor(c * 1e9 / src.clock.frequency);
+  const rt = s.policy === SCHED.FIFO || s.policy === SCHED.RR;
+  return {
+    policy: s.policy,
+    prio: s.policy === SCHED.DEADLINE ? -1 : rt ? 99 - s.rtPriority : 120 + t.priority,
+    nice: t.priority,
+    execNs: ns(t.userCycles + t.systemCycles),
+    waitSumNs: ns(s.waitCycles),
+    waitCount: s.dispatches,
+    responseSumNs: ns(s.responseCycles),
+    responseCount: s.responses,
+    responseMaxNs: ns(s.maxResponse),
+    voluntary: t.voluntarySwitches,
+    involuntary: t.involuntarySwitches,
+    dlRuntime: s.dlRuntime,
+    dlDeadline: s.dlDeadline,
+    dlPeriod: s.dlPeriod,
+    jobs: s.jobs,
+    deadlineMisses: s.deadlineMisses,
+  };
+}
+
 function processInfo(src: ProcDataSources, pid: number): ProcessInfo | null {
   const p = src.table.get(pid);
   if (p === undefined) return null;
@@ -138,8 +174,8 @@ function processInfo(src: ProcDataSources, pid: number): ProcessInfo | null {
     stime: t === undefined ? 0 : toTicks(cyc.system),
     cutime: toTicks(p.childUserCycles),
     cstime: toTicks(p.childSystemCycles),
-    priority: 20,
-    nice: 0,
+    priority: t === undefined ? 20 : statPriority(t),
+    nice: t?.priority ?? 0,
     numThreads: p.liveThreads,
     tgid: p.pid,
     tids: p.threads.filter((th) => th.state !== TaskState.ZOMBIE).map((th) => th.tid),
@@ -160,6 +196,7 @@ function processInfo(src: ProcDataSources, pid: number): ProcessInfo | null {
     fds: openFiles(p),
     environ: p.envp,
     fdSize: src.maxFds,
+    sched: t === undefined ? undefined : schedInfo(src, t),
     maps: sp === null ? [] : sp.regions.map((r) => ({
       start: r.start,
       end: r.end,
@@ -186,5 +223,8 @@ function threadInfo(src: ProcDataSources, pid: number, tid: number): ProcessInfo
   info.startTime = toTicks(t === p.threads[0] ? p.startCycle : t.startCycle);
   info.sigPending = pair(t.sigPendingHi, t.sigPendingLo);
   info.sigBlocked = pair(t.sigBlockedHi, t.sigBlockedLo);
+  info.priority = statPriority(t);
+  info.nice = t.priority;
+  info.sched = schedInfo(src, t);
   return info;
 }

@@ -55,6 +55,8 @@ import {
   formatInterrupts,
   formatMaps,
   formatMeminfo,
+  formatModules,
+  formatSched,
   formatStat,
   formatStatus,
 } from "./procfs_format.ts";
@@ -66,8 +68,10 @@ export type {
   InterruptInfo,
   MapInfo,
   MemInfo,
+  ModuleLine,
   ProcessInfo,
   ProcInfoProvider,
+  SchedStatsInfo,
 } from "./procfs_info.ts";
 export * from "./procfs_format.ts";
 
@@ -193,6 +197,8 @@ export class ProcFs implements FileSystem {
     this.addFile("version", () => p.version() + "\n");
     const cpus = p.cpus?.bind(p);
     if (cpus !== undefined) this.addFile("cpuinfo", () => formatCpuinfo(cpus()));
+    const modules = p.modules?.bind(p);
+    if (modules !== undefined) this.addFile("modules", () => formatModules(modules()));
     const limits = p.taskLimits?.bind(p);
     if (limits !== undefined) {
       this.addFile("sys/kernel/pid_max", () => `${limits().pidMax}\n`);
@@ -299,6 +305,7 @@ export class ProcFs implements FileSystem {
       ["comm", file(2, gen((i) => i.comm.slice(0, 15) + "\n"))],
       ["stat", file(3, gen(formatStat))],
       ["status", file(4, gen(formatStatus))],
+      ["sched", file(14, gen(formatSched))],
       ["maps", guarded(8, 0o444, gen(formatMaps))],
       ["environ", guarded(9, 0o400, gen((i) => formatCmdline({ ...i, cmdline: i.environ })))],
     ]);
@@ -439,6 +446,7 @@ export class ProcFs implements FileSystem {
       ],
       ["stat", new GenFile(pidIno(tid, 12), gen(formatStat), times, uid, gid)],
       ["status", new GenFile(pidIno(tid, 13), gen(formatStatus), times, uid, gid)],
+      ["sched", new GenFile(pidIno(tid, 15), gen(formatSched), times, uid, gid)],
     ]);
     return {
       ino,

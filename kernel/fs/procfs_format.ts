@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { CpuInfo, InterruptInfo, MemInfo, ProcessInfo } from "./procfs_info.ts";
+import type { CpuInfo, InterruptInfo, MemInfo, ModuleLine, ProcessInfo } from "./procfs_info.ts";
 
 const te = new TextEncoder();
 
@@ -186,5 +186,42 @@ export function formatCpuinfo(cpus: CpuInfo[]): string {
     `processor\t: ${n}\nhart\t\t: ${c.hart}\nisa\t\t: ${c.isa}\nmmu\t\t: ${c.mmu}\n` +
     `mvendorid\t: ${hex(c.mvendorid)}\nmarchid\t\t: ${hex(c.marchid)}\n` +
     `mimpid\t\t: ${hex(c.mimpid)}\n\n`
+  ).join("");
+}
+
+/** `/proc/PID/sched`: Linux's layout (name line, rule, `key : value`), times in ms. */
+export function formatSched(i: ProcessInfo): string {
+  const s = i.sched;
+  if (s === undefined) return "";
+  const ms = (ns: number) => (ns / 1e6).toFixed(6);
+  const rows: [string, string | number][] = [
+    ["se.sum_exec_runtime", ms(s.execNs)],
+    ["se.statistics.wait_sum", ms(s.waitSumNs)],
+    ["se.statistics.wait_count", s.waitCount],
+    ["response.sum", ms(s.responseSumNs)],
+    ["response.count", s.responseCount],
+    ["response.max", ms(s.responseMaxNs)],
+    ["nr_switches", s.voluntary + s.involuntary],
+    ["nr_voluntary_switches", s.voluntary],
+    ["nr_involuntary_switches", s.involuntary],
+    ["policy", s.policy],
+    ["prio", s.prio],
+    ["dl.runtime", s.dlRuntime],
+    ["dl.deadline", s.dlDeadline],
+    ["dl.period", s.dlPeriod],
+    ["dl.jobs", s.jobs],
+    ["dl.deadline_misses", s.deadlineMisses],
+  ];
+  const head = `${i.comm.slice(0, 15)} (${i.pid}, #threads: ${i.numThreads ?? 1})\n`;
+  const rule = "-".repeat(67) + "\n";
+  return head + rule + rows.map(([k, v]) => `${k.padEnd(45)}:${String(v).padStart(21)}\n`).join("");
+}
+
+/** `/proc/modules`: Linux's `name size refcount users state offset` lines. */
+export function formatModules(mods: ModuleLine[]): string {
+  return mods.map((m) =>
+    `${m.name} ${m.size} ${m.refs} ${
+      m.usedBy.length ? m.usedBy.join(",") + "," : "-"
+    } Live 0x00000000\n`
   ).join("");
 }

@@ -102,6 +102,56 @@ export interface ProcessInfo {
   }[];
   /** Mapped regions, in address order (`/proc/PID/maps`). */
   maps?: MapInfo[];
+  /** Scheduling class and accounting (`/proc/PID/sched`), times in ns. */
+  sched?: SchedStatsInfo;
+}
+
+/** What `/proc/PID/sched` shows of a thread: class, parameters and accounting (ns). */
+export interface SchedStatsInfo {
+  /** Scheduling class (SCHED_*). */
+  policy: number;
+  /** Kernel priority as Linux shows it: 120 + nice, or 99 - rt priority, or -1 for deadline. */
+  prio: number;
+  /** Nice value. */
+  nice: number;
+  /** CPU time used (user + system). */
+  execNs: number;
+  /** Total time spent ready, waiting for the CPU. */
+  waitSumNs: number;
+  /** Times the thread was put on the CPU. */
+  waitCount: number;
+  /** Sum of response times (wake-up or creation to the next run). */
+  responseSumNs: number;
+  /** Response times summed. */
+  responseCount: number;
+  /** Longest response time. */
+  responseMaxNs: number;
+  /** Voluntary switches. */
+  voluntary: number;
+  /** Involuntary switches. */
+  involuntary: number;
+  /** SCHED_DEADLINE runtime, deadline and period (ns; 0 otherwise). */
+  dlRuntime: number;
+  /** Relative deadline. */
+  dlDeadline: number;
+  /** Period. */
+  dlPeriod: number;
+  /** Deadline jobs completed. */
+  jobs: number;
+  /** Jobs that finished after their deadline. */
+  deadlineMisses: number;
+}
+
+/** One loaded module as `/proc/modules` lists it. */
+export interface ModuleLine {
+  /** Module name. */
+  name: string;
+  /** Size in bytes (of its source file). */
+  size: number;
+  /** References (users and dependants). */
+  refs: number;
+  /** Modules that depend on it. */
+  usedBy: string[];
 }
 
 /** One mapped region of a process. */
@@ -193,4 +243,6 @@ export interface ProcInfoProvider {
   cpus?(): CpuInfo[];
   /** System-wide task limits (`/proc/sys/kernel/pid_max` and `threads-max`), optional. */
   taskLimits?(): { pidMax: number; threadsMax: number };
+  /** Loaded modules (`/proc/modules`). */
+  modules?(): ModuleLine[];
 }

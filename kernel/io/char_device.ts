@@ -66,6 +66,11 @@ export class CharDeviceRegistry {
   readonly #slots = new Map<number, DeviceSlot>();
   readonly #held = new Set<number>();
   #generation = 0;
+  /**
+   * Told when a file of device `major:minor` is opened (true) or released
+   * (false): the kernel counts them as uses of the driver's module.
+   */
+  onUse: ((major: number, minor: number, opened: boolean) => void) | null = null;
 
   /**
    * Registers `dev`; throws {@link CharDeviceError} if the number or name is
@@ -90,6 +95,7 @@ export class CharDeviceRegistry {
     if (slot === undefined) {
       slot = new DeviceSlot();
       this.#slots.set(rdev, slot);
+      slot.onUse = (opened) => this.onUse?.(dev.major, dev.minor, opened);
     }
     const driverOpen = dev.open?.bind(dev);
     slot.attach(dev.fileOps, driverOpen);

@@ -27,6 +27,10 @@ export class DeviceSlot implements FileOps {
   // Queues of the current driver that callers were told to sleep on.
   readonly #handedOut = new Set<WaitQueue>();
   readonly #held = new WaitQueue("device");
+  // Files whose open succeeded: each is one use of the device until released.
+  readonly #users = new WeakSet<OpenFile>();
+  /** Told of each successful open (true) and each release of such a file (false). */
+  onUse: ((opened: boolean) => void) | null = null;
 
   /** Attaches a driver's operations (and its open hook); wakes callers that waited meanwhile. */
   attach(ops: FileOps, open?: (file: OpenFile) => KStatus): void {
@@ -58,7 +62,12 @@ export class DeviceSlot implements FileOps {
   /** The open hook: the driver's, K.NXIO when the device is gone. */
   open(file: OpenFile): KStatus {
     if (this.#dead) return K.NXIO;
-    return this.#open?.(file) ?? K.OK;
+    const r = this.#open?.(file) ?? K.OK;
+    if (r === K.OK && !this.#users.has(file)) {
+      this.#users.add(file);
+      this.onUse?.(true);
+    }
+    return r;
   }
 
   /** See {@link FileOps.read}. */
@@ -100,6 +109,7 @@ export class DeviceSlot implements FileOps {
   /** See {@link FileOps.release}. */
   release(file: OpenFile): void {
     this.#ops?.release?.(file);
+    if (this.#users.delete(file)) this.onUse?.(false);
   }
 
   /** See {@link FileOps.isStream}. */

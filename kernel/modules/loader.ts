@@ -36,6 +36,10 @@ import {
   type ModuleResources,
   ResourceError,
 } from "../api.ts";
+import { K } from "../errors.ts";
+import { errorText } from "../errors.ts";
+import { WaitQueue } from "../ipc/wait_queue.ts";
+import { type FaultSink, guardCallback, guardRegistrar, MAX_RESTARTS } from "./fault_guard.ts";
 import {
   ModuleBusyError,
   ModuleDependencyError,
@@ -86,6 +90,11 @@ export interface ModuleHost {
   settleRegistrations(from: string, to: string): void;
   /** Kernel log. */
   log(message: string): void;
+  /**
+   * Runs host work the machine must wait for before it goes on (a crashed
+   * module's restart); without it the work runs in the background.
+   */
+  runHostWork?(work: Promise<void>): void;
 }
 
 const KINDS: readonly ModuleKind[] = ["personality", "driver", "scheduler", "filesystem"];
@@ -99,6 +108,8 @@ interface Loaded {
   ctx: ModuleContext;
   /** IRQ sources whose handler the module installed. */
   irqs: number[];
+  /** Parameters given at load (`insmod NAME key=value`). */
+  params: Record<string, string>;
 }
 
 /** Where relative module paths are resolved: the project root. */
@@ -200,6 +211,16 @@ export class ModuleLoader implements ModuleManager {
   readonly #loaded = new Map<string, Loaded>();
   readonly #reserved: ModuleResources[] = [];
   readonly #imports = new Map<string, number>();
+  /** Replaced module name -> the name of the module that took its references. */
+  readonly #successors = new Map<string, string>();
+  /** Restarts after faults, by module name. */
+  readonly #restarts = new Map<string, number>();
+  /** Modules being restarted, with the queue that requests to retry wait on. */
+  readonly #restarting = new Map<string, WaitQueue>();
+  readonly #sink: FaultSink = {
+    fault: (name, e, retry) => this.#fault(name, e, retry),
+    retries: new WeakMap(),
+  };
   #api: KernelApi | null = null;
 
   /** Creates the loader; {@link attach} gives it the API handed to modules. */
@@ -227,9 +248,15 @@ export class ModuleLoader implements ModuleManager {
    * imported before is imported afresh under a new URL, so an edited plugin
    * file can be loaded again.
    */
-  async load(specifier: string): Promise<ModuleInfo> {
+  async load(specifier: string, params: Record<string, string> = {}): Promise<ModuleInfo> {
     const [d, url] = await this.#import(specifier);
-    return await this.loadDescriptor(d, url);
+    return await this.loadDescriptor(d, url, params);
+  }
+
+  /** Imports a module file and returns its descriptor without loading it (modinfo). */
+  async inspect(specifier: string): Promise<ModuleDescriptor> {
+    const [d, source] = await this.#import(specifier);
+    return validate(d, source);
   }
 
   async #import(specifier: string): Promise<[ModuleDescriptor, string]> {
@@ -255,9 +282,13 @@ export class ModuleLoader implements ModuleManager {
   }
 
   /** Loads an imported descriptor. Throws a {@link ModuleError} subclass when refused. */
-  async loadDescriptor(descriptor: ModuleDescriptor, source = "builtin"): Promise<ModuleInfo> {
+  async loadDescriptor(
+    descriptor: ModuleDescriptor,
+    source = "builtin",
+    params: Record<string, string> = {},
+  ): Promise<ModuleInfo> {
     const d = this.#admit(descriptor, source, null);
-    const entry = this.#entry(d, source);
+    const entry = this.#entry(d, source, params);
     this.#loaded.set(d.name, entry);
     try {
       await d.init(this.#requireApi(), entry.ctx);
@@ -285,13 +316,14 @@ export class ModuleLoader implements ModuleManager {
   }
 
   /** The bookkeeping entry and context of a module about to start. */
-  #entry(d: ModuleDescriptor, source: string): Loaded {
+  #entry(d: ModuleDescriptor, source: string, params: Record<string, string>): Loaded {
     const resources = claimsOf(d);
     const host = this.#host;
     const irqs: number[] = [];
     const ctx: ModuleContext = {
-      ...host.registrar(d.name),
+      ...guardRegistrar(d.name, host.registrar(d.name), this.#sink),
       name: d.name,
+      params: Object.freeze({ ...params }),
       dmaChannels: Object.freeze([...resources.dma!]),
       mmio: (base: number): MmioWindow => {
         const c = resources.mmio!.find((m) => m.base === base >>> 0);
@@ -304,12 +336,12 @@ export class ModuleLoader implements ModuleManager {
         if (!resources.irqs!.includes(irq)) {
           throw new ResourceError(`${d.name} did not claim IRQ ${irq}`);
         }
-        host.setIrqHandler(irq, handler);
+        host.setIrqHandler(irq, guardCallback(d.name, handler, this.#sink));
         if (!irqs.includes(irq)) irqs.push(irq);
       },
       log: (message: string) => host.log(`${d.name}: ${message}`),
     };
-    return { descriptor: d, source, users: 0, dependants: 0, resources, ctx, irqs };
+    return { descriptor: d, source, users: 0, dependants: 0, resources, ctx, irqs, params };
   }
 
   /** Removes a module that failed to start: handlers, registrations, bookkeeping. */
@@ -382,16 +414,32 @@ export class ModuleLoader implements ModuleManager {
     const [descriptor, source] = typeof specifier === "string"
       ? await this.#import(specifier)
       : [specifier, "builtin"];
+    return await this.#swap(old, descriptor, source, false);
+  }
+
+  /**
+   * Puts `descriptor` in the place of `old`: suspends `old` (not a crashed
+   * one, which cannot be trusted to), holds its devices, starts the
+   * successor with its state, and rolls back if the successor fails.
+   */
+  async #swap(
+    old: Loaded,
+    descriptor: ModuleDescriptor,
+    source: string,
+    crashed: boolean,
+  ): Promise<ModuleInfo> {
+    const name = old.descriptor.name;
     const d = this.#admit(descriptor, source, name);
     if (old.dependants > 0 && d.name !== name) throw new ModuleBusyError(name, old.dependants);
-    if (old.descriptor.kind === "personality" && old.users > 0) {
+    if (old.descriptor.kind === "personality" && old.users > 0 && !crashed) {
       throw new ModuleBusyError(name, old.users);
     }
     const api = this.#requireApi();
-    const state = await old.descriptor.suspend?.(api, old.ctx);
+    const state = crashed ? undefined : await old.descriptor.suspend?.(api, old.ctx);
     this.#retire(old);
-    const next = this.#entry(d, source);
+    const next = this.#entry(d, source, old.params);
     this.#inherit(next, old);
+    if (d.name !== name) this.#successors.set(name, d.name);
     try {
       await d.init(api, next.ctx, state);
     } catch (e) {
@@ -399,8 +447,52 @@ export class ModuleLoader implements ModuleManager {
       throw new ModuleInitError(d.name, e);
     }
     this.#host.settleRegistrations(name, d.name);
-    this.#host.log(`replaced module ${name} ${old.descriptor.version} by ${d.name} ${d.version}`);
+    const how = crashed ? "restarted" : "replaced";
+    this.#host.log(`${how} module ${name} ${old.descriptor.version} by ${d.name} ${d.version}`);
     return this.#info(next);
+  }
+
+  /** A guarded callback of module `name` threw (see `fault_guard.ts`). */
+  #fault(name: string, error: unknown, retry: boolean): number {
+    const e = this.#loaded.get(name);
+    if (e === undefined) return K.IO;
+    let queue = this.#restarting.get(name);
+    if (queue === undefined) {
+      this.#host.log(`${name}: host exception: ${errorText(error)}; restarting the module`);
+      queue = new WaitQueue(`restart ${name}`);
+      this.#restarting.set(name, queue);
+      const q = queue;
+      const work = this.restart(name).catch((err) => {
+        this.#host.log(`${name}: restart failed: ${errorText(err)}`);
+      }).finally(() => {
+        this.#restarting.delete(name);
+        q.wakeAll();
+      });
+      this.#host.runHostWork?.(work);
+    }
+    return retry ? this.#requireApi().waitForIo(queue) : K.IO;
+  }
+
+  /**
+   * Restarts module `name` after a fault: a fresh instance from its file
+   * (the same descriptor for a built-in one), with its devices held
+   * meanwhile and its parameters kept. After {@link MAX_RESTARTS} restarts
+   * the loader gives up and unloads it by force.
+   */
+  async restart(name: string): Promise<void> {
+    const old = this.#loaded.get(name);
+    if (old === undefined) throw new ModuleNotFoundError(name);
+    const count = (this.#restarts.get(name) ?? 0) + 1;
+    if (count > MAX_RESTARTS) {
+      this.#host.log(`${name}: crashed ${count} times; giving up and unloading it`);
+      await this.unload(name, true);
+      return;
+    }
+    this.#restarts.set(name, count);
+    const [descriptor, source] = old.source === "builtin"
+      ? [old.descriptor, "builtin"]
+      : await this.#import(old.source);
+    await this.#swap(old, descriptor, source, true);
   }
 
   /** Takes a suspended module out: its IRQ handlers go, its devices are held. */
@@ -426,10 +518,11 @@ export class ModuleLoader implements ModuleManager {
   async #rollback(next: Loaded, old: Loaded, state: unknown): Promise<void> {
     // Held, not dropped: the successor may share the old module's name, and
     // the devices it held must stay for the old module to take back.
+    this.#successors.delete(old.descriptor.name);
     for (const irq of next.irqs) this.#host.setIrqHandler(irq, null);
     this.#host.holdRegistrations(next.descriptor.name);
     this.#loaded.delete(next.descriptor.name);
-    const again = this.#entry(old.descriptor, old.source);
+    const again = this.#entry(old.descriptor, old.source, old.params);
     this.#inherit(again, next);
     try {
       await old.descriptor.init(this.#requireApi(), again.ctx, state);
@@ -449,6 +542,10 @@ export class ModuleLoader implements ModuleManager {
       version: e.descriptor.version,
       kind: e.descriptor.kind,
       source: e.source,
+      description: e.descriptor.description ?? "",
+      restarts: this.#restarts.get(e.descriptor.name) ?? 0,
+      dependsOn: [...(e.descriptor.dependsOn ?? [])],
+      params: { ...e.params },
       refs: e.users + e.dependants,
       resources: {
         mmio: e.resources.mmio!.map((c) => ({ ...c })),
@@ -477,7 +574,12 @@ export class ModuleLoader implements ModuleManager {
 
   /** Drops a user reference. */
   unref(name: string): void {
-    const e = this.#loaded.get(name);
+    // A reference taken on a module that was replaced since passed to its successor.
+    let n: string | undefined = name;
+    for (let hops = 0; n !== undefined && !this.#loaded.has(n) && hops < 16; hops++) {
+      n = this.#successors.get(n);
+    }
+    const e = n === undefined ? undefined : this.#loaded.get(n);
     if (e !== undefined && e.users > 0) e.users--;
   }
 }

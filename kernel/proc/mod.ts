@@ -27,6 +27,7 @@ export {
 } from "./process_table.ts";
 export { EnqueueReason, type SchedulerPolicy } from "./scheduler.ts";
 export { FifoPolicy } from "./fifo_policy.ts";
+export { niceToWeight, SCHED, SCHED_FLAG_RESET_ON_FORK, SchedInfo } from "./sched_info.ts";
 export { DEFAULT_KERNEL_COSTS, type KernelCosts } from "./costs.ts";
 export {
   type CpuPort,

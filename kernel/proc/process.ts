@@ -13,6 +13,7 @@
  * @module
  */
 
+import { SchedInfo } from "./sched_info.ts";
 import type { GuestMemory } from "../fs/types.ts";
 import { Rlimits } from "./rlimits.ts";
 
@@ -148,6 +149,8 @@ export class Thread {
   priority = 0;
   /** Private data of the scheduler policy. */
   schedData: unknown = null;
+  /** Scheduling class, real-time parameters and accounting (see `sched_info.ts`). */
+  readonly sched: SchedInfo = new SchedInfo();
   /** Private data of the personality. */
   pdata: unknown = null;
   /** Set by a futex wake: the parked futex wait returns 0 when it restarts. */

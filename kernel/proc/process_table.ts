@@ -7,6 +7,7 @@
  * @module
  */
 
+import { noteDispatch, noteJobEnd, noteReady } from "./sched_accounting.ts";
 import { type ParkingPlace, Process, TaskState, Thread, type ThreadWaker } from "./process.ts";
 import { EnqueueReason, type SchedulerPolicy } from "./scheduler.ts";
 
@@ -36,6 +37,8 @@ export class ProcessTableError extends Error {
 export interface TimerPort {
   /** Cancels a pending clock event. */
   cancel(id: number): void;
+  /** The current simulated cycle count, for scheduling accounting (0 without it). */
+  now?(): number;
 }
 
 /** Every process and thread of the kernel, and who is ready to run. */
@@ -62,6 +65,11 @@ export class ProcessTable implements ThreadWaker {
   current: Thread | null = null;
   /** Called whenever a thread becomes ready (the idle loop uses it). */
   onReady: ((t: Thread) => void) | null = null;
+  /**
+   * Ends the running thread's slice at the next kernel exit (set by the trap
+   * loop); called when the policy says a thread that became ready preempts it.
+   */
+  requestResched: (() => void) | null = null;
   #lastPid = 0;
   /** Pids of reaped processes that handles still name: not reused until released. */
   readonly #heldPids = new Set<number>();
@@ -69,12 +77,15 @@ export class ProcessTable implements ThreadWaker {
   readonly #exitEvents = new Map<Process, WakeList>();
   readonly #newQueue: (name: string) => WakeList;
   readonly #timers: TimerPort;
+  readonly #now: () => number;
 
   /** Creates an empty table with a policy and a wait-queue factory. */
   constructor(policy: SchedulerPolicy, newQueue: (name: string) => WakeList, timers: TimerPort) {
     this.policy = policy;
     this.#newQueue = newQueue;
     this.#timers = timers;
+    const now = timers.now;
+    this.#now = now !== undefined ? () => now() : () => 0;
   }
 
   /** Allocates the next free pid (wrapping at PID_MAX, skipping live pids and groups). */
@@ -236,13 +247,26 @@ export class ProcessTable implements ThreadWaker {
   makeReady(t: Thread, reason: number): void {
     if (t.state === TaskState.ZOMBIE) return;
     t.state = TaskState.READY;
+    const now = this.#now();
+    noteReady(t.sched, reason, now);
     this.policy.enqueue(t, reason);
     if (this.onReady !== null) this.onReady(t);
+    const cur = this.current;
+    if (
+      cur !== null && cur !== t && this.requestResched !== null &&
+      this.policy.preempts !== undefined && this.policy.preempts(t, cur)
+    ) this.requestResched();
+  }
+
+  /** Accounting when the trap loop puts `t` on the CPU at cycle `now`. */
+  dispatched(t: Thread, now: number): void {
+    noteDispatch(t.sched, now);
   }
 
   /** Marks `t` blocked on `place` (the caller has added it to the queue). */
   park(t: Thread, place: ParkingPlace): void {
     if (t.state === TaskState.READY) this.policy.remove(t);
+    noteJobEnd(t.sched, this.#now());
     t.state = TaskState.BLOCKED;
     t.parkedOn = place;
     t.interrupted = false;

@@ -7,6 +7,7 @@
  */
 
 import type { Thread } from "./process.ts";
+import type { SchedInfo } from "./sched_info.ts";
 
 /** Why a thread is handed to {@link SchedulerPolicy.enqueue}. */
 export const EnqueueReason = {
@@ -44,4 +45,18 @@ export interface SchedulerPolicy {
   readonly readyCount: number;
   /** Removes and returns every ready thread (used to hand them to a new policy). */
   drain(): Thread[];
+  /**
+   * True if `ready`, which just became ready, should take the CPU from
+   * `running` now rather than at the end of its slice (optional: without it
+   * nothing preempts before the slice ends).
+   */
+  preempts?(ready: Thread, running: Thread): boolean;
+  /**
+   * Admission control of a new scheduling class for `t` (optional): 0 to
+   * accept, or a negative status (`K.BUSY` when a real-time class would
+   * overload the CPU, `K.INVAL` for a class this policy cannot serve). Called
+   * by sched_setattr/sched_setscheduler before the attributes change; `next`
+   * holds the attributes asked for.
+   */
+  admit?(t: Thread, next: SchedInfo, all: Iterable<Thread>): number;
 }

@@ -41,6 +41,7 @@ export class Timekeeping {
   readonly #bootRealtimeNs: bigint;
   readonly #log: (line: string) => void;
   // Live timers started by a module: id -> owner (kernel timers are not listed).
+  readonly #daemons = new Set<number>();
   readonly #owned = new Map<number, string>();
 
   /**
@@ -83,12 +84,18 @@ export class Timekeeping {
    * @returns The timer id for {@link cancelTimer} ({@link NEVER} when the
    *   delay ends past {@link TIME_HORIZON_CYCLES}: the timer never fires).
    */
-  startTimer(delayNs: number, callback: () => void, owner: string | null = null): number {
+  startTimer(
+    delayNs: number,
+    callback: () => void,
+    owner: string | null = null,
+    daemon = false,
+  ): number {
     const clock = this.#clock;
     const cycles = Math.max(0, Math.ceil(delayNs * clock.frequency / 1e9));
     if (!(clock.now + cycles <= TIME_HORIZON_CYCLES)) return NEVER;
     const id = clock.schedule(cycles, () => {
       if (owner !== null) this.#owned.delete(id);
+      this.#daemons.delete(id);
       try {
         callback();
       } catch (e) {
@@ -96,12 +103,24 @@ export class Timekeeping {
       }
     });
     if (owner !== null) this.#owned.set(id, owner);
+    if (daemon) this.#daemons.add(id);
     return id;
+  }
+
+  /**
+   * Pending daemon timers: timers that do not keep an idle machine busy (a
+   * polling driver's tick). When only they remain, the idle loop waits for
+   * host input instead of running them back to back, and reports a deadlock
+   * when no input can come.
+   */
+  get daemonTimers(): number {
+    return this.#daemons.size;
   }
 
   /** Cancels a timer (harmless if it already fired). */
   cancelTimer(id: number): void {
     this.#owned.delete(id);
+    this.#daemons.delete(id);
     this.#clock.cancel(id);
   }
 
@@ -111,6 +130,7 @@ export class Timekeeping {
     for (const [id, o] of this.#owned) {
       if (o !== owner) continue;
       this.#owned.delete(id);
+      this.#daemons.delete(id);
       this.#clock.cancel(id);
       n++;
     }

@@ -135,6 +135,10 @@ export interface TrapLoopOptions {
   budget?: number;
   /** Called every few milliseconds of host time so that host I/O can run (terminal console). */
   hostYield?: () => Promise<void>;
+  /** Pending daemon timers (see `Timekeeping.daemonTimers`). */
+  daemonTimers?: () => number;
+  /** Host work system calls wait for (module loads): awaited before anything else runs. */
+  hostWork?: { readonly busy: boolean; settle(): Promise<void> };
   /** Records run slices, interrupts and faults in Chrome trace format when set. */
   trace?: TraceRecorder | null;
 }
@@ -165,7 +169,8 @@ export class TrapLoop {
    */
   daemonEvents = 0;
   /** The trace recorder, or null. */
-  readonly trace: TraceRecorder | null;
+  /** The Chrome trace recorder, or null (the monitor may attach one while running). */
+  trace: TraceRecorder | null;
   /** Per-thread floating-point state (lazy save with sstatus.FS). */
   readonly fp: FpContexts;
   readonly #cpu: CpuPort;
@@ -175,6 +180,7 @@ export class TrapLoop {
   readonly #costs: KernelCosts;
   readonly #budget: number;
   readonly #hostYield: (() => Promise<void>) | undefined;
+  readonly #hostWork: { readonly busy: boolean; settle(): Promise<void> } | undefined;
   #lastThread: Thread | null = null;
   #sliceStart = 0;
   #satp = -1;
@@ -184,6 +190,13 @@ export class TrapLoop {
   // Kernel cycles charged while the CPU was inside run() (the in-run system
   // call fast path), so they are not counted again as user time.
   #chargedInRun = 0;
+  // Cycle count when the current cpu.run began (-1 outside run).
+  #runStart = -1;
+  #paused: Promise<void> | null = null;
+  // Set once a daemon timer got its tick while the machine was idle; cleared when a thread runs.
+  #daemonTicked = false;
+  readonly #daemonTimers: () => number;
+  #unpause: (() => void) | null = null;
 
   /** Creates the loop. */
   constructor(options: TrapLoopOptions) {
@@ -195,9 +208,29 @@ export class TrapLoop {
     this.#costs = options.costs;
     this.#budget = options.budget ?? 1_000_000;
     this.#hostYield = options.hostYield;
+    this.#hostWork = options.hostWork;
+    this.#daemonTimers = options.daemonTimers ?? (() => 0);
     this.trace = options.trace ?? null;
     this.fp = new FpContexts(options.cpu);
     if ("ecallHook" in this.#cpu) this.#cpu.ecallHook = () => this.#fastEcall();
+    this.#table.requestResched = () => this.#resched();
+  }
+
+  /** User + system cycles of `t`, counting the user time of a run in progress. */
+  cpuCycles(t: Thread): number {
+    let c = t.userCycles + t.systemCycles;
+    if (this.#runStart >= 0 && t === this.#table.current) {
+      c += this.#clock.now - this.#runStart - this.#chargedInRun;
+    }
+    return c;
+  }
+
+  /** Ends the running thread's slice now: the timer fires at once and the loop preempts it. */
+  #resched(): void {
+    const cur = this.#table.current;
+    if (cur === null) return;
+    cur.sliceLeft = 0;
+    this.#armTimer(1);
   }
 
   /**
@@ -226,6 +259,27 @@ export class TrapLoop {
     cpu.sepc = t.pc;
     cpu.sret();
     return Ecall.RESUMED;
+  }
+
+  /**
+   * Pauses the loop at its next step (the monitor's `stop`): nothing runs
+   * and simulated time stands still until {@link resume}.
+   */
+  pause(): void {
+    if (this.#paused === null) this.#paused = new Promise((r) => this.#unpause = r);
+  }
+
+  /** Ends a {@link pause}. */
+  resume(): void {
+    const r = this.#unpause;
+    this.#paused = null;
+    this.#unpause = null;
+    r?.();
+  }
+
+  /** True while paused. */
+  get paused(): boolean {
+    return this.#paused !== null;
   }
 
   /** Stops the loop after the current trap; `run` then resolves. */
@@ -278,6 +332,12 @@ export class TrapLoop {
           lastYield = performance.now();
         }
       }
+      // Simulated time stands still while the host does work a call waits for.
+      if (this.#hostWork !== undefined && this.#hostWork.busy) await this.#hostWork.settle();
+      if (this.#paused !== null) {
+        await this.#paused;
+        continue;
+      }
       let t = table.current;
       try {
         if (t === null || t.state !== TaskState.RUNNING) {
@@ -315,10 +375,14 @@ export class TrapLoop {
         cpu.sret();
         const c0 = clock.now;
         this.#chargedInRun = 0;
+        this.#runStart = c0;
         const r = cpu.run(this.#budget);
+        this.#runStart = -1;
         const used = clock.now - c0 - this.#chargedInRun;
         t.userCycles += used;
         t.sliceLeft -= used;
+        const policy = this.#table.policy;
+        if (policy.charge !== undefined) policy.charge(t, used);
         if (r === Stop.HOST_TRAP) {
           this.#trap(t);
         } else if (r === Stop.SERVICED) {
@@ -405,6 +469,8 @@ export class TrapLoop {
     const table = this.#table;
     const t = table.policy.pickNext(this.#clock.now);
     if (t === null) return null;
+    table.dispatched(t, this.#clock.now);
+    this.#daemonTicked = false;
     t.state = TaskState.RUNNING;
     table.current = t;
     this.#sliceStart = this.#clock.now;
@@ -459,6 +525,25 @@ export class TrapLoop {
     this.#armedHi = MAX_U32;
   }
 
+  /** Skips idle time to the next clock event, paced to host time in interactive runs. */
+  async #advanceIdle(): Promise<void> {
+    const clock = this.#clock;
+    const before = clock.now;
+    const gap = clock.peekNextEventTime() - before;
+    const pace = gap > 0 && this.#hooks.paceIdle !== undefined ? this.#hooks.paceIdle(gap) : null;
+    if (pace !== null) {
+      const passed = await pace;
+      if (passed < gap) {
+        // Woken early by host input: let simulated time follow host time, short of the event.
+        clock.advanceTo(before + Math.max(0, passed));
+        this.stats.idleCycles += clock.now - before;
+        return;
+      }
+    }
+    clock.advanceToNextEvent();
+    this.stats.idleCycles += clock.now - before;
+  }
+
   /** Nothing runnable: interrupts, then clock events, then host input, else deadlock. */
   async #idle(): Promise<boolean> {
     const cpu = this.#cpu;
@@ -471,21 +556,15 @@ export class TrapLoop {
       this.#hooks.externalInterrupt();
       return true;
     }
-    if (clock.pendingCount > this.daemonEvents) {
-      const before = clock.now;
-      const gap = clock.peekNextEventTime() - before;
-      const pace = gap > 0 && this.#hooks.paceIdle !== undefined ? this.#hooks.paceIdle(gap) : null;
-      if (pace !== null) {
-        const passed = await pace;
-        if (passed < gap) {
-          // Woken early by host input: let simulated time follow host time, short of the event.
-          clock.advanceTo(before + Math.max(0, passed));
-          this.stats.idleCycles += clock.now - before;
-          return true;
-        }
-      }
-      clock.advanceToNextEvent();
-      this.stats.idleCycles += clock.now - before;
+    // Daemon timers (a polling driver's tick) do not keep an idle machine
+    // busy: they get one tick after the last thread stopped, then run at host
+    // pace if the run is paced, else only after host input arrives.
+    const daemons = this.#daemonTimers();
+    const busy = clock.pendingCount > this.daemonEvents + daemons;
+    const paced = this.#hooks.paceIdle !== undefined;
+    if (busy || (daemons > 0 && (!this.#daemonTicked || paced))) {
+      if (!busy) this.#daemonTicked = true;
+      await this.#advanceIdle();
       return true;
     }
     const wait = this.#hooks.waitForHost();
@@ -496,6 +575,7 @@ export class TrapLoop {
         clock.advanceTo(before + passed);
         this.stats.idleCycles += clock.now - before;
       }
+      if (daemons > 0) await this.#advanceIdle();
       return true;
     }
     return this.#hooks.deadlock(this.#table.blockedThreads());

@@ -110,3 +110,31 @@ Deno.test("terminal console: the guest clock keeps host time at an idle prompt (
   assert.equal(ups.length, 2, t.text());
   assert.ok(ups[1] - ups[0] >= 0.35, `uptime moved by ${ups[1] - ups[0]} s over 0.4 s idle`);
 });
+
+Deno.test("terminal console: C-a c switches to the monitor and back; the guest keeps its input", async () => {
+  const { boot } = await import("../../system/boot.ts");
+  const t = fakeTerminal();
+  const sys = await boot({ maxHostMs: 30_000, console: { kind: "custom", io: t.io } }, "terminal");
+  const running = sys.run();
+  const waitFor = async (re: RegExp) => {
+    for (let i = 0; i < 3000 && !re.test(t.text()); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  await waitFor(/# $/);
+  t.type("\x01c");
+  await waitFor(/\(strata\) $/);
+  t.type("info sched\r");
+  await waitFor(/policy: round_robin[\s\S]*\(strata\) $/);
+  t.type("\x01cecho back\n");
+  await waitFor(/back\n# $/);
+  t.type("exit\n");
+  const r = await running;
+  sys.machine.close();
+  assert.equal(r.status, 0);
+  assert.match(
+    t.text(),
+    /Strata monitor - type 'help'\n\(strata\) info sched\npolicy: round_robin/,
+  );
+  assert.doesNotMatch(t.text(), /sh: info/);
+});

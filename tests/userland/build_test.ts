@@ -60,6 +60,11 @@ Deno.test({
     );
     assert.ok(ours.size >= 60, `only ${ours.size} syscall numbers defined`);
     for (const [name, value] of ours) {
+      // Strata's own calls (1000 and up) are not Linux's.
+      if (name.startsWith("strata_")) {
+        assert.ok(Number(value) >= 1000, `SYS_${name}`);
+        continue;
+      }
       assert.equal(Number(value), numeric.get(`__NR_${name}`), `SYS_${name}`);
     }
   },

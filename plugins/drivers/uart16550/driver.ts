@@ -46,6 +46,8 @@ export interface Uart16550DriverOptions {
   txQueueLimit?: number;
   /** Called on each spin of the polled {@link Uart16550Driver.flush} (e.g. to advance a clock). */
   onPoll?: () => void;
+  /** Use the UART's interrupts (default true); false leaves IER at 0 for a polling driver. */
+  interrupts?: boolean;
 }
 
 /** Counters of the driver. */
@@ -71,6 +73,8 @@ export class UartTimeoutError extends Error {
 
 const MAX_IIR_LOOPS = 64;
 const FLUSH_SPIN_LIMIT = 10_000_000;
+/** FIFO refills per poll tick at most (a transmitter that empties at once gets 1 KiB a tick). */
+const MAX_POLL_REFILLS = 64;
 
 /** The interrupt-driven 16550 driver core. */
 export class Uart16550Driver implements TtyPort {
@@ -81,6 +85,7 @@ export class Uart16550Driver implements TtyPort {
   readonly #divisor: number;
   readonly #limit: number;
   readonly #onPoll: (() => void) | undefined;
+  readonly #interrupts: boolean;
   // Transmit queue as a growable ring.
   #tx = new Uint8Array(1024);
   #txHead = 0;
@@ -97,26 +102,69 @@ export class Uart16550Driver implements TtyPort {
     }
     this.#limit = options.txQueueLimit ?? 65536;
     this.#onPoll = options.onPoll;
+    this.#interrupts = options.interrupts ?? true;
     tty?.attachPort(this);
   }
 
-  /** Programs the UART: 8N1, divisor, FIFOs (reset, trigger 8), modem control, interrupts. */
-  init(): void {
+  /**
+   * Programs the UART: 8N1, divisor, FIFOs (reset, trigger 8), modem
+   * control, interrupts. `takeOver` (a driver replacement) keeps what the
+   * FIFOs hold: bytes received and bytes on their way out are not lost.
+   */
+  init(takeOver = false): void {
     const r = this.#regs;
     r.write8(UART_REG.IER, 0);
     r.write8(UART_REG.LCR, UART_LCR.DLAB);
     r.write8(UART_REG.DLL, this.#divisor & 0xff);
     r.write8(UART_REG.DLM, (this.#divisor >> 8) & 0xff);
     r.write8(UART_REG.LCR, 0x03); // 8 data bits, no parity, 1 stop bit, DLAB off
-    r.write8(UART_REG.FCR, UART_FCR.ENABLE | UART_FCR.RX_RESET | UART_FCR.TX_RESET | 0x80);
+    const reset = takeOver ? 0 : UART_FCR.RX_RESET | UART_FCR.TX_RESET;
+    r.write8(UART_REG.FCR, UART_FCR.ENABLE | reset | 0x80);
     r.write8(UART_REG.MCR, UART_MCR.DTR | UART_MCR.RTS | UART_MCR.OUT2);
-    // Clear stale conditions before enabling interrupts.
+    // Clear stale conditions before enabling interrupts (not a byte a predecessor left).
     r.read8(UART_REG.LSR);
-    r.read8(UART_REG.RBR);
+    if (!takeOver) r.read8(UART_REG.RBR);
     r.read8(UART_REG.IIR);
     r.read8(UART_REG.MSR);
-    r.write8(UART_REG.IER, UART_IER.ERBFI | UART_IER.ETBEI);
+    r.write8(UART_REG.IER, this.#interrupts ? UART_IER.ERBFI | UART_IER.ETBEI : 0);
     this.#refill();
+  }
+
+  /**
+   * Services the UART without its interrupt (a polling driver's tick): takes
+   * every received byte, and refills the transmitter once it is empty.
+   */
+  poll(): void {
+    const r = this.#regs;
+    let rxCount = 0;
+    let lsr = r.read8(UART_REG.LSR);
+    while (lsr & UART_LSR.DR) {
+      this.#rx[rxCount++] = r.read8(UART_REG.RBR);
+      if (rxCount === this.#rx.length) {
+        this.#deliver(rxCount);
+        rxCount = 0;
+      }
+      lsr = r.read8(UART_REG.LSR);
+    }
+    if (rxCount > 0) this.#deliver(rxCount);
+    for (let n = 0; n < MAX_POLL_REFILLS && this.#txLen > 0; n++) {
+      if ((r.read8(UART_REG.LSR) & UART_LSR.THRE) === 0) break;
+      this.#refill();
+    }
+  }
+
+  /**
+   * Stops the UART's interrupts and hands over what was queued and not yet
+   * written to the chip (for a driver replacement: the successor sends it).
+   */
+  suspend(): Uint8Array {
+    this.#regs.write8(UART_REG.IER, 0);
+    const out = new Uint8Array(this.#txLen);
+    const cap = this.#tx.length;
+    for (let i = 0; i < this.#txLen; i++) out[i] = this.#tx[(this.#txHead + i) % cap];
+    this.#txLen = 0;
+    this.#txHead = 0;
+    return out;
   }
 
   /** Bytes waiting in the transmit queue. */

@@ -419,13 +419,6 @@ export function sysSchedSetaffinity(t: Thread, api: KernelApi): number {
   return (first[0] & 1) !== 0 ? 0 : K.INVAL;
 }
 
-/** sched_getscheduler(pid): SCHED_OTHER (0); policies are chosen by the scheduler plugin. */
-export function sysSchedGetscheduler(t: Thread, api: KernelApi): number {
-  const pid = arg(t, 0);
-  if (pid < 0) return K.INVAL;
-  return pid === 0 || api.getProcess(pid) !== null ? 0 : K.SRCH;
-}
-
 /** sched_get_priority_max / _min(policy): 0 for SCHED_OTHER, SCHED_BATCH, SCHED_IDLE; 99/1 for FIFO, RR. */
 export function sysSchedPriorityMax(t: Thread): number {
   const policy = arg(t, 0);

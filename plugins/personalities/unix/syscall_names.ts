@@ -5,7 +5,7 @@
  * (260), `gettimeofday` (169); no `newfstatat`/`fstat` (79/80) because rv32
  * defines neither __ARCH_WANT_NEW_STAT nor __ARCH_WANT_STAT64; no
  * `renameat` (38) and no `getrlimit`/`setrlimit` (163/164)). Plus the two
- * riscv-specific calls 258 and 259. Used for tracing and for the table in
+ * riscv-specific calls 258 and 259, and Strata's module calls 1000-1002. Used for tracing and for the table in
  * `docs/syscalls_unix.md`; numbers not listed are unassigned on rv32.
  *
  * @module
@@ -322,6 +322,10 @@ export const SYSCALL_NAMES: ReadonlyArray<readonly [number, string]> = [
   [460, "lsm_set_self_attr"],
   [461, "lsm_list_modules"],
   [462, "mseal"],
+  // Strata's own calls, above every Linux number (see module_calls.ts).
+  [1000, "strata_module_load"],
+  [1001, "strata_module_swap"],
+  [1002, "strata_module_info"],
 ];
 
 /** Numbers of the calls the personality implements or names in code. */

@@ -11,6 +11,22 @@
 
 import { sysFstatfs64, sysStatfs64 } from "./statfs_calls.ts";
 import { sysSyslog } from "./syslog_calls.ts";
+import {
+  sysDeleteModule,
+  sysInitModule,
+  sysStrataModuleInfo,
+  sysStrataModuleLoad,
+  sysStrataModuleSwap,
+} from "./module_calls.ts";
+import {
+  sysSchedGetattr,
+  sysSchedGetparam,
+  sysSchedGetscheduler,
+  sysSchedRrGetInterval,
+  sysSchedSetattr,
+  sysSchedSetparam,
+  sysSchedSetscheduler,
+} from "./sched_calls.ts";
 import { sysPrlimit64 } from "./rlimit_calls.ts";
 import { sysGetgroups, sysSetgroups } from "./group_calls.ts";
 import { SupportLevel, type SyscallHandler } from "../../../kernel/api.ts";
@@ -29,7 +45,6 @@ import {
   sysGetuid,
   sysKill,
   sysSchedGetaffinity,
-  sysSchedGetscheduler,
   sysSchedPriorityMax,
   sysSchedPriorityMin,
   sysSchedSetaffinity,
@@ -238,13 +253,36 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
   e(99, "set_robust_list", sysSetRobustList, "full", "walked at thread exit: owner-died + wake"),
   e(100, "get_robust_list", sysGetRobustList, "full"),
   e(
+    105,
+    "init_module",
+    sysInitModule,
+    "none",
+    "modules are named, never supplied by the guest: strata_module_load (1000)",
+  ),
+  e(106, "delete_module", sysDeleteModule, "full", "O_TRUNC forces (rmmod -f); uid 0 only"),
+  e(
     116,
     "syslog",
     sysSyslog,
     "partial",
     "the kernel ring buffer for dmesg; no destructive read (2)",
   ),
-  e(120, "sched_getscheduler", sysSchedGetscheduler, "partial", "always SCHED_OTHER"),
+  e(
+    118,
+    "sched_setparam",
+    sysSchedSetparam,
+    "full",
+    "rt priority 1..99 within SCHED_FIFO/RR, 0 otherwise",
+  ),
+  e(
+    119,
+    "sched_setscheduler",
+    sysSchedSetscheduler,
+    "full",
+    "SCHED_OTHER/BATCH/IDLE/FIFO/RR (+RESET_ON_FORK); the scheduler plugin gives them meaning",
+  ),
+  e(120, "sched_getscheduler", sysSchedGetscheduler, "full"),
+  e(121, "sched_getparam", sysSchedGetparam, "full"),
   e(122, "sched_setaffinity", sysSchedSetaffinity, "full", "one CPU: the mask must include CPU 0"),
   e(123, "sched_getaffinity", sysSchedGetaffinity, "full", "one CPU"),
   e(124, "sched_yield", sysSchedYield, "full"),
@@ -416,6 +454,23 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "partial",
     "enforced: NPROC, NOFILE, AS, DATA, FSIZE, CPU, STACK (at exec); CORE and the rest are stored only",
   ),
+  e(273, "finit_module", sysInitModule, "none", "as init_module: strata_module_load (1000)"),
+  e(
+    274,
+    "sched_setattr",
+    sysSchedSetattr,
+    "full",
+    "SCHED_DEADLINE with the active policy's admission control (EBUSY); no CBS throttling",
+  ),
+  e(
+    274,
+    "sched_setattr",
+    sysSchedSetattr,
+    "full",
+    "SCHED_DEADLINE with the active policy's admission control (EBUSY); no CBS throttling",
+  ),
+  e(275, "sched_getattr", sysSchedGetattr, "full"),
+  e(275, "sched_getattr", sysSchedGetattr, "full"),
   e(
     276,
     "renameat2",
@@ -485,6 +540,23 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
       "and CLOCK_REALTIME (bitset waits); keys are (address space, address); PI operations " +
       "ENOSYS",
   ),
+  e(423, "sched_rr_get_interval_time64", sysSchedRrGetInterval, "full", "the policy's slice"),
+  e(423, "sched_rr_get_interval_time64", sysSchedRrGetInterval, "full", "the policy's slice"),
+  e(
+    1000,
+    "strata_module_load",
+    sysStrataModuleLoad,
+    "full",
+    "Strata: load module NAME[@FILE] from the trusted directories with key=value params",
+  ),
+  e(
+    1001,
+    "strata_module_swap",
+    sysStrataModuleSwap,
+    "full",
+    "Strata: replace a loaded module, handing its devices and state over",
+  ),
+  e(1002, "strata_module_info", sysStrataModuleInfo, "full", "Strata: modinfo text; ERANGE"),
 ];
 
 /** Numeric support level of the kernel API for a {@link Support}. */

@@ -46,11 +46,11 @@ function clockNow(api: KernelApi, t: Thread, clock: number): bigint {
     case CLOCK.PROCESS_CPUTIME_ID: {
       const p = t.process;
       let c = p.exitedUserCycles + p.exitedSystemCycles;
-      for (const th of p.threads) c += th.userCycles + th.systemCycles;
+      for (const th of p.threads) c += api.cpuCycles(th);
       return BigInt(cyclesToNs(api, c));
     }
     case CLOCK.THREAD_CPUTIME_ID:
-      return BigInt(cyclesToNs(api, t.userCycles + t.systemCycles));
+      return BigInt(cyclesToNs(api, api.cpuCycles(t)));
     default:
       return -1n;
   }

@@ -236,6 +236,7 @@ Deno.test("procfs: cwd, exe and fd links", () => {
     "comm",
     "stat",
     "status",
+    "sched",
     "maps",
     "environ",
     "cwd",

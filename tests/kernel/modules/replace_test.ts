@@ -95,7 +95,11 @@ Deno.test("replace: a device the successor does not register is removed; its fil
 Deno.test("load: a file imported before is imported afresh (a new module instance)", async () => {
   const { sys, k, open, read } = await system();
   await k.modules.load(V1);
-  k.vfs.write(open(), te.encode("old"));
+  const f = open();
+  k.vfs.write(f, te.encode("old"));
+  // An open file is a use of the driver: unloading needs it closed.
+  await assert.rejects(k.modules.unload("echo"), /in use/);
+  k.vfs.close(f);
   await k.modules.unload("echo");
   await k.modules.load(V1);
   assert.equal(read(open()), K.AGAIN, "the reloaded module starts with its own empty state");

@@ -28,6 +28,7 @@ int close(int fd);
 off_t lseek(int fd, off_t off, int whence);
 int pipe(int fds[2]);
 int pipe2(int fds[2], int flags);
+int nice(int inc);
 int dup(int fd);
 int dup2(int oldfd, int newfd);
 int dup3(int oldfd, int newfd, int flags);

@@ -11,6 +11,7 @@
 
 import {
   BLOCK,
+  FifoPolicy,
   K,
   type KernelApi,
   type KStatus,
@@ -252,6 +253,14 @@ export function createFakeKernel(): FakeKernel {
     nowNs: () => fk.now,
     realtimeNs: () => 1_700_000_000_000_000_000n + BigInt(fk.now),
     cycles: () => fk.now / 10,
+    cpuCycles: (t: Thread) => t.userCycles + t.systemCycles,
+    scheduler: new FifoPolicy(),
+    moduleCalls: {
+      load: () => K.NOENT,
+      unload: () => K.NOENT,
+      swap: () => K.NOENT,
+      info: () => K.NOENT,
+    },
     sigAction: (p, sig) => p.sigActions[sig],
     setSigAction(p, sig, a: SigAction) {
       if (sig === 9 || sig === 19 || sig < 1 || sig > 64) return K.INVAL;

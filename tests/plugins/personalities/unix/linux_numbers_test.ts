@@ -39,6 +39,8 @@ Deno.test({
       assert.ok(!ours.has(name), `${name} listed twice`);
       ours.set(name, nr);
       if (name in RISCV_SPECIFIC) assert.equal(nr, RISCV_SPECIFIC[name], name);
+      // Strata's own calls sit above Linux's numbers.
+      else if (name.startsWith("strata_")) assert.ok(nr >= 1000, name);
       // Calls newer than the installed headers cannot be checked here.
       else if (nr < count) assert.equal(nr, host.get(name), `SYSCALL_NAMES ${name}`);
     }

@@ -32,7 +32,19 @@
 #define SYS_exit_group 94
 #define SYS_waitid 95
 #define SYS_set_tid_address 96
+#define SYS_delete_module 106
+#define SYS_sched_setparam 118
+#define SYS_sched_setscheduler 119
+#define SYS_sched_getscheduler 120
+#define SYS_sched_getparam 121
 #define SYS_sched_yield 124
+#define SYS_sched_get_priority_max 125
+#define SYS_sched_get_priority_min 126
+#define SYS_setpriority 140
+#define SYS_getpriority 141
+#define SYS_sched_setattr 274
+#define SYS_sched_getattr 275
+#define SYS_sched_rr_get_interval_time64 423
 #define SYS_kill 129
 #define SYS_tgkill 131
 #define SYS_rt_sigsuspend 133
@@ -72,5 +84,10 @@
 #define SYS_utimensat_time64 412
 #define SYS_pselect6_time64 413
 #define SYS_ppoll_time64 414
+
+/* Strata's own calls. */
+#define SYS_strata_module_load 1000
+#define SYS_strata_module_swap 1001
+#define SYS_strata_module_info 1002
 
 #endif

@@ -1,0 +1,53 @@
+/**
+ * The scheduler mechanism's accounting, independent of the policy: when a
+ * thread becomes ready, when it is dispatched, and when a deadline task's
+ * job ends. Everything is in simulated cycles (see {@link SchedInfo}).
+ *
+ * - ready: remember when; a wake-up (or a new thread) opens a response
+ *   measurement, and releases a new job of a SCHED_DEADLINE task whose last
+ *   job is closed (absolute deadline = release + relative deadline);
+ * - dispatch: the time since ready is waiting time; the first dispatch after
+ *   a wake-up closes the response measurement;
+ * - job end (the task blocks): a deadline task's job is complete; it missed
+ *   its deadline if the absolute deadline has passed.
+ *
+ * @module
+ */
+
+import { EnqueueReason } from "./scheduler.ts";
+import { SCHED, type SchedInfo } from "./sched_info.ts";
+
+/** `s` became ready at cycle `now` for `reason` ({@link EnqueueReason}). */
+export function noteReady(s: SchedInfo, reason: number, now: number): void {
+  s.readyAt = now;
+  if (reason !== EnqueueReason.NEW && reason !== EnqueueReason.WAKE) return;
+  if (s.wokenAt < 0) s.wokenAt = now;
+  if (s.policy === SCHED.DEADLINE && s.absDeadline < 0) {
+    s.releasedAt = now;
+    s.absDeadline = now + s.dlDeadlineCycles;
+  }
+}
+
+/** `s` was put on the CPU at cycle `now`. */
+export function noteDispatch(s: SchedInfo, now: number): void {
+  s.dispatches++;
+  if (s.readyAt >= 0) {
+    s.waitCycles += now - s.readyAt;
+    s.readyAt = -1;
+  }
+  if (s.wokenAt >= 0) {
+    const r = now - s.wokenAt;
+    s.responseCycles += r;
+    s.responses++;
+    if (r > s.maxResponse) s.maxResponse = r;
+    s.wokenAt = -1;
+  }
+}
+
+/** `s` blocked at cycle `now`: the current job of a deadline task is done. */
+export function noteJobEnd(s: SchedInfo, now: number): void {
+  if (s.absDeadline < 0) return;
+  s.jobs++;
+  if (now > s.absDeadline) s.deadlineMisses++;
+  s.absDeadline = -1;
+}
