@@ -14,7 +14,7 @@
  *   EntryPoint of every module with STRATA_LDRF_DLL set as
  *   DllMain(DllBase, DLL_PROCESS_ATTACH, (void *)1) (sets STRATA_LDRF_ATTACHED),
  *   then the exe's entry point (Modules[0].EntryPoint), then
- *   NtTerminateProcess(-1 /* current */, result).
+ *   NtTerminateProcess(-1, result) (-1: the current process).
  *   Modules[1..] are in initialisation order: every DLL after the DLLs it
  *   imports; ntdll.dll is Modules[1], kernel32.dll Modules[2].
  *
