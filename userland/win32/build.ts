@@ -206,12 +206,19 @@ async function importStub(lib: ImportLibrary): Promise<string> {
 }
 
 /** The project libc's string functions, shared by every Win32 image. */
-const SHARED_LIBC = ["userland/libc/src/string.c"];
+const SHARED_LIBC = ["userland/libc/src/string.c", "userland/libc/src/divdi3.c"];
 const LIBC_FLAGS = ["-isystem", "userland/libc/include"];
 
-async function sharedObjects(): Promise<string[]> {
+/** The project libc's printf family, linked into every exe with the C runtime. */
+const EXE_LIBC = [
+  "userland/libc/src/printf.c",
+  "userland/libc/src/fp_print.c",
+  "userland/libc/src/fp_big.c",
+];
+
+async function sharedObjects(extra: readonly string[] = []): Promise<string[]> {
   const out: string[] = [];
-  for (const src of SHARED_LIBC) {
+  for (const src of [...SHARED_LIBC, ...extra]) {
     const obj = objectFor(src).replace(/\.o$/, ".w32.o");
     await Deno.mkdir(abs(dirname(obj)), { recursive: true });
     const flags = WIN32_CFLAGS.filter((f) => !f.endsWith("/include") && f !== "-isystem");
@@ -286,7 +293,7 @@ export async function buildDll(spec: DllSpec, outDir = WIN32_BIN_DIR): Promise<v
 
 /** Builds an exe from C sources with the static C runtime, importing kernel32. */
 export async function buildExe(sources: string[], output: string): Promise<void> {
-  const objects = [...await sharedObjects()];
+  const objects = [...await sharedObjects(EXE_LIBC)];
   for (const src of cFiles(`${W32}/crt`)) objects.push(await compile(src));
   for (const src of sources) objects.push(await compile(src));
   await link({

@@ -28,5 +28,4 @@ char *strdup(const char *s);
 char *_strdup(const char *s);
 int _stricmp(const char *a, const char *b);
 int _strnicmp(const char *a, const char *b, size_t n);
-char *strerror(int e);
 #endif
