@@ -171,6 +171,7 @@ export class ModuleSet {
     const mod = this.#place(file, vfsPath, false);
     if (typeof mod === "number") return mod;
     this.modules.push(mod);
+    this.#exeFile = file;
     return mod;
   }
 
@@ -181,9 +182,12 @@ export class ModuleSet {
       const m = this.load(name, 1);
       if (typeof m === "number") return m;
     }
-    const file = this.cache.get(this.api, exe.vfsPath);
-    if (typeof file === "number") return file;
-    return this.#link(exe, file, 1);
+    return this.#link(exe, this.#exeFile!, 1);
+  }
+
+  /** The exe's SizeOfStackReserve (0 before loadExe). */
+  get exeStackReserve(): number {
+    return this.#exeFile?.img.stackReserve ?? 0;
   }
 
   /** The module loaded from `vfsPath`, or undefined. */
@@ -242,6 +246,7 @@ export class ModuleSet {
   }
 
   readonly #loading: LoadedModule[] = [];
+  #exeFile: ImageFile | null = null;
   readonly #mems = new WeakMap<LoadedModule, Uint8Array>();
 
   /** Chooses the base, relocates a copy of the image and records the module (not yet mapped). */

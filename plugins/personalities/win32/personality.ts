@@ -97,8 +97,7 @@ export function loadWin32Image(
   const ntdll = set.modules.find((m) => m.baseName.toLowerCase() === "ntdll.dll")!;
   const thunk = ntdll.exports === null ? null : findExport(ntdll.exports, "LdrInitializeThunk", 0);
   if (thunk === null || thunk.forwarder !== null) return fail(STATUS.ENTRYPOINT_NOT_FOUND);
-  const file = ex.images.get(ex.api, path, bytes);
-  const reserve = typeof file === "number" ? 0 : file.img.stackReserve;
+  const reserve = set.exeStackReserve;
   const stackSize = Math.min(Math.max(Math.ceil(reserve / 4096) * 4096, STACK_MIN), STACK_MAX);
   const image: LoadedImage = {
     path,
