@@ -150,3 +150,17 @@ Deno.test("native calls: the table follows the number list, the header is curren
   );
   assert.equal(header, renderNtSyscallsHeader());
 });
+
+Deno.test("docs/syscalls_win32.md matches the native call table", async () => {
+  const { renderSyscallDoc, SYSCALL_DOC_PATH } = await import(
+    "../../../../plugins/personalities/win32/syscall_doc.ts"
+  );
+  const onDisk = await Deno.readTextFile(
+    new URL(`../../../../${SYSCALL_DOC_PATH}`, import.meta.url),
+  );
+  assert.equal(
+    onDisk,
+    renderSyscallDoc(),
+    "regenerate with: deno run -A plugins/personalities/win32/syscall_doc.ts",
+  );
+});
