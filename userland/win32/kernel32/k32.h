@@ -42,11 +42,13 @@ DWORD k32_full_path(const char *name, char *out, DWORD size);
 typedef struct {
   STRATA_LARGE_INTEGER CreationTime, LastAccessTime, LastWriteTime, ChangeTime;
   ULONG_T FileAttributes;
+  ULONG_T Padding; /* NT's size: 40 */
 } FILE_BASIC_INFO_NT;
 typedef struct {
   STRATA_LARGE_INTEGER CreationTime, LastAccessTime, LastWriteTime, ChangeTime;
   STRATA_LARGE_INTEGER AllocationSize, EndOfFile;
   ULONG_T FileAttributes;
+  ULONG_T Padding; /* NT's size: 56 */
 } FILE_NETWORK_OPEN_INFO_NT;
 typedef struct {
   STRATA_LARGE_INTEGER AllocationSize, EndOfFile;

@@ -143,10 +143,10 @@ static void pipes(void) {
   CHECK("GetStdHandle after SetStdHandle", (ULONG_PTR)GetStdHandle(STD_OUTPUT_HANDLE), 0x1234, -1);
   SetStdHandle(STD_OUTPUT_HANDLE, out);
   DWORD mode;
-  CHECK("GetConsoleMode on a pipe", GetConsoleMode(out, &mode), 0, ERROR_INVALID_HANDLE);
-  CHECK("SetConsoleMode on a pipe", SetConsoleMode(out, ENABLE_PROCESSED_OUTPUT), 0, ERROR_INVALID_HANDLE);
-  CHECK("WriteConsoleA on a pipe", WriteConsoleA(out, "x", 1, &n, NULL), 0, ERROR_INVALID_HANDLE);
-  CHECK("ReadConsoleA on a pipe", ReadConsoleA(out, buf, 1, &n, NULL), 0, ERROR_INVALID_HANDLE);
+  CHECK("GetConsoleMode on redirected stdout", GetConsoleMode(out, &mode), 0, ERROR_INVALID_HANDLE);
+  CHECK("SetConsoleMode on redirected stdout", SetConsoleMode(out, ENABLE_PROCESSED_OUTPUT), 0, ERROR_INVALID_HANDLE);
+  CHECK("WriteConsoleA on redirected stdout", WriteConsoleA(out, "x", 1, &n, NULL), 0, ERROR_INVALID_HANDLE);
+  CHECK("ReadConsoleA on redirected stdout", ReadConsoleA(out, buf, 1, &n, NULL), 0, ERROR_INVALID_HANDLE);
 }
 
 static void environment(void) {
