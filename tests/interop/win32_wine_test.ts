@@ -33,10 +33,10 @@ const SKIP = HAVE_WINE ? "" : " (skipped: x86_64-w64-mingw32-gcc or wine not ins
 const PROGRAMS = listWin32Programs().filter(([name]) => name.startsWith("test_w32_"));
 
 /** Compiles `src` with MinGW-w64 and runs it under Wine in an empty folder. */
-async function runOnWine(src: string): Promise<{ out: string; code: number }> {
+async function runOnWine(name: string, src: string): Promise<{ out: string; code: number }> {
   const dir = await Deno.makeTempDir({ prefix: "strata_w32wine_" });
   try {
-    const exe = join(dir, "prog.exe");
+    const exe = join(dir, name);
     const cc = await runHostCommand(MINGW, ["-O2", "-Wall", "-Werror", "-o", exe, join(REPO, src)], {
       timeoutMs: 120_000,
     });
@@ -71,7 +71,7 @@ for (const [name, src] of PROGRAMS) {
     ignore: !HAVE_WINE,
     sanitizeResources: false,
     async fn() {
-      const wine = await runOnWine(src);
+      const wine = await runOnWine(name, src);
       assert.match(wine.out, /failures: 0\n/, `${name} under Wine:\n${wine.out}`);
       assert.equal(wine.code, 0, `${name} exit code under Wine`);
       const strata = await runOnStrata(name);

@@ -291,7 +291,7 @@ export async function buildDll(spec: DllSpec, outDir = WIN32_BIN_DIR): Promise<v
   });
 }
 
-/** Builds an exe from C sources with the static C runtime, importing kernel32. */
+/** Builds an exe from C sources with the static C runtime, importing kernel32 (and ntdll). */
 export async function buildExe(sources: string[], output: string): Promise<void> {
   const objects = [...await sharedObjects(EXE_LIBC)];
   for (const src of cFiles(`${W32}/crt`)) objects.push(await compile(src));
@@ -300,7 +300,7 @@ export async function buildExe(sources: string[], output: string): Promise<void>
     kind: "exe",
     base: EXE_BASE,
     objects,
-    imports: [importLibrary("kernel32")],
+    imports: [importLibrary("kernel32"), importLibrary("ntdll")],
     entry: "mainCRTStartup",
     output,
   });

@@ -40,6 +40,7 @@ typedef HANDLE *PHANDLE, *LPHANDLE;
 typedef BOOL *PBOOL, *LPBOOL;
 typedef DWORD *PDWORD, *LPDWORD;
 typedef LONG *PLONG;
+typedef ULONG *PULONG;
 typedef char *LPSTR, *PSTR;
 typedef const char *LPCSTR, *PCSTR;
 typedef WCHAR *LPWSTR;

@@ -18,6 +18,7 @@ struct find {
   unsigned magic;
   HANDLE dir;
   unsigned pos, len; /* window of unread entries in buf */
+  int started;       /* the first query restarts the scan, as Windows' FindFirstFile does */
   char pattern[MAX_PATH];
   unsigned char buf[FIND_BUF];
 };
@@ -68,7 +69,8 @@ static BOOL next(struct find *f, WIN32_FIND_DATAA *fd) {
     if (f->pos >= f->len) {
       IO_STATUS_BLOCK iosb = {0, 0};
       NTSTATUS_T s = NtQueryDirectoryFile(f->dir, 0, 0, 0, &iosb, f->buf, FIND_BUF,
-                                          FileBothDirectoryInformation, 0, 0, 0);
+                                          FileBothDirectoryInformation, 0, 0, !f->started);
+      f->started = 1;
       if (s == (NTSTATUS_T)STATUS_NO_MORE_FILES) return k32_error(ERROR_NO_MORE_FILES);
       if (!NT_SUCCESS(s)) return k32_fail(s);
       f->pos = 0;
@@ -116,6 +118,7 @@ HANDLE WINAPI FindFirstFileA(LPCSTR pattern, LPWIN32_FIND_DATAA fd) {
   f->magic = FIND_MAGIC;
   f->dir = h;
   f->pos = f->len = 0;
+  f->started = 0;
   strcpy(f->pattern, last);
   if (!next(f, fd)) {
     FindClose(f);
