@@ -37,9 +37,13 @@ async function runOnWine(name: string, src: string): Promise<{ out: string; code
   const dir = await Deno.makeTempDir({ prefix: "strata_w32wine_" });
   try {
     const exe = join(dir, name);
-    const cc = await runHostCommand(MINGW, ["-O2", "-Wall", "-Werror", "-o", exe, join(REPO, src)], {
-      timeoutMs: 120_000,
-    });
+    const cc = await runHostCommand(
+      MINGW,
+      ["-O2", "-Wall", "-Werror", "-o", exe, join(REPO, src)],
+      {
+        timeoutMs: 120_000,
+      },
+    );
     assert.equal(cc.code, 0, `mingw build of ${src}: ${cc.stderr}`);
     const work = join(dir, "work");
     await Deno.mkdir(work);
@@ -58,7 +62,8 @@ async function runOnWine(name: string, src: string): Promise<{ out: string; code
 /** Runs /bin/NAME on Strata in an empty folder with stdout redirected to a file. */
 async function runOnStrata(name: string): Promise<{ out: string; code: number }> {
   const r = await runGuarded({
-    cmd: `mkdir -p /tmp/w32 && cd /tmp/w32 && ${name} > /tmp/w32.out; s=$?; cat /tmp/w32.out; exit $s`,
+    cmd:
+      `mkdir -p /tmp/w32 && cd /tmp/w32 && ${name} > /tmp/w32.out; s=$?; cat /tmp/w32.out; exit $s`,
     maxCycles: 4e9,
     maxHostMs: 240_000,
   });

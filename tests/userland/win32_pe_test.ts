@@ -18,7 +18,7 @@ import {
   SYSTEM_DLLS,
   WIN32_BIN_DIR,
 } from "../../userland/win32/build.ts";
-import { buildBaseRelocs, elfToPe, Elf2PeError } from "../../userland/win32/elf2pe.ts";
+import { buildBaseRelocs, Elf2PeError, elfToPe } from "../../userland/win32/elf2pe.ts";
 import { readElfInput } from "../../userland/win32/elf_input.ts";
 import { hasGuestToolchain, REPO_ROOT } from "../../userland/build.ts";
 
@@ -39,7 +39,9 @@ Deno.test("win32 images: PE32, machine 0x5032, console subsystem, no time stamp"
     assert.equal(img.timeDateStamp, 0, name);
     assert.equal((img.characteristics & pe.IMAGE_FILE_DLL) !== 0, name.endsWith(".dll"), name);
     assert.ok(img.entry > 0 && img.entry < img.sizeOfImage, `${name} entry`);
-    for (const s of img.sections) assert.equal(s.rva % pe.SECTION_ALIGNMENT, 0, `${name} ${s.name}`);
+    for (const s of img.sections) {
+      assert.equal(s.rva % pe.SECTION_ALIGNMENT, 0, `${name} ${s.name}`);
+    }
   }
 });
 
@@ -74,7 +76,11 @@ Deno.test("win32 images: imports name DLL exports; the IAT holds the hint/name e
         assert.equal(v.getUint16(fileOffset(hintName), true), [...names].sort().indexOf(fn), fn);
       }
       const last = fns[fns.length - 1][1];
-      assert.equal(v.getUint32(fileOffset(last + 4), true), 0, `${name}: ${dll} IAT not zero-ended`);
+      assert.equal(
+        v.getUint32(fileOffset(last + 4), true),
+        0,
+        `${name}: ${dll} IAT not zero-ended`,
+      );
     }
     if (name.endsWith(".exe")) assert.ok(img.imports.has("kernel32.dll"), name);
   }

@@ -271,7 +271,9 @@ async function link(job: LinkJob): Promise<void> {
     imports: job.imports,
   });
   await Deno.mkdir(abs(dirname(job.output)), { recursive: true });
-  await Deno.writeFile(abs(job.output), image);
+  // An exe is executable (the Unix side runs it by format); a DLL is not.
+  await Deno.writeFile(abs(job.output), image, { mode: job.kind === "exe" ? 0o755 : 0o644 });
+  await Deno.chmod(abs(job.output), job.kind === "exe" ? 0o755 : 0o644);
   await Deno.remove(abs(script));
   await Deno.remove(abs(elf));
 }

@@ -59,10 +59,27 @@ interface OutSection {
 
 const IGNORED_RELOCS = new Set([
   0, // NONE (ties an import slot to its DLL's end word)
-  16, 17, 18, 19, // BRANCH, JAL, CALL, CALL_PLT
-  23, 24, 25, // PCREL_HI20, PCREL_LO12_I, PCREL_LO12_S
-  33, 34, 35, 36, 37, 38, 39, 40, // ADDn/SUBn (differences)
-  43, 44, 45, 51, 52, 57, // ALIGN, RVC_BRANCH, RVC_JUMP, RELAX, SUB6, 32_PCREL
+  16,
+  17,
+  18,
+  19, // BRANCH, JAL, CALL, CALL_PLT
+  23,
+  24,
+  25, // PCREL_HI20, PCREL_LO12_I, PCREL_LO12_S
+  33,
+  34,
+  35,
+  36,
+  37,
+  38,
+  39,
+  40, // ADDn/SUBn (differences)
+  43,
+  44,
+  45,
+  51,
+  52,
+  57, // ALIGN, RVC_BRANCH, RVC_JUMP, RELAX, SUB6, 32_PCREL
 ]);
 const R_RISCV_32 = 1;
 
@@ -286,16 +303,31 @@ export function elfToPe(elf: ElfInput, opts: Elf2PeOptions): Uint8Array {
     dirs[pe.IMAGE_DIRECTORY_ENTRY_IMPORT] = [rva, (groups.length + 1) * 20];
     const first = groups[0].slots[0].rva;
     const lastG = groups[groups.length - 1];
-    dirs[pe.IMAGE_DIRECTORY_ENTRY_IAT] = [first, lastG.slots[lastG.slots.length - 1].rva + 8 - first];
+    dirs[pe.IMAGE_DIRECTORY_ENTRY_IAT] = [
+      first,
+      lastG.slots[lastG.slots.length - 1].rva + 8 - first,
+    ];
     const flags = pe.IMAGE_SCN_CNT_INITIALIZED_DATA | pe.IMAGE_SCN_MEM_READ;
-    sections.push({ name: ".idata", rva, virtualSize: t.length, data: new Uint8Array(t.bytes), flags });
+    sections.push({
+      name: ".idata",
+      rva,
+      virtualSize: t.length,
+      data: new Uint8Array(t.bytes),
+      flags,
+    });
   }
   if (opts.kind === "dll" && opts.exports) {
     const rva = nextRva(sections);
     const t = buildExports(elf, opts.exports, base, rva);
     dirs[pe.IMAGE_DIRECTORY_ENTRY_EXPORT] = [rva, t.length];
     const flags = pe.IMAGE_SCN_CNT_INITIALIZED_DATA | pe.IMAGE_SCN_MEM_READ;
-    sections.push({ name: ".edata", rva, virtualSize: t.length, data: new Uint8Array(t.bytes), flags });
+    sections.push({
+      name: ".edata",
+      rva,
+      virtualSize: t.length,
+      data: new Uint8Array(t.bytes),
+      flags,
+    });
   }
   const relocs = buildBaseRelocs(collectFixups(elf, base));
   if (relocs.length) {

@@ -25,7 +25,8 @@ export const IMAGE_FILE_DLL = 0x2000;
 /** `IMAGE_SUBSYSTEM_WINDOWS_CUI` (console). */
 export const IMAGE_SUBSYSTEM_WINDOWS_CUI = 3;
 /** `DllCharacteristics`: relocatable, NX compatible. */
-export const IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE = 0x40, IMAGE_DLLCHARACTERISTICS_NX_COMPAT = 0x100;
+export const IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE = 0x40,
+  IMAGE_DLLCHARACTERISTICS_NX_COMPAT = 0x100;
 
 /** Section characteristics. */
 export const IMAGE_SCN_CNT_CODE = 0x20,
