@@ -1,0 +1,39 @@
+/**
+ * Win32 programs started from the Unix shell on a booted machine, with the
+ * committed ntdll.dll and kernel32.dll: exec by format, standard handles
+ * from descriptors 0/1/2, exit codes to wait(), /proc's personality.
+ */
+import assert from "node:assert/strict";
+import { runGuest } from "../../../../system/boot.ts";
+
+const bin = new URL("../../../../userland/bin/win32/", import.meta.url);
+const present = (() => {
+  try {
+    return Deno.statSync(new URL("ntdll.dll", bin)).isFile &&
+      Deno.statSync(new URL("hostname.exe", bin)).isFile;
+  } catch {
+    return false;
+  }
+})();
+
+async function run(cmd: string): Promise<string> {
+  const r = await runGuest({ cmd, maxHostMs: 60_000 });
+  assert.equal(r.reason, "init-exit", r.detail);
+  return r.output.replaceAll("\r", "");
+}
+
+Deno.test({
+  name: "win32 exec: PE programs run from the shell, in pipelines, with exit codes and /proc",
+  ignore: !present,
+  async fn() {
+    const out = await run(
+      "hostname.exe; echo rc=$?; whoami.exe; hostname.exe | wc -c; " +
+        "hostname.exe nope > /tmp/o; echo rc=$?; " +
+        "ls /windows/system32; cat /proc/1/status | grep Personality",
+    );
+    assert.equal(
+      out,
+      "strata\nrc=0\nstrata\\root\n8\nrc=0\nkernel32.dll  ntdll.dll\nPersonality:\tunix\n",
+    );
+  },
+});
