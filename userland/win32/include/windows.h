@@ -210,6 +210,13 @@ typedef struct _PROCESS_INFORMATION {
 BOOL WINAPI CloseHandle(HANDLE h);
 HANDLE WINAPI GetStdHandle(DWORD which);
 BOOL WINAPI SetStdHandle(DWORD which, HANDLE h);
+BOOL WINAPI CreatePipe(PHANDLE readEnd, PHANDLE writeEnd, LPSECURITY_ATTRIBUTES sa, DWORD size);
+BOOL WINAPI PeekNamedPipe(HANDLE h, LPVOID buf, DWORD size, LPDWORD read, LPDWORD avail,
+                          LPDWORD leftInMessage);
+BOOL WINAPI DuplicateHandle(HANDLE srcProcess, HANDLE src, HANDLE dstProcess, LPHANDLE dst,
+                            DWORD access, BOOL inherit, DWORD options);
+BOOL WINAPI GetHandleInformation(HANDLE h, LPDWORD flags);
+BOOL WINAPI SetHandleInformation(HANDLE h, DWORD mask, DWORD flags);
 BOOL WINAPI ReadFile(HANDLE h, LPVOID buf, DWORD n, LPDWORD done, LPVOID overlapped);
 BOOL WINAPI WriteFile(HANDLE h, LPCVOID buf, DWORD n, LPDWORD done, LPVOID overlapped);
 HANDLE WINAPI CreateFileA(LPCSTR name, DWORD access, DWORD share, LPSECURITY_ATTRIBUTES sa,
@@ -227,6 +234,19 @@ BOOL WINAPI FlushFileBuffers(HANDLE h);
 DWORD WINAPI GetFileAttributesA(LPCSTR name);
 BOOL WINAPI CreateDirectoryA(LPCSTR name, LPSECURITY_ATTRIBUTES sa);
 BOOL WINAPI RemoveDirectoryA(LPCSTR name);
+BOOL WINAPI GetFileAttributesExA(LPCSTR name, GET_FILEEX_INFO_LEVELS level, LPVOID info);
+BOOL WINAPI SetFileAttributesA(LPCSTR name, DWORD attributes);
+BOOL WINAPI MoveFileA(LPCSTR from, LPCSTR to);
+BOOL WINAPI MoveFileExA(LPCSTR from, LPCSTR to, DWORD flags);
+BOOL WINAPI CopyFileA(LPCSTR from, LPCSTR to, BOOL failIfExists);
+HANDLE WINAPI FindFirstFileA(LPCSTR pattern, LPWIN32_FIND_DATAA fd);
+BOOL WINAPI FindNextFileA(HANDLE h, LPWIN32_FIND_DATAA fd);
+BOOL WINAPI FindClose(HANDLE h);
+DWORD WINAPI GetCurrentDirectoryA(DWORD size, LPSTR buf);
+BOOL WINAPI SetCurrentDirectoryA(LPCSTR name);
+DWORD WINAPI GetFullPathNameA(LPCSTR name, DWORD size, LPSTR buf, LPSTR *filePart);
+DWORD WINAPI GetTempPathA(DWORD size, LPSTR buf);
+BOOL WINAPI FileTimeToSystemTime(const FILETIME *ft, LPSYSTEMTIME st);
 
 void WINAPI ExitProcess(UINT code) __attribute__((noreturn));
 HANDLE WINAPI GetCurrentProcess(void);
@@ -234,6 +254,10 @@ DWORD WINAPI GetCurrentProcessId(void);
 LPSTR WINAPI GetCommandLineA(void);
 BOOL WINAPI TerminateProcess(HANDLE h, UINT code);
 BOOL WINAPI GetExitCodeProcess(HANDLE h, LPDWORD code);
+BOOL WINAPI CreateProcessA(LPCSTR app, LPSTR cmdline, LPSECURITY_ATTRIBUTES psa,
+                           LPSECURITY_ATTRIBUTES tsa, BOOL inherit, DWORD flags, LPVOID env,
+                           LPCSTR cwd, LPSTARTUPINFOA si, LPPROCESS_INFORMATION pi);
+DWORD WINAPI ResumeThread(HANDLE thread);
 DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD ms);
 HMODULE WINAPI GetModuleHandleA(LPCSTR name);
 DWORD WINAPI GetModuleFileNameA(HMODULE m, LPSTR buf, DWORD size);
@@ -250,6 +274,7 @@ DWORD WINAPI GetLastError(void);
 void WINAPI SetLastError(DWORD code);
 DWORD WINAPI FormatMessageA(DWORD flags, LPCVOID source, DWORD id, DWORD lang, LPSTR buf,
                             DWORD size, va_list *args);
+HLOCAL WINAPI LocalAlloc(UINT flags, SIZE_T n);
 HLOCAL WINAPI LocalFree(HLOCAL mem);
 
 void WINAPI GetSystemTimeAsFileTime(LPFILETIME ft);
@@ -264,6 +289,7 @@ void WINAPI Sleep(DWORD ms);
 BOOL WINAPI GetConsoleMode(HANDLE h, LPDWORD mode);
 BOOL WINAPI SetConsoleMode(HANDLE h, DWORD mode);
 BOOL WINAPI WriteConsoleA(HANDLE h, const void *buf, DWORD n, LPDWORD done, LPVOID reserved);
+BOOL WINAPI ReadConsoleA(HANDLE h, LPVOID buf, DWORD n, LPDWORD done, LPVOID control);
 
 BOOL WINAPI GetComputerNameA(LPSTR buf, LPDWORD size);
 BOOL WINAPI GetUserNameA(LPSTR buf, LPDWORD size);
