@@ -37,3 +37,23 @@ Deno.test({
     );
   },
 });
+
+const testPrograms = ["test_w32_files.exe", "test_w32_process.exe", "test_w32_crt.exe"];
+const havePrograms = present && testPrograms.every((p) => {
+  try {
+    return Deno.statSync(new URL(p, bin)).isFile;
+  } catch {
+    return false;
+  }
+});
+
+Deno.test({
+  name: "win32 exec: the Win32 test programs pass every check on the executive",
+  ignore: !havePrograms,
+  async fn() {
+    // Standard output is a pipe, as the process checks (console calls on a pipe) expect.
+    const cmd = testPrograms.map((p) => `cd /tmp; ${p} | cat > /tmp/out; grep failures: /tmp/out`)
+      .join("; ");
+    assert.equal(await run(cmd), "failures: 0\n".repeat(testPrograms.length));
+  },
+});
