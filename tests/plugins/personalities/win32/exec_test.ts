@@ -57,3 +57,44 @@ Deno.test({
     assert.equal(await run(cmd), "failures: 0\n".repeat(testPrograms.length));
   },
 });
+
+const hasClang = (() => {
+  try {
+    return new Deno.Command("clang", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+Deno.test({
+  name: "win32 exec: a Win32 program starts Unix programs with pipes as standard handles",
+  ignore: !present || !hasClang,
+  async fn() {
+    const { buildExe } = await import("../../../../userland/win32/build.ts");
+    const dir = await Deno.makeTempDir({ prefix: "strata_w32_" });
+    try {
+      const src = new URL("guest/mixed.c", import.meta.url).pathname;
+      await Deno.mkdir(`${dir}/win32`, { recursive: true });
+      for (const e of Deno.readDirSync(new URL("../../../../userland/bin/", import.meta.url))) {
+        if (e.isFile) {
+          await Deno.copyFile(
+            new URL(`../../../../userland/bin/${e.name}`, import.meta.url),
+            `${dir}/${e.name}`,
+          );
+        }
+      }
+      for (const e of Deno.readDirSync(bin)) {
+        await Deno.copyFile(new URL(e.name, bin), `${dir}/win32/${e.name}`);
+      }
+      await buildExe([src], `${dir}/win32/mixed.exe`);
+      const r = await runGuest({ cmd: "mixed.exe; echo rc=$?", maxHostMs: 60_000, binDir: dir });
+      assert.equal(
+        r.output.replaceAll("\r", ""),
+        "echo: hello from unix\necho exit: 0\nsh: arg0\nsh exit: 9\nPersonality:\twin32\nrc=3\n",
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
