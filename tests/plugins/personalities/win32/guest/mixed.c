@@ -2,7 +2,8 @@
  * Win32 and Unix processes side by side, from the Win32 side: a Unix ELF
  * program started with CreateProcessA writes into a Win32 pipe and its exit
  * code comes back through a process handle; this process reads its own
- * /proc status (the personality line). Exit code 3 for the Unix parent.
+ * /proc status (the personality line), and `ps -P` run by a Unix child
+ * lists it as win32. Exit code 3 for the Unix parent.
  */
 #include <windows.h>
 #include <stdio.h>
@@ -36,12 +37,12 @@ static DWORD run_unix(const char *app, char *cmd, char *out, DWORD size) {
 }
 
 int main(void) {
-  char out[256];
+  char out[1024];
   char echo[] = "echo hello \"from unix\"";
   DWORD code = run_unix("C:\\bin\\echo", echo, out, sizeof out);
   printf("echo: %s", out);
   printf("echo exit: %lu\n", (unsigned long)code);
-  char sh[] = "sh -c \"echo $0; exit 9\" arg0";
+  char sh[] = "sh -c \"echo $0; ps -P | grep win32; exit 9\" arg0";
   code = run_unix("C:\\bin\\sh", sh, out, sizeof out);
   printf("sh: %s", out);
   printf("sh exit: %lu\n", (unsigned long)code);
