@@ -20,7 +20,7 @@ import {
   type Thread,
 } from "../../../kernel/api.ts";
 import { HandleTable } from "./handles.ts";
-import { ImageCache, type MapSpace, type ModuleSet } from "./modules.ts";
+import { ImageCache, type ImageFile, type MapSpace, type ModuleSet, SYSTEM32 } from "./modules.ts";
 import { DeviceObject, Namespace, type NtObject } from "./ob.ts";
 import {
   FILE_ACCESS,
@@ -28,6 +28,7 @@ import {
   type FileKind,
   FileObject,
   ProcessObject,
+  SectionObject,
   ShareTable,
   ThreadObject,
 } from "./objects.ts";
@@ -86,8 +87,8 @@ export interface NtFileName {
 export class Executive {
   /** The object namespace. */
   readonly ns: Namespace;
-  /** Parsed images. */
-  readonly images = new ImageCache();
+  /** Parsed images; each system DLL parsed becomes an image section in `\KnownDlls`. */
+  readonly images = new ImageCache((path, file) => this.#knownDll(path, file));
   /** Share access of open files. */
   readonly shares = new ShareTable();
   readonly #objects = new WeakMap<Process, ProcessObject>();
@@ -101,6 +102,16 @@ export class Executive {
   /** Creates the executive; `shares` are the VFS folders given drive letters from H:. */
   constructor(readonly api: KernelApi, shares: string[]) {
     this.ns = new Namespace(shares);
+  }
+
+  /** Publishes a DLL of `C:\Windows\System32` as `\KnownDlls\<name>` (replacing an older parse). */
+  #knownDll(path: string, file: ImageFile): void {
+    if (!file.img.isDll || !path.startsWith(`${SYSTEM32}/`)) return;
+    const name = path.slice(SYSTEM32.length + 1).toLowerCase();
+    const old = this.ns.knownDlls.lookup(name);
+    if (old !== undefined) old.dereference();
+    const section = new SectionObject(file, path).reference();
+    this.ns.knownDlls.insert(name, section);
   }
 
   /** The process object of `p` (made on first use; the caller takes its references). */

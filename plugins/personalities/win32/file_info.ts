@@ -76,9 +76,14 @@ function allocation(st: Stat): bigint {
   return BigInt(Math.ceil(st.size / 4096) * 4096);
 }
 
-/** FILE_BASIC_INFORMATION (40 bytes). */
+/**
+ * FILE_BASIC_INFORMATION: its 36 meaningful bytes (NT pads it to 40 for the
+ * 8-byte alignment of LARGE_INTEGER; Strata's `STRATA_LARGE_INTEGER` is
+ * 4-byte aligned, so callers may pass 36-byte structures and the padding
+ * is never written).
+ */
 export function basicInfo(st: Stat, name: string): Uint8Array {
-  const b = new Uint8Array(40);
+  const b = new Uint8Array(36);
   const v = new DataView(b.buffer);
   times(st).forEach((t, i) => v.setBigInt64(i * 8, t, true));
   v.setUint32(32, attributesOf(st, name), true);
@@ -98,9 +103,9 @@ export function standardInfo(st: Stat, deletePending: boolean): Uint8Array {
   return b;
 }
 
-/** FILE_NETWORK_OPEN_INFORMATION (56 bytes). */
+/** FILE_NETWORK_OPEN_INFORMATION: its 52 meaningful bytes (56 with NT's padding). */
 export function networkOpenInfo(st: Stat, name: string): Uint8Array {
-  const b = new Uint8Array(56);
+  const b = new Uint8Array(52);
   const v = new DataView(b.buffer);
   const dir = (st.mode & S_IFMT) === S_IFDIR;
   times(st).forEach((t, i) => v.setBigInt64(i * 8, t, true));

@@ -132,7 +132,7 @@ function setInfo(
   access: number,
 ): number {
   const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const min: Record<number, number> = { 4: 40, 10: 12, 13: 1, 14: 8, 19: 8, 20: 8 };
+  const min: Record<number, number> = { 4: 36, 10: 12, 13: 1, 14: 8, 19: 8, 20: 8 };
   if (min[cls] === undefined) return STATUS.INVALID_INFO_CLASS;
   if (data.length < min[cls]) return STATUS.INFO_LENGTH_MISMATCH;
   switch (cls) {
@@ -249,7 +249,7 @@ export function ntQueryDirectoryFile(t: Thread, api: KernelApi, ex: Executive): 
     const pat = a[9] === 0 ? "*" : readUnicodeString(api, t.process, a[9]);
     if (typeof pat === "number") return nt(pat);
     const st = listDirectory(api, ex, f, pat === "" ? "*" : pat);
-    if (typeof st === "number") return nt(st);
+    if (st !== STATUS.SUCCESS) return nt(st);
     first = true;
   }
   const e = f.enumeration!;
@@ -276,7 +276,7 @@ function fillDirectory(t: Thread, api: KernelApi, f: FileObject, a: number[], cl
   const max = Math.min(a[6], 64 * 1024);
   const out = new Uint8Array(max);
   const v = new DataView(out.buffer);
-  let at = 0, last = -1, count = 0;
+  let at = 0, last = -1, lastLen = 0, count = 0;
   while (e.names.length > 0) {
     const name = e.names[0];
     const path = name === "." ? f.path : name === ".." ? parentOf(f.path) : join(f.path, name);
@@ -290,34 +290,18 @@ function fillDirectory(t: Thread, api: KernelApi, f: FileObject, a: number[], cl
     if (last >= 0) v.setUint32(last, at - last, true);
     out.set(rec, at);
     last = at;
+    lastLen = rec.length;
     at = (at + rec.length + 7) & ~7;
     e.names.shift();
     count++;
     if (a[8] !== 0) break;
   }
   if (count === 0) return nt(STATUS.BUFFER_OVERFLOW);
-  const used = last + directoryRecord(cls, { ...emptyStat }, "", 0).length;
-  const len = Math.min(Math.max(used, at), max);
+  const len = last + lastLen;
   if (!api.copyOut(t.process, a[5], out.subarray(0, len))) return nt(STATUS.ACCESS_VIOLATION);
   writeIosb(api, t.process, a[4], STATUS.SUCCESS, len);
   return STATUS.SUCCESS;
 }
-
-const emptyStat: Stat = {
-  dev: 0,
-  ino: 0,
-  mode: 0,
-  nlink: 0,
-  uid: 0,
-  gid: 0,
-  rdev: 0,
-  size: 0,
-  blksize: 0,
-  blocks: 0,
-  atimeNs: 0n,
-  mtimeNs: 0n,
-  ctimeNs: 0n,
-};
 
 function join(dir: string, name: string): string {
   return dir === "/" ? `/${name}` : `${dir}/${name}`;

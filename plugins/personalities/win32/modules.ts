@@ -64,6 +64,9 @@ export interface ImageFile {
 export class ImageCache {
   readonly #map = new Map<string, { key: string; file: ImageFile }>();
 
+  /** Creates the cache; `onParsed` hears of every image parsed from a file. */
+  constructor(private readonly onParsed: (path: string, file: ImageFile) => void = () => {}) {}
+
   /** The image at `path`: a file, or an NTSTATUS (INVALID_IMAGE_FORMAT, DLL_NOT_FOUND). */
   get(api: KernelApi, path: string, bytes?: Uint8Array): ImageFile | number {
     const st = api.vfs.stat(null, path);
@@ -74,7 +77,10 @@ export class ImageCache {
     if (typeof data === "number") return STATUS.DLL_NOT_FOUND;
     const file = parseImageFile(data);
     if (typeof file === "number") return file;
-    if (key !== "") this.#map.set(path, { key, file });
+    if (key !== "") {
+      this.#map.set(path, { key, file });
+      this.onParsed(path, file);
+    }
     return file;
   }
 }

@@ -9,19 +9,17 @@
  * @module
  */
 
-import type { KernelApi, OpenFile, Process, Thread } from "../../../kernel/api.ts";
+import type { KernelApi, OpenFile, Thread } from "../../../kernel/api.ts";
 import { nargs, OBJ_INHERIT, readObjectAttributes, writeIosb } from "./args.ts";
 import { objectOf, win32Of } from "./context.ts";
 import type { Executive, Win32Process } from "./executive.ts";
 import { mapGenericAccess } from "./ob.ts";
 import { FILE_ACCESS, FileObject } from "./objects.ts";
 import { nt, STATUS } from "./ntstatus.ts";
-import { createPipe } from "../../../kernel/api.ts";
+import { createPipe, peekPipe } from "../../../kernel/api.ts";
 
 /** FSCTL_PIPE_PEEK. */
 export const FSCTL_PIPE_PEEK = 0x11_400c;
-/** FIONREAD (asks a pipe end for its buffered byte count). */
-const FIONREAD = 0x541b;
 
 /** A named pipe waiting for (or holding) its client. */
 interface PipeInstance {
@@ -98,27 +96,14 @@ export function openPipeClient(
   return h < 0 ? STATUS.INSUFFICIENT_RESOURCES : { handle: h, info: 1 };
 }
 
-/** Bytes buffered in the pipe behind `file` (FIONREAD), or -1. */
-export function pipeAvailable(api: KernelApi, p: Process, file: OpenFile): number {
-  let value = -1;
-  const memory = {
-    copyIn: () => null,
-    copyOut(_addr: number, data: Uint8Array) {
-      value = new DataView(data.buffer, data.byteOffset).getUint32(0, true);
-      return true;
-    },
-  };
-  const r = api.vfs.ioctl(file, FIONREAD, 0, { pid: p.pid, pgid: p.pgid, sid: p.sid, memory });
-  return r < 0 ? -1 : value;
-}
-
 /**
  * NtFsControlFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock*,
  * FsControlCode, InputBuffer, InputBufferLength, OutputBuffer,
- * OutputBufferLength). Only FSCTL_PIPE_PEEK, on the read end of a pipe:
+ * OutputBufferLength). Only FSCTL_PIPE_PEEK, on either end of a pipe:
  * FILE_PIPE_PEEK_BUFFER {NamedPipeState 3 (connected), ReadDataAvailable,
- * NumberOfMessages 0, MessageLength 0} with no data bytes (a peek that
- * asks for data gets the counts and IO_STATUS_BLOCK.Information 16).
+ * NumberOfMessages 0, MessageLength 0} followed by as many of the buffered
+ * bytes as fit, not consumed; IO_STATUS_BLOCK.Information = 16 + bytes.
+ * An empty pipe whose writers are gone: STATUS_PIPE_BROKEN.
  */
 export function ntFsControlFile(t: Thread, api: KernelApi, ex: Executive): number {
   const a = nargs(t, api, 10);
@@ -130,13 +115,16 @@ export function ntFsControlFile(t: Thread, api: KernelApi, ex: Executive): numbe
   if (a[5] !== FSCTL_PIPE_PEEK) return nt(STATUS.INVALID_DEVICE_REQUEST);
   if (f.kind !== "pipe" || f.file === null) return nt(STATUS.INVALID_PARAMETER);
   if (a[9] < 16) return nt(STATUS.BUFFER_TOO_SMALL);
-  const avail = pipeAvailable(api, t.process, f.file);
-  if (avail < 0) return nt(STATUS.INVALID_PIPE_STATE);
-  const out = new Uint8Array(16);
+  const out = new Uint8Array(Math.min(a[9], 16 + 64 * 1024));
+  const peek = peekPipe(f.file, out.subarray(16));
+  if (peek === null) return nt(STATUS.INVALID_PIPE_STATE);
+  if (peek.available === 0 && peek.writers === 0) return nt(STATUS.PIPE_BROKEN);
   const v = new DataView(out.buffer);
   v.setUint32(0, 3, true);
-  v.setUint32(4, avail, true);
-  if (!api.copyOut(t.process, a[8], out)) return nt(STATUS.ACCESS_VIOLATION);
-  writeIosb(api, t.process, a[4], STATUS.SUCCESS, 16);
+  v.setUint32(4, peek.available, true);
+  if (!api.copyOut(t.process, a[8], out.subarray(0, 16 + peek.copied))) {
+    return nt(STATUS.ACCESS_VIOLATION);
+  }
+  writeIosb(api, t.process, a[4], STATUS.SUCCESS, 16 + peek.copied);
   return STATUS.SUCCESS;
 }

@@ -187,3 +187,15 @@ Deno.test("win32 loader: 1,000 fuzzed exe and DLL images load or fail with a sta
   assert.ok((outcome.get("0xc000007b") ?? 0) > 100, JSON.stringify([...outcome]));
   assert.ok((outcome.get("loaded") ?? 0) > 50, JSON.stringify([...outcome]));
 });
+
+Deno.test("win32 loader: system DLLs appear as image sections in \\KnownDlls", () => {
+  const { vfs, ex } = setup();
+  const { prog } = install(vfs);
+  loadWin32Image(ex, prog.bytes, "/bin/prog.exe", recorder());
+  const names = ex.ns.knownDlls.entries().map(([n, o]) => `${n}:${o.type}`);
+  assert.deepEqual(names, [
+    "KnownDllPath:SymbolicLink",
+    "ntdll.dll:Section",
+    "kernel32.dll:Section",
+  ]);
+});
