@@ -45,6 +45,18 @@ async function runOnWine(name: string, src: string): Promise<{ out: string; code
       },
     );
     assert.equal(cc.code, 0, `mingw build of ${src}: ${cc.stderr}`);
+    // The test DLL goes next to the exe (the first folder Windows searches).
+    const dll = await runHostCommand(MINGW, [
+      "-O2",
+      "-Wall",
+      "-Werror",
+      "-shared",
+      "-o",
+      join(dir, "w32testdll.dll"),
+      join(REPO, "userland/win32/testdll/w32testdll.c"),
+      join(REPO, "userland/win32/testdll/w32testdll.def"),
+    ], { timeoutMs: 120_000 });
+    assert.equal(dll.code, 0, `mingw build of w32testdll.dll: ${dll.stderr}`);
     const work = join(dir, "work");
     await Deno.mkdir(work);
     const r = await runHostCommand("wine", [exe], {

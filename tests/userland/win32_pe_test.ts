@@ -23,7 +23,11 @@ import { readElfInput } from "../../userland/win32/elf_input.ts";
 import { hasGuestToolchain, REPO_ROOT } from "../../userland/build.ts";
 
 const BIN = join(REPO_ROOT, WIN32_BIN_DIR);
-const IMAGES = [...SYSTEM_DLLS.map((d) => `${d.name}.dll`), ...listWin32Programs().map(([n]) => n)];
+const IMAGES = [
+  ...SYSTEM_DLLS.map((d) => `${d.name}.dll`),
+  "w32testdll.dll",
+  ...listWin32Programs().map(([n]) => n),
+];
 
 function image(name: string) {
   const bytes = Deno.readFileSync(join(BIN, name));

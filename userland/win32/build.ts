@@ -69,6 +69,14 @@ export const SYSTEM_DLLS: readonly DllSpec[] = [
   { name: "kernel32", base: 0x70200000, imports: ["ntdll"] },
 ];
 
+/**
+ * DLLs built for the tests (sources in `userland/win32/NAME/`). The preferred
+ * base is the exe's, so the loader always has to rebase them.
+ */
+export const TEST_DLLS: readonly DllSpec[] = [
+  { name: "testdll", base: 0x00400000, imports: [] },
+];
+
 /** Preferred base of an exe. */
 export const EXE_BASE = 0x00400000;
 
@@ -118,6 +126,7 @@ export function parseDef(text: string): string[] {
     const line = raw.replace(/;.*/, "").trim();
     if (!line) continue;
     if (line === "EXPORTS") inExports = true;
+    else if (line.startsWith("LIBRARY")) continue;
     else if (inExports) names.push(line.split(/\s+/)[0]);
   }
   return names;
@@ -127,6 +136,13 @@ export function parseDef(text: string): string[] {
 export function importLibrary(name: string): ImportLibrary {
   const text = Deno.readTextFileSync(abs(`${W32}/${name}/${name}.def`));
   return { dll: `${name}.dll`, names: parseDef(text) };
+}
+
+/** The file name and export list of a test DLL (`userland/win32/DIR/*.def`). */
+export function testLibrary(dir: string): ImportLibrary {
+  const def = [...Deno.readDirSync(abs(`${W32}/${dir}`))].find((e) => e.name.endsWith(".def"))!;
+  const text = Deno.readTextFileSync(abs(`${W32}/${dir}/${def.name}`));
+  return { dll: def.name.replace(/\.def$/, ".dll"), names: parseDef(text) };
 }
 
 /**
@@ -278,19 +294,25 @@ async function link(job: LinkJob): Promise<void> {
   await Deno.remove(abs(elf));
 }
 
-/** Builds one system DLL into `outDir`. */
-export async function buildDll(spec: DllSpec, outDir = WIN32_BIN_DIR): Promise<void> {
+/** Builds one DLL into `outDir` (a system DLL, or a test DLL when `test` is set). */
+export async function buildDll(
+  spec: DllSpec,
+  outDir = WIN32_BIN_DIR,
+  test = false,
+): Promise<string> {
   const objects = [...await sharedObjects()];
   for (const src of cFiles(`${W32}/${spec.name}`)) objects.push(await compile(src));
+  const exports = test ? testLibrary(spec.name) : importLibrary(spec.name);
   await link({
     kind: "dll",
     base: spec.base,
     objects,
     imports: spec.imports.map(importLibrary),
-    exports: importLibrary(spec.name),
+    exports,
     entry: "DllMain",
-    output: `${outDir}/${spec.name}.dll`,
+    output: `${outDir}/${exports.dll}`,
   });
+  return exports.dll;
 }
 
 /** Builds an exe from C sources with the static C runtime, importing kernel32 (and ntdll). */
@@ -325,10 +347,8 @@ export function listWin32Programs(): [string, string][] {
 /** Builds the system DLLs and every program; returns the file names written. */
 export async function buildWin32(outDir = WIN32_BIN_DIR): Promise<string[]> {
   const written: string[] = [];
-  for (const dll of SYSTEM_DLLS) {
-    await buildDll(dll, outDir);
-    written.push(`${dll.name}.dll`);
-  }
+  for (const dll of SYSTEM_DLLS) written.push(await buildDll(dll, outDir));
+  for (const dll of TEST_DLLS) written.push(await buildDll(dll, outDir, true));
   for (const [name, src] of listWin32Programs()) {
     await buildExe([src], `${outDir}/${name}`);
     written.push(name);

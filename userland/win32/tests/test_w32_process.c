@@ -9,6 +9,7 @@ static char self[MAX_PATH];
 static int child(int argc, char **argv) {
   const char *mode = argv[2];
   if (!strcmp(mode, "args")) {
+    printf("command line after the program: %s\n", strstr(GetCommandLineA(), " child "));
     for (int i = 3; i < argc; i++) printf("arg %d: [%s]\n", i - 3, argv[i]);
     return argc - 3;
   }
@@ -37,7 +38,7 @@ static int child(int argc, char **argv) {
 }
 
 /* Runs `args` as a child with stdout to a pipe; prints its output and returns its exit code. */
-static DWORD run(const char *args, void *env, const char *cwd) {
+static DWORD run_with(const char *args, void *env, const char *cwd, const char *input) {
   char cmd[1024];
   SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
   HANDLE r, w;
@@ -51,7 +52,12 @@ static DWORD run(const char *args, void *env, const char *cwd) {
   memset(&si, 0, sizeof si);
   si.cb = sizeof si;
   si.dwFlags = STARTF_USESTDHANDLES;
-  si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+  HANDLE ir = NULL, iw = NULL;
+  if (input) {
+    CreatePipe(&ir, &iw, &sa, 0);
+    SetHandleInformation(iw, HANDLE_FLAG_INHERIT, 0);
+  }
+  si.hStdInput = input ? ir : GetStdHandle(STD_INPUT_HANDLE);
   si.hStdOutput = w;
   si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
   if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, env, cwd, &si, &pi)) {
@@ -60,6 +66,11 @@ static DWORD run(const char *args, void *env, const char *cwd) {
     return code;
   }
   CloseHandle(w);
+  if (input) {
+    CloseHandle(ir);
+    WriteFile(iw, input, (DWORD)strlen(input), &n, NULL);
+    CloseHandle(iw);
+  }
   fflush(stdout);
   while (ReadFile(r, buf, sizeof buf, &n, NULL) && n) {
     for (DWORD i = 0; i < n; i++)
@@ -73,9 +84,12 @@ static DWORD run(const char *args, void *env, const char *cwd) {
   return code;
 }
 
+static DWORD run(const char *args, void *env, const char *cwd) { return run_with(args, env, cwd, NULL); }
+
 static void processes(void) {
   CHECK("child args", run("args plain \"two words\" back\\slash \"quo\\\"te\" 4\\\\\"tail\" a\"\"b \"\"", NULL, NULL), 7, -1);
   CHECK("child exit 7", run("exit 7", NULL, NULL), 7, -1);
+  CHECK("child reading a pipe", run_with("upper", NULL, NULL, "piped text\nline 2\n"), 0, -1);
   SetEnvironmentVariableA("W32TEST", "inherited");
   CHECK("child env", run("env", NULL, NULL), 0, -1);
   static char block[] = "FOO=bar\0Z=1\0";
@@ -180,6 +194,25 @@ static void modules(void) {
   HMODULE again = LoadLibraryA("kernel32.dll");
   CHECK("LoadLibraryA kernel32", again == k32, 1, -1);
   CHECK("FreeLibrary", FreeLibrary(again), 1, -1);
+  HMODULE dll = LoadLibraryA("w32testdll.dll");
+  CHECK("LoadLibraryA w32testdll.dll", dll != NULL, 1, -1);
+  if (dll) {
+    int (*add)(int, int) = (int (*)(int, int))GetProcAddress(dll, "w32testdll_add");
+    int (*attaches)(void) = (int (*)(void))GetProcAddress(dll, "w32testdll_attaches");
+    const char *(*dllname)(int) = (const char *(*)(int))GetProcAddress(dll, "w32testdll_name");
+    CHECK("GetProcAddress by ordinal 1", (void *)GetProcAddress(dll, (LPCSTR)1) == (void *)add, 1, -1);
+    CHECK("GetProcAddress by ordinal 9", GetProcAddress(dll, (LPCSTR)9) == NULL, 1, ERROR_PROC_NOT_FOUND);
+    CHECK("w32testdll_add(2, 3)", add ? add(2, 3) : -1, 5, -1);
+    CHECK("DllMain ran once", attaches ? attaches() : -1, 1, -1);
+    printf("relocated pointer table: %s %s\n", dllname ? dllname(0) : "?", dllname ? dllname(1) : "?");
+    CHECK("GetModuleHandleA w32testdll", GetModuleHandleA("w32testdll") == dll, 1, -1);
+    CHECK("LoadLibraryA again", LoadLibraryA("W32TESTDLL.DLL") == dll, 1, -1);
+    CHECK("DllMain not run again", attaches ? attaches() : -1, 1, -1);
+    CHECK("FreeLibrary once", FreeLibrary(dll), 1, -1);
+    CHECK("still loaded", GetModuleHandleA("w32testdll.dll") == dll, 1, -1);
+    CHECK("FreeLibrary twice", FreeLibrary(dll), 1, -1);
+    CHECK("unloaded", GetModuleHandleA("w32testdll.dll") == NULL, 1, ERROR_MOD_NOT_FOUND);
+  }
   DWORD n = GetModuleFileNameA(NULL, name, sizeof name);
   CHECK("GetModuleFileNameA", n == strlen(name) && n > 20 && !_stricmp(name + n - 20, "test_w32_process.exe"), 1, -1);
   CHECK("GetModuleFileNameA small", GetModuleFileNameA(NULL, name, 4), 4, ERROR_INSUFFICIENT_BUFFER);
