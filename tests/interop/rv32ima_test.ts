@@ -16,8 +16,9 @@ import {
 import { runGuarded } from "../guest_guard.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const SCRIPT = 'for p in /bin/test_*; do echo "== $p"; mkdir -p /tmp/t; $p /tmp/t; ' +
-  'echo "status $?"; rm -rf /tmp/t; done';
+// The Win32 test programs (.exe) are PE images, the same in both builds: not run here.
+const SCRIPT = 'for p in /bin/test_*; do case $p in *.exe) continue;; esac; echo "== $p"; ' +
+  'mkdir -p /tmp/t; $p /tmp/t; echo "status $?"; rm -rf /tmp/t; done';
 
 Deno.test({
   name: "rv32ima build: every test program gives the same output as the default rv32gc build",
