@@ -5,7 +5,7 @@
  * both builds; the outputs must be identical.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, readdirSync } from "node:fs";
+import { copyFileSync, cpSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import {
   buildGuestProgram,
@@ -27,8 +27,9 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "strata_rv32ima_" });
     try {
       for (const f of readdirSync(USERLAND_BIN_DIR)) {
-        if (f === "win32") continue; // the PE images: not rebuilt per instruction set
-        copyFileSync(join(USERLAND_BIN_DIR, f), join(dir, f));
+        // The PE images are not rebuilt per instruction set, but both runs have them (/bin/*.exe).
+        if (f === "win32") cpSync(join(USERLAND_BIN_DIR, f), join(dir, f), { recursive: true });
+        else copyFileSync(join(USERLAND_BIN_DIR, f), join(dir, f));
       }
       const tests = listProgramSpecs().filter((s) => s.name.startsWith("test_"));
       for (const s of tests) {

@@ -228,7 +228,7 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "NtQuerySystemInformation",
     ntQuerySystemInformation,
     "partial",
-    "SystemProcessInformation only; memory and time counters are 0.",
+    "SystemProcessInformation only; memory counters from /proc/PID/stat, times 0.",
   ),
   row("NtOpenProcess", ntOpenProcess, "full", "Any process by pid (Unix ones too)."),
   row("NtCreateEvent", ntCreateEvent, "full", "Named in \\BaseNamedObjects or unnamed."),

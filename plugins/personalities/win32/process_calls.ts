@@ -333,15 +333,16 @@ const SPI = 184, STI = 64;
  * NtQuerySystemInformation(SystemInformationClass, SystemInformation*,
  * Length, ReturnLength*): SystemProcessInformation (5), one record per live
  * process (pid 0 "System Idle Process" first, as NT lists it) with its
- * threads; memory counters are 0 (not kept per process by the kernel
- * interface). Too small: STATUS_INFO_LENGTH_MISMATCH with the size needed.
+ * threads, its virtual size, working set (resident pages) and page-fault
+ * count read from /proc/PID/stat; times are 0. Too small:
+ * STATUS_INFO_LENGTH_MISMATCH with the size needed.
  */
 export function ntQuerySystemInformation(t: Thread, api: KernelApi, _ex: Executive): number {
   const a = nargs(t, api, 4);
   if (a === null) return nt(STATUS.ACCESS_VIOLATION);
   if (a[0] !== 5) return nt(STATUS.INVALID_INFO_CLASS);
   const recs = api.processes().filter((p) => !p.reaped && p.state !== 4).map((p) =>
-    processRecord(p)
+    processRecord(api, p)
   );
   const total = recs.reduce((n, r) => n + r.length, 0);
   if (a[3] !== 0) api.writeU32(t.process, a[3], total);
@@ -359,7 +360,17 @@ export function ntQuerySystemInformation(t: Thread, api: KernelApi, _ex: Executi
   return api.copyOut(t.process, a[1], out) ? STATUS.SUCCESS : nt(STATUS.ACCESS_VIOLATION);
 }
 
-function processRecord(p: Process): Uint8Array {
+/** Virtual size and resident bytes of `pid` from /proc/PID/stat (fields 23 and 24), or zeros. */
+function memoryOf(api: KernelApi, pid: number): [number, number] {
+  const data = api.vfs.readWholeFile(`/proc/${pid}/stat`);
+  if (typeof data === "number") return [0, 0];
+  const text = new TextDecoder().decode(data);
+  const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  // f[0] is field 3 (state): field n is f[n - 3].
+  return [Number(f[20]) || 0, (Number(f[21]) || 0) * 4096];
+}
+
+function processRecord(api: KernelApi, p: Process): Uint8Array {
   const name = toUtf16(p.comm);
   const threads = p.threads.filter((th) => th !== null);
   const size = (SPI + threads.length * STI + name.length + 2 + 7) & ~7;
@@ -373,6 +384,12 @@ function processRecord(p: Process): Uint8Array {
   v.setUint32(68, p.pid, true);
   v.setUint32(72, p.parent?.pid ?? 0, true);
   v.setUint32(80, 1, true);
+  const [vsize, rss] = memoryOf(api, p.pid);
+  v.setUint32(88, vsize, true); // PeakVirtualSize (the peak is not kept: the current size)
+  v.setUint32(92, vsize, true);
+  v.setUint32(96, p.pageFaults, true);
+  v.setUint32(100, rss, true);
+  v.setUint32(104, rss, true);
   threads.forEach((th, i) => {
     const o = SPI + i * STI;
     v.setUint32(o + 32, p.pid, true);

@@ -79,6 +79,11 @@ const NOTES = `
   waiting for deletion gets \`STATUS_DELETE_PENDING\`.
 - A read-only file refuses write access (\`STATUS_ACCESS_DENIED\`) and
   deletion (\`STATUS_CANNOT_DELETE\`).
+- \`STRATA_LARGE_INTEGER\` is 4-byte aligned, so the executive writes the
+  meaningful bytes of a record and never the tail padding NT's 8-byte
+  alignment adds: \`FILE_BASIC_INFORMATION\` is 36 bytes (NT: 40) and
+  \`FILE_NETWORK_OPEN_INFORMATION\` 52 (NT: 56); callers may pass either
+  size.
 - Reads and writes are synchronous: \`Event\`, \`ApcRoutine\` and \`Key\` are
   ignored. A read at the end of a file answers \`STATUS_END_OF_FILE\`; a read
   of a pipe with no writer left answers \`STATUS_PIPE_BROKEN\` (Win32 error
