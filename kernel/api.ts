@@ -77,8 +77,8 @@ export type { FsUsageReport, Mount, OpenResult, PathFrame, PathLoc, Vfs } from "
 export { makeStat, opsOf, ROOT_CRED, uniformTimes } from "./fs/node.ts";
 export type { AttrChange, Cred, FileSystem, FileTimes, FsInode, FsUsage } from "./fs/node.ts";
 /** Anonymous pipes (pipe2): a read end and a write end, one reference each. */
-export { createPipe } from "./fs/pipefs.ts";
-export type { ByteAccount, PipeOptions } from "./fs/pipefs.ts";
+export { createPipe, peekPipe } from "./fs/pipefs.ts";
+export type { ByteAccount, PipeOptions, PipePeek } from "./fs/pipefs.ts";
 import type { ByteAccount } from "./fs/pipefs.ts";
 export type { Elf32Image, ElfProgramHeader } from "../lib/elf.ts";
 export type { DmaBuffer } from "./mm/dma_buffers.ts";

@@ -2,6 +2,7 @@
  * Pure helpers that every layer may use: no hardware, no kernel, no host I/O.
  *
  * - `elf.ts`: ELF32 header and program-header parsing;
+ * - `pe.ts`: PE32 RISC-V images (headers, relocations, imports, exports);
  * - `lz4.ts`: the LZ4 block codec used by the tape drive's compression;
  * - `byte_copy.ts`: short byte copies without allocating views;
  * - `byte_queue.ts`: a growable byte FIFO for console back-ends.
@@ -10,6 +11,7 @@
  */
 
 export * from "./elf.ts";
+export * from "./pe.ts";
 export * from "./lz4.ts";
 export * from "./byte_copy.ts";
 export * from "./byte_queue.ts";

@@ -1,8 +1,9 @@
 /**
  * Booting: builds a machine and a kernel, the root file system (a ramfs
- * filled from an initramfs of `userland/bin` -> `/bin`, devfs on `/dev`,
+ * filled from an initramfs of `userland/bin` -> `/bin` (its `win32` DLLs ->
+ * `/windows/system32`, its .exe files -> `/bin`), devfs on `/dev`,
  * procfs on `/proc`, `/tmp`, read-only host shares), loads the boot modules
- * (scheduler `round_robin`, personality `unix`, console driver `uart16550`,
+ * (scheduler `round_robin`, personalities `unix` and `win32`, console driver `uart16550`,
  * tape driver `st` when the machine has a tape),
  * starts `/bin/init` as pid 1 on the console and runs until pid 1 exits,
  * poweroff, a deadlock or the cycle limit.
@@ -22,7 +23,7 @@ import { createMachine, type Machine } from "../hw/machine.ts";
 import type { TapeSpec } from "../hw/storage.ts";
 import { K, KernelError, statusName } from "../kernel/errors.ts";
 import { OpenFlags } from "../kernel/fs/types.ts";
-import { buildInitramfs } from "../kernel/fs/initramfs.ts";
+import { buildInitramfs, type HostDirMapping } from "../kernel/fs/initramfs.ts";
 import { createRootFs } from "../kernel/fs/rootfs.ts";
 import { registerMemoryDevices } from "../kernel/fs/devfs.ts";
 import { Kernel, type KernelExit } from "../kernel/kernel.ts";
@@ -103,6 +104,7 @@ export const DEFAULT_BOOT_CONFIG: BootConfig = {
   modules: [
     DEFAULT_SCHEDULER_MODULE,
     "plugins/personalities/unix/mod.ts",
+    "plugins/personalities/win32/mod.ts",
     "plugins/drivers/uart16550/mod.ts",
     ST_MODULE,
   ],
@@ -279,9 +281,35 @@ function makeConsole(spec: ConsoleSpec): ConsoleSetup {
   return { io, script, closeAfterScript };
 }
 
+/**
+ * The initramfs mappings: `binDir` becomes /bin, except its `win32`
+ * folder, whose DLLs go to /windows/system32 (C:\Windows\System32 for
+ * Win32 programs) and whose .exe files join /bin.
+ */
+export function initramfsMappings(binDir: string): HostDirMapping[] {
+  const maps: HostDirMapping[] = [{
+    hostPath: binDir,
+    guestPath: "/bin",
+    include: (rel) => rel !== "win32" && !rel.startsWith("win32/"),
+  }];
+  const win32 = `${binDir}/win32`;
+  let present = false;
+  try {
+    present = Deno.statSync(win32).isDirectory;
+  } catch {
+    present = false;
+  }
+  if (present) {
+    const ext = (re: RegExp) => (rel: string) => !rel.includes("/") && re.test(rel);
+    maps.push({ hostPath: win32, guestPath: "/windows/system32", include: ext(/\.dll$/i) });
+    maps.push({ hostPath: win32, guestPath: "/bin", include: ext(/\.exe$/i), executable: true });
+  }
+  return maps;
+}
+
 function loadInitramfs(binDir: string): Uint8Array {
   try {
-    return buildInitramfs([{ hostPath: binDir, guestPath: "/bin" }]);
+    return buildInitramfs(initramfsMappings(binDir));
   } catch (e) {
     throw new BootError(`cannot build the initramfs from ${binDir}: ${String(e)}`, { cause: e });
   }

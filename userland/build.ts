@@ -17,6 +17,8 @@ import { parseArgs } from "node:util";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildBaremetal } from "../tests/baremetal/build.ts";
+import { buildExe, buildWin32, WIN32_BIN_DIR, Win32BuildError } from "./win32/build.ts";
+import { Elf2PeError } from "./win32/elf2pe.ts";
 
 /** Repository root (the build always runs from here so paths stay relative). */
 export const REPO_ROOT: string = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -126,6 +128,8 @@ export interface BuildReport {
   linked: number;
   /** Whether `buildBaremetal()` ran. */
   baremetal: boolean;
+  /** Win32 files written to `userland/bin/win32/` (DLLs, then programs); empty if not built. */
+  win32: string[];
 }
 
 /** Options for {@link buildUserland}. */
@@ -136,6 +140,8 @@ export interface BuildOptions {
   verbose?: boolean;
   /** Skip the bare-metal build (for tests of this script only). */
   skipBaremetal?: boolean;
+  /** Skip the Win32 build (`userland/bin/win32/`). */
+  skipWin32?: boolean;
   /** Instruction set (default {@link DEFAULT_GUEST_ARCH}). */
   arch?: GuestArch;
   /**
@@ -319,6 +325,11 @@ export async function buildUserland(options: BuildOptions = {}): Promise<BuildRe
     await run(["clang", ...ldflags, ...objs, "-o", `${binDir}/${spec.name}`], verbose);
   });
 
+  // The Win32 DLLs and programs (PE images) are one flavour, next to the default build.
+  const win32 = !options.skipWin32 && arch === DEFAULT_GUEST_ARCH && binDir === BIN_DIR
+    ? await buildWin32(WIN32_BIN_DIR)
+    : [];
+
   let baremetal = false;
   // The bare-metal tests have their own flags; they are built with the default flavour only.
   if (!options.skipBaremetal && arch === DEFAULT_GUEST_ARCH && binDir === BIN_DIR) {
@@ -330,6 +341,7 @@ export async function buildUserland(options: BuildOptions = {}): Promise<BuildRe
     compiled: compileJobs.length,
     linked: linkJobs.length,
     baremetal,
+    win32,
   };
 }
 
@@ -445,6 +457,8 @@ function parseBuildArgs(args: string[]) {
         // --arch rv32imafdc (or rv32gc): the hard-float flavour, into userland/build/ARCH/bin
         arch: { type: "string" },
         "bin-dir": { type: "string" },
+        // --win32 --out PROG.exe a.c ...: a PE program for the Win32 personality
+        win32: { type: "boolean" },
       },
     });
   } catch (e) {
@@ -455,7 +469,7 @@ function parseBuildArgs(args: string[]) {
       : (e as Error).message.split("\n")[0];
     console.error(
       `userland: ${what}\nusage: deno task userland [-v] [--clean] [--arch ARCH] | ` +
-        "[-pthread] [-v] --out PROGRAM FILE.c...",
+        "[-pthread] [-v] --out PROGRAM FILE.c... | --win32 --out PROGRAM.exe FILE.c...",
     );
     Deno.exit(2);
   }
@@ -468,6 +482,15 @@ if (import.meta.main) {
   const { values, positionals } = parseBuildArgs(args);
   try {
     const arch = values.arch === undefined ? DEFAULT_GUEST_ARCH : parseGuestArch(values.arch);
+    if (values.win32) {
+      if (values.out === undefined || positionals.length === 0) {
+        console.error("usage: deno task userland --win32 --out PROGRAM.exe FILE.c...");
+        Deno.exit(2);
+      }
+      await buildExe(positionals, values.out);
+      console.log(`userland: built ${values.out} (PE32, RISC-V)`);
+      Deno.exit(0);
+    }
     if (values.out !== undefined || positionals.length > 0) {
       if (values.out === undefined || positionals.length === 0) {
         console.error("usage: deno task userland [-pthread] --out PROGRAM FILE.c...");
@@ -484,10 +507,14 @@ if (import.meta.main) {
     });
     console.log(
       `userland (${arch}): ${r.programs.length} programs, ${r.compiled} objects compiled, ${r.linked} linked` +
+        (r.win32.length ? `, ${r.win32.length} Win32 images` : "") +
         (r.baremetal ? ", bare-metal tests built" : ""),
     );
   } catch (e) {
-    if (e instanceof BuildError || e instanceof RangeError) {
+    if (
+      e instanceof BuildError || e instanceof RangeError || e instanceof Win32BuildError ||
+      e instanceof Elf2PeError
+    ) {
       console.error(e.message);
       Deno.exit(1);
     }

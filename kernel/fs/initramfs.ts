@@ -30,6 +30,10 @@ export interface HostDirMapping {
   hostPath: string;
   /** Guest directory it becomes, e.g. `/` or `/bin`. */
   guestPath: string;
+  /** Which entries to copy, by path relative to `hostPath` (default: all; a skipped directory skips its tree). */
+  include?: (relPath: string) => boolean;
+  /** Give every copied file the execute bits (files from a system without them, such as PE programs). */
+  executable?: boolean;
 }
 
 /** Options of {@link buildInitramfs}. */
@@ -70,7 +74,7 @@ export function buildInitramfs(
     mtime,
     data: new Uint8Array(0),
   });
-  for (const { hostPath, guestPath } of hostDirs) {
+  for (const { hostPath, guestPath, include, executable } of hostDirs) {
     if (guestPath.split("/").includes("..")) {
       throw new InitramfsError(`guest path "${guestPath}" contains ".."`);
     }
@@ -90,7 +94,8 @@ export function buildInitramfs(
       const n = parts.slice(0, i).join("/");
       if (!entries.has(n)) entries.set(n, dirEntry(n));
     }
-    walk(hostPath, "", base, entries, options.keepTimes === true);
+    const filter = { include, executable: executable === true };
+    walk(hostPath, "", base, entries, options.keepTimes === true, filter);
   }
   const sorted = [...entries.values()].sort((
     a,
@@ -105,12 +110,14 @@ function walk(
   base: string,
   entries: Map<string, CpioEntry>,
   keepTimes: boolean,
+  filter: { include?: (relPath: string) => boolean; executable: boolean },
 ): void {
   const names: string[] = [];
   for (const e of Deno.readDirSync(hostDir + (rel === "" ? "" : "/" + rel))) names.push(e.name);
   names.sort();
   for (const name of names) {
     const relPath = rel === "" ? name : `${rel}/${name}`;
+    if (filter.include !== undefined && !filter.include(relPath)) continue;
     const hostFile = `${hostDir}/${relPath}`;
     const st = Deno.lstatSync(hostFile);
     const perm = (st.mode ?? 0o644) & 0o7777;
@@ -122,11 +129,11 @@ function walk(
       entries.set(gname, { ...common, mode: S_IFLNK | 0o777, nlink: 1, data: te.encode(target) });
     } else if (st.isDirectory) {
       entries.set(gname, { ...common, mode: S_IFDIR | perm, nlink: 2, data: new Uint8Array(0) });
-      walk(hostDir, relPath, base, entries, keepTimes);
+      walk(hostDir, relPath, base, entries, keepTimes, filter);
     } else if (st.isFile) {
       entries.set(gname, {
         ...common,
-        mode: S_IFREG | perm,
+        mode: S_IFREG | (filter.executable ? perm | 0o111 : perm),
         nlink: 1,
         data: Deno.readFileSync(hostFile),
       });

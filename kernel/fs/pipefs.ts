@@ -125,6 +125,17 @@ export class Pipe {
     return n;
   }
 
+  /** Copies up to `dst.length` buffered bytes into `dst` without consuming them; the count. */
+  peek(dst: Uint8Array): number {
+    const n = Math.min(dst.length, this.#len);
+    if (n === 0) return 0;
+    const size = this.#buf.length;
+    const first = Math.min(n, size - this.#head);
+    copyBytes(dst, 0, this.#buf, this.#head, first);
+    if (n > first) copyBytes(dst, first, this.#buf, 0, n - first);
+    return n;
+  }
+
   /** Appends bytes from `src`: count (maybe partial), K.AGAIN, or K.PIPE. */
   write(src: Uint8Array): number {
     if (this.readers === 0) return K.PIPE;
@@ -184,6 +195,29 @@ class PipeInode implements FsInode {
 
 function endOf(file: OpenFile): PipeEnd {
   return file.priv as PipeEnd;
+}
+
+/** What {@link peekPipe} found in a pipe. */
+export interface PipePeek {
+  /** Bytes buffered. */
+  available: number;
+  /** Bytes copied into the destination (not consumed). */
+  copied: number;
+  /** Open write ends (0: the pipe is broken once drained). */
+  writers: number;
+  /** Open read ends. */
+  readers: number;
+}
+
+/**
+ * Looks into the pipe behind `file` (either end) without consuming: the
+ * byte count, up to `dst.length` of the bytes, and the open ends (NT's
+ * PeekNamedPipe). Null when `file` is not an anonymous pipe end.
+ */
+export function peekPipe(file: OpenFile, dst: Uint8Array): PipePeek | null {
+  if (file.inode === null || !(file.inode instanceof PipeInode)) return null;
+  const p = endOf(file).pipe;
+  return { available: p.length, copied: p.peek(dst), writers: p.writers, readers: p.readers };
 }
 
 /** File operations of pipe ends (both directions; the end's flags say which is allowed). */

@@ -169,6 +169,7 @@ function processInfo(src: ProcDataSources, pid: number): ProcessInfo | null {
     sid: p.sid,
     comm: p.comm,
     state,
+    personality: p.personalityName,
     minflt: p.pageFaults,
     utime: t === undefined ? 0 : toTicks(cyc.user),
     stime: t === undefined ? 0 : toTicks(cyc.system),

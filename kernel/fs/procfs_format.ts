@@ -145,6 +145,7 @@ export function formatStatus(i: ProcessInfo): string {
     `Pid:\t${i.pid}`,
     `PPid:\t${i.ppid}`,
     `TracerPid:\t0`,
+    `Personality:\t${i.personality || "none"}`,
     `Uid:\t${uid}\t${uid}\t${uid}\t${uid}`,
     `Gid:\t${gid}\t${gid}\t${gid}\t${gid}`,
     `FDSize:\t${i.fdSize ?? 64}`,

@@ -21,6 +21,8 @@ export interface ProcessInfo {
   comm: string;
   /** State letter: R, S, D, T, t, Z, X or I. */
   state: string;
+  /** The syscall personality ("unix", "win32"; "" before the first exec). */
+  personality?: string;
   /** Controlling terminal device number (0 = none). */
   ttyNr?: number;
   /** Foreground process group of the controlling terminal (-1 = none). */

@@ -1,8 +1,11 @@
-/* ps [-L|-T]: list every process from /proc: PID, PPID, PGID, state, CPU
- * time (utime+stime, in clock ticks of 1/100 s) and the command line (or
- * [comm] when the command line is empty). With -L (or -T) one line per
- * thread, with its id in an LWP column, from /proc/PID/task/TID/stat. Reads
- * the Linux /proc/PID/stat and /proc/PID/cmdline formats. */
+/* ps [-L|-T] [-P]: list every process from /proc: PID, PPID, PGID, state,
+ * CPU time (utime+stime, in clock ticks of 1/100 s) and the command line
+ * (or [comm] when the command line is empty). With -L (or -T) one line per
+ * thread, with its id in an LWP column, from /proc/PID/task/TID/stat. With
+ * -P a PERS column gives each process's system-call personality (unix,
+ * win32) from the Personality line of /proc/PID/status ("-" where /proc has
+ * none, as on Linux). Reads the Linux /proc/PID/stat and /proc/PID/cmdline
+ * formats. */
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -15,11 +18,12 @@
 
 static const char usage_text[] =
     "Usage:\n"
-    " ps [-L|-T]\n"
+    " ps [-L|-T] [-P]\n"
     "\n"
     "List every process: PID, PPID, PGID, state, CPU time and command line.\n"
     "\n"
     " -L, -T         one line per thread, with its id in an LWP column\n"
+    " -P             add a PERS column: the personality (unix, win32)\n"
     "     --help     display this help and exit\n";
 
 static ssize_t read_file(const char *path, char *buf, size_t size) {
@@ -49,6 +53,18 @@ static void printable(char *s) {
 }
 
 static int collect_ids(const char *dir, int **ids);
+static int show_personality;
+
+/* Prints the Personality value of /proc/PID/status in a PERS column. */
+static void print_personality(int pid) {
+  char path[64], status[2048], pers[16] = "-";
+  snprintf(path, sizeof path, "/proc/%d/status", pid);
+  if (read_file(path, status, sizeof status) > 0) {
+    char *p = strstr(status, "Personality:\t");
+    if (p) sscanf(p + 13, "%15s", pers);
+  }
+  printf("%-6s ", pers);
+}
 
 static void show(int pid, int tid) {
   char path[64], stat[1024], cmd[1024];
@@ -83,6 +99,7 @@ static void show(int pid, int tid) {
   printf("%5d ", pid);
   if (tid) printf("%5d ", tid);
   printf("%5ld %5ld %c %2ld:%02ld ", ppid, pgrp, state, secs / 60, secs % 60);
+  if (show_personality) print_personality(pid);
   snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
   ssize_t n = read_file(path, cmd, sizeof cmd);
   if (n > 0) {
@@ -124,10 +141,14 @@ static int collect_ids(const char *dir, int **ids) {
 
 int main(int argc, char **argv) {
   help_option(argc, argv, HELP_ANYWHERE, usage_text);
-  int threads = argc > 1 && (!strcmp(argv[1], "-L") || !strcmp(argv[1], "-T"));
-  if (argc > 1 && !threads) {
-    fprintf(stderr, "usage: ps [-L|-T]\n");
-    return 2;
+  int threads = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "-L") || !strcmp(argv[i], "-T")) threads = 1;
+    else if (!strcmp(argv[i], "-P")) show_personality = 1;
+    else {
+      fprintf(stderr, "usage: ps [-L|-T] [-P]\n");
+      return 2;
+    }
   }
   int *pids;
   int n = collect_ids("/proc", &pids);
@@ -135,7 +156,8 @@ int main(int argc, char **argv) {
     perror("ps: /proc");
     return 1;
   }
-  printf(threads ? "  PID   LWP  PPID  PGID S  TIME CMD\n" : "  PID  PPID  PGID S  TIME CMD\n");
+  printf(threads ? "  PID   LWP  PPID  PGID S  TIME " : "  PID  PPID  PGID S  TIME ");
+  printf(show_personality ? "PERS   CMD\n" : "CMD\n");
   for (int i = 0; i < n; i++) {
     if (!threads) {
       show(pids[i], 0);

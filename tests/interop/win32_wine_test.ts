@@ -1,0 +1,103 @@
+/**
+ * Win32 interop: every `userland/win32/tests/test_w32_*.c` program is
+ * compiled twice — with `x86_64-w64-mingw32-gcc` and run under Wine
+ * (`WINEDEBUG=-all`), and with the project's toolchain (the committed
+ * `userland/bin/win32/NAME.exe`) and run on Strata from `/bin` — and the two
+ * runs must print the same lines (after `\r` is stripped) and exit with the
+ * same code. Each program checks its own expectations (Windows' documented
+ * results and error codes), so the Wine run also shows the expectations
+ * hold on a second implementation. Skipped, with the reason in the test
+ * name, when MinGW-w64 or Wine is not installed.
+ */
+
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runGuarded, runHostCommand } from "../guest_guard.ts";
+import { listWin32Programs } from "../../userland/win32/build.ts";
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const MINGW = "x86_64-w64-mingw32-gcc";
+
+function hasTool(tool: string, arg: string): boolean {
+  try {
+    return new Deno.Command(tool, { args: [arg], stdout: "null", stderr: "null" }).outputSync()
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+const HAVE_WINE = hasTool(MINGW, "--version") && hasTool("wine", "--version");
+const SKIP = HAVE_WINE ? "" : " (skipped: x86_64-w64-mingw32-gcc or wine not installed)";
+const PROGRAMS = listWin32Programs().filter(([name]) => name.startsWith("test_w32_"));
+
+/** Compiles `src` with MinGW-w64 and runs it under Wine in an empty folder. */
+async function runOnWine(name: string, src: string): Promise<{ out: string; code: number }> {
+  const dir = await Deno.makeTempDir({ prefix: "strata_w32wine_" });
+  try {
+    const exe = join(dir, name);
+    const cc = await runHostCommand(
+      MINGW,
+      ["-O2", "-Wall", "-Werror", "-o", exe, join(REPO, src)],
+      {
+        timeoutMs: 120_000,
+      },
+    );
+    assert.equal(cc.code, 0, `mingw build of ${src}: ${cc.stderr}`);
+    // The test DLL goes next to the exe (the first folder Windows searches).
+    const dll = await runHostCommand(MINGW, [
+      "-O2",
+      "-Wall",
+      "-Werror",
+      "-shared",
+      "-o",
+      join(dir, "w32testdll.dll"),
+      join(REPO, "userland/win32/testdll/w32testdll.c"),
+      join(REPO, "userland/win32/testdll/w32testdll.def"),
+    ], { timeoutMs: 120_000 });
+    assert.equal(dll.code, 0, `mingw build of w32testdll.dll: ${dll.stderr}`);
+    const work = join(dir, "work");
+    await Deno.mkdir(work);
+    const r = await runHostCommand("wine", [exe], {
+      cwd: work,
+      env: { WINEDEBUG: "-all" },
+      inheritEnv: true,
+      timeoutMs: 180_000,
+    });
+    return { out: r.stdout.replaceAll("\r", ""), code: r.code };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Runs /bin/NAME on Strata in an empty folder with stdout redirected to a file. */
+async function runOnStrata(name: string): Promise<{ out: string; code: number }> {
+  const r = await runGuarded({
+    cmd:
+      `mkdir -p /tmp/w32 && cd /tmp/w32 && ${name} > /tmp/w32.out; s=$?; cat /tmp/w32.out; exit $s`,
+    maxCycles: 4e9,
+    maxHostMs: 240_000,
+  });
+  return { out: r.output.replaceAll("\r", ""), code: r.status };
+}
+
+for (const [name, src] of PROGRAMS) {
+  Deno.test({
+    name: `win32 interop: ${name} prints the same and exits the same on Strata and Wine${SKIP}`,
+    ignore: !HAVE_WINE,
+    sanitizeResources: false,
+    async fn() {
+      const wine = await runOnWine(name, src);
+      assert.match(wine.out, /failures: 0\n/, `${name} under Wine:\n${wine.out}`);
+      assert.equal(wine.code, 0, `${name} exit code under Wine`);
+      const strata = await runOnStrata(name);
+      assert.equal(strata.out, wine.out, `${name}: Strata's output (actual) vs Wine's (expected)`);
+      assert.equal(strata.code, wine.code, `${name}: exit code`);
+    },
+  });
+}
+
+Deno.test("win32 interop: the test programs are found", () => {
+  assert.ok(PROGRAMS.length >= 3, PROGRAMS.map(([n]) => n).join(", "));
+});
