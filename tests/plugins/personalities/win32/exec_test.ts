@@ -29,11 +29,13 @@ Deno.test({
     const out = await run(
       "hostname.exe; echo rc=$?; whoami.exe; hostname.exe | wc -c; " +
         "hostname.exe nope > /tmp/o; echo rc=$?; " +
-        "ls /windows/system32; cat /proc/1/status | grep Personality",
+        "ls /windows/system32/kernel32.dll /windows/system32/ntdll.dll; " +
+        "cat /proc/1/status | grep Personality",
     );
     assert.equal(
       out,
-      "strata\nrc=0\nstrata\\root\n8\nrc=0\nkernel32.dll  ntdll.dll\nPersonality:\tunix\n",
+      "strata\nrc=0\nstrata\\root\n8\nrc=0\n/windows/system32/kernel32.dll  /windows/system32/ntdll.dll\n" +
+        "Personality:\tunix\n",
     );
   },
 });
