@@ -90,7 +90,11 @@ Deno.test({
         await Deno.copyFile(new URL(e.name, bin), `${dir}/win32/${e.name}`);
       }
       await buildExe([src], `${dir}/win32/mixed.exe`);
-      const r = await runGuest({ cmd: "mixed.exe; echo rc=$?", maxHostMs: 60_000, binDir: dir });
+      const r = await runGuest({
+        cmd: "mixed.exe; echo rc=$?; mixed.exe fault; echo rc=$?",
+        maxHostMs: 60_000,
+        binDir: dir,
+      });
       const out = r.output.replaceAll("\r", "");
       const lines = out.split("\n").filter((l) => !/^ *\d+ +\d+ +\d+ \S +\d+:\d\d unix /.test(l));
       assert.deepEqual(lines, [
@@ -99,8 +103,10 @@ Deno.test({
         "sh: arg0",
         "    3     2     1 S  0:00 win32  mixed.exe",
         "sh exit: 9",
+        "fault exit: c0000005",
         "Personality:\twin32",
         "rc=3",
+        "rc=5",
         "",
       ], out);
     } finally {
