@@ -29,11 +29,13 @@ Deno.test({
     const out = await run(
       "hostname.exe; echo rc=$?; whoami.exe; hostname.exe | wc -c; " +
         "hostname.exe nope > /tmp/o; echo rc=$?; " +
-        "ls /windows/system32; cat /proc/1/status | grep Personality",
+        "ls /windows/system32/kernel32.dll /windows/system32/ntdll.dll; " +
+        "cat /proc/1/status | grep Personality",
     );
     assert.equal(
       out,
-      "strata\nrc=0\nstrata\\root\n8\nrc=0\nkernel32.dll  ntdll.dll\nPersonality:\tunix\n",
+      "strata\nrc=0\nstrata\\root\n8\nrc=0\n/windows/system32/kernel32.dll  /windows/system32/ntdll.dll\n" +
+        "Personality:\tunix\n",
     );
   },
 });
@@ -88,7 +90,11 @@ Deno.test({
         await Deno.copyFile(new URL(e.name, bin), `${dir}/win32/${e.name}`);
       }
       await buildExe([src], `${dir}/win32/mixed.exe`);
-      const r = await runGuest({ cmd: "mixed.exe; echo rc=$?", maxHostMs: 60_000, binDir: dir });
+      const r = await runGuest({
+        cmd: "mixed.exe; echo rc=$?; mixed.exe fault; echo rc=$?",
+        maxHostMs: 60_000,
+        binDir: dir,
+      });
       const out = r.output.replaceAll("\r", "");
       const lines = out.split("\n").filter((l) => !/^ *\d+ +\d+ +\d+ \S +\d+:\d\d unix /.test(l));
       assert.deepEqual(lines, [
@@ -97,8 +103,10 @@ Deno.test({
         "sh: arg0",
         "    3     2     1 S  0:00 win32  mixed.exe",
         "sh exit: 9",
+        "fault exit: c0000005",
         "Personality:\twin32",
         "rc=3",
+        "rc=5",
         "",
       ], out);
     } finally {

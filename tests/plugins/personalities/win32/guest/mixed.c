@@ -3,7 +3,8 @@
  * program started with CreateProcessA writes into a Win32 pipe and its exit
  * code comes back through a process handle; this process reads its own
  * /proc status (the personality line), and `ps -P` run by a Unix child
- * lists it as win32. Exit code 3 for the Unix parent.
+ * lists it as win32; a Win32 child that faults ends with
+ * STATUS_ACCESS_VIOLATION. Exit code 3 for the Unix parent.
  */
 #include <windows.h>
 #include <stdio.h>
@@ -36,7 +37,12 @@ static DWORD run_unix(const char *app, char *cmd, char *out, DWORD size) {
   return code;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  if (argc > 1 && !strcmp(argv[1], "fault")) {
+    volatile int *null = 0;
+    *null = 1;
+    return 1;
+  }
   char out[1024];
   char echo[] = "echo hello \"from unix\"";
   DWORD code = run_unix("C:\\bin\\echo", echo, out, sizeof out);
@@ -46,6 +52,9 @@ int main(void) {
   code = run_unix("C:\\bin\\sh", sh, out, sizeof out);
   printf("sh: %s", out);
   printf("sh exit: %lu\n", (unsigned long)code);
+  char fault[] = "mixed.exe fault";
+  code = run_unix("C:\\bin\\mixed.exe", fault, out, sizeof out);
+  printf("fault exit: %lx\n", (unsigned long)code);
   char path[64];
   sprintf(path, "C:\\proc\\%lu\\status", (unsigned long)GetCurrentProcessId());
   HANDLE h = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
