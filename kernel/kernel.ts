@@ -232,7 +232,7 @@ export class Kernel extends FileCalls implements KernelApi {
       mm: this.#mmContext(),
       resetFp: (t) => this.loop.fp.reset(t),
     });
-    this.#life = this.#newLifecycle();
+    this.#life = this.#newLifecycle(options);
     this.#traps = this.#newTrapHandlers(options);
     this.loop = new TrapLoop({
       cpu: this.#cpu,
@@ -299,9 +299,10 @@ export class Kernel extends FileCalls implements KernelApi {
     });
   }
 
-  #newLifecycle(): ProcessLifecycle {
+  #newLifecycle(options: KernelOptions): ProcessLifecycle {
     return new ProcessLifecycle({
       ...this.#serviceDeps(),
+      trace: options.trace ?? null,
       table: this.table,
       vfs: this.vfs,
       maxFds: this.maxFds,

@@ -18,6 +18,7 @@
  * @module
  */
 
+import { killedLine } from "./exec/lifecycle.ts";
 import { RLIMIT } from "./proc/rlimits.ts";
 import { CAUSE } from "../hw/csr.ts";
 import type { Machine } from "../hw/machine.ts";
@@ -212,6 +213,8 @@ export class TrapHandlers implements TrapHooks {
     if (d.trace !== null && entry !== null) {
       const line = this.#straceLine(t, pers, num, r, entry);
       if (line !== null) d.trace(line);
+      const p = t.process;
+      if (p.state === TaskState.ZOMBIE && p.termSignal !== 0) d.trace(killedLine(p));
       // strace's last line for a process that exits by itself.
       if (r === NO_RESULT && name === "exit_group") {
         d.trace(`[pid ${t.process.pid}] +++ exited with ${a[0] & 0xff} +++`);

@@ -68,6 +68,14 @@ export interface LifecycleDeps {
   halt(status: number, reason: string, detail: string): void;
   /** Kernel log. */
   log(line: string): void;
+  /** The system-call trace (strace format), if on: a death by signal ends a process's lines. */
+  trace?: ((line: string) => void) | null;
+}
+
+/** strace's `+++ killed by SIGNAME +++` line for a process a signal ended. */
+export function killedLine(p: Process): string {
+  const core = p.coreDumped ? " (core dumped)" : "";
+  return `[pid ${p.pid}] +++ killed by SIG${SIGNAL_NAMES[p.termSignal]}${core} +++`;
 }
 
 /** Sum of the user cycles of a process's threads. */
@@ -287,6 +295,9 @@ export class ProcessLifecycle {
     if (sig !== 0 && p !== d.table.init) {
       d.log(`pid ${p.pid} (${p.comm}) killed by SIG${SIGNAL_NAMES[sig]}${core ? " (core)" : ""}`);
     }
+    // strace's last line for a process a signal killed (after its own call's line when it
+    // killed itself: the trap handler prints that one).
+    if (sig !== 0 && d.trace && d.table.current?.process !== p) d.trace(killedLine(p));
     if (p === d.table.init) {
       d.halt(sig !== 0 ? 128 + sig : code & 0xff, "init-exit", `init exited`);
       return;

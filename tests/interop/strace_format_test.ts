@@ -115,3 +115,17 @@ Deno.test({
     }
   },
 });
+
+Deno.test("strace format: a process a signal ends gets strace's +++ killed by +++ line", async () => {
+  const lines: string[] = [];
+  await runGuest({
+    ...LIMITS,
+    cmd: "sleep 5 & sleep 0.01; kill -TERM $!; wait",
+    trace: (l) => lines.push(l),
+  });
+  const exec = lines.find((l) => l.includes('execve("/bin/sleep"'));
+  assert.ok(exec !== undefined, lines.join("\n"));
+  const pid = /^\[pid (\d+)\]/.exec(exec)![1];
+  const own = lines.filter((l) => l.startsWith(`[pid ${pid}] `));
+  assert.equal(own[own.length - 1], `[pid ${pid}] +++ killed by SIGTERM +++`);
+});
