@@ -98,6 +98,8 @@ export const K = {
   TIMEDOUT: -110,
   /** Operation not supported. */
   NOTSUP: -95,
+  /** Structure needs cleaning: a file system found its on-disk data inconsistent. */
+  UCLEAN: -117,
   /** Wrong kernel API version (module loader). */
   VERSION: -200,
   /** A module's init failed. */

@@ -53,6 +53,7 @@ export const ERRNO = {
   ELOOP: 40,
   EOPNOTSUPP: 95,
   ETIMEDOUT: 110,
+  EUCLEAN: 117,
 } as const;
 
 /**
@@ -99,6 +100,7 @@ export const ERRNO_MAP: ReadonlyArray<readonly [string, number, string, number]>
   ["LOOP", -40, "ELOOP", 40],
   ["NOTSUP", -95, "EOPNOTSUPP", 95],
   ["TIMEDOUT", -110, "ETIMEDOUT", 110],
+  ["UCLEAN", -117, "EUCLEAN", 117],
   // Module-loader statuses never come out of a syscall the personality
   // makes; should one leak, they read as "invalid" and "I/O error".
   ["VERSION", -200, "EINVAL", 22],
