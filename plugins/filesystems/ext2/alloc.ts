@@ -60,7 +60,9 @@ export function allocBlock(tx: Tx, g: Geometry, goal: number): number {
 
 /** Frees block `b` (Corrupt when it is outside the file system or already free). */
 export function freeBlock(tx: Tx, g: Geometry, b: number): void {
-  if (b < g.firstDataBlock || b >= g.blocksCount) throw new Corrupt(`freeing block ${b} outside the file system`);
+  if (b < g.firstDataBlock || b >= g.blocksCount) {
+    throw new Corrupt(`freeing block ${b} outside the file system`);
+  }
   const rel = b - g.firstDataBlock;
   const group = Math.floor(rel / g.blocksPerGroup);
   const bit = rel % g.blocksPerGroup;

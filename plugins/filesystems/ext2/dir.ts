@@ -19,7 +19,16 @@
  */
 
 import { Corrupt, type Tx } from "./block_source.ts";
-import { bmap, bmapAlloc, fileSize, I, INDEX_FL, readInode, setFileSize, writeInode } from "./inode.ts";
+import {
+  bmap,
+  bmapAlloc,
+  fileSize,
+  I,
+  INDEX_FL,
+  readInode,
+  setFileSize,
+  writeInode,
+} from "./inode.ts";
 import { type Geometry, put16, put32, u16, u32 } from "./superblock.ts";
 
 const te = new TextEncoder();
@@ -74,7 +83,12 @@ export function entrySize(len: number): number {
 export function dirBlocks(tx: Tx, g: Geometry, ino: number): number[] {
   const raw = readInode(tx, g, ino);
   const size = fileSize(raw);
-  if (size % g.blockSize !== 0) throw new Corrupt(`directory ${ino}: size ${size} not a whole number of blocks`);
+  if (size % g.blockSize !== 0) {
+    throw new Corrupt(`directory ${ino}: size ${size} not a whole number of blocks`);
+  }
+  if (size / 512 > u32(raw, I.BLOCKS)) {
+    throw new Corrupt(`directory ${ino}: size ${size} larger than its blocks`);
+  }
   const out: number[] = [];
   for (let lb = 0; lb < size / g.blockSize; lb++) {
     const b = bmap(tx, g, raw, lb);
@@ -86,7 +100,12 @@ export function dirBlocks(tx: Tx, g: Geometry, ino: number): number[] {
 }
 
 /** Calls `visit` on every entry (free ones too); stops when it returns true. */
-export function forEachEntry(tx: Tx, g: Geometry, ino: number, visit: (s: DirSlot) => boolean): boolean {
+export function forEachEntry(
+  tx: Tx,
+  g: Geometry,
+  ino: number,
+  visit: (s: DirSlot) => boolean,
+): boolean {
   for (const block of dirBlocks(tx, g, ino)) {
     const d = tx.read(block);
     let off = 0;
@@ -146,11 +165,19 @@ export function isEmptyDir(tx: Tx, g: Geometry, ino: number): boolean {
   return !forEachEntry(tx, g, ino, (s) => {
     if (s.ino === 0) return false;
     const n = s.name;
-    return !(n.length === 1 && n[0] === 0x2e) && !(n.length === 2 && n[0] === 0x2e && n[1] === 0x2e);
+    return !(n.length === 1 && n[0] === 0x2e) &&
+      !(n.length === 2 && n[0] === 0x2e && n[1] === 0x2e);
   });
 }
 
-function writeEntry(d: Uint8Array, off: number, ino: number, recLen: number, name: Uint8Array, ft: number): void {
+function writeEntry(
+  d: Uint8Array,
+  off: number,
+  ino: number,
+  recLen: number,
+  name: Uint8Array,
+  ft: number,
+): void {
   put32(d, off, ino);
   put16(d, off + 4, recLen);
   d[off + 6] = name.length;
@@ -165,7 +192,14 @@ function clearIndex(tx: Tx, g: Geometry, dir: number): void {
 }
 
 /** Adds `name` -> `ino` to directory `dir`; false when no block can be allocated. */
-export function addEntry(tx: Tx, g: Geometry, dir: number, name: string, ino: number, ft: number): boolean {
+export function addEntry(
+  tx: Tx,
+  g: Geometry,
+  dir: number,
+  name: string,
+  ino: number,
+  ft: number,
+): boolean {
   const nb = te.encode(name);
   const need = entrySize(nb.length);
   let spot: DirSlot | null = null;
@@ -210,7 +244,14 @@ export function removeEntry(tx: Tx, g: Geometry, dir: number, s: DirSlot): void 
 }
 
 /** Points the existing entry at `s` to another inode and type (rename over a name). */
-export function setEntry(tx: Tx, g: Geometry, dir: number, s: DirSlot, ino: number, ft: number): void {
+export function setEntry(
+  tx: Tx,
+  g: Geometry,
+  dir: number,
+  s: DirSlot,
+  ino: number,
+  ft: number,
+): void {
   clearIndex(tx, g, dir);
   const d = tx.write(s.block);
   put32(d, s.off, ino);

@@ -232,20 +232,29 @@ export class Ext2Fs implements FileSystem {
     return r < 0 ? r : this.source.sync();
   }
 
-  /** Unmount: frees open orphans, marks the state clean, writes and flushes everything. */
+  /**
+   * Unmount: frees open orphans, writes and flushes everything, and only
+   * then marks the state clean (written and flushed last, so a cut before
+   * it leaves a "not clean" image that e2fsck checks).
+   */
   unmount(): KStatus {
     if (this.readOnly) return K.OK;
     const g = this.geometry;
     const r = this.run((tx) => {
       for (const ino of this.#orphans) destroyInode(tx, g, ino, this.nowSec());
+      return K.OK;
+    });
+    if (r < 0) return r;
+    this.#orphans.clear();
+    const s = this.source.sync();
+    if (s !== K.OK) return s;
+    const c = this.run((tx) => {
       const sb = superblockForWrite(tx, g);
       put16(sb, SB.STATE, u16(superblock(tx, g), SB.STATE) | STATE_VALID);
       put32(sb, SB.WTIME, this.nowSec());
       return K.OK;
     });
-    if (r < 0) return r;
-    this.#orphans.clear();
-    return this.source.sync();
+    return c < 0 ? c : this.source.sync();
   }
 }
 

@@ -28,7 +28,17 @@ import {
 } from "../../../kernel/api.ts";
 import type { Tx } from "./block_source.ts";
 import { listEntries, modeOfFt } from "./dir.ts";
-import { fileSize, I, inodeGid, inodeLocation, inodeUid, readInode, setGid, setUid, writeInode } from "./inode.ts";
+import {
+  fileSize,
+  I,
+  inodeGid,
+  inodeLocation,
+  inodeUid,
+  readInode,
+  setGid,
+  setUid,
+  writeInode,
+} from "./inode.ts";
 import { readData, resize, writeData } from "./file_data.ts";
 import { linkNode, makeNode, renameEntry, rmdirName, unlinkName } from "./names.ts";
 import { findEntry } from "./dir.ts";
@@ -126,13 +136,27 @@ export class Ext2Inode implements FsInode {
     });
   }
 
-  #make(name: string, mode: number, cred: Cred, rdev = 0, target?: Uint8Array): Ext2Inode | KStatus {
+  #make(
+    name: string,
+    mode: number,
+    cred: Cred,
+    rdev = 0,
+    target?: Uint8Array,
+  ): Ext2Inode | KStatus {
     if ((this.mode & S_IFMT) !== S_IFDIR) return K.NOTDIR;
     if (te.encode(name).length > 255) return K.NAMETOOLONG;
     const fs = this.#fs;
-    return this.#child(fs.run((tx) =>
-      makeNode(tx, fs.geometry, this.ino, name, { mode, uid: cred.uid, gid: cred.gid, rdev, target }, fs.nowSec())
-    ));
+    return this.#child(
+      fs.run((tx) =>
+        makeNode(tx, fs.geometry, this.ino, name, {
+          mode,
+          uid: cred.uid,
+          gid: cred.gid,
+          rdev,
+          target,
+        }, fs.nowSec())
+      ),
+    );
   }
 
   /** Creates a regular file. */
@@ -201,7 +225,8 @@ export class Ext2Inode implements FsInode {
     if ((this.mode & S_IFMT) !== S_IFLNK) return K.INVAL;
     const size = fileSize(this.#raw);
     const acl = u32(this.#raw, I.FILE_ACL);
-    const dataBlocks = u32(this.#raw, I.BLOCKS) - (acl !== 0 ? this.#fs.geometry.blockSize / 512 : 0);
+    const dataBlocks = u32(this.#raw, I.BLOCKS) -
+      (acl !== 0 ? this.#fs.geometry.blockSize / 512 : 0);
     if (dataBlocks === 0) {
       if (size >= 60) return K.UCLEAN;
       return td.decode(this.#raw.subarray(I.BLOCK, I.BLOCK + size));
@@ -225,11 +250,17 @@ export class Ext2Inode implements FsInode {
     const fs = this.#fs;
     return fs.run((tx) => {
       const w = writeInode(tx, fs.geometry, this.ino);
-      if (change.mode !== undefined) put16(w, I.MODE, (u16(w, I.MODE) & S_IFMT) | (change.mode & 0o7777));
+      if (change.mode !== undefined) {
+        put16(w, I.MODE, (u16(w, I.MODE) & S_IFMT) | (change.mode & 0o7777));
+      }
       if (change.uid !== undefined) setUid(w, change.uid);
       if (change.gid !== undefined) setGid(w, change.gid);
-      if (change.atimeNs !== undefined) put32(w, I.ATIME, Number(change.atimeNs / 1_000_000_000n) >>> 0);
-      if (change.mtimeNs !== undefined) put32(w, I.MTIME, Number(change.mtimeNs / 1_000_000_000n) >>> 0);
+      if (change.atimeNs !== undefined) {
+        put32(w, I.ATIME, Number(change.atimeNs / 1_000_000_000n) >>> 0);
+      }
+      if (change.mtimeNs !== undefined) {
+        put32(w, I.MTIME, Number(change.mtimeNs / 1_000_000_000n) >>> 0);
+      }
       put32(w, I.CTIME, fs.nowSec());
       return K.OK;
     });

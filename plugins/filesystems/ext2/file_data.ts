@@ -15,7 +15,16 @@
 
 import { K, type KStatus } from "../../../kernel/api.ts";
 import { DirtyKind, type Tx } from "./block_source.ts";
-import { bmap, bmapAlloc, fileSize, maxBlocks, readInode, setFileSize, truncateBlocks, writeInode } from "./inode.ts";
+import {
+  bmap,
+  bmapAlloc,
+  fileSize,
+  maxBlocks,
+  readInode,
+  setFileSize,
+  truncateBlocks,
+  writeInode,
+} from "./inode.ts";
 import type { Geometry } from "./superblock.ts";
 
 /** Largest file: what the block map addresses, capped where i_blocks (sectors, u32) would overflow. */
@@ -47,7 +56,14 @@ export function readData(tx: Tx, g: Geometry, ino: number, pos: number, buf: Uin
 }
 
 /** Writes `data` at `pos`; the count written, or K.NOSPC / K.FBIG when nothing fitted. */
-export function writeData(tx: Tx, g: Geometry, ino: number, pos: number, data: Uint8Array, nowSec: number): number {
+export function writeData(
+  tx: Tx,
+  g: Geometry,
+  ino: number,
+  pos: number,
+  data: Uint8Array,
+  nowSec: number,
+): number {
   if (data.length === 0) return 0;
   const limit = maxFileBytes(g);
   if (pos >= limit) return K.FBIG;
@@ -70,7 +86,9 @@ export function writeData(tx: Tx, g: Geometry, ino: number, pos: number, data: U
     const had = bmap(tx, g, readInode(tx, g, ino), lb);
     const b = had !== 0 ? had : bmapAlloc(tx, g, ino, lb, prev);
     if (b === 0) break;
-    const block = had !== 0 && take < bs ? tx.write(b, DirtyKind.DATA) : tx.fresh(b, DirtyKind.DATA);
+    const block = had !== 0 && take < bs
+      ? tx.write(b, DirtyKind.DATA)
+      : tx.fresh(b, DirtyKind.DATA);
     block.set(data.subarray(done, done + take), at);
     done += take;
     prev = b;

@@ -51,7 +51,9 @@ const S_IFREG = 0o100000;
 
 /** Block and byte offset of inode `ino` (Corrupt for a number outside the table). */
 export function inodeLocation(tx: Tx, g: Geometry, ino: number): [number, number] {
-  if (!Number.isInteger(ino) || ino < 1 || ino > g.inodesCount) throw new Corrupt(`inode number ${ino} out of range`);
+  if (!Number.isInteger(ino) || ino < 1 || ino > g.inodesCount) {
+    throw new Corrupt(`inode number ${ino} out of range`);
+  }
   const group = inodeGroup(g, ino);
   const index = (ino - 1) % g.inodesPerGroup;
   const table = gdField32(tx, g, group, GD.INODE_TABLE);
@@ -81,7 +83,9 @@ export function fileSize(raw: Uint8Array): number {
 /** Sets the size fields. */
 export function setFileSize(raw: Uint8Array, size: number): void {
   put32(raw, I.SIZE, size % 0x1_0000_0000);
-  if ((u16(raw, I.MODE) & S_IFMT) === S_IFREG) put32(raw, I.SIZE_HIGH, Math.floor(size / 0x1_0000_0000));
+  if ((u16(raw, I.MODE) & S_IFMT) === S_IFREG) {
+    put32(raw, I.SIZE_HIGH, Math.floor(size / 0x1_0000_0000));
+  }
 }
 
 /** Owner uid (with the high 16 bits). */
@@ -110,7 +114,9 @@ export function maxBlocks(g: Geometry): number {
 }
 
 function checkPtr(g: Geometry, b: number): number {
-  if (b !== 0 && (b < g.firstDataBlock || b >= g.blocksCount)) throw new Corrupt(`block pointer ${b} outside the file system`);
+  if (b !== 0 && (b < g.firstDataBlock || b >= g.blocksCount)) {
+    throw new Corrupt(`block pointer ${b} outside the file system`);
+  }
   return b;
 }
 
@@ -175,7 +181,15 @@ export function bmapAlloc(tx: Tx, g: Geometry, ino: number, lb: number, hint: nu
 }
 
 /** Frees the subtree under indirect block `blk` at `level` (1 = points to data) covering logical blocks from `base`; true when it is now empty. */
-function truncLevel(tx: Tx, g: Geometry, blk: number, level: number, base: number, from: number, count: number[]): boolean {
+function truncLevel(
+  tx: Tx,
+  g: Geometry,
+  blk: number,
+  level: number,
+  base: number,
+  from: number,
+  count: number[],
+): boolean {
   const p = g.blockSize / 4;
   const span = p ** (level - 1);
   const d = tx.read(blk);

@@ -85,7 +85,14 @@ function fillInode(tx: Tx, g: Geometry, ino: number, n: NewNode, nowSec: number)
 }
 
 /** Creates `name` in directory `dir` as a new inode; its number, or a status. */
-export function makeNode(tx: Tx, g: Geometry, dir: number, name: string, n: NewNode, nowSec: number): number {
+export function makeNode(
+  tx: Tx,
+  g: Geometry,
+  dir: number,
+  name: string,
+  n: NewNode,
+  nowSec: number,
+): number {
   if (findEntry(tx, g, dir, name) !== null) return K.EXIST;
   if (u16(readInode(tx, g, dir), I.LINKS) === 0) return K.NOENT;
   const type = n.mode & S_IFMT;
@@ -132,7 +139,14 @@ function writeLinkTarget(tx: Tx, g: Geometry, ino: number, target: Uint8Array): 
 }
 
 /** Adds a hard link `name` in `dir` to the non-directory `ino`. */
-export function linkNode(tx: Tx, g: Geometry, dir: number, name: string, ino: number, nowSec: number): KStatus {
+export function linkNode(
+  tx: Tx,
+  g: Geometry,
+  dir: number,
+  name: string,
+  ino: number,
+  nowSec: number,
+): KStatus {
   if (findEntry(tx, g, dir, name) !== null) return K.EXIST;
   const raw = readInode(tx, g, ino);
   if (u16(raw, I.LINKS) === 0) return K.NOENT;
@@ -153,7 +167,9 @@ export function destroyInode(tx: Tx, g: Geometry, ino: number, nowSec: number): 
   const device = type === S_IFCHR || type === S_IFBLK;
   if (!fastLink && !device) truncateBlocks(tx, g, ino, 0);
   if (acl !== 0) {
-    if (acl < g.firstDataBlock || acl >= g.blocksCount) throw new Corrupt(`inode ${ino}: bad xattr block`);
+    if (acl < g.firstDataBlock || acl >= g.blocksCount) {
+      throw new Corrupt(`inode ${ino}: bad xattr block`);
+    }
     const x = tx.write(acl);
     const refs = u32(x, 4);
     if (refs <= 1) freeBlock(tx, g, acl);

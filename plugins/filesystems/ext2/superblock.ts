@@ -164,7 +164,9 @@ export function parseSuperblock(sb: Uint8Array, deviceBytes: number): Geometry |
   const why = checkGeometry(g, deviceBytes);
   if (why !== null) return bad(why);
   g.groups = Math.ceil((g.blocksCount - g.firstDataBlock) / g.blocksPerGroup);
-  if (g.groups * g.inodesPerGroup !== g.inodesCount) return bad("inode count does not match groups");
+  if (g.groups * g.inodesPerGroup !== g.inodesCount) {
+    return bad("inode count does not match groups");
+  }
   if (g.gdtBlock + Math.ceil(g.groups * GD.SIZE / blockSize) > g.blocksCount) {
     return bad("group descriptors outside the file system");
   }
@@ -242,7 +244,13 @@ export function superblockForWrite(tx: Tx, g: Geometry): Uint8Array {
 }
 
 /** Changes the free block or inode counts of group `i` and of the superblock together. */
-export function adjustFree(tx: Tx, g: Geometry, i: number, what: "blocks" | "inodes", delta: number): void {
+export function adjustFree(
+  tx: Tx,
+  g: Geometry,
+  i: number,
+  what: "blocks" | "inodes",
+  delta: number,
+): void {
   gdAdd16(tx, g, i, what === "blocks" ? GD.FREE_BLOCKS : GD.FREE_INODES, delta);
   const sb = superblockForWrite(tx, g);
   const field = what === "blocks" ? SB.FREE_BLOCKS : SB.FREE_INODES;

@@ -40,7 +40,16 @@ for (const bs of [1024, 2048, 4096]) {
       assert.equal(fs.unmount(), K.OK);
       const r = fsck(image, ["-fn"]);
       assert.equal(r.code, 0, r.out);
-      for (const path of ["/d1/mid", "/d2/mid-link", "/victim", "/d1/big", "/log", "/many/file-with-a-longish-name-7"]) {
+      for (
+        const path of [
+          "/d1/mid",
+          "/d2/mid-link",
+          "/victim",
+          "/d1/big",
+          "/log",
+          "/many/file-with-a-longish-name-7",
+        ]
+      ) {
         assert.deepEqual(debugfs(image, `cat ${path}`), want.get(path), `debugfs cat ${path}`);
       }
       const st = new TextDecoder().decode(debugfs(image, "stat /log"));
@@ -97,11 +106,18 @@ Deno.test({
     const lines: string[] = [];
     const bad = image.slice();
     bad[1024 + SB.FEATURE_INCOMPAT] |= 0x40; // extents
-    assert.equal(Ext2Fs.mount(new MemorySource(bad), { readOnly: false, now, log: (l) => lines.push(l) }), K.INVAL);
+    assert.equal(
+      Ext2Fs.mount(new MemorySource(bad), { readOnly: false, now, log: (l) => lines.push(l) }),
+      K.INVAL,
+    );
     assert.match(lines.join("\n"), /unsupported incompatible features 0x40/);
     const ro = image.slice();
     ro[1024 + SB.FEATURE_RO_COMPAT + 1] |= 0x04; // metadata_csum (0x400)
-    const fs = Ext2Fs.mount(new MemorySource(ro), { readOnly: false, now, log: (l) => lines.push(l) });
+    const fs = Ext2Fs.mount(new MemorySource(ro), {
+      readOnly: false,
+      now,
+      log: (l) => lines.push(l),
+    });
     assert.ok(fs instanceof Ext2Fs);
     assert.equal(fs.readOnly, true);
     const vfs = new Vfs({ root: fs });

@@ -9,7 +9,8 @@
 export function haveE2fsprogs(): boolean {
   try {
     for (const tool of ["mke2fs", "e2fsck", "debugfs"]) {
-      const r = new Deno.Command(tool, { args: ["-V"], stdout: "null", stderr: "null" }).outputSync();
+      const r = new Deno.Command(tool, { args: ["-V"], stdout: "null", stderr: "null" })
+        .outputSync();
       if (r.code !== 0 && r.code !== 8 && r.code !== 1) return false;
     }
     return true;
@@ -36,13 +37,24 @@ export function makeImage(sizeKiB: number, blockSize = 1024, extra: string[] = [
 }
 
 /** Runs e2fsck with `flags` on a copy of `image`: exit code, output, and the image after it. */
-export function fsck(image: Uint8Array, flags: string[]): { code: number; out: string; image: Uint8Array } {
+export function fsck(
+  image: Uint8Array,
+  flags: string[],
+): { code: number; out: string; image: Uint8Array } {
   const path = Deno.makeTempFileSync({ suffix: ".img" });
   try {
     Deno.writeFileSync(path, image);
-    const r = new Deno.Command("e2fsck", { args: [...flags, path], stdout: "piped", stderr: "piped" }).outputSync();
+    const r = new Deno.Command("e2fsck", {
+      args: [...flags, path],
+      stdout: "piped",
+      stderr: "piped",
+    }).outputSync();
     const td = new TextDecoder();
-    return { code: r.code, out: td.decode(r.stdout) + td.decode(r.stderr), image: Deno.readFileSync(path) };
+    return {
+      code: r.code,
+      out: td.decode(r.stdout) + td.decode(r.stderr),
+      image: Deno.readFileSync(path),
+    };
   } finally {
     Deno.removeSync(path);
   }
@@ -53,7 +65,11 @@ export function debugfs(image: Uint8Array, request: string): Uint8Array {
   const path = Deno.makeTempFileSync({ suffix: ".img" });
   try {
     Deno.writeFileSync(path, image);
-    const r = new Deno.Command("debugfs", { args: ["-R", request, path], stdout: "piped", stderr: "piped" })
+    const r = new Deno.Command("debugfs", {
+      args: ["-R", request, path],
+      stdout: "piped",
+      stderr: "piped",
+    })
       .outputSync();
     return r.stdout;
   } finally {

@@ -60,7 +60,9 @@ export class MemorySource implements BlockSource {
     let b = this.#cache.get(key);
     if (b === undefined) {
       const at = block * size;
-      if (at < 0 || at + size > this.image.length) throw new Error(`read past the image: block ${block}`);
+      if (at < 0 || at + size > this.image.length) {
+        throw new Error(`read past the image: block ${block}`);
+      }
       b = this.image.slice(at, at + size);
       this.#cache.set(key, b);
     }
@@ -111,7 +113,9 @@ export class MemorySource implements BlockSource {
         return K.IO;
       }
       const at = block * size;
-      if (at < 0 || at + size > this.image.length) throw new Error(`write past the image: block ${block}`);
+      if (at < 0 || at + size > this.image.length) {
+        throw new Error(`write past the image: block ${block}`);
+      }
       this.image.set(this.#cache.get(`${block}:${size}`)!, at);
       this.writes++;
       this.#dirty.delete(`${block}:${size}`);

@@ -70,7 +70,12 @@ export function runWorkload(vfs: Vfs, bigOffset: number, step: () => void = () =
   ok(vfs.mkdir(null, "/d1"), "mkdir d1");
   ok(vfs.mkdir(null, "/d1/sub"), "mkdir sub");
   ok(vfs.mkdir(null, "/d2"), "mkdir d2");
-  for (const [name, size] of [["small", 100], ["one", 1024], ["mid", 40_000], ["big", 300_000]] as const) {
+  for (
+    const [name, size] of [["small", 100], ["one", 1024], ["mid", 40_000], [
+      "big",
+      300_000,
+    ]] as const
+  ) {
     const data = pattern(size, size);
     put(vfs, `/d1/${name}`, data);
     want.set(`/d1/${name}`, data);
@@ -123,7 +128,13 @@ export function runWorkload(vfs: Vfs, bigOffset: number, step: () => void = () =
   step();
   // Attributes.
   ok(vfs.setAttr(null, "/log", { mode: 0o600, uid: 1000, gid: 100 }), "chmod/chown");
-  ok(vfs.setAttr(null, "/log", { atimeNs: 1_600_000_000_000_000_000n, mtimeNs: 1_500_000_000_000_000_000n }), "utimes");
+  ok(
+    vfs.setAttr(null, "/log", {
+      atimeNs: 1_600_000_000_000_000_000n,
+      mtimeNs: 1_500_000_000_000_000_000n,
+    }),
+    "utimes",
+  );
   // Removals.
   put(vfs, "/gone", pattern(5, 70_000));
   ok(vfs.unlink(null, "/gone"), "unlink");
