@@ -75,6 +75,7 @@ export const ERRNO_MAP: ReadonlyArray<readonly [string, number, string, number]>
   ["NOMEM", -12, "ENOMEM", 12],
   ["ACCES", -13, "EACCES", 13],
   ["FAULT", -14, "EFAULT", 14],
+  ["NOTBLK", -15, "ENOTBLK", 15],
   ["BUSY", -16, "EBUSY", 16],
   ["EXIST", -17, "EEXIST", 17],
   ["XDEV", -18, "EXDEV", 18],
