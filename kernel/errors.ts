@@ -102,8 +102,6 @@ export const K = {
   UCLEAN: -117,
   /** Operation not supported. */
   NOTSUP: -95,
-  /** Structure needs cleaning: a file system found its on-disk data inconsistent. */
-  UCLEAN: -117,
   /** Wrong kernel API version (module loader). */
   VERSION: -200,
   /** A module's init failed. */
