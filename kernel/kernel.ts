@@ -16,6 +16,7 @@
  * @module
  */
 
+import type { PathLoc } from "./fs/mount_table.ts";
 import type { ByteAccount } from "./fs/pipefs.ts";
 import { checkRlimitChange, defaultThreadsMax, NR_OPEN, RLIMIT } from "./proc/rlimits.ts";
 import { CSR, MENVCFGH } from "../hw/csr.ts";
@@ -618,8 +619,19 @@ export class Kernel extends FileCalls implements KernelApi {
     return this.#reg.mount(this.vfs, { source, readOnly, data, now }, target, type);
   }
 
-  /** Unmounts the file system on `target`. */
+  /** Unmounts the file system on `target`; K.BUSY also while a process's directory is on it. */
   umount(target: string): KStatus {
+    const loc = this.vfs.lookup(null, target, true);
+    if (typeof loc === "number") return loc;
+    const m = loc.mount;
+    if (loc.inode === m.fs.root) {
+      for (const p of this.processes()) {
+        const cwd = p.cwdLoc as PathLoc | null;
+        if (cwd !== null && (cwd.mount === m || cwd.frames.some((f) => f.mount === m))) {
+          return K.BUSY;
+        }
+      }
+    }
     return this.#reg.umount(this.vfs, target);
   }
 

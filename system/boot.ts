@@ -73,6 +73,7 @@ export const DEFAULT_BOOT_CONFIG: BootConfig = {
     "plugins/schedulers/round_robin.ts",
     "plugins/personalities/unix/mod.ts",
     "plugins/drivers/uart16550/mod.ts",
+    "plugins/filesystems/ext2/mod.ts",
     ST_MODULE,
   ],
 };

@@ -100,15 +100,19 @@ export class MountTable {
     return K.OK;
   }
 
-  /** Unmounts the file system whose root is at `loc`; K.BUSY while files on it are open. */
-  umount(loc: PathLoc): KStatus {
+  /**
+   * Unmounts the file system whose root is at `loc`; K.BUSY while files on
+   * it are open. With `check` it only answers whether it could.
+   */
+  umount(loc: PathLoc, check = false): KStatus {
     const m = loc.mount;
-    if (m === this.rootMount || loc.frames.length === 0) return K.BUSY;
     if (loc.inode !== m.fs.root) return K.INVAL;
+    if (m === this.rootMount || loc.frames.length === 0) return K.BUSY;
     if ((this.#openCount.get(m) ?? 0) > 0) return K.BUSY;
     for (const other of this.#mounts) {
       if (other !== m && other.covered.some((f) => f.mount === m)) return K.BUSY;
     }
+    if (check) return K.OK;
     this.#mountOn.delete(m.covered[m.covered.length - 1].inode);
     this.#mounts.splice(this.#mounts.indexOf(m), 1);
     return K.OK;

@@ -51,7 +51,8 @@ export function formatMounts(mounts: readonly Mount[]): string {
   return mounts.map((m) => {
     const opts = m.fs.readOnly ? "ro" : "rw";
     const path = m.path.replace(/ /g, "\\040");
-    return `${m.fs.type} ${path} ${m.fs.type} ${opts} 0 0\n`;
+    const source = (m.fs.source ?? m.fs.type).replace(/ /g, "\\040");
+    return `${source} ${path} ${m.fs.type} ${opts} 0 0\n`;
   }).join("");
 }
 

@@ -141,10 +141,18 @@ export class Vfs {
     return typeof loc === "number" ? loc : this.#table.mount(loc, fs);
   }
 
-  /** Unmounts the file system mounted at `path`; K.BUSY while files on it are open. */
+  /**
+   * Unmounts the file system mounted at `path`; K.BUSY while files on it are
+   * open. First the file system writes back (`FileSystem.unmount`, which may
+   * wait: K.RESTART, and the call runs again), then it is detached.
+   */
   umount(path: string, base: PathLoc | null = null): KStatus {
     const loc = this.lookup(base, path, true);
-    return typeof loc === "number" ? loc : this.#table.umount(loc);
+    if (typeof loc === "number") return loc;
+    const can = this.#table.umount(loc, true);
+    if (can !== K.OK) return can;
+    const r = loc.mount.fs.unmount?.() ?? K.OK;
+    return r !== K.OK ? r : this.#table.umount(loc);
   }
 
   /**

@@ -46,6 +46,10 @@ export interface Ext2Options {
   dev?: number;
   /** Kernel log. */
   log?: (line: string) => void;
+  /** The device it is mounted from, for /proc/mounts. */
+  source?: string;
+  /** Called once the unmount has written everything (the kernel module closes the device). */
+  onUnmount?: () => void;
 }
 
 const ROOT_INO = 2;
@@ -61,22 +65,27 @@ export class Ext2Fs implements FileSystem {
   readonly geometry: Geometry;
   /** Device id for stat. */
   readonly dev: number;
+  /** Mounted from (for /proc/mounts). */
+  readonly source: string;
   /** The block source. */
-  readonly source: BlockSource;
+  readonly device: BlockSource;
   readonly #now: () => bigint;
   readonly #log: (line: string) => void;
+  readonly #onUnmount: () => void;
   readonly #inodes = new Map<number, Ext2Inode>();
   /** Inodes without links still open: freed at their last close (or at unmount). */
   readonly #orphans = new Set<number>();
   #root: Ext2Inode | null = null;
 
   private constructor(src: BlockSource, g: Geometry, opts: Ext2Options, readOnly: boolean) {
-    this.source = src;
+    this.device = src;
+    this.source = opts.source ?? "ext2";
     this.geometry = g;
     this.readOnly = readOnly;
     this.dev = opts.dev ?? 0;
     this.#now = opts.now;
     this.#log = opts.log ?? (() => {});
+    this.#onUnmount = opts.onUnmount ?? (() => {});
   }
 
   /** Mounts the file system on `src`: the instance, or K.INVAL (bad superblock) / K.ROFS / K.RESTART. */
@@ -137,7 +146,7 @@ export class Ext2Fs implements FileSystem {
   run<T>(op: (tx: Tx) => T, wait = true, allowReadOnly = false): T | KStatus {
     const g = this.geometry;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const tx = new Tx(this.source, g.blockSize, g.blocksCount);
+      const tx = new Tx(this.device, g.blockSize, g.blocksCount);
       try {
         const r = op(tx);
         if (typeof r === "number" && r < 0) return r;
@@ -150,7 +159,7 @@ export class Ext2Fs implements FileSystem {
       } catch (e) {
         if (e instanceof NeedBlock) {
           if (!wait) return K.AGAIN;
-          const s = this.source.gather([...new Set(tx.touched)], g.blockSize);
+          const s = this.device.gather([...new Set(tx.touched)], g.blockSize);
           if (s !== K.OK) return s;
           continue;
         }
@@ -207,7 +216,7 @@ export class Ext2Fs implements FileSystem {
   /** statfs figures from the superblock. */
   statfs(): FsUsage {
     const g = this.geometry;
-    const sb = this.source.peek(g.sbBlock, g.blockSize);
+    const sb = this.device.peek(g.sbBlock, g.blockSize);
     const freeBlocks = sb === null ? 0 : u32(sb, g.sbOffset + SB.FREE_BLOCKS);
     const freeInodes = sb === null ? 0 : u32(sb, g.sbOffset + SB.FREE_INODES);
     return {
@@ -222,14 +231,12 @@ export class Ext2Fs implements FileSystem {
     };
   }
 
-  /** Writes everything dirty and flushes the device (K.RESTART while waiting). */
+  /**
+   * Writes everything dirty and flushes the device (K.RESTART while
+   * waiting). It changes nothing itself, so a restarted sync only waits.
+   */
   sync(): KStatus {
-    if (this.readOnly) return K.OK;
-    const r = this.run((tx) => {
-      put32(superblockForWrite(tx, this.geometry), SB.WTIME, this.nowSec());
-      return K.OK;
-    });
-    return r < 0 ? r : this.source.sync();
+    return this.readOnly ? K.OK : this.device.sync();
   }
 
   /**
@@ -238,6 +245,12 @@ export class Ext2Fs implements FileSystem {
    * it leaves a "not clean" image that e2fsck checks).
    */
   unmount(): KStatus {
+    const r = this.#unmount();
+    if (r === K.OK) this.#onUnmount();
+    return r;
+  }
+
+  #unmount(): KStatus {
     if (this.readOnly) return K.OK;
     const g = this.geometry;
     const r = this.run((tx) => {
@@ -246,15 +259,17 @@ export class Ext2Fs implements FileSystem {
     });
     if (r < 0) return r;
     this.#orphans.clear();
-    const s = this.source.sync();
+    const s = this.device.sync();
     if (s !== K.OK) return s;
     const c = this.run((tx) => {
+      const state = u16(superblock(tx, g), SB.STATE);
+      if (state & STATE_VALID) return K.OK; // a restarted unmount: already marked
       const sb = superblockForWrite(tx, g);
-      put16(sb, SB.STATE, u16(superblock(tx, g), SB.STATE) | STATE_VALID);
+      put16(sb, SB.STATE, state | STATE_VALID);
       put32(sb, SB.WTIME, this.nowSec());
       return K.OK;
     });
-    return c < 0 ? c : this.source.sync();
+    return c < 0 ? c : this.device.sync();
   }
 }
 

@@ -10,6 +10,7 @@
  */
 
 import { sysFstatfs64, sysStatfs64 } from "./statfs_calls.ts";
+import { sysMount, sysUmount2 } from "./mount_calls.ts";
 import { sysSyslog } from "./syslog_calls.ts";
 import { sysPrlimit64 } from "./rlimit_calls.ts";
 import { sysGetgroups, sysSetgroups } from "./group_calls.ts";
@@ -167,7 +168,27 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
   e(35, "unlinkat", sysUnlinkat, "full", "AT_REMOVEDIR supported"),
   e(36, "symlinkat", sysSymlinkat, "full"),
   e(37, "linkat", sysLinkat, "partial", "AT_SYMLINK_FOLLOW; AT_EMPTY_PATH gives EINVAL"),
-  e(43, "statfs64", sysStatfs64, "full", "ramfs reports its size limit (tmpfs's magic)"),
+  e(
+    39,
+    "umount2",
+    sysUmount2,
+    "partial",
+    "EBUSY while files are open; MNT_FORCE/MNT_DETACH/MNT_EXPIRE give EINVAL",
+  ),
+  e(
+    40,
+    "mount",
+    sysMount,
+    "partial",
+    "registered types (ext2 on a block device); MS_RDONLY; MS_REMOUNT/MS_BIND/MS_MOVE give EINVAL",
+  ),
+  e(
+    43,
+    "statfs64",
+    sysStatfs64,
+    "full",
+    "ramfs: its size limit (tmpfs's magic); ext2: the superblock's counts",
+  ),
   e(44, "fstatfs64", sysFstatfs64, "full"),
   e(45, "truncate64", sysTruncate64, "full"),
   e(46, "ftruncate64", sysFtruncate64, "full"),
