@@ -105,5 +105,10 @@ Deno.test({
     const r = fsck(part, ["-fn"]);
     assert.equal(r.code, 0, r.out);
     assert.equal(new TextDecoder().decode(debugfs(part, "cat /f")), "formatted\n");
+    const img4 = disk(3000, false);
+    const four = await run("mkfs.ext2 -q -b 4096 -L big /dev/hda1 && sync", img4);
+    assert.equal(four.status, 0, four.out);
+    const r4 = fsck(partition(img4).subarray(0, 750 * 4096), ["-fn"]);
+    assert.equal(r4.code, 0, r4.out);
   },
 });
