@@ -22,6 +22,7 @@ import type {
 } from "./api.ts";
 import type { FileSystem } from "./fs/node.ts";
 import type { Vfs } from "./fs/vfs.ts";
+import { isDir } from "./fs/path_lookup.ts";
 import { K, type KStatus } from "./errors.ts";
 import type { FileOps } from "./fs/types.ts";
 import {
@@ -177,10 +178,18 @@ export class Registrations {
   mount(vfs: Vfs, request: MountRequest, target: string, type: string): KStatus {
     const t = this.fileSystems.find((f) => f.type === type);
     if (t === undefined) return K.NODEV;
+    // The target is checked first: a file system that mounted its device
+    // and then found nowhere to go would have to write back and close again.
+    const loc = vfs.lookup(null, target, true);
+    if (typeof loc === "number") return loc;
+    if (!isDir(loc.inode)) return K.NOTDIR;
     const fs = t.factory(request);
     if (typeof fs === "number") return fs;
     const r = vfs.mount(target, fs);
-    if (r !== K.OK) return r;
+    if (r !== K.OK) {
+      fs.unmount?.();
+      return r;
+    }
     const owner = this.fileSystems.ownerOf(t);
     if (owner !== null) {
       this.#d.moduleRef(owner, true);

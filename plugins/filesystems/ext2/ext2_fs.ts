@@ -19,7 +19,6 @@
 import { type FileSystem, type FsUsage, K, type KStatus } from "../../../kernel/api.ts";
 import { type BlockSource, Corrupt, NeedBlock, Tx } from "./block_source.ts";
 import { destroyInode } from "./names.ts";
-import { I } from "./inode.ts";
 import {
   checkDescriptors,
   EXT2_MAGIC,
@@ -271,9 +270,4 @@ export class Ext2Fs implements FileSystem {
     });
     return c < 0 ? c : this.device.sync();
   }
-}
-
-/** Link count of an inode (exported for tests). */
-export function linksOf(raw: Uint8Array): number {
-  return u16(raw, I.LINKS);
 }
