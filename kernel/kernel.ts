@@ -339,7 +339,10 @@ export class Kernel extends FileCalls implements KernelApi {
       maxFds: this.maxFds,
       release: KERNEL_RELEASE,
       idleCycles: () => this.loop.stats.idleCycles,
-      buffersBytes: () => this.pipeMemory.used,
+      buffersBytes: () => this.pipeMemory.used + this.blockLayer.cache.bytes,
+      dirtyBytes: () => this.blockLayer.cache.dirtyBytes,
+      partitions: () => this.blockLayer.partitionsText(),
+      diskstats: () => this.blockLayer.diskstatsText(),
       shmemBytes: () => ramfsBytes(this.vfs),
       interrupts: () => this.#irq.info(),
       cycles: (p) => ({ user: userCycles(p), system: systemCycles(p) }),
@@ -659,8 +662,33 @@ export class Kernel extends FileCalls implements KernelApi {
       this.exitInfo = { status: this.loop.haltStatus, reason: "halt", detail: "" };
     }
     this.haltCycles = this.machine.clock.now;
+    if (CLEAN_SHUTDOWN.has(this.exitInfo.reason)) this.#syncForShutdown();
     this.#drainDevices();
     return this.exitInfo;
+  }
+
+  /**
+   * A clean shutdown (init exited, poweroff) syncs: every mounted file
+   * system, then every disk (dirty blocks written, drives flushed), running
+   * device events until it is done (at most 60 simulated seconds).
+   */
+  #syncForShutdown(): void {
+    const clock = this.machine.clock;
+    const cpu = this.#cpu;
+    const limit = clock.now + 60 * clock.frequency;
+    for (let i = 0; i < 10_000_000; i++) {
+      let r = this.vfs.syncAll();
+      if (r !== K.RESTART) r = this.syncDisks();
+      this.#takeIoWait();
+      if (r !== K.RESTART) return;
+      if ((cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) {
+        this.#irq.dispatch();
+        continue;
+      }
+      if (clock.nextEventAt > limit) break;
+      clock.advanceToNextEvent();
+    }
+    this.log("shutdown: disks not synced in time");
   }
 
   /**
@@ -681,6 +709,9 @@ export class Kernel extends FileCalls implements KernelApi {
     if ((cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) this.#irq.dispatch();
   }
 }
+
+/** Halt reasons after which the disks are synced (a cut by a limit or a deadlock is not clean). */
+const CLEAN_SHUTDOWN: ReadonlySet<string> = new Set(["init-exit", "poweroff", "halt"]);
 
 /** Bytes of file data held by the ramfs instances mounted in `vfs` (/proc/meminfo Shmem). */
 function ramfsBytes(vfs: Vfs): number {

@@ -228,7 +228,7 @@ export class RequestQueue {
   #finish(q: Queued, data: Uint8Array, status: KStatus): void {
     const now = this.#now();
     this.#account(q, now, status);
-    this.#head = q.sector + q.count;
+    if (q.op !== "flush") this.#head = q.sector + q.count;
     this.#active = null;
     if (q.parts.length > 1 && q.op === "read" && status === K.OK) {
       let at = 0;

@@ -453,6 +453,34 @@ export class Vfs {
     return loc === undefined ? K.BADF : usageOf(loc.mount);
   }
 
+  /**
+   * fsync / fdatasync (`dataOnly`): the file's own operation, K.OK when it
+   * has none (memory file systems, pipes). K.RESTART while it waits.
+   */
+  fsync(file: OpenFile, dataOnly: boolean): KStatus {
+    const ops = opsOf(file);
+    if (ops === null) return K.BADF;
+    return ops.fsync?.(file, dataOnly) ?? K.OK;
+  }
+
+  /** syncfs: syncs the file system `file` belongs to (K.OK for one with nothing to write). */
+  syncfs(file: OpenFile): KStatus {
+    const loc = this.#locs.get(file);
+    if (loc === undefined) return K.OK; // anonymous (a pipe): nothing behind it
+    return loc.mount.fs.sync?.() ?? K.OK;
+  }
+
+  /** sync: syncs every mounted file system in mount order; K.RESTART while one waits. */
+  syncAll(): KStatus {
+    let err: KStatus = K.OK;
+    for (const m of this.#table.list()) {
+      const r = m.fs.sync?.() ?? K.OK;
+      if (r === K.RESTART) return r;
+      if (r < 0) err = r;
+    }
+    return err;
+  }
+
   /** Checks access like access(2): `want` is a mask of 4 (read), 2 (write), 1 (execute). */
   access(base: PathLoc | null, path: string, want: number, cred: Cred = ROOT_CRED): KStatus {
     return names.access(this.#table, base, path, want, cred);
