@@ -283,6 +283,16 @@ export abstract class AtaDisk implements BlockDriver {
   /** Starts a command without data (FLUSH CACHE). */
   protected abstract startNonData(command: number): void;
 
+  /**
+   * Services the controller's interrupt; false when no command waited for
+   * one. Here (a polling driver, interrupts masked) a stray one is only
+   * acknowledged.
+   */
+  handleInterrupt(): boolean {
+    this.ackStatus();
+    return false;
+  }
+
   /** Called after a reset, before a command is issued again (a DMA driver stops its channel). */
   protected afterReset(): void {}
 

@@ -116,7 +116,7 @@ export class AtaDmaDisk extends AtaDisk {
   }
 
   /** Services the disk's interrupt: the end of a command. */
-  handleInterrupt(): boolean {
+  override handleInterrupt(): boolean {
     const status = this.ackStatus();
     if (!this.#running || (status & ATA_STATUS.BSY)) return false;
     this.stats.interrupts++;

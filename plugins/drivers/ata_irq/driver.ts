@@ -54,7 +54,7 @@ export class AtaIrqDisk extends AtaDisk {
   }
 
   /** Services the disk's interrupt; false when no command was waiting for one. */
-  handleInterrupt(): boolean {
+  override handleInterrupt(): boolean {
     const status = this.ackStatus();
     if (this.#phase === Phase.Idle || (status & ATA_STATUS.BSY)) return false;
     this.stats.interrupts++;

@@ -123,8 +123,7 @@ export function makeRig(kind: AtaKind, options: RigOptions = {}) {
       if (!level) return;
       any = true;
       charge(DEFAULT_KERNEL_COSTS.interrupt);
-      const d = disks[n] as AtaIrqDisk | AtaDmaDisk | AtaPollDisk;
-      if ("handleInterrupt" in d) d.handleInterrupt();
+      disks[n].handleInterrupt();
     });
     return any;
   };
