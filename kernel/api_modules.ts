@@ -15,6 +15,7 @@ import type { FileOps, OpenFile } from "./fs/types.ts";
 import type { FileSystem } from "./fs/node.ts";
 
 import type { DmaBuffer } from "./mm/dma_buffers.ts";
+import type { BlockDriver } from "./block/types.ts";
 import type { KernelApi } from "./api.ts";
 import type { Personality } from "./api_personality.ts";
 
@@ -138,6 +139,17 @@ export interface ModuleContext {
    * by its `free()` or when the module unloads.
    */
   allocDmaBuffer(size: number): DmaBuffer | null;
+  /**
+   * Registers `driver` as disk `unit` (0..3: `/dev/hda`..`/dev/hdd`, block
+   * devices 3:0, 3:64, 22:0, 22:64). The block layer reads its partition
+   * table (partitions appear as `hda1`..`hda4` once the read completes) and
+   * sends it one {@link BlockRequest} at a time. K.INVAL for a bad unit or
+   * capacity, K.EXIST when the unit is taken. Dropped when the module
+   * unloads (its nodes go away and its cached blocks are forgotten).
+   */
+  registerBlockDisk(unit: number, driver: BlockDriver): KStatus;
+  /** Removes one of this module's disks. K.NODEV if it has none at `unit`. */
+  unregisterBlockDisk(unit: number): KStatus;
 }
 
 /** What a file system factory gets from {@link KernelApi.mount}. */

@@ -39,6 +39,9 @@ import { createProcProvider } from "./fs/proc_provider.ts";
 import { RamFs } from "./fs/ramfs.ts";
 import { Vfs } from "./fs/vfs.ts";
 import { CharDeviceRegistry } from "./io/char_device.ts";
+import { BlockLayer } from "./block/block_layer.ts";
+import { S_IFBLK, S_IFMT } from "./fs/types.ts";
+import type { BlockDevice } from "./block/types.ts";
 import { InterruptService } from "./io/interrupts.ts";
 import { readRtcNs } from "./io/rtc.ts";
 import { FutexTable } from "./ipc/futex.ts";
@@ -113,8 +116,10 @@ export class Kernel extends FileCalls implements KernelApi {
   readonly signals: SignalEngine;
   /** The virtual file system. */
   readonly vfs: Vfs;
-  /** Character devices (shown by devfs). */
+  /** Character devices and block device nodes (shown by devfs). */
   readonly charDevices: CharDeviceRegistry;
+  /** Disks, partitions and the buffer cache. */
+  readonly blockLayer: BlockLayer;
   /** The module loader. */
   readonly modules: ModuleLoader;
   /** Kernel log lines. */
@@ -180,6 +185,7 @@ export class Kernel extends FileCalls implements KernelApi {
       nowNs: () => this.#time.nowNs(),
     });
     this.charDevices = new CharDeviceRegistry();
+    this.blockLayer = this.#newBlockLayer(options);
     this.modules = this.#newLoader();
     this.#reg = new Registrations({
       charDevices: this.charDevices,
@@ -188,6 +194,7 @@ export class Kernel extends FileCalls implements KernelApi {
       time: this.#time,
       moduleRef: (owner, take) => this.#moduleRef(owner, take),
       dmaBuffers: new DmaBufferPool(this.frames),
+      block: this.blockLayer,
     });
     this.procInfo = this.#procProvider();
     const now = () => this.#time.realtimeNs();
@@ -251,6 +258,19 @@ export class Kernel extends FileCalls implements KernelApi {
       charge: (c) => this.loop.charge(c),
       deliveryCost: this.#costs.signalDelivery,
     });
+  }
+
+  #newBlockLayer(options: KernelOptions): BlockLayer {
+    return new BlockLayer({
+      devices: this.charDevices,
+      nowNs: () => this.#time.nowNs(),
+      waitForIo: (q) => this.waitForIo(q),
+      log: (l) => this.log(l),
+      currentTid: () => this.table.current?.tid ?? 0,
+      callEpoch: () => this.loop?.stats.syscalls ?? 0,
+      threadParked: (tid) => (this.table.thread(tid)?.parkedOn ?? null) !== null,
+      startTimer: (ns, cb) => this.#time.startTimer(ns, cb, null),
+    }, { cacheBytes: options.blockCacheBytes, elevator: options.blockElevator });
   }
 
   #newLoader(): ModuleLoader {
@@ -576,6 +596,22 @@ export class Kernel extends FileCalls implements KernelApi {
   waitForIo(queue: WaitQueue): KStatus {
     this.#ioWait = queue;
     return K.RESTART;
+  }
+
+  /** Opens the block device node at `source` for a file system. */
+  openBlockDevice(source: string, write: boolean): BlockDevice | KStatus {
+    const loc = this.vfs.lookup(null, source, true);
+    if (typeof loc === "number") return loc;
+    const st = loc.inode.stat();
+    if ((st.mode & S_IFMT) !== S_IFBLK) return K.NOTBLK;
+    const part = this.blockLayer.byNumber((st.rdev >>> 8) & 0xfff, st.rdev & 0xff);
+    return part === null ? K.NXIO : this.blockLayer.open(part, write);
+  }
+
+  /** One step of sync(2) over every disk; K.RESTART (waiting) until all are written and flushed. */
+  syncDisks(): KStatus {
+    const r = this.blockLayer.syncAll();
+    return typeof r === "number" ? r : this.waitForIo(r);
   }
 
   // ------------------------------------------------------------------ files

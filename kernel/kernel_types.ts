@@ -52,6 +52,10 @@ export interface KernelOptions {
    * `proc`). Default: an empty ramfs root.
    */
   buildFs?: (deps: FsDeps) => Vfs;
+  /** Buffer cache size in bytes (default 4 MiB). */
+  blockCacheBytes?: number;
+  /** Elevator of each disk's request queue: "clook" (default) or "fifo". */
+  blockElevator?: "clook" | "fifo";
 }
 
 /** What {@link KernelOptions.buildFs} gets to build the tree with. */

@@ -1,7 +1,7 @@
 /**
- * What modules register, by owner: personalities, character devices, the
- * scheduling policy, file system types, timers, end-of-input actions and
- * DMA buffers.
+ * What modules register, by owner: personalities, character devices, block
+ * disks, the scheduling policy, file system types, timers, end-of-input
+ * actions and DMA buffers.
  *
  * - {@link Registrations.registrar}: the registration calls a module's
  *   context carries, bound to the module's name;
@@ -38,6 +38,7 @@ import { type Process, TaskState } from "./proc/process.ts";
 import type { ProcessTable } from "./proc/process_table.ts";
 import type { SchedulerPolicy } from "./proc/scheduler.ts";
 import type { Timekeeping } from "./proc/timekeeping.ts";
+import type { BlockLayer } from "./block/block_layer.ts";
 
 /** A registered file system type. */
 export interface FileSystemType {
@@ -61,6 +62,8 @@ export interface RegistrationDeps {
   moduleRef(owner: string, take: boolean): void;
   /** DMA buffers handed to drivers. */
   readonly dmaBuffers: DmaBufferPool;
+  /** Disks. */
+  readonly block: BlockLayer;
 }
 
 /** The kernel's owner-tagged registries. */
@@ -94,6 +97,8 @@ export class Registrations {
       cancelTimer: (id) => this.#d.time.cancelTimer(id),
       onConsoleInputEnd: (handler) => this.eofHandlers.add(handler, owner),
       allocDmaBuffer: (size) => this.#d.dmaBuffers.alloc(size, owner),
+      registerBlockDisk: (unit, driver) => this.#d.block.registerDisk(unit, driver, owner),
+      unregisterBlockDisk: (unit) => this.#d.block.unregisterDisk(unit, owner),
     };
   }
 
@@ -239,6 +244,7 @@ export class Registrations {
     this.fileSystems.dropOwner(owner);
     this.eofHandlers.dropOwner(owner);
     this.#d.time.dropOwner(owner);
+    this.#d.block.dropOwner(owner);
     if (this.#schedulerOwner === owner && !keepScheduler) this.#fallBack();
   }
 

@@ -100,6 +100,12 @@ export interface FileSystem {
   readonly readOnly: boolean;
   /** Usage figures for statfs (optional: without it the counts are 0). */
   statfs?(): FsUsage;
+  /**
+   * syncfs: writes everything the file system has dirty and flushes its
+   * device. K.OK when done, K.RESTART (through `api.waitForIo`) while it
+   * waits, K.IO on a write error. Without it there is nothing to write.
+   */
+  sync?(): KStatus;
 }
 
 /** What statfs reports of a file system (sizes in `blockSize` units). */

@@ -273,7 +273,7 @@ export class Vfs {
         pos = file.offset + offset;
         break;
       case Whence.END:
-        pos = (file.inode?.stat().size ?? 0) + offset;
+        pos = (ops.seekSize?.(file) ?? file.inode?.stat().size ?? 0) + offset;
         break;
       default:
         return K.INVAL;

@@ -61,6 +61,8 @@ export type Registrar = Pick<
   | "cancelTimer"
   | "onConsoleInputEnd"
   | "allocDmaBuffer"
+  | "registerBlockDisk"
+  | "unregisterBlockDisk"
 >;
 
 /** What the loader needs from the kernel. */
