@@ -31,8 +31,7 @@ import {
   ATA_SECTOR_SIZE,
   ATA_STATUS,
 } from "../../../hw/ata_regs.ts";
-import { K, type KStatus } from "../../../kernel/api.ts";
-import type { BlockDriver, BlockRequest } from "./block_types.ts";
+import { type BlockDriver, type BlockRequest, K, type KStatus } from "../../../kernel/api.ts";
 import { ataErrorText, commandFailed } from "./errors.ts";
 import type { AtaHost, AtaRegs } from "./host.ts";
 import { type AtaIdentity, parseIdentify } from "./identify.ts";

@@ -21,7 +21,7 @@ import { Ram } from "../../../../hw/ram.ts";
 import type { KStatus } from "../../../../kernel/api.ts";
 import { DEFAULT_KERNEL_COSTS } from "../../../../kernel/proc/costs.ts";
 import { spinWait } from "../../../../kernel/proc/spin_wait.ts";
-import type { BlockRequest } from "../../../../plugins/drivers/ata_common/block_types.ts";
+import type { BlockRequest } from "../../../../kernel/api.ts";
 import type { AtaDisk, AtaDiskOptions } from "../../../../plugins/drivers/ata_common/disk.ts";
 import type { AtaHost, AtaRegs } from "../../../../plugins/drivers/ata_common/host.ts";
 import { AtaDmaChannel, AtaDmaDisk } from "../../../../plugins/drivers/ata_dma/driver.ts";
@@ -172,17 +172,22 @@ export function makeRig(kind: AtaKind, options: RigOptions = {}) {
       }
     };
     feed();
+    until(() => statuses.every((s) => s !== null), limitCycles);
+    return statuses as KStatus[];
+  };
+
+  /** Serves interrupts and advances the clock until `done()` (throws RigHangError after `limitCycles`). */
+  const until = (done: () => boolean, limitCycles = 60 * clock.frequency): void => {
     const end = clock.now + limitCycles;
-    while (statuses.some((s) => s === null)) {
+    while (!done()) {
       if (serveInterrupts()) continue;
       if (clock.now > end || !clock.advanceToNextEvent()) {
         throw new RigHangError(`requests still pending at cycle ${clock.now}`);
       }
     }
-    return statuses as KStatus[];
   };
 
-  return { clock, bus, ram, dma, controllers, disks, host, log, cpu, request, run, irqs };
+  return { clock, bus, ram, dma, controllers, disks, host, log, cpu, request, run, until, irqs };
 }
 
 /** A memory image whose reads of the listed sectors fail (the controller answers UNC), counting flushes. */
