@@ -10,7 +10,9 @@
  * - completion: a subclass moves the data (polled PIO, interrupt-driven PIO
  *   or DMA) and calls {@link AtaDisk.commandEnded} with the final STATUS;
  *   ERR or DF fails the request with K.IO (UNC, IDNF, ABRT: the device
- *   answered, so no retry);
+ *   answered, so no retry). A request that ends inside `submit` (all of
+ *   the polling driver's) completes from a zero-delay timer, after its
+ *   submitter has started to wait;
  * - recovery: a command that does not finish within its timeout gets a
  *   software reset (SRST) and is issued again, at most `retries` times;
  *   then the request fails with K.IO.
@@ -140,6 +142,7 @@ export abstract class AtaDisk implements BlockDriver {
   #attempts = 0;
   #timer = -1;
   #pumping = false;
+  #submitting = false;
   #onTimeout = (): void => {
     this.#timer = -1;
     this.timedOut();
@@ -201,14 +204,31 @@ export abstract class AtaDisk implements BlockDriver {
 
   /** Queues a request; it starts at once when the disk is idle. */
   submit(req: BlockRequest): void {
-    if (req.op !== "flush" && !this.#inRange(req)) {
-      this.stats.requests++;
-      this.stats.errors++;
-      req.complete(K.IO);
-      return;
+    this.#submitting = true;
+    try {
+      if (req.op !== "flush" && !this.#inRange(req)) {
+        this.stats.requests++;
+        this.stats.errors++;
+        this.#deliver(req, K.IO);
+        return;
+      }
+      this.#queue.push(req);
+      this.#pump();
+    } finally {
+      this.#submitting = false;
     }
-    this.#queue.push(req);
-    this.#pump();
+  }
+
+  /**
+   * Completes a request. A request that ended inside `submit` (every
+   * request of the polling driver, whose CPU waited for the disk right
+   * there; or one refused at once) is completed from a zero-delay timer
+   * instead, as a deferred completion: the caller that submitted it gets to
+   * wait for it first, so its wakeup cannot come before the wait.
+   */
+  #deliver(req: BlockRequest, status: KStatus): void {
+    if (this.#submitting) this.host.startTimer(0, () => req.complete(status));
+    else req.complete(status);
   }
 
   /** True while a request runs or waits. */
@@ -265,7 +285,7 @@ export abstract class AtaDisk implements BlockDriver {
     this.#disarm();
     this.#active = null;
     this.stats.requests++;
-    req.complete(status);
+    this.#deliver(req, status);
     this.#pump();
   }
 
