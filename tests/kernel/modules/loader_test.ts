@@ -53,6 +53,8 @@ function setup() {
       cancelTimer: () => void record(),
       onConsoleInputEnd: () => void record(),
       allocDmaBuffer: () => (record(), null),
+      registerBlockDisk: record,
+      unregisterBlockDisk: record,
     };
   };
   const loader = new ModuleLoader({
