@@ -55,6 +55,7 @@ import { DmaBufferPool } from "./mm/dma_buffers.ts";
 import { ModuleLoader } from "./modules/loader.ts";
 import { BLOCK, NO_RESULT } from "./proc/call_result.ts";
 import { DEFAULT_KERNEL_COSTS, type KernelCosts } from "./proc/costs.ts";
+import { spinWait } from "./proc/spin_wait.ts";
 import { FifoPolicy } from "./proc/fifo_policy.ts";
 import type { ParkingPlace, Process, SigAction, Thread } from "./proc/process.ts";
 import { ProcessTable } from "./proc/process_table.ts";
@@ -281,6 +282,9 @@ export class Kernel extends FileCalls implements KernelApi {
       holdRegistrations: (name) => this.#reg.hold(name),
       settleRegistrations: (from, to) => this.#reg.settle(from, to),
       log: (msg) => this.log(msg),
+      spendCycles: (c) => this.loop.charge(c),
+      spinWait: (cond, poll, max) =>
+        spinWait(this.machine.clock, (c) => this.loop.charge(c), cond, poll, max),
     });
   }
 

@@ -65,6 +65,8 @@ function setup() {
     holdRegistrations: (n) => void dropped.push(`held:${n}`),
     settleRegistrations: () => {},
     log: () => {},
+    spendCycles: () => {},
+    spinWait: (cond) => cond() ? 0 : -1,
   });
   loader.attach({} as KernelApi);
   return { loader, irqs, dropped, owners, regs };
