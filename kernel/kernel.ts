@@ -625,6 +625,17 @@ export class Kernel extends FileCalls implements KernelApi {
     return this.#reg.mount(this.vfs, { source, readOnly, data, now }, target, type);
   }
 
+  /**
+   * Mounts a file system of type `type` from `source` as the root, keeping
+   * devfs on /dev and procfs on /proc (the boot's root on disk; before any
+   * process runs). K.RESTART while it waits for the disk (see
+   * {@link Kernel.settleIo}).
+   */
+  mountRoot(source: string, type: string, readOnly: boolean, data = ""): KStatus {
+    const now = () => this.#time.realtimeNs();
+    return this.#reg.mountRoot(this.vfs, { source, readOnly, data, now }, type);
+  }
+
   /** Unmounts the file system on `target`. */
   umount(target: string): KStatus {
     return this.#reg.umount(this.vfs, target);
@@ -673,18 +684,31 @@ export class Kernel extends FileCalls implements KernelApi {
 
   /**
    * A clean shutdown (init exited, poweroff) syncs: every mounted file
-   * system, then every disk (dirty blocks written, drives flushed), running
-   * device events until it is done (at most 60 simulated seconds).
+   * system, then every disk (dirty blocks written, drives flushed).
    */
   #syncForShutdown(): void {
+    const r = this.settleIo(() => {
+      const fs = this.vfs.syncAll();
+      return fs === K.RESTART ? fs : this.syncDisks();
+    }, 60);
+    if (r === K.TIMEDOUT) this.log("shutdown: disks not synced in time");
+  }
+
+  /**
+   * Calls `step` until it stops answering K.RESTART or K.AGAIN, running
+   * device events and interrupts in between (no process runs), for at most
+   * `seconds` of simulated time. Returns its last status, or K.TIMEDOUT.
+   * For kernel work outside any process that waits for a disk: the partition
+   * scan and the root mount at boot, the sync at shutdown.
+   */
+  settleIo(step: () => KStatus, seconds = 30): KStatus {
     const clock = this.machine.clock;
     const cpu = this.#cpu;
-    const limit = clock.now + 60 * clock.frequency;
-    for (let i = 0; i < 10_000_000; i++) {
-      let r = this.vfs.syncAll();
-      if (r !== K.RESTART) r = this.syncDisks();
+    const limit = clock.now + seconds * clock.frequency;
+    for (let i = 0; i < 100_000_000; i++) {
+      const r = step();
       this.#takeIoWait();
-      if (r !== K.RESTART) return;
+      if (r !== K.RESTART && r !== K.AGAIN) return r;
       if ((cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) {
         this.#irq.dispatch();
         continue;
@@ -692,7 +716,7 @@ export class Kernel extends FileCalls implements KernelApi {
       if (clock.nextEventAt > limit) break;
       clock.advanceToNextEvent();
     }
-    this.log("shutdown: disks not synced in time");
+    return K.TIMEDOUT;
   }
 
   /**

@@ -107,6 +107,14 @@ export function checkOptions(options: KernelOptions): number {
   if (!(quantum >= 100) || !Number.isFinite(quantum)) {
     throw new KernelConfigError(`quantum must be at least 100 cycles, got ${quantum}`);
   }
+  const cache = options.blockCacheBytes;
+  if (cache !== undefined && !(Number.isInteger(cache) && cache >= 65536)) {
+    throw new KernelConfigError(`the buffer cache needs at least 64K, got ${cache}`);
+  }
+  const elevator = options.blockElevator;
+  if (elevator !== undefined && elevator !== "clook" && elevator !== "fifo") {
+    throw new KernelConfigError(`unknown elevator '${elevator}' (clook or fifo)`);
+  }
   return quantum;
 }
 

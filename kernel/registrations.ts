@@ -189,6 +189,27 @@ export class Registrations {
     return K.OK;
   }
 
+  /**
+   * Builds a file system of a registered type and makes it the root (the
+   * boot's root on disk; see `Vfs.replaceRoot`); its module is referenced
+   * from then on. K.NODEV for an unknown type, the factory's status, or the
+   * switch's (K.NOENT: no /dev or /proc on it).
+   */
+  mountRoot(vfs: Vfs, request: MountRequest, type: string): KStatus {
+    const t = this.fileSystems.find((f) => f.type === type);
+    if (t === undefined) return K.NODEV;
+    const fs = t.factory(request);
+    if (typeof fs === "number") return fs;
+    const r = vfs.replaceRoot(fs);
+    if (r !== K.OK) return r;
+    const owner = this.fileSystems.ownerOf(t);
+    if (owner !== null) {
+      this.#d.moduleRef(owner, true);
+      this.#mountOwners.set(fs, owner);
+    }
+    return K.OK;
+  }
+
   /** Unmounts the file system on `target`, dropping its module's reference. */
   umount(vfs: Vfs, target: string): KStatus {
     const loc = vfs.lookup(null, target, true);

@@ -141,6 +141,30 @@ export class Vfs {
     return typeof loc === "number" ? loc : this.#table.mount(loc, fs);
   }
 
+  /**
+   * Switches to `fs` as the root file system (boot with a root on disk):
+   * the mounts of the old tree whose mount point exists in the new one are
+   * mounted there again (devfs on /dev and procfs on /proc, which must
+   * exist: K.NOENT otherwise), the others are dropped. K.BUSY while files
+   * are open.
+   */
+  replaceRoot(fs: FileSystem, required: readonly string[] = ["/dev", "/proc"]): KStatus {
+    const lookupIn = (path: string) => lookup(this.#table, null, path, true, ROOT_CRED);
+    const old = this.#table.list().slice(1);
+    const r = this.#table.replaceRoot(fs);
+    if (r !== K.OK) return r;
+    for (const m of old) {
+      const loc = lookupIn(m.path);
+      if (typeof loc === "number") {
+        if (required.includes(m.path)) return K.NOENT;
+        continue;
+      }
+      const st = this.#table.mount(loc, m.fs);
+      if (st !== K.OK && required.includes(m.path)) return st;
+    }
+    return K.OK;
+  }
+
   /** Unmounts the file system mounted at `path`; K.BUSY while files on it are open. */
   umount(path: string, base: PathLoc | null = null): KStatus {
     const loc = this.lookup(base, path, true);
