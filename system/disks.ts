@@ -73,7 +73,7 @@ export function diskSpecs(disks: readonly DiskOption[], sizeBytes?: number): Dis
     if (info === null) {
       if (sizeBytes === undefined) {
         throw new DiskOptionError(
-          `disk image ${d.path} does not exist (give a disk size to create it)`,
+          `disk image ${d.path} does not exist (give --disk-size SIZE, or diskSize, to create it)`,
         );
       }
       if (d.readOnly) throw new DiskOptionError(`disk image ${d.path} does not exist (and ,ro)`);
