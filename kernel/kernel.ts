@@ -199,7 +199,12 @@ export class Kernel extends FileCalls implements KernelApi {
     this.procInfo = this.#procProvider();
     const now = () => this.#time.realtimeNs();
     this.vfs = options.buildFs
-      ? options.buildFs({ charDevices: this.charDevices, proc: this.procInfo, now })
+      ? options.buildFs({
+        charDevices: this.charDevices,
+        proc: this.procInfo,
+        block: this.blockLayer,
+        now,
+      })
       : new Vfs({ root: new RamFs({ now }), charDevices: this.charDevices });
     this.#exec = new ExecService({
       ...this.#serviceDeps(),

@@ -7,6 +7,7 @@
 
 import type { Machine } from "../hw/machine.ts";
 import { MEMORY_MAP } from "../hw/memory_map.ts";
+import type { BlockLayer } from "./block/block_layer.ts";
 import type { CharDeviceRegistry } from "./io/char_device.ts";
 import type { ProcInfoProvider } from "./fs/procfs.ts";
 import type { Vfs } from "./fs/vfs.ts";
@@ -64,6 +65,8 @@ export interface FsDeps {
   charDevices: CharDeviceRegistry;
   /** The /proc provider. */
   proc: ProcInfoProvider;
+  /** The block layer (for /sys). */
+  block: BlockLayer;
   /** Time source for file times (ns since the epoch). */
   now: () => bigint;
 }

@@ -299,6 +299,7 @@ function makeKernel(
         initramfs,
         charDevices: deps.charDevices,
         proc: deps.proc,
+        block: deps.block,
         shares,
         // As Linux's tmpfs: file data may take at most half of RAM.
         sizeLimit: machine.ram.size / 2,

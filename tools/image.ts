@@ -5,7 +5,7 @@
  * The image (default `strata.img`, 64M) has an MBR with one Linux
  * partition from sector 2048 (1 MiB) to the end, holding an ext2 file
  * system with `/bin` (every program of `userland/bin`), `/sbin/init` (a
- * link to `/bin/init`), and the empty directories `/dev`, `/proc`, `/tmp`
+ * link to `/bin/init`), and the empty directories `/dev`, `/proc`, `/sys`, `/tmp`
  * (mode 1777), `/mnt` and `/root`. Boot it with
  * `deno task start --disk strata.img --root /dev/hda1`. With `--whole`
  * the file system covers the whole disk (no partition table;
@@ -56,7 +56,7 @@ function run(cmd: string, args: string[]): void {
 
 /** Fills a staging directory with the root tree. */
 function stage(dir: string, binDir: string): void {
-  for (const d of ["bin", "sbin", "dev", "proc", "tmp", "mnt", "root", "etc"]) {
+  for (const d of ["bin", "sbin", "dev", "proc", "sys", "tmp", "mnt", "root", "etc"]) {
     Deno.mkdirSync(join(dir, d));
   }
   Deno.chmodSync(join(dir, "tmp"), 0o1777);

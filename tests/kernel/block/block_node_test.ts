@@ -121,3 +121,19 @@ Deno.test("reads end at the device's end; SEEK_END counts from its size; a write
   assert.equal(sys.kernel.vfs.lseek(opened.file, -10, 2), 2097152 - 10);
   assert.equal(opened.file.inode?.stat().size, 0, "stat size of a block device is 0, as Linux");
 });
+
+Deno.test("/sys/block: attributes, and queue/scheduler switches the elevator per disk", async () => {
+  const { r, out, sys } = await runWithDisk(
+    "ls -1 /sys/block/hda; cat /sys/block/hda/dev /sys/block/hda/size /sys/block/hda/hda1/start " +
+      "/sys/block/hda/device/model /sys/block/hda/queue/scheduler; " +
+      "echo fifo > /sys/block/hda/queue/scheduler; cat /sys/block/hda/queue/scheduler; " +
+      "echo cfq > /sys/block/hda/queue/scheduler; echo nope > /sys/block/hda/size",
+    image("x"),
+  );
+  assert.notEqual(r.status, 0, "the last write is refused");
+  assert.match(out, /^dev\ndevice\nhda1\nqueue\nremovable\nro\nsize\nstat\n/);
+  assert.match(out, /3:0\n8192\n2048\nSTRATA RAMDISK\n\[clook\] fifo\nclook \[fifo\]\n/);
+  assert.match(out, /Invalid argument/);
+  assert.match(out, /Permission denied/);
+  assert.equal(sys.kernel.blockLayer.disks[0]?.queue.elevator, "fifo");
+});
