@@ -356,7 +356,8 @@ export class BufferCache {
   /**
    * A valid zero-filled buffer at `sector` that is not read (a pending
    * read's bytes are discarded). Idle buffers of another size overlapping it
-   * are dropped: the new block replaces their bytes.
+   * are dropped (a dirty one is written first, as its other blocks may hold
+   * changes): the new block replaces their bytes.
    */
   fresh(disk: Disk, sector: number, size: number): Uint8Array {
     const m = this.#map(disk);
@@ -365,6 +366,7 @@ export class BufferCache {
       const n = size / SECTOR_SIZE;
       for (const o of [...m.values()]) {
         if (o.sector >= sector + n || o.sector + o.sectors <= sector || o.busy) continue;
+        if (o.dirty) this.#write(o); // its other blocks' changes go out before it is forgotten
         this.#drop(m, o);
       }
       if (b !== undefined) this.#drop(m, b); // still busy: its I/O completes into a forgotten buffer
