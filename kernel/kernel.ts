@@ -42,6 +42,7 @@ import { CharDeviceRegistry } from "./io/char_device.ts";
 import { BlockLayer } from "./block/block_layer.ts";
 import { S_IFBLK, S_IFMT } from "./fs/types.ts";
 import type { BlockDevice } from "./block/types.ts";
+import type { FileSystem } from "./fs/node.ts";
 import { InterruptService } from "./io/interrupts.ts";
 import { readRtcNs } from "./io/rtc.ts";
 import { FutexTable } from "./ipc/futex.ts";
@@ -150,6 +151,8 @@ export class Kernel extends FileCalls implements KernelApi {
   readonly #traps: TrapHandlers;
   // The queue a file system asked to wait on (waitForIo), taken by the trap handler.
   #ioWait: WaitQueue | null = null;
+  // A root file system built by mountRoot whose mount points are still being read.
+  #pendingRoot: FileSystem | null = null;
 
   /** Builds the kernel over `options.machine`. */
   constructor(options: KernelOptions) {
@@ -633,12 +636,22 @@ export class Kernel extends FileCalls implements KernelApi {
   /**
    * Mounts a file system of type `type` from `source` as the root, keeping
    * devfs on /dev and procfs on /proc (the boot's root on disk; before any
-   * process runs). K.RESTART while it waits for the disk (see
-   * {@link Kernel.settleIo}).
+   * process runs: K.BUSY after). K.RESTART while it waits for the disk:
+   * call it again (see {@link Kernel.settleIo}); the file system built by
+   * an earlier call is kept, not built twice.
    */
   mountRoot(source: string, type: string, readOnly: boolean, data = ""): KStatus {
-    const now = () => this.#time.realtimeNs();
-    return this.#reg.mountRoot(this.vfs, { source, readOnly, data, now }, type);
+    if (this.table.list().length > 0) return K.BUSY;
+    let fs = this.#pendingRoot;
+    if (fs === null) {
+      const now = () => this.#time.realtimeNs();
+      const made = this.#reg.buildFileSystem({ source, readOnly, data, now }, type);
+      if (typeof made === "number") return made;
+      fs = this.#pendingRoot = made;
+    }
+    const r = this.#reg.mountRoot(this.vfs, fs, type);
+    if (r !== K.RESTART) this.#pendingRoot = null;
+    return r;
   }
 
   /** Unmounts the file system on `target`. */

@@ -190,19 +190,25 @@ export class Registrations {
   }
 
   /**
-   * Builds a file system of a registered type and makes it the root (the
-   * boot's root on disk; see `Vfs.replaceRoot`); its module is referenced
-   * from then on. K.NODEV for an unknown type, the factory's status, or the
-   * switch's (K.NOENT: no /dev or /proc on it).
+   * Builds a file system of a registered type without mounting it (the
+   * first half of the boot's root on disk). K.NODEV for an unknown type,
+   * else the factory's answer (K.RESTART while it waits for the disk).
    */
-  mountRoot(vfs: Vfs, request: MountRequest, type: string): KStatus {
+  buildFileSystem(request: MountRequest, type: string): FileSystem | KStatus {
     const t = this.fileSystems.find((f) => f.type === type);
-    if (t === undefined) return K.NODEV;
-    const fs = t.factory(request);
-    if (typeof fs === "number") return fs;
+    return t === undefined ? K.NODEV : t.factory(request);
+  }
+
+  /**
+   * Makes `fs` (from {@link Registrations.buildFileSystem} with `type`) the
+   * root (see `Vfs.replaceRoot`); once it is, its module is referenced.
+   * K.RESTART leaves everything as it was.
+   */
+  mountRoot(vfs: Vfs, fs: FileSystem, type: string): KStatus {
     const r = vfs.replaceRoot(fs);
     if (r !== K.OK) return r;
-    const owner = this.fileSystems.ownerOf(t);
+    const t = this.fileSystems.find((f) => f.type === type);
+    const owner = t === undefined ? null : this.fileSystems.ownerOf(t);
     if (owner !== null) {
       this.#d.moduleRef(owner, true);
       this.#mountOwners.set(fs, owner);

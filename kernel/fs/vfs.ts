@@ -22,7 +22,7 @@
 import { K, type KStatus } from "../errors.ts";
 import type { WaitQueue } from "../ipc/wait_queue.ts";
 import type { CharDeviceRegistry } from "../io/char_device.ts";
-import { type Mount, MountTable, type PathLoc } from "./mount_table.ts";
+import { type Mount, MountTable, PathLoc } from "./mount_table.ts";
 import * as names from "./name_ops.ts";
 import {
   type AttrChange,
@@ -145,22 +145,38 @@ export class Vfs {
    * Switches to `fs` as the root file system (boot with a root on disk):
    * the mounts of the old tree whose mount point exists in the new one are
    * mounted there again (devfs on /dev and procfs on /proc, which must
-   * exist: K.NOENT otherwise), the others are dropped. K.BUSY while files
-   * are open.
+   * exist: K.NOENT otherwise), the others are dropped. The mount points are
+   * resolved in `fs` before anything changes, so a K.RESTART (a directory
+   * block still on its way from the disk) leaves the tree as it was and the
+   * call can be repeated. K.BUSY while files are open.
    */
   replaceRoot(fs: FileSystem, required: readonly string[] = ["/dev", "/proc"]): KStatus {
-    const lookupIn = (path: string) => lookup(this.#table, null, path, true, ROOT_CRED);
     const old = this.#table.list().slice(1);
-    const r = this.#table.replaceRoot(fs);
-    if (r !== K.OK) return r;
+    const found: { mount: Mount; names: string[]; inodes: FsInode[] }[] = [];
     for (const m of old) {
-      const loc = lookupIn(m.path);
-      if (typeof loc === "number") {
+      const names = m.path.split("/").filter((c) => c !== "");
+      const inodes: FsInode[] = [];
+      let node: FsInode | KStatus = fs.root;
+      for (const name of names) {
+        node = (node as FsInode).lookup?.(name) ?? K.NOTDIR;
+        if (typeof node === "number") break;
+        inodes.push(node);
+      }
+      if (node === K.RESTART) return K.RESTART;
+      if (typeof node === "number") {
         if (required.includes(m.path)) return K.NOENT;
         continue;
       }
-      const st = this.#table.mount(loc, m.fs);
-      if (st !== K.OK && required.includes(m.path)) return st;
+      found.push({ mount: m, names, inodes });
+    }
+    const r = this.#table.replaceRoot(fs);
+    if (r !== K.OK) return r;
+    const root = this.#table.rootMount;
+    for (const f of found) {
+      const frames = [{ inode: fs.root, mount: root, name: "" }];
+      f.names.forEach((name, i) => frames.push({ inode: f.inodes[i], mount: root, name }));
+      const st = this.#table.mount(new PathLoc(frames), f.mount.fs);
+      if (st !== K.OK && required.includes(f.mount.path)) return st;
     }
     return K.OK;
   }
