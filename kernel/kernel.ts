@@ -30,7 +30,7 @@ import {
   type SystemInfo,
   type WaitRecord,
 } from "./api.ts";
-import { K, type KStatus } from "./errors.ts";
+import { K, KernelError, type KStatus, statusName } from "./errors.ts";
 import { ExecService } from "./exec/exec_service.ts";
 import { ProcessLifecycle, systemCycles, userCycles } from "./exec/lifecycle.ts";
 import { DEFAULT_MAX_FDS, FdTable } from "./fs/fd_table.ts";
@@ -480,9 +480,23 @@ export class Kernel extends FileCalls implements KernelApi {
     return this.#life.createInitProcess();
   }
 
-  /** Execs `path` in a process from {@link createInitProcess}; throws KernelError on failure. */
+  /**
+   * Execs `path` in a process from {@link createInitProcess}; throws
+   * KernelError on failure. A program on a disk is read as the blocks
+   * arrive: the exec is repeated (device events run in between) while it
+   * answers K.RESTART.
+   */
   startProcess(p: Process, path: string, argv: string[], envp: string[]): void {
-    this.#life.startProcess(p, path, argv, envp);
+    const r = this.settleIo(() => {
+      try {
+        this.#life.startProcess(p, path, argv, envp);
+        return K.OK;
+      } catch (e) {
+        if (e instanceof KernelError && e.status === K.RESTART) return K.RESTART;
+        throw e;
+      }
+    });
+    if (r !== K.OK) throw new KernelError(r, `cannot start ${path}: ${statusName(r)}`);
   }
 
   /** fork with copy-on-write memory. */

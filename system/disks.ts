@@ -197,7 +197,12 @@ async function mountRoot(kernel: Kernel, source: string, readOnly: boolean): Pro
     );
   }
   for (const init of ["/sbin/init", "/bin/init"]) {
-    if (typeof kernel.vfs.lookup(null, init, true) !== "number") return init;
+    // Looking it up may read directory blocks: wait for them as the mount did.
+    const found = kernel.settleIo(() => {
+      const loc = kernel.vfs.lookup(null, init, true);
+      return typeof loc === "number" ? loc : K.OK;
+    });
+    if (found === K.OK) return init;
   }
   throw new DiskOptionError(`root ${source} has no /sbin/init or /bin/init`);
 }

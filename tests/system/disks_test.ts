@@ -65,3 +65,47 @@ Deno.test("--disk PATH,ro: the node refuses writes with EROFS; two disks are hda
   assert.match(out, /Read-only file system/);
   Deno.removeSync(dir, { recursive: true });
 });
+
+const HAVE_EXT2 = (() => {
+  try {
+    return Deno.statSync(new URL("../../plugins/filesystems/ext2/mod.ts", import.meta.url)).isFile;
+  } catch {
+    return false;
+  }
+})();
+
+Deno.test({
+  name: "--root /dev/hda1: init from the ext2 image of deno task image; writes reach it cleanly",
+  ignore: !HAVE_EXT2, // the ext2 module is a plugin of its own
+  async fn() {
+    const { buildImage } = await import("../../tools/image.ts");
+    const dir = Deno.makeTempDirSync();
+    const path = join(dir, "root.img");
+    buildImage({ out: path, sizeBytes: 8 << 20, whole: false });
+    const r = await runGuest({
+      disks: [{ path }],
+      root: "/dev/hda1",
+      cmd: "cat /proc/mounts; echo hello > /root/f; cat /root/f",
+      maxCycles: 8e9,
+    });
+    const out = r.output.replaceAll("\r\n", "\n");
+    assert.equal(r.status, 0, out + r.log.join("\n"));
+    assert.match(out, /^\/dev\/hda1 \/ ext2 rw/m);
+    assert.match(out, /^devtmpfs \/dev /m);
+    assert.match(out, /^proc \/proc /m);
+    assert.match(out, /^hello$/m);
+    const fsck = new Deno.Command("e2fsck", {
+      args: ["-fn", `${path}?offset=${2048 * 512}`],
+      stdout: "piped",
+      stderr: "piped",
+    }).outputSync();
+    assert.ok(fsck.success, new TextDecoder().decode(fsck.stdout));
+    const cat = new Deno.Command("debugfs", {
+      args: ["-R", "cat /root/f", `${path}?offset=${2048 * 512}`],
+      stdout: "piped",
+      stderr: "piped",
+    }).outputSync();
+    assert.equal(new TextDecoder().decode(cat.stdout), "hello\n");
+    Deno.removeSync(dir, { recursive: true });
+  },
+});
