@@ -237,6 +237,7 @@ export class Registrations {
       this.#d.charDevices.unregister(majorOf(rdev), minorOf(rdev));
     }
     this.#d.dmaBuffers.dropOwner(owner);
+    this.#d.block.dropOwner(owner);
     this.#dropRest(owner);
   }
 
@@ -247,6 +248,7 @@ export class Registrations {
         this.#d.charDevices.hold(majorOf(rdev), minorOf(rdev));
       }
     }
+    this.#d.block.hold(owner);
     this.#dropRest(owner, true);
   }
 
@@ -263,6 +265,7 @@ export class Registrations {
         this.#devices.remove((d) => d === rdev);
       }
     }
+    this.#d.block.settle(from);
     if (this.#schedulerOwner === from && from !== _to) this.#fallBack();
   }
 
@@ -271,7 +274,6 @@ export class Registrations {
     this.fileSystems.dropOwner(owner);
     this.eofHandlers.dropOwner(owner);
     this.#d.time.dropOwner(owner);
-    this.#d.block.dropOwner(owner);
     if (this.#schedulerOwner === owner && !keepScheduler) this.#fallBack();
   }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { boot } from "../../../system/boot.ts";
 import { buildMbr } from "../../../kernel/block/mod.ts";
-import { OpenFlags } from "../../../kernel/api.ts";
+import { K, OpenFlags } from "../../../kernel/api.ts";
 import { ramDisk } from "../fixtures/ram_disk.ts";
 
 const te = new TextEncoder();
@@ -136,4 +136,24 @@ Deno.test("/sys/block: attributes, and queue/scheduler switches the elevator per
   assert.match(out, /Invalid argument/);
   assert.match(out, /Permission denied/);
   assert.equal(sys.kernel.blockLayer.disks[0]?.queue.elevator, "fifo");
+});
+
+Deno.test("replacing the disk driver module keeps the disk, its partitions and queued requests", async () => {
+  const img = image("after the swap");
+  const a = ramDisk({ image: img }), b = ramDisk({ image: img });
+  const sys = await boot({ cmd: "head -c 14 /dev/hda1", maxCycles: 4e9 }, { kind: "buffer" });
+  const k = sys.kernel;
+  await k.modules.loadDescriptor(a.module);
+  assert.equal(k.settleIo(() => k.blockLayer.scanned ? K.OK : K.AGAIN), K.OK);
+  const disk = k.blockLayer.disks[0];
+  await k.modules.replace("ramdisk", b.module);
+  assert.equal(k.blockLayer.disks[0], disk, "the same disk object");
+  assert.equal(disk?.partitions.length, 2, "hda1 stayed");
+  const r = await sys.run();
+  sys.machine.close();
+  assert.equal(r.output.replaceAll("\r\n", "\n"), "after the swap");
+  assert.deepEqual(a.seen, [{ op: "read", sector: 0, count: 1 }]);
+  assert.deepEqual(b.seen[0], { op: "read", sector: 2048, count: 8 });
+  await k.modules.unload("ramdisk");
+  assert.equal(k.blockLayer.disks[0], null, "unloading removes it");
 });
