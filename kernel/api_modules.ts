@@ -85,6 +85,23 @@ export interface ModuleContext {
   readonly dmaChannels: readonly number[];
   /** Writes a line to the kernel log. */
   log(message: string): void;
+  /**
+   * Spends `cycles` of CPU time in the kernel for the module: a driver
+   * busy-waiting on a status register, or moving data through a data port.
+   * Simulated time advances by that much (device events falling due
+   * meanwhile fire, so a polled status does change), and the time counts as
+   * system time of the running thread and against its time slice.
+   */
+  spendCycles(cycles: number): void;
+  /**
+   * Busy-waits in the kernel: tests `cond` at once and then after every
+   * `pollCycles` of CPU time (the cost of one turn of the poll loop), each
+   * turn charged as by {@link ModuleContext.spendCycles}, until it holds.
+   * Answers the cycles spent, or -1 when `maxCycles` passed without it.
+   * Turns in which no device event can change the polled state are charged
+   * in one step, so the cost is exact and the host does not iterate them.
+   */
+  spinWait(cond: () => boolean, pollCycles: number, maxCycles: number): number;
 
   // ---- registrations: each is tagged with this module and dropped when it unloads ----
 

@@ -31,7 +31,7 @@ import {
   type SystemInfo,
   type WaitRecord,
 } from "./api.ts";
-import { K, type KStatus } from "./errors.ts";
+import { K, KernelError, type KStatus, statusName } from "./errors.ts";
 import { ExecService } from "./exec/exec_service.ts";
 import { ProcessLifecycle, systemCycles, userCycles } from "./exec/lifecycle.ts";
 import { DEFAULT_MAX_FDS, FdTable } from "./fs/fd_table.ts";
@@ -43,6 +43,7 @@ import { CharDeviceRegistry } from "./io/char_device.ts";
 import { BlockLayer } from "./block/block_layer.ts";
 import { S_IFBLK, S_IFMT } from "./fs/types.ts";
 import type { BlockDevice } from "./block/types.ts";
+import type { FileSystem } from "./fs/node.ts";
 import { InterruptService } from "./io/interrupts.ts";
 import { readRtcNs } from "./io/rtc.ts";
 import { FutexTable } from "./ipc/futex.ts";
@@ -56,6 +57,7 @@ import { DmaBufferPool } from "./mm/dma_buffers.ts";
 import { ModuleLoader } from "./modules/loader.ts";
 import { BLOCK, NO_RESULT } from "./proc/call_result.ts";
 import { DEFAULT_KERNEL_COSTS, type KernelCosts } from "./proc/costs.ts";
+import { spinWait } from "./proc/spin_wait.ts";
 import { FifoPolicy } from "./proc/fifo_policy.ts";
 import type { ParkingPlace, Process, SigAction, Thread } from "./proc/process.ts";
 import { ProcessTable } from "./proc/process_table.ts";
@@ -150,6 +152,8 @@ export class Kernel extends FileCalls implements KernelApi {
   readonly #traps: TrapHandlers;
   // The queue a file system asked to wait on (waitForIo), taken by the trap handler.
   #ioWait: WaitQueue | null = null;
+  // A root file system built by mountRoot whose mount points are still being read.
+  #pendingRoot: FileSystem | null = null;
 
   /** Builds the kernel over `options.machine`. */
   constructor(options: KernelOptions) {
@@ -199,7 +203,12 @@ export class Kernel extends FileCalls implements KernelApi {
     this.procInfo = this.#procProvider();
     const now = () => this.#time.realtimeNs();
     this.vfs = options.buildFs
-      ? options.buildFs({ charDevices: this.charDevices, proc: this.procInfo, now })
+      ? options.buildFs({
+        charDevices: this.charDevices,
+        proc: this.procInfo,
+        block: this.blockLayer,
+        now,
+      })
       : new Vfs({ root: new RamFs({ now }), charDevices: this.charDevices });
     this.#exec = new ExecService({
       ...this.#serviceDeps(),
@@ -282,6 +291,9 @@ export class Kernel extends FileCalls implements KernelApi {
       holdRegistrations: (name) => this.#reg.hold(name),
       settleRegistrations: (from, to) => this.#reg.settle(from, to),
       log: (msg) => this.log(msg),
+      spendCycles: (c) => this.loop.charge(c),
+      spinWait: (cond, poll, max) =>
+        spinWait(this.machine.clock, (c) => this.loop.charge(c), cond, poll, max),
     });
   }
 
@@ -340,7 +352,10 @@ export class Kernel extends FileCalls implements KernelApi {
       maxFds: this.maxFds,
       release: KERNEL_RELEASE,
       idleCycles: () => this.loop.stats.idleCycles,
-      buffersBytes: () => this.pipeMemory.used,
+      buffersBytes: () => this.pipeMemory.used + this.blockLayer.cache.bytes,
+      dirtyBytes: () => this.blockLayer.cache.dirtyBytes,
+      partitions: () => this.blockLayer.partitionsText(),
+      diskstats: () => this.blockLayer.diskstatsText(),
       shmemBytes: () => ramfsBytes(this.vfs),
       interrupts: () => this.#irq.info(),
       cycles: (p) => ({ user: userCycles(p), system: systemCycles(p) }),
@@ -466,9 +481,23 @@ export class Kernel extends FileCalls implements KernelApi {
     return this.#life.createInitProcess();
   }
 
-  /** Execs `path` in a process from {@link createInitProcess}; throws KernelError on failure. */
+  /**
+   * Execs `path` in a process from {@link createInitProcess}; throws
+   * KernelError on failure. A program on a disk is read as the blocks
+   * arrive: the exec is repeated (device events run in between) while it
+   * answers K.RESTART.
+   */
   startProcess(p: Process, path: string, argv: string[], envp: string[]): void {
-    this.#life.startProcess(p, path, argv, envp);
+    const r = this.settleIo(() => {
+      try {
+        this.#life.startProcess(p, path, argv, envp);
+        return K.OK;
+      } catch (e) {
+        if (e instanceof KernelError && e.status === K.RESTART) return K.RESTART;
+        throw e;
+      }
+    });
+    if (r !== K.OK) throw new KernelError(r, `cannot start ${path}: ${statusName(r)}`);
   }
 
   /** fork with copy-on-write memory. */
@@ -619,6 +648,27 @@ export class Kernel extends FileCalls implements KernelApi {
     return this.#reg.mount(this.vfs, { source, readOnly, data, now }, target, type);
   }
 
+  /**
+   * Mounts a file system of type `type` from `source` as the root, keeping
+   * devfs on /dev and procfs on /proc (the boot's root on disk; before any
+   * process runs: K.BUSY after). K.RESTART while it waits for the disk:
+   * call it again (see {@link Kernel.settleIo}); the file system built by
+   * an earlier call is kept, not built twice.
+   */
+  mountRoot(source: string, type: string, readOnly: boolean, data = ""): KStatus {
+    if (this.table.list().length > 0) return K.BUSY;
+    let fs = this.#pendingRoot;
+    if (fs === null) {
+      const now = () => this.#time.realtimeNs();
+      const made = this.#reg.buildFileSystem({ source, readOnly, data, now }, type);
+      if (typeof made === "number") return made;
+      fs = this.#pendingRoot = made;
+    }
+    const r = this.#reg.mountRoot(this.vfs, fs, type);
+    if (r !== K.RESTART) this.#pendingRoot = null;
+    return r;
+  }
+
   /** Unmounts the file system on `target`; K.BUSY also while a process's directory is on it. */
   umount(target: string): KStatus {
     const loc = this.vfs.lookup(null, target, true);
@@ -671,8 +721,46 @@ export class Kernel extends FileCalls implements KernelApi {
       this.exitInfo = { status: this.loop.haltStatus, reason: "halt", detail: "" };
     }
     this.haltCycles = this.machine.clock.now;
+    if (CLEAN_SHUTDOWN.has(this.exitInfo.reason)) this.#syncForShutdown();
     this.#drainDevices();
     return this.exitInfo;
+  }
+
+  /**
+   * A clean shutdown (init exited, poweroff) syncs: every mounted file
+   * system, then every disk (dirty blocks written, drives flushed).
+   */
+  #syncForShutdown(): void {
+    const r = this.settleIo(() => {
+      const fs = this.vfs.syncAll();
+      return fs === K.RESTART ? fs : this.syncDisks();
+    }, 60);
+    if (r === K.TIMEDOUT) this.log("shutdown: disks not synced in time");
+  }
+
+  /**
+   * Calls `step` until it stops answering K.RESTART or K.AGAIN, running
+   * device events and interrupts in between (no process runs), for at most
+   * `seconds` of simulated time. Returns its last status, or K.TIMEDOUT.
+   * For kernel work outside any process that waits for a disk: the partition
+   * scan and the root mount at boot, the sync at shutdown.
+   */
+  settleIo(step: () => KStatus, seconds = 30): KStatus {
+    const clock = this.machine.clock;
+    const cpu = this.#cpu;
+    const limit = clock.now + seconds * clock.frequency;
+    for (let i = 0; i < 100_000_000; i++) {
+      const r = step();
+      this.#takeIoWait();
+      if (r !== K.RESTART && r !== K.AGAIN) return r;
+      if ((cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) {
+        this.#irq.dispatch();
+        continue;
+      }
+      if (clock.nextEventAt > limit) break;
+      clock.advanceToNextEvent();
+    }
+    return K.TIMEDOUT;
   }
 
   /**
@@ -693,6 +781,9 @@ export class Kernel extends FileCalls implements KernelApi {
     if ((cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) this.#irq.dispatch();
   }
 }
+
+/** Halt reasons after which the disks are synced (a cut by a limit or a deadlock is not clean). */
+const CLEAN_SHUTDOWN: ReadonlySet<string> = new Set(["init-exit", "poweroff", "halt"]);
 
 /** Bytes of file data held by the ramfs instances mounted in `vfs` (/proc/meminfo Shmem). */
 function ramfsBytes(vfs: Vfs): number {

@@ -7,6 +7,7 @@
 
 import type { Machine } from "../hw/machine.ts";
 import { MEMORY_MAP } from "../hw/memory_map.ts";
+import type { BlockLayer } from "./block/block_layer.ts";
 import type { CharDeviceRegistry } from "./io/char_device.ts";
 import type { ProcInfoProvider } from "./fs/procfs.ts";
 import type { Vfs } from "./fs/vfs.ts";
@@ -64,6 +65,8 @@ export interface FsDeps {
   charDevices: CharDeviceRegistry;
   /** The /proc provider. */
   proc: ProcInfoProvider;
+  /** The block layer (for /sys). */
+  block: BlockLayer;
   /** Time source for file times (ns since the epoch). */
   now: () => bigint;
 }
@@ -106,6 +109,14 @@ export function checkOptions(options: KernelOptions): number {
   const quantum = options.quantumCycles ?? Math.round(m.clock.frequency / 100);
   if (!(quantum >= 100) || !Number.isFinite(quantum)) {
     throw new KernelConfigError(`quantum must be at least 100 cycles, got ${quantum}`);
+  }
+  const cache = options.blockCacheBytes;
+  if (cache !== undefined && !(Number.isInteger(cache) && cache >= 65536)) {
+    throw new KernelConfigError(`the buffer cache needs at least 64K, got ${cache}`);
+  }
+  const elevator = options.blockElevator;
+  if (elevator !== undefined && elevator !== "clook" && elevator !== "fifo") {
+    throw new KernelConfigError(`unknown elevator '${elevator}' (clook or fifo)`);
   }
   return quantum;
 }

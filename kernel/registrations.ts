@@ -198,6 +198,33 @@ export class Registrations {
     return K.OK;
   }
 
+  /**
+   * Builds a file system of a registered type without mounting it (the
+   * first half of the boot's root on disk). K.NODEV for an unknown type,
+   * else the factory's answer (K.RESTART while it waits for the disk).
+   */
+  buildFileSystem(request: MountRequest, type: string): FileSystem | KStatus {
+    const t = this.fileSystems.find((f) => f.type === type);
+    return t === undefined ? K.NODEV : t.factory(request);
+  }
+
+  /**
+   * Makes `fs` (from {@link Registrations.buildFileSystem} with `type`) the
+   * root (see `Vfs.replaceRoot`); once it is, its module is referenced.
+   * K.RESTART leaves everything as it was.
+   */
+  mountRoot(vfs: Vfs, fs: FileSystem, type: string): KStatus {
+    const r = vfs.replaceRoot(fs);
+    if (r !== K.OK) return r;
+    const t = this.fileSystems.find((f) => f.type === type);
+    const owner = t === undefined ? null : this.fileSystems.ownerOf(t);
+    if (owner !== null) {
+      this.#d.moduleRef(owner, true);
+      this.#mountOwners.set(fs, owner);
+    }
+    return K.OK;
+  }
+
   /** Unmounts the file system on `target`, dropping its module's reference. */
   umount(vfs: Vfs, target: string): KStatus {
     const loc = vfs.lookup(null, target, true);
@@ -219,6 +246,7 @@ export class Registrations {
       this.#d.charDevices.unregister(majorOf(rdev), minorOf(rdev));
     }
     this.#d.dmaBuffers.dropOwner(owner);
+    this.#d.block.dropOwner(owner);
     this.#dropRest(owner);
   }
 
@@ -229,6 +257,7 @@ export class Registrations {
         this.#d.charDevices.hold(majorOf(rdev), minorOf(rdev));
       }
     }
+    this.#d.block.hold(owner);
     this.#dropRest(owner, true);
   }
 
@@ -245,6 +274,7 @@ export class Registrations {
         this.#devices.remove((d) => d === rdev);
       }
     }
+    this.#d.block.settle(from);
     if (this.#schedulerOwner === from && from !== _to) this.#fallBack();
   }
 
@@ -253,7 +283,6 @@ export class Registrations {
     this.fileSystems.dropOwner(owner);
     this.eofHandlers.dropOwner(owner);
     this.#d.time.dropOwner(owner);
-    this.#d.block.dropOwner(owner);
     if (this.#schedulerOwner === owner && !keepScheduler) this.#fallBack();
   }
 

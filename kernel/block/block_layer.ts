@@ -74,6 +74,13 @@ export class BlockLayer {
   registerDisk(unit: number, driver: BlockDriver, owner: string | null): KStatus {
     if (!Number.isInteger(unit) || unit < 0 || unit >= MAX_DISKS) return K.INVAL;
     if (!Number.isInteger(driver.sectors) || driver.sectors <= 0) return K.INVAL;
+    const held = this.disks[unit];
+    if (held !== null && held.held && held.driver.sectors === driver.sectors) {
+      held.attach(driver, owner);
+      this.#d.log(`${held.name}: taken over by ${owner ?? "the kernel"}`);
+      return K.OK;
+    }
+    if (held !== null && held.held) this.unregisterDisk(unit);
     if (this.disks[unit] !== null) return K.EXIST;
     const disk = new Disk(unit, driver, owner, () => this.#d.nowNs(), this.defaultElevator);
     this.disks[unit] = disk;
@@ -98,6 +105,26 @@ export class BlockLayer {
     this.disks[unit] = null;
     disk.wait.wakeAll();
     return K.OK;
+  }
+
+  /**
+   * Holds `owner`'s disks for a replacement module: their nodes, partitions,
+   * cached blocks and open users stay, requests wait in the queue, and a
+   * successor registering the same unit with the same capacity takes over.
+   */
+  hold(owner: string): void {
+    for (const d of this.disks) {
+      if (d === null || d.owner !== owner) continue;
+      d.held = true;
+      d.queue.pause();
+    }
+  }
+
+  /** Ends a replacement: disks of `from` still held (not taken over) are removed. */
+  settle(from: string): void {
+    for (const d of this.disks) {
+      if (d !== null && d.owner === from && d.held) this.unregisterDisk(d.unit);
+    }
   }
 
   /** Removes every disk registered by `owner` (its module unloads). */

@@ -165,20 +165,22 @@ export class BufferCache {
     return nb;
   }
 
-  /** Removes buffers overlapping [sector, sector+n) of another size; false while one is busy. */
+  /**
+   * Removes buffers overlapping [sector, sector+n) of another size; false
+   * while one cannot go yet (I/O in flight, dirty: its write is started,
+   * pinned by a call in progress).
+   */
   #clearOverlaps(m: Map<number, Buf>, sector: number, n: number): boolean {
-    this.#sweepPins(); // pins of calls that have ended must not hold an overlap forever
-    let clear = true;
-    for (const b of m.values()) {
+    let clear = true, swept = false;
+    for (const b of [...m.values()]) {
       if (b.sector >= sector + n || b.sector + b.sectors <= sector) continue;
-      if (b.busy || b.pins > 0) {
-        clear = false;
-      } else if (b.dirty) {
-        this.#write(b);
-        clear = false;
-      } else {
-        this.#drop(m, b);
+      if (b.pins > 0 && !swept) {
+        this.#sweepPins();
+        swept = true;
       }
+      if (b.dirty && !b.busy) this.#write(b);
+      if (b.busy || b.dirty || b.pins > 0) clear = false;
+      else this.#drop(m, b);
     }
     return clear;
   }

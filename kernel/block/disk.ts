@@ -106,14 +106,16 @@ export class Disk {
   flushedGen = 0;
   /** A flush is with the queue. */
   flushing = false;
+  /** The driver's module is being replaced: the disk waits for its successor. */
+  held = false;
   /** The partition table has been read. */
   scanned = false;
 
   /** Disk `unit` (0..3) over `driver`, owned by module `owner` (null: the kernel). */
   constructor(
     readonly unit: number,
-    readonly driver: BlockDriver,
-    readonly owner: string | null,
+    public driver: BlockDriver,
+    public owner: string | null,
     now: () => number,
     elevator: ElevatorName,
   ) {
@@ -124,6 +126,14 @@ export class Disk {
     this.wait = new WaitQueue(`blk:${this.name}`);
     this.partitions = [new Partition(this, 0, 0, driver.sectors)];
     this.queue.onComplete = (op, sector, count, ns) => this.#count(op, sector, count, ns);
+  }
+
+  /** A successor driver takes over the held disk (same capacity): queued requests go to it. */
+  attach(driver: BlockDriver, owner: string | null): void {
+    this.driver = driver;
+    this.owner = owner;
+    this.held = false;
+    this.queue.setDriver(driver);
   }
 
   /** The whole disk. */

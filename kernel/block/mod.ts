@@ -12,7 +12,20 @@ export {
   type BlockLayerOptions,
   MAX_DISKS,
 } from "./block_layer.ts";
-export { BufferCache, type CacheStats, DEFAULT_CACHE_BYTES, WRITEBACK_NS } from "./buffer_cache.ts";
-export { Disk, Partition, UNIT_MAJOR, UNIT_MINOR, UNIT_NAME } from "./disk.ts";
+export {
+  BufferCache,
+  type CacheDeps,
+  type CacheStats,
+  DEFAULT_CACHE_BYTES,
+  WRITEBACK_NS,
+} from "./buffer_cache.ts";
+export { BlockDeviceHandle, type WaitForIo } from "./block_device.ts";
+export { Disk, type PartCounters, Partition, UNIT_MAJOR, UNIT_MINOR, UNIT_NAME } from "./disk.ts";
 export { buildMbr, type MbrPartition, parseMbr } from "./mbr.ts";
-export { type ElevatorName, ELEVATORS, MAX_MERGED_SECTORS, RequestQueue } from "./request_queue.ts";
+export {
+  type DiskCounters,
+  type ElevatorName,
+  ELEVATORS,
+  MAX_MERGED_SECTORS,
+  RequestQueue,
+} from "./request_queue.ts";

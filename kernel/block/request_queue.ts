@@ -11,7 +11,8 @@
  *
  * A flush is a barrier: nothing queued after it is sent before it, nothing
  * queued before it after it. Counters (merges, sectors, time busy) feed
- * `/proc/diskstats`.
+ * `/proc/diskstats`. While the driver is being replaced the queue is
+ * paused: requests wait and go to the successor.
  *
  * @module
  */
@@ -101,7 +102,8 @@ export class RequestQueue {
   readonly counters: DiskCounters = newCounters();
   /** Called after each completed request with its first sector and op (partition statistics). */
   onComplete: ((op: BlockOp, sector: number, count: number, ns: number) => void) | null = null;
-  readonly #driver: BlockDriver;
+  #driver: BlockDriver;
+  #paused = false;
   readonly #now: () => number;
   readonly #pending: Queued[] = [];
   #active: Queued | null = null;
@@ -115,6 +117,18 @@ export class RequestQueue {
     this.#driver = driver;
     this.#now = now;
     this.elevator = elevator;
+  }
+
+  /** Stops sending requests to the driver (it is being replaced); they wait in the queue. */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  /** Sends the queued requests to `driver` from now on (a replacement driver). */
+  setDriver(driver: BlockDriver): void {
+    this.#driver = driver;
+    this.#paused = false;
+    this.#dispatch();
   }
 
   /** Requests queued or in flight. */
@@ -186,7 +200,7 @@ export class RequestQueue {
   }
 
   #dispatch(): void {
-    if (this.#dispatching) return;
+    if (this.#dispatching || this.#paused) return;
     this.#dispatching = true;
     try {
       while (this.#active === null && this.#pending.length > 0) {
@@ -228,7 +242,7 @@ export class RequestQueue {
   #finish(q: Queued, data: Uint8Array, status: KStatus): void {
     const now = this.#now();
     this.#account(q, now, status);
-    this.#head = q.sector + q.count;
+    if (q.op !== "flush") this.#head = q.sector + q.count;
     this.#active = null;
     if (q.parts.length > 1 && q.op === "read" && status === K.OK) {
       let at = 0;

@@ -62,8 +62,8 @@ export class PathLoc {
 
 /** The mounts of one VFS. */
 export class MountTable {
-  /** The file system mounted at `/`. */
-  readonly rootMount: Mount;
+  /** The file system mounted at `/` (replaced only by {@link MountTable.replaceRoot}). */
+  rootMount: Mount;
   readonly #mounts: Mount[] = [];
   // Mount points keyed by the covered directory inode (file systems keep inode objects stable).
   readonly #mountOn = new Map<FsInode, Mount>();
@@ -73,6 +73,21 @@ export class MountTable {
   constructor(root: FileSystem) {
     this.rootMount = { fs: root, path: "/", covered: [] };
     this.#mounts.push(this.rootMount);
+  }
+
+  /**
+   * Makes `fs` the root and forgets every other mount (the boot's switch to
+   * a root file system on disk; the caller mounts /dev and /proc again).
+   * K.BUSY while files are open.
+   */
+  replaceRoot(fs: FileSystem): KStatus {
+    for (const n of this.#openCount.values()) if (n > 0) return K.BUSY;
+    this.rootMount = { fs, path: "/", covered: [] };
+    this.#mounts.length = 0;
+    this.#mounts.push(this.rootMount);
+    this.#mountOn.clear();
+    this.#openCount.clear();
+    return K.OK;
   }
 
   /** The root location. */

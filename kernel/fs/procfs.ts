@@ -192,6 +192,9 @@ export class ProcFs implements FileSystem {
     this.addFile("version", () => p.version() + "\n");
     const cpus = p.cpus?.bind(p);
     if (cpus !== undefined) this.addFile("cpuinfo", () => formatCpuinfo(cpus()));
+    const partitions = p.partitions?.bind(p), diskstats = p.diskstats?.bind(p);
+    if (partitions !== undefined) this.addFile("partitions", partitions);
+    if (diskstats !== undefined) this.addFile("diskstats", diskstats);
     const limits = p.taskLimits?.bind(p);
     if (limits !== undefined) {
       this.addFile("sys/kernel/pid_max", () => `${limits().pidMax}\n`);

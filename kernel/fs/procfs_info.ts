@@ -139,6 +139,8 @@ export interface MemInfo {
   cachedBytes?: number;
   /** Shared memory and tmpfs/ramfs file data. */
   shmemBytes?: number;
+  /** Dirty buffer-cache bytes waiting to be written. */
+  dirtyBytes?: number;
   /** Swap size. */
   swapTotalBytes?: number;
   /** Free swap. */
@@ -182,4 +184,8 @@ export interface ProcInfoProvider {
   cpus?(): CpuInfo[];
   /** System-wide task limits (`/proc/sys/kernel/pid_max` and `threads-max`), optional. */
   taskLimits?(): { pidMax: number; threadsMax: number };
+  /** The text of `/proc/partitions` (the file exists only with this). */
+  partitions?(): string;
+  /** The text of `/proc/diskstats` (the file exists only with this). */
+  diskstats?(): string;
 }

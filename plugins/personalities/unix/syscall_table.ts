@@ -61,12 +61,15 @@ import {
 import { sysBrk, sysMmap2, sysMprotect, sysMunmap } from "./memory_calls.ts";
 import { sysClose, sysDup, sysDup3, sysOpenat, sysPipe2 } from "./open_calls.ts";
 import {
+  sysFdatasync,
   sysFsync,
   sysLlseek,
   sysPread64,
   sysPwrite64,
   sysRead,
   sysReadv,
+  sysSync,
+  sysSyncfs,
   sysWrite,
   sysWritev,
 } from "./read_write_calls.ts";
@@ -229,8 +232,16 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
   e(67, "pread64", sysPread64, "partial", "at most 64 KiB per call"),
   e(68, "pwrite64", sysPwrite64, "partial", "at most 64 KiB per call"),
   e(78, "readlinkat", sysReadlinkat, "full"),
-  e(82, "fsync", sysFsync, "full", "nothing to flush: file systems are in memory or write through"),
-  e(83, "fdatasync", sysFsync, "full", "as fsync"),
+  e(81, "sync", sysSync, "full", "file systems, then every disk's dirty blocks and FLUSH CACHE"),
+  e(
+    82,
+    "fsync",
+    sysFsync,
+    "full",
+    "block devices and disk file systems: dirty blocks written, then FLUSH CACHE; " +
+      "memory file systems have nothing to write",
+  ),
+  e(83, "fdatasync", sysFdatasync, "full", "as fsync (the file system may skip attributes)"),
   e(92, "personality", sysPersonality, "full", "only PER_LINUX"),
   e(
     93,
@@ -437,6 +448,7 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "partial",
     "enforced: NPROC, NOFILE, AS, DATA, FSIZE, CPU, STACK (at exec); CORE and the rest are stored only",
   ),
+  e(267, "syncfs", sysSyncfs, "full", "the file system's sync (disk file systems), else nothing"),
   e(
     276,
     "renameat2",

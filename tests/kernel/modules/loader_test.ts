@@ -53,6 +53,8 @@ function setup() {
       cancelTimer: () => void record(),
       onConsoleInputEnd: () => void record(),
       allocDmaBuffer: () => (record(), null),
+      registerBlockDisk: record,
+      unregisterBlockDisk: record,
     };
   };
   const loader = new ModuleLoader({
@@ -63,6 +65,8 @@ function setup() {
     holdRegistrations: (n) => void dropped.push(`held:${n}`),
     settleRegistrations: () => {},
     log: () => {},
+    spendCycles: () => {},
+    spinWait: (cond) => cond() ? 0 : -1,
   });
   loader.attach({} as KernelApi);
   return { loader, irqs, dropped, owners, regs };
