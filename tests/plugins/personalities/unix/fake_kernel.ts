@@ -305,6 +305,8 @@ export function createFakeKernel(): FakeKernel {
       return typeof loc === "number" ? loc : K.NODEV;
     },
     umount: (target: string) => vfs.umount(target),
+    // No disks in the fake: nothing to write.
+    syncDisks: () => K.OK,
     mprotect: () => K.OK,
     poweroff(status) {
       fk.poweredOff = status;
