@@ -42,6 +42,28 @@ export { type Elf32Image, ElfFormatError, parseElf32 } from "./lib/elf.ts";
 export type { Machine, MachineConfig, ResolvedMachineConfig } from "./hw/machine.ts";
 export { BufferConsole, type ConsoleIo, type ConsoleSize } from "./hw/console_io.ts";
 export { Kernel, type KernelExit, type KernelOptions } from "./kernel/kernel.ts";
+/** Disks at boot: the options' types and the error a bad disk option raises. */
+export { type AtaDriverName, type DiskOption, DiskOptionError } from "./system/disks.ts";
+/** The block layer the kernel holds (`kernel.blockLayer`): disks, queues, the buffer cache. */
+export type {
+  BlockDevice,
+  BlockDriver,
+  BlockLayer,
+  BlockLayerDeps,
+  BlockLayerOptions,
+  BlockOp,
+  BlockRequest,
+  BufferCache,
+  CacheDeps,
+  CacheStats,
+  Disk,
+  DiskCounters,
+  ElevatorName,
+  PartCounters,
+  Partition,
+  RequestQueue,
+  WaitForIo,
+} from "./kernel/block/mod.ts";
 /** Types the machine's devices expose (the device classes themselves are in `hw/`). */
 export type { Fpu } from "./hw/fpu.ts";
 export type { Pmp } from "./hw/pmp.ts";

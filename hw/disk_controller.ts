@@ -28,62 +28,9 @@ import { type IrqLine, UNCONNECTED_IRQ } from "./irq.ts";
 import type { DmaPeripheral, DmaRequestLine } from "./dma.ts";
 import type { DiskDrive, DiskStats } from "./disk_drive.ts";
 import { type DiskImage, SECTOR_SIZE } from "./disk_image.ts";
+import { ATA_CMD, ATA_CONTROL, ATA_DEVICE, ATA_ERROR, ATA_REG, ATA_STATUS } from "./ata_regs.ts";
 
-/** Register offsets. */
-export const ATA_REG = {
-  DATA: 0x00,
-  ERROR: 0x01,
-  FEATURES: 0x01,
-  COUNT: 0x02,
-  LBA_LOW: 0x03,
-  LBA_MID: 0x04,
-  LBA_HIGH: 0x05,
-  DEVICE: 0x06,
-  STATUS: 0x07,
-  COMMAND: 0x07,
-  ALT_STATUS: 0x0e,
-  DEVICE_CONTROL: 0x0e,
-  DMA_ID: 0x10,
-  CAPACITY: 0x14,
-} as const;
-
-/** STATUS register bits. */
-export const ATA_STATUS = {
-  ERR: 0x01,
-  DRQ: 0x08,
-  DSC: 0x10,
-  DF: 0x20,
-  DRDY: 0x40,
-  BSY: 0x80,
-} as const;
-
-/** ERROR register bits. */
-export const ATA_ERROR = {
-  AMNF: 0x01,
-  ABRT: 0x04,
-  IDNF: 0x10,
-  UNC: 0x40,
-} as const;
-
-/** DEVICE register bits. */
-export const ATA_DEVICE = { DEV: 0x10, LBA: 0x40 } as const;
-
-/** DEVICE CONTROL register bits. */
-export const ATA_CONTROL = { NIEN: 0x02, SRST: 0x04 } as const;
-
-/** Implemented commands. */
-export const ATA_CMD = {
-  READ_SECTORS: 0x20,
-  READ_SECTORS_NORETRY: 0x21,
-  WRITE_SECTORS: 0x30,
-  WRITE_SECTORS_NORETRY: 0x31,
-  READ_DMA: 0xc8,
-  READ_DMA_NORETRY: 0xc9,
-  WRITE_DMA: 0xca,
-  WRITE_DMA_NORETRY: 0xcb,
-  FLUSH_CACHE: 0xe7,
-  IDENTIFY_DEVICE: 0xec,
-} as const;
+export { ATA_CMD, ATA_CONTROL, ATA_DEVICE, ATA_ERROR, ATA_REG, ATA_STATUS } from "./ata_regs.ts";
 
 /** Identification strings and timings of a controller. */
 export interface DiskControllerOptions {
@@ -143,6 +90,7 @@ export class DiskController implements MmioDevice, DmaPeripheral {
   #event = -1;
   #firstSector = false;
   #dmaFailed = false;
+  #hangs = 0;
 
   /** Creates a controller for `drive` over `image`. */
   constructor(
@@ -185,6 +133,15 @@ export class DiskController implements MmioDevice, DmaPeripheral {
   connectDma(id: number, line: DmaRequestLine): void {
     this.dmaId = id;
     this.#dma = line;
+  }
+
+  /**
+   * Fault injection for driver tests: the next `commands` commands are
+   * accepted (BSY set) and then never finish, as with a controller whose
+   * firmware stopped answering, until a software reset (SRST) clears them.
+   */
+  injectHang(commands: number): void {
+    this.#hangs = Math.max(0, Math.floor(commands));
   }
 
   /** Flushes and closes the image (clean shutdown). */
@@ -360,6 +317,10 @@ export class DiskController implements MmioDevice, DmaPeripheral {
     this.drive.stats.commands++;
     this.#status = ATA_STATUS.BSY;
     this.#error = 0;
+    if (this.#hangs > 0) {
+      this.#hangs--;
+      return; // BSY until SRST
+    }
     switch (cmd) {
       case ATA_CMD.IDENTIFY_DEVICE:
         this.#schedule(this.drive.commandCycles, () => {

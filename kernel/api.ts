@@ -82,6 +82,9 @@ export type { ByteAccount, PipeOptions, PipePeek } from "./fs/pipefs.ts";
 import type { ByteAccount } from "./fs/pipefs.ts";
 export type { Elf32Image, ElfProgramHeader } from "../lib/elf.ts";
 export type { DmaBuffer } from "./mm/dma_buffers.ts";
+export { BlockClass, SECTOR_SIZE } from "./block/types.ts";
+export type { BlockDevice, BlockDriver, BlockOp, BlockRequest } from "./block/types.ts";
+import type { BlockDevice } from "./block/types.ts";
 
 /** Version of this interface; a module whose `apiVersion` differs is refused. */
 export const API_VERSION = 1;
@@ -460,6 +463,23 @@ export interface KernelApi {
    * twice (`docs/kernel.md`, "Blocking in file systems").
    */
   waitForIo(queue: WaitQueue): KStatus;
+
+  // ---- block devices ----
+
+  /**
+   * Opens the block device node at `source` (`/dev/hda1`) for a file system
+   * (for writing unless `write` is false): its blocks are read and written
+   * through the buffer cache. K.NOENT, K.NOTBLK (not a block device node),
+   * K.NXIO (no such disk or partition), K.ROFS (a read-only disk opened for
+   * writing), K.BUSY (a second writer).
+   */
+  openBlockDevice(source: string, write: boolean): BlockDevice | KStatus;
+  /**
+   * One step of sync(2): writes every disk's dirty blocks (data before
+   * metadata) and flushes each drive. K.OK when all is on the media;
+   * K.RESTART (through {@link KernelApi.waitForIo}) while it waits: pass it up.
+   */
+  syncDisks(): KStatus;
 
   // ---- plugins ----
 

@@ -15,6 +15,7 @@ import type { FileOps, OpenFile } from "./fs/types.ts";
 import type { FileSystem } from "./fs/node.ts";
 
 import type { DmaBuffer } from "./mm/dma_buffers.ts";
+import type { BlockDriver } from "./block/types.ts";
 import type { KernelApi } from "./api.ts";
 import type { Personality } from "./api_personality.ts";
 
@@ -86,6 +87,23 @@ export interface ModuleContext {
   readonly dmaChannels: readonly number[];
   /** Writes a line to the kernel log. */
   log(message: string): void;
+  /**
+   * Spends `cycles` of CPU time in the kernel for the module: a driver
+   * busy-waiting on a status register, or moving data through a data port.
+   * Simulated time advances by that much (device events falling due
+   * meanwhile fire, so a polled status does change), and the time counts as
+   * system time of the running thread and against its time slice.
+   */
+  spendCycles(cycles: number): void;
+  /**
+   * Busy-waits in the kernel: tests `cond` at once and then after every
+   * `pollCycles` of CPU time (the cost of one turn of the poll loop), each
+   * turn charged as by {@link ModuleContext.spendCycles}, until it holds.
+   * Answers the cycles spent, or -1 when `maxCycles` passed without it.
+   * Turns in which no device event can change the polled state are charged
+   * in one step, so the cost is exact and the host does not iterate them.
+   */
+  spinWait(cond: () => boolean, pollCycles: number, maxCycles: number): number;
 
   // ---- registrations: each is tagged with this module and dropped when it unloads ----
 
@@ -129,6 +147,17 @@ export interface ModuleContext {
    * by its `free()` or when the module unloads.
    */
   allocDmaBuffer(size: number): DmaBuffer | null;
+  /**
+   * Registers `driver` as disk `unit` (0..3: `/dev/hda`..`/dev/hdd`, block
+   * devices 3:0, 3:64, 22:0, 22:64). The block layer reads its partition
+   * table (partitions appear as `hda1`..`hda4` once the read completes) and
+   * sends it one {@link BlockRequest} at a time. K.INVAL for a bad unit or
+   * capacity, K.EXIST when the unit is taken. Dropped when the module
+   * unloads (its nodes go away and its cached blocks are forgotten).
+   */
+  registerBlockDisk(unit: number, driver: BlockDriver): KStatus;
+  /** Removes one of this module's disks. K.NODEV if it has none at `unit`. */
+  unregisterBlockDisk(unit: number): KStatus;
 }
 
 /** What a file system factory gets from {@link KernelApi.mount}. */

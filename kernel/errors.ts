@@ -48,6 +48,8 @@ export const K = {
   ACCES: -13,
   /** Bad address from a guest. */
   FAULT: -14,
+  /** Block device required (mount of something that is not one). */
+  NOTBLK: -15,
   /** Device or resource busy. */
   BUSY: -16,
   /** Already exists. */
@@ -96,6 +98,8 @@ export const K = {
   LOOP: -40,
   /** Operation timed out. */
   TIMEDOUT: -110,
+  /** Structure needs cleaning: a file system found corrupt metadata. */
+  UCLEAN: -117,
   /** Operation not supported. */
   NOTSUP: -95,
   /** Wrong kernel API version (module loader). */

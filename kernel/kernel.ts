@@ -16,6 +16,7 @@
  * @module
  */
 
+import type { PathLoc } from "./fs/mount_table.ts";
 import type { ByteAccount } from "./fs/pipefs.ts";
 import { checkRlimitChange, defaultThreadsMax, NR_OPEN, RLIMIT } from "./proc/rlimits.ts";
 import { CSR, MENVCFGH } from "../hw/csr.ts";
@@ -30,7 +31,7 @@ import {
   type SystemInfo,
   type WaitRecord,
 } from "./api.ts";
-import { K, type KStatus } from "./errors.ts";
+import { K, KernelError, type KStatus, statusName } from "./errors.ts";
 import { ExecService } from "./exec/exec_service.ts";
 import { ProcessLifecycle, systemCycles, userCycles } from "./exec/lifecycle.ts";
 import { DEFAULT_MAX_FDS, FdTable } from "./fs/fd_table.ts";
@@ -39,6 +40,10 @@ import { createProcProvider } from "./fs/proc_provider.ts";
 import { RamFs } from "./fs/ramfs.ts";
 import { Vfs } from "./fs/vfs.ts";
 import { CharDeviceRegistry } from "./io/char_device.ts";
+import { BlockLayer } from "./block/block_layer.ts";
+import { S_IFBLK, S_IFMT } from "./fs/types.ts";
+import type { BlockDevice } from "./block/types.ts";
+import type { FileSystem } from "./fs/node.ts";
 import { InterruptService } from "./io/interrupts.ts";
 import { readRtcNs } from "./io/rtc.ts";
 import { FutexTable } from "./ipc/futex.ts";
@@ -55,6 +60,7 @@ import { moduleLines, trustedDirs } from "./modules/module_names.ts";
 import { HostWork } from "./proc/host_work.ts";
 import { BLOCK, NO_RESULT } from "./proc/call_result.ts";
 import { DEFAULT_KERNEL_COSTS, type KernelCosts } from "./proc/costs.ts";
+import { spinWait } from "./proc/spin_wait.ts";
 import { FifoPolicy } from "./proc/fifo_policy.ts";
 import type { ParkingPlace, Process, SigAction, Thread } from "./proc/process.ts";
 import { ProcessTable } from "./proc/process_table.ts";
@@ -116,8 +122,10 @@ export class Kernel extends FileCalls implements KernelApi {
   readonly signals: SignalEngine;
   /** The virtual file system. */
   readonly vfs: Vfs;
-  /** Character devices (shown by devfs). */
+  /** Character devices and block device nodes (shown by devfs). */
   readonly charDevices: CharDeviceRegistry;
+  /** Disks, partitions and the buffer cache. */
+  readonly blockLayer: BlockLayer;
   /** The module loader. */
   readonly modules: ModuleLoader;
   /** Host work system calls wait for (module loads), with simulated time standing still. */
@@ -159,6 +167,8 @@ export class Kernel extends FileCalls implements KernelApi {
   readonly #traps: TrapHandlers;
   // The queue a file system asked to wait on (waitForIo), taken by the trap handler.
   #ioWait: WaitQueue | null = null;
+  // A root file system built by mountRoot whose mount points are still being read.
+  #pendingRoot: FileSystem | null = null;
 
   /** Builds the kernel over `options.machine`. */
   constructor(options: KernelOptions) {
@@ -195,6 +205,7 @@ export class Kernel extends FileCalls implements KernelApi {
       nowNs: () => this.#time.nowNs(),
     });
     this.charDevices = new CharDeviceRegistry();
+    this.blockLayer = this.#newBlockLayer(options);
     this.modules = this.#newLoader();
     this.hostWork = new HostWork<WaitQueue>({
       newQueue: (name) => new WaitQueue(name),
@@ -217,13 +228,19 @@ export class Kernel extends FileCalls implements KernelApi {
       moduleRef: (owner, take) => this.#moduleRef(owner, take),
       dmaBuffers: new DmaBufferPool(this.frames),
       consoleSize: () => this.machine.console.size?.() ?? null,
+      block: this.blockLayer,
     });
     // The host console's window size reaches the console driver (and its tty).
     this.machine.console.onResize = () => this.#reg.consoleResized();
     this.procInfo = this.#procProvider();
     const now = () => this.#time.realtimeNs();
     this.vfs = options.buildFs
-      ? options.buildFs({ charDevices: this.charDevices, proc: this.procInfo, now })
+      ? options.buildFs({
+        charDevices: this.charDevices,
+        proc: this.procInfo,
+        block: this.blockLayer,
+        now,
+      })
       : new Vfs({ root: new RamFs({ now }), charDevices: this.charDevices });
     this.#exec = new ExecService({
       ...this.#serviceDeps(),
@@ -286,6 +303,19 @@ export class Kernel extends FileCalls implements KernelApi {
     });
   }
 
+  #newBlockLayer(options: KernelOptions): BlockLayer {
+    return new BlockLayer({
+      devices: this.charDevices,
+      nowNs: () => this.#time.nowNs(),
+      waitForIo: (q) => this.waitForIo(q),
+      log: (l) => this.log(l),
+      currentTid: () => this.table.current?.tid ?? 0,
+      callEpoch: () => this.loop?.stats.syscalls ?? 0,
+      threadParked: (tid) => (this.table.thread(tid)?.parkedOn ?? null) !== null,
+      startTimer: (ns, cb) => this.#time.startTimer(ns, cb, null),
+    }, { cacheBytes: options.blockCacheBytes, elevator: options.blockElevator });
+  }
+
   #newLoader(): ModuleLoader {
     return new ModuleLoader({
       bus: this.machine.bus,
@@ -296,6 +326,9 @@ export class Kernel extends FileCalls implements KernelApi {
       settleRegistrations: (from, to) => this.#reg.settle(from, to),
       log: (msg) => this.log(msg),
       runHostWork: (work) => this.hostWork.background(work),
+      spendCycles: (c) => this.loop.charge(c),
+      spinWait: (cond, poll, max) =>
+        spinWait(this.machine.clock, (c) => this.loop.charge(c), cond, poll, max),
     });
   }
 
@@ -356,7 +389,10 @@ export class Kernel extends FileCalls implements KernelApi {
       maxFds: this.maxFds,
       release: KERNEL_RELEASE,
       idleCycles: () => this.loop.stats.idleCycles,
-      buffersBytes: () => this.pipeMemory.used,
+      buffersBytes: () => this.pipeMemory.used + this.blockLayer.cache.bytes,
+      dirtyBytes: () => this.blockLayer.cache.dirtyBytes,
+      partitions: () => this.blockLayer.partitionsText(),
+      diskstats: () => this.blockLayer.diskstatsText(),
       shmemBytes: () => ramfsBytes(this.vfs),
       interrupts: () => this.#irq.info(),
       cycles: (p) => ({ user: userCycles(p), system: systemCycles(p) }),
@@ -483,9 +519,23 @@ export class Kernel extends FileCalls implements KernelApi {
     return this.#life.createInitProcess();
   }
 
-  /** Execs `path` in a process from {@link createInitProcess}; throws KernelError on failure. */
+  /**
+   * Execs `path` in a process from {@link createInitProcess}; throws
+   * KernelError on failure. A program on a disk is read as the blocks
+   * arrive: the exec is repeated (device events run in between) while it
+   * answers K.RESTART.
+   */
   startProcess(p: Process, path: string, argv: string[], envp: string[]): void {
-    this.#life.startProcess(p, path, argv, envp);
+    const r = this.settleIo(() => {
+      try {
+        this.#life.startProcess(p, path, argv, envp);
+        return K.OK;
+      } catch (e) {
+        if (e instanceof KernelError && e.status === K.RESTART) return K.RESTART;
+        throw e;
+      }
+    });
+    if (r !== K.OK) throw new KernelError(r, `cannot start ${path}: ${statusName(r)}`);
   }
 
   /** fork with copy-on-write memory. */
@@ -617,6 +667,22 @@ export class Kernel extends FileCalls implements KernelApi {
     return K.RESTART;
   }
 
+  /** Opens the block device node at `source` for a file system. */
+  openBlockDevice(source: string, write: boolean): BlockDevice | KStatus {
+    const loc = this.vfs.lookup(null, source, true);
+    if (typeof loc === "number") return loc;
+    const st = loc.inode.stat();
+    if ((st.mode & S_IFMT) !== S_IFBLK) return K.NOTBLK;
+    const part = this.blockLayer.byNumber((st.rdev >>> 8) & 0xfff, st.rdev & 0xff);
+    return part === null ? K.NXIO : this.blockLayer.open(part, write);
+  }
+
+  /** One step of sync(2) over every disk; K.RESTART (waiting) until all are written and flushed. */
+  syncDisks(): KStatus {
+    const r = this.blockLayer.syncAll();
+    return typeof r === "number" ? r : this.waitForIo(r);
+  }
+
   // ------------------------------------------------------------------ files
 
   /** Mounts a file system of a registered type. */
@@ -625,8 +691,40 @@ export class Kernel extends FileCalls implements KernelApi {
     return this.#reg.mount(this.vfs, { source, readOnly, data, now }, target, type);
   }
 
-  /** Unmounts the file system on `target`. */
+  /**
+   * Mounts a file system of type `type` from `source` as the root, keeping
+   * devfs on /dev and procfs on /proc (the boot's root on disk; before any
+   * process runs: K.BUSY after). K.RESTART while it waits for the disk:
+   * call it again (see {@link Kernel.settleIo}); the file system built by
+   * an earlier call is kept, not built twice.
+   */
+  mountRoot(source: string, type: string, readOnly: boolean, data = ""): KStatus {
+    if (this.table.list().length > 0) return K.BUSY;
+    let fs = this.#pendingRoot;
+    if (fs === null) {
+      const now = () => this.#time.realtimeNs();
+      const made = this.#reg.buildFileSystem({ source, readOnly, data, now }, type);
+      if (typeof made === "number") return made;
+      fs = this.#pendingRoot = made;
+    }
+    const r = this.#reg.mountRoot(this.vfs, fs, type);
+    if (r !== K.RESTART) this.#pendingRoot = null;
+    return r;
+  }
+
+  /** Unmounts the file system on `target`; K.BUSY also while a process's directory is on it. */
   umount(target: string): KStatus {
+    const loc = this.vfs.lookup(null, target, true);
+    if (typeof loc === "number") return loc;
+    const m = loc.mount;
+    if (loc.inode === m.fs.root) {
+      for (const p of this.processes()) {
+        const cwd = p.cwdLoc as PathLoc | null;
+        if (cwd !== null && (cwd.mount === m || cwd.frames.some((f) => f.mount === m))) {
+          return K.BUSY;
+        }
+      }
+    }
     return this.#reg.umount(this.vfs, target);
   }
 
@@ -666,8 +764,46 @@ export class Kernel extends FileCalls implements KernelApi {
       this.exitInfo = { status: this.loop.haltStatus, reason: "halt", detail: "" };
     }
     this.haltCycles = this.machine.clock.now;
+    if (CLEAN_SHUTDOWN.has(this.exitInfo.reason)) this.#syncForShutdown();
     this.#drainDevices();
     return this.exitInfo;
+  }
+
+  /**
+   * A clean shutdown (init exited, poweroff) syncs: every mounted file
+   * system, then every disk (dirty blocks written, drives flushed).
+   */
+  #syncForShutdown(): void {
+    const r = this.settleIo(() => {
+      const fs = this.vfs.syncAll();
+      return fs === K.RESTART ? fs : this.syncDisks();
+    }, 60);
+    if (r === K.TIMEDOUT) this.log("shutdown: disks not synced in time");
+  }
+
+  /**
+   * Calls `step` until it stops answering K.RESTART or K.AGAIN, running
+   * device events and interrupts in between (no process runs), for at most
+   * `seconds` of simulated time. Returns its last status, or K.TIMEDOUT.
+   * For kernel work outside any process that waits for a disk: the partition
+   * scan and the root mount at boot, the sync at shutdown.
+   */
+  settleIo(step: () => KStatus, seconds = 30): KStatus {
+    const clock = this.machine.clock;
+    const cpu = this.#cpu;
+    const limit = clock.now + seconds * clock.frequency;
+    for (let i = 0; i < 100_000_000; i++) {
+      const r = step();
+      this.#takeIoWait();
+      if (r !== K.RESTART && r !== K.AGAIN) return r;
+      if ((cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) {
+        this.#irq.dispatch();
+        continue;
+      }
+      if (clock.nextEventAt > limit) break;
+      clock.advanceToNextEvent();
+    }
+    return K.TIMEDOUT;
   }
 
   /**
@@ -688,6 +824,9 @@ export class Kernel extends FileCalls implements KernelApi {
     if ((cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) this.#irq.dispatch();
   }
 }
+
+/** Halt reasons after which the disks are synced (a cut by a limit or a deadlock is not clean). */
+const CLEAN_SHUTDOWN: ReadonlySet<string> = new Set(["init-exit", "poweroff", "halt"]);
 
 /** Bytes of file data held by the ramfs instances mounted in `vfs` (/proc/meminfo Shmem). */
 function ramfsBytes(vfs: Vfs): number {

@@ -7,6 +7,7 @@
 
 import type { Machine } from "../hw/machine.ts";
 import { MEMORY_MAP } from "../hw/memory_map.ts";
+import type { BlockLayer } from "./block/block_layer.ts";
 import type { CharDeviceRegistry } from "./io/char_device.ts";
 import type { ProcInfoProvider } from "./fs/procfs.ts";
 import type { Vfs } from "./fs/vfs.ts";
@@ -57,6 +58,10 @@ export interface KernelOptions {
    * `proc`). Default: an empty ramfs root.
    */
   buildFs?: (deps: FsDeps) => Vfs;
+  /** Buffer cache size in bytes (default 4 MiB). */
+  blockCacheBytes?: number;
+  /** Elevator of each disk's request queue: "clook" (default) or "fifo". */
+  blockElevator?: "clook" | "fifo";
 }
 
 /** What {@link KernelOptions.buildFs} gets to build the tree with. */
@@ -65,6 +70,8 @@ export interface FsDeps {
   charDevices: CharDeviceRegistry;
   /** The /proc provider. */
   proc: ProcInfoProvider;
+  /** The block layer (for /sys). */
+  block: BlockLayer;
   /** Time source for file times (ns since the epoch). */
   now: () => bigint;
 }
@@ -107,6 +114,14 @@ export function checkOptions(options: KernelOptions): number {
   const quantum = options.quantumCycles ?? Math.round(m.clock.frequency / 100);
   if (!(quantum >= 100) || !Number.isFinite(quantum)) {
     throw new KernelConfigError(`quantum must be at least 100 cycles, got ${quantum}`);
+  }
+  const cache = options.blockCacheBytes;
+  if (cache !== undefined && !(Number.isInteger(cache) && cache >= 65536)) {
+    throw new KernelConfigError(`the buffer cache needs at least 64K, got ${cache}`);
+  }
+  const elevator = options.blockElevator;
+  if (elevator !== undefined && elevator !== "clook" && elevator !== "fifo") {
+    throw new KernelConfigError(`unknown elevator '${elevator}' (clook or fifo)`);
   }
   return quantum;
 }

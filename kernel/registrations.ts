@@ -1,7 +1,7 @@
 /**
- * What modules register, by owner: personalities, character devices, the
- * scheduling policy, file system types, timers, end-of-input actions and
- * DMA buffers.
+ * What modules register, by owner: personalities, character devices, block
+ * disks, the scheduling policy, file system types, timers, end-of-input
+ * actions and DMA buffers.
  *
  * - {@link Registrations.registrar}: the registration calls a module's
  *   context carries, bound to the module's name;
@@ -22,6 +22,7 @@ import type {
 } from "./api.ts";
 import type { FileSystem } from "./fs/node.ts";
 import type { Vfs } from "./fs/vfs.ts";
+import { isDir } from "./fs/path_lookup.ts";
 import { K, type KStatus } from "./errors.ts";
 import type { FileOps } from "./fs/types.ts";
 import {
@@ -38,6 +39,7 @@ import { type Process, TaskState } from "./proc/process.ts";
 import type { ProcessTable } from "./proc/process_table.ts";
 import type { SchedulerPolicy } from "./proc/scheduler.ts";
 import type { Timekeeping } from "./proc/timekeeping.ts";
+import type { BlockLayer } from "./block/block_layer.ts";
 
 /** A registered file system type. */
 export interface FileSystemType {
@@ -63,6 +65,8 @@ export interface RegistrationDeps {
   readonly dmaBuffers: DmaBufferPool;
   /** The host console's window size, when the host knows one. */
   consoleSize(): { rows: number; cols: number } | null;
+  /** Disks. */
+  readonly block: BlockLayer;
 }
 
 /** The kernel's owner-tagged registries. */
@@ -108,6 +112,8 @@ export class Registrations {
         if (size !== null) handler(size.rows, size.cols);
       },
       allocDmaBuffer: (size) => this.#d.dmaBuffers.alloc(size, owner),
+      registerBlockDisk: (unit, driver) => this.#d.block.registerDisk(unit, driver, owner),
+      unregisterBlockDisk: (unit) => this.#d.block.unregisterDisk(unit, owner),
     };
   }
 
@@ -193,11 +199,46 @@ export class Registrations {
   mount(vfs: Vfs, request: MountRequest, target: string, type: string): KStatus {
     const t = this.fileSystems.find((f) => f.type === type);
     if (t === undefined) return K.NODEV;
+    // The target is checked first: a file system that mounted its device
+    // and then found nowhere to go would have to write back and close again.
+    const loc = vfs.lookup(null, target, true);
+    if (typeof loc === "number") return loc;
+    if (!isDir(loc.inode)) return K.NOTDIR;
     const fs = t.factory(request);
     if (typeof fs === "number") return fs;
     const r = vfs.mount(target, fs);
-    if (r !== K.OK) return r;
+    if (r !== K.OK) {
+      fs.unmount?.();
+      return r;
+    }
     const owner = this.fileSystems.ownerOf(t);
+    if (owner !== null) {
+      this.#d.moduleRef(owner, true);
+      this.#mountOwners.set(fs, owner);
+    }
+    return K.OK;
+  }
+
+  /**
+   * Builds a file system of a registered type without mounting it (the
+   * first half of the boot's root on disk). K.NODEV for an unknown type,
+   * else the factory's answer (K.RESTART while it waits for the disk).
+   */
+  buildFileSystem(request: MountRequest, type: string): FileSystem | KStatus {
+    const t = this.fileSystems.find((f) => f.type === type);
+    return t === undefined ? K.NODEV : t.factory(request);
+  }
+
+  /**
+   * Makes `fs` (from {@link Registrations.buildFileSystem} with `type`) the
+   * root (see `Vfs.replaceRoot`); once it is, its module is referenced.
+   * K.RESTART leaves everything as it was.
+   */
+  mountRoot(vfs: Vfs, fs: FileSystem, type: string): KStatus {
+    const r = vfs.replaceRoot(fs);
+    if (r !== K.OK) return r;
+    const t = this.fileSystems.find((f) => f.type === type);
+    const owner = t === undefined ? null : this.fileSystems.ownerOf(t);
     if (owner !== null) {
       this.#d.moduleRef(owner, true);
       this.#mountOwners.set(fs, owner);
@@ -226,6 +267,7 @@ export class Registrations {
       this.#d.charDevices.unregister(majorOf(rdev), minorOf(rdev));
     }
     this.#d.dmaBuffers.dropOwner(owner);
+    this.#d.block.dropOwner(owner);
     this.#dropRest(owner);
   }
 
@@ -236,6 +278,7 @@ export class Registrations {
         this.#d.charDevices.hold(majorOf(rdev), minorOf(rdev));
       }
     }
+    this.#d.block.hold(owner);
     this.#dropRest(owner, true);
   }
 
@@ -252,6 +295,7 @@ export class Registrations {
         this.#devices.remove((d) => d === rdev);
       }
     }
+    this.#d.block.settle(from);
     if (this.#schedulerOwner === from && from !== _to) this.#fallBack();
   }
 

@@ -9,3 +9,4 @@
 export * from "./personalities/mod.ts";
 export * from "./drivers/mod.ts";
 export * from "./schedulers/mod.ts";
+export * from "./filesystems/mod.ts";

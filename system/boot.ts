@@ -33,6 +33,15 @@ import { hostInputFile, hostOutputFile } from "../kernel/fs/host_stream.ts";
 import { makeStdio, type StdioSpec } from "./guest_stdio.ts";
 
 export type { StdioSpec } from "./guest_stdio.ts";
+import {
+  type AtaDriverName,
+  attachDisks,
+  type DiskOption,
+  DiskOptionError,
+  parseByteSize,
+  storageConfig,
+} from "./disks.ts";
+import { DiskImageError } from "../hw/disk_image.ts";
 
 /** A host directory shared read-only with the guest. */
 export interface ShareSpec {
@@ -106,6 +115,7 @@ export const DEFAULT_BOOT_CONFIG: BootConfig = {
     "plugins/personalities/unix/mod.ts",
     "plugins/personalities/win32/mod.ts",
     "plugins/drivers/uart16550/mod.ts",
+    "plugins/filesystems/ext2/mod.ts",
     ST_MODULE,
   ],
 };
@@ -193,6 +203,28 @@ export interface BootOptions {
    * system calls, interrupts and faults to this host path at the end.
    */
   chromeTrace?: string;
+  /**
+   * Host disk images attached as `/dev/hda`..`/dev/hdd` (at most four), each
+   * optionally read-only. A missing image is a {@link BootError} naming it
+   * unless `diskSize` is given.
+   */
+  disks?: DiskOption[];
+  /** Size at which a missing disk image is created, sparse (bytes, or text like "64M"). */
+  diskSize?: number | string;
+  /** The ATA driver module for the disks: "dma" (default), "irq" or "poll". */
+  ataDriver?: AtaDriverName;
+  /**
+   * Root file system on a disk (`/dev/hda1` or `/dev/hda`), of type ext2,
+   * instead of the initramfs; /dev and /proc are mounted on it, and init is
+   * `/sbin/init` or else `/bin/init` there.
+   */
+  root?: string;
+  /** Mount the root file system read-only. */
+  rootReadOnly?: boolean;
+  /** Buffer cache size (bytes, or text like "8M"; default 4 MiB). */
+  blockCacheSize?: number | string;
+  /** Disk request elevator: "clook" (default) or "fifo". */
+  blockElevator?: "clook" | "fifo";
 }
 
 /** Result of a run. */
@@ -389,12 +421,17 @@ function makeKernel(
     hostYield,
     // A person at a terminal expects `sleep 5` to take five seconds.
     realtimeIdle: terminal,
+    blockCacheBytes: options.blockCacheSize === undefined
+      ? undefined
+      : asBootError(() => parseByteSize(options.blockCacheSize!, "block cache size")),
+    blockElevator: options.blockElevator,
     buildFs: (deps) =>
       createRootFs({
         now: deps.now,
         initramfs,
         charDevices: deps.charDevices,
         proc: deps.proc,
+        block: deps.block,
         shares,
         // As Linux's tmpfs: file data may take at most half of RAM.
         sizeLimit: machine.ram.size / 2,
@@ -568,6 +605,13 @@ const BOOT_OPTION_KEYS: Record<keyof BootOptions, true> = {
   chromeTrace: true,
   stdio: true,
   stdin: true,
+  disks: true,
+  diskSize: true,
+  ataDriver: true,
+  root: true,
+  rootReadOnly: true,
+  blockCacheSize: true,
+  blockElevator: true,
 };
 
 /** Throws {@link BootError} for a key that is no boot option (a typo would otherwise be ignored). */
@@ -595,7 +639,7 @@ export async function boot(
     ramSize: options.ramSize,
     frequency,
     console: io,
-    storage: options.tape === undefined ? undefined : { tape: options.tape },
+    storage: asBootError(() => storageConfig(options)),
     rtcEpochNs: options.rtcEpochNs ??
       (io instanceof TerminalConsole ? BigInt(Date.now()) * 1_000_000n : DEFAULT_EPOCH_NS),
   });
@@ -625,11 +669,16 @@ export async function boot(
     if (typeof m === "string") await kernel.modules.load(m);
     else await kernel.modules.loadDescriptor(m);
   }
+  const root = await asBootErrorAsync(() => attachDisks(kernel, options));
   scheduleScript(machine, c);
   if (options.maxCycles !== undefined) scheduleTimeout(kernel, options.maxCycles);
   const pipes = makeStdio(options);
   if (pipes.spec.stdin !== undefined) kernel.hostInputs.push(pipes.spec.stdin);
-  startInit(kernel, options, pipes.spec);
+  startInit(
+    kernel,
+    root === null ? options : { ...options, init: options.init ?? root },
+    pipes.spec,
+  );
   return {
     machine,
     kernel,
@@ -660,6 +709,30 @@ export async function boot(
       };
     },
   };
+}
+
+/** Runs `f`, turning a disk option or image error into a {@link BootError} (same message). */
+function asBootError<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof DiskOptionError || e instanceof DiskImageError) {
+      throw new BootError(e.message, { cause: e });
+    }
+    throw e;
+  }
+}
+
+/** {@link asBootError} for an async step. */
+async function asBootErrorAsync<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof DiskOptionError || e instanceof DiskImageError) {
+      throw new BootError(e.message, { cause: e });
+    }
+    throw e;
+  }
 }
 
 /** Boots for the CLI (terminal console by default) and runs to the end. */

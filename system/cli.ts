@@ -22,6 +22,7 @@ import { StorageConfigError } from "../hw/storage.ts";
 import { TapeIoError } from "../hw/tape_drive.ts";
 import { TraceRecorder } from "../kernel/proc/trace.ts";
 import { dirname } from "node:path";
+import { ATA_DRIVERS, type AtaDriverName } from "./disks.ts";
 
 /** Version of the toolkit. */
 export const VERSION = "0.1.0";
@@ -53,6 +54,15 @@ Options:
   --tape PATH[,ro]       attach a SIMH .tap image as /dev/st0 and /dev/nst0 (a missing file is a
                          blank tape, written at rewind, unload and shutdown; ,ro write-protects
                          it); without --tape the drive holds a blank tape in memory
+  --disk PATH[,ro]       attach a raw disk image as /dev/hda (repeat for hdb, hdc, hdd); MBR
+                         partitions appear as /dev/hda1..4; ,ro attaches it read-only
+  --disk-size SIZE       create a missing --disk image sparse at SIZE (e.g. 64M); without it a
+                         missing image is an error
+  --driver ata=NAME      ATA driver for the disks: dma (default), irq or poll
+  --root DEV             boot with the ext2 file system on DEV (e.g. /dev/hda1) as the root;
+                         init is /sbin/init or /bin/init there
+  --block-cache SIZE     buffer cache size (default 4M)
+  --elevator NAME        disk request order: clook (default) or fifo
   --bare FILE            run a bare-metal ELF; exit 0 on tohost=1, the failure code otherwise
   --max-instructions N   stop a bare-metal run after N instructions (exit 124); --bare only;
                          default 10000000000 (about a minute), with a message saying so
@@ -114,6 +124,18 @@ export interface CommandLine {
   shares: { hostDir: string; guestDir: string }[];
   /** The tape image. */
   tape?: { path: string; readOnly: boolean };
+  /** Disk images, hda first. */
+  disks: { path: string; readOnly: boolean }[];
+  /** Size for missing disk images, bytes. */
+  diskSize?: number;
+  /** ATA driver. */
+  ataDriver?: AtaDriverName;
+  /** Root device. */
+  root?: string;
+  /** Buffer cache bytes. */
+  blockCache?: number;
+  /** Elevator. */
+  elevator?: "clook" | "fifo";
   /** Instruction limit for bare runs. */
   maxInstructions?: number;
   /** Simulated-cycle limit of a kernel run. */
@@ -214,6 +236,12 @@ const VALUE_OPTIONS = new Set([
   "--seed",
   "--trace-output",
   "-o",
+  "--disk",
+  "--disk-size",
+  "--driver",
+  "--root",
+  "--block-cache",
+  "--elevator",
 ]);
 
 /** Joins `--opt -1` into `--opt=-1`, so that a negative number reaches the option's own check. */
@@ -265,6 +293,12 @@ export function parseCommandLine(args: string[]): CommandLine {
         monitor: { type: "string" },
         share: { type: "string", multiple: true },
         tape: { type: "string" },
+        disk: { type: "string", multiple: true },
+        "disk-size": { type: "string" },
+        driver: { type: "string", multiple: true },
+        root: { type: "string" },
+        "block-cache": { type: "string" },
+        elevator: { type: "string" },
         bare: { type: "string" },
         "max-instructions": { type: "string" },
         "max-cycles": { type: "string" },
@@ -287,6 +321,7 @@ export function parseCommandLine(args: string[]): CommandLine {
   const out: CommandLine = {
     mode: "shell",
     shares: [],
+    disks: [],
     traceSyscalls: v["trace-syscalls"] ?? false,
     logLevel: v.verbose ? "verbose" : v.quiet ? "quiet" : "warn",
     tty: v.tty ?? false,
@@ -346,6 +381,7 @@ export function parseCommandLine(args: string[]): CommandLine {
     out.maxCycles = parsePositive("max-cycles", v["max-cycles"]);
   }
   if (v.tape !== undefined) out.tape = parseTapeOption(v.tape);
+  parseDiskOptions(v, out);
   for (const s of v.share ?? []) {
     const i = s.indexOf(":");
     const hostDir = i < 0 ? s : s.slice(0, i);
@@ -357,6 +393,62 @@ export function parseCommandLine(args: string[]): CommandLine {
     out.shares.push({ hostDir, guestDir });
   }
   return out;
+}
+
+/** The disk options of the command line, into `out`. */
+function parseDiskOptions(
+  v: {
+    disk?: string[];
+    "disk-size"?: string;
+    driver?: string[];
+    root?: string;
+    "block-cache"?: string;
+    elevator?: string;
+  },
+  out: CommandLine,
+): void {
+  for (const d of v.disk ?? []) {
+    const ro = d.endsWith(",ro");
+    const path = ro ? d.slice(0, -3) : d;
+    if (path === "") throw new UsageError(`--disk needs an image path, got '${d}'`);
+    out.disks.push({ path, readOnly: ro });
+  }
+  if (out.disks.length > 4) {
+    throw new UsageError(`at most 4 disks (hda..hdd), got ${out.disks.length}`);
+  }
+  if (v["disk-size"] !== undefined) {
+    const n = parseSize(v["disk-size"]);
+    if (n < 32 * 1024 || n % 512 !== 0) {
+      throw new UsageError(`--disk-size ${v["disk-size"]}: at least 32K, a multiple of 512`);
+    }
+    out.diskSize = n;
+  }
+  for (const d of v.driver ?? []) {
+    const m = /^ata=(.*)$/.exec(d);
+    if (m === null) throw new UsageError(`--driver takes ata=dma|irq|poll, got '${d}'`);
+    if (!(ATA_DRIVERS as readonly string[]).includes(m[1])) {
+      throw new UsageError(`--driver ata=${m[1]}: unknown ATA driver (dma, irq or poll)`);
+    }
+    out.ataDriver = m[1] as AtaDriverName;
+  }
+  if (v.root !== undefined) {
+    if (!/^\/dev\/hd[a-d][1-4]?$/.test(v.root)) {
+      throw new UsageError(`--root takes a disk or partition such as /dev/hda1, got '${v.root}'`);
+    }
+    if (out.disks.length === 0) throw new UsageError("--root needs a --disk");
+    out.root = v.root;
+  }
+  if (v["block-cache"] !== undefined) {
+    const n = parseSize(v["block-cache"]);
+    if (n < 64 * 1024) throw new UsageError(`--block-cache ${v["block-cache"]}: at least 64K`);
+    out.blockCache = n;
+  }
+  if (v.elevator !== undefined) {
+    if (v.elevator !== "clook" && v.elevator !== "fifo") {
+      throw new UsageError(`--elevator takes clook or fifo, got '${v.elevator}'`);
+    }
+    out.elevator = v.elevator;
+  }
 }
 
 /** Parses `PATH[,ro]`. */
@@ -577,6 +669,12 @@ export async function main(args: string[]): Promise<number> {
       cmd: line.cmd,
       share: line.shares,
       tape: line.tape,
+      disks: line.disks.length > 0 ? line.disks : undefined,
+      diskSize: line.diskSize,
+      ataDriver: line.ataDriver,
+      root: line.root,
+      blockCacheSize: line.blockCache,
+      blockElevator: line.elevator,
       trace: traceSink(line),
       chromeTrace: line.traceFile,
       maxCycles: line.maxCycles,

@@ -2,8 +2,9 @@
  * devfs: `/dev`, a live view of the character device registry, plus the
  * standard memory devices.
  *
- * Every registered device appears as a character special file named after
- * it, with its major/minor as rdev; registering or unregistering a device
+ * Every registered device appears as a character special file (a block
+ * special file for the block layer's nodes) named after it, with its
+ * major/minor as rdev; registering or unregistering a device
  * changes the listing at once. The directory itself takes no new names
  * (K.NOTSUP): devices come from drivers.
  *
@@ -25,6 +26,7 @@ import {
   type DirEntry,
   type FileOps,
   type OpenFile,
+  S_IFBLK,
   S_IFCHR,
   S_IFDIR,
   type Stat,
@@ -49,7 +51,7 @@ class DevNode implements FsInode {
       ...this.#times,
       dev: this.#fsDev,
       ino: this.ino,
-      mode: S_IFCHR | (this.#dev.mode ?? 0o666),
+      mode: (this.#dev.block ? S_IFBLK : S_IFCHR) | (this.#dev.mode ?? 0o666),
       rdev: makeDev(this.#dev.major, this.#dev.minor),
     });
   }
@@ -88,7 +90,7 @@ export class DevFs implements FileSystem {
           { ino: 1, name: "..", type: S_IFDIR },
         ];
         for (const d of this.registry.list()) {
-          out.push({ ino: this.#node(d).ino, name: d.name, type: S_IFCHR });
+          out.push({ ino: this.#node(d).ino, name: d.name, type: d.block ? S_IFBLK : S_IFCHR });
         }
         return out.slice(file.offset);
       },
@@ -108,7 +110,8 @@ export class DevFs implements FileSystem {
     let n = this.#nodes.get(d);
     if (n === undefined) {
       // Inode numbers derive from the device number, so they are stable across runs.
-      n = new DevNode(d, 0x10000 + makeDev(d.major, d.minor), this.#dev, this.#times);
+      const base = d.block ? 0x20000 : 0x10000;
+      n = new DevNode(d, base + makeDev(d.major, d.minor), this.#dev, this.#times);
       this.#nodes.set(d, n);
     }
     return n;

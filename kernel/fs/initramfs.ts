@@ -204,9 +204,9 @@ export function unpackInitramfs(vfs: Vfs, bytes: Uint8Array): UnpackSummary {
       const r = vfs.open(null, path, OpenFlags.WRITE | OpenFlags.CREATE | OpenFlags.TRUNC, perm);
       if (typeof r === "number") throw new InitramfsError(`create ${path}: ${statusName(r)}`);
       summary.files++;
+      vfs.close(r.file); // created; the data (if any) is written below
       if (e.nlink > 1 && e.ino) seenIno.set(key, path);
       if (e.data.length === 0) {
-        vfs.close(r.file);
         check(
           vfs.setAttr(null, path, { mode: perm, uid: e.uid, gid: e.gid, mtimeNs }),
           "chmod",

@@ -62,8 +62,8 @@ export class PathLoc {
 
 /** The mounts of one VFS. */
 export class MountTable {
-  /** The file system mounted at `/`. */
-  readonly rootMount: Mount;
+  /** The file system mounted at `/` (replaced only by {@link MountTable.replaceRoot}). */
+  rootMount: Mount;
   readonly #mounts: Mount[] = [];
   // Mount points keyed by the covered directory inode (file systems keep inode objects stable).
   readonly #mountOn = new Map<FsInode, Mount>();
@@ -73,6 +73,21 @@ export class MountTable {
   constructor(root: FileSystem) {
     this.rootMount = { fs: root, path: "/", covered: [] };
     this.#mounts.push(this.rootMount);
+  }
+
+  /**
+   * Makes `fs` the root and forgets every other mount (the boot's switch to
+   * a root file system on disk; the caller mounts /dev and /proc again).
+   * K.BUSY while files are open.
+   */
+  replaceRoot(fs: FileSystem): KStatus {
+    for (const n of this.#openCount.values()) if (n > 0) return K.BUSY;
+    this.rootMount = { fs, path: "/", covered: [] };
+    this.#mounts.length = 0;
+    this.#mounts.push(this.rootMount);
+    this.#mountOn.clear();
+    this.#openCount.clear();
+    return K.OK;
   }
 
   /** The root location. */
@@ -100,15 +115,19 @@ export class MountTable {
     return K.OK;
   }
 
-  /** Unmounts the file system whose root is at `loc`; K.BUSY while files on it are open. */
-  umount(loc: PathLoc): KStatus {
+  /**
+   * Unmounts the file system whose root is at `loc`; K.BUSY while files on
+   * it are open. With `check` it only answers whether it could.
+   */
+  umount(loc: PathLoc, check = false): KStatus {
     const m = loc.mount;
-    if (m === this.rootMount || loc.frames.length === 0) return K.BUSY;
     if (loc.inode !== m.fs.root) return K.INVAL;
+    if (m === this.rootMount || loc.frames.length === 0) return K.BUSY;
     if ((this.#openCount.get(m) ?? 0) > 0) return K.BUSY;
     for (const other of this.#mounts) {
       if (other !== m && other.covered.some((f) => f.mount === m)) return K.BUSY;
     }
+    if (check) return K.OK;
     this.#mountOn.delete(m.covered[m.covered.length - 1].inode);
     this.#mounts.splice(this.#mounts.indexOf(m), 1);
     return K.OK;

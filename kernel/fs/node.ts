@@ -98,8 +98,22 @@ export interface FileSystem {
   readonly root: FsInode;
   /** True when every modification must fail with K.ROFS. */
   readonly readOnly: boolean;
+  /** What it was mounted from (`/dev/hda1`), for /proc/mounts; default the type name. */
+  readonly source?: string;
   /** Usage figures for statfs (optional: without it the counts are 0). */
   statfs?(): FsUsage;
+  /**
+   * syncfs: writes everything the file system has dirty and flushes its
+   * device. K.OK when done, K.RESTART (through `api.waitForIo`) while it
+   * waits, K.IO on a write error. Without it there is nothing to write.
+   */
+  sync?(): KStatus;
+  /**
+   * umount: called once no file on it is open, before it is detached. Writes
+   * everything back and releases the device. K.RESTART (through
+   * `api.waitForIo`) while it waits: the umount call then runs again.
+   */
+  unmount?(): KStatus;
 }
 
 /** What statfs reports of a file system (sizes in `blockSize` units). */

@@ -42,8 +42,14 @@ export interface ProcDataSources {
   readonly release: string;
   /** Cycles spent idle so far. */
   idleCycles(): number;
-  /** Bytes of pipe buffers (Buffers). */
+  /** Bytes of pipe buffers and the buffer cache (Buffers). */
   buffersBytes?(): number;
+  /** Dirty buffer-cache bytes (Dirty). */
+  dirtyBytes?(): number;
+  /** `/proc/partitions` text. */
+  partitions?(): string;
+  /** `/proc/diskstats` text. */
+  diskstats?(): string;
   /** Bytes of ramfs file data (Shmem). */
   shmemBytes?(): number;
   /** Interrupt counts. */
@@ -71,6 +77,7 @@ export function createProcProvider(src: ProcDataSources): ProcInfoProvider {
       freeBytes: src.frames.free * PAGE_SIZE,
       buffersBytes: src.buffersBytes?.(),
       shmemBytes: src.shmemBytes?.(),
+      dirtyBytes: src.dirtyBytes?.(),
     }),
     uptime: () => {
       const f = src.clock.frequency;
@@ -81,6 +88,8 @@ export function createProcProvider(src: ProcDataSources): ProcInfoProvider {
     ticksPerSecond: HZ,
     taskLimits: () => ({ pidMax: PID_MAX + 1, threadsMax: src.table.threadsMax }),
     modules: src.modules,
+    partitions: src.partitions,
+    diskstats: src.diskstats,
     cpus: () => [{
       hart: 0,
       isa: ISA_STRING,

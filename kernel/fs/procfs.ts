@@ -199,6 +199,9 @@ export class ProcFs implements FileSystem {
     if (cpus !== undefined) this.addFile("cpuinfo", () => formatCpuinfo(cpus()));
     const modules = p.modules?.bind(p);
     if (modules !== undefined) this.addFile("modules", () => formatModules(modules()));
+    const partitions = p.partitions?.bind(p), diskstats = p.diskstats?.bind(p);
+    if (partitions !== undefined) this.addFile("partitions", partitions);
+    if (diskstats !== undefined) this.addFile("diskstats", diskstats);
     const limits = p.taskLimits?.bind(p);
     if (limits !== undefined) {
       this.addFile("sys/kernel/pid_max", () => `${limits().pidMax}\n`);

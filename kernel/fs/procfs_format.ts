@@ -25,6 +25,7 @@ export function formatMeminfo(m: MemInfo): string {
     ["Cached", kb(m.cachedBytes)],
     ["SwapTotal", kb(m.swapTotalBytes)],
     ["SwapFree", kb(m.swapFreeBytes)],
+    ["Dirty", kb(m.dirtyBytes)],
     ["Shmem", kb(m.shmemBytes)],
   ];
   return rows.map(([l, v]) => `${(l + ":").padEnd(16)}${String(v).padStart(8)} kB\n`).join("");

@@ -202,6 +202,8 @@ export interface MemInfo {
   cachedBytes?: number;
   /** Shared memory and tmpfs/ramfs file data. */
   shmemBytes?: number;
+  /** Dirty buffer-cache bytes waiting to be written. */
+  dirtyBytes?: number;
   /** Swap size. */
   swapTotalBytes?: number;
   /** Free swap. */
@@ -247,4 +249,8 @@ export interface ProcInfoProvider {
   taskLimits?(): { pidMax: number; threadsMax: number };
   /** Loaded modules (`/proc/modules`). */
   modules?(): ModuleLine[];
+  /** The text of `/proc/partitions` (the file exists only with this). */
+  partitions?(): string;
+  /** The text of `/proc/diskstats` (the file exists only with this). */
+  diskstats?(): string;
 }

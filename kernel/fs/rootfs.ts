@@ -12,6 +12,8 @@ import { DevFs } from "./devfs.ts";
 import { HostFs } from "./hostfs.ts";
 import { type HostDirMapping, unpackInitramfs, type UnpackSummary } from "./initramfs.ts";
 import { ProcFs, type ProcInfoProvider } from "./procfs.ts";
+import { SysFs } from "./sysfs.ts";
+import type { BlockLayer } from "../block/block_layer.ts";
 import { PAGE_SIZE, RamFs } from "./ramfs.ts";
 import type { FileSystem } from "./node.ts";
 import { type Mount, Vfs } from "./vfs.ts";
@@ -51,7 +53,8 @@ export function formatMounts(mounts: readonly Mount[]): string {
   return mounts.map((m) => {
     const opts = m.fs.readOnly ? "ro" : "rw";
     const path = m.path.replace(/ /g, "\\040");
-    return `${m.fs.type} ${path} ${m.fs.type} ${opts} 0 0\n`;
+    const source = (m.fs.source ?? m.fs.type).replace(/ /g, "\\040");
+    return `${source} ${path} ${m.fs.type} ${opts} 0 0\n`;
   }).join("");
 }
 
@@ -65,6 +68,8 @@ export interface RootFsOptions {
   charDevices?: CharDeviceRegistry;
   /** Process information for /proc (omitted: no /proc). */
   proc?: ProcInfoProvider;
+  /** The block layer, shown in /sys (omitted: no /sys). */
+  block?: BlockLayer;
   /** Host directories to share read-only. */
   shares?: readonly HostDirMapping[];
   /** Most bytes of file data written to the root ramfs after the initramfs (default unlimited). */
@@ -123,6 +128,7 @@ export function createRootFs(options: RootFsOptions = {}): RootFs {
     procfs.addFile("mounts", () => formatMounts(vfs.mounts()));
     mountAt(vfs, "/proc", procfs);
   }
+  if (options.block) mountAt(vfs, "/sys", new SysFs(options.block, options.now?.() ?? 0n));
   for (const share of options.shares ?? []) {
     mountAt(vfs, share.guestPath, new HostFs(share.hostPath));
   }

@@ -157,6 +157,15 @@ export interface FileOps {
   pollState?(file: OpenFile): number;
   /** Called when the last descriptor referring to the description is closed. */
   release?(file: OpenFile): void;
+  /**
+   * fsync (`dataOnly`: fdatasync): writes the file's dirty blocks and
+   * flushes the device. K.OK when done, K.RESTART (through
+   * `api.waitForIo`) while it waits, K.IO on a write error. Without it
+   * there is nothing to write (memory file systems) and fsync succeeds.
+   */
+  fsync?(file: OpenFile, dataOnly: boolean): KStatus;
+  /** The end lseek's SEEK_END counts from, for a device whose stat size is 0 (a block device). */
+  seekSize?(file: OpenFile): number;
   /** True for streams where lseek gives K.SPIPE (pipes, ttys). */
   readonly isStream?: boolean;
 }

@@ -22,7 +22,7 @@
 import { K, type KStatus } from "../errors.ts";
 import type { WaitQueue } from "../ipc/wait_queue.ts";
 import type { CharDeviceRegistry } from "../io/char_device.ts";
-import { type Mount, MountTable, type PathLoc } from "./mount_table.ts";
+import { type Mount, MountTable, PathLoc } from "./mount_table.ts";
 import * as names from "./name_ops.ts";
 import {
   type AttrChange,
@@ -141,10 +141,58 @@ export class Vfs {
     return typeof loc === "number" ? loc : this.#table.mount(loc, fs);
   }
 
-  /** Unmounts the file system mounted at `path`; K.BUSY while files on it are open. */
+  /**
+   * Switches to `fs` as the root file system (boot with a root on disk):
+   * the mounts of the old tree whose mount point exists in the new one are
+   * mounted there again (devfs on /dev and procfs on /proc, which must
+   * exist: K.NOENT otherwise), the others are dropped. The mount points are
+   * resolved in `fs` before anything changes, so a K.RESTART (a directory
+   * block still on its way from the disk) leaves the tree as it was and the
+   * call can be repeated. K.BUSY while files are open.
+   */
+  replaceRoot(fs: FileSystem, required: readonly string[] = ["/dev", "/proc"]): KStatus {
+    const old = this.#table.list().slice(1);
+    const found: { mount: Mount; names: string[]; inodes: FsInode[] }[] = [];
+    for (const m of old) {
+      const names = m.path.split("/").filter((c) => c !== "");
+      const inodes: FsInode[] = [];
+      let node: FsInode | KStatus = fs.root;
+      for (const name of names) {
+        node = (node as FsInode).lookup?.(name) ?? K.NOTDIR;
+        if (typeof node === "number") break;
+        inodes.push(node);
+      }
+      if (node === K.RESTART) return K.RESTART;
+      if (typeof node === "number") {
+        if (required.includes(m.path)) return K.NOENT;
+        continue;
+      }
+      found.push({ mount: m, names, inodes });
+    }
+    const r = this.#table.replaceRoot(fs);
+    if (r !== K.OK) return r;
+    const root = this.#table.rootMount;
+    for (const f of found) {
+      const frames = [{ inode: fs.root, mount: root, name: "" }];
+      f.names.forEach((name, i) => frames.push({ inode: f.inodes[i], mount: root, name }));
+      const st = this.#table.mount(new PathLoc(frames), f.mount.fs);
+      if (st !== K.OK && required.includes(f.mount.path)) return st;
+    }
+    return K.OK;
+  }
+
+  /**
+   * Unmounts the file system mounted at `path`; K.BUSY while files on it are
+   * open. First the file system writes back (`FileSystem.unmount`, which may
+   * wait: K.RESTART, and the call runs again), then it is detached.
+   */
   umount(path: string, base: PathLoc | null = null): KStatus {
     const loc = this.lookup(base, path, true);
-    return typeof loc === "number" ? loc : this.#table.umount(loc);
+    if (typeof loc === "number") return loc;
+    const can = this.#table.umount(loc, true);
+    if (can !== K.OK) return can;
+    const r = loc.mount.fs.unmount?.() ?? K.OK;
+    return r !== K.OK ? r : this.#table.umount(loc);
   }
 
   /**
@@ -273,7 +321,7 @@ export class Vfs {
         pos = file.offset + offset;
         break;
       case Whence.END:
-        pos = (file.inode?.stat().size ?? 0) + offset;
+        pos = (ops.seekSize?.(file) ?? file.inode?.stat().size ?? 0) + offset;
         break;
       default:
         return K.INVAL;
@@ -451,6 +499,34 @@ export class Vfs {
   fstatfs(file: OpenFile): FsUsageReport | KStatus {
     const loc = this.#locs.get(file);
     return loc === undefined ? K.BADF : usageOf(loc.mount);
+  }
+
+  /**
+   * fsync / fdatasync (`dataOnly`): the file's own operation, K.OK when it
+   * has none (memory file systems, pipes). K.RESTART while it waits.
+   */
+  fsync(file: OpenFile, dataOnly: boolean): KStatus {
+    const ops = opsOf(file);
+    if (ops === null) return K.BADF;
+    return ops.fsync?.(file, dataOnly) ?? K.OK;
+  }
+
+  /** syncfs: syncs the file system `file` belongs to (K.OK for one with nothing to write). */
+  syncfs(file: OpenFile): KStatus {
+    const loc = this.#locs.get(file);
+    if (loc === undefined) return K.OK; // anonymous (a pipe): nothing behind it
+    return loc.mount.fs.sync?.() ?? K.OK;
+  }
+
+  /** sync: syncs every mounted file system in mount order; K.RESTART while one waits. */
+  syncAll(): KStatus {
+    let err: KStatus = K.OK;
+    for (const m of this.#table.list()) {
+      const r = m.fs.sync?.() ?? K.OK;
+      if (r === K.RESTART) return r;
+      if (r < 0) err = r;
+    }
+    return err;
   }
 
   /** Checks access like access(2): `want` is a mask of 4 (read), 2 (write), 1 (execute). */

@@ -6,8 +6,8 @@
  *   regular file
  * - openLoc: the checks on the resolved inode (type, read-only file
  *   system, permission), then describe
- * - describe: the description itself, through the character device for
- *   device nodes, the shared pipe for FIFOs, the inode's operations (with
+ * - describe: the description itself, through the device registry for
+ *   character and block device nodes, the shared pipe for FIFOs, the inode's operations (with
  *   O_TRUNC applied) for everything else
  *
  * @module
@@ -23,6 +23,7 @@ import {
   type FileOps,
   OpenFlags,
   OpenOutcome,
+  S_IFBLK,
   S_IFCHR,
   S_IFDIR,
   S_IFIFO,
@@ -122,7 +123,10 @@ function openLoc(
   if (type === S_IFLNK) return K.LOOP;
   if ((flags & OpenFlags.DIRECTORY) && type !== S_IFDIR) return K.NOTDIR;
   if (type === S_IFDIR && wantsWrite) return K.ISDIR;
-  if (wantsWrite && loc.mount.fs.readOnly && type !== S_IFCHR && type !== S_IFIFO) {
+  if (
+    wantsWrite && loc.mount.fs.readOnly && type !== S_IFCHR && type !== S_IFBLK &&
+    type !== S_IFIFO
+  ) {
     return K.ROFS;
   }
   if (outcome !== OpenOutcome.CREATED) {
@@ -149,8 +153,10 @@ function describe(
 ): Opened | KStatus {
   const inode = loc.inode;
   const type = st.mode & S_IFMT;
-  if (type === S_IFCHR) {
-    const dev = ctx.charDevices?.lookup(st.rdev);
+  if (type === S_IFCHR || type === S_IFBLK) {
+    const dev = type === S_IFCHR
+      ? ctx.charDevices?.lookup(st.rdev)
+      : ctx.charDevices?.lookupBlock(st.rdev);
     if (dev === undefined) return K.NODEV;
     const file = new OpenFileDescription(inode, dev.fileOps, flags, loc.path);
     const r = dev.open?.(file) ?? K.OK;

@@ -1,7 +1,9 @@
 /**
- * The character device registry: devices by major/minor number and by name.
- * devfs lists it as `/dev`, and the VFS opens S_IFCHR inodes of any file
- * system through it.
+ * The device registry: character devices, and the block device nodes the
+ * block layer adds (`block: true`; block and character numbers are separate
+ * spaces, as in Linux), by major/minor number and by name. devfs lists it
+ * as `/dev`, and the VFS opens S_IFCHR and S_IFBLK inodes of any file system
+ * through it.
  *
  * Each device number has a {@link DeviceSlot}: the registered device's
  * `fileOps` is the slot, which forwards to the driver's operations. A driver
@@ -31,6 +33,13 @@ export function minorOf(rdev: number): number {
   return rdev & 0xff;
 }
 
+/** Keeps block numbers apart from character numbers in the registry's maps. */
+const BLOCK_KEY = 0x1000_0000;
+
+function keyOf(major: number, minor: number, block: boolean | undefined): number {
+  return makeDev(major, minor) + (block ? BLOCK_KEY : 0);
+}
+
 /** A registered character device. */
 export interface CharDevice {
   /** Name under /dev (may contain no slash). */
@@ -41,6 +50,8 @@ export interface CharDevice {
   readonly minor: number;
   /** Permission bits of its /dev node (default 0o666). */
   readonly mode?: number;
+  /** A block device node (S_IFBLK) rather than a character device. */
+  readonly block?: boolean;
   /** Operations for an open description. */
   readonly fileOps: FileOps;
   /** Called on open; a negative status refuses it (e.g. K.NXIO for an absent unit). */
@@ -78,7 +89,7 @@ export class CharDeviceRegistry {
    * `fileOps` is the number's stable {@link DeviceSlot}.
    */
   register(dev: CharDevice): void {
-    const rdev = makeDev(dev.major, dev.minor);
+    const rdev = keyOf(dev.major, dev.minor, dev.block);
     if (dev.name.length === 0 || dev.name.includes("/") || dev.name === "." || dev.name === "..") {
       throw new CharDeviceError(`bad device name "${dev.name}"`);
     }
@@ -105,6 +116,7 @@ export class CharDeviceRegistry {
       major: dev.major,
       minor: dev.minor,
       mode: dev.mode,
+      block: dev.block,
       fileOps: s,
       open: (file) => s.open(file),
     };
@@ -114,8 +126,8 @@ export class CharDeviceRegistry {
   }
 
   /** Removes the device with this number; false if none. Its open files get K.NXIO from now on. */
-  unregister(major: number, minor: number): boolean {
-    const rdev = makeDev(major, minor);
+  unregister(major: number, minor: number, block = false): boolean {
+    const rdev = keyOf(major, minor, block);
     if (!this.#byDev.has(rdev)) return false;
     this.#forget(rdev);
     this.#slots.get(rdev)?.detach(true);
@@ -151,9 +163,14 @@ export class CharDeviceRegistry {
     return this.#held.has(makeDev(major, minor));
   }
 
-  /** The device with number `rdev`. */
+  /** The character device with number `rdev`. */
   lookup(rdev: number): CharDevice | undefined {
     return this.#byDev.get(rdev);
+  }
+
+  /** The block device node with number `rdev`. */
+  lookupBlock(rdev: number): CharDevice | undefined {
+    return this.#byDev.get(rdev + BLOCK_KEY);
   }
 
   /** The device named `name`. */

@@ -112,6 +112,18 @@ export class DeviceSlot implements FileOps {
     if (this.#users.delete(file)) this.onUse?.(false);
   }
 
+  /** See {@link FileOps.fsync}; K.OK when the driver has nothing to write. */
+  fsync(file: OpenFile, dataOnly: boolean): KStatus {
+    const ops = this.#ops;
+    if (ops === null) return this.#dead ? K.NXIO : K.OK;
+    return ops.fsync?.(file, dataOnly) ?? K.OK;
+  }
+
+  /** See {@link FileOps.seekSize}; the driver's, else 0 (stat size of a device). */
+  seekSize(file: OpenFile): number {
+    return this.#ops?.seekSize?.(file) ?? 0;
+  }
+
   /** See {@link FileOps.isStream}. */
   get isStream(): boolean {
     return this.#ops?.isStream === true;

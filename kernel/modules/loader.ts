@@ -66,6 +66,8 @@ export type Registrar = Pick<
   | "onConsoleInputEnd"
   | "onConsoleResize"
   | "allocDmaBuffer"
+  | "registerBlockDisk"
+  | "unregisterBlockDisk"
 >;
 
 /** What the loader needs from the kernel. */
@@ -95,6 +97,10 @@ export interface ModuleHost {
    * module's restart); without it the work runs in the background.
    */
   runHostWork?(work: Promise<void>): void;
+  /** Advances simulated time for kernel work done by a module (charged to the running thread). */
+  spendCycles(cycles: number): void;
+  /** Kernel busy-wait for a module (see {@link ModuleContext.spinWait}). */
+  spinWait(cond: () => boolean, pollCycles: number, maxCycles: number): number;
 }
 
 const KINDS: readonly ModuleKind[] = ["personality", "driver", "scheduler", "filesystem"];
@@ -340,6 +346,10 @@ export class ModuleLoader implements ModuleManager {
         if (!irqs.includes(irq)) irqs.push(irq);
       },
       log: (message: string) => host.log(`${d.name}: ${message}`),
+      spendCycles: (cycles: number) => {
+        if (cycles > 0) host.spendCycles(Math.ceil(cycles));
+      },
+      spinWait: (cond, pollCycles, maxCycles) => host.spinWait(cond, pollCycles, maxCycles),
     };
     return { descriptor: d, source, users: 0, dependants: 0, resources, ctx, irqs, params };
   }

@@ -150,7 +150,7 @@ Deno.test("boot: the host-time limit stops a guest that never ends, and changes 
 Deno.test("boot: modules in use cannot be unloaded; lsmod-style listing", async () => {
   const sys = await boot({ init: "/bin/echo", initArgs: ["x"] }, { kind: "buffer" });
   const names = sys.kernel.modules.list().map((m) => m.name);
-  assert.deepEqual(names, ["round_robin", "unix", "win32", "uart16550", "st"]);
+  assert.deepEqual(names, ["round_robin", "unix", "win32", "uart16550", "ext2", "st"]);
   assert.equal(sys.kernel.modules.get("unix")?.refs, 1, "pid 1 runs under unix");
   await assert.rejects(sys.kernel.modules.unload("unix"), ModuleBusyError);
   const r = await sys.run();
@@ -403,6 +403,7 @@ Deno.test("boot: a machine without a tape drive boots without the st driver", as
     "unix",
     "win32",
     "uart16550",
+    "ext2",
   ]);
   const r = await sys.run();
   sys.machine.close();

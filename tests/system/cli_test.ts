@@ -196,3 +196,52 @@ Deno.test("cli: --max-instructions without --bare is an error; the help names th
     /124 when --max-cycles or --max-instructions stopped the run; 125 on a\s+deadlock/,
   );
 });
+
+Deno.test("cli: disk options", () => {
+  const c = parseCommandLine([
+    "--disk",
+    "a.img",
+    "--disk",
+    "b,c.img,ro",
+    "--disk-size",
+    "64M",
+    "--driver",
+    "ata=poll",
+    "--root",
+    "/dev/hda1",
+    "--block-cache",
+    "8M",
+    "--elevator",
+    "fifo",
+  ]);
+  assert.deepEqual(c.disks, [
+    { path: "a.img", readOnly: false },
+    { path: "b,c.img", readOnly: true },
+  ]);
+  assert.equal(c.diskSize, 64 << 20);
+  assert.equal(c.ataDriver, "poll");
+  assert.equal(c.root, "/dev/hda1");
+  assert.equal(c.blockCache, 8 << 20);
+  assert.equal(c.elevator, "fifo");
+  const five = ["a", "b", "c", "d", "e"].flatMap((n) => ["--disk", n]);
+  assert.throws(() => parseCommandLine(five), /at most 4 disks/);
+  assert.throws(() => parseCommandLine(["--disk", "a", "--driver", "ata=fast"]), /unknown ATA/);
+  assert.throws(() => parseCommandLine(["--driver", "scsi=x"]), /ata=dma\|irq\|poll/);
+  assert.throws(() => parseCommandLine(["--root", "/dev/hda1"]), /needs a --disk/);
+  assert.throws(() => parseCommandLine(["--disk", "a", "--root", "/dev/sda1"]), /--root takes/);
+  assert.throws(() => parseCommandLine(["--elevator", "cfq"]), /clook or fifo/);
+  assert.throws(() => parseCommandLine(["--disk-size", "1K"]), /at least 32K/);
+  assert.match(USAGE, /--disk PATH\[,ro\]/);
+});
+
+Deno.test("cli: a missing --disk image is one line naming the file, exit status 2", async () => {
+  const errors: string[] = [];
+  const orig = console.error;
+  console.error = (m: string) => void errors.push(m);
+  try {
+    assert.equal(await main(["--disk", "/nonexistent/x.img", "--cmd", "true"]), 2);
+  } finally {
+    console.error = orig;
+  }
+  assert.match(errors[0], /^strata: disk image \/nonexistent\/x.img does not exist/);
+});

@@ -5,7 +5,7 @@
  * - `lib/` imports only `lib/`: pure helpers (ELF parsing, LZ4, byte copies) under everything.
  * - `hw/` imports only `hw/` and `lib/` (and `npm:`/`node:` packages): hardware knows no kernel.
  * - a kernel layer imports only the layers under it (and its own layer):
- *   proc 0 < mm 1 < ipc 2 < io 3 < fs 4 < exec, modules, api 5 < kernel/boot 6,
+ *   proc 0 < mm 1 < ipc 2 < io 3 < block 4 < fs 5 < exec, modules, api 6 < kernel/boot 7,
  *   plus `hw/`, `lib/`, `kernel/errors.ts` and the file-layer contract `kernel/fs/types.ts`.
  *   The kernel never imports `system/` (the composition root) or `plugins/`.
  * - a plugin imports only `kernel/api.ts`, the register-constant files of `hw/`
@@ -34,22 +34,33 @@ const KERNEL_LAYERS: Record<string, number> = {
   mm: 1,
   ipc: 2,
   io: 3,
-  fs: 4,
-  exec: 5,
-  modules: 5,
-  "api.ts": 5,
-  "api_personality.ts": 5,
-  "api_modules.ts": 5,
+  block: 4,
+  fs: 5,
+  exec: 6,
+  modules: 6,
+  "api.ts": 6,
+  "api_personality.ts": 6,
+  "api_modules.ts": 6,
   "errors.ts": -1,
-  "kernel.ts": 6,
-  "trap_handlers.ts": 6,
-  "registrations.ts": 6,
-  "kernel_types.ts": 6,
-  "kernel_info.ts": 6,
-  "mod.ts": 7,
+  "kernel.ts": 7,
+  "trap_handlers.ts": 7,
+  "registrations.ts": 7,
+  "kernel_types.ts": 7,
+  "kernel_info.ts": 7,
+  "mod.ts": 8,
 };
 
-const LAYER_NAMES = ["proc", "mm", "ipc", "io", "fs", "exec/modules/api", "kernel", "mod"];
+const LAYER_NAMES = [
+  "proc",
+  "mm",
+  "ipc",
+  "io",
+  "block",
+  "fs",
+  "exec/modules/api",
+  "kernel",
+  "mod",
+];
 
 /** Whether `target` is a file of hardware register constants that a driver may use. */
 function isRegisterFile(target: string): boolean {

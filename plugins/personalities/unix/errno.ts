@@ -53,6 +53,7 @@ export const ERRNO = {
   ELOOP: 40,
   EOPNOTSUPP: 95,
   ETIMEDOUT: 110,
+  EUCLEAN: 117,
 } as const;
 
 /**
@@ -74,6 +75,7 @@ export const ERRNO_MAP: ReadonlyArray<readonly [string, number, string, number]>
   ["NOMEM", -12, "ENOMEM", 12],
   ["ACCES", -13, "EACCES", 13],
   ["FAULT", -14, "EFAULT", 14],
+  ["NOTBLK", -15, "ENOTBLK", 15],
   ["BUSY", -16, "EBUSY", 16],
   ["EXIST", -17, "EEXIST", 17],
   ["XDEV", -18, "EXDEV", 18],
@@ -99,6 +101,7 @@ export const ERRNO_MAP: ReadonlyArray<readonly [string, number, string, number]>
   ["LOOP", -40, "ELOOP", 40],
   ["NOTSUP", -95, "EOPNOTSUPP", 95],
   ["TIMEDOUT", -110, "ETIMEDOUT", 110],
+  ["UCLEAN", -117, "EUCLEAN", 117],
   // Module-loader statuses never come out of a syscall the personality
   // makes; should one leak, they read as "invalid" and "I/O error".
   ["VERSION", -200, "EINVAL", 22],

@@ -319,11 +319,38 @@ export function sysLlseek(t: Thread, api: KernelApi): number {
 }
 
 /**
- * fsync(fd) / fdatasync(fd): the file systems keep their data in memory or
- * write through to the host, so there is nothing to flush; a bad fd is EBADF.
+ * fsync(fd): the file's dirty blocks are written and its disk flushed (a
+ * block device node, a file of a disk file system); memory file systems have
+ * nothing to write. Waits (restarts) until the disk is done; EIO on a write
+ * error, EBADF for a bad fd.
  */
 export function sysFsync(t: Thread, api: KernelApi): number {
-  return fileOf(api, t.process, arg(t, 0)) === null ? K.BADF : 0;
+  const file = fileOf(api, t.process, arg(t, 0));
+  return file === null ? K.BADF : api.vfs.fsync(file, false);
+}
+
+/** fdatasync(fd): as fsync, but a file's attributes need not be written (only what reads need). */
+export function sysFdatasync(t: Thread, api: KernelApi): number {
+  const file = fileOf(api, t.process, arg(t, 0));
+  return file === null ? K.BADF : api.vfs.fsync(file, true);
+}
+
+/**
+ * sync(): every mounted file system writes what it has dirty, then every
+ * disk's dirty blocks are written (data before metadata) and the drives
+ * flushed. Returns when all of it is done (Linux waits too).
+ */
+export function sysSync(_t: Thread, api: KernelApi): number {
+  const r = api.vfs.syncAll();
+  if (r === K.RESTART) return r;
+  const d = api.syncDisks();
+  return d === K.RESTART ? d : 0;
+}
+
+/** syncfs(fd): syncs the file system of `fd`; EIO on a write error. */
+export function sysSyncfs(t: Thread, api: KernelApi): number {
+  const file = fileOf(api, t.process, arg(t, 0));
+  return file === null ? K.BADF : api.vfs.syncfs(file);
 }
 
 /**

@@ -10,6 +10,7 @@
  */
 
 import { sysFstatfs64, sysStatfs64 } from "./statfs_calls.ts";
+import { sysMount, sysUmount2 } from "./mount_calls.ts";
 import { sysSyslog } from "./syslog_calls.ts";
 import {
   sysDeleteModule,
@@ -75,12 +76,15 @@ import {
 import { sysBrk, sysMmap2, sysMprotect, sysMunmap } from "./memory_calls.ts";
 import { sysClose, sysDup, sysDup3, sysOpenat, sysPipe2 } from "./open_calls.ts";
 import {
+  sysFdatasync,
   sysFsync,
   sysLlseek,
   sysPread64,
   sysPwrite64,
   sysRead,
   sysReadv,
+  sysSync,
+  sysSyncfs,
   sysWrite,
   sysWritev,
 } from "./read_write_calls.ts";
@@ -182,7 +186,27 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
   e(35, "unlinkat", sysUnlinkat, "full", "AT_REMOVEDIR supported"),
   e(36, "symlinkat", sysSymlinkat, "full"),
   e(37, "linkat", sysLinkat, "partial", "AT_SYMLINK_FOLLOW; AT_EMPTY_PATH gives EINVAL"),
-  e(43, "statfs64", sysStatfs64, "full", "ramfs reports its size limit (tmpfs's magic)"),
+  e(
+    39,
+    "umount2",
+    sysUmount2,
+    "partial",
+    "EBUSY while files are open; MNT_FORCE/MNT_DETACH/MNT_EXPIRE give EINVAL",
+  ),
+  e(
+    40,
+    "mount",
+    sysMount,
+    "partial",
+    "registered types (ext2 on a block device); MS_RDONLY; MS_REMOUNT/MS_BIND/MS_MOVE give EINVAL",
+  ),
+  e(
+    43,
+    "statfs64",
+    sysStatfs64,
+    "full",
+    "ramfs: its size limit (tmpfs's magic); ext2: the superblock's counts",
+  ),
   e(44, "fstatfs64", sysFstatfs64, "full"),
   e(45, "truncate64", sysTruncate64, "full"),
   e(46, "ftruncate64", sysFtruncate64, "full"),
@@ -223,8 +247,16 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
   e(67, "pread64", sysPread64, "partial", "at most 64 KiB per call"),
   e(68, "pwrite64", sysPwrite64, "partial", "at most 64 KiB per call"),
   e(78, "readlinkat", sysReadlinkat, "full"),
-  e(82, "fsync", sysFsync, "full", "nothing to flush: file systems are in memory or write through"),
-  e(83, "fdatasync", sysFsync, "full", "as fsync"),
+  e(81, "sync", sysSync, "full", "file systems, then every disk's dirty blocks and FLUSH CACHE"),
+  e(
+    82,
+    "fsync",
+    sysFsync,
+    "full",
+    "block devices and disk file systems: dirty blocks written, then FLUSH CACHE; " +
+      "memory file systems have nothing to write",
+  ),
+  e(83, "fdatasync", sysFdatasync, "full", "as fsync (the file system may skip attributes)"),
   e(92, "personality", sysPersonality, "full", "only PER_LINUX"),
   e(
     93,
@@ -454,6 +486,7 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "partial",
     "enforced: NPROC, NOFILE, AS, DATA, FSIZE, CPU, STACK (at exec); CORE and the rest are stored only",
   ),
+  e(267, "syncfs", sysSyncfs, "full", "the file system's sync (disk file systems), else nothing"),
   e(273, "finit_module", sysInitModule, "none", "as init_module: strata_module_load (1000)"),
   e(
     274,
@@ -462,14 +495,6 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
     "full",
     "SCHED_DEADLINE with the active policy's admission control (EBUSY); no CBS throttling",
   ),
-  e(
-    274,
-    "sched_setattr",
-    sysSchedSetattr,
-    "full",
-    "SCHED_DEADLINE with the active policy's admission control (EBUSY); no CBS throttling",
-  ),
-  e(275, "sched_getattr", sysSchedGetattr, "full"),
   e(275, "sched_getattr", sysSchedGetattr, "full"),
   e(
     276,
@@ -540,7 +565,6 @@ export const UNIX_SYSCALLS: readonly SyscallEntry[] = [
       "and CLOCK_REALTIME (bitset waits); keys are (address space, address); PI operations " +
       "ENOSYS",
   ),
-  e(423, "sched_rr_get_interval_time64", sysSchedRrGetInterval, "full", "the policy's slice"),
   e(423, "sched_rr_get_interval_time64", sysSchedRrGetInterval, "full", "the policy's slice"),
   e(
     1000,

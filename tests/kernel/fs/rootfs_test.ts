@@ -10,6 +10,7 @@ import {
   RootFsError,
 } from "../../../kernel/fs/mod.ts";
 import { CharDeviceRegistry } from "../../../kernel/io/mod.ts";
+import { RamFs } from "../../../kernel/fs/ramfs.ts";
 
 const te = new TextEncoder();
 const td = new TextDecoder();
@@ -70,4 +71,17 @@ Deno.test("rootfs: initramfs, /dev, /proc with mounts, and a share", () => {
   } finally {
     Deno.removeSync(host, { recursive: true });
   }
+});
+
+Deno.test("rootfs: unpacking the initramfs leaves no file open (a root on disk can replace it)", () => {
+  const host = Deno.makeTempDirSync();
+  Deno.mkdirSync(`${host}/bin`);
+  Deno.writeTextFileSync(`${host}/bin/a`, "a");
+  Deno.writeTextFileSync(`${host}/bin/e`, "");
+  const { vfs } = createRootFs({
+    initramfs: buildInitramfs([{ hostPath: host, guestPath: "/" }]),
+  });
+  Deno.removeSync(host, { recursive: true });
+  assert.equal(vfs.replaceRoot(new RamFs(), []), K.OK, "K.BUSY would mean a leaked open file");
+  assert.equal(vfs.lookup(null, "/bin"), K.NOENT, "the new root is in place");
 });

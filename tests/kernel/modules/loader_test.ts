@@ -54,6 +54,8 @@ function setup() {
       onConsoleInputEnd: () => void record(),
       onConsoleResize: () => void record(),
       allocDmaBuffer: () => (record(), null),
+      registerBlockDisk: record,
+      unregisterBlockDisk: record,
     };
   };
   const loader = new ModuleLoader({
@@ -64,6 +66,8 @@ function setup() {
     holdRegistrations: (n) => void dropped.push(`held:${n}`),
     settleRegistrations: () => {},
     log: () => {},
+    spendCycles: () => {},
+    spinWait: (cond) => cond() ? 0 : -1,
   });
   loader.attach({} as KernelApi);
   return { loader, irqs, dropped, owners, regs };

@@ -34,6 +34,8 @@ int dup2(int oldfd, int newfd);
 int dup3(int oldfd, int newfd, int flags);
 int ftruncate(int fd, off_t len);
 int fsync(int fd);
+void sync(void);
+int syncfs(int fd);
 
 pid_t fork(void);
 int execve(const char *path, char *const argv[], char *const envp[]);

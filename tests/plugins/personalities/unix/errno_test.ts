@@ -41,7 +41,7 @@ Deno.test({
 
 Deno.test("unknown statuses become EIO, never success", () => {
   assert.equal(errnoOf(K.VERSION), ERRNO.EINVAL);
-  assert.equal(errnoOf(-15), ERRNO.EIO);
+  assert.equal(errnoOf(-33), ERRNO.EIO);
   assert.equal(errnoOf(-100000), ERRNO.EIO);
   assert.equal(errnoOf(0), ERRNO.EIO);
 });

@@ -308,6 +308,14 @@ export function createFakeKernel(): FakeKernel {
     brk: (_p, addr) => (addr === 0 ? 0x20000 : addr),
     mmap: (_p, addr, _len, _prot, fixed) => (fixed ? addr : 0x3000_0000),
     munmap: () => K.OK,
+    // No file system types are registered in the fake: a mount on a real directory is ENODEV.
+    mount: (_source: string, target: string) => {
+      const loc = vfs.lookup(null, target, true);
+      return typeof loc === "number" ? loc : K.NODEV;
+    },
+    umount: (target: string) => vfs.umount(target),
+    // No disks in the fake: nothing to write.
+    syncDisks: () => K.OK,
     mprotect: () => K.OK,
     poweroff(status) {
       fk.poweredOff = status;

@@ -1,0 +1,3 @@
+import { defineAtaCases } from "../ata_common/ata_cases.ts";
+
+defineAtaCases("dma");
