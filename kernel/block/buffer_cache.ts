@@ -95,6 +95,8 @@ export interface CacheStats {
   evictions: number;
   /** Buffer writes started. */
   writebacks: number;
+  /** The most bytes dirty at once. */
+  peakDirty: number;
 }
 
 interface PinRecord {
@@ -107,7 +109,14 @@ export class BufferCache {
   /** Capacity in bytes (may be exceeded while only dirty or pinned buffers remain). */
   capacity: number;
   /** Counters. */
-  readonly stats: CacheStats = { hits: 0, misses: 0, readaheads: 0, evictions: 0, writebacks: 0 };
+  readonly stats: CacheStats = {
+    hits: 0,
+    misses: 0,
+    readaheads: 0,
+    evictions: 0,
+    writebacks: 0,
+    peakDirty: 0,
+  };
   readonly #byDisk = new Map<Disk, Map<number, Buf>>();
   readonly #lru = new Set<Buf>();
   readonly #pins = new Map<number, PinRecord>();
@@ -249,11 +258,6 @@ export class BufferCache {
     rec.bufs.push(b);
   }
 
-  /** Releases the pins of thread `tid` (it exited, or its call ended for good). */
-  releaseThread(tid: number): void {
-    this.#release(tid);
-  }
-
   #read(b: Buf): void {
     b.reading = true;
     b.error = false;
@@ -287,7 +291,10 @@ export class BufferCache {
     if (b.dirty === on) return;
     b.dirty = on;
     this.#dirtyBytes += on ? b.size : -b.size;
-    if (on) this.#armWriteback();
+    if (on) {
+      if (this.#dirtyBytes > this.stats.peakDirty) this.stats.peakDirty = this.#dirtyBytes;
+      this.#armWriteback();
+    }
   }
 
   /** A missing or failed buffer: starts its read (and a read-ahead on a sequential miss). */
@@ -441,10 +448,21 @@ export class BufferCache {
     });
   }
 
+  /**
+   * Whether writers must wait (Linux's balance_dirty_pages): more than half
+   * of the cache is dirty. The write-back of every dirty block is started
+   * then; a writer sleeps on its disk's queue until requests complete.
+   */
+  throttle(): boolean {
+    if (this.#dirtyBytes <= this.capacity / 2) return false;
+    this.writeBackAll();
+    return true;
+  }
+
   /** Starts the write-back of every dirty buffer (the periodic flush; no ordering, no FLUSH). */
   writeBackAll(): void {
     for (const m of this.#byDisk.values()) {
-      for (const b of m.values()) if (b.dirty && !b.disk.gone) this.#write(b);
+      for (const b of m.values()) if (b.dirty && !b.busy && !b.disk.gone) this.#write(b);
     }
   }
 
@@ -454,6 +472,8 @@ export class BufferCache {
     this.#d.startTimer(WRITEBACK_NS, () => {
       this.#timer = false;
       this.writeBackAll();
+      // Blocks changed during their write stay dirty: they go at the next turn.
+      if (this.#dirtyBytes > 0) this.#armWriteback();
     });
   }
 

@@ -157,3 +157,22 @@ Deno.test("replacing the disk driver module keeps the disk, its partitions and q
   await k.modules.unload("ramdisk");
   assert.equal(k.blockLayer.disks[0], null, "unloading removes it");
 });
+
+Deno.test("a writer waits while half the cache is dirty; everything reaches the disk", async () => {
+  const img = image("");
+  const rd = ramDisk({ image: img });
+  const sys = await boot({
+    cmd: "yes z | tr -d '\\n' | head -c 2097152 | dd of=/dev/hda1 bs=4k 2>/dev/null",
+    maxCycles: 2e10,
+    blockCacheSize: 256 * 1024,
+  }, { kind: "buffer" });
+  await sys.kernel.modules.loadDescriptor(rd.module);
+  const r = await sys.run();
+  sys.machine.close();
+  assert.equal(r.status, 0, r.output);
+  const cache = sys.kernel.blockLayer.cache;
+  assert.ok(cache.stats.peakDirty <= 128 * 1024 + 64 * 1024, `peak dirty ${cache.stats.peakDirty}`);
+  const part = img.subarray(2048 * 512, 2048 * 512 + 2 * 1024 * 1024);
+  const written = part.filter((b) => b === 0x7a).length;
+  assert.equal(written, part.length, "all 2 MiB written");
+});
