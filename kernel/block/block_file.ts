@@ -6,9 +6,9 @@
  * buffers without reading. Each call gathers every block it touches before
  * copying anything, so a call that waits for the disk restarts cleanly.
  * Reads at or past the end give 0 (end of file), writes there K.NOSPC, as on
- * Linux. A writer waits while more than half of the cache is dirty (the
- * write-back runs meanwhile). fsync writes the device's dirty blocks and
- * flushes the drive.
+ * Linux. A writer waits while more than half of the cache is dirty or
+ * being written (the write-back runs meanwhile). fsync writes the device's
+ * dirty blocks and flushes the drive.
  *
  * @module
  */

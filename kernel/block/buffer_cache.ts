@@ -97,6 +97,8 @@ export interface CacheStats {
   writebacks: number;
   /** The most bytes dirty at once. */
   peakDirty: number;
+  /** The most bytes cached at once (over the capacity while writes are in flight). */
+  peakBytes: number;
 }
 
 interface PinRecord {
@@ -116,6 +118,7 @@ export class BufferCache {
     evictions: 0,
     writebacks: 0,
     peakDirty: 0,
+    peakBytes: 0,
   };
   readonly #byDisk = new Map<Disk, Map<number, Buf>>();
   readonly #lru = new Set<Buf>();
@@ -124,6 +127,7 @@ export class BufferCache {
   readonly #d: CacheDeps;
   #bytes = 0;
   #dirtyBytes = 0;
+  #writingBytes = 0;
   #timer = false;
 
   /** A cache of `capacity` bytes. */
@@ -171,6 +175,7 @@ export class BufferCache {
     this.#lru.add(nb);
     this.#bytes += size;
     this.#evict(nb);
+    if (this.#bytes > this.stats.peakBytes) this.stats.peakBytes = this.#bytes;
     return nb;
   }
 
@@ -277,10 +282,12 @@ export class BufferCache {
   #write(b: Buf): void {
     const disk = b.disk;
     b.writing++;
+    this.#writingBytes += b.size;
     this.#setDirty(b, false);
     this.stats.writebacks++;
     disk.queue.submit("write", b.sector, b.data.slice(), (status) => {
       b.writing--;
+      this.#writingBytes -= b.size;
       disk.writeGen++;
       if (status !== K.OK) disk.ioError = true;
       disk.wait.wakeAll();
@@ -382,6 +389,7 @@ export class BufferCache {
       this.#lru.add(b);
       this.#bytes += size;
       this.#evict(b);
+      if (this.#bytes > this.stats.peakBytes) this.stats.peakBytes = this.#bytes;
     } else {
       this.#lru.delete(b);
       this.#lru.add(b);
@@ -450,11 +458,12 @@ export class BufferCache {
 
   /**
    * Whether writers must wait (Linux's balance_dirty_pages): more than half
-   * of the cache is dirty. The write-back of every dirty block is started
-   * then; a writer sleeps on its disk's queue until requests complete.
+   * of the cache is dirty or being written. The write-back of every dirty
+   * block is started then; a writer sleeps on its disk's queue until
+   * requests complete.
    */
   throttle(): boolean {
-    if (this.#dirtyBytes <= this.capacity / 2) return false;
+    if (this.#dirtyBytes + this.#writingBytes <= this.capacity / 2) return false;
     this.writeBackAll();
     return true;
   }
