@@ -6,7 +6,9 @@
  * buffers without reading. Each call gathers every block it touches before
  * copying anything, so a call that waits for the disk restarts cleanly.
  * Reads at or past the end give 0 (end of file), writes there K.NOSPC, as on
- * Linux. fsync writes the device's dirty blocks and flushes the drive.
+ * Linux. A writer waits while more than half of the cache is dirty or
+ * being written (the write-back runs meanwhile). fsync writes the device's
+ * dirty blocks and flushes the drive.
  *
  * @module
  */
@@ -74,6 +76,8 @@ export function blockNodeOps(
       if (data.length === 0) return 0;
       const n = Math.min(data.length, MAX_NODE_IO, size - pos);
       if (n <= 0) return K.NOSPC;
+      // Too much of the cache is dirty: wait for the write-back before adding more.
+      if (cache.throttle()) return waitForIo(disk.wait);
       const bs = rawBlockSize(part), per = bs / SECTOR_SIZE;
       const r = gatherRange(pos, n, bs, true);
       if (r !== K.OK) return r;

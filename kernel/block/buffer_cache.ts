@@ -95,6 +95,10 @@ export interface CacheStats {
   evictions: number;
   /** Buffer writes started. */
   writebacks: number;
+  /** The most bytes dirty at once. */
+  peakDirty: number;
+  /** The most bytes cached at once (over the capacity while writes are in flight). */
+  peakBytes: number;
 }
 
 interface PinRecord {
@@ -107,7 +111,15 @@ export class BufferCache {
   /** Capacity in bytes (may be exceeded while only dirty or pinned buffers remain). */
   capacity: number;
   /** Counters. */
-  readonly stats: CacheStats = { hits: 0, misses: 0, readaheads: 0, evictions: 0, writebacks: 0 };
+  readonly stats: CacheStats = {
+    hits: 0,
+    misses: 0,
+    readaheads: 0,
+    evictions: 0,
+    writebacks: 0,
+    peakDirty: 0,
+    peakBytes: 0,
+  };
   readonly #byDisk = new Map<Disk, Map<number, Buf>>();
   readonly #lru = new Set<Buf>();
   readonly #pins = new Map<number, PinRecord>();
@@ -115,6 +127,7 @@ export class BufferCache {
   readonly #d: CacheDeps;
   #bytes = 0;
   #dirtyBytes = 0;
+  #writingBytes = 0;
   #timer = false;
 
   /** A cache of `capacity` bytes. */
@@ -162,6 +175,7 @@ export class BufferCache {
     this.#lru.add(nb);
     this.#bytes += size;
     this.#evict(nb);
+    if (this.#bytes > this.stats.peakBytes) this.stats.peakBytes = this.#bytes;
     return nb;
   }
 
@@ -249,11 +263,6 @@ export class BufferCache {
     rec.bufs.push(b);
   }
 
-  /** Releases the pins of thread `tid` (it exited, or its call ended for good). */
-  releaseThread(tid: number): void {
-    this.#release(tid);
-  }
-
   #read(b: Buf): void {
     b.reading = true;
     b.error = false;
@@ -273,10 +282,12 @@ export class BufferCache {
   #write(b: Buf): void {
     const disk = b.disk;
     b.writing++;
+    this.#writingBytes += b.size;
     this.#setDirty(b, false);
     this.stats.writebacks++;
     disk.queue.submit("write", b.sector, b.data.slice(), (status) => {
       b.writing--;
+      this.#writingBytes -= b.size;
       disk.writeGen++;
       if (status !== K.OK) disk.ioError = true;
       disk.wait.wakeAll();
@@ -287,7 +298,10 @@ export class BufferCache {
     if (b.dirty === on) return;
     b.dirty = on;
     this.#dirtyBytes += on ? b.size : -b.size;
-    if (on) this.#armWriteback();
+    if (on) {
+      if (this.#dirtyBytes > this.stats.peakDirty) this.stats.peakDirty = this.#dirtyBytes;
+      this.#armWriteback();
+    }
   }
 
   /** A missing or failed buffer: starts its read (and a read-ahead on a sequential miss). */
@@ -375,6 +389,7 @@ export class BufferCache {
       this.#lru.add(b);
       this.#bytes += size;
       this.#evict(b);
+      if (this.#bytes > this.stats.peakBytes) this.stats.peakBytes = this.#bytes;
     } else {
       this.#lru.delete(b);
       this.#lru.add(b);
@@ -441,10 +456,22 @@ export class BufferCache {
     });
   }
 
+  /**
+   * Whether writers must wait (Linux's balance_dirty_pages): more than half
+   * of the cache is dirty or being written. The write-back of every dirty
+   * block is started then; a writer sleeps on its disk's queue until
+   * requests complete.
+   */
+  throttle(): boolean {
+    if (this.#dirtyBytes + this.#writingBytes <= this.capacity / 2) return false;
+    this.writeBackAll();
+    return true;
+  }
+
   /** Starts the write-back of every dirty buffer (the periodic flush; no ordering, no FLUSH). */
   writeBackAll(): void {
     for (const m of this.#byDisk.values()) {
-      for (const b of m.values()) if (b.dirty && !b.disk.gone) this.#write(b);
+      for (const b of m.values()) if (b.dirty && !b.busy && !b.disk.gone) this.#write(b);
     }
   }
 
@@ -454,6 +481,8 @@ export class BufferCache {
     this.#d.startTimer(WRITEBACK_NS, () => {
       this.#timer = false;
       this.writeBackAll();
+      // Blocks changed during their write stay dirty: they go at the next turn.
+      if (this.#dirtyBytes > 0) this.#armWriteback();
     });
   }
 

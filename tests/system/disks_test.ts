@@ -27,7 +27,7 @@ for (const driver of ["dma", "irq", "poll"] as const) {
     });
     const out = r.output.replaceAll("\r\n", "\n");
     assert.equal(r.status, 0, out + r.log.join("\n"));
-    assert.match(out, /   3        1       2016 hda1\n/);
+    assert.ok(out.includes("   3        1       2016 hda1\n"), out);
     assert.match(out, /hello disk\n/);
     const after = Deno.readFileSync(path);
     assert.equal(new TextDecoder().decode(after.subarray(64 * 512, 64 * 512 + 11)), "HEllo disk\n");
@@ -44,7 +44,7 @@ Deno.test("--disk: a missing image is an error naming it; --disk-size creates it
   );
   const r = await runGuest({ disks: [{ path }], diskSize: "1M", cmd: "cat /proc/partitions" });
   assert.equal(r.status, 0);
-  assert.match(r.output, /   3        0       1024 hda/);
+  assert.ok(r.output.replaceAll("\r\n", "\n").includes("   3        0       1024 hda\n"), r.output);
   assert.equal(Deno.statSync(path).size, 1024 * 1024);
   Deno.removeSync(dir, { recursive: true });
 });

@@ -157,3 +157,26 @@ Deno.test("replacing the disk driver module keeps the disk, its partitions and q
   await k.modules.unload("ramdisk");
   assert.equal(k.blockLayer.disks[0], null, "unloading removes it");
 });
+
+Deno.test("a writer waits while half the cache is dirty or in flight; everything reaches the disk", async () => {
+  const img = image("");
+  img.fill(0xff, 2048 * 512, 2048 * 512 + 1024 * 1024);
+  const rd = ramDisk({ image: img, latencyNs: 2_000_000 }); // a slow disk: 2 ms a request
+  const sys = await boot({
+    cmd: "dd if=/dev/zero of=/dev/hda1 bs=64k count=16 2>/dev/null",
+    maxCycles: 2e10,
+    blockCacheSize: 128 * 1024,
+  }, { kind: "buffer" });
+  await sys.kernel.modules.loadDescriptor(rd.module);
+  const k = sys.kernel;
+  assert.equal(k.settleIo(() => k.blockLayer.scanned ? K.OK : K.AGAIN), K.OK);
+  const r = await sys.run();
+  sys.machine.close();
+  assert.equal(r.status, 0, r.output + r.log.join("\n"));
+  const cache = sys.kernel.blockLayer.cache;
+  // Half the cache dirty or in flight, plus one call's 64 KiB, plus the clean rest.
+  assert.ok(cache.stats.peakBytes <= 128 * 1024 + 64 * 1024, `peak ${cache.stats.peakBytes}`);
+  const part = img.subarray(2048 * 512, 2048 * 512 + 1024 * 1024);
+  const written = part.filter((b) => b === 0).length;
+  assert.equal(written, part.length, "all 1 MiB written");
+});
