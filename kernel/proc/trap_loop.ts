@@ -43,6 +43,8 @@ export interface CpuPort {
   scause: number;
   /** `stval`. */
   stval: number;
+  /** `mstatus` as a plain field (the lazy FP switch reads its FS bits). */
+  readonly mstatus: number;
   /** Host CSR read. */
   readCsr(addr: number): number;
   /** Host CSR write. */
