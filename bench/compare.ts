@@ -9,9 +9,12 @@
  * instructions per operation come from Strata's deterministic count, and
  * qemu runs the very same binary), and ratios to the interpreter.
  *
- * Every engine must print the same output (each CPU program prints a
- * checksum of its work), so a miscompiled or mis-simulated run stops the
- * comparison instead of being timed.
+ * Every engine must print the same output for the same N (each CPU program
+ * prints a checksum of its work; the warm-up round runs all engines with the
+ * same Ns), so a miscompiled or mis-simulated run stops the comparison
+ * instead of being timed. In the timed rounds the faster engines run the
+ * CPU programs with larger Ns (`Engine.cpuScale`), so that their work, not
+ * process start-up, dominates the difference.
  *
  * ```sh
  * deno task compare [--rounds 5] [--only bench_int,bench_pipe]
@@ -151,13 +154,23 @@ function summarize(samples: number[]): Summary {
   return { median, min: s[0], max: s[s.length - 1] };
 }
 
+/** N scaled for `engine`: the fast engines get more work on CPU programs, so it dwarfs their start-up. */
+function scaledN(engine: Engine, spec: CompareSpec, n: number): number {
+  return spec.kind === "cpu" ? n * engine.cpuScale : n;
+}
+
 async function sample(
   engine: Engine,
   spec: CompareSpec,
   expected: Map<string, string>,
+  scale: boolean,
 ): Promise<{ nsPerOp: number; instrPerOp: number | null }> {
   const runs = [];
-  for (const n of [spec.n1, spec.n2]) {
+  const ns = scale ? [scaledN(engine, spec, spec.n1), scaledN(engine, spec, spec.n2)] : [
+    spec.n1,
+    spec.n2,
+  ];
+  for (const n of ns) {
     const r = await engine.run(spec.program, n);
     const key = `${spec.program} ${n}`;
     const want = expected.get(key);
@@ -171,7 +184,7 @@ async function sample(
     }
     runs.push(r);
   }
-  const ops = (spec.n2 - spec.n1) * spec.opsPerN;
+  const ops = (ns[1] - ns[0]) * spec.opsPerN;
   const [a, b] = runs;
   const instrPerOp = a.instret !== null && b.instret !== null
     ? (b.instret - a.instret) / ops
@@ -193,7 +206,8 @@ export async function compare(
     progress(round === 0 ? "warm-up round" : `round ${round} of ${rounds}`);
     for (const [i, spec] of specs.entries()) {
       for (const [j, engine] of engines.entries()) {
-        const s = await sample(engine, spec, expected);
+        // The warm-up round runs every engine with the same Ns, so their outputs are compared.
+        const s = await sample(engine, spec, expected, round > 0);
         if (s.instrPerOp !== null) instr[i] = s.instrPerOp;
         if (round > 0) samples[i][j].push(s.nsPerOp);
       }

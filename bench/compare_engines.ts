@@ -38,6 +38,8 @@ export interface EngineRun {
 export interface Engine {
   /** Column name: native, qemu, interp, jit. */
   readonly name: string;
+  /** Factor applied to the Ns of the CPU programs in timed rounds (1 on Strata). */
+  readonly cpuScale: number;
   /** Runs `program` with argument `n`; throws {@link CompareError} when it fails. */
   run(program: string, n: number): Promise<EngineRun>;
 }
@@ -106,7 +108,7 @@ function nativeEngine(programs: readonly string[], notes: string[]): Engine | nu
     notes.push(failed);
     return null;
   }
-  return { name: "native", run: (p, n) => timedProcess(join(dir, p), [String(n)]) };
+  return { name: "native", cpuScale: 50, run: (p, n) => timedProcess(join(dir, p), [String(n)]) };
 }
 
 function qemuEngine(notes: string[]): Engine | null {
@@ -114,12 +116,17 @@ function qemuEngine(notes: string[]): Engine | null {
     notes.push("qemu skipped: qemu-riscv32 is not installed");
     return null;
   }
-  return { name: "qemu", run: (p, n) => timedProcess("qemu-riscv32", [join(BIN, p), String(n)]) };
+  return {
+    name: "qemu",
+    cpuScale: 10,
+    run: (p, n) => timedProcess("qemu-riscv32", [join(BIN, p), String(n)]),
+  };
 }
 
 function strataEngine(name: string, extra: Record<string, unknown>): Engine {
   return {
     name,
+    cpuScale: 1,
     async run(program, n) {
       const options = { cmd: `/bin/${program} ${n}`, ...extra } as BootOptions;
       const t0 = performance.now();

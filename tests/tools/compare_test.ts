@@ -10,9 +10,15 @@ import { CompareError, type Engine, setUpEngines } from "../../bench/compare_eng
 import { BENCHMARKS } from "../../userland/mod.ts";
 
 /** An engine whose host time is a fixed number of ns per unit of N, so figures are exact. */
-function fakeEngine(name: string, nsPerN: number, stdout = (n: number) => `ok ${n}\n`): Engine {
+function fakeEngine(
+  name: string,
+  nsPerN: number,
+  stdout = (n: number) => `ok ${n}\n`,
+  cpuScale = 1,
+): Engine {
   return {
     name,
+    cpuScale,
     run: (_p, n) => Promise.resolve({ ns: 1000 + n * nsPerN, stdout: stdout(n), instret: null }),
   };
 }
@@ -43,6 +49,15 @@ Deno.test("compare: ns/op is the difference of the two runs per operation; ratio
   ]);
   assert.equal(cells[1][6], "10x");
   assert.match(formatTable(cells, true), /^\| benchmark +\| instr\/op \|/);
+});
+
+Deno.test("compare: a scaled engine runs larger Ns and still gives ns per operation", async () => {
+  const ran: number[] = [];
+  const base = fakeEngine("native", 4, undefined, 50);
+  const spy: Engine = { ...base, run: (p, n) => (ran.push(n), base.run(p, n)) };
+  const rows = await compare([SPEC], [spy], 1);
+  assert.deepEqual(rows[0].engines.native, { median: 2, min: 2, max: 2 });
+  assert.deepEqual(ran, [10, 30, 500, 1500]); // warm-up with the spec's Ns, then scaled
 });
 
 Deno.test("compare: engines that print different output stop the comparison", async () => {
