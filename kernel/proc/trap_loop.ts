@@ -262,7 +262,7 @@ export class TrapLoop {
   }
 
   /**
-   * Runs until {@link halt} or a deadlock. The slices run in {@link #slices},
+   * Runs until {@link halt} or a deadlock. The slices run in `#slices`,
    * a plain (not async) method, so that V8 optimizes it as a whole and its
    * cycle arithmetic stays unboxed; this async shell only awaits the host:
    * a turn of its event loop now and then, or idle time.
