@@ -19,6 +19,7 @@ import { Monitor } from "./monitor.ts";
 import { serveMonitor } from "./monitor_server.ts";
 import { BufferConsole, type ConsoleIo } from "../hw/console_io.ts";
 import { TerminalConsole } from "./terminal_console.ts";
+import { setImmediate } from "node:timers";
 import { createMachine, type Machine } from "../hw/machine.ts";
 import type { TapeSpec } from "../hw/storage.ts";
 import { K, KernelError, statusName } from "../kernel/errors.ts";
@@ -624,6 +625,16 @@ function checkOptionKeys(options: BootOptions): void {
   }
 }
 
+/**
+ * One turn of the host event loop (pending input, output writes, signals),
+ * then back to the simulator. A macrotask queued with `setImmediate` runs
+ * after the host's I/O poll and costs a few microseconds; a zero-delay
+ * `setTimeout` is clamped by Deno to about 2 ms per yield.
+ */
+function yieldToHost(): Promise<void> {
+  return new Promise<void>((r) => setImmediate(r));
+}
+
 /** Builds machine, kernel, file systems and modules, and starts init (not yet running). */
 export async function boot(
   options: BootOptions,
@@ -646,9 +657,7 @@ export async function boot(
   const recorder = options.chromeTrace !== undefined ? new TraceRecorder(frequency) : undefined;
   // Only a host-fed console needs the loop to yield; a buffer console is fed on the clock.
   // The host-time limit looks at the host clock at the same points.
-  const consoleYield = io instanceof BufferConsole
-    ? undefined
-    : () => new Promise<void>((r) => setTimeout(r, 0));
+  const consoleYield = io instanceof BufferConsole ? undefined : yieldToHost;
   const holder: { kernel: Kernel | null } = { kernel: null };
   const limit = options.maxHostMs !== undefined
     ? hostLimit(options.maxHostMs, holder, consoleYield)

@@ -99,7 +99,7 @@ export function hostTerminalSize(): ConsoleSize | null {
  * The simulator loop is synchronous, and host input can only arrive while it
  * is suspended: whoever runs the CPU must `await` now and then, e.g.
  * `await console.waitForInput()` when the guest is idle (`wfi` with nothing
- * scheduled soon), and a zero-delay `setTimeout` yield every few
+ * scheduled soon), and a `setImmediate` yield (one host event-loop turn) every few
  * milliseconds of host time while it is busy.
  */
 export class TerminalConsole implements ConsoleIo {

@@ -105,10 +105,20 @@ export const UTILITIES: readonly string[] = [
   "yes",
 ];
 
-/** The benchmark programs (sources in `userland/bench/`); each takes N as argv[1] and prints "ok N". */
+/**
+ * The benchmark programs (sources in `userland/bench/`); each takes N as
+ * argv[1] and prints "ok N" (the kernel ones) or "ok N CHECKSUM" (the CPU
+ * ones: int, mem, branch, calls, interp, mix).
+ */
 export const BENCHMARKS: readonly string[] = [
+  "bench_branch",
+  "bench_calls",
   "bench_fork",
   "bench_getpid",
+  "bench_int",
+  "bench_interp",
+  "bench_mem",
+  "bench_mix",
   "bench_mprotect",
   "bench_pagefault",
   "bench_pipe",

@@ -40,10 +40,17 @@ export interface FutexDeps {
   nowNs(): number;
 }
 
-/** The waiters of one futex word, in arrival order. */
+/**
+ * The waiters of one futex word, in arrival order. Slots `[0, count)` of
+ * the list hold them; the list's length never goes down (V8 trims an
+ * array's backing store when it shrinks, and growing it again on the next
+ * wait would allocate on every ping-pong), and freed slots are nulled.
+ */
 class FutexQueue implements ParkingPlace {
   readonly name = "futex";
-  readonly waiters: Thread[] = [];
+  readonly #list: (Thread | null)[] = [];
+  /** Number of waiters. */
+  count = 0;
   readonly #owner: Map<number, FutexQueue>;
   readonly #addr: number;
 
@@ -52,14 +59,40 @@ class FutexQueue implements ParkingPlace {
     this.#addr = addr;
   }
 
+  /** The i-th waiter (i < count). */
+  at(i: number): Thread {
+    return this.#list[i]!;
+  }
+
+  /** Appends a waiter. */
+  push(t: Thread): void {
+    if (this.count < this.#list.length) this.#list[this.count] = t;
+    else this.#list.push(t);
+    this.count++;
+  }
+
+  /** Takes out the i-th waiter, keeping the order of the others. */
+  removeAt(i: number): Thread {
+    const l = this.#list;
+    const t = l[i]!;
+    const last = --this.count;
+    for (let j = i; j < last; j++) l[j] = l[j + 1];
+    l[last] = null;
+    return t;
+  }
+
   remove(waiter: Thread): void {
-    const i = this.waiters.indexOf(waiter);
-    if (i >= 0) this.waiters.splice(i, 1);
+    for (let i = 0; i < this.count; i++) {
+      if (this.#list[i] === waiter) {
+        this.removeAt(i);
+        return;
+      }
+    }
   }
 
   /** Forgets the queue if nobody waits on it (the caller prunes the map). */
   dropIfEmpty(): void {
-    if (this.waiters.length === 0 && this.#owner.get(this.#addr) === this) {
+    if (this.count === 0 && this.#owner.get(this.#addr) === this) {
       this.#owner.delete(this.#addr);
     }
   }
@@ -123,7 +156,7 @@ export class FutexTable {
     const d = this.#deps;
     if (deadlineNs >= 0 && d.nowNs() >= deadlineNs) return K.TIMEDOUT;
     const q = this.#queue(t.process.space as ProcSpace, addr, true) as FutexQueue;
-    q.waiters.push(t);
+    q.push(t);
     t.futexBitset = bitset;
     d.park(t, q);
     if (deadlineNs >= 0) d.armWake(t, deadlineNs);
@@ -133,14 +166,13 @@ export class FutexTable {
   /** Wakes up to `n` waiters of `q` whose bitset meets `bitset`. */
   #wakeIn(q: FutexQueue, n: number, bitset: number): number {
     let woken = 0;
-    const ws = q.waiters;
-    for (let i = 0; i < ws.length && woken < n;) {
-      const w = ws[i];
+    for (let i = 0; i < q.count && woken < n;) {
+      const w = q.at(i);
       if ((w.futexBitset & bitset) === 0) {
         i++;
         continue;
       }
-      ws.splice(i, 1);
+      q.removeAt(i);
       w.futexWoken = true;
       w.parkedOn = null;
       this.#deps.wake(w);
@@ -176,11 +208,11 @@ export class FutexTable {
     const q = this.#queue(sp, addr, false);
     if (q === null) return 0;
     let done = this.#wakeIn(q, n, -1);
-    if (n2 === 0 || q.waiters.length === 0 || addr2 === addr) return done;
+    if (n2 === 0 || q.count === 0 || addr2 === addr) return done;
     const q2 = this.#queue(sp, addr2, true) as FutexQueue;
-    while (n2 > 0 && q.waiters.length > 0) {
-      const w = q.waiters.shift() as Thread;
-      q2.waiters.push(w);
+    while (n2 > 0 && q.count > 0) {
+      const w = q.removeAt(0);
+      q2.push(w);
       w.parkedOn = q2;
       n2--;
       done++;

@@ -18,11 +18,17 @@ export interface Waiter {
   wake(): void;
 }
 
-/** A FIFO set of waiters. */
+/**
+ * A FIFO set of waiters. Slots `[0, count)` of the list hold them and the
+ * list's length does not go down when they leave: V8 trims an array's
+ * storage when it shrinks, and growing it again at the next park would
+ * allocate on every blocking round trip (a pipe ping-pong).
+ */
 export class WaitQueue {
   /** Optional name for tracing and /proc. */
   readonly name: string;
-  #waiters: Waiter[] = [];
+  #list: (Waiter | null)[] = [];
+  #count = 0;
 
   /** Creates an empty queue. */
   constructor(name = "wait") {
@@ -31,39 +37,60 @@ export class WaitQueue {
 
   /** Parks `waiter` on the queue (no effect if already there). */
   add(waiter: Waiter): void {
-    if (!this.#waiters.includes(waiter)) this.#waiters.push(waiter);
+    const l = this.#list;
+    const n = this.#count;
+    for (let i = 0; i < n; i++) if (l[i] === waiter) return;
+    if (n < l.length) l[n] = waiter;
+    else l.push(waiter);
+    this.#count = n + 1;
   }
 
   /** Removes `waiter` if it is parked here (e.g. woken by a signal instead). */
   remove(waiter: Waiter): void {
-    const i = this.#waiters.indexOf(waiter);
-    if (i >= 0) this.#waiters.splice(i, 1);
+    const l = this.#list;
+    for (let i = 0; i < this.#count; i++) {
+      if (l[i] === waiter) {
+        this.#removeAt(i);
+        return;
+      }
+    }
+  }
+
+  #removeAt(i: number): Waiter {
+    const l = this.#list;
+    const w = l[i]!;
+    const last = --this.#count;
+    for (let j = i; j < last; j++) l[j] = l[j + 1];
+    l[last] = null;
+    return w;
   }
 
   /** Number of waiters. */
   get length(): number {
-    return this.#waiters.length;
+    return this.#count;
   }
 
   /** Wakes every waiter (they re-check their condition when they run). */
   wakeAll(): void {
-    const ws = this.#waiters;
-    const n = ws.length;
+    const n = this.#count;
     if (n === 0) return;
+    const ws = this.#list;
     if (n === 1) {
-      // The common case (one reader on a pipe, say): pop keeps the array's
-      // storage, so parking again allocates nothing.
-      ws.pop()!.wake();
+      // The common case (one reader on a pipe, say): the slot is reused.
+      const w = ws[0]!;
+      ws[0] = null;
+      this.#count = 0;
+      w.wake();
       return;
     }
     // Waking may park waiters here again: they go on a fresh list.
-    this.#waiters = [];
-    for (let i = 0; i < n; i++) ws[i].wake();
+    this.#list = [];
+    this.#count = 0;
+    for (let i = 0; i < n; i++) ws[i]!.wake();
   }
 
   /** Wakes the first waiter only. */
   wakeOne(): void {
-    const w = this.#waiters.shift();
-    if (w !== undefined) w.wake();
+    if (this.#count > 0) this.#removeAt(0).wake();
   }
 }

@@ -35,6 +35,8 @@ export interface FpuPort {
 export interface FpCpuPort {
   /** The FPU, if the hart has F/D. */
   readonly fpu?: FpuPort;
+  /** `mstatus` as a plain field (its FS bits are `sstatus.FS`; reading it costs no CSR call). */
+  readonly mstatus: number;
   /** Host CSR read. */
   readCsr(addr: number): number;
   /** Host CSR write. */
@@ -65,8 +67,7 @@ export class FpContexts {
     if (this.#owner === t && (s === null || !s.reload)) return;
     const fpu = this.#cpu.fpu;
     if (fpu === undefined) return;
-    const st = this.#cpu.readCsr(CSR.sstatus);
-    const fs = (st & MSTATUS.FS) >>> MSTATUS_FS_SHIFT;
+    const fs = (this.#cpu.mstatus & MSTATUS.FS) >>> MSTATUS_FS_SHIFT;
     if (this.#owner !== t) {
       // FS Initial means the FPU holds zeros (only FP writes leave Initial,
       // and they make it Dirty): nothing to save, and nothing to load for a
@@ -87,6 +88,7 @@ export class FpContexts {
       fpu.fcsr = 0;
     }
     const want = s !== null ? FS_CLEAN : FS_INITIAL;
+    const st = this.#cpu.readCsr(CSR.sstatus);
     this.#cpu.writeCsr(CSR.sstatus, (st & ~MSTATUS.FS) | (want << MSTATUS_FS_SHIFT));
     this.#owner = t;
   }

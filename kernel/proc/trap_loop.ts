@@ -24,6 +24,9 @@ import type { ProcessTable } from "./process_table.ts";
 import { EnqueueReason } from "./scheduler.ts";
 import type { TraceRecorder } from "./trace.ts";
 
+/** Why {@link TrapLoop}'s slice loop returned to `run`. */
+const LoopExit = { HALT: 0, HOST: 1, IDLE: 2, WAIT: 3 } as const;
+
 /** The CPU as the trap loop drives it (a subset of `hw/cpu.ts` Cpu). */
 export interface CpuPort {
   /** Integer registers. */
@@ -40,6 +43,8 @@ export interface CpuPort {
   scause: number;
   /** `stval`. */
   stval: number;
+  /** `mstatus` as a plain field (the lazy FP switch reads its FS bits). */
+  readonly mstatus: number;
   /** Host CSR read. */
   readCsr(addr: number): number;
   /** Host CSR write. */
@@ -190,6 +195,11 @@ export class TrapLoop {
   // Kernel cycles charged while the CPU was inside run() (the in-run system
   // call fast path), so they are not counted again as user time.
   #chargedInRun = 0;
+  // Host-yield pacing of run(): traps since the last check, and when (host
+  // ms, simulated cycles) the loop last looked.
+  #spins = 0;
+  #lastYield = 0;
+  #lastYieldCycles = 0;
   // Cycle count when the current cpu.run began (-1 outside run).
   #runStart = -1;
   #paused: Promise<void> | null = null;
@@ -308,35 +318,55 @@ export class TrapLoop {
     this.#satp = -1;
   }
 
-  /** Runs until {@link halt} or a deadlock. */
+  /**
+   * Runs until {@link halt} or a deadlock. The slices run in `#slices`,
+   * a plain (not async) method, so that V8 optimizes it as a whole and its
+   * cycle arithmetic stays unboxed; this async shell only awaits the host:
+   * a turn of its event loop now and then, host work a call waits for, a
+   * pause, or idle time.
+   */
   async run(): Promise<void> {
-    const table = this.#table;
-    const cpu = this.#cpu;
-    const clock = this.#clock;
-    let lastYield = performance.now();
-    let lastYieldCycles = clock.now;
-    let spins = 0;
-    const hostYield = this.#hostYield;
-    while (!this.halted) {
-      // Host I/O (terminal input such as ^C) can only arrive while the loop
-      // awaits: check host time every few thousand traps, or every couple of
-      // million simulated cycles (a guest spinning through timer interrupts
-      // makes few traps), busy or idle.
-      if (
-        hostYield !== undefined && (++spins >= 2048 || clock.now - lastYieldCycles > 2_000_000)
-      ) {
-        spins = 0;
-        lastYieldCycles = clock.now;
-        if (performance.now() - lastYield > 20) {
-          await hostYield();
-          lastYield = performance.now();
-        }
+    this.#lastYield = performance.now();
+    this.#lastYieldCycles = this.#clock.now;
+    this.#spins = 0;
+    for (;;) {
+      const why = this.#slices();
+      if (why === LoopExit.HOST) {
+        await this.#hostYield!();
+        this.#lastYield = performance.now();
+      } else if (why === LoopExit.WAIT) {
+        // Simulated time stands still while the host does work a call waits for, or while paused.
+        if (this.#hostWork !== undefined && this.#hostWork.busy) await this.#hostWork.settle();
+        if (this.#paused !== null) await this.#paused;
+      } else if (why !== LoopExit.IDLE || !(await this.#idle())) {
+        break;
       }
-      // Simulated time stands still while the host does work a call waits for.
-      if (this.#hostWork !== undefined && this.#hostWork.busy) await this.#hostWork.settle();
-      if (this.#paused !== null) {
-        await this.#paused;
-        continue;
+    }
+    // The thread on the CPU when the machine stopped: its last slice ends here.
+    const last = this.#table.current;
+    if (this.trace !== null && last !== null) this.#traceSlice(last);
+  }
+
+  /**
+   * Schedules and runs slices until the loop must wait for the host: host
+   * I/O is due (terminal input such as ^C only arrives while the loop
+   * awaits: host time is checked every few thousand traps, or every couple
+   * of million simulated cycles, since a guest spinning through timer
+   * interrupts makes few traps), host work or a pause, nothing is runnable,
+   * or the run is over.
+   */
+  #slices(): number {
+    const table = this.#table;
+    const clock = this.#clock;
+    const yields = this.#hostYield !== undefined;
+    while (!this.halted) {
+      if (yields && (++this.#spins >= 2048 || clock.now - this.#lastYieldCycles > 2_000_000)) {
+        this.#spins = 0;
+        this.#lastYieldCycles = clock.now;
+        if (performance.now() - this.#lastYield > 20) return LoopExit.HOST;
+      }
+      if ((this.#hostWork !== undefined && this.#hostWork.busy) || this.#paused !== null) {
+        return LoopExit.WAIT;
       }
       let t = table.current;
       try {
@@ -347,60 +377,62 @@ export class TrapLoop {
             table.current = null;
           }
           t = this.#schedule();
-          if (t === null) {
-            if (!(await this.#idle())) break;
-            continue;
-          }
+          if (t === null) return LoopExit.IDLE;
         }
-        if (((t.sigPendingLo & ~t.sigBlockedLo) | (t.sigPendingHi & ~t.sigBlockedHi)) !== 0) {
-          this.fp.sync(t); // signal frames carry the FP state
-          this.#hooks.deliverSignals(t);
-          if (t.state !== TaskState.RUNNING || this.halted) continue;
-        }
-        const sp = t.process.space;
-        if (sp === null) {
-          // A process without memory cannot run user code: a kernel bug, not a guest's.
-          throw new Error(`thread ${t.tid} has no address space`);
-        }
-        if (sp.satp !== this.#satp) {
-          cpu.writeCsr(CSR.satp, sp.satp);
-          this.#satp = sp.satp;
-        }
-        if (cpu.x !== t.regs) {
-          if (cpu.bindRegisters !== undefined) cpu.bindRegisters(t.regFile, t.regs);
-          else cpu.x.set(t.regs);
-        }
-        this.fp.switchTo(t);
-        cpu.sepc = t.pc;
-        cpu.sret();
-        const c0 = clock.now;
-        this.#chargedInRun = 0;
-        this.#runStart = c0;
-        const r = cpu.run(this.#budget);
-        this.#runStart = -1;
-        const used = clock.now - c0 - this.#chargedInRun;
-        t.userCycles += used;
-        t.sliceLeft -= used;
-        const policy = this.#table.policy;
-        if (policy.charge !== undefined) policy.charge(t, used);
-        if (r === Stop.HOST_TRAP) {
-          this.#trap(t);
-        } else if (r === Stop.SERVICED) {
-          // The fast path already saved the thread and handled its call.
-        } else {
-          if (cpu.x !== t.regs) t.regs.set(cpu.x);
-          t.pc = cpu.pc >>> 0;
-          if (r === Stop.HALT) break;
-          if (t.sliceLeft <= 0) this.#preempt(t);
-          spins = 2048;
-        }
+        if (!this.#runSlice(t)) return LoopExit.HALT;
       } catch (e) {
         this.#hooks.hostError(t, e);
       }
     }
-    // The thread on the CPU when the machine stopped: its last slice ends here.
-    const last = table.current;
-    if (this.trace !== null && last !== null) this.#traceSlice(last);
+    return LoopExit.HALT;
+  }
+
+  /** Delivers pending signals, switches to `t` and runs it; false when the CPU halted. */
+  #runSlice(t: Thread): boolean {
+    const cpu = this.#cpu;
+    const clock = this.#clock;
+    if (((t.sigPendingLo & ~t.sigBlockedLo) | (t.sigPendingHi & ~t.sigBlockedHi)) !== 0) {
+      this.fp.sync(t); // signal frames carry the FP state
+      this.#hooks.deliverSignals(t);
+      if (t.state !== TaskState.RUNNING || this.halted) return true;
+    }
+    const sp = t.process.space;
+    if (sp === null) {
+      // A process without memory cannot run user code: a kernel bug, not a guest's.
+      throw new Error(`thread ${t.tid} has no address space`);
+    }
+    if (sp.satp !== this.#satp) {
+      cpu.writeCsr(CSR.satp, sp.satp);
+      this.#satp = sp.satp;
+    }
+    if (cpu.x !== t.regs) {
+      if (cpu.bindRegisters !== undefined) cpu.bindRegisters(t.regFile, t.regs);
+      else cpu.x.set(t.regs);
+    }
+    this.fp.switchTo(t);
+    cpu.sepc = t.pc;
+    cpu.sret();
+    const c0 = clock.now;
+    this.#chargedInRun = 0;
+    this.#runStart = c0;
+    const r = cpu.run(this.#budget);
+    this.#runStart = -1;
+    const used = clock.now - c0 - this.#chargedInRun;
+    t.userCycles += used;
+    t.sliceLeft -= used;
+    const policy = this.#table.policy;
+    if (policy.charge !== undefined) policy.charge(t, used);
+    if (r === Stop.HOST_TRAP) {
+      this.#trap(t);
+    } else if (r !== Stop.SERVICED) {
+      // (SERVICED: the fast path already saved the thread and handled its call.)
+      if (cpu.x !== t.regs) t.regs.set(cpu.x);
+      t.pc = cpu.pc >>> 0;
+      if (r === Stop.HALT) return false;
+      if (t.sliceLeft <= 0) this.#preempt(t);
+      this.#spins = 2048;
+    }
+    return true;
   }
 
   #trap(t: Thread): void {

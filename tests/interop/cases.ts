@@ -1952,6 +1952,24 @@ export const UTILITY_CASES: readonly InteropCase[] = [
   ...TEXT_TOOL_CASES,
 ];
 
+/**
+ * The CPU benchmark programs with N = 5 and the checksum each prints (the
+ * same from the host build of the source: `deno task compare` checks that too).
+ */
+const CPU_BENCH_CASES: readonly InteropCase[] = [
+  ["bench_int", "cf9e6736"],
+  ["bench_mem", "9dd8d8d5"],
+  ["bench_branch", "0054a56b"],
+  ["bench_calls", "0000ddb4"],
+  ["bench_interp", "f63c137c"],
+  ["bench_mix", "5481"],
+].map(([program, sum]): InteropCase => ({
+  name: `${program} 5`,
+  program,
+  args: ["5"],
+  expect: { status: 0, stdout: `ok 5 ${sum}\n` },
+}));
+
 /** Small N for the benchmark programs in interop runs (they are checked, not timed). */
 export const BENCH_SMALL_N = 5;
 
@@ -1976,7 +1994,7 @@ export const BENCH_CASES: readonly InteropCase[] = [
     args: ["zero"],
     expect: { status: 2, stdout: "", stderrMatch: /N must be a positive integer/ },
   },
-]);
+]).concat(CPU_BENCH_CASES);
 
 /** The libc self-checks (`userland/libc/tests/test_libc.c`, `test_libc_posix.c`). */
 export const LIBC_CASES: readonly InteropCase[] = [

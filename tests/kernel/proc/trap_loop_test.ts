@@ -37,6 +37,7 @@ class FakeCpu implements CpuPort {
   sepc = 0;
   scause = 0;
   stval = 0;
+  mstatus = 0;
   cmpLo = 0xffff_ffff;
   cmpHi = 0xffff_ffff;
   get stimecmp(): number {

@@ -1,0 +1,174 @@
+/**
+ * The engines `bench/compare.ts` runs a benchmark program on, each behind one
+ * interface: start the program with N, wait for it, return the host time,
+ * its standard output and (on Strata) the instructions retired.
+ *
+ * - `native`: the C source built with the host `cc -O2` (glibc, host ISA);
+ * - `qemu`: the committed RISC-V binary under `qemu-riscv32` (user mode);
+ * - `interp` / `jit`: the same binary on a freshly booted Strata machine in
+ *   this process, with the CPU's interpreter or translator (boot option
+ *   `cpu`). When the boot options have no `cpu` key, `interp` runs the
+ *   default CPU and `jit` is skipped.
+ *
+ * An engine that cannot run here is not created; the reason is returned as a
+ * note instead, so the table says what was skipped.
+ *
+ * @module
+ */
+
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BootError, type BootOptions, runGuest } from "../system/boot.ts";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const BIN = join(ROOT, "userland/bin");
+const SRC = join(ROOT, "userland/bench");
+
+/** One finished run of a program. */
+export interface EngineRun {
+  /** Host wall time of the whole run, nanoseconds. */
+  ns: number;
+  /** What the program printed on standard output (newlines as `\n`). */
+  stdout: string;
+  /** Guest instructions retired (Strata only). */
+  instret: number | null;
+}
+
+/** A way to run the benchmark programs. */
+export interface Engine {
+  /** Column name: native, qemu, interp, jit. */
+  readonly name: string;
+  /** Factor applied to the Ns of the CPU programs in timed rounds (1 on Strata). */
+  readonly cpuScale: number;
+  /** Runs `program` with argument `n`; throws {@link CompareError} when it fails. */
+  run(program: string, n: number): Promise<EngineRun>;
+}
+
+/** A benchmark program that did not run to a clean exit. */
+export class CompareError extends Error {
+  /** Creates the error. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "CompareError";
+  }
+}
+
+/** Result of setting up the engines: those that can run, and notes on the skipped ones. */
+export interface EngineSetup {
+  /** Engines in column order. */
+  engines: Engine[];
+  /** One line per engine that is skipped, saying why. */
+  notes: string[];
+}
+
+function commandWorks(cmd: string, args: string[]): boolean {
+  try {
+    return new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+async function timedProcess(cmd: string, args: string[]): Promise<EngineRun> {
+  const t0 = performance.now();
+  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+  const ns = (performance.now() - t0) * 1e6;
+  if (!out.success) {
+    const err = new TextDecoder().decode(out.stderr).trim();
+    throw new CompareError(`${cmd} ${args.join(" ")}: exit ${out.code} ${err}`);
+  }
+  return { ns, stdout: new TextDecoder().decode(out.stdout), instret: null };
+}
+
+/** Builds each program natively into `dir`; returns the note of a failure, or null. */
+function buildNative(programs: readonly string[], dir: string): string | null {
+  for (const p of programs) {
+    const out = new Deno.Command("cc", {
+      args: ["-O2", "-o", join(dir, p), join(SRC, `${p}.c`)],
+      stdout: "null",
+      stderr: "piped",
+    }).outputSync();
+    if (!out.success) {
+      const err = new TextDecoder().decode(out.stderr).split("\n")[0];
+      return `native skipped: cc failed on ${p}.c (${err})`;
+    }
+  }
+  return null;
+}
+
+function nativeEngine(programs: readonly string[], notes: string[]): Engine | null {
+  if (!commandWorks("cc", ["--version"])) {
+    notes.push("native skipped: no host C compiler (cc)");
+    return null;
+  }
+  const dir = Deno.makeTempDirSync({ prefix: "strata_compare_" });
+  globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+  const failed = buildNative(programs, dir);
+  if (failed !== null) {
+    notes.push(failed);
+    return null;
+  }
+  return { name: "native", cpuScale: 50, run: (p, n) => timedProcess(join(dir, p), [String(n)]) };
+}
+
+function qemuEngine(notes: string[]): Engine | null {
+  if (!commandWorks("qemu-riscv32", ["--version"])) {
+    notes.push("qemu skipped: qemu-riscv32 is not installed");
+    return null;
+  }
+  return {
+    name: "qemu",
+    cpuScale: 10,
+    run: (p, n) => timedProcess("qemu-riscv32", [join(BIN, p), String(n)]),
+  };
+}
+
+function strataEngine(name: string, extra: Record<string, unknown>): Engine {
+  return {
+    name,
+    cpuScale: 1,
+    async run(program, n) {
+      const options = { cmd: `/bin/${program} ${n}`, ...extra } as BootOptions;
+      const t0 = performance.now();
+      const r = await runGuest(options);
+      const ns = (performance.now() - t0) * 1e6;
+      if (r.status !== 0) {
+        throw new CompareError(`strata ${name} ${program} ${n}: status ${r.status} (${r.reason})`);
+      }
+      return { ns, stdout: r.output.replaceAll("\r\n", "\n"), instret: r.instret };
+    },
+  };
+}
+
+/** True when `runGuest` accepts the boot option `cpu` with this value. */
+async function cpuOptionWorks(value: string): Promise<boolean> {
+  try {
+    const r = await runGuest({ cmd: "true", cpu: value } as BootOptions);
+    return r.status === 0;
+  } catch (e) {
+    if (e instanceof BootError) return false;
+    throw e;
+  }
+}
+
+/** Sets up the engines named in `wanted` (in that order) that can run here. */
+export async function setUpEngines(
+  wanted: readonly string[],
+  programs: readonly string[],
+): Promise<EngineSetup> {
+  const notes: string[] = [];
+  const engines: Engine[] = [];
+  const hasCpuOption = await cpuOptionWorks("interp");
+  for (const name of wanted) {
+    let e: Engine | null = null;
+    if (name === "native") e = nativeEngine(programs, notes);
+    else if (name === "qemu") e = qemuEngine(notes);
+    else if (name === "interp") e = strataEngine("interp", hasCpuOption ? { cpu: "interp" } : {});
+    else if (name === "jit") {
+      if (hasCpuOption && await cpuOptionWorks("jit")) e = strataEngine("jit", { cpu: "jit" });
+      else notes.push('jit skipped: this build has no translator (no boot option cpu: "jit")');
+    } else throw new CompareError(`unknown engine "${name}" (native, qemu, interp, jit)`);
+    if (e !== null) engines.push(e);
+  }
+  return { engines, notes };
+}
