@@ -320,8 +320,6 @@ export function createFakeKernel(): FakeKernel {
     poweroff(status) {
       fk.poweredOff = status;
     },
-    // No disks in the fake: sync has nothing to write.
-    syncDisks: () => K.OK,
     systemInfo: () => ({
       sysname: "Strata",
       nodename: "strata",
