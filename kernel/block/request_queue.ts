@@ -104,6 +104,8 @@ export class RequestQueue {
   onComplete: ((op: BlockOp, sector: number, count: number, ns: number) => void) | null = null;
   #driver: BlockDriver;
   #paused = false;
+  // Bumped when an in-flight request is taken back from a driver being replaced.
+  #generation = 0;
   readonly #now: () => number;
   readonly #pending: Queued[] = [];
   #active: Queued | null = null;
@@ -119,9 +121,21 @@ export class RequestQueue {
     this.elevator = elevator;
   }
 
-  /** Stops sending requests to the driver (it is being replaced); they wait in the queue. */
+  /**
+   * Stops sending requests to the driver (it is being replaced); they wait in
+   * the queue. A request the old driver has in flight goes back to the head
+   * of the queue and is sent again to the successor (reads and writes of
+   * whole sectors are idempotent; the successor resets the controller at its
+   * probe, which ends the old command): a late completion from the old
+   * driver is ignored.
+   */
   pause(): void {
     this.#paused = true;
+    const a = this.#active;
+    if (a === null) return;
+    this.#active = null;
+    this.#generation++;
+    this.#pending.unshift(a);
   }
 
   /** Sends the queued requests to `driver` from now on (a replacement driver). */
@@ -226,13 +240,14 @@ export class RequestQueue {
     }
     if (q.op === "flush") data = new Uint8Array(0);
     let called = false;
+    const generation = this.#generation;
     return {
       op: q.op,
       sector: q.sector,
       count: q.count,
       data,
       complete: (status: KStatus) => {
-        if (called) return;
+        if (called || generation !== this.#generation) return;
         called = true;
         this.#finish(q, data, status);
       },
