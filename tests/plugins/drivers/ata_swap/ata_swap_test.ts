@@ -36,7 +36,8 @@ function expected(i: number): string {
 }
 
 Deno.test({
-  name: "ata swap: dma, irq and poll replace each other under ext2 load; e2fsck clean, files intact",
+  name:
+    "ata swap: dma, irq and poll replace each other under ext2 load; e2fsck clean, files intact",
   ignore: !haveE2fsprogs(),
   async fn() {
     const dir = Deno.makeTempDirSync();
@@ -71,7 +72,9 @@ Deno.test({
           const from = DRIVERS[current], to = DRIVERS[(current + 1) % 3];
           current = (current + 1) % 3;
           k.hostWork.background(
-            k.modules.replace(from, `plugins/drivers/${to}/mod.ts`).then((m) => void swaps.push(m.name)),
+            k.modules.replace(from, `plugins/drivers/${to}/mod.ts`).then((m) =>
+              void swaps.push(m.name)
+            ),
           );
         });
       }

@@ -4,6 +4,11 @@ import { parseParams } from "../../../../plugins/personalities/unix/module_calls
 import { parseModuleRef, resolveModule } from "../../../../kernel/modules/module_names.ts";
 import { PLUGIN_DIR } from "../../../../kernel/modules/module_names.ts";
 
+/** A plugin file's size: what /proc/modules and lsmod show as the module's size. */
+function size(file: string): number {
+  return Deno.statSync(new URL(`../../../../plugins/${file}`, import.meta.url)).size;
+}
+
 async function sh(cmd: string, modulePaths?: string[]): Promise<string> {
   const r = await runGuest({ cmd, modulePaths, maxHostMs: 60_000 });
   return r.output.replaceAll("\r\n", "\n");
@@ -39,10 +44,10 @@ Deno.test("lsmod, insmod, modinfo, modswap, rmmod: Linux's formats and errors", 
   assert.equal(
     out,
     [
-      "round_robin 1649 1 - Live 0x00000000",
+      `round_robin ${size("schedulers/round_robin.ts")} 1 - Live 0x00000000`,
       "Module                  Size  Used by",
-      "round_robin             1649  0",
-      "edf                     2698  1",
+      `${"round_robin".padEnd(19)} ${String(size("schedulers/round_robin.ts")).padStart(8)}  0`,
+      `${"edf".padEnd(19)} ${String(size("schedulers/edf.ts")).padStart(8)}  1`,
       "filename:       plugins/schedulers/edf.ts",
       "kind:           scheduler",
       "state:          Live",
