@@ -34,6 +34,7 @@ import { Fpu } from "./fpu.ts";
 import { Pmp } from "./pmp.ts";
 import { compressFpMemory } from "./rvc.ts";
 import { MCONTROL, Triggers } from "./trigger.ts";
+import { HOT_THRESHOLD, Translator } from "./translator.ts";
 import {
   CAUSE,
   CAUSE_INTERRUPT,
@@ -325,6 +326,18 @@ export interface CpuConfig {
    * Misaligned AMOs and LR/SC always trap.
    */
   misaligned?: "hardware" | "trap";
+  /**
+   * Execution engine: "interp" (default) interprets decoded instructions;
+   * "jit" also translates hot pages into JavaScript functions
+   * (`hw/translator.ts`). Both give the same architectural results and cycle
+   * counts.
+   */
+  engine?: "interp" | "jit";
+  /**
+   * With the "jit" engine: interpreted instructions of a page before it is
+   * translated (default {@link HOT_THRESHOLD}).
+   */
+  hotThreshold?: number;
 }
 
 /** Raised for an invalid {@link CpuConfig}. */
@@ -342,6 +355,7 @@ const U_MODE = 0;
 const TWO_32 = 0x1_0000_0000;
 const PAGE_OPS_LEN = 4096; // 2048 halfword slots x 2 words
 const EMPTY_OPS = new Int32Array(PAGE_OPS_LEN);
+const EMPTY_HEAT = new Int32Array(0);
 const NO_PAGE = 1; // never equal to a page-aligned address
 const SLOW_FETCH = -1; // `slow` marker: pc left the cached page and the TLB missed
 
@@ -402,6 +416,11 @@ export class Cpu implements InterruptSink {
    * trip. The architectural effects are those of the slow path.
    */
   ecallHook: (() => number) | null = null;
+  /**
+   * Called after the architectural entry of every trap (for tests and
+   * tracing): the cause (with the interrupt bit) and the new privilege.
+   */
+  trapObserver: ((cause: number, priv: number) => void) | null = null;
   /** The F/D register file and `fcsr`. */
   readonly fpu: Fpu = new Fpu();
   /** Physical memory protection (16 entries, G = 0). */
@@ -412,6 +431,8 @@ export class Cpu implements InterruptSink {
   readonly costs: Readonly<CycleCosts>;
   /** `mhartid`. */
   readonly hartId: number;
+  /** The translation cache (null when the engine is "interp"). */
+  readonly translator: Translator | null;
 
   // --- CSR state (unsigned numbers unless noted) ---
   /** `mstatus` (RV32 low half). */
@@ -476,6 +497,8 @@ export class Cpu implements InterruptSink {
   #fetchStep = false;
   // Decoded slot for an instruction that crosses a page boundary.
   readonly #crossOps = new Int32Array(2);
+  // Results of a page function: next pc, cycle count, TLB hits.
+  readonly #jitIo = new Float64Array(3);
 
   #mipHw = 0; // driven by devices through setInterruptPending
   #mipSw = 0; // written by software (SSIP, STIP when Sstc is off, SEIP)
@@ -572,6 +595,32 @@ export class Cpu implements InterruptSink {
       this.#codeMark,
       (off) => this.#codeWritten(off),
     );
+    const engine = config.engine ?? "interp";
+    if (engine !== "interp" && engine !== "jit") {
+      throw new CpuConfigError(`unknown engine ${String(engine)}`);
+    }
+    const hot = config.hotThreshold ?? HOT_THRESHOLD;
+    if (!Number.isInteger(hot) || hot < 1) {
+      throw new CpuConfigError(`hot threshold must be a positive integer, got ${hot}`);
+    }
+    this.translator = engine === "jit"
+      ? new Translator(
+        {
+          u8: this.#u8,
+          i8: this.#i8,
+          u16: this.#u16,
+          i16: this.#i16,
+          i32: this.#i32,
+          tags: this.mmu.tags,
+          deltas: this.mmu.deltas,
+          codeMark: this.#codeMark,
+          opCost: this.#opCost,
+          takenCost: costs.branchTaken,
+        },
+        pages,
+        hot,
+      )
+      : null;
     const previous = ram.onWrite;
     ram.onWrite = previous === null
       ? (off, len) => this.#invalidateOffsets(off, len)
@@ -645,6 +694,7 @@ export class Cpu implements InterruptSink {
       const page = start >>> 12;
       const pageEnd = Math.min((page + 1) * 4096, end);
       if (mark[page] !== 0) {
+        this.translator?.drop(page);
         const ops = this.#codePages[page]!;
         // Slots are per halfword; a 32-bit instruction starting 2 bytes
         // before the range overlaps it too.
@@ -657,11 +707,13 @@ export class Cpu implements InterruptSink {
   #invalidateAllCode(): void {
     const mark = this.#codeMark;
     for (let p = 0; p < mark.length; p++) if (mark[p] !== 0) this.#codePages[p]!.fill(0);
+    this.translator?.dropAll();
   }
 
   /** Slot invalidation for a guest store into a page that holds decoded code. */
   #codeWritten(off: number): void {
     const ops = this.#codePages[off >>> 12]!;
+    if (this.translator !== null) this.translator.drop(off >>> 12);
     const s = off & 0xffe;
     ops[s] = 0;
     if (s >= 2) ops[s - 2] = 0;
@@ -682,6 +734,10 @@ export class Cpu implements InterruptSink {
     const opCost = this.#opCost;
     const takenCost = this.costs.branchTaken;
     const limit = maxInstructions;
+    const jit = this.translator;
+    const jitFns = jit !== null ? jit.fns : [];
+    const heat = jit !== null ? jit.heat : EMPTY_HEAT;
+    const jio = this.#jitIo;
     let n = 0;
     r[0] = 0;
     this.#fVa = NO_PAGE;
@@ -761,6 +817,37 @@ export class Cpu implements InterruptSink {
           } else {
             slow = SLOW_FETCH;
             break;
+          }
+        }
+        if (jit !== null) {
+          // Translated page: run it; cold page: count towards translation.
+          const jp = fHalf >> 11;
+          const f = jitFns[jp];
+          if (f !== null) {
+            const done = f(
+              r,
+              jio,
+              pc & 4095,
+              cyc,
+              n,
+              nextAt,
+              stepLimit,
+              fVa,
+              ldBase,
+              stBase,
+              asid,
+              ah,
+            );
+            if (done !== 0) {
+              n += done;
+              retired += done;
+              pc = jio[0];
+              cyc = jio[1];
+              hits += jio[2];
+              continue;
+            }
+          } else if (++heat[jp] >= jit.threshold) {
+            jit.translate(jp, ops, pc & 4095);
           }
         }
         const i = pc & 0xffe;
@@ -1296,6 +1383,7 @@ export class Cpu implements InterruptSink {
     }
     this.mstatus = s >>> 0;
     this.#advance(this.#trapCost);
+    if (this.trapObserver !== null) this.trapObserver(cause, this.priv);
     return deleg && this.hostSupervisor;
   }
 

@@ -132,6 +132,8 @@ export interface BootOptions {
    * randomness is only as secret as the seed.
    */
   seed?: number;
+  /** CPU engine: "interp" (default) or "jit" (see `docs/cpu.md`). */
+  cpu?: "interp" | "jit";
   /**
    * Writes a Chrome trace-event JSON file (Perfetto opens it) of run slices,
    * system calls, interrupts and faults to this host path at the end.
@@ -418,6 +420,7 @@ const BOOT_OPTION_KEYS: Record<keyof BootOptions, true> = {
   frequency: true,
   seed: true,
   chromeTrace: true,
+  cpu: true,
 };
 
 /** Throws {@link BootError} for a key that is no boot option (a typo would otherwise be ignored). */
@@ -446,6 +449,7 @@ export async function boot(
     frequency,
     console: io,
     storage: options.tape === undefined ? undefined : { tape: options.tape },
+    cpu: { engine: options.cpu },
     rtcEpochNs: options.rtcEpochNs ??
       (spec === "terminal" ? BigInt(Date.now()) * 1_000_000n : DEFAULT_EPOCH_NS),
   });

@@ -45,6 +45,8 @@ Options:
   --bare FILE            run a bare-metal ELF; exit 0 on tohost=1, the failure code otherwise
   --max-instructions N   stop a bare-metal run after N instructions (exit 124); --bare only
   --max-cycles N         stop the machine after N simulated cycles (exit 124)
+  --cpu interp|jit       CPU engine: the interpreter (default) or the translator of hot code
+                         pages to JavaScript; same results and cycle counts either way
   --trace-syscalls       print every system call to stderr (strace-like)
   --trace FILE           write a Chrome trace-event JSON file (open it in Perfetto)
   --seed N|random        seed of guest randomness (getrandom, AT_RANDOM, /dev/urandom);
@@ -99,6 +101,8 @@ export interface CommandLine {
   traceFile?: string;
   /** Seed of guest randomness (32 bits). */
   seed?: number;
+  /** CPU engine (`--cpu`). */
+  cpu?: "interp" | "jit";
   /** Which kernel log lines go to stderr: warnings (default), none, or all. */
   logLevel: "warn" | "quiet" | "verbose";
 }
@@ -178,6 +182,7 @@ const VALUE_OPTIONS = new Set([
   "--max-cycles",
   "--trace",
   "--seed",
+  "--cpu",
 ]);
 
 /** Joins `--opt -1` into `--opt=-1`, so that a negative number reaches the option's own check. */
@@ -232,6 +237,7 @@ export function parseCommandLine(args: string[]): CommandLine {
         "trace-syscalls": { type: "boolean" },
         trace: { type: "string" },
         seed: { type: "string" },
+        cpu: { type: "string" },
         quiet: { type: "boolean" },
         verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -250,6 +256,12 @@ export function parseCommandLine(args: string[]): CommandLine {
   };
   if (v.quiet && v.verbose) throw new UsageError("--quiet and --verbose exclude each other");
   if (v.seed !== undefined) out.seed = parseSeed(v.seed);
+  if (v.cpu !== undefined) {
+    if (v.cpu !== "interp" && v.cpu !== "jit") {
+      throw new UsageError(`--cpu takes interp or jit, got '${v.cpu}'`);
+    }
+    out.cpu = v.cpu;
+  }
   if (v.help) return { ...out, mode: "help" };
   if (v.version) return { ...out, mode: "version" };
   if (v.bare !== undefined && v.cmd !== undefined) {
@@ -355,6 +367,7 @@ export async function runBareCommand(line: CommandLine): Promise<number> {
   const machine = createMachine({
     ramSize: line.ramSize,
     console: new TerminalConsole(),
+    cpu: { engine: line.cpu },
   });
   try {
     const result = runBareElf(machine, image, {
@@ -435,6 +448,7 @@ export async function main(args: string[]): Promise<number> {
       chromeTrace: line.traceFile,
       maxCycles: line.maxCycles,
       seed: line.seed,
+      cpu: line.cpu,
       log: kernelLogSink(line.logLevel),
     });
     if (result.reason === "deadlock" || result.reason === "error" || result.reason === "timeout") {
