@@ -616,6 +616,7 @@ export class Cpu implements InterruptSink {
           codeMark: this.#codeMark,
           opCost: this.#opCost,
           takenCost: costs.branchTaken,
+          codeStore: (off) => this.#codeWritten(off),
         },
         pages,
         hot,
@@ -694,7 +695,7 @@ export class Cpu implements InterruptSink {
       const page = start >>> 12;
       const pageEnd = Math.min((page + 1) * 4096, end);
       if (mark[page] !== 0) {
-        this.translator?.drop(page);
+        this.translator?.rangeWritten(page, start & 0xfff, pageEnd - (page << 12));
         const ops = this.#codePages[page]!;
         // Slots are per halfword; a 32-bit instruction starting 2 bytes
         // before the range overlaps it too.
@@ -711,13 +712,13 @@ export class Cpu implements InterruptSink {
   }
 
   /** Slot invalidation for a guest store into a page that holds decoded code. */
-  #codeWritten(off: number): void {
+  #codeWritten(off: number): number {
     const ops = this.#codePages[off >>> 12]!;
-    if (this.translator !== null) this.translator.drop(off >>> 12);
     const s = off & 0xffe;
     ops[s] = 0;
     if (s >= 2) ops[s - 2] = 0;
     if (s < 0xffe) ops[s + 2] = 0;
+    return this.translator !== null ? this.translator.stored(off) : 0;
   }
 
   /**
@@ -736,6 +737,7 @@ export class Cpu implements InterruptSink {
     const limit = maxInstructions;
     const jit = this.translator;
     const jitFns = jit !== null ? jit.fns : [];
+    const jitEntries = jit !== null ? jit.entries : [];
     const heat = jit !== null ? jit.heat : EMPTY_HEAT;
     const jio = this.#jitIo;
     let n = 0;
@@ -823,7 +825,7 @@ export class Cpu implements InterruptSink {
           // Translated page: run it; cold page: count towards translation.
           const jp = fHalf >> 11;
           const f = jitFns[jp];
-          if (f !== null) {
+          if (f !== null && jitEntries[jp]![pc & 4095] !== 0) {
             const done = f(
               r,
               jio,
@@ -846,7 +848,7 @@ export class Cpu implements InterruptSink {
               hits += jio[2];
               continue;
             }
-          } else if (++heat[jp] >= jit.threshold) {
+          } else if (f === null && ++heat[jp] >= jit.threshold) {
             jit.translate(jp, ops, pc & 4095);
           }
         }

@@ -83,6 +83,12 @@ export interface TranslatorEnv {
   readonly opCost: Uint8Array;
   /** Extra cycles of a taken branch. */
   readonly takenCost: number;
+  /**
+   * Called after a store at RAM offset `off` into a page holding code:
+   * drops the decoded and translated code it overlaps; non-zero when a
+   * translation was dropped.
+   */
+  readonly codeStore: (off: number) => number;
 }
 
 /** Executions of instructions of a page, interpreted, before it is translated. */
@@ -240,9 +246,14 @@ function emitInstruction(
     if (isLoad) {
       out.push(`${s.rd} = ${load.view}[${at}]; hits++;`);
     } else {
+      // A store into a page holding code: the hart drops what it overlaps;
+      // if that was a translation, leave after the store (this function may
+      // be stale now).
+      const after = `{ pc = ${off + len}; cyc -= ${restCyc - (w >>> 24)}; n -= ${restN - 1}; ` +
+        "break loop; }";
       out.push(
-        `if (codeMark[off >>> 12] !== 0) ${bail(off, restCyc, restN)}`,
         `${load.view}[${at}] = ${s.rs2}; hits++;`,
+        `if (codeMark[off >>> 12] !== 0 && codeStore(off) !== 0) ${after}`,
       );
     }
     return false;
@@ -280,7 +291,7 @@ function emitPage(sc: Scan, env: TranslatorEnv): string {
     const lastOp = seg[seg.length - 1].w & 0x7f;
     const worst = total + (BRANCHES.has(lastOp) ? env.takenCost : 0);
     out.push(
-      `case ${h}:`,
+      `case ${h >> 1}:`,
       `if (cyc + ${worst} >= nextAt || n + ${seg.length} >= lim) { pc = ${h}; break loop; }`,
       `cyc += ${total}; n += ${seg.length};`,
     );
@@ -305,7 +316,7 @@ function emitPage(sc: Scan, env: TranslatorEnv): string {
     "let hits = 0, va = 0, vpn = 0, ti = 0, off = 0;",
     "const n0 = n;",
     "loop: for (;;) {",
-    "switch (pc) {",
+    "switch (pc >> 1) {",
     ...out,
     "default: break loop;",
     "}",
@@ -328,7 +339,8 @@ function build(body: string, env: TranslatorEnv): PageFn {
   if (factory === undefined) {
     if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
     factory = new Function(
-      "u8, i8, u16, i16, i32, tags, deltas, codeMark, mulh, mulhsu, mulhu, div, divu, rem, remu",
+      "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
+        "rem, remu",
       `"use strict"; return function page(r, io, pc, cyc, n, nextAt, lim, vb, ldBase, stBase, asid, ah) {\n${body}\n};`,
     ) as (...deps: unknown[]) => PageFn;
     FACTORIES.set(body, factory);
@@ -342,6 +354,7 @@ function build(body: string, env: TranslatorEnv): PageFn {
     env.tags,
     env.deltas,
     env.codeMark,
+    env.codeStore,
     mulh,
     mulhsu,
     mulhu,
@@ -360,6 +373,10 @@ function build(body: string, env: TranslatorEnv): PageFn {
 export class Translator {
   /** Page functions by RAM page index (null: not translated). */
   readonly fns: (PageFn | null)[];
+  /** Per translated page, a byte per page offset: non-zero at the block heads (entries). */
+  readonly entries: (Uint8Array | null)[];
+  /** Per translated page, a byte per halfword: non-zero where a translated instruction lies. */
+  readonly covered: (Uint8Array | null)[];
   /** Interpreted instructions per RAM page since its last translation or invalidation. */
   readonly heat: Int32Array;
   /** Pages translated so far (statistics). */
@@ -376,6 +393,8 @@ export class Translator {
     this.threshold = threshold;
     this.#env = env;
     this.fns = new Array<PageFn | null>(pages).fill(null);
+    this.entries = new Array<Uint8Array | null>(pages).fill(null);
+    this.covered = new Array<Uint8Array | null>(pages).fill(null);
     this.heat = new Int32Array(pages);
   }
 
@@ -400,6 +419,15 @@ export class Translator {
     }
     const sc = scan(this.#env, page << 11, seeds);
     const fn = build(emitPage(sc, this.#env), this.#env);
+    const entries = new Uint8Array(4096);
+    for (const h of sc.heads) if (sc.insts.has(h)) entries[h] = 1;
+    const covered = new Uint8Array(2048);
+    for (const i of sc.insts.values()) {
+      covered[i.off >> 1] = 1;
+      if (i.len === 4) covered[(i.off >> 1) + 1] = 1;
+    }
+    this.entries[page] = entries;
+    this.covered[page] = covered;
     this.fns[page] = fn;
     this.translations++;
     return fn;
@@ -407,13 +435,46 @@ export class Translator {
 
   /** Drops the translation of RAM page `page`. */
   drop(page: number): void {
-    if (this.fns[page] !== null) this.fns[page] = null;
+    if (this.fns[page] !== null) {
+      this.fns[page] = null;
+      this.entries[page] = null;
+      this.covered[page] = null;
+    }
     this.heat[page] = 0;
+  }
+
+  /**
+   * A store touched RAM offset `off` (and the halfword after it): drops the
+   * page's translation if the store overlaps a translated instruction.
+   * Returns 1 when it dropped one.
+   */
+  stored(off: number): number {
+    const page = off >>> 12;
+    const cov = this.covered[page];
+    if (cov === null) return 0;
+    const h = (off & 0xfff) >> 1;
+    if (cov[h] === 0 && (h === 2047 || cov[h + 1] === 0)) return 0;
+    this.drop(page);
+    return 1;
+  }
+
+  /** Drops the translation of `page` if `[start, end)` (offsets in the page) overlaps it. */
+  rangeWritten(page: number, start: number, end: number): void {
+    const cov = this.covered[page];
+    if (cov === null) return;
+    for (let h = start >> 1; h < (end + 1) >> 1; h++) {
+      if (cov[h] !== 0) {
+        this.drop(page);
+        return;
+      }
+    }
   }
 
   /** Drops every translation. */
   dropAll(): void {
     this.fns.fill(null);
+    this.entries.fill(null);
+    this.covered.fill(null);
     this.heat.fill(0);
   }
 }
