@@ -11,7 +11,7 @@
  *
  * Shape of a page function (`PageFn`): guest registers live in locals
  * `x1`..`x31` (reads of x0 are the literal 0, writes to x0 go to a dead `x32`);
- * a `for (;;) switch (pc)` dispatches on the page offset of every block head;
+ * a `for (;;) switch (pc >> 1)` dispatches on the halfword index of every block head;
  * branches and jumps to heads of the same page stay in the loop. Each block
  * head checks that its whole segment (up to the next head or a jump) can run
  * without reaching the next clock event (`nextAt`) or the instruction limit,
@@ -283,9 +283,10 @@ function emitPage(sc: Scan, env: TranslatorEnv): string {
   const out: string[] = [];
   const used = new Set<number>();
   const sorted = [...sc.heads].sort((a, b) => a - b);
-  for (const h of sorted) {
-    const seg = segmentOf(sc, h);
-    if (seg.length === 0) continue;
+  const segments = sorted.map((h) => segmentOf(sc, h)).filter((seg) => seg.length > 0);
+  for (let si = 0; si < segments.length; si++) {
+    const seg = segments[si];
+    const h = seg[0].off;
     let total = 0;
     for (const i of seg) total += i.w >>> 24;
     const lastOp = seg[seg.length - 1].w & 0x7f;
@@ -309,6 +310,9 @@ function emitPage(sc: Scan, env: TranslatorEnv): string {
       const last = seg[seg.length - 1];
       out.push(`pc = ${last.off + last.len}; continue loop;`);
     }
+    // Falling through to the next case is the same as dispatching to it.
+    const next = si + 1 < segments.length ? segments[si + 1][0].off : -1;
+    if (out[out.length - 1] === `pc = ${next}; continue loop;`) out.pop();
   }
   const regs = [...used].sort((a, b) => a - b);
   return [
