@@ -2,6 +2,7 @@
  * CPU throughput: simulated instructions per host second on CPU-bound guest
  * loops (`tests/baremetal/bench_loops.S`: arithmetic, memory, branchy), and
  * the host cost of a null-syscall round trip through HOST_TRAP and sret().
+ * Each loop runs under both CPU engines (interpreter, translator).
  *
  * `deno bench -A bench/cpu_bench.ts` runs the Deno.bench cases and prints a
  * MIPS figure per loop (instret / elapsed host time over a longer run) and
@@ -39,11 +40,17 @@ function program(kind: number, iterations: number): Uint8Array {
   return bytes;
 }
 
-function runLoop(kind: number, iterations: number): { instructions: number; ms: number } {
+type Engine = "interp" | "jit";
+
+function runLoop(
+  kind: number,
+  iterations: number,
+  engine: Engine = "interp",
+): { instructions: number; ms: number } {
   const ram = new Ram(0x8000_0000, 4 << 20);
   const bus = new Bus(ram);
   const clock = new SimClock();
-  const cpu = new Cpu(bus, clock);
+  const cpu = new Cpu(bus, clock, { engine });
   const image = parseElf32(program(kind, iterations));
   const t0 = performance.now();
   const r = runBareElf({ cpu, bus, clock }, image, { maxInstructions: 2e9 });
@@ -75,10 +82,12 @@ function nullSyscalls(cpu: Cpu, count: number): void {
   }
 }
 
-for (let kind = 0; kind < KINDS.length; kind++) {
-  Deno.bench(`cpu ${KINDS[kind]} loop (100k iterations)`, () => {
-    runLoop(kind, 100_000);
-  });
+for (const engine of ["interp", "jit"] as const) {
+  for (let kind = 0; kind < KINDS.length; kind++) {
+    Deno.bench(`cpu ${KINDS[kind]} loop (100k iterations, ${engine})`, () => {
+      runLoop(kind, 100_000, engine);
+    });
+  }
 }
 
 const syscallCpu = nullSyscallMachine();
@@ -88,13 +97,16 @@ Deno.bench("null syscall round trip x1000 (ecall -> HOST_TRAP -> sret)", () => {
 
 // The printed figures (also under `deno bench`): longer runs after a warm-up.
 {
-  for (let kind = 0; kind < KINDS.length; kind++) {
-    runLoop(kind, 200_000);
-    const { instructions, ms } = runLoop(kind, 5_000_000);
-    console.log(
-      `cpu_bench ${KINDS[kind].padEnd(8)} ${(instructions / ms / 1000).toFixed(1)} MIPS ` +
-        `(${instructions} instructions in ${ms.toFixed(0)} ms)`,
-    );
+  for (const engine of ["interp", "jit"] as const) {
+    for (let kind = 0; kind < KINDS.length; kind++) {
+      runLoop(kind, 200_000, engine);
+      const { instructions, ms } = runLoop(kind, 5_000_000, engine);
+      console.log(
+        `cpu_bench ${KINDS[kind].padEnd(8)} ${engine.padEnd(6)} ` +
+          `${(instructions / ms / 1000).toFixed(1)} MIPS ` +
+          `(${instructions} instructions in ${ms.toFixed(0)} ms)`,
+      );
+    }
   }
   const cpu = nullSyscallMachine();
   nullSyscalls(cpu, 100_000);

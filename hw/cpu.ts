@@ -27,13 +27,14 @@ import type { EventId, SimClock } from "./clock.ts";
 import type { InterruptSink } from "./irq.ts";
 import type { Ram } from "./ram.ts";
 import { ACCESS, Mmu, TLB_BITS, TLB_MASK } from "./mmu.ts";
-import { COST_CLASS, costClassOf, decodeHalf, decodeInto, OP, OP_COUNT } from "./decode.ts";
-import { aluResult, div, divu, mulh, mulhsu, mulhu, rem, remu } from "./alu.ts";
+import { COST_CLASS, costClassOf, decodeHalf, decodeInto, OP_COUNT } from "./decode.ts";
+import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./alu.ts";
 import { DataAccess } from "./data_access.ts";
 import { Fpu } from "./fpu.ts";
 import { Pmp } from "./pmp.ts";
 import { compressFpMemory } from "./rvc.ts";
 import { MCONTROL, Triggers } from "./trigger.ts";
+import { HOT_THRESHOLD, Translator } from "./translator.ts";
 import {
   CAUSE,
   CAUSE_INTERRUPT,
@@ -46,8 +47,9 @@ import {
 
 // The decoded op numbers again, as literal module constants: V8 turns
 // `switch` over literal-initialised local consts into a jump table, but not
-// over imported bindings (measured: 2x on the hot loop). They are checked
-// against `OP` from ./decode.ts when this module loads.
+// over imported bindings (measured: 2x on the hot loop). Generated from
+// `OP` of ./decode.ts by tools/gen_cpu.ts (see ./cpu_ops.ts).
+// <generated:op-constants>
 const OP_ILLEGAL = 1;
 const OP_LUI = 2;
 const OP_AUIPC = 3;
@@ -127,92 +129,7 @@ const OP_FP = 76;
 const OP_FMA = 77;
 const OP_FDIV = 78;
 const OP_CROSS = 79;
-const LOCAL_OPS: Record<string, number> = {
-  ILLEGAL: OP_ILLEGAL,
-  LUI: OP_LUI,
-  AUIPC: OP_AUIPC,
-  JAL: OP_JAL,
-  JALR: OP_JALR,
-  BEQ: OP_BEQ,
-  BNE: OP_BNE,
-  BLT: OP_BLT,
-  BGE: OP_BGE,
-  BLTU: OP_BLTU,
-  BGEU: OP_BGEU,
-  LB: OP_LB,
-  LH: OP_LH,
-  LW: OP_LW,
-  LBU: OP_LBU,
-  LHU: OP_LHU,
-  SB: OP_SB,
-  SH: OP_SH,
-  SW: OP_SW,
-  ADDI: OP_ADDI,
-  SLTI: OP_SLTI,
-  SLTIU: OP_SLTIU,
-  XORI: OP_XORI,
-  ORI: OP_ORI,
-  ANDI: OP_ANDI,
-  SLLI: OP_SLLI,
-  SRLI: OP_SRLI,
-  SRAI: OP_SRAI,
-  ADD: OP_ADD,
-  SUB: OP_SUB,
-  SLL: OP_SLL,
-  SLT: OP_SLT,
-  SLTU: OP_SLTU,
-  XOR: OP_XOR,
-  SRL: OP_SRL,
-  SRA: OP_SRA,
-  OR: OP_OR,
-  AND: OP_AND,
-  MUL: OP_MUL,
-  MULH: OP_MULH,
-  MULHSU: OP_MULHSU,
-  MULHU: OP_MULHU,
-  DIV: OP_DIV,
-  DIVU: OP_DIVU,
-  REM: OP_REM,
-  REMU: OP_REMU,
-  FENCE: OP_FENCE,
-  FENCE_I: OP_FENCE_I,
-  LR: OP_LR,
-  SC: OP_SC,
-  AMOSWAP: OP_AMOSWAP,
-  AMOADD: OP_AMOADD,
-  AMOXOR: OP_AMOXOR,
-  AMOAND: OP_AMOAND,
-  AMOOR: OP_AMOOR,
-  AMOMIN: OP_AMOMIN,
-  AMOMAX: OP_AMOMAX,
-  AMOMINU: OP_AMOMINU,
-  AMOMAXU: OP_AMOMAXU,
-  CSRRW: OP_CSRRW,
-  CSRRS: OP_CSRRS,
-  CSRRC: OP_CSRRC,
-  CSRRWI: OP_CSRRWI,
-  CSRRSI: OP_CSRRSI,
-  CSRRCI: OP_CSRRCI,
-  ECALL: OP_ECALL,
-  EBREAK: OP_EBREAK,
-  MRET: OP_MRET,
-  SRET: OP_SRET,
-  WFI: OP_WFI,
-  SFENCE_VMA: OP_SFENCE_VMA,
-  FLW: OP_FLW,
-  FLD: OP_FLD,
-  FSW: OP_FSW,
-  FSD: OP_FSD,
-  FP: OP_FP,
-  FMA: OP_FMA,
-  FDIV: OP_FDIV,
-  CROSS: OP_CROSS,
-};
-for (const [name, value] of Object.entries(LOCAL_OPS)) {
-  if ((OP as Record<string, number>)[name] !== value) {
-    throw new Error(`hw/cpu.ts op ${name} = ${value} disagrees with hw/decode.ts`);
-  }
-}
+// </generated:op-constants>
 
 // CSR numbers as literal constants for the same reason (checked against CSR).
 const CSR_FFLAGS = 0x001;
@@ -409,6 +326,18 @@ export interface CpuConfig {
    * Misaligned AMOs and LR/SC always trap.
    */
   misaligned?: "hardware" | "trap";
+  /**
+   * Execution engine: "interp" (default) interprets decoded instructions;
+   * "jit" also translates hot pages into JavaScript functions
+   * (`hw/translator.ts`). Both give the same architectural results and cycle
+   * counts.
+   */
+  engine?: "interp" | "jit";
+  /**
+   * With the "jit" engine: interpreted instructions of a page before it is
+   * translated (default {@link HOT_THRESHOLD}).
+   */
+  hotThreshold?: number;
 }
 
 /** Raised for an invalid {@link CpuConfig}. */
@@ -426,6 +355,7 @@ const U_MODE = 0;
 const TWO_32 = 0x1_0000_0000;
 const PAGE_OPS_LEN = 4096; // 2048 halfword slots x 2 words
 const EMPTY_OPS = new Int32Array(PAGE_OPS_LEN);
+const EMPTY_HEAT = new Int32Array(0);
 const NO_PAGE = 1; // never equal to a page-aligned address
 const SLOW_FETCH = -1; // `slow` marker: pc left the cached page and the TLB missed
 
@@ -486,6 +416,11 @@ export class Cpu implements InterruptSink {
    * trip. The architectural effects are those of the slow path.
    */
   ecallHook: (() => number) | null = null;
+  /**
+   * Called after the architectural entry of every trap (for tests and
+   * tracing): the cause (with the interrupt bit) and the new privilege.
+   */
+  trapObserver: ((cause: number, priv: number) => void) | null = null;
   /** The F/D register file and `fcsr`. */
   readonly fpu: Fpu = new Fpu();
   /** Physical memory protection (16 entries, G = 0). */
@@ -496,6 +431,8 @@ export class Cpu implements InterruptSink {
   readonly costs: Readonly<CycleCosts>;
   /** `mhartid`. */
   readonly hartId: number;
+  /** The translation cache (null when the engine is "interp"). */
+  readonly translator: Translator | null;
 
   // --- CSR state (unsigned numbers unless noted) ---
   /** `mstatus` (RV32 low half). */
@@ -560,6 +497,8 @@ export class Cpu implements InterruptSink {
   #fetchStep = false;
   // Decoded slot for an instruction that crosses a page boundary.
   readonly #crossOps = new Int32Array(2);
+  // Results of a page function: next pc, cycle count, TLB hits.
+  readonly #jitIo = new Float64Array(3);
 
   #mipHw = 0; // driven by devices through setInterruptPending
   #mipSw = 0; // written by software (SSIP, STIP when Sstc is off, SEIP)
@@ -656,6 +595,33 @@ export class Cpu implements InterruptSink {
       this.#codeMark,
       (off) => this.#codeWritten(off),
     );
+    const engine = config.engine ?? "interp";
+    if (engine !== "interp" && engine !== "jit") {
+      throw new CpuConfigError(`unknown engine ${String(engine)}`);
+    }
+    const hot = config.hotThreshold ?? HOT_THRESHOLD;
+    if (!Number.isInteger(hot) || hot < 1) {
+      throw new CpuConfigError(`hot threshold must be a positive integer, got ${hot}`);
+    }
+    this.translator = engine === "jit"
+      ? new Translator(
+        {
+          u8: this.#u8,
+          i8: this.#i8,
+          u16: this.#u16,
+          i16: this.#i16,
+          i32: this.#i32,
+          tags: this.mmu.tags,
+          deltas: this.mmu.deltas,
+          codeMark: this.#codeMark,
+          opCost: this.#opCost,
+          takenCost: costs.branchTaken,
+          codeStore: (off) => this.#codeWritten(off),
+        },
+        pages,
+        hot,
+      )
+      : null;
     const previous = ram.onWrite;
     ram.onWrite = previous === null
       ? (off, len) => this.#invalidateOffsets(off, len)
@@ -729,6 +695,7 @@ export class Cpu implements InterruptSink {
       const page = start >>> 12;
       const pageEnd = Math.min((page + 1) * 4096, end);
       if (mark[page] !== 0) {
+        this.translator?.rangeWritten(page, start & 0xfff, pageEnd - (page << 12));
         const ops = this.#codePages[page]!;
         // Slots are per halfword; a 32-bit instruction starting 2 bytes
         // before the range overlaps it too.
@@ -741,15 +708,17 @@ export class Cpu implements InterruptSink {
   #invalidateAllCode(): void {
     const mark = this.#codeMark;
     for (let p = 0; p < mark.length; p++) if (mark[p] !== 0) this.#codePages[p]!.fill(0);
+    this.translator?.dropAll();
   }
 
   /** Slot invalidation for a guest store into a page that holds decoded code. */
-  #codeWritten(off: number): void {
+  #codeWritten(off: number): number {
     const ops = this.#codePages[off >>> 12]!;
     const s = off & 0xffe;
     ops[s] = 0;
     if (s >= 2) ops[s - 2] = 0;
     if (s < 0xffe) ops[s + 2] = 0;
+    return this.translator !== null ? this.translator.stored(off) : 0;
   }
 
   /**
@@ -766,6 +735,11 @@ export class Cpu implements InterruptSink {
     const opCost = this.#opCost;
     const takenCost = this.costs.branchTaken;
     const limit = maxInstructions;
+    const jit = this.translator;
+    const jitFns = jit !== null ? jit.fns : [];
+    const jitEntries = jit !== null ? jit.entries : [];
+    const heat = jit !== null ? jit.heat : EMPTY_HEAT;
+    const jio = this.#jitIo;
     let n = 0;
     r[0] = 0;
     this.#fVa = NO_PAGE;
@@ -847,6 +821,37 @@ export class Cpu implements InterruptSink {
             break;
           }
         }
+        if (jit !== null) {
+          // Translated page: run it; cold page: count towards translation.
+          const jp = fHalf >> 11;
+          const f = jitFns[jp];
+          if (f !== null && jitEntries[jp]![pc & 4095] !== 0) {
+            const done = f(
+              r,
+              jio,
+              pc & 4095,
+              cyc,
+              n,
+              nextAt,
+              stepLimit,
+              fVa,
+              ldBase,
+              stBase,
+              asid,
+              ah,
+            );
+            if (done !== 0) {
+              n += done;
+              retired += done;
+              pc = jio[0];
+              cyc = jio[1];
+              hits += jio[2];
+              continue;
+            }
+          } else if (f === null && ++heat[jp] >= jit.threshold) {
+            jit.translate(jp, ops, pc & 4095);
+          }
+        }
         const i = pc & 0xffe;
         let w = ops[i];
         if (w === 0) {
@@ -864,25 +869,16 @@ export class Cpu implements InterruptSink {
               slowImm = imm;
               break;
             }
-            // Trap entry as #trap does it for a delegated U-mode ecall (the
-            // ecall does not retire), then the host handles the call in place.
+            // Architectural trap entry (the ecall does not retire; medeleg
+            // sends it to S), then the host handles the call in place.
             this.instret += retired - 1;
             retired = 0;
             mmu.hits += hits;
             hits = 0;
-            cyc += this.#trapCost;
             if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
             else clock.now = cyc;
-            this.#reservation = -1;
-            this.scause = CAUSE.USER_ECALL;
-            this.sepc = pc >>> 0;
-            this.stval = 0;
-            let ms = this.mstatus & ~MSTATUS.SPP;
-            ms = (ms & MSTATUS.SIE) !== 0 ? ms | MSTATUS.SPIE : ms & ~MSTATUS.SPIE;
-            this.mstatus = (ms & ~MSTATUS.SIE) >>> 0;
-            this.priv = S_MODE;
-            this.pc = (this.stvec & ~3) >>> 0;
-            this.#fVa = NO_PAGE;
+            this.pc = pc >>> 0;
+            this.#trap(CAUSE.USER_ECALL, false, 0);
             const flushes = mmu.flushes;
             const outcome = ecallHook!();
             if (outcome !== EcallOutcome.RESUMED) {
@@ -899,6 +895,65 @@ export class Cpu implements InterruptSink {
             }
             continue;
           }
+          case OP_FENCE:
+            break;
+          case OP_FLD:
+          case OP_FLW: {
+            if (fw !== null) {
+              const va = (r[(w >> 14) & 31] + imm) | 0;
+              const vpn = va >>> 12;
+              const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
+              const dbl = (w & 0x7f) === OP_FLD;
+              if ((va & (dbl ? 7 : 3)) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+                const o = ((va + deltas[ti]) | 0) >> 2;
+                const k = ((w >> 19) & 31) << 1;
+                fw[k] = i32[o];
+                fw[k + 1] = dbl ? i32[o + 1] : -1;
+                this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
+                hits++;
+                break;
+              }
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          }
+          case OP_FSD:
+          case OP_FSW: {
+            if (fw !== null) {
+              const va = (r[(w >> 14) & 31] + imm) | 0;
+              const vpn = va >>> 12;
+              const ti = stBase + ((vpn ^ ah) & TLB_MASK);
+              const dbl = (w & 0x7f) === OP_FSD;
+              if ((va & (dbl ? 7 : 3)) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+                const off = (va + deltas[ti]) | 0;
+                const k = ((w >> 19) & 31) << 1;
+                i32[off >> 2] = fw[k];
+                if (dbl) i32[(off >> 2) + 1] = fw[k + 1];
+                if (codeMark[off >>> 12] !== 0) {
+                  this.#codeWritten(off);
+                  if (dbl) this.#codeWritten(off + 4);
+                }
+                hits++;
+                break;
+              }
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          }
+          case OP_FP:
+          case OP_FMA:
+          case OP_FDIV:
+            if (fpu !== null) {
+              const res = fpu.exec(imm, r);
+              if (res > 0) this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
+              if (res >= 0) break;
+            }
+            slow = w;
+            slowImm = imm;
+            break;
+          // <generated:fast-cases>
           case OP_ADDI:
             r[(w >> 8) & 63] = (r[(w >> 14) & 31] + imm) | 0;
             break;
@@ -986,72 +1041,16 @@ export class Cpu implements InterruptSink {
           case OP_REMU:
             r[(w >> 8) & 63] = remu(r[(w >> 14) & 31], r[(w >> 19) & 31]);
             break;
-          case OP_FENCE:
-            break;
-          case OP_FLD:
-          case OP_FLW: {
-            if (fw !== null) {
-              const va = (r[(w >> 14) & 31] + imm) | 0;
-              const vpn = va >>> 12;
-              const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
-              const dbl = (w & 0x7f) === OP_FLD;
-              if ((va & (dbl ? 7 : 3)) === 0 && tags[ti] === ((vpn << 9) | asid)) {
-                const o = ((va + deltas[ti]) | 0) >> 2;
-                const k = ((w >> 19) & 31) << 1;
-                fw[k] = i32[o];
-                fw[k + 1] = dbl ? i32[o + 1] : -1;
-                this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
-                hits++;
-                break;
-              }
-            }
-            slow = w;
-            slowImm = imm;
-            break;
-          }
-          case OP_FSD:
-          case OP_FSW: {
-            if (fw !== null) {
-              const va = (r[(w >> 14) & 31] + imm) | 0;
-              const vpn = va >>> 12;
-              const ti = stBase + ((vpn ^ ah) & TLB_MASK);
-              const dbl = (w & 0x7f) === OP_FSD;
-              if ((va & (dbl ? 7 : 3)) === 0 && tags[ti] === ((vpn << 9) | asid)) {
-                const off = (va + deltas[ti]) | 0;
-                const k = ((w >> 19) & 31) << 1;
-                i32[off >> 2] = fw[k];
-                if (dbl) i32[(off >> 2) + 1] = fw[k + 1];
-                if (codeMark[off >>> 12] !== 0) {
-                  this.#codeWritten(off);
-                  if (dbl) this.#codeWritten(off + 4);
-                }
-                hits++;
-                break;
-              }
-            }
-            slow = w;
-            slowImm = imm;
-            break;
-          }
-          case OP_FP:
-          case OP_FMA:
-          case OP_FDIV:
-            if (fpu !== null) {
-              const res = fpu.exec(imm, r);
-              if (res > 0) this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
-              if (res >= 0) break;
-            }
-            slow = w;
-            slowImm = imm;
-            break;
           // Jumps and taken branches set pc and go straight to the next
           // instruction (no length arithmetic). Targets are always 2-byte
           // aligned (C is on), so there is no misaligned-target check.
-          case OP_JAL:
+          case OP_JAL: {
+            const t = (pc + imm) | 0;
             r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
-            pc = (pc + imm) | 0;
+            pc = t;
             if (cyc >= nextAt || n >= stepLimit) break fast;
             continue;
+          }
           case OP_JALR: {
             const t = (r[(w >> 14) & 31] + imm) & -2;
             r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
@@ -1217,6 +1216,7 @@ export class Cpu implements InterruptSink {
             slowImm = imm;
             break;
           }
+          // </generated:fast-cases>
           default:
             slow = w;
             slowImm = imm;
@@ -1385,6 +1385,7 @@ export class Cpu implements InterruptSink {
     }
     this.mstatus = s >>> 0;
     this.#advance(this.#trapCost);
+    if (this.trapObserver !== null) this.trapObserver(cause, this.priv);
     return deleg && this.hostSupervisor;
   }
 
@@ -1411,41 +1412,121 @@ export class Cpu implements InterruptSink {
     const len = 4 - ((w >> 6) & 2);
     this.#ilen = len;
     switch (op) {
-      case OP_JAL:
-      case OP_JALR: {
-        const t = op === OP_JAL ? (pc + imm) | 0 : (r[rs1] + imm) & -2;
+      // <generated:slow-cases>
+      case OP_ADDI:
+        r[rd] = (r[rs1] + imm) | 0;
+        break;
+      case OP_ADD:
+        r[rd] = (r[rs1] + r[rs2]) | 0;
+        break;
+      case OP_LUI:
+        r[rd] = imm;
+        break;
+      case OP_AUIPC:
+        r[rd] = (pc + imm) | 0;
+        break;
+      case OP_SUB:
+        r[rd] = (r[rs1] - r[rs2]) | 0;
+        break;
+      case OP_SLTI:
+        r[rd] = r[rs1] < imm ? 1 : 0;
+        break;
+      case OP_SLTIU:
+        r[rd] = (r[rs1] >>> 0) < (imm >>> 0) ? 1 : 0;
+        break;
+      case OP_XORI:
+        r[rd] = r[rs1] ^ imm;
+        break;
+      case OP_ORI:
+        r[rd] = r[rs1] | imm;
+        break;
+      case OP_ANDI:
+        r[rd] = r[rs1] & imm;
+        break;
+      case OP_SLLI:
+        r[rd] = r[rs1] << imm;
+        break;
+      case OP_SRLI:
+        r[rd] = r[rs1] >>> imm;
+        break;
+      case OP_SRAI:
+        r[rd] = r[rs1] >> imm;
+        break;
+      case OP_SLL:
+        r[rd] = r[rs1] << r[rs2];
+        break;
+      case OP_SLT:
+        r[rd] = r[rs1] < r[rs2] ? 1 : 0;
+        break;
+      case OP_SLTU:
+        r[rd] = (r[rs1] >>> 0) < (r[rs2] >>> 0) ? 1 : 0;
+        break;
+      case OP_XOR:
+        r[rd] = r[rs1] ^ r[rs2];
+        break;
+      case OP_SRL:
+        r[rd] = r[rs1] >>> r[rs2];
+        break;
+      case OP_SRA:
+        r[rd] = r[rs1] >> r[rs2];
+        break;
+      case OP_OR:
+        r[rd] = r[rs1] | r[rs2];
+        break;
+      case OP_AND:
+        r[rd] = r[rs1] & r[rs2];
+        break;
+      case OP_MUL:
+        r[rd] = Math.imul(r[rs1], r[rs2]);
+        break;
+      case OP_MULH:
+        r[rd] = mulh(r[rs1], r[rs2]);
+        break;
+      case OP_MULHSU:
+        r[rd] = mulhsu(r[rs1], r[rs2]);
+        break;
+      case OP_MULHU:
+        r[rd] = mulhu(r[rs1], r[rs2]);
+        break;
+      case OP_DIV:
+        r[rd] = div(r[rs1], r[rs2]);
+        break;
+      case OP_DIVU:
+        r[rd] = divu(r[rs1], r[rs2]);
+        break;
+      case OP_REM:
+        r[rd] = rem(r[rs1], r[rs2]);
+        break;
+      case OP_REMU:
+        r[rd] = remu(r[rs1], r[rs2]);
+        break;
+      case OP_JAL: {
+        const t = (pc + imm) | 0;
         r[rd] = pc + len;
         this.pc = t >>> 0;
         return -1;
       }
-      case OP_CROSS:
-        return this.#crossPage();
-      case OP_BEQ:
-      case OP_BNE:
-      case OP_BLT:
-      case OP_BGE:
-      case OP_BLTU:
-      case OP_BGEU: {
-        const a = r[rs1], b = r[rs2];
-        const taken = op === OP_BEQ
-          ? a === b
-          : op === OP_BNE
-          ? a !== b
-          : op === OP_BLT
-          ? a < b
-          : op === OP_BGE
-          ? a >= b
-          : op === OP_BLTU
-          ? (a >>> 0) < (b >>> 0)
-          : (a >>> 0) >= (b >>> 0);
-        if (!taken) {
-          this.pc = (pc + len) >>> 0;
-          return -1;
-        }
-        this.pc = (pc + imm) >>> 0;
-        this.#advance(this.costs.branchTaken);
+      case OP_JALR: {
+        const t = (r[rs1] + imm) & -2;
+        r[rd] = pc + len;
+        this.pc = t >>> 0;
         return -1;
       }
+      case OP_BEQ:
+        return this.#branch(r[rs1] === r[rs2], imm, len);
+      case OP_BNE:
+        return this.#branch(r[rs1] !== r[rs2], imm, len);
+      case OP_BLT:
+        return this.#branch(r[rs1] < r[rs2], imm, len);
+      case OP_BGE:
+        return this.#branch(r[rs1] >= r[rs2], imm, len);
+      case OP_BLTU:
+        return this.#branch((r[rs1] >>> 0) < (r[rs2] >>> 0), imm, len);
+      case OP_BGEU:
+        return this.#branch((r[rs1] >>> 0) >= (r[rs2] >>> 0), imm, len);
+      // </generated:slow-cases>
+      case OP_CROSS:
+        return this.#crossPage();
       case OP_LB:
       case OP_LH:
       case OP_LW:
@@ -1539,22 +1620,21 @@ export class Cpu implements InterruptSink {
         // OP_ILLEGAL keeps the raw instruction bits in imm.
         return this.#illegal(imm);
       default:
-        return this.#execAlu(op, rd, rs1, rs2, imm);
+        return this.#illegal(0);
     }
     this.pc = (pc + len) >>> 0;
     return -1;
   }
 
-  /**
-   * Register and immediate arithmetic, normally done in the fast loop: here
-   * only for an instruction that crosses a page boundary.
-   */
-  #execAlu(op: number, rd: number, rs1: number, rs2: number, imm: number): number {
-    const r = this.#regs;
-    const v = aluResult(op, r[rs1], op >= OP_ADD ? r[rs2] : imm, imm, this.pc);
-    if (Number.isNaN(v)) return this.#illegal(0);
-    r[rd] = v;
-    this.pc = (this.pc + this.#ilen) >>> 0;
+  /** A conditional branch of the slow path: taken to pc + imm, else to pc + len. */
+  #branch(taken: boolean, imm: number, len: number): number {
+    const pc = this.pc;
+    if (!taken) {
+      this.pc = (pc + len) >>> 0;
+      return -1;
+    }
+    this.pc = (pc + imm) >>> 0;
+    this.#advance(this.costs.branchTaken);
     return -1;
   }
 

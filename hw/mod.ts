@@ -7,6 +7,7 @@
 
 export * from "./machine.ts";
 export * from "./cpu.ts";
+export * from "./translator.ts";
 export * from "./csr.ts";
 export * from "./mmu.ts";
 export * from "./bus.ts";

@@ -199,6 +199,8 @@ export interface BootOptions {
    * randomness is only as secret as the seed.
    */
   seed?: number;
+  /** CPU engine: "interp" (default) or "jit" (see `docs/cpu.md`). */
+  cpu?: "interp" | "jit";
   /**
    * Writes a Chrome trace-event JSON file (Perfetto opens it) of run slices,
    * system calls, interrupts and faults to this host path at the end.
@@ -613,6 +615,7 @@ const BOOT_OPTION_KEYS: Record<keyof BootOptions, true> = {
   rootReadOnly: true,
   blockCacheSize: true,
   blockElevator: true,
+  cpu: true,
 };
 
 /** Throws {@link BootError} for a key that is no boot option (a typo would otherwise be ignored). */
@@ -651,6 +654,7 @@ export async function boot(
     frequency,
     console: io,
     storage: asBootError(() => storageConfig(options)),
+    cpu: { engine: options.cpu },
     rtcEpochNs: options.rtcEpochNs ??
       (io instanceof TerminalConsole ? BigInt(Date.now()) * 1_000_000n : DEFAULT_EPOCH_NS),
   });

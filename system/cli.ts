@@ -69,6 +69,8 @@ Options:
   --uart-reset           --bare: start the UART in the chip's reset state (LCR 0: 5-bit
                          words) instead of as firmware leaves it (8N1, FIFO on, 115200 baud)
   --max-cycles N         stop the machine after N simulated cycles (exit 124)
+  --cpu interp|jit       CPU engine: the interpreter (default) or the translator of hot code
+                         pages to JavaScript; same results and cycle counts either way
   --trace-syscalls       print every system call to stderr in strace's format
   -o, --trace-output FILE
                          write the --trace-syscalls lines to FILE instead (implies it)
@@ -148,6 +150,8 @@ export interface CommandLine {
   traceFile?: string;
   /** Seed of guest randomness (32 bits). */
   seed?: number;
+  /** CPU engine (`--cpu`). */
+  cpu?: "interp" | "jit";
   /** Which kernel log lines go to stderr: warnings (default), none, or all. */
   logLevel: "warn" | "quiet" | "verbose";
   /** `-t`: the command's standard streams stay on the console terminal. */
@@ -242,6 +246,7 @@ const VALUE_OPTIONS = new Set([
   "--root",
   "--block-cache",
   "--elevator",
+  "--cpu",
 ]);
 
 /** Joins `--opt -1` into `--opt=-1`, so that a negative number reaches the option's own check. */
@@ -306,6 +311,7 @@ export function parseCommandLine(args: string[]): CommandLine {
         "trace-output": { type: "string", short: "o" },
         trace: { type: "string" },
         seed: { type: "string" },
+        cpu: { type: "string" },
         quiet: { type: "boolean" },
         verbose: { type: "boolean" },
         tty: { type: "boolean", short: "t" },
@@ -329,6 +335,12 @@ export function parseCommandLine(args: string[]): CommandLine {
   };
   if (v.quiet && v.verbose) throw new UsageError("--quiet and --verbose exclude each other");
   if (v.seed !== undefined) out.seed = parseSeed(v.seed);
+  if (v.cpu !== undefined) {
+    if (v.cpu !== "interp" && v.cpu !== "jit") {
+      throw new UsageError(`--cpu takes interp or jit, got '${v.cpu}'`);
+    }
+    out.cpu = v.cpu;
+  }
   if (v.help) return { ...out, mode: "help" };
   if (v.version) return { ...out, mode: "version" };
   if (v.bare !== undefined && v.cmd !== undefined) {
@@ -519,6 +531,7 @@ export async function runBareCommand(line: CommandLine): Promise<number> {
     ramSize: line.ramSize,
     console: new TerminalConsole(),
     uartInit: line.uartReset ? "reset" : "firmware",
+    cpu: { engine: line.cpu },
   });
   const recorder = line.traceFile === undefined
     ? undefined
@@ -679,6 +692,7 @@ export async function main(args: string[]): Promise<number> {
       chromeTrace: line.traceFile,
       maxCycles: line.maxCycles,
       seed: line.seed,
+      cpu: line.cpu,
       log: kernelLogSink(line.logLevel),
     });
     stdio?.close();

@@ -34,6 +34,9 @@ Deno.test("cli: modes and options", () => {
     readOnly: true,
   });
   assert.equal(parseCommandLine([]).tape, undefined);
+  assert.equal(parseCommandLine(["--cpu", "jit"]).cpu, "jit");
+  assert.equal(parseCommandLine(["--cpu", "interp"]).cpu, "interp");
+  assert.equal(parseCommandLine([]).cpu, undefined);
 });
 
 Deno.test("cli: wrong flags and values are UsageErrors", () => {
@@ -43,6 +46,7 @@ Deno.test("cli: wrong flags and values are UsageErrors", () => {
   assert.throws(() => parseCommandLine(["--bare", "a", "--cmd", "b"]), UsageError);
   assert.throws(() => parseCommandLine(["stray"]), UsageError);
   assert.throws(() => parseCommandLine(["--tape", ",ro"]), UsageError);
+  assert.throws(() => parseCommandLine(["--cpu", "fast"]), UsageError);
 });
 
 Deno.test("cli: --tape paths that cannot work are refused before boot", () => {
@@ -71,6 +75,7 @@ Deno.test("cli: a bad flag or a malformed ELF exits 2 without a host exception",
     assert.equal(await main(["--bare", bad]), 2);
     assert.equal(await main(["--bare", "/nonexistent/file.elf"]), 2);
     assert.equal(await main(["--mem", "3M", "--bare", "tests/baremetal/bin/rv32um.elf"]), 0);
+    assert.equal(await main(["--cpu", "jit", "--bare", "tests/baremetal/bin/rv32um.elf"]), 0);
     assert.equal(await main(["--share", "/nonexistent/dir", "--cmd", "true"]), 2);
     assert.equal(await main(["--init", "/bin/nothere"]), 2);
     await Deno.remove(bad);

@@ -1,0 +1,32 @@
+/**
+ * Guest programs under both CPU engines: the same boot with `cpu: "interp"`
+ * and `cpu: "jit"` must give the same exit status, console output, cycle
+ * count, instruction count and kernel counters (the translator's
+ * differential test on whole systems; `tests/hw/translator_diff_test.ts`
+ * compares the state at every trap on bare-metal programs).
+ */
+import assert from "node:assert/strict";
+import { type BootOptions, runGuest } from "../../system/boot.ts";
+
+const CASES: { name: string; options: BootOptions }[] = [
+  { name: "test_libc", options: { init: "/bin/test_libc" } },
+  { name: "test_signal", options: { init: "/bin/test_signal" } },
+  { name: "test_fork_tree", options: { init: "/bin/test_fork_tree" } },
+  { name: "a shell pipeline", options: { cmd: "seq 1 300 | sort -r | tail -n 3; echo $?" } },
+];
+
+for (const c of CASES) {
+  Deno.test(`cpu engines agree on ${c.name}`, async () => {
+    const [a, b] = await Promise.all(
+      (["interp", "jit"] as const).map((cpu) =>
+        runGuest({ ...c.options, cpu, maxCycles: 500_000_000, quantum: "1ms" })
+      ),
+    );
+    assert.equal(a.status, 0, `${a.reason} ${a.detail}\n${a.output}`);
+    assert.equal(b.status, a.status);
+    assert.equal(b.output, a.output);
+    assert.equal(b.cycles, a.cycles);
+    assert.equal(b.instret, a.instret);
+    assert.deepEqual(b.stats, a.stats);
+  });
+}
