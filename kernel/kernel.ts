@@ -313,6 +313,7 @@ export class Kernel extends FileCalls implements KernelApi {
       callEpoch: () => this.loop?.stats.syscalls ?? 0,
       threadParked: (tid) => (this.table.thread(tid)?.parkedOn ?? null) !== null,
       startTimer: (ns, cb) => this.#time.startTimer(ns, cb, null),
+      moduleRef: (owner, take) => this.#moduleRef(owner, take),
     }, { cacheBytes: options.blockCacheBytes, elevator: options.blockElevator });
   }
 

@@ -18,6 +18,7 @@ import { OpenFlags } from "../kernel/fs/types.ts";
 import { MEMORY_MAP } from "../hw/memory_map.ts";
 import { parseModuleRef, resolveModule } from "../kernel/modules/module_names.ts";
 import {
+  infoBlock,
   infoModules,
   infoMtree,
   infoPic,
@@ -29,7 +30,7 @@ import {
 
 const HELP = [
   "help                       list the commands",
-  "info registers|tlb|mtree|irq|pic|modules|processes|sched",
+  "info registers|tlb|mtree|irq|pic|modules|processes|sched|block",
   "x /FMT ADDR                guest virtual memory of the current process (FMT: count, x d u o c, b h w)",
   "xp /FMT ADDR               guest physical memory (RAM)",
   "stop | cont                pause | resume the machine",
@@ -131,6 +132,8 @@ export class Monitor {
         return infoProcesses(k);
       case "sched":
         return infoSched(k);
+      case "block":
+        return infoBlock(k);
       default:
         throw new MonitorError(
           `unknown item '${

@@ -180,3 +180,22 @@ export function infoSched(k: Kernel): string {
     `context switches: ${k.loop.stats.contextSwitches}`,
   ].join("\n");
 }
+
+/** `info block`: each disk, its driver and queue, and its partitions. */
+export function infoBlock(k: Kernel): string {
+  const lines: string[] = [];
+  for (const d of k.blockLayer.disks) {
+    if (d === null) continue;
+    const mib = Math.floor(d.driver.sectors / 2048);
+    const state = d.held ? "held (driver being replaced)" : d.readOnly ? "read-only" : "read-write";
+    lines.push(
+      `${d.name}: ${d.driver.model}, ${d.driver.sectors} sectors (${mib} MiB), ` +
+        `driver ${d.owner ?? "kernel"}, elevator ${d.queue.elevator}, ` +
+        `${d.queue.depth} queued, ${state}`,
+    );
+    for (const p of d.partitions.slice(1)) {
+      lines.push(`    ${d.name}${p.index}: start ${p.start}, ${p.sectors} sectors`);
+    }
+  }
+  return lines.length > 0 ? lines.join("\n") : "no disks";
+}

@@ -107,5 +107,9 @@ export class BlockDeviceHandle implements BlockDevice {
     this.#closed = true;
     this.part.opens--;
     if (!this.readOnly) this.part.writers--;
+    this.onClose?.();
   }
+
+  /** Called once when the handle closes (the block layer drops the driver module's use). */
+  onClose: (() => void) | null = null;
 }

@@ -36,6 +36,12 @@ export interface BlockLayerDeps extends CacheDeps {
   readonly waitForIo: WaitForIo;
   /** Kernel log. */
   log(line: string): void;
+  /**
+   * Takes (true) or drops (false) a use of the module serving a disk: an
+   * open block device (a mounted file system) keeps its driver in use, so
+   * `rmmod` answers EBUSY.
+   */
+  moduleRef?(owner: string, take: boolean): void;
 }
 
 /** Options of the block layer. */
@@ -207,7 +213,13 @@ export class BlockLayer {
     if (write && part.writers > 0) return K.BUSY;
     part.opens++;
     if (write) part.writers++;
-    return new BlockDeviceHandle(part, this.cache, !write, this.#d.waitForIo);
+    const h = new BlockDeviceHandle(part, this.cache, !write, this.#d.waitForIo);
+    const owner = part.disk.owner, ref = this.#d.moduleRef;
+    if (owner !== null && ref !== undefined) {
+      ref(owner, true);
+      h.onClose = () => ref(owner, false);
+    }
+    return h;
   }
 
   /**

@@ -17,6 +17,8 @@
 
 /** The project's plugin tree, the first trusted directory. */
 export const PLUGIN_DIR: URL = new URL("../../plugins/", import.meta.url);
+/** The project root, against which relative module sources resolve. */
+const PLUGIN_DIR_ROOT = new URL("../../", import.meta.url);
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -134,6 +136,7 @@ function sourceSize(source: string): number {
   let n = 0;
   try {
     if (source.startsWith("file:")) n = Deno.statSync(new URL(source)).size;
+    else if (source !== "builtin") n = Deno.statSync(new URL(source, PLUGIN_DIR_ROOT)).size;
   } catch {
     n = 0;
   }

@@ -108,3 +108,23 @@ Deno.test("monitor: served on a Unix socket with a prompt", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("monitor: info block lists the disks, their driver and partitions", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/d.img`;
+  const { buildMbr } = await import("../../kernel/block/mbr.ts");
+  const img = new Uint8Array(2 << 20);
+  img.set(buildMbr([{ type: 0x83, start: 64, sectors: 4032 }]));
+  await Deno.writeFile(path, img);
+  const sys = await boot({ cmd: "true", disks: [{ path }], ataDriver: "irq" }, { kind: "buffer" });
+  try {
+    const out = await new Monitor(sys.kernel).execute("info block");
+    assert.match(
+      out,
+      /^hda: .*, 4096 sectors \(2 MiB\), driver ata_irq, elevator clook, 0 queued, read-write\n {4}hda1: start 64, 4032 sectors$/,
+    );
+  } finally {
+    sys.machine.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
