@@ -174,18 +174,30 @@ export function formatGuestBenchTable(title: string, results: GuestBenchResult[]
   const rows = results.map((r) => [
     r.spec.label,
     `${r.spec.program} ${r.spec.n1}/${r.spec.n2}`,
-    r.hostNsPerOp.toFixed(0),
+    hostFigure(r.hostNsPerOp),
     r.cyclesPerOp.toFixed(1),
     r.syscallsPerOp.toFixed(2),
     r.switchesPerOp.toFixed(2),
-    r.qemuNsPerOp === null ? "-" : r.qemuNsPerOp.toFixed(0),
+    r.qemuNsPerOp === null ? "-" : hostFigure(r.qemuNsPerOp),
   ]);
+  const noisy = results.some((r) => !(r.hostNsPerOp > 0) || (r.qemuNsPerOp ?? 1) <= 0);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  return [title, line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join(
-    "\n",
-  );
+  const note = noisy
+    ? ["noise: the host time of the longer run was not above the shorter one's (a busy host)"]
+    : [];
+  return [title, line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), ...note]
+    .join("\n");
+}
+
+/**
+ * A per-operation host time as the table shows it: a difference of two
+ * runs, so on a busy host it can come out zero or negative; such a figure
+ * means nothing and shows as `noise` instead of a negative time.
+ */
+export function hostFigure(ns: number): string {
+  return ns > 0 ? ns.toFixed(0) : "noise";
 }
 
 /**
