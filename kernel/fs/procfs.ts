@@ -354,7 +354,7 @@ export class ProcFs implements FileSystem {
   #makeFdinfoDir(pid: number, parentIno: number, gid: number): FsInode {
     const p = this.#p;
     const times = this.#times;
-    const ino = pidIno(pid, 10);
+    const ino = pidIno(pid, PID_SLOT.FDINFO);
     const fdsOf = () => p.process(pid)?.fds ?? [];
     const uidNow = () => p.process(pid)?.uid ?? 0;
     const cache = new Map<number, FsInode>();
@@ -403,7 +403,7 @@ export class ProcFs implements FileSystem {
   #makeTaskDir(pid: number, parentIno: number, uid: number, gid: number): FsInode {
     const p = this.#p;
     const times = this.#times;
-    const ino = pidIno(pid, 9);
+    const ino = pidIno(pid, PID_SLOT.TASK);
     const tids = () => p.process(pid)?.tids ?? [];
     const cache = new Map<number, FsInode>();
     const entry = (tid: number): FsInode => {
@@ -419,7 +419,7 @@ export class ProcFs implements FileSystem {
       fileOps: dirOps(ino, parentIno, () => {
         const out: DirEntry[] = [];
         for (const tid of tids()) {
-          out.push({ ino: pidIno(tid, 10), name: String(tid), type: S_IFDIR });
+          out.push({ ino: pidIno(tid, PID_SLOT.THREAD), name: String(tid), type: S_IFDIR });
         }
         return out;
       }),
@@ -437,7 +437,7 @@ export class ProcFs implements FileSystem {
   #makeThreadDir(pid: number, tid: number, parentIno: number, uid: number, gid: number): FsInode {
     const p = this.#p;
     const times = this.#times;
-    const ino = pidIno(tid, 10);
+    const ino = pidIno(tid, PID_SLOT.THREAD);
     const gen = (fmt: (info: ProcessInfo) => string) => () => {
       const info = p.thread?.(pid, tid) ?? null;
       return info === null ? null : fmt(info);
@@ -445,11 +445,17 @@ export class ProcFs implements FileSystem {
     const files = new Map<string, GenFile>([
       [
         "comm",
-        new GenFile(pidIno(tid, 11), gen((i) => i.comm.slice(0, 15) + "\n"), times, uid, gid),
+        new GenFile(
+          pidIno(tid, PID_SLOT.THREAD + 1),
+          gen((i) => i.comm.slice(0, 15) + "\n"),
+          times,
+          uid,
+          gid,
+        ),
       ],
-      ["stat", new GenFile(pidIno(tid, 12), gen(formatStat), times, uid, gid)],
-      ["status", new GenFile(pidIno(tid, 13), gen(formatStatus), times, uid, gid)],
-      ["sched", new GenFile(pidIno(tid, 15), gen(formatSched), times, uid, gid)],
+      ["stat", new GenFile(pidIno(tid, PID_SLOT.THREAD + 2), gen(formatStat), times, uid, gid)],
+      ["status", new GenFile(pidIno(tid, PID_SLOT.THREAD + 3), gen(formatStatus), times, uid, gid)],
+      ["sched", new GenFile(pidIno(tid, PID_SLOT.THREAD + 4), gen(formatSched), times, uid, gid)],
     ]);
     return {
       ino,
@@ -552,6 +558,16 @@ function linkInode(
   };
 }
 
+/**
+ * Inode slots of one pid: 0 the directory, 1-9 and 14 its files and links,
+ * then the task and fdinfo directories, and from THREAD the entries of the
+ * thread whose tid is this number (a thread's tid is a pid-space number, and
+ * the main thread's equals the pid, so the two sets must not overlap).
+ */
+const PID_SLOT = { TASK: 16, FDINFO: 17, THREAD: 20 } as const;
+/** Inode numbers per pid. */
+const PID_SLOTS = 32;
+
 function pidIno(pid: number, k: number): number {
-  return 0x1000 + pid * 16 + k;
+  return 0x1000 + pid * PID_SLOTS + k;
 }

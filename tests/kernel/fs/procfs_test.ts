@@ -304,3 +304,12 @@ Deno.test("procfs: maps, environ and fd of another user's process are denied (pt
   assert.ok(typeof vfs.open(null, "/proc/42/stat", OpenFlags.READ, 0, other) !== "number");
   assert.ok(typeof vfs.open(null, "/proc/42/cmdline", OpenFlags.READ, 0, other) !== "number");
 });
+
+Deno.test("procfs: every file and directory of a process and its threads has its own inode", async () => {
+  const { runGuest } = await import("../../../system/boot.ts");
+  const r = await runGuest({
+    cmd: "stat -c %i /proc/1/* /proc/1/task/1 /proc/1/task/1/* | sort | uniq -d | wc -l",
+    maxHostMs: 30_000,
+  });
+  assert.equal(r.output.replaceAll("\r\n", "\n"), "0\n");
+});
