@@ -18,7 +18,7 @@
 #include "help.h"
 
 static const char usage[] =
-    "usage: awk [-F fs] [-v var=value] [-f progfile | 'program'] [file ...]\n"
+    "Usage: awk [-F fs] [-v var=value] [-f progfile | 'program'] [file ...]\n"
     "Scan each input file (or standard input) for lines that match the patterns of the\n"
     "program and run their actions. Supports POSIX awk: BEGIN/END, regex and range\n"
     "patterns, fields, arrays, user functions, getline, printf, output redirection\n"
@@ -157,11 +157,12 @@ static void exec_print(struct node *n) {
 static void exec_printf(struct node *n) {
   struct val *args = xmalloc((size_t)n->nlist * sizeof *args);
   for (int i = 0; i < n->nlist; i++) args[i] = eval(n->list[i]);
-  char *s = format(val_str(&args[0]), args + 1, n->nlist - 1);
+  size_t len;
+  char *s = format(val_str(&args[0]), args + 1, n->nlist - 1, &len);
   for (int i = 0; i < n->nlist; i++) val_free(&args[i]);
   free(args);
   FILE *f = print_dest(n);
-  fputs(s, f);
+  fwrite(s, 1, len, f);
   free(s);
 }
 

@@ -107,8 +107,9 @@ static void format_one(struct buf *b, char *spec, size_t slen, int conv, struct 
   } else buf_add(b, out, (size_t)len < sizeof out ? (size_t)len : sizeof out - 1);
 }
 
-/* Formats fmt with args[0..nargs) (missing ones read as "" / 0). */
-static char *format(const char *fmt, struct val *args, int nargs) {
+/* Formats fmt with args[0..nargs) (missing ones read as "" / 0); *len gets
+ * the length (a %c of 0 writes a NUL byte). */
+static char *format(const char *fmt, struct val *args, int nargs, size_t *len) {
   struct buf b = {0};
   int ai = 0;
   for (const char *p = fmt; *p;) {
@@ -148,9 +149,11 @@ static char *format(const char *fmt, struct val *args, int nargs) {
       continue;
     }
     p++;
-    format_one(&b, spec, sl, conv, ai < nargs ? &args[ai] : NULL);
+    if (ai >= nargs) fatal("not enough arguments passed to printf(\"%s\")", fmt);
+    format_one(&b, spec, sl, conv, &args[ai]);
     ai++;
   }
+  *len = b.n;
   return buf_take(&b);
 }
 

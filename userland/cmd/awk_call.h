@@ -110,7 +110,8 @@ static struct val bi_case(struct node *n, int upper) {
 static struct val bi_sprintf(struct node *n) {
   struct val *args = xmalloc((size_t)n->nlist * sizeof *args);
   for (int i = 0; i < n->nlist; i++) args[i] = eval(n->list[i]);
-  char *s = format(val_str(&args[0]), args + 1, n->nlist - 1);
+  size_t len;
+  char *s = format(val_str(&args[0]), args + 1, n->nlist - 1, &len);
   for (int i = 0; i < n->nlist; i++) val_free(&args[i]);
   free(args);
   return str_val(s);

@@ -314,13 +314,15 @@ static int close_stream(const char *name) {
   return rc;
 }
 
+/* At exit: files and pipes first (a pipe's reader may still write to the
+ * terminal), standard output last, as mawk does. */
 static void close_all(void) {
-  fflush(stdout);
   while (streams) {
     struct stream *s = streams;
     streams = s->next;
     close_one(s);
   }
+  fflush(stdout);
 }
 
 #endif
