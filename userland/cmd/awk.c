@@ -8,7 +8,18 @@
  *   run()           BEGIN items, then each record of each input operand
  *                   (operands of the form var=value assign), then END
  * Values, arrays and variables are in awk_value.h; records, fields and
- * streams in awk_io.h. Regular expressions (ERE) are re.h's matcher. */
+ * streams in awk_io.h. Regular expressions (ERE) are re.h's matcher.
+ * awk's numbers are doubles: the integer-only (rv32ima) build, whose libc has
+ * no floating point, gets a program that says so and exits 2. */
+#if defined(__riscv) && !(defined(__riscv_flen) && __riscv_flen >= 64)
+#include <unistd.h>
+
+int main(void) {
+  static const char msg[] = "awk: not available in the integer-only (rv32ima) build\n";
+  (void)!write(2, msg, sizeof msg - 1);
+  return 2;
+}
+#else
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -453,3 +464,4 @@ int main(int argc, char **argv) {
   close_all();
   return exit_code;
 }
+#endif
