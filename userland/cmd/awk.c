@@ -185,7 +185,7 @@ static int exec_forin(struct node *n) {
   int rc = X_NORMAL;
   for (i = 0; i < count; i++) {
     if (!arr_find(a, keys[i])) continue;
-    struct val r = assign(n->a[0], input_val(xstrdup(keys[i])));
+    struct val r = assign(n->a[0], str_val(xstrdup(keys[i])));
     val_free(&r);
     rc = exec(n->a[2]);
     if (rc == X_BREAK || rc == X_RETURN) break;
