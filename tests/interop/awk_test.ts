@@ -298,6 +298,19 @@ const CASES: AwkCase[] = [
     name: "printf with redirect parens",
     args: ['BEGIN { printf("%s-%s\\n", "a", "b") > "/dev/stdout"; print(1, 2) }'],
   },
+  { name: "dedupe idiom", args: ["!seen[$1]++"], stdin: "a\nb\na\nc\nb\n" },
+  { name: "field beyond NF", args: ['{ $(NF + 2) = "z"; print; print NF }', "text.txt"] },
+  {
+    name: "for-in keys are strings",
+    args: ["BEGIN { a[9]; for (k in a) print (k < 10), (k == 9) }"],
+  },
+  { name: "pipe closed at exit", args: ['BEGIN { print "b\\na" | "sort"; print "x" }'] },
+  {
+    name: "empty bodies",
+    args: [
+      'BEGIN { if (1) ; else print "x"; for (i = 0; i < 3; i++); while (j++ < 2); print i, j }',
+    ],
+  },
   {
     name: "uninitialized array arg",
     args: [
