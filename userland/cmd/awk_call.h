@@ -27,6 +27,7 @@ static void array_sink(void *ctx, int i, const char *s, size_t n) {
 }
 
 static struct val bi_split(struct node *n) {
+  if (n->list[1]->op != N_VAR && n->list[1]->op != N_LOCAL) fatal("split: second argument is not an array%s", "");
   char *s = eval_str(n->list[0]);
   struct arr *a = get_array(n->list[1]);
   char *fs;
@@ -44,16 +45,17 @@ static struct val bi_split(struct node *n) {
 static struct val bi_sub(struct node *n, int global) {
   struct re *re = node_re(n->list[0]);
   char *repl = eval_str(n->list[1]);
-  struct val target = n->nlist > 2 ? get_lvalue(n->list[2]) : val_copy(&fields[0]);
+  int store = n->nlist < 3 || is_lvalue(n->list[2]); /* else only counted */
+  struct lref ref = {NULL, 0};
+  if (n->nlist > 2 && store) ref = lvalue_ref(n->list[2]);
+  struct val target = store ? lref_get(ref) : eval(n->list[2]);
   int count;
   char *out = substitute(re, repl, val_str(&target), global, &count);
   val_free(&target);
   free(repl);
-  if (count) {
-    if (n->nlist > 2) {
-      struct val r = assign(n->list[2], str_val(out));
-      val_free(&r);
-    } else set_field(0, str_val(out));
+  if (count && store) {
+    struct val r = lref_store(ref, str_val(out));
+    val_free(&r);
   } else free(out);
   return num_val(count);
 }

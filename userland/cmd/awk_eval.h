@@ -97,32 +97,41 @@ static int field_index(struct node *n) {
   return (int)d;
 }
 
-/* Stores v (owned) into lvalue n; returns a copy of the stored value. */
-static struct val assign(struct node *n, struct val v) {
-  struct val r = val_copy(&v);
-  if (n->op == N_FIELD) {
-    set_field(field_index(n), v);
-    return r;
-  }
-  struct val *p = n->op == N_INDEX ? element(n) : scalar_of(n);
-  if (p == &v_NF->v) {
-    set_nf((int)val_num(&v));
-    val_free(&v);
-    return r;
-  }
-  val_free(p);
-  *p = v;
-  if (p == &v_CONVFMT->v) convfmt = val_str(p);
-  return r;
+/* A resolved lvalue: a field number, or the value of a variable or element
+ * (subscripts and field numbers are evaluated once, as in `a[i++] += 2`). */
+struct lref {
+  struct val *p;
+  int field; /* -1: p */
+};
+
+static struct lref lvalue_ref(struct node *n) {
+  if (n->op == N_FIELD) return (struct lref){NULL, field_index(n)};
+  return (struct lref){n->op == N_INDEX ? element(n) : scalar_of(n), -1};
 }
 
-static struct val get_lvalue(struct node *n) {
-  if (n->op == N_FIELD) {
-    int i = field_index(n);
-    return i <= nf ? val_copy(&fields[i]) : uninit_val();
-  }
-  return val_copy(n->op == N_INDEX ? element(n) : scalar_of(n));
+static struct val lref_get(struct lref r) {
+  if (r.field >= 0) return r.field <= nf ? val_copy(&fields[r.field]) : uninit_val();
+  return val_copy(r.p);
 }
+
+/* Stores v (owned); returns a copy of the stored value. */
+static struct val lref_store(struct lref r, struct val v) {
+  struct val copy = val_copy(&v);
+  if (r.field >= 0) set_field(r.field, v);
+  else if (r.p == &v_NF->v) {
+    set_nf((int)val_num(&v));
+    val_free(&v);
+  } else {
+    val_free(r.p);
+    *r.p = v;
+    if (r.p == &v_CONVFMT->v) convfmt = val_str(r.p);
+  }
+  return copy;
+}
+
+static struct val assign(struct node *n, struct val v) { return lref_store(lvalue_ref(n), v); }
+
+static struct val get_lvalue(struct node *n) { return lref_get(lvalue_ref(n)); }
 
 static double arith(int op, double a, double b) {
   switch (op) {
@@ -178,11 +187,12 @@ static struct val eval_cmp(struct node *n) {
 }
 
 static struct val eval_incdec(struct node *n) {
-  struct val old = get_lvalue(n->a[0]);
+  struct lref ref = lvalue_ref(n->a[0]);
+  struct val old = lref_get(ref);
   double d = val_num(&old);
   val_free(&old);
   double nd = n->op == N_PREINC || n->op == N_POSTINC ? d + 1 : d - 1;
-  struct val r = assign(n->a[0], num_val(nd));
+  struct val r = lref_store(ref, num_val(nd));
   val_free(&r);
   return num_val(n->op == N_PREINC || n->op == N_PREDEC ? nd : d);
 }
@@ -191,10 +201,11 @@ static struct val eval_assign(struct node *n) {
   if (n->sub == '=') return assign(n->a[0], eval(n->a[1]));
   /* the right side first, as other awks do for a[i++] += i */
   double r = eval_num(n->a[1]);
-  struct val old = get_lvalue(n->a[0]);
+  struct lref ref = lvalue_ref(n->a[0]);
+  struct val old = lref_get(ref);
   double l = val_num(&old);
   val_free(&old);
-  return assign(n->a[0], num_val(arith(n->sub, l, r)));
+  return lref_store(ref, num_val(arith(n->sub, l, r)));
 }
 
 static struct val eval_concat(struct node *n) {
