@@ -13,31 +13,6 @@
 
 #include "awk_io.h"
 
-struct buf {
-  char *s;
-  size_t n, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n) {
-  if (b->n + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->n + n + 1) cap *= 2;
-    char *ns = xmalloc(cap);
-    if (b->n) memcpy(ns, b->s, b->n);
-    free(b->s);
-    b->s = ns;
-    b->cap = cap;
-  }
-  memcpy(b->s + b->n, s, n);
-  b->n += n;
-  b->s[b->n] = 0;
-}
-
-static char *buf_take(struct buf *b) {
-  if (!b->s) return xstrdup("");
-  return b->s;
-}
-
 /* Appends one conversion: spec is "%[flags][width][.prec]" plus conv. */
 static void format_one(struct buf *b, char *spec, size_t slen, int conv, struct val *arg) {
   char out[512];

@@ -109,20 +109,47 @@ static int lex_escape(const char **pp) {
   return c;
 }
 
+static void buf_put(struct buf *b, int c) {
+  char ch = (char)c;
+  buf_add(b, &ch, 1);
+}
+
+/* In a /regex/, copies a bracket expression (where `/` is literal) after its `[`. */
+static void lex_bracket(struct lexer *lx, struct buf *b) {
+  buf_put(b, '[');
+  if (*lx->p == '^') buf_put(b, *lx->p++);
+  if (*lx->p == ']') buf_put(b, *lx->p++);
+  while (*lx->p && *lx->p != '\n' && *lx->p != ']') {
+    if (lx->p[0] == '[' && lx->p[1] == ':') {
+      const char *e = strstr(lx->p + 2, ":]");
+      if (e) {
+        while (lx->p < e + 2) buf_put(b, *lx->p++);
+        continue;
+      }
+    }
+    buf_put(b, *lx->p++);
+  }
+  if (*lx->p != ']') syntax_error(lx->line);
+  buf_put(b, *lx->p++);
+}
+
 /* Reads a "string" (escapes processed) or a /regex/ (only \/ unescaped). */
 static char *lex_quoted(struct lexer *lx, int close, int regex) {
-  size_t cap = 64, n = 0;
-  char *buf = xmalloc(cap);
+  struct buf b = {0};
   for (;;) {
     int c = (unsigned char)*lx->p;
     if (!c || c == '\n') syntax_error(lx->line);
     lx->p++;
     if (c == close) break;
+    if (regex && c == '[') {
+      lex_bracket(lx, &b);
+      continue;
+    }
     if (c == '\\' && *lx->p) {
       if (regex) {
         if (*lx->p == '/') c = *lx->p++;
         else {
-          buf[n++] = '\\';
+          buf_put(&b, '\\');
           c = (unsigned char)*lx->p++;
         }
       } else if (*lx->p == '\n') {
@@ -131,20 +158,12 @@ static char *lex_quoted(struct lexer *lx, int close, int regex) {
         continue;
       } else {
         int e = lex_escape(&lx->p);
-        if (e < 0) c = '\\';
-        else c = e;
+        c = e < 0 ? '\\' : e;
       }
     }
-    if (n + 3 >= cap) {
-      char *nb = xmalloc(cap *= 2);
-      memcpy(nb, buf, n);
-      free(buf);
-      buf = nb;
-    }
-    buf[n++] = (char)c;
+    buf_put(&b, c);
   }
-  buf[n] = 0;
-  return buf;
+  return buf_take(&b);
 }
 
 static void lex_word(struct lexer *lx) {

@@ -1,5 +1,6 @@
 /* awk values, variables and associative arrays (included once by awk.c).
  *
+ *   struct buf    a growing string
  *   struct val    a number, a string, a "strnum" (input text that looks like a
  *                 number: compares numerically) or uninitialised (both "" and 0)
  *   val_num()     value as a double;  val_str() value as a string (CONVFMT)
@@ -41,6 +42,32 @@ static char *xstrndup(const char *s, size_t n) {
   memcpy(p, s, n);
   p[n] = 0;
   return p;
+}
+
+/* A growing string. */
+struct buf {
+  char *s;
+  size_t n, cap;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->n + n + 1) cap *= 2;
+    char *ns = xmalloc(cap);
+    if (b->n) memcpy(ns, b->s, b->n);
+    free(b->s);
+    b->s = ns;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->n, s, n);
+  b->n += n;
+  b->s[b->n] = 0;
+}
+
+static char *buf_take(struct buf *b) {
+  if (!b->s) return xstrdup("");
+  return b->s;
 }
 
 static const char *convfmt = "%.6g";
