@@ -138,7 +138,7 @@ static double val_num(const struct val *v) {
 }
 
 static void num_to_str(double d, const char *fmt, char *buf, size_t size) {
-  if (d == (double)(long long)d && fabs(d) < 1e16) snprintf(buf, size, "%lld", (long long)d);
+  if (fabs(d) < 1e16 && d == (double)(long long)d) snprintf(buf, size, "%lld", (long long)d);
   else if (isnan(d)) snprintf(buf, size, "%snan", signbit(d) ? "-" : "");
   else if (isinf(d)) snprintf(buf, size, "%sinf", d < 0 ? "-" : "");
   else snprintf(buf, size, fmt, d);
