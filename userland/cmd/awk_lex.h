@@ -222,7 +222,7 @@ static struct token *lex(const char *src) {
       lx.p++;
       char *s = lex_quoted(&lx, '"', 0);
       lex_push(&lx, (struct token){.t = TK_STRING, .str = s});
-    } else if (c == '/' && !ends_operand(&lx) && !(lx.p[1] == '=' && lx.n && lx.toks[lx.n - 1].t == TK_NAME)) {
+    } else if (c == '/' && !ends_operand(&lx)) {
       lx.p++;
       char *s = lex_quoted(&lx, '/', 1);
       lex_push(&lx, (struct token){.t = TK_ERE, .str = s});

@@ -87,7 +87,7 @@ static struct func *find_func(const char *name) {
 struct parser {
   struct token *t;
   size_t pos;
-  int no_gt, no_in;
+  int no_gt;
   struct func *cur; /* function being parsed */
 };
 
@@ -168,26 +168,24 @@ static void parse_expr_list(struct node *n) {
 
 static struct node *parse_subscripts(struct node *arr) {
   struct node *n = mk(N_INDEX, arr, NULL);
-  int gt = P.no_gt, in = P.no_in;
-  P.no_gt = P.no_in = 0;
+  int gt = P.no_gt;
+  P.no_gt = 0;
   expect('[');
   parse_expr_list(n);
   expect(']');
   P.no_gt = gt;
-  P.no_in = in;
   return n;
 }
 
 static struct node *parse_call_args(struct node *n) {
-  int gt = P.no_gt, in = P.no_in;
-  P.no_gt = P.no_in = 0;
+  int gt = P.no_gt;
+  P.no_gt = 0;
   expect('(');
   opt_nl();
   if (peek() != ')') parse_expr_list(n);
   opt_nl();
   expect(')');
   P.no_gt = gt;
-  P.no_in = in;
   return n;
 }
 
@@ -219,15 +217,14 @@ static struct node *parse_simple_getline(void) {
 }
 
 static struct node *parse_group(void) {
-  int gt = P.no_gt, in = P.no_in;
-  P.no_gt = P.no_in = 0;
+  int gt = P.no_gt;
+  P.no_gt = 0;
   advance();
   struct node *g = mk(N_GROUP, NULL, NULL);
   parse_expr_list(g);
   opt_nl();
   expect(')');
   P.no_gt = gt;
-  P.no_in = in;
   if (g->nlist > 1) {
     if (peek() != TK_IN) return g; /* print (a, b) > f: checked by the caller */
     advance();
@@ -351,19 +348,16 @@ static struct node *parse_add(void) {
   return n;
 }
 
+/* Can t start the right operand of a concatenation? Not `-`, `+` or `!`:
+ * `a -1` subtracts (as in other awks). */
 static int starts_concat_operand(int t) {
   return t == TK_NUMBER || t == TK_STRING || t == TK_ERE || t == TK_NAME || t == TK_FUNC_NAME ||
-         t == TK_BUILTIN || t == '$' || t == '(' || t == '-' || t == '+' || t == '!' ||
-         t == TK_INCR || t == TK_DECR;
+         t == TK_BUILTIN || t == '$' || t == '(' || t == TK_INCR || t == TK_DECR;
 }
 
 static struct node *parse_concat(void) {
   struct node *n = parse_add();
-  /* `a -1` subtracts, so - and + only reach here after parse_add stopped elsewhere. */
-  while (starts_concat_operand(peek()) && peek() != '-' && peek() != '+' && peek() != '!' &&
-         !(peek() == TK_IN)) {
-    n = mk(N_CONCAT, n, parse_add());
-  }
+  while (starts_concat_operand(peek())) n = mk(N_CONCAT, n, parse_add());
   /* `cmd | getline [var]` */
   while (peek() == '|' && peek_at(1) == TK_GETLINE) {
     advance();
@@ -405,7 +399,7 @@ static struct node *parse_match(void) {
 
 static struct node *parse_in(void) {
   struct node *n = parse_match();
-  while (peek() == TK_IN && !P.no_in) {
+  while (peek() == TK_IN) {
     advance();
     if (peek() != TK_NAME) syntax_error(tok()->line);
     struct node *in = mk(N_IN, name_node(tok()->str), NULL);
