@@ -33,6 +33,7 @@ export const USERLAND_BIN_DIR: string = join(fileURLToPath(new URL(".", import.m
 
 /** The small utilities (sources in `userland/cmd/`). */
 export const UTILITIES: readonly string[] = [
+  "awk",
   "basename",
   "cat",
   "chmod",
