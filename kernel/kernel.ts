@@ -16,7 +16,6 @@
  * @module
  */
 
-import type { PathLoc } from "./fs/mount_table.ts";
 import type { ByteAccount } from "./fs/pipefs.ts";
 import { checkRlimitChange, defaultThreadsMax, NR_OPEN, RLIMIT } from "./proc/rlimits.ts";
 import { CSR, MENVCFGH } from "../hw/csr.ts";
@@ -41,9 +40,8 @@ import { RamFs } from "./fs/ramfs.ts";
 import { Vfs } from "./fs/vfs.ts";
 import { CharDeviceRegistry } from "./io/char_device.ts";
 import { BlockLayer } from "./block/block_layer.ts";
-import { S_IFBLK, S_IFMT } from "./fs/types.ts";
 import type { BlockDevice } from "./block/types.ts";
-import type { FileSystem } from "./fs/node.ts";
+import { StorageCalls } from "./storage_calls.ts";
 import { InterruptService } from "./io/interrupts.ts";
 import { readRtcNs } from "./io/rtc.ts";
 import { FutexTable } from "./ipc/futex.ts";
@@ -168,7 +166,7 @@ export class Kernel extends FileCalls implements KernelApi {
   // The queue a file system asked to wait on (waitForIo), taken by the trap handler.
   #ioWait: WaitQueue | null = null;
   // A root file system built by mountRoot whose mount points are still being read.
-  #pendingRoot: FileSystem | null = null;
+  readonly #storage: StorageCalls;
 
   /** Builds the kernel over `options.machine`. */
   constructor(options: KernelOptions) {
@@ -242,6 +240,14 @@ export class Kernel extends FileCalls implements KernelApi {
         now,
       })
       : new Vfs({ root: new RamFs({ now }), charDevices: this.charDevices });
+    this.#storage = new StorageCalls({
+      vfs: this.vfs,
+      blocks: this.blockLayer,
+      reg: this.#reg,
+      realtimeNs: () => this.#time.realtimeNs(),
+      processes: () => this.table.list(),
+      waitForIo: (q) => this.waitForIo(q),
+    });
     this.#exec = new ExecService({
       ...this.#serviceDeps(),
       vfs: this.vfs,
@@ -670,63 +676,34 @@ export class Kernel extends FileCalls implements KernelApi {
 
   /** Opens the block device node at `source` for a file system. */
   openBlockDevice(source: string, write: boolean): BlockDevice | KStatus {
-    const loc = this.vfs.lookup(null, source, true);
-    if (typeof loc === "number") return loc;
-    const st = loc.inode.stat();
-    if ((st.mode & S_IFMT) !== S_IFBLK) return K.NOTBLK;
-    const part = this.blockLayer.byNumber((st.rdev >>> 8) & 0xfff, st.rdev & 0xff);
-    return part === null ? K.NXIO : this.blockLayer.open(part, write);
+    return this.#storage.openBlockDevice(source, write);
   }
 
   /** One step of sync(2) over every disk; K.RESTART (waiting) until all are written and flushed. */
   syncDisks(): KStatus {
-    const r = this.blockLayer.syncAll();
-    return typeof r === "number" ? r : this.waitForIo(r);
+    return this.#storage.syncDisks();
   }
 
   // ------------------------------------------------------------------ files
 
   /** Mounts a file system of a registered type. */
   mount(source: string, target: string, type: string, readOnly: boolean, data: string): KStatus {
-    const now = () => this.#time.realtimeNs();
-    return this.#reg.mount(this.vfs, { source, readOnly, data, now }, target, type);
+    return this.#storage.mount(source, target, type, readOnly, data);
   }
 
   /**
    * Mounts a file system of type `type` from `source` as the root, keeping
    * devfs on /dev and procfs on /proc (the boot's root on disk; before any
    * process runs: K.BUSY after). K.RESTART while it waits for the disk:
-   * call it again (see {@link Kernel.settleIo}); the file system built by
-   * an earlier call is kept, not built twice.
+   * call it again (see {@link Kernel.settleIo}).
    */
   mountRoot(source: string, type: string, readOnly: boolean, data = ""): KStatus {
-    if (this.table.list().length > 0) return K.BUSY;
-    let fs = this.#pendingRoot;
-    if (fs === null) {
-      const now = () => this.#time.realtimeNs();
-      const made = this.#reg.buildFileSystem({ source, readOnly, data, now }, type);
-      if (typeof made === "number") return made;
-      fs = this.#pendingRoot = made;
-    }
-    const r = this.#reg.mountRoot(this.vfs, fs, type);
-    if (r !== K.RESTART) this.#pendingRoot = null;
-    return r;
+    return this.#storage.mountRoot(source, type, readOnly, data);
   }
 
   /** Unmounts the file system on `target`; K.BUSY also while a process's directory is on it. */
   umount(target: string): KStatus {
-    const loc = this.vfs.lookup(null, target, true);
-    if (typeof loc === "number") return loc;
-    const m = loc.mount;
-    if (loc.inode === m.fs.root) {
-      for (const p of this.processes()) {
-        const cwd = p.cwdLoc as PathLoc | null;
-        if (cwd !== null && (cwd.mount === m || cwd.frames.some((f) => f.mount === m))) {
-          return K.BUSY;
-        }
-      }
-    }
-    return this.#reg.umount(this.vfs, target);
+    return this.#storage.umount(target);
   }
 
   // ---------------------------------------------------------------- devices and plugins
@@ -814,15 +791,8 @@ export class Kernel extends FileCalls implements KernelApi {
    * for at most 10 simulated seconds.
    */
   #drainDevices(): void {
-    const clock = this.machine.clock;
-    const cpu = this.#cpu;
-    const limit = clock.now + 10 * clock.frequency;
-    for (let i = 0; i < 10_000_000; i++) {
-      if ((cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) this.#irq.dispatch();
-      if (clock.nextEventAt > limit) break;
-      clock.advanceToNextEvent();
-    }
-    if ((cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) this.#irq.dispatch();
+    this.settleIo(() => K.AGAIN, 10);
+    if ((this.#cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) this.#irq.dispatch();
   }
 }
 
