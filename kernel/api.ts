@@ -54,6 +54,7 @@ export type { SchedulerPolicy } from "./proc/scheduler.ts";
 /** The kernel's FIFO ready queue, a base for scheduler plugins. */
 export { FifoPolicy } from "./proc/fifo_policy.ts";
 export { niceToWeight, SCHED, SCHED_FLAG_RESET_ON_FORK, SchedInfo } from "./proc/sched_info.ts";
+export { admitDeadline } from "./proc/sched_admission.ts";
 export { NR_OPEN, RLIM_NLIMITS, RLIMIT, Rlimits } from "./proc/rlimits.ts";
 export { WaitQueue } from "./ipc/wait_queue.ts";
 export { CLD, SEGV, SI, sigIsMember } from "./ipc/signals.ts";

@@ -48,12 +48,8 @@ export class HostWork<Q> {
    * A rejected promise gives `onError` (a negative status).
    */
   call(t: Thread, work: () => Promise<number>, onError: number): number {
-    const job = this.#jobs.get(t);
-    if (job !== undefined) {
-      if (!job.done) return this.#port.block(t, job.queue);
-      this.#jobs.delete(t);
-      return job.value;
-    }
+    const resumed = this.resume(t);
+    if (resumed !== null) return resumed;
     const fresh: Job<Q> = { queue: this.#port.newQueue("host work"), done: false, value: 0 };
     this.#jobs.set(t, fresh);
     const finish = (value: number) => {

@@ -28,6 +28,7 @@ export {
 export { EnqueueReason, type SchedulerPolicy } from "./scheduler.ts";
 export { FifoPolicy } from "./fifo_policy.ts";
 export { niceToWeight, SCHED, SCHED_FLAG_RESET_ON_FORK, SchedInfo } from "./sched_info.ts";
+export { admitDeadline } from "./sched_admission.ts";
 export { DEFAULT_KERNEL_COSTS, type KernelCosts } from "./costs.ts";
 export {
   type CpuPort,

@@ -11,8 +11,7 @@
  * @module
  */
 
-import { SCHED, type SchedInfo, type Thread } from "../../kernel/api.ts";
-import { admitWithin } from "./deadline.ts";
+import { admitDeadline, SCHED, type SchedInfo, type Thread } from "../../kernel/api.ts";
 import { policyModule } from "./policy_module.ts";
 import { ReadySetPolicy, rtPreempts, rtRank } from "./ready_set.ts";
 
@@ -42,7 +41,7 @@ export class EdfPolicy extends ReadySetPolicy {
 
   /** Utilisation at most 1. */
   admit(t: Thread, next: SchedInfo, all: Iterable<Thread>): number {
-    return admitWithin(t, next, all, () => 1);
+    return admitDeadline(t, next, all, () => 1);
   }
 }
 

@@ -9,8 +9,7 @@
  * @module
  */
 
-import { SCHED, type SchedInfo, type Thread } from "../../kernel/api.ts";
-import { admitWithin } from "./deadline.ts";
+import { admitDeadline, SCHED, type SchedInfo, type Thread } from "../../kernel/api.ts";
 import { policyModule } from "./policy_module.ts";
 import { ReadySetPolicy, rtPreempts, rtRank } from "./ready_set.ts";
 
@@ -49,7 +48,7 @@ export class RmPolicy extends ReadySetPolicy {
 
   /** Liu and Layland's bound. */
   admit(t: Thread, next: SchedInfo, all: Iterable<Thread>): number {
-    return admitWithin(t, next, all, liuLaylandBound);
+    return admitDeadline(t, next, all, liuLaylandBound);
   }
 }
 

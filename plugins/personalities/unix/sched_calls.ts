@@ -15,6 +15,7 @@
  */
 
 import {
+  admitDeadline,
   K,
   type KernelApi,
   SCHED,
@@ -61,7 +62,7 @@ function apply(t: Thread, api: KernelApi, th: Thread, next: SchedInfo, nice: num
   const policy = api.scheduler;
   const verdict = policy.admit !== undefined
     ? policy.admit(th, next, threads)
-    : defaultAdmit(th, next, threads);
+    : admitDeadline(th, next, threads, () => 1);
   if (verdict !== 0) return verdict;
   const s = th.sched;
   const wasDeadline = s.policy === SCHED.DEADLINE;
@@ -89,17 +90,6 @@ function allThreads(api: KernelApi): Thread[] {
     for (const th of p.threads) out.push(th);
   }
   return out;
-}
-
-/** Global admission when the policy has none: deadline utilisation at most 1. */
-function defaultAdmit(th: Thread, next: SchedInfo, all: Thread[]): number {
-  if (next.policy !== SCHED.DEADLINE) return 0;
-  let u = 0;
-  for (const x of all) {
-    const s = x === th ? next : x.sched;
-    if (s.policy === SCHED.DEADLINE && s.dlPeriod > 0) u += s.dlRuntime / s.dlPeriod;
-  }
-  return u <= 1 + 1e-12 ? 0 : K.BUSY;
 }
 
 /** A SchedInfo for class `policy` with rt priority `prio`, or a status if they do not fit. */
