@@ -68,6 +68,16 @@ export const NATIVE_CALL_NAMES: readonly string[] = [
   "NtStrataUnloadDll", // 49
   "NtStrataConsoleMode", // 50
   "NtStrataQueryName", // 51
+  "NtPulseEvent", // 52
+  "NtSignalAndWaitForSingleObject", // 53
+  "NtCreateTimer", // 54
+  "NtOpenTimer", // 55
+  "NtSetTimer", // 56
+  "NtCancelTimer", // 57
+  "NtCreateKeyedEvent", // 58
+  "NtOpenKeyedEvent", // 59
+  "NtWaitForKeyedEvent", // 60
+  "NtReleaseKeyedEvent", // 61
 ];
 
 /** Number of a native call by name (-1 if unknown). */

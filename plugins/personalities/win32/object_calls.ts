@@ -3,7 +3,8 @@
  * NtQueryObject / NtSetInformationObject (ObjectHandleFlagInformation: the
  * inherit and protect-from-close flags), and events, mutants and
  * semaphores, named in `\BaseNamedObjects` (or unnamed): create, open,
- * set / reset / release.
+ * set / reset / pulse / release ({@link createObject} is shared with the
+ * timer and keyed-event calls of sync_calls.ts).
  *
  * @module
  */
@@ -109,7 +110,7 @@ export function ntSetInformationObject(t: Thread, api: KernelApi, ex: Executive)
  * Creates (or, for an existing name of the same type, opens) a named or
  * unnamed object and puts a handle at `out`. NTSTATUS.
  */
-function createObject(
+export function createObject(
   t: Thread,
   api: KernelApi,
   ex: Executive,
@@ -192,22 +193,29 @@ export function ntResetEvent(t: Thread, api: KernelApi, ex: Executive): number {
   return previous(t, api, t.regs[11] >>> 0, (o as EventObject).reset() ? 1 : 0);
 }
 
+/** NtPulseEvent(EventHandle, PreviousState*): satisfies the threads waiting now, leaves it reset. */
+export function ntPulseEvent(t: Thread, api: KernelApi, ex: Executive): number {
+  const o = objectOf(win32Of(ex, t), t.regs[10], "Event", 0x2);
+  if (typeof o === "number") return nt(o);
+  return previous(t, api, t.regs[11] >>> 0, (o as EventObject).pulse() ? 1 : 0);
+}
+
 /** NtCreateMutant(MutantHandle*, DesiredAccess, ObjectAttributes*, InitialOwner). */
 export function ntCreateMutant(t: Thread, api: KernelApi, ex: Executive): number {
   const a = nargs(t, api, 4)!;
-  return createObject(t, api, ex, a, "Mutant", () => new MutantObject(a[3] !== 0 ? t.tid : 0));
+  return createObject(t, api, ex, a, "Mutant", () => new MutantObject(a[3] !== 0 ? t : null));
 }
 
 /** NtOpenMutant(MutantHandle*, DesiredAccess, ObjectAttributes*). */
 export function ntOpenMutant(t: Thread, api: KernelApi, ex: Executive): number {
-  return createObject(t, api, ex, nargs(t, api, 3)!, "Mutant", () => new MutantObject(0), true);
+  return createObject(t, api, ex, nargs(t, api, 3)!, "Mutant", () => new MutantObject(null), true);
 }
 
 /** NtReleaseMutant(MutantHandle, PreviousCount*): STATUS_MUTANT_NOT_OWNED unless the caller owns it. */
 export function ntReleaseMutant(t: Thread, api: KernelApi, ex: Executive): number {
   const o = objectOf(win32Of(ex, t), t.regs[10], "Mutant", 0);
   if (typeof o === "number") return nt(o);
-  const prev = (o as MutantObject).release(t.tid);
+  const prev = (o as MutantObject).release(t);
   if (prev < 0) return nt(STATUS.MUTANT_NOT_OWNED);
   return previous(t, api, t.regs[11] >>> 0, prev);
 }

@@ -27,6 +27,7 @@ import { buildNativeArrays } from "./native_table.ts";
 import { NATIVE_CALL_NAMES } from "./native_numbers.ts";
 import { ntFromK, STATUS } from "./ntstatus.ts";
 import { ThreadObject } from "./objects.ts";
+import { abandonMutants } from "./ob.ts";
 import { buildPebRegion, PEB_BASE, PEB_REGION, TEB_ADDR, WIN32_STACK_TOP } from "./peb.ts";
 
 /** STATUS_INVALID_SYSTEM_SERVICE: a number beyond the table. */
@@ -187,6 +188,7 @@ export function setupWin32Process(
 function releaseWin32(ex: Executive, p: Process): void {
   const w = ex.data(p);
   if (w === null) return;
+  abandonMutants(p, null);
   w.handles.closeAll();
   p.pdata = null;
   w.thread.dereference();
