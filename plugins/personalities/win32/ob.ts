@@ -23,7 +23,8 @@
  * - {@link Namespace}: `\`, `\Device\...`, `\??` (drive letters as symbolic
  *   links), `\BaseNamedObjects`, `\KnownDlls`, and {@link Namespace.resolve},
  *   which walks directories, follows symbolic links (reparse) and stops at a
- *   device, handing the rest of the path to it. Names compare without case.
+ *   device, handing the rest of the path to it. Names compare without case
+ *   unless the caller asks for an exact match (no OBJ_CASE_INSENSITIVE).
  *
  * @module
  */
@@ -218,23 +219,30 @@ export abstract class NtObject {
   }
 }
 
-/** An object directory: names (compared without case) to objects. */
+/**
+ * An object directory: names to objects. A lookup compares names without
+ * case (OBJ_CASE_INSENSITIVE, what file and device paths use) or exactly
+ * (Win32's named events, mutexes, semaphores and timers).
+ */
 export class ObjectDirectory extends NtObject {
   /** The type. */
   readonly type = "Directory" as const;
   readonly #entries = new Map<string, NtObject>();
 
   /** The object named `name` here, or undefined. */
-  lookup(name: string): NtObject | undefined {
-    return this.#entries.get(name.toUpperCase());
+  lookup(name: string, caseInsensitive = true): NtObject | undefined {
+    const exact = this.#entries.get(name);
+    if (exact !== undefined || !caseInsensitive) return exact;
+    const key = name.toUpperCase();
+    for (const [n, o] of this.#entries) if (n.toUpperCase() === key) return o;
+    return undefined;
   }
 
   /** Inserts `obj` as `name` (the directory does not take a reference). NTSTATUS. */
-  insert(name: string, obj: NtObject): number {
-    const key = name.toUpperCase();
+  insert(name: string, obj: NtObject, caseInsensitive = true): number {
     if (name === "" || name.includes("\\")) return STATUS.OBJECT_NAME_INVALID;
-    if (this.#entries.has(key)) return STATUS.OBJECT_NAME_COLLISION;
-    this.#entries.set(key, obj);
+    if (this.lookup(name, caseInsensitive) !== undefined) return STATUS.OBJECT_NAME_COLLISION;
+    this.#entries.set(name, obj);
     obj.parent = this;
     obj.name = name;
     return STATUS.SUCCESS;
@@ -242,8 +250,7 @@ export class ObjectDirectory extends NtObject {
 
   /** Removes `obj` (no-op if it is not here). */
   remove(obj: NtObject): void {
-    const key = obj.name.toUpperCase();
-    if (this.#entries.get(key) === obj) this.#entries.delete(key);
+    if (this.#entries.get(obj.name) === obj) this.#entries.delete(obj.name);
     obj.parent = null;
   }
 
@@ -325,10 +332,10 @@ export class SemaphoreObject extends NtObject {
   constructor(public count: number, readonly maximum: number) {
     super();
   }
-  /** Adds `n`; returns the previous count or -1 past the maximum (nothing changes). */
+  /** Adds `n` (> 0); returns the previous count or -1 past the maximum (nothing changes). */
   release(n: number): number {
     const old = this.count;
-    if (n <= 0 || old + n > this.maximum) return -1;
+    if (old + n > this.maximum) return -1;
     this.count = old + n;
     this.satisfyWaiters();
     return old;
@@ -483,7 +490,7 @@ export class Namespace {
    * reported with `missingIn`/`missingName` (where a create would put it);
    * a missing directory on the way is OBJECT_PATH_NOT_FOUND (an NTSTATUS).
    */
-  resolve(path: string, start: NtObject = this.root): Resolved | number {
+  resolve(path: string, start: NtObject = this.root, caseInsensitive = true): Resolved | number {
     let parts = path.split("\\").filter((s) => s !== "");
     if (start === this.root && !path.startsWith("\\")) return STATUS.OBJECT_PATH_SYNTAX_BAD;
     let cur: NtObject = start;
@@ -491,7 +498,7 @@ export class Namespace {
     while (parts.length > 0) {
       if (cur instanceof DeviceObject) return { object: cur, rest: parts.join("\\") };
       if (!(cur instanceof ObjectDirectory)) return STATUS.OBJECT_TYPE_MISMATCH;
-      const next = cur.lookup(parts[0]);
+      const next = cur.lookup(parts[0], caseInsensitive);
       if (next === undefined) {
         if (parts.length === 1) {
           return { object: cur, rest: "", missingIn: cur, missingName: parts[0] };

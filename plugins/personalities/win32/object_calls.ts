@@ -27,6 +27,8 @@ import { nt, STATUS } from "./ntstatus.ts";
 
 /** STATUS_OBJECT_NAME_EXISTS: a create that opened an existing named object (success). */
 export const OBJECT_NAME_EXISTS = 0x4000_0000;
+/** OBJ_CASE_INSENSITIVE: names compare without case. */
+const OBJ_CASE_INSENSITIVE = 0x40;
 /** PROCESS_DUP_HANDLE. */
 const PROCESS_DUP_HANDLE = 0x40;
 
@@ -120,19 +122,20 @@ export function createObject(
   openOnly = false,
 ): number {
   const w = win32Of(ex, t);
-  let name = "", inherit = false, existed = false;
+  let name = "", inherit = false, existed = false, caseless = false;
   if (a[2] !== 0) {
     const oa = readObjectAttributes(api, t.process, a[2]);
     if (typeof oa === "number") return nt(oa);
     name = oa.name;
     inherit = (oa.attributes & OBJ_INHERIT) !== 0;
+    caseless = (oa.attributes & OBJ_CASE_INSENSITIVE) !== 0;
   }
   let obj: NtObject;
   if (name === "") {
     if (openOnly) return nt(STATUS.OBJECT_NAME_INVALID);
     obj = make();
   } else {
-    const r = ex.ns.resolve(name);
+    const r = ex.ns.resolve(name, ex.ns.root, caseless);
     if (typeof r === "number") return nt(r);
     if (r.missingIn === undefined) {
       if (r.object.type !== type) return nt(STATUS.OBJECT_TYPE_MISMATCH);
@@ -141,7 +144,7 @@ export function createObject(
     } else {
       if (openOnly) return nt(STATUS.OBJECT_NAME_NOT_FOUND);
       obj = make();
-      const st = r.missingIn.insert(r.missingName!, obj);
+      const st = r.missingIn.insert(r.missingName!, obj, caseless);
       if (st !== STATUS.SUCCESS) return nt(st);
     }
   }
@@ -245,6 +248,7 @@ export function ntOpenSemaphore(t: Thread, api: KernelApi, ex: Executive): numbe
 export function ntReleaseSemaphore(t: Thread, api: KernelApi, ex: Executive): number {
   const o = objectOf(win32Of(ex, t), t.regs[10], "Semaphore", 0x2);
   if (typeof o === "number") return nt(o);
+  if ((t.regs[11] | 0) <= 0) return nt(STATUS.INVALID_PARAMETER);
   const prev = (o as SemaphoreObject).release(t.regs[11] | 0);
   if (prev < 0) return nt(STATUS.SEMAPHORE_LIMIT_EXCEEDED);
   return previous(t, api, t.regs[12] >>> 0, prev);

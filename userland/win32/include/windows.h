@@ -301,4 +301,68 @@ LPVOID WINAPI HeapReAlloc(HANDLE heap, DWORD flags, LPVOID p, SIZE_T n);
 BOOL WINAPI HeapFree(HANDLE heap, DWORD flags, LPVOID p);
 #define HEAP_ZERO_MEMORY 0x8
 
+/* ---- synchronisation (kernel32/sync.c) ---- */
+#define WAIT_ABANDONED 0x80
+#define WAIT_ABANDONED_0 0x80
+#define WAIT_IO_COMPLETION 0xC0
+#define MAXIMUM_WAIT_OBJECTS 64
+#define ERROR_NOT_OWNER 288
+#define ERROR_TOO_MANY_POSTS 298
+#define SYNCHRONIZE 0x00100000
+#define EVENT_MODIFY_STATE 0x0002
+#define EVENT_ALL_ACCESS 0x1F0003
+#define MUTEX_MODIFY_STATE 0x0001
+#define MUTEX_ALL_ACCESS 0x1F0001
+#define SEMAPHORE_MODIFY_STATE 0x0002
+#define SEMAPHORE_ALL_ACCESS 0x1F0003
+#define TIMER_QUERY_STATE 0x0001
+#define TIMER_MODIFY_STATE 0x0002
+#define TIMER_ALL_ACCESS 0x1F0003
+
+typedef LONG *LPLONG;
+typedef struct _RTL_CRITICAL_SECTION_DEBUG *PRTL_CRITICAL_SECTION_DEBUG;
+/* NT's layout: LockCount is -1 when free and counts entries beyond the
+ * first; OwningThread holds the owner's thread id. */
+typedef struct _RTL_CRITICAL_SECTION {
+  PRTL_CRITICAL_SECTION_DEBUG DebugInfo;
+  LONG LockCount;
+  LONG RecursionCount;
+  HANDLE OwningThread;
+  HANDLE LockSemaphore;
+  ULONG_PTR SpinCount;
+} RTL_CRITICAL_SECTION, *PRTL_CRITICAL_SECTION, CRITICAL_SECTION, *PCRITICAL_SECTION,
+    *LPCRITICAL_SECTION;
+typedef void (CALLBACK *PTIMERAPCROUTINE)(LPVOID arg, DWORD low, DWORD high);
+
+HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES sa, BOOL manualReset, BOOL initialState,
+                           LPCSTR name);
+HANDLE WINAPI OpenEventA(DWORD access, BOOL inherit, LPCSTR name);
+BOOL WINAPI SetEvent(HANDLE h);
+BOOL WINAPI ResetEvent(HANDLE h);
+BOOL WINAPI PulseEvent(HANDLE h);
+HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES sa, BOOL initialOwner, LPCSTR name);
+HANDLE WINAPI OpenMutexA(DWORD access, BOOL inherit, LPCSTR name);
+BOOL WINAPI ReleaseMutex(HANDLE h);
+HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG maximum, LPCSTR name);
+HANDLE WINAPI OpenSemaphoreA(DWORD access, BOOL inherit, LPCSTR name);
+BOOL WINAPI ReleaseSemaphore(HANDLE h, LONG count, LPLONG previous);
+HANDLE WINAPI CreateWaitableTimerA(LPSECURITY_ATTRIBUTES sa, BOOL manualReset, LPCSTR name);
+HANDLE WINAPI OpenWaitableTimerA(DWORD access, BOOL inherit, LPCSTR name);
+BOOL WINAPI SetWaitableTimer(HANDLE h, const LARGE_INTEGER *due, LONG period,
+                             PTIMERAPCROUTINE routine, LPVOID arg, BOOL resume);
+BOOL WINAPI CancelWaitableTimer(HANDLE h);
+DWORD WINAPI WaitForMultipleObjects(DWORD count, const HANDLE *handles, BOOL waitAll, DWORD ms);
+DWORD WINAPI SignalObjectAndWait(HANDLE signal, HANDLE wait, DWORD ms, BOOL alertable);
+DWORD WINAPI SleepEx(DWORD ms, BOOL alertable);
+void WINAPI InitializeCriticalSection(LPCRITICAL_SECTION cs);
+BOOL WINAPI InitializeCriticalSectionAndSpinCount(LPCRITICAL_SECTION cs, DWORD spin);
+void WINAPI EnterCriticalSection(LPCRITICAL_SECTION cs);
+BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION cs);
+void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION cs);
+void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION cs);
+LONG WINAPI InterlockedIncrement(LONG volatile *addend);
+LONG WINAPI InterlockedDecrement(LONG volatile *addend);
+LONG WINAPI InterlockedExchange(LONG volatile *target, LONG value);
+LONG WINAPI InterlockedCompareExchange(LONG volatile *dest, LONG exchange, LONG comparand);
+
 #endif
