@@ -70,6 +70,9 @@ export function createWin32Personality(
       if (w !== null) w.object.exitStatus = FAULT_EXIT;
       api.exit(t, FAULT_EXIT);
     },
+    onThreadExit(t: Thread): void {
+      for (const hook of ex.threadExitHooks) hook(t);
+    },
     onExit: (p: Process) => releaseWin32(ex, p),
     onExecAway: (p: Process) => releaseWin32(ex, p),
   };
