@@ -68,6 +68,10 @@ export const NATIVE_CALL_NAMES: readonly string[] = [
   "NtStrataUnloadDll", // 49
   "NtStrataConsoleMode", // 50
   "NtStrataQueryName", // 51
+  "NtSuspendThread", // 52
+  "NtQueryInformationThread", // 53
+  "NtOpenThread", // 54
+  "NtSetInformationThread", // 55
 ];
 
 /** Number of a native call by name (-1 if unknown). */

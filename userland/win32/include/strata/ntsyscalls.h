@@ -59,7 +59,11 @@
 #define NTSYS_NtStrataUnloadDll 49
 #define NTSYS_NtStrataConsoleMode 50
 #define NTSYS_NtStrataQueryName 51
+#define NTSYS_NtSuspendThread 52
+#define NTSYS_NtQueryInformationThread 53
+#define NTSYS_NtOpenThread 54
+#define NTSYS_NtSetInformationThread 55
 
-#define NTSYS_COUNT 52
+#define NTSYS_COUNT 56
 
 #endif
