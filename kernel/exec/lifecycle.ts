@@ -257,8 +257,19 @@ export class ProcessLifecycle {
   exitThread(t: Thread, code: number): number {
     const p = t.process;
     if (p.liveThreads <= 1) return this.exit(t, code);
+    this.#threadEnds(p.personality as Personality | null, t);
     this.#d.table.retireThread(t);
     return NO_RESULT;
+  }
+
+  /** Runs the personality's onThreadExit for `t` (a throw is logged). */
+  #threadEnds(pers: Personality | null, t: Thread): void {
+    if (pers?.onThreadExit === undefined) return;
+    try {
+      pers.onThreadExit(t);
+    } catch (e) {
+      this.#d.log(`onThreadExit threw: ${errorText(e)}`);
+    }
   }
 
   /** exit: terminates the process of `t` with `code & 255`. */
@@ -268,7 +279,8 @@ export class ProcessLifecycle {
   }
 
   /**
-   * Ends `p`: the personality's onExit, descriptors closed, memory freed,
+   * Ends `p`: the personality's onThreadExit for each live thread and its
+   * onExit, descriptors closed, memory freed,
    * zombie, parent notified (or reaped at once when the parent ignores
    * SIGCHLD). Init's end halts the machine.
    */
@@ -277,6 +289,9 @@ export class ProcessLifecycle {
     const d = this.#d;
     const pers = p.personality as Personality | null;
     if (pers !== null) {
+      for (const t of [...p.threads]) {
+        if (t.state !== TaskState.ZOMBIE) this.#threadEnds(pers, t);
+      }
       try {
         pers.onExit?.(p);
       } catch (e) {

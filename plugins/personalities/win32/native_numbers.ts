@@ -68,16 +68,20 @@ export const NATIVE_CALL_NAMES: readonly string[] = [
   "NtStrataUnloadDll", // 49
   "NtStrataConsoleMode", // 50
   "NtStrataQueryName", // 51
-  "NtPulseEvent", // 52
-  "NtSignalAndWaitForSingleObject", // 53
-  "NtCreateTimer", // 54
-  "NtOpenTimer", // 55
-  "NtSetTimer", // 56
-  "NtCancelTimer", // 57
-  "NtCreateKeyedEvent", // 58
-  "NtOpenKeyedEvent", // 59
-  "NtWaitForKeyedEvent", // 60
-  "NtReleaseKeyedEvent", // 61
+  "NtSuspendThread", // 52
+  "NtQueryInformationThread", // 53
+  "NtOpenThread", // 54
+  "NtSetInformationThread", // 55
+  "NtPulseEvent", // 56
+  "NtSignalAndWaitForSingleObject", // 57
+  "NtCreateTimer", // 58
+  "NtOpenTimer", // 59
+  "NtSetTimer", // 60
+  "NtCancelTimer", // 61
+  "NtCreateKeyedEvent", // 62
+  "NtOpenKeyedEvent", // 63
+  "NtWaitForKeyedEvent", // 64
+  "NtReleaseKeyedEvent", // 65
 ];
 
 /** Number of a native call by name (-1 if unknown). */

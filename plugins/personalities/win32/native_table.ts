@@ -33,10 +33,18 @@ import {
   ntOpenProcess,
   ntQueryInformationProcess,
   ntQuerySystemInformation,
-  ntResumeThread,
   ntTerminateProcess,
-  ntTerminateThread,
 } from "./process_calls.ts";
+import {
+  ntCreateThreadEx,
+  ntOpenThread,
+  ntQueryInformationThread,
+  ntResumeThread,
+  ntSetInformationThread,
+  ntSuspendThread,
+  ntTerminateThread,
+  suspendedAtEntry,
+} from "./thread_calls.ts";
 import {
   ntDelayExecution,
   ntQueryPerformanceCounter,
@@ -234,8 +242,8 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "partial",
     "FileFsDeviceInformation only (GetFileType).",
   ),
-  row("NtResumeThread", ntResumeThread, "partial", "Resumes a CREATE_SUSPENDED first thread."),
-  row("NtTerminateThread", ntTerminateThread, "partial", "The calling thread only."),
+  row("NtResumeThread", ntResumeThread, "full", ""),
+  row("NtTerminateThread", ntTerminateThread, "full", ""),
   row(
     "NtQuerySystemInformation",
     ntQuerySystemInformation,
@@ -272,7 +280,12 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "none",
     "Not implemented: sections and views are not built yet.",
   ),
-  row("NtCreateThreadEx", null, "none", "Not implemented: one thread per Win32 process for now."),
+  row(
+    "NtCreateThreadEx",
+    ntCreateThreadEx,
+    "partial",
+    "Threads of the caller's own process only; AttributeList is not read (ids via NtQueryInformationThread).",
+  ),
   row("NtYieldExecution", ntYieldExecution, "full", ""),
   row(
     "NtStrataLoadDll",
@@ -297,6 +310,20 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     ntStrataQueryName,
     "full",
     "Strata: the computer name (the host name) or the user name.",
+  ),
+  row("NtSuspendThread", ntSuspendThread, "full", ""),
+  row(
+    "NtQueryInformationThread",
+    ntQueryInformationThread,
+    "partial",
+    "ThreadBasicInformation only.",
+  ),
+  row("NtOpenThread", ntOpenThread, "full", "Win32 threads."),
+  row(
+    "NtSetInformationThread",
+    ntSetInformationThread,
+    "partial",
+    "ThreadZeroTlsCell only.",
   ),
   row(
     "NtPulseEvent",
@@ -350,7 +377,9 @@ export function buildNativeArrays(ex: Executive) {
       throw new Error(`native call ${i} is ${NATIVE_CALL_NAMES[i]}, not ${r.name}`);
     }
     const h = r.handler;
-    syscalls.push(h === null ? undefined : (t, api) => h(t, api, ex));
+    syscalls.push(
+      h === null ? undefined : (t, api) => suspendedAtEntry(t, api) || h(t, api, ex),
+    );
     syscallNames.push(r.name);
     syscallSupport.push(
       r.support === "full"

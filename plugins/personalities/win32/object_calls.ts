@@ -11,7 +11,7 @@
 
 import type { KernelApi, Thread } from "../../../kernel/api.ts";
 import { nargs, OBJ_INHERIT, readObjectAttributes } from "./args.ts";
-import { objectOf, win32Of } from "./context.ts";
+import { callerThread, objectOf, win32Of } from "./context.ts";
 import type { Executive } from "./executive.ts";
 import { DUPLICATE, duplicateHandle, HANDLE_FLAG } from "./handles.ts";
 import {
@@ -57,7 +57,7 @@ export function ntDuplicateObject(t: Thread, api: KernelApi, ex: Executive): num
   let h: number;
   if (a[1] >= 0xffff_fffe) {
     if (dst === null) return STATUS.SUCCESS;
-    const o: NtObject = a[1] === 0xffff_ffff ? src.object : src.thread;
+    const o: NtObject = a[1] === 0xffff_ffff ? src.object : callerThread(src);
     const access = a[6] & DUPLICATE.SAME_ACCESS ? 0x1f_ffff : mapGenericAccess(o.type, a[4]);
     h = dst.handles.insert(o, access, (a[5] & OBJ_INHERIT) ? HANDLE_FLAG.INHERIT : 0);
   } else {

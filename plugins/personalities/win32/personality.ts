@@ -27,7 +27,10 @@ import { buildNativeArrays } from "./native_table.ts";
 import { NATIVE_CALL_NAMES } from "./native_numbers.ts";
 import { ntFromK, STATUS } from "./ntstatus.ts";
 import { ThreadObject } from "./objects.ts";
+import { catchCtrlSignals, deliverCtrl } from "./console_ctrl.ts";
+import { threadEnded } from "./thread_calls.ts";
 import { abandonMutants } from "./ob.ts";
+import { syncThreadEnded } from "./sync_calls.ts";
 import { buildPebRegion, PEB_BASE, PEB_REGION, TEB_ADDR, WIN32_STACK_TOP } from "./peb.ts";
 
 /** STATUS_INVALID_SYSTEM_SERVICE: a number beyond the table. */
@@ -46,13 +49,15 @@ export function createWin32Personality(
   shares: string[] = [],
 ): Personality & { readonly executive: Executive } {
   const ex = new Executive(api, shares);
+  ex.threadExitHooks.push((t) => threadEnded(ex, t));
+  ex.threadExitHooks.push(syncThreadEnded);
   const arrays = buildNativeArrays(ex);
   return {
     name: "win32",
     executive: ex,
     ...arrays,
     mapStatus: (status: number) => ntFromK(status) | 0,
-    deliverSignal: () => false,
+    deliverSignal: (t, sig) => deliverCtrl(ex, t, sig),
     checkBinary: looksLikePe32,
     loadBinary: (bytes, path, loader) =>
       loadWin32Image(ex, bytes, path, {
@@ -70,6 +75,9 @@ export function createWin32Personality(
       const w = ex.data(t.process);
       if (w !== null) w.object.exitStatus = FAULT_EXIT;
       api.exit(t, FAULT_EXIT);
+    },
+    onThreadExit(t: Thread): void {
+      for (const hook of ex.threadExitHooks) hook(t);
     },
     onExit: (p: Process) => releaseWin32(ex, p),
     onExecAway: (p: Process) => releaseWin32(ex, p),
@@ -140,6 +148,7 @@ export function setupWin32Process(
   ex.pending = null;
   const pobj = ex.processObject(p);
   const w = new Win32Process(pobj, new ThreadObject(pobj, t), set);
+  w.thread.teb = TEB_ADDR;
   if (pending?.inherit) w.handles.inheritFrom(pending.inherit);
   const std = (pending?.std ?? ex.stdFromFds(p)).map((s) => {
     if (s === null) return 0;
@@ -173,6 +182,8 @@ export function setupWin32Process(
   set.space = ex.runtimeSpace(p);
   if (pending !== null) { for (const fd of api.fdList(p)) api.fdClose(p, fd); }
   p.pdata = w;
+  t.pdata = w.thread;
+  catchCtrlSignals(ex, p);
   // A Win32 parent never waits the Unix way: its children are reaped at exit.
   api.setSigAction(p, 17, { handler: 1, flags: 0, maskLo: 0, maskHi: 0, restorer: 0 });
   t.regs.fill(0);
@@ -191,6 +202,7 @@ function releaseWin32(ex: Executive, p: Process): void {
   abandonMutants(p, null);
   w.handles.closeAll();
   p.pdata = null;
+  for (const t of p.threads) if (t.pdata === w.thread) t.pdata = null;
   w.thread.dereference();
   w.object.dereference();
 }

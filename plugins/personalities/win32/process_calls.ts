@@ -2,8 +2,8 @@
  * Process and thread native calls: NtCreateUserProcess (a PE image starts
  * a Win32 process, an ELF image a Unix one whose descriptors 0/1/2 are the
  * standard handles), NtTerminateProcess, NtQueryInformationProcess
- * (ProcessBasicInformation), NtOpenProcess, NtResumeThread (CREATE_SUSPENDED
- * is a stopped process until then), NtTerminateThread and
+ * (ProcessBasicInformation), NtOpenProcess (CREATE_SUSPENDED is a stopped
+ * process until NtResumeThread, thread_calls.ts) and
  * NtQuerySystemInformation (SystemProcessInformation, for tasklist).
  *
  * @module
@@ -31,7 +31,7 @@ export const PROCESS_ACCESS = {
 const INHERIT_HANDLES = 0x4;
 /** THREAD_CREATE_FLAGS_CREATE_SUSPENDED. */
 const CREATE_SUSPENDED = 0x1;
-const SIGKILL = 9, SIGCONT = 18, SIGSTOP = 19;
+const SIGKILL = 9, SIGSTOP = 19;
 
 /** The parameters block as the caller wrote it. */
 interface Params {
@@ -210,6 +210,7 @@ function finishCreate(
   const ht = w.handles.insert(tobj, mapGenericAccess("Thread", a[3] || 0x1f_ffff));
   if (suspended) {
     tobj.suspendCount = 1;
+    tobj.stoppedProcess = true;
     api.kill(null, child.pid, SIGSTOP);
   }
   api.writeU32(t.process, a[0], hp);
@@ -298,32 +299,6 @@ export function ntOpenProcess(t: Thread, api: KernelApi, ex: Executive): number 
     return nt(STATUS.ACCESS_VIOLATION);
   }
   return STATUS.SUCCESS;
-}
-
-/** NtResumeThread(ThreadHandle, PreviousSuspendCount*): the count reaching 0 starts the process. */
-export function ntResumeThread(t: Thread, api: KernelApi, ex: Executive): number {
-  const o = objectOf(win32Of(ex, t), t.regs[10], "Thread", 0x2);
-  if (typeof o === "number") return nt(o);
-  const th = o as ThreadObject;
-  const prev = th.suspendCount;
-  if (prev > 0 && --th.suspendCount === 0) api.kill(null, th.owner.process.pid, SIGCONT);
-  const out = t.regs[11] >>> 0;
-  if (out !== 0 && !api.writeU32(t.process, out, prev)) return nt(STATUS.ACCESS_VIOLATION);
-  return STATUS.SUCCESS;
-}
-
-/** NtTerminateThread(ThreadHandle, ExitStatus): the caller's own thread (-2 or 0) ends. */
-export function ntTerminateThread(t: Thread, api: KernelApi, ex: Executive): number {
-  const h = t.regs[10] >>> 0;
-  const w = win32Of(ex, t);
-  if (h !== 0 && h !== 0xffff_fffe) {
-    const o = objectOf(w, h, "Thread", 0x1);
-    if (typeof o === "number") return nt(o);
-    if ((o as ThreadObject).thread !== t) return nt(STATUS.NOT_IMPLEMENTED);
-  }
-  const code = t.regs[11] >>> 0;
-  if (t.process.liveThreads <= 1) w.object.exitStatus = code;
-  return api.exitThread(t, code);
 }
 
 /** SYSTEM_PROCESS_INFORMATION record size (32-bit) and thread record size. */

@@ -9,6 +9,8 @@
  *   executive's own keyed event (as NT's \KernelObjects\CritSecOutOfMemoryEvent
  *   serves a NULL handle): critical sections wait there, keyed by their
  *   address;
+ * - {@link syncThreadEnded}, the executive's thread-exit hook of this part:
+ *   the thread's mutexes are abandoned and its pending wait dropped;
  * - NtSignalAndWaitForSingleObject: signals an event, semaphore or mutant
  *   and waits on a second object, the signal done once across the wait's
  *   restarts.
@@ -21,11 +23,11 @@ import { nargs, readI64 } from "./args.ts";
 import { objectOf, win32Of } from "./context.ts";
 import type { Executive } from "./executive.ts";
 import { FILETIME_UNIX_EPOCH } from "./file_info.ts";
-import { EventObject, MutantObject, SemaphoreObject } from "./ob.ts";
+import { abandonMutants, EventObject, MutantObject, SemaphoreObject } from "./ob.ts";
 import { createObject } from "./object_calls.ts";
 import { nt, STATUS } from "./ntstatus.ts";
 import { KeyedEventObject, TimerObject } from "./sync_objects.ts";
-import { deadlineOf, inParkedWait, waitForObjects, waitObjects } from "./wait_calls.ts";
+import { deadlineOf, dropWait, inParkedWait, waitForObjects, waitObjects } from "./wait_calls.ts";
 
 /** STATUS_INVALID_PARAMETER_1: an odd key. */
 const INVALID_PARAMETER_1 = 0xc000_00ef;
@@ -195,4 +197,10 @@ export function ntSignalAndWaitForSingleObject(t: Thread, api: KernelApi, ex: Ex
     signalObject(t, ex, t.regs[10] >>> 0, false);
   }
   return waitForObjects(t, api, objs, false, t.regs[13] >>> 0);
+}
+
+/** Thread-exit hook: abandons the mutexes `t` owns and drops its pending wait. */
+export function syncThreadEnded(t: Thread): void {
+  abandonMutants(t.process, t);
+  dropWait(t);
 }

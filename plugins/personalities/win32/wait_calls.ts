@@ -68,6 +68,12 @@ function park(t: Thread, api: KernelApi, wb: WaitBlock): number {
   return d >= 0 ? api.blockMany(t, qs, d) : api.blockMany(t, qs);
 }
 
+/** Drops the wait block of a thread that ends while waiting. */
+export function dropWait(t: Thread): void {
+  const wb = pending.get(t);
+  if (wb !== undefined) finish(t, wb, 0);
+}
+
 /** True when `t` is back in a call that parked in a wait (not a fresh call). */
 export function inParkedWait(t: Thread): boolean {
   return t.restartState === PARKED && pending.has(t);

@@ -301,6 +301,41 @@ LPVOID WINAPI HeapReAlloc(HANDLE heap, DWORD flags, LPVOID p, SIZE_T n);
 BOOL WINAPI HeapFree(HANDLE heap, DWORD flags, LPVOID p);
 #define HEAP_ZERO_MEMORY 0x8
 
+/* ---- threads, thread-local storage, console control handlers (kernel32/thread.c) ---- */
+typedef DWORD(WINAPI *LPTHREAD_START_ROUTINE)(LPVOID param);
+typedef BOOL(WINAPI *PHANDLER_ROUTINE)(DWORD event);
+#define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000
+#define THREAD_TERMINATE 0x0001
+#define THREAD_SUSPEND_RESUME 0x0002
+#define THREAD_SET_INFORMATION 0x0020
+#define THREAD_QUERY_INFORMATION 0x0040
+#define THREAD_QUERY_LIMITED_INFORMATION 0x0800
+#define THREAD_ALL_ACCESS 0x1fffff
+#ifndef SYNCHRONIZE
+#define SYNCHRONIZE 0x00100000
+#endif
+#define TLS_OUT_OF_INDEXES ((DWORD)0xFFFFFFFF)
+#define ERROR_NO_MORE_ITEMS 259
+#define ERROR_SIGNAL_REFUSED 156
+#define CTRL_C_EVENT 0
+#define CTRL_BREAK_EVENT 1
+#define STATUS_CONTROL_C_EXIT ((DWORD)0xC000013A)
+HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES sa, SIZE_T stack, LPTHREAD_START_ROUTINE start,
+                           LPVOID arg, DWORD flags, LPDWORD tid);
+void WINAPI ExitThread(DWORD code) __attribute__((noreturn));
+BOOL WINAPI TerminateThread(HANDLE h, DWORD code);
+DWORD WINAPI SuspendThread(HANDLE h);
+BOOL WINAPI GetExitCodeThread(HANDLE h, LPDWORD code);
+DWORD WINAPI GetThreadId(HANDLE h);
+HANDLE WINAPI OpenThread(DWORD access, BOOL inherit, DWORD tid);
+HANDLE WINAPI GetCurrentThread(void);
+DWORD WINAPI GetCurrentThreadId(void);
+BOOL WINAPI SwitchToThread(void);
+DWORD WINAPI TlsAlloc(void);
+LPVOID WINAPI TlsGetValue(DWORD index);
+BOOL WINAPI TlsSetValue(DWORD index, LPVOID value);
+BOOL WINAPI TlsFree(DWORD index);
+BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE handler, BOOL add);
 /* ---- synchronisation (kernel32/sync.c) ---- */
 #define WAIT_ABANDONED 0x80
 #define WAIT_ABANDONED_0 0x80
@@ -308,7 +343,9 @@ BOOL WINAPI HeapFree(HANDLE heap, DWORD flags, LPVOID p);
 #define MAXIMUM_WAIT_OBJECTS 64
 #define ERROR_NOT_OWNER 288
 #define ERROR_TOO_MANY_POSTS 298
+#ifndef SYNCHRONIZE
 #define SYNCHRONIZE 0x00100000
+#endif
 #define EVENT_MODIFY_STATE 0x0002
 #define EVENT_ALL_ACCESS 0x1F0003
 #define MUTEX_MODIFY_STATE 0x0001

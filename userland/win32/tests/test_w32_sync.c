@@ -286,6 +286,107 @@ static void interlocked(void) {
   CHECK("InterlockedDecrement below 0", InterlockedDecrement(&v), -1, -1);
 }
 
+/* ---- with threads ---- */
+
+static CRITICAL_SECTION counterLock;
+static LONG counter, atomicCounter;
+static HANDLE waitAllEvents[2], pulseEvent, abandonMutex, handoff;
+
+static DWORD WINAPI cs_worker(LPVOID arg) {
+  (void)arg;
+  for (int i = 0; i < 200; i++) {
+    EnterCriticalSection(&counterLock);
+    LONG v = counter;
+    if (i % 8 == 0) SwitchToThread(); /* let another thread find the section taken */
+    counter = v + 1;
+    LeaveCriticalSection(&counterLock);
+    InterlockedIncrement(&atomicCounter);
+  }
+  return 0;
+}
+
+static DWORD WINAPI wait_all_worker(LPVOID arg) {
+  (void)arg;
+  return WaitForMultipleObjects(2, waitAllEvents, TRUE, 10000);
+}
+
+static DWORD WINAPI pulse_worker(LPVOID arg) {
+  (void)arg;
+  return WaitForSingleObject(pulseEvent, 10000);
+}
+
+static DWORD WINAPI abandon_worker(LPVOID arg) {
+  (void)arg;
+  return WaitForSingleObject(abandonMutex, INFINITE); /* and ends holding it */
+}
+
+static DWORD WINAPI handoff_worker(LPVOID arg) {
+  (void)arg;
+  DWORD r = WaitForSingleObject(handoff, 10000);
+  ReleaseMutex(handoff);
+  return r;
+}
+
+static DWORD exit_code(HANDLE thread) {
+  DWORD code = 999;
+  WaitForSingleObject(thread, INFINITE);
+  GetExitCodeThread(thread, &code);
+  CloseHandle(thread);
+  return code;
+}
+
+static void threads(void) {
+  HANDLE t[4];
+  InitializeCriticalSection(&counterLock);
+  for (int i = 0; i < 4; i++) t[i] = CreateThread(NULL, 0, cs_worker, NULL, 0, NULL);
+  CHECK("wait all four workers", WaitForMultipleObjects(4, t, TRUE, INFINITE), WAIT_OBJECT_0, -1);
+  for (int i = 0; i < 4; i++) CloseHandle(t[i]);
+  CHECK("counter under the critical section", counter, 800, -1);
+  CHECK("interlocked counter", atomicCounter, 800, -1);
+  CHECK("section free at the end", counterLock.LockCount, -1, -1);
+  DeleteCriticalSection(&counterLock);
+
+  waitAllEvents[0] = CreateEventA(NULL, FALSE, FALSE, NULL);
+  waitAllEvents[1] = CreateEventA(NULL, FALSE, FALSE, NULL);
+  HANDLE w = CreateThread(NULL, 0, wait_all_worker, NULL, 0, NULL);
+  SetEvent(waitAllEvents[0]);
+  Sleep(100);
+  CHECK("wait-all thread still waits with one of two set", WaitForSingleObject(w, 0), WAIT_TIMEOUT, -1);
+  CHECK("the set event is not taken", WaitForSingleObject(waitAllEvents[0], 0), WAIT_OBJECT_0, -1);
+  SetEvent(waitAllEvents[0]);
+  SetEvent(waitAllEvents[1]);
+  CHECK("wait-all thread result", exit_code(w), WAIT_OBJECT_0, -1);
+  CHECK("wait all took the first", WaitForSingleObject(waitAllEvents[0], 0), WAIT_TIMEOUT, -1);
+  CHECK("wait all took the second", WaitForSingleObject(waitAllEvents[1], 0), WAIT_TIMEOUT, -1);
+
+  pulseEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+  HANDLE p1 = CreateThread(NULL, 0, pulse_worker, NULL, 0, NULL);
+  HANDLE p2 = CreateThread(NULL, 0, pulse_worker, NULL, 0, NULL);
+  Sleep(200);
+  CHECK("PulseEvent with two waiters", PulseEvent(pulseEvent), 1, -1);
+  CHECK("manual event left reset", WaitForSingleObject(pulseEvent, 0), WAIT_TIMEOUT, -1);
+  CHECK("first waiter released", exit_code(p1), WAIT_OBJECT_0, -1);
+  CHECK("second waiter released", exit_code(p2), WAIT_OBJECT_0, -1);
+
+  abandonMutex = CreateMutexA(NULL, FALSE, NULL);
+  CHECK("thread ends holding the mutex", exit_code(CreateThread(NULL, 0, abandon_worker, NULL, 0, NULL)), WAIT_OBJECT_0, -1);
+  CHECK("wait on the mutex: abandoned", WaitForSingleObject(abandonMutex, 0), WAIT_ABANDONED, -1);
+  CHECK("ReleaseMutex", ReleaseMutex(abandonMutex), 1, -1);
+
+  handoff = CreateMutexA(NULL, TRUE, NULL);
+  HANDLE h = CreateThread(NULL, 0, handoff_worker, NULL, 0, NULL);
+  Sleep(100);
+  ReleaseMutex(handoff);
+  CHECK("released mutex goes to the waiter", WaitForSingleObject(handoff, 10000), WAIT_OBJECT_0, -1);
+  ReleaseMutex(handoff);
+  CHECK("waiter's result", exit_code(h), WAIT_OBJECT_0, -1);
+  CloseHandle(handoff);
+  CloseHandle(abandonMutex);
+  CloseHandle(pulseEvent);
+  CloseHandle(waitAllEvents[0]);
+  CloseHandle(waitAllEvents[1]);
+}
+
 int main(int argc, char **argv) {
   if (argc >= 4 && !strcmp(argv[1], "child")) return child(argv);
   GetModuleFileNameA(NULL, self, sizeof self);
@@ -296,6 +397,7 @@ int main(int argc, char **argv) {
   waits();
   critical_sections();
   interlocked();
+  threads();
   printf("failures: %d\n", failures);
   return failures;
 }

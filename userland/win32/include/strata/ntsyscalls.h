@@ -59,17 +59,21 @@
 #define NTSYS_NtStrataUnloadDll 49
 #define NTSYS_NtStrataConsoleMode 50
 #define NTSYS_NtStrataQueryName 51
-#define NTSYS_NtPulseEvent 52
-#define NTSYS_NtSignalAndWaitForSingleObject 53
-#define NTSYS_NtCreateTimer 54
-#define NTSYS_NtOpenTimer 55
-#define NTSYS_NtSetTimer 56
-#define NTSYS_NtCancelTimer 57
-#define NTSYS_NtCreateKeyedEvent 58
-#define NTSYS_NtOpenKeyedEvent 59
-#define NTSYS_NtWaitForKeyedEvent 60
-#define NTSYS_NtReleaseKeyedEvent 61
+#define NTSYS_NtSuspendThread 52
+#define NTSYS_NtQueryInformationThread 53
+#define NTSYS_NtOpenThread 54
+#define NTSYS_NtSetInformationThread 55
+#define NTSYS_NtPulseEvent 56
+#define NTSYS_NtSignalAndWaitForSingleObject 57
+#define NTSYS_NtCreateTimer 58
+#define NTSYS_NtOpenTimer 59
+#define NTSYS_NtSetTimer 60
+#define NTSYS_NtCancelTimer 61
+#define NTSYS_NtCreateKeyedEvent 62
+#define NTSYS_NtOpenKeyedEvent 63
+#define NTSYS_NtWaitForKeyedEvent 64
+#define NTSYS_NtReleaseKeyedEvent 65
 
-#define NTSYS_COUNT 62
+#define NTSYS_COUNT 66
 
 #endif
