@@ -16,7 +16,7 @@ const binary = await buildNtFuzz();
 let failures = 0, faulted = 0;
 const t0 = performance.now();
 for (let seed = 1; seed <= seeds; seed++) {
-  const r = await runNtFuzz(binary, rounds, calls, seed, rounds * calls * 20_000);
+  const r = await runNtFuzz(binary, rounds, calls, seed, rounds * calls * 20_000, 600_000);
   const errors = r.log.filter((l) => /kernel error/.test(l));
   const m = /ntfuzz: (\d+) rounds, (\d+) completed, (\d+) faulted, (\d+) other/.exec(r.output);
   if (errors.length > 0 || r.status !== 0 || m === null || m[4] !== "0") {

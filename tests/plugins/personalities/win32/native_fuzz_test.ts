@@ -34,9 +34,11 @@ export async function runNtFuzz(
   calls: number,
   seed: number,
   maxCycles: number,
+  maxHostMs?: number,
 ): Promise<GuestResult> {
+  const cmd = `/tmp/ntfuzz.exe ${rounds} ${calls} ${seed}`;
   const sys = await boot(
-    guarded({ cmd: `/tmp/ntfuzz.exe ${rounds} ${calls} ${seed}`, maxCycles }),
+    guarded({ cmd, maxCycles, ...(maxHostMs === undefined ? {} : { maxHostMs }) }),
     { kind: "buffer" },
   );
   try {
