@@ -5,6 +5,7 @@
  * SetConsoleCtrlHandler handlers last-registered first; none returning TRUE,
  * or none at all, ends the process with STATUS_CONTROL_C_EXIT (the shell
  * sees its low byte, 0x3a); SetConsoleCtrlHandler(NULL, TRUE) ignores it.
+ * And the native calls' answers to bad arguments (the program checks them).
  */
 import assert from "node:assert/strict";
 import { runGuarded } from "../../../guest_guard.ts";
@@ -72,5 +73,24 @@ Deno.test({
   ignore: !present,
   async fn() {
     assert.equal(await ctrlC("ctrl-ignored"), "ignoring Ctrl+C\nstill running\nrc=0\n");
+  },
+});
+
+Deno.test({
+  name: "win32 threads: native calls with bad arguments answer NT's statuses",
+  ignore: !present,
+  async fn() {
+    const r = await runGuarded({
+      cmd: "test_w32_thread.exe child native",
+      maxCycles: 2e9,
+      maxHostMs: 60_000,
+    });
+    const out = r.output.replaceAll("\r", "");
+    assert.equal(r.status, 0, out);
+    assert.match(out, /^create: no start routine: c000000d$/m);
+    assert.match(out, /^suspend: an ended thread: c000004b$/m);
+    assert.match(out, /^open: unknown thread: c000000b$/m);
+    assert.match(out, /^exit status 1, teb set 1$/m);
+    assert.match(out, /^failures: 0$/m);
   },
 });
