@@ -336,5 +336,7 @@ LPVOID WINAPI TlsGetValue(DWORD index);
 BOOL WINAPI TlsSetValue(DWORD index, LPVOID value);
 BOOL WINAPI TlsFree(DWORD index);
 BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE handler, BOOL add);
+/* The console control thread's start routine (started by the system, as on Windows). */
+DWORD WINAPI CtrlRoutine(LPVOID event);
 
 #endif
