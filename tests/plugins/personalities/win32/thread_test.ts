@@ -5,6 +5,7 @@
  * SetConsoleCtrlHandler handlers last-registered first; none returning TRUE,
  * or none at all, ends the process with STATUS_CONTROL_C_EXIT (the shell
  * sees its low byte, 0x3a); SetConsoleCtrlHandler(NULL, TRUE) ignores it.
+ * Ctrl+\\ (SIGQUIT) stands for Ctrl+Break: event 1, never ignored.
  * And the native calls' answers to bad arguments (the program checks them).
  */
 import assert from "node:assert/strict";
@@ -23,7 +24,7 @@ const present = (() => {
  * Types `test_w32_thread.exe child MODE` at an interactive shell, ^C 200 ms
  * later, then `echo rc=$?`: the program's lines and the status line.
  */
-async function ctrlC(mode: string): Promise<string> {
+async function ctrlC(mode: string, key = "\x03"): Promise<string> {
   const r = await runGuarded({
     init: "/bin/sh",
     quantum: "1ms",
@@ -33,14 +34,14 @@ async function ctrlC(mode: string): Promise<string> {
       kind: "buffer",
       script: [
         { atMs: 1, data: `test_w32_thread.exe child ${mode}\n` },
-        { atMs: 200, data: "\x03" },
+        { atMs: 200, data: key },
         { atMs: 2500, data: "echo rc=$?\n" },
         { atMs: 2600, data: "exit\n" },
       ],
     },
   });
   assert.equal(r.status, 0);
-  return r.output.replaceAll("\r", "").replaceAll("^C", "").split("\n")
+  return r.output.replaceAll("\r", "").replaceAll("^C", "").replaceAll("^\\", "").split("\n")
     .filter((l) => !l.startsWith("# ")).join("\n");
 }
 
@@ -73,6 +74,20 @@ Deno.test({
   ignore: !present,
   async fn() {
     assert.equal(await ctrlC("ctrl-ignored"), "ignoring Ctrl+C\nstill running\nrc=0\n");
+  },
+});
+
+Deno.test({
+  name:
+    "win32 Ctrl+Break (Ctrl+\\): CTRL_BREAK_EVENT to the handlers; the ignore flag does not cover it",
+  ignore: !present,
+  async fn() {
+    assert.equal(
+      await ctrlC("ctrl-handled", "\x1c"),
+      "waiting for Ctrl+C\nhandler b: event 1, passes it on\nhandler a: event 1\n" +
+        "still running\nrc=0\n",
+    );
+    assert.equal(await ctrlC("ctrl-ignored", "\x1c"), "ignoring Ctrl+C\nrc=58\n");
   },
 });
 
