@@ -5,7 +5,7 @@
  * SetConsoleCtrlHandler handlers last-registered first; none returning TRUE,
  * or none at all, ends the process with STATUS_CONTROL_C_EXIT (the shell
  * sees its low byte, 0x3a); SetConsoleCtrlHandler(NULL, TRUE) ignores it.
- * Ctrl+\\ (SIGQUIT) stands for Ctrl+Break: event 1, never ignored.
+ * Ctrl+\ (SIGQUIT) stands for Ctrl+Break: event 1, never ignored.
  * And the native calls' answers to bad arguments (the program checks them).
  */
 import assert from "node:assert/strict";
