@@ -336,6 +336,8 @@ LPVOID WINAPI TlsGetValue(DWORD index);
 BOOL WINAPI TlsSetValue(DWORD index, LPVOID value);
 BOOL WINAPI TlsFree(DWORD index);
 BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE handler, BOOL add);
+/* The console control thread's start routine (started by the system, as on Windows). */
+DWORD WINAPI CtrlRoutine(LPVOID event);
 /* ---- synchronisation (kernel32/sync.c) ---- */
 #define WAIT_ABANDONED 0x80
 #define WAIT_ABANDONED_0 0x80

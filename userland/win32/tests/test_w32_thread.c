@@ -60,6 +60,18 @@ static DWORD WINAPI tls_worker(LPVOID arg) {
   return TlsGetValue(tls_index) == (LPVOID)77 ? 11 : 12;
 }
 
+static volatile HANDLE dup_seen;
+
+static DWORD WINAPI duplicates_self(LPVOID arg) {
+  (void)arg;
+  HANDLE h = NULL;
+  seen_tid = GetCurrentThreadId();
+  if (DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &h, 0, FALSE,
+                      DUPLICATE_SAME_ACCESS))
+    dup_seen = h;
+  return 0;
+}
+
 static DWORD WINAPI adds(LPVOID arg) {
   for (int i = 0; i < 100; i++) __atomic_fetch_add(&counter, (LONG)(size_t)arg, __ATOMIC_SEQ_CST);
   return (DWORD)(size_t)arg;
@@ -195,6 +207,27 @@ static void termination(void) {
   CloseHandle(o);
   CloseHandle(h);
   CHECK("OpenThread(0)", (LONG_PTR)OpenThread(THREAD_QUERY_INFORMATION, FALSE, 0), 0, ERROR_INVALID_PARAMETER);
+
+  h = CreateThread(NULL, 0, counts_once, NULL, CREATE_SUSPENDED, &tid);
+  o = OpenThread(THREAD_QUERY_INFORMATION, FALSE, tid);
+  CHECK("SuspendThread without THREAD_SUSPEND_RESUME", SuspendThread(o), -1 & 0xffffffffUL, ERROR_ACCESS_DENIED);
+  CHECK("ResumeThread without it", ResumeThread(o), -1 & 0xffffffffUL, ERROR_ACCESS_DENIED);
+  CHECK("TerminateThread without THREAD_TERMINATE", TerminateThread(o, 1), 0, ERROR_ACCESS_DENIED);
+  CloseHandle(o);
+  CHECK("SuspendThread of a process handle", SuspendThread(GetCurrentProcess()), -1 & 0xffffffffUL, ERROR_INVALID_HANDLE);
+  CHECK("GetExitCodeThread of a process handle", GetExitCodeThread(GetCurrentProcess(), &(DWORD){0}), 0, ERROR_INVALID_HANDLE);
+  ResumeThread(h);
+  WaitForSingleObject(h, INFINITE);
+  CloseHandle(h);
+  CHECK("GetExitCodeThread of a closed handle", GetExitCodeThread(h, &(DWORD){0}), 0, ERROR_INVALID_HANDLE);
+
+  h = CreateThread(NULL, 0, duplicates_self, NULL, 0, &tid);
+  WaitForSingleObject(h, INFINITE);
+  EXPECT("DuplicateHandle of GetCurrentThread() names the calling thread",
+         dup_seen != NULL && GetThreadId(dup_seen) == tid);
+  CHECK("that handle is signalled too", WaitForSingleObject(dup_seen, 0), WAIT_OBJECT_0, -1);
+  CloseHandle(dup_seen);
+  CloseHandle(h);
 }
 
 static void tls(void) {
@@ -272,7 +305,69 @@ static DWORD WINAPI returns_9_later(LPVOID arg) {
   return 9;
 }
 
+/* Native calls with bad arguments (run by the Strata test only: NT's own
+ * answers differ in places from Wine's, and the test names the statuses). */
+typedef LONG(WINAPI *create_fn)(PHANDLE, DWORD, PVOID, HANDLE, PVOID, PVOID, ULONG, SIZE_T,
+                                SIZE_T, SIZE_T, PVOID);
+typedef LONG(WINAPI *handle_ulong_fn)(HANDLE, PULONG);
+typedef LONG(WINAPI *query_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
+typedef LONG(WINAPI *open_fn)(PHANDLE, DWORD, PVOID, PVOID);
+typedef LONG(WINAPI *set_fn)(HANDLE, ULONG, PVOID, ULONG);
+typedef LONG(WINAPI *terminate_fn)(HANDLE, LONG);
+
+static void native_status(const char *what, LONG got, unsigned long want) {
+  printf("%s: %08lx\n", what, (unsigned long)got);
+  if ((unsigned long)got != want) {
+    printf("  FAILED (wanted %08lx)\n", want);
+    failures++;
+  }
+}
+
+static int native_bad_input(void) {
+  HMODULE nt = GetModuleHandleA("ntdll.dll");
+  create_fn create = (create_fn)(void *)GetProcAddress(nt, "NtCreateThreadEx");
+  handle_ulong_fn suspend = (handle_ulong_fn)(void *)GetProcAddress(nt, "NtSuspendThread");
+  handle_ulong_fn resume = (handle_ulong_fn)(void *)GetProcAddress(nt, "NtResumeThread");
+  query_fn query = (query_fn)(void *)GetProcAddress(nt, "NtQueryInformationThread");
+  open_fn open = (open_fn)(void *)GetProcAddress(nt, "NtOpenThread");
+  set_fn set = (set_fn)(void *)GetProcAddress(nt, "NtSetInformationThread");
+  terminate_fn terminate = (terminate_fn)(void *)GetProcAddress(nt, "NtTerminateThread");
+  HANDLE h = NULL, self = GetCurrentProcess();
+  ULONG buf[8], cid[2] = {0, 0};
+  native_status("create: no start routine", create(&h, THREAD_ALL_ACCESS, NULL, self, NULL, NULL, 0, 0, 0, 0, NULL), 0xc000000d);
+  native_status("create: bad handle pointer", create((PHANDLE)16, THREAD_ALL_ACCESS, NULL, self, (PVOID)counts_once, NULL, 0, 0, 0, 0, NULL), 0xc0000005);
+  native_status("create: a thread handle as the process", create(&h, THREAD_ALL_ACCESS, NULL, GetCurrentThread(), (PVOID)counts_once, NULL, 0, 0, 0, 0, NULL), 0xc0000024);
+  native_status("create: a 1 GiB stack", create(&h, THREAD_ALL_ACCESS, NULL, self, (PVOID)counts_once, NULL, 0, 0, 0, 1u << 30, NULL), 0xc0000017);
+  native_status("create: a huge commit", create(&h, THREAD_ALL_ACCESS, NULL, self, (PVOID)counts_once, NULL, 0, 0, 0xfff00000u, 0, NULL), 0xc0000017);
+  native_status("suspend: a process handle", suspend(self, NULL), 0xc0000024);
+  native_status("suspend: an invalid handle", suspend((HANDLE)0x1234, NULL), 0xc0000008);
+  native_status("resume: an invalid handle", resume((HANDLE)0x1234, NULL), 0xc0000008);
+  native_status("terminate: an invalid handle", terminate((HANDLE)0x1234, 0), 0xc0000008);
+  h = CreateThread(NULL, 0, counts_once, NULL, 0, NULL);
+  WaitForSingleObject(h, INFINITE);
+  native_status("suspend: an ended thread", suspend(h, NULL), 0xc000004b);
+  native_status("terminate: an ended thread", terminate(h, 0), 0xc000004b);
+  native_status("suspend: bad count pointer", suspend(GetCurrentThread(), (PULONG)16), 0xc0000005);
+  native_status("query: class 1", query(h, 1, buf, 28, NULL), 0xc0000003);
+  native_status("query: 20 bytes", query(h, 0, buf, 20, NULL), 0xc0000004);
+  native_status("query: bad buffer", query(h, 0, (PVOID)16, 28, NULL), 0xc0000005);
+  native_status("query: basic", query(h, 0, buf, 28, NULL), 0);
+  printf("exit status %lu, teb set %d\n", (unsigned long)buf[0], buf[1] != 0);
+  CloseHandle(h);
+  native_status("open: no client id", open(&h, THREAD_ALL_ACCESS, NULL, NULL), 0xc000000d);
+  native_status("open: bad client id pointer", open(&h, THREAD_ALL_ACCESS, NULL, (PVOID)16), 0xc0000005);
+  cid[1] = 99999;
+  native_status("open: unknown thread", open(&h, THREAD_ALL_ACCESS, NULL, cid), 0xc000000b);
+  ULONG index = 64;
+  native_status("zero TLS cell 64", set(GetCurrentThread(), 10, &index, 4), 0xc000000d);
+  native_status("zero TLS cell: 2 bytes", set(GetCurrentThread(), 10, &index, 2), 0xc0000004);
+  native_status("set: class 1", set(GetCurrentThread(), 1, &index, 4), 0xc0000003);
+  printf("failures: %d\n", failures);
+  return failures;
+}
+
 static int child(const char *mode) {
+  if (!strcmp(mode, "native")) return native_bad_input();
   if (!strcmp(mode, "exitprocess")) {
     CreateThread(NULL, 0, sleeps_forever, NULL, 0, NULL);
     CreateThread(NULL, 0, sleeps_forever, NULL, 0, NULL);
