@@ -29,6 +29,8 @@ import { nt, STATUS } from "./ntstatus.ts";
 export const OBJECT_NAME_EXISTS = 0x4000_0000;
 /** OBJ_CASE_INSENSITIVE: names compare without case. */
 const OBJ_CASE_INSENSITIVE = 0x40;
+/** OBJ_OPENIF: a create opens an object that already has the name. */
+const OBJ_OPENIF = 0x80;
 /** PROCESS_DUP_HANDLE. */
 const PROCESS_DUP_HANDLE = 0x40;
 
@@ -109,8 +111,10 @@ export function ntSetInformationObject(t: Thread, api: KernelApi, ex: Executive)
 }
 
 /**
- * Creates (or, for an existing name of the same type, opens) a named or
- * unnamed object and puts a handle at `out`. NTSTATUS.
+ * Creates a named or unnamed object and puts a handle at `out`. An
+ * existing name is opened with OBJ_OPENIF (STATUS_OBJECT_NAME_EXISTS, or
+ * STATUS_OBJECT_TYPE_MISMATCH for another type) and is
+ * STATUS_OBJECT_NAME_COLLISION without it. NTSTATUS.
  */
 export function createObject(
   t: Thread,
@@ -122,13 +126,14 @@ export function createObject(
   openOnly = false,
 ): number {
   const w = win32Of(ex, t);
-  let name = "", inherit = false, existed = false, caseless = false;
+  let name = "", inherit = false, existed = false, caseless = false, openIf = false;
   if (a[2] !== 0) {
     const oa = readObjectAttributes(api, t.process, a[2]);
     if (typeof oa === "number") return nt(oa);
     name = oa.name;
     inherit = (oa.attributes & OBJ_INHERIT) !== 0;
     caseless = (oa.attributes & OBJ_CASE_INSENSITIVE) !== 0;
+    openIf = (oa.attributes & OBJ_OPENIF) !== 0;
   }
   let obj: NtObject;
   if (name === "") {
@@ -138,6 +143,7 @@ export function createObject(
     const r = ex.ns.resolve(name, ex.ns.root, caseless);
     if (typeof r === "number") return nt(r);
     if (r.missingIn === undefined) {
+      if (!openOnly && !openIf) return nt(STATUS.OBJECT_NAME_COLLISION);
       if (r.object.type !== type) return nt(STATUS.OBJECT_TYPE_MISMATCH);
       obj = r.object;
       existed = true;

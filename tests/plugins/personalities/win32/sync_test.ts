@@ -12,12 +12,14 @@ import {
   abandonMutants,
   EventObject,
   MutantObject,
+  Namespace,
   type NtObject,
   SemaphoreObject,
   trySatisfy,
   type WaitBlock,
 } from "../../../../plugins/personalities/win32/ob.ts";
 import { TimerObject } from "../../../../plugins/personalities/win32/sync_objects.ts";
+import { STATUS } from "../../../../plugins/personalities/win32/ntstatus.ts";
 import { hasGuestToolchain } from "../../../../userland/mod.ts";
 import { boot } from "../../../../system/boot.ts";
 import { writeGuestFile } from "../unix/strata_runner.ts";
@@ -105,6 +107,26 @@ Deno.test("sync: timers expire on the clock, periodic ones again, synchronizatio
   assert.equal(t.cancel(), true);
   now = 5000;
   assert.equal(t.nextDueNs(), -1);
+});
+
+Deno.test("sync: object names compare exactly unless the lookup is case-insensitive", () => {
+  const ns = new Namespace();
+  const e = new EventObject(true, false);
+  assert.equal(ns.baseNamedObjects.insert("Ev", e, false), STATUS.SUCCESS);
+  assert.equal(
+    ns.baseNamedObjects.insert("EV", new EventObject(true, false), false),
+    STATUS.SUCCESS,
+  );
+  assert.equal(
+    ns.baseNamedObjects.insert("ev", new EventObject(true, false)),
+    STATUS.OBJECT_NAME_COLLISION,
+  );
+  const exact = ns.resolve("\\BaseNamedObjects\\Ev", ns.root, false);
+  assert.ok(typeof exact !== "number" && exact.object === e);
+  const missing = ns.resolve("\\BaseNamedObjects\\eV", ns.root, false);
+  assert.ok(typeof missing !== "number" && missing.missingName === "eV");
+  const caseless = ns.resolve("\\BASENAMEDOBJECTS\\eV");
+  assert.ok(typeof caseless !== "number" && caseless.missingIn === undefined);
 });
 
 const source = new URL("guest/sync_strata.c", import.meta.url).pathname;

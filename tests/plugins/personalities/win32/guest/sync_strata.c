@@ -7,6 +7,8 @@
 #include "../../../../../userland/win32/tests/w32check.h"
 #include <strata/ntdll.h>
 
+NTSTATUS_T NtCreateEvent(HANDLE_T *h, ULONG_T access, OBJECT_ATTRIBUTES *oa, ULONG_T type,
+                         ULONG_T initial);
 NTSTATUS_T NtCreateKeyedEvent(HANDLE_T *h, ULONG_T access, void *oa, ULONG_T flags);
 NTSTATUS_T NtWaitForKeyedEvent(HANDLE_T h, void *key, ULONG_T alertable, STRATA_LARGE_INTEGER *t);
 NTSTATUS_T NtReleaseKeyedEvent(HANDLE_T h, void *key, ULONG_T alertable, STRATA_LARGE_INTEGER *t);
@@ -65,6 +67,28 @@ static void windows_codes(void) {
   CloseHandle(s);
   CloseHandle(t);
   CloseHandle(e);
+}
+
+/* NtCreateEvent on a name that exists: opened with OBJ_OPENIF, a collision without it. */
+static void create_disposition(void) {
+  static const char name[] = "\\BaseNamedObjects\\strata_openif";
+  unsigned short w[64];
+  UNICODE_STRING us;
+  OBJECT_ATTRIBUTES oa;
+  HANDLE_T h1 = 0, h2 = 0, h3 = 0;
+  size_t n = strlen(name);
+  for (size_t i = 0; i < n; i++) w[i] = (unsigned char)name[i];
+  us.Length = us.MaximumLength = (unsigned short)(n * 2);
+  us.Buffer = w;
+  memset(&oa, 0, sizeof oa);
+  oa.Length = sizeof oa;
+  oa.ObjectName = &us;
+  CHECK("NtCreateEvent new name", NtCreateEvent(&h1, 0x1f0003, &oa, 0, 0), 0, -1);
+  CHECK("NtCreateEvent same name", NtCreateEvent(&h2, 0x1f0003, &oa, 0, 0), STATUS_OBJECT_NAME_COLLISION, -1);
+  oa.Attributes = 0x80; /* OBJ_OPENIF */
+  CHECK("NtCreateEvent same name, OBJ_OPENIF", NtCreateEvent(&h3, 0x1f0003, &oa, 0, 0), 0x40000000, -1);
+  CloseHandle(h3);
+  CloseHandle(h1);
 }
 
 static void keyed_events(void) {
@@ -138,6 +162,7 @@ static void critical_section_counts(void) {
 
 int main(void) {
   windows_codes();
+  create_disposition();
   keyed_events();
   handoffs();
   critical_section_counts();
