@@ -16,6 +16,8 @@
  *   suspend queue at once; one that is blocked in a call parks when its call
  *   restarts ({@link suspendedAtEntry} runs before every native call), so a
  *   suspended thread never runs user code until its count is back to 0;
+ *   while suspended it blocks SIGINT and SIGQUIT, so a console control
+ *   event is taken by a running thread of the process;
  * - {@link threadEnded}: the executive's thread-exit hook: the object
  *   becomes signalled with its exit status and the thread's stack is freed.
  *
@@ -54,6 +56,8 @@ const TEB_TLS = 32, TLS_SLOTS = 64;
 const SIGCONT = 18;
 /** Marks a self-suspension's restart (the call completes once resumed). */
 const SELF_SUSPENDED = 0x5e1f;
+/** SIGINT and SIGQUIT (console control events) as mask bits: a suspended thread blocks them. */
+const CTRL_SIGNAL_BITS = (1 << 1) | (1 << 2);
 /** Thread information classes. */
 const THREAD_BASIC_INFORMATION = 0, THREAD_ZERO_TLS_CELL = 10;
 
@@ -154,6 +158,7 @@ export function startWin32Thread(
   api.copyOut(p, teb, tebBytes(teb, p.pid, nt0.tid, teb, (base + 4096) >>> 0));
   if (s.suspended) {
     o.suspendCount = 1;
+    holdCtrlSignals(api, nt0, true);
     api.block(nt0, o.suspendQueue);
   }
   return o;
@@ -206,9 +211,16 @@ function threadArg(
   return typeof o === "number" ? o : o as ThreadObject;
 }
 
-/** Stops a thread whose count went from 0 to 1 (`self`: the caller, which parks last). */
+/** Blocks (`on`) or unblocks the console control signals of a suspended thread. */
+function holdCtrlSignals(api: KernelApi, th: Thread, on: boolean): void {
+  const lo = on ? th.sigBlockedLo | CTRL_SIGNAL_BITS : th.sigBlockedLo & ~CTRL_SIGNAL_BITS;
+  api.setSignalMask(th, lo, th.sigBlockedHi);
+}
+
+/** Stops another thread whose count went from 0 to 1. */
 function suspend(api: KernelApi, o: ThreadObject): void {
   const th = o.thread;
+  holdCtrlSignals(api, th, true);
   if (th.state === TaskState.READY) api.block(th, o.suspendQueue);
   // A blocked thread parks when its call restarts (suspendedAtEntry).
 }
@@ -235,6 +247,7 @@ export function ntSuspendThread(t: Thread, api: KernelApi, ex: Executive): numbe
     return STATUS.SUCCESS;
   }
   t.restartState = SELF_SUSPENDED;
+  holdCtrlSignals(api, t, true);
   return api.block(t, o.suspendQueue);
 }
 
@@ -252,7 +265,10 @@ export function ntResumeThread(t: Thread, api: KernelApi, ex: Executive): number
     if (o.stoppedProcess) {
       o.stoppedProcess = false;
       api.kill(null, o.owner.process.pid, SIGCONT);
-    } else o.suspendQueue.wakeAll();
+    } else if (o.alive) {
+      holdCtrlSignals(api, o.thread, false);
+      o.suspendQueue.wakeAll();
+    }
   }
   return STATUS.SUCCESS;
 }

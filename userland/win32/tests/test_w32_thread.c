@@ -366,8 +366,38 @@ static int native_bad_input(void) {
   return failures;
 }
 
+static HANDLE main_thread;
+
+/* Suspends the spinning main thread, lets a Ctrl+C arrive, checks the main
+ * thread did not run meanwhile, resumes it. */
+static DWORD WINAPI suspends_main(LPVOID arg) {
+  (void)arg;
+  while (counter == 0) Sleep(1);
+  SuspendThread(main_thread);
+  Sleep(20);
+  LONG c1 = counter;
+  printf("main thread suspended, waiting for Ctrl+C\n");
+  fflush(stdout);
+  Sleep(400);
+  printf("it stayed suspended: %s\n", counter == c1 ? "yes" : "no");
+  fflush(stdout);
+  stop = 1;
+  ResumeThread(main_thread);
+  return 0;
+}
+
 static int child(const char *mode) {
   if (!strcmp(mode, "native")) return native_bad_input();
+  if (!strcmp(mode, "ctrl-suspended")) {
+    DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &main_thread, 0,
+                    FALSE, DUPLICATE_SAME_ACCESS);
+    SetConsoleCtrlHandler(handler_a, TRUE);
+    HANDLE h = CreateThread(NULL, 0, suspends_main, NULL, 0, NULL);
+    while (!stop) __atomic_fetch_add(&counter, 1, __ATOMIC_SEQ_CST);
+    WaitForSingleObject(h, INFINITE);
+    printf("main thread resumed\n");
+    return 0;
+  }
   if (!strcmp(mode, "exitprocess")) {
     CreateThread(NULL, 0, sleeps_forever, NULL, 0, NULL);
     CreateThread(NULL, 0, sleeps_forever, NULL, 0, NULL);
