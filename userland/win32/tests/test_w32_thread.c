@@ -271,6 +271,31 @@ static BOOL WINAPI handler_b(DWORD event) {
   return FALSE;
 }
 
+typedef int (*thread_calls_fn)(int detach);
+
+static void dll_notifications(void) {
+  HMODULE dll = LoadLibraryA("w32testdll.dll");
+  thread_calls_fn calls = dll ? (thread_calls_fn)(void *)GetProcAddress(dll, "w32testdll_thread_calls") : NULL;
+  EXPECT("LoadLibraryA(w32testdll.dll)", calls != NULL);
+  if (!calls) return;
+  int a0 = calls(0), d0 = calls(1);
+  HANDLE h = CreateThread(NULL, 0, returns_42, NULL, 0, NULL);
+  WaitForSingleObject(h, INFINITE);
+  CloseHandle(h);
+  CHECK("a new thread: DLL_THREAD_ATTACH", calls(0) - a0, 1, -1);
+  CHECK("its return: DLL_THREAD_DETACH", calls(1) - d0, 1, -1);
+  h = CreateThread(NULL, 0, exits_5, NULL, 0, NULL);
+  WaitForSingleObject(h, INFINITE);
+  CloseHandle(h);
+  CHECK("ExitThread: DLL_THREAD_DETACH", calls(1) - d0, 2, -1);
+  h = CreateThread(NULL, 0, counts_once, NULL, CREATE_SUSPENDED, NULL);
+  TerminateThread(h, 0);
+  WaitForSingleObject(h, INFINITE);
+  CloseHandle(h);
+  CHECK("TerminateThread: no DLL_THREAD_DETACH", calls(1) - d0, 2, -1);
+  FreeLibrary(dll);
+}
+
 static void ctrl_handlers(void) {
   CHECK("SetConsoleCtrlHandler add", SetConsoleCtrlHandler(handler_a, TRUE), 1, -1);
   CHECK("add a second", SetConsoleCtrlHandler(handler_b, TRUE), 1, -1);
@@ -441,6 +466,7 @@ int main(int argc, char **argv) {
   suspension();
   termination();
   tls();
+  dll_notifications();
   ctrl_handlers();
   CHECK("ExitProcess ends every thread", run("exitprocess"), 3, -1);
   CHECK("the last ExitThread's code ends the process", run("lastthread"), 9, -1);
