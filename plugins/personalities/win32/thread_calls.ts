@@ -26,10 +26,10 @@
 
 import { type KernelApi, PROT, TaskState, type Thread } from "../../../kernel/api.ts";
 import { findExport } from "../../../lib/pe.ts";
-import { nargs } from "./args.ts";
+import { nargs, OBJ_INHERIT } from "./args.ts";
 import { objectOf, win32Of } from "./context.ts";
 import type { Executive, Win32Process } from "./executive.ts";
-import { CURRENT_THREAD } from "./handles.ts";
+import { CURRENT_THREAD, HANDLE_FLAG } from "./handles.ts";
 import { mapGenericAccess } from "./ob.ts";
 import { type ProcessObject, ThreadObject } from "./objects.ts";
 import { nt, STATUS } from "./ntstatus.ts";
@@ -183,6 +183,8 @@ export function ntCreateThreadEx(t: Thread, api: KernelApi, ex: Executive): numb
   if ((po as ProcessObject).process !== t.process) return nt(STATUS.NOT_SUPPORTED);
   if (a[4] === 0) return nt(STATUS.INVALID_PARAMETER);
   if (!api.checkAccess(t.process, a[0], 4, true)) return nt(STATUS.ACCESS_VIOLATION);
+  const flags = handleFlagsOf(api, t, a[2]);
+  if (flags > HANDLE_FLAG.INHERIT) return nt(flags);
   const o = startWin32Thread(ex, t, {
     start: a[4],
     arg: a[5],
@@ -191,13 +193,24 @@ export function ntCreateThreadEx(t: Thread, api: KernelApi, ex: Executive): numb
     suspended: (a[6] & CREATE_SUSPENDED) !== 0,
   });
   if (typeof o === "number") return nt(o);
-  const h = w.handles.insert(o, mapGenericAccess("Thread", a[1] || THREAD_ACCESS.ALL));
+  const h = w.handles.insert(o, mapGenericAccess("Thread", a[1] || THREAD_ACCESS.ALL), flags);
   if (h < 0) {
     api.exitThread(o.thread, 0);
     return h;
   }
   api.writeU32(t.process, a[0], h);
   return STATUS.SUCCESS;
+}
+
+/**
+ * The handle flags an optional OBJECT_ATTRIBUTES asks for (OBJ_INHERIT ->
+ * HANDLE_FLAG_INHERIT); 0 without one; an NTSTATUS (unsigned) when unreadable.
+ */
+function handleFlagsOf(api: KernelApi, t: Thread, oa: number): number {
+  if (oa === 0) return 0;
+  const attributes = api.readU32(t.process, oa + 12);
+  if (attributes < 0) return STATUS.ACCESS_VIOLATION;
+  return (attributes & OBJ_INHERIT) !== 0 ? HANDLE_FLAG.INHERIT : 0;
 }
 
 /** The thread object a handle names, with `access`; or an NTSTATUS. */
@@ -344,13 +357,15 @@ export function ntOpenThread(t: Thread, api: KernelApi, ex: Executive): number {
   if (cid === null) return nt(STATUS.ACCESS_VIOLATION);
   const v = new DataView(cid.buffer);
   const pid = v.getUint32(0, true), tid = v.getUint32(4, true);
+  const flags = handleFlagsOf(api, t, a[2]);
+  if (flags > HANDLE_FLAG.INHERIT) return nt(flags);
   const th = tid === 0 ? null : api.getThread(tid);
   const o = threadObjectOf(th);
   if (o === null || !o.alive || (pid !== 0 && pid !== o.owner.process.pid)) {
     return nt(STATUS.INVALID_CID);
   }
   const w = win32Of(ex, t);
-  const h = w.handles.insert(o, mapGenericAccess("Thread", a[1]));
+  const h = w.handles.insert(o, mapGenericAccess("Thread", a[1]), flags);
   if (h < 0) return h;
   if (!api.writeU32(t.process, a[0], h)) {
     w.handles.close(h, true);

@@ -102,6 +102,16 @@ static void basics(void) {
   EXPECT("not the caller's id", tid != GetCurrentThreadId());
   CHECK("wait again: still signalled", WaitForSingleObject(h, 0), WAIT_OBJECT_0, -1);
   CHECK("CloseHandle", CloseHandle(h), 1, -1);
+  SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+  DWORD flags = 99;
+  h = CreateThread(&sa, 0, returns_42, NULL, 0, &tid);
+  CHECK("an inheritable thread handle", GetHandleInformation(h, &flags) && (flags & HANDLE_FLAG_INHERIT), 1, -1);
+  WaitForSingleObject(h, INFINITE);
+  CloseHandle(h);
+  h = CreateThread(NULL, 0, returns_42, NULL, 0, &tid);
+  CHECK("a plain one is not", GetHandleInformation(h, &flags) && !(flags & HANDLE_FLAG_INHERIT), 1, -1);
+  WaitForSingleObject(h, INFINITE);
+  CloseHandle(h);
 
   h = CreateThread(NULL, 0, exits_5, NULL, 0, NULL);
   WaitForSingleObject(h, INFINITE);
@@ -201,6 +211,10 @@ static void termination(void) {
   HANDLE o = OpenThread(THREAD_QUERY_INFORMATION | SYNCHRONIZE | THREAD_TERMINATE, FALSE, tid);
   EXPECT("OpenThread by id", o != NULL);
   CHECK("its exit code through the new handle", exit_code(o), STILL_ACTIVE, -1);
+  HANDLE oi = OpenThread(THREAD_QUERY_INFORMATION, TRUE, tid);
+  DWORD oflags = 0;
+  CHECK("OpenThread(inherit TRUE)", GetHandleInformation(oi, &oflags) && (oflags & HANDLE_FLAG_INHERIT), 1, -1);
+  CloseHandle(oi);
   CHECK("terminate through it", TerminateThread(o, 9), 1, -1);
   WaitForSingleObject(h, INFINITE);
   CHECK("the first handle sees it", exit_code(h), 9, -1);
