@@ -16,6 +16,8 @@
  *   suspend queue at once; one that is blocked in a call parks when its call
  *   restarts ({@link suspendedAtEntry} runs before every native call), so a
  *   suspended thread never runs user code until its count is back to 0;
+ *   while suspended it blocks SIGINT and SIGQUIT, so a console control
+ *   event is taken by a running thread of the process;
  * - {@link threadEnded}: the executive's thread-exit hook: the object
  *   becomes signalled with its exit status and the thread's stack is freed.
  *
@@ -24,10 +26,10 @@
 
 import { type KernelApi, PROT, TaskState, type Thread } from "../../../kernel/api.ts";
 import { findExport } from "../../../lib/pe.ts";
-import { nargs } from "./args.ts";
+import { nargs, OBJ_INHERIT } from "./args.ts";
 import { objectOf, win32Of } from "./context.ts";
 import type { Executive, Win32Process } from "./executive.ts";
-import { CURRENT_THREAD } from "./handles.ts";
+import { CURRENT_THREAD, HANDLE_FLAG } from "./handles.ts";
 import { mapGenericAccess } from "./ob.ts";
 import { type ProcessObject, ThreadObject } from "./objects.ts";
 import { nt, STATUS } from "./ntstatus.ts";
@@ -54,6 +56,8 @@ const TEB_TLS = 32, TLS_SLOTS = 64;
 const SIGCONT = 18;
 /** Marks a self-suspension's restart (the call completes once resumed). */
 const SELF_SUSPENDED = 0x5e1f;
+/** SIGINT and SIGQUIT (console control events) as mask bits: a suspended thread blocks them. */
+const CTRL_SIGNAL_BITS = (1 << 1) | (1 << 2);
 /** Thread information classes. */
 const THREAD_BASIC_INFORMATION = 0, THREAD_ZERO_TLS_CELL = 10;
 
@@ -154,6 +158,7 @@ export function startWin32Thread(
   api.copyOut(p, teb, tebBytes(teb, p.pid, nt0.tid, teb, (base + 4096) >>> 0));
   if (s.suspended) {
     o.suspendCount = 1;
+    holdCtrlSignals(api, nt0, true);
     api.block(nt0, o.suspendQueue);
   }
   return o;
@@ -178,6 +183,8 @@ export function ntCreateThreadEx(t: Thread, api: KernelApi, ex: Executive): numb
   if ((po as ProcessObject).process !== t.process) return nt(STATUS.NOT_SUPPORTED);
   if (a[4] === 0) return nt(STATUS.INVALID_PARAMETER);
   if (!api.checkAccess(t.process, a[0], 4, true)) return nt(STATUS.ACCESS_VIOLATION);
+  const flags = handleFlagsOf(api, t, a[2]);
+  if (flags > HANDLE_FLAG.INHERIT) return nt(flags);
   const o = startWin32Thread(ex, t, {
     start: a[4],
     arg: a[5],
@@ -186,13 +193,24 @@ export function ntCreateThreadEx(t: Thread, api: KernelApi, ex: Executive): numb
     suspended: (a[6] & CREATE_SUSPENDED) !== 0,
   });
   if (typeof o === "number") return nt(o);
-  const h = w.handles.insert(o, mapGenericAccess("Thread", a[1] || THREAD_ACCESS.ALL));
+  const h = w.handles.insert(o, mapGenericAccess("Thread", a[1] || THREAD_ACCESS.ALL), flags);
   if (h < 0) {
     api.exitThread(o.thread, 0);
     return h;
   }
   api.writeU32(t.process, a[0], h);
   return STATUS.SUCCESS;
+}
+
+/**
+ * The handle flags an optional OBJECT_ATTRIBUTES asks for (OBJ_INHERIT ->
+ * HANDLE_FLAG_INHERIT); 0 without one; an NTSTATUS (unsigned) when unreadable.
+ */
+function handleFlagsOf(api: KernelApi, t: Thread, oa: number): number {
+  if (oa === 0) return 0;
+  const attributes = api.readU32(t.process, oa + 12);
+  if (attributes < 0) return STATUS.ACCESS_VIOLATION;
+  return (attributes & OBJ_INHERIT) !== 0 ? HANDLE_FLAG.INHERIT : 0;
 }
 
 /** The thread object a handle names, with `access`; or an NTSTATUS. */
@@ -206,9 +224,16 @@ function threadArg(
   return typeof o === "number" ? o : o as ThreadObject;
 }
 
-/** Stops a thread whose count went from 0 to 1 (`self`: the caller, which parks last). */
+/** Blocks (`on`) or unblocks the console control signals of a suspended thread. */
+function holdCtrlSignals(api: KernelApi, th: Thread, on: boolean): void {
+  const lo = on ? th.sigBlockedLo | CTRL_SIGNAL_BITS : th.sigBlockedLo & ~CTRL_SIGNAL_BITS;
+  api.setSignalMask(th, lo, th.sigBlockedHi);
+}
+
+/** Stops another thread whose count went from 0 to 1. */
 function suspend(api: KernelApi, o: ThreadObject): void {
   const th = o.thread;
+  holdCtrlSignals(api, th, true);
   if (th.state === TaskState.READY) api.block(th, o.suspendQueue);
   // A blocked thread parks when its call restarts (suspendedAtEntry).
 }
@@ -235,6 +260,7 @@ export function ntSuspendThread(t: Thread, api: KernelApi, ex: Executive): numbe
     return STATUS.SUCCESS;
   }
   t.restartState = SELF_SUSPENDED;
+  holdCtrlSignals(api, t, true);
   return api.block(t, o.suspendQueue);
 }
 
@@ -252,7 +278,10 @@ export function ntResumeThread(t: Thread, api: KernelApi, ex: Executive): number
     if (o.stoppedProcess) {
       o.stoppedProcess = false;
       api.kill(null, o.owner.process.pid, SIGCONT);
-    } else o.suspendQueue.wakeAll();
+    } else if (o.alive) {
+      holdCtrlSignals(api, o.thread, false);
+      o.suspendQueue.wakeAll();
+    }
   }
   return STATUS.SUCCESS;
 }
@@ -328,13 +357,15 @@ export function ntOpenThread(t: Thread, api: KernelApi, ex: Executive): number {
   if (cid === null) return nt(STATUS.ACCESS_VIOLATION);
   const v = new DataView(cid.buffer);
   const pid = v.getUint32(0, true), tid = v.getUint32(4, true);
+  const flags = handleFlagsOf(api, t, a[2]);
+  if (flags > HANDLE_FLAG.INHERIT) return nt(flags);
   const th = tid === 0 ? null : api.getThread(tid);
   const o = threadObjectOf(th);
   if (o === null || !o.alive || (pid !== 0 && pid !== o.owner.process.pid)) {
     return nt(STATUS.INVALID_CID);
   }
   const w = win32Of(ex, t);
-  const h = w.handles.insert(o, mapGenericAccess("Thread", a[1]));
+  const h = w.handles.insert(o, mapGenericAccess("Thread", a[1]), flags);
   if (h < 0) return h;
   if (!api.writeU32(t.process, a[0], h)) {
     w.handles.close(h, true);

@@ -102,6 +102,16 @@ static void basics(void) {
   EXPECT("not the caller's id", tid != GetCurrentThreadId());
   CHECK("wait again: still signalled", WaitForSingleObject(h, 0), WAIT_OBJECT_0, -1);
   CHECK("CloseHandle", CloseHandle(h), 1, -1);
+  SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+  DWORD flags = 99;
+  h = CreateThread(&sa, 0, returns_42, NULL, 0, &tid);
+  CHECK("an inheritable thread handle", GetHandleInformation(h, &flags) && (flags & HANDLE_FLAG_INHERIT), 1, -1);
+  WaitForSingleObject(h, INFINITE);
+  CloseHandle(h);
+  h = CreateThread(NULL, 0, returns_42, NULL, 0, &tid);
+  CHECK("a plain one is not", GetHandleInformation(h, &flags) && !(flags & HANDLE_FLAG_INHERIT), 1, -1);
+  WaitForSingleObject(h, INFINITE);
+  CloseHandle(h);
 
   h = CreateThread(NULL, 0, exits_5, NULL, 0, NULL);
   WaitForSingleObject(h, INFINITE);
@@ -201,6 +211,10 @@ static void termination(void) {
   HANDLE o = OpenThread(THREAD_QUERY_INFORMATION | SYNCHRONIZE | THREAD_TERMINATE, FALSE, tid);
   EXPECT("OpenThread by id", o != NULL);
   CHECK("its exit code through the new handle", exit_code(o), STILL_ACTIVE, -1);
+  HANDLE oi = OpenThread(THREAD_QUERY_INFORMATION, TRUE, tid);
+  DWORD oflags = 0;
+  CHECK("OpenThread(inherit TRUE)", GetHandleInformation(oi, &oflags) && (oflags & HANDLE_FLAG_INHERIT), 1, -1);
+  CloseHandle(oi);
   CHECK("terminate through it", TerminateThread(o, 9), 1, -1);
   WaitForSingleObject(h, INFINITE);
   CHECK("the first handle sees it", exit_code(h), 9, -1);
@@ -269,6 +283,31 @@ static BOOL WINAPI handler_b(DWORD event) {
   fflush(stdout);
   stop = 1;
   return FALSE;
+}
+
+typedef int (*thread_calls_fn)(int detach);
+
+static void dll_notifications(void) {
+  HMODULE dll = LoadLibraryA("w32testdll.dll");
+  thread_calls_fn calls = dll ? (thread_calls_fn)(void *)GetProcAddress(dll, "w32testdll_thread_calls") : NULL;
+  EXPECT("LoadLibraryA(w32testdll.dll)", calls != NULL);
+  if (!calls) return;
+  int a0 = calls(0), d0 = calls(1);
+  HANDLE h = CreateThread(NULL, 0, returns_42, NULL, 0, NULL);
+  WaitForSingleObject(h, INFINITE);
+  CloseHandle(h);
+  CHECK("a new thread: DLL_THREAD_ATTACH", calls(0) - a0, 1, -1);
+  CHECK("its return: DLL_THREAD_DETACH", calls(1) - d0, 1, -1);
+  h = CreateThread(NULL, 0, exits_5, NULL, 0, NULL);
+  WaitForSingleObject(h, INFINITE);
+  CloseHandle(h);
+  CHECK("ExitThread: DLL_THREAD_DETACH", calls(1) - d0, 2, -1);
+  h = CreateThread(NULL, 0, counts_once, NULL, CREATE_SUSPENDED, NULL);
+  TerminateThread(h, 0);
+  WaitForSingleObject(h, INFINITE);
+  CloseHandle(h);
+  CHECK("TerminateThread: no DLL_THREAD_DETACH", calls(1) - d0, 2, -1);
+  FreeLibrary(dll);
 }
 
 static void ctrl_handlers(void) {
@@ -366,8 +405,38 @@ static int native_bad_input(void) {
   return failures;
 }
 
+static HANDLE main_thread;
+
+/* Suspends the spinning main thread, lets a Ctrl+C arrive, checks the main
+ * thread did not run meanwhile, resumes it. */
+static DWORD WINAPI suspends_main(LPVOID arg) {
+  (void)arg;
+  while (counter == 0) Sleep(1);
+  SuspendThread(main_thread);
+  Sleep(20);
+  LONG c1 = counter;
+  printf("main thread suspended, waiting for Ctrl+C\n");
+  fflush(stdout);
+  Sleep(400);
+  printf("it stayed suspended: %s\n", counter == c1 ? "yes" : "no");
+  fflush(stdout);
+  stop = 1;
+  ResumeThread(main_thread);
+  return 0;
+}
+
 static int child(const char *mode) {
   if (!strcmp(mode, "native")) return native_bad_input();
+  if (!strcmp(mode, "ctrl-suspended")) {
+    DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &main_thread, 0,
+                    FALSE, DUPLICATE_SAME_ACCESS);
+    SetConsoleCtrlHandler(handler_a, TRUE);
+    HANDLE h = CreateThread(NULL, 0, suspends_main, NULL, 0, NULL);
+    while (!stop) __atomic_fetch_add(&counter, 1, __ATOMIC_SEQ_CST);
+    WaitForSingleObject(h, INFINITE);
+    printf("main thread resumed\n");
+    return 0;
+  }
   if (!strcmp(mode, "exitprocess")) {
     CreateThread(NULL, 0, sleeps_forever, NULL, 0, NULL);
     CreateThread(NULL, 0, sleeps_forever, NULL, 0, NULL);
@@ -411,6 +480,7 @@ int main(int argc, char **argv) {
   suspension();
   termination();
   tls();
+  dll_notifications();
   ctrl_handlers();
   CHECK("ExitProcess ends every thread", run("exitprocess"), 3, -1);
   CHECK("the last ExitThread's code ends the process", run("lastthread"), 9, -1);

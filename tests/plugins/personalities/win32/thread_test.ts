@@ -92,6 +92,18 @@ Deno.test({
 });
 
 Deno.test({
+  name: "win32 Ctrl+C: a suspended thread does not take the event (nor run)",
+  ignore: !present,
+  async fn() {
+    assert.equal(
+      await ctrlC("ctrl-suspended"),
+      "main thread suspended, waiting for Ctrl+C\nhandler a: event 0\n" +
+        "it stayed suspended: yes\nmain thread resumed\nrc=0\n",
+    );
+  },
+});
+
+Deno.test({
   name: "win32 threads: native calls with bad arguments answer NT's statuses",
   ignore: !present,
   async fn() {
