@@ -68,6 +68,8 @@ export const NATIVE_CALL_NAMES: readonly string[] = [
   "NtStrataUnloadDll", // 49
   "NtStrataConsoleMode", // 50
   "NtStrataQueryName", // 51
+  "NtQueryVirtualMemory", // 52
+  "NtContinue", // 53
 ];
 
 /** Number of a native call by name (-1 if unknown). */

@@ -59,7 +59,9 @@
 #define NTSYS_NtStrataUnloadDll 49
 #define NTSYS_NtStrataConsoleMode 50
 #define NTSYS_NtStrataQueryName 51
+#define NTSYS_NtQueryVirtualMemory 52
+#define NTSYS_NtContinue 53
 
-#define NTSYS_COUNT 52
+#define NTSYS_COUNT 54
 
 #endif
