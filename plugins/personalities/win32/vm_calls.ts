@@ -78,6 +78,33 @@ export function vmSpaceOf(api: KernelApi, p: Process, w: Win32Process): VmSpace 
   return s;
 }
 
+/**
+ * Records a region the executive mapped itself with the kernel's `mmap` (a
+ * thread's stack) as a committed PAGE_READWRITE private allocation, its
+ * first `noAccess` pages PAGE_NOACCESS (a guard gap), so that
+ * NtQueryVirtualMemory reports it and no reservation is placed over it.
+ */
+export function vmTrack(
+  api: KernelApi,
+  p: Process,
+  w: Win32Process,
+  base: number,
+  size: number,
+  noAccess = 0,
+): void {
+  const s = vmSpaceOf(api, p, w);
+  addSystem(s, base, size);
+  const a = s.find(base);
+  if (a !== null && a.base === base) a.pages.fill(PAGE_PROT.NOACCESS, 0, noAccess);
+}
+
+/** Forgets a region recorded with {@link vmTrack} (after the executive unmapped it). */
+export function vmForget(w: Win32Process, base: number): void {
+  const s = spaces.get(w);
+  const a = s?.find(base) ?? null;
+  if (s !== undefined && a !== null && a.base === base && a.system) s.remove(a);
+}
+
 /** A committed PAGE_READWRITE private region the executive mapped itself. */
 function addSystem(s: VmSpace, base: number, size: number): void {
   if (!s.isFree(base, base + size)) return;

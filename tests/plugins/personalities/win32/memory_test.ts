@@ -6,7 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { runGuest } from "../../../../system/boot.ts";
-import { PROT } from "../../../../kernel/api.ts";
+import { type KernelApi, type Process, PROT } from "../../../../kernel/api.ts";
+import type { Win32Process } from "../../../../plugins/personalities/win32/executive.ts";
+import { vmForget, vmSpaceOf, vmTrack } from "../../../../plugins/personalities/win32/vm_calls.ts";
 import {
   kernelProt,
   MEM,
@@ -66,6 +68,25 @@ Deno.test("win32 memory: protections Windows accepts, and what the kernel maps",
   assert.equal(kernelProt(PAGE_PROT.READWRITE | PAGE_PROT.GUARD), PROT.NONE);
   assert.equal(kernelProt(PAGE_PROT.EXECUTE_READ), PROT.READ | PROT.EXEC);
   assert.equal(kernelProt(PAGE_PROT.WRITECOPY), PROT.READ | PROT.WRITE);
+});
+
+Deno.test("win32 memory: a stack the executive mapped itself is tracked and forgotten", () => {
+  // Nothing readable: no TEB stack, no module headers; the PEB block is always there.
+  const api = { readU32: () => -14, copyIn: () => null } as unknown as KernelApi;
+  const w = { modules: { modules: [] } } as unknown as Win32Process;
+  const p = {} as Process;
+  vmTrack(api, p, w, 0x50_0000, 0x2_0000, 1);
+  const s = vmSpaceOf(api, p, w);
+  const guard = s.runAt(0x50_0000), stack = s.runAt(0x50_1000);
+  assert.deepEqual([guard.size, guard.protect, guard.state], [
+    0x1000,
+    PAGE_PROT.NOACCESS,
+    MEM.COMMIT,
+  ]);
+  assert.deepEqual([stack.size, stack.protect, stack.allocationBase], [0x1_f000, 4, 0x50_0000]);
+  assert.equal(s.runAt(0x7ffd_0000).type, MEM.PRIVATE);
+  vmForget(w, 0x50_0000);
+  assert.equal(s.runAt(0x50_1000).state, MEM.FREE);
 });
 
 const bin = new URL("../../../../userland/bin/", import.meta.url);
