@@ -50,6 +50,7 @@ export const VM_STATUS = {
   UNABLE_TO_FREE_VM: 0xc000_001a,
   ILLEGAL_INSTRUCTION: 0xc000_001d,
   NOT_COMMITTED: 0xc000_002d,
+  STACK_OVERFLOW: 0xc000_00fd,
   INVALID_PAGE_PROTECTION: 0xc000_0045,
   FREE_VM_NOT_AT_BASE: 0xc000_009f,
   MEMORY_NOT_ALLOCATED: 0xc000_00a0,
@@ -380,9 +381,21 @@ export function ntQueryVirtualMemory(t: Thread, api: KernelApi, ex: Executive): 
 }
 
 /**
+ * True if a fault at `address` is the thread running off the bottom of its
+ * stack: within 64 KiB below the StackLimit of its TEB (`tp`), with the
+ * stack pointer below the limit's next 64 KiB.
+ */
+function isStackOverflow(api: KernelApi, t: Thread, address: number): boolean {
+  const limit = api.readU32(t.process, ((t.regs[4] >>> 0) + 28) >>> 0);
+  if (limit <= 0 || address >= limit || address < limit - GRANULARITY) return false;
+  return (t.regs[2] >>> 0) < limit + GRANULARITY;
+}
+
+/**
  * The NT exception an unresolved fault of `t` raises: a guard page loses
  * its guard and raises STATUS_GUARD_PAGE_VIOLATION; other page faults are
- * access violations; illegal instructions, breakpoints and misaligned
+ * access violations (STATUS_STACK_OVERFLOW just below the thread's stack);
+ * illegal instructions, breakpoints and misaligned
  * accesses have their own codes.
  */
 export function vmFault(ex: Executive, t: Thread, cause: number, address: number): number {
@@ -396,6 +409,7 @@ export function vmFault(ex: Executive, t: Thread, cause: number, address: number
     case CAUSE.MISALIGNED_STORE:
       return VM_STATUS.DATATYPE_MISALIGNMENT;
   }
+  if (isStackOverflow(ex.api, t, address >>> 0)) return VM_STATUS.STACK_OVERFLOW;
   const w = ex.data(t.process);
   const s = w === null ? undefined : spaces.get(w);
   const al = s?.find(address >>> 0) ?? null;

@@ -32,8 +32,41 @@ static LONG WINAPI guard_filter(EXCEPTION_POINTERS *ep) {
   return EXCEPTION_CONTINUE_EXECUTION;
 }
 
-int main(void) {
+static int (*volatile again)(int);
+static int deep(int n) {
+  volatile char buf[512];
+  buf[0] = (char)n;
+  return again(n + 1) + buf[0];
+}
+
+/* Runs this program with `arg`; its exit code. */
+static DWORD child(const char *self, const char *arg) {
+  char cmd[MAX_PATH + 32];
+  STARTUPINFOA si;
+  PROCESS_INFORMATION pi;
+  DWORD code = 999;
+  memset(&si, 0, sizeof si);
+  si.cb = sizeof si;
+  snprintf(cmd, sizeof cmd, "\"%s\" %s", self, arg);
+  if (!CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) return 998;
+  WaitForSingleObject(pi.hProcess, INFINITE);
+  GetExitCodeProcess(pi.hProcess, &code);
+  CloseHandle(pi.hProcess);
+  CloseHandle(pi.hThread);
+  return code;
+}
+
+int main(int argc, char **argv) {
   MEMORY_BASIC_INFORMATION m;
+  again = deep;
+  if (argc > 1 && !strcmp(argv[1], "overflow")) return deep(0);
+  if (argc > 1 && !strcmp(argv[1], "ebreak")) __asm__ volatile("ebreak");
+  if (argc > 1 && !strcmp(argv[1], "illegal")) __asm__ volatile(".word 0");
+  char self[MAX_PATH];
+  GetModuleFileNameA(NULL, self, sizeof self);
+  EXPECT("stack overflow: STATUS_STACK_OVERFLOW", child(self, "overflow") == 0xC00000FDu);
+  EXPECT("ebreak: STATUS_BREAKPOINT", child(self, "ebreak") == 0x80000003u);
+  EXPECT("illegal instruction: STATUS_ILLEGAL_INSTRUCTION", child(self, "illegal") == 0xC000001Du);
   DWORD old = 0;
   char *p = VirtualAlloc(NULL, 0x10000, MEM_RESERVE, PAGE_READWRITE);
   VirtualFree(p, 0, MEM_RELEASE);
