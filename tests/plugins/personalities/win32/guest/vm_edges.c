@@ -6,6 +6,7 @@
 #include <windows.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strata/peb.h>
 
 static void *stack_top(void) {
@@ -30,6 +31,53 @@ static LONG WINAPI guard_filter(EXCEPTION_POINTERS *ep) {
   if (ep->ExceptionRecord->ExceptionCode != STATUS_GUARD_PAGE_VIOLATION) return EXCEPTION_CONTINUE_SEARCH;
   guard_hits++;
   return EXCEPTION_CONTINUE_EXECUTION;
+}
+
+typedef unsigned long U;
+NTSTATUS NtAllocateVirtualMemory(U, U, U, U, U, U);
+NTSTATUS NtFreeVirtualMemory(U, U, U, U);
+NTSTATUS NtProtectVirtualMemory(U, U, U, U, U);
+NTSTATUS NtQueryVirtualMemory(U, U, U, U, U, U);
+
+static unsigned seed;
+static unsigned rnd(void) {
+  seed ^= seed << 13;
+  seed ^= seed >> 17;
+  seed ^= seed << 5;
+  return seed;
+}
+
+/* An argument: 0, -1, small, random, 64 KiB aligned, or a pointer to a slot holding one. */
+static U arg(U *slots) {
+  switch (rnd() % 7) {
+  case 0: return 0;
+  case 1: return (U)-1;
+  case 2: return rnd() % 0x3000;
+  case 3: return rnd();
+  case 4: return rnd() & 0x7fff0000u;
+  default: {
+    U *slot = &slots[rnd() % 8];
+    *slot = rnd() % 3 ? rnd() % 0x40000 : rnd();
+    return (U)slot;
+  }
+  }
+}
+
+/* Random memory calls; a fault is a legitimate end, a host exception (SIGSYS, 159) is not. */
+static int fuzz(unsigned s, int calls) {
+  static U slots[8];
+  static U buf[16];
+  seed = s;
+  for (int i = 0; i < calls; i++) {
+    U h = rnd() % 4 ? (U)-1 : arg(slots);
+    switch (rnd() % 4) {
+    case 0: NtAllocateVirtualMemory(h, arg(slots), arg(slots) % 32, arg(slots), arg(slots) & 0x10f000u, arg(slots) & 0x1ff); break;
+    case 1: NtFreeVirtualMemory(h, arg(slots), arg(slots), rnd() % 2 ? 0x8000 : 0x4000); break;
+    case 2: NtProtectVirtualMemory(h, arg(slots), arg(slots), arg(slots) & 0x1ff, rnd() % 2 ? (U)buf : arg(slots)); break;
+    default: NtQueryVirtualMemory(h, arg(slots), rnd() % 3 ? 0 : arg(slots), rnd() % 2 ? (U)buf : arg(slots), arg(slots), arg(slots)); break;
+    }
+  }
+  return 0;
 }
 
 static int (*volatile again)(int);
@@ -60,10 +108,20 @@ int main(int argc, char **argv) {
   MEMORY_BASIC_INFORMATION m;
   again = deep;
   if (argc > 1 && !strcmp(argv[1], "overflow")) return deep(0);
+  if (argc > 2 && !strcmp(argv[1], "fuzz")) return fuzz((unsigned)atoi(argv[2]), 4000);
   if (argc > 1 && !strcmp(argv[1], "ebreak")) __asm__ volatile("ebreak");
   if (argc > 1 && !strcmp(argv[1], "illegal")) __asm__ volatile(".word 0");
   char self[MAX_PATH];
   GetModuleFileNameA(NULL, self, sizeof self);
+  int sane = 1;
+  for (int i = 1; i <= 6; i++) {
+    char a[32];
+    snprintf(a, sizeof a, "fuzz %d", i * 7919);
+    DWORD code = child(self, a);
+    printf("%s: exit code %lx\n", a, (unsigned long)code);
+    if (code != 0 && code < 0x80000000u) sane = 0;
+  }
+  EXPECT("24,000 fuzzed memory calls end in success or an exception, never a host error", sane);
   EXPECT("stack overflow: STATUS_STACK_OVERFLOW", child(self, "overflow") == 0xC00000FDu);
   EXPECT("ebreak: STATUS_BREAKPOINT", child(self, "ebreak") == 0x80000003u);
   EXPECT("illegal instruction: STATUS_ILLEGAL_INSTRUCTION", child(self, "illegal") == 0xC000001Du);
