@@ -17,8 +17,8 @@
  * A growable heap (HEAP_GROWABLE) adds segments of at least 256 KiB (one
  * big enough for a large block); a fixed heap is one segment of its maximum
  * size. Failures return NULL with STATUS_NO_MEMORY as the last error, or
- * raise it with HEAP_GENERATE_EXCEPTIONS (an unhandled exception ends the
- * process with that status). Each heap has a lock (an atomic flag, yielding
+ * raise it with HEAP_GENERATE_EXCEPTIONS (RtlRaiseStatus: the unhandled
+ * exception filter sees it, then the process ends with that status). Each heap has a lock (an atomic flag, yielding
  * while held) unless created with HEAP_NO_SERIALIZE.
  *
  * The handle 0 names the process heap (created on first use), for ntdll's
@@ -51,6 +51,7 @@
 #define TAG_END 0xe0e0e0e0u
 
 NTSTATUS_T NtYieldExecution(void);
+void RtlRaiseStatus(NTSTATUS_T status);
 void *RtlGetProcessHeap(void);
 
 struct block {
@@ -193,7 +194,7 @@ static struct heap *heap_of(void *handle) {
 
 /* NULL with STATUS_NO_MEMORY, or the exception with HEAP_GENERATE_EXCEPTIONS. */
 static void *no_memory(ULONG_T flags) {
-  if (flags & HEAP_GENERATE_EXCEPTIONS) NtTerminateProcess((HANDLE_T)-1, (NTSTATUS_T)STATUS_NO_MEMORY);
+  if (flags & HEAP_GENERATE_EXCEPTIONS) RtlRaiseStatus((NTSTATUS_T)STATUS_NO_MEMORY);
   RtlSetLastWin32Error(ERROR_NOT_ENOUGH_MEMORY);
   return 0;
 }

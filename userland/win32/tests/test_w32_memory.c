@@ -47,6 +47,13 @@ static LONG WINAPI fixing_filter(EXCEPTION_POINTERS *ep) {
   return EXCEPTION_CONTINUE_EXECUTION;
 }
 
+static LONG WINAPI heap_filter(EXCEPTION_POINTERS *ep) {
+  printf("> heap filter: code=%lx noncontinuable=%lu\n", (unsigned long)ep->ExceptionRecord->ExceptionCode,
+         (unsigned long)(ep->ExceptionRecord->ExceptionFlags & 1));
+  fflush(stdout);
+  return EXCEPTION_EXECUTE_HANDLER;
+}
+
 static LONG WINAPI other_filter(EXCEPTION_POINTERS *ep) { (void)ep; return EXCEPTION_CONTINUE_SEARCH; }
 
 /* A page of fresh memory with protection `protect` (committed) or only reserved (0). */
@@ -87,6 +94,7 @@ static int child(const char *mode) {
   if (!strcmp(mode, "heap-exceptions")) {
     static volatile SIZE_T huge = (SIZE_T)-0x100;
     HANDLE h = HeapCreate(HEAP_GENERATE_EXCEPTIONS, 0, 0);
+    SetUnhandledExceptionFilter(heap_filter);
     HeapAlloc(h, HEAP_GENERATE_EXCEPTIONS, huge);
     return 1;
   }
