@@ -174,7 +174,7 @@ static struct block *take(struct heap *h, ULONG_T need) {
 }
 
 /* A segment other than the first that is one free block goes back to the system. */
-static void maybe_release(struct heap *h, struct block *b) {
+__attribute__((noinline)) static void maybe_release(struct heap *h, struct block *b) {
   for (struct segment **pp = &h->segments->next; *pp; pp = &(*pp)->next) {
     struct segment *s = *pp;
     if ((char *)b != (char *)(s + 1) || b->size != s->size - sizeof *s - UNIT) continue;
@@ -187,13 +187,18 @@ static void maybe_release(struct heap *h, struct block *b) {
   }
 }
 
+/* The slow path of an allocation: a new segment, then the block from it. */
+__attribute__((noinline)) static struct block *grow_and_take(struct heap *h, ULONG_T need) {
+  return grow(h, need) ? take(h, need) : 0;
+}
+
 static struct heap *heap_of(void *handle) {
   struct heap *h = handle ? handle : RtlGetProcessHeap();
   return h && h->magic == HEAP_MAGIC ? h : 0;
 }
 
 /* NULL with STATUS_NO_MEMORY, or the exception with HEAP_GENERATE_EXCEPTIONS. */
-static void *no_memory(ULONG_T flags) {
+__attribute__((noinline)) static void *no_memory(ULONG_T flags) {
   if (flags & HEAP_GENERATE_EXCEPTIONS) RtlRaiseStatus((NTSTATUS_T)STATUS_NO_MEMORY);
   RtlSetLastWin32Error(ERROR_NOT_ENOUGH_MEMORY);
   return 0;
@@ -253,7 +258,7 @@ void *RtlAllocateHeap(void *handle, ULONG_T flags, ULONG_T size) {
   ULONG_T need = need_for(size);
   lock(h, flags);
   struct block *b = take(h, need);
-  if (!b && grow(h, need)) b = take(h, need);
+  if (!b) b = grow_and_take(h, need);
   unlock(h, flags);
   if (!b) return no_memory(flags);
   b->req = size;
@@ -278,7 +283,8 @@ int RtlFreeHeap(void *handle, ULONG_T flags, void *p) {
   }
   flags |= h->flags & HEAP_NO_SERIALIZE;
   lock(h, flags);
-  maybe_release(h, insert_free(h, b));
+  struct block *merged = insert_free(h, b);
+  if (h->segments->next) maybe_release(h, merged);
   unlock(h, flags);
   return 1;
 }
