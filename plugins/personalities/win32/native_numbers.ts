@@ -82,6 +82,8 @@ export const NATIVE_CALL_NAMES: readonly string[] = [
   "NtOpenKeyedEvent", // 63
   "NtWaitForKeyedEvent", // 64
   "NtReleaseKeyedEvent", // 65
+  "NtQueryVirtualMemory", // 66
+  "NtContinue", // 67
 ];
 
 /** Number of a native call by name (-1 if unknown). */

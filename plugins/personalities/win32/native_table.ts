@@ -81,14 +81,18 @@ import {
   ntSetInformationObject,
 } from "./object_calls.ts";
 import {
-  ntAllocateVirtualMemory,
-  ntFreeVirtualMemory,
-  ntProtectVirtualMemory,
   ntStrataConsoleMode,
   ntStrataLoadDll,
   ntStrataQueryName,
   ntStrataUnloadDll,
 } from "./memory_calls.ts";
+import {
+  ntAllocateVirtualMemory,
+  ntFreeVirtualMemory,
+  ntProtectVirtualMemory,
+  ntQueryVirtualMemory,
+} from "./vm_calls.ts";
+import { ntContinue } from "./exceptions.ts";
 
 /** Support of a row. */
 export type NativeSupport = "full" | "partial" | "none";
@@ -222,19 +226,19 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "NtAllocateVirtualMemory",
     ntAllocateVirtualMemory,
     "partial",
-    "The current process only; reserve and commit both map demand-zero pages.",
+    "MEM_RESERVE on 64 KiB granularity, MEM_COMMIT inside a reservation, both at once; PAGE_GUARD pages; ZeroBits ignored; MEM_RESET, MEM_PHYSICAL, MEM_WRITE_WATCH and large pages are refused (STATUS_INVALID_PARAMETER).",
   ),
   row(
     "NtFreeVirtualMemory",
     ntFreeVirtualMemory,
-    "partial",
-    "The current process only; MEM_RELEASE of whole allocations, MEM_DECOMMIT.",
+    "full",
+    "MEM_DECOMMIT of pages of one allocation; MEM_RELEASE of a whole reservation at its base with size 0. Images, the first stack and the PEB block: STATUS_UNABLE_TO_FREE_VM.",
   ),
   row(
     "NtProtectVirtualMemory",
     ntProtectVirtualMemory,
-    "partial",
-    "The current process only; the old protection is known for whole allocations, else PAGE_READWRITE is reported.",
+    "full",
+    "Committed pages of one allocation; the old protection of the first page.",
   ),
   row(
     "NtQueryVolumeInformationFile",
@@ -364,6 +368,18 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     ntReleaseKeyedEvent,
     "full",
     "Waits for a waiter when none is there yet, as NT does.",
+  ),
+  row(
+    "NtQueryVirtualMemory",
+    ntQueryVirtualMemory,
+    "partial",
+    "MemoryBasicInformation only: private reservations, images (MEM_IMAGE, section protections), the first thread's stack and the PEB block, free gaps.",
+  ),
+  row(
+    "NtContinue",
+    ntContinue,
+    "partial",
+    "Resumes the caller with a CONTEXT's x1..x31 and pc (the RISC-V layout of windows.h; no floating-point state); ends an exception dispatch. TestAlert ignored.",
   ),
 ];
 

@@ -31,14 +31,14 @@ import { catchCtrlSignals, deliverCtrl } from "./console_ctrl.ts";
 import { threadEnded } from "./thread_calls.ts";
 import { abandonMutants } from "./ob.ts";
 import { syncThreadEnded } from "./sync_calls.ts";
+import { vmFault } from "./vm_calls.ts";
+import { dispatchException } from "./exceptions.ts";
 import { buildPebRegion, PEB_BASE, PEB_REGION, TEB_ADDR, WIN32_STACK_TOP } from "./peb.ts";
 
 /** STATUS_INVALID_SYSTEM_SERVICE: a number beyond the table. */
 const INVALID_SYSTEM_SERVICE = 0xc000_001c;
 /** Stack reserve limits (bytes). */
 const STACK_MIN = 64 * 1024, STACK_MAX = 8 * 1024 * 1024;
-/** Exit code of a process ended by an unhandled fault (STATUS_ACCESS_VIOLATION). */
-const FAULT_EXIT = 0xc000_0005;
 
 /** The DLLs every Win32 process maps first, in this order. */
 export const SYSTEM_DLLS = ["ntdll.dll", "kernel32.dll"];
@@ -71,10 +71,12 @@ export function createWin32Personality(
     missing(_t: Thread, num: number): number {
       return (num < NATIVE_CALL_NAMES.length ? STATUS.NOT_IMPLEMENTED : INVALID_SYSTEM_SERVICE) | 0;
     },
-    onFault(t: Thread): void {
+    onFault(t: Thread, cause: number, address: number): void {
+      const code = vmFault(ex, t, cause, address);
+      if (dispatchException(ex, t, code, cause, address)) return;
       const w = ex.data(t.process);
-      if (w !== null) w.object.exitStatus = FAULT_EXIT;
-      api.exit(t, FAULT_EXIT);
+      if (w !== null) w.object.exitStatus = code;
+      api.exit(t, code);
     },
     onThreadExit(t: Thread): void {
       for (const hook of ex.threadExitHooks) hook(t);

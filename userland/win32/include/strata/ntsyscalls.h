@@ -73,7 +73,9 @@
 #define NTSYS_NtOpenKeyedEvent 63
 #define NTSYS_NtWaitForKeyedEvent 64
 #define NTSYS_NtReleaseKeyedEvent 65
+#define NTSYS_NtQueryVirtualMemory 66
+#define NTSYS_NtContinue 67
 
-#define NTSYS_COUNT 66
+#define NTSYS_COUNT 68
 
 #endif
