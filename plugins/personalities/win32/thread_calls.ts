@@ -24,6 +24,7 @@
  * @module
  */
 
+import { vmForget, vmTrack } from "./vm_calls.ts";
 import { type KernelApi, PROT, TaskState, type Thread } from "../../../kernel/api.ts";
 import { findExport } from "../../../lib/pe.ts";
 import { nargs, OBJ_INHERIT } from "./args.ts";
@@ -139,9 +140,11 @@ export function startWin32Thread(
   const teb = (base + size - 4096) >>> 0;
   const fail = (st: number) => {
     api.munmap(p, base >>> 0, size);
+    vmForget(w, base >>> 0);
     return st;
   };
   if (api.mprotect(p, base >>> 0, 4096, PROT.NONE) < 0) return fail(STATUS.NO_MEMORY);
+  vmTrack(api, p, w, base >>> 0, size, 1);
   const regs = new Int32Array(32);
   regs[2] = teb | 0;
   regs[3] = t.regs[3];
@@ -412,6 +415,7 @@ export function threadEnded(ex: Executive, t: Thread): void {
   const w = ex.data(t.process);
   if (o.stackSize > 0 && t.process.space !== null) {
     ex.api.munmap(t.process, o.stackBase, o.stackSize);
+    if (w !== null) vmForget(w, o.stackBase);
   }
   if (w === null || o !== w.thread) {
     t.pdata = null;

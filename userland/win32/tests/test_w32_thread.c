@@ -53,6 +53,15 @@ static DWORD WINAPI big_stack(LPVOID arg) {
   return touched == (n + 511) / 512 ? 4 : 5;
 }
 
+/* 1 when VirtualQuery describes the thread's own stack as committed private read-write memory. */
+static DWORD WINAPI queries_stack(LPVOID arg) {
+  volatile int local = 0;
+  MEMORY_BASIC_INFORMATION mbi;
+  (void)arg;
+  if (VirtualQuery((LPCVOID)&local, &mbi, sizeof mbi) != sizeof mbi) return 2;
+  return mbi.State == MEM_COMMIT && mbi.Type == MEM_PRIVATE && mbi.Protect == PAGE_READWRITE ? 1 : 3;
+}
+
 static DWORD WINAPI tls_worker(LPVOID arg) {
   (void)arg;
   tls_seen = TlsGetValue(tls_index);
@@ -98,6 +107,9 @@ static void basics(void) {
   CHECK("its exit code", exit_code(h), 42, -1);
   EXPECT("it got its argument", seen_arg == (LPVOID)0x1234);
   EXPECT("its id is the one CreateThread gave", tid != 0 && seen_tid == tid);
+  HANDLE q = CreateThread(NULL, 0, queries_stack, NULL, 0, NULL);
+  CHECK("VirtualQuery of a new thread's stack", WaitForSingleObject(q, INFINITE) == WAIT_OBJECT_0 ? exit_code(q) : 0, 1, -1);
+  CloseHandle(q);
   EXPECT("GetThreadId of its handle", GetThreadId(h) == tid);
   EXPECT("not the caller's id", tid != GetCurrentThreadId());
   CHECK("wait again: still signalled", WaitForSingleObject(h, 0), WAIT_OBJECT_0, -1);

@@ -6,8 +6,9 @@
  * pointers into, around and outside its memory. It checks every result is
  * an NTSTATUS (a success, informational, warning or error code, never a
  * kernel status leaking through) and exits 0, or 3 on a bad result. A child
- * may also end by its own calls (an access violation after unmapping or
- * protecting its own memory, exit code 0xC0000005). The parent prints
+ * may also end by its own calls (an exception after unmapping or
+ * protecting its own memory: its exit code is the NT exception code, such
+ * as 0xC0000005). NtContinue is left out too: it jumps to random registers. The parent prints
  * "ntfuzz: R rounds, C completed, F faulted, O other" and exits with O.
  *
  * Calls that would end or stop the fuzzing process or reach outside it
@@ -54,7 +55,7 @@ static int excluded(unsigned n) {
   return n == NTSYS_NtTerminateProcess || n == NTSYS_NtTerminateThread ||
          n == NTSYS_NtCreateUserProcess || n == NTSYS_NtCreateThreadEx ||
          n == NTSYS_NtSuspendThread || n == NTSYS_NtOpenProcess || n == NTSYS_NtOpenThread ||
-         n == NTSYS_NtCreateNamedPipeFile;
+         n == NTSYS_NtCreateNamedPipeFile || n == NTSYS_NtContinue;
 }
 
 /* The argument that holds a timeout pointer for the calls that may block, or -1. */
@@ -169,7 +170,7 @@ int main(int argc, char **argv) {
     CloseHandle(pi.hProcess);
     CloseHandle(pi.hThread);
     if (code == 0) completed++;
-    else if (code == 0xC0000005) faulted++;
+    else if (code >= 0x80000000u) faulted++; /* an NT exception code: the child faulted */
     else {
       other++;
       printf("round %d: exit code 0x%lx\n", i, (unsigned long)code);
