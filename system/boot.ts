@@ -5,7 +5,8 @@
  * procfs on `/proc`, `/tmp`, read-only host shares), loads the boot modules
  * (scheduler `round_robin`, personalities `unix` and `win32`, console driver `uart16550`,
  * tape driver `st` when the machine has a tape),
- * starts `/bin/init` as pid 1 on the console and runs until pid 1 exits,
+ * starts the session's first process as pid 1 on the console (`/bin/init`,
+ * or `/bin/smss.exe` for a Win32 session: `system/session.ts`) and runs until pid 1 exits,
  * poweroff, a deadlock or the cycle limit.
  *
  * `bootKernel` is for the CLI (host terminal by default); `runGuest` is for
@@ -30,6 +31,7 @@ import { Kernel, type KernelExit } from "../kernel/kernel.ts";
 import { TraceRecorder } from "../kernel/proc/trace.ts";
 import { hostInputFile, hostOutputFile } from "../kernel/fs/host_stream.ts";
 import { makeStdio, type StdioSpec } from "./guest_stdio.ts";
+import { sessionInit, sessionPersonality } from "./session.ts";
 
 export type { StdioSpec } from "./guest_stdio.ts";
 import {
@@ -60,7 +62,6 @@ import { DiskImageError } from "../hw/disk_image.ts";
 
 const REPO_ROOT = new URL("../", import.meta.url);
 const DEFAULT_EPOCH_NS = 1_767_225_600_000_000_000n; // 2026-01-01T00:00:00Z
-const DEFAULT_ENV = ["PATH=/bin", "HOME=/", "TERM=vt100"];
 
 /** Parses a quantum: a cycle count, or a duration with ms/us/ns/s. */
 export function parseQuantum(q: number | string | undefined, frequency: number): number {
@@ -314,23 +315,10 @@ function hostLimit(
   };
 }
 
-/**
- * The arguments of pid 1. `/bin/init` gives the shell or command a fixed
- * environment, so an `env` option reaches them through `/bin/env -i -- VARS`.
- */
-function initArgs(options: BootOptions): string[] {
-  const args = options.cmd !== undefined ? ["/bin/sh", "-c", options.cmd] : options.initArgs ?? [];
-  if (options.init !== undefined || options.env === undefined) return args;
-  for (const v of options.env) {
-    if (!/^[^=]+=/.test(v)) throw new BootError(`env entries are NAME=VALUE, got "${v}"`);
-  }
-  return ["/bin/env", "-i", "--", ...options.env, ...(args.length > 0 ? args : ["/bin/sh"])];
-}
-
 /** Creates pid 1 with its standard streams (the console or host streams) and execs init in it. */
 function startInit(kernel: Kernel, options: BootOptions, stdio: StdioSpec): void {
-  const init = options.init ?? "/bin/init";
-  const args = initArgs(options);
+  const session = sessionInit(options);
+  const init = session.path;
   const p = kernel.createInitProcess();
   // pid 1's standard streams are the console, as Linux opens /dev/console for
   // init, unless the host hands it streams of its own.
@@ -349,7 +337,7 @@ function startInit(kernel: Kernel, options: BootOptions, stdio: StdioSpec): void
     }
   }
   try {
-    kernel.startProcess(p, init, [init, ...args], options.env ?? DEFAULT_ENV);
+    kernel.startProcess(p, init, [init, ...session.args], session.env);
   } catch (e) {
     if (e instanceof KernelError) {
       throw new BootError(`cannot start ${init}: ${startErrorText(e.status)}`, { cause: e });
@@ -385,6 +373,7 @@ export async function boot(
   defaultConsole: ConsoleSpec,
 ): Promise<BootedSystem> {
   checkOptionKeys(options);
+  sessionPersonality(options);
   const spec = options.console ?? defaultConsole;
   const c = makeConsole(spec);
   const io = c.io;

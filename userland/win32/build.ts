@@ -331,7 +331,11 @@ export async function buildExe(sources: string[], output: string): Promise<void>
 }
 
 /** Folders whose every `NAME.c` is the program `NAME.exe`. */
-export const WIN32_PROGRAM_DIRS: readonly string[] = [`${W32}/cmd`, `${W32}/tests`];
+export const WIN32_PROGRAM_DIRS: readonly string[] = [
+  `${W32}/cmd`,
+  `${W32}/tests`,
+  `${W32}/bench`,
+];
 
 /** The programs built into {@link WIN32_BIN_DIR}: `[name.exe, source]`. */
 export function listWin32Programs(): [string, string][] {
