@@ -31,7 +31,7 @@ export const PROCESS_ACCESS = {
 const INHERIT_HANDLES = 0x4;
 /** THREAD_CREATE_FLAGS_CREATE_SUSPENDED. */
 const CREATE_SUSPENDED = 0x1;
-const SIGKILL = 9, SIGCONT = 18, SIGSTOP = 19;
+const SIGKILL = 9, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19;
 
 /** The parameters block as the caller wrote it. */
 interface Params {
@@ -181,7 +181,12 @@ function spawnChild(
       : ntFromK(c);
   }
   api.chdir(c, cwd);
-  if (!pe) unixStdio(api, c, pending);
+  if (!pe) {
+    unixStdio(api, c, pending);
+    // The executive ignores SIGCHLD in Win32 processes (their children are reaped at exit);
+    // a Unix program starts with the default, or it could not wait for its own children.
+    api.setSigAction(c, SIGCHLD, { handler: 0, flags: 0, maskLo: 0, maskHi: 0, restorer: 0 });
+  }
   return c;
 }
 
