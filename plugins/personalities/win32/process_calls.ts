@@ -97,6 +97,28 @@ function vfsOfWin32(ex: Executive, path: string, cur: string) {
   return resolveVfsName(ex.api, root, full.slice(3));
 }
 
+/**
+ * The environment of a Unix program started by a Win32 one: a Win32 `PATH`
+ * (`C:\bin;C:\Windows\System32`) becomes the Unix list of the same
+ * folders (`/bin:/windows/system32`), as Cygwin converts it, so that the
+ * program's own searches work; folders that do not resolve are left out. A
+ * `PATH` in Unix form (no drive letter, no `;`) passes unchanged.
+ */
+export function unixEnvironment(ex: Executive, env: string[]): string[] {
+  return env.map((v) => {
+    if (!/^PATH=/i.test(v)) return v;
+    const value = v.slice(5);
+    if (!value.includes(";") && !/^[A-Za-z]:[\\/]/.test(value)) return v;
+    const dirs: string[] = [];
+    for (const dir of value.split(";")) {
+      if (!/^[A-Za-z]:[\\/]/.test(dir)) continue;
+      const r = vfsOfWin32(ex, dir, "C:\\");
+      if (typeof r !== "number" && r.exists && r.isDir && !dirs.includes(r.path)) dirs.push(r.path);
+    }
+    return "PATH=" + dirs.join(":");
+  });
+}
+
 function isPe(api: KernelApi, path: string): boolean | number {
   const r = api.vfs.open(null, path, OpenFlags.READ);
   if (typeof r === "number") return ntFromK(r);
@@ -171,7 +193,7 @@ function spawnChild(
   const argv = splitCommandLine(pending.commandLine);
   ex.pending = pe ? pending : null;
   ex.lastLoadStatus = 0;
-  const c = api.spawn(t, path, argv, pending.env);
+  const c = api.spawn(t, path, argv, pe ? pending.env : unixEnvironment(ex, pending.env));
   ex.pending = null;
   if (typeof c === "number") {
     return ex.lastLoadStatus !== 0
