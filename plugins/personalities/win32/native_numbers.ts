@@ -68,6 +68,7 @@ export const NATIVE_CALL_NAMES: readonly string[] = [
   "NtStrataUnloadDll", // 49
   "NtStrataConsoleMode", // 50
   "NtStrataQueryName", // 51
+  "NtStrataConsoleControl", // 52
 ];
 
 /** Number of a native call by name (-1 if unknown). */

@@ -28,6 +28,7 @@ import {
   ntSetInformationFile,
 } from "./file_info_calls.ts";
 import { ntCreateNamedPipeFile, ntFsControlFile } from "./pipe_calls.ts";
+import { ntStrataConsoleControl } from "./console_calls.ts";
 import {
   ntCreateUserProcess,
   ntOpenProcess,
@@ -285,6 +286,12 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     ntStrataQueryName,
     "full",
     "Strata: the computer name (the host name) or the user name.",
+  ),
+  row(
+    "NtStrataConsoleControl",
+    ntStrataConsoleControl,
+    "full",
+    "Strata: a console's window size, input flush and title (kernel32's console functions).",
   ),
 ];
 

@@ -301,4 +301,26 @@ LPVOID WINAPI HeapReAlloc(HANDLE heap, DWORD flags, LPVOID p, SIZE_T n);
 BOOL WINAPI HeapFree(HANDLE heap, DWORD flags, LPVOID p);
 #define HEAP_ZERO_MEMORY 0x8
 
+/* ---- console (w32cmd): kernel32/console.c ---- */
+typedef short SHORT;
+typedef struct _COORD { SHORT X, Y; } COORD, *PCOORD;
+typedef struct _SMALL_RECT { SHORT Left, Top, Right, Bottom; } SMALL_RECT, *PSMALL_RECT;
+typedef struct _CONSOLE_SCREEN_BUFFER_INFO {
+  COORD dwSize;
+  COORD dwCursorPosition;
+  WORD wAttributes;
+  SMALL_RECT srWindow;
+  COORD dwMaximumWindowSize;
+} CONSOLE_SCREEN_BUFFER_INFO, *PCONSOLE_SCREEN_BUFFER_INFO;
+#define FOREGROUND_BLUE 0x1
+#define FOREGROUND_GREEN 0x2
+#define FOREGROUND_RED 0x4
+#define FOREGROUND_INTENSITY 0x8
+BOOL WINAPI GetConsoleScreenBufferInfo(HANDLE h, PCONSOLE_SCREEN_BUFFER_INFO info);
+BOOL WINAPI SetConsoleTitleA(LPCSTR title);
+DWORD WINAPI GetConsoleTitleA(LPSTR buf, DWORD size);
+BOOL WINAPI FlushConsoleInputBuffer(HANDLE h);
+BOOL WINAPI FillConsoleOutputCharacterA(HANDLE h, CHAR c, DWORD n, COORD at, LPDWORD written);
+BOOL WINAPI SetConsoleCursorPosition(HANDLE h, COORD at);
+
 #endif

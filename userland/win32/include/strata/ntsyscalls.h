@@ -59,7 +59,8 @@
 #define NTSYS_NtStrataUnloadDll 49
 #define NTSYS_NtStrataConsoleMode 50
 #define NTSYS_NtStrataQueryName 51
+#define NTSYS_NtStrataConsoleControl 52
 
-#define NTSYS_COUNT 52
+#define NTSYS_COUNT 53
 
 #endif
