@@ -33,7 +33,9 @@ static void session_environment(void) {
   set_default("SystemDrive", "C:");
   set_default("COMSPEC", "C:\\bin\\cmd.exe");
   set_default("PATH", "C:\\bin;C:\\Windows\\System32;C:\\Windows");
-  set_default("PATHEXT", ".COM;.EXE;.BAT;.CMD");
+  /* The final "." finds a program without an extension (the Unix ones in C:\bin): "ls." is
+   * the file "ls", as Win32 names drop a trailing period. */
+  set_default("PATHEXT", ".COM;.EXE;.BAT;.CMD;.");
   set_default("PROMPT", "$P$G");
   set_default("OS", "Windows_NT");
   if (GetComputerNameA(name, &n)) set_default("COMPUTERNAME", name);
