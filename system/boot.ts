@@ -24,6 +24,9 @@ import { setImmediate } from "node:timers";
 import { createMachine, type Machine } from "../hw/machine.ts";
 import { K, KernelError, statusName } from "../kernel/errors.ts";
 import { OpenFlags } from "../kernel/fs/types.ts";
+import type { FdTable } from "../kernel/fs/fd_table.ts";
+import { TtyIoctl } from "../kernel/io/termios.ts";
+import type { Process } from "../kernel/proc/process.ts";
 import { buildInitramfs, type HostDirMapping } from "../kernel/fs/initramfs.ts";
 import { createRootFs } from "../kernel/fs/rootfs.ts";
 import { registerMemoryDevices } from "../kernel/fs/devfs.ts";
@@ -336,6 +339,9 @@ function startInit(kernel: Kernel, options: BootOptions, stdio: StdioSpec): void
       throw new BootError(`cannot open /dev/console for init: ${r < 0 ? statusName(r) : r}`);
     }
   }
+  // Unix init makes the console its controlling terminal itself; a Win32 session manager has no
+  // ioctl, so the boot does it for it (the console's ^C then reaches the session's processes).
+  if (sessionPersonality(options) === "win32") giveConsole(kernel, p);
   try {
     kernel.startProcess(p, init, [init, ...session.args], session.env);
   } catch (e) {
@@ -344,6 +350,12 @@ function startInit(kernel: Kernel, options: BootOptions, stdio: StdioSpec): void
     }
     throw e;
   }
+}
+
+/** Makes the terminal on fd 0 of `p` (a session leader) its controlling terminal, if it is one. */
+function giveConsole(kernel: Kernel, p: Process): void {
+  const file = (p.files as FdTable | null)?.get(0) ?? null;
+  if (file !== null) kernel.vfs.ioctl(file, TtyIoctl.TIOCSCTTY, 0, p);
 }
 
 /** The C library's words for the ways an exec can fail (strerror), for the boot error. */

@@ -5,7 +5,9 @@
  * PATHEXT, PROMPT, OS, COMPUTERNAME, USERNAME, USERPROFILE, HOMEDRIVE,
  * HOMEPATH, TEMP, TMP), makes C:\ the current directory, starts the command
  * interpreter (%COMSPEC%) on the console with its standard handles, waits
- * for it and exits with its exit code, which ends the session.
+ * for it and exits with its exit code, which ends the session. A Ctrl+C on
+ * the console is handled (ignored) by smss itself, so only the session's
+ * programs see it.
  *
  *   smss.exe              an interactive %COMSPEC%
  *   smss.exe /c COMMAND   %COMSPEC% /c COMMAND (COMMAND is passed on as given)
@@ -48,6 +50,22 @@ static void session_environment(void) {
   set_default("TMP", "C:\\tmp");
 }
 
+/* The session manager is no console program: a Ctrl+C on the console is for the programs of the
+ * session, so smss's own handler says it was handled. Handler routines are not inherited. */
+static BOOL WINAPI ignore_ctrl(DWORD event) {
+  (void)event;
+  return TRUE;
+}
+
+typedef BOOL(WINAPI *ctrl_handler_fn)(BOOL(WINAPI *)(DWORD), BOOL);
+
+/* Installs ignore_ctrl through SetConsoleCtrlHandler where kernel32 has it. */
+static void survive_ctrl_c(void) {
+  HMODULE k32 = GetModuleHandleA("kernel32.dll");
+  ctrl_handler_fn set = k32 ? (ctrl_handler_fn)GetProcAddress(k32, "SetConsoleCtrlHandler") : NULL;
+  if (set) set(ignore_ctrl, TRUE);
+}
+
 /* The interpreter's command line: "COMSPEC" or "COMSPEC /c COMMAND"; NULL if out of memory. */
 static char *interpreter_line(const char *comspec, const char *command) {
   size_t n = strlen(comspec) + 3 + (command ? strlen(command) + 4 : 0);
@@ -68,6 +86,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "smss: usage: smss.exe [/c COMMAND]\n");
     return 2;
   }
+  survive_ctrl_c();
   session_environment();
   if (!SetCurrentDirectoryA("C:\\"))
     fprintf(stderr, "smss: cannot enter C:\\, error %lu\n", (unsigned long)GetLastError());
