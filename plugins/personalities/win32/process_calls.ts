@@ -16,7 +16,7 @@ import { splitCommandLine } from "./cmdline.ts";
 import { objectOf, win32Of } from "./context.ts";
 import type { Executive, PendingCreate, Win32Process } from "./executive.ts";
 import { mapGenericAccess } from "./ob.ts";
-import { FileObject, type ProcessObject, ThreadObject } from "./objects.ts";
+import { FileObject, type ProcessObject, STILL_ACTIVE, ThreadObject } from "./objects.ts";
 import { nt, ntFromK, STATUS } from "./ntstatus.ts";
 import { PARAMS_ADDR, PEB_BASE, PP, PP_USE_STD_HANDLES } from "./peb.ts";
 import { resolveVfsName } from "./vfs_names.ts";
@@ -297,9 +297,10 @@ export function ntQueryInformationProcess(t: Thread, api: KernelApi, ex: Executi
   if (len !== 24) return nt(STATUS.INFO_LENGTH_MISMATCH);
   const po = o as ProcessObject;
   const proc = po.process;
+  const self = proc === t.process; // running, so STILL_ACTIVE, and a Win32 process
   const v = BASIC_INFO_VIEW;
-  v.setUint32(0, po.exitCode(), true);
-  v.setUint32(4, ex.data(proc) !== null ? PEB_BASE : 0, true);
+  v.setUint32(0, self ? STILL_ACTIVE : po.exitCode(), true);
+  v.setUint32(4, self || ex.data(proc) !== null ? PEB_BASE : 0, true);
   v.setUint32(8, 1, true);
   v.setUint32(12, 8, true);
   v.setUint32(16, proc.pid, true);
