@@ -113,6 +113,8 @@ export interface BootOptions {
   /**
    * Environment of init and, with the default init, of the shell or command
    * it starts (through `/bin/env -i`); default PATH=/bin, HOME=/, TERM=vt100.
+   * A Win32 session: smss.exe's starting environment (default empty), whose
+   * variables smss keeps over its own defaults.
    */
   env?: string[];
   /** Read-only host shares. */
