@@ -131,6 +131,7 @@ static long ar_binary(struct arith *a, int level) {
     case '*': v *= r; break;
     case '/':
     case '%':
+      if (a->err) return 0;
       if (!r) {
         a->err = 2;
         return 0;
@@ -170,7 +171,7 @@ static long ar_assign(struct arith *a) {
   case '^': v ^= r; break;
   default:
     if (!r) {
-      a->err = 2;
+      if (!a->err) a->err = 2;
       return 0;
     }
     v = op == '/' ? v / r : v % r;
