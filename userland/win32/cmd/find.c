@@ -2,7 +2,8 @@
  * Windows' find does.
  *   find [/v] [/c] [/n] [/i] "string" [file ...]
  * /v lines without the string, /c only the count, /n line numbers ("[N]"),
- * /i without case. For each file a "---------- NAME" header (the name in
+ * /i without case. The string must be in double quotes (find reads its
+ * command line itself, as Windows' find does). For each file a "---------- NAME" header (the name in
  * capitals; with /c followed by ": count"); file names may hold * and ?.
  * Exit code 0 when a line matched, 1 when none did, 2 on a bad parameter or
  * a missing file. */
@@ -92,14 +93,40 @@ static int search_file(const char *name, long *matched) {
   return 1;
 }
 
-int main(int argc, char **argv) {
-  int files = 0, bad = 0;
+/* The next word of the command line (quotes removed; *quoted tells whether
+ * it was quoted); NULL at the end. Windows' find reads its command line
+ * itself: the string must be in quotes, and "" is an empty string. */
+static char *next_word(const char **p, int *quoted) {
+  static char word[4096];
+  size_t o = 0;
+  while (**p == ' ' || **p == '\t') (*p)++;
+  if (!**p) return NULL;
+  *quoted = **p == '"';
+  int q = 0;
+  for (; **p && (q || (**p != ' ' && **p != '\t')); (*p)++) {
+    if (**p == '"') q = !q;
+    else if (o + 1 < sizeof word) word[o++] = **p;
+  }
+  word[o] = 0;
+  return word;
+}
+
+int main(void) {
+  int files = 0, bad = 0, quoted;
   long matched = 0;
-  char path[MAX_PATH];
-  int first_file = 0;
-  for (int i = 1; i < argc; i++) {
-    if (argv[i][0] == '/' && argv[i][1] && !argv[i][2]) {
-      switch (argv[i][1] | 0x20) {
+  char path[MAX_PATH], *names[64];
+  int nnames = 0;
+  const char *p = GetCommandLineA();
+  if (*p == '"') {
+    for (p++; *p && *p != '"'; p++) {
+    }
+    if (*p) p++;
+  } else {
+    while (*p && *p != ' ' && *p != '\t') p++;
+  }
+  for (char *w; (w = next_word(&p, &quoted));) {
+    if (!quoted && w[0] == '/' && w[1] && !w[2]) {
+      switch (w[1] | 0x20) {
       case 'v': opt_v = 1; continue;
       case 'c': opt_c = 1; continue;
       case 'n': opt_n = 1; continue;
@@ -110,34 +137,37 @@ int main(int argc, char **argv) {
       }
     }
     if (!needle) {
-      needle = argv[i];
-      first_file = i + 1;
-      break;
+      if (!quoted) {
+        fprintf(stderr, "FIND: Parameter format not correct\n");
+        return 2;
+      }
+      needle = _strdup(w);
+    } else if (nnames < 64) {
+      names[nnames++] = _strdup(w);
     }
   }
   if (!needle) {
     fprintf(stderr, "FIND: Parameter format not correct\n");
     return 2;
   }
-  for (int i = first_file; i < argc; i++) {
-    if (argv[i][0] == '/' && argv[i][1] && !argv[i][2]) continue;
+  for (int i = 0; i < nnames; i++) {
     files++;
-    if (!strpbrk(argv[i], "*?")) {
-      bad |= !search_file(argv[i], &matched);
+    if (!strpbrk(names[i], "*?")) {
+      bad |= !search_file(names[i], &matched);
       continue;
     }
     WIN32_FIND_DATAA fd;
-    HANDLE f = FindFirstFileA(argv[i], &fd);
+    HANDLE f = FindFirstFileA(names[i], &fd);
     if (f == INVALID_HANDLE_VALUE) {
-      bad |= !search_file(argv[i], &matched);
+      bad |= !search_file(names[i], &matched);
       continue;
     }
     size_t dl = 0;
-    for (size_t k = 0; argv[i][k]; k++)
-      if (strchr("\\/:", argv[i][k])) dl = k + 1;
+    for (size_t k = 0; names[i][k]; k++)
+      if (strchr("\\/:", names[i][k])) dl = k + 1;
     do {
       if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) continue;
-      snprintf(path, sizeof path, "%.*s%s", (int)dl, argv[i], fd.cFileName);
+      snprintf(path, sizeof path, "%.*s%s", (int)dl, names[i], fd.cFileName);
       search_file(path, &matched);
     } while (FindNextFileA(f, &fd));
     FindClose(f);

@@ -59,6 +59,22 @@ echo chain got %ERRORLEVEL%
 args.bat last
 echo not reached
 #end
+#file blocks.bat
+@echo off
+if exist hello.txt (
+  echo multi
+  echo line
+) else (
+  echo never
+)
+for %%f in (a b) do (
+  echo f=%%f
+)
+set /a N=4*5
+if %N% EQU 20 (echo twenty) else echo other
+set STRATA_X=abcdef
+call echo %%STRATA_X:~1,3%% %%STRATA_X:cd=CD%%
+#end
 #case
 echo hello   world
 #case
@@ -215,6 +231,20 @@ echo ^& escaped ^| too
 echo "quoted & kept"
 #case
 dir hello.txt
+#case
+blocks.bat
+#case
+md d1\d2 & echo x> d1\f.txt & dir d1
+#case
+for /d %d in (d*) do echo dir %d
+#case
+cd /d d1 & cd
+#case
+set STRATA_P1=a& set STRATA_P2=b& set STRATA_P
+#case
+copy *.txt d1\d2 > nul & dir /b d1\d2
+#case
+type hello.txt lines.txt
 `;
 
 /**
@@ -535,5 +565,61 @@ rc=0
 <DATE>                26 hello.txt
                1 File(s)             26 bytes
                0 Dir(s)
+rc=0
+=== blocks.bat
+multi
+line
+f=a
+f=b
+twenty
+bcd abCDef
+rc=0
+=== md d1\d2 & echo x> d1\f.txt & dir d1
+ Volume in drive <D> has no label.
+
+ Directory of <CWD>\d1
+
+<DATE>    <DIR>          .
+<DATE>    <DIR>          ..
+<DATE>    <DIR>          d2
+<DATE>                 4 f.txt
+               1 File(s)              4 bytes
+               3 Dir(s)
+rc=0
+=== for /d %d in (d*) do echo dir %d
+dir d1
+rc=0
+=== cd /d d1 & cd
+<CWD>\d1
+rc=0
+=== set STRATA_P1=a& set STRATA_P2=b& set STRATA_P
+STRATA_P1=a
+STRATA_P2=b
+rc=0
+=== copy *.txt d1\d2 > nul & dir /b d1\d2
+block.txt
+both.txt
+cd.txt
+cls.txt
+err.txt
+hello.txt
+lines.txt
+out.txt
+rc=0
+=== type hello.txt lines.txt
+
+hello.txt
+
+
+hello world
+second line
+
+lines.txt
+
+
+pear
+Apple
+banana
+apple
 rc=0
 `;

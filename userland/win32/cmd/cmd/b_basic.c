@@ -400,7 +400,8 @@ int b_call(const char *a) {
     if (len > 4 && (ci_eq(image + len - 4, ".bat") || ci_eq(image + len - 4, ".cmd")))
       return run_batch(name, image, q, 1);
   }
-  return run_text(p, NULL);
+  /* The command is expanded a second time ("call echo %%X%%" in a batch file). */
+  return run_line(p);
 }
 
 static const struct {
