@@ -59,6 +59,14 @@ echo chain got %ERRORLEVEL%
 args.bat last
 echo not reached
 #end
+#file deep.bat
+@echo off
+call :r
+echo after
+exit /b
+:r
+call :r
+#end
 #file blocks.bat
 @echo off
 if exist hello.txt (
@@ -245,6 +253,12 @@ set STRATA_P1=a& set STRATA_P2=b& set STRATA_P
 copy *.txt d1\d2 > nul & dir /b d1\d2
 #case
 type hello.txt lines.txt
+#case
+deep.bat
+#case
+echo (a) & (echo b)
+#case
+if exist hello.txt (type hello.txt | find "world") else echo no
 `;
 
 /**
@@ -621,5 +635,16 @@ pear
 Apple
 banana
 apple
+rc=0
+=== deep.bat
+****** B A T C H   R E C U R S I O N  exceeds STACK limits ******
+******       B A T C H   PROCESSING IS   A B O R T E D      ******
+rc=255
+=== echo (a) & (echo b)
+(a) 
+b
+rc=0
+=== if exist hello.txt (type hello.txt | find "world") else echo no
+hello world
 rc=0
 `;
