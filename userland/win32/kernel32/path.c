@@ -90,10 +90,18 @@ DWORD k32_full_path(const char *name, char *out, DWORD size) {
   return n;
 }
 
+/* "NUL" (in any folder, with any extension) and "\\.\NUL" name the null device. */
+static int is_nul_device(const char *name) {
+  const char *base = name;
+  for (const char *c = name; *c; c++)
+    if (*c == '\\' || *c == '/' || *c == ':') base = c + 1;
+  return k32_strnicmp(base, "nul", 3) == 0 && (!base[3] || base[3] == '.');
+}
+
 BOOL k32_nt_path(const char *name, struct nt_path *p, DWORD attributes) {
   char full[MAX_PATH * 2];
   if (!name || !*name) return k32_error(ERROR_PATH_NOT_FOUND);
-  size_t n = full_path(name, full);
+  size_t n = is_nul_device(name) ? (strcpy(full, "NUL"), 3) : full_path(name, full);
   if (!n || n + 4 > MAX_PATH + 4) return k32_error(ERROR_FILENAME_EXCED_RANGE);
   static const char prefix[] = "\\??\\";
   for (int i = 0; i < 4; i++) p->w[i] = prefix[i];

@@ -131,6 +131,7 @@ static long ar_binary(struct arith *a, int level) {
     case '*': v *= r; break;
     case '/':
     case '%':
+      if (a->err) return 0;
       if (!r) {
         a->err = 2;
         return 0;
@@ -170,7 +171,7 @@ static long ar_assign(struct arith *a) {
   case '^': v ^= r; break;
   default:
     if (!r) {
-      a->err = 2;
+      if (!a->err) a->err = 2;
       return 0;
     }
     v = op == '/' ? v / r : v % r;
@@ -399,7 +400,8 @@ int b_call(const char *a) {
     if (len > 4 && (ci_eq(image + len - 4, ".bat") || ci_eq(image + len - 4, ".cmd")))
       return run_batch(name, image, q, 1);
   }
-  return run_text(p, NULL);
+  /* The command is expanded a second time ("call echo %%X%%" in a batch file). */
+  return run_line(p);
 }
 
 static const struct {

@@ -81,23 +81,42 @@ static int run_body(struct node *n, const char *value) {
   return rc;
 }
 
-static int for_wild(struct node *n, const char *pattern, int dirs, int *rc) {
+static int cmp_name(const void *x, const void *y) {
+  return _stricmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Runs the body for each match of pattern, in name order (as NTFS lists them). */
+static void for_wild(struct node *n, const char *pattern, int dirs, int *rc) {
   WIN32_FIND_DATAA fd;
   HANDLE h = FindFirstFileA(pattern, &fd);
-  if (h == INVALID_HANDLE_VALUE) return 0;
+  if (h == INVALID_HANDLE_VALUE) return;
   size_t dirlen = 0;
+  int count = 0, cap = 32;
+  char **names = xmalloc(sizeof *names * (size_t)cap);
   for (size_t i = 0; pattern[i]; i++)
     if (pattern[i] == '\\' || pattern[i] == '/' || pattern[i] == ':') dirlen = i + 1;
   do {
     int isdir = (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0;
     if (isdir != dirs || strcmp(fd.cFileName, ".") == 0 || strcmp(fd.cFileName, "..") == 0)
       continue;
-    char value[MAX_PATH * 2];
-    snprintf(value, sizeof value, "%.*s%s", (int)dirlen, pattern, fd.cFileName);
-    *rc = run_body(n, value);
-  } while (!g_exit && !g_abort_line && FindNextFileA(h, &fd));
+    if (count == cap) {
+      char **more = xmalloc(sizeof *names * (size_t)cap * 2);
+      memcpy(more, names, sizeof *names * (size_t)count);
+      free(names);
+      names = more;
+      cap *= 2;
+    }
+    names[count++] = xstrdup(fd.cFileName);
+  } while (FindNextFileA(h, &fd));
   FindClose(h);
-  return 1;
+  qsort(names, (size_t)count, sizeof *names, cmp_name);
+  for (int i = 0; i < count; i++) {
+    char value[MAX_PATH * 2];
+    snprintf(value, sizeof value, "%.*s%s", (int)dirlen, pattern, names[i]);
+    if (!g_exit && !g_abort_line) *rc = run_body(n, value);
+    free(names[i]);
+  }
+  free(names);
 }
 
 static int for_count(struct node *n, const char *set) {

@@ -48,6 +48,25 @@ int paren_balance(const char *s) {
   return depth;
 }
 
+/* Nested batch files and call :label frames; each holds stack (1 MiB in all). */
+#define MAX_BATCH_DEPTH 32
+
+static int depth_of(const struct batch *b) {
+  int n = 0;
+  for (; b; b = b->prev) n++;
+  return n;
+}
+
+/* Too deep: Windows' message, and every batch file being run stops. */
+static int too_deep(void) {
+  if (depth_of(g_batch) < MAX_BATCH_DEPTH) return 0;
+  errf("****** B A T C H   R E C U R S I O N  exceeds STACK limits ******\n"
+       "******       B A T C H   PROCESSING IS   A B O R T E D      ******\n");
+  for (struct batch *b = g_batch; b; b = b->prev) b->done = 1;
+  g_abort_line = 1;
+  return 1;
+}
+
 static void run_frame(struct batch *b) {
   static char line[LINE_MAX_LEN], more[LINE_MAX_LEN];
   struct batch *saved = g_batch;
@@ -96,6 +115,7 @@ static void free_frame(struct batch *b, int text) {
 }
 
 int run_batch(const char *typed, const char *path, const char *args, int is_call) {
+  if (too_deep()) return 255;
   char *text = read_file(path);
   if (!text) {
     print_win32_error(GetLastError());
@@ -160,6 +180,7 @@ int call_label(const char *label_args, const char *rest) {
     errf("Invalid attempt to call batch label outside of batch script.\n");
     return 1;
   }
+  if (too_deep()) return 255;
   label_of(label_args, label, sizeof label);
   snprintf(zero, sizeof zero, ":%s", label);
   struct batch *b = new_frame(zero, g_batch->path, g_batch->text, rest);

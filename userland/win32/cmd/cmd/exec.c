@@ -185,7 +185,13 @@ static int run_external(const char *text, HANDLE h[3]) {
     not_recognized(name);
     return 9009;
   }
-  if (is_batch(image)) return run_batch(name, image, rest, 0);
+  if (is_batch(image)) {
+    HANDLE save[3] = {g_in, g_out, g_err};
+    g_in = h[0], g_out = h[1], g_err = h[2];
+    int rc = run_batch(name, image, rest, 0);
+    g_in = save[0], g_out = save[1], g_err = save[2];
+    return rc;
+  }
   char *line = xstrdup(skip_ws(text));
   rtrim(line);
   HANDLE p = spawn(image, line, h);

@@ -149,6 +149,10 @@ static void parse_redirs_after(struct parser *ps, struct node *n) {
 }
 
 static struct node *parse_block(struct parser *ps) {
+  if (ps->depth >= 64) {
+    ps->err = "The syntax of the command is incorrect.";
+    return new_node(N_BLOCK);
+  }
   ps->p++; /* ( */
   ps->depth++;
   struct node *n = new_node(N_BLOCK);
