@@ -330,22 +330,40 @@ export async function buildExe(sources: string[], output: string): Promise<void>
   });
 }
 
-/** Folders whose every `NAME.c` is the program `NAME.exe`. */
+/**
+ * Folders whose every `NAME.c` is the program `NAME.exe`, and whose every
+ * subfolder `NAME/` is the program `NAME.exe` built from all its C files.
+ */
 export const WIN32_PROGRAM_DIRS: readonly string[] = [
   `${W32}/cmd`,
   `${W32}/tests`,
   `${W32}/bench`,
 ];
 
-/** The programs built into {@link WIN32_BIN_DIR}: `[name.exe, source]`. */
+/** The C sources of a program listed by {@link listWin32Programs} (a file or a folder). */
+export function win32ProgramSources(src: string): string[] {
+  return src.endsWith(".c") ? [src] : cFiles(src).filter((f) => f.endsWith(".c"));
+}
+
+/** The programs built into {@link WIN32_BIN_DIR}: `[name.exe, source file or folder]`. */
 export function listWin32Programs(): [string, string][] {
   const out: [string, string][] = [];
   for (const dir of WIN32_PROGRAM_DIRS) {
     for (const src of cFiles(dir)) {
       if (src.endsWith(".c")) out.push([src.replace(/^.*\//, "").replace(/\.c$/, ".exe"), src]);
     }
+    for (const e of subFolders(dir)) out.push([`${e}.exe`, `${dir}/${e}`]);
   }
   return out.sort((a, b) => a[0] < b[0] ? -1 : 1);
+}
+
+function subFolders(dir: string): string[] {
+  try {
+    return [...Deno.readDirSync(abs(dir))].filter((e) => e.isDirectory).map((e) => e.name).sort();
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
 }
 
 /** Builds the system DLLs and every program; returns the file names written. */
@@ -354,7 +372,7 @@ export async function buildWin32(outDir = WIN32_BIN_DIR): Promise<string[]> {
   for (const dll of SYSTEM_DLLS) written.push(await buildDll(dll, outDir));
   for (const dll of TEST_DLLS) written.push(await buildDll(dll, outDir, true));
   for (const [name, src] of listWin32Programs()) {
-    await buildExe([src], `${outDir}/${name}`);
+    await buildExe(win32ProgramSources(src), `${outDir}/${name}`);
     written.push(name);
   }
   return written;

@@ -84,6 +84,7 @@ export const NATIVE_CALL_NAMES: readonly string[] = [
   "NtReleaseKeyedEvent", // 65
   "NtQueryVirtualMemory", // 66
   "NtContinue", // 67
+  "NtStrataConsoleControl", // 68
 ];
 
 /** Number of a native call by name (-1 if unknown). */

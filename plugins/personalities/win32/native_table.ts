@@ -28,6 +28,7 @@ import {
   ntSetInformationFile,
 } from "./file_info_calls.ts";
 import { ntCreateNamedPipeFile, ntFsControlFile } from "./pipe_calls.ts";
+import { ntStrataConsoleControl } from "./console_calls.ts";
 import {
   ntCreateUserProcess,
   ntOpenProcess,
@@ -380,6 +381,12 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     ntContinue,
     "partial",
     "Resumes the caller with a CONTEXT's x1..x31 and pc (the RISC-V layout of windows.h; no floating-point state); ends an exception dispatch. TestAlert ignored.",
+  ),
+  row(
+    "NtStrataConsoleControl",
+    ntStrataConsoleControl,
+    "full",
+    "Strata: a console's window size, input flush and title (kernel32's console functions).",
   ),
 ];
 

@@ -81,11 +81,18 @@ export function ntFailed(status: number): boolean {
   return (status >>> 0) >= 0x8000_0000;
 }
 
-/** The NTSTATUS for a kernel K status (negative) or for K.OK. */
+/**
+ * The NTSTATUS for a kernel K status (negative) or for K.OK. K.RESTART (a
+ * disk file system waiting for blocks) passes through unchanged: returned by
+ * a native call, it makes the kernel park the caller until the device
+ * answers and run the call again, as for a Unix call.
+ */
 export function ntFromK(k: number): number {
   switch (k) {
     case K.OK:
       return STATUS.SUCCESS;
+    case K.RESTART:
+      return K.RESTART;
     case K.NOENT:
       return STATUS.OBJECT_NAME_NOT_FOUND;
     case K.NOTDIR:

@@ -444,7 +444,7 @@ const MAX_REPARSE = 16;
 export class Namespace {
   /** `\`. */
   readonly root = new ObjectDirectory();
-  /** `\??` (DOS devices: drive letters, PIPE). */
+  /** `\??` (DOS devices: drive letters, PIPE, NUL). */
   readonly dosDevices = new ObjectDirectory();
   /** `\BaseNamedObjects`. */
   readonly baseNamedObjects = new ObjectDirectory();
@@ -465,6 +465,9 @@ export class Namespace {
     this.#permanent(this.root, "KnownDlls", this.knownDlls);
     this.#permanent(this.devices, "NamedPipe", this.namedPipeDevice);
     this.#permanent(this.dosDevices, "PIPE", new SymbolicLink("\\Device\\NamedPipe"));
+    // NUL: the null device, the VFS's /dev/null.
+    this.#permanent(this.devices, "Null", new DeviceObject("disk", "/dev/null"));
+    this.#permanent(this.dosDevices, "NUL", new SymbolicLink("\\Device\\Null"));
     this.#permanent(this.knownDlls, "KnownDllPath", new SymbolicLink(systemDir));
     this.#drive("C", "HarddiskVolume1", "/");
     shares.forEach((dir, i) => {

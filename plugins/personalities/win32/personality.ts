@@ -180,7 +180,7 @@ export function setupWin32Process(
   if (region === null) return fail(K.TOOBIG);
   const at = api.mmap(p, PEB_BASE, PEB_REGION, PROT.READ | PROT.WRITE, true, "[peb]");
   if (at < 0 && at >= -4095) return fail(at as KStatus);
-  if (!api.copyOut(p, PEB_BASE, region)) return fail(K.FAULT);
+  if (!copyOutNonZero(api, p, PEB_BASE, region)) return fail(K.FAULT);
   set.space = ex.runtimeSpace(p);
   if (pending !== null) { for (const fd of api.fdList(p)) api.fdClose(p, fd); }
   p.pdata = w;
@@ -207,4 +207,19 @@ function releaseWin32(ex: Executive, p: Process): void {
   for (const t of p.threads) if (t.pdata === w.thread) t.pdata = null;
   w.thread.dereference();
   w.object.dereference();
+}
+
+/**
+ * Copies `data` to `addr` in `p` page by page, each page only up to its
+ * last non-zero byte and wholly zero pages not at all: the fresh anonymous
+ * mapping is zero already, so the 64 KiB PEB block costs the copy (and the
+ * page faults) of the few KiB it uses.
+ */
+function copyOutNonZero(api: KernelApi, p: Process, addr: number, data: Uint8Array): boolean {
+  for (let page = 0; page < data.length; page += 4096) {
+    let end = Math.min(page + 4096, data.length);
+    while (end > page && data[end - 1] === 0) end--;
+    if (end > page && !api.copyOut(p, addr + page, data.subarray(page, end))) return false;
+  }
+  return true;
 }

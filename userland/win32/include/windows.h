@@ -505,5 +505,26 @@ HANDLE WINAPI HeapCreate(DWORD options, SIZE_T initial, SIZE_T maximum);
 BOOL WINAPI HeapDestroy(HANDLE heap);
 SIZE_T WINAPI HeapSize(HANDLE heap, DWORD flags, LPCVOID p);
 LPTOP_LEVEL_EXCEPTION_FILTER WINAPI SetUnhandledExceptionFilter(LPTOP_LEVEL_EXCEPTION_FILTER filter);
+/* ---- console (w32cmd): kernel32/console.c ---- */
+typedef short SHORT;
+typedef struct _COORD { SHORT X, Y; } COORD, *PCOORD;
+typedef struct _SMALL_RECT { SHORT Left, Top, Right, Bottom; } SMALL_RECT, *PSMALL_RECT;
+typedef struct _CONSOLE_SCREEN_BUFFER_INFO {
+  COORD dwSize;
+  COORD dwCursorPosition;
+  WORD wAttributes;
+  SMALL_RECT srWindow;
+  COORD dwMaximumWindowSize;
+} CONSOLE_SCREEN_BUFFER_INFO, *PCONSOLE_SCREEN_BUFFER_INFO;
+#define FOREGROUND_BLUE 0x1
+#define FOREGROUND_GREEN 0x2
+#define FOREGROUND_RED 0x4
+#define FOREGROUND_INTENSITY 0x8
+BOOL WINAPI GetConsoleScreenBufferInfo(HANDLE h, PCONSOLE_SCREEN_BUFFER_INFO info);
+BOOL WINAPI SetConsoleTitleA(LPCSTR title);
+DWORD WINAPI GetConsoleTitleA(LPSTR buf, DWORD size);
+BOOL WINAPI FlushConsoleInputBuffer(HANDLE h);
+BOOL WINAPI FillConsoleOutputCharacterA(HANDLE h, CHAR c, DWORD n, COORD at, LPDWORD written);
+BOOL WINAPI SetConsoleCursorPosition(HANDLE h, COORD at);
 
 #endif

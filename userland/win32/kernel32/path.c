@@ -1,9 +1,11 @@
 /*
  * Win32 paths: the full-path rules of GetFullPathNameA (drive, root and
  * relative names against the current directory, "." and ".." folded, "/"
- * read as "\"), the NT form "\??\C:\..." in UTF-16 that the native calls
- * take, and the current and temporary directories. The current directory is
- * kept in user memory, in the process parameters, as NT does.
+ * read as "\", a component's final period and the last component's
+ * trailing periods and spaces dropped), the NT form "\??\C:\..." in UTF-16
+ * that the native calls take, and the current and temporary directories.
+ * The current directory is kept in user memory, in the process parameters,
+ * as NT does.
  */
 #include "k32.h"
 
@@ -18,6 +20,12 @@ static int append_components(char *out, size_t *n, const char *src) {
     const char *e = src;
     while (*e && *e != '\\' && *e != '/') e++;
     size_t len = e - src;
+    int dots = (len == 1 && src[0] == '.') || (len == 2 && src[0] == '.' && src[1] == '.');
+    if (!dots && !*e) {
+      while (len && (src[len - 1] == '.' || src[len - 1] == ' ')) len--; /* last: all dots, spaces */
+    } else if (!dots && src[len - 1] == '.') {
+      len--; /* a component ending in one period loses it */
+    }
     if (len == 1 && src[0] == '.') {
     } else if (len == 2 && src[0] == '.' && src[1] == '.') {
       if (*n > 3) {
@@ -82,10 +90,18 @@ DWORD k32_full_path(const char *name, char *out, DWORD size) {
   return n;
 }
 
+/* "NUL" (in any folder, with any extension) and "\\.\NUL" name the null device. */
+static int is_nul_device(const char *name) {
+  const char *base = name;
+  for (const char *c = name; *c; c++)
+    if (*c == '\\' || *c == '/' || *c == ':') base = c + 1;
+  return k32_strnicmp(base, "nul", 3) == 0 && (!base[3] || base[3] == '.');
+}
+
 BOOL k32_nt_path(const char *name, struct nt_path *p, DWORD attributes) {
   char full[MAX_PATH * 2];
   if (!name || !*name) return k32_error(ERROR_PATH_NOT_FOUND);
-  size_t n = full_path(name, full);
+  size_t n = is_nul_device(name) ? (strcpy(full, "NUL"), 3) : full_path(name, full);
   if (!n || n + 4 > MAX_PATH + 4) return k32_error(ERROR_FILENAME_EXCED_RANGE);
   static const char prefix[] = "\\??\\";
   for (int i = 0; i < 4; i++) p->w[i] = prefix[i];

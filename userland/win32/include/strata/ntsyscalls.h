@@ -75,7 +75,8 @@
 #define NTSYS_NtReleaseKeyedEvent 65
 #define NTSYS_NtQueryVirtualMemory 66
 #define NTSYS_NtContinue 67
+#define NTSYS_NtStrataConsoleControl 68
 
-#define NTSYS_COUNT 68
+#define NTSYS_COUNT 69
 
 #endif
