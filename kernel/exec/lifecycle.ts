@@ -302,7 +302,9 @@ export class ProcessLifecycle {
     p.exitCode = code & 0xff;
     p.termSignal = sig;
     p.coreDumped = core;
+    const orphanZombies = p.children.filter((c) => c.state === TaskState.ZOMBIE);
     d.table.zombify(p);
+    this.#reapAdopted(orphanZombies);
     if (pers !== null) {
       const o = d.personalities.ownerOf(pers);
       if (o !== null) d.moduleRef(o, false);
@@ -331,6 +333,18 @@ export class ProcessLifecycle {
       sp.destroy();
       this.#d.invalidateSpace();
     }
+  }
+
+  /**
+   * Reaps zombies just handed to init when init ignores SIGCHLD (as Linux's
+   * reparenting does): init would never wait for them (a Win32 smss, say).
+   */
+  #reapAdopted(zombies: Process[]): void {
+    const init = this.#d.table.init;
+    if (init === null || zombies.length === 0) return;
+    const chld = init.sigActions[SIG.CHLD];
+    if (chld.handler !== SIG_IGN && (chld.flags & SA.NOCLDWAIT) === 0) return;
+    for (const z of zombies) if (z.parent === init) this.#d.table.reap(z);
   }
 
   #notifyParent(p: Process, code: number, sig: number, core: boolean): void {

@@ -96,6 +96,19 @@ Deno.test("win32 session: Unix programs run from cmd, with a Unix PATH, and can 
   assert.ok(Number(tests) > 5, `sh's pipeline: ${tests}`);
 });
 
+Deno.test("win32 session: a zombie orphaned to smss (which ignores SIGCHLD) is reaped at once", async () => {
+  // The subshell leaves a finished child unwaited for and execs sleep, so its
+  // zombie goes to pid 1 when sleep ends; smss never waits for Unix children.
+  const r = await runGuarded({
+    ...W32,
+    cmd: 'sh -c "(sleep 0 & exec sleep 1); ps"',
+    stdio: "pipes",
+  });
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /\bps\b/);
+  assert.doesNotMatch(r.stdout, / Z /, r.stdout);
+});
+
 Deno.test("win32 session: the Unix session starts Win32 programs as before", async () => {
   const r = await runGuarded({ maxCycles: 1e9, cmd: "echo hi | upper.exe; exit 6" });
   assert.equal(r.status, 6);
