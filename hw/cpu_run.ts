@@ -247,7 +247,8 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
       }
     }
     if (jit !== null) {
-      // Translated page: run it; cold page: count towards translation.
+      // Translated page at a block head: run it; otherwise count towards
+      // the page's (re)translation.
       const jp = fHalf >> 11;
       const f = jitFns[jp];
       if (f !== null && jitEntries[jp]![pc & 4095] !== 0) {
@@ -273,8 +274,8 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
           hits += jio[2];
           continue;
         }
-      } else if (f === null && ++heat[jp] >= jit.threshold) {
-        jit.translate(jp, ops, pc & 4095);
+      } else if (++heat[jp] >= jit.threshold) {
+        jit.hot(jp, ops, pc & 4095);
       }
     }
     const i = pc & 0xffe;
