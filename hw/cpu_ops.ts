@@ -156,7 +156,7 @@ const FAST: Shape = {
   next: "(w & 0x80) === 0 ? pc + 4 : pc + 2",
 };
 
-/** The slow path (`#exec`): fields already unpacked into locals. */
+/** The slow path (`exec` in hw/cpu_exec.ts): fields already unpacked into locals. */
 const SLOW: Shape = {
   rd: "r[rd]",
   rs1: "r[rs1]",
@@ -247,7 +247,7 @@ function fastCases(): string[] {
   return out;
 }
 
-/** `#exec`'s cases for arithmetic, jumps and branches (the page-crossing path). */
+/** `exec`'s cases for arithmetic, jumps and branches (the page-crossing path). */
 function slowCases(): string[] {
   const out: string[] = [];
   for (const op of ALU_OPS) {

@@ -121,7 +121,7 @@ const LOCAL_CSRS: Record<string, number> = {
 };
 for (const [name, value] of Object.entries(LOCAL_CSRS)) {
   if ((CSR as Record<string, number>)[name] !== value) {
-    throw new Error(`hw/cpu.ts CSR ${name} = ${value} disagrees with hw/csr.ts`);
+    throw new Error(`hw/csr_file.ts CSR ${name} = ${value} disagrees with hw/csr.ts`);
   }
 }
 
