@@ -221,7 +221,9 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
   let fVa = s.fVa;
   let ops = s.fOps;
   let fHalf = s.fHalf;
-  let retired = 0;
+  // Instructions retired since the last sync of s.instret: n - nBase
+  // (an instruction counts in n when it starts, as in instret).
+  let nBase = n;
   let hits = 0;
   let slow = 0;
   let slowImm = 0;
@@ -268,7 +270,6 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
         );
         if (done !== 0) {
           n += done;
-          retired += done;
           pc = jio[0];
           cyc = jio[1];
           hits += jio[2];
@@ -287,7 +288,6 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
     const imm = ops[i + 1];
     cyc += w >>> 24;
     n++;
-    retired++;
     switch (w & 0x7f) {
       case OP_ECALL: {
         if (!fastEcall) {
@@ -297,8 +297,8 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
         }
         // Architectural trap entry (the ecall does not retire; medeleg
         // sends it to S), then the host handles the call in place.
-        s.instret += retired - 1;
-        retired = 0;
+        s.instret += n - nBase - 1;
+        nBase = n;
         mmu.hits += hits;
         hits = 0;
         if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
@@ -662,7 +662,7 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
   }
   // Back to field state.
   s.pc = pc >>> 0;
-  s.instret += retired;
+  s.instret += n - nBase;
   mmu.hits += hits;
   s.fVa = fVa;
   if (s.fetchStep) {
