@@ -230,7 +230,7 @@ function fastCases(): string[] {
     "  }",
     "  slow = w;",
     "  slowImm = imm;",
-    "  break;",
+    "  break fast;",
     "}",
   ];
   for (const op of LOAD_OPS) {

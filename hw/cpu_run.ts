@@ -293,7 +293,7 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if (!fastEcall) {
           slow = w;
           slowImm = imm;
-          break;
+          break fast;
         }
         // Architectural trap entry (the ecall does not retire; medeleg
         // sends it to S), then the host handles the call in place.
@@ -347,7 +347,7 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
         }
         slow = w;
         slowImm = imm;
-        break;
+        break fast;
       }
       case OP_FSD:
       case OP_FSW: {
@@ -371,7 +371,7 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
         }
         slow = w;
         slowImm = imm;
-        break;
+        break fast;
       }
       case OP_FP:
       case OP_FMA:
@@ -383,7 +383,7 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
         }
         slow = w;
         slowImm = imm;
-        break;
+        break fast;
       // <generated:fast-cases>
       case OP_ADDI:
         r[(w >> 8) & 63] = (r[(w >> 14) & 31] + imm) | 0;
@@ -548,7 +548,7 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
         }
         slow = w;
         slowImm = imm;
-        break;
+        break fast;
       }
       case OP_LBU: {
         const va = (r[(w >> 14) & 31] + imm) | 0;
@@ -561,7 +561,7 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
         }
         slow = w;
         slowImm = imm;
-        break;
+        break fast;
       }
       case OP_LB: {
         const va = (r[(w >> 14) & 31] + imm) | 0;
@@ -574,7 +574,7 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
         }
         slow = w;
         slowImm = imm;
-        break;
+        break fast;
       }
       case OP_LHU: {
         const va = (r[(w >> 14) & 31] + imm) | 0;
@@ -587,7 +587,7 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
         }
         slow = w;
         slowImm = imm;
-        break;
+        break fast;
       }
       case OP_LH: {
         const va = (r[(w >> 14) & 31] + imm) | 0;
@@ -600,7 +600,7 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
         }
         slow = w;
         slowImm = imm;
-        break;
+        break fast;
       }
       case OP_SW: {
         const va = (r[(w >> 14) & 31] + imm) | 0;
@@ -615,7 +615,7 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
         }
         slow = w;
         slowImm = imm;
-        break;
+        break fast;
       }
       case OP_SB: {
         const va = (r[(w >> 14) & 31] + imm) | 0;
@@ -630,7 +630,7 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
         }
         slow = w;
         slowImm = imm;
-        break;
+        break fast;
       }
       case OP_SH: {
         const va = (r[(w >> 14) & 31] + imm) | 0;
@@ -645,15 +645,14 @@ function fastLoop(s: HartState, n: number, stepLimit: number): number {
         }
         slow = w;
         slowImm = imm;
-        break;
+        break fast;
       }
       // </generated:fast-cases>
       default:
         slow = w;
         slowImm = imm;
-        break;
+        break fast;
     }
-    if (slow !== 0) break;
     // Compressed instructions (bit 7) advance by 2: a well-predicted
     // branch is cheaper here than computing the length from w.
     if ((w & 0x80) === 0) pc = (pc + 4) | 0;
