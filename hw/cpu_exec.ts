@@ -356,7 +356,7 @@ export function exec(s: HartState, w: number, imm: number): number {
  * half from the next page (a fault there has tval = that page's address,
  * epc = the instruction), decode it and run it.
  */
-export function crossPage(s: HartState): number {
+function crossPage(s: HartState): number {
   const pc = s.pc;
   const ram = s.ram;
   const pa1 = s.mmu.translate(pc, ACCESS.FETCH, s.priv);
@@ -376,7 +376,8 @@ export function crossPage(s: HartState): number {
   return exec(s, w, ops[1]);
 }
 
-export function load(s: HartState, op: number, rd: number, va: number): number {
+/** An integer load outside the fast loop (TLB miss, misaligned, device). */
+function load(s: HartState, op: number, rd: number, va: number): number {
   const width: AccessWidth = op === OP_LW ? 4 : op === OP_LH || op === OP_LHU ? 2 : 1;
   let v = s.data.read(va, width, width, dataPriv(s));
   if (s.data.fault >= 0) return faultTrap(s);
@@ -387,7 +388,8 @@ export function load(s: HartState, op: number, rd: number, va: number): number {
   return -1;
 }
 
-export function store(s: HartState, op: number, va: number, value: number): number {
+/** An integer store outside the fast loop (TLB miss, misaligned, device). */
+function store(s: HartState, op: number, va: number, value: number): number {
   const width = op === OP_SW ? 4 : op === OP_SH ? 2 : 1;
   s.data.write(va, width, value, 0, dataPriv(s));
   if (s.data.fault >= 0) return faultTrap(s);
@@ -396,7 +398,7 @@ export function store(s: HartState, op: number, va: number, value: number): numb
 }
 
 /** FLW, FLD (frd in the rs2 field), FSW, FSD. */
-export function fpMemory(s: HartState, w: number, rs1: number, freg: number, imm: number): number {
+function fpMemory(s: HartState, w: number, rs1: number, freg: number, imm: number): number {
   const op = w & 0x7f;
   const isLoad = op === OP_FLW || op === OP_FLD;
   const dbl = op === OP_FLD || op === OP_FSD;
@@ -429,7 +431,8 @@ export function fpMemory(s: HartState, w: number, rs1: number, freg: number, imm
   return -1;
 }
 
-export function amo(s: HartState, op: number, rd: number, va: number, src: number): number {
+/** LR, SC and the AMOs (RAM only, naturally aligned). */
+function amo(s: HartState, op: number, rd: number, va: number, src: number): number {
   const isLr = op === OP_LR;
   if (s.triggers.armed) {
     const kind = isLr
@@ -508,7 +511,8 @@ export function amo(s: HartState, op: number, rd: number, va: number, src: numbe
   return -1;
 }
 
-export function csrInstruction(
+/** CSRRW/S/C and their immediate forms, with the privilege and access checks. */
+function csrInstruction(
   s: HartState,
   op: number,
   rd: number,
@@ -537,7 +541,7 @@ export function csrInstruction(
 }
 
 /** Re-encodes a CSR instruction (for tval of an illegal-instruction trap). */
-export function csrBits(w: number, rs1: number, rd: number, csr: number): number {
+function csrBits(w: number, rs1: number, rd: number, csr: number): number {
   const f3 = CSR_FUNCT3[(w & 0x7f) - OP_CSRRW];
   return (csr << 20) | (rs1 << 15) | (f3 << 12) | ((rd === 32 ? 0 : rd) << 7) | 0x73;
 }

@@ -101,6 +101,7 @@ const OP_FMA = 77;
 const OP_FDIV = 78;
 // </generated:op-constants>
 
+/** Executes at most `maxInstructions` instructions (traps count as steps) and returns why it stopped (a StopReason). */
 export function run(s: HartState, maxInstructions: number): number {
   const limit = maxInstructions;
   let n = 0;

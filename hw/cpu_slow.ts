@@ -25,6 +25,7 @@ import {
   U_MODE,
 } from "./hart_state.ts";
 
+/** Picks the highest-priority interrupt in `bits` (MEI, MSI, MTI, SEI, SSI, STI). */
 function pickInterrupt(bits: number): number {
   if (bits & (1 << 11)) return 11;
   if (bits & (1 << 3)) return 3;
@@ -34,6 +35,7 @@ function pickInterrupt(bits: number): number {
   return 5;
 }
 
+/** Drops decoded (and translated) code of RAM offsets `[off, off + length)`. */
 export function invalidateOffsets(s: HartState, off: number, length: number): void {
   const size = s.ram.size;
   let start = off < 0 ? 0 : off;
@@ -53,6 +55,7 @@ export function invalidateOffsets(s: HartState, off: number, length: number): vo
   }
 }
 
+/** Drops every decoded and translated instruction (FENCE.I). */
 export function invalidateAllCode(s: HartState): void {
   const mark = s.codeMark;
   for (let p = 0; p < mark.length; p++) if (mark[p] !== 0) s.codePages[p]!.fill(0);
@@ -77,6 +80,7 @@ export function advance(s: HartState, cycles: number): void {
   else clock.now = t;
 }
 
+/** Moves the clock by the cycles of the MMU's page-table walks since the last charge. */
 export function chargeWalks(s: HartState): void {
   const c = s.mmu.walkCycles;
   if (c !== 0) {
@@ -218,10 +222,12 @@ export function branch(s: HartState, taken: boolean, imm: number, len: number): 
   return -1;
 }
 
+/** HOST_TRAP when a trap went to the host supervisor, else -1 (go on). */
 export function stopIf(hostTrap: boolean): number {
   return hostTrap ? StopReason.HOST_TRAP : -1;
 }
 
+/** Raises an illegal-instruction exception with tval `bits`. */
 export function illegal(s: HartState, bits: number): number {
   return stopIf(exception(s, CAUSE.ILLEGAL_INSTRUCTION, bits));
 }
@@ -236,6 +242,7 @@ export function faultTrap(s: HartState): number {
   return stopIf(exception(s, s.data.fault, s.data.faultVa));
 }
 
+/** WFI: completes at once with an interrupt pending, else sleeps to the next clock event. */
 export function wfi(s: HartState): number {
   const priv = s.priv;
   if (priv === U_MODE || (priv !== M_MODE && (s.mstatus & MSTATUS.TW) !== 0)) {

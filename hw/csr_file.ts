@@ -137,18 +137,20 @@ const STIP = 1 << 5;
 const SSIP = 1 << 1;
 
 /** Half (`high`) of the 64-bit value (hi:lo) + delta, delta a nonnegative safe integer. */
-export function counterHalf(hi: number, lo: number, delta: number, high: boolean): number {
+function counterHalf(hi: number, lo: number, delta: number, high: boolean): number {
   const sumLo = lo + (delta % TWO_32);
   const carry = sumLo >= TWO_32 ? 1 : 0;
   if (!high) return (sumLo - carry * TWO_32) >>> 0;
   return (hi + Math.floor(delta / TWO_32) + carry) % TWO_32 >>> 0;
 }
 
-export function cycleHalf(s: HartState, high: boolean): number {
+/** Low or high half of `mcycle`. */
+function cycleHalf(s: HartState, high: boolean): number {
   return counterHalf(s.cyHi, s.cyLo, s.clock.now - s.cyMark, high);
 }
 
-export function instretHalf(s: HartState, high: boolean): number {
+/** Low or high half of `minstret` (without the running CSR instruction). */
+function instretHalf(s: HartState, high: boolean): number {
   const delta = s.instret - s.instretBias - s.irMark;
   return counterHalf(s.irHi, s.irLo, delta, high);
 }
@@ -261,6 +263,7 @@ export function csrRead(s: HartState, csr: number): number {
   return NaN;
 }
 
+/** Writes a CSR with its WARL masks and side effects (no privilege checks). */
 export function csrWrite(s: HartState, csr: number, v: number): void {
   switch (csr) {
     case CSR_FFLAGS:
@@ -405,7 +408,8 @@ export function csrWrite(s: HartState, csr: number, v: number): void {
   // Everything else is read-only or hardwired to zero: writes are ignored.
 }
 
-export function setMstatus(s: HartState, v: number): void {
+/** `mstatus` write: WARL fields, SD, and the MMU's SUM/MXR. */
+function setMstatus(s: HartState, v: number): void {
   let st = (s.mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE);
   st = (st & MSTATUS.FS) === MSTATUS.FS ? st | MSTATUS.SD : st & ~MSTATUS.SD;
   // MPP is WARL: the reserved value 2 keeps the old field.
@@ -416,6 +420,7 @@ export function setMstatus(s: HartState, v: number): void {
   s.mmu.setSumMxr((st & MSTATUS.SUM) !== 0, (st & MSTATUS.MXR) !== 0);
 }
 
+/** Recomputes the effective `mip` from the device, software and Sstc bits. */
 export function updateMip(s: HartState): void {
   let sw = s.mipSw;
   if ((s.menvcfgh & MENVCFGH.STCE) !== 0) sw &= ~STIP;
