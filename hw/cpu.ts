@@ -7,7 +7,9 @@
  * - `hw/hart_state.ts`: the plain state every part reads and writes
  *   (registers, CSR values, code cache, RAM and TLB views), the
  *   configuration and shared constants;
- * - `hw/cpu_run.ts`: the hot loop (`run`), generated cases from
+ * - `hw/cpu_run.ts`: the run loop (`run`: budget, halts, interrupts,
+ *   triggers, the slow path after the inner loop);
+ * - `hw/cpu_fast.ts`: the inner loop (`fastLoop`), generated cases from
  *   `hw/cpu_ops.ts`;
  * - `hw/cpu_exec.ts`: one instruction outside the hot loop (CSRs, system
  *   instructions, atomics, TLB misses, devices), generated cases too;

@@ -1,6 +1,6 @@
 /**
  * One instruction outside the fast loop (`exec`): everything the inner loop
- * of `hw/cpu_run.ts` leaves to the slow path (CSRs, system instructions,
+ * of `hw/cpu_fast.ts` leaves to the slow path (CSRs, system instructions,
  * atomics, TLB misses, device and misaligned accesses, FP with FS Off, an
  * instruction crossing a page end), over the plain hart state.
  *

@@ -3,7 +3,7 @@
  * (register and immediate arithmetic, jumps, conditional branches, and the
  * TLB-hit paths of integer loads and stores), as small code templates, and
  * the renderers that expand them into the `switch` cases of the interpreter
- * (`hw/cpu_run.ts`, `hw/cpu_exec.ts`).
+ * (`hw/cpu_fast.ts`, `hw/cpu_exec.ts`).
  *
  * Map of this file:
  * - {@link ALU_OPS}, {@link JUMP_OPS}, {@link BRANCH_OPS}, {@link LOAD_OPS},
@@ -275,7 +275,7 @@ function slowCases(): string[] {
 /**
  * `const OP_NAME = n;` for every decoded op that `rest` (the file outside
  * its generated regions) or `cases` (its generated cases) names: literal
- * constants, see hw/cpu_run.ts.
+ * constants, see hw/cpu_fast.ts.
  */
 function opConstants(rest: string, cases: string[]): string[] {
   const text = rest + "\n" + cases.join("\n");
@@ -292,7 +292,7 @@ interface Region {
 
 /** The files with generated regions, and their regions (op-constants comes last: it reads the rest). */
 export const GENERATED_FILES: Readonly<Record<string, readonly Region[]>> = {
-  "hw/cpu_run.ts": [{ name: "fast-cases", depth: 6, lines: fastCases }],
+  "hw/cpu_fast.ts": [{ name: "fast-cases", depth: 6, lines: fastCases }],
   "hw/cpu_exec.ts": [{ name: "slow-cases", depth: 4, lines: slowCases }],
 };
 

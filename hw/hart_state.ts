@@ -3,8 +3,9 @@
  * pc, privilege, CSR values, the decoded-code cache, the fetch page the fast
  * loop resumes on, the views of RAM and the MMU's TLB, and the resolved
  * cycle costs. Every field is public so that the interpreter
- * (`hw/cpu_run.ts`, `hw/cpu_exec.ts`), the slow path (`hw/cpu_slow.ts`), the
- * CSR file (`hw/csr_file.ts`) and the translator's generated code reach it
+ * (`hw/cpu_run.ts`, `hw/cpu_fast.ts`, `hw/cpu_exec.ts`), the slow path
+ * (`hw/cpu_slow.ts`), the CSR file (`hw/csr_file.ts`) and the
+ * translator's generated code reach it
  * directly; `Cpu` (`hw/cpu.ts`) is the hart's public class on top of it.
  *
  * Also here: the configuration types and the constants every part shares.

@@ -1,6 +1,6 @@
 /**
  * Regenerates the generated regions of the interpreter's files
- * (`hw/cpu_run.ts`, `hw/cpu_exec.ts`: op constants and the simple
+ * (`hw/cpu_fast.ts`, `hw/cpu_exec.ts`: op constants and the simple
  * instructions' cases) from the operation table in `hw/cpu_ops.ts`:
  * `deno task gen:cpu`.
  *

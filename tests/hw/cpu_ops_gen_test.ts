@@ -42,6 +42,6 @@ Deno.test("the ALU templates compute RV32 results", () => {
 });
 
 Deno.test("a missing region marker is refused", () => {
-  assert.throws(() => renderGenerated("hw/cpu_run.ts", "no markers"), GeneratedRegionError);
+  assert.throws(() => renderGenerated("hw/cpu_fast.ts", "no markers"), GeneratedRegionError);
   assert.throws(() => renderGenerated("hw/other.ts", ""), GeneratedRegionError);
 });
