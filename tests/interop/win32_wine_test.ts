@@ -1,7 +1,8 @@
 /**
  * Win32 interop: every `userland/win32/tests/test_w32_*.c` program is
  * compiled twice — with `x86_64-w64-mingw32-gcc` and run under Wine
- * (`WINEDEBUG=-all`), and with the project's toolchain (the committed
+ * (`WINEDEBUG=-all`, and without Wine's crash debugger, which would add
+ * seconds to every child a test lets fault), and with the project's toolchain (the committed
  * `userland/bin/win32/NAME.exe`) and run on Strata from `/bin` — and the two
  * runs must print the same lines (after `\r` is stripped) and exit with the
  * same code. Each program checks its own expectations (Windows' documented
@@ -30,6 +31,8 @@ function hasTool(tool: string, arg: string): boolean {
 
 const HAVE_WINE = hasTool(MINGW, "--version") && hasTool("wine", "--version");
 const SKIP = HAVE_WINE ? "" : " (skipped: x86_64-w64-mingw32-gcc or wine not installed)";
+/** Wine's environment: quiet, and a faulting process ends at once (no winedbg). */
+export const WINE_ENV = { WINEDEBUG: "-all", WINEDLLOVERRIDES: "winedbg.exe=d" };
 const PROGRAMS = listWin32Programs().filter(([name]) => name.startsWith("test_w32_"));
 
 /** Compiles `src` with MinGW-w64 and runs it under Wine in an empty folder. */
@@ -37,31 +40,29 @@ async function runOnWine(name: string, src: string): Promise<{ out: string; code
   const dir = await Deno.makeTempDir({ prefix: "strata_w32wine_" });
   try {
     const exe = join(dir, name);
-    const cc = await runHostCommand(
-      MINGW,
-      ["-O2", "-Wall", "-Werror", "-o", exe, join(REPO, src)],
-      {
+    // The test DLL goes next to the exe (the first folder Windows searches); both build at once.
+    const [cc, dll] = await Promise.all([
+      runHostCommand(MINGW, ["-O2", "-Wall", "-Werror", "-o", exe, join(REPO, src)], {
         timeoutMs: 120_000,
-      },
-    );
+      }),
+      runHostCommand(MINGW, [
+        "-O2",
+        "-Wall",
+        "-Werror",
+        "-shared",
+        "-o",
+        join(dir, "w32testdll.dll"),
+        join(REPO, "userland/win32/testdll/w32testdll.c"),
+        join(REPO, "userland/win32/testdll/w32testdll.def"),
+      ], { timeoutMs: 120_000 }),
+    ]);
     assert.equal(cc.code, 0, `mingw build of ${src}: ${cc.stderr}`);
-    // The test DLL goes next to the exe (the first folder Windows searches).
-    const dll = await runHostCommand(MINGW, [
-      "-O2",
-      "-Wall",
-      "-Werror",
-      "-shared",
-      "-o",
-      join(dir, "w32testdll.dll"),
-      join(REPO, "userland/win32/testdll/w32testdll.c"),
-      join(REPO, "userland/win32/testdll/w32testdll.def"),
-    ], { timeoutMs: 120_000 });
     assert.equal(dll.code, 0, `mingw build of w32testdll.dll: ${dll.stderr}`);
     const work = join(dir, "work");
     await Deno.mkdir(work);
     const r = await runHostCommand("wine", [exe], {
       cwd: work,
-      env: { WINEDEBUG: "-all" },
+      env: WINE_ENV,
       inheritEnv: true,
       timeoutMs: 180_000,
     });
@@ -88,10 +89,10 @@ for (const [name, src] of PROGRAMS) {
     ignore: !HAVE_WINE,
     sanitizeResources: false,
     async fn() {
-      const wine = await runOnWine(name, src);
+      // The two runs are independent: Wine in its own processes while Strata runs here.
+      const [wine, strata] = await Promise.all([runOnWine(name, src), runOnStrata(name)]);
       assert.match(wine.out, /failures: 0\n/, `${name} under Wine:\n${wine.out}`);
       assert.equal(wine.code, 0, `${name} exit code under Wine`);
-      const strata = await runOnStrata(name);
       assert.equal(strata.out, wine.out, `${name}: Strata's output (actual) vs Wine's (expected)`);
       assert.equal(strata.code, wine.code, `${name}: exit code`);
     },
