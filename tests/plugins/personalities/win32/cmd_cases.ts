@@ -67,6 +67,20 @@ exit /b
 :r
 call :r
 #end
+#file local.bat
+@echo off
+set STRATA_L=outer
+setlocal
+set STRATA_L=inner
+md loc 2>nul
+cd loc
+echo in: %STRATA_L%
+endlocal
+echo out: %STRATA_L%
+cd
+setlocal
+set STRATA_M=gone at the end
+#end
 #file blocks.bat
 @echo off
 if exist hello.txt (
@@ -259,6 +273,12 @@ deep.bat
 echo (a) & (echo b)
 #case
 if exist hello.txt (type hello.txt | find "world") else echo no
+#case
+local.bat & set STRATA_M
+#case
+pushd d1 & cd & popd & cd
+#case
+setlocal & set STRATA_N=kept at the prompt& set STRATA_N
 `;
 
 /**
@@ -646,5 +666,18 @@ b
 rc=0
 === if exist hello.txt (type hello.txt | find "world") else echo no
 hello world
+rc=0
+=== local.bat & set STRATA_M
+in: inner
+out: outer
+<CWD>
+Environment variable STRATA_M not defined
+rc=1
+=== pushd d1 & cd & popd & cd
+<CWD>\d1
+<CWD>
+rc=0
+=== setlocal & set STRATA_N=kept at the prompt& set STRATA_N
+STRATA_N=kept at the prompt
 rc=0
 `;

@@ -415,6 +415,7 @@ static const struct {
     {"type", b_type},   {"copy", b_copy},   {"del", b_del},     {"erase", b_del},
     {"md", b_md},       {"mkdir", b_md},    {"rd", b_rd},       {"rmdir", b_rd},
     {"ren", b_ren},     {"rename", b_ren},  {"move", b_move},
+    {"setlocal", b_setlocal}, {"endlocal", b_endlocal}, {"pushd", b_pushd}, {"popd", b_popd},
 };
 
 builtin_fn find_builtin(const char *name) {

@@ -88,6 +88,7 @@ static void run_frame(struct batch *b) {
     }
     run_line(t);
   }
+  end_locals_of(b);
   g_batch = saved;
 }
 
