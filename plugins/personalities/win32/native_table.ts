@@ -221,7 +221,7 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "NtQueryVolumeInformationFile",
     ntQueryVolumeInformationFile,
     "partial",
-    "FileFsDeviceInformation only (GetFileType).",
+    "FileFsDeviceInformation (GetFileType), FileFsSizeInformation, FileFsFullSizeInformation.",
   ),
   row("NtResumeThread", ntResumeThread, "partial", "Resumes a CREATE_SUSPENDED first thread."),
   row("NtTerminateThread", ntTerminateThread, "partial", "The calling thread only."),
