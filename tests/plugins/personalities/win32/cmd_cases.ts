@@ -81,6 +81,11 @@ cd
 setlocal
 set STRATA_M=gone at the end
 #end
+#file mods.bat
+@echo off
+echo [%~nx0] [%~x0] [%~n1] [%~x1] [%~1] [%~dp0]
+for %%f in ("a b.txt" c.log) do echo %%~nf / %%~xf / %%~f
+#end
 #file blocks.bat
 @echo off
 if exist hello.txt (
@@ -279,6 +284,10 @@ local.bat & set STRATA_M
 pushd d1 & cd & popd & cd
 #case
 setlocal & set STRATA_N=kept at the prompt& set STRATA_N
+#case
+mods.bat "x y.tar"
+#case
+for %f in (hello.txt) do echo %~ff %~nxf
 `;
 
 /**
@@ -679,5 +688,13 @@ rc=1
 rc=0
 === setlocal & set STRATA_N=kept at the prompt& set STRATA_N
 STRATA_N=kept at the prompt
+rc=0
+=== mods.bat "x y.tar"
+[mods.bat] [.bat] [x y] [.tar] [x y.tar] [<CWD>\]
+a b / .txt / a b.txt
+c / .log / c.log
+rc=0
+=== for %f in (hello.txt) do echo %~ff %~nxf
+<CWD>\hello.txt hello.txt
 rc=0
 `;
