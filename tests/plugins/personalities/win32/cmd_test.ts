@@ -142,5 +142,9 @@ Deno.test({
     const paged = await run("seq 1 30 > /tmp/n; more.exe /tmp/n; echo rc=$?", "q\n");
     const first = Array.from({ length: 23 }, (_, i) => `${i + 1}\n`).join("");
     assert.equal(paged, `q\n${first}-- More --          rc=0\n`);
+    // Text from a pipe, keys from the console (standard error's): Enter shows the rest.
+    const fromPipe = await run("seq 1 30 | more.exe; echo rc=$?", "\n");
+    const rest = Array.from({ length: 7 }, (_, i) => `${i + 24}\n`).join("");
+    assert.equal(fromPipe, `\n${first}-- More --          ${rest}rc=0\n`);
   },
 });
