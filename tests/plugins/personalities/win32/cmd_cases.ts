@@ -288,6 +288,14 @@ setlocal & set STRATA_N=kept at the prompt& set STRATA_N
 mods.bat "x y.tar"
 #case
 for %f in (hello.txt) do echo %~ff %~nxf
+#case
+& echo x
+#case
+echo a | | echo b
+#case
+for /x %i in (a) do echo %i
+#case
+if a equal a echo x
 `;
 
 /**
@@ -697,4 +705,16 @@ rc=0
 === for %f in (hello.txt) do echo %~ff %~nxf
 <CWD>\hello.txt hello.txt
 rc=0
+=== & echo x
+& was unexpected at this time.
+rc=255
+=== echo a | | echo b
+| was unexpected at this time.
+rc=255
+=== for /x %i in (a) do echo %i
+/x was unexpected at this time.
+rc=255
+=== if a equal a echo x
+equal was unexpected at this time.
+rc=255
 `;

@@ -27,7 +27,8 @@ int b_echo(const char *a) {
       return 0;
     }
   }
-  outf("%s\n", a + 1);
+  out_write(g_out, a + 1, strlen(a + 1));
+  out_write(g_out, "\n", 1);
   return 0;
 }
 
