@@ -28,6 +28,8 @@ export interface GuestBenchSpec {
   n1: number;
   /** The larger N. */
   n2: number;
+  /** Arguments after N, as the shell reads them (default none). */
+  args?: string;
 }
 
 /** Measured figures of one benchmark. */
@@ -62,12 +64,12 @@ interface Run {
   switches: number;
 }
 
-async function runOnce(program: string, n: number): Promise<Run> {
+async function runOnce(program: string, n: number, args = ""): Promise<Run> {
   const t0 = performance.now();
-  const r = await runGuest({ cmd: `/bin/${program} ${n}` });
+  const r = await runGuest({ cmd: `/bin/${program} ${n}${args === "" ? "" : " " + args}` });
   const hostNs = (performance.now() - t0) * 1e6;
-  // The console tty maps \n to \r\n (ONLCR).
-  if (r.status !== 0 || r.output.replaceAll("\r\n", "\n") !== `ok ${n}\n`) {
+  // The console tty maps \n to \r\n (ONLCR); a Win32 program's C runtime writes \r\n itself.
+  if (r.status !== 0 || r.output.replace(/\r+\n/g, "\n") !== `ok ${n}\n`) {
     throw new GuestBenchError(
       `${program} ${n}: status ${r.status} (${r.reason}), output ${JSON.stringify(r.output)}`,
     );
@@ -82,15 +84,14 @@ async function runOnce(program: string, n: number): Promise<Run> {
 
 /** The fastest run of each N over `repeats` interleaved rounds; simulated cycles must not vary. */
 async function bestOfInterleaved(
-  program: string,
-  n1: number,
-  n2: number,
+  spec: GuestBenchSpec,
   repeats: number,
 ): Promise<[Run, Run]> {
+  const { program, n1, n2 } = spec;
   const best: [Run | null, Run | null] = [null, null];
   for (let i = 0; i < repeats; i++) {
     for (const [k, n] of [[0, n1], [1, n2]] as const) {
-      const r = await runOnce(program, n);
+      const r = await runOnce(program, n, spec.args);
       const b = best[k];
       if (b !== null && r.cycles !== b.cycles) {
         throw new GuestBenchError(
@@ -141,11 +142,12 @@ export async function measureGuestBench(
   repeats = 5,
   withQemu = qemuAvailable(),
 ): Promise<GuestBenchResult> {
-  await runOnce(spec.program, spec.n2); // warm-up: JIT and module loading
-  const [a, b] = await bestOfInterleaved(spec.program, spec.n1, spec.n2, repeats);
+  await runOnce(spec.program, spec.n2, spec.args); // warm-up: JIT and module loading
+  const [a, b] = await bestOfInterleaved(spec, repeats);
   const ops = (spec.n2 - spec.n1) * spec.opsPerN;
   let qemuNsPerOp: number | null = null;
-  if (withQemu) {
+  // qemu-riscv32 runs Linux ELF programs only (and not with extra arguments here).
+  if (withQemu && !spec.program.endsWith(".exe") && spec.args === undefined) {
     const qa = await qemuBest(spec.program, spec.n1, repeats);
     const qb = await qemuBest(spec.program, spec.n2, repeats);
     qemuNsPerOp = (qb - qa) / ops;
@@ -205,7 +207,11 @@ export function hostFigure(ns: number): string {
  * runs the program with the larger N, so deno's own table shows whole runs)
  * and prints the derived per-operation table when the bench file ends.
  */
-export function registerGuestBenches(title: string, specs: GuestBenchSpec[]): void {
+export function registerGuestBenches(
+  title: string,
+  specs: GuestBenchSpec[],
+  notes: (results: GuestBenchResult[]) => string[] = () => [],
+): void {
   // deno bench may call a bench more than once; the last measurement of each row wins.
   const results = new Map<string, GuestBenchResult>();
   for (const spec of specs) {
@@ -224,7 +230,9 @@ export function registerGuestBenches(title: string, specs: GuestBenchSpec[]): vo
     });
   }
   globalThis.addEventListener("unload", () => {
-    if (results.size > 0) console.log("\n" + formatGuestBenchTable(title, [...results.values()]));
+    if (results.size === 0) return;
+    const all = [...results.values()];
+    console.log(["", formatGuestBenchTable(title, all), ...notes(all)].join("\n"));
   });
 }
 
@@ -232,7 +240,11 @@ export function registerGuestBenches(title: string, specs: GuestBenchSpec[]): vo
  * Runs the specs directly (`deno run -A bench/... [--repeats N] [--no-qemu]`)
  * and prints the table.
  */
-export async function runGuestBenchesNow(title: string, specs: GuestBenchSpec[]): Promise<void> {
+export async function runGuestBenchesNow(
+  title: string,
+  specs: GuestBenchSpec[],
+  notes: (results: GuestBenchResult[]) => string[] = () => [],
+): Promise<void> {
   const { values } = parseArgs({
     args: Deno.args,
     options: { repeats: { type: "string", default: "5" }, "no-qemu": { type: "boolean" } },
@@ -244,5 +256,5 @@ export async function runGuestBenchesNow(title: string, specs: GuestBenchSpec[])
   const withQemu = !values["no-qemu"] && qemuAvailable();
   const results: GuestBenchResult[] = [];
   for (const s of specs) results.push(await measureGuestBench(s, repeats, withQemu));
-  console.log(formatGuestBenchTable(title, results));
+  console.log([formatGuestBenchTable(title, results), ...notes(results)].join("\n"));
 }

@@ -2,17 +2,19 @@
  * The one definition of the semantics of the CPU's simple instructions
  * (register and immediate arithmetic, jumps, conditional branches, and the
  * TLB-hit paths of integer loads and stores), as small code templates, and
- * the renderers that expand them into the `switch` cases of `hw/cpu.ts`.
+ * the renderers that expand them into the `switch` cases of the interpreter
+ * (`hw/cpu_fast.ts`, `hw/cpu_exec.ts`).
  *
  * Map of this file:
  * - {@link ALU_OPS}, {@link JUMP_OPS}, {@link BRANCH_OPS}, {@link LOAD_OPS},
  *   {@link STORE_OPS}: the table;
  * - {@link expand}: template expansion for one code shape (a {@link Shape}
  *   says what `$rd`, `$rs1`, `$rs2`, `$imm`, `$pc` and `$next` become);
- * - {@link renderCpuSource}: rewrites the generated regions of `hw/cpu.ts`
- *   (between `// <generated:NAME>` and `// </generated:NAME>` lines) from
- *   the table; `tools/gen_cpu.ts` writes the result and
- *   `tests/hw/cpu_ops_gen_test.ts` checks that the checked-in file is current.
+ * - {@link renderGenerated}: rewrites the generated regions of the files in
+ *   {@link GENERATED_FILES} (between `// <generated:NAME>` and
+ *   `// </generated:NAME>` lines) from the table; `tools/gen_cpu.ts` writes
+ *   the results and `tests/hw/cpu_ops_gen_test.ts` checks that the
+ *   checked-in files are current.
  *
  * Template placeholders: `$rd` the destination register (an lvalue), `$rs1`
  * and `$rs2` the source registers (int32), `$imm` the decoded immediate
@@ -154,7 +156,7 @@ const FAST: Shape = {
   next: "(w & 0x80) === 0 ? pc + 4 : pc + 2",
 };
 
-/** The slow path (`#exec`): fields already unpacked into locals. */
+/** The slow path (`exec` in hw/cpu_exec.ts): fields already unpacked into locals. */
 const SLOW: Shape = {
   rd: "r[rd]",
   rs1: "r[rs1]",
@@ -228,7 +230,7 @@ function fastCases(): string[] {
     "  }",
     "  slow = w;",
     "  slowImm = imm;",
-    "  break;",
+    "  break fast;",
     "}",
   ];
   for (const op of LOAD_OPS) {
@@ -239,13 +241,13 @@ function fastCases(): string[] {
     out.push(...access(op, "stBase", [
       "const off = (va + deltas[ti]) | 0;",
       `${op.view}[${viewIndex("off", op.shift)}] = ${FAST.rs2};`,
-      "if (codeMark[off >>> 12] !== 0) this.#codeWritten(off);",
+      "if (codeMark[off >>> 12] !== 0) codeWritten(s, off);",
     ]));
   }
   return out;
 }
 
-/** `#exec`'s cases for arithmetic, jumps and branches (the page-crossing path). */
+/** `exec`'s cases for arithmetic, jumps and branches (the page-crossing path). */
 function slowCases(): string[] {
   const out: string[] = [];
   for (const op of ALU_OPS) {
@@ -256,7 +258,7 @@ function slowCases(): string[] {
       `case OP_${op.name}: {`,
       `  const t = ${expand(op.target, SLOW)};`,
       `  ${SLOW.rd} = ${SLOW.next};`,
-      "  this.pc = t >>> 0;",
+      "  s.pc = t >>> 0;",
       "  return -1;",
       "}",
     );
@@ -264,50 +266,70 @@ function slowCases(): string[] {
   for (const op of BRANCH_OPS) {
     out.push(
       `case OP_${op.name}:`,
-      `  return this.#branch(${expand(op.cond, SLOW)}, imm, len);`,
+      `  return branch(s, ${expand(op.cond, SLOW)}, imm, len);`,
     );
   }
   return out;
 }
 
-/** `const OP_NAME = n;` for every decoded op (literal constants, see hw/cpu.ts). */
-function opConstants(): string[] {
-  return Object.entries(OP).map(([name, value]) => `const OP_${name} = ${value};`);
+/**
+ * `const OP_NAME = n;` for every decoded op that `rest` (the file outside
+ * its generated regions) or `cases` (its generated cases) names: literal
+ * constants, see hw/cpu_fast.ts.
+ */
+function opConstants(rest: string, cases: string[]): string[] {
+  const text = rest + "\n" + cases.join("\n");
+  return Object.entries(OP).filter(([name]) => new RegExp(`\\bOP_${name}\\b`).test(text))
+    .map(([name, value]) => `const OP_${name} = ${value};`);
 }
 
-/** Generated regions of `hw/cpu.ts`: name, indentation, lines. */
-function regions(): Map<string, { depth: number; lines: string[] }> {
-  return new Map([
-    ["op-constants", { depth: 0, lines: opConstants() }],
-    ["fast-cases", { depth: 10, lines: fastCases() }],
-    ["slow-cases", { depth: 6, lines: slowCases() }],
-  ]);
+/** A generated region: the name in its markers, its indentation and how to make its lines. */
+interface Region {
+  readonly name: string;
+  readonly depth: number;
+  readonly lines: () => string[];
 }
 
-/** Raised when `hw/cpu.ts` lacks a generated region's markers. */
+/** The files with generated regions, and their regions (op-constants comes last: it reads the rest). */
+export const GENERATED_FILES: Readonly<Record<string, readonly Region[]>> = {
+  "hw/cpu_fast.ts": [{ name: "fast-cases", depth: 6, lines: fastCases }],
+  "hw/cpu_exec.ts": [{ name: "slow-cases", depth: 4, lines: slowCases }],
+};
+
+/** Raised when a source lacks a generated region's markers. */
 export class GeneratedRegionError extends Error {
   /** Creates the error for region `name`. */
   constructor(name: string, options?: ErrorOptions) {
-    super(`hw/cpu.ts has no complete <generated:${name}> region`, options);
+    super(`no complete <generated:${name}> region`, options);
     this.name = "GeneratedRegionError";
   }
 }
 
+/** Start and end offsets of the body of region `name` in `text`. */
+function regionBounds(text: string, name: string): [number, number] {
+  const a = text.indexOf(`// <generated:${name}>`);
+  const b = text.indexOf(`// </generated:${name}>`);
+  if (a < 0 || b < a) throw new GeneratedRegionError(name);
+  return [text.indexOf("\n", a) + 1, text.lastIndexOf("\n", b) + 1];
+}
+
 /**
- * Returns `source` (the text of `hw/cpu.ts`) with every generated region
- * replaced by its expansion from the table.
+ * Returns `source` (the text of `file`, a key of {@link GENERATED_FILES})
+ * with every generated region replaced by its expansion from the table, and
+ * its op-constants region naming the ops the file uses.
  */
-export function renderCpuSource(source: string): string {
+export function renderGenerated(file: string, source: string): string {
+  const regions = GENERATED_FILES[file];
+  if (regions === undefined) throw new GeneratedRegionError(file);
   let text = source;
-  for (const [name, { depth, lines }] of regions()) {
-    const open = `// <generated:${name}>`;
-    const close = `// </generated:${name}>`;
-    const a = text.indexOf(open);
-    const b = text.indexOf(close);
-    if (a < 0 || b < a) throw new GeneratedRegionError(name);
-    const start = text.indexOf("\n", a) + 1;
-    const end = text.lastIndexOf("\n", b) + 1;
-    text = text.slice(0, start) + indent(lines, depth).join("\n") + "\n" + text.slice(end);
+  const cases: string[] = [];
+  for (const { name, depth, lines } of regions) {
+    const [start, end] = regionBounds(text, name);
+    const body = lines();
+    cases.push(...body);
+    text = text.slice(0, start) + indent(body, depth).join("\n") + "\n" + text.slice(end);
   }
-  return text;
+  const [start, end] = regionBounds(text, "op-constants");
+  const rest = text.slice(0, start) + text.slice(end);
+  return text.slice(0, start) + opConstants(rest, cases).join("\n") + "\n" + text.slice(end);
 }

@@ -22,7 +22,7 @@ const TWO_32 = 0x1_0000_0000;
 /** Loads and stores for one hart. */
 export class DataAccess {
   /** Cause of the last access's fault, -1 when it succeeded. */
-  fault = -1;
+  fault: number = -1;
   /** tval of that fault. */
   faultVa = 0;
   readonly #ram: Ram;

@@ -2,7 +2,7 @@
  * Instruction decoder for RV32IMAFD + Zicsr + Zifencei + privileged instructions.
  *
  * An instruction is decoded once into two 32-bit words kept in a per-page
- * cache (see `hw/cpu.ts`):
+ * cache (see `hw/cpu_fast.ts`):
  *
  * - word 0: `op | rd << 8 | rs1 << 14 | rs2 << 19 | cost << 24`, where `op`
  *   is one of {@link OP} (never 0: 0 marks a slot not decoded yet), `rd` is

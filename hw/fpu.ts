@@ -2,7 +2,7 @@
  * The F and D extensions: 32 floating-point registers of 64 bits, `fcsr`
  * (`frm`, `fflags`) and the OP-FP and fused multiply-add instructions.
  * Loads and stores (FLW, FLD, FSW, FSD) go through the CPU's memory path
- * (`hw/cpu.ts`) and use {@link Fpu.words}.
+ * (`hw/cpu_fast.ts`, `hw/cpu_exec.ts`) and use {@link Fpu.words}.
  *
  * Map of this file:
  * - register file: one 256-byte buffer seen as `Float64Array(32)`,

@@ -94,6 +94,9 @@ export interface TranslatorEnv {
 /** Executions of instructions of a page, interpreted, before it is translated. */
 export const HOT_THRESHOLD = 4096;
 
+/** Translations of a page, after its first, while it stays in the cache. */
+export const MAX_RETRANSLATIONS = 8;
+
 const OPS_LEN = 4096;
 const ALU = new Map(ALU_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
 const JUMPS = new Map(JUMP_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
@@ -124,14 +127,24 @@ interface Scan {
 /**
  * Decodes from each head to the end of its block, collecting in-page branch
  * and jump targets, fall-through points and return points as further heads.
+ * Only code the interpreter has run (a non-zero slot in `ran`, its decoded
+ * page) is translated, besides `entry`: a block stops before the first
+ * instruction that never ran, which stays the interpreter's until a later
+ * translation of the page.
  */
-function scan(env: TranslatorEnv, half: number, seeds: number[]): Scan {
+function scan(
+  env: TranslatorEnv,
+  half: number,
+  seeds: number[],
+  ran: Int32Array,
+  entry: number,
+): Scan {
   const ops = new Int32Array(OPS_LEN);
   const insts = new Map<number, Inst>();
   const heads = new Set<number>();
   const work: number[] = [];
   const addHead = (o: number) => {
-    if (o >= 0 && o < 4096 && !heads.has(o)) {
+    if (o >= 0 && o < 4096 && !heads.has(o) && (ran[o] !== 0 || o === entry)) {
       heads.add(o);
       work.push(o);
     }
@@ -145,6 +158,7 @@ function scan(env: TranslatorEnv, half: number, seeds: number[]): Scan {
         break;
       }
       if (first && insts.has(o)) break;
+      if (!first && ran[o] === 0) break; // never ran: the block ends here
       decodeHalf(env.u16, half + (o >> 1), o === 0xffe, ops, o, env.opCost);
       const w = ops[o];
       const inst = { off: o, w, imm: ops[o + 1], len: (w & COMPRESSED_BIT) !== 0 ? 2 : 4 };
@@ -388,6 +402,10 @@ export class Translator {
   /** Interpreted instructions of a page before it is translated. */
   readonly threshold: number;
   readonly #env: TranslatorEnv;
+  // Per RAM page: how many instructions had run in it when it was translated.
+  readonly #ranAt: Int32Array;
+  // Per RAM page: translations since it was first translated or dropped.
+  readonly #again: Uint8Array;
 
   /** Creates an empty cache for `pages` RAM pages. */
   constructor(env: TranslatorEnv, pages: number, threshold: number = HOT_THRESHOLD) {
@@ -400,6 +418,37 @@ export class Translator {
     this.entries = new Array<Uint8Array | null>(pages).fill(null);
     this.covered = new Array<Uint8Array | null>(pages).fill(null);
     this.heat = new Int32Array(pages);
+    this.#ranAt = new Int32Array(pages);
+    this.#again = new Uint8Array(pages);
+  }
+
+  /**
+   * RAM page `page` (decoded slots `ops`) has run {@link threshold}
+   * instructions in the interpreter since its last translation, or since it
+   * was last dropped; the interpreter is at page offset `entry`. Translates
+   * the page, or translates it again when code that was not translated has
+   * run since (a path that was cold then), or when `entry` is not a block
+   * head of the translation (a target of an indirect jump) and holds an
+   * instruction the translator handles, at most
+   * {@link MAX_RETRANSLATIONS} times. Otherwise (the interpreter runs
+   * instructions the translator leaves to it) only starts counting again.
+   */
+  hot(page: number, ops: Int32Array, entry: number): void {
+    this.heat[page] = 0;
+    let ran = 0;
+    for (let i = 0; i < OPS_LEN; i += 2) if (ops[i] !== 0) ran++;
+    const entries = this.entries[page];
+    if (entries !== null) {
+      // An instruction the translator leaves to the interpreter (an ecall,
+      // a CSR access) is no reason to translate again.
+      const w = ops[entry & 0xffe];
+      const missing = entries[entry] === 0 && (w === 0 || translatable(w & 0x7f));
+      const grew = ran > this.#ranAt[page] || missing;
+      if (!grew || this.#again[page] >= MAX_RETRANSLATIONS) return;
+      this.#again[page]++;
+    }
+    this.#ranAt[page] = ran;
+    this.translate(page, ops, entry);
   }
 
   /**
@@ -421,7 +470,7 @@ export class Translator {
         seeds.push(i + ((w & COMPRESSED_BIT) !== 0 ? 2 : 4));
       }
     }
-    const sc = scan(this.#env, page << 11, seeds);
+    const sc = scan(this.#env, page << 11, seeds, ops, entry);
     const fn = build(emitPage(sc, this.#env), this.#env);
     const entries = new Uint8Array(4096);
     for (const h of sc.heads) if (sc.insts.has(h)) entries[h] = 1;
@@ -445,6 +494,7 @@ export class Translator {
       this.covered[page] = null;
     }
     this.heat[page] = 0;
+    this.#again[page] = 0;
   }
 
   /**
@@ -480,5 +530,6 @@ export class Translator {
     this.entries.fill(null);
     this.covered.fill(null);
     this.heat.fill(0);
+    this.#again.fill(0);
   }
 }

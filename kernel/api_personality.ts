@@ -206,6 +206,13 @@ export interface Personality {
   missing?(t: Thread, num: number): number;
   /** Called when a process of this personality forks (after the kernel copied everything). */
   onFork?(parent: Process, child: Process): void;
+  /**
+   * Called for every thread of this personality that ends (optional): a
+   * thread that exits alone, and each live thread of a process that exits or
+   * is killed, before the process's {@link Personality.onExit}. The thread is
+   * still live (its registers and `pdata` intact) when the hook runs.
+   */
+  onThreadExit?(t: Thread): void;
   /** Called when a process of this personality exits (before its descriptors close). */
   onExit?(p: Process): void;
   /** Called when a process leaves this personality by exec'ing another format. */

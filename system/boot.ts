@@ -5,7 +5,8 @@
  * procfs on `/proc`, `/tmp`, read-only host shares), loads the boot modules
  * (scheduler `round_robin`, personalities `unix` and `win32`, console driver `uart16550`,
  * tape driver `st` when the machine has a tape),
- * starts `/bin/init` as pid 1 on the console and runs until pid 1 exits,
+ * starts the session's first process as pid 1 on the console (`/bin/init`,
+ * or `/bin/smss.exe` for a Win32 session: `system/session.ts`) and runs until pid 1 exits,
  * poweroff, a deadlock or the cycle limit.
  *
  * `bootKernel` is for the CLI (host terminal by default); `runGuest` is for
@@ -23,6 +24,9 @@ import { setImmediate } from "node:timers";
 import { createMachine, type Machine } from "../hw/machine.ts";
 import { K, KernelError, statusName } from "../kernel/errors.ts";
 import { OpenFlags } from "../kernel/fs/types.ts";
+import type { FdTable } from "../kernel/fs/fd_table.ts";
+import { TtyIoctl } from "../kernel/io/termios.ts";
+import type { Process } from "../kernel/proc/process.ts";
 import { buildInitramfs, type HostDirMapping } from "../kernel/fs/initramfs.ts";
 import { createRootFs } from "../kernel/fs/rootfs.ts";
 import { registerMemoryDevices } from "../kernel/fs/devfs.ts";
@@ -30,6 +34,7 @@ import { Kernel, type KernelExit } from "../kernel/kernel.ts";
 import { TraceRecorder } from "../kernel/proc/trace.ts";
 import { hostInputFile, hostOutputFile } from "../kernel/fs/host_stream.ts";
 import { makeStdio, type StdioSpec } from "./guest_stdio.ts";
+import { sessionInit, sessionPersonality } from "./session.ts";
 
 export type { StdioSpec } from "./guest_stdio.ts";
 import {
@@ -60,7 +65,6 @@ import { DiskImageError } from "../hw/disk_image.ts";
 
 const REPO_ROOT = new URL("../", import.meta.url);
 const DEFAULT_EPOCH_NS = 1_767_225_600_000_000_000n; // 2026-01-01T00:00:00Z
-const DEFAULT_ENV = ["PATH=/bin", "HOME=/", "TERM=vt100"];
 
 /** Parses a quantum: a cycle count, or a duration with ms/us/ns/s. */
 export function parseQuantum(q: number | string | undefined, frequency: number): number {
@@ -314,23 +318,10 @@ function hostLimit(
   };
 }
 
-/**
- * The arguments of pid 1. `/bin/init` gives the shell or command a fixed
- * environment, so an `env` option reaches them through `/bin/env -i -- VARS`.
- */
-function initArgs(options: BootOptions): string[] {
-  const args = options.cmd !== undefined ? ["/bin/sh", "-c", options.cmd] : options.initArgs ?? [];
-  if (options.init !== undefined || options.env === undefined) return args;
-  for (const v of options.env) {
-    if (!/^[^=]+=/.test(v)) throw new BootError(`env entries are NAME=VALUE, got "${v}"`);
-  }
-  return ["/bin/env", "-i", "--", ...options.env, ...(args.length > 0 ? args : ["/bin/sh"])];
-}
-
 /** Creates pid 1 with its standard streams (the console or host streams) and execs init in it. */
 function startInit(kernel: Kernel, options: BootOptions, stdio: StdioSpec): void {
-  const init = options.init ?? "/bin/init";
-  const args = initArgs(options);
+  const session = sessionInit(options);
+  const init = session.path;
   const p = kernel.createInitProcess();
   // pid 1's standard streams are the console, as Linux opens /dev/console for
   // init, unless the host hands it streams of its own.
@@ -348,14 +339,23 @@ function startInit(kernel: Kernel, options: BootOptions, stdio: StdioSpec): void
       throw new BootError(`cannot open /dev/console for init: ${r < 0 ? statusName(r) : r}`);
     }
   }
+  // Unix init makes the console its controlling terminal itself; a Win32 session manager has no
+  // ioctl, so the boot does it for it (the console's ^C then reaches the session's processes).
+  if (sessionPersonality(options) === "win32") giveConsole(kernel, p);
   try {
-    kernel.startProcess(p, init, [init, ...args], options.env ?? DEFAULT_ENV);
+    kernel.startProcess(p, init, [init, ...session.args], session.env);
   } catch (e) {
     if (e instanceof KernelError) {
       throw new BootError(`cannot start ${init}: ${startErrorText(e.status)}`, { cause: e });
     }
     throw e;
   }
+}
+
+/** Makes the terminal on fd 0 of `p` (a session leader) its controlling terminal, if it is one. */
+function giveConsole(kernel: Kernel, p: Process): void {
+  const file = (p.files as FdTable | null)?.get(0) ?? null;
+  if (file !== null) kernel.vfs.ioctl(file, TtyIoctl.TIOCSCTTY, 0, p);
 }
 
 /** The C library's words for the ways an exec can fail (strerror), for the boot error. */
@@ -385,6 +385,7 @@ export async function boot(
   defaultConsole: ConsoleSpec,
 ): Promise<BootedSystem> {
   checkOptionKeys(options);
+  sessionPersonality(options);
   const spec = options.console ?? defaultConsole;
   const c = makeConsole(spec);
   const io = c.io;

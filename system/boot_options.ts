@@ -95,15 +95,26 @@ export interface BootOptions {
   ramSize?: number;
   /** Quantum: cycles as a number, or text like "10ms" / "500us" / "20000" (default 10 ms). */
   quantum?: number | string;
-  /** Path of init (default `/bin/init`). */
+  /**
+   * The session's personality: "unix" (default; pid 1 is `/bin/init`) or
+   * "win32" (pid 1 is `/bin/smss.exe`, which starts `cmd.exe`); see
+   * `system/session.ts`. Both personalities are loaded either way.
+   */
+  personality?: "unix" | "win32";
+  /** Path of init (default `/bin/init`, or `/bin/smss.exe` for a Win32 session). */
   init?: string;
   /** Arguments after argv[0] of init. */
   initArgs?: string[];
-  /** Runs `/bin/init /bin/sh -c CMD` (overrides initArgs). */
+  /**
+   * Runs `/bin/init /bin/sh -c CMD` (a Win32 session: `smss.exe /c CMD`, which
+   * runs `cmd.exe /c CMD`); overrides initArgs.
+   */
   cmd?: string;
   /**
    * Environment of init and, with the default init, of the shell or command
    * it starts (through `/bin/env -i`); default PATH=/bin, HOME=/, TERM=vt100.
+   * A Win32 session: smss.exe's starting environment (default empty), whose
+   * variables smss keeps over its own defaults.
    */
   env?: string[];
   /** Read-only host shares. */
@@ -237,6 +248,7 @@ export class BootError extends Error {
 const BOOT_OPTION_KEYS: Record<keyof BootOptions, true> = {
   ramSize: true,
   quantum: true,
+  personality: true,
   init: true,
   initArgs: true,
   cmd: true,

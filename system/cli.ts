@@ -25,6 +25,7 @@ export {
   type CommandLine,
   parseCommandLine,
   parseMem,
+  parsePersonality,
   parseSeed,
   parseSize,
   parseTapeOption,
@@ -166,9 +167,13 @@ export function kernelLogSink(
 export function interactiveBanner(line: CommandLine): string {
   const mib = (line.ramSize ?? MEMORY_MAP.RAM_SIZE_DEFAULT) / (1024 * 1024);
   const shares = line.shares.map((s) => `, ${s.hostDir} at ${s.guestDir}`).join("");
+  const keys = "(or Ctrl-A x; Ctrl-A h lists the host keys).";
+  if (line.personality === "win32") {
+    return `strata ${VERSION}: RV32GC (IMAFDC), ${mib} MiB, Win32 session${shares}. ` +
+      `Try dir, ver, set, tasklist, ls -l /bin; exit ends the session ${keys}`;
+  }
   return `strata ${VERSION}: RV32GC (IMAFDC), ${mib} MiB, Unix personality${shares}. ` +
-    "Try ls -l /bin, ps, cat /proc/meminfo; ^C interrupts, exit or poweroff stops the machine " +
-    "(or Ctrl-A x; Ctrl-A h lists the host keys).";
+    `Try ls -l /bin, ps, cat /proc/meminfo; ^C interrupts, exit or poweroff stops the machine ${keys}`;
 }
 
 /**
@@ -258,6 +263,7 @@ export async function main(args: string[]): Promise<number> {
       modulePaths: line.modulePaths,
       monitor: line.monitor,
       init: line.init,
+      personality: line.personality,
       cmd: line.cmd,
       share: line.shares,
       tape: line.tape,

@@ -19,6 +19,7 @@ export const USAGE = `Strata ${VERSION}: a simulated RISC-V machine with a layer
 Usage:
   deno run -A mod.ts [options]             boot the default machine to a shell
   deno run -A mod.ts --cmd 'CMD'           boot, run CMD with /bin/sh -c, exit with its status
+  deno run -A mod.ts --personality win32   boot a Win32 session to cmd.exe (--cmd: cmd.exe /c)
   deno run -A mod.ts --bare FILE.elf       run a bare-metal ELF in M-mode (tohost protocol)
 
 Options:
@@ -26,7 +27,10 @@ Options:
   -t, --tty              with --cmd, give the command the console terminal even when host
                          stdin or stdout is a pipe or file (default: each of them that is not
                          a terminal reaches the command as a pipe, bytes unchanged)
-  --init PATH            the program run as pid 1 (default /bin/init)
+  --personality NAME     the session: unix (default; /bin/init starts /bin/sh) or win32
+                         (smss.exe starts cmd.exe; --cmd runs cmd.exe /c CMD); both
+                         personalities run programs either way
+  --init PATH            the program run as pid 1 (default /bin/init, or /bin/smss.exe)
   --mem SIZE             RAM size from 1M to 1G in whole 4K pages, e.g. 64M, 128M, 1G
                          (default 64M)
   --quantum MS           scheduler quantum in simulated milliseconds (default 10)
@@ -98,6 +102,8 @@ export interface CommandLine {
   bare?: string;
   /** pid 1 program. */
   init?: string;
+  /** `--personality`: the session's personality. */
+  personality?: "unix" | "win32";
   /** RAM size in bytes. */
   ramSize?: number;
   /** Quantum in simulated milliseconds. */
@@ -203,6 +209,7 @@ function parsePositive(name: string, text: string): number {
 const VALUE_OPTIONS = new Set([
   "--cmd",
   "--init",
+  "--personality",
   "--mem",
   "--quantum",
   "--sched",
@@ -268,6 +275,7 @@ export function parseCommandLine(args: string[]): CommandLine {
       options: {
         cmd: { type: "string" },
         init: { type: "string" },
+        personality: { type: "string" },
         mem: { type: "string" },
         quantum: { type: "string" },
         sched: { type: "string" },
@@ -331,6 +339,7 @@ export function parseCommandLine(args: string[]): CommandLine {
     out.cmd = v.cmd;
   }
   if (v.init !== undefined) out.init = v.init;
+  if (v.personality !== undefined) out.personality = parsePersonality(v.personality);
   if (v.trace !== undefined) out.traceFile = v.trace;
   if (v["trace-output"] !== undefined) {
     out.traceOutput = v["trace-output"];
@@ -438,6 +447,12 @@ function parseDiskOptions(
     }
     out.elevator = v.elevator;
   }
+}
+
+/** Parses `--personality`: `unix` or `win32`. */
+export function parsePersonality(text: string): "unix" | "win32" {
+  if (text === "unix" || text === "win32") return text;
+  throw new UsageError(`--personality takes unix or win32, got '${text}'`);
 }
 
 /** Parses `PATH[,ro]`. */

@@ -123,6 +123,7 @@ export const BENCHMARKS: readonly string[] = [
   "bench_mprotect",
   "bench_pagefault",
   "bench_pipe",
+  "bench_spawn",
   "bench_thread_switch",
   "bench_yield",
   "schedmix",

@@ -257,8 +257,19 @@ export class ProcessLifecycle {
   exitThread(t: Thread, code: number): number {
     const p = t.process;
     if (p.liveThreads <= 1) return this.exit(t, code);
+    this.#threadEnds(p.personality as Personality | null, t);
     this.#d.table.retireThread(t);
     return NO_RESULT;
+  }
+
+  /** Runs the personality's onThreadExit for `t` (a throw is logged). */
+  #threadEnds(pers: Personality | null, t: Thread): void {
+    if (pers?.onThreadExit === undefined) return;
+    try {
+      pers.onThreadExit(t);
+    } catch (e) {
+      this.#d.log(`onThreadExit threw: ${errorText(e)}`);
+    }
   }
 
   /** exit: terminates the process of `t` with `code & 255`. */
@@ -268,7 +279,8 @@ export class ProcessLifecycle {
   }
 
   /**
-   * Ends `p`: the personality's onExit, descriptors closed, memory freed,
+   * Ends `p`: the personality's onThreadExit for each live thread and its
+   * onExit, descriptors closed, memory freed,
    * zombie, parent notified (or reaped at once when the parent ignores
    * SIGCHLD). Init's end halts the machine.
    */
@@ -277,6 +289,9 @@ export class ProcessLifecycle {
     const d = this.#d;
     const pers = p.personality as Personality | null;
     if (pers !== null) {
+      for (const t of [...p.threads]) {
+        if (t.state !== TaskState.ZOMBIE) this.#threadEnds(pers, t);
+      }
       try {
         pers.onExit?.(p);
       } catch (e) {
@@ -287,7 +302,9 @@ export class ProcessLifecycle {
     p.exitCode = code & 0xff;
     p.termSignal = sig;
     p.coreDumped = core;
+    const orphanZombies = p.children.filter((c) => c.state === TaskState.ZOMBIE);
     d.table.zombify(p);
+    this.#reapAdopted(orphanZombies);
     if (pers !== null) {
       const o = d.personalities.ownerOf(pers);
       if (o !== null) d.moduleRef(o, false);
@@ -316,6 +333,18 @@ export class ProcessLifecycle {
       sp.destroy();
       this.#d.invalidateSpace();
     }
+  }
+
+  /**
+   * Reaps zombies just handed to init when init ignores SIGCHLD (as Linux's
+   * reparenting does): init would never wait for them (a Win32 smss, say).
+   */
+  #reapAdopted(zombies: Process[]): void {
+    const init = this.#d.table.init;
+    if (init === null || zombies.length === 0) return;
+    const chld = init.sigActions[SIG.CHLD];
+    if (chld.handler !== SIG_IGN && (chld.flags & SA.NOCLDWAIT) === 0) return;
+    for (const z of zombies) if (z.parent === init) this.#d.table.reap(z);
   }
 
   #notifyParent(p: Process, code: number, sig: number, core: boolean): void {

@@ -334,7 +334,11 @@ export async function buildExe(sources: string[], output: string): Promise<void>
  * Folders whose every `NAME.c` is the program `NAME.exe`, and whose every
  * subfolder `NAME/` is the program `NAME.exe` built from all its C files.
  */
-export const WIN32_PROGRAM_DIRS: readonly string[] = [`${W32}/cmd`, `${W32}/tests`];
+export const WIN32_PROGRAM_DIRS: readonly string[] = [
+  `${W32}/cmd`,
+  `${W32}/tests`,
+  `${W32}/bench`,
+];
 
 /** The C sources of a program listed by {@link listWin32Programs} (a file or a folder). */
 export function win32ProgramSources(src: string): string[] {

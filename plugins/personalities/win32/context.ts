@@ -10,6 +10,7 @@ import type { KernelApi, Thread } from "../../../kernel/api.ts";
 import type { Executive, Win32Process } from "./executive.ts";
 import { CURRENT_PROCESS, CURRENT_THREAD } from "./handles.ts";
 import type { NtObject, ObjectTypeName } from "./ob.ts";
+import { ThreadObject } from "./objects.ts";
 import { STATUS } from "./ntstatus.ts";
 
 /** A native call handler: NTSTATUS (unsigned or int32) for a0, or BLOCK / NO_RESULT. */
@@ -20,6 +21,12 @@ export function win32Of(ex: Executive, t: Thread): Win32Process {
   const w = ex.data(t.process);
   if (w === null) throw new Error("native call outside a Win32 process");
   return w;
+}
+
+/** The calling thread's object (the thread running now; the first thread's as a fallback). */
+export function callerThread(w: Win32Process): ThreadObject {
+  const o = w.object.api.current?.pdata;
+  return o instanceof ThreadObject ? o : w.thread;
 }
 
 /**
@@ -35,7 +42,7 @@ export function objectOf(
 ): NtObject | number {
   const h = handle >>> 0;
   if (h === CURRENT_PROCESS || h === CURRENT_THREAD) {
-    const o = h === CURRENT_PROCESS ? w.object : w.thread;
+    const o = h === CURRENT_PROCESS ? w.object : callerThread(w);
     if (type !== null && o.type !== type) return STATUS.OBJECT_TYPE_MISMATCH;
     return o;
   }

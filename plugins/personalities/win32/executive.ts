@@ -98,6 +98,11 @@ export class Executive {
   lastLoadStatus = 0;
   /** Modules loaded by loadBinary, waiting for setupProcess, by entry address key. */
   readonly loads = new WeakMap<object, ModuleSet>();
+  /**
+   * Run, in order, for every thread of a Win32 process that ends (the
+   * personality's onThreadExit): the thread is still live when they run.
+   */
+  readonly threadExitHooks: ((t: Thread) => void)[] = [];
 
   /** Creates the executive; `shares` are the VFS folders given drive letters from H:. */
   constructor(readonly api: KernelApi, shares: string[]) {

@@ -281,6 +281,12 @@ function fillDirectory(t: Thread, api: KernelApi, f: FileObject, a: number[], cl
     const name = e.names[0];
     const path = name === "." ? f.path : name === ".." ? parentOf(f.path) : join(f.path, name);
     const st = api.vfs.lstat(null, path);
+    if (st === K.RESTART) {
+      // A disk is reading the entry's blocks: wait and run the call again (from this entry),
+      // unless entries are already filled in; they go out now, this one with the next call.
+      if (count === 0) return K.RESTART;
+      break;
+    }
     if (typeof st === "number") {
       e.names.shift();
       continue;

@@ -1,129 +1,18 @@
 /**
- * Virtual memory of the calling process (NtAllocateVirtualMemory,
- * NtFreeVirtualMemory, NtProtectVirtualMemory over the kernel's mmap,
- * munmap and mprotect; only the current process) and the Strata-specific
- * calls: NtStrataLoadDll / NtStrataUnloadDll (the loader's run-time
- * mapping), NtStrataConsoleMode and NtStrataQueryName.
+ * The Strata-specific native calls: NtStrataLoadDll / NtStrataUnloadDll
+ * (the loader's run-time mapping), NtStrataConsoleMode and
+ * NtStrataQueryName. The NT virtual memory calls are in `vm_calls.ts`.
  *
  * @module
  */
 
-import { type KernelApi, PROT, type Thread } from "../../../kernel/api.ts";
+import type { KernelApi, Thread } from "../../../kernel/api.ts";
 import { nargs } from "./args.ts";
 import { objectOf, win32Of } from "./context.ts";
 import type { Executive, Win32Process } from "./executive.ts";
 import type { FileObject } from "./objects.ts";
-import { nt, ntFromK, STATUS } from "./ntstatus.ts";
+import { nt, STATUS } from "./ntstatus.ts";
 import { LDR_ADDR, ldrFlags, ldrTable, SIZES } from "./peb.ts";
-
-/** MEM_* allocation types. */
-export const MEM = { COMMIT: 0x1000, RESERVE: 0x2000, DECOMMIT: 0x4000, RELEASE: 0x8000 } as const;
-
-/** PAGE_* protections and their PROT bits. */
-const PAGE_PROT = new Map<number, number>([
-  [0x01, PROT.NONE],
-  [0x02, PROT.READ],
-  [0x04, PROT.READ | PROT.WRITE],
-  [0x08, PROT.READ | PROT.WRITE],
-  [0x10, PROT.EXEC],
-  [0x20, PROT.READ | PROT.EXEC],
-  [0x40, PROT.READ | PROT.WRITE | PROT.EXEC],
-]);
-
-const allocations = new WeakMap<Win32Process, Map<number, { size: number; protect: number }>>();
-
-function allocsOf(w: Win32Process) {
-  let m = allocations.get(w);
-  if (m === undefined) {
-    m = new Map();
-    allocations.set(w, m);
-  }
-  return m;
-}
-
-function isSelf(h: number): boolean {
-  return h >>> 0 === 0xffff_ffff;
-}
-
-/** NtAllocateVirtualMemory(ProcessHandle, BaseAddress*, ZeroBits, RegionSize*, AllocationType, Protect). */
-export function ntAllocateVirtualMemory(t: Thread, api: KernelApi, ex: Executive): number {
-  const a = nargs(t, api, 6);
-  if (a === null) return nt(STATUS.ACCESS_VIOLATION);
-  if (!isSelf(a[0])) return nt(STATUS.NOT_IMPLEMENTED);
-  const p = t.process;
-  const prot = PAGE_PROT.get(a[5]);
-  if (prot === undefined || !(a[4] & (MEM.COMMIT | MEM.RESERVE))) {
-    return nt(STATUS.INVALID_PARAMETER);
-  }
-  const base = api.readU32(p, a[1]), size = api.readU32(p, a[3]);
-  if (base < 0 || size < 0) return nt(STATUS.ACCESS_VIOLATION);
-  if (size === 0) return nt(STATUS.INVALID_PARAMETER);
-  const start = base & ~0xfff;
-  const len = Math.ceil((base + size - start) / 4096) * 4096;
-  const allocs = allocsOf(win32Of(ex, t));
-  let addr: number;
-  if (base !== 0 && !(a[4] & MEM.RESERVE)) {
-    const st = api.mprotect(p, start, len, prot); // commit inside a reservation
-    if (st < 0) return nt(STATUS.CONFLICTING_ADDRESSES);
-    addr = start;
-  } else {
-    addr = api.mmap(p, start, len, prot, false);
-    if (addr < 0 && addr >= -4095) return nt(STATUS.NO_MEMORY);
-    addr >>>= 0;
-    if (base !== 0 && addr !== start) {
-      api.munmap(p, addr, len);
-      return nt(STATUS.CONFLICTING_ADDRESSES);
-    }
-    allocs.set(addr, { size: len, protect: a[5] });
-  }
-  api.writeU32(p, a[1], addr);
-  api.writeU32(p, a[3], len);
-  return STATUS.SUCCESS;
-}
-
-/** NtFreeVirtualMemory(ProcessHandle, BaseAddress*, RegionSize*, FreeType). */
-export function ntFreeVirtualMemory(t: Thread, api: KernelApi, ex: Executive): number {
-  const a = nargs(t, api, 4);
-  if (a === null) return nt(STATUS.ACCESS_VIOLATION);
-  if (!isSelf(a[0])) return nt(STATUS.NOT_IMPLEMENTED);
-  const p = t.process;
-  const base = api.readU32(p, a[1]), size = api.readU32(p, a[2]);
-  if (base < 0 || size < 0) return nt(STATUS.ACCESS_VIOLATION);
-  const allocs = allocsOf(win32Of(ex, t));
-  if (a[3] === MEM.RELEASE) {
-    const al = allocs.get(base);
-    if (al === undefined || size !== 0) return nt(STATUS.INVALID_PARAMETER);
-    allocs.delete(base);
-    api.munmap(p, base, al.size);
-    api.writeU32(p, a[2], al.size);
-    return STATUS.SUCCESS;
-  }
-  if (a[3] !== MEM.DECOMMIT || size === 0) return nt(STATUS.INVALID_PARAMETER);
-  const len = Math.ceil(size / 4096) * 4096;
-  api.munmap(p, base & ~0xfff, len);
-  const r = api.mmap(p, base & ~0xfff, len, PROT.NONE, true);
-  return r < 0 && r >= -4095 ? nt(ntFromK(r)) : STATUS.SUCCESS;
-}
-
-/** NtProtectVirtualMemory(ProcessHandle, BaseAddress*, RegionSize*, NewProtect, OldProtect*). */
-export function ntProtectVirtualMemory(t: Thread, api: KernelApi, ex: Executive): number {
-  const a = nargs(t, api, 5);
-  if (a === null) return nt(STATUS.ACCESS_VIOLATION);
-  if (!isSelf(a[0])) return nt(STATUS.NOT_IMPLEMENTED);
-  const p = t.process;
-  const prot = PAGE_PROT.get(a[3]);
-  if (prot === undefined) return nt(STATUS.INVALID_PARAMETER);
-  const base = api.readU32(p, a[1]), size = api.readU32(p, a[2]);
-  if (base < 0 || size < 0) return nt(STATUS.ACCESS_VIOLATION);
-  const start = base & ~0xfff;
-  const len = Math.ceil((base + size - start) / 4096) * 4096;
-  const al = allocsOf(win32Of(ex, t)).get(start);
-  const st = api.mprotect(p, start, len, prot);
-  if (st < 0) return nt(STATUS.CONFLICTING_ADDRESSES);
-  if (a[4] !== 0) api.writeU32(p, a[4], al?.protect ?? 0x04);
-  if (al !== undefined && len === al.size) al.protect = a[3];
-  return STATUS.SUCCESS;
-}
 
 /** Rewrites the module table in the process's PEB block, keeping the flags ntdll set. */
 export function writeLdr(api: KernelApi, t: Thread, w: Win32Process): boolean {

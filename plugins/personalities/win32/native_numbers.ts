@@ -68,7 +68,23 @@ export const NATIVE_CALL_NAMES: readonly string[] = [
   "NtStrataUnloadDll", // 49
   "NtStrataConsoleMode", // 50
   "NtStrataQueryName", // 51
-  "NtStrataConsoleControl", // 52
+  "NtSuspendThread", // 52
+  "NtQueryInformationThread", // 53
+  "NtOpenThread", // 54
+  "NtSetInformationThread", // 55
+  "NtPulseEvent", // 56
+  "NtSignalAndWaitForSingleObject", // 57
+  "NtCreateTimer", // 58
+  "NtOpenTimer", // 59
+  "NtSetTimer", // 60
+  "NtCancelTimer", // 61
+  "NtCreateKeyedEvent", // 62
+  "NtOpenKeyedEvent", // 63
+  "NtWaitForKeyedEvent", // 64
+  "NtReleaseKeyedEvent", // 65
+  "NtQueryVirtualMemory", // 66
+  "NtContinue", // 67
+  "NtStrataConsoleControl", // 68
 ];
 
 /** Number of a native call by name (-1 if unknown). */

@@ -34,10 +34,18 @@ import {
   ntOpenProcess,
   ntQueryInformationProcess,
   ntQuerySystemInformation,
-  ntResumeThread,
   ntTerminateProcess,
-  ntTerminateThread,
 } from "./process_calls.ts";
+import {
+  ntCreateThreadEx,
+  ntOpenThread,
+  ntQueryInformationThread,
+  ntResumeThread,
+  ntSetInformationThread,
+  ntSuspendThread,
+  ntTerminateThread,
+  suspendedAtEntry,
+} from "./thread_calls.ts";
 import {
   ntDelayExecution,
   ntQueryPerformanceCounter,
@@ -47,6 +55,17 @@ import {
   ntYieldExecution,
 } from "./wait_calls.ts";
 import {
+  ntCancelTimer,
+  ntCreateKeyedEvent,
+  ntCreateTimer,
+  ntOpenKeyedEvent,
+  ntOpenTimer,
+  ntReleaseKeyedEvent,
+  ntSetTimer,
+  ntSignalAndWaitForSingleObject,
+  ntWaitForKeyedEvent,
+} from "./sync_calls.ts";
+import {
   ntCreateEvent,
   ntCreateMutant,
   ntCreateSemaphore,
@@ -54,6 +73,7 @@ import {
   ntOpenEvent,
   ntOpenMutant,
   ntOpenSemaphore,
+  ntPulseEvent,
   ntQueryObject,
   ntReleaseMutant,
   ntReleaseSemaphore,
@@ -62,14 +82,18 @@ import {
   ntSetInformationObject,
 } from "./object_calls.ts";
 import {
-  ntAllocateVirtualMemory,
-  ntFreeVirtualMemory,
-  ntProtectVirtualMemory,
   ntStrataConsoleMode,
   ntStrataLoadDll,
   ntStrataQueryName,
   ntStrataUnloadDll,
 } from "./memory_calls.ts";
+import {
+  ntAllocateVirtualMemory,
+  ntFreeVirtualMemory,
+  ntProtectVirtualMemory,
+  ntQueryVirtualMemory,
+} from "./vm_calls.ts";
+import { ntContinue } from "./exceptions.ts";
 
 /** Support of a row. */
 export type NativeSupport = "full" | "partial" | "none";
@@ -164,7 +188,7 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "NtWaitForSingleObject",
     ntWaitForSingleObject,
     "full",
-    "Processes, threads, events, mutants, semaphores; alertable waits are plain waits.",
+    "Processes, threads, events, mutants (abandonment: STATUS_ABANDONED), semaphores, timers; alertable waits are plain waits.",
   ),
   row(
     "NtDuplicateObject",
@@ -203,19 +227,19 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "NtAllocateVirtualMemory",
     ntAllocateVirtualMemory,
     "partial",
-    "The current process only; reserve and commit both map demand-zero pages.",
+    "MEM_RESERVE on 64 KiB granularity, MEM_COMMIT inside a reservation, both at once; PAGE_GUARD pages; ZeroBits ignored; MEM_RESET, MEM_PHYSICAL, MEM_WRITE_WATCH and large pages are refused (STATUS_INVALID_PARAMETER).",
   ),
   row(
     "NtFreeVirtualMemory",
     ntFreeVirtualMemory,
-    "partial",
-    "The current process only; MEM_RELEASE of whole allocations, MEM_DECOMMIT.",
+    "full",
+    "MEM_DECOMMIT of pages of one allocation; MEM_RELEASE of a whole reservation at its base with size 0. Images, the first stack and the PEB block: STATUS_UNABLE_TO_FREE_VM.",
   ),
   row(
     "NtProtectVirtualMemory",
     ntProtectVirtualMemory,
-    "partial",
-    "The current process only; the old protection is known for whole allocations, else PAGE_READWRITE is reported.",
+    "full",
+    "Committed pages of one allocation; the old protection of the first page.",
   ),
   row(
     "NtQueryVolumeInformationFile",
@@ -223,8 +247,8 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "partial",
     "FileFsDeviceInformation (GetFileType), FileFsSizeInformation, FileFsFullSizeInformation.",
   ),
-  row("NtResumeThread", ntResumeThread, "partial", "Resumes a CREATE_SUSPENDED first thread."),
-  row("NtTerminateThread", ntTerminateThread, "partial", "The calling thread only."),
+  row("NtResumeThread", ntResumeThread, "full", ""),
+  row("NtTerminateThread", ntTerminateThread, "full", ""),
   row(
     "NtQuerySystemInformation",
     ntQuerySystemInformation,
@@ -240,7 +264,7 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "NtCreateMutant",
     ntCreateMutant,
     "full",
-    "Owned by a thread, recursively; abandonment is not reported.",
+    "Owned by a thread, recursively; abandoned when the owning thread's process ends.",
   ),
   row("NtOpenMutant", ntOpenMutant, "full", ""),
   row("NtReleaseMutant", ntReleaseMutant, "full", ""),
@@ -251,7 +275,7 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "NtWaitForMultipleObjects",
     ntWaitForMultipleObjects,
     "full",
-    "Wait any / wait all, up to 64 objects.",
+    "Wait any / wait all (acquired together), up to 64 objects.",
   ),
   row("NtCreateSection", null, "none", "Not implemented: sections and views are not built yet."),
   row("NtMapViewOfSection", null, "none", "Not implemented: sections and views are not built yet."),
@@ -261,7 +285,12 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "none",
     "Not implemented: sections and views are not built yet.",
   ),
-  row("NtCreateThreadEx", null, "none", "Not implemented: one thread per Win32 process for now."),
+  row(
+    "NtCreateThreadEx",
+    ntCreateThreadEx,
+    "partial",
+    "Threads of the caller's own process only; AttributeList is not read (ids via NtQueryInformationThread).",
+  ),
   row("NtYieldExecution", ntYieldExecution, "full", ""),
   row(
     "NtStrataLoadDll",
@@ -287,6 +316,72 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "full",
     "Strata: the computer name (the host name) or the user name.",
   ),
+  row("NtSuspendThread", ntSuspendThread, "full", ""),
+  row(
+    "NtQueryInformationThread",
+    ntQueryInformationThread,
+    "partial",
+    "ThreadBasicInformation only.",
+  ),
+  row("NtOpenThread", ntOpenThread, "full", "Win32 threads."),
+  row(
+    "NtSetInformationThread",
+    ntSetInformationThread,
+    "partial",
+    "ThreadZeroTlsCell only.",
+  ),
+  row(
+    "NtPulseEvent",
+    ntPulseEvent,
+    "full",
+    "Satisfies the threads waiting at that moment (one for an auto-reset event), leaves it reset.",
+  ),
+  row(
+    "NtSignalAndWaitForSingleObject",
+    ntSignalAndWaitForSingleObject,
+    "full",
+    "Signals an event, semaphore or mutant once, then waits; alertable waits are plain waits.",
+  ),
+  row(
+    "NtCreateTimer",
+    ntCreateTimer,
+    "full",
+    "Notification or synchronization timer, simulated time.",
+  ),
+  row("NtOpenTimer", ntOpenTimer, "full", ""),
+  row(
+    "NtSetTimer",
+    ntSetTimer,
+    "partial",
+    "Relative or absolute due time, period in ms; a completion routine (APC) is STATUS_NOT_SUPPORTED.",
+  ),
+  row("NtCancelTimer", ntCancelTimer, "full", ""),
+  row("NtCreateKeyedEvent", ntCreateKeyedEvent, "full", ""),
+  row("NtOpenKeyedEvent", ntOpenKeyedEvent, "full", ""),
+  row(
+    "NtWaitForKeyedEvent",
+    ntWaitForKeyedEvent,
+    "full",
+    "Handle 0 is the executive's keyed event (critical sections); keys match within a process.",
+  ),
+  row(
+    "NtReleaseKeyedEvent",
+    ntReleaseKeyedEvent,
+    "full",
+    "Waits for a waiter when none is there yet, as NT does.",
+  ),
+  row(
+    "NtQueryVirtualMemory",
+    ntQueryVirtualMemory,
+    "partial",
+    "MemoryBasicInformation only: private reservations, images (MEM_IMAGE, section protections), the first thread's stack and the PEB block, free gaps.",
+  ),
+  row(
+    "NtContinue",
+    ntContinue,
+    "partial",
+    "Resumes the caller with a CONTEXT's x1..x31 and pc (the RISC-V layout of windows.h; no floating-point state); ends an exception dispatch. TestAlert ignored.",
+  ),
   row(
     "NtStrataConsoleControl",
     ntStrataConsoleControl,
@@ -305,7 +400,9 @@ export function buildNativeArrays(ex: Executive) {
       throw new Error(`native call ${i} is ${NATIVE_CALL_NAMES[i]}, not ${r.name}`);
     }
     const h = r.handler;
-    syscalls.push(h === null ? undefined : (t, api) => h(t, api, ex));
+    syscalls.push(
+      h === null ? undefined : (t, api) => suspendedAtEntry(t, api) || h(t, api, ex),
+    );
     syscallNames.push(r.name);
     syscallSupport.push(
       r.support === "full"

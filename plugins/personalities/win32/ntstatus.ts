@@ -66,6 +66,9 @@ export const STATUS = {
   MUTANT_NOT_OWNED: 0xc000_0046,
   SEMAPHORE_LIMIT_EXCEEDED: 0xc000_0047,
   IO_DEVICE_ERROR: 0xc000_0185,
+  SUSPEND_COUNT_EXCEEDED: 0xc000_004a,
+  THREAD_IS_TERMINATING: 0xc000_004b,
+  CONTROL_C_EXIT: 0xc000_013a,
 } as const;
 
 /** NTSTATUS as the int32 a0 value a handler returns. */
@@ -78,11 +81,18 @@ export function ntFailed(status: number): boolean {
   return (status >>> 0) >= 0x8000_0000;
 }
 
-/** The NTSTATUS for a kernel K status (negative) or for K.OK. */
+/**
+ * The NTSTATUS for a kernel K status (negative) or for K.OK. K.RESTART (a
+ * disk file system waiting for blocks) passes through unchanged: returned by
+ * a native call, it makes the kernel park the caller until the device
+ * answers and run the call again, as for a Unix call.
+ */
 export function ntFromK(k: number): number {
   switch (k) {
     case K.OK:
       return STATUS.SUCCESS;
+    case K.RESTART:
+      return K.RESTART;
     case K.NOENT:
       return STATUS.OBJECT_NAME_NOT_FOUND;
     case K.NOTDIR:

@@ -8,20 +8,28 @@
  *   executive's own (a process object is held by its process while it runs);
  *   at zero the object's `deleted` hook releases what it wraps and a named
  *   temporary object leaves its directory;
+ * - the dispatcher: {@link WaitBlock} (a thread's wait on one or more
+ *   objects) and {@link trySatisfy}; an object that becomes signalled hands
+ *   itself to its waiting threads in FIFO order ({@link NtObject.satisfyWaiters},
+ *   NT's KiWaitTest), so a released mutex or a set auto-reset event goes to
+ *   a waiter before the releasing thread can take it back;
  * - object types: {@link ObjectDirectory}, {@link SymbolicLink},
  *   {@link DeviceObject} (a file system root or the named-pipe device),
- *   {@link EventObject}, {@link SemaphoreObject}, {@link MutantObject} (the
- *   process, thread, file and section types live in their own files);
+ *   {@link EventObject}, {@link SemaphoreObject}, {@link MutantObject}
+ *   (abandoned when its owner ends: {@link abandonMutants}) (the process,
+ *   thread, file, section, timer and keyed-event types live in their own
+ *   files);
  * - {@link GENERIC_MAPPING}: GENERIC_READ/WRITE/EXECUTE/ALL per type;
  * - {@link Namespace}: `\`, `\Device\...`, `\??` (drive letters as symbolic
  *   links), `\BaseNamedObjects`, `\KnownDlls`, and {@link Namespace.resolve},
  *   which walks directories, follows symbolic links (reparse) and stops at a
- *   device, handing the rest of the path to it. Names compare without case.
+ *   device, handing the rest of the path to it. Names compare without case
+ *   unless the caller asks for an exact match (no OBJ_CASE_INSENSITIVE).
  *
  * @module
  */
 
-import { WaitQueue } from "../../../kernel/api.ts";
+import { TaskState, type Thread, type WaitQueue } from "../../../kernel/api.ts";
 import { STATUS } from "./ntstatus.ts";
 
 /** Object type names (as NtQueryObject reports them). */
@@ -35,7 +43,9 @@ export type ObjectTypeName =
   | "Event"
   | "Mutant"
   | "Semaphore"
-  | "Section";
+  | "Section"
+  | "Timer"
+  | "KeyedEvent";
 
 /** Standard access rights. */
 export const ACCESS = {
@@ -63,7 +73,59 @@ export const GENERIC_MAPPING: Record<ObjectTypeName, readonly [number, number, n
   Mutant: [0x0002_0001, 0x0002_0000, 0x0012_0000, 0x001f_0001],
   Semaphore: [0x0002_0001, 0x0002_0002, 0x0012_0000, 0x001f_0003],
   Section: [0x0002_0005, 0x0002_0002, 0x0002_0008, 0x000f_001f],
+  Timer: [0x0002_0001, 0x0002_0002, 0x0012_0000, 0x001f_0003],
+  KeyedEvent: [0x0002_0001, 0x0002_0002, 0x0002_0000, 0x000f_0003],
 };
+
+/** STATUS_ABANDONED_WAIT_0: added to the index of a wait that took an abandoned mutex. */
+export const ABANDONED_WAIT_0 = 0x80;
+
+/**
+ * A thread's wait on dispatcher objects (NT's wait blocks): registered on
+ * each object while the thread sleeps; `result` is set (and the thread
+ * woken through `queue`) when an object hands itself over.
+ */
+export interface WaitBlock {
+  /** The waiting thread. */
+  readonly thread: Thread;
+  /** The objects waited on (in handle order). */
+  readonly objects: NtObject[];
+  /** Wait all (true) or wait any. */
+  readonly all: boolean;
+  /** Absolute monotonic deadline (ns), -1 for none. */
+  readonly deadline: number;
+  /** The wait's result once satisfied (index, + ABANDONED_WAIT_0), -1 while pending. */
+  result: number;
+  /** Woken when the wait is satisfied. */
+  readonly queue: WaitQueue;
+}
+
+/**
+ * Tests and, when satisfied, acquires the objects for `t` in one step
+ * (wait-all takes every object or none): the wait's result (index of the
+ * object for wait-any, 0 for wait-all, plus ABANDONED_WAIT_0 when an
+ * abandoned mutex was taken), or -1 when not satisfied now.
+ */
+export function trySatisfy(objs: NtObject[], all: boolean, t: Thread): number {
+  if (!all) {
+    for (let i = 0; i < objs.length; i++) {
+      if (objs[i].signaled(t)) return objs[i].acquire(t) ? ABANDONED_WAIT_0 + i : i;
+    }
+    return -1;
+  }
+  for (const o of objs) if (!o.signaled(t)) return -1;
+  let abandoned = false;
+  for (const o of objs) if (o.acquire(t)) abandoned = true;
+  return abandoned ? ABANDONED_WAIT_0 : 0;
+}
+
+/** Takes `wb` off every object it waits on. */
+export function unregisterWait(wb: WaitBlock): void {
+  for (const o of wb.objects) {
+    const i = o.waitBlocks.indexOf(wb);
+    if (i >= 0) o.waitBlocks.splice(i, 1);
+  }
+}
 
 /** `desired` with the generic bits replaced by `type`'s specific rights (MAXIMUM_ALLOWED -> all). */
 export function mapGenericAccess(type: ObjectTypeName, desired: number): number {
@@ -106,37 +168,81 @@ export abstract class NtObject {
   /** Releases what the object wraps (called once, at the last reference). */
   protected deleted(): void {}
 
-  /** True when a wait on the object is satisfied now (waitable types override). */
-  signaled(_tid: number): boolean {
+  /** Threads waiting on the object (dispatcher objects), in arrival order. */
+  readonly waitBlocks: WaitBlock[] = [];
+
+  /** True when a wait by `t` on the object is satisfied now (waitable types override). */
+  signaled(_t: Thread): boolean {
     return false;
   }
 
-  /** The queue woken when the object may have become signalled; null if not waitable. */
+  /**
+   * The kernel queue woken when the object may have become signalled, for
+   * objects over kernel things (a process's exit); null otherwise.
+   */
   waitQueue(): WaitQueue | null {
     return null;
   }
 
-  /** Side effect of a satisfied wait (auto-reset event, semaphore count, mutant owner). */
-  acquire(_tid: number): void {}
+  /** Monotonic time (ns) at which the object becomes signalled by itself (a timer), -1 if never. */
+  nextDueNs(): number {
+    return -1;
+  }
+
+  /**
+   * Side effect of a satisfied wait (auto-reset event, semaphore count,
+   * mutant owner); true when it took an abandoned mutex.
+   */
+  acquire(_t: Thread): boolean {
+    return false;
+  }
+
+  /**
+   * Hands the object to waiting threads while it is signalled (KiWaitTest):
+   * each satisfied wait acquires its objects, records its result and wakes
+   * its thread. Waits of exited threads are dropped.
+   */
+  satisfyWaiters(): void {
+    if (this.waitBlocks.length === 0) return;
+    for (const wb of this.waitBlocks.slice()) {
+      if (wb.result >= 0) continue;
+      if (wb.thread.state === TaskState.ZOMBIE) {
+        unregisterWait(wb);
+        continue;
+      }
+      const r = trySatisfy(wb.objects, wb.all, wb.thread);
+      if (r < 0) continue;
+      wb.result = r;
+      unregisterWait(wb);
+      wb.queue.wakeAll();
+    }
+  }
 }
 
-/** An object directory: names (compared without case) to objects. */
+/**
+ * An object directory: names to objects. A lookup compares names without
+ * case (OBJ_CASE_INSENSITIVE, what file and device paths use) or exactly
+ * (Win32's named events, mutexes, semaphores and timers).
+ */
 export class ObjectDirectory extends NtObject {
   /** The type. */
   readonly type = "Directory" as const;
   readonly #entries = new Map<string, NtObject>();
 
   /** The object named `name` here, or undefined. */
-  lookup(name: string): NtObject | undefined {
-    return this.#entries.get(name.toUpperCase());
+  lookup(name: string, caseInsensitive = true): NtObject | undefined {
+    const exact = this.#entries.get(name);
+    if (exact !== undefined || !caseInsensitive) return exact;
+    const key = name.toUpperCase();
+    for (const [n, o] of this.#entries) if (n.toUpperCase() === key) return o;
+    return undefined;
   }
 
   /** Inserts `obj` as `name` (the directory does not take a reference). NTSTATUS. */
-  insert(name: string, obj: NtObject): number {
-    const key = name.toUpperCase();
+  insert(name: string, obj: NtObject, caseInsensitive = true): number {
     if (name === "" || name.includes("\\")) return STATUS.OBJECT_NAME_INVALID;
-    if (this.#entries.has(key)) return STATUS.OBJECT_NAME_COLLISION;
-    this.#entries.set(key, obj);
+    if (this.lookup(name, caseInsensitive) !== undefined) return STATUS.OBJECT_NAME_COLLISION;
+    this.#entries.set(name, obj);
     obj.parent = this;
     obj.name = name;
     return STATUS.SUCCESS;
@@ -144,8 +250,7 @@ export class ObjectDirectory extends NtObject {
 
   /** Removes `obj` (no-op if it is not here). */
   remove(obj: NtObject): void {
-    const key = obj.name.toUpperCase();
-    if (this.#entries.get(key) === obj) this.#entries.delete(key);
+    if (this.#entries.get(obj.name) === obj) this.#entries.delete(obj.name);
     obj.parent = null;
   }
 
@@ -179,16 +284,27 @@ export class DeviceObject extends NtObject {
 export class EventObject extends NtObject {
   /** The type. */
   readonly type = "Event" as const;
-  readonly #queue = new WaitQueue("event");
   /** Creates the event. */
   constructor(readonly manualReset: boolean, public state: boolean) {
     super();
   }
-  /** Sets the event, waking waiters; returns the previous state. */
+  /** Sets the event, satisfying waiters; returns the previous state. */
   set(): boolean {
     const old = this.state;
     this.state = true;
-    this.#queue.wakeAll();
+    this.satisfyWaiters();
+    return old;
+  }
+  /**
+   * PulseEvent: satisfies the threads waiting now (every one for a manual
+   * reset event, one for an automatic one) and leaves the event reset;
+   * returns the previous state.
+   */
+  pulse(): boolean {
+    const old = this.state;
+    this.state = true;
+    this.satisfyWaiters();
+    this.state = false;
     return old;
   }
   /** Resets the event; returns the previous state. */
@@ -201,13 +317,10 @@ export class EventObject extends NtObject {
   override signaled(): boolean {
     return this.state;
   }
-  /** The waiters' queue. */
-  override waitQueue(): WaitQueue {
-    return this.#queue;
-  }
   /** An auto-reset event resets when a wait is satisfied. */
-  override acquire(): void {
+  override acquire(): boolean {
     if (!this.manualReset) this.state = false;
+    return false;
   }
 }
 
@@ -215,71 +328,101 @@ export class EventObject extends NtObject {
 export class SemaphoreObject extends NtObject {
   /** The type. */
   readonly type = "Semaphore" as const;
-  readonly #queue = new WaitQueue("semaphore");
   /** Creates the semaphore. */
   constructor(public count: number, readonly maximum: number) {
     super();
   }
-  /** Adds `n`; returns the previous count or -1 past the maximum (nothing changes). */
+  /** Adds `n` (> 0); returns the previous count or -1 past the maximum (nothing changes). */
   release(n: number): number {
     const old = this.count;
-    if (n <= 0 || old + n > this.maximum) return -1;
+    if (old + n > this.maximum) return -1;
     this.count = old + n;
-    this.#queue.wakeAll();
+    this.satisfyWaiters();
     return old;
   }
   /** Signalled while the count is positive. */
   override signaled(): boolean {
     return this.count > 0;
   }
-  /** The waiters' queue. */
-  override waitQueue(): WaitQueue {
-    return this.#queue;
-  }
   /** A satisfied wait takes one unit. */
-  override acquire(): void {
+  override acquire(): boolean {
     this.count--;
+    return false;
   }
 }
 
-/** A mutant (mutex): owned by one thread, recursively. */
+/** Mutants owned by some thread of a process, by process (for abandonment at exit). */
+const owned = new WeakMap<object, Set<MutantObject>>();
+
+/** MINLONG: the most times a thread may hold a mutant. */
+const MUTANT_LIMIT = 0x7fff_ffff;
+
+/** A mutant (mutex): owned by one thread, recursively; abandoned when that thread ends. */
 export class MutantObject extends NtObject {
   /** The type. */
   readonly type = "Mutant" as const;
-  readonly #queue = new WaitQueue("mutant");
-  /** Owning thread id (0: free) and recursion count. */
-  owner = 0;
+  /** Owning thread (null: free). */
+  owner: Thread | null = null;
   /** How many times the owner holds it. */
   depth = 0;
-  /** Creates the mutant, owned by `owner` when non-zero. */
-  constructor(owner: number) {
+  /** True once its owner ended holding it, until the next acquire. */
+  abandoned = false;
+  /** Creates the mutant, owned by `owner` when non-null. */
+  constructor(owner: Thread | null) {
     super();
-    this.owner = owner;
-    this.depth = owner !== 0 ? 1 : 0;
+    if (owner !== null) this.#take(owner);
   }
-  /** Releases one level held by `tid`; returns the previous depth or -1 if not the owner. */
-  release(tid: number): number {
-    if (this.owner !== tid || this.depth === 0) return -1;
+  #take(t: Thread): void {
+    this.owner = t;
+    this.depth = 1;
+    let set = owned.get(t.process);
+    if (set === undefined) owned.set(t.process, set = new Set());
+    set.add(this);
+  }
+  #free(): void {
+    if (this.owner !== null) owned.get(this.owner.process)?.delete(this);
+    this.owner = null;
+    this.depth = 0;
+    this.satisfyWaiters();
+  }
+  /** Releases one level held by `t`; returns the previous depth or -1 if not the owner. */
+  release(t: Thread): number {
+    if (this.owner !== t || this.depth === 0) return -1;
     const old = this.depth;
-    if (--this.depth === 0) {
-      this.owner = 0;
-      this.#queue.wakeAll();
-    }
+    if (--this.depth === 0) this.#free();
     return old;
   }
-  /** Signalled when free or already owned by the waiter. */
-  override signaled(tid: number): boolean {
-    return this.owner === 0 || this.owner === tid;
+  /** Abandons the mutant (its owner ended): free, and the next wait reports it. */
+  abandon(): void {
+    this.abandoned = true;
+    this.#free();
   }
-  /** The waiters' queue. */
-  override waitQueue(): WaitQueue {
-    return this.#queue;
+  /** Signalled when free or already owned by the waiter (below the recursion limit). */
+  override signaled(t: Thread): boolean {
+    return this.owner === null || (this.owner === t && this.depth < MUTANT_LIMIT);
   }
-  /** A satisfied wait takes ownership (once more). */
-  override acquire(tid: number): void {
-    this.owner = tid;
-    this.depth++;
+  /** A satisfied wait takes ownership (once more); true when it was abandoned. */
+  override acquire(t: Thread): boolean {
+    if (this.owner === t) {
+      this.depth++;
+      return false;
+    }
+    this.#take(t);
+    const was = this.abandoned;
+    this.abandoned = false;
+    return was;
   }
+}
+
+/**
+ * Abandons the mutants owned by thread `t` (when it ends), or by any
+ * thread of `process` when `t` is null (when the process ends).
+ */
+export function abandonMutants(process: object, t: Thread | null): void {
+  const set = owned.get(process);
+  if (set === undefined) return;
+  for (const m of [...set]) if (t === null || m.owner === t) m.abandon();
+  if (t === null) owned.delete(process);
 }
 
 /** What {@link Namespace.resolve} found. */
@@ -350,7 +493,7 @@ export class Namespace {
    * reported with `missingIn`/`missingName` (where a create would put it);
    * a missing directory on the way is OBJECT_PATH_NOT_FOUND (an NTSTATUS).
    */
-  resolve(path: string, start: NtObject = this.root): Resolved | number {
+  resolve(path: string, start: NtObject = this.root, caseInsensitive = true): Resolved | number {
     let parts = path.split("\\").filter((s) => s !== "");
     if (start === this.root && !path.startsWith("\\")) return STATUS.OBJECT_PATH_SYNTAX_BAD;
     let cur: NtObject = start;
@@ -358,7 +501,7 @@ export class Namespace {
     while (parts.length > 0) {
       if (cur instanceof DeviceObject) return { object: cur, rest: parts.join("\\") };
       if (!(cur instanceof ObjectDirectory)) return STATUS.OBJECT_TYPE_MISMATCH;
-      const next = cur.lookup(parts[0]);
+      const next = cur.lookup(parts[0], caseInsensitive);
       if (next === undefined) {
         if (parts.length === 1) {
           return { object: cur, rest: "", missingIn: cur, missingName: parts[0] };

@@ -3,14 +3,15 @@
  * NtQueryObject / NtSetInformationObject (ObjectHandleFlagInformation: the
  * inherit and protect-from-close flags), and events, mutants and
  * semaphores, named in `\BaseNamedObjects` (or unnamed): create, open,
- * set / reset / release.
+ * set / reset / pulse / release ({@link createObject} is shared with the
+ * timer and keyed-event calls of sync_calls.ts).
  *
  * @module
  */
 
 import type { KernelApi, Thread } from "../../../kernel/api.ts";
 import { nargs, OBJ_INHERIT, readObjectAttributes } from "./args.ts";
-import { objectOf, win32Of } from "./context.ts";
+import { callerThread, objectOf, win32Of } from "./context.ts";
 import type { Executive } from "./executive.ts";
 import { DUPLICATE, duplicateHandle, HANDLE_FLAG } from "./handles.ts";
 import {
@@ -26,6 +27,10 @@ import { nt, STATUS } from "./ntstatus.ts";
 
 /** STATUS_OBJECT_NAME_EXISTS: a create that opened an existing named object (success). */
 export const OBJECT_NAME_EXISTS = 0x4000_0000;
+/** OBJ_CASE_INSENSITIVE: names compare without case. */
+const OBJ_CASE_INSENSITIVE = 0x40;
+/** OBJ_OPENIF: a create opens an object that already has the name. */
+const OBJ_OPENIF = 0x80;
 /** PROCESS_DUP_HANDLE. */
 const PROCESS_DUP_HANDLE = 0x40;
 
@@ -54,7 +59,7 @@ export function ntDuplicateObject(t: Thread, api: KernelApi, ex: Executive): num
   let h: number;
   if (a[1] >= 0xffff_fffe) {
     if (dst === null) return STATUS.SUCCESS;
-    const o: NtObject = a[1] === 0xffff_ffff ? src.object : src.thread;
+    const o: NtObject = a[1] === 0xffff_ffff ? src.object : callerThread(src);
     const access = a[6] & DUPLICATE.SAME_ACCESS ? 0x1f_ffff : mapGenericAccess(o.type, a[4]);
     h = dst.handles.insert(o, access, (a[5] & OBJ_INHERIT) ? HANDLE_FLAG.INHERIT : 0);
   } else {
@@ -106,10 +111,12 @@ export function ntSetInformationObject(t: Thread, api: KernelApi, ex: Executive)
 }
 
 /**
- * Creates (or, for an existing name of the same type, opens) a named or
- * unnamed object and puts a handle at `out`. NTSTATUS.
+ * Creates a named or unnamed object and puts a handle at `out`. An
+ * existing name is opened with OBJ_OPENIF (STATUS_OBJECT_NAME_EXISTS, or
+ * STATUS_OBJECT_TYPE_MISMATCH for another type) and is
+ * STATUS_OBJECT_NAME_COLLISION without it. NTSTATUS.
  */
-function createObject(
+export function createObject(
   t: Thread,
   api: KernelApi,
   ex: Executive,
@@ -119,28 +126,31 @@ function createObject(
   openOnly = false,
 ): number {
   const w = win32Of(ex, t);
-  let name = "", inherit = false, existed = false;
+  let name = "", inherit = false, existed = false, caseless = false, openIf = false;
   if (a[2] !== 0) {
     const oa = readObjectAttributes(api, t.process, a[2]);
     if (typeof oa === "number") return nt(oa);
     name = oa.name;
     inherit = (oa.attributes & OBJ_INHERIT) !== 0;
+    caseless = (oa.attributes & OBJ_CASE_INSENSITIVE) !== 0;
+    openIf = (oa.attributes & OBJ_OPENIF) !== 0;
   }
   let obj: NtObject;
   if (name === "") {
     if (openOnly) return nt(STATUS.OBJECT_NAME_INVALID);
     obj = make();
   } else {
-    const r = ex.ns.resolve(name);
+    const r = ex.ns.resolve(name, ex.ns.root, caseless);
     if (typeof r === "number") return nt(r);
     if (r.missingIn === undefined) {
+      if (!openOnly && !openIf) return nt(STATUS.OBJECT_NAME_COLLISION);
       if (r.object.type !== type) return nt(STATUS.OBJECT_TYPE_MISMATCH);
       obj = r.object;
       existed = true;
     } else {
       if (openOnly) return nt(STATUS.OBJECT_NAME_NOT_FOUND);
       obj = make();
-      const st = r.missingIn.insert(r.missingName!, obj);
+      const st = r.missingIn.insert(r.missingName!, obj, caseless);
       if (st !== STATUS.SUCCESS) return nt(st);
     }
   }
@@ -192,22 +202,29 @@ export function ntResetEvent(t: Thread, api: KernelApi, ex: Executive): number {
   return previous(t, api, t.regs[11] >>> 0, (o as EventObject).reset() ? 1 : 0);
 }
 
+/** NtPulseEvent(EventHandle, PreviousState*): satisfies the threads waiting now, leaves it reset. */
+export function ntPulseEvent(t: Thread, api: KernelApi, ex: Executive): number {
+  const o = objectOf(win32Of(ex, t), t.regs[10], "Event", 0x2);
+  if (typeof o === "number") return nt(o);
+  return previous(t, api, t.regs[11] >>> 0, (o as EventObject).pulse() ? 1 : 0);
+}
+
 /** NtCreateMutant(MutantHandle*, DesiredAccess, ObjectAttributes*, InitialOwner). */
 export function ntCreateMutant(t: Thread, api: KernelApi, ex: Executive): number {
   const a = nargs(t, api, 4)!;
-  return createObject(t, api, ex, a, "Mutant", () => new MutantObject(a[3] !== 0 ? t.tid : 0));
+  return createObject(t, api, ex, a, "Mutant", () => new MutantObject(a[3] !== 0 ? t : null));
 }
 
 /** NtOpenMutant(MutantHandle*, DesiredAccess, ObjectAttributes*). */
 export function ntOpenMutant(t: Thread, api: KernelApi, ex: Executive): number {
-  return createObject(t, api, ex, nargs(t, api, 3)!, "Mutant", () => new MutantObject(0), true);
+  return createObject(t, api, ex, nargs(t, api, 3)!, "Mutant", () => new MutantObject(null), true);
 }
 
 /** NtReleaseMutant(MutantHandle, PreviousCount*): STATUS_MUTANT_NOT_OWNED unless the caller owns it. */
 export function ntReleaseMutant(t: Thread, api: KernelApi, ex: Executive): number {
   const o = objectOf(win32Of(ex, t), t.regs[10], "Mutant", 0);
   if (typeof o === "number") return nt(o);
-  const prev = (o as MutantObject).release(t.tid);
+  const prev = (o as MutantObject).release(t);
   if (prev < 0) return nt(STATUS.MUTANT_NOT_OWNED);
   return previous(t, api, t.regs[11] >>> 0, prev);
 }
@@ -237,6 +254,7 @@ export function ntOpenSemaphore(t: Thread, api: KernelApi, ex: Executive): numbe
 export function ntReleaseSemaphore(t: Thread, api: KernelApi, ex: Executive): number {
   const o = objectOf(win32Of(ex, t), t.regs[10], "Semaphore", 0x2);
   if (typeof o === "number") return nt(o);
+  if ((t.regs[11] | 0) <= 0) return nt(STATUS.INVALID_PARAMETER);
   const prev = (o as SemaphoreObject).release(t.regs[11] | 0);
   if (prev < 0) return nt(STATUS.SEMAPHORE_LIMIT_EXCEEDED);
   return previous(t, api, t.regs[12] >>> 0, prev);

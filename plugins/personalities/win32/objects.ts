@@ -7,7 +7,13 @@
  * @module
  */
 
-import type { KernelApi, OpenFile, Process, Thread, WaitQueue } from "../../../kernel/api.ts";
+import {
+  type KernelApi,
+  type OpenFile,
+  type Process,
+  type Thread,
+  WaitQueue,
+} from "../../../kernel/api.ts";
 import { NtObject } from "./ob.ts";
 import type { ImageFile } from "./modules.ts";
 
@@ -60,24 +66,64 @@ export class ProcessObject extends NtObject {
   }
 }
 
-/** A thread object (the first thread of a process shares the process's exit). */
+/**
+ * A thread object over one kernel thread. A thread of a Win32 process
+ * carries its object in `Thread.pdata`; the executive's thread-exit hook
+ * marks it ended (signalled, exit status kept) when that thread ends. The
+ * object of a thread of another personality (the first thread of a Unix
+ * child started by NtCreateUserProcess) follows its process's exit instead.
+ */
 export class ThreadObject extends NtObject {
   /** The type. */
   readonly type = "Thread" as const;
-  /** Suspend count (CREATE_SUSPENDED starts at 1). */
+  /** Suspend count (CREATE_SUSPENDED starts at 1; MAXIMUM_SUSPEND_COUNT is 127). */
   suspendCount = 0;
+  /** A created-suspended process is held by SIGSTOP until its count drops to 0. */
+  stoppedProcess = false;
+  /** True once the thread has ended. */
+  ended = false;
+  /** The full 32-bit exit status once known (else the process's code is reported). */
+  exitStatus: number | null = null;
+  /** Address of the thread's TEB (0: not a Win32 thread). */
+  teb = 0;
+  /** The stack region the executive mapped for the thread ([base, base+size)), size 0: none. */
+  stackBase = 0;
+  /** Size of the stack region (guard page, stack and TEB page). */
+  stackSize = 0;
+  /** Where a suspended thread parks until its count drops to 0. */
+  readonly suspendQueue: WaitQueue = new WaitQueue("suspend");
+  readonly #exit: WaitQueue = new WaitQueue("thread");
   /** Creates the object for `thread` of `owner`. */
   constructor(readonly owner: ProcessObject, readonly thread: Thread) {
     super();
     owner.reference();
   }
-  /** Signalled once the process has exited. */
-  override signaled(): boolean {
-    return this.owner.exited;
+  /** True while the thread runs (for a non-Win32 thread: while its process runs). */
+  get alive(): boolean {
+    return this.teb !== 0 ? !this.ended : !this.owner.exited;
   }
-  /** The process's exit queue. */
+  /** STILL_ACTIVE while alive, then the thread's exit status (or its process's exit code). */
+  exitCode(): number {
+    if (this.alive) return STILL_ACTIVE;
+    if (this.exitStatus !== null) return this.exitStatus;
+    return this.owner.exited ? this.owner.exitCode() : STILL_ACTIVE;
+  }
+  /** Marks the thread ended with `status` (if not already set) and wakes its waiters. */
+  end(status: number | null): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.exitStatus === null) this.exitStatus = status;
+    this.#exit.wakeAll();
+    this.suspendQueue.wakeAll();
+  }
+  /** Signalled once the thread has ended. */
+  override signaled(): boolean {
+    return !this.alive;
+  }
+  /** The queue its waiters park on (null once ended). */
   override waitQueue(): WaitQueue | null {
-    return this.owner.waitQueue();
+    if (this.teb === 0) return this.owner.waitQueue();
+    return this.ended ? null : this.#exit;
   }
   /** Drops the process reference. */
   protected override deleted(): void {

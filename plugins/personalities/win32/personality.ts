@@ -27,14 +27,18 @@ import { buildNativeArrays } from "./native_table.ts";
 import { NATIVE_CALL_NAMES } from "./native_numbers.ts";
 import { ntFromK, STATUS } from "./ntstatus.ts";
 import { ThreadObject } from "./objects.ts";
+import { catchCtrlSignals, deliverCtrl } from "./console_ctrl.ts";
+import { threadEnded } from "./thread_calls.ts";
+import { abandonMutants } from "./ob.ts";
+import { syncThreadEnded } from "./sync_calls.ts";
+import { vmFault } from "./vm_calls.ts";
+import { dispatchException } from "./exceptions.ts";
 import { buildPebRegion, PEB_BASE, PEB_REGION, TEB_ADDR, WIN32_STACK_TOP } from "./peb.ts";
 
 /** STATUS_INVALID_SYSTEM_SERVICE: a number beyond the table. */
 const INVALID_SYSTEM_SERVICE = 0xc000_001c;
 /** Stack reserve limits (bytes). */
 const STACK_MIN = 64 * 1024, STACK_MAX = 8 * 1024 * 1024;
-/** Exit code of a process ended by an unhandled fault (STATUS_ACCESS_VIOLATION). */
-const FAULT_EXIT = 0xc000_0005;
 
 /** The DLLs every Win32 process maps first, in this order. */
 export const SYSTEM_DLLS = ["ntdll.dll", "kernel32.dll"];
@@ -45,13 +49,15 @@ export function createWin32Personality(
   shares: string[] = [],
 ): Personality & { readonly executive: Executive } {
   const ex = new Executive(api, shares);
+  ex.threadExitHooks.push((t) => threadEnded(ex, t));
+  ex.threadExitHooks.push(syncThreadEnded);
   const arrays = buildNativeArrays(ex);
   return {
     name: "win32",
     executive: ex,
     ...arrays,
     mapStatus: (status: number) => ntFromK(status) | 0,
-    deliverSignal: () => false,
+    deliverSignal: (t, sig) => deliverCtrl(ex, t, sig),
     checkBinary: looksLikePe32,
     loadBinary: (bytes, path, loader) =>
       loadWin32Image(ex, bytes, path, {
@@ -65,10 +71,15 @@ export function createWin32Personality(
     missing(_t: Thread, num: number): number {
       return (num < NATIVE_CALL_NAMES.length ? STATUS.NOT_IMPLEMENTED : INVALID_SYSTEM_SERVICE) | 0;
     },
-    onFault(t: Thread): void {
+    onFault(t: Thread, cause: number, address: number): void {
+      const code = vmFault(ex, t, cause, address);
+      if (dispatchException(ex, t, code, cause, address)) return;
       const w = ex.data(t.process);
-      if (w !== null) w.object.exitStatus = FAULT_EXIT;
-      api.exit(t, FAULT_EXIT);
+      if (w !== null) w.object.exitStatus = code;
+      api.exit(t, code);
+    },
+    onThreadExit(t: Thread): void {
+      for (const hook of ex.threadExitHooks) hook(t);
     },
     onExit: (p: Process) => releaseWin32(ex, p),
     onExecAway: (p: Process) => releaseWin32(ex, p),
@@ -139,6 +150,7 @@ export function setupWin32Process(
   ex.pending = null;
   const pobj = ex.processObject(p);
   const w = new Win32Process(pobj, new ThreadObject(pobj, t), set);
+  w.thread.teb = TEB_ADDR;
   if (pending?.inherit) w.handles.inheritFrom(pending.inherit);
   const std = (pending?.std ?? ex.stdFromFds(p)).map((s) => {
     if (s === null) return 0;
@@ -168,10 +180,12 @@ export function setupWin32Process(
   if (region === null) return fail(K.TOOBIG);
   const at = api.mmap(p, PEB_BASE, PEB_REGION, PROT.READ | PROT.WRITE, true, "[peb]");
   if (at < 0 && at >= -4095) return fail(at as KStatus);
-  if (!api.copyOut(p, PEB_BASE, region)) return fail(K.FAULT);
+  if (!copyOutNonZero(api, p, PEB_BASE, region)) return fail(K.FAULT);
   set.space = ex.runtimeSpace(p);
   if (pending !== null) { for (const fd of api.fdList(p)) api.fdClose(p, fd); }
   p.pdata = w;
+  t.pdata = w.thread;
+  catchCtrlSignals(ex, p);
   // A Win32 parent never waits the Unix way: its children are reaped at exit.
   api.setSigAction(p, 17, { handler: 1, flags: 0, maskLo: 0, maskHi: 0, restorer: 0 });
   t.regs.fill(0);
@@ -187,8 +201,25 @@ export function setupWin32Process(
 function releaseWin32(ex: Executive, p: Process): void {
   const w = ex.data(p);
   if (w === null) return;
+  abandonMutants(p, null);
   w.handles.closeAll();
   p.pdata = null;
+  for (const t of p.threads) if (t.pdata === w.thread) t.pdata = null;
   w.thread.dereference();
   w.object.dereference();
+}
+
+/**
+ * Copies `data` to `addr` in `p` page by page, each page only up to its
+ * last non-zero byte and wholly zero pages not at all: the fresh anonymous
+ * mapping is zero already, so the 64 KiB PEB block costs the copy (and the
+ * page faults) of the few KiB it uses.
+ */
+function copyOutNonZero(api: KernelApi, p: Process, addr: number, data: Uint8Array): boolean {
+  for (let page = 0; page < data.length; page += 4096) {
+    let end = Math.min(page + 4096, data.length);
+    while (end > page && data[end - 1] === 0) end--;
+    if (end > page && !api.copyOut(p, addr + page, data.subarray(page, end))) return false;
+  }
+  return true;
 }

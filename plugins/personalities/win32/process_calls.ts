@@ -2,8 +2,8 @@
  * Process and thread native calls: NtCreateUserProcess (a PE image starts
  * a Win32 process, an ELF image a Unix one whose descriptors 0/1/2 are the
  * standard handles), NtTerminateProcess, NtQueryInformationProcess
- * (ProcessBasicInformation), NtOpenProcess, NtResumeThread (CREATE_SUSPENDED
- * is a stopped process until then), NtTerminateThread and
+ * (ProcessBasicInformation), NtOpenProcess (CREATE_SUSPENDED is a stopped
+ * process until NtResumeThread, thread_calls.ts) and
  * NtQuerySystemInformation (SystemProcessInformation, for tasklist).
  *
  * @module
@@ -11,12 +11,12 @@
 
 import { K, type KernelApi, OpenFlags, type Process, type Thread } from "../../../kernel/api.ts";
 import { looksLikePe32 } from "../../../lib/pe.ts";
-import { nargs, toUtf16 } from "./args.ts";
+import { narg, nargs, toUtf16 } from "./args.ts";
 import { splitCommandLine } from "./cmdline.ts";
 import { objectOf, win32Of } from "./context.ts";
 import type { Executive, PendingCreate, Win32Process } from "./executive.ts";
 import { mapGenericAccess } from "./ob.ts";
-import { FileObject, type ProcessObject, ThreadObject } from "./objects.ts";
+import { FileObject, type ProcessObject, STILL_ACTIVE, ThreadObject } from "./objects.ts";
 import { nt, ntFromK, STATUS } from "./ntstatus.ts";
 import { PARAMS_ADDR, PEB_BASE, PP, PP_USE_STD_HANDLES } from "./peb.ts";
 import { resolveVfsName } from "./vfs_names.ts";
@@ -31,7 +31,7 @@ export const PROCESS_ACCESS = {
 const INHERIT_HANDLES = 0x4;
 /** THREAD_CREATE_FLAGS_CREATE_SUSPENDED. */
 const CREATE_SUSPENDED = 0x1;
-const SIGKILL = 9, SIGCONT = 18, SIGSTOP = 19;
+const SIGKILL = 9, SIGCHLD = 17, SIGSTOP = 19;
 
 /** The parameters block as the caller wrote it. */
 interface Params {
@@ -95,6 +95,28 @@ function vfsOfWin32(ex: Executive, path: string, cur: string) {
   const root = ex.ns.drives.get(full[0].toUpperCase());
   if (root === undefined) return STATUS.OBJECT_PATH_NOT_FOUND;
   return resolveVfsName(ex.api, root, full.slice(3));
+}
+
+/**
+ * The environment of a Unix program started by a Win32 one: a Win32 `PATH`
+ * (`C:\bin;C:\Windows\System32`) becomes the Unix list of the same
+ * folders (`/bin:/windows/system32`), as Cygwin converts it, so that the
+ * program's own searches work; folders that do not resolve are left out. A
+ * `PATH` in Unix form (no drive letter, no `;`) passes unchanged.
+ */
+export function unixEnvironment(ex: Executive, env: string[]): string[] {
+  return env.map((v) => {
+    if (!/^PATH=/i.test(v)) return v;
+    const value = v.slice(5);
+    if (!value.includes(";") && !/^[A-Za-z]:[\\/]/.test(value)) return v;
+    const dirs: string[] = [];
+    for (const dir of value.split(";")) {
+      if (!/^[A-Za-z]:[\\/]/.test(dir)) continue;
+      const r = vfsOfWin32(ex, dir, "C:\\");
+      if (typeof r !== "number" && r.exists && r.isDir && !dirs.includes(r.path)) dirs.push(r.path);
+    }
+    return "PATH=" + dirs.join(":");
+  });
 }
 
 function isPe(api: KernelApi, path: string): boolean | number {
@@ -171,7 +193,7 @@ function spawnChild(
   const argv = splitCommandLine(pending.commandLine);
   ex.pending = pe ? pending : null;
   ex.lastLoadStatus = 0;
-  const c = api.spawn(t, path, argv, pending.env);
+  const c = api.spawn(t, path, argv, pe ? pending.env : unixEnvironment(ex, pending.env));
   ex.pending = null;
   if (typeof c === "number") {
     return ex.lastLoadStatus !== 0
@@ -181,7 +203,12 @@ function spawnChild(
       : ntFromK(c);
   }
   api.chdir(c, cwd);
-  if (!pe) unixStdio(api, c, pending);
+  if (!pe) {
+    unixStdio(api, c, pending);
+    // The executive ignores SIGCHLD in Win32 processes (their children are reaped at exit);
+    // a Unix program starts with the default, or it could not wait for its own children.
+    api.setSigAction(c, SIGCHLD, { handler: 0, flags: 0, maskLo: 0, maskHi: 0, restorer: 0 });
+  }
   return c;
 }
 
@@ -210,6 +237,7 @@ function finishCreate(
   const ht = w.handles.insert(tobj, mapGenericAccess("Thread", a[3] || 0x1f_ffff));
   if (suspended) {
     tobj.suspendCount = 1;
+    tobj.stoppedProcess = true;
     api.kill(null, child.pid, SIGSTOP);
   }
   api.writeU32(t.process, a[0], hp);
@@ -255,31 +283,37 @@ export function ntTerminateProcess(t: Thread, api: KernelApi, ex: Executive): nu
  * the process runs.
  */
 export function ntQueryInformationProcess(t: Thread, api: KernelApi, ex: Executive): number {
-  const a = nargs(t, api, 5);
-  if (a === null) return nt(STATUS.ACCESS_VIOLATION);
-  const o = objectOf(win32Of(ex, t), a[0], "Process", 0);
+  // Five arguments, all in registers (no allocation: this is the null native call of the benchmarks).
+  const handle = narg(t, api, 0), cls = narg(t, api, 1), buf = narg(t, api, 2);
+  const len = narg(t, api, 3), retLen = narg(t, api, 4);
+  const w = win32Of(ex, t);
+  const o = objectOf(w, handle, "Process", 0);
   if (typeof o === "number") return nt(o);
-  const e = win32Of(ex, t).handles.entry(a[0]);
+  const e = w.handles.entry(handle);
   const acc = e === null ? 0x1f_ffff : e.access;
   if (!(acc & (PROCESS_ACCESS.QUERY_INFORMATION | PROCESS_ACCESS.QUERY_LIMITED))) {
     return nt(STATUS.ACCESS_DENIED);
   }
-  if (a[1] !== 0) return nt(STATUS.INVALID_INFO_CLASS);
-  if (a[3] !== 24) return nt(STATUS.INFO_LENGTH_MISMATCH);
+  if (cls !== 0) return nt(STATUS.INVALID_INFO_CLASS);
+  if (len !== 24) return nt(STATUS.INFO_LENGTH_MISMATCH);
   const po = o as ProcessObject;
   const proc = po.process;
-  const out = new Uint8Array(24);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, po.exitCode(), true);
-  v.setUint32(4, ex.data(proc) !== null ? PEB_BASE : 0, true);
+  const self = proc === t.process; // running, so STILL_ACTIVE, and a Win32 process
+  const v = BASIC_INFO_VIEW;
+  v.setUint32(0, self ? STILL_ACTIVE : po.exitCode(), true);
+  v.setUint32(4, self || ex.data(proc) !== null ? PEB_BASE : 0, true);
   v.setUint32(8, 1, true);
   v.setUint32(12, 8, true);
   v.setUint32(16, proc.pid, true);
   v.setUint32(20, proc.parent?.pid ?? 0, true);
-  if (!api.copyOut(t.process, a[2], out)) return nt(STATUS.ACCESS_VIOLATION);
-  if (a[4] !== 0) api.writeU32(t.process, a[4], 24);
+  if (!api.copyOut(t.process, buf, BASIC_INFO)) return nt(STATUS.ACCESS_VIOLATION);
+  if (retLen !== 0) api.writeU32(t.process, retLen, 24);
   return STATUS.SUCCESS;
 }
+
+/** PROCESS_BASIC_INFORMATION, filled and copied out by each query (a fresh buffer a call costs ~1 us). */
+const BASIC_INFO = new Uint8Array(24);
+const BASIC_INFO_VIEW = new DataView(BASIC_INFO.buffer);
 
 /** NtOpenProcess(ProcessHandle*, DesiredAccess, ObjectAttributes*, ClientId*). */
 export function ntOpenProcess(t: Thread, api: KernelApi, ex: Executive): number {
@@ -298,32 +332,6 @@ export function ntOpenProcess(t: Thread, api: KernelApi, ex: Executive): number 
     return nt(STATUS.ACCESS_VIOLATION);
   }
   return STATUS.SUCCESS;
-}
-
-/** NtResumeThread(ThreadHandle, PreviousSuspendCount*): the count reaching 0 starts the process. */
-export function ntResumeThread(t: Thread, api: KernelApi, ex: Executive): number {
-  const o = objectOf(win32Of(ex, t), t.regs[10], "Thread", 0x2);
-  if (typeof o === "number") return nt(o);
-  const th = o as ThreadObject;
-  const prev = th.suspendCount;
-  if (prev > 0 && --th.suspendCount === 0) api.kill(null, th.owner.process.pid, SIGCONT);
-  const out = t.regs[11] >>> 0;
-  if (out !== 0 && !api.writeU32(t.process, out, prev)) return nt(STATUS.ACCESS_VIOLATION);
-  return STATUS.SUCCESS;
-}
-
-/** NtTerminateThread(ThreadHandle, ExitStatus): the caller's own thread (-2 or 0) ends. */
-export function ntTerminateThread(t: Thread, api: KernelApi, ex: Executive): number {
-  const h = t.regs[10] >>> 0;
-  const w = win32Of(ex, t);
-  if (h !== 0 && h !== 0xffff_fffe) {
-    const o = objectOf(w, h, "Thread", 0x1);
-    if (typeof o === "number") return nt(o);
-    if ((o as ThreadObject).thread !== t) return nt(STATUS.NOT_IMPLEMENTED);
-  }
-  const code = t.regs[11] >>> 0;
-  if (t.process.liveThreads <= 1) w.object.exitStatus = code;
-  return api.exitThread(t, code);
 }
 
 /** SYSTEM_PROCESS_INFORMATION record size (32-bit) and thread record size. */

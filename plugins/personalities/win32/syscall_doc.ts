@@ -8,6 +8,7 @@
 
 import { NATIVE_CALLS } from "./native_table.ts";
 import { STATUS } from "./ntstatus.ts";
+import { VM_STATUS } from "./vm_calls.ts";
 
 /** Path of the generated document, relative to the repository root. */
 export const SYSCALL_DOC_PATH = "docs/syscalls_win32.md";
@@ -92,16 +93,33 @@ const NOTES = `
 - Processes: a process object lives while handles refer to it, so an exit
   code stays readable after the process is gone; \`NtQueryInformationProcess\`
   reports \`STILL_ACTIVE\` (259) while it runs. A process killed by a Unix
-  signal reports 128 + the signal number. A fault the process cannot
-  handle ends it with \`STATUS_ACCESS_VIOLATION\` (0xC0000005) as its exit
-  code (there are no structured exception handlers yet).
+  signal reports 128 + the signal number.
+- Virtual memory: allocations are reservations on 64 KiB granularity with
+  per-page state (reserved or committed) and protection; a reserved,
+  decommitted, \`PAGE_NOACCESS\` or guard page faults. Freeing gives
+  \`STATUS_MEMORY_NOT_ALLOCATED\` outside any allocation,
+  \`STATUS_FREE_VM_NOT_AT_BASE\` for a release not at the base, and
+  \`STATUS_UNABLE_TO_FREE_VM\` for images, the first stack, the PEB block and
+  ranges past the allocation; protecting reserved pages gives
+  \`STATUS_NOT_COMMITTED\`, a range across allocations
+  \`STATUS_CONFLICTING_ADDRESSES\`, a bad protection
+  \`STATUS_INVALID_PAGE_PROTECTION\`.
+- Exceptions: a fault the process cannot resolve raises
+  \`STATUS_ACCESS_VIOLATION\` (0xC0000005; \`STATUS_GUARD_PAGE_VIOLATION\` for
+  the first touch of a guard page, \`STATUS_ILLEGAL_INSTRUCTION\`,
+  \`STATUS_BREAKPOINT\`, \`STATUS_DATATYPE_MISALIGNMENT\`). The thread goes to
+  ntdll's \`KiUserExceptionDispatcher(EXCEPTION_RECORD *, CONTEXT *)\` on its
+  stack; without a filter (\`SetUnhandledExceptionFilter\`) or when the filter
+  does not answer \`EXCEPTION_CONTINUE_EXECUTION\`, the process ends with the
+  code as its exit code. There are no frame-based handlers (\`__try\`).
 - Waits: timeouts are in 100 ns units, negative for relative, positive for an
   absolute FILETIME, a zero timeout polls; \`STATUS_TIMEOUT\` (0x102) when
   it passes. Time is simulated, so waits repeat exactly from run to run.
 `;
 
 function statusTable(): string {
-  const rows = Object.entries(STATUS).map(([name, v]) =>
+  const all = new Map<string, number>([...Object.entries(STATUS), ...Object.entries(VM_STATUS)]);
+  const rows = [...all].sort((a, b) => a[1] - b[1]).map(([name, v]) =>
     `| \`STATUS_${name}\` | 0x${v.toString(16).toUpperCase().padStart(8, "0")} |`
   );
   return ["## NTSTATUS values returned\n", "| Status | Value |", "|---|---|", ...rows, ""].join(

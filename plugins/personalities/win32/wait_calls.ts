@@ -3,17 +3,19 @@
  * or all, relative or absolute timeouts in 100 ns units, a zero timeout
  * polls), NtDelayExecution, NtYieldExecution, NtQuerySystemTime (FILETIME
  * from the RTC) and NtQueryPerformanceCounter (10 MHz from simulated
- * time). A blocked wait parks on every object's queue with the deadline
- * kept in the thread's restart state.
+ * time). A blocked wait registers a wait block on its objects
+ * (ob.ts's dispatcher) and parks until an object hands itself over, the
+ * nearest timer expiry or the deadline; the block survives the call's
+ * restarts.
  *
  * @module
  */
 
-import type { KernelApi, Thread, WaitQueue } from "../../../kernel/api.ts";
+import { type KernelApi, type Thread, WaitQueue } from "../../../kernel/api.ts";
 import { nargs, readI64, writeI64 } from "./args.ts";
 import { objectOf, win32Of } from "./context.ts";
 import type { Executive } from "./executive.ts";
-import { ACCESS, type NtObject } from "./ob.ts";
+import { ACCESS, type NtObject, trySatisfy, unregisterWait, type WaitBlock } from "./ob.ts";
 import { nt, STATUS } from "./ntstatus.ts";
 import { FILETIME_UNIX_EPOCH } from "./file_info.ts";
 
@@ -26,7 +28,7 @@ export const MAXIMUM_WAIT_OBJECTS = 64;
  * The absolute monotonic deadline (ns) of a timeout argument, -1 for none;
  * kept in `t.restartState` so a restarted wait keeps the first deadline.
  */
-function deadlineOf(t: Thread, api: KernelApi, ptr: number): number | null {
+export function deadlineOf(t: Thread, api: KernelApi, ptr: number): number | null {
   if (t.restartState >= 0) return t.restartState;
   if (ptr === 0) return -1;
   const v = readI64(api, t.process, ptr);
@@ -41,50 +43,109 @@ function deadlineOf(t: Thread, api: KernelApi, ptr: number): number | null {
   return d;
 }
 
-/** Parks on the objects' queues until the deadline (or returns TIMEOUT when it has passed). */
-function park(t: Thread, api: KernelApi, objs: NtObject[], deadline: number): number {
-  if (deadline >= 0 && api.nowNs() >= deadline) return STATUS.TIMEOUT;
-  const qs = objs.map((o) => o.waitQueue()).filter((q): q is WaitQueue => q !== null);
-  if (qs.length === 0 && deadline < 0) return STATUS.INVALID_PARAMETER;
-  return deadline >= 0 ? api.blockMany(t, qs, deadline) : api.blockMany(t, qs);
+/** The wait each blocked thread is in (kept across the restarts of its call). */
+const pending = new WeakMap<Thread, WaitBlock>();
+/** `t.restartState` of a wait that parked (its block is in `pending`). */
+const PARKED = 1;
+
+function finish(t: Thread, wb: WaitBlock, result: number): number {
+  unregisterWait(wb);
+  pending.delete(t);
+  return result;
 }
 
-function objects(t: Thread, ex: Executive, handles: number[]): NtObject[] | number {
+/** Parks on the block's queue and the kernel queues of the objects, until the nearest deadline. */
+function park(t: Thread, api: KernelApi, wb: WaitBlock): number {
+  const qs: WaitQueue[] = [wb.queue];
+  let d = wb.deadline;
+  for (const o of wb.objects) {
+    const q = o.waitQueue();
+    if (q !== null && !qs.includes(q)) qs.push(q);
+    const due = o.nextDueNs();
+    if (due >= 0 && (d < 0 || due < d)) d = due;
+  }
+  t.restartState = PARKED;
+  return d >= 0 ? api.blockMany(t, qs, d) : api.blockMany(t, qs);
+}
+
+/** Drops the wait block of a thread that ends while waiting. */
+export function dropWait(t: Thread): void {
+  const wb = pending.get(t);
+  if (wb !== undefined) finish(t, wb, 0);
+}
+
+/** True when `t` is back in a call that parked in a wait (not a fresh call). */
+export function inParkedWait(t: Thread): boolean {
+  return t.restartState === PARKED && pending.has(t);
+}
+
+/**
+ * The wait itself (KeWaitForMultipleObjects): satisfied now, or parked on
+ * a wait block until an object hands itself over, a timer or process
+ * object becomes signalled (re-tested at each restart) or the deadline
+ * passes (TIMEOUT). Returns the result, TIMEOUT, an error or BLOCK.
+ */
+export function waitForObjects(
+  t: Thread,
+  api: KernelApi,
+  objs: NtObject[],
+  all: boolean,
+  timeoutPtr: number,
+): number {
+  let wb = pending.get(t);
+  if (wb !== undefined && t.restartState !== PARKED) {
+    finish(t, wb, 0); // a stale block of a call that did not come back
+    wb = undefined;
+  }
+  if (wb !== undefined) {
+    if (wb.result >= 0) return finish(t, wb, wb.result);
+    const r = trySatisfy(wb.objects, wb.all, t);
+    if (r >= 0) return finish(t, wb, r);
+    if (wb.deadline >= 0 && api.nowNs() >= wb.deadline) return finish(t, wb, STATUS.TIMEOUT);
+    return park(t, api, wb);
+  }
+  const r = trySatisfy(objs, all, t);
+  if (r >= 0) return r;
+  t.restartState = -1;
+  const deadline = deadlineOf(t, api, timeoutPtr);
+  t.restartState = -1;
+  if (deadline === null) return nt(STATUS.ACCESS_VIOLATION);
+  if (deadline >= 0 && api.nowNs() >= deadline) return STATUS.TIMEOUT;
+  wb = { thread: t, objects: objs, all, deadline, result: -1, queue: new WaitQueue("win32 wait") };
+  for (const o of objs) o.waitBlocks.push(wb);
+  pending.set(t, wb);
+  return park(t, api, wb);
+}
+
+/** The objects behind `handles` (SYNCHRONIZE access, waitable types), or an NTSTATUS. */
+export function waitObjects(t: Thread, ex: Executive, handles: number[]): NtObject[] | number {
   const w = win32Of(ex, t);
   const out: NtObject[] = [];
   for (const h of handles) {
     const o = objectOf(w, h, null, ACCESS.SYNCHRONIZE);
     if (typeof o === "number") return o;
-    if (o.waitQueue() === null && !o.signaled(t.tid) && !isWaitable(o)) {
-      return STATUS.OBJECT_TYPE_MISMATCH;
-    }
+    if (!WAITABLE.has(o.type)) return STATUS.OBJECT_TYPE_MISMATCH;
     out.push(o);
   }
   return out;
 }
 
-function isWaitable(o: NtObject): boolean {
-  return ["Process", "Thread", "Event", "Mutant", "Semaphore"].includes(o.type);
-}
+/** The object types a wait accepts. */
+const WAITABLE = new Set<string>(["Process", "Thread", "Event", "Mutant", "Semaphore", "Timer"]);
 
-/** NtWaitForSingleObject(Handle, Alertable, Timeout*): SUCCESS (0) or TIMEOUT (0x102). */
+/** NtWaitForSingleObject(Handle, Alertable, Timeout*): 0, ABANDONED (0x80) or TIMEOUT (0x102). */
 export function ntWaitForSingleObject(t: Thread, api: KernelApi, ex: Executive): number {
-  const objs = objects(t, ex, [t.regs[10] >>> 0]);
+  const objs = waitObjects(t, ex, [t.regs[10] >>> 0]);
   if (typeof objs === "number") return nt(objs);
-  const o = objs[0];
-  if (o.signaled(t.tid)) {
-    o.acquire(t.tid);
-    return STATUS.SUCCESS;
-  }
-  const d = deadlineOf(t, api, t.regs[12] >>> 0);
-  if (d === null) return nt(STATUS.ACCESS_VIOLATION);
-  return park(t, api, objs, d);
+  return waitForObjects(t, api, objs, false, t.regs[12] >>> 0);
 }
 
 /**
  * NtWaitForMultipleObjects(Count, Handles*, WaitType (0 all, 1 any),
  * Alertable, Timeout*): any: STATUS_WAIT_0 + index of the first signalled;
- * all: SUCCESS once every one is signalled at the same time.
+ * all: SUCCESS once every one is signalled at the same time, acquired
+ * together; + STATUS_ABANDONED_WAIT_0 when an abandoned mutex was taken.
+ * Wait-all on one object twice is STATUS_INVALID_PARAMETER_MIX.
  */
 export function ntWaitForMultipleObjects(t: Thread, api: KernelApi, ex: Executive): number {
   const a = nargs(t, api, 5);
@@ -92,23 +153,14 @@ export function ntWaitForMultipleObjects(t: Thread, api: KernelApi, ex: Executiv
   if (a[0] === 0 || a[0] > MAXIMUM_WAIT_OBJECTS || a[2] > 1) return nt(STATUS.INVALID_PARAMETER);
   const raw = api.copyIn(t.process, a[1], a[0] * 4);
   if (raw === null) return nt(STATUS.ACCESS_VIOLATION);
-  const v = new DataView(raw.buffer);
+  const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const hs = Array.from({ length: a[0] }, (_, i) => v.getUint32(i * 4, true));
-  const objs = objects(t, ex, hs);
+  const objs = waitObjects(t, ex, hs);
   if (typeof objs === "number") return nt(objs);
-  if (a[2] === 1) {
-    const i = objs.findIndex((o) => o.signaled(t.tid));
-    if (i >= 0) {
-      objs[i].acquire(t.tid);
-      return i;
-    }
-  } else if (objs.every((o) => o.signaled(t.tid))) {
-    objs.forEach((o) => o.acquire(t.tid));
-    return STATUS.SUCCESS;
+  if (a[2] === 0 && new Set(objs).size !== objs.length) {
+    return nt(STATUS.INVALID_PARAMETER_MIX);
   }
-  const d = deadlineOf(t, api, a[4]);
-  if (d === null) return nt(STATUS.ACCESS_VIOLATION);
-  return park(t, api, objs, d);
+  return waitForObjects(t, api, objs, a[2] === 0, a[4]);
 }
 
 /** NtDelayExecution(Alertable, DelayInterval*): sleeps (relative negative or absolute FILETIME). */

@@ -301,6 +301,210 @@ LPVOID WINAPI HeapReAlloc(HANDLE heap, DWORD flags, LPVOID p, SIZE_T n);
 BOOL WINAPI HeapFree(HANDLE heap, DWORD flags, LPVOID p);
 #define HEAP_ZERO_MEMORY 0x8
 
+/* ---- threads, thread-local storage, console control handlers (kernel32/thread.c) ---- */
+typedef DWORD(WINAPI *LPTHREAD_START_ROUTINE)(LPVOID param);
+typedef BOOL(WINAPI *PHANDLER_ROUTINE)(DWORD event);
+#define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000
+#define THREAD_TERMINATE 0x0001
+#define THREAD_SUSPEND_RESUME 0x0002
+#define THREAD_SET_INFORMATION 0x0020
+#define THREAD_QUERY_INFORMATION 0x0040
+#define THREAD_QUERY_LIMITED_INFORMATION 0x0800
+#define THREAD_ALL_ACCESS 0x1fffff
+#ifndef SYNCHRONIZE
+#define SYNCHRONIZE 0x00100000
+#endif
+#define TLS_OUT_OF_INDEXES ((DWORD)0xFFFFFFFF)
+#define ERROR_NO_MORE_ITEMS 259
+#define ERROR_SIGNAL_REFUSED 156
+#define CTRL_C_EVENT 0
+#define CTRL_BREAK_EVENT 1
+#define STATUS_CONTROL_C_EXIT ((DWORD)0xC000013A)
+HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES sa, SIZE_T stack, LPTHREAD_START_ROUTINE start,
+                           LPVOID arg, DWORD flags, LPDWORD tid);
+void WINAPI ExitThread(DWORD code) __attribute__((noreturn));
+BOOL WINAPI TerminateThread(HANDLE h, DWORD code);
+DWORD WINAPI SuspendThread(HANDLE h);
+BOOL WINAPI GetExitCodeThread(HANDLE h, LPDWORD code);
+DWORD WINAPI GetThreadId(HANDLE h);
+HANDLE WINAPI OpenThread(DWORD access, BOOL inherit, DWORD tid);
+HANDLE WINAPI GetCurrentThread(void);
+DWORD WINAPI GetCurrentThreadId(void);
+BOOL WINAPI SwitchToThread(void);
+DWORD WINAPI TlsAlloc(void);
+LPVOID WINAPI TlsGetValue(DWORD index);
+BOOL WINAPI TlsSetValue(DWORD index, LPVOID value);
+BOOL WINAPI TlsFree(DWORD index);
+BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE handler, BOOL add);
+/* The console control thread's start routine (started by the system, as on Windows). */
+DWORD WINAPI CtrlRoutine(LPVOID event);
+/* ---- synchronisation (kernel32/sync.c) ---- */
+#define WAIT_ABANDONED 0x80
+#define WAIT_ABANDONED_0 0x80
+#define WAIT_IO_COMPLETION 0xC0
+#define MAXIMUM_WAIT_OBJECTS 64
+#define ERROR_NOT_OWNER 288
+#define ERROR_TOO_MANY_POSTS 298
+#ifndef SYNCHRONIZE
+#define SYNCHRONIZE 0x00100000
+#endif
+#define EVENT_MODIFY_STATE 0x0002
+#define EVENT_ALL_ACCESS 0x1F0003
+#define MUTEX_MODIFY_STATE 0x0001
+#define MUTEX_ALL_ACCESS 0x1F0001
+#define SEMAPHORE_MODIFY_STATE 0x0002
+#define SEMAPHORE_ALL_ACCESS 0x1F0003
+#define TIMER_QUERY_STATE 0x0001
+#define TIMER_MODIFY_STATE 0x0002
+#define TIMER_ALL_ACCESS 0x1F0003
+
+typedef LONG *LPLONG;
+typedef struct _RTL_CRITICAL_SECTION_DEBUG *PRTL_CRITICAL_SECTION_DEBUG;
+/* NT's layout: LockCount is -1 when free and counts entries beyond the
+ * first; OwningThread holds the owner's thread id. */
+typedef struct _RTL_CRITICAL_SECTION {
+  PRTL_CRITICAL_SECTION_DEBUG DebugInfo;
+  LONG LockCount;
+  LONG RecursionCount;
+  HANDLE OwningThread;
+  HANDLE LockSemaphore;
+  ULONG_PTR SpinCount;
+} RTL_CRITICAL_SECTION, *PRTL_CRITICAL_SECTION, CRITICAL_SECTION, *PCRITICAL_SECTION,
+    *LPCRITICAL_SECTION;
+typedef void (CALLBACK *PTIMERAPCROUTINE)(LPVOID arg, DWORD low, DWORD high);
+
+HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES sa, BOOL manualReset, BOOL initialState,
+                           LPCSTR name);
+HANDLE WINAPI OpenEventA(DWORD access, BOOL inherit, LPCSTR name);
+BOOL WINAPI SetEvent(HANDLE h);
+BOOL WINAPI ResetEvent(HANDLE h);
+BOOL WINAPI PulseEvent(HANDLE h);
+HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES sa, BOOL initialOwner, LPCSTR name);
+HANDLE WINAPI OpenMutexA(DWORD access, BOOL inherit, LPCSTR name);
+BOOL WINAPI ReleaseMutex(HANDLE h);
+HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG maximum, LPCSTR name);
+HANDLE WINAPI OpenSemaphoreA(DWORD access, BOOL inherit, LPCSTR name);
+BOOL WINAPI ReleaseSemaphore(HANDLE h, LONG count, LPLONG previous);
+HANDLE WINAPI CreateWaitableTimerA(LPSECURITY_ATTRIBUTES sa, BOOL manualReset, LPCSTR name);
+HANDLE WINAPI OpenWaitableTimerA(DWORD access, BOOL inherit, LPCSTR name);
+BOOL WINAPI SetWaitableTimer(HANDLE h, const LARGE_INTEGER *due, LONG period,
+                             PTIMERAPCROUTINE routine, LPVOID arg, BOOL resume);
+BOOL WINAPI CancelWaitableTimer(HANDLE h);
+DWORD WINAPI WaitForMultipleObjects(DWORD count, const HANDLE *handles, BOOL waitAll, DWORD ms);
+DWORD WINAPI SignalObjectAndWait(HANDLE signal, HANDLE wait, DWORD ms, BOOL alertable);
+DWORD WINAPI SleepEx(DWORD ms, BOOL alertable);
+void WINAPI InitializeCriticalSection(LPCRITICAL_SECTION cs);
+BOOL WINAPI InitializeCriticalSectionAndSpinCount(LPCRITICAL_SECTION cs, DWORD spin);
+void WINAPI EnterCriticalSection(LPCRITICAL_SECTION cs);
+BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION cs);
+void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION cs);
+void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION cs);
+LONG WINAPI InterlockedIncrement(LONG volatile *addend);
+LONG WINAPI InterlockedDecrement(LONG volatile *addend);
+LONG WINAPI InterlockedExchange(LONG volatile *target, LONG value);
+LONG WINAPI InterlockedCompareExchange(LONG volatile *dest, LONG exchange, LONG comparand);
+/* ---- memory: virtual memory, system information, heaps, exceptions (kernel32/memory.c) ---- */
+#define MEM_COMMIT 0x1000
+#define MEM_RESERVE 0x2000
+#define MEM_DECOMMIT 0x4000
+#define MEM_RELEASE 0x8000
+#define MEM_FREE 0x10000
+#define MEM_PRIVATE 0x20000
+#define MEM_MAPPED 0x40000
+#define MEM_TOP_DOWN 0x100000
+#define MEM_IMAGE 0x1000000
+#define PAGE_NOACCESS 0x01
+#define PAGE_READONLY 0x02
+#define PAGE_READWRITE 0x04
+#define PAGE_WRITECOPY 0x08
+#define PAGE_EXECUTE 0x10
+#define PAGE_EXECUTE_READ 0x20
+#define PAGE_EXECUTE_READWRITE 0x40
+#define PAGE_EXECUTE_WRITECOPY 0x80
+#define PAGE_GUARD 0x100
+#define PAGE_NOCACHE 0x200
+#define PAGE_WRITECOMBINE 0x400
+#define HEAP_NO_SERIALIZE 0x1
+#define HEAP_GROWABLE 0x2
+#define HEAP_GENERATE_EXCEPTIONS 0x4
+#define HEAP_REALLOC_IN_PLACE_ONLY 0x10
+#define HEAP_CREATE_ENABLE_EXECUTE 0x40000
+#define PROCESSOR_ARCHITECTURE_UNKNOWN 0xffff
+#define ERROR_INVALID_ADDRESS 487
+#define ERROR_NOACCESS 998
+#define STATUS_ACCESS_VIOLATION ((DWORD)0xC0000005)
+#define STATUS_GUARD_PAGE_VIOLATION ((DWORD)0x80000001)
+#define STATUS_NO_MEMORY ((DWORD)0xC0000017)
+#define STATUS_ILLEGAL_INSTRUCTION ((DWORD)0xC000001D)
+#define EXCEPTION_ACCESS_VIOLATION STATUS_ACCESS_VIOLATION
+#define EXCEPTION_GUARD_PAGE STATUS_GUARD_PAGE_VIOLATION
+#define EXCEPTION_ILLEGAL_INSTRUCTION STATUS_ILLEGAL_INSTRUCTION
+#define EXCEPTION_EXECUTE_HANDLER 1
+#define EXCEPTION_CONTINUE_SEARCH 0
+#define EXCEPTION_CONTINUE_EXECUTION (-1)
+#define EXCEPTION_MAXIMUM_PARAMETERS 15
+
+typedef struct _MEMORY_BASIC_INFORMATION {
+  PVOID BaseAddress;
+  PVOID AllocationBase;
+  DWORD AllocationProtect;
+  SIZE_T RegionSize;
+  DWORD State;
+  DWORD Protect;
+  DWORD Type;
+} MEMORY_BASIC_INFORMATION, *PMEMORY_BASIC_INFORMATION;
+
+typedef struct _SYSTEM_INFO {
+  union {
+    DWORD dwOemId;
+    struct { WORD wProcessorArchitecture; WORD wReserved; };
+  };
+  DWORD dwPageSize;
+  LPVOID lpMinimumApplicationAddress;
+  LPVOID lpMaximumApplicationAddress;
+  DWORD_PTR dwActiveProcessorMask;
+  DWORD dwNumberOfProcessors;
+  DWORD dwProcessorType;
+  DWORD dwAllocationGranularity;
+  WORD wProcessorLevel;
+  WORD wProcessorRevision;
+} SYSTEM_INFO, *LPSYSTEM_INFO;
+
+typedef struct _EXCEPTION_RECORD {
+  DWORD ExceptionCode;
+  DWORD ExceptionFlags;
+  struct _EXCEPTION_RECORD *ExceptionRecord;
+  PVOID ExceptionAddress;
+  DWORD NumberParameters;
+  ULONG_PTR ExceptionInformation[EXCEPTION_MAXIMUM_PARAMETERS];
+} EXCEPTION_RECORD, *PEXCEPTION_RECORD;
+/* The RISC-V context (Windows defines none): x0..x31 and the pc. */
+typedef struct _CONTEXT {
+  DWORD ContextFlags;
+  DWORD X[32];
+  DWORD Pc;
+} CONTEXT, *PCONTEXT;
+typedef struct _EXCEPTION_POINTERS {
+  PEXCEPTION_RECORD ExceptionRecord;
+  PCONTEXT ContextRecord;
+} EXCEPTION_POINTERS, *PEXCEPTION_POINTERS;
+typedef LONG (WINAPI *PTOP_LEVEL_EXCEPTION_FILTER)(EXCEPTION_POINTERS *info);
+typedef PTOP_LEVEL_EXCEPTION_FILTER LPTOP_LEVEL_EXCEPTION_FILTER;
+
+LPVOID WINAPI VirtualAlloc(LPVOID addr, SIZE_T size, DWORD type, DWORD protect);
+BOOL WINAPI VirtualFree(LPVOID addr, SIZE_T size, DWORD type);
+BOOL WINAPI VirtualProtect(LPVOID addr, SIZE_T size, DWORD protect, PDWORD old);
+SIZE_T WINAPI VirtualQuery(LPCVOID addr, PMEMORY_BASIC_INFORMATION info, SIZE_T len);
+LPVOID WINAPI VirtualAllocEx(HANDLE process, LPVOID addr, SIZE_T size, DWORD type, DWORD protect);
+BOOL WINAPI VirtualFreeEx(HANDLE process, LPVOID addr, SIZE_T size, DWORD type);
+BOOL WINAPI VirtualProtectEx(HANDLE process, LPVOID addr, SIZE_T size, DWORD protect, PDWORD old);
+SIZE_T WINAPI VirtualQueryEx(HANDLE process, LPCVOID addr, PMEMORY_BASIC_INFORMATION info, SIZE_T len);
+void WINAPI GetSystemInfo(LPSYSTEM_INFO si);
+void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO si);
+HANDLE WINAPI HeapCreate(DWORD options, SIZE_T initial, SIZE_T maximum);
+BOOL WINAPI HeapDestroy(HANDLE heap);
+SIZE_T WINAPI HeapSize(HANDLE heap, DWORD flags, LPCVOID p);
+LPTOP_LEVEL_EXCEPTION_FILTER WINAPI SetUnhandledExceptionFilter(LPTOP_LEVEL_EXCEPTION_FILTER filter);
 /* ---- console (w32cmd): kernel32/console.c ---- */
 typedef short SHORT;
 typedef struct _COORD { SHORT X, Y; } COORD, *PCOORD;

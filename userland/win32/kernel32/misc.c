@@ -2,7 +2,7 @@
  * The rest of kernel32 part 1: last error and FormatMessageA (system
  * messages of the common codes), time (FILETIME <-> SYSTEMTIME, tick count,
  * performance counter, Sleep), console modes and console I/O, the computer
- * and user names, the process heap, and DllMain.
+ * and user names, and DllMain (the heap functions are in memory.c).
  */
 #include "k32.h"
 
@@ -262,20 +262,6 @@ BOOL WINAPI GetComputerNameA(LPSTR buf, LPDWORD size) {
 BOOL WINAPI GetUserNameA(LPSTR buf, LPDWORD size) {
   return query_name(STRATA_NAME_USER, buf, size, ERROR_INSUFFICIENT_BUFFER, 1);
 }
-
-/* ---- heap ---- */
-
-static int process_heap;
-
-HANDLE WINAPI GetProcessHeap(void) { return &process_heap; }
-
-LPVOID WINAPI HeapAlloc(HANDLE heap, DWORD flags, SIZE_T n) { return RtlAllocateHeap(heap, flags, n); }
-
-LPVOID WINAPI HeapReAlloc(HANDLE heap, DWORD flags, LPVOID p, SIZE_T n) {
-  return RtlReAllocateHeap(heap, flags, p, n);
-}
-
-BOOL WINAPI HeapFree(HANDLE heap, DWORD flags, LPVOID p) { return RtlFreeHeap(heap, flags, p); }
 
 BOOL WINAPI DllMain(HINSTANCE self, DWORD reason, LPVOID reserved) {
   (void)self, (void)reason, (void)reserved;

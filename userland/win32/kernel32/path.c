@@ -1,9 +1,11 @@
 /*
  * Win32 paths: the full-path rules of GetFullPathNameA (drive, root and
  * relative names against the current directory, "." and ".." folded, "/"
- * read as "\"), the NT form "\??\C:\..." in UTF-16 that the native calls
- * take, and the current and temporary directories. The current directory is
- * kept in user memory, in the process parameters, as NT does.
+ * read as "\", a component's final period and the last component's
+ * trailing periods and spaces dropped), the NT form "\??\C:\..." in UTF-16
+ * that the native calls take, and the current and temporary directories.
+ * The current directory is kept in user memory, in the process parameters,
+ * as NT does.
  */
 #include "k32.h"
 
@@ -18,6 +20,12 @@ static int append_components(char *out, size_t *n, const char *src) {
     const char *e = src;
     while (*e && *e != '\\' && *e != '/') e++;
     size_t len = e - src;
+    int dots = (len == 1 && src[0] == '.') || (len == 2 && src[0] == '.' && src[1] == '.');
+    if (!dots && !*e) {
+      while (len && (src[len - 1] == '.' || src[len - 1] == ' ')) len--; /* last: all dots, spaces */
+    } else if (!dots && src[len - 1] == '.') {
+      len--; /* a component ending in one period loses it */
+    }
     if (len == 1 && src[0] == '.') {
     } else if (len == 2 && src[0] == '.' && src[1] == '.') {
       if (*n > 3) {

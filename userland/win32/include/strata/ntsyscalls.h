@@ -59,8 +59,24 @@
 #define NTSYS_NtStrataUnloadDll 49
 #define NTSYS_NtStrataConsoleMode 50
 #define NTSYS_NtStrataQueryName 51
-#define NTSYS_NtStrataConsoleControl 52
+#define NTSYS_NtSuspendThread 52
+#define NTSYS_NtQueryInformationThread 53
+#define NTSYS_NtOpenThread 54
+#define NTSYS_NtSetInformationThread 55
+#define NTSYS_NtPulseEvent 56
+#define NTSYS_NtSignalAndWaitForSingleObject 57
+#define NTSYS_NtCreateTimer 58
+#define NTSYS_NtOpenTimer 59
+#define NTSYS_NtSetTimer 60
+#define NTSYS_NtCancelTimer 61
+#define NTSYS_NtCreateKeyedEvent 62
+#define NTSYS_NtOpenKeyedEvent 63
+#define NTSYS_NtWaitForKeyedEvent 64
+#define NTSYS_NtReleaseKeyedEvent 65
+#define NTSYS_NtQueryVirtualMemory 66
+#define NTSYS_NtContinue 67
+#define NTSYS_NtStrataConsoleControl 68
 
-#define NTSYS_COUNT 53
+#define NTSYS_COUNT 69
 
 #endif

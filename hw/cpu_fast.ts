@@ -1,0 +1,607 @@
+/**
+ * The hart's inner loop (`fastLoop`): decoded instructions from the
+ * per-page cache, with the state it needs in locals, inline TLB hits, and
+ * page functions of the translator where a page is hot. It returns to
+ * `run` (`hw/cpu_run.ts`) for everything else.
+ *
+ * The simple instructions' cases are generated from `hw/cpu_ops.ts`
+ * (`deno task gen:cpu`).
+ *
+ * @module
+ */
+
+import { ACCESS, TLB_BITS, TLB_MASK } from "./mmu.ts";
+import { decodeHalf } from "./decode.ts";
+import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./alu.ts";
+import { CAUSE, MENVCFGH, MSTATUS, MSTATUS_MPP_SHIFT } from "./csr.ts";
+import {
+  EcallOutcome,
+  EMPTY_HEAT,
+  FS_DIRTY,
+  type HartState,
+  M_MODE,
+  NO_PAGE,
+  StopReason,
+  U_MODE,
+} from "./hart_state.ts";
+import { codeWritten, trap } from "./cpu_slow.ts";
+
+// `slow` markers besides a decoded word (whose op bits are never 0x7f or 0x7e):
+/** The pc left the cached page and the fetch TLB missed. */
+export const SLOW_FETCH = -1;
+/** The host's ecall hook wants control: `run` returns `runStop`. */
+export const SLOW_STOP = -2;
+
+// The decoded op numbers again, as literal module constants: V8 turns
+// `switch` over literal-initialised local consts into a jump table, but not
+// over imported bindings (measured: 2x on the hot loop). Generated from
+// `OP` of ./decode.ts by tools/gen_cpu.ts (see ./cpu_ops.ts).
+// <generated:op-constants>
+const OP_LUI = 2;
+const OP_AUIPC = 3;
+const OP_JAL = 4;
+const OP_JALR = 5;
+const OP_BEQ = 6;
+const OP_BNE = 7;
+const OP_BLT = 8;
+const OP_BGE = 9;
+const OP_BLTU = 10;
+const OP_BGEU = 11;
+const OP_LB = 12;
+const OP_LH = 13;
+const OP_LW = 14;
+const OP_LBU = 15;
+const OP_LHU = 16;
+const OP_SB = 17;
+const OP_SH = 18;
+const OP_SW = 19;
+const OP_ADDI = 20;
+const OP_SLTI = 21;
+const OP_SLTIU = 22;
+const OP_XORI = 23;
+const OP_ORI = 24;
+const OP_ANDI = 25;
+const OP_SLLI = 26;
+const OP_SRLI = 27;
+const OP_SRAI = 28;
+const OP_ADD = 29;
+const OP_SUB = 30;
+const OP_SLL = 31;
+const OP_SLT = 32;
+const OP_SLTU = 33;
+const OP_XOR = 34;
+const OP_SRL = 35;
+const OP_SRA = 36;
+const OP_OR = 37;
+const OP_AND = 38;
+const OP_MUL = 39;
+const OP_MULH = 40;
+const OP_MULHSU = 41;
+const OP_MULHU = 42;
+const OP_DIV = 43;
+const OP_DIVU = 44;
+const OP_REM = 45;
+const OP_REMU = 46;
+const OP_FENCE = 47;
+const OP_ECALL = 66;
+const OP_FLW = 72;
+const OP_FLD = 73;
+const OP_FSW = 74;
+const OP_FSD = 75;
+const OP_FP = 76;
+const OP_FMA = 77;
+const OP_FDIV = 78;
+// </generated:op-constants>
+
+/**
+ * The inner loop: runs decoded instructions (and page functions) from
+ * `s.pc` until one needs the slow path, the pc leaves the cached page and
+ * the fetch TLB misses, the clock reaches its next event or the count
+ * reaches `stepLimit`. Leaves the state in `s` (the count in `runCount`)
+ * and returns 0, SLOW_FETCH, SLOW_STOP (return `runStop` from `run`) or the
+ * decoded word of the instruction the slow path must run (its immediate in
+ * `slowImm`).
+ *
+ * A function of its own, entered afresh after every exit, so that V8 runs
+ * it as a normally optimized function and not in on-stack-replacement code
+ * compiled for one long call of `run`.
+ */
+export function fastLoop(s: HartState, n: number, stepLimit: number): number {
+  const clock = s.clock;
+  const mmu = s.mmu;
+  const r = s.regs;
+  const i32 = s.i32, u8 = s.u8, i8 = s.i8, u16 = s.u16, i16 = s.i16;
+  const tags = mmu.tags, deltas = mmu.deltas;
+  const codeMark = s.codeMark;
+  const opCost = s.opCost;
+  const takenCost = s.costs.branchTaken;
+  const jit = s.translator;
+  const jitFns = jit !== null ? jit.fns : [];
+  const jitEntries = jit !== null ? jit.entries : [];
+  const heat = jit !== null ? jit.heat : EMPTY_HEAT;
+  const jio = s.jitIo;
+  // Enter the fast loop with everything it needs in locals.
+  const priv = s.priv;
+  const st = s.mstatus;
+  // The CSR fields are public: keep the MMU in step even if the host
+  // assigned them directly instead of through writeCsr.
+  mmu.setSumMxr((st & MSTATUS.SUM) !== 0, (st & MSTATUS.MXR) !== 0);
+  mmu.adue = (s.menvcfgh & MENVCFGH.ADUE) !== 0;
+  const dataPriv = priv === M_MODE && (st & MSTATUS.MPRV) !== 0
+    ? (st >>> MSTATUS_MPP_SHIFT) & 3
+    : priv;
+  const fBase = (mmu.regimeFor(priv) * 3 + ACCESS.FETCH) << TLB_BITS;
+  const dataRegime = mmu.regimeFor(dataPriv) * 3;
+  const ldBase = (dataRegime + ACCESS.LOAD) << TLB_BITS;
+  const stBase = (dataRegime + ACCESS.STORE) << TLB_BITS;
+  const asid = mmu.asid;
+  const ah = mmu.asidHash;
+  let pc = s.pc | 0;
+  let cyc = clock.now;
+  let nextAt = clock.nextEventAt;
+  // FP arithmetic runs in the loop while FS is not Off.
+  const fpu = (st & MSTATUS.FS) !== 0 ? s.fpu : null;
+  const fw = fpu !== null ? fpu.words : null;
+  // U-mode ecalls go straight to the host's fast path (see ecallHook).
+  const ecallHook = s.ecallHook;
+  const fastEcall = ecallHook !== null && priv === U_MODE && s.hostSupervisor &&
+    (s.medeleg & (1 << CAUSE.USER_ECALL)) !== 0;
+  let fVa = s.fVa;
+  let ops = s.fOps;
+  let fHalf = s.fHalf;
+  // Instructions retired since the last sync of s.instret: n - nBase
+  // (an instruction counts in n when it starts, as in instret).
+  let nBase = n;
+  let hits = 0;
+  let slow = 0;
+  let slowImm = 0;
+  fast: for (;;) {
+    if ((pc & -4096) !== fVa) {
+      const vpn = pc >>> 12;
+      const ti = fBase + ((vpn ^ ah) & TLB_MASK);
+      if ((pc & 1) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+        const off = ((pc & -4096) + deltas[ti]) | 0;
+        const page = s.codePages[off >>> 12];
+        if (page !== null) {
+          ops = page;
+          fVa = pc & -4096;
+          fHalf = off >> 1;
+          hits++;
+        } else {
+          slow = SLOW_FETCH;
+          break;
+        }
+      } else {
+        slow = SLOW_FETCH;
+        break;
+      }
+    }
+    if (jit !== null) {
+      // Translated page at a block head: run it; otherwise count towards
+      // the page's (re)translation.
+      const jp = fHalf >> 11;
+      const f = jitFns[jp];
+      if (f !== null && jitEntries[jp]![pc & 4095] !== 0) {
+        const done = f(
+          r,
+          jio,
+          pc & 4095,
+          cyc,
+          n,
+          nextAt,
+          stepLimit,
+          fVa,
+          ldBase,
+          stBase,
+          asid,
+          ah,
+        );
+        if (done !== 0) {
+          n += done;
+          pc = jio[0];
+          cyc = jio[1];
+          hits += jio[2];
+          continue;
+        }
+      } else if (++heat[jp] >= jit.threshold) {
+        jit.hot(jp, ops, pc & 4095);
+      }
+    }
+    const i = pc & 0xffe;
+    let w = ops[i];
+    if (w === 0) {
+      decodeHalf(u16, fHalf + (i >> 1), i === 0xffe, ops, i, opCost);
+      w = ops[i];
+    }
+    const imm = ops[i + 1];
+    cyc += w >>> 24;
+    n++;
+    switch (w & 0x7f) {
+      case OP_ECALL: {
+        if (!fastEcall) {
+          slow = w;
+          slowImm = imm;
+          break fast;
+        }
+        // Architectural trap entry (the ecall does not retire; medeleg
+        // sends it to S), then the host handles the call in place.
+        s.instret += n - nBase - 1;
+        nBase = n;
+        mmu.hits += hits;
+        hits = 0;
+        if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
+        else clock.now = cyc;
+        s.pc = pc >>> 0;
+        trap(s, CAUSE.USER_ECALL, false, 0);
+        const flushes = mmu.flushes;
+        const outcome = ecallHook!();
+        if (outcome !== EcallOutcome.RESUMED) {
+          // The trap entry synced the state: leave without the write-back.
+          s.runStop = outcome === EcallOutcome.SERVICED
+            ? StopReason.SERVICED
+            : StopReason.HOST_TRAP;
+          s.runCount = n;
+          return SLOW_STOP;
+        }
+        // Back in U-mode in the same address space. If the host flushed
+        // translations (it changed mappings), look the fetch page up again.
+        pc = s.pc | 0;
+        cyc = clock.now;
+        nextAt = clock.nextEventAt;
+        if (mmu.flushes !== flushes) fVa = NO_PAGE;
+        if ((s.mip & s.mie) !== 0 || s.halt || cyc >= nextAt || n >= stepLimit) {
+          break fast;
+        }
+        continue;
+      }
+      case OP_FENCE:
+        break;
+      case OP_FLD:
+      case OP_FLW: {
+        if (fw !== null) {
+          const va = (r[(w >> 14) & 31] + imm) | 0;
+          const vpn = va >>> 12;
+          const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
+          const dbl = (w & 0x7f) === OP_FLD;
+          if ((va & (dbl ? 7 : 3)) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+            const o = ((va + deltas[ti]) | 0) >> 2;
+            const k = ((w >> 19) & 31) << 1;
+            fw[k] = i32[o];
+            fw[k + 1] = dbl ? i32[o + 1] : -1;
+            s.mstatus = (s.mstatus | FS_DIRTY) >>> 0;
+            hits++;
+            break;
+          }
+        }
+        slow = w;
+        slowImm = imm;
+        break fast;
+      }
+      case OP_FSD:
+      case OP_FSW: {
+        if (fw !== null) {
+          const va = (r[(w >> 14) & 31] + imm) | 0;
+          const vpn = va >>> 12;
+          const ti = stBase + ((vpn ^ ah) & TLB_MASK);
+          const dbl = (w & 0x7f) === OP_FSD;
+          if ((va & (dbl ? 7 : 3)) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+            const off = (va + deltas[ti]) | 0;
+            const k = ((w >> 19) & 31) << 1;
+            i32[off >> 2] = fw[k];
+            if (dbl) i32[(off >> 2) + 1] = fw[k + 1];
+            if (codeMark[off >>> 12] !== 0) {
+              codeWritten(s, off);
+              if (dbl) codeWritten(s, off + 4);
+            }
+            hits++;
+            break;
+          }
+        }
+        slow = w;
+        slowImm = imm;
+        break fast;
+      }
+      case OP_FP:
+      case OP_FMA:
+      case OP_FDIV:
+        if (fpu !== null) {
+          const res = fpu.exec(imm, r);
+          if (res > 0) s.mstatus = (s.mstatus | FS_DIRTY) >>> 0;
+          if (res >= 0) break;
+        }
+        slow = w;
+        slowImm = imm;
+        break fast;
+      // <generated:fast-cases>
+      case OP_ADDI:
+        r[(w >> 8) & 63] = (r[(w >> 14) & 31] + imm) | 0;
+        break;
+      case OP_ADD:
+        r[(w >> 8) & 63] = (r[(w >> 14) & 31] + r[(w >> 19) & 31]) | 0;
+        break;
+      case OP_LUI:
+        r[(w >> 8) & 63] = imm;
+        break;
+      case OP_AUIPC:
+        r[(w >> 8) & 63] = (pc + imm) | 0;
+        break;
+      case OP_SUB:
+        r[(w >> 8) & 63] = (r[(w >> 14) & 31] - r[(w >> 19) & 31]) | 0;
+        break;
+      case OP_SLTI:
+        r[(w >> 8) & 63] = r[(w >> 14) & 31] < imm ? 1 : 0;
+        break;
+      case OP_SLTIU:
+        r[(w >> 8) & 63] = (r[(w >> 14) & 31] >>> 0) < (imm >>> 0) ? 1 : 0;
+        break;
+      case OP_XORI:
+        r[(w >> 8) & 63] = r[(w >> 14) & 31] ^ imm;
+        break;
+      case OP_ORI:
+        r[(w >> 8) & 63] = r[(w >> 14) & 31] | imm;
+        break;
+      case OP_ANDI:
+        r[(w >> 8) & 63] = r[(w >> 14) & 31] & imm;
+        break;
+      case OP_SLLI:
+        r[(w >> 8) & 63] = r[(w >> 14) & 31] << imm;
+        break;
+      case OP_SRLI:
+        r[(w >> 8) & 63] = r[(w >> 14) & 31] >>> imm;
+        break;
+      case OP_SRAI:
+        r[(w >> 8) & 63] = r[(w >> 14) & 31] >> imm;
+        break;
+      case OP_SLL:
+        r[(w >> 8) & 63] = r[(w >> 14) & 31] << r[(w >> 19) & 31];
+        break;
+      case OP_SLT:
+        r[(w >> 8) & 63] = r[(w >> 14) & 31] < r[(w >> 19) & 31] ? 1 : 0;
+        break;
+      case OP_SLTU:
+        r[(w >> 8) & 63] = (r[(w >> 14) & 31] >>> 0) < (r[(w >> 19) & 31] >>> 0) ? 1 : 0;
+        break;
+      case OP_XOR:
+        r[(w >> 8) & 63] = r[(w >> 14) & 31] ^ r[(w >> 19) & 31];
+        break;
+      case OP_SRL:
+        r[(w >> 8) & 63] = r[(w >> 14) & 31] >>> r[(w >> 19) & 31];
+        break;
+      case OP_SRA:
+        r[(w >> 8) & 63] = r[(w >> 14) & 31] >> r[(w >> 19) & 31];
+        break;
+      case OP_OR:
+        r[(w >> 8) & 63] = r[(w >> 14) & 31] | r[(w >> 19) & 31];
+        break;
+      case OP_AND:
+        r[(w >> 8) & 63] = r[(w >> 14) & 31] & r[(w >> 19) & 31];
+        break;
+      case OP_MUL:
+        r[(w >> 8) & 63] = Math.imul(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+        break;
+      case OP_MULH:
+        r[(w >> 8) & 63] = mulh(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+        break;
+      case OP_MULHSU:
+        r[(w >> 8) & 63] = mulhsu(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+        break;
+      case OP_MULHU:
+        r[(w >> 8) & 63] = mulhu(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+        break;
+      case OP_DIV:
+        r[(w >> 8) & 63] = div(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+        break;
+      case OP_DIVU:
+        r[(w >> 8) & 63] = divu(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+        break;
+      case OP_REM:
+        r[(w >> 8) & 63] = rem(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+        break;
+      case OP_REMU:
+        r[(w >> 8) & 63] = remu(r[(w >> 14) & 31], r[(w >> 19) & 31]);
+        break;
+      // Jumps and taken branches set pc and go straight to the next
+      // instruction (no length arithmetic). Targets are always 2-byte
+      // aligned (C is on), so there is no misaligned-target check.
+      case OP_JAL: {
+        const t = (pc + imm) | 0;
+        r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
+        pc = t;
+        if (cyc >= nextAt || n >= stepLimit) break fast;
+        continue;
+      }
+      case OP_JALR: {
+        const t = (r[(w >> 14) & 31] + imm) & -2;
+        r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
+        pc = t;
+        if (cyc >= nextAt || n >= stepLimit) break fast;
+        continue;
+      }
+      case OP_BEQ:
+        if (r[(w >> 14) & 31] === r[(w >> 19) & 31]) {
+          pc = (pc + imm) | 0;
+          cyc += takenCost;
+          if (cyc >= nextAt || n >= stepLimit) break fast;
+          continue;
+        }
+        break;
+      case OP_BNE:
+        if (r[(w >> 14) & 31] !== r[(w >> 19) & 31]) {
+          pc = (pc + imm) | 0;
+          cyc += takenCost;
+          if (cyc >= nextAt || n >= stepLimit) break fast;
+          continue;
+        }
+        break;
+      case OP_BLT:
+        if (r[(w >> 14) & 31] < r[(w >> 19) & 31]) {
+          pc = (pc + imm) | 0;
+          cyc += takenCost;
+          if (cyc >= nextAt || n >= stepLimit) break fast;
+          continue;
+        }
+        break;
+      case OP_BGE:
+        if (r[(w >> 14) & 31] >= r[(w >> 19) & 31]) {
+          pc = (pc + imm) | 0;
+          cyc += takenCost;
+          if (cyc >= nextAt || n >= stepLimit) break fast;
+          continue;
+        }
+        break;
+      case OP_BLTU:
+        if ((r[(w >> 14) & 31] >>> 0) < (r[(w >> 19) & 31] >>> 0)) {
+          pc = (pc + imm) | 0;
+          cyc += takenCost;
+          if (cyc >= nextAt || n >= stepLimit) break fast;
+          continue;
+        }
+        break;
+      case OP_BGEU:
+        if ((r[(w >> 14) & 31] >>> 0) >= (r[(w >> 19) & 31] >>> 0)) {
+          pc = (pc + imm) | 0;
+          cyc += takenCost;
+          if (cyc >= nextAt || n >= stepLimit) break fast;
+          continue;
+        }
+        break;
+      case OP_LW: {
+        const va = (r[(w >> 14) & 31] + imm) | 0;
+        const vpn = va >>> 12;
+        const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
+        if ((va & 3) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+          r[(w >> 8) & 63] = i32[((va + deltas[ti]) | 0) >> 2];
+          hits++;
+          break;
+        }
+        slow = w;
+        slowImm = imm;
+        break fast;
+      }
+      case OP_LBU: {
+        const va = (r[(w >> 14) & 31] + imm) | 0;
+        const vpn = va >>> 12;
+        const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
+        if (tags[ti] === ((vpn << 9) | asid)) {
+          r[(w >> 8) & 63] = u8[(va + deltas[ti]) | 0];
+          hits++;
+          break;
+        }
+        slow = w;
+        slowImm = imm;
+        break fast;
+      }
+      case OP_LB: {
+        const va = (r[(w >> 14) & 31] + imm) | 0;
+        const vpn = va >>> 12;
+        const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
+        if (tags[ti] === ((vpn << 9) | asid)) {
+          r[(w >> 8) & 63] = i8[(va + deltas[ti]) | 0];
+          hits++;
+          break;
+        }
+        slow = w;
+        slowImm = imm;
+        break fast;
+      }
+      case OP_LHU: {
+        const va = (r[(w >> 14) & 31] + imm) | 0;
+        const vpn = va >>> 12;
+        const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
+        if ((va & 1) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+          r[(w >> 8) & 63] = u16[((va + deltas[ti]) | 0) >> 1];
+          hits++;
+          break;
+        }
+        slow = w;
+        slowImm = imm;
+        break fast;
+      }
+      case OP_LH: {
+        const va = (r[(w >> 14) & 31] + imm) | 0;
+        const vpn = va >>> 12;
+        const ti = ldBase + ((vpn ^ ah) & TLB_MASK);
+        if ((va & 1) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+          r[(w >> 8) & 63] = i16[((va + deltas[ti]) | 0) >> 1];
+          hits++;
+          break;
+        }
+        slow = w;
+        slowImm = imm;
+        break fast;
+      }
+      case OP_SW: {
+        const va = (r[(w >> 14) & 31] + imm) | 0;
+        const vpn = va >>> 12;
+        const ti = stBase + ((vpn ^ ah) & TLB_MASK);
+        if ((va & 3) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+          const off = (va + deltas[ti]) | 0;
+          i32[off >> 2] = r[(w >> 19) & 31];
+          if (codeMark[off >>> 12] !== 0) codeWritten(s, off);
+          hits++;
+          break;
+        }
+        slow = w;
+        slowImm = imm;
+        break fast;
+      }
+      case OP_SB: {
+        const va = (r[(w >> 14) & 31] + imm) | 0;
+        const vpn = va >>> 12;
+        const ti = stBase + ((vpn ^ ah) & TLB_MASK);
+        if (tags[ti] === ((vpn << 9) | asid)) {
+          const off = (va + deltas[ti]) | 0;
+          u8[off] = r[(w >> 19) & 31];
+          if (codeMark[off >>> 12] !== 0) codeWritten(s, off);
+          hits++;
+          break;
+        }
+        slow = w;
+        slowImm = imm;
+        break fast;
+      }
+      case OP_SH: {
+        const va = (r[(w >> 14) & 31] + imm) | 0;
+        const vpn = va >>> 12;
+        const ti = stBase + ((vpn ^ ah) & TLB_MASK);
+        if ((va & 1) === 0 && tags[ti] === ((vpn << 9) | asid)) {
+          const off = (va + deltas[ti]) | 0;
+          u16[off >> 1] = r[(w >> 19) & 31];
+          if (codeMark[off >>> 12] !== 0) codeWritten(s, off);
+          hits++;
+          break;
+        }
+        slow = w;
+        slowImm = imm;
+        break fast;
+      }
+      // </generated:fast-cases>
+      default:
+        slow = w;
+        slowImm = imm;
+        break fast;
+    }
+    // Compressed instructions (bit 7) advance by 2: a well-predicted
+    // branch is cheaper here than computing the length from w.
+    if ((w & 0x80) === 0) pc = (pc + 4) | 0;
+    else pc = (pc + 2) | 0;
+    if (cyc >= nextAt || n >= stepLimit) break;
+  }
+  // Back to field state.
+  s.pc = pc >>> 0;
+  s.instret += n - nBase;
+  mmu.hits += hits;
+  s.fVa = fVa;
+  if (s.fetchStep) {
+    s.fetchStep = false;
+    s.fVa = NO_PAGE;
+  }
+  s.fOps = ops;
+  s.fHalf = fHalf;
+  // Fire events only when one is due; otherwise just move time.
+  if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
+  else clock.now = cyc;
+  s.runCount = n;
+  s.slowImm = slowImm;
+  return slow;
+}
