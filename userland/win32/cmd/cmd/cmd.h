@@ -70,6 +70,8 @@ extern int g_interactive;
 extern struct batch *g_batch;
 extern HANDLE g_in, g_out, g_err;
 extern char g_self[MAX_PATH];
+extern volatile int g_ctrl_c; /* a Ctrl+C arrived (set by the console control thread) */
+extern volatile int g_at_prompt;
 extern int g_keep;        /* the built-in that ran left the errorlevel alone */
 extern int g_abort_line;  /* goto / exit: the rest of the line does not run */
 
