@@ -13,6 +13,7 @@ import { objectOf, win32Of } from "./context.ts";
 import type { Executive } from "./executive.ts";
 import { FILE_ACCESS, type FileObject } from "./objects.ts";
 import { nt, ntFromK, STATUS } from "./ntstatus.ts";
+import { FS_SIZE_CLASS, volumeSizeInfo } from "./volume_info.ts";
 
 /** Most bytes moved per host call. */
 const CHUNK = 64 * 1024;
@@ -141,13 +142,21 @@ export const FILE_DEVICE = { DISK: 7, NAMED_PIPE: 0x11, NULL: 0x15, CONSOLE: 0x5
 /**
  * NtQueryVolumeInformationFile(FileHandle, IoStatusBlock*, FsInformation*,
  * Length, FsInformationClass): FileFsDeviceInformation (4) {DeviceType,
- * Characteristics}: disk, named pipe, console or null device.
+ * Characteristics}: disk, named pipe, console or null device; the size
+ * classes 3 and 7 (`volume_info.ts`).
  */
 export function ntQueryVolumeInformationFile(t: Thread, api: KernelApi, ex: Executive): number {
   const a = nargs(t, api, 5);
   if (a === null) return nt(STATUS.ACCESS_VIOLATION);
   const f = fileOf(t, ex, a[0], 0);
   if (typeof f === "number") return nt(f);
+  if (a[4] === FS_SIZE_CLASS.SIZE || a[4] === FS_SIZE_CLASS.FULL_SIZE) {
+    const info = volumeSizeInfo(api, f, a[4], a[3]);
+    if (typeof info === "number") return nt(info);
+    if (!api.copyOut(t.process, a[2], info)) return nt(STATUS.ACCESS_VIOLATION);
+    writeIosb(api, t.process, a[1], STATUS.SUCCESS, info.length);
+    return STATUS.SUCCESS;
+  }
   if (a[4] !== 4) return nt(STATUS.INVALID_INFO_CLASS);
   if (a[3] < 8) return nt(STATUS.INFO_LENGTH_MISMATCH);
   const type = f.kind === "pipe"

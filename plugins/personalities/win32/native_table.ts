@@ -245,7 +245,7 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "NtQueryVolumeInformationFile",
     ntQueryVolumeInformationFile,
     "partial",
-    "FileFsDeviceInformation only (GetFileType).",
+    "FileFsDeviceInformation (GetFileType), FileFsSizeInformation, FileFsFullSizeInformation.",
   ),
   row("NtResumeThread", ntResumeThread, "full", ""),
   row("NtTerminateThread", ntTerminateThread, "full", ""),

@@ -526,5 +526,12 @@ DWORD WINAPI GetConsoleTitleA(LPSTR buf, DWORD size);
 BOOL WINAPI FlushConsoleInputBuffer(HANDLE h);
 BOOL WINAPI FillConsoleOutputCharacterA(HANDLE h, CHAR c, DWORD n, COORD at, LPDWORD written);
 BOOL WINAPI SetConsoleCursorPosition(HANDLE h, COORD at);
+typedef union _ULARGE_INTEGER {
+  struct { DWORD LowPart; DWORD HighPart; };
+  struct { DWORD LowPart; DWORD HighPart; } u;
+  ULONGLONG QuadPart;
+} ULARGE_INTEGER, *PULARGE_INTEGER;
+BOOL WINAPI GetDiskFreeSpaceExA(LPCSTR dir, PULARGE_INTEGER available, PULARGE_INTEGER total,
+                                PULARGE_INTEGER free);
 
 #endif

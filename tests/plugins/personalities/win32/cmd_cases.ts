@@ -67,6 +67,25 @@ exit /b
 :r
 call :r
 #end
+#file local.bat
+@echo off
+set STRATA_L=outer
+setlocal
+set STRATA_L=inner
+md loc 2>nul
+cd loc
+echo in: %STRATA_L%
+endlocal
+echo out: %STRATA_L%
+cd
+setlocal
+set STRATA_M=gone at the end
+#end
+#file mods.bat
+@echo off
+echo [%~nx0] [%~x0] [%~n1] [%~x1] [%~1] [%~dp0]
+for %%f in ("a b.txt" c.log) do echo %%~nf / %%~xf / %%~f
+#end
 #file blocks.bat
 @echo off
 if exist hello.txt (
@@ -259,6 +278,24 @@ deep.bat
 echo (a) & (echo b)
 #case
 if exist hello.txt (type hello.txt | find "world") else echo no
+#case
+local.bat & set STRATA_M
+#case
+pushd d1 & cd & popd & cd
+#case
+setlocal & set STRATA_N=kept at the prompt& set STRATA_N
+#case
+mods.bat "x y.tar"
+#case
+for %f in (hello.txt) do echo %~ff %~nxf
+#case
+& echo x
+#case
+echo a | | echo b
+#case
+for /x %i in (a) do echo %i
+#case
+if a equal a echo x
 `;
 
 /**
@@ -647,4 +684,37 @@ rc=0
 === if exist hello.txt (type hello.txt | find "world") else echo no
 hello world
 rc=0
+=== local.bat & set STRATA_M
+in: inner
+out: outer
+<CWD>
+Environment variable STRATA_M not defined
+rc=1
+=== pushd d1 & cd & popd & cd
+<CWD>\d1
+<CWD>
+rc=0
+=== setlocal & set STRATA_N=kept at the prompt& set STRATA_N
+STRATA_N=kept at the prompt
+rc=0
+=== mods.bat "x y.tar"
+[mods.bat] [.bat] [x y] [.tar] [x y.tar] [<CWD>\]
+a b / .txt / a b.txt
+c / .log / c.log
+rc=0
+=== for %f in (hello.txt) do echo %~ff %~nxf
+<CWD>\hello.txt hello.txt
+rc=0
+=== & echo x
+& was unexpected at this time.
+rc=255
+=== echo a | | echo b
+| was unexpected at this time.
+rc=255
+=== for /x %i in (a) do echo %i
+/x was unexpected at this time.
+rc=255
+=== if a equal a echo x
+equal was unexpected at this time.
+rc=255
 `;

@@ -142,5 +142,55 @@ Deno.test({
     const paged = await run("seq 1 30 > /tmp/n; more.exe /tmp/n; echo rc=$?", "q\n");
     const first = Array.from({ length: 23 }, (_, i) => `${i + 1}\n`).join("");
     assert.equal(paged, `q\n${first}-- More --          rc=0\n`);
+    // Text from a pipe, keys from the console (standard error's): Enter shows the rest.
+    const fromPipe = await run("seq 1 30 | more.exe; echo rc=$?", "\n");
+    const rest = Array.from({ length: 7 }, (_, i) => `${i + 24}\n`).join("");
+    assert.equal(fromPipe, `\n${first}-- More --          ${rest}rc=0\n`);
+  },
+});
+
+Deno.test({
+  name: "cmd.exe: Ctrl+C asks to end a batch file, and gives a new prompt at the prompt",
+  ignore: !present,
+  async fn() {
+    const r = await runGuest({
+      init: "/bin/sh",
+      quantum: "1ms",
+      maxHostMs: 60_000,
+      console: {
+        kind: "buffer",
+        script: [
+          {
+            atMs: 1,
+            data: "printf '@echo off\\r\\necho looping\\r\\n:a\\r\\ngoto a\\r\\n' > /tmp/l.bat\n",
+          },
+          { atMs: 20, data: "cmd.exe /c \\\\tmp\\\\l.bat; echo rc=$?\n" },
+          { atMs: 400, data: "\x03" },
+          { atMs: 900, data: "y\n" },
+          { atMs: 1500, data: "cmd.exe\n" },
+          { atMs: 1900, data: "echo dropped" },
+          { atMs: 2000, data: "\x03" },
+          { atMs: 2300, data: "echo kept\n" },
+          { atMs: 2500, data: "exit 3\n" },
+          { atMs: 2800, data: "echo rc=$?\n" },
+          { atMs: 2900, data: "exit\n" },
+        ],
+      },
+    });
+    const out = r.output.replaceAll("\r", "").split("\n").filter((l) => !l.startsWith("# "));
+    assert.deepEqual(out, [
+      "looping",
+      "^CTerminate batch job (Y/N)? y",
+      "rc=0",
+      "Strata Windows [Version 10.0.19045]",
+      "",
+      "C:\\>echo dropped^C",
+      "C:\\>echo kept",
+      "kept",
+      "",
+      "C:\\>exit 3",
+      "rc=3",
+      "",
+    ]);
   },
 });

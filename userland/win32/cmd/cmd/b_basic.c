@@ -27,7 +27,8 @@ int b_echo(const char *a) {
       return 0;
     }
   }
-  outf("%s\n", a + 1);
+  out_write(g_out, a + 1, strlen(a + 1));
+  out_write(g_out, "\n", 1);
   return 0;
 }
 
@@ -415,6 +416,7 @@ static const struct {
     {"type", b_type},   {"copy", b_copy},   {"del", b_del},     {"erase", b_del},
     {"md", b_md},       {"mkdir", b_md},    {"rd", b_rd},       {"rmdir", b_rd},
     {"ren", b_ren},     {"rename", b_ren},  {"move", b_move},
+    {"setlocal", b_setlocal}, {"endlocal", b_endlocal}, {"pushd", b_pushd}, {"popd", b_popd},
 };
 
 builtin_fn find_builtin(const char *name) {

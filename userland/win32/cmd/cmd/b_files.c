@@ -72,16 +72,12 @@ static void format_time(const FILETIME *ft, char *out, size_t size) {
            st.wMinute, st.wHour < 12 ? "AM" : "PM");
 }
 
-/* GetDiskFreeSpaceExA's shape (a ULARGE_INTEGER is one 64-bit word). */
-typedef BOOL(WINAPI *free_space_fn)(LPCSTR, unsigned long long *, unsigned long long *,
-                                    unsigned long long *);
-
-/* Bytes free on the volume of `dir`, if kernel32 can say (GetDiskFreeSpaceExA). */
+/* Bytes free on the volume of `dir`, if kernel32 can say. */
 static int bytes_free(const char *dir, unsigned long long *v) {
-  free_space_fn fn = (free_space_fn)(void *)GetProcAddress(GetModuleHandleA("kernel32.dll"),
-                                                           "GetDiskFreeSpaceExA");
-  unsigned long long total, free;
-  return fn && fn(dir, v, &total, &free);
+  ULARGE_INTEGER avail, total, free;
+  if (!GetDiskFreeSpaceExA(dir, &avail, &total, &free)) return 0;
+  *v = avail.QuadPart;
+  return 1;
 }
 
 static int dir_one(const char *arg, int bare) {

@@ -139,7 +139,7 @@ int run_for(struct node *n) {
   if (ci_eq(n->cond, "l")) return for_count(n, set);
   if (*n->cond && !ci_eq(n->cond, "d")) {
     errf("/%s was unexpected at this time.\n", n->cond);
-    return 255;
+    return g_errorlevel = 255;
   }
   int dirs = ci_eq(n->cond, "d"), rc = 0;
   int count = split_words(set, words, 256, store);

@@ -67,6 +67,25 @@ static int too_deep(void) {
   return 1;
 }
 
+/* After a Ctrl+C: "Terminate batch job (Y/N)? "; Y stops every batch file being run. */
+static void ask_terminate(void) {
+  char c = 0, d;
+  DWORD got;
+  g_ctrl_c = 0;
+  for (;;) {
+    outf("Terminate batch job (Y/N)? ");
+    if (!ReadFile(g_in, &c, 1, &got, NULL) || got != 1) c = 'y';
+    d = c;
+    while (d != '\n' && ReadFile(g_in, &d, 1, &got, NULL) && got == 1) {
+    }
+    if (c == 'y' || c == 'Y' || c == 'n' || c == 'N') break;
+  }
+  if (c == 'y' || c == 'Y') {
+    for (struct batch *f = g_batch; f; f = f->prev) f->done = 1;
+    g_abort_line = 1;
+  }
+}
+
 static void run_frame(struct batch *b) {
   static char line[LINE_MAX_LEN], more[LINE_MAX_LEN];
   struct batch *saved = g_batch;
@@ -87,7 +106,9 @@ static void run_frame(struct batch *b) {
       outf("\n%s%s\n", prompt, expanded);
     }
     run_line(t);
+    if (g_ctrl_c) ask_terminate();
   }
+  end_locals_of(b);
   g_batch = saved;
 }
 

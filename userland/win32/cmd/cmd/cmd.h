@@ -8,6 +8,7 @@
  *   b_basic.c  echo, set (and set /a), ver, cls, title, pause, exit, path, where
  *   b_flow.c   if, for
  *   b_files.c  dir, cd, type, copy, del, md, rd, ren, move
+ *   b_local.c  setlocal, endlocal, pushd, popd
  * The same sources build with MinGW-w64 (for the comparison under Wine). */
 #ifndef CMD_H
 #define CMD_H
@@ -69,6 +70,8 @@ extern int g_interactive;
 extern struct batch *g_batch;
 extern HANDLE g_in, g_out, g_err;
 extern char g_self[MAX_PATH];
+extern volatile int g_ctrl_c; /* a Ctrl+C arrived (set by the console control thread) */
+extern volatile int g_at_prompt;
 extern int g_keep;        /* the built-in that ran left the errorlevel alone */
 extern int g_abort_line;  /* goto / exit: the rest of the line does not run */
 
@@ -128,6 +131,11 @@ int b_rem(const char *a);
 int b_goto(const char *a);
 int b_call(const char *a);
 int b_setlocal(const char *a);
+int b_endlocal(const char *a);
+int b_pushd(const char *a);
+int b_popd(const char *a);
+/* The implicit endlocal when batch frame b ends. */
+void end_locals_of(struct batch *b);
 int b_dir(const char *a);
 int b_cd(const char *a);
 int b_type(const char *a);

@@ -355,6 +355,10 @@ int run_node(struct node *n) {
 int run_line(const char *line) {
   char expanded[LINE_MAX_LEN];
   const char *err;
+  if (strlen(line) >= LINE_MAX_LEN - 1) {
+    errf("The input line is too long.\n");
+    return g_errorlevel = 1;
+  }
   expand_vars(line, expanded, sizeof expanded);
   struct node *n = parse_line(expanded, &err);
   if (!n) {

@@ -1,9 +1,11 @@
 /* Variable expansion, done on each line (or parenthesised block) before it
  * is parsed: %NAME% (undefined: empty in a batch file, left as typed at the
  * prompt), %NAME:~start,len% and %NAME:old=new%, the dynamic %ERRORLEVEL%,
- * %CD% and %RANDOM%, and in batch files %0..%9, %~1 (quotes removed), %*
- * and %% (a literal %). FOR variables (%i, or %%i in a batch file, which
- * the first pass turns into %i) are replaced when the body runs. */
+ * %CD% and %RANDOM%, and in batch files %0..%9, %~1 (quotes removed), %*,
+ * %~f1 %~d1 %~p1 %~n1 %~x1 and their combinations (parts of the full path;
+ * with 0, of the batch file's own path) and %% (a literal %). FOR variables
+ * (%i, or %%i in a batch file, which the first pass turns into %i; also
+ * %~nxi) are replaced when the body runs. */
 #include "cmd.h"
 
 static int dynamic_var(const char *name, char *out, size_t size) {
@@ -70,30 +72,63 @@ static void modify(char *value, size_t size, const char *mod) {
   snprintf(value, size, "%s", res);
 }
 
+/* %~[fdpnx]: the value without quotes, or the parts the modifiers name of
+ * its full path (f: all of it; d: drive; p: folder with its final "\";
+ * n: name; x: extension). */
+static void apply_mods(const char *mods, size_t nmods, const char *value, char *out, size_t size) {
+  char v[MAX_PATH * 2], full[MAX_PATH * 2];
+  snprintf(v, sizeof v, "%s", value);
+  unquote(v);
+  if (!nmods || !*v || !GetFullPathNameA(v, sizeof full, full, NULL)) {
+    snprintf(out, size, "%s", v);
+    return;
+  }
+  const char *slash = strrchr(full, '\\');
+  const char *name = slash ? slash + 1 : full;
+  const char *dot = strrchr(name, '.');
+  if (!dot) dot = name + strlen(name);
+  size_t o = 0;
+  out[0] = 0;
+  int f = memchr(mods, 'f', nmods) != NULL;
+  for (const char *m = "dpnx"; *m; m++) {
+    if (!f && !memchr(mods, *m, nmods)) continue;
+    const char *a = full, *b = full;
+    if (*m == 'd') a = full, b = full + (full[1] == ':' ? 2 : 0);
+    if (*m == 'p') a = full + (full[1] == ':' ? 2 : 0), b = name;
+    if (*m == 'n') a = name, b = dot;
+    if (*m == 'x') a = dot, b = dot + strlen(dot);
+    o += (size_t)snprintf(out + o, size > o ? size - o : 0, "%.*s", (int)(b - a), a);
+    if (o >= size) break;
+  }
+}
+
+/* The length of a run of modifier letters at p. */
+static size_t mod_letters(const char *p) {
+  size_t n = 0;
+  while (p[n] && strchr("fdpnx", p[n])) n++;
+  return n;
+}
+
 static size_t put(char *out, size_t o, size_t size, const char *s) {
   while (*s && o + 1 < size) out[o++] = *s++;
   return o;
 }
 
-/* A batch argument reference at p (after '%'); returns chars used or 0. */
+/* A batch argument reference at p (after '%'): %N, %*, %~N, %~dpnxN.
+ * Returns the characters used, or 0. */
 static size_t batch_ref(const char *p, char *val, size_t size) {
   int tilde = *p == '~';
-  const char *q = p + tilde;
-  if (*q == '*' && !tilde) {
+  if (*p == '*') {
     batch_all_args(val, size);
     return 1;
   }
+  size_t nmods = tilde ? mod_letters(p + 1) : 0;
+  const char *q = p + tilde + nmods;
   if (*q < '0' || *q > '9') return 0;
-  snprintf(val, size, "%s", batch_arg(*q - '0'));
-  if (tilde) {
-    size_t n = strlen(val);
-    if (n >= 2 && val[0] == '"' && val[n - 1] == '"') {
-      memmove(val, val + 1, n - 2);
-      val[n - 2] = 0;
-    } else if (n == 1 && val[0] == '"') {
-      val[0] = 0;
-    }
-  }
+  /* %~dp0 and the like name the batch file's own path, wherever it was found. */
+  const char *arg = *q == '0' && nmods && g_batch ? g_batch->path : batch_arg(*q - '0');
+  if (tilde) apply_mods(p + 1, nmods, arg, val, size);
+  else snprintf(val, size, "%s", batch_arg(*q - '0'));
   return (size_t)(q - p) + 1;
 }
 
@@ -168,16 +203,29 @@ static const char *for_value(char name) {
   return NULL;
 }
 
+/* %~[mods]X for an active FOR variable X at p; the characters used, or 0. */
+static size_t for_mods(const char *p, char *val, size_t size) {
+  if (p[0] != '%' || p[1] != '~') return 0;
+  size_t n = mod_letters(p + 2);
+  for (size_t k = n + 1; k-- > 0;) { /* the variable is the letter after k modifiers */
+    const char *v = p[2 + k] ? for_value(p[2 + k]) : NULL;
+    if (v) {
+      apply_mods(p + 2, k, v, val, size);
+      return 3 + k;
+    }
+  }
+  return 0;
+}
+
 void subst_for_vars(const char *in, char *out, size_t size) {
   size_t o = 0;
+  char tmp[MAX_PATH * 2];
   for (const char *p = in; *p && o + 1 < size;) {
     const char *v;
-    if (n_for_vars && p[0] == '%' && p[1] == '~' && p[2] && (v = for_value(p[2]))) {
-      char tmp[MAX_PATH * 2];
-      snprintf(tmp, sizeof tmp, "%s", v);
-      unquote(tmp);
+    size_t used;
+    if (n_for_vars && (used = for_mods(p, tmp, sizeof tmp)) > 0) {
       o = put(out, o, size, tmp);
-      p += 3;
+      p += used;
     } else if (n_for_vars && p[0] == '%' && p[1] && (v = for_value(p[1]))) {
       o = put(out, o, size, v);
       p += 2;

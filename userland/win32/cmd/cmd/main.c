@@ -17,6 +17,22 @@ int g_exit;
 int g_interactive;
 HANDLE g_in, g_out, g_err;
 char g_self[MAX_PATH];
+volatile int g_ctrl_c, g_at_prompt;
+
+/* Ctrl+C / Ctrl+Break (on the console control thread): cmd survives it, as
+ * Windows' cmd does; the program running in the foreground gets its own.
+ * At the prompt a new prompt is shown (the terminal dropped the typed line);
+ * a batch file asks whether to stop after its current line. */
+static BOOL WINAPI on_ctrl(DWORD event) {
+  (void)event;
+  g_ctrl_c = 1;
+  if (g_at_prompt && g_echo) {
+    char prompt[MAX_PATH * 2];
+    prompt_string(prompt, sizeof prompt);
+    outf("\n%s", prompt);
+  }
+  return TRUE;
+}
 
 /* The command line after the program name. */
 static const char *after_program(const char *cmd) {
@@ -102,7 +118,11 @@ static void interactive(void) {
       outf("%s%s", first ? "" : "\n", prompt);
     }
     first = 0;
-    if (!read_line(line, sizeof line)) break;
+    g_at_prompt = 1;
+    int got = read_line(line, sizeof line);
+    g_at_prompt = 0;
+    g_ctrl_c = 0;
+    if (!got) break;
     while (paren_balance(line) > 0) {
       if (g_echo) outf("More? ");
       if (!read_line(more, sizeof more)) break;
@@ -122,6 +142,7 @@ int main(void) {
   g_out = GetStdHandle(STD_OUTPUT_HANDLE);
   g_err = GetStdHandle(STD_ERROR_HANDLE);
   if (!GetModuleFileNameA(NULL, g_self, sizeof g_self)) strcpy(g_self, "cmd.exe");
+  SetConsoleCtrlHandler(on_ctrl, TRUE);
   unix_path_to_win32();
   char exts[8];
   if (!GetEnvironmentVariableA("PATHEXT", exts, sizeof exts))

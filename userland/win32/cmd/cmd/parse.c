@@ -21,6 +21,13 @@ struct parser {
 static struct node *parse_seq(struct parser *ps);
 static struct node *parse_cmd(struct parser *ps);
 
+/* cmd's message for an operator where a command should be. */
+static const char *unexpected(const char *p) {
+  if (p[0] == '&') return p[1] == '&' ? "&& was unexpected at this time." : "& was unexpected at this time.";
+  if (p[0] == '|') return p[1] == '|' ? "|| was unexpected at this time." : "| was unexpected at this time.";
+  return "The syntax of the command is incorrect.";
+}
+
 static struct node *new_node(enum node_kind k) {
   struct node *n = xmalloc(sizeof *n);
   memset(n, 0, sizeof *n);
@@ -287,7 +294,11 @@ static struct node *parse_cmd(struct parser *ps) {
     if (!e) e = ps->p + strlen(ps->p);
     n->text = dup_range(ps->p, e);
     ps->p = e;
-  } else n = parse_simple(ps);
+  } else {
+    n = parse_simple(ps);
+    if (!n->redirs && !*skip_ws(n->text) && (*ps->p == '&' || *ps->p == '|') && !ps->err)
+      ps->err = unexpected(ps->p);
+  }
   n->quiet = quiet;
   n->src = dup_range(start, ps->p);
   return n;
@@ -313,7 +324,7 @@ static struct node *parse_pipe(struct parser *ps) {
     if (ps->err || ps->p[0] != '|' || ps->p[1] == '|') return l;
     ps->p++;
     if (missing(ps)) {
-      ps->err = "The syntax of the command is incorrect.";
+      ps->err = unexpected(ps->p);
       return l;
     }
     l = binary(N_PIPE, l, parse_cmd(ps));
@@ -331,7 +342,7 @@ static struct node *parse_andor(struct parser *ps) {
     else return l;
     ps->p += 2;
     if (missing(ps)) {
-      ps->err = "The syntax of the command is incorrect.";
+      ps->err = unexpected(ps->p);
       return l;
     }
     l = binary(k, l, parse_pipe(ps));
