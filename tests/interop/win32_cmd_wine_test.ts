@@ -10,6 +10,7 @@
  * the reason in the test name, without MinGW-w64 or Wine.
  */
 
+import { HAVE_WINE, MINGW, SKIP, WINE_ENV } from "./win32_wine_env.ts";
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,19 +22,6 @@ import {
 } from "../plugins/personalities/win32/cmd_cases.ts";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const MINGW = "x86_64-w64-mingw32-gcc";
-
-function hasTool(tool: string, arg: string): boolean {
-  try {
-    return new Deno.Command(tool, { args: [arg], stdout: "null", stderr: "null" }).outputSync()
-      .success;
-  } catch {
-    return false;
-  }
-}
-
-const HAVE_WINE = hasTool(MINGW, "--version") && hasTool("wine", "--version");
-const SKIP = HAVE_WINE ? "" : " (skipped: x86_64-w64-mingw32-gcc or wine not installed)";
 
 /** A host path as Wine's Z: drive shows it. */
 function winePath(p: string): string {
@@ -60,19 +48,21 @@ Deno.test({
       const cmdDir = join(REPO, "userland/win32/cmd/cmd");
       const cmdSources = [...Deno.readDirSync(cmdDir)].filter((e) => e.name.endsWith(".c"))
         .map((e) => join(cmdDir, e.name)).sort();
-      await mingw(join(bin, "cmd.exe"), cmdSources);
-      for (const tool of ["find", "sort", "more"]) {
-        await mingw(join(bin, `${tool}.exe`), [join(REPO, `userland/win32/cmd/${tool}.c`)]);
-      }
       const runner = join(dir, "cmd_cases.exe");
-      await mingw(runner, [join(REPO, "tests/plugins/personalities/win32/guest/cmd_cases.c")]);
+      await Promise.all([
+        mingw(join(bin, "cmd.exe"), cmdSources),
+        ...["find", "sort", "more"].map((tool) =>
+          mingw(join(bin, `${tool}.exe`), [join(REPO, `userland/win32/cmd/${tool}.c`)])
+        ),
+        mingw(runner, [join(REPO, "tests/plugins/personalities/win32/guest/cmd_cases.c")]),
+      ]);
       await Deno.writeTextFile(join(dir, "cases.txt"), CMD_SPEC);
       const r = await runHostCommand(
         "wine",
         [runner, winePath(join(bin, "cmd.exe")), winePath(join(dir, "cases.txt"))],
         {
           cwd: work,
-          env: { WINEDEBUG: "-all", WINEPATH: winePath(bin) },
+          env: { ...WINE_ENV, WINEPATH: winePath(bin) },
           inheritEnv: true,
           timeoutMs: 300_000,
         },

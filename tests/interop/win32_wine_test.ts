@@ -11,6 +11,7 @@
  * name, when MinGW-w64 or Wine is not installed.
  */
 
+import { HAVE_WINE, MINGW, SKIP, WINE_ENV } from "./win32_wine_env.ts";
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,21 +19,6 @@ import { runGuarded, runHostCommand } from "../guest_guard.ts";
 import { listWin32Programs } from "../../userland/win32/build.ts";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const MINGW = "x86_64-w64-mingw32-gcc";
-
-function hasTool(tool: string, arg: string): boolean {
-  try {
-    return new Deno.Command(tool, { args: [arg], stdout: "null", stderr: "null" }).outputSync()
-      .success;
-  } catch {
-    return false;
-  }
-}
-
-const HAVE_WINE = hasTool(MINGW, "--version") && hasTool("wine", "--version");
-const SKIP = HAVE_WINE ? "" : " (skipped: x86_64-w64-mingw32-gcc or wine not installed)";
-/** Wine's environment: quiet, and a faulting process ends at once (no winedbg). */
-export const WINE_ENV = { WINEDEBUG: "-all", WINEDLLOVERRIDES: "winedbg.exe=d" };
 const PROGRAMS = listWin32Programs().filter(([name]) => name.startsWith("test_w32_"));
 
 /** Compiles `src` with MinGW-w64 and runs it under Wine in an empty folder. */

@@ -1,0 +1,31 @@
+/**
+ * What the Wine-compared tests share: the MinGW-w64 compiler's name, whether
+ * it and Wine are installed (the tests are skipped, with the reason in their
+ * names, when not), and the environment Wine runs in.
+ *
+ * @module
+ */
+
+/** The MinGW-w64 C compiler the Wine builds use. */
+export const MINGW = "x86_64-w64-mingw32-gcc";
+
+function hasTool(tool: string, arg: string): boolean {
+  try {
+    return new Deno.Command(tool, { args: [arg], stdout: "null", stderr: "null" }).outputSync()
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+/** True when both MinGW-w64 and Wine are installed. */
+export const HAVE_WINE = hasTool(MINGW, "--version") && hasTool("wine", "--version");
+
+/** The suffix of a skipped test's name. */
+export const SKIP = HAVE_WINE ? "" : " (skipped: x86_64-w64-mingw32-gcc or wine not installed)";
+
+/**
+ * Wine's environment: quiet, and a faulting process ends at once instead of
+ * starting Wine's crash debugger (seconds for each faulting child).
+ */
+export const WINE_ENV = { WINEDEBUG: "-all", WINEDLLOVERRIDES: "winedbg.exe=d" };
