@@ -6,20 +6,13 @@
  * @module
  */
 
+import { hostHas } from "../host_tools.ts";
+
 /** The MinGW-w64 C compiler the Wine builds use. */
 export const MINGW = "x86_64-w64-mingw32-gcc";
 
-function hasTool(tool: string, arg: string): boolean {
-  try {
-    return new Deno.Command(tool, { args: [arg], stdout: "null", stderr: "null" }).outputSync()
-      .success;
-  } catch {
-    return false;
-  }
-}
-
 /** True when both MinGW-w64 and Wine are installed. */
-export const HAVE_WINE = hasTool(MINGW, "--version") && hasTool("wine", "--version");
+export const HAVE_WINE = hostHas(MINGW) && hostHas("wine");
 
 /** The suffix of a skipped test's name. */
 export const SKIP = HAVE_WINE ? "" : " (skipped: x86_64-w64-mingw32-gcc or wine not installed)";

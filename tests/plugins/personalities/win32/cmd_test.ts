@@ -6,6 +6,7 @@
  * and title on the console, PATH search from a Unix PATH, where, and
  * taskkill.
  */
+import { HAVE_CLANG } from "../../../host_tools.ts";
 import assert from "node:assert/strict";
 import { runGuest } from "../../../../system/boot.ts";
 import { CMD_EXPECTED, CMD_SPEC, normalizeCmdOutput } from "./cmd_cases.ts";
@@ -21,15 +22,6 @@ const present = (() => {
   }
 })();
 
-const hasClang = (() => {
-  try {
-    return new Deno.Command("clang", { args: ["--version"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-})();
-
 async function run(cmd: string, typed?: string): Promise<string> {
   const console = typed === undefined ? undefined : { kind: "buffer" as const, input: typed };
   const r = await runGuest({ cmd, maxHostMs: 60_000, ...(console ? { console } : {}) });
@@ -39,7 +31,7 @@ async function run(cmd: string, typed?: string): Promise<string> {
 
 Deno.test({
   name: "cmd.exe: the case table (built-ins, batch files, pipes, redirection, utilities)",
-  ignore: !present || !hasClang,
+  ignore: !present || !HAVE_CLANG,
   sanitizeResources: false,
   async fn() {
     const { buildExe } = await import("../../../../userland/win32/build.ts");

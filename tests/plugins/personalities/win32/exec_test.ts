@@ -3,6 +3,7 @@
  * committed ntdll.dll and kernel32.dll: exec by format, standard handles
  * from descriptors 0/1/2, exit codes to wait(), /proc's personality.
  */
+import { HAVE_CLANG } from "../../../host_tools.ts";
 import assert from "node:assert/strict";
 import { runGuest } from "../../../../system/boot.ts";
 
@@ -60,18 +61,9 @@ Deno.test({
   },
 });
 
-const hasClang = (() => {
-  try {
-    return new Deno.Command("clang", { args: ["--version"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-})();
-
 Deno.test({
   name: "win32 exec: a Win32 program starts Unix programs with pipes as standard handles; ps -P",
-  ignore: !present || !hasClang,
+  ignore: !present || !HAVE_CLANG,
   async fn() {
     const { buildExe } = await import("../../../../userland/win32/build.ts");
     const dir = await Deno.makeTempDir({ prefix: "strata_w32_" });

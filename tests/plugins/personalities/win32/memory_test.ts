@@ -4,6 +4,7 @@
  * `test_w32_memory.exe` plus `guest/vm_edges.c`, the cases where Windows'
  * documented behaviour and Wine's differ (checked on Strata only).
  */
+import { HAVE_CLANG } from "../../../host_tools.ts";
 import assert from "node:assert/strict";
 import { runGuest } from "../../../../system/boot.ts";
 import { type KernelApi, type Process, PROT } from "../../../../kernel/api.ts";
@@ -97,18 +98,9 @@ const present = (() => {
     return false;
   }
 })();
-const hasClang = (() => {
-  try {
-    return new Deno.Command("clang", { args: ["--version"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-})();
-
 Deno.test({
   name: "win32 memory: test_w32_memory.exe and the Windows-only cases pass on the executive",
-  ignore: !present || !hasClang,
+  ignore: !present || !HAVE_CLANG,
   async fn() {
     const { buildExe } = await import("../../../../userland/win32/build.ts");
     const dir = await Deno.makeTempDir({ prefix: "strata_w32mem_" });
