@@ -1,8 +1,9 @@
 /**
  * The Win32 personality against the Unix one: the null native call
- * (NtQueryInformationProcess(ProcessBasicInformation), the call behind NT's
- * GetCurrentProcessId, which answers the process id as getpid does; and
- * NtYieldExecution) against Unix `getpid`, and process creation
+ * (NtGetCurrentProcessorNumber, NT's cheapest call: no arguments, no memory),
+ * NtQueryInformationProcess(ProcessBasicInformation) (the call behind NT's
+ * GetCurrentProcessId, which answers the process id as getpid does, in a
+ * 24-byte copy-out) and NtYieldExecution against Unix `getpid`, and process creation
  * (CreateProcessA + WaitForSingleObject + GetExitCodeProcess + CloseHandle,
  * of a Win32 child and of a Unix one) against Unix fork + execve + waitpid of
  * `/bin/true`. Each as host ns and simulated cycles per operation, by the
@@ -28,7 +29,8 @@ import {
 } from "./guest_bench.ts";
 
 const GETPID = "null syscall (getpid)";
-const NATIVE = "null native call (NtQueryInformationProcess)";
+const NULL_CALL = "null native call (NtGetCurrentProcessorNumber)";
+const NATIVE = "native call with a copy-out (NtQueryInformationProcess)";
 const YIELD = "NtYieldExecution (nothing else to run)";
 const FORK_EXEC = "fork + execve /bin/true + waitpid";
 const SPAWN_W32 = "CreateProcessA (Win32 child) + wait";
@@ -37,6 +39,14 @@ const SPAWN_UNIX = "CreateProcessA (Unix /bin/true) + wait";
 /** The programs and N values of this suite. */
 export const WIN32_BENCHES: GuestBenchSpec[] = [
   { label: GETPID, program: "bench_getpid", opsPerN: 1, n1: 100_000, n2: 1_100_000 },
+  {
+    label: NULL_CALL,
+    program: "bench_w32call.exe",
+    args: "proc",
+    opsPerN: 1,
+    n1: 100_000,
+    n2: 1_100_000,
+  },
   { label: NATIVE, program: "bench_w32call.exe", opsPerN: 1, n1: 100_000, n2: 1_100_000 },
   {
     label: YIELD,
@@ -62,6 +72,7 @@ export const WIN32_BENCHES: GuestBenchSpec[] = [
 export function win32Ratios(results: GuestBenchResult[]): string[] {
   const by = new Map(results.map((r) => [r.spec.label, r]));
   const pairs: [string, string][] = [
+    [NULL_CALL, GETPID],
     [NATIVE, GETPID],
     [YIELD, GETPID],
     [SPAWN_W32, FORK_EXEC],

@@ -85,6 +85,7 @@ export const NATIVE_CALL_NAMES: readonly string[] = [
   "NtQueryVirtualMemory", // 66
   "NtContinue", // 67
   "NtStrataConsoleControl", // 68
+  "NtGetCurrentProcessorNumber", // 69
 ];
 
 /** Number of a native call by name (-1 if unknown). */

@@ -48,6 +48,7 @@ import {
 } from "./thread_calls.ts";
 import {
   ntDelayExecution,
+  ntGetCurrentProcessorNumber,
   ntQueryPerformanceCounter,
   ntQuerySystemTime,
   ntWaitForMultipleObjects,
@@ -387,6 +388,12 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     ntStrataConsoleControl,
     "full",
     "Strata: a console's window size, input flush and title (kernel32's console functions).",
+  ),
+  row(
+    "NtGetCurrentProcessorNumber",
+    ntGetCurrentProcessorNumber,
+    "full",
+    "One hart: always processor 0 (a ULONG, not an NTSTATUS).",
   ),
 ];
 

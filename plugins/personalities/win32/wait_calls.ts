@@ -178,6 +178,15 @@ export function ntYieldExecution(t: Thread, api: KernelApi, _ex: Executive): num
   return STATUS.SUCCESS;
 }
 
+/**
+ * NtGetCurrentProcessorNumber(): the number of the processor the caller runs
+ * on, 0 on this one-hart machine (a ULONG in a0, not an NTSTATUS). NT's
+ * cheapest call: the Win32 null system call of the benchmarks.
+ */
+export function ntGetCurrentProcessorNumber(_t: Thread, _api: KernelApi, _ex: Executive): number {
+  return 0;
+}
+
 /** NtQuerySystemTime(SystemTime*): FILETIME (UTC) of the RTC. */
 export function ntQuerySystemTime(t: Thread, api: KernelApi, _ex: Executive): number {
   const ft = api.realtimeNs() / 100n + FILETIME_UNIX_EPOCH;

@@ -1,9 +1,10 @@
-/* bench_w32call N [yield]: N null native calls. The default call is
+/* bench_w32call N [yield|proc]: N null native calls. The default call is
  * NtQueryInformationProcess(NtCurrentProcess(), ProcessBasicInformation), the
  * native call behind NT's GetCurrentProcessId (Strata's kernel32 reads the
  * id from the TEB instead), which answers the process id as getpid does;
  * `yield` makes it NtYieldExecution (with nothing else to run, a return
- * without a switch). The calls go through the import address table slot
+ * without a switch), `proc` NtGetCurrentProcessorNumber (NT's cheapest
+ * call: no arguments, no memory, the processor number in a0). The calls go through the import address table slot
  * (as __declspec(dllimport) code calls) to ntdll's stub. Prints "ok N", as
  * the Unix bench programs do. */
 #include <windows.h>
@@ -15,6 +16,7 @@
 extern LONG(WINAPI *__imp_NtQueryInformationProcess)(HANDLE h, ULONG cls, PVOID buf, ULONG len,
                                                       PULONG ret);
 extern LONG(WINAPI *__imp_NtYieldExecution)(void);
+extern ULONG(WINAPI *__imp_NtGetCurrentProcessorNumber)(void);
 
 int main(int argc, char **argv) {
   long n = argc > 1 ? atol(argv[1]) : 1000;
@@ -23,11 +25,17 @@ int main(int argc, char **argv) {
     return 2;
   }
   int yield = argc > 2 && argv[2][0] == 'y';
+  int cpu = argc > 2 && argv[2][0] == 'p';
   DWORD pid = GetCurrentProcessId();
   ULONG basic[6];
   basic[4] = 0;
   for (long i = 0; i < n; i++) {
-    if (yield) {
+    if (cpu) {
+      if (__imp_NtGetCurrentProcessorNumber() != 0) {
+        fprintf(stderr, "bench_w32call: NtGetCurrentProcessorNumber is not 0\n");
+        return 1;
+      }
+    } else if (yield) {
       if (__imp_NtYieldExecution() < 0) {
         fprintf(stderr, "bench_w32call: NtYieldExecution failed\n");
         return 1;
@@ -37,7 +45,7 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  if (!yield && basic[4] != pid) {
+  if (!yield && !cpu && basic[4] != pid) {
     fprintf(stderr, "bench_w32call: NtQueryInformationProcess gave pid %lu, not %lu\n",
             (unsigned long)basic[4], (unsigned long)pid);
     return 1;

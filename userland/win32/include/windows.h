@@ -330,6 +330,7 @@ DWORD WINAPI GetThreadId(HANDLE h);
 HANDLE WINAPI OpenThread(DWORD access, BOOL inherit, DWORD tid);
 HANDLE WINAPI GetCurrentThread(void);
 DWORD WINAPI GetCurrentThreadId(void);
+DWORD WINAPI GetCurrentProcessorNumber(void);
 BOOL WINAPI SwitchToThread(void);
 DWORD WINAPI TlsAlloc(void);
 LPVOID WINAPI TlsGetValue(DWORD index);

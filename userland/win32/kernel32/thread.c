@@ -4,7 +4,8 @@
  * - threads: CreateThread over NtCreateThreadEx (the id from
  *   NtQueryInformationThread), ExitThread, TerminateThread, Suspend/Resume
  *   (ResumeThread is in process.c), GetExitCodeThread, GetThreadId,
- *   OpenThread, GetCurrentThread (the pseudo-handle -2), SwitchToThread;
+ *   OpenThread, GetCurrentThread (the pseudo-handle -2), SwitchToThread,
+ *   GetCurrentProcessorNumber;
  * - TLS: 64 slots in each TEB (TlsSlots, as NT's first 64); the process's
  *   bitmap of slots in use lives here, changed with atomic operations;
  *   TlsFree clears the slot in every thread (NtSetInformationThread,
@@ -42,6 +43,7 @@ NTSTATUS_T NtQueryInformationThread(HANDLE_T thread, ULONG_T cls, void *buf, ULO
 NTSTATUS_T NtSetInformationThread(HANDLE_T thread, ULONG_T cls, void *buf, ULONG_T len);
 NTSTATUS_T NtOpenThread(HANDLE_T *thread, ULONG_T access, OBJECT_ATTRIBUTES *oa, ULONG_T *cid);
 NTSTATUS_T NtYieldExecution(void);
+ULONG NtGetCurrentProcessorNumber(void);
 void RtlExitUserThread(NTSTATUS_T status) __attribute__((noreturn));
 
 static BOOL basic_info(HANDLE h, THREAD_BASIC_INFO_NT *info) {
@@ -124,6 +126,8 @@ HANDLE WINAPI GetCurrentThread(void) { return CURRENT_THREAD; }
 DWORD WINAPI GetCurrentThreadId(void) { return NtCurrentTeb()->ThreadId; }
 
 BOOL WINAPI SwitchToThread(void) { return NtYieldExecution() != STATUS_NO_YIELD_PERFORMED; }
+
+DWORD WINAPI GetCurrentProcessorNumber(void) { return NtGetCurrentProcessorNumber(); }
 
 /* ---- thread-local storage ---- */
 

@@ -95,6 +95,10 @@ static DWORD exit_code(HANDLE h) {
 static void basics(void) {
   CHECK("GetCurrentThread is -2", (LONG_PTR)GetCurrentThread(), -2, -1);
   EXPECT("GetCurrentThreadId is not 0", GetCurrentThreadId() != 0);
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  EXPECT("GetCurrentProcessorNumber is below the processor count",
+         GetCurrentProcessorNumber() < si.dwNumberOfProcessors);
   EXPECT("GetThreadId(GetCurrentThread()) is the id", GetThreadId(GetCurrentThread()) == GetCurrentThreadId());
   DWORD code = 0;
   CHECK("GetExitCodeThread(self)", GetExitCodeThread(GetCurrentThread(), &code), 1, -1);

@@ -76,7 +76,8 @@
 #define NTSYS_NtQueryVirtualMemory 66
 #define NTSYS_NtContinue 67
 #define NTSYS_NtStrataConsoleControl 68
+#define NTSYS_NtGetCurrentProcessorNumber 69
 
-#define NTSYS_COUNT 69
+#define NTSYS_COUNT 70
 
 #endif
