@@ -324,6 +324,10 @@ function segmentOf(sc: Scan, h: number): Inst[] {
 function emitPage(sc: Scan, env: TranslatorEnv): string {
   const out: string[] = [];
   const used = new Set<number>();
+  // Registers some instruction may write (the rd field; for stores and
+  // branches it holds immediate bits, which only adds registers): the
+  // others' locals always equal the register file, so they are not stored.
+  const written = new Set<number>();
   const sorted = [...sc.heads].sort((a, b) => a - b);
   const segments = sorted.map((h) => segmentOf(sc, h)).filter((seg) => seg.length > 0);
   for (let si = 0; si < segments.length; si++) {
@@ -345,6 +349,8 @@ function emitPage(sc: Scan, env: TranslatorEnv): string {
       for (const reg of [(inst.w >> 8) & 63, (inst.w >> 14) & 31, (inst.w >> 19) & 31]) {
         if (reg !== 0 && reg !== 32) used.add(reg);
       }
+      const rd = (inst.w >> 8) & 63;
+      if (rd !== 0 && rd !== 32) written.add(rd);
       ended = emitInstruction(inst, env, rest, seg.length - k, out);
       rest -= inst.w >>> 24;
     }
@@ -357,7 +363,8 @@ function emitPage(sc: Scan, env: TranslatorEnv): string {
     if (out[out.length - 1] === `pc = ${next}; continue loop;`) out.pop();
   }
   const regs = [...used].sort((a, b) => a - b);
-  const save = regs.map((x) => `r[${x}] = x${x};`).join(" ");
+  const dirty = regs.filter((x) => written.has(x));
+  const save = dirty.map((x) => `r[${x}] = x${x};`).join(" ");
   const load = regs.map((x) => `x${x} = r[${x}];`).join(" ");
   for (let i = 0; i < out.length; i++) {
     out[i] = out[i].replace(SAVE, save).replace(LOAD, load);
@@ -372,7 +379,7 @@ function emitPage(sc: Scan, env: TranslatorEnv): string {
     "default: break loop;",
     "}",
     "}",
-    ...regs.map((x) => `r[${x}] = x${x};`),
+    save,
     "io[0] = (vb + pc) | 0; io[1] = cyc; io[2] = hits;",
     "return n - n0;",
   ].join("\n");
@@ -478,12 +485,14 @@ export class Translator {
     const entries = this.entries[page];
     if (entries !== null) {
       // An instruction the translator leaves to the interpreter (a CSR
-      // access) is no reason to translate again; an ecall is (a page
-      // function makes it, see emitInstruction), e.g. the first instruction
-      // of a system call stub entered from another page.
+      // access) is no reason to translate again; an ecall that no segment
+      // covers is (a page function makes it, see emitInstruction), e.g. in
+      // a system call stub entered from another page. A covered one is
+      // only reached by the interpreter after a segment's head check
+      // declined, which a new translation would not change.
       const w = ops[entry & 0xffe];
-      const missing = entries[entry] === 0 &&
-        (w === 0 || translatable(w & 0x7f) || (w & 0x7f) === OP.ECALL);
+      const ecall = (w & 0x7f) === OP.ECALL && this.covered[page]![entry >> 1] === 0;
+      const missing = entries[entry] === 0 && (w === 0 || translatable(w & 0x7f) || ecall);
       const grew = ran > this.#ranAt[page] || missing;
       if (!grew || this.#again[page] >= MAX_RETRANSLATIONS) return;
       this.#again[page]++;
