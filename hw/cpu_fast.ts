@@ -182,6 +182,12 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
       const jp = fHalf >> 11;
       const f = jitFns[jp];
       if (f !== null && jitEntries[jp]![pc & 4095] !== 0) {
+        // For an ecall inside (hw/jit_ecall.ts): instret and TLB hits synced.
+        s.jitBase = nBase;
+        if (hits !== 0) {
+          mmu.hits += hits;
+          hits = 0;
+        }
         const done = f(
           r,
           jio,
@@ -196,11 +202,19 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           asid,
           ah,
         );
+        nBase = s.jitBase;
         if (done !== 0) {
+          if (done < 0) return SLOW_STOP; // the host took control at an ecall
           n += done;
           pc = jio[0];
           cyc = jio[1];
           hits += jio[2];
+          if (jio[4] !== 0) {
+            // Resumed after an ecall, but something changed: back to run.
+            if (jio[4] === 2) fVa = NO_PAGE;
+            jio[4] = 0;
+            break;
+          }
           continue;
         }
       } else if (++heat[jp] >= jit.threshold) {

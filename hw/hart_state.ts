@@ -25,6 +25,7 @@ import { Triggers } from "./trigger.ts";
 import { HOT_THRESHOLD, Translator } from "./translator.ts";
 import { MENVCFGH, MSTATUS } from "./csr.ts";
 import { codeWritten, invalidateOffsets } from "./cpu_slow.ts";
+import { jitEcall } from "./jit_ecall.ts";
 import { updateStimer } from "./csr_file.ts";
 
 /** Privilege levels. */
@@ -287,8 +288,13 @@ export class HartState {
   fetchStep = false;
   /** Decoded slot of an instruction that crosses a page boundary. */
   readonly crossOps: Int32Array = new Int32Array(2);
-  /** Results of a page function: next pc, cycle count, TLB hits. */
-  readonly jitIo: Float64Array = new Float64Array(3);
+  /**
+   * Results of a page function: next pc, cycle count, TLB hits, next event
+   * time and a leave flag (the last two from an ecall, `hw/jit_ecall.ts`).
+   */
+  readonly jitIo: Float64Array = new Float64Array(5);
+  /** The run count up to which `instret` is synced, while a page function runs. */
+  jitBase = 0;
   /** `mip` bits driven by devices through setInterruptPending. */
   mipHw = 0;
   /** `mip` bits written by software (SSIP, STIP when Sstc is off, SEIP). */
@@ -429,6 +435,7 @@ export class HartState {
           opCost: this.opCost,
           takenCost: costs.branchTaken,
           codeStore: (off) => codeWritten(this, off),
+          ecall: (pc, cyc, n, hits, lim) => jitEcall(this, pc, cyc, n, hits, lim),
         },
         pages,
         hot,

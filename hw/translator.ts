@@ -44,7 +44,9 @@ import { TLB_MASK } from "./mmu.ts";
  * (`[0]` next pc, `[1]` cycle count, `[2]` TLB hits), the pc, the cycle
  * count, the instruction count, the next event time, the instruction limit,
  * the page's virtual base, the load and store TLB table bases, the ASID tag
- * and the ASID hash. Returns the number of instructions it executed.
+ * and the ASID hash. Returns the number of instructions it executed, or -1
+ * when an `ecall` gave the host control (the registers are stored, the
+ * state synced by `jitEcall`; the inner loop returns to `run` at once).
  */
 export type PageFn = (
   r: Int32Array,
@@ -89,6 +91,13 @@ export interface TranslatorEnv {
    * translation was dropped.
    */
   readonly codeStore: (off: number) => number;
+  /**
+   * A U-mode `ecall` at virtual `pc` (counted in `cyc` and `n`), with the
+   * page function's TLB hits not yet added and the instruction limit, the
+   * registers already stored: one of the `JIT_ECALL_*` results of
+   * `hw/jit_ecall.ts` (the next pc, cycle count and event time in `io`).
+   */
+  readonly ecall: (pc: number, cyc: number, n: number, hits: number, lim: number) => number;
 }
 
 /** Executions of instructions of a page, interpreted, before it is translated. */
@@ -204,6 +213,11 @@ interface Emitted {
   ended: boolean;
 }
 
+// Markers for storing and reloading the register locals, filled in when the
+// set of registers the page uses is known.
+const SAVE = "/*save*/";
+const LOAD = "/*load*/";
+
 /** Code that leaves the function before the instruction at `off` (rest = cycles, count not run). */
 function bail(off: number, restCyc: number, restN: number): string {
   return `{ pc = ${off}; cyc -= ${restCyc}; n -= ${restN}; break loop; }`;
@@ -229,6 +243,20 @@ function emitInstruction(
     return false;
   }
   if (op === OP.FENCE) return false;
+  if (op === OP.ECALL) {
+    // The host's fast syscall path without leaving (see hw/jit_ecall.ts):
+    // -1 declined (the interpreter runs the ecall), -2 stop (no write-back),
+    // 0 go on at the new pc, 1 go on but leave to the inner loop.
+    out.push(
+      `${SAVE} k = ecall((vb + ${off}) | 0, cyc, n, hits, lim);`,
+      `if (k === -1) ${bail(off, restCyc, restN)}`,
+      "if (k === -2) return -1;",
+      `hits = 0; ${LOAD} cyc = io[1]; nextAt = io[3]; pc = (io[0] - vb) | 0;`,
+      "if (k !== 0) break loop;",
+      "continue loop;",
+    );
+    return true;
+  }
   const jump = JUMPS.get(op);
   if (jump !== undefined) {
     out.push(
@@ -296,6 +324,10 @@ function segmentOf(sc: Scan, h: number): Inst[] {
 function emitPage(sc: Scan, env: TranslatorEnv): string {
   const out: string[] = [];
   const used = new Set<number>();
+  // Registers some instruction may write (the rd field; for stores and
+  // branches it holds immediate bits, which only adds registers): the
+  // others' locals always equal the register file, so they are not stored.
+  const written = new Set<number>();
   const sorted = [...sc.heads].sort((a, b) => a - b);
   const segments = sorted.map((h) => segmentOf(sc, h)).filter((seg) => seg.length > 0);
   for (let si = 0; si < segments.length; si++) {
@@ -317,6 +349,8 @@ function emitPage(sc: Scan, env: TranslatorEnv): string {
       for (const reg of [(inst.w >> 8) & 63, (inst.w >> 14) & 31, (inst.w >> 19) & 31]) {
         if (reg !== 0 && reg !== 32) used.add(reg);
       }
+      const rd = (inst.w >> 8) & 63;
+      if (rd !== 0 && rd !== 32) written.add(rd);
       ended = emitInstruction(inst, env, rest, seg.length - k, out);
       rest -= inst.w >>> 24;
     }
@@ -329,9 +363,15 @@ function emitPage(sc: Scan, env: TranslatorEnv): string {
     if (out[out.length - 1] === `pc = ${next}; continue loop;`) out.pop();
   }
   const regs = [...used].sort((a, b) => a - b);
+  const dirty = regs.filter((x) => written.has(x));
+  const save = dirty.map((x) => `r[${x}] = x${x};`).join(" ");
+  const load = regs.map((x) => `x${x} = r[${x}];`).join(" ");
+  for (let i = 0; i < out.length; i++) {
+    out[i] = out[i].replace(SAVE, save).replace(LOAD, load);
+  }
   return [
     `let ${regs.map((x) => `x${x} = r[${x}]`).concat("x32 = 0").join(", ")};`,
-    "let hits = 0, va = 0, vpn = 0, ti = 0, off = 0;",
+    "let hits = 0, va = 0, vpn = 0, ti = 0, off = 0, k = 0;",
     "const n0 = n;",
     "loop: for (;;) {",
     "switch (pc >> 1) {",
@@ -339,7 +379,7 @@ function emitPage(sc: Scan, env: TranslatorEnv): string {
     "default: break loop;",
     "}",
     "}",
-    ...regs.map((x) => `r[${x}] = x${x};`),
+    save,
     "io[0] = (vb + pc) | 0; io[1] = cyc; io[2] = hits;",
     "return n - n0;",
   ].join("\n");
@@ -358,7 +398,7 @@ function build(body: string, env: TranslatorEnv): PageFn {
     if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
     factory = new Function(
       "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
-        "rem, remu",
+        "rem, remu, ecall",
       `"use strict"; return function page(r, io, pc, cyc, n, nextAt, lim, vb, ldBase, stBase, asid, ah) {\n${body}\n};`,
     ) as (...deps: unknown[]) => PageFn;
     FACTORIES.set(body, factory);
@@ -380,6 +420,7 @@ function build(body: string, env: TranslatorEnv): PageFn {
     divu,
     rem,
     remu,
+    env.ecall,
   );
 }
 
@@ -399,6 +440,10 @@ export class Translator {
   readonly heat: Int32Array;
   /** Pages translated so far (statistics). */
   translations = 0;
+  /** Times a translation (or all) was dropped: a page function that called the host compares it. */
+  drops = 0;
+  /** System calls the host answered from inside page functions (statistics). */
+  ecalls = 0;
   /** Interpreted instructions of a page before it is translated. */
   readonly threshold: number;
   readonly #env: TranslatorEnv;
@@ -439,10 +484,15 @@ export class Translator {
     for (let i = 0; i < OPS_LEN; i += 2) if (ops[i] !== 0) ran++;
     const entries = this.entries[page];
     if (entries !== null) {
-      // An instruction the translator leaves to the interpreter (an ecall,
-      // a CSR access) is no reason to translate again.
+      // An instruction the translator leaves to the interpreter (a CSR
+      // access) is no reason to translate again; an ecall that no segment
+      // covers is (a page function makes it, see emitInstruction), e.g. in
+      // a system call stub entered from another page. A covered one is
+      // only reached by the interpreter after a segment's head check
+      // declined, which a new translation would not change.
       const w = ops[entry & 0xffe];
-      const missing = entries[entry] === 0 && (w === 0 || translatable(w & 0x7f));
+      const ecall = (w & 0x7f) === OP.ECALL && this.covered[page]![entry >> 1] === 0;
+      const missing = entries[entry] === 0 && (w === 0 || translatable(w & 0x7f) || ecall);
       const grew = ran > this.#ranAt[page] || missing;
       if (!grew || this.#again[page] >= MAX_RETRANSLATIONS) return;
       this.#again[page]++;
@@ -489,6 +539,7 @@ export class Translator {
   /** Drops the translation of RAM page `page`. */
   drop(page: number): void {
     if (this.fns[page] !== null) {
+      this.drops++;
       this.fns[page] = null;
       this.entries[page] = null;
       this.covered[page] = null;
@@ -526,6 +577,7 @@ export class Translator {
 
   /** Drops every translation. */
   dropAll(): void {
+    this.drops++;
     this.fns.fill(null);
     this.entries.fill(null);
     this.covered.fill(null);

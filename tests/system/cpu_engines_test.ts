@@ -13,6 +13,11 @@ const CASES: { name: string; options: BootOptions }[] = [
   { name: "test_signal", options: { init: "/bin/test_signal" } },
   { name: "test_fork_tree", options: { init: "/bin/test_fork_tree" } },
   { name: "a shell pipeline", options: { cmd: "seq 1 300 | sort -r | tail -n 3; echo $?" } },
+  // System calls answered from translated code (hw/jit_ecall.ts).
+  {
+    name: "system call loops",
+    options: { cmd: "bench_getpid 20000 && bench_yield 3000 && bench_pipe 500" },
+  },
 ];
 
 for (const c of CASES) {

@@ -1,0 +1,88 @@
+/**
+ * The fast ecall from translated code (`jitEcall`): a page function of the
+ * translator (`hw/translator.ts`) that reaches a U-mode `ecall` calls this
+ * instead of returning to the interpreter. It does what the inner loop's
+ * fast ecall case does (`hw/cpu_fast.ts`): the architectural trap entry,
+ * then the host's `ecallHook`, and tells the page function whether it may
+ * go on in the same page, must leave, or must stop without writing back.
+ *
+ * Results besides the return value are in `s.jitIo`: `[0]` the next pc,
+ * `[1]` the cycle count, `[3]` the next event time, `[4]` set when the
+ * inner loop must leave to `run` (an interrupt, a halt, an event, the
+ * instruction limit, a dropped translation or another page: 1; a TLB flush:
+ * 2, the fetch page is looked up again).
+ *
+ * @module
+ */
+
+import { CAUSE } from "./csr.ts";
+import { EcallOutcome, type HartState, StopReason, U_MODE } from "./hart_state.ts";
+import { trap } from "./cpu_slow.ts";
+
+/** `jitEcall` declined: the page function leaves before the ecall and the interpreter runs it. */
+export const JIT_ECALL_DECLINED = -1;
+/** The host wants control: the page function returns at once, registers already stored. */
+export const JIT_ECALL_STOP = -2;
+/** Resumed: the page function goes on at `jitIo[0]`. */
+export const JIT_ECALL_GO_ON = 0;
+/** Resumed, but the inner loop must leave to `run` (see `jitIo[4]`). */
+export const JIT_ECALL_LEAVE = 1;
+
+/**
+ * The `ecall` at virtual `pc` of a page function, counted in `cyc` and `n`
+ * (instruction count of the run, the ecall included); `hits` are the page
+ * function's TLB hits not yet added; `lim` is the run's instruction limit.
+ * The guest registers are already stored in `s.regs`.
+ */
+export function jitEcall(
+  s: HartState,
+  pc: number,
+  cyc: number,
+  n: number,
+  hits: number,
+  lim: number,
+): number {
+  const hook = s.ecallHook;
+  if (
+    hook === null || s.priv !== U_MODE || !s.hostSupervisor ||
+    (s.medeleg & (1 << CAUSE.USER_ECALL)) === 0
+  ) {
+    return JIT_ECALL_DECLINED;
+  }
+  // As the inner loop: the ecall does not retire, the trap entry follows.
+  s.instret += n - s.jitBase - 1;
+  s.jitBase = n;
+  const mmu = s.mmu;
+  mmu.hits += hits;
+  const clock = s.clock;
+  if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
+  else clock.now = cyc;
+  s.pc = pc >>> 0;
+  trap(s, CAUSE.USER_ECALL, false, 0);
+  const flushes = mmu.flushes;
+  const tr = s.translator!;
+  tr.ecalls++;
+  const drops = tr.drops;
+  const outcome = hook();
+  if (outcome !== EcallOutcome.RESUMED) {
+    s.runStop = outcome === EcallOutcome.SERVICED ? StopReason.SERVICED : StopReason.HOST_TRAP;
+    s.runCount = n;
+    return JIT_ECALL_STOP;
+  }
+  const io = s.jitIo;
+  const now = clock.now;
+  const nextAt = clock.nextEventAt;
+  io[0] = s.pc | 0;
+  io[1] = now;
+  io[3] = nextAt;
+  if (
+    (s.mip & s.mie) !== 0 || s.halt || now >= nextAt || n >= lim ||
+    mmu.flushes !== flushes || tr.drops !== drops ||
+    ((s.pc ^ pc) & -4096) !== 0
+  ) {
+    // 2: the host flushed translations, the fetch page must be looked up again.
+    io[4] = mmu.flushes !== flushes ? 2 : 1;
+    return JIT_ECALL_LEAVE;
+  }
+  return JIT_ECALL_GO_ON;
+}
