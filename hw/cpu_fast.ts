@@ -13,7 +13,7 @@
 import { ACCESS, TLB_BITS, TLB_MASK } from "./mmu.ts";
 import { decodeHalf } from "./decode.ts";
 import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./alu.ts";
-import { CAUSE, MENVCFGH, MSTATUS, MSTATUS_MPP_SHIFT } from "./csr.ts";
+import { MENVCFGH, MSTATUS, MSTATUS_MPP_SHIFT } from "./csr.ts";
 import {
   EcallOutcome,
   EMPTY_HEAT,
@@ -21,10 +21,8 @@ import {
   type HartState,
   M_MODE,
   NO_PAGE,
-  StopReason,
-  U_MODE,
 } from "./hart_state.ts";
-import { codeWritten, trap } from "./cpu_slow.ts";
+import { codeWritten, fastEcallAllowed, hostEcall } from "./cpu_slow.ts";
 
 // `slow` markers besides a decoded word (whose op bits are never 0x7f or 0x7e):
 /** The pc left the cached page and the fetch TLB missed. */
@@ -143,9 +141,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   const fpu = (st & MSTATUS.FS) !== 0 ? s.fpu : null;
   const fw = fpu !== null ? fpu.words : null;
   // U-mode ecalls go straight to the host's fast path (see ecallHook).
-  const ecallHook = s.ecallHook;
-  const fastEcall = ecallHook !== null && priv === U_MODE && s.hostSupervisor &&
-    (s.medeleg & (1 << CAUSE.USER_ECALL)) !== 0;
+  const fastEcall = fastEcallAllowed(s);
   let fVa = s.fVa;
   let ops = s.fOps;
   let fHalf = s.fHalf;
@@ -243,19 +239,9 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         nBase = n;
         mmu.hits += hits;
         hits = 0;
-        if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
-        else clock.now = cyc;
-        s.pc = pc >>> 0;
-        trap(s, CAUSE.USER_ECALL, false, 0);
         const flushes = mmu.flushes;
-        const outcome = ecallHook!();
-        if (outcome !== EcallOutcome.RESUMED) {
-          // The trap entry synced the state: leave without the write-back.
-          s.runStop = outcome === EcallOutcome.SERVICED
-            ? StopReason.SERVICED
-            : StopReason.HOST_TRAP;
-          s.runCount = n;
-          return SLOW_STOP;
+        if (hostEcall(s, pc, cyc, n) !== EcallOutcome.RESUMED) {
+          return SLOW_STOP; // the trap entry synced the state: no write-back
         }
         // Back in U-mode in the same address space. If the host flushed
         // translations (it changed mappings), look the fetch page up again.

@@ -16,6 +16,7 @@
 import { ACCESS } from "./mmu.ts";
 import { CAUSE, CAUSE_INTERRUPT, MSTATUS, MSTATUS_MPP_SHIFT } from "./csr.ts";
 import {
+  EcallOutcome,
   type HartState,
   M_MODE,
   NO_PAGE,
@@ -190,6 +191,38 @@ export function trap(s: HartState, code: number, interrupt: boolean, tval: numbe
   advance(s, s.trapCost);
   if (s.trapObserver !== null) s.trapObserver(cause, s.priv);
   return deleg && s.hostSupervisor;
+}
+
+/**
+ * Whether a U-mode `ecall` may go to the host's `ecallHook` in place (from
+ * the inner loop or a page function): a hook is set, the host is the
+ * supervisor and user ecalls are delegated to S-mode.
+ */
+export function fastEcallAllowed(s: HartState): boolean {
+  return s.ecallHook !== null && s.priv === U_MODE && s.hostSupervisor &&
+    (s.medeleg & (1 << CAUSE.USER_ECALL)) !== 0;
+}
+
+/**
+ * The fast ecall of the inner loop and of translated code: time moves to
+ * `cyc`, the trap enters at the ecall's `pc` (it does not retire: the caller
+ * has synced `instret` and the TLB hits up to it), then the host's hook runs.
+ * Unless the hook resumed, `runStop` and `runCount` (`n`) are set for `run`
+ * and the caller leaves without writing its state back. Returns the hook's
+ * `EcallOutcome`.
+ */
+export function hostEcall(s: HartState, pc: number, cyc: number, n: number): number {
+  const clock = s.clock;
+  if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
+  else clock.now = cyc;
+  s.pc = pc >>> 0;
+  trap(s, CAUSE.USER_ECALL, false, 0);
+  const outcome = s.ecallHook!();
+  if (outcome !== EcallOutcome.RESUMED) {
+    s.runStop = outcome === EcallOutcome.SERVICED ? StopReason.SERVICED : StopReason.HOST_TRAP;
+    s.runCount = n;
+  }
+  return outcome;
 }
 
 /** SRET: priv = SPP, SIE = SPIE, SPIE = 1, SPP = U, pc = sepc (the host's and the guest's). */

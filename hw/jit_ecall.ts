@@ -1,9 +1,9 @@
 /**
  * The fast ecall from translated code (`jitEcall`): a page function of the
  * translator (`hw/translator.ts`) that reaches a U-mode `ecall` calls this
- * instead of returning to the interpreter. It does what the inner loop's
- * fast ecall case does (`hw/cpu_fast.ts`): the architectural trap entry,
- * then the host's `ecallHook`, and tells the page function whether it may
+ * instead of returning to the interpreter. It runs the inner loop's fast
+ * ecall (`hostEcall` of `hw/cpu_slow.ts`: the architectural trap entry,
+ * then the host's `ecallHook`) and tells the page function whether it may
  * go on in the same page, must leave, or must stop without writing back.
  *
  * Results besides the return value are in `s.jitIo`: `[0]` the next pc,
@@ -15,9 +15,8 @@
  * @module
  */
 
-import { CAUSE } from "./csr.ts";
-import { EcallOutcome, type HartState, StopReason, U_MODE } from "./hart_state.ts";
-import { trap } from "./cpu_slow.ts";
+import { EcallOutcome, type HartState } from "./hart_state.ts";
+import { fastEcallAllowed, hostEcall } from "./cpu_slow.ts";
 
 /** `jitEcall` declined: the page function leaves before the ecall and the interpreter runs it. */
 export const JIT_ECALL_DECLINED = -1;
@@ -42,33 +41,18 @@ export function jitEcall(
   hits: number,
   lim: number,
 ): number {
-  const hook = s.ecallHook;
-  if (
-    hook === null || s.priv !== U_MODE || !s.hostSupervisor ||
-    (s.medeleg & (1 << CAUSE.USER_ECALL)) === 0
-  ) {
-    return JIT_ECALL_DECLINED;
-  }
+  if (!fastEcallAllowed(s)) return JIT_ECALL_DECLINED;
   // As the inner loop: the ecall does not retire, the trap entry follows.
   s.instret += n - s.jitBase - 1;
   s.jitBase = n;
   const mmu = s.mmu;
   mmu.hits += hits;
-  const clock = s.clock;
-  if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
-  else clock.now = cyc;
-  s.pc = pc >>> 0;
-  trap(s, CAUSE.USER_ECALL, false, 0);
   const flushes = mmu.flushes;
   const tr = s.translator!;
   tr.ecalls++;
   const drops = tr.drops;
-  const outcome = hook();
-  if (outcome !== EcallOutcome.RESUMED) {
-    s.runStop = outcome === EcallOutcome.SERVICED ? StopReason.SERVICED : StopReason.HOST_TRAP;
-    s.runCount = n;
-    return JIT_ECALL_STOP;
-  }
+  if (hostEcall(s, pc, cyc, n) !== EcallOutcome.RESUMED) return JIT_ECALL_STOP;
+  const clock = s.clock;
   const io = s.jitIo;
   const now = clock.now;
   const nextAt = clock.nextEventAt;
