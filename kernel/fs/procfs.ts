@@ -352,51 +352,25 @@ export class ProcFs implements FileSystem {
 
   /** `/proc/PID/fdinfo`: one file per open descriptor with its offset, flags and inode. */
   #makeFdinfoDir(pid: number, parentIno: number, gid: number): FsInode {
-    const p = this.#p;
-    const times = this.#times;
-    const ino = pidIno(pid, PID_SLOT.FDINFO);
-    const fdsOf = () => p.process(pid)?.fds ?? [];
-    const uidNow = () => p.process(pid)?.uid ?? 0;
-    const cache = new Map<number, FsInode>();
-    const entry = (fd: number): FsInode => {
-      let f = cache.get(fd);
-      if (f === undefined) {
-        const generate = () => {
-          const e = fdsOf().find((x) => x.fd === fd);
-          return e === undefined ? null : formatFdinfo(e);
-        };
-        f = new GenFile(
+    return this.#perFdDir(
+      pid,
+      parentIno,
+      gid,
+      PID_SLOT.FDINFO,
+      S_IFREG,
+      (fd, fdsOf, uid) =>
+        new GenFile(
           FDINFO_INO_BASE + pid * 4096 + (fd & 4095),
-          generate,
-          times,
-          uidNow(),
+          () => {
+            const e = fdsOf().find((x) => x.fd === fd);
+            return e === undefined ? null : formatFdinfo(e);
+          },
+          this.#times,
+          uid,
           gid,
           0o400,
-        );
-        cache.set(fd, f);
-      }
-      return f;
-    };
-    return {
-      ino,
-      fileOps: dirOps(
-        ino,
-        parentIno,
-        () =>
-          fdsOf().slice().sort((a, b) => a.fd - b.fd).map((e) => ({
-            ino: entry(e.fd).ino,
-            name: String(e.fd),
-            type: S_IFREG,
-          })),
-      ),
-      stat: () =>
-        makeStat({ ...times, dev: 3, ino, mode: S_IFDIR | 0o500, nlink: 2, uid: uidNow(), gid }),
-      lookup: (name: string) => {
-        if (!/^(0|[1-9][0-9]{0,8})$/.test(name)) return K.NOENT;
-        const fd = Number(name);
-        return fdsOf().some((e) => e.fd === fd) ? entry(fd) : K.NOENT;
-      },
-    };
+        ),
+    );
   }
 
   /** `/proc/PID/task`: a directory per live thread. */
@@ -474,39 +448,55 @@ export class ProcFs implements FileSystem {
 
   /** `/proc/PID/fd`: one symbolic link per open descriptor, to the path it was opened by. */
   #makeFdDir(pid: number, parentIno: number, gid: number): FsInode {
+    return this.#perFdDir(pid, parentIno, gid, PID_SLOT.FD, S_IFLNK, (fd, fdsOf, uid) =>
+      linkInode(
+        FD_INO_BASE + pid * 4096 + (fd & 4095),
+        () => fdsOf().find((e) => e.fd === fd)?.path ?? null,
+        this.#times,
+        uid,
+        gid,
+      ));
+  }
+
+  /**
+   * A directory with one entry per open descriptor of `pid` (`fd`,
+   * `fdinfo`), named by its number and made by `make` on first lookup.
+   * Owned by the process's current uid, 0500: only it and root list it.
+   */
+  #perFdDir(
+    pid: number,
+    parentIno: number,
+    gid: number,
+    slot: number,
+    type: number,
+    make: (fd: number, fdsOf: () => OpenFd[], uid: number) => FsInode,
+  ): FsInode {
     const p = this.#p;
     const times = this.#times;
-    const ino = pidIno(pid, 7);
+    const ino = pidIno(pid, slot);
     const fdsOf = () => p.process(pid)?.fds ?? [];
     const uidNow = () => p.process(pid)?.uid ?? 0;
     const cache = new Map<number, FsInode>();
     const entry = (fd: number): FsInode => {
-      let l = cache.get(fd);
-      if (l === undefined) {
-        l = linkInode(
-          FD_INO_BASE + pid * 4096 + (fd & 4095),
-          () => {
-            return fdsOf().find((e) => e.fd === fd)?.path ?? null;
-          },
-          times,
-          uidNow(),
-          gid,
-        );
-        cache.set(fd, l);
+      let f = cache.get(fd);
+      if (f === undefined) {
+        f = make(fd, fdsOf, uidNow());
+        cache.set(fd, f);
       }
-      return l;
+      return f;
     };
     return {
       ino,
-      fileOps: dirOps(ino, parentIno, () => {
-        const out: DirEntry[] = [];
-        const fds = fdsOf().slice().sort((a, b) => a.fd - b.fd);
-        for (const e of fds) {
-          out.push({ ino: entry(e.fd).ino, name: String(e.fd), type: S_IFLNK });
-        }
-        return out;
-      }),
-      // Owned by the process's current uid, 0500: only it and root list it.
+      fileOps: dirOps(
+        ino,
+        parentIno,
+        () =>
+          fdsOf().slice().sort((a, b) => a.fd - b.fd).map((e): DirEntry => ({
+            ino: entry(e.fd).ino,
+            name: String(e.fd),
+            type,
+          })),
+      ),
       stat: () =>
         makeStat({ ...times, dev: 3, ino, mode: S_IFDIR | 0o500, nlink: 2, uid: uidNow(), gid }),
       lookup: (name: string) => {
@@ -517,6 +507,9 @@ export class ProcFs implements FileSystem {
     };
   }
 }
+
+/** One open descriptor as `/proc` reports it. */
+type OpenFd = NonNullable<ProcessInfo["fds"]>[number];
 
 const FD_INO_BASE = 0x4000_0000;
 const FDINFO_INO_BASE = 0x6000_0000;
@@ -564,7 +557,7 @@ function linkInode(
  * thread whose tid is this number (a thread's tid is a pid-space number, and
  * the main thread's equals the pid, so the two sets must not overlap).
  */
-const PID_SLOT = { TASK: 16, FDINFO: 17, THREAD: 20 } as const;
+const PID_SLOT = { FD: 7, TASK: 16, FDINFO: 17, THREAD: 20 } as const;
 /** Inode numbers per pid. */
 const PID_SLOTS = 32;
 
