@@ -123,6 +123,11 @@ export type { AddressSpace, MmStats, Region } from "./kernel/mm/address_space.ts
 export type { FrameAllocator } from "./kernel/mm/frames.ts";
 export type { GuestMemoryCalls } from "./kernel/mm/memory_calls.ts";
 export type { FileCalls } from "./kernel/fs/fd_calls.ts";
+export type { ProcessCalls } from "./kernel/process_calls.ts";
+export type { ExecService } from "./kernel/exec/exec_service.ts";
+export type { ProcessLifecycle } from "./kernel/exec/lifecycle.ts";
+export type { FutexTable } from "./kernel/ipc/futex.ts";
+export type { Timekeeping } from "./kernel/proc/timekeeping.ts";
 export type { FdTable } from "./kernel/fs/fd_table.ts";
 export type { PageTable } from "./kernel/mm/page_table.ts";
 export type { ModuleLoader } from "./kernel/modules/loader.ts";
