@@ -7,8 +7,14 @@
  * context) and takes output through the {@link TtyPort} it attaches.
  * Processes reach the tty through {@link Tty.fileOps}. Reads that cannot
  * be satisfied return K.AGAIN without consuming input (see
- * `kernel/ipc/wait_queue.ts`); the caller sleeps on the read queue. The
- * settings (termios, winsize, ioctl numbers) are in `termios.ts`, the
+ * `kernel/ipc/wait_queue.ts`); the caller sleeps on the read queue.
+ *
+ * This file holds the receive path (input mapping, signal characters), the
+ * reads (a line, or VMIN/VTIME in non-canonical mode), output processing
+ * and the ioctl dispatch. The pending input and its editing and echo are in
+ * `tty_input.ts`, the settings ioctls in `tty_ioctl.ts`, the session,
+ * foreground group and background checks in `tty_job_control.ts`; the
+ * settings themselves (termios, winsize, ioctl numbers) in `termios.ts`, the
  * driver contract in `tty_port.ts`.
  *
  * Supported: ICRNL, INLCR, IGNCR, ISTRIP on input; OPOST with ONLCR and OCRNL on
@@ -21,41 +27,33 @@
  * @module
  */
 
-import { K, type KStatus } from "../errors.ts";
+import { K } from "../errors.ts";
 import { SIG } from "../ipc/signal_numbers.ts";
 import { WaitQueue } from "../ipc/wait_queue.ts";
 import type { FileCaller, FileOps, OpenFile } from "../fs/types.ts";
 import { OpenFlags, PollState } from "../fs/types.ts";
 import {
-  decodeTermios,
   defaultTermios,
-  encodeTermios,
   IFLAG,
   LFLAG,
   NCCS,
   OFLAG,
   type Termios,
-  TERMIOS_SIZE,
   TtyIoctl,
   VCC,
   type WinSize,
 } from "./termios.ts";
 import type { TtyOptions, TtyPort, TtyStats } from "./tty_port.ts";
+import { TtyInput } from "./tty_input.ts";
+import { putU32, settingsIoctl } from "./tty_ioctl.ts";
+import { isBackground, jobControlIoctl } from "./tty_job_control.ts";
 
 // The settings and the driver contract stay importable from here.
 export * from "./termios.ts";
 export type { TtyOptions, TtyPort, TtyStats } from "./tty_port.ts";
+export { TTY_BUF_SIZE } from "./tty_input.ts";
 
-/** Largest input held (Linux N_TTY_BUF_SIZE). */
-export const TTY_BUF_SIZE = 4096;
-
-const NL = 10, CR = 13, BS = 8, DEL = 127, TAB = 9;
-
-interface InputLine {
-  bytes: number[];
-  /** Ends in an EOF (^D): a read stops here, and an empty one reads as 0. */
-  eof: boolean;
-}
+const NL = 10, CR = 13;
 
 /** One terminal: line discipline state plus its file operations. */
 export class Tty {
@@ -81,16 +79,12 @@ export class Tty {
   #port: TtyPort | null = null;
   readonly #signalGroup: (pgid: number, sig: number) => void;
   readonly #startTimer: ((ds: number, cb: () => void) => void) | undefined;
-  #editing: number[] = [];
-  #lines: InputLine[] = [];
-  #raw: number[] = [];
-  #rawHead = 0;
+  readonly #input: TtyInput = new TtyInput(this.stats);
   #hungUp = false;
   #timerPending = false;
   #timedOut = false;
   // Bumped to forget a VTIME timer that is still pending (its callback then does nothing).
   #timerGeneration = 0;
-  #echo: number[] = [];
   #outBuf = new Uint8Array(256);
 
   /** Creates a tty with Linux default settings and no port (output is discarded until one attaches). */
@@ -105,6 +99,11 @@ export class Tty {
   /** Connects the driver that carries output (called by the driver). */
   attachPort(port: TtyPort): void {
     this.#port = port;
+  }
+
+  /** Sends `sig` to process group `pgid` through the hook the tty was made with. */
+  signal(pgid: number, sig: number): void {
+    this.#signalGroup(pgid, sig);
   }
 
   /** True after {@link Tty.hangup}. */
@@ -161,16 +160,10 @@ export class Tty {
 
   /** Processes one input byte; true when readers should be woken. */
   #receiveOne(c: number): boolean {
-    const lflag = this.termios.lflag;
-    if ((lflag & LFLAG.ISIG) && this.#inputSignal(c)) return true;
-    if (lflag & LFLAG.ICANON) return this.#receiveCanonical(c);
-    if (this.#rawLength() >= TTY_BUF_SIZE) {
-      this.stats.dropped++;
-      return false;
-    }
-    this.#raw.push(c);
-    this.#echoInput(c);
-    return true;
+    const t = this.termios;
+    if ((t.lflag & LFLAG.ISIG) && this.#inputSignal(c)) return true;
+    if (t.lflag & LFLAG.ICANON) return this.#input.receiveCanonical(c, t);
+    return this.#input.receiveRaw(c, t);
   }
 
   /** VINTR, VQUIT and VSUSP (with ISIG): signals the foreground group; true if `c` was one. */
@@ -187,152 +180,50 @@ export class Tty {
       ? SIG.TSTP
       : 0;
     if (sig === 0) return false;
-    if (!(lflag & LFLAG.NOFLSH)) this.#flushInput();
-    if (lflag & LFLAG.ECHO) this.#echoChar(c);
+    if (!(lflag & LFLAG.NOFLSH)) this.#input.flush();
+    if (lflag & LFLAG.ECHO) this.#input.echoChar(c, lflag);
     this.stats.signals++;
     if (this.foregroundPgrp > 0) this.#signalGroup(this.foregroundPgrp, sig);
     return true;
   }
 
-  /** Echoes an input byte (ECHO, or ECHONL for a newline). */
-  #echoInput(c: number): void {
-    const lflag = this.termios.lflag;
-    if (lflag & LFLAG.ECHO) this.#echoChar(c);
-    else if (c === NL && (lflag & LFLAG.ECHONL)) this.#echoChar(c);
-  }
-
-  /** Canonical-mode editing of one byte; true when a line (or EOF) became readable. */
-  #receiveCanonical(c: number): boolean {
-    const cc = this.termios.cc;
-    if (c !== 0 && (c === cc[VCC.VERASE] || c === BS || c === DEL)) {
-      this.#erase(1);
-      return false;
-    }
-    if (c !== 0 && c === cc[VCC.VKILL]) {
-      this.#erase(2);
-      return false;
-    }
-    if (c !== 0 && c === cc[VCC.VWERASE] && (this.termios.lflag & LFLAG.IEXTEN)) {
-      this.#erase(3);
-      return false;
-    }
-    if (c !== 0 && c === cc[VCC.VEOF]) {
-      this.#lines.push({ bytes: this.#editing, eof: true });
-      this.#editing = [];
-      return true;
-    }
-    const eol = c === NL || (c !== 0 && (c === cc[VCC.VEOL] || c === cc[VCC.VEOL2]));
-    if (this.#editing.length >= TTY_BUF_SIZE - 1 && !eol) {
-      this.stats.dropped++;
-      return false;
-    }
-    this.#editing.push(c);
-    this.#echoInput(c);
-    if (!eol) return false;
-    this.#lines.push({ bytes: this.#editing, eof: false });
-    this.#editing = [];
-    return true;
-  }
-
-  /** kind 1: one character, 2: the whole line (VKILL), 3: one word (VWERASE). */
-  #erase(kind: number): void {
-    const lflag = this.termios.lflag;
-    const line = this.#editing;
-    if (line.length === 0) return;
-    if (kind === 2 && (lflag & LFLAG.ECHO) && !(lflag & LFLAG.ECHOKE)) {
-      line.length = 0;
-      if (lflag & LFLAG.ECHOK) {
-        this.#echoChar(this.termios.cc[VCC.VKILL]);
-        this.#echoChar(NL);
-      }
-      return;
-    }
-    let seenWord = false;
-    while (line.length > 0) {
-      const c = line[line.length - 1];
-      if (kind === 3) {
-        const space = c === 32 || c === TAB;
-        if (space && seenWord) break;
-        if (!space) seenWord = true;
-      }
-      line.pop();
-      // With IUTF8 a multi-byte character goes as one (its continuation bytes take no column).
-      const utf8 = (this.termios.iflag & IFLAG.IUTF8) !== 0;
-      if (utf8 && (c & 0xc0) === 0x80) {
-        while (line.length > 0 && (line[line.length - 1] & 0xc0) === 0x80) line.pop();
-        if (line.length > 0 && line[line.length - 1] >= 0xc0) line.pop();
-      }
-      if ((lflag & LFLAG.ECHO) && (lflag & (LFLAG.ECHOE | LFLAG.ECHOKE))) {
-        const width = isControl(c) && (lflag & LFLAG.ECHOCTL) ? 2 : 1;
-        for (let k = 0; k < width; k++) this.#echo.push(BS, 32, BS);
-      }
-      if (kind === 1) break;
-    }
-  }
-
-  #echoChar(c: number): void {
-    if (isControl(c) && (this.termios.lflag & LFLAG.ECHOCTL)) {
-      this.#echo.push(94, c === DEL ? 63 : c + 64);
-    } else {
-      this.#echo.push(c);
-    }
-  }
-
   #flushEcho(): void {
-    if (this.#echo.length === 0) return;
-    const bytes = Uint8Array.from(this.#echo);
-    this.#echo.length = 0;
+    const echo = this.#input.echo;
+    if (echo.length === 0) return;
+    const bytes = Uint8Array.from(echo);
+    echo.length = 0;
     this.#output(bytes, bytes.length);
-  }
-
-  #flushInput(): void {
-    this.#editing = [];
-    this.#lines = [];
-    this.#raw = [];
-    this.#rawHead = 0;
-  }
-
-  #rawLength(): number {
-    return this.#raw.length - this.#rawHead;
   }
 
   /** Bytes a read could return now (FIONREAD). */
   get available(): number {
-    if (this.termios.lflag & LFLAG.ICANON) {
-      let n = 0;
-      for (const l of this.#lines) n += l.bytes.length;
-      return n;
-    }
-    return this.#rawLength();
+    return this.#input.available((this.termios.lflag & LFLAG.ICANON) !== 0);
   }
 
   /** True when a read would not block. */
   readReady(): boolean {
     if (this.#hungUp) return true;
-    if (this.termios.lflag & LFLAG.ICANON) return this.#lines.length > 0;
+    if (this.termios.lflag & LFLAG.ICANON) return this.#input.hasLine();
     const vmin = this.termios.cc[VCC.VMIN];
-    return this.#rawLength() >= Math.max(1, vmin) || vmin === 0 && this.termios.cc[VCC.VTIME] === 0;
+    const raw = this.#input.rawLength();
+    return raw >= Math.max(1, vmin) || vmin === 0 && this.termios.cc[VCC.VTIME] === 0;
   }
 
   // ---- process side ----
 
   /** Reads input per the current mode; K.AGAIN when the caller must wait. */
   read(_file: OpenFile | null, buf: Uint8Array, caller: FileCaller | null): number {
-    if (caller !== null && this.#isBackground(caller)) {
+    if (caller !== null && isBackground(this, caller)) {
       this.#signalGroup(caller.pgid, SIG.TTIN);
       return K.INTR;
     }
     if (buf.length === 0) return 0;
     if (this.termios.lflag & LFLAG.ICANON) {
-      const line = this.#lines[0];
-      if (line === undefined) return this.#hungUp ? 0 : K.AGAIN;
-      const n = Math.min(buf.length, line.bytes.length);
-      for (let i = 0; i < n; i++) buf[i] = line.bytes[i];
-      if (n === line.bytes.length) this.#lines.shift();
-      else line.bytes.splice(0, n);
+      const n = this.#input.readLine(buf);
+      if (n < 0) return this.#hungUp ? 0 : K.AGAIN;
       return n;
     }
-    const avail = this.#rawLength();
+    const avail = this.#input.rawLength();
     const vmin = this.termios.cc[VCC.VMIN];
     const vtime = this.termios.cc[VCC.VTIME];
     const want = Math.min(buf.length, Math.max(vmin, 1));
@@ -346,15 +237,7 @@ export class Tty {
     }
     this.#forgetTimer(); // a later read waits a whole VTIME of its own
     const n = Math.min(buf.length, avail);
-    for (let i = 0; i < n; i++) buf[i] = this.#raw[this.#rawHead + i];
-    this.#rawHead += n;
-    if (this.#rawHead === this.#raw.length) {
-      this.#raw = [];
-      this.#rawHead = 0;
-    } else if (this.#rawHead > 1024) {
-      this.#raw = this.#raw.slice(this.#rawHead);
-      this.#rawHead = 0;
-    }
+    this.#input.readRaw(buf, n);
     return n;
   }
 
@@ -381,7 +264,7 @@ export class Tty {
   write(data: Uint8Array, caller: FileCaller | null): number {
     if (this.#hungUp) return K.IO;
     if (
-      caller !== null && (this.termios.lflag & LFLAG.TOSTOP) && this.#isBackground(caller)
+      caller !== null && (this.termios.lflag & LFLAG.TOSTOP) && isBackground(this, caller)
     ) {
       this.#signalGroup(caller.pgid, SIG.TTOU);
       return K.INTR;
@@ -425,11 +308,6 @@ export class Tty {
     return count;
   }
 
-  #isBackground(caller: FileCaller): boolean {
-    return this.session > 0 && this.foregroundPgrp > 0 && caller.sid === this.session &&
-      caller.pgid !== this.foregroundPgrp;
-  }
-
   /** Replaces the settings; moving between canonical and raw keeps pending input. */
   setTermios(t: Termios, flushInput = false): void {
     const wasCanon = (this.termios.lflag & LFLAG.ICANON) !== 0;
@@ -443,21 +321,10 @@ export class Tty {
       line: t.line,
       cc,
     };
-    if (flushInput) this.#flushInput();
+    if (flushInput) this.#input.flush();
     const isCanon = (t.lflag & LFLAG.ICANON) !== 0;
-    if (wasCanon && !isCanon) {
-      const bytes: number[] = [];
-      for (const l of this.#lines) bytes.push(...l.bytes);
-      bytes.push(...this.#editing);
-      this.#lines = [];
-      this.#editing = [];
-      this.#raw = this.#raw.slice(this.#rawHead).concat(bytes);
-      this.#rawHead = 0;
-    } else if (!wasCanon && isCanon && this.#rawLength() > 0) {
-      this.#lines.push({ bytes: this.#raw.slice(this.#rawHead), eof: false });
-      this.#raw = [];
-      this.#rawHead = 0;
-    }
+    if (wasCanon && !isCanon) this.#input.toRaw();
+    else if (!wasCanon && isCanon) this.#input.toCanonical();
     this.#forgetTimer();
     this.readQueue.wakeAll();
   }
@@ -471,20 +338,20 @@ export class Tty {
       case TtyIoctl.TCSETSF:
       case TtyIoctl.TIOCGWINSZ:
       case TtyIoctl.TIOCSWINSZ:
-        return this.#settingsIoctl(cmd, arg, caller.memory);
+        return settingsIoctl(this, cmd, arg, caller.memory);
       case TtyIoctl.TIOCGPGRP:
       case TtyIoctl.TIOCSPGRP:
       case TtyIoctl.TIOCGSID:
       case TtyIoctl.TIOCSCTTY:
       case TtyIoctl.TIOCNOTTY:
-        return this.#jobControlIoctl(cmd, arg, caller);
+        return jobControlIoctl(this, cmd, arg, caller);
       case TtyIoctl.FIONREAD:
         return putU32(caller.memory, arg, this.available);
       case TtyIoctl.TIOCOUTQ:
         return putU32(caller.memory, arg, this.#port?.outputQueued?.() ?? 0);
       case TtyIoctl.TCFLSH:
         if (arg < 0 || arg > 2) return K.INVAL;
-        if (arg !== 1) this.#flushInput();
+        if (arg !== 1) this.#input.flush();
         return K.OK;
       case TtyIoctl.FIONBIO: {
         if (file === null) return K.INVAL;
@@ -499,82 +366,6 @@ export class Tty {
     }
   }
 
-  /** TCGETS, TCSETS/TCSETSW/TCSETSF, TIOCGWINSZ, TIOCSWINSZ. */
-  #settingsIoctl(cmd: number, arg: number, mem: FileCaller["memory"]): number {
-    switch (cmd) {
-      case TtyIoctl.TCGETS:
-        return mem.copyOut(arg, encodeTermios(this.termios)) ? K.OK : K.FAULT;
-      case TtyIoctl.TIOCGWINSZ: {
-        const b = new Uint8Array(8);
-        const dv = new DataView(b.buffer);
-        dv.setUint16(0, this.winsize.rows, true);
-        dv.setUint16(2, this.winsize.cols, true);
-        dv.setUint16(4, this.winsize.xpixel, true);
-        dv.setUint16(6, this.winsize.ypixel, true);
-        return mem.copyOut(arg, b) ? K.OK : K.FAULT;
-      }
-      case TtyIoctl.TIOCSWINSZ: {
-        const b = mem.copyIn(arg, 8);
-        if (b === null) return K.FAULT;
-        const dv = new DataView(b.buffer, b.byteOffset, 8);
-        this.setWinSize(dv.getUint16(0, true), dv.getUint16(2, true));
-        this.winsize.xpixel = dv.getUint16(4, true);
-        this.winsize.ypixel = dv.getUint16(6, true);
-        return K.OK;
-      }
-      default: {
-        const b = mem.copyIn(arg, TERMIOS_SIZE);
-        if (b === null) return K.FAULT;
-        // TCSETSW waits for output to drain: output is already handed to the driver's queue.
-        this.setTermios(decodeTermios(b), cmd === TtyIoctl.TCSETSF);
-        return K.OK;
-      }
-    }
-  }
-
-  /** TIOCGPGRP, TIOCSPGRP, TIOCGSID, TIOCSCTTY, TIOCNOTTY: the session and foreground group. */
-  #jobControlIoctl(cmd: number, arg: number, caller: FileCaller): number {
-    const mem = caller.memory;
-    switch (cmd) {
-      case TtyIoctl.TIOCGPGRP:
-        return putU32(mem, arg, this.foregroundPgrp);
-      case TtyIoctl.TIOCSPGRP: {
-        const b = mem.copyIn(arg, 4);
-        if (b === null) return K.FAULT;
-        const pgid = new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true);
-        if (pgid < 0) return K.INVAL;
-        if (this.session > 0 && caller.sid !== this.session) return K.NOTTY;
-        this.foregroundPgrp = pgid;
-        return K.OK;
-      }
-      case TtyIoctl.TIOCGSID:
-        if (this.session === 0) return K.NOTTY;
-        return putU32(mem, arg, this.session);
-      case TtyIoctl.TIOCSCTTY:
-        if (this.session === caller.sid) return K.OK;
-        if (this.session > 0 && arg !== 1) return K.PERM;
-        this.session = caller.sid;
-        this.foregroundPgrp = caller.pgid;
-        return K.OK;
-      default:
-        return this.#disown(caller);
-    }
-  }
-
-  /** TIOCNOTTY: a session leader gives the terminal up (its foreground group gets SIGHUP, SIGCONT). */
-  #disown(caller: FileCaller): number {
-    if (this.session === 0 || caller.sid !== this.session) return K.NOTTY;
-    if (caller.pid === caller.sid) {
-      if (this.foregroundPgrp > 0) {
-        this.#signalGroup(this.foregroundPgrp, SIG.HUP);
-        this.#signalGroup(this.foregroundPgrp, SIG.CONT);
-      }
-      this.session = 0;
-      this.foregroundPgrp = 0;
-    }
-    return K.OK;
-  }
-
   /** Sets the window size; a change sends SIGWINCH to the foreground group. */
   setWinSize(rows: number, cols: number): void {
     const changed = rows !== this.winsize.rows || cols !== this.winsize.cols;
@@ -582,16 +373,6 @@ export class Tty {
     this.winsize.cols = cols;
     if (changed && this.foregroundPgrp > 0) this.#signalGroup(this.foregroundPgrp, SIG.WINCH);
   }
-}
-
-function isControl(c: number): boolean {
-  return (c < 32 && c !== NL && c !== TAB) || c === DEL;
-}
-
-function putU32(mem: FileCaller["memory"], addr: number, v: number): KStatus {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, v >>> 0, true);
-  return mem.copyOut(addr, b) ? K.OK : K.FAULT;
 }
 
 function makeTtyOps(tty: Tty): FileOps {
