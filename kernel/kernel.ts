@@ -149,6 +149,7 @@ export class Kernel extends ProcessCalls implements KernelApi {
   readonly hostInputs: HostInput[] = [];
   /** Maximum descriptors per process. */
   readonly maxFds: number = DEFAULT_MAX_FDS;
+  /** Kernel memory charged for pipe buffers (at most a quarter of RAM). */
   readonly pipeMemory: ByteAccount;
   /** Memory counters. */
   readonly mmStats: MmStats = { pageFaults: 0, zeroFills: 0, cowCopies: 0 };
