@@ -46,6 +46,7 @@ const KERNEL_LAYERS: Record<string, number> = {
   "kernel_run.ts": 7,
   "kernel_wiring.ts": 7,
   "process_calls.ts": 7,
+  "storage_calls.ts": 7,
   "trap_handlers.ts": 7,
   "registrations.ts": 7,
   "kernel_types.ts": 7,
@@ -105,7 +106,12 @@ export function checkImport(file: string, target: string): string | null {
     if (targetArea !== "kernel") return "kernel/ must not import plugins/, userland/ or tests/";
     if (target === "kernel/errors.ts" || target === "kernel/fs/types.ts") return null;
     const from = kernelLayer(file), to = kernelLayer(target);
-    if (from === undefined || to === undefined) return null;
+    if (from === undefined) {
+      return `${file} has no layer in the table of tests/tools/check_layers.ts`;
+    }
+    if (to === undefined) {
+      return `${target} has no layer in the table of tests/tools/check_layers.ts`;
+    }
     if (to > from) {
       return `layer ${LAYER_NAMES[from] ?? from} must not import the higher layer ${
         LAYER_NAMES[to] ?? to

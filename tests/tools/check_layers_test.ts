@@ -22,6 +22,9 @@ Deno.test("kernel layers import only downward", () => {
   assert.notEqual(checkImport("kernel/proc/trap.ts", "kernel/mm/frames.ts"), null);
   assert.notEqual(checkImport("kernel/io/tty.ts", "kernel/fs/vfs.ts"), null);
   assert.notEqual(checkImport("kernel/mm/x.ts", "plugins/schedulers/round_robin.ts"), null);
+  // A top-level kernel file missing from the layer table is reported, not skipped.
+  assert.match(checkImport("kernel/new_file.ts", "kernel/proc/process.ts") ?? "", /no layer/);
+  assert.match(checkImport("kernel/kernel.ts", "kernel/new_file.ts") ?? "", /no layer/);
 });
 
 Deno.test("plugins import only the kernel API", () => {
