@@ -128,12 +128,37 @@ export class Mmu {
   setSatp(value: number): void {
     value >>>= 0;
     this.satp = value;
-    this.asid = (value >>> 22) & 0x1ff;
-    this.asidHash = Math.imul(this.asid, 0x2c5) & TLB_MASK;
-    const root = value & 0x3f_ffff;
-    if (value >>> 31 && this.#rootOfAsid[this.asid] !== root) {
-      if (this.#rootOfAsid[this.asid] !== -1) this.flush(undefined, this.asid);
-      this.#rootOfAsid[this.asid] = root;
+    this.#setAsid((value >>> 22) & 0x1ff);
+    if (value >>> 31) this.#bindRoot(value & 0x3f_ffff);
+  }
+
+  /**
+   * The same as `setSatp` with MODE 1 (Sv32), `asid` and the root page
+   * number `rootPpn`, given as two small integers: the 32-bit `satp` value
+   * (MODE bit set) is above V8's small-integer range, and passing it as an
+   * argument boxes a heap number at each call level. A host kernel switching
+   * address spaces calls this.
+   */
+  setSv32(asid: number, rootPpn: number): void {
+    const a = asid & 0x1ff;
+    const root = rootPpn & 0x3f_ffff;
+    // Stored into the field in place: no argument carries the large value.
+    this.satp = (0x8000_0000 | (a << 22) | root) >>> 0;
+    this.#setAsid(a);
+    this.#bindRoot(root);
+  }
+
+  #setAsid(asid: number): void {
+    this.asid = asid;
+    this.asidHash = Math.imul(asid, 0x2c5) & TLB_MASK;
+  }
+
+  // A new root for the current ASID flushes that ASID's entries.
+  #bindRoot(root: number): void {
+    const asid = this.asid;
+    if (this.#rootOfAsid[asid] !== root) {
+      if (this.#rootOfAsid[asid] !== -1) this.flush(undefined, asid);
+      this.#rootOfAsid[asid] = root;
     }
   }
 

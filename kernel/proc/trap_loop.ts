@@ -19,7 +19,7 @@ import { MIP } from "../../hw/irq.ts";
 import type { SimClock } from "../../hw/clock.ts";
 import type { KernelCosts } from "./costs.ts";
 import { FpContexts } from "./fp_context.ts";
-import { TaskState, type Thread } from "./process.ts";
+import { type ProcSpace, TaskState, type Thread } from "./process.ts";
 import type { ProcessTable } from "./process_table.ts";
 import { EnqueueReason } from "./scheduler.ts";
 import type { TraceRecorder } from "./trace.ts";
@@ -82,7 +82,8 @@ export class TrapLoop {
   readonly #hostWork: { readonly busy: boolean; settle(): Promise<void> } | undefined;
   #lastThread: Thread | null = null;
   #sliceStart = 0;
-  #satp = -1;
+  // The address space loaded in the MMU (null: none, or forgotten).
+  #space: ProcSpace | null = null;
   // The stimecmp value last written (mtime ticks) and its high word.
   #armedTicks = Infinity;
   #armedHi = MAX_U32;
@@ -157,7 +158,7 @@ export class TrapLoop {
       return Ecall.SERVICED;
     }
     const sp = t.process.space;
-    if (sp === null || sp.satp !== this.#satp) return Ecall.SERVICED;
+    if (sp === null || sp !== this.#space) return Ecall.SERVICED;
     const cpu = this.#cpu;
     if (cpu.x !== t.regs) cpu.x.set(t.regs);
     cpu.sepc = t.pc;
@@ -209,7 +210,7 @@ export class TrapLoop {
 
   /** Forgets the loaded address space (after the current one was destroyed or replaced). */
   invalidateSpace(): void {
-    this.#satp = -1;
+    this.#space = null;
   }
 
   /**
@@ -295,9 +296,10 @@ export class TrapLoop {
       // A process without memory cannot run user code: a kernel bug, not a guest's.
       throw new Error(`thread ${t.tid} has no address space`);
     }
-    if (sp.satp !== this.#satp) {
-      cpu.writeCsr(CSR.satp, sp.satp);
-      this.#satp = sp.satp;
+    if (sp !== this.#space) {
+      if (cpu.setSv32Space !== undefined) cpu.setSv32Space(sp.asid, sp.rootPpn);
+      else cpu.writeCsr(CSR.satp, sp.satp);
+      this.#space = sp;
     }
     if (cpu.x !== t.regs) {
       if (cpu.bindRegisters !== undefined) cpu.bindRegisters(t.regFile, t.regs);

@@ -72,4 +72,9 @@ Deno.test("bindRegisters swaps register files without copying and checks their s
   assert.equal(file[A0], 42);
   assert.throws(() => m.cpu.bindRegisters(new Int32Array(32), new Int32Array(32)), CpuConfigError);
   assert.throws(() => m.cpu.bindRegisters(file, file.subarray(1, 33)), CpuConfigError);
+  // The right shapes over different memory: not a view of the file.
+  const other = new Int32Array(33);
+  other[0] = 5;
+  assert.throws(() => m.cpu.bindRegisters(file, other.subarray(0, 32)), CpuConfigError);
+  assert.equal(other[0], 5);
 });
