@@ -148,7 +148,7 @@ export class TrapLoop {
     const t = this.#table.current;
     if (t === null || this.halted || this.trace !== null) return Ecall.DECLINED;
     const before = this.#clock.now;
-    this.#trap(t);
+    this.#syscallTrap(t);
     this.#chargedInRun += this.#clock.now - before;
     if (this.halted || t.state !== TaskState.RUNNING || this.#table.current !== t) {
       return Ecall.SERVICED;
@@ -331,21 +331,31 @@ export class TrapLoop {
     return true;
   }
 
+  /** A U-mode `ecall` of `t` (the CPU took the trap): the personality's system call. */
+  #syscallTrap(t: Thread): void {
+    const cpu = this.#cpu;
+    const epc = cpu.sepc;
+    if (cpu.x !== t.regs) t.regs.set(cpu.x);
+    // Clock events the charge fires see the pc of the ecall, as with any trap.
+    t.pc = epc;
+    this.stats.syscalls++;
+    const costs = this.#costs;
+    this.charge(costs.trap + costs.syscall);
+    t.pc = (epc + 4) >>> 0;
+    this.#hooks.syscall(t);
+    // rt_sigreturn replaced the FP state: load it now (the fast path resumes at once).
+    if (t.fp !== null && t.fp.reload) this.fp.switchTo(t);
+  }
+
   #trap(t: Thread): void {
     const cpu = this.#cpu;
     const cause = cpu.scause;
-    const epc = cpu.sepc;
-    if (cpu.x !== t.regs) t.regs.set(cpu.x);
-    t.pc = epc;
     if (cause === CAUSE.USER_ECALL) {
-      this.stats.syscalls++;
-      this.charge(this.#costs.trap + this.#costs.syscall);
-      t.pc = (epc + 4) >>> 0;
-      this.#hooks.syscall(t);
-      // rt_sigreturn replaced the FP state: load it now (the fast path resumes at once).
-      if (t.fp !== null && t.fp.reload) this.fp.switchTo(t);
+      this.#syscallTrap(t);
       return;
     }
+    if (cpu.x !== t.regs) t.regs.set(cpu.x);
+    t.pc = cpu.sepc;
     this.charge(this.#costs.trap);
     if (cause >= CAUSE_INTERRUPT) {
       this.stats.interrupts++;
