@@ -42,7 +42,7 @@ import type { SimClock } from "./clock.ts";
 import type { InterruptSink } from "./irq.ts";
 import { type CpuConfig, CpuConfigError, HartState } from "./hart_state.ts";
 import { invalidateOffsets, sretState } from "./cpu_slow.ts";
-import { csrRead, csrWrite, updateMip } from "./csr_file.ts";
+import { csrRead, csrWrite, setFs, updateMip } from "./csr_file.ts";
 import { run } from "./cpu_run.ts";
 
 export {
@@ -144,6 +144,16 @@ export class Cpu extends HartState implements InterruptSink {
    */
   setSv32Space(asid: number, rootPpn: number): void {
     if (this.mmu.kind === "sv32") this.mmu.setSv32(asid, rootPpn);
+  }
+
+  /**
+   * Host access: sets `sstatus.FS` (0 Off, 1 Initial, 2 Clean, 3 Dirty) and
+   * SD, as an `sstatus` write that changes only FS does (the lazy FP switch
+   * of a host kernel; `mstatus` with SD set would be boxed by V8 as a value
+   * passed through `writeCsr`).
+   */
+  setFs(fs: number): void {
+    setFs(this, fs);
   }
 
   /** True when `addr` names a CSR this CPU implements. */

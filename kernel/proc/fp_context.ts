@@ -41,6 +41,8 @@ export interface FpCpuPort {
   readCsr(addr: number): number;
   /** Host CSR write. */
   writeCsr(addr: number, value: number): void;
+  /** Optional: sets `sstatus.FS` alone (and SD), without a read and write of the whole register. */
+  setFs?(fs: number): void;
 }
 
 const FS_INITIAL = 1;
@@ -88,8 +90,13 @@ export class FpContexts {
       fpu.fcsr = 0;
     }
     const want = s !== null ? FS_CLEAN : FS_INITIAL;
-    const st = this.#cpu.readCsr(CSR.sstatus);
-    this.#cpu.writeCsr(CSR.sstatus, (st & ~MSTATUS.FS) | (want << MSTATUS_FS_SHIFT));
+    const cpu = this.#cpu;
+    if (cpu.setFs !== undefined) {
+      cpu.setFs(want);
+    } else {
+      const st = cpu.readCsr(CSR.sstatus);
+      cpu.writeCsr(CSR.sstatus, (st & ~MSTATUS.FS) | (want << MSTATUS_FS_SHIFT));
+    }
     this.#owner = t;
   }
 
