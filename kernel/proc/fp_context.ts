@@ -89,14 +89,7 @@ export class FpContexts {
       fpu.f64.fill(0);
       fpu.fcsr = 0;
     }
-    const want = s !== null ? FS_CLEAN : FS_INITIAL;
-    const cpu = this.#cpu;
-    if (cpu.setFs !== undefined) {
-      cpu.setFs(want);
-    } else {
-      const st = cpu.readCsr(CSR.sstatus);
-      cpu.writeCsr(CSR.sstatus, (st & ~MSTATUS.FS) | (want << MSTATUS_FS_SHIFT));
-    }
+    this.#setFs(s !== null ? FS_CLEAN : FS_INITIAL);
     this.#owner = t;
   }
 
@@ -145,6 +138,10 @@ export class FpContexts {
 
   #setFs(fs: number): void {
     const cpu = this.#cpu;
+    if (cpu.setFs !== undefined) {
+      cpu.setFs(fs);
+      return;
+    }
     const st = cpu.readCsr(CSR.sstatus);
     cpu.writeCsr(CSR.sstatus, (st & ~MSTATUS.FS) | (fs << MSTATUS_FS_SHIFT));
   }
