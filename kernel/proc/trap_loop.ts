@@ -87,6 +87,10 @@ export class TrapLoop {
   // The stimecmp value last written (mtime ticks) and its high word.
   #armedTicks = Infinity;
   #armedHi = MAX_U32;
+  // The same deadline as a cycle count ((ticks - mtime offset) * divider),
+  // and the offset it was computed with.
+  #armedCycle = Infinity;
+  #armedOffset = 0;
   // Kernel cycles charged while the CPU was inside run() (the in-run system
   // call fast path), so they are not counted again as user time.
   #chargedInRun = 0;
@@ -436,6 +440,17 @@ export class TrapLoop {
    */
   #armTimer(cycles: number): void {
     const clock = this.#clock;
+    const div = clock.timebaseDivider;
+    // The test below without its two divisions, in cycles: the armed
+    // deadline is after now (exact), and before the one asked for (a bound:
+    // floor(now / div) * div > now - div and the ticks asked for are at
+    // least max(div, cycles) cycles). When this says keep, so does the test.
+    const armedAt = this.#armedCycle;
+    const at = clock.now;
+    if (
+      armedAt > at && armedAt <= at - div + (cycles > div ? cycles : div) &&
+      clock.mtimeOffset === this.#armedOffset
+    ) return;
     const now = clock.mtime;
     const ticks = now + Math.max(1, Math.ceil(cycles / clock.timebaseDivider));
     const armed = this.#armedTicks;
@@ -453,6 +468,8 @@ export class TrapLoop {
     }
     this.#armedTicks = ticks;
     this.#armedHi = hi;
+    this.#armedOffset = clock.mtimeOffset;
+    this.#armedCycle = (ticks - this.#armedOffset) * div;
   }
 
   #disarmTimer(): void {
@@ -461,6 +478,7 @@ export class TrapLoop {
     this.#cpu.writeCsr(CSR.stimecmp, MAX_U32);
     this.#armedTicks = Infinity;
     this.#armedHi = MAX_U32;
+    this.#armedCycle = Infinity;
   }
 
   /** Skips idle time to the next clock event, paced to host time in interactive runs. */
