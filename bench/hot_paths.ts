@@ -1,8 +1,8 @@
 /**
  * The kernel's hot paths as whole guest programs: a null system call
  * (`bench_getpid`), `sched_yield` with a switch (`bench_yield`), a pipe
- * round trip (`bench_pipe`) and a futex round trip between two threads
- * (`bench_thread_switch`). For each, the host CPU time (user + system of
+ * round trip (`bench_pipe`), a futex round trip between two threads
+ * (`bench_thread_switch`) and fork + exit + wait (`bench_fork`). For each, the host CPU time (user + system of
  * this process) and the bytes the V8 heap allocated per operation, as the
  * difference of a run with N2 and one with N1 (boot, exec and exit cancel
  * out), and the simulated cycles per operation, which must not vary.
@@ -42,6 +42,7 @@ export const HOT_PATHS: HotPathSpec[] = [
   { name: "yield", program: "bench_yield", n1: 20_000, n2: 620_000, opsPerN: 2 },
   { name: "pipe", program: "bench_pipe", n1: 2_000, n2: 252_000, opsPerN: 1 },
   { name: "futex", program: "bench_thread_switch", n1: 2_000, n2: 252_000, opsPerN: 1 },
+  { name: "fork", program: "bench_fork", n1: 100, n2: 5_100, opsPerN: 1 },
 ];
 
 /** What a boot module must offer: `runGuest` of `system/boot.ts`. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PRIV, StopReason } from "../../hw/cpu.ts";
-import { PTE } from "../../hw/mmu.ts";
+import { ACCESS, PTE } from "../../hw/mmu.ts";
 import { asm, BASE, load, machine, type TestMachine } from "./cpu_test_asm.ts";
 
 const SATP = 0x180, MSTATUS = 0x300, MTVEC = 0x305, SUM = 1 << 18, MXR = 1 << 19;
@@ -189,6 +189,38 @@ Deno.test("setSv32Space selects a space as a satp write does, and a new root flu
   m.cpu.setSv32Space(3, (BASE + root2) >>> 12);
   m.cpu.setSv32Space(4, rootPpn);
   assert.equal(m.cpu.mmu.flushes, flushes + 1);
+});
+
+Deno.test("flush by ASID drops exactly that ASID's entries, logged or past the log", () => {
+  for (const pages of [20, 600]) {
+    const m = paged([asm.jal(0, 0)]);
+    const mmu = m.cpu.mmu;
+    const rootPpn = (BASE + ROOT) >>> 12;
+    const fill = (asid: number) => {
+      m.cpu.setSv32Space(asid, rootPpn);
+      for (let k = 0; k < pages; k++) {
+        assert.ok(mmu.translate(BASE + k * 4096, ACCESS.LOAD, PRIV.S) >= 0);
+      }
+    };
+    const count = (asid: number) => mmu.tags.filter((t) => t !== -1 && (t & 0x1ff) === asid).length;
+    fill(5);
+    fill(6);
+    const six = count(6);
+    assert.ok(count(5) > 0 && six > 0);
+    mmu.flush(undefined, 5);
+    assert.equal(count(5), 0, `${pages} pages`);
+    assert.equal(count(6), six, "other ASIDs keep their entries");
+    // Refill after the flush, then flush again: the log starts over.
+    fill(5);
+    assert.ok(count(5) > 0);
+    mmu.flush(undefined, 5);
+    assert.equal(count(5), 0);
+    mmu.flush();
+    assert.equal(count(6), 0);
+    fill(6);
+    mmu.flush(undefined, 6);
+    assert.equal(count(6), 0);
+  }
 });
 
 Deno.test("MPRV: M-mode loads translate with MPP's privilege", () => {
