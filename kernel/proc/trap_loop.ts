@@ -123,6 +123,7 @@ export class TrapLoop {
     this.fp = new FpContexts(options.cpu);
     if ("ecallHook" in this.#cpu) this.#cpu.ecallHook = () => this.#fastEcall();
     this.#table.requestResched = () => this.#resched();
+    this.#table.useClock(this.#clock);
   }
 
   /** User + system cycles of `t`, counting the user time of a run in progress. */
