@@ -215,14 +215,34 @@ export function hostEcall(s: HartState, pc: number, cyc: number, n: number): num
   const clock = s.clock;
   if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
   else clock.now = cyc;
-  s.pc = pc >>> 0;
-  trap(s, CAUSE.USER_ECALL, false, 0);
+  userEcallEntry(s, pc >>> 0);
   const outcome = s.ecallHook!();
   if (outcome !== EcallOutcome.RESUMED) {
     s.runStop = outcome === EcallOutcome.SERVICED ? StopReason.SERVICED : StopReason.HOST_TRAP;
     s.runCount = n;
   }
   return outcome;
+}
+
+/**
+ * `trap` for a U-mode ecall delegated to S-mode, as `fastEcallAllowed`
+ * guarantees: the same state changes without the cause, delegation and
+ * vector arithmetic of the general entry.
+ */
+function userEcallEntry(s: HartState, pc: number): void {
+  s.reservation = -1;
+  s.fVa = NO_PAGE;
+  s.scause = CAUSE.USER_ECALL;
+  s.sepc = pc;
+  s.stval = 0;
+  // From U: SPP = 0, SPIE = SIE, SIE = 0.
+  const st = s.mstatus;
+  const spie = (st & MSTATUS.SIE) !== 0 ? MSTATUS.SPIE : 0;
+  s.mstatus = ((st & ~(MSTATUS.SPP | MSTATUS.SPIE | MSTATUS.SIE)) | spie) >>> 0;
+  s.priv = S_MODE;
+  s.pc = (s.stvec & ~3) >>> 0;
+  advance(s, s.trapCost);
+  if (s.trapObserver !== null) s.trapObserver(CAUSE.USER_ECALL, S_MODE);
 }
 
 /** SRET: priv = SPP, SIE = SPIE, SPIE = 1, SPP = U, pc = sepc (the host's and the guest's). */

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { CSR, MENVCFGH, MISA_VALUE, MSTATUS, MSTATUS_MPP_SHIFT } from "./csr.ts";
+import { CSR, MENVCFGH, MISA_VALUE, MSTATUS, MSTATUS_FS_SHIFT, MSTATUS_MPP_SHIFT } from "./csr.ts";
 import { FS_DIRTY, type HartState, M_MODE, NO_PAGE, S_MODE, TWO_32, U_MODE } from "./hart_state.ts";
 
 // CSR numbers as literal constants for the same reason (checked against CSR).
@@ -418,6 +418,18 @@ function setMstatus(s: HartState, v: number): void {
   }
   s.mstatus = st >>> 0;
   s.mmu.setSumMxr((st & MSTATUS.SUM) !== 0, (st & MSTATUS.MXR) !== 0);
+}
+
+/**
+ * Sets `sstatus.FS` to `fs` (0 Off, 1 Initial, 2 Clean, 3 Dirty) and SD with
+ * it: what an `sstatus` write changing only FS does, without passing the
+ * whole register (bit 31, SD, makes it a heap number in V8) through calls.
+ */
+export function setFs(s: HartState, fs: number): void {
+  const f = fs & 3;
+  let st = (s.mstatus & ~MSTATUS.FS) | (f << MSTATUS_FS_SHIFT);
+  st = f === 3 ? st | MSTATUS.SD : st & ~MSTATUS.SD;
+  s.mstatus = st >>> 0;
 }
 
 /** Recomputes the effective `mip` from the device, software and Sstc bits. */

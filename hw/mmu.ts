@@ -50,6 +50,8 @@ export type MmuKind = "sv32" | "baselimit";
 const FAULT_PAGE = [CAUSE.FETCH_PAGE_FAULT, CAUSE.LOAD_PAGE_FAULT, CAUSE.STORE_PAGE_FAULT];
 const FAULT_ACCESS = [CAUSE.FETCH_ACCESS, CAUSE.LOAD_ACCESS, CAUSE.STORE_ACCESS];
 const INVALID_TAG = -1;
+/** TLB fills remembered per ASID for a flush of that ASID (more: it scans all). */
+const FILL_LOG = 128;
 
 /**
  * The MMU of one hart. The CPU owns the privilege state and passes the
@@ -101,6 +103,12 @@ export class Mmu {
   // ASIDs with entries since the last full flush (flush by address visits only these).
   readonly #asidUsed = new Uint8Array(512);
   #asidList: number[] = [];
+  // Per ASID, the TLB slots filled since its last flush (FILL_LOG of them;
+  // a count past that means "scan everything"): a flush of one ASID visits
+  // these instead of all 9 tables. Slots refilled for another ASID since are
+  // recognised by their tag.
+  readonly #fillLog = new Int32Array(512 * FILL_LOG);
+  readonly #fillCount = new Int32Array(512);
   // Root PPN last used with each ASID: a satp write that gives an ASID a new
   // root flushes that ASID, so kernels that recycle ASIDs cannot see stale entries.
   readonly #rootOfAsid = new Float64Array(512).fill(-1);
@@ -128,12 +136,37 @@ export class Mmu {
   setSatp(value: number): void {
     value >>>= 0;
     this.satp = value;
-    this.asid = (value >>> 22) & 0x1ff;
-    this.asidHash = Math.imul(this.asid, 0x2c5) & TLB_MASK;
-    const root = value & 0x3f_ffff;
-    if (value >>> 31 && this.#rootOfAsid[this.asid] !== root) {
-      if (this.#rootOfAsid[this.asid] !== -1) this.flush(undefined, this.asid);
-      this.#rootOfAsid[this.asid] = root;
+    this.#setAsid((value >>> 22) & 0x1ff);
+    if (value >>> 31) this.#bindRoot(value & 0x3f_ffff);
+  }
+
+  /**
+   * The same as `setSatp` with MODE 1 (Sv32), `asid` and the root page
+   * number `rootPpn`, given as two small integers: the 32-bit `satp` value
+   * (MODE bit set) is above V8's small-integer range, and passing it as an
+   * argument boxes a heap number at each call level. A host kernel switching
+   * address spaces calls this.
+   */
+  setSv32(asid: number, rootPpn: number): void {
+    const a = asid & 0x1ff;
+    const root = rootPpn & 0x3f_ffff;
+    // Stored into the field in place: no argument carries the large value.
+    this.satp = (0x8000_0000 | (a << 22) | root) >>> 0;
+    this.#setAsid(a);
+    this.#bindRoot(root);
+  }
+
+  #setAsid(asid: number): void {
+    this.asid = asid;
+    this.asidHash = Math.imul(asid, 0x2c5) & TLB_MASK;
+  }
+
+  // A new root for the current ASID flushes that ASID's entries.
+  #bindRoot(root: number): void {
+    const asid = this.asid;
+    if (this.#rootOfAsid[asid] !== root) {
+      if (this.#rootOfAsid[asid] !== -1) this.flush(undefined, asid);
+      this.#rootOfAsid[asid] = root;
     }
   }
 
@@ -165,18 +198,22 @@ export class Mmu {
     if (vaddr === undefined) {
       if (asid === undefined) {
         tags.fill(INVALID_TAG);
-        for (const a of this.#asidList) this.#asidUsed[a] = 0;
-        this.#asidList = [];
+        for (const a of this.#asidList) {
+          this.#asidUsed[a] = 0;
+          this.#fillCount[a] = 0;
+        }
+        this.#asidList.length = 0;
         return;
       }
       const a = asid & 0x1ff;
       // An ASID without entries since the last full flush needs no scan.
       if (this.#asidUsed[a] === 0) return;
-      for (let i = 0; i < tags.length; i++) {
-        if (tags[i] !== INVALID_TAG && (tags[i] & 0x1ff) === a) tags[i] = INVALID_TAG;
-      }
+      this.#flushAsid(a);
       this.#asidUsed[a] = 0;
-      this.#asidList = this.#asidList.filter((x) => x !== a);
+      const list = this.#asidList;
+      const k = list.indexOf(a);
+      list[k] = list[list.length - 1];
+      list.length--;
       return;
     }
     const vpn = (vaddr >>> 12) & 0xfffff;
@@ -185,6 +222,24 @@ export class Mmu {
       return;
     }
     for (const a of this.#asidList) this.#flushSlot(vpn, a);
+  }
+
+  /** Drops every entry of ASID `a`: the logged slots, or all of them after an overflow. */
+  #flushAsid(a: number): void {
+    const tags = this.tags;
+    const count = this.#fillCount[a];
+    if (count <= FILL_LOG) {
+      const log = this.#fillLog;
+      for (let k = a * FILL_LOG, end = k + count; k < end; k++) {
+        const i = log[k];
+        if (tags[i] !== INVALID_TAG && (tags[i] & 0x1ff) === a) tags[i] = INVALID_TAG;
+      }
+    } else {
+      for (let i = 0; i < tags.length; i++) {
+        if (tags[i] !== INVALID_TAG && (tags[i] & 0x1ff) === a) tags[i] = INVALID_TAG;
+      }
+    }
+    this.#fillCount[a] = 0;
   }
 
   #flushSlot(vpn: number, asid: number): void {
@@ -241,6 +296,9 @@ export class Mmu {
         this.#asidUsed[asid] = 1;
         this.#asidList.push(asid);
       }
+      const c = this.#fillCount[asid];
+      if (c < FILL_LOG) this.#fillLog[asid * FILL_LOG + c] = i;
+      if (c <= FILL_LOG) this.#fillCount[asid] = c + 1;
       this.deltas[i] = (pageOff - (vaddr & ~0xfff)) | 0;
     }
     return pa;

@@ -93,6 +93,8 @@ export class AddressSpace implements GuestMemory {
   readonly asid: number;
   /** The satp value selecting this space. */
   readonly satp: number;
+  /** Physical page number of the root page table (the PPN field of {@link satp}). */
+  readonly rootPpn: number;
   /** Regions, sorted by start, never overlapping. */
   readonly regions: Region[] = [];
   /** Start of the heap (initial break). */
@@ -115,7 +117,8 @@ export class AddressSpace implements GuestMemory {
     this.#u8 = ctx.frames.ram.u8;
     this.pt = new PageTable(ctx.frames);
     this.asid = ctx.asids.alloc();
-    this.satp = ((1 << 31) | (this.asid << 22) | this.pt.rootPpn) >>> 0;
+    this.rootPpn = this.pt.rootPpn;
+    this.satp = ((1 << 31) | (this.asid << 22) | this.rootPpn) >>> 0;
     // A recycled ASID may still have entries of its previous owner in the TLB.
     ctx.flush(undefined, this.asid);
     ctx.charge(ctx.costs.zeroPage);

@@ -10,7 +10,7 @@
  */
 
 import { PTE } from "../../hw/mmu.ts";
-import { type FrameAllocator, PAGE_SHIFT } from "./frames.ts";
+import { type FrameAllocator, PAGE_SHIFT, PAGE_SIZE } from "./frames.ts";
 
 /** Sv32 PTE bits: the hardware's definition, which the kernel writes. */
 export { PTE };
@@ -123,10 +123,15 @@ export class PageTable {
         va = blockEnd;
         continue;
       }
-      for (; va < blockEnd; va += 4096) {
-        const i = (l2 << 10) + ((va >>> PAGE_SHIFT) & 0x3ff);
-        if ((this.#i32[i] & PTE.V) !== 0) fn(va, i);
+      // Walk the table's words directly: most slots of a region are empty.
+      const i32 = this.#i32;
+      const base = (l2 << 10) - ((va >>> PAGE_SHIFT) & ~0x3ff);
+      const first = base + (va >>> PAGE_SHIFT);
+      const last = base + Math.ceil(blockEnd / 4096);
+      for (let i = first; i < last; i++) {
+        if ((i32[i] & PTE.V) !== 0) fn((va + (i - first) * PAGE_SIZE) >>> 0, i);
       }
+      va = blockEnd;
     }
   }
 

@@ -41,6 +41,8 @@ export interface FpCpuPort {
   readCsr(addr: number): number;
   /** Host CSR write. */
   writeCsr(addr: number, value: number): void;
+  /** Optional: sets `sstatus.FS` alone (and SD), without a read and write of the whole register. */
+  setFs?(fs: number): void;
 }
 
 const FS_INITIAL = 1;
@@ -87,9 +89,7 @@ export class FpContexts {
       fpu.f64.fill(0);
       fpu.fcsr = 0;
     }
-    const want = s !== null ? FS_CLEAN : FS_INITIAL;
-    const st = this.#cpu.readCsr(CSR.sstatus);
-    this.#cpu.writeCsr(CSR.sstatus, (st & ~MSTATUS.FS) | (want << MSTATUS_FS_SHIFT));
+    this.#setFs(s !== null ? FS_CLEAN : FS_INITIAL);
     this.#owner = t;
   }
 
@@ -138,6 +138,10 @@ export class FpContexts {
 
   #setFs(fs: number): void {
     const cpu = this.#cpu;
+    if (cpu.setFs !== undefined) {
+      cpu.setFs(fs);
+      return;
+    }
     const st = cpu.readCsr(CSR.sstatus);
     cpu.writeCsr(CSR.sstatus, (st & ~MSTATUS.FS) | (fs << MSTATUS_FS_SHIFT));
   }

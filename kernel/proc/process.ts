@@ -46,6 +46,8 @@ export interface ProcSpace {
   readonly satp: number;
   /** ASID of this space. */
   readonly asid: number;
+  /** Physical page number of the root page table (the PPN field of {@link satp}). */
+  readonly rootPpn: number;
   /** Releases every frame and the ASID; the space is unusable afterwards. */
   destroy(): void;
 }

@@ -78,6 +78,8 @@ export class ProcessTable implements ThreadWaker {
   readonly #newQueue: (name: string) => WakeList;
   readonly #timers: TimerPort;
   readonly #now: () => number;
+  // The clock itself once the trap loop hands it over (see useClock).
+  #clock: { readonly now: number } | null = null;
 
   /** Creates an empty table with a policy and a wait-queue factory. */
   constructor(policy: SchedulerPolicy, newQueue: (name: string) => WakeList, timers: TimerPort) {
@@ -86,6 +88,21 @@ export class ProcessTable implements ThreadWaker {
     this.#timers = timers;
     const now = timers.now;
     this.#now = now !== undefined ? () => now() : () => 0;
+  }
+
+  /**
+   * Reads the cycle count for accounting from `clock.now` directly instead of
+   * the port's `now()` (the trap loop calls this with the machine's clock):
+   * past 2^30 cycles a count returned from a call is a boxed heap number,
+   * one per wake-up and per block.
+   */
+  useClock(clock: { readonly now: number }): void {
+    this.#clock = clock;
+  }
+
+  #cycles(): number {
+    const c = this.#clock;
+    return c !== null ? c.now : this.#now();
   }
 
   /** Allocates the next free pid (wrapping at PID_MAX, skipping live pids and groups). */
@@ -247,7 +264,7 @@ export class ProcessTable implements ThreadWaker {
   makeReady(t: Thread, reason: number): void {
     if (t.state === TaskState.ZOMBIE) return;
     t.state = TaskState.READY;
-    const now = this.#now();
+    const now = this.#cycles();
     noteReady(t.sched, reason, now);
     this.policy.enqueue(t, reason);
     if (this.onReady !== null) this.onReady(t);
@@ -266,7 +283,7 @@ export class ProcessTable implements ThreadWaker {
   /** Marks `t` blocked on `place` (the caller has added it to the queue). */
   park(t: Thread, place: ParkingPlace): void {
     if (t.state === TaskState.READY) this.policy.remove(t);
-    noteJobEnd(t.sched, this.#now());
+    noteJobEnd(t.sched, this.#cycles());
     t.state = TaskState.BLOCKED;
     t.parkedOn = place;
     t.interrupted = false;

@@ -54,8 +54,10 @@ export class Rlimits {
 
   /** Creates limits from `soft`/`hard` (copied), or all unlimited. */
   constructor(soft?: ArrayLike<number>, hard?: ArrayLike<number>) {
-    this.soft = new Float64Array(RLIM_NLIMITS).fill(Infinity);
-    this.hard = new Float64Array(RLIM_NLIMITS).fill(Infinity);
+    // One backing store for both (every fork makes a set).
+    const both = new Float64Array(2 * RLIM_NLIMITS).fill(Infinity);
+    this.soft = both.subarray(0, RLIM_NLIMITS);
+    this.hard = both.subarray(RLIM_NLIMITS);
     if (soft !== undefined) this.soft.set(soft);
     if (hard !== undefined) this.hard.set(hard);
   }

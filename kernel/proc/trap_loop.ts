@@ -19,7 +19,7 @@ import { MIP } from "../../hw/irq.ts";
 import type { SimClock } from "../../hw/clock.ts";
 import type { KernelCosts } from "./costs.ts";
 import { FpContexts } from "./fp_context.ts";
-import { TaskState, type Thread } from "./process.ts";
+import { type ProcSpace, TaskState, type Thread } from "./process.ts";
 import type { ProcessTable } from "./process_table.ts";
 import { EnqueueReason } from "./scheduler.ts";
 import type { TraceRecorder } from "./trace.ts";
@@ -82,10 +82,15 @@ export class TrapLoop {
   readonly #hostWork: { readonly busy: boolean; settle(): Promise<void> } | undefined;
   #lastThread: Thread | null = null;
   #sliceStart = 0;
-  #satp = -1;
+  // The address space loaded in the MMU (null: none, or forgotten).
+  #space: ProcSpace | null = null;
   // The stimecmp value last written (mtime ticks) and its high word.
   #armedTicks = Infinity;
   #armedHi = MAX_U32;
+  // The same deadline as a cycle count ((ticks - mtime offset) * divider),
+  // and the offset it was computed with.
+  #armedCycle = Infinity;
+  #armedOffset = 0;
   // Kernel cycles charged while the CPU was inside run() (the in-run system
   // call fast path), so they are not counted again as user time.
   #chargedInRun = 0;
@@ -118,6 +123,7 @@ export class TrapLoop {
     this.fp = new FpContexts(options.cpu);
     if ("ecallHook" in this.#cpu) this.#cpu.ecallHook = () => this.#fastEcall();
     this.#table.requestResched = () => this.#resched();
+    this.#table.useClock(this.#clock);
   }
 
   /** User + system cycles of `t`, counting the user time of a run in progress. */
@@ -147,7 +153,7 @@ export class TrapLoop {
     const t = this.#table.current;
     if (t === null || this.halted || this.trace !== null) return Ecall.DECLINED;
     const before = this.#clock.now;
-    this.#trap(t);
+    this.#syscallTrap(t);
     this.#chargedInRun += this.#clock.now - before;
     if (this.halted || t.state !== TaskState.RUNNING || this.#table.current !== t) {
       return Ecall.SERVICED;
@@ -157,7 +163,7 @@ export class TrapLoop {
       return Ecall.SERVICED;
     }
     const sp = t.process.space;
-    if (sp === null || sp.satp !== this.#satp) return Ecall.SERVICED;
+    if (sp === null || sp !== this.#space) return Ecall.SERVICED;
     const cpu = this.#cpu;
     if (cpu.x !== t.regs) cpu.x.set(t.regs);
     cpu.sepc = t.pc;
@@ -209,7 +215,7 @@ export class TrapLoop {
 
   /** Forgets the loaded address space (after the current one was destroyed or replaced). */
   invalidateSpace(): void {
-    this.#satp = -1;
+    this.#space = null;
   }
 
   /**
@@ -295,9 +301,10 @@ export class TrapLoop {
       // A process without memory cannot run user code: a kernel bug, not a guest's.
       throw new Error(`thread ${t.tid} has no address space`);
     }
-    if (sp.satp !== this.#satp) {
-      cpu.writeCsr(CSR.satp, sp.satp);
-      this.#satp = sp.satp;
+    if (sp !== this.#space) {
+      if (cpu.setSv32Space !== undefined) cpu.setSv32Space(sp.asid, sp.rootPpn);
+      else cpu.writeCsr(CSR.satp, sp.satp);
+      this.#space = sp;
     }
     if (cpu.x !== t.regs) {
       if (cpu.bindRegisters !== undefined) cpu.bindRegisters(t.regFile, t.regs);
@@ -329,21 +336,31 @@ export class TrapLoop {
     return true;
   }
 
+  /** A U-mode `ecall` of `t` (the CPU took the trap): the personality's system call. */
+  #syscallTrap(t: Thread): void {
+    const cpu = this.#cpu;
+    const epc = cpu.sepc;
+    if (cpu.x !== t.regs) t.regs.set(cpu.x);
+    // Clock events the charge fires see the pc of the ecall, as with any trap.
+    t.pc = epc;
+    this.stats.syscalls++;
+    const costs = this.#costs;
+    this.charge(costs.trap + costs.syscall);
+    t.pc = (epc + 4) >>> 0;
+    this.#hooks.syscall(t);
+    // rt_sigreturn replaced the FP state: load it now (the fast path resumes at once).
+    if (t.fp !== null && t.fp.reload) this.fp.switchTo(t);
+  }
+
   #trap(t: Thread): void {
     const cpu = this.#cpu;
     const cause = cpu.scause;
-    const epc = cpu.sepc;
-    if (cpu.x !== t.regs) t.regs.set(cpu.x);
-    t.pc = epc;
     if (cause === CAUSE.USER_ECALL) {
-      this.stats.syscalls++;
-      this.charge(this.#costs.trap + this.#costs.syscall);
-      t.pc = (epc + 4) >>> 0;
-      this.#hooks.syscall(t);
-      // rt_sigreturn replaced the FP state: load it now (the fast path resumes at once).
-      if (t.fp !== null && t.fp.reload) this.fp.switchTo(t);
+      this.#syscallTrap(t);
       return;
     }
+    if (cpu.x !== t.regs) t.regs.set(cpu.x);
+    t.pc = cpu.sepc;
     this.charge(this.#costs.trap);
     if (cause >= CAUSE_INTERRUPT) {
       this.stats.interrupts++;
@@ -424,6 +441,17 @@ export class TrapLoop {
    */
   #armTimer(cycles: number): void {
     const clock = this.#clock;
+    const div = clock.timebaseDivider;
+    // The test below without its two divisions, in cycles: the armed
+    // deadline is after now (exact), and before the one asked for (a bound:
+    // floor(now / div) * div > now - div and the ticks asked for are at
+    // least max(div, cycles) cycles). When this says keep, so does the test.
+    const armedAt = this.#armedCycle;
+    const at = clock.now;
+    if (
+      armedAt > at && armedAt <= at - div + (cycles > div ? cycles : div) &&
+      clock.mtimeOffset === this.#armedOffset
+    ) return;
     const now = clock.mtime;
     const ticks = now + Math.max(1, Math.ceil(cycles / clock.timebaseDivider));
     const armed = this.#armedTicks;
@@ -441,6 +469,8 @@ export class TrapLoop {
     }
     this.#armedTicks = ticks;
     this.#armedHi = hi;
+    this.#armedOffset = clock.mtimeOffset;
+    this.#armedCycle = (ticks - this.#armedOffset) * div;
   }
 
   #disarmTimer(): void {
@@ -449,6 +479,7 @@ export class TrapLoop {
     this.#cpu.writeCsr(CSR.stimecmp, MAX_U32);
     this.#armedTicks = Infinity;
     this.#armedHi = MAX_U32;
+    this.#armedCycle = Infinity;
   }
 
   /** Skips idle time to the next clock event, paced to host time in interactive runs. */

@@ -41,6 +41,12 @@ export interface CpuPort {
   sret(): void;
   /** The F/D unit, when the hart has one (its state is switched lazily, see fp_context.ts). */
   readonly fpu?: FpuPort;
+  /**
+   * Optional: select the Sv32 space of `asid` with root page `rootPpn`, as a
+   * `satp` write with MODE 1 does, from two small integers (the `satp` value
+   * itself would be boxed as a heap number on every switch).
+   */
+  setSv32Space?(asid: number, rootPpn: number): void;
   /** Optional: make a thread's register file the CPU's own (no copies). */
   bindRegisters?(file: Int32Array, view: Int32Array): void;
   /**

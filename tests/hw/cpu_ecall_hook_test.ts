@@ -72,4 +72,53 @@ Deno.test("bindRegisters swaps register files without copying and checks their s
   assert.equal(file[A0], 42);
   assert.throws(() => m.cpu.bindRegisters(new Int32Array(32), new Int32Array(32)), CpuConfigError);
   assert.throws(() => m.cpu.bindRegisters(file, file.subarray(1, 33)), CpuConfigError);
+  // The right shapes over different memory: not a view of the file.
+  const other = new Int32Array(33);
+  other[0] = 5;
+  assert.throws(() => m.cpu.bindRegisters(file, other.subarray(0, 32)), CpuConfigError);
+  assert.equal(other[0], 5);
+});
+
+Deno.test("the hook's ecall trap entry leaves the same state as the general trap entry", () => {
+  for (const sie of [0, 2]) {
+    const snap = (m: ReturnType<typeof userMachine>) => [
+      m.cpu.readCsr(0x300), // mstatus
+      m.cpu.sepc,
+      m.cpu.scause,
+      m.cpu.stval,
+      m.cpu.pc,
+      m.cpu.priv,
+      m.clock.now,
+    ];
+    const slow = userMachine();
+    const fast = userMachine();
+    for (const m of [slow, fast]) {
+      m.cpu.writeCsr(0x105, BASE + 0x101); // stvec, vectored (synchronous traps use the base)
+      m.cpu.writeCsr(0x100, sie | (1 << 13)); // sstatus: SIE, FS Initial
+      m.cpu.stval = 0x55;
+    }
+    assert.equal(slow.cpu.run(100), StopReason.HOST_TRAP);
+    let seen: number[] = [];
+    fast.cpu.ecallHook = () => {
+      seen = snap(fast);
+      return EcallOutcome.DECLINED;
+    };
+    assert.equal(fast.cpu.run(100), StopReason.HOST_TRAP);
+    assert.deepEqual(seen, snap(slow));
+  }
+});
+
+Deno.test("setFs changes sstatus.FS and SD as an sstatus write of FS does", () => {
+  for (let from = 0; from < 4; from++) {
+    for (let to = 0; to < 4; to++) {
+      const a = machine([asm.jal(0, 0)]);
+      const b = machine([asm.jal(0, 0)]);
+      for (const m of [a, b]) m.cpu.writeCsr(0x300, (from << 13) | (1 << 18) | (1 << 1));
+      a.cpu.setFs(to);
+      const st = b.cpu.readCsr(0x100);
+      b.cpu.writeCsr(0x100, (st & ~(3 << 13)) | (to << 13));
+      assert.equal(a.cpu.readCsr(0x300), b.cpu.readCsr(0x300), `FS ${from} -> ${to}`);
+      assert.equal(a.cpu.mstatus, b.cpu.mstatus);
+    }
+  }
 });

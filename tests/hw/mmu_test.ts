@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PRIV, StopReason } from "../../hw/cpu.ts";
-import { PTE } from "../../hw/mmu.ts";
+import { ACCESS, PTE } from "../../hw/mmu.ts";
 import { asm, BASE, load, machine, type TestMachine } from "./cpu_test_asm.ts";
 
 const SATP = 0x180, MSTATUS = 0x300, MTVEC = 0x305, SUM = 1 << 18, MXR = 1 << 19;
@@ -157,6 +157,70 @@ Deno.test("TLB: SFENCE.VMA by address, ASID-tagged entries survive satp switches
   assert.equal(m.cpu.mmu.misses, misses);
   assert.equal(run1(satp2), 99);
   assert.ok(m.cpu.mmu.misses > misses);
+});
+
+Deno.test("setSv32Space selects a space as a satp write does, and a new root flushes its ASID", () => {
+  const m = paged([asm.lw(5, 10, 0)]);
+  m.cpu.writeCsr(MSTATUS, SUM);
+  m.cpu.x[10] = 0x0040_0000;
+  const rootPpn = (BASE + ROOT) >>> 12;
+  m.cpu.writeCsr(SATP, 0);
+  m.cpu.setSv32Space(3, rootPpn);
+  assert.equal(m.cpu.readCsr(SATP), (0x8000_0000 | (3 << 22) | rootPpn) >>> 0);
+  assert.equal(m.cpu.mmu.asid, 3);
+  m.cpu.run(1);
+  assert.equal(m.cpu.x[5], 0x1234_5678);
+  // The same ASID with another root: its old entries must go.
+  const root2 = 0x30000, l02 = 0x31000;
+  const i32 = m.ram.i32;
+  i32[(root2 >> 2) + 0x200] = pte(BASE, V | R | W | X | A | D);
+  i32[(root2 >> 2) + 1] = pte(BASE + l02, V);
+  i32[l02 >> 2] = pte(BASE + 0x22000, V | R | W | U | A | D);
+  i32[0x22000 >> 2] = 99;
+  const flushes = m.cpu.mmu.flushes;
+  m.cpu.setSv32Space(3, (BASE + root2) >>> 12);
+  assert.equal(m.cpu.mmu.flushes, flushes + 1);
+  m.cpu.priv = PRIV.S;
+  m.cpu.pc = BASE;
+  m.cpu.run(1);
+  assert.equal(m.cpu.x[5], 99);
+  // Switching back and forth between roots of different ASIDs flushes nothing.
+  m.cpu.setSv32Space(4, rootPpn);
+  m.cpu.setSv32Space(3, (BASE + root2) >>> 12);
+  m.cpu.setSv32Space(4, rootPpn);
+  assert.equal(m.cpu.mmu.flushes, flushes + 1);
+});
+
+Deno.test("flush by ASID drops exactly that ASID's entries, logged or past the log", () => {
+  for (const pages of [20, 600]) {
+    const m = paged([asm.jal(0, 0)]);
+    const mmu = m.cpu.mmu;
+    const rootPpn = (BASE + ROOT) >>> 12;
+    const fill = (asid: number) => {
+      m.cpu.setSv32Space(asid, rootPpn);
+      for (let k = 0; k < pages; k++) {
+        assert.ok(mmu.translate(BASE + k * 4096, ACCESS.LOAD, PRIV.S) >= 0);
+      }
+    };
+    const count = (asid: number) => mmu.tags.filter((t) => t !== -1 && (t & 0x1ff) === asid).length;
+    fill(5);
+    fill(6);
+    const six = count(6);
+    assert.ok(count(5) > 0 && six > 0);
+    mmu.flush(undefined, 5);
+    assert.equal(count(5), 0, `${pages} pages`);
+    assert.equal(count(6), six, "other ASIDs keep their entries");
+    // Refill after the flush, then flush again: the log starts over.
+    fill(5);
+    assert.ok(count(5) > 0);
+    mmu.flush(undefined, 5);
+    assert.equal(count(5), 0);
+    mmu.flush();
+    assert.equal(count(6), 0);
+    fill(6);
+    mmu.flush(undefined, 6);
+    assert.equal(count(6), 0);
+  }
 });
 
 Deno.test("MPRV: M-mode loads translate with MPP's privilege", () => {

@@ -87,6 +87,28 @@ Deno.test("page table: Sv32 entries are written where the MMU walks them", () =>
   assert.equal(frames.free, before + 2, "root and one second-level table freed");
 });
 
+Deno.test("page table: forEachLeaf visits the valid leaves of a range in order, across tables", () => {
+  const { frames } = context();
+  const pt = new PageTable(frames);
+  // Leaves on both sides of a 4 MiB boundary, at the top of the address space, and a gap.
+  const mapped = [0x003f_e000, 0x003f_f000, 0x0040_0000, 0x0040_5000, 0x0080_0000, 0xffff_f000];
+  for (const va of mapped) assert.ok(pt.map(va, frames.alloc(), PTE.R | PTE.U | PTE.A));
+  const seen = (start: number, end: number) => {
+    const out: number[] = [];
+    pt.forEachLeaf(start, end, (va, idx) => {
+      assert.equal(idx, pt.pteIndex(va, false));
+      out.push(va);
+    });
+    return out;
+  };
+  assert.deepEqual(seen(0, 0xffff_ffff), mapped);
+  assert.deepEqual(seen(0x003f_f000, 0x0040_5000), [0x003f_f000, 0x0040_0000]);
+  assert.deepEqual(seen(0x003f_f000, 0x0040_5001), [0x003f_f000, 0x0040_0000, 0x0040_5000]);
+  assert.deepEqual(seen(0x0040_1000, 0x0080_0000), [0x0040_5000]);
+  assert.deepEqual(seen(0x00c0_0000, 0xffff_f000), []);
+  assert.deepEqual(seen(0xffff_f000, 0xffff_ffff), [0xffff_f000]);
+});
+
 Deno.test("address space: demand-zero, permissions, MAPERR/ACCERR", () => {
   const { ctx } = context();
   const as = new AddressSpace(ctx);

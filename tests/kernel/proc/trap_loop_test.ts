@@ -86,7 +86,7 @@ class FakeCpu implements CpuPort {
   }
 }
 
-const space: ProcSpace = { satp: 0x8000_0001, asid: 1, destroy: () => {} };
+const space: ProcSpace = { satp: 0x8000_0001, asid: 0, rootPpn: 1, destroy: () => {} };
 
 function setup(quantum = 1000) {
   const clock = new SimClock(1_000_000, 1);
