@@ -64,6 +64,28 @@ export function buildInitramfs(
   hostDirs: readonly HostDirMapping[],
   options: BuildInitramfsOptions = {},
 ): Uint8Array {
+  return writeCpio(collectInitramfs(hostDirs, options));
+}
+
+/**
+ * The members {@link buildInitramfs} would archive, sorted by path: what
+ * {@link unpackInitramfs} unpacks, without packing and parsing the archive
+ * (the boot's own tree uses this).
+ *
+ * @param hostDirs host directories and where they go (later ones override earlier ones)
+ * @param options archive options
+ * @returns the members, sorted by path
+ * @example
+ * ```ts
+ * import { collectInitramfs } from "./initramfs.ts";
+ * const members = collectInitramfs([{ hostPath: "userland/bin", guestPath: "/bin" }]);
+ * console.log(members.length);
+ * ```
+ */
+export function collectInitramfs(
+  hostDirs: readonly HostDirMapping[],
+  options: BuildInitramfsOptions = {},
+): CpioEntry[] {
   const entries = new Map<string, CpioEntry>();
   const dirEntry = (name: string, mode = 0o755, mtime = 0): CpioEntry => ({
     name,
@@ -97,11 +119,7 @@ export function buildInitramfs(
     const filter = { include, executable: executable === true };
     walk(hostPath, "", base, entries, options.keepTimes === true, filter);
   }
-  const sorted = [...entries.values()].sort((
-    a,
-    b,
-  ) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return writeCpio(sorted);
+  return [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 function walk(
@@ -161,14 +179,19 @@ function check(st: KStatus, what: string, path: string): void {
 }
 
 /**
- * Unpacks an archive into the VFS (normally the empty root ramfs). Missing
+ * Unpacks an archive (a newc archive, or its members as
+ * {@link collectInitramfs} gives them) into the VFS (normally the empty
+ * root ramfs). Missing
  * parent directories are created; existing directories are kept. Throws
  * {@link InitramfsError} (or CpioFormatError for a malformed archive).
  */
-export function unpackInitramfs(vfs: Vfs, bytes: Uint8Array): UnpackSummary {
+export function unpackInitramfs(
+  vfs: Vfs,
+  archive: Uint8Array | readonly CpioEntry[],
+): UnpackSummary {
   const summary: UnpackSummary = { dirs: 0, files: 0, symlinks: 0, nodes: 0, links: 0 };
   const seenIno = new Map<string, string>();
-  for (const e of readCpio(bytes)) {
+  for (const e of archive instanceof Uint8Array ? readCpio(archive) : archive) {
     const comps = e.name.split("/").filter((c) => c !== "" && c !== ".");
     if (comps.includes("..")) throw new InitramfsError(`archive path "${e.name}" contains ".."`);
     if (comps.length === 0) continue;

@@ -67,6 +67,7 @@ export { type CpioEntry, CpioFormatError, readCpio, writeCpio } from "./cpio.ts"
 export {
   buildInitramfs,
   type BuildInitramfsOptions,
+  collectInitramfs,
   type HostDirMapping,
   InitramfsError,
   unpackInitramfs,

@@ -10,6 +10,7 @@ import { K, statusName } from "../errors.ts";
 import type { CharDeviceRegistry } from "../io/char_device.ts";
 import { DevFs } from "./devfs.ts";
 import { HostFs } from "./hostfs.ts";
+import type { CpioEntry } from "./cpio.ts";
 import { type HostDirMapping, unpackInitramfs, type UnpackSummary } from "./initramfs.ts";
 import { ProcFs, type ProcInfoProvider } from "./procfs.ts";
 import { SysFs } from "./sysfs.ts";
@@ -62,8 +63,8 @@ export function formatMounts(mounts: readonly Mount[]): string {
 export interface RootFsOptions {
   /** Time source for ramfs (ns). */
   now?: () => bigint;
-  /** A newc archive to unpack into the root. */
-  initramfs?: Uint8Array;
+  /** A newc archive to unpack into the root, or its members (see `collectInitramfs`). */
+  initramfs?: Uint8Array | readonly CpioEntry[];
   /** Character devices for /dev (omitted: no /dev). */
   charDevices?: CharDeviceRegistry;
   /** Process information for /proc (omitted: no /proc). */

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { K } from "../../../kernel/errors.ts";
 import {
   buildInitramfs,
+  collectInitramfs,
   InitramfsError,
+  OpenFlags,
   RamFs,
   readCpio,
   S_IFDIR,
@@ -124,4 +126,34 @@ Deno.test("initramfs: hard links, device nodes, missing parents; .. refused", ()
     InitramfsError,
   );
   assert.equal(vfs.stat(null, "/etc"), K.NOENT);
+});
+
+Deno.test("initramfs: unpacking the collected members gives the tree the archive gives", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "strata_initramfs_members_" });
+  try {
+    Deno.mkdirSync(`${dir}/sub/deeper`, { recursive: true });
+    Deno.writeFileSync(`${dir}/a`, te.encode("alpha"));
+    Deno.writeFileSync(`${dir}/sub/b`, new Uint8Array(10_000).fill(7));
+    Deno.writeFileSync(`${dir}/sub/deeper/empty`, new Uint8Array(0));
+    Deno.symlinkSync("sub/b", `${dir}/link`);
+    const maps = [{ hostPath: dir, guestPath: "/bin" }];
+    const members = collectInitramfs(maps);
+    assert.deepEqual(writeCpio(members), buildInitramfs(maps));
+    const fromArchive = new Vfs({ root: new RamFs() });
+    const fromMembers = new Vfs({ root: new RamFs() });
+    const a = unpackInitramfs(fromArchive, buildInitramfs(maps));
+    assert.deepEqual(unpackInitramfs(fromMembers, members), a);
+    for (
+      const p of ["/bin", "/bin/a", "/bin/sub", "/bin/sub/b", "/bin/sub/deeper/empty", "/bin/link"]
+    ) {
+      assert.deepEqual(fromMembers.lstat(null, p), fromArchive.lstat(null, p), p);
+    }
+    const r = fromMembers.open(null, "/bin/sub/b", OpenFlags.READ);
+    assert.ok(typeof r !== "number");
+    const buf = new Uint8Array(10_001);
+    assert.equal(fromMembers.read(r.file, buf), 10_000);
+    assert.ok(buf.subarray(0, 10_000).every((x) => x === 7));
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
