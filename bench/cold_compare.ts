@@ -142,7 +142,7 @@ function report(cases: ColdCase[], engines: string[], data: Map<string, Sample[]
     const base = data.get(`${engines[0]}|${c.name}`)!;
     for (const e of engines) {
       const xs = data.get(`${e}|${c.name}`)!;
-      const row = [c.name, e, ...METRICS.map(([, f]) => fmt(xs.map(f)))];
+      const row = [c.name.replaceAll("|", "\\|"), e, ...METRICS.map(([, f]) => fmt(xs.map(f)))];
       if (engines.length > 1) {
         row.push(
           ...METRICS.slice(0, 2).map(([, f]) =>
