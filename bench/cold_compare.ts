@@ -25,7 +25,9 @@
  * ```
  *
  * An engine is `interp` or `jit`, optionally `jit:THRESHOLD` (the
- * translator's hot threshold).
+ * translator's hot threshold), optionally followed by `@TREE`: the probe of
+ * another checkout of the project (`TREE/bench/cold_probe.ts`), to compare
+ * two versions in one interleaved run.
  *
  * @module
  */
@@ -87,9 +89,11 @@ interface Sample extends ProbeResult {
 
 /** Runs one cold sample. */
 async function sample(engine: string, c: ColdCase): Promise<Sample> {
+  const [spec, tree] = engine.split("@");
+  const probe = tree === undefined ? PROBE : join(tree, "bench/cold_probe.ts");
   const t0 = performance.now();
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", PROBE, engine, ...c.args],
+    args: ["run", "-A", probe, spec, ...c.args],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
