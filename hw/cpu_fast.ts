@@ -117,6 +117,8 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   const jitFns = jit !== null ? jit.fns : [];
   const jitEntries = jit !== null ? jit.entries : [];
   const heat = jit !== null ? jit.heat : EMPTY_HEAT;
+  const sample = jit !== null ? jit.sample : 1;
+  let tick = s.jitTick;
   const jio = s.jitIo;
   // Enter the fast loop with everything it needs in locals.
   const priv = s.priv;
@@ -213,8 +215,12 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           }
           continue;
         }
-      } else if (++heat[jp] >= jit.threshold) {
-        jit.hot(jp, ops, pc & 4095);
+      } else if (--tick === 0) {
+        // Heat in samples: every `sample`-th interpreted instruction
+        // credits its page with `sample` (a local countdown is cheaper
+        // than a counter in memory per instruction).
+        tick = sample;
+        if ((heat[jp] += sample) >= jit.threshold) jit.hot(jp, ops, pc & 4095);
       }
     }
     const i = pc & 0xffe;
@@ -598,6 +604,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   }
   s.fOps = ops;
   s.fHalf = fHalf;
+  s.jitTick = tick;
   // Fire events only when one is due; otherwise just move time.
   if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
   else clock.now = cyc;

@@ -100,8 +100,23 @@ export interface TranslatorEnv {
   readonly ecall: (pc: number, cyc: number, n: number, hits: number, lim: number) => number;
 }
 
-/** Executions of instructions of a page, interpreted, before it is translated. */
-export const HOT_THRESHOLD = 4096;
+/**
+ * Executions of instructions of a page, interpreted, before it is
+ * translated, for a page with up to {@link HOT_CODE_UNIT} instructions of
+ * code that has run; more code needs proportionally more (see
+ * {@link Translator.hot}).
+ */
+export const HOT_THRESHOLD = 32768;
+
+/**
+ * Instructions of a page's code (that has run) that one
+ * {@link HOT_THRESHOLD} of interpreted executions pays for: V8's cost of
+ * compiling a page function grows with its size.
+ */
+export const HOT_CODE_UNIT = 16;
+
+/** Interpreted instructions per sample of heat (see {@link Translator.sample}). */
+export const HOT_SAMPLE = 64;
 
 /** Translations of a page, after its first, while it stays in the cache. */
 export const MAX_RETRANSLATIONS = 8;
@@ -446,11 +461,22 @@ export class Translator {
   ecalls = 0;
   /** Interpreted instructions of a page before it is translated. */
   readonly threshold: number;
+  /**
+   * The inner loop counts heat in samples: every `sample`-th interpreted
+   * instruction adds `sample` to the heat of the page it is in
+   * ({@link HOT_SAMPLE}, or 1 for thresholds below 64 samples).
+   */
+  readonly sample: number;
   readonly #env: TranslatorEnv;
   // Per RAM page: how many instructions had run in it when it was translated.
   readonly #ranAt: Int32Array;
   // Per RAM page: translations since it was first translated or dropped.
   readonly #again: Uint8Array;
+  // Per RAM page: interpreted instructions counted since its last
+  // translation or drop, up to the last call of hot(); and the value its
+  // heat counter started from after that call.
+  readonly #spent: Float64Array;
+  readonly #start: Int32Array;
 
   /** Creates an empty cache for `pages` RAM pages. */
   constructor(env: TranslatorEnv, pages: number, threshold: number = HOT_THRESHOLD) {
@@ -458,6 +484,7 @@ export class Translator {
       throw new RangeError(`hot threshold must be a positive integer, got ${threshold}`);
     }
     this.threshold = threshold;
+    this.sample = Math.max(1, Math.min(HOT_SAMPLE, threshold >> 6));
     this.#env = env;
     this.fns = new Array<PageFn | null>(pages).fill(null);
     this.entries = new Array<Uint8Array | null>(pages).fill(null);
@@ -465,13 +492,27 @@ export class Translator {
     this.heat = new Int32Array(pages);
     this.#ranAt = new Int32Array(pages);
     this.#again = new Uint8Array(pages);
+    this.#spent = new Float64Array(pages);
+    this.#start = new Int32Array(pages);
+  }
+
+  /**
+   * Interpreted executions page `page` needs before it is (re)translated
+   * when `ran` instructions of its code have run: {@link threshold} for
+   * every {@link HOT_CODE_UNIT} of them, at least {@link threshold}.
+   */
+  needed(ran: number): number {
+    return this.threshold * Math.max(1, ran / HOT_CODE_UNIT);
   }
 
   /**
    * RAM page `page` (decoded slots `ops`) has run {@link threshold}
    * instructions in the interpreter since its last translation, or since it
-   * was last dropped; the interpreter is at page offset `entry`. Translates
-   * the page, or translates it again when code that was not translated has
+   * was last dropped, or since the last call that found it not hot enough;
+   * the interpreter is at page offset `entry`. Until the page has run
+   * {@link needed} interpreted instructions for the code of it that has run
+   * (a large page function costs V8 more to compile), only counts on.
+   * Then translates the page, or translates it again when code that was not translated has
    * run since (a path that was cold then), or when `entry` is not a block
    * head of the translation (a target of an indirect jump) and holds an
    * instruction the translator handles, at most
@@ -479,9 +520,20 @@ export class Translator {
    * instructions the translator leaves to it) only starts counting again.
    */
   hot(page: number, ops: Int32Array, entry: number): void {
-    this.heat[page] = 0;
     let ran = 0;
     for (let i = 0; i < OPS_LEN; i += 2) if (ops[i] !== 0) ran++;
+    // The inner loop calls when the counter reaches the threshold; a page
+    // whose code is larger has not earned its translation yet: the counter
+    // starts lower, so the next call comes when it has.
+    const spent = this.#spent[page] + this.heat[page] - this.#start[page];
+    const rest = this.needed(ran) - spent;
+    if (rest > 0) {
+      this.#spent[page] = spent;
+      this.#start[page] = this.heat[page] = this.threshold - Math.min(Math.ceil(rest), 1 << 30);
+      return;
+    }
+    this.#spent[page] = 0;
+    this.#start[page] = this.heat[page] = 0;
     const entries = this.entries[page];
     if (entries !== null) {
       // An instruction the translator leaves to the interpreter (a CSR
@@ -546,6 +598,8 @@ export class Translator {
     }
     this.heat[page] = 0;
     this.#again[page] = 0;
+    this.#spent[page] = 0;
+    this.#start[page] = 0;
   }
 
   /**
@@ -583,5 +637,7 @@ export class Translator {
     this.covered.fill(null);
     this.heat.fill(0);
     this.#again.fill(0);
+    this.#spent.fill(0);
+    this.#start.fill(0);
   }
 }

@@ -399,7 +399,7 @@ export async function boot(
     frequency,
     console: io,
     storage: asBootError(() => storageConfig(options)),
-    cpu: { engine: options.cpu },
+    cpu: { engine: options.cpu, hotThreshold: options.hotThreshold },
     rtcEpochNs: options.rtcEpochNs ??
       (io instanceof TerminalConsole ? BigInt(Date.now()) * 1_000_000n : DEFAULT_EPOCH_NS),
   });

@@ -181,6 +181,11 @@ export interface BootOptions {
   /** CPU engine: "interp" (default) or "jit" (see `docs/cpu.md`). */
   cpu?: "interp" | "jit";
   /**
+   * With `cpu: "jit"`: interpreted instructions of a page before the
+   * translator compiles it (default the CPU's `HOT_THRESHOLD`).
+   */
+  hotThreshold?: number;
+  /**
    * Writes a Chrome trace-event JSON file (Perfetto opens it) of run slices,
    * system calls, interrupts and faults to this host path at the end.
    */
@@ -279,6 +284,7 @@ const BOOT_OPTION_KEYS: Record<keyof BootOptions, true> = {
   blockCacheSize: true,
   blockElevator: true,
   cpu: true,
+  hotThreshold: true,
 };
 
 /** Throws {@link BootError} for a key that is no boot option (a typo would otherwise be ignored). */

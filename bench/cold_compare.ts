@@ -1,0 +1,202 @@
+/**
+ * `deno task cold-compare`: how long short runs take in a fresh process,
+ * with each CPU engine. Every sample is a new `deno run` of
+ * `bench/cold_probe.ts`, so V8 starts cold each time (no optimized code, no
+ * type feedback, no translated pages), as it does for a user's
+ * `deno run -A mod.ts --cmd ...`.
+ *
+ * The samples are interleaved: each round runs every case once on every
+ * engine (the engines' order alternating from round to round), so a slow
+ * spell of the shared host hits all of them alike. Per case and engine it
+ * prints the median and range of
+ *
+ * - `run`: wall time of the run itself (machine creation, boot, the program),
+ *   measured inside the child;
+ * - `run cpu`: the child's CPU time (user + system, all threads: V8 compiles
+ *   on background threads) over the same span;
+ * - `proc`: wall time of the whole child, measured by this script (Deno's
+ *   start-up and module loading included);
+ *
+ * and each engine's medians over the first engine's.
+ *
+ * ```sh
+ * deno task cold-compare [--rounds 40] [--sets bare,boot,unix,bench]
+ *   [--engines interp,jit,jit:1000000000] [--only REGEXP] [--json out.json]
+ * ```
+ *
+ * An engine is `interp` or `jit`, optionally `jit:THRESHOLD` (the
+ * translator's hot threshold), optionally followed by `@TREE`: the probe of
+ * another checkout of the project (`TREE/bench/cold_probe.ts`), to compare
+ * two versions in one interleaved run.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ProbeResult } from "./cold_probe.ts";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const PROBE = join(ROOT, "bench/cold_probe.ts");
+const BARE = join(ROOT, "tests/baremetal/bin");
+const BIN = join(ROOT, "userland/bin");
+
+/** One workload of the comparison: the probe's arguments after the engine. */
+export interface ColdCase {
+  /** Set it belongs to (bare, boot, unix, bench). */
+  set: string;
+  /** Row name. */
+  name: string;
+  /** Probe arguments after the engine: `bare FILE` or `cmd COMMAND [SHARE]`. */
+  args: string[];
+}
+
+/** The cases, by set. */
+export const COLD_CASES: readonly ColdCase[] = [
+  ...["c_algorithms", "c_mixhash", "c_algorithms_rvc", "rv32ui_memory"].map((p) => ({
+    set: "bare",
+    name: p,
+    args: ["bare", join(BARE, `${p}.elf`)],
+  })),
+  { set: "boot", name: "--cmd true", args: ["cmd", "true"] },
+  ...["echo hi", "ls -l /bin | wc -l", "seq 1 300 | sort -r | head -2", "cat /proc/meminfo"]
+    .map((c) => ({ set: "unix", name: c, args: ["cmd", c] })),
+  // The compare programs with their smaller N (bench/compare.ts).
+  ...[
+    ["bench_int", 10_000],
+    ["bench_mem", 100],
+    ["bench_branch", 200],
+    ["bench_calls", 100],
+    ["bench_interp", 100],
+    ["bench_mix", 500],
+    ["bench_getpid", 20_000],
+    ["bench_pipe", 2_000],
+    ["bench_yield", 20_000],
+    ["bench_fork", 200],
+  ].map(([p, n]) => ({
+    set: "bench",
+    name: `${p} ${n}`,
+    args: ["cmd", `/mnt/host/${p} ${n} > /dev/null`, BIN],
+  })),
+];
+
+/** One sample: the probe's report and the whole process's wall time. */
+interface Sample extends ProbeResult {
+  /** Wall time of the child process, measured by the parent, ms. */
+  outerMs: number;
+}
+
+/** Runs one cold sample. */
+async function sample(engine: string, c: ColdCase): Promise<Sample> {
+  const [spec, tree] = engine.split("@");
+  const probe = tree === undefined ? PROBE : join(tree, "bench/cold_probe.ts");
+  const t0 = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", probe, spec, ...c.args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const outerMs = performance.now() - t0;
+  const err = new TextDecoder().decode(out.stderr);
+  const line = err.split("\n").find((l) => l.startsWith("COLD "));
+  if (!out.success || line === undefined) {
+    throw new Error(`${engine} ${c.name}: exit ${out.code}: ${err.trim()}`);
+  }
+  const r = JSON.parse(line.slice(5)) as ProbeResult;
+  if (r.status !== 0) throw new Error(`${engine} ${c.name}: status ${r.status}: ${err.trim()}`);
+  return { ...r, outerMs };
+}
+
+/** Median of `xs` (not empty). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function fmt(xs: readonly number[]): string {
+  const lo = Math.min(...xs), hi = Math.max(...xs);
+  return `${median(xs).toFixed(1)} (${lo.toFixed(0)}-${hi.toFixed(0)})`;
+}
+
+function loadavg(): string {
+  try {
+    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "?";
+  }
+}
+
+const METRICS = [
+  ["run", (s: Sample) => s.runMs],
+  ["run cpu", (s: Sample) => s.runCpuMs],
+  ["proc", (s: Sample) => s.outerMs],
+] as const;
+
+/** Prints the table of the samples (markdown). */
+function report(cases: ColdCase[], engines: string[], data: Map<string, Sample[]>): void {
+  const head = ["case", "engine", ...METRICS.map(([m]) => `${m} ms`)];
+  if (engines.length > 1) head.push(...METRICS.slice(0, 2).map(([m]) => `${m} / ${engines[0]}`));
+  head.push("pages");
+  console.log(`| ${head.join(" | ")} |`);
+  console.log(`| ${head.map((_, i) => i < 2 ? "---" : "---:").join(" | ")} |`);
+  for (const c of cases) {
+    const base = data.get(`${engines[0]}|${c.name}`)!;
+    for (const e of engines) {
+      const xs = data.get(`${e}|${c.name}`)!;
+      const row = [c.name.replaceAll("|", "\\|"), e, ...METRICS.map(([, f]) => fmt(xs.map(f)))];
+      if (engines.length > 1) {
+        row.push(
+          ...METRICS.slice(0, 2).map(([, f]) =>
+            (median(xs.map(f)) / median(base.map(f))).toFixed(2)
+          ),
+        );
+      }
+      const tr = xs.map((s) => s.translations);
+      row.push(tr[0] < 0 ? "-" : `${Math.min(...tr)}-${Math.max(...tr)}`);
+      console.log(`| ${row.join(" | ")} |`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      rounds: { type: "string", default: "40" },
+      sets: { type: "string", default: "bare,boot,unix,bench" },
+      engines: { type: "string", default: "interp,jit" },
+      only: { type: "string" },
+      json: { type: "string" },
+    },
+  });
+  const rounds = Number(values.rounds);
+  const sets = values.sets.split(",");
+  const engines = values.engines.split(",");
+  const only = values.only === undefined ? null : new RegExp(values.only);
+  const cases = COLD_CASES.filter((c) => sets.includes(c.set) && (only?.test(c.name) ?? true));
+  const data = new Map<string, Sample[]>();
+  for (const e of engines) for (const c of cases) data.set(`${e}|${c.name}`, []);
+  const load0 = loadavg();
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? engines : [...engines].reverse();
+    for (const c of cases) {
+      for (const e of order) data.get(`${e}|${c.name}`)!.push(await sample(e, c));
+    }
+    Deno.stderr.writeSync(new TextEncoder().encode(`\rround ${r + 1}/${rounds}`));
+  }
+  const secs = ((performance.now() - t0) / 1000).toFixed(0);
+  console.error(
+    `\n${rounds} rounds in ${secs} s; load average ${load0} before, ${loadavg()} after`,
+  );
+  report(cases, engines, data);
+  if (values.json !== undefined) {
+    const out = Object.fromEntries(data);
+    Deno.writeTextFileSync(values.json, JSON.stringify({ rounds, engines, samples: out }, null, 1));
+  }
+}
+
+if (import.meta.main) await main();
