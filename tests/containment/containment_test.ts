@@ -184,7 +184,7 @@ Deno.test("containment: a memory hog is the OOM killer's victim; the shell goes 
   const t0 = start();
   const r = await runGuarded({
     cmd: "sort /dev/zero; echo status $?; echo alive",
-    ramSize: 16 << 20,
+    ramSize: 8 << 20,
     maxCycles: 2e10,
   });
   assert.match(r.output, /status 137\r?\nalive/, "sort SIGKILLed, the shell runs on");
