@@ -197,6 +197,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           stBase,
           asid,
           ah,
+          fBase,
         );
         nBase = s.jitBase;
         if (done !== 0) {
@@ -205,6 +206,16 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           pc = jio[0];
           cyc = jio[1];
           hits += jio[2];
+          if (jio[7] !== 0) {
+            // Left through a direct jump to another page: link the two?
+            jit.linkExit(jp, ops, fVa, fBase, asid, ah, s.codePages);
+          } else if (jio[5] !== fVa) {
+            // Stopped in a linked page's blocks: that is the fetch page now
+            // (its TLB hit is counted), as in the interpreter.
+            fVa = jio[5];
+            fHalf = jio[6] << 11;
+            ops = s.codePages[jio[6]]!;
+          }
           if (jio[4] !== 0) {
             // Resumed after an ecall, but something changed: back to run.
             if (jio[4] === 2) fVa = NO_PAGE;
