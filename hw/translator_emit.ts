@@ -229,10 +229,13 @@ function bail(off: number, restCyc: number, restN: number): string {
  * Code that enters the unit's page at relative base `tp` (RAM page `ph`)
  * from another page of it: the inner loop's fetch-TLB lookup and hit.
  */
-function enter(tp: number, ph: number): string {
+function enter(tp: number, ph: number, pg: number): string {
+  // Another mapping from the primary page: a candidate for linking again.
   return `vpn = (vb + ${tp}) >>> 12; ti = fb + ((vpn ^ ah) & ${TLB_MASK}); ` +
     `if (tags[ti] === ((vpn << 9) | asid) && ((vb + ${tp} + deltas[ti]) | 0) === ${ph << 12}) ` +
-    `{ hits++; cva = (vb + ${tp}) | 0; cph = ${ph}; continue loop; } break loop;`;
+    `{ hits++; cva = (vb + ${tp}) | 0; cph = ${ph}; continue loop; } ${
+      pg === 0 ? "xs = 1; " : ""
+    }break loop;`;
 }
 
 /** Code that goes on at the static relative target `t` from code of page `pg`. */
@@ -241,7 +244,7 @@ function jumpTo(u: Unit, t: number, pg: number): string {
   if (tp === pg) return `pc = ${t}; continue loop;`;
   const ph = u.pages.get(tp);
   if (ph !== undefined && u.sc.heads.has(t) && u.sc.insts.has(t)) {
-    return `pc = ${t}; ${enter(tp, ph)}`;
+    return `pc = ${t}; ${enter(tp, ph, pg)}`;
   }
   // Out of the unit: the inner loop takes the jump (from the primary page,
   // it also counts the jump as a candidate for linking, io[7]).
@@ -253,7 +256,7 @@ function jumpDynamic(u: Unit, pg: number): string {
   if (!u.linked) return "continue loop;";
   // Within the page through the switch; a foreign block back to the
   // primary page (a return) through the TLB check; elsewhere out.
-  const home = pg !== 0 ? `if ((pc & -4096) === 0) { ${enter(0, u.pages.get(0)!)} } ` : "";
+  const home = pg !== 0 ? `if ((pc & -4096) === 0) { ${enter(0, u.pages.get(0)!, pg)} } ` : "";
   return `if ((pc & -4096) !== ${pg}) { ${home}break loop; } continue loop;`;
 }
 
