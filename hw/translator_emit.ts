@@ -218,6 +218,17 @@ interface Unit {
   readonly pages: ReadonlyMap<number, number>;
   /** Whether the unit has foreign pages. */
   readonly linked: boolean;
+  /** Segment index by relative pc of its head. */
+  readonly index: ReadonlyMap<number, number>;
+  /** The index of the dispatch on `pc` (after an indirect jump, at entry). */
+  readonly dyn: number;
+}
+
+/** The dispatch after a resumed `ecall`: most often to the next instruction. */
+function resumeAt(u: Unit, next: number): string {
+  const i = u.index.get(next);
+  const dyn = `bi = ${u.dyn}; continue loop;`;
+  return i === undefined ? dyn : `if (pc === ${next}) { bi = ${i}; continue loop; } ${dyn}`;
 }
 
 /** Code that leaves the function before the instruction at `off` (rest = cycles, count not run). */
@@ -227,25 +238,25 @@ function bail(off: number, restCyc: number, restN: number): string {
 
 /**
  * Code that enters the unit's page at relative base `tp` (RAM page `ph`)
- * from another page of it: the inner loop's fetch-TLB lookup and hit.
+ * from code of page `pg`: the inner loop's fetch-TLB lookup and hit, then
+ * `go`; otherwise it leaves at relative pc `t` (already in `pc` if null).
  */
-function enter(tp: number, ph: number, pg: number): string {
+function enter(tp: number, ph: number, pg: number, go: string, t: number | null): string {
   // Another mapping from the primary page: a candidate for linking again.
   return `vpn = (vb + ${tp}) >>> 12; ti = fb + ((vpn ^ ah) & ${TLB_MASK}); ` +
     `if (tags[ti] === ((vpn << 9) | asid) && ((vb + ${tp} + deltas[ti]) | 0) === ${ph << 12}) ` +
-    `{ hits++; cva = (vb + ${tp}) | 0; cph = ${ph}; continue loop; } ${
-      pg === 0 ? "xs = 1; " : ""
-    }break loop;`;
+    `{ hits++; cva = (vb + ${tp}) | 0; cph = ${ph}; ${go} continue loop; } ${
+      t === null ? "" : `pc = ${t}; `
+    }${pg === 0 ? "xs = 1; " : ""}break loop;`;
 }
 
 /** Code that goes on at the static relative target `t` from code of page `pg`. */
 function jumpTo(u: Unit, t: number, pg: number): string {
   const tp = t & -4096;
-  if (tp === pg) return `pc = ${t}; continue loop;`;
+  const i = u.index.get(t);
+  if (tp === pg) return i !== undefined ? `bi = ${i}; continue loop;` : `pc = ${t}; break loop;`;
   const ph = u.pages.get(tp);
-  if (ph !== undefined && u.sc.heads.has(t) && u.sc.insts.has(t)) {
-    return `pc = ${t}; ${enter(tp, ph, pg)}`;
-  }
+  if (ph !== undefined && i !== undefined) return enter(tp, ph, pg, `bi = ${i};`, t);
   // Out of the unit: the inner loop takes the jump (from the primary page,
   // it also counts the jump as a candidate for linking, io[7]).
   return `pc = ${t}; ${pg === 0 ? "xs = 1; " : ""}break loop;`;
@@ -253,11 +264,14 @@ function jumpTo(u: Unit, t: number, pg: number): string {
 
 /** An indirect jump's dispatch from code of page `pg` to the relative pc in `pc`. */
 function jumpDynamic(u: Unit, pg: number): string {
-  if (!u.linked) return "continue loop;";
-  // Within the page through the switch; a foreign block back to the
-  // primary page (a return) through the TLB check; elsewhere out.
-  const home = pg !== 0 ? `if ((pc & -4096) === 0) { ${enter(0, u.pages.get(0)!, pg)} } ` : "";
-  return `if ((pc & -4096) !== ${pg}) { ${home}break loop; } continue loop;`;
+  const dyn = `bi = ${u.dyn}; continue loop;`;
+  if (!u.linked) return dyn;
+  // Within the page through the dispatch on pc; a foreign block back to
+  // the primary page (a return) through the TLB check; elsewhere out.
+  const home = pg !== 0
+    ? `if ((pc & -4096) === 0) { ${enter(0, u.pages.get(0)!, pg, `bi = ${u.dyn};`, null)} } `
+    : "";
+  return `if ((pc & -4096) !== ${pg}) { ${home}break loop; } ${dyn}`;
 }
 
 /**
@@ -291,7 +305,7 @@ function emitInstruction(
       "if (k === -2) return -1;",
       `hits = 0; ${LOAD} cyc = io[1]; nextAt = io[3]; pc = (io[0] - vb) | 0;`,
       "if (k !== 0) break loop;",
-      "continue loop;",
+      resumeAt(u, off + len),
     );
     return true;
   }
@@ -375,7 +389,7 @@ function emitSegment(u: Unit, seg: Inst[], out: string[], used: Set<number>, wri
   const lastOp = seg[seg.length - 1].w & 0x7f;
   const worst = total + (BRANCHES.has(lastOp) ? u.env.takenCost : 0);
   out.push(
-    `case ${h >> 1}:`,
+    `case ${u.index.get(h)}:`,
     `if (cyc + ${worst} >= nextAt || n + ${seg.length} >= lim) { pc = ${h}; break loop; }`,
     `cyc += ${total}; n += ${seg.length};`,
   );
@@ -405,18 +419,23 @@ function emitSegment(u: Unit, seg: Inst[], out: string[], used: Set<number>, wri
  * relative page base of the unit to its RAM page (0: the primary page).
  */
 export function emitUnit(sc: Scan, env: EmitEnv, pages: ReadonlyMap<number, number>): string {
-  const u: Unit = { sc, env, pages, linked: pages.size > 1 };
+  const sorted = [...sc.heads].sort((a, b) => a - b);
+  const segments = sorted.map((h) => segmentOf(sc, h)).filter((seg) => seg.length > 0);
+  const index = new Map(segments.map((seg, i) => [seg[0].off, i]));
+  const dyn = segments.length;
+  const u: Unit = { sc, env, pages, linked: pages.size > 1, index, dyn };
   const out: string[] = [];
   const used = new Set<number>();
   const written = new Set<number>();
-  const sorted = [...sc.heads].sort((a, b) => a - b);
-  const segments = sorted.map((h) => segmentOf(sc, h)).filter((seg) => seg.length > 0);
   for (let si = 0; si < segments.length; si++) {
     emitSegment(u, segments[si], out, used, written);
     // Falling through to the next case is the same as dispatching to it.
-    const next = si + 1 < segments.length ? segments[si + 1][0].off : -1;
-    if (out[out.length - 1] === `pc = ${next}; continue loop;`) out.pop();
+    if (out[out.length - 1] === `bi = ${si + 1}; continue loop;`) out.pop();
   }
+  // The dispatch on the pc: at entry, after an indirect jump or a resumed ecall.
+  out.push(`case ${dyn}:`, "switch (pc >> 1) {");
+  for (const [h, i] of index) out.push(`case ${h >> 1}: bi = ${i}; continue loop;`);
+  out.push("}", "break loop;");
   const regs = [...used].sort((a, b) => a - b);
   const dirty = regs.filter((x) => written.has(x));
   const save = dirty.map((x) => `r[${x}] = x${x};`).join(" ");
@@ -431,11 +450,10 @@ export function emitUnit(sc: Scan, env: EmitEnv, pages: ReadonlyMap<number, numb
     `let ${regs.map((x) => `x${x} = r[${x}]`).concat("x32 = 0").join(", ")};`,
     "let hits = 0, va = 0, vpn = 0, ti = 0, off = 0, k = 0, xs = 0;",
     u.linked ? `let cva = vb, cph = ${pages.get(0)};` : "",
-    "const n0 = n;",
+    `const n0 = n; let bi = ${dyn};`,
     "loop: for (;;) {",
-    "switch (pc >> 1) {",
+    "switch (bi) {",
     ...out,
-    "default: break loop;",
     "}",
     "}",
     save,
