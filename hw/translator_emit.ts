@@ -381,8 +381,8 @@ function segmentOf(sc: Scan, h: number): Inst[] {
   return seg;
 }
 
-/** Emits one segment's case; returns the registers it reads or writes and those it writes. */
-function emitSegment(u: Unit, seg: Inst[], out: string[], used: Set<number>, written: Set<number>) {
+/** Emits one segment's case. */
+function emitSegment(u: Unit, seg: Inst[], out: string[]) {
   const h = seg[0].off;
   let total = 0;
   for (const i of seg) total += i.w >>> 24;
@@ -397,14 +397,6 @@ function emitSegment(u: Unit, seg: Inst[], out: string[], used: Set<number>, wri
   let ended = false;
   for (let k = 0; k < seg.length; k++) {
     const inst = seg[k];
-    for (const reg of [(inst.w >> 8) & 63, (inst.w >> 14) & 31, (inst.w >> 19) & 31]) {
-      if (reg !== 0 && reg !== 32) used.add(reg);
-    }
-    // The rd field (for stores and branches it holds immediate bits, which
-    // only adds registers): the others' locals always equal the register
-    // file, so they are not stored.
-    const rd = (inst.w >> 8) & 63;
-    if (rd !== 0 && rd !== 32) written.add(rd);
     ended = emitInstruction(u, inst, rest, seg.length - k, out);
     rest -= inst.w >>> 24;
   }
@@ -425,10 +417,8 @@ export function emitUnit(sc: Scan, env: EmitEnv, pages: ReadonlyMap<number, numb
   const dyn = segments.length;
   const u: Unit = { sc, env, pages, linked: pages.size > 1, index, dyn };
   const out: string[] = [];
-  const used = new Set<number>();
-  const written = new Set<number>();
   for (let si = 0; si < segments.length; si++) {
-    emitSegment(u, segments[si], out, used, written);
+    emitSegment(u, segments[si], out);
     // Falling through to the next case is the same as dispatching to it.
     if (out[out.length - 1] === `bi = ${si + 1}; continue loop;`) out.pop();
   }
@@ -436,6 +426,18 @@ export function emitUnit(sc: Scan, env: EmitEnv, pages: ReadonlyMap<number, numb
   out.push(`case ${dyn}:`, "switch (pc >> 1) {");
   for (const [h, i] of index) out.push(`case ${h >> 1}: bi = ${i}; continue loop;`);
   out.push("}", "break loop;");
+  // The registers the code names, and those it assigns: the others'
+  // locals always equal the register file, so they are not stored.
+  const used = new Set<number>();
+  const written = new Set<number>();
+  for (const line of out) {
+    for (const m of line.matchAll(/\bx(\d+)\b( = )?/g)) {
+      const x = Number(m[1]);
+      if (x === 32) continue;
+      used.add(x);
+      if (m[2] !== undefined) written.add(x);
+    }
+  }
   const regs = [...used].sort((a, b) => a - b);
   const dirty = regs.filter((x) => written.has(x));
   const save = dirty.map((x) => `r[${x}] = x${x};`).join(" ");
