@@ -43,6 +43,7 @@ import {
   type Scan,
   scanPage,
   translatable,
+  type UnitSource,
 } from "./translator_emit.ts";
 
 /**
@@ -124,17 +125,20 @@ const OPS_LEN = 4096;
 const FACTORIES = new Map<string, (...deps: unknown[]) => PageFn>();
 const MAX_FACTORIES = 4096;
 
-/** Builds the page function from its body. */
-function build(body: string, env: TranslatorEnv): PageFn {
-  let factory = FACTORIES.get(body);
+/** Builds the page function from its source. */
+function build(src: UnitSource, env: TranslatorEnv): PageFn {
+  const key = `${src.pre}\n${src.body}`;
+  let factory = FACTORIES.get(key);
   if (factory === undefined) {
     if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
     factory = new Function(
       "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
         "rem, remu, ecall",
-      `"use strict"; return function page(r, io, pc, cyc, n, nextAt, lim, vb, ldBase, stBase, asid, ah, fb) {\n${body}\n};`,
+      `"use strict"; ${src.pre}\n` +
+        "return function page(r, io, pc, cyc, n, nextAt, lim, vb, ldBase, stBase, asid, ah, fb) {\n" +
+        `${src.body}\n};`,
     ) as (...deps: unknown[]) => PageFn;
-    FACTORIES.set(body, factory);
+    FACTORIES.set(key, factory);
   }
   return factory(
     env.u8,

@@ -406,11 +406,23 @@ function emitSegment(u: Unit, seg: Inst[], out: string[]) {
   }
 }
 
+/** The source of a page function: what its factory runs once, and the function's body. */
+export interface UnitSource {
+  /** Statements run once per factory (the dispatch table `HX`). */
+  readonly pre: string;
+  /** The body of the page function. */
+  readonly body: string;
+}
+
 /**
- * The source of the body of a page function for `sc`; `pages` maps each
- * relative page base of the unit to its RAM page (0: the primary page).
+ * The source of a page function for `sc`; `pages` maps each relative page
+ * base of the unit to its RAM page (0: the primary page).
  */
-export function emitUnit(sc: Scan, env: EmitEnv, pages: ReadonlyMap<number, number>): string {
+export function emitUnit(
+  sc: Scan,
+  env: EmitEnv,
+  pages: ReadonlyMap<number, number>,
+): UnitSource {
   const sorted = [...sc.heads].sort((a, b) => a - b);
   const segments = sorted.map((h) => segmentOf(sc, h)).filter((seg) => seg.length > 0);
   const index = new Map(segments.map((seg, i) => [seg[0].off, i]));
@@ -422,10 +434,21 @@ export function emitUnit(sc: Scan, env: EmitEnv, pages: ReadonlyMap<number, numb
     // Falling through to the next case is the same as dispatching to it.
     if (out[out.length - 1] === `bi = ${si + 1}; continue loop;`) out.pop();
   }
-  // The dispatch on the pc: at entry, after an indirect jump or a resumed ecall.
-  out.push(`case ${dyn}:`, "switch (pc >> 1) {");
-  for (const [h, i] of index) out.push(`case ${h >> 1}: bi = ${i}; continue loop;`);
-  out.push("}", "break loop;");
+  // The dispatch on the pc: at entry, after an indirect jump or a resumed
+  // ecall; through a table (HX, by halfword, -1: no head) in the primary
+  // page, through a switch in the others.
+  out.push(
+    `case ${dyn}:`,
+    "if ((pc >>> 12) === 0) { bi = HX[pc >> 1]; if (bi >= 0) continue loop; break loop; }",
+  );
+  if (u.linked) {
+    out.push("switch (pc >> 1) {");
+    for (const [h, i] of index) {
+      if (h < 0 || h >= 4096) out.push(`case ${h >> 1}: bi = ${i}; continue loop;`);
+    }
+    out.push("}");
+  }
+  out.push("break loop;");
   // The registers the code names, and those it assigns: the others'
   // locals always equal the register file, so they are not stored.
   const used = new Set<number>();
@@ -448,7 +471,11 @@ export function emitUnit(sc: Scan, env: EmitEnv, pages: ReadonlyMap<number, numb
   // The page the function stands on (io[5], io[6]): always the primary
   // page in a unit without foreign pages.
   const where = u.linked ? "io[5] = cva; io[6] = cph;" : "io[5] = vb;";
-  return [
+  const heads: number[] = [];
+  for (const [h, i] of index) if (h >= 0 && h < 4096) heads.push(h >> 1, i);
+  const pre = `const HX = new Int16Array(2048).fill(-1); const HI = [${heads.join(",")}]; ` +
+    "for (let j = 0; j < HI.length; j += 2) HX[HI[j]] = HI[j + 1];";
+  const body = [
     `let ${regs.map((x) => `x${x} = r[${x}]`).concat("x32 = 0").join(", ")};`,
     "let hits = 0, va = 0, vpn = 0, ti = 0, off = 0, k = 0, xs = 0;",
     u.linked ? `let cva = vb, cph = ${pages.get(0)};` : "",
@@ -462,4 +489,5 @@ export function emitUnit(sc: Scan, env: EmitEnv, pages: ReadonlyMap<number, numb
     `io[0] = (vb + pc) | 0; io[1] = cyc; io[2] = hits; ${where} io[7] = xs;`,
     "return n - n0;",
   ].join("\n");
+  return { pre, body };
 }
