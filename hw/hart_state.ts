@@ -437,7 +437,7 @@ export class HartState {
           opCost: this.opCost,
           takenCost: costs.branchTaken,
           codeStore: (off) => codeWritten(this, off),
-          ecall: (pc, cyc, n, hits, lim) => jitEcall(this, pc, cyc, n, hits, lim),
+          ecall: (pc, n, hits, lim) => jitEcall(this, pc, n, hits, lim),
         },
         pages,
         hot,

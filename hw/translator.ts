@@ -103,12 +103,14 @@ export interface TranslatorEnv {
    */
   readonly codeStore: (off: number) => number;
   /**
-   * A U-mode `ecall` at virtual `pc` (counted in `cyc` and `n`), with the
-   * page function's TLB hits not yet added and the instruction limit, the
-   * registers already stored: one of the `JIT_ECALL_*` results of
-   * `hw/jit_ecall.ts` (the next pc, cycle count and event time in `io`).
+   * A U-mode `ecall` at virtual `pc` (counted in the cycle count, which is
+   * in `io[1]`, and in `n`), with the page function's TLB hits not yet
+   * added and the instruction limit, the registers already stored: one of
+   * the `JIT_ECALL_*` results of `hw/jit_ecall.ts` (the next pc, cycle
+   * count and event time in `io`). The cycle count goes through `io`, not
+   * as an argument: past 2^30 it would be boxed at every call.
    */
-  readonly ecall: (pc: number, cyc: number, n: number, hits: number, lim: number) => number;
+  readonly ecall: (pc: number, n: number, hits: number, lim: number) => number;
 }
 
 /** Executions of instructions of a page, interpreted, before it is translated. */

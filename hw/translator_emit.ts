@@ -300,7 +300,7 @@ function emitInstruction(
     // 0 go on at the new pc (in the same page), 1 go on but leave to the
     // inner loop.
     out.push(
-      `${SAVE} k = ecall((vb + ${off}) | 0, cyc, n, hits, lim);`,
+      `${SAVE} io[1] = cyc; k = ecall((vb + ${off}) | 0, n, hits, lim);`,
       `if (k === -1) ${bail(off, restCyc, restN)}`,
       "if (k === -2) return -1;",
       `hits = 0; ${LOAD} cyc = io[1]; nextAt = io[3]; pc = (io[0] - vb) | 0;`,
