@@ -262,16 +262,17 @@ function jumpTo(u: Unit, t: number, pg: number): string {
   return `pc = ${t}; ${pg === 0 ? "xs = 1; " : ""}break loop;`;
 }
 
+/** The primary page's dispatch table lookup of the relative pc in `pc` (a head, or out). */
+const LOOKUP = "bi = HX[pc >> 1]; if (bi >= 0) continue loop; break loop;";
+
 /** An indirect jump's dispatch from code of page `pg` to the relative pc in `pc`. */
 function jumpDynamic(u: Unit, pg: number): string {
-  const dyn = `bi = ${u.dyn}; continue loop;`;
-  if (!u.linked) return dyn;
-  // Within the page through the dispatch on pc; a foreign block back to
-  // the primary page (a return) through the TLB check; elsewhere out.
-  const home = pg !== 0
-    ? `if ((pc & -4096) === 0) { ${enter(0, u.pages.get(0)!, pg, `bi = ${u.dyn};`, null)} } `
-    : "";
-  return `if ((pc & -4096) !== ${pg}) { ${home}break loop; } ${dyn}`;
+  // In the primary page through its table; from a linked page, within it
+  // through the dispatch on pc, and back to the primary page (a return)
+  // through the TLB check; elsewhere out.
+  if (pg === 0) return `if ((pc >>> 12) === 0) { ${LOOKUP} } break loop;`;
+  const home = `if ((pc & -4096) === 0) { ${enter(0, u.pages.get(0)!, pg, LOOKUP, null)} } `;
+  return `if ((pc & -4096) !== ${pg}) { ${home}break loop; } bi = ${u.dyn}; continue loop;`;
 }
 
 /**
@@ -319,7 +320,7 @@ function emitInstruction(
     // After an AUIPC of its base register (a call): its target, when
     // reached from there (it may be a block head, reached from elsewhere).
     const pair = pairTarget(u.sc.insts.get(off - 4), inst);
-    const known = pair !== undefined && (pair & -4096) !== pg
+    const known = pair !== undefined && ((pair & -4096) !== pg || u.index.has(pair))
       ? `if (t === ((vb + ${pair}) | 0)) { ${jumpTo(u, pair, pg)} } `
       : "";
     out.push(
@@ -439,7 +440,7 @@ export function emitUnit(
   // page, through a switch in the others.
   out.push(
     `case ${dyn}:`,
-    "if ((pc >>> 12) === 0) { bi = HX[pc >> 1]; if (bi >= 0) continue loop; break loop; }",
+    `if ((pc >>> 12) === 0) { ${LOOKUP} }`,
   );
   if (u.linked) {
     out.push("switch (pc >> 1) {");
