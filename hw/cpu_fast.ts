@@ -208,7 +208,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           hits += jio[2];
           if (jio[7] !== 0) {
             // Left through a direct jump to another page: link the two?
-            jit.linkExit(jp, ops, fVa, fBase, asid, ah, s.codePages);
+            jit.linkExit(jp, ops, fVa, pc, fBase, asid, ah, s.codePages);
           } else if (jio[5] !== fVa) {
             // Stopped in a linked page's blocks: that is the fetch page now
             // (its TLB hit is counted), as in the interpreter.

@@ -167,6 +167,8 @@ function build(src: UnitSource, env: TranslatorEnv): PageFn {
 interface Link {
   readonly page: number;
   readonly ops: Int32Array;
+  /** The page offsets there that the page's direct jumps left for (the blocks' entries). */
+  readonly entries: Set<number>;
 }
 
 /** Direct jumps out of a page's function before the page is linked (again). */
@@ -208,7 +210,9 @@ export class Translator {
   // Per RAM page: the pages its translation links to, by relative page base.
   readonly #links: (Map<number, Link> | null)[];
   // Per RAM page: the relative targets of its direct jumps to other pages.
-  readonly #sites: (number[] | null)[];
+  readonly #sites: (Set<number> | null)[];
+  // Per RAM page: the relative targets of its function's exits through them since the last linking.
+  readonly #exitTargets: (Set<number> | null)[];
   // Per RAM page: the translations holding blocks of it (RAM page -> halfwords they cover).
   readonly #heldBy: (Map<number, Uint8Array> | null)[];
   // Per RAM page: the pages its current translation holds blocks of.
@@ -232,7 +236,8 @@ export class Translator {
     this.#ranAt = new Int32Array(pages);
     this.#again = new Uint8Array(pages);
     this.#links = new Array<Map<number, Link> | null>(pages).fill(null);
-    this.#sites = new Array<number[] | null>(pages).fill(null);
+    this.#sites = new Array<Set<number> | null>(pages).fill(null);
+    this.#exitTargets = new Array<Set<number> | null>(pages).fill(null);
     this.#heldBy = new Array<Map<number, Uint8Array> | null>(pages).fill(null);
     this.#holds = new Array<number[] | null>(pages).fill(null);
     this.#exits = new Int32Array(pages);
@@ -308,7 +313,7 @@ export class Translator {
       if (i.len === 4) covered[(i.off >> 1) + 1] = 1;
     }
     this.#hold(page, sc, pages);
-    this.#sites[page] = [...sc.sites];
+    this.#sites[page] = sc.sites;
     this.entries[page] = entries;
     this.covered[page] = covered;
     this.fns[page] = fn;
@@ -321,7 +326,7 @@ export class Translator {
   #scanLinks(sc: Scan, links: Map<number, Link>, pages: Map<number, number>): void {
     for (const [rel, link] of links) {
       const seeds: number[] = [];
-      for (const t of sc.sites) if ((t & -4096) === rel) seeds.push(t & 4095);
+      for (const o of link.entries) if (sc.sites.has(rel + o)) seeds.push(o);
       const before = sc.insts.size;
       scanPage(this.#env, sc, link.page, rel, seeds, link.ops, -1);
       if (sc.insts.size > before) pages.set(rel, link.page);
@@ -360,30 +365,39 @@ export class Translator {
 
   /**
    * The function of RAM page `page` (decoded slots `ops`, virtual base `vb`)
-   * left through a direct jump to another page. After {@link LINK_AFTER}
-   * such exits, looks up the pages its direct jumps reach in the fetch TLB
-   * (table base `fb`, ASID tag `asid`, hash `ah`; `codePages` the hart's
-   * decoded pages) and translates the page again, linked to those whose
-   * target instructions have run, at most {@link MAX_LINKS} times.
+   * left through a direct jump to virtual `target` on another page. After
+   * {@link LINK_AFTER} such exits, looks up the pages of the targets they
+   * went to in the fetch TLB (table base `fb`, ASID tag `asid`, hash `ah`;
+   * `codePages` the hart's decoded pages) and translates the page again,
+   * linked to the blocks at those targets that have run, at most
+   * {@link MAX_LINKS} times. Targets seen only on other exits (a call made
+   * once at start-up) are not linked, so units stay small.
    */
   linkExit(
     page: number,
     ops: Int32Array,
     vb: number,
+    target: number,
     fb: number,
     asid: number,
     ah: number,
     codePages: readonly (Int32Array | null)[],
   ): void {
+    if (this.#linkTries[page] >= MAX_LINKS) return;
+    let seen = this.#exitTargets[page];
+    if (seen === null) seen = this.#exitTargets[page] = new Set();
+    seen.add((target - vb) | 0);
     if (++this.#exits[page] < LINK_AFTER) return;
     this.#exits[page] = 0;
+    this.#exitTargets[page] = null;
     const sites = this.#sites[page];
-    if (sites === null || this.#linkTries[page] >= MAX_LINKS) return;
+    if (sites === null) return;
     this.#linkTries[page]++;
     const { tags, deltas } = this.#env;
     let links = this.#links[page];
     let grew = false;
-    for (const t of sites) {
+    for (const t of seen) {
+      if (!sites.has(t)) continue;
       const rel = t & -4096;
       const va = (vb + rel) | 0;
       const vpn = va >>> 12;
@@ -393,8 +407,10 @@ export class Translator {
       const qOps = codePages[q];
       if (q === page || qOps === null || qOps[t & 4094] === 0) continue;
       if (links === null) links = this.#links[page] = new Map();
-      if (links.get(rel)?.page === q) continue;
-      links.set(rel, { page: q, ops: qOps });
+      let link = links.get(rel);
+      if (link?.page !== q) links.set(rel, link = { page: q, ops: qOps, entries: new Set() });
+      if (link.entries.has(t & 4095)) continue;
+      link.entries.add(t & 4095);
       grew = true;
     }
     if (grew) this.translate(page, ops, -1);
@@ -410,6 +426,7 @@ export class Translator {
       this.#release(page);
       this.#links[page] = null;
       this.#sites[page] = null;
+      this.#exitTargets[page] = null;
     }
     this.heat[page] = 0;
     this.#again[page] = 0;
@@ -476,6 +493,7 @@ export class Translator {
     this.#again.fill(0);
     this.#links.fill(null);
     this.#sites.fill(null);
+    this.#exitTargets.fill(null);
     this.#heldBy.fill(null);
     this.#holds.fill(null);
     this.#exits.fill(0);
