@@ -11,8 +11,9 @@
  *
  * Shape of a page function (`PageFn`): guest registers live in locals
  * `x1`..`x31` (reads of x0 are the literal 0, writes to x0 go to a dead `x32`);
- * a `for (;;) switch (pc >> 1)` dispatches on the halfword index of every block head;
- * branches and jumps to heads of the same page stay in the loop. Each block
+ * a `for (;;) switch (bi)` dispatches on the index of a segment (indirect
+ * jumps look the pc up in a table of the heads); branches and jumps to heads
+ * of the same page stay in the loop. Each block
  * head checks that its whole segment (up to the next head or a jump) can run
  * without reaching the next clock event (`nextAt`) or the instruction limit,
  * exactly where the interpreter would stop after an instruction; otherwise the
