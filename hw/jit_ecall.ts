@@ -6,8 +6,9 @@
  * then the host's `ecallHook`) and tells the page function whether it may
  * go on in the same page, must leave, or must stop without writing back.
  *
- * Results besides the return value are in `s.jitIo`: `[0]` the next pc,
- * `[1]` the cycle count, `[3]` the next event time, `[4]` set when the
+ * The page function passes the cycle count in `s.jitIo[1]`. Results
+ * besides the return value are in `s.jitIo`: `[0]` the next pc, `[1]` the
+ * cycle count, `[3]` the next event time, `[4]` set when the
  * inner loop must leave to `run` (an interrupt, a halt, an event, the
  * instruction limit, a dropped translation or another page: 1; a TLB flush:
  * 2, the fetch page is looked up again).
