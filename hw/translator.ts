@@ -193,6 +193,16 @@ export class Translator {
   readonly covered: (Uint8Array | null)[];
   /** Interpreted instructions per RAM page since its last translation or invalidation. */
   readonly heat: Int32Array;
+  /**
+   * Per RAM page: the page whose linked translation holds blocks of it and
+   * is entered for them (-1: none), e.g. a stub's `ret` where a thread
+   * resumes after a system call that switched threads.
+   */
+  readonly via: Int32Array;
+  /** Per RAM page with a {@link via}: its relative base in that translation. */
+  readonly viaRel: Int32Array;
+  /** Per RAM page with a {@link via}: a byte per page offset, non-zero at the heads held there. */
+  readonly viaEntries: (Uint8Array | null)[];
   /** Pages translated so far (statistics). */
   translations = 0;
   /** Translations that include blocks of other pages (statistics). */
@@ -234,6 +244,9 @@ export class Translator {
     this.entries = new Array<Uint8Array | null>(pages).fill(null);
     this.covered = new Array<Uint8Array | null>(pages).fill(null);
     this.heat = new Int32Array(pages);
+    this.via = new Int32Array(pages).fill(-1);
+    this.viaRel = new Int32Array(pages);
+    this.viaEntries = new Array<Uint8Array | null>(pages).fill(null);
     this.#ranAt = new Int32Array(pages);
     this.#again = new Uint8Array(pages);
     this.#links = new Array<Map<number, Link> | null>(pages).fill(null);
@@ -352,6 +365,11 @@ export class Translator {
       if (by === null) by = this.#heldBy[q] = new Map();
       by.set(page, cov);
       held.push(q);
+      const heads = new Uint8Array(4096);
+      for (const h of sc.heads) if ((h & -4096) === rel && sc.insts.has(h)) heads[h - rel] = 1;
+      this.via[q] = page;
+      this.viaRel[q] = rel;
+      this.viaEntries[q] = heads;
     }
     this.#holds[page] = held;
   }
@@ -360,7 +378,13 @@ export class Translator {
   #release(page: number): void {
     const held = this.#holds[page];
     if (held === null) return;
-    for (const q of held) this.#heldBy[q]?.delete(page);
+    for (const q of held) {
+      this.#heldBy[q]?.delete(page);
+      if (this.via[q] === page) {
+        this.via[q] = -1;
+        this.viaEntries[q] = null;
+      }
+    }
     this.#holds[page] = null;
   }
 
@@ -497,6 +521,8 @@ export class Translator {
     this.#exitTargets.fill(null);
     this.#heldBy.fill(null);
     this.#holds.fill(null);
+    this.via.fill(-1);
+    this.viaEntries.fill(null);
     this.#exits.fill(0);
     this.#linkTries.fill(0);
   }

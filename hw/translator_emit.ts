@@ -479,7 +479,9 @@ export function emitUnit(
   const body = [
     `let ${regs.map((x) => `x${x} = r[${x}]`).concat("x32 = 0").join(", ")};`,
     "let hits = 0, va = 0, vpn = 0, ti = 0, off = 0, k = 0, xs = 0;",
-    u.linked ? `let cva = vb, cph = ${pages.get(0)};` : "",
+    // Where it starts: the inner loop's fetch page (this one, or a linked
+    // page it enters the unit for).
+    u.linked ? "let cva = io[5] | 0, cph = io[6] | 0;" : "",
     `const n0 = n; let bi = ${dyn};`,
     "loop: for (;;) {",
     "switch (bi) {",
