@@ -291,8 +291,9 @@ export class HartState {
   /**
    * Results of a page function: next pc, cycle count, TLB hits, next event
    * time and a leave flag (these two from an ecall, `hw/jit_ecall.ts`), the
-   * virtual base and RAM page of the page it stopped on, and a flag set when
-   * it left through a direct jump to another page (`hw/translator.ts`).
+   * virtual base and RAM page of the page it stopped on (on the way in: of
+   * the page it starts on), and a flag set when it left through a direct
+   * jump to another page (`hw/translator.ts`).
    */
   readonly jitIo: Float64Array = new Float64Array(8);
   /** The run count up to which `instret` is synced, while a page function runs. */

@@ -50,8 +50,9 @@ import {
 /**
  * A translated page. Arguments: the register file, an output array
  * (`[0]` next pc, `[1]` cycle count, `[2]` TLB hits, `[5]` the virtual base
- * and `[6]` the RAM page of the page it stands on when it returns, `[7]`
- * non-zero when it left through a direct jump to another page), the pc
+ * and `[6]` the RAM page of the page it stands on when it returns, and of
+ * the page it starts on when it is called, `[7]` non-zero when it left
+ * through a direct jump to another page), the pc
  * relative to the page's virtual base, the cycle count, the instruction
  * count, the next event time, the instruction limit, the page's virtual
  * base, the load and store TLB table bases, the ASID tag, the ASID hash and
