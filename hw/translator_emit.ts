@@ -169,6 +169,9 @@ export function scanPage(
         break;
       }
       if (op === OP.JAL) site(o + inst.imm);
+      // In a linked page, an ecall is a head too: a thread whose system
+      // call is restarted resumes there, and enters the unit (Translator.via).
+      if (op === OP.ECALL && rel !== 0 && !first) addHead(o);
       if (endsBlock(op)) {
         addHead(next); // return point, or where the interpreter comes back
         break;
