@@ -116,6 +116,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   const jit = s.translator;
   const jitFns = jit !== null ? jit.fns : [];
   const jitEntries = jit !== null ? jit.entries : [];
+  const jitVia = jit !== null ? jit.via : EMPTY_HEAT;
   const heat = jit !== null ? jit.heat : EMPTY_HEAT;
   const sample = jit !== null ? jit.sample : 1;
   let tick = s.jitTick;
@@ -178,8 +179,18 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
       // Translated page at a block head: run it; otherwise count towards
       // the page's (re)translation.
       const jp = fHalf >> 11;
-      const f = jitFns[jp];
-      if (f !== null && jitEntries[jp]![pc & 4095] !== 0) {
+      let f = jitFns[jp];
+      // Blocks of this page that a linked translation of another page
+      // holds are run there (rel: this page's base in it).
+      let rel = 0;
+      const via = jitVia[jp];
+      if (via >= 0 && jit.viaEntries[jp]![pc & 4095] !== 0) {
+        f = jitFns[via];
+        rel = jit.viaRel[jp];
+      }
+      if (f !== null && (rel !== 0 || jitEntries[jp]![pc & 4095] !== 0)) {
+        jio[5] = fVa;
+        jio[6] = jp;
         // For an ecall inside (hw/jit_ecall.ts): instret and TLB hits synced.
         s.jitBase = nBase;
         if (hits !== 0) {
@@ -189,16 +200,17 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         const done = f(
           r,
           jio,
-          pc & 4095,
+          rel + (pc & 4095),
           cyc,
           n,
           nextAt,
           stepLimit,
-          fVa,
+          (fVa - rel) | 0,
           ldBase,
           stBase,
           asid,
           ah,
+          fBase,
         );
         nBase = s.jitBase;
         if (done !== 0) {
@@ -207,6 +219,17 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           pc = jio[0];
           cyc = jio[1];
           hits += jio[2];
+          if (jio[5] !== fVa) {
+            // Stopped on another page of a linked translation: that is the
+            // fetch page now (its TLB hit is counted), as in the interpreter.
+            fVa = jio[5];
+            fHalf = jio[6] << 11;
+            ops = s.codePages[jio[6]]!;
+          }
+          if (jio[7] !== 0) {
+            // Left its page through a direct jump to another: link the two?
+            jit.linkExit(fHalf >> 11, ops, fVa, pc, fBase, asid, ah, s.codePages);
+          }
           if (jio[4] !== 0) {
             // Resumed after an ecall, but something changed: back to run.
             if (jio[4] === 2) fVa = NO_PAGE;

@@ -290,9 +290,12 @@ export class HartState {
   readonly crossOps: Int32Array = new Int32Array(2);
   /**
    * Results of a page function: next pc, cycle count, TLB hits, next event
-   * time and a leave flag (the last two from an ecall, `hw/jit_ecall.ts`).
+   * time and a leave flag (these two from an ecall, `hw/jit_ecall.ts`), the
+   * virtual base and RAM page of the page it stopped on (on the way in: of
+   * the page it starts on), and a flag set when it left through a direct
+   * jump to another page (`hw/translator.ts`).
    */
-  readonly jitIo: Float64Array = new Float64Array(5);
+  readonly jitIo: Float64Array = new Float64Array(8);
   /** The run count up to which `instret` is synced, while a page function runs. */
   jitBase = 0;
   /**
@@ -440,7 +443,7 @@ export class HartState {
           opCost: this.opCost,
           takenCost: costs.branchTaken,
           codeStore: (off) => codeWritten(this, off),
-          ecall: (pc, cyc, n, hits, lim) => jitEcall(this, pc, cyc, n, hits, lim),
+          ecall: (pc, n, hits, lim) => jitEcall(this, pc, n, hits, lim),
         },
         pages,
         hot,

@@ -6,8 +6,9 @@
  * then the host's `ecallHook`) and tells the page function whether it may
  * go on in the same page, must leave, or must stop without writing back.
  *
- * Results besides the return value are in `s.jitIo`: `[0]` the next pc,
- * `[1]` the cycle count, `[3]` the next event time, `[4]` set when the
+ * The page function passes the cycle count in `s.jitIo[1]`. Results
+ * besides the return value are in `s.jitIo`: `[0]` the next pc, `[1]` the
+ * cycle count, `[3]` the next event time, `[4]` set when the
  * inner loop must leave to `run` (an interrupt, a halt, an event, the
  * instruction limit, a dropped translation or another page: 1; a TLB flush:
  * 2, the fetch page is looked up again).
@@ -28,19 +29,13 @@ export const JIT_ECALL_GO_ON = 0;
 export const JIT_ECALL_LEAVE = 1;
 
 /**
- * The `ecall` at virtual `pc` of a page function, counted in `cyc` and `n`
- * (instruction count of the run, the ecall included); `hits` are the page
- * function's TLB hits not yet added; `lim` is the run's instruction limit.
- * The guest registers are already stored in `s.regs`.
+ * The `ecall` at virtual `pc` of a page function, counted in the cycle
+ * count (in `s.jitIo[1]`) and `n` (instruction count of the run, the ecall
+ * included); `hits` are the page function's TLB hits not yet added; `lim`
+ * is the run's instruction limit. The guest registers are already stored
+ * in `s.regs`.
  */
-export function jitEcall(
-  s: HartState,
-  pc: number,
-  cyc: number,
-  n: number,
-  hits: number,
-  lim: number,
-): number {
+export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim: number): number {
   if (!fastEcallAllowed(s)) return JIT_ECALL_DECLINED;
   // As the inner loop: the ecall does not retire, the trap entry follows.
   s.instret += n - s.jitBase - 1;
@@ -51,9 +46,9 @@ export function jitEcall(
   const tr = s.translator!;
   tr.ecalls++;
   const drops = tr.drops;
-  if (hostEcall(s, pc, cyc, n) !== EcallOutcome.RESUMED) return JIT_ECALL_STOP;
-  const clock = s.clock;
   const io = s.jitIo;
+  if (hostEcall(s, pc, io[1], n) !== EcallOutcome.RESUMED) return JIT_ECALL_STOP;
+  const clock = s.clock;
   const now = clock.now;
   const nextAt = clock.nextEventAt;
   io[0] = s.pc | 0;

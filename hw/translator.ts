@@ -4,15 +4,16 @@
  * `hw/cpu_ops.ts` (the same text the interpreter's cases are generated from).
  *
  * Map of this file:
- * - {@link Translator}: the per-page cache, hotness counters and invalidation;
- * - `scan`: finds the page's block heads and decodes the instructions reachable
- *   from them;
- * - `emitPage` / `emitInstruction`: writes the function's source.
+ * - {@link Translator}: the per-page cache, hotness counters, links to
+ *   other pages and invalidation;
+ * - `build`: the function from its source (one factory per distinct source);
+ * - `hw/translator_emit.ts` finds the blocks and writes the source.
  *
  * Shape of a page function (`PageFn`): guest registers live in locals
  * `x1`..`x31` (reads of x0 are the literal 0, writes to x0 go to a dead `x32`);
- * a `for (;;) switch (pc >> 1)` dispatches on the halfword index of every block head;
- * branches and jumps to heads of the same page stay in the loop. Each block
+ * a `for (;;) switch (bi)` dispatches on the index of a segment (indirect
+ * jumps look the pc up in a table of the heads); branches and jumps to heads
+ * of the same page stay in the loop. Each block
  * head checks that its whole segment (up to the next head or a jump) can run
  * without reaching the next clock event (`nextAt`) or the instruction limit,
  * exactly where the interpreter would stop after an instruction; otherwise the
@@ -23,30 +24,41 @@
  * takes back what did not run, so `pc`, the instruction count and the cycle
  * count are exact and the interpreter executes that instruction itself.
  *
+ * Linking: a page whose function keeps leaving through direct jumps or calls
+ * to other pages (a call of a libc stub on another page) is translated again
+ * with the blocks it reaches there (`hw/translator_emit.ts`), so the call and
+ * the return stay inside one function; a write to either page drops it.
+ *
  * @module
  */
 
-import { COMPRESSED_BIT, decodeHalf, OP } from "./decode.ts";
-import {
-  ALU_OPS,
-  BRANCH_OPS,
-  expand,
-  JUMP_OPS,
-  LOAD_OPS,
-  type Shape,
-  STORE_OPS,
-} from "./cpu_ops.ts";
 import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./alu.ts";
 import { TLB_MASK } from "./mmu.ts";
+import { COMPRESSED_BIT, OP } from "./decode.ts";
+import {
+  addCallSites,
+  emitUnit,
+  endsBlock,
+  hasTarget,
+  newScan,
+  type Scan,
+  scanPage,
+  translatable,
+  type UnitSource,
+} from "./translator_emit.ts";
 
 /**
  * A translated page. Arguments: the register file, an output array
- * (`[0]` next pc, `[1]` cycle count, `[2]` TLB hits), the pc, the cycle
- * count, the instruction count, the next event time, the instruction limit,
- * the page's virtual base, the load and store TLB table bases, the ASID tag
- * and the ASID hash. Returns the number of instructions it executed, or -1
- * when an `ecall` gave the host control (the registers are stored, the
- * state synced by `jitEcall`; the inner loop returns to `run` at once).
+ * (`[0]` next pc, `[1]` cycle count, `[2]` TLB hits, `[5]` the virtual base
+ * and `[6]` the RAM page of the page it stands on when it returns, and of
+ * the page it starts on when it is called, `[7]` non-zero when it left
+ * through a direct jump to another page), the pc
+ * relative to the page's virtual base, the cycle count, the instruction
+ * count, the next event time, the instruction limit, the page's virtual
+ * base, the load and store TLB table bases, the ASID tag, the ASID hash and
+ * the fetch TLB table base. Returns the number of instructions it executed,
+ * or -1 when an `ecall` gave the host control (the registers are stored,
+ * the state synced by `jitEcall`; the inner loop returns to `run` at once).
  */
 export type PageFn = (
   r: Int32Array,
@@ -61,6 +73,7 @@ export type PageFn = (
   stBase: number,
   asid: number,
   ah: number,
+  fb: number,
 ) => number;
 
 /** What the generated code reads from the machine (captured when a page is built). */
@@ -92,12 +105,14 @@ export interface TranslatorEnv {
    */
   readonly codeStore: (off: number) => number;
   /**
-   * A U-mode `ecall` at virtual `pc` (counted in `cyc` and `n`), with the
-   * page function's TLB hits not yet added and the instruction limit, the
-   * registers already stored: one of the `JIT_ECALL_*` results of
-   * `hw/jit_ecall.ts` (the next pc, cycle count and event time in `io`).
+   * A U-mode `ecall` at virtual `pc` (counted in the cycle count, which is
+   * in `io[1]`, and in `n`), with the page function's TLB hits not yet
+   * added and the instruction limit, the registers already stored: one of
+   * the `JIT_ECALL_*` results of `hw/jit_ecall.ts` (the next pc, cycle
+   * count and event time in `io`). The cycle count goes through `io`, not
+   * as an argument: past 2^30 it would be boxed at every call.
    */
-  readonly ecall: (pc: number, cyc: number, n: number, hits: number, lim: number) => number;
+  readonly ecall: (pc: number, n: number, hits: number, lim: number) => number;
 }
 
 /**
@@ -122,283 +137,6 @@ export const HOT_SAMPLE = 64;
 export const MAX_RETRANSLATIONS = 8;
 
 const OPS_LEN = 4096;
-const ALU = new Map(ALU_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
-const JUMPS = new Map(JUMP_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
-const BRANCHES = new Map(BRANCH_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
-const LOADS = new Map(LOAD_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
-const STORES = new Map(STORE_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
-
-/** Whether the translator generates code for decoded op `op` (else the page function exits before it). */
-function translatable(op: number): boolean {
-  return ALU.has(op) || JUMPS.has(op) || BRANCHES.has(op) || LOADS.has(op) || STORES.has(op) ||
-    op === OP.FENCE;
-}
-
-/** One decoded instruction of the page. */
-interface Inst {
-  readonly off: number;
-  readonly w: number;
-  readonly imm: number;
-  readonly len: number;
-}
-
-/** Decoded instructions reachable from the heads, and the set of heads. */
-interface Scan {
-  readonly insts: Map<number, Inst>;
-  readonly heads: Set<number>;
-}
-
-/**
- * Decodes from each head to the end of its block, collecting in-page branch
- * and jump targets, fall-through points and return points as further heads.
- * Only code the interpreter has run (a non-zero slot in `ran`, its decoded
- * page) is translated, besides `entry`: a block stops before the first
- * instruction that never ran, which stays the interpreter's until a later
- * translation of the page.
- */
-function scan(
-  env: TranslatorEnv,
-  half: number,
-  seeds: number[],
-  ran: Int32Array,
-  entry: number,
-): Scan {
-  const ops = new Int32Array(OPS_LEN);
-  const insts = new Map<number, Inst>();
-  const heads = new Set<number>();
-  const work: number[] = [];
-  const addHead = (o: number) => {
-    if (o >= 0 && o < 4096 && !heads.has(o) && (ran[o] !== 0 || o === entry)) {
-      heads.add(o);
-      work.push(o);
-    }
-  };
-  for (const s of seeds) addHead(s);
-  while (work.length > 0) {
-    let o = work.pop()!;
-    for (let first = true; o < 4096; first = false) {
-      if (!first && insts.has(o)) {
-        addHead(o); // two blocks join here
-        break;
-      }
-      if (first && insts.has(o)) break;
-      if (!first && ran[o] === 0) break; // never ran: the block ends here
-      decodeHalf(env.u16, half + (o >> 1), o === 0xffe, ops, o, env.opCost);
-      const w = ops[o];
-      const inst = { off: o, w, imm: ops[o + 1], len: (w & COMPRESSED_BIT) !== 0 ? 2 : 4 };
-      insts.set(o, inst);
-      const op = w & 0x7f;
-      const next = o + inst.len;
-      if (BRANCHES.has(op)) {
-        addHead(o + inst.imm);
-        addHead(next);
-        break;
-      }
-      if (op === OP.JAL) addHead(o + inst.imm);
-      if (JUMPS.has(op) || !translatable(op)) {
-        addHead(next); // return point, or where the interpreter comes back
-        break;
-      }
-      o = next;
-    }
-  }
-  return { insts, heads };
-}
-
-/** Register operand: the local of a source register (x0 reads as 0). */
-function src(reg: number): string {
-  return reg === 0 ? "0" : `x${reg}`;
-}
-
-/** The template shape of one instruction at page offset `off`. */
-function shapeOf(w: number, imm: number, off: number, len: number): Shape {
-  return {
-    rd: `x${(w >> 8) & 63}`,
-    rs1: src((w >> 14) & 31),
-    rs2: src((w >> 19) & 31),
-    imm: String(imm),
-    pc: `(vb + ${off})`,
-    next: `(vb + ${off + len})`,
-  };
-}
-
-/** The source lines of one segment's instructions, and how it ends. */
-interface Emitted {
-  lines: string[];
-  ended: boolean;
-}
-
-// Markers for storing and reloading the register locals, filled in when the
-// set of registers the page uses is known.
-const SAVE = "/*save*/";
-const LOAD = "/*load*/";
-
-/** Code that leaves the function before the instruction at `off` (rest = cycles, count not run). */
-function bail(off: number, restCyc: number, restN: number): string {
-  return `{ pc = ${off}; cyc -= ${restCyc}; n -= ${restN}; break loop; }`;
-}
-
-/**
- * Emits `inst`, the last of its segment when it ends the segment. `restCyc`
- * and `restN` are the cycles and instructions from `inst` to the segment end.
- */
-function emitInstruction(
-  inst: Inst,
-  env: TranslatorEnv,
-  restCyc: number,
-  restN: number,
-  out: string[],
-): boolean {
-  const { w, imm, off, len } = inst;
-  const op = w & 0x7f;
-  const s = shapeOf(w, imm, off, len);
-  const alu = ALU.get(op);
-  if (alu !== undefined) {
-    out.push(`${s.rd} = (${expand(alu.expr, s)}) | 0;`);
-    return false;
-  }
-  if (op === OP.FENCE) return false;
-  if (op === OP.ECALL) {
-    // The host's fast syscall path without leaving (see hw/jit_ecall.ts):
-    // -1 declined (the interpreter runs the ecall), -2 stop (no write-back),
-    // 0 go on at the new pc, 1 go on but leave to the inner loop.
-    out.push(
-      `${SAVE} k = ecall((vb + ${off}) | 0, cyc, n, hits, lim);`,
-      `if (k === -1) ${bail(off, restCyc, restN)}`,
-      "if (k === -2) return -1;",
-      `hits = 0; ${LOAD} cyc = io[1]; nextAt = io[3]; pc = (io[0] - vb) | 0;`,
-      "if (k !== 0) break loop;",
-      "continue loop;",
-    );
-    return true;
-  }
-  const jump = JUMPS.get(op);
-  if (jump !== undefined) {
-    out.push(
-      `{ const t = ${
-        expand(jump.target, s)
-      }; ${s.rd} = ${s.next} | 0; pc = t - vb; continue loop; }`,
-    );
-    return true;
-  }
-  const br = BRANCHES.get(op);
-  if (br !== undefined) {
-    out.push(
-      `if (${expand(br.cond, s)}) { cyc += ${env.takenCost}; pc = ${off + imm}; continue loop; }`,
-      `pc = ${off + len}; continue loop;`,
-    );
-    return true;
-  }
-  const load = LOADS.get(op) ?? STORES.get(op);
-  if (load !== undefined) {
-    const isLoad = LOADS.has(op);
-    const align = load.shift === 0 ? "" : `(va & ${(1 << load.shift) - 1}) !== 0 || `;
-    out.push(
-      `va = (${s.rs1} + ${imm}) | 0; vpn = va >>> 12;`,
-      `ti = ${isLoad ? "ldBase" : "stBase"} + ((vpn ^ ah) & ${TLB_MASK});`,
-      `if (${align}tags[ti] !== ((vpn << 9) | asid)) ${bail(off, restCyc, restN)}`,
-      `off = (va + deltas[ti]) | 0;`,
-    );
-    const at = load.shift === 0 ? "off" : `off >> ${load.shift}`;
-    if (isLoad) {
-      out.push(`${s.rd} = ${load.view}[${at}]; hits++;`);
-    } else {
-      // A store into a page holding code: the hart drops what it overlaps;
-      // if that was a translation, leave after the store (this function may
-      // be stale now).
-      const after = `{ pc = ${off + len}; cyc -= ${restCyc - (w >>> 24)}; n -= ${restN - 1}; ` +
-        "break loop; }";
-      out.push(
-        `${load.view}[${at}] = ${s.rs2}; hits++;`,
-        `if (codeMark[off >>> 12] !== 0 && codeStore(off) !== 0) ${after}`,
-      );
-    }
-    return false;
-  }
-  out.push(bail(off, restCyc, restN));
-  return true;
-}
-
-/** The instructions of the segment starting at head `h` (up to the next head or a block end). */
-function segmentOf(sc: Scan, h: number): Inst[] {
-  const seg: Inst[] = [];
-  let o = h;
-  for (;;) {
-    const inst = sc.insts.get(o);
-    if (inst === undefined) break;
-    seg.push(inst);
-    const op = inst.w & 0x7f;
-    if (BRANCHES.has(op) || JUMPS.has(op) || !translatable(op)) break;
-    o += inst.len;
-    if (sc.heads.has(o)) break;
-  }
-  return seg;
-}
-
-/** The source of the body of a page function for `sc`. */
-function emitPage(sc: Scan, env: TranslatorEnv): string {
-  const out: string[] = [];
-  const used = new Set<number>();
-  // Registers some instruction may write (the rd field; for stores and
-  // branches it holds immediate bits, which only adds registers): the
-  // others' locals always equal the register file, so they are not stored.
-  const written = new Set<number>();
-  const sorted = [...sc.heads].sort((a, b) => a - b);
-  const segments = sorted.map((h) => segmentOf(sc, h)).filter((seg) => seg.length > 0);
-  for (let si = 0; si < segments.length; si++) {
-    const seg = segments[si];
-    const h = seg[0].off;
-    let total = 0;
-    for (const i of seg) total += i.w >>> 24;
-    const lastOp = seg[seg.length - 1].w & 0x7f;
-    const worst = total + (BRANCHES.has(lastOp) ? env.takenCost : 0);
-    out.push(
-      `case ${h >> 1}:`,
-      `if (cyc + ${worst} >= nextAt || n + ${seg.length} >= lim) { pc = ${h}; break loop; }`,
-      `cyc += ${total}; n += ${seg.length};`,
-    );
-    let rest = total;
-    let ended = false;
-    for (let k = 0; k < seg.length; k++) {
-      const inst = seg[k];
-      for (const reg of [(inst.w >> 8) & 63, (inst.w >> 14) & 31, (inst.w >> 19) & 31]) {
-        if (reg !== 0 && reg !== 32) used.add(reg);
-      }
-      const rd = (inst.w >> 8) & 63;
-      if (rd !== 0 && rd !== 32) written.add(rd);
-      ended = emitInstruction(inst, env, rest, seg.length - k, out);
-      rest -= inst.w >>> 24;
-    }
-    if (!ended) {
-      const last = seg[seg.length - 1];
-      out.push(`pc = ${last.off + last.len}; continue loop;`);
-    }
-    // Falling through to the next case is the same as dispatching to it.
-    const next = si + 1 < segments.length ? segments[si + 1][0].off : -1;
-    if (out[out.length - 1] === `pc = ${next}; continue loop;`) out.pop();
-  }
-  const regs = [...used].sort((a, b) => a - b);
-  const dirty = regs.filter((x) => written.has(x));
-  const save = dirty.map((x) => `r[${x}] = x${x};`).join(" ");
-  const load = regs.map((x) => `x${x} = r[${x}];`).join(" ");
-  for (let i = 0; i < out.length; i++) {
-    out[i] = out[i].replace(SAVE, save).replace(LOAD, load);
-  }
-  return [
-    `let ${regs.map((x) => `x${x} = r[${x}]`).concat("x32 = 0").join(", ")};`,
-    "let hits = 0, va = 0, vpn = 0, ti = 0, off = 0, k = 0;",
-    "const n0 = n;",
-    "loop: for (;;) {",
-    "switch (pc >> 1) {",
-    ...out,
-    "default: break loop;",
-    "}",
-    "}",
-    save,
-    "io[0] = (vb + pc) | 0; io[1] = cyc; io[2] = hits;",
-    "return n - n0;",
-  ].join("\n");
-}
 
 // Factories by page source, shared by all harts: closures made by one
 // factory share V8's type feedback and optimized code, so the same code in
@@ -406,17 +144,20 @@ function emitPage(sc: Scan, env: TranslatorEnv): string {
 const FACTORIES = new Map<string, (...deps: unknown[]) => PageFn>();
 const MAX_FACTORIES = 4096;
 
-/** Builds the page function from its body. */
-function build(body: string, env: TranslatorEnv): PageFn {
-  let factory = FACTORIES.get(body);
+/** Builds the page function from its source. */
+function build(src: UnitSource, env: TranslatorEnv): PageFn {
+  const key = `${src.pre}\n${src.body}`;
+  let factory = FACTORIES.get(key);
   if (factory === undefined) {
     if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
     factory = new Function(
       "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
         "rem, remu, ecall",
-      `"use strict"; return function page(r, io, pc, cyc, n, nextAt, lim, vb, ldBase, stBase, asid, ah) {\n${body}\n};`,
+      `"use strict"; ${src.pre}\n` +
+        "return function page(r, io, pc, cyc, n, nextAt, lim, vb, ldBase, stBase, asid, ah, fb) {\n" +
+        `${src.body}\n};`,
     ) as (...deps: unknown[]) => PageFn;
-    FACTORIES.set(body, factory);
+    FACTORIES.set(key, factory);
   }
   return factory(
     env.u8,
@@ -439,10 +180,25 @@ function build(body: string, env: TranslatorEnv): PageFn {
   );
 }
 
+/** A page another page's translation links to: its RAM page and decoded slots. */
+interface Link {
+  readonly page: number;
+  readonly ops: Int32Array;
+  /** The page offsets there that the page's direct jumps left for (the blocks' entries). */
+  readonly entries: Set<number>;
+}
+
+/** Direct jumps out of a page's function before the page is linked (again). */
+export const LINK_AFTER = 32;
+
+/** Times a page is linked again while it stays in the cache. */
+export const MAX_LINKS = 4;
+
 /**
  * The translation cache of one hart: a function per physical RAM page, built
  * when the page has run {@link HOT_THRESHOLD} interpreted instructions, and
- * dropped when anything writes to the page or FENCE.I runs.
+ * dropped when anything writes to the page (or to a page it links to) or
+ * FENCE.I runs.
  */
 export class Translator {
   /** Page functions by RAM page index (null: not translated). */
@@ -453,8 +209,20 @@ export class Translator {
   readonly covered: (Uint8Array | null)[];
   /** Interpreted instructions per RAM page since its last translation or invalidation. */
   readonly heat: Int32Array;
+  /**
+   * Per RAM page: the page whose linked translation holds blocks of it and
+   * is entered for them (-1: none), e.g. a stub's `ret` where a thread
+   * resumes after a system call that switched threads.
+   */
+  readonly via: Int32Array;
+  /** Per RAM page with a {@link via}: its relative base in that translation. */
+  readonly viaRel: Int32Array;
+  /** Per RAM page with a {@link via}: a byte per page offset, non-zero at the heads held there. */
+  readonly viaEntries: (Uint8Array | null)[];
   /** Pages translated so far (statistics). */
   translations = 0;
+  /** Translations that include blocks of other pages (statistics). */
+  linkedTranslations = 0;
   /** Times a translation (or all) was dropped: a page function that called the host compares it. */
   drops = 0;
   /** System calls the host answered from inside page functions (statistics). */
@@ -477,6 +245,20 @@ export class Translator {
   // heat counter started from after that call.
   readonly #spent: Float64Array;
   readonly #start: Int32Array;
+  // Per RAM page: the pages its translation links to, by relative page base.
+  readonly #links: (Map<number, Link> | null)[];
+  // Per RAM page: the relative targets of its direct jumps to other pages.
+  readonly #sites: (Set<number> | null)[];
+  // Per RAM page: the relative targets of its function's exits through them since the last linking.
+  readonly #exitTargets: (Set<number> | null)[];
+  // Per RAM page: the translations holding blocks of it (RAM page -> halfwords they cover).
+  readonly #heldBy: (Map<number, Uint8Array> | null)[];
+  // Per RAM page: the pages its current translation holds blocks of.
+  readonly #holds: (number[] | null)[];
+  // Per RAM page: direct jumps out of its function since it was last (re)linked.
+  readonly #exits: Int32Array;
+  // Per RAM page: times it was linked since it was translated first or dropped.
+  readonly #linkTries: Uint8Array;
 
   /** Creates an empty cache for `pages` RAM pages. */
   constructor(env: TranslatorEnv, pages: number, threshold: number = HOT_THRESHOLD) {
@@ -490,10 +272,20 @@ export class Translator {
     this.entries = new Array<Uint8Array | null>(pages).fill(null);
     this.covered = new Array<Uint8Array | null>(pages).fill(null);
     this.heat = new Int32Array(pages);
+    this.via = new Int32Array(pages).fill(-1);
+    this.viaRel = new Int32Array(pages);
+    this.viaEntries = new Array<Uint8Array | null>(pages).fill(null);
     this.#ranAt = new Int32Array(pages);
     this.#again = new Uint8Array(pages);
     this.#spent = new Float64Array(pages);
     this.#start = new Int32Array(pages);
+    this.#links = new Array<Map<number, Link> | null>(pages).fill(null);
+    this.#sites = new Array<Set<number> | null>(pages).fill(null);
+    this.#exitTargets = new Array<Set<number> | null>(pages).fill(null);
+    this.#heldBy = new Array<Map<number, Uint8Array> | null>(pages).fill(null);
+    this.#holds = new Array<number[] | null>(pages).fill(null);
+    this.#exits = new Int32Array(pages);
+    this.#linkTries = new Uint8Array(pages);
   }
 
   /**
@@ -555,8 +347,9 @@ export class Translator {
 
   /**
    * Translates RAM page `page`, whose decoded slots are `ops` (non-zero
-   * slots are instructions that have run), with `entry` (a page offset) as
-   * one more block head.
+   * slots are instructions that have run), with `entry` (a page offset, -1
+   * for none) as one more block head, and with the blocks of the pages it
+   * links to that its direct jumps reach and that have run.
    */
   translate(page: number, ops: Int32Array, entry: number): PageFn {
     const seeds = [entry];
@@ -564,28 +357,141 @@ export class Translator {
       const w = ops[i];
       if (w === 0) continue;
       const op = w & 0x7f;
-      if (BRANCHES.has(op) || op === OP.JAL) {
+      if (hasTarget(op)) {
         const t = i + ops[i + 1];
         if (t >= 0 && t < 4096) seeds.push(t);
       }
-      if (BRANCHES.has(op) || JUMPS.has(op) || !translatable(op)) {
-        seeds.push(i + ((w & COMPRESSED_BIT) !== 0 ? 2 : 4));
-      }
+      if (endsBlock(op)) seeds.push(i + ((w & COMPRESSED_BIT) !== 0 ? 2 : 4));
     }
-    const sc = scan(this.#env, page << 11, seeds, ops, entry);
-    const fn = build(emitPage(sc, this.#env), this.#env);
+    const sc = newScan();
+    const env = this.#env;
+    scanPage(env, sc, page, 0, seeds, ops, entry);
+    addCallSites(sc);
+    const pages = new Map<number, number>([[0, page]]);
+    const links = this.#links[page];
+    if (links !== null) this.#scanLinks(sc, links, pages);
+    const fn = build(emitUnit(sc, env, pages), env);
     const entries = new Uint8Array(4096);
-    for (const h of sc.heads) if (sc.insts.has(h)) entries[h] = 1;
     const covered = new Uint8Array(2048);
     for (const i of sc.insts.values()) {
+      if (i.pg !== 0) continue;
+      if (sc.heads.has(i.off)) entries[i.off] = 1;
       covered[i.off >> 1] = 1;
       if (i.len === 4) covered[(i.off >> 1) + 1] = 1;
     }
+    this.#hold(page, sc, pages);
+    this.#sites[page] = sc.sites;
     this.entries[page] = entries;
     this.covered[page] = covered;
     this.fns[page] = fn;
     this.translations++;
+    if (pages.size > 1) this.linkedTranslations++;
     return fn;
+  }
+
+  /** Scans the linked pages' blocks that `sc`'s direct jumps reach; adds the pages that have some. */
+  #scanLinks(sc: Scan, links: Map<number, Link>, pages: Map<number, number>): void {
+    for (const [rel, link] of links) {
+      const seeds: number[] = [];
+      for (const o of link.entries) if (sc.sites.has(rel + o)) seeds.push(o);
+      const before = sc.insts.size;
+      scanPage(this.#env, sc, link.page, rel, seeds, link.ops, -1);
+      if (sc.insts.size > before) pages.set(rel, link.page);
+    }
+  }
+
+  /** Records which pages' blocks the new translation of `page` holds. */
+  #hold(page: number, sc: Scan, pages: Map<number, number>): void {
+    this.#release(page);
+    if (pages.size === 1) return;
+    const held: number[] = [];
+    for (const [rel, q] of pages) {
+      if (rel === 0) continue;
+      const cov = new Uint8Array(2048);
+      for (const i of sc.insts.values()) {
+        if (i.pg !== rel) continue;
+        const h = (i.off - rel) >> 1;
+        cov[h] = 1;
+        if (i.len === 4) cov[h + 1] = 1;
+      }
+      let by = this.#heldBy[q];
+      if (by === null) by = this.#heldBy[q] = new Map();
+      by.set(page, cov);
+      held.push(q);
+      const heads = new Uint8Array(4096);
+      for (const h of sc.heads) if ((h & -4096) === rel && sc.insts.has(h)) heads[h - rel] = 1;
+      this.via[q] = page;
+      this.viaRel[q] = rel;
+      this.viaEntries[q] = heads;
+    }
+    this.#holds[page] = held;
+  }
+
+  /** Forgets which pages' blocks the translation of `page` holds. */
+  #release(page: number): void {
+    const held = this.#holds[page];
+    if (held === null) return;
+    for (const q of held) {
+      this.#heldBy[q]?.delete(page);
+      if (this.via[q] === page) {
+        this.via[q] = -1;
+        this.viaEntries[q] = null;
+      }
+    }
+    this.#holds[page] = null;
+  }
+
+  /**
+   * The function of RAM page `page` (decoded slots `ops`, virtual base `vb`)
+   * left through a direct jump to virtual `target` on another page. After
+   * {@link LINK_AFTER} such exits, looks up the pages of the targets they
+   * went to in the fetch TLB (table base `fb`, ASID tag `asid`, hash `ah`;
+   * `codePages` the hart's decoded pages) and translates the page again,
+   * linked to the blocks at those targets that have run, at most
+   * {@link MAX_LINKS} times. Targets seen only on other exits (a call made
+   * once at start-up) are not linked, so units stay small.
+   */
+  linkExit(
+    page: number,
+    ops: Int32Array,
+    vb: number,
+    target: number,
+    fb: number,
+    asid: number,
+    ah: number,
+    codePages: readonly (Int32Array | null)[],
+  ): void {
+    if (this.#linkTries[page] >= MAX_LINKS) return;
+    let seen = this.#exitTargets[page];
+    if (seen === null) seen = this.#exitTargets[page] = new Set();
+    seen.add((target - vb) | 0);
+    if (++this.#exits[page] < LINK_AFTER) return;
+    this.#exits[page] = 0;
+    this.#exitTargets[page] = null;
+    const sites = this.#sites[page];
+    if (sites === null) return;
+    this.#linkTries[page]++;
+    const { tags, deltas } = this.#env;
+    let links = this.#links[page];
+    let grew = false;
+    for (const t of seen) {
+      if (!sites.has(t)) continue;
+      const rel = t & -4096;
+      const va = (vb + rel) | 0;
+      const vpn = va >>> 12;
+      const ti = fb + ((vpn ^ ah) & TLB_MASK);
+      if (tags[ti] !== ((vpn << 9) | asid)) continue;
+      const q = ((va + deltas[ti]) | 0) >>> 12;
+      const qOps = codePages[q];
+      if (q === page || qOps === null || qOps[t & 4094] === 0) continue;
+      if (links === null) links = this.#links[page] = new Map();
+      let link = links.get(rel);
+      if (link?.page !== q) links.set(rel, link = { page: q, ops: qOps, entries: new Set() });
+      if (link.entries.has(t & 4095)) continue;
+      link.entries.add(t & 4095);
+      grew = true;
+    }
+    if (grew) this.translate(page, ops, -1);
   }
 
   /** Drops the translation of RAM page `page`. */
@@ -595,33 +501,61 @@ export class Translator {
       this.fns[page] = null;
       this.entries[page] = null;
       this.covered[page] = null;
+      this.#release(page);
+      this.#links[page] = null;
+      this.#sites[page] = null;
+      this.#exitTargets[page] = null;
     }
     this.heat[page] = 0;
     this.#again[page] = 0;
     this.#spent[page] = 0;
     this.#start[page] = 0;
+    this.#exits[page] = 0;
+    this.#linkTries[page] = 0;
+  }
+
+  /** Drops the translations holding blocks of `page` that overlap halfwords `[h0, h1)`; 1 if any. */
+  #dropHolders(page: number, h0: number, h1: number): number {
+    const by = this.#heldBy[page];
+    if (by === null || by.size === 0) return 0;
+    let dropped = 0;
+    for (const [p, cov] of [...by]) {
+      for (let h = h0; h < h1; h++) {
+        if (cov[h] !== 0) {
+          this.drop(p);
+          dropped = 1;
+          break;
+        }
+      }
+    }
+    return dropped;
   }
 
   /**
    * A store touched RAM offset `off` (and the halfword after it): drops the
-   * page's translation if the store overlaps a translated instruction.
+   * page's translation, and those linked to it, that the store overlaps.
    * Returns 1 when it dropped one.
    */
   stored(off: number): number {
     const page = off >>> 12;
-    const cov = this.covered[page];
-    if (cov === null) return 0;
     const h = (off & 0xfff) >> 1;
-    if (cov[h] === 0 && (h === 2047 || cov[h + 1] === 0)) return 0;
-    this.drop(page);
-    return 1;
+    const h1 = h === 2047 ? 2048 : h + 2;
+    let dropped = this.#dropHolders(page, h, h1);
+    const cov = this.covered[page];
+    if (cov !== null && (cov[h] !== 0 || (h < 2047 && cov[h + 1] !== 0))) {
+      this.drop(page);
+      dropped = 1;
+    }
+    return dropped;
   }
 
-  /** Drops the translation of `page` if `[start, end)` (offsets in the page) overlaps it. */
+  /** Drops the translation of `page`, and those linked to it, if `[start, end)` (offsets in the page) overlaps them. */
   rangeWritten(page: number, start: number, end: number): void {
+    const h0 = start >> 1, h1 = (end + 1) >> 1;
+    this.#dropHolders(page, h0, h1);
     const cov = this.covered[page];
     if (cov === null) return;
-    for (let h = start >> 1; h < (end + 1) >> 1; h++) {
+    for (let h = h0; h < h1; h++) {
       if (cov[h] !== 0) {
         this.drop(page);
         return;
@@ -639,5 +573,14 @@ export class Translator {
     this.#again.fill(0);
     this.#spent.fill(0);
     this.#start.fill(0);
+    this.#links.fill(null);
+    this.#sites.fill(null);
+    this.#exitTargets.fill(null);
+    this.#heldBy.fill(null);
+    this.#holds.fill(null);
+    this.via.fill(-1);
+    this.viaEntries.fill(null);
+    this.#exits.fill(0);
+    this.#linkTries.fill(0);
   }
 }

@@ -1,0 +1,499 @@
+/**
+ * The translator's code generator: from the decoded instructions of a
+ * translation unit to the source of its page function (`hw/translator.ts`
+ * builds and caches the functions).
+ *
+ * Map of this file:
+ * - `scanPage`: finds a page's block heads and decodes the instructions
+ *   reachable from them into a {@link Scan};
+ * - `emitUnit` / `emitInstruction` / `jumpTo`: write the function's source.
+ *
+ * A unit is one physical page (the primary page, whose virtual base `vb`
+ * the function receives) and, when linked, blocks of other pages reached by
+ * direct jumps and calls from it (foreign pages, e.g. a libc stub). Every
+ * instruction is named by its pc relative to `vb` (`rel`): the primary
+ * page's offsets are 0..4095, a foreign page's are its offsets plus the
+ * page's distance from the primary page (a multiple of 4096, fixed by the
+ * pc-relative code). The function dispatches on `rel >> 1`.
+ *
+ * Control moves between the unit's pages only through {@link jumpTo} (and
+ * the return of a foreign block to the primary page), which does what the
+ * inner loop does when the pc leaves the fetch page: it looks the target
+ * page up in the fetch TLB, counts the hit, and checks that the page is
+ * still the physical page the code was translated from; otherwise the
+ * function returns and the inner loop takes the jump's target (a TLB miss,
+ * another mapping). The function reports the page it stands on when it
+ * returns (`io[5]` virtual base, `io[6]` RAM page), so the inner loop's
+ * fetch page and TLB hit count stay what the interpreter's would be.
+ *
+ * @module
+ */
+
+import { COMPRESSED_BIT, decodeHalf, OP } from "./decode.ts";
+import {
+  ALU_OPS,
+  BRANCH_OPS,
+  expand,
+  JUMP_OPS,
+  LOAD_OPS,
+  type Shape,
+  STORE_OPS,
+} from "./cpu_ops.ts";
+import { TLB_MASK } from "./mmu.ts";
+
+/** What the code generator reads: RAM halfwords, cycle costs. */
+export interface EmitEnv {
+  /** RAM as halfwords. */
+  readonly u16: Uint16Array;
+  /** Cycle cost by decoded op. */
+  readonly opCost: Uint8Array;
+  /** Extra cycles of a taken branch. */
+  readonly takenCost: number;
+}
+
+const OPS_LEN = 4096;
+const ALU = new Map(ALU_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
+const JUMPS = new Map(JUMP_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
+const BRANCHES = new Map(BRANCH_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
+const LOADS = new Map(LOAD_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
+const STORES = new Map(STORE_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
+
+/** Whether the translator generates code for decoded op `op` (else the page function exits before it). */
+export function translatable(op: number): boolean {
+  return ALU.has(op) || JUMPS.has(op) || BRANCHES.has(op) || LOADS.has(op) || STORES.has(op) ||
+    op === OP.FENCE;
+}
+
+/** Whether decoded op `op` ends a block (a jump, a branch, or an instruction left to the interpreter). */
+export function endsBlock(op: number): boolean {
+  return BRANCHES.has(op) || JUMPS.has(op) || !translatable(op);
+}
+
+/** Whether decoded op `op` has a pc-relative target (a conditional branch or JAL). */
+export function hasTarget(op: number): boolean {
+  return BRANCHES.has(op) || op === OP.JAL;
+}
+
+/** One decoded instruction of the unit. */
+export interface Inst {
+  /** The pc relative to the primary page's virtual base. */
+  readonly off: number;
+  /** Decoded word. */
+  readonly w: number;
+  /** Decoded immediate. */
+  readonly imm: number;
+  /** Length in bytes (2 or 4). */
+  readonly len: number;
+  /** The relative base of its page (0: the primary page). */
+  readonly pg: number;
+}
+
+/** Decoded instructions of a unit, its block heads, and its direct jumps out of the primary page. */
+export interface Scan {
+  /** Instructions by relative pc. */
+  readonly insts: Map<number, Inst>;
+  /** Block heads (relative pcs). */
+  readonly heads: Set<number>;
+  /** Relative targets of direct jumps and calls from the primary page to other pages. */
+  readonly sites: Set<number>;
+}
+
+/** An empty scan. */
+export function newScan(): Scan {
+  return { insts: new Map(), heads: new Set(), sites: new Set() };
+}
+
+/** The static target of the JALR `inst` when `prev` is an AUIPC of its base register (a call `auipc; jalr`). */
+function pairTarget(prev: Inst | undefined, inst: Inst): number | undefined {
+  if (prev === undefined || (prev.w & 0x7f) !== OP.AUIPC || (inst.w & 0x7f) !== OP.JALR) {
+    return undefined;
+  }
+  const rs1 = (inst.w >> 14) & 31;
+  if (rs1 === 0 || ((prev.w >> 8) & 63) !== rs1 || prev.off + prev.len !== inst.off) {
+    return undefined;
+  }
+  return (prev.off + prev.imm + inst.imm) & -2;
+}
+
+/**
+ * Decodes from each seed (a page offset) of RAM page `page`, whose offsets
+ * are `rel` + offset in the unit, to the end of its block, adding in-page
+ * branch and jump targets, fall-through points and return points as
+ * further heads. Only code the interpreter has run (a non-zero slot in
+ * `ran`, the page's decoded slots) is translated, besides `entry` (-1:
+ * none): a block stops before the first instruction that never ran. Direct
+ * jumps from the primary page (`rel` 0) to other pages go to `sc.sites`.
+ */
+export function scanPage(
+  env: EmitEnv,
+  sc: Scan,
+  page: number,
+  rel: number,
+  seeds: readonly number[],
+  ran: Int32Array,
+  entry: number,
+): void {
+  const ops = new Int32Array(OPS_LEN);
+  const { insts, heads } = sc;
+  const half = page << 11;
+  const work: number[] = [];
+  const addHead = (o: number) => {
+    if (o >= 0 && o < 4096 && !heads.has(rel + o) && (ran[o] !== 0 || o === entry)) {
+      heads.add(rel + o);
+      work.push(o);
+    }
+  };
+  const site = (t: number) => {
+    if (t >= 0 && t < 4096) addHead(t);
+    else if (rel === 0) sc.sites.add(t);
+  };
+  for (const s of seeds) addHead(s);
+  while (work.length > 0) {
+    let o = work.pop()!;
+    for (let first = true; o < 4096; first = false) {
+      if (insts.has(rel + o)) {
+        if (!first) addHead(o); // two blocks join here
+        break;
+      }
+      if (!first && ran[o] === 0) break; // never ran: the block ends here
+      decodeHalf(env.u16, half + (o >> 1), o === 0xffe, ops, o, env.opCost);
+      const w = ops[o];
+      const len = (w & COMPRESSED_BIT) !== 0 ? 2 : 4;
+      const inst = { off: rel + o, w, imm: ops[o + 1], len, pg: rel };
+      insts.set(rel + o, inst);
+      const op = w & 0x7f;
+      const next = o + len;
+      if (BRANCHES.has(op)) {
+        site(o + inst.imm);
+        addHead(next);
+        break;
+      }
+      if (op === OP.JAL) site(o + inst.imm);
+      // In a linked page, an ecall is a head too: a thread whose system
+      // call is restarted resumes there, and enters the unit (Translator.via).
+      if (op === OP.ECALL && rel !== 0 && !first) addHead(o);
+      if (endsBlock(op)) {
+        addHead(next); // return point, or where the interpreter comes back
+        break;
+      }
+      o = next;
+    }
+  }
+}
+
+/** Adds the targets of `auipc; jalr` calls from the primary page to other pages to `sc.sites`. */
+export function addCallSites(sc: Scan): void {
+  for (const inst of sc.insts.values()) {
+    if (inst.pg !== 0 || (inst.w & 0x7f) !== OP.JALR) continue;
+    const t = pairTarget(sc.insts.get(inst.off - 4), inst);
+    if (t !== undefined && (t < 0 || t >= 4096)) sc.sites.add(t);
+  }
+}
+
+/** Register operand: the local of a source register (x0 reads as 0). */
+function src(reg: number): string {
+  return reg === 0 ? "0" : `x${reg}`;
+}
+
+/** The template shape of `inst`. */
+function shapeOf(inst: Inst): Shape {
+  const { w, imm, off, len } = inst;
+  return {
+    rd: `x${(w >> 8) & 63}`,
+    rs1: src((w >> 14) & 31),
+    rs2: src((w >> 19) & 31),
+    imm: String(imm),
+    pc: `(vb + ${off})`,
+    next: `(vb + ${off + len})`,
+  };
+}
+
+// Markers for storing and reloading the register locals, filled in when the
+// set of registers the unit uses is known.
+const SAVE = "/*save*/";
+const LOAD = "/*load*/";
+
+/** What the emitter knows about the unit as a whole. */
+interface Unit {
+  readonly sc: Scan;
+  readonly env: EmitEnv;
+  /** RAM page by relative page base, for every page of the unit (0: the primary page). */
+  readonly pages: ReadonlyMap<number, number>;
+  /** Whether the unit has foreign pages. */
+  readonly linked: boolean;
+  /** Segment index by relative pc of its head. */
+  readonly index: ReadonlyMap<number, number>;
+  /** The index of the dispatch on `pc` (after an indirect jump, at entry). */
+  readonly dyn: number;
+}
+
+/** The dispatch after a resumed `ecall`: most often to the next instruction. */
+function resumeAt(u: Unit, next: number): string {
+  const i = u.index.get(next);
+  const dyn = `bi = ${u.dyn}; continue loop;`;
+  return i === undefined ? dyn : `if (pc === ${next}) { bi = ${i}; continue loop; } ${dyn}`;
+}
+
+/** Code that leaves the function before the instruction at `off` (rest = cycles, count not run). */
+function bail(off: number, restCyc: number, restN: number): string {
+  return `{ pc = ${off}; cyc -= ${restCyc}; n -= ${restN}; break loop; }`;
+}
+
+/**
+ * Code that enters the unit's page at relative base `tp` (RAM page `ph`)
+ * from code of page `pg`: the inner loop's fetch-TLB lookup and hit, then
+ * `go`; otherwise it leaves at relative pc `t` (already in `pc` if null).
+ */
+function enter(tp: number, ph: number, pg: number, go: string, t: number | null): string {
+  // Another mapping from the primary page: a candidate for linking again.
+  return `vpn = (vb + ${tp}) >>> 12; ti = fb + ((vpn ^ ah) & ${TLB_MASK}); ` +
+    `if (tags[ti] === ((vpn << 9) | asid) && ((vb + ${tp} + deltas[ti]) | 0) === ${ph << 12}) ` +
+    `{ hits++; cva = (vb + ${tp}) | 0; cph = ${ph}; ${go} continue loop; } ${
+      t === null ? "" : `pc = ${t}; `
+    }${pg === 0 ? "xs = 1; " : ""}break loop;`;
+}
+
+/** Code that goes on at the static relative target `t` from code of page `pg`. */
+function jumpTo(u: Unit, t: number, pg: number): string {
+  const tp = t & -4096;
+  const i = u.index.get(t);
+  if (tp === pg) return i !== undefined ? `bi = ${i}; continue loop;` : `pc = ${t}; break loop;`;
+  const ph = u.pages.get(tp);
+  if (ph !== undefined && i !== undefined) return enter(tp, ph, pg, `bi = ${i};`, t);
+  // Out of the unit: the inner loop takes the jump (from the primary page,
+  // it also counts the jump as a candidate for linking, io[7]).
+  return `pc = ${t}; ${pg === 0 ? "xs = 1; " : ""}break loop;`;
+}
+
+/** The primary page's dispatch table lookup of the relative pc in `pc` (a head, or out). */
+const LOOKUP = "bi = HX[pc >> 1]; if (bi >= 0) continue loop; break loop;";
+
+/** An indirect jump's dispatch from code of page `pg` to the relative pc in `pc`. */
+function jumpDynamic(u: Unit, pg: number): string {
+  // In the primary page through its table; from a linked page, within it
+  // through the dispatch on pc, and back to the primary page (a return)
+  // through the TLB check; elsewhere out.
+  if (pg === 0) return `if ((pc >>> 12) === 0) { ${LOOKUP} } break loop;`;
+  const home = `if ((pc & -4096) === 0) { ${enter(0, u.pages.get(0)!, pg, LOOKUP, null)} } `;
+  return `if ((pc & -4096) !== ${pg}) { ${home}break loop; } bi = ${u.dyn}; continue loop;`;
+}
+
+/**
+ * Emits `inst`, the last of its segment when it ends the segment. `restCyc`
+ * and `restN` are the cycles and instructions from `inst` to the segment end.
+ */
+function emitInstruction(
+  u: Unit,
+  inst: Inst,
+  restCyc: number,
+  restN: number,
+  out: string[],
+): boolean {
+  const { w, imm, off, len, pg } = inst;
+  const op = w & 0x7f;
+  const s = shapeOf(inst);
+  const alu = ALU.get(op);
+  if (alu !== undefined) {
+    out.push(`${s.rd} = (${expand(alu.expr, s)}) | 0;`);
+    return false;
+  }
+  if (op === OP.FENCE) return false;
+  if (op === OP.ECALL) {
+    // The host's fast syscall path without leaving (see hw/jit_ecall.ts):
+    // -1 declined (the interpreter runs the ecall), -2 stop (no write-back),
+    // 0 go on at the new pc (in the same page), 1 go on but leave to the
+    // inner loop.
+    out.push(
+      `${SAVE} io[1] = cyc; k = ecall((vb + ${off}) | 0, n, hits, lim);`,
+      `if (k === -1) ${bail(off, restCyc, restN)}`,
+      "if (k === -2) return -1;",
+      `hits = 0; ${LOAD} cyc = io[1]; nextAt = io[3]; pc = (io[0] - vb) | 0;`,
+      "if (k !== 0) break loop;",
+      resumeAt(u, off + len),
+    );
+    return true;
+  }
+  const jump = JUMPS.get(op);
+  if (jump !== undefined) {
+    const link = `${s.rd} = ${s.next} | 0;`;
+    if (op === OP.JAL) {
+      out.push(`${link} ${jumpTo(u, off + imm, pg)}`);
+      return true;
+    }
+    // After an AUIPC of its base register (a call): its target, when
+    // reached from there (it may be a block head, reached from elsewhere).
+    const pair = pairTarget(u.sc.insts.get(off - 4), inst);
+    const known = pair !== undefined && ((pair & -4096) !== pg || u.index.has(pair))
+      ? `if (t === ((vb + ${pair}) | 0)) { ${jumpTo(u, pair, pg)} } `
+      : "";
+    out.push(
+      `{ const t = ${expand(jump.target, s)}; ${link} ${known}pc = (t - vb) | 0; ` +
+        `${jumpDynamic(u, pg)} }`,
+    );
+    return true;
+  }
+  const br = BRANCHES.get(op);
+  if (br !== undefined) {
+    out.push(
+      `if (${expand(br.cond, s)}) { cyc += ${u.env.takenCost}; ${jumpTo(u, off + imm, pg)} }`,
+      jumpTo(u, off + len, pg),
+    );
+    return true;
+  }
+  const load = LOADS.get(op) ?? STORES.get(op);
+  if (load !== undefined) {
+    const isLoad = LOADS.has(op);
+    const align = load.shift === 0 ? "" : `(va & ${(1 << load.shift) - 1}) !== 0 || `;
+    out.push(
+      `va = (${s.rs1} + ${imm}) | 0; vpn = va >>> 12;`,
+      `ti = ${isLoad ? "ldBase" : "stBase"} + ((vpn ^ ah) & ${TLB_MASK});`,
+      `if (${align}tags[ti] !== ((vpn << 9) | asid)) ${bail(off, restCyc, restN)}`,
+      `off = (va + deltas[ti]) | 0;`,
+    );
+    const at = load.shift === 0 ? "off" : `off >> ${load.shift}`;
+    if (isLoad) {
+      out.push(`${s.rd} = ${load.view}[${at}]; hits++;`);
+    } else {
+      // A store into a page holding code: the hart drops what it overlaps;
+      // if that was a translation, leave after the store (this function may
+      // be stale now).
+      const after = `{ pc = ${off + len}; cyc -= ${restCyc - (w >>> 24)}; n -= ${restN - 1}; ` +
+        "break loop; }";
+      out.push(
+        `${load.view}[${at}] = ${s.rs2}; hits++;`,
+        `if (codeMark[off >>> 12] !== 0 && codeStore(off) !== 0) ${after}`,
+      );
+    }
+    return false;
+  }
+  out.push(bail(off, restCyc, restN));
+  return true;
+}
+
+/** The instructions of the segment starting at head `h` (up to the next head, a block end or its page's end). */
+function segmentOf(sc: Scan, h: number): Inst[] {
+  const seg: Inst[] = [];
+  let o = h;
+  for (;;) {
+    const inst = sc.insts.get(o);
+    if (inst === undefined) break;
+    seg.push(inst);
+    if (endsBlock(inst.w & 0x7f)) break;
+    o += inst.len;
+    if (sc.heads.has(o) || (o & -4096) !== inst.pg) break;
+  }
+  return seg;
+}
+
+/** Emits one segment's case. */
+function emitSegment(u: Unit, seg: Inst[], out: string[]) {
+  const h = seg[0].off;
+  let total = 0;
+  for (const i of seg) total += i.w >>> 24;
+  const lastOp = seg[seg.length - 1].w & 0x7f;
+  const worst = total + (BRANCHES.has(lastOp) ? u.env.takenCost : 0);
+  out.push(
+    `case ${u.index.get(h)}:`,
+    `if (cyc + ${worst} >= nextAt || n + ${seg.length} >= lim) { pc = ${h}; break loop; }`,
+    `cyc += ${total}; n += ${seg.length};`,
+  );
+  let rest = total;
+  let ended = false;
+  for (let k = 0; k < seg.length; k++) {
+    const inst = seg[k];
+    ended = emitInstruction(u, inst, rest, seg.length - k, out);
+    rest -= inst.w >>> 24;
+  }
+  if (!ended) {
+    const last = seg[seg.length - 1];
+    out.push(jumpTo(u, last.off + last.len, last.pg));
+  }
+}
+
+/** The source of a page function: what its factory runs once, and the function's body. */
+export interface UnitSource {
+  /** Statements run once per factory (the dispatch table `HX`). */
+  readonly pre: string;
+  /** The body of the page function. */
+  readonly body: string;
+}
+
+/**
+ * The source of a page function for `sc`; `pages` maps each relative page
+ * base of the unit to its RAM page (0: the primary page).
+ */
+export function emitUnit(
+  sc: Scan,
+  env: EmitEnv,
+  pages: ReadonlyMap<number, number>,
+): UnitSource {
+  const sorted = [...sc.heads].sort((a, b) => a - b);
+  const segments = sorted.map((h) => segmentOf(sc, h)).filter((seg) => seg.length > 0);
+  const index = new Map(segments.map((seg, i) => [seg[0].off, i]));
+  const dyn = segments.length;
+  const u: Unit = { sc, env, pages, linked: pages.size > 1, index, dyn };
+  const out: string[] = [];
+  for (let si = 0; si < segments.length; si++) {
+    emitSegment(u, segments[si], out);
+    // Falling through to the next case is the same as dispatching to it.
+    if (out[out.length - 1] === `bi = ${si + 1}; continue loop;`) out.pop();
+  }
+  // The dispatch on the pc: at entry, after an indirect jump or a resumed
+  // ecall; through a table (HX, by halfword, -1: no head) in the primary
+  // page, through a switch in the others.
+  out.push(
+    `case ${dyn}:`,
+    `if ((pc >>> 12) === 0) { ${LOOKUP} }`,
+  );
+  if (u.linked) {
+    out.push("switch (pc >> 1) {");
+    for (const [h, i] of index) {
+      if (h < 0 || h >= 4096) out.push(`case ${h >> 1}: bi = ${i}; continue loop;`);
+    }
+    out.push("}");
+  }
+  out.push("break loop;");
+  // The registers the code names, and those it assigns: the others'
+  // locals always equal the register file, so they are not stored.
+  const used = new Set<number>();
+  const written = new Set<number>();
+  for (const line of out) {
+    for (const m of line.matchAll(/\bx(\d+)\b( = )?/g)) {
+      const x = Number(m[1]);
+      if (x === 32) continue;
+      used.add(x);
+      if (m[2] !== undefined) written.add(x);
+    }
+  }
+  const regs = [...used].sort((a, b) => a - b);
+  const dirty = regs.filter((x) => written.has(x));
+  const save = dirty.map((x) => `r[${x}] = x${x};`).join(" ");
+  const load = regs.map((x) => `x${x} = r[${x}];`).join(" ");
+  for (let i = 0; i < out.length; i++) {
+    out[i] = out[i].replace(SAVE, save).replace(LOAD, load);
+  }
+  // The page the function stands on (io[5], io[6]): always the primary
+  // page in a unit without foreign pages.
+  const where = u.linked ? "io[5] = cva; io[6] = cph;" : "io[5] = vb;";
+  const heads: number[] = [];
+  for (const [h, i] of index) if (h >= 0 && h < 4096) heads.push(h >> 1, i);
+  const pre = `const HX = new Int16Array(2048).fill(-1); const HI = [${heads.join(",")}]; ` +
+    "for (let j = 0; j < HI.length; j += 2) HX[HI[j]] = HI[j + 1];";
+  const body = [
+    `let ${regs.map((x) => `x${x} = r[${x}]`).concat("x32 = 0").join(", ")};`,
+    "let hits = 0, va = 0, vpn = 0, ti = 0, off = 0, k = 0, xs = 0;",
+    // Where it starts: the inner loop's fetch page (this one, or a linked
+    // page it enters the unit for).
+    u.linked ? "let cva = io[5] | 0, cph = io[6] | 0;" : "",
+    `const n0 = n; let bi = ${dyn};`,
+    "loop: for (;;) {",
+    "switch (bi) {",
+    ...out,
+    "}",
+    "}",
+    save,
+    `io[0] = (vb + pc) | 0; io[1] = cyc; io[2] = hits; ${where} io[7] = xs;`,
+    "return n - n0;",
+  ].join("\n");
+  return { pre, body };
+}
