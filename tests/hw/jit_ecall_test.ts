@@ -7,9 +7,8 @@
  */
 
 import assert from "node:assert/strict";
-import { CAUSE } from "../../hw/csr.ts";
-import { EcallOutcome, PRIV, StopReason } from "../../hw/cpu.ts";
 import { asm, BASE, load, machine, type TestMachine } from "./cpu_test_asm.ts";
+import { runEcallHarness } from "./ecall_harness.ts";
 
 const A0 = 10, A7 = 17;
 const LOOPS = 2000;
@@ -34,42 +33,18 @@ type Seen = [pc: number, instret: number, now: number, a7: number, x7: number];
 function runWith(engine: "interp" | "jit"): { m: TestMachine; seen: Seen[] } {
   const m = machine(PROGRAM, { engine, hotThreshold: 50 });
   const cpu = m.cpu;
-  cpu.hostSupervisor = true;
-  cpu.writeCsr(0x302, 1 << CAUSE.USER_ECALL); // medeleg
-  cpu.priv = PRIV.U;
-  cpu.pc = BASE;
-  const seen: Seen[] = [];
-  let calls = 0;
-  // The host's answer to a call, done after the hook or after HOST_TRAP.
-  const answer = () => {
-    cpu.x[A0] = (cpu.x[A0] + cpu.x[A7] * 3) | 0;
-    cpu.sepc = (cpu.sepc + 4) >>> 0;
-    cpu.sret();
-  };
-  let pending = false;
-  cpu.ecallHook = () => {
-    calls++;
-    seen.push([cpu.sepc, cpu.instret, m.clock.now, cpu.x[A7], cpu.x[7]]);
-    if (calls % 71 === 0) return EcallOutcome.DECLINED;
-    if (calls % 97 === 0) {
-      pending = true;
-      return EcallOutcome.SERVICED;
-    }
-    if (calls % 41 === 0) m.clock.schedule(3 + (calls % 7), () => {});
-    if (calls % 53 === 0) cpu.mmu.flush(); // as a host changing mappings
-    if (calls % 113 === 0) load(m.ram, 24, [asm.addi(5, 5, 1)]); // same code, drops it
-    answer();
-    return EcallOutcome.RESUMED;
-  };
-  let seed = 12345;
-  for (let guard = 0; cpu.pc !== BASE + 40 && guard < 100_000; guard++) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    const stop = cpu.run(1 + (seed % 400));
-    if (stop === StopReason.HOST_TRAP || pending) {
-      pending = false;
-      answer();
-    }
-  }
+  const seen = runEcallHarness<Seen>(m, {
+    start: BASE,
+    end: BASE + 40,
+    seed: 12345,
+    span: 400,
+    guard: 100_000,
+    record: () => [cpu.sepc, cpu.instret, m.clock.now, cpu.x[A7], cpu.x[7]],
+    vary: (calls) => {
+      if (calls % 53 === 0) cpu.mmu.flush(); // as a host changing mappings
+      if (calls % 113 === 0) load(m.ram, 24, [asm.addi(5, 5, 1)]); // same code, drops it
+    },
+  });
   return { m, seen };
 }
 

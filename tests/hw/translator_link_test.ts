@@ -9,9 +9,8 @@
  */
 
 import assert from "node:assert/strict";
-import { CAUSE } from "../../hw/csr.ts";
-import { EcallOutcome, PRIV, StopReason } from "../../hw/cpu.ts";
 import { asm, BASE, load, machine, type TestMachine } from "./cpu_test_asm.ts";
+import { runEcallHarness } from "./ecall_harness.ts";
 
 const A0 = 10, A1 = 11, A7 = 17, RA = 1;
 const LOOPS = 2000;
@@ -76,54 +75,31 @@ function runWith(engine: "interp" | "jit"): { m: TestMachine; seen: number[][] }
   map(m, 0, MAIN);
   map(m, 1, STUB);
   map(m, 2, DATA);
-  cpu.hostSupervisor = true;
-  cpu.writeCsr(0x302, 1 << CAUSE.USER_ECALL); // medeleg
   cpu.writeCsr(0x180, ((1 << 31) | (5 << 22) | ((BASE + ROOT) >>> 12)) >>> 0);
-  cpu.priv = PRIV.U;
-  cpu.pc = VA;
-  const seen: number[][] = [];
-  let calls = 0;
-  const answer = () => {
-    cpu.x[A0] = (cpu.x[A0] + cpu.x[A7] * 3) | 0;
-    cpu.sepc = (cpu.sepc + 4) >>> 0;
-    cpu.sret();
-  };
-  let pending = false;
-  cpu.ecallHook = () => {
-    calls++;
-    seen.push([cpu.sepc, cpu.instret, m.clock.now, cpu.x[A7], cpu.x[7], cpu.mmu.hits]);
-    if (calls % 71 === 0) return EcallOutcome.DECLINED;
-    if (calls % 97 === 0) {
-      pending = true;
-      return EcallOutcome.SERVICED;
-    }
-    if (calls % 41 === 0) m.clock.schedule(3 + (calls % 7), () => {});
-    if (calls === 500) {
-      map(m, 1, STUB2); // the stub page now holds other code
-      cpu.mmu.flush();
-    }
-    if (calls === 800) load(ram, STUB2 + 8, [asm.addi(A0, A0, 5)]); // rewrites the stub
-    if (calls === 1000) {
-      map(m, 1, STUB);
-      cpu.mmu.flush();
-    }
-    if (calls === 1200) {
-      cpu.x[12] = VA + 0x1008; // the guest's store now hits the stub's code
-      cpu.x[9] = CODE_WORD; // (another instruction)
-    }
-    if (calls === 1400) cpu.x[12] = VA + 0x17f0;
-    answer();
-    return EcallOutcome.RESUMED;
-  };
-  let seed = 4242;
-  for (let guard = 0; cpu.pc !== VA + 60 && guard < 200_000; guard++) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    const stop = cpu.run(1 + (seed % 600));
-    if (stop === StopReason.HOST_TRAP || pending) {
-      pending = false;
-      answer();
-    }
-  }
+  const seen = runEcallHarness(m, {
+    start: VA,
+    end: VA + 60,
+    seed: 4242,
+    span: 600,
+    guard: 200_000,
+    record: () => [cpu.sepc, cpu.instret, m.clock.now, cpu.x[A7], cpu.x[7], cpu.mmu.hits],
+    vary: (calls) => {
+      if (calls === 500) {
+        map(m, 1, STUB2); // the stub page now holds other code
+        cpu.mmu.flush();
+      }
+      if (calls === 800) load(ram, STUB2 + 8, [asm.addi(A0, A0, 5)]); // rewrites the stub
+      if (calls === 1000) {
+        map(m, 1, STUB);
+        cpu.mmu.flush();
+      }
+      if (calls === 1200) {
+        cpu.x[12] = VA + 0x1008; // the guest's store now hits the stub's code
+        cpu.x[9] = CODE_WORD; // (another instruction)
+      }
+      if (calls === 1400) cpu.x[12] = VA + 0x17f0;
+    },
+  });
   return { m, seen };
 }
 
