@@ -19,12 +19,13 @@ import {
 import { createUnixPersonality } from "./personality.ts";
 
 export { createUnixPersonality, isUnixExecutable } from "./personality.ts";
+export { type Support, type SyscallEntry, UNIX_SYSCALLS } from "./syscall_table.ts";
 export {
   buildSyscallArrays,
-  type Support,
-  type SyscallEntry,
-  UNIX_SYSCALLS,
-} from "./syscall_table.ts";
+  supportLevel,
+  type SyscallArrays,
+  SyscallTableError,
+} from "./syscall_arrays.ts";
 export { ERRNO, ERRNO_MAP, errnoOf, toSyscallResult } from "./errno.ts";
 export { NR, SYSCALL_NAMES } from "./syscall_names.ts";
 export { buildInitialStack, standardAuxv } from "./initial_stack.ts";

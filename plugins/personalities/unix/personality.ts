@@ -24,7 +24,7 @@ import { procData, randomOf, threadData, UnixProcessData } from "./common.ts";
 import { deliverUnixSignal } from "./signal_calls.ts";
 import { TRAMPOLINE_ECALL, TRAMPOLINE_LI_A7 } from "./signal_frame.ts";
 import { PAGE_SIZE } from "./abi.ts";
-import { buildSyscallArrays } from "./syscall_table.ts";
+import { buildSyscallArrays } from "./syscall_arrays.ts";
 import { unixSyscallDecoder } from "./strace.ts";
 import { unixInterpreterOf, unixOnExec, unixOnFault } from "./exec_rules.ts";
 

@@ -114,6 +114,7 @@ const LAYOUT = `## How the personality is built (and how to add a call)
 | \`mod.ts\` | the module descriptor (kind "personality"): \`init\` registers, \`exit\` unregisters |
 | \`personality.ts\` | the hooks: format check, initial stack and sigreturn page at exec, fork/exit/exec-away |
 | \`syscall_table.ts\` | number -> name, handler, support level, notes (this document is made from it) |
+| \`syscall_arrays.ts\` | the dense handler, name and support arrays the personality carries, checked against the rv32 name list |
 | \`syscall_names.ts\` | every rv32 number and name |
 | \`errno.ts\` | kernel status -> errno |
 | \`abi.ts\` | constants and struct layouts (statx, dirent64, utsname, timespec64, siginfo, sigaction, rusage) |
