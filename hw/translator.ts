@@ -245,16 +245,22 @@ export class Translator {
   // heat counter started from after that call.
   readonly #spent: Float64Array;
   readonly #start: Int32Array;
+  // The per-page tables below that hold objects are maps by RAM page, not
+  // arrays over all of RAM: an array of 16,384 slots (64 MiB) costs about
+  // half a millisecond to create or clear, which a short run or a FENCE.I
+  // would pay for each.
+  // The RAM pages that have a translation.
+  readonly #live = new Set<number>();
   // Per RAM page: the pages its translation links to, by relative page base.
-  readonly #links: (Map<number, Link> | null)[];
+  readonly #links = new Map<number, Map<number, Link>>();
   // Per RAM page: the relative targets of its direct jumps to other pages.
-  readonly #sites: (Set<number> | null)[];
+  readonly #sites = new Map<number, Set<number>>();
   // Per RAM page: the relative targets of its function's exits through them since the last linking.
-  readonly #exitTargets: (Set<number> | null)[];
+  readonly #exitTargets = new Map<number, Set<number>>();
   // Per RAM page: the translations holding blocks of it (RAM page -> halfwords they cover).
-  readonly #heldBy: (Map<number, Uint8Array> | null)[];
+  readonly #heldBy = new Map<number, Map<number, Uint8Array>>();
   // Per RAM page: the pages its current translation holds blocks of.
-  readonly #holds: (number[] | null)[];
+  readonly #holds = new Map<number, number[]>();
   // Per RAM page: direct jumps out of its function since it was last (re)linked.
   readonly #exits: Int32Array;
   // Per RAM page: times it was linked since it was translated first or dropped.
@@ -279,11 +285,6 @@ export class Translator {
     this.#again = new Uint8Array(pages);
     this.#spent = new Float64Array(pages);
     this.#start = new Int32Array(pages);
-    this.#links = new Array<Map<number, Link> | null>(pages).fill(null);
-    this.#sites = new Array<Set<number> | null>(pages).fill(null);
-    this.#exitTargets = new Array<Set<number> | null>(pages).fill(null);
-    this.#heldBy = new Array<Map<number, Uint8Array> | null>(pages).fill(null);
-    this.#holds = new Array<number[] | null>(pages).fill(null);
     this.#exits = new Int32Array(pages);
     this.#linkTries = new Uint8Array(pages);
   }
@@ -368,8 +369,8 @@ export class Translator {
     scanPage(env, sc, page, 0, seeds, ops, entry);
     addCallSites(sc);
     const pages = new Map<number, number>([[0, page]]);
-    const links = this.#links[page];
-    if (links !== null) this.#scanLinks(sc, links, pages);
+    const links = this.#links.get(page);
+    if (links !== undefined) this.#scanLinks(sc, links, pages);
     const fn = build(emitUnit(sc, env, pages), env);
     const entries = new Uint8Array(4096);
     const covered = new Uint8Array(2048);
@@ -380,7 +381,8 @@ export class Translator {
       if (i.len === 4) covered[(i.off >> 1) + 1] = 1;
     }
     this.#hold(page, sc, pages);
-    this.#sites[page] = sc.sites;
+    this.#sites.set(page, sc.sites);
+    this.#live.add(page);
     this.entries[page] = entries;
     this.covered[page] = covered;
     this.fns[page] = fn;
@@ -414,8 +416,8 @@ export class Translator {
         cov[h] = 1;
         if (i.len === 4) cov[h + 1] = 1;
       }
-      let by = this.#heldBy[q];
-      if (by === null) by = this.#heldBy[q] = new Map();
+      let by = this.#heldBy.get(q);
+      if (by === undefined) this.#heldBy.set(q, by = new Map());
       by.set(page, cov);
       held.push(q);
       const heads = new Uint8Array(4096);
@@ -424,21 +426,21 @@ export class Translator {
       this.viaRel[q] = rel;
       this.viaEntries[q] = heads;
     }
-    this.#holds[page] = held;
+    this.#holds.set(page, held);
   }
 
   /** Forgets which pages' blocks the translation of `page` holds. */
   #release(page: number): void {
-    const held = this.#holds[page];
-    if (held === null) return;
+    const held = this.#holds.get(page);
+    if (held === undefined) return;
     for (const q of held) {
-      this.#heldBy[q]?.delete(page);
+      this.#heldBy.get(q)?.delete(page);
       if (this.via[q] === page) {
         this.via[q] = -1;
         this.viaEntries[q] = null;
       }
     }
-    this.#holds[page] = null;
+    this.#holds.delete(page);
   }
 
   /**
@@ -462,17 +464,17 @@ export class Translator {
     codePages: readonly (Int32Array | null)[],
   ): void {
     if (this.#linkTries[page] >= MAX_LINKS) return;
-    let seen = this.#exitTargets[page];
-    if (seen === null) seen = this.#exitTargets[page] = new Set();
+    let seen = this.#exitTargets.get(page);
+    if (seen === undefined) this.#exitTargets.set(page, seen = new Set());
     seen.add((target - vb) | 0);
     if (++this.#exits[page] < LINK_AFTER) return;
     this.#exits[page] = 0;
-    this.#exitTargets[page] = null;
-    const sites = this.#sites[page];
-    if (sites === null) return;
+    this.#exitTargets.delete(page);
+    const sites = this.#sites.get(page);
+    if (sites === undefined) return;
     this.#linkTries[page]++;
     const { tags, deltas } = this.#env;
-    let links = this.#links[page];
+    let links = this.#links.get(page);
     let grew = false;
     for (const t of seen) {
       if (!sites.has(t)) continue;
@@ -484,7 +486,7 @@ export class Translator {
       const q = ((va + deltas[ti]) | 0) >>> 12;
       const qOps = codePages[q];
       if (q === page || qOps === null || qOps[t & 4094] === 0) continue;
-      if (links === null) links = this.#links[page] = new Map();
+      if (links === undefined) this.#links.set(page, links = new Map());
       let link = links.get(rel);
       if (link?.page !== q) links.set(rel, link = { page: q, ops: qOps, entries: new Set() });
       if (link.entries.has(t & 4095)) continue;
@@ -502,9 +504,10 @@ export class Translator {
       this.entries[page] = null;
       this.covered[page] = null;
       this.#release(page);
-      this.#links[page] = null;
-      this.#sites[page] = null;
-      this.#exitTargets[page] = null;
+      this.#live.delete(page);
+      this.#links.delete(page);
+      this.#sites.delete(page);
+      this.#exitTargets.delete(page);
     }
     this.heat[page] = 0;
     this.#again[page] = 0;
@@ -516,8 +519,8 @@ export class Translator {
 
   /** Drops the translations holding blocks of `page` that overlap halfwords `[h0, h1)`; 1 if any. */
   #dropHolders(page: number, h0: number, h1: number): number {
-    const by = this.#heldBy[page];
-    if (by === null || by.size === 0) return 0;
+    const by = this.#heldBy.get(page);
+    if (by === undefined || by.size === 0) return 0;
     let dropped = 0;
     for (const [p, cov] of [...by]) {
       for (let h = h0; h < h1; h++) {
@@ -566,20 +569,24 @@ export class Translator {
   /** Drops every translation. */
   dropAll(): void {
     this.drops++;
-    this.fns.fill(null);
-    this.entries.fill(null);
-    this.covered.fill(null);
+    // Only the translated pages' slots hold objects (see #live).
+    for (const p of this.#live) {
+      this.fns[p] = null;
+      this.entries[p] = null;
+      this.covered[p] = null;
+    }
+    for (const q of this.#heldBy.keys()) this.viaEntries[q] = null;
+    this.#live.clear();
     this.heat.fill(0);
     this.#again.fill(0);
     this.#spent.fill(0);
     this.#start.fill(0);
-    this.#links.fill(null);
-    this.#sites.fill(null);
-    this.#exitTargets.fill(null);
-    this.#heldBy.fill(null);
-    this.#holds.fill(null);
+    this.#links.clear();
+    this.#sites.clear();
+    this.#exitTargets.clear();
+    this.#heldBy.clear();
+    this.#holds.clear();
     this.via.fill(-1);
-    this.viaEntries.fill(null);
     this.#exits.fill(0);
     this.#linkTries.fill(0);
   }
