@@ -36,6 +36,7 @@ import { parseArgs } from "node:util";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ProbeResult } from "./cold_probe.ts";
+import { runMain } from "./run_main.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PROBE = join(ROOT, "bench/cold_probe.ts");
@@ -173,10 +174,23 @@ async function main(): Promise<void> {
     },
   });
   const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
+  }
   const sets = values.sets.split(",");
+  const known = new Set(COLD_CASES.map((c) => c.set));
+  const unknown = sets.find((s) => !known.has(s));
+  if (unknown !== undefined) {
+    throw new Error(`unknown set '${unknown}' (one of: ${[...known].join(", ")})`);
+  }
   const engines = values.engines.split(",");
+  const bad = engines.find((e) => !/^(interp|jit(:[1-9][0-9]*)?)(@.+)?$/.test(e));
+  if (bad !== undefined) {
+    throw new Error(`bad engine '${bad}' (interp, jit or jit:THRESHOLD, optionally @TREE)`);
+  }
   const only = values.only === undefined ? null : new RegExp(values.only);
   const cases = COLD_CASES.filter((c) => sets.includes(c.set) && (only?.test(c.name) ?? true));
+  if (cases.length === 0) throw new Error(`no case matches --only ${values.only}`);
   const data = new Map<string, Sample[]>();
   for (const e of engines) for (const c of cases) data.set(`${e}|${c.name}`, []);
   const load0 = loadavg();
@@ -199,4 +213,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await runMain("cold-compare", main);

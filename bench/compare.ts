@@ -26,6 +26,7 @@
 
 import { parseArgs } from "node:util";
 import { CompareError, type Engine, setUpEngines } from "./compare_engines.ts";
+import { runMain } from "./run_main.ts";
 
 /** One benchmark program and its two Ns. */
 export interface CompareSpec {
@@ -307,12 +308,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) {
-  try {
-    await main();
-  } catch (e) {
-    if (!(e instanceof CompareError)) throw e;
-    console.error(`compare: ${e.message}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain("compare", main);

@@ -13,6 +13,7 @@
  */
 
 import { type GuestBenchSpec, registerGuestBenches, runGuestBenchesNow } from "./guest_bench.ts";
+import { runMain } from "./run_main.ts";
 
 /** The programs and N values of this suite. */
 export const CONTEXT_SWITCH_BENCHES: GuestBenchSpec[] = [
@@ -32,5 +33,6 @@ export const CONTEXT_SWITCH_BENCHES: GuestBenchSpec[] = [
 
 const TITLE = "Strata context-switch costs (Unix personality)";
 
-if (import.meta.main) await runGuestBenchesNow(TITLE, CONTEXT_SWITCH_BENCHES);
-else registerGuestBenches(TITLE, CONTEXT_SWITCH_BENCHES);
+if (import.meta.main) {
+  await runMain("context_switch_bench", () => runGuestBenchesNow(TITLE, CONTEXT_SWITCH_BENCHES));
+} else registerGuestBenches(TITLE, CONTEXT_SWITCH_BENCHES);

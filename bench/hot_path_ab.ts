@@ -23,6 +23,7 @@ import {
   type RunGuest,
   runHotPath,
 } from "./hot_paths.ts";
+import { runMain } from "./run_main.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -88,4 +89,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await runMain("hot_path_ab", main);

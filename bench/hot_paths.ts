@@ -20,6 +20,7 @@
 import process from "node:process";
 import v8 from "node:v8";
 import { parseArgs } from "node:util";
+import { runMain } from "./run_main.ts";
 
 /** One hot-path program and its N values. */
 export interface HotPathSpec {
@@ -157,4 +158,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await runMain("hot_paths", main);

@@ -11,6 +11,7 @@
  */
 
 import { type GuestBenchSpec, registerGuestBenches, runGuestBenchesNow } from "./guest_bench.ts";
+import { runMain } from "./run_main.ts";
 
 /** The programs and N values of this suite. */
 export const SYSCALL_BENCHES: GuestBenchSpec[] = [
@@ -33,5 +34,6 @@ export const SYSCALL_BENCHES: GuestBenchSpec[] = [
 
 const TITLE = "Strata syscall and trap costs (Unix personality)";
 
-if (import.meta.main) await runGuestBenchesNow(TITLE, SYSCALL_BENCHES);
-else registerGuestBenches(TITLE, SYSCALL_BENCHES);
+if (import.meta.main) {
+  await runMain("syscall_bench", () => runGuestBenchesNow(TITLE, SYSCALL_BENCHES));
+} else registerGuestBenches(TITLE, SYSCALL_BENCHES);

@@ -27,6 +27,7 @@ import {
   qemuAvailable,
   registerGuestBenches,
 } from "./guest_bench.ts";
+import { runMain } from "./run_main.ts";
 
 const GETPID = "null syscall (getpid)";
 const NULL_CALL = "null native call (NtGetCurrentProcessorNumber)";
@@ -134,5 +135,5 @@ async function main(): Promise<void> {
   console.log([formatGuestBenchTable(TITLE, results), ...win32Ratios(results)].join("\n"));
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await runMain("win32_bench", main);
 else registerGuestBenches(TITLE, WIN32_BENCHES, win32Ratios);

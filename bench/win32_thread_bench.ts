@@ -18,6 +18,7 @@ import {
   registerGuestBenches,
   runGuestBenchesNow,
 } from "./guest_bench.ts";
+import { runMain } from "./run_main.ts";
 
 const FUTEX = "futex thread round trip (Unix)";
 const EVENTS = "event thread round trip (Win32)";
@@ -45,5 +46,9 @@ export function threadRatio(results: GuestBenchResult[]): string[] {
 
 const TITLE = "Strata Win32 threads against Unix threads";
 
-if (import.meta.main) await runGuestBenchesNow(TITLE, WIN32_THREAD_BENCHES, threadRatio);
-else registerGuestBenches(TITLE, WIN32_THREAD_BENCHES, threadRatio);
+if (import.meta.main) {
+  await runMain(
+    "win32_thread_bench",
+    () => runGuestBenchesNow(TITLE, WIN32_THREAD_BENCHES, threadRatio),
+  );
+} else registerGuestBenches(TITLE, WIN32_THREAD_BENCHES, threadRatio);
