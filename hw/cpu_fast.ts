@@ -269,7 +269,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         mmu.hits += hits;
         hits = 0;
         const flushes = mmu.flushes;
-        if (hostEcall(s, pc, cyc, n) !== EcallOutcome.RESUMED) {
+        if (((jio[1] = cyc), hostEcall(s, pc, n)) !== EcallOutcome.RESUMED) {
           return SLOW_STOP; // the trap entry synced the state: no write-back
         }
         // Back in U-mode in the same address space. If the host flushed
