@@ -201,9 +201,9 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           r,
           jio,
           rel + (pc & 4095),
-          cyc,
+          ((jio[1] = cyc), (jio[3] = nextAt), 0), // through jio: not boxed past 2^30
           n,
-          nextAt,
+          0,
           stepLimit,
           (fVa - rel) | 0,
           ldBase,
