@@ -103,7 +103,7 @@ export class ProcessTable implements ThreadWaker {
    * does not inline is a boxed heap number, one per wake-up, block and
    * dispatch. The accounting functions read `clock.now` themselves.
    */
-  useClock(clock: CycleSource): void {
+  useClock(clock: { readonly now: number }): void {
     this.#clock = clock;
   }
 
