@@ -201,9 +201,9 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           r,
           jio,
           rel + (pc & 4095),
-          cyc,
+          ((jio[1] = cyc), (jio[3] = nextAt), 0), // through jio: not boxed past 2^30
           n,
-          nextAt,
+          0,
           stepLimit,
           (fVa - rel) | 0,
           ldBase,
@@ -269,7 +269,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         mmu.hits += hits;
         hits = 0;
         const flushes = mmu.flushes;
-        if (hostEcall(s, pc, cyc, n) !== EcallOutcome.RESUMED) {
+        if (((jio[1] = cyc), hostEcall(s, pc, n)) !== EcallOutcome.RESUMED) {
           return SLOW_STOP; // the trap entry synced the state: no write-back
         }
         // Back in U-mode in the same address space. If the host flushed

@@ -205,14 +205,16 @@ export function fastEcallAllowed(s: HartState): boolean {
 
 /**
  * The fast ecall of the inner loop and of translated code: time moves to
- * `cyc`, the trap enters at the ecall's `pc` (it does not retire: the caller
+ * the cycle count in `s.jitIo[1]` (not an argument: past 2^30 a cycle count
+ * passed to a call V8 does not inline is boxed as a heap number), the trap enters at the ecall's `pc` (it does not retire: the caller
  * has synced `instret` and the TLB hits up to it), then the host's hook runs.
  * Unless the hook resumed, `runStop` and `runCount` (`n`) are set for `run`
  * and the caller leaves without writing its state back. Returns the hook's
  * `EcallOutcome`.
  */
-export function hostEcall(s: HartState, pc: number, cyc: number, n: number): number {
+export function hostEcall(s: HartState, pc: number, n: number): number {
   const clock = s.clock;
+  const cyc = s.jitIo[1];
   if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
   else clock.now = cyc;
   userEcallEntry(s, pc >>> 0);

@@ -47,7 +47,7 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
   tr.ecalls++;
   const drops = tr.drops;
   const io = s.jitIo;
-  if (hostEcall(s, pc, io[1], n) !== EcallOutcome.RESUMED) return JIT_ECALL_STOP;
+  if (hostEcall(s, pc, n) !== EcallOutcome.RESUMED) return JIT_ECALL_STOP;
   const clock = s.clock;
   const now = clock.now;
   const nextAt = clock.nextEventAt;

@@ -52,9 +52,11 @@ import {
  * (`[0]` next pc, `[1]` cycle count, `[2]` TLB hits, `[5]` the virtual base
  * and `[6]` the RAM page of the page it stands on when it returns, and of
  * the page it starts on when it is called, `[7]` non-zero when it left
- * through a direct jump to another page), the pc
- * relative to the page's virtual base, the cycle count, the instruction
- * count, the next event time, the instruction limit, the page's virtual
+ * through a direct jump to another page; on the way in `[1]` and `[3]` hold
+ * the cycle count and the next event time, which past 2^30 would be boxed
+ * as arguments), the pc relative to the page's virtual base, two unused
+ * arguments (0), the instruction
+ * count, the instruction limit, the page's virtual
  * base, the load and store TLB table bases, the ASID tag, the ASID hash and
  * the fetch TLB table base. Returns the number of instructions it executed,
  * or -1 when an `ecall` gave the host control (the registers are stored,
@@ -154,7 +156,7 @@ function build(src: UnitSource, env: TranslatorEnv): PageFn {
       "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
         "rem, remu, ecall",
       `"use strict"; ${src.pre}\n` +
-        "return function page(r, io, pc, cyc, n, nextAt, lim, vb, ldBase, stBase, asid, ah, fb) {\n" +
+        "return function page(r, io, pc, cyc, n, nextAt, lim, vb, ldBase, stBase, asid, ah, fb) {\ncyc = io[1]; nextAt = io[3];\n" +
         `${src.body}\n};`,
     ) as (...deps: unknown[]) => PageFn;
     FACTORIES.set(key, factory);

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { noteDispatch, noteJobEnd, noteReady } from "./sched_accounting.ts";
+import { type CycleSource, noteDispatch, noteJobEnd, noteReady } from "./sched_accounting.ts";
 import { type ParkingPlace, Process, TaskState, Thread, type ThreadWaker } from "./process.ts";
 import { EnqueueReason, type SchedulerPolicy } from "./scheduler.ts";
 
@@ -77,9 +77,9 @@ export class ProcessTable implements ThreadWaker {
   readonly #exitEvents = new Map<Process, WakeList>();
   readonly #newQueue: (name: string) => WakeList;
   readonly #timers: TimerPort;
-  readonly #now: () => number;
-  // The clock itself once the trap loop hands it over (see useClock).
-  #clock: { readonly now: number } | null = null;
+  // Where accounting reads the cycle count: the port's `now()` until the
+  // trap loop hands over the machine's clock (see useClock).
+  #clock: CycleSource;
 
   /** Creates an empty table with a policy and a wait-queue factory. */
   constructor(policy: SchedulerPolicy, newQueue: (name: string) => WakeList, timers: TimerPort) {
@@ -87,22 +87,24 @@ export class ProcessTable implements ThreadWaker {
     this.#newQueue = newQueue;
     this.#timers = timers;
     const now = timers.now;
-    this.#now = now !== undefined ? () => now() : () => 0;
+    this.#clock = now !== undefined
+      ? {
+        get now() {
+          return now();
+        },
+      }
+      : { now: 0 };
   }
 
   /**
    * Reads the cycle count for accounting from `clock.now` directly instead of
    * the port's `now()` (the trap loop calls this with the machine's clock):
-   * past 2^30 cycles a count returned from a call is a boxed heap number,
-   * one per wake-up and per block.
+   * past 2^30 cycles a count returned from a call or passed to one that V8
+   * does not inline is a boxed heap number, one per wake-up, block and
+   * dispatch. The accounting functions read `clock.now` themselves.
    */
   useClock(clock: { readonly now: number }): void {
     this.#clock = clock;
-  }
-
-  #cycles(): number {
-    const c = this.#clock;
-    return c !== null ? c.now : this.#now();
   }
 
   /** Allocates the next free pid (wrapping at PID_MAX, skipping live pids and groups). */
@@ -264,8 +266,7 @@ export class ProcessTable implements ThreadWaker {
   makeReady(t: Thread, reason: number): void {
     if (t.state === TaskState.ZOMBIE) return;
     t.state = TaskState.READY;
-    const now = this.#cycles();
-    noteReady(t.sched, reason, now);
+    noteReady(t.sched, reason, this.#clock);
     this.policy.enqueue(t, reason);
     if (this.onReady !== null) this.onReady(t);
     const cur = this.current;
@@ -275,15 +276,15 @@ export class ProcessTable implements ThreadWaker {
     ) this.requestResched();
   }
 
-  /** Accounting when the trap loop puts `t` on the CPU at cycle `now`. */
-  dispatched(t: Thread, now: number): void {
-    noteDispatch(t.sched, now);
+  /** Accounting when the trap loop puts `t` on the CPU (now). */
+  dispatched(t: Thread): void {
+    noteDispatch(t.sched, this.#clock);
   }
 
   /** Marks `t` blocked on `place` (the caller has added it to the queue). */
   park(t: Thread, place: ParkingPlace): void {
     if (t.state === TaskState.READY) this.policy.remove(t);
-    noteJobEnd(t.sched, this.#cycles());
+    noteJobEnd(t.sched, this.#clock);
     t.state = TaskState.BLOCKED;
     t.parkedOn = place;
     t.interrupted = false;

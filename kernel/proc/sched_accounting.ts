@@ -11,14 +11,25 @@
  * - job end (the task blocks): a deadline task's job is complete; it missed
  *   its deadline if the absolute deadline has passed.
  *
+ * Each reads the cycle count from a {@link CycleSource} (the machine's
+ * clock) rather than taking it as an argument: past 2^30 cycles a count
+ * passed to a call V8 does not inline is boxed as a heap number.
+ *
  * @module
  */
 
 import { EnqueueReason } from "./scheduler.ts";
 import { SCHED, type SchedInfo } from "./sched_info.ts";
 
-/** `s` became ready at cycle `now` for `reason` ({@link EnqueueReason}). */
-export function noteReady(s: SchedInfo, reason: number, now: number): void {
+/** Where the accounting reads the current cycle count (the clock's `now`). */
+export interface CycleSource {
+  /** Current simulated time in cycles. */
+  readonly now: number;
+}
+
+/** `s` became ready now for `reason` ({@link EnqueueReason}). */
+export function noteReady(s: SchedInfo, reason: number, clock: CycleSource): void {
+  const now = clock.now;
   s.readyAt = now;
   if (reason !== EnqueueReason.NEW && reason !== EnqueueReason.WAKE) return;
   if (s.wokenAt < 0) s.wokenAt = now;
@@ -28,9 +39,10 @@ export function noteReady(s: SchedInfo, reason: number, now: number): void {
   }
 }
 
-/** `s` was put on the CPU at cycle `now`. */
-export function noteDispatch(s: SchedInfo, now: number): void {
+/** `s` was put on the CPU now. */
+export function noteDispatch(s: SchedInfo, clock: CycleSource): void {
   s.dispatches++;
+  const now = clock.now;
   if (s.readyAt >= 0) {
     s.waitCycles += now - s.readyAt;
     s.readyAt = -1;
@@ -44,10 +56,10 @@ export function noteDispatch(s: SchedInfo, now: number): void {
   }
 }
 
-/** `s` blocked at cycle `now`: the current job of a deadline task is done. */
-export function noteJobEnd(s: SchedInfo, now: number): void {
+/** `s` blocked now: the current job of a deadline task is done. */
+export function noteJobEnd(s: SchedInfo, clock: CycleSource): void {
   if (s.absDeadline < 0) return;
   s.jobs++;
-  if (now > s.absDeadline) s.deadlineMisses++;
+  if (clock.now > s.absDeadline) s.deadlineMisses++;
   s.absDeadline = -1;
 }

@@ -412,7 +412,7 @@ export class TrapLoop {
     const table = this.#table;
     const t = table.policy.pickNext(this.#clock.now);
     if (t === null) return null;
-    table.dispatched(t, this.#clock.now);
+    table.dispatched(t);
     this.#daemonTicked = false;
     t.state = TaskState.RUNNING;
     table.current = t;
