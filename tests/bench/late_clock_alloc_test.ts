@@ -68,8 +68,15 @@ async function bytesPerOp(c: Case, cpu: "interp" | "jit", start: number): Promis
 for (const cpu of ["interp", "jit"] as const) {
   for (const c of CASES) {
     Deno.test(`late clock: ${c.name} allocates no more past 2^32 cycles (${cpu})`, async () => {
-      const late = await bytesPerOp(c, cpu, START);
-      const early = await bytesPerOp(c, cpu, 0);
+      let late = await bytesPerOp(c, cpu, START);
+      let early = await bytesPerOp(c, cpu, 0);
+      if (late >= early + MARGIN) {
+        // Once more: on a loaded host V8 may not have re-optimized the
+        // page functions for the new machine in any window; a path that
+        // boxes cycle counts fails again.
+        late = await bytesPerOp(c, cpu, START);
+        early = await bytesPerOp(c, cpu, 0);
+      }
       assert.ok(
         late < early + MARGIN,
         `${c.name} (${cpu}): ${late.toFixed(2)} bytes per operation from 2^32, ` +
