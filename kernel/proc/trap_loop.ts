@@ -341,14 +341,11 @@ export class TrapLoop {
     const cpu = this.#cpu;
     const epc = cpu.sepc;
     if (cpu.x !== t.regs) t.regs.set(cpu.x);
+    // Clock events the charge fires see the pc of the ecall, as with any trap.
+    t.pc = epc;
     this.stats.syscalls++;
     const costs = this.#costs;
-    const cycles = costs.trap + costs.syscall;
-    const clock = this.#clock;
-    // Clock events the charge fires see the pc of the ecall, as with any
-    // trap; without one coming due, nothing reads it before the pc moves on.
-    if (clock.now + cycles >= clock.nextEventAt) t.pc = epc;
-    this.charge(cycles);
+    this.charge(costs.trap + costs.syscall);
     t.pc = (epc + 4) >>> 0;
     this.#hooks.syscall(t);
     // rt_sigreturn replaced the FP state: load it now (the fast path resumes at once).
