@@ -197,13 +197,15 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           mmu.hits += hits;
           hits = 0;
         }
+        // The cycle count and next event time go through jio (as
+        // arguments they would be boxed past 2^30 cycles).
+        jio[1] = cyc;
+        jio[3] = nextAt;
         const done = f(
           r,
           jio,
           rel + (pc & 4095),
-          ((jio[1] = cyc), (jio[3] = nextAt), 0), // through jio: not boxed past 2^30
           n,
-          0,
           stepLimit,
           (fVa - rel) | 0,
           ldBase,

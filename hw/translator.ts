@@ -54,9 +54,8 @@ import {
  * the page it starts on when it is called, `[7]` non-zero when it left
  * through a direct jump to another page; on the way in `[1]` and `[3]` hold
  * the cycle count and the next event time, which past 2^30 would be boxed
- * as arguments), the pc relative to the page's virtual base, two unused
- * arguments (0), the instruction
- * count, the instruction limit, the page's virtual
+ * as arguments), the pc relative to the page's virtual base, the
+ * instruction count, the instruction limit, the page's virtual
  * base, the load and store TLB table bases, the ASID tag, the ASID hash and
  * the fetch TLB table base. Returns the number of instructions it executed,
  * or -1 when an `ecall` gave the host control (the registers are stored,
@@ -66,9 +65,7 @@ export type PageFn = (
   r: Int32Array,
   io: Float64Array,
   pc: number,
-  cyc: number,
   n: number,
-  nextAt: number,
   lim: number,
   vb: number,
   ldBase: number,
@@ -156,7 +153,8 @@ function build(src: UnitSource, env: TranslatorEnv): PageFn {
       "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
         "rem, remu, ecall",
       `"use strict"; ${src.pre}\n` +
-        "return function page(r, io, pc, cyc, n, nextAt, lim, vb, ldBase, stBase, asid, ah, fb) {\ncyc = io[1]; nextAt = io[3];\n" +
+        "return function page(r, io, pc, n, lim, vb, ldBase, stBase, asid, ah, fb) {\n" +
+        "let cyc = io[1], nextAt = io[3];\n" +
         `${src.body}\n};`,
     ) as (...deps: unknown[]) => PageFn;
     FACTORIES.set(key, factory);
