@@ -7,12 +7,20 @@
  * and times are 0 unless asked otherwise, so the same host tree gives the
  * same bytes (and the same simulated boot).
  *
+ * The boot's own tree skips the archive: {@link collectInitramfs} gives the
+ * members, and with `deferData` each regular file's bytes stay on the host
+ * (its size, mode and time are read at boot) until the guest first reads
+ * or writes the file, when the ramfs reads them ({@link loadHostFile}): a
+ * boot reads only the programs it runs. A host file that changed since the
+ * boot (size or modification time) is not read: its data calls give EIO.
+ *
  * @module
  */
 
 import { K, type KStatus, statusName } from "../errors.ts";
 import { type CpioEntry, readCpio, writeCpio } from "./cpio.ts";
 import type { Vfs } from "./vfs.ts";
+import { RamInode } from "./ramfs.ts";
 import {
   OpenFlags,
   S_IFBLK,
@@ -40,6 +48,27 @@ export interface HostDirMapping {
 export interface BuildInitramfsOptions {
   /** Keep host modification times (default false: all 0, for reproducible archives). */
   keepTimes?: boolean;
+  /**
+   * Leave regular files' bytes on the host ({@link collectInitramfs} only):
+   * a member's `data` is then empty and `host` says where its bytes are.
+   */
+  deferData?: boolean;
+}
+
+/** A regular file's bytes left on the host, as seen at boot. */
+export interface HostFileRef {
+  /** Host path. */
+  path: string;
+  /** Size in bytes. */
+  size: number;
+  /** Modification time (ms since the epoch; null when the host gives none). */
+  mtimeMs: number | null;
+}
+
+/** A member of an initramfs: a cpio entry, or a regular file whose bytes stay on the host. */
+export interface InitramfsMember extends CpioEntry {
+  /** Where the bytes are, when `data` was left empty (`deferData`). */
+  host?: HostFileRef;
 }
 
 /** Raised when an initramfs cannot be built or unpacked. */
@@ -64,7 +93,44 @@ export function buildInitramfs(
   hostDirs: readonly HostDirMapping[],
   options: BuildInitramfsOptions = {},
 ): Uint8Array {
-  return writeCpio(collectInitramfs(hostDirs, options));
+  return writeCpio(collectInitramfs(hostDirs, { ...options, deferData: false }));
+}
+
+/**
+ * Reads the bytes of a file left on the host, or null when the file is not
+ * the one seen at boot any more (another size or time, gone, unreadable).
+ */
+export function loadHostFile(ref: HostFileRef): Uint8Array | null {
+  let f: Deno.FsFile;
+  try {
+    f = Deno.openSync(ref.path);
+  } catch {
+    return null;
+  }
+  try {
+    const st = f.statSync();
+    if (!st.isFile || st.size !== ref.size || (st.mtime?.getTime() ?? null) !== ref.mtimeMs) {
+      return null;
+    }
+    const bytes = new Uint8Array(ref.size);
+    for (let at = 0; at < bytes.length;) {
+      const n = f.readSync(bytes.subarray(at));
+      if (n === null || n === 0) return null;
+      at += n;
+    }
+    return bytes;
+  } catch {
+    return null;
+  } finally {
+    f.close();
+  }
+}
+
+function memberBytes(e: InitramfsMember): Uint8Array {
+  if (e.host === undefined) return e.data;
+  const bytes = loadHostFile(e.host);
+  if (bytes === null) throw new InitramfsError(`cannot read ${e.host.path} (changed since boot?)`);
+  return bytes;
 }
 
 /**
@@ -85,8 +151,8 @@ export function buildInitramfs(
 export function collectInitramfs(
   hostDirs: readonly HostDirMapping[],
   options: BuildInitramfsOptions = {},
-): CpioEntry[] {
-  const entries = new Map<string, CpioEntry>();
+): InitramfsMember[] {
+  const entries = new Map<string, InitramfsMember>();
   const dirEntry = (name: string, mode = 0o755, mtime = 0): CpioEntry => ({
     name,
     mode: S_IFDIR | mode,
@@ -116,7 +182,7 @@ export function collectInitramfs(
       const n = parts.slice(0, i).join("/");
       if (!entries.has(n)) entries.set(n, dirEntry(n));
     }
-    const filter = { include, executable: executable === true };
+    const filter = { include, executable: executable === true, defer: options.deferData === true };
     walk(hostPath, "", base, entries, options.keepTimes === true, filter);
   }
   return [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -126,9 +192,9 @@ function walk(
   hostDir: string,
   rel: string,
   base: string,
-  entries: Map<string, CpioEntry>,
+  entries: Map<string, InitramfsMember>,
   keepTimes: boolean,
-  filter: { include?: (relPath: string) => boolean; executable: boolean },
+  filter: { include?: (relPath: string) => boolean; executable: boolean; defer: boolean },
 ): void {
   const names: string[] = [];
   for (const e of Deno.readDirSync(hostDir + (rel === "" ? "" : "/" + rel))) names.push(e.name);
@@ -149,12 +215,14 @@ function walk(
       entries.set(gname, { ...common, mode: S_IFDIR | perm, nlink: 2, data: new Uint8Array(0) });
       walk(hostDir, relPath, base, entries, keepTimes, filter);
     } else if (st.isFile) {
-      entries.set(gname, {
-        ...common,
-        mode: S_IFREG | (filter.executable ? perm | 0o111 : perm),
-        nlink: 1,
-        data: Deno.readFileSync(hostFile),
-      });
+      const mode = S_IFREG | (filter.executable ? perm | 0o111 : perm);
+      const host = { path: hostFile, size: st.size, mtimeMs: st.mtime?.getTime() ?? null };
+      entries.set(
+        gname,
+        filter.defer
+          ? { ...common, mode, nlink: 1, data: new Uint8Array(0), host }
+          : { ...common, mode, nlink: 1, data: Deno.readFileSync(hostFile) },
+      );
     }
     // Sockets, FIFOs and device files on the host are skipped: they carry no portable content.
   }
@@ -181,17 +249,21 @@ function check(st: KStatus, what: string, path: string): void {
 /**
  * Unpacks an archive (a newc archive, or its members as
  * {@link collectInitramfs} gives them) into the VFS (normally the empty
- * root ramfs). Missing
+ * root ramfs). A member whose bytes stay on the host becomes a ramfs file
+ * that reads them at first use (in another file system they are read now). Missing
  * parent directories are created; existing directories are kept. Throws
  * {@link InitramfsError} (or CpioFormatError for a malformed archive).
  */
 export function unpackInitramfs(
   vfs: Vfs,
-  archive: Uint8Array | readonly CpioEntry[],
+  archive: Uint8Array | readonly InitramfsMember[],
 ): UnpackSummary {
   const summary: UnpackSummary = { dirs: 0, files: 0, symlinks: 0, nodes: 0, links: 0 };
   const seenIno = new Map<string, string>();
-  for (const e of archive instanceof Uint8Array ? readCpio(archive) : archive) {
+  const members: readonly InitramfsMember[] = archive instanceof Uint8Array
+    ? readCpio(archive)
+    : archive;
+  for (const e of members) {
     const comps = e.name.split("/").filter((c) => c !== "" && c !== ".");
     if (comps.includes("..")) throw new InitramfsError(`archive path "${e.name}" contains ".."`);
     if (comps.length === 0) continue;
@@ -227,9 +299,14 @@ export function unpackInitramfs(
       const r = vfs.open(null, path, OpenFlags.WRITE | OpenFlags.CREATE | OpenFlags.TRUNC, perm);
       if (typeof r === "number") throw new InitramfsError(`create ${path}: ${statusName(r)}`);
       summary.files++;
+      const inode = r.file.inode;
+      if (e.host !== undefined && e.host.size > 0 && inode instanceof RamInode) {
+        const ref = e.host;
+        inode.deferData(ref.size, () => loadHostFile(ref));
+      }
       vfs.close(r.file); // created; the data (if any) is written below
       if (e.nlink > 1 && e.ino) seenIno.set(key, path);
-      if (e.data.length === 0) {
+      if (e.data.length === 0 && (e.host === undefined || inode instanceof RamInode)) {
         check(
           vfs.setAttr(null, path, { mode: perm, uid: e.uid, gid: e.gid, mtimeNs }),
           "chmod",
@@ -246,12 +323,13 @@ export function unpackInitramfs(
       continue; // sockets: nothing to create
     }
     // Data for a regular file (for hard links, newc carries it on the last member).
-    if (e.data.length > 0) {
+    const data = memberBytes(e);
+    if (data.length > 0) {
       const r = vfs.open(null, path, OpenFlags.WRITE | OpenFlags.TRUNC);
       if (typeof r === "number") throw new InitramfsError(`write ${path}: ${statusName(r)}`);
-      const n = vfs.write(r.file, e.data);
+      const n = vfs.write(r.file, data);
       vfs.close(r.file);
-      if (n !== e.data.length) throw new InitramfsError(`write ${path}: ${statusName(n)}`);
+      if (n !== data.length) throw new InitramfsError(`write ${path}: ${statusName(n)}`);
     }
     check(vfs.setAttr(null, path, { mode: perm, uid: e.uid, gid: e.gid, mtimeNs }), "chmod", path);
   }

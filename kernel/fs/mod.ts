@@ -69,7 +69,10 @@ export {
   type BuildInitramfsOptions,
   collectInitramfs,
   type HostDirMapping,
+  type HostFileRef,
   InitramfsError,
+  type InitramfsMember,
+  loadHostFile,
   unpackInitramfs,
   type UnpackSummary,
 } from "./initramfs.ts";

@@ -10,8 +10,12 @@ import { K, statusName } from "../errors.ts";
 import type { CharDeviceRegistry } from "../io/char_device.ts";
 import { DevFs } from "./devfs.ts";
 import { HostFs } from "./hostfs.ts";
-import type { CpioEntry } from "./cpio.ts";
-import { type HostDirMapping, unpackInitramfs, type UnpackSummary } from "./initramfs.ts";
+import {
+  type HostDirMapping,
+  type InitramfsMember,
+  unpackInitramfs,
+  type UnpackSummary,
+} from "./initramfs.ts";
 import { ProcFs, type ProcInfoProvider } from "./procfs.ts";
 import { SysFs } from "./sysfs.ts";
 import type { BlockLayer } from "../block/block_layer.ts";
@@ -64,7 +68,7 @@ export interface RootFsOptions {
   /** Time source for ramfs (ns). */
   now?: () => bigint;
   /** A newc archive to unpack into the root, or its members (see `collectInitramfs`). */
-  initramfs?: Uint8Array | readonly CpioEntry[];
+  initramfs?: Uint8Array | readonly InitramfsMember[];
   /** Character devices for /dev (omitted: no /dev). */
   charDevices?: CharDeviceRegistry;
   /** Process information for /proc (omitted: no /proc). */

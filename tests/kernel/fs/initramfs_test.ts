@@ -157,3 +157,56 @@ Deno.test("initramfs: unpacking the collected members gives the tree the archive
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("initramfs: members with deferred data give the same tree, read from the host at first use", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "strata_initramfs_defer_" });
+  try {
+    Deno.mkdirSync(`${dir}/sub`);
+    Deno.writeFileSync(`${dir}/a`, te.encode("alpha"));
+    Deno.writeFileSync(`${dir}/sub/b`, Uint8Array.from({ length: 10_000 }, (_, i) => i & 0xff));
+    Deno.writeFileSync(`${dir}/sub/empty`, new Uint8Array(0));
+    Deno.writeFileSync(`${dir}/c`, te.encode("charlie"));
+    Deno.symlinkSync("sub/b", `${dir}/link`);
+    const maps = [{ hostPath: dir, guestPath: "/bin" }];
+    const deferred = collectInitramfs(maps, { deferData: true });
+    const b = deferred.find((m) => m.name === "bin/sub/b");
+    assert.equal(b?.data.length, 0);
+    assert.deepEqual(b?.host?.size, 10_000);
+    const eager = new RamFs();
+    const lazy = new RamFs();
+    const eagerVfs = new Vfs({ root: eager });
+    const lazyVfs = new Vfs({ root: lazy });
+    assert.deepEqual(
+      unpackInitramfs(lazyVfs, deferred),
+      unpackInitramfs(eagerVfs, collectInitramfs(maps)),
+    );
+    assert.equal(lazy.pages.used, eager.pages.used);
+    const paths = [
+      "/bin",
+      "/bin/a",
+      "/bin/c",
+      "/bin/sub",
+      "/bin/sub/b",
+      "/bin/sub/empty",
+      "/bin/link",
+    ];
+    for (const p of paths) assert.deepEqual(lazyVfs.lstat(null, p), eagerVfs.lstat(null, p), p);
+    assert.deepEqual(lazyVfs.readWholeFile("/bin/sub/b"), eagerVfs.readWholeFile("/bin/sub/b"));
+    // Changed on the host after boot: not read (EIO), and the other files stay as they were.
+    Deno.writeFileSync(`${dir}/a`, te.encode("ALPHA, longer"));
+    assert.equal(lazyVfs.readWholeFile("/bin/a"), K.IO);
+    assert.equal(td.decode(eagerVfs.readWholeFile("/bin/a") as Uint8Array), "alpha");
+    Deno.removeSync(`${dir}/c`);
+    assert.equal(lazyVfs.readWholeFile("/bin/c"), K.IO);
+    // Truncated and rewritten in the guest, it needs no host bytes.
+    const r = lazyVfs.open(null, "/bin/c", OpenFlags.WRITE | OpenFlags.TRUNC);
+    assert.ok(typeof r !== "number");
+    assert.equal(lazyVfs.write(r.file, te.encode("new")), 3);
+    lazyVfs.close(r.file);
+    assert.equal(td.decode(lazyVfs.readWholeFile("/bin/c") as Uint8Array), "new");
+    // The archive of deferred members is the archive of the host tree.
+    assert.deepEqual(buildInitramfs(maps), writeCpio(collectInitramfs(maps)));
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
