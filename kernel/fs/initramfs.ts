@@ -20,7 +20,8 @@
 import { K, type KStatus, statusName } from "../errors.ts";
 import { type CpioEntry, readCpio, writeCpio } from "./cpio.ts";
 import type { Vfs } from "./vfs.ts";
-import { RamInode } from "./ramfs.ts";
+import { type RamFs, RamInode } from "./ramfs.ts";
+import type { Cred } from "./node.ts";
 import {
   OpenFlags,
   S_IFBLK,
@@ -343,4 +344,100 @@ function mkdirs(vfs: Vfs, comps: string[]): void {
     const st = vfs.mkdir(null, p, 0o755);
     if (st !== K.OK && st !== K.EXIST) throw new InitramfsError(`mkdir ${p}: ${statusName(st)}`);
   }
+}
+
+const ROOT: Cred = { uid: 0, gid: 0 };
+
+function made(r: RamInode | KStatus, what: string, path: string): RamInode {
+  if (typeof r === "number") throw new InitramfsError(`${what} ${path}: ${statusName(r)}`);
+  return r;
+}
+
+/** The directory `comps[0..n)` under `root`, creating missing ones (0755) as unpacking does. */
+function ramDir(root: RamInode, comps: readonly string[], n: number): RamInode {
+  let dir = root;
+  for (let i = 0; i < n; i++) {
+    const found = dir.lookup(comps[i]);
+    const path = "/" + comps.slice(0, i + 1).join("/");
+    const next = typeof found === "number"
+      ? made(dir.mkdir(comps[i], 0o755, ROOT), "mkdir", path)
+      : found;
+    if (!next.isDirectory) throw new InitramfsError(`mkdir ${path}: ${statusName(K.NOTDIR)}`);
+    dir = next;
+  }
+  return dir;
+}
+
+/**
+ * Fills a ramfs (normally the empty root) with initramfs members straight
+ * through its inodes: the tree {@link unpackInitramfs} makes through the VFS
+ * (the same inode numbers, modes, owners, times and link counts, deferred
+ * data kept deferred), without a path walk per member. Throws
+ * {@link InitramfsError}.
+ */
+export function fillRamFs(fs: RamFs, members: readonly InitramfsMember[]): UnpackSummary {
+  const summary: UnpackSummary = { dirs: 0, files: 0, symlinks: 0, nodes: 0, links: 0 };
+  const seenIno = new Map<string, RamInode>();
+  for (const e of members) {
+    const comps = e.name.split("/").filter((c) => c !== "" && c !== ".");
+    if (comps.includes("..")) throw new InitramfsError(`archive path "${e.name}" contains ".."`);
+    if (comps.length === 0) continue;
+    const path = "/" + comps.join("/");
+    const dir = ramDir(fs.root, comps, comps.length - 1);
+    const name = comps[comps.length - 1];
+    const type = e.mode & S_IFMT;
+    const perm = e.mode & 0o7777;
+    const attr = { mode: perm, uid: e.uid, gid: e.gid, mtimeNs: BigInt(e.mtime) * 1_000_000_000n };
+    const old = dir.lookup(name);
+    if (type === S_IFDIR) {
+      const d = typeof old === "number" ? made(dir.mkdir(name, perm, ROOT), "mkdir", path) : old;
+      d.setAttr(attr);
+      summary.dirs++;
+      continue;
+    }
+    if (type === S_IFLNK) {
+      dir.unlink(name);
+      made(dir.symlink(name, td.decode(e.data), ROOT), "symlink", path);
+      summary.symlinks++;
+      continue;
+    }
+    const key = `${e.devMajor ?? 0}:${e.devMinor ?? 0}:${e.ino ?? 0}`;
+    const first = e.nlink > 1 && e.ino ? seenIno.get(key) : undefined;
+    let node: RamInode;
+    if (first !== undefined) {
+      dir.unlink(name);
+      const st = dir.link(name, first);
+      if (st < 0) throw new InitramfsError(`link ${path}: ${statusName(st)}`);
+      node = first;
+      summary.links++;
+    } else if (type === S_IFREG) {
+      node = typeof old === "number" ? made(dir.create(name, perm, ROOT), "create", path) : old;
+      if (node.isDirectory) throw new InitramfsError(`create ${path}: ${statusName(K.ISDIR)}`);
+      if (typeof old !== "number") node.truncate(0);
+      summary.files++;
+      if (e.nlink > 1 && e.ino) seenIno.set(key, node);
+      if (e.host !== undefined) {
+        const ref = e.host;
+        if (ref.size > 0) node.deferData(ref.size, () => loadHostFile(ref));
+        node.setAttr(attr);
+        continue;
+      }
+    } else if (type === S_IFCHR || type === S_IFBLK || type === S_IFIFO) {
+      const rdev = ((e.rdevMajor ?? 0) << 8) | (e.rdevMinor ?? 0);
+      made(dir.mknod(name, e.mode, rdev, ROOT), "mknod", path);
+      summary.nodes++;
+      continue;
+    } else {
+      continue; // sockets: nothing to create
+    }
+    // Data for a regular file (for hard links, newc carries it on the last member).
+    const data = memberBytes(e);
+    if (data.length > 0) {
+      node.truncate(0);
+      const n = node.writeAt(data, 0);
+      if (n !== data.length) throw new InitramfsError(`write ${path}: ${statusName(n)}`);
+    }
+    node.setAttr(attr);
+  }
+  return summary;
 }

@@ -68,6 +68,7 @@ export {
   buildInitramfs,
   type BuildInitramfsOptions,
   collectInitramfs,
+  fillRamFs,
   type HostDirMapping,
   type HostFileRef,
   InitramfsError,

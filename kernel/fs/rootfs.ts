@@ -11,6 +11,7 @@ import type { CharDeviceRegistry } from "../io/char_device.ts";
 import { DevFs } from "./devfs.ts";
 import { HostFs } from "./hostfs.ts";
 import {
+  fillRamFs,
   type HostDirMapping,
   type InitramfsMember,
   unpackInitramfs,
@@ -117,7 +118,12 @@ function mountAt(vfs: Vfs, path: string, fs: FileSystem): void {
 export function createRootFs(options: RootFsOptions = {}): RootFs {
   const root = new RamFs({ now: options.now });
   const vfs = new Vfs({ root, charDevices: options.charDevices });
-  const unpacked = options.initramfs ? unpackInitramfs(vfs, options.initramfs) : null;
+  const image = options.initramfs;
+  const unpacked = image === undefined
+    ? null
+    : image instanceof Uint8Array
+    ? unpackInitramfs(vfs, image)
+    : fillRamFs(root, image);
   // The limit applies to what is written after boot: the initramfs is the image.
   if (options.sizeLimit !== undefined) {
     root.pages.limit = root.pages.used + Math.floor(options.sizeLimit / PAGE_SIZE);
