@@ -427,8 +427,12 @@ export async function boot(
     const monitor = new Monitor(kernel, () => io.onQuit());
     io.setMonitor((line) => monitor.execute(line));
   }
-  for (const m of bootModules(options)) {
-    if (m === ST_MODULE && machine.storage.tape === null) continue;
+  const modules = bootModules(options).filter((m) =>
+    m !== ST_MODULE || machine.storage.tape !== null
+  );
+  // Imported side by side first: Deno prepares them together, faster than one after another.
+  await kernel.modules.prefetch(modules.filter((m): m is string => typeof m === "string"));
+  for (const m of modules) {
     if (typeof m === "string") await kernel.modules.load(m);
     else await kernel.modules.loadDescriptor(m);
   }
