@@ -184,7 +184,9 @@ export function collectInitramfs(
       if (!entries.has(n)) entries.set(n, dirEntry(n));
     }
     const filter = { include, executable: executable === true, defer: options.deferData === true };
-    walk(hostPath, "", base, entries, options.keepTimes === true, filter);
+    // Deferred bytes are read later, maybe after a change of directory: keep absolute paths.
+    const root = filter.defer ? Deno.realPathSync(hostPath) : hostPath;
+    walk(root, "", base, entries, options.keepTimes === true, filter);
   }
   return [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

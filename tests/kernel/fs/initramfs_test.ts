@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { relative } from "node:path";
 import { K } from "../../../kernel/errors.ts";
 import {
   buildInitramfs,
@@ -174,6 +175,13 @@ Deno.test("initramfs: members with deferred data give the same tree, read from t
     const b = deferred.find((m) => m.name === "bin/sub/b");
     assert.equal(b?.data.length, 0);
     assert.deepEqual(b?.host?.size, 10_000);
+    // Host paths are kept absolute (the bytes may be read after a change of directory).
+    const rel = relative(Deno.cwd(), dir);
+    const relMembers = collectInitramfs([{ hostPath: rel, guestPath: "/bin" }], {
+      deferData: true,
+    });
+    const relB = relMembers.find((m) => m.name === "bin/sub/b");
+    assert.equal(relB?.host?.path, `${Deno.realPathSync(dir)}/sub/b`);
     const eager = new RamFs();
     const lazy = new RamFs();
     const eagerVfs = new Vfs({ root: eager });
