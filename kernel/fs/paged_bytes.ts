@@ -28,6 +28,7 @@ export class PagedBytes {
   readonly #account: PageAccount;
   #load: (() => Uint8Array | null) | null = null;
   #deferredPages = 0;
+  #deferredSize = 0;
 
   /** Creates empty storage counting its pages in `account` (default: its own, unlimited). */
   constructor(account: PageAccount = { used: 0, limit: Infinity }) {
@@ -49,6 +50,7 @@ export class PagedBytes {
     if (this.#pages.size !== 0 || this.#load !== null) {
       throw new RangeError("deferred bytes need empty storage");
     }
+    this.#deferredSize = size;
     this.#deferredPages = Math.ceil(size / PAGE_SIZE);
     this.#account.used += this.#deferredPages;
     this.#load = this.#deferredPages > 0 ? load : null;
@@ -63,9 +65,7 @@ export class PagedBytes {
     if (load === null) return true;
     const bytes = load();
     const n = this.#deferredPages;
-    if (bytes === null || bytes.length > n * PAGE_SIZE || bytes.length <= (n - 1) * PAGE_SIZE) {
-      return false;
-    }
+    if (bytes === null || bytes.length !== this.#deferredSize) return false;
     this.#load = null;
     this.#deferredPages = 0;
     for (let i = 0; i < n; i++) {
