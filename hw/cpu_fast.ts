@@ -92,6 +92,20 @@ const OP_FDIV = 78;
 // </generated:op-constants>
 
 /**
+ * Page `hp` has reached its heat threshold at a control point where the
+ * interpreter stands at `pc` in RAM page `jp` (decoded slots `ops`): asks
+ * the translator to translate it, with the pc as an entry if it is there.
+ */
+function hotPage(s: HartState, hp: number, jp: number, ops: Int32Array, pc: number): void {
+  if (hp === jp) {
+    s.translator!.hot(jp, ops, pc & 4095);
+    return;
+  }
+  const o = s.codePages[hp];
+  if (o !== null) s.translator!.hot(hp, o, -1);
+}
+
+/**
  * The inner loop: runs decoded instructions (and page functions) from
  * `s.pc` until one needs the slow path, the pc leaves the cached page and
  * the fetch TLB misses, the clock reaches its next event or the count
@@ -118,8 +132,13 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   const jitEntries = jit !== null ? jit.entries : [];
   const jitVia = jit !== null ? jit.via : EMPTY_HEAT;
   const heat = jit !== null ? jit.heat : EMPTY_HEAT;
-  const sample = jit !== null ? jit.sample : 1;
-  let tick = s.jitTick;
+  const threshold = jit !== null ? jit.threshold : 0;
+  // The translator's checks run only at control points (`enter`).
+  const jitOn = jit !== null;
+  let enter = jitOn;
+  // Heat: interpreted instructions since `hn` ran on RAM page `hp`.
+  let hn = n;
+  let hp = 0;
   const jio = s.jitIo;
   // Enter the fast loop with everything it needs in locals.
   const priv = s.priv;
@@ -166,6 +185,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           fVa = pc & -4096;
           fHalf = off >> 1;
           hits++;
+          enter = jitOn;
         } else {
           slow = SLOW_FETCH;
           break;
@@ -175,18 +195,30 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         break;
       }
     }
-    if (jit !== null) {
-      // Translated page at a block head: run it; otherwise count towards
-      // the page's (re)translation.
+    if (enter) {
+      // A control point: the loop's entry, a taken branch or jump, a new
+      // fetch page, a page function's return. Straight-line code between
+      // two of them runs on one page, so the heat it earned is credited
+      // here at once (no per-instruction cost where nothing is
+      // translated), and only here can a block head be reached.
       const jp = fHalf >> 11;
+      if (n !== hn) {
+        if ((heat[hp] += n - hn) >= threshold) hotPage(s, hp, jp, ops, pc);
+        hn = n;
+      }
+      hp = jp;
       let f = jitFns[jp];
       // Blocks of this page that a linked translation of another page
       // holds are run there (rel: this page's base in it).
       let rel = 0;
       const via = jitVia[jp];
-      if (via >= 0 && jit.viaEntries[jp]![pc & 4095] !== 0) {
+      // In a translated page every instruction is a control point (a head
+      // may follow an exit or a not-taken branch); elsewhere the next
+      // control point is the next jump or page change.
+      enter = f !== null || via >= 0;
+      if (via >= 0 && jit!.viaEntries[jp]![pc & 4095] !== 0) {
         f = jitFns[via];
-        rel = jit.viaRel[jp];
+        rel = jit!.viaRel[jp];
       }
       if (f !== null && (rel !== 0 || jitEntries[jp]![pc & 4095] !== 0)) {
         jio[5] = fVa;
@@ -218,6 +250,8 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if (done !== 0) {
           if (done < 0) return SLOW_STOP; // the host took control at an ecall
           n += done;
+          hn = n; // translated instructions earn no heat
+          enter = true;
           pc = jio[0];
           cyc = jio[1];
           hits += jio[2];
@@ -230,7 +264,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           }
           if (jio[7] !== 0) {
             // Left its page through a direct jump to another: link the two?
-            jit.linkExit(fHalf >> 11, ops, fVa, pc, fBase, asid, ah, s.codePages);
+            jit!.linkExit(fHalf >> 11, ops, fVa, pc, fBase, asid, ah, s.codePages);
           }
           if (jio[4] !== 0) {
             // Resumed after an ecall, but something changed: back to run.
@@ -240,12 +274,6 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           }
           continue;
         }
-      } else if (--tick === 0) {
-        // Heat in samples: every `sample`-th interpreted instruction
-        // credits its page with `sample` (a local countdown is cheaper
-        // than a counter in memory per instruction).
-        tick = sample;
-        if ((heat[jp] += sample) >= jit.threshold) jit.hot(jp, ops, pc & 4095);
       }
     }
     const i = pc & 0xffe;
@@ -280,6 +308,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         cyc = clock.now;
         nextAt = clock.nextEventAt;
         if (mmu.flushes !== flushes) fVa = NO_PAGE;
+        enter = jitOn;
         if ((s.mip & s.mie) !== 0 || s.halt || cyc >= nextAt || n >= stepLimit) {
           break fast;
         }
@@ -438,6 +467,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         const t = (pc + imm) | 0;
         r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
         pc = t;
+        enter = jitOn;
         if (cyc >= nextAt || n >= stepLimit) break fast;
         continue;
       }
@@ -445,6 +475,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         const t = (r[(w >> 14) & 31] + imm) & -2;
         r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
         pc = t;
+        enter = jitOn;
         if (cyc >= nextAt || n >= stepLimit) break fast;
         continue;
       }
@@ -452,6 +483,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if (r[(w >> 14) & 31] === r[(w >> 19) & 31]) {
           pc = (pc + imm) | 0;
           cyc += takenCost;
+          enter = jitOn;
           if (cyc >= nextAt || n >= stepLimit) break fast;
           continue;
         }
@@ -460,6 +492,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if (r[(w >> 14) & 31] !== r[(w >> 19) & 31]) {
           pc = (pc + imm) | 0;
           cyc += takenCost;
+          enter = jitOn;
           if (cyc >= nextAt || n >= stepLimit) break fast;
           continue;
         }
@@ -468,6 +501,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if (r[(w >> 14) & 31] < r[(w >> 19) & 31]) {
           pc = (pc + imm) | 0;
           cyc += takenCost;
+          enter = jitOn;
           if (cyc >= nextAt || n >= stepLimit) break fast;
           continue;
         }
@@ -476,6 +510,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if (r[(w >> 14) & 31] >= r[(w >> 19) & 31]) {
           pc = (pc + imm) | 0;
           cyc += takenCost;
+          enter = jitOn;
           if (cyc >= nextAt || n >= stepLimit) break fast;
           continue;
         }
@@ -484,6 +519,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if ((r[(w >> 14) & 31] >>> 0) < (r[(w >> 19) & 31] >>> 0)) {
           pc = (pc + imm) | 0;
           cyc += takenCost;
+          enter = jitOn;
           if (cyc >= nextAt || n >= stepLimit) break fast;
           continue;
         }
@@ -492,6 +528,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if ((r[(w >> 14) & 31] >>> 0) >= (r[(w >> 19) & 31] >>> 0)) {
           pc = (pc + imm) | 0;
           cyc += takenCost;
+          enter = jitOn;
           if (cyc >= nextAt || n >= stepLimit) break fast;
           continue;
         }
@@ -629,7 +666,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   }
   s.fOps = ops;
   s.fHalf = fHalf;
-  s.jitTick = tick;
+  if (jitOn && n !== hn) heat[hp] += n - hn;
   // Fire events only when one is due; otherwise just move time.
   if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
   else clock.now = cyc;

@@ -129,9 +129,6 @@ export const HOT_THRESHOLD = 32768;
  */
 export const HOT_CODE_UNIT = 16;
 
-/** Interpreted instructions per sample of heat (see {@link Translator.sample}). */
-export const HOT_SAMPLE = 64;
-
 /** Translations of a page, after its first, while it stays in the cache. */
 export const MAX_RETRANSLATIONS = 8;
 
@@ -229,12 +226,6 @@ export class Translator {
   ecalls = 0;
   /** Interpreted instructions of a page before it is translated. */
   readonly threshold: number;
-  /**
-   * The inner loop counts heat in samples: every `sample`-th interpreted
-   * instruction adds `sample` to the heat of the page it is in
-   * ({@link HOT_SAMPLE}, or 1 for thresholds below 64 samples).
-   */
-  readonly sample: number;
   readonly #env: TranslatorEnv;
   // Per RAM page: how many instructions had run in it when it was translated.
   readonly #ranAt: Int32Array;
@@ -272,7 +263,6 @@ export class Translator {
       throw new RangeError(`hot threshold must be a positive integer, got ${threshold}`);
     }
     this.threshold = threshold;
-    this.sample = Math.max(1, Math.min(HOT_SAMPLE, threshold >> 6));
     this.#env = env;
     this.fns = new Array<PageFn | null>(pages).fill(null);
     this.entries = new Array<Uint8Array | null>(pages).fill(null);
