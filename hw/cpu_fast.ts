@@ -23,6 +23,10 @@ import {
   NO_PAGE,
 } from "./hart_state.ts";
 import { codeWritten, fastEcallAllowed, hostEcall } from "./cpu_slow.ts";
+import { KIND_VIA } from "./translator.ts";
+
+/** The translator's page kinds of a hart without one. */
+const NO_KIND = new Uint8Array(0);
 
 // `slow` markers besides a decoded word (whose op bits are never 0x7f or 0x7e):
 /** The pc left the cached page and the fetch TLB missed. */
@@ -128,9 +132,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   const opCost = s.opCost;
   const takenCost = s.costs.branchTaken;
   const jit = s.translator;
-  const jitFns = jit !== null ? jit.fns : [];
-  const jitEntries = jit !== null ? jit.entries : [];
-  const jitVia = jit !== null ? jit.via : EMPTY_HEAT;
+  const jitKind = jit !== null ? jit.kind : NO_KIND;
   const heat = jit !== null ? jit.heat : EMPTY_HEAT;
   const threshold = jit !== null ? jit.threshold : 0;
   // The translator's checks run only at control points (`enter`).
@@ -207,72 +209,75 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         hn = n;
       }
       hp = jp;
-      let f = jitFns[jp];
-      // Blocks of this page that a linked translation of another page
-      // holds are run there (rel: this page's base in it).
-      let rel = 0;
-      const via = jitVia[jp];
       // In a translated page every instruction is a control point (a head
       // may follow an exit or a not-taken branch); elsewhere the next
       // control point is the next jump or page change.
-      enter = f !== null || via >= 0;
-      if (via >= 0 && jit!.viaEntries[jp]![pc & 4095] !== 0) {
-        f = jitFns[via];
-        rel = jit!.viaRel[jp];
-      }
-      if (f !== null && (rel !== 0 || jitEntries[jp]![pc & 4095] !== 0)) {
-        jio[5] = fVa;
-        jio[6] = jp;
-        // For an ecall inside (hw/jit_ecall.ts): instret and TLB hits synced.
-        s.jitBase = nBase;
-        if (hits !== 0) {
-          mmu.hits += hits;
-          hits = 0;
+      const kind = jitKind[jp];
+      enter = kind !== 0;
+      if (kind !== 0) {
+        const tr = jit!;
+        let f = tr.fns[jp];
+        // Blocks of this page that a linked translation of another page
+        // holds are run there (rel: this page's base in it).
+        let rel = 0;
+        if ((kind & KIND_VIA) !== 0 && tr.viaEntries[jp]![pc & 4095] !== 0) {
+          f = tr.fns[tr.via[jp]];
+          rel = tr.viaRel[jp];
         }
-        // The cycle count and next event time go through jio (as
-        // arguments they would be boxed past 2^30 cycles).
-        jio[1] = cyc;
-        jio[3] = nextAt;
-        const done = f(
-          r,
-          jio,
-          rel + (pc & 4095),
-          n,
-          stepLimit,
-          (fVa - rel) | 0,
-          ldBase,
-          stBase,
-          asid,
-          ah,
-          fBase,
-        );
-        nBase = s.jitBase;
-        if (done !== 0) {
-          if (done < 0) return SLOW_STOP; // the host took control at an ecall
-          n += done;
-          hn = n; // translated instructions earn no heat
-          enter = true;
-          pc = jio[0];
-          cyc = jio[1];
-          hits += jio[2];
-          if (jio[5] !== fVa) {
-            // Stopped on another page of a linked translation: that is the
-            // fetch page now (its TLB hit is counted), as in the interpreter.
-            fVa = jio[5];
-            fHalf = jio[6] << 11;
-            ops = s.codePages[jio[6]]!;
+        if (f !== null && (rel !== 0 || tr.entries[jp]![pc & 4095] !== 0)) {
+          jio[5] = fVa;
+          jio[6] = jp;
+          // For an ecall inside (hw/jit_ecall.ts): instret and TLB hits synced.
+          s.jitBase = nBase;
+          if (hits !== 0) {
+            mmu.hits += hits;
+            hits = 0;
           }
-          if (jio[7] !== 0) {
-            // Left its page through a direct jump to another: link the two?
-            jit!.linkExit(fHalf >> 11, ops, fVa, pc, fBase, asid, ah, s.codePages);
+          // The cycle count and next event time go through jio (as
+          // arguments they would be boxed past 2^30 cycles).
+          jio[1] = cyc;
+          jio[3] = nextAt;
+          const done = f(
+            r,
+            jio,
+            rel + (pc & 4095),
+            n,
+            stepLimit,
+            (fVa - rel) | 0,
+            ldBase,
+            stBase,
+            asid,
+            ah,
+            fBase,
+          );
+          nBase = s.jitBase;
+          if (done !== 0) {
+            if (done < 0) return SLOW_STOP; // the host took control at an ecall
+            n += done;
+            hn = n; // translated instructions earn no heat
+            enter = true;
+            pc = jio[0];
+            cyc = jio[1];
+            hits += jio[2];
+            if (jio[5] !== fVa) {
+              // Stopped on another page of a linked translation: that is the
+              // fetch page now (its TLB hit is counted), as in the interpreter.
+              fVa = jio[5];
+              fHalf = jio[6] << 11;
+              ops = s.codePages[jio[6]]!;
+            }
+            if (jio[7] !== 0) {
+              // Left its page through a direct jump to another: link the two?
+              jit!.linkExit(fHalf >> 11, ops, fVa, pc, fBase, asid, ah, s.codePages);
+            }
+            if (jio[4] !== 0) {
+              // Resumed after an ecall, but something changed: back to run.
+              if (jio[4] === 2) fVa = NO_PAGE;
+              jio[4] = 0;
+              break;
+            }
+            continue;
           }
-          if (jio[4] !== 0) {
-            // Resumed after an ecall, but something changed: back to run.
-            if (jio[4] === 2) fVa = NO_PAGE;
-            jio[4] = 0;
-            break;
-          }
-          continue;
         }
       }
     }

@@ -185,6 +185,11 @@ interface Link {
   readonly entries: Set<number>;
 }
 
+/** {@link Translator.kind}: the page has a page function. */
+export const KIND_FN = 1;
+/** {@link Translator.kind}: a linked translation of another page holds blocks of the page. */
+export const KIND_VIA = 2;
+
 /** Direct jumps out of a page's function before the page is linked (again). */
 export const LINK_AFTER = 32;
 
@@ -198,12 +203,24 @@ export const MAX_LINKS = 4;
  * FENCE.I runs.
  */
 export class Translator {
+  /**
+   * Per RAM page: {@link KIND_FN} when it has a page function, plus
+   * {@link KIND_VIA} when a linked translation of another page holds
+   * blocks of it; 0 for a page the tables below know nothing of. The inner
+   * loop reads the tables only where this is not 0.
+   */
+  readonly kind: Uint8Array;
+  // The tables below have a slot per RAM page. An array of 16,384 slots
+  // (64 MiB) that holds objects costs V8 about half a millisecond to
+  // create, a typed array a tenth of that: a short run that translates
+  // nothing would pay milliseconds for them, so they are created (see
+  // #ready) when the first page gets hot; until then they are empty.
   /** Page functions by RAM page index (null: not translated). */
-  readonly fns: (PageFn | null)[];
+  fns: (PageFn | null)[] = [];
   /** Per translated page, a byte per page offset: non-zero at the block heads (entries). */
-  readonly entries: (Uint8Array | null)[];
+  entries: (Uint8Array | null)[] = [];
   /** Per translated page, a byte per halfword: non-zero where a translated instruction lies. */
-  readonly covered: (Uint8Array | null)[];
+  covered: (Uint8Array | null)[] = [];
   /** Interpreted instructions per RAM page since its last translation or invalidation. */
   readonly heat: Int32Array;
   /**
@@ -211,11 +228,11 @@ export class Translator {
    * is entered for them (-1: none), e.g. a stub's `ret` where a thread
    * resumes after a system call that switched threads.
    */
-  readonly via: Int32Array;
+  via: Int32Array = new Int32Array(0);
   /** Per RAM page with a {@link via}: its relative base in that translation. */
-  readonly viaRel: Int32Array;
+  viaRel: Int32Array = new Int32Array(0);
   /** Per RAM page with a {@link via}: a byte per page offset, non-zero at the heads held there. */
-  readonly viaEntries: (Uint8Array | null)[];
+  viaEntries: (Uint8Array | null)[] = [];
   /** Pages translated so far (statistics). */
   translations = 0;
   /** Translations that include blocks of other pages (statistics). */
@@ -227,15 +244,18 @@ export class Translator {
   /** Interpreted instructions of a page before it is translated. */
   readonly threshold: number;
   readonly #env: TranslatorEnv;
+  readonly #pages: number;
+  // Whether the per-page tables exist (see #ready).
+  #tables = false;
   // Per RAM page: how many instructions had run in it when it was translated.
-  readonly #ranAt: Int32Array;
+  #ranAt = new Int32Array(0);
   // Per RAM page: translations since it was first translated or dropped.
-  readonly #again: Uint8Array;
+  #again = new Uint8Array(0);
   // Per RAM page: interpreted instructions counted since its last
   // translation or drop, up to the last call of hot(); and the value its
   // heat counter started from after that call.
-  readonly #spent: Float64Array;
-  readonly #start: Int32Array;
+  #spent = new Float64Array(0);
+  #start = new Int32Array(0);
   // The per-page tables below that hold objects are maps by RAM page, not
   // arrays over all of RAM: an array of 16,384 slots (64 MiB) costs about
   // half a millisecond to create or clear, which a short run or a FENCE.I
@@ -253,9 +273,9 @@ export class Translator {
   // Per RAM page: the pages its current translation holds blocks of.
   readonly #holds = new Map<number, number[]>();
   // Per RAM page: direct jumps out of its function since it was last (re)linked.
-  readonly #exits: Int32Array;
+  #exits = new Int32Array(0);
   // Per RAM page: times it was linked since it was translated first or dropped.
-  readonly #linkTries: Uint8Array;
+  #linkTries = new Uint8Array(0);
 
   /** Creates an empty cache for `pages` RAM pages. */
   constructor(env: TranslatorEnv, pages: number, threshold: number = HOT_THRESHOLD) {
@@ -264,10 +284,19 @@ export class Translator {
     }
     this.threshold = threshold;
     this.#env = env;
+    this.#pages = pages;
+    this.kind = new Uint8Array(pages);
+    this.heat = new Int32Array(pages);
+  }
+
+  /** Creates the per-page tables, once: before the first translation. */
+  #ready(): void {
+    if (this.#tables) return;
+    this.#tables = true;
+    const pages = this.#pages;
     this.fns = new Array<PageFn | null>(pages).fill(null);
     this.entries = new Array<Uint8Array | null>(pages).fill(null);
     this.covered = new Array<Uint8Array | null>(pages).fill(null);
-    this.heat = new Int32Array(pages);
     this.via = new Int32Array(pages).fill(-1);
     this.viaRel = new Int32Array(pages);
     this.viaEntries = new Array<Uint8Array | null>(pages).fill(null);
@@ -303,6 +332,7 @@ export class Translator {
    * instructions the translator leaves to it) only starts counting again.
    */
   hot(page: number, ops: Int32Array, entry: number): void {
+    this.#ready();
     let ran = 0;
     for (let i = 0; i < OPS_LEN; i += 2) if (ops[i] !== 0) ran++;
     // The inner loop calls when the counter reaches the threshold; a page
@@ -343,6 +373,7 @@ export class Translator {
    * links to that its direct jumps reach and that have run.
    */
   translate(page: number, ops: Int32Array, entry: number): PageFn {
+    this.#ready();
     const seeds = [entry];
     for (let i = 0; i < OPS_LEN; i += 2) {
       const w = ops[i];
@@ -376,6 +407,7 @@ export class Translator {
     this.entries[page] = entries;
     this.covered[page] = covered;
     this.fns[page] = fn;
+    this.kind[page] |= KIND_FN;
     this.translations++;
     if (pages.size > 1) this.linkedTranslations++;
     return fn;
@@ -415,6 +447,7 @@ export class Translator {
       this.via[q] = page;
       this.viaRel[q] = rel;
       this.viaEntries[q] = heads;
+      this.kind[q] |= KIND_VIA;
     }
     this.#holds.set(page, held);
   }
@@ -428,6 +461,7 @@ export class Translator {
       if (this.via[q] === page) {
         this.via[q] = -1;
         this.viaEntries[q] = null;
+        this.kind[q] &= ~KIND_VIA;
       }
     }
     this.#holds.delete(page);
@@ -488,9 +522,12 @@ export class Translator {
 
   /** Drops the translation of RAM page `page`. */
   drop(page: number): void {
+    this.heat[page] = 0;
+    if (!this.#tables) return;
     if (this.fns[page] !== null) {
       this.drops++;
       this.fns[page] = null;
+      this.kind[page] &= ~KIND_FN;
       this.entries[page] = null;
       this.covered[page] = null;
       this.#release(page);
@@ -499,7 +536,6 @@ export class Translator {
       this.#sites.delete(page);
       this.#exitTargets.delete(page);
     }
-    this.heat[page] = 0;
     this.#again[page] = 0;
     this.#spent[page] = 0;
     this.#start[page] = 0;
@@ -530,6 +566,7 @@ export class Translator {
    * Returns 1 when it dropped one.
    */
   stored(off: number): number {
+    if (this.#live.size === 0) return 0;
     const page = off >>> 12;
     const h = (off & 0xfff) >> 1;
     const h1 = h === 2047 ? 2048 : h + 2;
@@ -544,6 +581,7 @@ export class Translator {
 
   /** Drops the translation of `page`, and those linked to it, if `[start, end)` (offsets in the page) overlaps them. */
   rangeWritten(page: number, start: number, end: number): void {
+    if (this.#live.size === 0) return;
     const h0 = start >> 1, h1 = (end + 1) >> 1;
     this.#dropHolders(page, h0, h1);
     const cov = this.covered[page];
@@ -559,6 +597,9 @@ export class Translator {
   /** Drops every translation. */
   dropAll(): void {
     this.drops++;
+    this.heat.fill(0);
+    if (!this.#tables) return;
+    this.kind.fill(0);
     // Only the translated pages' slots hold objects (see #live).
     for (const p of this.#live) {
       this.fns[p] = null;
@@ -567,7 +608,6 @@ export class Translator {
     }
     for (const q of this.#heldBy.keys()) this.viaEntries[q] = null;
     this.#live.clear();
-    this.heat.fill(0);
     this.#again.fill(0);
     this.#spent.fill(0);
     this.#start.fill(0);
