@@ -216,15 +216,16 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
       enter = kind !== 0;
       if (kind !== 0) {
         const tr = jit!;
-        let f = tr.fns[jp];
+        const rec = tr.slot[jp];
+        let f = tr.fns[rec];
         // Blocks of this page that a linked translation of another page
         // holds are run there (rel: this page's base in it).
         let rel = 0;
-        if ((kind & KIND_VIA) !== 0 && tr.viaEntries[jp]![pc & 4095] !== 0) {
-          f = tr.fns[tr.via[jp]];
+        if ((kind & KIND_VIA) !== 0 && tr.viaEntries[rec]![pc & 4095] !== 0) {
+          f = tr.fns[tr.slot[tr.via[jp]]];
           rel = tr.viaRel[jp];
         }
-        if (f !== null && (rel !== 0 || tr.entries[jp]![pc & 4095] !== 0)) {
+        if (f !== null && (rel !== 0 || tr.entries[rec]![pc & 4095] !== 0)) {
           jio[5] = fVa;
           jio[6] = jp;
           // For an ecall inside (hw/jit_ecall.ts): instret and TLB hits synced.

@@ -210,17 +210,20 @@ export class Translator {
    * loop reads the tables only where this is not 0.
    */
   readonly kind: Uint8Array;
-  // The tables below have a slot per RAM page. An array of 16,384 slots
-  // (64 MiB) that holds objects costs V8 about half a millisecond to
-  // create, a typed array a tenth of that: a short run that translates
-  // nothing would pay milliseconds for them, so they are created (see
-  // #ready) when the first page gets hot; until then they are empty.
-  /** Page functions by RAM page index (null: not translated). */
-  fns: (PageFn | null)[] = [];
-  /** Per translated page, a byte per page offset: non-zero at the block heads (entries). */
-  entries: (Uint8Array | null)[] = [];
-  /** Per translated page, a byte per halfword: non-zero where a translated instruction lies. */
-  covered: (Uint8Array | null)[] = [];
+  // An array with a slot per RAM page that holds objects costs V8 about
+  // half a millisecond per 16,384 slots (64 MiB) to create or clear, a
+  // typed array a tenth of that. So the objects of a page (its function,
+  // its maps) sit in small arrays by record index (`slot`: 0 for none,
+  // whose entries are all null), and the typed tables by RAM page are
+  // created (see #ready) when the first page gets hot.
+  /** Per RAM page: the index of its record in the arrays below (0: none). */
+  slot: Int32Array = new Int32Array(0);
+  /** Page functions by record (null: the page is not translated). */
+  readonly fns: (PageFn | null)[] = [null];
+  /** Per record of a translated page, a byte per page offset: non-zero at the block heads (entries). */
+  readonly entries: (Uint8Array | null)[] = [null];
+  /** Per record of a translated page, a byte per halfword: non-zero where a translated instruction lies. */
+  readonly covered: (Uint8Array | null)[] = [null];
   /** Interpreted instructions per RAM page since its last translation or invalidation. */
   readonly heat: Int32Array;
   /**
@@ -231,8 +234,8 @@ export class Translator {
   via: Int32Array = new Int32Array(0);
   /** Per RAM page with a {@link via}: its relative base in that translation. */
   viaRel: Int32Array = new Int32Array(0);
-  /** Per RAM page with a {@link via}: a byte per page offset, non-zero at the heads held there. */
-  viaEntries: (Uint8Array | null)[] = [];
+  /** Per record of a page with a {@link via}: a byte per page offset, non-zero at the heads held there. */
+  readonly viaEntries: (Uint8Array | null)[] = [null];
   /** Pages translated so far (statistics). */
   translations = 0;
   /** Translations that include blocks of other pages (statistics). */
@@ -294,18 +297,38 @@ export class Translator {
     if (this.#tables) return;
     this.#tables = true;
     const pages = this.#pages;
-    this.fns = new Array<PageFn | null>(pages).fill(null);
-    this.entries = new Array<Uint8Array | null>(pages).fill(null);
-    this.covered = new Array<Uint8Array | null>(pages).fill(null);
+    this.slot = new Int32Array(pages);
     this.via = new Int32Array(pages).fill(-1);
     this.viaRel = new Int32Array(pages);
-    this.viaEntries = new Array<Uint8Array | null>(pages).fill(null);
     this.#ranAt = new Int32Array(pages);
     this.#again = new Uint8Array(pages);
     this.#spent = new Float64Array(pages);
     this.#start = new Int32Array(pages);
     this.#exits = new Int32Array(pages);
     this.#linkTries = new Uint8Array(pages);
+  }
+
+  /** The record index of RAM page `page`, made if it has none. */
+  #record(page: number): number {
+    let k = this.slot[page];
+    if (k === 0) {
+      k = this.slot[page] = this.fns.length;
+      this.fns.push(null);
+      this.entries.push(null);
+      this.covered.push(null);
+      this.viaEntries.push(null);
+    }
+    return k;
+  }
+
+  /** The function of RAM page `page`, or null. */
+  pageFn(page: number): PageFn | null {
+    return this.#tables ? this.fns[this.slot[page]] : null;
+  }
+
+  /** The halfword map of RAM page `page`'s translation (non-zero: translated), or null. */
+  coverage(page: number): Uint8Array | null {
+    return this.#tables ? this.covered[this.slot[page]] : null;
   }
 
   /**
@@ -347,7 +370,8 @@ export class Translator {
     }
     this.#spent[page] = 0;
     this.#start[page] = this.heat[page] = 0;
-    const entries = this.entries[page];
+    const rec = this.slot[page];
+    const entries = this.entries[rec];
     if (entries !== null) {
       // An instruction the translator leaves to the interpreter (a CSR
       // access) is no reason to translate again; an ecall that no segment
@@ -356,7 +380,7 @@ export class Translator {
       // only reached by the interpreter after a segment's head check
       // declined, which a new translation would not change.
       const w = ops[entry & 0xffe];
-      const ecall = (w & 0x7f) === OP.ECALL && this.covered[page]![entry >> 1] === 0;
+      const ecall = (w & 0x7f) === OP.ECALL && this.covered[rec]![entry >> 1] === 0;
       const missing = entries[entry] === 0 && (w === 0 || translatable(w & 0x7f) || ecall);
       const grew = ran > this.#ranAt[page] || missing;
       if (!grew || this.#again[page] >= MAX_RETRANSLATIONS) return;
@@ -404,9 +428,10 @@ export class Translator {
     this.#hold(page, sc, pages);
     this.#sites.set(page, sc.sites);
     this.#live.add(page);
-    this.entries[page] = entries;
-    this.covered[page] = covered;
-    this.fns[page] = fn;
+    const rec = this.#record(page);
+    this.entries[rec] = entries;
+    this.covered[rec] = covered;
+    this.fns[rec] = fn;
     this.kind[page] |= KIND_FN;
     this.translations++;
     if (pages.size > 1) this.linkedTranslations++;
@@ -446,7 +471,7 @@ export class Translator {
       for (const h of sc.heads) if ((h & -4096) === rel && sc.insts.has(h)) heads[h - rel] = 1;
       this.via[q] = page;
       this.viaRel[q] = rel;
-      this.viaEntries[q] = heads;
+      this.viaEntries[this.#record(q)] = heads;
       this.kind[q] |= KIND_VIA;
     }
     this.#holds.set(page, held);
@@ -460,7 +485,7 @@ export class Translator {
       this.#heldBy.get(q)?.delete(page);
       if (this.via[q] === page) {
         this.via[q] = -1;
-        this.viaEntries[q] = null;
+        this.viaEntries[this.slot[q]] = null;
         this.kind[q] &= ~KIND_VIA;
       }
     }
@@ -524,12 +549,13 @@ export class Translator {
   drop(page: number): void {
     this.heat[page] = 0;
     if (!this.#tables) return;
-    if (this.fns[page] !== null) {
+    const rec = this.slot[page];
+    if (this.fns[rec] !== null) {
       this.drops++;
-      this.fns[page] = null;
+      this.fns[rec] = null;
       this.kind[page] &= ~KIND_FN;
-      this.entries[page] = null;
-      this.covered[page] = null;
+      this.entries[rec] = null;
+      this.covered[rec] = null;
       this.#release(page);
       this.#live.delete(page);
       this.#links.delete(page);
@@ -571,7 +597,7 @@ export class Translator {
     const h = (off & 0xfff) >> 1;
     const h1 = h === 2047 ? 2048 : h + 2;
     let dropped = this.#dropHolders(page, h, h1);
-    const cov = this.covered[page];
+    const cov = this.covered[this.slot[page]];
     if (cov !== null && (cov[h] !== 0 || (h < 2047 && cov[h + 1] !== 0))) {
       this.drop(page);
       dropped = 1;
@@ -584,7 +610,7 @@ export class Translator {
     if (this.#live.size === 0) return;
     const h0 = start >> 1, h1 = (end + 1) >> 1;
     this.#dropHolders(page, h0, h1);
-    const cov = this.covered[page];
+    const cov = this.covered[this.slot[page]];
     if (cov === null) return;
     for (let h = h0; h < h1; h++) {
       if (cov[h] !== 0) {
@@ -601,12 +627,8 @@ export class Translator {
     if (!this.#tables) return;
     this.kind.fill(0);
     // Only the translated pages' slots hold objects (see #live).
-    for (const p of this.#live) {
-      this.fns[p] = null;
-      this.entries[p] = null;
-      this.covered[p] = null;
-    }
-    for (const q of this.#heldBy.keys()) this.viaEntries[q] = null;
+    this.slot.fill(0);
+    for (const a of [this.fns, this.entries, this.covered, this.viaEntries]) a.length = 1;
     this.#live.clear();
     this.#again.fill(0);
     this.#spent.fill(0);

@@ -63,6 +63,6 @@ Deno.test("a page that code only jumps into and out of gets hot and is translate
   assert.equal(jit.clock.now, interp.clock.now);
   assert.equal(jit.cpu.x[1], 500);
   const tr = jit.cpu.translator!;
-  assert.notEqual(tr.fns[1], null, "the callee's page is translated");
-  assert.notEqual(tr.fns[0], null, "the caller's page is translated");
+  assert.notEqual(tr.pageFn(1), null, "the callee's page is translated");
+  assert.notEqual(tr.pageFn(0), null, "the caller's page is translated");
 });
