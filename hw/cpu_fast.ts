@@ -205,7 +205,8 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
       // translated), and only here can a block head be reached.
       const jp = fHalf >> 11;
       if (n !== hn) {
-        if ((heat[hp] += n - hn) >= threshold) hotPage(s, hp, jp, ops, pc);
+        // (n below hn: the count started over, nothing to credit.)
+        if (n > hn && (heat[hp] += n - hn) >= threshold) hotPage(s, hp, jp, ops, pc);
         hn = n;
       }
       hp = jp;
@@ -314,7 +315,6 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         cyc = clock.now;
         nextAt = clock.nextEventAt;
         if (mmu.flushes !== flushes) fVa = NO_PAGE;
-        enter = jitOn;
         if ((s.mip & s.mie) !== 0 || s.halt || cyc >= nextAt || n >= stepLimit) {
           break fast;
         }
@@ -672,7 +672,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   }
   s.fOps = ops;
   s.fHalf = fHalf;
-  if (jitOn && n !== hn) heat[hp] += n - hn;
+  if (jitOn && n > hn) heat[hp] += n - hn;
   // Fire events only when one is due; otherwise just move time.
   if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
   else clock.now = cyc;
