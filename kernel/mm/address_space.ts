@@ -11,11 +11,12 @@
 
 import { copyBytes } from "../../lib/byte_copy.ts";
 import { K, type KStatus } from "../errors.ts";
-import type { GuestMemory } from "../fs/types.ts";
+import { GUEST_SPAN_MAX, type GuestMemory } from "../fs/types.ts";
 import type { KernelCosts } from "../proc/costs.ts";
 import type { AsidAllocator } from "./asid.ts";
 import { type FrameAllocator, PAGE_SHIFT, PAGE_SIZE } from "./frames.ts";
 import { PageTable, PTE } from "./page_table.ts";
+import { UserSpan } from "./user_span.ts";
 import {
   cutRange,
   findFreeRange,
@@ -107,6 +108,7 @@ export class AddressSpace implements GuestMemory {
   readonly #frames: FrameAllocator;
   readonly #i32: Int32Array;
   readonly #u8: Uint8Array;
+  #span: UserSpan | null = null;
   #destroyed = false;
 
   /** Creates an empty space; throws PageTableError when no frame is left for the root table. */
@@ -407,6 +409,33 @@ export class AddressSpace implements GuestMemory {
       va = pageDown(va) + PAGE_SIZE;
     }
     return true;
+  }
+
+  /**
+   * Resolves `[addr, addr+length)` for reading (or writing, with `write`) into
+   * this space's reusable {@link UserSpan}, faulting pages in as the access
+   * would, page by page in address order (as {@link check}); null on a bad
+   * address or a length past {@link GUEST_SPAN_MAX}. The span is valid until
+   * the next call.
+   */
+  span(addr: number, length: number, write: boolean): UserSpan | null {
+    let va = addr >>> 0;
+    if (!(length >= 0 && length <= GUEST_SPAN_MAX) || va + length > USER_LAYOUT.USER_END) {
+      return null;
+    }
+    let s = this.#span;
+    if (s === null) s = this.#span = new UserSpan(this.#ctx);
+    s.reset();
+    const access = write ? Access.WRITE : Access.READ;
+    const end = va + length;
+    while (va < end) {
+      const off = this.resolve(va, access);
+      if (off < 0) return null;
+      const chunk = Math.min(end - va, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+      s.add(off, chunk);
+      va += chunk;
+    }
+    return s;
   }
 
   /** Copies `length` bytes at `addr` into a new array; null on a bad address. */
