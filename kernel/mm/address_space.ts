@@ -425,8 +425,16 @@ export class AddressSpace implements GuestMemory {
     }
     let s = this.#span;
     if (s === null) s = this.#span = new UserSpan(this.#ctx);
-    s.reset();
     const access = write ? Access.WRITE : Access.READ;
+    const inPage = va & (PAGE_SIZE - 1);
+    if (length !== 0 && inPage + length <= PAGE_SIZE) {
+      // Within one page (most transfers): one piece.
+      const off = this.resolve(va, access);
+      if (off < 0) return null;
+      s.single(off, length);
+      return s;
+    }
+    s.reset();
     const end = va + length;
     while (va < end) {
       const off = this.resolve(va, access);

@@ -20,6 +20,7 @@
 
 import { copyBytes } from "../../lib/byte_copy.ts";
 import { GUEST_SPAN_MAX, type GuestSpan } from "../fs/types.ts";
+import type { Ram } from "../../hw/ram.ts";
 import type { MmContext } from "./address_space.ts";
 import { PAGE_SIZE } from "./frames.ts";
 
@@ -34,11 +35,13 @@ export class UserSpan implements GuestSpan {
   readonly #offs = new Int32Array(SPAN_MAX_PAGES);
   readonly #lens = new Int32Array(SPAN_MAX_PAGES);
   readonly #ctx: MmContext;
+  readonly #ram: Ram;
   readonly #u8: Uint8Array;
 
   /** Creates an empty span over the RAM of `ctx`'s frames. */
   constructor(ctx: MmContext) {
     this.#ctx = ctx;
+    this.#ram = ctx.frames.ram;
     this.#u8 = ctx.frames.ram.u8;
   }
 
@@ -46,6 +49,15 @@ export class UserSpan implements GuestSpan {
   reset(): void {
     this.length = 0;
     this.#count = 0;
+    this.#lens[0] = 0;
+  }
+
+  /** Makes the span the one piece of `len` bytes at RAM offset `off`. */
+  single(off: number, len: number): void {
+    this.#offs[0] = off;
+    this.#lens[0] = len;
+    this.#count = 1;
+    this.length = len;
   }
 
   /** Appends `len` bytes at RAM offset `off` (the next piece of the range). */
@@ -57,8 +69,16 @@ export class UserSpan implements GuestSpan {
 
   /** Copies `n` bytes of `src` from `srcOff` into the range at `at`; the code cache is told. */
   fill(at: number, src: Uint8Array, srcOff: number, n: number): void {
-    const ram = this.#ctx.frames.ram;
+    const ram = this.#ram;
     const offs = this.#offs, lens = this.#lens;
+    if (at + n <= lens[0]) {
+      // Within the first piece (a small transfer): one copy.
+      const off = offs[0] + at;
+      if (n === 1) this.#u8[off] = src[srcOff];
+      else copyBytes(this.#u8, off, src, srcOff, n);
+      ram.notifyWrite(off, n);
+      return;
+    }
     let i = 0;
     while (n > 0) {
       const len = lens[i];
@@ -81,6 +101,11 @@ export class UserSpan implements GuestSpan {
   /** Copies `n` bytes of the range from `at` into `dst` at `dstOff`. */
   drain(at: number, dst: Uint8Array, dstOff: number, n: number): void {
     const offs = this.#offs, lens = this.#lens;
+    if (at + n <= lens[0]) {
+      if (n === 1) dst[dstOff] = this.#u8[offs[0] + at];
+      else copyBytes(dst, dstOff, this.#u8, offs[0] + at, n);
+      return;
+    }
     let i = 0;
     while (n > 0) {
       const len = lens[i];
