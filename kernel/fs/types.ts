@@ -170,11 +170,13 @@ export interface FileOps {
   /**
    * Stream files only, optional: {@link read} straight into guest memory
    * (up to `span.length` bytes; the same results), so no staging buffer is
-   * needed. Nothing is consumed unless the bytes reached the span.
+   * needed. Nothing is consumed unless the bytes reached the span. For files
+   * whose reads do not depend on the caller (pipes; not ttys, which check
+   * job control).
    */
-  readSpan?(file: OpenFile, span: GuestSpan, caller: FileCaller): number;
+  readSpan?(file: OpenFile, span: GuestSpan): number;
   /** Stream files only, optional: {@link write} of `span.length` bytes straight from guest memory. */
-  writeSpan?(file: OpenFile, span: GuestSpan, caller: FileCaller): number;
+  writeSpan?(file: OpenFile, span: GuestSpan): number;
   /** Device control; `arg` is the raw argument (often a guest pointer). */
   ioctl?(file: OpenFile, cmd: number, arg: number, caller: FileCaller): number;
   /** Reads directory entries from the file's position; returns [] at the end. */

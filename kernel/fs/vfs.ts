@@ -277,19 +277,19 @@ export class Vfs {
    * {@link read} straight into guest memory, for files whose operations have
    * `readSpan` (pipes; see {@link directIo}); K.INVAL for others.
    */
-  readSpan(file: OpenFile, span: GuestSpan, caller: FileCaller = DEFAULT_CALLER): number {
+  readSpan(file: OpenFile, span: GuestSpan): number {
     if (!(file.flags & OpenFlags.READ)) return K.BADF;
     const ops = opsOf(file);
     if (ops === null || ops.readSpan === undefined) return K.INVAL;
-    return ops.readSpan(file, span, caller);
+    return ops.readSpan(file, span);
   }
 
   /** {@link write} straight from guest memory, for files whose operations have `writeSpan`. */
-  writeSpan(file: OpenFile, span: GuestSpan, caller: FileCaller = DEFAULT_CALLER): number {
+  writeSpan(file: OpenFile, span: GuestSpan): number {
     if (!(file.flags & OpenFlags.WRITE)) return K.BADF;
     const ops = opsOf(file);
     if (ops === null || ops.writeSpan === undefined) return K.INVAL;
-    return ops.writeSpan(file, span, caller);
+    return ops.writeSpan(file, span);
   }
 
   /**

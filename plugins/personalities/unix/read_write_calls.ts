@@ -74,9 +74,9 @@ function readInto(
   buf: number,
   count: number,
 ): number {
+  if (api.vfs.directIo(file, false)) return readDirect(t, api, file, buf, count);
   const p = t.process;
   const caller = callerOf(p, api);
-  if (api.vfs.directIo(file, false)) return readDirect(t, api, file, buf, count, caller);
   const stream = isStreamFile(file);
   if (stream && !probeWritable(api, p, buf, Math.min(count, SCRATCH_SIZE))) return K.FAULT;
   let done = 0;
@@ -112,11 +112,10 @@ function readDirect(
   file: OpenFile,
   buf: number,
   count: number,
-  caller: FileCaller,
 ): number {
   const span = api.userSpan(t.process, buf, Math.min(count, SCRATCH_SIZE), true);
   if (span === null) return K.FAULT;
-  const n = api.vfs.readSpan(file, span, caller);
+  const n = api.vfs.readSpan(file, span);
   if (n > 0) span.copied(n);
   else if (n === K.AGAIN) return waitForFile(t, api, file, "read");
   return n;
@@ -147,8 +146,8 @@ function writeFrom(
   first = true,
 ): number {
   const p = t.process;
-  const caller = callerOf(p, api);
   const direct = api.vfs.directIo(file, true);
+  const caller = direct ? null : callerOf(p, api);
   // RLIMIT_FSIZE limits regular files only (direct files are streams).
   if (!direct) {
     const allowed = fsizeAllowance(t, api, file, count);
@@ -162,7 +161,7 @@ function writeFrom(
   let done = waitForAll && t.restartState >= 0 ? t.restartState : 0;
   while (done < count) {
     const want = Math.min(count - done, SCRATCH_SIZE);
-    const n = writePiece(api, p, file, buf + done, want, caller, direct);
+    const n = writePiece(api, p, file, buf + done, want, caller);
     if (n < 0) {
       if (n === K.AGAIN && waitForAll && done > 0) {
         t.restartState = done;
@@ -182,7 +181,7 @@ function writeFrom(
 
 /**
  * One write of `want` guest bytes at `addr` to `file`: straight from guest
- * memory (`direct`) or through the scratch buffer. The file's count or
+ * memory (a direct file: no `caller`) or through the scratch buffer. The file's count or
  * status; K.FAULT, with nothing written, on a bad buffer. The copy is
  * charged before the write, whatever the write does.
  */
@@ -192,14 +191,13 @@ function writePiece(
   file: OpenFile,
   addr: number,
   want: number,
-  caller: FileCaller,
-  direct: boolean,
+  caller: FileCaller | null,
 ): number {
-  if (direct) {
+  if (caller === null) {
     const span = api.userSpan(p, addr, want, false);
     if (span === null) return K.FAULT;
     span.copied(want);
-    return api.vfs.writeSpan(file, span, caller);
+    return api.vfs.writeSpan(file, span);
   }
   const chunk = scratchBytes(want);
   if (!api.copyInto(p, addr, chunk)) return K.FAULT;
