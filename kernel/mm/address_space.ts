@@ -109,6 +109,14 @@ export class AddressSpace implements GuestMemory {
   readonly #i32: Int32Array;
   readonly #u8: Uint8Array;
   #span: UserSpan | null = null;
+  // The last page resolve() translated (a one-entry TLB for kernel accesses):
+  // its page number (-1: none), RAM offset, and whether its PTE allows reads
+  // and writes. Every PTE change is followed by a flush (#flush), which
+  // forgets it, as it does the CPU's TLB entries.
+  #hitPage = -1;
+  #hitBase = 0;
+  #hitRead = false;
+  #hitWrite = false;
   #destroyed = false;
 
   /** Creates an empty space; throws PageTableError when no frame is left for the root table. */
@@ -193,7 +201,7 @@ export class AddressSpace implements GuestMemory {
       // A shared frame stays read-only: the next write copies it.
       if (f >= 0 && frames.refs[f] > 1) fl &= ~(PTE.W | PTE.D);
       this.#i32[idx] = (pte & ~0x3ff) | fl | PTE.V;
-      this.#ctx.flush(va, this.asid);
+      this.#flush(va);
     });
     return K.OK;
   }
@@ -205,7 +213,7 @@ export class AddressSpace implements GuestMemory {
       if (f >= 0) this.#frames.unref(f);
       this.resident--;
       n++;
-      this.#ctx.flush(va, this.asid);
+      this.#flush(va);
     });
     if (n > 0) this.#ctx.charge(n * this.#ctx.costs.pteUpdate);
   }
@@ -293,7 +301,7 @@ export class AddressSpace implements GuestMemory {
       this.resident++;
       ctx.stats.zeroFills++;
       ctx.charge(ctx.costs.zeroPage);
-      ctx.flush(page, this.asid);
+      this.#flush(page);
       return FaultResult.OK;
     }
     if (access === Access.WRITE && (pte & PTE.W) === 0) {
@@ -310,11 +318,11 @@ export class AddressSpace implements GuestMemory {
         ctx.stats.cowCopies++;
         ctx.charge(ctx.costs.copyPage);
       }
-      ctx.flush(page, this.asid);
+      this.#flush(page);
       return FaultResult.OK;
     }
     // The PTE already allows the access (a stale TLB entry): refresh it.
-    ctx.flush(page, this.asid);
+    this.#flush(page);
     return FaultResult.OK;
   }
 
@@ -324,8 +332,13 @@ export class AddressSpace implements GuestMemory {
    */
   resolve(va: number, access: number): number {
     va >>>= 0;
+    const page = va >>> PAGE_SHIFT;
+    const write = access === Access.WRITE;
+    if (page === this.#hitPage && (write ? this.#hitWrite : this.#hitRead)) {
+      return this.#hitBase | (va & (PAGE_SIZE - 1));
+    }
     if (va >= USER_LAYOUT.USER_END) return -1;
-    const want = access === Access.WRITE ? PTE.W : PTE.R;
+    const want = write ? PTE.W : PTE.R;
     const idx = this.pt.pteIndex(va, false);
     let pte = idx < 0 ? 0 : this.#i32[idx];
     if ((pte & (PTE.V | PTE.U | want)) !== (PTE.V | PTE.U | want)) {
@@ -335,7 +348,17 @@ export class AddressSpace implements GuestMemory {
     }
     const f = this.#frames.frameOfPpn(pte >>> 10);
     if (f < 0) return -1;
+    this.#hitPage = page;
+    this.#hitBase = f << PAGE_SHIFT;
+    this.#hitRead = (pte & PTE.R) !== 0;
+    this.#hitWrite = (pte & PTE.W) !== 0;
     return (f << PAGE_SHIFT) | (va & (PAGE_SIZE - 1));
+  }
+
+  /** TLB shootdown of one page (or, undefined, the whole space); forgets the last translation too. */
+  #flush(va: number | undefined): void {
+    this.#hitPage = -1;
+    this.#ctx.flush(va, this.asid);
   }
 
   /**
@@ -368,7 +391,7 @@ export class AddressSpace implements GuestMemory {
       const off = (f << PAGE_SHIFT) | (va & (PAGE_SIZE - 1));
       this.#u8.set(data.subarray(done, done + chunk), off);
       frames.ram.notifyWrite(off, chunk);
-      this.#ctx.flush(page, this.asid);
+      this.#flush(page);
       done += chunk;
       va += chunk;
     }
@@ -581,7 +604,7 @@ export class AddressSpace implements GuestMemory {
         pages++;
       });
     }
-    this.#ctx.flush(undefined, this.asid);
+    this.#flush(undefined);
     this.#ctx.charge(pages * this.#ctx.costs.pteUpdate);
     if (!ok) {
       child.destroy();
@@ -603,7 +626,7 @@ export class AddressSpace implements GuestMemory {
     this.regions.length = 0;
     this.resident = 0;
     this.pt.destroy();
-    this.#ctx.flush(undefined, this.asid);
+    this.#flush(undefined);
     this.#ctx.asids.free(this.asid);
   }
 }

@@ -117,3 +117,24 @@ Deno.test("pipe spans through the file operations: EOF, BADF on the wrong end", 
   assert.deepEqual([...as.copyIn(0x10100, 2)!], [5, 6]);
   assert.equal(ops.readSpan!(reader, as.span(0x10100, 8, true)!), 0, "EOF");
 });
+
+Deno.test("kernel accesses see every page-table change (the last translation is forgotten)", () => {
+  const { as } = space();
+  // fork: the parent's page, last resolved for writing, becomes copy-on-write.
+  assert.ok(as.copyOut(0x10000, Uint8Array.of(1)));
+  const child = as.fork()!;
+  assert.ok(as.copyOut(0x10000, Uint8Array.of(2)));
+  assert.deepEqual([...child.copyIn(0x10000, 1)!], [1], "the child keeps its byte");
+  assert.deepEqual([...as.copyIn(0x10000, 1)!], [2]);
+  // mprotect: a page last resolved for writing becomes read-only.
+  assert.ok(as.copyOut(0x11000, Uint8Array.of(3)));
+  assert.equal(as.protect(0x11000, 0x1000, Prot.READ), K.OK);
+  assert.equal(as.copyOut(0x11000, Uint8Array.of(4)), false);
+  assert.equal(as.span(0x11000, 1, true), null);
+  assert.deepEqual([...as.copyIn(0x11000, 1)!], [3]);
+  // munmap: a page last resolved is gone.
+  assert.ok(as.span(0x12000, 1, true) !== null);
+  assert.equal(as.unmap(0x12000, 0x1000), K.OK);
+  assert.equal(as.span(0x12000, 1, false), null);
+  assert.equal(as.copyIn(0x12000, 1), null);
+});
