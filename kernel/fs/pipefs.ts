@@ -145,7 +145,8 @@ export class Pipe {
 
   /** Drops `n` bytes that a read copied out, and wakes the writers. */
   #consume(n: number): void {
-    this.#head = (this.#head + n) % this.#buf.length;
+    const head = this.#head + n; // (head < size and n <= size: at most one wrap)
+    this.#head = head >= this.#buf.length ? head - this.#buf.length : head;
     this.#len -= n;
     if (this.#len === 0) {
       // Drained: a grown buffer goes back; one page stays (still charged), so
@@ -172,7 +173,8 @@ export class Pipe {
     const n = this.#writable(src.length);
     if (n <= 0) return n;
     const size = this.#buf.length;
-    const tail = (this.#head + this.#len) % size;
+    const end = this.#head + this.#len;
+    const tail = end >= size ? end - size : end;
     const first = Math.min(n, size - tail);
     copyBytes(this.#buf, tail, src, 0, first);
     if (n > first) copyBytes(this.#buf, 0, src, first, n - first);
@@ -185,7 +187,8 @@ export class Pipe {
     const n = this.#writable(span.length);
     if (n <= 0) return n;
     const size = this.#buf.length;
-    const tail = (this.#head + this.#len) % size;
+    const end = this.#head + this.#len;
+    const tail = end >= size ? end - size : end;
     const first = Math.min(n, size - tail);
     span.drain(0, this.#buf, tail, first);
     if (n > first) span.drain(first, this.#buf, 0, n - first);
