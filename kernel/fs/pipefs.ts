@@ -10,6 +10,8 @@
  * - write: K.PIPE when no reader remains (the personality raises SIGPIPE);
  *   writes of at most {@link PIPE_BUF} bytes are atomic (all or K.AGAIN);
  *   larger writes are partial when space is short (the count written).
+ * - readSpan, writeSpan: the same, copying straight between the ring and a
+ *   resolved guest range (`GuestSpan`) instead of a host array.
  *
  * @module
  */
