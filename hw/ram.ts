@@ -1,12 +1,5 @@
 /**
- * Main memory: one `SharedArrayBuffer` viewed as bytes, halfwords and words.
- *
- * Shared, though no other thread sees it, because of how V8 accounts for
- * memory outside its heap: while a plain `ArrayBuffer` of tens of MiB is
- * young, every later allocation of an array buffer starts a young-generation
- * collection ("external memory pressure"), two of them before the buffer is
- * promoted, 5 - 30 ms at the start of a process; a `SharedArrayBuffer` is
- * not counted that way. Typed-array access is the same for both.
+ * Main memory: one `ArrayBuffer` viewed as bytes, halfwords and words.
  *
  * RISC-V is little-endian, and so is every host Deno runs on, so typed-array
  * views give guest byte order directly.
@@ -48,7 +41,7 @@ export class Ram {
     if (!(size > 0) || size % 4096 !== 0) throw new RamSizeError(size);
     this.base = base >>> 0;
     this.size = size;
-    const buf = new SharedArrayBuffer(size);
+    const buf = new ArrayBuffer(size);
     this.u8 = new Uint8Array(buf);
     this.u16 = new Uint16Array(buf);
     this.i32 = new Int32Array(buf);
