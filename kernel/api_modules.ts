@@ -104,6 +104,13 @@ export interface ModuleContext {
    * in one step, so the cost is exact and the host does not iterate them.
    */
   spinWait(cond: () => boolean, pollCycles: number, maxCycles: number): number;
+  /**
+   * Host work the machine waits for before it runs on (code a module imports
+   * on first use): the trap loop awaits it before it runs anything else, so
+   * simulated time stands still however long the host takes. A call that
+   * needs its result waits on a queue (`api.waitForIo`) that the work wakes.
+   */
+  runHostWork(work: Promise<void>): void;
 
   // ---- registrations: each is tagged with this module and dropped when it unloads ----
 

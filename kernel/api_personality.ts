@@ -217,4 +217,11 @@ export interface Personality {
   onExit?(p: Process): void;
   /** Called when a process leaves this personality by exec'ing another format. */
   onExecAway?(p: Process): void;
+  /**
+   * Loads what the personality leaves for its first use (optional): a
+   * caller that starts a program of this personality outside a system call
+   * (the boot's first process) awaits it first. Inside a system call the
+   * personality waits for that work itself (`ModuleContext.runHostWork`).
+   */
+  prepare?(): Promise<void>;
 }

@@ -439,6 +439,8 @@ export async function boot(
   const root = await asBootErrorAsync(() => attachDisks(kernel, options));
   scheduleScript(machine, c);
   if (options.maxCycles !== undefined) scheduleTimeout(kernel, options.maxCycles);
+  // Init is started outside a system call: its personality's deferred code must be there first.
+  await kernel.getPersonality(sessionPersonality(options))?.prepare?.();
   const pipes = makeStdio(options);
   if (pipes.spec.stdin !== undefined) kernel.hostInputs.push(pipes.spec.stdin);
   startInit(

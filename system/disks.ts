@@ -8,7 +8,8 @@
  *   missing image is an error naming it, unless a size is given: then it is
  *   created sparse);
  * - {@link ataModule}: the chosen ATA driver module for the attached units
- *   (`ata_dma` by default), loaded after the boot modules;
+ *   (`ata_dma` by default), loaded after the boot modules; its files are
+ *   imported only then, so a machine without disks never loads them;
  *
  * @module
  */
@@ -17,9 +18,6 @@ import type { DiskSpec, StorageConfig, TapeSpec } from "../hw/storage.ts";
 import { K, statusName } from "../kernel/errors.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import type { ModuleDescriptor } from "../kernel/api.ts";
-import { makeAtaDmaModule } from "../plugins/drivers/ata_dma/mod.ts";
-import { makeAtaIrqModule } from "../plugins/drivers/ata_irq/mod.ts";
-import { makeAtaPollModule } from "../plugins/drivers/ata_poll/mod.ts";
 
 /** One host image to attach. */
 export interface DiskOption {
@@ -85,24 +83,33 @@ export function diskSpecs(disks: readonly DiskOption[], sizeBytes?: number): Dis
   });
 }
 
-/** The ATA driver module `name` for units 0..count-1 (the read-only ones flagged). */
-export function ataModule(
+/** Each ATA driver's folder under `plugins/drivers/` and the factory its `mod.ts` exports. */
+const ATA_FACTORIES: Readonly<Record<AtaDriverName, [string, string]>> = {
+  poll: ["ata_poll", "makeAtaPollModule"],
+  irq: ["ata_irq", "makeAtaIrqModule"],
+  dma: ["ata_dma", "makeAtaDmaModule"],
+};
+
+/**
+ * The ATA driver module `name` for units 0..count-1 (the read-only ones
+ * flagged). The driver's files are imported here, on first use, from a
+ * computed URL (Deno reads the files of a literal `import()` when it starts
+ * the process): a boot without disks neither loads nor reads them.
+ */
+export async function ataModule(
   name: AtaDriverName,
   disks: readonly DiskOption[],
-): ModuleDescriptor {
+): Promise<ModuleDescriptor> {
+  if (!Object.hasOwn(ATA_FACTORIES, name)) {
+    throw new DiskOptionError(`unknown ATA driver '${name}' (dma, irq or poll)`);
+  }
+  const [dir, factory] = ATA_FACTORIES[name];
   const units = disks.map((_, i) => i);
   const readOnlyUnits = units.filter((i) => disks[i].readOnly === true);
-  const options = { units, readOnlyUnits };
-  switch (name) {
-    case "poll":
-      return makeAtaPollModule(options);
-    case "irq":
-      return makeAtaIrqModule(options);
-    case "dma":
-      return makeAtaDmaModule(options);
-    default:
-      throw new DiskOptionError(`unknown ATA driver '${name}' (dma, irq or poll)`);
-  }
+  const url = new URL(`../plugins/drivers/${dir}/mod.ts`, import.meta.url).href;
+  const ns: Record<string, unknown> = await import(url);
+  const make = ns[factory] as (o: { units: number[]; readOnlyUnits: number[] }) => ModuleDescriptor;
+  return make({ units, readOnlyUnits });
 }
 
 /** Parses a size: bytes as a number, or text such as `64M`, `512K`, `1G`. */
@@ -166,7 +173,7 @@ export async function attachDisks(
       throw new DiskOptionError(`unknown ATA driver '${name}' (dma, irq or poll)`);
     }
     await kernel.modules.loadDescriptor(
-      ataModule(name, disks),
+      await ataModule(name, disks),
       `plugins/drivers/ata_${name}/mod.ts`,
     );
     const layer = kernel.blockLayer;

@@ -276,6 +276,10 @@ export class ModuleLoader implements ModuleManager {
         if (cycles > 0) host.spendCycles(Math.ceil(cycles));
       },
       spinWait: (cond, pollCycles, maxCycles) => host.spinWait(cond, pollCycles, maxCycles),
+      runHostWork: (work: Promise<void>) => {
+        if (host.runHostWork !== undefined) host.runHostWork(work);
+        else work.catch((e) => host.log(`${d.name}: host work failed: ${String(e)}`));
+      },
     };
     return { descriptor: d, source, users: 0, dependants: 0, resources, ctx, irqs, params };
   }

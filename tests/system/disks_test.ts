@@ -136,3 +136,20 @@ Deno.test("C-LOOK serves scattered concurrent reads in less disk time than FIFO"
   assert.ok(busy.clook < busy.fifo * 0.8, `C-LOOK ${busy.clook} ms, FIFO ${busy.fifo} ms`);
   Deno.removeSync(dir, { recursive: true });
 });
+
+Deno.test("the boot's module graph leaves out the ATA drivers: they are imported when a disk is attached", () => {
+  const root = new URL("../../", import.meta.url);
+  const out = new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", "system/boot.ts"],
+    cwd: root.pathname,
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const graph = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    modules: { specifier: string }[];
+  };
+  const files = graph.modules.map((m) => m.specifier);
+  assert.ok(files.some((f) => f.endsWith("/system/disks.ts")), "the graph names system/disks.ts");
+  assert.deepEqual(files.filter((f) => f.includes("/plugins/drivers/ata_")), []);
+});
