@@ -235,6 +235,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           if (jio[4] !== 0) {
             // Resumed after an ecall, but something changed: back to run.
             if (jio[4] === 2) fVa = NO_PAGE;
+            if (s.regs !== r) n = nBase = 0; // a thread switch: a fresh budget
             jio[4] = 0;
             break;
           }
@@ -280,6 +281,13 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         cyc = clock.now;
         nextAt = clock.nextEventAt;
         if (mmu.flushes !== flushes) fVa = NO_PAGE;
+        if (s.regs !== r) {
+          // The host switched threads (another register file and address
+          // space): a fresh start of the loop, and a fresh budget for `run`.
+          fVa = NO_PAGE;
+          n = nBase = 0;
+          break fast;
+        }
         if ((s.mip & s.mie) !== 0 || s.halt || cyc >= nextAt || n >= stepLimit) {
           break fast;
         }

@@ -11,7 +11,8 @@
  * cycle count, `[3]` the next event time, `[4]` set when the
  * inner loop must leave to `run` (an interrupt, a halt, an event, the
  * instruction limit, a dropped translation or another page: 1; a TLB flush:
- * 2, the fetch page is looked up again).
+ * 2, the fetch page is looked up again; also when the host switched threads,
+ * bound another register file: the inner loop then starts a fresh budget).
  *
  * @module
  */
@@ -47,6 +48,7 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
   tr.ecalls++;
   const drops = tr.drops;
   const io = s.jitIo;
+  const regs = s.regs;
   if (hostEcall(s, pc, n) !== EcallOutcome.RESUMED) return JIT_ECALL_STOP;
   const clock = s.clock;
   const now = clock.now;
@@ -57,10 +59,11 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
   if (
     (s.mip & s.mie) !== 0 || s.halt || now >= nextAt || n >= lim ||
     mmu.flushes !== flushes || tr.drops !== drops ||
-    ((s.pc ^ pc) & -4096) !== 0
+    ((s.pc ^ pc) & -4096) !== 0 || s.regs !== regs
   ) {
-    // 2: the host flushed translations, the fetch page must be looked up again.
-    io[4] = mmu.flushes !== flushes ? 2 : 1;
+    // 2: the host flushed translations or switched threads (another
+    // register file and address space), the fetch page must be looked up again.
+    io[4] = mmu.flushes !== flushes || s.regs !== regs ? 2 : 1;
     return JIT_ECALL_LEAVE;
   }
   return JIT_ECALL_GO_ON;
