@@ -107,7 +107,7 @@ const OP_FDIV = 78;
 export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   const clock = s.clock;
   const mmu = s.mmu;
-  const r = s.regs;
+  let r = s.regs;
   const i32 = s.i32, u8 = s.u8, i8 = s.i8, u16 = s.u16, i16 = s.i16;
   const tags = mmu.tags, deltas = mmu.deltas;
   const codeMark = s.codeMark;
@@ -135,8 +135,8 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   const dataRegime = mmu.regimeFor(dataPriv) * 3;
   const ldBase = (dataRegime + ACCESS.LOAD) << TLB_BITS;
   const stBase = (dataRegime + ACCESS.STORE) << TLB_BITS;
-  const asid = mmu.asid;
-  const ah = mmu.asidHash;
+  let asid = mmu.asid;
+  let ah = mmu.asidHash;
   let pc = s.pc | 0;
   let cyc = clock.now;
   let nextAt = clock.nextEventAt;
@@ -234,9 +234,20 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           }
           if (jio[4] !== 0) {
             // Resumed after an ecall, but something changed: back to run.
-            if (jio[4] === 2) fVa = NO_PAGE;
-            if (s.regs !== r) n = nBase = 0; // a thread switch: a fresh budget
+            const why = jio[4];
             jio[4] = 0;
+            if (why === 2) fVa = NO_PAGE;
+            if (s.regs !== r) {
+              // A thread switch (see the ecall case below).
+              n = nBase = 0;
+              fVa = NO_PAGE;
+              if (why === 3 && (s.mstatus & MSTATUS.FS) !== 0) {
+                r = s.regs;
+                asid = mmu.asid;
+                ah = mmu.asidHash;
+                continue;
+              }
+            }
             break;
           }
           continue;
@@ -281,16 +292,20 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         cyc = clock.now;
         nextAt = clock.nextEventAt;
         if (mmu.flushes !== flushes) fVa = NO_PAGE;
+        const stop = (s.mip & s.mie) !== 0 || s.halt || cyc >= nextAt || n >= stepLimit;
         if (s.regs !== r) {
           // The host switched threads (another register file and address
-          // space): a fresh start of the loop, and a fresh budget for `run`.
+          // space): a fresh budget, as for a new `run`, and the new
+          // thread's registers, ASID and fetch page.
           fVa = NO_PAGE;
           n = nBase = 0;
-          break fast;
+          if (stop || (s.mstatus & MSTATUS.FS) === 0) break fast;
+          r = s.regs;
+          asid = mmu.asid;
+          ah = mmu.asidHash;
+          continue;
         }
-        if ((s.mip & s.mie) !== 0 || s.halt || cyc >= nextAt || n >= stepLimit) {
-          break fast;
-        }
+        if (stop) break fast;
         continue;
       }
       case OP_FENCE:

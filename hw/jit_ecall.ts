@@ -11,8 +11,9 @@
  * cycle count, `[3]` the next event time, `[4]` set when the
  * inner loop must leave to `run` (an interrupt, a halt, an event, the
  * instruction limit, a dropped translation or another page: 1; a TLB flush:
- * 2, the fetch page is looked up again; also when the host switched threads,
- * bound another register file: the inner loop then starts a fresh budget).
+ * 2, the fetch page is looked up again; a switch of threads by the host, that
+ * is another register file bound, with nothing else to stop for: 3, the
+ * inner loop goes on with the new registers, ASID and a fresh budget).
  *
  * @module
  */
@@ -56,14 +57,17 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
   io[0] = s.pc | 0;
   io[1] = now;
   io[3] = nextAt;
-  if (
-    (s.mip & s.mie) !== 0 || s.halt || now >= nextAt || n >= lim ||
-    mmu.flushes !== flushes || tr.drops !== drops ||
-    ((s.pc ^ pc) & -4096) !== 0 || s.regs !== regs
-  ) {
-    // 2: the host flushed translations or switched threads (another
-    // register file and address space), the fetch page must be looked up again.
-    io[4] = mmu.flushes !== flushes || s.regs !== regs ? 2 : 1;
+  const stop = (s.mip & s.mie) !== 0 || s.halt || now >= nextAt || n >= lim ||
+    tr.drops !== drops;
+  if (s.regs !== regs) {
+    // The host switched threads (another register file and address
+    // space): 3, the inner loop goes on with them, or 2 when it must leave.
+    io[4] = stop ? 2 : 3;
+    return JIT_ECALL_LEAVE;
+  }
+  if (stop || mmu.flushes !== flushes || ((s.pc ^ pc) & -4096) !== 0) {
+    // 2: the host flushed translations, the fetch page must be looked up again.
+    io[4] = mmu.flushes !== flushes ? 2 : 1;
     return JIT_ECALL_LEAVE;
   }
   return JIT_ECALL_GO_ON;
