@@ -242,6 +242,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
               n = nBase = 0;
               fVa = NO_PAGE;
               if (why === 3 && (s.mstatus & MSTATUS.FS) !== 0) {
+                nextAt = clock.nextEventAt; // the switch may have armed a timer
                 r = s.regs;
                 asid = mmu.asid;
                 ah = mmu.asidHash;

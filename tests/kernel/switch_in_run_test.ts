@@ -33,7 +33,8 @@ async function runOnce(options: BootOptions & { maxCycles: number }, inRun: bool
   };
   try {
     const r = assertFinished(await sys.run(), `${options.cmd} (in-run switch ${inRun})`);
-    return { r, log, fp: [loop.fp.saves, loop.fp.loads], inRun: loop.switchesInRun };
+    const jitCalls = sys.machine.cpu.translator?.ecalls ?? 0;
+    return { r, log, fp: [loop.fp.saves, loop.fp.loads], inRun: loop.switchesInRun, jitCalls };
   } finally {
     sys.machine.close();
   }
@@ -49,7 +50,8 @@ const CASES = [
 for (const cpu of ["interp", "jit"] as const) {
   for (const cmd of CASES) {
     Deno.test(`in-run switch (${cpu}): '${cmd}' runs identically with and without it`, async () => {
-      const options = { cmd, cpu, maxCycles: 400_000_000, quantum: "1ms" };
+      // A low threshold, so that the translator's page functions make the calls.
+      const options = { cmd, cpu, maxCycles: 400_000_000, quantum: "1ms", hotThreshold: 64 };
       const on = await runOnce(options, true);
       const off = await runOnce(options, false);
       assert.equal(on.r.status, 0, on.r.output);
@@ -60,6 +62,7 @@ for (const cpu of ["interp", "jit"] as const) {
       assert.deepEqual(on.fp, off.fp);
       assert.ok(on.log.length > 0);
       assert.equal(off.inRun, 0);
+      if (cpu === "jit") assert.ok(on.jitCalls > 1000, `${on.jitCalls} calls from page functions`);
       // Most switches of these programs happen in a system call.
       assert.ok(on.inRun > on.r.stats.contextSwitches / 2, `${on.inRun} in run`);
       assert.deepEqual(on.log, off.log);
