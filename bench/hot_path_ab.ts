@@ -28,7 +28,7 @@ import { runMain } from "./run_main.ts";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Extracts `rev` of the repository into a fresh temporary directory; returns it. */
-async function extract(rev: string): Promise<string> {
+export async function extract(rev: string): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "strata_ab_" });
   const archive = new Deno.Command("git", {
     args: ["-C", ROOT, "archive", "--format=tar", rev],

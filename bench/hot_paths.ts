@@ -7,7 +7,8 @@
  * difference of a run with N2 and one with N1 (boot, exec and exit cancel
  * out), and the simulated cycles per operation, which must not vary.
  *
- * `deno run -A bench/hot_paths.ts [--rounds 3] [--cpu interp|jit] [--start 2^32]`
+ * `deno run -A bench/hot_paths.ts [--rounds 3] [--cpu interp|jit] [--start 2^32]
+ * [--only getpid,yield,pipe,futex,fork]`
  * prints the figures of this tree (`--start`: the clock starts at that cycle
  * count, see {@link lateStart}); `bench/hot_path_ab.ts` compares two trees.
  * Allocation comes from V8's `total_allocated_bytes` counter (every
@@ -176,14 +177,16 @@ async function main(): Promise<void> {
       rounds: { type: "string", default: "3" },
       cpu: { type: "string", default: "interp" },
       start: { type: "string", default: "0" },
+      only: { type: "string" },
     },
   });
+  const only = values.only?.split(",");
   const cpu = values.cpu === "jit" ? "jit" : "interp";
   const rounds = Math.max(1, Number(values.rounds));
   const start = parseCycles(values.start);
   const mod = await import("../system/boot.ts");
   const runGuest = start > 0 ? lateStart(mod.boot, start) : mod.runGuest;
-  for (const spec of HOT_PATHS) {
+  for (const spec of HOT_PATHS.filter((s) => only === undefined || only.includes(s.name))) {
     await runHotPath(runGuest, spec.program, spec.n1, cpu); // warm-up
     const figs: HotPathFigure[] = [];
     for (let i = 0; i < rounds; i++) figs.push(await measureHotPath(runGuest, spec, cpu));

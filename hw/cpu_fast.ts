@@ -23,6 +23,10 @@ import {
   NO_PAGE,
 } from "./hart_state.ts";
 import { codeWritten, fastEcallAllowed, hostEcall } from "./cpu_slow.ts";
+import { KIND_VIA } from "./translator.ts";
+
+/** The translator's page kinds of a hart without one. */
+const NO_KIND = new Uint8Array(0);
 
 // `slow` markers besides a decoded word (whose op bits are never 0x7f or 0x7e):
 /** The pc left the cached page and the fetch TLB missed. */
@@ -92,6 +96,20 @@ const OP_FDIV = 78;
 // </generated:op-constants>
 
 /**
+ * Page `hp` has reached its heat threshold at a control point where the
+ * interpreter stands at `pc` in RAM page `jp` (decoded slots `ops`): asks
+ * the translator to translate it, with the pc as an entry if it is there.
+ */
+function hotPage(s: HartState, hp: number, jp: number, ops: Int32Array, pc: number): void {
+  if (hp === jp) {
+    s.translator!.hot(jp, ops, pc & 4095);
+    return;
+  }
+  const o = s.codePages[hp];
+  if (o !== null) s.translator!.hot(hp, o, -1);
+}
+
+/**
  * The inner loop: runs decoded instructions (and page functions) from
  * `s.pc` until one needs the slow path, the pc leaves the cached page and
  * the fetch TLB misses, the clock reaches its next event or the count
@@ -114,12 +132,15 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   const opCost = s.opCost;
   const takenCost = s.costs.branchTaken;
   const jit = s.translator;
-  const jitFns = jit !== null ? jit.fns : [];
-  const jitEntries = jit !== null ? jit.entries : [];
-  const jitVia = jit !== null ? jit.via : EMPTY_HEAT;
+  const jitKind = jit !== null ? jit.kind : NO_KIND;
   const heat = jit !== null ? jit.heat : EMPTY_HEAT;
-  const sample = jit !== null ? jit.sample : 1;
-  let tick = s.jitTick;
+  const threshold = jit !== null ? jit.threshold : 0;
+  // The translator's checks run only at control points (`enter`).
+  const jitOn = jit !== null;
+  let enter = jitOn;
+  // Heat: interpreted instructions since `hn` ran on RAM page `hp`.
+  let hn = n;
+  let hp = 0;
   const jio = s.jitIo;
   // Enter the fast loop with everything it needs in locals.
   const priv = s.priv;
@@ -166,6 +187,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           fVa = pc & -4096;
           fHalf = off >> 1;
           hits++;
+          enter = jitOn;
         } else {
           slow = SLOW_FETCH;
           break;
@@ -175,90 +197,103 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         break;
       }
     }
-    if (jit !== null) {
-      // Translated page at a block head: run it; otherwise count towards
-      // the page's (re)translation.
+    if (enter) {
+      // A control point: the loop's entry, a taken branch or jump, a new
+      // fetch page, a page function's return. Straight-line code between
+      // two of them runs on one page, so the heat it earned is credited
+      // here at once (no per-instruction cost where nothing is
+      // translated), and only here can a block head be reached.
       const jp = fHalf >> 11;
-      let f = jitFns[jp];
-      // Blocks of this page that a linked translation of another page
-      // holds are run there (rel: this page's base in it).
-      let rel = 0;
-      const via = jitVia[jp];
-      if (via >= 0 && jit.viaEntries[jp]![pc & 4095] !== 0) {
-        f = jitFns[via];
-        rel = jit.viaRel[jp];
+      if (n !== hn) {
+        // (n below hn: the count started over, nothing to credit.)
+        if (n > hn && (heat[hp] += n - hn) >= threshold) hotPage(s, hp, jp, ops, pc);
+        hn = n;
       }
-      if (f !== null && (rel !== 0 || jitEntries[jp]![pc & 4095] !== 0)) {
-        jio[5] = fVa;
-        jio[6] = jp;
-        // For an ecall inside (hw/jit_ecall.ts): instret and TLB hits synced.
-        s.jitBase = nBase;
-        if (hits !== 0) {
-          mmu.hits += hits;
-          hits = 0;
+      hp = jp;
+      // In a translated page every instruction is a control point (a head
+      // may follow an exit or a not-taken branch); elsewhere the next
+      // control point is the next jump or page change.
+      const kind = jitKind[jp];
+      enter = kind !== 0;
+      if (kind !== 0) {
+        const tr = jit!;
+        const rec = tr.slot[jp];
+        let f = tr.fns[rec];
+        // Blocks of this page that a linked translation of another page
+        // holds are run there (rel: this page's base in it).
+        let rel = 0;
+        if ((kind & KIND_VIA) !== 0 && tr.viaEntries[rec]![pc & 4095] !== 0) {
+          f = tr.fns[tr.slot[tr.via[jp]]];
+          rel = tr.viaRel[jp];
         }
-        // The cycle count and next event time go through jio (as
-        // arguments they would be boxed past 2^30 cycles).
-        jio[1] = cyc;
-        jio[3] = nextAt;
-        const done = f(
-          r,
-          jio,
-          rel + (pc & 4095),
-          n,
-          stepLimit,
-          (fVa - rel) | 0,
-          ldBase,
-          stBase,
-          asid,
-          ah,
-          fBase,
-        );
-        nBase = s.jitBase;
-        if (done !== 0) {
-          if (done < 0) return SLOW_STOP; // the host took control at an ecall
-          n += done;
-          pc = jio[0];
-          cyc = jio[1];
-          hits += jio[2];
-          if (jio[5] !== fVa) {
-            // Stopped on another page of a linked translation: that is the
-            // fetch page now (its TLB hit is counted), as in the interpreter.
-            fVa = jio[5];
-            fHalf = jio[6] << 11;
-            ops = s.codePages[jio[6]]!;
+        if (f !== null && (rel !== 0 || tr.entries[rec]![pc & 4095] !== 0)) {
+          jio[5] = fVa;
+          jio[6] = jp;
+          // For an ecall inside (hw/jit_ecall.ts): instret and TLB hits synced.
+          s.jitBase = nBase;
+          if (hits !== 0) {
+            mmu.hits += hits;
+            hits = 0;
           }
-          if (jio[7] !== 0) {
-            // Left its page through a direct jump to another: link the two?
-            jit.linkExit(fHalf >> 11, ops, fVa, pc, fBase, asid, ah, s.codePages);
-          }
-          if (jio[4] !== 0) {
-            // Resumed after an ecall, but something changed: back to run.
-            const why = jio[4];
-            jio[4] = 0;
-            if (why === 2) fVa = NO_PAGE;
-            if (s.regs !== r) {
-              // A thread switch (see the ecall case below).
-              n = nBase = 0;
-              fVa = NO_PAGE;
-              if (why === 3 && (s.mstatus & MSTATUS.FS) !== 0) {
-                nextAt = clock.nextEventAt; // the switch may have armed a timer
-                r = s.regs;
-                asid = mmu.asid;
-                ah = mmu.asidHash;
-                continue;
-              }
+          // The cycle count and next event time go through jio (as
+          // arguments they would be boxed past 2^30 cycles).
+          jio[1] = cyc;
+          jio[3] = nextAt;
+          const done = f(
+            r,
+            jio,
+            rel + (pc & 4095),
+            n,
+            stepLimit,
+            (fVa - rel) | 0,
+            ldBase,
+            stBase,
+            asid,
+            ah,
+            fBase,
+          );
+          nBase = s.jitBase;
+          if (done !== 0) {
+            if (done < 0) return SLOW_STOP; // the host took control at an ecall
+            n += done;
+            hn = n; // translated instructions earn no heat
+            enter = true;
+            pc = jio[0];
+            cyc = jio[1];
+            hits += jio[2];
+            if (jio[5] !== fVa) {
+              // Stopped on another page of a linked translation: that is the
+              // fetch page now (its TLB hit is counted), as in the interpreter.
+              fVa = jio[5];
+              fHalf = jio[6] << 11;
+              ops = s.codePages[jio[6]]!;
             }
-            break;
+            if (jio[7] !== 0) {
+              // Left its page through a direct jump to another: link the two?
+              jit!.linkExit(fHalf >> 11, ops, fVa, pc, fBase, asid, ah, s.codePages);
+            }
+            if (jio[4] !== 0) {
+              // Resumed after an ecall, but something changed: back to run.
+              const why = jio[4];
+              jio[4] = 0;
+              if (why === 2) fVa = NO_PAGE;
+              if (s.regs !== r) {
+                // A thread switch (see the ecall case below).
+                n = nBase = 0;
+                fVa = NO_PAGE;
+                if (why === 3 && (s.mstatus & MSTATUS.FS) !== 0) {
+                  nextAt = clock.nextEventAt; // the switch may have armed a timer
+                  r = s.regs;
+                  asid = mmu.asid;
+                  ah = mmu.asidHash;
+                  continue;
+                }
+              }
+              break;
+            }
+            continue;
           }
-          continue;
         }
-      } else if (--tick === 0) {
-        // Heat in samples: every `sample`-th interpreted instruction
-        // credits its page with `sample` (a local countdown is cheaper
-        // than a counter in memory per instruction).
-        tick = sample;
-        if ((heat[jp] += sample) >= jit.threshold) jit.hot(jp, ops, pc & 4095);
       }
     }
     const i = pc & 0xffe;
@@ -462,6 +497,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         const t = (pc + imm) | 0;
         r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
         pc = t;
+        enter = jitOn;
         if (cyc >= nextAt || n >= stepLimit) break fast;
         continue;
       }
@@ -469,6 +505,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         const t = (r[(w >> 14) & 31] + imm) & -2;
         r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
         pc = t;
+        enter = jitOn;
         if (cyc >= nextAt || n >= stepLimit) break fast;
         continue;
       }
@@ -476,6 +513,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if (r[(w >> 14) & 31] === r[(w >> 19) & 31]) {
           pc = (pc + imm) | 0;
           cyc += takenCost;
+          enter = jitOn;
           if (cyc >= nextAt || n >= stepLimit) break fast;
           continue;
         }
@@ -484,6 +522,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if (r[(w >> 14) & 31] !== r[(w >> 19) & 31]) {
           pc = (pc + imm) | 0;
           cyc += takenCost;
+          enter = jitOn;
           if (cyc >= nextAt || n >= stepLimit) break fast;
           continue;
         }
@@ -492,6 +531,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if (r[(w >> 14) & 31] < r[(w >> 19) & 31]) {
           pc = (pc + imm) | 0;
           cyc += takenCost;
+          enter = jitOn;
           if (cyc >= nextAt || n >= stepLimit) break fast;
           continue;
         }
@@ -500,6 +540,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if (r[(w >> 14) & 31] >= r[(w >> 19) & 31]) {
           pc = (pc + imm) | 0;
           cyc += takenCost;
+          enter = jitOn;
           if (cyc >= nextAt || n >= stepLimit) break fast;
           continue;
         }
@@ -508,6 +549,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if ((r[(w >> 14) & 31] >>> 0) < (r[(w >> 19) & 31] >>> 0)) {
           pc = (pc + imm) | 0;
           cyc += takenCost;
+          enter = jitOn;
           if (cyc >= nextAt || n >= stepLimit) break fast;
           continue;
         }
@@ -516,6 +558,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if ((r[(w >> 14) & 31] >>> 0) >= (r[(w >> 19) & 31] >>> 0)) {
           pc = (pc + imm) | 0;
           cyc += takenCost;
+          enter = jitOn;
           if (cyc >= nextAt || n >= stepLimit) break fast;
           continue;
         }
@@ -653,7 +696,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   }
   s.fOps = ops;
   s.fHalf = fHalf;
-  s.jitTick = tick;
+  if (jitOn && n > hn) heat[hp] += n - hn;
   // Fire events only when one is due; otherwise just move time.
   if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
   else clock.now = cyc;

@@ -298,11 +298,6 @@ export class HartState {
   readonly jitIo: Float64Array = new Float64Array(8);
   /** The run count up to which `instret` is synced, while a page function runs. */
   jitBase = 0;
-  /**
-   * Interpreted instructions (jit engine) until the inner loop next adds a
-   * sample of heat to the current page (see `Translator.sample`).
-   */
-  jitTick = 1;
   /** `mip` bits driven by devices through setInterruptPending. */
   mipHw = 0;
   /** `mip` bits written by software (SSIP, STIP when Sstc is off, SEIP). */

@@ -129,9 +129,6 @@ export const HOT_THRESHOLD = 32768;
  */
 export const HOT_CODE_UNIT = 16;
 
-/** Interpreted instructions per sample of heat (see {@link Translator.sample}). */
-export const HOT_SAMPLE = 64;
-
 /** Translations of a page, after its first, while it stays in the cache. */
 export const MAX_RETRANSLATIONS = 8;
 
@@ -188,6 +185,11 @@ interface Link {
   readonly entries: Set<number>;
 }
 
+/** {@link Translator.kind}: the page has a page function. */
+export const KIND_FN = 1;
+/** {@link Translator.kind}: a linked translation of another page holds blocks of the page. */
+export const KIND_VIA = 2;
+
 /** Direct jumps out of a page's function before the page is linked (again). */
 export const LINK_AFTER = 32;
 
@@ -201,12 +203,27 @@ export const MAX_LINKS = 4;
  * FENCE.I runs.
  */
 export class Translator {
-  /** Page functions by RAM page index (null: not translated). */
-  readonly fns: (PageFn | null)[];
-  /** Per translated page, a byte per page offset: non-zero at the block heads (entries). */
-  readonly entries: (Uint8Array | null)[];
-  /** Per translated page, a byte per halfword: non-zero where a translated instruction lies. */
-  readonly covered: (Uint8Array | null)[];
+  /**
+   * Per RAM page: {@link KIND_FN} when it has a page function, plus
+   * {@link KIND_VIA} when a linked translation of another page holds
+   * blocks of it; 0 for a page the tables below know nothing of. The inner
+   * loop reads the tables only where this is not 0.
+   */
+  readonly kind: Uint8Array;
+  // An array with a slot per RAM page that holds objects costs V8 about
+  // half a millisecond per 16,384 slots (64 MiB) to create or clear, a
+  // typed array a tenth of that. So the objects of a page (its function,
+  // its maps) sit in small arrays by record index (`slot`: 0 for none,
+  // whose entries are all null), and the typed tables by RAM page are
+  // created (see #ready) when the first page gets hot.
+  /** Per RAM page: the index of its record in the arrays below (0: none). */
+  slot: Int32Array = new Int32Array(0);
+  /** Page functions by record (null: the page is not translated). */
+  readonly fns: (PageFn | null)[] = [null];
+  /** Per record of a translated page, a byte per page offset: non-zero at the block heads (entries). */
+  readonly entries: (Uint8Array | null)[] = [null];
+  /** Per record of a translated page, a byte per halfword: non-zero where a translated instruction lies. */
+  readonly covered: (Uint8Array | null)[] = [null];
   /** Interpreted instructions per RAM page since its last translation or invalidation. */
   readonly heat: Int32Array;
   /**
@@ -214,11 +231,11 @@ export class Translator {
    * is entered for them (-1: none), e.g. a stub's `ret` where a thread
    * resumes after a system call that switched threads.
    */
-  readonly via: Int32Array;
+  via: Int32Array = new Int32Array(0);
   /** Per RAM page with a {@link via}: its relative base in that translation. */
-  readonly viaRel: Int32Array;
-  /** Per RAM page with a {@link via}: a byte per page offset, non-zero at the heads held there. */
-  readonly viaEntries: (Uint8Array | null)[];
+  viaRel: Int32Array = new Int32Array(0);
+  /** Per record of a page with a {@link via}: a byte per page offset, non-zero at the heads held there. */
+  readonly viaEntries: (Uint8Array | null)[] = [null];
   /** Pages translated so far (statistics). */
   translations = 0;
   /** Translations that include blocks of other pages (statistics). */
@@ -229,22 +246,19 @@ export class Translator {
   ecalls = 0;
   /** Interpreted instructions of a page before it is translated. */
   readonly threshold: number;
-  /**
-   * The inner loop counts heat in samples: every `sample`-th interpreted
-   * instruction adds `sample` to the heat of the page it is in
-   * ({@link HOT_SAMPLE}, or 1 for thresholds below 64 samples).
-   */
-  readonly sample: number;
   readonly #env: TranslatorEnv;
+  readonly #pages: number;
+  // Whether the per-page tables exist (see #ready).
+  #tables = false;
   // Per RAM page: how many instructions had run in it when it was translated.
-  readonly #ranAt: Int32Array;
+  #ranAt = new Int32Array(0);
   // Per RAM page: translations since it was first translated or dropped.
-  readonly #again: Uint8Array;
+  #again = new Uint8Array(0);
   // Per RAM page: interpreted instructions counted since its last
   // translation or drop, up to the last call of hot(); and the value its
   // heat counter started from after that call.
-  readonly #spent: Float64Array;
-  readonly #start: Int32Array;
+  #spent = new Float64Array(0);
+  #start = new Int32Array(0);
   // The per-page tables below that hold objects are maps by RAM page, not
   // arrays over all of RAM: an array of 16,384 slots (64 MiB) costs about
   // half a millisecond to create or clear, which a short run or a FENCE.I
@@ -262,9 +276,9 @@ export class Translator {
   // Per RAM page: the pages its current translation holds blocks of.
   readonly #holds = new Map<number, number[]>();
   // Per RAM page: direct jumps out of its function since it was last (re)linked.
-  readonly #exits: Int32Array;
+  #exits = new Int32Array(0);
   // Per RAM page: times it was linked since it was translated first or dropped.
-  readonly #linkTries: Uint8Array;
+  #linkTries = new Uint8Array(0);
 
   /** Creates an empty cache for `pages` RAM pages. */
   constructor(env: TranslatorEnv, pages: number, threshold: number = HOT_THRESHOLD) {
@@ -272,21 +286,49 @@ export class Translator {
       throw new RangeError(`hot threshold must be a positive integer, got ${threshold}`);
     }
     this.threshold = threshold;
-    this.sample = Math.max(1, Math.min(HOT_SAMPLE, threshold >> 6));
     this.#env = env;
-    this.fns = new Array<PageFn | null>(pages).fill(null);
-    this.entries = new Array<Uint8Array | null>(pages).fill(null);
-    this.covered = new Array<Uint8Array | null>(pages).fill(null);
+    this.#pages = pages;
+    this.kind = new Uint8Array(pages);
     this.heat = new Int32Array(pages);
+  }
+
+  /** Creates the per-page tables, once: before the first translation. */
+  #ready(): void {
+    if (this.#tables) return;
+    this.#tables = true;
+    const pages = this.#pages;
+    this.slot = new Int32Array(pages);
     this.via = new Int32Array(pages).fill(-1);
     this.viaRel = new Int32Array(pages);
-    this.viaEntries = new Array<Uint8Array | null>(pages).fill(null);
     this.#ranAt = new Int32Array(pages);
     this.#again = new Uint8Array(pages);
     this.#spent = new Float64Array(pages);
     this.#start = new Int32Array(pages);
     this.#exits = new Int32Array(pages);
     this.#linkTries = new Uint8Array(pages);
+  }
+
+  /** The record index of RAM page `page`, made if it has none. */
+  #record(page: number): number {
+    let k = this.slot[page];
+    if (k === 0) {
+      k = this.slot[page] = this.fns.length;
+      this.fns.push(null);
+      this.entries.push(null);
+      this.covered.push(null);
+      this.viaEntries.push(null);
+    }
+    return k;
+  }
+
+  /** The function of RAM page `page`, or null. */
+  pageFn(page: number): PageFn | null {
+    return this.#tables ? this.fns[this.slot[page]] : null;
+  }
+
+  /** The halfword map of RAM page `page`'s translation (non-zero: translated), or null. */
+  coverage(page: number): Uint8Array | null {
+    return this.#tables ? this.covered[this.slot[page]] : null;
   }
 
   /**
@@ -313,6 +355,7 @@ export class Translator {
    * instructions the translator leaves to it) only starts counting again.
    */
   hot(page: number, ops: Int32Array, entry: number): void {
+    this.#ready();
     let ran = 0;
     for (let i = 0; i < OPS_LEN; i += 2) if (ops[i] !== 0) ran++;
     // The inner loop calls when the counter reaches the threshold; a page
@@ -327,7 +370,8 @@ export class Translator {
     }
     this.#spent[page] = 0;
     this.#start[page] = this.heat[page] = 0;
-    const entries = this.entries[page];
+    const rec = this.slot[page];
+    const entries = this.entries[rec];
     if (entries !== null) {
       // An instruction the translator leaves to the interpreter (a CSR
       // access) is no reason to translate again; an ecall that no segment
@@ -336,7 +380,7 @@ export class Translator {
       // only reached by the interpreter after a segment's head check
       // declined, which a new translation would not change.
       const w = ops[entry & 0xffe];
-      const ecall = (w & 0x7f) === OP.ECALL && this.covered[page]![entry >> 1] === 0;
+      const ecall = (w & 0x7f) === OP.ECALL && this.covered[rec]![entry >> 1] === 0;
       const missing = entries[entry] === 0 && (w === 0 || translatable(w & 0x7f) || ecall);
       const grew = ran > this.#ranAt[page] || missing;
       if (!grew || this.#again[page] >= MAX_RETRANSLATIONS) return;
@@ -353,6 +397,7 @@ export class Translator {
    * links to that its direct jumps reach and that have run.
    */
   translate(page: number, ops: Int32Array, entry: number): PageFn {
+    this.#ready();
     const seeds = [entry];
     for (let i = 0; i < OPS_LEN; i += 2) {
       const w = ops[i];
@@ -383,9 +428,11 @@ export class Translator {
     this.#hold(page, sc, pages);
     this.#sites.set(page, sc.sites);
     this.#live.add(page);
-    this.entries[page] = entries;
-    this.covered[page] = covered;
-    this.fns[page] = fn;
+    const rec = this.#record(page);
+    this.entries[rec] = entries;
+    this.covered[rec] = covered;
+    this.fns[rec] = fn;
+    this.kind[page] |= KIND_FN;
     this.translations++;
     if (pages.size > 1) this.linkedTranslations++;
     return fn;
@@ -424,7 +471,8 @@ export class Translator {
       for (const h of sc.heads) if ((h & -4096) === rel && sc.insts.has(h)) heads[h - rel] = 1;
       this.via[q] = page;
       this.viaRel[q] = rel;
-      this.viaEntries[q] = heads;
+      this.viaEntries[this.#record(q)] = heads;
+      this.kind[q] |= KIND_VIA;
     }
     this.#holds.set(page, held);
   }
@@ -437,7 +485,8 @@ export class Translator {
       this.#heldBy.get(q)?.delete(page);
       if (this.via[q] === page) {
         this.via[q] = -1;
-        this.viaEntries[q] = null;
+        this.viaEntries[this.slot[q]] = null;
+        this.kind[q] &= ~KIND_VIA;
       }
     }
     this.#holds.delete(page);
@@ -498,18 +547,21 @@ export class Translator {
 
   /** Drops the translation of RAM page `page`. */
   drop(page: number): void {
-    if (this.fns[page] !== null) {
+    this.heat[page] = 0;
+    if (!this.#tables) return;
+    const rec = this.slot[page];
+    if (this.fns[rec] !== null) {
       this.drops++;
-      this.fns[page] = null;
-      this.entries[page] = null;
-      this.covered[page] = null;
+      this.fns[rec] = null;
+      this.kind[page] &= ~KIND_FN;
+      this.entries[rec] = null;
+      this.covered[rec] = null;
       this.#release(page);
       this.#live.delete(page);
       this.#links.delete(page);
       this.#sites.delete(page);
       this.#exitTargets.delete(page);
     }
-    this.heat[page] = 0;
     this.#again[page] = 0;
     this.#spent[page] = 0;
     this.#start[page] = 0;
@@ -540,11 +592,12 @@ export class Translator {
    * Returns 1 when it dropped one.
    */
   stored(off: number): number {
+    if (this.#live.size === 0) return 0;
     const page = off >>> 12;
     const h = (off & 0xfff) >> 1;
     const h1 = h === 2047 ? 2048 : h + 2;
     let dropped = this.#dropHolders(page, h, h1);
-    const cov = this.covered[page];
+    const cov = this.covered[this.slot[page]];
     if (cov !== null && (cov[h] !== 0 || (h < 2047 && cov[h + 1] !== 0))) {
       this.drop(page);
       dropped = 1;
@@ -554,9 +607,10 @@ export class Translator {
 
   /** Drops the translation of `page`, and those linked to it, if `[start, end)` (offsets in the page) overlaps them. */
   rangeWritten(page: number, start: number, end: number): void {
+    if (this.#live.size === 0) return;
     const h0 = start >> 1, h1 = (end + 1) >> 1;
     this.#dropHolders(page, h0, h1);
-    const cov = this.covered[page];
+    const cov = this.covered[this.slot[page]];
     if (cov === null) return;
     for (let h = h0; h < h1; h++) {
       if (cov[h] !== 0) {
@@ -569,15 +623,13 @@ export class Translator {
   /** Drops every translation. */
   dropAll(): void {
     this.drops++;
-    // Only the translated pages' slots hold objects (see #live).
-    for (const p of this.#live) {
-      this.fns[p] = null;
-      this.entries[p] = null;
-      this.covered[p] = null;
-    }
-    for (const q of this.#heldBy.keys()) this.viaEntries[q] = null;
-    this.#live.clear();
     this.heat.fill(0);
+    if (!this.#tables) return;
+    this.kind.fill(0);
+    // Only the translated pages' slots hold objects (see #live).
+    this.slot.fill(0);
+    for (const a of [this.fns, this.entries, this.covered, this.viaEntries]) a.length = 1;
+    this.#live.clear();
     this.#again.fill(0);
     this.#spent.fill(0);
     this.#start.fill(0);

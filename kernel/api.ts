@@ -40,7 +40,7 @@ import type { Process, SigAction, Thread } from "./proc/process.ts";
 import type { SchedulerPolicy } from "./proc/scheduler.ts";
 import type { WaitQueue } from "./ipc/wait_queue.ts";
 
-import type { GuestMemory, OpenFile } from "./fs/types.ts";
+import type { GuestMemory, GuestSpan, OpenFile } from "./fs/types.ts";
 import type { PathLoc, Vfs } from "./fs/vfs.ts";
 
 export { K, KernelError, statusName } from "./errors.ts";
@@ -371,6 +371,13 @@ export interface KernelApi {
    * consuming input (a pipe read into a bad buffer must leave the data).
    */
   checkAccess(p: Process, addr: number, length: number, write: boolean): boolean;
+  /**
+   * Checks `[addr, addr+length)` of `p` as {@link checkAccess} does and
+   * resolves it for a direct copy by a file operation (`FileOps.readSpan`,
+   * `writeSpan`): null on a bad address or past `GUEST_SPAN_MAX` bytes. The
+   * span is reused: valid until the next span of the same process.
+   */
+  userSpan(p: Process, addr: number, length: number, write: boolean): GuestSpan | null;
   /** Reads a NUL-terminated UTF-8 string of at most `max` bytes; K.FAULT or K.NAMETOOLONG. */
   readString(p: Process, addr: number, max?: number): string | KStatus;
   /** Reads a NULL-terminated array of string pointers (argv style); K.FAULT or K.TOOBIG. */

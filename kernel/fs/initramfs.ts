@@ -7,12 +7,21 @@
  * and times are 0 unless asked otherwise, so the same host tree gives the
  * same bytes (and the same simulated boot).
  *
+ * The boot's own tree skips the archive: {@link collectInitramfs} gives the
+ * members, and with `deferData` each regular file's bytes stay on the host
+ * (its size, mode and time are read at boot) until the guest first reads
+ * or writes the file, when the ramfs reads them ({@link loadHostFile}): a
+ * boot reads only the programs it runs. A host file that changed since the
+ * boot (size or modification time) is not read: its data calls give EIO.
+ *
  * @module
  */
 
 import { K, type KStatus, statusName } from "../errors.ts";
 import { type CpioEntry, readCpio, writeCpio } from "./cpio.ts";
 import type { Vfs } from "./vfs.ts";
+import { type RamFs, RamInode } from "./ramfs.ts";
+import type { Cred } from "./node.ts";
 import {
   OpenFlags,
   S_IFBLK,
@@ -40,6 +49,27 @@ export interface HostDirMapping {
 export interface BuildInitramfsOptions {
   /** Keep host modification times (default false: all 0, for reproducible archives). */
   keepTimes?: boolean;
+  /**
+   * Leave regular files' bytes on the host ({@link collectInitramfs} only):
+   * a member's `data` is then empty and `host` says where its bytes are.
+   */
+  deferData?: boolean;
+}
+
+/** A regular file's bytes left on the host, as seen at boot. */
+export interface HostFileRef {
+  /** Host path. */
+  path: string;
+  /** Size in bytes. */
+  size: number;
+  /** Modification time (ms since the epoch; null when the host gives none). */
+  mtimeMs: number | null;
+}
+
+/** A member of an initramfs: a cpio entry, or a regular file whose bytes stay on the host. */
+export interface InitramfsMember extends CpioEntry {
+  /** Where the bytes are, when `data` was left empty (`deferData`). */
+  host?: HostFileRef;
 }
 
 /** Raised when an initramfs cannot be built or unpacked. */
@@ -64,7 +94,44 @@ export function buildInitramfs(
   hostDirs: readonly HostDirMapping[],
   options: BuildInitramfsOptions = {},
 ): Uint8Array {
-  return writeCpio(collectInitramfs(hostDirs, options));
+  return writeCpio(collectInitramfs(hostDirs, { ...options, deferData: false }));
+}
+
+/**
+ * Reads the bytes of a file left on the host, or null when the file is not
+ * the one seen at boot any more (another size or time, gone, unreadable).
+ */
+export function loadHostFile(ref: HostFileRef): Uint8Array | null {
+  let f: Deno.FsFile;
+  try {
+    f = Deno.openSync(ref.path);
+  } catch {
+    return null;
+  }
+  try {
+    const st = f.statSync();
+    if (!st.isFile || st.size !== ref.size || (st.mtime?.getTime() ?? null) !== ref.mtimeMs) {
+      return null;
+    }
+    const bytes = new Uint8Array(ref.size);
+    for (let at = 0; at < bytes.length;) {
+      const n = f.readSync(bytes.subarray(at));
+      if (n === null || n === 0) return null;
+      at += n;
+    }
+    return bytes;
+  } catch {
+    return null;
+  } finally {
+    f.close();
+  }
+}
+
+function memberBytes(e: InitramfsMember): Uint8Array {
+  if (e.host === undefined) return e.data;
+  const bytes = loadHostFile(e.host);
+  if (bytes === null) throw new InitramfsError(`cannot read ${e.host.path} (changed since boot?)`);
+  return bytes;
 }
 
 /**
@@ -85,8 +152,8 @@ export function buildInitramfs(
 export function collectInitramfs(
   hostDirs: readonly HostDirMapping[],
   options: BuildInitramfsOptions = {},
-): CpioEntry[] {
-  const entries = new Map<string, CpioEntry>();
+): InitramfsMember[] {
+  const entries = new Map<string, InitramfsMember>();
   const dirEntry = (name: string, mode = 0o755, mtime = 0): CpioEntry => ({
     name,
     mode: S_IFDIR | mode,
@@ -116,8 +183,10 @@ export function collectInitramfs(
       const n = parts.slice(0, i).join("/");
       if (!entries.has(n)) entries.set(n, dirEntry(n));
     }
-    const filter = { include, executable: executable === true };
-    walk(hostPath, "", base, entries, options.keepTimes === true, filter);
+    const filter = { include, executable: executable === true, defer: options.deferData === true };
+    // Deferred bytes are read later, maybe after a change of directory: keep absolute paths.
+    const root = filter.defer ? Deno.realPathSync(hostPath) : hostPath;
+    walk(root, "", base, entries, options.keepTimes === true, filter);
   }
   return [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -126,9 +195,9 @@ function walk(
   hostDir: string,
   rel: string,
   base: string,
-  entries: Map<string, CpioEntry>,
+  entries: Map<string, InitramfsMember>,
   keepTimes: boolean,
-  filter: { include?: (relPath: string) => boolean; executable: boolean },
+  filter: { include?: (relPath: string) => boolean; executable: boolean; defer: boolean },
 ): void {
   const names: string[] = [];
   for (const e of Deno.readDirSync(hostDir + (rel === "" ? "" : "/" + rel))) names.push(e.name);
@@ -149,12 +218,14 @@ function walk(
       entries.set(gname, { ...common, mode: S_IFDIR | perm, nlink: 2, data: new Uint8Array(0) });
       walk(hostDir, relPath, base, entries, keepTimes, filter);
     } else if (st.isFile) {
-      entries.set(gname, {
-        ...common,
-        mode: S_IFREG | (filter.executable ? perm | 0o111 : perm),
-        nlink: 1,
-        data: Deno.readFileSync(hostFile),
-      });
+      const mode = S_IFREG | (filter.executable ? perm | 0o111 : perm);
+      const host = { path: hostFile, size: st.size, mtimeMs: st.mtime?.getTime() ?? null };
+      entries.set(
+        gname,
+        filter.defer
+          ? { ...common, mode, nlink: 1, data: new Uint8Array(0), host }
+          : { ...common, mode, nlink: 1, data: Deno.readFileSync(hostFile) },
+      );
     }
     // Sockets, FIFOs and device files on the host are skipped: they carry no portable content.
   }
@@ -181,17 +252,21 @@ function check(st: KStatus, what: string, path: string): void {
 /**
  * Unpacks an archive (a newc archive, or its members as
  * {@link collectInitramfs} gives them) into the VFS (normally the empty
- * root ramfs). Missing
+ * root ramfs). A member whose bytes stay on the host becomes a ramfs file
+ * that reads them at first use (in another file system they are read now). Missing
  * parent directories are created; existing directories are kept. Throws
  * {@link InitramfsError} (or CpioFormatError for a malformed archive).
  */
 export function unpackInitramfs(
   vfs: Vfs,
-  archive: Uint8Array | readonly CpioEntry[],
+  archive: Uint8Array | readonly InitramfsMember[],
 ): UnpackSummary {
   const summary: UnpackSummary = { dirs: 0, files: 0, symlinks: 0, nodes: 0, links: 0 };
   const seenIno = new Map<string, string>();
-  for (const e of archive instanceof Uint8Array ? readCpio(archive) : archive) {
+  const members: readonly InitramfsMember[] = archive instanceof Uint8Array
+    ? readCpio(archive)
+    : archive;
+  for (const e of members) {
     const comps = e.name.split("/").filter((c) => c !== "" && c !== ".");
     if (comps.includes("..")) throw new InitramfsError(`archive path "${e.name}" contains ".."`);
     if (comps.length === 0) continue;
@@ -227,9 +302,14 @@ export function unpackInitramfs(
       const r = vfs.open(null, path, OpenFlags.WRITE | OpenFlags.CREATE | OpenFlags.TRUNC, perm);
       if (typeof r === "number") throw new InitramfsError(`create ${path}: ${statusName(r)}`);
       summary.files++;
+      const inode = r.file.inode;
+      if (e.host !== undefined && e.host.size > 0 && inode instanceof RamInode) {
+        const ref = e.host;
+        inode.deferData(ref.size, () => loadHostFile(ref));
+      }
       vfs.close(r.file); // created; the data (if any) is written below
       if (e.nlink > 1 && e.ino) seenIno.set(key, path);
-      if (e.data.length === 0) {
+      if (e.data.length === 0 && (e.host === undefined || inode instanceof RamInode)) {
         check(
           vfs.setAttr(null, path, { mode: perm, uid: e.uid, gid: e.gid, mtimeNs }),
           "chmod",
@@ -246,12 +326,13 @@ export function unpackInitramfs(
       continue; // sockets: nothing to create
     }
     // Data for a regular file (for hard links, newc carries it on the last member).
-    if (e.data.length > 0) {
+    const data = memberBytes(e);
+    if (data.length > 0) {
       const r = vfs.open(null, path, OpenFlags.WRITE | OpenFlags.TRUNC);
       if (typeof r === "number") throw new InitramfsError(`write ${path}: ${statusName(r)}`);
-      const n = vfs.write(r.file, e.data);
+      const n = vfs.write(r.file, data);
       vfs.close(r.file);
-      if (n !== e.data.length) throw new InitramfsError(`write ${path}: ${statusName(n)}`);
+      if (n !== data.length) throw new InitramfsError(`write ${path}: ${statusName(n)}`);
     }
     check(vfs.setAttr(null, path, { mode: perm, uid: e.uid, gid: e.gid, mtimeNs }), "chmod", path);
   }
@@ -265,4 +346,100 @@ function mkdirs(vfs: Vfs, comps: string[]): void {
     const st = vfs.mkdir(null, p, 0o755);
     if (st !== K.OK && st !== K.EXIST) throw new InitramfsError(`mkdir ${p}: ${statusName(st)}`);
   }
+}
+
+const ROOT: Cred = { uid: 0, gid: 0 };
+
+function made(r: RamInode | KStatus, what: string, path: string): RamInode {
+  if (typeof r === "number") throw new InitramfsError(`${what} ${path}: ${statusName(r)}`);
+  return r;
+}
+
+/** The directory `comps[0..n)` under `root`, creating missing ones (0755) as unpacking does. */
+function ramDir(root: RamInode, comps: readonly string[], n: number): RamInode {
+  let dir = root;
+  for (let i = 0; i < n; i++) {
+    const found = dir.lookup(comps[i]);
+    const path = "/" + comps.slice(0, i + 1).join("/");
+    const next = typeof found === "number"
+      ? made(dir.mkdir(comps[i], 0o755, ROOT), "mkdir", path)
+      : found;
+    if (!next.isDirectory) throw new InitramfsError(`mkdir ${path}: ${statusName(K.NOTDIR)}`);
+    dir = next;
+  }
+  return dir;
+}
+
+/**
+ * Fills a ramfs (normally the empty root) with initramfs members straight
+ * through its inodes: the tree {@link unpackInitramfs} makes through the VFS
+ * (the same inode numbers, modes, owners, times and link counts, deferred
+ * data kept deferred), without a path walk per member. Throws
+ * {@link InitramfsError}.
+ */
+export function fillRamFs(fs: RamFs, members: readonly InitramfsMember[]): UnpackSummary {
+  const summary: UnpackSummary = { dirs: 0, files: 0, symlinks: 0, nodes: 0, links: 0 };
+  const seenIno = new Map<string, RamInode>();
+  for (const e of members) {
+    const comps = e.name.split("/").filter((c) => c !== "" && c !== ".");
+    if (comps.includes("..")) throw new InitramfsError(`archive path "${e.name}" contains ".."`);
+    if (comps.length === 0) continue;
+    const path = "/" + comps.join("/");
+    const dir = ramDir(fs.root, comps, comps.length - 1);
+    const name = comps[comps.length - 1];
+    const type = e.mode & S_IFMT;
+    const perm = e.mode & 0o7777;
+    const attr = { mode: perm, uid: e.uid, gid: e.gid, mtimeNs: BigInt(e.mtime) * 1_000_000_000n };
+    const old = dir.lookup(name);
+    if (type === S_IFDIR) {
+      const d = typeof old === "number" ? made(dir.mkdir(name, perm, ROOT), "mkdir", path) : old;
+      d.setAttr(attr);
+      summary.dirs++;
+      continue;
+    }
+    if (type === S_IFLNK) {
+      dir.unlink(name);
+      made(dir.symlink(name, td.decode(e.data), ROOT), "symlink", path);
+      summary.symlinks++;
+      continue;
+    }
+    const key = `${e.devMajor ?? 0}:${e.devMinor ?? 0}:${e.ino ?? 0}`;
+    const first = e.nlink > 1 && e.ino ? seenIno.get(key) : undefined;
+    let node: RamInode;
+    if (first !== undefined) {
+      dir.unlink(name);
+      const st = dir.link(name, first);
+      if (st < 0) throw new InitramfsError(`link ${path}: ${statusName(st)}`);
+      node = first;
+      summary.links++;
+    } else if (type === S_IFREG) {
+      node = typeof old === "number" ? made(dir.create(name, perm, ROOT), "create", path) : old;
+      if (node.isDirectory) throw new InitramfsError(`create ${path}: ${statusName(K.ISDIR)}`);
+      if (typeof old !== "number") node.truncate(0);
+      summary.files++;
+      if (e.nlink > 1 && e.ino) seenIno.set(key, node);
+      if (e.host !== undefined) {
+        const ref = e.host;
+        if (ref.size > 0) node.deferData(ref.size, () => loadHostFile(ref));
+        node.setAttr(attr);
+        continue;
+      }
+    } else if (type === S_IFCHR || type === S_IFBLK || type === S_IFIFO) {
+      const rdev = ((e.rdevMajor ?? 0) << 8) | (e.rdevMinor ?? 0);
+      made(dir.mknod(name, e.mode, rdev, ROOT), "mknod", path);
+      summary.nodes++;
+      continue;
+    } else {
+      continue; // sockets: nothing to create
+    }
+    // Data for a regular file (for hard links, newc carries it on the last member).
+    const data = memberBytes(e);
+    if (data.length > 0) {
+      node.truncate(0);
+      const n = node.writeAt(data, 0);
+      if (n !== data.length) throw new InitramfsError(`write ${path}: ${statusName(n)}`);
+    }
+    node.setAttr(attr);
+  }
+  return summary;
 }

@@ -68,8 +68,12 @@ export {
   buildInitramfs,
   type BuildInitramfsOptions,
   collectInitramfs,
+  fillRamFs,
   type HostDirMapping,
+  type HostFileRef,
   InitramfsError,
+  type InitramfsMember,
+  loadHostFile,
   unpackInitramfs,
   type UnpackSummary,
 } from "./initramfs.ts";

@@ -10,6 +10,8 @@
  * - write: K.PIPE when no reader remains (the personality raises SIGPIPE);
  *   writes of at most {@link PIPE_BUF} bytes are atomic (all or K.AGAIN);
  *   larger writes are partial when space is short (the count written).
+ * - readSpan, writeSpan: the same, copying straight between the ring and a
+ *   resolved guest range (`GuestSpan`) instead of a host array.
  *
  * @module
  */
@@ -18,7 +20,15 @@ import { copyBytes } from "../../lib/byte_copy.ts";
 import { K, type KStatus } from "../errors.ts";
 import { WaitQueue } from "../ipc/wait_queue.ts";
 import { type FsInode, makeStat, OpenFileDescription } from "./node.ts";
-import { type FileOps, type OpenFile, OpenFlags, PollState, S_IFIFO, type Stat } from "./types.ts";
+import {
+  type FileOps,
+  type GuestSpan,
+  type OpenFile,
+  OpenFlags,
+  PollState,
+  S_IFIFO,
+  type Stat,
+} from "./types.ts";
 
 /** Writes up to this many bytes are atomic (POSIX PIPE_BUF, Linux's 4096). */
 export const PIPE_BUF = 4096;
@@ -106,14 +116,39 @@ export class Pipe {
 
   /** Copies buffered bytes into `dst`: count, 0 at EOF, or K.AGAIN. */
   read(dst: Uint8Array): number {
-    if (dst.length === 0) return 0;
-    if (this.#len === 0) return this.writers === 0 ? 0 : K.AGAIN;
-    const n = Math.min(dst.length, this.#len);
+    const n = this.#readable(dst.length);
+    if (n <= 0) return n;
     const size = this.#buf.length;
     const first = Math.min(n, size - this.#head);
     copyBytes(dst, 0, this.#buf, this.#head, first);
     if (n > first) copyBytes(dst, first, this.#buf, 0, n - first);
-    this.#head = (this.#head + n) % size;
+    this.#consume(n);
+    return n;
+  }
+
+  /** As {@link read}, straight into guest memory: up to `span.length` bytes. */
+  readSpan(span: GuestSpan): number {
+    const n = this.#readable(span.length);
+    if (n <= 0) return n;
+    const size = this.#buf.length;
+    const first = Math.min(n, size - this.#head);
+    span.fill(0, this.#buf, this.#head, first);
+    if (n > first) span.fill(first, this.#buf, 0, n - first);
+    this.#consume(n);
+    return n;
+  }
+
+  /** How many of `want` bytes a read takes now, or 0 (EOF, or `want` 0), or K.AGAIN. */
+  #readable(want: number): number {
+    if (want === 0) return 0;
+    if (this.#len === 0) return this.writers === 0 ? 0 : K.AGAIN;
+    return Math.min(want, this.#len);
+  }
+
+  /** Drops `n` bytes that a read copied out, and wakes the writers. */
+  #consume(n: number): void {
+    const head = this.#head + n; // (head < size and n <= size: at most one wrap)
+    this.#head = head >= this.#buf.length ? head - this.#buf.length : head;
     this.#len -= n;
     if (this.#len === 0) {
       // Drained: a grown buffer goes back; one page stays (still charged), so
@@ -122,7 +157,6 @@ export class Pipe {
       else this.#head = 0;
     }
     this.writeQueue.wakeAll();
-    return n;
   }
 
   /** Copies up to `dst.length` buffered bytes into `dst` without consuming them; the count. */
@@ -138,25 +172,55 @@ export class Pipe {
 
   /** Appends bytes from `src`: count (maybe partial), K.AGAIN, or K.PIPE. */
   write(src: Uint8Array): number {
-    if (this.readers === 0) return K.PIPE;
-    if (src.length === 0) return 0;
-    const free = this.capacity - this.#len;
-    const atomic = src.length <= PIPE_BUF;
-    if (free === 0 || (atomic && free < src.length)) return K.AGAIN;
-    let n = Math.min(free, src.length);
-    if (this.#len + n > this.#buf.length && !this.#grow(this.#len + n)) {
-      // Kernel memory for pipes is exhausted: use the room there is.
-      n = Math.min(n, this.#buf.length - this.#len);
-      if (n === 0 || (atomic && n < src.length)) return this.#len > 0 ? K.AGAIN : K.NOMEM;
-    }
+    const n = this.#writable(src.length);
+    if (n <= 0) return n;
     const size = this.#buf.length;
-    const tail = (this.#head + this.#len) % size;
+    const end = this.#head + this.#len;
+    const tail = end >= size ? end - size : end;
     const first = Math.min(n, size - tail);
     copyBytes(this.#buf, tail, src, 0, first);
     if (n > first) copyBytes(this.#buf, 0, src, first, n - first);
+    this.#append(n);
+    return n;
+  }
+
+  /** As {@link write}, straight from guest memory: `span.length` bytes. */
+  writeSpan(span: GuestSpan): number {
+    const n = this.#writable(span.length);
+    if (n <= 0) return n;
+    const size = this.#buf.length;
+    const end = this.#head + this.#len;
+    const tail = end >= size ? end - size : end;
+    const first = Math.min(n, size - tail);
+    span.drain(0, this.#buf, tail, first);
+    if (n > first) span.drain(first, this.#buf, 0, n - first);
+    this.#append(n);
+    return n;
+  }
+
+  /**
+   * How many of `want` bytes a write puts in now (growing the buffer for
+   * them), or 0 for `want` 0, or K.PIPE, K.AGAIN or K.NOMEM.
+   */
+  #writable(want: number): number {
+    if (this.readers === 0) return K.PIPE;
+    if (want === 0) return 0;
+    const free = this.capacity - this.#len;
+    const atomic = want <= PIPE_BUF;
+    if (free === 0 || (atomic && free < want)) return K.AGAIN;
+    let n = Math.min(free, want);
+    if (this.#len + n > this.#buf.length && !this.#grow(this.#len + n)) {
+      // Kernel memory for pipes is exhausted: use the room there is.
+      n = Math.min(n, this.#buf.length - this.#len);
+      if (n === 0 || (atomic && n < want)) return this.#len > 0 ? K.AGAIN : K.NOMEM;
+    }
+    return n;
+  }
+
+  /** Counts `n` bytes a write copied in, and wakes the readers. */
+  #append(n: number): void {
     this.#len += n;
     this.readQueue.wakeAll();
-    return n;
   }
 }
 
@@ -197,6 +261,20 @@ function endOf(file: OpenFile): PipeEnd {
   return file.priv as PipeEnd;
 }
 
+/**
+ * What a read of a pipe end answers before looking at the data: K.BADF for a
+ * write-only end, 0 or K.AGAIN for a FIFO reader that has not yet seen a
+ * writer (Linux blocks in open instead), else 1 (go on and read).
+ */
+function readCheck(file: OpenFile, end: PipeEnd): number {
+  if (!end.reading) return K.BADF;
+  const p = end.pipe;
+  if (end.named && p.length === 0 && p.writers === 0 && p.writerGeneration === end.generation) {
+    return (file.flags & OpenFlags.NONBLOCK) ? 0 : K.AGAIN;
+  }
+  return 1;
+}
+
 /** What {@link peekPipe} found in a pipe. */
 export interface PipePeek {
   /** Bytes buffered. */
@@ -225,20 +303,23 @@ export const PIPE_OPS: FileOps = {
   isStream: true,
   read(file, buf) {
     const end = endOf(file);
-    if (!end.reading) return K.BADF;
-    const p = end.pipe;
-    // A FIFO reader that has not yet seen a writer waits (Linux blocks in open instead).
-    if (
-      end.named && p.length === 0 && p.writers === 0 && p.writerGeneration === end.generation
-    ) {
-      return (file.flags & OpenFlags.NONBLOCK) ? 0 : K.AGAIN;
-    }
-    return p.read(buf);
+    const early = readCheck(file, end);
+    return early !== 1 ? early : end.pipe.read(buf);
+  },
+  readSpan(file, span) {
+    const end = endOf(file);
+    const early = readCheck(file, end);
+    return early !== 1 ? early : end.pipe.readSpan(span);
   },
   write(file, data) {
     const end = endOf(file);
     if (!end.writing) return K.BADF;
     return end.pipe.write(data);
+  },
+  writeSpan(file, span) {
+    const end = endOf(file);
+    if (!end.writing) return K.BADF;
+    return end.pipe.writeSpan(span);
   },
   ioctl(file, cmd, arg, caller) {
     if (cmd !== FIONREAD) return K.NOTTY;

@@ -10,6 +10,12 @@
  * 2 + its subdirectories); an unlinked file that is still open keeps its data
  * until its last close. Times come from an injected clock.
  *
+ * Deferred data: a file of the initramfs may hold, instead of pages, a
+ * loader of its bytes (the host file) that runs at the first read, write or
+ * shrink ({@link PagedBytes.defer}); its pages count from the start, so
+ * stat and statfs are the same before and after. When the loader fails (the
+ * host file changed or went away) the file's data calls give K.IO.
+ *
  * Size limit (`size=` of Linux's tmpfs): every data page counts against the
  * file system's {@link RamFs.sizeLimit}; a write that needs a page past it
  * writes what fits and then gives K.NOSPC, and `statfs` reports the pages
@@ -20,6 +26,9 @@
  */
 
 import { K, type KStatus } from "../errors.ts";
+import { PAGE_SIZE, type PageAccount, PagedBytes } from "./paged_bytes.ts";
+
+export { PAGE_SIZE, type PageAccount, PagedBytes } from "./paged_bytes.ts";
 import {
   type AttrChange,
   checkName,
@@ -61,14 +70,6 @@ export interface RamFsOptions {
   rootMode?: number;
   /** Most bytes of file data (rounded down to pages; K.NOSPC beyond; default unlimited). */
   sizeLimit?: number;
-}
-
-/** Pages in use and allowed, shared by the files of one {@link RamFs}. */
-export interface PageAccount {
-  /** Data pages allocated. */
-  used: number;
-  /** Most data pages (Infinity: no limit). */
-  limit: number;
 }
 
 /** An inode of a {@link RamFs}. */
@@ -317,6 +318,7 @@ export class RamInode implements FsInode {
   truncate(size: number): KStatus {
     if ((this.mode & S_IFMT) !== S_IFREG) return K.INVAL;
     if (size > this.#fs.maxFileSize) return K.FBIG;
+    if (size < this.size && size > 0 && !this.data.resident()) return K.IO;
     if (size < this.size) this.data.discardFrom(size);
     this.size = size;
     this.#touch();
@@ -334,9 +336,22 @@ export class RamInode implements FsInode {
     return K.OK;
   }
 
+  /**
+   * Gives the file `size` bytes that `load` returns on first use, instead
+   * of writing them now (an empty regular file only; see {@link PagedBytes.defer}).
+   */
+  deferData(size: number, load: () => Uint8Array | null): void {
+    if ((this.mode & S_IFMT) !== S_IFREG || this.size !== 0) {
+      throw new RangeError("deferred data needs an empty regular file");
+    }
+    this.data.defer(size, load);
+    this.size = size;
+  }
+
   /** Reads file data at `pos` into `buf`. */
   readAt(buf: Uint8Array, pos: number): number {
     if (pos >= this.size) return 0;
+    if (!this.data.resident()) return K.IO;
     const n = Math.min(buf.length, this.size - pos);
     this.data.read(buf, pos, n);
     this.atimeNs = this.#fs.now();
@@ -351,6 +366,7 @@ export class RamInode implements FsInode {
       if (pos >= this.#fs.maxFileSize) return K.FBIG;
       return this.writeAt(src.subarray(0, this.#fs.maxFileSize - pos), pos);
     }
+    if (!this.data.resident()) return K.IO;
     const n = this.data.write(src, pos);
     if (n === 0) return K.NOSPC;
     if (pos + n > this.size) this.size = pos + n;
@@ -374,76 +390,6 @@ export class RamInode implements FsInode {
   /** True if this is a directory. */
   get isDirectory(): boolean {
     return this.#isDir();
-  }
-}
-
-/** Bytes of a sparse file page. */
-export const PAGE_SIZE = 4096;
-
-/** Sparse byte storage: 4 KiB pages allocated on first write, counted in a {@link PageAccount}. */
-export class PagedBytes {
-  readonly #pages = new Map<number, Uint8Array>();
-  readonly #account: PageAccount;
-
-  /** Creates empty storage counting its pages in `account` (default: its own, unlimited). */
-  constructor(account: PageAccount = { used: 0, limit: Infinity }) {
-    this.#account = account;
-  }
-
-  /** Pages allocated. */
-  get pageCount(): number {
-    return this.#pages.size;
-  }
-
-  /** Copies `n` bytes at `pos` into `buf` (holes give zeros). */
-  read(buf: Uint8Array, pos: number, n: number): void {
-    let done = 0;
-    while (done < n) {
-      const p = pos + done;
-      const off = p % PAGE_SIZE;
-      const k = Math.min(PAGE_SIZE - off, n - done);
-      const page = this.#pages.get((p - off) / PAGE_SIZE);
-      if (page === undefined) buf.fill(0, done, done + k);
-      else buf.set(page.subarray(off, off + k), done);
-      done += k;
-    }
-  }
-
-  /**
-   * Stores `src` at `pos`, allocating pages as needed; returns the bytes
-   * stored, fewer than asked when the account's limit stops a new page.
-   */
-  write(src: Uint8Array, pos: number): number {
-    let done = 0;
-    while (done < src.length) {
-      const p = pos + done;
-      const off = p % PAGE_SIZE;
-      const k = Math.min(PAGE_SIZE - off, src.length - done);
-      const idx = (p - off) / PAGE_SIZE;
-      let page = this.#pages.get(idx);
-      if (page === undefined) {
-        if (this.#account.used >= this.#account.limit) return done;
-        page = new Uint8Array(PAGE_SIZE);
-        this.#pages.set(idx, page);
-        this.#account.used++;
-      }
-      page.set(src.subarray(done, done + k), off);
-      done += k;
-    }
-    return done;
-  }
-
-  /** Forgets everything from byte `size` on (so a later extension reads zeros). */
-  discardFrom(size: number): void {
-    const off = size % PAGE_SIZE;
-    const first = (size - off) / PAGE_SIZE;
-    for (const idx of [...this.#pages.keys()]) {
-      if (idx > first || (idx === first && off === 0)) {
-        this.#pages.delete(idx);
-        this.#account.used--;
-      }
-    }
-    if (off !== 0) this.#pages.get(first)?.fill(0, off);
   }
 }
 

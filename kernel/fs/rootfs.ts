@@ -10,8 +10,13 @@ import { K, statusName } from "../errors.ts";
 import type { CharDeviceRegistry } from "../io/char_device.ts";
 import { DevFs } from "./devfs.ts";
 import { HostFs } from "./hostfs.ts";
-import type { CpioEntry } from "./cpio.ts";
-import { type HostDirMapping, unpackInitramfs, type UnpackSummary } from "./initramfs.ts";
+import {
+  fillRamFs,
+  type HostDirMapping,
+  type InitramfsMember,
+  unpackInitramfs,
+  type UnpackSummary,
+} from "./initramfs.ts";
 import { ProcFs, type ProcInfoProvider } from "./procfs.ts";
 import { SysFs } from "./sysfs.ts";
 import type { BlockLayer } from "../block/block_layer.ts";
@@ -64,7 +69,7 @@ export interface RootFsOptions {
   /** Time source for ramfs (ns). */
   now?: () => bigint;
   /** A newc archive to unpack into the root, or its members (see `collectInitramfs`). */
-  initramfs?: Uint8Array | readonly CpioEntry[];
+  initramfs?: Uint8Array | readonly InitramfsMember[];
   /** Character devices for /dev (omitted: no /dev). */
   charDevices?: CharDeviceRegistry;
   /** Process information for /proc (omitted: no /proc). */
@@ -113,7 +118,12 @@ function mountAt(vfs: Vfs, path: string, fs: FileSystem): void {
 export function createRootFs(options: RootFsOptions = {}): RootFs {
   const root = new RamFs({ now: options.now });
   const vfs = new Vfs({ root, charDevices: options.charDevices });
-  const unpacked = options.initramfs ? unpackInitramfs(vfs, options.initramfs) : null;
+  const image = options.initramfs;
+  const unpacked = image === undefined
+    ? null
+    : image instanceof Uint8Array
+    ? unpackInitramfs(vfs, image)
+    : fillRamFs(root, image);
   // The limit applies to what is written after boot: the initramfs is the image.
   if (options.sizeLimit !== undefined) {
     root.pages.limit = root.pages.used + Math.floor(options.sizeLimit / PAGE_SIZE);

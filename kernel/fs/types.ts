@@ -109,6 +109,29 @@ export interface GuestMemory {
   copyOut(addr: number, data: Uint8Array): boolean;
 }
 
+/** Most bytes one {@link GuestSpan} covers (a read or write moves at most this much at once). */
+export const GUEST_SPAN_MAX = 64 * 1024;
+
+/**
+ * A range of guest virtual memory already checked and resolved to RAM (every
+ * page faulted in as the access would), so a file operation can copy between
+ * its own buffer and guest memory directly, with no staging copy. Positions
+ * count from the start of the range. A span stays valid only until the next
+ * span of the same address space is made: operations use it at once and never
+ * keep it. Copies into the span keep the CPU's decoded-code cache coherent;
+ * the caller charges the transfer's simulated cost once, with `copied`.
+ */
+export interface GuestSpan {
+  /** Bytes in the range. */
+  readonly length: number;
+  /** Copies `n` bytes of `src` from `srcOff` into the range at `at` (guest memory is written). */
+  fill(at: number, src: Uint8Array, srcOff: number, n: number): void;
+  /** Copies `n` bytes of the range from `at` into `dst` at `dstOff` (guest memory is read). */
+  drain(at: number, dst: Uint8Array, dstOff: number, n: number): void;
+  /** Charges the simulated cost of a transfer of `n` bytes (once per transfer, as a copy would). */
+  copied(n: number): void;
+}
+
 /** The caller of a file operation: enough for permission and job-control checks. */
 export interface FileCaller {
   /** Process id. */
@@ -144,6 +167,16 @@ export interface FileOps {
   read(file: OpenFile, buf: Uint8Array, caller: FileCaller): number;
   /** Writes `data` at the file's offset (or to the stream). */
   write(file: OpenFile, data: Uint8Array, caller: FileCaller): number;
+  /**
+   * Stream files only, optional: {@link read} straight into guest memory
+   * (up to `span.length` bytes; the same results), so no staging buffer is
+   * needed. Nothing is consumed unless the bytes reached the span. For files
+   * whose reads do not depend on the caller (pipes; not ttys, which check
+   * job control).
+   */
+  readSpan?(file: OpenFile, span: GuestSpan): number;
+  /** Stream files only, optional: {@link write} of `span.length` bytes straight from guest memory. */
+  writeSpan?(file: OpenFile, span: GuestSpan): number;
   /** Device control; `arg` is the raw argument (often a guest pointer). */
   ioctl?(file: OpenFile, cmd: number, arg: number, caller: FileCaller): number;
   /** Reads directory entries from the file's position; returns [] at the end. */

@@ -39,6 +39,7 @@ import { FifoRegistry } from "./pipefs.ts";
 import {
   type DirEntry,
   type FileCaller,
+  type GuestSpan,
   type OpenFile,
   OpenFlags,
   PollState,
@@ -270,6 +271,36 @@ export class Vfs {
       file.offset = file.inode.stat().size;
     }
     return ops.write(file, data, caller);
+  }
+
+  /**
+   * {@link read} straight into guest memory, for files whose operations have
+   * `readSpan` (pipes; see {@link directIo}); K.INVAL for others.
+   */
+  readSpan(file: OpenFile, span: GuestSpan): number {
+    if (!(file.flags & OpenFlags.READ)) return K.BADF;
+    const ops = opsOf(file);
+    if (ops === null || ops.readSpan === undefined) return K.INVAL;
+    return ops.readSpan(file, span);
+  }
+
+  /** {@link write} straight from guest memory, for files whose operations have `writeSpan`. */
+  writeSpan(file: OpenFile, span: GuestSpan): number {
+    if (!(file.flags & OpenFlags.WRITE)) return K.BADF;
+    const ops = opsOf(file);
+    if (ops === null || ops.writeSpan === undefined) return K.INVAL;
+    return ops.writeSpan(file, span);
+  }
+
+  /**
+   * True when reads (`write` false) or writes of `file` can go straight
+   * between guest memory and the file ({@link readSpan}, {@link writeSpan}):
+   * a stream whose operations offer it.
+   */
+  directIo(file: OpenFile, write: boolean): boolean {
+    const ops = opsOf(file);
+    if (ops === null || ops.isStream !== true) return false;
+    return write ? ops.writeSpan !== undefined : ops.readSpan !== undefined;
   }
 
   /** Reads at `position` without moving the offset (pread); K.SPIPE on streams. */

@@ -11,11 +11,12 @@
 
 import { copyBytes } from "../../lib/byte_copy.ts";
 import { K, type KStatus } from "../errors.ts";
-import type { GuestMemory } from "../fs/types.ts";
+import { GUEST_SPAN_MAX, type GuestMemory } from "../fs/types.ts";
 import type { KernelCosts } from "../proc/costs.ts";
 import type { AsidAllocator } from "./asid.ts";
 import { type FrameAllocator, PAGE_SHIFT, PAGE_SIZE } from "./frames.ts";
 import { PageTable, PTE } from "./page_table.ts";
+import { UserSpan } from "./user_span.ts";
 import {
   cutRange,
   findFreeRange,
@@ -107,6 +108,15 @@ export class AddressSpace implements GuestMemory {
   readonly #frames: FrameAllocator;
   readonly #i32: Int32Array;
   readonly #u8: Uint8Array;
+  #span: UserSpan | null = null;
+  // The last page resolve() translated (a one-entry TLB for kernel accesses):
+  // its page number (-1: none), RAM offset, and whether its PTE allows reads
+  // and writes. Every PTE change is followed by a flush (#flush), which
+  // forgets it, as it does the CPU's TLB entries.
+  #hitPage = -1;
+  #hitBase = 0;
+  #hitRead = false;
+  #hitWrite = false;
   #destroyed = false;
 
   /** Creates an empty space; throws PageTableError when no frame is left for the root table. */
@@ -191,7 +201,7 @@ export class AddressSpace implements GuestMemory {
       // A shared frame stays read-only: the next write copies it.
       if (f >= 0 && frames.refs[f] > 1) fl &= ~(PTE.W | PTE.D);
       this.#i32[idx] = (pte & ~0x3ff) | fl | PTE.V;
-      this.#ctx.flush(va, this.asid);
+      this.#flush(va);
     });
     return K.OK;
   }
@@ -203,7 +213,7 @@ export class AddressSpace implements GuestMemory {
       if (f >= 0) this.#frames.unref(f);
       this.resident--;
       n++;
-      this.#ctx.flush(va, this.asid);
+      this.#flush(va);
     });
     if (n > 0) this.#ctx.charge(n * this.#ctx.costs.pteUpdate);
   }
@@ -291,7 +301,7 @@ export class AddressSpace implements GuestMemory {
       this.resident++;
       ctx.stats.zeroFills++;
       ctx.charge(ctx.costs.zeroPage);
-      ctx.flush(page, this.asid);
+      this.#flush(page);
       return FaultResult.OK;
     }
     if (access === Access.WRITE && (pte & PTE.W) === 0) {
@@ -308,11 +318,11 @@ export class AddressSpace implements GuestMemory {
         ctx.stats.cowCopies++;
         ctx.charge(ctx.costs.copyPage);
       }
-      ctx.flush(page, this.asid);
+      this.#flush(page);
       return FaultResult.OK;
     }
     // The PTE already allows the access (a stale TLB entry): refresh it.
-    ctx.flush(page, this.asid);
+    this.#flush(page);
     return FaultResult.OK;
   }
 
@@ -322,8 +332,13 @@ export class AddressSpace implements GuestMemory {
    */
   resolve(va: number, access: number): number {
     va >>>= 0;
+    const page = va >>> PAGE_SHIFT;
+    const write = access === Access.WRITE;
+    if (page === this.#hitPage && (write ? this.#hitWrite : this.#hitRead)) {
+      return this.#hitBase | (va & (PAGE_SIZE - 1));
+    }
     if (va >= USER_LAYOUT.USER_END) return -1;
-    const want = access === Access.WRITE ? PTE.W : PTE.R;
+    const want = write ? PTE.W : PTE.R;
     const idx = this.pt.pteIndex(va, false);
     let pte = idx < 0 ? 0 : this.#i32[idx];
     if ((pte & (PTE.V | PTE.U | want)) !== (PTE.V | PTE.U | want)) {
@@ -333,7 +348,17 @@ export class AddressSpace implements GuestMemory {
     }
     const f = this.#frames.frameOfPpn(pte >>> 10);
     if (f < 0) return -1;
+    this.#hitPage = page;
+    this.#hitBase = f << PAGE_SHIFT;
+    this.#hitRead = (pte & PTE.R) !== 0;
+    this.#hitWrite = (pte & PTE.W) !== 0;
     return (f << PAGE_SHIFT) | (va & (PAGE_SIZE - 1));
+  }
+
+  /** TLB shootdown of one page (or, undefined, the whole space); forgets the last translation too. */
+  #flush(va: number | undefined): void {
+    this.#hitPage = -1;
+    this.#ctx.flush(va, this.asid);
   }
 
   /**
@@ -366,7 +391,7 @@ export class AddressSpace implements GuestMemory {
       const off = (f << PAGE_SHIFT) | (va & (PAGE_SIZE - 1));
       this.#u8.set(data.subarray(done, done + chunk), off);
       frames.ram.notifyWrite(off, chunk);
-      this.#ctx.flush(page, this.asid);
+      this.#flush(page);
       done += chunk;
       va += chunk;
     }
@@ -407,6 +432,41 @@ export class AddressSpace implements GuestMemory {
       va = pageDown(va) + PAGE_SIZE;
     }
     return true;
+  }
+
+  /**
+   * Resolves `[addr, addr+length)` for reading (or writing, with `write`) into
+   * this space's reusable {@link UserSpan}, faulting pages in as the access
+   * would, page by page in address order (as {@link check}); null on a bad
+   * address or a length past {@link GUEST_SPAN_MAX}. The span is valid until
+   * the next call.
+   */
+  span(addr: number, length: number, write: boolean): UserSpan | null {
+    let va = addr >>> 0;
+    if (!(length >= 0 && length <= GUEST_SPAN_MAX) || va + length > USER_LAYOUT.USER_END) {
+      return null;
+    }
+    let s = this.#span;
+    if (s === null) s = this.#span = new UserSpan(this.#ctx);
+    const access = write ? Access.WRITE : Access.READ;
+    const inPage = va & (PAGE_SIZE - 1);
+    if (length !== 0 && inPage + length <= PAGE_SIZE) {
+      // Within one page (most transfers): one piece.
+      const off = this.resolve(va, access);
+      if (off < 0) return null;
+      s.single(off, length);
+      return s;
+    }
+    s.reset();
+    const end = va + length;
+    while (va < end) {
+      const off = this.resolve(va, access);
+      if (off < 0) return null;
+      const chunk = Math.min(end - va, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+      s.add(off, chunk);
+      va += chunk;
+    }
+    return s;
   }
 
   /** Copies `length` bytes at `addr` into a new array; null on a bad address. */
@@ -544,7 +604,7 @@ export class AddressSpace implements GuestMemory {
         pages++;
       });
     }
-    this.#ctx.flush(undefined, this.asid);
+    this.#flush(undefined);
     this.#ctx.charge(pages * this.#ctx.costs.pteUpdate);
     if (!ok) {
       child.destroy();
@@ -566,7 +626,7 @@ export class AddressSpace implements GuestMemory {
     this.regions.length = 0;
     this.resident = 0;
     this.pt.destroy();
-    this.#ctx.flush(undefined, this.asid);
+    this.#flush(undefined);
     this.#ctx.asids.free(this.asid);
   }
 }

@@ -4,7 +4,11 @@
  *
  * Frames are numbered from 0 at `ram.base`. Allocation is LIFO from a stack
  * that starts with the lowest frames on top, so the same sequence of calls
- * always hands out the same frames (deterministic runs).
+ * always hands out the same frames (deterministic runs). The stack's part
+ * that no allocation has reached yet, frames `next` up to `end` in
+ * ascending order from the top, is kept as those two numbers and written
+ * out only when a run allocation must take frames from inside it, so
+ * construction costs no pass over the whole RAM.
  *
  * @module
  */
@@ -33,8 +37,13 @@ export class FrameAllocator {
   readonly total: number;
   /** Reference count per frame (0 = free). */
   readonly refs: Uint16Array;
+  /** Freed frames, the last freed on top (above the untouched `#next`..`#end`). */
   readonly #stack: Int32Array;
-  #top: number;
+  #top = 0;
+  /** Lowest frame no allocation has reached (handed out after the stack is empty). */
+  #next: number;
+  /** End of the untouched frames. */
+  #end: number;
 
   /** Makes every frame of `ram` from `firstFrame` on available. */
   constructor(ram: Ram, firstFrame = 0) {
@@ -42,21 +51,22 @@ export class FrameAllocator {
     this.total = ram.size >>> PAGE_SHIFT;
     this.refs = new Uint16Array(this.total);
     this.#stack = new Int32Array(this.total);
-    let n = 0;
-    for (let f = this.total - 1; f >= firstFrame; f--) this.#stack[n++] = f;
-    this.#top = n;
+    this.#next = Math.min(firstFrame, this.total);
+    this.#end = this.total;
     for (let f = 0; f < firstFrame; f++) this.refs[f] = 1;
   }
 
   /** Free frames. */
   get free(): number {
-    return this.#top;
+    return this.#top + (this.#end - this.#next);
   }
 
   /** Allocates a frame (contents undefined) with one reference; -1 when RAM is exhausted. */
   alloc(): number {
-    if (this.#top === 0) return -1;
-    const f = this.#stack[--this.#top];
+    let f: number;
+    if (this.#top > 0) f = this.#stack[--this.#top];
+    else if (this.#next < this.#end) f = this.#next++;
+    else return -1;
     this.refs[f] = 1;
     return f;
   }
@@ -75,6 +85,11 @@ export class FrameAllocator {
     }
     if (first < 0) return -1;
     for (let f = first; f < first + n; f++) this.refs[f] = 1;
+    if (first >= this.#next && first + n === this.#end) {
+      this.#end = first; // the top of the untouched frames: the stack keeps its order
+      return first;
+    }
+    if (first + n > this.#next && first < this.#end) this.#writeOutUntouched();
     let w = 0;
     for (let r = 0; r < this.#top; r++) {
       const f = this.#stack[r];
@@ -82,6 +97,15 @@ export class FrameAllocator {
     }
     this.#top = w;
     return first;
+  }
+
+  /** Puts the untouched frames on the stack, under the freed ones, as the full stack holds them. */
+  #writeOutUntouched(): void {
+    const untouched = this.#end - this.#next;
+    this.#stack.copyWithin(untouched, 0, this.#top);
+    for (let i = 0; i < untouched; i++) this.#stack[i] = this.#end - 1 - i;
+    this.#top += untouched;
+    this.#next = this.#end = 0;
   }
 
   /** Allocates a zero-filled frame; -1 when RAM is exhausted. */

@@ -8,7 +8,7 @@
  */
 
 import { K, type KStatus } from "../errors.ts";
-import type { GuestMemory } from "../fs/types.ts";
+import type { GuestMemory, GuestSpan } from "../fs/types.ts";
 import type { Process } from "../proc/process.ts";
 import { type AddressSpace, pageUp, Prot } from "./address_space.ts";
 import { RLIMIT } from "../proc/rlimits.ts";
@@ -92,6 +92,16 @@ export abstract class GuestMemoryCalls {
   checkAccess(p: Process, addr: number, length: number, write: boolean): boolean {
     const sp = this.spaceOf(p);
     return sp !== null && sp.check(addr, length, write);
+  }
+
+  /**
+   * The guest range `[addr, addr+length)` of `p` checked and resolved for a
+   * direct copy (see `GuestSpan`), faulting pages in as the access would;
+   * null on a bad address. Valid until the next span of the same process.
+   */
+  userSpan(p: Process, addr: number, length: number, write: boolean): GuestSpan | null {
+    const sp = this.spaceOf(p);
+    return sp === null ? null : sp.span(addr, length, write);
   }
 
   /** Reads a NUL-terminated string. */

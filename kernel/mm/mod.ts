@@ -21,3 +21,4 @@ export {
   USER_LAYOUT,
 } from "./address_space.ts";
 export { type DmaBuffer, DmaBufferPool } from "./dma_buffers.ts";
+export { SPAN_MAX_PAGES, UserSpan } from "./user_span.ts";

@@ -117,6 +117,15 @@ interface Loaded {
 /** Where relative module paths are resolved: the project root. */
 const PROJECT_ROOT = new URL("../../", import.meta.url);
 
+/** The URL of a module file: a relative path is resolved against the project root. */
+function moduleUrl(specifier: string): string {
+  return /^[a-z]+:/i.test(specifier)
+    ? specifier
+    : specifier.startsWith("/")
+    ? new URL(`file://${specifier}`).href
+    : new URL(specifier, PROJECT_ROOT).href;
+}
+
 /** A claim of the kernel itself (PLIC, CLINT, RTC): no module may claim it. */
 const KERNEL_OWNER = "kernel";
 
@@ -174,12 +183,20 @@ export class ModuleLoader implements ModuleManager {
     return validate(d, source);
   }
 
+  /**
+   * Imports module files side by side, ahead of the {@link load} calls that
+   * will load them (the boot's modules): Deno then prepares their module
+   * graphs in one pass instead of one after another. Files this loader has
+   * imported before are left alone (their next load imports them afresh);
+   * an import that fails is left for its load to report.
+   */
+  async prefetch(specifiers: readonly string[]): Promise<void> {
+    const urls = specifiers.map(moduleUrl).filter((url) => !this.#imports.has(url));
+    await Promise.all(urls.map((url) => import(url).catch(() => undefined)));
+  }
+
   async #import(specifier: string): Promise<[ModuleDescriptor, string]> {
-    const url = /^[a-z]+:/i.test(specifier)
-      ? specifier
-      : specifier.startsWith("/")
-      ? new URL(`file://${specifier}`).href
-      : new URL(specifier, PROJECT_ROOT).href;
+    const url = moduleUrl(specifier);
     const seen = this.#imports.get(url) ?? 0;
     this.#imports.set(url, seen + 1);
     const fresh = seen === 0 ? url : `${url}${url.includes("?") ? "&" : "?"}generation=${seen}`;

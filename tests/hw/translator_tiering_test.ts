@@ -43,15 +43,15 @@ Deno.test("a translation covers only code that has run; a later path is translat
   const [, early] = both(PHASES, 3 + 3 * 400);
   const tr = early.cpu.translator!;
   assert.ok(tr.translations >= 1);
-  assert.equal(tr.covered[0]![12 >> 1], 1, "the loop is translated");
-  assert.equal(tr.covered[0]![20 >> 1], 0, "the cold path is not");
+  assert.equal(tr.coverage(0)![12 >> 1], 1, "the loop is translated");
+  assert.equal(tr.coverage(0)![20 >> 1], 0, "the cold path is not");
   assert.equal(early.cpu.x[5], 0);
 
   const [, late] = both(PHASES, 3 + 3 * 599 + 4 * 601 + 50);
   const tl = late.cpu.translator!;
   assert.equal(late.cpu.x[5], 601);
   assert.ok(tl.translations >= 2, `translated ${tl.translations} times`);
-  assert.equal(tl.covered[0]![20 >> 1], 1, "the path that ran later is translated");
+  assert.equal(tl.coverage(0)![20 >> 1], 1, "the path that ran later is translated");
 });
 
 Deno.test("an instruction left to the interpreter does not retranslate the page", () => {

@@ -3,17 +3,21 @@
  *
  * Blocking follows the kernel's restart model: an operation that returns
  * K.AGAIN has consumed nothing, so the handler parks the thread on the
- * file's wait queue and the whole call runs again when woken. Data moves
- * through one scratch buffer (no allocation per call on the read/write path).
+ * file's wait queue and the whole call runs again when woken. Pipes copy
+ * straight between guest memory and their ring buffer (`api.userSpan`, the
+ * file's `readSpan`/`writeSpan`); other files move data through one scratch
+ * buffer. No allocation per call on the read/write path.
  *
  * - waitForFile, brokenPipe: the EAGAIN and EPIPE outcomes
  * - readInto, writeFrom: one transfer between a file and guest memory
+ * - readDirect, writePiece: the direct copy (pipes) and the scratch copy
  * - readIovecs, vectorArgs, eachPiece: the iovec calls
  *
  * @module
  */
 
 import {
+  type FileCaller,
   K,
   type KernelApi,
   type KStatus,
@@ -70,6 +74,7 @@ function readInto(
   buf: number,
   count: number,
 ): number {
+  if (api.vfs.directIo(file, false)) return readDirect(t, api, file, buf, count);
   const p = t.process;
   const caller = callerOf(p, api);
   const stream = isStreamFile(file);
@@ -93,6 +98,27 @@ function readInto(
     if (done >= count || n < want || stream || !isRegular(file)) break;
   }
   return done;
+}
+
+/**
+ * One read of a stream that copies straight into guest memory (a pipe): the
+ * destination (up to the scratch size, as the probe of other streams) is
+ * checked and resolved first, so a bad buffer gives EFAULT with the data
+ * left in the stream.
+ */
+function readDirect(
+  t: Thread,
+  api: KernelApi,
+  file: OpenFile,
+  buf: number,
+  count: number,
+): number {
+  const span = api.userSpan(t.process, buf, Math.min(count, SCRATCH_SIZE), true);
+  if (span === null) return K.FAULT;
+  const n = api.vfs.readSpan(file, span);
+  if (n > 0) span.copied(n);
+  else if (n === K.AGAIN) return waitForFile(t, api, file, "read");
+  return n;
 }
 
 /** True for a regular file (reads continue past one scratch buffer only there). */
@@ -120,19 +146,22 @@ function writeFrom(
   first = true,
 ): number {
   const p = t.process;
-  const caller = callerOf(p, api);
-  const allowed = fsizeAllowance(t, api, file, count);
-  if (allowed < 0) return allowed;
-  count = allowed;
+  const direct = api.vfs.directIo(file, true);
+  const caller = direct ? null : callerOf(p, api);
+  // RLIMIT_FSIZE limits regular files only (direct files are streams).
+  if (!direct) {
+    const allowed = fsizeAllowance(t, api, file, count);
+    if (allowed < 0) return allowed;
+    count = allowed;
+  }
   // A blocking write to a pipe or tty waits until all of it is written, as
   // POSIX asks; the bytes already written survive the restart of the call.
-  const waitForAll = first && (file.flags & OpenFlags.NONBLOCK) === 0 && isStreamFile(file);
+  const waitForAll = first && (file.flags & OpenFlags.NONBLOCK) === 0 &&
+    (direct || isStreamFile(file));
   let done = waitForAll && t.restartState >= 0 ? t.restartState : 0;
   while (done < count) {
     const want = Math.min(count - done, SCRATCH_SIZE);
-    const chunk = scratchBytes(want);
-    if (!api.copyInto(p, buf + done, chunk)) return done > 0 ? done : K.FAULT;
-    const n = api.vfs.write(file, chunk, caller);
+    const n = writePiece(api, p, file, buf + done, want, caller);
     if (n < 0) {
       if (n === K.AGAIN && waitForAll && done > 0) {
         t.restartState = done;
@@ -148,6 +177,31 @@ function writeFrom(
     if (n < want && !waitForAll) break;
   }
   return done;
+}
+
+/**
+ * One write of `want` guest bytes at `addr` to `file`: straight from guest
+ * memory (a direct file: no `caller`) or through the scratch buffer. The file's count or
+ * status; K.FAULT, with nothing written, on a bad buffer. The copy is
+ * charged before the write, whatever the write does.
+ */
+function writePiece(
+  api: KernelApi,
+  p: Process,
+  file: OpenFile,
+  addr: number,
+  want: number,
+  caller: FileCaller | null,
+): number {
+  if (caller === null) {
+    const span = api.userSpan(p, addr, want, false);
+    if (span === null) return K.FAULT;
+    span.copied(want);
+    return api.vfs.writeSpan(file, span);
+  }
+  const chunk = scratchBytes(want);
+  if (!api.copyInto(p, addr, chunk)) return K.FAULT;
+  return api.vfs.write(file, chunk, caller);
 }
 
 /** read(fd, buf, count). */

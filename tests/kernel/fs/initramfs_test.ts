@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { relative } from "node:path";
 import { K } from "../../../kernel/errors.ts";
 import {
   buildInitramfs,
   collectInitramfs,
+  fillRamFs,
   InitramfsError,
   OpenFlags,
   RamFs,
@@ -15,6 +17,7 @@ import {
   Vfs,
   writeCpio,
 } from "../../../kernel/fs/mod.ts";
+import { initramfsMappings } from "../../../system/boot.ts";
 
 const te = new TextEncoder();
 const td = new TextDecoder();
@@ -156,4 +159,133 @@ Deno.test("initramfs: unpacking the collected members gives the tree the archive
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("initramfs: members with deferred data give the same tree, read from the host at first use", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "strata_initramfs_defer_" });
+  try {
+    Deno.mkdirSync(`${dir}/sub`);
+    Deno.writeFileSync(`${dir}/a`, te.encode("alpha"));
+    Deno.writeFileSync(`${dir}/sub/b`, Uint8Array.from({ length: 10_000 }, (_, i) => i & 0xff));
+    Deno.writeFileSync(`${dir}/sub/empty`, new Uint8Array(0));
+    Deno.writeFileSync(`${dir}/c`, te.encode("charlie"));
+    Deno.symlinkSync("sub/b", `${dir}/link`);
+    const maps = [{ hostPath: dir, guestPath: "/bin" }];
+    const deferred = collectInitramfs(maps, { deferData: true });
+    const b = deferred.find((m) => m.name === "bin/sub/b");
+    assert.equal(b?.data.length, 0);
+    assert.deepEqual(b?.host?.size, 10_000);
+    // Host paths are kept absolute (the bytes may be read after a change of directory).
+    const rel = relative(Deno.cwd(), dir);
+    const relMembers = collectInitramfs([{ hostPath: rel, guestPath: "/bin" }], {
+      deferData: true,
+    });
+    const relB = relMembers.find((m) => m.name === "bin/sub/b");
+    assert.equal(relB?.host?.path, `${Deno.realPathSync(dir)}/sub/b`);
+    const eager = new RamFs();
+    const lazy = new RamFs();
+    const eagerVfs = new Vfs({ root: eager });
+    const lazyVfs = new Vfs({ root: lazy });
+    assert.deepEqual(
+      unpackInitramfs(lazyVfs, deferred),
+      unpackInitramfs(eagerVfs, collectInitramfs(maps)),
+    );
+    assert.equal(lazy.pages.used, eager.pages.used);
+    const paths = [
+      "/bin",
+      "/bin/a",
+      "/bin/c",
+      "/bin/sub",
+      "/bin/sub/b",
+      "/bin/sub/empty",
+      "/bin/link",
+    ];
+    for (const p of paths) assert.deepEqual(lazyVfs.lstat(null, p), eagerVfs.lstat(null, p), p);
+    assert.deepEqual(lazyVfs.readWholeFile("/bin/sub/b"), eagerVfs.readWholeFile("/bin/sub/b"));
+    // Changed on the host after boot: not read (EIO), and the other files stay as they were.
+    Deno.writeFileSync(`${dir}/a`, te.encode("ALPHA, longer"));
+    assert.equal(lazyVfs.readWholeFile("/bin/a"), K.IO);
+    assert.equal(td.decode(eagerVfs.readWholeFile("/bin/a") as Uint8Array), "alpha");
+    Deno.removeSync(`${dir}/c`);
+    assert.equal(lazyVfs.readWholeFile("/bin/c"), K.IO);
+    // Truncated and rewritten in the guest, it needs no host bytes.
+    const r = lazyVfs.open(null, "/bin/c", OpenFlags.WRITE | OpenFlags.TRUNC);
+    assert.ok(typeof r !== "number");
+    assert.equal(lazyVfs.write(r.file, te.encode("new")), 3);
+    lazyVfs.close(r.file);
+    assert.equal(td.decode(lazyVfs.readWholeFile("/bin/c") as Uint8Array), "new");
+    // The archive of deferred members is the archive of the host tree.
+    assert.deepEqual(buildInitramfs(maps), writeCpio(collectInitramfs(maps)));
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+/** Every path under `dir` with its lstat and, for files and links, its bytes or target. */
+function treeOf(vfs: Vfs, dir = ""): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const r = vfs.open(null, dir === "" ? "/" : dir, OpenFlags.READ | OpenFlags.DIRECTORY);
+  assert.ok(typeof r !== "number", dir);
+  const entries = vfs.readdir(r.file);
+  vfs.close(r.file);
+  assert.ok(typeof entries !== "number");
+  for (const e of entries) {
+    if (e.name === "." || e.name === "..") continue;
+    const path = `${dir}/${e.name}`;
+    const st = vfs.lstat(null, path);
+    assert.ok(typeof st !== "number", path);
+    const type = st.mode & S_IFMT;
+    const body = type === S_IFREG
+      ? vfs.readWholeFile(path)
+      : type === S_IFLNK
+      ? vfs.readlink(null, path)
+      : null;
+    out.set(path, { st, body });
+    if (type === S_IFDIR) { for (const [p, v] of treeOf(vfs, path)) out.set(p, v); }
+  }
+  return out;
+}
+
+Deno.test("initramfs: fillRamFs makes the tree unpackInitramfs makes (inodes, times, links, data)", () => {
+  const now = () => 1_767_225_600_000_000_000n;
+  const pair = (members: Parameters<typeof fillRamFs>[1]) => {
+    const viaVfs = new Vfs({ root: new RamFs({ now }) });
+    const filled = new RamFs({ now });
+    assert.deepEqual(fillRamFs(filled, members), unpackInitramfs(viaVfs, members));
+    const direct = new Vfs({ root: filled });
+    assert.deepEqual(treeOf(direct), treeOf(viaVfs));
+    return direct;
+  };
+  // Hard links (data on the last member), a device node, missing parents.
+  const body = te.encode("shared");
+  const common = { uid: 0, gid: 0, mtime: 5 };
+  const linked = pair(readCpio(writeCpio([
+    { ...common, name: "a/b/one", mode: 0o100644, nlink: 2, ino: 77, data: new Uint8Array(0) },
+    { ...common, name: "a/two", mode: 0o100600, nlink: 2, ino: 77, data: body },
+    { ...common, name: "a/b", mode: 0o040700, nlink: 2, data: new Uint8Array(0) },
+    {
+      ...common,
+      name: "dev/null",
+      mode: 0o020666,
+      nlink: 1,
+      data: new Uint8Array(0),
+      rdevMajor: 1,
+      rdevMinor: 3,
+    },
+  ])));
+  assert.equal(td.decode(linked.readWholeFile("/a/b/one") as Uint8Array), "shared");
+  // The boot's own tree, its data deferred on one side and read on the other.
+  const maps = initramfsMappings(new URL("../../../userland/bin", import.meta.url).pathname);
+  const deferred = collectInitramfs(maps, { deferData: true });
+  const eager = new RamFs({ now });
+  const viaVfs = new Vfs({ root: eager });
+  const filled = new RamFs({ now });
+  assert.deepEqual(fillRamFs(filled, deferred), unpackInitramfs(viaVfs, collectInitramfs(maps)));
+  assert.equal(filled.pages.used, eager.pages.used);
+  assert.deepEqual(treeOf(new Vfs({ root: filled })), treeOf(viaVfs));
+  assert.throws(
+    () =>
+      fillRamFs(new RamFs(), [{ ...common, name: "x/../y", mode: 0o100644, nlink: 1, data: body }]),
+    InitramfsError,
+  );
 });

@@ -4,6 +4,7 @@ import {
   OpenFlags,
   PagedBytes,
   RamFs,
+  type RamInode,
   S_IFDIR,
   S_IFREG,
   Vfs,
@@ -80,4 +81,70 @@ Deno.test("ramfs: times come from the injected clock; nlink and modes", () => {
   vfs.unlink(null, "/d/f");
   assert.equal(vfs.rmdir(null, "/d"), K.OK);
   assert.equal(vfs.open(cwd, "x", OpenFlags.WRITE | OpenFlags.CREATE), K.NOENT);
+});
+
+Deno.test("ramfs: deferred bytes count from the start, load once at first use, keep no copy", () => {
+  const account = { used: 0, limit: Infinity };
+  const p = new PagedBytes(account);
+  const src = Uint8Array.from({ length: 9000 }, (_, i) => (i % 253) + 1);
+  let loads = 0;
+  p.defer(src.length, () => {
+    loads++;
+    return src;
+  });
+  assert.equal(p.pageCount, 3);
+  assert.equal(account.used, 3);
+  assert.equal(loads, 0);
+  assert.ok(p.resident());
+  assert.ok(p.resident());
+  assert.equal(loads, 1);
+  assert.equal(p.pageCount, 3);
+  assert.equal(account.used, 3);
+  const out = new Uint8Array(9000);
+  p.read(out, 0, 9000);
+  assert.deepEqual(out, src);
+  // Whole pages are views of the loaded bytes; the partial last one is a page of its own.
+  p.write(new Uint8Array([0xee]), 10);
+  assert.equal(src[10], 0xee);
+  p.write(new Uint8Array([1, 2, 3]), 9000);
+  const tail = new Uint8Array(4);
+  p.read(tail, 8999, 4);
+  assert.deepEqual([...tail], [src[8999], 1, 2, 3]);
+  assert.equal(account.used, 3);
+});
+
+Deno.test("ramfs: deferred bytes dropped unread at truncate to 0; a failing loader gives EIO", () => {
+  const fs = new RamFs();
+  const vfs = new Vfs({ root: fs });
+  const make = (name: string, load: () => Uint8Array | null) => {
+    const r = vfs.open(null, name, OpenFlags.WRITE | OpenFlags.CREATE, 0o755);
+    assert.ok(typeof r !== "number");
+    (r.file.inode as RamInode).deferData(5000, load);
+    vfs.close(r.file);
+  };
+  let calls = 0;
+  make("/gone", () => {
+    calls++;
+    return null;
+  });
+  make("/dropped", () => {
+    throw new Error("must not be read");
+  });
+  assert.equal(fs.pages.used, 4);
+  const st = vfs.stat(null, "/gone");
+  assert.ok(typeof st !== "number");
+  assert.equal(st.size, 5000);
+  assert.equal(st.blocks, 16);
+  assert.equal(vfs.readWholeFile("/gone"), K.IO);
+  assert.equal(vfs.truncate(null, "/gone", 100), K.IO);
+  const w = vfs.open(null, "/gone", OpenFlags.WRITE);
+  assert.ok(typeof w !== "number");
+  assert.equal(vfs.write(w.file, new Uint8Array(1)), K.IO);
+  vfs.close(w.file);
+  assert.equal(calls, 3);
+  assert.equal(vfs.truncate(null, "/dropped", 0), K.OK);
+  assert.equal(fs.pages.used, 2);
+  assert.equal(vfs.unlink(null, "/gone"), K.OK);
+  assert.equal(fs.pages.used, 0);
+  assert.equal(calls, 3);
 });

@@ -55,6 +55,68 @@ Deno.test("frames: allocation is deterministic, refcounted, exhaustible", () => 
   assert.equal(fa.frameOfPpn(0x12345), -1);
 });
 
+/** The allocator's order written out plainly: one stack of every free frame, lowest on top. */
+class StackModel {
+  readonly refs: number[];
+  readonly stack: number[] = [];
+  constructor(total: number, firstFrame: number) {
+    this.refs = Array.from({ length: total }, (_, f) => (f < firstFrame ? 1 : 0));
+    for (let f = total - 1; f >= firstFrame; f--) this.stack.push(f);
+  }
+  alloc(): number {
+    const f = this.stack.pop();
+    if (f === undefined) return -1;
+    this.refs[f] = 1;
+    return f;
+  }
+  allocRun(n: number): number {
+    for (let f = this.refs.length - n; f >= 0; f--) {
+      if (this.refs.slice(f, f + n).every((r) => r === 0)) {
+        for (let i = f; i < f + n; i++) this.refs[i] = 1;
+        const kept = this.stack.filter((x) => x < f || x >= f + n);
+        this.stack.length = 0;
+        this.stack.push(...kept);
+        return f;
+      }
+    }
+    return -1;
+  }
+  unref(f: number): void {
+    if (--this.refs[f] === 0) this.stack.push(f);
+  }
+}
+
+Deno.test("frames: the lazily kept free stack hands out what a full stack would", () => {
+  let seed = 12345;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  for (const [pages, firstFrame] of [[64, 0], [64, 3], [40, 40], [200, 1]]) {
+    const fa = new FrameAllocator(new Ram(0x8000_0000, pages * 4096), firstFrame);
+    const model = new StackModel(pages, firstFrame);
+    const held: number[] = [];
+    for (let step = 0; step < 3000; step++) {
+      const op = rand(10);
+      if (op < 5) {
+        const f = fa.alloc();
+        assert.equal(f, model.alloc(), `alloc, step ${step}`);
+        if (f >= 0) held.push(f);
+      } else if (op < 6) {
+        const n = 1 + rand(6);
+        const f = fa.allocRun(n);
+        assert.equal(f, model.allocRun(n), `allocRun(${n}), step ${step}`);
+        for (let i = 0; f >= 0 && i < n; i++) held.push(f + i);
+      } else if (held.length > 0) {
+        const f = held.splice(rand(held.length), 1)[0];
+        fa.unref(f);
+        model.unref(f);
+      }
+      assert.equal(fa.free, model.stack.length, `free, step ${step}`);
+    }
+  }
+});
+
 Deno.test("frames: zero and copy work on RAM", () => {
   const ram = new Ram(0x8000_0000, 4 * 4096);
   const fa = new FrameAllocator(ram);

@@ -228,3 +228,16 @@ Deno.test("load() imports a plugin file and refuses a file without a descriptor"
   await assert.rejects(loader.load("kernel/errors.ts"), ModuleDescriptorError);
   await assert.rejects(loader.load("no/such/file.ts"), ModuleDescriptorError);
 });
+
+Deno.test("prefetch() imports ahead and leaves failures to load()", async () => {
+  const { loader } = setup();
+  await loader.prefetch([
+    "plugins/schedulers/round_robin.ts",
+    "no/such/file.ts",
+    "kernel/errors.ts",
+  ]);
+  const info = await loader.load("plugins/schedulers/round_robin.ts").catch((e) => e);
+  assert.ok(info instanceof ModuleInitError);
+  await assert.rejects(loader.load("no/such/file.ts"), /cannot import/);
+  await assert.rejects(loader.load("kernel/errors.ts"), ModuleDescriptorError);
+});

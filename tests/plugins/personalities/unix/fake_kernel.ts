@@ -191,6 +191,17 @@ export function createFakeKernel(): FakeKernel {
     },
     memoryOf: () => memory,
     checkAccess: (_p, addr, len) => inRange(addr >>> 0, len),
+    userSpan(_p, addr, len) {
+      addr >>>= 0;
+      if (!inRange(addr, len)) return null;
+      const base = addr - MEM_BASE;
+      return {
+        length: len,
+        fill: (at, src, off, n) => mem.set(src.subarray(off, off + n), base + at),
+        drain: (at, dst, off, n) => dst.set(mem.subarray(base + at, base + at + n), off),
+        copied: () => {},
+      };
+    },
     cwd: () => cwd,
     chdir(p, path) {
       const r = vfs.chdir(cwd, path, { uid: p.uid, gid: p.gid });

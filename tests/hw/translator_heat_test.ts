@@ -1,0 +1,68 @@
+/**
+ * The translator's heat: the inner loop credits a page with the
+ * instructions the interpreter ran in it at control points (a taken branch
+ * or jump, a fetch-page change, the loop's exits) instead of counting each
+ * instruction. The count must be exact whatever the `run` budgets, and a
+ * page that code only jumps into and out of (a function on another page)
+ * must still get hot.
+ */
+
+import assert from "node:assert/strict";
+import { asm, load, machine } from "./cpu_test_asm.ts";
+
+// A loop with a not-taken branch inside and a tail that spins forever.
+const LOOP = [
+  asm.addi(1, 0, 0),
+  asm.addi(2, 0, 700),
+  asm.addi(1, 1, 1), // 8: loop
+  asm.blt(2, 1, 8), // 12: never taken (x1 <= x2)
+  asm.addi(3, 3, 2), // 16
+  asm.bne(1, 2, -12), // 20
+  asm.jal(0, 0), // 24: spins
+];
+
+Deno.test("heat counts every interpreted instruction of the page, whatever the run budgets", () => {
+  let seed = 7;
+  const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
+  for (const total of [1, 2, 5, 99, 2803, 4000]) {
+    // A threshold no page reaches: nothing is translated, all is heat.
+    const m = machine(LOOP, { engine: "jit", hotThreshold: 1 << 30 });
+    while (m.cpu.instret < total) m.cpu.run(Math.min(1 + (rand() % 37), total - m.cpu.instret));
+    const tr = m.cpu.translator!;
+    assert.equal(m.cpu.instret, total);
+    assert.equal(tr.translations, 0);
+    assert.equal(tr.heat[0], total, `heat after ${total} instructions`);
+  }
+});
+
+Deno.test("a page that code only jumps into and out of gets hot and is translated", () => {
+  // Page 0 calls a function on page 1 (jal there, jalr back): every
+  // control point in page 1's code is a jump from or to page 0.
+  const caller = [
+    asm.addi(1, 0, 0),
+    asm.addi(2, 0, 500),
+    asm.jal(5, 4096 - 8), // 8: call page 1 (link in x5)
+    asm.bne(1, 2, -4), // 12: again until x1 = x2
+    asm.jal(0, 0), // 16: spins
+  ];
+  const callee = [
+    asm.addi(1, 1, 1), // 4096
+    asm.addi(3, 3, 3),
+    asm.jalr(0, 5, 0), // back to 12
+  ];
+  const run = (engine: "interp" | "jit") => {
+    const m = machine(caller, { engine, hotThreshold: 64 });
+    load(m.ram, 4096, callee);
+    // One run: no budget stop leaves the interpreter standing in page 1.
+    m.cpu.run(2 + 5 * 500 + 10);
+    return m;
+  };
+  const interp = run("interp"), jit = run("jit");
+  assert.deepStrictEqual([...jit.cpu.x], [...interp.cpu.x]);
+  assert.equal(jit.cpu.pc, interp.cpu.pc);
+  assert.equal(jit.clock.now, interp.clock.now);
+  assert.equal(jit.cpu.x[1], 500);
+  const tr = jit.cpu.translator!;
+  assert.notEqual(tr.pageFn(1), null, "the callee's page is translated");
+  assert.notEqual(tr.pageFn(0), null, "the caller's page is translated");
+});
