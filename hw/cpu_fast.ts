@@ -175,6 +175,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   let hits = 0;
   let slow = 0;
   let slowImm = 0;
+  let switches = 0;
   fast: for (;;) {
     if ((pc & -4096) !== fVa) {
       const vpn = pc >>> 12;
@@ -281,7 +282,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
                 // A thread switch (see the ecall case below).
                 n = nBase = 0;
                 fVa = NO_PAGE;
-                if (why === 3 && (s.mstatus & MSTATUS.FS) !== 0) {
+                if (why === 3 && (s.mstatus & MSTATUS.FS) !== 0 && (++switches & 7) !== 0) {
                   nextAt = clock.nextEventAt; // the switch may have armed a timer
                   r = s.regs;
                   asid = mmu.asid;
@@ -332,10 +333,15 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if (s.regs !== r) {
           // The host switched threads (another register file and address
           // space): a fresh budget, as for a new `run`, and the new
-          // thread's registers, ASID and fetch page.
+          // thread's registers, ASID and fetch page. Every eighth switch
+          // leaves to `run` all the same: a ping-pong of threads would
+          // otherwise keep one call of this loop for thousands of
+          // switches, and V8 would run it in on-stack-replacement or
+          // unoptimized code that boxes the cycle count past 2^31 (about
+          // 190 bytes per `sched_yield` at 2^32 cycles, measured).
           fVa = NO_PAGE;
           n = nBase = 0;
-          if (stop || (s.mstatus & MSTATUS.FS) === 0) break fast;
+          if (stop || (s.mstatus & MSTATUS.FS) === 0 || (++switches & 7) === 0) break fast;
           r = s.regs;
           asid = mmu.asid;
           ah = mmu.asidHash;
