@@ -69,3 +69,27 @@ for (const cpu of ["interp", "jit"] as const) {
     });
   }
 }
+
+Deno.test("in-run switch: a Chrome trace is the same with and without it (the loop switches when tracing)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "strata_switch_" });
+  try {
+    const traces = [];
+    for (const inRun of [true, false]) {
+      const chromeTrace = `${dir}/${inRun}.json`;
+      const options = {
+        cmd: "bench_yield 300; bench_pipe 50",
+        maxCycles: 100_000_000,
+        chromeTrace,
+      };
+      const on = await runOnce(options, inRun);
+      assert.equal(on.r.status, 0, on.r.output);
+      // Recording slices needs the loop's own switch: none happens in the hook.
+      assert.equal(on.inRun, 0);
+      traces.push(await Deno.readTextFile(chromeTrace));
+    }
+    assert.ok(traces[0].includes("bench_yield"));
+    assert.equal(traces[0], traces[1]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
