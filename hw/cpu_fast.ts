@@ -125,7 +125,7 @@ function hotPage(s: HartState, hp: number, jp: number, ops: Int32Array, pc: numb
 export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   const clock = s.clock;
   const mmu = s.mmu;
-  const r = s.regs;
+  let r = s.regs;
   const i32 = s.i32, u8 = s.u8, i8 = s.i8, u16 = s.u16, i16 = s.i16;
   const tags = mmu.tags, deltas = mmu.deltas;
   const codeMark = s.codeMark;
@@ -156,8 +156,8 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   const dataRegime = mmu.regimeFor(dataPriv) * 3;
   const ldBase = (dataRegime + ACCESS.LOAD) << TLB_BITS;
   const stBase = (dataRegime + ACCESS.STORE) << TLB_BITS;
-  const asid = mmu.asid;
-  const ah = mmu.asidHash;
+  let asid = mmu.asid;
+  let ah = mmu.asidHash;
   let pc = s.pc | 0;
   let cyc = clock.now;
   let nextAt = clock.nextEventAt;
@@ -175,6 +175,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   let hits = 0;
   let slow = 0;
   let slowImm = 0;
+  let switches = 0;
   fast: for (;;) {
     if ((pc & -4096) !== fVa) {
       const vpn = pc >>> 12;
@@ -274,8 +275,21 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
             }
             if (jio[4] !== 0) {
               // Resumed after an ecall, but something changed: back to run.
-              if (jio[4] === 2) fVa = NO_PAGE;
+              const why = jio[4];
               jio[4] = 0;
+              if (why === 2) fVa = NO_PAGE;
+              if (s.regs !== r) {
+                // A thread switch (see the ecall case below).
+                n = nBase = 0;
+                fVa = NO_PAGE;
+                if (why === 3 && (s.mstatus & MSTATUS.FS) !== 0 && (++switches & 7) !== 0) {
+                  nextAt = clock.nextEventAt; // the switch may have armed a timer
+                  r = s.regs;
+                  asid = mmu.asid;
+                  ah = mmu.asidHash;
+                  continue;
+                }
+              }
               break;
             }
             continue;
@@ -315,9 +329,25 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         cyc = clock.now;
         nextAt = clock.nextEventAt;
         if (mmu.flushes !== flushes) fVa = NO_PAGE;
-        if ((s.mip & s.mie) !== 0 || s.halt || cyc >= nextAt || n >= stepLimit) {
-          break fast;
+        const stop = (s.mip & s.mie) !== 0 || s.halt || cyc >= nextAt || n >= stepLimit;
+        if (s.regs !== r) {
+          // The host switched threads (another register file and address
+          // space): a fresh budget, as for a new `run`, and the new
+          // thread's registers, ASID and fetch page. Every eighth switch
+          // leaves to `run` all the same: a ping-pong of threads would
+          // otherwise keep one call of this loop for thousands of
+          // switches, and V8 would run it in on-stack-replacement or
+          // unoptimized code that boxes the cycle count past 2^31 (about
+          // 190 bytes per `sched_yield` at 2^32 cycles, measured).
+          fVa = NO_PAGE;
+          n = nBase = 0;
+          if (stop || (s.mstatus & MSTATUS.FS) === 0 || (++switches & 7) === 0) break fast;
+          r = s.regs;
+          asid = mmu.asid;
+          ah = mmu.asidHash;
+          continue;
         }
+        if (stop) break fast;
         continue;
       }
       case OP_FENCE:

@@ -11,7 +11,9 @@
  * cycle count, `[3]` the next event time, `[4]` set when the
  * inner loop must leave to `run` (an interrupt, a halt, an event, the
  * instruction limit, a dropped translation or another page: 1; a TLB flush:
- * 2, the fetch page is looked up again).
+ * 2, the fetch page is looked up again; a switch of threads by the host, that
+ * is another register file bound, with nothing else to stop for: 3, the
+ * inner loop goes on with the new registers, ASID and a fresh budget).
  *
  * @module
  */
@@ -47,6 +49,7 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
   tr.ecalls++;
   const drops = tr.drops;
   const io = s.jitIo;
+  const regs = s.regs;
   if (hostEcall(s, pc, n) !== EcallOutcome.RESUMED) return JIT_ECALL_STOP;
   const clock = s.clock;
   const now = clock.now;
@@ -54,11 +57,15 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
   io[0] = s.pc | 0;
   io[1] = now;
   io[3] = nextAt;
-  if (
-    (s.mip & s.mie) !== 0 || s.halt || now >= nextAt || n >= lim ||
-    mmu.flushes !== flushes || tr.drops !== drops ||
-    ((s.pc ^ pc) & -4096) !== 0
-  ) {
+  const stop = (s.mip & s.mie) !== 0 || s.halt || now >= nextAt || n >= lim ||
+    tr.drops !== drops;
+  if (s.regs !== regs) {
+    // The host switched threads (another register file and address
+    // space): 3, the inner loop goes on with them, or 2 when it must leave.
+    io[4] = stop ? 2 : 3;
+    return JIT_ECALL_LEAVE;
+  }
+  if (stop || mmu.flushes !== flushes || ((s.pc ^ pc) & -4096) !== 0) {
     // 2: the host flushed translations, the fetch page must be looked up again.
     io[4] = mmu.flushes !== flushes ? 2 : 1;
     return JIT_ECALL_LEAVE;

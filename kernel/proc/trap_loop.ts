@@ -67,9 +67,17 @@ export class TrapLoop {
    * these remain and every thread is blocked, the system is deadlocked.
    */
   daemonEvents = 0;
-  /** The trace recorder, or null. */
   /** The Chrome trace recorder, or null (the monitor may attach one while running). */
   trace: TraceRecorder | null;
+  /**
+   * Whether a system call that ends the running thread's turn (it yields,
+   * blocks or exits) may switch to the next thread inside `cpu.run` (see
+   * `#switchInRun`); off, the CPU returns to the loop for every switch. The
+   * simulation is the same either way: the tests compare the two.
+   */
+  switchInRun = true;
+  /** Context switches done inside `cpu.run` (of `stats.contextSwitches`). */
+  switchesInRun = 0;
   /** Per-thread floating-point state (lazy save with sstatus.FS). */
   readonly fp: FpContexts;
   readonly #cpu: CpuPort;
@@ -81,6 +89,9 @@ export class TrapLoop {
   readonly #hostYield: (() => Promise<void>) | undefined;
   readonly #hostWork: { readonly busy: boolean; settle(): Promise<void> } | undefined;
   #lastThread: Thread | null = null;
+  // The thread whose slice the CPU is running (inside cpu.run; an in-run
+  // switch replaces it; null once its slice was accounted).
+  #onCpu: Thread | null = null;
   #sliceStart = 0;
   // The address space loaded in the MMU (null: none, or forgotten).
   #space: ProcSpace | null = null;
@@ -156,7 +167,7 @@ export class TrapLoop {
     this.#syscallTrap(t);
     this.#chargedInRun += this.#clock.now - before;
     if (this.halted || t.state !== TaskState.RUNNING || this.#table.current !== t) {
-      return Ecall.SERVICED;
+      return this.switchInRun ? this.#switchInRun() : Ecall.SERVICED;
     }
     if (t.sliceLeft <= 0) return Ecall.SERVICED;
     if (((t.sigPendingLo & ~t.sigBlockedLo) | (t.sigPendingHi & ~t.sigBlockedHi)) !== 0) {
@@ -281,7 +292,11 @@ export class TrapLoop {
         }
         if (!this.#runSlice(t)) return LoopExit.HALT;
       } catch (e) {
-        this.#hooks.hostError(t, e);
+        // Thrown inside cpu.run: by a call of the thread on the CPU, which
+        // an in-run switch may have made another than the one it started with.
+        const on = this.#onCpu;
+        this.#onCpu = null;
+        this.#hooks.hostError(on ?? t, e);
       }
     }
     return LoopExit.HALT;
@@ -290,7 +305,6 @@ export class TrapLoop {
   /** Delivers pending signals, switches to `t` and runs it; false when the CPU halted. */
   #runSlice(t: Thread): boolean {
     const cpu = this.#cpu;
-    const clock = this.#clock;
     if (((t.sigPendingLo & ~t.sigBlockedLo) | (t.sigPendingHi & ~t.sigBlockedHi)) !== 0) {
       this.fp.sync(t); // signal frames carry the FP state
       this.#hooks.deliverSignals(t);
@@ -301,6 +315,30 @@ export class TrapLoop {
       // A process without memory cannot run user code: a kernel bug, not a guest's.
       throw new Error(`thread ${t.tid} has no address space`);
     }
+    this.#enter(t, sp);
+    const r = cpu.run(this.#budget);
+    // The thread on the CPU now: `t`, or the last one an in-run switch
+    // entered (null: that switch accounted the slice and left the rest to the loop).
+    const on = this.#onCpu;
+    this.#onCpu = null;
+    if (on === null) return true;
+    this.#account(on);
+    if (r === Stop.HOST_TRAP) {
+      this.#trap(on);
+    } else if (r !== Stop.SERVICED) {
+      // (SERVICED: the fast path already saved the thread and handled its call.)
+      if (cpu.x !== on.regs) on.regs.set(cpu.x);
+      on.pc = cpu.pc >>> 0;
+      if (r === Stop.HALT) return false;
+      if (on.sliceLeft <= 0) this.#preempt(on);
+      this.#spins = 2048;
+    }
+    return true;
+  }
+
+  /** Switches the CPU to `t` (address space `sp`, registers, FP state), SRET to its pc, and starts its slice. */
+  #enter(t: Thread, sp: ProcSpace): void {
+    const cpu = this.#cpu;
     if (sp !== this.#space) {
       if (cpu.setSv32Space !== undefined) cpu.setSv32Space(sp.asid, sp.rootPpn);
       else cpu.writeCsr(CSR.satp, sp.satp);
@@ -313,27 +351,66 @@ export class TrapLoop {
     this.fp.switchTo(t);
     cpu.sepc = t.pc;
     cpu.sret();
-    const c0 = clock.now;
+    this.#onCpu = t;
     this.#chargedInRun = 0;
-    this.#runStart = c0;
-    const r = cpu.run(this.#budget);
+    this.#runStart = this.#clock.now;
+  }
+
+  /** Ends the slice of `t` begun by `#enter`: its user cycles since then. */
+  #account(t: Thread): void {
+    const used = this.#clock.now - this.#runStart - this.#chargedInRun;
     this.#runStart = -1;
-    const used = clock.now - c0 - this.#chargedInRun;
     t.userCycles += used;
     t.sliceLeft -= used;
     const policy = this.#table.policy;
     if (policy.charge !== undefined) policy.charge(t, used);
-    if (r === Stop.HOST_TRAP) {
-      this.#trap(t);
-    } else if (r !== Stop.SERVICED) {
-      // (SERVICED: the fast path already saved the thread and handled its call.)
-      if (cpu.x !== t.regs) t.regs.set(cpu.x);
-      t.pc = cpu.pc >>> 0;
-      if (r === Stop.HALT) return false;
-      if (t.sliceLeft <= 0) this.#preempt(t);
-      this.#spins = 2048;
+  }
+
+  /**
+   * The in-run context switch: the system call just handled ended the
+   * running thread's turn (it yields, blocks or exits). Where the loop
+   * would go straight on to the next thread (no halt, pause, host work or
+   * host check due, a thread ready), this does here what `#runSlice` and
+   * `#slices` would do after `cpu.run` returned, in the same order: the
+   * outgoing slice's accounting, `#schedule`, and `#enter` of the next
+   * thread; the CPU then resumes it in the same `run` (it sees its register
+   * file change, and starts a fresh instruction budget). The next thread
+   * must be another one with an address space and no signal to deliver;
+   * otherwise (after the accounting and scheduling) the loop takes over.
+   */
+  #switchInRun(): number {
+    const table = this.#table;
+    const clock = this.#clock;
+    const out = this.#onCpu;
+    if (
+      out === null || this.halted || this.trace !== null || this.#paused !== null ||
+      this.#cpu.bindRegisters === undefined || table.policy.readyCount === 0 ||
+      (this.#hostWork !== undefined && this.#hostWork.busy)
+    ) return Ecall.SERVICED;
+    const cur = table.current;
+    if (cur !== null && cur.state === TaskState.RUNNING) return Ecall.SERVICED;
+    // #slices' host check, one step early (it counts this switch as a slice).
+    if (
+      this.#hostYield !== undefined &&
+      (this.#spins + 1 >= 2048 || clock.now - this.#lastYieldCycles > 2_000_000)
+    ) return Ecall.SERVICED;
+    this.#spins++;
+    this.#account(out);
+    this.#onCpu = null;
+    if (cur !== null) {
+      if (cur.state === TaskState.BLOCKED) cur.voluntarySwitches++;
+      table.current = null;
     }
-    return true;
+    const t = this.#schedule();
+    if (t === null || t === out) return Ecall.SERVICED;
+    if (((t.sigPendingLo & ~t.sigBlockedLo) | (t.sigPendingHi & ~t.sigBlockedHi)) !== 0) {
+      return Ecall.SERVICED;
+    }
+    const sp = t.process.space;
+    if (sp === null) return Ecall.SERVICED;
+    this.#enter(t, sp);
+    this.switchesInRun++;
+    return Ecall.RESUMED;
   }
 
   /** A U-mode `ecall` of `t` (the CPU took the trap): the personality's system call. */

@@ -52,7 +52,9 @@ export interface CpuPort {
   /**
    * Optional fast path: called inside `run` after the trap entry of a U-mode
    * `ecall`; answers DECLINED (0), RESUMED (1, the host did the SRET) or
-   * SERVICED (2, `run` then returns {@link Stop.SERVICED}).
+   * SERVICED (2, `run` then returns {@link Stop.SERVICED}). RESUMED after
+   * binding another register file (a switch to another thread) makes the
+   * CPU start the rest of `run` afresh for it (fetch page, instruction budget).
    */
   ecallHook?: (() => number) | null;
 }

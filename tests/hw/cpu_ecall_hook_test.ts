@@ -122,3 +122,32 @@ Deno.test("setFs changes sstatus.FS and SD as an sstatus write of FS does", () =
     }
   }
 });
+
+Deno.test("ecallHook: RESUMED after binding another register file starts the run afresh", () => {
+  const m = userMachine();
+  const a = new Int32Array(33);
+  const b = new Int32Array(33);
+  b[A0] = 10;
+  m.cpu.bindRegisters(a, a.subarray(0, 32));
+  let calls = 0;
+  m.cpu.ecallHook = () => {
+    calls++;
+    if (calls === 1) {
+      // A thread switch: the other file, from the program's start.
+      m.cpu.bindRegisters(b, b.subarray(0, 32));
+      m.cpu.sepc = BASE;
+    } else {
+      m.cpu.sepc = (m.cpu.sepc + 4) >>> 0;
+    }
+    m.cpu.sret();
+    return EcallOutcome.RESUMED;
+  };
+  // Budget 6: addi, ecall (switch); then afresh: addi, ecall, addi, ecall, j, j.
+  assert.equal(m.cpu.run(6), StopReason.BUDGET);
+  assert.equal(calls, 3);
+  assert.equal(a[A0], 1);
+  assert.equal(b[A0], 12);
+  // Retired: one addi before the switch, two after it, and the jump twice.
+  assert.equal(m.cpu.instret, 5);
+  assert.equal(m.cpu.pc, BASE + 16);
+});
