@@ -261,6 +261,8 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
             enter = true;
             pc = jio[0];
             cyc = jio[1];
+            // A call resumed inside may have scheduled an earlier clock event.
+            nextAt = clock.nextEventAt;
             hits += jio[2];
             if (jio[5] !== fVa) {
               // Stopped on another page of a linked translation: that is the

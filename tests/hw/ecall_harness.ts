@@ -3,7 +3,8 @@
  * (`jit_ecall_test.ts`, `translator_link_test.ts`): a hook that answers
  * U-mode `ecall`s (a0 += a7 * 3, then SRET past the call), and varies its
  * outcome by call number (declined every 71st call, serviced with the answer
- * given after `run` returns every 97th, a clock event scheduled every 41st),
+ * given after `run` returns every 97th, a clock event scheduled every 41st,
+ * recorded where it fires),
  * plus the test's own changes; and a driver that runs the hart in `run`
  * slices of pseudo-random length until it reaches the end pc.
  */
@@ -30,6 +31,17 @@ export interface EcallHarness<T> {
   record: () => T;
   /** The test's own change of the machine at call number `calls` (1-based). */
   vary?: (calls: number) => void;
+}
+
+/**
+ * Records {@link runEcallHarness} gives for a program that makes `calls`
+ * calls: one per call and one per clock event it scheduled (every 41st).
+ *
+ * @param calls the program's calls
+ * @returns the number of records
+ */
+export function harnessRecords(calls: number): number {
+  return calls + Math.floor(calls / 41);
 }
 
 /**
@@ -62,7 +74,8 @@ export function runEcallHarness<T>(m: TestMachine, h: EcallHarness<T>): T[] {
       pending = true;
       return EcallOutcome.SERVICED;
     }
-    if (calls % 41 === 0) m.clock.schedule(3 + (calls % 7), () => {});
+    // The event is recorded where it fires: translated code must not run past it.
+    if (calls % 41 === 0) m.clock.schedule(3 + (calls % 7), () => seen.push(h.record()));
     h.vary?.(calls);
     answer();
     return EcallOutcome.RESUMED;
