@@ -97,16 +97,16 @@ const OP_FDIV = 78;
 
 /**
  * Page `hp` has reached its heat threshold at a control point where the
- * interpreter stands at `pc` in RAM page `jp` (decoded slots `ops`): asks
- * the translator to translate it, with the pc as an entry if it is there.
+ * interpreter stands in RAM page `jp` (decoded slots `ops`), after a run
+ * of interpreted instructions on `hp` that began at the control point
+ * `hpc`: asks the translator to translate it, with `hpc` as an entry. (The
+ * start of an interpreted run is where a translation, if the page has one,
+ * lacked a head: a function reached only through a pointer, after its page
+ * function left there.)
  */
-function hotPage(s: HartState, hp: number, jp: number, ops: Int32Array, pc: number): void {
-  if (hp === jp) {
-    s.translator!.hot(jp, ops, pc & 4095);
-    return;
-  }
-  const o = s.codePages[hp];
-  if (o !== null) s.translator!.hot(hp, o, -1);
+function hotPage(s: HartState, hp: number, jp: number, ops: Int32Array, hpc: number): void {
+  const o = hp === jp ? ops : s.codePages[hp];
+  if (o !== null) s.translator!.hot(hp, o, hpc & 4095);
 }
 
 /**
@@ -138,9 +138,11 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   // The translator's checks run only at control points (`enter`).
   const jitOn = jit !== null;
   let enter = jitOn;
-  // Heat: interpreted instructions since `hn` ran on RAM page `hp`.
+  // Heat: interpreted instructions since `hn` ran on RAM page `hp`, from
+  // the control point `hpc` on.
   let hn = n;
   let hp = 0;
+  let hpc = 0;
   const jio = s.jitIo;
   // Enter the fast loop with everything it needs in locals.
   const priv = s.priv;
@@ -207,10 +209,11 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
       const jp = fHalf >> 11;
       if (n !== hn) {
         // (n below hn: the count started over, nothing to credit.)
-        if (n > hn && (heat[hp] += n - hn) >= threshold) hotPage(s, hp, jp, ops, pc);
+        if (n > hn && (heat[hp] += n - hn) >= threshold) hotPage(s, hp, jp, ops, hpc);
         hn = n;
       }
       hp = jp;
+      hpc = pc;
       // In a translated page every instruction is a control point (a head
       // may follow an exit or a not-taken branch); elsewhere the next
       // control point is the next jump or page change.

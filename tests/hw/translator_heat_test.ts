@@ -66,3 +66,38 @@ Deno.test("a page that code only jumps into and out of gets hot and is translate
   assert.notEqual(tr.pageFn(1), null, "the callee's page is translated");
   assert.notEqual(tr.pageFn(0), null, "the caller's page is translated");
 });
+
+Deno.test("a function reached only through a pointer becomes a head of its page's translation", () => {
+  // F (at 40) follows code that never runs and is called through a
+  // register: the page's first translation has no head there, so its page
+  // function leaves at every call and the interpreter runs F. The heat of
+  // those runs, credited with where each began, must translate the page
+  // again with F as a head.
+  const prog = [
+    asm.addi(1, 0, 0), // 0
+    asm.addi(2, 0, 300), // 4
+    asm.auipc(6, 0), // 8
+    asm.addi(6, 6, 32), // 12: F's address (not an auipc + jalr pair)
+    asm.jalr(5, 6, 0), // 16: call F through x6
+    asm.bne(1, 2, -4), // 20: again until x1 = x2
+    asm.jal(0, 0), // 24: spins
+    ...Array.from({ length: 3 }, () => asm.addi(0, 0, 0)), // 28-36: never run
+    asm.addi(1, 1, 1), // 40: F
+    asm.addi(3, 3, 3), // 44
+    asm.jalr(0, 5, 0), // 48: return
+  ];
+  const run = (engine: "interp" | "jit") => {
+    const m = machine(prog, { engine, hotThreshold: 64 });
+    m.cpu.run(4 + 5 * 300 + 10);
+    return m;
+  };
+  const interp = run("interp"), jit = run("jit");
+  assert.deepStrictEqual([...jit.cpu.x], [...interp.cpu.x]);
+  assert.equal(jit.cpu.pc, interp.cpu.pc);
+  assert.equal(jit.clock.now, interp.clock.now);
+  assert.equal(jit.cpu.x[1], 300);
+  const tr = jit.cpu.translator!;
+  assert.notEqual(tr.pageFn(0), null, "the page is translated");
+  assert.ok(tr.translations >= 2, `${tr.translations} translations`);
+  assert.notEqual(tr.entries[tr.slot[0]]![40], 0, "F is a head of the page's translation");
+});
