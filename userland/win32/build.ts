@@ -204,10 +204,18 @@ function objectFor(src: string): string {
   return `${OBJ_DIR}/${rel.replace(/^userland\//, "").replace(/\.[cS]$/, ".o")}`;
 }
 
+// Temporary files are unique per call: builds run side by side, in other
+// processes and in this one (two images may need the same object at once).
+let tmpSeq = 0;
+
+function tmpName(path: string): string {
+  return `${path}.${Deno.pid}.${++tmpSeq}.tmp`;
+}
+
 async function compile(src: string, extra: readonly string[] = []): Promise<string> {
   const obj = objectFor(src);
   await Deno.mkdir(abs(dirname(obj)), { recursive: true });
-  const tmp = `${obj}.${Deno.pid}.tmp`;
+  const tmp = tmpName(obj);
   await run(["clang", ...WIN32_CFLAGS, ...extra, "-c", src, "-o", tmp]);
   await Deno.rename(abs(tmp), abs(obj));
   return obj;
@@ -217,7 +225,9 @@ async function importStub(lib: ImportLibrary): Promise<string> {
   const dll = lib.dll.replace(/\.dll$/i, "");
   const src = `${OBJ_DIR}/imp/${dll}.S`;
   await Deno.mkdir(abs(dirname(src)), { recursive: true });
-  await Deno.writeTextFile(abs(src), importStubAsm(lib));
+  const tmp = tmpName(src);
+  await Deno.writeTextFile(abs(tmp), importStubAsm(lib));
+  await Deno.rename(abs(tmp), abs(src));
   return await compile(src);
 }
 
@@ -256,7 +266,7 @@ interface LinkJob {
 
 async function link(job: LinkJob): Promise<void> {
   const stem = job.output.replace(/^.*\//, "");
-  const tag = `${stem}.${Deno.pid}`;
+  const tag = `${stem}.${Deno.pid}.${++tmpSeq}`;
   const script = `${OBJ_DIR}/link/${tag}.ld`, elf = `${OBJ_DIR}/link/${tag}.elf`;
   await Deno.mkdir(abs(dirname(script)), { recursive: true });
   await Deno.writeTextFile(abs(script), linkerScript(job.base));
