@@ -19,6 +19,7 @@ import { MIP } from "../../hw/irq.ts";
 import type { SimClock } from "../../hw/clock.ts";
 import type { KernelCosts } from "./costs.ts";
 import { FpContexts } from "./fp_context.ts";
+import { QuantumTimer } from "./quantum_timer.ts";
 import { type ProcSpace, TaskState, type Thread } from "./process.ts";
 import type { ProcessTable } from "./process_table.ts";
 import { EnqueueReason } from "./scheduler.ts";
@@ -41,8 +42,6 @@ export {
 
 /** Why {@link TrapLoop}'s slice loop returned to `run`. */
 const LoopExit = { HALT: 0, HOST: 1, IDLE: 2, WAIT: 3 } as const;
-
-const MAX_U32 = 0xffff_ffff;
 
 /** The kernel's main loop. */
 export class TrapLoop {
@@ -95,13 +94,8 @@ export class TrapLoop {
   #sliceStart = 0;
   // The address space loaded in the MMU (null: none, or forgotten).
   #space: ProcSpace | null = null;
-  // The stimecmp value last written (mtime ticks) and its high word.
-  #armedTicks = Infinity;
-  #armedHi = MAX_U32;
-  // The same deadline as a cycle count ((ticks - mtime offset) * divider),
-  // and the offset it was computed with.
-  #armedCycle = Infinity;
-  #armedOffset = 0;
+  // The quantum timer (stimecmp).
+  readonly #timer: QuantumTimer;
   // Kernel cycles charged while the CPU was inside run() (the in-run system
   // call fast path), so they are not counted again as user time.
   #chargedInRun = 0;
@@ -132,6 +126,7 @@ export class TrapLoop {
     this.#daemonTimers = options.daemonTimers ?? (() => 0);
     this.trace = options.trace ?? null;
     this.fp = new FpContexts(options.cpu);
+    this.#timer = new QuantumTimer(options.cpu, options.clock);
     if ("ecallHook" in this.#cpu) this.#cpu.ecallHook = () => this.#fastEcall();
     this.#table.requestResched = () => this.#resched();
     this.#table.useClock(this.#clock);
@@ -151,7 +146,7 @@ export class TrapLoop {
     const cur = this.#table.current;
     if (cur === null) return;
     cur.sliceLeft = 0;
-    this.#armTimer(1);
+    this.#timer.arm(1);
   }
 
   /**
@@ -444,7 +439,7 @@ export class TrapLoop {
       const irq = cause - CAUSE_INTERRUPT;
       if (irq === IRQ_CAUSE.STI) {
         if (t.sliceLeft <= 0) this.#preempt(t);
-        else this.#armTimer(t.sliceLeft);
+        else this.#timer.arm(t.sliceLeft);
       } else if (irq === IRQ_CAUSE.SEI) {
         this.trace?.instant("external interrupt", "irq", 0, 0, this.#clock.now);
         this.charge(this.#costs.interrupt);
@@ -506,57 +501,8 @@ export class TrapLoop {
       }
       this.#lastThread = t;
     }
-    this.#armTimer(t.sliceLeft);
+    this.#timer.arm(t.sliceLeft);
     return t;
-  }
-
-  /**
-   * Makes the timer fire at most `cycles` from now (in mtime ticks, rounded
-   * up). An earlier deadline that is still in the future is left armed: it
-   * fires early, finds slice left and re-arms, which is cheaper than writing
-   * stimecmp on every context switch (each write reschedules a clock event).
-   */
-  #armTimer(cycles: number): void {
-    const clock = this.#clock;
-    const div = clock.timebaseDivider;
-    // The test below without its two divisions, in cycles: the armed
-    // deadline is after now (exact), and before the one asked for (a bound:
-    // floor(now / div) * div > now - div and the ticks asked for are at
-    // least max(div, cycles) cycles). When this says keep, so does the test.
-    const armedAt = this.#armedCycle;
-    const at = clock.now;
-    if (
-      armedAt > at && armedAt <= at - div + (cycles > div ? cycles : div) &&
-      clock.mtimeOffset === this.#armedOffset
-    ) return;
-    const now = clock.mtime;
-    const ticks = now + Math.max(1, Math.ceil(cycles / clock.timebaseDivider));
-    const armed = this.#armedTicks;
-    if (armed > now && armed <= ticks) return;
-    const cpu = this.#cpu;
-    const hi = Math.floor(ticks / 0x1_0000_0000);
-    const lo = ticks % 0x1_0000_0000;
-    if (hi === this.#armedHi) {
-      cpu.writeCsr(CSR.stimecmp, lo);
-    } else {
-      // High word to max first, so no transient compare value fires early.
-      cpu.writeCsr(CSR.stimecmph, MAX_U32);
-      cpu.writeCsr(CSR.stimecmp, lo);
-      cpu.writeCsr(CSR.stimecmph, hi);
-    }
-    this.#armedTicks = ticks;
-    this.#armedHi = hi;
-    this.#armedOffset = clock.mtimeOffset;
-    this.#armedCycle = (ticks - this.#armedOffset) * div;
-  }
-
-  #disarmTimer(): void {
-    if (this.#armedTicks === Infinity) return;
-    this.#cpu.writeCsr(CSR.stimecmph, MAX_U32);
-    this.#cpu.writeCsr(CSR.stimecmp, MAX_U32);
-    this.#armedTicks = Infinity;
-    this.#armedHi = MAX_U32;
-    this.#armedCycle = Infinity;
   }
 
   /** Skips idle time to the next clock event, paced to host time in interactive runs. */
@@ -582,7 +528,7 @@ export class TrapLoop {
   async #idle(): Promise<boolean> {
     const cpu = this.#cpu;
     const clock = this.#clock;
-    this.#disarmTimer();
+    this.#timer.disarm();
     if ((cpu.readCsr(CSR.sip) & MIP.SEIP) !== 0) {
       this.trace?.instant("external interrupt (idle)", "irq", 0, 0, clock.now);
       this.stats.interrupts++;
