@@ -213,4 +213,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await runMain("cold-compare", main);
+if (import.meta.main) {
+  await runMain(
+    "cold-compare",
+    main,
+    "deno task cold-compare [--rounds 40] [--sets bare,boot,unix,bench]\n  [--engines interp,jit,jit:THRESHOLD,ENGINE@TREE] [--only REGEXP] [--json out.json]",
+  );
+}

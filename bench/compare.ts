@@ -308,4 +308,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await runMain("compare", main);
+if (import.meta.main) {
+  await runMain(
+    "compare",
+    main,
+    "deno task compare [--rounds 5] [--only bench_int,bench_pipe]\n  [--engines native,qemu,interp,jit] [--json out.json] [--markdown]",
+  );
+}

@@ -89,4 +89,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await runMain("hot_path_ab", main);
+if (import.meta.main) {
+  await runMain(
+    "hot_path_ab",
+    main,
+    "deno run -A bench/hot_path_ab.ts [--base main] [--rounds 9]\n  [--cpu interp|jit] [--only getpid,yield,pipe,futex]",
+  );
+}

@@ -201,4 +201,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await runMain("hot_paths", main);
+if (import.meta.main) {
+  await runMain(
+    "hot_paths",
+    main,
+    "deno run -A bench/hot_paths.ts [--rounds 3] [--cpu interp|jit] [--start 2^32]\n  [--only getpid,yield,pipe,futex,fork]",
+  );
+}

@@ -112,4 +112,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await runMain("pipe_calls_ab", main);
+if (import.meta.main) {
+  await runMain(
+    "pipe_calls_ab",
+    main,
+    "deno run -A bench/pipe_calls_ab.ts [--base main] [--rounds 15] [--n 1000000]",
+  );
+}
