@@ -122,6 +122,7 @@ export type { FsDeps } from "./kernel/kernel.ts";
 export type { AddressSpace, MmStats, Region } from "./kernel/mm/address_space.ts";
 export type { FrameAllocator } from "./kernel/mm/frames.ts";
 export type { UserSpan } from "./kernel/mm/user_span.ts";
+export type { UserAccess } from "./kernel/mm/user_access.ts";
 export type { GuestMemoryCalls } from "./kernel/mm/memory_calls.ts";
 export type { FileCalls } from "./kernel/fs/fd_calls.ts";
 export type { ProcessCalls } from "./kernel/process_calls.ts";

@@ -2,21 +2,19 @@
  * A user address space: a sorted list of regions (VMAs) and the Sv32 page
  * tables that back them lazily. Pages are created on first touch
  * (demand-zero), shared read-only after fork (copy-on-write), and checked on
- * every kernel access to guest memory (copyIn/copyOut never throw: a bad
- * address gives null/false, i.e. K.FAULT). The region list arithmetic and
- * the user layout are in `regions.ts`.
+ * every kernel access to guest memory through `resolve` (the copies built on
+ * it, which never throw, are in `user_access.ts`). The region list
+ * arithmetic and the user layout are in `regions.ts`.
  *
  * @module
  */
 
-import { copyBytes } from "../../lib/byte_copy.ts";
 import { K, type KStatus } from "../errors.ts";
-import { GUEST_SPAN_MAX, type GuestMemory } from "../fs/types.ts";
 import type { KernelCosts } from "../proc/costs.ts";
 import type { AsidAllocator } from "./asid.ts";
 import { type FrameAllocator, PAGE_SHIFT, PAGE_SIZE } from "./frames.ts";
 import { PageTable, PTE } from "./page_table.ts";
-import { UserSpan } from "./user_span.ts";
+import { Access, UserAccess } from "./user_access.ts";
 import {
   cutRange,
   findFreeRange,
@@ -34,8 +32,7 @@ import {
 
 export { pageDown, pageUp, Prot, type Region, USER_LAYOUT } from "./regions.ts";
 
-/** Kind of access that faulted. */
-export const Access = { READ: 0, WRITE: 1, EXEC: 2 } as const;
+export { Access } from "./user_access.ts";
 
 /** Result of {@link AddressSpace.handleFault}. */
 export const FaultResult = {
@@ -75,8 +72,6 @@ export interface MmContext {
   readonly stats: MmStats;
 }
 
-const td = new TextDecoder();
-
 /** PTE flags for a region's protection (valid, user, accessed, dirty when writable). */
 function leafFlags(prot: number): number {
   let f = PTE.U | PTE.A;
@@ -86,8 +81,8 @@ function leafFlags(prot: number): number {
   return f;
 }
 
-/** One process's user address space. Implements the file layer's GuestMemory. */
-export class AddressSpace implements GuestMemory {
+/** One process's user address space (the file layer's GuestMemory, through {@link UserAccess}). */
+export class AddressSpace extends UserAccess {
   /** The page tables. */
   readonly pt: PageTable;
   /** ASID (0 = shared, flush on switch). */
@@ -108,7 +103,6 @@ export class AddressSpace implements GuestMemory {
   readonly #frames: FrameAllocator;
   readonly #i32: Int32Array;
   readonly #u8: Uint8Array;
-  #span: UserSpan | null = null;
   // The last page resolve() translated (a one-entry TLB for kernel accesses):
   // its page number (-1: none), RAM offset, and whether its PTE allows reads
   // and writes. Every PTE change is followed by a flush (#flush), which
@@ -121,6 +115,7 @@ export class AddressSpace implements GuestMemory {
 
   /** Creates an empty space; throws PageTableError when no frame is left for the root table. */
   constructor(ctx: MmContext) {
+    super(ctx);
     this.#ctx = ctx;
     this.#frames = ctx.frames;
     this.#i32 = ctx.frames.ram.i32;
@@ -397,172 +392,6 @@ export class AddressSpace implements GuestMemory {
     }
     this.#ctx.charge(Math.ceil(data.length / PAGE_SIZE) * this.#ctx.costs.copyPage);
     return true;
-  }
-
-  /** Copies `dst.length` bytes from `addr` into `dst`; false on a bad address. */
-  copyInto(addr: number, dst: Uint8Array): boolean {
-    let va = addr >>> 0;
-    let done = 0;
-    const n = dst.length;
-    if (va + n > USER_LAYOUT.USER_END) return false;
-    while (done < n) {
-      const off = this.resolve(va, Access.READ);
-      if (off < 0) return false;
-      const chunk = Math.min(n - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
-      copyBytes(dst, done, this.#u8, off, chunk);
-      done += chunk;
-      va += chunk;
-    }
-    this.#ctx.charge(((n + 63) >>> 6) * this.#ctx.costs.copyPer64Bytes);
-    return true;
-  }
-
-  /**
-   * True if every byte of `[addr, addr+length)` may be read (or written,
-   * with `write`), resolving demand-zero and copy-on-write pages as an access
-   * would. Lets a call check its destination before consuming input.
-   */
-  check(addr: number, length: number, write: boolean): boolean {
-    let va = addr >>> 0;
-    if (!(length >= 0) || va + length > USER_LAYOUT.USER_END) return false;
-    const end = va + length;
-    const access = write ? Access.WRITE : Access.READ;
-    while (va < end) {
-      if (this.resolve(va, access) < 0) return false;
-      va = pageDown(va) + PAGE_SIZE;
-    }
-    return true;
-  }
-
-  /**
-   * Resolves `[addr, addr+length)` for reading (or writing, with `write`) into
-   * this space's reusable {@link UserSpan}, faulting pages in as the access
-   * would, page by page in address order (as {@link check}); null on a bad
-   * address or a length past {@link GUEST_SPAN_MAX}. The span is valid until
-   * the next call.
-   */
-  span(addr: number, length: number, write: boolean): UserSpan | null {
-    let va = addr >>> 0;
-    if (!(length >= 0 && length <= GUEST_SPAN_MAX) || va + length > USER_LAYOUT.USER_END) {
-      return null;
-    }
-    let s = this.#span;
-    if (s === null) s = this.#span = new UserSpan(this.#ctx);
-    const access = write ? Access.WRITE : Access.READ;
-    const inPage = va & (PAGE_SIZE - 1);
-    if (length !== 0 && inPage + length <= PAGE_SIZE) {
-      // Within one page (most transfers): one piece.
-      const off = this.resolve(va, access);
-      if (off < 0) return null;
-      s.single(off, length);
-      return s;
-    }
-    s.reset();
-    const end = va + length;
-    while (va < end) {
-      const off = this.resolve(va, access);
-      if (off < 0) return null;
-      const chunk = Math.min(end - va, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
-      s.add(off, chunk);
-      va += chunk;
-    }
-    return s;
-  }
-
-  /** Copies `length` bytes at `addr` into a new array; null on a bad address. */
-  copyIn(addr: number, length: number): Uint8Array | null {
-    if (!(length >= 0) || length > USER_LAYOUT.USER_END) return null;
-    const out = new Uint8Array(length);
-    return this.copyInto(addr, out) ? out : null;
-  }
-
-  /** Copies `data` to `addr`; false on a bad address (earlier pages may have been written). */
-  copyOut(addr: number, data: Uint8Array): boolean {
-    let va = addr >>> 0;
-    let done = 0;
-    const n = data.length;
-    if (va + n > USER_LAYOUT.USER_END) return false;
-    const ram = this.#frames.ram;
-    while (done < n) {
-      const off = this.resolve(va, Access.WRITE);
-      if (off < 0) return false;
-      const chunk = Math.min(n - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
-      copyBytes(this.#u8, off, data, done, chunk);
-      ram.notifyWrite(off, chunk);
-      done += chunk;
-      va += chunk;
-    }
-    this.#ctx.charge(((n + 63) >>> 6) * this.#ctx.costs.copyPer64Bytes);
-    return true;
-  }
-
-  /** Reads a u32 (unsigned) or returns K.FAULT. */
-  readU32(addr: number): number {
-    addr >>>= 0;
-    if ((addr & 3) === 0) {
-      const off = this.resolve(addr, Access.READ);
-      if (off < 0) return K.FAULT;
-      return this.#i32[off >>> 2] >>> 0;
-    }
-    let v = 0;
-    for (let i = 3; i >= 0; i--) {
-      const off = this.resolve(addr + i, Access.READ);
-      if (off < 0) return K.FAULT;
-      v = (v << 8) | this.#u8[off];
-    }
-    return v >>> 0;
-  }
-
-  /** Writes a u32; false on a bad address. */
-  writeU32(addr: number, value: number): boolean {
-    addr >>>= 0;
-    if ((addr & 3) === 0) {
-      const off = this.resolve(addr, Access.WRITE);
-      if (off < 0) return false;
-      this.#i32[off >>> 2] = value;
-      this.#frames.ram.notifyWrite(off, 4);
-      return true;
-    }
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setUint32(0, value >>> 0, true);
-    return this.copyOut(addr, b);
-  }
-
-  /**
-   * Reads a NUL-terminated UTF-8 string of at most `max` bytes (not counting
-   * the NUL). Returns the string, K.FAULT, or K.NAMETOOLONG.
-   */
-  readCString(addr: number, max = 4096): string | KStatus {
-    let va = addr >>> 0;
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const off = this.resolve(va, Access.READ);
-      if (off < 0) return K.FAULT;
-      const pageLeft = PAGE_SIZE - (va & (PAGE_SIZE - 1));
-      const limit = Math.min(pageLeft, max + 1 - total);
-      const seg = this.#u8.subarray(off, off + limit);
-      const z = seg.indexOf(0);
-      if (z >= 0) {
-        parts.push(seg.subarray(0, z));
-        total += z;
-        break;
-      }
-      parts.push(seg);
-      total += limit;
-      if (total > max) return K.NAMETOOLONG;
-      va += limit;
-      if (va >= USER_LAYOUT.USER_END) return K.FAULT;
-    }
-    this.#ctx.charge(((total + 63) >>> 6) * this.#ctx.costs.copyPer64Bytes);
-    if (parts.length === 1) return td.decode(parts[0]);
-    const all = new Uint8Array(total);
-    let o = 0;
-    for (const p of parts) {
-      all.set(p, o);
-      o += p.length;
-    }
-    return td.decode(all);
   }
 
   /**

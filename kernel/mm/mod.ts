@@ -22,3 +22,4 @@ export {
 } from "./address_space.ts";
 export { type DmaBuffer, DmaBufferPool } from "./dma_buffers.ts";
 export { SPAN_MAX_PAGES, UserSpan } from "./user_span.ts";
+export { UserAccess } from "./user_access.ts";
