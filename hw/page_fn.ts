@@ -1,0 +1,129 @@
+/**
+ * Page functions: their type (`PageFn`), what they are built with
+ * (`TranslatorEnv`), and `buildPageFn`, which makes one from the source the
+ * translator wrote (`hw/translator_emit.ts`). Functions come from one
+ * factory per distinct source, shared by every hart in the process, so the
+ * same code in another hart or machine shares V8's type feedback and
+ * optimized code.
+ *
+ * @module
+ */
+
+import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./alu.ts";
+import type { UnitSource } from "./translator_emit.ts";
+
+/**
+ * A translated page. Arguments: the register file, an output array
+ * (`[0]` next pc, `[1]` cycle count, `[2]` TLB hits, `[5]` the virtual base
+ * and `[6]` the RAM page of the page it stands on when it returns, and of
+ * the page it starts on when it is called, `[7]` non-zero when it left
+ * through a direct jump to another page; on the way in `[1]` and `[3]` hold
+ * the cycle count and the next event time, which past 2^30 would be boxed
+ * as arguments), the pc relative to the page's virtual base, the
+ * instruction count, the instruction limit, the page's virtual
+ * base, the load and store TLB table bases, the ASID tag, the ASID hash and
+ * the fetch TLB table base. Returns the number of instructions it executed,
+ * or -1 when an `ecall` gave the host control (the registers are stored,
+ * the state synced by `jitEcall`; the inner loop returns to `run` at once).
+ */
+export type PageFn = (
+  r: Int32Array,
+  io: Float64Array,
+  pc: number,
+  n: number,
+  lim: number,
+  vb: number,
+  ldBase: number,
+  stBase: number,
+  asid: number,
+  ah: number,
+  fb: number,
+) => number;
+
+/** What the generated code reads from the machine (captured when a page is built). */
+export interface TranslatorEnv {
+  /** RAM as bytes. */
+  readonly u8: Uint8Array;
+  /** RAM as signed bytes. */
+  readonly i8: Int8Array;
+  /** RAM as halfwords. */
+  readonly u16: Uint16Array;
+  /** RAM as signed halfwords. */
+  readonly i16: Int16Array;
+  /** RAM as words. */
+  readonly i32: Int32Array;
+  /** TLB tags of the MMU. */
+  readonly tags: Int32Array;
+  /** TLB deltas of the MMU. */
+  readonly deltas: Int32Array;
+  /** A byte per RAM page, non-zero when the page holds decoded code. */
+  readonly codeMark: Uint8Array;
+  /** Cycle cost by decoded op. */
+  readonly opCost: Uint8Array;
+  /** Extra cycles of a taken branch. */
+  readonly takenCost: number;
+  /**
+   * Called after a store at RAM offset `off` into a page holding code:
+   * drops the decoded and translated code it overlaps; non-zero when a
+   * translation was dropped.
+   */
+  readonly codeStore: (off: number) => number;
+  /**
+   * A U-mode `ecall` at virtual `pc` (counted in the cycle count, which is
+   * in `io[1]`, and in `n`), with the page function's TLB hits not yet
+   * added and the instruction limit, the registers already stored: one of
+   * the `JIT_ECALL_*` results of `hw/jit_ecall.ts` (the next pc, cycle
+   * count and event time in `io`). The cycle count goes through `io`, not
+   * as an argument: past 2^30 it would be boxed at every call.
+   */
+  readonly ecall: (pc: number, n: number, hits: number, lim: number) => number;
+}
+
+// Factories by page source, shared by all harts: closures made by one
+// factory share V8's type feedback and optimized code, so the same code in
+// another hart (or another machine in the same process) starts fast.
+const FACTORIES = new Map<string, (...deps: unknown[]) => PageFn>();
+const MAX_FACTORIES = 4096;
+
+/**
+ * Builds the page function of `src`, bound to the memory and helpers of `env`.
+ *
+ * @param src the page's source (`emitUnit` of `hw/translator_emit.ts`)
+ * @param env the hart's memory views and callbacks
+ * @returns the page function
+ */
+export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
+  const key = `${src.pre}\n${src.body}`;
+  let factory = FACTORIES.get(key);
+  if (factory === undefined) {
+    if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
+    factory = new Function(
+      "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
+        "rem, remu, ecall",
+      `"use strict"; ${src.pre}\n` +
+        "return function page(r, io, pc, n, lim, vb, ldBase, stBase, asid, ah, fb) {\n" +
+        "let cyc = io[1], nextAt = io[3];\n" +
+        `${src.body}\n};`,
+    ) as (...deps: unknown[]) => PageFn;
+    FACTORIES.set(key, factory);
+  }
+  return factory(
+    env.u8,
+    env.i8,
+    env.u16,
+    env.i16,
+    env.i32,
+    env.tags,
+    env.deltas,
+    env.codeMark,
+    env.codeStore,
+    mulh,
+    mulhsu,
+    mulhu,
+    div,
+    divu,
+    rem,
+    remu,
+    env.ecall,
+  );
+}
