@@ -117,6 +117,20 @@ Deno.test("misaligned superpage and reserved W-without-R PTEs fault; non-RAM PTE
   assert.equal(n.cpu.mcause, 5);
 });
 
+/**
+ * A second page-table root at 0x30000 (kernel megapage as the first; user
+ * page 0x0040_0000 on RAM page 0x22000, which holds 99); returns its offset.
+ */
+function secondRoot(m: { ram: { i32: Int32Array } }): number {
+  const root2 = 0x30000, l02 = 0x31000;
+  const i32 = m.ram.i32;
+  i32[(root2 >> 2) + 0x200] = pte(BASE, V | R | W | X | A | D);
+  i32[(root2 >> 2) + 1] = pte(BASE + l02, V);
+  i32[l02 >> 2] = pte(BASE + 0x22000, V | R | W | U | A | D);
+  i32[0x22000 >> 2] = 99;
+  return root2;
+}
+
 Deno.test("TLB: SFENCE.VMA by address, ASID-tagged entries survive satp switches", () => {
   const m = paged([asm.lw(5, 10, 0), asm.sfenceVma(10, 0), asm.lw(6, 10, 0)]);
   m.cpu.writeCsr(MSTATUS, SUM);
@@ -130,12 +144,7 @@ Deno.test("TLB: SFENCE.VMA by address, ASID-tagged entries survive satp switches
   assert.equal(m.cpu.mmu.flushes, flushes + 1);
   assert.equal(m.cpu.x[6], 77);
   // A second address space with ASID 2 and its own root.
-  const root2 = 0x30000, l02 = 0x31000;
-  const i32 = m.ram.i32;
-  i32[(root2 >> 2) + 0x200] = pte(BASE, V | R | W | X | A | D);
-  i32[(root2 >> 2) + 1] = pte(BASE + l02, V);
-  i32[l02 >> 2] = pte(BASE + 0x22000, V | R | W | U | A | D);
-  i32[0x22000 >> 2] = 99;
+  const root2 = secondRoot(m);
   const satp1 = m.cpu.readCsr(SATP);
   const satp2 = (0x8000_0000 | (2 << 22) | ((BASE + root2) >>> 12)) >>> 0;
   load(m.ram, 0x100, [asm.lw(7, 10, 0)]);
@@ -171,12 +180,7 @@ Deno.test("setSv32Space selects a space as a satp write does, and a new root flu
   m.cpu.run(1);
   assert.equal(m.cpu.x[5], 0x1234_5678);
   // The same ASID with another root: its old entries must go.
-  const root2 = 0x30000, l02 = 0x31000;
-  const i32 = m.ram.i32;
-  i32[(root2 >> 2) + 0x200] = pte(BASE, V | R | W | X | A | D);
-  i32[(root2 >> 2) + 1] = pte(BASE + l02, V);
-  i32[l02 >> 2] = pte(BASE + 0x22000, V | R | W | U | A | D);
-  i32[0x22000 >> 2] = 99;
+  const root2 = secondRoot(m);
   const flushes = m.cpu.mmu.flushes;
   m.cpu.setSv32Space(3, (BASE + root2) >>> 12);
   assert.equal(m.cpu.mmu.flushes, flushes + 1);
