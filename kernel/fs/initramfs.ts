@@ -19,19 +19,9 @@
 
 import { K, type KStatus, statusName } from "../errors.ts";
 import { type CpioEntry, readCpio, writeCpio } from "./cpio.ts";
-import type { Vfs } from "./vfs.ts";
-import { type RamFs, RamInode } from "./ramfs.ts";
+import type { RamFs, RamInode } from "./ramfs.ts";
 import type { Cred } from "./node.ts";
-import {
-  OpenFlags,
-  S_IFBLK,
-  S_IFCHR,
-  S_IFDIR,
-  S_IFIFO,
-  S_IFLNK,
-  S_IFMT,
-  S_IFREG,
-} from "./types.ts";
+import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG } from "./types.ts";
 
 /** A host directory and where it appears in the guest. */
 export interface HostDirMapping {
@@ -245,107 +235,17 @@ export interface UnpackSummary {
   links: number;
 }
 
-function check(st: KStatus, what: string, path: string): void {
-  if (st < 0) throw new InitramfsError(`${what} ${path}: ${statusName(st)}`);
-}
-
 /**
  * Unpacks an archive (a newc archive, or its members as
- * {@link collectInitramfs} gives them) into the VFS (normally the empty
- * root ramfs). A member whose bytes stay on the host becomes a ramfs file
- * that reads them at first use (in another file system they are read now). Missing
- * parent directories are created; existing directories are kept. Throws
+ * {@link collectInitramfs} gives them) into `fs` (normally the empty root
+ * ramfs), as {@link fillRamFs} does with the members. Throws
  * {@link InitramfsError} (or CpioFormatError for a malformed archive).
  */
 export function unpackInitramfs(
-  vfs: Vfs,
+  fs: RamFs,
   archive: Uint8Array | readonly InitramfsMember[],
 ): UnpackSummary {
-  const summary: UnpackSummary = { dirs: 0, files: 0, symlinks: 0, nodes: 0, links: 0 };
-  const seenIno = new Map<string, string>();
-  const members: readonly InitramfsMember[] = archive instanceof Uint8Array
-    ? readCpio(archive)
-    : archive;
-  for (const e of members) {
-    const comps = e.name.split("/").filter((c) => c !== "" && c !== ".");
-    if (comps.includes("..")) throw new InitramfsError(`archive path "${e.name}" contains ".."`);
-    if (comps.length === 0) continue;
-    const path = "/" + comps.join("/");
-    mkdirs(vfs, comps.slice(0, -1));
-    const type = e.mode & S_IFMT;
-    const perm = e.mode & 0o7777;
-    const mtimeNs = BigInt(e.mtime) * 1_000_000_000n;
-    if (type === S_IFDIR) {
-      const st = vfs.mkdir(null, path, perm);
-      if (st !== K.EXIST) check(st, "mkdir", path);
-      check(
-        vfs.setAttr(null, path, { mode: perm, uid: e.uid, gid: e.gid, mtimeNs }),
-        "chmod",
-        path,
-      );
-      summary.dirs++;
-      continue;
-    }
-    if (type === S_IFLNK) {
-      vfs.unlink(null, path);
-      check(vfs.symlink(td.decode(e.data), null, path), "symlink", path);
-      summary.symlinks++;
-      continue;
-    }
-    const key = `${e.devMajor ?? 0}:${e.devMinor ?? 0}:${e.ino ?? 0}`;
-    const first = e.nlink > 1 && e.ino ? seenIno.get(key) : undefined;
-    if (first !== undefined) {
-      vfs.unlink(null, path);
-      check(vfs.link(null, first, null, path), "link", path);
-      summary.links++;
-    } else if (type === S_IFREG) {
-      const r = vfs.open(null, path, OpenFlags.WRITE | OpenFlags.CREATE | OpenFlags.TRUNC, perm);
-      if (typeof r === "number") throw new InitramfsError(`create ${path}: ${statusName(r)}`);
-      summary.files++;
-      const inode = r.file.inode;
-      if (e.host !== undefined && e.host.size > 0 && inode instanceof RamInode) {
-        const ref = e.host;
-        inode.deferData(ref.size, () => loadHostFile(ref));
-      }
-      vfs.close(r.file); // created; the data (if any) is written below
-      if (e.nlink > 1 && e.ino) seenIno.set(key, path);
-      if (e.data.length === 0 && (e.host === undefined || inode instanceof RamInode)) {
-        check(
-          vfs.setAttr(null, path, { mode: perm, uid: e.uid, gid: e.gid, mtimeNs }),
-          "chmod",
-          path,
-        );
-        continue;
-      }
-    } else if (type === S_IFCHR || type === S_IFBLK || type === S_IFIFO) {
-      const rdev = ((e.rdevMajor ?? 0) << 8) | (e.rdevMinor ?? 0);
-      check(vfs.mknod(null, path, e.mode, rdev), "mknod", path);
-      summary.nodes++;
-      continue;
-    } else {
-      continue; // sockets: nothing to create
-    }
-    // Data for a regular file (for hard links, newc carries it on the last member).
-    const data = memberBytes(e);
-    if (data.length > 0) {
-      const r = vfs.open(null, path, OpenFlags.WRITE | OpenFlags.TRUNC);
-      if (typeof r === "number") throw new InitramfsError(`write ${path}: ${statusName(r)}`);
-      const n = vfs.write(r.file, data);
-      vfs.close(r.file);
-      if (n !== data.length) throw new InitramfsError(`write ${path}: ${statusName(n)}`);
-    }
-    check(vfs.setAttr(null, path, { mode: perm, uid: e.uid, gid: e.gid, mtimeNs }), "chmod", path);
-  }
-  return summary;
-}
-
-function mkdirs(vfs: Vfs, comps: string[]): void {
-  let p = "";
-  for (const c of comps) {
-    p += "/" + c;
-    const st = vfs.mkdir(null, p, 0o755);
-    if (st !== K.OK && st !== K.EXIST) throw new InitramfsError(`mkdir ${p}: ${statusName(st)}`);
-  }
+  return fillRamFs(fs, archive instanceof Uint8Array ? readCpio(archive) : archive);
 }
 
 const ROOT: Cred = { uid: 0, gid: 0 };
@@ -371,10 +271,13 @@ function ramDir(root: RamInode, comps: readonly string[], n: number): RamInode {
 }
 
 /**
- * Fills a ramfs (normally the empty root) with initramfs members straight
- * through its inodes: the tree {@link unpackInitramfs} makes through the VFS
- * (the same inode numbers, modes, owners, times and link counts, deferred
- * data kept deferred), without a path walk per member. Throws
+ * Fills a ramfs (normally the empty root) with initramfs members through
+ * its inodes, without a path walk per member: directories (existing ones
+ * kept, missing parents made 0755), files with their modes, owners and
+ * times, symlinks, device nodes and FIFOs, and hard links (members sharing
+ * an inode number with nlink > 1; newc carries the data on the last one).
+ * A member whose bytes stay on the host (`host`) becomes a file that reads
+ * them at first use. Names with `..` are refused. Throws
  * {@link InitramfsError}.
  */
 export function fillRamFs(fs: RamFs, members: readonly InitramfsMember[]): UnpackSummary {

@@ -11,7 +11,6 @@ import type { CharDeviceRegistry } from "../io/char_device.ts";
 import { DevFs } from "./devfs.ts";
 import { HostFs } from "./hostfs.ts";
 import {
-  fillRamFs,
   type HostDirMapping,
   type InitramfsMember,
   unpackInitramfs,
@@ -119,11 +118,7 @@ export function createRootFs(options: RootFsOptions = {}): RootFs {
   const root = new RamFs({ now: options.now });
   const vfs = new Vfs({ root, charDevices: options.charDevices });
   const image = options.initramfs;
-  const unpacked = image === undefined
-    ? null
-    : image instanceof Uint8Array
-    ? unpackInitramfs(vfs, image)
-    : fillRamFs(root, image);
+  const unpacked = image === undefined ? null : unpackInitramfs(root, image);
   // The limit applies to what is written after boot: the initramfs is the image.
   if (options.sizeLimit !== undefined) {
     root.pages.limit = root.pages.used + Math.floor(options.sizeLimit / PAGE_SIZE);
