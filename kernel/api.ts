@@ -36,7 +36,7 @@
  */
 
 import type { KStatus } from "./errors.ts";
-import type { Process, SigAction, Thread } from "./proc/process.ts";
+import type { ParkedCall, Process, SigAction, Thread } from "./proc/process.ts";
 import type { SchedulerPolicy } from "./proc/scheduler.ts";
 import type { WaitQueue } from "./ipc/wait_queue.ts";
 
@@ -48,7 +48,14 @@ export { K, KernelError, statusName } from "./errors.ts";
 export { CAUSE } from "../hw/csr.ts";
 export type { KStatus } from "./errors.ts";
 export { NO_MEMORY, Process, STATE_LETTERS, TaskState, Thread } from "./proc/process.ts";
-export type { ParkingPlace, ProcFiles, ProcSpace, SigAction, ThreadWaker } from "./proc/process.ts";
+export type {
+  ParkedCall,
+  ParkingPlace,
+  ProcFiles,
+  ProcSpace,
+  SigAction,
+  ThreadWaker,
+} from "./proc/process.ts";
 export { EnqueueReason } from "./proc/scheduler.ts";
 export type { SchedulerPolicy } from "./proc/scheduler.ts";
 /** The kernel's FIFO ready queue, a base for scheduler plugins. */
@@ -310,8 +317,12 @@ export interface KernelApi {
 
   // ---- blocking and time ----
 
-  /** Parks `t` on `queue` and returns {@link BLOCK}; the call restarts when the queue is woken. */
-  block(t: Thread, queue: WaitQueue): number;
+  /**
+   * Parks `t` on `queue` and returns {@link BLOCK}; the call restarts when
+   * the queue is woken, unless `finish` (see `ParkedCall`) completes it
+   * there first. A traced call (strace, the trace recorder) always restarts.
+   */
+  block(t: Thread, queue: WaitQueue, finish?: ParkedCall | null): number;
   /**
    * Parks `t` on several queues at once (poll-like); woken by the first. Returns {@link BLOCK}.
    * An optional absolute deadline (simulated ns) also wakes it.

@@ -23,7 +23,7 @@ import type { FutexTable } from "./ipc/futex.ts";
 import type { WaitQueue } from "./ipc/wait_queue.ts";
 import type { Machine } from "../hw/machine.ts";
 import { BLOCK, NO_RESULT } from "./proc/call_result.ts";
-import type { ParkingPlace, Process, Thread } from "./proc/process.ts";
+import type { ParkedCall, ParkingPlace, Process, Thread } from "./proc/process.ts";
 import { TaskState } from "./proc/process.ts";
 import type { ProcessTable } from "./proc/process_table.ts";
 import { checkRlimitChange, NR_OPEN, RLIMIT } from "./proc/rlimits.ts";
@@ -200,10 +200,11 @@ export abstract class ProcessCalls extends FileCalls {
 
   // ------------------------------------------------------------ blocking, time
 
-  /** Parks `t` on `queue`. */
-  block(t: Thread, queue: WaitQueue): number {
+  /** Parks `t` on `queue`, with the finish of its call if any. */
+  block(t: Thread, queue: WaitQueue, finish: ParkedCall | null = null): number {
     queue.add(t);
     this.table.park(t, queue);
+    t.parkedCall = finish;
     return BLOCK;
   }
 

@@ -134,6 +134,8 @@ export class TrapHandlers implements TrapHooks {
     if (tracing) this.#traced(t, pers, num, r, t0, entry);
     if (r === BLOCK) {
       t.pc = t.restartPc;
+      // A traced call restarts, so that its resumed line and span come from the rerun.
+      if (tracing) t.parkedCall = null;
       return;
     }
     t.restartState = -1;

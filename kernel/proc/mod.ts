@@ -8,6 +8,7 @@
 
 export {
   NO_MEMORY,
+  type ParkedCall,
   type ParkingPlace,
   Process,
   type ProcFiles,

@@ -67,6 +67,22 @@ export interface ParkingPlace {
 }
 
 /**
+ * A blocked system call that the waker may finish in the kernel, as Linux's
+ * pipe_read finishes in the sleeper's own context instead of re-entering
+ * the call: when the queue the thread sleeps on is woken, the process table
+ * calls {@link finish} before making the thread runnable. A finish that
+ * completes the call sets the thread's a0 and answers true: the thread then
+ * resumes past its `ecall` (the kernel resets its restart state as for any
+ * completed call). False leaves the call to restart from its `ecall`, as
+ * every blocked call does without one. A signal, a stop or an exit that
+ * takes the thread off its queue drops the finish: the call restarts.
+ */
+export interface ParkedCall {
+  /** Tries to complete `t`'s blocked call now (it is still parked); true when done. */
+  finish(t: Thread): boolean;
+}
+
+/**
  * A signal action, in kernel-native form (the Linux values, which the Unix
  * personality passes through and others translate to).
  */
@@ -127,6 +143,8 @@ export class Thread {
 
   /** The wait queue (or timer) this thread is parked on, while BLOCKED. */
   parkedOn: ParkingPlace | null = null;
+  /** The finish of the blocked call (see {@link ParkedCall}), while BLOCKED; null: it restarts. */
+  parkedCall: ParkedCall | null = null;
   /** Pending clock event id of a sleep or timeout, -1 if none. */
   timerEvent: number = -1;
   /** Set when a signal, not the awaited event, woke the thread. */

@@ -293,6 +293,17 @@ export class ProcessTable implements ThreadWaker {
   /** Wakes a blocked thread (called by wait queues and timers). */
   wakeThread(t: Thread): void {
     if (t.state !== TaskState.BLOCKED) return;
+    const call = t.parkedCall;
+    if (call !== null) {
+      t.parkedCall = null;
+      if (call.finish(t)) {
+        // Completed here: the thread resumes past its ecall, as after any call.
+        t.pc = (t.restartPc + 4) >>> 0;
+        t.restartState = -1;
+        t.partialResult = -1;
+        t.noRestart = false;
+      }
+    }
     this.#unpark(t);
     this.makeReady(t, EnqueueReason.WAKE);
   }
@@ -312,6 +323,7 @@ export class ProcessTable implements ThreadWaker {
     const place = t.parkedOn;
     if (place !== null) place.remove(t);
     t.parkedOn = null;
+    t.parkedCall = null;
     if (t.timerEvent >= 0) {
       this.#timers.cancel(t.timerEvent);
       t.timerEvent = -1;

@@ -64,6 +64,14 @@ const TEST_PROGRAM_OUTPUT: Readonly<Record<string, string>> = {
   test_clock: "clock: monotonic advances across a 20 ms nanosleep\n",
   test_uname: "machine: riscv32\n",
   test_pipe_write: "full write: 307200 bytes\ninterrupted write: partial count\n",
+  test_pipe_wait: "pipe wait: parked reader gets the bytes\n" +
+    "pipe wait: one reader thread per message\n" +
+    "pipe wait: end of file for a parked reader\n" +
+    "pipe wait: EINTR, or SA_RESTART and the data\n" +
+    "pipe wait: parked writer, PIPE_BUF write whole\n" +
+    "pipe wait: EPIPE for a parked writer\n" +
+    "pipe wait: poll wakes on the bytes\n" +
+    "pipe wait: O_NONBLOCK and EFAULT do not wait\n",
   test_threads: TEST_THREADS_OUTPUT,
   test_clone: TEST_CLONE_OUTPUT,
 };

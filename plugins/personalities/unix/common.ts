@@ -22,6 +22,7 @@ import {
   type Thread,
 } from "../../../kernel/api.ts";
 import { AT_FDCWD } from "./abi.ts";
+import type { ParkedTransfer } from "./read_write_calls.ts";
 
 /** Size of the copy buffer: the most one read/write moves per host call. */
 export const SCRATCH_SIZE = 64 * 1024;
@@ -99,6 +100,8 @@ export class UnixThreadData {
   sleepRemAddr = 0;
   /** Its deadline (monotonic ns). */
   sleepDeadline = 0;
+  /** The finish of a blocked pipe read or write (made once, reused: see `read_write_calls.ts`). */
+  parkedIo: ParkedTransfer | null = null;
   /** sigaltstack: base of the alternate signal stack (size 0 = none). */
   altStackSp = 0;
   /** sigaltstack: its size in bytes (0 = disabled). */

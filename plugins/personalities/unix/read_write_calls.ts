@@ -3,12 +3,18 @@
  *
  * Blocking follows the kernel's restart model: an operation that returns
  * K.AGAIN has consumed nothing, so the handler parks the thread on the
- * file's wait queue and the whole call runs again when woken. Pipes copy
- * straight between guest memory and their ring buffer (`api.userSpan`, the
- * file's `readSpan`/`writeSpan`); other files move data through one scratch
- * buffer. No allocation per call on the read/write path.
+ * file's wait queue and the whole call runs again when woken. A read or
+ * write of a pipe is finished by its waker instead (`ParkedCall`): the
+ * writer that brings bytes copies them into the parked reader's buffer and
+ * completes its call (a reader that frees room, the parked writer's rest),
+ * so the sleeper resumes past its `ecall`; when that cannot complete the
+ * call it restarts as any other. Pipes copy straight between guest memory
+ * and their ring buffer (`api.userSpan`, the file's `readSpan`/`writeSpan`);
+ * other files move data through one scratch buffer. No allocation per call
+ * on the read/write path.
  *
  * - waitForFile, brokenPipe: the EAGAIN and EPIPE outcomes
+ * - ParkedTransfer, parkedIo: the finish of a blocked pipe read or write
  * - readInto, writeFrom: one transfer between a file and guest memory
  * - readDirect, writePiece: the direct copy (pipes) and the scratch copy
  * - readIovecs, vectorArgs, eachPiece: the iovec calls
@@ -23,6 +29,7 @@ import {
   type KStatus,
   type OpenFile,
   OpenFlags,
+  type ParkedCall,
   type Process,
   S_IFMT,
   S_IFREG,
@@ -41,14 +48,111 @@ import {
   SCRATCH_SIZE,
   scratchBytes,
   scratchView,
+  threadData,
   uarg,
 } from "./common.ts";
 
-/** Parks `t` on the file's queue for `dir`, or answers EAGAIN for a non-blocking file. */
-function waitForFile(t: Thread, api: KernelApi, file: OpenFile, dir: "read" | "write"): number {
+/**
+ * Parks `t` on the file's queue for `dir`, or answers EAGAIN for a
+ * non-blocking file; `finish`, when given, may complete the call at the wake.
+ */
+function waitForFile(
+  t: Thread,
+  api: KernelApi,
+  file: OpenFile,
+  dir: "read" | "write",
+  finish: ParkedTransfer | null = null,
+): number {
   if (file.flags & OpenFlags.NONBLOCK) return K.AGAIN;
   const q = api.vfs.waitQueue(file, dir);
-  return q === null ? K.AGAIN : api.block(t, q);
+  return q === null ? K.AGAIN : api.block(t, q, finish);
+}
+
+/**
+ * The finish of a blocked read or write of a direct file (a pipe): what the
+ * call moves (file, guest buffer, count), kept while its thread sleeps. Run
+ * by the waker, it does what the restarted call would: one span read, or
+ * the write's remaining pieces; it completes the call only when that
+ * answers without blocking (bytes, or end of file), and leaves anything
+ * else (an error, EPIPE, no room or no bytes left, a bad buffer) to the
+ * restart, which answers it as before. One per thread, reused.
+ */
+export class ParkedTransfer implements ParkedCall {
+  /** The file the call moves data with. */
+  file: OpenFile | null = null;
+  /** Guest address of the buffer. */
+  buf = 0;
+  /** Bytes asked for (a read: at most the scratch size). */
+  count = 0;
+  /** True for a write. */
+  writing = false;
+  readonly #api: KernelApi;
+
+  /** Creates the (idle) finish of a thread's transfers. */
+  constructor(api: KernelApi) {
+    this.#api = api;
+  }
+
+  /** Completes the parked call if it can move its bytes now (see the class notes). */
+  finish(t: Thread): boolean {
+    const file = this.file;
+    this.file = null;
+    if (file === null) return false;
+    return this.writing ? this.#write(t, file) : this.#read(t, file);
+  }
+
+  #read(t: Thread, file: OpenFile): boolean {
+    const api = this.#api;
+    const span = api.userSpan(t.process, this.buf, this.count, true);
+    if (span === null) return false;
+    const n = api.vfs.readSpan(file, span);
+    if (n < 0) return false;
+    if (n > 0) span.copied(n);
+    t.regs[10] = n;
+    return true;
+  }
+
+  #write(t: Thread, file: OpenFile): boolean {
+    const api = this.#api;
+    const count = this.count;
+    let done = t.restartState >= 0 ? t.restartState : 0;
+    while (done < count) {
+      const n = writePiece(
+        api,
+        t.process,
+        file,
+        this.buf + done,
+        Math.min(count - done, SCRATCH_SIZE),
+        null,
+      );
+      if (n < 0) {
+        // Whatever went in stays written: the restarted call goes on from there.
+        if (done > 0) t.restartState = t.partialResult = done;
+        return false;
+      }
+      done += n;
+    }
+    t.regs[10] = done;
+    return true;
+  }
+}
+
+/** `t`'s finish, set up for a transfer of `count` bytes at `buf` with `file`. */
+function parkedIo(
+  t: Thread,
+  api: KernelApi,
+  file: OpenFile,
+  buf: number,
+  count: number,
+  writing: boolean,
+): ParkedTransfer {
+  const d = threadData(t);
+  const io = d.parkedIo ?? (d.parkedIo = new ParkedTransfer(api));
+  io.file = file;
+  io.buf = buf;
+  io.count = count;
+  io.writing = writing;
+  return io;
 }
 
 /**
@@ -113,11 +217,14 @@ function readDirect(
   buf: number,
   count: number,
 ): number {
-  const span = api.userSpan(t.process, buf, Math.min(count, SCRATCH_SIZE), true);
+  const want = Math.min(count, SCRATCH_SIZE);
+  const span = api.userSpan(t.process, buf, want, true);
   if (span === null) return K.FAULT;
   const n = api.vfs.readSpan(file, span);
   if (n > 0) span.copied(n);
-  else if (n === K.AGAIN) return waitForFile(t, api, file, "read");
+  else if (n === K.AGAIN) {
+    return waitForFile(t, api, file, "read", parkedIo(t, api, file, buf, want, false));
+  }
   return n;
 }
 
@@ -163,10 +270,10 @@ function writeFrom(
     const want = Math.min(count - done, SCRATCH_SIZE);
     const n = writePiece(api, p, file, buf + done, want, caller);
     if (n < 0) {
-      if (n === K.AGAIN && waitForAll && done > 0) {
-        t.restartState = done;
-        t.partialResult = done;
-        return waitForFile(t, api, file, "write");
+      if (n === K.AGAIN && waitForAll) {
+        if (done > 0) t.restartState = t.partialResult = done;
+        const finish = direct ? parkedIo(t, api, file, buf, count, true) : null;
+        return waitForFile(t, api, file, "write", finish);
       }
       if (done > 0 || !first) return done > 0 ? done : n;
       if (n === K.AGAIN) return waitForFile(t, api, file, "write");
