@@ -20,7 +20,8 @@
  * - {@link BLOCK}, after parking the thread with {@link KernelApi.block} (or a
  *   helper that does, such as `sleep` or `wait`): the pc goes back onto the
  *   `ecall` and the call is restarted from the beginning when the thread is
- *   woken. If a signal wakes it instead, the call returns `K.INTR` (mapped to
+ *   woken, unless the handler gave `block` a finish (`ParkedCall`) that the
+ *   waker runs to complete the call there. If a signal wakes it instead, the call returns `K.INTR` (mapped to
  *   EINTR) unless the handler has SA_RESTART, in which case it restarts after
  *   the handler;
  * - {@link NO_RESULT} when the handler has set the registers and pc itself

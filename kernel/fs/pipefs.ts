@@ -4,7 +4,11 @@
  * A pipe is a ring buffer (64 KiB by default) with a read and a write wait
  * queue. Following `kernel/ipc/wait_queue.ts`, an operation that cannot
  * proceed returns K.AGAIN without consuming anything, and the caller sleeps
- * on `waitQueue(file, dir)` and retries (or, with NONBLOCK, reports it).
+ * on `waitQueue(file, dir)` and retries (or, with NONBLOCK, reports it). The
+ * Unix personality parks its reads and writes with a finish, so the wake of
+ * a queue (in `#append`, `#consume`, `release`) may run the sleeper's
+ * transfer inside this pipe's own read or write: each updates the ring
+ * completely before it wakes anyone.
  *
  * - read: buffered bytes; 0 (EOF) when empty and no writer remains.
  * - write: K.PIPE when no reader remains (the personality raises SIGPIPE);

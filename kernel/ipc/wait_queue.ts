@@ -7,7 +7,9 @@
  * queue and, when it is woken, restarts the system call from the beginning
  * (the thread's pc is left on its `ecall`), as Linux restarts a call after
  * `-ERESTARTSYS`. Operations are therefore written to be retried: they must
- * not consume anything before deciding to block.
+ * not consume anything before deciding to block. A call parked with a finish
+ * (`ParkedCall`, `kernel/proc/process.ts`: pipe reads and writes) may be
+ * completed by the thread that wakes the queue instead: the wake runs it.
  *
  * @module
  */

@@ -35,7 +35,7 @@ const CASES: Case[] = [
   { name: "getpid", program: "bench_getpid", n: 5_400_000, cycles: 121 },
   // Parent and child yield N times each: an operation is one yield.
   { name: "yield", program: "bench_yield", n: 760_000, cycles: 426 },
-  { name: "pipe", program: "bench_pipe", n: 460_000, cycles: 1199.3 },
+  { name: "pipe", program: "bench_pipe", n: 460_000, cycles: 1183.2 },
 ];
 
 function allocated(): number {

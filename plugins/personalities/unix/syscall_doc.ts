@@ -127,7 +127,9 @@ A handler is \`(t: Thread, api: KernelApi) => number\`: arguments are
 \`t.regs[10..15]\`; it returns a value for \`a0\`, a negative kernel status
 (\`K.*\`, which the kernel maps through \`errno.ts\`), \`BLOCK\` after parking the
 thread (the call is re-run from its \`ecall\` when woken, so it must not consume
-anything before deciding to block; \`t.restartState\` survives the restart), or
+anything before deciding to block; \`t.restartState\` survives the restart;
+pipe reads and writes pass a finish to \`api.block\` that the waker runs to
+complete them instead, \`read_write_calls.ts\`), or
 \`NO_RESULT\` when it set the registers itself. Guest memory is reached only
 through \`api.copyIn/copyInto/copyOut/readString\`, which answer a bad pointer
 with null/false/\`K.FAULT\`. To add a call: write the handler in the file of its
@@ -156,14 +158,16 @@ vary by tens of percent with load; simulated cycles do not):
 | trap: demand-zero page fault | bench_pagefault | 790-2000 | 556 | 0 | 1040-1380 |
 | PTE change + TLB flush (one mprotect) | bench_mprotect | 560-590 | 138 | 1 | 2030-2200 |
 | sched_yield with a switch | bench_yield | 90-160 | 426 | 1 | 148-156 |
-| pipe round trip (2 switches) | bench_pipe | 1820-2020 | 1403 | 6 | 2600-67000 (noisy) |
+| pipe round trip (2 switches) | bench_pipe | 1820-2020 | 1183 (1403 until 2026-12-06) | 4 (6 until 2026-12-06) | 2600-67000 (noisy) |
 | fork + exit + wait | bench_fork | 27000-34000 | 5143 | 4 | 810000-860000 |
 
 The null-syscall figure includes the loop around the call (a compare and a
 branch); nearly all of its host time is the CPU's \`run()\` entry and exit and the
-trap loop, the personality's own handler is a field read. A blocked \`read\` is
-re-executed when woken (the kernel's restart model), so the pipe round trip
-counts six system calls where Linux counts four.
+trap loop, the personality's own handler is a field read. A blocked \`read\`
+of a pipe is finished by the write that wakes it (the reader resumes past its
+\`ecall\`, as in Linux), so the pipe round trip counts four system calls; until
+2026-12-06 the read was re-executed when woken and the round trip counted six
+(1,403 cycles; the host times in this table are of then).
 `;
 
 /** Renders the document. */
