@@ -297,12 +297,17 @@ export class ProcessTable implements ThreadWaker {
     if (call !== null) {
       t.parkedCall = null;
       if (call.finish(t)) {
-        // Completed here: the thread resumes past its ecall, as after any call.
+        // Completed here: the thread resumes past its ecall, as after any
+        // call; a signal that came during the finish (a clock event its
+        // charge fired) is delivered after the call, not as its EINTR.
         t.pc = (t.restartPc + 4) >>> 0;
         t.restartState = -1;
         t.partialResult = -1;
         t.noRestart = false;
+        t.interrupted = false;
       }
+      // Taken off its queue meanwhile (that signal, a stop, an exit): done.
+      if (t.state !== TaskState.BLOCKED) return;
     }
     this.#unpark(t);
     this.makeReady(t, EnqueueReason.WAKE);
