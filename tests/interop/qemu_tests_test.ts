@@ -71,7 +71,8 @@ const TEST_PROGRAM_OUTPUT: Readonly<Record<string, string>> = {
     "pipe wait: parked writer, PIPE_BUF write whole\n" +
     "pipe wait: EPIPE for a parked writer\n" +
     "pipe wait: poll wakes on the bytes\n" +
-    "pipe wait: O_NONBLOCK and EFAULT do not wait\n",
+    "pipe wait: O_NONBLOCK and EFAULT do not wait\n" +
+    "pipe wait: EFAULT for a parked read whose buffer went\n",
   test_threads: TEST_THREADS_OUTPUT,
   test_clone: TEST_CLONE_OUTPUT,
 };

@@ -6,12 +6,14 @@
  * and gets the data. A writer parked on a full pipe goes on when a reader
  * makes room (a PIPE_BUF write whole, never split) and gets EPIPE when the
  * last reader goes. poll wakes on the bytes; O_NONBLOCK answers EAGAIN; a
- * bad buffer EFAULT with the bytes left in the pipe. The pauses (20 ms
+ * bad buffer EFAULT with the bytes left in the pipe, also when the buffer of
+ * a parked read is unmapped before the bytes come. The pauses (20 ms
  * sleeps) let the other side park first; the results do not depend on them. */
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <signal.h>
 #include <time.h>
 
@@ -237,6 +239,39 @@ static void no_wait(void) {
   dprintf(1, "pipe wait: O_NONBLOCK and EFAULT do not wait\n");
 }
 
+/* 9: a parked reader thread whose buffer is unmapped before the bytes come:
+ * EFAULT, and the bytes stay in the pipe. */
+static char *gone_buf;
+static int gone_errno;
+
+static void *read_into_gone(void *arg) {
+  (void)arg;
+  ssize_t n = read(shared_rd, gone_buf, 16);
+  gone_errno = errno;
+  return (void *)n;
+}
+
+static void parked_efault(void) {
+  int fds[2];
+  CHECK(pipe(fds) == 0, "pipe");
+  shared_rd = fds[0];
+  gone_buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CHECK(gone_buf != MAP_FAILED, "mmap");
+  pthread_t th;
+  CHECK(pthread_create(&th, NULL, read_into_gone, NULL) == 0, "thread");
+  pause_a_little();
+  CHECK(munmap(gone_buf, 4096) == 0, "munmap");
+  CHECK(write(fds[1], "zz", 2) == 2, "write");
+  void *r;
+  CHECK(pthread_join(th, &r) == 0, "join");
+  CHECK((long)r == -1 && gone_errno == EFAULT, "the parked read answers EFAULT");
+  char buf[4];
+  CHECK(read(fds[0], buf, sizeof buf) == 2 && memcmp(buf, "zz", 2) == 0, "the bytes stayed");
+  close(fds[0]);
+  close(fds[1]);
+  dprintf(1, "pipe wait: EFAULT for a parked read whose buffer went\n");
+}
+
 int main(void) {
   parked_reader();
   reader_threads();
@@ -248,5 +283,6 @@ int main(void) {
   parked_epipe();
   poll_wakes();
   no_wait();
+  parked_efault();
   return 0;
 }
