@@ -245,7 +245,12 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           // arguments they would be boxed past 2^30 cycles).
           jio[1] = cyc;
           jio[3] = nextAt;
-          const done = f(
+          // Through `call`: its call feedback names no page function, so
+          // V8 compiles a generic call here instead of one specialized on
+          // the first page function it saw, which the next page's function
+          // would deoptimize (and V8 then compiles the whole loop again).
+          const done = f.call(
+            undefined,
             r,
             jio,
             rel + (pc & 4095),
