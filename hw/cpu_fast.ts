@@ -33,6 +33,15 @@ const NO_KIND = new Uint8Array(0);
 export const SLOW_FETCH = -1;
 /** The host's ecall hook wants control: `run` returns `runStop`. */
 export const SLOW_STOP = -2;
+/**
+ * A page reached its heat threshold at a control point: `run` asks the
+ * translator (`hotPage`: the RAM page, `slowImm`: the pc where its
+ * interpreted run began) and enters the loop again. Leaving for it, rather
+ * than calling the translator from the loop, keeps a call that V8's
+ * optimized code of the loop has never seen out of it (reaching one
+ * deoptimizes the whole loop, which V8 then compiles again).
+ */
+export const SLOW_HOT = -3;
 
 // The decoded op numbers again, as literal module constants: V8 turns
 // `switch` over literal-initialised local consts into a jump table, but not
@@ -96,25 +105,11 @@ const OP_FDIV = 78;
 // </generated:op-constants>
 
 /**
- * Page `hp` has reached its heat threshold at a control point where the
- * interpreter stands in RAM page `jp` (decoded slots `ops`), after a run
- * of interpreted instructions on `hp` that began at the control point
- * `hpc`: asks the translator to translate it, with `hpc` as an entry. (The
- * start of an interpreted run is where a translation, if the page has one,
- * lacked a head: a function reached only through a pointer, after its page
- * function left there.)
- */
-function hotPage(s: HartState, hp: number, jp: number, ops: Int32Array, hpc: number): void {
-  const o = hp === jp ? ops : s.codePages[hp];
-  if (o !== null) s.translator!.hot(hp, o, hpc & 4095);
-}
-
-/**
  * The inner loop: runs decoded instructions (and page functions) from
  * `s.pc` until one needs the slow path, the pc leaves the cached page and
  * the fetch TLB misses, the clock reaches its next event or the count
  * reaches `stepLimit`. Leaves the state in `s` (the count in `runCount`)
- * and returns 0, SLOW_FETCH, SLOW_STOP (return `runStop` from `run`) or the
+ * and returns 0, SLOW_FETCH, SLOW_STOP (return `runStop` from `run`), SLOW_HOT or the
  * decoded word of the instruction the slow path must run (its immediate in
  * `slowImm`).
  *
@@ -209,7 +204,14 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
       const jp = fHalf >> 11;
       if (n !== hn) {
         // (n below hn: the count started over, nothing to credit.)
-        if (n > hn && (heat[hp] += n - hn) >= threshold) hotPage(s, hp, jp, ops, hpc);
+        if (n > hn && (heat[hp] += n - hn) >= threshold) {
+          // Only moves here: an operation V8's optimized code has no
+          // feedback for would deoptimize the loop when it first runs.
+          hn = n;
+          slow = SLOW_HOT;
+          slowImm = hpc;
+          break fast;
+        }
         hn = n;
       }
       hp = jp;
@@ -243,7 +245,12 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           // arguments they would be boxed past 2^30 cycles).
           jio[1] = cyc;
           jio[3] = nextAt;
-          const done = f(
+          // Through `call`: its call feedback names no page function, so
+          // V8 compiles a generic call here instead of one specialized on
+          // the first page function it saw, which the next page's function
+          // would deoptimize (and V8 then compiles the whole loop again).
+          const done = f.call(
+            undefined,
             r,
             jio,
             rel + (pc & 4095),
@@ -708,6 +715,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   s.fOps = ops;
   s.fHalf = fHalf;
   if (jitOn && n > hn) heat[hp] += n - hn;
+  s.hotPage = hp;
   // Fire events only when one is due; otherwise just move time.
   if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
   else clock.now = cyc;

@@ -13,7 +13,20 @@ import { CAUSE } from "./csr.ts";
 import { EcallOutcome, type HartState, NO_PAGE, StopReason } from "./hart_state.ts";
 import { chargeWalks, exception, fetchMiss, pendingInterrupt, trap } from "./cpu_slow.ts";
 import { exec } from "./cpu_exec.ts";
-import { fastLoop, SLOW_FETCH, SLOW_STOP } from "./cpu_fast.ts";
+import { fastLoop, SLOW_FETCH, SLOW_HOT, SLOW_STOP } from "./cpu_fast.ts";
+
+/**
+ * RAM page `page` reached its heat threshold (`pc`: where the interpreted
+ * run that crossed it began, a control point on that page): asks the
+ * translator, with that page offset as an entry. (The start of an
+ * interpreted run is where a translation, if the page has one, lacked a
+ * head: a function reached only through a pointer, after its page
+ * function left there.)
+ */
+function hotPage(s: HartState, page: number, pc: number): void {
+  const ops = s.codePages[page];
+  if (ops !== null) s.translator!.hot(page, ops, pc & 4095);
+}
 
 /** Executes at most `maxInstructions` instructions (traps count as steps) and returns why it stopped (a StopReason). */
 export function run(s: HartState, maxInstructions: number): number {
@@ -49,6 +62,10 @@ export function run(s: HartState, maxInstructions: number): number {
     n = s.runCount;
     if (slow === 0) continue;
     if (slow === SLOW_STOP) return s.runStop;
+    if (slow === SLOW_HOT) {
+      hotPage(s, s.hotPage, s.slowImm);
+      continue;
+    }
     if (slow === SLOW_FETCH) {
       const trapped = fetchMiss(s);
       if (trapped !== 0) {

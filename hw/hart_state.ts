@@ -298,6 +298,8 @@ export class HartState {
   readonly jitIo: Float64Array = new Float64Array(8);
   /** The run count up to which `instret` is synced, while a page function runs. */
   jitBase = 0;
+  /** The RAM page the inner loop last credited heat to (see `SLOW_HOT`, `hw/cpu_fast.ts`). */
+  hotPage = 0;
   /** `mip` bits driven by devices through setInterruptPending. */
   mipHw = 0;
   /** `mip` bits written by software (SSIP, STIP when Sstc is off, SEIP). */
