@@ -235,6 +235,13 @@ export function hostEcall(s: HartState, pc: number, n: number): number {
   return outcome;
 }
 
+// userEcallEntry's constants as plain numbers (small bytecode, so that V8
+// can inline the kernel's hook next to it).
+const USER_ECALL: number = CAUSE.USER_ECALL;
+const SIE: number = MSTATUS.SIE;
+const SIE_TO_SPIE = 4;
+const ENTRY_KEEP = ~(MSTATUS.SPP | MSTATUS.SPIE | MSTATUS.SIE);
+
 /**
  * `trap` for a U-mode ecall delegated to S-mode, as `fastEcallAllowed`
  * guarantees: the same state changes without the cause, delegation and
@@ -245,13 +252,12 @@ export function hostEcall(s: HartState, pc: number, n: number): number {
 function userEcallEntry(s: HartState, pc: number): void {
   s.reservation = -1;
   s.fVa = NO_PAGE;
-  s.scause = CAUSE.USER_ECALL;
+  s.scause = USER_ECALL;
   s.sepc = pc;
   s.stval = 0;
-  // From U: SPP = 0, SPIE = SIE, SIE = 0.
+  // From U: SPP = 0, SPIE = SIE (bit 1 moved to bit 5), SIE = 0.
   const st = s.mstatus;
-  const spie = (st & MSTATUS.SIE) !== 0 ? MSTATUS.SPIE : 0;
-  s.mstatus = ((st & ~(MSTATUS.SPP | MSTATUS.SPIE | MSTATUS.SIE)) | spie) >>> 0;
+  s.mstatus = ((st & ENTRY_KEEP) | ((st & SIE) << SIE_TO_SPIE)) >>> 0;
   s.priv = S_MODE;
   s.pc = (s.stvec & ~3) >>> 0;
 }
