@@ -215,9 +215,18 @@ export function fastEcallAllowed(s: HartState): boolean {
 export function hostEcall(s: HartState, pc: number, n: number): number {
   const clock = s.clock;
   const cyc = s.jitIo[1];
-  if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
-  else clock.now = cyc;
-  userEcallEntry(s, pc >>> 0);
+  const entered = cyc + s.trapCost;
+  if (entered < clock.nextEventAt) {
+    // No event falls due up to the end of the trap entry: one move of the clock.
+    clock.now = entered;
+    userEcallEntry(s, pc >>> 0);
+  } else {
+    if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
+    else clock.now = cyc;
+    userEcallEntry(s, pc >>> 0);
+    advance(s, s.trapCost);
+  }
+  if (s.trapObserver !== null) s.trapObserver(CAUSE.USER_ECALL, S_MODE);
   const outcome = s.ecallHook!();
   if (outcome !== EcallOutcome.RESUMED) {
     s.runStop = outcome === EcallOutcome.SERVICED ? StopReason.SERVICED : StopReason.HOST_TRAP;
@@ -226,25 +235,31 @@ export function hostEcall(s: HartState, pc: number, n: number): number {
   return outcome;
 }
 
+// userEcallEntry's constants as plain numbers (small bytecode, so that V8
+// can inline the kernel's hook next to it).
+const USER_ECALL: number = CAUSE.USER_ECALL;
+const SIE: number = MSTATUS.SIE;
+const SIE_TO_SPIE = 4;
+const ENTRY_KEEP = ~(MSTATUS.SPP | MSTATUS.SPIE | MSTATUS.SIE);
+
 /**
  * `trap` for a U-mode ecall delegated to S-mode, as `fastEcallAllowed`
  * guarantees: the same state changes without the cause, delegation and
- * vector arithmetic of the general entry.
+ * vector arithmetic of the general entry. The caller moves the clock by
+ * the trap cost (in one step with the ecall's own when no event falls due)
+ * and calls the trap observer.
  */
 function userEcallEntry(s: HartState, pc: number): void {
   s.reservation = -1;
   s.fVa = NO_PAGE;
-  s.scause = CAUSE.USER_ECALL;
+  s.scause = USER_ECALL;
   s.sepc = pc;
   s.stval = 0;
-  // From U: SPP = 0, SPIE = SIE, SIE = 0.
+  // From U: SPP = 0, SPIE = SIE (bit 1 moved to bit 5), SIE = 0.
   const st = s.mstatus;
-  const spie = (st & MSTATUS.SIE) !== 0 ? MSTATUS.SPIE : 0;
-  s.mstatus = ((st & ~(MSTATUS.SPP | MSTATUS.SPIE | MSTATUS.SIE)) | spie) >>> 0;
+  s.mstatus = ((st & ENTRY_KEEP) | ((st & SIE) << SIE_TO_SPIE)) >>> 0;
   s.priv = S_MODE;
   s.pc = (s.stvec & ~3) >>> 0;
-  advance(s, s.trapCost);
-  if (s.trapObserver !== null) s.trapObserver(CAUSE.USER_ECALL, S_MODE);
 }
 
 /** SRET: priv = SPP, SIE = SPIE, SPIE = 1, SPP = U, pc = sepc (the host's and the guest's). */

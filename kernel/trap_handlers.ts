@@ -36,6 +36,9 @@ import { type Process, TaskState, type Thread } from "./proc/process.ts";
 import type { TraceRecorder } from "./proc/trace.ts";
 import type { TrapHooks, TrapLoop } from "./proc/trap_loop.ts";
 
+/** The loop before {@link TrapHandlers.attach}: no trace recorder. */
+const NO_LOOP: { readonly trace: TraceRecorder | null } = { trace: null };
+
 /** Most end-of-input actions run before a stall is reported as a deadlock. */
 const MAX_EOF_INJECTIONS = 16;
 
@@ -77,10 +80,10 @@ export class TrapHandlers implements TrapHooks {
   readonly #unfinished = new WeakMap<Thread, number>();
   // Threads whose recorded call blocked: when the wait began (one span for the whole call).
   readonly #blockedSince = new WeakMap<Thread, number>();
-  #loop: { readonly trace: TraceRecorder | null } | null = null;
+  #loop: { readonly trace: TraceRecorder | null } = NO_LOOP;
   // The loop's recorder, read at each use: the monitor may attach one while the machine runs.
   get #rec(): TraceRecorder | null {
-    return this.#loop?.trace ?? null;
+    return this.#loop.trace;
   }
   #hostErrors = 0;
   #nudges = 0;
@@ -108,8 +111,7 @@ export class TrapHandlers implements TrapHooks {
     t.restartPc = (t.pc - 4) >>> 0;
     t.interrupted = false;
     const h = pers.syscalls[num];
-    const rec = this.#loop?.trace ?? null;
-    const tracing = d.trace !== null || rec !== null;
+    const tracing = d.trace !== null || this.#loop.trace !== null;
     let t0 = 0;
     let entry: (string | null)[] | null = null;
     if (tracing) {
