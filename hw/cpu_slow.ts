@@ -215,18 +215,9 @@ export function fastEcallAllowed(s: HartState): boolean {
 export function hostEcall(s: HartState, pc: number, n: number): number {
   const clock = s.clock;
   const cyc = s.jitIo[1];
-  const entered = cyc + s.trapCost;
-  if (entered < clock.nextEventAt) {
-    // No event falls due up to the end of the trap entry: one move of the clock.
-    clock.now = entered;
-    userEcallEntry(s, pc >>> 0);
-  } else {
-    if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
-    else clock.now = cyc;
-    userEcallEntry(s, pc >>> 0);
-    advance(s, s.trapCost);
-  }
-  if (s.trapObserver !== null) s.trapObserver(CAUSE.USER_ECALL, S_MODE);
+  if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
+  else clock.now = cyc;
+  userEcallEntry(s, pc >>> 0);
   const outcome = s.ecallHook!();
   if (outcome !== EcallOutcome.RESUMED) {
     s.runStop = outcome === EcallOutcome.SERVICED ? StopReason.SERVICED : StopReason.HOST_TRAP;
@@ -245,9 +236,7 @@ const ENTRY_KEEP = ~(MSTATUS.SPP | MSTATUS.SPIE | MSTATUS.SIE);
 /**
  * `trap` for a U-mode ecall delegated to S-mode, as `fastEcallAllowed`
  * guarantees: the same state changes without the cause, delegation and
- * vector arithmetic of the general entry. The caller moves the clock by
- * the trap cost (in one step with the ecall's own when no event falls due)
- * and calls the trap observer.
+ * vector arithmetic of the general entry.
  */
 function userEcallEntry(s: HartState, pc: number): void {
   s.reservation = -1;
@@ -260,6 +249,8 @@ function userEcallEntry(s: HartState, pc: number): void {
   s.mstatus = ((st & ENTRY_KEEP) | ((st & SIE) << SIE_TO_SPIE)) >>> 0;
   s.priv = S_MODE;
   s.pc = (s.stvec & ~3) >>> 0;
+  advance(s, s.trapCost);
+  if (s.trapObserver !== null) s.trapObserver(CAUSE.USER_ECALL, S_MODE);
 }
 
 /** SRET: priv = SPP, SIE = SPIE, SPIE = 1, SPP = U, pc = sepc (the host's and the guest's). */
