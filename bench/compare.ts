@@ -107,8 +107,8 @@ export const COMPARE_SPECS: readonly CompareSpec[] = [
     label: "pipe round trip",
     kind: "kernel",
     opsPerN: 1,
-    n1: 2_000,
-    n2: 22_000,
+    n1: 22_000,
+    n2: 122_000,
   },
   {
     program: "bench_yield",
@@ -123,8 +123,8 @@ export const COMPARE_SPECS: readonly CompareSpec[] = [
     label: "fork + exit + wait",
     kind: "kernel",
     opsPerN: 1,
-    n1: 20,
-    n2: 320,
+    n1: 100,
+    n2: 2_100,
   },
 ];
 

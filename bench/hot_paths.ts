@@ -43,8 +43,8 @@ export const HOT_PATHS: HotPathSpec[] = [
   { name: "getpid", program: "bench_getpid", n1: 100_000, n2: 3_100_000, opsPerN: 1 },
   // Parent and child each yield N times: 2N yields, each a switch.
   { name: "yield", program: "bench_yield", n1: 20_000, n2: 620_000, opsPerN: 2 },
-  { name: "pipe", program: "bench_pipe", n1: 2_000, n2: 252_000, opsPerN: 1 },
-  { name: "futex", program: "bench_thread_switch", n1: 2_000, n2: 252_000, opsPerN: 1 },
+  { name: "pipe", program: "bench_pipe", n1: 52_000, n2: 302_000, opsPerN: 1 },
+  { name: "futex", program: "bench_thread_switch", n1: 52_000, n2: 302_000, opsPerN: 1 },
   { name: "fork", program: "bench_fork", n1: 100, n2: 5_100, opsPerN: 1 },
 ];
 
