@@ -16,7 +16,7 @@
  * - waitForFile, brokenPipe: the EAGAIN and EPIPE outcomes
  * - ParkedTransfer, parkedIo: the finish of a blocked pipe read or write
  * - readInto, writeFrom: one transfer between a file and guest memory
- * - readDirect, writePiece: the direct copy (pipes) and the scratch copy
+ * - spanRead, readDirect, writePiece: the direct copy (pipes) and the scratch copy
  * - readIovecs, vectorArgs, eachPiece: the iovec calls
  *
  * @module
@@ -102,12 +102,8 @@ export class ParkedTransfer implements ParkedCall {
   }
 
   #read(t: Thread, file: OpenFile): boolean {
-    const api = this.#api;
-    const span = api.userSpan(t.process, this.buf, this.count, true);
-    if (span === null) return false;
-    const n = api.vfs.readSpan(file, span);
+    const n = spanRead(this.#api, t.process, file, this.buf, this.count);
     if (n < 0) return false;
-    if (n > 0) span.copied(n);
     t.regs[10] = n;
     return true;
   }
@@ -205,10 +201,22 @@ function readInto(
 }
 
 /**
- * One read of a stream that copies straight into guest memory (a pipe): the
- * destination (up to the scratch size, as the probe of other streams) is
- * checked and resolved first, so a bad buffer gives EFAULT with the data
- * left in the stream.
+ * One read of a direct file into `want` guest bytes at `buf` of `p`: the
+ * destination is resolved first, so a bad buffer gives EFAULT with the
+ * data left in the stream. The count, or the file's status.
+ */
+function spanRead(api: KernelApi, p: Process, file: OpenFile, buf: number, want: number): number {
+  const span = api.userSpan(p, buf, want, true);
+  if (span === null) return K.FAULT;
+  const n = api.vfs.readSpan(file, span);
+  if (n > 0) span.copied(n);
+  return n;
+}
+
+/**
+ * One read of a stream that copies straight into guest memory (a pipe), up
+ * to the scratch size (as the probe of other streams); an empty pipe parks
+ * the thread with the finish that completes this read at the wake.
  */
 function readDirect(
   t: Thread,
@@ -218,14 +226,9 @@ function readDirect(
   count: number,
 ): number {
   const want = Math.min(count, SCRATCH_SIZE);
-  const span = api.userSpan(t.process, buf, want, true);
-  if (span === null) return K.FAULT;
-  const n = api.vfs.readSpan(file, span);
-  if (n > 0) span.copied(n);
-  else if (n === K.AGAIN) {
-    return waitForFile(t, api, file, "read", parkedIo(t, api, file, buf, want, false));
-  }
-  return n;
+  const n = spanRead(api, t.process, file, buf, want);
+  if (n !== K.AGAIN) return n;
+  return waitForFile(t, api, file, "read", parkedIo(t, api, file, buf, want, false));
 }
 
 /** True for a regular file (reads continue past one scratch buffer only there). */
