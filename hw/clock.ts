@@ -10,6 +10,8 @@
  * @module
  */
 
+import { asDouble } from "../lib/double_field.ts";
+
 /** Callback fired when a scheduled event comes due. */
 export type ClockCallback = (now: number) => void;
 
@@ -33,7 +35,7 @@ export type EventId = number;
  */
 export class SimClock {
   /** Current simulated time in cycles. */
-  now = 0;
+  now: number = asDouble(0);
   /** Cycle count of the earliest pending event, or Infinity. */
   nextEventAt: number = Infinity;
   /** Cycles per simulated second (the CPU clock frequency). */

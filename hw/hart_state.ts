@@ -13,6 +13,7 @@
  * @module
  */
 
+import { asDouble } from "../lib/double_field.ts";
 import type { Bus } from "./bus.ts";
 import type { EventId, SimClock } from "./clock.ts";
 import type { Ram } from "./ram.ts";
@@ -212,7 +213,7 @@ export class HartState {
 
   // --- CSR state (unsigned numbers unless noted) ---
   /** `mstatus` (RV32 low half). */
-  mstatus = 0;
+  mstatus: number = asDouble(0);
   /** `medeleg`. */
   medeleg = 0;
   /** `mideleg`. */
@@ -234,7 +235,7 @@ export class HartState {
   /** `mcause`. */
   mcause = 0;
   /** `scause`. */
-  scause = 0;
+  scause: number = asDouble(0);
   /** `mtval`. */
   mtval = 0;
   /** `stval`. */
@@ -246,7 +247,7 @@ export class HartState {
   /** `menvcfg` (low half). */
   menvcfg = 0;
   /** `menvcfgh` (STCE bit 31, ADUE bit 29; ADUE resets to 1). */
-  menvcfgh: number = MENVCFGH.ADUE;
+  menvcfgh: number = asDouble(MENVCFGH.ADUE);
   /** `senvcfg`. */
   senvcfg = 0;
 
@@ -277,7 +278,7 @@ export class HartState {
   /** A byte per RAM page: 1 when it has a decoded page. */
   readonly codeMark: Uint8Array;
   /** Virtual address of the fetch page the fast loop resumes on (or NO_PAGE). */
-  fVa: number = NO_PAGE;
+  fVa: number = asDouble(NO_PAGE);
   /** Decoded slots of that page. */
   fOps: Int32Array = EMPTY_OPS;
   /** Halfword index in RAM of that page's start. */
@@ -338,7 +339,7 @@ export class HartState {
   /** Cycles of a trap entry. */
   readonly trapCost: number;
   /** The LR reservation (a physical address), or -1. */
-  reservation: number = -1;
+  reservation: number = asDouble(-1);
   /** Set by requestHalt: `run` returns HALT at the next boundary. */
   halt = false;
   /** 1 while a guest CSR instruction runs: instret already counts it then. */

@@ -15,6 +15,7 @@
  * @module
  */
 
+import { asDouble } from "../lib/double_field.ts";
 import type { Pmp } from "./pmp.ts";
 import type { Ram } from "./ram.ts";
 import { CAUSE } from "./csr.ts";
@@ -66,7 +67,7 @@ export class Mmu {
   /** TLB data: RAM byte offset minus virtual address, per entry. */
   readonly deltas: Int32Array = new Int32Array(9 * TLB_ENTRIES);
   /** Lookups answered by the TLB (the CPU adds its fast-path hits on exit from `run`). */
-  hits = 0;
+  hits: number = asDouble(0);
   /** Lookups that needed a page walk (or a base/limit or bare refill). */
   misses = 0;
   /** Number of flush operations (`flush` calls, SFENCE.VMA, root changes). */
@@ -76,7 +77,7 @@ export class Mmu {
   /** Cycles charged per page-table level read. */
   walkCost: number;
   /** The `satp` register (Sv32: MODE bit 31, ASID bits 30..22, PPN bits 21..0). */
-  satp = 0;
+  satp: number = asDouble(0);
   /** Current ASID (from `satp`). */
   asid = 0;
   /**

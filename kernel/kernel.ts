@@ -23,6 +23,7 @@
  * @module
  */
 
+import { asDouble } from "../lib/double_field.ts";
 import type { ByteAccount } from "./fs/pipefs.ts";
 import { defaultThreadsMax } from "./proc/rlimits.ts";
 import type { Machine } from "../hw/machine.ts";
@@ -158,7 +159,7 @@ export class Kernel extends ProcessCalls implements KernelApi {
   /** The /proc provider view of this kernel. */
   readonly procInfo: ProcInfoProvider;
   /** Simulated cycle count when the machine halted (before devices drained). */
-  haltCycles = 0;
+  haltCycles: number = asDouble(0);
 
   readonly #cpu: CpuPort;
   readonly #costs: KernelCosts;

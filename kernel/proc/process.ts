@@ -13,6 +13,7 @@
  * @module
  */
 
+import { asDouble } from "../../lib/double_field.ts";
 import { SchedInfo } from "./sched_info.ts";
 import type { GuestMemory } from "../fs/types.ts";
 import { Rlimits } from "./rlimits.ts";
@@ -155,7 +156,7 @@ export class Thread {
    * Scratch that survives the restart of a blocked system call (e.g. a sleep
    * deadline). Reset to -1 whenever a system call completes.
    */
-  restartState: number = -1;
+  restartState: number = asDouble(-1);
   /**
    * Progress of a blocked call that has already done part of its work (bytes
    * a blocking pipe write has written): what the call returns if a signal
@@ -164,7 +165,7 @@ export class Thread {
   partialResult: number = -1;
 
   /** Cycles remaining in the current quantum (the scheduler policy sets it). */
-  sliceLeft = 0;
+  sliceLeft: number = asDouble(0);
   /** Scheduling priority for policies that use one (0 = normal, lower = more urgent). */
   priority = 0;
   /** Private data of the scheduler policy. */
@@ -178,12 +179,12 @@ export class Thread {
   /** Futex bitset of a parked futex wait (FUTEX_WAIT_BITSET); -1 for plain waits. */
   futexBitset: number = -1;
   /** Simulated cycle count at creation (per-thread /proc start time). */
-  startCycle = 0;
+  startCycle: number = asDouble(0);
 
   /** Cycles spent in user mode. */
-  userCycles = 0;
+  userCycles: number = asDouble(0);
   /** Cycles charged to kernel work for this thread. */
-  systemCycles = 0;
+  systemCycles: number = asDouble(0);
   /** Voluntary context switches (the thread blocked). */
   voluntarySwitches = 0;
   /** Involuntary context switches (preempted). */
@@ -283,7 +284,7 @@ export class Process {
    */
   vforkPending = false;
   /** User cycles of threads that have exited (kept for the process totals). */
-  exitedUserCycles = 0;
+  exitedUserCycles: number = asDouble(0);
   /** System cycles of threads that have exited. */
   exitedSystemCycles = 0;
 
@@ -317,11 +318,11 @@ export class Process {
   continueReportPending = false;
 
   /** Simulated cycle count at creation. */
-  startCycle = 0;
+  startCycle: number = asDouble(0);
   /** User cycles of reaped children. */
-  childUserCycles = 0;
+  childUserCycles: number = asDouble(0);
   /** System cycles of reaped children. */
-  childSystemCycles = 0;
+  childSystemCycles: number = asDouble(0);
   /** Page faults handled for this process. */
   pageFaults = 0;
   /**

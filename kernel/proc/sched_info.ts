@@ -15,6 +15,8 @@
  * @module
  */
 
+import { asDouble } from "../../lib/double_field.ts";
+
 /** Linux scheduling classes (`<linux/sched.h>`). */
 export const SCHED = {
   OTHER: 0,
@@ -111,19 +113,19 @@ export class SchedInfo {
   releasedAt = 0;
 
   /** Cycle count when the thread last became ready (-1 while not ready). */
-  readyAt: number = -1;
+  readyAt: number = asDouble(-1);
   /** Cycle count of the wake-up (or creation) not yet followed by a run (-1 if none). */
-  wokenAt: number = -1;
+  wokenAt: number = asDouble(-1);
   /** Total cycles spent ready, waiting for the CPU. */
-  waitCycles = 0;
+  waitCycles: number = asDouble(0);
   /** Times the thread was dispatched. */
   dispatches = 0;
   /** Sum of response times (wake-up to first run), in cycles. */
-  responseCycles = 0;
+  responseCycles: number = asDouble(0);
   /** Number of response times summed. */
   responses = 0;
   /** Longest response time seen, in cycles. */
-  maxResponse = 0;
+  maxResponse: number = asDouble(0);
   /** Deadline jobs completed (the task blocked or yielded). */
   jobs = 0;
   /** Jobs that completed after their absolute deadline. */
