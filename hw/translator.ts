@@ -67,18 +67,6 @@ export const HOT_CODE_UNIT = 16;
 /** Translations of a page, after its first, while it stays in the cache. */
 export const MAX_RETRANSLATIONS = 8;
 
-/**
- * Interpreted executions that the first page translated in a process must
- * have run on top of {@link Translator.needed} (with the default
- * threshold): the first call of a page function makes V8 throw away the
- * inner loop's optimized code, which had no type feedback for that path,
- * and compile the whole loop again (about one TurboFan compile of
- * `fastLoop`, 100 - 150 M host instructions, what the interpreter spends
- * on one to two million guest instructions). A short program that would
- * translate a page only to run it briefly keeps interpreting instead.
- */
-export const FIRST_TRANSLATION_PREMIUM = 64 * HOT_THRESHOLD;
-
 const OPS_LEN = 4096;
 
 /** A page another page's translation links to: its RAM page and decoded slots. */
@@ -107,12 +95,6 @@ export const MAX_LINKS = 4;
  * FENCE.I runs.
  */
 export class Translator {
-  /**
-   * Whether a page has been translated in this process (and so the inner
-   * loop has entered, or is about to enter, a page function): after that,
-   * no translation pays {@link premium}. Tests of the premium set it back.
-   */
-  static warm = false;
   /**
    * Per RAM page: {@link KIND_FN} when it has a page function, plus
    * {@link KIND_VIA} when a linked translation of another page holds
@@ -156,12 +138,6 @@ export class Translator {
   ecalls = 0;
   /** Interpreted instructions of a page before it is translated. */
   readonly threshold: number;
-  /**
-   * Interpreted executions the first page translated in the process needs
-   * on top of {@link needed} (see {@link FIRST_TRANSLATION_PREMIUM}); 0
-   * once {@link Translator.warm}.
-   */
-  readonly premium: number;
   readonly #env: TranslatorEnv;
   readonly #pages: number;
   // Whether the per-page tables exist (see #ready).
@@ -196,27 +172,12 @@ export class Translator {
   // Per RAM page: times it was linked since it was translated first or dropped.
   #linkTries = new Uint8Array(0);
 
-  /**
-   * Creates an empty cache for `pages` RAM pages. `premium` defaults to
-   * {@link FIRST_TRANSLATION_PREMIUM} with the default threshold and to 0
-   * with another (a caller that sets the threshold gets exactly it).
-   */
-  constructor(
-    env: TranslatorEnv,
-    pages: number,
-    threshold: number = HOT_THRESHOLD,
-    premium: number = threshold === HOT_THRESHOLD ? FIRST_TRANSLATION_PREMIUM : 0,
-  ) {
+  /** Creates an empty cache for `pages` RAM pages. */
+  constructor(env: TranslatorEnv, pages: number, threshold: number = HOT_THRESHOLD) {
     if (!Number.isInteger(threshold) || threshold < 1) {
       throw new RangeError(`hot threshold must be a positive integer, got ${threshold}`);
     }
-    if (!Number.isInteger(premium) || premium < 0) {
-      throw new RangeError(
-        `first-translation premium must be a non-negative integer, got ${premium}`,
-      );
-    }
     this.threshold = threshold;
-    this.premium = premium;
     this.#env = env;
     this.#pages = pages;
     this.kind = new Uint8Array(pages);
@@ -265,12 +226,10 @@ export class Translator {
   /**
    * Interpreted executions page `page` needs before it is (re)translated
    * when `ran` instructions of its code have run: {@link threshold} for
-   * every {@link HOT_CODE_UNIT} of them, at least {@link threshold}; plus
-   * {@link premium} until a page has been translated in this process.
+   * every {@link HOT_CODE_UNIT} of them, at least {@link threshold}.
    */
   needed(ran: number): number {
-    const base = this.threshold * Math.max(1, ran / HOT_CODE_UNIT);
-    return Translator.warm ? base : base + this.premium;
+    return this.threshold * Math.max(1, ran / HOT_CODE_UNIT);
   }
 
   /**
@@ -331,7 +290,6 @@ export class Translator {
    */
   translate(page: number, ops: Int32Array, entry: number): PageFn {
     this.#ready();
-    Translator.warm = true;
     const seeds = [entry];
     for (let i = 0; i < OPS_LEN; i += 2) {
       const w = ops[i];
