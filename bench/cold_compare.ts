@@ -19,9 +19,18 @@
  *
  * and each engine's medians over the first engine's.
  *
+ * With `--cachegrind`, each sample runs under `valgrind --tool=cachegrind
+ * --cache-sim=no` with V8's `--predictable` (which compiles on the main
+ * thread) and the table gives the host instructions of the whole child
+ * process instead (`host M instr`, millions: Deno's start-up, module
+ * loading, V8's compiles, the run). Those counts repeat to a fraction of a
+ * per cent where times vary by tens, so a few rounds tell versions apart;
+ * each sample takes 20 to 60 s.
+ *
  * ```sh
  * deno task cold-compare [--rounds 40] [--sets bare,boot,unix,bench]
  *   [--engines interp,jit,jit:1000000000] [--only REGEXP] [--json out.json]
+ *   [--cachegrind]
  * ```
  *
  * An engine is `interp` or `jit`, optionally `jit:THRESHOLD` (the
@@ -86,15 +95,43 @@ export const COLD_CASES: readonly ColdCase[] = [
 interface Sample extends ProbeResult {
   /** Wall time of the child process, measured by the parent, ms. */
   outerMs: number;
+  /** Host instructions of the child process, millions (`--cachegrind`), or NaN. */
+  hostM: number;
+}
+
+/**
+ * The total instruction count ("I refs") of a cachegrind summary on
+ * `stderr`, or null if there is none.
+ */
+export function parseIrefs(stderr: string): number | null {
+  const m = /\bI\s+refs:\s+([\d,]+)/.exec(stderr);
+  return m === null ? null : Number(m[1].replaceAll(",", ""));
+}
+
+/** The command line of one sample: `deno run` of the probe, under cachegrind if asked. */
+function sampleCommand(probe: string, args: string[], cachegrind: boolean): [string, string[]] {
+  if (!cachegrind) return [Deno.execPath(), ["run", "-A", probe, ...args]];
+  return ["valgrind", [
+    "--tool=cachegrind",
+    "--cache-sim=no",
+    "--cachegrind-out-file=/dev/null",
+    Deno.execPath(),
+    "run",
+    "-A",
+    "--v8-flags=--predictable",
+    probe,
+    ...args,
+  ]];
 }
 
 /** Runs one cold sample. */
-async function sample(engine: string, c: ColdCase): Promise<Sample> {
+async function sample(engine: string, c: ColdCase, cachegrind: boolean): Promise<Sample> {
   const [spec, tree] = engine.split("@");
   const probe = tree === undefined ? PROBE : join(tree, "bench/cold_probe.ts");
   const t0 = performance.now();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", probe, spec, ...c.args],
+  const [cmd, args] = sampleCommand(probe, [spec, ...c.args], cachegrind);
+  const out = await new Deno.Command(cmd, {
+    args,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -107,7 +144,9 @@ async function sample(engine: string, c: ColdCase): Promise<Sample> {
   }
   const r = JSON.parse(line.slice(5)) as ProbeResult;
   if (r.status !== 0) throw new Error(`${engine} ${c.name}: status ${r.status}: ${err.trim()}`);
-  return { ...r, outerMs };
+  const irefs = cachegrind ? parseIrefs(err) : null;
+  if (cachegrind && irefs === null) throw new Error(`${engine} ${c.name}: no cachegrind summary`);
+  return { ...r, outerMs, hostM: irefs === null ? NaN : irefs / 1e6 };
 }
 
 /** Median of `xs` (not empty). */
@@ -130,16 +169,29 @@ function loadavg(): string {
   }
 }
 
-const METRICS = [
-  ["run", (s: Sample) => s.runMs],
-  ["run cpu", (s: Sample) => s.runCpuMs],
-  ["proc", (s: Sample) => s.outerMs],
-] as const;
+type Metric = readonly [string, (s: Sample) => number];
 
-/** Prints the table of the samples (markdown). */
-function report(cases: ColdCase[], engines: string[], data: Map<string, Sample[]>): void {
-  const head = ["case", "engine", ...METRICS.map(([m]) => `${m} ms`)];
-  if (engines.length > 1) head.push(...METRICS.slice(0, 2).map(([m]) => `${m} / ${engines[0]}`));
+const METRICS: readonly Metric[] = [
+  ["run ms", (s: Sample) => s.runMs],
+  ["run cpu ms", (s: Sample) => s.runCpuMs],
+  ["proc ms", (s: Sample) => s.outerMs],
+];
+
+// Under cachegrind times mean little: the host instructions first.
+const CG_METRICS: readonly Metric[] = [
+  ["host M instr", (s: Sample) => s.hostM],
+  ["run cpu ms", (s: Sample) => s.runCpuMs],
+];
+
+/** Prints the table of the samples (markdown); the first two metrics also as ratios. */
+function report(
+  cases: ColdCase[],
+  engines: string[],
+  data: Map<string, Sample[]>,
+  metrics: readonly Metric[],
+): void {
+  const head = ["case", "engine", ...metrics.map(([m]) => m)];
+  if (engines.length > 1) head.push(...metrics.slice(0, 2).map(([m]) => `${m} / ${engines[0]}`));
   head.push("pages");
   console.log(`| ${head.join(" | ")} |`);
   console.log(`| ${head.map((_, i) => i < 2 ? "---" : "---:").join(" | ")} |`);
@@ -147,10 +199,10 @@ function report(cases: ColdCase[], engines: string[], data: Map<string, Sample[]
     const base = data.get(`${engines[0]}|${c.name}`)!;
     for (const e of engines) {
       const xs = data.get(`${e}|${c.name}`)!;
-      const row = [c.name.replaceAll("|", "\\|"), e, ...METRICS.map(([, f]) => fmt(xs.map(f)))];
+      const row = [c.name.replaceAll("|", "\\|"), e, ...metrics.map(([, f]) => fmt(xs.map(f)))];
       if (engines.length > 1) {
         row.push(
-          ...METRICS.slice(0, 2).map(([, f]) =>
+          ...metrics.slice(0, 2).map(([, f]) =>
             (median(xs.map(f)) / median(base.map(f))).toFixed(2)
           ),
         );
@@ -171,6 +223,7 @@ async function main(): Promise<void> {
       engines: { type: "string", default: "interp,jit" },
       only: { type: "string" },
       json: { type: "string" },
+      cachegrind: { type: "boolean", default: false },
     },
   });
   const rounds = Number(values.rounds);
@@ -198,7 +251,9 @@ async function main(): Promise<void> {
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? engines : [...engines].reverse();
     for (const c of cases) {
-      for (const e of order) data.get(`${e}|${c.name}`)!.push(await sample(e, c));
+      for (const e of order) {
+        data.get(`${e}|${c.name}`)!.push(await sample(e, c, values.cachegrind));
+      }
     }
     Deno.stderr.writeSync(new TextEncoder().encode(`\rround ${r + 1}/${rounds}`));
   }
@@ -206,7 +261,7 @@ async function main(): Promise<void> {
   console.error(
     `\n${rounds} rounds in ${secs} s; load average ${load0} before, ${loadavg()} after`,
   );
-  report(cases, engines, data);
+  report(cases, engines, data, values.cachegrind ? CG_METRICS : METRICS);
   if (values.json !== undefined) {
     const out = Object.fromEntries(data);
     Deno.writeTextFileSync(values.json, JSON.stringify({ rounds, engines, samples: out }, null, 1));
@@ -217,6 +272,6 @@ if (import.meta.main) {
   await runMain(
     "cold-compare",
     main,
-    "deno task cold-compare [--rounds 40] [--sets bare,boot,unix,bench]\n  [--engines interp,jit,jit:THRESHOLD,ENGINE@TREE] [--only REGEXP] [--json out.json]",
+    "deno task cold-compare [--rounds 40] [--sets bare,boot,unix,bench]\n  [--engines interp,jit,jit:THRESHOLD,ENGINE@TREE] [--only REGEXP] [--json out.json]\n  [--cachegrind]",
   );
 }
