@@ -45,9 +45,9 @@ export interface FpCpuPort {
   setFs?(fs: number): void;
 }
 
+// mstatus.FS values (Off 0, Dirty 3 are written as literals where tested).
 const FS_INITIAL = 1;
 const FS_CLEAN = 2;
-const FS_DIRTY = 3;
 
 /** Per-thread FP state with lazy saves. */
 export class FpContexts {

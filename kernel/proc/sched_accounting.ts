@@ -18,8 +18,7 @@
  * @module
  */
 
-import { EnqueueReason } from "./scheduler.ts";
-import { SCHED, type SchedInfo } from "./sched_info.ts";
+import type { SchedInfo } from "./sched_info.ts";
 
 /** Where the accounting reads the current cycle count (the clock's `now`). */
 export interface CycleSource {
@@ -27,7 +26,7 @@ export interface CycleSource {
   readonly now: number;
 }
 
-/** `s` became ready now for `reason` ({@link EnqueueReason}). */
+/** `s` became ready now for `reason` (an `EnqueueReason` of `scheduler.ts`). */
 export function noteReady(s: SchedInfo, reason: number, clock: CycleSource): void {
   const now = clock.now;
   s.readyAt = now;
