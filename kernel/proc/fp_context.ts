@@ -45,7 +45,7 @@ export interface FpCpuPort {
   setFs?(fs: number): void;
 }
 
-// mstatus.FS values (Off 0, Dirty 3 are written as literals where tested).
+// mstatus.FS values (Dirty, 3, is a literal where the switch tests it).
 const FS_INITIAL = 1;
 const FS_CLEAN = 2;
 
