@@ -16,7 +16,6 @@
 import { ACCESS } from "./mmu.ts";
 import { CAUSE, CAUSE_INTERRUPT, MSTATUS, MSTATUS_MPP_SHIFT } from "./csr.ts";
 import {
-  EcallOutcome,
   type HartState,
   M_MODE,
   NO_PAGE,
@@ -199,8 +198,8 @@ export function trap(s: HartState, code: number, interrupt: boolean, tval: numbe
  * supervisor and user ecalls are delegated to S-mode.
  */
 export function fastEcallAllowed(s: HartState): boolean {
-  return s.ecallHook !== null && s.priv === U_MODE && s.hostSupervisor &&
-    (s.medeleg & (1 << CAUSE.USER_ECALL)) !== 0;
+  // U_MODE is 0 and CAUSE.USER_ECALL 8 (literals: see sretState).
+  return s.ecallHook !== null && s.priv === 0 && s.hostSupervisor && (s.medeleg & 0x100) !== 0;
 }
 
 /**
@@ -219,48 +218,49 @@ export function hostEcall(s: HartState, pc: number, n: number): number {
   else clock.now = cyc;
   userEcallEntry(s, pc >>> 0);
   const outcome = s.ecallHook!();
-  if (outcome !== EcallOutcome.RESUMED) {
-    s.runStop = outcome === EcallOutcome.SERVICED ? StopReason.SERVICED : StopReason.HOST_TRAP;
+  // Literals for EcallOutcome.RESUMED (1), .SERVICED (2) and StopReason.SERVICED
+  // (4), .HOST_TRAP (1): see sretState.
+  if (outcome !== 1) {
+    s.runStop = outcome === 2 ? 4 : 1;
     s.runCount = n;
   }
   return outcome;
 }
 
-// userEcallEntry's constants as plain numbers (small bytecode, so that V8
-// can inline the kernel's hook next to it).
-const USER_ECALL: number = CAUSE.USER_ECALL;
-const SIE: number = MSTATUS.SIE;
-const SIE_TO_SPIE = 4;
-const ENTRY_KEEP = ~(MSTATUS.SPP | MSTATUS.SPIE | MSTATUS.SIE);
-
 /**
  * `trap` for a U-mode ecall delegated to S-mode, as `fastEcallAllowed`
  * guarantees: the same state changes without the cause, delegation and
- * vector arithmetic of the general entry.
+ * vector arithmetic of the general entry. Its constants are literals (see
+ * `sretState`): NO_PAGE 1, CAUSE.USER_ECALL 8, S_MODE 1, and the mstatus
+ * bits SPP 0x100, SPIE 0x20, SIE 0x2.
  */
 function userEcallEntry(s: HartState, pc: number): void {
   s.reservation = -1;
-  s.fVa = NO_PAGE;
-  s.scause = USER_ECALL;
+  s.fVa = 1; // NO_PAGE
+  s.scause = 8; // CAUSE.USER_ECALL
   s.sepc = pc;
   s.stval = 0;
   // From U: SPP = 0, SPIE = SIE (bit 1 moved to bit 5), SIE = 0.
   const st = s.mstatus;
-  s.mstatus = ((st & ENTRY_KEEP) | ((st & SIE) << SIE_TO_SPIE)) >>> 0;
-  s.priv = S_MODE;
+  s.mstatus = ((st & ~0x122) | ((st & 0x2) << 4)) >>> 0;
+  s.priv = 1; // S_MODE
   s.pc = (s.stvec & ~3) >>> 0;
   advance(s, s.trapCost);
-  if (s.trapObserver !== null) s.trapObserver(CAUSE.USER_ECALL, S_MODE);
+  if (s.trapObserver !== null) s.trapObserver(8, 1);
 }
 
-/** SRET: priv = SPP, SIE = SPIE, SPIE = 1, SPP = U, pc = sepc (the host's and the guest's). */
+/**
+ * SRET: priv = SPP, SIE = SPIE, SPIE = 1, SPP = U, pc = sepc (the host's and the guest's).
+ * The masks are literals (SPP bit 8, SPIE bit 5, SIE bit 1, MPRV bit 17; S_MODE
+ * 1, U_MODE 0): a module constant costs a context load and a hole check in
+ * optimized code, and an object constant such as `MSTATUS.SPP` a map check and
+ * a field load besides, on every system call's return.
+ */
 export function sretState(s: HartState): void {
-  let st = s.mstatus;
-  const spp = (st & MSTATUS.SPP) !== 0 ? S_MODE : U_MODE;
-  st = (st & MSTATUS.SPIE) !== 0 ? st | MSTATUS.SIE : st & ~MSTATUS.SIE;
-  st = (st | MSTATUS.SPIE) & ~MSTATUS.SPP & ~MSTATUS.MPRV;
-  s.mstatus = st >>> 0;
-  s.priv = spp;
+  const st = s.mstatus;
+  s.priv = (st >>> 8) & 1; // SPP: 1 = S_MODE, 0 = U_MODE
+  // SIE = SPIE (bit 5 to bit 1), SPIE = 1, SPP = 0, MPRV = 0.
+  s.mstatus = (((st & ~(0x100 | 0x20000 | 0x2)) | 0x20) | ((st & 0x20) >>> 4)) >>> 0;
   s.pc = s.sepc;
   s.reservation = -1;
 }

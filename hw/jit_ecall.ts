@@ -18,7 +18,7 @@
  * @module
  */
 
-import { EcallOutcome, type HartState } from "./hart_state.ts";
+import type { HartState } from "./hart_state.ts";
 import { fastEcallAllowed, hostEcall } from "./cpu_slow.ts";
 
 /** `jitEcall` declined: the page function leaves before the ecall and the interpreter runs it. */
@@ -38,7 +38,7 @@ export const JIT_ECALL_LEAVE = 1;
  * in `s.regs`.
  */
 export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim: number): number {
-  if (!fastEcallAllowed(s)) return JIT_ECALL_DECLINED;
+  if (!fastEcallAllowed(s)) return -1; // JIT_ECALL_DECLINED
   // As the inner loop: the ecall does not retire, the trap entry follows.
   s.instret += n - s.jitBase - 1;
   s.jitBase = n;
@@ -50,7 +50,9 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
   const drops = tr.drops;
   const io = s.jitIo;
   const regs = s.regs;
-  if (hostEcall(s, pc, n) !== EcallOutcome.RESUMED) return JIT_ECALL_STOP;
+  // EcallOutcome.RESUMED is 1 (literals here: a module constant costs a load
+  // and a hole check in optimized code).
+  if (hostEcall(s, pc, n) !== 1) return -2; // JIT_ECALL_STOP
   const clock = s.clock;
   const now = clock.now;
   const nextAt = clock.nextEventAt;
@@ -63,12 +65,12 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
     // The host switched threads (another register file and address
     // space): 3, the inner loop goes on with them, or 2 when it must leave.
     io[4] = stop ? 2 : 3;
-    return JIT_ECALL_LEAVE;
+    return 1; // JIT_ECALL_LEAVE
   }
   if (stop || mmu.flushes !== flushes || ((s.pc ^ pc) & -4096) !== 0) {
     // 2: the host flushed translations, the fetch page must be looked up again.
     io[4] = mmu.flushes !== flushes ? 2 : 1;
-    return JIT_ECALL_LEAVE;
+    return 1; // JIT_ECALL_LEAVE
   }
-  return JIT_ECALL_GO_ON;
+  return 0; // JIT_ECALL_GO_ON
 }

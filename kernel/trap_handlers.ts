@@ -103,7 +103,12 @@ export class TrapHandlers implements TrapHooks {
     this.#loop = loop;
   }
 
-  /** Dispatches a system call through the process's personality table. */
+  /**
+   * Dispatches a system call through the process's personality table. The
+   * status constants it tests on every call are literals (named in
+   * comments): a module constant costs a load and a hole check in V8's
+   * optimized code, and `K.RESTART` a map check and a field load besides.
+   */
   syscall(t: Thread): void {
     const d = this.#d;
     const pers = t.process.personality as Personality;
@@ -123,18 +128,15 @@ export class TrapHandlers implements TrapHooks {
     }
     let r: number;
     try {
-      r = h !== undefined
-        ? h(t, d.api)
-        : pers.missing !== undefined
-        ? pers.missing(t, num)
-        : K.NOSYS;
+      if (h !== undefined) r = h(t, d.api);
+      else r = pers.missing !== undefined ? pers.missing(t, num) : -38; // K.NOSYS
     } catch (e) {
       this.#killedByHostError(t, e, `system call ${pers.syscallNames[num] ?? num}`);
       return;
     }
-    if (r === K.RESTART) r = this.#parkForIo(t);
+    if (r === -202 /* K.RESTART */) r = this.#parkForIo(t);
     if (tracing) this.#traced(t, pers, num, r, t0, entry);
-    if (r === BLOCK) {
+    if (r === -0x1_0000_0000 /* BLOCK */) {
       t.pc = t.restartPc;
       // A traced call restarts, so that its resumed line and span come from the rerun.
       if (tracing) t.parkedCall = null;
@@ -143,7 +145,7 @@ export class TrapHandlers implements TrapHooks {
     t.restartState = -1;
     t.partialResult = -1;
     t.noRestart = false;
-    if (r === NO_RESULT) return;
+    if (r === -0x1_0000_0001 /* NO_RESULT */) return;
     if (r < 0 && r >= -4095) r = pers.mapStatus(r);
     t.regs[10] = r;
   }

@@ -45,9 +45,9 @@ export interface FpCpuPort {
   setFs?(fs: number): void;
 }
 
+// mstatus.FS values (Dirty, 3, is a literal where the switch tests it).
 const FS_INITIAL = 1;
 const FS_CLEAN = 2;
-const FS_DIRTY = 3;
 
 /** Per-thread FP state with lazy saves. */
 export class FpContexts {
@@ -69,16 +69,18 @@ export class FpContexts {
     if (this.#owner === t && (s === null || !s.reload)) return;
     const fpu = this.#cpu.fpu;
     if (fpu === undefined) return;
-    const fs = (this.#cpu.mstatus & MSTATUS.FS) >>> MSTATUS_FS_SHIFT;
+    // mstatus.FS is bits 13-14 (literals on the switch path: a module
+    // constant costs a load and a hole check in optimized code).
+    const fs = (this.#cpu.mstatus >>> 13) & 3;
     if (this.#owner !== t) {
       // FS Initial means the FPU holds zeros (only FP writes leave Initial,
       // and they make it Dirty): nothing to save, and nothing to load for a
       // thread without FP state. Switches between integer-only threads stop here.
-      if (s === null && fs === FS_INITIAL) {
+      if (s === null && fs === 1 /* FS_INITIAL */) {
         this.#owner = t;
         return;
       }
-      if (fs === FS_DIRTY) this.#saveOwner(fpu);
+      if (fs === 3 /* FS_DIRTY */) this.#saveOwner(fpu);
     }
     if (s !== null) {
       fpu.f64.set(s.regs);

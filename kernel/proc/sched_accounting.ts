@@ -18,8 +18,7 @@
  * @module
  */
 
-import { EnqueueReason } from "./scheduler.ts";
-import { SCHED, type SchedInfo } from "./sched_info.ts";
+import type { SchedInfo } from "./sched_info.ts";
 
 /** Where the accounting reads the current cycle count (the clock's `now`). */
 export interface CycleSource {
@@ -27,13 +26,15 @@ export interface CycleSource {
   readonly now: number;
 }
 
-/** `s` became ready now for `reason` ({@link EnqueueReason}). */
+/** `s` became ready now for `reason` (an `EnqueueReason` of `scheduler.ts`). */
 export function noteReady(s: SchedInfo, reason: number, clock: CycleSource): void {
   const now = clock.now;
   s.readyAt = now;
-  if (reason !== EnqueueReason.NEW && reason !== EnqueueReason.WAKE) return;
+  // EnqueueReason.NEW 0, .WAKE 1, SCHED.DEADLINE 6: literals, as a module
+  // object's field costs a load, a hole check and a map check in optimized code.
+  if (reason !== 0 && reason !== 1) return; // neither NEW nor WAKE
   if (s.wokenAt < 0) s.wokenAt = now;
-  if (s.policy === SCHED.DEADLINE && s.absDeadline < 0) {
+  if (s.policy === 6 /* SCHED.DEADLINE */ && s.absDeadline < 0) {
     s.releasedAt = now;
     s.absDeadline = now + s.dlDeadlineCycles;
   }
