@@ -11,10 +11,20 @@
  * the middle of a run. A field first set to `asDouble(x)` is a double from
  * the start and never changes; its values are the same numbers.
  *
+ * What matters is the first object of a class: later objects take the
+ * hidden class it made, whose field is a double, and a small integer stored
+ * there is kept as a double. (Code V8 optimizes may answer `asDouble(0)` as
+ * a small integer again; by then those classes exist.)
+ *
  * @module
  */
 
 const CELL = new Float64Array(1);
+
+// The first calls of a function run before V8 gives it type feedback, and
+// without feedback the element load answers an integral value as a small
+// integer; from then on it answers a heap number. So call it a few times here.
+for (let i = 0; i < 16; i++) asDouble(i);
 
 /**
  * Returns `v` as a heap number (not a small integer), so that an object

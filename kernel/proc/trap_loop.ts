@@ -14,6 +14,7 @@
  */
 
 import { CAUSE, CAUSE_INTERRUPT, CSR, IRQ_CAUSE } from "../../hw/csr.ts";
+import { asDouble } from "../../lib/double_field.ts";
 import { StopReason as Stop } from "../../hw/cpu.ts";
 import { MIP } from "../../hw/irq.ts";
 import type { SimClock } from "../../hw/clock.ts";
@@ -91,21 +92,21 @@ export class TrapLoop {
   // The thread whose slice the CPU is running (inside cpu.run; an in-run
   // switch replaces it; null once its slice was accounted).
   #onCpu: Thread | null = null;
-  #sliceStart = 0;
+  #sliceStart: number = asDouble(0);
   // The address space loaded in the MMU (null: none, or forgotten).
   #space: ProcSpace | null = null;
   // The quantum timer (stimecmp).
   readonly #timer: QuantumTimer;
   // Kernel cycles charged while the CPU was inside run() (the in-run system
   // call fast path), so they are not counted again as user time.
-  #chargedInRun = 0;
+  #chargedInRun: number = asDouble(0);
   // Host-yield pacing of run(): traps since the last check, and when (host
   // ms, simulated cycles) the loop last looked.
   #spins = 0;
-  #lastYield = 0;
-  #lastYieldCycles = 0;
+  #lastYield: number = asDouble(0);
+  #lastYieldCycles: number = asDouble(0);
   // Cycle count when the current cpu.run began (-1 outside run).
-  #runStart = -1;
+  #runStart: number = asDouble(-1);
   #paused: Promise<void> | null = null;
   // Set once a daemon timer got its tick while the machine was idle; cleared when a thread runs.
   #daemonTicked = false;
