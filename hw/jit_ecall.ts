@@ -15,10 +15,21 @@
  * is another register file bound, with nothing else to stop for: 3, the
  * inner loop goes on with the new registers, ASID and a fresh budget).
  *
+ * A thread switch returns `JIT_ECALL_SWITCH`: the page function takes the
+ * new thread's registers from the hart, the ASID tag and hash from `[9]`
+ * and `[10]`, and a fresh budget (`s.jitBase` 0, its count from 0, as the
+ * inner loop does), and sets nothing but `[11]`, which tells the inner loop
+ * to rebind too when the function returns. With `[4]` 0 it goes on at the
+ * new thread's pc when that is in the unit and mapped to the same RAM page;
+ * with 2 (an interrupt, event, halt or limit, FP off, or every eighth
+ * switch, `[8]` counting them, as the inner loop's own switches do in
+ * `hw/cpu_fast.ts`) it returns and the inner loop leaves to `run`.
+ *
  * @module
  */
 
 import { EcallOutcome, type HartState } from "./hart_state.ts";
+import { MSTATUS } from "./csr.ts";
 import { fastEcallAllowed, hostEcall } from "./cpu_slow.ts";
 
 /** `jitEcall` declined: the page function leaves before the ecall and the interpreter runs it. */
@@ -29,6 +40,8 @@ export const JIT_ECALL_STOP = -2;
 export const JIT_ECALL_GO_ON = 0;
 /** Resumed, but the inner loop must leave to `run` (see `jitIo[4]`). */
 export const JIT_ECALL_LEAVE = 1;
+/** Resumed in another thread: the page function rebinds, then goes on at `jitIo[0]` or leaves (`jitIo[4]`). */
+export const JIT_ECALL_SWITCH = 2;
 
 /**
  * The `ecall` at virtual `pc` of a page function, counted in the cycle
@@ -61,9 +74,16 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
     tr.drops !== drops;
   if (s.regs !== regs) {
     // The host switched threads (another register file and address
-    // space): 3, the inner loop goes on with them, or 2 when it must leave.
-    io[4] = stop ? 2 : 3;
-    return JIT_ECALL_LEAVE;
+    // space): the page function rebinds them and goes on (`[4]` 0) or
+    // leaves (2). With FP off the inner loop's FP cases would not trap.
+    const c = io[8] + 1;
+    io[8] = c;
+    io[4] = stop || (s.mstatus & MSTATUS.FS) === 0 || (c & 7) === 0 ? 2 : 0;
+    io[9] = mmu.asid;
+    io[10] = mmu.asidHash;
+    io[11] = 1;
+    s.jitBase = 0;
+    return JIT_ECALL_SWITCH;
   }
   if (stop || mmu.flushes !== flushes || ((s.pc ^ pc) & -4096) !== 0) {
     // 2: the host flushed translations, the fetch page must be looked up again.

@@ -240,17 +240,41 @@ function bail(off: number, restCyc: number, restN: number): string {
 }
 
 /**
+ * The inner loop's fetch-TLB lookup of the unit's page at relative base
+ * `tp` (RAM page `ph`): on a hit that maps it to that page, counts the hit,
+ * makes it the page the function stands on (in a linked unit) and runs `go`.
+ */
+function fetchHit(u: Unit, tp: number, ph: number, go: string): string {
+  const at = u.linked ? `cva = (vb + ${tp}) | 0; cph = ${ph}; ` : "";
+  return `vpn = (vb + ${tp}) >>> 12; ti = fb + ((vpn ^ ah) & ${TLB_MASK}); ` +
+    `if (tags[ti] === ((vpn << 9) | asid) && ((vb + ${tp} + deltas[ti]) | 0) === ${ph << 12}) ` +
+    `{ hits++; ${at}${go} continue loop; } `;
+}
+
+/**
  * Code that enters the unit's page at relative base `tp` (RAM page `ph`)
  * from code of page `pg`: the inner loop's fetch-TLB lookup and hit, then
  * `go`; otherwise it leaves at relative pc `t` (already in `pc` if null).
  */
-function enter(tp: number, ph: number, pg: number, go: string, t: number | null): string {
+function enter(u: Unit, tp: number, ph: number, pg: number, go: string, t: number | null): string {
   // Another mapping from the primary page: a candidate for linking again.
-  return `vpn = (vb + ${tp}) >>> 12; ti = fb + ((vpn ^ ah) & ${TLB_MASK}); ` +
-    `if (tags[ti] === ((vpn << 9) | asid) && ((vb + ${tp} + deltas[ti]) | 0) === ${ph << 12}) ` +
-    `{ hits++; cva = (vb + ${tp}) | 0; cph = ${ph}; ${go} continue loop; } ${
-      t === null ? "" : `pc = ${t}; `
-    }${pg === 0 ? "xs = 1; " : ""}break loop;`;
+  return `${fetchHit(u, tp, ph, go)}${t === null ? "" : `pc = ${t}; `}${
+    pg === 0 ? "xs = 1; " : ""
+  }break loop;`;
+}
+
+/**
+ * After an `ecall` that switched threads (the registers, ASID and budget
+ * rebound): goes on at the new thread's relative pc (in `pc`) when its page
+ * is one of the unit's and maps to the same RAM page, as the inner loop
+ * would look it up; otherwise leaves, and the inner loop looks it up again.
+ */
+function switchTo(u: Unit): string {
+  const tests: string[] = [];
+  for (const [tp, ph] of u.pages) {
+    tests.push(`if ((pc & -4096) === ${tp}) { ${fetchHit(u, tp, ph, `bi = ${u.dyn};`)}}`);
+  }
+  return `${tests.join(" ")} io[4] = 2;`;
 }
 
 /** Code that goes on at the static relative target `t` from code of page `pg`. */
@@ -259,7 +283,7 @@ function jumpTo(u: Unit, t: number, pg: number): string {
   const i = u.index.get(t);
   if (tp === pg) return i !== undefined ? `bi = ${i}; continue loop;` : `pc = ${t}; break loop;`;
   const ph = u.pages.get(tp);
-  if (ph !== undefined && i !== undefined) return enter(tp, ph, pg, `bi = ${i};`, t);
+  if (ph !== undefined && i !== undefined) return enter(u, tp, ph, pg, `bi = ${i};`, t);
   // Out of the unit: the inner loop takes the jump (from the primary page,
   // it also counts the jump as a candidate for linking, io[7]).
   return `pc = ${t}; ${pg === 0 ? "xs = 1; " : ""}break loop;`;
@@ -274,7 +298,7 @@ function jumpDynamic(u: Unit, pg: number): string {
   // through the dispatch on pc, and back to the primary page (a return)
   // through the TLB check; elsewhere out.
   if (pg === 0) return `if ((pc >>> 12) === 0) { ${LOOKUP} } break loop;`;
-  const home = `if ((pc & -4096) === 0) { ${enter(0, u.pages.get(0)!, pg, LOOKUP, null)} } `;
+  const home = `if ((pc & -4096) === 0) { ${enter(u, 0, u.pages.get(0)!, pg, LOOKUP, null)} } `;
   return `if ((pc & -4096) !== ${pg}) { ${home}break loop; } bi = ${u.dyn}; continue loop;`;
 }
 
@@ -302,13 +326,15 @@ function emitInstruction(
     // The host's fast syscall path without leaving (see hw/jit_ecall.ts):
     // -1 declined (the interpreter runs the ecall), -2 stop (no write-back),
     // 0 go on at the new pc (in the same page), 1 go on but leave to the
-    // inner loop.
+    // inner loop, 2 another thread (its registers, ASID and a fresh budget:
+    // the count restarts at 0, as in the inner loop), then go on or leave.
     out.push(
       `${SAVE} io[1] = cyc; k = ecall((vb + ${off}) | 0, n, hits, lim);`,
       `if (k === -1) ${bail(off, restCyc, restN)}`,
       "if (k === -2) return -1;",
+      "if (k === 2) { r = regsOf(); asid = io[9] | 0; ah = io[10] | 0; n = n0 = 0; }",
       `hits = 0; ${LOAD} cyc = io[1]; nextAt = io[3]; pc = (io[0] - vb) | 0;`,
-      "if (k !== 0) break loop;",
+      `if (k !== 0) { if (k === 2 && io[4] === 0) { ${switchTo(u)} } break loop; }`,
       resumeAt(u, off + len),
     );
     return true;
@@ -485,7 +511,7 @@ export function emitUnit(
     // Where it starts: the inner loop's fetch page (this one, or a linked
     // page it enters the unit for).
     u.linked ? "let cva = io[5] | 0, cph = io[6] | 0;" : "",
-    `const n0 = n; let bi = ${dyn};`,
+    `let n0 = n, bi = ${dyn};`,
     "loop: for (;;) {",
     "switch (bi) {",
     ...out,
