@@ -225,13 +225,77 @@ interface Unit {
   readonly index: ReadonlyMap<number, number>;
   /** The index of the dispatch on `pc` (after an indirect jump, at entry). */
   readonly dyn: number;
+  /** The segments by index. */
+  readonly segs: readonly Inst[][];
+  /** Instructions the unit may still copy into other segments' cases (see {@link Chain}). */
+  inlineLeft: number;
 }
 
-/** The dispatch after a resumed `ecall`: most often to the next instruction. */
+/**
+ * A segment's case copies the segments it goes on to straight, when they
+ * stand on a linked page or end in an `ecall` (the call, system call and
+ * return path of a libc stub), instead of dispatching to their cases: the
+ * copies run without a budget check and without a dispatch, and the
+ * case's one check covers the worst path through them all (leaving earlier
+ * than needed is exact, the interpreter runs those instructions). `path`:
+ * the heads of the copies being written (no segment is copied into
+ * itself); `left`: the instructions one case may still copy; `cyc` and `n`:
+ * the worst cycles and count of the copies made from the segment being
+ * written.
+ */
+interface Chain {
+  readonly path: number[];
+  left: number;
+  cyc: number;
+  n: number;
+}
+
+/** Instructions one case may copy from the segments it chains to. */
+const CHAIN_INSTS = 12;
+
+/**
+ * The dispatch after a resumed `ecall`: most often to the next instruction,
+ * whose segment (with its own check: the ecall moved the clock) is copied
+ * here when the unit's budget allows.
+ */
 function resumeAt(u: Unit, next: number): string {
   const i = u.index.get(next);
   const dyn = `bi = ${u.dyn}; continue loop;`;
-  return i === undefined ? dyn : `if (pc === ${next}) { bi = ${i}; continue loop; } ${dyn}`;
+  if (i === undefined) return dyn;
+  const seg = u.segs[i];
+  if (seg.length > u.inlineLeft) return `if (pc === ${next}) { bi = ${i}; continue loop; } ${dyn}`;
+  u.inlineLeft -= seg.length;
+  const out: string[] = [];
+  checkedSegment(u, seg, out);
+  return `if (pc === ${next}) { ${out.join(" ")} } ${dyn}`;
+}
+
+/**
+ * The code that goes on at segment `i` (head `t`) from a chain `c`: a copy
+ * of it when it qualifies (on a linked page or ending in an `ecall`, not
+ * on the path, within the budgets), else the dispatch to its case.
+ */
+function goTo(u: Unit, t: number, i: number, c: Chain | null): string {
+  const seg = u.segs[i];
+  const last = seg[seg.length - 1];
+  const wanted = last.pg !== 0 || (last.w & 0x7f) === OP.ECALL;
+  if (
+    c === null || !wanted || c.path.includes(t) || seg.length > c.left ||
+    seg.length > u.inlineLeft
+  ) {
+    return `bi = ${i}; continue loop;`;
+  }
+  c.left -= seg.length;
+  u.inlineLeft -= seg.length;
+  const out: string[] = [];
+  c.path.push(t);
+  const sub: Chain = { path: c.path, left: c.left, cyc: 0, n: 0 };
+  const w = segmentBody(u, seg, out, sub);
+  c.path.pop();
+  c.left = sub.left;
+  c.cyc = Math.max(c.cyc, w.cyc);
+  c.n = Math.max(c.n, w.n);
+  return out.join(" ");
 }
 
 /** Code that leaves the function before the instruction at `off` (rest = cycles, count not run). */
@@ -277,13 +341,13 @@ function switchTo(u: Unit): string {
   return `${tests.join(" ")} io[4] = 2;`;
 }
 
-/** Code that goes on at the static relative target `t` from code of page `pg`. */
-function jumpTo(u: Unit, t: number, pg: number): string {
+/** Code that goes on at the static relative target `t` from code of page `pg` (in chain `c`). */
+function jumpTo(u: Unit, t: number, pg: number, c: Chain | null): string {
   const tp = t & -4096;
   const i = u.index.get(t);
-  if (tp === pg) return i !== undefined ? `bi = ${i}; continue loop;` : `pc = ${t}; break loop;`;
+  if (tp === pg) return i !== undefined ? goTo(u, t, i, c) : `pc = ${t}; break loop;`;
   const ph = u.pages.get(tp);
-  if (ph !== undefined && i !== undefined) return enter(u, tp, ph, pg, `bi = ${i};`, t);
+  if (ph !== undefined && i !== undefined) return enter(u, tp, ph, pg, goTo(u, t, i, c), t);
   // Out of the unit: the inner loop takes the jump (from the primary page,
   // it also counts the jump as a candidate for linking, io[7]).
   return `pc = ${t}; ${pg === 0 ? "xs = 1; " : ""}break loop;`;
@@ -304,7 +368,8 @@ function jumpDynamic(u: Unit, pg: number): string {
 
 /**
  * Emits `inst`, the last of its segment when it ends the segment. `restCyc`
- * and `restN` are the cycles and instructions from `inst` to the segment end.
+ * and `restN` are the cycles and instructions from `inst` to the segment
+ * end; `c` the chain its static jumps may copy segments into.
  */
 function emitInstruction(
   u: Unit,
@@ -312,6 +377,7 @@ function emitInstruction(
   restCyc: number,
   restN: number,
   out: string[],
+  c: Chain,
 ): boolean {
   const { w, imm, off, len, pg } = inst;
   const op = w & 0x7f;
@@ -343,14 +409,14 @@ function emitInstruction(
   if (jump !== undefined) {
     const link = `${s.rd} = ${s.next} | 0;`;
     if (op === OP.JAL) {
-      out.push(`${link} ${jumpTo(u, off + imm, pg)}`);
+      out.push(`${link} ${jumpTo(u, off + imm, pg, c)}`);
       return true;
     }
     // After an AUIPC of its base register (a call): its target, when
     // reached from there (it may be a block head, reached from elsewhere).
     const pair = pairTarget(u.sc.insts.get(off - 4), inst);
     const known = pair !== undefined && ((pair & -4096) !== pg || u.index.has(pair))
-      ? `if (t === ((vb + ${pair}) | 0)) { ${jumpTo(u, pair, pg)} } `
+      ? `if (t === ((vb + ${pair}) | 0)) { ${jumpTo(u, pair, pg, c)} } `
       : "";
     out.push(
       `{ const t = ${expand(jump.target, s)}; ${link} ${known}pc = (t - vb) | 0; ` +
@@ -361,8 +427,8 @@ function emitInstruction(
   const br = BRANCHES.get(op);
   if (br !== undefined) {
     out.push(
-      `if (${expand(br.cond, s)}) { cyc += ${u.env.takenCost}; ${jumpTo(u, off + imm, pg)} }`,
-      jumpTo(u, off + len, pg),
+      `if (${expand(br.cond, s)}) { cyc += ${u.env.takenCost}; ${jumpTo(u, off + imm, pg, c)} }`,
+      jumpTo(u, off + len, pg, c),
     );
     return true;
   }
@@ -411,29 +477,47 @@ function segmentOf(sc: Scan, h: number): Inst[] {
   return seg;
 }
 
-/** Emits one segment's case. */
-function emitSegment(u: Unit, seg: Inst[], out: string[]) {
-  const h = seg[0].off;
+/**
+ * Emits the instructions of `seg` (without its budget check), copying the
+ * segments it chains to (`c`); returns the worst cycles and count of the
+ * segment and its copies, which the check before it must cover.
+ */
+function segmentBody(u: Unit, seg: Inst[], out: string[], c: Chain): { cyc: number; n: number } {
   let total = 0;
   for (const i of seg) total += i.w >>> 24;
   const lastOp = seg[seg.length - 1].w & 0x7f;
   const worst = total + (BRANCHES.has(lastOp) ? u.env.takenCost : 0);
-  out.push(
-    `case ${u.index.get(h)}:`,
-    `if (cyc + ${worst} >= nextAt || n + ${seg.length} >= lim) { pc = ${h}; break loop; }`,
-    `cyc += ${total}; n += ${seg.length};`,
-  );
+  out.push(`cyc += ${total}; n += ${seg.length};`);
   let rest = total;
   let ended = false;
   for (let k = 0; k < seg.length; k++) {
     const inst = seg[k];
-    ended = emitInstruction(u, inst, rest, seg.length - k, out);
+    ended = emitInstruction(u, inst, rest, seg.length - k, out, c);
     rest -= inst.w >>> 24;
   }
   if (!ended) {
     const last = seg[seg.length - 1];
-    out.push(jumpTo(u, last.off + last.len, last.pg));
+    out.push(jumpTo(u, last.off + last.len, last.pg, c));
   }
+  return { cyc: worst + c.cyc, n: seg.length + c.n };
+}
+
+/** Emits `seg` with the budget check that covers it and the segments copied into it. */
+function checkedSegment(u: Unit, seg: Inst[], out: string[]): void {
+  const h = seg[0].off;
+  const c: Chain = { path: [h], left: CHAIN_INSTS, cyc: 0, n: 0 };
+  const body: string[] = [];
+  const w = segmentBody(u, seg, body, c);
+  out.push(
+    `if (cyc + ${w.cyc} >= nextAt || n + ${w.n} >= lim) { pc = ${h}; break loop; }`,
+    ...body,
+  );
+}
+
+/** Emits one segment's case. */
+function emitSegment(u: Unit, seg: Inst[], out: string[]) {
+  out.push(`case ${u.index.get(seg[0].off)}:`);
+  checkedSegment(u, seg, out);
 }
 
 /** The source of a page function: what its factory runs once, and the function's body. */
@@ -457,7 +541,16 @@ export function emitUnit(
   const segments = sorted.map((h) => segmentOf(sc, h)).filter((seg) => seg.length > 0);
   const index = new Map(segments.map((seg, i) => [seg[0].off, i]));
   const dyn = segments.length;
-  const u: Unit = { sc, env, pages, linked: pages.size > 1, index, dyn };
+  const u: Unit = {
+    sc,
+    env,
+    pages,
+    linked: pages.size > 1,
+    index,
+    dyn,
+    segs: segments,
+    inlineLeft: Math.max(24, sc.insts.size >> 1),
+  };
   const out: string[] = [];
   for (let si = 0; si < segments.length; si++) {
     emitSegment(u, segments[si], out);
@@ -496,7 +589,7 @@ export function emitUnit(
   const save = dirty.map((x) => `r[${x}] = x${x};`).join(" ");
   const load = regs.map((x) => `x${x} = r[${x}];`).join(" ");
   for (let i = 0; i < out.length; i++) {
-    out[i] = out[i].replace(SAVE, save).replace(LOAD, load);
+    out[i] = out[i].replaceAll(SAVE, save).replaceAll(LOAD, load);
   }
   // The page the function stands on (io[5], io[6]): always the primary
   // page in a unit without foreign pages.
