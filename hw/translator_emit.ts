@@ -241,44 +241,65 @@ interface Unit {
  * the heads of the copies being written (no segment is copied into
  * itself); `left`: the instructions one case may still copy; `cyc` and `n`:
  * the worst cycles and count of the copies made from the segment being
- * written.
+ * written; `ret`: the return point of the last call copied on the way
+ * (-1: none), where a `ret` of a copy goes straight, its segment copied,
+ * when the return address is still that one; `tail`: set from there on, the
+ * caller's code after the call is copied too (until the budgets end or it
+ * comes back to a segment on the path).
  */
 interface Chain {
   readonly path: number[];
   left: number;
   cyc: number;
   n: number;
+  ret: number;
+  tail: boolean;
 }
 
 /** Instructions one case may copy from the segments it chains to. */
 const CHAIN_INSTS = 12;
 
 /**
- * The dispatch after a resumed `ecall`: most often to the next instruction,
- * whose segment (with its own check: the ecall moved the clock) is copied
- * here when the unit's budget allows.
+ * The dispatch after a resumed `ecall` in chain `c`: most often to the next
+ * instruction, whose segment is copied here, with a check of its own (the
+ * ecall moved the clock), when the chain's budgets allow.
  */
-function resumeAt(u: Unit, next: number): string {
+function resumeAt(u: Unit, next: number, c: Chain): string {
   const i = u.index.get(next);
   const dyn = `bi = ${u.dyn}; continue loop;`;
   if (i === undefined) return dyn;
   const seg = u.segs[i];
-  if (seg.length > u.inlineLeft) return `if (pc === ${next}) { bi = ${i}; continue loop; } ${dyn}`;
+  if (seg.length > c.left || seg.length > u.inlineLeft || c.path.includes(next)) {
+    return `if (pc === ${next}) { bi = ${i}; continue loop; } ${dyn}`;
+  }
   u.inlineLeft -= seg.length;
   const out: string[] = [];
-  checkedSegment(u, seg, out);
+  const sub: Chain = {
+    path: c.path,
+    left: c.left - seg.length,
+    cyc: 0,
+    n: 0,
+    ret: c.ret,
+    tail: false,
+  };
+  c.path.push(next);
+  checkedSegment(u, seg, out, sub);
+  c.path.pop();
+  c.left = sub.left;
   return `if (pc === ${next}) { ${out.join(" ")} } ${dyn}`;
 }
 
 /**
  * The code that goes on at segment `i` (head `t`) from a chain `c`: a copy
- * of it when it qualifies (on a linked page or ending in an `ecall`, not
- * on the path, within the budgets), else the dispatch to its case.
+ * of it when it qualifies (on a linked page, ending in an `ecall` or the
+ * chain's return point; not on the path; within the budgets), else the
+ * dispatch to its case.
  */
 function goTo(u: Unit, t: number, i: number, c: Chain | null): string {
   const seg = u.segs[i];
   const last = seg[seg.length - 1];
-  const wanted = last.pg !== 0 || (last.w & 0x7f) === OP.ECALL;
+  const back = c !== null && t === c.ret;
+  const wanted = last.pg !== 0 || (last.w & 0x7f) === OP.ECALL || back || (c !== null && c.tail);
   if (
     c === null || !wanted || c.path.includes(t) || seg.length > c.left ||
     seg.length > u.inlineLeft
@@ -289,7 +310,14 @@ function goTo(u: Unit, t: number, i: number, c: Chain | null): string {
   u.inlineLeft -= seg.length;
   const out: string[] = [];
   c.path.push(t);
-  const sub: Chain = { path: c.path, left: c.left, cyc: 0, n: 0 };
+  const sub: Chain = {
+    path: c.path,
+    left: c.left,
+    cyc: 0,
+    n: 0,
+    ret: back ? -1 : c.ret,
+    tail: back || c.tail,
+  };
   const w = segmentBody(u, seg, out, sub);
   c.path.pop();
   c.left = sub.left;
@@ -401,23 +429,32 @@ function emitInstruction(
       "if (k === 2) { r = regsOf(); asid = io[9] | 0; ah = io[10] | 0; n = n0 = 0; }",
       `hits = 0; ${LOAD} cyc = io[1]; nextAt = io[3]; pc = (io[0] - vb) | 0;`,
       `if (k !== 0) { if (k === 2 && io[4] === 0) { ${switchTo(u)} } break loop; }`,
-      resumeAt(u, off + len),
+      resumeAt(u, off + len, c),
     );
     return true;
   }
   const jump = JUMPS.get(op);
   if (jump !== undefined) {
     const link = `${s.rd} = ${s.next} | 0;`;
+    const rd = (w >> 8) & 63, rs1 = (w >> 14) & 31;
+    // A call (rd ra): copies of the callee return to its next instruction.
+    const outer = c.ret;
+    if (rd === 1) c.ret = off + len;
     if (op === OP.JAL) {
       out.push(`${link} ${jumpTo(u, off + imm, pg, c)}`);
+      c.ret = outer;
       return true;
     }
     // After an AUIPC of its base register (a call): its target, when
     // reached from there (it may be a block head, reached from elsewhere).
-    const pair = pairTarget(u.sc.insts.get(off - 4), inst);
+    // A return (jalr x0, 0(ra); x0 decodes as the sink x32) in a copy: the
+    // chain's return point.
+    const pair = pairTarget(u.sc.insts.get(off - 4), inst) ??
+      ((rd === 0 || rd === 32) && rs1 === 1 && imm === 0 && outer >= 0 ? outer : undefined);
     const known = pair !== undefined && ((pair & -4096) !== pg || u.index.has(pair))
       ? `if (t === ((vb + ${pair}) | 0)) { ${jumpTo(u, pair, pg, c)} } `
       : "";
+    c.ret = outer;
     out.push(
       `{ const t = ${expand(jump.target, s)}; ${link} ${known}pc = (t - vb) | 0; ` +
         `${jumpDynamic(u, pg)} }`,
@@ -502,10 +539,12 @@ function segmentBody(u: Unit, seg: Inst[], out: string[], c: Chain): { cyc: numb
   return { cyc: worst + c.cyc, n: seg.length + c.n };
 }
 
-/** Emits `seg` with the budget check that covers it and the segments copied into it. */
-function checkedSegment(u: Unit, seg: Inst[], out: string[]): void {
+/**
+ * Emits `seg` with the budget check that covers it and the segments copied
+ * into it (chain `c`, whose path holds `seg`).
+ */
+function checkedSegment(u: Unit, seg: Inst[], out: string[], c: Chain): void {
   const h = seg[0].off;
-  const c: Chain = { path: [h], left: CHAIN_INSTS, cyc: 0, n: 0 };
   const body: string[] = [];
   const w = segmentBody(u, seg, body, c);
   out.push(
@@ -517,7 +556,8 @@ function checkedSegment(u: Unit, seg: Inst[], out: string[]): void {
 /** Emits one segment's case. */
 function emitSegment(u: Unit, seg: Inst[], out: string[]) {
   out.push(`case ${u.index.get(seg[0].off)}:`);
-  checkedSegment(u, seg, out);
+  const h = seg[0].off;
+  checkedSegment(u, seg, out, { path: [h], left: CHAIN_INSTS, cyc: 0, n: 0, ret: -1, tail: false });
 }
 
 /** The source of a page function: what its factory runs once, and the function's body. */
@@ -549,7 +589,7 @@ export function emitUnit(
     index,
     dyn,
     segs: segments,
-    inlineLeft: Math.max(24, sc.insts.size >> 1),
+    inlineLeft: Math.max(64, sc.insts.size),
   };
   const out: string[] = [];
   for (let si = 0; si < segments.length; si++) {
