@@ -428,7 +428,9 @@ function emitInstruction(
       "if (k === -2) return -1;",
       "if (k === 2) { r = regsOf(); asid = io[9] | 0; ah = io[10] | 0; n = n0 = 0; }",
       `hits = 0; ${LOAD} cyc = io[1]; nextAt = io[3]; pc = (io[0] - vb) | 0;`,
-      `if (k !== 0) { if (k === 2 && io[4] === 0) { ${switchTo(u)} } break loop; }`,
+      `if (k !== 0) { if (k === 2 && io[4] === 0) { bi = ${
+        u.dyn + 1
+      }; continue loop; } break loop; }`,
       resumeAt(u, off + len, c),
     );
     return true;
@@ -560,6 +562,26 @@ function emitSegment(u: Unit, seg: Inst[], out: string[]) {
   checkedSegment(u, seg, out, { path: [h], left: CHAIN_INSTS, cyc: 0, n: 0, ret: -1, tail: false });
 }
 
+/**
+ * The order in which segments' cases are written (and so get the unit's
+ * budget of copies): loop heads (targets of a static jump or branch from
+ * an instruction at or after them on their page) first, then the others,
+ * each in address order.
+ */
+function copyOrder(segments: readonly Inst[][]): number[] {
+  const loops = new Set<number>();
+  for (const seg of segments) {
+    const last = seg[seg.length - 1];
+    const op = last.w & 0x7f;
+    if (!hasTarget(op)) continue;
+    const t = last.off + last.imm;
+    if (t <= last.off && (t & -4096) === last.pg) loops.add(t);
+  }
+  const order = segments.map((_, i) => i);
+  const rank = (i: number) => (loops.has(segments[i][0].off) ? 0 : 1);
+  return order.sort((a, b) => rank(a) - rank(b) || a - b);
+}
+
 /** The source of a page function: what its factory runs once, and the function's body. */
 export interface UnitSource {
   /** Statements run once per factory (the dispatch table `HX`). */
@@ -589,14 +611,18 @@ export function emitUnit(
     index,
     dyn,
     segs: segments,
-    inlineLeft: Math.max(64, sc.insts.size),
+    inlineLeft: Math.max(16, sc.insts.size >> 2),
   };
   const out: string[] = [];
-  for (let si = 0; si < segments.length; si++) {
-    emitSegment(u, segments[si], out);
+  const cases: string[][] = [];
+  for (const si of copyOrder(segments)) {
+    const c: string[] = [];
+    emitSegment(u, segments[si], c);
     // Falling through to the next case is the same as dispatching to it.
-    if (out[out.length - 1] === `bi = ${si + 1}; continue loop;`) out.pop();
+    if (c[c.length - 1] === `bi = ${si + 1}; continue loop;`) c.pop();
+    cases[si] = c;
   }
+  for (const c of cases) out.push(...c);
   // The dispatch on the pc: at entry, after an indirect jump or a resumed
   // ecall; through a table (HX, by halfword, -1: no head) in the primary
   // page, through a switch in the others.
@@ -612,6 +638,8 @@ export function emitUnit(
     out.push("}");
   }
   out.push("break loop;");
+  // Going on after a thread switch at an ecall.
+  out.push(`case ${dyn + 1}:`, `${switchTo(u)} break loop;`);
   // The registers the code names, and those it assigns: the others'
   // locals always equal the register file, so they are not stored.
   const used = new Set<number>();
