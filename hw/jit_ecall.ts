@@ -21,9 +21,14 @@
  * inner loop does), and sets nothing but `[11]`, which tells the inner loop
  * to rebind too when the function returns. With `[4]` 0 it goes on at the
  * new thread's pc when that is in the unit and mapped to the same RAM page;
- * with 2 (an interrupt, event, halt or limit, FP off, or every eighth
- * switch, `[8]` counting them, as the inner loop's own switches do in
- * `hw/cpu_fast.ts`) it returns and the inner loop leaves to `run`.
+ * with 2 (an interrupt, event, halt or limit, FP off, or every 64th
+ * switch, `[8]` counting them) it returns and the inner loop leaves to
+ * `run`. (The inner loop's own switches leave every eighth time, so that a
+ * ping-pong does not keep one call of it running in on-stack-replacement
+ * code; while a page function goes on through switches, the inner loop
+ * waits in its call, and the page function leaves often enough to be
+ * entered afresh: `tests/bench/late_clock_alloc_test.ts` finds no boxed
+ * cycle counts past 2^32.)
  *
  * @module
  */
@@ -78,7 +83,7 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
     // leaves (2). With FP off the inner loop's FP cases would not trap.
     const c = io[8] + 1;
     io[8] = c;
-    io[4] = stop || (s.mstatus & MSTATUS.FS) === 0 || (c & 7) === 0 ? 2 : 0;
+    io[4] = stop || (s.mstatus & MSTATUS.FS) === 0 || (c & 63) === 0 ? 2 : 0;
     io[9] = mmu.asid;
     io[10] = mmu.asidHash;
     io[11] = 1;
