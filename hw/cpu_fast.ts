@@ -264,7 +264,16 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
             fBase,
           );
           nBase = s.jitBase;
-          if (done !== 0) {
+          if (done !== 0 || jio[11] !== 0) {
+            if (jio[11] !== 0) {
+              // A thread switch at an ecall inside (hw/jit_ecall.ts): the
+              // count restarted, that thread's registers and ASID.
+              jio[11] = 0;
+              n = 0;
+              r = s.regs;
+              asid = mmu.asid;
+              ah = mmu.asidHash;
+            }
             if (done < 0) return SLOW_STOP; // the host took control at an ecall
             n += done;
             hn = n; // translated instructions earn no heat
@@ -287,21 +296,8 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
             }
             if (jio[4] !== 0) {
               // Resumed after an ecall, but something changed: back to run.
-              const why = jio[4];
+              if (jio[4] === 2) fVa = NO_PAGE;
               jio[4] = 0;
-              if (why === 2) fVa = NO_PAGE;
-              if (s.regs !== r) {
-                // A thread switch (see the ecall case below).
-                n = nBase = 0;
-                fVa = NO_PAGE;
-                if (why === 3 && (s.mstatus & MSTATUS.FS) !== 0 && (++switches & 7) !== 0) {
-                  nextAt = clock.nextEventAt; // the switch may have armed a timer
-                  r = s.regs;
-                  asid = mmu.asid;
-                  ah = mmu.asidHash;
-                  continue;
-                }
-              }
               break;
             }
             continue;

@@ -294,9 +294,11 @@ export class HartState {
    * time and a leave flag (these two from an ecall, `hw/jit_ecall.ts`), the
    * virtual base and RAM page of the page it stopped on (on the way in: of
    * the page it starts on), and a flag set when it left through a direct
-   * jump to another page (`hw/translator.ts`).
+   * jump to another page (`hw/translator.ts`); then, for a thread switch
+   * a page function goes on from (`hw/jit_ecall.ts`), the switch count,
+   * the new ASID tag and hash, and a flag set when it did.
    */
-  readonly jitIo: Float64Array = new Float64Array(8);
+  readonly jitIo: Float64Array = new Float64Array(12);
   /** The run count up to which `instret` is synced, while a page function runs. */
   jitBase = 0;
   /** The RAM page the inner loop last credited heat to (see `SLOW_HOT`, `hw/cpu_fast.ts`). */
@@ -442,6 +444,7 @@ export class HartState {
           takenCost: costs.branchTaken,
           codeStore: (off) => codeWritten(this, off),
           ecall: (pc, n, hits, lim) => jitEcall(this, pc, n, hits, lim),
+          regs: () => this.regs,
         },
         pages,
         hot,

@@ -15,6 +15,21 @@
  * is another register file bound, with nothing else to stop for: 3, the
  * inner loop goes on with the new registers, ASID and a fresh budget).
  *
+ * A thread switch returns `JIT_ECALL_SWITCH`: the page function takes the
+ * new thread's registers from the hart, the ASID tag and hash from `[9]`
+ * and `[10]`, and a fresh budget (`s.jitBase` 0, its count from 0, as the
+ * inner loop does), and sets nothing but `[11]`, which tells the inner loop
+ * to rebind too when the function returns. With `[4]` 0 it goes on at the
+ * new thread's pc when that is in the unit and mapped to the same RAM page;
+ * with 2 (an interrupt, event, halt or limit, FP off, or every 64th
+ * switch, `[8]` counting them) it returns and the inner loop leaves to
+ * `run`. (The inner loop's own switches leave every eighth time, so that a
+ * ping-pong does not keep one call of it running in on-stack-replacement
+ * code; while a page function goes on through switches, the inner loop
+ * waits in its call, and the page function leaves often enough to be
+ * entered afresh: `tests/bench/late_clock_alloc_test.ts` finds no boxed
+ * cycle counts past 2^32.)
+ *
  * @module
  */
 
@@ -29,6 +44,8 @@ export const JIT_ECALL_STOP = -2;
 export const JIT_ECALL_GO_ON = 0;
 /** Resumed, but the inner loop must leave to `run` (see `jitIo[4]`). */
 export const JIT_ECALL_LEAVE = 1;
+/** Resumed in another thread: the page function rebinds, then goes on at `jitIo[0]` or leaves (`jitIo[4]`). */
+export const JIT_ECALL_SWITCH = 2;
 
 /**
  * The `ecall` at virtual `pc` of a page function, counted in the cycle
@@ -63,9 +80,16 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
     tr.drops !== drops;
   if (s.regs !== regs) {
     // The host switched threads (another register file and address
-    // space): 3, the inner loop goes on with them, or 2 when it must leave.
-    io[4] = stop ? 2 : 3;
-    return 1; // JIT_ECALL_LEAVE
+    // space): the page function rebinds them and goes on (`[4]` 0) or
+    // leaves (2). With FP off the inner loop's FP cases would not trap.
+    const c = io[8] + 1;
+    io[8] = c;
+    io[4] = stop || (s.mstatus & 0x6000) === 0 /* MSTATUS.FS */ || (c & 63) === 0 ? 2 : 0;
+    io[9] = mmu.asid;
+    io[10] = mmu.asidHash;
+    io[11] = 1;
+    s.jitBase = 0;
+    return 2; // JIT_ECALL_SWITCH
   }
   if (stop || mmu.flushes !== flushes || ((s.pc ^ pc) & -4096) !== 0) {
     // 2: the host flushed translations, the fetch page must be looked up again.

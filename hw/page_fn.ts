@@ -77,6 +77,8 @@ export interface TranslatorEnv {
    * as an argument: past 2^30 it would be boxed at every call.
    */
   readonly ecall: (pc: number, n: number, hits: number, lim: number) => number;
+  /** The hart's register file now bound (after an `ecall` that switched threads). */
+  readonly regs: () => Int32Array;
 }
 
 // Factories by page source, shared by all harts: closures made by one
@@ -99,7 +101,7 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
     if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
     factory = new Function(
       "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
-        "rem, remu, ecall",
+        "rem, remu, ecall, regsOf",
       `"use strict"; ${src.pre}\n` +
         "return function page(r, io, pc, n, lim, vb, ldBase, stBase, asid, ah, fb) {\n" +
         "let cyc = io[1], nextAt = io[3];\n" +
@@ -125,5 +127,6 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
     rem,
     remu,
     env.ecall,
+    env.regs,
   );
 }

@@ -1,12 +1,16 @@
 /**
  * The translator's code generator: from the decoded instructions of a
- * translation unit to the source of its page function (`hw/translator.ts`
- * builds and caches the functions).
+ * translation unit (`hw/translator_scan.ts`, re-exported here) to the
+ * source of its page function (`hw/translator.ts` builds and caches the
+ * functions).
  *
  * Map of this file:
- * - `scanPage`: finds a page's block heads and decodes the instructions
- *   reachable from them into a {@link Scan};
- * - `emitUnit` / `emitInstruction` / `jumpTo`: write the function's source.
+ * - `emitUnit` / `emitSegment` / `emitInstruction` / `jumpTo`: write the
+ *   function's source;
+ * - `Chain`, `goTo`, `resumeAt`: the copies of segments a case goes on to
+ *   (the call, system call and return path of a libc stub) under one
+ *   budget check;
+ * - `switchTo`: going on in another thread after a switch at an `ecall`.
  *
  * A unit is one physical page (the primary page, whose virtual base `vb`
  * the function receives) and, when linked, blocks of other pages reached by
@@ -29,166 +33,34 @@
  * @module
  */
 
-import { COMPRESSED_BIT, decodeHalf, OP } from "./decode.ts";
-import {
-  ALU_OPS,
-  BRANCH_OPS,
-  expand,
-  JUMP_OPS,
-  LOAD_OPS,
-  type Shape,
-  STORE_OPS,
-} from "./cpu_ops.ts";
+import { OP } from "./decode.ts";
+import { expand, type Shape } from "./cpu_ops.ts";
 import { TLB_MASK } from "./mmu.ts";
+import {
+  ALU,
+  BRANCHES,
+  type EmitEnv,
+  endsBlock,
+  hasTarget,
+  type Inst,
+  JUMPS,
+  LOADS,
+  pairTarget,
+  type Scan,
+  STORES,
+} from "./translator_scan.ts";
 
-/** What the code generator reads: RAM halfwords, cycle costs. */
-export interface EmitEnv {
-  /** RAM as halfwords. */
-  readonly u16: Uint16Array;
-  /** Cycle cost by decoded op. */
-  readonly opCost: Uint8Array;
-  /** Extra cycles of a taken branch. */
-  readonly takenCost: number;
-}
-
-const OPS_LEN = 4096;
-const ALU = new Map(ALU_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
-const JUMPS = new Map(JUMP_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
-const BRANCHES = new Map(BRANCH_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
-const LOADS = new Map(LOAD_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
-const STORES = new Map(STORE_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
-
-/** Whether the translator generates code for decoded op `op` (else the page function exits before it). */
-export function translatable(op: number): boolean {
-  return ALU.has(op) || JUMPS.has(op) || BRANCHES.has(op) || LOADS.has(op) || STORES.has(op) ||
-    op === OP.FENCE;
-}
-
-/** Whether decoded op `op` ends a block (a jump, a branch, or an instruction left to the interpreter). */
-export function endsBlock(op: number): boolean {
-  return BRANCHES.has(op) || JUMPS.has(op) || !translatable(op);
-}
-
-/** Whether decoded op `op` has a pc-relative target (a conditional branch or JAL). */
-export function hasTarget(op: number): boolean {
-  return BRANCHES.has(op) || op === OP.JAL;
-}
-
-/** One decoded instruction of the unit. */
-export interface Inst {
-  /** The pc relative to the primary page's virtual base. */
-  readonly off: number;
-  /** Decoded word. */
-  readonly w: number;
-  /** Decoded immediate. */
-  readonly imm: number;
-  /** Length in bytes (2 or 4). */
-  readonly len: number;
-  /** The relative base of its page (0: the primary page). */
-  readonly pg: number;
-}
-
-/** Decoded instructions of a unit, its block heads, and its direct jumps out of the primary page. */
-export interface Scan {
-  /** Instructions by relative pc. */
-  readonly insts: Map<number, Inst>;
-  /** Block heads (relative pcs). */
-  readonly heads: Set<number>;
-  /** Relative targets of direct jumps and calls from the primary page to other pages. */
-  readonly sites: Set<number>;
-}
-
-/** An empty scan. */
-export function newScan(): Scan {
-  return { insts: new Map(), heads: new Set(), sites: new Set() };
-}
-
-/** The static target of the JALR `inst` when `prev` is an AUIPC of its base register (a call `auipc; jalr`). */
-function pairTarget(prev: Inst | undefined, inst: Inst): number | undefined {
-  if (prev === undefined || (prev.w & 0x7f) !== OP.AUIPC || (inst.w & 0x7f) !== OP.JALR) {
-    return undefined;
-  }
-  const rs1 = (inst.w >> 14) & 31;
-  if (rs1 === 0 || ((prev.w >> 8) & 63) !== rs1 || prev.off + prev.len !== inst.off) {
-    return undefined;
-  }
-  return (prev.off + prev.imm + inst.imm) & -2;
-}
-
-/**
- * Decodes from each seed (a page offset) of RAM page `page`, whose offsets
- * are `rel` + offset in the unit, to the end of its block, adding in-page
- * branch and jump targets, fall-through points and return points as
- * further heads. Only code the interpreter has run (a non-zero slot in
- * `ran`, the page's decoded slots) is translated, besides `entry` (-1:
- * none): a block stops before the first instruction that never ran. Direct
- * jumps from the primary page (`rel` 0) to other pages go to `sc.sites`.
- */
-export function scanPage(
-  env: EmitEnv,
-  sc: Scan,
-  page: number,
-  rel: number,
-  seeds: readonly number[],
-  ran: Int32Array,
-  entry: number,
-): void {
-  const ops = new Int32Array(OPS_LEN);
-  const { insts, heads } = sc;
-  const half = page << 11;
-  const work: number[] = [];
-  const addHead = (o: number) => {
-    if (o >= 0 && o < 4096 && !heads.has(rel + o) && (ran[o] !== 0 || o === entry)) {
-      heads.add(rel + o);
-      work.push(o);
-    }
-  };
-  const site = (t: number) => {
-    if (t >= 0 && t < 4096) addHead(t);
-    else if (rel === 0) sc.sites.add(t);
-  };
-  for (const s of seeds) addHead(s);
-  while (work.length > 0) {
-    let o = work.pop()!;
-    for (let first = true; o < 4096; first = false) {
-      if (insts.has(rel + o)) {
-        if (!first) addHead(o); // two blocks join here
-        break;
-      }
-      if (!first && ran[o] === 0) break; // never ran: the block ends here
-      decodeHalf(env.u16, half + (o >> 1), o === 0xffe, ops, o, env.opCost);
-      const w = ops[o];
-      const len = (w & COMPRESSED_BIT) !== 0 ? 2 : 4;
-      const inst = { off: rel + o, w, imm: ops[o + 1], len, pg: rel };
-      insts.set(rel + o, inst);
-      const op = w & 0x7f;
-      const next = o + len;
-      if (BRANCHES.has(op)) {
-        site(o + inst.imm);
-        addHead(next);
-        break;
-      }
-      if (op === OP.JAL) site(o + inst.imm);
-      // In a linked page, an ecall is a head too: a thread whose system
-      // call is restarted resumes there, and enters the unit (Translator.via).
-      if (op === OP.ECALL && rel !== 0 && !first) addHead(o);
-      if (endsBlock(op)) {
-        addHead(next); // return point, or where the interpreter comes back
-        break;
-      }
-      o = next;
-    }
-  }
-}
-
-/** Adds the targets of `auipc; jalr` calls from the primary page to other pages to `sc.sites`. */
-export function addCallSites(sc: Scan): void {
-  for (const inst of sc.insts.values()) {
-    if (inst.pg !== 0 || (inst.w & 0x7f) !== OP.JALR) continue;
-    const t = pairTarget(sc.insts.get(inst.off - 4), inst);
-    if (t !== undefined && (t < 0 || t >= 4096)) sc.sites.add(t);
-  }
-}
+export {
+  addCallSites,
+  type EmitEnv,
+  endsBlock,
+  hasTarget,
+  type Inst,
+  newScan,
+  type Scan,
+  scanPage,
+  translatable,
+} from "./translator_scan.ts";
 
 /** Register operand: the local of a source register (x0 reads as 0). */
 function src(reg: number): string {
@@ -225,13 +97,105 @@ interface Unit {
   readonly index: ReadonlyMap<number, number>;
   /** The index of the dispatch on `pc` (after an indirect jump, at entry). */
   readonly dyn: number;
+  /** The segments by index. */
+  readonly segs: readonly Inst[][];
+  /** Instructions the unit may still copy into other segments' cases (see {@link Chain}). */
+  inlineLeft: number;
 }
 
-/** The dispatch after a resumed `ecall`: most often to the next instruction. */
-function resumeAt(u: Unit, next: number): string {
+/**
+ * A segment's case copies the segments it goes on to straight, when they
+ * stand on a linked page or end in an `ecall` (the call, system call and
+ * return path of a libc stub), instead of dispatching to their cases: the
+ * copies run without a budget check and without a dispatch, and the
+ * case's one check covers the worst path through them all (leaving earlier
+ * than needed is exact, the interpreter runs those instructions). `path`:
+ * the heads of the copies being written (no segment is copied into
+ * itself); `left`: the instructions one case may still copy; `cyc` and `n`:
+ * the worst cycles and count of the copies made from the segment being
+ * written; `ret`: the return point of the last call copied on the way
+ * (-1: none), where a `ret` of a copy goes straight, its segment copied,
+ * when the return address is still that one; `tail`: set from there on, the
+ * caller's code after the call is copied too (until the budgets end or it
+ * comes back to a segment on the path).
+ */
+interface Chain {
+  readonly path: number[];
+  left: number;
+  cyc: number;
+  n: number;
+  ret: number;
+  tail: boolean;
+}
+
+/** Instructions one case may copy from the segments it chains to. */
+const CHAIN_INSTS = 12;
+
+/**
+ * The dispatch after a resumed `ecall` in chain `c`: most often to the next
+ * instruction, whose segment is copied here, with a check of its own (the
+ * ecall moved the clock), when the chain's budgets allow.
+ */
+function resumeAt(u: Unit, next: number, c: Chain): string {
   const i = u.index.get(next);
   const dyn = `bi = ${u.dyn}; continue loop;`;
-  return i === undefined ? dyn : `if (pc === ${next}) { bi = ${i}; continue loop; } ${dyn}`;
+  if (i === undefined) return dyn;
+  const seg = u.segs[i];
+  if (seg.length > c.left || seg.length > u.inlineLeft || c.path.includes(next)) {
+    return `if (pc === ${next}) { bi = ${i}; continue loop; } ${dyn}`;
+  }
+  u.inlineLeft -= seg.length;
+  const out: string[] = [];
+  const sub: Chain = {
+    path: c.path,
+    left: c.left - seg.length,
+    cyc: 0,
+    n: 0,
+    ret: c.ret,
+    tail: false,
+  };
+  c.path.push(next);
+  checkedSegment(u, seg, out, sub);
+  c.path.pop();
+  c.left = sub.left;
+  return `if (pc === ${next}) { ${out.join(" ")} } ${dyn}`;
+}
+
+/**
+ * The code that goes on at segment `i` (head `t`) from a chain `c`: a copy
+ * of it when it qualifies (on a linked page, ending in an `ecall` or the
+ * chain's return point; not on the path; within the budgets), else the
+ * dispatch to its case.
+ */
+function goTo(u: Unit, t: number, i: number, c: Chain | null): string {
+  const seg = u.segs[i];
+  const last = seg[seg.length - 1];
+  const back = c !== null && t === c.ret;
+  const wanted = last.pg !== 0 || (last.w & 0x7f) === OP.ECALL || back || (c !== null && c.tail);
+  if (
+    c === null || !wanted || c.path.includes(t) || seg.length > c.left ||
+    seg.length > u.inlineLeft
+  ) {
+    return `bi = ${i}; continue loop;`;
+  }
+  c.left -= seg.length;
+  u.inlineLeft -= seg.length;
+  const out: string[] = [];
+  c.path.push(t);
+  const sub: Chain = {
+    path: c.path,
+    left: c.left,
+    cyc: 0,
+    n: 0,
+    ret: back ? -1 : c.ret,
+    tail: back || c.tail,
+  };
+  const w = segmentBody(u, seg, out, sub);
+  c.path.pop();
+  c.left = sub.left;
+  c.cyc = Math.max(c.cyc, w.cyc);
+  c.n = Math.max(c.n, w.n);
+  return out.join(" ");
 }
 
 /** Code that leaves the function before the instruction at `off` (rest = cycles, count not run). */
@@ -240,26 +204,50 @@ function bail(off: number, restCyc: number, restN: number): string {
 }
 
 /**
+ * The inner loop's fetch-TLB lookup of the unit's page at relative base
+ * `tp` (RAM page `ph`): on a hit that maps it to that page, counts the hit,
+ * makes it the page the function stands on (in a linked unit) and runs `go`.
+ */
+function fetchHit(u: Unit, tp: number, ph: number, go: string): string {
+  const at = u.linked ? `cva = (vb + ${tp}) | 0; cph = ${ph}; ` : "";
+  return `vpn = (vb + ${tp}) >>> 12; ti = fb + ((vpn ^ ah) & ${TLB_MASK}); ` +
+    `if (tags[ti] === ((vpn << 9) | asid) && ((vb + ${tp} + deltas[ti]) | 0) === ${ph << 12}) ` +
+    `{ hits++; ${at}${go} continue loop; } `;
+}
+
+/**
  * Code that enters the unit's page at relative base `tp` (RAM page `ph`)
  * from code of page `pg`: the inner loop's fetch-TLB lookup and hit, then
  * `go`; otherwise it leaves at relative pc `t` (already in `pc` if null).
  */
-function enter(tp: number, ph: number, pg: number, go: string, t: number | null): string {
+function enter(u: Unit, tp: number, ph: number, pg: number, go: string, t: number | null): string {
   // Another mapping from the primary page: a candidate for linking again.
-  return `vpn = (vb + ${tp}) >>> 12; ti = fb + ((vpn ^ ah) & ${TLB_MASK}); ` +
-    `if (tags[ti] === ((vpn << 9) | asid) && ((vb + ${tp} + deltas[ti]) | 0) === ${ph << 12}) ` +
-    `{ hits++; cva = (vb + ${tp}) | 0; cph = ${ph}; ${go} continue loop; } ${
-      t === null ? "" : `pc = ${t}; `
-    }${pg === 0 ? "xs = 1; " : ""}break loop;`;
+  return `${fetchHit(u, tp, ph, go)}${t === null ? "" : `pc = ${t}; `}${
+    pg === 0 ? "xs = 1; " : ""
+  }break loop;`;
 }
 
-/** Code that goes on at the static relative target `t` from code of page `pg`. */
-function jumpTo(u: Unit, t: number, pg: number): string {
+/**
+ * After an `ecall` that switched threads (the registers, ASID and budget
+ * rebound): goes on at the new thread's relative pc (in `pc`) when its page
+ * is one of the unit's and maps to the same RAM page, as the inner loop
+ * would look it up; otherwise leaves, and the inner loop looks it up again.
+ */
+function switchTo(u: Unit): string {
+  const tests: string[] = [];
+  for (const [tp, ph] of u.pages) {
+    tests.push(`if ((pc & -4096) === ${tp}) { ${fetchHit(u, tp, ph, `bi = ${u.dyn};`)}}`);
+  }
+  return `${tests.join(" ")} io[4] = 2;`;
+}
+
+/** Code that goes on at the static relative target `t` from code of page `pg` (in chain `c`). */
+function jumpTo(u: Unit, t: number, pg: number, c: Chain | null): string {
   const tp = t & -4096;
   const i = u.index.get(t);
-  if (tp === pg) return i !== undefined ? `bi = ${i}; continue loop;` : `pc = ${t}; break loop;`;
+  if (tp === pg) return i !== undefined ? goTo(u, t, i, c) : `pc = ${t}; break loop;`;
   const ph = u.pages.get(tp);
-  if (ph !== undefined && i !== undefined) return enter(tp, ph, pg, `bi = ${i};`, t);
+  if (ph !== undefined && i !== undefined) return enter(u, tp, ph, pg, goTo(u, t, i, c), t);
   // Out of the unit: the inner loop takes the jump (from the primary page,
   // it also counts the jump as a candidate for linking, io[7]).
   return `pc = ${t}; ${pg === 0 ? "xs = 1; " : ""}break loop;`;
@@ -274,13 +262,14 @@ function jumpDynamic(u: Unit, pg: number): string {
   // through the dispatch on pc, and back to the primary page (a return)
   // through the TLB check; elsewhere out.
   if (pg === 0) return `if ((pc >>> 12) === 0) { ${LOOKUP} } break loop;`;
-  const home = `if ((pc & -4096) === 0) { ${enter(0, u.pages.get(0)!, pg, LOOKUP, null)} } `;
+  const home = `if ((pc & -4096) === 0) { ${enter(u, 0, u.pages.get(0)!, pg, LOOKUP, null)} } `;
   return `if ((pc & -4096) !== ${pg}) { ${home}break loop; } bi = ${u.dyn}; continue loop;`;
 }
 
 /**
  * Emits `inst`, the last of its segment when it ends the segment. `restCyc`
- * and `restN` are the cycles and instructions from `inst` to the segment end.
+ * and `restN` are the cycles and instructions from `inst` to the segment
+ * end; `c` the chain its static jumps may copy segments into.
  */
 function emitInstruction(
   u: Unit,
@@ -288,6 +277,7 @@ function emitInstruction(
   restCyc: number,
   restN: number,
   out: string[],
+  c: Chain,
 ): boolean {
   const { w, imm, off, len, pg } = inst;
   const op = w & 0x7f;
@@ -302,30 +292,43 @@ function emitInstruction(
     // The host's fast syscall path without leaving (see hw/jit_ecall.ts):
     // -1 declined (the interpreter runs the ecall), -2 stop (no write-back),
     // 0 go on at the new pc (in the same page), 1 go on but leave to the
-    // inner loop.
+    // inner loop, 2 another thread (its registers, ASID and a fresh budget:
+    // the count restarts at 0, as in the inner loop), then go on or leave.
     out.push(
       `${SAVE} io[1] = cyc; k = ecall((vb + ${off}) | 0, n, hits, lim);`,
       `if (k === -1) ${bail(off, restCyc, restN)}`,
       "if (k === -2) return -1;",
+      "if (k === 2) { r = regsOf(); asid = io[9] | 0; ah = io[10] | 0; n = n0 = 0; }",
       `hits = 0; ${LOAD} cyc = io[1]; nextAt = io[3]; pc = (io[0] - vb) | 0;`,
-      "if (k !== 0) break loop;",
-      resumeAt(u, off + len),
+      `if (k !== 0) { if (k === 2 && io[4] === 0) { bi = ${
+        u.dyn + 1
+      }; continue loop; } break loop; }`,
+      resumeAt(u, off + len, c),
     );
     return true;
   }
   const jump = JUMPS.get(op);
   if (jump !== undefined) {
     const link = `${s.rd} = ${s.next} | 0;`;
+    const rd = (w >> 8) & 63, rs1 = (w >> 14) & 31;
+    // A call (rd ra): copies of the callee return to its next instruction.
+    const outer = c.ret;
+    if (rd === 1) c.ret = off + len;
     if (op === OP.JAL) {
-      out.push(`${link} ${jumpTo(u, off + imm, pg)}`);
+      out.push(`${link} ${jumpTo(u, off + imm, pg, c)}`);
+      c.ret = outer;
       return true;
     }
     // After an AUIPC of its base register (a call): its target, when
     // reached from there (it may be a block head, reached from elsewhere).
-    const pair = pairTarget(u.sc.insts.get(off - 4), inst);
+    // A return (jalr x0, 0(ra); x0 decodes as the sink x32) in a copy: the
+    // chain's return point.
+    const pair = pairTarget(u.sc.insts.get(off - 4), inst) ??
+      ((rd === 0 || rd === 32) && rs1 === 1 && imm === 0 && outer >= 0 ? outer : undefined);
     const known = pair !== undefined && ((pair & -4096) !== pg || u.index.has(pair))
-      ? `if (t === ((vb + ${pair}) | 0)) { ${jumpTo(u, pair, pg)} } `
+      ? `if (t === ((vb + ${pair}) | 0)) { ${jumpTo(u, pair, pg, c)} } `
       : "";
+    c.ret = outer;
     out.push(
       `{ const t = ${expand(jump.target, s)}; ${link} ${known}pc = (t - vb) | 0; ` +
         `${jumpDynamic(u, pg)} }`,
@@ -335,8 +338,8 @@ function emitInstruction(
   const br = BRANCHES.get(op);
   if (br !== undefined) {
     out.push(
-      `if (${expand(br.cond, s)}) { cyc += ${u.env.takenCost}; ${jumpTo(u, off + imm, pg)} }`,
-      jumpTo(u, off + len, pg),
+      `if (${expand(br.cond, s)}) { cyc += ${u.env.takenCost}; ${jumpTo(u, off + imm, pg, c)} }`,
+      jumpTo(u, off + len, pg, c),
     );
     return true;
   }
@@ -385,29 +388,70 @@ function segmentOf(sc: Scan, h: number): Inst[] {
   return seg;
 }
 
-/** Emits one segment's case. */
-function emitSegment(u: Unit, seg: Inst[], out: string[]) {
-  const h = seg[0].off;
+/**
+ * Emits the instructions of `seg` (without its budget check), copying the
+ * segments it chains to (`c`); returns the worst cycles and count of the
+ * segment and its copies, which the check before it must cover.
+ */
+function segmentBody(u: Unit, seg: Inst[], out: string[], c: Chain): { cyc: number; n: number } {
   let total = 0;
   for (const i of seg) total += i.w >>> 24;
   const lastOp = seg[seg.length - 1].w & 0x7f;
   const worst = total + (BRANCHES.has(lastOp) ? u.env.takenCost : 0);
-  out.push(
-    `case ${u.index.get(h)}:`,
-    `if (cyc + ${worst} >= nextAt || n + ${seg.length} >= lim) { pc = ${h}; break loop; }`,
-    `cyc += ${total}; n += ${seg.length};`,
-  );
+  out.push(`cyc += ${total}; n += ${seg.length};`);
   let rest = total;
   let ended = false;
   for (let k = 0; k < seg.length; k++) {
     const inst = seg[k];
-    ended = emitInstruction(u, inst, rest, seg.length - k, out);
+    ended = emitInstruction(u, inst, rest, seg.length - k, out, c);
     rest -= inst.w >>> 24;
   }
   if (!ended) {
     const last = seg[seg.length - 1];
-    out.push(jumpTo(u, last.off + last.len, last.pg));
+    out.push(jumpTo(u, last.off + last.len, last.pg, c));
   }
+  return { cyc: worst + c.cyc, n: seg.length + c.n };
+}
+
+/**
+ * Emits `seg` with the budget check that covers it and the segments copied
+ * into it (chain `c`, whose path holds `seg`).
+ */
+function checkedSegment(u: Unit, seg: Inst[], out: string[], c: Chain): void {
+  const h = seg[0].off;
+  const body: string[] = [];
+  const w = segmentBody(u, seg, body, c);
+  out.push(
+    `if (cyc + ${w.cyc} >= nextAt || n + ${w.n} >= lim) { pc = ${h}; break loop; }`,
+    ...body,
+  );
+}
+
+/** Emits one segment's case. */
+function emitSegment(u: Unit, seg: Inst[], out: string[]) {
+  out.push(`case ${u.index.get(seg[0].off)}:`);
+  const h = seg[0].off;
+  checkedSegment(u, seg, out, { path: [h], left: CHAIN_INSTS, cyc: 0, n: 0, ret: -1, tail: false });
+}
+
+/**
+ * The order in which segments' cases are written (and so get the unit's
+ * budget of copies): loop heads (targets of a static jump or branch from
+ * an instruction at or after them on their page) first, then the others,
+ * each in address order.
+ */
+function copyOrder(segments: readonly Inst[][]): number[] {
+  const loops = new Set<number>();
+  for (const seg of segments) {
+    const last = seg[seg.length - 1];
+    const op = last.w & 0x7f;
+    if (!hasTarget(op)) continue;
+    const t = last.off + last.imm;
+    if (t <= last.off && (t & -4096) === last.pg) loops.add(t);
+  }
+  const order = segments.map((_, i) => i);
+  const rank = (i: number) => (loops.has(segments[i][0].off) ? 0 : 1);
+  return order.sort((a, b) => rank(a) - rank(b) || a - b);
 }
 
 /** The source of a page function: what its factory runs once, and the function's body. */
@@ -431,13 +475,26 @@ export function emitUnit(
   const segments = sorted.map((h) => segmentOf(sc, h)).filter((seg) => seg.length > 0);
   const index = new Map(segments.map((seg, i) => [seg[0].off, i]));
   const dyn = segments.length;
-  const u: Unit = { sc, env, pages, linked: pages.size > 1, index, dyn };
+  const u: Unit = {
+    sc,
+    env,
+    pages,
+    linked: pages.size > 1,
+    index,
+    dyn,
+    segs: segments,
+    inlineLeft: Math.max(16, sc.insts.size >> 2),
+  };
   const out: string[] = [];
-  for (let si = 0; si < segments.length; si++) {
-    emitSegment(u, segments[si], out);
+  const cases: string[][] = [];
+  for (const si of copyOrder(segments)) {
+    const c: string[] = [];
+    emitSegment(u, segments[si], c);
     // Falling through to the next case is the same as dispatching to it.
-    if (out[out.length - 1] === `bi = ${si + 1}; continue loop;`) out.pop();
+    if (c[c.length - 1] === `bi = ${si + 1}; continue loop;`) c.pop();
+    cases[si] = c;
   }
+  for (const c of cases) out.push(...c);
   // The dispatch on the pc: at entry, after an indirect jump or a resumed
   // ecall; through a table (HX, by halfword, -1: no head) in the primary
   // page, through a switch in the others.
@@ -453,6 +510,8 @@ export function emitUnit(
     out.push("}");
   }
   out.push("break loop;");
+  // Going on after a thread switch at an ecall.
+  out.push(`case ${dyn + 1}:`, `${switchTo(u)} break loop;`);
   // The registers the code names, and those it assigns: the others'
   // locals always equal the register file, so they are not stored.
   const used = new Set<number>();
@@ -470,7 +529,7 @@ export function emitUnit(
   const save = dirty.map((x) => `r[${x}] = x${x};`).join(" ");
   const load = regs.map((x) => `x${x} = r[${x}];`).join(" ");
   for (let i = 0; i < out.length; i++) {
-    out[i] = out[i].replace(SAVE, save).replace(LOAD, load);
+    out[i] = out[i].replaceAll(SAVE, save).replaceAll(LOAD, load);
   }
   // The page the function stands on (io[5], io[6]): always the primary
   // page in a unit without foreign pages.
@@ -485,7 +544,7 @@ export function emitUnit(
     // Where it starts: the inner loop's fetch page (this one, or a linked
     // page it enters the unit for).
     u.linked ? "let cva = io[5] | 0, cph = io[6] | 0;" : "",
-    `const n0 = n; let bi = ${dyn};`,
+    `let n0 = n, bi = ${dyn};`,
     "loop: for (;;) {",
     "switch (bi) {",
     ...out,

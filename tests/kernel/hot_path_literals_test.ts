@@ -10,6 +10,7 @@ import {
   JIT_ECALL_GO_ON,
   JIT_ECALL_LEAVE,
   JIT_ECALL_STOP,
+  JIT_ECALL_SWITCH,
 } from "../../hw/jit_ecall.ts";
 import { K } from "../../kernel/errors.ts";
 import { BLOCK, NO_RESULT } from "../../kernel/proc/call_result.ts";
@@ -35,8 +36,8 @@ Deno.test("hot path literals: the hart's modes, causes, mstatus bits and ecall o
   assert.equal(StopReason.HOST_TRAP, 1);
   assert.equal(StopReason.SERVICED, 4);
   assert.deepEqual(
-    [JIT_ECALL_DECLINED, JIT_ECALL_STOP, JIT_ECALL_GO_ON, JIT_ECALL_LEAVE],
-    [-1, -2, 0, 1],
+    [JIT_ECALL_DECLINED, JIT_ECALL_STOP, JIT_ECALL_GO_ON, JIT_ECALL_LEAVE, JIT_ECALL_SWITCH],
+    [-1, -2, 0, 1, 2],
   );
 });
 

@@ -1,0 +1,93 @@
+/**
+ * Chained segments in a page function (`hw/translator_emit.ts`, `Chain`):
+ * a U-mode loop calls a stub on another page (`auipc; jalr`, `li a7`,
+ * `ecall`, `addi`, `ret`) under Sv32, so one case holds the call, the
+ * stub's first segment and its `ecall` behind a single budget check. At
+ * every call the hook schedules a clock event 1 to 17 cycles ahead, so
+ * events fall on every instruction of the chain, and the `run` budgets are
+ * random: both engines must fire each event at the same instruction count
+ * and cycle, see every call the same way, and end in the same state.
+ */
+
+import assert from "node:assert/strict";
+import { asm, BASE, load, machine, type TestMachine } from "./cpu_test_asm.ts";
+import { harnessRecords, runEcallHarness } from "./ecall_harness.ts";
+
+const A0 = 10, A7 = 17, RA = 1;
+const LOOPS = 1500;
+const ROOT = 0x10000, L2 = 0x11000; // page tables (RAM offsets)
+const MAIN = 0x20000, STUB = 0x21000, DATA = 0x23000; // RAM offsets
+const VA = 0x0040_0000; // main at VA, the stub page at VA + 0x1000, data at VA + 0x2000
+const PTE = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x40 | 0x80; // V R W X U A D
+
+/** The loop: calls the stub, adds and stores its answer, counts. */
+const PROGRAM = [
+  asm.addi(5, 0, 0), // 0
+  asm.addi(6, 0, LOOPS), // 4
+  asm.lui(8, (VA + 0x2000) >>> 12), // 8: data
+  asm.auipc(RA, 1), // 12: loop
+  asm.jalr(RA, RA, -12), // 16: call VA + 0x1000
+  asm.r("add", 7, 7, A0), // 20
+  asm.sw(7, 8, 0), // 24
+  asm.addi(5, 5, 1), // 28
+  asm.bne(5, 6, -20), // 32: to 12
+  asm.jal(0, 0), // 36: the end
+];
+
+/** The stub: a7 = i + 1, ecall, a0 += 1, return. */
+const STUB_CODE = [asm.addi(A7, 5, 1), asm.ecall(), asm.addi(A0, A0, 1), asm.jalr(0, RA, 0)];
+
+/** Maps page `vpn0` of the 4 MiB region at VA to RAM offset `off`. */
+function map(m: TestMachine, vpn0: number, off: number): void {
+  const pte = ((((BASE + off) >>> 12) << 10) | PTE) >>> 0;
+  m.ram.i32[(L2 >> 2) + vpn0] = pte | 0;
+}
+
+/** Runs the loop under `engine`; returns the machine, the calls and the events seen. */
+function runWith(
+  engine: "interp" | "jit",
+): { m: TestMachine; seen: number[][]; events: number[][] } {
+  const m = machine([], { engine, hotThreshold: 40 });
+  const { cpu, ram, clock } = m;
+  load(ram, MAIN, PROGRAM);
+  load(ram, STUB, STUB_CODE);
+  ram.i32[(ROOT >> 2) + 1] = ((((BASE + L2) >>> 12) << 10) | 1) | 0;
+  map(m, 0, MAIN);
+  map(m, 1, STUB);
+  map(m, 2, DATA);
+  cpu.writeCsr(0x180, ((1 << 31) | (5 << 22) | ((BASE + ROOT) >>> 12)) >>> 0);
+  const events: number[][] = [];
+  const seen = runEcallHarness(m, {
+    start: VA,
+    end: VA + 36,
+    seed: 9001,
+    span: 300,
+    guard: 200_000,
+    record: () => [cpu.sepc, cpu.instret, clock.now, cpu.x[A7], cpu.x[7], cpu.mmu.hits],
+    vary: (calls) => {
+      clock.schedule(1 + (calls % 17), () => events.push([calls, cpu.instret, clock.now]));
+    },
+  });
+  return { m, seen, events };
+}
+
+Deno.test("a chained budget check: events on every instruction of a call, ecall and return agree with the interpreter", () => {
+  const a = runWith("interp");
+  const b = runWith("jit");
+  assert.equal(a.seen.length, harnessRecords(LOOPS));
+  assert.equal(a.m.cpu.pc, VA + 36);
+  for (let i = 0; i < a.seen.length; i++) assert.deepStrictEqual(b.seen[i], a.seen[i], `call ${i}`);
+  assert.ok(a.events.length > LOOPS / 2, `${a.events.length} events`);
+  for (let i = 0; i < a.events.length; i++) {
+    assert.deepStrictEqual(b.events[i], a.events[i], `event ${i}`);
+  }
+  assert.equal(b.events.length, a.events.length);
+  assert.deepStrictEqual([...b.m.cpu.x], [...a.m.cpu.x]);
+  assert.equal(b.m.cpu.instret, a.m.cpu.instret);
+  assert.equal(b.m.clock.now, a.m.clock.now);
+  assert.equal(b.m.cpu.mmu.hits, a.m.cpu.mmu.hits);
+  assert.deepStrictEqual(b.m.ram.u8, a.m.ram.u8);
+  const tr = b.m.cpu.translator!;
+  assert.ok(tr.linkedTranslations > 0, "the stub page was not linked");
+  assert.ok(tr.ecalls > LOOPS / 2, `${tr.ecalls} calls answered from page functions`);
+});
