@@ -16,33 +16,12 @@
 import assert from "node:assert/strict";
 import { CAUSE } from "../../hw/csr.ts";
 import { EcallOutcome, PRIV, StopReason } from "../../hw/cpu.ts";
-import { asm, BASE, load, machine, type TestMachine } from "./cpu_test_asm.ts";
+import { BASE, load, machine, type TestMachine } from "./cpu_test_asm.ts";
+import { A0, A7, END, LOOPS, PROGRAM, PTE, STUB_CODE, VA } from "./stub_call_program.ts";
 
-const A0 = 10, A7 = 17, RA = 1;
-const LOOPS = 1500;
 const ROOTS = [0x10000, 0x12000], L2S = [0x11000, 0x13000]; // page tables (RAM offsets)
 const MAIN = 0x20000, STUB = 0x21000, STUB2 = 0x22000, DATAS = [0x23000, 0x24000];
-const VA = 0x0040_0000; // main at VA, the stub page at VA + 0x1000, data at VA + 0x2000
-const PTE = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x40 | 0x80; // V R W X U A D
 const ASIDS = [5, 9];
-const END = VA + 36;
-
-/** The loop: calls the stub on the next page, adds and stores its answer, counts. */
-const PROGRAM = [
-  asm.addi(5, 0, 0), // 0
-  asm.addi(6, 0, LOOPS), // 4
-  asm.lui(8, (VA + 0x2000) >>> 12), // 8: data
-  asm.auipc(RA, 1), // 12: loop
-  asm.jalr(RA, RA, -12), // 16: call VA + 0x1000
-  asm.r("add", 7, 7, A0), // 20
-  asm.sw(7, 8, 0), // 24
-  asm.addi(5, 5, 1), // 28
-  asm.bne(5, 6, -20), // 32: to 12
-  asm.jal(0, 0), // 36: the end
-];
-
-/** The stub: a7 = i + 1, ecall, a0 += 1, return. */
-const STUB_CODE = [asm.addi(A7, 5, 1), asm.ecall(), asm.addi(A0, A0, 1), asm.jalr(0, RA, 0)];
 
 /** Maps page `vpn0` of thread `t`'s 4 MiB region at VA to RAM offset `off`. */
 function map(m: TestMachine, t: number, vpn0: number, off: number): void {

@@ -10,32 +10,12 @@
  */
 
 import assert from "node:assert/strict";
-import { asm, BASE, load, machine, type TestMachine } from "./cpu_test_asm.ts";
+import { BASE, load, machine, type TestMachine } from "./cpu_test_asm.ts";
+import { A7, LOOPS, PROGRAM, PTE, STUB_CODE, VA } from "./stub_call_program.ts";
 import { harnessRecords, runEcallHarness } from "./ecall_harness.ts";
 
-const A0 = 10, A7 = 17, RA = 1;
-const LOOPS = 1500;
 const ROOT = 0x10000, L2 = 0x11000; // page tables (RAM offsets)
 const MAIN = 0x20000, STUB = 0x21000, DATA = 0x23000; // RAM offsets
-const VA = 0x0040_0000; // main at VA, the stub page at VA + 0x1000, data at VA + 0x2000
-const PTE = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x40 | 0x80; // V R W X U A D
-
-/** The loop: calls the stub, adds and stores its answer, counts. */
-const PROGRAM = [
-  asm.addi(5, 0, 0), // 0
-  asm.addi(6, 0, LOOPS), // 4
-  asm.lui(8, (VA + 0x2000) >>> 12), // 8: data
-  asm.auipc(RA, 1), // 12: loop
-  asm.jalr(RA, RA, -12), // 16: call VA + 0x1000
-  asm.r("add", 7, 7, A0), // 20
-  asm.sw(7, 8, 0), // 24
-  asm.addi(5, 5, 1), // 28
-  asm.bne(5, 6, -20), // 32: to 12
-  asm.jal(0, 0), // 36: the end
-];
-
-/** The stub: a7 = i + 1, ecall, a0 += 1, return. */
-const STUB_CODE = [asm.addi(A7, 5, 1), asm.ecall(), asm.addi(A0, A0, 1), asm.jalr(0, RA, 0)];
 
 /** Maps page `vpn0` of the 4 MiB region at VA to RAM offset `off`. */
 function map(m: TestMachine, vpn0: number, off: number): void {
