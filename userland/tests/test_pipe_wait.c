@@ -32,12 +32,30 @@ static void expect_exit0(pid_t pid, const char *what) {
   CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, what);
 }
 
+/* Fills a pipe up to `leave` (< PIPE_BUF) free bytes, without waiting. */
+static void fill(int fd, int leave) {
+  static char junk[CAPACITY];
+  int flags = fcntl(fd, F_GETFL);
+  CHECK(fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0, "O_NONBLOCK");
+  CHECK(write(fd, junk, CAPACITY - leave) == CAPACITY - leave, "fill");
+  CHECK_ERR(write(fd, junk, leave + 1), EAGAIN, "no room answers EAGAIN without waiting");
+  CHECK(fcntl(fd, F_SETFL, flags) == 0, "blocking again");
+}
+
+/* A new pipe in fds (filled up to `leave` free bytes when leave >= 0),
+ * then fork: 0 in the child, the child's pid in the parent. */
+static pid_t pipe_then_fork(int fds[2], int leave) {
+  CHECK(pipe(fds) == 0, "pipe");
+  if (leave >= 0) fill(fds[1], leave);
+  pid_t pid = fork();
+  CHECK(pid >= 0, "fork");
+  return pid;
+}
+
 /* 1: a reader parked on an empty pipe gets a later write's bytes. */
 static void parked_reader(void) {
   int fds[2];
-  CHECK(pipe(fds) == 0, "pipe");
-  pid_t pid = fork();
-  CHECK(pid >= 0, "fork");
+  pid_t pid = pipe_then_fork(fds, -1);
   if (pid == 0) {
     close(fds[1]);
     char buf[64];
@@ -91,9 +109,7 @@ static void reader_threads(void) {
 /* 3: the last writer's close ends a parked read with end of file. */
 static void parked_eof(void) {
   int fds[2];
-  CHECK(pipe(fds) == 0, "pipe");
-  pid_t pid = fork();
-  CHECK(pid >= 0, "fork");
+  pid_t pid = pipe_then_fork(fds, -1);
   if (pid == 0) {
     close(fds[1]);
     char c;
@@ -117,9 +133,7 @@ static void parked_signal(int restart) {
   sa.sa_flags = restart ? SA_RESTART : 0;
   CHECK(sigaction(SIGUSR1, &sa, NULL) == 0, "sigaction");
   int fds[2];
-  CHECK(pipe(fds) == 0, "pipe");
-  pid_t pid = fork();
-  CHECK(pid >= 0, "fork");
+  pid_t pid = pipe_then_fork(fds, -1);
   if (pid == 0) {
     pause_a_little();
     kill(getppid(), SIGUSR1);
@@ -141,23 +155,10 @@ static void parked_signal(int restart) {
   close(fds[1]);
 }
 
-/* Fills a pipe up to `leave` (< PIPE_BUF) free bytes, without waiting. */
-static void fill(int fd, int leave) {
-  static char junk[CAPACITY];
-  int flags = fcntl(fd, F_GETFL);
-  CHECK(fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0, "O_NONBLOCK");
-  CHECK(write(fd, junk, CAPACITY - leave) == CAPACITY - leave, "fill");
-  CHECK_ERR(write(fd, junk, leave + 1), EAGAIN, "no room answers EAGAIN without waiting");
-  CHECK(fcntl(fd, F_SETFL, flags) == 0, "blocking again");
-}
-
 /* 5: a writer parked on a full pipe: an atomic write goes in whole once room is made. */
 static void parked_writer(void) {
   int fds[2];
-  CHECK(pipe(fds) == 0, "pipe");
-  fill(fds[1], 100);
-  pid_t pid = fork();
-  CHECK(pid >= 0, "fork");
+  pid_t pid = pipe_then_fork(fds, 100);
   if (pid == 0) {
     close(fds[0]);
     static char block[ATOMIC];
@@ -187,10 +188,7 @@ static void parked_writer(void) {
 static void parked_epipe(void) {
   CHECK(signal(SIGPIPE, SIG_IGN) != SIG_ERR, "ignore SIGPIPE");
   int fds[2];
-  CHECK(pipe(fds) == 0, "pipe");
-  fill(fds[1], 0);
-  pid_t pid = fork();
-  CHECK(pid >= 0, "fork");
+  pid_t pid = pipe_then_fork(fds, 0);
   if (pid == 0) {
     close(fds[1]);
     pause_a_little();
@@ -207,9 +205,7 @@ static void parked_epipe(void) {
 /* 7: poll wakes on the bytes; the read after it takes them. */
 static void poll_wakes(void) {
   int fds[2];
-  CHECK(pipe(fds) == 0, "pipe");
-  pid_t pid = fork();
-  CHECK(pid >= 0, "fork");
+  pid_t pid = pipe_then_fork(fds, -1);
   if (pid == 0) {
     pause_a_little();
     write(fds[1], "p", 1);
