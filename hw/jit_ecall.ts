@@ -11,9 +11,8 @@
  * cycle count, `[3]` the next event time, `[4]` set when the
  * inner loop must leave to `run` (an interrupt, a halt, an event, the
  * instruction limit, a dropped translation or another page: 1; a TLB flush:
- * 2, the fetch page is looked up again; a switch of threads by the host, that
- * is another register file bound, with nothing else to stop for: 3, the
- * inner loop goes on with the new registers, ASID and a fresh budget).
+ * 2, the fetch page is looked up again; for a switch of threads, see
+ * below).
  *
  * A thread switch returns `JIT_ECALL_SWITCH`: the page function takes the
  * new thread's registers from the hart, the ASID tag and hash from `[9]`
