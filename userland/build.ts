@@ -380,7 +380,8 @@ export async function ensureLibcObjects(
   });
   for (const j of stale) await Deno.mkdir(abs(dirname(j.obj)), { recursive: true });
   await pool(stale, 2, async ({ src, obj }) => {
-    const tmp = `${obj}.${Deno.pid}.tmp`;
+    // Unique per call: test workers of one process share its pid.
+    const tmp = `${obj}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
     await run(["clang", ...flagsFor(GUEST_CFLAGS, arch), "-c", src, "-o", tmp], false);
     await Deno.rename(abs(tmp), abs(obj));
   });

@@ -205,11 +205,11 @@ function objectFor(src: string): string {
 }
 
 // Temporary files are unique per call: builds run side by side, in other
-// processes and in this one (two images may need the same object at once).
-let tmpSeq = 0;
-
+// processes and in this one (two images may need the same object at once),
+// and in other workers of this process (`deno test --parallel` runs test
+// modules as workers: the pid is shared, module counters are not).
 function tmpName(path: string): string {
-  return `${path}.${Deno.pid}.${++tmpSeq}.tmp`;
+  return `${path}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
 }
 
 async function compile(src: string, extra: readonly string[] = []): Promise<string> {
@@ -266,7 +266,7 @@ interface LinkJob {
 
 async function link(job: LinkJob): Promise<void> {
   const stem = job.output.replace(/^.*\//, "");
-  const tag = `${stem}.${Deno.pid}.${++tmpSeq}`;
+  const tag = `${stem}.${Deno.pid}.${crypto.randomUUID()}`;
   const script = `${OBJ_DIR}/link/${tag}.ld`, elf = `${OBJ_DIR}/link/${tag}.elf`;
   await Deno.mkdir(abs(dirname(script)), { recursive: true });
   await Deno.writeTextFile(abs(script), linkerScript(job.base));
