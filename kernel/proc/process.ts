@@ -13,6 +13,7 @@
  * @module
  */
 
+import { registerView, takeRegisterFile } from "./register_files.ts";
 import { asDouble } from "../../lib/double_field.ts";
 import { SchedInfo } from "./sched_info.ts";
 import type { GuestMemory } from "../fs/types.ts";
@@ -111,9 +112,9 @@ export class Thread {
    * writes to x0. While the thread runs it is bound to the CPU (no copies on
    * switch or trap), so `regs` is always current when the kernel looks.
    */
-  readonly regFile: Int32Array = new Int32Array(33);
+  readonly regFile: Int32Array = takeRegisterFile();
   /** Integer registers x0..x31 (a view of {@link regFile}). */
-  readonly regs: Int32Array = this.regFile.subarray(0, 32);
+  readonly regs: Int32Array = registerView(this.regFile);
   /** Saved pc (unsigned). During a system call it already points past the `ecall`. */
   pc = 0;
   /** {@link TaskState}. */

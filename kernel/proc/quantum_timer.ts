@@ -42,12 +42,16 @@ export class QuantumTimer {
    * Makes the timer fire at most `cycles` from now (in mtime ticks, rounded
    * up), unless an earlier deadline still ahead is armed.
    *
+   * The common case (the armed deadline stays) is this method alone, small
+   * enough for V8 to inline into the trap loop's switch; the write of
+   * `stimecmp` is `#rearm`.
+   *
    * @param cycles the longest wait, in cycles
    */
   arm(cycles: number): void {
     const clock = this.#clock;
     const div = clock.timebaseDivider;
-    // The test below without its two divisions, in cycles: the armed
+    // The test of `#rearm` without its two divisions, in cycles: the armed
     // deadline is after now (exact), and before the one asked for (a bound:
     // floor(now / div) * div > now - div and the ticks asked for are at
     // least max(div, cycles) cycles). When this says keep, so does the test.
@@ -57,6 +61,13 @@ export class QuantumTimer {
       armedAt > at && armedAt <= at - div + (cycles > div ? cycles : div) &&
       clock.mtimeOffset === this.#armedOffset
     ) return;
+    this.#rearm(cycles);
+  }
+
+  /** `arm` past its quick test: the exact test in mtime ticks, then the `stimecmp` write. */
+  #rearm(cycles: number): void {
+    const clock = this.#clock;
+    const div = clock.timebaseDivider;
     const now = clock.mtime;
     const ticks = now + Math.max(1, Math.ceil(cycles / clock.timebaseDivider));
     const armed = this.#armedTicks;

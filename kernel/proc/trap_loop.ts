@@ -85,6 +85,8 @@ export class TrapLoop {
   readonly #table: ProcessTable;
   readonly #hooks: TrapHooks;
   readonly #costs: KernelCosts;
+  // The trap and system call costs together: what every system call charges on entry.
+  readonly #syscallCost: number;
   readonly #budget: number;
   readonly #hostYield: (() => Promise<void>) | undefined;
   readonly #hostWork: { readonly busy: boolean; settle(): Promise<void> } | undefined;
@@ -121,6 +123,7 @@ export class TrapLoop {
     this.#hooks = options.hooks;
     this.quantum = options.quantum;
     this.#costs = options.costs;
+    this.#syscallCost = options.costs.trap + options.costs.syscall;
     this.#budget = options.budget ?? 1_000_000;
     this.#hostYield = options.hostYield;
     this.#hostWork = options.hostWork;
@@ -163,9 +166,10 @@ export class TrapLoop {
   #fastEcall(): number {
     const t = this.#table.current;
     if (t === null || this.halted || this.trace !== null) return 0; // Ecall.DECLINED
-    const before = this.#clock.now;
+    const clock = this.#clock;
+    const before = clock.now;
     this.#syscallTrap(t);
-    this.#chargedInRun += this.#clock.now - before;
+    this.#chargedInRun += clock.now - before;
     if (this.halted || t.state !== 1 /* TaskState.RUNNING */ || this.#table.current !== t) {
       return this.switchInRun ? this.#switchInRun() : 2 /* Ecall.SERVICED */;
     }
@@ -421,8 +425,7 @@ export class TrapLoop {
     // Clock events the charge fires see the pc of the ecall, as with any trap.
     t.pc = epc;
     this.stats.syscalls++;
-    const costs = this.#costs;
-    this.charge(costs.trap + costs.syscall);
+    this.charge(this.#syscallCost);
     t.pc = (epc + 4) >>> 0;
     this.#hooks.syscall(t);
     // rt_sigreturn replaced the FP state: load it now (the fast path resumes at once).
