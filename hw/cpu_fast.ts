@@ -223,15 +223,16 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
       const kind = jitKind[jp];
       enter = kind !== 0;
       if (kind !== 0 || probe) {
-        // The page-function entry (hw/cpu_enter.ts). Its first call in
-        // each run of the loop is a probe that runs nothing, so that this
-        // path has run before V8 optimizes the loop.
+        // The page-function entry (hw/cpu_enter.ts). At the first
+        // control point of each run of the loop it is called even on a
+        // page the translator does not know (kind 0: a probe that runs
+        // nothing), so that this path has run before V8 optimizes the loop.
         jio[1] = cyc;
         jio[3] = nextAt;
         const code = enterPage(
           s,
           jit!,
-          probe ? 0 : kind,
+          kind,
           jp,
           pc,
           n,
