@@ -108,8 +108,8 @@ const OP_FDIV = 78;
  * The inner loop: runs decoded instructions (and page functions) from
  * `s.pc` until one needs the slow path, the pc leaves the cached page and
  * the fetch TLB misses, the clock reaches its next event or the count
- * reaches `stepLimit`. Leaves the state in `s` (the count in `runCount`)
- * and returns 0, SLOW_FETCH, SLOW_STOP (return `runStop` from `run`), SLOW_HOT or the
+ * reaches `stepLimit`. Leaves the state in `s` (the count in `runCount`,
+ * the cycle count in `jitIo[1]` for `run` to move the clock to) and returns 0, SLOW_FETCH, SLOW_STOP (return `runStop` from `run`), SLOW_HOT or the
  * decoded word of the instruction the slow path must run (its immediate in
  * `slowImm`).
  *
@@ -680,9 +680,10 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   s.fHalf = fHalf;
   if (jitOn && n > hn) heat[hp] += n - hn;
   s.hotPage = hp;
-  // Fire events only when one is due; otherwise just move time.
-  if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
-  else clock.now = cyc;
+  // The cycle count: `run` moves the clock to it (and fires the events
+  // due), so that the call of the clock's events, which a run may first
+  // reach late, is not in this function (see SLOW_HOT).
+  jio[1] = cyc;
   s.runCount = n;
   s.slowImm = slowImm;
   return slow;
