@@ -23,7 +23,7 @@ import {
   NO_PAGE,
 } from "./hart_state.ts";
 import { codeWritten, fastEcallAllowed, hostEcall } from "./cpu_slow.ts";
-import { KIND_VIA } from "./translator.ts";
+import { ENTER_LEAVE, ENTER_NONE, ENTER_RAN, ENTER_STOP, enterPage } from "./cpu_enter.ts";
 
 /** The translator's page kinds of a hart without one. */
 const NO_KIND = new Uint8Array(0);
@@ -108,8 +108,8 @@ const OP_FDIV = 78;
  * The inner loop: runs decoded instructions (and page functions) from
  * `s.pc` until one needs the slow path, the pc leaves the cached page and
  * the fetch TLB misses, the clock reaches its next event or the count
- * reaches `stepLimit`. Leaves the state in `s` (the count in `runCount`)
- * and returns 0, SLOW_FETCH, SLOW_STOP (return `runStop` from `run`), SLOW_HOT or the
+ * reaches `stepLimit`. Leaves the state in `s` (the count in `runCount`,
+ * the cycle count in `jitIo[1]` for `run` to move the clock to) and returns 0, SLOW_FETCH, SLOW_STOP (return `runStop` from `run`), SLOW_HOT or the
  * decoded word of the instruction the slow path must run (its immediate in
  * `slowImm`).
  *
@@ -133,6 +133,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   // The translator's checks run only at control points (`enter`).
   const jitOn = jit !== null;
   let enter = jitOn;
+  let probe = jitOn;
   // Heat: interpreted instructions since `hn` ran on RAM page `hp`, from
   // the control point `hpc` on.
   let hn = n;
@@ -221,85 +222,52 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
       // control point is the next jump or page change.
       const kind = jitKind[jp];
       enter = kind !== 0;
-      if (kind !== 0) {
-        const tr = jit!;
-        const rec = tr.slot[jp];
-        let f = tr.fns[rec];
-        // Blocks of this page that a linked translation of another page
-        // holds are run there (rel: this page's base in it).
-        let rel = 0;
-        if ((kind & KIND_VIA) !== 0 && tr.viaEntries[rec]![pc & 4095] !== 0) {
-          f = tr.fns[tr.slot[tr.via[jp]]];
-          rel = tr.viaRel[jp];
-        }
-        if (f !== null && (rel !== 0 || tr.entries[rec]![pc & 4095] !== 0)) {
-          jio[5] = fVa;
-          jio[6] = jp;
-          // For an ecall inside (hw/jit_ecall.ts): instret and TLB hits synced.
-          s.jitBase = nBase;
-          if (hits !== 0) {
-            mmu.hits += hits;
-            hits = 0;
-          }
-          // The cycle count and next event time go through jio (as
-          // arguments they would be boxed past 2^30 cycles).
-          jio[1] = cyc;
-          jio[3] = nextAt;
-          // Through `call`: its call feedback names no page function, so
-          // V8 compiles a generic call here instead of one specialized on
-          // the first page function it saw, which the next page's function
-          // would deoptimize (and V8 then compiles the whole loop again).
-          const done = f.call(
-            undefined,
-            r,
-            jio,
-            rel + (pc & 4095),
-            n,
-            stepLimit,
-            (fVa - rel) | 0,
-            ldBase,
-            stBase,
-            asid,
-            ah,
-            fBase,
-          );
+      if (kind !== 0 || probe) {
+        // The page-function entry (hw/cpu_enter.ts). At the first
+        // control point of each run of the loop it is called even on a
+        // page the translator does not know (kind 0: a probe that runs
+        // nothing), so that this path has run before V8 optimizes the loop.
+        jio[1] = cyc;
+        jio[3] = nextAt;
+        const code = enterPage(
+          s,
+          jit!,
+          kind,
+          jp,
+          pc,
+          n,
+          stepLimit,
+          nBase,
+          hits,
+          fVa,
+          ops,
+          ldBase,
+          stBase,
+          asid,
+          ah,
+          fBase,
+        );
+        probe = false;
+        if (code !== ENTER_NONE) {
+          if (code === ENTER_STOP) return SLOW_STOP; // the host took control at an ecall
+          pc = jio[0] | 0;
+          cyc = jio[1];
+          // A call resumed inside may have scheduled an earlier clock event.
+          nextAt = clock.nextEventAt;
+          hits = jio[2] | 0;
+          fVa = jio[5] | 0;
+          fHalf = jio[6] << 11;
+          ops = s.fOps;
+          n = s.runCount;
+          hn = n; // translated instructions earn no heat
           nBase = s.jitBase;
-          if (done !== 0 || jio[11] !== 0) {
-            if (jio[11] !== 0) {
-              // A thread switch at an ecall inside (hw/jit_ecall.ts): the
-              // count restarted, that thread's registers and ASID.
-              jio[11] = 0;
-              n = 0;
-              r = s.regs;
-              asid = mmu.asid;
-              ah = mmu.asidHash;
-            }
-            if (done < 0) return SLOW_STOP; // the host took control at an ecall
-            n += done;
-            hn = n; // translated instructions earn no heat
+          // (Another thread's after a switch inside.)
+          r = s.regs;
+          asid = jio[9] | 0;
+          ah = jio[10] | 0;
+          if (code === ENTER_LEAVE) break;
+          if (code === ENTER_RAN) {
             enter = true;
-            pc = jio[0];
-            cyc = jio[1];
-            // A call resumed inside may have scheduled an earlier clock event.
-            nextAt = clock.nextEventAt;
-            hits += jio[2];
-            if (jio[5] !== fVa) {
-              // Stopped on another page of a linked translation: that is the
-              // fetch page now (its TLB hit is counted), as in the interpreter.
-              fVa = jio[5];
-              fHalf = jio[6] << 11;
-              ops = s.codePages[jio[6]]!;
-            }
-            if (jio[7] !== 0) {
-              // Left its page through a direct jump to another: link the two?
-              jit!.linkExit(fHalf >> 11, ops, fVa, pc, fBase, asid, ah, s.codePages);
-            }
-            if (jio[4] !== 0) {
-              // Resumed after an ecall, but something changed: back to run.
-              if (jio[4] === 2) fVa = NO_PAGE;
-              jio[4] = 0;
-              break;
-            }
             continue;
           }
         }
@@ -712,9 +680,10 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   s.fHalf = fHalf;
   if (jitOn && n > hn) heat[hp] += n - hn;
   s.hotPage = hp;
-  // Fire events only when one is due; otherwise just move time.
-  if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
-  else clock.now = cyc;
+  // The cycle count: `run` moves the clock to it (and fires the events
+  // due), so that the call of the clock's events, which a run may first
+  // reach late, is not in this function (see SLOW_HOT).
+  jio[1] = cyc;
   s.runCount = n;
   s.slowImm = slowImm;
   return slow;

@@ -59,6 +59,14 @@ export function run(s: HartState, maxInstructions: number): number {
     // one instruction per trip, so each fetch is checked.
     const stepLimit = armed || s.fetchStep ? n + 1 : limit;
     const slow = fastLoop(s, n, stepLimit);
+    if (slow !== SLOW_STOP) {
+      // The inner loop's cycle count: fire events only when one is due;
+      // otherwise just move time.
+      const cyc = s.jitIo[1];
+      const clock = s.clock;
+      if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
+      else clock.now = cyc;
+    }
     n = s.runCount;
     if (slow === 0) continue;
     if (slow === SLOW_STOP) return s.runStop;
