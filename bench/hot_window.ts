@@ -1,0 +1,131 @@
+/**
+ * The kernel's hot paths in their steady state, one machine per process:
+ * each sample is a fresh child process that boots one machine, runs a hot
+ * path program with a large N, and reads the host CPU time (user + system
+ * of the process) and wall time at fixed simulated cycles, through clock
+ * events. Each window between two marks gives ns per operation (the
+ * window's cycles over the program's cycles per operation), after boot,
+ * with no other machine in the process.
+ *
+ * `bench/hot_paths.ts` boots a new machine per run inside one process; V8's
+ * optimized code there also meets the objects and closures of the machines
+ * before (and throws code away when a collection frees them), which a
+ * process that runs one machine never does. This script measures what
+ * such a process sees once warm.
+ *
+ * `deno run -A bench/hot_window.ts [--cpu interp|jit] [--samples 3]
+ * [--only getpid,yield,pipe,futex]` prints, per path, each sample's
+ * windows (CPU ns / wall ns per operation) and the median of the samples'
+ * last windows.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { runMain } from "./run_main.ts";
+
+/** One steady-state path: its program, N, and simulated cycles per operation. */
+export interface WindowSpec {
+  /** Short name (`--only`). */
+  name: string;
+  /** Program in `/bin`. */
+  program: string;
+  /** N: long enough to pass the last mark. */
+  n: number;
+  /** Simulated cycles per operation (fixed: the cost model's). */
+  cyclesPerOp: number;
+}
+
+/** The paths measured (cycles per operation as `bench/hot_paths.ts` prints them). */
+export const WINDOW_PATHS: WindowSpec[] = [
+  { name: "getpid", program: "bench_getpid", n: 14_000_000, cyclesPerOp: 121 },
+  // Two yields per N, each a switch.
+  { name: "yield", program: "bench_yield", n: 4_000_000, cyclesPerOp: 426 },
+  { name: "pipe", program: "bench_pipe", n: 1_400_000, cyclesPerOp: 1183.2 },
+  { name: "futex", program: "bench_thread_switch", n: 1_400_000, cyclesPerOp: 1174.1 },
+];
+
+/** The simulated cycles where the windows start and end. */
+export const MARKS = [100e6, 400e6, 700e6, 1000e6, 1300e6, 1600e6];
+
+const USAGE = "deno run -A bench/hot_window.ts [--cpu interp|jit] [--samples 3] " +
+  "[--only getpid,yield,pipe,futex]";
+
+/** Runs one path in this process (the child's part); prints the windows as JSON. */
+async function child(spec: WindowSpec, cpu: string): Promise<void> {
+  const { boot } = await import("../system/boot.ts");
+  const sys = await boot({ cmd: `/bin/${spec.program} ${spec.n}`, cpu: cpu as "jit" }, {
+    kind: "buffer",
+  });
+  const at: { cpu: number; wall: number }[] = [];
+  for (const m of MARKS) {
+    sys.machine.clock.scheduleAt(m, () => {
+      const c = process.cpuUsage();
+      at.push({ cpu: (c.user + c.system) * 1000, wall: performance.now() * 1e6 });
+    });
+  }
+  try {
+    const r = await sys.run();
+    if (r.status !== 0) throw new Error(`${spec.program}: status ${r.status}`);
+    if (at.length !== MARKS.length) throw new Error(`${spec.program} ended before the last mark`);
+  } finally {
+    sys.machine.close();
+  }
+  const windows = [];
+  for (let i = 1; i < at.length; i++) {
+    const ops = (MARKS[i] - MARKS[i - 1]) / spec.cyclesPerOp;
+    windows.push([(at[i].cpu - at[i - 1].cpu) / ops, (at[i].wall - at[i - 1].wall) / ops]);
+  }
+  console.log(JSON.stringify(windows));
+}
+
+/** One sample: a child process; its windows as [cpu ns, wall ns] per operation. */
+async function sample(spec: WindowSpec, cpu: string): Promise<number[][]> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", import.meta.filename!, "--child", spec.name, "--cpu", cpu],
+    stderr: "inherit",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  if (!out.success) throw new Error(`${spec.name}: the child failed`);
+  return JSON.parse(text.split("\n").pop()!);
+}
+
+await runMain("hot_window", async () => {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      cpu: { type: "string", default: "jit" },
+      samples: { type: "string", default: "3" },
+      only: { type: "string" },
+      child: { type: "string" },
+    },
+  });
+  const cpu = values.cpu;
+  if (cpu !== "interp" && cpu !== "jit") throw new Error(`--cpu takes interp or jit`);
+  const samples = Number(values.samples);
+  if (!Number.isInteger(samples) || samples < 1) throw new Error(`bad --samples`);
+  const names = values.only?.split(",");
+  const specs = WINDOW_PATHS.filter((s) => names === undefined || names.includes(s.name));
+  if (names !== undefined && specs.length !== names.length) throw new Error(`unknown --only name`);
+  if (values.child !== undefined) {
+    const spec = WINDOW_PATHS.find((s) => s.name === values.child);
+    if (spec === undefined) throw new Error(`unknown path ${values.child}`);
+    return await child(spec, cpu);
+  }
+  for (const spec of specs) {
+    const last: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const w = await sample(spec, cpu);
+      last.push(w[w.length - 1][0]);
+      const shown = w.map(([c, t]) => `${c.toFixed(0)}/${t.toFixed(0)}`).join(" ");
+      console.log(`${spec.name.padEnd(7)} ${cpu}: CPU/wall ns per op by window ${shown}`);
+    }
+    last.sort((a, b) => a - b);
+    console.log(
+      `${spec.name.padEnd(7)} ${cpu}: last window, median CPU ns/op ${
+        last[last.length >> 1].toFixed(0)
+      }`,
+    );
+  }
+}, USAGE);
