@@ -11,7 +11,14 @@
 import { MCONTROL } from "./trigger.ts";
 import { CAUSE } from "./csr.ts";
 import { EcallOutcome, type HartState, NO_PAGE, StopReason } from "./hart_state.ts";
-import { chargeWalks, exception, fetchMiss, pendingInterrupt, trap } from "./cpu_slow.ts";
+import {
+  chargeWalks,
+  clockToLoop,
+  exception,
+  fetchMiss,
+  pendingInterrupt,
+  trap,
+} from "./cpu_slow.ts";
 import { exec } from "./cpu_exec.ts";
 import { fastLoop, SLOW_FETCH, SLOW_HOT, SLOW_STOP } from "./cpu_fast.ts";
 
@@ -59,14 +66,8 @@ export function run(s: HartState, maxInstructions: number): number {
     // one instruction per trip, so each fetch is checked.
     const stepLimit = armed || s.fetchStep ? n + 1 : limit;
     const slow = fastLoop(s, n, stepLimit);
-    if (slow !== SLOW_STOP) {
-      // The inner loop's cycle count: fire events only when one is due;
-      // otherwise just move time.
-      const cyc = s.jitIo[1];
-      const clock = s.clock;
-      if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
-      else clock.now = cyc;
-    }
+    // The inner loop's cycle count (SLOW_STOP: the ecall already moved the clock).
+    if (slow !== SLOW_STOP) clockToLoop(s);
     n = s.runCount;
     if (slow === 0) continue;
     if (slow === SLOW_STOP) return s.runStop;

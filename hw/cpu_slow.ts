@@ -80,6 +80,19 @@ export function advance(s: HartState, cycles: number): void {
   else clock.now = t;
 }
 
+/**
+ * Moves the clock to the inner loop's (or a page function's) cycle count,
+ * which they leave in `s.jitIo[1]` (read here, not passed: past 2^30 a
+ * cycle count passed to a call V8 does not inline is boxed), firing events
+ * only when one is due.
+ */
+export function clockToLoop(s: HartState): void {
+  const clock = s.clock;
+  const cyc = s.jitIo[1];
+  if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
+  else clock.now = cyc;
+}
+
 /** Moves the clock by the cycles of the MMU's page-table walks since the last charge. */
 export function chargeWalks(s: HartState): void {
   const c = s.mmu.walkCycles;
@@ -212,10 +225,7 @@ export function fastEcallAllowed(s: HartState): boolean {
  * `EcallOutcome`.
  */
 export function hostEcall(s: HartState, pc: number, n: number): number {
-  const clock = s.clock;
-  const cyc = s.jitIo[1];
-  if (cyc >= clock.nextEventAt) clock.advanceTo(cyc);
-  else clock.now = cyc;
+  clockToLoop(s);
   userEcallEntry(s, pc >>> 0);
   const outcome = s.ecallHook!();
   // Literals for EcallOutcome.RESUMED (1), .SERVICED (2) and StopReason.SERVICED

@@ -69,7 +69,7 @@ export class QuantumTimer {
     const clock = this.#clock;
     const div = clock.timebaseDivider;
     const now = clock.mtime;
-    const ticks = now + Math.max(1, Math.ceil(cycles / clock.timebaseDivider));
+    const ticks = now + Math.max(1, Math.ceil(cycles / div));
     const armed = this.#armedTicks;
     if (armed > now && armed <= ticks) return;
     const cpu = this.#cpu;
