@@ -23,6 +23,7 @@
  */
 
 import { runMain } from "./run_main.ts";
+import { runWithMarks } from "./cycle_marks.ts";
 
 const USAGE =
   'cg_window.ts "CMD" interp|jit FROM_CYCLE TO_CYCLE (under valgrind --tool=callgrind ' +
@@ -68,16 +69,14 @@ await runMain("cg_window", async () => {
     cg_start: { parameters: [], result: "void" },
     cg_stop: { parameters: [], result: "void" },
   });
-  const { boot } = await import("../system/boot.ts");
-  const sys = await boot({ cmd, cpu: engine }, { kind: "buffer" });
   try {
-    sys.machine.clock.scheduleAt(from, () => lib.symbols.cg_start());
-    sys.machine.clock.scheduleAt(to, () => lib.symbols.cg_stop());
-    const r = await sys.run();
+    const r = await runWithMarks(cmd, engine, [from, to], (i) => {
+      if (i === 0) lib.symbols.cg_start();
+      else lib.symbols.cg_stop();
+    });
     console.log(`status ${r.status} cycles ${r.cycles}`);
-    if (r.cycles < to) console.log("warning: the program ended before TO_CYCLE");
+    if (r.reached < 2) console.log("warning: the program ended before TO_CYCLE");
   } finally {
-    sys.machine.close();
     lib.close();
     await Deno.remove(path.slice(0, path.lastIndexOf("/")), { recursive: true });
   }

@@ -24,26 +24,26 @@
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { runMain } from "./run_main.ts";
+import { runWithMarks } from "./cycle_marks.ts";
+import { HOT_PATHS } from "./hot_paths.ts";
 
-/** One steady-state path: its program, N, and simulated cycles per operation. */
+/** One steady-state path: a row of `bench/hot_paths.ts`, its N here and its simulated cycles per operation. */
 export interface WindowSpec {
-  /** Short name (`--only`). */
+  /** The row's name in {@link HOT_PATHS} (its program). */
   name: string;
-  /** Program in `/bin`. */
-  program: string;
   /** N: long enough to pass the last mark. */
   n: number;
-  /** Simulated cycles per operation (fixed: the cost model's). */
+  /** Simulated cycles per operation (fixed: the cost model's, as `bench/hot_paths.ts` prints them). */
   cyclesPerOp: number;
 }
 
-/** The paths measured (cycles per operation as `bench/hot_paths.ts` prints them). */
+/** The paths measured. */
 export const WINDOW_PATHS: WindowSpec[] = [
-  { name: "getpid", program: "bench_getpid", n: 14_000_000, cyclesPerOp: 121 },
+  { name: "getpid", n: 14_000_000, cyclesPerOp: 121 },
   // Two yields per N, each a switch.
-  { name: "yield", program: "bench_yield", n: 4_000_000, cyclesPerOp: 426 },
-  { name: "pipe", program: "bench_pipe", n: 1_400_000, cyclesPerOp: 1183.2 },
-  { name: "futex", program: "bench_thread_switch", n: 1_400_000, cyclesPerOp: 1174.1 },
+  { name: "yield", n: 4_000_000, cyclesPerOp: 426 },
+  { name: "pipe", n: 1_400_000, cyclesPerOp: 1183.2 },
+  { name: "futex", n: 1_400_000, cyclesPerOp: 1174.1 },
 ];
 
 /** The simulated cycles where the windows start and end. */
@@ -53,25 +53,15 @@ const USAGE = "deno run -A bench/hot_window.ts [--cpu interp|jit] [--samples 3] 
   "[--only getpid,yield,pipe,futex]";
 
 /** Runs one path in this process (the child's part); prints the windows as JSON. */
-async function child(spec: WindowSpec, cpu: string): Promise<void> {
-  const { boot } = await import("../system/boot.ts");
-  const sys = await boot({ cmd: `/bin/${spec.program} ${spec.n}`, cpu: cpu as "jit" }, {
-    kind: "buffer",
-  });
+async function child(spec: WindowSpec, cpu: "interp" | "jit"): Promise<void> {
+  const program = HOT_PATHS.find((p) => p.name === spec.name)!.program;
   const at: { cpu: number; wall: number }[] = [];
-  for (const m of MARKS) {
-    sys.machine.clock.scheduleAt(m, () => {
-      const c = process.cpuUsage();
-      at.push({ cpu: (c.user + c.system) * 1000, wall: performance.now() * 1e6 });
-    });
-  }
-  try {
-    const r = await sys.run();
-    if (r.status !== 0) throw new Error(`${spec.program}: status ${r.status}`);
-    if (at.length !== MARKS.length) throw new Error(`${spec.program} ended before the last mark`);
-  } finally {
-    sys.machine.close();
-  }
+  const r = await runWithMarks(`/bin/${program} ${spec.n}`, cpu, MARKS, () => {
+    const c = process.cpuUsage();
+    at.push({ cpu: (c.user + c.system) * 1000, wall: performance.now() * 1e6 });
+  });
+  if (r.status !== 0) throw new Error(`${program}: status ${r.status}`);
+  if (r.reached !== MARKS.length) throw new Error(`${program} ended before the last mark`);
   const windows = [];
   for (let i = 1; i < at.length; i++) {
     const ops = (MARKS[i] - MARKS[i - 1]) / spec.cyclesPerOp;
