@@ -5,10 +5,13 @@
  * outcome by call number (declined every 71st call, serviced with the answer
  * given after `run` returns every 97th, a clock event scheduled every 41st,
  * recorded where it fires),
- * plus the test's own changes; and a driver that runs the hart in `run`
- * slices of pseudo-random length until it reaches the end pc.
+ * plus the test's own changes; a driver that runs the hart in `run`
+ * slices of pseudo-random length until it reaches the end pc; and the check
+ * that a translated run ended exactly as the interpreted one
+ * (`assertSameEnd`).
  */
 
+import assert from "node:assert/strict";
 import { CAUSE } from "../../hw/csr.ts";
 import { EcallOutcome, PRIV, StopReason } from "../../hw/cpu.ts";
 import type { TestMachine } from "./cpu_test_asm.ts";
@@ -90,4 +93,19 @@ export function runEcallHarness<T>(m: TestMachine, h: EcallHarness<T>): T[] {
     }
   }
   return seen;
+}
+
+/**
+ * The end of a run under the translator (`jit`) equals the interpreter's
+ * (`interp`): registers, pc, retired instructions, the clock, TLB hits and
+ * misses, and all of RAM.
+ */
+export function assertSameEnd(jit: TestMachine, interp: TestMachine): void {
+  assert.deepStrictEqual([...jit.cpu.x], [...interp.cpu.x]);
+  assert.equal(jit.cpu.pc, interp.cpu.pc);
+  assert.equal(jit.cpu.instret, interp.cpu.instret);
+  assert.equal(jit.clock.now, interp.clock.now);
+  assert.equal(jit.cpu.mmu.hits, interp.cpu.mmu.hits);
+  assert.equal(jit.cpu.mmu.misses, interp.cpu.mmu.misses);
+  assert.deepStrictEqual(jit.ram.u8, interp.ram.u8);
 }
