@@ -18,7 +18,7 @@
  *
  * ```sh
  * deno task compare [--rounds 5] [--only bench_int,bench_pipe]
- *   [--engines native,qemu,interp,jit] [--json out.json] [--markdown]
+ *   [--engines native,qemu,interp,jit,jit:THRESHOLD] [--json out.json] [--markdown]
  * ```
  *
  * @module

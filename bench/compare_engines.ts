@@ -140,6 +140,16 @@ function strataEngine(name: string, extra: Record<string, unknown>): Engine {
   };
 }
 
+/** The translator's hot threshold of an engine named `jit:THRESHOLD` (undefined for `jit`). */
+function hotThresholdOf(name: string): number | undefined {
+  if (name === "jit") return undefined;
+  const hot = Number(name.slice(4));
+  if (!Number.isInteger(hot) || hot < 1) {
+    throw new CompareError(`${name}: the hot threshold must be a positive integer`);
+  }
+  return hot;
+}
+
 /** True when `runGuest` accepts the boot option `cpu` with this value. */
 async function cpuOptionWorks(value: string): Promise<boolean> {
   try {
@@ -164,10 +174,19 @@ export async function setUpEngines(
     if (name === "native") e = nativeEngine(programs, notes);
     else if (name === "qemu") e = qemuEngine(notes);
     else if (name === "interp") e = strataEngine("interp", hasCpuOption ? { cpu: "interp" } : {});
-    else if (name === "jit") {
-      if (hasCpuOption && await cpuOptionWorks("jit")) e = strataEngine("jit", { cpu: "jit" });
-      else notes.push('jit skipped: this build has no translator (no boot option cpu: "jit")');
-    } else throw new CompareError(`unknown engine "${name}" (native, qemu, interp, jit)`);
+    else if (name === "jit" || name.startsWith("jit:")) {
+      const hot = hotThresholdOf(name);
+      if (hasCpuOption && await cpuOptionWorks("jit")) {
+        e = strataEngine(
+          name,
+          hot === undefined ? { cpu: "jit" } : { cpu: "jit", hotThreshold: hot },
+        );
+      } else {notes.push(
+          `${name} skipped: this build has no translator (no boot option cpu: "jit")`,
+        );}
+    } else {
+      throw new CompareError(`unknown engine "${name}" (native, qemu, interp, jit, jit:THRESHOLD)`);
+    }
     if (e !== null) engines.push(e);
   }
   return { engines, notes };
