@@ -21,6 +21,10 @@ const CHUNK = 64 * 1024;
 const USE_POSITION = -2n;
 /** FILE_WRITE_TO_END_OF_FILE. */
 const WRITE_TO_END = -1n;
+/** Ctrl+Z: a console line that begins with it reads as end of input. */
+const CTRL_Z = 0x1a;
+/** ENABLE_LINE_INPUT of a console input mode. */
+const LINE_INPUT = 0x2;
 
 /** The file object behind a handle with `want` access, or an NTSTATUS. */
 function fileOf(t: Thread, ex: Executive, h: number, want: number): FileObject | number {
@@ -45,7 +49,10 @@ function waitFor(t: Thread, api: KernelApi, f: FileObject, dir: "read" | "write"
  * NtReadFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock*,
  * Buffer, Length, ByteOffset*, Key). End of a file: STATUS_END_OF_FILE; a
  * pipe whose writers are gone: STATUS_PIPE_BROKEN; a console at end of
- * input: success with 0 bytes.
+ * input: success with 0 bytes. A console read in line mode (ENABLE_LINE_INPUT)
+ * whose line begins with Ctrl+Z is end of input too: success with 0 bytes,
+ * what was read of that line dropped (Windows' and Wine's ReadFile on a
+ * console).
  */
 export function ntReadFile(t: Thread, api: KernelApi, ex: Executive): number {
   const a = nargs(t, api, 9);
@@ -60,9 +67,10 @@ export function ntReadFile(t: Thread, api: KernelApi, ex: Executive): number {
   if (!api.checkAccess(p, a[5], len, true)) return nt(STATUS.ACCESS_VIOLATION);
   const buf = new Uint8Array(len);
   const file = f.file;
-  const n = off === null ? api.vfs.read(file, buf) : api.vfs.pread(file, buf, Number(off));
+  let n = off === null ? api.vfs.read(file, buf) : api.vfs.pread(file, buf, Number(off));
   if (n === K.AGAIN) return waitFor(t, api, f, "read");
   if (n < 0) return nt(ntFromK(n));
+  if (n > 0 && buf[0] === CTRL_Z && f.kind === "console" && (f.consoleMode & LINE_INPUT)) n = 0;
   if (off !== null && n >= 0) file.offset = Number(off) + n;
   if (n === 0 && len > 0) {
     const st = f.kind === "pipe" ? STATUS.PIPE_BROKEN : f.kind === "file" ? STATUS.END_OF_FILE : 0;
