@@ -7,8 +7,8 @@
  *
  * A console here is a terminal, so an open makes a file object of kind
  * "console" over the process's terminal, the same kind GetStdHandle's
- * console handles are: ReadFile, WriteFile, the console modes and the
- * console control calls work on it alike. The process's terminal
+ * console handles are: ReadFile (of an input), WriteFile (of an output),
+ * the console modes and the console control calls work on it alike. The process's terminal
  * ({@link consoleOf}) is fixed when it starts: a Win32 creator's console
  * passes to its Win32 children; a process started by a Unix program has the
  * terminal of its first standard descriptor that is one, else its session's
@@ -87,6 +87,7 @@ export function openConsole(
   const input = which === "input" || (which === "either" && !writes);
   const obj = new FileObject(ex.api, ex.api.vfs.retain(term), "console", "", access, share, null);
   obj.consoleMode = input ? CONSOLE_MODE.INPUT : CONSOLE_MODE.OUTPUT;
+  obj.consoleInput = input;
   const h = w.handles.insert(obj, access, inherit ? 1 : 0);
   if (h < 0) {
     obj.reference();

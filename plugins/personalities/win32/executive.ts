@@ -195,7 +195,10 @@ export class Executive {
     const kind = this.kindOf(file);
     const all = FILE_SHARE.READ | FILE_SHARE.WRITE | FILE_SHARE.DELETE;
     const obj = new FileObject(this.api, this.api.vfs.retain(file), kind, "", access, all, null);
-    if (kind === "console") obj.consoleMode = input ? CONSOLE_MODE.INPUT : CONSOLE_MODE.OUTPUT;
+    if (kind === "console") {
+      obj.consoleMode = input ? CONSOLE_MODE.INPUT : CONSOLE_MODE.OUTPUT;
+      obj.consoleInput = input;
+    }
     return obj;
   }
 

@@ -49,7 +49,8 @@ function waitFor(t: Thread, api: KernelApi, f: FileObject, dir: "read" | "write"
  * NtReadFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock*,
  * Buffer, Length, ByteOffset*, Key). End of a file: STATUS_END_OF_FILE; a
  * pipe whose writers are gone: STATUS_PIPE_BROKEN; a console at end of
- * input: success with 0 bytes. A console read in line mode (ENABLE_LINE_INPUT)
+ * input: success with 0 bytes; a console output (screen buffer) cannot be
+ * read: STATUS_INVALID_HANDLE. A console read in line mode (ENABLE_LINE_INPUT)
  * whose line begins with Ctrl+Z is end of input too: success with 0 bytes,
  * what was read of that line dropped (Windows' and Wine's ReadFile on a
  * console).
@@ -60,6 +61,7 @@ export function ntReadFile(t: Thread, api: KernelApi, ex: Executive): number {
   const f = fileOf(t, ex, a[0], FILE_ACCESS.READ_DATA);
   if (typeof f === "number") return nt(f);
   if (f.file === null || f.kind === "directory") return nt(STATUS.INVALID_DEVICE_REQUEST);
+  if (f.kind === "console" && !f.consoleInput) return nt(STATUS.INVALID_HANDLE);
   const p = t.process;
   const off = offsetArg(api, t, a[7]);
   if (typeof off === "number") return nt(off);
@@ -86,7 +88,8 @@ export function ntReadFile(t: Thread, api: KernelApi, ex: Executive): number {
  * NtWriteFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock*,
  * Buffer, Length, ByteOffset*, Key). A pipe write blocks until every byte
  * is in (progress kept across restarts); no reader left:
- * STATUS_PIPE_CLOSING.
+ * STATUS_PIPE_CLOSING. A console input cannot be written:
+ * STATUS_INVALID_HANDLE.
  */
 export function ntWriteFile(t: Thread, api: KernelApi, ex: Executive): number {
   const a = nargs(t, api, 9);
@@ -99,6 +102,7 @@ export function ntWriteFile(t: Thread, api: KernelApi, ex: Executive): number {
     return nt(STATUS.ACCESS_DENIED);
   }
   if (f.file === null || f.kind === "directory") return nt(STATUS.INVALID_DEVICE_REQUEST);
+  if (f.kind === "console" && f.consoleInput) return nt(STATUS.INVALID_HANDLE);
   const p = t.process;
   let off = offsetArg(api, t, a[7]);
   if (typeof off === "number") return nt(off);

@@ -100,8 +100,8 @@ static void titles(void) {
   QUIET_CHECK("GetConsoleTitleA length", GetConsoleTitleA(buf, sizeof buf) == 19);
   QUIET_CHECK("GetConsoleTitleA text", strcmp(buf, "Strata console test") == 0);
   QUIET_CHECK("SetConsoleTitleA empty", SetConsoleTitleA(""));
-  buf[0] = 'x';
-  QUIET_CHECK("GetConsoleTitleA empty", GetConsoleTitleA(buf, sizeof buf) == 0 && buf[0] == 0);
+  /* The buffer is not checked: Strata writes "", Wine leaves it as it was. */
+  QUIET_CHECK("GetConsoleTitleA empty", GetConsoleTitleA(buf, sizeof buf) == 0);
   printf("titles: checked\n");
 }
 
@@ -110,14 +110,22 @@ static HANDLE open_dev(const char *name, DWORD access) {
                      NULL);
 }
 
-/* The open of `name` with `access` gives a console handle whose mode is `mode` (0: not checked,
- * as without read access GetConsoleMode fails). Prints nothing unless it fails. */
-static void console_device(const char *name, DWORD access, DWORD mode) {
+/* The open of `name` with `access` gives a console handle on the console's input (`input`) or
+ * output: GetConsoleMode (with read access) gives that side's mode, a read of an output or a
+ * write to an input fails with ERROR_INVALID_HANDLE, a 0-byte write to an output works. Prints
+ * nothing unless it fails. */
+static void console_device(const char *name, DWORD access, int input) {
   DWORD m = 0, done = 1;
+  char c;
   HANDLE h = open_dev(name, access);
   int ok = h != INVALID_HANDLE_VALUE && GetFileType(h) == FILE_TYPE_CHAR;
-  if (ok && mode) ok = GetConsoleMode(h, &m) && m == mode;
-  if (ok && (access & GENERIC_WRITE)) ok = WriteFile(h, "", 0, &done, NULL) && done == 0;
+  if (ok && (access & GENERIC_READ)) ok = GetConsoleMode(h, &m) && m == (input ? 0x1f7 : 0x3);
+  SetLastError(0);
+  if (ok && input && (access & GENERIC_WRITE))
+    ok = !WriteFile(h, "", 0, &done, NULL) && GetLastError() == ERROR_INVALID_HANDLE;
+  if (ok && !input && (access & GENERIC_READ))
+    ok = !ReadFile(h, &c, 0, &done, NULL) && GetLastError() == ERROR_INVALID_HANDLE;
+  if (ok && !input) ok = WriteFile(h, "", 0, &done, NULL) && done == 0;
   if (!ok) {
     printf("devices: %s (access %lx) FAILED: error %lu, mode %lx\n", name, (unsigned long)access,
            (unsigned long)GetLastError(), (unsigned long)m);
@@ -139,9 +147,12 @@ static void device_fails(const char *name, DWORD access, DWORD error) {
 }
 
 static void devices(void) {
-  static const char *const in_names[] = {"CONIN$", "conin$", "\\\\.\\CONIN$", "C:\\Windows\\conin$"};
-  static const char *const out_names[] = {"CONOUT$", "ConOut$", "conout$.txt", "\\\\.\\CONOUT$"};
-  static const char *const con_names[] = {"CON", "con", "con.txt", "CON:", "c:con", "con .log",
+  static const char *const in_names[] = {"CONIN$", "conin$", "\\\\.\\CONIN$",
+                                         "C:\\Windows\\conin$"};
+  static const char *const out_names[] = {"CONOUT$", "ConOut$", "conout$.txt",
+                                          "\\\\.\\CONOUT$"};
+  static const char *const con_names[] = {"CON",      "con",      "con.txt",
+                                          "CON:",     "c:con",    "con .log",
                                           "C:\\Windows\\con.txt", "\\\\.\\CON"};
   const DWORD rw = GENERIC_READ | GENERIC_WRITE;
   int console = is_console(GetStdHandle(STD_INPUT_HANDLE)) ||
@@ -149,10 +160,10 @@ static void devices(void) {
                 is_console(GetStdHandle(STD_ERROR_HANDLE));
   for (int i = 0; i < 4; i++) {
     if (console) {
-      console_device(in_names[i], GENERIC_READ, 0x1f7);
-      console_device(in_names[i], rw, 0x1f7);
+      console_device(in_names[i], GENERIC_READ, 1);
+      console_device(in_names[i], rw, 1);
       console_device(out_names[i], GENERIC_WRITE, 0);
-      console_device(out_names[i], rw, 0x3);
+      console_device(out_names[i], rw, 0);
     } else {
       device_fails(in_names[i], GENERIC_READ, ERROR_INVALID_HANDLE);
       device_fails(out_names[i], GENERIC_WRITE, ERROR_INVALID_HANDLE);
@@ -160,7 +171,7 @@ static void devices(void) {
   }
   for (int i = 0; i < 8; i++) {
     if (console) {
-      console_device(con_names[i], GENERIC_READ, 0x1f7);
+      console_device(con_names[i], GENERIC_READ, 1);
       console_device(con_names[i], GENERIC_WRITE, 0);
     } else {
       device_fails(con_names[i], GENERIC_READ, ERROR_INVALID_HANDLE);
@@ -177,15 +188,14 @@ static void devices(void) {
   }
   if (con) fclose(con);
   printf("devices: CONIN$, CONOUT$ and CON follow the console\n");
-  SetLastError(0);
-  CHECK("devices: nodir\\con", open_dev("nodir\\con", GENERIC_WRITE) == INVALID_HANDLE_VALUE, 1,
-        ERROR_PATH_NOT_FOUND);
-  SetLastError(0);
-  CHECK("devices: C:\\nodir\\CONOUT$", open_dev("C:\\nodir\\CONOUT$", GENERIC_WRITE) == INVALID_HANDLE_VALUE,
-        1, ERROR_PATH_NOT_FOUND);
-  SetLastError(0);
-  CHECK("devices: nodir\\nul.txt", open_dev("nodir\\nul.txt", GENERIC_WRITE) == INVALID_HANDLE_VALUE,
-        1, ERROR_PATH_NOT_FOUND);
+  static const char *const missing[] = {"nodir\\con", "C:\\nodir\\CONOUT$", "nodir\\nul.txt"};
+  char line[64];
+  for (int i = 0; i < 3; i++) {
+    snprintf(line, sizeof line, "devices: %s", missing[i]);
+    SetLastError(0);
+    CHECK(line, open_dev(missing[i], GENERIC_WRITE) == INVALID_HANDLE_VALUE, 1,
+          ERROR_PATH_NOT_FOUND);
+  }
   SetLastError(0);
   CHECK("devices: CONOUT$\\", open_dev("CONOUT$\\", GENERIC_WRITE) == INVALID_HANDLE_VALUE, 1,
         ERROR_FILE_NOT_FOUND);
