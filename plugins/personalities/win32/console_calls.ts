@@ -5,7 +5,8 @@
  * a pty), so the operations are the terminal's:
  *
  * - `CONSOLE_OP.SIZE`: the window size (columns, rows) from the terminal's
- *   `TIOCGWINSZ`, 80x25 when the terminal reports none;
+ *   `TIOCGWINSZ`, 80x25 when the terminal reports none; a console input
+ *   has no screen buffer (STATUS_INVALID_HANDLE);
  * - `CONSOLE_OP.FLUSH_INPUT`: discards typed-ahead input (`TCFLSH`
  *   `TCIFLUSH`), for FlushConsoleInputBuffer;
  * - `CONSOLE_OP.SET_TITLE` / `GET_TITLE`: the console title, kept per
@@ -115,6 +116,7 @@ export function ntStrataConsoleControl(t: Thread, api: KernelApi, ex: Executive)
   const [op, buf, len, ret] = [a[1], a[2] >>> 0, a[3] >>> 0, a[4] >>> 0];
   switch (op) {
     case CONSOLE_OP.SIZE: {
+      if (f.consoleInput) return nt(STATUS.INVALID_HANDLE);
       if (len < 4) return nt(STATUS.BUFFER_TOO_SMALL);
       const [cols, rows] = windowSize(t, api, f);
       const out = new Uint8Array(4);

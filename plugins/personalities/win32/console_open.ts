@@ -18,7 +18,13 @@
  * @module
  */
 
-import { type KernelApi, type OpenFile, OpenFlags, type Process } from "../../../kernel/api.ts";
+import {
+  type KernelApi,
+  type OpenFile,
+  OpenFlags,
+  type Process,
+  type Stat,
+} from "../../../kernel/api.ts";
 import { hostCaller } from "./console_calls.ts";
 import { CONSOLE_MODE, type Executive, type Win32Process } from "./executive.ts";
 import { FILE_ACCESS, FileObject } from "./objects.ts";
@@ -62,6 +68,25 @@ export function unixConsole(ex: Executive, p: Process): OpenFile | null {
 export function consoleOf(ex: Executive, w: Win32Process, p: Process): OpenFile | null {
   if (w.console === undefined) w.console = unixConsole(ex, p);
   return w.console;
+}
+
+/**
+ * What NtQueryAttributesFile reports for a console device name: the stat
+ * of the process's terminal (of `/dev/console` without one), as a
+ * character device (FILE_ATTRIBUTE_ARCHIVE); its path is `/dev/console`.
+ */
+export function consoleStat(
+  ex: Executive,
+  w: Win32Process,
+  p: Process,
+  rest: string,
+): { st: Stat; path: string } | number {
+  if (DEVICE_NAMES[rest.toUpperCase() as keyof typeof DEVICE_NAMES] === undefined) {
+    return STATUS.OBJECT_NAME_NOT_FOUND;
+  }
+  const term = consoleOf(ex, w, p);
+  const st = term === null ? ex.api.vfs.stat(null, "/dev/console") : ex.api.vfs.fstat(term);
+  return typeof st === "number" ? STATUS.OBJECT_NAME_NOT_FOUND : { st, path: "/dev/console" };
 }
 
 /**

@@ -126,6 +126,13 @@ static void console_device(const char *name, DWORD access, int input) {
   if (ok && !input && (access & GENERIC_READ))
     ok = !ReadFile(h, &c, 0, &done, NULL) && GetLastError() == ERROR_INVALID_HANDLE;
   if (ok && !input) ok = WriteFile(h, "", 0, &done, NULL) && done == 0;
+  CONSOLE_SCREEN_BUFFER_INFO info;
+  SetLastError(0);
+  if (ok && input)
+    ok = !GetConsoleScreenBufferInfo(h, &info) && GetLastError() == ERROR_INVALID_HANDLE;
+  if (ok && !input && (access & GENERIC_READ)) ok = GetConsoleScreenBufferInfo(h, &info);
+  /* Wine answers ERROR_BAD_DEV_TYPE for the attributes of "\\.\" names: not checked. */
+  if (ok && name[0] != '\\') ok = GetFileAttributesA(name) == FILE_ATTRIBUTE_ARCHIVE;
   if (!ok) {
     printf("devices: %s (access %lx) FAILED: error %lu, mode %lx\n", name, (unsigned long)access,
            (unsigned long)GetLastError(), (unsigned long)m);
@@ -199,6 +206,14 @@ static void devices(void) {
   SetLastError(0);
   CHECK("devices: CONOUT$\\", open_dev("CONOUT$\\", GENERIC_WRITE) == INVALID_HANDLE_VALUE, 1,
         ERROR_FILE_NOT_FOUND);
+  /* The full path name of a device is "\\.\" and the name, in any folder. */
+  static const char *const full[] = {"con", "C:\\Windows\\CONOUT$.txt", "nodir\\nul", "CON:"};
+  for (int i = 0; i < 4; i++) {
+    char buf[MAX_PATH], *part = buf;
+    DWORD n = GetFullPathNameA(full[i], sizeof buf, buf, &part);
+    printf("devices: GetFullPathNameA(%s): %lu %s, file part %s\n", full[i], (unsigned long)n,
+           n ? buf : "-", part ? part : "NULL");
+  }
 }
 
 /* Prints one read's bytes, control characters as \xNN. */
