@@ -23,6 +23,8 @@ const USE_POSITION = -2n;
 const WRITE_TO_END = -1n;
 /** Ctrl+Z: a console line that begins with it reads as end of input. */
 const CTRL_Z = 0x1a;
+const CR = 0x0d;
+const LF = 0x0a;
 /** ENABLE_LINE_INPUT of a console input mode. */
 const LINE_INPUT = 0x2;
 
@@ -46,14 +48,39 @@ function waitFor(t: Thread, api: KernelApi, f: FileObject, dir: "read" | "write"
 }
 
 /**
+ * A console read in line mode (ENABLE_LINE_INPUT), as Windows' console
+ * answers: the LF that ends a line becomes CR LF (a 1-byte read gets the CR
+ * and the next one the LF), and a line that begins with Ctrl+Z is end of
+ * input (0 bytes; what was read of it is dropped). Bytes in `buf`, or a K
+ * error.
+ */
+function readConsoleLine(api: KernelApi, f: FileObject, buf: Uint8Array): number {
+  if (f.consoleLf) {
+    f.consoleLf = false;
+    buf[0] = LF;
+    return 1;
+  }
+  const n = api.vfs.read(f.file!, buf.length > 1 ? buf.subarray(0, buf.length - 1) : buf);
+  if (n <= 0) return n;
+  if (buf[0] === CTRL_Z) return 0;
+  if (buf[n - 1] !== LF) return n;
+  buf[n - 1] = CR;
+  if (n === buf.length) {
+    f.consoleLf = true;
+    return n;
+  }
+  buf[n] = LF;
+  return n + 1;
+}
+
+/**
  * NtReadFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock*,
  * Buffer, Length, ByteOffset*, Key). End of a file: STATUS_END_OF_FILE; a
  * pipe whose writers are gone: STATUS_PIPE_BROKEN; a console at end of
  * input: success with 0 bytes; a console output (screen buffer) cannot be
- * read: STATUS_INVALID_HANDLE. A console read in line mode (ENABLE_LINE_INPUT)
- * whose line begins with Ctrl+Z is end of input too: success with 0 bytes,
- * what was read of that line dropped (Windows' and Wine's ReadFile on a
- * console).
+ * read: STATUS_INVALID_HANDLE. A console read in line mode gives lines
+ * ending in CR LF, and a line that begins with Ctrl+Z is end of input too
+ * ({@link readConsoleLine}).
  */
 export function ntReadFile(t: Thread, api: KernelApi, ex: Executive): number {
   const a = nargs(t, api, 9);
@@ -69,10 +96,14 @@ export function ntReadFile(t: Thread, api: KernelApi, ex: Executive): number {
   if (!api.checkAccess(p, a[5], len, true)) return nt(STATUS.ACCESS_VIOLATION);
   const buf = new Uint8Array(len);
   const file = f.file;
-  let n = off === null ? api.vfs.read(file, buf) : api.vfs.pread(file, buf, Number(off));
+  const lines = f.kind === "console" && (f.consoleMode & LINE_INPUT) !== 0 && len > 0;
+  const n = lines
+    ? readConsoleLine(api, f, buf)
+    : off === null
+    ? api.vfs.read(file, buf)
+    : api.vfs.pread(file, buf, Number(off));
   if (n === K.AGAIN) return waitFor(t, api, f, "read");
   if (n < 0) return nt(ntFromK(n));
-  if (n > 0 && buf[0] === CTRL_Z && f.kind === "console" && (f.consoleMode & LINE_INPUT)) n = 0;
   if (off !== null && n >= 0) file.offset = Number(off) + n;
   if (n === 0 && len > 0) {
     const st = f.kind === "pipe" ? STATUS.PIPE_BROKEN : f.kind === "file" ? STATUS.END_OF_FILE : 0;
