@@ -126,6 +126,10 @@ static void console_device(const char *name, DWORD access, int input) {
   if (ok && !input && (access & GENERIC_READ))
     ok = !ReadFile(h, &c, 0, &done, NULL) && GetLastError() == ERROR_INVALID_HANDLE;
   if (ok && !input) ok = WriteFile(h, "", 0, &done, NULL) && done == 0;
+  if (ok && !input) ok = WriteConsoleA(h, "", 0, &done, NULL) && done == 0;
+  SetLastError(0);
+  if (ok && !(access & GENERIC_READ))
+    ok = !GetConsoleMode(h, &m) && GetLastError() == ERROR_INVALID_HANDLE;
   CONSOLE_SCREEN_BUFFER_INFO info;
   SetLastError(0);
   if (ok && input)
