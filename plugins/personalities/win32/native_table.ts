@@ -309,7 +309,7 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "NtStrataConsoleMode",
     ntStrataConsoleMode,
     "full",
-    "Strata: reads / sets the mode of a console handle.",
+    "Strata: reads / sets the mode of a console handle (read access needed; with neither, tells whether the handle is a console).",
   ),
   row(
     "NtStrataQueryName",
