@@ -144,9 +144,13 @@ export class Pipe {
 
   /** How many of `want` bytes a read takes now, or 0 (EOF, or `want` 0), or K.AGAIN. */
   #readable(want: number): number {
+    // Statuses and sizes on the read and write paths are literals (K.AGAIN
+    // -11, K.PIPE -32, PIPE_BUF 4096): a module binding costs a load and a
+    // hole check in optimized code, an object's field a map check besides.
     if (want === 0) return 0;
-    if (this.#len === 0) return this.writers === 0 ? 0 : K.AGAIN;
-    return Math.min(want, this.#len);
+    const len = this.#len;
+    if (len === 0) return this.writers === 0 ? 0 : -11;
+    return want < len ? want : len;
   }
 
   /** Drops `n` bytes that a read copied out, and wakes the writers. */
@@ -157,7 +161,7 @@ export class Pipe {
     if (this.#len === 0) {
       // Drained: a grown buffer goes back; one page stays (still charged), so
       // a pipe in steady use allocates nothing per round trip.
-      if (this.#buf.length > PIPE_BUF) this.discard();
+      if (this.#buf.length > 4096 /* PIPE_BUF */) this.discard();
       else this.#head = 0;
     }
     this.writeQueue.wakeAll();
@@ -207,12 +211,12 @@ export class Pipe {
    * them), or 0 for `want` 0, or K.PIPE, K.AGAIN or K.NOMEM.
    */
   #writable(want: number): number {
-    if (this.readers === 0) return K.PIPE;
+    if (this.readers === 0) return -32; // K.PIPE
     if (want === 0) return 0;
     const free = this.capacity - this.#len;
-    const atomic = want <= PIPE_BUF;
-    if (free === 0 || (atomic && free < want)) return K.AGAIN;
-    let n = Math.min(free, want);
+    const atomic = want <= 4096; // PIPE_BUF
+    if (free === 0 || (atomic && free < want)) return -11; // K.AGAIN
+    let n = free < want ? free : want;
     if (this.#len + n > this.#buf.length && !this.#grow(this.#len + n)) {
       // Kernel memory for pipes is exhausted: use the room there is.
       n = Math.min(n, this.#buf.length - this.#len);
