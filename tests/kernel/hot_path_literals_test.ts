@@ -22,6 +22,7 @@ import { PIPE_BUF } from "../../kernel/fs/pipefs.ts";
 import { PAGE_SHIFT, PAGE_SIZE } from "../../kernel/mm/frames.ts";
 import { USER_LAYOUT } from "../../kernel/mm/regions.ts";
 import { Access } from "../../kernel/mm/user_access.ts";
+import { SCRATCH_SIZE } from "../../plugins/personalities/unix/common.ts";
 
 Deno.test("hot path literals: the hart's modes, causes, mstatus bits and ecall outcomes", () => {
   assert.equal(U_MODE, 0);
@@ -68,4 +69,5 @@ Deno.test("hot path literals: the pipe read and write path's statuses, flags and
   assert.equal(USER_LAYOUT.USER_END, 0x8000_0000);
   assert.deepEqual([Access.READ, Access.WRITE], [0, 1]);
   assert.deepEqual([TaskState.READY, TaskState.BLOCKED], [0, 2]);
+  assert.equal(SCRATCH_SIZE, 65536);
 });

@@ -118,7 +118,7 @@ export class ParkedTransfer implements ParkedCall {
         t.process,
         file,
         this.buf + done,
-        Math.min(count - done, SCRATCH_SIZE),
+        count - done < 65536 ? count - done : 65536, // SCRATCH_SIZE
         null,
       );
       if (n < 0) {
@@ -225,7 +225,8 @@ function readDirect(
   buf: number,
   count: number,
 ): number {
-  const want = count < SCRATCH_SIZE ? count : SCRATCH_SIZE;
+  // (SCRATCH_SIZE 65536 as a literal: an imported binding costs a load and a hole check.)
+  const want = count < 65536 ? count : 65536;
   const n = spanRead(api, t.process, file, buf, want);
   if (n !== -11 /* K.AGAIN */) return n;
   return waitForFile(t, api, file, "read", parkedIo(t, api, file, buf, want, false));
@@ -271,7 +272,7 @@ function writeFrom(
   let done = waitForAll && t.restartState >= 0 ? t.restartState : 0;
   while (done < count) {
     const left = count - done;
-    const want = left < SCRATCH_SIZE ? left : SCRATCH_SIZE;
+    const want = left < 65536 ? left : 65536; // SCRATCH_SIZE
     const n = writePiece(api, p, file, buf + done, want, caller);
     if (n < 0) {
       if (n === -11 && waitForAll) {
