@@ -334,8 +334,17 @@ export class AddressSpace extends UserAccess {
     if (page === this.#hitPage && (write ? this.#hitWrite : this.#hitRead)) {
       return this.#hitBase | (va & 4095);
     }
+    return this.#resolveMiss(va, page, access);
+  }
+
+  /**
+   * {@link resolve} past the last page's test: the page table walk (and a
+   * fault, as the MMU would take it), which then becomes the last page. Apart,
+   * so that the test is small enough for V8 to inline into the copies.
+   */
+  #resolveMiss(va: number, page: number, access: number): number {
     if (va >= USER_LAYOUT.USER_END) return -1;
-    const want = write ? PTE.W : PTE.R;
+    const want = access === Access.WRITE ? PTE.W : PTE.R;
     const idx = this.pt.pteIndex(va, false);
     let pte = idx < 0 ? 0 : this.#i32[idx];
     if ((pte & (PTE.V | PTE.U | want)) !== (PTE.V | PTE.U | want)) {
