@@ -85,6 +85,11 @@ export class WaitQueue {
       w.wake();
       return;
     }
+    this.#wakeMany(ws, n);
+  }
+
+  /** {@link wakeAll} of several waiters (apart, so that the one-waiter case inlines). */
+  #wakeMany(ws: (Waiter | null)[], n: number): void {
     // Waking may park waiters here again: they go on a fresh list.
     this.#list = [];
     this.#count = 0;
