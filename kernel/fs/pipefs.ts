@@ -213,6 +213,15 @@ export class Pipe {
   #writable(want: number): number {
     if (this.readers === 0) return -32; // K.PIPE
     if (want === 0) return 0;
+    const len = this.#len;
+    // Room in the buffer as it is (a small write to a pipe in steady use):
+    // all of it, atomic or not. The rest (full, growing, memory short) apart.
+    if (len + want <= this.#buf.length && want <= this.capacity - len) return want;
+    return this.#writableSlow(want);
+  }
+
+  /** {@link #writable} when the buffer must grow or the pipe is (nearly) full. */
+  #writableSlow(want: number): number {
     const free = this.capacity - this.#len;
     const atomic = want <= 4096; // PIPE_BUF
     if (free === 0 || (atomic && free < want)) return -11; // K.AGAIN
