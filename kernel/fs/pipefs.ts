@@ -134,12 +134,18 @@ export class Pipe {
   readSpan(span: GuestSpan): number {
     const n = this.#readable(span.length);
     if (n <= 0) return n;
-    const size = this.#buf.length;
-    const first = Math.min(n, size - this.#head);
-    span.fill(0, this.#buf, this.#head, first);
-    if (n > first) span.fill(first, this.#buf, 0, n - first);
+    const head = this.#head;
+    const toEnd = this.#buf.length - head;
+    if (n <= toEnd) span.fill(0, this.#buf, head, n);
+    else this.#fillWrapped(span, n, toEnd);
     this.#consume(n);
     return n;
+  }
+
+  /** {@link readSpan} of `n` bytes that wrap past the ring's end (`toEnd` bytes before it). */
+  #fillWrapped(span: GuestSpan, n: number, toEnd: number): void {
+    span.fill(0, this.#buf, this.#head, toEnd);
+    span.fill(toEnd, this.#buf, 0, n - toEnd);
   }
 
   /** How many of `want` bytes a read takes now, or 0 (EOF, or `want` 0), or K.AGAIN. */
@@ -199,11 +205,17 @@ export class Pipe {
     const size = this.#buf.length;
     const end = this.#head + this.#len;
     const tail = end >= size ? end - size : end;
-    const first = Math.min(n, size - tail);
-    span.drain(0, this.#buf, tail, first);
-    if (n > first) span.drain(first, this.#buf, 0, n - first);
+    const toEnd = size - tail;
+    if (n <= toEnd) span.drain(0, this.#buf, tail, n);
+    else this.#drainWrapped(span, n, tail, toEnd);
     this.#append(n);
     return n;
+  }
+
+  /** {@link writeSpan} of `n` bytes that wrap past the ring's end (`toEnd` bytes from `tail` to it). */
+  #drainWrapped(span: GuestSpan, n: number, tail: number, toEnd: number): void {
+    span.drain(0, this.#buf, tail, toEnd);
+    span.drain(toEnd, this.#buf, 0, n - toEnd);
   }
 
   /**
