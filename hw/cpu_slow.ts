@@ -37,6 +37,17 @@ function pickInterrupt(bits: number): number {
 
 /** Drops decoded (and translated) code of RAM offsets `[off, off + length)`. */
 export function invalidateOffsets(s: HartState, off: number, length: number): void {
+  // A write within one page that holds no decoded code (a small copy into a
+  // guest buffer by the kernel, nearly every one) has nothing to drop.
+  const first = off >>> 12;
+  if (off >= 0 && length > 0 && ((off + length - 1) >>> 12) === first && s.codeMark[first] === 0) {
+    return;
+  }
+  invalidateRange(s, off, length);
+}
+
+/** {@link invalidateOffsets} of any range: page by page. */
+function invalidateRange(s: HartState, off: number, length: number): void {
   const size = s.ram.size;
   let start = off < 0 ? 0 : off;
   const end = Math.min(off + length, size);

@@ -170,7 +170,9 @@ export class OpenFileDescription implements OpenFile {
 
 /** Returns the operations to use for an open file (its own, or its inode's). */
 export function opsOf(file: OpenFile): FileOps | null {
-  if (file instanceof OpenFileDescription) return file.ops;
+  // A field test, not `instanceof` (a prototype walk on every read and write).
+  const ops = (file as { readonly ops?: FileOps }).ops;
+  if (ops !== undefined) return ops;
   return file.inode?.fileOps ?? null;
 }
 

@@ -134,19 +134,29 @@ export class Pipe {
   readSpan(span: GuestSpan): number {
     const n = this.#readable(span.length);
     if (n <= 0) return n;
-    const size = this.#buf.length;
-    const first = Math.min(n, size - this.#head);
-    span.fill(0, this.#buf, this.#head, first);
-    if (n > first) span.fill(first, this.#buf, 0, n - first);
+    const head = this.#head;
+    const toEnd = this.#buf.length - head;
+    if (n <= toEnd) span.fill(0, this.#buf, head, n);
+    else this.#fillWrapped(span, n, toEnd);
     this.#consume(n);
     return n;
   }
 
+  /** {@link readSpan} of `n` bytes that wrap past the ring's end (`toEnd` bytes before it). */
+  #fillWrapped(span: GuestSpan, n: number, toEnd: number): void {
+    span.fill(0, this.#buf, this.#head, toEnd);
+    span.fill(toEnd, this.#buf, 0, n - toEnd);
+  }
+
   /** How many of `want` bytes a read takes now, or 0 (EOF, or `want` 0), or K.AGAIN. */
   #readable(want: number): number {
+    // Statuses and sizes on the read and write paths are literals (K.AGAIN
+    // -11, K.PIPE -32, PIPE_BUF 4096): a module binding costs a load and a
+    // hole check in optimized code, an object's field a map check besides.
     if (want === 0) return 0;
-    if (this.#len === 0) return this.writers === 0 ? 0 : K.AGAIN;
-    return Math.min(want, this.#len);
+    const len = this.#len;
+    if (len === 0) return this.writers === 0 ? 0 : -11;
+    return want < len ? want : len;
   }
 
   /** Drops `n` bytes that a read copied out, and wakes the writers. */
@@ -157,7 +167,7 @@ export class Pipe {
     if (this.#len === 0) {
       // Drained: a grown buffer goes back; one page stays (still charged), so
       // a pipe in steady use allocates nothing per round trip.
-      if (this.#buf.length > PIPE_BUF) this.discard();
+      if (this.#buf.length > 4096 /* PIPE_BUF */) this.discard();
       else this.#head = 0;
     }
     this.writeQueue.wakeAll();
@@ -195,11 +205,17 @@ export class Pipe {
     const size = this.#buf.length;
     const end = this.#head + this.#len;
     const tail = end >= size ? end - size : end;
-    const first = Math.min(n, size - tail);
-    span.drain(0, this.#buf, tail, first);
-    if (n > first) span.drain(first, this.#buf, 0, n - first);
+    const toEnd = size - tail;
+    if (n <= toEnd) span.drain(0, this.#buf, tail, n);
+    else this.#drainWrapped(span, n, tail, toEnd);
     this.#append(n);
     return n;
+  }
+
+  /** {@link writeSpan} of `n` bytes that wrap past the ring's end (`toEnd` bytes from `tail` to it). */
+  #drainWrapped(span: GuestSpan, n: number, tail: number, toEnd: number): void {
+    span.drain(0, this.#buf, tail, toEnd);
+    span.drain(toEnd, this.#buf, 0, n - toEnd);
   }
 
   /**
@@ -207,12 +223,21 @@ export class Pipe {
    * them), or 0 for `want` 0, or K.PIPE, K.AGAIN or K.NOMEM.
    */
   #writable(want: number): number {
-    if (this.readers === 0) return K.PIPE;
+    if (this.readers === 0) return -32; // K.PIPE
     if (want === 0) return 0;
+    const len = this.#len;
+    // Room in the buffer as it is (a small write to a pipe in steady use):
+    // all of it, atomic or not. The rest (full, growing, memory short) apart.
+    if (len + want <= this.#buf.length && want <= this.capacity - len) return want;
+    return this.#writableSlow(want);
+  }
+
+  /** {@link #writable} when the buffer must grow or the pipe is (nearly) full. */
+  #writableSlow(want: number): number {
     const free = this.capacity - this.#len;
-    const atomic = want <= PIPE_BUF;
-    if (free === 0 || (atomic && free < want)) return K.AGAIN;
-    let n = Math.min(free, want);
+    const atomic = want <= 4096; // PIPE_BUF
+    if (free === 0 || (atomic && free < want)) return -11; // K.AGAIN
+    let n = free < want ? free : want;
     if (this.#len + n > this.#buf.length && !this.#grow(this.#len + n)) {
       // Kernel memory for pipes is exhausted: use the room there is.
       n = Math.min(n, this.#buf.length - this.#len);

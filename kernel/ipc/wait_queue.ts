@@ -41,6 +41,12 @@ export class WaitQueue {
   add(waiter: Waiter): void {
     const l = this.#list;
     const n = this.#count;
+    if (n === 0 && l.length > 0) {
+      // An empty queue that has had a waiter (a pipe in steady use): its slot.
+      l[0] = waiter;
+      this.#count = 1;
+      return;
+    }
     for (let i = 0; i < n; i++) if (l[i] === waiter) return;
     if (n < l.length) l[n] = waiter;
     else l.push(waiter);
@@ -85,6 +91,11 @@ export class WaitQueue {
       w.wake();
       return;
     }
+    this.#wakeMany(ws, n);
+  }
+
+  /** {@link wakeAll} of several waiters (apart, so that the one-waiter case inlines). */
+  #wakeMany(ws: (Waiter | null)[], n: number): void {
     // Waking may park waiters here again: they go on a fresh list.
     this.#list = [];
     this.#count = 0;

@@ -93,21 +93,33 @@ export abstract class UserAccess implements GuestMemory {
    * the next call.
    */
   span(addr: number, length: number, write: boolean): UserSpan | null {
-    let va = addr >>> 0;
-    if (!(length >= 0 && length <= GUEST_SPAN_MAX) || va + length > USER_LAYOUT.USER_END) {
-      return null;
-    }
-    let s = this.#span;
-    if (s === null) s = this.#span = new UserSpan(this.#ctx);
-    const access = write ? Access.WRITE : Access.READ;
-    const inPage = va & (PAGE_SIZE - 1);
-    if (length !== 0 && inPage + length <= PAGE_SIZE) {
-      // Within one page (most transfers): one piece.
-      const off = this.resolve(va, access);
+    const va = addr >>> 0;
+    // Within one page (most transfers): one piece. The bounds are literals
+    // (USER_LAYOUT.USER_END 0x8000_0000 is page-aligned, so a range inside
+    // one page below it ends below it; PAGE_SIZE 4096; Access.WRITE 1,
+    // READ 0): a module object's field costs a map check and a load in
+    // optimized code.
+    if (length > 0 && (va & 4095) + length <= 4096 && va < 0x8000_0000) {
+      const off = this.resolve(va, write ? 1 : 0);
       if (off < 0) return null;
+      const s = this.#span ?? this.#newSpan();
       s.single(off, length);
       return s;
     }
+    return this.#pagesSpan(va, length, write);
+  }
+
+  #newSpan(): UserSpan {
+    return this.#span = new UserSpan(this.#ctx);
+  }
+
+  /** {@link span} of an empty range or one that crosses pages. */
+  #pagesSpan(va: number, length: number, write: boolean): UserSpan | null {
+    if (!(length >= 0 && length <= GUEST_SPAN_MAX) || va + length > USER_LAYOUT.USER_END) {
+      return null;
+    }
+    const s = this.#span ?? this.#newSpan();
+    const access = write ? Access.WRITE : Access.READ;
     s.reset();
     const end = va + length;
     while (va < end) {

@@ -69,16 +69,22 @@ export class UserSpan implements GuestSpan {
 
   /** Copies `n` bytes of `src` from `srcOff` into the range at `at`; the code cache is told. */
   fill(at: number, src: Uint8Array, srcOff: number, n: number): void {
-    const ram = this.#ram;
-    const offs = this.#offs, lens = this.#lens;
-    if (at + n <= lens[0]) {
-      // Within the first piece (a small transfer): one copy.
-      const off = offs[0] + at;
+    if (at + n <= this.#lens[0]) {
+      // Within the first piece (a small transfer): one copy. This case is
+      // kept small so that V8 inlines it into the file operation.
+      const off = this.#offs[0] + at;
       if (n === 1) this.#u8[off] = src[srcOff];
       else copyBytes(this.#u8, off, src, srcOff, n);
-      ram.notifyWrite(off, n);
+      this.#ram.notifyWrite(off, n);
       return;
     }
+    this.#fillPieces(at, src, srcOff, n);
+  }
+
+  /** {@link fill} over several pieces. */
+  #fillPieces(at: number, src: Uint8Array, srcOff: number, n: number): void {
+    const ram = this.#ram;
+    const offs = this.#offs, lens = this.#lens;
     let i = 0;
     while (n > 0) {
       const len = lens[i];
@@ -100,12 +106,19 @@ export class UserSpan implements GuestSpan {
 
   /** Copies `n` bytes of the range from `at` into `dst` at `dstOff`. */
   drain(at: number, dst: Uint8Array, dstOff: number, n: number): void {
-    const offs = this.#offs, lens = this.#lens;
-    if (at + n <= lens[0]) {
-      if (n === 1) dst[dstOff] = this.#u8[offs[0] + at];
-      else copyBytes(dst, dstOff, this.#u8, offs[0] + at, n);
+    if (at + n <= this.#lens[0]) {
+      // Within the first piece, kept small as in `fill`.
+      const off = this.#offs[0] + at;
+      if (n === 1) dst[dstOff] = this.#u8[off];
+      else copyBytes(dst, dstOff, this.#u8, off, n);
       return;
     }
+    this.#drainPieces(at, dst, dstOff, n);
+  }
+
+  /** {@link drain} over several pieces. */
+  #drainPieces(at: number, dst: Uint8Array, dstOff: number, n: number): void {
+    const offs = this.#offs, lens = this.#lens;
     let i = 0;
     while (n > 0) {
       const len = lens[i];

@@ -283,9 +283,10 @@ export class ProcessTable implements ThreadWaker {
 
   /** Marks `t` blocked on `place` (the caller has added it to the queue). */
   park(t: Thread, place: ParkingPlace): void {
-    if (t.state === TaskState.READY) this.policy.remove(t);
+    // Literals, as in wakeThread: TaskState.READY 0, BLOCKED 2.
+    if (t.state === 0) this.policy.remove(t);
     noteJobEnd(t.sched, this.#clock);
-    t.state = TaskState.BLOCKED;
+    t.state = 2;
     t.parkedOn = place;
     t.interrupted = false;
   }

@@ -9,9 +9,16 @@
  * results and error codes), so the Wine run also shows the expectations
  * hold on a second implementation. Skipped, with the reason in the test
  * name, when MinGW-w64 or Wine is not installed.
+ *
+ * The programs of {@link ON_CONSOLE} run under Wine on a pseudo-terminal
+ * (util-linux `script`), with standard output still to a file: Wine then
+ * gives them a console, as Strata's run has one (the machine's terminal on
+ * standard input and error), so their console checks run on both sides.
+ * Without `script` they run as the others, without a console under Wine.
  */
 
 import { HAVE_WINE, MINGW, SKIP, WINE_ENV } from "./win32_wine_env.ts";
+import { hostHas } from "../host_tools.ts";
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +27,22 @@ import { listWin32Programs } from "../../userland/win32/build.ts";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const PROGRAMS = listWin32Programs().filter(([name]) => name.startsWith("test_w32_"));
+
+/** Programs run under Wine with a console (a pseudo-terminal from `script`). */
+const ON_CONSOLE = new Set(["test_w32_console.exe"]);
+const HAVE_SCRIPT = hostHas("script", "-V");
+
+/** Runs `exe` under Wine in `cwd`: its stdout, from a file when it runs on a pseudo-terminal. */
+async function wineRun(exe: string, cwd: string): Promise<{ out: string; code: number }> {
+  const opts = { cwd, env: WINE_ENV, inheritEnv: true, timeoutMs: 180_000 };
+  if (!HAVE_SCRIPT || !ON_CONSOLE.has(exe.slice(exe.lastIndexOf("/") + 1))) {
+    const r = await runHostCommand("wine", [exe], opts);
+    return { out: r.stdout, code: r.code };
+  }
+  const out = join(cwd, "..", "stdout.txt");
+  const r = await runHostCommand("script", ["-qec", `wine '${exe}' > '${out}'`, "/dev/null"], opts);
+  return { out: await Deno.readTextFile(out), code: r.code };
+}
 
 /** Compiles `src` with MinGW-w64 and runs it under Wine in an empty folder. */
 async function runOnWine(name: string, src: string): Promise<{ out: string; code: number }> {
@@ -46,13 +69,8 @@ async function runOnWine(name: string, src: string): Promise<{ out: string; code
     assert.equal(dll.code, 0, `mingw build of w32testdll.dll: ${dll.stderr}`);
     const work = join(dir, "work");
     await Deno.mkdir(work);
-    const r = await runHostCommand("wine", [exe], {
-      cwd: work,
-      env: WINE_ENV,
-      inheritEnv: true,
-      timeoutMs: 180_000,
-    });
-    return { out: r.stdout.replaceAll("\r", ""), code: r.code };
+    const r = await wineRun(exe, work);
+    return { out: r.out.replaceAll("\r", ""), code: r.code };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

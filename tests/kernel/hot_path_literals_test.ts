@@ -17,6 +17,12 @@ import { BLOCK, NO_RESULT } from "../../kernel/proc/call_result.ts";
 import { TaskState } from "../../kernel/proc/process.ts";
 import { SCHED } from "../../kernel/proc/sched_info.ts";
 import { EnqueueReason } from "../../kernel/proc/scheduler.ts";
+import { OpenFlags } from "../../kernel/fs/types.ts";
+import { PIPE_BUF } from "../../kernel/fs/pipefs.ts";
+import { PAGE_SHIFT, PAGE_SIZE } from "../../kernel/mm/frames.ts";
+import { USER_LAYOUT } from "../../kernel/mm/regions.ts";
+import { Access } from "../../kernel/mm/user_access.ts";
+import { SCRATCH_SIZE } from "../../plugins/personalities/unix/common.ts";
 
 Deno.test("hot path literals: the hart's modes, causes, mstatus bits and ecall outcomes", () => {
   assert.equal(U_MODE, 0);
@@ -52,4 +58,16 @@ Deno.test("hot path literals: the kernel's states, reasons and call results", ()
   assert.equal(K.RESTART, -202);
   assert.equal(BLOCK, -0x1_0000_0000);
   assert.equal(NO_RESULT, -0x1_0000_0001);
+});
+
+Deno.test("hot path literals: the pipe read and write path's statuses, flags and sizes", () => {
+  assert.deepEqual([K.BADF, K.AGAIN, K.FAULT, K.PIPE], [-9, -11, -14, -32]);
+  assert.deepEqual([OpenFlags.READ, OpenFlags.WRITE, OpenFlags.NONBLOCK], [1, 2, 128]);
+  assert.equal(PIPE_BUF, 4096);
+  assert.deepEqual([PAGE_SIZE, PAGE_SHIFT], [4096, 12]);
+  // The span's one-page test relies on the user end being page-aligned.
+  assert.equal(USER_LAYOUT.USER_END, 0x8000_0000);
+  assert.deepEqual([Access.READ, Access.WRITE], [0, 1]);
+  assert.deepEqual([TaskState.READY, TaskState.BLOCKED], [0, 2]);
+  assert.equal(SCRATCH_SIZE, 65536);
 });

@@ -63,9 +63,9 @@ function waitForFile(
   dir: "read" | "write",
   finish: ParkedTransfer | null = null,
 ): number {
-  if (file.flags & OpenFlags.NONBLOCK) return K.AGAIN;
+  if (file.flags & 128 /* OpenFlags.NONBLOCK */) return -11; // K.AGAIN
   const q = api.vfs.waitQueue(file, dir);
-  return q === null ? K.AGAIN : api.block(t, q, finish);
+  return q === null ? -11 /* K.AGAIN */ : api.block(t, q, finish);
 }
 
 /**
@@ -118,7 +118,7 @@ export class ParkedTransfer implements ParkedCall {
         t.process,
         file,
         this.buf + done,
-        Math.min(count - done, SCRATCH_SIZE),
+        count - done < 65536 ? count - done : 65536, // SCRATCH_SIZE
         null,
       );
       if (n < 0) {
@@ -207,7 +207,7 @@ function readInto(
  */
 function spanRead(api: KernelApi, p: Process, file: OpenFile, buf: number, want: number): number {
   const span = api.userSpan(p, buf, want, true);
-  if (span === null) return K.FAULT;
+  if (span === null) return -14; // K.FAULT (a literal: K's fields cost a map check and a load)
   const n = api.vfs.readSpan(file, span);
   if (n > 0) span.copied(n);
   return n;
@@ -225,9 +225,10 @@ function readDirect(
   buf: number,
   count: number,
 ): number {
-  const want = Math.min(count, SCRATCH_SIZE);
+  // (SCRATCH_SIZE 65536 as a literal: an imported binding costs a load and a hole check.)
+  const want = count < 65536 ? count : 65536;
   const n = spanRead(api, t.process, file, buf, want);
-  if (n !== K.AGAIN) return n;
+  if (n !== -11 /* K.AGAIN */) return n;
   return waitForFile(t, api, file, "read", parkedIo(t, api, file, buf, want, false));
 }
 
@@ -266,21 +267,22 @@ function writeFrom(
   }
   // A blocking write to a pipe or tty waits until all of it is written, as
   // POSIX asks; the bytes already written survive the restart of the call.
-  const waitForAll = first && (file.flags & OpenFlags.NONBLOCK) === 0 &&
-    (direct || isStreamFile(file));
+  // (Literals on this path: OpenFlags.NONBLOCK 128, K.AGAIN -11, K.PIPE -32.)
+  const waitForAll = first && (file.flags & 128) === 0 && (direct || isStreamFile(file));
   let done = waitForAll && t.restartState >= 0 ? t.restartState : 0;
   while (done < count) {
-    const want = Math.min(count - done, SCRATCH_SIZE);
+    const left = count - done;
+    const want = left < 65536 ? left : 65536; // SCRATCH_SIZE
     const n = writePiece(api, p, file, buf + done, want, caller);
     if (n < 0) {
-      if (n === K.AGAIN && waitForAll) {
+      if (n === -11 && waitForAll) {
         if (done > 0) t.restartState = t.partialResult = done;
         const finish = direct ? parkedIo(t, api, file, buf, count, true) : null;
         return waitForFile(t, api, file, "write", finish);
       }
       if (done > 0 || !first) return done > 0 ? done : n;
-      if (n === K.AGAIN) return waitForFile(t, api, file, "write");
-      if (n === K.PIPE) return brokenPipe(t, api);
+      if (n === -11) return waitForFile(t, api, file, "write");
+      if (n === -32) return brokenPipe(t, api);
       return n;
     }
     done += n;
@@ -305,7 +307,7 @@ function writePiece(
 ): number {
   if (caller === null) {
     const span = api.userSpan(p, addr, want, false);
-    if (span === null) return K.FAULT;
+    if (span === null) return -14; // K.FAULT
     span.copied(want);
     return api.vfs.writeSpan(file, span);
   }
@@ -316,22 +318,29 @@ function writePiece(
 
 /** read(fd, buf, count). */
 export function sysRead(t: Thread, api: KernelApi): number {
-  const file = fileOf(api, t.process, arg(t, 0));
-  if (file === null) return K.BADF;
-  const count = Math.min(uarg(t, 2), 0x7fff_f000);
-  if (!(file.flags & OpenFlags.READ)) return K.BADF;
+  // Status and flag values are literals here (K.BADF -9, OpenFlags.READ 1):
+  // a module object's field costs a map check and a load on every call.
+  const regs = t.regs;
+  const fd = regs[10];
+  const file = fd < 0 ? null : api.fdGet(t.process, fd);
+  if (file === null || (file.flags & 1) === 0) return -9;
+  const size = regs[12] >>> 0;
+  const count = size < 0x7fff_f000 ? size : 0x7fff_f000;
   if (count === 0) return 0;
-  return readInto(t, api, file, uarg(t, 1), count);
+  return readInto(t, api, file, regs[11] >>> 0, count);
 }
 
 /** write(fd, buf, count). */
 export function sysWrite(t: Thread, api: KernelApi): number {
-  const file = fileOf(api, t.process, arg(t, 0));
-  if (file === null) return K.BADF;
-  const count = Math.min(uarg(t, 2), 0x7fff_f000);
-  if (!(file.flags & OpenFlags.WRITE)) return K.BADF;
+  // Literals as in sysRead (OpenFlags.WRITE 2).
+  const regs = t.regs;
+  const fd = regs[10];
+  const file = fd < 0 ? null : api.fdGet(t.process, fd);
+  if (file === null || (file.flags & 2) === 0) return -9;
+  const size = regs[12] >>> 0;
+  const count = size < 0x7fff_f000 ? size : 0x7fff_f000;
   if (count === 0) return 0;
-  return writeFrom(t, api, file, uarg(t, 1), count);
+  return writeFrom(t, api, file, regs[11] >>> 0, count);
 }
 
 /** Reads an iovec array into [base, len] pairs; status on a bad count or pointer. */

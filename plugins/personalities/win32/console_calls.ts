@@ -5,13 +5,18 @@
  * a pty), so the operations are the terminal's:
  *
  * - `CONSOLE_OP.SIZE`: the window size (columns, rows) from the terminal's
- *   `TIOCGWINSZ`, 80x25 when the terminal reports none;
+ *   `TIOCGWINSZ`, 80x25 when the terminal reports none; a console input
+ *   has no screen buffer (STATUS_INVALID_HANDLE);
  * - `CONSOLE_OP.FLUSH_INPUT`: discards typed-ahead input (`TCFLSH`
  *   `TCIFLUSH`), for FlushConsoleInputBuffer;
  * - `CONSOLE_OP.SET_TITLE` / `GET_TITLE`: the console title, kept per
  *   terminal (every process on the same terminal sees the same title, as
  *   every process attached to a Windows console does). kernel32 also sends
- *   the title to the terminal as an xterm OSC 0 sequence.
+ *   the title to the terminal as an xterm OSC 0 sequence;
+ * - `CONSOLE_OP.NO_SUSPEND`: turns the terminal's suspend character (VSUSP,
+ *   Ctrl+Z) off, so Ctrl+Z reaches programs as a character, as on a Windows
+ *   console (where a line that begins with it is end of input). The Win32
+ *   session's smss.exe does this to the session's console.
  *
  * @module
  */
@@ -24,13 +29,24 @@ import type { FileObject } from "./objects.ts";
 import { nt, STATUS } from "./ntstatus.ts";
 
 /** Operations of NtStrataConsoleControl. */
-export const CONSOLE_OP = { SIZE: 0, FLUSH_INPUT: 1, SET_TITLE: 2, GET_TITLE: 3 } as const;
+export const CONSOLE_OP = {
+  SIZE: 0,
+  FLUSH_INPUT: 1,
+  SET_TITLE: 2,
+  GET_TITLE: 3,
+  NO_SUSPEND: 4,
+} as const;
 
 /** The longest title kept (bytes), as Windows' console limit. */
 export const MAX_TITLE = 1023;
 
 const TIOCGWINSZ = 0x5413;
 const TCFLSH = 0x540b;
+const TCGETS = 0x5401;
+const TCSETS = 0x5402;
+/** struct termios: 16 bytes of flags, c_line, then c_cc; VSUSP is c_cc[10]. */
+const TERMIOS_BYTES = 36;
+const VSUSP_OFFSET = 17 + 10;
 const TCIFLUSH = 0;
 
 /** Titles by executive, keyed by the terminal's path. */
@@ -45,8 +61,8 @@ function titleMap(ex: Executive): Map<string, Uint8Array> {
   return m;
 }
 
-/** A caller whose "guest memory" is a host buffer: the ioctl writes its result there. */
-function hostCaller(t: Thread, out: Uint8Array): FileCaller {
+/** A caller whose "guest memory" is a host buffer at address 0: an ioctl's result lands there. */
+export function hostCaller(t: Thread, out: Uint8Array): FileCaller {
   return {
     pid: t.process.pid,
     pgid: t.process.pgid,
@@ -73,12 +89,22 @@ function windowSize(t: Thread, api: KernelApi, f: FileObject): [number, number] 
   return rows > 0 && cols > 0 ? [cols, rows] : [80, 25];
 }
 
+/** Clears the terminal's VSUSP character (TCGETS, then TCSETS). */
+function noSuspend(t: Thread, api: KernelApi, f: FileObject): number {
+  const tio = new Uint8Array(TERMIOS_BYTES);
+  const caller = hostCaller(t, tio);
+  if (api.vfs.ioctl(f.file!, TCGETS, 0, caller) < 0) return nt(STATUS.INVALID_HANDLE);
+  tio[VSUSP_OFFSET] = 0;
+  return api.vfs.ioctl(f.file!, TCSETS, 0, caller) < 0 ? nt(STATUS.INVALID_HANDLE) : STATUS.SUCCESS;
+}
+
 /**
  * NtStrataConsoleControl(Handle, Operation, Buffer*, Length, ReturnLength*):
  * SIZE writes {USHORT columns, rows} (Length >= 4); FLUSH_INPUT takes no
  * buffer; SET_TITLE reads Length bytes (at most {@link MAX_TITLE}); GET_TITLE
  * writes the title and a NUL (STATUS_BUFFER_TOO_SMALL when Length cannot
- * hold them; ReturnLength gets the title's length either way).
+ * hold them; ReturnLength gets the title's length either way); NO_SUSPEND
+ * takes no buffer.
  */
 export function ntStrataConsoleControl(t: Thread, api: KernelApi, ex: Executive): number {
   const a = nargs(t, api, 5);
@@ -90,6 +116,7 @@ export function ntStrataConsoleControl(t: Thread, api: KernelApi, ex: Executive)
   const [op, buf, len, ret] = [a[1], a[2] >>> 0, a[3] >>> 0, a[4] >>> 0];
   switch (op) {
     case CONSOLE_OP.SIZE: {
+      if (f.consoleInput) return nt(STATUS.INVALID_HANDLE);
       if (len < 4) return nt(STATUS.BUFFER_TOO_SMALL);
       const [cols, rows] = windowSize(t, api, f);
       const out = new Uint8Array(4);
@@ -102,6 +129,8 @@ export function ntStrataConsoleControl(t: Thread, api: KernelApi, ex: Executive)
         api.vfs.ioctl(f.file, TCFLSH, TCIFLUSH, hostCaller(t, new Uint8Array(0)));
       }
       return STATUS.SUCCESS;
+    case CONSOLE_OP.NO_SUSPEND:
+      return f.file === null ? STATUS.SUCCESS : noSuspend(t, api, f);
     case CONSOLE_OP.SET_TITLE: {
       if (len > MAX_TITLE) return nt(STATUS.INVALID_PARAMETER);
       const title = len === 0 ? new Uint8Array(0) : api.copyIn(t.process, buf, len);

@@ -48,12 +48,23 @@ export class Win32Process {
   readonly object: ProcessObject;
   /** The first thread's object. */
   readonly thread: ThreadObject;
+  /**
+   * The process's console, a terminal (one reference held); null: none;
+   * undefined until first looked for (`console_open.ts`).
+   */
+  console: OpenFile | null | undefined = undefined;
 
   /** Creates the data of `process` over its modules. */
   constructor(object: ProcessObject, thread: ThreadObject, modules: ModuleSet) {
     this.object = object.reference();
     this.thread = thread.reference();
     this.modules = modules;
+  }
+
+  /** Drops the console reference (the process ends). */
+  releaseConsole(api: KernelApi): void {
+    if (this.console) api.vfs.close(this.console);
+    this.console = null;
   }
 }
 
@@ -184,7 +195,10 @@ export class Executive {
     const kind = this.kindOf(file);
     const all = FILE_SHARE.READ | FILE_SHARE.WRITE | FILE_SHARE.DELETE;
     const obj = new FileObject(this.api, this.api.vfs.retain(file), kind, "", access, all, null);
-    if (kind === "console") obj.consoleMode = input ? CONSOLE_MODE.INPUT : CONSOLE_MODE.OUTPUT;
+    if (kind === "console") {
+      obj.consoleMode = input ? CONSOLE_MODE.INPUT : CONSOLE_MODE.OUTPUT;
+      obj.consoleInput = input;
+    }
     return obj;
   }
 

@@ -18,6 +18,7 @@ import {
   writeIosb,
 } from "./args.ts";
 import { objectOf, win32Of } from "./context.ts";
+import { consoleStat } from "./console_open.ts";
 import type { Executive } from "./executive.ts";
 import {
   basicInfo,
@@ -327,6 +328,11 @@ function statByName(t: Thread, api: KernelApi, ex: Executive, oaPtr: number) {
     const r = objectOf(win32Of(ex, t), oa.root, "File", 0);
     if (typeof r === "number") return r;
     root = r as FileObject;
+  } else {
+    const dev = ex.deviceOf(oa.name, null);
+    if (typeof dev !== "number" && dev.device.kind === "console") {
+      return consoleStat(ex, win32Of(ex, t), t.process, dev.rest);
+    }
   }
   const vn = ex.vfsName(oa.name, root);
   if (typeof vn === "number") return vn;

@@ -21,6 +21,12 @@ const CHUNK = 64 * 1024;
 const USE_POSITION = -2n;
 /** FILE_WRITE_TO_END_OF_FILE. */
 const WRITE_TO_END = -1n;
+/** Ctrl+Z: a console line that begins with it reads as end of input. */
+const CTRL_Z = 0x1a;
+const CR = 0x0d;
+const LF = 0x0a;
+/** ENABLE_LINE_INPUT of a console input mode. */
+const LINE_INPUT = 0x2;
 
 /** The file object behind a handle with `want` access, or an NTSTATUS. */
 function fileOf(t: Thread, ex: Executive, h: number, want: number): FileObject | number {
@@ -42,10 +48,39 @@ function waitFor(t: Thread, api: KernelApi, f: FileObject, dir: "read" | "write"
 }
 
 /**
+ * A console read in line mode (ENABLE_LINE_INPUT), as Windows' console
+ * answers: the LF that ends a line becomes CR LF (a 1-byte read gets the CR
+ * and the next one the LF), and a line that begins with Ctrl+Z is end of
+ * input (0 bytes; what was read of it is dropped). Bytes in `buf`, or a K
+ * error.
+ */
+function readConsoleLine(api: KernelApi, f: FileObject, buf: Uint8Array): number {
+  if (f.consoleLf) {
+    f.consoleLf = false;
+    buf[0] = LF;
+    return 1;
+  }
+  const n = api.vfs.read(f.file!, buf.length > 1 ? buf.subarray(0, buf.length - 1) : buf);
+  if (n <= 0) return n;
+  if (buf[0] === CTRL_Z) return 0;
+  if (buf[n - 1] !== LF) return n;
+  buf[n - 1] = CR;
+  if (n === buf.length) {
+    f.consoleLf = true;
+    return n;
+  }
+  buf[n] = LF;
+  return n + 1;
+}
+
+/**
  * NtReadFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock*,
  * Buffer, Length, ByteOffset*, Key). End of a file: STATUS_END_OF_FILE; a
  * pipe whose writers are gone: STATUS_PIPE_BROKEN; a console at end of
- * input: success with 0 bytes.
+ * input: success with 0 bytes; a console output (screen buffer) cannot be
+ * read: STATUS_INVALID_HANDLE. A console read in line mode gives lines
+ * ending in CR LF, and a line that begins with Ctrl+Z is end of input too
+ * ({@link readConsoleLine}).
  */
 export function ntReadFile(t: Thread, api: KernelApi, ex: Executive): number {
   const a = nargs(t, api, 9);
@@ -53,6 +88,7 @@ export function ntReadFile(t: Thread, api: KernelApi, ex: Executive): number {
   const f = fileOf(t, ex, a[0], FILE_ACCESS.READ_DATA);
   if (typeof f === "number") return nt(f);
   if (f.file === null || f.kind === "directory") return nt(STATUS.INVALID_DEVICE_REQUEST);
+  if (f.kind === "console" && !f.consoleInput) return nt(STATUS.INVALID_HANDLE);
   const p = t.process;
   const off = offsetArg(api, t, a[7]);
   if (typeof off === "number") return nt(off);
@@ -60,7 +96,12 @@ export function ntReadFile(t: Thread, api: KernelApi, ex: Executive): number {
   if (!api.checkAccess(p, a[5], len, true)) return nt(STATUS.ACCESS_VIOLATION);
   const buf = new Uint8Array(len);
   const file = f.file;
-  const n = off === null ? api.vfs.read(file, buf) : api.vfs.pread(file, buf, Number(off));
+  const lines = f.kind === "console" && (f.consoleMode & LINE_INPUT) !== 0 && len > 0;
+  const n = lines
+    ? readConsoleLine(api, f, buf)
+    : off === null
+    ? api.vfs.read(file, buf)
+    : api.vfs.pread(file, buf, Number(off));
   if (n === K.AGAIN) return waitFor(t, api, f, "read");
   if (n < 0) return nt(ntFromK(n));
   if (off !== null && n >= 0) file.offset = Number(off) + n;
@@ -78,7 +119,8 @@ export function ntReadFile(t: Thread, api: KernelApi, ex: Executive): number {
  * NtWriteFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock*,
  * Buffer, Length, ByteOffset*, Key). A pipe write blocks until every byte
  * is in (progress kept across restarts); no reader left:
- * STATUS_PIPE_CLOSING.
+ * STATUS_PIPE_CLOSING. A console input cannot be written:
+ * STATUS_INVALID_HANDLE.
  */
 export function ntWriteFile(t: Thread, api: KernelApi, ex: Executive): number {
   const a = nargs(t, api, 9);
@@ -91,6 +133,7 @@ export function ntWriteFile(t: Thread, api: KernelApi, ex: Executive): number {
     return nt(STATUS.ACCESS_DENIED);
   }
   if (f.file === null || f.kind === "directory") return nt(STATUS.INVALID_DEVICE_REQUEST);
+  if (f.kind === "console" && f.consoleInput) return nt(STATUS.INVALID_HANDLE);
   const p = t.process;
   let off = offsetArg(api, t, a[7]);
   if (typeof off === "number") return nt(off);

@@ -1,6 +1,6 @@
 /**
  * NtCreateFile and NtOpenFile: an NT name through the namespace to a VFS
- * file or directory (or to the named-pipe device), the create
+ * file or directory (or to the named-pipe or console device), the create
  * dispositions, directory / non-directory options, read-only files, share
  * modes between opens and FILE_DELETE_ON_CLOSE.
  *
@@ -16,6 +16,7 @@ import { FILE_ACCESS, FileObject } from "./objects.ts";
 import { nt, ntFromK, STATUS } from "./ntstatus.ts";
 import { FILE_ATTRIBUTE } from "./file_info.ts";
 import { openPipeClient } from "./pipe_calls.ts";
+import { openConsole } from "./console_open.ts";
 
 /** Create dispositions. */
 export const DISPOSITION = {
@@ -84,8 +85,12 @@ export function openFile(
     root = r as FileObject;
   } else {
     const dev = ex.deviceOf(oa.name, null);
+    const inherit = (oa.attributes & OBJ_INHERIT) !== 0;
     if (typeof dev !== "number" && dev.device.kind === "namedpipe") {
-      return openPipeClient(ex, w, dev.rest, access, (oa.attributes & OBJ_INHERIT) !== 0);
+      return openPipeClient(ex, w, dev.rest, access, inherit);
+    }
+    if (typeof dev !== "number" && dev.device.kind === "console") {
+      return openConsole(ex, w, t.process, dev.rest, access, req.share, inherit);
     }
   }
   const vn = ex.vfsName(oa.name, root);

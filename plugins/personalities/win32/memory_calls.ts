@@ -10,7 +10,7 @@ import type { KernelApi, Thread } from "../../../kernel/api.ts";
 import { nargs } from "./args.ts";
 import { objectOf, win32Of } from "./context.ts";
 import type { Executive, Win32Process } from "./executive.ts";
-import type { FileObject } from "./objects.ts";
+import { FILE_ACCESS, type FileObject } from "./objects.ts";
 import { nt, STATUS } from "./ntstatus.ts";
 import { LDR_ADDR, ldrFlags, ldrTable, SIZES } from "./peb.ts";
 
@@ -59,13 +59,23 @@ export function ntStrataUnloadDll(t: Thread, api: KernelApi, ex: Executive): num
   return nt(st);
 }
 
-/** NtStrataConsoleMode(Handle, Set, Mode, OldMode*). */
+/**
+ * NtStrataConsoleMode(Handle, Set, Mode, OldMode*). Reading or setting the
+ * mode needs read access (GENERIC_READ, as Windows documents; Wine answers
+ * STATUS_INVALID_HANDLE without it); with neither (Set 0, OldMode NULL) the
+ * call only tells whether the handle is a console.
+ */
 export function ntStrataConsoleMode(t: Thread, api: KernelApi, ex: Executive): number {
-  const o = objectOf(win32Of(ex, t), t.regs[10], "File", 0);
+  const w = win32Of(ex, t);
+  const o = objectOf(w, t.regs[10], "File", 0);
   if (typeof o === "number") return nt(o);
   const f = o as FileObject;
   if (f.kind !== "console") return nt(STATUS.INVALID_HANDLE);
   const out = t.regs[13] >>> 0;
+  const granted = w.handles.entry(t.regs[10] >>> 0)?.access ?? 0;
+  if ((out !== 0 || t.regs[11] !== 0) && !(granted & FILE_ACCESS.READ_DATA)) {
+    return nt(STATUS.INVALID_HANDLE);
+  }
   if (out !== 0 && !api.writeU32(t.process, out, f.consoleMode)) return nt(STATUS.ACCESS_VIOLATION);
   if (t.regs[11] !== 0) f.consoleMode = t.regs[12] >>> 0;
   return STATUS.SUCCESS;

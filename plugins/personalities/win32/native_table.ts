@@ -125,14 +125,14 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "NtCreateFile",
     ntCreateFile,
     "partial",
-    "All dispositions, directory/non-directory options, share modes, FILE_DELETE_ON_CLOSE, FILE_ATTRIBUTE_READONLY at creation; allocation size and EAs ignored; no security descriptors.",
+    "All dispositions, directory/non-directory options, share modes, FILE_DELETE_ON_CLOSE, FILE_ATTRIBUTE_READONLY at creation; the named-pipe client end; the console devices (CON, CONIN$, CONOUT$); allocation size and EAs ignored; no security descriptors.",
   ),
   row("NtOpenFile", ntOpenFile, "full", "NtCreateFile with FILE_OPEN."),
   row(
     "NtReadFile",
     ntReadFile,
     "partial",
-    "Synchronous only (Event and APC ignored); at most 64 KiB per call.",
+    "Synchronous only (Event and APC ignored); at most 64 KiB per call; a console line beginning with Ctrl+Z reads as end of input.",
   ),
   row(
     "NtWriteFile",
@@ -309,7 +309,7 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "NtStrataConsoleMode",
     ntStrataConsoleMode,
     "full",
-    "Strata: reads / sets the mode of a console handle.",
+    "Strata: reads / sets the mode of a console handle (read access needed; with neither, tells whether the handle is a console).",
   ),
   row(
     "NtStrataQueryName",
@@ -387,7 +387,7 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "NtStrataConsoleControl",
     ntStrataConsoleControl,
     "full",
-    "Strata: a console's window size, input flush and title (kernel32's console functions).",
+    "Strata: a console's window size, input flush and title (kernel32's console functions); turning the terminal's suspend key off (smss).",
   ),
   row(
     "NtGetCurrentProcessorNumber",

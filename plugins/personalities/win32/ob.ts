@@ -14,7 +14,8 @@
  *   NT's KiWaitTest), so a released mutex or a set auto-reset event goes to
  *   a waiter before the releasing thread can take it back;
  * - object types: {@link ObjectDirectory}, {@link SymbolicLink},
- *   {@link DeviceObject} (a file system root or the named-pipe device),
+ *   {@link DeviceObject} (a file system root, the named-pipe device or the
+ *   console device),
  *   {@link EventObject}, {@link SemaphoreObject}, {@link MutantObject}
  *   (abandoned when its owner ends: {@link abandonMutants}) (the process,
  *   thread, file, section, timer and keyed-event types live in their own
@@ -270,12 +271,12 @@ export class SymbolicLink extends NtObject {
   }
 }
 
-/** A device: a file system root (`vfsRoot` set) or the named-pipe file system. */
+/** A device: a file system root (`vfsRoot` set), the named-pipe file system or the console. */
 export class DeviceObject extends NtObject {
   /** The type. */
   readonly type = "Device" as const;
   /** Creates the device. */
-  constructor(readonly kind: "disk" | "namedpipe", readonly vfsRoot: string) {
+  constructor(readonly kind: "disk" | "namedpipe" | "console", readonly vfsRoot: string) {
     super();
   }
 }
@@ -444,7 +445,7 @@ const MAX_REPARSE = 16;
 export class Namespace {
   /** `\`. */
   readonly root = new ObjectDirectory();
-  /** `\??` (DOS devices: drive letters, PIPE, NUL). */
+  /** `\??` (DOS devices: drive letters, PIPE, NUL, CON, CONIN$, CONOUT$). */
   readonly dosDevices = new ObjectDirectory();
   /** `\BaseNamedObjects`. */
   readonly baseNamedObjects = new ObjectDirectory();
@@ -468,6 +469,11 @@ export class Namespace {
     // NUL: the null device, the VFS's /dev/null.
     this.#permanent(this.devices, "Null", new DeviceObject("disk", "/dev/null"));
     this.#permanent(this.dosDevices, "NUL", new SymbolicLink("\\Device\\Null"));
+    // The console devices (`console_open.ts`): CON, CONIN$ and CONOUT$ name parts of ConDrv.
+    this.#permanent(this.devices, "ConDrv", new DeviceObject("console", ""));
+    this.#permanent(this.dosDevices, "CON", new SymbolicLink("\\Device\\ConDrv\\Console"));
+    this.#permanent(this.dosDevices, "CONIN$", new SymbolicLink("\\Device\\ConDrv\\CurrentIn"));
+    this.#permanent(this.dosDevices, "CONOUT$", new SymbolicLink("\\Device\\ConDrv\\CurrentOut"));
     this.#permanent(this.knownDlls, "KnownDllPath", new SymbolicLink(systemDir));
     this.#drive("C", "HarddiskVolume1", "/");
     shares.forEach((dir, i) => {

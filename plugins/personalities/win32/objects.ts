@@ -280,6 +280,10 @@ export class FileObject extends NtObject {
   enumeration: { names: string[]; pattern: string } | null = null;
   /** Console mode (console objects). */
   consoleMode = 0;
+  /** A console object on the console's input (else on its screen buffer, the output). */
+  consoleInput = false;
+  /** A console input owes its reader the LF of a line's CR LF (the last read had room for CR). */
+  consoleLf = false;
   /** True when recorded in the share table. */
   shareCounted = false;
   /** Pipe end created by NtCreateNamedPipeFile (the server end). */

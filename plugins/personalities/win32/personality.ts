@@ -203,6 +203,7 @@ function releaseWin32(ex: Executive, p: Process): void {
   if (w === null) return;
   abandonMutants(p, null);
   w.handles.closeAll();
+  w.releaseConsole(ex.api);
   p.pdata = null;
   for (const t of p.threads) if (t.pdata === w.thread) t.pdata = null;
   w.thread.dereference();

@@ -13,6 +13,7 @@ import { K, type KernelApi, OpenFlags, type Process, type Thread } from "../../.
 import { looksLikePe32 } from "../../../lib/pe.ts";
 import { narg, nargs, toUtf16 } from "./args.ts";
 import { splitCommandLine } from "./cmdline.ts";
+import { consoleOf } from "./console_open.ts";
 import { objectOf, win32Of } from "./context.ts";
 import type { Executive, PendingCreate, Win32Process } from "./executive.ts";
 import { mapGenericAccess } from "./ob.ts";
@@ -203,6 +204,12 @@ function spawnChild(
       : ntFromK(c);
   }
   api.chdir(c, cwd);
+  const cw = ex.data(c);
+  // A Win32 child is attached to its creator's console.
+  if (cw !== null) {
+    const con = consoleOf(ex, win32Of(ex, t), t.process);
+    cw.console = con === null ? null : api.vfs.retain(con);
+  }
   if (!pe) {
     unixStdio(api, c, pending);
     // The executive ignores SIGCHLD in Win32 processes (their children are reaped at exit);

@@ -3,19 +3,14 @@
  *   more [file ...]        (or: command | more)
  * A page is the console's height less one line, then "-- More --" waits for
  * a line from the console ("q" quits, anything else shows the next page).
- * The keys come from the console even when the text comes from a pipe:
- * standard input if it is a console, otherwise standard error's console. */
+ * The keys come from the console's input (CONIN$) even when the text comes
+ * from a pipe, or from standard input when there is no console input. */
 #include <windows.h>
 #include <stdio.h>
 #include <string.h>
 
 static HANDLE out, keys;
 static int rows, shown, quit;
-
-static int is_console(HANDLE h) {
-  DWORD mode;
-  return h && h != INVALID_HANDLE_VALUE && GetConsoleMode(h, &mode);
-}
 
 static void wait_key(void) {
   char c;
@@ -61,8 +56,9 @@ int main(int argc, char **argv) {
   if (GetConsoleScreenBufferInfo(out, &info)) {
     rows = info.srWindow.Bottom - info.srWindow.Top;
     if (rows < 1) rows = 1;
-    keys = is_console(in) && argc > 1 ? in : GetStdHandle(STD_ERROR_HANDLE);
-    if (!is_console(keys)) keys = in;
+    keys = CreateFileA("CONIN$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                       NULL, OPEN_EXISTING, 0, NULL);
+    if (keys == INVALID_HANDLE_VALUE) keys = in;
   }
   if (argc < 2) {
     pump(in);

@@ -7,7 +7,9 @@
  * interpreter (%COMSPEC%) on the console with its standard handles, waits
  * for it and exits with its exit code, which ends the session. A Ctrl+C on
  * the console is handled (ignored) by smss itself, so only the session's
- * programs see it.
+ * programs see it. The console (CONIN$) gets no suspend key: Ctrl+Z is a
+ * character on a Windows console (a line that begins with it ends the
+ * input of "type con" or "copy con"), not the terminal's job-control stop.
  *
  *   smss.exe              an interactive %COMSPEC%
  *   smss.exe /c COMMAND   %COMSPEC% /c COMMAND (COMMAND is passed on as given)
@@ -66,6 +68,20 @@ static void survive_ctrl_c(void) {
   if (set) set(ignore_ctrl, TRUE);
 }
 
+typedef LONG(WINAPI *console_control_fn)(HANDLE, ULONG, void *, ULONG, ULONG *);
+
+/* Turns the console terminal's suspend character off (NtStrataConsoleControl's NO_SUSPEND, 4). */
+static void windows_keys(void) {
+  HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+  console_control_fn control =
+      ntdll ? (console_control_fn)GetProcAddress(ntdll, "NtStrataConsoleControl") : NULL;
+  HANDLE in = CreateFileA("CONIN$", GENERIC_READ | GENERIC_WRITE,
+                          FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+  if (in == INVALID_HANDLE_VALUE) return;
+  if (control) control(in, 4, NULL, 0, NULL);
+  CloseHandle(in);
+}
+
 /* The interpreter's command line: "COMSPEC" or "COMSPEC /c COMMAND"; NULL if out of memory. */
 static char *interpreter_line(const char *comspec, const char *command) {
   size_t n = strlen(comspec) + 3 + (command ? strlen(command) + 4 : 0);
@@ -87,6 +103,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   survive_ctrl_c();
+  windows_keys();
   session_environment();
   if (!SetCurrentDirectoryA("C:\\"))
     fprintf(stderr, "smss: cannot enter C:\\, error %lu\n", (unsigned long)GetLastError());

@@ -3,7 +3,10 @@
  * relative names against the current directory, "." and ".." folded, "/"
  * read as "\", a component's final period and the last component's
  * trailing periods and spaces dropped), the NT form "\??\C:\..." in UTF-16
- * that the native calls take, and the current and temporary directories.
+ * that the native calls take (a DOS device name - NUL, CON, CONIN$,
+ * CONOUT$, in any folder that exists and with any extension - becomes
+ * "\??\NAME", and its full path name "\\.\NAME"), and the current and
+ * temporary directories.
  * The current directory is kept in user memory, in the process parameters,
  * as NT does.
  */
@@ -90,18 +93,54 @@ DWORD k32_full_path(const char *name, char *out, DWORD size) {
   return n;
 }
 
-/* "NUL" (in any folder, with any extension) and "\\.\NUL" name the null device. */
-static int is_nul_device(const char *name) {
-  const char *base = name;
-  for (const char *c = name; *c; c++)
-    if (*c == '\\' || *c == '/' || *c == ':') base = c + 1;
-  return k32_strnicmp(base, "nul", 3) == 0 && (!base[3] || base[3] == '.');
+/* The DOS devices a file name can name, as their "\\??" entries. */
+static const char *const dos_devices[] = {"NUL", "CON", "CONIN$", "CONOUT$"};
+
+/* The DOS device `name` names, or NULL: its last component (after "\", "/" or ":", one final ":"
+ * ignored) is a device name in any case, then nothing, or spaces then an extension or nothing
+ * ("nul", "con.txt", "C:\Windows\conout$", "CON:", "con .log", "\\.\CONIN$"). *dir_len is
+ * the length of the folder part ("C:\Windows\"): 0 for none, a drive alone or "\\.\";
+ * *base_at where the device name starts in `name`. */
+static const char *dos_device(const char *name, size_t *dir_len, size_t *base_at) {
+  size_t end = strlen(name);
+  if (end > 2 && name[end - 1] == ':') end--;
+  size_t base = end;
+  while (base && name[base - 1] != '\\' && name[base - 1] != '/' && name[base - 1] != ':') base--;
+  for (size_t i = 0; i < sizeof dos_devices / sizeof *dos_devices; i++) {
+    size_t n = strlen(dos_devices[i]);
+    if (end - base < n || k32_strnicmp(name + base, dos_devices[i], n) != 0) continue;
+    size_t k = base + n;
+    while (k < end && name[k] == ' ') k++;
+    if (k < end && name[k] != '.') continue;
+    int bare = base == 0 || (base == 2 && name[1] == ':') ||
+               (base == 4 && (name[0] == '\\' || name[0] == '/') && name[2] == '.');
+    *dir_len = bare ? 0 : base;
+    *base_at = base;
+    return dos_devices[i];
+  }
+  return NULL;
+}
+
+/* TRUE if the folder part of a device's name (its first `n` bytes) is an existing folder. */
+static BOOL folder_exists(const char *name, size_t n) {
+  char dir[MAX_PATH * 2];
+  struct nt_path p;
+  FILE_BASIC_INFO_NT info;
+  if (n >= sizeof dir) return FALSE;
+  memcpy(dir, name, n);
+  dir[n] = 0;
+  if (!k32_nt_path(dir, &p, 0)) return FALSE;
+  return NT_SUCCESS(NtQueryAttributesFile(&p.oa, &info)) &&
+         (info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY);
 }
 
 BOOL k32_nt_path(const char *name, struct nt_path *p, DWORD attributes) {
   char full[MAX_PATH * 2];
   if (!name || !*name) return k32_error(ERROR_PATH_NOT_FOUND);
-  size_t n = is_nul_device(name) ? (strcpy(full, "NUL"), 3) : full_path(name, full);
+  size_t dir_len = 0, base = 0, n;
+  const char *device = dos_device(name, &dir_len, &base);
+  if (device && dir_len && !folder_exists(name, dir_len)) return k32_error(ERROR_PATH_NOT_FOUND);
+  n = device ? (strcpy(full, device), strlen(device)) : full_path(name, full);
   if (!n || n + 4 > MAX_PATH + 4) return k32_error(ERROR_FILENAME_EXCED_RANGE);
   static const char prefix[] = "\\??\\";
   for (int i = 0; i < 4; i++) p->w[i] = prefix[i];
@@ -118,7 +157,23 @@ BOOL k32_nt_path(const char *name, struct nt_path *p, DWORD attributes) {
   return TRUE;
 }
 
+/* A DOS device's full name is "\\.\" and its name as spelled ("C:\x\con.txt" -> "\\.\con"),
+ * whatever the folder, with no file part (what Wine answers). */
+static DWORD device_full_path(const char *name, size_t base, const char *device, DWORD size,
+                              LPSTR buf, LPSTR *filePart) {
+  DWORD n = 4 + (DWORD)strlen(device);
+  if (filePart) *filePart = 0;
+  if (n + 1 > size) return n + 1;
+  memcpy(buf, "\\\\.\\", 4);
+  memcpy(buf + 4, name + base, n - 4);
+  buf[n] = 0;
+  return n;
+}
+
 DWORD WINAPI GetFullPathNameA(LPCSTR name, DWORD size, LPSTR buf, LPSTR *filePart) {
+  size_t dir_len, base;
+  const char *device = name ? dos_device(name, &dir_len, &base) : NULL;
+  if (device) return device_full_path(name, base, device, size, buf, filePart);
   DWORD n = k32_full_path(name, buf, size);
   if (n && n < size && filePart) {
     char *last = strrchr(buf, '\\');

@@ -296,6 +296,10 @@ echo a | | echo b
 for /x %i in (a) do echo %i
 #case
 if a equal a echo x
+#case
+copy nul empty.txt & dir /b empty.txt
+#case
+type nodir\con
 `;
 
 /**
@@ -717,4 +721,11 @@ rc=255
 === if a equal a echo x
 equal was unexpected at this time.
 rc=255
+=== copy nul empty.txt & dir /b empty.txt
+        1 file(s) copied.
+empty.txt
+rc=0
+=== type nodir\con
+The system cannot find the file specified.
+rc=1
 `;

@@ -4,7 +4,8 @@
  * `C:\bin\cmd.exe /c LINE` for each case from a shared host folder), the
  * interactive prompt on standard input, the console functions behind cls
  * and title on the console, PATH search from a Unix PATH, where, and
- * taskkill.
+ * taskkill, and the console devices (type con, copy con, CONIN$ and CON) in the
+ * Win32 session.
  */
 import { HAVE_CLANG } from "../../../host_tools.ts";
 import assert from "node:assert/strict";
@@ -182,6 +183,68 @@ Deno.test({
       "",
       "C:\\>exit 3",
       "rc=3",
+      "",
+    ]);
+  },
+});
+
+Deno.test({
+  name:
+    "console devices: type con, copy con and CONIN$/CON reads end at a line that begins with ^Z",
+  ignore: !present,
+  async fn() {
+    // The Win32 session: smss turns the terminal's suspend key off, so Ctrl+Z is a character.
+    const lines: [number, string][] = [
+      [300, "copy con x.txt\n"],
+      [400, "hello there\n"],
+      [450, "ab\x1acd\n"],
+      [600, "type x.txt\n"],
+      [700, "type con\n"],
+      [800, "one\n"],
+      [850, "\x1a\n"],
+      // Standard input is a file: CONIN$ and CON still read the console.
+      [1000, "test_w32_console.exe read < x.txt\n"],
+      [1100, "line 1\n"],
+      [1150, "\x1arest\n"],
+      [1200, "second\n"],
+      [1250, "\x1a\n"],
+      [1400, "exit\n"],
+    ];
+    const r = await runGuest({
+      personality: "win32",
+      maxHostMs: 60_000,
+      console: { kind: "buffer", script: lines.map(([atMs, data]) => ({ atMs, data })) },
+    });
+    assert.equal(r.reason, "init-exit", r.detail);
+    assert.deepEqual(r.output.replaceAll("\r", "").split("\n"), [
+      "Strata Windows [Version 10.0.19045]",
+      "",
+      "C:\\>copy con x.txt",
+      "hello there",
+      "ab^Zcd",
+      "        1 file(s) copied.",
+      "",
+      "C:\\>type x.txt",
+      "hello there",
+      "ab",
+      "C:\\>type con",
+      "one",
+      "one",
+      "^Z",
+      "",
+      "C:\\>test_w32_console.exe read < x.txt",
+      "line 1",
+      "CONIN$: 8 bytes: line 1\\x0d\\x0a",
+      "^Zrest",
+      "CONIN$: end of input",
+      "second",
+      "CON: 8 bytes: second\\x0d\\x0a",
+      "^Z",
+      "CON: end of input",
+      "to CONOUT$",
+      "to CON",
+      "",
+      "C:\\>exit",
       "",
     ]);
   },

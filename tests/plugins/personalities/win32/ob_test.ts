@@ -96,6 +96,13 @@ Deno.test("ob: the namespace has \\Device, \\??, \\BaseNamedObjects and \\KnownD
   assert.deepEqual(ns.driveList(), [["C:", "/"], ["H:", "/mnt/host"]]);
   const pipe = ns.resolve("\\??\\PIPE\\x");
   assert.ok(typeof pipe !== "number" && (pipe.object as DeviceObject).kind === "namedpipe");
+  for (
+    const [name, rest] of [["con", "Console"], ["CONIN$", "CurrentIn"], ["Conout$", "CurrentOut"]]
+  ) {
+    const con = ns.resolve(`\\??\\${name}`);
+    assert.ok(typeof con !== "number" && (con.object as DeviceObject).kind === "console", name);
+    assert.equal(typeof con !== "number" && con.rest, rest);
+  }
   assert.ok(ns.root.lookup("knowndlls") instanceof ObjectDirectory);
   assert.ok(ns.knownDlls.lookup("KnownDllPath") instanceof SymbolicLink);
   assert.equal(ns.resolve("\\Nope\\x"), STATUS.OBJECT_PATH_NOT_FOUND);

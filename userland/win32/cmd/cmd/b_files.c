@@ -1,5 +1,6 @@
 /* File built-ins: dir, cd/chdir, type, copy, del/erase, md/mkdir, rd/rmdir,
- * ren/rename, move. Paths go through kernel32 (so "\" and "/" both work);
+ * ren/rename, move. Paths go through kernel32 (so "\" and "/" both work, and
+ * device names such as CON and NUL name devices: "type con", "copy con f");
  * messages are cmd's. copy and move overwrite without asking (as with /Y);
  * del asks before "*" or "*.*" and rd /s before removing a tree, unless /q. */
 #include "cmd.h"
@@ -265,16 +266,56 @@ static int copy_concat(char *srcs, const char *dest) {
   return ok ? 0 : 1;
 }
 
-static int copy_one(const char *src, const char *dest, int show) {
-  char target[MAX_PATH * 2], a[MAX_PATH * 2], b[MAX_PATH * 2];
+/* The file `src` is copied to: `dest`, or `src`'s name in the folder `dest` (or "."). */
+static void copy_target(const char *src, const char *dest, char *target, size_t size) {
   if (!dest || is_dir(dest)) {
     const char *d = dest ? dest : ".";
     size_t n = strlen(d);
-    snprintf(target, sizeof target, "%s%s%s", d, n && strchr("\\/:", d[n - 1]) ? "" : "\\",
+    snprintf(target, size, "%s%s%s", d, n && strchr("\\/:", d[n - 1]) ? "" : "\\",
              base_name(src));
   } else {
-    snprintf(target, sizeof target, "%s", dest);
+    snprintf(target, size, "%s", dest);
   }
+}
+
+/* `name` opened for reading when it is a character device (CON, NUL); NULL otherwise. */
+static HANDLE open_device(const char *name) {
+  HANDLE h = CreateFileA(name, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                         OPEN_EXISTING, 0, NULL);
+  if (h == INVALID_HANDLE_VALUE) return NULL;
+  if (GetFileType(h) == FILE_TYPE_CHAR) return h;
+  CloseHandle(h);
+  return NULL;
+}
+
+/* copy DEVICE dest ("copy con notes.txt"): a device is read in ASCII mode, so the copy is its
+ * data up to the end of its input or the first Ctrl+Z. */
+static int copy_from_device(HANDLE in, const char *src, const char *dest) {
+  char target[MAX_PATH * 2], buf[4096];
+  DWORD got, done;
+  copy_target(src, dest, target, sizeof target);
+  HANDLE out = CreateFileA(target, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL,
+                           NULL);
+  if (out == INVALID_HANDLE_VALUE) {
+    print_win32_error(GetLastError());
+    CloseHandle(in);
+    outf("%9d file(s) copied.\n", 0);
+    return 1;
+  }
+  while (ReadFile(in, buf, sizeof buf, &got, NULL) && got) {
+    char *z = memchr(buf, 0x1a, got);
+    WriteFile(out, buf, z ? (DWORD)(z - buf) : got, &done, NULL);
+    if (z) break;
+  }
+  CloseHandle(out);
+  CloseHandle(in);
+  outf("%9d file(s) copied.\n", 1);
+  return 0;
+}
+
+static int copy_one(const char *src, const char *dest, int show) {
+  char target[MAX_PATH * 2], a[MAX_PATH * 2], b[MAX_PATH * 2];
+  copy_target(src, dest, target, sizeof target);
   if (GetFullPathNameA(src, sizeof a, a, NULL) && GetFullPathNameA(target, sizeof b, b, NULL) &&
       _stricmp(a, b) == 0) {
     errf("The file cannot be copied onto itself.\n");
@@ -298,6 +339,8 @@ int b_copy(const char *a) {
   }
   const char *dest = n == 2 ? w[1] : NULL;
   if (strchr(w[0], '+')) return copy_concat(w[0], dest);
+  HANDLE device = has_wild(w[0]) ? NULL : open_device(w[0]);
+  if (device) return copy_from_device(device, w[0], dest);
   if (!has_wild(w[0]) && !is_dir(w[0])) {
     if (GetFileAttributesA(w[0]) == INVALID_FILE_ATTRIBUTES) {
       print_win32_error(ERROR_FILE_NOT_FOUND);
