@@ -27,6 +27,7 @@ export interface MarkedRun {
  * @param cpu the CPU engine
  * @param marks cycle counts, ascending
  * @param at called at each mark with its index
+ * @param hotThreshold the translator's hot threshold (default: the CPU's)
  * @returns the status, the cycles and the marks reached
  * @example
  * ```ts
@@ -42,9 +43,10 @@ export async function runWithMarks(
   cpu: "interp" | "jit",
   marks: readonly number[],
   at: (i: number) => void,
+  hotThreshold?: number,
 ): Promise<MarkedRun> {
   const { boot } = await import("../system/boot.ts");
-  const sys = await boot({ cmd, cpu }, { kind: "buffer" });
+  const sys = await boot({ cmd, cpu, hotThreshold }, { kind: "buffer" });
   let reached = 0;
   try {
     marks.forEach((m, i) =>
