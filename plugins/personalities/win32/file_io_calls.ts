@@ -27,6 +27,8 @@ const CR = 0x0d;
 const LF = 0x0a;
 /** ENABLE_LINE_INPUT of a console input mode. */
 const LINE_INPUT = 0x2;
+/** ENABLE_PROCESSED_INPUT: Ctrl+C is the control event, not a character. */
+const PROCESSED_INPUT = 0x1;
 
 /** The file object behind a handle with `want` access, or an NTSTATUS. */
 function fileOf(t: Thread, ex: Executive, h: number, want: number): FileObject | number {
@@ -102,7 +104,13 @@ export function ntReadFile(t: Thread, api: KernelApi, ex: Executive): number {
     : off === null
     ? api.vfs.read(file, buf)
     : api.vfs.pread(file, buf, Number(off));
-  if (n === K.AGAIN) return waitFor(t, api, f, "read");
+  if (n === K.AGAIN) {
+    // Ctrl+C ends a console read in processed line mode (STATUS_CANCELLED,
+    // which ReadFile gives as 0 bytes and ERROR_OPERATION_ABORTED), as
+    // Windows' console does; the process's control handlers still run.
+    if (lines && (f.consoleMode & PROCESSED_INPUT) !== 0) t.noRestart = true;
+    return waitFor(t, api, f, "read");
+  }
   if (n < 0) return nt(ntFromK(n));
   if (off !== null && n >= 0) file.offset = Number(off) + n;
   if (n === 0 && len > 0) {

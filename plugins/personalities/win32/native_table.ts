@@ -132,7 +132,7 @@ export const NATIVE_CALLS: readonly NativeEntry[] = [
     "NtReadFile",
     ntReadFile,
     "partial",
-    "Synchronous only (Event and APC ignored); at most 64 KiB per call; a console line beginning with Ctrl+Z reads as end of input.",
+    "Synchronous only (Event and APC ignored); at most 64 KiB per call; a console line beginning with Ctrl+Z reads as end of input; Ctrl+C cancels a console read in processed line mode (STATUS_CANCELLED).",
   ),
   row(
     "NtWriteFile",

@@ -54,6 +54,7 @@ export const STATUS = {
   DIRECTORY_NOT_EMPTY: 0xc000_0101,
   NOT_A_DIRECTORY: 0xc000_0103,
   NAME_TOO_LONG: 0xc000_0106,
+  CANCELLED: 0xc000_0120,
   CANNOT_DELETE: 0xc000_0121,
   PROCESS_IS_TERMINATING: 0xc000_010a,
   MEDIA_WRITE_PROTECTED: 0xc000_00a2,
@@ -143,6 +144,8 @@ export function ntFromK(k: number): number {
       return STATUS.INSUFFICIENT_RESOURCES;
     case K.LOOP:
       return STATUS.OBJECT_PATH_SYNTAX_BAD;
+    case K.INTR:
+      return STATUS.CANCELLED;
     default:
       return STATUS.INVALID_PARAMETER;
   }

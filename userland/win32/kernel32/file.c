@@ -87,6 +87,11 @@ BOOL WINAPI ReadFile(HANDLE h, LPVOID buf, DWORD n, LPDWORD done, LPVOID overlap
   if (done) *done = 0;
   NTSTATUS_T s = NtReadFile(h, 0, 0, 0, &iosb, buf, n, 0, 0);
   if (s == (NTSTATUS_T)STATUS_END_OF_FILE) return TRUE;
+  /* A console read that Ctrl+C ended: success with nothing read, as Windows. */
+  if (s == (NTSTATUS_T)STATUS_CANCELLED) {
+    SetLastError(ERROR_OPERATION_ABORTED);
+    return TRUE;
+  }
   if (!NT_SUCCESS(s)) return k32_fail(s);
   if (done) *done = iosb.Information;
   return TRUE;

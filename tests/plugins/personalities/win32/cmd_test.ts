@@ -249,3 +249,33 @@ Deno.test({
     ]);
   },
 });
+
+Deno.test({
+  name: "console devices: Ctrl+C ends type con and abandons copy con (the read is cancelled)",
+  ignore: !present,
+  async fn() {
+    const lines: [number, string][] = [
+      [300, "type con\n"],
+      [400, "kept\n"],
+      [500, "\x03"],
+      [700, "echo after\n"],
+      [800, "copy con y.txt\n"],
+      [900, "abc\n"],
+      [1000, "\x03"],
+      [1200, "if exist y.txt (echo y.txt kept) else echo no y.txt\n"],
+      [1400, "exit\n"],
+    ];
+    const r = await runGuest({
+      personality: "win32",
+      maxHostMs: 60_000,
+      console: { kind: "buffer", script: lines.map(([atMs, data]) => ({ atMs, data })) },
+    });
+    assert.equal(r.reason, "init-exit", r.detail);
+    const out = r.output.replaceAll("\r", "");
+    // The line typed before Ctrl+C was read and shown; the next command ran.
+    assert.match(out, /C:\\>type con\nkept\nkept\n\^C\n/);
+    assert.match(out, /C:\\>echo after\nafter\n/);
+    assert.match(out, /\nno y\.txt\n/);
+    assert.doesNotMatch(out, /file\(s\) copied/);
+  },
+});

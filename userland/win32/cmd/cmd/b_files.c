@@ -302,6 +302,7 @@ static int copy_from_device(HANDLE in, const char *src, const char *dest) {
     outf("%9d file(s) copied.\n", 0);
     return 1;
   }
+  SetLastError(0);
   while (ReadFile(in, buf, sizeof buf, &got, NULL) && got) {
     char *z = memchr(buf, 0x1a, got);
     WriteFile(out, buf, z ? (DWORD)(z - buf) : got, &done, NULL);
@@ -309,6 +310,11 @@ static int copy_from_device(HANDLE in, const char *src, const char *dest) {
   }
   CloseHandle(out);
   CloseHandle(in);
+  if (GetLastError() == ERROR_OPERATION_ABORTED) {
+    /* Ctrl+C ended the console read: the copy is abandoned. */
+    DeleteFileA(target);
+    return 1;
+  }
   outf("%9d file(s) copied.\n", 1);
   return 0;
 }

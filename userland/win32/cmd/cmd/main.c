@@ -88,13 +88,23 @@ static void strip_command_quotes(char *s, int slash_s) {
   }
 }
 
-/* One line from standard input (without the line break); 0 at the end of input. */
+/* One line from standard input (without the line break); 0 at the end of input. A
+ * console read that Ctrl+C cancelled drops the line and reads on (the handler showed
+ * a new prompt). */
 static int read_line(char *line, size_t size) {
   size_t o = 0;
   DWORD got;
   char c;
   int any = 0;
-  while (ReadFile(g_in, &c, 1, &got, NULL) && got == 1) {
+  for (;;) {
+    SetLastError(0);
+    if (!ReadFile(g_in, &c, 1, &got, NULL)) break;
+    if (got != 1) {
+      if (GetLastError() != ERROR_OPERATION_ABORTED) break;
+      o = 0;
+      any = 0;
+      continue;
+    }
     any = 1;
     if (c == '\n') break;
     if (c != '\r' && o + 1 < size) line[o++] = c;
