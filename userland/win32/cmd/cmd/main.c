@@ -18,15 +18,19 @@ int g_interactive;
 HANDLE g_in, g_out, g_err;
 char g_self[MAX_PATH];
 volatile int g_ctrl_c, g_at_prompt;
+/* Standard input is the console: Ctrl+C cancels its read at the prompt. */
+static int g_console_in;
 
 /* Ctrl+C / Ctrl+Break (on the console control thread): cmd survives it, as
  * Windows' cmd does; the program running in the foreground gets its own.
- * At the prompt a new prompt is shown (the terminal dropped the typed line);
- * a batch file asks whether to stop after its current line. */
+ * At the prompt a new prompt is shown (the terminal dropped the typed line):
+ * here when standard input is not the console, else by read_line, whose
+ * read the Ctrl+C cancelled (so a Ctrl+C that ended "type con" shows one
+ * prompt). A batch file asks whether to stop after its current line. */
 static BOOL WINAPI on_ctrl(DWORD event) {
   (void)event;
   g_ctrl_c = 1;
-  if (g_at_prompt && g_echo) {
+  if (g_at_prompt && g_echo && !g_console_in) {
     char prompt[MAX_PATH * 2];
     prompt_string(prompt, sizeof prompt);
     outf("\n%s", prompt);
@@ -101,6 +105,11 @@ static int read_line(char *line, size_t size) {
     if (!ReadFile(g_in, &c, 1, &got, NULL)) break;
     if (got != 1) {
       if (GetLastError() != ERROR_OPERATION_ABORTED) break;
+      if (g_at_prompt && g_echo) {
+        char prompt[MAX_PATH * 2];
+        prompt_string(prompt, sizeof prompt);
+        outf("\n%s", prompt);
+      }
       o = 0;
       any = 0;
       continue;
@@ -121,6 +130,7 @@ static int is_console(HANDLE h) {
 static void interactive(void) {
   char line[LINE_MAX_LEN], more[LINE_MAX_LEN], prompt[MAX_PATH * 2];
   int console = is_console(g_in), first = 1;
+  g_console_in = console;
   g_interactive = 1;
   while (!g_exit) {
     if (g_echo) {
