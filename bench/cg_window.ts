@@ -24,6 +24,7 @@
 
 import { runMain } from "./run_main.ts";
 import { runWithMarks } from "./cycle_marks.ts";
+import { parseEngineSpec } from "./engine_spec.ts";
 
 const USAGE =
   'cg_window.ts "CMD" interp|jit|jit:THRESHOLD FROM_CYCLE TO_CYCLE (under valgrind --tool=callgrind ' +
@@ -58,15 +59,8 @@ function cycles(text: string | undefined, what: string): number {
 
 await runMain("cg_window", async () => {
   const [cmd, spec, fromText, toText] = Deno.args;
-  // ENGINE is interp, jit or jit:THRESHOLD (the translator's hot threshold).
-  const [engine, hotText] = (spec ?? "").split(":");
-  const hot = hotText === undefined ? undefined : Number(hotText);
-  if (
-    cmd === undefined || (engine !== "interp" && engine !== "jit") ||
-    (hot !== undefined && (engine !== "jit" || !Number.isInteger(hot) || hot < 1))
-  ) {
-    throw new Error("bad arguments");
-  }
+  if (cmd === undefined || spec === undefined) throw new Error("bad arguments");
+  const { engine, hotThreshold } = parseEngineSpec(spec);
   const from = cycles(fromText, "FROM_CYCLE");
   const to = cycles(toText, "TO_CYCLE");
   if (to <= from) throw new Error("TO_CYCLE must be after FROM_CYCLE");
@@ -79,7 +73,7 @@ await runMain("cg_window", async () => {
     const r = await runWithMarks(cmd, engine, [from, to], (i) => {
       if (i === 0) lib.symbols.cg_start();
       else lib.symbols.cg_stop();
-    }, hot);
+    }, hotThreshold);
     console.log(`status ${r.status} cycles ${r.cycles}`);
     if (r.reached < 2) console.log("warning: the program ended before TO_CYCLE");
   } finally {

@@ -25,6 +25,7 @@ import { runBareElf } from "../system/bare_runner.ts";
 import { boot } from "../system/boot.ts";
 import { stdioOptions } from "../system/cli.ts";
 import { attachHostStdio } from "../system/host_stdio.ts";
+import { parseEngineSpec } from "./engine_spec.ts";
 
 /** What the probe reports. */
 export interface ProbeResult {
@@ -51,12 +52,7 @@ function cpuMs(): number {
 
 async function probe(args: string[]): Promise<ProbeResult> {
   const [engineSpec, mode, what, share] = args;
-  const [engineName, thresholdText] = engineSpec.split(":");
-  if (engineName !== "interp" && engineName !== "jit") {
-    throw new Error(`engine must be interp or jit, got ${engineName}`);
-  }
-  const engine: "interp" | "jit" = engineName;
-  const hotThreshold = thresholdText === undefined ? undefined : Number(thresholdText);
+  const { engine, hotThreshold } = parseEngineSpec(engineSpec);
   if (mode === "bare") {
     const image = parseElf32(Deno.readFileSync(what));
     const t0 = performance.now(), c0 = cpuMs();

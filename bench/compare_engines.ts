@@ -19,6 +19,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BootError, type BootOptions, runGuest } from "../system/boot.ts";
+import { parseEngineSpec } from "./engine_spec.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "userland/bin");
@@ -140,14 +141,26 @@ function strataEngine(name: string, extra: Record<string, unknown>): Engine {
   };
 }
 
-/** The translator's hot threshold of an engine named `jit:THRESHOLD` (undefined for `jit`). */
-function hotThresholdOf(name: string): number | undefined {
-  if (name === "jit") return undefined;
-  const hot = Number(name.slice(4));
-  if (!Number.isInteger(hot) || hot < 1) {
-    throw new CompareError(`${name}: the hot threshold must be a positive integer`);
+/** The translator as `jit` or `jit:THRESHOLD`, or null (with a note) when the build has none. */
+async function jitEngine(
+  name: string,
+  hasCpuOption: boolean,
+  notes: string[],
+): Promise<Engine | null> {
+  let hotThreshold: number | undefined;
+  try {
+    hotThreshold = parseEngineSpec(name).hotThreshold;
+  } catch (e) {
+    throw new CompareError((e as Error).message, { cause: e });
   }
-  return hot;
+  if (!hasCpuOption || !(await cpuOptionWorks("jit"))) {
+    notes.push(`${name} skipped: this build has no translator (no boot option cpu: "jit")`);
+    return null;
+  }
+  return strataEngine(
+    name,
+    hotThreshold === undefined ? { cpu: "jit" } : { cpu: "jit", hotThreshold },
+  );
 }
 
 /** True when `runGuest` accepts the boot option `cpu` with this value. */
@@ -175,18 +188,10 @@ export async function setUpEngines(
     else if (name === "qemu") e = qemuEngine(notes);
     else if (name === "interp") e = strataEngine("interp", hasCpuOption ? { cpu: "interp" } : {});
     else if (name === "jit" || name.startsWith("jit:")) {
-      const hot = hotThresholdOf(name);
-      if (hasCpuOption && await cpuOptionWorks("jit")) {
-        e = strataEngine(
-          name,
-          hot === undefined ? { cpu: "jit" } : { cpu: "jit", hotThreshold: hot },
-        );
-      } else {notes.push(
-          `${name} skipped: this build has no translator (no boot option cpu: "jit")`,
-        );}
-    } else {
-      throw new CompareError(`unknown engine "${name}" (native, qemu, interp, jit, jit:THRESHOLD)`);
-    }
+      e = await jitEngine(name, hasCpuOption, notes);
+    } else {throw new CompareError(
+        `unknown engine "${name}" (native, qemu, interp, jit, jit:THRESHOLD)`,
+      );}
     if (e !== null) engines.push(e);
   }
   return { engines, notes };
