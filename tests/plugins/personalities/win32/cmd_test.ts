@@ -188,6 +188,20 @@ Deno.test({
   },
 });
 
+/**
+ * The Win32 session (`personality: "win32"`) typed `lines` at their times
+ * (ms); its console output (CRs dropped) once it ended with init's exit.
+ */
+async function winSession(lines: [number, string][]): Promise<string> {
+  const r = await runGuest({
+    personality: "win32",
+    maxHostMs: 60_000,
+    console: { kind: "buffer", script: lines.map(([atMs, data]) => ({ atMs, data })) },
+  });
+  assert.equal(r.reason, "init-exit", r.detail);
+  return r.output.replaceAll("\r", "");
+}
+
 Deno.test({
   name:
     "console devices: type con, copy con and CONIN$/CON reads end at a line that begins with ^Z",
@@ -210,13 +224,7 @@ Deno.test({
       [1250, "\x1a\n"],
       [1400, "exit\n"],
     ];
-    const r = await runGuest({
-      personality: "win32",
-      maxHostMs: 60_000,
-      console: { kind: "buffer", script: lines.map(([atMs, data]) => ({ atMs, data })) },
-    });
-    assert.equal(r.reason, "init-exit", r.detail);
-    assert.deepEqual(r.output.replaceAll("\r", "").split("\n"), [
+    assert.deepEqual((await winSession(lines)).split("\n"), [
       "Strata Windows [Version 10.0.19045]",
       "",
       "C:\\>copy con x.txt",
@@ -265,13 +273,7 @@ Deno.test({
       [1200, "if exist y.txt (echo y.txt kept) else echo no y.txt\n"],
       [1400, "exit\n"],
     ];
-    const r = await runGuest({
-      personality: "win32",
-      maxHostMs: 60_000,
-      console: { kind: "buffer", script: lines.map(([atMs, data]) => ({ atMs, data })) },
-    });
-    assert.equal(r.reason, "init-exit", r.detail);
-    const out = r.output.replaceAll("\r", "");
+    const out = await winSession(lines);
     // The line typed before Ctrl+C was read and shown; one prompt, and the next command ran.
     assert.match(out, /C:\\>type con\nkept\nkept\n\^C\nC:\\>echo after\nafter\n/);
     assert.match(out, /\nno y\.txt\n/);
