@@ -104,14 +104,11 @@ const OP_FMA = 77;
 const OP_FDIV = 78;
 // </generated:op-constants>
 
-// The heat bookkeeping of a call of fastLoop: its count, page and control
-// point. Kept in memory rather than in the loop's locals, which would hold
-// three more registers across every instruction for a check made at
-// control points only (under jit, 6 % fewer host instructions in the
-// steady state of code not translated). One call runs at a time; were a
-// call nested in another, only the heat of the outer one would be off,
-// which decides when a page is translated, never what it computes.
-// Doubles: a run's count may pass 2^31.
+// The heat of the running fastLoop (count, page, control point): in memory,
+// not three locals held in registers across every instruction for a check at
+// control points only (-6 % under jit on untranslated code). Were a call
+// nested, only when a page gets translated would change. Doubles: a count
+// may pass 2^31.
 const HEAT = new Float64Array(3);
 const HN = 0, HP = 1, HPC = 2;
 
@@ -145,9 +142,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   const jitOn = jit !== null;
   let enter = jitOn;
   let probe = jitOn;
-  // Heat: interpreted instructions since HEAT[HN] ran on RAM page
-  // HEAT[HP], from the control point HEAT[HPC] on (in memory, not locals:
-  // see HEAT).
+  // Heat: instructions since HEAT[HN] ran on page HEAT[HP] from HEAT[HPC].
   const hs = HEAT;
   hs[HN] = n;
   hs[HP] = 0;
