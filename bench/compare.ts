@@ -3,8 +3,12 @@
  * (`userland/bench/bench_*.c`) natively, under qemu-riscv32 and on Strata
  * (interpreter, and translator when the build has one), in one interleaved
  * run: every round runs every program on every engine, with two values of
- * N each; the difference of the two runs, divided by the operations between
- * them, is one sample of ns/op (start-up, boot, exec and exit drop out).
+ * N each. For native and qemu the difference of the two runs, divided by
+ * the operations between them, is one sample of ns/op (start-up, exec and
+ * exit drop out). Strata runs each program in a process of its own with one
+ * machine, as a user's process does, and times the operations from N1 to
+ * N2 inside one run of N2, between marks in simulated time
+ * (`bench/compare_engines.ts`): no boot, start-up or exit in the sample.
  * Median and range over the rounds, MIPS for the CPU programs (guest
  * instructions per operation come from Strata's deterministic count, and
  * qemu runs the very same binary), and ratios to the interpreter.
@@ -51,80 +55,80 @@ export const COMPARE_SPECS: readonly CompareSpec[] = [
     label: "integer (16 rounds)",
     kind: "cpu",
     opsPerN: 1,
-    n1: 10_000,
-    n2: 110_000,
+    n1: 40_000,
+    n2: 190_000,
   },
   {
     program: "bench_mem",
     label: "memory (16 KiB pass)",
     kind: "cpu",
     opsPerN: 1,
-    n1: 100,
-    n2: 1_100,
+    n1: 550,
+    n2: 2_750,
   },
   {
     program: "bench_branch",
     label: "branchy (1 KiB scan)",
     kind: "cpu",
     opsPerN: 1,
-    n1: 200,
-    n2: 4_200,
+    n1: 2_500,
+    n2: 12_500,
   },
   {
     program: "bench_calls",
     label: "calls (recursion)",
     kind: "cpu",
     opsPerN: 1,
-    n1: 100,
-    n2: 1_300,
+    n1: 650,
+    n2: 3_150,
   },
   {
     program: "bench_interp",
     label: "bytecode interpreter",
     kind: "cpu",
     opsPerN: 1,
-    n1: 100,
-    n2: 1_100,
+    n1: 550,
+    n2: 2_750,
   },
   {
     program: "bench_mix",
     label: "CoreMark-like mix",
     kind: "cpu",
     opsPerN: 1,
-    n1: 500,
-    n2: 10_500,
+    n1: 5_000,
+    n2: 25_000,
   },
   {
     program: "bench_getpid",
     label: "null syscall",
     kind: "kernel",
     opsPerN: 1,
-    n1: 20_000,
-    n2: 420_000,
+    n1: 200_000,
+    n2: 1_200_000,
   },
   {
     program: "bench_pipe",
     label: "pipe round trip",
     kind: "kernel",
     opsPerN: 1,
-    n1: 22_000,
-    n2: 122_000,
+    n1: 50_000,
+    n2: 250_000,
   },
   {
     program: "bench_yield",
     label: "sched_yield",
     kind: "kernel",
     opsPerN: 2,
-    n1: 20_000,
-    n2: 220_000,
+    n1: 100_000,
+    n2: 600_000,
   },
   {
     program: "bench_fork",
     label: "fork + exit + wait",
     kind: "kernel",
     opsPerN: 1,
-    n1: 100,
-    n2: 2_100,
+    n1: 3_000,
+    n2: 7_000,
   },
 ];
 
@@ -160,12 +164,35 @@ function scaledN(engine: Engine, spec: CompareSpec, n: number): number {
   return spec.kind === "cpu" ? n * engine.cpuScale : n;
 }
 
+/** Checks `stdout` of `program` with `n` against what the first engine printed. */
+function checkOutput(
+  engine: Engine,
+  key: string,
+  stdout: string,
+  expected: Map<string, string>,
+): void {
+  const want = expected.get(key);
+  if (want === undefined) expected.set(key, stdout);
+  else if (want !== stdout) {
+    throw new CompareError(
+      `${key}: ${engine.name} printed ${JSON.stringify(stdout)}, another engine ${
+        JSON.stringify(want)
+      }`,
+    );
+  }
+}
+
 async function sample(
   engine: Engine,
   spec: CompareSpec,
   expected: Map<string, string>,
   scale: boolean,
 ): Promise<{ nsPerOp: number; instrPerOp: number | null }> {
+  if (scale && engine.window !== undefined) {
+    const w = await engine.window(spec.program, spec.n1, spec.n2);
+    checkOutput(engine, `${spec.program} ${spec.n2}`, w.stdout, expected);
+    return { nsPerOp: w.nsPerN / spec.opsPerN, instrPerOp: null };
+  }
   const runs = [];
   const ns = scale ? [scaledN(engine, spec, spec.n1), scaledN(engine, spec, spec.n2)] : [
     spec.n1,
@@ -173,16 +200,7 @@ async function sample(
   ];
   for (const n of ns) {
     const r = await engine.run(spec.program, n);
-    const key = `${spec.program} ${n}`;
-    const want = expected.get(key);
-    if (want === undefined) expected.set(key, r.stdout);
-    else if (want !== r.stdout) {
-      throw new CompareError(
-        `${key}: ${engine.name} printed ${JSON.stringify(r.stdout)}, another engine ${
-          JSON.stringify(want)
-        }`,
-      );
-    }
+    checkOutput(engine, `${spec.program} ${n}`, r.stdout, expected);
     runs.push(r);
   }
   const ops = (ns[1] - ns[0]) * spec.opsPerN;

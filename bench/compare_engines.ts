@@ -5,10 +5,12 @@
  *
  * - `native`: the C source built with the host `cc -O2` (glibc, host ISA);
  * - `qemu`: the committed RISC-V binary under `qemu-riscv32` (user mode);
- * - `interp` / `jit`: the same binary on a freshly booted Strata machine in
- *   this process, with the CPU's interpreter or translator (boot option
- *   `cpu`). When the boot options have no `cpu` key, `interp` runs the
- *   default CPU and `jit` is skipped.
+ * - `interp` / `jit`: the same binary on Strata with the CPU's interpreter
+ *   or translator (boot option `cpu`), each run a process of its own that
+ *   boots one machine (`bench/strata_run.ts`), as a user's process does.
+ *   Their timed samples are windows inside one run ({@link Engine.window}):
+ *   no process start-up, boot or exit in them, and no other machine in the
+ *   process. `jit` is skipped when the build has no translator.
  *
  * An engine that cannot run here is not created; the reason is returned as a
  * note instead, so the table says what was skipped.
@@ -20,10 +22,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BootError, type BootOptions, runGuest } from "../system/boot.ts";
 import { parseEngineSpec } from "./engine_spec.ts";
+import type { StrataRunReport } from "./strata_run.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "userland/bin");
 const SRC = join(ROOT, "userland/bench");
+const STRATA_RUN = join(ROOT, "bench/strata_run.ts");
 
 /** One finished run of a program. */
 export interface EngineRun {
@@ -43,6 +47,20 @@ export interface Engine {
   readonly cpuScale: number;
   /** Runs `program` with argument `n`; throws {@link CompareError} when it fails. */
   run(program: string, n: number): Promise<EngineRun>;
+  /**
+   * Times the work from N = `n1` to `n2` inside one run of `n2` (engines
+   * that can mark points inside a run); without it a timed sample is the
+   * difference of two runs.
+   */
+  window?(program: string, n1: number, n2: number): Promise<EngineWindow>;
+}
+
+/** A timed window of one run ({@link Engine.window}). */
+export interface EngineWindow {
+  /** Host wall time per unit of N, nanoseconds. */
+  nsPerN: number;
+  /** What the run of N2 printed on standard output (newlines as `\n`). */
+  stdout: string;
 }
 
 /** A benchmark program that did not run to a clean exit. */
@@ -124,43 +142,86 @@ function qemuEngine(notes: string[]): Engine | null {
   };
 }
 
-function strataEngine(name: string, extra: Record<string, unknown>): Engine {
+/** Runs `bench/strata_run.ts` in a child process: one machine, one run, its report. */
+async function strataRun(
+  name: string,
+  program: string,
+  n: number,
+  marks: readonly number[] = [],
+): Promise<StrataRunReport> {
+  const cmd = `/bin/${program} ${n}`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", STRATA_RUN, name, cmd, ...marks.map(String)],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
+  if (!out.success || !text.startsWith("{")) {
+    const err = new TextDecoder().decode(out.stderr).trim().split("\n").pop() ?? "";
+    throw new CompareError(`strata ${name} ${cmd}: the run failed (${err})`);
+  }
+  const r = JSON.parse(text) as StrataRunReport;
+  if (r.status !== 0) throw new CompareError(`strata ${name} ${cmd}: status ${r.status}`);
+  if (r.marks.length !== marks.length) {
+    throw new CompareError(`strata ${name} ${cmd}: ended before its last mark`);
+  }
+  return r;
+}
+
+/**
+ * A Strata engine: every run is a process of its own with one machine
+ * (`bench/strata_run.ts`). `window` times the operations between N1 and
+ * N2 inside one run of N2, between two marks in simulated time: the cycle
+ * count where a run of N1 ends, and nine tenths of the way from there to
+ * where a run of N2 ends (the cycles of both come from untimed runs, and
+ * are the same on every engine).
+ */
+function strataEngine(name: string): Engine {
+  const cycles = new Map<string, number>();
+  async function cyclesOf(program: string, n: number): Promise<number> {
+    const key = `${program} ${n}`;
+    let c = cycles.get(key);
+    if (c === undefined) {
+      c = (await strataRun(name, program, n)).cycles;
+      cycles.set(key, c);
+    }
+    return c;
+  }
   return {
     name,
     cpuScale: 1,
     async run(program, n) {
-      const options = { cmd: `/bin/${program} ${n}`, ...extra } as BootOptions;
-      const t0 = performance.now();
-      const r = await runGuest(options);
-      const ns = (performance.now() - t0) * 1e6;
-      if (r.status !== 0) {
-        throw new CompareError(`strata ${name} ${program} ${n}: status ${r.status} (${r.reason})`);
-      }
-      return { ns, stdout: r.output.replaceAll("\r\n", "\n"), instret: r.instret };
+      const r = await strataRun(name, program, n);
+      cycles.set(`${program} ${n}`, r.cycles);
+      return { ns: r.ns, stdout: r.output.replaceAll("\r\n", "\n"), instret: r.instret };
+    },
+    async window(program, n1, n2) {
+      const c1 = await cyclesOf(program, n1);
+      const c2 = await cyclesOf(program, n2);
+      const to = Math.round(c1 + (c2 - c1) * 0.9);
+      const r = await strataRun(name, program, n2, [c1, to]);
+      const ns = r.marks[1] - r.marks[0];
+      return {
+        nsPerN: ns / ((to - c1) / ((c2 - c1) / (n2 - n1))),
+        stdout: r.output.replaceAll("\r\n", "\n"),
+      };
     },
   };
 }
 
 /** The translator as `jit` or `jit:THRESHOLD`, or null (with a note) when the build has none. */
-async function jitEngine(
-  name: string,
-  hasCpuOption: boolean,
-  notes: string[],
-): Promise<Engine | null> {
+async function jitEngine(name: string, notes: string[]): Promise<Engine | null> {
   let hotThreshold: number | undefined;
   try {
     hotThreshold = parseEngineSpec(name).hotThreshold;
   } catch (e) {
     throw new CompareError((e as Error).message, { cause: e });
   }
-  if (!hasCpuOption || !(await cpuOptionWorks("jit"))) {
+  if (!(await cpuOptionWorks("jit"))) {
     notes.push(`${name} skipped: this build has no translator (no boot option cpu: "jit")`);
     return null;
   }
-  return strataEngine(
-    name,
-    hotThreshold === undefined ? { cpu: "jit" } : { cpu: "jit", hotThreshold },
-  );
+  return strataEngine(hotThreshold === undefined ? "jit" : `jit:${hotThreshold}`);
 }
 
 /** True when `runGuest` accepts the boot option `cpu` with this value. */
@@ -181,14 +242,13 @@ export async function setUpEngines(
 ): Promise<EngineSetup> {
   const notes: string[] = [];
   const engines: Engine[] = [];
-  const hasCpuOption = await cpuOptionWorks("interp");
   for (const name of wanted) {
     let e: Engine | null = null;
     if (name === "native") e = nativeEngine(programs, notes);
     else if (name === "qemu") e = qemuEngine(notes);
-    else if (name === "interp") e = strataEngine("interp", hasCpuOption ? { cpu: "interp" } : {});
+    else if (name === "interp") e = strataEngine("interp");
     else if (name === "jit" || name.startsWith("jit:")) {
-      e = await jitEngine(name, hasCpuOption, notes);
+      e = await jitEngine(name, notes);
     } else {throw new CompareError(
         `unknown engine "${name}" (native, qemu, interp, jit, jit:THRESHOLD)`,
       );}

@@ -17,6 +17,10 @@ export interface MarkedRun {
   cycles: number;
   /** How many marks the run reached. */
   reached: number;
+  /** Instructions retired. */
+  instret: number;
+  /** Console output. */
+  output: string;
 }
 
 /**
@@ -28,7 +32,7 @@ export interface MarkedRun {
  * @param marks cycle counts, ascending
  * @param at called at each mark with its index
  * @param hotThreshold the translator's hot threshold (default: the CPU's)
- * @returns the status, the cycles and the marks reached
+ * @returns the status, the cycles, the marks reached, the instructions and the output
  * @example
  * ```ts
  * import { runWithMarks } from "./cycle_marks.ts";
@@ -56,7 +60,7 @@ export async function runWithMarks(
       })
     );
     const r = await sys.run();
-    return { status: r.status, cycles: r.cycles, reached };
+    return { status: r.status, cycles: r.cycles, reached, instret: r.instret, output: r.output };
   } finally {
     sys.machine.close();
   }

@@ -60,18 +60,41 @@ Deno.test("compare: a scaled engine runs larger Ns and still gives ns per operat
   assert.deepEqual(ran, [10, 30, 500, 1500]); // warm-up with the spec's Ns, then scaled
 });
 
+Deno.test("compare: an engine with windows is timed inside one run of N2, its output checked", async () => {
+  const windows: number[][] = [];
+  const base = fakeEngine("interp", 400);
+  const marked: Engine = {
+    ...base,
+    window: (_p, n1, n2) => {
+      windows.push([n1, n2]);
+      return Promise.resolve({ nsPerN: 600, stdout: `ok ${n2}\n` });
+    },
+  };
+  const rows = await compare([SPEC], [fakeEngine("qemu", 40), marked], 2);
+  assert.deepEqual(windows, [[10, 30], [10, 30]]);
+  assert.deepEqual(rows[0].engines.interp, { median: 300, min: 300, max: 300 });
+  const wrong: Engine = {
+    ...marked,
+    window: (_p, _n1, n2) => Promise.resolve({ nsPerN: 600, stdout: `ok ${n2 + 1}\n` }),
+  };
+  await assert.rejects(compare([SPEC], [fakeEngine("qemu", 40), wrong], 1), CompareError);
+});
+
 Deno.test("compare: engines that print different output stop the comparison", async () => {
   const bad = fakeEngine("interp", 400, (n) => `ok ${n} deadbeef\n`);
   await assert.rejects(compare([SPEC], [fakeEngine("qemu", 40), bad], 1), CompareError);
 });
 
-Deno.test("compare: the interpreter engine runs a CPU program and counts its instructions", async () => {
+Deno.test("compare: the interpreter engine runs a CPU program in a child, counts its instructions, times a window", async () => {
   const { engines } = await setUpEngines(["interp"], []);
   const spec: CompareSpec = { ...SPEC, opsPerN: 1, n1: 5, n2: 25 };
   const rows = await compare([spec], engines, 1);
   // The loop body is 16 rounds of about 28 instructions: deterministic, not timed.
   const instr = rows[0].instrPerOp!;
   assert.ok(instr > 300 && instr < 600, `instructions per op ${instr}`);
+  // Its timed sample is a window between two marks of one run in a process of its own.
+  const ns = rows[0].engines.interp.median;
+  assert.ok(Number.isFinite(ns) && ns > 0, `ns per op ${ns}`);
 });
 
 Deno.test("compare: every spec names a built benchmark program with n1 < n2", () => {
