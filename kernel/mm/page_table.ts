@@ -35,7 +35,15 @@ export class PageTable {
   readonly #i32: Int32Array;
   /** Second-level table frame per root index, -1 when absent. */
   readonly #l2: Int32Array = new Int32Array(1024).fill(-1);
-  /** Count of second-level tables. */
+  /**
+   * Per root index, a bit per 32 leaf slots of its table: set once a slot
+   * there was handed out for a leaf (`pteIndex` with `create`), the only
+   * way a leaf becomes valid. {@link forEachLeaf} reads only those slots:
+   * a fork or an exit no longer scans the empty slots of a sparse region
+   * (a stack or a heap reserve), which were most of a fork's host work.
+   */
+  readonly #chunks: Uint32Array = new Uint32Array(1024);
+  /** Count of tables: the root and the second-level ones. */
   tables = 1;
 
   /** Allocates an empty root table; throws PageTableError when no frame is free. */
@@ -65,7 +73,9 @@ export class PageTable {
       // Non-leaf PTE: V only, pointing at the second-level table.
       this.#i32[(this.root << 10) + vpn1] = (this.#frames.ppn(l2) << 10) | PTE.V;
     }
-    return (l2 << 10) + ((va >>> PAGE_SHIFT) & 0x3ff);
+    const slot = (va >>> PAGE_SHIFT) & 0x3ff;
+    if (create) this.#chunks[vpn1] |= 1 << (slot >>> 5);
+    return (l2 << 10) + slot;
   }
 
   /** The leaf PTE of `va` (0 when unmapped). */
@@ -110,26 +120,30 @@ export class PageTable {
 
   /**
    * Calls `fn(va, pteIndex)` for every valid leaf in `[start, end)`, in
-   * address order (skipping absent second-level tables quickly).
+   * address order (`va` the page's start), reading only the slots of
+   * tables that were ever handed out for a leaf.
    */
   forEachLeaf(start: number, end: number, fn: (va: number, index: number) => void): void {
     let va = start >>> 0;
     end = end >>> 0;
+    const i32 = this.#i32;
     while (va < end) {
       const vpn1 = va >>> 22;
       const l2 = this.#l2[vpn1];
       const blockEnd = Math.min(end, (vpn1 + 1) * 0x40_0000);
-      if (l2 < 0) {
-        va = blockEnd;
-        continue;
-      }
-      // Walk the table's words directly: most slots of a region are empty.
-      const i32 = this.#i32;
-      const base = (l2 << 10) - ((va >>> PAGE_SHIFT) & ~0x3ff);
-      const first = base + (va >>> PAGE_SHIFT);
-      const last = base + Math.ceil(blockEnd / 4096);
-      for (let i = first; i < last; i++) {
-        if ((i32[i] & PTE.V) !== 0) fn((va + (i - first) * PAGE_SIZE) >>> 0, i);
+      let chunks = this.#chunks[vpn1];
+      // Slots [first, last) of this table lie in the range.
+      const first = (va >>> PAGE_SHIFT) & 0x3ff;
+      const last = Math.ceil(blockEnd / PAGE_SIZE) - vpn1 * 1024;
+      const tableVa = vpn1 * 0x40_0000;
+      while (l2 >= 0 && chunks !== 0) {
+        const c = 31 - Math.clz32(chunks & -chunks);
+        chunks &= chunks - 1;
+        const from = Math.max(first, c << 5), to = Math.min(last, (c + 1) << 5);
+        for (let slot = from; slot < to; slot++) {
+          const i = (l2 << 10) + slot;
+          if ((i32[i] & PTE.V) !== 0) fn(tableVa + slot * PAGE_SIZE, i);
+        }
       }
       va = blockEnd;
     }
@@ -137,11 +151,14 @@ export class PageTable {
 
   /** Frees the second-level tables and the root (leaves must have been released already). */
   destroy(): void {
-    for (let i = 0; i < 1024; i++) {
+    // `tables` counts the root too: stop at the last second-level table.
+    for (let i = 0, left = this.tables - 1; left > 0 && i < 1024; i++) {
       const l2 = this.#l2[i];
       if (l2 >= 0) {
         this.#frames.unref(l2);
         this.#l2[i] = -1;
+        this.#chunks[i] = 0;
+        left--;
       }
     }
     this.#frames.unref(this.root);
