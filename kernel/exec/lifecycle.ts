@@ -218,7 +218,16 @@ export class ProcessLifecycle {
     c.cwdLoc = p.cwdLoc;
     c.cwd = p.cwd;
     c.startCycle = this.#d.clock.now;
-    for (let s = 1; s <= 64; s++) Object.assign(c.sigActions[s], p.sigActions[s]);
+    // Field by field: Object.assign of the 64 actions was a seventh of a fork's host work.
+    const from = p.sigActions, to = c.sigActions;
+    for (let s = 1; s <= 64; s++) {
+      const a = from[s], b = to[s];
+      b.handler = a.handler;
+      b.flags = a.flags;
+      b.maskLo = a.maskLo;
+      b.maskHi = a.maskHi;
+      b.restorer = a.restorer;
+    }
   }
 
   /** Removes a child that never ran. */
