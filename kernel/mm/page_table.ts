@@ -43,6 +43,8 @@ export class PageTable {
    * (a stack or a heap reserve), which were most of a fork's host work.
    */
   readonly #chunks: Uint32Array = new Uint32Array(1024);
+  /** Root indices that have a second-level table, in the order they got one. */
+  readonly #present: number[] = [];
   /** Count of tables: the root and the second-level ones. */
   tables = 1;
 
@@ -69,6 +71,7 @@ export class PageTable {
       l2 = this.#frames.allocZeroed();
       if (l2 < 0) return -2;
       this.#l2[vpn1] = l2;
+      this.#present.push(vpn1);
       this.tables++;
       // Non-leaf PTE: V only, pointing at the second-level table.
       this.#i32[(this.root << 10) + vpn1] = (this.#frames.ppn(l2) << 10) | PTE.V;
@@ -151,16 +154,12 @@ export class PageTable {
 
   /** Frees the second-level tables and the root (leaves must have been released already). */
   destroy(): void {
-    // `tables` counts the root too: stop at the last second-level table.
-    for (let i = 0, left = this.tables - 1; left > 0 && i < 1024; i++) {
-      const l2 = this.#l2[i];
-      if (l2 >= 0) {
-        this.#frames.unref(l2);
-        this.#l2[i] = -1;
-        this.#chunks[i] = 0;
-        left--;
-      }
+    for (const i of this.#present) {
+      this.#frames.unref(this.#l2[i]);
+      this.#l2[i] = -1;
+      this.#chunks[i] = 0;
     }
+    this.#present.length = 0;
     this.#frames.unref(this.root);
     this.tables = 0;
   }
