@@ -32,7 +32,7 @@ import { fastLoop, SLOW_FETCH, SLOW_HOT, SLOW_STOP } from "./cpu_fast.ts";
  */
 function hotPage(s: HartState, page: number, pc: number): void {
   const ops = s.codePages[page];
-  if (ops !== null) s.translator!.hot(page, ops, pc & 4095);
+  if (ops !== null) s.translator!.hot(page, ops, pc & 4095, s.instret);
 }
 
 /** Executes at most `maxInstructions` instructions (traps count as steps) and returns why it stopped (a StopReason). */

@@ -23,7 +23,7 @@ import { DataAccess } from "./data_access.ts";
 import { Fpu } from "./fpu.ts";
 import { Pmp } from "./pmp.ts";
 import { Triggers } from "./trigger.ts";
-import { HOT_THRESHOLD, Translator } from "./translator.ts";
+import { HOT_THRESHOLD, JIT_WARMUP, Translator } from "./translator.ts";
 import { MENVCFGH, MSTATUS } from "./csr.ts";
 import { codeWritten, invalidateOffsets } from "./cpu_slow.ts";
 import { jitEcall } from "./jit_ecall.ts";
@@ -129,6 +129,13 @@ export interface CpuConfig {
    * translated (default {@link HOT_THRESHOLD}).
    */
   hotThreshold?: number;
+  /**
+   * With the "jit" engine: instructions the hart retires before it
+   * translates its first page (default {@link JIT_WARMUP} with the default
+   * threshold, 0 when `hotThreshold` is given: the caller has chosen when
+   * pages translate).
+   */
+  jitWarmup?: number;
 }
 
 /** Raised for an invalid {@link CpuConfig}. */
@@ -429,6 +436,10 @@ export class HartState {
     if (!Number.isInteger(hot) || hot < 1) {
       throw new CpuConfigError(`hot threshold must be a positive integer, got ${hot}`);
     }
+    const warmup = config.jitWarmup ?? (config.hotThreshold === undefined ? JIT_WARMUP : 0);
+    if (!Number.isSafeInteger(warmup) || warmup < 0) {
+      throw new CpuConfigError(`JIT warm-up must be a non-negative integer, got ${warmup}`);
+    }
     this.translator = engine === "jit"
       ? new Translator(
         {
@@ -448,6 +459,7 @@ export class HartState {
         },
         pages,
         hot,
+        warmup,
       )
       : null;
     const previous = ram.onWrite;

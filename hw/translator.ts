@@ -64,6 +64,18 @@ export const HOT_THRESHOLD = 32768;
  */
 export const HOT_CODE_UNIT = 16;
 
+/**
+ * Instructions a hart with the default threshold retires before it
+ * translates anything. In a fresh process V8 is still compiling the inner
+ * loop and the kernel then (its background compiler busy with them), and a
+ * new page function runs in V8's bytecode interpreter until its own compile
+ * is done, slower than the interpreter it replaces: a short run (a
+ * command, a boot) gains nothing from a translation it cannot pay back.
+ * Heat still counts meanwhile, so a page hot by then translates at its
+ * next crossing.
+ */
+export const JIT_WARMUP = 1 << 20;
+
 /** Translations of a page, after its first, while it stays in the cache. */
 export const MAX_RETRANSLATIONS = 8;
 
@@ -138,6 +150,8 @@ export class Translator {
   ecalls = 0;
   /** Interpreted instructions of a page before it is translated. */
   readonly threshold: number;
+  /** Instructions the hart retires before its first translation ({@link JIT_WARMUP}). */
+  readonly warmup: number;
   readonly #env: TranslatorEnv;
   readonly #pages: number;
   // Whether the per-page tables exist (see #ready).
@@ -173,11 +187,17 @@ export class Translator {
   #linkTries = new Uint8Array(0);
 
   /** Creates an empty cache for `pages` RAM pages. */
-  constructor(env: TranslatorEnv, pages: number, threshold: number = HOT_THRESHOLD) {
+  constructor(
+    env: TranslatorEnv,
+    pages: number,
+    threshold: number = HOT_THRESHOLD,
+    warmup: number = 0,
+  ) {
     if (!Number.isInteger(threshold) || threshold < 1) {
       throw new RangeError(`hot threshold must be a positive integer, got ${threshold}`);
     }
     this.threshold = threshold;
+    this.warmup = warmup;
     this.#env = env;
     this.#pages = pages;
     this.kind = new Uint8Array(pages);
@@ -236,7 +256,9 @@ export class Translator {
    * RAM page `page` (decoded slots `ops`) has run {@link threshold}
    * instructions in the interpreter since its last translation, or since it
    * was last dropped, or since the last call that found it not hot enough;
-   * the interpreter is at page offset `entry`. Until the page has run
+   * the interpreter is at page offset `entry`; the hart has retired
+   * `retired` instructions (before {@link warmup} of them, the heat is
+   * kept and nothing is translated). Until the page has run
    * {@link needed} interpreted instructions for the code of it that has run
    * (a large page function costs V8 more to compile), only counts on.
    * Then translates the page, or translates it again when code that was not translated has
@@ -246,14 +268,19 @@ export class Translator {
    * {@link MAX_RETRANSLATIONS} times. Otherwise (the interpreter runs
    * instructions the translator leaves to it) only starts counting again.
    */
-  hot(page: number, ops: Int32Array, entry: number): void {
+  hot(page: number, ops: Int32Array, entry: number, retired: number = Infinity): void {
     this.#ready();
-    let ran = 0;
-    for (let i = 0; i < OPS_LEN; i += 2) if (ops[i] !== 0) ran++;
     // The inner loop calls when the counter reaches the threshold; a page
     // whose code is larger has not earned its translation yet: the counter
     // starts lower, so the next call comes when it has.
     const spent = this.#spent[page] + this.heat[page] - this.#start[page];
+    if (retired < this.warmup) {
+      this.#spent[page] = spent;
+      this.#start[page] = this.heat[page] = 0;
+      return;
+    }
+    let ran = 0;
+    for (let i = 0; i < OPS_LEN; i += 2) if (ops[i] !== 0) ran++;
     const rest = this.needed(ran) - spent;
     if (rest > 0) {
       this.#spent[page] = spent;

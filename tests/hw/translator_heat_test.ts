@@ -9,6 +9,7 @@
 
 import assert from "node:assert/strict";
 import { asm, load, machine } from "./cpu_test_asm.ts";
+import { JIT_WARMUP } from "../../hw/translator.ts";
 
 // A loop with a not-taken branch inside and a tail that spins forever.
 const LOOP = [
@@ -100,4 +101,19 @@ Deno.test("a function reached only through a pointer becomes a head of its page'
   assert.notEqual(tr.pageFn(0), null, "the page is translated");
   assert.ok(tr.translations >= 2, `${tr.translations} translations`);
   assert.notEqual(tr.entries[tr.slot[0]]![40], 0, "F is a head of the page's translation");
+});
+
+Deno.test("no page is translated before the hart has retired its warm-up; a hot page then is", () => {
+  // An endless loop (x1 counts up): hot after 64 interpreted instructions.
+  const spin = [asm.addi(1, 1, 1), asm.jal(0, -4)];
+  const m = machine(spin, { engine: "jit", hotThreshold: 64, jitWarmup: 20_000 });
+  const tr = m.cpu.translator!;
+  while (m.cpu.instret < 19_000) m.cpu.run(1000);
+  assert.equal(tr.translations, 0, "inside the warm-up");
+  while (m.cpu.instret < 30_000) m.cpu.run(1000);
+  assert.equal(tr.translations, 1, "after the warm-up");
+  // The default: a warm-up with the default threshold, none with a chosen one.
+  assert.equal(machine(spin, { engine: "jit" }).cpu.translator!.warmup, JIT_WARMUP);
+  assert.equal(machine(spin, { engine: "jit", hotThreshold: 64 }).cpu.translator!.warmup, 0);
+  assert.throws(() => machine(spin, { engine: "jit", jitWarmup: -1 }), /warm-up/);
 });
