@@ -48,7 +48,11 @@ export interface CompareSpec {
   n2: number;
 }
 
-/** The programs, CPU first. Ns give Strata's interpreter a few tenths of a second per run. */
+/**
+ * The programs, CPU first. On Strata N1 ends about 40 M simulated cycles in,
+ * past the translator's warm-up and V8's first compiles in a fresh process;
+ * N2 gives the interpreter one to two seconds.
+ */
 export const COMPARE_SPECS: readonly CompareSpec[] = [
   {
     program: "bench_int",
@@ -103,8 +107,8 @@ export const COMPARE_SPECS: readonly CompareSpec[] = [
     label: "null syscall",
     kind: "kernel",
     opsPerN: 1,
-    n1: 200_000,
-    n2: 1_200_000,
+    n1: 400_000,
+    n2: 1_400_000,
   },
   {
     program: "bench_pipe",
@@ -127,8 +131,8 @@ export const COMPARE_SPECS: readonly CompareSpec[] = [
     label: "fork + exit + wait",
     kind: "kernel",
     opsPerN: 1,
-    n1: 3_000,
-    n2: 7_000,
+    n1: 8_000,
+    n2: 12_000,
   },
 ];
 
