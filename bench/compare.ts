@@ -49,9 +49,10 @@ export interface CompareSpec {
 }
 
 /**
- * The programs, CPU first. On Strata N1 ends about 40 M simulated cycles in,
- * past the translator's warm-up and V8's first compiles in a fresh process;
- * N2 gives the interpreter one to two seconds.
+ * The programs, CPU first. On Strata N1 ends 40 M simulated cycles in or
+ * later (the pipe's 140 M), past the translator's warm-up and V8's first
+ * compiles in a fresh process (marks every 20 M cycles show where each
+ * settles); N2 gives the interpreter one to two seconds.
  */
 export const COMPARE_SPECS: readonly CompareSpec[] = [
   {
@@ -115,8 +116,8 @@ export const COMPARE_SPECS: readonly CompareSpec[] = [
     label: "pipe round trip",
     kind: "kernel",
     opsPerN: 1,
-    n1: 50_000,
-    n2: 250_000,
+    n1: 120_000,
+    n2: 320_000,
   },
   {
     program: "bench_yield",
