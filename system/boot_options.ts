@@ -182,7 +182,9 @@ export interface BootOptions {
   cpu?: "interp" | "jit";
   /**
    * With `cpu: "jit"`: interpreted instructions of a page before the
-   * translator compiles it (default the CPU's `HOT_THRESHOLD`).
+   * translator compiles it (default the CPU's `HOT_THRESHOLD`). Given, it
+   * also turns off the warm-up before the first translation (`JIT_WARMUP`
+   * instructions with the default threshold).
    */
   hotThreshold?: number;
   /**
