@@ -22,12 +22,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BootError, type BootOptions, runGuest } from "../system/boot.ts";
 import { parseEngineSpec } from "./engine_spec.ts";
-import type { StrataRunReport } from "./strata_run.ts";
+import { runStrataChild, type StrataRunReport } from "./strata_run.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "userland/bin");
 const SRC = join(ROOT, "userland/bench");
-const STRATA_RUN = join(ROOT, "bench/strata_run.ts");
 
 /** One finished run of a program. */
 export interface EngineRun {
@@ -142,30 +141,18 @@ function qemuEngine(notes: string[]): Engine | null {
   };
 }
 
-/** Runs `bench/strata_run.ts` in a child process: one machine, one run, its report. */
+/** One run in a child process (`bench/strata_run.ts`), its failure as a {@link CompareError}. */
 async function strataRun(
   name: string,
   program: string,
   n: number,
   marks: readonly number[] = [],
 ): Promise<StrataRunReport> {
-  const cmd = `/bin/${program} ${n}`;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", STRATA_RUN, name, cmd, ...marks.map(String)],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
-  if (!out.success || !text.startsWith("{")) {
-    const err = new TextDecoder().decode(out.stderr).trim().split("\n").pop() ?? "";
-    throw new CompareError(`strata ${name} ${cmd}: the run failed (${err})`);
+  try {
+    return await runStrataChild(name, `/bin/${program} ${n}`, marks);
+  } catch (e) {
+    throw new CompareError((e as Error).message, { cause: e });
   }
-  const r = JSON.parse(text) as StrataRunReport;
-  if (r.status !== 0) throw new CompareError(`strata ${name} ${cmd}: status ${r.status}`);
-  if (r.marks.length !== marks.length) {
-    throw new CompareError(`strata ${name} ${cmd}: ended before its last mark`);
-  }
-  return r;
 }
 
 /**

@@ -3,7 +3,7 @@
  * clock call back at given cycle counts (events, so a mark costs nothing
  * between marks and lands at the same instruction in every run), and runs
  * the guest to its end. `bench/cg_window.ts` starts and stops callgrind at
- * its two marks; `bench/hot_window.ts` reads the host's CPU and wall time
+ * its two marks; `bench/strata_run.ts` reads the host's CPU and wall time
  * at each of its marks.
  *
  * @module

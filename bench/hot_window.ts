@@ -1,9 +1,9 @@
 /**
  * The kernel's hot paths in their steady state, one machine per process:
- * each sample is a fresh child process that boots one machine, runs a hot
- * path program with a large N, and reads the host CPU time (user + system
- * of the process) and wall time at fixed simulated cycles, through clock
- * events. Each window between two marks gives ns per operation (the
+ * each sample is a fresh child process (`bench/strata_run.ts`) that boots
+ * one machine, runs a hot path program with a large N, and reads the host
+ * CPU time (user + system of the process) and wall time at fixed simulated
+ * cycles, through clock events. Each window between two marks gives ns per operation (the
  * window's cycles over the program's cycles per operation), after boot,
  * with no other machine in the process.
  *
@@ -21,10 +21,9 @@
  * @module
  */
 
-import process from "node:process";
 import { parseArgs } from "node:util";
 import { runMain } from "./run_main.ts";
-import { runWithMarks } from "./cycle_marks.ts";
+import { runStrataChild } from "./strata_run.ts";
 import { HOT_PATHS } from "./hot_paths.ts";
 
 /** One steady-state path: a row of `bench/hot_paths.ts`, its N here and its simulated cycles per operation. */
@@ -52,33 +51,19 @@ export const MARKS = [100e6, 400e6, 700e6, 1000e6, 1300e6, 1600e6];
 const USAGE = "deno run -A bench/hot_window.ts [--cpu interp|jit] [--samples 3] " +
   "[--only getpid,yield,pipe,futex]";
 
-/** Runs one path in this process (the child's part); prints the windows as JSON. */
-async function child(spec: WindowSpec, cpu: "interp" | "jit"): Promise<void> {
-  const program = HOT_PATHS.find((p) => p.name === spec.name)!.program;
-  const at: { cpu: number; wall: number }[] = [];
-  const r = await runWithMarks(`/bin/${program} ${spec.n}`, cpu, MARKS, () => {
-    const c = process.cpuUsage();
-    at.push({ cpu: (c.user + c.system) * 1000, wall: performance.now() * 1e6 });
-  });
-  if (r.status !== 0) throw new Error(`${program}: status ${r.status}`);
-  if (r.reached !== MARKS.length) throw new Error(`${program} ended before the last mark`);
-  const windows = [];
-  for (let i = 1; i < at.length; i++) {
-    const ops = (MARKS[i] - MARKS[i - 1]) / spec.cyclesPerOp;
-    windows.push([(at[i].cpu - at[i - 1].cpu) / ops, (at[i].wall - at[i - 1].wall) / ops]);
-  }
-  console.log(JSON.stringify(windows));
-}
-
-/** One sample: a child process; its windows as [cpu ns, wall ns] per operation. */
+/** One sample: a child process (`bench/strata_run.ts`); its windows as [cpu ns, wall ns] per operation. */
 async function sample(spec: WindowSpec, cpu: string): Promise<number[][]> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", import.meta.filename!, "--child", spec.name, "--cpu", cpu],
-    stderr: "inherit",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout).trim();
-  if (!out.success) throw new Error(`${spec.name}: the child failed`);
-  return JSON.parse(text.split("\n").pop()!);
+  const program = HOT_PATHS.find((p) => p.name === spec.name)!.program;
+  const r = await runStrataChild(cpu, `/bin/${program} ${spec.n}`, MARKS);
+  const windows = [];
+  for (let i = 1; i < MARKS.length; i++) {
+    const ops = (MARKS[i] - MARKS[i - 1]) / spec.cyclesPerOp;
+    windows.push([
+      (r.cpuMarks[i] - r.cpuMarks[i - 1]) / ops,
+      (r.marks[i] - r.marks[i - 1]) / ops,
+    ]);
+  }
+  return windows;
 }
 
 await runMain("hot_window", async () => {
@@ -88,7 +73,6 @@ await runMain("hot_window", async () => {
       cpu: { type: "string", default: "jit" },
       samples: { type: "string", default: "3" },
       only: { type: "string" },
-      child: { type: "string" },
     },
   });
   const cpu = values.cpu;
@@ -98,11 +82,6 @@ await runMain("hot_window", async () => {
   const names = values.only?.split(",");
   const specs = WINDOW_PATHS.filter((s) => names === undefined || names.includes(s.name));
   if (names !== undefined && specs.length !== names.length) throw new Error(`unknown --only name`);
-  if (values.child !== undefined) {
-    const spec = WINDOW_PATHS.find((s) => s.name === values.child);
-    if (spec === undefined) throw new Error(`unknown path ${values.child}`);
-    return await child(spec, cpu);
-  }
   for (const spec of specs) {
     const last: number[] = [];
     for (let i = 0; i < samples; i++) {

@@ -3,8 +3,9 @@
  * machine on the given engine, runs the command to its end, and prints one
  * line of JSON with the guest's status, console output, instructions
  * retired, simulated cycles, the wall time of the run (boot included) and
- * the wall time at each mark (simulated cycle counts, reached through clock
- * events, so each lands at the same instruction in every run).
+ * the wall and process CPU time at each mark (simulated cycle counts,
+ * reached through clock events, so each lands at the same instruction in
+ * every run). `deno task compare` and `bench/hot_window.ts` run it.
  *
  * A process that runs one machine is what a user's `deno task start` is;
  * several machines in one process meet each other's optimized code, field
@@ -19,6 +20,7 @@
  * @module
  */
 
+import process from "node:process";
 import { runMain } from "./run_main.ts";
 import { runWithMarks } from "./cycle_marks.ts";
 import { parseEngineSpec } from "./engine_spec.ts";
@@ -37,9 +39,55 @@ export interface StrataRunReport {
   ns: number;
   /** Wall time, ns from the run's start, at each mark the run reached. */
   marks: number[];
+  /** Process CPU time (user + system, all threads), ns from the run's start, at each mark. */
+  cpuMarks: number[];
+}
+
+function cpuNs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
 }
 
 const USAGE = 'strata_run.ts interp|jit|jit:THRESHOLD "CMD" [MARK_CYCLES...]';
+
+/**
+ * Runs this script in a child process and returns its report; throws an
+ * `Error` with a one-line message when the child fails, the guest's status
+ * is not 0 or the run ends before its last mark.
+ *
+ * @param engine `interp`, `jit` or `jit:THRESHOLD`
+ * @param cmd the guest command
+ * @param marks simulated cycle counts, ascending
+ * @returns the child's report
+ * @example
+ * ```ts
+ * import { runStrataChild } from "./strata_run.ts";
+ * const r = await runStrataChild("jit", "/bin/bench_getpid 420000", [5e6, 40e6]);
+ * console.log((r.marks[1] - r.marks[0]) / 1e6, "ms between the marks");
+ * ```
+ */
+export async function runStrataChild(
+  engine: string,
+  cmd: string,
+  marks: readonly number[] = [],
+): Promise<StrataRunReport> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", import.meta.filename!, engine, cmd, ...marks.map(String)],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
+  if (!out.success || !text.startsWith("{")) {
+    const err = new TextDecoder().decode(out.stderr).trim().split("\n").pop() ?? "";
+    throw new Error(`strata ${engine} ${cmd}: the run failed (${err})`);
+  }
+  const r = JSON.parse(text) as StrataRunReport;
+  if (r.status !== 0) throw new Error(`strata ${engine} ${cmd}: status ${r.status}`);
+  if (r.marks.length !== marks.length) {
+    throw new Error(`strata ${engine} ${cmd}: ended before its last mark`);
+  }
+  return r;
+}
 
 async function main(): Promise<void> {
   const [engineName, cmd, ...markText] = Deno.args;
@@ -50,8 +98,12 @@ async function main(): Promise<void> {
     throw new RangeError(`marks must be ascending positive integers: ${markText.join(" ")}`);
   }
   const at: number[] = [];
-  const t0 = performance.now();
-  const r = await runWithMarks(cmd, engine, marks, () => at.push(performance.now()), hotThreshold);
+  const cpuAt: number[] = [];
+  const t0 = performance.now(), c0 = cpuNs();
+  const r = await runWithMarks(cmd, engine, marks, () => {
+    at.push(performance.now());
+    cpuAt.push(cpuNs());
+  }, hotThreshold);
   const ns = (performance.now() - t0) * 1e6;
   const report: StrataRunReport = {
     status: r.status,
@@ -60,6 +112,7 @@ async function main(): Promise<void> {
     cycles: r.cycles,
     ns,
     marks: at.map((t) => (t - t0) * 1e6),
+    cpuMarks: cpuAt.map((c) => c - c0),
   };
   console.log(JSON.stringify(report));
 }
