@@ -316,31 +316,42 @@ function writePiece(
   return api.vfs.write(file, chunk, caller);
 }
 
+/**
+ * The open file of descriptor a0 when it was opened with `mode` (1 read, 2
+ * write: OpenFlags.READ and WRITE), else null (EBADF). Small, so V8 inlines
+ * it into read and write with `mode` a constant.
+ */
+function fileArg(t: Thread, api: KernelApi, mode: number): OpenFile | null {
+  const fd = t.regs[10];
+  const file = fd < 0 ? null : api.fdGet(t.process, fd);
+  return file === null || (file.flags & mode) === 0 ? null : file;
+}
+
+/** The byte count of a2, capped as Linux caps one read or write (0x7ffff000). */
+function countArg(t: Thread): number {
+  const size = t.regs[12] >>> 0;
+  return size < 0x7fff_f000 ? size : 0x7fff_f000;
+}
+
 /** read(fd, buf, count). */
 export function sysRead(t: Thread, api: KernelApi): number {
-  // Status and flag values are literals here (K.BADF -9, OpenFlags.READ 1):
-  // a module object's field costs a map check and a load on every call.
-  const regs = t.regs;
-  const fd = regs[10];
-  const file = fd < 0 ? null : api.fdGet(t.process, fd);
-  if (file === null || (file.flags & 1) === 0) return -9;
-  const size = regs[12] >>> 0;
-  const count = size < 0x7fff_f000 ? size : 0x7fff_f000;
+  // Status values are literals here (K.BADF -9): a module object's field
+  // costs a map check and a load on every call.
+  const file = fileArg(t, api, 1);
+  if (file === null) return -9;
+  const count = countArg(t);
   if (count === 0) return 0;
-  return readInto(t, api, file, regs[11] >>> 0, count);
+  return readInto(t, api, file, t.regs[11] >>> 0, count);
 }
 
 /** write(fd, buf, count). */
 export function sysWrite(t: Thread, api: KernelApi): number {
-  // Literals as in sysRead (OpenFlags.WRITE 2).
-  const regs = t.regs;
-  const fd = regs[10];
-  const file = fd < 0 ? null : api.fdGet(t.process, fd);
-  if (file === null || (file.flags & 2) === 0) return -9;
-  const size = regs[12] >>> 0;
-  const count = size < 0x7fff_f000 ? size : 0x7fff_f000;
+  // Literals as in sysRead.
+  const file = fileArg(t, api, 2);
+  if (file === null) return -9;
+  const count = countArg(t);
   if (count === 0) return 0;
-  return writeFrom(t, api, file, regs[11] >>> 0, count);
+  return writeFrom(t, api, file, t.regs[11] >>> 0, count);
 }
 
 /** Reads an iovec array into [base, len] pairs; status on a bad count or pointer. */
