@@ -57,16 +57,27 @@ Deno.test({
         mingw(runner, [join(REPO, "tests/plugins/personalities/win32/guest/cmd_cases.c")]),
       ]);
       await Deno.writeTextFile(join(dir, "cases.txt"), CMD_SPEC);
-      const r = await runHostCommand(
-        "wine",
-        [runner, winePath(join(bin, "cmd.exe")), winePath(join(dir, "cases.txt"))],
-        {
-          cwd: work,
-          env: { ...WINE_ENV, WINEPATH: winePath(bin) },
-          inheritEnv: true,
-          timeoutMs: 300_000,
-        },
-      );
+      const runCases = () =>
+        runHostCommand(
+          "wine",
+          [runner, winePath(join(bin, "cmd.exe")), winePath(join(dir, "cases.txt"))],
+          {
+            cwd: work,
+            env: { ...WINE_ENV, WINEPATH: winePath(bin) },
+            inheritEnv: true,
+            timeoutMs: 300_000,
+          },
+        );
+      let r = await runCases();
+      // Wine itself now and then fails to start a process on a loaded host
+      // (CreateProcess: ERROR_INTERNAL_ERROR, 1359, seen once in a full test
+      // run and in none of four runs of this test alone): one more run then.
+      // This test runs Wine only; Strata's own run of the cases is cmd_test.ts.
+      if (r.stdout.includes("CreateProcessA failed: 1359")) {
+        await Deno.remove(work, { recursive: true });
+        await Deno.mkdir(work);
+        r = await runCases();
+      }
       assert.equal(r.code, 0, `the runner under Wine: ${r.stderr}`);
       assert.equal(normalizeCmdOutput(r.stdout), CMD_EXPECTED);
     } finally {
