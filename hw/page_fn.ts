@@ -10,7 +10,7 @@
  */
 
 import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./alu.ts";
-import type { UnitSource } from "./translator_emit.ts";
+import { ROOM, type UnitSource } from "./translator_emit.ts";
 
 /**
  * A translated page. Arguments: the register file, an output array
@@ -104,7 +104,11 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
         "rem, remu, ecall, regsOf",
       `"use strict"; ${src.pre}\n` +
         "return function page(r, io, pc, n, lim, vb, ldBase, stBase, asid, ah, fb) {\n" +
-        "let cyc = io[1], nextAt = io[3];\n" +
+        `let c0 = io[1], dc = 0, room = 0; ${ROOM}\n` +
+        // Small integers from here on: as arguments they are tagged, untagged
+        // at every use. Past 2^30 instructions in one run the interpreter goes on.
+        "if (n > 1073741822) return 0; n |= 0; lim = lim < 1073741823 ? lim | 0 : 1073741823;\n" +
+        "vb |= 0; ldBase |= 0; stBase |= 0; asid |= 0; ah |= 0; fb |= 0;\n" +
         `${src.body}\n};`,
     ) as (...deps: unknown[]) => PageFn;
     FACTORIES.set(key, factory);

@@ -85,6 +85,19 @@ function shapeOf(inst: Inst): Shape {
 const SAVE = "/*save*/";
 const LOAD = "/*load*/";
 
+/**
+ * Sets `room`, the cycles a page function may spend before the next clock
+ * event, from the event time in `io[3]` and its base cycle count `c0`. The
+ * function counts its cycles in the small integer `dc` on top of `c0` (a
+ * double: past 2^31 the count is no small integer), so that the budget
+ * check of each block is one integer compare, not a check that the double
+ * is a safe integer and a conversion. Capped at 2^30 - 1 so that `dc`
+ * stays a small integer: with no event that near, the function leaves
+ * when `room` is used up and the inner loop enters it again.
+ */
+export const ROOM =
+  "{ const d = io[3] - c0; room = d >= 1073741823 ? 1073741823 : d <= 0 ? 0 : d | 0; }";
+
 /** What the emitter knows about the unit as a whole. */
 interface Unit {
   readonly sc: Scan;
@@ -200,7 +213,7 @@ function goTo(u: Unit, t: number, i: number, c: Chain | null): string {
 
 /** Code that leaves the function before the instruction at `off` (rest = cycles, count not run). */
 function bail(off: number, restCyc: number, restN: number): string {
-  return `{ pc = ${off}; cyc -= ${restCyc}; n -= ${restN}; break loop; }`;
+  return `{ pc = ${off}; dc -= ${restCyc}; n -= ${restN}; break loop; }`;
 }
 
 /**
@@ -295,11 +308,11 @@ function emitInstruction(
     // inner loop, 2 another thread (its registers, ASID and a fresh budget:
     // the count restarts at 0, as in the inner loop), then go on or leave.
     out.push(
-      `${SAVE} io[1] = cyc; k = ecall((vb + ${off}) | 0, n, hits, lim);`,
+      `${SAVE} io[1] = c0 + dc; k = ecall((vb + ${off}) | 0, n, hits, lim);`,
       `if (k === -1) ${bail(off, restCyc, restN)}`,
       "if (k === -2) return -1;",
       "if (k === 2) { r = regsOf(); asid = io[9] | 0; ah = io[10] | 0; n = n0 = 0; }",
-      `hits = 0; ${LOAD} cyc = io[1]; nextAt = io[3]; pc = (io[0] - vb) | 0;`,
+      `hits = 0; ${LOAD} c0 = io[1]; dc = 0; ${ROOM} pc = (io[0] - vb) | 0;`,
       `if (k !== 0) { if (k === 2 && io[4] === 0) { bi = ${
         u.dyn + 1
       }; continue loop; } break loop; }`,
@@ -338,7 +351,7 @@ function emitInstruction(
   const br = BRANCHES.get(op);
   if (br !== undefined) {
     out.push(
-      `if (${expand(br.cond, s)}) { cyc += ${u.env.takenCost}; ${jumpTo(u, off + imm, pg, c)} }`,
+      `if (${expand(br.cond, s)}) { dc += ${u.env.takenCost}; ${jumpTo(u, off + imm, pg, c)} }`,
       jumpTo(u, off + len, pg, c),
     );
     return true;
@@ -360,7 +373,7 @@ function emitInstruction(
       // A store into a page holding code: the hart drops what it overlaps;
       // if that was a translation, leave after the store (this function may
       // be stale now).
-      const after = `{ pc = ${off + len}; cyc -= ${restCyc - (w >>> 24)}; n -= ${restN - 1}; ` +
+      const after = `{ pc = ${off + len}; dc -= ${restCyc - (w >>> 24)}; n -= ${restN - 1}; ` +
         "break loop; }";
       out.push(
         `${load.view}[${at}] = ${s.rs2}; hits++;`,
@@ -398,7 +411,7 @@ function segmentBody(u: Unit, seg: Inst[], out: string[], c: Chain): { cyc: numb
   for (const i of seg) total += i.w >>> 24;
   const lastOp = seg[seg.length - 1].w & 0x7f;
   const worst = total + (BRANCHES.has(lastOp) ? u.env.takenCost : 0);
-  out.push(`cyc += ${total}; n += ${seg.length};`);
+  out.push(`dc += ${total}; n += ${seg.length};`);
   let rest = total;
   let ended = false;
   for (let k = 0; k < seg.length; k++) {
@@ -422,7 +435,7 @@ function checkedSegment(u: Unit, seg: Inst[], out: string[], c: Chain): void {
   const body: string[] = [];
   const w = segmentBody(u, seg, body, c);
   out.push(
-    `if (cyc + ${w.cyc} >= nextAt || n + ${w.n} >= lim) { pc = ${h}; break loop; }`,
+    `if (dc + ${w.cyc} >= room || n + ${w.n} >= lim) { pc = ${h}; break loop; }`,
     ...body,
   );
 }
@@ -551,7 +564,7 @@ export function emitUnit(
     "}",
     "}",
     save,
-    `io[0] = (vb + pc) | 0; io[1] = cyc; io[2] = hits; ${where} io[7] = xs;`,
+    `io[0] = (vb + pc) | 0; io[1] = c0 + dc; io[2] = hits; ${where} io[7] = xs;`,
     "return n - n0;",
   ].join("\n");
   return { pre, body };
