@@ -21,7 +21,7 @@
  * to rebind too when the function returns. With `[4]` 0 it goes on at the
  * new thread's pc when that is in the unit and mapped to the same RAM page;
  * with 2 (an interrupt, event, halt or limit, FP off, or every 64th
- * switch, `[8]` counting them) it returns and the inner loop leaves to
+ * switch, the translator's `switches` counting them) it returns and the inner loop leaves to
  * `run`. (The inner loop's own switches leave every eighth time, so that a
  * ping-pong does not keep one call of it running in on-stack-replacement
  * code; while a page function goes on through switches, the inner loop
@@ -81,8 +81,8 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
     // The host switched threads (another register file and address
     // space): the page function rebinds them and goes on (`[4]` 0) or
     // leaves (2). With FP off the inner loop's FP cases would not trap.
-    const c = io[8] + 1;
-    io[8] = c;
+    const c = (tr.switches + 1) & 0x3fffffff;
+    tr.switches = c;
     io[4] = stop || (s.mstatus & 0x6000) === 0 /* MSTATUS.FS */ || (c & 63) === 0 ? 2 : 0;
     io[9] = mmu.asid;
     io[10] = mmu.asidHash;

@@ -148,6 +148,8 @@ export class Translator {
   drops = 0;
   /** System calls the host answered from inside page functions (statistics). */
   ecalls = 0;
+  /** Thread switches at page functions' ecalls, modulo 2^30 (every 64th leaves to `run`). */
+  switches = 0;
   /** Interpreted instructions of a page before it is translated. */
   readonly threshold: number;
   /** Instructions the hart retires before its first translation ({@link JIT_WARMUP}). */
