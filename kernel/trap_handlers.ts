@@ -108,45 +108,72 @@ export class TrapHandlers implements TrapHooks {
    * status constants it tests on every call are literals (named in
    * comments): a module constant costs a load and a hole check in V8's
    * optimized code, and `K.RESTART` a map check and a field load besides.
+   * The untraced path is kept small (V8 inlines functions of up to 460
+   * bytes of bytecode): the loop's fast system call path then runs it
+   * without a call of its own.
    */
   syscall(t: Thread): void {
+    if (this.#d.trace !== null || this.#loop.trace !== null) {
+      this.#tracedSyscall(t);
+      return;
+    }
+    t.restartPc = (t.pc - 4) >>> 0;
+    t.interrupted = false;
+    let r = this.#call(t);
+    if (r === -202 /* K.RESTART */) r = this.#parkForIo(t);
+    this.#complete(t, r);
+  }
+
+  /** {@link syscall} with the strace line or the recorder's span. */
+  #tracedSyscall(t: Thread): void {
     const d = this.#d;
     const pers = t.process.personality as Personality;
     const num = t.regs[17];
     t.restartPc = (t.pc - 4) >>> 0;
     t.interrupted = false;
+    this.#traceA[0] = t.regs[10];
+    this.#traceA[1] = t.regs[11];
+    this.#traceA[2] = t.regs[12];
+    const t0 = d.machine.clock.now - d.costs.trap - d.costs.syscall;
+    const entry = pers.decoder !== undefined ? this.#enter(t, pers, num) : null;
+    let r = this.#call(t);
+    if (r === -0x1_0000_0002 /* KILLED */) return;
+    if (r === -202 /* K.RESTART */) r = this.#parkForIo(t);
+    this.#traced(t, pers, num, r, t0, entry);
+    // A traced call that blocks restarts, so that its resumed line and span come from the rerun.
+    if (r === -0x1_0000_0000 /* BLOCK */) t.parkedCall = null;
+    this.#complete(t, r);
+  }
+
+  /**
+   * Runs the handler of the call in `a7`; its result, or KILLED
+   * (-0x1_0000_0002) when it threw and the caller was killed for it.
+   */
+  #call(t: Thread): number {
+    const pers = t.process.personality as Personality;
+    const num = t.regs[17];
     const h = pers.syscalls[num];
-    const tracing = d.trace !== null || this.#loop.trace !== null;
-    let t0 = 0;
-    let entry: (string | null)[] | null = null;
-    if (tracing) {
-      this.#traceA[0] = t.regs[10];
-      this.#traceA[1] = t.regs[11];
-      this.#traceA[2] = t.regs[12];
-      t0 = d.machine.clock.now - d.costs.trap - d.costs.syscall;
-      if (pers.decoder !== undefined) entry = this.#enter(t, pers, num);
-    }
-    let r: number;
     try {
-      if (h !== undefined) r = h(t, d.api);
-      else r = pers.missing !== undefined ? pers.missing(t, num) : -38; // K.NOSYS
+      if (h !== undefined) return h(t, this.#d.api);
+      return pers.missing !== undefined ? pers.missing(t, num) : -38; // K.NOSYS
     } catch (e) {
       this.#killedByHostError(t, e, `system call ${pers.syscallNames[num] ?? num}`);
-      return;
+      return -0x1_0000_0002; // KILLED
     }
-    if (r === -202 /* K.RESTART */) r = this.#parkForIo(t);
-    if (tracing) this.#traced(t, pers, num, r, t0, entry);
+  }
+
+  /** Ends a call with result `r`: parked for a restart, no result, or `a0` (errors mapped). */
+  #complete(t: Thread, r: number): void {
+    if (r === -0x1_0000_0002 /* KILLED */) return;
     if (r === -0x1_0000_0000 /* BLOCK */) {
       t.pc = t.restartPc;
-      // A traced call restarts, so that its resumed line and span come from the rerun.
-      if (tracing) t.parkedCall = null;
       return;
     }
     t.restartState = -1;
     t.partialResult = -1;
     t.noRestart = false;
     if (r === -0x1_0000_0001 /* NO_RESULT */) return;
-    if (r < 0 && r >= -4095) r = pers.mapStatus(r);
+    if (r < 0 && r >= -4095) r = (t.process.personality as Personality).mapStatus(r);
     t.regs[10] = r;
   }
 
