@@ -134,3 +134,27 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
     env.regs,
   );
 }
+
+/** Calls of {@link warmPageFn}: past V8's count for a function's first feedback. */
+const WARM_CALLS = 12;
+const WARM_REGS = new Int32Array(33);
+const WARM_IO = new Float64Array(12);
+
+/**
+ * Runs a new page function's way in and out a few times, with nothing to
+ * run: entered at the block head `pc` of its page with no room before
+ * the next event (scratch registers and `io`), it leaves at that head's
+ * budget check. V8 keeps no type feedback for a function's first calls,
+ * and a page function that holds a loop may run for millions of
+ * instructions in its first call: compiled then, its code would lack
+ * feedback for the entry dispatch and the exit, and the next call's entry
+ * would deoptimize it (a compile of 10-20 ms thrown away, the function
+ * slower until the next one is done).
+ *
+ * @param fn the page function
+ * @param pc a block head on its page (page offset)
+ */
+export function warmPageFn(fn: PageFn, pc: number): void {
+  WARM_IO.fill(0);
+  for (let i = 0; i < WARM_CALLS; i++) fn(WARM_REGS, WARM_IO, pc, 0, 0, 0, 0, 0, 0, 0, 0);
+}

@@ -45,7 +45,7 @@ import {
   scanPage,
   translatable,
 } from "./translator_emit.ts";
-import { buildPageFn, type PageFn, type TranslatorEnv } from "./page_fn.ts";
+import { buildPageFn, type PageFn, type TranslatorEnv, warmPageFn } from "./page_fn.ts";
 
 export type { PageFn, TranslatorEnv } from "./page_fn.ts";
 
@@ -340,12 +340,17 @@ export class Translator {
     const fn = buildPageFn(emitUnit(sc, env, pages), env);
     const entries = new Uint8Array(4096);
     const covered = new Uint8Array(2048);
+    let head = -1;
     for (const i of sc.insts.values()) {
       if (i.pg !== 0) continue;
-      if (sc.heads.has(i.off)) entries[i.off] = 1;
+      if (sc.heads.has(i.off)) {
+        entries[i.off] = 1;
+        if (head < 0) head = i.off;
+      }
       covered[i.off >> 1] = 1;
       if (i.len === 4) covered[(i.off >> 1) + 1] = 1;
     }
+    if (head >= 0) warmPageFn(fn, head);
     this.#hold(page, sc, pages);
     this.#sites.set(page, sc.sites);
     this.#live.add(page);
