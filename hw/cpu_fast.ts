@@ -25,6 +25,19 @@ import {
 import { codeWritten, fastEcallAllowed, hostEcall } from "./cpu_slow.ts";
 import { ENTER_LEAVE, ENTER_NONE, ENTER_RAN, ENTER_STOP, enterPage } from "./cpu_enter.ts";
 
+/**
+ * The cycles from count `c0` to the next event at `nextAt`, as a small
+ * integer capped at 2^30 - 1 (0 when it is due): the loop adds each
+ * instruction's cost to a small integer and compares it with this, where
+ * a double count cost V8 a safe-integer check and conversions on every
+ * instruction. Past the cap the loop leaves early and `run` enters it
+ * again.
+ */
+function roomBefore(nextAt: number, c0: number): number {
+  const d = nextAt - c0;
+  return d >= 1073741823 ? 1073741823 : d <= 0 ? 0 : d | 0;
+}
+
 /** The translator's page kinds of a hart without one. */
 const NO_KIND = new Uint8Array(0);
 
@@ -165,8 +178,12 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   let asid = mmu.asid;
   let ah = mmu.asidHash;
   let pc = s.pc | 0;
-  let cyc = clock.now;
+  // The cycle count: the clock's (a double) plus a small integer, checked
+  // against the room before the next event (see roomBefore).
+  let c0 = clock.now;
+  let dc = 0;
   let nextAt = clock.nextEventAt;
+  let room = roomBefore(nextAt, c0);
   // FP arithmetic runs in the loop while FS is not Off.
   const fpu = (st & MSTATUS.FS) !== 0 ? s.fpu : null;
   const fw = fpu !== null ? fpu.words : null;
@@ -234,7 +251,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         // control point of each run of the loop it is called even on a
         // page the translator does not know (kind 0: a probe that runs
         // nothing), so that this path has run before V8 optimizes the loop.
-        jio[1] = cyc;
+        jio[1] = c0 + dc;
         jio[3] = nextAt;
         const code = enterPage(
           s,
@@ -258,9 +275,11 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         if (code !== ENTER_NONE) {
           if (code === ENTER_STOP) return SLOW_STOP; // the host took control at an ecall
           pc = jio[0] | 0;
-          cyc = jio[1];
+          c0 = jio[1];
+          dc = 0;
           // A call resumed inside may have scheduled an earlier clock event.
           nextAt = clock.nextEventAt;
+          room = roomBefore(nextAt, c0);
           hits = jio[2] | 0;
           fVa = jio[5] | 0;
           fHalf = jio[6] << 11;
@@ -287,7 +306,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
       w = ops[i];
     }
     const imm = ops[i + 1];
-    cyc += w >>> 24;
+    dc += w >>> 24;
     n++;
     switch (w & 0x7f) {
       case OP_ECALL: {
@@ -303,16 +322,18 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         mmu.hits += hits;
         hits = 0;
         const flushes = mmu.flushes;
-        if (((jio[1] = cyc), hostEcall(s, pc, n)) !== EcallOutcome.RESUMED) {
+        if (((jio[1] = c0 + dc), hostEcall(s, pc, n)) !== EcallOutcome.RESUMED) {
           return SLOW_STOP; // the trap entry synced the state: no write-back
         }
         // Back in U-mode in the same address space. If the host flushed
         // translations (it changed mappings), look the fetch page up again.
         pc = s.pc | 0;
-        cyc = clock.now;
+        c0 = clock.now;
+        dc = 0;
         nextAt = clock.nextEventAt;
+        room = roomBefore(nextAt, c0);
         if (mmu.flushes !== flushes) fVa = NO_PAGE;
-        const stop = (s.mip & s.mie) !== 0 || s.halt || cyc >= nextAt || n >= stepLimit;
+        const stop = (s.mip & s.mie) !== 0 || s.halt || room === 0 || n >= stepLimit;
         if (s.regs !== r) {
           // The host switched threads (another register file and address
           // space): a fresh budget, as for a new `run`, and the new
@@ -487,7 +508,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
         pc = t;
         enter = jitOn;
-        if (cyc >= nextAt || n >= stepLimit) break fast;
+        if (dc >= room || n >= stepLimit) break fast;
         continue;
       }
       case OP_JALR: {
@@ -495,60 +516,60 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
         pc = t;
         enter = jitOn;
-        if (cyc >= nextAt || n >= stepLimit) break fast;
+        if (dc >= room || n >= stepLimit) break fast;
         continue;
       }
       case OP_BEQ:
         if (r[(w >> 14) & 31] === r[(w >> 19) & 31]) {
           pc = (pc + imm) | 0;
-          cyc += takenCost;
+          dc += takenCost;
           enter = jitOn;
-          if (cyc >= nextAt || n >= stepLimit) break fast;
+          if (dc >= room || n >= stepLimit) break fast;
           continue;
         }
         break;
       case OP_BNE:
         if (r[(w >> 14) & 31] !== r[(w >> 19) & 31]) {
           pc = (pc + imm) | 0;
-          cyc += takenCost;
+          dc += takenCost;
           enter = jitOn;
-          if (cyc >= nextAt || n >= stepLimit) break fast;
+          if (dc >= room || n >= stepLimit) break fast;
           continue;
         }
         break;
       case OP_BLT:
         if (r[(w >> 14) & 31] < r[(w >> 19) & 31]) {
           pc = (pc + imm) | 0;
-          cyc += takenCost;
+          dc += takenCost;
           enter = jitOn;
-          if (cyc >= nextAt || n >= stepLimit) break fast;
+          if (dc >= room || n >= stepLimit) break fast;
           continue;
         }
         break;
       case OP_BGE:
         if (r[(w >> 14) & 31] >= r[(w >> 19) & 31]) {
           pc = (pc + imm) | 0;
-          cyc += takenCost;
+          dc += takenCost;
           enter = jitOn;
-          if (cyc >= nextAt || n >= stepLimit) break fast;
+          if (dc >= room || n >= stepLimit) break fast;
           continue;
         }
         break;
       case OP_BLTU:
         if ((r[(w >> 14) & 31] >>> 0) < (r[(w >> 19) & 31] >>> 0)) {
           pc = (pc + imm) | 0;
-          cyc += takenCost;
+          dc += takenCost;
           enter = jitOn;
-          if (cyc >= nextAt || n >= stepLimit) break fast;
+          if (dc >= room || n >= stepLimit) break fast;
           continue;
         }
         break;
       case OP_BGEU:
         if ((r[(w >> 14) & 31] >>> 0) >= (r[(w >> 19) & 31] >>> 0)) {
           pc = (pc + imm) | 0;
-          cyc += takenCost;
+          dc += takenCost;
           enter = jitOn;
-          if (cyc >= nextAt || n >= stepLimit) break fast;
+          if (dc >= room || n >= stepLimit) break fast;
           continue;
         }
         break;
@@ -672,7 +693,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
     // branch is cheaper here than computing the length from w.
     if ((w & 0x80) === 0) pc = (pc + 4) | 0;
     else pc = (pc + 2) | 0;
-    if (cyc >= nextAt || n >= stepLimit) break;
+    if (dc >= room || n >= stepLimit) break;
   }
   // Back to field state.
   s.pc = pc >>> 0;
@@ -691,7 +712,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   // The cycle count: `run` moves the clock to it (and fires the events
   // due), so that the call of the clock's events, which a run may first
   // reach late, is not in this function (see SLOW_HOT).
-  jio[1] = cyc;
+  jio[1] = c0 + dc;
   s.runCount = n;
   // The entry of a hot page: its control point, read on every exit so
   // that the loop's first SLOW_HOT has nothing new for V8 to deoptimize on.
