@@ -186,6 +186,7 @@ export class Mmu {
     this.mxr = mxr;
     this.#flushRegime(REGIME.USER);
     this.#flushRegime(REGIME.SUPERVISOR);
+    this.flushes++;
   }
 
   /**

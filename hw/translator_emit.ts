@@ -84,6 +84,8 @@ function shapeOf(inst: Inst): Shape {
 // set of registers the unit uses is known.
 const SAVE = "/*save*/";
 const LOAD = "/*load*/";
+// Marker for clearing the fetch-TLB marks of the unit's pages after a thread switch.
+const FOUND = "/*found*/";
 
 /**
  * Sets `room`, the cycles a page function may spend before the next clock
@@ -114,6 +116,8 @@ interface Unit {
   readonly segs: readonly Inst[][];
   /** Instructions the unit may still copy into other segments' cases (see {@link Chain}). */
   inlineLeft: number;
+  /** The locals that mark a page of the unit found in the fetch TLB (see {@link fetchHit}). */
+  readonly found: Set<string>;
 }
 
 /**
@@ -223,9 +227,14 @@ function bail(off: number, restCyc: number, restN: number): string {
  */
 function fetchHit(u: Unit, tp: number, ph: number, go: string): string {
   const at = u.linked ? `cva = (vb + ${tp}) | 0; cph = ${ph}; ` : "";
-  return `vpn = (vb + ${tp}) >>> 12; ti = fb + ((vpn ^ ah) & ${TLB_MASK}); ` +
-    `if (tags[ti] === ((vpn << 9) | asid) && ((vb + ${tp} + deltas[ti]) | 0) === ${ph << 12}) ` +
-    `{ hits++; ${at}${go} continue loop; } `;
+  // Once found, a page stays in the fetch TLB for the rest of the call:
+  // only the inner loop refills it, and a flush (counted in the MMU's
+  // `flushes`) makes `jitEcall` leave. A thread switch clears the marks.
+  const f = `f${tp < 0 ? `m${-tp >> 12}` : tp >> 12}`;
+  u.found.add(f);
+  return `if (${f} !== 0 || ((vpn = (vb + ${tp}) >>> 12), (ti = fb + ((vpn ^ ah) & ${TLB_MASK})), ` +
+    `tags[ti] === ((vpn << 9) | asid) && ((vb + ${tp} + deltas[ti]) | 0) === ${ph << 12})) ` +
+    `{ ${f} = 1; hits++; ${at}${go} continue loop; } `;
 }
 
 /**
@@ -311,7 +320,7 @@ function emitInstruction(
       `${SAVE} io[1] = c0 + dc; k = ecall((vb + ${off}) | 0, n, hits, lim);`,
       `if (k === -1) ${bail(off, restCyc, restN)}`,
       "if (k === -2) return -1;",
-      "if (k === 2) { r = regsOf(); asid = io[9] | 0; ah = io[10] | 0; n = n0 = 0; }",
+      `if (k === 2) { r = regsOf(); asid = io[9] | 0; ah = io[10] | 0; n = n0 = 0; ${FOUND} }`,
       `hits = 0; ${LOAD} c0 = io[1]; dc = 0; ${ROOM} pc = (io[0] - vb) | 0;`,
       `if (k !== 0) { if (k === 2 && io[4] === 0) { bi = ${
         u.dyn + 1
@@ -497,6 +506,7 @@ export function emitUnit(
     dyn,
     segs: segments,
     inlineLeft: Math.max(16, sc.insts.size >> 2),
+    found: new Set(),
   };
   const out: string[] = [];
   const cases: string[][] = [];
@@ -541,8 +551,10 @@ export function emitUnit(
   const dirty = regs.filter((x) => written.has(x));
   const save = dirty.map((x) => `r[${x}] = x${x};`).join(" ");
   const load = regs.map((x) => `x${x} = r[${x}];`).join(" ");
+  const found = [...u.found];
+  const unfound = found.map((f) => `${f} = 0;`).join(" ");
   for (let i = 0; i < out.length; i++) {
-    out[i] = out[i].replaceAll(SAVE, save).replaceAll(LOAD, load);
+    out[i] = out[i].replaceAll(SAVE, save).replaceAll(LOAD, load).replaceAll(FOUND, unfound);
   }
   // The page the function stands on (io[5], io[6]): always the primary
   // page in a unit without foreign pages.
@@ -553,7 +565,9 @@ export function emitUnit(
     "for (let j = 0; j < HI.length; j += 2) HX[HI[j]] = HI[j + 1];";
   const body = [
     `let ${regs.map((x) => `x${x} = r[${x}]`).concat("x32 = 0").join(", ")};`,
-    "let hits = 0, va = 0, vpn = 0, ti = 0, off = 0, k = 0, xs = 0;",
+    `let ${
+      found.map((f) => `${f} = 0, `).join("")
+    }hits = 0, va = 0, vpn = 0, ti = 0, off = 0, k = 0, xs = 0;`,
     // Where it starts: the inner loop's fetch page (this one, or a linked
     // page it enters the unit for).
     u.linked ? "let cva = io[5] | 0, cph = io[6] | 0;" : "",
