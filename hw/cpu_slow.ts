@@ -236,8 +236,17 @@ export function fastEcallAllowed(s: HartState): boolean {
  * `EcallOutcome`.
  */
 export function hostEcall(s: HartState, pc: number, n: number): number {
-  clockToLoop(s);
-  userEcallEntry(s, pc >>> 0);
+  const clock = s.clock;
+  const at = s.jitIo[1] + s.trapCost;
+  if (at < clock.nextEventAt && s.trapObserver === null) {
+    // No event before the trap entry's cost is paid and no observer: the
+    // clock moves once, to where the two steps below would take it.
+    clock.now = at;
+    userEcallState(s, pc >>> 0);
+  } else {
+    clockToLoop(s);
+    userEcallEntry(s, pc >>> 0);
+  }
   const outcome = s.ecallHook!();
   // Literals for EcallOutcome.RESUMED (1), .SERVICED (2) and StopReason.SERVICED
   // (4), .HOST_TRAP (1): see sretState.
@@ -256,6 +265,13 @@ export function hostEcall(s: HartState, pc: number, n: number): number {
  * bits SPP 0x100, SPIE 0x20, SIE 0x2.
  */
 function userEcallEntry(s: HartState, pc: number): void {
+  userEcallState(s, pc);
+  advance(s, s.trapCost);
+  if (s.trapObserver !== null) s.trapObserver(8, 1);
+}
+
+/** The state changes of {@link userEcallEntry}, without its cost and observer. */
+function userEcallState(s: HartState, pc: number): void {
   s.reservation = -1;
   s.fVa = 1; // NO_PAGE
   s.scause = 8; // CAUSE.USER_ECALL
@@ -266,8 +282,6 @@ function userEcallEntry(s: HartState, pc: number): void {
   s.mstatus = ((st & ~0x122) | ((st & 0x2) << 4)) >>> 0;
   s.priv = 1; // S_MODE
   s.pc = (s.stvec & ~3) >>> 0;
-  advance(s, s.trapCost);
-  if (s.trapObserver !== null) s.trapObserver(8, 1);
 }
 
 /**
