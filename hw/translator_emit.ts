@@ -258,7 +258,16 @@ function enter(u: Unit, tp: number, ph: number, pg: number, go: string, t: numbe
 function switchTo(u: Unit): string {
   const tests: string[] = [];
   for (const [tp, ph] of u.pages) {
-    tests.push(`if ((pc & -4096) === ${tp}) { ${fetchHit(u, tp, ph, `bi = ${u.dyn};`)}}`);
+    // Straight to the head, without a second trip through the dispatch.
+    let go = LOOKUP;
+    if (tp !== 0) {
+      const cases: string[] = [];
+      for (const [h, i] of u.index) {
+        if ((h & -4096) === tp) cases.push(`case ${h >> 1}: bi = ${i}; continue loop;`);
+      }
+      go = `switch (pc >> 1) { ${cases.join(" ")} } break loop;`;
+    }
+    tests.push(`if ((pc & -4096) === ${tp}) { ${fetchHit(u, tp, ph, go)}}`);
   }
   return `${tests.join(" ")} io[4] = 2;`;
 }
