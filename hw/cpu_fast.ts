@@ -22,21 +22,8 @@ import {
   M_MODE,
   NO_PAGE,
 } from "./hart_state.ts";
-import { codeWritten, fastEcallAllowed, hostEcall } from "./cpu_slow.ts";
+import { codeWritten, fastEcallAllowed, hostEcall, roomBefore } from "./cpu_slow.ts";
 import { ENTER_LEAVE, ENTER_NONE, ENTER_RAN, ENTER_STOP, enterPage } from "./cpu_enter.ts";
-
-/**
- * The cycles from count `c0` to the next event at `nextAt`, as a small
- * integer capped at 2^30 - 1 (0 when it is due): the loop adds each
- * instruction's cost to a small integer and compares it with this, where
- * a double count cost V8 a safe-integer check and conversions on every
- * instruction. Past the cap the loop leaves early and `run` enters it
- * again.
- */
-function roomBefore(nextAt: number, c0: number): number {
-  const d = nextAt - c0;
-  return d >= 1073741823 ? 1073741823 : d <= 0 ? 0 : d | 0;
-}
 
 /** The translator's page kinds of a hart without one. */
 const NO_KIND = new Uint8Array(0);

@@ -104,6 +104,23 @@ export function clockToLoop(s: HartState): void {
   else clock.now = cyc;
 }
 
+/** The most cycles {@link roomBefore} gives: 2^30 - 1, so that a count below it plus one instruction's stays a small integer. */
+export const ROOM_CAP = 0x3fff_ffff;
+
+/**
+ * The cycles from count `c0` to the next event at `nextAt`, as a small
+ * integer capped at {@link ROOM_CAP} (0 when it is due). The inner loop
+ * and page functions add each instruction's cost to a small integer and
+ * compare it with this, where a double count cost V8 a safe-integer check
+ * and conversions on every instruction; past the cap they leave early and
+ * are entered again. (The cap is a literal here: a module constant costs a
+ * load and a hole check in optimized code.)
+ */
+export function roomBefore(nextAt: number, c0: number): number {
+  const d = nextAt - c0;
+  return d >= 0x3fff_ffff ? 0x3fff_ffff : d <= 0 ? 0 : d | 0;
+}
+
 /** Moves the clock by the cycles of the MMU's page-table walks since the last charge. */
 export function chargeWalks(s: HartState): void {
   const c = s.mmu.walkCycles;

@@ -36,6 +36,7 @@
 import { OP } from "./decode.ts";
 import { expand, type Shape } from "./cpu_ops.ts";
 import { TLB_MASK } from "./mmu.ts";
+import { ROOM_CAP } from "./cpu_slow.ts";
 import {
   ALU,
   BRANCHES,
@@ -93,12 +94,13 @@ const FOUND = "/*found*/";
  * function counts its cycles in the small integer `dc` on top of `c0` (a
  * double: past 2^31 the count is no small integer), so that the budget
  * check of each block is one integer compare, not a check that the double
- * is a safe integer and a conversion. Capped at 2^30 - 1 so that `dc`
- * stays a small integer: with no event that near, the function leaves
- * when `room` is used up and the inner loop enters it again.
+ * is a safe integer and a conversion. The inner loop's `roomBefore` of
+ * `hw/cpu_slow.ts`, written out: capped at `ROOM_CAP` so that `dc` stays a
+ * small integer; with no event that near, the function leaves when `room`
+ * is used up and the inner loop enters it again.
  */
 export const ROOM =
-  "{ const d = io[3] - c0; room = d >= 1073741823 ? 1073741823 : d <= 0 ? 0 : d | 0; }";
+  `{ const d = io[3] - c0; room = d >= ${ROOM_CAP} ? ${ROOM_CAP} : d <= 0 ? 0 : d | 0; }`;
 
 /** What the emitter knows about the unit as a whole. */
 interface Unit {
