@@ -176,7 +176,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   const fw = fpu !== null ? fpu.words : null;
   // U-mode ecalls go straight to the host's fast path (see ecallHook).
   const fastEcall = fastEcallAllowed(s);
-  let fVa = s.fVa;
+  let fVa = s.fVa | 0; // an int32 (the field is a double: past 2^30 no small integer)
   let ops = s.fOps;
   let fHalf = s.fHalf;
   // Instructions retired since the last sync of s.instret: n - nBase
