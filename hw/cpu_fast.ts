@@ -125,7 +125,13 @@ const HN = 0, HP = 1, HPC = 2;
  * it as a normally optimized function and not in on-stack-replacement code
  * compiled for one long call of `run`.
  */
-export function fastLoop(s: HartState, n: number, stepLimit: number): number {
+export function fastLoop(s: HartState, nIn: number, stepLimit: number): number {
+  // The instruction count: n0 (at entry, or where a page function or a
+  // thread switch left it) plus the small integer k, checked against kLim,
+  // the instructions left before stepLimit (capped as the cycle room is).
+  let n0 = nIn;
+  let k = 0;
+  let kLim = roomBefore(stepLimit, n0);
   const clock = s.clock;
   const mmu = s.mmu;
   let r = s.regs;
@@ -144,7 +150,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   let probe = jitOn;
   // Heat: instructions since HEAT[HN] ran on page HEAT[HP] from HEAT[HPC].
   const hs = HEAT;
-  hs[HN] = n;
+  hs[HN] = n0;
   hs[HP] = 0;
   hs[HPC] = 0;
   const jio = s.jitIo;
@@ -181,7 +187,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
   let fHalf = s.fHalf;
   // Instructions retired since the last sync of s.instret: n - nBase
   // (an instruction counts in n when it starts, as in instret).
-  let nBase = n;
+  let nBase = n0;
   let hits = 0;
   let slow = 0;
   let slowImm = 0;
@@ -216,6 +222,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
       // translated), and only here can a block head be reached.
       const jp = fHalf >> 11;
       const hn = hs[HN];
+      const n = n0 + k;
       if (n !== hn) {
         // (n below hn: the count started over, nothing to credit.)
         hs[HN] = n;
@@ -246,7 +253,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           kind,
           jp,
           pc,
-          n,
+          n0 + k,
           stepLimit,
           nBase,
           hits,
@@ -271,8 +278,10 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           fVa = jio[5] | 0;
           fHalf = jio[6] << 11;
           ops = s.fOps;
-          n = s.runCount;
-          hs[HN] = n; // translated instructions earn no heat
+          n0 = s.runCount;
+          k = 0;
+          kLim = roomBefore(stepLimit, n0);
+          hs[HN] = n0; // translated instructions earn no heat
           nBase = s.jitBase;
           // (Another thread's after a switch inside.)
           r = s.regs;
@@ -294,7 +303,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
     }
     const imm = ops[i + 1];
     dc += w >>> 24;
-    n++;
+    k++;
     switch (w & 0x7f) {
       case OP_ECALL: {
         if (!fastEcall) {
@@ -304,6 +313,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         }
         // Architectural trap entry (the ecall does not retire; medeleg
         // sends it to S), then the host handles the call in place.
+        const n = n0 + k;
         s.instret += n - nBase - 1;
         nBase = n;
         mmu.hits += hits;
@@ -320,7 +330,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         nextAt = clock.nextEventAt;
         room = roomBefore(nextAt, c0);
         if (mmu.flushes !== flushes) fVa = NO_PAGE;
-        const stop = (s.mip & s.mie) !== 0 || s.halt || room === 0 || n >= stepLimit;
+        const stop = (s.mip & s.mie) !== 0 || s.halt || room === 0 || k >= kLim;
         if (s.regs !== r) {
           // The host switched threads (another register file and address
           // space): a fresh budget, as for a new `run`, and the new
@@ -331,7 +341,8 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           // unoptimized code that boxes the cycle count past 2^31 (about
           // 190 bytes per `sched_yield` at 2^32 cycles, measured).
           fVa = NO_PAGE;
-          n = nBase = 0;
+          n0 = nBase = k = 0;
+          kLim = roomBefore(stepLimit, 0);
           if (stop || (s.mstatus & MSTATUS.FS) === 0 || (++switches & 7) === 0) break fast;
           r = s.regs;
           asid = mmu.asid;
@@ -495,7 +506,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
         pc = t;
         enter = jitOn;
-        if (dc >= room || n >= stepLimit) break fast;
+        if (dc >= room || k >= kLim) break fast;
         continue;
       }
       case OP_JALR: {
@@ -503,7 +514,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
         r[(w >> 8) & 63] = (w & 0x80) === 0 ? pc + 4 : pc + 2;
         pc = t;
         enter = jitOn;
-        if (dc >= room || n >= stepLimit) break fast;
+        if (dc >= room || k >= kLim) break fast;
         continue;
       }
       case OP_BEQ:
@@ -511,7 +522,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           pc = (pc + imm) | 0;
           dc += takenCost;
           enter = jitOn;
-          if (dc >= room || n >= stepLimit) break fast;
+          if (dc >= room || k >= kLim) break fast;
           continue;
         }
         break;
@@ -520,7 +531,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           pc = (pc + imm) | 0;
           dc += takenCost;
           enter = jitOn;
-          if (dc >= room || n >= stepLimit) break fast;
+          if (dc >= room || k >= kLim) break fast;
           continue;
         }
         break;
@@ -529,7 +540,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           pc = (pc + imm) | 0;
           dc += takenCost;
           enter = jitOn;
-          if (dc >= room || n >= stepLimit) break fast;
+          if (dc >= room || k >= kLim) break fast;
           continue;
         }
         break;
@@ -538,7 +549,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           pc = (pc + imm) | 0;
           dc += takenCost;
           enter = jitOn;
-          if (dc >= room || n >= stepLimit) break fast;
+          if (dc >= room || k >= kLim) break fast;
           continue;
         }
         break;
@@ -547,7 +558,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           pc = (pc + imm) | 0;
           dc += takenCost;
           enter = jitOn;
-          if (dc >= room || n >= stepLimit) break fast;
+          if (dc >= room || k >= kLim) break fast;
           continue;
         }
         break;
@@ -556,7 +567,7 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
           pc = (pc + imm) | 0;
           dc += takenCost;
           enter = jitOn;
-          if (dc >= room || n >= stepLimit) break fast;
+          if (dc >= room || k >= kLim) break fast;
           continue;
         }
         break;
@@ -680,9 +691,10 @@ export function fastLoop(s: HartState, n: number, stepLimit: number): number {
     // branch is cheaper here than computing the length from w.
     if ((w & 0x80) === 0) pc = (pc + 4) | 0;
     else pc = (pc + 2) | 0;
-    if (dc >= room || n >= stepLimit) break;
+    if (dc >= room || k >= kLim) break;
   }
   // Back to field state.
+  const n = n0 + k;
   s.pc = pc >>> 0;
   s.instret += n - nBase;
   mmu.hits += hits;

@@ -202,7 +202,7 @@ function fastCases(): string[] {
       `  ${FAST.rd} = ${FAST.next};`,
       "  pc = t;",
       "  enter = jitOn;",
-      "  if (dc >= room || n >= stepLimit) break fast;",
+      "  if (dc >= room || k >= kLim) break fast;",
       "  continue;",
       "}",
     );
@@ -214,7 +214,7 @@ function fastCases(): string[] {
       "    pc = (pc + imm) | 0;",
       "    dc += takenCost;",
       "    enter = jitOn;",
-      "    if (dc >= room || n >= stepLimit) break fast;",
+      "    if (dc >= room || k >= kLim) break fast;",
       "    continue;",
       "  }",
       "  break;",

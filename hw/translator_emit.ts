@@ -99,8 +99,7 @@ const FOUND = "/*found*/";
  * small integer; with no event that near, the function leaves when `room`
  * is used up and the inner loop enters it again.
  */
-export const ROOM =
-  `{ const d = io[3] - c0; room = d >= ${ROOM_CAP} ? ${ROOM_CAP} : d <= 0 ? 0 : d | 0; }`;
+export const ROOM = `room = Math.max(0, Math.min(io[3] - c0, ${ROOM_CAP})) | 0;`;
 
 /** What the emitter knows about the unit as a whole. */
 interface Unit {
