@@ -108,13 +108,14 @@ export function clockToLoop(s: HartState): void {
 export const ROOM_CAP = 0x3fff_ffff;
 
 /**
- * The cycles from count `c0` to the next event at `nextAt`, as a small
- * integer capped at {@link ROOM_CAP} (0 when it is due). The inner loop
- * and page functions add each instruction's cost to a small integer and
- * compare it with this, where a double count cost V8 a safe-integer check
- * and conversions on every instruction; past the cap they leave early and
- * are entered again. (The cap is a literal here: a module constant costs a
- * load and a hole check in optimized code.)
+ * The room from count `c0` to the limit `nextAt`, as a small integer
+ * capped at {@link ROOM_CAP} (0 when it is reached): the cycles before the
+ * next clock event, or (in the inner loop) the instructions before the
+ * step limit. The inner loop and page functions add each instruction's
+ * cost to a small integer and compare it with this, where a double count
+ * cost V8 a safe-integer check and conversions on every instruction; past
+ * the cap they leave early and are entered again. (The cap is a literal
+ * here: a module constant costs a load and a hole check in optimized code.)
  */
 export function roomBefore(nextAt: number, c0: number): number {
   // Without branches: every operation runs on every call, so V8 has type

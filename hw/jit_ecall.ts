@@ -21,8 +21,8 @@
  * to rebind too when the function returns. With `[4]` 0 it goes on at the
  * new thread's pc when that is in the unit and mapped to the same RAM page;
  * with 2 (an interrupt, event, halt or limit, FP off, or every 64th
- * switch, the translator's `switches` counting them) it returns and the inner loop leaves to
- * `run`. (The inner loop's own switches leave every eighth time, so that a
+ * switch, the translator's `switches` counting them) it returns and the
+ * inner loop leaves to `run`. (The inner loop's own switches leave every eighth time, so that a
  * ping-pong does not keep one call of it running in on-stack-replacement
  * code; while a page function goes on through switches, the inner loop
  * waits in its call, and the page function leaves often enough to be

@@ -113,12 +113,12 @@ export class TrapHandlers implements TrapHooks {
    * without a call of its own.
    */
   syscall(t: Thread): void {
+    t.restartPc = (t.pc - 4) >>> 0;
+    t.interrupted = false;
     if (this.#d.trace !== null || this.#loop.trace !== null) {
       this.#tracedSyscall(t);
       return;
     }
-    t.restartPc = (t.pc - 4) >>> 0;
-    t.interrupted = false;
     let r = this.#call(t);
     if (r === -202 /* K.RESTART */) r = this.#parkForIo(t);
     this.#complete(t, r);
@@ -129,8 +129,6 @@ export class TrapHandlers implements TrapHooks {
     const d = this.#d;
     const pers = t.process.personality as Personality;
     const num = t.regs[17];
-    t.restartPc = (t.pc - 4) >>> 0;
-    t.interrupted = false;
     this.#traceA[0] = t.regs[10];
     this.#traceA[1] = t.regs[11];
     this.#traceA[2] = t.regs[12];
