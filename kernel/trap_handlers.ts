@@ -120,6 +120,14 @@ export class TrapHandlers implements TrapHooks {
       return;
     }
     let r = this.#call(t);
+    if (r >= 0) {
+      // A result (the common case): what `#complete` does with it.
+      t.restartState = -1;
+      t.partialResult = -1;
+      t.noRestart = false;
+      t.regs[10] = r;
+      return;
+    }
     if (r === -202 /* K.RESTART */) r = this.#parkForIo(t);
     this.#complete(t, r);
   }
