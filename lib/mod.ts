@@ -6,7 +6,8 @@
  * - `lz4.ts`: the LZ4 block codec used by the tape drive's compression;
  * - `byte_copy.ts`: short byte copies without allocating views;
  * - `byte_queue.ts`: a growable byte FIFO for console back-ends;
- * - `double_field.ts`: first values of object fields that hold large numbers.
+ * - `double_field.ts`: first values of object fields that hold large numbers;
+ * - `typed_slab.ts`: typed arrays carved out of shared buffers.
  *
  * @module
  */
@@ -17,3 +18,4 @@ export * from "./lz4.ts";
 export * from "./byte_copy.ts";
 export * from "./byte_queue.ts";
 export * from "./double_field.ts";
+export * from "./typed_slab.ts";

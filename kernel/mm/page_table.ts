@@ -11,6 +11,7 @@
 
 import { PTE } from "../../hw/mmu.ts";
 import { type FrameAllocator, PAGE_SHIFT, PAGE_SIZE } from "./frames.ts";
+import { TypedSlab } from "../../lib/typed_slab.ts";
 
 /** Sv32 PTE bits: the hardware's definition, which the kernel writes. */
 export { PTE };
@@ -27,6 +28,9 @@ export class PageTableError extends Error {
   }
 }
 
+// The bookkeeping arrays of page tables (one is made per fork): views of shared buffers.
+const SLAB = new TypedSlab();
+
 /** One Sv32 address space's tables: a root frame and its second-level frames. */
 export class PageTable {
   /** Root table frame. */
@@ -34,7 +38,7 @@ export class PageTable {
   readonly #frames: FrameAllocator;
   readonly #i32: Int32Array;
   /** Second-level table frame per root index, -1 when absent. */
-  readonly #l2: Int32Array = new Int32Array(1024).fill(-1);
+  readonly #l2: Int32Array = SLAB.int32(1024).fill(-1);
   /**
    * Per root index, a bit per 32 leaf slots of its table: set once a slot
    * there was handed out for a leaf (`pteIndex` with `create`), the only
@@ -42,7 +46,7 @@ export class PageTable {
    * a fork or an exit no longer scans the empty slots of a sparse region
    * (a stack or a heap reserve), which were most of a fork's host work.
    */
-  readonly #chunks: Uint32Array = new Uint32Array(1024);
+  readonly #chunks: Uint32Array = SLAB.uint32(1024);
   /** Root indices that have a second-level table, in the order they got one. */
   readonly #present: number[] = [];
   /** Count of tables: the root and the second-level ones. */

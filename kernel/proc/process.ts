@@ -15,9 +15,13 @@
 
 import { registerView, takeRegisterFile } from "./register_files.ts";
 import { asDouble } from "../../lib/double_field.ts";
+import { TypedSlab } from "../../lib/typed_slab.ts";
 import { SchedInfo } from "./sched_info.ts";
 import type { GuestMemory } from "../fs/types.ts";
 import { Rlimits } from "./rlimits.ts";
+
+// The signal information arrays of threads and processes (made at every fork): views of shared buffers.
+const SLAB = new TypedSlab();
 
 /** Guest memory of a process that has no address space: every access faults. */
 export const NO_MEMORY: GuestMemory = {
@@ -139,7 +143,7 @@ export class Thread {
    * Sender details of pending signals: 4 words per signal number (sender pid,
    * si_code, status, fault address), valid while the signal is pending.
    */
-  readonly sigInfo: Int32Array = new Int32Array(65 * 4);
+  readonly sigInfo: Int32Array = SLAB.int32(65 * 4);
   /** The blocked call must not be restarted after a handler (sigsuspend, pause). */
   noRestart = false;
 
@@ -278,7 +282,7 @@ export class Process {
   /** Process-directed signals 33-64 that every thread blocks. */
   sigSharedHi = 0;
   /** Sender details of {@link sigSharedLo}/{@link sigSharedHi} (as `Thread.sigInfo`). */
-  readonly sharedInfo: Int32Array = new Int32Array(65 * 4);
+  readonly sharedInfo: Int32Array = SLAB.int32(65 * 4);
   /**
    * A vfork child that has neither exec'd nor exited: its parent waits on the
    * child's exit queue (`ProcessTable.exitEvent`), which exec also wakes.

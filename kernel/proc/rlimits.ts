@@ -19,6 +19,8 @@
  * @module
  */
 
+import { TypedSlab } from "../../lib/typed_slab.ts";
+
 /** Resource numbers, as Linux's (asm-generic/resource.h). */
 export const RLIMIT = {
   CPU: 0,
@@ -45,6 +47,9 @@ export const RLIM_NLIMITS = 16;
 /** Linux's `fs.nr_open`: the highest NOFILE hard limit even root may set. */
 export const NR_OPEN = 1024 * 1024;
 
+// Every fork makes a set of limits: views of shared buffers.
+const SLAB = new TypedSlab();
+
 /** A process's limits: `soft[r]` and `hard[r]`, Infinity for unlimited. */
 export class Rlimits {
   /** Soft (current) limits. */
@@ -54,10 +59,9 @@ export class Rlimits {
 
   /** Creates limits from `soft`/`hard` (copied), or all unlimited. */
   constructor(soft?: ArrayLike<number>, hard?: ArrayLike<number>) {
-    // One backing store for both (every fork makes a set).
-    const both = new Float64Array(2 * RLIM_NLIMITS).fill(Infinity);
-    this.soft = both.subarray(0, RLIM_NLIMITS);
-    this.hard = both.subarray(RLIM_NLIMITS);
+    // Views of shared buffers (every fork makes a set).
+    this.soft = SLAB.float64(RLIM_NLIMITS).fill(Infinity);
+    this.hard = SLAB.float64(RLIM_NLIMITS).fill(Infinity);
     if (soft !== undefined) this.soft.set(soft);
     if (hard !== undefined) this.hard.set(hard);
   }
