@@ -72,6 +72,13 @@ export interface TrapHandlerDeps {
   takeIoWait(): WaitQueue | null;
 }
 
+/** A call of `t` finished (not parked): its restart state is cleared. */
+function finished(t: Thread): void {
+  t.restartState = -1;
+  t.partialResult = -1;
+  t.noRestart = false;
+}
+
 /** The kernel's {@link TrapHooks}. */
 export class TrapHandlers implements TrapHooks {
   readonly #d: TrapHandlerDeps;
@@ -119,17 +126,7 @@ export class TrapHandlers implements TrapHooks {
       this.#tracedSyscall(t);
       return;
     }
-    let r = this.#call(t);
-    if (r >= 0) {
-      // A result (the common case): what `#complete` does with it.
-      t.restartState = -1;
-      t.partialResult = -1;
-      t.noRestart = false;
-      t.regs[10] = r;
-      return;
-    }
-    if (r === -202 /* K.RESTART */) r = this.#parkForIo(t);
-    this.#complete(t, r);
+    this.#complete(t, this.#call(t));
   }
 
   /** {@link syscall} with the strace line or the recorder's span. */
@@ -168,19 +165,27 @@ export class TrapHandlers implements TrapHooks {
     }
   }
 
-  /** Ends a call with result `r`: parked for a restart, no result, or `a0` (errors mapped). */
+  /**
+   * Ends a call with result `r`: a result (0 or more, most calls: tested
+   * first, as the special values past 2^31 are compared as doubles), a
+   * restart once a device is ready, parked for a restart, no result, or an
+   * error status mapped into `a0`.
+   */
   #complete(t: Thread, r: number): void {
+    if (r >= 0) {
+      finished(t);
+      t.regs[10] = r;
+      return;
+    }
+    if (r === -202 /* K.RESTART */) r = this.#parkForIo(t);
     if (r === -0x1_0000_0002 /* KILLED */) return;
     if (r === -0x1_0000_0000 /* BLOCK */) {
       t.pc = t.restartPc;
       return;
     }
-    t.restartState = -1;
-    t.partialResult = -1;
-    t.noRestart = false;
+    finished(t);
     if (r === -0x1_0000_0001 /* NO_RESULT */) return;
-    if (r < 0 && r >= -4095) r = (t.process.personality as Personality).mapStatus(r);
-    t.regs[10] = r;
+    t.regs[10] = r >= -4095 ? (t.process.personality as Personality).mapStatus(r) : r;
   }
 
   /** A call that must wait for a device: park on the queue it named, restart when woken. */
