@@ -31,8 +31,9 @@ export const SLAB_BUFFER_BYTES = 16384;
  * import { TypedSlab } from "./typed_slab.ts";
  * const slab = new TypedSlab();
  * const table = slab.int32(1024).fill(-1);
+ * const bytes = slab.uint8(100);
  * const limits = slab.float64(16);
- * console.log(table.length, limits[0]); // 1024 0
+ * console.log(table.length, bytes.length, limits[0]); // 1024 100 0
  * ```
  */
 export class TypedSlab {
@@ -49,6 +50,17 @@ export class TypedSlab {
     const at = this.#used;
     this.#used += size;
     return at;
+  }
+
+  /**
+   * A zeroed `Uint8Array` of `length` elements.
+   *
+   * @param length element count
+   * @returns a view that no other caller gets
+   */
+  uint8(length: number): Uint8Array {
+    const at = this.#take(length);
+    return new Uint8Array(this.#buffer, at, length);
   }
 
   /**

@@ -28,6 +28,7 @@ import type { KernelCosts } from "../proc/costs.ts";
 import { NO_MEMORY, type Thread } from "../proc/process.ts";
 import { RLIMIT } from "../proc/rlimits.ts";
 import { loadElf } from "./elf_loader.ts";
+import { TypedSlab } from "../../lib/typed_slab.ts";
 
 /** How many interpreters an exec may go through (`#!` naming a `#!` script...). */
 export const MAX_INTERPRETER_DEPTH = 4;
@@ -54,9 +55,12 @@ interface Program {
   readonly stackLimit: number;
 }
 
+// The file reads and saved registers of an exec: views of shared buffers (lib/typed_slab.ts).
+const SLAB = new TypedSlab();
+
 /** `length` bytes of `file` at `offset` (fewer at the end of the file), or a status. */
 function readRange(vfs: Vfs, file: OpenFile, offset: number, length: number): Uint8Array | KStatus {
-  const out = new Uint8Array(length);
+  const out = SLAB.uint8(length);
   let done = 0;
   while (done < length) {
     const n = vfs.pread(file, out.subarray(done), offset + done);
@@ -219,7 +223,8 @@ export class ExecService {
     const oldSpace = p.space as AddressSpace | null;
     p.space = space;
     p.memory = space;
-    const savedRegs = t.regs.slice();
+    const savedRegs = SLAB.int32(32);
+    savedRegs.set(t.regs);
     const savedPc = t.pc;
     t.regs.fill(0);
     let st: number;

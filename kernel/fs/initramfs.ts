@@ -73,6 +73,9 @@ export class InitramfsError extends Error {
 
 const te = new TextEncoder();
 const td = new TextDecoder();
+// The data of directories and of files read later: one empty array for all
+// (a typed array with a buffer of its own costs about 1 µs to make).
+const NO_DATA = new Uint8Array(0);
 
 function guestName(guestDir: string, rel: string): string {
   const parts = [...guestDir.split("/"), ...rel.split("/")].filter((p) => p !== "" && p !== ".");
@@ -151,7 +154,7 @@ export function collectInitramfs(
     gid: 0,
     nlink: 2,
     mtime,
-    data: new Uint8Array(0),
+    data: NO_DATA,
   });
   for (const { hostPath, guestPath, include, executable } of hostDirs) {
     if (guestPath.split("/").includes("..")) {
@@ -205,7 +208,7 @@ function walk(
       const target = Deno.readLinkSync(hostFile);
       entries.set(gname, { ...common, mode: S_IFLNK | 0o777, nlink: 1, data: te.encode(target) });
     } else if (st.isDirectory) {
-      entries.set(gname, { ...common, mode: S_IFDIR | perm, nlink: 2, data: new Uint8Array(0) });
+      entries.set(gname, { ...common, mode: S_IFDIR | perm, nlink: 2, data: NO_DATA });
       walk(hostDir, relPath, base, entries, keepTimes, filter);
     } else if (st.isFile) {
       const mode = S_IFREG | (filter.executable ? perm | 0o111 : perm);
@@ -213,7 +216,7 @@ function walk(
       entries.set(
         gname,
         filter.defer
-          ? { ...common, mode, nlink: 1, data: new Uint8Array(0), host }
+          ? { ...common, mode, nlink: 1, data: NO_DATA, host }
           : { ...common, mode, nlink: 1, data: Deno.readFileSync(hostFile) },
       );
     }

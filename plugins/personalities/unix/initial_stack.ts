@@ -20,6 +20,10 @@
  */
 
 import { AT, CLK_TCK, HWCAP_RV32IMA, PAGE_SIZE } from "./abi.ts";
+import { TypedSlab } from "../../../lib/typed_slab.ts";
+
+// The stack image every exec builds: a view of a shared buffer (lib/typed_slab.ts).
+const SLAB = new TypedSlab();
 
 /** Raised when arguments and environment do not fit the limit (execve answers E2BIG). */
 export class ArgumentListTooLongError extends Error {
@@ -137,8 +141,8 @@ export function buildInitialStack(input: InitialStackInput): InitialStack {
   const randomAddr = (stringsStart - 16) & ~15;
   const sp = ((randomAddr - tableBytes) & ~15) >>> 0;
   const size = top - sp;
-  const bytes = new Uint8Array(size);
-  const view = new DataView(bytes.buffer);
+  const bytes = SLAB.uint8(size);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const at = (addr: number) => addr - sp;
 
   let p = stringsStart;

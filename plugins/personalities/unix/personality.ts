@@ -27,6 +27,7 @@ import { PAGE_SIZE } from "./abi.ts";
 import { buildSyscallArrays } from "./syscall_arrays.ts";
 import { unixSyscallDecoder } from "./strace.ts";
 import { unixInterpreterOf, unixOnExec, unixOnFault } from "./exec_rules.ts";
+import { TypedSlab } from "../../../lib/typed_slab.ts";
 
 /** ELF identification the Unix personality accepts. */
 const ELF_MAGIC = 0x464c457f; // "\x7fELF" little-endian
@@ -63,6 +64,9 @@ export function isUnixExecutable(bytes: Uint8Array): boolean {
   return true;
 }
 
+// Small arrays every exec makes: views of shared buffers (lib/typed_slab.ts).
+const SLAB = new TypedSlab();
+
 const te = new TextEncoder();
 
 /**
@@ -75,8 +79,8 @@ const te = new TextEncoder();
 function mapSigreturnPage(api: KernelApi, p: Process): number {
   const page = api.mmap(p, 0, PAGE_SIZE, PROT.READ | PROT.WRITE, false, "[vdso]");
   if (page < 0 && page >= -4095) return page;
-  const code = new Uint8Array(8);
-  const v = new DataView(code.buffer);
+  const code = SLAB.uint8(8);
+  const v = new DataView(code.buffer, code.byteOffset, code.byteLength);
   v.setUint32(0, TRAMPOLINE_LI_A7, true);
   v.setUint32(4, TRAMPOLINE_ECALL, true);
   if (!api.copyOut(p, page, code)) return K.FAULT;
@@ -105,7 +109,7 @@ export function createUnixPersonality(api: KernelApi): Personality {
     onFault: unixOnFault(api),
     setupProcess(t: Thread, image: LoadedImage, argv: string[], envp: string[]): KStatus {
       const p = t.process;
-      const random = new Uint8Array(16);
+      const random = SLAB.uint8(16);
       randomOf(api).fill(random);
       let st;
       try {
