@@ -16,6 +16,8 @@
  * handed out twice, so each starts zeroed, as new memory does. A buffer goes
  * away when the last view of it does: a view that lives long keeps its
  * buffer alive, so the memory held is at most one buffer per live view.
+ * So each module that makes such arrays has a slab of its own: views that
+ * live alike (a process's, an exec's passing reads) share buffers.
  *
  * @module
  */

@@ -19,20 +19,24 @@
  * @module
  */
 
+import { TypedSlab } from "../../lib/typed_slab.ts";
+
 const ready: Int32Array[] = [];
 const views: Int32Array[] = [];
 // The view of the file taken last (for registerView).
 let lastFile: Int32Array | null = null;
 let lastView: Int32Array | null = null;
 
-// A batch's files are views of one buffer (a typed array of its own costs
-// about 1 µs, a view of a buffer about 30 ns: see lib/typed_slab.ts). The
-// buffer lives as long as one thread of its batch does.
+// Files are views of shared buffers (a typed array of its own costs about
+// 1 µs, a view about 30 ns: see lib/typed_slab.ts); each file's 32-slot view
+// is one more view of the same bytes.
+const SLAB = new TypedSlab();
+
 function makeBatch(): void {
-  const buffer = new ArrayBuffer(REGISTER_FILE_BATCH * 33 * 4);
   for (let i = 0; i < REGISTER_FILE_BATCH; i++) {
-    ready.push(new Int32Array(buffer, i * 33 * 4, 33));
-    views.push(new Int32Array(buffer, i * 33 * 4, 32));
+    const file = SLAB.int32(33);
+    ready.push(file);
+    views.push(new Int32Array(file.buffer, file.byteOffset, 32));
   }
 }
 

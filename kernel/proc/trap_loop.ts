@@ -422,20 +422,10 @@ export class TrapLoop {
     const cpu = this.#cpu;
     const epc = cpu.sepc;
     if (cpu.x !== t.regs) t.regs.set(cpu.x);
+    // Clock events the charge fires see the pc of the ecall, as with any trap.
+    t.pc = epc;
     this.stats.syscalls++;
-    const clock = this.#clock;
-    const cost = this.#syscallCost;
-    const target = clock.now + cost;
-    if (target < clock.nextEventAt && this.#table.current === t) {
-      // What `charge` does when no event is due on the way.
-      clock.now = target;
-      t.systemCycles += cost;
-      t.sliceLeft -= cost;
-    } else {
-      // Clock events the charge fires see the pc of the ecall, as with any trap.
-      t.pc = epc;
-      this.charge(cost);
-    }
+    this.charge(this.#syscallCost);
     t.pc = (epc + 4) >>> 0;
     this.#hooks.syscall(t);
     // rt_sigreturn replaced the FP state: load it now (the fast path resumes at once).
