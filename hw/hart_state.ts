@@ -185,6 +185,8 @@ export class HartState {
   readonly mmu: Mmu;
   /** Instructions retired. */
   instret = 0;
+  /** Loads and stores whose TLB miss the inner loop refilled without leaving (statistics; `hw/tlb_refill.ts`). */
+  loopRefills = 0;
   /**
    * When true, a trap whose target privilege is S performs the architectural
    * trap entry and then `run` returns {@link StopReason}.HOST_TRAP at once.
