@@ -117,7 +117,8 @@ const HN = 0, HP = 1, HPC = 2;
  * The inner loop: runs decoded instructions (and page functions) from
  * `s.pc` until one needs the slow path, the pc leaves the cached page and
  * the fetch TLB misses, the clock reaches its next event or the count
- * reaches `stepLimit`. Leaves the state in `s` (the count in `runCount`,
+ * reaches `stepLimit` (a load or store that misses the data TLB is
+ * refilled and run again without leaving, see `hw/tlb_refill.ts`). Leaves the state in `s` (the count in `runCount`,
  * the cycle count in `jitIo[1]` for `run` to move the clock to) and returns 0, SLOW_FETCH, SLOW_STOP (return `runStop` from `run`), SLOW_HOT or the
  * decoded word of the instruction the slow path must run (its immediate in
  * `slowImm`).
