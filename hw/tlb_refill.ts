@@ -16,66 +16,28 @@
  * cycles are put back, so the slow path's own walk counts once, as it
  * always did (the walk's other effects, A and D bits, it makes anyway).
  *
- * - {@link refillData}: one access at a known TLB slot;
- * - {@link refillAccess}: the loop's, for the instruction it left on.
- *
  * @module
  */
 
 import type { HartState } from "./hart_state.ts";
 import { ACCESS, TLB_MASK } from "./mmu.ts";
 import { OP } from "./decode.ts";
+import { LOAD_OPS, STORE_OPS } from "./cpu_ops.ts";
 
 /**
- * Refills the data TLB for an aligned access of kind `access` (`ACCESS.LOAD`
- * or `ACCESS.STORE`) to `va` at effective privilege `priv`, whose lookup
- * missed at slot `ti`.
- *
- * @param s the hart
- * @param va the virtual address
- * @param access `ACCESS.LOAD` or `ACCESS.STORE`
- * @param priv the effective privilege of data accesses
- * @param ti the TLB slot the lookup used
- * @returns the walk's cycles when slot `ti` now maps `va`, or -1 when the
- *   slow path must run the access (nothing changed)
- * @example
- * ```ts ignore
- * const c = refillData(s, va, ACCESS.LOAD, dataPriv, ti);
- * if (c >= 0) dc += c; // and run the load again: it hits
- * ```
+ * Per decoded op: for each integer load and store of the op table
+ * (`hw/cpu_ops.ts`), log2 of its width plus 1, negated for a store; 0 for
+ * any other op.
  */
-export function refillData(
-  s: HartState,
-  va: number,
-  access: number,
-  priv: number,
-  ti: number,
-): number {
-  if (s.triggers.armed) return -1;
-  const mmu = s.mmu;
-  const misses = mmu.misses;
-  const walked = mmu.walkCycles;
-  mmu.translate(va, access, priv);
-  const c = mmu.walkCycles - walked;
-  mmu.walkCycles = walked;
-  if (mmu.tags[ti] !== (((va >>> 12) << 9) | mmu.asid)) {
-    mmu.misses = misses;
-    return -1;
-  }
-  return c;
-}
-
-/** log2 of the width of each integer load and store, by decoded op (-1: none). */
-const WIDTH_LOG = new Int8Array(128).fill(-1);
-WIDTH_LOG[OP.LW] = WIDTH_LOG[OP.SW] = 2;
-WIDTH_LOG[OP.LH] = WIDTH_LOG[OP.LHU] = WIDTH_LOG[OP.SH] = 1;
-WIDTH_LOG[OP.LB] = WIDTH_LOG[OP.LBU] = WIDTH_LOG[OP.SB] = 0;
+const ACCESS_OF = new Int8Array(128);
+for (const m of LOAD_OPS) ACCESS_OF[OP[m.name as keyof typeof OP]] = m.shift + 1;
+for (const m of STORE_OPS) ACCESS_OF[OP[m.name as keyof typeof OP]] = -(m.shift + 1);
 
 /**
  * The inner loop's refill for the instruction it left on (decoded word `w`,
  * immediate `imm`): an aligned integer load or store whose TLB lookup
- * missed, refilled as {@link refillData} at data privilege `priv`, with the
- * loop's TLB table bases `ldBase` and `stBase`.
+ * missed, translated at data privilege `priv` into the loop's load or store
+ * table (bases `ldBase` and `stBase`).
  *
  * @param s the hart
  * @param w the decoded word the loop left on
@@ -89,7 +51,7 @@ WIDTH_LOG[OP.LB] = WIDTH_LOG[OP.LBU] = WIDTH_LOG[OP.SB] = 0;
  * @example
  * ```ts ignore
  * const c = refillAccess(s, slow, slowImm, dataPriv, ldBase, stBase);
- * if (c >= 0) dc += c; // and run the instruction again
+ * if (c >= 0) dc += c; // and run the instruction again: it hits
  * ```
  */
 export function refillAccess(
@@ -100,14 +62,22 @@ export function refillAccess(
   ldBase: number,
   stBase: number,
 ): number {
-  const op = w & 0x7f;
-  const shift = WIDTH_LOG[op];
-  if (shift < 0) return -1;
+  const kind = ACCESS_OF[w & 0x7f];
+  if (kind === 0 || s.triggers.armed) return -1;
+  const store = kind < 0;
   const va = (s.regs[(w >> 14) & 31] + imm) | 0;
-  if ((va & ((1 << shift) - 1)) !== 0) return -1;
-  const store = op === OP.SW || op === OP.SH || op === OP.SB;
-  const ti = (store ? stBase : ldBase) + (((va >>> 12) ^ s.mmu.asidHash) & TLB_MASK);
-  const c = refillData(s, va, store ? ACCESS.STORE : ACCESS.LOAD, priv, ti);
-  if (c >= 0) s.loopRefills++;
+  if ((va & ((1 << ((store ? -kind : kind) - 1)) - 1)) !== 0) return -1;
+  const mmu = s.mmu;
+  const ti = (store ? stBase : ldBase) + (((va >>> 12) ^ mmu.asidHash) & TLB_MASK);
+  const misses = mmu.misses;
+  const walked = mmu.walkCycles;
+  mmu.translate(va, store ? ACCESS.STORE : ACCESS.LOAD, priv);
+  const c = mmu.walkCycles - walked;
+  mmu.walkCycles = walked;
+  if (mmu.tags[ti] !== (((va >>> 12) << 9) | mmu.asid)) {
+    mmu.misses = misses;
+    return -1;
+  }
+  s.loopRefills++;
   return c;
 }
