@@ -34,24 +34,22 @@ import { runMain } from "./run_main.ts";
 import { runStrataChild } from "./strata_run.ts";
 import { HOT_PATHS } from "./hot_paths.ts";
 
-/** One steady-state path: a row of `bench/hot_paths.ts`, its N here and its simulated cycles per operation. */
+/** One steady-state path: a row of `bench/hot_paths.ts` and its simulated cycles per operation (N follows from the marks). */
 export interface WindowSpec {
   /** The row's name in {@link HOT_PATHS} (its program). */
   name: string;
-  /** N: long enough to pass the last mark. */
-  n: number;
   /** Simulated cycles per operation (fixed: the cost model's, as `bench/hot_paths.ts` prints them). */
   cyclesPerOp: number;
 }
 
 /** The paths measured. */
 export const WINDOW_PATHS: WindowSpec[] = [
-  { name: "getpid", n: 14_000_000, cyclesPerOp: 121 },
+  { name: "getpid", cyclesPerOp: 121 },
   // Two yields per N, each a switch.
-  { name: "yield", n: 4_000_000, cyclesPerOp: 426 },
-  { name: "pipe", n: 1_400_000, cyclesPerOp: 1183.2 },
-  { name: "futex", n: 1_400_000, cyclesPerOp: 1174.1 },
-  { name: "fork", n: 330_000, cyclesPerOp: 5128 },
+  { name: "yield", cyclesPerOp: 426 },
+  { name: "pipe", cyclesPerOp: 1183.2 },
+  { name: "futex", cyclesPerOp: 1174.1 },
+  { name: "fork", cyclesPerOp: 5128 },
 ];
 
 /** The simulated cycles where the windows start and end. */
@@ -83,10 +81,8 @@ const USAGE = "deno run -A bench/hot_window.ts [--cpu interp|jit] [--samples 3] 
 /** One sample: a child process (`bench/strata_run.ts`); its windows as [cpu ns, wall ns] per operation. */
 async function sample(spec: WindowSpec, cpu: string, marks: number[]): Promise<number[][]> {
   const path = HOT_PATHS.find((p) => p.name === spec.name)!;
-  // N to a tenth past the last mark (the spec's N reaches the last of MARKS).
-  const n = marks === MARKS
-    ? spec.n
-    : Math.ceil(marks[marks.length - 1] * 1.1 / (spec.cyclesPerOp * path.opsPerN));
+  // N: a tenth past the last mark.
+  const n = Math.ceil(marks[marks.length - 1] * 1.1 / (spec.cyclesPerOp * path.opsPerN));
   const r = await runStrataChild(cpu, `/bin/${path.program} ${n}`, marks);
   const windows = [];
   for (let i = 1; i < marks.length; i++) {
