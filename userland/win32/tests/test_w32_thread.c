@@ -35,9 +35,20 @@ static DWORD WINAPI spins(LPVOID arg) {
   return 2;
 }
 
+static volatile LONG sleepers;
+
 static DWORD WINAPI sleeps_forever(LPVOID arg) {
+  __atomic_fetch_add(&sleepers, 1, __ATOMIC_SEQ_CST);
   while (arg == NULL) Sleep(1000);
   return 0;
+}
+
+/* Waits until a sleeps_forever thread started after `before` sleepers has
+ * entered its loop. A thread terminated while it is still starting may die
+ * holding the loader's lock (it runs the DLLs' thread attach first); Wine
+ * then hangs the next thread that starts. */
+static void await_sleeper(LONG before) {
+  while (sleepers == before) Sleep(1);
 }
 
 static DWORD WINAPI exits_5(LPVOID arg) {
@@ -207,8 +218,9 @@ static void suspension(void) {
 }
 
 static void termination(void) {
+  LONG before = sleepers;
   HANDLE h = CreateThread(NULL, 0, sleeps_forever, NULL, 0, NULL);
-  Sleep(10);
+  await_sleeper(before);
   CHECK("TerminateThread", TerminateThread(h, 7), 1, -1);
   CHECK("the terminated thread is signalled", WaitForSingleObject(h, 5000), WAIT_OBJECT_0, -1);
   CHECK("its code", exit_code(h), 7, -1);
@@ -223,7 +235,9 @@ static void termination(void) {
 
   DWORD tid = 0;
   stop = 0;
+  before = sleepers;
   h = CreateThread(NULL, 0, sleeps_forever, NULL, 0, &tid);
+  await_sleeper(before);
   HANDLE o = OpenThread(THREAD_QUERY_INFORMATION | SYNCHRONIZE | THREAD_TERMINATE, FALSE, tid);
   EXPECT("OpenThread by id", o != NULL);
   CHECK("its exit code through the new handle", exit_code(o), STILL_ACTIVE, -1);
