@@ -13,7 +13,7 @@
  * process that runs one machine never does. This script measures what
  * such a process sees once warm.
  *
- * `deno run -A bench/hot_window.ts [--cpu interp|jit] [--samples 3]
+ * `deno run -A bench/hot_window.ts [--cpu interp|jit|jit:THRESHOLD] [--samples 3]
  * [--only getpid,yield,pipe,futex,fork] [--fine]` prints, per path, each
  * sample's windows (CPU ns / wall ns per operation) and the median of the
  * samples' last windows.
@@ -32,7 +32,8 @@
 import { parseArgs } from "node:util";
 import { runMain } from "./run_main.ts";
 import { runStrataChild } from "./strata_run.ts";
-import { HOT_PATHS } from "./hot_paths.ts";
+import { HOT_PATHS, median } from "./hot_paths.ts";
+import { parseEngineSpec } from "./engine_spec.ts";
 
 /** One steady-state path: a row of `bench/hot_paths.ts` and its simulated cycles per operation (N follows from the marks). */
 export interface WindowSpec {
@@ -75,7 +76,7 @@ export function fastWindow(windows: readonly (readonly number[])[]): number {
   return wall[Math.min(1, wall.length - 1)];
 }
 
-const USAGE = "deno run -A bench/hot_window.ts [--cpu interp|jit] [--samples 3] " +
+const USAGE = "deno run -A bench/hot_window.ts [--cpu interp|jit|jit:THRESHOLD] [--samples 3] " +
   "[--only getpid,yield,pipe,futex,fork] [--fine]";
 
 /** One sample: a child process (`bench/strata_run.ts`); its windows as [cpu ns, wall ns] per operation. */
@@ -107,7 +108,7 @@ if (import.meta.main) {
       },
     });
     const cpu = values.cpu;
-    if (cpu !== "interp" && cpu !== "jit") throw new Error(`--cpu takes interp or jit`);
+    parseEngineSpec(cpu); // interp, jit or jit:THRESHOLD, as bench/strata_run.ts takes them
     const samples = Number(values.samples);
     if (!Number.isInteger(samples) || samples < 1) throw new Error(`bad --samples`);
     const names = values.only?.split(",");
@@ -126,15 +127,13 @@ if (import.meta.main) {
         const shown = w.map(([c, t]) => `${c.toFixed(0)}/${t.toFixed(0)}`).join(" ");
         console.log(`${spec.name.padEnd(7)} ${cpu}: CPU/wall ns per op by window ${shown}`);
       }
-      last.sort((a, b) => a - b);
-      fast.sort((a, b) => a - b);
       console.log(
         values.fine
           ? `${spec.name.padEnd(7)} ${cpu}: fast speed, wall ns/op median ${
-            fast[fast.length >> 1].toFixed(1)
-          } (fastest sample ${fast[0].toFixed(1)})`
+            median(fast).toFixed(1)
+          } (fastest sample ${Math.min(...fast).toFixed(1)})`
           : `${spec.name.padEnd(7)} ${cpu}: last window, median CPU ns/op ${
-            last[last.length >> 1].toFixed(0)
+            median(last).toFixed(0)
           }`,
       );
     }
