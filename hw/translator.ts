@@ -299,10 +299,17 @@ export class Translator {
       // covers is (a page function makes it, see emitInstruction), e.g. in
       // a system call stub entered from another page. A covered one is
       // only reached by the interpreter after a segment's head check
-      // declined, which a new translation would not change.
+      // declined, which a new translation would not change. Nor is an
+      // instruction inside a translated segment: execution goes on there
+      // after a timer interrupt, a fault or an exit of the page function,
+      // at a different pc each time, and the interpreter runs it to the
+      // next head (a fork's pages were translated again every 25,000 forks
+      // for such pcs, each time a compile of tens of milliseconds).
       const w = ops[entry & 0xffe];
-      const ecall = (w & 0x7f) === OP.ECALL && this.covered[rec]![entry >> 1] === 0;
-      const missing = entries[entry] === 0 && (w === 0 || translatable(w & 0x7f) || ecall);
+      const inside = this.covered[rec]![entry >> 1] !== 0;
+      const ecall = (w & 0x7f) === OP.ECALL && !inside;
+      const missing = entries[entry] === 0 && !inside &&
+        (w === 0 || translatable(w & 0x7f) || ecall);
       const grew = ran > this.#ranAt[page] || missing;
       if (!grew || this.#again[page] >= MAX_RETRANSLATIONS) return;
       this.#again[page]++;
@@ -333,6 +340,17 @@ export class Translator {
     const sc = newScan();
     const env = this.#env;
     scanPage(env, sc, page, 0, seeds, ops, entry);
+    // The heads of the translation this one replaces that the scan left
+    // out (an entry an earlier translation was made for, reached only from
+    // outside) stay heads, or two such entries would take turns, each
+    // translation dropping the other's. A head the scan covers is not kept:
+    // it would split a segment for nothing.
+    const old = this.entries[this.slot[page]];
+    if (old !== null) {
+      const kept: number[] = [];
+      for (let o = 0; o < 4096; o += 2) if (old[o] !== 0 && !sc.insts.has(o)) kept.push(o);
+      if (kept.length > 0) scanPage(env, sc, page, 0, kept, ops, entry);
+    }
     addCallSites(sc);
     const pages = new Map<number, number>([[0, page]]);
     const links = this.#links.get(page);
