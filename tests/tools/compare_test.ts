@@ -80,6 +80,26 @@ Deno.test("compare: an engine with windows is timed inside one run of N2, its ou
   await assert.rejects(compare([SPEC], [fakeEngine("qemu", 40), wrong], 1), CompareError);
 });
 
+Deno.test("compare: a window starts warmN later and ends at strataN2; other engines keep N1 and N2", async () => {
+  const windows: number[][] = [];
+  const ran: number[] = [];
+  const marked: Engine = {
+    ...fakeEngine("interp", 400),
+    window: (_p, n1, n2) => {
+      windows.push([n1, n2]);
+      return Promise.resolve({ nsPerN: 600, stdout: `ok ${n2}\n` });
+    },
+  };
+  const qemu = fakeEngine("qemu", 40);
+  const spy: Engine = { ...qemu, run: (p, n) => (ran.push(n), qemu.run(p, n)) };
+  const spec: CompareSpec = { ...SPEC, kind: "kernel", warmN: 100, strataN2: 50 };
+  await compare([spec], [spy, marked], 2);
+  assert.deepEqual(windows, [[110, 150], [110, 150]]);
+  assert.deepEqual(ran, [10, 30, 10, 30, 10, 30]);
+  const fork = COMPARE_SPECS.find((c) => c.program === "bench_fork")!;
+  assert.ok(fork.strataN2! > fork.n2, "the fork's window on Strata is the longer one");
+});
+
 Deno.test("compare: engines that print different output stop the comparison", async () => {
   const bad = fakeEngine("interp", 400, (n) => `ok ${n} deadbeef\n`);
   await assert.rejects(compare([SPEC], [fakeEngine("qemu", 40), bad], 1), CompareError);
