@@ -118,10 +118,11 @@ const HN = 0, HP = 1, HPC = 2;
  * `s.pc` until one needs the slow path, the pc leaves the cached page and
  * the fetch TLB misses, the clock reaches its next event or the count
  * reaches `stepLimit` (a load or store that misses the data TLB is
- * refilled and run again without leaving, see `hw/tlb_refill.ts`). Leaves the state in `s` (the count in `runCount`,
- * the cycle count in `jitIo[1]` for `run` to move the clock to) and returns 0, SLOW_FETCH, SLOW_STOP (return `runStop` from `run`), SLOW_HOT or the
- * decoded word of the instruction the slow path must run (its immediate in
- * `slowImm`).
+ * refilled and run again without leaving, see `hw/tlb_refill.ts`). Leaves
+ * the state in `s` (the count in `runCount`, the cycle count in `jitIo[1]`
+ * for `run` to move the clock to) and returns 0, SLOW_FETCH, SLOW_STOP
+ * (return `runStop` from `run`), SLOW_HOT or the decoded word of the
+ * instruction the slow path must run (its immediate in `slowImm`).
  *
  * A function of its own, entered afresh after every exit, so that V8 runs
  * it as a normally optimized function and not in on-stack-replacement code

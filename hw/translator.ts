@@ -294,22 +294,20 @@ export class Translator {
     const rec = this.slot[page];
     const entries = this.entries[rec];
     if (entries !== null) {
-      // An instruction the translator leaves to the interpreter (a CSR
-      // access) is no reason to translate again; an ecall that no segment
-      // covers is (a page function makes it, see emitInstruction), e.g. in
-      // a system call stub entered from another page. A covered one is
-      // only reached by the interpreter after a segment's head check
-      // declined, which a new translation would not change. Nor is an
-      // instruction inside a translated segment: execution goes on there
-      // after a timer interrupt, a fault or an exit of the page function,
-      // at a different pc each time, and the interpreter runs it to the
-      // next head (a fork's pages were translated again every 25,000 forks
-      // for such pcs, each time a compile of tens of milliseconds).
+      // The page is translated again for a pc no segment covers where an
+      // instruction the translator takes starts (e.g. a function called
+      // through a pointer), or an ecall (a page function makes it, see
+      // emitInstruction; e.g. in a system call stub entered from another
+      // page). Not for an instruction it leaves to the interpreter (a CSR
+      // access), nor for a pc inside a segment (a head, reached when its
+      // check declined; or where execution goes on after a timer
+      // interrupt, a fault or an exit of the page function, at a different
+      // pc each time: a fork's pages were translated again every 25,000
+      // forks for those, each time a compile of tens of milliseconds).
       const w = ops[entry & 0xffe];
-      const inside = this.covered[rec]![entry >> 1] !== 0;
-      const ecall = (w & 0x7f) === OP.ECALL && !inside;
-      const missing = entries[entry] === 0 && !inside &&
-        (w === 0 || translatable(w & 0x7f) || ecall);
+      const op = w & 0x7f;
+      const missing = this.covered[rec]![entry >> 1] === 0 &&
+        (w === 0 || translatable(op) || op === OP.ECALL);
       const grew = ran > this.#ranAt[page] || missing;
       if (!grew || this.#again[page] >= MAX_RETRANSLATIONS) return;
       this.#again[page]++;
