@@ -6,7 +6,8 @@
  * compares the state at every trap on bare-metal programs).
  */
 import assert from "node:assert/strict";
-import { type BootOptions, runGuest } from "../../system/boot.ts";
+import { boot, type BootOptions, runGuest } from "../../system/boot.ts";
+import { createMachine } from "../../hw/machine.ts";
 
 const CASES: { name: string; options: BootOptions }[] = [
   { name: "test_libc", options: { init: "/bin/test_libc" } },
@@ -35,3 +36,14 @@ for (const c of CASES) {
     assert.deepEqual(b.stats, a.stats);
   });
 }
+
+Deno.test("the translator is the default engine; interp selects the interpreter alone", async () => {
+  assert.notEqual(createMachine().cpu.translator, null);
+  assert.equal(createMachine({ cpu: { engine: "interp" } }).cpu.translator, null);
+  const sys = await boot({ cmd: "true" }, { kind: "buffer" });
+  try {
+    assert.notEqual(sys.machine.cpu.translator, null);
+  } finally {
+    sys.machine.close();
+  }
+});
