@@ -23,7 +23,7 @@ import { DataAccess } from "./data_access.ts";
 import { Fpu } from "./fpu.ts";
 import { Pmp } from "./pmp.ts";
 import { Triggers } from "./trigger.ts";
-import { HOT_THRESHOLD, JIT_WARMUP, Translator } from "./translator.ts";
+import { HOT_THRESHOLD, JIT_CACHE_SIZE, JIT_WARMUP, Translator } from "./translator.ts";
 import { MENVCFGH, MSTATUS } from "./csr.ts";
 import { codeWritten, invalidateOffsets } from "./cpu_slow.ts";
 import { jitEcall } from "./jit_ecall.ts";
@@ -136,6 +136,12 @@ export interface CpuConfig {
    * pages translate).
    */
   jitWarmup?: number;
+  /**
+   * With the "jit" engine: characters of JavaScript source the hart's page
+   * functions may hold before the translator empties its cache (default
+   * {@link JIT_CACHE_SIZE}, 16 MiB; QEMU's `tb-size`).
+   */
+  jitCacheSize?: number;
 }
 
 /** Raised for an invalid {@link CpuConfig}. */
@@ -442,6 +448,10 @@ export class HartState {
     if (!Number.isSafeInteger(warmup) || warmup < 0) {
       throw new CpuConfigError(`JIT warm-up must be a non-negative integer, got ${warmup}`);
     }
+    const cacheSize = config.jitCacheSize ?? JIT_CACHE_SIZE;
+    if (!Number.isSafeInteger(cacheSize) || cacheSize < 1) {
+      throw new CpuConfigError(`JIT cache size must be a positive integer, got ${cacheSize}`);
+    }
     this.translator = engine === "jit"
       ? new Translator(
         {
@@ -462,6 +472,7 @@ export class HartState {
         pages,
         hot,
         warmup,
+        cacheSize,
       )
       : null;
     const previous = ram.onWrite;

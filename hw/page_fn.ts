@@ -11,6 +11,7 @@
 
 import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./alu.ts";
 import { ROOM, type UnitSource } from "./translator_emit.ts";
+import { JIT_CACHE_SIZE } from "./translator_policy.ts";
 
 /**
  * A translated page. Arguments: the register file, an output array
@@ -84,8 +85,11 @@ export interface TranslatorEnv {
 // Factories by page source, shared by all harts: closures made by one
 // factory share V8's type feedback and optimized code, so the same code in
 // another hart (or another machine in the same process) starts fast.
+// At most JIT_CACHE_SIZE characters of source in all (V8 keeps each
+// factory's source and code): when full, the map starts again.
 const FACTORIES = new Map<string, (...deps: unknown[]) => PageFn>();
 const MAX_FACTORIES = 4096;
+let factoryChars = 0;
 
 /**
  * Builds the page function of `src`, bound to the memory and helpers of `env`.
@@ -98,7 +102,10 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
   const key = `${src.pre}\n${src.body}`;
   let factory = FACTORIES.get(key);
   if (factory === undefined) {
-    if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
+    if (FACTORIES.size >= MAX_FACTORIES || factoryChars + key.length > JIT_CACHE_SIZE) {
+      FACTORIES.clear();
+      factoryChars = 0;
+    }
     factory = new Function(
       "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
         "rem, remu, ecall, regsOf",
@@ -112,6 +119,7 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
         `${src.body}\n};`,
     ) as (...deps: unknown[]) => PageFn;
     FACTORIES.set(key, factory);
+    factoryChars += key.length;
   }
   return factory(
     env.u8,

@@ -46,38 +46,25 @@ import {
   translatable,
 } from "./translator_emit.ts";
 import { buildPageFn, type PageFn, type TranslatorEnv, warmPageFn } from "./page_fn.ts";
+import {
+  HOT_CODE_UNIT,
+  HOT_THRESHOLD,
+  JIT_CACHE_SIZE,
+  LINK_AFTER,
+  MAX_LINKS,
+  MAX_RETRANSLATIONS,
+} from "./translator_policy.ts";
 
 export type { PageFn, TranslatorEnv } from "./page_fn.ts";
-
-/**
- * Executions of instructions of a page, interpreted, before it is
- * translated, for a page with up to {@link HOT_CODE_UNIT} instructions of
- * code that has run; more code needs proportionally more (see
- * {@link Translator.hot}).
- */
-export const HOT_THRESHOLD = 32768;
-
-/**
- * Instructions of a page's code (that has run) that one
- * {@link HOT_THRESHOLD} of interpreted executions pays for: V8's cost of
- * compiling a page function grows with its size.
- */
-export const HOT_CODE_UNIT = 16;
-
-/**
- * Instructions a hart with the default threshold retires before it
- * translates anything. In a fresh process V8 is still compiling the inner
- * loop and the kernel then (its background compiler busy with them), and a
- * new page function runs in V8's bytecode interpreter until its own compile
- * is done, slower than the interpreter it replaces: a short run (a
- * command, a boot) gains nothing from a translation it cannot pay back.
- * Heat still counts meanwhile, so a page hot by then translates at its
- * next crossing.
- */
-export const JIT_WARMUP = 1 << 20;
-
-/** Translations of a page, after its first, while it stays in the cache. */
-export const MAX_RETRANSLATIONS = 8;
+export {
+  HOT_CODE_UNIT,
+  HOT_THRESHOLD,
+  JIT_CACHE_SIZE,
+  JIT_WARMUP,
+  LINK_AFTER,
+  MAX_LINKS,
+  MAX_RETRANSLATIONS,
+} from "./translator_policy.ts";
 
 const OPS_LEN = 4096;
 
@@ -93,12 +80,6 @@ interface Link {
 export const KIND_FN = 1;
 /** {@link Translator.kind}: a linked translation of another page holds blocks of the page. */
 export const KIND_VIA = 2;
-
-/** Direct jumps out of a page's function before the page is linked (again). */
-export const LINK_AFTER = 32;
-
-/** Times a page is linked again while it stays in the cache. */
-export const MAX_LINKS = 4;
 
 /**
  * The translation cache of one hart: a function per physical RAM page, built
@@ -150,6 +131,10 @@ export class Translator {
   ecalls = 0;
   /** Thread switches at page functions' ecalls, modulo 2^30 (every 64th leaves to `run`). */
   switches = 0;
+  /** Times the cache was full and was emptied ({@link cacheSize}; statistics). */
+  cacheFlushes = 0;
+  /** Characters of source the live page functions may hold before the cache is emptied. */
+  readonly cacheSize: number;
   /** Interpreted instructions of a page before it is translated. */
   readonly threshold: number;
   /** Instructions the hart retires before its first translation ({@link JIT_WARMUP}). */
@@ -187,6 +172,9 @@ export class Translator {
   #exits = new Int32Array(0);
   // Per RAM page: times it was linked since it was translated first or dropped.
   #linkTries = new Uint8Array(0);
+  // Per RAM page: the characters of its page function's source; and their sum.
+  #source = new Int32Array(0);
+  #liveSource = 0;
 
   /** Creates an empty cache for `pages` RAM pages. */
   constructor(
@@ -194,12 +182,17 @@ export class Translator {
     pages: number,
     threshold: number = HOT_THRESHOLD,
     warmup: number = 0,
+    cacheSize: number = JIT_CACHE_SIZE,
   ) {
     if (!Number.isInteger(threshold) || threshold < 1) {
       throw new RangeError(`hot threshold must be a positive integer, got ${threshold}`);
     }
+    if (!Number.isSafeInteger(cacheSize) || cacheSize < 1) {
+      throw new RangeError(`translation cache size must be a positive integer, got ${cacheSize}`);
+    }
     this.threshold = threshold;
     this.warmup = warmup;
+    this.cacheSize = cacheSize;
     this.#env = env;
     this.#pages = pages;
     this.kind = new Uint8Array(pages);
@@ -220,6 +213,7 @@ export class Translator {
     this.#start = new Int32Array(pages);
     this.#exits = new Int32Array(pages);
     this.#linkTries = new Uint8Array(pages);
+    this.#source = new Int32Array(pages);
   }
 
   /** The record index of RAM page `page`, made if it has none. */
@@ -312,6 +306,12 @@ export class Translator {
       if (!grew || this.#again[page] >= MAX_RETRANSLATIONS) return;
       this.#again[page]++;
     }
+    if (this.#liveSource >= this.cacheSize) {
+      // Full: start again with an empty cache (the pages still hot soon
+      // translate again), rather than hold ever more code for the guest.
+      this.cacheFlushes++;
+      this.dropAll();
+    }
     this.#ranAt[page] = ran;
     this.translate(page, ops, entry);
   }
@@ -353,7 +353,11 @@ export class Translator {
     const pages = new Map<number, number>([[0, page]]);
     const links = this.#links.get(page);
     if (links !== undefined) this.#scanLinks(sc, links, pages);
-    const fn = buildPageFn(emitUnit(sc, env, pages), env);
+    const src = emitUnit(sc, env, pages);
+    const fn = buildPageFn(src, env);
+    const size = src.pre.length + src.body.length;
+    this.#liveSource += size - this.#source[page];
+    this.#source[page] = size;
     const entries = new Uint8Array(4096);
     const covered = new Uint8Array(2048);
     let head = -1;
@@ -454,7 +458,7 @@ export class Translator {
     ah: number,
     codePages: readonly (Int32Array | null)[],
   ): void {
-    if (this.#linkTries[page] >= MAX_LINKS) return;
+    if (this.#linkTries[page] >= MAX_LINKS || this.#liveSource >= this.cacheSize) return;
     let seen = this.#exitTargets.get(page);
     if (seen === undefined) this.#exitTargets.set(page, seen = new Set());
     seen.add((target - vb) | 0);
@@ -503,6 +507,8 @@ export class Translator {
       this.#links.delete(page);
       this.#sites.delete(page);
       this.#exitTargets.delete(page);
+      this.#liveSource -= this.#source[page];
+      this.#source[page] = 0;
     }
     this.#again[page] = 0;
     this.#spent[page] = 0;
@@ -583,5 +589,7 @@ export class Translator {
     this.via.fill(-1);
     this.#exits.fill(0);
     this.#linkTries.fill(0);
+    this.#source.fill(0);
+    this.#liveSource = 0;
   }
 }

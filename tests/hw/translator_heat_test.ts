@@ -117,3 +117,38 @@ Deno.test("no page is translated before the hart has retired its warm-up; a hot 
   assert.equal(machine(spin, { engine: "jit", hotThreshold: 64 }).cpu.translator!.warmup, 0);
   assert.throws(() => machine(spin, { engine: "jit", jitWarmup: -1 }), /warm-up/);
 });
+
+Deno.test("a full translation cache is emptied and translation goes on; results as interpreted", () => {
+  // Six pages, each a hot loop that then jumps to the next page.
+  const PAGES = 6;
+  const run = (engine: "interp" | "jit", jitCacheSize?: number) => {
+    const m = machine([], { engine, hotThreshold: 64, jitCacheSize });
+    for (let p = 0; p < PAGES; p++) {
+      load(m.ram, p * 4096, [
+        asm.addi(1, 0, 0),
+        asm.addi(2, 0, 200),
+        asm.addi(1, 1, 1), // 8: loop
+        asm.addi(3, 3, p + 1),
+        asm.bne(1, 2, -8),
+        p + 1 < PAGES ? asm.jal(0, 4096 - 20) : asm.jal(0, 0), // 20: next page, or spin
+      ]);
+    }
+    m.cpu.run(PAGES * 603 + 10);
+    return m;
+  };
+  const interp = run("interp");
+  for (const size of [undefined, 1]) {
+    const jit = run("jit", size);
+    assert.deepStrictEqual([...jit.cpu.x], [...interp.cpu.x]);
+    assert.equal(jit.cpu.pc, interp.cpu.pc);
+    assert.equal(jit.clock.now, interp.clock.now);
+    const tr = jit.cpu.translator!;
+    assert.equal(tr.translations, PAGES, `cache size ${size}`);
+    // With room for one page function, each translation after the first
+    // finds the cache full and empties it; with the default, none does.
+    assert.equal(tr.cacheFlushes, size === 1 ? PAGES - 1 : 0);
+    assert.equal(tr.pageFn(0) === null, size === 1, "page 0 was dropped by a flush");
+    assert.notEqual(tr.pageFn(PAGES - 1), null);
+  }
+  assert.throws(() => machine([], { engine: "jit", jitCacheSize: 0 }), /cache size/);
+});

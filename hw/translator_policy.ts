@@ -1,0 +1,55 @@
+/**
+ * The translator's policy, in numbers: when a page is hot enough to
+ * translate, how often it is translated again or linked to other pages,
+ * and how much translated code a hart keeps. `hw/translator.ts` applies
+ * them; `docs/cpu.md` ("The translator") explains how they were chosen.
+ *
+ * @module
+ */
+
+/**
+ * Executions of instructions of a page, interpreted, before it is
+ * translated, for a page with up to {@link HOT_CODE_UNIT} instructions of
+ * code that has run; more code needs proportionally more (see
+ * `Translator.hot`).
+ */
+export const HOT_THRESHOLD = 32768;
+
+/**
+ * Instructions of a page's code (that has run) that one
+ * {@link HOT_THRESHOLD} of interpreted executions pays for: V8's cost of
+ * compiling a page function grows with its size.
+ */
+export const HOT_CODE_UNIT = 16;
+
+/**
+ * Instructions a hart with the default threshold retires before it
+ * translates anything. In a fresh process V8 is still compiling the inner
+ * loop and the kernel then (its background compiler busy with them), and a
+ * new page function runs in V8's bytecode interpreter until its own compile
+ * is done, slower than the interpreter it replaces: a short run (a
+ * command, a boot) gains nothing from a translation it cannot pay back.
+ * Heat still counts meanwhile, so a page hot by then translates at its
+ * next crossing.
+ */
+export const JIT_WARMUP = 1 << 20;
+
+/** Translations of a page, after its first, while it stays in the cache. */
+export const MAX_RETRANSLATIONS = 8;
+
+/** Direct jumps out of a page's function before the page is linked (again). */
+export const LINK_AFTER = 32;
+
+/** Times a page is linked again while it stays in the cache. */
+export const MAX_LINKS = 4;
+
+/**
+ * Characters of JavaScript source a hart's live page functions may hold
+ * (16 MiB) before the translator empties its cache and starts again, as
+ * QEMU flushes its translation buffer when it is full. V8 keeps each
+ * function's source and its compiled code, so this bounds what a guest
+ * can make the host hold: a heavy shell session (`ls`, `sort`, `awk`, the
+ * CPU benchmarks, 20,000 forks) translates 38 pages with 1.4 MiB of
+ * source, the largest page 124 KiB.
+ */
+export const JIT_CACHE_SIZE = 16 << 20;
