@@ -34,17 +34,15 @@
  */
 
 import { TLB_MASK } from "./mmu.ts";
-import { COMPRESSED_BIT, OP } from "./decode.ts";
+import { OP } from "./decode.ts";
 import {
-  addCallSites,
   emitUnit,
-  endsBlock,
-  hasTarget,
-  newScan,
   type Scan,
-  scanPage,
   translatable,
+  type UnitSource,
+  worthEntering,
 } from "./translator_emit.ts";
+import { type Link, scanUnit } from "./translator_scan.ts";
 import { buildPageFn, type PageFn, type TranslatorEnv, warmPageFn } from "./page_fn.ts";
 import {
   HOT_CODE_UNIT,
@@ -53,6 +51,7 @@ import {
   LINK_AFTER,
   MAX_LINKS,
   MAX_RETRANSLATIONS,
+  MAX_UNIT_SOURCE,
 } from "./translator_policy.ts";
 
 export type { PageFn, TranslatorEnv } from "./page_fn.ts";
@@ -64,16 +63,14 @@ export {
   LINK_AFTER,
   MAX_LINKS,
   MAX_RETRANSLATIONS,
+  MAX_UNIT_SOURCE,
 } from "./translator_policy.ts";
 
 const OPS_LEN = 4096;
 
-/** A page another page's translation links to: its RAM page and decoded slots. */
-interface Link {
-  readonly page: number;
-  readonly ops: Int32Array;
-  /** The page offsets there that the page's direct jumps left for (the blocks' entries). */
-  readonly entries: Set<number>;
+/** Characters of a unit's source. */
+function unitSize(src: UnitSource): number {
+  return src.pre.length + src.body.length;
 }
 
 /** {@link Translator.kind}: the page has a page function. */
@@ -131,6 +128,8 @@ export class Translator {
   ecalls = 0;
   /** Thread switches at page functions' ecalls, modulo 2^30 (every 64th leaves to `run`). */
   switches = 0;
+  /** Translations not made because the unit was too large for V8 to optimize (statistics). */
+  tooLarge = 0;
   /** Times the cache was full and was emptied ({@link cacheSize}; statistics). */
   cacheFlushes = 0;
   /** Characters of source the live page functions may hold before the cache is emptied. */
@@ -172,6 +171,8 @@ export class Translator {
   #exits = new Int32Array(0);
   // Per RAM page: times it was linked since it was translated first or dropped.
   #linkTries = new Uint8Array(0);
+  // Per RAM page: 1 while it is interpreted only (too large to translate).
+  #banned = new Uint8Array(0);
   // Per RAM page: the characters of its page function's source; and their sum.
   #source = new Int32Array(0);
   #liveSource = 0;
@@ -214,6 +215,7 @@ export class Translator {
     this.#exits = new Int32Array(pages);
     this.#linkTries = new Uint8Array(pages);
     this.#source = new Int32Array(pages);
+    this.#banned = new Uint8Array(pages);
   }
 
   /** The record index of RAM page `page`, made if it has none. */
@@ -275,6 +277,10 @@ export class Translator {
       this.#start[page] = this.heat[page] = 0;
       return;
     }
+    if (this.#banned[page] !== 0) {
+      this.#start[page] = this.heat[page] = 0;
+      return;
+    }
     let ran = 0;
     for (let i = 0; i < OPS_LEN; i += 2) if (ops[i] !== 0) ran++;
     const rest = this.needed(ran) - spent;
@@ -322,40 +328,35 @@ export class Translator {
    * for none) as one more block head, and with the blocks of the pages it
    * links to that its direct jumps reach and that have run.
    */
-  translate(page: number, ops: Int32Array, entry: number): PageFn {
+  translate(page: number, ops: Int32Array, entry: number): PageFn | null {
     this.#ready();
-    const seeds = [entry];
-    for (let i = 0; i < OPS_LEN; i += 2) {
-      const w = ops[i];
-      if (w === 0) continue;
-      const op = w & 0x7f;
-      if (hasTarget(op)) {
-        const t = i + ops[i + 1];
-        if (t >= 0 && t < 4096) seeds.push(t);
-      }
-      if (endsBlock(op)) seeds.push(i + ((w & COMPRESSED_BIT) !== 0 ? 2 : 4));
-    }
-    const sc = newScan();
     const env = this.#env;
-    scanPage(env, sc, page, 0, seeds, ops, entry);
-    // The heads of the translation this one replaces that the scan left
-    // out (an entry an earlier translation was made for, reached only from
-    // outside) stay heads, or two such entries would take turns, each
-    // translation dropping the other's. A head the scan covers is not kept:
-    // it would split a segment for nothing.
-    const old = this.entries[this.slot[page]];
-    if (old !== null) {
-      const kept: number[] = [];
-      for (let o = 0; o < 4096; o += 2) if (old[o] !== 0 && !sc.insts.has(o)) kept.push(o);
-      if (kept.length > 0) scanPage(env, sc, page, 0, kept, ops, entry);
+    let { sc, pages } = scanUnit(
+      env,
+      page,
+      ops,
+      this.entries[this.slot[page]],
+      this.#links.get(page),
+      entry,
+    );
+    let src = emitUnit(sc, env, pages);
+    if (unitSize(src) > MAX_UNIT_SOURCE && pages.size > 1) {
+      // Too large with the linked pages' blocks: the page alone, linked no more.
+      this.#links.delete(page);
+      this.#linkTries[page] = MAX_LINKS;
+      ({ sc, pages } = scanUnit(env, page, ops, this.entries[this.slot[page]], undefined, entry));
+      src = emitUnit(sc, env, pages);
     }
-    addCallSites(sc);
-    const pages = new Map<number, number>([[0, page]]);
-    const links = this.#links.get(page);
-    if (links !== undefined) this.#scanLinks(sc, links, pages);
-    const src = emitUnit(sc, env, pages);
+    if (unitSize(src) > MAX_UNIT_SOURCE) {
+      // V8 would never optimize it: the page keeps the translation it has
+      // (if any) and is not translated again; without one it is interpreted.
+      this.tooLarge++;
+      this.#again[page] = MAX_RETRANSLATIONS;
+      if (this.fns[this.slot[page]] === null) this.#banned[page] = 1;
+      return null;
+    }
     const fn = buildPageFn(src, env);
-    const size = src.pre.length + src.body.length;
+    const size = unitSize(src);
     this.#liveSource += size - this.#source[page];
     this.#source[page] = size;
     const entries = new Uint8Array(4096);
@@ -363,7 +364,7 @@ export class Translator {
     let head = -1;
     for (const i of sc.insts.values()) {
       if (i.pg !== 0) continue;
-      if (sc.heads.has(i.off)) {
+      if (sc.heads.has(i.off) && worthEntering(sc, i.off)) {
         entries[i.off] = 1;
         if (head < 0) head = i.off;
       }
@@ -382,17 +383,6 @@ export class Translator {
     this.translations++;
     if (pages.size > 1) this.linkedTranslations++;
     return fn;
-  }
-
-  /** Scans the linked pages' blocks that `sc`'s direct jumps reach; adds the pages that have some. */
-  #scanLinks(sc: Scan, links: Map<number, Link>, pages: Map<number, number>): void {
-    for (const [rel, link] of links) {
-      const seeds: number[] = [];
-      for (const o of link.entries) if (sc.sites.has(rel + o)) seeds.push(o);
-      const before = sc.insts.size;
-      scanPage(this.#env, sc, link.page, rel, seeds, link.ops, -1);
-      if (sc.insts.size > before) pages.set(rel, link.page);
-    }
   }
 
   /** Records which pages' blocks the new translation of `page` holds. */
@@ -414,7 +404,9 @@ export class Translator {
       by.set(page, cov);
       held.push(q);
       const heads = new Uint8Array(4096);
-      for (const h of sc.heads) if ((h & -4096) === rel && sc.insts.has(h)) heads[h - rel] = 1;
+      for (const h of sc.heads) {
+        if ((h & -4096) === rel && sc.insts.has(h) && worthEntering(sc, h)) heads[h - rel] = 1;
+      }
       this.via[q] = page;
       this.viaRel[q] = rel;
       this.viaEntries[this.#record(q)] = heads;
@@ -540,8 +532,9 @@ export class Translator {
    * Returns 1 when it dropped one.
    */
   stored(off: number): number {
-    if (this.#live.size === 0) return 0;
     const page = off >>> 12;
+    this.#banned[page] = 0;
+    if (this.#live.size === 0) return 0;
     const h = (off & 0xfff) >> 1;
     const h1 = h === 2047 ? 2048 : h + 2;
     let dropped = this.#dropHolders(page, h, h1);
@@ -555,6 +548,7 @@ export class Translator {
 
   /** Drops the translation of `page`, and those linked to it, if `[start, end)` (offsets in the page) overlaps them. */
   rangeWritten(page: number, start: number, end: number): void {
+    this.#banned[page] = 0;
     if (this.#live.size === 0) return;
     const h0 = start >> 1, h1 = (end + 1) >> 1;
     this.#dropHolders(page, h0, h1);
@@ -591,5 +585,6 @@ export class Translator {
     this.#linkTries.fill(0);
     this.#source.fill(0);
     this.#liveSource = 0;
+    this.#banned.fill(0);
   }
 }

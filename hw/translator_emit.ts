@@ -61,6 +61,7 @@ export {
   type Scan,
   scanPage,
   translatable,
+  worthEntering,
 } from "./translator_scan.ts";
 
 /** Register operand: the local of a source register (x0 reads as 0). */

@@ -53,3 +53,15 @@ export const MAX_LINKS = 4;
  * source, the largest page 124 KiB.
  */
 export const JIT_CACHE_SIZE = 16 << 20;
+
+/**
+ * Characters of source above which a page is not translated (64 KiB).
+ * V8's optimizing compiler takes no function of more than 60 KiB of
+ * bytecode (`--max-optimized-bytecode-size`), about 84 KiB of page-function
+ * source (0.73 bytes of bytecode per character, measured on `awk`'s
+ * pages); such a function runs in Maglev's code or V8's baseline tiers,
+ * slower than the interpreter it would replace (`awk` 1.8 times as long).
+ * A unit too large with its linked pages' blocks is first made without
+ * them.
+ */
+export const MAX_UNIT_SOURCE = 80 << 10;

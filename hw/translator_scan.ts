@@ -159,6 +159,35 @@ export function scanPage(
   }
 }
 
+/**
+ * Straight-line instructions a page function must run from a head before
+ * it reaches one it leaves to the interpreter, for the head to be entered
+ * from the inner loop: an entry costs far more than interpreting a few
+ * instructions (FP and atomic code has such an instruction every few).
+ */
+export const MIN_ENTRY_RUN = 8;
+
+/**
+ * Whether the inner loop should enter the unit at head `off` (a relative
+ * pc of `sc`): the block from there reaches a branch, a jump or an `ecall`
+ * (the page function goes on or serves the call), or runs at least
+ * {@link MIN_ENTRY_RUN} instructions before one the interpreter runs (or
+ * the end of the code that has run). Jumps inside the unit still reach
+ * every head.
+ */
+export function worthEntering(sc: Scan, off: number): boolean {
+  let n = 0;
+  for (let o = off;;) {
+    const i = sc.insts.get(o);
+    if (i === undefined) return n >= MIN_ENTRY_RUN;
+    const op = i.w & 0x7f;
+    if (op === OP.ECALL || BRANCHES.has(op) || JUMPS.has(op)) return true;
+    if (!translatable(op)) return n >= MIN_ENTRY_RUN;
+    n++;
+    o += i.len;
+  }
+}
+
 /** Adds the targets of `auipc; jalr` calls from the primary page to other pages to `sc.sites`. */
 export function addCallSites(sc: Scan): void {
   for (const inst of sc.insts.values()) {
@@ -166,4 +195,65 @@ export function addCallSites(sc: Scan): void {
     const t = pairTarget(sc.insts.get(inst.off - 4), inst);
     if (t !== undefined && (t < 0 || t >= 4096)) sc.sites.add(t);
   }
+}
+
+/** A page another page's translation links to: its RAM page and decoded slots. */
+export interface Link {
+  readonly page: number;
+  readonly ops: Int32Array;
+  /** The page offsets there that the page's direct jumps left for (the blocks' entries). */
+  readonly entries: Set<number>;
+}
+
+/**
+ * The blocks of a translation of RAM page `page` (decoded slots `ops`):
+ * from every head the slots show (branch and jump targets, the instruction
+ * after each block end), `entry` (a page offset, -1 for none), and the
+ * heads of the translation it replaces (`old`, its entries) that the scan
+ * does not reach; then the blocks of the linked pages (`links`) that its
+ * direct jumps reach. Returns the scan and the unit's pages by relative base.
+ */
+export function scanUnit(
+  env: EmitEnv,
+  page: number,
+  ops: Int32Array,
+  old: Uint8Array | null,
+  links: Map<number, Link> | undefined,
+  entry: number,
+): { sc: Scan; pages: Map<number, number> } {
+  const seeds = [entry];
+  for (let i = 0; i < OPS_LEN; i += 2) {
+    const w = ops[i];
+    if (w === 0) continue;
+    const op = w & 0x7f;
+    if (hasTarget(op)) {
+      const t = i + ops[i + 1];
+      if (t >= 0 && t < 4096) seeds.push(t);
+    }
+    if (endsBlock(op)) seeds.push(i + ((w & COMPRESSED_BIT) !== 0 ? 2 : 4));
+  }
+  const sc = newScan();
+  scanPage(env, sc, page, 0, seeds, ops, entry);
+  // The heads of the translation this one replaces that the scan left
+  // out (an entry an earlier translation was made for, reached only from
+  // outside) stay heads, or two such entries would take turns, each
+  // translation dropping the other's. A head the scan covers is not kept:
+  // it would split a segment for nothing.
+  if (old !== null) {
+    const kept: number[] = [];
+    for (let o = 0; o < 4096; o += 2) if (old[o] !== 0 && !sc.insts.has(o)) kept.push(o);
+    if (kept.length > 0) scanPage(env, sc, page, 0, kept, ops, entry);
+  }
+  addCallSites(sc);
+  const pages = new Map<number, number>([[0, page]]);
+  if (links !== undefined) {
+    for (const [rel, link] of links) {
+      const linkSeeds: number[] = [];
+      for (const o of link.entries) if (sc.sites.has(rel + o)) linkSeeds.push(o);
+      const before = sc.insts.size;
+      scanPage(env, sc, link.page, rel, linkSeeds, link.ops, -1);
+      if (sc.insts.size > before) pages.set(rel, link.page);
+    }
+  }
+  return { sc, pages };
 }
