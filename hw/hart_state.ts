@@ -118,10 +118,10 @@ export interface CpuConfig {
    */
   misaligned?: "hardware" | "trap";
   /**
-   * Execution engine: "jit" (default) interprets decoded instructions and
-   * translates hot pages into JavaScript functions (`hw/translator.ts`);
-   * "interp" only interprets. Both give the same architectural results and
-   * cycle counts.
+   * Execution engine: "interp" (default) interprets decoded instructions;
+   * "jit" also translates hot pages into JavaScript functions
+   * (`hw/translator.ts`). Both give the same architectural results and cycle
+   * counts.
    */
   engine?: "interp" | "jit";
   /**
@@ -436,7 +436,7 @@ export class HartState {
       this.codeMark,
       (off) => codeWritten(this, off),
     );
-    const engine = config.engine ?? "jit";
+    const engine = config.engine ?? "interp";
     if (engine !== "interp" && engine !== "jit") {
       throw new CpuConfigError(`unknown engine ${String(engine)}`);
     }

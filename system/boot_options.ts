@@ -178,7 +178,7 @@ export interface BootOptions {
    * randomness is only as secret as the seed.
    */
   seed?: number;
-  /** CPU engine: "jit" (default) or "interp" (see `docs/cpu.md`). */
+  /** CPU engine: "interp" (default) or "jit" (see `docs/cpu.md`). */
   cpu?: "interp" | "jit";
   /**
    * With `cpu: "jit"`: interpreted instructions of a page before the

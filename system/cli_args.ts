@@ -59,8 +59,8 @@ Options:
   --uart-reset           --bare: start the UART in the chip's reset state (LCR 0: 5-bit
                          words) instead of as firmware leaves it (8N1, FIFO on, 115200 baud)
   --max-cycles N         stop the machine after N simulated cycles (exit 124)
-  --cpu interp|jit       CPU engine: the translator of hot code pages to JavaScript (jit,
-                         default) or the interpreter alone; same results and cycle counts
+  --cpu interp|jit       CPU engine: the interpreter (default) or the translator of hot code
+                         pages to JavaScript; same results and cycle counts either way
   --trace-syscalls       print every system call to stderr in strace's format
   -o, --trace-output FILE
                          write the --trace-syscalls lines to FILE instead (implies it)

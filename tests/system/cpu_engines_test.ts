@@ -37,12 +37,12 @@ for (const c of CASES) {
   });
 }
 
-Deno.test("the translator is the default engine; interp selects the interpreter alone", async () => {
-  assert.notEqual(createMachine().cpu.translator, null);
-  assert.equal(createMachine({ cpu: { engine: "interp" } }).cpu.translator, null);
+Deno.test("the interpreter is the default engine; jit adds the translator", async () => {
+  assert.equal(createMachine().cpu.translator, null);
+  assert.notEqual(createMachine({ cpu: { engine: "jit" } }).cpu.translator, null);
   const sys = await boot({ cmd: "true" }, { kind: "buffer" });
   try {
-    assert.notEqual(sys.machine.cpu.translator, null);
+    assert.equal(sys.machine.cpu.translator, null);
   } finally {
     sys.machine.close();
   }
