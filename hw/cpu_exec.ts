@@ -447,14 +447,21 @@ function amo(s: HartState, op: number, rd: number, va: number, src: number): num
   if ((va & 3) !== 0) {
     return stopIf(exception(s, isLr ? CAUSE.MISALIGNED_LOAD : CAUSE.MISALIGNED_STORE, va));
   }
-  const pa = translateData(s, va, isLr ? ACCESS.LOAD : ACCESS.STORE);
-  if (pa < 0) return stopIf(exception(s, ~pa, va));
+  const access = isLr ? ACCESS.LOAD : ACCESS.STORE;
   const ram = s.ram;
-  const off = pa - ram.base;
-  // Atomics are supported on RAM only; devices give an access fault.
-  if (off < 0 || off + 4 > ram.size) {
-    return stopIf(exception(s, isLr ? CAUSE.LOAD_ACCESS : CAUSE.STORE_ACCESS, va));
+  // A TLB hit is a RAM page the access may use; otherwise the walk (C library
+  // locks make an atomic every few hundred instructions).
+  let off = s.mmu.hitOffset(va, access, dataPriv(s));
+  if (off < 0) {
+    const pa = translateData(s, va, access);
+    if (pa < 0) return stopIf(exception(s, ~pa, va));
+    off = pa - ram.base;
+    // Atomics are supported on RAM only; devices give an access fault.
+    if (off < 0 || off + 4 > ram.size) {
+      return stopIf(exception(s, isLr ? CAUSE.LOAD_ACCESS : CAUSE.STORE_ACCESS, va));
+    }
   }
+  const pa = off + ram.base;
   const i32 = s.i32;
   const idx = off >> 2;
   const old = i32[idx];

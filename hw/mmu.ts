@@ -128,6 +128,19 @@ export class Mmu {
     return priv === 0 ? REGIME.USER : REGIME.BARE;
   }
 
+  /**
+   * The RAM offset of `vaddr` when the TLB holds its page for `access` in
+   * the regime of `priv` (a hit, counted), else -1: then {@link translate}.
+   * An entry exists only for a page wholly in RAM that the access may use.
+   */
+  hitOffset(vaddr: number, access: number, priv: number): number {
+    const vpn = vaddr >>> 12;
+    const i = this.tableBase(this.regimeFor(priv), access) + ((vpn ^ this.asidHash) & TLB_MASK);
+    if (this.tags[i] !== ((vpn << 9) | this.asid)) return -1;
+    this.hits++;
+    return (vaddr + this.deltas[i]) | 0;
+  }
+
   /** First TLB index of the table for `regime` and `access`. */
   tableBase(regime: number, access: number): number {
     return (regime * 3 + access) << TLB_BITS;

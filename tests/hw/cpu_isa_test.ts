@@ -203,6 +203,25 @@ Deno.test("AMOs and LR/SC", () => {
   assert.equal(m.ram.i32[0x1000 >> 2], 5);
 });
 
+Deno.test("AMOs and LR/SC use the data TLB: one walk per page and access kind, not one per atomic", () => {
+  const m = machine([
+    asm.amo(0x00, 3, 10, 11), // 0: amoadd
+    asm.amo(0x02, 6, 10, 0), // 4: lr
+    asm.amo(0x03, 7, 10, 6), // 8: sc of the value LR read
+    asm.addi(1, 1, 1),
+    asm.bne(1, 2, -16), // to 0
+  ]);
+  m.cpu.x[10] = BASE + 0x1000;
+  m.cpu.x[11] = 1;
+  m.cpu.x[2] = 100;
+  m.cpu.run(5 * 100);
+  assert.equal(m.cpu.x[1], 100);
+  assert.equal(m.ram.i32[0x1000 >> 2], 100);
+  assert.equal(m.cpu.x[7], 0, "the last SC succeeded");
+  // The fetch page, and the data page for loads and for stores.
+  assert.ok(m.cpu.mmu.misses <= 3, `${m.cpu.mmu.misses} walks`);
+});
+
 Deno.test("a trap clears the LR reservation", () => {
   const m = machine([asm.amo(0x02, 6, 10, 0), asm.ecall()]);
   load(m.ram, 0x400, [asm.amo(0x03, 7, 10, 11)]);
