@@ -468,6 +468,17 @@ export class HartState {
           codeStore: (off) => codeWritten(this, off),
           ecall: (pc, n, hits, lim) => jitEcall(this, pc, n, hits, lim),
           regs: () => this.regs,
+          fw: this.fpu.words,
+          fsOn: () => (this.mstatus & MSTATUS.FS) !== 0 ? 1 : 0,
+          fsDirty: () => {
+            this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
+          },
+          fpExec: (inst, x) => {
+            if ((this.mstatus & MSTATUS.FS) === 0) return -1;
+            const k = this.fpu.exec(inst, x);
+            if (k > 0) this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
+            return k;
+          },
         },
         pages,
         hot,

@@ -80,6 +80,18 @@ export interface TranslatorEnv {
   readonly ecall: (pc: number, n: number, hits: number, lim: number) => number;
   /** The hart's register file now bound (after an `ecall` that switched threads). */
   readonly regs: () => Int32Array;
+  /** The FP registers as 32-bit words (`Fpu.words`: f[i] is words 2i and 2i + 1). */
+  readonly fw: Int32Array;
+  /** 1 when `mstatus.FS` is not Off (FP instructions may run), else 0. */
+  readonly fsOn: () => number;
+  /** Sets `mstatus.FS` to Dirty (after an FP load). */
+  readonly fsDirty: () => void;
+  /**
+   * Runs OP-FP or FMA instruction `inst` (raw bits) on integer registers
+   * `x` as the inner loop does: -1 with nothing changed when FS is Off or
+   * the encoding is illegal, else 0 or 1 (FS made Dirty).
+   */
+  readonly fpExec: (inst: number, x: Int32Array) => number;
 }
 
 // Factories by page source, shared by all harts: closures made by one
@@ -108,7 +120,7 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
     }
     factory = new Function(
       "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
-        "rem, remu, ecall, regsOf",
+        "rem, remu, ecall, regsOf, fw, fsOn, fsDirty, fpExec",
       `"use strict"; ${src.pre}\n` +
         "return function page(r, io, pc, n, lim, vb, ldBase, stBase, asid, ah, fb) {\n" +
         `let c0 = io[1], dc = 0, room = 0; ${ROOM}\n` +
@@ -140,6 +152,10 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
     remu,
     env.ecall,
     env.regs,
+    env.fw,
+    env.fsOn,
+    env.fsDirty,
+    env.fpExec,
   );
 }
 

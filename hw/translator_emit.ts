@@ -42,6 +42,7 @@ import {
   BRANCHES,
   type EmitEnv,
   endsBlock,
+  FP_OPS,
   hasTarget,
   type Inst,
   JUMPS,
@@ -402,8 +403,59 @@ function emitInstruction(
     }
     return false;
   }
+  if (FP_OPS.has(op)) {
+    emitFp(inst, restCyc, restN, out);
+    return false;
+  }
   out.push(bail(off, restCyc, restN));
   return true;
+}
+
+/**
+ * An F or D instruction, as the inner loop runs it: FP loads and stores
+ * inline (aligned, on a TLB hit, FS not Off), OP-FP and FMA through the
+ * FPU (`fpExec`), with the integer register an FP instruction reads stored
+ * before it and the one it writes loaded after. Anything else (FS Off, a
+ * TLB miss, a misaligned access, an illegal encoding) leaves before the
+ * instruction, which the interpreter then runs.
+ */
+function emitFp(inst: Inst, restCyc: number, restN: number, out: string[]): void {
+  const { w, imm, off, len } = inst;
+  const op = w & 0x7f;
+  const leave = bail(off, restCyc, restN);
+  if (op === OP.FP || op === OP.FMA || op === OP.FDIV) {
+    // OP-FP's integer operands (funct5): 0x1a FCVT from an integer and
+    // 0x1e FMV.W.X read rs1; 0x14 compares, 0x18 FCVT to an integer and
+    // 0x1c FMV.X.W / FCLASS write rd.
+    const f5 = (imm & 0x7f) === 0x53 ? imm >>> 27 : -1;
+    const rs1 = (imm >>> 15) & 31, rd = (imm >>> 7) & 31;
+    if ((f5 === 0x1a || f5 === 0x1e) && rs1 !== 0) out.push(`r[${rs1}] = x${rs1};`);
+    out.push(`if (fpExec(${imm}, r) < 0) ${leave}`);
+    if ((f5 === 0x14 || f5 === 0x18 || f5 === 0x1c) && rd !== 0) out.push(`x${rd} = r[${rd}];`);
+    return;
+  }
+  const isLoad = op === OP.FLW || op === OP.FLD;
+  const dbl = op === OP.FLD || op === OP.FSD;
+  const k = ((w >> 19) & 31) << 1;
+  out.push(
+    `if (fsOn() === 0) ${leave}`,
+    `va = (${src((w >> 14) & 31)} + ${imm}) | 0; vpn = va >>> 12;`,
+    `ti = ${isLoad ? "ldBase" : "stBase"} + ((vpn ^ ah) & ${TLB_MASK});`,
+    `if ((va & ${dbl ? 7 : 3}) !== 0 || tags[ti] !== ((vpn << 9) | asid)) ${leave}`,
+    `off = (va + deltas[ti]) | 0;`,
+  );
+  if (isLoad) {
+    out.push(
+      `fw[${k}] = i32[off >> 2]; fw[${k + 1}] = ${dbl ? "i32[(off >> 2) + 1]" : "-1"}; hits++;`,
+      "fsDirty();",
+    );
+    return;
+  }
+  const after = `{ pc = ${off + len}; dc -= ${restCyc - (w >>> 24)}; n -= ${restN - 1}; ` +
+    "break loop; }";
+  out.push(`i32[off >> 2] = fw[${k}];${dbl ? ` i32[(off >> 2) + 1] = fw[${k + 1}];` : ""} hits++;`);
+  const stored = dbl ? "(codeStore(off) | codeStore((off + 4) | 0))" : "codeStore(off)";
+  out.push(`if (codeMark[off >>> 12] !== 0 && ${stored} !== 0) ${after}`);
 }
 
 /** The instructions of the segment starting at head `h` (up to the next head, a block end or its page's end). */

@@ -39,8 +39,19 @@ export const STORES = new Map(STORE_OPS.map((o) => [OP[o.name as keyof typeof OP
 /** Whether the translator generates code for decoded op `op` (else the page function exits before it). */
 export function translatable(op: number): boolean {
   return ALU.has(op) || JUMPS.has(op) || BRANCHES.has(op) || LOADS.has(op) || STORES.has(op) ||
-    op === OP.FENCE;
+    op === OP.FENCE || FP_OPS.has(op);
 }
+
+/** The F and D instructions a page function runs: FP loads and stores, OP-FP, FMA, FDIV/FSQRT. */
+export const FP_OPS: ReadonlySet<number> = new Set([
+  OP.FLW,
+  OP.FLD,
+  OP.FSW,
+  OP.FSD,
+  OP.FP,
+  OP.FMA,
+  OP.FDIV,
+]);
 
 /** Whether decoded op `op` ends a block (a jump, a branch, or an instruction left to the interpreter). */
 export function endsBlock(op: number): boolean {

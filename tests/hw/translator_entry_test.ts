@@ -8,21 +8,26 @@
  */
 
 import assert from "node:assert/strict";
-import { asm, iType, machine } from "./cpu_test_asm.ts";
+import { asm, BASE, iType, machine, rType, sType } from "./cpu_test_asm.ts";
 import { MIN_ENTRY_RUN } from "../../hw/translator_scan.ts";
 
 /** `csrrs rd, mscratch, x0`: an instruction the translator leaves to the interpreter. */
 const readScratch = (rd: number) => iType(0x340, 0, 2, rd, 0x73);
 
-function bothEngines(program: number[], steps: number) {
+function bothEngines(program: number[], steps: number, mstatus = -1) {
   const run = (engine: "interp" | "jit") => {
     const m = machine(program, { engine, hotThreshold: 64 });
+    if (mstatus >= 0) m.cpu.writeCsr(0x300, mstatus);
+    m.cpu.writeCsr(0x305, BASE + 4 * (program.length - 1)); // mtvec: the program's last word
     m.cpu.run(steps);
     return m;
   };
   const interp = run("interp"), jit = run("jit");
   assert.deepStrictEqual([...jit.cpu.x], [...interp.cpu.x]);
+  assert.deepStrictEqual([...jit.cpu.fpu.words], [...interp.cpu.fpu.words]);
   assert.equal(jit.cpu.pc, interp.cpu.pc);
+  assert.equal(jit.cpu.readCsr(0x300), interp.cpu.readCsr(0x300), "mstatus (FS)");
+  assert.equal(jit.cpu.readCsr(0x342), interp.cpu.readCsr(0x342), "mcause");
   assert.equal(jit.clock.now, interp.clock.now);
   return jit;
 }
@@ -66,4 +71,59 @@ Deno.test("a page whose function would be too large for V8 to optimize stays int
   assert.ok(tr.tooLarge >= 1, "the translation was declined");
   assert.equal(tr.translations, 0);
   assert.equal(tr.pageFn(0), null);
+});
+
+// A loop of F and D instructions: loads and stores, arithmetic, and the
+// conversions and compares that read or write an integer register.
+const FP_LOOP = [
+  asm.addi(1, 0, 0), // 0
+  asm.addi(2, 0, 200), // 4
+  asm.auipc(10, 1), // 8: data on the next page
+  asm.addi(1, 1, 1), // 12: loop
+  rType(0x69, 0, 1, 0, 3, 0x53), // 16: fcvt.d.w f3, x1
+  iType(0, 10, 3, 1, 0x07), // 20: fld f1, 0(x10)
+  rType(0x01, 3, 1, 0, 1, 0x53), // 24: fadd.d f1, f1, f3
+  sType(0, 1, 10, 3, 0x27), // 28: fsd f1, 0(x10)
+  rType(0x61, 0, 1, 1, 5, 0x53), // 32: fcvt.w.d x5, f1, rtz
+  rType(0x51, 1, 1, 2, 6, 0x53), // 36: feq.d x6, f1, f1
+  asm.bne(1, 2, -28), // 40: to 12
+  asm.jal(0, 0), // 44: spins
+];
+
+Deno.test("page functions run F and D instructions, with the integer registers they read and write", () => {
+  const jit = bothEngines(FP_LOOP, 3 + 8 * 200 + 10, 0x2000 /* FS Initial */);
+  assert.equal(jit.cpu.x[5], 20100, "the sum 1 + ... + 200");
+  assert.equal(jit.cpu.x[6], 1);
+  const tr = jit.cpu.translator!;
+  assert.notEqual(tr.pageFn(0), null);
+  assert.equal(
+    tr.entries[tr.slot[0]]![12],
+    1,
+    "the loop's head is an entry: its FP code is translated",
+  );
+});
+
+Deno.test("with FS Off, an FP instruction in a page function traps as interpreted", () => {
+  // Translated with FS on; then FS goes Off (as the kernel does to a thread
+  // whose FP state is not loaded) and the next FP instruction must trap.
+  const run = (engine: "interp" | "jit") => {
+    const m = machine(FP_LOOP, { engine, hotThreshold: 64 });
+    m.cpu.writeCsr(0x305, BASE + 44); // mtvec: the spin
+    m.cpu.writeCsr(0x300, 0x2000);
+    m.cpu.run(3 + 8 * 100); // to the loop's head
+    m.cpu.writeCsr(0x300, 0);
+    m.cpu.run(50);
+    return m;
+  };
+  const interp = run("interp"), jit = run("jit");
+  assert.notEqual(jit.cpu.translator!.pageFn(0), null, "the loop was translated");
+  assert.deepStrictEqual([...jit.cpu.x], [...interp.cpu.x]);
+  assert.deepStrictEqual([...jit.cpu.fpu.words], [...interp.cpu.fpu.words]);
+  assert.equal(jit.clock.now, interp.clock.now);
+  for (const csr of [0x300, 0x341, 0x342]) {
+    assert.equal(jit.cpu.readCsr(csr), interp.cpu.readCsr(csr));
+  }
+  assert.equal(jit.cpu.readCsr(0x342), 2, "illegal instruction");
+  assert.equal(jit.cpu.readCsr(0x341), BASE + 16, "at the first FP instruction");
+  assert.equal(jit.cpu.x[1], 101);
 });
