@@ -72,11 +72,11 @@ export function enterPage(
   // Blocks of this page that a linked translation of another page holds
   // are run there (rel: this page's base in it).
   let rel = 0;
-  if ((kind & KIND_VIA) !== 0 && tr.viaEntries[rec]![pc & 4095] !== 0) {
+  if ((kind & KIND_VIA) !== 0 && tr.viaEntries[rec]![pc & 4095] === 1 /* ENTRY */) {
     f = tr.fns[tr.slot[tr.via[jp]]];
     rel = tr.viaRel[jp];
   }
-  if (f === null || (rel === 0 && tr.entries[rec]![pc & 4095] === 0)) return ENTER_NONE;
+  if (f === null || (rel === 0 && tr.entries[rec]![pc & 4095] !== 1 /* ENTRY */)) return ENTER_NONE;
   jio[5] = fVa;
   jio[6] = jp;
   // For an ecall inside (hw/jit_ecall.ts): instret and TLB hits synced.

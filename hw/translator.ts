@@ -73,6 +73,11 @@ function unitSize(src: UnitSource): number {
   return src.pre.length + src.body.length;
 }
 
+/** {@link Translator.entries}: a block head where the inner loop enters the page function. */
+export const ENTRY = 1;
+/** {@link Translator.entries}: a block head the inner loop does not enter (see `worthEntering`). */
+export const HEAD_ONLY = 2;
+
 /** {@link Translator.kind}: the page has a page function. */
 export const KIND_FN = 1;
 /** {@link Translator.kind}: a linked translation of another page holds blocks of the page. */
@@ -102,7 +107,7 @@ export class Translator {
   slot: Int32Array = new Int32Array(0);
   /** Page functions by record (null: the page is not translated). */
   readonly fns: (PageFn | null)[] = [null];
-  /** Per record of a translated page, a byte per page offset: non-zero at the block heads (entries). */
+  /** Per record of a translated page, a byte per page offset: {@link ENTRY} or {@link HEAD_ONLY} at the block heads, else 0. */
   readonly entries: (Uint8Array | null)[] = [null];
   /** Per record of a translated page, a byte per halfword: non-zero where a translated instruction lies. */
   readonly covered: (Uint8Array | null)[] = [null];
@@ -364,9 +369,11 @@ export class Translator {
     let head = -1;
     for (const i of sc.insts.values()) {
       if (i.pg !== 0) continue;
-      if (sc.heads.has(i.off) && worthEntering(sc, i.off)) {
-        entries[i.off] = 1;
-        if (head < 0) head = i.off;
+      if (sc.heads.has(i.off)) {
+        // 1: the inner loop enters here; 2: a head it does not enter.
+        const enter = worthEntering(sc, i.off);
+        entries[i.off] = enter ? ENTRY : HEAD_ONLY;
+        if (head < 0 && enter) head = i.off;
       }
       covered[i.off >> 1] = 1;
       if (i.len === 4) covered[(i.off >> 1) + 1] = 1;
@@ -405,7 +412,9 @@ export class Translator {
       held.push(q);
       const heads = new Uint8Array(4096);
       for (const h of sc.heads) {
-        if ((h & -4096) === rel && sc.insts.has(h) && worthEntering(sc, h)) heads[h - rel] = 1;
+        if ((h & -4096) === rel && sc.insts.has(h)) {
+          heads[h - rel] = worthEntering(sc, h) ? ENTRY : HEAD_ONLY;
+        }
       }
       this.via[q] = page;
       this.viaRel[q] = rel;

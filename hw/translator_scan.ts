@@ -192,7 +192,9 @@ export function worthEntering(sc: Scan, off: number): boolean {
     const i = sc.insts.get(o);
     if (i === undefined) return n >= MIN_ENTRY_RUN;
     const op = i.w & 0x7f;
-    if (op === OP.ECALL || BRANCHES.has(op) || JUMPS.has(op)) return true;
+    if (op === OP.ECALL || BRANCHES.has(op) || op === OP.JAL) return true;
+    // An indirect jump (most often a return to another page) leaves.
+    if (op === OP.JALR) return n + 1 >= MIN_ENTRY_RUN;
     if (!translatable(op)) return n >= MIN_ENTRY_RUN;
     n++;
     o += i.len;

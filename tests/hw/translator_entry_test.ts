@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { asm, BASE, iType, machine, rType, sType } from "./cpu_test_asm.ts";
 import { MIN_ENTRY_RUN } from "../../hw/translator_scan.ts";
+import { ENTRY, HEAD_ONLY } from "../../hw/translator.ts";
 
 /** `csrrs rd, mscratch, x0`: an instruction the translator leaves to the interpreter. */
 const readScratch = (rd: number) => iType(0x340, 0, 2, rd, 0x73);
@@ -49,9 +50,9 @@ Deno.test("a head that reaches an untranslated instruction within a few instruct
   const tr = jit.cpu.translator!;
   assert.notEqual(tr.pageFn(0), null, "the page is translated");
   const entries = tr.entries[tr.slot[0]]!;
-  assert.equal(entries[8], 0, "the loop's head runs one instruction before the CSR");
-  assert.equal(entries[16], 0);
-  assert.equal(entries[24], 1, "the block reaches the branch");
+  assert.equal(entries[8], HEAD_ONLY, "the loop's head runs one instruction before the CSR");
+  assert.equal(entries[16], HEAD_ONLY);
+  assert.equal(entries[24], ENTRY, "the block reaches the branch");
 });
 
 Deno.test("a page whose function would be too large for V8 to optimize stays interpreted", () => {

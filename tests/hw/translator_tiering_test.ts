@@ -125,7 +125,10 @@ Deno.test("entries reached only through a pointer stay heads when the page is tr
   const [, jit] = both(program, 5 + 8 * 3_000);
   const tr = jit.cpu.translator!;
   assert.equal(jit.cpu.x[5], 3_000);
-  assert.equal(tr.translations, 3);
+  // The first translation, one for A's entry and one for B's, or fewer (A
+  // and B, a few instructions before a return, are heads the inner loop
+  // does not enter); taking turns made up to nine.
+  assert.ok(tr.translations <= 3, `${tr.translations} translations`);
   assert.equal(tr.coverage(0)![48 >> 1], 1, "A is translated");
   assert.equal(tr.coverage(0)![60 >> 1], 1, "B is translated");
 });
