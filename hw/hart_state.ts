@@ -479,6 +479,14 @@ export class HartState {
             if (k > 0) this.mstatus = (this.mstatus | FS_DIRTY) >>> 0;
             return k;
           },
+          lrSet: (off) => {
+            this.reservation = off + ram.base;
+          },
+          scTry: (off) => {
+            const ok = this.reservation === off + ram.base;
+            this.reservation = -1;
+            return ok ? 1 : 0;
+          },
         },
         pages,
         hot,

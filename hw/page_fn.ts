@@ -92,6 +92,10 @@ export interface TranslatorEnv {
    * the encoding is illegal, else 0 or 1 (FS made Dirty).
    */
   readonly fpExec: (inst: number, x: Int32Array) => number;
+  /** LR: reserves RAM offset `off`. */
+  readonly lrSet: (off: number) => void;
+  /** SC at RAM offset `off`: 1 when the reservation holds it, else 0; the reservation is cleared. */
+  readonly scTry: (off: number) => number;
 }
 
 // Factories by page source, shared by all harts: closures made by one
@@ -120,7 +124,7 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
     }
     factory = new Function(
       "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
-        "rem, remu, ecall, regsOf, fw, fsOn, fsDirty, fpExec",
+        "rem, remu, ecall, regsOf, fw, fsOn, fsDirty, fpExec, lrSet, scTry",
       `"use strict"; ${src.pre}\n` +
         "return function page(r, io, pc, n, lim, vb, ldBase, stBase, asid, ah, fb) {\n" +
         `let c0 = io[1], dc = 0, room = 0; ${ROOM}\n` +
@@ -156,6 +160,8 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
     env.fsOn,
     env.fsDirty,
     env.fpExec,
+    env.lrSet,
+    env.scTry,
   );
 }
 

@@ -39,6 +39,7 @@ import { TLB_MASK } from "./mmu.ts";
 import { ROOM_CAP } from "./cpu_slow.ts";
 import {
   ALU,
+  AMO_OPS,
   BRANCHES,
   type EmitEnv,
   endsBlock,
@@ -407,6 +408,10 @@ function emitInstruction(
     emitFp(inst, restCyc, restN, out);
     return false;
   }
+  if (AMO_OPS.has(op)) {
+    emitAmo(inst, restCyc, restN, out);
+    return false;
+  }
   out.push(bail(off, restCyc, restN));
   return true;
 }
@@ -456,6 +461,60 @@ function emitFp(inst: Inst, restCyc: number, restN: number, out: string[]): void
   out.push(`i32[off >> 2] = fw[${k}];${dbl ? ` i32[(off >> 2) + 1] = fw[${k + 1}];` : ""} hits++;`);
   const stored = dbl ? "(codeStore(off) | codeStore((off + 4) | 0))" : "codeStore(off)";
   out.push(`if (codeMark[off >>> 12] !== 0 && ${stored} !== 0) ${after}`);
+}
+
+/** The new memory value of an AMO from the old one (`k`) and rs2. */
+const AMO_VALUE: ReadonlyMap<number, (b: string) => string> = new Map([
+  [OP.AMOSWAP, (b: string) => b],
+  [OP.AMOADD, (b: string) => `(k + ${b}) | 0`],
+  [OP.AMOXOR, (b: string) => `k ^ ${b}`],
+  [OP.AMOAND, (b: string) => `k & ${b}`],
+  [OP.AMOOR, (b: string) => `k | ${b}`],
+  [OP.AMOMIN, (b: string) => `k < ${b} ? k : ${b}`],
+  [OP.AMOMAX, (b: string) => `k > ${b} ? k : ${b}`],
+  [OP.AMOMINU, (b: string) => `(k >>> 0) < (${b} >>> 0) ? k : ${b}`],
+  [OP.AMOMAXU, (b: string) => `(k >>> 0) > (${b} >>> 0) ? k : ${b}`],
+]);
+
+/**
+ * LR, SC or an AMO, as `amo` of `hw/cpu_exec.ts` runs it, on an aligned
+ * address whose page the TLB holds (for loads for LR, for stores for the
+ * others); otherwise the function leaves before it and the interpreter
+ * runs it (misaligned, a miss, a device, armed triggers: the TLB is not
+ * filled then). The reservation is the hart's (`lrSet`, `scTry`).
+ */
+function emitAmo(inst: Inst, restCyc: number, restN: number, out: string[]): void {
+  const { w, off, len } = inst;
+  const op = w & 0x7f;
+  const s = shapeOf(inst);
+  const after = `{ pc = ${off + len}; dc -= ${restCyc - (w >>> 24)}; n -= ${restN - 1}; ` +
+    "break loop; }";
+  out.push(
+    `va = ${s.rs1}; vpn = va >>> 12;`,
+    `ti = ${op === OP.LR ? "ldBase" : "stBase"} + ((vpn ^ ah) & ${TLB_MASK});`,
+    `if ((va & 3) !== 0 || tags[ti] !== ((vpn << 9) | asid)) ${bail(off, restCyc, restN)}`,
+    // Two hits, as interpreted: the data page's, and the fetch page's,
+    // which the inner loop looks up again after an instruction it left to
+    // the slow path.
+    `off = (va + deltas[ti]) | 0; hits += 2;`,
+  );
+  if (op === OP.LR) {
+    out.push(`lrSet(off); ${s.rd} = i32[off >> 2];`);
+    return;
+  }
+  const stored = `if (codeMark[off >>> 12] !== 0 && codeStore(off) !== 0) ${after}`;
+  if (op === OP.SC) {
+    // rs2 is read before rd is written (they may be the same register).
+    out.push(
+      `va = ${s.rs2}; k = scTry(off); ${s.rd} = k !== 0 ? 0 : 1;`,
+      `if (k !== 0) { i32[off >> 2] = va; ${stored} }`,
+    );
+    return;
+  }
+  out.push(
+    `k = i32[off >> 2]; vpn = ${AMO_VALUE.get(op)!(s.rs2)}; i32[off >> 2] = vpn; ${s.rd} = k;`,
+    stored,
+  );
 }
 
 /** The instructions of the segment starting at head `h` (up to the next head, a block end or its page's end). */

@@ -39,7 +39,7 @@ export const STORES = new Map(STORE_OPS.map((o) => [OP[o.name as keyof typeof OP
 /** Whether the translator generates code for decoded op `op` (else the page function exits before it). */
 export function translatable(op: number): boolean {
   return ALU.has(op) || JUMPS.has(op) || BRANCHES.has(op) || LOADS.has(op) || STORES.has(op) ||
-    op === OP.FENCE || FP_OPS.has(op);
+    op === OP.FENCE || FP_OPS.has(op) || AMO_OPS.has(op);
 }
 
 /** The F and D instructions a page function runs: FP loads and stores, OP-FP, FMA, FDIV/FSQRT. */
@@ -51,6 +51,21 @@ export const FP_OPS: ReadonlySet<number> = new Set([
   OP.FP,
   OP.FMA,
   OP.FDIV,
+]);
+
+/** LR, SC and the AMOs, which a page function runs on a store (LR: load) TLB hit, aligned. */
+export const AMO_OPS: ReadonlySet<number> = new Set([
+  OP.LR,
+  OP.SC,
+  OP.AMOSWAP,
+  OP.AMOADD,
+  OP.AMOXOR,
+  OP.AMOAND,
+  OP.AMOOR,
+  OP.AMOMIN,
+  OP.AMOMAX,
+  OP.AMOMINU,
+  OP.AMOMAXU,
 ]);
 
 /** Whether decoded op `op` ends a block (a jump, a branch, or an instruction left to the interpreter). */

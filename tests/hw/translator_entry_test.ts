@@ -128,3 +128,34 @@ Deno.test("with FS Off, an FP instruction in a page function traps as interprete
   assert.equal(jit.cpu.readCsr(0x341), BASE + 16, "at the first FP instruction");
   assert.equal(jit.cpu.x[1], 101);
 });
+
+Deno.test("page functions run LR, SC and the AMOs, with the reservation and TLB hits as interpreted", () => {
+  const run = (engine: "interp" | "jit") => {
+    const m = machine([
+      asm.addi(1, 0, 0), // 0
+      asm.addi(2, 0, 300), // 4
+      asm.auipc(10, 1), // 8: x10 = a word on the next page
+      asm.addi(11, 0, 3), // 12
+      asm.amo(0x00, 3, 10, 11), // 16: loop: amoadd x3, x11, (x10)
+      asm.amo(0x02, 4, 10, 0), // 20: lr x4, (x10)
+      asm.addi(4, 4, 1), // 24
+      asm.amo(0x03, 5, 10, 4), // 28: sc x5, x4, (x10): succeeds
+      asm.amo(0x03, 6, 10, 4), // 32: sc x6, x4, (x10): fails, no reservation
+      asm.amo(0x1c, 7, 10, 11), // 36: amomaxu x7, x11, (x10)
+      asm.addi(1, 1, 1), // 40
+      asm.bne(1, 2, -28), // 44: to 16
+      asm.jal(0, 0), // 48
+    ], { engine, hotThreshold: 64 });
+    m.cpu.run(4 + 8 * 300 + 10);
+    return m;
+  };
+  const interp = run("interp"), jit = run("jit");
+  assert.deepStrictEqual([...jit.cpu.x], [...interp.cpu.x]);
+  assert.equal(jit.clock.now, interp.clock.now);
+  assert.equal(jit.cpu.mmu.hits, interp.cpu.mmu.hits, "TLB hits");
+  assert.equal(jit.cpu.x[5], 0, "the SC after the LR succeeds");
+  assert.equal(jit.cpu.x[6], 1, "the second SC fails");
+  assert.equal(jit.ram.i32[(4096 + 8) >> 2], 300 * 4);
+  const tr = jit.cpu.translator!;
+  assert.equal(tr.entries[tr.slot[0]]![16], ENTRY, "the loop's head is an entry: its atomics are translated");
+});
