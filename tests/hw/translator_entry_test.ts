@@ -157,5 +157,9 @@ Deno.test("page functions run LR, SC and the AMOs, with the reservation and TLB 
   assert.equal(jit.cpu.x[6], 1, "the second SC fails");
   assert.equal(jit.ram.i32[(4096 + 8) >> 2], 300 * 4);
   const tr = jit.cpu.translator!;
-  assert.equal(tr.entries[tr.slot[0]]![16], ENTRY, "the loop's head is an entry: its atomics are translated");
+  assert.equal(
+    tr.entries[tr.slot[0]]![16],
+    ENTRY,
+    "the loop's head is an entry: its atomics are translated",
+  );
 });
