@@ -224,6 +224,11 @@ function bail(off: number, restCyc: number, restN: number): string {
   return `{ pc = ${off}; dc -= ${restCyc}; n -= ${restN}; break loop; }`;
 }
 
+/** Code that leaves the function after `inst` (a store into a page holding code that dropped a translation). */
+function bailAfter(inst: Inst, restCyc: number, restN: number): string {
+  return bail(inst.off + inst.len, restCyc - (inst.w >>> 24), restN - 1);
+}
+
 /**
  * The inner loop's fetch-TLB lookup of the unit's page at relative base
  * `tp` (RAM page `ph`): on a hit that maps it to that page, counts the hit,
@@ -395,8 +400,7 @@ function emitInstruction(
       // A store into a page holding code: the hart drops what it overlaps;
       // if that was a translation, leave after the store (this function may
       // be stale now).
-      const after = `{ pc = ${off + len}; dc -= ${restCyc - (w >>> 24)}; n -= ${restN - 1}; ` +
-        "break loop; }";
+      const after = bailAfter(inst, restCyc, restN);
       out.push(
         `${load.view}[${at}] = ${s.rs2}; hits++;`,
         `if (codeMark[off >>> 12] !== 0 && codeStore(off) !== 0) ${after}`,
@@ -425,7 +429,7 @@ function emitInstruction(
  * instruction, which the interpreter then runs.
  */
 function emitFp(inst: Inst, restCyc: number, restN: number, out: string[]): void {
-  const { w, imm, off, len } = inst;
+  const { w, imm, off } = inst;
   const op = w & 0x7f;
   const leave = bail(off, restCyc, restN);
   if (op === OP.FP || op === OP.FMA || op === OP.FDIV) {
@@ -456,8 +460,7 @@ function emitFp(inst: Inst, restCyc: number, restN: number, out: string[]): void
     );
     return;
   }
-  const after = `{ pc = ${off + len}; dc -= ${restCyc - (w >>> 24)}; n -= ${restN - 1}; ` +
-    "break loop; }";
+  const after = bailAfter(inst, restCyc, restN);
   out.push(`i32[off >> 2] = fw[${k}];${dbl ? ` i32[(off >> 2) + 1] = fw[${k + 1}];` : ""} hits++;`);
   const stored = dbl ? "(codeStore(off) | codeStore((off + 4) | 0))" : "codeStore(off)";
   out.push(`if (codeMark[off >>> 12] !== 0 && ${stored} !== 0) ${after}`);
@@ -484,11 +487,10 @@ const AMO_VALUE: ReadonlyMap<number, (b: string) => string> = new Map([
  * filled then). The reservation is the hart's (`lrSet`, `scTry`).
  */
 function emitAmo(inst: Inst, restCyc: number, restN: number, out: string[]): void {
-  const { w, off, len } = inst;
+  const { w, off } = inst;
   const op = w & 0x7f;
   const s = shapeOf(inst);
-  const after = `{ pc = ${off + len}; dc -= ${restCyc - (w >>> 24)}; n -= ${restN - 1}; ` +
-    "break loop; }";
+  const after = bailAfter(inst, restCyc, restN);
   out.push(
     `va = ${s.rs1}; vpn = va >>> 12;`,
     `ti = ${op === OP.LR ? "ldBase" : "stBase"} + ((vpn ^ ah) & ${TLB_MASK});`,
