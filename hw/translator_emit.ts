@@ -34,7 +34,7 @@
  */
 
 import { OP } from "./decode.ts";
-import { expand, type Shape } from "./cpu_ops.ts";
+import { expand } from "./cpu_ops.ts";
 import { TLB_MASK } from "./mmu.ts";
 import { ROOM_CAP } from "./cpu_slow.ts";
 import {
@@ -52,6 +52,7 @@ import {
   type Scan,
   STORES,
 } from "./translator_scan.ts";
+import { bail, bailAfter, emitAmo, emitFp, shapeOf } from "./translator_emit_ops.ts";
 
 export {
   addCallSites,
@@ -65,24 +66,6 @@ export {
   translatable,
   worthEntering,
 } from "./translator_scan.ts";
-
-/** Register operand: the local of a source register (x0 reads as 0). */
-function src(reg: number): string {
-  return reg === 0 ? "0" : `x${reg}`;
-}
-
-/** The template shape of `inst`. */
-function shapeOf(inst: Inst): Shape {
-  const { w, imm, off, len } = inst;
-  return {
-    rd: `x${(w >> 8) & 63}`,
-    rs1: src((w >> 14) & 31),
-    rs2: src((w >> 19) & 31),
-    imm: String(imm),
-    pc: `(vb + ${off})`,
-    next: `(vb + ${off + len})`,
-  };
-}
 
 // Markers for storing and reloading the register locals, filled in when the
 // set of registers the unit uses is known.
@@ -217,16 +200,6 @@ function goTo(u: Unit, t: number, i: number, c: Chain | null): string {
   c.cyc = Math.max(c.cyc, w.cyc);
   c.n = Math.max(c.n, w.n);
   return out.join(" ");
-}
-
-/** Code that leaves the function before the instruction at `off` (rest = cycles, count not run). */
-function bail(off: number, restCyc: number, restN: number): string {
-  return `{ pc = ${off}; dc -= ${restCyc}; n -= ${restN}; break loop; }`;
-}
-
-/** Code that leaves the function after `inst` (a store into a page holding code that dropped a translation). */
-function bailAfter(inst: Inst, restCyc: number, restN: number): string {
-  return bail(inst.off + inst.len, restCyc - (inst.w >>> 24), restN - 1);
 }
 
 /**
@@ -418,105 +391,6 @@ function emitInstruction(
   }
   out.push(bail(off, restCyc, restN));
   return true;
-}
-
-/**
- * An F or D instruction, as the inner loop runs it: FP loads and stores
- * inline (aligned, on a TLB hit, FS not Off), OP-FP and FMA through the
- * FPU (`fpExec`), with the integer register an FP instruction reads stored
- * before it and the one it writes loaded after. Anything else (FS Off, a
- * TLB miss, a misaligned access, an illegal encoding) leaves before the
- * instruction, which the interpreter then runs.
- */
-function emitFp(inst: Inst, restCyc: number, restN: number, out: string[]): void {
-  const { w, imm, off } = inst;
-  const op = w & 0x7f;
-  const leave = bail(off, restCyc, restN);
-  if (op === OP.FP || op === OP.FMA || op === OP.FDIV) {
-    // OP-FP's integer operands (funct5): 0x1a FCVT from an integer and
-    // 0x1e FMV.W.X read rs1; 0x14 compares, 0x18 FCVT to an integer and
-    // 0x1c FMV.X.W / FCLASS write rd.
-    const f5 = (imm & 0x7f) === 0x53 ? imm >>> 27 : -1;
-    const rs1 = (imm >>> 15) & 31, rd = (imm >>> 7) & 31;
-    if ((f5 === 0x1a || f5 === 0x1e) && rs1 !== 0) out.push(`r[${rs1}] = x${rs1};`);
-    out.push(`if (fpExec(${imm}, r) < 0) ${leave}`);
-    if ((f5 === 0x14 || f5 === 0x18 || f5 === 0x1c) && rd !== 0) out.push(`x${rd} = r[${rd}];`);
-    return;
-  }
-  const isLoad = op === OP.FLW || op === OP.FLD;
-  const dbl = op === OP.FLD || op === OP.FSD;
-  const k = ((w >> 19) & 31) << 1;
-  out.push(
-    `if (fsOn() === 0) ${leave}`,
-    `va = (${src((w >> 14) & 31)} + ${imm}) | 0; vpn = va >>> 12;`,
-    `ti = ${isLoad ? "ldBase" : "stBase"} + ((vpn ^ ah) & ${TLB_MASK});`,
-    `if ((va & ${dbl ? 7 : 3}) !== 0 || tags[ti] !== ((vpn << 9) | asid)) ${leave}`,
-    `off = (va + deltas[ti]) | 0;`,
-  );
-  if (isLoad) {
-    out.push(
-      `fw[${k}] = i32[off >> 2]; fw[${k + 1}] = ${dbl ? "i32[(off >> 2) + 1]" : "-1"}; hits++;`,
-      "fsDirty();",
-    );
-    return;
-  }
-  const after = bailAfter(inst, restCyc, restN);
-  out.push(`i32[off >> 2] = fw[${k}];${dbl ? ` i32[(off >> 2) + 1] = fw[${k + 1}];` : ""} hits++;`);
-  const stored = dbl ? "(codeStore(off) | codeStore((off + 4) | 0))" : "codeStore(off)";
-  out.push(`if (codeMark[off >>> 12] !== 0 && ${stored} !== 0) ${after}`);
-}
-
-/** The new memory value of an AMO from the old one (`k`) and rs2. */
-const AMO_VALUE: ReadonlyMap<number, (b: string) => string> = new Map([
-  [OP.AMOSWAP, (b: string) => b],
-  [OP.AMOADD, (b: string) => `(k + ${b}) | 0`],
-  [OP.AMOXOR, (b: string) => `k ^ ${b}`],
-  [OP.AMOAND, (b: string) => `k & ${b}`],
-  [OP.AMOOR, (b: string) => `k | ${b}`],
-  [OP.AMOMIN, (b: string) => `k < ${b} ? k : ${b}`],
-  [OP.AMOMAX, (b: string) => `k > ${b} ? k : ${b}`],
-  [OP.AMOMINU, (b: string) => `(k >>> 0) < (${b} >>> 0) ? k : ${b}`],
-  [OP.AMOMAXU, (b: string) => `(k >>> 0) > (${b} >>> 0) ? k : ${b}`],
-]);
-
-/**
- * LR, SC or an AMO, as `amo` of `hw/cpu_exec.ts` runs it, on an aligned
- * address whose page the TLB holds (for loads for LR, for stores for the
- * others); otherwise the function leaves before it and the interpreter
- * runs it (misaligned, a miss, a device, armed triggers: the TLB is not
- * filled then). The reservation is the hart's (`lrSet`, `scTry`).
- */
-function emitAmo(inst: Inst, restCyc: number, restN: number, out: string[]): void {
-  const { w, off } = inst;
-  const op = w & 0x7f;
-  const s = shapeOf(inst);
-  const after = bailAfter(inst, restCyc, restN);
-  out.push(
-    `va = ${s.rs1}; vpn = va >>> 12;`,
-    `ti = ${op === OP.LR ? "ldBase" : "stBase"} + ((vpn ^ ah) & ${TLB_MASK});`,
-    `if ((va & 3) !== 0 || tags[ti] !== ((vpn << 9) | asid)) ${bail(off, restCyc, restN)}`,
-    // Two hits, as interpreted: the data page's, and the fetch page's,
-    // which the inner loop looks up again after an instruction it left to
-    // the slow path.
-    `off = (va + deltas[ti]) | 0; hits += 2;`,
-  );
-  if (op === OP.LR) {
-    out.push(`lrSet(off); ${s.rd} = i32[off >> 2];`);
-    return;
-  }
-  const stored = `if (codeMark[off >>> 12] !== 0 && codeStore(off) !== 0) ${after}`;
-  if (op === OP.SC) {
-    // rs2 is read before rd is written (they may be the same register).
-    out.push(
-      `va = ${s.rs2}; k = scTry(off); ${s.rd} = k !== 0 ? 0 : 1;`,
-      `if (k !== 0) { i32[off >> 2] = va; ${stored} }`,
-    );
-    return;
-  }
-  out.push(
-    `k = i32[off >> 2]; vpn = ${AMO_VALUE.get(op)!(s.rs2)}; i32[off >> 2] = vpn; ${s.rd} = k;`,
-    stored,
-  );
 }
 
 /** The instructions of the segment starting at head `h` (up to the next head, a block end or its page's end). */
