@@ -465,7 +465,7 @@ function amo(s: HartState, op: number, rd: number, va: number, src: number): num
   const i32 = s.i32;
   const idx = off >> 2;
   const old = i32[idx];
-  let nv: number;
+  let nv = 0;
   switch (op) {
     case OP_LR:
       s.reservation = pa;
@@ -483,6 +483,8 @@ function amo(s: HartState, op: number, rd: number, va: number, src: number): num
       s.pc = (s.pc + s.ilen) >>> 0;
       return -1;
     }
+    // The AMOs' new words, generated from AMO_OPS of hw/cpu_ops.ts.
+    // <generated:amo-cases>
     case OP_AMOSWAP:
       nv = src;
       break;
@@ -507,9 +509,10 @@ function amo(s: HartState, op: number, rd: number, va: number, src: number): num
     case OP_AMOMINU:
       nv = (old >>> 0) < (src >>> 0) ? old : src;
       break;
-    default: // AMOMAXU
+    case OP_AMOMAXU:
       nv = (old >>> 0) > (src >>> 0) ? old : src;
       break;
+      // </generated:amo-cases>
   }
   i32[idx] = nv;
   if (s.codeMark[off >>> 12] !== 0) codeWritten(s, off);

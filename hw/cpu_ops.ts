@@ -1,13 +1,14 @@
 /**
  * The one definition of the semantics of the CPU's simple instructions
- * (register and immediate arithmetic, jumps, conditional branches, and the
- * TLB-hit paths of integer loads and stores), as small code templates, and
+ * (register and immediate arithmetic, jumps, conditional branches, the
+ * TLB-hit paths of integer loads and stores, and the AMOs' new memory
+ * values), as small code templates, and
  * the renderers that expand them into the `switch` cases of the interpreter
  * (`hw/cpu_fast.ts`, `hw/cpu_exec.ts`).
  *
  * Map of this file:
  * - {@link ALU_OPS}, {@link JUMP_OPS}, {@link BRANCH_OPS}, {@link LOAD_OPS},
- *   {@link STORE_OPS}: the table;
+ *   {@link STORE_OPS}, {@link AMO_OPS}: the table;
  * - {@link expand}: template expansion for one code shape (a {@link Shape}
  *   says what `$rd`, `$rs1`, `$rs2`, `$imm`, `$pc` and `$next` become);
  * - {@link renderGenerated}: rewrites the generated regions of the files in
@@ -124,6 +125,44 @@ export const STORE_OPS: readonly MemOp[] = [
   { name: "SB", view: "u8", shift: 0 },
   { name: "SH", view: "u16", shift: 1 },
 ];
+
+/** An AMO: the word in memory becomes `value`, over `$old` (the word read) and `$rs2`. */
+export interface AmoOp {
+  /** Name in {@link OP}. */
+  readonly name: string;
+  /** The new word, an int32 expression. */
+  readonly value: string;
+}
+
+/** AMOSWAP, AMOADD, AMOXOR, AMOAND, AMOOR, AMOMIN, AMOMAX, AMOMINU, AMOMAXU. */
+export const AMO_OPS: readonly AmoOp[] = [
+  { name: "AMOSWAP", value: "$rs2" },
+  { name: "AMOADD", value: "($old + $rs2) | 0" },
+  { name: "AMOXOR", value: "$old ^ $rs2" },
+  { name: "AMOAND", value: "$old & $rs2" },
+  { name: "AMOOR", value: "$old | $rs2" },
+  { name: "AMOMIN", value: "$old < $rs2 ? $old : $rs2" },
+  { name: "AMOMAX", value: "$old > $rs2 ? $old : $rs2" },
+  { name: "AMOMINU", value: "($old >>> 0) < ($rs2 >>> 0) ? $old : $rs2" },
+  { name: "AMOMAXU", value: "($old >>> 0) > ($rs2 >>> 0) ? $old : $rs2" },
+];
+
+/**
+ * The new word of AMO `op` with the word read in `old` and the source
+ * register in `src`.
+ *
+ * @param op the AMO
+ * @param old the expression of the word read
+ * @param src the expression of rs2
+ * @returns an int32 expression
+ * @example
+ * ```ts
+ * amoValue(AMO_OPS[1], "old", "src"); // "(old + src) | 0"
+ * ```
+ */
+export function amoValue(op: AmoOp, old: string, src: string): string {
+  return op.value.replace(/\$(old|rs2)\b/g, (_m, k: string) => (k === "old" ? old : src));
+}
 
 /** What each placeholder stands for in one code shape. */
 export interface Shape {
@@ -274,6 +313,13 @@ function slowCases(): string[] {
   return out;
 }
 
+/** `amo`'s cases (hw/cpu_exec.ts): the new word `nv` from `old` and `src`. */
+function amoCases(): string[] {
+  return AMO_OPS.flatMap((
+    op,
+  ) => [`case OP_${op.name}:`, `  nv = ${amoValue(op, "old", "src")};`, "  break;"]);
+}
+
 /**
  * `const OP_NAME = n;` for every decoded op that `rest` (the file outside
  * its generated regions) or `cases` (its generated cases) names: literal
@@ -295,7 +341,10 @@ interface Region {
 /** The files with generated regions, and their regions (op-constants comes last: it reads the rest). */
 export const GENERATED_FILES: Readonly<Record<string, readonly Region[]>> = {
   "hw/cpu_fast.ts": [{ name: "fast-cases", depth: 8, lines: fastCases }],
-  "hw/cpu_exec.ts": [{ name: "slow-cases", depth: 4, lines: slowCases }],
+  "hw/cpu_exec.ts": [
+    { name: "slow-cases", depth: 4, lines: slowCases },
+    { name: "amo-cases", depth: 4, lines: amoCases },
+  ],
 };
 
 /** Raised when a source lacks a generated region's markers. */

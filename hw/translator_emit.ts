@@ -39,7 +39,7 @@ import { TLB_MASK } from "./mmu.ts";
 import { ROOM_CAP } from "./cpu_slow.ts";
 import {
   ALU,
-  AMO_OPS,
+  ATOMIC_OPS,
   BRANCHES,
   type EmitEnv,
   endsBlock,
@@ -385,7 +385,7 @@ function emitInstruction(
     emitFp(inst, restCyc, restN, out);
     return false;
   }
-  if (AMO_OPS.has(op)) {
+  if (ATOMIC_OPS.has(op)) {
     emitAmo(inst, restCyc, restN, out);
     return false;
   }

@@ -10,9 +10,9 @@
  */
 
 import { OP } from "./decode.ts";
-import type { Shape } from "./cpu_ops.ts";
+import { amoValue, type Shape } from "./cpu_ops.ts";
 import { TLB_MASK } from "./mmu.ts";
-import type { Inst } from "./translator_scan.ts";
+import { AMOS, type Inst } from "./translator_scan.ts";
 
 /** Register operand: the local of a source register (x0 reads as 0). */
 export function src(reg: number): string {
@@ -88,19 +88,6 @@ export function emitFp(inst: Inst, restCyc: number, restN: number, out: string[]
   out.push(`if (codeMark[off >>> 12] !== 0 && ${stored} !== 0) ${after}`);
 }
 
-/** The new memory value of an AMO from the old one (`k`) and rs2. */
-const AMO_VALUE: ReadonlyMap<number, (b: string) => string> = new Map([
-  [OP.AMOSWAP, (b: string) => b],
-  [OP.AMOADD, (b: string) => `(k + ${b}) | 0`],
-  [OP.AMOXOR, (b: string) => `k ^ ${b}`],
-  [OP.AMOAND, (b: string) => `k & ${b}`],
-  [OP.AMOOR, (b: string) => `k | ${b}`],
-  [OP.AMOMIN, (b: string) => `k < ${b} ? k : ${b}`],
-  [OP.AMOMAX, (b: string) => `k > ${b} ? k : ${b}`],
-  [OP.AMOMINU, (b: string) => `(k >>> 0) < (${b} >>> 0) ? k : ${b}`],
-  [OP.AMOMAXU, (b: string) => `(k >>> 0) > (${b} >>> 0) ? k : ${b}`],
-]);
-
 /**
  * LR, SC or an AMO, as `amo` of `hw/cpu_exec.ts` runs it, on an aligned
  * address whose page the TLB holds (for loads for LR, for stores for the
@@ -136,7 +123,9 @@ export function emitAmo(inst: Inst, restCyc: number, restN: number, out: string[
     return;
   }
   out.push(
-    `k = i32[off >> 2]; vpn = ${AMO_VALUE.get(op)!(s.rs2)}; i32[off >> 2] = vpn; ${s.rd} = k;`,
+    `k = i32[off >> 2]; vpn = ${
+      amoValue(AMOS.get(op)!, "k", s.rs2)
+    }; i32[off >> 2] = vpn; ${s.rd} = k;`,
     stored,
   );
 }

@@ -10,7 +10,7 @@
  */
 
 import { COMPRESSED_BIT, decodeHalf, OP } from "./decode.ts";
-import { ALU_OPS, BRANCH_OPS, JUMP_OPS, LOAD_OPS, STORE_OPS } from "./cpu_ops.ts";
+import { ALU_OPS, AMO_OPS, BRANCH_OPS, JUMP_OPS, LOAD_OPS, STORE_OPS } from "./cpu_ops.ts";
 
 /** What the code generator reads: RAM halfwords, cycle costs. */
 export interface EmitEnv {
@@ -39,7 +39,7 @@ export const STORES = new Map(STORE_OPS.map((o) => [OP[o.name as keyof typeof OP
 /** Whether the translator generates code for decoded op `op` (else the page function exits before it). */
 export function translatable(op: number): boolean {
   return ALU.has(op) || JUMPS.has(op) || BRANCHES.has(op) || LOADS.has(op) || STORES.has(op) ||
-    op === OP.FENCE || FP_OPS.has(op) || AMO_OPS.has(op);
+    op === OP.FENCE || FP_OPS.has(op) || ATOMIC_OPS.has(op);
 }
 
 /** The F and D instructions a page function runs: FP loads and stores, OP-FP, FMA, FDIV/FSQRT. */
@@ -53,20 +53,11 @@ export const FP_OPS: ReadonlySet<number> = new Set([
   OP.FDIV,
 ]);
 
-/** LR, SC and the AMOs, which a page function runs on a store (LR: load) TLB hit, aligned. */
-export const AMO_OPS: ReadonlySet<number> = new Set([
-  OP.LR,
-  OP.SC,
-  OP.AMOSWAP,
-  OP.AMOADD,
-  OP.AMOXOR,
-  OP.AMOAND,
-  OP.AMOOR,
-  OP.AMOMIN,
-  OP.AMOMAX,
-  OP.AMOMINU,
-  OP.AMOMAXU,
-]);
+/** The AMOs by decoded op (the new word's template). */
+export const AMOS = new Map(AMO_OPS.map((o) => [OP[o.name as keyof typeof OP] as number, o]));
+
+/** LR, SC and the AMOs, which a page function runs on an aligned TLB hit (LR: load; else store). */
+export const ATOMIC_OPS: ReadonlySet<number> = new Set([OP.LR, OP.SC, ...AMOS.keys()]);
 
 /** Whether decoded op `op` ends a block (a jump, a branch, or an instruction left to the interpreter). */
 export function endsBlock(op: number): boolean {
