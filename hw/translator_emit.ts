@@ -52,7 +52,15 @@ import {
   type Scan,
   STORES,
 } from "./translator_scan.ts";
-import { bail, bailAfter, emitAmo, emitFp, shapeOf } from "./translator_emit_ops.ts";
+import {
+  aluValue,
+  bail,
+  bailAfter,
+  emitAmo,
+  emitFp,
+  plus,
+  shapeOf,
+} from "./translator_emit_ops.ts";
 
 export {
   addCallSites,
@@ -297,7 +305,7 @@ function emitInstruction(
   const s = shapeOf(inst);
   const alu = ALU.get(op);
   if (alu !== undefined) {
-    out.push(`${s.rd} = (${expand(alu.expr, s)}) | 0;`);
+    out.push(`${s.rd} = ${aluValue(alu, s, inst)};`);
     return false;
   }
   if (op === OP.FENCE) return false;
@@ -361,7 +369,7 @@ function emitInstruction(
     const isLoad = LOADS.has(op);
     const align = load.shift === 0 ? "" : `(va & ${(1 << load.shift) - 1}) !== 0 || `;
     out.push(
-      `va = (${s.rs1} + ${imm}) | 0; vpn = va >>> 12;`,
+      `va = ${plus(s.rs1, imm)}; vpn = va >>> 12;`,
       `ti = ${isLoad ? "ldBase" : "stBase"} + ((vpn ^ ah) & ${TLB_MASK});`,
       `if (${align}tags[ti] !== ((vpn << 9) | asid)) ${bail(off, restCyc, restN)}`,
       `off = (va + deltas[ti]) | 0;`,

@@ -2,15 +2,16 @@
  * Templates of the translator's code generator (`hw/translator_emit.ts`)
  * for instructions that reach the hart beyond the integer registers: F and
  * D (`emitFp`), and LR, SC and the AMOs (`emitAmo`); with the helpers every
- * template shares: register operands (`src`, `shapeOf`) and the exits that
- * leave the page function before or after an instruction (`bail`,
- * `bailAfter`).
+ * template shares: register operands (`src`, `shapeOf`), ALU results and
+ * addresses without arithmetic that does nothing (`aluValue`, `plus`), and
+ * the exits that leave the page function before or after an instruction
+ * (`bail`, `bailAfter`).
  *
  * @module
  */
 
 import { OP } from "./decode.ts";
-import { amoValue, type Shape } from "./cpu_ops.ts";
+import { type AluOp, amoValue, expand, type Shape } from "./cpu_ops.ts";
 import { TLB_MASK } from "./mmu.ts";
 import { AMOS, type Inst } from "./translator_scan.ts";
 
@@ -30,6 +31,62 @@ export function shapeOf(inst: Inst): Shape {
     pc: `(vb + ${off})`,
     next: `(vb + ${off + len})`,
   };
+}
+
+/**
+ * `base + imm` as an int32 expression (`base` a register local or "0"):
+ * the literal for x0, the local itself for an offset of 0. Each operation
+ * left out is one V8 need not compile nor see run before it optimizes.
+ *
+ * @param base the register operand (`src`)
+ * @param imm the immediate
+ * @returns the expression
+ */
+export function plus(base: string, imm: number): string {
+  if (base === "0") return String(imm | 0);
+  return imm === 0 ? base : `(${base} + ${imm}) | 0`;
+}
+
+// Templates whose value is an int32 already: `| 0` at the end, a 0/1
+// choice, Math.imul, or one bitwise operator on two operands.
+const INT32_TEMPLATE = /(\| 0|\? 1 : 0)$|^Math\.imul\(|^\$rs1 (\^|\||&|<<|>>) \$(rs2|imm)$/;
+
+/**
+ * The int32 value ALU instruction `inst` (template `alu`, shape `s`)
+ * writes. The forms with nothing to compute are written as the register or
+ * literal they copy: `mv` and `li` (ADDI from x0 or by 0), ADD, OR or XOR
+ * with x0, LUI, AUIPC's pc-relative constant. Other templates are wrapped
+ * in `| 0` unless their value is an int32 already (an unsigned shift is not).
+ *
+ * @param alu the instruction's template (`ALU_OPS`)
+ * @param s its operands (`shapeOf`)
+ * @param inst the instruction
+ * @returns the expression
+ */
+export function aluValue(alu: AluOp, s: Shape, inst: Inst): string {
+  const { rs1, rs2, imm } = s;
+  switch (alu.name) {
+    case "ADDI":
+      return plus(rs1, inst.imm);
+    case "ORI":
+    case "XORI":
+      if (rs1 === "0" || imm === "0") return rs1 === "0" ? imm : rs1;
+      break;
+    case "ADD":
+    case "OR":
+    case "XOR":
+      if (rs1 === "0" || rs2 === "0") return rs1 === "0" ? rs2 : rs1;
+      break;
+    case "SUB":
+      if (rs2 === "0") return rs1;
+      break;
+    case "LUI":
+      return imm;
+    case "AUIPC":
+      return `(vb + ${inst.off + inst.imm}) | 0`;
+  }
+  const e = expand(alu.expr, s);
+  return INT32_TEMPLATE.test(alu.expr) ? e : `(${e}) | 0`;
 }
 
 /** Code that leaves the function before the instruction at `off` (rest = cycles, count not run). */
@@ -70,7 +127,7 @@ export function emitFp(inst: Inst, restCyc: number, restN: number, out: string[]
   const k = ((w >> 19) & 31) << 1;
   out.push(
     `if (fsOn() === 0) ${leave}`,
-    `va = (${src((w >> 14) & 31)} + ${imm}) | 0; vpn = va >>> 12;`,
+    `va = ${plus(src((w >> 14) & 31), imm)}; vpn = va >>> 12;`,
     `ti = ${isLoad ? "ldBase" : "stBase"} + ((vpn ^ ah) & ${TLB_MASK});`,
     `if ((va & ${dbl ? 7 : 3}) !== 0 || tags[ti] !== ((vpn << 9) | asid)) ${leave}`,
     `off = (va + deltas[ti]) | 0;`,
