@@ -33,6 +33,10 @@
  *   [--cachegrind]
  * ```
  *
+ * The set `programs` (not run unless named) holds longer runs of real
+ * programs (`sort` of 20,000 and 100,000 lines, an `awk` loop, 102,000 pipe
+ * round trips), each a few seconds.
+ *
  * An engine is `interp` or `jit`, optionally `jit:THRESHOLD` (the
  * translator's hot threshold), optionally followed by `@TREE`: the probe of
  * another checkout of the project (`TREE/bench/cold_probe.ts`), to compare
@@ -54,7 +58,7 @@ const BIN = join(ROOT, "userland/bin");
 
 /** One workload of the comparison: the probe's arguments after the engine. */
 export interface ColdCase {
-  /** Set it belongs to (bare, boot, unix, bench). */
+  /** Set it belongs to (bare, boot, unix, bench, programs). */
   set: string;
   /** Row name. */
   name: string;
@@ -89,6 +93,20 @@ export const COLD_CASES: readonly ColdCase[] = [
     name: `${p} ${n}`,
     args: ["cmd", `/mnt/host/${p} ${n} > /dev/null`, BIN],
   })),
+  // Programs that run for seconds, outside the benchmark set: where the
+  // translator's compile costs and its tax on untranslated code show
+  // (docs/performance.md, "`jit` as the default engine"). Not in the
+  // default sets: a round takes about 25 s.
+  ...[
+    "seq 1 20000 | sort -r | tail -1",
+    "seq 1 100000 | sort -r | tail -1",
+    "awk 'BEGIN{for(i=0;i<300000;i++)s+=i; print s}'",
+  ].map((c) => ({ set: "programs", name: c, args: ["cmd", c] })),
+  {
+    set: "programs",
+    name: "bench_pipe 102000",
+    args: ["cmd", "/mnt/host/bench_pipe 102000 > /dev/null", BIN],
+  },
 ];
 
 /** One sample: the probe's report and the whole process's wall time. */
@@ -272,6 +290,6 @@ if (import.meta.main) {
   await runMain(
     "cold-compare",
     main,
-    "deno task cold-compare [--rounds 40] [--sets bare,boot,unix,bench]\n  [--engines interp,jit,jit:THRESHOLD,ENGINE@TREE] [--only REGEXP] [--json out.json]\n  [--cachegrind]",
+    "deno task cold-compare [--rounds 40] [--sets bare,boot,unix,bench,programs]\n  [--engines interp,jit,jit:THRESHOLD,ENGINE@TREE] [--only REGEXP] [--json out.json]\n  [--cachegrind]",
   );
 }
