@@ -55,7 +55,7 @@ export const MAX_LINKS = 4;
 export const JIT_CACHE_SIZE = 16 << 20;
 
 /**
- * Characters of source above which a page is not translated (64 KiB).
+ * Characters of source above which a page is not translated (80 KiB).
  * V8's optimizing compiler takes no function of more than 60 KiB of
  * bytecode (`--max-optimized-bytecode-size`), about 84 KiB of page-function
  * source (0.73 bytes of bytecode per character, measured on `awk`'s
