@@ -60,6 +60,7 @@ import {
   emitFp,
   plus,
   shapeOf,
+  tlbHit,
 } from "./translator_emit_ops.ts";
 
 export {
@@ -367,12 +368,8 @@ function emitInstruction(
   const load = LOADS.get(op) ?? STORES.get(op);
   if (load !== undefined) {
     const isLoad = LOADS.has(op);
-    const align = load.shift === 0 ? "" : `(va & ${(1 << load.shift) - 1}) !== 0 || `;
     out.push(
-      `va = ${plus(s.rs1, imm)}; vpn = va >>> 12;`,
-      `ti = ${isLoad ? "ldBase" : "stBase"} + ((vpn ^ ah) & ${TLB_MASK});`,
-      `if (${align}tags[ti] !== ((vpn << 9) | asid)) ${bail(off, restCyc, restN)}`,
-      `off = (va + deltas[ti]) | 0;`,
+      ...tlbHit(plus(s.rs1, imm), !isLoad, (1 << load.shift) - 1, bail(off, restCyc, restN)),
     );
     const at = load.shift === 0 ? "off" : `off >> ${load.shift}`;
     if (isLoad) {

@@ -2,7 +2,8 @@
  * Templates of the translator's code generator (`hw/translator_emit.ts`)
  * for instructions that reach the hart beyond the integer registers: F and
  * D (`emitFp`), and LR, SC and the AMOs (`emitAmo`); with the helpers every
- * template shares: register operands (`src`, `shapeOf`), ALU results and
+ * template shares: register operands (`src`, `shapeOf`), the data-TLB hit
+ * test (`tlbHit`), ALU results and
  * addresses without arithmetic that does nothing (`aluValue`, `plus`), and
  * the exits that leave the page function before or after an instruction
  * (`bail`, `bailAfter`).
@@ -89,6 +90,29 @@ export function aluValue(alu: AluOp, s: Shape, inst: Inst): string {
   return INT32_TEMPLATE.test(alu.expr) ? e : `(${e}) | 0`;
 }
 
+/**
+ * The data-TLB hit test every inline access starts with: the address
+ * `va` (an int32 expression), its lookup in the load or store table, a
+ * check of the alignment (`alignMask`, 0: none) and the tag that runs
+ * `leave` on a miss, and the RAM offset in `off`. The hit is counted by
+ * the caller.
+ *
+ * @param va the virtual address
+ * @param store whether the store table is looked up (else the load table)
+ * @param alignMask low address bits that must be 0
+ * @param leave the code run on a miss or misaligned address
+ * @returns the lines of code
+ */
+export function tlbHit(va: string, store: boolean, alignMask: number, leave: string): string[] {
+  const align = alignMask === 0 ? "" : `(va & ${alignMask}) !== 0 || `;
+  return [
+    `va = ${va}; vpn = va >>> 12;`,
+    `ti = ${store ? "stBase" : "ldBase"} + ((vpn ^ ah) & ${TLB_MASK});`,
+    `if (${align}tags[ti] !== ((vpn << 9) | asid)) ${leave}`,
+    "off = (va + deltas[ti]) | 0;",
+  ];
+}
+
 /** Code that leaves the function before the instruction at `off` (rest = cycles, count not run). */
 export function bail(off: number, restCyc: number, restN: number): string {
   return `{ pc = ${off}; dc -= ${restCyc}; n -= ${restN}; break loop; }`;
@@ -127,10 +151,7 @@ export function emitFp(inst: Inst, restCyc: number, restN: number, out: string[]
   const k = ((w >> 19) & 31) << 1;
   out.push(
     `if (fsOn() === 0) ${leave}`,
-    `va = ${plus(src((w >> 14) & 31), imm)}; vpn = va >>> 12;`,
-    `ti = ${isLoad ? "ldBase" : "stBase"} + ((vpn ^ ah) & ${TLB_MASK});`,
-    `if ((va & ${dbl ? 7 : 3}) !== 0 || tags[ti] !== ((vpn << 9) | asid)) ${leave}`,
-    `off = (va + deltas[ti]) | 0;`,
+    ...tlbHit(plus(src((w >> 14) & 31), imm), !isLoad, dbl ? 7 : 3, leave),
   );
   if (isLoad) {
     out.push(
@@ -158,13 +179,11 @@ export function emitAmo(inst: Inst, restCyc: number, restN: number, out: string[
   const s = shapeOf(inst);
   const after = bailAfter(inst, restCyc, restN);
   out.push(
-    `va = ${s.rs1}; vpn = va >>> 12;`,
-    `ti = ${op === OP.LR ? "ldBase" : "stBase"} + ((vpn ^ ah) & ${TLB_MASK});`,
-    `if ((va & 3) !== 0 || tags[ti] !== ((vpn << 9) | asid)) ${bail(off, restCyc, restN)}`,
+    ...tlbHit(s.rs1, op !== OP.LR, 3, bail(off, restCyc, restN)),
     // Two hits, as interpreted: the data page's, and the fetch page's,
     // which the inner loop looks up again after an instruction it left to
     // the slow path.
-    `off = (va + deltas[ti]) | 0; hits += 2;`,
+    "hits += 2;",
   );
   if (op === OP.LR) {
     out.push(`lrSet(off); ${s.rd} = i32[off >> 2];`);
