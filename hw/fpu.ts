@@ -113,14 +113,25 @@ function toSingle(h: number, err: number, rm: number): number {
 /** Floating-point register file, fcsr and OP-FP/FMA execution. */
 export class Fpu {
   /** The registers as doubles. */
-  readonly f64: Float64Array = new Float64Array(32);
+  readonly f64: Float64Array;
   /** The registers as 32-bit words: f[i] is words[2i] (low) and words[2i + 1] (high). */
-  readonly words: Int32Array = new Int32Array(this.f64.buffer);
-  readonly #f32: Float32Array = new Float32Array(this.f64.buffer);
+  readonly words: Int32Array;
+  readonly #f32: Float32Array;
   /** Accrued exception flags (fcsr bits 4:0). */
   fflags = 0;
   /** Dynamic rounding mode (fcsr bits 7:5). */
   frm = 0;
+
+  /**
+   * Creates the register file, all zero, in `storage` (32 doubles, e.g. in
+   * a hart's WebAssembly memory) or in a buffer of its own.
+   */
+  constructor(storage: Float64Array = new Float64Array(32)) {
+    if (storage.length !== 32) throw new RangeError("FP register storage must hold 32 doubles");
+    this.f64 = storage;
+    this.words = new Int32Array(storage.buffer, storage.byteOffset, 64);
+    this.#f32 = new Float32Array(storage.buffer, storage.byteOffset, 64);
+  }
 
   /** `fcsr` = frm << 5 | fflags. */
   get fcsr(): number {

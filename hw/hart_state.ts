@@ -21,6 +21,7 @@ import { Mmu } from "./mmu.ts";
 import { COST_CLASS, costClassOf, OP, OP_COUNT } from "./decode.ts";
 import { DataAccess } from "./data_access.ts";
 import { Fpu } from "./fpu.ts";
+import { HartMemory } from "./hart_memory.ts";
 import { Pmp } from "./pmp.ts";
 import { Triggers } from "./trigger.ts";
 import { HOT_THRESHOLD, JIT_CACHE_SIZE, JIT_WARMUP, Translator } from "./translator.ts";
@@ -142,6 +143,13 @@ export interface CpuConfig {
    * {@link JIT_CACHE_SIZE}, 16 MiB; QEMU's `tb-size`).
    */
   jitCacheSize?: number;
+  /**
+   * With the "jit" engine: what page functions are compiled to, "wasm"
+   * (default: the unit's source compiled to WebAssembly, `hw/wasm_compile.ts`;
+   * a unit outside what that compiles stays JavaScript) or "js" (JavaScript
+   * functions only).
+   */
+  jitBackend?: "wasm" | "js";
 }
 
 /** Raised for an invalid {@link CpuConfig}. */
@@ -214,7 +222,7 @@ export class HartState {
    */
   trapObserver: ((cause: number, priv: number) => void) | null = null;
   /** The F/D register file and `fcsr`. */
-  readonly fpu: Fpu = new Fpu();
+  readonly fpu: Fpu;
   /** Physical memory protection (16 entries, G = 0). */
   readonly pmp: Pmp = new Pmp();
   /** Debug trigger module (tselect/tdata1/tdata2). */
@@ -313,7 +321,7 @@ export class HartState {
    * a page function goes on from (`hw/jit_ecall.ts`), the switch count,
    * the new ASID tag and hash, and a flag set when it did.
    */
-  readonly jitIo: Float64Array = new Float64Array(12);
+  readonly jitIo: Float64Array;
   /** The run count up to which `instret` is synced, while a page function runs. */
   jitBase = 0;
   /** The RAM page the inner loop last credited heat to (see `SLOW_HOT`, `hw/cpu_fast.ts`). */
@@ -415,7 +423,22 @@ export class HartState {
     const misalignedHw = misaligned === "hardware";
     this.hartId = config.hartId ?? 0;
     this.pc = (config.resetPc ?? 0x8000_0000) >>> 0;
-    this.mmu = new Mmu(ram, kind, costs.walk);
+    const engine = config.engine ?? "interp";
+    if (engine !== "interp" && engine !== "jit") {
+      throw new CpuConfigError(`unknown engine ${String(engine)}`);
+    }
+    const backend = config.jitBackend ?? "wasm";
+    if (backend !== "wasm" && backend !== "js") {
+      throw new CpuConfigError(`unknown JIT back end ${String(backend)}`);
+    }
+    const pages = ram.size >>> 12;
+    // The state WebAssembly page functions share with the hart (null: JavaScript only).
+    const hm = engine === "jit" && backend === "wasm" && ram.memory !== null
+      ? HartMemory.create(pages, ram.memory.buffer.byteLength >>> 16)
+      : null;
+    this.jitIo = hm !== null ? hm.io : new Float64Array(12);
+    this.fpu = hm !== null ? new Fpu(hm.fpRegs) : new Fpu();
+    this.mmu = new Mmu(ram, kind, costs.walk, hm ?? undefined);
     this.mmu.pmp = this.pmp;
     this.regs = new Int32Array(33);
     this.x = this.regs.subarray(0, 32);
@@ -425,9 +448,8 @@ export class HartState {
     this.u16 = ram.u16;
     this.i16 = new Int16Array(buf, ram.u8.byteOffset, ram.size >> 1);
     this.i32 = ram.i32;
-    const pages = ram.size >>> 12;
     this.codePages = new Array<Int32Array | null>(pages).fill(null);
-    this.codeMark = new Uint8Array(pages);
+    this.codeMark = hm !== null ? hm.codeMark : new Uint8Array(pages);
     this.data = new DataAccess(
       bus,
       this.mmu,
@@ -436,10 +458,6 @@ export class HartState {
       this.codeMark,
       (off) => codeWritten(this, off),
     );
-    const engine = config.engine ?? "interp";
-    if (engine !== "interp" && engine !== "jit") {
-      throw new CpuConfigError(`unknown engine ${String(engine)}`);
-    }
     const hot = config.hotThreshold ?? HOT_THRESHOLD;
     if (!Number.isInteger(hot) || hot < 1) {
       throw new CpuConfigError(`hot threshold must be a positive integer, got ${hot}`);
@@ -492,6 +510,7 @@ export class HartState {
         hot,
         warmup,
         cacheSize,
+        hm !== null ? { ram: ram.memory!, hart: hm } : null,
       )
       : null;
     const previous = ram.onWrite;

@@ -63,9 +63,9 @@ export class Mmu {
   /** Which translation hardware this MMU models. */
   readonly kind: MmuKind;
   /** TLB tags (`vpn << 9 | asid`, -1 = invalid), 9 tables of {@link TLB_ENTRIES}. */
-  readonly tags: Int32Array = new Int32Array(9 * TLB_ENTRIES).fill(INVALID_TAG);
+  readonly tags: Int32Array;
   /** TLB data: RAM byte offset minus virtual address, per entry. */
-  readonly deltas: Int32Array = new Int32Array(9 * TLB_ENTRIES);
+  readonly deltas: Int32Array;
   /** Lookups answered by the TLB (the CPU adds its fast-path hits on exit from `run`). */
   hits: number = asDouble(0);
   /** Lookups that needed a page walk (or a base/limit or bare refill). */
@@ -114,8 +114,23 @@ export class Mmu {
   // root flushes that ASID, so kernels that recycle ASIDs cannot see stale entries.
   readonly #rootOfAsid = new Float64Array(512).fill(-1);
 
-  /** Creates an MMU reading page tables from `ram`. */
-  constructor(ram: Ram, kind: MmuKind = "sv32", walkCost = 10) {
+  /**
+   * Creates an MMU reading page tables from `ram`; its TLB in `tlb` (two
+   * arrays of 9 * {@link TLB_ENTRIES}, e.g. in a hart's WebAssembly memory)
+   * or in arrays of its own.
+   */
+  constructor(
+    ram: Ram,
+    kind: MmuKind = "sv32",
+    walkCost = 10,
+    tlb?: { readonly tags: Int32Array; readonly deltas: Int32Array },
+  ) {
+    const n = 9 * TLB_ENTRIES;
+    if (tlb !== undefined && (tlb.tags.length !== n || tlb.deltas.length !== n)) {
+      throw new RangeError(`TLB arrays must hold ${n} entries`);
+    }
+    this.tags = (tlb?.tags ?? new Int32Array(n)).fill(INVALID_TAG);
+    this.deltas = tlb?.deltas ?? new Int32Array(n);
     this.#ram = ram;
     this.kind = kind;
     this.walkCost = walkCost;

@@ -125,14 +125,7 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
     factory = new Function(
       "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
         "rem, remu, ecall, regsOf, fw, fsOn, fsDirty, fpExec, lrSet, scTry",
-      `"use strict"; ${src.pre}\n` +
-        "return function page(r, io, pc, n, lim, vb, ldBase, stBase, asid, ah, fb) {\n" +
-        `let c0 = io[1], dc = 0, room = 0; ${ROOM}\n` +
-        // Small integers from here on: as arguments they are tagged, untagged
-        // at every use. Past 2^30 instructions in one run the interpreter goes on.
-        "if (n > 1073741822) return 0; n |= 0; lim = lim < 1073741823 ? lim | 0 : 1073741823;\n" +
-        "vb |= 0; ldBase |= 0; stBase |= 0; asid |= 0; ah |= 0; fb |= 0;\n" +
-        `${src.body}\n};`,
+      `"use strict"; ${src.pre}\nreturn ${pageFnText(src)};`,
     ) as (...deps: unknown[]) => PageFn;
     FACTORIES.set(key, factory);
     factoryChars += key.length;
@@ -163,6 +156,25 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
     env.lrSet,
     env.scTry,
   );
+}
+
+/**
+ * The whole page function of `src`, `function page(r, io, pc, n, lim, vb,
+ * ldBase, stBase, asid, ah, fb) { ... }`: the prologue that sets up its
+ * budget and makes its arguments small integers, then the unit's body.
+ * The JavaScript factory returns it; the WebAssembly back end compiles it.
+ *
+ * @param src the unit's source
+ * @returns the function's text
+ */
+export function pageFnText(src: UnitSource): string {
+  return "function page(r, io, pc, n, lim, vb, ldBase, stBase, asid, ah, fb) {\n" +
+    `let c0 = io[1], dc = 0, room = 0; ${ROOM}\n` +
+    // Small integers from here on: as arguments they are tagged, untagged
+    // at every use. Past 2^30 instructions in one run the interpreter goes on.
+    "if (n > 1073741822) return 0; n |= 0; lim = lim < 1073741823 ? lim | 0 : 1073741823;\n" +
+    "vb |= 0; ldBase |= 0; stBase |= 0; asid |= 0; ah |= 0; fb |= 0;\n" +
+    `${src.body}\n}`;
 }
 
 /** Calls of {@link warmPageFn}: past V8's count for a function's first feedback. */

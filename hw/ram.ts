@@ -1,5 +1,8 @@
 /**
- * Main memory: one `ArrayBuffer` viewed as bytes, halfwords and words.
+ * Main memory: one `ArrayBuffer` viewed as bytes, halfwords and words. The
+ * buffer is a `WebAssembly.Memory`'s where the host has WebAssembly (the
+ * translator's compiled page functions import it; see `hw/wasm_compile.ts`),
+ * of the RAM's size rounded up to 64 KiB, never grown.
  *
  * RISC-V is little-endian, and so is every host Deno runs on, so typed-array
  * views give guest byte order directly.
@@ -13,6 +16,17 @@ export class RamSizeError extends Error {
   constructor(size: number) {
     super(`RAM size must be a positive multiple of 4096 bytes, got ${size}`);
     this.name = "RamSizeError";
+  }
+}
+
+/** A memory of `size` bytes rounded up to 64 KiB pages, or null when the host cannot make one. */
+function wasmMemory(size: number): WebAssembly.Memory | null {
+  const pages = Math.ceil(size / 65536);
+  if (typeof WebAssembly !== "object" || pages > 65536) return null;
+  try {
+    return new WebAssembly.Memory({ initial: pages, maximum: pages });
+  } catch {
+    return null;
   }
 }
 
@@ -30,6 +44,8 @@ export class Ram {
   readonly i32: Int32Array;
   /** DataView for unaligned accesses. */
   readonly view: DataView;
+  /** The WebAssembly memory that holds RAM at offset 0, or null (a plain buffer). */
+  readonly memory: WebAssembly.Memory | null;
   /**
    * Write listener for code-cache invalidation: called with the byte offset
    * of any write made through {@link Ram.write} or {@link Ram.notifyWrite}.
@@ -41,11 +57,12 @@ export class Ram {
     if (!(size > 0) || size % 4096 !== 0) throw new RamSizeError(size);
     this.base = base >>> 0;
     this.size = size;
-    const buf = new ArrayBuffer(size);
-    this.u8 = new Uint8Array(buf);
-    this.u16 = new Uint16Array(buf);
-    this.i32 = new Int32Array(buf);
-    this.view = new DataView(buf);
+    this.memory = wasmMemory(size);
+    const buf = this.memory !== null ? this.memory.buffer : new ArrayBuffer(size);
+    this.u8 = new Uint8Array(buf, 0, size);
+    this.u16 = new Uint16Array(buf, 0, size >> 1);
+    this.i32 = new Int32Array(buf, 0, size >> 2);
+    this.view = new DataView(buf, 0, size);
   }
 
   /** Reads an unsigned little-endian value at byte offset `off`. */

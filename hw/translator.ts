@@ -44,6 +44,8 @@ import {
 } from "./translator_emit.ts";
 import { type Link, scanUnit } from "./translator_scan.ts";
 import { buildPageFn, type PageFn, type TranslatorEnv, warmPageFn } from "./page_fn.ts";
+import { buildWasmPageFn, type WasmHart } from "./page_fn_wasm.ts";
+import { WasmCompileError } from "./wasm_compile.ts";
 import {
   HOT_CODE_UNIT,
   HOT_THRESHOLD,
@@ -181,6 +183,12 @@ export class Translator {
   // Per RAM page: the characters of its page function's source; and their sum.
   #source = new Int32Array(0);
   #liveSource = 0;
+  // The hart's memories for WebAssembly page functions (null: JavaScript only).
+  readonly #wasm: WasmHart | null;
+  /** Translations compiled to WebAssembly. */
+  wasmUnits = 0;
+  /** Translations the WebAssembly back end declined (kept as JavaScript). */
+  wasmDeclined = 0;
 
   /** Creates an empty cache for `pages` RAM pages. */
   constructor(
@@ -189,6 +197,7 @@ export class Translator {
     threshold: number = HOT_THRESHOLD,
     warmup: number = 0,
     cacheSize: number = JIT_CACHE_SIZE,
+    wasm: WasmHart | null = null,
   ) {
     if (!Number.isInteger(threshold) || threshold < 1) {
       throw new RangeError(`hot threshold must be a positive integer, got ${threshold}`);
@@ -200,6 +209,7 @@ export class Translator {
     this.warmup = warmup;
     this.cacheSize = cacheSize;
     this.#env = env;
+    this.#wasm = wasm;
     this.#pages = pages;
     this.kind = new Uint8Array(pages);
     this.heat = new Int32Array(pages);
@@ -360,7 +370,7 @@ export class Translator {
       if (this.fns[this.slot[page]] === null) this.#banned[page] = 1;
       return null;
     }
-    const fn = buildPageFn(src, env);
+    const fn = this.#build(src);
     const size = unitSize(src);
     this.#liveSource += size - this.#source[page];
     this.#source[page] = size;
@@ -378,7 +388,7 @@ export class Translator {
       covered[i.off >> 1] = 1;
       if (i.len === 4) covered[(i.off >> 1) + 1] = 1;
     }
-    if (head >= 0) warmPageFn(fn, head);
+    if (head >= 0 && !this.#isWasm) warmPageFn(fn, head);
     this.#hold(page, sc, pages);
     this.#sites.set(page, sc.sites);
     this.#live.add(page);
@@ -390,6 +400,26 @@ export class Translator {
     this.translations++;
     if (pages.size > 1) this.linkedTranslations++;
     return fn;
+  }
+
+  // Whether the last #build made a WebAssembly function.
+  #isWasm = false;
+
+  /** The page function of `src`: WebAssembly when the hart has the memories and the source compiles. */
+  #build(src: UnitSource): PageFn {
+    this.#isWasm = false;
+    if (this.#wasm !== null) {
+      try {
+        const fn = buildWasmPageFn(src, this.#env, this.#wasm);
+        this.#isWasm = true;
+        this.wasmUnits++;
+        return fn;
+      } catch (e) {
+        if (!(e instanceof WasmCompileError)) throw e;
+        this.wasmDeclined++;
+      }
+    }
+    return buildPageFn(src, this.#env);
   }
 
   /** Records which pages' blocks the new translation of `page` holds. */

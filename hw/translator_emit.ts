@@ -485,6 +485,8 @@ export interface UnitSource {
   readonly pre: string;
   /** The body of the page function. */
   readonly body: string;
+  /** The primary page's block heads: halfword index and case, in pairs (what `HX` holds). */
+  readonly heads: readonly number[];
 }
 
 /**
@@ -584,5 +586,5 @@ export function emitUnit(
     `io[0] = (vb + pc) | 0; io[1] = c0 + dc; io[2] = hits; ${where} io[7] = xs;`,
     "return n - n0;",
   ].join("\n");
-  return { pre, body };
+  return { pre, body, heads };
 }

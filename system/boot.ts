@@ -404,7 +404,11 @@ export async function boot(
     frequency,
     console: io,
     storage: asBootError(() => storageConfig(options)),
-    cpu: { engine: options.cpu, hotThreshold: options.hotThreshold },
+    cpu: {
+      engine: options.cpu,
+      hotThreshold: options.hotThreshold,
+      jitBackend: options.jitBackend,
+    },
     rtcEpochNs: options.rtcEpochNs ??
       (io instanceof TerminalConsole ? BigInt(Date.now()) * 1_000_000n : DEFAULT_EPOCH_NS),
   });

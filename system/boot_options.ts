@@ -188,6 +188,11 @@ export interface BootOptions {
    */
   hotThreshold?: number;
   /**
+   * With `cpu: "jit"`: what page functions are compiled to, "wasm" (the
+   * default) or "js" (see the CPU's `jitBackend`, `docs/cpu.md`).
+   */
+  jitBackend?: "wasm" | "js";
+  /**
    * Writes a Chrome trace-event JSON file (Perfetto opens it) of run slices,
    * system calls, interrupts and faults to this host path at the end.
    */
@@ -287,6 +292,7 @@ const BOOT_OPTION_KEYS: Record<keyof BootOptions, true> = {
   blockElevator: true,
   cpu: true,
   hotThreshold: true,
+  jitBackend: true,
 };
 
 /** Throws {@link BootError} for a key that is no boot option (a typo would otherwise be ignored). */

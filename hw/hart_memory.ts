@@ -1,0 +1,94 @@
+/**
+ * A hart's WebAssembly memory: the state translated code compiled to
+ * WebAssembly (`hw/wasm_compile.ts`) reads and writes besides RAM, in one
+ * `WebAssembly.Memory` the hart's JavaScript uses through typed-array
+ * views: a register file the page functions work on (their `r`), the
+ * `jitIo` doubles, the FP registers, the MMU's TLB tags and deltas, and the
+ * code marks (a byte per RAM page).
+ *
+ * ```ts
+ * const hm = HartMemory.create(ramPages);   // null where WebAssembly is missing
+ * const mmu = new Mmu(ram, "sv32", 10, { tags: hm.tags, deltas: hm.deltas });
+ * ```
+ *
+ * @module
+ */
+
+import { TLB_ENTRIES } from "./mmu.ts";
+import type { HartLayout } from "./wasm_compile.ts";
+
+const PAGE = 65536;
+const TLB_BYTES = 9 * TLB_ENTRIES * 4;
+
+/**
+ * The memory and its views.
+ *
+ * @example
+ * ```ts
+ * import { HartMemory } from "./hart_memory.ts";
+ * const hm = HartMemory.create(16, 1);
+ * if (hm !== null) hm.regs[1] = 5;
+ * ```
+ */
+export class HartMemory {
+  /** The memory (imported by page functions as `env.hart`). */
+  readonly memory: WebAssembly.Memory;
+  /** Where each part lies, and both memories' sizes in pages. */
+  readonly layout: HartLayout;
+  /** The page functions' register file (33 slots, as a hart's). */
+  readonly regs: Int32Array;
+  /** The hart's `jitIo`. */
+  readonly io: Float64Array;
+  /** The FP registers (the FPU's storage). */
+  readonly fpRegs: Float64Array;
+  /** TLB tags (the MMU's). */
+  readonly tags: Int32Array;
+  /** TLB deltas (the MMU's). */
+  readonly deltas: Int32Array;
+  /** Code marks, a byte per RAM page (the hart's). */
+  readonly codeMark: Uint8Array;
+
+  private constructor(memory: WebAssembly.Memory, layout: HartLayout, ramPages4k: number) {
+    const buf = memory.buffer;
+    this.memory = memory;
+    this.layout = layout;
+    this.regs = new Int32Array(buf, layout.regs, 33);
+    this.io = new Float64Array(buf, layout.io, 12);
+    this.fpRegs = new Float64Array(buf, layout.fw, 32);
+    this.tags = new Int32Array(buf, layout.tags, 9 * TLB_ENTRIES);
+    this.deltas = new Int32Array(buf, layout.deltas, 9 * TLB_ENTRIES);
+    this.codeMark = new Uint8Array(buf, layout.codeMark, ramPages4k);
+  }
+
+  /**
+   * A hart memory for RAM of `ramPages4k` 4 KiB pages held in a memory of
+   * `ramWasmPages` 64 KiB pages, or null when the host cannot make one.
+   *
+   * @param ramPages4k RAM's size in 4 KiB pages
+   * @param ramWasmPages the pages of RAM's WebAssembly memory
+   * @returns the memory, or null
+   */
+  static create(ramPages4k: number, ramWasmPages: number): HartMemory | null {
+    const regs = 0, io = 256, fw = 512, tags = 1024;
+    const deltas = tags + TLB_BYTES;
+    const codeMark = deltas + TLB_BYTES;
+    const hartPages = Math.ceil((codeMark + ramPages4k) / PAGE);
+    const layout: HartLayout = {
+      regs,
+      io,
+      tags,
+      deltas,
+      codeMark,
+      fw,
+      ramPages: ramWasmPages,
+      hartPages,
+    };
+    let memory: WebAssembly.Memory;
+    try {
+      memory = new WebAssembly.Memory({ initial: hartPages, maximum: hartPages });
+    } catch {
+      return null;
+    }
+    return new HartMemory(memory, layout, ramPages4k);
+  }
+}

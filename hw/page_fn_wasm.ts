@@ -1,0 +1,105 @@
+/**
+ * Page functions compiled to WebAssembly: `buildWasmPageFn` compiles a
+ * unit's source (`hw/wasm_compile.ts`), instantiates it on the hart's
+ * memories and returns a `PageFn` with the JavaScript page function's
+ * contract, so that the inner loop calls either kind alike.
+ *
+ * The compiled code keeps the registers it uses in locals and reads and
+ * writes the register file in the hart's memory (`HartMemory.regs`); the
+ * wrapper copies the bound register file in on entry and back on return,
+ * and the `ecall` import copies it out before the host's system call and
+ * in after it (another thread's, after a switch). Modules are shared by
+ * source among harts with the same layout, as the JavaScript factories are.
+ *
+ * @module
+ */
+
+import type { HartMemory } from "./hart_memory.ts";
+import { type PageFn, pageFnText, type TranslatorEnv } from "./page_fn.ts";
+import type { UnitSource } from "./translator_emit.ts";
+import { JIT_CACHE_SIZE } from "./translator_policy.ts";
+import { compilePageFn } from "./wasm_compile.ts";
+
+/** What the WebAssembly back end needs of a hart besides the translator's environment. */
+export interface WasmHart {
+  /** RAM's memory. */
+  readonly ram: WebAssembly.Memory;
+  /** The hart's memory. */
+  readonly hart: HartMemory;
+}
+
+// Modules by layout and source, shared by all harts (bounded as the
+// JavaScript factories are).
+const MODULES = new Map<string, WebAssembly.Module>();
+let moduleChars = 0;
+
+type WasmPage = (
+  pc: number,
+  n: number,
+  lim: number,
+  vb: number,
+  ldBase: number,
+  stBase: number,
+  asid: number,
+  ah: number,
+  fb: number,
+) => number;
+
+/**
+ * The page function of `src` as WebAssembly, on the memories of `w`.
+ *
+ * @param src the unit's source
+ * @param env the hart's environment (its helpers)
+ * @param w the hart's memories
+ * @returns the page function
+ * @throws {import("./wasm_compile.ts").WasmCompileError} when the source is outside what the back end compiles
+ */
+export function buildWasmPageFn(src: UnitSource, env: TranslatorEnv, w: WasmHart): PageFn {
+  const layout = w.hart.layout;
+  const text = pageFnText(src);
+  const key = `${JSON.stringify(layout)}\n${text}`;
+  let mod = MODULES.get(key);
+  if (mod === undefined) {
+    const bytes = compilePageFn(text, src.heads, layout);
+    mod = new WebAssembly.Module(bytes);
+    if (moduleChars + key.length > JIT_CACHE_SIZE) {
+      MODULES.clear();
+      moduleChars = 0;
+    }
+    MODULES.set(key, mod);
+    moduleChars += key.length;
+  }
+  const scratch = w.hart.regs;
+  const regsOf = env.regs;
+  const ecall = env.ecall;
+  const fpExec = env.fpExec;
+  const inst = new WebAssembly.Instance(mod, {
+    env: {
+      ram: w.ram,
+      hart: w.hart.memory,
+      codeStore: env.codeStore,
+      ecall: (pc: number, n: number, hits: number, lim: number) => {
+        regsOf().set(scratch);
+        const k = ecall(pc, n, hits, lim);
+        if (k >= 0) scratch.set(regsOf());
+        return k;
+      },
+      fsOn: env.fsOn,
+      fsDirty: env.fsDirty,
+      fpExec: (i: number) => fpExec(i, scratch),
+      lrSet: env.lrSet,
+      scTry: env.scTry,
+    },
+  });
+  const page = inst.exports.page as WasmPage;
+  return (r, _io, pc, n, lim, vb, ldBase, stBase, asid, ah, fb) => {
+    // As the JavaScript function's prologue: past 2^30 instructions in one
+    // run the interpreter goes on; the limit is capped below 2^30.
+    if (n > 1073741822) return 0;
+    scratch.set(r);
+    const k = page(pc, n, lim < 1073741823 ? lim : 1073741823, vb, ldBase, stBase, asid, ah, fb);
+    // -1: an ecall gave the host control, the registers are where it left them.
+    if (k !== -1) regsOf().set(scratch);
+    return k;
+  };
+}
