@@ -60,7 +60,7 @@ function cycles(text: string | undefined, what: string): number {
 await runMain("cg_window", async () => {
   const [cmd, spec, fromText, toText] = Deno.args;
   if (cmd === undefined || spec === undefined) throw new Error("bad arguments");
-  const { engine, hotThreshold } = parseEngineSpec(spec);
+  const engine = parseEngineSpec(spec);
   const from = cycles(fromText, "FROM_CYCLE");
   const to = cycles(toText, "TO_CYCLE");
   if (to <= from) throw new Error("TO_CYCLE must be after FROM_CYCLE");
@@ -73,7 +73,7 @@ await runMain("cg_window", async () => {
     const r = await runWithMarks(cmd, engine, [from, to], (i) => {
       if (i === 0) lib.symbols.cg_start();
       else lib.symbols.cg_stop();
-    }, hotThreshold);
+    });
     console.log(`status ${r.status} cycles ${r.cycles}`);
     if (r.reached < 2) console.log("warning: the program ended before TO_CYCLE");
   } finally {

@@ -37,7 +37,7 @@
  * programs (`sort` of 20,000 and 100,000 lines, an `awk` loop, 102,000 pipe
  * round trips), each a few seconds.
  *
- * An engine is `interp` or `jit`, optionally `jit:THRESHOLD` (the
+ * An engine is `interp`, `jit`, `jit-wasm` or `jit-js`, optionally `jit:THRESHOLD` (the
  * translator's hot threshold), optionally followed by `@TREE`: the probe of
  * another checkout of the project (`TREE/bench/cold_probe.ts`), to compare
  * two versions in one interleaved run.
@@ -255,9 +255,11 @@ async function main(): Promise<void> {
     throw new Error(`unknown set '${unknown}' (one of: ${[...known].join(", ")})`);
   }
   const engines = values.engines.split(",");
-  const bad = engines.find((e) => !/^(interp|jit(:[1-9][0-9]*)?)(@.+)?$/.test(e));
+  const bad = engines.find((e) => !/^(interp|jit(-wasm|-js)?(:[1-9][0-9]*)?)(@.+)?$/.test(e));
   if (bad !== undefined) {
-    throw new Error(`bad engine '${bad}' (interp, jit or jit:THRESHOLD, optionally @TREE)`);
+    throw new Error(
+      `bad engine '${bad}' (interp, jit, jit-wasm, jit-js, jit:THRESHOLD, optionally @TREE)`,
+    );
   }
   const only = values.only === undefined ? null : new RegExp(values.only);
   const cases = COLD_CASES.filter((c) => sets.includes(c.set) && (only?.test(c.name) ?? true));

@@ -52,11 +52,11 @@ function cpuMs(): number {
 
 async function probe(args: string[]): Promise<ProbeResult> {
   const [engineSpec, mode, what, share] = args;
-  const { engine, hotThreshold } = parseEngineSpec(engineSpec);
+  const { engine, hotThreshold, jitBackend } = parseEngineSpec(engineSpec);
   if (mode === "bare") {
     const image = parseElf32(Deno.readFileSync(what));
     const t0 = performance.now(), c0 = cpuMs();
-    const machine = createMachine({ cpu: { engine, hotThreshold } });
+    const machine = createMachine({ cpu: { engine, hotThreshold, jitBackend } });
     const r = runBareElf(machine, image, { maxInstructions: 1e9 });
     const t1 = performance.now(), c1 = cpuMs();
     const translations = machine.cpu.translator?.translations ?? -1;
@@ -81,6 +81,7 @@ async function probe(args: string[]): Promise<ProbeResult> {
     share: share === undefined ? undefined : [{ hostDir: share }],
     cpu: engine,
     hotThreshold,
+    jitBackend,
   }, "terminal");
   const result = await sys.run();
   sys.machine.close();

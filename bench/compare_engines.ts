@@ -196,11 +196,10 @@ function strataEngine(name: string): Engine {
   };
 }
 
-/** The translator as `jit` or `jit:THRESHOLD`, or null (with a note) when the build has none. */
+/** The translator (`jit`, `jit-wasm`, `jit-js`, each with an optional `:THRESHOLD`), or null (with a note) when the build has none. */
 async function jitEngine(name: string, notes: string[]): Promise<Engine | null> {
-  let hotThreshold: number | undefined;
   try {
-    hotThreshold = parseEngineSpec(name).hotThreshold;
+    parseEngineSpec(name);
   } catch (e) {
     throw new CompareError((e as Error).message, { cause: e });
   }
@@ -208,7 +207,7 @@ async function jitEngine(name: string, notes: string[]): Promise<Engine | null> 
     notes.push(`${name} skipped: this build has no translator (no boot option cpu: "jit")`);
     return null;
   }
-  return strataEngine(hotThreshold === undefined ? "jit" : `jit:${hotThreshold}`);
+  return strataEngine(name);
 }
 
 /** True when `runGuest` accepts the boot option `cpu` with this value. */
@@ -234,10 +233,10 @@ export async function setUpEngines(
     if (name === "native") e = nativeEngine(programs, notes);
     else if (name === "qemu") e = qemuEngine(notes);
     else if (name === "interp") e = strataEngine("interp");
-    else if (name === "jit" || name.startsWith("jit:")) {
+    else if (/^jit(-wasm|-js)?(:|$)/.test(name)) {
       e = await jitEngine(name, notes);
     } else {throw new CompareError(
-        `unknown engine "${name}" (native, qemu, interp, jit, jit:THRESHOLD)`,
+        `unknown engine "${name}" (native, qemu, interp, jit, jit-wasm, jit-js, jit:THRESHOLD)`,
       );}
     if (e !== null) engines.push(e);
   }

@@ -9,6 +9,8 @@
  * @module
  */
 
+import type { EngineSpec } from "./engine_spec.ts";
+
 /** The end of a run with marks. */
 export interface MarkedRun {
   /** The guest's exit status. */
@@ -24,14 +26,13 @@ export interface MarkedRun {
 }
 
 /**
- * Boots `cmd` on engine `cpu` (console output kept in a buffer), calls
+ * Boots `cmd` on engine `spec` (console output kept in a buffer), calls
  * `at(i)` when the clock reaches `marks[i]`, and runs to the end.
  *
  * @param cmd the guest command
- * @param cpu the CPU engine
+ * @param spec the CPU engine, its back end and hot threshold (`bench/engine_spec.ts`)
  * @param marks cycle counts, ascending
  * @param at called at each mark with its index
- * @param hotThreshold the translator's hot threshold (default: the CPU's)
  * @returns the status, the cycles, the marks reached, the instructions and the output
  * @example
  * ```ts
@@ -44,13 +45,17 @@ export interface MarkedRun {
  */
 export async function runWithMarks(
   cmd: string,
-  cpu: "interp" | "jit",
+  spec: EngineSpec,
   marks: readonly number[],
   at: (i: number) => void,
-  hotThreshold?: number,
 ): Promise<MarkedRun> {
   const { boot } = await import("../system/boot.ts");
-  const sys = await boot({ cmd, cpu, hotThreshold }, { kind: "buffer" });
+  const sys = await boot({
+    cmd,
+    cpu: spec.engine,
+    hotThreshold: spec.hotThreshold,
+    jitBackend: spec.jitBackend,
+  }, { kind: "buffer" });
   let reached = 0;
   try {
     marks.forEach((m, i) =>

@@ -92,7 +92,7 @@ export async function runStrataChild(
 async function main(): Promise<void> {
   const [engineName, cmd, ...markText] = Deno.args;
   if (engineName === undefined || cmd === undefined) throw new Error(`usage: ${USAGE}`);
-  const { engine, hotThreshold } = parseEngineSpec(engineName);
+  const spec = parseEngineSpec(engineName);
   const marks = markText.map(Number);
   if (marks.some((m, i) => !Number.isSafeInteger(m) || m <= (marks[i - 1] ?? 0))) {
     throw new RangeError(`marks must be ascending positive integers: ${markText.join(" ")}`);
@@ -100,10 +100,10 @@ async function main(): Promise<void> {
   const at: number[] = [];
   const cpuAt: number[] = [];
   const t0 = performance.now(), c0 = cpuNs();
-  const r = await runWithMarks(cmd, engine, marks, () => {
+  const r = await runWithMarks(cmd, spec, marks, () => {
     at.push(performance.now());
     cpuAt.push(cpuNs());
-  }, hotThreshold);
+  });
   const ns = (performance.now() - t0) * 1e6;
   const report: StrataRunReport = {
     status: r.status,

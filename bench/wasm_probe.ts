@@ -204,7 +204,7 @@ const BIN: Readonly<Record<string, number>> = {
  * (i32 -> i32); exports `f(room, lim, open) -> n`. Locals: params 0 - 2,
  * x1..x15 at 3..17, then va, vpn, ti, off, dc, n, bi.
  */
-function wasmModule(blocks: Op[][], calls: boolean): Uint8Array {
+function wasmModule(blocks: Op[][], calls: boolean): Uint8Array<ArrayBuffer> {
   const X = (j: number) => 2 + j;
   const VA = 18, VPN = 19, TI = 20, OFF = 21, DC = 22, N = 23, BI = 24;
   const c: number[] = [];

@@ -1,13 +1,14 @@
 /**
  * A hart's WebAssembly memory: the state translated code compiled to
- * WebAssembly (`hw/wasm_compile.ts`) reads and writes besides RAM, in one
- * `WebAssembly.Memory` the hart's JavaScript uses through typed-array
- * views: a register file the page functions work on (their `r`), the
- * `jitIo` doubles, the FP registers, the MMU's TLB tags and deltas, and the
- * code marks (a byte per RAM page).
+ * WebAssembly (`hw/wasm_compile.ts`) reads and writes besides RAM and the
+ * register files, in one `WebAssembly.Memory` the hart's JavaScript uses
+ * through typed-array views: the `jitIo` doubles, the FP registers, the
+ * MMU's TLB tags and deltas, and the code marks (a byte per RAM page). With
+ * it, a register file of the register memory (`hw/register_memory.ts`) the
+ * page functions work on when the bound file lies elsewhere.
  *
  * ```ts
- * const hm = HartMemory.create(ramPages);   // null where WebAssembly is missing
+ * const hm = HartMemory.create(ramPages, ramWasmPages);   // null where WebAssembly is missing
  * const mmu = new Mmu(ram, "sv32", 10, { tags: hm.tags, deltas: hm.deltas });
  * ```
  *
@@ -15,6 +16,7 @@
  */
 
 import { TLB_ENTRIES } from "./mmu.ts";
+import { REGISTER_MEMORY } from "./register_memory.ts";
 import type { HartLayout } from "./wasm_compile.ts";
 
 const PAGE = 65536;
@@ -27,7 +29,7 @@ const TLB_BYTES = 9 * TLB_ENTRIES * 4;
  * ```ts
  * import { HartMemory } from "./hart_memory.ts";
  * const hm = HartMemory.create(16, 1);
- * if (hm !== null) hm.regs[1] = 5;
+ * if (hm !== null) hm.io[0] = 5;
  * ```
  */
 export class HartMemory {
@@ -35,8 +37,8 @@ export class HartMemory {
   readonly memory: WebAssembly.Memory;
   /** Where each part lies, and both memories' sizes in pages. */
   readonly layout: HartLayout;
-  /** The page functions' register file (33 slots, as a hart's). */
-  readonly regs: Int32Array;
+  /** A register file in the register memory, for a bound file that lies elsewhere. */
+  readonly scratch: Int32Array;
   /** The hart's `jitIo`. */
   readonly io: Float64Array;
   /** The FP registers (the FPU's storage). */
@@ -48,11 +50,16 @@ export class HartMemory {
   /** Code marks, a byte per RAM page (the hart's). */
   readonly codeMark: Uint8Array;
 
-  private constructor(memory: WebAssembly.Memory, layout: HartLayout, ramPages4k: number) {
+  private constructor(
+    memory: WebAssembly.Memory,
+    layout: HartLayout,
+    ramPages4k: number,
+    scratch: Int32Array,
+  ) {
     const buf = memory.buffer;
     this.memory = memory;
     this.layout = layout;
-    this.regs = new Int32Array(buf, layout.regs, 33);
+    this.scratch = scratch;
     this.io = new Float64Array(buf, layout.io, 12);
     this.fpRegs = new Float64Array(buf, layout.fw, 32);
     this.tags = new Int32Array(buf, layout.tags, 9 * TLB_ENTRIES);
@@ -69,12 +76,13 @@ export class HartMemory {
    * @returns the memory, or null
    */
   static create(ramPages4k: number, ramWasmPages: number): HartMemory | null {
-    const regs = 0, io = 256, fw = 512, tags = 1024;
+    const scratch = REGISTER_MEMORY.take();
+    if (scratch === null) return null;
+    const io = 256, fw = 512, tags = 1024;
     const deltas = tags + TLB_BYTES;
     const codeMark = deltas + TLB_BYTES;
     const hartPages = Math.ceil((codeMark + ramPages4k) / PAGE);
     const layout: HartLayout = {
-      regs,
       io,
       tags,
       deltas,
@@ -82,6 +90,7 @@ export class HartMemory {
       fw,
       ramPages: ramWasmPages,
       hartPages,
+      regPages: REGISTER_MEMORY.pages,
     };
     let memory: WebAssembly.Memory;
     try {
@@ -89,6 +98,6 @@ export class HartMemory {
     } catch {
       return null;
     }
-    return new HartMemory(memory, layout, ramPages4k);
+    return new HartMemory(memory, layout, ramPages4k, scratch.file);
   }
 }

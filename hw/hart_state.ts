@@ -22,6 +22,7 @@ import { COST_CLASS, costClassOf, OP, OP_COUNT } from "./decode.ts";
 import { DataAccess } from "./data_access.ts";
 import { Fpu } from "./fpu.ts";
 import { HartMemory } from "./hart_memory.ts";
+import { REGISTER_MEMORY } from "./register_memory.ts";
 import { Pmp } from "./pmp.ts";
 import { Triggers } from "./trigger.ts";
 import { HOT_THRESHOLD, JIT_CACHE_SIZE, JIT_WARMUP, Translator } from "./translator.ts";
@@ -440,8 +441,10 @@ export class HartState {
     this.fpu = hm !== null ? new Fpu(hm.fpRegs) : new Fpu();
     this.mmu = new Mmu(ram, kind, costs.walk, hm ?? undefined);
     this.mmu.pmp = this.pmp;
-    this.regs = new Int32Array(33);
-    this.x = this.regs.subarray(0, 32);
+    // With WebAssembly page functions, a file they reach in place.
+    const file = hm !== null ? REGISTER_MEMORY.take() : null;
+    this.regs = file !== null ? file.file : new Int32Array(33);
+    this.x = file !== null ? file.view : this.regs.subarray(0, 32);
     const buf = ram.u8.buffer;
     this.u8 = ram.u8;
     this.i8 = new Int8Array(buf, ram.u8.byteOffset, ram.size);

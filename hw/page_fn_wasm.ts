@@ -5,16 +5,17 @@
  * contract, so that the inner loop calls either kind alike.
  *
  * The compiled code keeps the registers it uses in locals and reads and
- * writes the register file in the hart's memory (`HartMemory.regs`); the
- * wrapper copies the bound register file in on entry and back on return,
- * and the `ecall` import copies it out before the host's system call and
- * in after it (another thread's, after a switch). Modules are shared by
+ * writes the bound register file in place when it lies in the register
+ * memory (`hw/register_memory.ts`, where a host kernel's files come from);
+ * a file elsewhere is copied into the hart's scratch file on entry and back
+ * on return, and around the host's system calls. Modules are shared by
  * source among harts with the same layout, as the JavaScript factories are.
  *
  * @module
  */
 
 import type { HartMemory } from "./hart_memory.ts";
+import { REGISTER_MEMORY } from "./register_memory.ts";
 import { type PageFn, pageFnText, type TranslatorEnv } from "./page_fn.ts";
 import type { UnitSource } from "./translator_emit.ts";
 import { JIT_CACHE_SIZE } from "./translator_policy.ts";
@@ -34,6 +35,7 @@ const MODULES = new Map<string, WebAssembly.Module>();
 let moduleChars = 0;
 
 type WasmPage = (
+  rb: number,
   pc: number,
   n: number,
   lim: number,
@@ -69,24 +71,51 @@ export function buildWasmPageFn(src: UnitSource, env: TranslatorEnv, w: WasmHart
     MODULES.set(key, mod);
     moduleChars += key.length;
   }
-  const scratch = w.hart.regs;
+  const scratch = w.hart.scratch;
+  const scratchAt = scratch.byteOffset;
+  const regMem = REGISTER_MEMORY.buffer;
   const regsOf = env.regs;
   const ecall = env.ecall;
   const fpExec = env.fpExec;
+  // Whether the file last bound lies in the register memory (the page
+  // function then works on it in place), asked once per file.
+  let known: Int32Array | null = null;
+  let inPlace = false;
+  const bound = (): Int32Array => {
+    const f = regsOf();
+    if (f !== known) {
+      known = f;
+      inPlace = f.buffer === regMem;
+    }
+    return f;
+  };
   const inst = new WebAssembly.Instance(mod, {
     env: {
       ram: w.ram,
       hart: w.hart.memory,
+      regs: REGISTER_MEMORY.memory!,
       codeStore: env.codeStore,
       ecall: (pc: number, n: number, hits: number, lim: number) => {
-        regsOf().set(scratch);
+        // A bound file outside the register memory: the code works on the copy.
+        const cur = bound();
+        if (!inPlace) cur.set(scratch);
         const k = ecall(pc, n, hits, lim);
-        if (k >= 0) scratch.set(regsOf());
+        if (k >= 0) {
+          const now = bound();
+          if (!inPlace) scratch.set(now);
+        }
         return k;
+      },
+      regsBase: () => {
+        const now = bound();
+        return inPlace ? now.byteOffset : scratchAt;
       },
       fsOn: env.fsOn,
       fsDirty: env.fsDirty,
-      fpExec: (i: number) => fpExec(i, scratch),
+      fpExec: (i: number) => {
+        const now = bound();
+        return fpExec(i, inPlace ? now : scratch);
+      },
       lrSet: env.lrSet,
       scTry: env.scTry,
     },
@@ -96,10 +125,22 @@ export function buildWasmPageFn(src: UnitSource, env: TranslatorEnv, w: WasmHart
     // As the JavaScript function's prologue: past 2^30 instructions in one
     // run the interpreter goes on; the limit is capped below 2^30.
     if (n > 1073741822) return 0;
-    scratch.set(r);
-    const k = page(pc, n, lim < 1073741823 ? lim : 1073741823, vb, ldBase, stBase, asid, ah, fb);
+    if (r !== known) {
+      known = r;
+      inPlace = r.buffer === regMem;
+    }
+    let rb = r.byteOffset;
+    if (!inPlace) {
+      scratch.set(r);
+      rb = scratchAt;
+    }
+    const cap = lim < 1073741823 ? lim : 1073741823;
+    const k = page(rb, pc, n, cap, vb, ldBase, stBase, asid, ah, fb);
     // -1: an ecall gave the host control, the registers are where it left them.
-    if (k !== -1) regsOf().set(scratch);
+    if (k !== -1) {
+      const now = bound();
+      if (!inPlace) now.set(scratch);
+    }
     return k;
   };
 }

@@ -189,6 +189,8 @@ export class Translator {
   wasmUnits = 0;
   /** Translations the WebAssembly back end declined (kept as JavaScript). */
   wasmDeclined = 0;
+  /** Translations whose module V8 refused (kept as JavaScript; a fault of the back end). */
+  wasmFailed = 0;
 
   /** Creates an empty cache for `pages` RAM pages. */
   constructor(
@@ -408,15 +410,19 @@ export class Translator {
   /** The page function of `src`: WebAssembly when the hart has the memories and the source compiles. */
   #build(src: UnitSource): PageFn {
     this.#isWasm = false;
-    if (this.#wasm !== null) {
+    if (this.#wasm !== null && !src.body.includes("ecall(")) {
       try {
         const fn = buildWasmPageFn(src, this.#env, this.#wasm);
         this.#isWasm = true;
         this.wasmUnits++;
         return fn;
       } catch (e) {
-        if (!(e instanceof WasmCompileError)) throw e;
-        this.wasmDeclined++;
+        // Outside the subset (declined), or a module V8 refused (a fault of
+        // the back end, counted apart): the JavaScript function runs instead.
+        if (e instanceof WasmCompileError) this.wasmDeclined++;
+        else if (e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError) {
+          this.wasmFailed++;
+        } else throw e;
       }
     }
     return buildPageFn(src, this.#env);

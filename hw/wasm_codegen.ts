@@ -32,10 +32,11 @@ export class WasmCompileError extends Error {
   }
 }
 
-/** Byte offsets in the hart's memory (memory 1) and the sizes of both memories, in 64 KiB pages. */
+/**
+ * Byte offsets in the hart's memory (memory 1) and the sizes of the three
+ * memories, in 64 KiB pages (RAM, the hart's, the register files').
+ */
 export interface HartLayout {
-  /** The register file's 33 slots (`r`). */
-  readonly regs: number;
   /** The 12 doubles of `io` (the hart's `jitIo`). */
   readonly io: number;
   /** The TLB tags. */
@@ -50,6 +51,8 @@ export interface HartLayout {
   readonly ramPages: number;
   /** Pages of the hart's memory. */
   readonly hartPages: number;
+  /** Pages of the register memory (memory 2; `r` is the file at the parameter `rb`). */
+  readonly regPages: number;
 }
 
 /** A function the code may call: its index and type. */
@@ -83,6 +86,7 @@ const PLAIN: Control = { label: null, breaks: false, continues: false };
 /** The memory, element size and load/store opcodes of each typed-array name. */
 interface View {
   readonly mem: number;
+  /** The offset of element 0 (-1: at the local `rb`). */
   readonly base: (l: HartLayout) => number;
   readonly shift: number;
   readonly load: number;
@@ -105,7 +109,7 @@ const VIEWS: Readonly<Record<string, View>> = {
   i8: view(0, () => 0, 0, W.i32Load8S, W.i32Store8),
   u16: view(0, () => 0, 1, W.i32Load16U, W.i32Store16),
   i16: view(0, () => 0, 1, W.i32Load16S, W.i32Store16),
-  r: view(1, (l) => l.regs, 2, W.i32Load, W.i32Store),
+  r: view(2, () => -1, 2, W.i32Load, W.i32Store),
   io: view(1, (l) => l.io, 3, W.f64Load, W.f64Store, "f64"),
   tags: view(1, (l) => l.tags, 2, W.i32Load, W.i32Store),
   deltas: view(1, (l) => l.deltas, 2, W.i32Load, W.i32Store),
@@ -567,19 +571,25 @@ export class Codegen {
     if (m.object.type !== "Identifier" || !m.computed) fail("a member that is not an element");
     const name = (m.object as ESTree.Identifier).name;
     const v = VIEWS[name] ?? fail(`unknown view ${name}`);
-    if (v.base(this.#layout) < 0) fail(`no ${name} in this hart's memory`);
+    if (v.base(this.#layout) < 0 && name !== "r") fail(`no ${name} in this hart's memory`);
     return v;
   }
 
   /** Writes the byte address of an element; returns its view and the constant offset. */
   #address(m: ESTree.MemberExpression): [View, number] {
     const v = this.#view(m);
-    const base = v.base(this.#layout);
+    const c = this.code;
+    let base = v.base(this.#layout);
+    if (base < 0) {
+      // The register file: at rb, the first parameter.
+      c.op(W.localGet).u32(0);
+      base = 0;
+    }
+    const dyn = v.mem === 2;
     const idx = m.property as Expr;
     const lit = nonNegLiteral(idx);
-    const c = this.code;
     if (lit !== null) {
-      c.op(W.i32Const).s32(0);
+      if (!dyn) c.op(W.i32Const).s32(0);
       return [v, base + lit * (1 << v.shift)];
     }
     // x >> s indexing elements of 2^s bytes: the address is x & -2^s.
@@ -589,11 +599,13 @@ export class Codegen {
     ) {
       this.#toI32(this.expr(idx.left as Expr));
       c.op(W.i32Const).s32(-(1 << v.shift)).op(W.i32And);
+      if (dyn) c.op(W.i32Add);
       return [v, base];
     }
     const ty = this.expr(idx);
     if (ty !== "i32" && ty !== "u32") fail(`a ${ty} index`);
     if (v.shift > 0) c.op(W.i32Const).s32(v.shift).op(W.i32Shl);
+    if (dyn) c.op(W.i32Add);
     return [v, base];
   }
 
@@ -673,7 +685,9 @@ export class Codegen {
       left.name === "r" && !keep && value.type === "CallExpression" &&
       value.callee.type === "Identifier" && value.callee.name === "regsOf"
     ) {
-      return "void"; // r = regsOf(): the register file stays the hart memory's
+      // r = regsOf(): rb = the offset of the file now bound (or of the copy).
+      this.code.op(W.call).u32(this.#callee("regsBase").index).op(W.localSet).u32(0);
+      return "void";
     }
     const l = this.#lookup(left.name);
     const ty = this.typeOf(value);
@@ -739,15 +753,7 @@ export class Codegen {
         this.#scopes.pop();
         return;
       case "IfStatement":
-        this.cond(s.test);
-        c.op(W.if).op(VOID);
-        this.#inControl(() => this.stmt(s.consequent));
-        if (s.alternate !== null && s.alternate !== undefined) {
-          c.op(W.else);
-          this.#inControl(() => this.stmt(s.alternate!));
-        }
-        c.op(W.end);
-        return;
+        return this.#if(s);
       case "LabeledStatement":
         return this.#labelled(s);
       case "SwitchStatement":
@@ -765,6 +771,74 @@ export class Codegen {
         return;
     }
     fail(`statement ${s.type}`);
+  }
+
+  /**
+   * `if`: its test as branches (`&&` and `||` short-circuit to the blocks
+   * around the statements instead of making a value), then the statements.
+   */
+  #if(s: ESTree.IfStatement): void {
+    const c = this.code;
+    const alt = s.alternate ?? null;
+    c.op(W.block).op(VOID); // the end
+    this.#inControl(() => {
+      if (alt === null) {
+        this.#jumpUnless(s.test, 0);
+        this.stmt(s.consequent);
+        return;
+      }
+      c.op(W.block).op(VOID); // the else part
+      this.#inControl(() => {
+        this.#jumpUnless(s.test, 0);
+        this.stmt(s.consequent);
+        c.op(W.br).u32(1);
+      });
+      c.op(W.end);
+      this.stmt(alt);
+    });
+    c.op(W.end);
+  }
+
+  /** Branches to the block at `depth` when `e` is false. */
+  #jumpUnless(e: Expr, depth: number): void {
+    const c = this.code;
+    if (e.type === "LogicalExpression" && e.operator === "&&") {
+      this.#jumpUnless(e.left, depth);
+      this.#jumpUnless(e.right, depth);
+    } else if (e.type === "LogicalExpression" && e.operator === "||") {
+      c.op(W.block).op(VOID);
+      this.#inControl(() => {
+        this.#jumpIf(e.left, 0);
+        this.#jumpUnless(e.right, depth + 1);
+      });
+      c.op(W.end);
+    } else if (e.type === "UnaryExpression" && e.operator === "!") {
+      this.#jumpIf(e.argument, depth);
+    } else {
+      this.cond(e);
+      c.op(W.i32Eqz).op(W.brIf).u32(depth);
+    }
+  }
+
+  /** Branches to the block at `depth` when `e` is true. */
+  #jumpIf(e: Expr, depth: number): void {
+    const c = this.code;
+    if (e.type === "LogicalExpression" && e.operator === "||") {
+      this.#jumpIf(e.left, depth);
+      this.#jumpIf(e.right, depth);
+    } else if (e.type === "LogicalExpression" && e.operator === "&&") {
+      c.op(W.block).op(VOID);
+      this.#inControl(() => {
+        this.#jumpUnless(e.left, 0);
+        this.#jumpIf(e.right, depth + 1);
+      });
+      c.op(W.end);
+    } else if (e.type === "UnaryExpression" && e.operator === "!") {
+      this.#jumpUnless(e.argument, depth);
+    } else {
+      this.cond(e);
+      c.op(W.brIf).u32(depth);
+    }
   }
 
   #declare(s: ESTree.VariableDeclaration): void {

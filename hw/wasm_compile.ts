@@ -11,8 +11,9 @@
  *
  * Map:
  * - memories: RAM is memory 0 (the names `i32`, `u8`, `i8`, `u16`,
- *   `i16`), the hart's memory is memory 1 (`r`, `io`, `tags`, `deltas`,
- *   `codeMark`, `fw`; {@link HartLayout});
+ *   `i16`), the hart's memory is memory 1 (`io`, `tags`, `deltas`,
+ *   `codeMark`, `fw`; {@link HartLayout}), the register memory
+ *   (`hw/register_memory.ts`) memory 2 (`r`, the file at the parameter `rb`);
  * - functions: the hart's helpers are imports ({@link WASM_IMPORTS}); the
  *   M extension's high products and divisions (as `hw/alu.ts` defines
  *   them) and `HX`, the primary page's head table, are the module's own;
@@ -53,6 +54,7 @@ export const WASM_IMPORTS = [
   "fpExec",
   "lrSet",
   "scTry",
+  "regsBase",
 ] as const;
 
 const T = (params: number[], results: number[]): WasmFuncType => ({ params, results });
@@ -64,6 +66,7 @@ const IMPORT_TYPES: Readonly<Record<(typeof WASM_IMPORTS)[number], WasmFuncType>
   fpExec: T([I32], [I32]),
   lrSet: T([I32], []),
   scTry: T([I32], [I32]),
+  regsBase: T([], [I32]),
 };
 const HELPERS = ["HX", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu"] as const;
 const CALLEES: ReadonlyMap<string, Callee> = new Map<string, Callee>([
@@ -77,7 +80,9 @@ const CALLEES: ReadonlyMap<string, Callee> = new Map<string, Callee>([
 ]);
 /** The page function's parameters (all int32), after `r` and `io`, which are memory. */
 const PARAMS = ["pc", "n", "lim", "vb", "ldBase", "stBase", "asid", "ah", "fb"];
-const PAGE_TYPE = T(PARAMS.map(() => I32), [I32]);
+/** The WebAssembly function's: first `rb`, the byte offset of the register file. */
+const WASM_PARAMS = ["rb", ...PARAMS];
+const PAGE_TYPE = T(WASM_PARAMS.map(() => I32), [I32]);
 
 // ---- the module's own functions
 
@@ -150,10 +155,11 @@ function mFunction(name: string): WasmFunc {
 
 /**
  * The bytes of a module for a page function: imports `env.ram` (RAM's
- * memory), `env.hart` (the hart's, laid out as `layout`) and the helpers
- * of {@link WASM_IMPORTS}; exports `page(pc, n, lim, vb, ldBase, stBase,
- * asid, ah, fb)`, which does what the source's function does with
- * `r` and `io` in the hart's memory.
+ * memory), `env.hart` (the hart's, laid out as `layout`), `env.regs` (the
+ * register memory) and the helpers of {@link WASM_IMPORTS}; exports
+ * `page(rb, pc, n, lim, vb, ldBase, stBase, asid, ah, fb)`, which does what
+ * the source's function does with `io` in the hart's memory and `r` the
+ * register file at byte `rb` of the register memory.
  *
  * @param text the whole function, `function page(r, io, pc, ...) { ... }`
  * @param heads the primary page's heads: halfword index and case, in pairs
@@ -182,13 +188,14 @@ export function compilePageFn(
     fail("unexpected parameters");
   }
   const body = fn.body!.body as Parameters<typeof unsignedNames>[0];
-  const cc = new Codegen(PARAMS, layout, CALLEES, unsignedNames(body));
+  const cc = new Codegen(WASM_PARAMS, layout, CALLEES, unsignedNames(body));
   for (const s of body) cc.stmt(s);
   cc.code.op(W.i32Const).s32(0).op(W.end);
   const imports: WasmImport[] = [
     ...WASM_IMPORTS.map((name) => ({ kind: "func" as const, name, type: IMPORT_TYPES[name] })),
     { kind: "memory", name: "ram", pages: layout.ramPages },
     { kind: "memory", name: "hart", pages: layout.hartPages },
+    { kind: "memory", name: "regs", pages: layout.regPages },
   ];
   const funcs: WasmFunc[] = [
     hxFunction(heads),

@@ -14,12 +14,14 @@
  * machine boots (whose allocations promote it), the next ones when a batch
  * runs out (promoted by the scavenges that follow). Each file's view is
  * made with it, for the same reason. A file is taken once and never
- * returned: a thread's file goes away with the thread.
+ * returned: a thread's file goes away with the thread (and its slot in the
+ * register memory is used again).
  *
  * @module
  */
 
 import { TypedSlab } from "../../lib/typed_slab.ts";
+import { REGISTER_MEMORY } from "../../hw/register_memory.ts";
 
 const ready: Int32Array[] = [];
 const views: Int32Array[] = [];
@@ -27,16 +29,19 @@ const views: Int32Array[] = [];
 let lastFile: Int32Array | null = null;
 let lastView: Int32Array | null = null;
 
-// Files are views of shared buffers (a typed array of its own costs about
-// 1 µs, a view about 30 ns: see lib/typed_slab.ts); each file's 32-slot view
-// is one more view of the same bytes.
+// Files are views of the register memory (hw/register_memory.ts), where
+// page functions compiled to WebAssembly reach them in place; when that is
+// full or missing, views of shared buffers (a typed array of its own costs
+// about 1 µs, a view about 30 ns: see lib/typed_slab.ts). Each file's
+// 32-slot view is one more view of the same bytes.
 const SLAB = new TypedSlab();
 
 function makeBatch(): void {
   for (let i = 0; i < REGISTER_FILE_BATCH; i++) {
-    const file = SLAB.int32(33);
+    const f = REGISTER_MEMORY.take();
+    const file = f !== null ? f.file : SLAB.int32(33);
     ready.push(file);
-    views.push(new Int32Array(file.buffer, file.byteOffset, 32));
+    views.push(f !== null ? f.view : new Int32Array(file.buffer, file.byteOffset, 32));
   }
 }
 
