@@ -1,9 +1,10 @@
 /**
  * Differential test of the translator: the same programs run on a hart with
- * the "interp" engine and on one with the "jit" engine (translating every
- * page early), and the architectural state must agree at every trap, after
- * every `run` slice, and at the end (registers, pc, privilege, trap CSRs,
- * instret, cycle count, TLB hit count, RAM).
+ * the "interp" engine and on harts with the "jit" engine (translating every
+ * page early), one with page functions compiled to WebAssembly and one with
+ * JavaScript page functions, and the architectural state must agree at every
+ * trap, after every `run` slice, and at the end (registers, pc, privilege,
+ * trap CSRs, instret, cycle count, TLB hit count, RAM).
  *
  * Programs: every bare-metal program of `tests/baremetal/bin`, and random
  * instruction sequences (arithmetic, M, loads and stores of every width,
@@ -45,32 +46,51 @@ function watch(cpu: Cpu, clock: SimClock): string[] {
   return log;
 }
 
-function bareMachine(name: string, engine: "interp" | "jit"): Machine {
+/** The engines compared: the interpreter first, then the translator's two back ends. */
+const ENGINES = [
+  { engine: "interp" },
+  { engine: "jit", jitBackend: "wasm" },
+  { engine: "jit", jitBackend: "js" },
+] as const;
+type EngineConfig = (typeof ENGINES)[number];
+
+function bareMachine(name: string, e: EngineConfig): Machine {
   const misaligned = name === "misaligned.elf" ? "trap" as const : "hardware" as const;
   return createMachine({
     ramSize: 4 << 20,
     rtcEpochNs: 0n,
-    cpu: { misaligned, engine, hotThreshold: 8 },
+    cpu: { misaligned, ...e, hotThreshold: 8 },
   });
+}
+
+/** Checks the WebAssembly hart compiled its translations (V8 refused none). */
+function checkWasm(cpu: Cpu, e: EngineConfig, what: string): void {
+  const t = cpu.translator;
+  if (t === null || !("jitBackend" in e) || e.jitBackend !== "wasm") return;
+  assert.equal(t.wasmFailed, 0, `${what}: modules V8 refused`);
+  if (t.translations > 0) assert.ok(t.wasmUnits > 0, `${what}: nothing compiled to WebAssembly`);
 }
 
 for (const e of [...Deno.readDirSync(BIN)].sort((a, b) => a.name.localeCompare(b.name))) {
   if (!e.name.endsWith(".elf")) continue;
   Deno.test(`translator agrees with the interpreter on ${e.name}`, () => {
     const image = parseElf32(Deno.readFileSync(new URL(e.name, BIN)));
-    const runs = (["interp", "jit"] as const).map((engine) => {
+    const runs = ENGINES.map((engine) => {
       const m = bareMachine(e.name, engine);
       const traps = watch(m.cpu, m.clock);
       const result = runBareElf(m, image, { maxInstructions: 3_000_000 });
       return { m, traps, result, end: snapshot(m.cpu, m.clock) };
     });
-    const [a, b] = runs;
-    assert.equal(b.result.status, a.result.status);
-    assert.equal(b.result.instructions, a.result.instructions);
-    assert.deepEqual(b.traps, a.traps);
-    assert.equal(b.end, a.end);
-    assert.deepEqual(b.m.bus.ram.u8, a.m.bus.ram.u8);
-    if (e.name !== "misaligned.elf") assert.ok(b.m.cpu.translator!.translations > 0);
+    const [a, ...translated] = runs;
+    translated.forEach((b, i) => {
+      assert.equal(b.result.status, a.result.status);
+      assert.equal(b.result.instructions, a.result.instructions);
+      assert.deepEqual(b.traps, a.traps);
+      assert.equal(b.end, a.end);
+      assert.deepEqual(b.m.bus.ram.u8, a.m.bus.ram.u8);
+      if (e.name !== "misaligned.elf") assert.ok(b.m.cpu.translator!.translations > 0);
+      checkWasm(b.m.cpu, ENGINES[i + 1], e.name);
+    });
   });
 }
 
@@ -182,10 +202,10 @@ Deno.test(`translator agrees with the interpreter on ${SEEDS} random instruction
     const slices: number[] = [];
     for (let i = 0; i < 200; i++) slices.push(1 + next(next(2) === 0 ? 50 : 5000));
     const events = [next(20000), next(50000), next(90000)];
-    const runs = (["interp", "jit"] as const).map((engine) => {
+    const runs = ENGINES.map((engine) => {
       const ram = new Ram(CODE, 1 << 20);
       const clock = new SimClock();
-      const cpu = new Cpu(new Bus(ram), clock, { engine, hotThreshold: 1 + (seed % 50) });
+      const cpu = new Cpu(new Bus(ram), clock, { ...engine, hotThreshold: 1 + (seed % 50) });
       loadRandom(cpu, ram, body, trips);
       // Clock events that rewrite an instruction of the loop, as DMA would.
       for (const t of events) {
@@ -203,10 +223,14 @@ Deno.test(`translator agrees with the interpreter on ${SEEDS} random instruction
       }
       return { cpu, ram, traps, states };
     });
-    const [a, b] = runs;
-    assert.deepEqual(b.traps, a.traps, `seed ${seed}: traps`);
-    assert.deepEqual(b.states, a.states, `seed ${seed}: states after each slice`);
-    assert.deepEqual(b.ram.u8, a.ram.u8, `seed ${seed}: RAM`);
-    assert.ok(b.cpu.translator!.translations > 0, `seed ${seed}: nothing translated`);
+    const [a, ...translated] = runs;
+    translated.forEach((b, i) => {
+      const what = `seed ${seed}, ${JSON.stringify(ENGINES[i + 1])}`;
+      assert.deepEqual(b.traps, a.traps, `${what}: traps`);
+      assert.deepEqual(b.states, a.states, `${what}: states after each slice`);
+      assert.deepEqual(b.ram.u8, a.ram.u8, `${what}: RAM`);
+      assert.ok(b.cpu.translator!.translations > 0, `${what}: nothing translated`);
+      checkWasm(b.cpu, ENGINES[i + 1], what);
+    });
   }
 });
