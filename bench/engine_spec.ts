@@ -1,8 +1,9 @@
 /**
  * The CPU engine names the benchmark scripts take: `interp`, `jit`,
- * `jit-wasm` or `jit-js` (the translator with its default back end, or with
- * page functions compiled to WebAssembly or kept as JavaScript), each `jit`
- * form optionally followed by `:THRESHOLD` (another hot threshold, the
+ * `jit-wasm` or `jit-js` (the translator with its default back end, with
+ * every page function it can compiled to WebAssembly, or with JavaScript
+ * page functions only: `JitBackend` "auto", "wasm", "js"), each `jit` form
+ * optionally followed by `:THRESHOLD` (another hot threshold, the
  * interpreted executions before a page is translated).
  *
  * @module

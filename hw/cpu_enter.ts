@@ -163,6 +163,11 @@ function ranPage(
     ah = jio[10];
   }
   if (done < 0) return ENTER_STOP; // the host took control at an ecall
+  if (jio[12] !== 0) {
+    // Hits of WebAssembly page functions that chained into others.
+    jio[2] += jio[12];
+    jio[12] = 0;
+  }
   jio[9] = asid;
   jio[10] = ah;
   s.runCount = n + done;

@@ -3,9 +3,11 @@
  * WebAssembly (`hw/wasm_compile.ts`) reads and writes besides RAM and the
  * register files, in one `WebAssembly.Memory` the hart's JavaScript uses
  * through typed-array views: the `jitIo` doubles, the FP registers, the
- * MMU's TLB tags and deltas, and the code marks (a byte per RAM page). With
- * it, a register file of the register memory (`hw/register_memory.ts`) the
- * page functions work on when the bound file lies elsewhere.
+ * MMU's TLB tags and deltas, the code marks (a byte per RAM page) and the
+ * table slots of the pages' page functions (an int32 per RAM page). With
+ * it, the table of those functions, and a register file of the register
+ * memory (`hw/register_memory.ts`) the page functions work on when the
+ * bound file lies elsewhere.
  *
  * ```ts
  * const hm = HartMemory.create(ramPages, ramWasmPages);   // null where WebAssembly is missing
@@ -49,6 +51,10 @@ export class HartMemory {
   readonly deltas: Int32Array;
   /** Code marks, a byte per RAM page (the hart's). */
   readonly codeMark: Uint8Array;
+  /** The table slot of each RAM page's WebAssembly page function (0: none). */
+  readonly slots: Int32Array;
+  /** The WebAssembly page functions, by slot (page functions chain through it). */
+  readonly table: WebAssembly.Table;
 
   private constructor(
     memory: WebAssembly.Memory,
@@ -60,11 +66,13 @@ export class HartMemory {
     this.memory = memory;
     this.layout = layout;
     this.scratch = scratch;
-    this.io = new Float64Array(buf, layout.io, 12);
+    this.io = new Float64Array(buf, layout.io, 13);
     this.fpRegs = new Float64Array(buf, layout.fw, 32);
     this.tags = new Int32Array(buf, layout.tags, 9 * TLB_ENTRIES);
     this.deltas = new Int32Array(buf, layout.deltas, 9 * TLB_ENTRIES);
     this.codeMark = new Uint8Array(buf, layout.codeMark, ramPages4k);
+    this.slots = new Int32Array(buf, layout.slots, ramPages4k);
+    this.table = new WebAssembly.Table({ element: "anyfunc", initial: 64 });
   }
 
   /**
@@ -81,12 +89,14 @@ export class HartMemory {
     const io = 256, fw = 512, tags = 1024;
     const deltas = tags + TLB_BYTES;
     const codeMark = deltas + TLB_BYTES;
-    const hartPages = Math.ceil((codeMark + ramPages4k) / PAGE);
+    const slots = (codeMark + ramPages4k + 7) & ~7;
+    const hartPages = Math.ceil((slots + 4 * ramPages4k) / PAGE);
     const layout: HartLayout = {
       io,
       tags,
       deltas,
       codeMark,
+      slots,
       fw,
       ramPages: ramWasmPages,
       hartPages,

@@ -144,14 +144,19 @@ export interface CpuConfig {
    * {@link JIT_CACHE_SIZE}, 16 MiB; QEMU's `tb-size`).
    */
   jitCacheSize?: number;
-  /**
-   * With the "jit" engine: what page functions are compiled to, "wasm"
-   * (default: the unit's source compiled to WebAssembly, `hw/wasm_compile.ts`;
-   * a unit outside what that compiles stays JavaScript) or "js" (JavaScript
-   * functions only).
-   */
-  jitBackend?: "wasm" | "js";
+  /** With the "jit" engine: what page functions are compiled to ({@link JitBackend}). */
+  jitBackend?: JitBackend;
 }
+
+/**
+ * What the translator compiles page functions to: "auto" (the default)
+ * compiles a unit's source to WebAssembly (`hw/wasm_compile.ts`) unless it
+ * holds an `ecall`, which stays a JavaScript function (V8 then inlines the
+ * host's system-call entry into it); "wasm" compiles every unit it can;
+ * "js" keeps JavaScript functions only. A unit outside what the WebAssembly
+ * back end compiles stays JavaScript under either of the first two.
+ */
+export type JitBackend = "auto" | "wasm" | "js";
 
 /** Raised for an invalid {@link CpuConfig}. */
 export class CpuConfigError extends Error {
@@ -320,7 +325,9 @@ export class HartState {
    * the page it starts on), and a flag set when it left through a direct
    * jump to another page (`hw/translator.ts`); then, for a thread switch
    * a page function goes on from (`hw/jit_ecall.ts`), the switch count,
-   * the new ASID tag and hash, and a flag set when it did.
+   * the new ASID tag and hash, and a flag set when it did; last, TLB hits
+   * of WebAssembly page functions that went on into others (chaining, see
+   * `hw/wasm_codegen.ts`), not yet added.
    */
   readonly jitIo: Float64Array;
   /** The run count up to which `instret` is synced, while a page function runs. */
@@ -428,16 +435,16 @@ export class HartState {
     if (engine !== "interp" && engine !== "jit") {
       throw new CpuConfigError(`unknown engine ${String(engine)}`);
     }
-    const backend = config.jitBackend ?? "wasm";
-    if (backend !== "wasm" && backend !== "js") {
+    const backend = config.jitBackend ?? "auto";
+    if (backend !== "auto" && backend !== "wasm" && backend !== "js") {
       throw new CpuConfigError(`unknown JIT back end ${String(backend)}`);
     }
     const pages = ram.size >>> 12;
     // The state WebAssembly page functions share with the hart (null: JavaScript only).
-    const hm = engine === "jit" && backend === "wasm" && ram.memory !== null
+    const hm = engine === "jit" && backend !== "js" && ram.memory !== null
       ? HartMemory.create(pages, ram.memory.buffer.byteLength >>> 16)
       : null;
-    this.jitIo = hm !== null ? hm.io : new Float64Array(12);
+    this.jitIo = hm !== null ? hm.io : new Float64Array(13);
     this.fpu = hm !== null ? new Fpu(hm.fpRegs) : new Fpu();
     this.mmu = new Mmu(ram, kind, costs.walk, hm ?? undefined);
     this.mmu.pmp = this.pmp;
@@ -513,7 +520,7 @@ export class HartState {
         hot,
         warmup,
         cacheSize,
-        hm !== null ? { ram: ram.memory!, hart: hm } : null,
+        hm !== null ? { ram: ram.memory!, hart: hm, ecalls: backend === "wasm" } : null,
       )
       : null;
     const previous = ram.onWrite;

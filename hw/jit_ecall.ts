@@ -59,12 +59,14 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
   s.instret += n - s.jitBase - 1;
   s.jitBase = n;
   const mmu = s.mmu;
-  mmu.hits += hits;
+  const io = s.jitIo;
+  // With the hits chained WebAssembly page functions carried (io[12]).
+  mmu.hits += hits + io[12];
+  io[12] = 0;
   const flushes = mmu.flushes;
   const tr = s.translator!;
   tr.ecalls++;
   const drops = tr.drops;
-  const io = s.jitIo;
   const regs = s.regs;
   // EcallOutcome.RESUMED is 1 (literals here: a module constant costs a load
   // and a hole check in optimized code).

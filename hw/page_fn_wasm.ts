@@ -27,6 +27,8 @@ export interface WasmHart {
   readonly ram: WebAssembly.Memory;
   /** The hart's memory. */
   readonly hart: HartMemory;
+  /** Whether units with an `ecall` are compiled too (`JitBackend` "wasm"), not kept JavaScript. */
+  readonly ecalls: boolean;
 }
 
 // Modules by layout and source, shared by all harts (bounded as the
@@ -34,7 +36,8 @@ export interface WasmHart {
 const MODULES = new Map<string, WebAssembly.Module>();
 let moduleChars = 0;
 
-type WasmPage = (
+/** The exported `page` of a module: the page function's arguments after `r` and `io`, `rb` first. */
+export type WasmPage = (
   rb: number,
   pc: number,
   n: number,
@@ -47,16 +50,24 @@ type WasmPage = (
   fb: number,
 ) => number;
 
+/** A page function compiled to WebAssembly: its `PageFn` and the export the table holds. */
+export interface WasmPageFn {
+  /** The function the inner loop calls. */
+  readonly fn: PageFn;
+  /** The WebAssembly function, for the hart's table (`HartMemory.table`). */
+  readonly wasm: WasmPage;
+}
+
 /**
  * The page function of `src` as WebAssembly, on the memories of `w`.
  *
  * @param src the unit's source
  * @param env the hart's environment (its helpers)
  * @param w the hart's memories
- * @returns the page function
+ * @returns the page function and its export
  * @throws {import("./wasm_compile.ts").WasmCompileError} when the source is outside what the back end compiles
  */
-export function buildWasmPageFn(src: UnitSource, env: TranslatorEnv, w: WasmHart): PageFn {
+export function buildWasmPageFn(src: UnitSource, env: TranslatorEnv, w: WasmHart): WasmPageFn {
   const layout = w.hart.layout;
   const text = pageFnText(src);
   const key = `${JSON.stringify(layout)}\n${text}`;
@@ -94,6 +105,7 @@ export function buildWasmPageFn(src: UnitSource, env: TranslatorEnv, w: WasmHart
       ram: w.ram,
       hart: w.hart.memory,
       regs: REGISTER_MEMORY.memory!,
+      fns: w.hart.table,
       codeStore: env.codeStore,
       ecall: (pc: number, n: number, hits: number, lim: number) => {
         // A bound file outside the register memory: the code works on the copy.
@@ -121,7 +133,8 @@ export function buildWasmPageFn(src: UnitSource, env: TranslatorEnv, w: WasmHart
     },
   });
   const page = inst.exports.page as WasmPage;
-  return (r, _io, pc, n, lim, vb, ldBase, stBase, asid, ah, fb) => {
+  const io = w.hart.io;
+  const fn: PageFn = (r, _io, pc, n, lim, vb, ldBase, stBase, asid, ah, fb) => {
     // As the JavaScript function's prologue: past 2^30 instructions in one
     // run the interpreter goes on; the limit is capped below 2^30.
     if (n > 1073741822) return 0;
@@ -137,10 +150,11 @@ export function buildWasmPageFn(src: UnitSource, env: TranslatorEnv, w: WasmHart
     const cap = lim < 1073741823 ? lim : 1073741823;
     const k = page(rb, pc, n, cap, vb, ldBase, stBase, asid, ah, fb);
     // -1: an ecall gave the host control, the registers are where it left them.
-    if (k !== -1) {
-      const now = bound();
-      if (!inPlace) now.set(scratch);
-    }
-    return k;
+    if (k === -1) return -1;
+    const now = bound();
+    if (!inPlace) now.set(scratch);
+    // The count it returns is the run's (after a thread switch inside, from 0).
+    return io[11] !== 0 ? k : k - n;
   };
+  return { fn, wasm: page };
 }

@@ -44,7 +44,7 @@ import {
 } from "./translator_emit.ts";
 import { type Link, scanUnit } from "./translator_scan.ts";
 import { buildPageFn, type PageFn, type TranslatorEnv, warmPageFn } from "./page_fn.ts";
-import { buildWasmPageFn, type WasmHart } from "./page_fn_wasm.ts";
+import { buildWasmPageFn, type WasmHart, type WasmPage } from "./page_fn_wasm.ts";
 import { WasmCompileError } from "./wasm_compile.ts";
 import {
   HOT_CODE_UNIT,
@@ -398,24 +398,44 @@ export class Translator {
     this.entries[rec] = entries;
     this.covered[rec] = covered;
     this.fns[rec] = fn;
+    this.#chainable(page, rec, this.#isWasm ? this.#wasmFn : null);
     this.kind[page] |= KIND_FN;
     this.translations++;
     if (pages.size > 1) this.linkedTranslations++;
     return fn;
   }
 
-  // Whether the last #build made a WebAssembly function.
+  // Whether the last #build made a WebAssembly function, and its export.
   #isWasm = false;
+  #wasmFn: WasmPage | null = null;
+
+  /**
+   * Puts the WebAssembly function of RAM page `page` (record `rec`) in the
+   * hart's table, or takes it out (`fn` null), where page functions that
+   * chain find it.
+   */
+  #chainable(page: number, rec: number, fn: WasmPage | null): void {
+    const w = this.#wasm;
+    if (w === null) return;
+    const table = w.hart.table;
+    if (fn !== null) {
+      if (rec >= table.length) table.grow(Math.max(rec + 1 - table.length, table.length));
+      table.set(rec, fn);
+    }
+    w.hart.slots[page] = fn !== null ? rec : 0;
+  }
 
   /** The page function of `src`: WebAssembly when the hart has the memories and the source compiles. */
   #build(src: UnitSource): PageFn {
     this.#isWasm = false;
-    if (this.#wasm !== null && !src.body.includes("ecall(")) {
+    const w = this.#wasm;
+    if (w !== null && (w.ecalls || !src.body.includes("ecall("))) {
       try {
-        const fn = buildWasmPageFn(src, this.#env, this.#wasm);
+        const built = buildWasmPageFn(src, this.#env, w);
         this.#isWasm = true;
         this.wasmUnits++;
-        return fn;
+        this.#wasmFn = built.wasm;
+        return built.fn;
       } catch (e) {
         // Outside the subset (declined), or a module V8 refused (a fault of
         // the back end, counted apart): the JavaScript function runs instead.
@@ -536,6 +556,7 @@ export class Translator {
     if (this.fns[rec] !== null) {
       this.drops++;
       this.fns[rec] = null;
+      this.#chainable(page, rec, null);
       this.kind[page] &= ~KIND_FN;
       this.entries[rec] = null;
       this.covered[rec] = null;
@@ -615,6 +636,7 @@ export class Translator {
     this.kind.fill(0);
     // Only the translated pages' slots hold objects (see #live).
     this.slot.fill(0);
+    this.#wasm?.hart.slots.fill(0);
     for (const a of [this.fns, this.entries, this.covered, this.viaEntries]) a.length = 1;
     this.#live.clear();
     this.#again.fill(0);

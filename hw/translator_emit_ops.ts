@@ -199,9 +199,9 @@ export function emitAmo(inst: Inst, restCyc: number, restN: number, out: string[
     return;
   }
   out.push(
-    `k = i32[off >> 2]; vpn = ${
+    `k = i32[off >> 2]; va = ${
       amoValue(AMOS.get(op)!, "k", s.rs2)
-    }; i32[off >> 2] = vpn; ${s.rd} = k;`,
+    }; i32[off >> 2] = va; ${s.rd} = k;`,
     stored,
   );
 }

@@ -22,6 +22,7 @@
 
 import type { ESTree } from "npm:meriyah@6.1.4";
 import { F64, I32, VOID, W, WasmCode, type WasmFuncType } from "./wasm_encoder.ts";
+import { TLB_MASK } from "./mmu.ts";
 
 /** Raised when a page function's source is outside what the back end compiles. */
 export class WasmCompileError extends Error {
@@ -37,8 +38,13 @@ export class WasmCompileError extends Error {
  * memories, in 64 KiB pages (RAM, the hart's, the register files').
  */
 export interface HartLayout {
-  /** The 12 doubles of `io` (the hart's `jitIo`). */
+  /** The 13 doubles of `io` (the hart's `jitIo`). */
   readonly io: number;
+  /**
+   * The table slot of each RAM page's WebAssembly page function (an int32
+   * per RAM page, 0: none), for chaining (see {@link Codegen}).
+   */
+  readonly slots: number;
   /** The TLB tags. */
   readonly tags: number;
   /** The TLB deltas. */
@@ -766,11 +772,86 @@ export class Codegen {
         return;
       case "ReturnStatement":
         if (s.argument === null || s.argument === undefined) fail("return without a value");
+        if (isCountReturn(s.argument!)) return this.#chainReturn();
         this.#toI32(this.expr(s.argument!));
         c.op(W.return);
         return;
     }
     fail(`statement ${s.type}`);
+  }
+
+  /**
+   * The function's end, `return n - n0`, as WebAssembly page functions end:
+   * they return the count itself (`n`; the caller subtracts what it passed),
+   * and first go on straight into the page function of the page the pc has
+   * reached, with a tail call through the function table, when the inner
+   * loop would enter that page next: the function ran something, nothing
+   * asks to leave (`io[4]`, `io[11]`), the pc is on another page than the
+   * one the function stands on, even, in the fetch TLB, and its RAM page
+   * has a page function. That fetch-TLB hit, and the function's own hits,
+   * carry on in `io[12]`; `io[5]` and `io[6]` name the new page, as the
+   * inner loop's entry sets them.
+   */
+  #chainReturn(): void {
+    const c = this.code;
+    const l = this.#layout;
+    const get = (name: string) => c.op(W.localGet).u32(this.#lookup(name).index);
+    const n = this.#lookup("n").index;
+    const t = this.#newLocal("i32"), v = this.#newLocal("i32"), ti = this.#newLocal("i32");
+    const rp = this.#newLocal("i32"), slot = this.#newLocal("i32");
+    const stand = this.#scopes.some((m) => m.has("cva")) ? "cva" : "vb";
+    // if (n !== n0 && io[4] === 0 && io[11] === 0)
+    c.op(W.localGet).u32(n);
+    get("n0");
+    c.op(W.i32Ne);
+    c.op(W.i32Const).s32(0).op(W.f64Load).mem(3, 1, l.io + 4 * 8);
+    c.op(W.f64Const).f64(0).op(W.f64Eq).op(W.i32And);
+    c.op(W.i32Const).s32(0).op(W.f64Load).mem(3, 1, l.io + 11 * 8);
+    c.op(W.f64Const).f64(0).op(W.f64Eq).op(W.i32And);
+    c.op(W.if).op(VOID);
+    // t = vb + pc; on another page than the one it stands on, and even?
+    get("vb");
+    get("pc");
+    c.op(W.i32Add).op(W.localTee).u32(t).op(W.i32Const).s32(-4096).op(W.i32And);
+    get(stand);
+    c.op(W.i32Ne);
+    c.op(W.localGet).u32(t).op(W.i32Const).s32(1).op(W.i32And).op(W.i32Eqz).op(W.i32And);
+    c.op(W.if).op(VOID);
+    // The fetch TLB: tags[ti] === (vpn << 9 | asid), ti = fb + ((vpn ^ ah) & TLB_MASK).
+    c.op(W.localGet).u32(t).op(W.i32Const).s32(12).op(W.i32ShrU).op(W.localTee).u32(v);
+    get("ah");
+    c.op(W.i32Xor).op(W.i32Const).s32(TLB_MASK).op(W.i32And);
+    get("fb");
+    c.op(W.i32Add).op(W.localTee).u32(ti).op(W.i32Const).s32(2).op(W.i32Shl);
+    c.op(W.i32Load).mem(2, 1, l.tags);
+    c.op(W.localGet).u32(v).op(W.i32Const).s32(9).op(W.i32Shl);
+    get("asid");
+    c.op(W.i32Or).op(W.i32Eq).op(W.if).op(VOID);
+    // Its RAM page and that page's slot.
+    c.op(W.localGet).u32(ti).op(W.i32Const).s32(2).op(W.i32Shl).op(W.i32Load).mem(2, 1, l.deltas);
+    c.op(W.localGet).u32(t).op(W.i32Add).op(W.i32Const).s32(12).op(W.i32ShrU);
+    c.op(W.localTee).u32(rp).op(W.i32Const).s32(2).op(W.i32Shl).op(W.i32Load).mem(2, 1, l.slots);
+    c.op(W.localTee).u32(slot).op(W.if).op(VOID);
+    // io[12] += hits + 1; io[5] = the new page's base; io[6] = its RAM page.
+    c.op(W.i32Const).s32(0);
+    c.op(W.i32Const).s32(0).op(W.f64Load).mem(3, 1, l.io + 12 * 8);
+    get("hits");
+    c.op(W.i32Const).s32(1).op(W.i32Add).op(W.f64ConvertI32S).op(W.f64Add);
+    c.op(W.f64Store).mem(3, 1, l.io + 12 * 8);
+    c.op(W.i32Const).s32(0).op(W.localGet).u32(t).op(W.i32Const).s32(-4096).op(W.i32And);
+    c.op(W.f64ConvertI32S).op(W.f64Store).mem(3, 1, l.io + 5 * 8);
+    c.op(W.i32Const).s32(0).op(W.localGet).u32(rp).op(W.f64ConvertI32U);
+    c.op(W.f64Store).mem(3, 1, l.io + 6 * 8);
+    // page(rb, t & 4095, n, lim, t & -4096, ldBase, stBase, asid, ah, fb)
+    get("rb");
+    c.op(W.localGet).u32(t).op(W.i32Const).s32(4095).op(W.i32And);
+    c.op(W.localGet).u32(n);
+    get("lim");
+    c.op(W.localGet).u32(t).op(W.i32Const).s32(-4096).op(W.i32And);
+    for (const p of ["ldBase", "stBase", "asid", "ah", "fb"]) get(p);
+    c.op(W.localGet).u32(slot).op(W.returnCallIndirect).u32(0).u32(0);
+    c.op(W.end).op(W.end).op(W.end).op(W.end);
+    c.op(W.localGet).u32(n).op(W.return);
   }
 
   /**
@@ -925,6 +1006,12 @@ export class Codegen {
     c.op(W.end);
     this.#controls.pop();
   }
+}
+
+/** Whether `e` is `n - n0`, the count a page function returns at its end. */
+function isCountReturn(e: Expr): boolean {
+  return e.type === "BinaryExpression" && e.operator === "-" && e.left.type === "Identifier" &&
+    e.left.name === "n" && e.right.type === "Identifier" && e.right.name === "n0";
 }
 
 /** `Math.imul` and the like: the name of a non-computed member of an identifier. */

@@ -196,11 +196,13 @@ export function compilePageFn(
     { kind: "memory", name: "ram", pages: layout.ramPages },
     { kind: "memory", name: "hart", pages: layout.hartPages },
     { kind: "memory", name: "regs", pages: layout.regPages },
+    { kind: "table", name: "fns", min: 1 },
   ];
   const funcs: WasmFunc[] = [
     hxFunction(heads),
     ...HELPERS.slice(1).map(mFunction),
     { type: PAGE_TYPE, locals: cc.locals, code: cc.code, export: "page" },
   ];
-  return wasmModule(imports, funcs);
+  // The page type first: the chaining tail calls name it as type 0.
+  return wasmModule(imports, funcs, [PAGE_TYPE]);
 }

@@ -33,6 +33,8 @@ export const W = {
   brTable: 0x0e,
   return: 0x0f,
   call: 0x10,
+  /** `return_call_indirect` (tail calls): type index, then table index. */
+  returnCallIndirect: 0x13,
   drop: 0x1a,
   select: 0x1b,
   localGet: 0x20,
@@ -201,10 +203,11 @@ export interface WasmFuncType {
   readonly results: readonly number[];
 }
 
-/** An imported function or memory (module "env"). */
+/** An imported function, memory or function table (module "env"). */
 export type WasmImport =
   | { readonly kind: "func"; readonly name: string; readonly type: WasmFuncType }
-  | { readonly kind: "memory"; readonly name: string; readonly pages: number };
+  | { readonly kind: "memory"; readonly name: string; readonly pages: number }
+  | { readonly kind: "table"; readonly name: string; readonly min: number };
 
 /** A function defined by the module: its type, extra locals and code (ending in `end`). */
 export interface WasmFunc {
@@ -224,16 +227,20 @@ function section(out: WasmCode, id: number, body: WasmCode): void {
 
 /**
  * The bytes of a module with `imports` (functions first in the function
- * index space, in order, then `funcs`) and memories (imported, fixed size,
- * not shared, in order).
+ * index space, in order, then `funcs`), memories (imported, fixed size,
+ * not shared, in order) and function tables (imported, of `funcref`, at
+ * least `min` long, in order). `firstTypes` get type indices 0, 1, ... (for
+ * the type immediates of `call_indirect`).
  *
  * @param imports the imports, module "env"
  * @param funcs the functions the module defines
+ * @param firstTypes function types at the first type indices
  * @returns the module's bytes
  */
 export function wasmModule(
   imports: readonly WasmImport[],
   funcs: readonly WasmFunc[],
+  firstTypes: readonly WasmFuncType[] = [],
 ): Uint8Array<ArrayBuffer> {
   const types: string[] = [];
   const typeIndex = (t: WasmFuncType) => {
@@ -242,6 +249,7 @@ export function wasmModule(
     if (i < 0) i = types.push(key) - 1;
     return i;
   };
+  for (const t of firstTypes) typeIndex(t);
   const importIdx = imports.map((im) => (im.kind === "func" ? typeIndex(im.type) : -1));
   const funcIdx = funcs.map((f) => typeIndex(f.type));
   const out = new WasmCode();
@@ -259,7 +267,8 @@ export function wasmModule(
   imports.forEach((im, i) => {
     impSec.name("env").name(im.name);
     if (im.kind === "func") impSec.op(0x00).u32(importIdx[i]);
-    else impSec.op(0x02).op(0x01).u32(im.pages).u32(im.pages);
+    else if (im.kind === "memory") impSec.op(0x02).op(0x01).u32(im.pages).u32(im.pages);
+    else impSec.op(0x01).op(0x70).op(0x00).u32(im.min);
   });
   section(out, 2, impSec);
   const fnSec = new WasmCode().u32(funcs.length);

@@ -8,6 +8,7 @@
 
 import type { ConsoleIo } from "../hw/console_io.ts";
 import type { TapeSpec } from "../hw/storage.ts";
+import type { JitBackend } from "../hw/hart_state.ts";
 import type { KernelStats, ModuleDescriptor } from "../kernel/api.ts";
 import type { StdioSpec } from "./guest_stdio.ts";
 import type { AtaDriverName, DiskOption } from "./disks.ts";
@@ -188,10 +189,10 @@ export interface BootOptions {
    */
   hotThreshold?: number;
   /**
-   * With `cpu: "jit"`: what page functions are compiled to, "wasm" (the
-   * default) or "js" (see the CPU's `jitBackend`, `docs/cpu.md`).
+   * With `cpu: "jit"`: what page functions are compiled to, "auto" (the
+   * default), "wasm" or "js" (the CPU's `JitBackend`, `docs/cpu.md`).
    */
-  jitBackend?: "wasm" | "js";
+  jitBackend?: JitBackend;
   /**
    * Writes a Chrome trace-event JSON file (Perfetto opens it) of run slices,
    * system calls, interrupts and faults to this host path at the end.

@@ -111,7 +111,7 @@ export async function runBareCommand(line: CommandLine): Promise<number> {
     ramSize: line.ramSize,
     console: new TerminalConsole(),
     uartInit: line.uartReset ? "reset" : "firmware",
-    cpu: { engine: line.cpu },
+    cpu: { engine: line.cpu, jitBackend: line.jitBackend },
   });
   const recorder = line.traceFile === undefined
     ? undefined
@@ -278,6 +278,7 @@ export async function main(args: string[]): Promise<number> {
       maxCycles: line.maxCycles,
       seed: line.seed,
       cpu: line.cpu,
+      jitBackend: line.jitBackend,
       log: kernelLogSink(line.logLevel),
     });
     stdio?.close();

@@ -60,7 +60,11 @@ Options:
                          words) instead of as firmware leaves it (8N1, FIFO on, 115200 baud)
   --max-cycles N         stop the machine after N simulated cycles (exit 124)
   --cpu interp|jit       CPU engine: the interpreter (default) or the translator of hot code
-                         pages to JavaScript; same results and cycle counts either way
+                         pages; same results and cycle counts either way
+  --jit-backend auto|wasm|js
+                         with --cpu jit: compile translated pages to WebAssembly except
+                         those with a system call (auto, the default), all of them (wasm),
+                         or keep them as JavaScript functions (js)
   --trace-syscalls       print every system call to stderr in strace's format
   -o, --trace-output FILE
                          write the --trace-syscalls lines to FILE instead (implies it)
@@ -144,6 +148,8 @@ export interface CommandLine {
   seed?: number;
   /** CPU engine (`--cpu`). */
   cpu?: "interp" | "jit";
+  /** The translator's back end (`--jit-backend`). */
+  jitBackend?: "auto" | "wasm" | "js";
   /** Which kernel log lines go to stderr: warnings (default), none, or all. */
   logLevel: "warn" | "quiet" | "verbose";
   /** `-t`: the command's standard streams stay on the console terminal. */
@@ -231,6 +237,7 @@ const VALUE_OPTIONS = new Set([
   "--block-cache",
   "--elevator",
   "--cpu",
+  "--jit-backend",
 ]);
 
 /** Joins `--opt -1` into `--opt=-1`, so that a negative number reaches the option's own check. */
@@ -297,6 +304,7 @@ export function parseCommandLine(args: string[]): CommandLine {
         trace: { type: "string" },
         seed: { type: "string" },
         cpu: { type: "string" },
+        "jit-backend": { type: "string" },
         quiet: { type: "boolean" },
         verbose: { type: "boolean" },
         tty: { type: "boolean", short: "t" },
@@ -325,6 +333,14 @@ export function parseCommandLine(args: string[]): CommandLine {
       throw new UsageError(`--cpu takes interp or jit, got '${v.cpu}'`);
     }
     out.cpu = v.cpu;
+  }
+  const backend = v["jit-backend"];
+  if (backend !== undefined) {
+    if (backend !== "auto" && backend !== "wasm" && backend !== "js") {
+      throw new UsageError(`--jit-backend takes auto, wasm or js, got '${backend}'`);
+    }
+    if (out.cpu !== "jit") throw new UsageError("--jit-backend needs --cpu jit");
+    out.jitBackend = backend;
   }
   if (v.help) return { ...out, mode: "help" };
   if (v.version) return { ...out, mode: "version" };

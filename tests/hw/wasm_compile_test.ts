@@ -29,6 +29,7 @@ Deno.test("wasm encoder: unsigned and signed LEB128", () => {
 const PAGE = 65536;
 const LAYOUT: HartLayout = {
   io: 256,
+  slots: 1024 + 2 * 36864 + 16,
   fw: 512,
   tags: 1024,
   deltas: 1024 + 36864,
@@ -74,6 +75,7 @@ function agree(body: string, args: number[], regs: number[] = [], io: number[] =
       ram,
       hart,
       regs: regMem,
+      fns: new WebAssembly.Table({ element: "anyfunc", initial: 1 }),
       codeStore: none,
       ecall: none,
       fsOn: none,

@@ -47,6 +47,9 @@ Deno.test("cli: wrong flags and values are UsageErrors", () => {
   assert.throws(() => parseCommandLine(["stray"]), UsageError);
   assert.throws(() => parseCommandLine(["--tape", ",ro"]), UsageError);
   assert.throws(() => parseCommandLine(["--cpu", "fast"]), UsageError);
+  assert.equal(parseCommandLine(["--cpu", "jit", "--jit-backend", "js"]).jitBackend, "js");
+  assert.throws(() => parseCommandLine(["--cpu", "jit", "--jit-backend", "asm"]), UsageError);
+  assert.throws(() => parseCommandLine(["--jit-backend", "js"]), UsageError);
 });
 
 Deno.test("cli: --tape paths that cannot work are refused before boot", () => {
