@@ -52,6 +52,7 @@ export {
   DEFAULT_CYCLE_COSTS,
   EcallOutcome,
   HartState,
+  type JitBackend,
   PRIV,
   StopReason,
 } from "./hart_state.ts";
