@@ -17,8 +17,10 @@
  * - functions: the hart's helpers are imports ({@link WASM_IMPORTS}); the
  *   M extension's high products and divisions (as `hw/alu.ts` defines
  *   them) and `HX`, the primary page's head table, are the module's own;
- * - `hw/wasm_codegen.ts` writes the body; {@link compilePageFn} assembles
- *   the module.
+ * - the body: `hw/wasm_values.ts` (what the code generator knows of
+ *   values and names), `hw/wasm_expr.ts` (expressions), `hw/wasm_codegen.ts`
+ *   (statements); {@link compilePageFn} parses the source and assembles the
+ *   module.
  *
  * @module
  */
@@ -34,14 +36,14 @@ import {
   type WasmImport,
   wasmModule,
 } from "./wasm_encoder.ts";
+import { Codegen } from "./wasm_codegen.ts";
 import {
   type Callee,
-  Codegen,
   fail,
   type HartLayout,
   unsignedNames,
   WasmCompileError,
-} from "./wasm_codegen.ts";
+} from "./wasm_values.ts";
 
 export { type HartLayout, WasmCompileError };
 
