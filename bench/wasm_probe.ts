@@ -5,7 +5,7 @@
  * labelled loop with a `switch` over block heads, the inline data-TLB check
  * of every load and store) and as a WebAssembly function (the same blocks in
  * a `loop` with a `br_table`, registers in locals, RAM, TLB and register file
- * in one shared `WebAssembly.Memory`). Both run the same blocks on the same
+ * in one `WebAssembly.Memory`, written with the translator's encoder). Both run the same blocks on the same
  * memory and must leave the same registers (a checksum is printed).
  *
  * Scenarios (one fresh process per sample, the two targets alternating):
@@ -27,6 +27,7 @@
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { runMain } from "./run_main.ts";
+import { I32, VOID, W, WasmCode, wasmModule } from "../hw/wasm_encoder.ts";
 
 /** One sample: a fresh process running one scenario on one target. */
 export interface WasmProbeSample {
@@ -66,7 +67,7 @@ const SCENARIOS: Readonly<Record<string, Scenario>> = {
 
 const BLOCKS = 256;
 const MASK = BLOCKS - 1;
-// The shared memory: RAM (1 MiB), then TLB tags, TLB deltas, registers.
+// The memory: RAM (1 MiB), then TLB tags, TLB deltas, registers.
 const RAM = 1 << 20;
 const TAGS = RAM, DELTAS = RAM + 4096, REGS = RAM + 8192;
 const PAGES = 17;
@@ -152,130 +153,87 @@ function jsOp(o: Op, b: number): string {
     (o.kind === "lw" ? `${d} = i32[off >> 2];` : `i32[off >> 2] = ${bb};`);
 }
 
-// ---- WebAssembly: a minimal encoder for one function.
+// ---- WebAssembly, written with the translator's encoder (hw/wasm_encoder.ts).
 
-function uleb(v: number, out: number[]): void {
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-}
-
-function sleb(v: number, out: number[]): void {
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function section(id: number, body: number[], out: number[]): void {
-  out.push(id);
-  uleb(body.length, out);
-  out.push(...body);
-}
-
-function name(s: string, out: number[]): void {
-  uleb(s.length, out);
-  for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
-}
-
-// Opcodes used below.
-const I32 = 0x7f, BLOCK = 0x02, LOOP = 0x03, IF = 0x04, END = 0x0b, BR = 0x0c;
-const BR_TABLE = 0x0e, CALL = 0x10, GET = 0x20, SET = 0x21, LOAD = 0x28, STORE = 0x36;
-const CONST = 0x41, NE = 0x47, GE_S = 0x4e, ADD = 0x6a, SUB = 0x6b, AND = 0x71, OR = 0x72;
-const XOR = 0x73, SHL = 0x74, SHR_U = 0x76, VOID = 0x40;
 const BIN: Readonly<Record<string, number>> = {
-  add: ADD,
-  sub: SUB,
-  xor: XOR,
-  and: AND,
-  or: OR,
+  add: W.i32Add,
+  sub: W.i32Sub,
+  xor: W.i32Xor,
+  and: W.i32And,
+  or: W.i32Or,
 };
 
 /**
- * The module: imports `env.mem` (shared, PAGES pages) and `env.host`
- * (i32 -> i32); exports `f(room, lim, open) -> n`. Locals: params 0 - 2,
- * x1..x15 at 3..17, then va, vpn, ti, off, dc, n, bi.
+ * The module: imports `env.host` (i32 -> i32) and `env.mem` (PAGES pages);
+ * exports `f(room, lim, open) -> n`. Locals: params 0 - 2, x1..x15 at
+ * 3..17, then va, vpn, ti, off, dc, n, bi.
  */
-function wasmModule(blocks: Op[][], calls: boolean): Uint8Array<ArrayBuffer> {
+function wasmModuleOf(blocks: Op[][], calls: boolean): Uint8Array<ArrayBuffer> {
   const X = (j: number) => 2 + j;
   const VA = 18, VPN = 19, TI = 20, OFF = 21, DC = 22, N = 23, BI = 24;
-  const c: number[] = [];
-  const get = (l: number) => c.push(GET, l);
-  const set = (l: number) => c.push(SET, l);
-  const k = (v: number) => (c.push(CONST), sleb(v | 0, c));
-  const load = (o: number) => (c.push(LOAD, 2), uleb(o, c));
-  const store = (o: number) => (c.push(STORE, 2), uleb(o, c));
+  const c = new WasmCode();
+  const get = (l: number) => c.op(W.localGet).u32(l);
+  const set = (l: number) => c.op(W.localSet).u32(l);
+  const k = (v: number) => c.op(W.i32Const).s32(v);
+  const load = (o: number) => c.op(W.i32Load).mem(2, 0, o);
+  const store = (o: number) => c.op(W.i32Store).mem(2, 0, o);
   const leave = (b: number, depth: number) => {
     // if (cond) { r[0] = b; br exit }
-    c.push(IF, VOID);
-    k(0), k(b), store(REGS), c.push(BR), uleb(depth + 1, c), c.push(END);
+    c.op(W.if).op(VOID);
+    k(0), k(b), store(REGS), c.op(W.br).u32(depth + 1).op(W.end);
   };
   for (let j = 1; j <= 15; j++) k(0), load(REGS + 4 * j), set(X(j));
-  k(0), load(REGS), k(MASK), c.push(AND), set(BI);
-  c.push(BLOCK, VOID, LOOP, VOID);
-  for (let b = 0; b < BLOCKS; b++) c.push(BLOCK, VOID);
-  get(BI), c.push(BR_TABLE), uleb(BLOCKS, c);
-  for (let b = 0; b < BLOCKS; b++) uleb(b, c);
-  uleb(BLOCKS - 1, c);
+  k(0), load(REGS), k(MASK), c.op(W.i32And), set(BI);
+  c.op(W.block).op(VOID).op(W.loop).op(VOID);
+  for (let b = 0; b < BLOCKS; b++) c.op(W.block).op(VOID);
+  get(BI), c.op(W.brTable).u32(BLOCKS);
+  for (let b = 0; b < BLOCKS; b++) c.u32(b);
+  c.u32(BLOCKS - 1);
   blocks.forEach((ops, b) => {
-    c.push(END); // the code of case b follows its block's end
+    c.op(W.end); // the code of case b follows its block's end
     const toLoop = BLOCKS - 1 - b, toExit = toLoop + 1;
-    get(DC), k(ops.length + 2), c.push(ADD), get(0), c.push(GE_S);
-    get(N), get(1), c.push(GE_S), c.push(OR);
+    get(DC), k(ops.length + 2), c.op(W.i32Add), get(0), c.op(W.i32GeS);
+    get(N), get(1), c.op(W.i32GeS).op(W.i32Or);
     leave(b, toExit);
-    get(DC), k(ops.length + 2), c.push(ADD), set(DC);
-    get(N), k(1), c.push(ADD), set(N);
+    get(DC), k(ops.length + 2), c.op(W.i32Add), set(DC);
+    get(N), k(1), c.op(W.i32Add), set(N);
     for (const o of ops) {
       const d = X(o.d), a = X(o.a), bb = X(o.b);
-      if (BIN[o.kind] !== undefined) get(a), get(bb), c.push(BIN[o.kind]), set(d);
-      else if (o.kind === "addi") get(a), k(o.imm), c.push(ADD), set(d);
-      else if (o.kind === "slli") get(a), k(o.imm & 31), c.push(SHL), set(d);
-      else if (o.kind === "srli") get(a), k(o.imm & 31), c.push(SHR_U), set(d);
+      if (BIN[o.kind] !== undefined) get(a), get(bb), c.op(BIN[o.kind]), set(d);
+      else if (o.kind === "addi") get(a), k(o.imm), c.op(W.i32Add), set(d);
+      else if (o.kind === "slli") get(a), k(o.imm & 31), c.op(W.i32Shl), set(d);
+      else if (o.kind === "srli") get(a), k(o.imm & 31), c.op(W.i32ShrU), set(d);
       else {
-        k(65536), get(a), k(65532), c.push(AND, ADD), set(VA);
-        get(VA), k(12), c.push(SHR_U), set(VPN);
-        get(VPN), k(1023), c.push(AND), set(TI);
-        get(TI), k(2), c.push(SHL), load(TAGS), get(VPN), k(9), c.push(SHL, NE);
+        k(65536), get(a), k(65532), c.op(W.i32And).op(W.i32Add), set(VA);
+        get(VA), k(12), c.op(W.i32ShrU), set(VPN);
+        get(VPN), k(1023), c.op(W.i32And), set(TI);
+        get(TI), k(2), c.op(W.i32Shl), load(TAGS), get(VPN), k(9), c.op(W.i32Shl).op(W.i32Ne);
         leave(b, toExit);
-        get(VA), get(TI), k(2), c.push(SHL), load(DELTAS), c.push(ADD), set(OFF);
+        get(VA), get(TI), k(2), c.op(W.i32Shl), load(DELTAS), c.op(W.i32Add), set(OFF);
         if (o.kind === "lw") get(OFF), load(0), set(d);
         else get(OFF), get(bb), store(0);
       }
     }
-    if (calls) get(X(10)), c.push(CALL, 0), set(X(10));
+    if (calls) get(X(10)), c.op(W.call).u32(0), set(X(10));
     const [p, q] = nextRegs(b);
-    get(X(p)), get(X(q)), c.push(XOR), get(2), c.push(AND), set(BI);
-    c.push(BR), uleb(toLoop, c);
+    get(X(p)), get(X(q)), c.op(W.i32Xor), get(2), c.op(W.i32And), set(BI);
+    c.op(W.br).u32(toLoop);
   });
-  c.push(END, END);
+  c.op(W.end).op(W.end);
   for (let j = 1; j <= 15; j++) k(0), get(X(j)), store(REGS + 4 * j);
-  get(N), c.push(END);
-  const body: number[] = [1];
-  uleb(22, body), body.push(I32);
-  body.push(...c);
-  const out = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
-  section(1, [2, 0x60, 1, I32, 1, I32, 0x60, 3, I32, I32, I32, 1, I32], out);
-  const imports: number[] = [2];
-  name("env", imports), name("host", imports), imports.push(0x00, 0);
-  name("env", imports), name("mem", imports), imports.push(0x02, 0x03, PAGES, PAGES);
-  section(2, imports, out);
-  section(3, [1, 1], out);
-  const exports: number[] = [1];
-  name("f", exports), exports.push(0x00, 1);
-  section(7, exports, out);
-  const code: number[] = [1];
-  uleb(body.length, code);
-  code.push(...body);
-  section(10, code, out);
-  return new Uint8Array(out);
+  get(N), c.op(W.end);
+  return wasmModule(
+    [
+      { kind: "func", name: "host", type: { params: [I32], results: [I32] } },
+      { kind: "memory", name: "mem", pages: PAGES },
+    ],
+    [{
+      type: { params: [I32, I32, I32], results: [I32] },
+      locals: new Array<number>(22).fill(I32),
+      code: c,
+      export: "f",
+    }],
+  );
 }
 
 function cpuMs(): number {
@@ -286,7 +244,7 @@ function cpuMs(): number {
 /** Runs one sample in this process. */
 function runSample(target: string, scenarioName: string): WasmProbeSample {
   const sc = SCENARIOS[scenarioName];
-  const mem = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
+  const mem = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
   const i32 = new Int32Array(mem.buffer);
   const tags = new Int32Array(mem.buffer, TAGS, 1024);
   const deltas = new Int32Array(mem.buffer, DELTAS, 1024);
@@ -310,7 +268,7 @@ function runSample(target: string, scenarioName: string): WasmProbeSample {
     ) => number;
     f = (room, lim, open) => g(regs, i32, tags, deltas, host, room, lim, open);
   } else {
-    const bytes = wasmModule(blocks, sc.calls);
+    const bytes = wasmModuleOf(blocks, sc.calls);
     size = bytes.length;
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem, host } });
     f = inst.exports.f as (room: number, lim: number, open: number) => number;

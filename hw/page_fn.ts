@@ -27,9 +27,10 @@ import { JIT_CACHE_SIZE } from "./translator_policy.ts";
  * or -1 when an `ecall` gave the host control (the registers are stored,
  * the state synced by `jitEcall`; the inner loop returns to `run` at once).
  */
-export type PageFn = (
-  r: Int32Array,
-  io: Float64Array,
+export type PageFn = (r: Int32Array, io: Float64Array, ...args: PageArgs) => number;
+
+/** A page function's arguments after the register file and `io` (see {@link PageFn}). */
+export type PageArgs = [
   pc: number,
   n: number,
   lim: number,
@@ -39,7 +40,7 @@ export type PageFn = (
   asid: number,
   ah: number,
   fb: number,
-) => number;
+];
 
 /** What the generated code reads from the machine (captured when a page is built). */
 export interface TranslatorEnv {

@@ -16,7 +16,7 @@
 
 import type { HartMemory } from "./hart_memory.ts";
 import { REGISTER_MEMORY } from "./register_memory.ts";
-import { type PageFn, pageFnText, type TranslatorEnv } from "./page_fn.ts";
+import { type PageArgs, type PageFn, pageFnText, type TranslatorEnv } from "./page_fn.ts";
 import type { UnitSource } from "./translator_emit.ts";
 import { JIT_CACHE_SIZE } from "./translator_policy.ts";
 import { compilePageFn } from "./wasm_compile.ts";
@@ -37,18 +37,7 @@ const MODULES = new Map<string, WebAssembly.Module>();
 let moduleChars = 0;
 
 /** The exported `page` of a module: the page function's arguments after `r` and `io`, `rb` first. */
-export type WasmPage = (
-  rb: number,
-  pc: number,
-  n: number,
-  lim: number,
-  vb: number,
-  ldBase: number,
-  stBase: number,
-  asid: number,
-  ah: number,
-  fb: number,
-) => number;
+export type WasmPage = (rb: number, ...args: PageArgs) => number;
 
 /** A page function compiled to WebAssembly: its `PageFn` and the export the table holds. */
 export interface WasmPageFn {

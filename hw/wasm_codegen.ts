@@ -153,13 +153,13 @@ export class Codegen extends ExprCodegen {
     c.op(W.block).op(VOID); // the end
     this.inControl(() => {
       if (alt === null) {
-        this.#jumpUnless(s.test, 0);
+        this.#jump(s.test, 0, false);
         this.stmt(s.consequent);
         return;
       }
       c.op(W.block).op(VOID); // the else part
       this.inControl(() => {
-        this.#jumpUnless(s.test, 0);
+        this.#jump(s.test, 0, false);
         this.stmt(s.consequent);
         c.op(W.br).u32(1);
       });
@@ -169,44 +169,26 @@ export class Codegen extends ExprCodegen {
     c.op(W.end);
   }
 
-  /** Branches to the block at `depth` when `e` is false. */
-  #jumpUnless(e: Expr, depth: number): void {
+  /** Branches to the block at `depth` when `e` is `onTrue` (true: truthy; false: falsy). */
+  #jump(e: Expr, depth: number, onTrue: boolean): void {
     const c = this.code;
-    if (e.type === "LogicalExpression" && e.operator === "&&") {
-      this.#jumpUnless(e.left, depth);
-      this.#jumpUnless(e.right, depth);
-    } else if (e.type === "LogicalExpression" && e.operator === "||") {
+    if (e.type === "LogicalExpression" && e.operator === (onTrue ? "||" : "&&")) {
+      // Either side alone decides.
+      this.#jump(e.left, depth, onTrue);
+      this.#jump(e.right, depth, onTrue);
+    } else if (e.type === "LogicalExpression" && e.operator === (onTrue ? "&&" : "||")) {
+      // The left side decides only the other way: past the right side.
       c.op(W.block).op(VOID);
       this.inControl(() => {
-        this.#jumpIf(e.left, 0);
-        this.#jumpUnless(e.right, depth + 1);
+        this.#jump(e.left, 0, !onTrue);
+        this.#jump(e.right, depth + 1, onTrue);
       });
       c.op(W.end);
     } else if (e.type === "UnaryExpression" && e.operator === "!") {
-      this.#jumpIf(e.argument, depth);
+      this.#jump(e.argument, depth, !onTrue);
     } else {
       this.cond(e);
-      c.op(W.i32Eqz).op(W.brIf).u32(depth);
-    }
-  }
-
-  /** Branches to the block at `depth` when `e` is true. */
-  #jumpIf(e: Expr, depth: number): void {
-    const c = this.code;
-    if (e.type === "LogicalExpression" && e.operator === "||") {
-      this.#jumpIf(e.left, depth);
-      this.#jumpIf(e.right, depth);
-    } else if (e.type === "LogicalExpression" && e.operator === "&&") {
-      c.op(W.block).op(VOID);
-      this.inControl(() => {
-        this.#jumpUnless(e.left, 0);
-        this.#jumpIf(e.right, depth + 1);
-      });
-      c.op(W.end);
-    } else if (e.type === "UnaryExpression" && e.operator === "!") {
-      this.#jumpUnless(e.argument, depth);
-    } else {
-      this.cond(e);
+      if (!onTrue) c.op(W.i32Eqz);
       c.op(W.brIf).u32(depth);
     }
   }
