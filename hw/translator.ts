@@ -418,10 +418,11 @@ export class Translator {
     const w = this.#wasm;
     if (w === null) return;
     const table = w.hart.table;
-    if (fn !== null) {
-      if (rec >= table.length) table.grow(Math.max(rec + 1 - table.length, table.length));
-      table.set(rec, fn);
+    if (fn !== null && rec >= table.length) {
+      table.grow(Math.max(rec + 1 - table.length, table.length));
     }
+    // (A dropped function leaves the table too, so that its instance can go.)
+    if (rec < table.length) table.set(rec, fn);
     w.hart.slots[page] = fn !== null ? rec : 0;
   }
 
