@@ -72,7 +72,7 @@ export type { AccessWidth, Bus, BusMapping, MmioDevice } from "./hw/bus.ts";
 export type { Clint } from "./hw/clint.ts";
 export type { ClockCallback, EventId, SimClock } from "./hw/clock.ts";
 export type { Cpu, CpuConfig, CycleCosts, HartState, JitBackend } from "./hw/cpu.ts";
-export type { PageFn, Translator, TranslatorEnv } from "./hw/translator.ts";
+export type { PageArgs, PageFn, Translator, TranslatorEnv } from "./hw/translator.ts";
 export type { DiskController } from "./hw/disk_controller.ts";
 export type { DiskDrive, DiskGeometry, DiskStats, DiskTiming } from "./hw/disk_drive.ts";
 export type { DiskImage } from "./hw/disk_image.ts";

@@ -56,7 +56,7 @@ import {
   MAX_UNIT_SOURCE,
 } from "./translator_policy.ts";
 
-export type { PageFn, TranslatorEnv } from "./page_fn.ts";
+export type { PageArgs, PageFn, TranslatorEnv } from "./page_fn.ts";
 export {
   HOT_CODE_UNIT,
   HOT_THRESHOLD,
