@@ -11,16 +11,21 @@
  * ```
  *
  * A file's slot is used again once both its arrays are collected (a
- * `FinalizationRegistry`), zeroed, so a guest that creates threads without
- * end holds only as many slots as it has live threads. Where WebAssembly is
- * missing, or the memory is full, `take` gives null and the caller makes a
- * file elsewhere; page functions then work on a copy.
+ * `FinalizationRegistry`), zeroed. The registry's callbacks run between
+ * turns of the host's event loop, which a machine with a host-fed console
+ * takes now and then; a run that never yields (a buffer console) reuses
+ * nothing until it does. Where WebAssembly is missing, or the memory is
+ * full, `take` gives null and the caller makes a file elsewhere; page
+ * functions then work on a copy of it (correct, and slower).
  *
  * @module
  */
 
-/** Bytes of the memory: 61,680 files of {@link REGISTER_FILE_BYTES}. */
-export const REGISTER_MEMORY_BYTES = 8 << 20;
+/**
+ * Bytes of the memory: 246,723 files of {@link REGISTER_FILE_BYTES}. A
+ * page of it is host memory once a file in it has been taken.
+ */
+export const REGISTER_MEMORY_BYTES = 32 << 20;
 /** Bytes per file: 33 slots, rounded up to 8. */
 export const REGISTER_FILE_BYTES = 136;
 
