@@ -43,10 +43,7 @@ export class Codegen extends ExprCodegen {
       case "VariableDeclaration":
         return this.#declare(s);
       case "BlockStatement":
-        this.scopes.push(new Map());
-        for (const x of s.body) this.stmt(x as Stmt);
-        this.scopes.pop();
-        return;
+        return this.#block(s);
       case "IfStatement":
         return this.#if(s);
       case "LabeledStatement":
@@ -88,7 +85,7 @@ export class Codegen extends ExprCodegen {
     const n = this.lookup("n").index;
     const t = this.newLocal("i32"), v = this.newLocal("i32"), ti = this.newLocal("i32");
     const rp = this.newLocal("i32"), slot = this.newLocal("i32");
-    const stand = this.scopes.some((m) => m.has("cva")) ? "cva" : "vb";
+    const stand = this.names.has("cva") ? "cva" : "vb";
     // if (n !== n0 && io[4] === 0 && io[11] === 0)
     c.op(W.localGet).u32(n);
     get("n0");
@@ -193,6 +190,17 @@ export class Codegen extends ExprCodegen {
     }
   }
 
+  /** A block: its statements, then the names its declarations hid again. */
+  #block(s: ESTree.BlockStatement): void {
+    const mark = this.hidden.length;
+    for (const x of s.body) this.stmt(x as Stmt);
+    while (this.hidden.length > mark) {
+      const [name, before] = this.hidden.pop()!;
+      if (before === undefined) this.names.delete(name);
+      else this.names.set(name, before);
+    }
+  }
+
   #declare(s: ESTree.VariableDeclaration): void {
     for (const d of s.declarations) {
       const init = d.init as Expr | null;
@@ -205,7 +213,8 @@ export class Codegen extends ExprCodegen {
       this.check(ty, lty, init!);
       this.as(init!, lty);
       const index = this.newLocal(lty);
-      this.scopes[this.scopes.length - 1].set(name, { index, ty: lty });
+      this.hidden.push([name, this.names.get(name)]);
+      this.names.set(name, { index, ty: lty });
       this.code.op(W.localSet).u32(index);
     }
   }

@@ -40,7 +40,10 @@ export class ExprCodegen {
   /** Value types of the locals after the parameters. */
   readonly locals: number[] = [];
   protected readonly params: number;
-  protected readonly scopes: Map<string, Local>[] = [new Map()];
+  /** The names in scope. */
+  protected readonly names: Map<string, Local> = new Map();
+  /** What each declaration in an open block hid (restored when the block ends). */
+  protected readonly hidden: [string, Local | undefined][] = [];
   protected readonly controls: Control[] = [];
   protected readonly unsigned: Set<string>;
   protected readonly layout: HartLayout;
@@ -60,7 +63,7 @@ export class ExprCodegen {
     this.layout = layout;
     this.callees = callees;
     this.unsigned = unsigned;
-    params.forEach((p, i) => this.scopes[0].set(p, { index: i, ty: "i32" }));
+    params.forEach((p, i) => this.names.set(p, { index: i, ty: "i32" }));
   }
 
   protected newLocal(ty: LocalTy): number {
@@ -69,11 +72,7 @@ export class ExprCodegen {
   }
 
   protected lookup(name: string): Local {
-    for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const l = this.scopes[i].get(name);
-      if (l !== undefined) return l;
-    }
-    return fail(`unknown name ${name}`);
+    return this.names.get(name) ?? fail(`unknown name ${name}`);
   }
 
   protected callee(name: string): Callee {
@@ -206,9 +205,9 @@ export class ExprCodegen {
         const ty = this.unify(e);
         this.cond(e.test);
         c.op(W.if).op(ty === "f64" ? F64 : I32);
-        this.inControl(() => this.as(e.consequent, ty));
+        this.as(e.consequent, ty); // (no branch in an expression: no block to count)
         c.op(W.else);
-        this.inControl(() => this.as(e.alternate, ty));
+        this.as(e.alternate, ty);
         c.op(W.end);
         return ty;
       }
@@ -239,11 +238,11 @@ export class ExprCodegen {
       this.cond(e.left);
       this.code.op(W.if).op(I32);
       if (e.operator === "&&") {
-        this.inControl(() => this.cond(e.right));
+        this.cond(e.right);
         this.code.op(W.else).op(W.i32Const).s32(0);
       } else {
         this.code.op(W.i32Const).s32(1).op(W.else);
-        this.inControl(() => this.cond(e.right));
+        this.cond(e.right);
       }
       this.code.op(W.end);
       return;
