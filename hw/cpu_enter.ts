@@ -178,6 +178,8 @@ function ranPage(
     // Left its page through a direct jump to another: link the two?
     tr.linkExit(jio[6], s.fOps, jio[5], jio[0], fBase, asid, ah, s.codePages);
   }
+  // A WebAssembly page function that runs a loop of system calls: as JavaScript from now on.
+  if (tr.syscallLoops) tr.translateSyscallLoops(s.codePages);
   if (jio[4] !== 0) {
     // Resumed after an ecall, but something changed: back to run.
     if (jio[4] === 2) jio[5] = NO_PAGE;

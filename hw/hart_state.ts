@@ -150,11 +150,13 @@ export interface CpuConfig {
 
 /**
  * What the translator compiles page functions to: "auto" (the default)
- * compiles a unit's source to WebAssembly (`hw/wasm_compile.ts`) unless it
- * holds an `ecall`, which stays a JavaScript function (V8 then inlines the
- * host's system-call entry into it); "wasm" compiles every unit it can;
- * "js" keeps JavaScript functions only. A unit outside what the WebAssembly
- * back end compiles stays JavaScript under either of the first two.
+ * compiles a unit's source to WebAssembly (`hw/wasm_compile.ts`), and
+ * translates one again as a JavaScript function once it has made many
+ * system calls (`SYSCALL_LOOP`: V8 inlines the host's system-call entry
+ * into a JavaScript page function); "wasm" keeps every unit it compiled
+ * WebAssembly; "js" makes JavaScript functions only. A unit outside what
+ * the WebAssembly back end compiles is JavaScript under either of the
+ * first two.
  */
 export type JitBackend = "auto" | "wasm" | "js";
 
@@ -520,7 +522,7 @@ export class HartState {
         hot,
         warmup,
         cacheSize,
-        hm !== null ? { ram: ram.memory!, hart: hm, ecalls: backend === "wasm" } : null,
+        hm !== null ? { ram: ram.memory!, hart: hm, keep: backend === "wasm" } : null,
       )
       : null;
     const previous = ram.onWrite;

@@ -27,9 +27,22 @@ export interface WasmHart {
   readonly ram: WebAssembly.Memory;
   /** The hart's memory. */
   readonly hart: HartMemory;
-  /** Whether units with an `ecall` are compiled too (`JitBackend` "wasm"), not kept JavaScript. */
-  readonly ecalls: boolean;
+  /**
+   * Whether a unit stays WebAssembly however many system calls it makes
+   * (`JitBackend` "wasm"); else (`"auto"`) one that has made
+   * {@link SYSCALL_LOOP} of them is translated again as JavaScript.
+   */
+  readonly keep: boolean;
 }
+
+/**
+ * System calls after which the default back end translates a WebAssembly
+ * unit again as JavaScript: a loop of system calls runs faster in a
+ * JavaScript page function, into which V8 inlines the host's entry
+ * (`jitEcall`), than through a WebAssembly import; a unit that makes a
+ * few keeps WebAssembly's cheap compile.
+ */
+export const SYSCALL_LOOP = 1 << 16;
 
 // Modules by layout and source, shared by all harts (bounded as the
 // JavaScript factories are).
@@ -53,10 +66,16 @@ export interface WasmPageFn {
  * @param src the unit's source
  * @param env the hart's environment (its helpers)
  * @param w the hart's memories
+ * @param onSyscallLoop called once the function has made {@link SYSCALL_LOOP} system calls
  * @returns the page function and its export
  * @throws {import("./wasm_compile.ts").WasmCompileError} when the source is outside what the back end compiles
  */
-export function buildWasmPageFn(src: UnitSource, env: TranslatorEnv, w: WasmHart): WasmPageFn {
+export function buildWasmPageFn(
+  src: UnitSource,
+  env: TranslatorEnv,
+  w: WasmHart,
+  onSyscallLoop: () => void,
+): WasmPageFn {
   const layout = w.hart.layout;
   const text = pageFnText(src);
   const key = `${JSON.stringify(layout)}\n${text}`;
@@ -81,6 +100,7 @@ export function buildWasmPageFn(src: UnitSource, env: TranslatorEnv, w: WasmHart
   // function then works on it in place), asked once per file.
   let known: Int32Array | null = null;
   let inPlace = false;
+  let syscalls = 0;
   const bound = (): Int32Array => {
     const f = regsOf();
     if (f !== known) {
@@ -97,6 +117,7 @@ export function buildWasmPageFn(src: UnitSource, env: TranslatorEnv, w: WasmHart
       fns: w.hart.table,
       codeStore: env.codeStore,
       ecall: (pc: number, n: number, hits: number, lim: number) => {
+        if (++syscalls === SYSCALL_LOOP) onSyscallLoop();
         // A bound file outside the register memory: the code works on the copy.
         const cur = bound();
         if (!inPlace) cur.set(scratch);

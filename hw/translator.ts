@@ -191,6 +191,8 @@ export class Translator {
   wasmDeclined = 0;
   /** Translations whose module V8 refused (kept as JavaScript; a fault of the back end). */
   wasmFailed = 0;
+  /** WebAssembly units translated again as JavaScript after many system calls. */
+  syscallTierUps = 0;
 
   /** Creates an empty cache for `pages` RAM pages. */
   constructor(
@@ -372,7 +374,7 @@ export class Translator {
       if (this.fns[this.slot[page]] === null) this.#banned[page] = 1;
       return null;
     }
-    const fn = this.#build(src);
+    const fn = this.#build(src, page);
     const size = unitSize(src);
     this.#liveSource += size - this.#source[page];
     this.#source[page] = size;
@@ -405,6 +407,35 @@ export class Translator {
     return fn;
   }
 
+  // Pages whose WebAssembly function has made SYSCALL_LOOP system calls
+  // (translated again as JavaScript when it has returned), and pages so
+  // translated (they stay JavaScript while they stay in the cache).
+  readonly #syscallLoops = new Set<number>();
+  readonly #asJs = new Set<number>();
+
+  /** Whether a WebAssembly page function asked to become JavaScript (see {@link translateSyscallLoops}). */
+  get syscallLoops(): boolean {
+    return this.#syscallLoops.size !== 0;
+  }
+
+  /**
+   * Translates again, as JavaScript, the pages whose WebAssembly functions
+   * have made `SYSCALL_LOOP` system calls (the inner loop's entry calls this
+   * after a page function has returned, never while one runs).
+   *
+   * @param codePages the hart's decoded pages
+   */
+  translateSyscallLoops(codePages: readonly (Int32Array | null)[]): void {
+    for (const page of [...this.#syscallLoops]) {
+      this.#syscallLoops.delete(page);
+      const ops = codePages[page];
+      if (ops === null || this.fns[this.slot[page]] === null) continue;
+      this.#asJs.add(page);
+      this.syscallTierUps++;
+      this.translate(page, ops, -1);
+    }
+  }
+
   // Whether the last #build made a WebAssembly function, and its export.
   #isWasm = false;
   #wasmFn: WasmPage | null = null;
@@ -427,12 +458,17 @@ export class Translator {
   }
 
   /** The page function of `src`: WebAssembly when the hart has the memories and the source compiles. */
-  #build(src: UnitSource): PageFn {
+  #build(src: UnitSource, page: number): PageFn {
     this.#isWasm = false;
     const w = this.#wasm;
-    if (w !== null && (w.ecalls || !src.body.includes("ecall("))) {
+    if (w !== null && !this.#asJs.has(page)) {
       try {
-        const built = buildWasmPageFn(src, this.#env, w);
+        const built = buildWasmPageFn(
+          src,
+          this.#env,
+          w,
+          w.keep ? () => {} : () => this.#syscallLoops.add(page),
+        );
         this.#isWasm = true;
         this.wasmUnits++;
         this.#wasmFn = built.wasm;
@@ -558,6 +594,8 @@ export class Translator {
       this.drops++;
       this.fns[rec] = null;
       this.#chainable(page, rec, null);
+      this.#asJs.delete(page);
+      this.#syscallLoops.delete(page);
       this.kind[page] &= ~KIND_FN;
       this.entries[rec] = null;
       this.covered[rec] = null;
@@ -638,6 +676,8 @@ export class Translator {
     // Only the translated pages' slots hold objects (see #live).
     this.slot.fill(0);
     this.#wasm?.hart.slots.fill(0);
+    this.#asJs.clear();
+    this.#syscallLoops.clear();
     for (const a of [this.fns, this.entries, this.covered, this.viaEntries]) a.length = 1;
     this.#live.clear();
     this.#again.fill(0);

@@ -47,3 +47,25 @@ Deno.test("the interpreter is the default engine; jit adds the translator", asyn
     sys.machine.close();
   }
 });
+
+Deno.test("a loop of system calls in a WebAssembly page function becomes JavaScript (auto), stays WebAssembly (wasm)", async () => {
+  // Past the warm-up (JIT_WARMUP instructions, 7 a call), then SYSCALL_LOOP calls and more.
+  const cmd = "/bin/bench_getpid 300000";
+  const ref = await runGuest({ cmd, cpu: "interp" });
+  for (const jitBackend of ["auto", "wasm"] as const) {
+    const sys = await boot({ cmd, cpu: "jit", jitBackend }, { kind: "buffer" });
+    try {
+      const r = await sys.run();
+      assert.equal(r.status, 0);
+      assert.equal(r.output, ref.output);
+      assert.equal(r.cycles, ref.cycles);
+      assert.equal(r.instret, ref.instret);
+      const tr = sys.machine.cpu.translator!;
+      assert.ok(tr.wasmUnits > 0, `${jitBackend}: nothing compiled to WebAssembly`);
+      assert.equal(tr.wasmFailed, 0);
+      assert.equal(tr.syscallTierUps, jitBackend === "auto" ? 1 : 0, jitBackend);
+    } finally {
+      sys.machine.close();
+    }
+  }
+});
