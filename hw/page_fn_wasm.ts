@@ -42,7 +42,7 @@ export interface WasmHart {
  * (`jitEcall`), than through a WebAssembly import; a unit that makes a
  * few keeps WebAssembly's cheap compile.
  */
-export const SYSCALL_LOOP = 1 << 16;
+export const SYSCALL_LOOP = 1 << 12;
 
 // Modules by layout and source, shared by all harts (bounded as the
 // JavaScript factories are).
