@@ -189,7 +189,7 @@ export class Translator {
   wasmUnits = 0;
   /** Translations the WebAssembly back end declined (kept as JavaScript). */
   wasmDeclined = 0;
-  /** Translations whose module V8 refused (kept as JavaScript; a fault of the back end). */
+  /** Translations whose module V8 refused or could not make (kept as JavaScript). */
   wasmFailed = 0;
   /** WebAssembly units translated again as JavaScript after many system calls. */
   syscallTierUps = 0;
@@ -477,9 +477,11 @@ export class Translator {
         // Outside the subset (declined), or a module V8 refused (a fault of
         // the back end, counted apart): the JavaScript function runs instead.
         if (e instanceof WasmCompileError) this.wasmDeclined++;
-        else if (e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError) {
-          this.wasmFailed++;
-        } else throw e;
+        else if (
+          e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError ||
+          e instanceof RangeError // (out of memory for a module or an instance)
+        ) this.wasmFailed++;
+        else throw e;
       }
     }
     return buildPageFn(src, this.#env);
