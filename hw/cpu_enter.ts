@@ -179,7 +179,7 @@ function ranPage(
     tr.linkExit(jio[6], s.fOps, jio[5], jio[0], fBase, asid, ah, s.codePages);
   }
   // A WebAssembly page function that runs a loop of system calls: as JavaScript from now on.
-  if (tr.syscallLoops) tr.translateSyscallLoops(s.codePages);
+  if (tr.wasm !== null && tr.wasm.pending) syscallLoopsToJs(s, tr);
   if (jio[4] !== 0) {
     // Resumed after an ecall, but something changed: back to run.
     if (jio[4] === 2) jio[5] = NO_PAGE;
@@ -187,4 +187,19 @@ function ranPage(
     return ENTER_LEAVE;
   }
   return ENTER_RAN;
+}
+
+/**
+ * Translates again, as JavaScript, the pages whose WebAssembly functions
+ * have made `SYSCALL_LOOP` system calls (`hw/translator_wasm.ts`): after a
+ * page function has returned, never while one runs.
+ */
+function syscallLoopsToJs(s: HartState, tr: Translator): void {
+  const w = tr.wasm!;
+  for (const page of w.takeLoops()) {
+    const ops = s.codePages[page];
+    if (ops === null || tr.pageFn(page) === null) continue;
+    w.tierUps++;
+    tr.translate(page, ops, -1);
+  }
 }

@@ -18,6 +18,7 @@
  */
 
 import { TLB_ENTRIES } from "./mmu.ts";
+import { fixedWasmMemory } from "./ram.ts";
 import { REGISTER_MEMORY } from "./register_memory.ts";
 import type { HartLayout } from "./wasm_compile.ts";
 
@@ -84,8 +85,6 @@ export class HartMemory {
    * @returns the memory, or null
    */
   static create(ramPages4k: number, ramWasmPages: number): HartMemory | null {
-    const scratch = REGISTER_MEMORY.take();
-    if (scratch === null) return null;
     const io = 256, fw = 512, tags = 1024;
     const deltas = tags + TLB_BYTES;
     const codeMark = deltas + TLB_BYTES;
@@ -102,12 +101,8 @@ export class HartMemory {
       hartPages,
       regPages: REGISTER_MEMORY.pages,
     };
-    let memory: WebAssembly.Memory;
-    try {
-      memory = new WebAssembly.Memory({ initial: hartPages, maximum: hartPages });
-    } catch {
-      return null;
-    }
-    return new HartMemory(memory, layout, ramPages4k, scratch.file);
+    const memory = fixedWasmMemory(hartPages * PAGE);
+    const scratch = memory !== null ? REGISTER_MEMORY.take() : null;
+    return scratch !== null ? new HartMemory(memory!, layout, ramPages4k, scratch.file) : null;
   }
 }

@@ -59,10 +59,13 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
   s.instret += n - s.jitBase - 1;
   s.jitBase = n;
   const mmu = s.mmu;
+  mmu.hits += hits;
   const io = s.jitIo;
-  // With the hits chained WebAssembly page functions carried (io[12]).
-  mmu.hits += hits + io[12];
-  io[12] = 0;
+  if (io[12] !== 0) {
+    // The hits chained WebAssembly page functions carried.
+    mmu.hits += io[12];
+    io[12] = 0;
+  }
   const flushes = mmu.flushes;
   const tr = s.translator!;
   tr.ecalls++;

@@ -19,8 +19,14 @@ export class RamSizeError extends Error {
   }
 }
 
-/** A memory of `size` bytes rounded up to 64 KiB pages, or null when the host cannot make one. */
-function wasmMemory(size: number): WebAssembly.Memory | null {
+/**
+ * A `WebAssembly.Memory` of at least `size` bytes (64 KiB pages), never
+ * grown, or null when the host cannot make one (no WebAssembly, no room).
+ *
+ * @param size bytes
+ * @returns the memory, or null
+ */
+export function fixedWasmMemory(size: number): WebAssembly.Memory | null {
   const pages = Math.ceil(size / 65536);
   if (typeof WebAssembly !== "object" || pages > 65536) return null;
   try {
@@ -57,7 +63,7 @@ export class Ram {
     if (!(size > 0) || size % 4096 !== 0) throw new RamSizeError(size);
     this.base = base >>> 0;
     this.size = size;
-    this.memory = wasmMemory(size);
+    this.memory = fixedWasmMemory(size);
     const buf = this.memory !== null ? this.memory.buffer : new ArrayBuffer(size);
     this.u8 = new Uint8Array(buf, 0, size);
     this.u16 = new Uint16Array(buf, 0, size >> 1);

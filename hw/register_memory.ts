@@ -21,6 +21,8 @@
  * @module
  */
 
+import { fixedWasmMemory } from "./ram.ts";
+
 /**
  * Bytes of the memory: 246,723 files of {@link REGISTER_FILE_BYTES}. A
  * page of it is host memory once a file in it has been taken.
@@ -68,12 +70,7 @@ export class RegisterMemory {
   /** A pool of `bytes` (a multiple of 64 KiB). */
   constructor(bytes: number = REGISTER_MEMORY_BYTES) {
     this.pages = bytes >>> 16;
-    let memory: WebAssembly.Memory | null = null;
-    try {
-      memory = new WebAssembly.Memory({ initial: this.pages, maximum: this.pages });
-    } catch {
-      memory = null;
-    }
+    const memory = fixedWasmMemory(bytes);
     this.memory = memory;
     this.buffer = memory !== null ? memory.buffer as ArrayBuffer : null;
   }

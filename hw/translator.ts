@@ -42,10 +42,10 @@ import {
   type UnitSource,
   worthEntering,
 } from "./translator_emit.ts";
-import { type Link, scanUnit } from "./translator_scan.ts";
+import { ENTRY, HEAD_ONLY, headMaps, type Link, scanUnit } from "./translator_scan.ts";
 import { buildPageFn, type PageFn, type TranslatorEnv, warmPageFn } from "./page_fn.ts";
-import { buildWasmPageFn, type WasmHart, type WasmPage } from "./page_fn_wasm.ts";
-import { WasmCompileError } from "./wasm_compile.ts";
+import type { WasmHart, WasmPage } from "./page_fn_wasm.ts";
+import { WasmBackend } from "./translator_wasm.ts";
 import {
   HOT_CODE_UNIT,
   HOT_THRESHOLD,
@@ -57,6 +57,7 @@ import {
 } from "./translator_policy.ts";
 
 export type { PageArgs, PageFn, TranslatorEnv } from "./page_fn.ts";
+export { ENTRY, HEAD_ONLY } from "./translator_scan.ts";
 export {
   HOT_CODE_UNIT,
   HOT_THRESHOLD,
@@ -74,11 +75,6 @@ const OPS_LEN = 4096;
 function unitSize(src: UnitSource): number {
   return src.pre.length + src.body.length;
 }
-
-/** {@link Translator.entries}: a block head where the inner loop enters the page function. */
-export const ENTRY = 1;
-/** {@link Translator.entries}: a block head the inner loop does not enter (see `worthEntering`). */
-export const HEAD_ONLY = 2;
 
 /** {@link Translator.kind}: the page has a page function. */
 export const KIND_FN = 1;
@@ -183,16 +179,10 @@ export class Translator {
   // Per RAM page: the characters of its page function's source; and their sum.
   #source = new Int32Array(0);
   #liveSource = 0;
-  // The hart's memories for WebAssembly page functions (null: JavaScript only).
-  readonly #wasm: WasmHart | null;
-  /** Translations compiled to WebAssembly. */
-  wasmUnits = 0;
-  /** Translations the WebAssembly back end declined (kept as JavaScript). */
-  wasmDeclined = 0;
-  /** Translations whose module V8 refused or could not make (kept as JavaScript). */
-  wasmFailed = 0;
-  /** WebAssembly units translated again as JavaScript after many system calls. */
-  syscallTierUps = 0;
+  /** The WebAssembly back end and its counts (null: JavaScript page functions only). */
+  readonly wasm: WasmBackend | null;
+  // The export of the function #build made last when it is WebAssembly.
+  #wasmFn: WasmPage | null = null;
 
   /** Creates an empty cache for `pages` RAM pages. */
   constructor(
@@ -213,7 +203,7 @@ export class Translator {
     this.warmup = warmup;
     this.cacheSize = cacheSize;
     this.#env = env;
-    this.#wasm = wasm;
+    this.wasm = wasm !== null ? new WasmBackend(wasm) : null;
     this.#pages = pages;
     this.kind = new Uint8Array(pages);
     this.heat = new Int32Array(pages);
@@ -378,21 +368,8 @@ export class Translator {
     const size = unitSize(src);
     this.#liveSource += size - this.#source[page];
     this.#source[page] = size;
-    const entries = new Uint8Array(4096);
-    const covered = new Uint8Array(2048);
-    let head = -1;
-    for (const i of sc.insts.values()) {
-      if (i.pg !== 0) continue;
-      if (sc.heads.has(i.off)) {
-        // 1: the inner loop enters here; 2: a head it does not enter.
-        const enter = worthEntering(sc, i.off);
-        entries[i.off] = enter ? ENTRY : HEAD_ONLY;
-        if (head < 0 && enter) head = i.off;
-      }
-      covered[i.off >> 1] = 1;
-      if (i.len === 4) covered[(i.off >> 1) + 1] = 1;
-    }
-    if (head >= 0 && !this.#isWasm) warmPageFn(fn, head);
+    const { entries, covered, head } = headMaps(sc);
+    if (head >= 0 && this.#wasmFn === null) warmPageFn(fn, head);
     this.#hold(page, sc, pages);
     this.#sites.set(page, sc.sites);
     this.#live.add(page);
@@ -400,91 +377,18 @@ export class Translator {
     this.entries[rec] = entries;
     this.covered[rec] = covered;
     this.fns[rec] = fn;
-    this.#chainable(page, rec, this.#isWasm ? this.#wasmFn : null);
+    this.wasm?.install(page, rec, this.#wasmFn);
     this.kind[page] |= KIND_FN;
     this.translations++;
     if (pages.size > 1) this.linkedTranslations++;
     return fn;
   }
 
-  // Pages whose WebAssembly function has made SYSCALL_LOOP system calls
-  // (translated again as JavaScript when it has returned), and pages so
-  // translated (they stay JavaScript while they stay in the cache).
-  readonly #syscallLoops = new Set<number>();
-  readonly #asJs = new Set<number>();
-
-  /** Whether a WebAssembly page function asked to become JavaScript (see {@link translateSyscallLoops}). */
-  get syscallLoops(): boolean {
-    return this.#syscallLoops.size !== 0;
-  }
-
-  /**
-   * Translates again, as JavaScript, the pages whose WebAssembly functions
-   * have made `SYSCALL_LOOP` system calls (the inner loop's entry calls this
-   * after a page function has returned, never while one runs).
-   *
-   * @param codePages the hart's decoded pages
-   */
-  translateSyscallLoops(codePages: readonly (Int32Array | null)[]): void {
-    for (const page of [...this.#syscallLoops]) {
-      this.#syscallLoops.delete(page);
-      const ops = codePages[page];
-      if (ops === null || this.fns[this.slot[page]] === null) continue;
-      this.#asJs.add(page);
-      this.syscallTierUps++;
-      this.translate(page, ops, -1);
-    }
-  }
-
-  // Whether the last #build made a WebAssembly function, and its export.
-  #isWasm = false;
-  #wasmFn: WasmPage | null = null;
-
-  /**
-   * Puts the WebAssembly function of RAM page `page` (record `rec`) in the
-   * hart's table, or takes it out (`fn` null), where page functions that
-   * chain find it.
-   */
-  #chainable(page: number, rec: number, fn: WasmPage | null): void {
-    const w = this.#wasm;
-    if (w === null) return;
-    const table = w.hart.table;
-    if (fn !== null && rec >= table.length) {
-      table.grow(Math.max(rec + 1 - table.length, table.length));
-    }
-    // (A dropped function leaves the table too, so that its instance can go.)
-    if (rec < table.length) table.set(rec, fn);
-    w.hart.slots[page] = fn !== null ? rec : 0;
-  }
-
-  /** The page function of `src`: WebAssembly when the hart has the memories and the source compiles. */
+  /** The page function of `src` (RAM page `page`): WebAssembly where the back end makes one. */
   #build(src: UnitSource, page: number): PageFn {
-    this.#isWasm = false;
-    const w = this.#wasm;
-    if (w !== null && !this.#asJs.has(page)) {
-      try {
-        const built = buildWasmPageFn(
-          src,
-          this.#env,
-          w,
-          w.keep ? () => {} : () => this.#syscallLoops.add(page),
-        );
-        this.#isWasm = true;
-        this.wasmUnits++;
-        this.#wasmFn = built.wasm;
-        return built.fn;
-      } catch (e) {
-        // Outside the subset (declined), or a module V8 refused (a fault of
-        // the back end, counted apart): the JavaScript function runs instead.
-        if (e instanceof WasmCompileError) this.wasmDeclined++;
-        else if (
-          e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError ||
-          e instanceof RangeError // (out of memory for a module or an instance)
-        ) this.wasmFailed++;
-        else throw e;
-      }
-    }
-    return buildPageFn(src, this.#env);
+    const built = this.wasm?.build(src, page, this.#env) ?? null;
+    this.#wasmFn = built?.wasm ?? null;
+    return built?.fn ?? buildPageFn(src, this.#env);
   }
 
   /** Records which pages' blocks the new translation of `page` holds. */
@@ -595,9 +499,7 @@ export class Translator {
     if (this.fns[rec] !== null) {
       this.drops++;
       this.fns[rec] = null;
-      this.#chainable(page, rec, null);
-      this.#asJs.delete(page);
-      this.#syscallLoops.delete(page);
+      this.wasm?.drop(page, rec);
       this.kind[page] &= ~KIND_FN;
       this.entries[rec] = null;
       this.covered[rec] = null;
@@ -677,9 +579,7 @@ export class Translator {
     this.kind.fill(0);
     // Only the translated pages' slots hold objects (see #live).
     this.slot.fill(0);
-    this.#wasm?.hart.slots.fill(0);
-    this.#asJs.clear();
-    this.#syscallLoops.clear();
+    this.wasm?.dropAll();
     for (const a of [this.fns, this.entries, this.covered, this.viaEntries]) a.length = 1;
     this.#live.clear();
     this.#again.fill(0);

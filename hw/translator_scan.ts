@@ -176,6 +176,34 @@ export function scanPage(
   }
 }
 
+/** `Translator.entries`: a block head where the inner loop enters the page function. */
+export const ENTRY = 1;
+/** `Translator.entries`: a block head the inner loop does not enter (see {@link worthEntering}). */
+export const HEAD_ONLY = 2;
+
+/**
+ * The primary page's maps of a scanned unit: a byte per page offset,
+ * {@link ENTRY} or {@link HEAD_ONLY} at its block heads, else 0; a byte per
+ * halfword its instructions cover; and the first head the inner loop
+ * enters (-1: none).
+ */
+export function headMaps(sc: Scan): { entries: Uint8Array; covered: Uint8Array; head: number } {
+  const entries = new Uint8Array(4096);
+  const covered = new Uint8Array(2048);
+  let head = -1;
+  for (const i of sc.insts.values()) {
+    if (i.pg !== 0) continue;
+    if (sc.heads.has(i.off)) {
+      const enter = worthEntering(sc, i.off);
+      entries[i.off] = enter ? ENTRY : HEAD_ONLY;
+      if (head < 0 && enter) head = i.off;
+    }
+    covered[i.off >> 1] = 1;
+    if (i.len === 4) covered[(i.off >> 1) + 1] = 1;
+  }
+  return { entries, covered, head };
+}
+
 /**
  * Straight-line instructions a page function must run from a head before
  * it reaches one it leaves to the interpreter, for the head to be entered

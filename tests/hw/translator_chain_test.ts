@@ -73,6 +73,6 @@ function chainedBudget(backend: "wasm" | "js"): void {
   const tr = b.m.cpu.translator!;
   // JavaScript units link the stub's page (WebAssembly ones chain into it instead).
   if (backend === "js") assert.ok(tr.linkedTranslations > 0, "the stub page was not linked");
-  else assert.ok(tr.wasmUnits > 0 && tr.wasmFailed === 0, "nothing compiled to WebAssembly");
+  else assert.ok(tr.wasm!.units > 0 && tr.wasm!.failed === 0, "nothing compiled to WebAssembly");
   assert.ok(tr.ecalls > LOOPS / 2, `${tr.ecalls} calls answered from page functions`);
 }

@@ -67,8 +67,8 @@ function bareMachine(name: string, e: EngineConfig): Machine {
 function checkWasm(cpu: Cpu, e: EngineConfig, what: string): void {
   const t = cpu.translator;
   if (t === null || !("jitBackend" in e) || e.jitBackend !== "wasm") return;
-  assert.equal(t.wasmFailed, 0, `${what}: modules V8 refused`);
-  assert.equal(t.wasmUnits, t.translations, `${what}: translations left as JavaScript`);
+  assert.equal(t.wasm!.failed, 0, `${what}: modules V8 refused`);
+  assert.equal(t.wasm!.units, t.translations, `${what}: translations left as JavaScript`);
 }
 
 for (const e of [...Deno.readDirSync(BIN)].sort((a, b) => a.name.localeCompare(b.name))) {

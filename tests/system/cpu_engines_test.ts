@@ -61,9 +61,9 @@ Deno.test("a loop of system calls in a WebAssembly page function becomes JavaScr
       assert.equal(r.cycles, ref.cycles);
       assert.equal(r.instret, ref.instret);
       const tr = sys.machine.cpu.translator!;
-      assert.ok(tr.wasmUnits > 0, `${jitBackend}: nothing compiled to WebAssembly`);
-      assert.equal(tr.wasmFailed, 0);
-      assert.equal(tr.syscallTierUps, jitBackend === "auto" ? 1 : 0, jitBackend);
+      assert.ok(tr.wasm!.units > 0, `${jitBackend}: nothing compiled to WebAssembly`);
+      assert.equal(tr.wasm!.failed, 0);
+      assert.equal(tr.wasm!.tierUps, jitBackend === "auto" ? 1 : 0, jitBackend);
     } finally {
       sys.machine.close();
     }
