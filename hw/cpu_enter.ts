@@ -28,7 +28,7 @@
 
 import type { HartState } from "./hart_state.ts";
 import { NO_PAGE } from "./hart_state.ts";
-import { KIND_VIA, type Translator } from "./translator.ts";
+import { KIND_FN, KIND_VIA, type Translator } from "./translator.ts";
 
 /** No page function starts at the pc: the loop interprets on (nothing to reload). */
 export const ENTER_NONE = 0;
@@ -40,6 +40,32 @@ export const ENTER_LEAVE = 2;
 export const ENTER_STOP = 3;
 /** Nothing ran (the probe, or a page function that ran no instruction): the reload state is the loop's own, but TLB hits are flushed. */
 export const ENTER_NOTHING = 4;
+
+// What entryMap answers for a page with no entry, and for one whose
+// entries are in two maps (its own function's and a linked one's).
+const NO_ENTRIES = new Uint8Array(4096);
+const ALL_ENTRIES = new Uint8Array(4096).fill(1 /* ENTRY */);
+
+/**
+ * The map the inner loop tests before it calls {@link enterPage} at a
+ * control point of RAM page `jp` (a byte per page offset: 1 where a page
+ * function may be entered): interpreted code in a translated page, where
+ * every instruction is a control point, then costs a load per instruction
+ * instead of a call. The loop takes it when its fetch page changes; a map
+ * gone stale by a drop since only sends it into `enterPage` (which finds
+ * nothing to run there), and a translation is made outside the loop.
+ *
+ * @param tr the hart's translator, or null
+ * @param jp the RAM page
+ * @returns the page's map of entries
+ */
+export function entryMap(tr: Translator | null, jp: number): Uint8Array {
+  if (tr === null) return NO_ENTRIES;
+  const kind = tr.kind[jp];
+  if (kind === KIND_FN) return tr.entries[tr.slot[jp]] ?? NO_ENTRIES;
+  if (kind === KIND_VIA) return tr.viaEntries[tr.slot[jp]] ?? NO_ENTRIES;
+  return kind === 0 ? NO_ENTRIES : ALL_ENTRIES;
+}
 
 /**
  * At the control point `pc` on RAM page `jp` (translator kinds `kind`, or

@@ -23,7 +23,14 @@ import {
   NO_PAGE,
 } from "./hart_state.ts";
 import { codeWritten, fastEcallAllowed, hostEcall, roomBefore } from "./cpu_slow.ts";
-import { ENTER_LEAVE, ENTER_NONE, ENTER_RAN, ENTER_STOP, enterPage } from "./cpu_enter.ts";
+import {
+  ENTER_LEAVE,
+  ENTER_NONE,
+  ENTER_RAN,
+  ENTER_STOP,
+  enterPage,
+  entryMap,
+} from "./cpu_enter.ts";
 import { refillAccess } from "./tlb_refill.ts";
 
 /** The translator's page kinds of a hart without one. */
@@ -188,6 +195,8 @@ export function fastLoop(s: HartState, nIn: number, stepLimit: number): number {
   let fVa = s.fVa | 0; // an int32 (the field is a double: past 2^30 no small integer)
   let ops = s.fOps;
   let fHalf = s.fHalf;
+  // The fetch page's entries (see entryMap), taken where fHalf changes.
+  let ents = entryMap(jit, fHalf >> 11);
   // Instructions retired since the last sync of s.instret: n - nBase
   // (an instruction counts in n when it starts, as in instret).
   let nBase = n0;
@@ -207,6 +216,7 @@ export function fastLoop(s: HartState, nIn: number, stepLimit: number): number {
             ops = page;
             fVa = pc & -4096;
             fHalf = off >> 1;
+            ents = entryMap(jit, off >>> 12);
             hits++;
             enter = jitOn;
           } else {
@@ -244,7 +254,9 @@ export function fastLoop(s: HartState, nIn: number, stepLimit: number): number {
         // control point is the next jump or page change.
         const kind = jitKind[jp];
         enter = kind !== 0;
-        if (kind !== 0 || probe) {
+        // (Loaded at every control point, so that V8 has seen it run.)
+        const entry = ents[pc & 4095];
+        if ((kind !== 0 && entry === 1) || probe) {
           // The page-function entry (hw/cpu_enter.ts). At the first
           // control point of each run of the loop it is called even on a
           // page the translator does not know (kind 0: a probe that runs
@@ -281,6 +293,7 @@ export function fastLoop(s: HartState, nIn: number, stepLimit: number): number {
             hits = jio[2] | 0;
             fVa = jio[5] | 0;
             fHalf = jio[6] << 11;
+            ents = entryMap(jit, fHalf >> 11);
             ops = s.fOps;
             n0 = s.runCount;
             k = 0;
