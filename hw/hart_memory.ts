@@ -4,7 +4,9 @@
  * register files, in one `WebAssembly.Memory` the hart's JavaScript uses
  * through typed-array views: the `jitIo` doubles, the FP registers, the
  * MMU's TLB tags and deltas, the code marks (a byte per RAM page) and the
- * table slots of the pages' page functions (an int32 per RAM page). With
+ * table slots of the pages' page functions (an int32 per RAM page), and of
+ * the functions of linked translations that hold blocks of a page (a slot
+ * and the page's relative base in it, two int32 per RAM page). With
  * it, the table of those functions, and a register file of the register
  * memory (`hw/register_memory.ts`) the page functions work on when the
  * bound file lies elsewhere.
@@ -54,6 +56,11 @@ export class HartMemory {
   readonly codeMark: Uint8Array;
   /** The table slot of each RAM page's WebAssembly page function (0: none). */
   readonly slots: Int32Array;
+  /**
+   * Per RAM page, two int32: the table slot of the linked translation that
+   * holds blocks of it (0: none), and the page's relative base there.
+   */
+  readonly held: Int32Array;
   /** The WebAssembly page functions, by slot (page functions chain through it). */
   readonly table: WebAssembly.Table;
 
@@ -73,6 +80,7 @@ export class HartMemory {
     this.deltas = new Int32Array(buf, layout.deltas, 9 * TLB_ENTRIES);
     this.codeMark = new Uint8Array(buf, layout.codeMark, ramPages4k);
     this.slots = new Int32Array(buf, layout.slots, ramPages4k);
+    this.held = new Int32Array(buf, layout.held, 2 * ramPages4k);
     this.table = new WebAssembly.Table({ element: "anyfunc", initial: 64 });
   }
 
@@ -89,13 +97,15 @@ export class HartMemory {
     const deltas = tags + TLB_BYTES;
     const codeMark = deltas + TLB_BYTES;
     const slots = (codeMark + ramPages4k + 7) & ~7;
-    const hartPages = Math.ceil((slots + 4 * ramPages4k) / PAGE);
+    const held = slots + 4 * ramPages4k;
+    const hartPages = Math.ceil((held + 8 * ramPages4k) / PAGE);
     const layout: HartLayout = {
       io,
       tags,
       deltas,
       codeMark,
       slots,
+      held,
       fw,
       ramPages: ramWasmPages,
       hartPages,

@@ -155,10 +155,8 @@ export class Translator {
   #spent = new Float64Array(0);
   #start = new Int32Array(0);
   // The per-page tables below that hold objects are maps by RAM page, not
-  // arrays over all of RAM: an array of 16,384 slots (64 MiB) costs about
-  // half a millisecond to create or clear, which a short run or a FENCE.I
-  // would pay for each.
-  // The RAM pages that have a translation.
+  // arrays over all of RAM (16,384 slots, 64 MiB, cost about half a ms to
+  // create or clear, paid by a short run or a FENCE.I). The translated pages:
   readonly #live = new Set<number>();
   // Per RAM page: the pages its translation links to, by relative page base.
   readonly #links = new Map<number, Map<number, Link>>();
@@ -419,6 +417,7 @@ export class Translator {
       this.viaRel[q] = rel;
       this.viaEntries[this.#record(q)] = heads;
       this.kind[q] |= KIND_VIA;
+      this.wasm?.hold(q, this.#wasmFn !== null ? this.#record(page) : 0, rel);
     }
     this.#holds.set(page, held);
   }
@@ -433,6 +432,7 @@ export class Translator {
         this.via[q] = -1;
         this.viaEntries[this.slot[q]] = null;
         this.kind[q] &= ~KIND_VIA;
+        this.wasm?.hold(q, 0, 0);
       }
     }
     this.#holds.delete(page);

@@ -95,6 +95,23 @@ export class WasmBackend {
     slots[page] = fn !== null ? rec : 0;
   }
 
+  /**
+   * Records that the translation of record `rec` holds blocks of RAM page
+   * `page` at relative base `rel` (`rec` 0: none, or not WebAssembly), so
+   * that page functions chain into it for that page when it has no
+   * WebAssembly function of its own.
+   */
+  hold(page: number, rec: number, rel: number): void {
+    const held = this.#hart.hart.held;
+    held[2 * page] = rec;
+    held[2 * page + 1] = rel;
+  }
+
+  /** The slot of the linked translation page functions chain into for RAM page `page` (0: none). */
+  heldBy(page: number): number {
+    return this.#hart.hart.held[2 * page];
+  }
+
   /** Forgets RAM page `page` (record `rec`), whose translation was dropped. */
   drop(page: number, rec: number): void {
     this.install(page, rec, null);
@@ -105,6 +122,7 @@ export class WasmBackend {
   /** Forgets every page (the translator emptied its cache). */
   dropAll(): void {
     this.#hart.hart.slots.fill(0);
+    this.#hart.hart.held.fill(0);
     this.#asJs.clear();
     this.#loops.clear();
     this.pending = false;

@@ -74,7 +74,8 @@ export class Codegen extends ExprCodegen {
    * loop would enter that page next: the function ran something, nothing
    * asks to leave (`io[4]`, `io[11]`), the pc is on another page than the
    * one the function stands on, even, in the fetch TLB, and its RAM page
-   * has a page function. That fetch-TLB hit, and the function's own hits,
+   * has a page function (its own, else the linked translation that holds
+   * its blocks, entered at the page's relative base there). That fetch-TLB hit, and the function's own hits,
    * carry on in `io[12]`; `io[5]` and `io[6]` name the new page, as the
    * inner loop's entry sets them.
    */
@@ -84,7 +85,7 @@ export class Codegen extends ExprCodegen {
     const get = (name: string) => c.op(W.localGet).u32(this.lookup(name).index);
     const n = this.lookup("n").index;
     const t = this.newLocal("i32"), v = this.newLocal("i32"), ti = this.newLocal("i32");
-    const rp = this.newLocal("i32"), slot = this.newLocal("i32");
+    const rp = this.newLocal("i32"), slot = this.newLocal("i32"), rel = this.newLocal("i32");
     const stand = this.names.has("cva") ? "cva" : "vb";
     // if (n !== n0 && io[4] === 0 && io[11] === 0)
     c.op(W.localGet).u32(n);
@@ -117,7 +118,13 @@ export class Codegen extends ExprCodegen {
     c.op(W.localGet).u32(ti).op(W.i32Const).s32(2).op(W.i32Shl).op(W.i32Load).mem(2, 1, l.deltas);
     c.op(W.localGet).u32(t).op(W.i32Add).op(W.i32Const).s32(12).op(W.i32ShrU);
     c.op(W.localTee).u32(rp).op(W.i32Const).s32(2).op(W.i32Shl).op(W.i32Load).mem(2, 1, l.slots);
-    c.op(W.localTee).u32(slot).op(W.if).op(VOID);
+    c.op(W.localTee).u32(slot).op(W.i32Eqz).op(W.if).op(VOID);
+    // None of its own: the linked translation that holds its blocks, at its relative base there.
+    c.op(W.localGet).u32(rp).op(W.i32Const).s32(3).op(W.i32Shl).op(W.localTee).u32(rel);
+    c.op(W.i32Load).mem(2, 1, l.held).op(W.localSet).u32(slot);
+    c.op(W.localGet).u32(rel).op(W.i32Load).mem(2, 1, l.held + 4).op(W.localSet).u32(rel);
+    c.op(W.end);
+    c.op(W.localGet).u32(slot).op(W.if).op(VOID);
     // io[12] += hits + 1; io[5] = the new page's base; io[6] = its RAM page.
     c.op(W.i32Const).s32(0);
     c.op(W.i32Const).s32(0).op(W.f64Load).mem(3, 1, l.io + 12 * 8);
@@ -128,12 +135,14 @@ export class Codegen extends ExprCodegen {
     c.op(W.f64ConvertI32S).op(W.f64Store).mem(3, 1, l.io + 5 * 8);
     c.op(W.i32Const).s32(0).op(W.localGet).u32(rp).op(W.f64ConvertI32U);
     c.op(W.f64Store).mem(3, 1, l.io + 6 * 8);
-    // page(rb, t & 4095, n, lim, t & -4096, ldBase, stBase, asid, ah, fb)
+    // page(rb, (t & 4095) + rel, n, lim, (t & -4096) - rel, ldBase, stBase, asid, ah, fb)
     get("rb");
     c.op(W.localGet).u32(t).op(W.i32Const).s32(4095).op(W.i32And);
+    c.op(W.localGet).u32(rel).op(W.i32Add);
     c.op(W.localGet).u32(n);
     get("lim");
     c.op(W.localGet).u32(t).op(W.i32Const).s32(-4096).op(W.i32And);
+    c.op(W.localGet).u32(rel).op(W.i32Sub);
     for (const p of ["ldBase", "stBase", "asid", "ah", "fb"]) get(p);
     c.op(W.localGet).u32(slot).op(W.returnCallIndirect).u32(0).u32(0);
     c.op(W.end).op(W.end).op(W.end).op(W.end);

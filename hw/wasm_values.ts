@@ -39,6 +39,11 @@ export interface HartLayout {
    * per RAM page, 0: none), for chaining (see {@link Codegen}).
    */
   readonly slots: number;
+  /**
+   * Per RAM page, two int32: the table slot of the linked translation that
+   * holds blocks of it (0: none) and the page's relative base there.
+   */
+  readonly held: number;
   /** The TLB tags. */
   readonly tags: number;
   /** The TLB deltas. */

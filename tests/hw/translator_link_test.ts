@@ -62,9 +62,18 @@ function map(m: TestMachine, vpn0: number, off: number): void {
   m.ram.i32[(L2 >> 2) + vpn0] = pte | 0;
 }
 
-/** Runs PROGRAM in U-mode under `engine`; the host varies the mapping and code by call number. */
-function runWith(engine: "interp" | "jit"): { m: TestMachine; seen: number[][] } {
-  const m = machine([], { engine, hotThreshold: 40 });
+/**
+ * Runs PROGRAM in U-mode under `engine`; the host varies the mapping and
+ * code by call number. `chained` counts the calls at which WebAssembly page
+ * functions would chain into the main page's linked translation for the
+ * stub page.
+ */
+function runWith(
+  engine: "interp" | "jit",
+  jitBackend: "auto" | "wasm" = "auto",
+): { m: TestMachine; seen: number[][]; chained: number } {
+  const m = machine([], { engine, jitBackend, hotThreshold: 40 });
+  let chained = 0;
   const { cpu, ram } = m;
   load(ram, MAIN, PROGRAM);
   load(ram, STUB, stub(1));
@@ -84,6 +93,9 @@ function runWith(engine: "interp" | "jit"): { m: TestMachine; seen: number[][] }
     guard: 200_000,
     record: () => [cpu.sepc, cpu.instret, m.clock.now, cpu.x[A7], cpu.x[7], cpu.mmu.hits],
     vary: (calls) => {
+      const tr = cpu.translator;
+      const held = tr?.wasm?.heldBy(STUB >>> 12) ?? 0;
+      if (held !== 0 && held === tr!.slot[MAIN >>> 12]) chained++;
       if (calls === 500) {
         map(m, 1, STUB2); // the stub page now holds other code
         cpu.mmu.flush();
@@ -100,12 +112,18 @@ function runWith(engine: "interp" | "jit"): { m: TestMachine; seen: number[][] }
       if (calls === 1400) cpu.x[12] = VA + 0x17f0;
     },
   });
-  return { m, seen };
+  return { m, seen, chained };
 }
 
-Deno.test("calls into another page's stubs: linked translations agree with the interpreter", () => {
+for (const backend of ["auto", "wasm"] as const) {
+  Deno.test(`calls into another page's stubs: linked translations (${backend}) agree with the interpreter`, () => {
+    linkedStubs(backend);
+  });
+}
+
+function linkedStubs(backend: "auto" | "wasm"): void {
   const a = runWith("interp");
-  const b = runWith("jit");
+  const b = runWith("jit", backend);
   assert.equal(a.seen.length, harnessRecords(LOOPS));
   assert.equal(a.m.cpu.pc, VA + 60);
   for (let i = 0; i < a.seen.length; i++) {
@@ -115,4 +133,8 @@ Deno.test("calls into another page's stubs: linked translations agree with the i
   const tr = b.m.cpu.translator!;
   assert.ok(tr.linkedTranslations > 0, "no translation was linked to the stub page");
   assert.ok(tr.ecalls > LOOPS / 2, `${tr.ecalls} calls answered from page functions`);
-});
+  // WebAssembly functions that reach the stub page chain into the linked translation holding it.
+  if (backend === "wasm") {
+    assert.ok(b.chained > 0, "the stub page's blocks were never held for chaining");
+  }
+}

@@ -30,6 +30,7 @@ const PAGE = 65536;
 const LAYOUT: HartLayout = {
   io: 256,
   slots: 1024 + 2 * 36864 + 16,
+  held: 1024 + 2 * 36864 + 32,
   fw: 512,
   tags: 1024,
   deltas: 1024 + 36864,
