@@ -114,7 +114,8 @@ export function pairTarget(prev: Inst | undefined, inst: Inst): number | undefin
  * Decodes from each seed (a page offset) of RAM page `page`, whose offsets
  * are `rel` + offset in the unit, to the end of its block, adding in-page
  * branch and jump targets, fall-through points and return points as
- * further heads. Only code the interpreter has run (a non-zero slot in
+ * further heads (with the targets of `auipc; jalr` calls within the page).
+ * Only code the interpreter has run (a non-zero slot in
  * `ran`, the page's decoded slots) is translated, besides `entry` (-1:
  * none): a block stops before the first instruction that never ran. Direct
  * jumps from the primary page (`rel` 0) to other pages go to `sc.sites`.
@@ -164,6 +165,11 @@ export function scanPage(
         break;
       }
       if (op === OP.JAL) site(o + inst.imm);
+      if (op === OP.JALR) {
+        // A call `auipc; jalr` within the page: its target is a head too.
+        const t = pairTarget(insts.get(rel + o - 4), inst);
+        if (t !== undefined) addHead(t - rel);
+      }
       // In a linked page, an ecall is a head too: a thread whose system
       // call is restarted resumes there, and enters the unit (Translator.via).
       if (op === OP.ECALL && rel !== 0 && !first) addHead(o);
