@@ -73,7 +73,8 @@ export class Codegen extends ExprCodegen {
    * reached, with a tail call through the function table, when the inner
    * loop would enter that page next: the function ran something, nothing
    * asks to leave (`io[4]`, `io[11]`), the pc is on another page than the
-   * one the function stands on, even, in the fetch TLB, and its RAM page
+   * one the function stands on (or on that page, when it is a linked page
+   * of the unit, not its own), even, in the fetch TLB, and its RAM page
    * has a page function (its own, else the linked translation that holds
    * its blocks, entered at the page's relative base there). That fetch-TLB hit, and the function's own hits,
    * carry on in `io[12]`; `io[5]` and `io[6]` name the new page, as the
@@ -86,6 +87,7 @@ export class Codegen extends ExprCodegen {
     const n = this.lookup("n").index;
     const t = this.newLocal("i32"), v = this.newLocal("i32"), ti = this.newLocal("i32");
     const rp = this.newLocal("i32"), slot = this.newLocal("i32"), rel = this.newLocal("i32");
+    const other = this.newLocal("i32");
     const stand = this.names.has("cva") ? "cva" : "vb";
     // if (n !== n0 && io[4] === 0 && io[11] === 0)
     c.op(W.localGet).u32(n);
@@ -101,7 +103,13 @@ export class Codegen extends ExprCodegen {
     get("pc");
     c.op(W.i32Add).op(W.localTee).u32(t).op(W.i32Const).s32(-4096).op(W.i32And);
     get(stand);
-    c.op(W.i32Ne);
+    c.op(W.i32Ne).op(W.localTee).u32(other);
+    if (stand === "cva") {
+      // Or on the linked page it stands on, which has a function of its own.
+      get("cva");
+      get("vb");
+      c.op(W.i32Ne).op(W.i32Or);
+    }
     c.op(W.localGet).u32(t).op(W.i32Const).s32(1).op(W.i32And).op(W.i32Eqz).op(W.i32And);
     c.op(W.if).op(VOID);
     // The fetch TLB: tags[ti] === (vpn << 9 | asid), ti = fb + ((vpn ^ ah) & TLB_MASK).
@@ -125,11 +133,12 @@ export class Codegen extends ExprCodegen {
     c.op(W.localGet).u32(rel).op(W.i32Load).mem(2, 1, l.held + 4).op(W.localSet).u32(rel);
     c.op(W.end);
     c.op(W.localGet).u32(slot).op(W.if).op(VOID);
-    // io[12] += hits + 1; io[5] = the new page's base; io[6] = its RAM page.
+    // io[12] += hits (+ 1 for the fetch TLB's hit on another page, as the
+    // inner loop counts it); io[5] = the page's base; io[6] = its RAM page.
     c.op(W.i32Const).s32(0);
     c.op(W.i32Const).s32(0).op(W.f64Load).mem(3, 1, l.io + 12 * 8);
     get("hits");
-    c.op(W.i32Const).s32(1).op(W.i32Add).op(W.f64ConvertI32S).op(W.f64Add);
+    c.op(W.localGet).u32(other).op(W.i32Add).op(W.f64ConvertI32S).op(W.f64Add);
     c.op(W.f64Store).mem(3, 1, l.io + 12 * 8);
     c.op(W.i32Const).s32(0).op(W.localGet).u32(t).op(W.i32Const).s32(-4096).op(W.i32And);
     c.op(W.f64ConvertI32S).op(W.f64Store).mem(3, 1, l.io + 5 * 8);
