@@ -48,12 +48,13 @@ import type { WasmHart, WasmPage } from "./page_fn_wasm.ts";
 import { WasmBackend } from "./translator_wasm.ts";
 import {
   HOT_CODE_UNIT,
+  HOT_CODE_UNIT_WASM,
   HOT_THRESHOLD,
   JIT_CACHE_SIZE,
   LINK_AFTER,
   MAX_LINKS,
-  MAX_RETRANSLATIONS,
   MAX_UNIT_SOURCE,
+  maxRetranslations,
 } from "./translator_policy.ts";
 
 export type { PageArgs, PageFn, TranslatorEnv } from "./page_fn.ts";
@@ -149,9 +150,8 @@ export class Translator {
   #ranAt = new Int32Array(0);
   // Per RAM page: translations since it was first translated or dropped.
   #again = new Uint8Array(0);
-  // Per RAM page: interpreted instructions counted since its last
-  // translation or drop, up to the last call of hot(); and the value its
-  // heat counter started from after that call.
+  // Per RAM page: interpreted instructions counted since its last translation
+  // or drop, up to the last hot(); and its heat counter's start after that.
   #spent = new Float64Array(0);
   #start = new Int32Array(0);
   // The per-page tables below that hold objects are maps by RAM page, not
@@ -249,12 +249,13 @@ export class Translator {
   }
 
   /**
-   * Interpreted executions page `page` needs before it is (re)translated
-   * when `ran` instructions of its code have run: {@link threshold} for
-   * every {@link HOT_CODE_UNIT} of them, at least {@link threshold}.
+   * Interpreted executions a page needs before it is (re)translated when
+   * `ran` instructions of its code have run: {@link threshold} for every
+   * {@link HOT_CODE_UNIT} ({@link HOT_CODE_UNIT_WASM} under WebAssembly).
    */
   needed(ran: number): number {
-    return this.threshold * Math.max(1, ran / HOT_CODE_UNIT);
+    return this.threshold *
+      Math.max(1, ran / (this.wasm !== null ? HOT_CODE_UNIT_WASM : HOT_CODE_UNIT));
   }
 
   /**
@@ -266,12 +267,11 @@ export class Translator {
    * kept and nothing is translated). Until the page has run
    * {@link needed} interpreted instructions for the code of it that has run
    * (a large page function costs V8 more to compile), only counts on.
-   * Then translates the page, or translates it again when code that was not translated has
-   * run since (a path that was cold then), or when `entry` is not a block
-   * head of the translation (a target of an indirect jump) and holds an
-   * instruction the translator handles, at most
-   * {@link MAX_RETRANSLATIONS} times. Otherwise (the interpreter runs
-   * instructions the translator leaves to it) only starts counting again.
+   * Then translates the page, or again (at most {@link maxRetranslations}
+   * times) when code not translated has run since (a path cold then), or
+   * when `entry` is not a head of the translation (a target of an indirect
+   * jump) and holds an instruction the translator handles. Otherwise (the
+   * interpreter runs instructions left to it) only starts counting again.
    */
   hot(page: number, ops: Int32Array, entry: number, retired: number = Infinity): void {
     this.#ready();
@@ -316,7 +316,7 @@ export class Translator {
       const missing = this.covered[rec]![entry >> 1] === 0 &&
         (w === 0 || translatable(op) || op === OP.ECALL);
       const grew = ran > this.#ranAt[page] || missing;
-      if (!grew || this.#again[page] >= MAX_RETRANSLATIONS) return;
+      if (!grew || this.#again[page] >= maxRetranslations(this.wasm !== null)) return;
       this.#again[page]++;
     }
     if (this.#liveSource >= this.cacheSize) {
@@ -358,7 +358,7 @@ export class Translator {
       // V8 would never optimize it: the page keeps the translation it has
       // (if any) and is not translated again; without one it is interpreted.
       this.tooLarge++;
-      this.#again[page] = MAX_RETRANSLATIONS;
+      this.#again[page] = maxRetranslations(this.wasm !== null);
       if (this.fns[this.slot[page]] === null) this.#banned[page] = 1;
       return null;
     }
