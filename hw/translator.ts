@@ -249,13 +249,13 @@ export class Translator {
   }
 
   /**
-   * Interpreted executions a page needs before it is (re)translated when
-   * `ran` instructions of its code have run: {@link threshold} for every
-   * {@link HOT_CODE_UNIT} ({@link HOT_CODE_UNIT_WASM} under WebAssembly).
+   * Interpreted executions a page needs before it is translated (`again`:
+   * again) when `ran` instructions of its code have run: {@link threshold}
+   * for every {@link HOT_CODE_UNIT} (again under WebAssembly, {@link HOT_CODE_UNIT_WASM}).
    */
-  needed(ran: number): number {
-    return this.threshold *
-      Math.max(1, ran / (this.wasm !== null ? HOT_CODE_UNIT_WASM : HOT_CODE_UNIT));
+  needed(ran: number, again = false): number {
+    const unit = again && this.wasm !== null ? HOT_CODE_UNIT_WASM : HOT_CODE_UNIT;
+    return this.threshold * Math.max(1, ran / unit);
   }
 
   /**
@@ -290,7 +290,7 @@ export class Translator {
     }
     let ran = 0;
     for (let i = 0; i < OPS_LEN; i += 2) if (ops[i] !== 0) ran++;
-    const rest = this.needed(ran) - spent;
+    const rest = this.needed(ran, this.fns[this.slot[page]] !== null) - spent;
     if (rest > 0) {
       this.#spent[page] = spent;
       this.#start[page] = this.heat[page] = this.threshold - Math.min(Math.ceil(rest), 1 << 30);

@@ -23,11 +23,13 @@ export const HOT_THRESHOLD = 32768;
 export const HOT_CODE_UNIT = 16;
 
 /**
- * {@link HOT_CODE_UNIT} under the WebAssembly back end (`JitBackend`
- * "auto" or "wasm"), whose compile costs much less than V8's of a
- * JavaScript function: a page translated before its later paths had run
- * (a function called through a pointer, a path taken later) gets them
- * sooner. On `awk`'s loop of 300,000 iterations the inner loop entered page
+ * {@link HOT_CODE_UNIT} for a page translated again under the WebAssembly
+ * back end (`JitBackend` "auto" or "wasm"), whose compile costs much less
+ * than V8's of a JavaScript function: a page translated before its later
+ * paths had run (a function called through a pointer, a path taken later)
+ * gets them sooner. (A first translation keeps {@link HOT_CODE_UNIT}: with
+ * 128, a cold `bench_pipe 102000` translated two more pages and ran
+ * longer.) On `awk`'s loop of 300,000 iterations the inner loop entered page
  * functions 1.8 million times with 16, 0.4 million with 128; `sort` of
  * 20,000 lines ran fastest with 128 of 16, 128 and 512.
  */
