@@ -82,6 +82,8 @@ const SAVE = "/*save*/";
 const LOAD = "/*load*/";
 // Marker for clearing the fetch-TLB marks of the unit's pages after a thread switch.
 const FOUND = "/*found*/";
+// Where a system call's resume clears the unit's FS flags (see emitFp).
+const FS_AGAIN = "/*fs*/";
 
 /**
  * Sets `room`, the cycles a page function may spend before the next clock
@@ -321,7 +323,7 @@ function emitInstruction(
       `if (k === -1) ${bail(off, restCyc, restN)}`,
       "if (k === -2) return -1;",
       `if (k === 2) { r = regsOf(); asid = io[9] | 0; ah = io[10] | 0; n = n0 = 0; ${FOUND} }`,
-      `hits = 0; ${LOAD} c0 = io[1]; dc = 0; ${ROOM} pc = (io[0] - vb) | 0;`,
+      `hits = 0; ${FS_AGAIN} ${LOAD} c0 = io[1]; dc = 0; ${ROOM} pc = (io[0] - vb) | 0;`,
       `if (k !== 0) { if (k === 2 && io[4] === 0) { bi = ${
         u.dyn + 1
       }; continue loop; } break loop; }`,
@@ -558,8 +560,11 @@ export function emitUnit(
   const load = regs.map((x) => `x${x} = r[${x}];`).join(" ");
   const found = [...u.found];
   const unfound = found.map((f) => `${f} = 0;`).join(" ");
+  const fp = out.some((line) => line.includes("fs === 0"));
+  const fsAgain = fp ? "fs = 0; fd = 0;" : "";
   for (let i = 0; i < out.length; i++) {
-    out[i] = out[i].replaceAll(SAVE, save).replaceAll(LOAD, load).replaceAll(FOUND, unfound);
+    out[i] = out[i].replaceAll(SAVE, save).replaceAll(LOAD, load).replaceAll(FOUND, unfound)
+      .replaceAll(FS_AGAIN, fsAgain);
   }
   // The page the function stands on (io[5], io[6]): always the primary
   // page in a unit without foreign pages.
@@ -572,7 +577,7 @@ export function emitUnit(
     `let ${regs.map((x) => `x${x} = r[${x}]`).concat("x32 = 0").join(", ")};`,
     `let ${
       found.map((f) => `${f} = 0, `).join("")
-    }hits = 0, va = 0, vpn = 0, ti = 0, off = 0, k = 0, xs = 0;`,
+    }hits = 0, va = 0, vpn = 0, ti = 0, off = 0, k = 0, xs = 0${fp ? ", fs = 0, fd = 0" : ""};`,
     // Where it starts: the inner loop's fetch page (this one, or a linked
     // page it enters the unit for).
     u.linked ? "let cva = io[5] | 0, cph = io[6] | 0;" : "",

@@ -149,14 +149,17 @@ export function emitFp(inst: Inst, restCyc: number, restN: number, out: string[]
   const isLoad = op === OP.FLW || op === OP.FLD;
   const dbl = op === OP.FLD || op === OP.FSD;
   const k = ((w >> 19) & 31) << 1;
+  // FS is asked once per call of the page function, and set dirty once:
+  // only a system call (after which `fs` and `fd` are cleared) or an exit
+  // can change it while the function runs.
   out.push(
-    `if (fsOn() === 0) ${leave}`,
+    `if (fs === 0) { if (fsOn() === 0) ${leave} fs = 1; }`,
     ...tlbHit(plus(src((w >> 14) & 31), imm), !isLoad, dbl ? 7 : 3, leave),
   );
   if (isLoad) {
     out.push(
       `fw[${k}] = i32[off >> 2]; fw[${k + 1}] = ${dbl ? "i32[(off >> 2) + 1]" : "-1"}; hits++;`,
-      "fsDirty();",
+      "if (fd === 0) { fsDirty(); fd = 1; }",
     );
     return;
   }
