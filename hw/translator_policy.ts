@@ -29,9 +29,12 @@ export const HOT_CODE_UNIT = 16;
  * paths had run (a function called through a pointer, a path taken later)
  * gets them sooner. (A first translation keeps {@link HOT_CODE_UNIT}: with
  * 128, a cold `bench_pipe 102000` translated two more pages and ran
- * longer.) On `awk`'s loop of 300,000 iterations the inner loop entered page
- * functions 1.8 million times with 16, 0.4 million with 128; `sort` of
- * 20,000 lines ran fastest with 128 of 16, 128 and 512.
+ * longer.) With {@link MAX_RETRANSLATIONS_WASM}, on `awk`'s loop of 300,000
+ * iterations the inner loop entered page functions 1.8 million times with
+ * 16, 0.5 million with 128; the host instructions of the whole cold run
+ * (V8's compiles on the main thread, `cold-compare --cachegrind`) went from
+ * 39.4 G to 36.7 G, and of `sort` of 20,000 lines, which translates more
+ * pages, from 10.6 G to 12.7 G (the interpreter: 76.6 G and 14.0 G).
  */
 export const HOT_CODE_UNIT_WASM = 128;
 
