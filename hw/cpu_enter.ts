@@ -109,6 +109,7 @@ export function enterPage(
   s.jitBase = nBase;
   if (hits !== 0) s.mmu.hits += hits;
   const cyc = jio[1];
+  tr.entered++;
   // Through `call`: its call feedback names no page function, so V8
   // compiles a generic call here instead of one specialized on the first
   // page function it saw, which the next page's function would deoptimize.

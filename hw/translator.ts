@@ -33,6 +33,7 @@
  * @module
  */
 
+import { asDouble } from "../lib/double_field.ts";
 import { TLB_MASK } from "./mmu.ts";
 import { OP } from "./decode.ts";
 import {
@@ -96,12 +97,11 @@ export class Translator {
    * loop reads the tables only where this is not 0.
    */
   readonly kind: Uint8Array;
-  // An array with a slot per RAM page that holds objects costs V8 about
-  // half a millisecond per 16,384 slots (64 MiB) to create or clear, a
-  // typed array a tenth of that. So the objects of a page (its function,
-  // its maps) sit in small arrays by record index (`slot`: 0 for none,
-  // whose entries are all null), and the typed tables by RAM page are
-  // created (see #ready) when the first page gets hot.
+  // An array of objects with a slot per RAM page costs V8 about 0.5 ms per
+  // 16,384 slots (64 MiB) to create or clear, a typed array a tenth of that:
+  // a page's objects (function, maps) sit in small arrays by record index
+  // (`slot`: 0 for none, whose entries are all null), and the typed tables
+  // by RAM page are created (see #ready) when the first page gets hot.
   /** Per RAM page: the index of its record in the arrays below (0: none). */
   slot: Int32Array = new Int32Array(0);
   /** Page functions by record (null: the page is not translated). */
@@ -130,6 +130,8 @@ export class Translator {
   drops = 0;
   /** System calls the host answered from inside page functions (statistics). */
   ecalls = 0;
+  /** Calls of page functions from the inner loop, chained calls not counted (statistics). */
+  entered: number = asDouble(0);
   /** Thread switches at page functions' ecalls, modulo 2^30 (every 64th leaves to `run`). */
   switches = 0;
   /** Translations not made because the unit was too large for V8 to optimize (statistics). */
@@ -144,8 +146,7 @@ export class Translator {
   readonly warmup: number;
   readonly #env: TranslatorEnv;
   readonly #pages: number;
-  // Whether the per-page tables exist (see #ready).
-  #tables = false;
+  #tables = false; // whether the per-page tables exist (see #ready)
   // Per RAM page: how many instructions had run in it when it was translated.
   #ranAt = new Int32Array(0);
   // Per RAM page: translations since it was first translated or dropped.
@@ -179,8 +180,7 @@ export class Translator {
   #liveSource = 0;
   /** The WebAssembly back end and its counts (null: JavaScript page functions only). */
   readonly wasm: WasmBackend | null;
-  // The export of the function #build made last when it is WebAssembly.
-  #wasmFn: WasmPage | null = null;
+  #wasmFn: WasmPage | null = null; // the export of #build's last function, if WebAssembly
 
   /** Creates an empty cache for `pages` RAM pages. */
   constructor(
