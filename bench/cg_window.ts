@@ -17,7 +17,11 @@
  * tiering up again the code that runs first), so take two windows with the
  * same `FROM` and different `TO` and divide their difference by the
  * operations between the two ends (the simulated cycles per operation are
- * fixed). Outside valgrind the requests do nothing.
+ * fixed). Outside valgrind the requests do nothing. For WebAssembly page
+ * functions (`jit`, `jit-wasm`) add `--no-liftoff` to the V8 flags: under
+ * `--predictable` a page function that goes on through system calls may
+ * keep its baseline (Liftoff) code through the whole window, since
+ * WebAssembly has no on-stack replacement.
  *
  * @module
  */
