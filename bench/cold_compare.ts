@@ -5,10 +5,12 @@
  * type feedback, no translated pages), as it does for a user's
  * `deno run -A mod.ts --cmd ...`.
  *
- * The samples are interleaved: each round runs every case once on every
- * engine (the engines' order alternating from round to round), so a slow
- * spell of the shared host hits all of them alike. Per case and engine it
- * prints the median and range of
+ * Every engine boots once and runs every case once first, uncounted (the
+ * first runs of a checkout fill Deno's caches for it). The samples are
+ * interleaved: each round runs every case once on every engine (the
+ * engines' order alternating from round to round), so a slow spell of the
+ * shared host hits all of them alike. Per case and engine it prints the
+ * median and range of
  *
  * - `run`: wall time of the run itself (machine creation, boot, the program),
  *   measured inside the child;
@@ -167,6 +169,9 @@ async function sample(engine: string, c: ColdCase, cachegrind: boolean): Promise
   return { ...r, outerMs, hostM: irefs === null ? NaN : irefs / 1e6 };
 }
 
+// The boot each engine runs first, uncounted (see main).
+const WARM_CASE: ColdCase = { set: "boot", name: "--cmd true", args: ["cmd", "true"] };
+
 /** Median of `xs` (not empty). */
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -266,6 +271,12 @@ async function main(): Promise<void> {
   if (cases.length === 0) throw new Error(`no case matches --only ${values.only}`);
   const data = new Map<string, Sample[]>();
   for (const e of engines) for (const c of cases) data.set(`${e}|${c.name}`, []);
+  // Uncounted runs of each checkout first, not under cachegrind: a boot,
+  // then every case. Until Deno has booted a checkout once (its caches
+  // of the modules), every run of a fresh `git worktree` took some 145 M
+  // host instructions more, bare-metal ones too.
+  for (const e of engines) await sample(e, WARM_CASE, false);
+  for (const c of cases) for (const e of engines) await sample(e, c, false);
   const load0 = loadavg();
   const t0 = performance.now();
   for (let r = 0; r < rounds; r++) {
