@@ -5,8 +5,8 @@
  * type feedback, no translated pages), as it does for a user's
  * `deno run -A mod.ts --cmd ...`.
  *
- * Every engine boots once and runs every case once first, uncounted (the
- * first runs of a checkout fill Deno's caches for it). The samples are
+ * Every engine boots once first, uncounted (a checkout's first boot fills
+ * Deno's caches for it). The samples are
  * interleaved: each round runs every case once on every engine (the
  * engines' order alternating from round to round), so a slow spell of the
  * shared host hits all of them alike. Per case and engine it prints the
@@ -170,7 +170,7 @@ async function sample(engine: string, c: ColdCase, cachegrind: boolean): Promise
 }
 
 // The boot each engine runs first, uncounted (see main).
-const WARM_CASE: ColdCase = { set: "boot", name: "--cmd true", args: ["cmd", "true"] };
+const WARM_CASE = COLD_CASES.find((c) => c.set === "boot")!;
 
 /** Median of `xs` (not empty). */
 export function median(xs: readonly number[]): number {
@@ -271,12 +271,11 @@ async function main(): Promise<void> {
   if (cases.length === 0) throw new Error(`no case matches --only ${values.only}`);
   const data = new Map<string, Sample[]>();
   for (const e of engines) for (const c of cases) data.set(`${e}|${c.name}`, []);
-  // Uncounted runs of each checkout first, not under cachegrind: a boot,
-  // then every case. Until Deno has booted a checkout once (its caches
-  // of the modules), every run of a fresh `git worktree` took some 145 M
-  // host instructions more, bare-metal ones too.
+  // A boot on each engine first, uncounted and not under cachegrind: until
+  // Deno has booted a checkout once (its caches of the modules), every run
+  // of a fresh `git worktree` took some 145 M host instructions more,
+  // bare-metal ones too.
   for (const e of engines) await sample(e, WARM_CASE, false);
-  for (const c of cases) for (const e of engines) await sample(e, c, false);
   const load0 = loadavg();
   const t0 = performance.now();
   for (let r = 0; r < rounds; r++) {

@@ -34,6 +34,7 @@ const CODE_LOAD = 0;
 const LAST_KNOWN_ID = 5;
 // How far past a record whose size is wrong the reader looks for the next one.
 const RESYNC_WINDOW = 256;
+const UTF8 = new TextDecoder();
 // Records further apart in time than this (ns) are taken for misreads.
 const MAX_TIME_GAP = 1_000_000_000_000n;
 
@@ -118,6 +119,6 @@ function codeLoad(bytes: Uint8Array, view: DataView, off: number, size: number):
   const nameAt = body + 40;
   const nameEnd = bytes.indexOf(0, nameAt);
   if (nameEnd < 0 || nameEnd + 1 + codeSize > off + size) return null;
-  const name = new TextDecoder().decode(bytes.subarray(nameAt, nameEnd));
+  const name = UTF8.decode(bytes.subarray(nameAt, nameEnd));
   return { name, addr, code: bytes.slice(nameEnd + 1, nameEnd + 1 + codeSize) };
 }
