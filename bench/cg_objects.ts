@@ -28,6 +28,8 @@ import { type JitCode, readJitCode } from "./jitdump.ts";
 import { readInstrCosts } from "./callgrind_instr.ts";
 import { runMain } from "./run_main.ts";
 
+export type { JitCode };
+
 const USAGE = "deno run -A bench/cg_objects.ts JITDUMP CALLGRIND_OUT [--top 30] [--ops N]";
 
 /** Instructions counted in one code object's name, over its compiles. */
