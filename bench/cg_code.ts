@@ -18,7 +18,8 @@
  * a part of the code object's name; of the objects whose names contain it
  * and start with `--prefix` (default `JS:*`, TurboFan's code), the one
  * with the most instructions counted is shown: V8 may compile a function
- * several times. Instructions counted
+ * several times (an address counts for the last object loaded over it, as
+ * in `bench/cg_objects.ts`). Instructions counted
  * fewer than `--min` times (default 1) are left out; `--all` shows every
  * one. The first line gives the object's name, address, size and total;
  * divide the counts by the entry's to read them per call.
@@ -29,17 +30,11 @@
 import { parseArgs } from "node:util";
 import { readJitCode } from "./jitdump.ts";
 import { readInstrCosts } from "./callgrind_instr.ts";
+import { ownedCounts } from "./cg_objects.ts";
 import { runMain } from "./run_main.ts";
 
 const USAGE =
   "deno run -A bench/cg_code.ts JITDUMP CALLGRIND_OUT NAME [--prefix 'JS:*'] [--min N] [--all]";
-
-/** The instructions counted at addresses from `start` up to `end`. */
-function counted(costs: Map<bigint, number>, start: bigint, end: bigint): number {
-  let total = 0;
-  for (const [a, c] of costs) if (a >= start && a < end) total += c;
-  return total;
-}
 
 /** objdump's name for the host's instruction set. */
 function objdumpArch(): string {
@@ -93,19 +88,20 @@ await runMain("cg_code", async () => {
   }
   const min = Number(values.min);
   if (!Number.isSafeInteger(min) || min < 0) throw new Error(`bad --min '${values.min}'`);
-  const found = readJitCode(
-    await Deno.readFile(dump),
-    (n) => n.startsWith(values.prefix) && n.includes(name),
-  );
-  if (found.length === 0) throw new Error(`no code object named ${values.prefix}…${name}…`);
+  const codes = readJitCode(await Deno.readFile(dump), () => true);
+  const matches = (n: string) => n.startsWith(values.prefix) && n.includes(name);
+  if (!codes.some((c) => matches(c.name))) {
+    throw new Error(`no code object named ${values.prefix}…${name}…`);
+  }
   const costs = readInstrCosts(await Deno.readTextFile(cg));
   const floor = values.all ? 0 : min;
-  // The object that ran the most (V8 may have compiled the function more than once).
-  let obj = found[0], total = -1;
-  for (const o of found) {
-    const t = counted(costs, o.addr, o.addr + BigInt(o.code.length));
-    if (t >= total) [obj, total] = [o, t];
-  }
+  // The object that ran the most (V8 may have compiled the function more
+  // than once), an address counted for the last object loaded over it.
+  const { counts } = ownedCounts(codes, costs);
+  let obj = codes[0], total = -1;
+  codes.forEach((o, i) => {
+    if (matches(o.name) && counts[i] >= total) [obj, total] = [o, counts[i]];
+  });
   console.log(`${obj.name} at 0x${obj.addr.toString(16)}, ${obj.code.length} bytes: ${total} Ir`);
   for (const [a, text] of await disassemble(obj.code, obj.addr)) {
     const c = costs.get(a) ?? 0;

@@ -51,8 +51,46 @@ export interface ObjectCosts {
 }
 
 /**
- * Charges the counts at each address to the last code object loaded over
- * it, sums them by name and sorts the names by count.
+ * The instructions counted at each code object's addresses, an address
+ * charged to the last object loaded over it (V8 reuses the addresses of
+ * code it has freed), and those at no object's address.
+ *
+ * @param codes the code objects, in the order V8 loaded them
+ * @param costs instructions counted by address
+ * @returns the count of each object (by index in `codes`) and the rest
+ * @example
+ * ```ts
+ * import { ownedCounts } from "./cg_objects.ts";
+ * const r = ownedCounts(
+ *   [{ name: "JS:*f", addr: 0x1000n, code: new Uint8Array(16) }],
+ *   new Map([[0x1004n, 10], [0x9000n, 5]]),
+ * );
+ * console.log(r.counts, r.outside); // [10] 5
+ * ```
+ */
+export function ownedCounts(
+  codes: readonly JitCode[],
+  costs: Map<bigint, number>,
+): { counts: number[]; outside: number } {
+  const addrs = [...costs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const owner = new Int32Array(addrs.length).fill(-1);
+  codes.forEach((code, i) => {
+    const end = code.addr + BigInt(code.code.length);
+    for (let j = firstAtOrAfter(addrs, code.addr); j < addrs.length && addrs[j] < end; j++) {
+      owner[j] = i;
+    }
+  });
+  const counts = codes.map(() => 0);
+  let outside = 0;
+  addrs.forEach((a, j) => {
+    if (owner[j] < 0) outside += costs.get(a)!;
+    else counts[owner[j]] += costs.get(a)!;
+  });
+  return { counts, outside };
+}
+
+/**
+ * {@link ownedCounts} summed by name, the names sorted by count.
  *
  * @param codes the code objects, in the order V8 loaded them
  * @param costs instructions counted by address
@@ -68,27 +106,13 @@ export interface ObjectCosts {
  * ```
  */
 export function costByObject(codes: readonly JitCode[], costs: Map<bigint, number>): ObjectCosts {
-  const addrs = [...costs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const owner = new Int32Array(addrs.length).fill(-1);
-  codes.forEach((code, i) => {
-    const end = code.addr + BigInt(code.code.length);
-    for (let j = firstAtOrAfter(addrs, code.addr); j < addrs.length && addrs[j] < end; j++) {
-      owner[j] = i;
-    }
-  });
+  const { counts, outside } = ownedCounts(codes, costs);
   const byName = new Map<string, number>();
-  let total = 0, outside = 0;
-  addrs.forEach((a, j) => {
-    const c = costs.get(a)!;
-    total += c;
-    if (owner[j] < 0) outside += c;
-    else {
-      const name = codes[owner[j]].name;
-      byName.set(name, (byName.get(name) ?? 0) + c);
-    }
-  });
-  const objects = [...byName].map(([name, count]) => ({ name, count }))
+  codes.forEach((c, i) => byName.set(c.name, (byName.get(c.name) ?? 0) + counts[i]));
+  const objects = [...byName].filter(([, count]) => count > 0)
+    .map(([name, count]) => ({ name, count }))
     .sort((x, y) => y.count - x.count || (x.name < y.name ? -1 : 1));
+  const total = counts.reduce((a, b) => a + b, outside);
   return { total, outside, objects };
 }
 
