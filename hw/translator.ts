@@ -53,6 +53,7 @@ import {
   HOT_THRESHOLD,
   JIT_CACHE_SIZE,
   LINK_AFTER,
+  MAX_IDLE_SCANS,
   MAX_LINKS,
   MAX_UNIT_SOURCE,
   maxRetranslations,
@@ -66,6 +67,7 @@ export {
   JIT_CACHE_SIZE,
   JIT_WARMUP,
   LINK_AFTER,
+  MAX_IDLE_SCANS,
   MAX_LINKS,
   MAX_RETRANSLATIONS,
   MAX_UNIT_SOURCE,
@@ -136,6 +138,11 @@ export class Translator {
   switches = 0;
   /** Translations not made because the unit was too large for V8 to optimize (statistics). */
   tooLarge = 0;
+  /**
+   * Translations not made because the inner loop would enter none of the
+   * page's block heads (see `worthEntering`; statistics).
+   */
+  noEntry = 0;
   /** Times the cache was full and was emptied ({@link cacheSize}; statistics). */
   cacheFlushes = 0;
   /** Characters of source the live page functions may hold before the cache is emptied. */
@@ -175,6 +182,9 @@ export class Translator {
   #linkTries = new Uint8Array(0);
   // Per RAM page: 1 while it is interpreted only (too large to translate).
   #banned = new Uint8Array(0);
+  // Per RAM page: scans in a row that found no head worth entering (at most
+  // MAX_IDLE_SCANS); each doubles the heat the next one needs.
+  #idle = new Uint8Array(0);
   // Per RAM page: the characters of its page function's source; and their sum.
   #source = new Int32Array(0);
   #liveSource = 0;
@@ -223,6 +233,7 @@ export class Translator {
     this.#linkTries = new Uint8Array(pages);
     this.#source = new Int32Array(pages);
     this.#banned = new Uint8Array(pages);
+    this.#idle = new Uint8Array(pages);
   }
 
   /** The record index of RAM page `page`, made if it has none. */
@@ -290,7 +301,9 @@ export class Translator {
     }
     let ran = 0;
     for (let i = 0; i < OPS_LEN; i += 2) if (ops[i] !== 0) ran++;
-    const rest = this.needed(ran, this.fns[this.slot[page]] !== null) - spent;
+    // Each scan that found nothing worth entering doubles what the next one needs.
+    const rest = this.needed(ran, this.fns[this.slot[page]] !== null) * (1 << this.#idle[page]) -
+      spent;
     if (rest > 0) {
       this.#spent[page] = spent;
       this.#start[page] = this.heat[page] = this.threshold - Math.min(Math.ceil(rest), 1 << 30);
@@ -346,12 +359,16 @@ export class Translator {
       this.#links.get(page),
       entry,
     );
+    let maps = headMaps(sc);
+    if (maps.head < 0) return this.#noEntry(page);
     let src = emitUnit(sc, env, pages);
     if (unitSize(src) > MAX_UNIT_SOURCE && pages.size > 1) {
       // Too large with the linked pages' blocks: the page alone, linked no more.
       this.#links.delete(page);
       this.#linkTries[page] = MAX_LINKS;
       ({ sc, pages } = scanUnit(env, page, ops, this.entries[this.slot[page]], undefined, entry));
+      maps = headMaps(sc);
+      if (maps.head < 0) return this.#noEntry(page);
       src = emitUnit(sc, env, pages);
     }
     if (unitSize(src) > MAX_UNIT_SOURCE) {
@@ -362,12 +379,13 @@ export class Translator {
       if (this.fns[this.slot[page]] === null) this.#banned[page] = 1;
       return null;
     }
+    const { entries, covered, head } = maps;
+    this.#idle[page] = 0;
     const fn = this.#build(src, page);
     const size = unitSize(src);
     this.#liveSource += size - this.#source[page];
     this.#source[page] = size;
-    const { entries, covered, head } = headMaps(sc);
-    if (head >= 0 && this.#wasmFn === null) warmPageFn(fn, head);
+    if (this.#wasmFn === null) warmPageFn(fn, head);
     this.#hold(page, sc, pages);
     this.#sites.set(page, sc.sites);
     this.#live.add(page);
@@ -380,6 +398,18 @@ export class Translator {
     this.translations++;
     if (pages.size > 1) this.linkedTranslations++;
     return fn;
+  }
+
+  /**
+   * A scan of `page` found no block head the inner loop would enter: no
+   * function (it would never be called, and a translated page makes every
+   * instruction of it a control point); the page keeps the translation it
+   * has, if any, and its next scan needs twice the heat.
+   */
+  #noEntry(page: number): null {
+    this.noEntry++;
+    if (this.#idle[page] < MAX_IDLE_SCANS) this.#idle[page]++;
+    return null;
   }
 
   /** The page function of `src` (RAM page `page`): WebAssembly where the back end makes one. */
@@ -542,7 +572,7 @@ export class Translator {
    */
   stored(off: number): number {
     const page = off >>> 12;
-    this.#banned[page] = 0;
+    this.#banned[page] = this.#idle[page] = 0;
     if (this.#live.size === 0) return 0;
     const h = (off & 0xfff) >> 1;
     const h1 = h === 2047 ? 2048 : h + 2;
@@ -557,7 +587,7 @@ export class Translator {
 
   /** Drops the translation of `page`, and those linked to it, if `[start, end)` (offsets in the page) overlaps them. */
   rangeWritten(page: number, start: number, end: number): void {
-    this.#banned[page] = 0;
+    this.#banned[page] = this.#idle[page] = 0;
     if (this.#live.size === 0) return;
     const h0 = start >> 1, h1 = (end + 1) >> 1;
     this.#dropHolders(page, h0, h1);
@@ -596,5 +626,6 @@ export class Translator {
     this.#source.fill(0);
     this.#liveSource = 0;
     this.#banned.fill(0);
+    this.#idle.fill(0);
   }
 }

@@ -100,3 +100,14 @@ export const JIT_CACHE_SIZE = 16 << 20;
  * them.
  */
 export const MAX_UNIT_SOURCE = 80 << 10;
+
+/**
+ * Doublings, at most, of the heat a page needs before it is scanned again
+ * after scans that found no block head worth entering (`worthEntering` of
+ * `hw/translator_scan.ts`): such a page is not translated (the inner loop
+ * would never call its function, and a translated page makes every
+ * instruction of it a control point), and it is scanned again, with the
+ * pc where its heat began as one more head, once it has earned twice the
+ * heat of the scan before.
+ */
+export const MAX_IDLE_SCANS = 8;

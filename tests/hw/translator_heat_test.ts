@@ -9,7 +9,8 @@
 
 import assert from "node:assert/strict";
 import { asm, load, machine } from "./cpu_test_asm.ts";
-import { JIT_WARMUP } from "../../hw/translator.ts";
+import { JIT_WARMUP, KIND_FN } from "../../hw/translator.ts";
+import { MIN_ENTRY_RUN } from "../../hw/translator_scan.ts";
 
 // A loop with a not-taken branch inside and a tail that spins forever.
 const LOOP = [
@@ -46,16 +47,17 @@ Deno.test("a page that code only jumps into and out of gets hot and is translate
     asm.bne(1, 2, -4), // 12: again until x1 = x2
     asm.jal(0, 0), // 16: spins
   ];
+  // Long enough to be worth entering (MIN_ENTRY_RUN instructions before the return).
   const callee = [
     asm.addi(1, 1, 1), // 4096
-    asm.addi(3, 3, 3),
+    ...Array.from({ length: MIN_ENTRY_RUN }, (_, i) => asm.addi(3, 3, i + 1)),
     asm.jalr(0, 5, 0), // back to 12
   ];
   const run = (engine: "interp" | "jit") => {
     const m = machine(caller, { engine, hotThreshold: 64 });
     load(m.ram, 4096, callee);
     // One run: no budget stop leaves the interpreter standing in page 1.
-    m.cpu.run(2 + 5 * 500 + 10);
+    m.cpu.run(2 + (callee.length + 2) * 500 + 10);
     return m;
   };
   const interp = run("interp"), jit = run("jit");
@@ -65,6 +67,40 @@ Deno.test("a page that code only jumps into and out of gets hot and is translate
   assert.equal(jit.cpu.x[1], 500);
   const tr = jit.cpu.translator!;
   assert.notEqual(tr.pageFn(1), null, "the callee's page is translated");
+  assert.notEqual(tr.pageFn(0), null, "the caller's page is translated");
+});
+
+Deno.test("a page with no block head worth entering is not translated; its scans back off", () => {
+  // As above, with a callee too short to be worth entering: a function
+  // the inner loop would never call, and a page that would make every
+  // instruction of it a control point. Each scan doubles the next one's heat.
+  // The call goes through a register, so that the caller's translation
+  // does not take the callee's blocks in (a direct call would link them).
+  const caller = [
+    asm.addi(1, 0, 0),
+    asm.addi(2, 0, 2000),
+    asm.auipc(6, 1), // 8
+    asm.addi(6, 6, -8), // 12: page 1
+    asm.jalr(5, 6, 0), // 16: call page 1
+    asm.bne(1, 2, -4), // 20: to 16
+    asm.jal(0, 0), // 24: spins
+  ];
+  const callee = [asm.addi(1, 1, 1), asm.addi(3, 3, 3), asm.jalr(0, 5, 0)];
+  const run = (engine: "interp" | "jit") => {
+    const m = machine(caller, { engine, hotThreshold: 64 });
+    load(m.ram, 4096, callee);
+    m.cpu.run(4 + 5 * 2000 + 10);
+    return m;
+  };
+  const interp = run("interp"), jit = run("jit");
+  assert.deepStrictEqual([...jit.cpu.x], [...interp.cpu.x]);
+  assert.equal(jit.clock.now, interp.clock.now);
+  assert.equal(jit.cpu.x[1], 2000);
+  const tr = jit.cpu.translator!;
+  assert.equal(tr.pageFn(1), null, "the callee's page is not translated");
+  assert.equal(tr.kind[1] & KIND_FN, 0, "the callee's page has no function of its own");
+  // 6,000 instructions on page 1 at 64 each: 93 scans without the back-off.
+  assert.ok(tr.noEntry >= 3 && tr.noEntry <= 8, `${tr.noEntry} scans found nothing to enter`);
   assert.notEqual(tr.pageFn(0), null, "the caller's page is translated");
 });
 
