@@ -106,10 +106,12 @@ Deno.test("a page with no block head worth entering is not translated; its scans
 
 Deno.test("a function reached only through a pointer becomes a head of its page's translation", () => {
   // F (at 40) follows code that never runs and is called through a
-  // register: the page's first translation has no head there, so its page
-  // function leaves at every call and the interpreter runs F. The heat of
-  // those runs, credited with where each began, must translate the page
-  // again with F as a head.
+  // register. Where a translation has no head there, its page function
+  // leaves at every call and the interpreter runs F; the heat of those
+  // runs, credited with where each began, must translate the page again
+  // with F as a head. (Whether the first translation has F as a head
+  // depends on the jump that found the page hot: over these thresholds,
+  // some do and some do not.)
   const prog = [
     asm.addi(1, 0, 0), // 0
     asm.addi(2, 0, 300), // 4
@@ -123,20 +125,24 @@ Deno.test("a function reached only through a pointer becomes a head of its page'
     asm.addi(3, 3, 3), // 44
     asm.jalr(0, 5, 0), // 48: return
   ];
-  const run = (engine: "interp" | "jit") => {
-    const m = machine(prog, { engine, hotThreshold: 64 });
-    m.cpu.run(4 + 5 * 300 + 10);
-    return m;
-  };
-  const interp = run("interp"), jit = run("jit");
-  assert.deepStrictEqual([...jit.cpu.x], [...interp.cpu.x]);
-  assert.equal(jit.cpu.pc, interp.cpu.pc);
-  assert.equal(jit.clock.now, interp.clock.now);
-  assert.equal(jit.cpu.x[1], 300);
-  const tr = jit.cpu.translator!;
-  assert.notEqual(tr.pageFn(0), null, "the page is translated");
-  assert.ok(tr.translations >= 2, `${tr.translations} translations`);
-  assert.notEqual(tr.entries[tr.slot[0]]![40], 0, "F is a head of the page's translation");
+  let again = 0;
+  for (const hotThreshold of [64, 65, 66, 67, 68]) {
+    const run = (engine: "interp" | "jit") => {
+      const m = machine(prog, { engine, hotThreshold });
+      m.cpu.run(4 + 5 * 300 + 10);
+      return m;
+    };
+    const interp = run("interp"), jit = run("jit");
+    assert.deepStrictEqual([...jit.cpu.x], [...interp.cpu.x]);
+    assert.equal(jit.cpu.pc, interp.cpu.pc);
+    assert.equal(jit.clock.now, interp.clock.now);
+    assert.equal(jit.cpu.x[1], 300);
+    const tr = jit.cpu.translator!;
+    assert.notEqual(tr.pageFn(0), null, "the page is translated");
+    assert.notEqual(tr.entries[tr.slot[0]]![40], 0, "F is a head of the page's translation");
+    if (tr.translations >= 2) again++;
+  }
+  assert.ok(again > 0, "some first translation lacked F");
 });
 
 Deno.test("no page is translated before the hart has retired its warm-up; a hot page then is", () => {
