@@ -105,6 +105,17 @@ export interface TranslatorEnv {
 // At most JIT_CACHE_SIZE characters of source in all (V8 keeps each
 // factory's source and code): when full, the map starts again.
 const FACTORIES = new Map<string, (...deps: unknown[]) => PageFn>();
+const made = { factories: 0 };
+
+/**
+ * JavaScript factories compiled in this process (a unit whose source a
+ * factory already has reuses it; statistics).
+ *
+ * @returns the count
+ */
+export function factoriesMade(): number {
+  return made.factories;
+}
 const MAX_FACTORIES = 4096;
 let factoryChars = 0;
 
@@ -116,7 +127,8 @@ let factoryChars = 0;
  * @returns the page function
  */
 export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
-  const key = `${src.pre}\n${src.body}`;
+  const names = physNames(src.phys.length);
+  const key = `${names}\n${src.pre}\n${src.body}`;
   let factory = FACTORIES.get(key);
   if (factory === undefined) {
     if (FACTORIES.size >= MAX_FACTORIES || factoryChars + key.length > JIT_CACHE_SIZE) {
@@ -125,10 +137,11 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
     }
     factory = new Function(
       "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
-        "rem, remu, ecall, regsOf, fw, fsOn, fsDirty, fpExec, lrSet, scTry",
-      `"use strict"; ${src.pre}\nreturn ${pageFnText(src)};`,
+        "rem, remu, ecall, regsOf, fw, fsOn, fsDirty, fpExec, lrSet, scTry, phys",
+      `"use strict"; ${names}\n${src.pre}\nreturn ${pageFnText(src)};`,
     ) as (...deps: unknown[]) => PageFn;
     FACTORIES.set(key, factory);
+    made.factories++;
     factoryChars += key.length;
   }
   return factory(
@@ -156,7 +169,15 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
     env.fpExec,
     env.lrSet,
     env.scTry,
+    src.phys,
   );
+}
+
+/** The declarations of the unit's RAM pages, `P0` to `P{count - 1}`, from the factory's `phys`. */
+function physNames(count: number): string {
+  let out = "";
+  for (let i = 0; i < count; i++) out += `const P${i} = phys[${i}] | 0; `;
+  return out;
 }
 
 /**

@@ -48,6 +48,17 @@ export const SYSCALL_LOOP = 1 << 12;
 // JavaScript factories are).
 const MODULES = new Map<string, WebAssembly.Module>();
 let moduleChars = 0;
+const made = { modules: 0 };
+
+/**
+ * WebAssembly modules compiled in this process (a unit whose source a
+ * module already has reuses it; statistics).
+ *
+ * @returns the count
+ */
+export function modulesMade(): number {
+  return made.modules;
+}
 
 /** The exported `page` of a module: the page function's arguments after `r` and `io`, `rb` first. */
 export type WasmPage = (rb: number, ...args: PageArgs) => number;
@@ -78,16 +89,18 @@ export function buildWasmPageFn(
 ): WasmPageFn {
   const layout = w.hart.layout;
   const text = pageFnText(src);
-  const key = `${JSON.stringify(layout)}\n${text}`;
+  const pages = src.phys.length;
+  const key = `${JSON.stringify(layout)}\n${pages}\n${text}`;
   let mod = MODULES.get(key);
   if (mod === undefined) {
-    const bytes = compilePageFn(text, src.heads, layout);
+    const bytes = compilePageFn(text, src.heads, layout, pages);
     mod = new WebAssembly.Module(bytes);
     if (moduleChars + key.length > JIT_CACHE_SIZE) {
       MODULES.clear();
       moduleChars = 0;
     }
     MODULES.set(key, mod);
+    made.modules++;
     moduleChars += key.length;
   }
   const scratch = w.hart.scratch;
@@ -140,6 +153,8 @@ export function buildWasmPageFn(
       },
       lrSet: env.lrSet,
       scTry: env.scTry,
+      // The unit's RAM pages, which its source names P0, P1, ...
+      ...Object.fromEntries(src.phys.map((p, i) => [`P${i}`, p])),
     },
   });
   const page = inst.exports.page as WasmPage;

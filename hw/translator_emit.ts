@@ -104,6 +104,8 @@ interface Unit {
   readonly env: EmitEnv;
   /** RAM page by relative page base, for every page of the unit (0: the primary page). */
   readonly pages: ReadonlyMap<number, number>;
+  /** The RAM pages in the order the source names them (`P0`, `P1`, ...). */
+  readonly phys: readonly number[];
   /** Whether the unit has foreign pages. */
   readonly linked: boolean;
   /** Segment index by relative pc of its head. */
@@ -219,14 +221,17 @@ function goTo(u: Unit, t: number, i: number, c: Chain | null): string {
  * makes it the page the function stands on (in a linked unit) and runs `go`.
  */
 function fetchHit(u: Unit, tp: number, ph: number, go: string): string {
-  const at = u.linked ? `cva = (vb + ${tp}) | 0; cph = ${ph}; ` : "";
+  // The RAM page by its name (see UnitSource.phys): the same code in other
+  // RAM pages has the same source, and shares V8's compiled code.
+  const p = `P${u.phys.indexOf(ph)}`;
+  const at = u.linked ? `cva = (vb + ${tp}) | 0; cph = ${p}; ` : "";
   // Once found, a page stays in the fetch TLB for the rest of the call:
   // only the inner loop refills it, and a flush (counted in the MMU's
   // `flushes`) makes `jitEcall` leave. A thread switch clears the marks.
   const f = `f${tp < 0 ? `m${-tp >> 12}` : tp >> 12}`;
   u.found.add(f);
   return `if (${f} !== 0 || ((vpn = (vb + ${tp}) >>> 12), (ti = fb + ((vpn ^ ah) & ${TLB_MASK})), ` +
-    `tags[ti] === ((vpn << 9) | asid) && ((vb + ${tp} + deltas[ti]) | 0) === ${ph << 12})) ` +
+    `tags[ti] === ((vpn << 9) | asid) && ((vb + ${tp} + deltas[ti]) | 0) === (${p} << 12))) ` +
     `{ ${f} = 1; hits++; ${at}${go} continue loop; } `;
 }
 
@@ -489,6 +494,13 @@ export interface UnitSource {
   readonly body: string;
   /** The primary page's block heads: halfword index and case, in pairs (what `HX` holds). */
   readonly heads: readonly number[];
+  /**
+   * The RAM page of each of the unit's pages, which the body names `P0`,
+   * `P1`, ... (constants of the function, not literals, so that the same
+   * code at other RAM pages, as a program run again gets, has the same
+   * source).
+   */
+  readonly phys: readonly number[];
 }
 
 /**
@@ -508,6 +520,7 @@ export function emitUnit(
     sc,
     env,
     pages,
+    phys: [...pages.values()],
     linked: pages.size > 1,
     index,
     dyn,
@@ -591,5 +604,5 @@ export function emitUnit(
     `io[0] = (vb + pc) | 0; io[1] = c0 + dc; io[2] = hits; ${where} io[7] = xs;`,
     "return n - n0;",
   ].join("\n");
-  return { pre, body, heads };
+  return { pre, body, heads, phys: u.phys };
 }

@@ -166,6 +166,8 @@ function mFunction(name: string): WasmFunc {
  * @param text the whole function, `function page(r, io, pc, ...) { ... }`
  * @param heads the primary page's heads: halfword index and case, in pairs
  * @param layout the hart memory's layout
+ * @param pages the unit's RAM pages the source names (`P0` to `P{pages - 1}`),
+ *   imported as the globals `env.P0`, ...
  * @returns the module's bytes
  * @throws {WasmCompileError} when the source is outside the subset
  */
@@ -173,6 +175,7 @@ export function compilePageFn(
   text: string,
   heads: readonly number[],
   layout: HartLayout,
+  pages = 0,
 ): Uint8Array<ArrayBuffer> {
   let ast;
   try {
@@ -191,6 +194,7 @@ export function compilePageFn(
   }
   const body = fn.body!.body as Parameters<typeof unsignedNames>[0];
   const cc = new Codegen(WASM_PARAMS, layout, CALLEES, unsignedNames(body));
+  for (let i = 0; i < pages; i++) cc.bindGlobal(`P${i}`, i);
   for (const s of body) cc.stmt(s);
   cc.code.op(W.i32Const).s32(0).op(W.end);
   const imports: WasmImport[] = [
@@ -199,6 +203,7 @@ export function compilePageFn(
     { kind: "memory", name: "hart", pages: layout.hartPages },
     { kind: "memory", name: "regs", pages: layout.regPages },
     { kind: "table", name: "fns", min: 1 },
+    ...Array.from({ length: pages }, (_, i) => ({ kind: "global" as const, name: `P${i}` })),
   ];
   const funcs: WasmFunc[] = [
     hxFunction(heads),

@@ -38,6 +38,7 @@ export const W = {
   drop: 0x1a,
   select: 0x1b,
   localGet: 0x20,
+  globalGet: 0x23,
   localSet: 0x21,
   localTee: 0x22,
   i32Load: 0x28,
@@ -203,11 +204,12 @@ export interface WasmFuncType {
   readonly results: readonly number[];
 }
 
-/** An imported function, memory or function table (module "env"). */
+/** An imported function, memory, function table or immutable int32 global (module "env"). */
 export type WasmImport =
   | { readonly kind: "func"; readonly name: string; readonly type: WasmFuncType }
   | { readonly kind: "memory"; readonly name: string; readonly pages: number }
-  | { readonly kind: "table"; readonly name: string; readonly min: number };
+  | { readonly kind: "table"; readonly name: string; readonly min: number }
+  | { readonly kind: "global"; readonly name: string };
 
 /** A function defined by the module: its type, extra locals and code (ending in `end`). */
 export interface WasmFunc {
@@ -228,8 +230,9 @@ function section(out: WasmCode, id: number, body: WasmCode): void {
 /**
  * The bytes of a module with `imports` (functions first in the function
  * index space, in order, then `funcs`), memories (imported, fixed size,
- * not shared, in order) and function tables (imported, of `funcref`, at
- * least `min` long, in order). `firstTypes` get type indices 0, 1, ... (for
+ * not shared, in order), function tables (imported, of `funcref`, at
+ * least `min` long, in order) and immutable int32 globals (imported, in
+ * order). `firstTypes` get type indices 0, 1, ... (for
  * the type immediates of `call_indirect`).
  *
  * @param imports the imports, module "env"
@@ -268,6 +271,7 @@ export function wasmModule(
     impSec.name("env").name(im.name);
     if (im.kind === "func") impSec.op(0x00).u32(importIdx[i]);
     else if (im.kind === "memory") impSec.op(0x02).op(0x01).u32(im.pages).u32(im.pages);
+    else if (im.kind === "global") impSec.op(0x03).op(I32).op(0x00);
     else impSec.op(0x01).op(0x70).op(0x00).u32(im.min);
   });
   section(out, 2, impSec);

@@ -66,6 +66,17 @@ export class ExprCodegen {
     params.forEach((p, i) => this.names.set(p, { index: i, ty: "i32" }));
   }
 
+  /**
+   * Names `name` a local holding imported global `global` (an int32 set
+   * at entry): the source's constants of the instance, such as a unit's
+   * RAM pages. Call before the body.
+   */
+  bindGlobal(name: string, global: number): void {
+    const index = this.newLocal("i32");
+    this.code.op(W.globalGet).u32(global).op(W.localSet).u32(index);
+    this.names.set(name, { index, ty: "i32" });
+  }
+
   protected newLocal(ty: LocalTy): number {
     this.locals.push(ty === "f64" ? F64 : I32);
     return this.params + this.locals.length - 1;
