@@ -8,7 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { asm, load, machine } from "./cpu_test_asm.ts";
+import { asm, load, machine, type TestMachine } from "./cpu_test_asm.ts";
 import { JIT_WARMUP, KIND_FN } from "../../hw/translator.ts";
 import { MIN_ENTRY_RUN } from "../../hw/translator_scan.ts";
 
@@ -22,6 +22,26 @@ const LOOP = [
   asm.bne(1, 2, -12), // 20
   asm.jal(0, 0), // 24: spins
 ];
+
+/**
+ * Runs `caller` (RAM page 0) and `callee` (page 1, if any) for `steps`
+ * under both engines (hot threshold `hot`); asserts that they agree, and
+ * returns the translating machine.
+ */
+function bothAgree(caller: number[], callee: number[], steps: number, hot: number): TestMachine {
+  const run = (engine: "interp" | "jit") => {
+    const m = machine(caller, { engine, hotThreshold: hot });
+    if (callee.length > 0) load(m.ram, 4096, callee);
+    // One run: no budget stop leaves the interpreter standing in page 1.
+    m.cpu.run(steps);
+    return m;
+  };
+  const interp = run("interp"), jit = run("jit");
+  assert.deepStrictEqual([...jit.cpu.x], [...interp.cpu.x]);
+  assert.equal(jit.cpu.pc, interp.cpu.pc);
+  assert.equal(jit.clock.now, interp.clock.now);
+  return jit;
+}
 
 Deno.test("heat counts every interpreted instruction of the page, whatever the run budgets", () => {
   let seed = 7;
@@ -53,17 +73,7 @@ Deno.test("a page that code only jumps into and out of gets hot and is translate
     ...Array.from({ length: MIN_ENTRY_RUN }, (_, i) => asm.addi(3, 3, i + 1)),
     asm.jalr(0, 5, 0), // back to 12
   ];
-  const run = (engine: "interp" | "jit") => {
-    const m = machine(caller, { engine, hotThreshold: 64 });
-    load(m.ram, 4096, callee);
-    // One run: no budget stop leaves the interpreter standing in page 1.
-    m.cpu.run(2 + (callee.length + 2) * 500 + 10);
-    return m;
-  };
-  const interp = run("interp"), jit = run("jit");
-  assert.deepStrictEqual([...jit.cpu.x], [...interp.cpu.x]);
-  assert.equal(jit.cpu.pc, interp.cpu.pc);
-  assert.equal(jit.clock.now, interp.clock.now);
+  const jit = bothAgree(caller, callee, 2 + (callee.length + 2) * 500 + 10, 64);
   assert.equal(jit.cpu.x[1], 500);
   const tr = jit.cpu.translator!;
   assert.notEqual(tr.pageFn(1), null, "the callee's page is translated");
@@ -86,15 +96,7 @@ Deno.test("a page with no block head worth entering is not translated; its scans
     asm.jal(0, 0), // 24: spins
   ];
   const callee = [asm.addi(1, 1, 1), asm.addi(3, 3, 3), asm.jalr(0, 5, 0)];
-  const run = (engine: "interp" | "jit") => {
-    const m = machine(caller, { engine, hotThreshold: 64 });
-    load(m.ram, 4096, callee);
-    m.cpu.run(4 + 5 * 2000 + 10);
-    return m;
-  };
-  const interp = run("interp"), jit = run("jit");
-  assert.deepStrictEqual([...jit.cpu.x], [...interp.cpu.x]);
-  assert.equal(jit.clock.now, interp.clock.now);
+  const jit = bothAgree(caller, callee, 4 + 5 * 2000 + 10, 64);
   assert.equal(jit.cpu.x[1], 2000);
   const tr = jit.cpu.translator!;
   assert.equal(tr.pageFn(1), null, "the callee's page is not translated");
@@ -127,15 +129,7 @@ Deno.test("a function reached only through a pointer becomes a head of its page'
   ];
   let again = 0;
   for (const hotThreshold of [64, 65, 66, 67, 68]) {
-    const run = (engine: "interp" | "jit") => {
-      const m = machine(prog, { engine, hotThreshold });
-      m.cpu.run(4 + 5 * 300 + 10);
-      return m;
-    };
-    const interp = run("interp"), jit = run("jit");
-    assert.deepStrictEqual([...jit.cpu.x], [...interp.cpu.x]);
-    assert.equal(jit.cpu.pc, interp.cpu.pc);
-    assert.equal(jit.clock.now, interp.clock.now);
+    const jit = bothAgree(prog, [], 4 + 5 * 300 + 10, hotThreshold);
     assert.equal(jit.cpu.x[1], 300);
     const tr = jit.cpu.translator!;
     assert.notEqual(tr.pageFn(0), null, "the page is translated");
