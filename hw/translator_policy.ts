@@ -46,15 +46,9 @@ export const HOT_CODE_UNIT_WASM = 128;
  * is done, slower than the interpreter it replaces: a short run (a
  * command, a boot) gains nothing from a translation it cannot pay back.
  * Heat still counts meanwhile, so a page hot by then translates at its
- * next crossing. The first translation of a process costs 20 - 60 ms more
- * than later ones (the translator's own code and the WebAssembly code
- * generator run cold): with 2^20 a cold `bench_pipe 102000` (6 million
- * instructions) translated three pages and took 1.37 times the
- * interpreter's time, 1.22 with 2^22, 0.98 with 2^23, which also made
- * `sort` of 20,000 lines and an `awk` loop no slower (fewer pages
- * translated again, their code having run longer first).
+ * next crossing.
  */
-export const JIT_WARMUP = 1 << 23;
+export const JIT_WARMUP = 1 << 20;
 
 /** Translations of a page, after its first, while it stays in the cache. */
 export const MAX_RETRANSLATIONS = 8;

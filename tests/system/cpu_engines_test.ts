@@ -50,7 +50,7 @@ Deno.test("the interpreter is the default engine; jit adds the translator", asyn
 
 Deno.test("a loop of system calls in a WebAssembly page function becomes JavaScript (auto), stays WebAssembly (wasm)", async () => {
   // Past the warm-up (JIT_WARMUP instructions, 7 a call), then SYSCALL_LOOP calls and more.
-  const cmd = "/bin/bench_getpid 1300000";
+  const cmd = "/bin/bench_getpid 300000";
   const ref = await runGuest({ cmd, cpu: "interp" });
   for (const jitBackend of ["auto", "wasm"] as const) {
     const sys = await boot({ cmd, cpu: "jit", jitBackend }, { kind: "buffer" });
