@@ -105,6 +105,8 @@ export interface TranslatorEnv {
 // At most JIT_CACHE_SIZE characters of source in all (V8 keeps each
 // factory's source and code): when full, the map starts again.
 const FACTORIES = new Map<string, (...deps: unknown[]) => PageFn>();
+const MAX_FACTORIES = 4096;
+let factoryChars = 0;
 const made = { factories: 0 };
 
 /**
@@ -116,8 +118,6 @@ const made = { factories: 0 };
 export function factoriesMade(): number {
   return made.factories;
 }
-const MAX_FACTORIES = 4096;
-let factoryChars = 0;
 
 /**
  * Builds the page function of `src`, bound to the memory and helpers of `env`.
