@@ -10,7 +10,8 @@
  * - `Chain`, `goTo`, `resumeAt`: the copies of segments a case goes on to
  *   (the call, system call and return path of a libc stub) under one
  *   budget check;
- * - `switchTo`: going on in another thread after a switch at an `ecall`.
+ * - `switchTo`: going on in another thread after a switch at an `ecall`;
+ * - `hw/translator_source.ts`: the function around the cases.
  *
  * A unit is one physical page (the primary page, whose virtual base `vb`
  * the function receives) and, when linked, blocks of other pages reached by
@@ -62,6 +63,9 @@ import {
   shapeOf,
   tlbHit,
 } from "./translator_emit_ops.ts";
+import { assembleUnit, FOUND, FS_AGAIN, LOAD, SAVE, type UnitSource } from "./translator_source.ts";
+
+export type { UnitSource } from "./translator_source.ts";
 
 export {
   addCallSites,
@@ -75,15 +79,6 @@ export {
   translatable,
   worthEntering,
 } from "./translator_scan.ts";
-
-// Markers for storing and reloading the register locals, filled in when the
-// set of registers the unit uses is known.
-const SAVE = "/*save*/";
-const LOAD = "/*load*/";
-// Marker for clearing the fetch-TLB marks of the unit's pages after a thread switch.
-const FOUND = "/*found*/";
-// Where a system call's resume clears the unit's FS flags (see emitFp).
-const FS_AGAIN = "/*fs*/";
 
 /**
  * Sets `room`, the cycles a page function may spend before the next clock
@@ -486,23 +481,6 @@ function copyOrder(segments: readonly Inst[][]): number[] {
   return order.sort((a, b) => rank(a) - rank(b) || a - b);
 }
 
-/** The source of a page function: what its factory runs once, and the function's body. */
-export interface UnitSource {
-  /** Statements run once per factory (the dispatch table `HX`). */
-  readonly pre: string;
-  /** The body of the page function. */
-  readonly body: string;
-  /** The primary page's block heads: halfword index and case, in pairs (what `HX` holds). */
-  readonly heads: readonly number[];
-  /**
-   * The RAM page of each of the unit's pages, which the body names `P0`,
-   * `P1`, ... (constants of the function, not literals, so that the same
-   * code at other RAM pages, as a program run again gets, has the same
-   * source).
-   */
-  readonly phys: readonly number[];
-}
-
 /**
  * The source of a page function for `sc`; `pages` maps each relative page
  * base of the unit to its RAM page (0: the primary page).
@@ -555,54 +533,5 @@ export function emitUnit(
   out.push("break loop;");
   // Going on after a thread switch at an ecall.
   out.push(`case ${dyn + 1}:`, `${switchTo(u)} break loop;`);
-  // The registers the code names, and those it assigns: the others'
-  // locals always equal the register file, so they are not stored.
-  const used = new Set<number>();
-  const written = new Set<number>();
-  for (const line of out) {
-    for (const m of line.matchAll(/\bx(\d+)\b( = )?/g)) {
-      const x = Number(m[1]);
-      if (x === 32) continue;
-      used.add(x);
-      if (m[2] !== undefined) written.add(x);
-    }
-  }
-  const regs = [...used].sort((a, b) => a - b);
-  const dirty = regs.filter((x) => written.has(x));
-  const save = dirty.map((x) => `r[${x}] = x${x};`).join(" ");
-  const load = regs.map((x) => `x${x} = r[${x}];`).join(" ");
-  const found = [...u.found];
-  const unfound = found.map((f) => `${f} = 0;`).join(" ");
-  const fp = out.some((line) => line.includes("fs === 0"));
-  const fsAgain = fp ? "fs = 0; fd = 0;" : "";
-  for (let i = 0; i < out.length; i++) {
-    out[i] = out[i].replaceAll(SAVE, save).replaceAll(LOAD, load).replaceAll(FOUND, unfound)
-      .replaceAll(FS_AGAIN, fsAgain);
-  }
-  // The page the function stands on (io[5], io[6]): always the primary
-  // page in a unit without foreign pages.
-  const where = u.linked ? "io[5] = cva; io[6] = cph;" : "io[5] = vb;";
-  const heads: number[] = [];
-  for (const [h, i] of index) if (h >= 0 && h < 4096) heads.push(h >> 1, i);
-  const pre = `const HX = new Int16Array(2048).fill(-1); const HI = [${heads.join(",")}]; ` +
-    "for (let j = 0; j < HI.length; j += 2) HX[HI[j]] = HI[j + 1];";
-  const body = [
-    `let ${regs.map((x) => `x${x} = r[${x}]`).concat("x32 = 0").join(", ")};`,
-    `let ${
-      found.map((f) => `${f} = 0, `).join("")
-    }hits = 0, va = 0, vpn = 0, ti = 0, off = 0, k = 0, xs = 0${fp ? ", fs = 0, fd = 0" : ""};`,
-    // Where it starts: the inner loop's fetch page (this one, or a linked
-    // page it enters the unit for).
-    u.linked ? "let cva = io[5] | 0, cph = io[6] | 0;" : "",
-    `let n0 = n, bi = ${dyn};`,
-    "loop: for (;;) {",
-    "switch (bi) {",
-    ...out,
-    "}",
-    "}",
-    save,
-    `io[0] = (vb + pc) | 0; io[1] = c0 + dc; io[2] = hits; ${where} io[7] = xs;`,
-    "return n - n0;",
-  ].join("\n");
-  return { pre, body, heads, phys: u.phys };
+  return assembleUnit(out, u);
 }
