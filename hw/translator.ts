@@ -6,6 +6,8 @@
  * Map of this file:
  * - {@link Translator}: the per-page cache, hotness counters, links to
  *   other pages and invalidation;
+ * - `hw/translator_links.ts`: which exits of a page's function link it to
+ *   the blocks they reach;
  * - `hw/page_fn.ts`: the page function's type and how it is built from
  *   its source (one factory per distinct source);
  * - `hw/translator_emit.ts` finds the blocks and writes the source.
@@ -34,7 +36,6 @@
  */
 
 import { asDouble } from "../lib/double_field.ts";
-import { TLB_MASK } from "./mmu.ts";
 import { OP } from "./decode.ts";
 import {
   emitUnit,
@@ -43,18 +44,17 @@ import {
   type UnitSource,
   worthEntering,
 } from "./translator_emit.ts";
-import { ENTRY, HEAD_ONLY, headMaps, type Link, scanUnit } from "./translator_scan.ts";
+import { ENTRY, HEAD_ONLY, headMaps, scanUnit } from "./translator_scan.ts";
 import { buildPageFn, type PageFn, type TranslatorEnv, warmPageFn } from "./page_fn.ts";
 import type { WasmHart, WasmPage } from "./page_fn_wasm.ts";
 import { WasmBackend } from "./translator_wasm.ts";
+import { ExitLinks } from "./translator_links.ts";
 import {
   HOT_CODE_UNIT,
   HOT_CODE_UNIT_WASM,
   HOT_THRESHOLD,
   JIT_CACHE_SIZE,
-  LINK_AFTER,
   MAX_IDLE_SCANS,
-  MAX_LINKS,
   MAX_UNIT_SOURCE,
   maxRetranslations,
 } from "./translator_policy.ts";
@@ -166,20 +166,12 @@ export class Translator {
   // arrays over all of RAM (16,384 slots, 64 MiB, cost about half a ms to
   // create or clear, paid by a short run or a FENCE.I). The translated pages:
   readonly #live = new Set<number>();
-  // Per RAM page: the pages its translation links to, by relative page base.
-  readonly #links = new Map<number, Map<number, Link>>();
-  // Per RAM page: the relative targets of its direct jumps to other pages.
-  readonly #sites = new Map<number, Set<number>>();
-  // Per RAM page: the relative targets of its function's exits through them since the last linking.
-  readonly #exitTargets = new Map<number, Set<number>>();
+  // Per translated page: its direct-jump sites, exits and links.
+  #links = new ExitLinks(0);
   // Per RAM page: the translations holding blocks of it (RAM page -> halfwords they cover).
   readonly #heldBy = new Map<number, Map<number, Uint8Array>>();
   // Per RAM page: the pages its current translation holds blocks of.
   readonly #holds = new Map<number, number[]>();
-  // Per RAM page: direct jumps out of its function since it was last (re)linked.
-  #exits = new Int32Array(0);
-  // Per RAM page: times it was linked since it was translated first or dropped.
-  #linkTries = new Uint8Array(0);
   // Per RAM page: 1 while it is interpreted only (too large to translate).
   #banned = new Uint8Array(0);
   // Per RAM page: scans in a row that found no head worth entering (at most
@@ -229,8 +221,7 @@ export class Translator {
     this.#again = new Uint8Array(pages);
     this.#spent = new Float64Array(pages);
     this.#start = new Int32Array(pages);
-    this.#exits = new Int32Array(pages);
-    this.#linkTries = new Uint8Array(pages);
+    this.#links = new ExitLinks(pages);
     this.#source = new Int32Array(pages);
     this.#banned = new Uint8Array(pages);
     this.#idle = new Uint8Array(pages);
@@ -356,7 +347,7 @@ export class Translator {
       page,
       ops,
       this.entries[this.slot[page]],
-      this.#links.get(page),
+      this.#links.links.get(page),
       entry,
     );
     let maps = headMaps(sc);
@@ -364,8 +355,7 @@ export class Translator {
     let src = emitUnit(sc, env, pages);
     if (unitSize(src) > MAX_UNIT_SOURCE && pages.size > 1) {
       // Too large with the linked pages' blocks: the page alone, linked no more.
-      this.#links.delete(page);
-      this.#linkTries[page] = MAX_LINKS;
+      this.#links.close(page);
       ({ sc, pages } = scanUnit(env, page, ops, this.entries[this.slot[page]], undefined, entry));
       maps = headMaps(sc);
       if (maps.head < 0) return this.#noEntry(page);
@@ -387,7 +377,7 @@ export class Translator {
     this.#source[page] = size;
     if (this.#wasmFn === null) warmPageFn(fn, head);
     this.#hold(page, sc, pages);
-    this.#sites.set(page, sc.sites);
+    this.#links.sites.set(page, sc.sites);
     this.#live.add(page);
     const rec = this.#record(page);
     this.entries[rec] = entries;
@@ -470,13 +460,10 @@ export class Translator {
 
   /**
    * The function of RAM page `page` (decoded slots `ops`, virtual base `vb`)
-   * left through a direct jump to virtual `target` on another page. After
-   * {@link LINK_AFTER} such exits, looks up the pages of the targets they
-   * went to in the fetch TLB (table base `fb`, ASID tag `asid`, hash `ah`;
-   * `codePages` the hart's decoded pages) and translates the page again,
-   * linked to the blocks at those targets that have run, at most
-   * {@link MAX_LINKS} times. Targets seen only on other exits (a call made
-   * once at start-up) are not linked, so units stay small.
+   * left through a direct jump to virtual `target` on another page: counted
+   * by {@link ExitLinks}, which may link the page to the blocks its exits
+   * reach (the fetch TLB: table base `fb`, ASID tag `asid`, hash `ah`;
+   * `codePages` the hart's decoded pages); the page is then translated again.
    */
   linkExit(
     page: number,
@@ -488,37 +475,10 @@ export class Translator {
     ah: number,
     codePages: readonly (Int32Array | null)[],
   ): void {
-    if (this.#linkTries[page] >= MAX_LINKS || this.#liveSource >= this.cacheSize) return;
-    let seen = this.#exitTargets.get(page);
-    if (seen === undefined) this.#exitTargets.set(page, seen = new Set());
-    seen.add((target - vb) | 0);
-    if (++this.#exits[page] < LINK_AFTER) return;
-    this.#exits[page] = 0;
-    this.#exitTargets.delete(page);
-    const sites = this.#sites.get(page);
-    if (sites === undefined) return;
-    this.#linkTries[page]++;
-    const { tags, deltas } = this.#env;
-    let links = this.#links.get(page);
-    let grew = false;
-    for (const t of seen) {
-      if (!sites.has(t)) continue;
-      const rel = t & -4096;
-      const va = (vb + rel) | 0;
-      const vpn = va >>> 12;
-      const ti = fb + ((vpn ^ ah) & TLB_MASK);
-      if (tags[ti] !== ((vpn << 9) | asid)) continue;
-      const q = ((va + deltas[ti]) | 0) >>> 12;
-      const qOps = codePages[q];
-      if (q === page || qOps === null || qOps[t & 4094] === 0) continue;
-      if (links === undefined) this.#links.set(page, links = new Map());
-      let link = links.get(rel);
-      if (link?.page !== q) links.set(rel, link = { page: q, ops: qOps, entries: new Set() });
-      if (link.entries.has(t & 4095)) continue;
-      link.entries.add(t & 4095);
-      grew = true;
+    if (!this.#links.open(page) || this.#liveSource >= this.cacheSize) return;
+    if (this.#links.exit(page, vb, target, this.#env, fb, asid, ah, codePages)) {
+      this.translate(page, ops, -1);
     }
-    if (grew) this.translate(page, ops, -1);
   }
 
   /** Drops the translation of RAM page `page`. */
@@ -526,7 +486,9 @@ export class Translator {
     this.heat[page] = 0;
     if (!this.#tables) return;
     const rec = this.slot[page];
-    if (this.fns[rec] !== null) {
+    const translated = this.fns[rec] !== null;
+    this.#links.drop(page, translated);
+    if (translated) {
       this.drops++;
       this.fns[rec] = null;
       this.wasm?.drop(page, rec);
@@ -535,17 +497,12 @@ export class Translator {
       this.covered[rec] = null;
       this.#release(page);
       this.#live.delete(page);
-      this.#links.delete(page);
-      this.#sites.delete(page);
-      this.#exitTargets.delete(page);
       this.#liveSource -= this.#source[page];
       this.#source[page] = 0;
     }
     this.#again[page] = 0;
     this.#spent[page] = 0;
     this.#start[page] = 0;
-    this.#exits[page] = 0;
-    this.#linkTries[page] = 0;
   }
 
   /** Drops the translations holding blocks of `page` that overlap halfwords `[h0, h1)`; 1 if any. */
@@ -616,13 +573,9 @@ export class Translator {
     this.#spent.fill(0);
     this.#start.fill(0);
     this.#links.clear();
-    this.#sites.clear();
-    this.#exitTargets.clear();
     this.#heldBy.clear();
     this.#holds.clear();
     this.via.fill(-1);
-    this.#exits.fill(0);
-    this.#linkTries.fill(0);
     this.#source.fill(0);
     this.#liveSource = 0;
     this.#banned.fill(0);
