@@ -246,15 +246,36 @@ export function fastEcallAllowed(s: HartState): boolean {
 }
 
 /**
- * The fast ecall of the inner loop and of translated code: time moves to
- * the cycle count in `s.jitIo[1]` (not an argument: past 2^30 a cycle count
- * passed to a call V8 does not inline is boxed as a heap number), the trap enters at the ecall's `pc` (it does not retire: the caller
- * has synced `instret` and the TLB hits up to it), then the host's hook runs.
- * Unless the hook resumed, `runStop` and `runCount` (`n`) are set for `run`
- * and the caller leaves without writing its state back. Returns the hook's
- * `EcallOutcome`.
+ * The fast ecall of the inner loop: time moves to the cycle count in
+ * `s.jitIo[1]` (not an argument: past 2^30 a cycle count passed to a call
+ * V8 does not inline is boxed as a heap number), the trap enters at the
+ * ecall's `pc` (it does not retire: the caller has synced `instret` and the
+ * TLB hits up to it), then the host's hook runs. Unless the hook resumed,
+ * `runStop` and `runCount` (`n`) are set for `run` and the caller leaves
+ * without writing its state back. Returns the hook's `EcallOutcome`.
  */
 export function hostEcall(s: HartState, pc: number, n: number): number {
+  ecallEnter(s, pc);
+  return ecallOutcome(s, s.ecallHook!(), n);
+}
+
+/**
+ * {@link hostEcall} for translated code (`hw/jit_ecall.ts`). The hook is
+ * called through `Function.prototype.call`, whose feedback names no
+ * target, so V8 does not inline the host's handler here. Inlined, that
+ * handler would take this function's optimized code past V8's inlining
+ * budget for one function (920 bytes of bytecode), and the page functions
+ * that make system calls would then call this function instead of
+ * inlining it. Whether they did depended on the order of V8's compiles,
+ * which made getpid's time per call differ from one process to another.
+ */
+export function jitHostEcall(s: HartState, pc: number, n: number): number {
+  ecallEnter(s, pc);
+  return ecallOutcome(s, s.ecallHook!.call(undefined), n);
+}
+
+/** The trap entry of {@link hostEcall}: the clock and the state changes. */
+function ecallEnter(s: HartState, pc: number): void {
   const clock = s.clock;
   const at = s.jitIo[1] + s.trapCost;
   if (at < clock.nextEventAt && s.trapObserver === null) {
@@ -266,7 +287,10 @@ export function hostEcall(s: HartState, pc: number, n: number): number {
     clockToLoop(s);
     userEcallEntry(s, pc >>> 0);
   }
-  const outcome = s.ecallHook!();
+}
+
+/** The hook's `outcome`, and unless it resumed, the state `run` reads (`n`: the run's count). */
+function ecallOutcome(s: HartState, outcome: number, n: number): number {
   // Literals for EcallOutcome.RESUMED (1), .SERVICED (2) and StopReason.SERVICED
   // (4), .HOST_TRAP (1): see sretState.
   if (outcome !== 1) {

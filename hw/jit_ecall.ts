@@ -33,7 +33,7 @@
  */
 
 import type { HartState } from "./hart_state.ts";
-import { fastEcallAllowed, hostEcall } from "./cpu_slow.ts";
+import { fastEcallAllowed, jitHostEcall } from "./cpu_slow.ts";
 
 /** `jitEcall` declined: the page function leaves before the ecall and the interpreter runs it. */
 export const JIT_ECALL_DECLINED = -1;
@@ -73,7 +73,7 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
   const regs = s.regs;
   // EcallOutcome.RESUMED is 1 (literals here: a module constant costs a load
   // and a hole check in optimized code).
-  if (hostEcall(s, pc, n) !== 1) return -2; // JIT_ECALL_STOP
+  if (jitHostEcall(s, pc, n) !== 1) return -2; // JIT_ECALL_STOP
   const clock = s.clock;
   const now = clock.now;
   const nextAt = clock.nextEventAt;

@@ -131,7 +131,7 @@ export class TrapLoop {
     this.trace = options.trace ?? null;
     this.fp = new FpContexts(options.cpu);
     this.#timer = new QuantumTimer(options.cpu, options.clock);
-    if ("ecallHook" in this.#cpu) this.#cpu.ecallHook = () => this.#fastEcall();
+    if ("ecallHook" in this.#cpu) this.#cpu.ecallHook = this.#fastEcall;
     this.#table.requestResched = () => this.#resched();
     this.#table.useClock(this.#clock);
   }
@@ -161,9 +161,12 @@ export class TrapLoop {
    * outcomes on this path are written as literals (named in comments): a
    * module constant costs a context load and a hole check in V8's optimized
    * code, an object constant such as `TaskState.RUNNING` a map check and a
-   * field load besides.
+   * field load besides. An arrow function in a field, so that the CPU's
+   * hook is the handler itself: a hook that called a method took a frame
+   * of its own (28 host instructions per call) where V8 did not inline it,
+   * as translated code's calls of the hook (`jitHostEcall`) never do.
    */
-  #fastEcall(): number {
+  readonly #fastEcall = (): number => {
     const t = this.#table.current;
     if (t === null || this.halted || this.trace !== null) return 0; // Ecall.DECLINED
     const clock = this.#clock;
@@ -184,7 +187,7 @@ export class TrapLoop {
     cpu.sepc = t.pc;
     cpu.sret();
     return 1; // Ecall.RESUMED
-  }
+  };
 
   /**
    * Pauses the loop at its next step (the monitor's `stop`): nothing runs
