@@ -41,19 +41,6 @@ export const ENTER_STOP = 3;
 /** Nothing ran (the probe, or a page function that ran no instruction): the reload state is the loop's own, but TLB hits are flushed. */
 export const ENTER_NOTHING = 4;
 
-/**
- * Instructions a page function runs, at most, per call: it leaves at the
- * first block check past them, and the inner loop enters it again at the
- * same pc. A function that holds a loop (of instructions, or of system
- * calls answered inside it) is otherwise called rarely, and V8 compiles
- * such a function only for on-stack replacement, whose code ran getpid's
- * loop in some processes 20 % slower than the code of a regular compile,
- * which V8 makes of a function it sees called often. A call now costs the
- * loop's entry about once per 2^16 instructions (2^13 and 2^15 ran getpid
- * no faster, 2^18 kept the slow processes).
- */
-export const ENTRY_SPAN = 1 << 16;
-
 // What entryMap answers for a page with no entry, and for one whose
 // entries are in two maps (its own function's and a linked one's).
 const NO_ENTRIES = new Uint8Array(4096);
@@ -84,9 +71,7 @@ export function entryMap(tr: Translator | null, jp: number): Uint8Array {
  * At the control point `pc` on RAM page `jp` (translator kinds `kind`, or
  * 0 for the probe), runs the page function holding a block head there, if
  * any. `n`, `stepLimit`, `nBase`, `hits`, `fVa`, `ops`, the TLB table
- * bases and the ASID tag and hash are the loop's; the function's limit is
- * `stepLimit`, or {@link ENTRY_SPAN} past `n` if that is sooner. Returns
- * one of the `ENTER_*` codes.
+ * bases and the ASID tag and hash are the loop's. Returns one of the `ENTER_*` codes.
  */
 export function enterPage(
   s: HartState,
@@ -134,7 +119,7 @@ export function enterPage(
     jio,
     rel + (pc & 4095),
     n,
-    stepLimit - n > ENTRY_SPAN ? n + ENTRY_SPAN : stepLimit,
+    stepLimit,
     (fVa - rel) | 0,
     ldBase,
     stBase,

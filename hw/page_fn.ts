@@ -11,7 +11,7 @@
 
 import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./alu.ts";
 import { ROOM, type UnitSource } from "./translator_emit.ts";
-import { JIT_CACHE_SIZE } from "./translator_policy.ts";
+import { ENTRY_SPAN, JIT_CACHE_SIZE } from "./translator_policy.ts";
 
 /**
  * A translated page. Arguments: the register file, an output array
@@ -138,7 +138,7 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
     factory = new Function(
       "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
         "rem, remu, ecall, regsOf, fw, fsOn, fsDirty, fpExec, lrSet, scTry, phys",
-      `"use strict"; ${names}\n${src.pre}\nreturn ${pageFnText(src)};`,
+      `"use strict"; ${names}\n${src.pre}\nreturn ${pageFnText(src, ENTRY_SPAN)};`,
     ) as (...deps: unknown[]) => PageFn;
     FACTORIES.set(key, factory);
     made.factories++;
@@ -184,17 +184,21 @@ function physNames(count: number): string {
  * The whole page function of `src`, `function page(r, io, pc, n, lim, vb,
  * ldBase, stBase, asid, ah, fb) { ... }`: the prologue that sets up its
  * budget and makes its arguments small integers, then the unit's body.
- * The JavaScript factory returns it; the WebAssembly back end compiles it.
+ * The JavaScript factory returns it, its limit at most `span`
+ * instructions past `n` ({@link ENTRY_SPAN}); the WebAssembly back end
+ * compiles it with no span (0).
  *
  * @param src the unit's source
+ * @param span the most instructions per call, or 0 for the run's limit
  * @returns the function's text
  */
-export function pageFnText(src: UnitSource): string {
+export function pageFnText(src: UnitSource, span: number): string {
   return "function page(r, io, pc, n, lim, vb, ldBase, stBase, asid, ah, fb) {\n" +
     `let c0 = io[1], dc = 0, room = 0; ${ROOM}\n` +
     // Small integers from here on: as arguments they are tagged, untagged
     // at every use. Past 2^30 instructions in one run the interpreter goes on.
     "if (n > 1073741822) return 0; n |= 0; lim = lim < 1073741823 ? lim | 0 : 1073741823;\n" +
+    (span > 0 ? `if (lim - n > ${span}) lim = (n + ${span}) | 0;\n` : "") +
     "vb |= 0; ldBase |= 0; stBase |= 0; asid |= 0; ah |= 0; fb |= 0;\n" +
     `${src.body}\n}`;
 }

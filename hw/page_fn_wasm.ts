@@ -88,7 +88,7 @@ export function buildWasmPageFn(
   onSyscallLoop: () => void,
 ): WasmPageFn {
   const layout = w.hart.layout;
-  const text = pageFnText(src);
+  const text = pageFnText(src, 0);
   const pages = src.phys.length;
   const key = `${JSON.stringify(layout)}\n${pages}\n${text}`;
   let mod = MODULES.get(key);

@@ -50,6 +50,22 @@ export const HOT_CODE_UNIT_WASM = 128;
  */
 export const JIT_WARMUP = 1 << 20;
 
+/**
+ * Instructions a JavaScript page function runs, at most, per call: it
+ * leaves at the first block check past them, and the inner loop enters it
+ * again at the same pc (a block head, so the interpreter runs nothing in
+ * between). A function that holds a loop (of instructions, or of system
+ * calls answered inside it) is otherwise called a few times per simulated
+ * second, and V8 compiles such a function for on-stack replacement only,
+ * in some processes, whose code ran getpid's loop 20 % slower than a
+ * regular compile's, which V8 makes of a function it sees called often.
+ * (2^13 and 2^15 ran getpid no faster, 2^18 kept the slow processes.)
+ * WebAssembly page functions have no such limit: V8 does not compile
+ * them on-stack, and the same limit made `bench_mix`'s WebAssembly loop
+ * 6 % slower.
+ */
+export const ENTRY_SPAN = 1 << 16;
+
 /** Translations of a page, after its first, while it stays in the cache. */
 export const MAX_RETRANSLATIONS = 8;
 

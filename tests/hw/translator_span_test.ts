@@ -1,13 +1,14 @@
 /**
- * A page function runs at most `ENTRY_SPAN` instructions per call
- * (`hw/cpu_enter.ts`): a loop that never leaves its page, with no event
- * due and a large budget, still returns to the inner loop that often, and
- * is entered again at the same pc, instruction and cycle as the
- * interpreter runs them.
+ * A JavaScript page function runs at most `ENTRY_SPAN` instructions per
+ * call (`hw/translator_policy.ts`): a loop that never leaves its page,
+ * with no event due and a large budget, still returns to the inner loop
+ * that often, and is entered again at the same pc, instruction and cycle
+ * as the interpreter runs them. A WebAssembly page function runs to the
+ * run's limit.
  */
 
 import assert from "node:assert/strict";
-import { ENTRY_SPAN } from "../../hw/cpu_enter.ts";
+import { ENTRY_SPAN } from "../../hw/translator_policy.ts";
 import { asm, machine } from "./cpu_test_asm.ts";
 
 // A counting loop of 2^20 iterations (four instructions each), then a spin.
@@ -22,14 +23,14 @@ const LOOP = [
 ];
 
 /** Runs LOOP to its spin in one `run` call. */
-function runLoop(engine: "interp" | "jit") {
-  const m = machine(LOOP, { engine, hotThreshold: 16 });
+function runLoop(engine: "interp" | "jit", jitBackend: "js" | "wasm" = "js") {
+  const m = machine(LOOP, { engine, hotThreshold: 16, jitBackend });
   const steps = 4 * 0x100000 + 2;
   m.cpu.run(steps);
   return m;
 }
 
-Deno.test("a page function returns to the inner loop at least every ENTRY_SPAN instructions", () => {
+Deno.test("a JavaScript page function returns to the inner loop at least every ENTRY_SPAN instructions", () => {
   const a = runLoop("interp");
   const b = runLoop("jit");
   const tr = b.cpu.translator!;
@@ -42,4 +43,16 @@ Deno.test("a page function returns to the inner loop at least every ENTRY_SPAN i
   // Without the span, one call runs the whole loop (a handful of entries).
   const least = Math.floor(4 * 0x100000 / ENTRY_SPAN) - 1;
   assert.ok(tr.entered >= least, `${tr.entered} entries, at least ${least} expected`);
+});
+
+Deno.test("a WebAssembly page function runs a loop to the run's limit", () => {
+  const a = runLoop("interp");
+  const b = runLoop("jit", "wasm");
+  const tr = b.cpu.translator!;
+  assert.ok(tr.wasm!.units > 0, "the loop was compiled to WebAssembly");
+  assert.equal(b.cpu.pc, a.cpu.pc);
+  assert.equal(b.cpu.instret, a.cpu.instret);
+  assert.equal(b.clock.now, a.clock.now);
+  assert.deepStrictEqual([...b.cpu.x], [...a.cpu.x]);
+  assert.ok(tr.entered < 8, `${tr.entered} entries`);
 });
