@@ -55,8 +55,9 @@ export const JIT_WARMUP = 1 << 20;
  * leaves at the first block check past them, and the inner loop enters it
  * again at the same pc (a block head, so the interpreter runs nothing in
  * between). A function that holds a loop (of instructions, or of system
- * calls answered inside it) is otherwise called a few times per simulated
- * second, and V8 compiles such a function for on-stack replacement only,
+ * calls answered inside it) is otherwise called only when a slice ends
+ * (getpid's: once per 7,600 calls), and V8 compiles such a function for
+ * on-stack replacement only,
  * in some processes, whose code ran getpid's loop 20 % slower than a
  * regular compile's, which V8 makes of a function it sees called often.
  * (2^13 and 2^15 ran getpid no faster, 2^18 kept the slow processes.)
