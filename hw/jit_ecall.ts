@@ -2,8 +2,9 @@
  * The fast ecall from translated code (`jitEcall`): a page function of the
  * translator (`hw/translator.ts`) that reaches a U-mode `ecall` calls this
  * instead of returning to the interpreter. It runs the inner loop's fast
- * ecall (`hostEcall` of `hw/cpu_slow.ts`: the architectural trap entry,
- * then the host's `ecallHook`) and tells the page function whether it may
+ * ecall (`jitHostEcall` of `hw/cpu_slow.ts`, the same as the loop's
+ * `hostEcall`: the architectural trap entry, then the host's `ecallHook`)
+ * and tells the page function whether it may
  * go on in the same page, must leave, or must stop without writing back.
  *
  * The page function passes the cycle count in `s.jitIo[1]`. Results
