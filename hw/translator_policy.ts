@@ -54,16 +54,14 @@ export const JIT_WARMUP = 1 << 20;
  * Instructions a JavaScript page function runs, at most, per call: it
  * leaves at the first block check past them, and the inner loop enters it
  * again at the same pc (a block head, so the interpreter runs nothing in
- * between). A function that holds a loop (of instructions, or of system
- * calls answered inside it) is otherwise called only when a slice ends
- * (getpid's: once per 7,600 calls), and V8 compiles such a function for
- * on-stack replacement only,
- * in some processes, whose code ran getpid's loop 20 % slower than a
- * regular compile's, which V8 makes of a function it sees called often.
- * (2^13 and 2^15 ran getpid no faster, 2^18 kept the slow processes.)
- * WebAssembly page functions have no such limit: V8 does not compile
- * them on-stack, and the same limit made `bench_mix`'s WebAssembly loop
- * 6 % slower.
+ * between). Without the cap a function that holds a loop (of instructions,
+ * or of system calls answered inside it) is called only when a slice ends
+ * (getpid's loop: once per 7,600 calls), and in some processes V8 then
+ * compiles it only for on-stack replacement, whose code ran that loop 20 %
+ * slower than the regular compile V8 makes of a function called often.
+ * (2^13 and 2^15 ran getpid no faster; 2^18 kept the slow processes.)
+ * WebAssembly page functions are not capped: V8 does not compile them
+ * on-stack, and the cap made `bench_mix`'s WebAssembly loop 6 % slower.
  */
 export const ENTRY_SPAN = 1 << 16;
 
