@@ -207,11 +207,13 @@ function ranPage(
   }
   // A WebAssembly page function that runs a loop of system calls: as JavaScript from now on.
   if (tr.wasm !== null && tr.wasm.pending) syscallLoopsToJs(s, tr);
-  if (jio[4] !== 0) {
-    // Resumed after an ecall, but something changed: back to run.
-    if (jio[4] === 2) jio[5] = NO_PAGE;
+  const after = jio[4];
+  if (after !== 0) {
+    // Resumed after an ecall, but something changed (hw/jit_ecall.ts):
+    // the fetch page is looked up again (bit 1), the loop leaves to `run` (bit 0).
+    if ((after & 2) !== 0) jio[5] = NO_PAGE;
     jio[4] = 0;
-    return ENTER_LEAVE;
+    return (after & 1) !== 0 ? ENTER_LEAVE : ENTER_RAN;
   }
   return ENTER_RAN;
 }

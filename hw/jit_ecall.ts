@@ -9,19 +9,21 @@
  *
  * The page function passes the cycle count in `s.jitIo[1]`. Results
  * besides the return value are in `s.jitIo`: `[0]` the next pc, `[1]` the
- * cycle count, `[3]` the next event time, `[4]` set when the
- * inner loop must leave to `run` (an interrupt, a halt, an event, the
- * instruction limit, a dropped translation or another page: 1; a TLB flush:
- * 2, the fetch page is looked up again; for a switch of threads, see
- * below).
+ * cycle count, `[3]` the next event time, `[4]` two flags
+ * for the inner loop after the page function returns: bit 0, leave to
+ * `run` (an interrupt, a halt, an event, the instruction limit, a dropped
+ * translation); bit 1, look the fetch page up again (a TLB flush). With
+ * neither, the call resumed on another page, which the loop looks up as
+ * after its own ecall. (For a switch of threads, see below.)
  *
  * A thread switch returns `JIT_ECALL_SWITCH`: the page function takes the
  * new thread's registers from the hart, the ASID tag and hash from `[9]`
  * and `[10]`, and a fresh budget (`s.jitBase` 0, its count from 0, as the
  * inner loop does), and sets nothing but `[11]`, which tells the inner loop
  * to rebind too when the function returns. With `[4]` 0 it goes on at the
- * new thread's pc when that is in the unit and mapped to the same RAM page;
- * with 2 (an interrupt, event, halt or limit, FP off, or every 64th
+ * new thread's pc when that is in the unit and mapped to the same RAM page,
+ * else returns with `[4]` 2 (the inner loop looks that pc up and goes on);
+ * with 3 (an interrupt, event, halt or limit, FP off, or every 64th
  * switch, the translator's `switches` counting them) it returns and the
  * inner loop leaves to `run`. (The inner loop's own switches leave every eighth time, so that a
  * ping-pong does not keep one call of it running in on-stack-replacement
@@ -60,13 +62,10 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
   s.instret += n - s.jitBase - 1;
   s.jitBase = n;
   const mmu = s.mmu;
-  mmu.hits += hits;
   const io = s.jitIo;
-  if (io[12] !== 0) {
-    // The hits chained WebAssembly page functions carried.
-    mmu.hits += io[12];
-    io[12] = 0;
-  }
+  // With the hits chained WebAssembly page functions carried.
+  mmu.hits += hits + io[12];
+  io[12] = 0;
   const flushes = mmu.flushes;
   const tr = s.translator!;
   tr.ecalls++;
@@ -89,16 +88,19 @@ export function jitEcall(s: HartState, pc: number, n: number, hits: number, lim:
     // leaves (2). With FP off the inner loop's FP cases would not trap.
     const c = (tr.switches + 1) & 0x3fffffff;
     tr.switches = c;
-    io[4] = stop || (s.mstatus & 0x6000) === 0 /* MSTATUS.FS */ || (c & 63) === 0 ? 2 : 0;
+    io[4] = stop || (s.mstatus & 0x6000) === 0 /* MSTATUS.FS */ || (c & 63) === 0 ? 3 : 0;
     io[9] = mmu.asid;
     io[10] = mmu.asidHash;
     io[11] = 1;
     s.jitBase = 0;
     return 2; // JIT_ECALL_SWITCH
   }
-  if (stop || mmu.flushes !== flushes || ((s.pc ^ pc) & -4096) !== 0) {
-    // 2: the host flushed translations, the fetch page must be looked up again.
-    io[4] = mmu.flushes !== flushes ? 2 : 1;
+  const flushed = mmu.flushes !== flushes;
+  if (stop || flushed || ((s.pc ^ pc) & -4096) !== 0) {
+    // Bit 0: the inner loop leaves to `run`; bit 1: the host flushed
+    // translations, the fetch page is looked up again. Neither: the pc is
+    // on another page, which the inner loop looks up (as after its own ecall).
+    io[4] = (stop ? 1 : 0) | (flushed ? 2 : 0);
     return 1; // JIT_ECALL_LEAVE
   }
   return 0; // JIT_ECALL_GO_ON
