@@ -124,6 +124,12 @@ export class Translator {
   viaRel: Int32Array = new Int32Array(0);
   /** Per record of a page with a {@link via}: a byte per page offset, non-zero at the heads held there. */
   readonly viaEntries: (Uint8Array | null)[] = [null];
+  /**
+   * Per record of a page with both a function and a {@link via}: the two
+   * maps' entries in one (made by `entryMap` in `hw/cpu_enter.ts` when
+   * first needed; null again whenever either changes).
+   */
+  readonly bothEntries: (Uint8Array | null)[] = [null];
   /** Pages translated so far (statistics). */
   translations = 0;
   /** Translations that include blocks of other pages (statistics). */
@@ -236,6 +242,7 @@ export class Translator {
       this.entries.push(null);
       this.covered.push(null);
       this.viaEntries.push(null);
+      this.bothEntries.push(null);
     }
     return k;
   }
@@ -381,6 +388,7 @@ export class Translator {
     this.#live.add(page);
     const rec = this.#record(page);
     this.entries[rec] = entries;
+    this.bothEntries[rec] = null;
     this.covered[rec] = covered;
     this.fns[rec] = fn;
     this.wasm?.install(page, rec, this.#wasmFn);
@@ -435,7 +443,9 @@ export class Translator {
       }
       this.via[q] = page;
       this.viaRel[q] = rel;
-      this.viaEntries[this.#record(q)] = heads;
+      const rq = this.#record(q);
+      this.viaEntries[rq] = heads;
+      this.bothEntries[rq] = null;
       this.kind[q] |= KIND_VIA;
       this.wasm?.hold(q, this.#wasmFn !== null ? this.#record(page) : 0, rel);
     }
@@ -450,7 +460,7 @@ export class Translator {
       this.#heldBy.get(q)?.delete(page);
       if (this.via[q] === page) {
         this.via[q] = -1;
-        this.viaEntries[this.slot[q]] = null;
+        this.viaEntries[this.slot[q]] = this.bothEntries[this.slot[q]] = null;
         this.kind[q] &= ~KIND_VIA;
         this.wasm?.hold(q, 0, 0);
       }
@@ -493,7 +503,7 @@ export class Translator {
       this.fns[rec] = null;
       this.wasm?.drop(page, rec);
       this.kind[page] &= ~KIND_FN;
-      this.entries[rec] = null;
+      this.entries[rec] = this.bothEntries[rec] = null;
       this.covered[rec] = null;
       this.#release(page);
       this.#live.delete(page);
@@ -567,7 +577,9 @@ export class Translator {
     // Only the translated pages' slots hold objects (see #live).
     this.slot.fill(0);
     this.wasm?.dropAll();
-    for (const a of [this.fns, this.entries, this.covered, this.viaEntries]) a.length = 1;
+    for (const a of [this.fns, this.entries, this.covered, this.viaEntries, this.bothEntries]) {
+      a.length = 1;
+    }
     this.#live.clear();
     this.#again.fill(0);
     this.#spent.fill(0);
