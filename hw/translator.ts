@@ -44,7 +44,7 @@ import {
   type UnitSource,
   worthEntering,
 } from "./translator_emit.ts";
-import { ENTRY, HEAD_ONLY, headMaps, scanUnit } from "./translator_scan.ts";
+import { ENTRY, HEAD_ONLY, headMaps, runStart, scanUnit } from "./translator_scan.ts";
 import { buildPageFn, type PageFn, type TranslatorEnv, warmPageFn } from "./page_fn.ts";
 import type { WasmHart, WasmPage } from "./page_fn_wasm.ts";
 import { WasmBackend } from "./translator_wasm.ts";
@@ -329,6 +329,8 @@ export class Translator {
       const grew = ran > this.#ranAt[page] || missing;
       if (!grew || this.#again[page] >= maxRetranslations(this.wasm !== null)) return;
       this.#again[page]++;
+      // Entered at the start of the untranslated run that holds the pc.
+      if (missing) entry = runStart(ops, this.covered[rec]!, entry & 0xffe);
     }
     if (this.#liveSource >= this.cacheSize) {
       // Full: start again with an empty cache (the pages still hot soon

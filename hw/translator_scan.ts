@@ -64,6 +64,34 @@ export function endsBlock(op: number): boolean {
   return BRANCHES.has(op) || JUMPS.has(op) || !translatable(op);
 }
 
+/**
+ * The first instruction of the run of decoded, untranslated, straight-line
+ * instructions on a page (decoded slots `ops`, halfword map `covered` of
+ * its translation) that ends at page offset `off`: the instructions before
+ * `off` back to a block end, a slot never decoded or translated code. An
+ * entry made there covers the run; one made at `off` would leave the
+ * instructions before it to the interpreter, and the next pc the
+ * interpreter resumed at inside the run (after a fault of one of them, at
+ * a different one each time) would ask for the page to be translated again.
+ *
+ * @param ops the page's decoded slots
+ * @param covered a byte per halfword, non-zero where the translation covers it
+ * @param off the page offset
+ * @returns the page offset of the run's first instruction (`off` at most)
+ */
+export function runStart(ops: Int32Array, covered: Uint8Array, off: number): number {
+  let at = off;
+  for (;;) {
+    // The instruction before: compressed (bit 7 of the decoded word) at
+    // at - 2, or a full one at at - 4.
+    let prev = -1;
+    if (at >= 2 && ops[at - 2] !== 0 && (ops[at - 2] & 0x80) !== 0) prev = at - 2;
+    else if (at >= 4 && ops[at - 4] !== 0 && (ops[at - 4] & 0x80) === 0) prev = at - 4;
+    if (prev < 0 || covered[prev >> 1] !== 0 || endsBlock(ops[prev] & 0x7f)) return at;
+    at = prev;
+  }
+}
+
 /** Whether decoded op `op` has a pc-relative target (a conditional branch or JAL). */
 export function hasTarget(op: number): boolean {
   return BRANCHES.has(op) || op === OP.JAL;
