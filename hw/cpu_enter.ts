@@ -142,9 +142,7 @@ export function enterPage(
     ah,
     fBase,
   );
-  // (No instruction ran, and no cycles counted: a refill before the first
-  // instruction that left counted its walk's, and the loop reloads those.)
-  if (done === 0 && jio[11] === 0 && jio[1] === cyc) {
+  if (done === 0 && jio[11] === 0) {
     return ranNothing(s, jp, pc, n, nBase, 0, fVa, ops, asid, ah, cyc);
   }
   return ranPage(s, tr, done, n, fVa, ops, asid, ah, fBase);

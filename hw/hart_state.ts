@@ -29,7 +29,6 @@ import { HOT_THRESHOLD, JIT_CACHE_SIZE, JIT_WARMUP, Translator } from "./transla
 import { MENVCFGH, MSTATUS } from "./csr.ts";
 import { codeWritten, invalidateOffsets } from "./cpu_slow.ts";
 import { jitEcall } from "./jit_ecall.ts";
-import { refillVa } from "./tlb_refill.ts";
 import { updateStimer } from "./csr_file.ts";
 
 /** Privilege levels. */
@@ -518,7 +517,6 @@ export class HartState {
             this.reservation = -1;
             return ok ? 1 : 0;
           },
-          refill: (va, ti, store) => refillVa(this, va, ti, store),
         },
         pages,
         hot,

@@ -97,13 +97,6 @@ export interface TranslatorEnv {
   readonly lrSet: (off: number) => void;
   /** SC at RAM offset `off`: 1 when the reservation holds it, else 0; the reservation is cleared. */
   readonly scTry: (off: number) => number;
-  /**
-   * An aligned integer load or store (`store` 1) at `va` whose lookup
-   * missed at TLB index `ti`: walks and fills as the inner loop's refill
-   * does (`refillVa` of `hw/tlb_refill.ts`); the walk's cycles, or -1 when
-   * the interpreter must run the access.
-   */
-  readonly refill: (va: number, ti: number, store: number) => number;
 }
 
 // Factories by page source, shared by all harts: closures made by one
@@ -144,7 +137,7 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
     }
     factory = new Function(
       "u8, i8, u16, i16, i32, tags, deltas, codeMark, codeStore, mulh, mulhsu, mulhu, div, divu, " +
-        "rem, remu, ecall, regsOf, fw, fsOn, fsDirty, fpExec, lrSet, scTry, refill, phys",
+        "rem, remu, ecall, regsOf, fw, fsOn, fsDirty, fpExec, lrSet, scTry, phys",
       `"use strict"; ${names}\n${src.pre}\nreturn ${pageFnText(src, ENTRY_SPAN)};`,
     ) as (...deps: unknown[]) => PageFn;
     FACTORIES.set(key, factory);
@@ -176,7 +169,6 @@ export function buildPageFn(src: UnitSource, env: TranslatorEnv): PageFn {
     env.fpExec,
     env.lrSet,
     env.scTry,
-    env.refill,
     src.phys,
   );
 }

@@ -153,7 +153,6 @@ export function buildWasmPageFn(
       },
       lrSet: env.lrSet,
       scTry: env.scTry,
-      refill: env.refill,
       // The unit's RAM pages, which its source names P0, P1, ...
       ...Object.fromEntries(src.phys.map((p, i) => [`P${i}`, p])),
     },

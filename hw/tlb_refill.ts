@@ -4,7 +4,7 @@
  * instruction again, instead of leaving for the slow path and entering
  * again (about 600 host instructions each way). A fork meets a dozen
  * misses: the child's new ASID and the parent's copy-on-write flush empty
- * its TLB.
+ * its TLB. (Page functions leave on a miss, and the inner loop refills.)
  *
  * A refill does exactly the slow path's translation (`Mmu.translate`: the
  * walk, its A and D updates, the fill, the miss count) and hands the walk's
@@ -16,13 +16,6 @@
  * cycles are put back, so the slow path's own walk counts once, as it
  * always did (the walk's other effects, A and D bits, it makes anyway).
  *
- * Page functions refill the same way (`refillVa`, through the hart's
- * `TranslatorEnv.refill`): an aligned integer load or store that misses
- * walks here and goes on inside the function, unless the walk's cycles
- * would reach the next clock event before the code its budget check
- * covers ends; then it leaves before the access with those cycles counted,
- * as the inner loop stands after a refill, and the loop runs the access.
- *
  * @module
  */
 
@@ -30,7 +23,6 @@ import type { HartState } from "./hart_state.ts";
 import { ACCESS, TLB_MASK } from "./mmu.ts";
 import { OP } from "./decode.ts";
 import { LOAD_OPS, STORE_OPS } from "./cpu_ops.ts";
-import { MSTATUS, MSTATUS_MPP_SHIFT } from "./csr.ts";
 
 /**
  * Per decoded op: for each integer load and store of the op table
@@ -75,36 +67,8 @@ export function refillAccess(
   const store = kind < 0;
   const va = (s.regs[(w >> 14) & 31] + imm) | 0;
   if ((va & ((1 << ((store ? -kind : kind) - 1)) - 1)) !== 0) return -1;
-  const ti = (store ? stBase : ldBase) + (((va >>> 12) ^ s.mmu.asidHash) & TLB_MASK);
-  return refillAt(s, va, ti, store, priv);
-}
-
-/**
- * A page function's refill: the aligned integer access at `va` (a store
- * when `store` is 1) missed at TLB index `ti` of its load or store table.
- *
- * @param s the hart
- * @param va the virtual address
- * @param ti the index its lookup missed at
- * @param store 1 for a store, 0 for a load
- * @returns the walk's cycles when the access now hits, or -1 (nothing changed)
- * @example
- * ```ts ignore
- * const c = refillVa(s, va, ti, 0);
- * if (c >= 0) dc += c; // and go on with the access: it hits
- * ```
- */
-export function refillVa(s: HartState, va: number, ti: number, store: number): number {
-  if (s.triggers.armed) return -1;
-  const st = s.mstatus;
-  // The data privilege, as the inner loop computes it (M 3, MPRV, MPP).
-  const priv = s.priv === 3 && (st & MSTATUS.MPRV) !== 0 ? (st >>> MSTATUS_MPP_SHIFT) & 3 : s.priv;
-  return refillAt(s, va, ti, store !== 0, priv);
-}
-
-/** The walk of a refill and its fill at `ti`, or -1 with the miss count put back. */
-function refillAt(s: HartState, va: number, ti: number, store: boolean, priv: number): number {
   const mmu = s.mmu;
+  const ti = (store ? stBase : ldBase) + (((va >>> 12) ^ mmu.asidHash) & TLB_MASK);
   const misses = mmu.misses;
   const walked = mmu.walkCycles;
   mmu.translate(va, store ? ACCESS.STORE : ACCESS.LOAD, priv);

@@ -60,10 +60,8 @@ import {
   emitAmo,
   emitFp,
   plus,
-  refillMiss,
   shapeOf,
   tlbHit,
-  WORST,
 } from "./translator_emit_ops.ts";
 import { assembleUnit, FOUND, FS_AGAIN, LOAD, SAVE, type UnitSource } from "./translator_source.ts";
 
@@ -373,13 +371,7 @@ function emitInstruction(
   if (load !== undefined) {
     const isLoad = LOADS.has(op);
     out.push(
-      ...tlbHit(
-        plus(s.rs1, imm),
-        !isLoad,
-        (1 << load.shift) - 1,
-        bail(off, restCyc, restN),
-        refillMiss(!isLoad, off, restCyc, restN),
-      ),
+      ...tlbHit(plus(s.rs1, imm), !isLoad, (1 << load.shift) - 1, bail(off, restCyc, restN)),
     );
     const at = load.shift === 0 ? "off" : `off >> ${load.shift}`;
     if (isLoad) {
@@ -458,7 +450,7 @@ function checkedSegment(u: Unit, seg: Inst[], out: string[], c: Chain): void {
   const w = segmentBody(u, seg, body, c);
   out.push(
     `if (dc + ${w.cyc} >= room || n + ${w.n} >= lim) { pc = ${h}; break loop; }`,
-    ...body.map((line) => line.replaceAll(WORST, String(w.cyc))),
+    ...body,
   );
 }
 

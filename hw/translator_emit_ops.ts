@@ -100,51 +100,17 @@ export function aluValue(alu: AluOp, s: Shape, inst: Inst): string {
  * @param va the virtual address
  * @param store whether the store table is looked up (else the load table)
  * @param alignMask low address bits that must be 0
- * @param leave the code run on a misaligned address, and on a miss unless `miss` is given
- * @param miss the code run on a miss of an aligned address
+ * @param leave the code run on a miss or misaligned address
  * @returns the lines of code
  */
-export function tlbHit(
-  va: string,
-  store: boolean,
-  alignMask: number,
-  leave: string,
-  miss: string = leave,
-): string[] {
-  const lines = [
+export function tlbHit(va: string, store: boolean, alignMask: number, leave: string): string[] {
+  const align = alignMask === 0 ? "" : `(va & ${alignMask}) !== 0 || `;
+  return [
     `va = ${va}; vpn = va >>> 12;`,
     `ti = ${store ? "stBase" : "ldBase"} + ((vpn ^ ah) & ${TLB_MASK});`,
-  ];
-  if (alignMask !== 0 && miss !== leave) lines.push(`if ((va & ${alignMask}) !== 0) ${leave}`);
-  const align = alignMask === 0 || miss !== leave ? "" : `(va & ${alignMask}) !== 0 || `;
-  lines.push(
-    `if (${align}tags[ti] !== ((vpn << 9) | asid)) ${miss}`,
+    `if (${align}tags[ti] !== ((vpn << 9) | asid)) ${leave}`,
     "off = (va + deltas[ti]) | 0;",
-  );
-  return lines;
-}
-
-/**
- * Marker: the cycles the innermost budget check around it covers, which
- * `checkedSegment` fills in (see {@link refillMiss}).
- */
-export const WORST = "/*worst*/";
-
-/**
- * The code run when an aligned integer load or store at `off` misses the
- * TLB, `restCyc` cycles and `restN` instructions before its segment's end:
- * the hart's refill (`refill`, as the inner loop's). Declined, it leaves
- * before the instruction, as on any miss. Done, the walk's cycles count,
- * and the function goes on unless they bring the next clock event within
- * the cycles its budget check covers (a bound on what the code from here
- * to the next check may add); then it leaves before the instruction with
- * them counted, where the inner loop stands after its own refill, and the
- * loop runs the access (it hits).
- */
-export function refillMiss(store: boolean, off: number, restCyc: number, restN: number): string {
-  return `{ k = refill(va, ti, ${store ? 1 : 0}); if (k < 0) ${bail(off, restCyc, restN)} ` +
-    `if (dc + k + ${WORST} >= room) { pc = ${off}; dc += k - ${restCyc}; n -= ${restN}; break loop; } ` +
-    "dc += k; }";
+  ];
 }
 
 /** Code that leaves the function before the instruction at `off` (rest = cycles, count not run). */

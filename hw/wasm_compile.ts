@@ -57,7 +57,6 @@ export const WASM_IMPORTS = [
   "lrSet",
   "scTry",
   "regsBase",
-  "refill",
 ] as const;
 
 const T = (params: number[], results: number[]): WasmFuncType => ({ params, results });
@@ -70,7 +69,6 @@ const IMPORT_TYPES: Readonly<Record<(typeof WASM_IMPORTS)[number], WasmFuncType>
   lrSet: T([I32], []),
   scTry: T([I32], [I32]),
   regsBase: T([], [I32]),
-  refill: T([I32, I32, I32], [I32]),
 };
 const HELPERS = ["HX", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu"] as const;
 const CALLEES: ReadonlyMap<string, Callee> = new Map<string, Callee>([

@@ -1,6 +1,7 @@
 /**
- * TLB refills inside the inner loop and inside page functions
- * (`hw/tlb_refill.ts`), under the interpreter and under the translator: a loop in S-mode under Sv32 walks 64 data pages
+ * TLB refills inside the inner loop (`hw/tlb_refill.ts`), under the
+ * interpreter and under the translator (whose page functions leave on a
+ * miss): a loop in S-mode under Sv32 walks 64 data pages
  * (half of them without the D bit, so stores update their PTEs) and
  * flushes the TLB after every pass, while clock events fire at scattered
  * cycles (some inside a walk's or a segment's cycles). The interpreter and
@@ -92,11 +93,7 @@ for (const seed of [1, 0x9e37_79b9, 12_345]) {
     assert.equal(a.m.cpu.pc, END, "the interpreter finished the loop");
     assert.ok(b.m.cpu.translator!.translations > 0, "the loop was translated");
     assert.ok(a.m.cpu.loopRefills > PAGES * (PASSES - 2), "the interpreter refilled in the loop");
-    assert.ok(b.m.cpu.loopRefills > PAGES, "so did the translator");
-    // Page functions refill and go on: far fewer entries than refills
-    // (when they left at each miss, the loop entered them 23,080 times).
-    const entered = b.m.cpu.translator!.entered;
-    assert.ok(entered * 4 < b.m.cpu.loopRefills, `${entered} entries`);
+    assert.ok(b.m.cpu.loopRefills > PAGES, "so did the translator's inner loop");
     assert.deepStrictEqual(b.seen, a.seen);
     assert.equal(a.seen.length, 400);
     assert.deepStrictEqual([...b.m.cpu.x], [...a.m.cpu.x]);

@@ -85,7 +85,6 @@ function agree(body: string, args: number[], regs: number[] = [], io: number[] =
       lrSet: none,
       scTry: none,
       regsBase: () => 136,
-      refill: none,
     },
   });
   const got = (inst.exports.page as (...a: number[]) => number)(136, ...args);
