@@ -73,7 +73,7 @@ export type { Clint } from "./hw/clint.ts";
 export type { ClockCallback, EventId, SimClock } from "./hw/clock.ts";
 export type { Cpu, CpuConfig, CycleCosts, HartState, JitBackend } from "./hw/cpu.ts";
 export type { PageArgs, PageFn, Translator, TranslatorEnv } from "./hw/translator.ts";
-export type { UnitSource } from "./hw/translator_emit.ts";
+export type { UnitSource } from "./hw/translator_source.ts";
 export type { WasmBackend } from "./hw/translator_wasm.ts";
 export type { WasmPage, WasmPageFn } from "./hw/page_fn_wasm.ts";
 export type { DiskController } from "./hw/disk_controller.ts";

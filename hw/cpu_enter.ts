@@ -28,7 +28,7 @@
 
 import type { HartState } from "./hart_state.ts";
 import { NO_PAGE } from "./hart_state.ts";
-import { KIND_FN, KIND_VIA, type Translator } from "./translator.ts";
+import { ENTRY, KIND_FN, KIND_VIA, type Translator } from "./translator.ts";
 
 /** No page function starts at the pc: the loop interprets on (nothing to reload). */
 export const ENTER_NONE = 0;
@@ -77,7 +77,7 @@ function bothEntries(tr: Translator, rec: number): Uint8Array {
   const own = tr.entries[rec] ?? NO_ENTRIES, via = tr.viaEntries[rec] ?? NO_ENTRIES;
   const m = new Uint8Array(4096);
   for (let i = 0; i < 4096; i++) {
-    if (own[i] === 1 /* ENTRY */ || via[i] === 1) m[i] = 1;
+    if (own[i] === ENTRY || via[i] === ENTRY) m[i] = ENTRY;
   }
   return tr.bothEntries[rec] = m;
 }

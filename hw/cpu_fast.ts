@@ -7,6 +7,12 @@
  * The simple instructions' cases are generated from `hw/cpu_ops.ts`
  * (`deno task gen:cpu`).
  *
+ * Longer than the project's files otherwise are, and not split: the loop is
+ * one function on purpose (a call per instruction, or a second function
+ * for some cases, is what it exists to avoid), and the op numbers its
+ * `switch` names must be literal constants of this module for V8 to
+ * compile the dispatch to a jump table.
+ *
  * @module
  */
 

@@ -10,7 +10,8 @@
  */
 
 import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./alu.ts";
-import { ROOM, type UnitSource } from "./translator_emit.ts";
+import { ROOM } from "./translator_emit.ts";
+import type { UnitSource } from "./translator_source.ts";
 import { ENTRY_SPAN, JIT_CACHE_SIZE } from "./translator_policy.ts";
 
 /**

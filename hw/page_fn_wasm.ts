@@ -17,7 +17,7 @@
 import type { HartMemory } from "./hart_memory.ts";
 import { REGISTER_MEMORY } from "./register_memory.ts";
 import { type PageArgs, type PageFn, pageFnText, type TranslatorEnv } from "./page_fn.ts";
-import type { UnitSource } from "./translator_emit.ts";
+import type { UnitSource } from "./translator_source.ts";
 import { JIT_CACHE_SIZE } from "./translator_policy.ts";
 import { compilePageFn } from "./wasm_compile.ts";
 

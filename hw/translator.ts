@@ -37,13 +37,8 @@
 
 import { asDouble } from "../lib/double_field.ts";
 import { OP } from "./decode.ts";
-import {
-  emitUnit,
-  type Scan,
-  translatable,
-  type UnitSource,
-  worthEntering,
-} from "./translator_emit.ts";
+import { emitUnit, type Scan, translatable, worthEntering } from "./translator_emit.ts";
+import type { UnitSource } from "./translator_source.ts";
 import { ENTRY, HEAD_ONLY, headMaps, runStart, scanUnit } from "./translator_scan.ts";
 import { buildPageFn, type PageFn, type TranslatorEnv, warmPageFn } from "./page_fn.ts";
 import type { WasmHart, WasmPage } from "./page_fn_wasm.ts";

@@ -65,8 +65,6 @@ import {
 } from "./translator_emit_ops.ts";
 import { assembleUnit, FOUND, FS_AGAIN, LOAD, SAVE, type UnitSource } from "./translator_source.ts";
 
-export type { UnitSource } from "./translator_source.ts";
-
 export {
   addCallSites,
   type EmitEnv,

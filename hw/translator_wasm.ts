@@ -15,7 +15,7 @@
 
 import type { TranslatorEnv } from "./page_fn.ts";
 import { buildWasmPageFn, type WasmHart, type WasmPage, type WasmPageFn } from "./page_fn_wasm.ts";
-import type { UnitSource } from "./translator_emit.ts";
+import type { UnitSource } from "./translator_source.ts";
 import { WasmCompileError } from "./wasm_compile.ts";
 
 /**
