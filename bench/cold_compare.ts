@@ -97,7 +97,7 @@ export const COLD_CASES: readonly ColdCase[] = [
   })),
   // Programs that run for seconds, outside the benchmark set: where the
   // translator's compile costs and its tax on untranslated code show
-  // (docs/performance.md, "`jit` as the default engine"). Not in the
+  // (docs/performance_log.md, "`jit` as the default engine"). Not in the
   // default sets: a round takes about 25 s.
   ...[
     "seq 1 20000 | sort -r | tail -1",

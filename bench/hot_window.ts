@@ -22,7 +22,7 @@
  * summarizes each sample by the middle of the fastest three of its last six
  * windows (wall time). This host runs a process at one of two speeds, about
  * 1.7x apart, and switches between them for reasons outside the process
- * (`docs/performance.md`, "Where the kernel rows' spread comes from"): short
+ * (`docs/performance_log.md`, "Where the kernel rows' spread comes from"): short
  * windows show the two, and this summary is the fast one, what the code
  * costs on a quiet host.
  *

@@ -10,7 +10,7 @@
  * A process that runs one machine is what a user's `deno task start` is;
  * several machines in one process meet each other's optimized code, field
  * representations and garbage (see "A second machine in the same process"
- * in `docs/performance.md`), which moves kernel rows by up to 2x.
+ * in `docs/performance_log.md`), which moves kernel rows by up to 2x.
  *
  * ```sh
  * deno run -A bench/strata_run.ts jit "/bin/bench_getpid 420000" 5000000 40000000
