@@ -32,7 +32,7 @@ import { codeWritten, fastEcallAllowed, hostEcall, roomBefore } from "./cpu_slow
 import {
   ENTER_LEAVE,
   ENTER_NONE,
-  ENTER_RAN,
+  ENTER_NOTHING,
   ENTER_STOP,
   enterPage,
   entryMap,
@@ -288,7 +288,10 @@ export function fastLoop(s: HartState, nIn: number, stepLimit: number): number {
             fBase,
           );
           probe = false;
-          if (code !== ENTER_NONE) {
+          if (code === ENTER_NOTHING) {
+            // The loop's own state came back, its TLB hits perhaps flushed.
+            hits = jio[2] | 0;
+          } else if (code !== ENTER_NONE) {
             if (code === ENTER_STOP) return SLOW_STOP; // the host took control at an ecall
             pc = jio[0] | 0;
             c0 = jio[1];
@@ -311,10 +314,12 @@ export function fastLoop(s: HartState, nIn: number, stepLimit: number): number {
             asid = jio[9] | 0;
             ah = jio[10] | 0;
             if (code === ENTER_LEAVE) break;
-            if (code === ENTER_RAN) {
-              enter = true;
-              continue;
-            }
+            // ENTER_RAN, the one code left: the function returned at a
+            // control point. Never on to the dispatch below, where the
+            // values set here would meet those of the straight path: V8
+            // then moved registers on that path at every instruction.
+            enter = true;
+            continue;
           }
         }
       }
