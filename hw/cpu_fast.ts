@@ -32,7 +32,7 @@ import { codeWritten, fastEcallAllowed, hostEcall, roomBefore } from "./cpu_slow
 import {
   ENTER_LEAVE,
   ENTER_NONE,
-  ENTER_NOTHING,
+  ENTER_RAN,
   ENTER_STOP,
   enterPage,
   entryMap,
@@ -288,10 +288,7 @@ export function fastLoop(s: HartState, nIn: number, stepLimit: number): number {
             fBase,
           );
           probe = false;
-          if (code === ENTER_NOTHING) {
-            // The loop's own state came back, its TLB hits perhaps flushed.
-            hits = jio[2] | 0;
-          } else if (code !== ENTER_NONE) {
+          if (code !== ENTER_NONE) {
             if (code === ENTER_STOP) return SLOW_STOP; // the host took control at an ecall
             pc = jio[0] | 0;
             c0 = jio[1];
@@ -314,11 +311,13 @@ export function fastLoop(s: HartState, nIn: number, stepLimit: number): number {
             asid = jio[9] | 0;
             ah = jio[10] | 0;
             if (code === ENTER_LEAVE) break;
-            // ENTER_RAN, the one code left: the function returned at a
-            // control point. Never on to the dispatch below, where the
-            // values set here would meet those of the straight path: V8
-            // then moved registers on that path at every instruction.
-            enter = true;
+            // On at the loop's head, never on to the dispatch below, where
+            // the values set here would meet those of the straight path (V8
+            // then moved registers on that path at every instruction). After
+            // a page function ran, the pc is a control point; after a call
+            // that ran nothing (ENTER_NOTHING: the probe, or a function that
+            // ran no instruction), the interpreter runs the instruction there.
+            enter = code === ENTER_RAN;
             continue;
           }
         }
