@@ -10,7 +10,7 @@
  * the reason in the test name, without MinGW-w64 or Wine.
  */
 
-import { HAVE_WINE, MINGW, SKIP, WINE_ENV } from "./win32_wine_env.ts";
+import { HAVE_WINE, MINGW, SKIP, WINE_ENV, WINE_START_FAILURE } from "./win32_wine_env.ts";
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -69,11 +69,9 @@ Deno.test({
           },
         );
       let r = await runCases();
-      // Wine itself now and then fails to start a process on a loaded host
-      // (CreateProcess: ERROR_INTERNAL_ERROR, 1359, seen once in a full test
-      // run and in none of four runs of this test alone): one more run then.
-      // This test runs Wine only; Strata's own run of the cases is cmd_test.ts.
-      if (r.stdout.includes("CreateProcessA failed: 1359")) {
+      // Wine itself failed to start a process: one more run then. This test
+      // runs Wine only; Strata's own run of the cases is cmd_test.ts.
+      if (r.stdout.includes(WINE_START_FAILURE)) {
         await Deno.remove(work, { recursive: true });
         await Deno.mkdir(work);
         r = await runCases();

@@ -22,3 +22,11 @@ export const SKIP = HAVE_WINE ? "" : " (skipped: x86_64-w64-mingw32-gcc or wine 
  * starting Wine's crash debugger (seconds for each faulting child).
  */
 export const WINE_ENV = { WINEDEBUG: "-all", WINEDLLOVERRIDES: "winedbg.exe=d" };
+
+/**
+ * What a test program prints when Wine itself failed to start a child:
+ * Wine on a loaded host now and then loses a child before it starts, and
+ * CreateProcess then ends in ERROR_INTERNAL_ERROR (1359). A Wine run that
+ * prints it is run once more; the second run must pass.
+ */
+export const WINE_START_FAILURE = "CreateProcessA failed: 1359";
