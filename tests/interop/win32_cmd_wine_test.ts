@@ -10,7 +10,7 @@
  * the reason in the test name, without MinGW-w64 or Wine.
  */
 
-import { HAVE_WINE, MINGW, SKIP, WINE_ENV, WINE_START_FAILURE } from "./win32_wine_env.ts";
+import { HAVE_WINE, MINGW, runWineOnceMore, SKIP, WINE_ENV } from "./win32_wine_env.ts";
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,9 +42,8 @@ Deno.test({
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "strata_cmdwine_" });
     try {
-      const bin = join(dir, "bin"), work = join(dir, "work");
+      const bin = join(dir, "bin");
       await Deno.mkdir(bin);
-      await Deno.mkdir(work);
       const cmdDir = join(REPO, "userland/win32/cmd/cmd");
       const cmdSources = [...Deno.readDirSync(cmdDir)].filter((e) => e.name.endsWith(".c"))
         .map((e) => join(cmdDir, e.name)).sort();
@@ -57,7 +56,8 @@ Deno.test({
         mingw(runner, [join(REPO, "tests/plugins/personalities/win32/guest/cmd_cases.c")]),
       ]);
       await Deno.writeTextFile(join(dir, "cases.txt"), CMD_SPEC);
-      const runCases = () =>
+      // This test runs Wine only; Strata's own run of the cases is cmd_test.ts.
+      const runCases = (work: string) =>
         runHostCommand(
           "wine",
           [runner, winePath(join(bin, "cmd.exe")), winePath(join(dir, "cases.txt"))],
@@ -68,14 +68,7 @@ Deno.test({
             timeoutMs: 300_000,
           },
         );
-      let r = await runCases();
-      // Wine itself failed to start a process: one more run then. This test
-      // runs Wine only; Strata's own run of the cases is cmd_test.ts.
-      if (r.stdout.includes(WINE_START_FAILURE)) {
-        await Deno.remove(work, { recursive: true });
-        await Deno.mkdir(work);
-        r = await runCases();
-      }
+      const r = await runWineOnceMore(dir, runCases, (r) => r.stdout);
       assert.equal(r.code, 0, `the runner under Wine: ${r.stderr}`);
       assert.equal(normalizeCmdOutput(r.stdout), CMD_EXPECTED);
     } finally {

@@ -7,9 +7,9 @@
  * runs must print the same lines (after `\r` is stripped) and exit with the
  * same code. Each program checks its own expectations (Windows' documented
  * results and error codes), so the Wine run also shows the expectations
- * hold on a second implementation. A Wine run in which Wine failed to start
- * a child ({@link WINE_START_FAILURE}) is run once more. Skipped, with the reason in the test
- * name, when MinGW-w64 or Wine is not installed.
+ * hold on a second implementation (a run in which Wine failed to start a
+ * child is run once more: {@link runWineOnceMore}). Skipped, with the
+ * reason in the test name, when MinGW-w64 or Wine is not installed.
  *
  * The programs of {@link ON_CONSOLE} run under Wine on a pseudo-terminal
  * (util-linux `script`), with standard output still to a file: Wine then
@@ -18,7 +18,7 @@
  * Without `script` they run as the others, without a console under Wine.
  */
 
-import { HAVE_WINE, MINGW, SKIP, WINE_ENV, WINE_START_FAILURE } from "./win32_wine_env.ts";
+import { HAVE_WINE, MINGW, runWineOnceMore, SKIP, WINE_ENV } from "./win32_wine_env.ts";
 import { hostHas } from "../host_tools.ts";
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
@@ -45,16 +45,6 @@ async function wineRun(exe: string, cwd: string): Promise<{ out: string; code: n
   return { out: await Deno.readTextFile(out), code: r.code };
 }
 
-/** What a test program prints last when each of its expectations held. */
-const WINE_PASSED = /failures: 0\n/;
-
-/** Runs `exe` under Wine in a new folder `work`: its output with `\r` stripped. */
-async function wineOnce(exe: string, work: string): Promise<{ out: string; code: number }> {
-  await Deno.mkdir(work);
-  const r = await wineRun(exe, work);
-  return { out: r.out.replaceAll("\r", ""), code: r.code };
-}
-
 /** Compiles `src` with MinGW-w64 and runs it under Wine in an empty folder. */
 async function runOnWine(name: string, src: string): Promise<{ out: string; code: number }> {
   const dir = await Deno.makeTempDir({ prefix: "strata_w32wine_" });
@@ -78,12 +68,8 @@ async function runOnWine(name: string, src: string): Promise<{ out: string; code
     ]);
     assert.equal(cc.code, 0, `mingw build of ${src}: ${cc.stderr}`);
     assert.equal(dll.code, 0, `mingw build of w32testdll.dll: ${dll.stderr}`);
-    let r = await wineOnce(exe, join(dir, "work"));
-    if (r.out.includes(WINE_START_FAILURE)) {
-      console.warn(`${name}: Wine failed to start a child (1359); running it again`);
-      r = await wineOnce(exe, join(dir, "work2"));
-    }
-    return r;
+    const r = await runWineOnceMore(dir, (work) => wineRun(exe, work), (r) => r.out);
+    return { out: r.out.replaceAll("\r", ""), code: r.code };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -108,7 +94,7 @@ for (const [name, src] of PROGRAMS) {
     async fn() {
       // The two runs are independent: Wine in its own processes while Strata runs here.
       const [wine, strata] = await Promise.all([runOnWine(name, src), runOnStrata(name)]);
-      assert.match(wine.out, WINE_PASSED, `${name} under Wine:\n${wine.out}`);
+      assert.match(wine.out, /failures: 0\n/, `${name} under Wine:\n${wine.out}`);
       assert.equal(wine.code, 0, `${name} exit code under Wine`);
       assert.equal(strata.out, wine.out, `${name}: Strata's output (actual) vs Wine's (expected)`);
       assert.equal(strata.code, wine.code, `${name}: exit code`);
